@@ -1,0 +1,282 @@
+// addon.cpp — the N-API glue, and nothing else: storage handles, the op call, uploads/downloads,
+// statistics. Every op goes through run(opId, ...handles): JS writes the call's tensor
+// descriptors and params into one shared Float64Array (`meta`, registered once by init), so a
+// call crosses N-API with a few handles and no arrays. Native errors become JS errors whose
+// `code` names the class in lib/errors.ts.
+//
+// meta layout:  [nt, (kind, dtype, ndim, offset, shape[ndim], strides[ndim]) x nt, np, params[np]]
+//   kind 0: a tensor whose storage handle is argument 1+i;  kind 1: a scalar (kind, dtype, value),
+//   shaped like tensor 0 with zero strides.
+#include <napi.h>
+#include <cstring>
+#include <string>
+#include "../core/error.h"
+#include "../core/loops.h"
+#include "../core/optable.h"
+#include "../core/parallel.h"
+#include "../core/storage.h"
+#include "../cpu/gemm.h"
+
+using namespace flint;
+
+namespace {
+
+double* gMeta = nullptr;
+size_t gMetaLen = 0;
+Napi::Reference<Napi::Float64Array> gMetaRef;
+
+[[noreturn]] void throwJs(Napi::Env env, const std::string& code, const std::string& msg) {
+  Napi::Error e = Napi::Error::New(env, msg);
+  e.Set("code", Napi::String::New(env, code));
+  throw e;
+}
+
+template <class F> auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const flint::Error& e) {
+    throwJs(env, errorCode(e.kind), e.what());
+  } catch (const std::bad_alloc&) {
+    throwJs(env, "OutOfMemoryError", "out of host memory");
+  }
+}
+
+Storage* storageOf(const Napi::Value& v, const char* op) {
+  if (!v.IsExternal()) fail(ErrorKind::Flint, std::string(op) + ": expected a storage handle");
+  Storage* s = v.As<Napi::External<Storage>>().Data();
+  if (s->freed) fail(ErrorKind::Disposed, std::string(op) + ": tensor was disposed");
+  return s;
+}
+
+void finalizeStorage(Napi::Env env, Storage* s) {
+  if (!s->freed) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, -s->bytes);
+    releaseStorage(s);
+  }
+  delete s;
+}
+
+// alloc(bytes, device, deviceIndex, zero) -> handle
+Napi::Value Alloc(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    int64_t bytes = info[0].As<Napi::Number>().Int64Value();
+    DeviceType dev = (DeviceType)info[1].As<Napi::Number>().Int32Value();
+    int index = info[2].As<Napi::Number>().Int32Value();
+    bool zero = info[3].ToBoolean();
+    Storage* s = newStorage(dev, index, bytes, zero);
+    if (dev == DeviceType::CPU) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+    return Napi::External<Storage>::New(env, s, finalizeStorage);
+  });
+}
+
+// free(handle): releases memory now; the handle stays valid (and marked freed) until GC.
+Napi::Value Free(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info[0].IsExternal()) {
+    Storage* s = info[0].As<Napi::External<Storage>>().Data();
+    if (!s->freed) {
+      if (s->device == DeviceType::CPU) Napi::MemoryManagement::AdjustExternalMemory(env, -s->bytes);
+      releaseStorage(s);
+    }
+  }
+  return env.Undefined();
+}
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Float64Array m = info[0].As<Napi::Float64Array>();
+  gMeta = m.Data();
+  gMetaLen = m.ElementLength();
+  gMetaRef = Napi::Persistent(m);
+  return info.Env().Undefined();
+}
+
+Napi::Value OpId(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), opId(info[0].As<Napi::String>().Utf8Value()));
+}
+
+Napi::Value OpNames(const Napi::CallbackInfo& info) {
+  Napi::Array a = Napi::Array::New(info.Env());
+  for (int i = 0; i < opCount(); i++) a.Set((uint32_t)i, Napi::String::New(info.Env(), opEntry(i).name));
+  return a;
+}
+
+constexpr int kMaxOperands = 12;
+
+Napi::Value Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  guarded(env, [&]() -> int {
+    int id = info[0].As<Napi::Number>().Int32Value();
+    if (id < 0 || id >= opCount()) fail(ErrorKind::Flint, "unknown op id " + std::to_string(id));
+    const OpEntry& entry = opEntry(id);
+    const char* name = entry.name.c_str();
+    const double* m = gMeta;
+    size_t pos = 0;
+    auto next = [&]() -> double {
+      if (pos >= gMetaLen) fail(ErrorKind::Flint, std::string(name) + ": call descriptor overflows meta buffer");
+      return m[pos++];
+    };
+    int nt = (int)next();
+    if (nt < 0 || nt > kMaxOperands) fail(ErrorKind::Flint, std::string(name) + ": bad operand count");
+    TensorArg args[kMaxOperands];
+    int device = -1;
+    for (int i = 0; i < nt; i++) {
+      TensorArg& t = args[i];
+      int kind = (int)next();
+      int dt = (int)next();
+      if (dt < 0 || dt >= kNumDTypes) fail(ErrorKind::DType, std::string(name) + ": bad dtype code");
+      t.dtype = (DType)dt;
+      if (kind == 1) {
+        if (i == 0) fail(ErrorKind::Flint, std::string(name) + ": operand 0 cannot be a scalar");
+        makeScalarArg(t, t.dtype, next(), args[0]);
+        continue;
+      }
+      int ndim = (int)next();
+      if (ndim < 0 || ndim > kMaxDims)
+        fail(ErrorKind::Shape, std::string(name) + ": tensors have at most " + std::to_string(kMaxDims) + " dims");
+      int64_t offset = (int64_t)next();
+      t.ndim = ndim;
+      bool empty = false;
+      int64_t maxIndex = offset;
+      for (int d = 0; d < ndim; d++) t.shape[d] = (int64_t)next();
+      for (int d = 0; d < ndim; d++) t.strides[d] = (int64_t)next();
+      for (int d = 0; d < ndim; d++) {
+        if (t.shape[d] < 0 || t.strides[d] < 0) fail(ErrorKind::Shape, std::string(name) + ": negative size or stride");
+        if (t.shape[d] == 0) empty = true;
+        else maxIndex += (t.shape[d] - 1) * t.strides[d];
+      }
+      if ((size_t)(i + 1) >= info.Length()) fail(ErrorKind::Flint, std::string(name) + ": missing storage handle");
+      Storage* s = storageOf(info[i + 1], name);
+      if (device < 0) device = (int)s->device;
+      else if (device != (int)s->device)
+        fail(ErrorKind::Device, std::string(name) + ": operands are on different devices");
+      if (offset < 0 || (!empty && (maxIndex + 1) * itemsize(t.dtype) > s->bytes))
+        fail(ErrorKind::Index, std::string(name) + ": view " + t.shapeStr() + " reaches past its storage");
+      t.data = static_cast<char*>(s->ptr) + offset * itemsize(t.dtype);
+    }
+    int np = (int)next();
+    if (np < 0 || pos + (size_t)np > gMetaLen) fail(ErrorKind::Flint, std::string(name) + ": bad param count");
+    OpCall call;
+    call.t = args; call.nt = nt; call.p = m + pos; call.np = np; call.name = name;
+    if (device < 0) device = 0;
+    OpFn fn = entry.fn[device];
+    if (!fn)
+      fail(ErrorKind::BackendUnavailable, std::string(name) + ": no kernel for device " + (device == 0 ? "cpu" : "cuda"));
+    fn(call);
+    return 0;
+  });
+  return env.Undefined();
+}
+
+// upload(handle, byteOffset, src TypedArray, dstDtype): copy host values into storage. A
+// Float32Array source converts into float16/bfloat16 storage; otherwise bytes are copied.
+Napi::Value Upload(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  guarded(env, [&]() -> int {
+    Storage* s = storageOf(info[0], "upload");
+    int64_t off = info[1].As<Napi::Number>().Int64Value();
+    Napi::TypedArray src = info[2].As<Napi::TypedArray>();
+    DType dt = (DType)info[3].As<Napi::Number>().Int32Value();
+    const char* data = static_cast<const char*>(src.ArrayBuffer().Data()) + src.ByteOffset();
+    int64_t n = (int64_t)src.ElementLength();
+    if (s->device != DeviceType::CPU) fail(ErrorKind::Device, "upload: storage is not on the cpu");
+    char* dst = static_cast<char*>(s->ptr) + off;
+    if ((dt == DType::F16 || dt == DType::BF16) && src.TypedArrayType() == napi_float32_array) {
+      if (off + n * 2 > s->bytes) fail(ErrorKind::Index, "upload: source larger than storage");
+      const float* f = reinterpret_cast<const float*>(data);
+      uint16_t* h = reinterpret_cast<uint16_t*>(dst);
+      if (dt == DType::F16) for (int64_t i = 0; i < n; i++) h[i] = floatToHalf(f[i]);
+      else for (int64_t i = 0; i < n; i++) h[i] = floatToBf16(f[i]);
+    } else {
+      int64_t bytes = (int64_t)src.ByteLength();
+      if (off + bytes > s->bytes) fail(ErrorKind::Index, "upload: source larger than storage");
+      std::memcpy(dst, data, (size_t)bytes);
+    }
+    return 0;
+  });
+  return env.Undefined();
+}
+
+// download(handle, elementOffset, numel, dtype) -> a new TypedArray with a copy of contiguous
+// elements. float16/bfloat16 come back as Float32Array; bool as Uint8Array.
+Napi::Value Download(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    Storage* s = storageOf(info[0], "download");
+    int64_t off = info[1].As<Napi::Number>().Int64Value();
+    int64_t n = info[2].As<Napi::Number>().Int64Value();
+    DType dt = (DType)info[3].As<Napi::Number>().Int32Value();
+    if (s->device != DeviceType::CPU) fail(ErrorKind::Device, "download: storage is not on the cpu");
+    int64_t isz = itemsize(dt);
+    if (off < 0 || n < 0 || (off + n) * isz > s->bytes) fail(ErrorKind::Index, "download: range outside storage");
+    const char* src = static_cast<const char*>(s->ptr) + off * isz;
+    if (dt == DType::F16 || dt == DType::BF16) {
+      Napi::Float32Array out = Napi::Float32Array::New(env, (size_t)n);
+      const uint16_t* h = reinterpret_cast<const uint16_t*>(src);
+      float* f = out.Data();
+      if (dt == DType::F16) for (int64_t i = 0; i < n; i++) f[i] = halfToFloat(h[i]);
+      else for (int64_t i = 0; i < n; i++) f[i] = bf16ToFloat(h[i]);
+      return out;
+    }
+    Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, (size_t)(n * isz));
+    std::memcpy(buf.Data(), src, (size_t)(n * isz));
+    switch (dt) {
+      case DType::F32: return Napi::Float32Array::New(env, (size_t)n, buf, 0);
+      case DType::F64: return Napi::Float64Array::New(env, (size_t)n, buf, 0);
+      case DType::I32: return Napi::Int32Array::New(env, (size_t)n, buf, 0);
+      default: return Napi::Uint8Array::New(env, (size_t)n, buf, 0);
+    }
+  });
+}
+
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  DeviceType dev = (DeviceType)info[0].As<Napi::Number>().Int32Value();
+  MemStats& st = memStats(dev);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("allocatedBytes", Napi::Number::New(env, (double)st.allocatedBytes));
+  o.Set("peakAllocatedBytes", Napi::Number::New(env, (double)st.peakAllocatedBytes));
+  o.Set("numAllocs", Napi::Number::New(env, (double)st.numAllocs));
+  o.Set("numFrees", Napi::Number::New(env, (double)st.numFrees));
+  return o;
+}
+
+Napi::Value ResetPeak(const Napi::CallbackInfo& info) {
+  resetPeak((DeviceType)info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("blas", Napi::String::New(env, blasBackendName()));
+  o.Set("blasSearch", Napi::String::New(env, blasSearchLog()));
+  o.Set("threads", Napi::Number::New(env, numThreads()));
+  o.Set("maxDims", Napi::Number::New(env, kMaxDims));
+  return o;
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  setNumThreads(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  exports.Set("init", Napi::Function::New(env, Init));
+  exports.Set("alloc", Napi::Function::New(env, Alloc));
+  exports.Set("free", Napi::Function::New(env, Free));
+  exports.Set("opId", Napi::Function::New(env, OpId));
+  exports.Set("opNames", Napi::Function::New(env, OpNames));
+  exports.Set("run", Napi::Function::New(env, Run));
+  exports.Set("upload", Napi::Function::New(env, Upload));
+  exports.Set("download", Napi::Function::New(env, Download));
+  exports.Set("stats", Napi::Function::New(env, Stats));
+  exports.Set("resetPeak", Napi::Function::New(env, ResetPeak));
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(flintml, Module)

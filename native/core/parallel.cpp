@@ -1,0 +1,91 @@
+// parallel.cpp — the thread pool behind parallelFor: workers sleep on a condition variable and
+// take one chunk each per job; the caller runs chunk 0 and waits for the rest.
+#include "parallel.h"
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace flint {
+namespace {
+
+struct Pool {
+  std::vector<std::thread> workers;
+  std::mutex mu;
+  std::condition_variable wake, done;
+  const std::function<void(int64_t, int64_t)>* job = nullptr;
+  int64_t n = 0, chunk = 0;
+  int chunks = 0;
+  uint64_t generation = 0;
+  std::atomic<int> next{0}, remaining{0};
+  bool stop = false;
+  int threads = 1;
+
+  Pool() {
+    int hw = (int)std::thread::hardware_concurrency();
+    const char* env = std::getenv("FLINT_NUM_THREADS");
+    threads = env ? std::max(1, std::atoi(env)) : std::max(1, hw);
+  }
+  ~Pool() {
+    { std::lock_guard<std::mutex> l(mu); stop = true; }
+    wake.notify_all();
+    for (auto& w : workers) w.detach();  // process exit: do not join inside static destruction
+  }
+  void ensureWorkers() {
+    while ((int)workers.size() < threads - 1) workers.emplace_back([this] { loop(); });
+  }
+  void runChunks() {
+    for (;;) {
+      int c = next.fetch_add(1);
+      if (c >= chunks) return;
+      int64_t b = c * chunk, e = std::min(n, b + chunk);
+      (*job)(b, e);
+      if (remaining.fetch_sub(1) == 1) { std::lock_guard<std::mutex> l(mu); done.notify_all(); }
+    }
+  }
+  void loop() {
+    uint64_t seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> l(mu);
+        wake.wait(l, [&] { return stop || generation != seen; });
+        if (stop) return;
+        seen = generation;
+      }
+      runChunks();
+    }
+  }
+};
+
+Pool& pool() { static Pool* p = new Pool(); return *p; }
+std::mutex callMu;  // one parallel job at a time (JS calls come from one thread anyway)
+
+}  // namespace
+
+int numThreads() { return pool().threads; }
+void setNumThreads(int n) { std::lock_guard<std::mutex> l(callMu); pool().threads = std::max(1, n); }
+
+void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  std::lock_guard<std::mutex> guard(callMu);
+  Pool& p = pool();
+  p.ensureWorkers();
+  int64_t maxChunks = std::max<int64_t>(1, n / std::max<int64_t>(1, grain));
+  int chunks = (int)std::min<int64_t>(p.threads, maxChunks);
+  if (chunks <= 1) { fn(0, n); return; }
+  {
+    std::lock_guard<std::mutex> l(p.mu);
+    p.job = &fn; p.n = n; p.chunks = chunks; p.chunk = (n + chunks - 1) / chunks;
+    p.next = 0; p.remaining = chunks;
+    p.generation++;
+  }
+  p.wake.notify_all();
+  p.runChunks();
+  std::unique_lock<std::mutex> l(p.mu);
+  p.done.wait(l, [&] { return p.remaining.load() == 0; });
+  p.job = nullptr;
+}
+
+}  // namespace flint

@@ -1,0 +1,21 @@
+// parallel.h — a small persistent thread pool for large elementwise ops and reductions.
+// parallelFor splits [0, n) into at most numThreads() chunks of at least `grain` items and runs
+// them, the calling thread taking the first. Below one grain it runs inline: small ops pay nothing.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace flint {
+
+int numThreads();
+void setNumThreads(int n);  // 1 disables the pool
+void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+
+template <class F> inline void parallelFor(int64_t n, int64_t grain, F&& fn) {
+  if (n <= grain || numThreads() <= 1) { if (n > 0) fn((int64_t)0, n); return; }
+  parallelForImpl(n, grain, std::function<void(int64_t, int64_t)>(fn));
+}
+
+constexpr int64_t kElementwiseGrain = 32768;
+
+}  // namespace flint

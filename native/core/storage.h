@@ -1,0 +1,34 @@
+// storage.h — a block of memory on one device, owned by JS through an external handle.
+// Allocation goes through the device's Allocator (CPU: malloc/calloc; GPU: the caching allocator
+// in native/gpu when it lands). Statistics per device feed memory.stats() in JS.
+#pragma once
+#include <cstdint>
+#include "tensor.h"
+
+namespace flint {
+
+struct Storage {
+  void* ptr = nullptr;
+  int64_t bytes = 0;
+  DeviceType device = DeviceType::CPU;
+  int deviceIndex = 0;
+  bool freed = false;
+};
+
+struct Allocator {
+  virtual ~Allocator() = default;
+  virtual void* allocate(int64_t bytes, bool zero) = 0;  // throws Error(OutOfMemory) on failure
+  virtual void deallocate(void* p, int64_t bytes) = 0;
+};
+
+struct MemStats {
+  int64_t allocatedBytes = 0, peakAllocatedBytes = 0, numAllocs = 0, numFrees = 0;
+};
+
+void setAllocator(DeviceType dev, Allocator* a);
+Storage* newStorage(DeviceType dev, int deviceIndex, int64_t bytes, bool zero);
+void releaseStorage(Storage* s);  // frees the memory; the Storage object stays (marked freed)
+MemStats& memStats(DeviceType dev);
+void resetPeak(DeviceType dev);
+
+}  // namespace flint

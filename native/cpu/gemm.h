@@ -1,0 +1,23 @@
+// gemm.h — the CPU GEMM front: BLAS found at run time with dlopen (OpenBLAS, MKL, BLIS), or the
+// built-in blocked GEMM when none is found or FLINT_BLAS=builtin. Row-major, batched with strides:
+//   C[b] = alpha * op(A[b]) * op(B[b]) + beta * C[b],  b in [0, batch)
+// op(X) = X or X^T; A is M x K after op, B is K x N after op, C is M x N. ld* are row strides of
+// the stored (pre-op) matrices in elements; stride* step between batch entries.
+#pragma once
+#include <cstdint>
+
+namespace flint {
+
+void gemmF32(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha,
+             const float* A, int64_t lda, int64_t strideA, const float* B, int64_t ldb, int64_t strideB,
+             float beta, float* C, int64_t ldc, int64_t strideC, int64_t batch);
+void gemmF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha,
+             const double* A, int64_t lda, int64_t strideA, const double* B, int64_t ldb, int64_t strideB,
+             double beta, double* C, int64_t ldc, int64_t strideC, int64_t batch);
+
+// "openblas (libopenblas.so.0)", "mkl (libmkl_rt.so)", "blis (libblis.so.4)" or "builtin".
+const char* blasBackendName();
+// Why no BLAS was used, for `doctor` ("" when one was found).
+const char* blasSearchLog();
+
+}  // namespace flint
