@@ -318,8 +318,38 @@ void cpuFill(const OpCall& c) {
   cpuCopy(cc);
 }
 
+// ---- arange(out; start, step) and linspace(out; start, end): contiguous 1-D outputs -------------
+
+void cpuArange(const OpCall& c) {
+  const double start = c.param(0), step = c.param(1);
+  dispatchDType(c.t[0].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* o = c.t[0].ptr<T>();
+    parallelFor(c.t[0].numel(), kElementwiseGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) o[i] = store<T>(start + (double)i * step);
+    });
+  });
+}
+
+// torch.linspace: the first half counts up from start, the second half down from end, so both
+// ends are exact.
+void cpuLinspace(const OpCall& c) {
+  const double start = c.param(0), end = c.param(1);
+  const int64_t n = c.t[0].numel();
+  const double step = n > 1 ? (end - start) / (double)(n - 1) : 0.0;
+  const int64_t half = n / 2;
+  dispatchDType(c.t[0].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* o = c.t[0].ptr<T>();
+    for (int64_t i = 0; i < n; i++)
+      o[i] = store<T>(i < half ? start + step * (double)i : end - step * (double)(n - 1 - i));
+  });
+}
+
 }  // namespace
 
+FLINT_REGISTER_OP("arange", DeviceType::CPU, cpuArange);
+FLINT_REGISTER_OP("linspace", DeviceType::CPU, cpuLinspace);
 FLINT_REGISTER_OP("unary", DeviceType::CPU, cpuUnary);
 FLINT_REGISTER_OP("binary", DeviceType::CPU, cpuBinary);
 FLINT_REGISTER_OP("where", DeviceType::CPU, cpuWhere);

@@ -1,0 +1,39 @@
+// errors.ts — the typed errors of flintml. Every error extends FlintError; messages name the op
+// and the shapes/dtypes/devices involved. Native errors arrive with a `code` naming one of these.
+
+/** Base class of every error flintml throws. `catch (e) { if (e instanceof fl.FlintError) … }` */
+export class FlintError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+/** Shapes that do not fit the op: `fl.add(fl.zeros([2, 3]), fl.zeros([4]))` throws this. */
+export class ShapeError extends FlintError {}
+/** A dtype the op does not accept, or a cast it refuses. */
+export class DTypeError extends FlintError {}
+/** Operands on different devices, or an unknown device string. Transfers are explicit. */
+export class DeviceError extends FlintError {}
+/** An index or dim out of range. */
+export class IndexError extends FlintError {}
+/** Use of a tensor after `dispose()` (or after its `scope` ended). */
+export class DisposedError extends FlintError {}
+/** The requested backend (e.g. `'cuda'`) cannot run on this host; the message says why. */
+export class BackendUnavailableError extends FlintError {}
+/** An allocation failed or is larger than any device could hold. */
+export class OutOfMemoryError extends FlintError {}
+/** A value the op cannot take (bad argument type, integer division by zero, …). */
+export class ValueError extends FlintError {}
+
+const byCode: Record<string, new (m: string) => FlintError> = {
+  FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError,
+  BackendUnavailableError, OutOfMemoryError, ValueError,
+};
+
+/** @internal Converts an error thrown by the addon into its typed class. */
+export function fromNative(e: unknown): unknown {
+  if (e instanceof FlintError) return e;
+  const code = (e as { code?: string } | null)?.code;
+  const cls = code ? byCode[code] : undefined;
+  return cls ? new cls((e as Error).message) : e;
+}

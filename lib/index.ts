@@ -1,0 +1,17 @@
+// index.ts — the public API of flintml: `import * as fl from 'flintml'`.
+export { Tensor, scope, keep } from './tensor';
+export type { TensorLike } from './tensor';
+export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
+export type { DType } from './dtype';
+export {
+  FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
+  OutOfMemoryError, ValueError,
+} from './errors';
+export { cuda } from './device';
+export type { Device } from './device';
+export { memory } from './memory';
+export type { MemoryStats } from './memory';
+export * from './ops/creation';
+export * from './ops/elementwise';
+export * from './ops/views';
+export { backend } from './backend';

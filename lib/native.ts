@@ -1,0 +1,122 @@
+// native.ts — the one door to C++. Loads the addon (prebuild first, local build second, through
+// node-gyp-build) and declares the binding's types. Op calls go through `call()`, which writes the
+// operand descriptors into the shared `meta` buffer (layout in native/addon/addon.cpp) and passes
+// only the storage handles, so a call costs one N-API crossing and no array marshalling.
+import * as path from 'path';
+import { DType, DTYPE_CODE, TypedArray } from './dtype';
+import { fromNative, FlintError, ShapeError } from './errors';
+
+/** @internal An opaque storage handle (a napi external). */
+export type Handle = object & { readonly __handle: unique symbol };
+
+/** @internal */
+export interface Binding {
+  init(meta: Float64Array): void;
+  alloc(bytes: number, device: number, deviceIndex: number, zero: boolean): Handle;
+  free(h: Handle): void;
+  opId(name: string): number;
+  opNames(): string[];
+  run(op: number, ...handles: (Handle | undefined)[]): void;
+  upload(h: Handle, byteOffset: number, src: TypedArray, dtype: number): void;
+  download(h: Handle, elementOffset: number, numel: number, dtype: number): TypedArray;
+  stats(device: number): { allocatedBytes: number; peakAllocatedBytes: number; numAllocs: number; numFrees: number };
+  resetPeak(device: number): void;
+  info(): { blas: string; blasSearch: string; threads: number; maxDims: number };
+  setNumThreads(n: number): void;
+}
+
+function load(): Binding {
+  const root = path.resolve(__dirname, '..');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('node-gyp-build')(root) as Binding;
+  } catch (e) {
+    throw new FlintError(
+      `flintml: could not load the native addon from ${root} (${(e as Error).message}). ` +
+      'Reinstall with a C++ toolchain (cmake, g++) so it can be built: npm rebuild flintml');
+  }
+}
+
+/** @internal */
+export const binding: Binding = load();
+
+const META_LEN = 1 << 14;
+const meta = new Float64Array(META_LEN);
+binding.init(meta);
+
+/** @internal Max tensor rank the kernels accept. */
+export const MAX_DIMS: number = binding.info().maxDims;
+
+/** @internal The parts of a tensor that an op call needs. */
+export interface OperandView {
+  readonly dtype: DType;
+  readonly _shape: readonly number[];
+  readonly _strides: readonly number[];
+  readonly _offset: number;
+  _handleFor(op: string): Handle;
+}
+
+/** @internal A JS scalar operand with the dtype it is converted to. */
+export interface ScalarOperand { scalar: number; dtype: DType }
+
+/** @internal Resolves an op name to its id once; throws if the addon does not have it. */
+export function opId(name: string): number {
+  const id = binding.opId(name);
+  if (id < 0) throw new FlintError(`flintml: the native addon has no op '${name}' (rebuild the addon)`);
+  return id;
+}
+
+const handles: (Handle | undefined)[] = [];
+
+/**
+ * @internal Runs native op `id` on operands (outputs first, by the op's convention) and params.
+ * An operand may be a tensor view or a scalar (broadcast to operand 0's shape).
+ */
+export function call(id: number, opName: string, operands: readonly (OperandView | ScalarOperand)[], params?: readonly number[]): void {
+  let p = 0;
+  const n = operands.length;
+  meta[p++] = n;
+  handles.length = n;
+  for (let i = 0; i < n; i++) {
+    const o = operands[i] as OperandView & ScalarOperand;
+    if (o._shape === undefined) {
+      meta[p++] = 1;
+      meta[p++] = DTYPE_CODE[o.dtype];
+      meta[p++] = o.scalar;
+      handles[i] = undefined;
+      continue;
+    }
+    const shape = o._shape, strides = o._strides, nd = shape.length;
+    if (nd > MAX_DIMS) throw new ShapeError(`${opName}: tensors have at most ${MAX_DIMS} dims, got [${shape.join(', ')}]`);
+    handles[i] = o._handleFor(opName);
+    meta[p++] = 0;
+    meta[p++] = DTYPE_CODE[o.dtype];
+    meta[p++] = nd;
+    meta[p++] = o._offset;
+    for (let d = 0; d < nd; d++) meta[p++] = shape[d];
+    for (let d = 0; d < nd; d++) meta[p++] = strides[d];
+  }
+  const np = params ? params.length : 0;
+  meta[p++] = np;
+  for (let i = 0; i < np; i++) meta[p++] = params![i];
+  try {
+    switch (n) {
+      case 1: binding.run(id, handles[0]); break;
+      case 2: binding.run(id, handles[0], handles[1]); break;
+      case 3: binding.run(id, handles[0], handles[1], handles[2]); break;
+      case 4: binding.run(id, handles[0], handles[1], handles[2], handles[3]); break;
+      default: binding.run(id, ...handles);
+    }
+  } catch (e) {
+    throw fromNative(e);
+  }
+}
+
+/** @internal Wraps a binding call so native errors come out typed. */
+export function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromNative(e);
+  }
+}

@@ -1,0 +1,416 @@
+// elementwise.ts — unary, binary and ternary elementwise ops with broadcasting and PyTorch type
+// promotion, their in-place forms (trailing underscore, as in PyTorch: `t.add_(1)`), where,
+// clamp and maskedFill. One native entry per family ('unary', 'binary', 'where'); codes in codes.ts.
+import { DType, isFloating, resultType, PromoteArg } from '../dtype';
+import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
+import { call, opId, OperandView, ScalarOperand } from '../native';
+import { broadcastShapes, broadcastStrides, fmt } from '../shape';
+import { contiguousCopy, emptyTensor, Tensor, TensorLike, copyInto } from '../tensor';
+import { BINARY, UNARY } from './codes';
+
+const UNARY_OP = opId('unary');
+const BINARY_OP = opId('binary');
+const WHERE_OP = opId('where');
+
+/** @internal */
+export function asTensorArg(x: unknown, op: string): TensorLike {
+  if (x instanceof Tensor || typeof x === 'number' || typeof x === 'boolean') return x;
+  throw new ValueError(`${op}: expected a Tensor, number or boolean, got ${x === null ? 'null' : typeof x}`);
+}
+
+function promoteArg(x: TensorLike): PromoteArg {
+  return x instanceof Tensor ? { dtype: x.dtype, ndim: x._shape.length } : x;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** @internal Device shared by the tensor operands, or DeviceError. */
+export function commonDevice(op: string, ...xs: TensorLike[]): Tensor['_storage']['device'] | undefined {
+  let dev: Tensor['_storage']['device'] | undefined;
+  for (const x of xs) {
+    if (!(x instanceof Tensor)) continue;
+    const d = x._storage.device;
+    if (dev === undefined) dev = d;
+    else if (dev.name !== d.name) {
+      throw new DeviceError(`${op}: expected all tensors on one device, got ${dev.name} and ${d.name} (move them with .to())`);
+    }
+  }
+  return dev;
+}
+
+/**
+ * @internal Prepares operand x of an op whose output has `shape` and computes in `dt`:
+ * a scalar, the tensor itself, or a broadcast view; casts (into `temps`) when dtypes differ.
+ */
+export function operand(x: TensorLike, dt: DType, shape: readonly number[], op: string, temps: Tensor[]): OperandView | ScalarOperand {
+  if (!(x instanceof Tensor)) return { scalar: +x, dtype: dt };
+  let t = x;
+  if (t.dtype !== dt) { t = contiguousCopy(t, op, dt); temps.push(t); }
+  if (sameShape(t._shape, shape)) return t;
+  const src = t;
+  return {
+    dtype: dt, _shape: shape, _strides: broadcastStrides(src._shape, src._strides, shape), _offset: src._offset,
+    _handleFor: (o: string) => src._handleFor(o),
+  };
+}
+
+function run(id: number, op: string, out: Tensor, ops: (OperandView | ScalarOperand)[], params: number[], temps: Tensor[]): void {
+  try {
+    if (out.numel > 0) call(id, op, [out, ...ops], params);
+  } finally {
+    for (const t of temps) t.dispose();
+  }
+}
+
+type BinaryKind = 'arith' | 'compare' | 'logical' | 'float' | 'int';
+
+function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: BinaryKind, out?: Tensor): Tensor {
+  a = asTensorArg(a, op); b = asTensorArg(b, op);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${op}: at least one operand must be a Tensor`);
+  const dev = commonDevice(op, a, b)!;
+  let dt = resultType(promoteArg(a), promoteArg(b));
+  if (kind === 'float' && !isFloating(dt)) dt = 'float32';
+  if (dt === 'bool' && (op === 'sub')) throw new DTypeError(`sub: subtraction of bool tensors is not supported; use logicalXor or logicalNot`);
+  const outDt: DType = kind === 'compare' || kind === 'logical' ? 'bool' : dt;
+  const sa = a instanceof Tensor ? a._shape : [], sb = b instanceof Tensor ? b._shape : [];
+  const shape = sameShape(sa, sb) ? sa : broadcastShapes(op, sa, sb);
+  const temps: Tensor[] = [];
+  if (out) {  // in place: out is operand a
+    if (!sameShape(shape, out._shape)) {
+      throw new ShapeError(`${op}_: result shape ${fmt(shape)} does not match the in-place tensor's shape ${fmt(out._shape)}`);
+    }
+    if (outDt !== out.dtype) {
+      // the result cannot be stored back without losing its category (float into int, …)
+      if (categoryOf(outDt) > categoryOf(out.dtype)) {
+        throw new DTypeError(`${op}_: result type ${outDt} can't be cast to the in-place tensor's dtype ${out.dtype}`);
+      }
+      const tmp = binary(op, a, b, kind);
+      try { copyInto(out, tmp, op + '_'); } finally { tmp.dispose(); }
+      return out;
+    }
+    run(BINARY_OP, op + '_', out, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
+    return out;
+  }
+  const res = emptyTensor(shape, outDt, dev, false, op);
+  try {
+    run(BINARY_OP, op, res, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
+  } catch (e) { res.dispose(); throw e; }
+  return res;
+}
+
+function categoryOf(dt: DType): number { return dt === 'bool' ? 0 : isFloating(dt) ? 2 : 1; }
+
+type UnaryKind = 'same' | 'float' | 'bool' | 'signed';
+
+function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: number[] = [], out?: Tensor, name: string = op): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${name}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  let dt = x.dtype;
+  if (kind === 'float' && !isFloating(dt)) dt = 'float32';
+  if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${name}: not supported for bool tensors; use logicalNot`);
+  const outDt: DType = kind === 'bool' ? 'bool' : dt;
+  const temps: Tensor[] = [];
+  const p = [UNARY[op], ...params];
+  if (out) {
+    if (outDt !== out.dtype) {
+      if (categoryOf(outDt) > categoryOf(out.dtype)) throw new DTypeError(`${name}_: result type ${outDt} can't be cast to ${out.dtype}`);
+      const tmp = unary(op, x, kind, params, undefined, name);
+      try { copyInto(out, tmp, name + '_'); } finally { tmp.dispose(); }
+      return out;
+    }
+    run(UNARY_OP, name + '_', out, [operand(x, dt, x._shape, name, temps)], p, temps);
+    return out;
+  }
+  const res = emptyTensor(x._shape, outDt, x._storage.device, false, name);
+  try {
+    run(UNARY_OP, name, res, [operand(x, dt, x._shape, name, temps)], p, temps);
+  } catch (e) { res.dispose(); throw e; }
+  return res;
+}
+
+// ---- binary ops ------------------------------------------------------------------------------
+
+/** `a + alpha * b` with broadcasting: `fl.add(x, 1)`, `x.add(y)`. */
+export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (alpha !== undefined && alpha !== 1) {
+    const scaled = mul(b, alpha);
+    try { return binary('add', a, scaled, 'arith'); } finally { scaled.dispose(); }
+  }
+  return binary('add', a, b, 'arith');
+}
+/** `a - alpha * b`: `fl.sub(x, y)`. */
+export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+  if (alpha !== undefined && alpha !== 1) {
+    const scaled = mul(b, alpha);
+    try { return binary('sub', a, scaled, 'arith'); } finally { scaled.dispose(); }
+  }
+  return binary('sub', a, b, 'arith');
+}
+/** Elementwise product: `fl.mul(x, 2)`. */
+export function mul(a: TensorLike, b: TensorLike): Tensor { return binary('mul', a, b, 'arith'); }
+/**
+ * True division (integers divide as float32), or with `roundingMode` `'floor'` / `'trunc'`:
+ * `fl.div(x, 2)`, `fl.div(x, 3, 'floor')`.
+ */
+export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor {
+  if (roundingMode === 'floor') return floorDivide(a, b);
+  if (roundingMode === 'trunc') {
+    const q = binary('div', a, b, 'float');
+    const dt = resultType(promoteArg(a), promoteArg(b));
+    try {
+      const r = unary('trunc', q, 'same');
+      if (dt === r.dtype) return r;
+      try { return toDType(r, dt); } finally { r.dispose(); }
+    } finally { q.dispose(); }
+  }
+  if (roundingMode !== undefined) throw new ValueError(`div: roundingMode must be 'floor', 'trunc' or undefined, got ${String(roundingMode)}`);
+  return binary('div', a, b, 'float');
+}
+function toDType(t: Tensor, dt: DType): Tensor { return contiguousCopy(t, 'div', dt); }
+/** `a ** b`: `fl.pow(x, 2)`. */
+export function pow(a: TensorLike, b: TensorLike): Tensor { return binary('pow', a, b, 'arith'); }
+/** Elementwise maximum (NaN propagates). */
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return binary('maximum', a, b, 'arith'); }
+/** Elementwise minimum (NaN propagates). */
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary('minimum', a, b, 'arith'); }
+/** Python-style remainder (sign of the divisor): `fl.remainder(fl.tensor([-3]), 2) // [1]`. */
+export function remainder(a: TensorLike, b: TensorLike): Tensor { return binary('remainder', a, b, 'arith'); }
+/** Floor of a / b. */
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor { return binary('floorDivide', a, b, 'arith'); }
+/** atan2(a, b) elementwise. */
+export function atan2(a: TensorLike, b: TensorLike): Tensor { return binary('atan2', a, b, 'float'); }
+/** `a == b` → bool tensor. */
+export function eq(a: TensorLike, b: TensorLike): Tensor { return binary('eq', a, b, 'compare'); }
+/** `a != b` → bool tensor. */
+export function ne(a: TensorLike, b: TensorLike): Tensor { return binary('ne', a, b, 'compare'); }
+/** `a < b` → bool tensor. */
+export function lt(a: TensorLike, b: TensorLike): Tensor { return binary('lt', a, b, 'compare'); }
+/** `a <= b` → bool tensor. */
+export function le(a: TensorLike, b: TensorLike): Tensor { return binary('le', a, b, 'compare'); }
+/** `a > b` → bool tensor. */
+export function gt(a: TensorLike, b: TensorLike): Tensor { return binary('gt', a, b, 'compare'); }
+/** `a >= b` → bool tensor. */
+export function ge(a: TensorLike, b: TensorLike): Tensor { return binary('ge', a, b, 'compare'); }
+/** Elementwise logical and (nonzero is true) → bool tensor. */
+export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return binary('logicalAnd', a, b, 'logical'); }
+/** Elementwise logical or → bool tensor. */
+export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return binary('logicalOr', a, b, 'logical'); }
+/** Elementwise logical xor → bool tensor. */
+export function logicalXor(a: TensorLike, b: TensorLike): Tensor { return binary('logicalXor', a, b, 'logical'); }
+
+// ---- unary ops -------------------------------------------------------------------------------
+
+/** `-x` */ export function neg(x: Tensor): Tensor { return unary('neg', x, 'signed'); }
+/** `|x|` */ export function abs(x: Tensor): Tensor { return unary('abs', x, 'same'); }
+/** -1, 0 or 1 by the sign of x. */ export function sign(x: Tensor): Tensor { return unary('sign', x, 'same'); }
+/** e^x */ export function exp(x: Tensor): Tensor { return unary('exp', x, 'float'); }
+/** 2^x */ export function exp2(x: Tensor): Tensor { return unary('exp2', x, 'float'); }
+/** natural log */ export function log(x: Tensor): Tensor { return unary('log', x, 'float'); }
+/** log base 2 */ export function log2(x: Tensor): Tensor { return unary('log2', x, 'float'); }
+/** log base 10 */ export function log10(x: Tensor): Tensor { return unary('log10', x, 'float'); }
+/** log(1 + x), accurate near 0 */ export function log1p(x: Tensor): Tensor { return unary('log1p', x, 'float'); }
+/** e^x - 1, accurate near 0 */ export function expm1(x: Tensor): Tensor { return unary('expm1', x, 'float'); }
+/** square root */ export function sqrt(x: Tensor): Tensor { return unary('sqrt', x, 'float'); }
+/** 1 / sqrt(x) */ export function rsqrt(x: Tensor): Tensor { return unary('rsqrt', x, 'float'); }
+/** x * x */ export function square(x: Tensor): Tensor { return unary('square', x, x.dtype === 'bool' ? 'float' : 'same'); }
+/** sine */ export function sin(x: Tensor): Tensor { return unary('sin', x, 'float'); }
+/** cosine */ export function cos(x: Tensor): Tensor { return unary('cos', x, 'float'); }
+/** tangent */ export function tan(x: Tensor): Tensor { return unary('tan', x, 'float'); }
+/** arcsine */ export function asin(x: Tensor): Tensor { return unary('asin', x, 'float'); }
+/** arccosine */ export function acos(x: Tensor): Tensor { return unary('acos', x, 'float'); }
+/** arctangent */ export function atan(x: Tensor): Tensor { return unary('atan', x, 'float'); }
+/** hyperbolic sine */ export function sinh(x: Tensor): Tensor { return unary('sinh', x, 'float'); }
+/** hyperbolic cosine */ export function cosh(x: Tensor): Tensor { return unary('cosh', x, 'float'); }
+/** hyperbolic tangent */ export function tanh(x: Tensor): Tensor { return unary('tanh', x, 'float'); }
+/** 1 / (1 + e^-x) */ export function sigmoid(x: Tensor): Tensor { return unary('sigmoid', x, 'float'); }
+/** max(x, 0) */ export function relu(x: Tensor): Tensor { return unary('relu', x, 'signed'); }
+/** x if x > 0 else slope * x */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor { return unary('leakyRelu', x, 'float', [negativeSlope]); }
+/** log(1 + e^x) (beta 1, threshold 20, as torch.nn.functional.softplus) */
+export function softplus(x: Tensor): Tensor { return unary('softplus', x, 'float'); }
+/**
+ * Gaussian error linear unit: exact (`'none'`, with erf) or the `'tanh'` approximation.
+ * `fl.gelu(x)`, `fl.gelu(x, 'tanh')`
+ */
+export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
+  return approximate === 'tanh' ? unary('geluTanh', x, 'float', [], undefined, 'gelu') : unary('gelu', x, 'float');
+}
+/** x * sigmoid(x) */ export function silu(x: Tensor): Tensor { return unary('silu', x, 'float'); }
+/** error function */ export function erf(x: Tensor): Tensor { return unary('erf', x, 'float'); }
+/** round down */ export function floor(x: Tensor): Tensor { return unary('floor', x, 'same'); }
+/** round up */ export function ceil(x: Tensor): Tensor { return unary('ceil', x, 'same'); }
+/** round half to even, as torch.round */ export function round(x: Tensor): Tensor { return unary('round', x, 'same'); }
+/** round toward zero */ export function trunc(x: Tensor): Tensor { return unary('trunc', x, 'same'); }
+/** 1 / x */ export function reciprocal(x: Tensor): Tensor { return unary('reciprocal', x, 'float'); }
+/** !x → bool tensor */ export function logicalNot(x: Tensor): Tensor { return unary('logicalNot', x, 'bool'); }
+/** x is NaN → bool tensor */ export function isnan(x: Tensor): Tensor { return unary('isnan', x, 'bool'); }
+/** x is ±inf → bool tensor */ export function isinf(x: Tensor): Tensor { return unary('isinf', x, 'bool'); }
+/** x is neither NaN nor ±inf → bool tensor */ export function isfinite(x: Tensor): Tensor { return unary('isfinite', x, 'bool'); }
+
+/**
+ * Clamps every element into [min, max] (either may be omitted; tensors broadcast):
+ * `fl.clamp(x, 0, 1)`, `x.clamp(undefined, 6)`.
+ */
+export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`clamp: expected a Tensor, got ${typeof x}`);
+  const lo = min ?? undefined, hi = max ?? undefined;
+  if (lo === undefined && hi === undefined) throw new ValueError('clamp: at least one of min and max must be given');
+  if (lo instanceof Tensor || hi instanceof Tensor) {
+    const a = lo === undefined ? x : maximum(x, lo);
+    if (hi === undefined) return a;
+    try { return minimum(a, hi); } finally { if (a !== x) a.dispose(); }
+  }
+  const args: PromoteArg[] = [{ dtype: x.dtype, ndim: x._shape.length }];
+  if (lo !== undefined) args.push(lo as number);
+  if (hi !== undefined) args.push(hi as number);
+  const dt = resultType(...args);
+  const src = dt === x.dtype ? x : contiguousCopy(x, 'clamp', dt);
+  try {
+    return unary('clamp', src, 'same', [lo !== undefined ? 1 : 0, +(lo ?? 0), hi !== undefined ? 1 : 0, +(hi ?? 0)]);
+  } finally { if (src !== x) src.dispose(); }
+}
+
+/**
+ * Picks from `a` where `cond` is true and from `b` elsewhere, broadcasting all three:
+ * `fl.where(fl.gt(x, 0), x, 0)`.
+ */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor)) throw new ValueError(`where: condition must be a bool Tensor`);
+  if (cond.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${cond.dtype}`);
+  a = asTensorArg(a, 'where'); b = asTensorArg(b, 'where');
+  const dev = commonDevice('where', cond, a, b)!;
+  const dt = resultType(promoteArg(a), promoteArg(b));
+  const shape = broadcastShapes('where', cond._shape, a instanceof Tensor ? a._shape : [], b instanceof Tensor ? b._shape : []);
+  const temps: Tensor[] = [];
+  const res = emptyTensor(shape, dt, dev, false, 'where');
+  try {
+    run(WHERE_OP, 'where', res, [operand(cond, 'bool', shape, 'where', temps), operand(a, dt, shape, 'where', temps), operand(b, dt, shape, 'where', temps)], [], temps);
+  } catch (e) { res.dispose(); throw e; }
+  return res;
+}
+
+/** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError('maskedFill: expected a Tensor');
+  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${mask.dtype}` : ''}`);
+  if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
+  const v = value instanceof Tensor ? value.item() : value;
+  const dev = commonDevice('maskedFill', x, mask)!;
+  const shape = broadcastShapes('maskedFill', x._shape, mask._shape);
+  const temps: Tensor[] = [];
+  const res = emptyTensor(shape, x.dtype, dev, false, 'maskedFill');
+  try {
+    run(WHERE_OP, 'maskedFill', res, [operand(mask, 'bool', shape, 'maskedFill', temps), { scalar: +v, dtype: x.dtype }, operand(x, x.dtype, shape, 'maskedFill', temps)], [], temps);
+  } catch (e) { res.dispose(); throw e; }
+  return res;
+}
+
+// ---- methods ---------------------------------------------------------------------------------
+
+declare module '../tensor' {
+  interface Tensor {
+    add(other: TensorLike, alpha?: number): Tensor;
+    sub(other: TensorLike, alpha?: number): Tensor;
+    mul(other: TensorLike): Tensor;
+    div(other: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor;
+    pow(exponent: TensorLike): Tensor;
+    maximum(other: TensorLike): Tensor;
+    minimum(other: TensorLike): Tensor;
+    remainder(other: TensorLike): Tensor;
+    floorDivide(other: TensorLike): Tensor;
+    atan2(other: TensorLike): Tensor;
+    eq(other: TensorLike): Tensor;
+    ne(other: TensorLike): Tensor;
+    lt(other: TensorLike): Tensor;
+    le(other: TensorLike): Tensor;
+    gt(other: TensorLike): Tensor;
+    ge(other: TensorLike): Tensor;
+    logicalAnd(other: TensorLike): Tensor;
+    logicalOr(other: TensorLike): Tensor;
+    logicalXor(other: TensorLike): Tensor;
+    neg(): Tensor; abs(): Tensor; sign(): Tensor; exp(): Tensor; exp2(): Tensor; log(): Tensor; log2(): Tensor;
+    log10(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; rsqrt(): Tensor; square(): Tensor;
+    sin(): Tensor; cos(): Tensor; tan(): Tensor; asin(): Tensor; acos(): Tensor; atan(): Tensor; sinh(): Tensor;
+    cosh(): Tensor; tanh(): Tensor; sigmoid(): Tensor; relu(): Tensor; leakyRelu(negativeSlope?: number): Tensor;
+    softplus(): Tensor; gelu(approximate?: 'none' | 'tanh'): Tensor; silu(): Tensor; erf(): Tensor; floor(): Tensor;
+    ceil(): Tensor; round(): Tensor; trunc(): Tensor; reciprocal(): Tensor; logicalNot(): Tensor; isnan(): Tensor;
+    isinf(): Tensor; isfinite(): Tensor;
+    clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    where(cond: Tensor, other: TensorLike): Tensor;
+    maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
+    /** In place: `t.add_(1)` adds into t and returns t. */
+    add_(other: TensorLike, alpha?: number): Tensor;
+    sub_(other: TensorLike, alpha?: number): Tensor;
+    mul_(other: TensorLike): Tensor;
+    div_(other: TensorLike): Tensor;
+    pow_(exponent: TensorLike): Tensor;
+    neg_(): Tensor; abs_(): Tensor; exp_(): Tensor; log_(): Tensor; sqrt_(): Tensor; sigmoid_(): Tensor;
+    tanh_(): Tensor; relu_(): Tensor; floor_(): Tensor; ceil_(): Tensor; round_(): Tensor; reciprocal_(): Tensor;
+    clamp_(min?: number | null, max?: number | null): Tensor;
+    maskedFill_(mask: Tensor, value: number | boolean): Tensor;
+  }
+}
+
+const P = Tensor.prototype;
+const binaries: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
+  mul, pow, maximum, minimum, remainder, floorDivide, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor,
+};
+for (const [name, fn] of Object.entries(binaries)) {
+  (P as any)[name] = function (this: Tensor, o: TensorLike) { return fn(this, o); };
+}
+P.add = function (o, alpha) { return add(this, o, alpha); };
+P.sub = function (o, alpha) { return sub(this, o, alpha); };
+P.div = function (o, mode) { return div(this, o, mode); };
+const unaries: Record<string, (x: Tensor) => Tensor> = {
+  neg, abs, sign, exp, exp2, log, log2, log10, log1p, expm1, sqrt, rsqrt, square, sin, cos, tan, asin, acos, atan,
+  sinh, cosh, tanh, sigmoid, relu, softplus, silu, erf, floor, ceil, round, trunc, reciprocal, logicalNot, isnan,
+  isinf, isfinite,
+};
+for (const [name, fn] of Object.entries(unaries)) {
+  (P as any)[name] = function (this: Tensor) { return fn(this); };
+}
+P.leakyRelu = function (s) { return leakyRelu(this, s); };
+P.gelu = function (a) { return gelu(this, a); };
+P.clamp = function (lo, hi) { return clamp(this, lo, hi); };
+P.where = function (cond, other) { return where(cond, this, other); };
+P.maskedFill = function (mask, v) { return maskedFill(this, mask, v); };
+
+function inplaceBinary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow', kind: BinaryKind) {
+  return function (this: Tensor, o: TensorLike, alpha?: number): Tensor {
+    if ((op === 'add' || op === 'sub') && alpha !== undefined && alpha !== 1) {
+      const s = mul(o, alpha);
+      try { return binary(op, this, s, kind, this); } finally { s.dispose(); }
+    }
+    return binary(op, this, o, kind, this);
+  };
+}
+P.add_ = inplaceBinary('add', 'arith');
+P.sub_ = inplaceBinary('sub', 'arith');
+P.mul_ = inplaceBinary('mul', 'arith');
+P.div_ = inplaceBinary('div', 'float');
+P.pow_ = inplaceBinary('pow', 'arith');
+const inplaceUnary: [string, keyof typeof UNARY, UnaryKind][] = [
+  ['neg_', 'neg', 'signed'], ['abs_', 'abs', 'same'], ['exp_', 'exp', 'float'], ['log_', 'log', 'float'],
+  ['sqrt_', 'sqrt', 'float'], ['sigmoid_', 'sigmoid', 'float'], ['tanh_', 'tanh', 'float'], ['relu_', 'relu', 'signed'],
+  ['floor_', 'floor', 'same'], ['ceil_', 'ceil', 'same'], ['round_', 'round', 'same'], ['reciprocal_', 'reciprocal', 'float'],
+];
+for (const [m, op, kind] of inplaceUnary) {
+  (P as any)[m] = function (this: Tensor) { return unary(op, this, kind, [], this, op); };
+}
+P.clamp_ = function (lo, hi) {
+  if ((lo ?? undefined) === undefined && (hi ?? undefined) === undefined) throw new ValueError('clamp_: at least one of min and max must be given');
+  return unary('clamp', this, 'same', [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this, 'clamp');
+};
+P.maskedFill_ = function (mask, v) {
+  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
+  commonDevice('maskedFill_', this, mask);
+  const shape = broadcastShapes('maskedFill_', this._shape, mask._shape);
+  if (!sameShape(shape, this._shape)) throw new ShapeError(`maskedFill_: mask ${fmt(mask._shape)} does not broadcast to ${fmt(this._shape)}`);
+  const temps: Tensor[] = [];
+  run(WHERE_OP, 'maskedFill_', this, [operand(mask, 'bool', shape, 'maskedFill_', temps), { scalar: +v, dtype: this.dtype }, this], [], temps);
+  return this;
+};

@@ -1,0 +1,412 @@
+// views.ts — shape ops. Views share storage (reshape of viewable data, view, flatten, squeeze,
+// unsqueeze, transpose, permute, expand, narrow, select, slice, index, diagonal, split, chunk);
+// copies: contiguous, clone, cat, stack, and casts/transfers with `to`.
+import { checkDType, DType, DTYPES, promoteTypes } from '../dtype';
+import { parseDevice } from '../device';
+import { DeviceError, IndexError, ShapeError, ValueError } from '../errors';
+import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
+import { contiguousCopy, copyInto, emptyTensor, Tensor } from '../tensor';
+
+function need(t: unknown, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  t._handleFor(op);
+  return t;
+}
+
+function shapeArg(args: (number | readonly number[])[], op: string): number[] {
+  const s = args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]) : (args as number[]);
+  if (!Array.isArray(s)) throw new ValueError(`${op}: shape must be an array`);
+  return s.slice();
+}
+
+/** A view with a new shape when the layout allows, otherwise ShapeError: `t.view([2, -1])`. */
+export function view(t: Tensor, shape: readonly number[]): Tensor {
+  need(t, 'view');
+  const s = inferShape(shape, t.numel, 'view', t._shape);
+  const st = viewStrides(t._shape, t._strides, s);
+  if (!st) throw new ShapeError(`view: shape ${fmt(s)} is not compatible with input of shape ${fmt(t._shape)} and strides ${fmt(t._strides)}; use reshape`);
+  return t._view(s, st, t._offset);
+}
+
+/** A tensor with a new shape (one -1 is inferred): a view when possible, else a copy. */
+export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+  need(t, 'reshape');
+  const s = inferShape(shape, t.numel, 'reshape', t._shape);
+  const st = viewStrides(t._shape, t._strides, s);
+  if (st) return t._view(s, st, t._offset);
+  const c = contiguousCopy(t, 'reshape');
+  try { return c._view(s, contiguousStrides(s), 0); } finally { c.dispose(); }
+}
+
+/** Merges dims startDim..endDim into one: `fl.flatten(x, 1)`. */
+export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  need(t, 'flatten');
+  if (t.ndim === 0) return reshape(t, [1]);
+  const s = normDim(startDim, t.ndim, 'flatten'), e = normDim(endDim, t.ndim, 'flatten');
+  if (s > e) throw new ValueError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  const shape = [...t._shape.slice(0, s), numel(t._shape.slice(s, e + 1)), ...t._shape.slice(e + 1)];
+  return reshape(t, shape);
+}
+
+/** Removes dims of size 1 (all, or the given ones): `fl.squeeze(x, 0)`. */
+export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  need(t, 'squeeze');
+  const dims = dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, t.ndim, 'squeeze')));
+  const shape: number[] = [], strides: number[] = [];
+  t._shape.forEach((s, i) => {
+    if (s === 1 && (dims === null || dims.has(i))) return;
+    shape.push(s); strides.push(t._strides[i]);
+  });
+  return t._view(shape, strides, t._offset);
+}
+
+/** Inserts a dim of size 1 at `dim`: `fl.unsqueeze(x, 0)`. */
+export function unsqueeze(t: Tensor, dim: number): Tensor {
+  need(t, 'unsqueeze');
+  const d = normDim(dim, t.ndim + 1, 'unsqueeze');
+  const shape = t._shape.slice(), strides = t._strides.slice();
+  const st = d < t.ndim ? t._strides[d] * t._shape[d] : 1;
+  shape.splice(d, 0, 1); strides.splice(d, 0, st);
+  return t._view(shape, strides, t._offset);
+}
+
+/** Swaps two dims (a view): `x.transpose(0, 1)`. */
+export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  need(t, 'transpose');
+  if (t.ndim === 0) return t._view([], [], t._offset);
+  const a = normDim(dim0, t.ndim, 'transpose'), b = normDim(dim1, t.ndim, 'transpose');
+  const shape = t._shape.slice(), strides = t._strides.slice();
+  [shape[a], shape[b]] = [shape[b], shape[a]];
+  [strides[a], strides[b]] = [strides[b], strides[a]];
+  return t._view(shape, strides, t._offset);
+}
+
+/** Reorders dims (a view): `x.permute([2, 0, 1])`. */
+export function permute(t: Tensor, dims: readonly number[]): Tensor {
+  need(t, 'permute');
+  if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} must list each of the ${t.ndim} dims of shape ${fmt(t._shape)} once`);
+  const d = dims.map((x) => normDim(x, t.ndim, 'permute'));
+  if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
+  return t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset);
+}
+
+/** Broadcasts size-1 dims to larger sizes without copying (-1 keeps a size): `x.expand([4, -1])`. */
+export function expand(t: Tensor, shape: readonly number[]): Tensor {
+  need(t, 'expand');
+  if (!Array.isArray(shape) || shape.length < t.ndim) throw new ShapeError(`expand: cannot expand shape ${fmt(t._shape)} to ${JSON.stringify(shape)}`);
+  const off = shape.length - t.ndim;
+  const out: number[] = [], strides: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const want = shape[i];
+    const j = i - off;
+    const have = j >= 0 ? t._shape[j] : 1;
+    if (want === -1 && j >= 0) { out.push(have); strides.push(t._strides[j]); continue; }
+    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${want} in ${JSON.stringify(shape)}`);
+    if (j >= 0 && have === want) { out.push(want); strides.push(t._strides[j]); continue; }
+    if (have !== 1) throw new ShapeError(`expand: the size ${have} of dim ${j} in ${fmt(t._shape)} must be 1 to expand to ${want} (target ${JSON.stringify(shape)})`);
+    out.push(want); strides.push(0);
+  }
+  return t._view(out, strides, t._offset);
+}
+
+/** `expand` to a full target shape, as `torch.broadcast_to`. */
+export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor { return expand(t, shape); }
+
+/** The slice [start, start + length) of one dim (a view): `x.narrow(0, 1, 2)`. */
+export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  need(t, 'narrow');
+  const d = normDim(dim, t.ndim, 'narrow');
+  const size = t._shape[d];
+  if (!Number.isInteger(start) || !Number.isInteger(length)) throw new ValueError('narrow: start and length must be integers');
+  if (start < 0) start += size;
+  if (start < 0 || length < 0 || start + length > size) {
+    throw new IndexError(`narrow: range [${start}, ${start + length}) out of bounds for dim ${d} of size ${size} (shape ${fmt(t._shape)})`);
+  }
+  const shape = t._shape.slice();
+  shape[d] = length;
+  return t._view(shape, t._strides, t._offset + start * t._strides[d]);
+}
+
+/** Index `index` of dim `dim`, removing the dim (a view): `x.select(0, -1)`. */
+export function select(t: Tensor, dim: number, index: number): Tensor {
+  need(t, 'select');
+  if (t.ndim === 0) throw new IndexError('select: cannot select from a 0-dim tensor');
+  const d = normDim(dim, t.ndim, 'select');
+  const size = t._shape[d];
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    throw new IndexError(`select: index ${index} is out of bounds for dim ${d} with size ${size} (shape ${fmt(t._shape)})`);
+  }
+  if (index < 0) index += size;
+  const shape = t._shape.slice(), strides = t._strides.slice();
+  shape.splice(d, 1); strides.splice(d, 1);
+  return t._view(shape, strides, t._offset + index * t._strides[d]);
+}
+
+/**
+ * Python-style slice of one dim, `x[start:end:step]` (a view; negative and out-of-range bounds
+ * clamp as in Python; step > 0): `x.slice(1, 0, -1, 2)`.
+ */
+export function slice(t: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  need(t, 'slice');
+  const d = normDim(dim, t.ndim, 'slice');
+  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${step}`);
+  const size = t._shape[d];
+  const clampIdx = (v: number | null | undefined, dflt: number): number => {
+    if (v === undefined || v === null) return dflt;
+    if (!Number.isInteger(v)) throw new ValueError(`slice: bounds must be integers, got ${v}`);
+    if (v < 0) v += size;
+    return Math.min(Math.max(v, 0), size);
+  };
+  const s = clampIdx(start, 0), e = Math.max(clampIdx(end, size), s);
+  const len = Math.ceil((e - s) / step);
+  const shape = t._shape.slice(), strides = t._strides.slice();
+  shape[d] = len; strides[d] = t._strides[d] * step;
+  return t._view(shape, strides, t._offset + (len > 0 ? s * t._strides[d] : 0));
+}
+
+/** One index spec of `index()`: an integer, `[start, end, step?]` (null for open ends), `':'`, `'...'` or `null` (new dim). */
+export type IndexSpec = number | readonly (number | null | undefined)[] | ':' | '...' | null;
+
+/**
+ * NumPy-style basic indexing as a view: `x.index(0, ':', [1, null, 2], null)` is Python's
+ * `x[0, :, 1::2, None]`.
+ */
+export function index(t: Tensor, ...specs: IndexSpec[]): Tensor {
+  need(t, 'index');
+  const ell = specs.filter((s) => s === '...').length;
+  if (ell > 1) throw new IndexError('index: at most one ellipsis');
+  const consumed = specs.filter((s) => s !== null && s !== '...').length;
+  if (consumed > t.ndim) throw new IndexError(`index: too many indices (${consumed}) for a tensor of ${t.ndim} dims`);
+  const full: IndexSpec[] = [];
+  for (const s of specs) {
+    if (s === '...') for (let i = 0; i < t.ndim - consumed; i++) full.push(':');
+    else full.push(s);
+  }
+  let cur = t._view(t._shape, t._strides, t._offset);
+  let dim = 0;
+  try {
+    for (const s of full) {
+      let next: Tensor;
+      if (s === null) { next = unsqueeze(cur, dim); dim++; }
+      else if (s === ':') { dim++; continue; }
+      else if (typeof s === 'number') next = select(cur, dim, s);
+      else if (Array.isArray(s)) { next = slice(cur, dim, s[0], s[1], s[2] ?? 1); dim++; }
+      else throw new IndexError(`index: bad index spec ${JSON.stringify(s)}`);
+      cur.dispose();
+      cur = next;
+    }
+  } catch (e) { cur.dispose(); throw e; }
+  return cur;
+}
+
+/** The diagonal of the last two dims... of dims dim1, dim2 (a view), with offset: `fl.diagonal(m)`. */
+export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  need(t, 'diagonal');
+  const a = normDim(dim1, t.ndim, 'diagonal'), b = normDim(dim2, t.ndim, 'diagonal');
+  if (a === b) throw new ValueError('diagonal: dim1 and dim2 must differ');
+  let off = t._offset;
+  let len: number;
+  if (offset >= 0) { len = Math.max(0, Math.min(t._shape[a], t._shape[b] - offset)); if (len > 0) off += offset * t._strides[b]; }
+  else { len = Math.max(0, Math.min(t._shape[a] + offset, t._shape[b])); if (len > 0) off -= offset * t._strides[a]; }
+  const shape: number[] = [], strides: number[] = [];
+  t._shape.forEach((s, i) => { if (i !== a && i !== b) { shape.push(s); strides.push(t._strides[i]); } });
+  shape.push(len); strides.push(t._strides[a] + t._strides[b]);
+  return t._view(shape, strides, off);
+}
+
+/** A contiguous tensor with the same values (this tensor's own view when already contiguous). */
+export function contiguous(t: Tensor): Tensor {
+  need(t, 'contiguous');
+  if (t.isContiguous()) return t._view(t._shape, t._strides, t._offset);
+  return contiguousCopy(t, 'contiguous');
+}
+
+/** A copy with its own storage. */
+export function clone(t: Tensor): Tensor { return contiguousCopy(need(t, 'clone'), 'clone'); }
+
+/** Joins tensors along an existing dim: `fl.cat([a, b], 0)`. Dtypes promote; devices must match. */
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty array of tensors');
+  tensors.forEach((t) => need(t, 'cat'));
+  // PyTorch skips 1-D empty tensors in cat
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
+  const ref = parts[0] ?? tensors[0];
+  const d = normDim(dim, ref.ndim, 'cat');
+  let dtype: DType = tensors[0].dtype;
+  for (const t of tensors) dtype = promoteTypes(dtype, t.dtype);
+  const dev = tensors[0]._storage.device;
+  let total = 0;
+  for (const t of parts) {
+    if (t._storage.device.name !== dev.name) throw new DeviceError(`cat: expected all tensors on ${dev.name}, got one on ${t.device}`);
+    if (t.ndim !== ref.ndim || t._shape.some((s: number, i: number) => i !== d && s !== ref._shape[i])) {
+      throw new ShapeError(`cat: shapes ${parts.map((p) => fmt(p._shape)).join(', ')} must match except in dim ${d}`);
+    }
+    total += t._shape[d];
+  }
+  const shape = ref._shape.slice();
+  if (ref.ndim > 0) shape[d] = total;
+  const out = emptyTensor(shape, dtype, dev, false, 'cat');
+  try {
+    let pos = 0;
+    for (const t of parts) {
+      const n = t._shape[d];
+      if (n > 0) {
+        const dst = narrow(out, d, pos, n);
+        try { copyInto(dst, t, 'cat'); } finally { dst.dispose(); }
+      }
+      pos += n;
+    }
+  } catch (e) { out.dispose(); throw e; }
+  return out;
+}
+
+/** Joins same-shaped tensors along a new dim: `fl.stack([a, b], 0)`. */
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('stack: expected a non-empty array of tensors');
+  tensors.forEach((t) => need(t, 'stack'));
+  const ref = tensors[0];
+  for (const t of tensors) {
+    if (t._shape.length !== ref._shape.length || t._shape.some((s: number, i: number) => s !== ref._shape[i])) {
+      throw new ShapeError(`stack: all tensors must have the same shape, got ${tensors.map((x) => fmt(x._shape)).join(', ')}`);
+    }
+  }
+  const d = normDim(dim, ref.ndim + 1, 'stack');
+  const views = tensors.map((t) => unsqueeze(t, d));
+  try { return cat(views, d); } finally { views.forEach((v) => v.dispose()); }
+}
+
+/**
+ * Splits into views along `dim`: chunks of `size` (last may be smaller), or the given sizes:
+ * `fl.split(x, 2)`, `fl.split(x, [1, 3], 1)`.
+ */
+export function split(t: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  need(t, 'split');
+  const d = normDim(dim, t.ndim, 'split');
+  const n = t._shape[d];
+  let sizes: number[];
+  if (typeof sizeOrSections === 'number') {
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: size must be a positive integer, got ${sizeOrSections}`);
+    sizes = [];
+    for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
+    if (n === 0) sizes.push(0);
+  } else {
+    sizes = Array.from(sizeOrSections);
+    if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
+      throw new ShapeError(`split: sizes ${JSON.stringify(sizes)} must be non-negative and sum to ${n} (dim ${d} of ${fmt(t._shape)})`);
+    }
+  }
+  const out: Tensor[] = [];
+  let pos = 0;
+  for (const s of sizes) { out.push(narrow(t, d, pos, s)); pos += s; }
+  return out;
+}
+
+/** Splits into `chunks` views of equal size (the last may be smaller), as `torch.chunk`. */
+export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
+  need(t, 'chunk');
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  const d = normDim(dim, t.ndim, 'chunk');
+  const size = Math.max(1, Math.ceil(t._shape[d] / chunks));
+  return split(t, size, d);
+}
+
+/** Removes a dim, returning the slices along it: `fl.unbind(x, 0)`. */
+export function unbind(t: Tensor, dim = 0): Tensor[] {
+  need(t, 'unbind');
+  const d = normDim(dim, t.ndim, 'unbind');
+  return Array.from({ length: t._shape[d] }, (_, i) => select(t, d, i));
+}
+
+/** Options of `Tensor.to`. */
+export interface ToOptions { dtype?: DType; device?: string; copy?: boolean; nonBlocking?: boolean }
+
+/**
+ * Casts and/or moves: `t.to('float64')`, `t.to('cpu')`, `t.to({ device: 'cuda', dtype: 'float16' })`.
+ * Returns this tensor's own view when nothing changes (unless `copy`).
+ */
+export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOptions = {}): Tensor {
+  need(t, 'to');
+  let o: ToOptions;
+  if (typeof arg === 'string') o = (DTYPES as readonly string[]).includes(arg) ? { ...options, dtype: arg as DType } : { ...options, device: arg };
+  else if (arg && typeof arg === 'object') o = { ...arg };
+  else throw new ValueError(`to: expected a dtype, a device or options, got ${String(arg)}`);
+  const dtype = o.dtype === undefined ? t.dtype : checkDType(o.dtype, 'to');
+  const dev = o.device === undefined ? t._storage.device : parseDevice(o.device, 'to');
+  if (dev.name !== t._storage.device.name) {
+    throw new DeviceError(`to: transfer from ${t.device} to ${dev.name} is not supported by this build`);
+  }
+  if (dtype === t.dtype && !o.copy) return t._view(t._shape, t._strides, t._offset);
+  return contiguousCopy(t, 'to', dtype);
+}
+
+declare module '../tensor' {
+  interface Tensor {
+    view(...shape: (number | readonly number[])[]): Tensor;
+    reshape(...shape: (number | readonly number[])[]): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    permute(...dims: (number | readonly number[])[]): Tensor;
+    expand(...shape: (number | readonly number[])[]): Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
+    index(...specs: IndexSpec[]): Tensor;
+    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    contiguous(): Tensor;
+    clone(): Tensor;
+    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    unbind(dim?: number): Tensor[];
+    to(arg: DType | string | ToOptions, options?: ToOptions): Tensor;
+    /** Transpose of a 2-D tensor (reverses dims for other ranks), as `t.T`. */
+    readonly T: Tensor;
+    /** Transpose of the last two dims, as `t.mT`. */
+    readonly mT: Tensor;
+    float(): Tensor; double(): Tensor; half(): Tensor; bfloat16(): Tensor; int(): Tensor; byte(): Tensor; bool(): Tensor;
+    /** Copies `src` (broadcast, cast) into this tensor in place. */
+    copy_(src: Tensor): Tensor;
+  }
+}
+
+const P = Tensor.prototype;
+P.view = function (...s) { return view(this, shapeArg(s, 'view')); };
+P.reshape = function (...s) { return reshape(this, shapeArg(s, 'reshape')); };
+P.flatten = function (a, b) { return flatten(this, a, b); };
+P.squeeze = function (d) { return squeeze(this, d); };
+P.unsqueeze = function (d) { return unsqueeze(this, d); };
+P.transpose = function (a, b) { return transpose(this, a, b); };
+P.permute = function (...d) { return permute(this, shapeArg(d, 'permute')); };
+P.expand = function (...s) { return expand(this, shapeArg(s, 'expand')); };
+P.broadcastTo = function (s) { return expand(this, s); };
+P.narrow = function (d, s, l) { return narrow(this, d, s, l); };
+P.select = function (d, i) { return select(this, d, i); };
+P.slice = function (d, s, e, st) { return slice(this, d, s, e, st); };
+P.index = function (...s) { return index(this, ...s); };
+P.diagonal = function (o, a, b) { return diagonal(this, o, a, b); };
+P.contiguous = function () { return contiguous(this); };
+P.clone = function () { return clone(this); };
+P.split = function (s, d) { return split(this, s, d); };
+P.chunk = function (c, d) { return chunk(this, c, d); };
+P.unbind = function (d) { return unbind(this, d); };
+P.to = function (a, o) { return to(this, a, o); };
+Object.defineProperty(P, 'T', {
+  get(this: Tensor) { return permute(this, Array.from({ length: this.ndim }, (_, i) => this.ndim - 1 - i)); },
+});
+Object.defineProperty(P, 'mT', {
+  get(this: Tensor) {
+    if (this.ndim < 2) throw new ShapeError(`mT: tensor must have at least 2 dims, got shape ${fmt(this._shape)}`);
+    return transpose(this, -2, -1);
+  },
+});
+const casts: [string, DType][] = [['float', 'float32'], ['double', 'float64'], ['half', 'float16'], ['bfloat16', 'bfloat16'], ['int', 'int32'], ['byte', 'uint8'], ['bool', 'bool']];
+for (const [m, dt] of casts) (P as any)[m] = function (this: Tensor) { return to(this, dt); };
+P.copy_ = function (src) {
+  need(src, 'copy_');
+  if (src._storage.device.name !== this._storage.device.name) throw new DeviceError(`copy_: source on ${src.device}, destination on ${this.device}`);
+  const b = expand(src, this._shape);
+  try { copyInto(this, b, 'copy_'); } finally { b.dispose(); }
+  return this;
+};

@@ -1,0 +1,251 @@
+// tensor.ts — the Tensor class: (storage, dtype, shape, strides, offset, device), its lifetime
+// (dispose, `using`, scope, a FinalizationRegistry safety net) and reading values back.
+// Ops live in lib/ops/*.ts and add their methods to Tensor.prototype (module augmentation), so this
+// file knows nothing about any op but the strided copy that reading a view needs.
+import { AsyncLocalStorage } from 'async_hooks';
+import { inspect } from 'util';
+import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
+import { CPU, DeviceSpec } from './device';
+import { DisposedError, ValueError } from './errors';
+import { binding, call, guard, Handle, opId } from './native';
+import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
+
+/** @internal A block of device memory shared by a tensor and its views, freed when the last goes. */
+export class Storage {
+  handle: Handle | null;
+  refs = 0;
+  constructor(readonly bytes: number, readonly device: DeviceSpec, zero: boolean) {
+    this.handle = guard(() => binding.alloc(bytes, device.type, device.index, zero));
+  }
+  release(): void {
+    if (--this.refs === 0 && this.handle) {
+      binding.free(this.handle);
+      this.handle = null;
+    }
+  }
+}
+
+let liveTensors = 0;
+const registry = new FinalizationRegistry<Storage>((s) => { liveTensors--; s.release(); });
+const scopes = new AsyncLocalStorage<Tensor[]>();
+
+/** A value that ops accept where a tensor is expected: a tensor or a JS number/boolean. */
+export type TensorLike = Tensor | number | boolean;
+
+/**
+ * An n-dimensional array on one device.
+ *
+ * ```ts
+ * const t = fl.tensor([[1, 2], [3, 4]]);
+ * t.shape;           // [2, 2]
+ * t.add(1).toArray() // [[2, 3], [4, 5]]
+ * t.dispose();
+ * ```
+ */
+export class Tensor {
+  /** @internal */ _storage: Storage;
+  /** @internal */ readonly _shape: readonly number[];
+  /** @internal */ readonly _strides: readonly number[];
+  /** @internal */ readonly _offset: number;
+  /** The element type. */
+  readonly dtype: DType;
+  /** @internal */ _disposed = false;
+
+  /** @internal Use the creation functions (`fl.tensor`, `fl.zeros`, …) instead. */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
+    this._storage = storage;
+    this._shape = shape;
+    this._strides = strides;
+    this._offset = offset;
+    this.dtype = dtype;
+    storage.refs++;
+    liveTensors++;
+    registry.register(this, storage, this);
+    const s = scopes.getStore();
+    if (s) s.push(this);
+  }
+
+  /** The size of each dim (a copy). */
+  get shape(): number[] { return this._shape.slice(); }
+  /** Element strides of each dim (a copy). */
+  get strides(): number[] { return this._strides.slice(); }
+  /** Number of dims. */
+  get ndim(): number { return this._shape.length; }
+  /** Number of elements. */
+  get numel(): number { return numel(this._shape); }
+  /** Offset of the first element in the storage, in elements. */
+  get storageOffset(): number { return this._offset; }
+  /** The device name, `'cpu'` or `'cuda:N'`. */
+  get device(): string { return this._storage.device.name; }
+  /** Bytes per element. */
+  get itemsize(): number { return ITEMSIZE[this.dtype]; }
+  /** Whether elements are laid out row-major without gaps. */
+  isContiguous(): boolean { return isContiguous(this._shape, this._strides); }
+  /** Whether `dispose()` has been called (or its scope ended). */
+  get isDisposed(): boolean { return this._disposed; }
+
+  /** Frees this tensor's hold on its storage now (the memory goes when its last view goes). Idempotent. */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    registry.unregister(this);
+    liveTensors--;
+    this._storage.release();
+  }
+  /** `using t = fl.zeros([3])` disposes `t` at the end of the block. */
+  [Symbol.dispose](): void { this.dispose(); }
+
+  /** @internal The storage handle, or DisposedError naming the op. */
+  _handleFor(op: string): Handle {
+    const h = this._storage.handle;
+    if (this._disposed || h === null) {
+      throw new DisposedError(`${op}: tensor of shape ${fmt(this._shape)} (${this.dtype}) was disposed`);
+    }
+    return h;
+  }
+
+  /** @internal A view of the same storage. */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+    this._handleFor('view');
+    return new Tensor(this._storage, shape, strides, offset, this.dtype);
+  }
+
+  /**
+   * Copies the values into a new TypedArray (float16/bfloat16 widen to Float32Array, bool to
+   * Uint8Array) and blocks until they are ready.
+   * `fl.tensor([1, 2]).dataSync() // Float32Array [1, 2]`
+   */
+  dataSync(): DataFor<this['dtype']> {
+    const h = this._handleFor('dataSync');
+    const n = this.numel;
+    if (isContiguous(this._shape, this._strides)) {
+      return guard(() => binding.download(h, this._offset, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
+    }
+    const tmp = contiguousCopy(this, 'dataSync');
+    try {
+      return guard(() => binding.download(tmp._handleFor('dataSync'), 0, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
+    } finally {
+      tmp.dispose();
+    }
+  }
+
+  /** Resolves with the values as a TypedArray without blocking the event loop on GPU work. */
+  async data(): Promise<DataFor<this['dtype']>> {
+    return this.dataSync();
+  }
+
+  /** The values as nested arrays (booleans for bool tensors), like `tensor.tolist()`. */
+  toArray(): any {
+    const flat = this.dataSync() as TypedArray;
+    const isBool = this.dtype === 'bool';
+    const shape = this._shape;
+    if (shape.length === 0) return isBool ? flat[0] !== 0 : flat[0];
+    let pos = 0;
+    const build = (d: number): any[] => {
+      const out = new Array(shape[d]);
+      if (d === shape.length - 1) {
+        for (let i = 0; i < shape[d]; i++) out[i] = isBool ? flat[pos++] !== 0 : flat[pos++];
+      } else {
+        for (let i = 0; i < shape[d]; i++) out[i] = build(d + 1);
+      }
+      return out;
+    };
+    return build(0);
+  }
+
+  /** The single value of a one-element tensor: `fl.tensor([[3]]).item() // 3` */
+  item(): number {
+    if (this.numel !== 1) {
+      throw new ValueError(`item: a tensor with ${this.numel} elements (shape ${fmt(this._shape)}) cannot be converted to a number`);
+    }
+    return (this.dataSync() as TypedArray)[0];
+  }
+
+  /** PyTorch-style text: `tensor([1., 2.])`; large tensors are summarised. */
+  toString(): string {
+    if (this._disposed) return `tensor(<disposed>, shape=${fmt(this._shape)}, dtype=${this.dtype})`;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return (require('./print') as typeof import('./print')).formatTensor(this);
+  }
+  /** @internal console.log support */
+  [inspect.custom](): string { return this.toString(); }
+}
+
+/** @internal Allocates an uninitialised (or zeroed) contiguous tensor. */
+export function emptyTensor(shape: readonly number[], dtype: DType, device: DeviceSpec = CPU, zero = false, op = 'empty'): Tensor {
+  const n = numelChecked(shape, op);
+  const storage = new Storage(n * ITEMSIZE[dtype], device, zero);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
+}
+
+let COPY = -1;
+/** @internal dst[...] = src[...] (same shape; dtype conversion included). */
+export function copyInto(dst: Tensor, src: Tensor | { _shape: readonly number[]; _strides: readonly number[]; _offset: number; dtype: DType; _handleFor(op: string): Handle }, op: string): void {
+  if (COPY < 0) COPY = opId('copy');
+  if (numel(dst._shape) === 0) return;
+  call(COPY, op, [dst, src]);
+}
+
+/** @internal A contiguous copy of t (dtype kept unless given). */
+export function contiguousCopy(t: Tensor, op: string, dtype: DType = t.dtype): Tensor {
+  t._handleFor(op);
+  const out = emptyTensor(t._shape, dtype, t._storage.device, false, op);
+  try {
+    copyInto(out, t, op);
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
+  return out;
+}
+
+function collect(v: unknown, into: Set<Tensor>, depth = 0): void {
+  if (v instanceof Tensor) { into.add(v); return; }
+  if (depth > 8 || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) { for (const x of v) collect(x, into, depth + 1); return; }
+  if (v instanceof Map) { for (const x of v.values()) collect(x, into, depth + 1); return; }
+  if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) collect(x, into, depth + 1);
+}
+
+function endScope(made: Tensor[], result: unknown): void {
+  const keep = new Set<Tensor>();
+  collect(result, keep);
+  const parent = scopes.getStore();
+  for (const t of made) {
+    if (keep.has(t)) { if (parent) parent.push(t); } else t.dispose();
+  }
+}
+
+/**
+ * Runs `fn` and disposes every tensor it made, except those in its result (a tensor, or arrays /
+ * plain objects / Maps of them). Works with async functions too (tfjs's `tidy`).
+ *
+ * ```ts
+ * const y = fl.scope(() => x.mul(2).add(1));  // the intermediate x.mul(2) is freed
+ * ```
+ */
+export function scope<T>(fn: () => T): T {
+  const made: Tensor[] = [];
+  const result = scopes.run(made, fn);
+  if (result instanceof Promise) {
+    return result.then(
+      (r) => { endScope(made, r); return r; },
+      (e) => { endScope(made, undefined); throw e; },
+    ) as unknown as T;
+  }
+  endScope(made, result);
+  return result;
+}
+
+/** Takes `t` out of the enclosing scope so that the scope's end does not dispose it. Returns `t`. */
+export function keep<T extends Tensor>(t: T): T {
+  const s = scopes.getStore();
+  if (s) {
+    const i = s.lastIndexOf(t);
+    if (i >= 0) s.splice(i, 1);
+  }
+  return t;
+}
+
+/** @internal */
+export function liveTensorCount(): number { return liveTensors; }

@@ -1,0 +1,183 @@
+// gemm.cpp — the CPU GEMM front (see gemm.h): finds a CBLAS with dlopen at first use and sends
+// each call to it, or to the built-in blocked GEMM (gemm_builtin.cpp).
+//
+// Search order: $FLINT_BLAS when it names a file, then OpenBLAS, MKL, BLIS, and the generic
+// reference-named libblas/libcblas last (on Debian these are alternatives that often point at
+// OpenBLAS). FLINT_BLAS=builtin skips the search. Every library tried, and why it was refused
+// (dlerror), goes into blasSearchLog() for `doctor`.
+//
+// Routing: BLAS takes 32-bit ints, so a problem with a dimension or stride past INT_MAX goes to
+// the built-in GEMM; so does a batch of tiny matrices (one BLAS call per entry would cost more than
+// the arithmetic, and the built-in code runs such a batch in parallel over entries). Everything
+// else is one cblas_?gemm call per batch entry; the library threads itself. Leading dimensions
+// that do not matter (a matrix with a single row) are normalised, because BLAS libraries reject
+// lda < max(1, cols) even then.
+#include "gemm.h"
+#include <dlfcn.h>
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <vector>
+#include "../core/error.h"
+#include "../core/parallel.h"
+
+namespace flint {
+
+// Defined in gemm_builtin.cpp, same contract as gemmF32/gemmF64.
+void gemmBuiltinF32(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha,
+                    const float* A, int64_t lda, int64_t strideA, const float* B, int64_t ldb, int64_t strideB,
+                    float beta, float* C, int64_t ldc, int64_t strideC, int64_t batch);
+void gemmBuiltinF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha,
+                    const double* A, int64_t lda, int64_t strideA, const double* B, int64_t ldb, int64_t strideB,
+                    double beta, double* C, int64_t ldc, int64_t strideC, int64_t batch);
+
+namespace {
+
+// CBLAS, from the reference CBLAS documentation (Netlib cblas.h): enum values and prototypes.
+enum CblasOrder { CblasRowMajor = 101, CblasColMajor = 102 };
+enum CblasTranspose { CblasNoTrans = 111, CblasTrans = 112, CblasConjTrans = 113 };
+using SgemmFn = void (*)(int order, int transA, int transB, int M, int N, int K, float alpha, const float* A,
+                         int lda, const float* B, int ldb, float beta, float* C, int ldc);
+using DgemmFn = void (*)(int order, int transA, int transB, int M, int N, int K, double alpha, const double* A,
+                         int lda, const double* B, int ldb, double beta, double* C, int ldc);
+using SetThreadsFn = void (*)(int);
+
+struct Blas {
+  void* handle = nullptr;
+  SgemmFn sgemm = nullptr;
+  DgemmFn dgemm = nullptr;
+  SetThreadsFn setThreads = nullptr;  // openblas_set_num_threads / MKL_Set_Num_Threads / bli_thread_set_num_threads
+  std::atomic<int> threadsSet{0};     // the pool size last passed to setThreads
+  std::string name = "builtin";
+  std::string log;
+};
+
+std::string vendorOf(void* h, const std::string& file, SetThreadsFn* setThreads) {
+  if (dlsym(h, "openblas_get_config")) {
+    *setThreads = (SetThreadsFn)dlsym(h, "openblas_set_num_threads");
+    return "openblas";
+  }
+  if (dlsym(h, "MKL_Get_Version")) {
+    *setThreads = (SetThreadsFn)dlsym(h, "MKL_Set_Num_Threads");
+    return "mkl";
+  }
+  if (dlsym(h, "bli_info_get_version_str")) {
+    *setThreads = (SetThreadsFn)dlsym(h, "bli_thread_set_num_threads");
+    return "blis";
+  }
+  (void)file;
+  return "blas";
+}
+
+bool tryLoad(Blas& b, const std::string& file) {
+  dlerror();
+  void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    const char* e = dlerror();
+    b.log += file + ": " + (e ? e : "dlopen failed") + "\n";
+    return false;
+  }
+  auto s = (SgemmFn)dlsym(h, "cblas_sgemm");
+  auto d = (DgemmFn)dlsym(h, "cblas_dgemm");
+  if (!s || !d) {
+    b.log += file + ": loaded, but has no " + (s ? "cblas_dgemm" : "cblas_sgemm") + " (not a CBLAS)\n";
+    dlclose(h);
+    return false;
+  }
+  b.handle = h; b.sgemm = s; b.dgemm = d;
+  b.name = vendorOf(h, file, &b.setThreads) + " (" + file + ")";
+  return true;
+}
+
+Blas& blas() {
+  static Blas* instance = [] {
+    Blas* b = new Blas();  // never freed: a dlclose at exit would race the library's own threads
+    const char* env = std::getenv("FLINT_BLAS");
+    std::string want = env ? env : "";
+    if (want == "builtin" || want == "none") { b->log = "FLINT_BLAS=" + want + ": BLAS search skipped\n"; return b; }
+    std::vector<std::string> candidates;
+    if (!want.empty()) candidates.push_back(want);
+    for (const char* f : {"libopenblas.so.0", "libopenblas.so", "libmkl_rt.so.2", "libmkl_rt.so", "libblis.so.4",
+                          "libblis.so", "libcblas.so.3", "libblas.so.3"})
+      candidates.push_back(f);
+    for (const auto& f : candidates)
+      if (tryLoad(*b, f)) return b;
+    b->log += "no CBLAS found: using the built-in GEMM\n";
+    return b;
+  }();
+  return *instance;
+}
+
+// Keep the library's thread count equal to the pool's (FLINT_NUM_THREADS / setNumThreads), so
+// that `setNumThreads(1)` means one thread everywhere.
+std::mutex threadsMu;
+void syncThreads(Blas& b) {
+  if (!b.setThreads) return;
+  const int n = numThreads();
+  if (n == b.threadsSet) return;
+  std::lock_guard<std::mutex> l(threadsMu);
+  if (n != b.threadsSet) { b.setThreads(n); b.threadsSet = n; }
+}
+
+bool fitsInt(int64_t v) { return v >= 0 && v <= INT_MAX; }
+
+// The row stride that a stored rows x cols matrix needs; a one-row or empty matrix gets the
+// minimum BLAS accepts. A real stride that is too small is the caller's bug.
+int64_t fixLd(const char* what, int64_t rows, int64_t cols, int64_t ld) {
+  const int64_t need = std::max<int64_t>(1, cols);
+  if (rows <= 1 || cols == 0) return std::max(ld, need);
+  if (ld < need)
+    fail(ErrorKind::Value, std::string("gemm: ") + what + " row stride " + std::to_string(ld) + " is smaller than its " +
+                               std::to_string(cols) + " columns");
+  return ld;
+}
+
+// A batch of matrices this small runs faster in the built-in GEMM, in parallel over entries.
+bool tinyBatch(int64_t M, int64_t N, int64_t K, int64_t batch) { return batch > 1 && M * N * K <= 64 * 64 * 64; }
+
+template <class T, class BlasFn, class BuiltinFn>
+void gemmFront(BlasFn Blas::*fnMember, BuiltinFn builtin, bool transA, bool transB, int64_t M, int64_t N, int64_t K,
+               T alpha, const T* A, int64_t lda, int64_t strideA, const T* B, int64_t ldb, int64_t strideB, T beta,
+               T* C, int64_t ldc, int64_t strideC, int64_t batch) {
+  if (M < 0 || N < 0 || K < 0 || batch < 0) fail(ErrorKind::Value, "gemm: negative size");
+  if (M == 0 || N == 0 || batch == 0) return;
+  lda = fixLd("A", transA ? K : M, transA ? M : K, lda);
+  ldb = fixLd("B", transB ? N : K, transB ? K : N, ldb);
+  ldc = fixLd("C", M, N, ldc);
+  Blas& b = blas();
+  const auto fn = b.*fnMember;
+  const bool useBlas = fn && K > 0 && !tinyBatch(M, N, K, batch) && fitsInt(M) && fitsInt(N) && fitsInt(K) &&
+                       fitsInt(lda) && fitsInt(ldb) && fitsInt(ldc);
+  if (!useBlas) {
+    builtin(transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC, batch);
+    return;
+  }
+  syncThreads(b);
+  for (int64_t i = 0; i < batch; i++)
+    fn(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+       alpha, A + i * strideA, (int)lda, B + i * strideB, (int)ldb, beta, C + i * strideC, (int)ldc);
+}
+
+}  // namespace
+
+void gemmF32(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha,
+             const float* A, int64_t lda, int64_t strideA, const float* B, int64_t ldb, int64_t strideB,
+             float beta, float* C, int64_t ldc, int64_t strideC, int64_t batch) {
+  gemmFront<float>(&Blas::sgemm, gemmBuiltinF32, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB,
+                   beta, C, ldc, strideC, batch);
+}
+
+void gemmF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha,
+             const double* A, int64_t lda, int64_t strideA, const double* B, int64_t ldb, int64_t strideB,
+             double beta, double* C, int64_t ldc, int64_t strideC, int64_t batch) {
+  gemmFront<double>(&Blas::dgemm, gemmBuiltinF64, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB,
+                    beta, C, ldc, strideC, batch);
+}
+
+const char* blasBackendName() { return blas().name.c_str(); }
+const char* blasSearchLog() { return blas().handle ? "" : blas().log.c_str(); }
+
+}  // namespace flint

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// prebuild.js — `npm run prebuild`: makes prebuilds/linux-x64/ for the published package
+// (DESIGN.md §1, §6) with prebuildify, which builds binding.gyp with node-gyp:
+//
+//   prebuilds/linux-x64/flintml.glibc.node   N-API 8, stripped; the same file for every Node >= 18
+//
+// node-gyp-build picks it on any glibc Linux x64 host (the `glibc` tag keeps musl hosts off it,
+// so that they build from source instead of failing to load it).
+//
+// Nothing is downloaded: node-gyp is pointed at the headers of the running Node
+// (npm_config_nodedir, default <prefix of node>/include/node), and prebuildify runs in a staging
+// copy of the sources so that node-gyp's `rebuild` (which wipes build/) leaves the cmake-js build in
+// build/ alone — `npm test` may be using it while the pack test runs this script.
+//
+// Options: --no-strip   keep symbols
+//          --from-build copy build/Release/flintml.node (the cmake-js build) instead of running
+//                       prebuildify (a fallback for hosts without python3/make)
+//
+// GPU kernel images (kernels/*.fatbin, *.hsaco) will be added here by the GPU issue.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const strip = !args.includes('--no-strip');
+const fromBuild = args.includes('--from-build');
+
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const platformDir = path.join(root, 'prebuilds', `${os.platform()}-${os.arch()}`);
+const fileName = `${pkg.name}.glibc.node`;
+
+function log(msg) { process.stderr.write(`prebuild: ${msg}\n`); }
+function fail(msg) { log(`error: ${msg}`); process.exit(1); }
+
+// Headers of the running Node: node-gyp uses them instead of downloading a tarball.
+function findNodeDir() {
+  const candidates = [process.env.npm_config_nodedir, path.resolve(path.dirname(process.execPath), '..')];
+  for (const dir of candidates) {
+    if (dir && fs.existsSync(path.join(dir, 'include', 'node', 'node_api.h'))) return dir;
+  }
+  return null;
+}
+
+// node-gyp: the one npm runs scripts with, a local install, or the one bundled with npm.
+function findNodeGyp() {
+  const candidates = [process.env.npm_config_node_gyp];
+  try { candidates.push(require.resolve('node-gyp/bin/node-gyp.js', { paths: [root] })); } catch { /* not installed */ }
+  const prefix = path.resolve(path.dirname(process.execPath), '..');
+  candidates.push(path.join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  try {
+    const npmCli = process.env.npm_execpath;
+    if (npmCli) candidates.push(path.join(path.dirname(npmCli), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  } catch { /* ignore */ }
+  return candidates.find((c) => c && /\.js$/.test(c) && fs.existsSync(c)) || null;
+}
+
+function clearOld() {
+  fs.mkdirSync(platformDir, { recursive: true });
+  for (const f of fs.readdirSync(platformDir)) {
+    if (f.endsWith('.node')) fs.rmSync(path.join(platformDir, f));
+  }
+}
+
+// Loads the prebuild the way the installed package will (node-gyp-build, prebuilds only) in a
+// child process, and checks its dynamic dependencies.
+function verify() {
+  const expected = path.join(platformDir, fileName);
+  const code = `
+    const load = require('node-gyp-build');
+    const p = load.resolve(${JSON.stringify(root)});
+    if (p !== ${JSON.stringify(expected)}) { console.error('node-gyp-build resolves ' + p); process.exit(1); }
+    const b = load(${JSON.stringify(root)});
+    console.log('node-gyp-build loads ' + require('path').relative(${JSON.stringify(root)}, p) + ' (' + Object.keys(b).length + ' exports)');`;
+  const r = spawnSync(process.execPath, ['-e', code], {
+    cwd: root, stdio: 'inherit', env: { ...process.env, PREBUILDS_ONLY: '1' },
+  });
+  if (r.status !== 0) fail('the prebuild does not load through node-gyp-build');
+  const { check } = require('./check-binary.js');
+  const c = check(expected);
+  console.log(c.lines.join('\n'));
+  if (!c.ok && !c.skipped) fail('the prebuild has forbidden dynamic dependencies');
+}
+
+function copyFromBuild() {
+  const src = path.join(root, 'build', 'Release', `${pkg.name}.node`);
+  if (!fs.existsSync(src)) fail(`${path.relative(root, src)} not found: run npm run build:native first`);
+  clearOld();
+  const dest = path.join(platformDir, fileName);
+  fs.copyFileSync(src, dest);
+  if (strip) {
+    const r = spawnSync('strip', ['--strip-all', dest], { stdio: 'inherit' });
+    if (r.error || r.status !== 0) log('strip failed or not found; keeping symbols');
+  }
+}
+
+function runPrebuildify() {
+  let prebuildify;
+  try { prebuildify = require('prebuildify'); } catch { fail('prebuildify is not installed (it is a devDependency: run npm install)'); }
+
+  const nodedir = findNodeDir();
+  if (!nodedir) {
+    fail('no Node headers found (include/node/node_api.h next to node, or npm_config_nodedir); ' +
+      'refusing to let node-gyp download them');
+  }
+  const nodeGyp = findNodeGyp();
+  if (!nodeGyp) fail('node-gyp not found (it comes with npm; or npm install node-gyp)');
+
+  // Staging copy: what binding.gyp reads, and node_modules for node-addon-api's include dir.
+  const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'flintml-prebuild-'));
+  for (const f of ['package.json', 'binding.gyp', 'native', path.join('scripts', 'sources.js')]) {
+    fs.cpSync(path.join(root, f), path.join(stage, f), { recursive: true });
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+  // prebuildify spawns node-gyp as a command; a wrapper makes it the node-gyp chosen above.
+  const wrapper = path.join(stage, 'node-gyp.sh');
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${nodeGyp}" "$@"\n`, { mode: 0o755 });
+
+  process.env.npm_config_nodedir = nodedir;
+  if (!process.env.JOBS) process.env.JOBS = String(os.availableParallelism?.() ?? os.cpus().length);
+  log(`prebuildify --napi${strip ? ' --strip' : ''} --tag-libc (node-gyp ${nodeGyp}, headers ${nodedir}/include/node, ${process.env.JOBS} jobs)`);
+
+  clearOld();
+  return new Promise((resolve, reject) => {
+    prebuildify({
+      cwd: stage,
+      out: root,
+      name: pkg.name,
+      napi: true,
+      strip,
+      tagLibc: true,
+      // One N-API build serves every Node version; building against the running Node's headers
+      // (rather than the newest Node that node-abi knows) keeps node-gyp off the network.
+      targets: [{ runtime: 'node', target: process.versions.node }],
+      nodeGyp: wrapper,
+      cache: path.join(stage, '.devdir'),
+    }, (err) => {
+      fs.rmSync(stage, { recursive: true, force: true });
+      if (err) reject(err); else resolve();
+    });
+  });
+}
+
+(async () => {
+  const t0 = Date.now();
+  if (os.platform() !== 'linux') fail('prebuilds are made on Linux only');
+  if (fromBuild) copyFromBuild();
+  else {
+    try { await runPrebuildify(); } catch (e) {
+      fail(`prebuildify failed: ${e.message} (needs python3, make and g++; or use --from-build after npm run build:native)`);
+    }
+  }
+  if (!fs.existsSync(path.join(platformDir, fileName))) fail(`${fileName} was not produced`);
+  verify();
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${path.relative(root, path.join(platformDir, fileName))}`);
+})();
