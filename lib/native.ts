@@ -28,6 +28,8 @@ export interface Binding {
 function load(): Binding {
   const root = path.resolve(__dirname, '..');
   try {
+    // FLINT_ADDON_PATH loads a specific build (development: several build folders side by side)
+    if (process.env.FLINT_ADDON_PATH) return require(path.resolve(process.env.FLINT_ADDON_PATH)) as Binding;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     return require('node-gyp-build')(root) as Binding;
   } catch (e) {

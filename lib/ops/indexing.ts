@@ -1,0 +1,2 @@
+// indexing.ts — being written in this change.
+export {};

@@ -1,0 +1,2 @@
+// matmul.ts — being written in this change.
+export {};

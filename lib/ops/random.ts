@@ -1,0 +1,2 @@
+// random.ts — being written in this change.
+export {};

@@ -1,0 +1,2 @@
+// reduce.ts — being written in this change.
+export {};

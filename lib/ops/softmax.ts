@@ -1,0 +1,2 @@
+// softmax.ts — being written in this change.
+export {};

@@ -1,0 +1,2 @@
+// sort.ts — being written in this change.
+export {};
