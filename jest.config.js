@@ -7,7 +7,7 @@ module.exports = {
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/test/tsconfig.json' }] },
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testEnvironment: 'node',
     },

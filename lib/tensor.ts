@@ -226,7 +226,13 @@ function endScope(made: Tensor[], result: unknown): void {
  */
 export function scope<T>(fn: () => T): T {
   const made: Tensor[] = [];
-  const result = scopes.run(made, fn);
+  let result: T;
+  try {
+    result = scopes.run(made, fn);
+  } catch (e) {
+    endScope(made, undefined);
+    throw e;
+  }
   if (result instanceof Promise) {
     return result.then(
       (r) => { endScope(made, r); return r; },

@@ -1,2 +1,144 @@
-// matmul.ts — being written in this change.
-export {};
+// matmul.ts — matrix products: `matmul` (1-D to batched N-D with broadcasting, as torch.matmul),
+// `mm`, `bmm`, `mv`, `dot`, `outer`. All lower to the native "matmul" op on [B, M, K] x [B, K, N]
+// operands; transposed views reach the GEMM without copies (the kernel reads either layout).
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { call, opId, OperandView } from '../native';
+import { broadcastShapes, fmt, numel, viewStrides } from '../shape';
+import { copyInto, emptyTensor, Tensor } from '../tensor';
+import { commonDevice } from './elementwise';
+
+const MATMUL = opId('matmul');
+
+function need(t: unknown, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  t._handleFor(op);
+  return t;
+}
+
+/** A [B, r, c] operand view of t broadcast to batch shape `batch`, or a contiguous copy when the batch dims do not merge. */
+function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: readonly number[], r: number, c: number, temps: Tensor[], op: string): OperandView {
+  const nd = t._shape.length;
+  const full = [...batch, r, c];
+  const off = batch.length - (nd - 2);
+  const strides = full.map((s, i) => {
+    if (i >= batch.length) return t._strides[nd - 2 + (i - batch.length)];
+    const j = i - off;
+    return j < 0 || t._shape[j] === 1 ? 0 : t._strides[j];
+  });
+  const B = numel(batch);
+  // merge the batch dims into one when their strides allow it
+  let bStride: number | null = 0;
+  if (batch.length > 0) {
+    const merged = viewStrides(batch, strides.slice(0, batch.length), [B]);
+    bStride = merged ? merged[0] : null;
+    if (B === 1) bStride = 0;
+  }
+  if (bStride === null) {
+    const src = { dtype: t.dtype, _shape: full, _strides: strides, _offset: t._offset, _handleFor: (o: string) => t._handleFor(o) };
+    const c3 = emptyTensor(full, t.dtype, device, false, op);
+    temps.push(c3);
+    copyInto(c3, src, op);
+    return { dtype: t.dtype, _shape: [B, r, c], _strides: [r * c, c, 1], _offset: 0, _handleFor: (o: string) => c3._handleFor(o) };
+  }
+  return { dtype: t.dtype, _shape: [B, r, c], _strides: [bStride, strides[batch.length], strides[batch.length + 1]], _offset: t._offset, _handleFor: (o: string) => t._handleFor(o) };
+}
+
+/**
+ * Matrix product with torch.matmul's rules: 1-D·1-D is a dot product, 2-D·2-D a matrix product,
+ * and batch dims broadcast. Both operands must have the same dtype.
+ *
+ * ```ts
+ * const y = fl.matmul(x, w);            // [n, k] @ [k, m] -> [n, m]
+ * fl.matmul(fl.ones([8, 2, 3]), fl.ones([3, 4])).shape; // [8, 2, 4]
+ * ```
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  need(a, 'matmul'); need(b, 'matmul');
+  const dev = commonDevice('matmul', a, b)!;
+  if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${a.dtype} and ${b.dtype}`);
+  if (a.dtype === 'bool') throw new DTypeError('matmul: not defined for bool tensors');
+  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both operands need at least 1 dim, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  const aVec = a.ndim === 1, bVec = b.ndim === 1;
+  const as = aVec ? [1, a._shape[0]] : a._shape.slice();
+  const ast = aVec ? [0, a._strides[0]] : a._strides.slice();
+  const bs = bVec ? [b._shape[0], 1] : b._shape.slice();
+  const bst = bVec ? [b._strides[0], 0] : b._strides.slice();
+  const M = as[as.length - 2], K = as[as.length - 1], K2 = bs[bs.length - 2], N = bs[bs.length - 1];
+  if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${K} != ${K2})`);
+  const batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
+  const av: OperandView = { dtype: a.dtype, _shape: as, _strides: ast, _offset: a._offset, _handleFor: (o: string) => a._handleFor(o) };
+  const bv: OperandView = { dtype: b.dtype, _shape: bs, _strides: bst, _offset: b._offset, _handleFor: (o: string) => b._handleFor(o) };
+  const outShape = [...batch, ...(aVec ? [] : [M]), ...(bVec ? [] : [N])];
+  const out = emptyTensor(outShape, a.dtype, dev, K === 0, 'matmul');
+  if (numel(outShape) === 0 || K === 0) return out;
+  const temps: Tensor[] = [];
+  try {
+    const B = numel(batch);
+    const A3 = as3d(av, dev, batch, M, K, temps, 'matmul');
+    const B3 = as3d(bv, dev, batch, K, N, temps, 'matmul');
+    const O3 = { dtype: out.dtype, _shape: [B, M, N], _strides: [M * N, N, 1], _offset: 0, _handleFor: (o: string) => out._handleFor(o) };
+    call(MATMUL, 'matmul', [O3, A3, B3]);
+  } catch (e) {
+    out.dispose();
+    throw e;
+  } finally {
+    for (const t of temps) t.dispose();
+  }
+  return out;
+}
+
+/** 2-D matrix product: `fl.mm(a, b)` ([n, k] @ [k, m]). */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  need(a, 'mm'); need(b, 'mm');
+  if (a.ndim !== 2 || b.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  return matmul(a, b);
+}
+
+/** Batched matrix product of 3-D tensors: `fl.bmm(a, b)` ([B, n, k] @ [B, k, m]). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  need(a, 'bmm'); need(b, 'bmm');
+  if (a.ndim !== 3 || b.ndim !== 3 || a._shape[0] !== b._shape[0]) {
+    throw new ShapeError(`bmm: expected 3-D tensors with equal batch sizes, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  }
+  return matmul(a, b);
+}
+
+/** Matrix-vector product: `fl.mv(m, v)` ([n, k] @ [k]). */
+export function mv(m: Tensor, v: Tensor): Tensor {
+  need(m, 'mv'); need(v, 'mv');
+  if (m.ndim !== 2 || v.ndim !== 1) throw new ShapeError(`mv: expected a 2-D and a 1-D tensor, got ${fmt(m._shape)} and ${fmt(v._shape)}`);
+  return matmul(m, v);
+}
+
+/** Dot product of two 1-D tensors (a 0-dim tensor): `fl.dot(a, b)`. */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  need(a, 'dot'); need(b, 'dot');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`dot: expected 1-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  return matmul(a, b);
+}
+
+/** Outer product of two 1-D tensors: `fl.outer(a, b)` → [a.numel, b.numel]. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  need(a, 'outer'); need(b, 'outer');
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected 1-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  const col = a._view([a._shape[0], 1], [a._strides[0], 1], a._offset);
+  const row = b._view([1, b._shape[0]], [1, b._strides[0]], b._offset);
+  try { return matmul(col, row); } finally { col.dispose(); row.dispose(); }
+}
+
+declare module '../tensor' {
+  interface Tensor {
+    matmul(other: Tensor): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    mv(vec: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    outer(other: Tensor): Tensor;
+  }
+}
+Tensor.prototype.matmul = function (o) { return matmul(this, o); };
+Tensor.prototype.mm = function (o) { return mm(this, o); };
+Tensor.prototype.bmm = function (o) { return bmm(this, o); };
+Tensor.prototype.mv = function (o) { return mv(this, o); };
+Tensor.prototype.dot = function (o) { return dot(this, o); };
+Tensor.prototype.outer = function (o) { return outer(this, o); };

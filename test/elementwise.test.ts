@@ -1,0 +1,201 @@
+// elementwise.test.ts — runs the op table (optable.ts) on every dtype and layout: contiguous,
+// transposed views, broadcasting, scalars, 0-dim and empty tensors; reference: float64 Math on
+// the same (dtype-rounded) inputs, within helpers.TOL. Plus promotion, in-place ops and bad input.
+import * as fl from '../lib';
+import { BINARY_CASES, UNARY_CASES } from './optable';
+import { DEVICE, expectClose, randomArray, roundTo } from './helpers';
+
+const opts = (dtype: fl.DType) => ({ dtype, device: DEVICE });
+
+function inputs(n: number, seed: number, dtype: fl.DType, domain: [number, number] = [-3, 3], nonzero = false): number[] {
+  let v: number[];
+  if (dtype === 'bool') v = randomArray(n, seed, 0, 1).map((x) => (x < 0.5 ? 0 : 1));
+  else if (dtype === 'int32') v = randomArray(n, seed, domain[0], domain[1]).map(Math.round);
+  else if (dtype === 'uint8') v = randomArray(n, seed, Math.max(0, domain[0]), Math.max(domain[1], 1) * 3).map(Math.round);
+  else v = roundTo(randomArray(n, seed, domain[0], domain[1]), dtype);
+  if (nonzero) v = v.map((x) => (x === 0 ? 1 : x));
+  return v;
+}
+
+function outDtype(dtype: fl.DType, outBool?: boolean, floatResult?: boolean): fl.DType {
+  if (outBool) return 'bool';
+  if (floatResult && !fl.isFloating(dtype)) return 'float32';
+  return dtype;
+}
+
+describe('unary ops against float64 references', () => {
+  for (const c of UNARY_CASES) {
+    for (const dtype of c.dtypes) {
+      test(`${c.name} ${dtype}`, () => {
+        fl.scope(() => {
+          const shape = [3, 4, 5];
+          const vals = inputs(60, 7, dtype, c.domain);
+          const x = fl.tensor(vals, opts(dtype)).reshape(shape);
+          const y = c.fn(x);
+          expect(y.shape).toEqual(shape);
+          const od = c.outBool ? 'bool' : fl.isFloating(dtype) || ['floor', 'ceil', 'round', 'neg', 'abs', 'sign', 'square', 'relu', 'clamp-int'].includes(c.name) ? dtype : 'float32';
+          expect(y.dtype).toBe(od);
+          expectClose(y, vals.map(c.ref), od);
+          // a transposed (non-contiguous) view gives the transposed result
+          const xt = x.permute(2, 0, 1);
+          expect(xt.isContiguous()).toBe(false);
+          const yt = c.fn(xt);
+          expectClose(yt, Array.from(y.permute(2, 0, 1).contiguous().dataSync()), od);
+          // 0-dim and empty
+          const z = c.fn(fl.tensor(vals[0], opts(dtype)));
+          expect(z.shape).toEqual([]);
+          expectClose(z, [c.ref(vals[0])], od);
+          const e = c.fn(fl.zeros([0, 3], opts(dtype)));
+          expect(e.shape).toEqual([0, 3]);
+        });
+      });
+    }
+  }
+});
+
+describe('binary ops against float64 references', () => {
+  for (const c of BINARY_CASES) {
+    const divLike = ['div', 'remainder', 'floorDivide'].includes(c.name);
+    for (const dtype of c.dtypes) {
+      test(`${c.name} ${dtype}`, () => {
+        fl.scope(() => {
+          const od = outDtype(dtype, c.outBool, c.floatResult);
+          const av = inputs(60, 11, dtype, c.domainA);
+          const bv = inputs(60, 13, dtype, c.domainB, divLike);
+          // equal shapes
+          const a = fl.tensor(av, opts(dtype)).reshape([3, 4, 5]);
+          const b = fl.tensor(bv, opts(dtype)).reshape([3, 4, 5]);
+          const y = c.fn(a, b);
+          expect(y.dtype).toBe(od);
+          expectClose(y, av.map((x, i) => c.ref(x, bv[i])), od);
+          // broadcasting [3,1,5] with [4,1] -> [3,4,5]
+          const a2 = fl.tensor(av.slice(0, 15), opts(dtype)).reshape([3, 1, 5]);
+          const b2 = fl.tensor(bv.slice(0, 4), opts(dtype)).reshape([4, 1]);
+          const y2 = c.fn(a2, b2);
+          expect(y2.shape).toEqual([3, 4, 5]);
+          const ref2: number[] = [];
+          for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 5; k++) ref2.push(c.ref(av[i * 5 + k], bv[j]));
+          expectClose(y2, ref2, od);
+          // non-contiguous operands (transposed views)
+          const at = a.transpose(0, 2), bt = b.transpose(0, 2);
+          const y3 = c.fn(at, bt);
+          expectClose(y3, Array.from(y.transpose(0, 2).contiguous().dataSync()), od);
+          // scalar operand
+          const s = dtype === 'bool' ? 1 : divLike ? 2 : dtype === 'uint8' ? 3 : 2;
+          const y4 = c.fn(a, s);
+          expectClose(y4, av.map((x) => c.ref(x, s)), outDtype(dtype, c.outBool, c.floatResult));
+        });
+      });
+    }
+  }
+});
+
+describe('type promotion (torch.result_type rules)', () => {
+  test.each([
+    ['int32', 'float32', 'float32'], ['uint8', 'int32', 'int32'], ['float16', 'bfloat16', 'float32'],
+    ['float16', 'float32', 'float32'], ['float32', 'float64', 'float64'], ['bool', 'uint8', 'uint8'],
+    ['bool', 'float16', 'float16'], ['int32', 'bfloat16', 'bfloat16'],
+  ] as [fl.DType, fl.DType, fl.DType][])('%s + %s -> %s', (a, b, r) => {
+    fl.scope(() => {
+      expect(fl.promoteTypes(a, b)).toBe(r);
+      expect(fl.add(fl.ones([2], opts(a)), fl.ones([2], opts(b))).dtype).toBe(r);
+    });
+  });
+  test('scalars do not upcast within a category; 0-dim tensors behave like scalars', () => {
+    fl.scope(() => {
+      expect(fl.add(fl.ones([2], opts('float16')), 2.5).dtype).toBe('float16');
+      expect(fl.add(fl.ones([2], opts('int32')), 2.5).dtype).toBe('float32');
+      expect(fl.add(fl.ones([2], opts('uint8')), 3).dtype).toBe('uint8');
+      expect(fl.add(fl.ones([2], opts('float32')), fl.tensor(1, opts('float64'))).dtype).toBe('float32');
+      expect(fl.add(fl.ones([2], opts('int32')), fl.tensor(1.5, opts('float64'))).dtype).toBe('float64');
+      expect(fl.mul(fl.ones([2], opts('bool')), true).dtype).toBe('bool');
+    });
+  });
+});
+
+describe('in-place ops', () => {
+  test('add_, mul_, clamp_, relu_ write through views', () => {
+    fl.scope(() => {
+      const x = fl.arange(12, undefined, 1, opts('float32')).reshape(3, 4);
+      const col = x.select(1, 1);  // strided view
+      col.add_(100);
+      expect(x.toArray()).toEqual([[0, 101, 2, 3], [4, 105, 6, 7], [8, 109, 10, 11]]);
+      x.mul_(fl.tensor([1, -1, 1, -1], opts('float32')));
+      expect(x.select(0, 0).toArray()).toEqual([0, -101, 2, -3]);
+      x.relu_();
+      expect(x.select(0, 0).toArray()).toEqual([0, 0, 2, 0]);
+      x.clamp_(1, 9);
+      expect(x.toArray()).toEqual([[1, 1, 2, 1], [4, 1, 6, 1], [8, 1, 9, 1]]);
+      const h = fl.ones([2], opts('float16'));
+      h.add_(fl.tensor([0.5, 1], opts('float32')));
+      expect(h.toArray()).toEqual([1.5, 2]);
+    });
+  });
+  test('in-place refuses results it cannot hold', () => {
+    fl.scope(() => {
+      const i = fl.ones([2], opts('int32'));
+      expect(() => i.add_(0.5)).toThrow(fl.DTypeError);
+      expect(() => fl.ones([3]).add_(fl.ones([2, 3]))).toThrow(fl.ShapeError);
+    });
+  });
+});
+
+describe('where, clamp, maskedFill', () => {
+  test('where broadcasts condition and operands', () => {
+    fl.scope(() => {
+      const x = fl.tensor([[1, -2, 3], [-4, 5, -6]], opts('float32'));
+      expect(fl.where(fl.gt(x, 0), x, 0).toArray()).toEqual([[1, 0, 3], [0, 5, 0]]);
+      const cond = fl.tensor([true, false, true], { device: DEVICE });
+      expect(fl.where(cond, x, fl.tensor([[10], [20]], opts('float32'))).toArray()).toEqual([[1, 10, 3], [-4, 20, -6]]);
+      expect(x.maskedFill(fl.lt(x, 0), -1).toArray()).toEqual([[1, -1, 3], [-1, 5, -1]]);
+      expect(fl.clamp(x, undefined, 2).toArray()).toEqual([[1, -2, 2], [-4, 2, -6]]);
+      expect(fl.clamp(x, fl.tensor([0, -3, 0], opts('float32'))).toArray()).toEqual([[1, -2, 3], [0, 5, 0]]);
+    });
+  });
+  test('NaN handling follows PyTorch', () => {
+    fl.scope(() => {
+      const x = fl.tensor([NaN, 1, -Infinity, Infinity], opts('float32'));
+      expect(Array.from(fl.isnan(x).dataSync())).toEqual([1, 0, 0, 0]);
+      expect(Array.from(fl.isfinite(x).dataSync())).toEqual([0, 1, 0, 0]);
+      expect(fl.maximum(x, 0).toArray()).toEqual([NaN, 1, 0, Infinity]);
+      expect(fl.relu(x).toArray()).toEqual([NaN, 1, 0, Infinity]);
+      expect(fl.clamp(x, -1, 1).toArray()).toEqual([NaN, 1, -1, 1]);
+    });
+  });
+  test('integer edge cases', () => {
+    fl.scope(() => {
+      const a = fl.tensor([7, -7, 7, -7], opts('int32')), b = fl.tensor([2, 2, -2, -2], opts('int32'));
+      expect(fl.floorDivide(a, b).toArray()).toEqual([3, -4, -4, 3]);
+      expect(fl.remainder(a, b).toArray()).toEqual([1, 1, -1, -1]);
+      expect(fl.div(a, b).toArray()).toEqual([3.5, -3.5, -3.5, 3.5]);
+      expect(fl.div(a, b, 'trunc').toArray()).toEqual([3, -3, -3, 3]);
+      expect(() => fl.floorDivide(a, fl.zeros([4], opts('int32')))).toThrow(fl.ValueError);
+      expect(fl.add(fl.tensor([250], opts('uint8')), 10).toArray()).toEqual([4]);
+      expect(fl.round(fl.tensor([0.5, 1.5, 2.5, -0.5], opts('float32'))).toArray()).toEqual([0, 2, 2, -0]);
+    });
+  });
+});
+
+describe('bad input gets typed errors naming the op', () => {
+  test('shape, dtype and argument errors', () => {
+    fl.scope(() => {
+      const a = fl.zeros([2, 3], { device: DEVICE }), b = fl.zeros([4], { device: DEVICE });
+      expect(() => fl.add(a, b)).toThrow(/add: shapes \[2, 3\] and \[4\] cannot be broadcast/);
+      expect(() => fl.add(a, b)).toThrow(fl.ShapeError);
+      expect(() => fl.sub(fl.ones([2], opts('bool')), fl.ones([2], opts('bool')))).toThrow(fl.DTypeError);
+      expect(() => fl.neg(fl.ones([2], opts('bool')))).toThrow(fl.DTypeError);
+      expect(() => fl.where(fl.ones([2]), a, a)).toThrow(fl.DTypeError);
+      expect(() => fl.add('x' as any, a)).toThrow(fl.ValueError);
+      expect(() => fl.add(1 as any, 2 as any)).toThrow(fl.ValueError);
+      expect(() => fl.exp(null as any)).toThrow(fl.ValueError);
+      expect(() => fl.gelu(a, 'fast' as any)).toThrow(fl.ValueError);
+    });
+  });
+  test('disposed tensors throw DisposedError', () => {
+    const a = fl.ones([2]);
+    a.dispose();
+    expect(() => fl.add(a, 1)).toThrow(fl.DisposedError);
+    expect(() => a.dataSync()).toThrow(/dataSync: tensor of shape \[2\] \(float32\) was disposed/);
+    a.dispose();  // idempotent
+  });
+});

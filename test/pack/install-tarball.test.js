@@ -1,0 +1,181 @@
+// install-tarball.test.js — the published package installs and runs with no compiler.
+//
+// Makes the prebuild (npm run build:prebuilds: prebuildify + node-gyp from binding.gyp), packs the package
+// (npm pack, which runs `prepare`: tsc and the ESM wrapper), installs the tarball into an empty
+// project with a PATH that holds only node, npm and sh — no g++, cc, make, cmake or python3 — and
+// uses it from CommonJS and from an ES module. The install script must take the prebuild and build
+// nothing. Dependencies (node-gyp-build, node-addon-api) come from the npm cache (--prefer-offline).
+//
+// It also installs with --ignore-scripts (npm's allowScripts may stop install scripts one day): the
+// package must load its prebuild at run time whether or not scripts/install.js ran.
+//
+// FLINT_PACK_KEEP=1 keeps the temporary folders; FLINT_PACK_REUSE_PREBUILD=1 skips the prebuild
+// step when prebuilds/linux-x64/ already holds one (faster local iterations); FLINT_PACK_DEBUG=1
+// prints the packed file list and the install log.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+jest.setTimeout(10 * 60 * 1000);
+
+const root = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const TOOLCHAIN = ['g++', 'gcc', 'cc', 'c++', 'clang', 'make', 'cmake', 'python3', 'python', 'node-gyp'];
+
+let tmp;
+let bin;
+let proj;
+let tarball;
+let packedFiles = [];
+let installLog = '';
+
+function which(cmd) {
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const p = path.join(dir, cmd);
+    try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
+  }
+  return null;
+}
+
+// An environment with no npm lifecycle variables from the `npm test` that runs jest.
+function cleanEnv(extra) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'INIT_CWD' || k === 'NODE_OPTIONS' || k.startsWith('JEST_')) continue;
+    env[k] = v;
+  }
+  return Object.assign(env, extra);
+}
+
+// The same, with PATH reduced to the toolchain-free bin folder.
+function bareEnv() {
+  const env = { PATH: bin, HOME: process.env.HOME || os.homedir(), TMPDIR: os.tmpdir(), LANG: 'C.UTF-8' };
+  if (process.env.CI) env.CI = process.env.CI;
+  if (process.env.npm_config_cache) env.npm_config_cache = process.env.npm_config_cache;
+  if (process.env.npm_config_userconfig) env.npm_config_userconfig = process.env.npm_config_userconfig;
+  return env;
+}
+
+function run(cmd, args, opts) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  const output = `${r.stdout || ''}${r.stderr || ''}`;
+  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}:\n${output.slice(-6000)}`);
+  return { stdout: r.stdout, stderr: r.stderr, output };
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flintml-pack-'));
+
+  // 1. the prebuild
+  const prebuilt = path.join(root, 'prebuilds', 'linux-x64');
+  const have = fs.existsSync(prebuilt) && fs.readdirSync(prebuilt).some((f) => f.endsWith('.node'));
+  if (!(process.env.FLINT_PACK_REUSE_PREBUILD === '1' && have)) {
+    run('npm', ['run', 'build:prebuilds'], { cwd: root, env: cleanEnv() });
+  }
+
+  // 2. the tarball (prepare runs tsc + the ESM wrapper)
+  const dest = path.join(tmp, 'pack');
+  fs.mkdirSync(dest);
+  const packed = run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: root, env: cleanEnv() });
+  const tgz = fs.readdirSync(dest).filter((f) => f.endsWith('.tgz'));
+  expect(tgz).toHaveLength(1);
+  tarball = path.join(dest, tgz[0]);
+  const json = packed.stdout.slice(packed.stdout.search(/^\[/m));
+  try { packedFiles = JSON.parse(json)[0].files.map((f) => f.path); } catch { packedFiles = []; }
+
+  // 3. a bin folder with node, npm and sh only
+  bin = path.join(tmp, 'bin');
+  fs.mkdirSync(bin);
+  const npmCli = fs.realpathSync(which('npm'));
+  fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  fs.symlinkSync(npmCli, path.join(bin, 'npm'));
+  fs.symlinkSync(fs.realpathSync('/bin/sh'), path.join(bin, 'sh'));
+
+  // 4. an empty project, and the install
+  proj = path.join(tmp, 'proj');
+  fs.mkdirSync(proj);
+  run('npm', ['init', '-y'], { cwd: proj, env: bareEnv() });
+  const inst = run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'],
+    { cwd: proj, env: bareEnv() });
+  installLog = inst.output;
+  if (process.env.FLINT_PACK_DEBUG) console.log(packedFiles.length, packedFiles.join(' '), installLog);
+});
+
+afterAll(() => {
+  if (tmp && process.env.FLINT_PACK_KEEP !== '1') fs.rmSync(tmp, { recursive: true, force: true });
+  else if (tmp) console.log(`kept ${tmp}`);
+});
+
+test('the bare PATH has no toolchain', () => {
+  const r = spawnSync('sh', ['-c', `for t in ${TOOLCHAIN.join(' ')}; do command -v "$t"; done; true`],
+    { cwd: proj, env: bareEnv(), encoding: 'utf8' });
+  expect(r.stdout.trim()).toBe('');
+  expect(fs.readdirSync(bin).sort()).toEqual(['node', 'npm', 'sh']);
+});
+
+test('the tarball holds the runtime files and no build products', () => {
+  if (!packedFiles.length) return; // npm printed no JSON (should not happen with npm >= 7)
+  for (const f of ['package.json', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'scripts/install.js',
+    'scripts/sources.js', 'binding.gyp', 'CMakeLists.txt', 'native/sources.json']) {
+    expect(packedFiles).toContain(f);
+  }
+  expect(packedFiles.some((f) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(f))).toBe(true);
+  expect(packedFiles.filter((f) => /^(build|node_modules|test|lib)\//.test(f))).toEqual([]);
+});
+
+test('the install script takes the prebuild and builds nothing', () => {
+  const installed = path.join(proj, 'node_modules', pkg.name);
+  expect(installLog).toMatch(/using the prebuilt native addon/);
+  expect(installLog).not.toMatch(/cmake-js|node-gyp rebuild|could not build/);
+  expect(fs.existsSync(path.join(installed, 'build'))).toBe(false);
+  const resolved = run('node', ['-p', `require('node-gyp-build').resolve(${JSON.stringify(installed)})`],
+    { cwd: proj, env: bareEnv() }).stdout.trim();
+  expect(path.relative(installed, resolved)).toMatch(/^prebuilds\/linux-x64\/[^/]+\.node$/);
+});
+
+test('the prebuild needs no shared library but the C runtime', () => {
+  if (!which('readelf') && !which('objdump')) return; // nothing to inspect with
+  const { check } = require(path.join(root, 'scripts', 'check-binary.js'));
+  const dir = path.join(proj, 'node_modules', pkg.name, 'prebuilds', 'linux-x64');
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.node'))) {
+    const r = check(path.join(dir, f));
+    expect(r.lines.join('\n')).not.toMatch(/FORBIDDEN/);
+    expect(r.ok).toBe(true);
+  }
+});
+
+test('it works when installed with --ignore-scripts', () => {
+  const p2 = path.join(tmp, 'proj-ignore-scripts');
+  fs.mkdirSync(p2);
+  run('npm', ['init', '-y'], { cwd: p2, env: bareEnv() });
+  run('npm', ['install', tarball, '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
+    { cwd: p2, env: bareEnv() });
+  const code = "const fl = require('flintml'); console.log(JSON.stringify(fl.tensor([1, 2]).add(fl.tensor([3, 4])).toArray()));";
+  expect(run('node', ['-e', code], { cwd: p2, env: bareEnv() }).stdout.trim()).toBe('[4,6]');
+});
+
+test('require(flintml) works from CommonJS', () => {
+  const code = "const fl = require('flintml'); " +
+    'console.log(JSON.stringify(fl.tensor([1, 2, 3]).add(fl.tensor([4, 5, 6])).toArray()));';
+  const r = run('node', ['-e', code], { cwd: proj, env: bareEnv() });
+  expect(r.stdout.trim()).toBe('[5,7,9]');
+});
+
+test('import flintml works from an ES module', () => {
+  const file = path.join(proj, 'main.mjs');
+  fs.writeFileSync(file, [
+    "import * as fl from 'flintml';",
+    "import { tensor } from 'flintml';",
+    "import flDefault from 'flintml';",
+    "import { createRequire } from 'node:module';",
+    'const cjs = createRequire(import.meta.url)(\'flintml\');',
+    "if (fl.tensor !== tensor || flDefault !== cjs || tensor !== cjs.tensor) throw new Error('two instances');",
+    'console.log(JSON.stringify(tensor([1, 2, 3]).add(fl.tensor([4, 5, 6])).toArray()));',
+    '',
+  ].join('\n'));
+  const r = run('node', [file], { cwd: proj, env: bareEnv() });
+  expect(r.stdout.trim()).toBe('[5,7,9]');
+});
