@@ -61,11 +61,17 @@ export interface OperandView {
 /** @internal A JS scalar operand with the dtype it is converted to. */
 export interface ScalarOperand { scalar: number; dtype: DType }
 
-/** @internal Resolves an op name to its id once; throws if the addon does not have it. */
+const missing: string[] = [];
+
+/**
+ * @internal Resolves an op name to its id once. A name the addon lacks gets a negative id that
+ * fails when the op is called (naming the op), so one missing kernel never breaks module load.
+ */
 export function opId(name: string): number {
   const id = binding.opId(name);
-  if (id < 0) throw new FlintError(`flintml: the native addon has no op '${name}' (rebuild the addon)`);
-  return id;
+  if (id >= 0) return id;
+  missing.push(name);
+  return -missing.length;
 }
 
 const handles: (Handle | undefined)[] = [];
@@ -97,6 +103,9 @@ export function call(id: number, opName: string, operands: readonly (OperandView
     meta[p++] = o._offset;
     for (let d = 0; d < nd; d++) meta[p++] = shape[d];
     for (let d = 0; d < nd; d++) meta[p++] = strides[d];
+  }
+  if (id < 0) {
+    throw new FlintError(`${opName}: the native addon has no kernel '${missing[-id - 1]}' (rebuild the addon: npm rebuild flintml)`);
   }
   const np = params ? params.length : 0;
   meta[p++] = np;

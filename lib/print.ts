@@ -54,14 +54,14 @@ export function formatTensor(t: Tensor): string {
     const len = shape[d];
     const items: string[] = [];
     for (let i = 0; i < len; i++) {
-      if (summarize && len > 2 * EDGE && i === EDGE) { items.push('...'); i = len - EDGE; }
+      if (summarize && len > 2 * EDGE && i === EDGE) { items.push(d === shape.length - 1 ? ' ...' : '...'); i = len - EDGE; }
       items.push(d === shape.length - 1 ? strs[pos++].padStart(width) : build(d + 1));
     }
     if (d === shape.length - 1) return `[${items.join(', ')}]`;
     const sep = ',' + '\n'.repeat(shape.length - 1 - d) + ' '.repeat(indent + d + 1);
     return `[${items.join(sep)}]`;
   };
-  const body = n === 0 && shape.length <= 1 ? '[]' : build(0);
+  const body = n === 0 ? '[]' : build(0);
   const extras: string[] = [];
   if (n === 0 && shape.length > 1) extras.push(`size=[${shape.join(', ')}]`);
   const defaultDtype = t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool';

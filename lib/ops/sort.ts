@@ -1,2 +1,108 @@
-// sort.ts — being written in this change.
-export {};
+// sort.ts — sort, argsort and topk along one dim (kernels in native/cpu/sort.cpp). The sort is
+// always stable; NaN sorts as the largest value, as in PyTorch. Indices are int32. The input is
+// made contiguous and seen as (outer, n, inner) by the kernel; outputs are fresh and contiguous.
+import { IndexError, ValueError } from '../errors';
+import { call, opId } from '../native';
+import { numel, normDim } from '../shape';
+import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
+
+const SORT = opId('sort');
+const TOPK = opId('topk');
+
+/** What `sort` and `topk` return: the values and their int32 positions along the dim. */
+export interface SortResult { values: Tensor; indices: Tensor }
+
+function need(t: unknown, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  t._handleFor(op);
+  return t;
+}
+
+function flag(v: unknown, name: string, op: string): boolean {
+  if (typeof v !== 'boolean') throw new ValueError(`${op}: ${name} must be a boolean, got ${String(v)}`);
+  return v;
+}
+
+/** (outer, n, inner) of dim d (a 0-dim tensor is one slice of one element). */
+function slices(shape: readonly number[], d: number): [number, number, number] {
+  if (shape.length === 0) return [1, 1, 1];
+  return [numel(shape.slice(0, d)), shape[d], numel(shape.slice(d + 1))];
+}
+
+function run(op: string, x: Tensor, outShape: readonly number[], id: number, params: number[]): SortResult {
+  const dev = x._storage.device;
+  const values = emptyTensor(outShape, x.dtype, dev, false, op);
+  const indices = emptyTensor(outShape, 'int32', dev, false, op);
+  const src = numel(outShape) === 0 || x.isContiguous() ? x : contiguousCopy(x, op);
+  try {
+    if (numel(outShape) > 0) call(id, op, [values, indices, src], params);
+  } catch (e) {
+    values.dispose(); indices.dispose();
+    throw e;
+  } finally {
+    if (src !== x) src.dispose();
+  }
+  return { values, indices };
+}
+
+/**
+ * Sorts along `dim` (default the last), ascending unless `descending`. The sort is stable (equal
+ * values keep their order; `stable` is accepted for PyTorch compatibility) and NaN sorts last
+ * ascending, first descending. Works for every dtype.
+ *
+ * ```ts
+ * const { values, indices } = fl.sort(fl.tensor([3, 1, 2]));  // values [1, 2, 3], indices [1, 2, 0]
+ * ```
+ */
+export function sort(x: Tensor, dim = -1, descending = false, stable = true): SortResult {
+  need(x, 'sort');
+  flag(descending, 'descending', 'sort'); flag(stable, 'stable', 'sort');
+  const d = normDim(dim, x.ndim, 'sort');
+  return run('sort', x, x._shape, SORT, [...slices(x._shape, d), descending ? 1 : 0]);
+}
+
+/**
+ * The int32 indices that sort `x` along `dim` (stable): `fl.argsort(fl.tensor([3, 1, 2]))` is
+ * `[1, 2, 0]`.
+ */
+export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
+  const { values, indices } = sort(x, dim, descending);
+  values.dispose();
+  return indices;
+}
+
+/**
+ * The `k` largest (or, with `largest = false`, smallest) elements along `dim` and their indices,
+ * in sorted order unless `sorted = false`. Equal values come in index order, so the result equals
+ * the first k of a stable descending (ascending) sort; NaN counts as the largest value.
+ *
+ * ```ts
+ * const { values, indices } = fl.topk(logits, 5);  // top-5 along the last dim
+ * ```
+ */
+export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): SortResult {
+  need(x, 'topk');
+  flag(largest, 'largest', 'topk'); flag(sorted, 'sorted', 'topk');
+  const d = normDim(dim, x.ndim, 'topk');
+  const [outer, n, inner] = slices(x._shape, d);
+  if (typeof k !== 'number' || !Number.isInteger(k)) throw new ValueError(`topk: k must be an integer, got ${String(k)}`);
+  if (k < 0 || k > n) throw new IndexError(`topk: k ${k} is out of range for dim ${d} of size ${n} (shape [${x._shape.join(', ')}])`);
+  const outShape = x._shape.slice();
+  if (outShape.length > 0) outShape[d] = k;
+  return run('topk', x, outShape, TOPK, [outer, n, inner, k, largest ? 1 : 0, sorted ? 1 : 0]);
+}
+
+// ---- methods ---------------------------------------------------------------------------------
+
+declare module '../tensor' {
+  interface Tensor {
+    sort(dim?: number, descending?: boolean, stable?: boolean): SortResult;
+    argsort(dim?: number, descending?: boolean): Tensor;
+    topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): SortResult;
+  }
+}
+
+const P = Tensor.prototype;
+P.sort = function (dim, descending, stable) { return sort(this, dim, descending, stable); };
+P.argsort = function (dim, descending) { return argsort(this, dim, descending); };
+P.topk = function (k, dim, largest, sorted) { return topk(this, k, dim, largest, sorted); };

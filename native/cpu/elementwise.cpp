@@ -342,7 +342,7 @@ void cpuLinspace(const OpCall& c) {
     using T = decltype(tag);
     T* o = c.t[0].ptr<T>();
     for (int64_t i = 0; i < n; i++)
-      o[i] = store<T>(i < half ? start + step * (double)i : end - step * (double)(n - 1 - i));
+      o[i] = store<T>(n == 1 ? start : i < half ? start + step * (double)i : end - step * (double)(n - 1 - i));
   });
 }
 

@@ -1,0 +1,161 @@
+// common.js — what the CPU benchmarks share: loading flintml (the compiled dist/) and tfjs with
+// its wasm backend, timers that report medians, the torch and OpenBLAS peers run as child
+// processes, and output: one JSON line per figure on stdout, then a human table.
+//
+// Every script prints JSON lines of the form
+//   {"bench":"matmul","impl":"flintml","case":"n=1024","metric":"gflops","value":123.4}
+// and, for each comparison, a line with "impl":"ratio" naming the two sides (ours / peer).
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const os = require('os');
+const cp = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const PYTHON = process.env.FLINT_BENCH_PYTHON || '/usr/bin/python3';
+
+/** flintml from the compiled dist/ (run `npx tsc -p tsconfig.json` first). */
+function loadFlint() {
+  return require(path.join(ROOT, 'dist'));
+}
+
+/** Seconds, monotonic, sub-microsecond resolution. */
+function now() {
+  return Number(process.hrtime.bigint()) * 1e-9;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Times one call of fn at a time: `warmup` untimed calls, then calls until `minTime` seconds have
+ * passed (at least `minReps`). Returns the median seconds per call and the number of reps.
+ */
+function timeEach(fn, { warmup = 1, minTime = 0.5, minReps = 3, maxReps = 100000 } = {}) {
+  for (let i = 0; i < warmup; i++) fn();
+  const times = [];
+  const start = now();
+  while (times.length < maxReps && (times.length < minReps || now() - start < minTime)) {
+    const t0 = now();
+    fn();
+    times.push(now() - t0);
+  }
+  return { seconds: median(times), reps: times.length };
+}
+
+/**
+ * Times fn in batches of `inner` calls (for ops far shorter than the timer's cost): `warmupCalls`
+ * untimed calls, then `runs` batches. Returns the median seconds per call over the batches.
+ */
+function timeBatches(fn, { inner = 100000, runs = 7, warmupCalls = 20000 } = {}) {
+  for (let i = 0; i < warmupCalls; i++) fn();
+  const perCall = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = now();
+    for (let i = 0; i < inner; i++) fn();
+    perCall.push((now() - t0) / inner);
+  }
+  return { seconds: median(perCall), runs, inner, min: Math.min(...perCall), max: Math.max(...perCall) };
+}
+
+/** tfjs with the wasm backend, loaded from node_modules; says which wasm variant runs. */
+async function loadTfjsWasm() {
+  const tf = require('@tensorflow/tfjs');
+  const wasm = require('@tensorflow/tfjs-backend-wasm');
+  const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  wasm.setWasmPaths(dir + path.sep);
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs: the wasm backend did not initialise');
+  await tf.ready();
+  // the backend picks the binary from these two flags (tfjs-backend-wasm: getPathToWasmBinary)
+  const variant = simd && threads ? 'threaded-simd' : simd ? 'simd' : 'plain';
+  const nThreads = typeof wasm.getThreadsCount === 'function' ? wasm.getThreadsCount() : 1;
+  return { tf, variant: `wasm-${variant} (${nThreads} thread${nThreads === 1 ? '' : 's'})`, version: tf.version.tfjs };
+}
+
+/** Runs a torch peer script (bench/peers/NAME.py ARGS...) and returns its JSON lines. */
+function runTorchPeer(name, args = []) {
+  const script = path.join(__dirname, 'peers', name);
+  const r = cp.spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr || r.error}`);
+  return parseJsonLines(r.stdout);
+}
+
+/**
+ * Compiles bench/gemm_openblas.c (the OpenBLAS peer, cblas_sgemm called from C) into a temp
+ * folder and runs it; returns its JSON lines and what it printed about OpenBLAS on stderr.
+ */
+function runOpenblasPeer() {
+  const src = path.join(__dirname, 'gemm_openblas.c');
+  if (!fs.existsSync(src)) throw new Error('bench/gemm_openblas.c is missing');
+  const exe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flint-bench-')), 'gemm_openblas');
+  const c = cp.spawnSync('gcc', ['-O2', src, '-o', exe, '-lopenblas'], { encoding: 'utf8' });
+  if (c.status !== 0) throw new Error(`gcc gemm_openblas.c failed: ${c.stderr}`);
+  const r = cp.spawnSync(exe, [], { encoding: 'utf8' });
+  fs.rmSync(path.dirname(exe), { recursive: true, force: true });
+  if (r.status !== 0) throw new Error(`gemm_openblas failed (${r.status}): ${r.stderr}`);
+  return { lines: parseJsonLines(r.stdout), info: r.stderr.trim() };
+}
+
+function parseJsonLines(text) {
+  return text.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
+}
+
+/** Collects result records, prints each as a JSON line, and renders a table at the end. */
+class Report {
+  constructor(bench) {
+    this.bench = bench;
+    this.rows = [];
+  }
+  add(impl, kase, metric, value, extra = {}) {
+    const rec = { bench: this.bench, impl, case: kase, metric, value: round(value), ...extra };
+    this.rows.push(rec);
+    console.log(JSON.stringify(rec));
+    return value;
+  }
+  /** A ratio line: ours / peer for a metric where higher is better (or lower, for times). */
+  ratio(kase, ours, peer, oursValue, peerValue, target) {
+    const value = oursValue / peerValue;
+    const rec = { bench: this.bench, impl: 'ratio', case: kase, metric: `${ours}/${peer}`, value: round(value) };
+    if (target) rec.target = target;
+    this.rows.push(rec);
+    console.log(JSON.stringify(rec));
+    return value;
+  }
+  /** A table: one row per case, one column per impl (and per ratio). */
+  table(title) {
+    const cases = [...new Set(this.rows.map((r) => r.case))];
+    const cols = [];
+    for (const r of this.rows) {
+      const col = r.impl === 'ratio' ? `${r.metric}${r.target ? ` (${r.target})` : ''}` : `${r.impl} [${r.metric}]`;
+      if (!cols.includes(col)) cols.push(col);
+    }
+    const cell = (kase, col) => {
+      const r = this.rows.find((x) => x.case === kase &&
+        (x.impl === 'ratio' ? `${x.metric}${x.target ? ` (${x.target})` : ''}` : `${x.impl} [${x.metric}]`) === col);
+      return r ? (r.impl === 'ratio' ? `${r.value.toFixed(2)}x` : fmtNum(r.value)) : '';
+    };
+    const head = ['case', ...cols];
+    const body = cases.map((k) => [k, ...cols.map((c) => cell(k, c))]);
+    const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+    const line = (cells) => '| ' + cells.map((c, i) => c.padEnd(w[i])).join(' | ') + ' |';
+    const out = [`\n${title}`, line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)];
+    console.log(out.join('\n'));
+  }
+}
+
+function round(v) {
+  return Math.abs(v) >= 100 ? Math.round(v * 10) / 10 : Math.round(v * 1000) / 1000;
+}
+function fmtNum(v) {
+  return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
+module.exports = {
+  ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runOpenblasPeer,
+  parseJsonLines, Report,
+};

@@ -1,0 +1,90 @@
+// matmul.js — float32 square GEMM at n = 256, 512, 1024, 2048 in GFLOP/s (2·n³ flops per product):
+// flintml `fl.matmul` through the BLAS it found (OpenBLAS here), flintml's built-in GEMM
+// (FLINT_BLAS=builtin, in a child process since the BLAS is chosen at load), OpenBLAS's
+// cblas_sgemm called straight from C (bench/gemm_openblas.c), PyTorch CPU torch.matmul and tfjs
+// (wasm backend). Method for every impl: one warm-up product, then products until 0.5 s has
+// passed (3 at least), median time. Our results are disposed after each product.
+//
+//   node bench/matmul.js            # all impls, JSON lines then a table
+//   node bench/matmul.js --flint    # flintml only (what the FLINT_BLAS=builtin child runs)
+'use strict';
+const cp = require('child_process');
+const { loadFlint, timeEach, loadTfjsWasm, runTorchPeer, runOpenblasPeer, parseJsonLines, Report } = require('./common');
+
+const SIZES = [256, 512, 1024, 2048];
+const gflops = (n, s) => (2 * n * n * n) / s / 1e9;
+
+function fill(n, seed) {
+  const a = new Float32Array(n * n);
+  let x = seed;
+  for (let i = 0; i < a.length; i++) { x = (x * 1103515245 + 12345) >>> 0; a[i] = (x >>> 8) / (1 << 24) - 0.5; }
+  return a;
+}
+
+/** flintml at every size: [{n, gflops, ms, reps}]. */
+function benchFlint() {
+  const fl = loadFlint();
+  const out = [];
+  for (const n of SIZES) {
+    const fa = fl.tensor(fill(n, 1)), fb = fl.tensor(fill(n, 2));
+    const a = fa.reshape([n, n]), b = fb.reshape([n, n]);
+    const { seconds, reps } = timeEach(() => fl.matmul(a, b).dispose());
+    out.push({ n, gflops: gflops(n, seconds), ms: seconds * 1e3, reps });
+    for (const t of [fa, fb, a, b]) t.dispose();
+  }
+  return { blas: fl.backend.info().blas, threads: fl.backend.info().threads, results: out };
+}
+
+async function benchTfjs() {
+  const { tf, variant, version } = await loadTfjsWasm();
+  const out = [];
+  for (const n of SIZES) {
+    const a = tf.tensor2d(fill(n, 1), [n, n]), b = tf.tensor2d(fill(n, 2), [n, n]);
+    // dataSync waits for the result (the wasm backend is synchronous, this only makes it explicit)
+    const { seconds, reps } = timeEach(() => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); },
+      { minTime: 0.5, minReps: 3 });
+    out.push({ n, gflops: gflops(n, seconds), ms: seconds * 1e3, reps });
+    a.dispose(); b.dispose();
+  }
+  return { variant, version, results: out };
+}
+
+async function main() {
+  if (process.argv.includes('--flint')) {
+    const r = benchFlint();
+    for (const x of r.results) console.log(JSON.stringify({ ...x, blas: r.blas, threads: r.threads }));
+    return;
+  }
+  const rep = new Report('matmul');
+  const blas = runOpenblasPeer();
+  console.error(`# ${blas.info}`);
+  const ours = benchFlint();
+  console.error(`# flintml: blas=${ours.blas}, threads=${ours.threads}`);
+  const child = cp.spawnSync(process.execPath, [__filename, '--flint'], {
+    encoding: 'utf8', env: { ...process.env, FLINT_BLAS: 'builtin' }, maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0) throw new Error(`FLINT_BLAS=builtin child failed: ${child.stderr}`);
+  const builtin = parseJsonLines(child.stdout);
+  console.error(`# flintml (FLINT_BLAS=builtin): blas=${builtin[0].blas}`);
+  const torch = runTorchPeer('torch_matmul.py', SIZES.map(String));
+  console.error(`# torch ${torch[0].torch}, ${torch[0].threads} threads`);
+  const tfjs = await benchTfjs();
+  console.error(`# tfjs ${tfjs.version}, ${tfjs.variant}`);
+
+  for (const n of SIZES) {
+    const k = `n=${n}`;
+    const pick = (rs) => rs.find((r) => r.n === n).gflops;
+    const ob = rep.add('openblas-c', k, 'gflops', pick(blas.lines));
+    const fb = rep.add('flintml', k, 'gflops', pick(ours.results));
+    const fi = rep.add('flintml-builtin', k, 'gflops', pick(builtin));
+    const th = rep.add('torch', k, 'gflops', pick(torch));
+    const tj = rep.add('tfjs-wasm', k, 'gflops', pick(tfjs.results));
+    rep.ratio(k, 'flintml', 'openblas-c', fb, ob, '>=0.9');
+    rep.ratio(k, 'flintml-builtin', 'openblas-c', fi, ob, '>=0.4');
+    rep.ratio(k, 'flintml', 'torch', fb, th);
+    rep.ratio(k, 'flintml', 'tfjs-wasm', fb, tj);
+  }
+  rep.table(`matmul float32, GFLOP/s (higher is better); flintml BLAS: ${ours.blas}; tfjs ${tfjs.variant}; torch ${torch[0].threads} threads`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,205 @@
+// random.cpp — CPU kernels of the random ops: uniform, normal, integer, bernoulli fills and randperm,
+// all drawn from the counter-based Philox stream of core/philox.h (the design note is there).
+// Every kernel writes a contiguous output (lib/ops/random.ts makes a temporary for views) and gets
+// the generator state as params: seed low, seed high, offset low, offset high (uint32 halves), so
+// element i depends on (seed, offset + i) only and the thread split cannot change a number.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <type_traits>
+#include <vector>
+#include "../core/error.h"
+#include "../core/optable.h"
+#include "../core/parallel.h"
+#include "../core/philox.h"
+
+namespace flint {
+namespace {
+
+using philox::Stream;
+using philox::Words;
+
+constexpr int64_t kRandomGrain = 16384;  // ~10 Philox rounds per element: cheaper to split early
+
+uint32_t word(double v) { return (uint32_t)(uint64_t)v; }
+
+Stream streamOf(const OpCall& c) {
+  Stream s;
+  s.key0 = word(c.param(0));
+  s.key1 = word(c.param(1));
+  s.offset = ((uint64_t)word(c.param(3)) << 32) | word(c.param(2));
+  return s;
+}
+
+const TensorArg& contiguousOut(const OpCall& c) {
+  if (c.nt < 1) fail(ErrorKind::Value, std::string(c.name) + ": missing output tensor");
+  const TensorArg& o = c.t[0];
+  if (!o.isContiguous()) fail(ErrorKind::Value, std::string(c.name) + ": output must be contiguous, got shape " + o.shapeStr());
+  return o;
+}
+
+template <class T> constexpr int uniformBits() {
+  return std::is_same<T, Half>::value ? 11 : std::is_same<T, BFloat16>::value ? 8 : 24;
+}
+
+// params: seed lo, seed hi, offset lo, offset hi, from, to
+void uniformKernel(const OpCall& c) {
+  const TensorArg& o = contiguousOut(c);
+  const Stream s = streamOf(c);
+  const double from = c.param(4), to = c.param(5);
+  const int64_t n = o.numel();
+  bool ok = false;
+  dispatchFloat(o.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    using C = typename ComputeT<T>::type;
+    ok = true;
+    T* out = o.ptr<T>();
+    parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) {
+        const Words r = s.at((uint64_t)i);
+        if constexpr (std::is_same<T, double>::value) {
+          out[i] = from + (to - from) * philox::uniformDouble(r.w[0], r.w[1]);
+        } else {
+          const C u = philox::uniformFloat(r.w[0], uniformBits<T>());
+          out[i] = store<T>((C)from + ((C)to - (C)from) * u);
+        }
+      }
+    });
+  });
+  if (!ok) fail(ErrorKind::DType, std::string("uniform: expected a floating dtype, got ") + dtypeName(o.dtype));
+}
+
+// params: seed lo, seed hi, offset lo, offset hi, mean, std
+void normalKernel(const OpCall& c) {
+  const TensorArg& o = contiguousOut(c);
+  const Stream s = streamOf(c);
+  const double mean = c.param(4), stdev = c.param(5);
+  const int64_t n = o.numel();
+  bool ok = false;
+  dispatchFloat(o.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    using C = typename ComputeT<T>::type;
+    ok = true;
+    T* out = o.ptr<T>();
+    parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) {
+        const Words r = s.at((uint64_t)i);
+        if constexpr (std::is_same<T, double>::value) out[i] = mean + stdev * philox::normalDouble(r);
+        else out[i] = store<T>((C)mean + (C)stdev * philox::normalFloat(r));
+      }
+    });
+  });
+  if (!ok) fail(ErrorKind::DType, std::string("normal: expected a floating dtype, got ") + dtypeName(o.dtype));
+}
+
+// params: seed lo, seed hi, offset lo, offset hi, low, high (high - low in [1, 2^53])
+void randintKernel(const OpCall& c) {
+  const TensorArg& o = contiguousOut(c);
+  const Stream s = streamOf(c);
+  const double lowD = c.param(4), highD = c.param(5);
+  if (!(highD > lowD) || highD - lowD > 9007199254740992.0) {
+    fail(ErrorKind::Value, "randint: expected low < high with high - low <= 2^53, got low " + std::to_string(lowD) + ", high " + std::to_string(highD));
+  }
+  const int64_t low = (int64_t)lowD;
+  const uint64_t range = (uint64_t)((int64_t)highD - low);
+  const int64_t n = o.numel();
+  dispatchDType(o.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* out = o.ptr<T>();
+    parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i++) {
+        const int64_t v = philox::integerIn(s.at((uint64_t)i), low, range);
+        if constexpr (std::is_same<T, bool>::value) out[i] = v != 0;
+        else if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) out[i] = store<T>((float)v);
+        else out[i] = (T)v;
+      }
+    });
+  });
+}
+
+// t[0] out; t[1] p (same shape, contiguous, floating) or, without t[1], p = param 4.
+// params: seed lo, seed hi, offset lo, offset hi[, p]
+void bernoulliKernel(const OpCall& c) {
+  const TensorArg& o = contiguousOut(c);
+  const Stream s = streamOf(c);
+  const int64_t n = o.numel();
+  const bool fromTensor = c.nt >= 2;
+  const double pScalar = fromTensor ? 0.0 : c.param(4);
+  if (fromTensor) {
+    const TensorArg& p = c.t[1];
+    if (!p.isContiguous() || p.numel() != n) fail(ErrorKind::Shape, "bernoulli: p must be contiguous with the output's shape " + o.shapeStr() + ", got " + p.shapeStr());
+    bool isFloat = false;
+    dispatchFloat(p.dtype, [&](auto tag) {  // PyTorch refuses probabilities outside [0, 1]
+      using P = decltype(tag);
+      isFloat = true;
+      const P* pp = p.ptr<P>();
+      for (int64_t i = 0; i < n; i++) {
+        const double v = (double)load(pp[i]);
+        if (!(v >= 0.0 && v <= 1.0)) fail(ErrorKind::Value, "bernoulli: expected 0 <= p <= 1, got p = " + std::to_string(v) + " at index " + std::to_string(i));
+      }
+    });
+    if (!isFloat) fail(ErrorKind::DType, std::string("bernoulli: p must be floating, got ") + dtypeName(p.dtype));
+  } else if (!(pScalar >= 0.0 && pScalar <= 1.0)) {
+    fail(ErrorKind::Value, "bernoulli: expected 0 <= p <= 1, got p = " + std::to_string(pScalar));
+  }
+  const bool wide = fromTensor ? c.t[1].dtype == DType::F64 : o.dtype == DType::F64;
+  dispatchDType(o.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* out = o.ptr<T>();
+    auto draw = [&](int64_t i, double p) -> bool {
+      const Words r = s.at((uint64_t)i);
+      return wide ? philox::uniformDouble(r.w[0], r.w[1]) < p : (double)philox::uniformFloat(r.w[0]) < p;
+    };
+    parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
+      if (fromTensor) {
+        dispatchFloat(c.t[1].dtype, [&](auto ptag) {
+          using P = decltype(ptag);
+          const P* pp = c.t[1].ptr<P>();
+          for (int64_t i = b; i < e; i++) out[i] = store<T>(draw(i, (double)load(pp[i])));
+        });
+      } else {
+        for (int64_t i = b; i < e; i++) out[i] = store<T>(draw(i, pScalar));
+      }
+    });
+  });
+}
+
+// t[0] int32 [n]; params: seed lo, seed hi, offset lo, offset hi. Index i gets a 64-bit random key;
+// the permutation is the indices sorted by (key, index), the same order a GPU key-value sort gives.
+void randpermKernel(const OpCall& c) {
+  const TensorArg& o = contiguousOut(c);
+  if (o.dtype != DType::I32) fail(ErrorKind::DType, std::string("randperm: output must be int32, got ") + dtypeName(o.dtype));
+  const Stream s = streamOf(c);
+  const int64_t n = o.numel();
+  std::vector<std::pair<uint64_t, int32_t>> keyed((size_t)n);
+  parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; i++) {
+      const Words r = s.at((uint64_t)i);
+      keyed[(size_t)i] = {philox::bits64(r.w[0], r.w[1]), (int32_t)i};
+    }
+  });
+  std::sort(keyed.begin(), keyed.end());
+  int32_t* out = o.ptr<int32_t>();
+  for (int64_t i = 0; i < n; i++) out[i] = keyed[(size_t)i].second;
+}
+
+// Test hook: t[0] int32 [4] <- philox4x32_10(counter p0..p3, key p4, p5).
+void philoxRawKernel(const OpCall& c) {
+  const TensorArg& o = contiguousOut(c);
+  if (o.dtype != DType::I32 || o.numel() != 4) fail(ErrorKind::Shape, "philoxRaw: output must be int32 of 4 elements, got " + o.shapeStr());
+  const Words r = philox::philox4x32_10(word(c.param(0)), word(c.param(1)), word(c.param(2)), word(c.param(3)),
+                                        word(c.param(4)), word(c.param(5)));
+  int32_t* out = o.ptr<int32_t>();
+  for (int k = 0; k < 4; k++) out[k] = (int32_t)r.w[k];
+}
+
+}  // namespace
+
+FLINT_REGISTER_OP("randomUniform", DeviceType::CPU, uniformKernel);
+FLINT_REGISTER_OP("randomNormal", DeviceType::CPU, normalKernel);
+FLINT_REGISTER_OP("randomInt", DeviceType::CPU, randintKernel);
+FLINT_REGISTER_OP("bernoulli", DeviceType::CPU, bernoulliKernel);
+FLINT_REGISTER_OP("randperm", DeviceType::CPU, randpermKernel);
+FLINT_REGISTER_OP("philoxRaw", DeviceType::CPU, philoxRawKernel);
+
+}  // namespace flint

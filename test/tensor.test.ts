@@ -1,0 +1,200 @@
+// tensor.test.ts — the Tensor API around the ops: creation from JS data, properties, reading
+// back, printing (PyTorch's format), lifetime (dispose, using, scope incl. async, the
+// FinalizationRegistry safety net), memory statistics, devices and bad input.
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import * as fl from '../lib';
+import { DEVICE } from './helpers';
+
+const dev = { device: DEVICE };
+
+describe('creation', () => {
+  test('tensor() infers dtype and shape from nested data and TypedArrays', () => {
+    fl.scope(() => {
+      const a = fl.tensor([[1, 2, 3], [4, 5, 6]], dev);
+      expect([a.shape, a.dtype, a.ndim, a.numel, a.strides, a.isContiguous()]).toEqual([[2, 3], 'int32', 2, 6, [3, 1], true]);
+      expect(fl.tensor([1.5, 2], dev).dtype).toBe('float32');
+      expect(fl.tensor([true, false], dev).dtype).toBe('bool');
+      expect(fl.tensor(new Float64Array([1, 2]), dev).dtype).toBe('float64');
+      expect(fl.tensor(new Uint8Array([1, 2]), dev).dtype).toBe('uint8');
+      expect(fl.tensor(new Int16Array([1, -2]), dev).toArray()).toEqual([1, -2]);
+      expect(fl.tensor(3.5, dev).shape).toEqual([]);
+      expect(fl.tensor(3.5, dev).item()).toBe(3.5);
+      expect(fl.tensor([], dev).shape).toEqual([0]);
+      expect(fl.tensor([[], []], dev).shape).toEqual([2, 0]);
+      expect(fl.tensor([1, 2], { dtype: 'float16', ...dev }).toArray()).toEqual([1, 2]);
+      expect(fl.tensor([0.1], { dtype: 'float64', ...dev }).item()).toBe(0.1);
+      expect(Array.from(fl.tensor([3e9, -1], { dtype: 'int32', ...dev }).dataSync())).toEqual([0, -1].map((v, i) => (i === 0 ? fl.tensor([3e9], { dtype: 'int32' }).item() : v)));
+    });
+  });
+
+  test('filled, ranges and likes', () => {
+    fl.scope(() => {
+      expect(fl.zeros([2, 2], dev).toArray()).toEqual([[0, 0], [0, 0]]);
+      expect(fl.ones(3, { dtype: 'int32', ...dev }).toArray()).toEqual([1, 1, 1]);
+      expect(fl.full([2], 7, dev).toArray()).toEqual([7, 7]);
+      expect(fl.full([2], true, dev).dtype).toBe('bool');
+      expect(fl.empty([2, 3], dev).shape).toEqual([2, 3]);
+      expect(fl.arange(5, undefined, 1, dev).toArray()).toEqual([0, 1, 2, 3, 4]);
+      expect(fl.arange(1, 2, 0.25, dev).toArray()).toEqual([1, 1.25, 1.5, 1.75]);
+      expect(fl.arange(5, 0, -2, dev).toArray()).toEqual([5, 3, 1]);
+      expect(fl.linspace(-1, 1, 5, dev).toArray()).toEqual([-1, -0.5, 0, 0.5, 1]);
+      expect(fl.linspace(0, 1, 1, dev).toArray()).toEqual([0]);
+      expect(fl.eye(2, 3, dev).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+      const x = fl.ones([2, 3], { dtype: 'float64', ...dev });
+      expect([fl.zerosLike(x).dtype, fl.onesLike(x).shape, fl.fullLike(x, 2).toArray()[1][2], fl.emptyLike(x).dtype])
+        .toEqual(['float64', [2, 3], 2, 'float64']);
+    });
+  });
+
+  test('bad sizes and data get typed errors, never a crash', () => {
+    expect(() => fl.zeros([-1])).toThrow(fl.ShapeError);
+    expect(() => fl.zeros([1.5])).toThrow(/zeros: sizes must be non-negative integers/);
+    expect(() => fl.zeros([NaN])).toThrow(fl.ShapeError);
+    expect(() => fl.zeros('3' as any)).toThrow(fl.ValueError);
+    expect(() => fl.zeros([1e12, 1e12])).toThrow(fl.OutOfMemoryError);
+    expect(() => fl.ones([2 ** 40, 2 ** 10])).toThrow(/more than any device can hold|out of memory/);
+    expect(() => fl.tensor([[1, 2], [3]])).toThrow(/ragged/);
+    expect(() => fl.tensor(['a'] as any)).toThrow(fl.ValueError);
+    expect(() => fl.tensor([1], { dtype: 'int64' as any })).toThrow(fl.DTypeError);
+    expect(() => fl.arange(0, 1, 0)).toThrow(fl.ValueError);
+    expect(() => fl.arange(0, 10, -1)).toThrow(fl.ValueError);
+    expect(() => fl.full([2], 'x' as any)).toThrow(fl.ValueError);
+    fl.scope(() => expect(() => fl.tensor([1]).reshape(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1).add(1)).toThrow(fl.ShapeError));
+  });
+
+  test('huge allocation that passes the shape check fails with OutOfMemoryError and the process goes on', () => {
+    let err: unknown;
+    try { fl.empty([2 ** 46], { dtype: 'uint8' }).dispose(); } catch (e) { err = e; }
+    // 64 TiB: either refused by the allocator (typical) or lazily mapped by an overcommitting kernel
+    if (err) expect(err).toBeInstanceOf(fl.OutOfMemoryError);
+    fl.scope(() => expect(fl.ones([2]).add(1).toArray()).toEqual([2, 2]));
+  });
+});
+
+describe('reading values', () => {
+  test('dataSync types, data(), toArray(), item()', async () => {
+    const made: fl.Tensor[] = [];
+    const t = (x: fl.Tensor) => { made.push(x); return x; };
+    expect(t(fl.ones([2], { dtype: 'float16' })).dataSync().constructor.name).toBe('Float32Array');
+    expect(t(fl.ones([2], { dtype: 'bool' })).dataSync().constructor.name).toBe('Uint8Array');
+    expect(t(fl.ones([2], { dtype: 'int32' })).dataSync().constructor.name).toBe('Int32Array');
+    expect(t(fl.ones([2], { dtype: 'float64' })).dataSync().constructor.name).toBe('Float64Array');
+    expect(Array.from(await t(fl.tensor([1, 2, 3])).data())).toEqual([1, 2, 3]);
+    expect(t(fl.tensor([[true, false]])).toArray()).toEqual([[true, false]]);
+    expect(() => t(fl.ones([2])).item()).toThrow(fl.ValueError);
+    made.forEach((x) => x.dispose());
+  });
+
+  test('printing matches PyTorch', () => {
+    fl.scope(() => {
+      expect(fl.tensor([1, 2, 3]).toString()).toBe('tensor([1, 2, 3])');
+      expect(fl.tensor([[1, 2], [3, 4]], { dtype: 'float32' }).toString()).toBe('tensor([[1., 2.],\n        [3., 4.]])');
+      expect(fl.tensor([0.5, -1.25]).toString()).toBe('tensor([ 0.5000, -1.2500])');
+      expect(fl.tensor([1, 2], { dtype: 'float64' }).toString()).toBe('tensor([1., 2.], dtype=float64)');
+      expect(fl.tensor([true, false]).toString()).toBe('tensor([ True, False])');
+      expect(fl.tensor(3.5).toString()).toBe('tensor(3.5000)');
+      expect(fl.tensor([1e-8, 1]).toString()).toBe('tensor([1.0000e-08, 1.0000e+00])');
+      expect(fl.zeros([2, 0]).toString()).toBe('tensor([], size=[2, 0])');
+      const big = fl.arange(2000).toString();
+      expect(big).toBe('tensor([   0,    1,    2,  ..., 1997, 1998, 1999])');
+      expect(fl.zeros([2, 2, 2]).toString()).toBe('tensor([[[0., 0.],\n         [0., 0.]],\n\n        [[0., 0.],\n         [0., 0.]]])');
+    });
+  });
+});
+
+describe('lifetime and memory', () => {
+  test('dispose frees storage when the last view goes; stats track bytes', () => {
+    const s0 = fl.memory.stats();
+    const a = fl.zeros([1024]);
+    const v = a.reshape(32, 32);
+    expect(fl.memory.stats().allocatedBytes - s0.allocatedBytes).toBe(4096);
+    expect(fl.memory.stats().liveTensors - s0.liveTensors).toBe(2);
+    a.dispose();
+    expect(fl.memory.stats().allocatedBytes - s0.allocatedBytes).toBe(4096);  // the view keeps it
+    expect(v.toArray()[31][31]).toBe(0);
+    v.dispose();
+    expect(fl.memory.stats().allocatedBytes).toBe(s0.allocatedBytes);
+    expect(fl.memory.stats().peakAllocatedBytes).toBeGreaterThanOrEqual(s0.allocatedBytes + 4096);
+    expect(() => a.add(1)).toThrow(fl.DisposedError);
+  });
+
+  test('scope disposes what it made except the result, nested and on throw', () => {
+    const before = fl.memory.stats().liveTensors;
+    const out = fl.scope(() => {
+      const a = fl.ones([3]);
+      const inner = fl.scope(() => a.mul(2).add(1));
+      return { y: inner.mul(a), list: [fl.zeros([1])] };
+    });
+    expect(fl.memory.stats().liveTensors - before).toBe(2);
+    expect(out.y.toArray()).toEqual([3, 3, 3]);
+    out.y.dispose(); out.list[0].dispose();
+    expect(() => fl.scope(() => { fl.ones([2]); throw new Error('boom'); })).toThrow('boom');
+    expect(fl.memory.stats().liveTensors).toBe(before);
+    let k: fl.Tensor | undefined;
+    const kept = fl.scope(() => { k = fl.keep(fl.ones([1])); fl.ones([1]); return 1; });
+    expect(kept).toBe(1);
+    expect(fl.memory.stats().liveTensors).toBe(before + 1);
+    expect(k!.toArray()).toEqual([1]);
+    k!.dispose();
+  });
+
+  test('async scope tracks tensors across awaits', async () => {
+    const before = fl.memory.stats().liveTensors;
+    const r = await fl.scope(async () => {
+      const a = fl.ones([4]);
+      await new Promise((res) => setTimeout(res, 5));
+      const b = a.add(1);
+      return b;
+    });
+    expect(r.toArray()).toEqual([2, 2, 2, 2]);
+    expect(fl.memory.stats().liveTensors).toBe(before + 1);
+    r.dispose();
+  });
+
+  test('using disposes at the end of the block', () => {
+    const before = fl.memory.stats().liveTensors;
+    {
+      const t = fl.ones([2]);
+      t[Symbol.dispose]();
+      expect(t.isDisposed).toBe(true);
+    }
+    expect(fl.memory.stats().liveTensors).toBe(before);
+  });
+
+  test('forgotten tensors are freed by the FinalizationRegistry (child process with --expose-gc)', () => {
+    const root = path.resolve(__dirname, '..');
+    const code = `
+      const fl = require(${JSON.stringify(path.join(root, 'dist'))});
+      const s0 = fl.memory.stats();
+      (function () { for (let i = 0; i < 200; i++) fl.zeros([1024]); })();
+      const s1 = fl.memory.stats();
+      global.gc();
+      setTimeout(() => { global.gc(); setTimeout(() => {
+        const s2 = fl.memory.stats();
+        console.log(JSON.stringify({ made: s1.liveTensors - s0.liveTensors, left: s2.liveTensors - s0.liveTensors, bytes: s2.allocatedBytes - s0.allocatedBytes }));
+      }, 50); }, 50);`;
+    const env = { ...process.env };
+    if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+    const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '-e', code], { env, encoding: 'utf8' }));
+    expect(out.made).toBe(200);
+    expect(out.left).toBeLessThan(20);
+    expect(out.bytes).toBeLessThan(20 * 4096);
+  });
+});
+
+describe('devices', () => {
+  test('cuda is reported unavailable with a reason; asking for it throws BackendUnavailableError', () => {
+    if (DEVICE !== 'cpu') return;
+    expect(fl.cuda.isAvailable()).toBe(false);
+    expect(fl.cuda.deviceCount()).toBe(0);
+    expect(() => fl.zeros([2], { device: 'cuda' })).toThrow(fl.BackendUnavailableError);
+    expect(() => fl.zeros([2], { device: 'cuda:1' })).toThrow(/cannot use device 'cuda:1'/);
+    expect(() => fl.zeros([2], { device: 'tpu' })).toThrow(fl.DeviceError);
+    fl.scope(() => expect(() => fl.ones([2]).to('cuda')).toThrow(fl.BackendUnavailableError));
+  });
+  test('errors are FlintErrors', () => {
+    expect(new fl.ShapeError('x')).toBeInstanceOf(fl.FlintError);
+    expect(new fl.ShapeError('x').name).toBe('ShapeError');
+  });
+});
