@@ -1,2 +1,282 @@
-// random.ts — being written in this change.
-export {};
+// random.ts — random tensors (`rand`, `randn`, `randint`, `randperm`, `normal`, `bernoulli`, the
+// `*Like` forms and in-place `uniform_`/`normal_`/`bernoulli_`) and the generator state.
+//
+// Numbers come from the counter-based Philox4x32-10 stream described in native/core/philox.h.
+// The state is a (seed, offset) pair kept here in JavaScript, one for the whole process and every
+// device: element i of an op's output draws Philox block (offset + i) under key seed, and the op
+// then advances offset by its element count. So `manualSeed(s)` gives the same numbers whatever
+// the thread count, and the same stream on every backend.
+import { checkDType, DType, isFloating } from '../dtype';
+import { parseDevice } from '../device';
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { call, opId } from '../native';
+import { broadcastShapes, broadcastStrides, checkShape, fmt } from '../shape';
+import { contiguousCopy, copyInto, emptyTensor, Tensor } from '../tensor';
+import { TensorOptions } from './creation';
+
+const UNIFORM = opId('randomUniform');
+const NORMAL = opId('randomNormal');
+const RANDINT = opId('randomInt');
+const BERNOULLI = opId('bernoulli');
+const RANDPERM = opId('randperm');
+const PHILOX_RAW = opId('philoxRaw');
+
+/**
+ * The seed the generator starts with when the program sets none: PyTorch's default CPU seed,
+ * so an unseeded program is reproducible from run to run, as it is in PyTorch.
+ */
+export const DEFAULT_SEED = 67280421310721;
+
+/** The generator state: the Philox key (`seed`) and the number of 128-bit blocks drawn so far. */
+export interface RngState {
+  seed: number;
+  offset: number;
+}
+
+const state: RngState = { seed: DEFAULT_SEED, offset: 0 };
+const TWO32 = 4294967296;
+
+function checkSafeUint(v: unknown, what: string, op: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new ValueError(`${op}: ${what} must be an integer in [0, 2^53), got ${String(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Seeds the generator and restarts its stream, as `torch.manual_seed`.
+ * ```ts
+ * fl.manualSeed(0);
+ * const a = fl.rand([3]);
+ * fl.manualSeed(0);
+ * const b = fl.rand([3]);  // same values as a
+ * ```
+ */
+export function manualSeed(seed: number): void {
+  state.seed = checkSafeUint(seed, 'seed', 'manualSeed');
+  state.offset = 0;
+}
+
+/** The seed in use (the default {@link DEFAULT_SEED} until `manualSeed` is called): `fl.initialSeed()`. */
+export function initialSeed(): number { return state.seed; }
+
+/**
+ * A copy of the generator state, to restore later with `setRngState`:
+ * ```ts
+ * const s = fl.getRngState();
+ * const a = fl.randn([4]);
+ * fl.setRngState(s);
+ * const b = fl.randn([4]);  // equal to a
+ * ```
+ */
+export function getRngState(): RngState { return { seed: state.seed, offset: state.offset }; }
+
+/** Restores a state returned by `getRngState` (a plain `{ seed, offset }` object). */
+export function setRngState(s: RngState): void {
+  if (s === null || typeof s !== 'object') throw new ValueError(`setRngState: expected { seed, offset }, got ${String(s)}`);
+  const seed = checkSafeUint(s.seed, 'seed', 'setRngState');
+  const offset = checkSafeUint(s.offset, 'offset', 'setRngState');
+  state.seed = seed;
+  state.offset = offset;
+}
+
+/** Runs kernel `id` into t (through a contiguous temporary when t is a view), then advances the stream. */
+function draw(t: Tensor, id: number, op: string, extra: number[], inputs: Tensor[] = []): Tensor {
+  const n = t.numel;
+  if (n === 0) return t;
+  const params = [state.seed % TWO32, Math.floor(state.seed / TWO32), state.offset % TWO32, Math.floor(state.offset / TWO32), ...extra];
+  if (t.isContiguous()) {
+    call(id, op, [t, ...inputs], params);
+  } else {
+    const tmp = emptyTensor(t._shape, t.dtype, t._storage.device, false, op);
+    try {
+      call(id, op, [tmp, ...inputs], params);
+      copyInto(t, tmp, op);
+    } finally { tmp.dispose(); }
+  }
+  state.offset += n;
+  return t;
+}
+
+/** Allocates the output of a creation op and fills it with kernel `id`. */
+function create(shape: unknown, options: TensorOptions | undefined, defaultDType: DType, op: string, fill: (t: Tensor) => void): Tensor {
+  const sh = checkShape(shape, op);
+  const dtype = options?.dtype === undefined ? defaultDType : checkDType(options.dtype, op);
+  const t = emptyTensor(sh, dtype, parseDevice(options?.device, op), false, op);
+  try { fill(t); } catch (e) { t.dispose(); throw e; }
+  return t;
+}
+
+function needFloat(dt: DType, op: string): void {
+  if (!isFloating(dt)) throw new DTypeError(`${op}: expected a floating dtype (float32, float64, float16, bfloat16), got ${dt}`);
+}
+function needTensor(t: unknown, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  t._handleFor(op);
+  return t;
+}
+function finite(v: unknown, what: string, op: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${op}: ${what} must be a finite number, got ${String(v)}`);
+  return v;
+}
+
+function uniformInto(t: Tensor, from: number, to: number, op: string): Tensor {
+  needFloat(t.dtype, op);
+  finite(from, 'from', op); finite(to, 'to', op);
+  if (from > to) throw new ValueError(`${op}: expected from <= to, got from=${from} > to=${to}`);
+  return draw(t, UNIFORM, op, [from, to]);
+}
+function normalInto(t: Tensor, mean: number, std: number, op: string): Tensor {
+  needFloat(t.dtype, op);
+  finite(mean, 'mean', op); finite(std, 'std', op);
+  if (std < 0) throw new ValueError(`${op}: expected std >= 0, got ${std}`);
+  return draw(t, NORMAL, op, [mean, std]);
+}
+
+/**
+ * Uniform values in [0, 1) (float32 unless `dtype` says otherwise; floating dtypes only):
+ * `fl.rand([2, 3])`, `fl.rand(5, { dtype: 'float64' })`.
+ */
+export function rand(shape: number | readonly number[], options?: TensorOptions): Tensor {
+  return create(shape, options, 'float32', 'rand', (t) => uniformInto(t, 0, 1, 'rand'));
+}
+
+/** Standard normal values (mean 0, std 1): `fl.randn([128, 64])`. */
+export function randn(shape: number | readonly number[], options?: TensorOptions): Tensor {
+  return create(shape, options, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn'));
+}
+
+/** Normal values with the given mean and std: `fl.normal(10, 2, [1000])`. */
+export function normal(mean: number, std: number, shape: number | readonly number[], options?: TensorOptions): Tensor {
+  return create(shape, options, 'float32', 'normal', (t) => normalInto(t, mean, std, 'normal'));
+}
+
+/** Uniform values in [0, 1) with t's shape, dtype and device: `fl.randLike(x)`. */
+export function randLike(t: Tensor, options?: TensorOptions): Tensor {
+  needTensor(t, 'randLike');
+  return rand(t._shape, { dtype: options?.dtype ?? t.dtype, device: options?.device ?? t.device });
+}
+
+/** Standard normal values with t's shape, dtype and device: `fl.randnLike(x)`. */
+export function randnLike(t: Tensor, options?: TensorOptions): Tensor {
+  needTensor(t, 'randnLike');
+  return randn(t._shape, { dtype: options?.dtype ?? t.dtype, device: options?.device ?? t.device });
+}
+
+// Integers each dtype holds exactly: [min, max].
+const INT_RANGE: Record<DType, [number, number]> = {
+  int32: [-2147483648, 2147483647], uint8: [0, 255], bool: [0, 1],
+  float16: [-2048, 2048], bfloat16: [-256, 256], float32: [-16777216, 16777216], float64: [-(2 ** 53), 2 ** 53],
+};
+
+function randintInto(t: Tensor, low: number, high: number, op: string): Tensor {
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
+    throw new ValueError(`${op}: low and high must be integers, got low=${String(low)}, high=${String(high)}`);
+  }
+  if (low >= high) throw new ValueError(`${op}: expected low < high, got low=${low}, high=${high}`);
+  const [mn, mx] = INT_RANGE[t.dtype];
+  if (low < mn || high - 1 > mx) {
+    throw new ValueError(`${op}: range [${low}, ${high}) does not fit dtype ${t.dtype} (values ${mn}..${mx})`);
+  }
+  return draw(t, RANDINT, op, [low, high]);
+}
+
+/**
+ * Integers uniform in [low, high) (int32 unless `dtype` says otherwise), as `torch.randint`.
+ * With two leading numbers the call is `(low, high, shape)`; with one it is `(high, shape)`:
+ * ```ts
+ * fl.randint(0, 10, [3, 3]);
+ * fl.randint(6, [100]);           // dice faces 0..5
+ * ```
+ */
+export function randint(high: number, shape: number | readonly number[], options?: TensorOptions): Tensor;
+export function randint(low: number, high: number, shape: number | readonly number[], options?: TensorOptions): Tensor;
+export function randint(a: number, b: number | readonly number[], c?: number | readonly number[] | TensorOptions, d?: TensorOptions): Tensor {
+  let low: number, high: number, shape: unknown, options: TensorOptions | undefined;
+  if (typeof b === 'number' && c !== undefined && (typeof c === 'number' || Array.isArray(c) || ArrayBuffer.isView(c))) {
+    low = a; high = b; shape = c; options = d;
+  } else {
+    low = 0; high = a; shape = b; options = c as TensorOptions | undefined;
+  }
+  return create(shape, options, 'int32', 'randint', (t) => randintInto(t, low, high, 'randint'));
+}
+
+/**
+ * A random permutation of 0..n-1 (int32 unless `dtype` says otherwise): `fl.randperm(5)`.
+ * Each index gets a random 64-bit key and the indices are sorted by key.
+ */
+export function randperm(n: number, options?: TensorOptions): Tensor {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2147483647) {
+    throw new ValueError(`randperm: n must be an integer in [0, 2^31), got ${String(n)}`);
+  }
+  const dtype = options?.dtype === undefined ? 'int32' : checkDType(options.dtype, 'randperm');
+  if (n - 1 > INT_RANGE[dtype][1]) throw new ValueError(`randperm: n=${n} is too large for dtype ${dtype}`);
+  const idx = create([n], { device: options?.device, dtype: 'int32' }, 'int32', 'randperm', (t) => draw(t, RANDPERM, 'randperm', []));
+  if (dtype === 'int32') return idx;
+  try { return contiguousCopy(idx, 'randperm', dtype); } finally { idx.dispose(); }
+}
+
+/** p contiguous, of t's shape, in p's own (floating) dtype. */
+function probabilities(p: Tensor, shape: readonly number[], op: string): Tensor {
+  needTensor(p, op);
+  needFloat(p.dtype, op);
+  if (fmt(broadcastShapes(op, p._shape, shape)) !== fmt(shape)) {
+    throw new ShapeError(`${op}: p of shape ${fmt(p._shape)} does not broadcast to ${fmt(shape)}`);
+  }
+  const view = p._view(shape, broadcastStrides(p._shape, p._strides, shape), p._offset);
+  try { return contiguousCopy(view, op); } finally { view.dispose(); }
+}
+
+/**
+ * 0/1 draws with probabilities `p` (a floating tensor with values in [0, 1]); the result has p's
+ * shape and dtype, as `torch.bernoulli`: `fl.bernoulli(fl.full([4], 0.3))`.
+ */
+export function bernoulli(p: Tensor): Tensor {
+  needTensor(p, 'bernoulli');
+  needFloat(p.dtype, 'bernoulli');
+  const pc = p.isContiguous() ? p : contiguousCopy(p, 'bernoulli');
+  const out = emptyTensor(p._shape, p.dtype, p._storage.device, false, 'bernoulli');
+  try {
+    draw(out, BERNOULLI, 'bernoulli', [], [pc]);
+  } catch (e) { out.dispose(); throw e; } finally { if (pc !== p) pc.dispose(); }
+  return out;
+}
+
+function bernoulliInto(t: Tensor, p: number | Tensor, op: string): Tensor {
+  if (p instanceof Tensor) {
+    const pc = probabilities(p, t._shape, op);
+    try { return draw(t, BERNOULLI, op, [], [pc]); } finally { pc.dispose(); }
+  }
+  finite(p, 'p', op);
+  if (p < 0 || p > 1) throw new ValueError(`${op}: expected 0 <= p <= 1, got ${p}`);
+  return draw(t, BERNOULLI, op, [p]);
+}
+
+/**
+ * @internal Test hook: the raw Philox4x32-10 output words (as unsigned numbers) for a counter of
+ * four uint32 words and a key of two, to check the generator against the Random123 vectors.
+ */
+export function philoxRaw(counter: readonly number[], key: readonly number[]): number[] {
+  const out = emptyTensor([4], 'int32', undefined, false, 'philoxRaw');
+  try {
+    call(PHILOX_RAW, 'philoxRaw', [out], [...counter, ...key]);
+    return Array.from(out.dataSync() as Int32Array, (v) => v >>> 0);
+  } finally { out.dispose(); }
+}
+
+declare module '../tensor' {
+  interface Tensor {
+    /** Fills this floating tensor with uniform values in [from, to) in place: `w.uniform_(-0.1, 0.1)`. */
+    uniform_(from?: number, to?: number): Tensor;
+    /** Fills this floating tensor with normal values in place: `w.normal_(0, 0.02)`. */
+    normal_(mean?: number, std?: number): Tensor;
+    /** Fills this tensor with 0/1 draws of probability p (a number, or a tensor broadcast to this shape) in place. */
+    bernoulli_(p?: number | Tensor): Tensor;
+    /** 0/1 draws with this tensor's values as probabilities (see `fl.bernoulli`). */
+    bernoulli(): Tensor;
+  }
+}
+Tensor.prototype.uniform_ = function (from = 0, to = 1) { return uniformInto(needTensor(this, 'uniform_'), from, to, 'uniform_'); };
+Tensor.prototype.normal_ = function (mean = 0, std = 1) { return normalInto(needTensor(this, 'normal_'), mean, std, 'normal_'); };
+Tensor.prototype.bernoulli_ = function (p: number | Tensor = 0.5) { return bernoulliInto(needTensor(this, 'bernoulli_'), p, 'bernoulli_'); };
+Tensor.prototype.bernoulli = function () { return bernoulli(this); };

@@ -178,6 +178,8 @@ void gemmF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double a
 }
 
 const char* blasBackendName() { return blas().name.c_str(); }
-const char* blasSearchLog() { return blas().handle ? "" : blas().log.c_str(); }
+// Every failed candidate, one per line: "" when the first one loaded; with a library found later
+// (say FLINT_BLAS named a file that did not load) it still tells `doctor` what was skipped.
+const char* blasSearchLog() { return blas().log.c_str(); }
 
 }  // namespace flint

@@ -12,7 +12,9 @@ def enc(t):
     dt = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int32', torch.int32: 'int32',
           torch.bool: 'bool', torch.uint8: 'uint8'}[t.dtype]
     data = t.flatten().tolist()
-    data = [None if (isinstance(v, float) and v != v) else v for v in data]  # NaN -> null
+    # JSON has no NaN/inf: NaN -> null, +-inf -> "inf" / "-inf"
+    data = [None if (isinstance(v, float) and v != v) else
+            ('inf' if v > 0 else '-inf') if isinstance(v, float) and abs(v) == float('inf') else v for v in data]
     return {'shape': list(t.shape), 'dtype': dt, 'data': data}
 
 
