@@ -8,7 +8,7 @@
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++1y", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fno-math-errno", "-fvisibility=hidden"],
-      "ldflags": ["-static-libstdc++", "-static-libgcc"],
+      "ldflags": ["-static-libstdc++"],
       "libraries": ["-ldl", "-lpthread"]
     }
   ]

@@ -89,14 +89,19 @@ function runTorchPeer(name, args = []) {
  * Compiles bench/gemm_openblas.c (the OpenBLAS peer, cblas_sgemm called from C) into a temp
  * folder and runs it; returns its JSON lines and what it printed about OpenBLAS on stderr.
  */
+let openblasExe = null;
 function runOpenblasPeer() {
-  const src = path.join(__dirname, 'gemm_openblas.c');
-  if (!fs.existsSync(src)) throw new Error('bench/gemm_openblas.c is missing');
-  const exe = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flint-bench-')), 'gemm_openblas');
-  const c = cp.spawnSync('gcc', ['-O2', src, '-o', exe, '-lopenblas'], { encoding: 'utf8' });
-  if (c.status !== 0) throw new Error(`gcc gemm_openblas.c failed: ${c.stderr}`);
-  const r = cp.spawnSync(exe, [], { encoding: 'utf8' });
-  fs.rmSync(path.dirname(exe), { recursive: true, force: true });
+  if (!openblasExe) {
+    const src = path.join(__dirname, 'gemm_openblas.c');
+    if (!fs.existsSync(src)) throw new Error('bench/gemm_openblas.c is missing');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-bench-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    const exe = path.join(dir, 'gemm_openblas');
+    const c = cp.spawnSync('gcc', ['-O2', src, '-o', exe, '-lopenblas'], { encoding: 'utf8' });
+    if (c.status !== 0) throw new Error(`gcc gemm_openblas.c failed: ${c.stderr}`);
+    openblasExe = exe;
+  }
+  const r = cp.spawnSync(openblasExe, [], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`gemm_openblas failed (${r.status}): ${r.stderr}`);
   return { lines: parseJsonLines(r.stdout), info: r.stderr.trim() };
 }
@@ -105,39 +110,55 @@ function parseJsonLines(text) {
   return text.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l));
 }
 
-/** Collects result records, prints each as a JSON line, and renders a table at the end. */
+/**
+ * Collects samples (one per round and impl; rounds interleave the impls so that a burst of load
+ * on this shared machine hits them alike), then prints one JSON line per figure (the median over
+ * rounds, with min and max) and per ratio (the median of the per-round ratios), and a table.
+ */
 class Report {
   constructor(bench) {
     this.bench = bench;
+    this.samples = new Map();  // "impl\0case" -> {impl, case, metric, values: [], extra}
+    this.ratios = [];
     this.rows = [];
   }
-  add(impl, kase, metric, value, extra = {}) {
-    const rec = { bench: this.bench, impl, case: kase, metric, value: round(value), ...extra };
-    this.rows.push(rec);
-    console.log(JSON.stringify(rec));
-    return value;
+  sample(impl, kase, metric, value, extra = {}) {
+    const key = `${impl}\0${kase}`;
+    if (!this.samples.has(key)) this.samples.set(key, { impl, case: kase, metric, values: [], extra });
+    this.samples.get(key).values.push(value);
   }
-  /** A ratio line: ours / peer for a metric where higher is better (or lower, for times). */
-  ratio(kase, ours, peer, oursValue, peerValue, target) {
-    const value = oursValue / peerValue;
-    const rec = { bench: this.bench, impl: 'ratio', case: kase, metric: `${ours}/${peer}`, value: round(value) };
-    if (target) rec.target = target;
-    this.rows.push(rec);
-    console.log(JSON.stringify(rec));
-    return value;
+  /** ours / peer, per round, median over rounds; `target` is printed beside it. */
+  ratio(kase, ours, peer, target) {
+    this.ratios.push({ kase, ours, peer, target });
   }
-  /** A table: one row per case, one column per impl (and per ratio). */
+  finish(title) {
+    for (const s of this.samples.values()) {
+      const rec = { bench: this.bench, impl: s.impl, case: s.case, metric: s.metric, value: round(median(s.values)),
+        min: round(Math.min(...s.values)), max: round(Math.max(...s.values)), rounds: s.values.length, ...s.extra };
+      this.rows.push(rec);
+      console.log(JSON.stringify(rec));
+    }
+    for (const { kase, ours, peer, target } of this.ratios) {
+      const a = this.samples.get(`${ours}\0${kase}`), b = this.samples.get(`${peer}\0${kase}`);
+      if (!a || !b) continue;
+      const per = a.values.map((v, i) => v / b.values[i]).filter(Number.isFinite);
+      const rec = { bench: this.bench, impl: 'ratio', case: kase, metric: `${ours}/${peer}`, value: round(median(per)),
+        min: round(Math.min(...per)), max: round(Math.max(...per)) };
+      if (target) rec.target = target;
+      this.rows.push(rec);
+      console.log(JSON.stringify(rec));
+    }
+    this.table(title);
+  }
+  /** A table: one row per case, one column per impl (median [min–max]) and per ratio. */
   table(title) {
     const cases = [...new Set(this.rows.map((r) => r.case))];
-    const cols = [];
-    for (const r of this.rows) {
-      const col = r.impl === 'ratio' ? `${r.metric}${r.target ? ` (${r.target})` : ''}` : `${r.impl} [${r.metric}]`;
-      if (!cols.includes(col)) cols.push(col);
-    }
+    const colOf = (r) => (r.impl === 'ratio' ? `${r.metric}${r.target ? ` (${r.target})` : ''}` : `${r.impl} [${r.metric}]`);
+    const cols = [...new Set(this.rows.map(colOf))];
     const cell = (kase, col) => {
-      const r = this.rows.find((x) => x.case === kase &&
-        (x.impl === 'ratio' ? `${x.metric}${x.target ? ` (${x.target})` : ''}` : `${x.impl} [${x.metric}]`) === col);
-      return r ? (r.impl === 'ratio' ? `${r.value.toFixed(2)}x` : fmtNum(r.value)) : '';
+      const r = this.rows.find((x) => x.case === kase && colOf(x) === col);
+      if (!r) return '';
+      return r.impl === 'ratio' ? `${r.value.toFixed(2)}x` : r.rounds > 1 ? `${fmtNum(r.value)} (${fmtNum(r.min)}–${fmtNum(r.max)})` : fmtNum(r.value);
     };
     const head = ['case', ...cols];
     const body = cases.map((k) => [k, ...cols.map((c) => cell(k, c))]);
@@ -146,6 +167,12 @@ class Report {
     const out = [`\n${title}`, line(head), '|' + w.map((n) => '-'.repeat(n + 2)).join('|') + '|', ...body.map(line)];
     console.log(out.join('\n'));
   }
+}
+
+/** Rounds to run: FLINT_BENCH_ROUNDS or the default. */
+function rounds(def = 3) {
+  const r = Number(process.env.FLINT_BENCH_ROUNDS);
+  return Number.isInteger(r) && r > 0 ? r : def;
 }
 
 function round(v) {
@@ -157,5 +184,5 @@ function fmtNum(v) {
 
 module.exports = {
   ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runOpenblasPeer,
-  parseJsonLines, Report,
+  parseJsonLines, Report, rounds,
 };

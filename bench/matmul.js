@@ -3,13 +3,15 @@
 // (FLINT_BLAS=builtin, in a child process since the BLAS is chosen at load), OpenBLAS's
 // cblas_sgemm called straight from C (bench/gemm_openblas.c), PyTorch CPU torch.matmul and tfjs
 // (wasm backend). Method for every impl: one warm-up product, then products until 0.5 s has
-// passed (3 at least), median time. Our results are disposed after each product.
+// passed (3 at least), median time. Our results are disposed after each product. The impls take
+// turns, all sizes each, for FLINT_BENCH_ROUNDS rounds (default 3): figures are medians over rounds
+// and ratios the median of per-round ratios (this 2-core machine is shared and noisy).
 //
 //   node bench/matmul.js            # all impls, JSON lines then a table
 //   node bench/matmul.js --flint    # flintml only (what the FLINT_BLAS=builtin child runs)
 'use strict';
 const cp = require('child_process');
-const { loadFlint, timeEach, loadTfjsWasm, runTorchPeer, runOpenblasPeer, parseJsonLines, Report } = require('./common');
+const { loadFlint, timeEach, loadTfjsWasm, runTorchPeer, runOpenblasPeer, parseJsonLines, Report, rounds } = require('./common');
 
 const SIZES = [256, 512, 1024, 2048];
 const gflops = (n, s) => (2 * n * n * n) / s / 1e9;
@@ -35,18 +37,26 @@ function benchFlint() {
   return { blas: fl.backend.info().blas, threads: fl.backend.info().threads, results: out };
 }
 
-async function benchTfjs() {
-  const { tf, variant, version } = await loadTfjsWasm();
+async function benchTfjs(tf) {
   const out = [];
   for (const n of SIZES) {
     const a = tf.tensor2d(fill(n, 1), [n, n]), b = tf.tensor2d(fill(n, 2), [n, n]);
-    // dataSync waits for the result (the wasm backend is synchronous, this only makes it explicit)
-    const { seconds, reps } = timeEach(() => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); },
-      { minTime: 0.5, minReps: 3 });
+    // dataSync waits for the result (the wasm backend is synchronous; this only makes it explicit)
+    const { seconds, reps } = timeEach(() => { const c = tf.matMul(a, b); c.dataSync(); c.dispose(); });
     out.push({ n, gflops: gflops(n, seconds), ms: seconds * 1e3, reps });
     a.dispose(); b.dispose();
   }
-  return { variant, version, results: out };
+  return out;
+}
+
+function benchBuiltinChild() {
+  const child = cp.spawnSync(process.execPath, [__filename, '--flint'], {
+    encoding: 'utf8', env: { ...process.env, FLINT_BLAS: 'builtin' }, maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0) throw new Error(`FLINT_BLAS=builtin child failed: ${child.stderr}`);
+  const lines = parseJsonLines(child.stdout);
+  if (lines[0].blas !== 'builtin') throw new Error(`FLINT_BLAS=builtin child used ${lines[0].blas}`);
+  return lines;
 }
 
 async function main() {
@@ -56,35 +66,38 @@ async function main() {
     return;
   }
   const rep = new Report('matmul');
-  const blas = runOpenblasPeer();
-  console.error(`# ${blas.info}`);
-  const ours = benchFlint();
-  console.error(`# flintml: blas=${ours.blas}, threads=${ours.threads}`);
-  const child = cp.spawnSync(process.execPath, [__filename, '--flint'], {
-    encoding: 'utf8', env: { ...process.env, FLINT_BLAS: 'builtin' }, maxBuffer: 1 << 24,
-  });
-  if (child.status !== 0) throw new Error(`FLINT_BLAS=builtin child failed: ${child.stderr}`);
-  const builtin = parseJsonLines(child.stdout);
-  console.error(`# flintml (FLINT_BLAS=builtin): blas=${builtin[0].blas}`);
-  const torch = runTorchPeer('torch_matmul.py', SIZES.map(String));
-  console.error(`# torch ${torch[0].torch}, ${torch[0].threads} threads`);
-  const tfjs = await benchTfjs();
-  console.error(`# tfjs ${tfjs.version}, ${tfjs.variant}`);
-
+  const tfjs = await loadTfjsWasm();
+  const R = rounds(3);
+  let blasName = '', torchInfo = '', obInfo = '';
+  for (let round = 0; round < R; round++) {
+    // one round: every impl at every size, in turn
+    const ob = runOpenblasPeer();
+    obInfo = ob.info;
+    const ours = benchFlint();
+    blasName = ours.blas;
+    const builtin = benchBuiltinChild();
+    const torch = runTorchPeer('torch_matmul.py', SIZES.map(String));
+    torchInfo = `torch ${torch[0].torch}, ${torch[0].threads} threads (default ${torch[0].default_threads})`;
+    const tj = await benchTfjs(tfjs.tf);
+    for (const n of SIZES) {
+      const k = `n=${n}`;
+      const pick = (rs) => rs.find((r) => r.n === n).gflops;
+      rep.sample('openblas-c', k, 'gflops', pick(ob.lines));
+      rep.sample('flintml', k, 'gflops', pick(ours.results));
+      rep.sample('flintml-builtin', k, 'gflops', pick(builtin));
+      rep.sample('torch', k, 'gflops', pick(torch));
+      rep.sample('tfjs-wasm', k, 'gflops', pick(tj));
+    }
+  }
   for (const n of SIZES) {
     const k = `n=${n}`;
-    const pick = (rs) => rs.find((r) => r.n === n).gflops;
-    const ob = rep.add('openblas-c', k, 'gflops', pick(blas.lines));
-    const fb = rep.add('flintml', k, 'gflops', pick(ours.results));
-    const fi = rep.add('flintml-builtin', k, 'gflops', pick(builtin));
-    const th = rep.add('torch', k, 'gflops', pick(torch));
-    const tj = rep.add('tfjs-wasm', k, 'gflops', pick(tfjs.results));
-    rep.ratio(k, 'flintml', 'openblas-c', fb, ob, '>=0.9');
-    rep.ratio(k, 'flintml-builtin', 'openblas-c', fi, ob, '>=0.4');
-    rep.ratio(k, 'flintml', 'torch', fb, th);
-    rep.ratio(k, 'flintml', 'tfjs-wasm', fb, tj);
+    rep.ratio(k, 'flintml', 'openblas-c', '>=0.9');
+    rep.ratio(k, 'flintml-builtin', 'openblas-c', '>=0.4');
+    rep.ratio(k, 'flintml', 'torch');
+    rep.ratio(k, 'flintml', 'tfjs-wasm');
   }
-  rep.table(`matmul float32, GFLOP/s (higher is better); flintml BLAS: ${ours.blas}; tfjs ${tfjs.variant}; torch ${torch[0].threads} threads`);
+  console.log(`# ${obInfo}\n# flintml: ${blasName}; builtin child: FLINT_BLAS=builtin\n# ${torchInfo}\n# tfjs ${tfjs.version}, ${tfjs.variant}`);
+  rep.finish(`matmul float32, GFLOP/s, median (min–max) of ${R} interleaved rounds; higher is better`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -6,8 +6,8 @@ import * as path from 'path';
 import { DType, DTYPE_CODE, TypedArray } from './dtype';
 import { fromNative, FlintError, ShapeError } from './errors';
 
-/** @internal An opaque storage handle (a napi external). */
-export type Handle = object & { readonly __handle: unique symbol };
+/** @internal A storage handle: a small integer the addon maps to a native Storage. */
+export type Handle = number;
 
 /** @internal */
 export interface Binding {

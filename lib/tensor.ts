@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
-import { DisposedError, ValueError } from './errors';
+import { DisposedError, fromNative, ValueError } from './errors';
 import { binding, call, guard, Handle, opId } from './native';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
 
@@ -15,10 +15,14 @@ export class Storage {
   handle: Handle | null;
   refs = 0;
   constructor(readonly bytes: number, readonly device: DeviceSpec, zero: boolean) {
-    this.handle = guard(() => binding.alloc(bytes, device.type, device.index, zero));
+    try {
+      this.handle = binding.alloc(bytes, device.type, device.index, zero);
+    } catch (e) {
+      throw fromNative(e);
+    }
   }
   release(): void {
-    if (--this.refs === 0 && this.handle) {
+    if (--this.refs === 0 && this.handle !== null) {
       binding.free(this.handle);
       this.handle = null;
     }
@@ -28,6 +32,28 @@ export class Storage {
 let liveTensors = 0;
 const registry = new FinalizationRegistry<Storage>((s) => { liveTensors--; s.release(); });
 const scopes = new AsyncLocalStorage<Tensor[]>();
+let openScopes = 0;  // scopes running or awaiting: when 0, tensor creation skips the ALS lookup
+
+// The FinalizationRegistry safety net costs ~0.4 µs per registration, more than a small op. Most
+// tensors are disposed (or end with their scope) soon after they are made, so registration is
+// deferred: new tensors wait in `pending` and are registered in batches (every 1024 tensors, and
+// at the next turn of the event loop) only if they are still alive then. A forgotten tensor is
+// registered at the next batch and freed by the GC as before.
+const pending: Tensor[] = [];
+let flushQueued = false;
+function flushPending(): void {
+  flushQueued = false;
+  for (let i = 0; i < pending.length; i++) {
+    const t = pending[i];
+    if (!t._disposed) { registry.register(t, t._storage, t); t._registered = true; }
+  }
+  pending.length = 0;
+}
+function track(t: Tensor): void {
+  pending.push(t);
+  if (pending.length >= 1024) flushPending();
+  else if (!flushQueued) { flushQueued = true; setImmediate(flushPending).unref(); }
+}
 
 /** A value that ops accept where a tensor is expected: a tensor or a JS number/boolean. */
 export type TensorLike = Tensor | number | boolean;
@@ -50,6 +76,7 @@ export class Tensor {
   /** The element type. */
   readonly dtype: DType;
   /** @internal */ _disposed = false;
+  /** @internal registered with the FinalizationRegistry (see `track`) */ _registered = false;
 
   /** @internal Use the creation functions (`fl.tensor`, `fl.zeros`, …) instead. */
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
@@ -60,9 +87,11 @@ export class Tensor {
     this.dtype = dtype;
     storage.refs++;
     liveTensors++;
-    registry.register(this, storage, this);
-    const s = scopes.getStore();
-    if (s) s.push(this);
+    track(this);
+    if (openScopes > 0) {
+      const s = scopes.getStore();
+      if (s) s.push(this);
+    }
   }
 
   /** The size of each dim (a copy). */
@@ -88,7 +117,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    registry.unregister(this);
+    if (this._registered) registry.unregister(this);
     liveTensors--;
     this._storage.release();
   }
@@ -210,7 +239,7 @@ function collect(v: unknown, into: Set<Tensor>, depth = 0): void {
 function endScope(made: Tensor[], result: unknown): void {
   const keep = new Set<Tensor>();
   collect(result, keep);
-  const parent = scopes.getStore();
+  const parent = openScopes > 0 ? scopes.getStore() : undefined;
   for (const t of made) {
     if (keep.has(t)) { if (parent) parent.push(t); } else t.dispose();
   }
@@ -227,25 +256,28 @@ function endScope(made: Tensor[], result: unknown): void {
 export function scope<T>(fn: () => T): T {
   const made: Tensor[] = [];
   let result: T;
+  openScopes++;
   try {
     result = scopes.run(made, fn);
   } catch (e) {
+    openScopes--;
     endScope(made, undefined);
     throw e;
   }
   if (result instanceof Promise) {
     return result.then(
-      (r) => { endScope(made, r); return r; },
-      (e) => { endScope(made, undefined); throw e; },
+      (r) => { openScopes--; endScope(made, r); return r; },
+      (e) => { openScopes--; endScope(made, undefined); throw e; },
     ) as unknown as T;
   }
+  openScopes--;
   endScope(made, result);
   return result;
 }
 
 /** Takes `t` out of the enclosing scope so that the scope's end does not dispose it. Returns `t`. */
 export function keep<T extends Tensor>(t: T): T {
-  const s = scopes.getStore();
+  const s = openScopes > 0 ? scopes.getStore() : undefined;
   if (s) {
     const i = s.lastIndexOf(t);
     if (i >= 0) s.splice(i, 1);

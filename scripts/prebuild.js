@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// prebuild.js — `npm run build:prebuilds` (not `prebuild`: npm would run that before every
-// `npm run build`): makes prebuilds/linux-x64/ for the published package
+// prebuild.js — `npm run prebuild` (the package has no `build` script, so npm never runs this as
+// a pre-hook; the full local build is `npm run build:all`): makes prebuilds/linux-x64/ for the published package
 // (DESIGN.md §1, §6) with prebuildify, which builds binding.gyp with node-gyp:
 //
 //   prebuilds/linux-x64/flintml.glibc.node   N-API 8, stripped; the same file for every Node >= 18

@@ -1,2 +1,408 @@
-// reduce.ts — being written in this change.
-export {};
+// reduce.ts — reductions over all elements or over dims: sum, prod, mean, amax/amin, max/min
+// (values, or {values, indices} along a dim), argmax/argmin, var/std, logsumexp, all/any.
+// One native entry each for value reductions ('reduce', code in REDUCE) and index reductions
+// ('argreduce'); the kernel (native/cpu/reduce.cpp) takes the output in the input's rank with the
+// reduced dims of size 1 and works out the loop from the strides, so views need no copy.
+//
+// Arguments are PyTorch-shaped: `sum(x)`, `sum(x, dim)`, `sum(x, dim, keepdim)` or
+// `sum(x, { dim, keepdim })`, where dim is a number or an array of numbers (negative counts from
+// the end; an empty array reduces every dim, as torch 1.x does).
+// dtypes: sum/prod of bool, uint8 and int32 give int32 (PyTorch gives int64: flintml has no int64,
+// and the result wraps like int32 arithmetic); float16/bfloat16 accumulate in float32/float64 and
+// return their own dtype; mean/var/std need a floating dtype (DTypeError otherwise, as PyTorch);
+// logsumexp computes integers in float32; all/any give bool; indices are int32.
+import { DType, isFloating } from '../dtype';
+import { DTypeError, IndexError, ValueError } from '../errors';
+import { call, opId, OperandView } from '../native';
+import { contiguousStrides, fmt, normDim, normDims, numel } from '../shape';
+import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
+import { maximum, minimum } from './elementwise';
+
+const REDUCE_OP = opId('reduce');
+const ARGREDUCE_OP = opId('argreduce');
+
+/** @internal Codes of the 'reduce' kernel (native/cpu/reduce.cpp enum ReduceCode). */
+const REDUCE = { sum: 0, prod: 1, mean: 2, amax: 3, amin: 4, var: 5, std: 6, logsumexp: 7, all: 8, any: 9 } as const;
+type ReduceName = keyof typeof REDUCE;
+
+/** One dim or several. */
+export type Dims = number | readonly number[];
+
+/** Options of the reductions: `fl.sum(x, { dim: 1, keepdim: true })`. */
+export interface ReduceOptions {
+  /** Dim(s) to reduce; all dims when omitted (or null). */
+  dim?: Dims | null;
+  /** Keep the reduced dims with size 1 (default false). */
+  keepdim?: boolean;
+  /** sum/prod/mean: cast the input to this dtype first (as torch's `dtype=`). */
+  dtype?: DType;
+}
+
+/** Options of var/std: `correction` (default 1, Bessel's) or the older `unbiased` flag. */
+export interface VarOptions extends ReduceOptions {
+  /** Subtracted from the element count in the divisor (default 1; 0 gives the population variance). */
+  correction?: number;
+  /** `true` is correction 1, `false` correction 0 (torch's older spelling). */
+  unbiased?: boolean;
+}
+
+/** Options of max/min/argmax/argmin along one dim. */
+export interface DimOptions {
+  dim?: number | null;
+  keepdim?: boolean;
+}
+
+/** What max/min along a dim return (torch's named tuple): the values and their int32 indices. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+function need(x: unknown, op: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  x._handleFor(op);
+  return x;
+}
+
+function isOptions(v: unknown): v is ReduceOptions & VarOptions {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Tensor);
+}
+
+/** @internal Reads (dim | options, keepdim | options) into one options object. */
+function readArgs(op: string, dimOrOpts: unknown, keepdimOrOpts: unknown): VarOptions {
+  let o: VarOptions = {};
+  if (isOptions(dimOrOpts)) o = { ...dimOrOpts };
+  else if (dimOrOpts !== undefined && dimOrOpts !== null) {
+    if (typeof dimOrOpts !== 'number' && !Array.isArray(dimOrOpts)) {
+      throw new ValueError(`${op}: dim must be a number or an array of numbers, got ${typeof dimOrOpts === 'object' ? 'an object' : String(dimOrOpts)}`);
+    }
+    o.dim = dimOrOpts as Dims;
+  }
+  if (isOptions(keepdimOrOpts)) o = { ...o, ...keepdimOrOpts };
+  else if (keepdimOrOpts !== undefined) {
+    if (typeof keepdimOrOpts !== 'boolean') throw new ValueError(`${op}: keepdim must be a boolean, got ${String(keepdimOrOpts)}`);
+    o.keepdim = keepdimOrOpts;
+  }
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new ValueError(`${op}: keepdim must be a boolean, got ${String(o.keepdim)}`);
+  return o;
+}
+
+/** @internal Reduced dims (sorted) of x for a dim argument; an empty list means every dim. */
+function reducedDims(x: Tensor, dim: Dims | null | undefined, op: string): number[] {
+  const nd = x._shape.length;
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: nd }, (_, i) => i);
+  const dims = normDims(dim, nd, op);
+  return nd === 0 ? [] : dims;  // a 0-dim tensor accepts dim 0 / -1 and reduces nothing
+}
+
+/** @internal Output shapes: with the reduced dims kept as 1, and as returned. */
+function outShapes(shape: readonly number[], dims: readonly number[], keepdim: boolean): [number[], number[]] {
+  const kept = shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  return [kept, keepdim ? kept : shape.filter((_, i) => !dims.includes(i))];
+}
+
+/** @internal Views the contiguous `out` (of `shape`) in the input's rank for the kernel. */
+function keepdimView(out: Tensor, keptShape: number[]): OperandView {
+  return {
+    dtype: out.dtype, _shape: keptShape, _strides: contiguousStrides(keptShape), _offset: 0,
+    _handleFor: (o: string) => out._handleFor(o),
+  };
+}
+
+function castInput(x: Tensor, dt: DType, op: string, temps: Tensor[]): Tensor {
+  if (x.dtype === dt) return x;
+  const c = contiguousCopy(x, op, dt);
+  temps.push(c);
+  return c;
+}
+
+function resultDType(name: ReduceName, dt: DType, op: string): { input: DType; out: DType } {
+  switch (name) {
+    case 'sum': case 'prod':
+      return { input: dt, out: isFloating(dt) ? dt : 'int32' };
+    case 'mean':
+      if (!isFloating(dt)) throw new DTypeError(`${op}: could not infer the output dtype: input dtype must be floating, got ${dt} (pass { dtype: 'float32' })`);
+      return { input: dt, out: dt };
+    case 'var': case 'std':
+      if (!isFloating(dt)) throw new DTypeError(`${op}: only floating dtypes are supported, got ${dt}`);
+      return { input: dt, out: dt };
+    case 'logsumexp': {
+      const f = isFloating(dt) ? dt : 'float32';
+      return { input: f, out: f };
+    }
+    case 'amax': case 'amin':
+      return { input: dt, out: dt };
+    case 'all': case 'any':
+      return { input: dt, out: 'bool' };
+  }
+}
+
+/** @internal Runs one value reduction. */
+function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): Tensor {
+  need(x, op);
+  const temps: Tensor[] = [];
+  try {
+    let src = x;
+    if (o.dtype !== undefined) {
+      if (name !== 'sum' && name !== 'prod' && name !== 'mean') throw new ValueError(`${op}: the dtype option is not supported`);
+      src = castInput(x, o.dtype, op, temps);
+    }
+    const dims = reducedDims(src, o.dim, op);
+    const keepdim = o.keepdim ?? false;
+    const { input, out: outDt } = resultDType(name, src.dtype, op);
+    src = castInput(src, input, op, temps);
+    if (name === 'amax' || name === 'amin') {
+      for (const d of dims) {
+        if (src._shape[d] === 0) throw new IndexError(`${op}: expected reduction dim ${d} to have non-zero size, input ${fmt(src._shape)}`);
+      }
+    }
+    let correction = 0;
+    if (name === 'var' || name === 'std') {
+      if (o.correction !== undefined && o.unbiased !== undefined) throw new ValueError(`${op}: give correction or unbiased, not both`);
+      correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+      if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`${op}: correction must be a finite number, got ${String(correction)}`);
+    }
+    const [keptShape, shape] = outShapes(src._shape, dims, keepdim);
+    const out = emptyTensor(shape, outDt, src._storage.device, false, op);
+    try {
+      if (numel(shape) > 0) call(REDUCE_OP, op, [keepdimView(out, keptShape), src], [REDUCE[name], correction]);
+    } catch (e) {
+      out.dispose();
+      throw e;
+    }
+    return out;
+  } finally {
+    for (const t of temps) t.dispose();
+  }
+}
+
+/** @internal argmax/argmin along one dim (or the flattened tensor): values and int32 indices. */
+function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, keepdim: boolean, op: string): ValuesIndices {
+  need(x, op);
+  const nd = x._shape.length;
+  let dims: number[];
+  if (dim === undefined || dim === null) {
+    if (x.numel === 0) {
+      const cls = op === 'max' || op === 'min' ? ValueError : IndexError;
+      throw new cls(`${op}: expected a reduction dim to be given for an empty input ${fmt(x._shape)}`);
+    }
+    dims = Array.from({ length: nd }, (_, i) => i);
+  } else {
+    const d = normDim(dim, nd, op);
+    dims = nd === 0 ? [] : [d];
+    if (nd > 0 && x._shape[d] === 0) throw new IndexError(`${op}: expected reduction dim ${d} to have non-zero size, input ${fmt(x._shape)}`);
+  }
+  if (typeof keepdim !== 'boolean') throw new ValueError(`${op}: keepdim must be a boolean, got ${String(keepdim)}`);
+  const [keptShape, shape] = outShapes(x._shape, dims, keepdim);
+  const dev = x._storage.device;
+  const values = emptyTensor(shape, x.dtype, dev, false, op);
+  const indices = emptyTensor(shape, 'int32', dev, false, op);
+  try {
+    if (numel(shape) > 0) {
+      call(ARGREDUCE_OP, op, [keepdimView(values, keptShape), keepdimView(indices, keptShape), x], [isMax ? 0 : 1]);
+    }
+  } catch (e) {
+    values.dispose();
+    indices.dispose();
+    throw e;
+  }
+  return { values, indices };
+}
+
+function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: number | null | undefined; keepdim: boolean } {
+  const o = readArgs(op, dimOrOpts, keepdim);
+  if (Array.isArray(o.dim)) throw new ValueError(`${op}: dim must be a single number, got ${JSON.stringify(o.dim)}`);
+  return { dim: o.dim as number | null | undefined, keepdim: o.keepdim ?? false };
+}
+
+// ---- public ops ------------------------------------------------------------------------------
+
+/**
+ * Sum of the elements, over all dims or `dim`. Integer and bool inputs give int32.
+ * ```ts
+ * const x = fl.tensor([[1, 2], [3, 4]]);
+ * fl.sum(x).item();              // 10
+ * fl.sum(x, 0).toArray();        // [4, 6]
+ * x.sum(1, true).shape;          // [2, 1]
+ * fl.sum(x, { dim: [0, 1] });    // tensor(10)
+ * ```
+ */
+export function sum(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('sum', x, readArgs('sum', dim, keepdim));
+}
+
+/** Product of the elements (integer and bool inputs give int32): `fl.prod(fl.tensor([2, 3])).item() // 6` */
+export function prod(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('prod', x, readArgs('prod', dim, keepdim));
+}
+
+/**
+ * Mean of the elements of a floating tensor (DTypeError for integers, as PyTorch; pass
+ * `{ dtype: 'float32' }` to convert). The mean of nothing is NaN.
+ * `fl.mean(fl.tensor([1, 2, 3, 4]), 0).item() // 2.5`
+ */
+export function mean(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('mean', x, readArgs('mean', dim, keepdim));
+}
+
+/** Largest value over `dim` (one or several dims; all when omitted), NaN if any is NaN: `x.amax([0, 1])`. */
+export function amax(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('amax', x, readArgs('amax', dim, keepdim));
+}
+
+/** Smallest value over `dim` (one or several dims; all when omitted), NaN if any is NaN. */
+export function amin(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('amin', x, readArgs('amin', dim, keepdim));
+}
+
+/**
+ * `max(x)`: the largest element (a 0-dim tensor; NaN if any is NaN).
+ * `max(x, dim, keepdim?)`: `{ values, indices }` along `dim` (indices int32; the first of equal
+ * maxima). `max(x, other)`: the elementwise maximum, as `fl.maximum`.
+ * ```ts
+ * const x = fl.tensor([[1, 5], [7, 2]]);
+ * fl.max(x).item();                         // 7
+ * const { values, indices } = x.max(1);     // values [5, 7], indices [1, 0]
+ * ```
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
+  return extreme(true, x, dim, keepdim);
+}
+
+/** `min(x)`, `min(x, dim, keepdim?)` → `{ values, indices }`, `min(x, other)`: as `max`, for the smallest. */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
+  return extreme(false, x, dim, keepdim);
+}
+
+function extreme(isMax: boolean, x: Tensor, dim: number | DimOptions | Tensor | undefined, keepdim: boolean | undefined): Tensor | ValuesIndices {
+  const op = isMax ? 'max' : 'min';
+  need(x, op);
+  if (dim instanceof Tensor) return isMax ? maximum(x, dim) : minimum(x, dim);
+  const a = readDimArgs(op, dim, keepdim);
+  if (a.dim === undefined || a.dim === null) {
+    if (x.numel === 0) throw new ValueError(`${op}: expected a reduction dim to be given for an empty input ${fmt(x._shape)}`);
+    return reduce(isMax ? 'amax' : 'amin', x, { keepdim: a.keepdim }, op);
+  }
+  return argReduce(isMax, x, a.dim, a.keepdim, op);
+}
+
+/**
+ * Index of the largest element (int32): of the flattened tensor when no dim is given, else along
+ * `dim`. NaN counts as the largest; ties give the first index.
+ * `fl.argmax(fl.tensor([[1, 9], [7, 2]])).item() // 1`, `fl.argmax(x, 0).toArray() // [1, 0]`
+ */
+export function argmax(x: Tensor, dim?: number | DimOptions | null, keepdim?: boolean): Tensor {
+  return argIndices(true, x, dim, keepdim);
+}
+
+/** Index of the smallest element (int32), as `argmax`. */
+export function argmin(x: Tensor, dim?: number | DimOptions | null, keepdim?: boolean): Tensor {
+  return argIndices(false, x, dim, keepdim);
+}
+
+function argIndices(isMax: boolean, x: Tensor, dim: number | DimOptions | null | undefined, keepdim: boolean | undefined): Tensor {
+  const op = isMax ? 'argmax' : 'argmin';
+  const a = readDimArgs(op, dim, keepdim);
+  const r = argReduce(isMax, x, a.dim, a.keepdim, op);
+  r.values.dispose();
+  return r.indices;
+}
+
+function varArgs(op: string, dim: unknown, opts: unknown): VarOptions {
+  if (typeof dim === 'boolean') return readArgs(op, { unbiased: dim }, opts);  // var(x, unbiased)
+  return readArgs(op, dim, opts);
+}
+
+/**
+ * Variance over all dims or `dim`, divided by `n - correction` (default correction 1, as PyTorch;
+ * `{ correction: 0 }` or `{ unbiased: false }` for the population variance). Floating dtypes only.
+ * Exported as `var` (`fl.var(x)`, `x.var(1, { keepdim: true })`).
+ */
+function variance(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor {
+  return reduce('var', x, varArgs('var', dim, opts));
+}
+export { variance as var };
+
+/** Standard deviation: the square root of `var` with the same arguments. `fl.std(x, 0, { correction: 0 })` */
+export function std(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor {
+  return reduce('std', x, varArgs('std', dim, opts));
+}
+
+/**
+ * log(sum(exp(x))) over all dims or `dim`, computed stably (max subtracted). Integer inputs
+ * compute in float32. `fl.logsumexp(fl.tensor([0, 0]), 0).item() // ln 2`
+ */
+export function logsumexp(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('logsumexp', x, readArgs('logsumexp', dim, keepdim));
+}
+
+/** Whether every element is nonzero (bool; true for an empty tensor): `fl.all(x.gt(0)).item()` */
+export function all(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('all', x, readArgs('all', dim, keepdim));
+}
+
+/** Whether any element is nonzero (bool; false for an empty tensor). */
+export function any(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
+  return reduce('any', x, readArgs('any', dim, keepdim));
+}
+
+// ---- methods ---------------------------------------------------------------------------------
+
+declare module '../tensor' {
+  interface Tensor {
+    /** See {@link sum}: `x.sum()`, `x.sum(1)`, `x.sum([0, 2], true)`, `x.sum({ dim: 1, keepdim: true })`. */
+    sum(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link prod}. */
+    prod(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link mean}. */
+    mean(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link amax}. */
+    amax(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link amin}. */
+    amin(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link max}: `x.max()` → 0-dim tensor; `x.max(dim, keepdim?)` → `{ values, indices }`; `x.max(other)`. */
+    max(): Tensor;
+    max(other: Tensor): Tensor;
+    max(dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
+    /** See {@link min}. */
+    min(): Tensor;
+    min(other: Tensor): Tensor;
+    min(dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
+    /** See {@link argmax}. */
+    argmax(dim?: number | DimOptions | null, keepdim?: boolean): Tensor;
+    /** See {@link argmin}. */
+    argmin(dim?: number | DimOptions | null, keepdim?: boolean): Tensor;
+    /** Variance (see `fl.var`): `x.var()`, `x.var(0)`, `x.var(1, { correction: 0, keepdim: true })`. */
+    var(dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor;
+    /** See {@link std}. */
+    std(dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor;
+    /** See {@link logsumexp}. */
+    logsumexp(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link all}. */
+    all(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+    /** See {@link any}. */
+    any(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
+  }
+}
+
+const P = Tensor.prototype;
+P.sum = function (dim, keepdim) { return sum(this, dim, keepdim); };
+P.prod = function (dim, keepdim) { return prod(this, dim, keepdim); };
+P.mean = function (dim, keepdim) { return mean(this, dim, keepdim); };
+P.amax = function (dim, keepdim) { return amax(this, dim, keepdim); };
+P.amin = function (dim, keepdim) { return amin(this, dim, keepdim); };
+P.max = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { return extreme(true, this, dim, keepdim); } as Tensor['max'];
+P.min = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { return extreme(false, this, dim, keepdim); } as Tensor['min'];
+P.argmax = function (dim, keepdim) { return argmax(this, dim, keepdim); };
+P.argmin = function (dim, keepdim) { return argmin(this, dim, keepdim); };
+P.var = function (dim, opts) { return variance(this, dim, opts); };
+P.std = function (dim, opts) { return std(this, dim, opts); };
+P.logsumexp = function (dim, keepdim) { return logsumexp(this, dim, keepdim); };
+P.all = function (dim, keepdim) { return all(this, dim, keepdim); };
+P.any = function (dim, keepdim) { return any(this, dim, keepdim); };

@@ -89,7 +89,9 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   if (k < 0 || k > n) throw new IndexError(`topk: k ${k} is out of range for dim ${d} of size ${n} (shape [${x._shape.join(', ')}])`);
   const outShape = x._shape.slice();
   if (outShape.length > 0) outShape[d] = k;
-  return run('topk', x, outShape, TOPK, [outer, n, inner, k, largest ? 1 : 0, sorted ? 1 : 0]);
+  // a 0-dim input gives (x, 0) for k = 0 and k = 1 alike, as PyTorch does
+  const kk = outShape.length > 0 ? k : 1;
+  return run('topk', x, outShape, TOPK, [outer, n, inner, kk, largest ? 1 : 0, sorted ? 1 : 0]);
 }
 
 // ---- methods ---------------------------------------------------------------------------------

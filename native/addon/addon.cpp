@@ -10,6 +10,7 @@
 #include <napi.h>
 #include <cstring>
 #include <string>
+#include <vector>
 #include "../core/error.h"
 #include "../core/loops.h"
 #include "../core/optable.h"
@@ -41,19 +42,27 @@ template <class F> auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
   }
 }
 
-Storage* storageOf(const Napi::Value& v, const char* op) {
-  if (!v.IsExternal()) fail(ErrorKind::Flint, std::string(op) + ": expected a storage handle");
-  Storage* s = v.As<Napi::External<Storage>>().Data();
-  if (s->freed) fail(ErrorKind::Disposed, std::string(op) + ": tensor was disposed");
-  return s;
+// Storage handles are small integers indexing gStorages (not napi externals): creating an external
+// with a finalizer per tensor costs more than the op itself for small tensors. JS owns lifetime
+// (dispose / scope / FinalizationRegistry) and calls free(); ids of freed slots are reused.
+std::vector<Storage*> gStorages;
+std::vector<int32_t> gFreeIds;
+int64_t gPendingExternal = 0;  // bytes not yet reported to V8 (reported in >= 1 MiB steps)
+
+void reportExternal(Napi::Env env, int64_t delta) {
+  gPendingExternal += delta;
+  if (gPendingExternal > (1 << 20) || gPendingExternal < -(1 << 20)) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, gPendingExternal);
+    gPendingExternal = 0;
+  }
 }
 
-void finalizeStorage(Napi::Env env, Storage* s) {
-  if (!s->freed) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, -s->bytes);
-    releaseStorage(s);
-  }
-  delete s;
+Storage* storageOf(const Napi::Value& v, const char* op) {
+  if (!v.IsNumber()) fail(ErrorKind::Flint, std::string(op) + ": expected a storage handle");
+  int32_t id = v.As<Napi::Number>().Int32Value();
+  if (id < 0 || (size_t)id >= gStorages.size() || !gStorages[id])
+    fail(ErrorKind::Disposed, std::string(op) + ": tensor was disposed");
+  return gStorages[id];
 }
 
 // alloc(bytes, device, deviceIndex, zero) -> handle
@@ -65,19 +74,26 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
     int index = info[2].As<Napi::Number>().Int32Value();
     bool zero = info[3].ToBoolean();
     Storage* s = newStorage(dev, index, bytes, zero);
-    if (dev == DeviceType::CPU) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
-    return Napi::External<Storage>::New(env, s, finalizeStorage);
+    if (dev == DeviceType::CPU) reportExternal(env, bytes);
+    int32_t id;
+    if (!gFreeIds.empty()) { id = gFreeIds.back(); gFreeIds.pop_back(); gStorages[id] = s; }
+    else { id = (int32_t)gStorages.size(); gStorages.push_back(s); }
+    return Napi::Number::New(env, id);
   });
 }
 
-// free(handle): releases memory now; the handle stays valid (and marked freed) until GC.
+// free(handle): releases the memory now and recycles the id.
 Napi::Value Free(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info[0].IsExternal()) {
-    Storage* s = info[0].As<Napi::External<Storage>>().Data();
-    if (!s->freed) {
-      if (s->device == DeviceType::CPU) Napi::MemoryManagement::AdjustExternalMemory(env, -s->bytes);
+  if (info[0].IsNumber()) {
+    int32_t id = info[0].As<Napi::Number>().Int32Value();
+    if (id >= 0 && (size_t)id < gStorages.size() && gStorages[id]) {
+      Storage* s = gStorages[id];
+      if (s->device == DeviceType::CPU) reportExternal(env, -s->bytes);
       releaseStorage(s);
+      delete s;
+      gStorages[id] = nullptr;
+      gFreeIds.push_back(id);
     }
   }
   return env.Undefined();

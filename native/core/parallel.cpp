@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -21,6 +22,7 @@ struct Pool {
   int chunks = 0;
   uint64_t generation = 0;
   std::atomic<int> next{0}, remaining{0};
+  std::exception_ptr error;  // the first exception a chunk threw; rethrown on the calling thread
   bool stop = false;
   int threads = 1;
 
@@ -42,7 +44,12 @@ struct Pool {
       int c = next.fetch_add(1);
       if (c >= chunks) return;
       int64_t b = c * chunk, e = std::min(n, b + chunk);
-      (*job)(b, e);
+      try {
+        (*job)(b, e);
+      } catch (...) {
+        std::lock_guard<std::mutex> l(mu);
+        if (!error) error = std::current_exception();
+      }
       if (remaining.fetch_sub(1) == 1) { std::lock_guard<std::mutex> l(mu); done.notify_all(); }
     }
   }
@@ -78,7 +85,7 @@ void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t,
   {
     std::lock_guard<std::mutex> l(p.mu);
     p.job = &fn; p.n = n; p.chunks = chunks; p.chunk = (n + chunks - 1) / chunks;
-    p.next = 0; p.remaining = chunks;
+    p.next = 0; p.remaining = chunks; p.error = nullptr;
     p.generation++;
   }
   p.wake.notify_all();
@@ -86,6 +93,7 @@ void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t,
   std::unique_lock<std::mutex> l(p.mu);
   p.done.wait(l, [&] { return p.remaining.load() == 0; });
   p.job = nullptr;
+  if (p.error) { std::exception_ptr e = p.error; p.error = nullptr; std::rethrow_exception(e); }
 }
 
 }  // namespace flint

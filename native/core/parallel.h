@@ -1,6 +1,8 @@
 // parallel.h — a small persistent thread pool for large elementwise ops and reductions.
 // parallelFor splits [0, n) into at most numThreads() chunks of at least `grain` items and runs
 // them, the calling thread taking the first. Below one grain it runs inline: small ops pay nothing.
+// An exception thrown by a chunk (e.g. flint::Error for a bad index) is rethrown on the caller after
+// all chunks finish.
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -80,7 +80,7 @@ void unaryFloat(const OpCall& c, int code) {
   switch (code) {
     case U_NEG: return unaryLoop<T, T>(c, [](C x) { return -x; });
     case U_ABS: return unaryLoop<T, T>(c, [](C x) { return std::fabs(x); });
-    case U_SIGN: return unaryLoop<T, T>(c, [](C x) { return x != x ? x : (C)((x > 0) - (x < 0)); });
+    case U_SIGN: return unaryLoop<T, T>(c, [](C x) { return (C)((x > 0) - (x < 0)); });  // sign(NaN) = 0, as torch
     case U_EXP: return unaryLoop<T, T>(c, [](C x) { return std::exp(x); });
     case U_LOG: return unaryLoop<T, T>(c, [](C x) { return std::log(x); });
     case U_LOG1P: return unaryLoop<T, T>(c, [](C x) { return std::log1p(x); });
@@ -182,6 +182,19 @@ template <class C> inline C ipow(C base, C exp, std::atomic<bool>& bad) {
   return (C)r;
 }
 
+// Python's a // b for floats: floor((a - fmod(a, b)) / b) with the sign fix-ups, so that
+// 7 // -0.7 is -11 (a plain floor(a / b) rounds a / b to -10 first).
+template <class C> inline C floorDivideFloat(C a, C b) {
+  if (b == 0) return a / b;
+  C mod = std::fmod(a, b);
+  C div = (a - mod) / b;
+  if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1;
+  if (div == 0) return std::copysign((C)0, a / b);
+  C fl = std::floor(div);
+  if (div - fl > (C)0.5) fl += 1;
+  return fl;
+}
+
 template <class T>
 void binaryTyped(const OpCall& c, int code) {
   using C = typename ComputeT<T>::type;
@@ -241,7 +254,7 @@ void binaryTyped(const OpCall& c, int code) {
       }
       break;
     case B_FLOOR_DIVIDE:
-      if constexpr (fl) return binaryLoop<T, T>(c, [](C a, C b) { return std::floor(a / b); });
+      if constexpr (fl) return binaryLoop<T, T>(c, [](C a, C b) { return floorDivideFloat(a, b); });
       else if constexpr (!std::is_same<T, bool>::value) {
         std::atomic<bool> bad{false};
         binaryLoop<T, T>(c, [&bad](C a, C b) {

@@ -76,8 +76,9 @@ bool tryLoad(Blas& b, const std::string& file) {
   dlerror();
   void* h = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h) {
-    const char* e = dlerror();
-    b.log += file + ": " + (e ? e : "dlopen failed") + "\n";
+    const char* msg = dlerror();
+    const std::string e = msg ? msg : "dlopen failed";
+    b.log += (e.compare(0, file.size(), file) == 0 ? e : file + ": " + e) + "\n";  // dlerror often names the file
     return false;
   }
   auto s = (SgemmFn)dlsym(h, "cblas_sgemm");

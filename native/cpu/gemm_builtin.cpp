@@ -18,8 +18,8 @@
 //
 // Kernels: AVX2+FMA (6x16 float, 6x8 double; 12 accumulators of 16 ymm registers) compiled with
 // __attribute__((target)) and chosen at run time with __builtin_cpu_supports, so the binary still
-// runs on any x86-64; otherwise a portable kernel (4x8 float, 4x4 double) that the compiler
-// vectorises with the baseline SSE2.
+// runs on any x86-64; otherwise a portable kernel (4x8 float, 4x4 double) on 128-bit GCC vector
+// types, which is SSE2 on any x86-64.
 //
 // Threads: one matrix is cut into a grid of rectangles (as square as the thread count allows), one
 // per thread, each running the whole loop nest above with its own pack buffers; a batch of small
@@ -53,15 +53,43 @@ inline void storeTile(const T (&acc)[MR][NR], T* C, int64_t ldc, T alpha, T beta
   }
 }
 
+// Portable: 128-bit GCC vector types (SSE2 on x86-64, NEON elsewhere), 8 accumulators
+// (SSE has 16 registers and two-operand instructions: 12 would spill). Every
+// loop over the tile is unrolled so that the accumulators stay in registers.
+template <class V, class T> inline V splat(T x) {
+  V v = {};
+  for (size_t e = 0; e < sizeof(V) / sizeof(T); e++) v[e] = x;
+  return v;
+}
+
 template <class T, int MR, int NR>
 void kernelPortable(int64_t kc, const T* A, const T* B, T* C, int64_t ldc, T alpha, T beta) {
-  T acc[MR][NR] = {};
-  for (int64_t k = 0; k < kc; k++, A += MR, B += NR)
+  typedef T V __attribute__((vector_size(16)));
+  constexpr int W = 16 / (int)sizeof(T), NV = NR / W;
+  V acc[MR][NV];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR * NV; i++) acc[i / NV][i % NV] = V{};
+  for (int64_t k = 0; k < kc; k++, A += MR, B += NR) {
+    V b[NV];
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; j++) b[j] = *reinterpret_cast<const V*>(B + j * W);  // packed panels: 64-byte aligned
+#pragma GCC unroll 8
     for (int i = 0; i < MR; i++) {
-      const T a = A[i];
-      for (int j = 0; j < NR; j++) acc[i][j] += a * B[j];
+      const V a = splat<V>(A[i]);
+#pragma GCC unroll 8
+      for (int j = 0; j < NV; j++) acc[i][j] += a * b[j];
     }
-  storeTile<T, MR, NR>(acc, C, ldc, alpha, beta);
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; i++) {
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; j++) {
+      T* c = C + i * ldc + j * W;
+      V r = acc[i][j] * alpha;
+      if (beta != T(0)) { V old; std::memcpy(&old, c, sizeof old); r += old * beta; }
+      std::memcpy(c, &r, sizeof r);
+    }
+  }
 }
 
 #ifdef FLINT_GEMM_X86
@@ -230,6 +258,7 @@ template <class T> T* scratch(int slot, size_t n) {
 
 template <class T, int MR, int NR, int KC, int MC, int NC>
 struct Blocked {
+  static constexpr int kMR = MR, kNR = NR;
   static void run(KernelFn<T> kernel, bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha,
                   const T* A, int64_t lda, const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
     if (M <= 0 || N <= 0) return;
@@ -283,10 +312,13 @@ struct Blocked {
 // Below this many multiply-adds a matrix runs on one thread: waking the pool costs more.
 constexpr int64_t kParallelMinFma = 48 * 48 * 48;
 
-template <class T, class Run>
-void runBatched(Run&& one, bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha,
+template <class Nest, class T>
+void runBatched(KernelFn<T> kernel, bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha,
                 const T* A, int64_t lda, int64_t strideA, const T* B, int64_t ldb, int64_t strideB,
-                T beta, T* C, int64_t ldc, int64_t strideC, int64_t batch, int MR, int NR) {
+                T beta, T* C, int64_t ldc, int64_t strideC, int64_t batch) {
+  constexpr int MR = Nest::kMR, NR = Nest::kNR;
+  auto one = [kernel](bool tA, bool tB, int64_t m, int64_t n, int64_t k, T al, const T* a, int64_t la, const T* b,
+                      int64_t lb, T be, T* c, int64_t lc) { Nest::run(kernel, tA, tB, m, n, k, al, a, la, b, lb, be, c, lc); };
   if (M <= 0 || N <= 0 || batch <= 0) return;
   const int threads = numThreads();
   const int64_t fma = M * N * std::max<int64_t>(K, 1);
@@ -333,42 +365,34 @@ void runBatched(Run&& one, bool transA, bool transB, int64_t M, int64_t N, int64
 
 }  // namespace
 
-// Float32: 6x16 AVX2 tiles, KC=256 (B micro-panel 16 KiB in L1), MC=144 (A block 144 KiB in L2).
+// Float32: 6x16 AVX2 tiles (portable: 4x8), KC=256 (B micro-panel 16 KiB in L1), MC=144 (A block 144 KiB in L2).
 void gemmBuiltinF32(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha,
                     const float* A, int64_t lda, int64_t strideA, const float* B, int64_t ldb, int64_t strideB,
                     float beta, float* C, int64_t ldc, int64_t strideC, int64_t batch) {
 #ifdef FLINT_GEMM_X86
   if (haveAvx2Fma()) {
-    using Nest = Blocked<float, 6, 16, 256, 144, 2048>;
-    auto one = [](auto... args) { Nest::run(kernelF32Avx2, args...); };
-    runBatched<float>(one, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc,
-                      strideC, batch, 6, 16);
+    runBatched<Blocked<float, 6, 16, 256, 144, 2048>>(kernelF32Avx2, transA, transB, M, N, K, alpha, A, lda, strideA,
+                                                      B, ldb, strideB, beta, C, ldc, strideC, batch);
     return;
   }
 #endif
-  using Nest = Blocked<float, 4, 8, 256, 128, 2048>;
-  auto one = [](auto... args) { Nest::run(kernelPortable<float, 4, 8>, args...); };
-  runBatched<float>(one, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc,
-                    strideC, batch, 4, 8);
+  runBatched<Blocked<float, 4, 8, 256, 128, 2048>>(kernelPortable<float, 4, 8>, transA, transB, M, N, K, alpha, A, lda,
+                                                   strideA, B, ldb, strideB, beta, C, ldc, strideC, batch);
 }
 
-// Float64: 6x8 AVX2 tiles, KC=256 (B micro-panel 16 KiB), MC=72 (A block 144 KiB).
+// Float64: 6x8 AVX2 tiles (portable: 4x4), KC=256 (B micro-panel 16 KiB), MC=72 (A block 144 KiB).
 void gemmBuiltinF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha,
                     const double* A, int64_t lda, int64_t strideA, const double* B, int64_t ldb, int64_t strideB,
                     double beta, double* C, int64_t ldc, int64_t strideC, int64_t batch) {
 #ifdef FLINT_GEMM_X86
   if (haveAvx2Fma()) {
-    using Nest = Blocked<double, 6, 8, 256, 72, 1024>;
-    auto one = [](auto... args) { Nest::run(kernelF64Avx2, args...); };
-    runBatched<double>(one, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc,
-                       strideC, batch, 6, 8);
+    runBatched<Blocked<double, 6, 8, 256, 72, 1024>>(kernelF64Avx2, transA, transB, M, N, K, alpha, A, lda, strideA,
+                                                     B, ldb, strideB, beta, C, ldc, strideC, batch);
     return;
   }
 #endif
-  using Nest = Blocked<double, 4, 4, 256, 64, 1024>;
-  auto one = [](auto... args) { Nest::run(kernelPortable<double, 4, 4>, args...); };
-  runBatched<double>(one, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc,
-                     strideC, batch, 4, 4);
+  runBatched<Blocked<double, 4, 4, 256, 64, 1024>>(kernelPortable<double, 4, 4>, transA, transB, M, N, K, alpha, A,
+                                                   lda, strideA, B, ldb, strideB, beta, C, ldc, strideC, batch);
 }
 
 }  // namespace flint

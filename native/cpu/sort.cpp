@@ -9,8 +9,9 @@
 //
 // sort: t[0] values (x's shape), t[1] indices (int32), t[2] x; p = outer, n, inner, descending.
 // topk: t[0] values, t[1] indices (shape with k along dim), t[2] x; p = outer, n, inner, k,
-//       largest, sorted. Unsorted topk returns the k elements in the order nth_element leaves them.
+//       largest, sorted. Unsorted topk returns the k elements in the order its selection leaves them.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <vector>
 #include "../core/error.h"
@@ -90,30 +91,62 @@ void cpuSort(const OpCall& c) {
   });
 }
 
+// Small k: one pass keeping the best k in a heap whose front is the worst of them, so most
+// elements cost one comparison. Large k: nth_element over the whole slice, then sort the first k.
+template <class T, class Cmp>
+void topkSlices(const OpCall& c, const Slices& S, int64_t k, bool sorted, Cmp cmp) {
+  using C = typename ComputeT<T>::type;
+  T* vals = c.t[0].ptr<T>();
+  int32_t* inds = c.t[1].ptr<int32_t>();
+  const T* x = c.t[2].ptr<T>();
+  auto write = [&](const std::vector<Item<C>>& buf, int64_t o, int64_t i, const T* xs) {
+    const int64_t base = o * k * S.inner + i;
+    for (int64_t j = 0; j < k; j++) {
+      vals[base + j * S.inner] = xs[(int64_t)buf[j].idx * S.inner];
+      inds[base + j * S.inner] = buf[j].idx;
+    }
+  };
+  if (k * 16 > S.n) {
+    forEachSlice<T>(S, x, [&](std::vector<Item<C>>& buf, int64_t o, int64_t i, const T* xs) {
+      if (k < S.n) std::nth_element(buf.begin(), buf.begin() + (k - 1), buf.end(), cmp);
+      if (sorted) std::sort(buf.begin(), buf.begin() + k, cmp);
+      write(buf, o, i, xs);
+    });
+    return;
+  }
+  parallelFor(S.count(), S.grain(), [&](int64_t b, int64_t e) {
+    std::vector<Item<C>> heap((size_t)k);
+    for (int64_t s = b; s < e; s++) {
+      const int64_t o = s / S.inner, i = s % S.inner;
+      const T* xs = x + o * S.n * S.inner + i;
+      for (int64_t j = 0; j < k; j++) heap[j] = Item<C>{load(xs[j * S.inner]), (int32_t)j};
+      std::make_heap(heap.begin(), heap.end(), cmp);
+      for (int64_t j = k; j < S.n; j++) {
+        Item<C> it{load(xs[j * S.inner]), (int32_t)j};
+        if (cmp(it, heap.front())) {
+          std::pop_heap(heap.begin(), heap.end(), cmp);
+          heap.back() = it;
+          std::push_heap(heap.begin(), heap.end(), cmp);
+        }
+      }
+      if (sorted) std::sort_heap(heap.begin(), heap.end(), cmp);
+      write(heap, o, i, xs);
+    }
+  });
+}
+
 void cpuTopk(const OpCall& c) {
   Slices S(c);
   const int64_t k = (int64_t)c.param(3);
   const bool largest = c.param(4) != 0, sorted = c.param(5) != 0;
   if (k < 0 || k > S.n) fail(ErrorKind::Index, "topk: k " + std::to_string(k) + " is out of range for a dim of size " + std::to_string(S.n));
+  if (S.n > INT32_MAX) fail(ErrorKind::Shape, "topk: a dim of more than 2^31 - 1 elements cannot be indexed with int32");
   if (S.count() == 0 || k == 0) return;
   dispatchDType(c.t[2].dtype, [&](auto tag) {
     using T = decltype(tag);
     using C = typename ComputeT<T>::type;
-    T* vals = c.t[0].ptr<T>();
-    int32_t* inds = c.t[1].ptr<int32_t>();
-    auto select = [&](std::vector<Item<C>>& buf, auto cmp) {
-      if (k < S.n) std::nth_element(buf.begin(), buf.begin() + (k - 1), buf.end(), cmp);
-      if (sorted) std::sort(buf.begin(), buf.begin() + k, cmp);
-    };
-    forEachSlice<T>(S, c.t[2].ptr<T>(), [&](std::vector<Item<C>>& buf, int64_t o, int64_t i, const T* xs) {
-      if (largest) select(buf, Descending<C>());
-      else select(buf, Ascending<C>());
-      const int64_t base = o * k * S.inner + i;
-      for (int64_t j = 0; j < k; j++) {
-        vals[base + j * S.inner] = xs[(int64_t)buf[j].idx * S.inner];
-        inds[base + j * S.inner] = buf[j].idx;
-      }
-    });
+    if (largest) topkSlices<T>(c, S, k, sorted, Descending<C>());
+    else topkSlices<T>(c, S, k, sorted, Ascending<C>());
   });
 }
 

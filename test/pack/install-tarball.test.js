@@ -1,6 +1,6 @@
 // install-tarball.test.js — the published package installs and runs with no compiler.
 //
-// Makes the prebuild (npm run build:prebuilds: prebuildify + node-gyp from binding.gyp), packs the package
+// Makes the prebuild (npm run prebuild: prebuildify + node-gyp from binding.gyp), packs the package
 // (npm pack, which runs `prepare`: tsc and the ESM wrapper), installs the tarball into an empty
 // project with a PATH that holds only node, npm and sh — no g++, cc, make, cmake or python3 — and
 // uses it from CommonJS and from an ES module. The install script must take the prebuild and build
@@ -73,7 +73,7 @@ beforeAll(() => {
   const prebuilt = path.join(root, 'prebuilds', 'linux-x64');
   const have = fs.existsSync(prebuilt) && fs.readdirSync(prebuilt).some((f) => f.endsWith('.node'));
   if (!(process.env.FLINT_PACK_REUSE_PREBUILD === '1' && have)) {
-    run('npm', ['run', 'build:prebuilds'], { cwd: root, env: cleanEnv() });
+    run('npm', ['run', 'prebuild'], { cwd: root, env: cleanEnv() });
   }
 
   // 2. the tarball (prepare runs tsc + the ESM wrapper)

@@ -1,0 +1,199 @@
+// softmax.cpp — CPU kernels that work along one dim of a contiguous input viewed as
+// (outer, n, inner): 'softmax' and 'logsoftmax' (floating dtypes; out, in; params outer, n, inner)
+// and 'scan' (cumsum/cumprod; out, in; params code, outer, n, inner). JS makes the input
+// contiguous and allocates a contiguous output of the same shape.
+//
+// inner == 1: each row is contiguous — max, sum of exp(x - max), then scale, all row-wise.
+// inner > 1: the dim is strided, so blocks of up to 256 columns are processed together, stepping
+// row by row through the dim (each pass reads contiguous memory; the column loops vectorise).
+// Softmax computes in float (double for float64) with the sum of exponentials in double; scans
+// accumulate floats in double and integers in 64 bits (stored as int32, as documented).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+#include "../core/error.h"
+#include "../core/optable.h"
+#include "../core/parallel.h"
+#include "../core/tensor.h"
+
+namespace flint {
+namespace {
+
+constexpr int64_t kColBlock = 256;
+
+template <class T> constexpr bool isFloatT = std::is_floating_point<typename ComputeT<T>::type>::value;
+
+struct AlongDim { int64_t outer, n, inner; };
+
+AlongDim alongDim(const OpCall& c, int first, const char* op) {
+  if (c.nt != 2) fail(ErrorKind::Value, std::string(op) + ": expected (out, in)");
+  AlongDim a{(int64_t)c.param(first), (int64_t)c.param(first + 1), (int64_t)c.param(first + 2)};
+  const int64_t total = a.outer * a.n * a.inner;
+  if (a.outer < 0 || a.n < 0 || a.inner < 0 || total != c.t[1].numel() || total != c.t[0].numel() ||
+      !c.t[0].isContiguous() || !c.t[1].isContiguous())
+    fail(ErrorKind::Shape, std::string(op) + ": expected contiguous tensors of " + std::to_string(total) +
+                               " elements, got " + c.t[0].shapeStr() + " and " + c.t[1].shapeStr());
+  return a;
+}
+
+// ---- softmax / logSoftmax ----------------------------------------------------------------------
+
+template <class T, bool Log>
+void softmaxRow(const T* x, T* y, int64_t n) {
+  using C = typename ComputeT<T>::type;
+  C m = -std::numeric_limits<C>::infinity();
+  for (int64_t i = 0; i < n; i++) { const C v = load(x[i]); m = (v > m || v != v) ? v : m; }
+  double s = 0;
+  if constexpr (std::is_same<T, C>::value && !Log) {
+    for (int64_t i = 0; i < n; i++) { const C e = std::exp(x[i] - m); y[i] = e; s += e; }
+    const C r = (C)(1.0 / s);
+    for (int64_t i = 0; i < n; i++) y[i] *= r;
+  } else {
+    for (int64_t i = 0; i < n; i++) s += std::exp(load(x[i]) - m);
+    if constexpr (Log) {
+      const C shift = m + (C)std::log(s);
+      for (int64_t i = 0; i < n; i++) y[i] = store<T>(load(x[i]) - shift);
+    } else {
+      const C r = (C)(1.0 / s);
+      for (int64_t i = 0; i < n; i++) y[i] = store<T>(std::exp(load(x[i]) - m) * r);
+    }
+  }
+}
+
+// Columns [0, w) of a (n, inner) block at x (row stride `inner`).
+template <class T, bool Log>
+void softmaxCols(const T* x, T* y, int64_t n, int64_t inner, int64_t w) {
+  using C = typename ComputeT<T>::type;
+  C m[kColBlock];
+  double s[kColBlock];
+  for (int64_t j = 0; j < w; j++) { m[j] = -std::numeric_limits<C>::infinity(); s[j] = 0; }
+  for (int64_t i = 0; i < n; i++) {
+    const T* r = x + i * inner;
+    for (int64_t j = 0; j < w; j++) { const C v = load(r[j]); m[j] = (v > m[j] || v != v) ? v : m[j]; }
+  }
+  for (int64_t i = 0; i < n; i++) {
+    const T* r = x + i * inner;
+    for (int64_t j = 0; j < w; j++) s[j] += std::exp(load(r[j]) - m[j]);
+  }
+  C k[kColBlock];  // log: m + log(s); softmax: 1 / s
+  for (int64_t j = 0; j < w; j++) k[j] = Log ? m[j] + (C)std::log(s[j]) : (C)(1.0 / s[j]);
+  for (int64_t i = 0; i < n; i++) {
+    const T* r = x + i * inner;
+    T* o = y + i * inner;
+    for (int64_t j = 0; j < w; j++)
+      o[j] = store<T>(Log ? load(r[j]) - k[j] : std::exp(load(r[j]) - m[j]) * k[j]);
+  }
+}
+
+template <bool Log>
+void cpuSoftmaxImpl(const OpCall& c) {
+  const char* op = Log ? "logSoftmax" : "softmax";
+  const AlongDim a = alongDim(c, 0, op);
+  if (c.t[0].dtype != c.t[1].dtype) fail(ErrorKind::DType, std::string(op) + ": output dtype must match input");
+  if (a.outer * a.n * a.inner == 0) return;
+  bool done = false;
+  dispatchFloat(c.t[1].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T* x = c.t[1].ptr<T>();
+    T* y = c.t[0].ptr<T>();
+    done = true;
+    if (a.inner == 1) {
+      parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
+        for (int64_t o = b; o < e; o++) softmaxRow<T, Log>(x + o * a.n, y + o * a.n, a.n);
+      });
+      return;
+    }
+    const int64_t nch = (a.inner + kColBlock - 1) / kColBlock;
+    const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (a.n * std::min(a.inner, kColBlock)));
+    parallelFor(a.outer * nch, grain, [&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; t++) {
+        const int64_t o = t / nch, j0 = (t % nch) * kColBlock, w = std::min(kColBlock, a.inner - j0);
+        const int64_t off = o * a.n * a.inner + j0;
+        softmaxCols<T, Log>(x + off, y + off, a.n, a.inner, w);
+      }
+    });
+  });
+  if (!done) fail(ErrorKind::DType, std::string(op) + ": expected a floating dtype, got " + dtypeName(c.t[1].dtype));
+}
+
+// ---- cumsum / cumprod --------------------------------------------------------------------------
+
+enum ScanCode { S_CUMSUM, S_CUMPROD };
+
+template <class T, class Out, bool Prod>
+void scanTyped(const OpCall& c, const AlongDim& a) {
+  using Acc = typename std::conditional<isFloatT<T>, double, uint64_t>::type;
+  const T* x = c.t[1].ptr<T>();
+  Out* y = c.t[0].ptr<Out>();
+  auto conv = [](const T& v) -> Acc {
+    if constexpr (isFloatT<T>) return (double)load(v);
+    else return (uint64_t)(int64_t)v;
+  };
+  auto put = [](Acc v) -> Out {
+    if constexpr (isFloatT<T>) return store<Out>(v);
+    else return (Out)(int32_t)(uint32_t)v;  // wraps like int32 arithmetic
+  };
+  const Acc id = Prod ? 1 : 0;
+  if (a.inner == 1) {
+    parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; o++) {
+        const T* xr = x + o * a.n;
+        Out* yr = y + o * a.n;
+        Acc acc = id;
+        for (int64_t i = 0; i < a.n; i++) {
+          if (Prod) acc *= conv(xr[i]); else acc += conv(xr[i]);
+          yr[i] = put(acc);
+        }
+      }
+    });
+    return;
+  }
+  const int64_t nch = (a.inner + kColBlock - 1) / kColBlock;
+  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (a.n * std::min(a.inner, kColBlock)));
+  parallelFor(a.outer * nch, grain, [&](int64_t b, int64_t e) {
+    Acc acc[kColBlock];
+    for (int64_t t = b; t < e; t++) {
+      const int64_t o = t / nch, j0 = (t % nch) * kColBlock, w = std::min(kColBlock, a.inner - j0);
+      const int64_t off = o * a.n * a.inner + j0;
+      for (int64_t j = 0; j < w; j++) acc[j] = id;
+      for (int64_t i = 0; i < a.n; i++) {
+        const T* xr = x + off + i * a.inner;
+        Out* yr = y + off + i * a.inner;
+        for (int64_t j = 0; j < w; j++) {
+          if (Prod) acc[j] *= conv(xr[j]); else acc[j] += conv(xr[j]);
+          yr[j] = put(acc[j]);
+        }
+      }
+    }
+  });
+}
+
+void cpuScan(const OpCall& c) {
+  const int code = (int)c.param(0);
+  const AlongDim a = alongDim(c, 1, code == S_CUMPROD ? "cumprod" : "cumsum");
+  if (code != S_CUMSUM && code != S_CUMPROD) fail(ErrorKind::Value, "scan: unknown code " + std::to_string(code));
+  dispatchDType(c.t[1].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    using Out = typename std::conditional<isFloatT<T>, T, int32_t>::type;
+    const DType want = isFloatT<T> ? c.t[1].dtype : DType::I32;
+    if (c.t[0].dtype != want)
+      fail(ErrorKind::DType, std::string("cumsum: output must be ") + dtypeName(want) + ", got " + dtypeName(c.t[0].dtype));
+    if (a.outer * a.n * a.inner == 0) return;
+    if (code == S_CUMPROD) scanTyped<T, Out, true>(c, a);
+    else scanTyped<T, Out, false>(c, a);
+  });
+}
+
+void cpuSoftmax(const OpCall& c) { cpuSoftmaxImpl<false>(c); }
+void cpuLogSoftmax(const OpCall& c) { cpuSoftmaxImpl<true>(c); }
+
+}  // namespace
+
+FLINT_REGISTER_OP("softmax", DeviceType::CPU, cpuSoftmax);
+FLINT_REGISTER_OP("logsoftmax", DeviceType::CPU, cpuLogSoftmax);
+FLINT_REGISTER_OP("scan", DeviceType::CPU, cpuScan);
+
+}  // namespace flint
