@@ -14,10 +14,17 @@ export interface MemoryStats {
   /** Number of storage allocations and frees so far. */
   numAllocs: number;
   numFrees: number;
+  /** Bytes of freed large blocks the allocator keeps for reuse (`emptyCache()` releases them). */
+  cachedBytes: number;
+  /** allocatedBytes + cachedBytes: what the process holds from the system for tensors. */
+  reservedBytes: number;
+  /** Allocations served from the cache. */
+  cacheHits: number;
 }
 
 /**
- * Memory statistics: `fl.memory.stats()` (CPU) or `fl.memory.stats('cuda')`.
+ * Memory statistics and control: `fl.memory.stats()` (CPU) or `fl.memory.stats('cuda')`;
+ * large CPU blocks are cached for reuse (see native/core/storage.cpp) until `emptyCache()`.
  * ```ts
  * const before = fl.memory.stats().liveTensors;
  * ```
@@ -26,6 +33,10 @@ export const memory = {
   stats(device: string = 'cpu'): MemoryStats {
     const d = parseDevice(device, 'memory.stats');
     return { liveTensors: liveTensorCount(), ...binding.stats(d.type) };
+  },
+  /** Returns cached (freed) blocks to the system: `fl.memory.emptyCache()`. */
+  emptyCache(device: string = 'cpu'): void {
+    binding.emptyCache(parseDevice(device, 'memory.emptyCache').type);
   },
   resetPeakStats(device: string = 'cpu'): void {
     binding.resetPeak(parseDevice(device, 'memory.resetPeakStats').type);

@@ -19,8 +19,12 @@ export interface Binding {
   run(op: number, ...handles: (Handle | undefined)[]): void;
   upload(h: Handle, byteOffset: number, src: TypedArray, dtype: number): void;
   download(h: Handle, elementOffset: number, numel: number, dtype: number): TypedArray;
-  stats(device: number): { allocatedBytes: number; peakAllocatedBytes: number; numAllocs: number; numFrees: number };
+  stats(device: number): {
+    allocatedBytes: number; peakAllocatedBytes: number; numAllocs: number; numFrees: number;
+    cachedBytes: number; reservedBytes: number; cacheHits: number;
+  };
   resetPeak(device: number): void;
+  emptyCache(device: number): void;
   info(): { blas: string; blasSearch: string; threads: number; maxDims: number };
   setNumThreads(n: number): void;
 }

@@ -119,6 +119,24 @@ describe('lifetime and memory', () => {
     expect(() => a.add(1)).toThrow(fl.DisposedError);
   });
 
+  test('large CPU blocks are cached for reuse, zeroed on request, and released by emptyCache', () => {
+    const n = 1 << 19;  // 2 MiB of float32
+    const s0 = fl.memory.stats();
+    const a = fl.full([n], 7);
+    a.dispose();
+    const s1 = fl.memory.stats();
+    expect(s1.cachedBytes).toBeGreaterThanOrEqual(n * 4);
+    expect(s1.allocatedBytes).toBe(s0.allocatedBytes);
+    const z = fl.zeros([n]);  // served from the cache: must still read as zeros
+    expect(fl.memory.stats().cacheHits).toBe(s1.cacheHits + 1);
+    const vals = z.dataSync();
+    expect(vals.every((v: number) => v === 0)).toBe(true);
+    z.dispose();
+    fl.memory.emptyCache();
+    expect(fl.memory.stats().cachedBytes).toBe(0);
+    expect(fl.memory.stats().reservedBytes).toBe(fl.memory.stats().allocatedBytes);
+  });
+
   test('scope disposes what it made except the result, nested and on throw', () => {
     const before = fl.memory.stats().liveTensors;
     const out = fl.scope(() => {

@@ -254,7 +254,15 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   o.Set("peakAllocatedBytes", Napi::Number::New(env, (double)st.peakAllocatedBytes));
   o.Set("numAllocs", Napi::Number::New(env, (double)st.numAllocs));
   o.Set("numFrees", Napi::Number::New(env, (double)st.numFrees));
+  o.Set("cachedBytes", Napi::Number::New(env, (double)st.cachedBytes));
+  o.Set("reservedBytes", Napi::Number::New(env, (double)(st.allocatedBytes + st.cachedBytes)));
+  o.Set("cacheHits", Napi::Number::New(env, (double)st.cacheHits));
   return o;
+}
+
+Napi::Value EmptyCache(const Napi::CallbackInfo& info) {
+  emptyCache((DeviceType)info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
 }
 
 Napi::Value ResetPeak(const Napi::CallbackInfo& info) {
@@ -288,6 +296,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("download", Napi::Function::New(env, Download));
   exports.Set("stats", Napi::Function::New(env, Stats));
   exports.Set("resetPeak", Napi::Function::New(env, ResetPeak));
+  exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   return exports;

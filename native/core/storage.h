@@ -23,6 +23,8 @@ struct Allocator {
 
 struct MemStats {
   int64_t allocatedBytes = 0, peakAllocatedBytes = 0, numAllocs = 0, numFrees = 0;
+  int64_t cachedBytes = 0;  // freed blocks the allocator keeps for reuse
+  int64_t cacheHits = 0;    // allocations served from that cache
 };
 
 void setAllocator(DeviceType dev, Allocator* a);
@@ -30,5 +32,6 @@ Storage* newStorage(DeviceType dev, int deviceIndex, int64_t bytes, bool zero);
 void releaseStorage(Storage* s);  // frees the memory; the Storage object stays (marked freed)
 MemStats& memStats(DeviceType dev);
 void resetPeak(DeviceType dev);
+void emptyCache(DeviceType dev);  // returns cached blocks to the system
 
 }  // namespace flint
