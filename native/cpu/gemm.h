@@ -17,7 +17,8 @@ void gemmF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double a
 
 // "openblas (libopenblas.so.0)", "mkl (libmkl_rt.so)", "blis (libblis.so.4)" or "builtin".
 const char* blasBackendName();
-// Why no BLAS was used, for `doctor` ("" when one was found).
+// The libraries tried before the one in use (or all, when none loaded) and why each failed, for
+// `doctor`; "" when the first candidate loaded.
 const char* blasSearchLog();
 
 }  // namespace flint
