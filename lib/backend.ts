@@ -8,7 +8,7 @@ import { binding } from './native';
 export const backend = {
   info(): { blas: string; blasSearch: string; threads: number; maxDims: number } { return binding.info(); },
   setNumThreads(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
     binding.setNumThreads(n);
   },
 };

@@ -23,10 +23,10 @@ export function parseDevice(d: unknown, op = 'device'): DeviceSpec {
   if (typeof d === 'string') {
     const m = /^cuda(?::(\d+))?$/.exec(d);
     if (m) {
-      throw new BackendUnavailableError(`${op}: cannot use device '${d}': ${gpuUnavailableReason()}`);
+      throw new BackendUnavailableError(`${String(op)}: cannot use device '${String(d)}': ${gpuUnavailableReason()}`);
     }
   }
-  throw new DeviceError(`${op}: unknown device ${JSON.stringify(d)} (expected 'cpu', 'cuda' or 'cuda:N')`);
+  throw new DeviceError(`${String(op)}: unknown device ${JSON.stringify(d)} (expected 'cpu', 'cuda' or 'cuda:N')`);
 }
 
 /** GPU queries, shaped like `torch.cuda`. */

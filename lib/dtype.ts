@@ -94,5 +94,5 @@ export function resultType(...args: PromoteArg[]): DType {
 /** @internal */
 export function checkDType(dt: unknown, op: string): DType {
   if (typeof dt === 'string' && (DTYPES as readonly string[]).includes(dt)) return dt as DType;
-  throw new DTypeError(`${op}: unknown dtype ${String(dt)} (expected one of ${DTYPES.join(', ')})`);
+  throw new DTypeError(`${String(op)}: unknown dtype ${String(dt)} (expected one of ${DTYPES.join(', ')})`);
 }

@@ -38,7 +38,7 @@ function load(): Binding {
     return require('node-gyp-build')(root) as Binding;
   } catch (e) {
     throw new FlintError(
-      `flintml: could not load the native addon from ${root} (${(e as Error).message}). ` +
+      `flintml: could not load the native addon from ${String(root)} (${(e as Error).message}). ` +
       'Reinstall with a C++ toolchain (cmake, g++) so it can be built: npm rebuild flintml');
   }
 }
@@ -99,7 +99,7 @@ export function call(id: number, opName: string, operands: readonly (OperandView
       continue;
     }
     const shape = o._shape, strides = o._strides, nd = shape.length;
-    if (nd > MAX_DIMS) throw new ShapeError(`${opName}: tensors have at most ${MAX_DIMS} dims, got [${shape.join(', ')}]`);
+    if (nd > MAX_DIMS) throw new ShapeError(`${String(opName)}: tensors have at most ${String(MAX_DIMS)} dims, got [${shape.join(', ')}]`);
     handles[i] = o._handleFor(opName);
     meta[p++] = 0;
     meta[p++] = DTYPE_CODE[o.dtype];
@@ -109,7 +109,7 @@ export function call(id: number, opName: string, operands: readonly (OperandView
     for (let d = 0; d < nd; d++) meta[p++] = strides[d];
   }
   if (id < 0) {
-    throw new FlintError(`${opName}: the native addon has no kernel '${missing[-id - 1]}' (rebuild the addon: npm rebuild flintml)`);
+    throw new FlintError(`${String(opName)}: the native addon has no kernel '${missing[-id - 1]}' (rebuild the addon: npm rebuild flintml)`);
   }
   const np = params ? params.length : 0;
   meta[p++] = np;

@@ -6,19 +6,20 @@ import { IndexError, OutOfMemoryError, ShapeError, ValueError } from './errors';
 const MAX_NUMEL = 2 ** 48;
 
 export function fmt(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  if (!Array.isArray(shape)) return String(shape);
+  return `[${shape.map((v) => String(v)).join(', ')}]`;
 }
 
 /** @internal Validates a user-given shape (array of non-negative integers, or varargs). */
 export function checkShape(shape: unknown, op: string): number[] {
   if (typeof shape === 'number') shape = [shape];
   if (!Array.isArray(shape) && !(ArrayBuffer.isView(shape) && !(shape instanceof DataView))) {
-    throw new ValueError(`${op}: shape must be an array of sizes, got ${typeof shape === 'object' ? JSON.stringify(shape) : String(shape)}`);
+    throw new ValueError(`${String(op)}: shape must be an array of sizes, got ${typeof shape === 'object' ? JSON.stringify(shape) : String(shape)}`);
   }
   const out = Array.from(shape as ArrayLike<unknown>) as number[];
   for (const s of out) {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
-      throw new ShapeError(`${op}: sizes must be non-negative integers, got [${out.map(String).join(', ')}]`);
+      throw new ShapeError(`${String(op)}: sizes must be non-negative integers, got [${out.map(String).join(', ')}]`);
     }
   }
   numelChecked(out, op);
@@ -36,7 +37,7 @@ export function numel(shape: readonly number[]): number {
 export function numelChecked(shape: readonly number[], op: string): number {
   const n = numel(shape);
   if (n > MAX_NUMEL) {
-    throw new OutOfMemoryError(`${op}: shape ${fmt(shape)} has ${n.toExponential(3)} elements, more than any device can hold (limit 2^48)`);
+    throw new OutOfMemoryError(`${String(op)}: shape ${fmt(shape)} has ${n.toExponential(3)} elements, more than any device can hold (limit 2^48)`);
   }
   return n;
 }
@@ -70,7 +71,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
       const a = out[off + i], b = s[i];
       if (a === b || b === 1) continue;
       if (a === 1) { out[off + i] = b; continue; }
-      throw new ShapeError(`${op}: shapes ${shapes.map(fmt).join(' and ')} cannot be broadcast together (dim ${off + i}: ${a} vs ${b})`);
+      throw new ShapeError(`${String(op)}: shapes ${shapes.map(fmt).join(' and ')} cannot be broadcast together (dim ${off + i}: ${String(a)} vs ${String(b)})`);
     }
   }
   return out;
@@ -89,9 +90,9 @@ export function broadcastStrides(shape: readonly number[], strides: readonly num
 
 /** @internal Normalises a possibly negative dim into [0, ndim). */
 export function normDim(dim: unknown, ndim: number, op: string): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(`${op}: dim must be an integer, got ${String(dim)}`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(`${String(op)}: dim must be an integer, got ${String(dim)}`);
   const n = Math.max(ndim, 1);
-  if (dim < -n || dim >= n) throw new IndexError(`${op}: dim ${dim} out of range for a tensor of ${ndim} dims`);
+  if (dim < -n || dim >= n) throw new IndexError(`${String(op)}: dim ${String(dim)} out of range for a tensor of ${String(ndim)} dims`);
   return dim < 0 ? dim + n : dim;
 }
 
@@ -101,7 +102,7 @@ export function normDims(dims: number | readonly number[] | undefined, ndim: num
   const list = typeof dims === 'number' ? [dims] : Array.from(dims);
   const out = list.map((d) => normDim(d, ndim, op));
   const set = new Set(out);
-  if (set.size !== out.length) throw new ValueError(`${op}: dim ${JSON.stringify(list)} repeats a dim`);
+  if (set.size !== out.length) throw new ValueError(`${String(op)}: dim ${JSON.stringify(list)} repeats a dim`);
   return out.sort((a, b) => a - b);
 }
 
@@ -112,17 +113,17 @@ export function inferShape(shape: readonly number[], n: number, op: string, from
   for (let i = 0; i < out.length; i++) {
     const s = out[i];
     if (s === -1) {
-      if (neg >= 0) throw new ShapeError(`${op}: only one dim can be -1, got ${fmt(shape)}`);
+      if (neg >= 0) throw new ShapeError(`${String(op)}: only one dim can be -1, got ${fmt(shape)}`);
       neg = i;
     } else if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
-      throw new ShapeError(`${op}: invalid shape ${fmt(shape)}`);
+      throw new ShapeError(`${String(op)}: invalid shape ${fmt(shape)}`);
     } else known *= s;
   }
   if (neg >= 0) {
-    if (known === 0 || n % known !== 0) throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(from)}`);
+    if (known === 0 || n % known !== 0) throw new ShapeError(`${String(op)}: shape ${fmt(shape)} is invalid for input of shape ${fmt(from)}`);
     out[neg] = n / known;
   } else if (known !== n) {
-    throw new ShapeError(`${op}: shape ${fmt(shape)} is invalid for input of shape ${fmt(from)} (${n} elements)`);
+    throw new ShapeError(`${String(op)}: shape ${fmt(shape)} is invalid for input of shape ${fmt(from)} (${String(n)} elements)`);
   }
   return out;
 }

@@ -128,7 +128,7 @@ export class Tensor {
   _handleFor(op: string): Handle {
     const h = this._storage.handle;
     if (this._disposed || h === null) {
-      throw new DisposedError(`${op}: tensor of shape ${fmt(this._shape)} (${this.dtype}) was disposed`);
+      throw new DisposedError(`${String(op)}: tensor of shape ${fmt(this._shape)} (${String(this.dtype)}) was disposed`);
     }
     return h;
   }
@@ -185,7 +185,7 @@ export class Tensor {
   /** The single value of a one-element tensor: `fl.tensor([[3]]).item() // 3` */
   item(): number {
     if (this.numel !== 1) {
-      throw new ValueError(`item: a tensor with ${this.numel} elements (shape ${fmt(this._shape)}) cannot be converted to a number`);
+      throw new ValueError(`item: a tensor with ${String(this.numel)} elements (shape ${fmt(this._shape)}) cannot be converted to a number`);
     }
     return (this.dataSync() as TypedArray)[0];
   }

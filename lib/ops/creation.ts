@@ -28,7 +28,7 @@ function inferFromTyped(a: ArrayBufferView, op: string): DType {
   if (a instanceof Int32Array || a instanceof Int16Array || a instanceof Int8Array || a instanceof Uint16Array) return 'int32';
   if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
   if (a instanceof Uint32Array) return 'float64';
-  throw new DTypeError(`${op}: unsupported data ${a.constructor.name} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
+  throw new DTypeError(`${String(op)}: unsupported data ${String(a.constructor.name)} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
 }
 
 /** @internal Flattens nested data; returns the shape, the values and the inferred dtype. */
@@ -37,7 +37,7 @@ function flatten(data: NestedData, op: string): { shape: number[]; values: Array
     return { shape: [], values: [data], inferred: typeof data === 'boolean' ? 'bool' : Number.isInteger(data) && Math.abs(data) <= 2147483647 ? 'int32' : 'float32' };
   }
   if (ArrayBuffer.isView(data)) return { shape: [(data as TypedArray).length], values: data as TypedArray, inferred: inferFromTyped(data, op) };
-  if (!Array.isArray(data)) throw new ValueError(`${op}: cannot make a tensor from ${data === null ? 'null' : typeof data}`);
+  if (!Array.isArray(data)) throw new ValueError(`${String(op)}: cannot make a tensor from ${data === null ? 'null' : typeof data}`);
   const shape: number[] = [];
   let cur: unknown = data;
   while (Array.isArray(cur) || ArrayBuffer.isView(cur)) {
@@ -51,12 +51,12 @@ function flatten(data: NestedData, op: string): { shape: number[]; values: Array
   const walk = (x: unknown, d: number): void => {
     if (d === shape.length) {
       if (typeof x === 'number') { allBool = false; if (!(Number.isInteger(x) && Math.abs(x) <= 2147483647)) allInt = false; }
-      else if (typeof x !== 'boolean') throw new ValueError(`${op}: elements must be numbers or booleans, got ${x === null ? 'null' : typeof x}`);
+      else if (typeof x !== 'boolean') throw new ValueError(`${String(op)}: elements must be numbers or booleans, got ${x === null ? 'null' : typeof x}`);
       values.push(x as number | boolean);
       return;
     }
     if (!(Array.isArray(x) || ArrayBuffer.isView(x)) || (x as ArrayLike<unknown>).length !== shape[d]) {
-      throw new ShapeError(`${op}: ragged nested data: expected a sequence of length ${shape[d]} at depth ${d} (shape so far ${fmt(shape)})`);
+      throw new ShapeError(`${String(op)}: ragged nested data: expected a sequence of length ${shape[d]} at depth ${String(d)} (shape so far ${fmt(shape)})`);
     }
     const arr = x as ArrayLike<unknown>;
     for (let i = 0; i < arr.length; i++) walk(arr[i], d + 1);
@@ -103,7 +103,7 @@ export function tensor(data: NestedData | Tensor, options: TensorOptions = {}): 
 
 /** @internal Sets every element of t to v. */
 export function fillInPlace(t: Tensor, v: number | boolean, op: string): Tensor {
-  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`${op}: fill value must be a number or boolean, got ${typeof v}`);
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`${String(op)}: fill value must be a number or boolean, got ${typeof v}`);
   if (t.numel > 0) call(FILL, op, [t], [+v]);
   return t;
 }
@@ -134,7 +134,7 @@ export function full(shape: readonly number[] | number, value: number | boolean,
 }
 
 function likeOpts(t: Tensor, options: TensorOptions | undefined, op: string): TensorOptions {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor`);
   t._handleFor(op);
   return { dtype: options?.dtype ?? t.dtype, device: options?.device ?? t.device };
 }
@@ -154,10 +154,10 @@ export function emptyLike(t: Tensor, options?: TensorOptions): Tensor { return e
 export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
   if (end === undefined) { end = start; start = 0; }
   for (const [k, v] of [['start', start], ['end', end], ['step', step]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: ${k} must be a finite number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: ${String(k)} must be a finite number, got ${String(v)}`);
   }
   if (step === 0) throw new ValueError('arange: step must be nonzero');
-  if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and step sign are inconsistent (start ${start}, end ${end}, step ${step})`);
+  if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and step sign are inconsistent (start ${String(start)}, end ${String(end)}, step ${String(step)})`);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = options?.dtype === undefined ? (allInt ? 'int32' : 'float32') : checkDType(options.dtype, 'arange');
   const n = Math.ceil((end - start) / step);
@@ -169,7 +169,7 @@ export function arange(start: number, end?: number, step = 1, options?: TensorOp
 /** `steps` evenly spaced values from start to end inclusive: `fl.linspace(0, 1, 5)`. */
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
   if (typeof start !== 'number' || typeof end !== 'number') throw new ValueError('linspace: start and end must be numbers');
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${String(steps)}`);
   const o = opts(options, 'linspace');
   const t = emptyTensor(checkShape([steps], 'linspace'), o.dtype, o.device, false, 'linspace');
   if (steps > 0) call(LINSPACE, 'linspace', [t], [start, end]);

@@ -15,7 +15,7 @@ const WHERE_OP = opId('where');
 /** @internal */
 export function asTensorArg(x: unknown, op: string): TensorLike {
   if (x instanceof Tensor || typeof x === 'number' || typeof x === 'boolean') return x;
-  throw new ValueError(`${op}: expected a Tensor, number or boolean, got ${x === null ? 'null' : typeof x}`);
+  throw new ValueError(`${String(op)}: expected a Tensor, number or boolean, got ${x === null ? 'null' : typeof x}`);
 }
 
 function promoteArg(x: TensorLike): PromoteArg {
@@ -36,7 +36,7 @@ export function commonDevice(op: string, ...xs: TensorLike[]): Tensor['_storage'
     const d = x._storage.device;
     if (dev === undefined) dev = d;
     else if (dev.name !== d.name) {
-      throw new DeviceError(`${op}: expected all tensors on one device, got ${dev.name} and ${d.name} (move them with .to())`);
+      throw new DeviceError(`${String(op)}: expected all tensors on one device, got ${String(dev.name)} and ${String(d.name)} (move them with .to())`);
     }
   }
   return dev;
@@ -70,7 +70,7 @@ type BinaryKind = 'arith' | 'compare' | 'logical' | 'float' | 'int';
 
 function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: BinaryKind, out?: Tensor): Tensor {
   a = asTensorArg(a, op); b = asTensorArg(b, op);
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${op}: at least one operand must be a Tensor`);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${String(op)}: at least one operand must be a Tensor`);
   const dev = commonDevice(op, a, b)!;
   let dt = resultType(promoteArg(a), promoteArg(b));
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
@@ -81,12 +81,12 @@ function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: Bin
   const temps: Tensor[] = [];
   if (out) {  // in place: out is operand a
     if (!sameShape(shape, out._shape)) {
-      throw new ShapeError(`${op}_: result shape ${fmt(shape)} does not match the in-place tensor's shape ${fmt(out._shape)}`);
+      throw new ShapeError(`${String(op)}_: result shape ${fmt(shape)} does not match the in-place tensor's shape ${fmt(out._shape)}`);
     }
     if (outDt !== out.dtype) {
       // the result cannot be stored back without losing its category (float into int, …)
       if (categoryOf(outDt) > categoryOf(out.dtype)) {
-        throw new DTypeError(`${op}_: result type ${outDt} can't be cast to the in-place tensor's dtype ${out.dtype}`);
+        throw new DTypeError(`${String(op)}_: result type ${String(outDt)} can't be cast to the in-place tensor's dtype ${String(out.dtype)}`);
       }
       const tmp = binary(op, a, b, kind);
       try { copyInto(out, tmp, op + '_'); } finally { tmp.dispose(); }
@@ -107,16 +107,16 @@ function categoryOf(dt: DType): number { return dt === 'bool' ? 0 : isFloating(d
 type UnaryKind = 'same' | 'float' | 'bool' | 'signed';
 
 function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: number[] = [], out?: Tensor, name: string = op): Tensor {
-  if (!(x instanceof Tensor)) throw new ValueError(`${name}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!(x instanceof Tensor)) throw new ValueError(`${String(name)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   let dt = x.dtype;
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
-  if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${name}: not supported for bool tensors; use logicalNot`);
+  if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors; use logicalNot`);
   const outDt: DType = kind === 'bool' ? 'bool' : dt;
   const temps: Tensor[] = [];
   const p = [UNARY[op], ...params];
   if (out) {
     if (outDt !== out.dtype) {
-      if (categoryOf(outDt) > categoryOf(out.dtype)) throw new DTypeError(`${name}_: result type ${outDt} can't be cast to ${out.dtype}`);
+      if (categoryOf(outDt) > categoryOf(out.dtype)) throw new DTypeError(`${String(name)}_: result type ${String(outDt)} can't be cast to ${String(out.dtype)}`);
       const tmp = unary(op, x, kind, params, undefined, name);
       try { copyInto(out, tmp, name + '_'); } finally { tmp.dispose(); }
       return out;
@@ -251,6 +251,12 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
 /** x is ±inf → bool tensor */ export function isinf(x: Tensor): Tensor { return unary('isinf', x, 'bool'); }
 /** x is neither NaN nor ±inf → bool tensor */ export function isfinite(x: Tensor): Tensor { return unary('isfinite', x, 'bool'); }
 
+function checkBound(v: unknown, op: string): void {
+  if (v !== undefined && typeof v !== 'number' && typeof v !== 'boolean' && !(v instanceof Tensor)) {
+    throw new ValueError(`${op}: bounds must be numbers or tensors, got ${typeof v}`);
+  }
+}
+
 /**
  * Clamps every element into [min, max] (either may be omitted; tensors broadcast):
  * `fl.clamp(x, 0, 1)`, `x.clamp(undefined, 6)`.
@@ -258,6 +264,7 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(`clamp: expected a Tensor, got ${typeof x}`);
   const lo = min ?? undefined, hi = max ?? undefined;
+  checkBound(lo, 'clamp'); checkBound(hi, 'clamp');
   if (lo === undefined && hi === undefined) throw new ValueError('clamp: at least one of min and max must be given');
   if (lo instanceof Tensor || hi instanceof Tensor) {
     const a = lo === undefined ? x : maximum(x, lo);
@@ -280,7 +287,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(cond instanceof Tensor)) throw new ValueError(`where: condition must be a bool Tensor`);
-  if (cond.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${cond.dtype}`);
+  if (cond.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${String(cond.dtype)}`);
   a = asTensorArg(a, 'where'); b = asTensorArg(b, 'where');
   const dev = commonDevice('where', cond, a, b)!;
   const dt = resultType(promoteArg(a), promoteArg(b));
@@ -296,7 +303,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 /** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError('maskedFill: expected a Tensor');
-  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${mask.dtype}` : ''}`);
+  if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
   const v = value instanceof Tensor ? value.item() : value;
   const dev = commonDevice('maskedFill', x, mask)!;
@@ -402,6 +409,8 @@ for (const [m, op, kind] of inplaceUnary) {
   (P as any)[m] = function (this: Tensor) { return unary(op, this, kind, [], this, op); };
 }
 P.clamp_ = function (lo, hi) {
+  checkBound(lo ?? undefined, 'clamp_'); checkBound(hi ?? undefined, 'clamp_');
+  if ((lo as unknown) instanceof Tensor || (hi as unknown) instanceof Tensor) throw new ValueError('clamp_: bounds must be numbers');
   if ((lo ?? undefined) === undefined && (hi ?? undefined) === undefined) throw new ValueError('clamp_: at least one of min and max must be given');
   return unary('clamp', this, 'same', [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this, 'clamp');
 };

@@ -17,7 +17,7 @@ const MASKED_SELECT = opId('maskedSelect');
 const TRILU = opId('trilu');
 
 function need(t: unknown, op: string, what = 'input'): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: ${String(what)} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
   return t;
 }
@@ -27,7 +27,7 @@ export function needIndex(index: unknown, op: string): Tensor {
   const t = need(index, op, 'index');
   if (t.dtype !== 'int32') {
     const hint = t.dtype === 'bool' || t.dtype === 'uint8' ? '; for a boolean mask use maskedSelect or where' : '';
-    throw new DTypeError(`${op}: index must be an int32 tensor, got ${t.dtype} (cast with .to('int32')${hint})`);
+    throw new DTypeError(`${String(op)}: index must be an int32 tensor, got ${String(t.dtype)} (cast with .to('int32')${String(hint)})`);
   }
   return t;
 }
@@ -63,7 +63,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   }
   for (let i = 0; i < xs.length; i++) {
     if (i !== d && is[i] > xs[i]) {
-      throw new ShapeError(`gather: index ${fmt(index._shape)} is larger than the input ${fmt(x._shape)} in dim ${i} (only dim ${d} may be larger)`);
+      throw new ShapeError(`gather: index ${fmt(index._shape)} is larger than the input ${fmt(x._shape)} in dim ${String(i)} (only dim ${String(d)} may be larger)`);
     }
   }
   const out = emptyTensor(index._shape, x.dtype, dev, false, 'gather');
@@ -83,28 +83,28 @@ function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | num
   needIndex(index, op);
   const isTensor = src instanceof Tensor;
   if (!isTensor && typeof src !== 'number' && typeof src !== 'boolean') {
-    throw new ValueError(`${op}: src must be a Tensor${mode === 0 ? ', number or boolean' : ''}, got ${src === null ? 'null' : typeof src}`);
+    throw new ValueError(`${String(op)}: src must be a Tensor${mode === 0 ? ', number or boolean' : ''}, got ${src === null ? 'null' : typeof src}`);
   }
-  if (mode === 1 && !isTensor) throw new ValueError(`${op}: src must be a Tensor`);
+  if (mode === 1 && !isTensor) throw new ValueError(`${String(op)}: src must be a Tensor`);
   commonDevice(op, self, index, isTensor ? (src as Tensor) : 0);
   if (isTensor) {
     (src as Tensor)._handleFor(op);
     if ((src as Tensor).dtype !== self.dtype) {
-      throw new DTypeError(`${op}: src dtype ${(src as Tensor).dtype} must equal the input's dtype ${self.dtype} (cast with .to())`);
+      throw new DTypeError(`${String(op)}: src dtype ${(src as Tensor).dtype} must equal the input's dtype ${String(self.dtype)} (cast with .to())`);
     }
   }
   const d = normDim(dim, self.ndim, op);
   const ss = dimsOf(self), is = dimsOf(index);
   const srcShape = isTensor ? dimsOf(src as Tensor) : null;
   if (ss.length !== is.length || (srcShape && srcShape.length !== is.length)) {
-    throw new ShapeError(`${op}: input ${fmt(self._shape)}, index ${fmt(index._shape)}${srcShape ? ` and src ${fmt((src as Tensor)._shape)}` : ''} must have the same number of dims`);
+    throw new ShapeError(`${String(op)}: input ${fmt(self._shape)}, index ${fmt(index._shape)}${srcShape ? ` and src ${fmt((src as Tensor)._shape)}` : ''} must have the same number of dims`);
   }
   for (let i = 0; i < is.length; i++) {
     if (i !== d && is[i] > ss[i]) {
-      throw new ShapeError(`${op}: index ${fmt(index._shape)} is larger than the input ${fmt(self._shape)} in dim ${i} (only dim ${d} may be larger)`);
+      throw new ShapeError(`${String(op)}: index ${fmt(index._shape)} is larger than the input ${fmt(self._shape)} in dim ${String(i)} (only dim ${String(d)} may be larger)`);
     }
     if (srcShape && is[i] > srcShape[i]) {
-      throw new ShapeError(`${op}: index ${fmt(index._shape)} is larger than src ${fmt((src as Tensor)._shape)} in dim ${i}`);
+      throw new ShapeError(`${String(op)}: index ${fmt(index._shape)} is larger than src ${fmt((src as Tensor)._shape)} in dim ${String(i)}`);
     }
   }
   if (index.numel === 0) return self;
@@ -123,7 +123,7 @@ function outOfPlace(x: Tensor, op: string, fn: (out: Tensor) => void): Tensor {
 function inPlace(x: Tensor, op: string): Tensor {
   need(x, op);
   if (hasOverlap(x)) {
-    throw new ValueError(`${op}: the input (shape ${fmt(x._shape)}, strides ${fmt(x._strides)}) has elements that share memory (an expanded view); clone it first`);
+    throw new ValueError(`${String(op)}: the input (shape ${fmt(x._shape)}, strides ${fmt(x._strides)}) has elements that share memory (an expanded view); clone it first`);
   }
   return x;
 }
@@ -163,7 +163,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-D or 1-D, got shape ${fmt(index._shape)}`);
   const d = normDim(dim, x.ndim, 'indexSelect');
   const n = index.numel;
-  if (x.ndim === 0 && n !== 1) throw new IndexError(`indexSelect: a 0-dim input takes exactly one index, got ${n}`);
+  if (x.ndim === 0 && n !== 1) throw new IndexError(`indexSelect: a 0-dim input takes exactly one index, got ${String(n)}`);
   const shape = x._shape.slice();
   if (x.ndim > 0) shape[d] = n;
   const out = emptyTensor(shape, x.dtype, dev, false, 'indexSelect');
@@ -216,7 +216,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   need(x, 'maskedSelect'); need(mask, 'maskedSelect', 'mask');
-  if (mask.dtype !== 'bool') throw new DTypeError(`maskedSelect: mask must be a bool tensor, got ${mask.dtype}`);
+  if (mask.dtype !== 'bool') throw new DTypeError(`maskedSelect: mask must be a bool tensor, got ${String(mask.dtype)}`);
   const dev = commonDevice('maskedSelect', x, mask)!;
   const shape = broadcastShapes('maskedSelect', x._shape, mask._shape);
   const view = (t: Tensor): OperandView => nonEmptyDims(t, shape, broadcastStrides(t._shape, t._strides, shape));
@@ -236,8 +236,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
   const op = upper ? 'triu' : 'tril';
   need(x, op);
-  if (x.ndim < 2) throw new ShapeError(`${op}: input must have at least 2 dims, got shape ${fmt(x._shape)}`);
-  if (typeof diagonal !== 'number' || !Number.isInteger(diagonal)) throw new ValueError(`${op}: diagonal must be an integer, got ${String(diagonal)}`);
+  if (x.ndim < 2) throw new ShapeError(`${String(op)}: input must have at least 2 dims, got shape ${fmt(x._shape)}`);
+  if (typeof diagonal !== 'number' || !Number.isInteger(diagonal)) throw new ValueError(`${String(op)}: diagonal must be an integer, got ${String(diagonal)}`);
   const out = emptyTensor(x._shape, x.dtype, x._storage.device, false, op);
   try {
     if (out.numel > 0) call(TRILU, op, [out, x], [diagonal, upper ? 1 : 0]);

@@ -10,7 +10,7 @@ import { commonDevice } from './elementwise';
 const MATMUL = opId('matmul');
 
 function need(t: unknown, op: string): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
   return t;
 }
@@ -55,7 +55,7 @@ function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: reado
 export function matmul(a: Tensor, b: Tensor): Tensor {
   need(a, 'matmul'); need(b, 'matmul');
   const dev = commonDevice('matmul', a, b)!;
-  if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${a.dtype} and ${b.dtype}`);
+  if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${String(a.dtype)} and ${String(b.dtype)}`);
   if (a.dtype === 'bool') throw new DTypeError('matmul: not defined for bool tensors');
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both operands need at least 1 dim, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
   const aVec = a.ndim === 1, bVec = b.ndim === 1;
@@ -64,7 +64,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const bs = bVec ? [b._shape[0], 1] : b._shape.slice();
   const bst = bVec ? [b._strides[0], 0] : b._strides.slice();
   const M = as[as.length - 2], K = as[as.length - 1], K2 = bs[bs.length - 2], N = bs[bs.length - 1];
-  if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${K} != ${K2})`);
+  if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${String(K)} != ${String(K2)})`);
   const batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
   const av: OperandView = { dtype: a.dtype, _shape: as, _strides: ast, _offset: a._offset, _handleFor: (o: string) => a._handleFor(o) };
   const bv: OperandView = { dtype: b.dtype, _shape: bs, _strides: bst, _offset: b._offset, _handleFor: (o: string) => b._handleFor(o) };

@@ -38,7 +38,7 @@ const TWO32 = 4294967296;
 
 function checkSafeUint(v: unknown, what: string, op: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new ValueError(`${op}: ${what} must be an integer in [0, 2^53), got ${String(v)}`);
+    throw new ValueError(`${String(op)}: ${String(what)} must be an integer in [0, 2^53), got ${String(v)}`);
   }
   return v;
 }
@@ -108,28 +108,28 @@ function create(shape: unknown, options: TensorOptions | undefined, defaultDType
 }
 
 function needFloat(dt: DType, op: string): void {
-  if (!isFloating(dt)) throw new DTypeError(`${op}: expected a floating dtype (float32, float64, float16, bfloat16), got ${dt}`);
+  if (!isFloating(dt)) throw new DTypeError(`${String(op)}: expected a floating dtype (float32, float64, float16, bfloat16), got ${String(dt)}`);
 }
 function needTensor(t: unknown, op: string): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
   return t;
 }
 function finite(v: unknown, what: string, op: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${op}: ${what} must be a finite number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${String(op)}: ${String(what)} must be a finite number, got ${String(v)}`);
   return v;
 }
 
 function uniformInto(t: Tensor, from: number, to: number, op: string): Tensor {
   needFloat(t.dtype, op);
   finite(from, 'from', op); finite(to, 'to', op);
-  if (from > to) throw new ValueError(`${op}: expected from <= to, got from=${from} > to=${to}`);
+  if (from > to) throw new ValueError(`${String(op)}: expected from <= to, got from=${String(from)} > to=${String(to)}`);
   return draw(t, UNIFORM, op, [from, to]);
 }
 function normalInto(t: Tensor, mean: number, std: number, op: string): Tensor {
   needFloat(t.dtype, op);
   finite(mean, 'mean', op); finite(std, 'std', op);
-  if (std < 0) throw new ValueError(`${op}: expected std >= 0, got ${std}`);
+  if (std < 0) throw new ValueError(`${String(op)}: expected std >= 0, got ${String(std)}`);
   return draw(t, NORMAL, op, [mean, std]);
 }
 
@@ -171,12 +171,12 @@ const INT_RANGE: Record<DType, [number, number]> = {
 
 function randintInto(t: Tensor, low: number, high: number, op: string): Tensor {
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
-    throw new ValueError(`${op}: low and high must be integers, got low=${String(low)}, high=${String(high)}`);
+    throw new ValueError(`${String(op)}: low and high must be integers, got low=${String(low)}, high=${String(high)}`);
   }
-  if (low >= high) throw new ValueError(`${op}: expected low < high, got low=${low}, high=${high}`);
+  if (low >= high) throw new ValueError(`${String(op)}: expected low < high, got low=${String(low)}, high=${String(high)}`);
   const [mn, mx] = INT_RANGE[t.dtype];
   if (low < mn || high - 1 > mx) {
-    throw new ValueError(`${op}: range [${low}, ${high}) does not fit dtype ${t.dtype} (values ${mn}..${mx})`);
+    throw new ValueError(`${String(op)}: range [${String(low)}, ${String(high)}) does not fit dtype ${String(t.dtype)} (values ${String(mn)}..${String(mx)})`);
   }
   return draw(t, RANDINT, op, [low, high]);
 }
@@ -210,7 +210,7 @@ export function randperm(n: number, options?: TensorOptions): Tensor {
     throw new ValueError(`randperm: n must be an integer in [0, 2^31), got ${String(n)}`);
   }
   const dtype = options?.dtype === undefined ? 'int32' : checkDType(options.dtype, 'randperm');
-  if (n - 1 > INT_RANGE[dtype][1]) throw new ValueError(`randperm: n=${n} is too large for dtype ${dtype}`);
+  if (n - 1 > INT_RANGE[dtype][1]) throw new ValueError(`randperm: n=${String(n)} is too large for dtype ${String(dtype)}`);
   const idx = create([n], { device: options?.device, dtype: 'int32' }, 'int32', 'randperm', (t) => draw(t, RANDPERM, 'randperm', []));
   if (dtype === 'int32') return idx;
   try { return contiguousCopy(idx, 'randperm', dtype); } finally { idx.dispose(); }
@@ -221,7 +221,7 @@ function probabilities(p: Tensor, shape: readonly number[], op: string): Tensor 
   needTensor(p, op);
   needFloat(p.dtype, op);
   if (fmt(broadcastShapes(op, p._shape, shape)) !== fmt(shape)) {
-    throw new ShapeError(`${op}: p of shape ${fmt(p._shape)} does not broadcast to ${fmt(shape)}`);
+    throw new ShapeError(`${String(op)}: p of shape ${fmt(p._shape)} does not broadcast to ${fmt(shape)}`);
   }
   const view = p._view(shape, broadcastStrides(p._shape, p._strides, shape), p._offset);
   try { return contiguousCopy(view, op); } finally { view.dispose(); }
@@ -248,7 +248,7 @@ function bernoulliInto(t: Tensor, p: number | Tensor, op: string): Tensor {
     try { return draw(t, BERNOULLI, op, [], [pc]); } finally { pc.dispose(); }
   }
   finite(p, 'p', op);
-  if (p < 0 || p > 1) throw new ValueError(`${op}: expected 0 <= p <= 1, got ${p}`);
+  if (p < 0 || p > 1) throw new ValueError(`${String(op)}: expected 0 <= p <= 1, got ${String(p)}`);
   return draw(t, BERNOULLI, op, [p]);
 }
 

@@ -59,7 +59,7 @@ export interface ValuesIndices {
 }
 
 function need(x: unknown, op: string): Tensor {
-  if (!(x instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!(x instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   x._handleFor(op);
   return x;
 }
@@ -74,16 +74,16 @@ function readArgs(op: string, dimOrOpts: unknown, keepdimOrOpts: unknown): VarOp
   if (isOptions(dimOrOpts)) o = { ...dimOrOpts };
   else if (dimOrOpts !== undefined && dimOrOpts !== null) {
     if (typeof dimOrOpts !== 'number' && !Array.isArray(dimOrOpts)) {
-      throw new ValueError(`${op}: dim must be a number or an array of numbers, got ${typeof dimOrOpts === 'object' ? 'an object' : String(dimOrOpts)}`);
+      throw new ValueError(`${String(op)}: dim must be a number or an array of numbers, got ${typeof dimOrOpts === 'object' ? 'an object' : String(dimOrOpts)}`);
     }
     o.dim = dimOrOpts as Dims;
   }
   if (isOptions(keepdimOrOpts)) o = { ...o, ...keepdimOrOpts };
   else if (keepdimOrOpts !== undefined) {
-    if (typeof keepdimOrOpts !== 'boolean') throw new ValueError(`${op}: keepdim must be a boolean, got ${String(keepdimOrOpts)}`);
+    if (typeof keepdimOrOpts !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${String(keepdimOrOpts)}`);
     o.keepdim = keepdimOrOpts;
   }
-  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new ValueError(`${op}: keepdim must be a boolean, got ${String(o.keepdim)}`);
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${String(o.keepdim)}`);
   return o;
 }
 
@@ -121,10 +121,10 @@ function resultDType(name: ReduceName, dt: DType, op: string): { input: DType; o
     case 'sum': case 'prod':
       return { input: dt, out: isFloating(dt) ? dt : 'int32' };
     case 'mean':
-      if (!isFloating(dt)) throw new DTypeError(`${op}: could not infer the output dtype: input dtype must be floating, got ${dt} (pass { dtype: 'float32' })`);
+      if (!isFloating(dt)) throw new DTypeError(`${String(op)}: could not infer the output dtype: input dtype must be floating, got ${String(dt)} (pass { dtype: 'float32' })`);
       return { input: dt, out: dt };
     case 'var': case 'std':
-      if (!isFloating(dt)) throw new DTypeError(`${op}: only floating dtypes are supported, got ${dt}`);
+      if (!isFloating(dt)) throw new DTypeError(`${String(op)}: only floating dtypes are supported, got ${String(dt)}`);
       return { input: dt, out: dt };
     case 'logsumexp': {
       const f = isFloating(dt) ? dt : 'float32';
@@ -144,7 +144,7 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
   try {
     let src = x;
     if (o.dtype !== undefined) {
-      if (name !== 'sum' && name !== 'prod' && name !== 'mean') throw new ValueError(`${op}: the dtype option is not supported`);
+      if (name !== 'sum' && name !== 'prod' && name !== 'mean') throw new ValueError(`${String(op)}: the dtype option is not supported`);
       src = castInput(x, o.dtype, op, temps);
     }
     const dims = reducedDims(src, o.dim, op);
@@ -153,14 +153,14 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
     src = castInput(src, input, op, temps);
     if (name === 'amax' || name === 'amin') {
       for (const d of dims) {
-        if (src._shape[d] === 0) throw new IndexError(`${op}: expected reduction dim ${d} to have non-zero size, input ${fmt(src._shape)}`);
+        if (src._shape[d] === 0) throw new IndexError(`${String(op)}: expected reduction dim ${String(d)} to have non-zero size, input ${fmt(src._shape)}`);
       }
     }
     let correction = 0;
     if (name === 'var' || name === 'std') {
-      if (o.correction !== undefined && o.unbiased !== undefined) throw new ValueError(`${op}: give correction or unbiased, not both`);
+      if (o.correction !== undefined && o.unbiased !== undefined) throw new ValueError(`${String(op)}: give correction or unbiased, not both`);
       correction = o.correction ?? (o.unbiased === false ? 0 : 1);
-      if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`${op}: correction must be a finite number, got ${String(correction)}`);
+      if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`${String(op)}: correction must be a finite number, got ${String(correction)}`);
     }
     const [keptShape, shape] = outShapes(src._shape, dims, keepdim);
     const out = emptyTensor(shape, outDt, src._storage.device, false, op);
@@ -190,9 +190,9 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
   } else {
     const d = normDim(dim, nd, op);
     dims = nd === 0 ? [] : [d];
-    if (nd > 0 && x._shape[d] === 0) throw new IndexError(`${op}: expected reduction dim ${d} to have non-zero size, input ${fmt(x._shape)}`);
+    if (nd > 0 && x._shape[d] === 0) throw new IndexError(`${String(op)}: expected reduction dim ${String(d)} to have non-zero size, input ${fmt(x._shape)}`);
   }
-  if (typeof keepdim !== 'boolean') throw new ValueError(`${op}: keepdim must be a boolean, got ${String(keepdim)}`);
+  if (typeof keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${String(keepdim)}`);
   const [keptShape, shape] = outShapes(x._shape, dims, keepdim);
   const dev = x._storage.device;
   const values = emptyTensor(shape, x.dtype, dev, false, op);
@@ -211,7 +211,7 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
 
 function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: number | null | undefined; keepdim: boolean } {
   const o = readArgs(op, dimOrOpts, keepdim);
-  if (Array.isArray(o.dim)) throw new ValueError(`${op}: dim must be a single number, got ${JSON.stringify(o.dim)}`);
+  if (Array.isArray(o.dim)) throw new ValueError(`${String(op)}: dim must be a single number, got ${JSON.stringify(o.dim)}`);
   return { dim: o.dim as number | null | undefined, keepdim: o.keepdim ?? false };
 }
 
@@ -286,7 +286,7 @@ function extreme(isMax: boolean, x: Tensor, dim: number | DimOptions | Tensor | 
   if (dim instanceof Tensor) return isMax ? maximum(x, dim) : minimum(x, dim);
   const a = readDimArgs(op, dim, keepdim);
   if (a.dim === undefined || a.dim === null) {
-    if (x.numel === 0) throw new ValueError(`${op}: expected a reduction dim to be given for an empty input ${fmt(x._shape)}`);
+    if (x.numel === 0) throw new ValueError(`${String(op)}: expected a reduction dim to be given for an empty input ${fmt(x._shape)}`);
     return reduce(isMax ? 'amax' : 'amin', x, { keepdim: a.keepdim }, op);
   }
   return argReduce(isMax, x, a.dim, a.keepdim, op);

@@ -15,7 +15,7 @@ const SCAN_OP = opId('scan');
 const SCAN = { cumsum: 0, cumprod: 1 } as const;
 
 function need(x: unknown, op: string): Tensor {
-  if (!(x instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (!(x instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   x._handleFor(op);
   return x;
 }
@@ -47,7 +47,7 @@ function alongDim(id: number, op: string, x: Tensor, dim: number, inDt: DType, o
 function floatDType(x: Tensor, dtype: DType | undefined, op: string): DType {
   if (dtype !== undefined) {
     const dt = checkDType(dtype, op);
-    if (!isFloating(dt)) throw new ValueError(`${op}: dtype must be floating, got ${dt}`);
+    if (!isFloating(dt)) throw new ValueError(`${String(op)}: dtype must be floating, got ${String(dt)}`);
     return dt;
   }
   return isFloating(x.dtype) ? x.dtype : 'float32';

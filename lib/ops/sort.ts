@@ -13,13 +13,13 @@ const TOPK = opId('topk');
 export interface SortResult { values: Tensor; indices: Tensor }
 
 function need(t: unknown, op: string): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
   return t;
 }
 
 function flag(v: unknown, name: string, op: string): boolean {
-  if (typeof v !== 'boolean') throw new ValueError(`${op}: ${name} must be a boolean, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new ValueError(`${String(op)}: ${String(name)} must be a boolean, got ${String(v)}`);
   return v;
 }
 
@@ -86,7 +86,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   const d = normDim(dim, x.ndim, 'topk');
   const [outer, n, inner] = slices(x._shape, d);
   if (typeof k !== 'number' || !Number.isInteger(k)) throw new ValueError(`topk: k must be an integer, got ${String(k)}`);
-  if (k < 0 || k > n) throw new IndexError(`topk: k ${k} is out of range for dim ${d} of size ${n} (shape [${x._shape.join(', ')}])`);
+  if (k < 0 || k > n) throw new IndexError(`topk: k ${String(k)} is out of range for dim ${String(d)} of size ${String(n)} (shape [${x._shape.join(', ')}])`);
   const outShape = x._shape.slice();
   if (outShape.length > 0) outShape[d] = k;
   // a 0-dim input gives (x, 0) for k = 0 and k = 1 alike, as PyTorch does

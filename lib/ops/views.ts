@@ -8,14 +8,14 @@ import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from 
 import { contiguousCopy, copyInto, emptyTensor, Tensor } from '../tensor';
 
 function need(t: unknown, op: string): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
+  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
   return t;
 }
 
 function shapeArg(args: (number | readonly number[])[], op: string): number[] {
   const s = args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]) : (args as number[]);
-  if (!Array.isArray(s)) throw new ValueError(`${op}: shape must be an array`);
+  if (!Array.isArray(s)) throw new ValueError(`${String(op)}: shape must be an array`);
   return s.slice();
 }
 
@@ -43,7 +43,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   need(t, 'flatten');
   if (t.ndim === 0) return reshape(t, [1]);
   const s = normDim(startDim, t.ndim, 'flatten'), e = normDim(endDim, t.ndim, 'flatten');
-  if (s > e) throw new ValueError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
+  if (s > e) throw new ValueError(`flatten: startDim ${String(startDim)} comes after endDim ${String(endDim)}`);
   const shape = [...t._shape.slice(0, s), numel(t._shape.slice(s, e + 1)), ...t._shape.slice(e + 1)];
   return reshape(t, shape);
 }
@@ -84,7 +84,7 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
 /** Reorders dims (a view): `x.permute([2, 0, 1])`. */
 export function permute(t: Tensor, dims: readonly number[]): Tensor {
   need(t, 'permute');
-  if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} must list each of the ${t.ndim} dims of shape ${fmt(t._shape)} once`);
+  if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} must list each of the ${String(t.ndim)} dims of shape ${fmt(t._shape)} once`);
   const d = dims.map((x) => normDim(x, t.ndim, 'permute'));
   if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
   return t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset);
@@ -101,9 +101,9 @@ export function expand(t: Tensor, shape: readonly number[]): Tensor {
     const j = i - off;
     const have = j >= 0 ? t._shape[j] : 1;
     if (want === -1 && j >= 0) { out.push(have); strides.push(t._strides[j]); continue; }
-    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${want} in ${JSON.stringify(shape)}`);
+    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${String(want)} in ${JSON.stringify(shape)}`);
     if (j >= 0 && have === want) { out.push(want); strides.push(t._strides[j]); continue; }
-    if (have !== 1) throw new ShapeError(`expand: the size ${have} of dim ${j} in ${fmt(t._shape)} must be 1 to expand to ${want} (target ${JSON.stringify(shape)})`);
+    if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${JSON.stringify(shape)})`);
     out.push(want); strides.push(0);
   }
   return t._view(out, strides, t._offset);
@@ -120,7 +120,7 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   if (!Number.isInteger(start) || !Number.isInteger(length)) throw new ValueError('narrow: start and length must be integers');
   if (start < 0) start += size;
   if (start < 0 || length < 0 || start + length > size) {
-    throw new IndexError(`narrow: range [${start}, ${start + length}) out of bounds for dim ${d} of size ${size} (shape ${fmt(t._shape)})`);
+    throw new IndexError(`narrow: range [${String(start)}, ${start + length}) out of bounds for dim ${String(d)} of size ${String(size)} (shape ${fmt(t._shape)})`);
   }
   const shape = t._shape.slice();
   shape[d] = length;
@@ -134,7 +134,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   const d = normDim(dim, t.ndim, 'select');
   const size = t._shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new IndexError(`select: index ${index} is out of bounds for dim ${d} with size ${size} (shape ${fmt(t._shape)})`);
+    throw new IndexError(`select: index ${String(index)} is out of bounds for dim ${String(d)} with size ${String(size)} (shape ${fmt(t._shape)})`);
   }
   if (index < 0) index += size;
   const shape = t._shape.slice(), strides = t._strides.slice();
@@ -149,11 +149,11 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
 export function slice(t: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   need(t, 'slice');
   const d = normDim(dim, t.ndim, 'slice');
-  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${step}`);
+  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${String(step)}`);
   const size = t._shape[d];
   const clampIdx = (v: number | null | undefined, dflt: number): number => {
     if (v === undefined || v === null) return dflt;
-    if (!Number.isInteger(v)) throw new ValueError(`slice: bounds must be integers, got ${v}`);
+    if (!Number.isInteger(v)) throw new ValueError(`slice: bounds must be integers, got ${String(v)}`);
     if (v < 0) v += size;
     return Math.min(Math.max(v, 0), size);
   };
@@ -176,7 +176,7 @@ export function index(t: Tensor, ...specs: IndexSpec[]): Tensor {
   const ell = specs.filter((s) => s === '...').length;
   if (ell > 1) throw new IndexError('index: at most one ellipsis');
   const consumed = specs.filter((s) => s !== null && s !== '...').length;
-  if (consumed > t.ndim) throw new IndexError(`index: too many indices (${consumed}) for a tensor of ${t.ndim} dims`);
+  if (consumed > t.ndim) throw new IndexError(`index: too many indices (${String(consumed)}) for a tensor of ${String(t.ndim)} dims`);
   const full: IndexSpec[] = [];
   for (const s of specs) {
     if (s === '...') for (let i = 0; i < t.ndim - consumed; i++) full.push(':');
@@ -237,9 +237,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const dev = tensors[0]._storage.device;
   let total = 0;
   for (const t of parts) {
-    if (t._storage.device.name !== dev.name) throw new DeviceError(`cat: expected all tensors on ${dev.name}, got one on ${t.device}`);
+    if (t._storage.device.name !== dev.name) throw new DeviceError(`cat: expected all tensors on ${String(dev.name)}, got one on ${String(t.device)}`);
     if (t.ndim !== ref.ndim || t._shape.some((s: number, i: number) => i !== d && s !== ref._shape[i])) {
-      throw new ShapeError(`cat: shapes ${parts.map((p) => fmt(p._shape)).join(', ')} must match except in dim ${d}`);
+      throw new ShapeError(`cat: shapes ${parts.map((p) => fmt(p._shape)).join(', ')} must match except in dim ${String(d)}`);
     }
     total += t._shape[d];
   }
@@ -284,15 +284,18 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
   const d = normDim(dim, t.ndim, 'split');
   const n = t._shape[d];
   let sizes: number[];
+  if (typeof sizeOrSections !== 'number' && !Array.isArray(sizeOrSections)) {
+    throw new ValueError(`split: expected a size or an array of sizes, got ${String(sizeOrSections)}`);
+  }
   if (typeof sizeOrSections === 'number') {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: size must be a positive integer, got ${sizeOrSections}`);
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: size must be a positive integer, got ${String(sizeOrSections)}`);
     sizes = [];
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
     if (n === 0) sizes.push(0);
   } else {
     sizes = Array.from(sizeOrSections);
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
-      throw new ShapeError(`split: sizes ${JSON.stringify(sizes)} must be non-negative and sum to ${n} (dim ${d} of ${fmt(t._shape)})`);
+      throw new ShapeError(`split: sizes ${JSON.stringify(sizes)} must be non-negative and sum to ${String(n)} (dim ${String(d)} of ${fmt(t._shape)})`);
     }
   }
   const out: Tensor[] = [];
@@ -304,7 +307,7 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
 /** Splits into `chunks` views of equal size (the last may be smaller), as `torch.chunk`. */
 export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
   need(t, 'chunk');
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}`);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${String(chunks)}`);
   const d = normDim(dim, t.ndim, 'chunk');
   const size = Math.max(1, Math.ceil(t._shape[d] / chunks));
   return split(t, size, d);
@@ -333,7 +336,7 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   const dtype = o.dtype === undefined ? t.dtype : checkDType(o.dtype, 'to');
   const dev = o.device === undefined ? t._storage.device : parseDevice(o.device, 'to');
   if (dev.name !== t._storage.device.name) {
-    throw new DeviceError(`to: transfer from ${t.device} to ${dev.name} is not supported by this build`);
+    throw new DeviceError(`to: transfer from ${String(t.device)} to ${String(dev.name)} is not supported by this build`);
   }
   if (dtype === t.dtype && !o.copy) return t._view(t._shape, t._strides, t._offset);
   return contiguousCopy(t, 'to', dtype);
@@ -405,7 +408,7 @@ const casts: [string, DType][] = [['float', 'float32'], ['double', 'float64'], [
 for (const [m, dt] of casts) (P as any)[m] = function (this: Tensor) { return to(this, dt); };
 P.copy_ = function (src) {
   need(src, 'copy_');
-  if (src._storage.device.name !== this._storage.device.name) throw new DeviceError(`copy_: source on ${src.device}, destination on ${this.device}`);
+  if (src._storage.device.name !== this._storage.device.name) throw new DeviceError(`copy_: source on ${String(src.device)}, destination on ${String(this.device)}`);
   const b = expand(src, this._shape);
   try { copyInto(this, b, 'copy_'); } finally { b.dispose(); }
   return this;
