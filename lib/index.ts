@@ -21,3 +21,5 @@ export * from './ops/indexing';
 export * from './ops/sort';
 export * from './ops/random';
 export * from './ops/matmul';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
+export type { BackwardOptions } from './autograd';

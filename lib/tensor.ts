@@ -14,6 +14,8 @@ import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './sha
 export class Storage {
   handle: Handle | null;
   refs = 0;
+  /** bumped by every in-place write; autograd checks saved tensors against it */
+  version = 0;
   constructor(readonly bytes: number, readonly device: DeviceSpec, zero: boolean) {
     try {
       this.handle = binding.alloc(bytes, device.type, device.index, zero);
@@ -30,7 +32,14 @@ export class Storage {
 }
 
 let liveTensors = 0;
-const registry = new FinalizationRegistry<Storage>((s) => { liveTensors--; s.release(); });
+/** @internal What autograd's GradNode offers the tensors it produced. */
+export interface GradFnRef { readonly name: string; dropOutput(): void }
+
+const registry = new FinalizationRegistry<Storage | { s: Storage; n: GradFnRef }>((h) => {
+  liveTensors--;
+  if (h instanceof Storage) h.release();
+  else { h.s.release(); h.n.dropOutput(); }
+});
 const scopes = new AsyncLocalStorage<Tensor[]>();
 let openScopes = 0;  // scopes running or awaiting: when 0, tensor creation skips the ALS lookup
 
@@ -45,7 +54,10 @@ function flushPending(): void {
   flushQueued = false;
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i];
-    if (!t._disposed) { registry.register(t, t._storage, t); t._registered = true; }
+    if (!t._disposed) {
+      registry.register(t, t._gradFn ? { s: t._storage, n: t._gradFn } : t._storage, t);
+      t._registered = true;
+    }
   }
   pending.length = 0;
 }
@@ -77,6 +89,12 @@ export class Tensor {
   readonly dtype: DType;
   /** @internal */ _disposed = false;
   /** @internal registered with the FinalizationRegistry (see `track`) */ _registered = false;
+  /** @internal autograd: the node that produced this tensor (null for leaves) */ _gradFn: any = null;
+  /** @internal autograd: which output of _gradFn this is */ _outputIndex = 0;
+  /** @internal */ _requiresGrad = false;
+  /** @internal keep .grad on a non-leaf (`retainGrad()`) */ _retainsGrad = false;
+  /** The accumulated gradient after `backward()` (leaves that require grad), else null. */
+  grad: Tensor | null = null;
 
   /** @internal Use the creation functions (`fl.tensor`, `fl.zeros`, …) instead. */
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
@@ -110,6 +128,29 @@ export class Tensor {
   get itemsize(): number { return ITEMSIZE[this.dtype]; }
   /** Whether elements are laid out row-major without gaps. */
   isContiguous(): boolean { return isContiguous(this._shape, this._strides); }
+  /** @internal The version of the storage (in-place writes bump it). */
+  get _version(): number { return this._storage.version; }
+
+  /** Whether gradients flow to this tensor: set it on leaves (`w.requiresGrad = true`). */
+  get requiresGrad(): boolean { return this._requiresGrad; }
+  set requiresGrad(v: boolean) {
+    if (!v && this._gradFn) throw new ValueError('requiresGrad: you can only change requiresGrad of leaf tensors; use detach()');
+    if (v && !(this.dtype === 'float32' || this.dtype === 'float64' || this.dtype === 'float16' || this.dtype === 'bfloat16')) {
+      throw new ValueError(`requiresGrad: only floating point tensors can require gradients, got ${this.dtype}`);
+    }
+    this._requiresGrad = !!v;
+  }
+  /** Sets requiresGrad and returns this tensor: `fl.randn([3]).requiresGrad_()`. */
+  requiresGrad_(v = true): this { this.requiresGrad = v; return this; }
+  /** True for tensors not produced by a recorded op (user-made tensors and parameters). */
+  get isLeaf(): boolean { return this._gradFn === null; }
+  /** The name of the op that produced this tensor in the graph, or null. */
+  get gradFn(): string | null { return this._gradFn ? this._gradFn.name : null; }
+  /** Keeps `.grad` on this non-leaf tensor after backward. */
+  retainGrad(): void { this._retainsGrad = true; }
+  /** A view of the same data outside the graph (requiresGrad false). */
+  detach(): Tensor { return this._view(this._shape, this._strides, this._offset); }
+
   /** Whether `dispose()` has been called (or its scope ended). */
   get isDisposed(): boolean { return this._disposed; }
 
@@ -120,6 +161,8 @@ export class Tensor {
     if (this._registered) registry.unregister(this);
     liveTensors--;
     this._storage.release();
+    if (this._gradFn) { const n = this._gradFn; this._gradFn = null; n.dropOutput(); }
+    if (this.grad) { this.grad.dispose(); this.grad = null; }
   }
   /** `using t = fl.zeros([3])` disposes `t` at the end of the block. */
   [Symbol.dispose](): void { this.dispose(); }

@@ -5,8 +5,9 @@ import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt } from '../shape';
-import { contiguousCopy, emptyTensor, Tensor, TensorLike, copyInto } from '../tensor';
+import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
+import { AutogradError, needsGrad, record, sumToShape } from '../autograd';
 
 const UNARY_OP = opId('unary');
 const BINARY_OP = opId('binary');
@@ -80,6 +81,7 @@ function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: Bin
   const shape = sameShape(sa, sb) ? sa : broadcastShapes(op, sa, sb);
   const temps: Tensor[] = [];
   if (out) {  // in place: out is operand a
+    checkInplace(out, op + '_', b);
     if (!sameShape(shape, out._shape)) {
       throw new ShapeError(`${String(op)}_: result shape ${fmt(shape)} does not match the in-place tensor's shape ${fmt(out._shape)}`);
     }
@@ -99,7 +101,118 @@ function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: Bin
   try {
     run(BINARY_OP, op, res, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
   } catch (e) { res.dispose(); throw e; }
+  if (needsGrad(a, b) && DIFF_BINARY.has(op)) recordBinary(op, a, b, res);
   return res;
+}
+
+// ---- gradients ---------------------------------------------------------------------------------
+
+const DIFF_BINARY = new Set<string>(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'remainder', 'atan2']);
+const NONDIFF_UNARY = new Set<string>(['sign', 'floor', 'ceil', 'round', 'trunc', 'logicalNot', 'isnan', 'isinf', 'isfinite']);
+
+/** @internal In-place writes: bump the version (autograd checks saved tensors) and refuse tensors that require grad. */
+export function checkInplace(t: Tensor, op: string, ...others: unknown[]): void {
+  if (needsGrad(t, ...others)) {
+    throw new AutogradError(`${op}: in-place ops on tensors that require grad are not supported while grad is enabled (${t.isLeaf ? 'a leaf' : 'a graph tensor'} of shape ${fmt(t._shape)}); use the out-of-place op, or noGrad() for parameter updates`);
+  }
+  t._storage.version++;
+}
+
+function recordBinary(op: string, a: TensorLike, b: TensorLike, y: Tensor): void {
+  const ta = a instanceof Tensor ? a : null, tb = b instanceof Tensor ? b : null;
+  record(op, [a, b], [y], [ta ?? y, tb ?? y, y], ([g], [sa, sb, sy]) => scope(() => {
+    const A: TensorLike = ta ? sa : a, B: TensorLike = tb ? sb : b;
+    const gy = g!;
+    let ga: Tensor | null = null, gb: Tensor | null = null;
+    switch (op) {
+      case 'add': ga = gy; gb = gy; break;
+      case 'sub': ga = gy; gb = neg(gy); break;
+      case 'mul': ga = mul(gy, B); gb = mul(gy, A); break;
+      case 'div': ga = div(gy, B); gb = neg(div(mul(gy, sy), B)); break;
+      case 'pow': {
+        ga = mul(gy, mul(B, pow(A, sub(B, 1))));
+        if (tb && ta) gb = mul(gy, mul(sy, log(sa)));
+        else if (tb) gb = mul(gy, mul(sy, Math.log(a as number)));
+        break;
+      }
+      case 'maximum': case 'minimum': {
+        const win = op === 'maximum' ? gt(A, B) : lt(A, B);
+        const half = mul(gy, 0.5);
+        const tie = eq(A, B);
+        ga = where(win, gy, where(tie, half, 0));
+        gb = where(win, 0, where(tie, half, gy));
+        break;
+      }
+      case 'remainder': ga = gy; gb = mul(neg(gy), floorDivide(A, B)); break;
+      case 'atan2': {
+        const den = add(mul(A, A), mul(B, B));
+        ga = div(mul(gy, B), den); gb = div(mul(neg(gy), A), den);
+        break;
+      }
+    }
+    return [ta && ga ? sumToShape(ga === gy ? gy.clone() : ga, ta._shape) : null,
+      tb && gb ? sumToShape(gb === gy ? gy.clone() : gb, tb._shape) : null];
+  }));
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+function recordUnary(op: string, x: Tensor, y: Tensor, params: number[]): void {
+  record(op === 'geluTanh' ? 'gelu' : op, [x], [y], [x, y], ([g], [sx, sy]) => scope(() => {
+    const gy = g!;
+    let r: Tensor;
+    switch (op) {
+      case 'neg': r = neg(gy); break;
+      case 'abs': r = mul(gy, sign(sx)); break;
+      case 'exp': r = mul(gy, sy); break;
+      case 'exp2': r = mul(gy, mul(sy, Math.LN2)); break;
+      case 'log': r = div(gy, sx); break;
+      case 'log2': r = div(gy, mul(sx, Math.LN2)); break;
+      case 'log10': r = div(gy, mul(sx, Math.LN10)); break;
+      case 'log1p': r = div(gy, add(sx, 1)); break;
+      case 'expm1': r = mul(gy, add(sy, 1)); break;
+      case 'sqrt': r = div(gy, mul(sy, 2)); break;
+      case 'rsqrt': r = mul(gy, mul(pow(sy, 3), -0.5)); break;
+      case 'square': r = mul(gy, mul(sx, 2)); break;
+      case 'sin': r = mul(gy, cos(sx)); break;
+      case 'cos': r = neg(mul(gy, sin(sx))); break;
+      case 'tan': r = mul(gy, add(square(sy), 1)); break;
+      case 'asin': r = div(gy, sqrt(sub(1, square(sx)))); break;
+      case 'acos': r = neg(div(gy, sqrt(sub(1, square(sx))))); break;
+      case 'atan': r = div(gy, add(square(sx), 1)); break;
+      case 'sinh': r = mul(gy, cosh(sx)); break;
+      case 'cosh': r = mul(gy, sinh(sx)); break;
+      case 'tanh': r = mul(gy, sub(1, square(sy))); break;
+      case 'sigmoid': r = mul(gy, mul(sy, sub(1, sy))); break;
+      case 'relu': r = mul(gy, gt(sx, 0)); break;
+      case 'leakyRelu': r = mul(gy, where(gt(sx, 0), 1, params[0])); break;
+      case 'softplus': r = where(gt(sx, 20), gy, mul(gy, sigmoid(sx))); break;
+      case 'gelu': {  // Phi(x) + x phi(x)
+        const cdf = mul(add(erf(mul(sx, Math.SQRT1_2)), 1), 0.5);
+        const pdf = mul(exp(mul(square(sx), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+        r = mul(gy, add(cdf, mul(sx, pdf)));
+        break;
+      }
+      case 'geluTanh': {
+        const t = tanh(mul(add(sx, mul(pow(sx, 3), 0.044715)), SQRT_2_OVER_PI));
+        const dinner = mul(add(mul(square(sx), 3 * 0.044715), 1), SQRT_2_OVER_PI);
+        r = mul(gy, add(mul(add(t, 1), 0.5), mul(mul(mul(sx, 0.5), sub(1, square(t))), dinner)));
+        break;
+      }
+      case 'silu': { const s = sigmoid(sx); r = mul(gy, mul(s, add(mul(sx, sub(1, s)), 1))); break; }
+      case 'erf': r = mul(gy, mul(exp(neg(square(sx))), 2 / Math.sqrt(Math.PI))); break;
+      case 'reciprocal': r = neg(mul(gy, square(sy))); break;
+      case 'clamp': {  // flows where lo <= x <= hi, as torch.clamp
+        let m: Tensor = logicalNot(isnan(sx));
+        if (params[0]) m = logicalAnd(m, ge(sx, params[1]));
+        if (params[2]) m = logicalAnd(m, le(sx, params[3]));
+        r = mul(gy, m);
+        break;
+      }
+      default: throw new AutogradError(`backward: no gradient for ${op}`);
+    }
+    return [r.dtype === sx.dtype ? r : r.to(sx.dtype)];
+  }));
 }
 
 function categoryOf(dt: DType): number { return dt === 'bool' ? 0 : isFloating(dt) ? 2 : 1; }
@@ -115,6 +228,7 @@ function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: numbe
   const temps: Tensor[] = [];
   const p = [UNARY[op], ...params];
   if (out) {
+    checkInplace(out, name + '_');
     if (outDt !== out.dtype) {
       if (categoryOf(outDt) > categoryOf(out.dtype)) throw new DTypeError(`${String(name)}_: result type ${String(outDt)} can't be cast to ${String(out.dtype)}`);
       const tmp = unary(op, x, kind, params, undefined, name);
@@ -128,6 +242,7 @@ function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: numbe
   try {
     run(UNARY_OP, name, res, [operand(x, dt, x._shape, name, temps)], p, temps);
   } catch (e) { res.dispose(); throw e; }
+  if (needsGrad(x) && !NONDIFF_UNARY.has(op)) recordUnary(op, x, res, params);
   return res;
 }
 
@@ -297,6 +412,14 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   try {
     run(WHERE_OP, 'where', res, [operand(cond, 'bool', shape, 'where', temps), operand(a, dt, shape, 'where', temps), operand(b, dt, shape, 'where', temps)], [], temps);
   } catch (e) { res.dispose(); throw e; }
+  if (needsGrad(a, b)) {
+    const ta = a, tb = b;
+    record('where', [cond, a, b], [res], [cond], ([g], [c]) => scope(() => [
+      null,
+      ta instanceof Tensor ? sumToShape(where(c, g!, 0), ta._shape) : null,
+      tb instanceof Tensor ? sumToShape(where(c, 0, g!), tb._shape) : null,
+    ]));
+  }
   return res;
 }
 
@@ -313,6 +436,9 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   try {
     run(WHERE_OP, 'maskedFill', res, [operand(mask, 'bool', shape, 'maskedFill', temps), { scalar: +v, dtype: x.dtype }, operand(x, x.dtype, shape, 'maskedFill', temps)], [], temps);
   } catch (e) { res.dispose(); throw e; }
+  if (needsGrad(x)) {
+    record('maskedFill', [x], [res], [mask], ([g], [m]) => scope(() => [sumToShape(where(m, 0, g!), x._shape)]));
+  }
   return res;
 }
 
@@ -416,6 +542,7 @@ P.clamp_ = function (lo, hi) {
 };
 P.maskedFill_ = function (mask, v) {
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
+  checkInplace(this, 'maskedFill_');
   commonDevice('maskedFill_', this, mask);
   const shape = broadcastShapes('maskedFill_', this._shape, mask._shape);
   if (!sameShape(shape, this._shape)) throw new ShapeError(`maskedFill_: mask ${fmt(mask._shape)} does not broadcast to ${fmt(this._shape)}`);

@@ -1,0 +1,271 @@
+// autograd.ts — the define-by-run tape. An op on tensors that require grad records a GradNode
+// (its inputs, the tensors its backward needs, and the backward function); `loss.backward()`
+// walks the nodes in reverse topological order, accumulates `.grad` on leaves and frees saved
+// tensors as it passes them (unless `retainGraph`).
+//
+// Lifetime: a node is referenced by the live tensors it produced and by the nodes downstream of
+// it. When both counts reach zero (outputs disposed, no consumer), it frees its saved tensors and
+// lets go of its inputs' nodes — so a graph that is never used for backward leaves no live
+// tensors once its tensors are disposed, as in PyTorch's refcounting. Saved tensors are views
+// that share storage, so disposing an input after the forward pass does not break backward.
+// In-place ops bump a tensor's `_version`; backward checks that saved tensors are unchanged.
+import { FlintError, ShapeError, ValueError } from './errors';
+import { fmt } from './shape';
+import { Tensor } from './tensor';
+
+/** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
+export class AutogradError extends FlintError {}
+
+let gradEnabled = true;
+
+/** Whether ops record the graph now (false inside `noGrad`). */
+export function isGradEnabled(): boolean { return gradEnabled; }
+
+function withGradMode<T>(mode: boolean, fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = mode;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    gradEnabled = prev;
+    throw e;
+  }
+  if (result instanceof Promise) {
+    // an async fn: the mode holds until it settles (as torch.no_grad around an await)
+    return result.finally(() => { gradEnabled = prev; }) as unknown as T;
+  }
+  gradEnabled = prev;
+  return result;
+}
+
+/** Runs `fn` without recording gradients: `const y = fl.noGrad(() => model.forward(x))`. */
+export function noGrad<T>(fn: () => T): T { return withGradMode(false, fn); }
+/** Runs `fn` with gradient recording on (inside a `noGrad`). */
+export function enableGrad<T>(fn: () => T): T { return withGradMode(true, fn); }
+/** Sets grad mode globally (`torch.set_grad_enabled`). */
+export function setGradEnabled(on: boolean): void { gradEnabled = !!on; }
+
+/** @internal A saved tensor: a view of what the op needs, with the version it had. */
+interface Saved { t: Tensor; version: number; of: Tensor }
+
+/** @internal */
+export type BackwardFn = (grads: (Tensor | null)[], saved: Tensor[]) => (Tensor | null)[];
+
+/** @internal One recorded op. */
+export class GradNode {
+  /** the input tensors (null where an input did not need grad) */
+  inputs: (Tensor | null)[];
+  /** the nodes and output indices of those inputs (null for leaves and non-grad inputs) */
+  inputNodes: (GradNode | null)[];
+  inputSlots: number[];
+  saved: Saved[] | null;
+  refs = 0;
+  released = false;
+  constructor(
+    readonly name: string,
+    inputs: (Tensor | null)[],
+    saved: Tensor[],
+    readonly fn: BackwardFn,
+    readonly numOutputs: number,
+  ) {
+    this.inputs = inputs.map((t) => (t && t.requiresGrad ? t : null));
+    this.inputNodes = this.inputs.map((t) => (t ? t._gradFn : null));
+    this.inputSlots = this.inputs.map((t) => (t ? t._outputIndex : 0));
+    for (const n of this.inputNodes) if (n) n.refs++;
+    // leaves are held through a view so a disposed parameter does not lose its grad target
+    this.saved = saved.map((t) => ({ t: t._view(t._shape, t._strides, t._offset), version: t._version, of: t }));
+  }
+  /** An output tensor of this node was disposed or collected. */
+  dropOutput(): void { unref(this); }
+  /** Frees saved tensors; with `cascade`, drops references to input nodes too. */
+  release(cascade: boolean): void {
+    if (this.saved) { for (const s of this.saved) s.t.dispose(); this.saved = null; }
+    this.released = true;
+    if (cascade) {
+      const nodes = this.inputNodes;
+      this.inputNodes = [];
+      this.inputs = [];
+      for (const n of nodes) if (n) unref(n);
+    }
+  }
+}
+
+/** @internal */
+export function unref(n: GradNode): void {
+  if (--n.refs <= 0) n.release(true);
+}
+
+/** @internal Whether an op on these operands must record a node. */
+export function needsGrad(...xs: unknown[]): boolean {
+  if (!gradEnabled) return false;
+  for (const x of xs) if (x instanceof Tensor && x.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * @internal Records `outputs = op(inputs)`: `fn(gradOutputs, savedViews)` returns the gradients of
+ * the inputs (in order, null for none). Outputs must be fresh tensors made by the op.
+ */
+export function record(name: string, inputs: readonly unknown[], outputs: readonly Tensor[], saved: readonly Tensor[], fn: BackwardFn): void {
+  const node = new GradNode(name, inputs.map((x) => (x instanceof Tensor ? x : null)), saved as Tensor[], fn, outputs.length);
+  outputs.forEach((o, i) => {
+    o._gradFn = node;
+    o._outputIndex = i;
+    o._requiresGrad = true;
+    node.refs++;
+  });
+}
+
+function accumulate(slot: Map<number, Tensor>, i: number, g: Tensor): void {
+  const prev = slot.get(i);
+  if (!prev) { slot.set(i, g); return; }
+  const sum = prev.add(g);
+  prev.dispose(); g.dispose();
+  slot.set(i, sum);
+}
+
+/** @internal Sums a broadcast gradient back to `shape` (the inverse of broadcasting). */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  const gs = g._shape;
+  if (gs.length === shape.length && gs.every((s, i) => s === shape[i])) return g;
+  const lead = gs.length - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < gs.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && gs[i] !== 1)) dims.push(i);
+  }
+  const reduce = (require('./ops/reduce') as typeof import('./ops/reduce'));
+  let r = dims.length ? reduce.sum(g, { dim: dims, keepdim: true }) : g;
+  if (lead > 0 || r._shape.length !== shape.length) {
+    const v = r.reshape(shape as number[]);
+    if (r !== g) r.dispose();
+    r = v;
+  }
+  g.dispose();
+  return r;
+}
+
+export interface BackwardOptions {
+  /** The gradient of the root (required when it is not a scalar). */
+  gradient?: Tensor;
+  /** Keep the graph (saved tensors) for another backward. */
+  retainGraph?: boolean;
+}
+
+/** @internal `root.backward(gradient)` */
+export function backward(root: Tensor, opts: BackwardOptions = {}): void {
+  root._handleFor('backward');
+  if (!root.requiresGrad) throw new AutogradError('backward: the tensor does not require grad and has no grad_fn');
+  let g0: Tensor;
+  if (opts.gradient !== undefined) {
+    const g = opts.gradient;
+    if (!(g instanceof Tensor)) throw new ValueError('backward: gradient must be a Tensor');
+    if (g._shape.length !== root._shape.length || g._shape.some((s, i) => s !== root._shape[i])) {
+      throw new ShapeError(`backward: gradient shape ${fmt(g._shape)} does not match the tensor's shape ${fmt(root._shape)}`);
+    }
+    g0 = noGrad(() => g.to(root.dtype, { copy: true }));
+  } else {
+    if (root.numel !== 1) throw new AutogradError(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmt(root._shape)}; pass { gradient }`);
+    const c = require('./ops/creation') as typeof import('./ops/creation');
+    g0 = c.onesLike(root);
+  }
+  noGrad(() => run(root, g0, !!opts.retainGraph));
+}
+
+function run(root: Tensor, g0: Tensor, retain: boolean): void {
+  const start = root._gradFn;
+  if (!start) {  // a leaf
+    accumulateLeaf(root, g0);
+    return;
+  }
+  // topological order (iterative DFS)
+  const order: GradNode[] = [];
+  const seen = new Set<GradNode>();
+  const stack: [GradNode, number][] = [[start, 0]];
+  seen.add(start);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const [n, i] = top;
+    if (i < n.inputNodes.length) {
+      top[1]++;
+      const m = n.inputNodes[i];
+      if (m && !seen.has(m)) { seen.add(m); stack.push([m, 0]); }
+    } else {
+      stack.pop();
+      order.push(n);
+    }
+  }
+  const pending = new Map<GradNode, Map<number, Tensor>>();
+  pending.set(start, new Map([[root._outputIndex, g0]]));
+  try {
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k];
+      const slot = pending.get(node);
+      pending.delete(node);
+      if (!slot) continue;
+      if (node.released || !node.saved) {
+        for (const g of slot.values()) g.dispose();
+        throw new AutogradError(`backward: trying to backward through the graph a second time (at ${node.name}); use retainGraph: true on the first call`);
+      }
+      for (const s of node.saved) {
+        if (s.of._version !== s.version) {
+          for (const g of slot.values()) g.dispose();
+          throw new AutogradError(`backward: a tensor of shape ${fmt(s.of._shape)} saved by ${node.name} was modified by an in-place operation after it was saved (version ${s.of._version}, expected ${s.version})`);
+        }
+      }
+      const grads: (Tensor | null)[] = Array.from({ length: node.numOutputs }, (_, i) => slot.get(i) ?? null);
+      let inGrads: (Tensor | null)[];
+      try {
+        inGrads = node.fn(grads, node.saved.map((s) => s.t));
+      } finally {
+        for (const g of grads) if (g) g.dispose();
+      }
+      node.inputs.forEach((inp, i) => {
+        const g = inGrads[i];
+        if (!g) return;
+        if (!inp) { g.dispose(); return; }
+        if (g._shape.length !== inp._shape.length || g._shape.some((s, j) => s !== inp._shape[j])) {
+          g.dispose();
+          throw new AutogradError(`backward: ${node.name} produced a gradient of shape ${fmt(g._shape)} for an input of shape ${fmt(inp._shape)}`);
+        }
+        const up = node.inputNodes[i];
+        if (up) {
+          let s = pending.get(up);
+          if (!s) { s = new Map(); pending.set(up, s); }
+          accumulate(s, node.inputSlots[i], g);
+        } else {
+          accumulateLeaf(inp, g);
+        }
+        if (inp._retainsGrad && up) accumulateLeaf(inp, g.clone());
+      });
+      if (!retain) node.release(false);
+    }
+  } finally {
+    for (const s of pending.values()) for (const g of s.values()) g.dispose();
+  }
+}
+
+function accumulateLeaf(t: Tensor, g: Tensor): void {
+  const gg = g.dtype === t.dtype ? g : (() => { const c = g.to(t.dtype); g.dispose(); return c; })();
+  if (t.grad) {
+    const sum = t.grad.add(gg);
+    t.grad.dispose();
+    gg.dispose();
+    t.grad = sum;
+  } else {
+    t.grad = gg;
+  }
+}
+
+declare module './tensor' {
+  interface Tensor {
+    /**
+     * Computes gradients of this tensor (a scalar, or pass `gradient`) with respect to the leaves
+     * that require grad, accumulating into their `.grad`: `loss.backward()`.
+     */
+    backward(gradient?: Tensor, options?: { retainGraph?: boolean }): void;
+  }
+}
+Tensor.prototype.backward = function (gradient?: Tensor, options: { retainGraph?: boolean } = {}) {
+  backward(this, { gradient, retainGraph: options.retainGraph });
+};
