@@ -11,7 +11,7 @@
 // In-place ops bump a tensor's `_version`; backward checks that saved tensors are unchanged.
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
-import { Tensor } from './tensor';
+import { keep, Tensor } from './tensor';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
@@ -74,7 +74,8 @@ export class GradNode {
     this.inputSlots = this.inputs.map((t) => (t ? t._outputIndex : 0));
     for (const n of this.inputNodes) if (n) n.refs++;
     // leaves are held through a view so a disposed parameter does not lose its grad target
-    this.saved = saved.map((t) => ({ t: t._view(t._shape, t._strides, t._offset), version: t._version, of: t }));
+    // the node owns these views: keep them out of any enclosing scope
+    this.saved = saved.map((t) => ({ t: keep(t._view(t._shape, t._strides, t._offset)), version: t._version, of: t }));
   }
   /** An output tensor of this node was disposed or collected. */
   dropOutput(): void { unref(this); }

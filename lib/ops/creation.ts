@@ -6,6 +6,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId } from '../native';
 import { checkShape, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
+import { checkInplace } from './elementwise';
 
 const FILL = opId('fill');
 const ARANGE = opId('arange');
@@ -198,5 +199,5 @@ declare module '../tensor' {
     zero_(): Tensor;
   }
 }
-Tensor.prototype.fill_ = function (v) { return fillInPlace(this, v, 'fill_'); };
-Tensor.prototype.zero_ = function () { return fillInPlace(this, 0, 'zero_'); };
+Tensor.prototype.fill_ = function (v) { checkInplace(this, 'fill_'); return fillInPlace(this, v, 'fill_'); };
+Tensor.prototype.zero_ = function () { checkInplace(this, 'zero_'); return fillInPlace(this, 0, 'zero_'); };

@@ -6,6 +6,8 @@ import { call, opId, OperandView } from '../native';
 import { broadcastShapes, fmt, numel, viewStrides } from '../shape';
 import { copyInto, emptyTensor, Tensor } from '../tensor';
 import { commonDevice } from './elementwise';
+import { needsGrad, record, sumToShape } from '../autograd';
+import { scope } from '../tensor';
 
 const MATMUL = opId('matmul');
 
@@ -84,7 +86,32 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   } finally {
     for (const t of temps) t.dispose();
   }
+  if (needsGrad(a, b)) recordMatmul(a, b, out, aVec, bVec);
   return out;
+}
+
+/**
+ * d(a@b): ga = g @ b^T and gb = a^T @ g on the 2-D-or-more forms (1-D operands as a row or
+ * column), summed over broadcast batch dims back to each operand's shape.
+ */
+function recordMatmul(a: Tensor, b: Tensor, out: Tensor, aVec: boolean, bVec: boolean): void {
+  record('matmul', [a, b], [out], [a, b], ([g], [sa, sb]) => scope(() => {
+    const A2 = aVec ? sa.unsqueeze(0) : sa;
+    const B2 = bVec ? sb.unsqueeze(-1) : sb;
+    let G2 = g!;
+    if (aVec) G2 = G2.unsqueeze(bVec ? G2.ndim : G2.ndim - 1);  // the M dim of size 1
+    if (bVec) G2 = G2.unsqueeze(G2.ndim);                       // the N dim of size 1
+    let ga: Tensor | null = null, gb: Tensor | null = null;
+    if (a.requiresGrad) {
+      ga = sumToShape(matmul(G2, B2.mT), A2._shape);
+      if (aVec) ga = ga.reshape(a._shape as number[]);
+    }
+    if (b.requiresGrad) {
+      gb = sumToShape(matmul(A2.mT, G2), B2._shape);
+      if (bVec) gb = gb.reshape(b._shape as number[]);
+    }
+    return [ga && ga.isContiguous() ? ga : ga?.contiguous() ?? null, gb && gb.isContiguous() ? gb : gb?.contiguous() ?? null];
+  }));
 }
 
 /** 2-D matrix product: `fl.mm(a, b)` ([n, k] @ [k, m]). */
@@ -121,8 +148,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 export function outer(a: Tensor, b: Tensor): Tensor {
   need(a, 'outer'); need(b, 'outer');
   if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected 1-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
-  const col = a._view([a._shape[0], 1], [a._strides[0], 1], a._offset);
-  const row = b._view([1, b._shape[0]], [1, b._strides[0]], b._offset);
+  const col = a.unsqueeze(1);
+  const row = b.unsqueeze(0);
   try { return matmul(col, row); } finally { col.dispose(); row.dispose(); }
 }
 

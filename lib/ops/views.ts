@@ -5,7 +5,25 @@ import { checkDType, DType, DTYPES, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, IndexError, ShapeError, ValueError } from '../errors';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
-import { contiguousCopy, copyInto, emptyTensor, Tensor } from '../tensor';
+import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
+import { needsGrad, record } from '../autograd';
+import { zeros } from './creation';
+import { checkInplace } from './elementwise';
+
+/** Records a one-input view/copy op whose gradient is `bw(g)` (a new tensor shaped like x). */
+function tracked(op: string, x: Tensor, out: Tensor, bw: (g: Tensor) => Tensor): Tensor {
+  if (needsGrad(x)) record(op, [x], [out], [], ([g]) => scope(() => [bw(g!)]));
+  return out;
+}
+
+/** The gradient of a view that picks a region of x: zeros shaped like x with g written into the region. */
+function scatterBack(x: Tensor, g: Tensor, region: (z: Tensor) => Tensor): Tensor {
+  const z = zeros(x._shape, { dtype: g.dtype, device: x.device });
+  const r = region(z);
+  copyInto(r, g, 'backward');
+  r.dispose();
+  return z;
+}
 
 function need(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
@@ -25,7 +43,7 @@ export function view(t: Tensor, shape: readonly number[]): Tensor {
   const s = inferShape(shape, t.numel, 'view', t._shape);
   const st = viewStrides(t._shape, t._strides, s);
   if (!st) throw new ShapeError(`view: shape ${fmt(s)} is not compatible with input of shape ${fmt(t._shape)} and strides ${fmt(t._strides)}; use reshape`);
-  return t._view(s, st, t._offset);
+  return tracked('view', t, t._view(s, st, t._offset), (g) => reshape(g, t._shape));
 }
 
 /** A tensor with a new shape (one -1 is inferred): a view when possible, else a copy. */
@@ -33,9 +51,13 @@ export function reshape(t: Tensor, shape: readonly number[]): Tensor {
   need(t, 'reshape');
   const s = inferShape(shape, t.numel, 'reshape', t._shape);
   const st = viewStrides(t._shape, t._strides, s);
-  if (st) return t._view(s, st, t._offset);
-  const c = contiguousCopy(t, 'reshape');
-  try { return c._view(s, contiguousStrides(s), 0); } finally { c.dispose(); }
+  let out: Tensor;
+  if (st) out = t._view(s, st, t._offset);
+  else {
+    const c = contiguousCopy(t, 'reshape');
+    try { out = c._view(s, contiguousStrides(s), 0); } finally { c.dispose(); }
+  }
+  return tracked('reshape', t, out, (g) => reshape(g, t._shape));
 }
 
 /** Merges dims startDim..endDim into one: `fl.flatten(x, 1)`. */
@@ -57,7 +79,7 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
     if (s === 1 && (dims === null || dims.has(i))) return;
     shape.push(s); strides.push(t._strides[i]);
   });
-  return t._view(shape, strides, t._offset);
+  return tracked('squeeze', t, t._view(shape, strides, t._offset), (g) => reshape(g, t._shape));
 }
 
 /** Inserts a dim of size 1 at `dim`: `fl.unsqueeze(x, 0)`. */
@@ -67,7 +89,7 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   const shape = t._shape.slice(), strides = t._strides.slice();
   const st = d < t.ndim ? t._strides[d] * t._shape[d] : 1;
   shape.splice(d, 0, 1); strides.splice(d, 0, st);
-  return t._view(shape, strides, t._offset);
+  return tracked('unsqueeze', t, t._view(shape, strides, t._offset), (g) => reshape(g, t._shape));
 }
 
 /** Swaps two dims (a view): `x.transpose(0, 1)`. */
@@ -78,7 +100,7 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   const shape = t._shape.slice(), strides = t._strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
-  return t._view(shape, strides, t._offset);
+  return tracked('transpose', t, t._view(shape, strides, t._offset), (g) => transpose(g, a, b).contiguous());
 }
 
 /** Reorders dims (a view): `x.permute([2, 0, 1])`. */
@@ -87,7 +109,9 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
   if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} must list each of the ${String(t.ndim)} dims of shape ${fmt(t._shape)} once`);
   const d = dims.map((x) => normDim(x, t.ndim, 'permute'));
   if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
-  return t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset);
+  const inv = new Array<number>(d.length);
+  d.forEach((p, i) => { inv[p] = i; });
+  return tracked('permute', t, t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset), (g) => permute(g, inv).contiguous());
 }
 
 /** Broadcasts size-1 dims to larger sizes without copying (-1 keeps a size): `x.expand([4, -1])`. */
@@ -106,7 +130,11 @@ export function expand(t: Tensor, shape: readonly number[]): Tensor {
     if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${JSON.stringify(shape)})`);
     out.push(want); strides.push(0);
   }
-  return t._view(out, strides, t._offset);
+  return tracked('expand', t, t._view(out, strides, t._offset), (g) => {
+    const { sumToShape } = require('../autograd') as typeof import('../autograd');
+    const r = sumToShape(g.clone(), t._shape);
+    return r;
+  });
 }
 
 /** `expand` to a full target shape, as `torch.broadcast_to`. */
@@ -124,7 +152,8 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   }
   const shape = t._shape.slice();
   shape[d] = length;
-  return t._view(shape, t._strides, t._offset + start * t._strides[d]);
+  const s0 = start;
+  return tracked('narrow', t, t._view(shape, t._strides, t._offset + start * t._strides[d]), (g) => scatterBack(t, g, (z) => narrow(z, d, s0, length)));
 }
 
 /** Index `index` of dim `dim`, removing the dim (a view): `x.select(0, -1)`. */
@@ -139,7 +168,8 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   if (index < 0) index += size;
   const shape = t._shape.slice(), strides = t._strides.slice();
   shape.splice(d, 1); strides.splice(d, 1);
-  return t._view(shape, strides, t._offset + index * t._strides[d]);
+  const i0 = index;
+  return tracked('select', t, t._view(shape, strides, t._offset + index * t._strides[d]), (g) => scatterBack(t, g, (z) => select(z, d, i0)));
 }
 
 /**
@@ -161,7 +191,7 @@ export function slice(t: Tensor, dim: number, start?: number | null, end?: numbe
   const len = Math.ceil((e - s) / step);
   const shape = t._shape.slice(), strides = t._strides.slice();
   shape[d] = len; strides[d] = t._strides[d] * step;
-  return t._view(shape, strides, t._offset + (len > 0 ? s * t._strides[d] : 0));
+  return tracked('slice', t, t._view(shape, strides, t._offset + (len > 0 ? s * t._strides[d] : 0)), (g) => scatterBack(t, g, (z) => slice(z, d, s, e, step)));
 }
 
 /** One index spec of `index()`: an integer, `[start, end, step?]` (null for open ends), `':'`, `'...'` or `null` (new dim). */
@@ -182,7 +212,7 @@ export function index(t: Tensor, ...specs: IndexSpec[]): Tensor {
     if (s === '...') for (let i = 0; i < t.ndim - consumed; i++) full.push(':');
     else full.push(s);
   }
-  let cur = t._view(t._shape, t._strides, t._offset);
+  let cur = tracked('index', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone());
   let dim = 0;
   try {
     for (const s of full) {
@@ -211,18 +241,20 @@ export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const shape: number[] = [], strides: number[] = [];
   t._shape.forEach((s, i) => { if (i !== a && i !== b) { shape.push(s); strides.push(t._strides[i]); } });
   shape.push(len); strides.push(t._strides[a] + t._strides[b]);
-  return t._view(shape, strides, off);
+  return tracked('diagonal', t, t._view(shape, strides, off), (g) => scatterBack(t, g, (z) => diagonal(z, offset, a, b)));
 }
 
 /** A contiguous tensor with the same values (this tensor's own view when already contiguous). */
 export function contiguous(t: Tensor): Tensor {
   need(t, 'contiguous');
-  if (t.isContiguous()) return t._view(t._shape, t._strides, t._offset);
-  return contiguousCopy(t, 'contiguous');
+  const out = t.isContiguous() ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'contiguous');
+  return tracked('contiguous', t, out, (g) => g.clone());
 }
 
 /** A copy with its own storage. */
-export function clone(t: Tensor): Tensor { return contiguousCopy(need(t, 'clone'), 'clone'); }
+export function clone(t: Tensor): Tensor {
+  return tracked('clone', t, contiguousCopy(need(t, 'clone'), 'clone'), (g) => g.clone());
+}
 
 /** Joins tensors along an existing dim: `fl.cat([a, b], 0)`. Dtypes promote; devices must match. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
@@ -257,6 +289,18 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       pos += n;
     }
   } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(...parts)) {
+    const sizes = parts.map((p) => p._shape[d]);
+    const dtypes = parts.map((p) => p.dtype);
+    record('cat', parts, [out], [], ([g]) => scope(() => {
+      let pos = 0;
+      return sizes.map((n, i) => {
+        const piece = narrow(g!, d, pos, n).to(dtypes[i], { copy: true });
+        pos += n;
+        return piece;
+      });
+    }));
+  }
   return out;
 }
 
@@ -338,8 +382,8 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   if (dev.name !== t._storage.device.name) {
     throw new DeviceError(`to: transfer from ${String(t.device)} to ${String(dev.name)} is not supported by this build`);
   }
-  if (dtype === t.dtype && !o.copy) return t._view(t._shape, t._strides, t._offset);
-  return contiguousCopy(t, 'to', dtype);
+  const out = dtype === t.dtype && !o.copy ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'to', dtype);
+  return tracked('to', t, out, (g) => g.to(t.dtype, { copy: true }));
 }
 
 declare module '../tensor' {
@@ -409,6 +453,7 @@ for (const [m, dt] of casts) (P as any)[m] = function (this: Tensor) { return to
 P.copy_ = function (src) {
   need(src, 'copy_');
   if (src._storage.device.name !== this._storage.device.name) throw new DeviceError(`copy_: source on ${String(src.device)}, destination on ${String(this.device)}`);
+  checkInplace(this, 'copy_', src);
   const b = expand(src, this._shape);
   try { copyInto(this, b, 'copy_'); } finally { b.dispose(); }
   return this;
