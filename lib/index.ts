@@ -23,3 +23,4 @@ export * from './ops/random';
 export * from './ops/matmul';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
+export * as nn from './nn';
