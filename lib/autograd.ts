@@ -270,3 +270,36 @@ declare module './tensor' {
 Tensor.prototype.backward = function (gradient?: Tensor, options: { retainGraph?: boolean } = {}) {
   backward(this, { gradient, retainGraph: options.retainGraph });
 };
+
+/**
+ * Activation checkpointing: runs `fn(...inputs)` without keeping its intermediate tensors, and
+ * recomputes them during backward. Gradients reach `inputs` and any parameters `fn` uses.
+ *
+ * ```ts
+ * const h = fl.checkpoint((x) => block.forward(x), x);
+ * ```
+ */
+export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[]): Tensor {
+  for (const x of inputs) if (!(x instanceof Tensor)) throw new ValueError('checkpoint: inputs must be Tensors');
+  const out = noGrad(() => fn(...inputs));
+  if (!(out instanceof Tensor)) throw new ValueError('checkpoint: fn must return one Tensor');
+  if (!gradEnabled) return out;
+  record('checkpoint', inputs, [out], inputs, ([g], saved) => {
+    const xs = saved.map((s, i) => {
+      const d = s.detach();
+      if (inputs[i].requiresGrad) d.requiresGrad = true;
+      return d;
+    });
+    try {
+      enableGrad(() => {
+        const { scope: sc } = require('./tensor') as typeof import('./tensor');
+        const y = sc(() => fn(...xs));
+        try { backward(y, { gradient: g! }); } finally { y.dispose(); }
+      });
+      return xs.map((x) => { const gr = x.grad; x.grad = null; return gr; });
+    } finally {
+      xs.forEach((x) => x.dispose());
+    }
+  });
+  return out;
+}

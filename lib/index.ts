@@ -24,3 +24,6 @@ export * from './ops/matmul';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
 export * as nn from './nn';
+export { checkpoint } from './autograd';
+export { autocast } from './amp';
+export * as amp from './amp';

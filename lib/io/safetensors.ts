@@ -112,7 +112,8 @@ function serialize(tensors: Record<string, Tensor> | Map<string, Tensor>, metada
     if (seen.has(name)) throw new ValueError(`${op}: duplicate tensor name '${name}'`);
     seen.add(name);
   }
-  entries.sort((a, b) => WRITE_RANK[a[1].dtype] - WRITE_RANK[b[1].dtype] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // names compare as UTF-8 bytes, as the reference writer's (UTF-16 order differs above U+FFFF)
+  entries.sort((a, b) => WRITE_RANK[a[1].dtype] - WRITE_RANK[b[1].dtype] || Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8')));
   const datas = entries.map(([, t]) => rawBytes(t, op));
   // the header object is built with defineProperty so that a name like '__proto__' stays a key
   const header: Record<string, unknown> = {};

@@ -3,11 +3,19 @@
 // native/cpu/indexing.cpp and native/cpu/trilu.cpp. Index tensors are int32; as in PyTorch,
 // negative indices are not wrapped but rejected, and every index is checked by the kernel
 // (IndexError naming the op, the bad value and the dim's size).
+//
+// Gradients: gather, scatter, scatterAdd (input and src), indexSelect, takeAlongDim,
+// maskedSelect, triu/tril flow to their float inputs; index tensors and masks get none. The
+// in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
+import { needsGrad, noGrad, record, sumToShape } from '../autograd';
+import { DType } from '../dtype';
 import { DTypeError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
-import { broadcastShapes, broadcastStrides, fmt, normDim } from '../shape';
-import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
-import { commonDevice } from './elementwise';
+import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim } from '../shape';
+import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
+import { zeros } from './creation';
+import { checkInplace, clamp, commonDevice, sub, where } from './elementwise';
+import { cumsum } from './softmax';
 import { reshape } from './views';
 
 const GATHER = opId('gather');
@@ -70,7 +78,34 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   try {
     if (out.numel > 0) call(GATHER, 'gather', [nonEmptyDims(out), nonEmptyDims(x), nonEmptyDims(index)], [d]);
   } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(x)) {
+    const xShape = x._shape, xDt = x.dtype, xDev = x.device;
+    record('gather', [x, index], [out], [index], ([g], [idx]) => scope(() => [scatterIntoZeros(xShape, xDt, xDev, d, idx, g!, true), null]));
+  }
   return out;
+}
+
+/**
+ * @internal Zeros of `shape` with `src` scattered (`add` false) or scatter-added (`add` true) at
+ * `index` along `dim`: the gradient of the ops that pick elements (gather, sort, max along a dim, …).
+ */
+export function scatterIntoZeros(shape: readonly number[], dtype: DType, device: string, dim: number, index: Tensor, src: Tensor, add: boolean): Tensor {
+  const z = zeros(shape, { dtype, device });
+  try {
+    const s = src.dtype === dtype ? src : src.to(dtype);
+    try { scatterInto(z, dim, index, s, add ? 1 : 0, 'backward'); } finally { if (s !== src) s.dispose(); }
+  } catch (e) { z.dispose(); throw e; }
+  return z;
+}
+
+/** @internal g gathered at index along dim, zero-padded to `srcShape` (src of scatter may be larger than the index). */
+function gatherToShape(g: Tensor, dim: number, index: Tensor, srcShape: readonly number[], dtype: DType): Tensor {
+  const picked = gather(g, dim, index);
+  if (picked._shape.length === srcShape.length && picked._shape.every((s, i) => s === srcShape[i]) && picked.dtype === dtype) return picked;
+  const z = zeros(srcShape, { dtype, device: g.device });
+  const region = z._view(picked._shape, srcShape.length === 0 ? [] : contiguousStrides(srcShape), 0);
+  try { copyInto(region, picked, 'backward'); } finally { region.dispose(); picked.dispose(); }
+  return z;
 }
 
 function hasOverlap(t: Tensor): boolean {
@@ -120,11 +155,29 @@ function outOfPlace(x: Tensor, op: string, fn: (out: Tensor) => void): Tensor {
   return out;
 }
 
-function inPlace(x: Tensor, op: string): Tensor {
+/** Records scatter (mode 0) or scatterAdd (mode 1): x's gradient is g (with the overwritten positions zeroed for scatter), src's is g gathered at index. */
+function recordScatter(op: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean, out: Tensor, mode: 0 | 1): void {
+  const d = normDim(dim, x.ndim, op);
+  const srcT = src instanceof Tensor ? src : null;
+  const srcShape = srcT ? srcT._shape : [], srcDt = srcT ? srcT.dtype : x.dtype;
+  const xNeeds = x.requiresGrad;
+  record(op, [x, index, srcT], [out], [index], ([g], [idx]) => scope(() => {
+    let gx: Tensor | null = null;
+    if (xNeeds) {
+      gx = mode === 1 ? g!.clone() : contiguousCopy(g!, 'backward');
+      if (mode === 0) scatterInto(gx, d, idx, 0, 0, 'backward');
+    }
+    const gs = srcT && srcT.requiresGrad ? gatherToShape(g!, d, idx, srcShape, srcDt) : null;
+    return [gx, null, gs];
+  }));
+}
+
+function inPlace(x: Tensor, op: string, ...others: unknown[]): Tensor {
   need(x, op);
   if (hasOverlap(x)) {
     throw new ValueError(`${String(op)}: the input (shape ${fmt(x._shape)}, strides ${fmt(x._strides)}) has elements that share memory (an expanded view); clone it first`);
   }
+  checkInplace(x, op, ...others);
   return x;
 }
 
@@ -138,7 +191,9 @@ function inPlace(x: Tensor, op: string): Tensor {
  * ```
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
-  return outOfPlace(x, 'scatter', (out) => scatterInto(out, dim, index, src, 0, 'scatter'));
+  const out = outOfPlace(x, 'scatter', (o) => scatterInto(o, dim, index, src, 0, 'scatter'));
+  if (needsGrad(x, src)) recordScatter('scatter', x, dim, index, src, out, 0);
+  return out;
 }
 
 /**
@@ -150,7 +205,9 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  * ```
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  return outOfPlace(x, 'scatterAdd', (out) => scatterInto(out, dim, index, src, 1, 'scatterAdd'));
+  const out = outOfPlace(x, 'scatterAdd', (o) => scatterInto(o, dim, index, src, 1, 'scatterAdd'));
+  if (needsGrad(x, src)) recordScatter('scatterAdd', x, dim, index, src, out, 1);
+  return out;
 }
 
 /**
@@ -171,6 +228,16 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     // the kernel checks the indices even when the output is empty
     call(INDEX_SELECT, 'indexSelect', [nonEmptyDims(out), nonEmptyDims(x), nonEmptyDims(index)], [d]);
   } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(x)) {
+    const xShape = x._shape, xDt = x.dtype, xDev = x.device;
+    record('indexSelect', [x, index], [out], [index], ([g], [idx]) => scope(() => {
+      if (xShape.length === 0) return [contiguousCopy(g!, 'backward', xDt), null];
+      // index-add: the 1-D index viewed along dim d and broadcast over g's other dims
+      const strides = shape.map((_, i) => (i === d ? (idx._shape.length === 0 ? 0 : idx._strides[0]) : 0));
+      const wide = idx._view(shape, strides, idx._offset);
+      return [scatterIntoZeros(xShape, xDt, xDev, d, wide, g!, true), null];
+    }));
+  }
   return out;
 }
 
@@ -185,6 +252,28 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
   need(x, 'takeAlongDim'); needIndex(indices, 'takeAlongDim');
+  const out = noGrad(() => takeAlongDimImpl(x, indices, dim));
+  if (needsGrad(x)) {
+    const xShape = x._shape, xDt = x.dtype, xDev = x.device;
+    const d = dim === undefined || dim === null ? null : normDim(dim, x.ndim, 'takeAlongDim');
+    record('takeAlongDim', [x, indices], [out], [indices], ([g], [idx]) => scope(() => {
+      if (d === null) {
+        const flat = scatterIntoZeros([numelOf(xShape)], xDt, xDev, 0, reshape(idx, [-1]), reshape(g!, [-1]), true);
+        return [reshape(flat, xShape), null];
+      }
+      // gather ran on x broadcast to g's shape (but in dim d): add into that, then sum back to x's shape
+      const bx = g!._shape.slice();
+      bx[d] = xShape[d];
+      const wide = idx._view(g!._shape, broadcastStrides(idx._shape, idx._strides, g!._shape), idx._offset);
+      return [sumToShape(scatterIntoZeros(bx, xDt, xDev, d, wide, g!, true), xShape), null];
+    }));
+  }
+  return out;
+}
+
+function numelOf(shape: readonly number[]): number { return shape.reduce((a, b) => a * b, 1); }
+
+function takeAlongDimImpl(x: Tensor, indices: Tensor, dim?: number): Tensor {
   try {
     if (dim === undefined || dim === null) {
       const fx = reshape(x, [-1]), fi = reshape(indices, [-1]);
@@ -230,6 +319,18 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   try {
     if (n > 0) call(MASKED_SELECT, 'maskedSelect', [out, view(x), view(mask)], [1]);
   } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(x)) {
+    const xShape = x._shape, xDt = x.dtype, xDev = x.device;
+    record('maskedSelect', [x, mask], [out], [mask], ([g], [m]) => scope(() => {
+      if (n === 0) return [zeros(xShape, { dtype: xDt, device: xDev }), null];
+      // element k of the broadcast shape takes g[(number of true mask elements up to k) - 1]
+      const mb = contiguousCopy(m._view(shape, broadcastStrides(m._shape, m._strides, shape), m._offset), 'backward', 'int32');
+      const pos = clamp(sub(cumsum(reshape(mb, [-1]), 0), 1), 0);
+      const picked = reshape(indexSelect(g!, 0, pos), shape);
+      const full = where(m, picked, 0);
+      return [sumToShape(full.dtype === xDt ? full : full.to(xDt), xShape), null];
+    }));
+  }
   return out;
 }
 
@@ -242,6 +343,7 @@ function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
   try {
     if (out.numel > 0) call(TRILU, op, [out, x], [diagonal, upper ? 1 : 0]);
   } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(x)) record(op, [x], [out], [], ([g]) => [trilu(g!, diagonal, upper)]);
   return out;
 }
 
@@ -279,9 +381,9 @@ declare module '../tensor' {
 const P = Tensor.prototype;
 P.gather = function (dim, index) { return gather(this, dim, index); };
 P.scatter = function (dim, index, src) { return scatter(this, dim, index, src); };
-P.scatter_ = function (dim, index, src) { return scatterInto(inPlace(this, 'scatter_'), dim, index, src, 0, 'scatter_'); };
+P.scatter_ = function (dim, index, src) { return scatterInto(inPlace(this, 'scatter_', src), dim, index, src, 0, 'scatter_'); };
 P.scatterAdd = function (dim, index, src) { return scatterAdd(this, dim, index, src); };
-P.scatterAdd_ = function (dim, index, src) { return scatterInto(inPlace(this, 'scatterAdd_'), dim, index, src, 1, 'scatterAdd_'); };
+P.scatterAdd_ = function (dim, index, src) { return scatterInto(inPlace(this, 'scatterAdd_', src), dim, index, src, 1, 'scatterAdd_'); };
 P.indexSelect = function (dim, index) { return indexSelect(this, dim, index); };
 P.takeAlongDim = function (indices, dim) { return takeAlongDim(this, indices, dim); };
 P.maskedSelect = function (mask) { return maskedSelect(this, mask); };

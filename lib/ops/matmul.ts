@@ -8,6 +8,7 @@ import { copyInto, emptyTensor, Tensor } from '../tensor';
 import { commonDevice } from './elementwise';
 import { needsGrad, record, sumToShape } from '../autograd';
 import { scope } from '../tensor';
+import { autocastLowDtype, castLow } from '../amp';
 
 const MATMUL = opId('matmul');
 
@@ -56,6 +57,12 @@ function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: reado
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   need(a, 'matmul'); need(b, 'matmul');
+  if (autocastLowDtype() !== null) {  // autocast: matmuls run in the low-precision dtype
+    const la = castLow(a), lb = castLow(b);
+    if (la !== a || lb !== b) {
+      try { return matmul(la, lb); } finally { if (la !== a) la.dispose(); if (lb !== b) lb.dispose(); }
+    }
+  }
   const dev = commonDevice('matmul', a, b)!;
   if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${String(a.dtype)} and ${String(b.dtype)}`);
   if (a.dtype === 'bool') throw new DTypeError('matmul: not defined for bool tensors');

@@ -11,12 +11,19 @@
 // and the result wraps like int32 arithmetic); float16/bfloat16 accumulate in float32/float64 and
 // return their own dtype; mean/var/std need a floating dtype (DTypeError otherwise, as PyTorch);
 // logsumexp computes integers in float32; all/any give bool; indices are int32.
+//
+// Gradients (section "gradients" below): sum, mean, prod (exact with zeros), amax/amin and
+// max()/min() without dim (split evenly among ties, as PyTorch), max/min along a dim (to the
+// returned index), var/std, logsumexp. argmax/argmin/all/any are not differentiable.
+import { needsGrad, record } from '../autograd';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { call, opId, OperandView } from '../native';
 import { contiguousStrides, fmt, normDim, normDims, numel } from '../shape';
-import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
-import { maximum, minimum } from './elementwise';
+import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
+import { scatterIntoZeros } from './indexing';
+import { expand, reshape } from './views';
 
 const REDUCE_OP = opId('reduce');
 const ARGREDUCE_OP = opId('argreduce');
@@ -170,6 +177,7 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
       out.dispose();
       throw e;
     }
+    if (name !== 'all' && name !== 'any' && isFloating(outDt) && needsGrad(x)) recordReduce(name, op, x, out, dims, keptShape, correction);
     return out;
   } finally {
     for (const t of temps) t.dispose();
@@ -289,7 +297,9 @@ function extreme(isMax: boolean, x: Tensor, dim: number | DimOptions | Tensor | 
     if (x.numel === 0) throw new ValueError(`${String(op)}: expected a reduction dim to be given for an empty input ${fmt(x._shape)}`);
     return reduce(isMax ? 'amax' : 'amin', x, { keepdim: a.keepdim }, op);
   }
-  return argReduce(isMax, x, a.dim, a.keepdim, op);
+  const r = argReduce(isMax, x, a.dim, a.keepdim, op);
+  if (needsGrad(x)) recordIndexed(op, x, r.values, r.indices, x.ndim === 0 ? null : normDim(a.dim, x.ndim, op));
+  return r;
 }
 
 /**
@@ -350,6 +360,68 @@ export function all(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: bool
 /** Whether any element is nonzero (bool; false for an empty tensor). */
 export function any(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
   return reduce('any', x, readArgs('any', dim, keepdim));
+}
+
+// ---- gradients -------------------------------------------------------------------------------
+
+/**
+ * @internal Records a value reduction. The backward sees g in the input's rank (reduced dims of
+ * size 1, `kept`) so that it broadcasts against the input; results are cast to the input's dtype
+ * (they differ when the `dtype` option cast it).
+ */
+function recordReduce(name: ReduceName, op: string, x: Tensor, out: Tensor, dims: readonly number[], kept: number[], correction: number): void {
+  const xShape = x._shape, xDt = x.dtype;
+  const count = dims.reduce((n, d) => n * xShape[d], 1);
+  record(op, [x], [out], [x, out], ([g], [sx, sy]) => scope(() => {
+    const G = reshape(g!, kept);
+    const Y = reshape(sy, kept);
+    const X = sx.dtype === sy.dtype ? sx : sx.to(sy.dtype);
+    let r: Tensor;
+    switch (name) {
+      case 'sum': r = expand(G, xShape); break;
+      case 'mean': r = expand(div(G, count), xShape); break;
+      case 'prod': {
+        // d prod / d x_i = product of the others: prod/x_i without zeros; with one zero in the slice
+        // only the zero gets the product of the rest; with two or more, nothing.
+        const isZero = eq(X, 0);
+        const zeros = sum(isZero, { dim: dims as number[], keepdim: true });
+        const others = prod(where(isZero, 1, X), { dim: dims as number[], keepdim: true });
+        const atZero = where(eq(zeros, 1), others, 0);
+        const atOther = where(eq(zeros, 0), div(others, where(isZero, 1, X)), 0);
+        r = mul(G, where(isZero, atZero, atOther));
+        break;
+      }
+      case 'amax': case 'amin': {
+        // evenly among the elements equal to the result (NaN matches a NaN result)
+        const hit = logicalOr(eq(X, Y), logicalAnd(isnan(X), isnan(Y)));
+        r = where(hit, div(G, sum(hit, { dim: dims as number[], keepdim: true })), 0);
+        break;
+      }
+      case 'var': case 'std': {
+        const centered = sub(X, mean(X, { dim: dims as number[], keepdim: true }));
+        const scale = 1 / (count - correction);
+        // std: d sqrt(v) = dv / (2 sqrt(v)), taken as 0 where the std is 0 (as PyTorch)
+        const gv = name === 'var' ? mul(G, 2 * scale) : mul(where(eq(Y, 0), 0, div(G, Y)), scale);
+        r = mul(gv, centered);
+        break;
+      }
+      case 'logsumexp': r = mul(G, exp(sub(X, Y))); break;
+      default: throw new ValueError(`backward: no gradient for ${String(op)}`);
+    }
+    // sum and mean give a broadcast view of g: copy it (and cast where the dtype option did)
+    return [name === 'sum' || name === 'mean' || r.dtype !== xDt ? contiguousCopy(r, 'backward', xDt) : r];
+  }));
+}
+
+/** @internal max/min along dim `d` (null for a 0-dim input): the gradient goes to the returned index. */
+function recordIndexed(op: string, x: Tensor, values: Tensor, indices: Tensor, d: number | null): void {
+  const xShape = x._shape, xDt = x.dtype, dev = x.device;
+  const kept = d === null ? [] : xShape.map((s, i) => (i === d ? 1 : s));
+  record(op, [x], [values], [indices], ([g], [idx]) => scope(() => {
+    if (d === null) return [contiguousCopy(g!, 'backward', xDt)];
+    const G = reshape(g!, kept);
+    return [scatterIntoZeros(xShape, xDt, dev, d, reshape(idx, kept), G.dtype === xDt ? G : G.to(xDt), false)];
+  }));
 }
 
 // ---- methods ---------------------------------------------------------------------------------

@@ -3,11 +3,17 @@
 // (outer, n, inner) around the dim; the kernels (native/cpu/softmax.cpp) write a fresh contiguous
 // output. softmax/logSoftmax of integer tensors compute in float32 (PyTorch refuses them without
 // `dtype`); cumsum/cumprod of bool, uint8 and int32 give int32 (PyTorch: int64).
+// Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
+import { needsGrad, record } from '../autograd';
 import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
 import { call, opId } from '../native';
 import { normDim } from '../shape';
-import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
+import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { arange } from './creation';
+import { div, eq, exp, logicalAnd, mul, sub, where } from './elementwise';
+import { indexSelect } from './indexing';
+import { sum } from './reduce';
 
 const SOFTMAX_OP = opId('softmax');
 const LOGSOFTMAX_OP = opId('logsoftmax');
@@ -61,20 +67,69 @@ function floatDType(x: Tensor, dtype: DType | undefined, op: string): DType {
  */
 export function softmax(x: Tensor, dim: number, dtype?: DType): Tensor {
   const dt = floatDType(need(x, 'softmax'), dtype, 'softmax');
-  return alongDim(SOFTMAX_OP, 'softmax', x, dim, dt, dt, []);
+  const y = alongDim(SOFTMAX_OP, 'softmax', x, dim, dt, dt, []);
+  if (needsGrad(x)) recordAlongDim('softmax', x, y, dim);
+  return y;
 }
 
 /** log(softmax(x)) along `dim`, computed as x - max - log(sum(exp(x - max))): `x.logSoftmax(1)` */
 export function logSoftmax(x: Tensor, dim: number, dtype?: DType): Tensor {
   const dt = floatDType(need(x, 'logSoftmax'), dtype, 'logSoftmax');
-  return alongDim(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dt, dt, []);
+  const y = alongDim(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dt, dt, []);
+  if (needsGrad(x)) recordAlongDim('logSoftmax', x, y, dim);
+  return y;
 }
 
 function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): Tensor {
   need(x, op);
   const inDt = dtype === undefined ? x.dtype : checkDType(dtype, op);
   const outDt: DType = isFloating(inDt) ? inDt : 'int32';
-  return alongDim(SCAN_OP, op, x, dim, inDt, outDt, [SCAN[op]]);
+  const y = alongDim(SCAN_OP, op, x, dim, inDt, outDt, [SCAN[op]]);
+  if (isFloating(outDt) && needsGrad(x)) recordAlongDim(op, x, y, dim);
+  return y;
+}
+
+// ---- gradients -------------------------------------------------------------------------------
+
+/** Reverses dim d (a copy): the building block of reverse cumulative sums. */
+function flip(t: Tensor, d: number): Tensor {
+  const n = t._shape.length === 0 ? 1 : t._shape[d];
+  if (t._shape.length === 0 || n <= 1) return t.clone();
+  return indexSelect(t, d, arange(n - 1, -1, -1, { device: t.device }));
+}
+
+/** sum_{j >= i} t_j along d. */
+function reverseCumsum(t: Tensor, d: number): Tensor { return flip(cumsum(flip(t, d), d), d); }
+
+type AlongDimOp = 'softmax' | 'logSoftmax' | 'cumsum' | 'cumprod';
+
+function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void {
+  const d = normDim(dim, x._shape.length, op), xDt = x.dtype;
+  record(op, [x], [y], op === 'cumprod' ? [x, y] : [y], ([g], saved) => scope(() => {
+    const G = g!;
+    let r: Tensor;
+    switch (op) {
+      case 'softmax': { const Y = saved[0]; r = mul(Y, sub(G, sum(mul(G, Y), d, true))); break; }
+      case 'logSoftmax': r = sub(G, mul(exp(saved[0]), sum(G, d, true))); break;
+      case 'cumsum': r = reverseCumsum(G, d); break;
+      case 'cumprod': {
+        // d y_j / d x_i = prod_{k <= j, k != i} x_k for j >= i. Before the first zero of a slice
+        // that is y_j / x_i; at the first zero it is the cumprod with that zero replaced by 1;
+        // after it, 0 (every such product holds the first zero).
+        const [sx, Y] = saved;
+        const X = sx.dtype === Y.dtype ? sx : sx.to(Y.dtype);
+        const isZero = eq(X, 0);
+        const zerosSoFar = cumsum(isZero, d);
+        const before = eq(zerosSoFar, 0);
+        const first = logicalAnd(isZero, eq(zerosSoFar, 1));
+        const beforeGrad = div(reverseCumsum(mul(G, Y), d), where(before, X, 1));
+        const firstGrad = reverseCumsum(mul(G, cumprod(where(first, 1, X), d)), d);
+        r = where(before, beforeGrad, where(first, firstGrad, 0));
+        break;
+      }
+    }
+    return [r.dtype === xDt ? r : contiguousCopy(r, 'backward', xDt)];
+  }));
 }
 
 /**

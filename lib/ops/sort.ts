@@ -1,10 +1,13 @@
 // sort.ts — sort, argsort and topk along one dim (kernels in native/cpu/sort.cpp). The sort is
 // always stable; NaN sorts as the largest value, as in PyTorch. Indices are int32. The input is
 // made contiguous and seen as (outer, n, inner) by the kernel; outputs are fresh and contiguous.
+// Gradients: the values of sort and topk send g back to the positions in `indices`.
+import { needsGrad, record } from '../autograd';
 import { IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { numel, normDim } from '../shape';
-import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
+import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { scatterIntoZeros } from './indexing';
 
 const SORT = opId('sort');
 const TOPK = opId('topk');
@@ -29,7 +32,8 @@ function slices(shape: readonly number[], d: number): [number, number, number] {
   return [numel(shape.slice(0, d)), shape[d], numel(shape.slice(d + 1))];
 }
 
-function run(op: string, x: Tensor, outShape: readonly number[], id: number, params: number[]): SortResult {
+/** Runs sort/topk along dim d; the values' gradient goes back to the positions in `indices`. */
+function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: number, params: number[]): SortResult {
   const dev = x._storage.device;
   const values = emptyTensor(outShape, x.dtype, dev, false, op);
   const indices = emptyTensor(outShape, 'int32', dev, false, op);
@@ -41,6 +45,10 @@ function run(op: string, x: Tensor, outShape: readonly number[], id: number, par
     throw e;
   } finally {
     if (src !== x) src.dispose();
+  }
+  if (needsGrad(x)) {
+    const xShape = x._shape, xDt = x.dtype, dev = x.device;
+    record(op, [x], [values], [indices], ([g], [idx]) => scope(() => [scatterIntoZeros(xShape, xDt, dev, d, idx, g!, false)]));
   }
   return { values, indices };
 }
@@ -58,7 +66,7 @@ export function sort(x: Tensor, dim = -1, descending = false, stable = true): So
   need(x, 'sort');
   flag(descending, 'descending', 'sort'); flag(stable, 'stable', 'sort');
   const d = normDim(dim, x.ndim, 'sort');
-  return run('sort', x, x._shape, SORT, [...slices(x._shape, d), descending ? 1 : 0]);
+  return run('sort', x, d, x._shape, SORT, [...slices(x._shape, d), descending ? 1 : 0]);
 }
 
 /**
@@ -91,7 +99,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   if (outShape.length > 0) outShape[d] = k;
   // a 0-dim input gives (x, 0) for k = 0 and k = 1 alike, as PyTorch does
   const kk = outShape.length > 0 ? k : 1;
-  return run('topk', x, outShape, TOPK, [outer, n, inner, kk, largest ? 1 : 0, sorted ? 1 : 0]);
+  return run('topk', x, d, outShape, TOPK, [outer, n, inner, kk, largest ? 1 : 0, sorted ? 1 : 0]);
 }
 
 // ---- methods ---------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+// amp.ts — mixed precision: `autocast(dtype, fn)` runs matmuls (and what is built on them:
+// linear, convolutions, attention) in float16/bfloat16 while ops on the float32 list (softmax,
+// logSoftmax, norms, reductions, losses) compute in float32, as torch.autocast's CPU/CUDA lists;
+// `GradScaler` does dynamic loss scaling for float16 training.
+import { DType, isFloating } from './dtype';
+import { ValueError } from './errors';
+import { noGrad } from './autograd';
+import { scope, Tensor } from './tensor';
+
+let autocastDtype: DType | null = null;
+
+/** @internal The low-precision dtype when inside `autocast`, else null. */
+export function autocastLowDtype(): DType | null { return autocastDtype; }
+
+/**
+ * Runs `fn` with autocast on: matmul-like ops take float32 inputs in `dtype`; float32-list ops
+ * take low-precision inputs in float32. Parameters stay float32 (their gradients too).
+ *
+ * ```ts
+ * const loss = fl.autocast('bfloat16', () => lossFn(model.forward(x), y));
+ * loss.backward();
+ * ```
+ */
+export function autocast<T>(dtype: 'bfloat16' | 'float16', fn: () => T): T {
+  if (dtype !== 'bfloat16' && dtype !== 'float16') throw new ValueError(`autocast: dtype must be 'bfloat16' or 'float16', got ${String(dtype)}`);
+  const prev = autocastDtype;
+  autocastDtype = dtype;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    autocastDtype = prev;
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(() => { autocastDtype = prev; }) as unknown as T;
+  autocastDtype = prev;
+  return result;
+}
+
+/** @internal For matmul-like ops: float32 operands cast to the autocast dtype (others unchanged). */
+export function castLow(t: Tensor): Tensor {
+  if (autocastDtype === null || t.dtype !== 'float32') return t;
+  return t.to(autocastDtype);
+}
+
+/** @internal For float32-list ops: low-precision operands cast to float32 (others unchanged). */
+export function castFloat32(t: Tensor): Tensor {
+  if (autocastDtype === null || !(t.dtype === 'float16' || t.dtype === 'bfloat16')) return t;
+  return t.to('float32');
+}
+
+/** What GradScaler needs of an optimizer. */
+export interface ScalableOptimizer { paramGroups: { params: Tensor[] }[]; step(): void }
+
+/** Options of GradScaler (PyTorch's defaults). */
+export interface GradScalerOptions {
+  initScale?: number; growthFactor?: number; backoffFactor?: number; growthInterval?: number; enabled?: boolean;
+}
+
+/**
+ * Dynamic loss scaling for float16 training, as torch.cuda.amp.GradScaler:
+ * ```ts
+ * const scaler = new fl.amp.GradScaler();
+ * scaler.scale(loss).backward();
+ * scaler.step(opt);       // unscales, skips the step when a gradient is inf/NaN
+ * scaler.update();        // grows or backs off the scale
+ * ```
+ */
+export class GradScaler {
+  private scaleValue: number;
+  private readonly growthFactor: number;
+  private readonly backoffFactor: number;
+  private readonly growthInterval: number;
+  private growthTracker = 0;
+  private readonly enabled: boolean;
+  private unscaled = new Set<ScalableOptimizer>();
+  private foundInf = false;
+
+  constructor(o: GradScalerOptions = {}) {
+    this.scaleValue = o.initScale ?? 65536;
+    this.growthFactor = o.growthFactor ?? 2;
+    this.backoffFactor = o.backoffFactor ?? 0.5;
+    this.growthInterval = o.growthInterval ?? 2000;
+    this.enabled = o.enabled ?? true;
+    if (!(this.growthFactor > 1)) throw new ValueError('GradScaler: growthFactor must be > 1');
+    if (!(this.backoffFactor > 0 && this.backoffFactor < 1)) throw new ValueError('GradScaler: backoffFactor must be in (0, 1)');
+  }
+
+  /** The current scale. */
+  getScale(): number { return this.enabled ? this.scaleValue : 1; }
+
+  /** `loss * scale` (a new tensor in the graph). */
+  scale(loss: Tensor): Tensor {
+    if (!this.enabled) return loss.mul(1);
+    return loss.mul(this.scaleValue);
+  }
+
+  /** Divides the optimizer's gradients by the scale in place and records whether any is inf/NaN. */
+  unscale_(opt: ScalableOptimizer): void {
+    if (!this.enabled || this.unscaled.has(opt)) return;
+    const inv = 1 / this.scaleValue;
+    noGrad(() => scope(() => {
+      for (const g of opt.paramGroups) {
+        for (const p of g.params) {
+          if (!p.grad) continue;
+          p.grad.mul_(inv);
+          if (isFloating(p.grad.dtype)) {
+            const bad = (p.grad.isfinite().logicalNot() as any);
+            const anyBad = (require('./ops/reduce') as typeof import('./ops/reduce')).any(bad).item();
+            if (anyBad) this.foundInf = true;
+          }
+        }
+      }
+    }));
+    this.unscaled.add(opt);
+  }
+
+  /** Unscales (if not done) and runs `opt.step()` unless a gradient was inf/NaN. Returns whether it stepped. */
+  step(opt: ScalableOptimizer): boolean {
+    if (!this.enabled) { opt.step(); return true; }
+    this.unscale_(opt);
+    if (this.foundInf) return false;
+    opt.step();
+    return true;
+  }
+
+  /** Adjusts the scale: back off after an inf/NaN step, grow after `growthInterval` clean steps. */
+  update(newScale?: number): void {
+    if (!this.enabled) return;
+    if (newScale !== undefined) this.scaleValue = newScale;
+    else if (this.foundInf) { this.scaleValue *= this.backoffFactor; this.growthTracker = 0; }
+    else if (++this.growthTracker >= this.growthInterval) { this.scaleValue *= this.growthFactor; this.growthTracker = 0; }
+    this.foundInf = false;
+    this.unscaled.clear();
+  }
+
+  stateDict(): { scale: number; growthTracker: number } { return { scale: this.scaleValue, growthTracker: this.growthTracker }; }
+  loadStateDict(s: { scale: number; growthTracker: number }): void { this.scaleValue = s.scale; this.growthTracker = s.growthTracker; }
+}
