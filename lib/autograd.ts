@@ -281,7 +281,8 @@ Tensor.prototype.backward = function (gradient?: Tensor, options: { retainGraph?
  */
 export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[]): Tensor {
   for (const x of inputs) if (!(x instanceof Tensor)) throw new ValueError('checkpoint: inputs must be Tensors');
-  const out = noGrad(() => fn(...inputs));
+  const { scope: sc } = require('./tensor') as typeof import('./tensor');
+  const out = noGrad(() => sc(() => fn(...inputs)));  // intermediates are freed now, recomputed in backward
   if (!(out instanceof Tensor)) throw new ValueError('checkpoint: fn must return one Tensor');
   if (!gradEnabled) return out;
   record('checkpoint', inputs, [out], inputs, ([g], saved) => {
@@ -292,7 +293,6 @@ export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[])
     });
     try {
       enableGrad(() => {
-        const { scope: sc } = require('./tensor') as typeof import('./tensor');
         const y = sc(() => fn(...xs));
         try { backward(y, { gradient: g! }); } finally { y.dispose(); }
       });

@@ -27,3 +27,4 @@ export * as nn from './nn';
 export { checkpoint } from './autograd';
 export { autocast } from './amp';
 export * as amp from './amp';
+export * from './io/safetensors';

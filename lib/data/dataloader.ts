@@ -1,0 +1,231 @@
+// dataloader.ts — `DataLoader`: batches of a `Dataset`, in order or shuffled with a seeded,
+// per-epoch permutation, collated into tensors, optionally prepared ahead by worker threads.
+//
+// Ordering: the order of epoch e is `randperm(n)` drawn from the Philox stream with key `seed` at
+// offset e·n (the global generator's state is saved and restored around it), so a seeded loader
+// gives the same order every run, a different one each epoch, and leaves `fl.rand*` untouched.
+// Without a seed, each epoch draws its seed from the global generator, as PyTorch does, so
+// `fl.manualSeed` makes the whole run reproducible.
+//
+// Devices: this build has the CPU backend only. `device: 'cpu'` is a no-op and a GPU device throws
+// BackendUnavailableError when the loader is made. With the GPU backend, `pinMemory` will fill
+// batches in pinned host memory and `device` will copy them ahead (`prefetch` batches) on a copy
+// stream, so that transfers overlap compute.
+import * as path from 'path';
+import { parseDevice } from '../device';
+import { ValueError } from '../errors';
+import { randint, randperm, getRngState, setRngState } from '../ops/random';
+import { defaultCollate, disposeExcept, typedError, unpack } from './collate';
+import { Dataset, WorkerSource } from './dataset';
+import { Packed } from './pack';
+import { WorkerErrorInfo, WorkerPool } from './worker';
+
+/** Options of `DataLoader`. */
+export interface DataLoaderOptions<T, B> {
+  /** Items per batch (default 1). */
+  batchSize?: number;
+  /** Visit the items in a new random order each epoch (default false). */
+  shuffle?: boolean;
+  /** Seed of the shuffling; without one, each epoch draws a seed from the global generator. */
+  seed?: number;
+  /** Drop the last batch when it is smaller than `batchSize` (default false). */
+  dropLast?: boolean;
+  /** Items → batch (default `defaultCollate`). The loader disposes the items' tensors that the batch does not keep. */
+  collate?: (items: T[]) => B;
+  /** Worker threads that fetch items ahead (default 0: fetch on the main thread when asked). */
+  numWorkers?: number;
+  /** Batches in flight per worker (default 2). */
+  prefetch?: number;
+  /** Fill batches in pinned host memory (no-op until the GPU backend lands). */
+  pinMemory?: boolean;
+  /** Where batches go (default `'cpu'`). */
+  device?: string;
+}
+
+function checkInt(v: unknown, what: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new ValueError(`DataLoader: ${what} must be an integer >= ${String(min)}, got ${String(v)}`);
+  }
+  return v;
+}
+
+function datasetLength(ds: Dataset<unknown>): number {
+  const n = ds.length;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new ValueError(`DataLoader: dataset length must be a non-negative integer, got ${String(n)}`);
+  }
+  return n;
+}
+
+const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
+
+/**
+ * Iterates over a dataset in batches, as `torch.utils.data.DataLoader`. Each batch is new and
+ * belongs to the caller: dispose it (`fl.data.disposeBatch(batch)`, or run the step in `fl.scope`).
+ *
+ * ```ts
+ * const ds = new fl.data.TensorDataset(x, y);
+ * const loader = new fl.data.DataLoader(ds, { batchSize: 32, shuffle: true, seed: 0 });
+ * for (let epoch = 0; epoch < 3; epoch++) {
+ *   for await (const [xb, yb] of loader) {
+ *     fl.scope(() => step(xb, yb));
+ *     fl.data.disposeBatch([xb, yb]);
+ *   }
+ * }
+ * ```
+ *
+ * With `numWorkers > 0`, worker threads rebuild the dataset from its `workerSource()` and fetch
+ * (and pack) the items of up to `numWorkers * prefetch` batches ahead; batches come out in order
+ * and equal those of `numWorkers: 0`. Datasets with a `getBatch` fast path (`TensorDataset`) are
+ * batched on the main thread whatever `numWorkers` says: a batch is one native gather.
+ */
+export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly numWorkers: number;
+  readonly prefetch: number;
+  readonly pinMemory: boolean;
+  readonly device: string;
+  private readonly seed: number | undefined;
+  private readonly collate: ((items: T[]) => B) | undefined;
+  private readonly source: WorkerSource | null = null;
+  private nextEpoch = 0;
+
+  constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    if (!(dataset instanceof Dataset)) throw new ValueError('DataLoader: expected a fl.data.Dataset');
+    this.batchSize = checkInt(options.batchSize ?? 1, 'batchSize', 1);
+    this.shuffle = !!options.shuffle;
+    this.dropLast = !!options.dropLast;
+    this.numWorkers = checkInt(options.numWorkers ?? 0, 'numWorkers', 0);
+    this.prefetch = checkInt(options.prefetch ?? 2, 'prefetch', 1);
+    this.pinMemory = !!options.pinMemory;
+    this.device = parseDevice(options.device ?? 'cpu', 'DataLoader').name;
+    if (options.seed !== undefined) this.seed = checkInt(options.seed, 'seed', 0);
+    if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
+    this.collate = options.collate === defaultCollate ? undefined : options.collate;
+    datasetLength(dataset);
+    if (this.numWorkers > 0 && !this.fastPath()) {
+      const src = dataset.workerSource();
+      if (!src || typeof src.module !== 'string' || !path.isAbsolute(src.module) || typeof src.exportName !== 'string') {
+        throw new ValueError(`DataLoader: numWorkers=${String(this.numWorkers)} needs a dataset that worker threads can rebuild: `
+          + 'override workerSource() to return { module: <absolute path>, exportName, args }');
+      }
+      this.source = src;
+    }
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    const n = datasetLength(this.dataset);
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The epoch the next iteration runs (it counts up from 0; it picks the shuffled order). */
+  get epoch(): number { return this.nextEpoch; }
+  /** Sets the epoch of the next iteration (to resume a run with the same orders). */
+  setEpoch(epoch: number): void { this.nextEpoch = checkInt(epoch, 'epoch', 0); }
+
+  private fastPath(): boolean {
+    return this.collate === undefined && typeof this.dataset.getBatch === 'function';
+  }
+
+  /** The item order of one epoch. */
+  private order(epoch: number, n: number): Int32Array {
+    if (!this.shuffle) {
+      const o = new Int32Array(n);
+      for (let i = 0; i < n; i++) o[i] = i;
+      return o;
+    }
+    let seed = this.seed, offset = epoch * n;
+    if (seed === undefined) {
+      const s = randint(0, 2147483647, [1]);
+      try { seed = s.item(); } finally { s.dispose(); }
+      offset = 0;
+    }
+    const saved = getRngState();
+    try {
+      setRngState({ seed, offset });
+      const p = randperm(n);
+      try { return p.dataSync() as Int32Array; } finally { p.dispose(); }
+    } finally {
+      setRngState(saved);
+    }
+  }
+
+  /** The index lists of the batches of one epoch. */
+  private batches(epoch: number): Int32Array[] {
+    const n = datasetLength(this.dataset);
+    const order = this.order(epoch, n);
+    const out: Int32Array[] = [];
+    for (let b = 0; b < n; b += this.batchSize) {
+      if (this.dropLast && b + this.batchSize > n) break;
+      out.push(order.subarray(b, Math.min(n, b + this.batchSize)));
+    }
+    return out;
+  }
+
+  /** Items → batch with the user's collate; the items' tensors that the batch does not keep are disposed. */
+  private collateItems(items: T[]): B {
+    try {
+      const batch = this.collate ? this.collate(items) : defaultCollate(items);
+      disposeExcept(items, batch);
+      return batch;
+    } catch (e) {
+      disposeExcept(items, undefined);
+      throw e;
+    }
+  }
+
+  /** One batch on the main thread. */
+  private async load(indices: Int32Array): Promise<B> {
+    if (this.fastPath()) return this.dataset.getBatch!(indices) as B;
+    const items: T[] = [];
+    try {
+      for (const i of indices) {
+        const it = this.dataset.get(i);
+        items.push(it instanceof Promise ? await it : it);
+      }
+    } catch (e) {
+      disposeExcept(items, undefined);
+      throw e;
+    }
+    return this.collateItems(items);
+  }
+
+  private workerError(info: WorkerErrorInfo, w: number): Error {
+    const e = typedError(info.name, info.message);
+    e.stack = `${e.name}: ${e.message}\n    (in DataLoader worker ${String(w)})\n${info.stack.split('\n').slice(1).join('\n')}`;
+    return e;
+  }
+
+  /** `for await (const batch of loader)`: one epoch. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
+    const epoch = this.nextEpoch++;
+    const batches = this.batches(epoch);
+    if (!this.source) {
+      for (const idx of batches) yield await this.load(idx);
+      return;
+    }
+    const pool = new WorkerPool(this.source, this.numWorkers, PACK_MODULE, (info, w) => this.workerError(info, w));
+    const pack = this.collate === undefined;
+    const inFlight = new Map<number, Promise<unknown>>();
+    const ahead = this.numWorkers * this.prefetch;
+    let sent = 0;
+    try {
+      for (let b = 0; b < batches.length; b++) {
+        for (; sent < batches.length && sent < b + ahead; sent++) {
+          const p = pool.run(sent % this.numWorkers, batches[sent], pack);
+          p.catch(() => undefined);  // rejections surface when their batch is reached
+          inFlight.set(sent, p);
+        }
+        const raw = await inFlight.get(b)!;
+        inFlight.delete(b);
+        yield pack ? unpack(raw as Packed) as B : this.collateItems(raw as T[]);
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+}
+

@@ -1,0 +1,83 @@
+// amp.test.ts — autocast (matmuls in low precision, gradients back to float32 leaves),
+// GradScaler (scaling, unscaling, skipping inf/NaN steps, growth and backoff), checkpoint
+// (recomputed gradients equal the direct ones; intermediate tensors are not kept).
+import * as fl from '../lib';
+import { DEVICE, expectClose, randomArray } from './helpers';
+
+const f64 = { dtype: 'float64' as const, device: DEVICE };
+
+describe('autocast', () => {
+  test('matmul runs in the autocast dtype and gradients reach float32 leaves', () => {
+    fl.scope(() => {
+      const a = fl.tensor(randomArray(32, 1), { device: DEVICE }).reshape(4, 8).requiresGrad_();
+      const b = fl.tensor(randomArray(24, 2), { device: DEVICE }).reshape(8, 3).requiresGrad_();
+      for (const dt of ['bfloat16', 'float16'] as const) {
+        const y = fl.autocast(dt, () => fl.matmul(a, b));
+        expect(y.dtype).toBe(dt);
+        const ref = fl.noGrad(() => fl.matmul(a, b));
+        expectClose(y.to('float32'), Array.from(ref.dataSync()), dt, 8);
+        y.backward(fl.onesLike(y));
+        expect(a.grad!.dtype).toBe('float32');
+        // d(sum(a@b))/da = ones @ b^T: compare with the float32 computation at the dtype's tolerance
+        const ga = fl.noGrad(() => fl.matmul(fl.ones([4, 3], { device: DEVICE }), b.T));
+        expectClose(a.grad!, Array.from(ga.dataSync()), dt, 8);
+        a.grad!.dispose(); a.grad = null; b.grad!.dispose(); b.grad = null;
+      }
+      // outside autocast nothing changes
+      expect(fl.matmul(a, b).dtype).toBe('float32');
+      expect(() => fl.autocast('float64' as any, () => 1)).toThrow(fl.ValueError);
+    });
+  });
+});
+
+describe('GradScaler', () => {
+  function fakeOpt(params: fl.Tensor[]) {
+    return { paramGroups: [{ params }], steps: 0, step() { this.steps++; } };
+  }
+  test('scales the loss, unscales gradients, and skips steps with inf', () => {
+    fl.scope(() => {
+      const w = fl.tensor([1, 2, 3], { dtype: 'float32', device: DEVICE }).requiresGrad_();
+      const opt = fakeOpt([w]);
+      const s = new fl.amp.GradScaler({ initScale: 1024, growthInterval: 2 });
+      const loss = fl.sum(w.mul(w));
+      s.scale(loss).backward();
+      expect(Array.from(w.grad!.dataSync())).toEqual([2048, 4096, 6144]);
+      expect(s.step(opt)).toBe(true);
+      expect(Array.from(w.grad!.dataSync())).toEqual([2, 4, 6]);
+      s.update();
+      expect(s.getScale()).toBe(1024);
+      w.grad!.fill_(Infinity);
+      expect(s.step(opt)).toBe(false);
+      expect(opt.steps).toBe(1);
+      s.update();
+      expect(s.getScale()).toBe(512);
+      w.grad!.fill_(1);
+      s.step(opt); s.update();
+      s.step(opt); s.update();
+      expect(s.getScale()).toBe(1024);
+      expect(() => new fl.amp.GradScaler({ backoffFactor: 2 })).toThrow(fl.ValueError);
+    });
+  });
+});
+
+describe('checkpoint', () => {
+  test('recomputed gradients equal direct gradients, for inputs and closed-over parameters', () => {
+    fl.scope(() => {
+      const x = fl.tensor(randomArray(6, 3), f64).reshape(2, 3).requiresGrad_();
+      const w = fl.tensor(randomArray(12, 4), f64).reshape(3, 4).requiresGrad_();
+      const f = (t: fl.Tensor) => fl.tanh(fl.matmul(t, w)).mul(t.sum(-1, true));
+      const direct = f(x);
+      direct.backward(fl.onesLike(direct));
+      const gx = Array.from(x.grad!.dataSync()), gw = Array.from(w.grad!.dataSync());
+      x.grad!.dispose(); x.grad = null; w.grad!.dispose(); w.grad = null;
+      const live = fl.memory.stats().liveTensors;
+      const y = fl.checkpoint(f, x);
+      // only the output is kept (plus the node's saved input view)
+      expect(fl.memory.stats().liveTensors - live).toBeLessThanOrEqual(2);
+      expectClose(y, Array.from(direct.dataSync()), 'float64');
+      y.backward(fl.onesLike(y));
+      expectClose(x.grad!, gx, 'float64');
+      expectClose(w.grad!, gw, 'float64');
+    });
+  });
+});
