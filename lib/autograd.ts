@@ -256,6 +256,8 @@ function accumulateLeaf(t: Tensor, g: Tensor): void {
   } else {
     t.grad = gg;
   }
+  // .grad belongs to its tensor (disposed with it), not to the scope that ran backward()
+  keep(t.grad);
 }
 
 declare module './tensor' {

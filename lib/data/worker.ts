@@ -93,6 +93,10 @@ parentPort.on('message', async (req) => {
 /** @internal A worker's failure as the main thread sees it. */
 export interface WorkerErrorInfo { name: string; message: string; stack: string }
 
+let liveWorkers = 0;
+/** @internal Worker threads started by DataLoaders and not yet exited (tests check that none linger). */
+export function liveWorkerCount(): number { return liveWorkers; }
+
 interface Pending { resolve(v: unknown): void; reject(e: unknown): void }
 
 /** @internal A fixed set of workers serving batch requests; results are matched by request id. */
@@ -107,6 +111,7 @@ export class WorkerPool {
     for (let w = 0; w < n; w++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { source, packModule } });
       worker.unref();
+      liveWorkers++;
       const pending = new Map<number, Pending>();
       this.workers.push(worker);
       this.pending.push(pending);
@@ -121,6 +126,7 @@ export class WorkerPool {
       });
       worker.on('error', (e) => this.fail(w, e instanceof Error ? e : new Error(String(e))));
       worker.on('exit', (code) => {
+        liveWorkers--;
         if (!this.closed) this.fail(w, new Error(`DataLoader worker ${String(w)} exited unexpectedly with code ${String(code)}`));
       });
     }

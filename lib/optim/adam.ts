@@ -1,0 +1,93 @@
+// adam.ts — Adam and AdamW with bias correction, amsgrad, weight decay (L2 for Adam, decoupled for
+// AdamW) and maximize, with PyTorch's exact update order (torch.optim.Adam/AdamW, single-tensor path):
+//   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;  vmax = max(vmax, v) (amsgrad)
+//   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+import { Tensor, keep } from '../tensor';
+import { maximum } from '../ops/elementwise';
+import { zerosLike } from '../ops/creation';
+import { checkBetas, checkNumber, Optimizer, ParamGroup, Params, ParamState } from './optimizer';
+import '../ops/views';
+
+/** Options of `Adam` and `AdamW`. */
+export interface AdamOptions {
+  /** learning rate (default 1e-3) */ lr?: number;
+  /** coefficients of the running averages of the gradient and its square (default [0.9, 0.999]) */ betas?: [number, number];
+  /** added to the denominator (default 1e-8) */ eps?: number;
+  /** weight decay: L2 penalty for Adam (default 0), decoupled decay for AdamW (default 1e-2) */ weightDecay?: number;
+  /** use the maximum of past squared-gradient averages (AMSGrad) */ amsgrad?: boolean;
+  /** ascend the objective instead of descending */ maximize?: boolean;
+}
+
+abstract class AdamBase extends Optimizer {
+  protected abstract readonly decoupled: boolean;
+
+  protected validateGroup(g: ParamGroup): void {
+    checkNumber(this.name, 'learning rate', g.lr);
+    checkNumber(this.name, 'epsilon value', g.eps);
+    checkBetas(this.name, g.betas);
+    checkNumber(this.name, 'weight_decay value', g.weightDecay);
+  }
+
+  protected update(g: ParamGroup): void {
+    const { lr, eps, weightDecay, amsgrad, maximize } = g;
+    const [beta1, beta2] = g.betas as [number, number];
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const s = this.stateFor(p, (): ParamState => {
+        const st: ParamState = { step: 0, expAvg: zerosLike(p), expAvgSq: zerosLike(p) };
+        if (amsgrad) st.maxExpAvgSq = zerosLike(p);
+        return st;
+      });
+      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
+      const step = (s.step as number) + 1;
+      s.step = step;
+      if (weightDecay !== 0) {
+        if (this.decoupled) p.mul_(1 - lr * weightDecay);
+        else grad = grad.add(p, weightDecay);
+      }
+      const m = s.expAvg as Tensor, v = s.expAvgSq as Tensor;
+      m.mul_(beta1).add_(grad, 1 - beta1);
+      v.mul_(beta2).add_(grad.mul(grad), 1 - beta2);
+      const bc1 = 1 - beta1 ** step, bc2 = 1 - beta2 ** step;
+      const stepSize = lr / bc1;
+      let second = v;
+      if (amsgrad) {
+        if (!s.maxExpAvgSq) s.maxExpAvgSq = keep(zerosLike(p));
+        const vmax = s.maxExpAvgSq as Tensor;
+        vmax.copy_(maximum(vmax, v));
+        second = vmax;
+      }
+      const denom = second.sqrt().div_(Math.sqrt(bc2)).add_(eps);
+      p.add_(m.div(denom), -stepSize);
+    }
+  }
+}
+
+/**
+ * Adam (Kingma & Ba), as `torch.optim.Adam`; `weightDecay` adds `weightDecay * p` to the gradient.
+ *
+ * ```ts
+ * const opt = new fl.optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ * ```
+ */
+export class Adam extends AdamBase {
+  protected readonly decoupled: boolean = false;
+  constructor(params: Params, options: AdamOptions = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options }, 'Adam');
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter), as `torch.optim.AdamW`: weight decay is applied to the parameter
+ * (`p *= 1 - lr * weightDecay`) instead of the gradient. Default `weightDecay` 1e-2.
+ *
+ * ```ts
+ * const opt = new fl.optim.AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.1 });
+ * ```
+ */
+export class AdamW extends AdamBase {
+  protected readonly decoupled: boolean = true;
+  constructor(params: Params, options: AdamOptions = {}) {
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options }, 'AdamW');
+  }
+}

@@ -1,0 +1,249 @@
+// optimizer.ts — the base of every optimizer (`fl.optim.Optimizer`): parameter groups, per-parameter
+// state owned by the optimizer, zeroGrad, and PyTorch-shaped state dicts.
+//
+// Ownership: state tensors (momentum buffers, exp_avg, …) belong to the optimizer. They are made on
+// the first step that sees a parameter's gradient, freed by `dispose()`, and replaced (old ones
+// freed) by `loadStateDict`. `stateDict()` returns deep copies, which the caller owns.
+// Updates run under noGrad and inside `scope`, so every temporary of a step is freed at its end;
+// subclasses `keep()` the state tensors they create there.
+import { enableGrad, noGrad } from '../autograd';
+import { ValueError } from '../errors';
+import { fmt } from '../shape';
+import { Tensor, keep, scope } from '../tensor';
+import '../ops/views';
+import '../ops/creation';
+
+/** Hyperparameters of one parameter group; each optimizer documents its own keys. */
+export interface ParamGroup {
+  params: Tensor[];
+  lr: number;
+  [key: string]: any;
+}
+
+/** What optimizers accept: a list of parameters, or groups with their own hyperparameters. */
+export type ParamGroupInput = { params: Iterable<Tensor> | Tensor; [key: string]: any };
+export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
+
+/** Per-parameter state: tensors owned by the optimizer, and numbers such as `step`. */
+export type ParamState = Record<string, Tensor | number>;
+
+/** A serialisable optimizer state: `state[i]` belongs to the i-th parameter over all groups. */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  paramGroups: (Omit<ParamGroup, 'params'> & { params: number[] })[];
+}
+
+/** @internal Throws ValueError unless `v` is a finite number >= min (a name and the optimizer name in the message). */
+export function checkNumber(opt: string, name: string, v: unknown, min = 0): void {
+  if (typeof v !== 'number' || Number.isNaN(v) || v < min) {
+    throw new ValueError(`${opt}: invalid ${name}: ${String(v)} (expected a number >= ${String(min)})`);
+  }
+}
+
+/** @internal betas must be two numbers in [0, 1). */
+export function checkBetas(opt: string, betas: unknown): void {
+  if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${opt}: betas must be a pair [beta1, beta2], got ${String(betas)}`);
+  for (let i = 0; i < 2; i++) {
+    const b = betas[i];
+    if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new ValueError(`${opt}: invalid beta parameter at index ${i}: ${String(b)} (expected 0 <= beta < 1)`);
+  }
+}
+
+function cloneState(s: ParamState): ParamState {
+  const out: ParamState = {};
+  for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? v.detach().clone() : v;
+  return out;
+}
+
+function disposeState(s: ParamState | undefined): void {
+  if (!s) return;
+  for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
+}
+
+/**
+ * The base class of optimizers. Subclasses pass their defaults and implement `update(group)`.
+ *
+ * ```ts
+ * const opt = new fl.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * for (const [x, y] of batches) {
+ *   opt.zeroGrad();
+ *   fl.scope(() => lossFn(model.forward(x), y).backward());
+ *   opt.step();
+ * }
+ * opt.dispose();   // frees the momentum buffers
+ * ```
+ */
+export abstract class Optimizer {
+  /** The optimizer's name in error messages. */
+  protected readonly name: string;
+  /** Default hyperparameters; a group without a key takes it from here. */
+  readonly defaults: Record<string, any>;
+  /** The parameter groups: `opt.paramGroups[0].lr = 0.01` changes the learning rate. */
+  readonly paramGroups: ParamGroup[] = [];
+  /** Per-parameter state, owned by the optimizer. */
+  readonly state = new Map<Tensor, ParamState>();
+  /** @internal counted by `step()` (schedulers look at it, as PyTorch's do) */ _stepCount = 0;
+
+  constructor(params: Params, defaults: Record<string, any>, name: string) {
+    this.name = name;
+    this.defaults = { ...defaults };
+    if (params instanceof Tensor) throw new ValueError(`${name}: params must be an iterable of Tensors or of param groups, got a single Tensor (wrap it in an array)`);
+    if (params == null || typeof (params as any)[Symbol.iterator] !== 'function') {
+      throw new ValueError(`${name}: params must be an iterable of Tensors or of param groups, got ${params === null ? 'null' : typeof params}`);
+    }
+    const list = Array.from(params as Iterable<any>);
+    if (list.length === 0) throw new ValueError(`${name}: optimizer got an empty parameter list`);
+    const groups: ParamGroupInput[] = list.every((x) => x instanceof Tensor) ? [{ params: list }] : list;
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  /**
+   * Adds a group of parameters with its own hyperparameters (missing ones come from the defaults):
+   * `opt.addParamGroup({ params: head.parameters(), lr: 0.01 })`.
+   */
+  addParamGroup(group: ParamGroupInput): void {
+    const name = this.name;
+    if (group === null || typeof group !== 'object' || group instanceof Tensor || !('params' in group)) {
+      throw new ValueError(`${name}: a param group must be an object with a 'params' key, got ${group instanceof Tensor ? 'a Tensor mixed with groups' : String(group)}`);
+    }
+    const raw = group.params;
+    const params: unknown[] = raw instanceof Tensor ? [raw] : raw != null && typeof (raw as any)[Symbol.iterator] === 'function' ? Array.from(raw as Iterable<unknown>) : [raw];
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
+    params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) throw new ValueError(`${name}: parameter ${i} of a group is not a Tensor (got ${p === null ? 'null' : typeof p})`);
+      if (p.isDisposed) throw new ValueError(`${name}: parameter ${i} (shape ${fmt(p._shape)}) was disposed`);
+      if (!p.isLeaf) throw new ValueError(`${name}: can't optimize a non-leaf Tensor (parameter ${i}, shape ${fmt(p._shape)})`);
+      if (seen.has(p)) throw new ValueError(`${name}: some parameters appear in more than one parameter group (parameter ${i}, shape ${fmt(p._shape)})`);
+      seen.add(p);
+    });
+    const full: ParamGroup = { ...this.defaults, ...group, params: params as Tensor[] } as ParamGroup;
+    this.validateGroup(full);
+    this.paramGroups.push(full);
+  }
+
+  /** Checks a group's hyperparameters (ValueError naming the optimizer). */
+  protected abstract validateGroup(group: ParamGroup): void;
+
+  /** Applies one update to the parameters of `group` that have a gradient (runs under noGrad inside a scope). */
+  protected abstract update(group: ParamGroup): void;
+
+  /**
+   * One optimization step over every parameter with a `.grad` (others are skipped). `closure`, if
+   * given, re-evaluates the model and returns the loss (run with grad enabled); its result is returned.
+   */
+  step<T = undefined>(closure?: () => T): T | undefined {
+    let loss: T | undefined;
+    if (closure) loss = enableGrad(closure);
+    this._stepCount++;
+    withNoGradScope(() => { for (const g of this.paramGroups) this.update(g); });
+    return loss;
+  }
+
+  /** Clears the gradients: frees them (`setToNone`, the default, as PyTorch 2) or fills them with zeros. */
+  zeroGrad(setToNone = true): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        if (setToNone) { p.grad.dispose(); p.grad = null; } else withNoGradScope(() => { p.grad!.zero_(); });
+      }
+    }
+  }
+
+  /** The state of parameter `p`, made by `init` on first use (tensors made there are kept out of the step's scope). */
+  protected stateFor(p: Tensor, init: () => ParamState): ParamState {
+    let s = this.state.get(p);
+    if (!s) {
+      s = init();
+      for (const v of Object.values(s)) if (v instanceof Tensor) keep(v);
+      this.state.set(p, s);
+    }
+    return s;
+  }
+
+  /**
+   * The optimizer's state as `{ state, paramGroups }` with parameters numbered over all groups in
+   * order (PyTorch's format). Tensors are copies that the caller owns.
+   */
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    const paramGroups: OptimizerStateDict['paramGroups'] = this.paramGroups.map((g) => {
+      const { params, ...hyper } = g;
+      const ids = params.map((p) => { if (!index.has(p)) index.set(p, index.size); return index.get(p)!; });
+      return { ...structuredCloneHyper(hyper), params: ids };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = cloneState(s);
+    }
+    return { state, paramGroups };
+  }
+
+  /**
+   * Loads a state from `stateDict()`: group hyperparameters are replaced, state tensors are copied
+   * (cast to each parameter's dtype and device; the dict keeps ownership of its own tensors).
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const name = this.name;
+    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') {
+      throw new ValueError(`${name}.loadStateDict: expected { state, paramGroups }`);
+    }
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new ValueError(`${name}.loadStateDict: loaded state dict has ${sd.paramGroups.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+    }
+    const byIndex: Tensor[] = [];
+    sd.paramGroups.forEach((sg, gi) => {
+      const g = this.paramGroups[gi];
+      if (!Array.isArray(sg.params) || sg.params.length !== g.params.length) {
+        throw new ValueError(`${name}.loadStateDict: group ${gi} has ${Array.isArray(sg.params) ? sg.params.length : '?'} parameters in the state dict, ${g.params.length} in the optimizer`);
+      }
+      sg.params.forEach((id, k) => { byIndex[id] = g.params[k]; });
+    });
+    // build the new state first (so a failure leaves the old one intact), then swap
+    const fresh = new Map<Tensor, ParamState>();
+    try {
+      for (const [key, s] of Object.entries(sd.state)) {
+        const p = byIndex[Number(key)];
+        if (!p) throw new ValueError(`${name}.loadStateDict: state for parameter ${key}, which no group lists`);
+        const out: ParamState = {};
+        fresh.set(p, out);
+        for (const [k, v] of Object.entries(s)) {
+          if (!(v instanceof Tensor)) { out[k] = v; continue; }
+          if (v._shape.length !== p._shape.length || !v._shape.every((d, i) => d === p._shape[i])) {
+            throw new ValueError(`${name}.loadStateDict: state '${k}' of parameter ${key} has shape ${fmt(v._shape)}, the parameter ${fmt(p._shape)}`);
+          }
+          out[k] = keep(v.detach().to({ dtype: p.dtype, device: p.device, copy: true }));
+        }
+      }
+    } catch (e) {
+      for (const s of fresh.values()) disposeState(s);
+      throw e;
+    }
+    for (const s of this.state.values()) disposeState(s);
+    this.state.clear();
+    for (const [p, s] of fresh) this.state.set(p, s);
+    sd.paramGroups.forEach((sg, gi) => {
+      const { params: _ids, ...hyper } = sg;
+      Object.assign(this.paramGroups[gi], structuredCloneHyper(hyper));
+    });
+  }
+
+  /** Frees the optimizer's state tensors (the parameters are the caller's). */
+  dispose(): void {
+    for (const s of this.state.values()) disposeState(s);
+    this.state.clear();
+  }
+  [Symbol.dispose](): void { this.dispose(); }
+}
+
+function structuredCloneHyper(h: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? v.slice() : v;
+  return out;
+}
+
+/** @internal Runs `fn` without recording gradients, freeing every tensor it makes unless kept. */
+export function withNoGradScope(fn: () => void): void {
+  noGrad(() => scope(fn));
+}

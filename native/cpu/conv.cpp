@@ -1,0 +1,450 @@
+// conv.cpp — CPU kernels behind convolution and pooling (lib/nn/conv.ts). All take 4-D
+// [N, C, H, W] images (1-D convolution arrives with H = 1) and floating dtypes; 16-bit floats
+// accumulate in float. Each kernel parallelises over the N*C planes, which are independent, so
+// the scatter kernels (col2im, pool backwards) need no atomics.
+//
+//   im2col                     t: cols [N, C*kh*kw, Ho*Wo] (any strides), x [N, C, H, W]
+//                              p: kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo
+//   col2im                     t: img [N, C, H, W] (contiguous, fully written), cols as above
+//                              p: same as im2col (sums every column entry into its pixel)
+//   maxPool2d                  t: out, indices (int32, flat h*W+w in the input plane), x
+//                              p: kh, kw, sh, sw, ph, pw, dh, dw
+//   maxPool2dBackward          t: gx (contiguous, fully written), gOut, indices
+//   avgPool2d                  t: out, x        p: kh, kw, sh, sw, ph, pw, countIncludePad, divisorOverride (0: none)
+//   avgPool2dBackward          t: gx, gOut      p: same
+//   adaptiveAvgPool2d          t: out, x        (windows [floor(o*I/O), ceil((o+1)*I/O)))
+//   adaptiveAvgPool2dBackward  t: gx, gOut
+//
+// The column layout is chosen by the caller through cols' strides: lib/nn/conv.ts passes a
+// [C*kh*kw, N, L] buffer viewed as [N, C*kh*kw, L], so the whole batch is one GEMM.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+#include "../core/error.h"
+#include "../core/optable.h"
+#include "../core/parallel.h"
+#include "../core/tensor.h"
+
+namespace flint {
+namespace {
+
+using std::to_string;
+
+struct Geom { int64_t kh, kw, sh, sw, ph, pw, dh, dw; };
+
+Geom geomOf(const OpCall& c) {
+  Geom g{(int64_t)c.param(0), (int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3),
+         (int64_t)c.param(4), (int64_t)c.param(5), (int64_t)c.param(6), (int64_t)c.param(7)};
+  if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 || g.pw < 0)
+    fail(ErrorKind::Value, std::string(c.name) + ": kernel size, stride and dilation must be >= 1 and padding >= 0");
+  return g;
+}
+
+void need(const OpCall& c, int nt) {
+  if (c.nt != nt) fail(ErrorKind::Value, std::string(c.name) + ": expected " + to_string(nt) + " tensors, got " + to_string(c.nt));
+}
+
+void need4d(const OpCall& c, const TensorArg& t, const char* what) {
+  if (t.ndim != 4) fail(ErrorKind::Shape, std::string(c.name) + ": " + what + " must be 4-D [N, C, H, W], got " + t.shapeStr());
+}
+
+bool isFloat(DType d) { return d == DType::F32 || d == DType::F64 || d == DType::F16 || d == DType::BF16; }
+
+void sameFloat(const OpCall& c, const TensorArg& a, const TensorArg& b) {
+  if (a.dtype != b.dtype || !isFloat(a.dtype))
+    fail(ErrorKind::DType, std::string(c.name) + ": expected tensors of one floating dtype, got " + dtypeName(a.dtype) +
+                               " and " + dtypeName(b.dtype));
+}
+
+int64_t planeGrain(int64_t work) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(work, 1)); }
+
+// ---- im2col / col2im -------------------------------------------------------------------------
+
+struct ColShape { int64_t N, C, H, W, Ho, Wo; };
+
+ColShape checkCols(const OpCall& c, const TensorArg& img, const TensorArg& cols, const Geom& g) {
+  need4d(c, img, "the image");
+  const int64_t Ho = (int64_t)c.param(8), Wo = (int64_t)c.param(9);
+  ColShape s{img.shape[0], img.shape[1], img.shape[2], img.shape[3], Ho, Wo};
+  if (cols.ndim != 3 || cols.shape[0] != s.N || cols.shape[1] != s.C * g.kh * g.kw || cols.shape[2] != Ho * Wo)
+    fail(ErrorKind::Shape, std::string(c.name) + ": columns " + cols.shapeStr() + " do not match image " + img.shapeStr() +
+                               " with a " + to_string(g.kh) + "x" + to_string(g.kw) + " kernel and output " + to_string(Ho) + "x" + to_string(Wo));
+  // the last window must start inside the padded image
+  if (Ho < 0 || Wo < 0 || (Ho > 0 && (Ho - 1) * g.sh + (g.kh - 1) * g.dh >= s.H + 2 * g.ph) ||
+      (Wo > 0 && (Wo - 1) * g.sw + (g.kw - 1) * g.dw >= s.W + 2 * g.pw))
+    fail(ErrorKind::Shape, std::string(c.name) + ": output " + to_string(Ho) + "x" + to_string(Wo) + " is too large for image " + img.shapeStr());
+  sameFloat(c, img, cols);
+  return s;
+}
+
+template <class T>
+void im2colT(const TensorArg& cols, const TensorArg& x, const Geom& g, const ColShape& s) {
+  const T* xp = x.ptr<T>();
+  T* cp = cols.ptr<T>();
+  const int64_t K = g.kh * g.kw, L = s.Ho * s.Wo;
+  const T zero = store<T>(0.f);
+  parallelFor(s.N * s.C, planeGrain(K * L), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      const T* plane = xp + n * x.strides[0] + ch * x.strides[1];
+      for (int64_t ki = 0; ki < g.kh; ki++) {
+        for (int64_t kj = 0; kj < g.kw; kj++) {
+          T* row = cp + n * cols.strides[0] + (ch * K + ki * g.kw + kj) * cols.strides[1];
+          const int64_t cs = cols.strides[2];
+          for (int64_t oh = 0; oh < s.Ho; oh++) {
+            const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
+            T* o = row + oh * s.Wo * cs;
+            if (ih < 0 || ih >= s.H) { for (int64_t ow = 0; ow < s.Wo; ow++) o[ow * cs] = zero; continue; }
+            const T* xr = plane + ih * x.strides[2];
+            const int64_t iw0 = kj * g.dw - g.pw;
+            if (cs == 1 && x.strides[3] == 1 && g.sw == 1) {
+              // contiguous run: zeros left of the image, a copy, zeros right of it
+              const int64_t lo = std::min<int64_t>(s.Wo, std::max<int64_t>(0, -iw0));
+              const int64_t hi = std::max<int64_t>(lo, std::min<int64_t>(s.Wo, s.W - iw0));
+              for (int64_t ow = 0; ow < lo; ow++) o[ow] = zero;
+              for (int64_t ow = lo; ow < hi; ow++) o[ow] = xr[ow + iw0];
+              for (int64_t ow = hi; ow < s.Wo; ow++) o[ow] = zero;
+            } else {
+              for (int64_t ow = 0; ow < s.Wo; ow++) {
+                const int64_t iw = ow * g.sw + iw0;
+                o[ow * cs] = (iw < 0 || iw >= s.W) ? zero : xr[iw * x.strides[3]];
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+void cpuIm2col(const OpCall& c) {
+  need(c, 2);
+  const Geom g = geomOf(c);
+  const TensorArg &cols = c.t[0], &x = c.t[1];
+  const ColShape s = checkCols(c, x, cols, g);
+  if (cols.numel() == 0) return;
+  dispatchFloat(x.dtype, [&](auto tag) { im2colT<decltype(tag)>(cols, x, g, s); });
+}
+
+template <class T>
+void col2imT(const TensorArg& img, const TensorArg& cols, const Geom& g, const ColShape& s) {
+  using C = typename ComputeT<T>::type;
+  const T* cp = cols.ptr<T>();
+  T* ip = img.ptr<T>();
+  const int64_t K = g.kh * g.kw, L = s.Ho * s.Wo, HW = s.H * s.W;
+  parallelFor(s.N * s.C, planeGrain(K * L), [&](int64_t b, int64_t e) {
+    std::vector<C> acc((size_t)HW);
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      std::fill(acc.begin(), acc.end(), C(0));
+      for (int64_t ki = 0; ki < g.kh; ki++) {
+        for (int64_t kj = 0; kj < g.kw; kj++) {
+          const T* row = cp + n * cols.strides[0] + (ch * K + ki * g.kw + kj) * cols.strides[1];
+          const int64_t cs = cols.strides[2];
+          for (int64_t oh = 0; oh < s.Ho; oh++) {
+            const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
+            if (ih < 0 || ih >= s.H) continue;
+            const T* o = row + oh * s.Wo * cs;
+            C* a = acc.data() + ih * s.W;
+            for (int64_t ow = 0; ow < s.Wo; ow++) {
+              const int64_t iw = ow * g.sw - g.pw + kj * g.dw;
+              if (iw >= 0 && iw < s.W) a[iw] += load(o[ow * cs]);
+            }
+          }
+        }
+      }
+      T* plane = ip + n * img.strides[0] + ch * img.strides[1];
+      for (int64_t h = 0; h < s.H; h++)
+        for (int64_t w = 0; w < s.W; w++) plane[h * img.strides[2] + w * img.strides[3]] = store<T>(acc[h * s.W + w]);
+    }
+  });
+}
+
+void cpuCol2im(const OpCall& c) {
+  need(c, 2);
+  const Geom g = geomOf(c);
+  const TensorArg &img = c.t[0], &cols = c.t[1];
+  const ColShape s = checkCols(c, img, cols, g);
+  if (img.numel() == 0) return;
+  dispatchFloat(img.dtype, [&](auto tag) { col2imT<decltype(tag)>(img, cols, g, s); });
+}
+
+// ---- pooling ---------------------------------------------------------------------------------
+
+struct Planes { int64_t N, C, H, W, Ho, Wo; };
+
+// (big, small): big is the input image shape, small the pooled shape; N and C must agree.
+Planes checkPool(const OpCall& c, const TensorArg& big, const TensorArg& small) {
+  need4d(c, big, "the input");
+  need4d(c, small, "the output");
+  if (big.shape[0] != small.shape[0] || big.shape[1] != small.shape[1])
+    fail(ErrorKind::Shape, std::string(c.name) + ": input " + big.shapeStr() + " and output " + small.shapeStr() + " differ in N or C");
+  sameFloat(c, big, small);
+  return Planes{big.shape[0], big.shape[1], big.shape[2], big.shape[3], small.shape[2], small.shape[3]};
+}
+
+template <class T> const T* planeOf(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
+template <class T> T* planeOfMut(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
+
+template <class T>
+void maxPoolT(const OpCall& c, const Geom& g, const Planes& s) {
+  using C = typename ComputeT<T>::type;
+  const TensorArg &out = c.t[0], &idx = c.t[1], &x = c.t[2];
+  parallelFor(s.N * s.C, planeGrain(s.Ho * s.Wo * g.kh * g.kw), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      const T* xp = planeOf<T>(x, n, ch);
+      T* op = planeOfMut<T>(out, n, ch);
+      int32_t* ip = planeOfMut<int32_t>(idx, n, ch);
+      for (int64_t oh = 0; oh < s.Ho; oh++) {
+        int64_t h0 = oh * g.sh - g.ph;
+        const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, s.H);
+        while (h0 < 0) h0 += g.dh;
+        for (int64_t ow = 0; ow < s.Wo; ow++) {
+          int64_t w0 = ow * g.sw - g.pw;
+          const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, s.W);
+          while (w0 < 0) w0 += g.dw;
+          // as PyTorch: the first maximum wins ties; a NaN wins (the last NaN seen)
+          C best = -std::numeric_limits<C>::infinity();
+          int64_t bi = h0 * s.W + w0;
+          for (int64_t h = h0; h < h1; h += g.dh)
+            for (int64_t w = w0; w < w1; w += g.dw) {
+              const C v = load(xp[h * x.strides[2] + w * x.strides[3]]);
+              if (v > best || v != v) { best = v; bi = h * s.W + w; }
+            }
+          op[oh * out.strides[2] + ow * out.strides[3]] = store<T>(best);
+          ip[oh * idx.strides[2] + ow * idx.strides[3]] = (int32_t)bi;
+        }
+      }
+    }
+  });
+}
+
+void cpuMaxPool2d(const OpCall& c) {
+  need(c, 3);
+  const Geom g = geomOf(c);
+  const Planes s = checkPool(c, c.t[2], c.t[0]);
+  need4d(c, c.t[1], "the indices");
+  if (c.t[1].dtype != DType::I32) fail(ErrorKind::DType, "maxPool2d: indices must be int32");
+  for (int d = 0; d < 4; d++)
+    if (c.t[1].shape[d] != c.t[0].shape[d]) fail(ErrorKind::Shape, "maxPool2d: indices " + c.t[1].shapeStr() + " differ from output " + c.t[0].shapeStr());
+  if (c.t[0].numel() == 0) return;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) { maxPoolT<decltype(tag)>(c, g, s); });
+}
+
+template <class T>
+void maxPoolBackT(const OpCall& c, const Planes& s) {
+  using C = typename ComputeT<T>::type;
+  const TensorArg &gx = c.t[0], &go = c.t[1], &idx = c.t[2];
+  const int64_t HW = s.H * s.W;
+  parallelFor(s.N * s.C, planeGrain(HW + s.Ho * s.Wo), [&](int64_t b, int64_t e) {
+    std::vector<C> acc((size_t)HW);
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      std::fill(acc.begin(), acc.end(), C(0));
+      const T* gp = planeOf<T>(go, n, ch);
+      const int32_t* ip = planeOf<int32_t>(idx, n, ch);
+      for (int64_t oh = 0; oh < s.Ho; oh++)
+        for (int64_t ow = 0; ow < s.Wo; ow++) {
+          const int64_t i = ip[oh * idx.strides[2] + ow * idx.strides[3]];
+          if (i < 0 || i >= HW)
+            fail(ErrorKind::Index, "maxPool2dBackward: index " + to_string(i) + " is out of range for an input plane of " +
+                                       to_string(s.H) + "x" + to_string(s.W));
+          acc[(size_t)i] += load(gp[oh * go.strides[2] + ow * go.strides[3]]);
+        }
+      T* xp = planeOfMut<T>(gx, n, ch);
+      for (int64_t h = 0; h < s.H; h++)
+        for (int64_t w = 0; w < s.W; w++) xp[h * gx.strides[2] + w * gx.strides[3]] = store<T>(acc[h * s.W + w]);
+    }
+  });
+}
+
+void cpuMaxPool2dBackward(const OpCall& c) {
+  need(c, 3);
+  const Planes s = checkPool(c, c.t[0], c.t[1]);
+  need4d(c, c.t[2], "the indices");
+  if (c.t[2].dtype != DType::I32) fail(ErrorKind::DType, "maxPool2dBackward: indices must be int32");
+  for (int d = 0; d < 4; d++)
+    if (c.t[2].shape[d] != c.t[1].shape[d]) fail(ErrorKind::Shape, "maxPool2dBackward: indices " + c.t[2].shapeStr() + " differ from grad " + c.t[1].shapeStr());
+  if (c.t[0].numel() == 0) return;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) { maxPoolBackT<decltype(tag)>(c, s); });
+}
+
+// One average-pooling window, clipped to the image, and its divisor (PyTorch's rules).
+struct AvgWin { int64_t h0, h1, w0, w1; double div; };
+
+struct AvgParams { Geom g; bool includePad; int64_t divisor; };
+
+AvgParams avgParamsOf(const OpCall& c) {
+  AvgParams a;
+  a.g = Geom{(int64_t)c.param(0), (int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3), (int64_t)c.param(4), (int64_t)c.param(5), 1, 1};
+  if (a.g.kh < 1 || a.g.kw < 1 || a.g.sh < 1 || a.g.sw < 1 || a.g.ph < 0 || a.g.pw < 0)
+    fail(ErrorKind::Value, std::string(c.name) + ": kernel size and stride must be >= 1 and padding >= 0");
+  a.includePad = c.param(6) != 0;
+  a.divisor = (int64_t)c.param(7);
+  return a;
+}
+
+inline AvgWin avgWin(const AvgParams& a, const Planes& s, int64_t oh, int64_t ow) {
+  int64_t h0 = oh * a.g.sh - a.g.ph, w0 = ow * a.g.sw - a.g.pw;
+  int64_t h1 = std::min(h0 + a.g.kh, s.H + a.g.ph), w1 = std::min(w0 + a.g.kw, s.W + a.g.pw);
+  const int64_t poolSize = (h1 - h0) * (w1 - w0);
+  h0 = std::max<int64_t>(h0, 0); w0 = std::max<int64_t>(w0, 0);
+  h1 = std::min(h1, s.H); w1 = std::min(w1, s.W);
+  const double div = a.divisor ? (double)a.divisor : a.includePad ? (double)poolSize : (double)((h1 - h0) * (w1 - w0));
+  return AvgWin{h0, h1, w0, w1, div};
+}
+
+template <class T>
+void avgPoolT(const OpCall& c, const AvgParams& a, const Planes& s) {
+  using C = typename ComputeT<T>::type;
+  const TensorArg &out = c.t[0], &x = c.t[1];
+  parallelFor(s.N * s.C, planeGrain(s.Ho * s.Wo * a.g.kh * a.g.kw), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      const T* xp = planeOf<T>(x, n, ch);
+      T* op = planeOfMut<T>(out, n, ch);
+      for (int64_t oh = 0; oh < s.Ho; oh++)
+        for (int64_t ow = 0; ow < s.Wo; ow++) {
+          const AvgWin w = avgWin(a, s, oh, ow);
+          C sum = 0;
+          for (int64_t h = w.h0; h < w.h1; h++)
+            for (int64_t q = w.w0; q < w.w1; q++) sum += load(xp[h * x.strides[2] + q * x.strides[3]]);
+          op[oh * out.strides[2] + ow * out.strides[3]] = store<T>(w.div > 0 ? (C)(sum / (C)w.div) : C(0));
+        }
+    }
+  });
+}
+
+template <class T>
+void avgPoolBackT(const OpCall& c, const AvgParams& a, const Planes& s) {
+  using C = typename ComputeT<T>::type;
+  const TensorArg &gx = c.t[0], &go = c.t[1];
+  const int64_t HW = s.H * s.W;
+  parallelFor(s.N * s.C, planeGrain(s.Ho * s.Wo * a.g.kh * a.g.kw), [&](int64_t b, int64_t e) {
+    std::vector<C> acc((size_t)HW);
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      std::fill(acc.begin(), acc.end(), C(0));
+      const T* gp = planeOf<T>(go, n, ch);
+      for (int64_t oh = 0; oh < s.Ho; oh++)
+        for (int64_t ow = 0; ow < s.Wo; ow++) {
+          const AvgWin w = avgWin(a, s, oh, ow);
+          if (w.div <= 0) continue;
+          const C v = (C)(load(gp[oh * go.strides[2] + ow * go.strides[3]]) / (C)w.div);
+          for (int64_t h = w.h0; h < w.h1; h++)
+            for (int64_t q = w.w0; q < w.w1; q++) acc[h * s.W + q] += v;
+        }
+      T* xp = planeOfMut<T>(gx, n, ch);
+      for (int64_t h = 0; h < s.H; h++)
+        for (int64_t w = 0; w < s.W; w++) xp[h * gx.strides[2] + w * gx.strides[3]] = store<T>(acc[h * s.W + w]);
+    }
+  });
+}
+
+void cpuAvgPool2d(const OpCall& c) {
+  need(c, 2);
+  const AvgParams a = avgParamsOf(c);
+  const Planes s = checkPool(c, c.t[1], c.t[0]);
+  if (c.t[0].numel() == 0) return;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) { avgPoolT<decltype(tag)>(c, a, s); });
+}
+
+void cpuAvgPool2dBackward(const OpCall& c) {
+  need(c, 2);
+  const AvgParams a = avgParamsOf(c);
+  const Planes s = checkPool(c, c.t[0], c.t[1]);
+  if (c.t[0].numel() == 0) return;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) { avgPoolBackT<decltype(tag)>(c, a, s); });
+}
+
+inline int64_t adStart(int64_t o, int64_t I, int64_t O) { return (o * I) / O; }
+inline int64_t adEnd(int64_t o, int64_t I, int64_t O) { return ((o + 1) * I + O - 1) / O; }
+
+template <class T>
+void adaptiveAvgT(const OpCall& c, const Planes& s) {
+  using C = typename ComputeT<T>::type;
+  const TensorArg &out = c.t[0], &x = c.t[1];
+  parallelFor(s.N * s.C, planeGrain(s.H * s.W + s.Ho * s.Wo), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      const T* xp = planeOf<T>(x, n, ch);
+      T* op = planeOfMut<T>(out, n, ch);
+      for (int64_t oh = 0; oh < s.Ho; oh++) {
+        const int64_t h0 = adStart(oh, s.H, s.Ho), h1 = adEnd(oh, s.H, s.Ho);
+        for (int64_t ow = 0; ow < s.Wo; ow++) {
+          const int64_t w0 = adStart(ow, s.W, s.Wo), w1 = adEnd(ow, s.W, s.Wo);
+          C sum = 0;
+          for (int64_t h = h0; h < h1; h++)
+            for (int64_t w = w0; w < w1; w++) sum += load(xp[h * x.strides[2] + w * x.strides[3]]);
+          op[oh * out.strides[2] + ow * out.strides[3]] = store<T>(sum / (C)((h1 - h0) * (w1 - w0)));
+        }
+      }
+    }
+  });
+}
+
+template <class T>
+void adaptiveAvgBackT(const OpCall& c, const Planes& s) {
+  using C = typename ComputeT<T>::type;
+  const TensorArg &gx = c.t[0], &go = c.t[1];
+  const int64_t HW = s.H * s.W;
+  parallelFor(s.N * s.C, planeGrain(HW + s.Ho * s.Wo), [&](int64_t b, int64_t e) {
+    std::vector<C> acc((size_t)HW);
+    for (int64_t p = b; p < e; p++) {
+      const int64_t n = p / s.C, ch = p % s.C;
+      std::fill(acc.begin(), acc.end(), C(0));
+      const T* gp = planeOf<T>(go, n, ch);
+      for (int64_t oh = 0; oh < s.Ho; oh++) {
+        const int64_t h0 = adStart(oh, s.H, s.Ho), h1 = adEnd(oh, s.H, s.Ho);
+        for (int64_t ow = 0; ow < s.Wo; ow++) {
+          const int64_t w0 = adStart(ow, s.W, s.Wo), w1 = adEnd(ow, s.W, s.Wo);
+          const C v = load(gp[oh * go.strides[2] + ow * go.strides[3]]) / (C)((h1 - h0) * (w1 - w0));
+          for (int64_t h = h0; h < h1; h++)
+            for (int64_t w = w0; w < w1; w++) acc[h * s.W + w] += v;
+        }
+      }
+      T* xp = planeOfMut<T>(gx, n, ch);
+      for (int64_t h = 0; h < s.H; h++)
+        for (int64_t w = 0; w < s.W; w++) xp[h * gx.strides[2] + w * gx.strides[3]] = store<T>(acc[h * s.W + w]);
+    }
+  });
+}
+
+void checkAdaptive(const OpCall& c, const Planes& s) {
+  if ((s.Ho == 0 || s.Wo == 0) && s.N * s.C > 0)
+    fail(ErrorKind::Shape, std::string(c.name) + ": output size must be positive, got " + to_string(s.Ho) + "x" + to_string(s.Wo));
+  if ((s.H == 0 || s.W == 0) && s.N * s.C * s.Ho * s.Wo > 0)
+    fail(ErrorKind::Shape, std::string(c.name) + ": input planes are empty: " + to_string(s.H) + "x" + to_string(s.W));
+}
+
+void cpuAdaptiveAvgPool2d(const OpCall& c) {
+  need(c, 2);
+  const Planes s = checkPool(c, c.t[1], c.t[0]);
+  checkAdaptive(c, s);
+  if (c.t[0].numel() == 0) return;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) { adaptiveAvgT<decltype(tag)>(c, s); });
+}
+
+void cpuAdaptiveAvgPool2dBackward(const OpCall& c) {
+  need(c, 2);
+  const Planes s = checkPool(c, c.t[0], c.t[1]);
+  checkAdaptive(c, s);
+  if (c.t[0].numel() == 0) return;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) { adaptiveAvgBackT<decltype(tag)>(c, s); });
+}
+
+}  // namespace
+
+FLINT_REGISTER_OP("im2col", DeviceType::CPU, cpuIm2col);
+FLINT_REGISTER_OP("col2im", DeviceType::CPU, cpuCol2im);
+FLINT_REGISTER_OP("maxPool2d", DeviceType::CPU, cpuMaxPool2d);
+FLINT_REGISTER_OP("maxPool2dBackward", DeviceType::CPU, cpuMaxPool2dBackward);
+FLINT_REGISTER_OP("avgPool2d", DeviceType::CPU, cpuAvgPool2d);
+FLINT_REGISTER_OP("avgPool2dBackward", DeviceType::CPU, cpuAvgPool2dBackward);
+FLINT_REGISTER_OP("adaptiveAvgPool2d", DeviceType::CPU, cpuAdaptiveAvgPool2d);
+FLINT_REGISTER_OP("adaptiveAvgPool2dBackward", DeviceType::CPU, cpuAdaptiveAvgPool2dBackward);
+
+}  // namespace flint
