@@ -1,7 +1,7 @@
 // sgd.ts — stochastic gradient descent with momentum, dampening, Nesterov momentum, weight decay and
 // maximize, step for step as torch.optim.SGD (single-tensor path).
 import { ValueError } from '../errors';
-import { Tensor } from '../tensor';
+import { Tensor, keep } from '../tensor';
 import { checkNumber, Optimizer, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 import '../ops/views';
@@ -47,14 +47,10 @@ export class SGD extends Optimizer {
       let d: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) d = d.add(p, weightDecay);
       if (momentum !== 0) {
-        const s = this.state.get(p);
-        let buf = s?.momentumBuffer as Tensor | undefined;
-        if (!buf) {
-          this.stateFor(p, () => ({ momentumBuffer: d.clone() }));
-          buf = this.state.get(p)!.momentumBuffer as Tensor;
-        } else {
-          buf.mul_(momentum).add_(d, 1 - dampening);
-        }
+        const s = this.stateFor(p, () => ({}));
+        let buf = s.momentumBuffer as Tensor | undefined;
+        if (!buf) buf = s.momentumBuffer = keep(d.clone());
+        else buf.mul_(momentum).add_(d, 1 - dampening);
         d = nesterov ? d.add(buf, momentum) : buf;
       }
       p.add_(d, -lr);

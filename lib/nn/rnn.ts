@@ -1,0 +1,262 @@
+// rnn.ts — recurrent layers: `LSTM` and `GRU`, multi-layer, optionally bidirectional, with
+// PyTorch's parameter names (`weight_ih_l0`, `bias_hh_l1_reverse`, …) and gate order (LSTM: i, f,
+// g, o; GRU: r, z, n), so that state dicts load from PyTorch checkpoints unchanged.
+//
+// The time loop runs in TypeScript, one small batch of ops per step; the input projection of a
+// whole layer is one matmul ([T, B, I] @ [I, G·H]) before the loop, so each step does one
+// [B, H] @ [H, G·H] matmul plus elementwise gate math. Gradients come from the ops' autograd
+// (matmul, sigmoid, tanh, narrow, stack, …): backpropagation through time needs no special code.
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { isFloating, DType } from '../dtype';
+import { fmt } from '../shape';
+import { scope, Tensor } from '../tensor';
+import { add, div, mul, sub, sigmoid, tanh } from '../ops/elementwise';
+import { empty, fullLike, zeros } from '../ops/creation';
+import { bernoulli } from '../ops/random';
+import { matmul } from '../ops/matmul';
+import { cat, narrow, select, stack, transpose, unsqueeze, squeeze } from '../ops/views';
+import { Module, Parameter } from './module';
+
+/** Options shared by `LSTM` and `GRU` (PyTorch's keyword arguments in camelCase). */
+export interface RNNOptions {
+  /** Stacked recurrent layers (default 1). */
+  numLayers?: number;
+  /** Whether the layers have `bias_ih`/`bias_hh` (default true). */
+  bias?: boolean;
+  /** Input and output are [batch, seq, feature] instead of [seq, batch, feature] (default false). */
+  batchFirst?: boolean;
+  /** Dropout probability on the outputs of every layer but the last, in training mode (default 0). */
+  dropout?: number;
+  /** Run a second set of layers backwards in time and concatenate both outputs (default false). */
+  bidirectional?: boolean;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+  /** Parameter device (default 'cpu'). */
+  device?: string;
+}
+
+type Mode = 'LSTM' | 'GRU';
+const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3 };
+
+function posInt(v: unknown, what: string, op: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+/** Inverted dropout with a fresh Bernoulli mask (no gradient through the mask). */
+function dropoutOf(x: Tensor, p: number): Tensor {
+  if (p >= 1) return mul(x, 0);
+  const keepMask = scope(() => bernoulli(fullLike(x, 1 - p)));
+  try { return div(mul(x, keepMask), 1 - p); } finally { keepMask.dispose(); }
+}
+
+/** The shared machinery of `LSTM` and `GRU`; not used directly. */
+export abstract class RNNBase extends Module {
+  readonly mode: Mode;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+
+  constructor(mode: Mode, inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+    super();
+    this.mode = mode;
+    this.inputSize = posInt(inputSize, 'inputSize', mode);
+    this.hiddenSize = posInt(hiddenSize, 'hiddenSize', mode);
+    this.numLayers = posInt(options.numLayers ?? 1, 'numLayers', mode);
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
+    const p = options.dropout ?? 0;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${mode}: dropout must be a number in [0, 1], got ${String(p)}`);
+    this.dropout = p;
+    this.bidirectional = options.bidirectional ?? false;
+    const H = this.hiddenSize;
+    const G = GATES[mode] * H;
+    const k = 1 / Math.sqrt(H);
+    const D = this.bidirectional ? 2 : 1;
+    const opts = { dtype: options.dtype ?? 'float32', device: options.device ?? 'cpu' };
+    if (!isFloating(opts.dtype)) throw new DTypeError(`${mode}: dtype must be floating, got ${String(opts.dtype)}`);
+    const self = this as unknown as Record<string, Tensor>;
+    // PyTorch's registration order: per layer, per direction: w_ih, w_hh, b_ih, b_hh
+    for (let l = 0; l < this.numLayers; l++) {
+      const inp = l === 0 ? this.inputSize : H * D;
+      for (let d = 0; d < D; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        self[`weight_ih${sfx}`] = Parameter(empty([G, inp], opts).uniform_(-k, k));
+        self[`weight_hh${sfx}`] = Parameter(empty([G, H], opts).uniform_(-k, k));
+        if (this.bias) {
+          self[`bias_ih${sfx}`] = Parameter(empty([G], opts).uniform_(-k, k));
+          self[`bias_hh${sfx}`] = Parameter(empty([G], opts).uniform_(-k, k));
+        }
+      }
+    }
+  }
+
+  /** @internal The parameters of one layer and direction, read by name (so `to()` replacements are seen). */
+  protected weights(l: number, d: number): { wih: Tensor; whh: Tensor; bih: Tensor | null; bhh: Tensor | null } {
+    const self = this as unknown as Record<string, Tensor>;
+    const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+    return { wih: self[`weight_ih${sfx}`], whh: self[`weight_hh${sfx}`], bih: this.bias ? self[`bias_ih${sfx}`] : null, bhh: this.bias ? self[`bias_hh${sfx}`] : null };
+  }
+
+  /** @internal Checks a state tensor against [layers·dirs, (B,) H]. */
+  protected checkState(h: unknown, name: string, batch: number | null, x: Tensor): Tensor {
+    const D = this.bidirectional ? 2 : 1;
+    const want = batch === null ? [this.numLayers * D, this.hiddenSize] : [this.numLayers * D, batch, this.hiddenSize];
+    if (!(h instanceof Tensor)) throw new ValueError(`${this.mode}: ${name} must be a Tensor, got ${h === null ? 'null' : typeof h}`);
+    if (h._shape.length !== want.length || h._shape.some((s, i) => s !== want[i])) {
+      throw new ShapeError(`${this.mode}: expected ${name} of shape ${fmt(want)} for input of shape ${fmt(x._shape)}, got ${fmt(h._shape)}`);
+    }
+    if (h.dtype !== x.dtype) throw new DTypeError(`${this.mode}: ${name} has dtype ${h.dtype} but the input has ${x.dtype}`);
+    return h;
+  }
+
+  /** @internal Validates the input; returns it as [T, B, I] plus whether it was unbatched. */
+  protected prepareInput(x: unknown): { xs: Tensor; unbatched: boolean; batch: number } {
+    const m = this.mode;
+    if (!(x instanceof Tensor)) throw new ValueError(`${m}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
+    if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${m}: expected a 2-D (unbatched) or 3-D input, got shape ${fmt(x._shape)}`);
+    if (x._shape[x.ndim - 1] !== this.inputSize) {
+      throw new ShapeError(`${m}: expected input with ${this.inputSize} features in its last dim, got shape ${fmt(x._shape)}`);
+    }
+    const w = this.weights(0, 0).wih;
+    if (x.dtype !== w.dtype) throw new DTypeError(`${m}: input dtype ${x.dtype} does not match the parameters' dtype ${w.dtype}`);
+    if (x.ndim === 2) return { xs: unsqueeze(x, 1), unbatched: true, batch: 1 };
+    const xs = this.batchFirst ? transpose(x, 0, 1) : x;
+    return { xs, unbatched: false, batch: xs._shape[1] };
+  }
+
+  /**
+   * @internal Runs all layers over xs [T, B, I] from initial states (each [L·D, B, H]);
+   * returns the output [T, B, D·H] and the final states stacked as [L·D, B, H].
+   */
+  protected runLayers(xs: Tensor, h0: Tensor, c0: Tensor | null): { out: Tensor; hN: Tensor; cN: Tensor | null } {
+    const D = this.bidirectional ? 2 : 1;
+    const T = xs._shape[0];
+    const hs: Tensor[] = [];
+    const cs: Tensor[] = [];
+    let input = xs;
+    for (let l = 0; l < this.numLayers; l++) {
+      const dirOuts: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const { h, c, out } = this.runDirection(input, l, d, select(h0, 0, l * D + d), c0 ? select(c0, 0, l * D + d) : null, T);
+        hs.push(h);
+        if (c) cs.push(c);
+        dirOuts.push(out);
+      }
+      input = D === 1 ? dirOuts[0] : cat(dirOuts, 2);
+      if (this.training && this.dropout > 0 && l < this.numLayers - 1) input = dropoutOf(input, this.dropout);
+    }
+    return { out: input, hN: stack(hs, 0), cN: c0 ? stack(cs, 0) : null };
+  }
+
+  /** @internal One layer in one direction over the whole sequence. */
+  private runDirection(input: Tensor, l: number, d: number, h0: Tensor, c0: Tensor | null, T: number) {
+    const H = this.hiddenSize;
+    const { wih, whh, bih, bhh } = this.weights(l, d);
+    const lstm = this.mode === 'LSTM';
+    // input projection for every step at once; LSTM folds both biases in here
+    let xw = matmul(input, transpose(wih, 0, 1));
+    if (bih) xw = add(xw, bih);
+    if (lstm && bhh) xw = add(xw, bhh);
+    const whhT = transpose(whh, 0, 1);
+    let h = h0;
+    let c = c0;
+    const outs: Tensor[] = new Array(T);
+    for (let s = 0; s < T; s++) {
+      const t = d === 0 ? s : T - 1 - s;
+      const xt = select(xw, 0, t);
+      if (lstm) {
+        const gates = add(xt, matmul(h, whhT));
+        const sg = sigmoid(gates);
+        const i = narrow(sg, 1, 0, H), f = narrow(sg, 1, H, H), o = narrow(sg, 1, 3 * H, H);
+        const g = tanh(narrow(gates, 1, 2 * H, H));
+        c = add(mul(f, c!), mul(i, g));
+        h = mul(o, tanh(c));
+      } else {
+        let hw = matmul(h, whhT);
+        if (bhh) hw = add(hw, bhh);
+        const rz = sigmoid(add(narrow(xt, 1, 0, 2 * H), narrow(hw, 1, 0, 2 * H)));
+        const r = narrow(rz, 1, 0, H), z = narrow(rz, 1, H, H);
+        const n = tanh(add(narrow(xt, 1, 2 * H, H), mul(r, narrow(hw, 1, 2 * H, H))));
+        h = add(n, mul(z, sub(h, n))); // (1 - z) * n + z * h
+      }
+      outs[t] = h;
+    }
+    return { h, c, out: T === 0 ? zeros([0, h0._shape[0], H], { dtype: h0.dtype, device: h0.device }) : stack(outs, 0) };
+  }
+
+  extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += ', bias=False';
+    if (this.batchFirst) s += ', batch_first=True';
+    if (this.dropout) s += `, dropout=${this.dropout}`;
+    if (this.bidirectional) s += ', bidirectional=True';
+    return s;
+  }
+}
+
+/** Puts a [T, B, F] result back into the caller's layout. */
+function restore(t: Tensor, unbatched: boolean, batchFirst: boolean, isState: boolean): Tensor {
+  if (unbatched) return squeeze(t, 1);
+  if (batchFirst && !isState) return transpose(t, 0, 1);
+  return t;
+}
+
+/**
+ * Multi-layer long short-term memory, as `torch.nn.LSTM`. Input [T, B, I] (or [B, T, I] with
+ * `batchFirst`, or unbatched [T, I]); initial state `[h0, c0]`, each [layers·dirs, B, H] (zeros when
+ * omitted). Returns `[output, [hN, cN]]`, output [T, B, dirs·H].
+ *
+ * ```ts
+ * const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
+ * const [y, [h, c]] = lstm.forward(fl.randn([3, 5, 10])); // y: [3, 5, 20], h and c: [2, 3, 20]
+ * ```
+ */
+export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) { super('LSTM', inputSize, hiddenSize, options); }
+
+  forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+    if (hx != null && (!Array.isArray(hx) || hx.length !== 2)) throw new ValueError('LSTM: the initial state must be [h0, c0]');
+    return scope(() => {
+      const { xs, unbatched, batch } = this.prepareInput(x);
+      const D = this.bidirectional ? 2 : 1;
+      const zero = () => zeros([this.numLayers * D, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
+      const bdim = unbatched ? null : batch;
+      const h0 = hx ? this.checkState(hx[0], 'h0', bdim, x) : zero();
+      const c0 = hx ? this.checkState(hx[1], 'c0', bdim, x) : zero();
+      const { out, hN, cN } = this.runLayers(xs, unbatched && hx ? unsqueeze(h0, 1) : h0, unbatched && hx ? unsqueeze(c0, 1) : c0);
+      return [restore(out, unbatched, this.batchFirst, false), [restore(hN, unbatched, false, true), restore(cN!, unbatched, false, true)]] as [Tensor, [Tensor, Tensor]];
+    });
+  }
+}
+
+/**
+ * Multi-layer gated recurrent unit, as `torch.nn.GRU`. Input [T, B, I] (or [B, T, I] with
+ * `batchFirst`, or unbatched [T, I]); initial state h0 [layers·dirs, B, H] (zeros when omitted).
+ * Returns `[output, hN]`.
+ *
+ * ```ts
+ * const gru = new nn.GRU(10, 20);
+ * const [y, h] = gru.forward(fl.randn([5, 3, 10])); // y: [5, 3, 20], h: [1, 3, 20]
+ * ```
+ */
+export class GRU extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) { super('GRU', inputSize, hiddenSize, options); }
+
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    return scope(() => {
+      const { xs, unbatched, batch } = this.prepareInput(x);
+      const D = this.bidirectional ? 2 : 1;
+      const h = h0 != null
+        ? this.checkState(h0, 'h0', unbatched ? null : batch, x)
+        : zeros([this.numLayers * D, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
+      const { out, hN } = this.runLayers(xs, unbatched && h0 != null ? unsqueeze(h, 1) : h, null);
+      return [restore(out, unbatched, this.batchFirst, false), restore(hN, unbatched, false, true)] as [Tensor, Tensor];
+    });
+  }
+}

@@ -1,0 +1,54 @@
+// adagrad.ts — Adagrad (Duchi et al.), as torch.optim.Adagrad:
+//   clr = lr / (1 + (t-1) lrDecay);  sum += g²;  p -= clr g / (sqrt(sum) + eps)
+import { Tensor } from '../tensor';
+import { fullLike } from '../ops/creation';
+import { checkNumber, Optimizer, ParamGroup, Params } from './optimizer';
+import '../ops/elementwise';
+
+/** Options of `Adagrad`. */
+export interface AdagradOptions {
+  /** learning rate (default 1e-2) */ lr?: number;
+  /** learning rate decay (default 0) */ lrDecay?: number;
+  /** L2 penalty added to the gradient (default 0) */ weightDecay?: number;
+  /** starting value of the squared-gradient sums (default 0) */ initialAccumulatorValue?: number;
+  /** added to the denominator (default 1e-10) */ eps?: number;
+  /** ascend the objective instead of descending */ maximize?: boolean;
+}
+
+/**
+ * Adagrad, as `torch.optim.Adagrad` (dense gradients).
+ *
+ * ```ts
+ * const opt = new fl.optim.Adagrad(model.parameters(), { lr: 0.1, lrDecay: 1e-4 });
+ * ```
+ */
+export class Adagrad extends Optimizer {
+  constructor(params: Params, options: AdagradOptions = {}) {
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options }, 'Adagrad');
+  }
+
+  protected validateGroup(g: ParamGroup): void {
+    checkNumber('Adagrad', 'learning rate', g.lr);
+    checkNumber('Adagrad', 'lr_decay value', g.lrDecay);
+    checkNumber('Adagrad', 'weight_decay value', g.weightDecay);
+    checkNumber('Adagrad', 'initial_accumulator_value', g.initialAccumulatorValue);
+    checkNumber('Adagrad', 'epsilon value', g.eps);
+  }
+
+  protected update(g: ParamGroup): void {
+    const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize } = g;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      // PyTorch makes this state in the constructor; made on first use here, with the same values
+      const s = this.stateFor(p, () => ({ step: 0, sum: fullLike(p, initialAccumulatorValue) }));
+      const step = (s.step as number) + 1;
+      s.step = step;
+      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
+      if (weightDecay !== 0) grad = grad.add(p, weightDecay);
+      const clr = lr / (1 + (step - 1) * lrDecay);
+      const sum = s.sum as Tensor;
+      sum.add_(grad.mul(grad));
+      p.add_(grad.div(sum.sqrt().add_(eps)), -clr);
+    }
+  }
+}

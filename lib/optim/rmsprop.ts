@@ -1,0 +1,70 @@
+// rmsprop.ts — RMSprop (Hinton), optionally centered and with momentum, as torch.optim.RMSprop:
+//   v = alpha v + (1-alpha) g²;  centered: gAvg = alpha gAvg + (1-alpha) g, avg = sqrt(v - gAvg²) + eps
+//   momentum: buf = momentum buf + g / avg, p -= lr buf;  else p -= lr g / avg
+import { Tensor, keep } from '../tensor';
+import { zerosLike } from '../ops/creation';
+import { checkNumber, Optimizer, ParamGroup, Params, ParamState } from './optimizer';
+import '../ops/elementwise';
+
+/** Options of `RMSprop`. */
+export interface RMSpropOptions {
+  /** learning rate (default 1e-2) */ lr?: number;
+  /** smoothing constant of the squared-gradient average (default 0.99) */ alpha?: number;
+  /** added to the denominator (default 1e-8) */ eps?: number;
+  /** L2 penalty added to the gradient (default 0) */ weightDecay?: number;
+  /** momentum factor (default 0) */ momentum?: number;
+  /** normalize by an estimate of the gradient's variance instead of its second moment */ centered?: boolean;
+  /** ascend the objective instead of descending */ maximize?: boolean;
+}
+
+/**
+ * RMSprop, as `torch.optim.RMSprop`.
+ *
+ * ```ts
+ * const opt = new fl.optim.RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9, centered: true });
+ * ```
+ */
+export class RMSprop extends Optimizer {
+  constructor(params: Params, options: RMSpropOptions = {}) {
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options }, 'RMSprop');
+  }
+
+  protected validateGroup(g: ParamGroup): void {
+    checkNumber('RMSprop', 'learning rate', g.lr);
+    checkNumber('RMSprop', 'epsilon value', g.eps);
+    checkNumber('RMSprop', 'momentum value', g.momentum);
+    checkNumber('RMSprop', 'weight_decay value', g.weightDecay);
+    checkNumber('RMSprop', 'alpha value', g.alpha);
+  }
+
+  protected update(g: ParamGroup): void {
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = g;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const s = this.stateFor(p, (): ParamState => ({ step: 0, squareAvg: zerosLike(p) }));
+      if (momentum > 0 && !s.momentumBuffer) s.momentumBuffer = keep(zerosLike(p));
+      if (centered && !s.gradAvg) s.gradAvg = keep(zerosLike(p));
+      s.step = (s.step as number) + 1;
+      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
+      if (weightDecay !== 0) grad = grad.add(p, weightDecay);
+      const v = s.squareAvg as Tensor;
+      v.mul_(alpha).add_(grad.mul(grad), 1 - alpha);
+      let avg: Tensor;
+      if (centered) {
+        const ga = s.gradAvg as Tensor;
+        ga.mul_(alpha).add_(grad, 1 - alpha);
+        avg = v.sub(ga.mul(ga)).sqrt_();
+      } else {
+        avg = v.sqrt();
+      }
+      avg.add_(eps);
+      if (momentum > 0) {
+        const buf = s.momentumBuffer as Tensor;
+        buf.mul_(momentum).add_(grad.div(avg));
+        p.add_(buf, -lr);
+      } else {
+        p.add_(grad.div(avg), -lr);
+      }
+    }
+  }
+}
