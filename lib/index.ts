@@ -28,3 +28,4 @@ export { checkpoint } from './autograd';
 export { autocast } from './amp';
 export * as amp from './amp';
 export * from './io/safetensors';
+export * as data from './data';

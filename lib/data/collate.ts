@@ -5,7 +5,7 @@ import { FlintError, DTypeError, ShapeError, ValueError } from '../errors';
 import { Tensor, scope } from '../tensor';
 import { tensor } from '../ops/creation';
 import { reshape, stack } from '../ops/views';
-import { Packed, PackError, packItems } from './pack';
+import { Packed, PackError, packItems, typedTag } from './pack';
 
 const isTensor = (x: unknown): boolean => x instanceof Tensor;
 
@@ -13,6 +13,15 @@ const isTensor = (x: unknown): boolean => x instanceof Tensor;
 export function typedError(name: string, message: string): Error {
   const cls = ({ ValueError, ShapeError, DTypeError } as Record<string, new (m: string) => FlintError>)[name];
   return cls ? new cls(message) : Object.assign(new Error(message), { name });
+}
+
+const LOCAL: Record<string, new (b: ArrayBufferLike, o: number, n: number) => Float32Array | Float64Array | Int32Array | Uint8Array> = {
+  Float32Array, Float64Array, Int32Array, Uint8Array,
+};
+/** The same memory as a TypedArray of this realm (arrays posted from a worker belong to another). */
+function localTyped<A extends Float32Array | Float64Array | Int32Array | Uint8Array>(a: A): A {
+  const C = LOCAL[typedTag(a)!];
+  return (a instanceof C ? a : new C(a.buffer, a.byteOffset, a.length)) as A;
 }
 
 /** @internal Packed batch → tensors (main thread). */
@@ -23,7 +32,7 @@ function unpackIn(p: Packed): unknown {
   switch (p.kind) {
     case 'tensors': return stack(p.items as Tensor[], 0);
     case 'typed': {
-      const t = tensor(p.data, { dtype: p.dtype });
+      const t = tensor(localTyped(p.data), { dtype: p.dtype });
       return p.shape.length === 1 ? t : reshape(t, p.shape);
     }
     case 'list': return p.items.map(unpackIn);

@@ -147,7 +147,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     try {
       setRngState({ seed, offset });
       const p = randperm(n);
-      try { return p.dataSync() as Int32Array; } finally { p.dispose(); }
+      try { return new Int32Array(p.dataSync() as Int32Array); } finally { p.dispose(); }  // a copy of this realm's type
     } finally {
       setRngState(saved);
     }
@@ -184,7 +184,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
     try {
       for (const i of indices) {
         const it = this.dataset.get(i);
-        items.push(it instanceof Promise ? await it : it);
+        items.push(typeof (it as { then?: unknown } | null)?.then === 'function' ? await it : it as T);
       }
     } catch (e) {
       disposeExcept(items, undefined);

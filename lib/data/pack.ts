@@ -20,20 +20,31 @@ export class PackError extends Error {
 
 type TypedCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 
+// Typed arrays are recognised by their tag, not `instanceof`: arrays posted from a worker (and, under
+// jest, arrays made outside the test sandbox) belong to another realm.
+const TYPED: Record<string, [DType, TypedCtor]> = {
+  Float32Array: ['float32', Float32Array], Float64Array: ['float64', Float64Array],
+  Uint8Array: ['uint8', Uint8Array], Uint8ClampedArray: ['uint8', Uint8Array],
+  Int32Array: ['int32', Int32Array], Int16Array: ['int32', Int32Array], Int8Array: ['int32', Int32Array],
+  Uint16Array: ['int32', Int32Array], Uint32Array: ['float64', Float64Array],
+};
+
+/** @internal The TypedArray kind of x ('Float32Array', …), or undefined (DataView, non-views). */
+export function typedTag(x: unknown): string | undefined {
+  return ArrayBuffer.isView(x) ? (x as unknown as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] : undefined;
+}
+
 /** The dtype and host array type a TypedArray row becomes (as `fl.tensor` infers it). */
-function typedTarget(a: ArrayBufferView, where: string): [DType, TypedCtor] {
-  if (a instanceof Float32Array) return ['float32', Float32Array];
-  if (a instanceof Float64Array) return ['float64', Float64Array];
-  if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return ['uint8', Uint8Array];
-  if (a instanceof Int32Array || a instanceof Int16Array || a instanceof Int8Array || a instanceof Uint16Array) return ['int32', Int32Array];
-  if (a instanceof Uint32Array) return ['float64', Float64Array];
-  throw new PackError('DTypeError', `collate: cannot batch a ${a.constructor.name}${where} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
+function typedTarget(tag: string, where: string): [DType, TypedCtor] {
+  const t = TYPED[tag];
+  if (!t) throw new PackError('DTypeError', `collate: cannot batch a ${tag}${where} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
+  return t;
 }
 
 function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return `an array of length ${String(x.length)}`;
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (ArrayBuffer.isView(x)) return `a ${typedTag(x) ?? 'DataView'}`;
   if (typeof x === 'object') return x.constructor?.name === 'Tensor' ? 'a Tensor' : 'an object';
   return `a ${typeof x}`;
 }
@@ -58,12 +69,13 @@ export function packItems(items: readonly unknown[], isTensor: (x: unknown) => b
     items.forEach((x, j) => { if (!isTensor(x)) mismatch(j); });
     return { kind: 'tensors', items: items.slice() };
   }
-  if (ArrayBuffer.isView(first) && !(first instanceof DataView)) {
-    const [dtype, Ctor] = typedTarget(first, at);
+  const tag = typedTag(first);
+  if (tag !== undefined) {
+    const [dtype, Ctor] = typedTarget(tag, at);
     const len = (first as Uint8Array).length;
     const data = new Ctor(items.length * len);
     items.forEach((x, j) => {
-      if (!ArrayBuffer.isView(x) || x.constructor !== first.constructor) mismatch(j);
+      if (typedTag(x) !== tag) mismatch(j);
       const row = x as Uint8Array;
       if (row.length !== len) {
         throw new PackError('ShapeError', `collate: item ${String(j)}${at} has length ${String(row.length)} but item 0 has length ${String(len)}`);

@@ -10,12 +10,12 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
-import { add, div, mul, sub, sigmoid, tanh } from '../ops/elementwise';
-import { empty, fullLike, zeros } from '../ops/creation';
-import { bernoulli } from '../ops/random';
+import { add, mul, sub, sigmoid, tanh } from '../ops/elementwise';
+import { empty, zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import { cat, narrow, select, stack, transpose, unsqueeze, squeeze } from '../ops/views';
 import { Module, Parameter } from './module';
+import { dropout } from './functional';
 
 /** Options shared by `LSTM` and `GRU` (PyTorch's keyword arguments in camelCase). */
 export interface RNNOptions {
@@ -41,13 +41,6 @@ const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3 };
 function posInt(v: unknown, what: string, op: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
   return v;
-}
-
-/** Inverted dropout with a fresh Bernoulli mask (no gradient through the mask). */
-function dropoutOf(x: Tensor, p: number): Tensor {
-  if (p >= 1) return mul(x, 0);
-  const keepMask = scope(() => bernoulli(fullLike(x, 1 - p)));
-  try { return div(mul(x, keepMask), 1 - p); } finally { keepMask.dispose(); }
 }
 
 /** The shared machinery of `LSTM` and `GRU`; not used directly. */
@@ -148,7 +141,7 @@ export abstract class RNNBase extends Module {
         dirOuts.push(out);
       }
       input = D === 1 ? dirOuts[0] : cat(dirOuts, 2);
-      if (this.training && this.dropout > 0 && l < this.numLayers - 1) input = dropoutOf(input, this.dropout);
+      if (this.training && this.dropout > 0 && l < this.numLayers - 1) input = dropout(input, this.dropout, true, this.mode);
     }
     return { out: input, hN: stack(hs, 0), cN: c0 ? stack(cs, 0) : null };
   }

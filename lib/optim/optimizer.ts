@@ -51,7 +51,7 @@ export function checkBetas(opt: string, betas: unknown): void {
 
 function cloneState(s: ParamState): ParamState {
   const out: ParamState = {};
-  for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? v.detach().clone() : v;
+  for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? noGrad(() => v.clone()) : v;
   return out;
 }
 
@@ -213,7 +213,7 @@ export abstract class Optimizer {
           if (v._shape.length !== p._shape.length || !v._shape.every((d, i) => d === p._shape[i])) {
             throw new ValueError(`${name}.loadStateDict: state '${k}' of parameter ${key} has shape ${fmt(v._shape)}, the parameter ${fmt(p._shape)}`);
           }
-          out[k] = keep(v.detach().to({ dtype: p.dtype, device: p.device, copy: true }));
+          out[k] = keep(noGrad(() => v.to({ dtype: p.dtype, device: p.device, copy: true })));
         }
       }
     } catch (e) {

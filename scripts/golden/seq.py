@@ -4,7 +4,7 @@
 # Every case is float64. Modules are built by torch with a fixed seed; their state dicts, the
 # inputs, the outputs and the gradients of loss = sum_i sum(out_i * r_i) (r_i fixed random
 # tensors, one per output) w.r.t. the inputs and a few weights are written out. Tensors are
-# [shape, flat row-major values]; bool tensors are written as 0/1.
+# [shape, flat row-major values], bool tensors as [shape, 0/1 values, 'bool'].
 import json
 import math
 import torch
@@ -15,7 +15,7 @@ torch.manual_seed(0)
 def enc(t):
     t = t.detach()
     if t.dtype == torch.bool:
-        t = t.to(torch.float64)
+        return [list(t.shape), t.to(torch.int32).flatten().tolist(), "bool"]
     return [list(t.shape), t.flatten().tolist()]
 
 

@@ -1,0 +1,371 @@
+// attention.ts — attention layers: the functional `scaledDotProductAttention`, `MultiheadAttention`
+// and `TransformerEncoderLayer`, with PyTorch's semantics and parameter names (`in_proj_weight`,
+// `out_proj.weight`, `self_attn.…`), so state dicts load from PyTorch checkpoints unchanged.
+//
+// Attention is computed as softmax(q·kᵀ·scale + bias)·v with matmul and the fused softmax kernel;
+// gradients come from those ops' autograd. Mask conventions differ between the two PyTorch APIs
+// and are kept as PyTorch has them: in `scaledDotProductAttention` a bool mask is True where a
+// position TAKES PART; in `MultiheadAttention` (attnMask, keyPaddingMask) True means MASKED OUT.
+// Float masks are added to the scores in both.
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DType, isFloating } from '../dtype';
+import { broadcastShapes, fmt } from '../shape';
+import { scope, Tensor } from '../tensor';
+import { add, gelu, logicalNot, logicalOr, maskedFill, mul, relu } from '../ops/elementwise';
+import { empty, ones, zeros } from '../ops/creation';
+import { noGrad } from '../autograd';
+import { matmul } from '../ops/matmul';
+import { softmax } from '../ops/softmax';
+import { mean } from '../ops/reduce';
+import { tril } from '../ops/indexing';
+import { narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
+import { Module, Parameter } from './module';
+import { xavierUniform_ } from './init';
+import { dropout, linear } from './functional';
+import { Dropout, Linear } from './layers';
+import { LayerNorm } from './norm';
+
+function needTensor(t: unknown, what: string, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  return t;
+}
+
+/** Options of `scaledDotProductAttention` (PyTorch's keyword arguments). */
+export interface SDPAOptions {
+  /** Bool (true = takes part) or float (added to the scores) mask, broadcastable to [..., L, S]. */
+  attnMask?: Tensor | null;
+  /** Dropout probability on the attention weights (applied whenever > 0, as in PyTorch). */
+  dropoutP?: number;
+  /** Lower-triangular (top-left aligned) causal mask; not together with `attnMask`. */
+  isCausal?: boolean;
+  /** Score scale; default 1/√E. */
+  scale?: number;
+}
+
+/** softmax(scores + mask) · v, returning the weights too (shared by SDPA and MultiheadAttention). */
+function attend(op: string, q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, maskTrueKeeps: boolean, causal: boolean, dropoutP: number): { out: Tensor; weights: Tensor } {
+  let s = mul(matmul(q, transpose(k, -2, -1)), scale);
+  if (causal) {
+    const L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
+    s = maskedFill(s, logicalNot(tril(ones([L, S], { dtype: 'bool', device: q.device }))), -Infinity);
+  }
+  if (mask) {
+    if (mask.dtype === 'bool') s = maskedFill(s, maskTrueKeeps ? logicalNot(mask) : mask, -Infinity);
+    else s = add(s, mask);
+  }
+  const weights = dropout(softmax(s, -1), dropoutP, true, op);
+  return { out: matmul(weights, v), weights };
+}
+
+function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what: string, op: string): Tensor | null {
+  if (mask == null) return null;
+  const m = needTensor(mask, what, op);
+  if (m.dtype !== 'bool' && m.dtype !== dtype) throw new DTypeError(`${op}: ${what} must be bool or ${dtype} (the query's dtype), got ${m.dtype}`);
+  let b: number[] | null = null;
+  try { b = broadcastShapes(op, scores, m._shape); } catch { b = null; }
+  if (!b || b.length !== scores.length || b.some((s, i) => s !== scores[i])) {
+    throw new ShapeError(`${op}: ${what} of shape ${fmt(m._shape)} does not broadcast to the attention scores' shape ${fmt(scores)}`);
+  }
+  return m;
+}
+
+/**
+ * Scaled dot-product attention, `torch.nn.functional.scaled_dot_product_attention`:
+ * softmax(q·kᵀ·scale + mask)·v for q [..., L, E], k [..., S, E], v [..., S, Ev] → [..., L, Ev].
+ * A bool `attnMask` is true where a query may attend to a key; a float one is added to the scores.
+ *
+ * ```ts
+ * const y = fl.nn.scaledDotProductAttention(q, k, v, { isCausal: true }); // [B, H, L, Ev]
+ * ```
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: SDPAOptions = {}): Tensor {
+  const op = 'scaledDotProductAttention';
+  needTensor(q, 'query', op); needTensor(k, 'key', op); needTensor(v, 'value', op);
+  const { attnMask = null, dropoutP = 0, isCausal = false, scale } = options;
+  if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2) throw new ShapeError(`${op}: query, key and value must have at least 2 dims, got ${fmt(q._shape)}, ${fmt(k._shape)}, ${fmt(v._shape)}`);
+  if (!isFloating(q.dtype) || k.dtype !== q.dtype || v.dtype !== q.dtype) throw new DTypeError(`${op}: query, key and value must share one floating dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
+  const E = q._shape[q.ndim - 1], L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
+  if (k._shape[k.ndim - 1] !== E) throw new ShapeError(`${op}: query ${fmt(q._shape)} and key ${fmt(k._shape)} must have the same last dim`);
+  if (v._shape[v.ndim - 2] !== S) throw new ShapeError(`${op}: key ${fmt(k._shape)} and value ${fmt(v._shape)} must have the same sequence length (dim -2)`);
+  if (typeof dropoutP !== 'number' || !(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${String(dropoutP)}`);
+  if (isCausal && attnMask != null) throw new ValueError(`${op}: attnMask must not be given together with isCausal`);
+  let batch: number[];
+  try { batch = broadcastShapes(op, q._shape.slice(0, -2), k._shape.slice(0, -2)); } catch {
+    throw new ShapeError(`${op}: the batch dims of query ${fmt(q._shape)} and key ${fmt(k._shape)} do not broadcast`);
+  }
+  const mask = checkMask(attnMask, [...batch, L, S], q.dtype, 'attnMask', op);
+  return scope(() => attend(op, q, k, v, scale ?? 1 / Math.sqrt(E), mask, true, isCausal, dropoutP).out);
+}
+
+/** Options of `MultiheadAttention` (PyTorch's keyword arguments in camelCase). */
+export interface MultiheadAttentionOptions {
+  /** Dropout on the attention weights in training mode (default 0). */
+  dropout?: number;
+  /** Whether the input and output projections have biases (default true). */
+  bias?: boolean;
+  /** Inputs and outputs are [batch, seq, feature] instead of [seq, batch, feature] (default false). */
+  batchFirst?: boolean;
+  /** Feature size of the key (default embedDim); differing sizes use separate q/k/v weights. */
+  kdim?: number | null;
+  /** Feature size of the value (default embedDim). */
+  vdim?: number | null;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+  /** Parameter device (default 'cpu'). */
+  device?: string;
+}
+
+/** Options of `MultiheadAttention.forward`. */
+export interface MultiheadAttentionForwardOptions {
+  /** [N, S] (or [S] unbatched): true (bool) = that key is padding and ignored; float: added. */
+  keyPaddingMask?: Tensor | null;
+  /** Return the attention weights (default true). */
+  needWeights?: boolean;
+  /** [L, S] or [N·numHeads, L, S]: true (bool) = NOT allowed to attend; float: added to the scores. */
+  attnMask?: Tensor | null;
+  /** Average the returned weights over heads ([N, L, S]) instead of [N, numHeads, L, S] (default true). */
+  averageAttnWeights?: boolean;
+  /** Causal attention: when no attnMask is given, a causal mask is used (PyTorch requires the mask). */
+  isCausal?: boolean;
+}
+
+function posInt(v: unknown, what: string, op: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+/**
+ * Multi-head attention, as `torch.nn.MultiheadAttention`: parameters `in_proj_weight` [3E, E] (or
+ * `q_proj_weight`/`k_proj_weight`/`v_proj_weight` when kdim/vdim differ from E), `in_proj_bias`
+ * [3E], and `out_proj` (a Linear). Inputs are [L, N, E] (or [N, L, E] with `batchFirst`, or
+ * unbatched [L, E]); `forward` returns `[output, weights | null]`.
+ *
+ * ```ts
+ * const mha = new nn.MultiheadAttention(64, 8, { batchFirst: true });
+ * const [y, w] = mha.forward(x, x, x, { keyPaddingMask: pad }); // y: [N, L, 64], w: [N, L, L]
+ * ```
+ */
+export class MultiheadAttention extends Module {
+  readonly embedDim: number;
+  readonly kdim: number;
+  readonly vdim: number;
+  readonly numHeads: number;
+  readonly headDim: number;
+  readonly dropout: number;
+  readonly batchFirst: boolean;
+  in_proj_weight?: Tensor;
+  q_proj_weight?: Tensor;
+  k_proj_weight?: Tensor;
+  v_proj_weight?: Tensor;
+  in_proj_bias?: Tensor;
+  out_proj: Linear;
+
+  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+    super();
+    const op = 'MultiheadAttention';
+    this.embedDim = posInt(embedDim, 'embedDim', op);
+    this.numHeads = posInt(numHeads, 'numHeads', op);
+    if (embedDim % numHeads !== 0) throw new ValueError(`${op}: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+    this.headDim = embedDim / numHeads;
+    this.kdim = options.kdim == null ? embedDim : posInt(options.kdim, 'kdim', op);
+    this.vdim = options.vdim == null ? embedDim : posInt(options.vdim, 'vdim', op);
+    const p = options.dropout ?? 0;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout must be a number in [0, 1], got ${String(p)}`);
+    this.dropout = p;
+    this.batchFirst = options.batchFirst ?? false;
+    const bias = options.bias ?? true;
+    const t = { dtype: options.dtype ?? 'float32', device: options.device ?? 'cpu' };
+    const E = embedDim;
+    // PyTorch: xavier_uniform_ on the input projections, zero biases; out_proj.weight keeps Linear's init
+    if (this.kdim === E && this.vdim === E) {
+      this.in_proj_weight = Parameter(xavierUniform_(empty([3 * E, E], t)));
+    } else {
+      this.q_proj_weight = Parameter(xavierUniform_(empty([E, E], t)));
+      this.k_proj_weight = Parameter(xavierUniform_(empty([E, this.kdim], t)));
+      this.v_proj_weight = Parameter(xavierUniform_(empty([E, this.vdim], t)));
+    }
+    if (bias) this.in_proj_bias = Parameter(zeros([3 * E], t));
+    this.out_proj = new Linear(E, E, { bias, ...t });
+    if (bias) noGrad(() => this.out_proj.bias!.fill_(0));
+  }
+
+  /** @internal Whether q, k and v share one packed weight. */
+  get qkvSameEmbedDim(): boolean { return this.in_proj_weight !== undefined; }
+
+  forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    const op = 'MultiheadAttention';
+    needTensor(query, 'query', op); needTensor(key, 'key', op); needTensor(value, 'value', op);
+    const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true, isCausal = false } = options;
+    const batched = query.ndim === 3;
+    if (query.ndim !== 2 && query.ndim !== 3) throw new ShapeError(`${op}: expected a 2-D (unbatched) or 3-D query, got shape ${fmt(query._shape)}`);
+    if (key.ndim !== query.ndim || value.ndim !== query.ndim) {
+      throw new ShapeError(`${op}: query ${fmt(query._shape)}, key ${fmt(key._shape)} and value ${fmt(value._shape)} must all be ${batched ? '3-D' : '2-D'}`);
+    }
+    const w0 = this.in_proj_weight ?? this.q_proj_weight!;
+    if (query.dtype !== w0.dtype || key.dtype !== w0.dtype || value.dtype !== w0.dtype) {
+      throw new DTypeError(`${op}: query, key and value must have the parameters' dtype ${w0.dtype}, got ${query.dtype}, ${key.dtype}, ${value.dtype}`);
+    }
+    return scope(() => {
+      // to [L, N, E] / [S, N, *]
+      let q = query, k = key, v = value;
+      if (!batched) { q = unsqueeze(q, 1); k = unsqueeze(k, 1); v = unsqueeze(v, 1); }
+      else if (this.batchFirst) { q = transpose(q, 0, 1); k = transpose(k, 0, 1); v = transpose(v, 0, 1); }
+      const [L, N, E] = q._shape;
+      const S = k._shape[0];
+      const H = this.numHeads, hd = this.headDim;
+      if (E !== this.embedDim) throw new ShapeError(`${op}: expected query with embedDim=${this.embedDim} features, got shape ${fmt(query._shape)}`);
+      if (k._shape[2] !== this.kdim || v._shape[2] !== this.vdim) {
+        throw new ShapeError(`${op}: expected key with ${this.kdim} and value with ${this.vdim} features, got shapes ${fmt(key._shape)} and ${fmt(value._shape)}`);
+      }
+      if (k._shape[1] !== N || v._shape[1] !== N || v._shape[0] !== S) {
+        throw new ShapeError(`${op}: query ${fmt(query._shape)}, key ${fmt(key._shape)} and value ${fmt(value._shape)} disagree in batch size or key length`);
+      }
+      // masks → one additive/bool mask broadcastable to [N, H, L, S]
+      let mask4: Tensor | null = null;
+      if (attnMask != null) {
+        const m = needTensor(attnMask, 'attnMask', op);
+        if (m.dtype !== 'bool' && m.dtype !== query.dtype) throw new DTypeError(`${op}: attnMask must be bool or ${query.dtype}, got ${m.dtype}`);
+        if (m.ndim === 2 && m._shape[0] === L && m._shape[1] === S) mask4 = m;
+        else if (m.ndim === 3 && m._shape[0] === N * H && m._shape[1] === L && m._shape[2] === S) mask4 = reshape(m, [N, H, L, S]);
+        else throw new ShapeError(`${op}: attnMask must have shape ${fmt([L, S])} or ${fmt([N * H, L, S])}, got ${fmt(m._shape)}`);
+      } else if (isCausal) {
+        mask4 = logicalNot(tril(ones([L, S], { dtype: 'bool', device: query.device })));
+      }
+      if (keyPaddingMask != null) {
+        const m = needTensor(keyPaddingMask, 'keyPaddingMask', op);
+        if (m.dtype !== 'bool' && m.dtype !== query.dtype) throw new DTypeError(`${op}: keyPaddingMask must be bool or ${query.dtype}, got ${m.dtype}`);
+        const want = batched ? [N, S] : [S];
+        if (m.ndim !== want.length || m._shape.some((s, i) => s !== want[i])) throw new ShapeError(`${op}: keyPaddingMask must have shape ${fmt(want)}, got ${fmt(m._shape)}`);
+        const kpm = reshape(m, [N, 1, 1, S]);
+        if (!mask4) mask4 = kpm;
+        else if (mask4.dtype === 'bool' && kpm.dtype === 'bool') mask4 = logicalOr(mask4, kpm);
+        else mask4 = add(asAdditive(mask4, query.dtype), asAdditive(kpm, query.dtype));
+      }
+      // projections
+      let qp: Tensor, kp: Tensor, vp: Tensor;
+      const b = this.in_proj_bias;
+      const bq = b ? narrow(b, 0, 0, E) : null, bk = b ? narrow(b, 0, E, E) : null, bv = b ? narrow(b, 0, 2 * E, E) : null;
+      if (this.in_proj_weight) {
+        const W = this.in_proj_weight;
+        qp = linear(q, narrow(W, 0, 0, E), bq, op);
+        kp = linear(k, narrow(W, 0, E, E), bk, op);
+        vp = linear(v, narrow(W, 0, 2 * E, E), bv, op);
+      } else {
+        qp = linear(q, this.q_proj_weight!, bq, op);
+        kp = linear(k, this.k_proj_weight!, bk, op);
+        vp = linear(v, this.v_proj_weight!, bv, op);
+      }
+      // [L, N, E] → [N, H, L, hd]
+      const heads = (t: Tensor, len: number) => permute(reshape(t, [len, N, H, hd]), [1, 2, 0, 3]);
+      const { out, weights } = attend(op, heads(qp, L), heads(kp, S), heads(vp, S), 1 / Math.sqrt(hd), mask4, false, false, this.training ? this.dropout : 0);
+      // [N, H, L, hd] → [L, N, E] → out_proj
+      let y = this.out_proj.forward(reshape(permute(out, [2, 0, 1, 3]), [L, N, E]));
+      if (!batched) y = squeeze(y, 1);
+      else if (this.batchFirst) y = transpose(y, 0, 1);
+      if (!needWeights) return [y, null] as [Tensor, Tensor | null];
+      let w = averageAttnWeights ? mean(weights, { dim: 1 }) : weights;
+      if (!batched) w = squeeze(w, 0);
+      return [y, w] as [Tensor, Tensor | null];
+    });
+  }
+
+  extraRepr(): string { return ''; }
+}
+
+/** A bool mask (true = masked out) as an additive 0/-inf mask; float masks pass through. */
+function asAdditive(m: Tensor, dtype: DType): Tensor {
+  return m.dtype === 'bool' ? maskedFill(zeros(m._shape, { dtype, device: m.device }), m, -Infinity) : m;
+}
+
+/** Options of `TransformerEncoderLayer` (PyTorch's keyword arguments in camelCase). */
+export interface TransformerEncoderLayerOptions {
+  /** Hidden size of the feed-forward block (default 2048). */
+  dimFeedforward?: number;
+  /** Dropout after attention, inside and after the feed-forward block (default 0.1). */
+  dropout?: number;
+  /** Feed-forward activation (default 'relu'). */
+  activation?: 'relu' | 'gelu';
+  /** LayerNorm eps (default 1e-5). */
+  layerNormEps?: number;
+  /** Input and output are [batch, seq, feature] (default false). */
+  batchFirst?: boolean;
+  /** Pre-norm (norm → sublayer → residual) instead of post-norm (default false). */
+  normFirst?: boolean;
+  /** Whether the linear layers and norms have biases (default true). */
+  bias?: boolean;
+  /** Parameter dtype (default float32). */
+  dtype?: DType;
+  /** Parameter device (default 'cpu'). */
+  device?: string;
+}
+
+/** Options of `TransformerEncoderLayer.forward`. */
+export interface TransformerEncoderLayerForwardOptions {
+  /** Attention mask [L, L] or [N·nhead, L, L] (MultiheadAttention's convention: bool true = masked). */
+  srcMask?: Tensor | null;
+  /** [N, L] bool (true = padding) or float mask. */
+  srcKeyPaddingMask?: Tensor | null;
+  /** Causal self-attention when no srcMask is given. */
+  isCausal?: boolean;
+}
+
+/**
+ * One transformer encoder block, as `torch.nn.TransformerEncoderLayer`: self-attention and a
+ * feed-forward block (linear1 → activation → dropout → linear2), each with a residual connection
+ * and LayerNorm, post-norm by default or pre-norm with `normFirst`. Fields and state-dict names
+ * are PyTorch's: `self_attn`, `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`, `dropout2`.
+ *
+ * ```ts
+ * const layer = new nn.TransformerEncoderLayer(512, 8, { batchFirst: true, normFirst: true });
+ * const y = layer.forward(x, { srcKeyPaddingMask: pad }); // same shape as x: [N, L, 512]
+ * ```
+ */
+export class TransformerEncoderLayer extends Module {
+  self_attn: MultiheadAttention;
+  linear1: Linear;
+  dropout: Dropout;
+  linear2: Linear;
+  readonly normFirst: boolean;
+  norm1: LayerNorm;
+  norm2: LayerNorm;
+  dropout1: Dropout;
+  dropout2: Dropout;
+  readonly activation: 'relu' | 'gelu';
+
+  constructor(dModel: number, nhead: number, options: TransformerEncoderLayerOptions = {}) {
+    super();
+    const op = 'TransformerEncoderLayer';
+    const { dimFeedforward = 2048, dropout: p = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
+    if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${op}: activation must be 'relu' or 'gelu', got ${String(activation)}`);
+    const t = { dtype: options.dtype, device: options.device };
+    this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst, ...t });
+    this.linear1 = new Linear(dModel, dimFeedforward, { bias, ...t });
+    this.dropout = new Dropout(p);
+    this.linear2 = new Linear(dimFeedforward, dModel, { bias, ...t });
+    this.normFirst = normFirst;
+    this.norm1 = new LayerNorm(dModel, { eps: layerNormEps, bias, ...t });
+    this.norm2 = new LayerNorm(dModel, { eps: layerNormEps, bias, ...t });
+    this.dropout1 = new Dropout(p);
+    this.dropout2 = new Dropout(p);
+    this.activation = activation;
+  }
+
+  forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
+    needTensor(src, 'src', 'TransformerEncoderLayer');
+    const { srcMask = null, srcKeyPaddingMask = null, isCausal = false } = options;
+    return scope(() => {
+      const sa = (x: Tensor) => this.dropout1.forward(this.self_attn.forward(x, x, x, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask, needWeights: false, isCausal })[0]);
+      const act = (x: Tensor) => (this.activation === 'gelu' ? gelu(x) : relu(x));
+      const ff = (x: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(act(this.linear1.forward(x)))));
+      let x = src;
+      if (this.normFirst) {
+        x = add(x, sa(this.norm1.forward(x)));
+        x = add(x, ff(this.norm2.forward(x)));
+      } else {
+        x = this.norm1.forward(add(x, sa(x)));
+        x = this.norm2.forward(add(x, ff(x)));
+      }
+      return x;
+    });
+  }
+}

@@ -1,0 +1,157 @@
+// containers.ts — Sequential, ModuleList and ModuleDict: modules that hold other modules under
+// names ('0', '1', … or the given keys), so that parameter names, state-dict keys and printing
+// match PyTorch's (`layers.0.weight`). Children live in an ordered Map; `seq[i]` / `list[i]` read
+// it through index getters, `at(i)` also takes negative indices.
+import { IndexError, ValueError } from '../errors';
+import { Tensor } from '../tensor';
+import { Module } from './module';
+
+function needModule(m: unknown, op: string): Module {
+  if (!(m instanceof Module)) throw new ValueError(`${op}: expected an nn.Module, got ${m === null ? 'null' : typeof m}`);
+  return m;
+}
+
+/** Shared storage of the indexed containers: an ordered list of children named '0', '1', …. */
+abstract class IndexedContainer extends Module {
+  readonly [index: number]: Module;
+  /** @internal */ _list: Module[] = [];
+  /** @internal */ _named: Map<string, Module> | null = null;
+
+  constructor(protected readonly kind: string) { super(); }
+
+  /** @internal Re-creates the `this[i]` getters after a change. */
+  _reindex(oldLength: number): void {
+    for (let i = 0; i < oldLength; i++) delete (this as any)[i];
+    this._list.forEach((_, i) => {
+      Object.defineProperty(this, i, { get: () => this._list[i], enumerable: false, configurable: true });
+    });
+  }
+  /** Number of children. */
+  get length(): number { return this._list.length; }
+  /** The child at `i` (negative counts from the end): `seq.at(-1)`. */
+  at(i: number): Module {
+    const n = this._list.length;
+    if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`${this.kind}: index ${String(i)} is out of range for ${n} modules`);
+    return this._list[i < 0 ? i + n : i];
+  }
+  [Symbol.iterator](): Iterator<Module> { return this._list[Symbol.iterator](); }
+  namedChildren(): [string, Module][] {
+    if (this._named) return [...this._named];
+    return this._list.map((m, i) => [String(i), m]);
+  }
+  /** Adds a module at the end; returns this. */
+  append(m: Module): this {
+    const n = this._list.length;
+    this._list.push(needModule(m, `${this.kind}.append`));
+    if (this._named) this._named.set(String(n), m);
+    this._reindex(n);
+    return this;
+  }
+  /** Appends each module of `ms`; returns this. */
+  extend(ms: Iterable<Module>): this { for (const m of ms) this.append(m); return this; }
+  /** Inserts `m` before index `i` (names are renumbered); returns this. */
+  insert(i: number, m: Module): this {
+    const n = this._list.length;
+    if (!Number.isInteger(i) || i < -n || i > n) throw new IndexError(`${this.kind}.insert: index ${String(i)} is out of range for ${n} modules`);
+    this._list.splice(i < 0 ? i + n : i, 0, needModule(m, `${this.kind}.insert`));
+    this._named = null;
+    this._reindex(n);
+    return this;
+  }
+}
+
+/**
+ * Runs its modules one after another: `new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2))`,
+ * or with names: `new nn.Sequential(new Map([['fc', fc], ['act', act]]))`.
+ * `seq[0]`, `seq.at(-1)`, `seq.length`, `seq.slice(0, 2)` (a Sequential sharing the modules).
+ * forward disposes the intermediate outputs it made (they stay reachable by autograd), so only
+ * the final output is left for the caller to dispose.
+ */
+export class Sequential extends IndexedContainer {
+  constructor(...modules: Module[] | [Map<string, Module>]) {
+    super('Sequential');
+    const first = modules[0] as unknown;
+    if (modules.length === 1 && first instanceof Map) {
+      this._named = new Map();
+      for (const [k, m] of first as Map<string, Module>) {
+        if (typeof k !== 'string' || !k || k.includes('.')) throw new ValueError(`Sequential: module names must be non-empty strings without '.', got ${String(k)}`);
+        this._named.set(k, needModule(m, 'Sequential'));
+        this._list.push(m);
+      }
+    } else {
+      for (const m of modules as Module[]) this._list.push(needModule(m, 'Sequential'));
+    }
+    this._reindex(0);
+  }
+  forward(x: unknown): any {
+    let y = x;
+    for (const m of this._list) {
+      const next = m.forward(y);
+      if (y instanceof Tensor && y !== x && y !== next) y.dispose();
+      y = next;
+    }
+    return y;
+  }
+  /** The modules from `start` to `end` (exclusive) in a new Sequential (sharing them). */
+  slice(start = 0, end = this._list.length): Sequential {
+    if (this._named) {
+      return new Sequential(new Map([...this._named].slice(start, end)));
+    }
+    return new Sequential(...this._list.slice(start, end));
+  }
+}
+
+/**
+ * A list of modules whose parameters are registered (named '0', '1', …); not callable itself:
+ * ```ts
+ * this.blocks = new nn.ModuleList(Array.from({ length: 4 }, () => new Block()));
+ * for (const b of this.blocks) x = b.forward(x);
+ * ```
+ */
+export class ModuleList extends IndexedContainer {
+  constructor(modules: Iterable<Module> = []) {
+    super('ModuleList');
+    for (const m of modules) this._list.push(needModule(m, 'ModuleList'));
+    this._reindex(0);
+  }
+  forward(): never { throw new ValueError('ModuleList: a ModuleList is not callable; iterate over it and call its modules'); }
+}
+
+/**
+ * Modules by name (insertion order), registered as children:
+ * ```ts
+ * this.heads = new nn.ModuleDict({ cls: new nn.Linear(64, 10), box: new nn.Linear(64, 4) });
+ * this.heads.get('cls').forward(h);
+ * ```
+ */
+export class ModuleDict extends Module {
+  /** @internal */ _map = new Map<string, Module>();
+  constructor(modules: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> = {}) {
+    super();
+    const entries = modules instanceof Map || Symbol.iterator in Object(modules)
+      ? [...(modules as Iterable<[string, Module]>)] : Object.entries(modules);
+    for (const [k, m] of entries) this.set(k, m);
+  }
+  /** The module under `key` (IndexError when absent). */
+  get(key: string): Module {
+    const m = this._map.get(key);
+    if (!m) throw new IndexError(`ModuleDict: no module named '${String(key)}' (keys: ${[...this._map.keys()].join(', ')})`);
+    return m;
+  }
+  /** Adds or replaces the module under `key`; returns this. */
+  set(key: string, m: Module): this {
+    if (typeof key !== 'string' || !key || key.includes('.')) throw new ValueError(`ModuleDict: keys must be non-empty strings without '.', got ${String(key)}`);
+    this._map.set(key, needModule(m, 'ModuleDict'));
+    return this;
+  }
+  has(key: string): boolean { return this._map.has(key); }
+  /** Removes and returns the module under `key` (PyTorch's `pop`). */
+  pop(key: string): Module { const m = this.get(key); this._map.delete(key); return m; }
+  get size(): number { return this._map.size; }
+  keys(): string[] { return [...this._map.keys()]; }
+  values(): Module[] { return [...this._map.values()]; }
+  entries(): [string, Module][] { return [...this._map]; }
+  [Symbol.iterator](): Iterator<[string, Module]> { return this._map[Symbol.iterator](); }
+  namedChildren(): [string, Module][] { return [...this._map]; }
+  forward(): never { throw new ValueError('ModuleDict: a ModuleDict is not callable; get a module by key and call it'); }
+}

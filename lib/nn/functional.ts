@@ -1,0 +1,264 @@
+// functional.ts — the stateless forms of the layers (`fl.nn.functional`, torch.nn.functional):
+// linear, embedding, dropout, the norms, the activations and the losses. Layers in layers.ts and
+// norm.ts call these; gradients come from the ops they are composed of (matmul, mean/var,
+// indexSelect, gather, …), so each function is differentiable wherever its ops are.
+//
+// Each function takes an internal `op` name (the layer's class name when a layer calls it) so
+// that a bad shape raises a ShapeError naming the layer the user wrote, e.g.
+// "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
+import { noGrad } from '../autograd';
+import { isFloating } from '../dtype';
+import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
+import { fmt, numel } from '../shape';
+import { scope, Tensor } from '../tensor';
+import { add, eq, lt, mul, rsqrt, sub, where } from '../ops/elementwise';
+import { needIndex, indexSelect } from '../ops/indexing';
+import { rand } from '../ops/random';
+import { mean, var as variance } from '../ops/reduce';
+import { reshape, transpose } from '../ops/views';
+import { matmul } from '../ops/matmul';
+
+export { relu, leakyRelu, gelu, silu, tanh, sigmoid, softplus } from '../ops/elementwise';
+export { softmax, logSoftmax } from '../ops/softmax';
+export {
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+} from './loss';
+export type { Reduction, NLLLossOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions } from './loss';
+
+/** @internal Checks that `x` is a live Tensor. */
+export function needTensor(x: unknown, op: string, what = 'input'): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  x._handleFor(op);
+  return x;
+}
+
+/** @internal Checks that `x` has a floating dtype. */
+export function needFloating(x: Tensor, op: string, what = 'input'): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: ${what} must be floating (float32, float64, float16, bfloat16), got ${x.dtype}`);
+}
+
+/**
+ * y = x·Wᵀ + b, as torch.nn.functional.linear: x [..., in], weight [out, in], bias [out].
+ * ```ts
+ * F.linear(x, w, b);  // [batch, out]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, op = 'linear'): Tensor {
+  needTensor(x, op); needTensor(weight, op, 'weight');
+  if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D [out_features, in_features], got shape ${fmt(weight._shape)}`);
+  const [out, inp] = weight._shape;
+  if (x.ndim === 0 || x._shape[x.ndim - 1] !== inp) {
+    throw new ShapeError(`${op}: input of shape ${fmt(x._shape)} has ${x.ndim ? x._shape[x.ndim - 1] : 0} features, expected in_features=${inp}`);
+  }
+  if (bias != null) {
+    needTensor(bias, op, 'bias');
+    if (bias.ndim !== 1 || bias._shape[0] !== out) throw new ShapeError(`${op}: bias must have shape [${out}], got ${fmt(bias._shape)}`);
+  }
+  return scope(() => {
+    const y = matmul(x, transpose(weight, 0, 1));
+    return bias != null ? add(y, bias) : y;
+  });
+}
+
+/**
+ * Looks up rows of `weight` [numEmbeddings, dim] for int32 `input` of any shape; the result has
+ * shape [...input.shape, dim]. With `paddingIdx`, that row's gradient is always zero (as PyTorch).
+ * ```ts
+ * F.embedding(fl.tensor([[0, 2]]), table);  // [1, 2, dim]
+ * ```
+ */
+export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null, op = 'embedding'): Tensor {
+  needTensor(input, op); needTensor(weight, op, 'weight');
+  if (input.dtype !== 'int32') throw new DTypeError(`${op}: indices must be an int32 tensor, got ${input.dtype}`);
+  if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D [num_embeddings, embedding_dim], got shape ${fmt(weight._shape)}`);
+  const [n, dim] = weight._shape;
+  let pad = paddingIdx ?? null;
+  if (pad !== null) {
+    if (!Number.isInteger(pad) || pad < -n || pad >= n) throw new ValueError(`${op}: paddingIdx must be within num_embeddings (${n}), got ${pad}`);
+    if (pad < 0) pad += n;
+  }
+  return scope(() => {
+    const flatIdx = reshape(input, [input.numel]);
+    let rows: Tensor;
+    try {
+      rows = indexSelect(weight, 0, flatIdx);
+    } catch (e) {
+      if (e instanceof IndexError) throw new IndexError(`${op}: ${e.message} (num_embeddings=${n})`);
+      throw e;
+    }
+    if (pad !== null && weight.requiresGrad) {
+      // the padding row passes its value but no gradient
+      const isPad = reshape(eq(flatIdx, pad), [input.numel, 1]);
+      rows = where(isPad, rows.detach(), rows);
+    }
+    return reshape(rows, [...input._shape, dim]);
+  });
+}
+
+/**
+ * Zeroes each element with probability `p` and scales the rest by 1/(1-p) when `training`;
+ * the identity otherwise. The mask comes from `fl.rand`, so `fl.manualSeed` repeats it.
+ * ```ts
+ * F.dropout(x, 0.1, model.training);
+ * ```
+ */
+export function dropout(x: Tensor, p = 0.5, training = true, op = 'dropout'): Tensor {
+  needTensor(x, op);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  if (!training || p === 0) return alias(x);
+  needFloating(x, op);
+  if (p === 1) return mul(x, 0);
+  return scope(() => {
+    const keep = lt(rand(x._shape, { dtype: x.dtype, device: x.device }), 1 - p);
+    const scale = where(keep, 1 / (1 - p), 0).to(x.dtype);
+    return mul(x, scale);
+  });
+}
+
+/** @internal A new view of x (with x's gradient), so callers may dispose input and output separately. */
+export function alias(x: Tensor): Tensor { return reshape(x, x._shape); }
+
+function trailingDims(x: Tensor, normalizedShape: number | readonly number[], op: string): number[] {
+  const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.from(normalizedShape);
+  const k = ns.length;
+  const tail = x._shape.slice(x.ndim - k);
+  if (x.ndim < k || tail.some((s, i) => s !== ns[i])) {
+    throw new ShapeError(`${op}: expected input with shape [*, ${ns.join(', ')}], got ${fmt(x._shape)}`);
+  }
+  return Array.from({ length: k }, (_, i) => x.ndim - k + i);
+}
+
+function checkAffine(t: Tensor | null | undefined, shape: readonly number[], op: string, what: string): void {
+  if (t == null) return;
+  needTensor(t, op, what);
+  if (t._shape.length !== shape.length || t._shape.some((s, i) => s !== shape[i])) {
+    throw new ShapeError(`${op}: ${what} must have shape ${fmt(shape)}, got ${fmt(t._shape)}`);
+  }
+}
+
+/**
+ * Layer normalisation over the trailing `normalizedShape` dims (biased variance, as PyTorch):
+ * `F.layerNorm(x, [64], w, b, 1e-5)`.
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'layerNorm'): Tensor {
+  needTensor(x, op); needFloating(x, op);
+  const dims = trailingDims(x, normalizedShape, op);
+  const ns = x._shape.slice(dims[0] ?? x.ndim);
+  checkAffine(weight, ns, op, 'weight'); checkAffine(bias, ns, op, 'bias');
+  return scope(() => {
+    let y: Tensor;
+    if (dims.length === 0) y = mul(x, 0);  // normalising single elements: (x - x) / √eps
+    else {
+      const mu = mean(x, { dim: dims, keepdim: true });
+      const v = variance(x, { dim: dims, keepdim: true, correction: 0 });
+      y = mul(sub(x, mu), rsqrt(add(v, eps)));
+    }
+    if (weight != null) y = mul(y, weight);
+    if (bias != null) y = add(y, bias);
+    return y;
+  });
+}
+
+/** Machine epsilon per floating dtype (torch.finfo(dtype).eps): RMSNorm's default eps. */
+const FINFO_EPS: Record<string, number> = { float32: 2 ** -23, float64: 2 ** -52, float16: 2 ** -10, bfloat16: 2 ** -7 };
+
+/**
+ * RMS normalisation over the trailing dims: x / √(mean(x²) + eps) · weight (torch.nn.functional.rms_norm;
+ * eps defaults to the dtype's machine epsilon): `F.rmsNorm(x, [64], w)`.
+ */
+export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null, op = 'rmsNorm'): Tensor {
+  needTensor(x, op); needFloating(x, op);
+  const dims = trailingDims(x, normalizedShape, op);
+  checkAffine(weight, x._shape.slice(dims[0] ?? x.ndim), op, 'weight');
+  const e = eps ?? FINFO_EPS[x.dtype];
+  return scope(() => {
+    let y = dims.length === 0 ? mul(x, rsqrt(add(mul(x, x), e))) : mul(x, rsqrt(add(mean(mul(x, x), { dim: dims, keepdim: true }), e)));
+    if (weight != null) y = mul(y, weight);
+    return y;
+  });
+}
+
+/** [1, C, 1, …] for per-channel parameters of an input of rank `ndim`. */
+function channelShape(c: number, ndim: number): number[] {
+  return [1, c, ...new Array(Math.max(0, ndim - 2)).fill(1)];
+}
+
+/**
+ * Group normalisation: input [N, C, *] split into `numGroups` groups of channels, each
+ * normalised over its channels and spatial positions; weight/bias [C]: `F.groupNorm(x, 8, w, b)`.
+ */
+export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'groupNorm'): Tensor {
+  needTensor(x, op); needFloating(x, op);
+  if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
+  const [n, c] = x._shape;
+  if (!Number.isInteger(numGroups) || numGroups <= 0 || c % numGroups !== 0) {
+    throw new ShapeError(`${op}: input of shape ${fmt(x._shape)} has ${c} channels, not divisible by num_groups=${numGroups}`);
+  }
+  checkAffine(weight, [c], op, 'weight'); checkAffine(bias, [c], op, 'bias');
+  const per = (c / numGroups) * numel(x._shape.slice(2));
+  return scope(() => {
+    const g = reshape(x, [n, numGroups, per]);
+    const mu = mean(g, { dim: 2, keepdim: true });
+    const v = variance(g, { dim: 2, keepdim: true, correction: 0 });
+    let y = reshape(mul(sub(g, mu), rsqrt(add(v, eps))), x._shape);
+    const cs = channelShape(c, x.ndim);
+    if (weight != null) y = mul(y, reshape(weight, cs));
+    if (bias != null) y = add(y, reshape(bias, cs));
+    return y;
+  });
+}
+
+/** Options of `batchNorm` (torch.nn.functional.batch_norm's keyword arguments). */
+export interface BatchNormOptions {
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  /** Use batch statistics (and update the running ones when given); default false. */
+  training?: boolean;
+  /** Running-stat update factor: running = (1 - momentum)·running + momentum·batch (default 0.1). */
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Batch normalisation of [N, C, *] per channel. Training: normalises with the batch mean and
+ * biased variance and updates `runningMean`/`runningVar` in place (unbiased variance) when given;
+ * otherwise normalises with the running statistics.
+ * ```ts
+ * F.batchNorm(x, rm, rv, { weight, bias, training: true, momentum: 0.1 });
+ * ```
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}, op = 'batchNorm'): Tensor {
+  needTensor(x, op); needFloating(x, op);
+  if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
+  const c = x._shape[1];
+  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
+  checkAffine(weight, [c], op, 'weight'); checkAffine(bias, [c], op, 'bias');
+  checkAffine(runningMean, [c], op, 'running_mean'); checkAffine(runningVar, [c], op, 'running_var');
+  if (!training && (runningMean == null || runningVar == null)) throw new ValueError(`${op}: running_mean and running_var are required when not training`);
+  const cs = channelShape(c, x.ndim);
+  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+  return scope(() => {
+    let y: Tensor;
+    if (training) {
+      const count = x.numel / Math.max(c, 1);
+      if (count <= 1) throw new ValueError(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x._shape)}`);
+      const mu = mean(x, { dim: dims, keepdim: true });
+      const v = variance(x, { dim: dims, keepdim: true, correction: 0 });
+      noGrad(() => {
+        if (runningMean != null) {
+          runningMean.mul_(1 - momentum).add_(mul(reshape(mu, [c]), momentum).to(runningMean.dtype));
+        }
+        if (runningVar != null) {
+          runningVar.mul_(1 - momentum).add_(mul(reshape(v, [c]), momentum * count / (count - 1)).to(runningVar.dtype));
+        }
+      });
+      y = mul(sub(x, mu), rsqrt(add(v, eps)));
+    } else {
+      y = mul(sub(x, reshape(runningMean!, cs)), rsqrt(add(reshape(runningVar!, cs), eps)));
+    }
+    if (weight != null) y = mul(y, reshape(weight, cs));
+    if (bias != null) y = add(y, reshape(bias, cs));
+    return y;
+  });
+}

@@ -1,0 +1,382 @@
+// loss.ts — the loss functions (also in `nn.functional`) and their Module classes (`nn.MSELoss`,
+// `nn.CrossEntropyLoss`, …), with PyTorch's semantics: reductions 'mean' | 'sum' | 'none',
+// class-index targets (int32) with `weight` and `ignoreIndex`, label smoothing and probability
+// targets for cross entropy, the -100 clamp of BCE's logs, the stable form of BCE with logits.
+//
+// Everything is composed of differentiable ops (logSoftmax, gather, indexSelect, where, sum, …),
+// except binaryCrossEntropy, which records its own backward node so that its gradient is
+// PyTorch's (x - t) / max(x(1 - x), 1e-12) (finite at x = 0 and 1, where the clamped logs are not).
+//
+// Deviation: mse/l1/smoothL1/huber/BCE require input and target of the same shape (PyTorch
+// broadcasts with a warning that the result is "likely incorrect"); they throw ShapeError.
+// BCE does not read the input back to check 0 <= x <= 1 (values outside give NaN).
+import { needsGrad, noGrad, record } from '../autograd';
+import { isFloating } from '../dtype';
+import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
+import { fmt } from '../shape';
+import { scope, Tensor } from '../tensor';
+import { abs, add, clamp, div, log, lt, mul, ne, neg, softplus, sub, where } from '../ops/elementwise';
+import { gather, indexSelect } from '../ops/indexing';
+import { mean, sum } from '../ops/reduce';
+import { logSoftmax } from '../ops/softmax';
+import { permute, reshape, squeeze, unsqueeze } from '../ops/views';
+import { Module } from './module';
+
+/** How a loss reduces its per-element values. */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function need(x: unknown, op: string, what: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  x._handleFor(op);
+  return x;
+}
+function needFloat(x: Tensor, op: string, what: string): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: ${what} must be floating, got ${x.dtype}`);
+}
+function checkReduction(r: unknown, op: string): Reduction {
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(r)}`);
+  return r;
+}
+function sameShape(a: Tensor, b: Tensor, op: string): void {
+  if (a._shape.length !== b._shape.length || a._shape.some((s, i) => s !== b._shape[i])) {
+    throw new ShapeError(`${op}: target of shape ${fmt(b._shape)} does not match input of shape ${fmt(a._shape)}`);
+  }
+}
+function reduce(l: Tensor, r: Reduction): Tensor {
+  return r === 'none' ? l : r === 'sum' ? sum(l) : mean(l);
+}
+/** input/target checks shared by the pointwise regression losses. */
+function pointwise(input: Tensor, target: Tensor, op: string): void {
+  need(input, op, 'input'); need(target, op, 'target');
+  needFloat(input, op, 'input'); needFloat(target, op, 'target');
+  sameShape(input, target, op);
+}
+
+export interface ReductionOptions { reduction?: Reduction }
+
+/** Mean squared error (x - y)²: `F.mseLoss(pred, y)`, `F.mseLoss(pred, y, { reduction: 'sum' })`. */
+export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const op = 'mseLoss';
+  pointwise(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  return scope(() => { const d = sub(input, target); return reduce(mul(d, d), r); });
+}
+
+/** Mean absolute error |x - y|: `F.l1Loss(pred, y)`. */
+export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const op = 'l1Loss';
+  pointwise(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  return scope(() => reduce(abs(sub(input, target)), r));
+}
+
+/** 0.5·d²/β where |d| < β, |d| - 0.5·β elsewhere (β = 0 is l1): `F.smoothL1Loss(x, y, { beta: 0.5 })`. */
+export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  const op = 'smoothL1Loss';
+  pointwise(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  const beta = options.beta ?? 1;
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(`${op}: beta must be >= 0, got ${String(beta)}`);
+  return scope(() => {
+    const d = sub(input, target);
+    const ad = abs(d);
+    const l = beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
+    return reduce(l, r);
+  });
+}
+
+/** 0.5·d² where |d| < δ, δ·(|d| - 0.5·δ) elsewhere: `F.huberLoss(x, y, { delta: 1 })`. */
+export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  const op = 'huberLoss';
+  pointwise(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  const delta = options.delta ?? 1;
+  if (typeof delta !== 'number' || !(delta > 0)) throw new ValueError(`${op}: delta must be > 0, got ${String(delta)}`);
+  return scope(() => {
+    const d = sub(input, target);
+    const ad = abs(d);
+    return reduce(where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
+  });
+}
+
+/** Options of nllLoss. */
+export interface NLLLossOptions extends ReductionOptions {
+  /** Per-class weights [C]. */
+  weight?: Tensor | null;
+  /** Target value whose elements contribute nothing (and do not count in the mean); default -100. */
+  ignoreIndex?: number;
+}
+
+/** Options of crossEntropy. */
+export interface CrossEntropyOptions extends NLLLossOptions {
+  /** ε in [0, 1]: the target becomes (1 - ε)·onehot + ε/C. Default 0. */
+  labelSmoothing?: number;
+}
+
+/** Checks input [C] / [N, C, d…] against class-index target [] / [N, d…]; returns C. */
+function classShapes(input: Tensor, target: Tensor, weight: Tensor | null | undefined, op: string): number {
+  need(input, op, 'input'); need(target, op, 'target');
+  needFloat(input, op, 'input');
+  if (input.ndim === 0) throw new ShapeError(`${op}: input must have at least 1 dim ([C] or [N, C, …]), got a 0-dim tensor`);
+  const c = input.ndim === 1 ? input._shape[0] : input._shape[1];
+  if (weight != null) {
+    need(weight, op, 'weight');
+    if (weight.ndim !== 1 || weight._shape[0] !== c) throw new ShapeError(`${op}: weight must have shape [${c}] (one per class), got ${fmt(weight._shape)}`);
+  }
+  return c;
+}
+
+function checkIndexTarget(input: Tensor, target: Tensor, op: string): void {
+  if (target.dtype !== 'int32') {
+    throw new DTypeError(`${op}: target must be int32 class indices${op === 'crossEntropy' ? ' or floating class probabilities' : ''}, got ${target.dtype}`);
+  }
+  const expected = input.ndim === 1 ? [] : [input._shape[0], ...input._shape.slice(2)];
+  if (target._shape.length !== expected.length || target._shape.some((s, i) => s !== expected[i])) {
+    throw new ShapeError(`${op}: expected target of shape ${fmt(expected)} for input of shape ${fmt(input._shape)}, got ${fmt(target._shape)}`);
+  }
+}
+
+/**
+ * -logp[i, target[i]] weighted per element and the weights (0 where ignored); both shaped like
+ * the target. Runs inside the caller's scope.
+ */
+function pickTargets(logp: Tensor, target: Tensor, weight: Tensor | null | undefined, ignoreIndex: number, op: string): { loss: Tensor; w: Tensor; valid: Tensor } {
+  const valid = ne(target, ignoreIndex);
+  const safe = where(valid, target, 0);
+  const last = logp.ndim >= 2 ? permute(logp, [0, ...Array.from({ length: logp.ndim - 2 }, (_, i) => i + 2), 1]) : logp;
+  let picked: Tensor;
+  try {
+    picked = squeeze(gather(last, -1, unsqueeze(safe, -1)), -1);
+  } catch (e) {
+    if (e instanceof IndexError) throw new IndexError(`${op}: a target is out of bounds for ${logp._shape[logp.ndim === 1 ? 0 : 1]} classes (${e.message})`);
+    throw e;
+  }
+  const w = weight != null
+    ? where(valid, reshape(indexSelect(weight, 0, reshape(safe, [safe.numel])), target._shape), 0)
+    : valid.to(logp.dtype);
+  return { loss: neg(mul(picked, w)), w, valid };
+}
+
+/**
+ * Negative log-likelihood of log-probabilities `input` ([N, C], [N, C, d…] or [C]) at int32
+ * class indices `target` ([N], [N, d…] or []), as torch.nn.functional.nll_loss. 'mean' divides by
+ * the summed weights of the targets that are not `ignoreIndex`.
+ * ```ts
+ * F.nllLoss(fl.logSoftmax(logits, 1), labels, { ignoreIndex: 0 });
+ * ```
+ */
+export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  const op = 'nllLoss';
+  classShapes(input, target, options.weight, op);
+  checkIndexTarget(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  return scope(() => {
+    const { loss, w } = pickTargets(input, target, options.weight, options.ignoreIndex ?? -100, op);
+    return r === 'none' ? loss : r === 'sum' ? sum(loss) : div(sum(loss), sum(w));
+  });
+}
+
+/**
+ * Cross entropy of unnormalised `input` logits ([N, C], [N, C, d…] or [C]) against int32 class
+ * indices (with `weight`, `ignoreIndex`, `labelSmoothing`) or floating class probabilities of
+ * the input's shape, as torch.nn.functional.cross_entropy (same normalisation of 'mean' in every
+ * case, including PyTorch's for smoothed targets).
+ * ```ts
+ * const loss = F.crossEntropy(logits, labels, { labelSmoothing: 0.1 });
+ * ```
+ */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const op = 'crossEntropy';
+  const c = classShapes(input, target, options.weight, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  const eps = options.labelSmoothing ?? 0;
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${String(eps)}`);
+  const weight = options.weight ?? null;
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const wShape = input._shape.map((s, i) => (i === classDim ? s : 1));
+
+  if (isFloating(target.dtype)) {
+    sameShape(input, target, op);
+    return scope(() => {
+      const logp = logSoftmax(input, classDim);
+      const t = eps > 0 ? add(mul(target, 1 - eps), eps / c) : target;
+      let prod = mul(logp, t);
+      if (weight) prod = mul(prod, reshape(weight, wShape));
+      const l = neg(sum(prod, classDim));
+      if (r === 'none') return l;
+      if (r === 'sum') return sum(l);
+      return div(sum(l), input.numel === 0 ? NaN : input.numel / c);
+    });
+  }
+  checkIndexTarget(input, target, op);
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  return scope(() => {
+    const logp = logSoftmax(input, classDim);
+    const { loss, w, valid } = pickTargets(logp, target, weight, ignoreIndex, op);
+    const nll = r === 'none' ? loss : r === 'sum' ? sum(loss) : div(sum(loss), sum(w));
+    if (eps === 0) return nll;
+    let smooth = neg(sum(weight ? mul(logp, reshape(weight, wShape)) : logp, classDim));
+    smooth = where(valid, smooth, 0);
+    const sr = r === 'none' ? smooth : r === 'sum' ? sum(smooth) : weight ? div(sum(smooth), sum(w)) : mean(smooth);
+    return add(mul(nll, 1 - eps), mul(sr, eps / c));
+  });
+}
+
+/** Options of binaryCrossEntropy. */
+export interface BCEOptions extends ReductionOptions {
+  /** Weights broadcast to the input's shape. */
+  weight?: Tensor | null;
+}
+
+/**
+ * -w·(t·log x + (1 - t)·log(1 - x)) for probabilities `input`, each log clamped at -100 as
+ * PyTorch does: `F.binaryCrossEntropy(fl.sigmoid(z), y)`. Prefer `binaryCrossEntropyWithLogits`.
+ */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
+  const op = 'binaryCrossEntropy';
+  pointwise(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  const weight = options.weight ?? null;
+  if (weight != null) need(weight, op, 'weight');
+  const logs = (x: Tensor) => [clamp(log(x), -100), clamp(log(sub(1, x)), -100)];
+  const l = noGrad(() => scope(() => {
+    const [lx, l1x] = logs(input);
+    const v = neg(add(mul(target, lx), mul(sub(1, target), l1x)));
+    return weight ? mul(v, weight) : v;
+  }));
+  if (needsGrad(input, target)) {
+    const saved = weight ? [input, target, weight] : [input, target];
+    record(op, [input, target], [l], saved, ([g], [x, t, w]) => scope(() => {
+      const gw = w ? mul(g!, w) : g!;
+      const gx = input.requiresGrad ? div(mul(gw, sub(x, t)), clamp(mul(x, sub(1, x)), 1e-12)) : null;
+      let gt: Tensor | null = null;
+      if (target.requiresGrad) { const [lx, l1x] = logs(x); gt = mul(gw, sub(l1x, lx)); }
+      return [gx, gt];
+    }));
+  }
+  if (r === 'none') return l;
+  try { return reduce(l, r); } finally { l.dispose(); }
+}
+
+/** Options of binaryCrossEntropyWithLogits. */
+export interface BCEWithLogitsOptions extends BCEOptions {
+  /** Weight of the positive term, broadcast against the target (one per class on the last dim). */
+  posWeight?: Tensor | null;
+}
+
+/**
+ * Sigmoid + BCE in one stable expression: (1 - t)·x + (1 + (pw - 1)·t)·softplus(-x), times
+ * `weight`: `F.binaryCrossEntropyWithLogits(logits, y, { posWeight })`.
+ */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
+  const op = 'binaryCrossEntropyWithLogits';
+  pointwise(input, target, op);
+  const r = checkReduction(options.reduction ?? 'mean', op);
+  const weight = options.weight ?? null, pw = options.posWeight ?? null;
+  if (weight != null) need(weight, op, 'weight');
+  if (pw != null) need(pw, op, 'posWeight');
+  return scope(() => {
+    const sp = softplus(neg(input));
+    let l = add(mul(sub(1, target), input), pw ? mul(add(mul(sub(pw, 1), target), 1), sp) : sp);
+    if (weight) l = mul(l, weight);
+    return reduce(l, r);
+  });
+}
+
+// ---- Module classes ------------------------------------------------------------------------------
+
+/** Base of the loss modules: holds `reduction`. */
+abstract class Loss extends Module {
+  readonly reduction: Reduction;
+  constructor(options: ReductionOptions, op: string) {
+    super();
+    this.reduction = checkReduction(options.reduction ?? 'mean', op);
+  }
+  abstract forward(input: Tensor, target: Tensor): Tensor;
+}
+
+/** `new nn.MSELoss()`: see `F.mseLoss`. */
+export class MSELoss extends Loss {
+  constructor(options: ReductionOptions = {}) { super(options, 'MSELoss'); }
+  forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, { reduction: this.reduction }); }
+}
+
+/** `new nn.L1Loss()`: see `F.l1Loss`. */
+export class L1Loss extends Loss {
+  constructor(options: ReductionOptions = {}) { super(options, 'L1Loss'); }
+  forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, { reduction: this.reduction }); }
+}
+
+/** `new nn.SmoothL1Loss({ beta: 0.5 })`: see `F.smoothL1Loss`. */
+export class SmoothL1Loss extends Loss {
+  readonly beta: number;
+  constructor(options: ReductionOptions & { beta?: number } = {}) { super(options, 'SmoothL1Loss'); this.beta = options.beta ?? 1; }
+  forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }); }
+}
+
+/** `new nn.HuberLoss({ delta: 1 })`: see `F.huberLoss`. */
+export class HuberLoss extends Loss {
+  readonly delta: number;
+  constructor(options: ReductionOptions & { delta?: number } = {}) { super(options, 'HuberLoss'); this.delta = options.delta ?? 1; }
+  forward(input: Tensor, target: Tensor): Tensor { return huberLoss(input, target, { reduction: this.reduction, delta: this.delta }); }
+}
+
+/**
+ * `new nn.NLLLoss({ weight, ignoreIndex })`: see `F.nllLoss`. `weight` is a buffer (in the
+ * state dict as 'weight', as PyTorch); the module owns it (`dispose()` frees it).
+ */
+export class NLLLoss extends Loss {
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+  constructor(options: NLLLossOptions = {}) {
+    super(options, 'NLLLoss');
+    this.registerBuffer('weight', options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return nllLoss(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction });
+  }
+}
+
+/** `new nn.CrossEntropyLoss({ weight, ignoreIndex, labelSmoothing })`: see `F.crossEntropy`. */
+export class CrossEntropyLoss extends Loss {
+  declare readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+  constructor(options: CrossEntropyOptions = {}) {
+    super(options, 'CrossEntropyLoss');
+    this.registerBuffer('weight', options.weight ?? null);
+    this.ignoreIndex = options.ignoreIndex ?? -100;
+    this.labelSmoothing = options.labelSmoothing ?? 0;
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return crossEntropy(input, target, { weight: this.weight, ignoreIndex: this.ignoreIndex, reduction: this.reduction, labelSmoothing: this.labelSmoothing });
+  }
+}
+
+/** `new nn.BCELoss({ weight })`: see `F.binaryCrossEntropy`. */
+export class BCELoss extends Loss {
+  declare readonly weight: Tensor | null;
+  constructor(options: BCEOptions = {}) {
+    super(options, 'BCELoss');
+    this.registerBuffer('weight', options.weight ?? null);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/** `new nn.BCEWithLogitsLoss({ posWeight })`: see `F.binaryCrossEntropyWithLogits` (buffers 'weight', 'pos_weight'). */
+export class BCEWithLogitsLoss extends Loss {
+  declare readonly weight: Tensor | null;
+  constructor(options: BCEWithLogitsOptions = {}) {
+    super(options, 'BCEWithLogitsLoss');
+    this.registerBuffer('weight', options.weight ?? null);
+    this.registerBuffer('pos_weight', options.posWeight ?? null);
+  }
+  /** The positive-class weight (buffer 'pos_weight'). */
+  get posWeight(): Tensor | null { return this._buffers.get('pos_weight') ?? null; }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.posWeight, reduction: this.reduction });
+  }
+}

@@ -1,0 +1,198 @@
+// norm.ts — normalisation layers: LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d.
+// The maths is in functional.ts (composed of mean/var/rsqrt, so gradients follow the ops).
+//
+// Batch norm keeps PyTorch's buffer names — 'running_mean', 'running_var', 'num_batches_tracked'
+// (int32 here; int64 in PyTorch) — so state dicts load from and save to PyTorch checkpoints; the
+// camelCase getters `runningMean`, `runningVar`, `numBatchesTracked` read the same buffers.
+// Training normalises with the batch's biased variance and moves the running variance toward the
+// unbiased one, as PyTorch; `momentum: null` gives the cumulative average (1 / batches seen).
+import { noGrad } from '../autograd';
+import { ShapeError, ValueError } from '../errors';
+import { zeros } from '../ops/creation';
+import { fmt } from '../shape';
+import { Tensor } from '../tensor';
+import { batchNorm, groupNorm, layerNorm, needTensor, rmsNorm } from './functional';
+import { ones_, zeros_ } from './init';
+import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './layers';
+import { Module } from './module';
+
+function shapeOf(ns: number | readonly number[], op: string): number[] {
+  const s = typeof ns === 'number' ? [ns] : Array.from(ns);
+  if (s.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`${op}: normalizedShape must hold non-negative integers, got ${String(ns)}`);
+  return s;
+}
+
+/** Options of LayerNorm. */
+export interface LayerNormOptions extends FactoryOptions {
+  eps?: number;
+  /** Learnable weight (ones) and bias (zeros) of normalizedShape; default true. */
+  elementwiseAffine?: boolean;
+  /** With elementwiseAffine, whether to learn a bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * Normalises over the trailing `normalizedShape` dims, then scales and shifts:
+ * `new nn.LayerNorm(512)`, `new nn.LayerNorm([8, 8], { eps: 1e-6 })`.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = shapeOf(normalizedShape, 'LayerNorm');
+    this.eps = options.eps ?? 1e-5;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, options, ones_) : null;
+    this.bias = this.elementwiseAffine && options.bias !== false ? newParameter(this.normalizedShape, options, zeros_) : null;
+  }
+  forward(x: Tensor): Tensor { return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps, 'LayerNorm'); }
+  extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/**
+ * Root-mean-square normalisation over the trailing dims (no centring, no bias); eps defaults to
+ * the input dtype's machine epsilon, as torch.nn.RMSNorm: `new nn.RMSNorm(4096, { eps: 1e-6 })`.
+ */
+export class RMSNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number | null;
+  readonly elementwiseAffine: boolean;
+  weight: Tensor | null;
+  constructor(normalizedShape: number | readonly number[], options: FactoryOptions & { eps?: number | null; elementwiseAffine?: boolean } = {}) {
+    super();
+    this.normalizedShape = shapeOf(normalizedShape, 'RMSNorm');
+    this.eps = options.eps ?? null;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, options, ones_) : null;
+  }
+  forward(x: Tensor): Tensor { return rmsNorm(x, this.normalizedShape, this.weight, this.eps, 'RMSNorm'); }
+  extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? 'None' : pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/** Normalises groups of channels of [N, C, *]: `new nn.GroupNorm(8, 64)`. */
+export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
+  readonly eps: number;
+  readonly affine: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  constructor(numGroups: number, numChannels: number, options: FactoryOptions & { eps?: number; affine?: boolean } = {}) {
+    super();
+    if (!Number.isInteger(numGroups) || numGroups <= 0 || !Number.isInteger(numChannels) || numChannels % numGroups !== 0) {
+      throw new ValueError(`GroupNorm: num_channels (${String(numChannels)}) must be divisible by num_groups (${String(numGroups)})`);
+    }
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
+    this.eps = options.eps ?? 1e-5;
+    this.affine = options.affine ?? true;
+    this.weight = this.affine ? newParameter([numChannels], options, ones_) : null;
+    this.bias = this.affine ? newParameter([numChannels], options, zeros_) : null;
+  }
+  forward(x: Tensor): Tensor {
+    needTensor(x, 'GroupNorm');
+    if (x.ndim < 2 || x._shape[1] !== this.numChannels) {
+      throw new ShapeError(`GroupNorm: expected input of shape [N, ${this.numChannels}, *], got ${fmt(x._shape)}`);
+    }
+    return groupNorm(x, this.numGroups, this.weight, this.bias, this.eps, 'GroupNorm');
+  }
+  extraRepr(): string { return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyBool(this.affine)}`; }
+}
+
+/** Options of the batch norms. */
+export interface BatchNormOptions extends FactoryOptions {
+  eps?: number;
+  /** Running-stat factor (default 0.1); null for a cumulative moving average. */
+  momentum?: number | null;
+  /** Learnable per-channel weight (ones) and bias (zeros); default true. */
+  affine?: boolean;
+  /** Keep running mean/var (used in eval); default true. Without, eval uses batch statistics. */
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Tensor | null;
+  bias: Tensor | null;
+  constructor(numFeatures: number, options: BatchNormOptions, readonly op: string, private readonly ranks: number[]) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 0) throw new ValueError(`${op}: numFeatures must be a non-negative integer, got ${String(numFeatures)}`);
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.weight = this.affine ? newParameter([numFeatures], options, ones_) : null;
+    this.bias = this.affine ? newParameter([numFeatures], options, zeros_) : null;
+    const dt = { dtype: options.dtype ?? 'float32', device: options.device } as const;
+    if (this.trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures], dt));
+      this.registerBuffer('running_var', zeros([numFeatures], dt).fill_(1));
+      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32', device: options.device }));
+    } else {
+      this.registerBuffer('running_mean', null);
+      this.registerBuffer('running_var', null);
+      this.registerBuffer('num_batches_tracked', null);
+    }
+  }
+  /** Buffer 'running_mean' (null without trackRunningStats). */
+  get runningMean(): Tensor | null { return this._buffers.get('running_mean') ?? null; }
+  /** Buffer 'running_var'. */
+  get runningVar(): Tensor | null { return this._buffers.get('running_var') ?? null; }
+  /** Buffer 'num_batches_tracked' (int32 scalar). */
+  get numBatchesTracked(): Tensor | null { return this._buffers.get('num_batches_tracked') ?? null; }
+
+  /** Sets the running stats back to mean 0, var 1, and the batch count to 0. */
+  resetRunningStats(): void {
+    noGrad(() => { this.runningMean?.zero_(); this.runningVar?.fill_(1); this.numBatchesTracked?.zero_(); });
+  }
+
+  forward(x: Tensor): Tensor {
+    needTensor(x, this.op);
+    if (!this.ranks.includes(x.ndim) || x._shape[1] !== this.numFeatures) {
+      const c = this.numFeatures;
+      const want = this.ranks.length === 1 ? `[N, ${c}, H, W]` : `[N, ${c}] or [N, ${c}, L]`;
+      throw new ShapeError(`${this.op}: expected input of shape ${want}, got ${fmt(x._shape)}`);
+    }
+    if (this.training && x.numel <= this.numFeatures) {
+      throw new ValueError(`${this.op}: expected more than 1 value per channel when training, got input of shape ${fmt(x._shape)}`);
+    }
+    const useBatch = this.training || this.runningMean === null;
+    let momentum = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats) {
+      const n = this.numBatchesTracked!;
+      noGrad(() => n.add_(1));
+      // cumulative average: the factor is 1 / batches seen (one readback of a scalar)
+      if (this.momentum === null) momentum = 1 / n.item();
+    }
+    const update = this.training && this.trackRunningStats;
+    return batchNorm(x, update || !useBatch ? this.runningMean : null, update || !useBatch ? this.runningVar : null, {
+      weight: this.weight, bias: this.bias, training: useBatch, momentum, eps: this.eps,
+    }, this.op);
+  }
+  extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${pyBool(this.affine)}, track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch norm over [N, C] or [N, C, L] per channel C: `new nn.BatchNorm1d(64)`. */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) { super(numFeatures, options, 'BatchNorm1d', [2, 3]); }
+}
+
+/** Batch norm over [N, C, H, W] per channel C: `new nn.BatchNorm2d(64, { momentum: 0.01 })`. */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) { super(numFeatures, options, 'BatchNorm2d', [4]); }
+}

@@ -1,0 +1,85 @@
+// utils.ts — gradient clipping (`fl.nn.utils.clipGradNorm`, `clipGradValue`), as
+// torch.nn.utils.clip_grad_norm_ / clip_grad_value_. Both work in place on `.grad` with tensor ops
+// (no host sync: the clip coefficient stays a 0-dim tensor), except `errorIfNonfinite`, which reads
+// the total norm back.
+import { noGrad } from '../autograd';
+import { ValueError } from '../errors';
+import { Tensor, scope } from '../tensor';
+import { tensor } from '../ops/creation';
+import { abs, clamp, div, isfinite, ne, pow, sqrt } from '../ops/elementwise';
+import { amax, amin, sum } from '../ops/reduce';
+import { stack } from '../ops/views';
+
+function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
+  const list: unknown[] = params instanceof Tensor ? [params]
+    : params != null && typeof (params as any)[Symbol.iterator] === 'function' ? Array.from(params as Iterable<unknown>) : [params];
+  const grads: Tensor[] = [];
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new ValueError(`${op}: parameter ${i} is not a Tensor (got ${p === null ? 'null' : typeof p})`);
+    if (p.grad) grads.push(p.grad);
+  });
+  return grads;
+}
+
+/** The p-norm of all elements of x as a 0-dim tensor (torch.norm(x, p)). */
+function vectorNorm(x: Tensor, p: number): Tensor {
+  if (x.numel === 0) return tensor(0, { dtype: x.dtype, device: x.device });
+  if (p === Infinity) return amax(abs(x));
+  if (p === -Infinity) return amin(abs(x));
+  if (p === 0) return sum(ne(x, 0).to(x.dtype));
+  if (p === 1) return sum(abs(x));
+  if (p === 2) return sqrt(sum(x.mul(x)));
+  return pow(sum(pow(abs(x), p)), 1 / p);
+}
+
+/**
+ * Rescales the gradients of `params` in place so that their joint `normType`-norm (all gradients
+ * seen as one vector) is at most `maxNorm`, and returns that norm (before clipping) as a 0-dim
+ * tensor, which the caller owns. Gradients are multiplied by `min(1, maxNorm / (norm + 1e-6))`.
+ * Parameters without a gradient are skipped. `normType` may be `Infinity` (or `'inf'`).
+ * With `errorIfNonfinite`, a NaN or infinite norm throws ValueError (this reads the norm back).
+ *
+ * ```ts
+ * loss.backward();
+ * const norm = fl.nn.utils.clipGradNorm(model.parameters(), 1.0);
+ * opt.step();
+ * norm.dispose();
+ * ```
+ */
+export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType: number | 'inf' = 2, errorIfNonfinite = false): Tensor {
+  const op = 'clipGradNorm';
+  const p = normType === 'inf' ? Infinity : normType;
+  if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`${op}: normType must be a number or 'inf', got ${String(normType)}`);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new ValueError(`${op}: maxNorm must be a number, got ${String(maxNorm)}`);
+  const grads = gradsOf(params, op);
+  if (grads.length === 0) return tensor(0);
+  return noGrad(() => scope(() => {
+    const dt = grads.every((g) => g.dtype === grads[0].dtype) ? grads[0].dtype : 'float32';
+    const norms = grads.map((g) => vectorNorm(g, p).to(dt));
+    let total: Tensor;
+    if (norms.length === 1) total = norms[0];
+    else if (p === Infinity) total = amax(stack(norms));
+    else total = vectorNorm(stack(norms), p);
+    if (errorIfNonfinite && !isfinite(total).item()) {
+      throw new ValueError(`${op}: the total norm of order ${String(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set errorIfNonfinite = false`);
+    }
+    const coef = clamp(div(maxNorm, total.add(1e-6)), null, 1);
+    for (const g of grads) g.mul_(g.dtype === coef.dtype ? coef : coef.to(g.dtype));
+    return total;
+  }));
+}
+
+/**
+ * Clamps every gradient of `params` to `[-clipValue, clipValue]` in place.
+ *
+ * ```ts
+ * loss.backward();
+ * fl.nn.utils.clipGradValue(model.parameters(), 0.5);
+ * ```
+ */
+export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  const op = 'clipGradValue';
+  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new ValueError(`${op}: clipValue must be a number, got ${String(clipValue)}`);
+  const grads = gradsOf(params, op);
+  noGrad(() => { for (const g of grads) g.clamp_(-clipValue, clipValue); });
+}

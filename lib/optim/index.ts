@@ -1,0 +1,21 @@
+// optim — optimizers and learning-rate schedulers (`fl.optim`), PyTorch's torch.optim in camelCase.
+//
+// ```ts
+// const opt = new fl.optim.AdamW(model.parameters(), { lr: 3e-4 });
+// const sched = new fl.optim.lrScheduler.CosineAnnealingLR(opt, { tMax: 100 });
+// ```
+export { Optimizer } from './optimizer';
+export type { ParamGroup, ParamGroupInput, Params, ParamState, OptimizerStateDict } from './optimizer';
+export { SGD } from './sgd';
+export type { SGDOptions } from './sgd';
+export { Adam, AdamW } from './adam';
+export type { AdamOptions } from './adam';
+export { RMSprop } from './rmsprop';
+export type { RMSpropOptions } from './rmsprop';
+export { Adagrad } from './adagrad';
+export type { AdagradOptions } from './adagrad';
+export * as lrScheduler from './lr_scheduler';
+export {
+  LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, LambdaLR, OneCycleLR, SequentialLR,
+} from './lr_scheduler';
+export type { OneCycleLROptions } from './lr_scheduler';

@@ -1,0 +1,79 @@
+// optim.cpp — fused optimizer updates. 'adamw': one pass over a parameter updating p, m, v (and
+// vmax for amsgrad) in place, for Adam (L2 weight decay on the gradient) and AdamW (decoupled
+// decay), in PyTorch's operation order (torch.optim._single_tensor_adam/adamw):
+//   g' = maximize ? -g : g;  decoupled ? p *= 1 - lr*wd : g' += wd*p
+//   m = b1 m + (1-b1) g';  v = b2 v + (1-b2) g'²;  vmax = max(vmax, v)
+//   p += -stepSize * m / (sqrt(vmax or v) / bc2sqrt + eps)
+// Operands (all contiguous, same shape and floating dtype; JS checks and otherwise composes ops):
+//   p, m, v, g[, vmax]. Params: lr, beta1, beta2, eps, weightDecay, decoupled, amsgrad, maximize,
+//   stepSize (lr / bias correction 1), bc2sqrt (sqrt of bias correction 2).
+// Computes in float (double for float64).
+#include <cmath>
+#include <string>
+#include "../core/error.h"
+#include "../core/optable.h"
+#include "../core/parallel.h"
+#include "../core/tensor.h"
+
+namespace flint {
+namespace {
+
+template <class T>
+void adamwTyped(const OpCall& c) {
+  using C = typename ComputeT<T>::type;
+  T* p = c.t[0].ptr<T>();
+  T* m = c.t[1].ptr<T>();
+  T* v = c.t[2].ptr<T>();
+  const T* g = c.t[3].ptr<T>();
+  T* vmax = c.nt > 4 ? c.t[4].ptr<T>() : nullptr;
+  const C lr = (C)c.param(0), b1 = (C)c.param(1), b2 = (C)c.param(2), eps = (C)c.param(3), wd = (C)c.param(4);
+  const bool decoupled = c.param(5) != 0, amsgrad = c.param(6) != 0, maximize = c.param(7) != 0;
+  const C stepSize = (C)c.param(8), bc2sqrt = (C)c.param(9);
+  const C decay = (C)1 - lr * wd, omb1 = (C)1 - b1, omb2 = (C)1 - b2;
+  parallelFor(c.t[0].numel(), 32768, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i++) {
+      C pi = load(p[i]);
+      C gi = load(g[i]);
+      if (maximize) gi = -gi;
+      if (wd != 0) {
+        if (decoupled) pi = pi * decay;
+        else gi = gi + wd * pi;
+      }
+      const C mi = load(m[i]) * b1 + omb1 * gi;
+      const C vi = load(v[i]) * b2 + omb2 * (gi * gi);
+      C second = vi;
+      if (amsgrad) {
+        const C old = load(vmax[i]);
+        second = old > vi || vi != vi ? old : vi;
+        if (vi != vi) second = vi;
+        vmax[i] = store<T>(second);
+      }
+      const C denom = std::sqrt(second) / bc2sqrt + eps;
+      pi = pi + (-stepSize) * (mi / denom);
+      m[i] = store<T>(mi);
+      v[i] = store<T>(vi);
+      p[i] = store<T>(pi);
+    }
+  });
+}
+
+void adamw(const OpCall& c) {
+  if (c.nt != 4 && c.nt != 5) fail(ErrorKind::Value, "adamw: expected (p, m, v, g[, vmax])");
+  const TensorArg& p = c.t[0];
+  if (c.param(6) != 0 && c.nt != 5) fail(ErrorKind::Value, "adamw: amsgrad needs a vmax operand");
+  for (int i = 0; i < c.nt; i++) {
+    const TensorArg& t = c.t[i];
+    if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
+      fail(ErrorKind::Shape, "adamw: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
+                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
+  }
+  bool ok = false;
+  dispatchFloat(p.dtype, [&](auto tag) { using T = decltype(tag); adamwTyped<T>(c); ok = true; });
+  if (!ok) fail(ErrorKind::DType, "adamw: parameters must be floating point");
+}
+
+}  // namespace
+
+FLINT_REGISTER_OP("adamw", DeviceType::CPU, adamw);
+
+}  // namespace flint
