@@ -29,3 +29,5 @@ export { autocast } from './amp';
 export * as amp from './amp';
 export * from './io/safetensors';
 export * as data from './data';
+export { gradcheck } from './gradcheck';
+export type { GradcheckOptions } from './gradcheck';

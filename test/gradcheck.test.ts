@@ -418,6 +418,26 @@ describe('autograd engine', () => {
       expect(Array.from(a.grad!.dataSync())).toEqual([2, 0, -6]);
     });
   });
+  test("gradients come back in the leaf's dtype through casting ops (dtype options)", () => {
+    fl.scope(() => {
+      const a = fl.tensor([1, 2, 3], { dtype: 'float32', device: DEVICE }).requiresGrad_();
+      a.sum({ dtype: 'float64' }).backward();
+      expect(a.grad!.dtype).toBe('float32');
+      expect(Array.from(a.grad!.dataSync())).toEqual([1, 1, 1]);
+      a.grad!.dispose(); a.grad = null;
+      const s = fl.softmax(a, 0, 'float64');
+      expect(s.dtype).toBe('float64');
+      s.select(0, 2).backward();                                        // d s2/d a = s2 (delta - s)
+      const sv = Array.from(s.dataSync());
+      const want = [-sv[2] * sv[0], -sv[2] * sv[1], sv[2] * (1 - sv[2])];
+      expect(a.grad!.dtype).toBe('float32');
+      Array.from(a.grad!.dataSync()).forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-6));
+      const h = fl.tensor([0.5, 2, -1], { dtype: 'float16', device: DEVICE }).requiresGrad_();
+      h.prod().backward();
+      expect(h.grad!.dtype).toBe('float16');
+      expect(Array.from(h.grad!.dataSync())).toEqual([-2, -0.5, 1]);
+    });
+  });
   test('.grad survives the scope that ran backward', () => {
     const a = xv([1, 2]);
     fl.scope(() => a.mul(a).sum().backward());

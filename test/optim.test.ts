@@ -70,6 +70,37 @@ describe('optimizers match PyTorch step by step', () => {
   }
 });
 
+describe('16-bit parameters (fused kernel computes in float, stores once)', () => {
+  for (const dtype of ['float16', 'bfloat16'] as fl.DType[]) {
+    test.each(CASES.filter((c) => ['adam', 'adamw', 'adam_amsgrad'].includes(c.name)).map((c) => [c.name, c] as [string, OptCase]))(`%s (${dtype})`, (_n, c) => {
+      const ps = makeParams(dtype);
+      const opt = makeOpt(c, ps);
+      try {
+        for (let s = 0; s < STEPS; s++) { setGrads(ps, s, dtype); opt.step(); }
+        // the inputs themselves are rounded to 16 bits: allow a few units in the last place of values ~1-3
+        const tol = dtype === 'float16' ? 4e-3 : 3e-2;
+        ps.forEach((p, i) => expectNear(p.dataSync() as Float32Array, c.traj[STEPS - 1][i], tol, tol, `${c.name} ${dtype} p${i}`));
+      } finally { disposeAll(ps, opt); }
+    });
+  }
+});
+
+describe('strided parameters (Adam/AdamW take the composed path, not the fused kernel)', () => {
+  test.each(CASES.filter((c) => c.opt.startsWith('Adam')).map((c) => [c.name, c] as [string, OptCase]))('%s', (_n, c) => {
+    const ps = makeParams('float64');
+    // p0 as a transposed (non-contiguous) leaf with the same logical values
+    const v = G.params[0] as number[];
+    const t = [0, 1, 2].map((j) => [v[j], v[3 + j]]);
+    ps[0].dispose();
+    ps[0] = fl.scope(() => fl.tensor(t, { dtype: 'float64', device: DEVICE }).transpose(0, 1)).requiresGrad_();
+    expect(ps[0].isContiguous()).toBe(false);
+    const opt = makeOpt(c, ps);
+    try {
+      for (let s = 0; s < STEPS; s++) { setGrads(ps, s, 'float64'); opt.step(); checkStep(ps, c, s, 'float64'); }
+    } finally { disposeAll(ps, opt); }
+  });
+});
+
 describe('optimizer state dicts', () => {
   test.each(CASES.map((c) => [c.name, c] as [string, OptCase]))('%s: save after 3 steps, load into a fresh optimizer, continue identically', (_n, c) => {
     const psA = makeParams('float64');

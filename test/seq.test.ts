@@ -114,7 +114,7 @@ describe('LSTM and GRU match PyTorch (float64)', () => {
     const m = new nn.LSTM(3, 4, { numLayers: 2, device: DEVICE });
     try {
       load(m, c.state, 'float32');
-      check(c, (i) => { const [y, [h, cc]] = m.forward(i.x, [i.h0, i.c0]); return [y, h, cc]; }, m, 'float32', 2);
+      check(c, (i) => { const [y, [h, cc]] = m.forward(i.x, [i.h0, i.c0]); return [y, h, cc]; }, m, 'float32');
     } finally { m.dispose(); }
   });
 });
@@ -241,5 +241,132 @@ describe('scaledDotProductAttention matches PyTorch (float64)', () => {
       expect(() => f(q, k, v.to('float64'))).toThrow(fl.DTypeError);
       expect(() => f(q, fl.zeros([3, 5, 4], { device: DEVICE }), v)).toThrow(fl.ShapeError);
     });
+  });
+});
+
+describe('MultiheadAttention matches PyTorch (float64)', () => {
+  const names = Object.keys(G).filter((k) => k.startsWith('mha_'));
+  test.each(names)('%s', (name) => {
+    const c = G[name];
+    const cfg = c.config;
+    const m = new nn.MultiheadAttention(cfg.embedDim, cfg.numHeads, { batchFirst: cfg.batchFirst, kdim: cfg.kdim, vdim: cfg.vdim, bias: cfg.bias, dropout: 0.5 });
+    try {
+      expect(Object.keys(m.stateDict())).toEqual(c.keys);
+      toF64(m).eval();
+      load(m, c.state);
+      check(c, (i) => {
+        const [q, k, v] = c.selfAttn ? [i.query, i.query, i.query] : [i.query, i.key, i.value];
+        return m.forward(q, k, v, { keyPaddingMask: i.keyPaddingMask, attnMask: i.attnMask, ...c.fkw });
+      }, m);
+    } finally { m.dispose(); }
+  });
+
+  test('init: xavier-uniform in_proj_weight, zero biases; unbatched input; isCausal', () => {
+    fl.manualSeed(3);
+    const m = new nn.MultiheadAttention(32, 4, { device: DEVICE });
+    try {
+      const w = Array.from(m.in_proj_weight!.dataSync() as Float32Array);
+      const bound = Math.sqrt(6 / (32 + 96));
+      expect(Math.max(...w)).toBeLessThanOrEqual(bound);
+      expect(Math.max(...w)).toBeGreaterThan(0.95 * bound);
+      expect(Array.from(m.in_proj_bias!.dataSync()).every((x) => x === 0)).toBe(true);
+      expect(Array.from(m.out_proj.bias!.dataSync()).every((x) => x === 0)).toBe(true);
+      fl.scope(() => {
+        const x = fl.randn([5, 32], { device: DEVICE });
+        const [y, wts] = m.forward(x, x, x);
+        expect(y.shape).toEqual([5, 32]);
+        expect(wts!.shape).toEqual([5, 5]);
+        // the unbatched result equals the batched one with N = 1
+        const [yb] = m.forward(x.unsqueeze(1), x.unsqueeze(1), x.unsqueeze(1));
+        expectClose(y, Array.from(yb.dataSync()), 'float32');
+        // isCausal without a mask = an explicit bool causal mask (true = masked)
+        const causal = fl.triu(fl.ones([5, 5], { dtype: 'bool', device: DEVICE }), 1);
+        const [, wc] = m.forward(x, x, x, { isCausal: true });
+        const [, wm] = m.forward(x, x, x, { attnMask: causal });
+        expectClose(wc!, Array.from(wm!.dataSync()), 'float32');
+        const wcv = wc!.toArray() as number[][];
+        expect(wcv[0].slice(1).every((v) => v === 0)).toBe(true);
+        // heads' weights are rows that sum to 1
+        const [, wh] = m.forward(x, x, x, { averageAttnWeights: false });
+        expect(wh!.shape).toEqual([4, 5, 5]);
+        expectClose(wh!.sum(-1), new Array(20).fill(1), 'float32');
+      });
+    } finally { m.dispose(); }
+  });
+
+  test('dropout on the weights only in training mode', () => {
+    const m = new nn.MultiheadAttention(8, 2, { dropout: 0.5, device: DEVICE });
+    try {
+      fl.scope(() => {
+        const x = fl.randn([4, 3, 8], { device: DEVICE });
+        const a = m.eval().forward(x, x, x)[1]!, b = m.forward(x, x, x)[1]!;
+        expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+        m.train();
+        const t = m.forward(x, x, x, { averageAttnWeights: false })[1]!;
+        const v = Array.from(t.dataSync());
+        expect(v.some((z) => z === 0)).toBe(true);
+      });
+    } finally { m.dispose(); }
+  });
+
+  test('bad input throws typed errors naming the layer', () => {
+    const m = new nn.MultiheadAttention(8, 2, { device: DEVICE });
+    try {
+      fl.scope(() => {
+        const x = fl.zeros([4, 3, 8], { device: DEVICE });
+        expect(() => m.forward(fl.zeros([4, 3, 6]), x, x)).toThrow(/MultiheadAttention: expected query with embedDim=8/);
+        expect(() => m.forward(x, fl.zeros([5, 2, 8]), fl.zeros([5, 2, 8]))).toThrow(fl.ShapeError);
+        expect(() => m.forward(x, x, fl.zeros([5, 3, 8]))).toThrow(/disagree/);
+        expect(() => m.forward(x, x, x, { keyPaddingMask: fl.zeros([3, 5], { dtype: 'bool' }) })).toThrow(/keyPaddingMask must have shape \[3, 4\]/);
+        expect(() => m.forward(x, x, x, { attnMask: fl.zeros([4, 5], { dtype: 'bool' }) })).toThrow(/attnMask must have shape/);
+        expect(() => m.forward(x, x, x, { attnMask: fl.zeros([4, 4], { dtype: 'int32' }) })).toThrow(fl.DTypeError);
+        expect(() => m.forward(fl.zeros([8]), fl.zeros([8]), fl.zeros([8]))).toThrow(fl.ShapeError);
+        expect(() => m.forward(x.to('float64'), x, x)).toThrow(fl.DTypeError);
+        expect(() => new nn.MultiheadAttention(10, 3)).toThrow(/divisible/);
+      });
+    } finally { m.dispose(); }
+  });
+});
+
+describe('TransformerEncoderLayer matches PyTorch (float64)', () => {
+  const names = Object.keys(G).filter((k) => k.startsWith('tel_'));
+  test.each(names)('%s', (name) => {
+    const c = G[name];
+    const cfg = c.config;
+    const m = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, ...cfg });
+    try {
+      expect(Object.keys(m.stateDict())).toEqual(c.keys);
+      toF64(m).eval();
+      load(m, c.state);
+      check(c, (i) => [m.forward(i.src, { srcMask: i.srcMask, srcKeyPaddingMask: i.srcKeyPaddingMask })], m);
+    } finally { m.dispose(); }
+  });
+
+  test('float32 pre-norm gelu layer within 1e-5 relative of the float64 reference', () => {
+    const c = G.tel_pre_gelu_bf_mask;
+    const m = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, ...c.config, device: DEVICE }).eval();
+    try {
+      load(m, c.state, 'float32');
+      check(c, (i) => [m.forward(i.src, { srcMask: i.srcMask })], m, 'float32');
+    } finally { m.dispose(); }
+  });
+
+  test('fields and defaults as PyTorch; dropout active in training mode', () => {
+    const m = new nn.TransformerEncoderLayer(8, 2, { device: DEVICE });
+    try {
+      expect(m.linear1.weight.shape).toEqual([2048, 8]);
+      expect(m.dropout.p).toBe(0.1);
+      expect(m.norm1.eps).toBe(1e-5);
+      expect(m.namedChildren().map(([k]) => k)).toEqual(['self_attn', 'linear1', 'dropout', 'linear2', 'norm1', 'norm2', 'dropout1', 'dropout2']);
+      fl.scope(() => {
+        const x = fl.randn([3, 2, 8], { device: DEVICE });
+        const a = m.eval().forward(x), b = m.forward(x);
+        expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+        const t = m.train().forward(x);
+        expect(Array.from(t.dataSync())).not.toEqual(Array.from(a.dataSync()));
+      });
+      expect(() => new nn.TransformerEncoderLayer(8, 2, { activation: 'tanh' as 'relu' })).toThrow(fl.ValueError);
+      fl.scope(() => expect(() => m.forward(fl.zeros([3, 2, 6], { device: DEVICE }))).toThrow(/TransformerEncoderLayer: expected src of shape \[L, N, 8\]/));
+    } finally { m.dispose(); }
   });
 });

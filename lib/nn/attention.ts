@@ -12,23 +12,18 @@ import { DType, isFloating } from '../dtype';
 import { broadcastShapes, fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
 import { add, gelu, logicalNot, logicalOr, maskedFill, mul, relu } from '../ops/elementwise';
-import { empty, ones, zeros } from '../ops/creation';
+import { ones, zeros } from '../ops/creation';
 import { noGrad } from '../autograd';
 import { matmul } from '../ops/matmul';
 import { softmax } from '../ops/softmax';
 import { mean } from '../ops/reduce';
 import { tril } from '../ops/indexing';
 import { narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
-import { Module, Parameter } from './module';
-import { xavierUniform_ } from './init';
-import { dropout, linear } from './functional';
-import { Dropout, Linear } from './layers';
+import { Module } from './module';
+import { xavierUniform_, zeros_ } from './init';
+import { dropout, linear, needTensor } from './functional';
+import { Dropout, Linear, newParameter } from './layers';
 import { LayerNorm } from './norm';
-
-function needTensor(t: unknown, what: string, op: string): Tensor {
-  if (!(t instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
-  return t;
-}
 
 /** Options of `scaledDotProductAttention` (PyTorch's keyword arguments). */
 export interface SDPAOptions {
@@ -59,7 +54,7 @@ function attend(op: string, q: Tensor, k: Tensor, v: Tensor, scale: number, mask
 
 function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what: string, op: string): Tensor | null {
   if (mask == null) return null;
-  const m = needTensor(mask, what, op);
+  const m = needTensor(mask, op, what);
   if (m.dtype !== 'bool' && m.dtype !== dtype) throw new DTypeError(`${op}: ${what} must be bool or ${dtype} (the query's dtype), got ${m.dtype}`);
   let b: number[] | null = null;
   try { b = broadcastShapes(op, scores, m._shape); } catch { b = null; }
@@ -80,7 +75,7 @@ function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what:
  */
 export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: SDPAOptions = {}): Tensor {
   const op = 'scaledDotProductAttention';
-  needTensor(q, 'query', op); needTensor(k, 'key', op); needTensor(v, 'value', op);
+  needTensor(q, op, 'query'); needTensor(k, op, 'key'); needTensor(v, op, 'value');
   const { attnMask = null, dropoutP = 0, isCausal = false, scale } = options;
   if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2) throw new ShapeError(`${op}: query, key and value must have at least 2 dims, got ${fmt(q._shape)}, ${fmt(k._shape)}, ${fmt(v._shape)}`);
   if (!isFloating(q.dtype) || k.dtype !== q.dtype || v.dtype !== q.dtype) throw new DTypeError(`${op}: query, key and value must share one floating dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
@@ -178,15 +173,15 @@ export class MultiheadAttention extends Module {
     const E = embedDim;
     // PyTorch: xavier_uniform_ on the input projections, zero biases; out_proj.weight keeps Linear's init
     if (this.kdim === E && this.vdim === E) {
-      this.in_proj_weight = Parameter(xavierUniform_(empty([3 * E, E], t)));
+      this.in_proj_weight = newParameter([3 * E, E], t, xavierUniform_);
     } else {
-      this.q_proj_weight = Parameter(xavierUniform_(empty([E, E], t)));
-      this.k_proj_weight = Parameter(xavierUniform_(empty([E, this.kdim], t)));
-      this.v_proj_weight = Parameter(xavierUniform_(empty([E, this.vdim], t)));
+      this.q_proj_weight = newParameter([E, E], t, xavierUniform_);
+      this.k_proj_weight = newParameter([E, this.kdim], t, xavierUniform_);
+      this.v_proj_weight = newParameter([E, this.vdim], t, xavierUniform_);
     }
-    if (bias) this.in_proj_bias = Parameter(zeros([3 * E], t));
+    if (bias) this.in_proj_bias = newParameter([3 * E], t, zeros_);
     this.out_proj = new Linear(E, E, { bias, ...t });
-    if (bias) noGrad(() => this.out_proj.bias!.fill_(0));
+    if (bias) noGrad(() => zeros_(this.out_proj.bias!));
   }
 
   /** @internal Whether q, k and v share one packed weight. */
@@ -194,7 +189,7 @@ export class MultiheadAttention extends Module {
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     const op = 'MultiheadAttention';
-    needTensor(query, 'query', op); needTensor(key, 'key', op); needTensor(value, 'value', op);
+    needTensor(query, op, 'query'); needTensor(key, op, 'key'); needTensor(value, op, 'value');
     const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true, isCausal = false } = options;
     const batched = query.ndim === 3;
     if (query.ndim !== 2 && query.ndim !== 3) throw new ShapeError(`${op}: expected a 2-D (unbatched) or 3-D query, got shape ${fmt(query._shape)}`);
@@ -223,7 +218,7 @@ export class MultiheadAttention extends Module {
       // masks → one additive/bool mask broadcastable to [N, H, L, S]
       let mask4: Tensor | null = null;
       if (attnMask != null) {
-        const m = needTensor(attnMask, 'attnMask', op);
+        const m = needTensor(attnMask, op, 'attnMask');
         if (m.dtype !== 'bool' && m.dtype !== query.dtype) throw new DTypeError(`${op}: attnMask must be bool or ${query.dtype}, got ${m.dtype}`);
         if (m.ndim === 2 && m._shape[0] === L && m._shape[1] === S) mask4 = m;
         else if (m.ndim === 3 && m._shape[0] === N * H && m._shape[1] === L && m._shape[2] === S) mask4 = reshape(m, [N, H, L, S]);
@@ -232,7 +227,7 @@ export class MultiheadAttention extends Module {
         mask4 = logicalNot(tril(ones([L, S], { dtype: 'bool', device: query.device })));
       }
       if (keyPaddingMask != null) {
-        const m = needTensor(keyPaddingMask, 'keyPaddingMask', op);
+        const m = needTensor(keyPaddingMask, op, 'keyPaddingMask');
         if (m.dtype !== 'bool' && m.dtype !== query.dtype) throw new DTypeError(`${op}: keyPaddingMask must be bool or ${query.dtype}, got ${m.dtype}`);
         const want = batched ? [N, S] : [S];
         if (m.ndim !== want.length || m._shape.some((s, i) => s !== want[i])) throw new ShapeError(`${op}: keyPaddingMask must have shape ${fmt(want)}, got ${fmt(m._shape)}`);
@@ -268,8 +263,6 @@ export class MultiheadAttention extends Module {
       return [y, w] as [Tensor, Tensor | null];
     });
   }
-
-  extraRepr(): string { return ''; }
 }
 
 /** A bool mask (true = masked out) as an additive 0/-inf mask; float masks pass through. */
@@ -351,7 +344,12 @@ export class TransformerEncoderLayer extends Module {
   }
 
   forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
-    needTensor(src, 'src', 'TransformerEncoderLayer');
+    const op = 'TransformerEncoderLayer';
+    needTensor(src, op, 'src');
+    const d = this.self_attn.embedDim;
+    if ((src.ndim !== 2 && src.ndim !== 3) || src._shape[src.ndim - 1] !== d) {
+      throw new ShapeError(`${op}: expected src of shape [L, N, ${d}], [N, L, ${d}] (batchFirst) or [L, ${d}], got ${fmt(src._shape)}`);
+    }
     const { srcMask = null, srcKeyPaddingMask = null, isCausal = false } = options;
     return scope(() => {
       const sa = (x: Tensor) => this.dropout1.forward(this.self_attn.forward(x, x, x, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask, needWeights: false, isCausal })[0]);

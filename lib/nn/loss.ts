@@ -151,6 +151,8 @@ function pickTargets(logp: Tensor, target: Tensor, weight: Tensor | null | undef
     if (e instanceof IndexError) throw new IndexError(`${op}: a target is out of bounds for ${logp._shape[logp.ndim === 1 ? 0 : 1]} classes (${e.message})`);
     throw e;
   }
+  // ignored elements pass no gradient, even when every element is ignored (0/0 in the mean)
+  picked = where(valid, picked, 0);
   const w = weight != null
     ? where(valid, reshape(indexSelect(weight, 0, reshape(safe, [safe.numel])), target._shape), 0)
     : valid.to(logp.dtype);

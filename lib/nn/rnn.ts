@@ -11,11 +11,13 @@ import { isFloating, DType } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
 import { add, mul, sub, sigmoid, tanh } from '../ops/elementwise';
-import { empty, zeros } from '../ops/creation';
+import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import { cat, narrow, select, stack, transpose, unsqueeze, squeeze } from '../ops/views';
-import { Module, Parameter } from './module';
-import { dropout } from './functional';
+import { Module } from './module';
+import { dropout, needTensor } from './functional';
+import { newParameter } from './layers';
+import { uniform_ } from './init';
 
 /** Options shared by `LSTM` and `GRU` (PyTorch's keyword arguments in camelCase). */
 export interface RNNOptions {
@@ -70,7 +72,8 @@ export abstract class RNNBase extends Module {
     const G = GATES[mode] * H;
     const k = 1 / Math.sqrt(H);
     const D = this.bidirectional ? 2 : 1;
-    const opts = { dtype: options.dtype ?? 'float32', device: options.device ?? 'cpu' };
+    const opts = { dtype: options.dtype ?? 'float32', device: options.device };
+    const init = (t: Tensor) => uniform_(t, -k, k);
     if (!isFloating(opts.dtype)) throw new DTypeError(`${mode}: dtype must be floating, got ${String(opts.dtype)}`);
     const self = this as unknown as Record<string, Tensor>;
     // PyTorch's registration order: per layer, per direction: w_ih, w_hh, b_ih, b_hh
@@ -78,11 +81,11 @@ export abstract class RNNBase extends Module {
       const inp = l === 0 ? this.inputSize : H * D;
       for (let d = 0; d < D; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-        self[`weight_ih${sfx}`] = Parameter(empty([G, inp], opts).uniform_(-k, k));
-        self[`weight_hh${sfx}`] = Parameter(empty([G, H], opts).uniform_(-k, k));
+        self[`weight_ih${sfx}`] = newParameter([G, inp], opts, init);
+        self[`weight_hh${sfx}`] = newParameter([G, H], opts, init);
         if (this.bias) {
-          self[`bias_ih${sfx}`] = Parameter(empty([G], opts).uniform_(-k, k));
-          self[`bias_hh${sfx}`] = Parameter(empty([G], opts).uniform_(-k, k));
+          self[`bias_ih${sfx}`] = newParameter([G], opts, init);
+          self[`bias_hh${sfx}`] = newParameter([G], opts, init);
         }
       }
     }
@@ -96,10 +99,10 @@ export abstract class RNNBase extends Module {
   }
 
   /** @internal Checks a state tensor against [layers·dirs, (B,) H]. */
-  protected checkState(h: unknown, name: string, batch: number | null, x: Tensor): Tensor {
+  protected checkState(state: unknown, name: string, batch: number | null, x: Tensor): Tensor {
     const D = this.bidirectional ? 2 : 1;
     const want = batch === null ? [this.numLayers * D, this.hiddenSize] : [this.numLayers * D, batch, this.hiddenSize];
-    if (!(h instanceof Tensor)) throw new ValueError(`${this.mode}: ${name} must be a Tensor, got ${h === null ? 'null' : typeof h}`);
+    const h = needTensor(state, this.mode, name);
     if (h._shape.length !== want.length || h._shape.some((s, i) => s !== want[i])) {
       throw new ShapeError(`${this.mode}: expected ${name} of shape ${fmt(want)} for input of shape ${fmt(x._shape)}, got ${fmt(h._shape)}`);
     }
@@ -108,9 +111,9 @@ export abstract class RNNBase extends Module {
   }
 
   /** @internal Validates the input; returns it as [T, B, I] plus whether it was unbatched. */
-  protected prepareInput(x: unknown): { xs: Tensor; unbatched: boolean; batch: number } {
+  protected prepareInput(input: unknown): { xs: Tensor; unbatched: boolean; batch: number } {
     const m = this.mode;
-    if (!(x instanceof Tensor)) throw new ValueError(`${m}: expected a Tensor input, got ${x === null ? 'null' : typeof x}`);
+    const x = needTensor(input, m);
     if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${m}: expected a 2-D (unbatched) or 3-D input, got shape ${fmt(x._shape)}`);
     if (x._shape[x.ndim - 1] !== this.inputSize) {
       throw new ShapeError(`${m}: expected input with ${this.inputSize} features in its last dim, got shape ${fmt(x._shape)}`);

@@ -120,19 +120,28 @@ export function checkInplace(t: Tensor, op: string, ...others: unknown[]): void 
 
 function recordBinary(op: string, a: TensorLike, b: TensorLike, y: Tensor): void {
   const ta = a instanceof Tensor ? a : null, tb = b instanceof Tensor ? b : null;
-  record(op, [a, b], [y], [ta ?? y, tb ?? y, y], ([g], [sa, sb, sy]) => scope(() => {
-    const A: TensorLike = ta ? sa : a, B: TensorLike = tb ? sb : b;
+  // save only what the gradient reads: the tensor operands, and y for div/pow
+  const needY = op === 'div' || op === 'pow';
+  const saved: Tensor[] = [];
+  if (ta) saved.push(ta);
+  if (tb) saved.push(tb);
+  if (needY) saved.push(y);
+  record(op, [a, b], [y], saved, ([g], sv) => scope(() => {
+    let k = 0;
+    const A: TensorLike = ta ? sv[k++] : a, B: TensorLike = tb ? sv[k++] : b;
+    const sy = needY ? sv[k++] : null;
     const gy = g!;
+    const sq = (v: TensorLike): TensorLike => (v instanceof Tensor ? mul(v, v) : (+v) * (+v));
     let ga: Tensor | null = null, gb: Tensor | null = null;
     switch (op) {
       case 'add': ga = gy; gb = gy; break;
       case 'sub': ga = gy; gb = neg(gy); break;
       case 'mul': ga = mul(gy, B); gb = mul(gy, A); break;
-      case 'div': ga = div(gy, B); gb = neg(div(mul(gy, sy), B)); break;
+      case 'div': ga = div(gy, B); gb = neg(div(mul(gy, sy!), B)); break;
       case 'pow': {
-        ga = mul(gy, mul(B, pow(A, sub(B, 1))));
-        if (tb && ta) gb = mul(gy, mul(sy, log(sa)));
-        else if (tb) gb = mul(gy, mul(sy, Math.log(a as number)));
+        const bm1: TensorLike = B instanceof Tensor ? sub(B, 1) : +B - 1;
+        if (ta) ga = mul(gy, mul(pow(A, bm1), B));
+        if (tb) gb = mul(gy, mul(sy!, A instanceof Tensor ? log(A) : Math.log(+A)));
         break;
       }
       case 'maximum': case 'minimum': {
@@ -145,7 +154,7 @@ function recordBinary(op: string, a: TensorLike, b: TensorLike, y: Tensor): void
       }
       case 'remainder': ga = gy; gb = mul(neg(gy), floorDivide(A, B)); break;
       case 'atan2': {
-        const den = add(mul(A, A), mul(B, B));
+        const den = add(sq(A), sq(B));
         ga = div(mul(gy, B), den); gb = div(mul(neg(gy), A), den);
         break;
       }
@@ -156,9 +165,12 @@ function recordBinary(op: string, a: TensorLike, b: TensorLike, y: Tensor): void
 }
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+/** unary ops whose gradient reads the output */
+const USES_Y = new Set<string>(['exp', 'exp2', 'expm1', 'sqrt', 'rsqrt', 'tan', 'tanh', 'sigmoid', 'reciprocal']);
 
 function recordUnary(op: string, x: Tensor, y: Tensor, params: number[]): void {
-  record(op === 'geluTanh' ? 'gelu' : op, [x], [y], [x, y], ([g], [sx, sy]) => scope(() => {
+  const needY = USES_Y.has(op);
+  record(op === 'geluTanh' ? 'gelu' : op, [x], [y], needY ? [x, y] : [x], ([g], [sx, sy]) => scope(() => {
     const gy = g!;
     let r: Tensor;
     switch (op) {

@@ -2,8 +2,12 @@
 // AdamW) and maximize, with PyTorch's exact update order (torch.optim.Adam/AdamW, single-tensor path):
 //   m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g²;  vmax = max(vmax, v) (amsgrad)
 //   p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+// On the CPU, contiguous parameters are updated by one fused native pass ('adamw' in
+// native/cpu/optim.cpp: p, m, v, vmax read and written once); other cases compose tensor ops.
 import { Tensor, keep } from '../tensor';
-import { maximum } from '../ops/elementwise';
+import { call, opId } from '../native';
+import { isFloating } from '../dtype';
+import { checkInplace, maximum } from '../ops/elementwise';
 import { zerosLike } from '../ops/creation';
 import { checkBetas, checkNumber, Optimizer, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/views';
@@ -18,6 +22,13 @@ export interface AdamOptions {
   /** ascend the objective instead of descending */ maximize?: boolean;
 }
 
+let ADAMW: number | undefined;
+/** The fused kernel's id (negative when this build has none: then the composed path runs). */
+function adamwOp(): number { if (ADAMW === undefined) ADAMW = opId('adamw'); return ADAMW; }
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
 abstract class AdamBase extends Optimizer {
   protected abstract readonly decoupled: boolean;
 
@@ -26,6 +37,14 @@ abstract class AdamBase extends Optimizer {
     checkNumber(this.name, 'epsilon value', g.eps);
     checkBetas(this.name, g.betas);
     checkNumber(this.name, 'weight_decay value', g.weightDecay);
+  }
+
+  /** Whether the fused native kernel can update p: CPU, one floating dtype, contiguous operands. */
+  private fused(p: Tensor, s: ParamState, amsgrad: boolean): boolean {
+    if (adamwOp() < 0 || p._storage.device.type !== 0 || !isFloating(p.dtype)) return false;
+    const ops = [p, s.expAvg as Tensor, s.expAvgSq as Tensor, p.grad!];
+    if (amsgrad) ops.push(s.maxExpAvgSq as Tensor);
+    return ops.every((t) => t.dtype === p.dtype && t.isContiguous() && sameShape(t._shape, p._shape));
   }
 
   protected update(g: ParamGroup): void {
@@ -38,9 +57,19 @@ abstract class AdamBase extends Optimizer {
         if (amsgrad) st.maxExpAvgSq = zerosLike(p);
         return st;
       });
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
       const step = (s.step as number) + 1;
       s.step = step;
+      const bc1 = 1 - beta1 ** step, bc2 = 1 - beta2 ** step;
+      if (amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = keep(zerosLike(p));
+      if (this.fused(p, s, amsgrad)) {
+        checkInplace(p, `${this.name}.step`);
+        const ops = [p, s.expAvg as Tensor, s.expAvgSq as Tensor, p.grad];
+        if (amsgrad) ops.push(s.maxExpAvgSq as Tensor);
+        call(adamwOp(), `${this.name}.step`, ops,
+          [lr, beta1, beta2, eps, weightDecay, this.decoupled ? 1 : 0, amsgrad ? 1 : 0, maximize ? 1 : 0, lr / bc1, Math.sqrt(bc2)]);
+        continue;
+      }
+      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weightDecay !== 0) {
         if (this.decoupled) p.mul_(1 - lr * weightDecay);
         else grad = grad.add(p, weightDecay);
@@ -48,11 +77,9 @@ abstract class AdamBase extends Optimizer {
       const m = s.expAvg as Tensor, v = s.expAvgSq as Tensor;
       m.mul_(beta1).add_(grad, 1 - beta1);
       v.mul_(beta2).add_(grad.mul(grad), 1 - beta2);
-      const bc1 = 1 - beta1 ** step, bc2 = 1 - beta2 ** step;
       const stepSize = lr / bc1;
       let second = v;
       if (amsgrad) {
-        if (!s.maxExpAvgSq) s.maxExpAvgSq = keep(zerosLike(p));
         const vmax = s.maxExpAvgSq as Tensor;
         vmax.copy_(maximum(vmax, v));
         second = vmax;

@@ -4,7 +4,8 @@
 // the scatter kernels (col2im, pool backwards) need no atomics.
 //
 //   im2col                     t: cols [N, C*kh*kw, Ho*Wo] (any strides), x [N, C, H, W]
-//                              p: kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo
+//                              p: kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo[, pb, pr] (ph/pw: top/left
+//                              padding; pb/pr: bottom/right, default ph/pw — only bounds the output)
 //   col2im                     t: img [N, C, H, W] (contiguous, fully written), cols as above
 //                              p: same as im2col (sums every column entry into its pixel)
 //   maxPool2d                  t: out, indices (int32, flat h*W+w in the input plane), x
@@ -72,8 +73,10 @@ ColShape checkCols(const OpCall& c, const TensorArg& img, const TensorArg& cols,
     fail(ErrorKind::Shape, std::string(c.name) + ": columns " + cols.shapeStr() + " do not match image " + img.shapeStr() +
                                " with a " + to_string(g.kh) + "x" + to_string(g.kw) + " kernel and output " + to_string(Ho) + "x" + to_string(Wo));
   // the last window must start inside the padded image
-  if (Ho < 0 || Wo < 0 || (Ho > 0 && (Ho - 1) * g.sh + (g.kh - 1) * g.dh >= s.H + 2 * g.ph) ||
-      (Wo > 0 && (Wo - 1) * g.sw + (g.kw - 1) * g.dw >= s.W + 2 * g.pw))
+  // padding below/right (params 10, 11) may exceed the top/left one: padding='same' with even kernels
+  const int64_t pb = c.np > 10 ? (int64_t)c.param(10) : g.ph, pr = c.np > 11 ? (int64_t)c.param(11) : g.pw;
+  if (Ho < 0 || Wo < 0 || (Ho > 0 && (Ho - 1) * g.sh + (g.kh - 1) * g.dh >= s.H + g.ph + pb) ||
+      (Wo > 0 && (Wo - 1) * g.sw + (g.kw - 1) * g.dw >= s.W + g.pw + pr))
     fail(ErrorKind::Shape, std::string(c.name) + ": output " + to_string(Ho) + "x" + to_string(Wo) + " is too large for image " + img.shapeStr());
   sameFloat(c, img, cols);
   return s;

@@ -18,41 +18,38 @@
 namespace flint {
 namespace {
 
-template <class T>
+// Branch-free inner loop (the options become constants: sign, decay, l2) so that it vectorises.
+template <class T, bool Amsgrad>
 void adamwTyped(const OpCall& c) {
   using C = typename ComputeT<T>::type;
-  T* p = c.t[0].ptr<T>();
-  T* m = c.t[1].ptr<T>();
-  T* v = c.t[2].ptr<T>();
-  const T* g = c.t[3].ptr<T>();
-  T* vmax = c.nt > 4 ? c.t[4].ptr<T>() : nullptr;
+  T* __restrict p = c.t[0].ptr<T>();
+  T* __restrict m = c.t[1].ptr<T>();
+  T* __restrict v = c.t[2].ptr<T>();
+  const T* __restrict g = c.t[3].ptr<T>();
+  T* __restrict vmax = Amsgrad ? c.t[4].ptr<T>() : nullptr;
   const C lr = (C)c.param(0), b1 = (C)c.param(1), b2 = (C)c.param(2), eps = (C)c.param(3), wd = (C)c.param(4);
-  const bool decoupled = c.param(5) != 0, amsgrad = c.param(6) != 0, maximize = c.param(7) != 0;
-  const C stepSize = (C)c.param(8), bc2sqrt = (C)c.param(9);
-  const C decay = (C)1 - lr * wd, omb1 = (C)1 - b1, omb2 = (C)1 - b2;
+  const bool decoupled = c.param(5) != 0;
+  const C sign = c.param(7) != 0 ? (C)-1 : (C)1;
+  const C negStep = -(C)c.param(8), bc2sqrt = (C)c.param(9);
+  const C decay = decoupled ? (C)1 - lr * wd : (C)1, l2 = decoupled ? (C)0 : wd;
+  const C omb1 = (C)1 - b1, omb2 = (C)1 - b2;
   parallelFor(c.t[0].numel(), 32768, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; i++) {
-      C pi = load(p[i]);
-      C gi = load(g[i]);
-      if (maximize) gi = -gi;
-      if (wd != 0) {
-        if (decoupled) pi = pi * decay;
-        else gi = gi + wd * pi;
-      }
+      const C p0 = load(p[i]);
+      const C gi = sign * load(g[i]) + l2 * p0;   // l2 == 0 for AdamW (exactly g when wd is 0)
+      const C pi = p0 * decay;                     // decay == 1 for Adam
       const C mi = load(m[i]) * b1 + omb1 * gi;
       const C vi = load(v[i]) * b2 + omb2 * (gi * gi);
       C second = vi;
-      if (amsgrad) {
+      if constexpr (Amsgrad) {
         const C old = load(vmax[i]);
-        second = old > vi || vi != vi ? old : vi;
-        if (vi != vi) second = vi;
+        second = (old != old || old > vi) ? old : vi;  // NaN propagates, as torch.maximum
         vmax[i] = store<T>(second);
       }
       const C denom = std::sqrt(second) / bc2sqrt + eps;
-      pi = pi + (-stepSize) * (mi / denom);
       m[i] = store<T>(mi);
       v[i] = store<T>(vi);
-      p[i] = store<T>(pi);
+      p[i] = store<T>(pi + negStep * (mi / denom));
     }
   });
 }
@@ -68,7 +65,12 @@ void adamw(const OpCall& c) {
                                  " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
   }
   bool ok = false;
-  dispatchFloat(p.dtype, [&](auto tag) { using T = decltype(tag); adamwTyped<T>(c); ok = true; });
+  const bool amsgrad = c.param(6) != 0;
+  dispatchFloat(p.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if (amsgrad) adamwTyped<T, true>(c); else adamwTyped<T, false>(c);
+    ok = true;
+  });
   if (!ok) fail(ErrorKind::DType, "adamw: parameters must be floating point");
 }
 

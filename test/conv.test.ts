@@ -1,0 +1,357 @@
+// conv.test.ts — conv1d / conv2d / convTranspose2d, max / avg / adaptive-avg pooling and their
+// Module classes.
+// References: (1) PyTorch 1.13 golden values (test/golden/conv.json, made by scripts/golden/conv.py):
+// outputs and input/weight/bias gradients of sum(y * g) in float64, compared at 1e-9 (the file holds
+// 12 significant digits) and in float32 at 1e-4; (2) central finite differences in float64 on tiny
+// shapes (eps 1e-6, tolerance 1e-6); (3) a naive float64 convolution loop written here for the
+// 16-bit dtypes (tolerances from helpers.TOL, scaled by the number of products summed).
+import * as fs from 'fs';
+import * as path from 'path';
+import * as fl from '../lib';
+import { DEVICE, expectClose, randomArray, roundTo } from './helpers';
+
+const GOLDEN = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'conv.json'), 'utf8')).cases as any[];
+const f64 = { dtype: 'float64' as const, device: DEVICE };
+
+function t(data: number[], shape: number[], dtype: fl.DType = 'float64'): fl.Tensor {
+  return fl.tensor(data, { dtype, device: DEVICE }).reshape(shape);
+}
+
+function expectNear(actual: fl.Tensor, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  const got = Array.from(actual.dataSync() as ArrayLike<number>);
+  expect(got.length).toBe(expected.length);
+  for (let i = 0; i < got.length; i++) {
+    if (!(Math.abs(got[i] - expected[i]) <= atol + rtol * Math.abs(expected[i]))) {
+      throw new Error(`${what}: element ${i}: expected ${expected[i]}, got ${got[i]}`);
+    }
+  }
+}
+
+/** Python keyword options -> flintml options. */
+function jsOpts(o: Record<string, unknown>): any {
+  const names: Record<string, string> = {
+    output_padding: 'outputPadding', ceil_mode: 'ceilMode', count_include_pad: 'countIncludePad',
+    divisor_override: 'divisorOverride', kernel_size: 'kernelSize', output_size: 'outputSize',
+  };
+  const out: any = {};
+  for (const [k, v] of Object.entries(o)) out[names[k] ?? k] = v;
+  return out;
+}
+
+function runConv(c: any, x: fl.Tensor, w: fl.Tensor, b: fl.Tensor | null): fl.Tensor {
+  const o = jsOpts(c.opts);
+  if (c.kind === 'conv2d') return fl.nn.conv2d(x, w, b, o);
+  if (c.kind === 'conv1d') return fl.nn.conv1d(x, w, b, o);
+  return fl.nn.convTranspose2d(x, w, b, o);
+}
+
+function runPool(c: any, x: fl.Tensor): fl.Tensor {
+  const { kernelSize, outputSize, ...o } = jsOpts(c.opts);
+  if (c.kind === 'maxPool2d') return fl.nn.maxPool2d(x, kernelSize, o);
+  if (c.kind === 'avgPool2d') return fl.nn.avgPool2d(x, kernelSize, o);
+  return fl.nn.adaptiveAvgPool2d(x, outputSize);
+}
+
+// ---- golden values -------------------------------------------------------------------------------
+
+describe('convolution vs PyTorch (golden, forward and gradients)', () => {
+  const convCases = GOLDEN.filter((c) => c.w);
+  test.each(convCases.map((c) => [c.kind, c.name, c]))('%s %s (float64)', (_k, _n, c: any) => {
+    fl.scope(() => {
+      const x = t(c.x.data, c.x.shape).requiresGrad_();
+      const w = t(c.w.data, c.w.shape).requiresGrad_();
+      const b = c.b ? t(c.b, [c.b.length]).requiresGrad_() : null;
+      const y = runConv(c, x, w, b);
+      expect(y.shape).toEqual(c.out.shape);
+      expectNear(y, c.out.data, 1e-9, 1e-9, 'output');
+      y.mul(t(c.g, c.out.shape)).sum().backward();
+      expectNear(x.grad!, c.gx, 1e-9, 1e-9, 'grad input');
+      expectNear(w.grad!, c.gw, 1e-9, 1e-9, 'grad weight');
+      if (b) expectNear(b.grad!, c.gb, 1e-9, 1e-9, 'grad bias');
+    });
+  });
+  test.each(convCases.map((c) => [c.kind, c.name, c]))('%s %s (float32)', (_k, _n, c: any) => {
+    fl.scope(() => {
+      const x = t(c.x.data, c.x.shape, 'float32').requiresGrad_();
+      const w = t(c.w.data, c.w.shape, 'float32').requiresGrad_();
+      const b = c.b ? t(c.b, [c.b.length], 'float32').requiresGrad_() : null;
+      const y = runConv(c, x, w, b);
+      expect(y.dtype).toBe('float32');
+      expectNear(y, c.out.data, 1e-4, 1e-4, 'output');
+      y.mul(t(c.g, c.out.shape, 'float32')).sum().backward();
+      expectNear(x.grad!, c.gx, 1e-4, 1e-4, 'grad input');
+      expectNear(w.grad!, c.gw, 1e-4, 1e-4, 'grad weight');
+      if (b) expectNear(b.grad!, c.gb, 1e-4, 1e-4, 'grad bias');
+    });
+  });
+});
+
+describe('pooling vs PyTorch (golden, forward and gradients)', () => {
+  const poolCases = GOLDEN.filter((c) => !c.w);
+  test.each(poolCases.map((c) => [c.kind, c.name, c]))('%s %s', (_k, _n, c: any) => {
+    fl.scope(() => {
+      for (const dtype of ['float64', 'float32'] as const) {
+        const tol = dtype === 'float64' ? 1e-9 : 1e-5;
+        const x = t(c.x.data, c.x.shape, dtype).requiresGrad_();
+        const y = runPool(c, x);
+        expect(y.shape).toEqual(c.out.shape);
+        expectNear(y, c.out.data, tol, tol, `${dtype} output`);
+        y.mul(t(c.g, c.out.shape, dtype)).sum().backward();
+        expectNear(x.grad!, c.gx, tol, tol, `${dtype} grad input`);
+        if (c.indices) {
+          const [, idx] = fl.nn.maxPool2d(x.detach(), jsOpts(c.opts).kernelSize, { ...jsOpts(c.opts), returnIndices: true });
+          expect(idx.dtype).toBe('int32');
+          expect(Array.from(idx.dataSync())).toEqual(c.indices);  // ties: the first maximum, as PyTorch
+        }
+      }
+    });
+  });
+});
+
+// ---- finite differences --------------------------------------------------------------------------
+
+/** Checks autograd's gradients of sum(f(inputs) * g) against central differences, in float64. */
+function fdCheck(f: (...xs: fl.Tensor[]) => fl.Tensor, shapes: number[][], seed: number): void {
+  fl.scope(() => {
+    const vals = shapes.map((s, i) => randomArray(s.reduce((a, b) => a * b, 1), seed + i, -1, 1));
+    const xs = vals.map((v, i) => t(v, shapes[i]).requiresGrad_());
+    const y = f(...xs);
+    const g = t(randomArray(y.numel, seed + 99, -1, 1), y.shape);
+    y.mul(g).sum().backward();
+    const gv = Array.from(g.dataSync());
+    const eps = 1e-6;
+    const objective = (vs: number[][]): number => fl.scope(() => {
+      const out = Array.from(f(...vs.map((v, i) => t(v, shapes[i]))).dataSync());
+      return out.reduce((a, o, k) => a + o * gv[k], 0);
+    });
+    xs.forEach((x, i) => {
+      const analytic = Array.from(x.grad!.dataSync());
+      for (let j = 0; j < vals[i].length; j++) {
+        const plus = vals.map((v) => v.slice()), minus = vals.map((v) => v.slice());
+        plus[i][j] += eps; minus[i][j] -= eps;
+        const num = (objective(plus) - objective(minus)) / (2 * eps);
+        if (!(Math.abs(num - analytic[j]) <= 1e-6 + 1e-6 * Math.abs(num))) {
+          throw new Error(`input ${i} element ${j}: finite difference ${num}, autograd ${analytic[j]}`);
+        }
+      }
+    });
+  });
+}
+
+describe('gradients vs finite differences (float64, tiny shapes)', () => {
+  test('conv2d: stride 2, padding 1, dilation [1, 2], groups 2', () => {
+    fdCheck((x, w, b) => fl.nn.conv2d(x, w, b, { stride: 2, padding: 1, dilation: [1, 2], groups: 2 }), [[1, 4, 4, 5], [2, 2, 2, 2], [2]], 1);
+  });
+  test("conv2d: padding 'same' with an even kernel", () => {
+    fdCheck((x, w) => fl.nn.conv2d(x, w, null, { padding: 'same' }), [[2, 1, 3, 4], [2, 1, 2, 2]], 2);
+  });
+  test('conv1d', () => {
+    fdCheck((x, w, b) => fl.nn.conv1d(x, w, b, { stride: 2, padding: 1 }), [[2, 2, 5], [3, 2, 3], [3]], 3);
+  });
+  test('convTranspose2d: stride 2, outputPadding 1, groups 2', () => {
+    fdCheck((x, w, b) => fl.nn.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }), [[1, 2, 3, 2], [2, 1, 3, 2], [2]], 4);
+  });
+  test('avgPool2d and adaptiveAvgPool2d', () => {
+    fdCheck((x) => fl.nn.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false, ceilMode: true }), [[1, 2, 5, 4]], 5);
+    fdCheck((x) => fl.nn.adaptiveAvgPool2d(x, [3, 2]), [[1, 2, 5, 3]], 6);
+  });
+  test('maxPool2d (distinct values, so the max is differentiable)', () => {
+    fdCheck((x) => fl.nn.maxPool2d(x, [2, 3], { stride: 1, padding: 1 }), [[1, 2, 4, 4]], 7);
+  });
+  test('composition: conv2d -> maxPool2d -> convTranspose2d', () => {
+    fdCheck((x, w, w2) => fl.nn.convTranspose2d(fl.nn.maxPool2d(fl.nn.conv2d(x, w, null, { padding: 1 }), 2), w2, null, { stride: 2 }),
+      [[1, 2, 4, 4], [2, 2, 3, 3], [2, 1, 2, 2]], 8);
+  });
+});
+
+// ---- other properties ----------------------------------------------------------------------------
+
+/** Naive float64 conv2d (padding symmetric). */
+function convRef(x: number[], xs: number[], w: number[], ws: number[], s: number, p: number, d: number, groups: number): number[] {
+  const [N, C, H, W] = xs, [O, Cg, kh, kw] = ws;
+  const Ho = Math.floor((H + 2 * p - d * (kh - 1) - 1) / s) + 1, Wo = Math.floor((W + 2 * p - d * (kw - 1) - 1) / s) + 1;
+  const out: number[] = [];
+  const Og = O / groups;
+  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) {
+    let acc = 0;
+    const g = Math.floor(o / Og);
+    for (let c = 0; c < Cg; c++) for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
+      const h = i * s - p + a * d, q = j * s - p + b * d;
+      if (h < 0 || h >= H || q < 0 || q >= W) continue;
+      acc += x[((n * C + g * Cg + c) * H + h) * W + q] * w[((o * Cg + c) * kh + a) * kw + b];
+    }
+    out.push(acc);
+  }
+  return out;
+}
+
+describe('conv2d: dtypes, layouts and shapes', () => {
+  test.each(['float32', 'float64', 'float16', 'bfloat16'] as fl.DType[])('%s vs a naive float64 loop', (dtype) => {
+    fl.scope(() => {
+      const xs = [2, 4, 6, 5], ws = [6, 2, 3, 3];
+      const xv = roundTo(randomArray(240, 11, -1, 1), dtype), wv = roundTo(randomArray(108, 12, -1, 1), dtype);
+      const y = fl.nn.conv2d(t(xv, xs, dtype), t(wv, ws, dtype), null, { stride: 2, padding: 1, dilation: 1, groups: 2 });
+      expect(y.dtype).toBe(dtype);
+      // 18 products per output: allow their rounding (and the output's) in the low precisions
+      expectClose(y, convRef(xv, xs, wv, ws, 2, 1, 1, 2), dtype, dtype === 'float16' || dtype === 'bfloat16' ? 4 : 10);
+    });
+  });
+
+  test('non-contiguous input and weight give the same result as contiguous copies', () => {
+    fl.scope(() => {
+      const x = t(randomArray(2 * 3 * 5 * 6, 21), [2, 3, 6, 5]).transpose(2, 3);  // [2, 3, 5, 6] strided
+      const w = t(randomArray(4 * 3 * 3 * 2, 22), [4, 3, 2, 3]).transpose(2, 3);
+      const a = fl.nn.conv2d(x, w, null, { padding: [1, 0] });
+      const b = fl.nn.conv2d(x.contiguous(), w.contiguous(), null, { padding: [1, 0] });
+      expectClose(a, Array.from(b.dataSync()), 'float64');
+      const xs = t(randomArray(1 * 2 * 6 * 6, 23), [1, 2, 6, 6]).slice(2, 1, null, 2);  // strided rows
+      const p = fl.nn.maxPool2d(xs, 2), q = fl.nn.maxPool2d(xs.contiguous(), 2);
+      expectClose(p, Array.from(q.dataSync()), 'float64');
+    });
+  });
+
+  test('unbatched [C, H, W] input matches the batch of one, gradients included', () => {
+    fl.scope(() => {
+      const xv = randomArray(3 * 5 * 5, 31);
+      const x3 = t(xv, [3, 5, 5]).requiresGrad_();
+      const w = t(randomArray(2 * 3 * 3 * 3, 32), [2, 3, 3, 3]);
+      const y3 = fl.nn.conv2d(x3, w, null, { padding: 1 });
+      expect(y3.shape).toEqual([2, 5, 5]);
+      y3.sum().backward();
+      expect(x3.grad!.shape).toEqual([3, 5, 5]);
+      const y4 = fl.nn.conv2d(t(xv, [1, 3, 5, 5]), w, null, { padding: 1 });
+      expectClose(y3, Array.from(y4.dataSync()), 'float64');
+      expect(fl.nn.maxPool2d(x3, 2).shape).toEqual([3, 2, 2]);
+      const [v, i] = fl.nn.maxPool2d(x3, 2, { returnIndices: true });
+      expect(v.shape).toEqual([3, 2, 2]); expect(i.shape).toEqual([3, 2, 2]);
+      expect(fl.nn.avgPool2d(x3, 2).shape).toEqual([3, 2, 2]);
+      expect(fl.nn.adaptiveAvgPool2d(x3, [1, null]).shape).toEqual([3, 1, 5]);
+      expect(fl.nn.convTranspose2d(x3, t(randomArray(3 * 2 * 2 * 2, 33), [3, 2, 2, 2]), null, { stride: 2 }).shape).toEqual([2, 10, 10]);
+    });
+  });
+
+  test('an empty batch gives an empty output', () => {
+    fl.scope(() => {
+      const y = fl.nn.conv2d(fl.zeros([0, 3, 5, 5], f64), fl.zeros([2, 3, 3, 3], f64), fl.zeros([2], f64));
+      expect(y.shape).toEqual([0, 2, 3, 3]);
+      expect(fl.nn.maxPool2d(fl.zeros([0, 3, 4, 4], f64), 2).shape).toEqual([0, 3, 2, 2]);
+    });
+  });
+
+  test('one graph node per convolution; no grad recorded under noGrad', () => {
+    fl.scope(() => {
+      const x = fl.randn([1, 2, 4, 4]).requiresGrad_();
+      const w = fl.randn([3, 2, 3, 3]).requiresGrad_();
+      expect(fl.nn.conv2d(x, w).gradFn).toBe('conv2d');
+      expect(fl.noGrad(() => fl.nn.conv2d(x, w)).requiresGrad).toBe(false);
+    });
+  });
+});
+
+// ---- modules -------------------------------------------------------------------------------------
+
+describe('modules', () => {
+  test('Conv2d: parameters, PyTorch init bounds, forward = functional', () => {
+    fl.scope(() => {
+      fl.manualSeed(0);
+      const m = new fl.nn.Conv2d(8, 16, [3, 5], { stride: 2, padding: 1, groups: 2 });
+      try {
+        expect(m.weight.shape).toEqual([16, 4, 3, 5]);
+        expect(m.bias!.shape).toEqual([16]);
+        expect(m.namedParameters().map(([k]) => k)).toEqual(['weight', 'bias']);
+        const bound = 1 / Math.sqrt(4 * 3 * 5);
+        const wv = Array.from(m.weight.dataSync());
+        expect(Math.max(...wv.map(Math.abs))).toBeLessThanOrEqual(bound);
+        expect(Math.max(...wv.map(Math.abs))).toBeGreaterThan(0.9 * bound);  // 960 draws fill U(-b, b)
+        expect(Math.max(...Array.from(m.bias!.dataSync()).map(Math.abs))).toBeLessThanOrEqual(bound);
+        expect(m.toString()).toBe('Conv2d(8, 16, kernel_size=(3, 5), stride=(2, 2), padding=(1, 1), groups=2)');
+        const x = fl.randn([2, 8, 9, 9]);
+        expectClose(m.forward(x), Array.from(fl.nn.conv2d(x, m.weight, m.bias, { stride: 2, padding: 1, groups: 2 }).dataSync()), 'float32');
+      } finally { m.dispose(); }
+    });
+  });
+
+  test('Conv1d and ConvTranspose2d: shapes, init bounds (fan-in from weight.shape[1]) and repr', () => {
+    fl.scope(() => {
+      const c1 = new fl.nn.Conv1d(4, 6, 3, { padding: 'same', bias: false });
+      const ct = new fl.nn.ConvTranspose2d(6, 4, 4, { stride: 2, padding: 1, groups: 2, dtype: 'float64' });
+      try {
+        expect(c1.weight.shape).toEqual([6, 4, 3]);
+        expect(c1.bias).toBeNull();
+        expect(c1.toString()).toBe('Conv1d(4, 6, kernel_size=(3,), stride=(1,), padding=same, bias=False)');
+        expect(c1.forward(fl.randn([2, 4, 10])).shape).toEqual([2, 6, 10]);
+        expect(ct.weight.shape).toEqual([6, 2, 4, 4]);
+        expect(ct.weight.dtype).toBe('float64');
+        const bound = 1 / Math.sqrt(2 * 16);
+        expect(Math.max(...Array.from(ct.weight.dataSync()).map(Math.abs))).toBeLessThanOrEqual(bound);
+        expect(ct.forward(fl.randn([1, 6, 5, 5], f64)).shape).toEqual([1, 4, 10, 10]);
+        expect(ct.forward(fl.randn([1, 6, 5, 5], f64), [11, 11]).shape).toEqual([1, 4, 11, 11]);
+        expect(() => ct.forward(fl.randn([1, 6, 5, 5], f64), [13, 13])).toThrow(fl.ValueError);
+      } finally { c1.dispose(); ct.dispose(); }
+    });
+  });
+
+  test('pooling modules', () => {
+    fl.scope(() => {
+      const x = fl.randn([2, 3, 8, 8]);
+      const mp = new fl.nn.MaxPool2d(2);
+      expect(mp.forward(x).shape).toEqual([2, 3, 4, 4]);
+      expect(mp.toString()).toBe('MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
+      const [v, i] = new fl.nn.MaxPool2d(3, { stride: 2, returnIndices: true }).forward(x);
+      expect(v.shape).toEqual([2, 3, 3, 3]); expect(i.dtype).toBe('int32');
+      expect(new fl.nn.AvgPool2d(3, { stride: 1, padding: 1 }).forward(x).shape).toEqual([2, 3, 8, 8]);
+      const gap = new fl.nn.AdaptiveAvgPool2d(1);
+      expect(gap.forward(x).shape).toEqual([2, 3, 1, 1]);
+      expect(gap.toString()).toBe('AdaptiveAvgPool2d(output_size=1)');
+      expect(mp.parameters()).toEqual([]);
+    });
+  });
+});
+
+// ---- bad input -----------------------------------------------------------------------------------
+
+describe('bad input gets typed errors naming the op', () => {
+  test('conv2d', () => {
+    fl.scope(() => {
+      const x = fl.zeros([2, 3, 5, 5]);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 2, 3, 3]))).toThrow(/conv2d.*expects input with 2 channels.*\[2, 3, 5, 5\]/);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 2, 3, 3]))).toThrow(fl.ShapeError);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 7, 3]))).toThrow(/conv2d: padded input size.*smaller than.*kernel/);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3, 3]), null, { padding: 1, dilation: 4 })).toThrow(fl.ShapeError);
+      expect(() => fl.nn.conv2d(fl.zeros([3, 5]), fl.zeros([4, 3, 3, 3]))).toThrow(fl.ShapeError);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3]))).toThrow(/conv2d: expected a 4-D weight/);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3, 3]), fl.zeros([3]))).toThrow(/conv2d: expected bias of shape \[4\]/);
+      expect(() => fl.nn.conv2d(x, fl.zeros([3, 1, 3, 3]), null, { groups: 2 })).toThrow(fl.ShapeError);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3, 3]), null, { padding: 'same', stride: 2 })).toThrow(fl.ValueError);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3, 3]), null, { stride: 0 })).toThrow(/conv2d: stride/);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3, 3]), null, { padding: -1 })).toThrow(fl.ValueError);
+      expect(() => fl.nn.conv2d(x, fl.zeros([4, 3, 3, 3], { dtype: 'float64' }))).toThrow(fl.DTypeError);
+      expect(() => fl.nn.conv2d(fl.zeros([2, 3, 5, 5], { dtype: 'int32' }), fl.zeros([4, 3, 3, 3], { dtype: 'int32' }))).toThrow(fl.DTypeError);
+      expect(() => fl.nn.conv2d(null as any, fl.zeros([4, 3, 3, 3]))).toThrow(fl.ValueError);
+    });
+  });
+
+  test('conv1d, convTranspose2d and modules', () => {
+    fl.scope(() => {
+      expect(() => fl.nn.conv1d(fl.zeros([2, 3, 5]), fl.zeros([4, 3, 3, 3]))).toThrow(/conv1d: expected a 3-D weight/);
+      expect(() => fl.nn.convTranspose2d(fl.zeros([1, 3, 4, 4]), fl.zeros([2, 3, 3, 3]))).toThrow(/convTranspose2d.*2 channels.*\[1, 3, 4, 4\]/);
+      expect(() => fl.nn.convTranspose2d(fl.zeros([1, 3, 4, 4]), fl.zeros([3, 3, 3, 3]), null, { stride: 2, outputPadding: 2 })).toThrow(/outputPadding/);
+      expect(() => new fl.nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(fl.ValueError);
+      expect(() => new fl.nn.Conv2d(4, 4, 0)).toThrow(fl.ValueError);
+      expect(() => new fl.nn.Conv2d(4, 4, 3, { paddingMode: 'reflect' as any })).toThrow(/paddingMode/);
+    });
+  });
+
+  test('pooling', () => {
+    fl.scope(() => {
+      const x = fl.zeros([1, 2, 4, 4]);
+      expect(() => fl.nn.maxPool2d(x, 2, { padding: 2 })).toThrow(/maxPool2d: padding .* at most half/);
+      expect(() => fl.nn.maxPool2d(x, 5)).toThrow(fl.ShapeError);
+      expect(() => fl.nn.maxPool2d(fl.zeros([4, 4]), 2)).toThrow(/maxPool2d: expected a 3-D/);
+      expect(() => fl.nn.maxPool2d(fl.zeros([1, 1, 4, 4], { dtype: 'int32' }), 2)).toThrow(fl.DTypeError);
+      expect(() => fl.nn.avgPool2d(x, 2, { divisorOverride: 0 })).toThrow(fl.ValueError);
+      expect(() => fl.nn.adaptiveAvgPool2d(x, 0)).toThrow(/adaptiveAvgPool2d: outputSize/);
+      expect(() => fl.nn.adaptiveAvgPool2d(x, [2, 2, 2] as any)).toThrow(fl.ValueError);
+    });
+  });
+});
