@@ -18,7 +18,7 @@ module.exports = function makeGPT(fl) {
       this.fc1 = new nn.Linear(d, 4 * d);
       this.fc2 = new nn.Linear(4 * d, d);
       // additive causal mask: 0 on and below the diagonal, -inf above
-      this.registerBuffer('mask', fl.noGrad(() => fl.triu(fl.full([context, context], -Infinity), 1)), false);
+      this.registerBuffer('mask', fl.noGrad(() => fl.scope(() => fl.triu(fl.full([context, context], -Infinity), 1))), false);
     }
     forward(x) {
       const [B, T, D] = x.shape;

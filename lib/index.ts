@@ -31,3 +31,4 @@ export * from './io/safetensors';
 export * as data from './data';
 export { gradcheck } from './gradcheck';
 export type { GradcheckOptions } from './gradcheck';
+export * as optim from './optim';

@@ -33,7 +33,7 @@ test('MLP + SGD(momentum 0.9): 20 losses match PyTorch', () => {
   const model = new fl.nn.Sequential(new fl.nn.Linear(16, 32), new fl.nn.ReLU(), new fl.nn.Linear(32, 32), new fl.nn.ReLU(), new fl.nn.Linear(32, 4));
   if (DEVICE !== 'cpu') model.to(DEVICE);
   load(model, g.state);
-  const x = fl.tensor(g.x, { dtype: 'float32', device: DEVICE }).reshape(8, 16);
+  const x = fl.scope(() => fl.tensor(g.x, { dtype: 'float32', device: DEVICE }).reshape(8, 16));
   const y = fl.tensor(g.y, { dtype: 'int32', device: DEVICE });
   const opt = new fl.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const losses: number[] = [];
@@ -56,8 +56,8 @@ test('2-layer character transformer + AdamW: 20 losses match PyTorch', () => {
   const model = new GPT(V, D, H, L, C);
   if (DEVICE !== 'cpu') model.to(DEVICE);
   load(model, g.state);
-  const idx = fl.tensor(g.idx, { dtype: 'int32', device: DEVICE }).reshape(4, C);
-  const tgt = fl.tensor(g.tgt, { dtype: 'int32', device: DEVICE }).reshape(-1);
+  const idx = fl.scope(() => fl.tensor(g.idx, { dtype: 'int32', device: DEVICE }).reshape(4, C));
+  const tgt = fl.tensor(g.tgt, { dtype: 'int32', device: DEVICE });
   const opt = new fl.optim.AdamW(model.parameters(), { lr: 1e-2, weightDecay: 0.01 });
   const losses: number[] = [];
   for (let i = 0; i < 20; i++) {

@@ -136,7 +136,7 @@ export abstract class Module {
         for (const [k, p] of m.ownParameters()) {
           const dt = o.dtype && (p.dtype === 'float32' || p.dtype === 'float64' || p.dtype === 'float16' || p.dtype === 'bfloat16') ? o.dtype : p.dtype;
           if (dt === p.dtype && (o.device === undefined || o.device === p.device)) continue;
-          const q = Parameter(p.to({ dtype: dt, device: o.device, copy: true }).detach(), p.requiresGrad);
+          const q = Parameter(p.to({ dtype: dt, device: o.device, copy: true }), p.requiresGrad);  // a leaf: we are under noGrad
           p.dispose();
           (m as any)[k] = q;
         }

@@ -34,6 +34,7 @@ def state(m):
 
 def run(m, x):
     """forward, then backward of (out * G).sum(): output, input grad and parameter grads."""
+    m.zero_grad()
     x = x.clone().requires_grad_(True)
     y = m(x)
     (y * G(y.shape)).sum().backward()
