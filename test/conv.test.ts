@@ -47,7 +47,7 @@ function runConv(c: any, x: fl.Tensor, w: fl.Tensor, b: fl.Tensor | null): fl.Te
 
 function runPool(c: any, x: fl.Tensor): fl.Tensor {
   const { kernelSize, outputSize, ...o } = jsOpts(c.opts);
-  if (c.kind === 'maxPool2d') return fl.nn.maxPool2d(x, kernelSize, o);
+  if (c.kind === 'maxPool2d') return fl.nn.maxPool2d(x, kernelSize, o as fl.nn.MaxPool2dOptions);
   if (c.kind === 'avgPool2d') return fl.nn.avgPool2d(x, kernelSize, o);
   return fl.nn.adaptiveAvgPool2d(x, outputSize);
 }

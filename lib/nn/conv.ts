@@ -23,6 +23,7 @@ import { matmul } from '../ops/matmul';
 import { sum } from '../ops/reduce';
 import { fmt } from '../shape';
 import { emptyTensor, scope, Tensor } from '../tensor';
+import { kaimingUniform_, uniform_ } from './init';
 import { Module, Parameter } from './module';
 
 const IM2COL = opId('im2col');
@@ -532,11 +533,9 @@ export interface ConvModuleOptions {
 
 const tup = (v: readonly number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 
-/** U(-1/sqrt(fanIn), 1/sqrt(fanIn)): PyTorch's kaiming_uniform(a=sqrt(5)) for weights and its bias init. */
-function uniformParam(shape: number[], fanIn: number, o: ConvModuleOptions): Tensor {
+function newParam(shape: number[], o: ConvModuleOptions, init: (t: Tensor) => void): Tensor {
   const t = empty(shape, { dtype: o.dtype ?? 'float32', device: o.device });
-  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-  noGrad(() => t.uniform_(-bound, bound));
+  init(t);
   return Parameter(t);
 }
 
@@ -569,9 +568,11 @@ abstract class ConvNd extends Module {
     if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding='same' is not supported for strided convolutions`);
     const k = kernelSize.reduce((a, b) => a * b, 1);
     const shape = transposed ? [inChannels, outChannels / this.groups, ...kernelSize] : [outChannels, inChannels / this.groups, ...kernelSize];
-    const fanIn = shape[1] * k;  // torch's _calculate_fan_in_and_fan_out(weight)
-    this.weight = uniformParam(shape, fanIn, o);
-    this.bias = o.bias === false ? null : uniformParam([outChannels], fanIn, o);
+    // PyTorch's reset_parameters: kaiming_uniform(a=sqrt(5)) gives U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
+    // fanIn = weight.shape[1] * kernel elements (so out/groups * k for transposed convs); bias alike
+    this.weight = newParam(shape, o, (t) => kaimingUniform_(t, { a: Math.sqrt(5) }));
+    const bound = 1 / Math.sqrt(shape[1] * k);
+    this.bias = o.bias === false ? null : newParam([outChannels], o, (t) => uniform_(t, -bound, bound));
   }
   extraRepr(): string {
     let s = `${String(this.inChannels)}, ${String(this.outChannels)}, kernel_size=${tup(this.kernelSize)}, stride=${tup(this.stride)}`;

@@ -11,7 +11,7 @@ import { ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { empty, TensorOptions } from '../ops/creation';
 import { flatten } from '../ops/views';
-import { Tensor } from '../tensor';
+import { scope, Tensor } from '../tensor';
 import { alias, dropout, embedding, gelu, leakyRelu, linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
@@ -38,7 +38,7 @@ export function pyTuple(xs: readonly number[]): string { return xs.length === 1 
 /** @internal A new parameter of `shape` filled by `init` (under noGrad). */
 export function newParameter(shape: number[], o: FactoryOptions, init: (t: Tensor) => void): Tensor {
   const t = empty(shape, { dtype: o.dtype ?? 'float32', device: o.device } as TensorOptions);
-  try { noGrad(() => init(t)); } catch (e) { t.dispose(); throw e; }
+  try { noGrad(() => scope(() => { init(t); })); } catch (e) { t.dispose(); throw e; }
   return Parameter(t);
 }
 
