@@ -72,7 +72,10 @@ describe('crossEntropy and nllLoss', () => {
       check(`ce_w_${r}`, In.logits, xs, (x) => F.crossEntropy(x, t, { weight: w, reduction: r }));
       check(`ce_ls_${r}`, In.logits, xs, (x) => F.crossEntropy(x, t, { labelSmoothing: 0.1, reduction: r }));
       check(`ce_ls_w_${r}`, In.logits, xs, (x) => F.crossEntropy(x, t, { weight: w, labelSmoothing: 0.2, reduction: r }));
-      check(`nll_w_${r}`, In.logits, xs, (x) => F.nllLoss(fl.logSoftmax(x, 1), t, { weight: w, reduction: r }));
+      // the golden gradient is with respect to the log-probabilities
+      const logp = Array.from(fl.logSoftmax(f64(In.logits, xs), 1).dataSync() as Float64Array);
+      check(`nll_w_${r}`, logp, xs, (x) => F.nllLoss(x, t, { weight: w, reduction: r }));
+      check(`nll_w_${r}`, logp, xs, (x) => new nn.NLLLoss({ weight: w.clone(), reduction: r }).forward(x, t));
       check(`ce_w_${r}`, In.logits, xs, (x) => new nn.CrossEntropyLoss({ weight: w.clone(), reduction: r }).forward(x, t));
     });
   });

@@ -219,10 +219,14 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
     if (eps === 0) return nll;
     let smooth = neg(sum(weight ? mul(logp, reshape(weight, wShape)) : logp, classDim));
     smooth = where(valid, smooth, 0);
-    const sr = r === 'none' ? smooth : r === 'sum' ? sum(smooth) : weight ? div(sum(smooth), sum(w)) : mean(smooth);
+    // 'mean' divides by the summed weights of the kept targets (their count without weight), as nll
+    const sr = r === 'none' ? smooth : r === 'sum' ? sum(smooth) : div(sum(smooth), sum(w));
     return add(mul(nll, 1 - eps), mul(sr, eps / c));
   });
 }
+
+/** PyTorch's floor of x(1 - x) in BCE's gradient: 1e-12 rounded to float32, as in its kernels. */
+const BCE_EPS = Math.fround(1e-12);
 
 /** Options of binaryCrossEntropy. */
 export interface BCEOptions extends ReductionOptions {
@@ -250,7 +254,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOp
     const saved = weight ? [input, target, weight] : [input, target];
     record(op, [input, target], [l], saved, ([g], [x, t, w]) => scope(() => {
       const gw = w ? mul(g!, w) : g!;
-      const gx = input.requiresGrad ? div(mul(gw, sub(x, t)), clamp(mul(x, sub(1, x)), 1e-12)) : null;
+      const gx = input.requiresGrad ? div(mul(gw, sub(x, t)), clamp(mul(x, sub(1, x)), BCE_EPS)) : null;
       let gt: Tensor | null = null;
       if (target.requiresGrad) { const [lx, l1x] = logs(x); gt = mul(gw, sub(l1x, lx)); }
       return [gx, gt];
