@@ -181,3 +181,18 @@ describe('binary cross entropy', () => {
     });
   });
 });
+
+describe('gradcheck (finite differences, float64)', () => {
+  test('crossEntropy (smoothing, weight, probabilities), BCE (input and target), BCE with logits', () => {
+    fl.scope(() => {
+      const leaf = (data: number[], shape: number[]) => f64(data, shape).requiresGrad_();
+      const t = i32([2, -100, 0], [3]), w = f64([0.5, 2, 1, 1.5], [4]);
+      const logits = leaf(In.logits.slice(0, 12), [3, 4]);
+      expect(fl.gradcheck((x) => F.crossEntropy(x, t, { weight: w, labelSmoothing: 0.2 }), [logits])).toBe(true);
+      const probs = leaf(In.probs.slice(0, 12), [3, 4]);
+      expect(fl.gradcheck((x, p) => F.crossEntropy(x, p, { weight: w }), [logits, probs])).toBe(true);
+      expect(fl.gradcheck((x, y) => F.binaryCrossEntropy(x, y, { weight: w }), [leaf([0.2, 0.5, 0.9, 0.3], [4]), leaf([0.1, 1, 0.6, 0], [4])])).toBe(true);
+      expect(fl.gradcheck((x, y) => F.binaryCrossEntropyWithLogits(x, y, { posWeight: w }), [leaf([-2, 0, 1.5, 3], [4]), leaf([0.1, 1, 0.6, 0], [4])])).toBe(true);
+    });
+  });
+});

@@ -477,3 +477,28 @@ describe('functional', () => {
     });
   });
 });
+
+describe('gradcheck (finite differences, float64) of the composed functional ops', () => {
+  const F = nn.functional;
+  const leaf = (shape: number[], k: number) => t64(Xdata(shape, k), shape).requiresGrad_();
+  test('layerNorm, rmsNorm, groupNorm, batchNorm (training), linear, embedding', () => {
+    fl.scope(() => {
+      expect(fl.gradcheck((x, w, b) => F.layerNorm(x, [4], w, b), [leaf([3, 4], 0), leaf([4], 1), leaf([4], 2)])).toBe(true);
+      expect(fl.gradcheck((x, w) => F.rmsNorm(x, [2, 3], w, 1e-6), [leaf([2, 2, 3], 0), leaf([2, 3], 3)])).toBe(true);
+      expect(fl.gradcheck((x, w, b) => F.groupNorm(x, 2, w, b), [leaf([2, 4, 3], 0.5), leaf([4], 1), leaf([4], 2)])).toBe(true);
+      expect(fl.gradcheck((x, w, b) => F.batchNorm(x, null, null, { weight: w, bias: b, training: true }), [leaf([5, 3, 2], 0.2), leaf([3], 1), leaf([3], 2)])).toBe(true);
+      expect(fl.gradcheck((x, w, b) => F.linear(x, w, b), [leaf([2, 3, 4], 0), leaf([5, 4], 1), leaf([5], 2)])).toBe(true);
+      const idx = fl.tensor([[0, 2], [2, 1]], { dtype: 'int32', device: DEVICE });
+      expect(fl.gradcheck((w) => F.embedding(idx, w), [leaf([3, 4], 0)])).toBe(true);
+    });
+  });
+});
+
+test('Dropout in float64 scales by exactly 1/(1-p)', () => {
+  fl.scope(() => {
+    fl.manualSeed(2);
+    const y = nn.functional.dropout(fl.ones([1000], F64), 0.1);
+    const v = Array.from(y.dataSync() as Float64Array);
+    expect(v.every((e) => e === 0 || e === 1 / 0.9)).toBe(true);
+  });
+});

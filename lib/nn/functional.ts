@@ -111,8 +111,8 @@ export function dropout(x: Tensor, p = 0.5, training = true, op = 'dropout'): Te
   if (p === 1) return mul(x, 0);
   return scope(() => {
     const keep = lt(rand(x._shape, { dtype: x.dtype, device: x.device }), 1 - p);
-    const scale = where(keep, 1 / (1 - p), 0).to(x.dtype);
-    return mul(x, scale);
+    // mask·(1/(1-p)) in x's dtype (the scalar is exact in float64)
+    return mul(x, mul(keep.to(x.dtype), 1 / (1 - p)));
   });
 }
 
@@ -262,3 +262,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     return y;
   });
 }
+
+// convolution, pooling and attention live in their own files; functional re-exports them as torch.nn.functional does
+export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './conv';
+export { scaledDotProductAttention } from './attention';

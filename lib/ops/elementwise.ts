@@ -197,7 +197,7 @@ function recordUnary(op: string, x: Tensor, y: Tensor, params: number[]): void {
       case 'tanh': r = mul(gy, sub(1, square(sy))); break;
       case 'sigmoid': r = mul(gy, mul(sy, sub(1, sy))); break;
       case 'relu': r = mul(gy, gt(sx, 0)); break;
-      case 'leakyRelu': r = mul(gy, where(gt(sx, 0), 1, params[0])); break;
+      case 'leakyRelu': r = where(gt(sx, 0), gy, mul(gy, params[0])); break;
       case 'softplus': r = where(gt(sx, 20), gy, mul(gy, sigmoid(sx))); break;
       case 'gelu': {  // Phi(x) + x phi(x)
         const cdf = mul(add(erf(mul(sx, Math.SQRT1_2)), 1), 0.5);
