@@ -137,3 +137,25 @@ export class GradScaler {
   stateDict(): { scale: number; growthTracker: number } { return { scale: this.scaleValue, growthTracker: this.growthTracker }; }
   loadStateDict(s: { scale: number; growthTracker: number }): void { this.scaleValue = s.scale; this.growthTracker = s.growthTracker; }
 }
+
+/**
+ * @internal For ops on autocast's float32 list: when autocast is on and a tensor argument is
+ * float16/bfloat16, calls `fn` again with those arguments cast to float32 (the casts are
+ * recorded, so gradients flow back in the low dtype) and returns its result; otherwise undefined.
+ * Use as the first line of the op: `const r = runFloat32(op, arguments); if (r) return r;`
+ */
+export function runFloat32<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>): R | undefined {
+  if (autocastDtype === null) return undefined;
+  let any = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { any = true; break; }
+  }
+  if (!any) return undefined;
+  const casts: Tensor[] = [];
+  const a2 = Array.from(args, (a) => {
+    if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { const c = a.to('float32'); casts.push(c); return c; }
+    return a;
+  });
+  try { return fn(...a2); } finally { for (const c of casts) c.dispose(); }
+}

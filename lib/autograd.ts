@@ -222,9 +222,14 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
         for (const g of grads) if (g) g.dispose();
       }
       node.inputs.forEach((inp, i) => {
-        const g = inGrads[i];
+        let g = inGrads[i];
         if (!g) return;
         if (!inp) { g.dispose(); return; }
+        if (g.dtype !== inp.dtype) {  // a gradient has its tensor's dtype (mixed precision, promotion)
+          const c = g.to(inp.dtype);
+          g.dispose();
+          g = c;
+        }
         if (g._shape.length !== inp._shape.length || g._shape.some((s, j) => s !== inp._shape[j])) {
           g.dispose();
           throw new AutogradError(`backward: ${node.name} produced a gradient of shape ${fmt(g._shape)} for an input of shape ${fmt(inp._shape)}`);

@@ -30,6 +30,47 @@ describe('autocast', () => {
   });
 });
 
+describe('autocast training', () => {
+  test('the same MLP trained in float32 and under bfloat16 autocast: the losses track', () => {
+    const run = (low: boolean): number[] => {
+      fl.manualSeed(7);
+      const model = new fl.nn.Sequential(new fl.nn.Linear(20, 64), new fl.nn.ReLU(), new fl.nn.Linear(64, 5));
+      const x = fl.randn([64, 20], { device: DEVICE });
+      const y = fl.randint(0, 5, [64], { device: DEVICE });
+      const opt = new fl.optim.AdamW(model.parameters(), { lr: 1e-2 });
+      const losses: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        losses.push(fl.scope(() => {
+          opt.zeroGrad();
+          const fwd = () => fl.nn.functional.crossEntropy(model.forward(x), y);
+          const loss = low ? fl.autocast('bfloat16', fwd) : fwd();
+          expect(loss.dtype).toBe('float32');  // losses are on the float32 list
+          loss.backward();
+          opt.step();
+          return loss.item();
+        }));
+      }
+      for (const p of model.parameters()) expect(p.dtype).toBe('float32');
+      opt.dispose(); model.dispose(); x.dispose(); y.dispose();
+      return losses;
+    };
+    const f32 = run(false), bf16 = run(true);
+    expect(f32[29]).toBeLessThan(f32[0] * 0.5);
+    expect(bf16[29]).toBeLessThan(bf16[0] * 0.5);
+    // bfloat16 has 8 bits of mantissa: the curves agree to a few percent
+    f32.forEach((l, i) => expect(Math.abs(bf16[i] - l) / l).toBeLessThan(0.05));
+  });
+
+  test('float32-list ops compute low-precision inputs in float32', () => {
+    fl.scope(() => {
+      const x = fl.randn([4, 8], { device: DEVICE }).to('bfloat16');
+      expect(fl.autocast('bfloat16', () => fl.softmax(x, -1)).dtype).toBe('float32');
+      expect(fl.softmax(x, -1).dtype).toBe('bfloat16');
+      expect(fl.autocast('bfloat16', () => fl.nn.functional.layerNorm(x, 8)).dtype).toBe('float32');
+    });
+  });
+});
+
 describe('GradScaler', () => {
   function fakeOpt(params: fl.Tensor[]) {
     return { paramGroups: [{ params }], steps: 0, step() { this.steps++; } };

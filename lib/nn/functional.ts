@@ -7,6 +7,7 @@
 // that a bad shape raises a ShapeError naming the layer the user wrote, e.g.
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
 import { noGrad } from '../autograd';
+import { runFloat32 } from '../amp';
 import { isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { fmt, numel } from '../shape';
@@ -142,6 +143,7 @@ function checkAffine(t: Tensor | null | undefined, shape: readonly number[], op:
  * `F.layerNorm(x, [64], w, b, 1e-5)`.
  */
 export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'layerNorm'): Tensor {
+  const lowp = runFloat32(layerNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   const dims = trailingDims(x, normalizedShape, op);
   const ns = x._shape.slice(dims[0] ?? x.ndim);
@@ -168,6 +170,7 @@ const FINFO_EPS: Record<string, number> = { float32: 2 ** -23, float64: 2 ** -52
  * eps defaults to the dtype's machine epsilon): `F.rmsNorm(x, [64], w)`.
  */
 export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null, op = 'rmsNorm'): Tensor {
+  const lowp = runFloat32(rmsNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   const dims = trailingDims(x, normalizedShape, op);
   checkAffine(weight, x._shape.slice(dims[0] ?? x.ndim), op, 'weight');
@@ -189,6 +192,7 @@ function channelShape(c: number, ndim: number): number[] {
  * normalised over its channels and spatial positions; weight/bias [C]: `F.groupNorm(x, 8, w, b)`.
  */
 export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'groupNorm'): Tensor {
+  const lowp = runFloat32(groupNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
   const [n, c] = x._shape;
@@ -229,6 +233,7 @@ export interface BatchNormOptions {
  * ```
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}, op = 'batchNorm'): Tensor {
+  const lowp = runFloat32(batchNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
   const c = x._shape[1];

@@ -11,6 +11,7 @@
 // broadcasts with a warning that the result is "likely incorrect"); they throw ShapeError.
 // BCE does not read the input back to check 0 <= x <= 1 (values outside give NaN).
 import { needsGrad, noGrad, record } from '../autograd';
+import { runFloat32 } from '../amp';
 import { isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { fmt } from '../shape';
@@ -56,6 +57,7 @@ export interface ReductionOptions { reduction?: Reduction }
 
 /** Mean squared error (x - y)²: `F.mseLoss(pred, y)`, `F.mseLoss(pred, y, { reduction: 'sum' })`. */
 export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const lowp = runFloat32(mseLoss, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'mseLoss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -64,6 +66,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
 
 /** Mean absolute error |x - y|: `F.l1Loss(pred, y)`. */
 export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
+  const lowp = runFloat32(l1Loss, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'l1Loss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -72,6 +75,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
 
 /** 0.5·d²/β where |d| < β, |d| - 0.5·β elsewhere (β = 0 is l1): `F.smoothL1Loss(x, y, { beta: 0.5 })`. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
+  const lowp = runFloat32(smoothL1Loss, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'smoothL1Loss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -87,6 +91,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
 
 /** 0.5·d² where |d| < δ, δ·(|d| - 0.5·δ) elsewhere: `F.huberLoss(x, y, { delta: 1 })`. */
 export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
+  const lowp = runFloat32(huberLoss, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'huberLoss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -168,6 +173,7 @@ function pickTargets(logp: Tensor, target: Tensor, weight: Tensor | null | undef
  * ```
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+  const lowp = runFloat32(nllLoss, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'nllLoss';
   classShapes(input, target, options.weight, op);
   checkIndexTarget(input, target, op);
@@ -188,6 +194,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
  * ```
  */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const lowp = runFloat32(crossEntropy, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'crossEntropy';
   const c = classShapes(input, target, options.weight, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -239,6 +246,7 @@ export interface BCEOptions extends ReductionOptions {
  * PyTorch does: `F.binaryCrossEntropy(fl.sigmoid(z), y)`. Prefer `binaryCrossEntropyWithLogits`.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
+  const lowp = runFloat32(binaryCrossEntropy, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'binaryCrossEntropy';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -275,6 +283,7 @@ export interface BCEWithLogitsOptions extends BCEOptions {
  * `weight`: `F.binaryCrossEntropyWithLogits(logits, y, { posWeight })`.
  */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
+  const lowp = runFloat32(binaryCrossEntropyWithLogits, arguments); if (lowp) return lowp;  // autocast: float32 list
   const op = 'binaryCrossEntropyWithLogits';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);

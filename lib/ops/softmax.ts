@@ -5,6 +5,7 @@
 // `dtype`); cumsum/cumprod of bool, uint8 and int32 give int32 (PyTorch: int64).
 // Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
 import { needsGrad, record } from '../autograd';
+import { runFloat32 } from '../amp';
 import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
 import { call, opId } from '../native';
@@ -66,6 +67,7 @@ function floatDType(x: Tensor, dtype: DType | undefined, op: string): DType {
  * ```
  */
 export function softmax(x: Tensor, dim: number, dtype?: DType): Tensor {
+  const lowp = runFloat32(softmax, arguments); if (lowp) return lowp;  // autocast: float32 list
   const dt = floatDType(need(x, 'softmax'), dtype, 'softmax');
   const y = alongDim(SOFTMAX_OP, 'softmax', x, dim, dt, dt, []);
   if (needsGrad(x)) recordAlongDim('softmax', x, y, dim);
@@ -74,6 +76,7 @@ export function softmax(x: Tensor, dim: number, dtype?: DType): Tensor {
 
 /** log(softmax(x)) along `dim`, computed as x - max - log(sum(exp(x - max))): `x.logSoftmax(1)` */
 export function logSoftmax(x: Tensor, dim: number, dtype?: DType): Tensor {
+  const lowp = runFloat32(logSoftmax, arguments); if (lowp) return lowp;  // autocast: float32 list
   const dt = floatDType(need(x, 'logSoftmax'), dtype, 'logSoftmax');
   const y = alongDim(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dt, dt, []);
   if (needsGrad(x)) recordAlongDim('logSoftmax', x, y, dim);
@@ -137,6 +140,7 @@ function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void
  * `fl.cumsum(fl.tensor([1, 2, 3]), 0).toArray() // [1, 3, 6]`
  */
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
+  const lowp = runFloat32(cumsum, arguments); if (lowp) return lowp;  // autocast: float32 list
   return scan('cumsum', x, dim, dtype);
 }
 
