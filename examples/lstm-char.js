@@ -4,7 +4,7 @@
 // next-character windows, a shuffled DataLoader batches them. Gradients are clipped (as usual for
 // RNNs) and a sample is generated at the end, carrying the LSTM state one character at a time.
 //
-//   node examples/lstm-char.js [--steps 150] [--seconds 40] [--batch 32] [--context 48]
+//   node examples/lstm-char.js [--steps 300] [--seconds 40] [--batch 32] [--context 48]
 //                              [--hidden 128] [--embed 32] [--layers 1] [--lr 0.005] [--seed 0] [--sample 300]
 'use strict';
 const fs = require('fs');
@@ -13,7 +13,7 @@ const fl = require('flintml');
 const { nn, optim, data } = fl;
 
 function args() {
-  const a = { steps: 150, seconds: 40, batch: 32, context: 48, hidden: 128, embed: 32, layers: 1, lr: 5e-3, seed: 0, sample: 300 };
+  const a = { steps: 300, seconds: 40, batch: 32, context: 48, hidden: 128, embed: 32, layers: 1, lr: 5e-3, seed: 0, sample: 300 };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i].replace(/^--/, '');

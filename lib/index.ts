@@ -32,3 +32,5 @@ export * as data from './data';
 export { gradcheck } from './gradcheck';
 export type { GradcheckOptions } from './gradcheck';
 export * as optim from './optim';
+export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync } from './io/checkpoint';
+export type { CheckpointState, CheckpointTargets, LoadedCheckpoint } from './io/checkpoint';
