@@ -11,17 +11,8 @@ const path = require('path');
 const fl = require('flintml');
 const { nn, optim, data } = fl;
 
-function args() {
-  const a = { device: 'cpu', steps: 2000, seconds: 110, layers: 2, dmodel: 96, heads: 4, context: 64, batch: 16, lr: 3e-3, seed: 1337, sample: 400 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i].replace(/^--/, '');
-    if (!(k in a)) { console.error(`unknown option --${k}`); process.exit(2); }
-    const v = argv[++i];
-    a[k] = typeof a[k] === 'number' ? Number(v) : v;
-  }
-  return a;
-}
+const parseArgs = require('./cli');
+const args = () => parseArgs({ device: 'cpu', steps: 2000, seconds: 110, layers: 2, dmodel: 96, heads: 4, context: 64, batch: 16, lr: 3e-3, seed: 1337, sample: 400 });
 
 /** The corpus: README.md and the TypeScript sources of the package (or its .d.ts files when installed). */
 function corpus() {

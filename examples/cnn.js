@@ -9,36 +9,11 @@
 'use strict';
 const fl = require('flintml');
 const { nn, optim, data } = fl;
-const { syntheticDigits } = require('./digits')(fl);
+const { digitDatasets } = require('./digits')(fl);
 
-function args() {
-  const a = { data: '', epochs: 2, steps: 0, batch: 32, channels: 8, lr: 3e-3, train: 4000, test: 1000, seed: 0 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i].replace(/^--/, '');
-    if (!(k in a)) { console.error(`unknown option --${k}`); process.exit(2); }
-    const v = argv[++i];
-    a[k] = typeof a[k] === 'number' ? Number(v) : v;
-  }
-  return a;
-}
+const parseArgs = require('./cli');
+const args = () => parseArgs({ data: '', epochs: 2, steps: 0, batch: 32, channels: 8, lr: 3e-3, train: 4000, test: 1000, seed: 0 });
 
-function datasets(a) {
-  if (a.data) {
-    const train = new data.MnistDataset(a.data, { train: true });
-    const test = new data.MnistDataset(a.data, { train: false });
-    return { train, test, source: `MNIST from ${a.data}`, dispose: () => { train.dispose(); test.dispose(); } };
-  }
-  const tr = syntheticDigits(a.train, { size: 28, seed: a.seed + 1 });
-  const te = syntheticDigits(a.test, { size: 28, seed: a.seed + 2 });
-  const own = [tr.images, tr.labels, te.images, te.labels];
-  return {
-    train: new data.TensorDataset(tr.images, tr.labels),
-    test: new data.TensorDataset(te.images, te.labels),
-    source: 'synthetic digits',
-    dispose: () => own.forEach((t) => t.dispose()),
-  };
-}
 
 /** uint8 [B, H, W] → float32 [B, 1, H, W] in [0, 1]. */
 const inputs = (images) => images.to('float32').div(255).unsqueeze(1);
@@ -50,7 +25,7 @@ async function main() {
     return;
   }
   fl.manualSeed(a.seed);
-  const ds = datasets(a);
+  const ds = digitDatasets(a);
   const [, h, w] = ds.train.tensors[0].shape;
   const c = a.channels;
   // [B,1,28,28] → conv 3×3 → [B,c,28,28] → pool → [B,c,14,14] → conv → [B,2c,14,14] → pool → [B,2c,7,7]

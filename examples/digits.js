@@ -61,5 +61,28 @@ module.exports = function makeDigits(fl) {
     };
   }
 
-  return { syntheticDigits };
+  /**
+   * Train and test sets as TensorDatasets of [uint8 images [N, 28, 28], int32 labels [N]]: real
+   * MNIST IDX files from `opts.data` when given, otherwise synthetic digits (`opts.train` and
+   * `opts.test` of them, seeded by `opts.seed`).
+   */
+  function digitDatasets(opts) {
+    const { data } = fl;
+    if (opts.data) {
+      const train = new data.MnistDataset(opts.data, { train: true });
+      const test = new data.MnistDataset(opts.data, { train: false });
+      return { train, test, source: `MNIST from ${opts.data}`, dispose: () => { train.dispose(); test.dispose(); } };
+    }
+    const tr = syntheticDigits(opts.train, { size: 28, seed: opts.seed + 1 });
+    const te = syntheticDigits(opts.test, { size: 28, seed: opts.seed + 2 });
+    const own = [tr.images, tr.labels, te.images, te.labels];
+    return {
+      train: new data.TensorDataset(tr.images, tr.labels),
+      test: new data.TensorDataset(te.images, te.labels),
+      source: 'synthetic digits (pass --data <dir> for MNIST IDX files)',
+      dispose: () => own.forEach((t) => t.dispose()),
+    };
+  }
+
+  return { syntheticDigits, digitDatasets };
 };

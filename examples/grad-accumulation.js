@@ -15,17 +15,8 @@ const fl = require('flintml');
 const { nn, optim, data } = fl;
 const { syntheticDigits } = require('./digits')(fl);
 
-function args() {
-  const a = { steps: 150, batch: 128, micro: 4, hidden: 64, lr: 1e-2, dtype: 'float32', seed: 0 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i].replace(/^--/, '');
-    if (!(k in a)) { console.error(`unknown option --${k}`); process.exit(2); }
-    const v = argv[++i];
-    a[k] = typeof a[k] === 'number' ? Number(v) : v;
-  }
-  return a;
-}
+const parseArgs = require('./cli');
+const args = () => parseArgs({ steps: 150, batch: 128, micro: 4, hidden: 64, lr: 1e-2, dtype: 'float32', seed: 0 });
 
 /** Backpropagates the batch [x, y] as `k` micro-batches; `.grad` ends up as the full batch's gradient. Returns the batch loss. */
 function accumulate(model, x, y, k, dtype) {

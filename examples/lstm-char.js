@@ -12,17 +12,8 @@ const path = require('path');
 const fl = require('flintml');
 const { nn, optim, data } = fl;
 
-function args() {
-  const a = { steps: 300, seconds: 40, batch: 32, context: 48, hidden: 128, embed: 32, layers: 1, lr: 5e-3, seed: 0, sample: 300 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i].replace(/^--/, '');
-    if (!(k in a)) { console.error(`unknown option --${k}`); process.exit(2); }
-    const v = argv[++i];
-    a[k] = typeof a[k] === 'number' ? Number(v) : v;
-  }
-  return a;
-}
+const parseArgs = require('./cli');
+const args = () => parseArgs({ steps: 300, seconds: 40, batch: 32, context: 48, hidden: 128, embed: 32, layers: 1, lr: 5e-3, seed: 0, sample: 300 });
 
 class CharLSTM extends nn.Module {
   constructor(vocab, embed, hidden, layers) {

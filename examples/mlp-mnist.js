@@ -12,37 +12,11 @@
 'use strict';
 const fl = require('flintml');
 const { nn, optim, data } = fl;
-const { syntheticDigits } = require('./digits')(fl);
+const { digitDatasets } = require('./digits')(fl);
 
-function args() {
-  const a = { data: '', epochs: 5, steps: 0, batch: 64, hidden: 128, lr: 0.05, optim: 'sgd', sched: 'onecycle', train: 10000, test: 2000, seed: 0 };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i].replace(/^--/, '');
-    if (!(k in a)) { console.error(`unknown option --${k}`); process.exit(2); }
-    const v = argv[++i];
-    a[k] = typeof a[k] === 'number' ? Number(v) : v;
-  }
-  return a;
-}
+const parseArgs = require('./cli');
+const args = () => parseArgs({ data: '', epochs: 5, steps: 0, batch: 64, hidden: 128, lr: 0.05, optim: 'sgd', sched: 'onecycle', train: 10000, test: 2000, seed: 0 });
 
-/** Train and test sets as TensorDatasets of [uint8 images [N, H, W], int32 labels [N]]. */
-function datasets(a) {
-  if (a.data) {
-    const train = new data.MnistDataset(a.data, { train: true });
-    const test = new data.MnistDataset(a.data, { train: false });
-    return { train, test, source: `MNIST from ${a.data}`, dispose: () => { train.dispose(); test.dispose(); } };
-  }
-  const tr = syntheticDigits(a.train, { size: 28, seed: a.seed + 1 });
-  const te = syntheticDigits(a.test, { size: 28, seed: a.seed + 2 });
-  const own = [tr.images, tr.labels, te.images, te.labels];
-  return {
-    train: new data.TensorDataset(tr.images, tr.labels),
-    test: new data.TensorDataset(te.images, te.labels),
-    source: 'synthetic digits (pass --data <dir> for MNIST IDX files)',
-    dispose: () => own.forEach((t) => t.dispose()),
-  };
-}
 
 /** uint8 [B, H, W] → float32 [B, H·W] in [0, 1]. */
 const inputs = (images) => images.to('float32').div(255).flatten(1);
@@ -62,7 +36,7 @@ async function accuracy(model, loader) {
 async function main() {
   const a = args();
   fl.manualSeed(a.seed);
-  const ds = datasets(a);
+  const ds = digitDatasets(a);
   const [, h, w] = ds.train.tensors[0].shape;
   const trainLoader = new data.DataLoader(ds.train, { batchSize: a.batch, shuffle: true, seed: a.seed });
   const testLoader = new data.DataLoader(ds.test, { batchSize: 500 });
