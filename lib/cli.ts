@@ -2,6 +2,7 @@
 // cli.ts — `npx flintml doctor`: what the native backend found on this host and a tiny matmul
 // check on each available backend, so an install problem is visible in one command.
 import * as fl from './index';
+import { gpuInfo } from './device';
 
 function doctor(): number {
   const info = fl.backend.info();
@@ -9,7 +10,10 @@ function doctor(): number {
   lines.push(`flintml ${require('../package.json').version} on node ${process.versions.node} (${process.platform}-${process.arch}, N-API ${process.versions.napi})`);
   lines.push(`cpu: ${info.threads} threads; GEMM: ${info.blas}`);
   if (info.blasSearch) lines.push(`  BLAS search: ${info.blasSearch}`);
-  lines.push(`cuda: ${fl.cuda.isAvailable() ? `${fl.cuda.deviceCount()} device(s)` : `unavailable — ${fl.cuda.unavailableReason()}`}`);
+  const gpu = gpuInfo();
+  lines.push(`cuda: ${gpu.available ? `${gpu.vendor}, ${gpu.devices.length} device(s)` : `unavailable — ${gpu.reason}`}`);
+  if (gpu.driverVersionString) lines.push(`  driver: ${gpu.vendor === 'amd' ? 'HIP runtime' : 'CUDA driver API'} ${gpu.driverVersionString}`);
+  for (const l of gpu.log) lines.push(`  GPU search: ${l}`);
   let ok = true;
   try {
     const err = fl.scope(() => {

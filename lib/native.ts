@@ -27,6 +27,8 @@ export interface Binding {
   emptyCache(device: number): void;
   info(): { blas: string; blasSearch: string; threads: number; maxDims: number };
   setNumThreads(n: number): void;
+  /** GPU discovery (native/addon/gpu_binding.cpp); the first call runs it. Absent in addons built before it. */
+  gpuInfo?(): import('./device').GpuInfo;
 }
 
 function load(): Binding {

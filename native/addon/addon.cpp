@@ -17,6 +17,8 @@
 #include "../core/parallel.h"
 #include "../core/storage.h"
 #include "../cpu/gemm.h"
+#include "gpu_binding.h"
+#include "allocator_test_binding.h"
 
 using namespace flint;
 
@@ -299,6 +301,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  registerGpuBindings(env, exports);
+  registerAllocatorTestBindings(env, exports);  // internal: the allocator tests' fake device
   return exports;
 }
 

@@ -1,0 +1,216 @@
+// gpu-discovery.test.ts — GPU runtime discovery (native/gpu/device.cpp) and `fl.cuda` queries,
+// testable without a GPU: fake drivers (test/fixtures/fake_libcuda.c, fake_libamdhip64.c) are
+// compiled with gcc into a temp folder and put first on LD_LIBRARY_PATH of a child process that
+// loads the compiled package (dist/, built by `npm install`; FLINT_DIST_PATH points at another
+// build of it, FLINT_ADDON_PATH at another addon). The reference is what each fake reports by
+// construction: 2 devices "Fake GPU 0/1", compute capability 9.0, 132 SMs, 80 GiB, driver 13000.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fl from '../lib';
+
+const root = path.resolve(__dirname, '..');
+const dist = path.resolve(root, process.env.FLINT_DIST_PATH ?? 'dist');
+const fixtures = path.join(__dirname, 'fixtures');
+const GiB = 1024 ** 3;
+
+let tmp = '';
+/** Folders holding one fake library each, by variant. */
+const fake: Record<string, string> = {};
+
+function compile(name: string, source: string, soname: string, defines: string[] = []): void {
+  const dir = path.join(tmp, name);
+  fs.mkdirSync(dir);
+  execFileSync('gcc', ['-shared', '-fPIC', '-O1', ...defines, '-o', path.join(dir, soname), path.join(fixtures, source)]);
+  fake[name] = dir;
+}
+
+function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.FLINT_BACKEND;
+  if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(root, env.FLINT_ADDON_PATH);
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+/** Runs `body` (which sees `fl` and returns a JSON-able value) in a child node and returns its value. */
+function inChild(body: string, env: Record<string, string | undefined>): any {
+  const code = `
+    const fl = require(${JSON.stringify(dist)});
+    const result = (() => { ${body} })();
+    process.stdout.write(JSON.stringify(result));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: childEnv(env), encoding: 'utf8' }));
+}
+
+function doctor(env: Record<string, string | undefined>): string {
+  return execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'doctor'], { env: childEnv(env), encoding: 'utf8' });
+}
+
+/** The facts a test compares, gathered in the child. */
+const QUERY = `
+  let error = null;
+  try { fl.zeros([2], { device: 'cuda' }); } catch (e) { error = { name: e.constructor.name, message: e.message }; }
+  const n = fl.cuda.deviceCount();
+  return {
+    available: fl.cuda.isAvailable(), count: n, vendor: fl.cuda.vendor(), driver: fl.cuda.driverVersion(),
+    reason: fl.cuda.unavailableReason(), props: Array.from({ length: n }, (_, i) => fl.cuda.getDeviceProperties(i)),
+    error,
+  };`;
+
+/** True when this host has a GPU driver on the loader path (then "no driver" cannot be asserted in-process). */
+function hostHasGpuDriver(): boolean {
+  let cache = '';
+  try { cache = execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }); } catch { /* no ldconfig */ }
+  return /libcuda\.so\.1|libamdhip64\.so/.test(cache) || fs.existsSync('/opt/rocm/lib') || !!process.env.ROCM_PATH ||
+    (process.env.LD_LIBRARY_PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, 'libcuda.so.1')));
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-fake-gpu-'));
+  compile('cuda', 'fake_libcuda.c', 'libcuda.so.1');
+  compile('cudaNoDevice', 'fake_libcuda.c', 'libcuda.so.1', ['-DFAKE_INIT_ERROR=100']);
+  compile('cudaNoLaunch', 'fake_libcuda.c', 'libcuda.so.1', ['-DFAKE_OMIT_LAUNCH']);
+  compile('hip', 'fake_libamdhip64.c', 'libamdhip64.so.6');
+});
+
+afterAll(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('GPU discovery on this host', () => {
+  test('without a driver: unavailable, no devices, and the reason names every library tried and why', () => {
+    if (hostHasGpuDriver()) {
+      // A GPU host: the facts must at least be consistent.
+      expect(fl.cuda.isAvailable() || fl.cuda.unavailableReason().length > 0).toBe(true);
+      return;
+    }
+    expect(fl.cuda.isAvailable()).toBe(false);
+    expect(fl.cuda.deviceCount()).toBe(0);
+    expect(fl.cuda.vendor()).toBeNull();
+    expect(fl.cuda.driverVersion()).toBeNull();
+    const reason = fl.cuda.unavailableReason();
+    expect(reason).toMatch(/^no NVIDIA or AMD driver found \(/);
+    for (const lib of ['libcuda.so.1', 'libamdhip64.so.7', 'libamdhip64.so.6', 'libamdhip64.so.5']) {
+      expect(reason).toContain(`${lib}: cannot open shared object file`);
+    }
+    expect(() => fl.zeros([2], { device: 'cuda' })).toThrow(fl.BackendUnavailableError);
+    expect(() => fl.zeros([2], { device: 'cuda:0' })).toThrow(`zeros: cannot use device 'cuda:0': ${reason}`);
+    expect(() => fl.cuda.getDeviceProperties(0)).toThrow(fl.BackendUnavailableError);
+    expect(() => fl.cuda.getDeviceProperties('tpu:0')).toThrow(fl.DeviceError);
+  });
+
+  test('discovery is lazy: loading flintml opens no GPU library; the first query does', () => {
+    const out = inChild(`
+      const maps = () => require('fs').readFileSync('/proc/self/maps', 'utf8').includes('libcuda.so.1');
+      const atLoad = maps();
+      fl.zeros([2]).dispose();
+      const afterCpuWork = maps();
+      fl.cuda.deviceCount();
+      return { atLoad, afterCpuWork, afterQuery: maps() };`, { LD_LIBRARY_PATH: fake.cuda });
+    expect(out).toEqual({ atLoad: false, afterCpuWork: false, afterQuery: true });
+  });
+
+  test('FLINT_BACKEND=cpu skips the search and says so', () => {
+    const out = inChild(QUERY, { FLINT_BACKEND: 'cpu', LD_LIBRARY_PATH: fake.cuda });
+    expect(out.available).toBe(false);
+    expect(out.count).toBe(0);
+    expect(out.reason).toBe('FLINT_BACKEND=cpu forces the CPU backend');
+    expect(out.error).toEqual({ name: 'BackendUnavailableError', message: "zeros: cannot use device 'cuda': FLINT_BACKEND=cpu forces the CPU backend" });
+  });
+
+  test('FLINT_BACKEND with an unknown value is reported, not ignored', () => {
+    const out = inChild(QUERY, { FLINT_BACKEND: 'tpu', LD_LIBRARY_PATH: fake.cuda });
+    expect(out.count).toBe(0);
+    expect(out.reason).toBe('FLINT_BACKEND=tpu is not one of cuda, hip, cpu');
+  });
+});
+
+describe('GPU discovery with a fake NVIDIA driver', () => {
+  test('devices, properties and driver version are reported; the backend is unavailable (no kernels yet)', () => {
+    const out = inChild(QUERY, { LD_LIBRARY_PATH: fake.cuda });
+    const reason = "NVIDIA driver 13.0 found (2 devices), but the GPU backend's kernels are not built into this flintml yet";
+    expect(out.available).toBe(false);
+    expect(out.count).toBe(2);
+    expect(out.vendor).toBe('nvidia');
+    expect(out.driver).toBe('13.0');
+    expect(out.reason).toBe(reason);
+    expect(out.props[1]).toEqual({
+      name: 'Fake GPU 1', vendor: 'nvidia', computeCapability: [9, 0], multiProcessorCount: 132, totalMemory: 80 * GiB,
+    });
+    expect(out.props[0].name).toBe('Fake GPU 0');
+    expect(out.error).toEqual({ name: 'BackendUnavailableError', message: `zeros: cannot use device 'cuda': ${reason}` });
+  });
+
+  test('getDeviceProperties validates its argument', () => {
+    const out = inChild(`
+      const err = (f) => { try { f(); return null; } catch (e) { return e.constructor.name + ': ' + e.message; } };
+      return { byName: fl.cuda.getDeviceProperties('cuda:1').name, byDefault: fl.cuda.getDeviceProperties().name,
+               outOfRange: err(() => fl.cuda.getDeviceProperties(2)), negative: err(() => fl.cuda.getDeviceProperties(-1)),
+               copy: (() => { const p = fl.cuda.getDeviceProperties(0); p.computeCapability[0] = 1; return fl.cuda.getDeviceProperties(0).computeCapability; })() };`,
+    { LD_LIBRARY_PATH: fake.cuda });
+    expect(out.byName).toBe('Fake GPU 1');
+    expect(out.byDefault).toBe('Fake GPU 0');
+    expect(out.outOfRange).toBe('IndexError: cuda.getDeviceProperties: device 2 is out of range (this host has 2 GPU(s))');
+    expect(out.negative).toMatch(/^IndexError: .*device -1 is out of range/);
+    expect(out.copy).toEqual([9, 0]);
+  });
+
+  test('flintml doctor prints the library, the driver, each device and the reason', () => {
+    const text = doctor({ LD_LIBRARY_PATH: fake.cuda });
+    const lines = text.split('\n');
+    expect(lines).toContain("cuda: unavailable — NVIDIA driver 13.0 found (2 devices), but the GPU backend's kernels are not built into this flintml yet");
+    expect(lines).toContain('  driver: CUDA driver API 13.0');
+    expect(lines).toContain('  GPU search: FLINT_BACKEND not set: trying NVIDIA, then AMD');
+    expect(lines).toContain(`  GPU search: NVIDIA: libcuda.so.1: loaded from ${path.join(fake.cuda, 'libcuda.so.1')} (34 symbols resolved)`);
+    expect(lines).toContain('  GPU search: NVIDIA: driver 13.0, 2 devices');
+    expect(lines).toContain('  GPU search: NVIDIA: device 0: Fake GPU 0, compute capability 9.0, 132 SMs, 80.0 GiB');
+    expect(lines).toContain('  GPU search: NVIDIA: device 1: Fake GPU 1, compute capability 9.0, 132 SMs, 80.0 GiB');
+    expect(lines).toContain('cpu matmul check: ok');
+    expect(text).not.toMatch(/libamdhip64/);  // NVIDIA was selected: AMD not searched
+  });
+
+  test('a driver whose cuInit fails: the reason carries the error name and text from the driver', () => {
+    const out = inChild(QUERY, { LD_LIBRARY_PATH: fake.cudaNoDevice, FLINT_BACKEND: 'cuda' });
+    expect(out.available).toBe(false);
+    expect(out.count).toBe(0);
+    expect(out.vendor).toBeNull();
+    expect(out.reason).toBe('FLINT_BACKEND=cuda: NVIDIA driver 13.0 found, but cuInit failed: CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)');
+    expect(out.error.name).toBe('BackendUnavailableError');
+    expect(out.error.message).toContain('CUDA_ERROR_NO_DEVICE');
+  });
+
+  test('without FLINT_BACKEND, a failing NVIDIA driver is followed by the AMD search, and both are reported', () => {
+    const out = inChild(QUERY, { LD_LIBRARY_PATH: fake.cudaNoDevice, ROCM_PATH: path.join(tmp, 'no-rocm') });
+    expect(out.reason).toMatch(/^NVIDIA driver 13\.0 found, but cuInit failed: CUDA_ERROR_NO_DEVICE \(no CUDA-capable device is detected\); no AMD driver found \(libamdhip64\.so\.7: cannot open shared object file/);
+    const text = doctor({ LD_LIBRARY_PATH: fake.cudaNoDevice, ROCM_PATH: path.join(tmp, 'no-rocm') });
+    expect(text).toContain('  GPU search: AMD: libamdhip64.so.5: not found (cannot open shared object file');
+    expect(text).toContain(`  GPU search: AMD: ${path.join(tmp, 'no-rocm', 'lib')}: no such folder`);
+  });
+
+  test('a required driver symbol missing: devices are listed, the backend is unavailable, the symbol is named', () => {
+    const out = inChild(QUERY, { LD_LIBRARY_PATH: fake.cudaNoLaunch });
+    expect(out.count).toBe(2);
+    expect(out.available).toBe(false);
+    expect(out.reason).toBe('NVIDIA driver 13.0 found (2 devices), but libcuda.so.1 lacks cuLaunchKernel (update the NVIDIA driver)');
+    expect(doctor({ LD_LIBRARY_PATH: fake.cudaNoLaunch })).toContain('(33 symbols resolved; MISSING: cuLaunchKernel)');
+  });
+});
+
+describe('GPU discovery with a fake AMD HIP runtime', () => {
+  test('FLINT_BACKEND=hip: the device, its gfx arch (found without the struct layout) and the HIP version', () => {
+    const out = inChild(QUERY, { FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: `${fake.cuda}:${fake.hip}` });
+    expect(out.vendor).toBe('amd');
+    expect(out.count).toBe(1);
+    expect(out.driver).toBe('6.4.43482');
+    expect(out.props[0]).toEqual({
+      name: 'Fake Instinct', vendor: 'amd', gcnArch: 'gfx90a:sramecc+:xnack-', multiProcessorCount: 104, totalMemory: 64 * GiB,
+    });
+    expect(out.available).toBe(false);
+    expect(out.reason).toBe("AMD HIP runtime 6.4.43482 found (1 device), but the GPU backend's kernels are not built into this flintml yet");
+    expect(out.error.name).toBe('BackendUnavailableError');
+  });
+});
