@@ -8,6 +8,7 @@
 //   kind 0: a tensor whose storage handle is argument 1+i;  kind 1: a scalar (kind, dtype, value),
 //   shaped like tensor 0 with zero strides.
 #include <napi.h>
+#include "js_errors.h"
 #include <cstring>
 #include <string>
 #include <vector>
@@ -27,22 +28,6 @@ namespace {
 double* gMeta = nullptr;
 size_t gMetaLen = 0;
 Napi::Reference<Napi::Float64Array> gMetaRef;
-
-[[noreturn]] void throwJs(Napi::Env env, const std::string& code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  throw e;
-}
-
-template <class F> auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const flint::Error& e) {
-    throwJs(env, errorCode(e.kind), e.what());
-  } catch (const std::bad_alloc&) {
-    throwJs(env, "OutOfMemoryError", "out of host memory");
-  }
-}
 
 // Storage handles are small integers indexing gStorages (not napi externals): creating an external
 // with a finalizer per tensor costs more than the op itself for small tensors. JS owns lifetime

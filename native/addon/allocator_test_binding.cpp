@@ -23,6 +23,7 @@
 #include <string>
 #include "../core/error.h"
 #include "../gpu/caching_allocator.h"
+#include "js_errors.h"
 
 using namespace flint;
 using namespace flint::gpu;
@@ -116,22 +117,6 @@ struct Instance {
 
 std::map<int, std::unique_ptr<Instance>> gInstances;
 int gNextId = 1;
-
-[[noreturn]] void throwJs(Napi::Env env, const std::string& code, const std::string& msg) {
-  Napi::Error e = Napi::Error::New(env, msg);
-  e.Set("code", Napi::String::New(env, code));
-  throw e;
-}
-
-template <class F> auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const flint::Error& e) {
-    throwJs(env, errorCode(e.kind), e.what());
-  } catch (const std::bad_alloc&) {
-    throwJs(env, "OutOfMemoryError", "out of host memory");
-  }
-}
 
 double number(const Napi::Object& o, const char* key) {
   Napi::Value v = o.Get(key);
