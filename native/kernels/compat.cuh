@@ -1,0 +1,209 @@
+// compat.cuh — the portability header of the GPU kernels (native/kernels/*.cu).
+//
+// Kernels are written once in CUDA C++. This header maps the few names that differ between CUDA
+// (nvcc) and HIP (hipcc, HIP_PLATFORM=amd), in the style of ggml's vendor headers, and gives the
+// kernels their own 16-bit float storage types with bit-level conversions (the same logic as
+// native/core/dtype.h, written for __device__), so that no cuda_fp16.h / hip_fp16.h is needed and
+// the bits match the CPU backend exactly.
+//
+// NOTE: CI compiles only the CUDA side today (nvcc 13). The __HIP_PLATFORM_AMD__ branches are kept
+// minimal and plausible but are not compiled anywhere yet (hipcc is not installed); the first
+// hipcc build is expected to need small fixes here and nowhere else.
+#pragma once
+
+#include <stdint.h>
+
+#if defined(__HIP_PLATFORM_AMD__)
+#include <hip/hip_runtime.h>
+#endif
+
+// Same token sequence as native/core/philox.h, so that including both is a benign redefinition.
+#ifndef FLINT_HD
+#define FLINT_HD __host__ __device__
+#endif
+#define FLINT_DEV __device__ __forceinline__
+
+// Kernels are exported with C linkage so that the loader finds them by a predictable name
+// (cuModuleGetFunction / hipModuleGetFunction).
+#define FLINT_KERNEL extern "C" __global__
+
+#if defined(__HIP_PLATFORM_AMD__)
+#if defined(__AMDGCN_WAVEFRONT_SIZE)
+#define FLINT_WARP_SIZE __AMDGCN_WAVEFRONT_SIZE  // 64 on gfx9 (wave64), 32 on gfx10+ by default
+#else
+#define FLINT_WARP_SIZE 64
+#endif
+#else
+#define FLINT_WARP_SIZE 32
+#endif
+
+// Threads per block used by every kernel of this folder; the loader launches with this many.
+#define FLINT_BLOCK 256
+#define FLINT_MAX_DIMS 16
+
+namespace flint {
+namespace kern {
+
+typedef int64_t index_t;  // element counts and strides (in elements)
+
+// ---- warp shuffles -------------------------------------------------------------------------------
+
+#if defined(__HIP_PLATFORM_AMD__)
+template <class T> FLINT_DEV T shflXor(T v, int mask) { return __shfl_xor(v, mask, FLINT_WARP_SIZE); }
+template <class T> FLINT_DEV T shflUp(T v, int delta) { return __shfl_up(v, delta, FLINT_WARP_SIZE); }
+#else
+template <class T> FLINT_DEV T shflXor(T v, int mask) { return __shfl_xor_sync(0xffffffffu, v, mask, FLINT_WARP_SIZE); }
+template <class T> FLINT_DEV T shflUp(T v, int delta) { return __shfl_up_sync(0xffffffffu, v, delta, FLINT_WARP_SIZE); }
+#endif
+// bool has no shuffle overload: go through int
+template <> FLINT_DEV bool shflXor<bool>(bool v, int mask) { return shflXor<int>((int)v, mask) != 0; }
+
+// ---- 16-bit float storage and conversions (bit-exact with native/core/dtype.h) -------------------
+
+struct Half { uint16_t bits; };
+struct BFloat16 { uint16_t bits; };
+
+FLINT_DEV float bitsToFloat(uint32_t u) { return __uint_as_float(u); }
+FLINT_DEV uint32_t floatToBits(float f) { return __float_as_uint(f); }
+
+FLINT_DEV float halfToFloat(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, f;
+  if (exp == 0) {
+    if (man == 0) f = sign;
+    else {  // subnormal: normalise
+      exp = 127 - 15 + 1;
+      while (!(man & 0x400)) { man <<= 1; exp--; }
+      man &= 0x3ff;
+      f = sign | (exp << 23) | (man << 13);
+    }
+  } else if (exp == 31) f = sign | 0x7f800000u | (man << 13);
+  else f = sign | ((exp + 127 - 15) << 23) | (man << 13);
+  return bitsToFloat(f);
+}
+
+FLINT_DEV uint16_t floatToHalf(float v) {  // round to nearest even
+  const uint32_t x = floatToBits(v);
+  const uint32_t sign = (x >> 16) & 0x8000, ax = x & 0x7fffffffu;
+  if (ax >= 0x7f800000u) return (uint16_t)(sign | 0x7c00 | (ax > 0x7f800000u ? 0x200 : 0));
+  if (ax >= 0x477ff000u) return (uint16_t)(sign | 0x7c00);  // overflow to inf (>= 65520)
+  if (ax < 0x38800000u) {  // subnormal or zero in half
+    if (ax < 0x33000000u) return (uint16_t)sign;
+    const uint32_t e = ax >> 23, m = (ax & 0x7fffff) | 0x800000;
+    const int shift = 126 - (int)e;
+    uint32_t r = m >> shift;
+    const uint32_t rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
+    if (rem > half || (rem == half && (r & 1))) r++;
+    return (uint16_t)(sign | r);
+  }
+  uint32_t r = ((ax - 0x38000000u) >> 13);
+  const uint32_t rem = ax & 0x1fff;
+  if (rem > 0x1000 || (rem == 0x1000 && (r & 1))) r++;
+  return (uint16_t)(sign | r);
+}
+
+FLINT_DEV float bf16ToFloat(uint16_t b) { return bitsToFloat((uint32_t)b << 16); }
+FLINT_DEV uint16_t floatToBf16(float v) {
+  uint32_t x = floatToBits(v);
+  if ((x & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((x >> 16) | 0x40);  // quiet NaN
+  x += 0x7fff + ((x >> 16) & 1);
+  return (uint16_t)(x >> 16);
+}
+
+// ---- compute types, load and store (the device twins of dtype.h's) --------------------------------
+
+template <class T> struct ComputeT { typedef T type; };
+template <> struct ComputeT<Half> { typedef float type; };
+template <> struct ComputeT<BFloat16> { typedef float type; };
+
+template <class T> struct IsFloat { static constexpr bool value = false; };
+template <> struct IsFloat<float> { static constexpr bool value = true; };
+template <> struct IsFloat<double> { static constexpr bool value = true; };
+template <> struct IsFloat<Half> { static constexpr bool value = true; };
+template <> struct IsFloat<BFloat16> { static constexpr bool value = true; };
+
+template <class A, class B> struct IsSame { static constexpr bool value = false; };
+template <class A> struct IsSame<A, A> { static constexpr bool value = true; };
+
+template <bool B, class X, class Y> struct Conditional { typedef X type; };
+template <class X, class Y> struct Conditional<false, X, Y> { typedef Y type; };
+
+template <class T> FLINT_DEV typename ComputeT<T>::type load(const T& v) { return v; }
+template <> FLINT_DEV float load<Half>(const Half& v) { return halfToFloat(v.bits); }
+template <> FLINT_DEV float load<BFloat16>(const BFloat16& v) { return bf16ToFloat(v.bits); }
+
+// Store any arithmetic value S into storage type T, with dtype.h's rules: bool is "nonzero" (NaN is
+// true), float -> int clamps (NaN -> 0), 16-bit floats round to nearest even through float.
+template <class T> struct Store {
+  template <class S> static FLINT_DEV T from(S v) { return (T)v; }
+};
+template <> struct Store<bool> {
+  template <class S> static FLINT_DEV bool from(S v) { return v != (S)0; }
+};
+template <> struct Store<int32_t> {
+  static FLINT_DEV int32_t fromD(double v) {
+    if (!(v == v)) return 0;
+    if (v >= 2147483647.0) return 2147483647;
+    if (v <= -2147483648.0) return (int32_t)(-2147483647 - 1);
+    return (int32_t)v;
+  }
+  static FLINT_DEV int32_t from(double v) { return fromD(v); }
+  static FLINT_DEV int32_t from(float v) { return fromD((double)v); }
+  static FLINT_DEV int32_t from(int32_t v) { return v; }
+  static FLINT_DEV int32_t from(uint8_t v) { return (int32_t)v; }
+  static FLINT_DEV int32_t from(bool v) { return (int32_t)v; }
+  static FLINT_DEV int32_t from(int64_t v) { return (int32_t)v; }
+  static FLINT_DEV int32_t from(uint64_t v) { return (int32_t)v; }
+};
+template <> struct Store<uint8_t> {
+  static FLINT_DEV uint8_t from(double v) { return (uint8_t)Store<int32_t>::fromD(v); }
+  static FLINT_DEV uint8_t from(float v) { return (uint8_t)Store<int32_t>::fromD((double)v); }
+  static FLINT_DEV uint8_t from(int32_t v) { return (uint8_t)v; }
+  static FLINT_DEV uint8_t from(uint8_t v) { return v; }
+  static FLINT_DEV uint8_t from(bool v) { return (uint8_t)v; }
+  static FLINT_DEV uint8_t from(int64_t v) { return (uint8_t)v; }
+  static FLINT_DEV uint8_t from(uint64_t v) { return (uint8_t)v; }
+};
+template <> struct Store<Half> {
+  template <class S> static FLINT_DEV Half from(S v) { return Half{floatToHalf((float)v)}; }
+  static FLINT_DEV Half from(bool v) { return Half{floatToHalf(v ? 1.f : 0.f)}; }
+};
+template <> struct Store<BFloat16> {
+  template <class S> static FLINT_DEV BFloat16 from(S v) { return BFloat16{floatToBf16((float)v)}; }
+  static FLINT_DEV BFloat16 from(bool v) { return BFloat16{floatToBf16(v ? 1.f : 0.f)}; }
+};
+template <class T, class S> FLINT_DEV T store(S v) { return Store<T>::from(v); }
+
+// x < 0 without "pointless comparison of unsigned integer with zero" for uint8_t / bool
+template <class C> FLINT_DEV bool isNeg(C x) {
+  if constexpr ((C)-1 < (C)0) return x < (C)0;
+  else return false;
+}
+
+template <class T> FLINT_DEV T posInf();
+template <> FLINT_DEV float posInf<float>() { return __int_as_float(0x7f800000); }
+template <> FLINT_DEV double posInf<double>() { return __longlong_as_double(0x7ff0000000000000LL); }
+
+// ---- block-wide helpers ---------------------------------------------------------------------------
+
+// Reduce `v` over the warp with `f` (butterfly: every lane ends with the result).
+template <class T, class F> FLINT_DEV T warpReduce(T v, F f) {
+  for (int m = FLINT_WARP_SIZE / 2; m > 0; m >>= 1) v = f(v, shflXor(v, m));
+  return v;
+}
+
+// Reduce over the block (blockDim.x a multiple of the warp size, <= FLINT_BLOCK); every thread gets
+// the result. `scratch` holds FLINT_BLOCK / FLINT_WARP_SIZE values. Contains __syncthreads.
+template <class T, class F> FLINT_DEV T blockReduce(T v, F f, T* scratch) {
+  const int lane = threadIdx.x % FLINT_WARP_SIZE, warp = threadIdx.x / FLINT_WARP_SIZE;
+  const int nwarps = blockDim.x / FLINT_WARP_SIZE;
+  v = warpReduce(v, f);
+  __syncthreads();  // scratch may still be read by an earlier call
+  if (lane == 0) scratch[warp] = v;
+  __syncthreads();
+  v = scratch[0];
+  for (int w = 1; w < nwarps; w++) v = f(v, scratch[w]);  // in warp order: deterministic
+  return v;
+}
+
+}  // namespace kern
+}  // namespace flint
