@@ -104,4 +104,8 @@ async function main() {
   model.dispose(); tokens.dispose(); opt.dispose?.();
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  // a typed flintml error (e.g. BackendUnavailableError for --device cuda) is the whole story: no stack
+  console.error(e instanceof fl.FlintError ? `${e.name}: ${e.message}` : e);
+  process.exit(1);
+});
