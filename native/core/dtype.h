@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <cmath>
+#include "float16.h"
 
 namespace flint {
 
@@ -24,47 +25,6 @@ const char* dtypeName(DType d);
 // Storage formats for the 16-bit floats: plain structs so that templates can tell them apart.
 struct Half { uint16_t bits; };
 struct BFloat16 { uint16_t bits; };
-
-inline float halfToFloat(uint16_t h) {
-  uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f, man = h & 0x3ff, f;
-  if (exp == 0) {
-    if (man == 0) f = sign;
-    else {  // subnormal: normalise
-      exp = 127 - 15 + 1;
-      while (!(man & 0x400)) { man <<= 1; exp--; }
-      man &= 0x3ff;
-      f = sign | (exp << 23) | (man << 13);
-    }
-  } else if (exp == 31) f = sign | 0x7f800000u | (man << 13);
-  else f = sign | ((exp + 127 - 15) << 23) | (man << 13);
-  float out; std::memcpy(&out, &f, 4); return out;
-}
-
-inline uint16_t floatToHalf(float v) {  // round to nearest even
-  uint32_t x; std::memcpy(&x, &v, 4);
-  uint32_t sign = (x >> 16) & 0x8000, ax = x & 0x7fffffffu;
-  if (ax >= 0x7f800000u) return (uint16_t)(sign | 0x7c00 | (ax > 0x7f800000u ? 0x200 : 0));
-  if (ax >= 0x477ff000u) return (uint16_t)(sign | 0x7c00);  // overflow to inf (>= 65520)
-  if (ax < 0x38800000u) {  // subnormal or zero in half
-    if (ax < 0x33000000u) return (uint16_t)sign;  // below half of the smallest subnormal
-    uint32_t e = ax >> 23, m = (ax & 0x7fffff) | 0x800000;
-    int shift = 126 - (int)e;  // value / 2^-24 = m * 2^(e - 126)
-    uint32_t r = m >> shift, rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
-    if (rem > half || (rem == half && (r & 1))) r++;
-    return (uint16_t)(sign | r);
-  }
-  uint32_t r = ((ax - 0x38000000u) >> 13), rem = ax & 0x1fff;
-  if (rem > 0x1000 || (rem == 0x1000 && (r & 1))) r++;
-  return (uint16_t)(sign | r);
-}
-
-inline float bf16ToFloat(uint16_t b) { uint32_t f = (uint32_t)b << 16; float o; std::memcpy(&o, &f, 4); return o; }
-inline uint16_t floatToBf16(float v) {
-  uint32_t x; std::memcpy(&x, &v, 4);
-  if ((x & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((x >> 16) | 0x40);  // quiet NaN
-  x += 0x7fff + ((x >> 16) & 1);
-  return (uint16_t)(x >> 16);
-}
 
 // Compute type of each storage type: 16-bit floats compute in float.
 template <class T> struct ComputeT { using type = T; };

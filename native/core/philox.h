@@ -37,10 +37,12 @@
 #include <cmath>
 #include <cstdint>
 
+#ifndef FLINT_HD
 #ifdef __CUDACC__
 #define FLINT_HD __host__ __device__
 #else
 #define FLINT_HD
+#endif
 #endif
 
 namespace flint {
