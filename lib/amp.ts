@@ -100,17 +100,19 @@ export class GradScaler {
     if (!this.enabled || this.unscaled.has(opt)) return;
     const inv = 1 / this.scaleValue;
     noGrad(() => scope(() => {
+      // one flag tensor for all gradients, read once: no host sync per parameter
+      const reduce = require('./ops/reduce') as typeof import('./ops/reduce');
+      let bad: Tensor | null = null;
       for (const g of opt.paramGroups) {
         for (const p of g.params) {
           if (!p.grad) continue;
           p.grad.mul_(inv);
-          if (isFloating(p.grad.dtype)) {
-            const bad = (p.grad.isfinite().logicalNot() as any);
-            const anyBad = (require('./ops/reduce') as typeof import('./ops/reduce')).any(bad).item();
-            if (anyBad) this.foundInf = true;
-          }
+          if (!isFloating(p.grad.dtype)) continue;
+          const b = reduce.any(p.grad.isfinite().logicalNot());
+          bad = bad ? bad.logicalOr(b) : b;
         }
       }
+      if (bad && bad.item()) this.foundInf = true;
     }));
     this.unscaled.add(opt);
   }
