@@ -71,3 +71,45 @@ export function unravel(i: number, shape: readonly number[]): number[] {
   for (let d = shape.length - 1; d >= 0; d--) { idx[d] = i % shape[d]; i = Math.floor(i / shape[d]); }
   return idx;
 }
+
+/** Multi-index → row-major flat index (the inverse of `unravel`). */
+export function ravel(idx: readonly number[], shape: readonly number[]): number {
+  let f = 0;
+  for (let d = 0; d < shape.length; d++) f = f * shape[d] + idx[d];
+  return f;
+}
+
+/** Values of dtype for op tests: rounded floats in [lo, hi), small integers, booleans (~30% zeros for all/any). */
+export function testValues(n: number, seed: number, dtype: fl.DType, lo: number, hi: number): number[] {
+  const r = randomArray(n, seed, 0, 1);
+  if (dtype === 'bool') return r.map((v) => (v < 0.3 ? 0 : 1));
+  if (dtype === 'int32') return r.map((v) => Math.floor(v * 9) - 4);
+  if (dtype === 'uint8') return r.map((v) => Math.floor(v * 6));
+  return roundTo(r.map((v) => lo + (hi - lo) * v), dtype);
+}
+
+/** How a test tensor is laid out in memory: contiguous, a permuted view, or a strided slice. */
+export type Layout = 'contiguous' | 'permuted' | 'sliced';
+
+/**
+ * A tensor of `shape` holding `values` (row-major) in the given layout on DEVICE: 'permuted' is a
+ * permute of the reversed shape, 'sliced' takes every other element of a last dim twice as long,
+ * starting at `sliceStart`.
+ */
+export function makeLayout(values: number[], shape: number[], dtype: fl.DType, layout: Layout, sliceStart = 0): fl.Tensor {
+  const o = { dtype, device: DEVICE };
+  if (layout === 'contiguous' || shape.length < 2) return fl.tensor(values, o).reshape(shape);
+  if (layout === 'permuted') {
+    const rev = shape.slice().reverse();
+    const base = new Array(values.length);
+    for (let i = 0; i < values.length; i++) base[ravel(unravel(i, shape).reverse(), rev)] = values[i];
+    return fl.tensor(base, o).reshape(rev).permute(rev.map((_, i) => rev.length - 1 - i));
+  }
+  const wide = shape.slice(); wide[wide.length - 1] *= 2;
+  const base = new Array(values.length * 2).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const idx = unravel(i, shape); idx[idx.length - 1] = idx[idx.length - 1] * 2 + sliceStart;
+    base[ravel(idx, wide)] = values[i];
+  }
+  return fl.tensor(base, o).reshape(wide).slice(-1, sliceStart, null, 2);
+}

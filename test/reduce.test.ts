@@ -9,19 +9,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import * as fl from '../lib';
-import { DEVICE, TOL, randomArray, roundTo, unravel } from './helpers';
+import { DEVICE, Layout, TOL, makeLayout, randomArray, ravel, testValues, unravel } from './helpers';
 
 const G = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'reduce.json'), 'utf8')).cases;
 const opts = (dtype: fl.DType) => ({ dtype, device: DEVICE });
 const FLOATS: fl.DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
 
 // ---- reference machinery -------------------------------------------------------------------------
-
-function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let f = 0;
-  for (let d = 0; d < shape.length; d++) f = f * shape[d] + idx[d];
-  return f;
-}
 
 /** Groups the row-major values of `shape` by output element; each group in flattened reduced order. */
 function groups(values: readonly number[], shape: readonly number[], dims: readonly number[]): { outShape: number[]; groups: number[][] } {
@@ -38,36 +32,13 @@ function groups(values: readonly number[], shape: readonly number[], dims: reado
   return { outShape, groups: gs };
 }
 
-/** Values of dtype for tests: rounded floats, small integers, booleans; about 20% zeros for all/any. */
-function inputs(n: number, seed: number, dtype: fl.DType, lo = -2, hi = 2): number[] {
-  const r = randomArray(n, seed, 0, 1);
-  if (dtype === 'bool') return r.map((v) => (v < 0.3 ? 0 : 1));
-  if (dtype === 'int32') return r.map((v) => Math.floor(v * 9) - 4);
-  if (dtype === 'uint8') return r.map((v) => Math.floor(v * 6));
-  return roundTo(r.map((v) => lo + (hi - lo) * v), dtype);
-}
-
-type Layout = 'contiguous' | 'permuted' | 'sliced';
+const inputs = (n: number, seed: number, dtype: fl.DType, lo = -2, hi = 2) => testValues(n, seed, dtype, lo, hi);
 
 /** A tensor of `shape` with the given logical values, laid out contiguously or as a view. */
 function make(values: number[], shape: number[], dtype: fl.DType, layout: Layout): fl.Tensor {
-  if (layout === 'contiguous' || shape.length < 2) return fl.tensor(values, opts(dtype)).reshape(shape);
-  if (layout === 'permuted') {  // base has the reversed shape; permute back
-    const rev = shape.slice().reverse();
-    const base = new Array(values.length);
-    for (let i = 0; i < values.length; i++) base[ravel(unravel(i, shape).reverse(), rev)] = values[i];
-    const t = fl.tensor(base, opts(dtype)).reshape(rev).permute(rev.map((_, i) => rev.length - 1 - i));
-    if (values.length > 0) expect(t.isContiguous()).toBe(shape.filter((s) => s > 1).length < 2);
-    return t;
-  }
-  // sliced: every other element of a last dim twice as long, starting at 1
-  const wide = shape.slice(); wide[wide.length - 1] *= 2;
-  const base = new Array(values.length * 2).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const idx = unravel(i, shape); idx[idx.length - 1] = idx[idx.length - 1] * 2 + 1;
-    base[ravel(idx, wide)] = values[i];
-  }
-  return fl.tensor(base, opts(dtype)).reshape(wide).slice(-1, 1, null, 2);
+  const t = makeLayout(values, shape, dtype, layout, 1);
+  if (layout === 'permuted' && shape.length >= 2 && values.length > 0) expect(t.isContiguous()).toBe(shape.filter((s) => s > 1).length < 2);
+  return t;
 }
 
 const sumAbs = (g: number[]) => g.reduce((a, v) => a + Math.abs(v), 0);

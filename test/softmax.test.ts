@@ -7,17 +7,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import * as fl from '../lib';
-import { DEVICE, expectClose, randomArray, roundTo, unravel } from './helpers';
+import { DEVICE, Layout, expectClose, makeLayout, randomArray, ravel, testValues, unravel } from './helpers';
 
 const G = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'reduce.json'), 'utf8')).cases;
 const opts = (dtype: fl.DType) => ({ dtype, device: DEVICE });
 const FLOATS: fl.DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
-
-function ravel(idx: readonly number[], shape: readonly number[]): number {
-  let f = 0;
-  for (let d = 0; d < shape.length; d++) f = f * shape[d] + idx[d];
-  return f;
-}
 
 /** Applies rowFn to every line along `dim` of row-major values of `shape`; returns row-major output. */
 function alongDim(values: readonly number[], shape: readonly number[], dim: number, rowFn: (row: number[]) => number[]): number[] {
@@ -54,31 +48,8 @@ function scanRef(row: number[], prod: boolean, isInt: boolean): number[] {
   return row.map((v) => (acc = prod ? acc * v : acc + v));
 }
 
-function inputs(n: number, seed: number, dtype: fl.DType, lo = -3, hi = 3): number[] {
-  const r = randomArray(n, seed, 0, 1);
-  if (dtype === 'bool') return r.map((v) => (v < 0.3 ? 0 : 1));
-  if (dtype === 'int32') return r.map((v) => Math.floor(v * 9) - 4);
-  if (dtype === 'uint8') return r.map((v) => Math.floor(v * 6));
-  return roundTo(r.map((v) => lo + (hi - lo) * v), dtype);
-}
-
-type Layout = 'contiguous' | 'permuted' | 'sliced';
-function make(values: number[], shape: number[], dtype: fl.DType, layout: Layout): fl.Tensor {
-  if (layout === 'contiguous' || shape.length < 2) return fl.tensor(values, opts(dtype)).reshape(shape);
-  if (layout === 'permuted') {
-    const rev = shape.slice().reverse();
-    const base = new Array(values.length);
-    for (let i = 0; i < values.length; i++) base[ravel(unravel(i, shape).reverse(), rev)] = values[i];
-    return fl.tensor(base, opts(dtype)).reshape(rev).permute(rev.map((_, i) => rev.length - 1 - i));
-  }
-  const wide = shape.slice(); wide[wide.length - 1] *= 2;
-  const base = new Array(values.length * 2).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const idx = unravel(i, shape); idx[idx.length - 1] = idx[idx.length - 1] * 2;
-    base[ravel(idx, wide)] = values[i];
-  }
-  return fl.tensor(base, opts(dtype)).reshape(wide).slice(-1, 0, null, 2);
-}
+const inputs = (n: number, seed: number, dtype: fl.DType, lo = -3, hi = 3) => testValues(n, seed, dtype, lo, hi);
+const make = (values: number[], shape: number[], dtype: fl.DType, layout: Layout) => makeLayout(values, shape, dtype, layout, 0);
 
 interface Case {
   name: string;
