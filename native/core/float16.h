@@ -5,13 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
-#ifndef FLINT_HD
-#ifdef __CUDACC__
-#define FLINT_HD __host__ __device__
-#else
-#define FLINT_HD
-#endif
-#endif
+#include "hd.h"
 
 namespace flint {
 

@@ -37,13 +37,7 @@
 #include <cmath>
 #include <cstdint>
 
-#ifndef FLINT_HD
-#ifdef __CUDACC__
-#define FLINT_HD __host__ __device__
-#else
-#define FLINT_HD
-#endif
-#endif
+#include "hd.h"
 
 namespace flint {
 namespace philox {

@@ -18,10 +18,7 @@
 #include <hip/hip_runtime.h>
 #endif
 
-// Same token sequence as native/core/philox.h, so that including both is a benign redefinition.
-#ifndef FLINT_HD
-#define FLINT_HD __host__ __device__
-#endif
+// FLINT_HD comes from native/core/hd.h (through float16.h), shared with the host headers.
 #define FLINT_DEV __device__ __forceinline__
 
 // Kernels are exported with C linkage so that the loader finds them by a predictable name
@@ -170,3 +167,12 @@ template <class T, class F> FLINT_DEV T blockReduce(T v, F f, T* scratch) {
 
 }  // namespace kern
 }  // namespace flint
+
+// ---- what every kernel file's extern "C" entry points share --------------------------------------
+// The dtype suffixes of kernel names, in DType order; a kernel file instantiates its entry points
+// with FLINT_DTYPES(MACRO) or FLINT_FLOAT_DTYPES(MACRO), MACRO(suffix, storage type).
+using flint::kern::index_t;
+using flint::kern::Half;
+using flint::kern::BFloat16;
+#define FLINT_FLOAT_DTYPES(X) X(f32, float) X(f64, double) X(f16, Half) X(bf16, BFloat16)
+#define FLINT_DTYPES(X) FLINT_FLOAT_DTYPES(X) X(i32, int32_t) X(u8, uint8_t) X(bool, bool)

@@ -376,14 +376,10 @@ template <class T> FLINT_DEV void linspaceKernel(void* out, index_t n, double st
 
 using flint::kern::StridedArgs;
 using flint::kern::ElemParams;
-using flint::kern::index_t;
-using flint::kern::Half;
-using flint::kern::BFloat16;
 
 // ---- the exported kernels: names flint_<family>_<dtype> ---------------------------------------------
 // dtype suffixes: f32 f64 f16 bf16 i32 u8 bool (the DType enum order of native/core/dtype.h)
 
-#define FLINT_DTYPES(X) X(f32, float) X(f64, double) X(f16, Half) X(bf16, BFloat16) X(i32, int32_t) X(u8, uint8_t) X(bool, bool)
 
 #define FLINT_ELEMENTWISE(S, T)                                                                                       \
   FLINT_KERNEL void flint_unary_##S(StridedArgs<2> a, void* out, const void* in, int code, ElemParams p, int* err) { \

@@ -69,12 +69,7 @@ template <class T> FLINT_DEV void randintFill(T* out, index_t n, const philox::S
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::index_t;
-using flint::kern::Half;
-using flint::kern::BFloat16;
 
-#define FLINT_FLOAT_DTYPES(X) X(f32, float) X(f64, double) X(f16, Half) X(bf16, BFloat16)
-#define FLINT_DTYPES(X) FLINT_FLOAT_DTYPES(X) X(i32, int32_t) X(u8, uint8_t) X(bool, bool)
 
 #define FLINT_RANDOM_FLOAT(S, T)                                                                           \
   FLINT_KERNEL void flint_uniform_##S(void* out, index_t n, uint32_t key0, uint32_t key1, uint64_t offset, \

@@ -232,11 +232,7 @@ template <class T, bool IsMax> FLINT_DEV void argRows(void* valsp, int32_t* idx,
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::index_t;
-using flint::kern::Half;
-using flint::kern::BFloat16;
 
-#define FLINT_DTYPES(X) X(f32, float) X(f64, double) X(f16, Half) X(bf16, BFloat16) X(i32, int32_t) X(u8, uint8_t) X(bool, bool)
 
 #define FLINT_REDUCE(S, T)                                                                                            \
   FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_reduce_##S(void* out, const void* in, index_t rows, index_t n, \

@@ -107,12 +107,7 @@ template <class T, bool Prod> FLINT_DEV void scanRows(void* outp, const void* in
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::index_t;
-using flint::kern::Half;
-using flint::kern::BFloat16;
 
-#define FLINT_FLOAT_DTYPES(X) X(f32, float) X(f64, double) X(f16, Half) X(bf16, BFloat16)
-#define FLINT_DTYPES(X) FLINT_FLOAT_DTYPES(X) X(i32, int32_t) X(u8, uint8_t) X(bool, bool)
 
 #define FLINT_SOFTMAX(S, T)                                                                                       \
   FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_softmax_##S(void* out, const void* in, index_t rows, index_t n) { \
