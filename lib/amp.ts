@@ -4,7 +4,7 @@
 // `GradScaler` does dynamic loss scaling for float16 training.
 import { DType, isFloating } from './dtype';
 import { ValueError } from './errors';
-import { noGrad } from './autograd';
+import { noGrad, withMode } from './autograd';
 import { scope, Tensor } from './tensor';
 
 let autocastDtype: DType | null = null;
@@ -23,18 +23,7 @@ export function autocastLowDtype(): DType | null { return autocastDtype; }
  */
 export function autocast<T>(dtype: 'bfloat16' | 'float16', fn: () => T): T {
   if (dtype !== 'bfloat16' && dtype !== 'float16') throw new ValueError(`autocast: dtype must be 'bfloat16' or 'float16', got ${String(dtype)}`);
-  const prev = autocastDtype;
-  autocastDtype = dtype;
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    autocastDtype = prev;
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(() => { autocastDtype = prev; }) as unknown as T;
-  autocastDtype = prev;
-  return result;
+  return withMode(() => { const prev = autocastDtype; autocastDtype = dtype; return () => { autocastDtype = prev; }; }, fn);
 }
 
 /** @internal For matmul-like ops: float32 operands cast to the autocast dtype (others unchanged). */

@@ -11,7 +11,7 @@
 // In-place ops bump a tensor's `_version`; backward checks that saved tensors are unchanged.
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
-import { keep, Tensor } from './tensor';
+import { keep, scope, Tensor } from './tensor';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
@@ -21,22 +21,26 @@ let gradEnabled = true;
 /** Whether ops record the graph now (false inside `noGrad`). */
 export function isGradEnabled(): boolean { return gradEnabled; }
 
-function withGradMode<T>(mode: boolean, fn: () => T): T {
-  const prev = gradEnabled;
-  gradEnabled = mode;
+/**
+ * @internal Runs `fn` with a global mode set, restoring it afterwards — after the promise settles
+ * when `fn` is async (as torch.no_grad / autocast around an await). `set` returns the restorer.
+ */
+export function withMode<T>(set: () => () => void, fn: () => T): T {
+  const restore = set();
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    gradEnabled = prev;
+    restore();
     throw e;
   }
-  if (result instanceof Promise) {
-    // an async fn: the mode holds until it settles (as torch.no_grad around an await)
-    return result.finally(() => { gradEnabled = prev; }) as unknown as T;
-  }
-  gradEnabled = prev;
+  if (result instanceof Promise) return result.finally(restore) as unknown as T;
+  restore();
   return result;
+}
+
+function withGradMode<T>(mode: boolean, fn: () => T): T {
+  return withMode(() => { const prev = gradEnabled; gradEnabled = mode; return () => { gradEnabled = prev; }; }, fn);
 }
 
 /** Runs `fn` without recording gradients: `const y = fl.noGrad(() => model.forward(x))`. */
@@ -288,8 +292,7 @@ Tensor.prototype.backward = function (gradient?: Tensor, options: { retainGraph?
  */
 export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[]): Tensor {
   for (const x of inputs) if (!(x instanceof Tensor)) throw new ValueError('checkpoint: inputs must be Tensors');
-  const { scope: sc } = require('./tensor') as typeof import('./tensor');
-  const out = noGrad(() => sc(() => fn(...inputs)));  // intermediates are freed now, recomputed in backward
+  const out = noGrad(() => scope(() => fn(...inputs)));  // intermediates are freed now, recomputed in backward
   if (!(out instanceof Tensor)) throw new ValueError('checkpoint: fn must return one Tensor');
   if (!gradEnabled) return out;
   record('checkpoint', inputs, [out], inputs, ([g], saved) => {
@@ -300,7 +303,7 @@ export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[])
     });
     try {
       enableGrad(() => {
-        const y = sc(() => fn(...xs));
+        const y = scope(() => fn(...xs));
         try { backward(y, { gradient: g! }); } finally { y.dispose(); }
       });
       return xs.map((x) => { const gr = x.grad; x.grad = null; return gr; });
