@@ -139,6 +139,7 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   for (let i = 0; i < gs.length; i++) {
     if (i < lead || (shape[i - lead] === 1 && gs[i] !== 1)) dims.push(i);
   }
+  // required here, not at the top: lib/ops/reduce.ts imports this module (records its gradients)
   const reduce = (require('./ops/reduce') as typeof import('./ops/reduce'));
   let r = dims.length ? reduce.sum(g, { dim: dims, keepdim: true }) : g;
   if (lead > 0 || r._shape.length !== shape.length) {
