@@ -47,6 +47,9 @@ constexpr int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
 constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
 constexpr int CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 115;
+constexpr int CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN = 97;
+// CUfunction_attribute (cuFuncSetAttribute)
+constexpr int CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 
 // Flags (CUstream_flags, CUevent_flags, cuMemHostAlloc flags).
 constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
@@ -73,9 +76,12 @@ struct CudaApi {
   CUresult (*cuDevicePrimaryCtxRetain)(CUcontext* pctx, CUdevice dev) = nullptr;
   CUresult (*cuDevicePrimaryCtxRelease)(CUdevice dev) = nullptr;  // cuDevicePrimaryCtxRelease_v2
   CUresult (*cuCtxSetCurrent)(CUcontext ctx) = nullptr;
+  CUresult (*cuCtxSynchronize)() = nullptr;
   // Module management, execution control
   CUresult (*cuModuleLoadData)(CUmodule* module, const void* image) = nullptr;
   CUresult (*cuModuleGetFunction)(CUfunction* hfunc, CUmodule hmod, const char* name) = nullptr;
+  CUresult (*cuModuleUnload)(CUmodule hmod) = nullptr;
+  CUresult (*cuFuncSetAttribute)(CUfunction hfunc, int attrib, int value) = nullptr;
   CUresult (*cuLaunchKernel)(CUfunction f, unsigned gridDimX, unsigned gridDimY, unsigned gridDimZ,
                              unsigned blockDimX, unsigned blockDimY, unsigned blockDimZ,
                              unsigned sharedMemBytes, CUstream hStream, void** kernelParams,
@@ -86,6 +92,8 @@ struct CudaApi {
   CUresult (*cuMemGetInfo)(size_t* free, size_t* total) = nullptr;       // cuMemGetInfo_v2
   CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr dst, const void* src, size_t bytes, CUstream s) = nullptr;  // _v2
   CUresult (*cuMemcpyDtoHAsync)(void* dst, CUdeviceptr src, size_t bytes, CUstream s) = nullptr;        // _v2
+  CUresult (*cuMemcpyDtoDAsync)(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream s) = nullptr;   // _v2
+  CUresult (*cuMemsetD8Async)(CUdeviceptr dst, unsigned char value, size_t n, CUstream s) = nullptr;
   CUresult (*cuMemHostAlloc)(void** pp, size_t bytesize, unsigned int flags) = nullptr;
   CUresult (*cuMemFreeHost)(void* p) = nullptr;
   // Stream ordered memory allocator (CUDA 11.2+; optional)
@@ -95,6 +103,7 @@ struct CudaApi {
   CUresult (*cuStreamCreate)(CUstream* phStream, unsigned int flags) = nullptr;
   CUresult (*cuStreamDestroy)(CUstream hStream) = nullptr;  // cuStreamDestroy_v2
   CUresult (*cuStreamSynchronize)(CUstream hStream) = nullptr;
+  CUresult (*cuStreamQuery)(CUstream hStream) = nullptr;
   CUresult (*cuStreamWaitEvent)(CUstream hStream, CUevent hEvent, unsigned int flags) = nullptr;
   CUresult (*cuEventCreate)(CUevent* phEvent, unsigned int flags) = nullptr;
   CUresult (*cuEventDestroy)(CUevent hEvent) = nullptr;  // cuEventDestroy_v2
