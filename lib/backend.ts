@@ -1,5 +1,5 @@
 // backend.ts — what the native backend found at load time and its knobs.
-import { binding } from './native';
+import { binding, guard } from './native';
 
 /**
  * Backend facts and settings: `fl.backend.info()` → `{ blas: 'openblas (libopenblas.so.0)', threads: 2, … }`;
@@ -7,8 +7,28 @@ import { binding } from './native';
  */
 export const backend = {
   info(): { blas: string; blasSearch: string; threads: number; maxDims: number } { return binding.info(); },
+  /**
+   * The GPU backend's state (after first use): the kernel image set loaded, how many kernels were
+   * resolved, FLINT_SYNC, and the GPU GEMM library with its search log.
+   */
+  gpu(): { imageSet: string; modules: number; kernelsResolved: number; sync: boolean; blas?: string; blasSearch?: string[] } {
+    const info = guard(() => binding.gpuBackendInfo());
+    const blas = typeof (binding as any).gpuBlasInfo === 'function' ? guard(() => (binding as any).gpuBlasInfo()) : undefined;
+    return { ...info, ...(blas ? { blas: blas.name ? `${String(blas.name)} ${String(blas.version ?? '')} (${String(blas.path)})`.trim() : 'none: our own tiled GEMM kernel (slower)', blasSearch: blas.log } : {}) };
+  },
   setNumThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
     binding.setNumThreads(n);
+  },
+};
+
+/**
+ * PyTorch's `torch.backends` switches: `fl.backends.matmul.allowTF32 = true` lets float32 matmuls on
+ * NVIDIA GPUs use TF32 tensor cores (10-bit mantissa inputs, float32 accumulation; off by default).
+ */
+export const backends = {
+  matmul: {
+    get allowTF32(): boolean { return typeof binding.gpuAllowTF32 === 'function' ? binding.gpuAllowTF32() : false; },
+    set allowTF32(on: boolean) { binding.gpuSetAllowTF32(!!on); },
   },
 };

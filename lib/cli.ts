@@ -14,23 +14,38 @@ function doctor(): number {
   lines.push(`cuda: ${gpu.available ? `${gpu.vendor}, ${gpu.devices.length} device(s)` : `unavailable — ${gpu.reason}`}`);
   if (gpu.driverVersionString) lines.push(`  driver: ${gpu.vendor === 'amd' ? 'HIP runtime' : 'CUDA driver API'} ${gpu.driverVersionString}`);
   for (const l of gpu.log) lines.push(`  GPU search: ${l}`);
-  let ok = true;
+  let ok = matmulCheck('cpu', lines);
+  if (gpu.available) {
+    ok = matmulCheck('cuda', lines) && ok;
+    try {
+      const b = fl.backend.gpu();
+      lines.push(`  kernel images: ${b.imageSet} (${b.modules} loaded)${b.sync ? '; FLINT_SYNC=1: every launch is checked' : ''}`);
+      if (b.blas) lines.push(`  GPU GEMM: ${b.blas}`);
+      for (const l of b.blasSearch ?? []) lines.push(`  GEMM search: ${l}`);
+    } catch (e) {
+      lines.push(`  GPU backend: ${(e as Error).message}`);
+    }
+  }
+  console.log(lines.join('\n'));
+  return ok ? 0 : 1;
+}
+
+/** A 3x4 @ 4x2 matmul on `device` against the exact answer; appends one line. */
+function matmulCheck(device: string, lines: string[]): boolean {
   try {
     const err = fl.scope(() => {
-      const a = fl.arange(12, undefined, 1, { dtype: 'float32' }).reshape(3, 4);
-      const b = fl.arange(8, undefined, 1, { dtype: 'float32' }).reshape(4, 2);
+      const a = fl.arange(12, undefined, 1, { dtype: 'float32', device }).reshape(3, 4);
+      const b = fl.arange(8, undefined, 1, { dtype: 'float32', device }).reshape(4, 2);
       const got = fl.matmul(a, b).toArray() as number[][];
       const want = [[28, 34], [76, 98], [124, 162]];
       return Math.max(...got.flatMap((r, i) => r.map((v, j) => Math.abs(v - want[i][j]))));
     });
-    lines.push(`cpu matmul check: ${err === 0 ? 'ok' : `WRONG (max error ${err})`}`);
-    ok = err === 0;
+    lines.push(`${device} matmul check: ${err === 0 ? 'ok' : `WRONG (max error ${err})`}`);
+    return err === 0;
   } catch (e) {
-    lines.push(`cpu matmul check: FAILED — ${(e as Error).message}`);
-    ok = false;
+    lines.push(`${device} matmul check: FAILED — ${(e as Error).message}`);
+    return false;
   }
-  console.log(lines.join('\n'));
-  return ok ? 0 : 1;
 }
 
 const cmd = process.argv[2] ?? 'doctor';

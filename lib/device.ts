@@ -3,7 +3,7 @@
 // first `fl.cuda.*` call or 'cuda' device request, never at module load, and its answer is cached
 // for the process. Asking for a GPU the backend cannot use throws BackendUnavailableError that
 // says why, never a silent move to the CPU.
-import { BackendUnavailableError, DeviceError, IndexError } from './errors';
+import { BackendUnavailableError, DeviceError, IndexError, ValueError } from './errors';
 import { binding, guard } from './native';
 
 /** A device name: `'cpu'`, `'cuda'` or `'cuda:N'` (the GPU of either vendor, as PyTorch names it). */
@@ -127,4 +127,152 @@ export const cuda = {
    * with the whole search log.
    */
   unavailableReason(): string { return gpuInfo().available ? '' : gpuInfo().reason; },
+  /**
+   * Waits until all work queued on GPU `device` (default: the current one) has finished, and
+   * reports any error a kernel raised meanwhile (an out-of-range index, …).
+   * `fl.cuda.synchronize()`
+   */
+  synchronize(device?: number | Device): void {
+    const index = device === undefined ? currentDeviceIndex() : gpuIndex(device, 'cuda.synchronize');
+    guard(() => binding.gpuSynchronize(index));
+  },
+  /** The current stream of the current GPU (the default stream unless inside `withStream`). */
+  currentStream(): Stream { return streamFromId(guard(() => (requireGpu('cuda.currentStream'), binding.gpuCurrentStream()))); },
+  /** The default stream: `fl.cuda.defaultStream()`. */
+  defaultStream(): Stream { requireGpu('cuda.defaultStream'); return streamFromId(0); },
+  /**
+   * Runs `fn` with `stream` as the current stream: every op, copy and allocation it makes is queued
+   * there (async functions too: the stream stays current until their promise settles).
+   * `fl.cuda.withStream(copyStream, () => batch.to('cuda', { nonBlocking: true }))`
+   */
+  withStream<T>(stream: Stream, fn: () => T): T {
+    if (!(stream instanceof Stream)) throw new ValueError('cuda.withStream: expected a fl.cuda.Stream');
+    const prev = guard(() => binding.gpuCurrentStream());
+    guard(() => binding.gpuSetCurrentStream(stream.id));
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      guard(() => binding.gpuSetCurrentStream(prev));
+      throw e;
+    }
+    if (result instanceof Promise) {
+      return result.finally(() => guard(() => binding.gpuSetCurrentStream(prev))) as unknown as T;
+    }
+    guard(() => binding.gpuSetCurrentStream(prev));
+    return result;
+  },
+  /** Sets the GPU used by ops whose device is just `'cuda'`... and by streams and events made next. */
+  setDevice(device: number | Device): void { const i = gpuIndex(device, 'cuda.setDevice'); guard(() => binding.gpuSetDevice(i)); },
+  /** The index of the current GPU. */
+  currentDevice(): number { return currentDeviceIndex(); },
+  Stream: undefined as unknown as typeof Stream,
+  Event: undefined as unknown as typeof Event,
 };
+
+function requireGpu(op: string): void {
+  const g = gpuInfo();
+  if (!g.available) throw new BackendUnavailableError(`${op}: no usable GPU: ${g.reason}`);
+}
+
+function gpuIndex(device: number | Device, op: string): number {
+  requireGpu(op);
+  if (typeof device === 'number') {
+    if (!Number.isInteger(device) || device < 0 || device >= gpuInfo().devices.length) {
+      throw new DeviceError(`${op}: device ${String(device)} is out of range (this host has ${String(gpuInfo().devices.length)} GPU(s))`);
+    }
+    return device;
+  }
+  const d = parseDevice(device, op);
+  if (d.type !== 1) throw new DeviceError(`${op}: expected a GPU, got '${String(device)}'`);
+  return d.index;
+}
+
+function currentDeviceIndex(): number {
+  requireGpu('cuda.currentDevice');
+  return guard(() => binding.gpuCurrentDevice());
+}
+
+const streamObjects = new Map<number, WeakRef<Stream>>();
+function streamFromId(id: number): Stream {
+  const w = streamObjects.get(id)?.deref();
+  if (w) return w;
+  const s = Object.create(Stream.prototype) as Stream;
+  (s as { id: number }).id = id;
+  streamObjects.set(id, new WeakRef(s));
+  return s;
+}
+
+const streamRegistry = new FinalizationRegistry<number>((id) => { try { binding.gpuStreamDestroy(id); } catch { /* process exit */ } });
+const eventRegistry = new FinalizationRegistry<number>((id) => { try { binding.gpuEventDestroy(id); } catch { /* process exit */ } });
+
+/**
+ * A GPU stream: a queue of work that runs in order, concurrently with other streams (PyTorch's
+ * `torch.cuda.Stream`). Made streams do not synchronize with the default stream; order them with
+ * events. `const s = new fl.cuda.Stream();`
+ */
+export class Stream {
+  /** @internal 0 is the default stream. */
+  readonly id!: number;
+  constructor(options: { device?: number | Device } = {}) {
+    const index = options.device === undefined ? currentDeviceIndex() : gpuIndex(options.device, 'cuda.Stream');
+    this.id = guard(() => binding.gpuStreamCreate(index));
+    streamObjects.set(this.id, new WeakRef(this));
+    streamRegistry.register(this, this.id, this);
+  }
+  /** The GPU index of this stream. */
+  get device(): number { return guard(() => binding.gpuStreamDevice(this.id)); }
+  /** Blocks until the work queued on this stream so far has finished. */
+  synchronize(): void { guard(() => binding.gpuStreamSynchronize(this.id)); }
+  /** Whether all work queued so far has finished (never blocks). */
+  query(): boolean { return guard(() => binding.gpuStreamQuery(this.id)); }
+  /** Work queued on this stream from now on waits for `event`. */
+  waitEvent(event: Event): void { guard(() => binding.gpuStreamWaitEvent(this.id, event.id)); }
+  /** Work queued on this stream from now on waits for the work queued on `other` so far. */
+  waitStream(other: Stream): void {
+    const e = new Event();
+    e.record(other);
+    this.waitEvent(e);
+    e.destroy();
+  }
+  /** Records and returns an event on this stream. */
+  recordEvent(event: Event = new Event()): Event { event.record(this); return event; }
+  /** Destroys the stream now (after its queued work); the default stream cannot be destroyed. */
+  destroy(): void {
+    if (this.id === 0) return;
+    streamRegistry.unregister(this);
+    guard(() => binding.gpuStreamDestroy(this.id));
+  }
+}
+
+/**
+ * A GPU event: a marker in a stream's work, to wait for or to time with (`torch.cuda.Event`).
+ * ```ts
+ * const a = new fl.cuda.Event({ enableTiming: true }), b = new fl.cuda.Event({ enableTiming: true });
+ * a.record(); y = x.matmul(x); b.record(); b.synchronize(); a.elapsedTime(b) // ms
+ * ```
+ */
+export class Event {
+  /** @internal */
+  readonly id: number;
+  constructor(options: { enableTiming?: boolean } = {}) {
+    requireGpu('cuda.Event');
+    this.id = guard(() => binding.gpuEventCreate(!!options.enableTiming));
+    eventRegistry.register(this, this.id, this);
+  }
+  /** Marks the work queued so far on `stream` (default: the current stream). */
+  record(stream?: Stream): void { guard(() => binding.gpuEventRecord(this.id, stream ? stream.id : binding.gpuCurrentStream())); }
+  /** Makes `stream` (default: the current stream) wait for this event. */
+  wait(stream?: Stream): void { guard(() => binding.gpuStreamWaitEvent(stream ? stream.id : binding.gpuCurrentStream(), this.id)); }
+  /** Blocks until the recorded work has finished. */
+  synchronize(): void { guard(() => binding.gpuEventSynchronize(this.id)); }
+  /** Whether the recorded work has finished (never blocks). */
+  query(): boolean { return guard(() => binding.gpuEventQuery(this.id)); }
+  /** Milliseconds between this event and `end` (both recorded, made with enableTiming). */
+  elapsedTime(end: Event): number { return guard(() => binding.gpuEventElapsed(this.id, end.id)); }
+  /** Releases the event now. */
+  destroy(): void { eventRegistry.unregister(this); guard(() => binding.gpuEventDestroy(this.id)); }
+}
+
+cuda.Stream = Stream;
+cuda.Event = Event;

@@ -8,13 +8,14 @@ export {
   OutOfMemoryError, ValueError,
 } from './errors';
 export { cuda } from './device';
+export type { Stream, Event } from './device';
 export type { Device } from './device';
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
 export * from './ops/creation';
 export * from './ops/elementwise';
 export * from './ops/views';
-export { backend } from './backend';
+export { backend, backends } from './backend';
 export * from './ops/reduce';
 export * from './ops/softmax';
 export * from './ops/indexing';

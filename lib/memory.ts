@@ -1,6 +1,7 @@
 // memory.ts — what a program can see of its memory: live tensors and bytes per device.
 import { parseDevice } from './device';
-import { binding } from './native';
+import { ValueError } from './errors';
+import { binding, guard } from './native';
 import { liveTensorCount } from './tensor';
 
 /** Memory statistics of one device. */
@@ -40,5 +41,28 @@ export const memory = {
   },
   resetPeakStats(device: string = 'cpu'): void {
     binding.resetPeak(parseDevice(device, 'memory.resetPeakStats').type);
+  },
+  /**
+   * Caps the GPU memory the caching allocator holds (reserved bytes) at `bytes` (0: no limit); also
+   * `FLINT_GPU_MEMORY_LIMIT=8G`. An allocation past it frees the cache, collects garbage tensors,
+   * retries, then throws OutOfMemoryError. `fl.memory.setMemoryLimit(4 * 2 ** 30)`
+   */
+  setMemoryLimit(bytes: number, device: string = 'cuda'): void {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ValueError(`memory.setMemoryLimit: expected a byte count >= 0, got ${String(bytes)}`);
+    if (parseDevice(device, 'memory.setMemoryLimit').type !== 1) throw new ValueError('memory.setMemoryLimit: only GPU memory has a limit');
+    guard(() => binding.gpuSetMemoryLimit(bytes));
+  },
+  /** The GPU memory limit in bytes (0: none). */
+  getMemoryLimit(device: string = 'cuda'): number {
+    parseDevice(device, 'memory.getMemoryLimit');
+    return guard(() => binding.gpuMemoryLimit());
+  },
+  /**
+   * The GPU caching allocator's full statistics for GPU `index`: reserved/allocated bytes and their
+   * peaks, segments, cache hits and misses, out-of-memory events, cached pinned host bytes.
+   */
+  allocatorStats(index = 0): Record<string, number> {
+    parseDevice(`cuda:${String(index)}`, 'memory.allocatorStats');
+    return guard(() => binding.gpuAllocatorStats(index));
   },
 };

@@ -12,7 +12,7 @@ export type Handle = number;
 /** @internal */
 export interface Binding {
   init(meta: Float64Array): void;
-  alloc(bytes: number, device: number, deviceIndex: number, zero: boolean): Handle;
+  alloc(bytes: number, device: number, deviceIndex: number, zero: boolean, pinned?: boolean): Handle;
   free(h: Handle): void;
   opId(name: string): number;
   opNames(): string[];
@@ -29,6 +29,35 @@ export interface Binding {
   setNumThreads(n: number): void;
   /** GPU discovery (native/addon/gpu_binding.cpp); the first call runs it. Absent in addons built before it. */
   gpuInfo?(): import('./device').GpuInfo;
+  /** The GPU backend (native/addon/gpu_binding.cpp); streams and events are small integer ids, 0 the default stream. */
+  gpuCopy(dst: Handle, dstByteOffset: number, src: Handle, srcByteOffset: number, bytes: number): void;
+  gpuDownloadAsync(h: Handle, elementOffset: number, numel: number, dtype: number): Promise<TypedArray>;
+  gpuIsPinned(h: Handle): boolean;
+  gpuStreamCreate(device: number): number;
+  gpuStreamDestroy(id: number): void;
+  gpuStreamSynchronize(id: number): void;
+  gpuStreamQuery(id: number): boolean;
+  gpuStreamWaitEvent(stream: number, event: number): void;
+  gpuStreamDevice(id: number): number;
+  gpuCurrentStream(): number;
+  gpuSetCurrentStream(id: number): void;
+  gpuEventCreate(timing: boolean): number;
+  gpuEventDestroy(id: number): void;
+  gpuEventRecord(id: number, stream: number): void;
+  gpuEventSynchronize(id: number): void;
+  gpuEventQuery(id: number): boolean;
+  gpuEventElapsed(start: number, end: number): number;
+  gpuSynchronize(device: number): void;
+  gpuSetDevice(device: number): void;
+  gpuCurrentDevice(): number;
+  gpuSetMemoryLimit(bytes: number): void;
+  gpuMemoryLimit(): number;
+  gpuSetAllowTF32(on: boolean): void;
+  gpuAllowTF32(): boolean;
+  gpuRecordStream(h: Handle, stream: number): void;
+  gpuAllocatorStats(device: number): Record<string, number>;
+  gpuBackendInfo(): { imageSet: string; modules: number; kernelsResolved: number; sync: boolean };
+  gpuSetOomHandler(fn: () => void): void;
 }
 
 function load(): Binding {

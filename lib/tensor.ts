@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
-import { DisposedError, fromNative, ValueError } from './errors';
+import { DeviceError, DisposedError, fromNative, ValueError } from './errors';
 import { binding, call, guard, Handle, opId } from './native';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
 
@@ -16,9 +16,10 @@ export class Storage {
   refs = 0;
   /** bumped by every in-place write; autograd checks saved tensors against it */
   version = 0;
-  constructor(readonly bytes: number, readonly device: DeviceSpec, zero: boolean) {
+  constructor(readonly bytes: number, readonly device: DeviceSpec, zero: boolean, readonly pinned = false) {
+    if (device.type === 1 && !oomHandlerSet) setOomHandler();
     try {
-      this.handle = binding.alloc(bytes, device.type, device.index, zero);
+      this.handle = binding.alloc(bytes, device.type, device.index, zero, pinned);
     } catch (e) {
       throw fromNative(e);
     }
@@ -55,11 +56,64 @@ function flushPending(): void {
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i];
     if (!t._disposed) {
-      registry.register(t, t._gradFn ? { s: t._storage, n: t._gradFn } : t._storage, t);
+      const held = t._gradFn ? { s: t._storage, n: t._gradFn } : t._storage;
+      if (t._storage.device.type === 1) {
+        // GPU tensors also get a WeakRef, so that an out-of-memory retry can free the garbage ones
+        // at once (finalizers only run at a later turn of the event loop).
+        const token = {};
+        t._token = token;
+        registry.register(t, held, token);
+        gpuTracked.push({ ref: new WeakRef(t), held, token });
+      } else {
+        registry.register(t, held, t);
+      }
       t._registered = true;
     }
   }
   pending.length = 0;
+}
+
+interface GpuEntry { ref: WeakRef<Tensor>; held: Storage | { s: Storage; n: GradFnRef }; token: object }
+const gpuTracked: GpuEntry[] = [];
+let oomHandlerSet = false;
+let collectGarbage: (() => void) | null | undefined;
+
+/**
+ * The GPU allocator calls this (inside the failing allocation) before it retries: run a full GC and
+ * free the storages of GPU tensors that nobody references any more, as their finalizers would.
+ */
+function freeGarbageGpuTensors(): void {
+  flushPending();
+  if (collectGarbage === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      require('v8').setFlagsFromString('--expose-gc');
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      collectGarbage = require('vm').runInNewContext('gc') as () => void;
+    } catch {
+      collectGarbage = null;
+    }
+  }
+  if (collectGarbage) collectGarbage();
+  let w = 0;
+  for (let i = 0; i < gpuTracked.length; i++) {
+    const e = gpuTracked[i];
+    const t = e.ref.deref();
+    if (t === undefined) {
+      registry.unregister(e.token);
+      liveTensors--;
+      if (e.held instanceof Storage) e.held.release();
+      else { e.held.s.release(); e.held.n.dropOutput(); }
+    } else if (!t._disposed) {
+      gpuTracked[w++] = e;
+    }
+  }
+  gpuTracked.length = w;
+}
+
+function setOomHandler(): void {
+  oomHandlerSet = true;
+  try { binding.gpuSetOomHandler(freeGarbageGpuTensors); } catch { /* the backend reports itself at alloc */ }
 }
 function track(t: Tensor): void {
   pending.push(t);
@@ -89,6 +143,7 @@ export class Tensor {
   readonly dtype: DType;
   /** @internal */ _disposed = false;
   /** @internal registered with the FinalizationRegistry (see `track`) */ _registered = false;
+  /** @internal the registry's unregister token of a GPU tensor (see flushPending) */ _token: object | null = null;
   /** @internal autograd: the node that produced this tensor (null for leaves) */ _gradFn: any = null;
   /** @internal autograd: which output of _gradFn this is */ _outputIndex = 0;
   /** @internal */ _requiresGrad = false;
@@ -158,7 +213,7 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    if (this._registered) registry.unregister(this);
+    if (this._registered) registry.unregister(this._token ?? this);
     liveTensors--;
     this._storage.release();
     if (this._gradFn) { const n = this._gradFn; this._gradFn = null; n.dropOutput(); }
@@ -201,9 +256,49 @@ export class Tensor {
     }
   }
 
-  /** Resolves with the values as a TypedArray without blocking the event loop on GPU work. */
+  /**
+   * Resolves with the values as a TypedArray. On a GPU the copy is queued on the current stream and
+   * awaited off the JS thread, so the event loop keeps running while the GPU works.
+   * `const values = await y.data();`
+   */
   async data(): Promise<DataFor<this['dtype']>> {
-    return this.dataSync();
+    if (this._storage.device.type !== 1) return this.dataSync();
+    this._handleFor('data');
+    const n = this.numel;
+    const src = isContiguous(this._shape, this._strides) ? this : contiguousCopy(this, 'data');
+    try {
+      const h = src._handleFor('data');
+      const off = src === this ? this._offset : 0;
+      return await binding.gpuDownloadAsync(h, off, n, DTYPE_CODE[this.dtype]).catch((e: unknown) => { throw fromNative(e); }) as DataFor<this['dtype']>;
+    } finally {
+      if (src !== this) src.dispose();
+    }
+  }
+
+  /** Whether this tensor's memory is page-locked host memory (`pin()`, `empty(…, { pinned: true })`). */
+  isPinned(): boolean { return this._storage.pinned; }
+
+  /**
+   * A copy of this CPU tensor in page-locked (pinned) host memory, from which `to('cuda', { nonBlocking: true })`
+   * is an asynchronous copy. Returns this tensor if it is pinned already.
+   */
+  pin(): Tensor {
+    if (this._storage.pinned) return this;
+    if (this._storage.device.type !== 0) throw new DeviceError(`pin: only CPU tensors can be pinned, this one is on ${this.device}`);
+    this._handleFor('pin');
+    const out = emptyTensor(this._shape, this.dtype, CPU, false, 'pin', true);
+    try { copyInto(out, this, 'pin'); } catch (e) { out.dispose(); throw e; }
+    return out;
+  }
+
+  /**
+   * Declares that `stream` also uses this GPU tensor's memory, so that it is not handed to another
+   * tensor before the work queued there so far has finished (PyTorch's `record_stream`).
+   */
+  recordStream(stream: { id: number }): void {
+    if (this._storage.device.type !== 1) throw new DeviceError(`recordStream: tensor is on ${this.device}, not a GPU`);
+    const h = this._handleFor('recordStream');
+    guard(() => binding.gpuRecordStream(h, stream.id));
   }
 
   /** The values as nested arrays (booleans for bool tensors), like `tensor.tolist()`. */
@@ -244,9 +339,10 @@ export class Tensor {
 }
 
 /** @internal Allocates an uninitialised (or zeroed) contiguous tensor. */
-export function emptyTensor(shape: readonly number[], dtype: DType, device: DeviceSpec = CPU, zero = false, op = 'empty'): Tensor {
+export function emptyTensor(shape: readonly number[], dtype: DType, device: DeviceSpec = CPU, zero = false, op = 'empty', pinned = false): Tensor {
   const n = numelChecked(shape, op);
-  const storage = new Storage(n * ITEMSIZE[dtype], device, zero);
+  if (pinned && device.type !== 0) throw new DeviceError(`${op}: pinned memory is host memory: use device 'cpu' (got ${device.name})`);
+  const storage = new Storage(n * ITEMSIZE[dtype], device, zero, pinned);
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 

@@ -18,6 +18,11 @@ export interface TensorOptions {
   dtype?: DType;
   /** `'cpu'` (default), `'cuda'`, `'cuda:N'`. */
   device?: string;
+  /**
+   * CPU only: allocate page-locked (pinned) host memory, from which copies to a GPU run
+   * asynchronously (`t.to('cuda', { nonBlocking: true })`). Needs a usable GPU.
+   */
+  pinned?: boolean;
 }
 
 /** Nested arrays of numbers or booleans, a TypedArray, or a single value. */
@@ -84,7 +89,7 @@ export function tensor(data: NestedData | Tensor, options: TensorOptions = {}): 
   }
   const { shape, values, inferred } = flatten(data as NestedData, 'tensor');
   const dtype = options.dtype === undefined ? inferred : checkDType(options.dtype, 'tensor');
-  const t = emptyTensor(shape, dtype, device, false, 'tensor');
+  const t = emptyTensor(shape, dtype, device, false, 'tensor', !!options.pinned);
   const n = values.length;
   if (n === 0) return t;
   let host: TypedArray;
@@ -109,19 +114,19 @@ export function fillInPlace(t: Tensor, v: number | boolean, op: string): Tensor 
   return t;
 }
 
-function opts(o: TensorOptions | undefined, op: string): { dtype: DType; device: ReturnType<typeof parseDevice> } {
-  return { dtype: o?.dtype === undefined ? 'float32' : checkDType(o.dtype, op), device: parseDevice(o?.device, op) };
+function opts(o: TensorOptions | undefined, op: string): { dtype: DType; device: ReturnType<typeof parseDevice>; pinned: boolean } {
+  return { dtype: o?.dtype === undefined ? 'float32' : checkDType(o.dtype, op), device: parseDevice(o?.device, op), pinned: !!o?.pinned };
 }
 
 /** Uninitialised memory of the given shape: `fl.empty([2, 3])`. */
 export function empty(shape: readonly number[] | number, options?: TensorOptions): Tensor {
   const o = opts(options, 'empty');
-  return emptyTensor(checkShape(shape, 'empty'), o.dtype, o.device, false, 'empty');
+  return emptyTensor(checkShape(shape, 'empty'), o.dtype, o.device, false, 'empty', o.pinned);
 }
 /** All zeros: `fl.zeros([2, 3], { dtype: 'int32' })`. */
 export function zeros(shape: readonly number[] | number, options?: TensorOptions): Tensor {
   const o = opts(options, 'zeros');
-  return emptyTensor(checkShape(shape, 'zeros'), o.dtype, o.device, true, 'zeros');
+  return emptyTensor(checkShape(shape, 'zeros'), o.dtype, o.device, true, 'zeros', o.pinned);
 }
 /** All ones: `fl.ones([4])`. */
 export function ones(shape: readonly number[] | number, options?: TensorOptions): Tensor {
@@ -130,7 +135,7 @@ export function ones(shape: readonly number[] | number, options?: TensorOptions)
 /** Filled with `value`: `fl.full([2, 2], 7)`. The dtype defaults to float32 (bool for a boolean value). */
 export function full(shape: readonly number[] | number, value: number | boolean, options?: TensorOptions): Tensor {
   const o = opts(options?.dtype === undefined && typeof value === 'boolean' ? { ...options, dtype: 'bool' } : options, 'full');
-  const t = emptyTensor(checkShape(shape, 'full'), o.dtype, o.device, false, 'full');
+  const t = emptyTensor(checkShape(shape, 'full'), o.dtype, o.device, false, 'full', o.pinned);
   try { return fillInPlace(t, value, 'full'); } catch (e) { t.dispose(); throw e; }
 }
 

@@ -1,11 +1,12 @@
 // views.ts — shape ops. Views share storage (reshape of viewable data, view, flatten, squeeze,
 // unsqueeze, transpose, permute, expand, narrow, select, slice, index, diagonal, split, chunk);
 // copies: contiguous, clone, cat, stack, and casts/transfers with `to`.
-import { checkDType, DType, DTYPES, promoteTypes } from '../dtype';
+import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, IndexError, ShapeError, ValueError } from '../errors';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
+import { binding, guard } from '../native';
 import { needsGrad, record } from '../autograd';
 import { zeros } from './creation';
 import { checkInplace } from './elementwise';
@@ -365,11 +366,22 @@ export function unbind(t: Tensor, dim = 0): Tensor[] {
 }
 
 /** Options of `Tensor.to`. */
-export interface ToOptions { dtype?: DType; device?: string; copy?: boolean; nonBlocking?: boolean }
+export interface ToOptions {
+  dtype?: DType;
+  device?: string;
+  /** Always return a new tensor, even when nothing changes. */
+  copy?: boolean;
+  /**
+   * From pinned host memory to a GPU: return at once, the copy runs on the current stream (later
+   * ops on that stream see the data). Without it, such a copy completes before `to` returns.
+   */
+  nonBlocking?: boolean;
+}
 
 /**
- * Casts and/or moves: `t.to('float64')`, `t.to('cpu')`, `t.to({ device: 'cuda', dtype: 'float16' })`.
- * Returns this tensor's own view when nothing changes (unless `copy`).
+ * Casts and/or moves: `t.to('float64')`, `t.to('cpu')`, `t.to({ device: 'cuda', dtype: 'float16' })`,
+ * `batch.pin().to('cuda', { nonBlocking: true })`. Returns this tensor's own view when nothing
+ * changes (unless `copy`). A cast happens on the source device, before the move.
  */
 export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOptions = {}): Tensor {
   need(t, 'to');
@@ -379,11 +391,26 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   else throw new ValueError(`to: expected a dtype, a device or options, got ${String(arg)}`);
   const dtype = o.dtype === undefined ? t.dtype : checkDType(o.dtype, 'to');
   const dev = o.device === undefined ? t._storage.device : parseDevice(o.device, 'to');
-  if (dev.name !== t._storage.device.name) {
-    throw new DeviceError(`to: transfer from ${String(t.device)} to ${String(dev.name)} is not supported by this build`);
+  if (dev.name === t._storage.device.name) {
+    const out = dtype === t.dtype && !o.copy ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'to', dtype);
+    return tracked('to', t, out, (g) => g.to(t.dtype, { copy: true }));
   }
-  const out = dtype === t.dtype && !o.copy ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'to', dtype);
-  return tracked('to', t, out, (g) => g.to(t.dtype, { copy: true }));
+  const src = dtype === t.dtype && t.isContiguous() ? t : contiguousCopy(t, 'to', dtype);
+  const out = emptyTensor(t._shape, dtype, dev, false, 'to');
+  try {
+    const bytes = t.numel * ITEMSIZE[dtype];
+    const srcOffset = (src === t ? t._offset : 0) * ITEMSIZE[dtype];
+    guard(() => binding.gpuCopy(out._handleFor('to'), 0, src._handleFor('to'), srcOffset, bytes));
+    // A copy from pinned memory is asynchronous; without nonBlocking it completes here.
+    if (t._storage.pinned && !o.nonBlocking) guard(() => binding.gpuStreamSynchronize(binding.gpuCurrentStream()));
+  } catch (e) {
+    out.dispose();
+    throw e;
+  } finally {
+    if (src !== t) src.dispose();
+  }
+  const from = t.device;
+  return tracked('to', t, out, (g) => g.to({ device: from, dtype: t.dtype }));
 }
 
 declare module '../tensor' {
@@ -408,6 +435,10 @@ declare module '../tensor' {
     chunk(chunks: number, dim?: number): Tensor[];
     unbind(dim?: number): Tensor[];
     to(arg: DType | string | ToOptions, options?: ToOptions): Tensor;
+    /** `t.to('cpu')` */
+    cpu(): Tensor;
+    /** `t.to('cuda')`, or `t.to('cuda:N')` for `device` N. */
+    cuda(device?: number, options?: ToOptions): Tensor;
     /** Transpose of a 2-D tensor (reverses dims for other ranks), as `t.T`. */
     readonly T: Tensor;
     /** Transpose of the last two dims, as `t.mT`. */
@@ -439,6 +470,8 @@ P.split = function (s, d) { return split(this, s, d); };
 P.chunk = function (c, d) { return chunk(this, c, d); };
 P.unbind = function (d) { return unbind(this, d); };
 P.to = function (a, o) { return to(this, a, o); };
+P.cpu = function () { return to(this, 'cpu'); };
+P.cuda = function (device, options = {}) { return to(this, device === undefined ? 'cuda' : `cuda:${String(device)}`, options); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) { return permute(this, Array.from({ length: this.ndim }, (_, i) => this.ndim - 1 - i)); },
 });

@@ -18,8 +18,10 @@
 #include "../core/parallel.h"
 #include "../core/storage.h"
 #include "../cpu/gemm.h"
+#include "../gpu/backend.h"
 #include "gpu_binding.h"
 #include "allocator_test_binding.h"
+#include "storage_table.h"
 
 using namespace flint;
 
@@ -44,7 +46,9 @@ void reportExternal(Napi::Env env, int64_t delta) {
   }
 }
 
-Storage* storageOf(const Napi::Value& v, const char* op) {
+}  // namespace
+
+Storage* flint::storageOf(const Napi::Value& v, const char* op) {
   if (!v.IsNumber()) fail(ErrorKind::Flint, std::string(op) + ": expected a storage handle");
   int32_t id = v.As<Napi::Number>().Int32Value();
   if (id < 0 || (size_t)id >= gStorages.size() || !gStorages[id])
@@ -52,7 +56,17 @@ Storage* storageOf(const Napi::Value& v, const char* op) {
   return gStorages[id];
 }
 
-// alloc(bytes, device, deviceIndex, zero) -> handle
+namespace {
+
+int32_t addStorage(Napi::Env env, Storage* s) {
+  if (s->device == DeviceType::CPU) reportExternal(env, s->bytes);
+  int32_t id;
+  if (!gFreeIds.empty()) { id = gFreeIds.back(); gFreeIds.pop_back(); gStorages[id] = s; }
+  else { id = (int32_t)gStorages.size(); gStorages.push_back(s); }
+  return id;
+}
+
+// alloc(bytes, device, deviceIndex, zero, pinned?) -> handle
 Napi::Value Alloc(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
@@ -60,12 +74,10 @@ Napi::Value Alloc(const Napi::CallbackInfo& info) {
     DeviceType dev = (DeviceType)info[1].As<Napi::Number>().Int32Value();
     int index = info[2].As<Napi::Number>().Int32Value();
     bool zero = info[3].ToBoolean();
-    Storage* s = newStorage(dev, index, bytes, zero);
-    if (dev == DeviceType::CPU) reportExternal(env, bytes);
-    int32_t id;
-    if (!gFreeIds.empty()) { id = gFreeIds.back(); gFreeIds.pop_back(); gStorages[id] = s; }
-    else { id = (int32_t)gStorages.size(); gStorages.push_back(s); }
-    return Napi::Number::New(env, id);
+    bool pinned = info.Length() > 4 && info[4].ToBoolean();
+    if (dev == DeviceType::CUDA || pinned) gpu::ensureBackend();
+    Storage* s = pinned ? newPinnedStorage(bytes, zero) : newStorage(dev, index, bytes, zero);
+    return Napi::Number::New(env, addStorage(env, s));
   });
 }
 
@@ -122,7 +134,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     int nt = (int)next();
     if (nt < 0 || nt > kMaxOperands) fail(ErrorKind::Flint, std::string(name) + ": bad operand count");
     TensorArg args[kMaxOperands];
-    int device = -1;
+    int device = -1, deviceIndex = 0;
     for (int i = 0; i < nt; i++) {
       TensorArg& t = args[i];
       int kind = (int)next();
@@ -150,8 +162,8 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
       }
       if ((size_t)(i + 1) >= info.Length()) fail(ErrorKind::Flint, std::string(name) + ": missing storage handle");
       Storage* s = storageOf(info[i + 1], name);
-      if (device < 0) device = (int)s->device;
-      else if (device != (int)s->device)
+      if (device < 0) { device = (int)s->device; deviceIndex = s->deviceIndex; }
+      else if (device != (int)s->device || deviceIndex != s->deviceIndex)
         fail(ErrorKind::Device, std::string(name) + ": operands are on different devices");
       if (offset < 0 || (!empty && (maxIndex + 1) * itemsize(t.dtype) > s->bytes))
         fail(ErrorKind::Index, std::string(name) + ": view " + t.shapeStr() + " reaches past its storage");
@@ -165,6 +177,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     OpFn fn = entry.fn[device];
     if (!fn)
       fail(ErrorKind::BackendUnavailable, std::string(name) + ": no kernel for device " + (device == 0 ? "cpu" : "cuda"));
+    if (device == (int)DeviceType::CUDA) gpu::setCurrentDevice(deviceIndex);
     fn(call);
     return 0;
   });
@@ -182,18 +195,23 @@ Napi::Value Upload(const Napi::CallbackInfo& info) {
     DType dt = (DType)info[3].As<Napi::Number>().Int32Value();
     const char* data = static_cast<const char*>(src.ArrayBuffer().Data()) + src.ByteOffset();
     int64_t n = (int64_t)src.ElementLength();
-    if (s->device != DeviceType::CPU) fail(ErrorKind::Device, "upload: storage is not on the cpu");
+    const bool onGpu = s->device != DeviceType::CPU;
+    if (off < 0) fail(ErrorKind::Index, "upload: negative offset");
     char* dst = static_cast<char*>(s->ptr) + off;
+    std::vector<uint16_t> staged;  // converted 16-bit values bound for a GPU
     if ((dt == DType::F16 || dt == DType::BF16) && src.TypedArrayType() == napi_float32_array) {
       if (off + n * 2 > s->bytes) fail(ErrorKind::Index, "upload: source larger than storage");
       const float* f = reinterpret_cast<const float*>(data);
-      uint16_t* h = reinterpret_cast<uint16_t*>(dst);
+      if (onGpu) staged.resize((size_t)n);
+      uint16_t* h = onGpu ? staged.data() : reinterpret_cast<uint16_t*>(dst);
       if (dt == DType::F16) for (int64_t i = 0; i < n; i++) h[i] = floatToHalf(f[i]);
       else for (int64_t i = 0; i < n; i++) h[i] = floatToBf16(f[i]);
+      if (onGpu) { gpu::setCurrentDevice(s->deviceIndex); gpu::copyToDevice(dst, staged.data(), (size_t)n * 2); }
     } else {
       int64_t bytes = (int64_t)src.ByteLength();
       if (off + bytes > s->bytes) fail(ErrorKind::Index, "upload: source larger than storage");
-      std::memcpy(dst, data, (size_t)bytes);
+      if (onGpu) { gpu::setCurrentDevice(s->deviceIndex); gpu::copyToDevice(dst, data, (size_t)bytes); }
+      else std::memcpy(dst, data, (size_t)bytes);
     }
     return 0;
   });
@@ -209,28 +227,45 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
     int64_t off = info[1].As<Napi::Number>().Int64Value();
     int64_t n = info[2].As<Napi::Number>().Int64Value();
     DType dt = (DType)info[3].As<Napi::Number>().Int32Value();
-    if (s->device != DeviceType::CPU) fail(ErrorKind::Device, "download: storage is not on the cpu");
     int64_t isz = itemsize(dt);
     if (off < 0 || n < 0 || (off + n) * isz > s->bytes) fail(ErrorKind::Index, "download: range outside storage");
     const char* src = static_cast<const char*>(s->ptr) + off * isz;
-    if (dt == DType::F16 || dt == DType::BF16) {
-      Napi::Float32Array out = Napi::Float32Array::New(env, (size_t)n);
-      const uint16_t* h = reinterpret_cast<const uint16_t*>(src);
-      float* f = out.Data();
-      if (dt == DType::F16) for (int64_t i = 0; i < n; i++) f[i] = halfToFloat(h[i]);
-      else for (int64_t i = 0; i < n; i++) f[i] = bf16ToFloat(h[i]);
-      return out;
+    std::vector<char> staged;
+    if (s->device != DeviceType::CPU) {
+      gpu::setCurrentDevice(s->deviceIndex);
+      staged.resize((size_t)(n * isz));
+      gpu::copyToHost(staged.data(), src, (size_t)(n * isz));
+      src = staged.data();
     }
-    Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, (size_t)(n * isz));
-    std::memcpy(buf.Data(), src, (size_t)(n * isz));
-    switch (dt) {
-      case DType::F32: return Napi::Float32Array::New(env, (size_t)n, buf, 0);
-      case DType::F64: return Napi::Float64Array::New(env, (size_t)n, buf, 0);
-      case DType::I32: return Napi::Int32Array::New(env, (size_t)n, buf, 0);
-      default: return Napi::Uint8Array::New(env, (size_t)n, buf, 0);
-    }
+    return hostToTypedArray(env, src, n, dt);
   });
 }
+
+}  // namespace
+
+Napi::Value flint::hostToTypedArray(Napi::Env env, const char* src, int64_t n, DType dt) {
+  const int64_t isz = itemsize(dt);
+  if (dt == DType::F16 || dt == DType::BF16) {
+    Napi::Float32Array out = Napi::Float32Array::New(env, (size_t)n);
+    const uint16_t* h = reinterpret_cast<const uint16_t*>(src);
+    float* f = out.Data();
+    if (dt == DType::F16) for (int64_t i = 0; i < n; i++) f[i] = halfToFloat(h[i]);
+    else for (int64_t i = 0; i < n; i++) f[i] = bf16ToFloat(h[i]);
+    return out;
+  }
+  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, (size_t)(n * isz));
+  std::memcpy(buf.Data(), src, (size_t)(n * isz));
+  switch (dt) {
+    case DType::F32: return Napi::Float32Array::New(env, (size_t)n, buf, 0);
+    case DType::F64: return Napi::Float64Array::New(env, (size_t)n, buf, 0);
+    case DType::I32: return Napi::Int32Array::New(env, (size_t)n, buf, 0);
+    default: return Napi::Uint8Array::New(env, (size_t)n, buf, 0);
+  }
+}
+
+int32_t flint::adoptStorage(Napi::Env env, Storage* s) { return addStorage(env, s); }
+
+namespace {
 
 Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

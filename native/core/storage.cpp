@@ -43,7 +43,7 @@ struct CpuAllocator : Allocator {
     return p;
   }
 
-  void* allocate(int64_t bytes, bool zero) override {
+  void* allocate(int64_t bytes, bool zero, int) override {
     if (bytes < kLargeBlock) {
       size_t n = (size_t)(bytes > 0 ? bytes : 1);
       void* p = zero ? std::calloc(n, 1) : std::malloc(n);
@@ -67,7 +67,7 @@ struct CpuAllocator : Allocator {
     return p;
   }
 
-  void deallocate(void* p, int64_t bytes) override {
+  void deallocate(void* p, int64_t bytes, int) override {
     if (bytes < kLargeBlock) { std::free(p); return; }
     const int64_t size = rounded(bytes);
     if (cachedBytes + size > cacheLimit) { munmap(p, (size_t)size); return; }
@@ -75,7 +75,7 @@ struct CpuAllocator : Allocator {
     cachedBytes += size;
   }
 
-  void emptyCache() {
+  void emptyCache() override {
     for (auto& kv : cache) munmap(kv.second, (size_t)kv.first);
     cache.clear();
     cachedBytes = 0;
@@ -85,10 +85,29 @@ struct CpuAllocator : Allocator {
 
 CpuAllocator* cpuAllocator = new CpuAllocator();
 Allocator* allocators[2] = {cpuAllocator, nullptr};
+Allocator* pinnedAllocator = nullptr;
 
 }  // namespace
 
 void setAllocator(DeviceType dev, Allocator* a) { allocators[(int)dev] = a; }
+void setPinnedAllocator(Allocator* a) { pinnedAllocator = a; }
+
+Storage* newPinnedStorage(int64_t bytes, bool zero) {
+  if (!pinnedAllocator) fail(ErrorKind::BackendUnavailable, "pinned memory needs the GPU backend");
+  if (bytes < 0) fail(ErrorKind::Value, "negative allocation size");
+  Storage* s = new Storage();
+  try {
+    s->ptr = pinnedAllocator->allocate(bytes, zero, 0);
+  } catch (...) {
+    delete s;
+    throw;
+  }
+  s->bytes = bytes; s->pinned = true;
+  MemStats& st = stats[0];
+  st.allocatedBytes += bytes; st.numAllocs++;
+  if (st.allocatedBytes > st.peakAllocatedBytes) st.peakAllocatedBytes = st.allocatedBytes;
+  return s;
+}
 
 Storage* newStorage(DeviceType dev, int deviceIndex, int64_t bytes, bool zero) {
   Allocator* a = allocators[(int)dev];
@@ -96,7 +115,7 @@ Storage* newStorage(DeviceType dev, int deviceIndex, int64_t bytes, bool zero) {
   if (bytes < 0) fail(ErrorKind::Value, "negative allocation size");
   Storage* s = new Storage();
   try {
-    s->ptr = a->allocate(bytes, zero);
+    s->ptr = a->allocate(bytes, zero, deviceIndex);
   } catch (...) {
     delete s;
     throw;
@@ -110,7 +129,8 @@ Storage* newStorage(DeviceType dev, int deviceIndex, int64_t bytes, bool zero) {
 
 void releaseStorage(Storage* s) {
   if (!s || s->freed) return;
-  allocators[(int)s->device]->deallocate(s->ptr, s->bytes);
+  if (s->pinned) pinnedAllocator->deallocate(s->ptr, s->bytes, 0);
+  else allocators[(int)s->device]->deallocate(s->ptr, s->bytes, s->deviceIndex);
   MemStats& st = stats[(int)s->device];
   st.allocatedBytes -= s->bytes; st.numFrees++;
   s->ptr = nullptr; s->freed = true;
@@ -119,11 +139,12 @@ void releaseStorage(Storage* s) {
 MemStats& memStats(DeviceType dev) {
   MemStats& st = stats[(int)dev];
   if (dev == DeviceType::CPU) st.cachedBytes = cpuAllocator->cached();
+  else if (allocators[(int)dev]) allocators[(int)dev]->fillStats(st);
   return st;
 }
 void resetPeak(DeviceType dev) { stats[(int)dev].peakAllocatedBytes = stats[(int)dev].allocatedBytes; }
 void emptyCache(DeviceType dev) {
-  if (dev == DeviceType::CPU) cpuAllocator->emptyCache();
+  if (allocators[(int)dev]) allocators[(int)dev]->emptyCache();
 }
 
 }  // namespace flint

@@ -12,13 +12,8 @@ struct Storage {
   int64_t bytes = 0;
   DeviceType device = DeviceType::CPU;
   int deviceIndex = 0;
+  bool pinned = false;  // page-locked host memory (device CPU) from the GPU backend's pinned pool
   bool freed = false;
-};
-
-struct Allocator {
-  virtual ~Allocator() = default;
-  virtual void* allocate(int64_t bytes, bool zero) = 0;  // throws Error(OutOfMemory) on failure
-  virtual void deallocate(void* p, int64_t bytes) = 0;
 };
 
 struct MemStats {
@@ -27,7 +22,18 @@ struct MemStats {
   int64_t cacheHits = 0;    // allocations served from that cache
 };
 
+struct Allocator {
+  virtual ~Allocator() = default;
+  virtual void* allocate(int64_t bytes, bool zero, int deviceIndex) = 0;  // throws Error(OutOfMemory) on failure
+  virtual void deallocate(void* p, int64_t bytes, int deviceIndex) = 0;
+  virtual void fillStats(MemStats&) {}  // a device allocator with its own statistics overrides them
+  virtual void emptyCache() {}
+};
+
+
 void setAllocator(DeviceType dev, Allocator* a);
+void setPinnedAllocator(Allocator* a);  // the GPU backend's pinned host pool
+Storage* newPinnedStorage(int64_t bytes, bool zero);
 Storage* newStorage(DeviceType dev, int deviceIndex, int64_t bytes, bool zero);
 void releaseStorage(Storage* s);  // frees the memory; the Storage object stays (marked freed)
 MemStats& memStats(DeviceType dev);

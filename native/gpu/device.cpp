@@ -1,6 +1,7 @@
 // device.cpp — GPU discovery (see device.h). Everything found, or not, goes into the search log
 // in plain words, because this log is what a user pastes into a bug report.
 #include "device.h"
+#include "images.h"
 #include <sys/stat.h>
 #include <cctype>
 #include <cstdio>
@@ -11,11 +12,6 @@ namespace flint {
 namespace gpu {
 
 namespace {
-
-// The GPU kernel images (native/kernels, loaded with cuModuleLoadData / hipModuleLoadData) are not
-// part of this build yet, so no host can run GPU ops; the kernel-image loader replaces this check
-// with "is there an image for this device and driver".
-constexpr bool kKernelImagesBuilt = false;
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string s;
@@ -137,7 +133,9 @@ void GpuRuntime::discover() {
 }
 
 bool GpuRuntime::probeNvidia(std::string& failure, std::vector<std::string>& notFound) {
-  const char* file = "libcuda.so.1";
+  // FLINT_CUDA_DRIVER names another driver library (a test double such as test/emu's emulator).
+  const char* envDriver = std::getenv("FLINT_CUDA_DRIVER");
+  const char* file = envDriver && *envDriver ? envDriver : "libcuda.so.1";
   std::string err;
   if (!loadCudaApi(cuda_, file, &err)) {
     log_.push_back(std::string("NVIDIA: ") + file + ": not found (" + withoutPrefix(err, file) + ")");
@@ -276,10 +274,13 @@ void GpuRuntime::finish(const std::string& vendor, const std::vector<std::string
   if (!missingRequired.empty()) {
     reason_ = driver + ", but " + libName + " lacks " + join(missingRequired, ", ") + " (update the " +
               (vendor == "AMD" ? "ROCm installation" : "NVIDIA driver") + ")";
-  } else if (!kKernelImagesBuilt) {
-    reason_ = driver + ", but the GPU backend's kernels are not built into this flintml yet";
   } else {
-    available_ = true;
+    // Every device needs a kernel image set it can run (images.h); device 0 decides availability,
+    // the others are checked when first used.
+    imageSets_ = findImageSets(vendor_, &log_);
+    std::string why;
+    if (chooseImageSet(imageSets_, vendor_, driverVersion_, devices_[0], &why)) available_ = true;
+    else reason_ = driver + ", but " + why;
   }
   log_.push_back(available_ ? vendor + ": GPU backend ready" : reason_);
 }

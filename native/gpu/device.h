@@ -31,6 +31,16 @@ struct DeviceInfo {
   uint64_t totalMemory = 0;      // bytes
 };
 
+/** One set of kernel images (see images.h). */
+struct ImageSet {
+  std::string dir;                  // folder holding the images
+  std::string toolkit;              // "nvcc 13.0" / "hipcc 5.2.21153"
+  int minDriver = 0;                // CUDA: the driver version it needs (13000); AMD: 0
+  std::vector<std::string> archs;   // "75", "80", ... or "gfx90a", ...
+  int ptx = 0;                      // CUDA PTX arch (120), 0 when none
+  std::vector<std::string> files;   // full paths of the images
+};
+
 class GpuRuntime {
  public:
   /** The process-wide runtime; the first call runs discovery (thread-safe). */
@@ -69,6 +79,11 @@ class GpuRuntime {
   std::vector<std::string> log_;
   CudaApi cuda_;
   HipApi hip_;
+  std::vector<ImageSet> imageSets_;
+
+ public:
+  /** The kernel image sets found for the selected vendor (see images.h). */
+  const std::vector<ImageSet>& imageSets() const { return imageSets_; }
 };
 
 const char* vendorName(Vendor v);  // "nvidia", "amd" or ""

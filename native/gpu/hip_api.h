@@ -64,9 +64,11 @@ struct HipApi {
   hipError_t (*hipDeviceTotalMem)(size_t* bytes, hipDevice_t device) = nullptr;
   hipError_t (*hipGetDeviceProperties)(void* prop, int deviceId) = nullptr;  // ...R0600 (ROCm 6+), or the plain name
   hipError_t (*hipSetDevice)(int deviceId) = nullptr;
+  hipError_t (*hipDeviceSynchronize)() = nullptr;
   // Module management, launch
   hipError_t (*hipModuleLoadData)(hipModule_t* module, const void* image) = nullptr;
   hipError_t (*hipModuleGetFunction)(hipFunction_t* function, hipModule_t module, const char* kname) = nullptr;
+  hipError_t (*hipModuleUnload)(hipModule_t module) = nullptr;
   hipError_t (*hipModuleLaunchKernel)(hipFunction_t f, unsigned gridDimX, unsigned gridDimY, unsigned gridDimZ,
                                       unsigned blockDimX, unsigned blockDimY, unsigned blockDimZ,
                                       unsigned sharedMemBytes, hipStream_t stream, void** kernelParams,
@@ -77,6 +79,8 @@ struct HipApi {
   hipError_t (*hipMemGetInfo)(size_t* free, size_t* total) = nullptr;
   hipError_t (*hipMemcpyHtoDAsync)(hipDeviceptr_t dst, void* src, size_t bytes, hipStream_t s) = nullptr;
   hipError_t (*hipMemcpyDtoHAsync)(void* dst, hipDeviceptr_t src, size_t bytes, hipStream_t s) = nullptr;
+  hipError_t (*hipMemcpyDtoDAsync)(hipDeviceptr_t dst, hipDeviceptr_t src, size_t bytes, hipStream_t s) = nullptr;
+  hipError_t (*hipMemsetD8Async)(hipDeviceptr_t dst, unsigned char value, size_t n, hipStream_t s) = nullptr;
   hipError_t (*hipHostMalloc)(void** ptr, size_t size, unsigned int flags) = nullptr;
   hipError_t (*hipHostFree)(void* ptr) = nullptr;
   // Stream ordered memory allocator (optional)
@@ -86,6 +90,7 @@ struct HipApi {
   hipError_t (*hipStreamCreateWithFlags)(hipStream_t* stream, unsigned int flags) = nullptr;
   hipError_t (*hipStreamDestroy)(hipStream_t stream) = nullptr;
   hipError_t (*hipStreamSynchronize)(hipStream_t stream) = nullptr;
+  hipError_t (*hipStreamQuery)(hipStream_t stream) = nullptr;
   hipError_t (*hipStreamWaitEvent)(hipStream_t stream, hipEvent_t event, unsigned int flags) = nullptr;
   hipError_t (*hipEventCreateWithFlags)(hipEvent_t* event, unsigned int flags) = nullptr;
   hipError_t (*hipEventDestroy)(hipEvent_t event) = nullptr;

@@ -1,0 +1,805 @@
+// backend.cpp — the GPU backend runtime (backend.h) and the implementation of launch.h.
+#include "backend.h"
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
+#include <unordered_map>
+#include "../core/storage.h"
+#include "device.h"
+#include "images.h"
+
+namespace flint {
+namespace gpu {
+
+// ================================================================================================
+// Driver: the vendor-neutral face of the CUDA driver API and the HIP module API. Every call either
+// succeeds or throws flint::Error naming the call and the driver's error text.
+// ================================================================================================
+struct Driver {
+  virtual ~Driver() = default;
+  virtual const char* vendor() const = 0;
+  virtual void makeCurrent(int device) = 0;  // on the calling thread
+  virtual int loadModule(const void* image, void** module) = 0;  // returns the driver's result code
+  virtual void* getFunction(void* module, const char* name) = 0;  // nullptr when absent
+  virtual int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* stream, void** params) = 0;
+  virtual void* alloc(size_t bytes) = 0;  // nullptr when the device has no room
+  virtual void free(void* p) = 0;
+  virtual void* hostAlloc(size_t bytes) = 0;  // nullptr when no room
+  virtual void hostFree(void* p) = 0;
+  virtual void copyHtoD(void* dst, const void* src, size_t n, void* stream) = 0;
+  virtual void copyDtoH(void* dst, const void* src, size_t n, void* stream) = 0;
+  virtual void copyDtoD(void* dst, const void* src, size_t n, void* stream) = 0;
+  virtual void memset8(void* dst, int byte, size_t n, void* stream) = 0;
+  virtual void* streamCreate() = 0;
+  virtual void streamDestroy(void* s) = 0;
+  virtual void streamSync(void* s) = 0;
+  virtual bool streamQuery(void* s) = 0;
+  virtual void streamWait(void* s, void* e) = 0;
+  virtual void* eventCreate(bool timing) = 0;
+  virtual void eventDestroy(void* e) = 0;
+  virtual void eventRecord(void* e, void* s) = 0;
+  virtual void eventSync(void* e) = 0;
+  virtual bool eventQuery(void* e) = 0;
+  virtual float eventElapsed(void* a, void* b) = 0;
+  virtual void deviceSync() = 0;
+  virtual std::string errorText(int r) = 0;
+};
+
+namespace {
+
+[[noreturn]] void driverFail(Driver& d, const char* what, int r) {
+  fail(r == 2 ? ErrorKind::OutOfMemory : ErrorKind::Flint,
+       std::string(d.vendor()) + ": " + what + " failed: " + d.errorText(r));
+}
+
+struct CudaDriver : Driver {
+  const CudaApi& a;
+  std::vector<CUcontext> ctx;
+  explicit CudaDriver(const CudaApi& api, int n) : a(api), ctx(n, nullptr) {}
+  const char* vendor() const override { return "cuda"; }
+  void ck(CUresult r, const char* what) { if (r != CUDA_SUCCESS) driverFail(*this, what, r); }
+  std::string errorText(int r) override { return cudaErrorText(a, r); }
+  void makeCurrent(int d) override {
+    if (!ctx[d]) {
+      CUdevice dev;
+      ck(a.cuDeviceGet(&dev, d), "cuDeviceGet");
+      ck(a.cuDevicePrimaryCtxRetain(&ctx[d], dev), "cuDevicePrimaryCtxRetain");
+    }
+    ck(a.cuCtxSetCurrent(ctx[d]), "cuCtxSetCurrent");
+  }
+  int loadModule(const void* image, void** m) override { return a.cuModuleLoadData((CUmodule*)m, image); }
+  void* getFunction(void* m, const char* name) override {
+    CUfunction f = nullptr;
+    return a.cuModuleGetFunction(&f, (CUmodule)m, name) == CUDA_SUCCESS ? (void*)f : nullptr;
+  }
+  int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* s, void** p) override {
+    return a.cuLaunchKernel((CUfunction)f, g.x, g.y, g.z, b.x, b.y, b.z, shm, (CUstream)s, p, nullptr);
+  }
+  void* alloc(size_t n) override {
+    CUdeviceptr p = 0;
+    CUresult r = a.cuMemAlloc(&p, n);
+    if (r == CUDA_ERROR_OUT_OF_MEMORY) return nullptr;
+    ck(r, "cuMemAlloc");
+    return (void*)(uintptr_t)p;
+  }
+  void free(void* p) override { ck(a.cuMemFree((CUdeviceptr)(uintptr_t)p), "cuMemFree"); }
+  void* hostAlloc(size_t n) override {
+    void* p = nullptr;
+    CUresult r = a.cuMemHostAlloc(&p, n, CU_MEMHOSTALLOC_PORTABLE);
+    if (r == CUDA_ERROR_OUT_OF_MEMORY) return nullptr;
+    ck(r, "cuMemHostAlloc");
+    return p;
+  }
+  void hostFree(void* p) override { ck(a.cuMemFreeHost(p), "cuMemFreeHost"); }
+  void copyHtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.cuMemcpyHtoDAsync((CUdeviceptr)(uintptr_t)d, s, n, (CUstream)st), "cuMemcpyHtoDAsync");
+  }
+  void copyDtoH(void* d, const void* s, size_t n, void* st) override {
+    ck(a.cuMemcpyDtoHAsync(d, (CUdeviceptr)(uintptr_t)s, n, (CUstream)st), "cuMemcpyDtoHAsync");
+  }
+  void copyDtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.cuMemcpyDtoDAsync((CUdeviceptr)(uintptr_t)d, (CUdeviceptr)(uintptr_t)s, n, (CUstream)st), "cuMemcpyDtoDAsync");
+  }
+  void memset8(void* d, int v, size_t n, void* st) override {
+    ck(a.cuMemsetD8Async((CUdeviceptr)(uintptr_t)d, (unsigned char)v, n, (CUstream)st), "cuMemsetD8Async");
+  }
+  void* streamCreate() override {
+    CUstream s = nullptr;
+    ck(a.cuStreamCreate(&s, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    return s;
+  }
+  void streamDestroy(void* s) override { ck(a.cuStreamDestroy((CUstream)s), "cuStreamDestroy"); }
+  void streamSync(void* s) override { ck(a.cuStreamSynchronize((CUstream)s), "cuStreamSynchronize"); }
+  bool streamQuery(void* s) override {
+    CUresult r = a.cuStreamQuery((CUstream)s);
+    if (r == CUDA_ERROR_NOT_READY) return false;
+    ck(r, "cuStreamQuery");
+    return true;
+  }
+  void streamWait(void* s, void* e) override { ck(a.cuStreamWaitEvent((CUstream)s, (CUevent)e, 0), "cuStreamWaitEvent"); }
+  void* eventCreate(bool timing) override {
+    CUevent e = nullptr;
+    ck(a.cuEventCreate(&e, timing ? 0 : CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+    return e;
+  }
+  void eventDestroy(void* e) override { ck(a.cuEventDestroy((CUevent)e), "cuEventDestroy"); }
+  void eventRecord(void* e, void* s) override { ck(a.cuEventRecord((CUevent)e, (CUstream)s), "cuEventRecord"); }
+  void eventSync(void* e) override { ck(a.cuEventSynchronize((CUevent)e), "cuEventSynchronize"); }
+  bool eventQuery(void* e) override {
+    CUresult r = a.cuEventQuery((CUevent)e);
+    if (r == CUDA_ERROR_NOT_READY) return false;
+    ck(r, "cuEventQuery");
+    return true;
+  }
+  float eventElapsed(void* x, void* y) override {
+    float ms = 0;
+    ck(a.cuEventElapsedTime(&ms, (CUevent)x, (CUevent)y), "cuEventElapsedTime");
+    return ms;
+  }
+  void deviceSync() override { ck(a.cuCtxSynchronize(), "cuCtxSynchronize"); }
+};
+
+struct HipDriver : Driver {
+  const HipApi& a;
+  explicit HipDriver(const HipApi& api) : a(api) {}
+  const char* vendor() const override { return "hip"; }
+  void ck(hipError_t r, const char* what) { if (r != hipSuccess) driverFail(*this, what, r); }
+  std::string errorText(int r) override { return hipErrorText(a, r); }
+  void makeCurrent(int d) override { ck(a.hipSetDevice(d), "hipSetDevice"); }
+  int loadModule(const void* image, void** m) override { return a.hipModuleLoadData((hipModule_t*)m, image); }
+  void* getFunction(void* m, const char* name) override {
+    hipFunction_t f = nullptr;
+    return a.hipModuleGetFunction(&f, (hipModule_t)m, name) == hipSuccess ? (void*)f : nullptr;
+  }
+  int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* s, void** p) override {
+    return a.hipModuleLaunchKernel((hipFunction_t)f, g.x, g.y, g.z, b.x, b.y, b.z, shm, (hipStream_t)s, p, nullptr);
+  }
+  void* alloc(size_t n) override {
+    void* p = nullptr;
+    hipError_t r = a.hipMalloc(&p, n);
+    if (r == 2) return nullptr;  // hipErrorOutOfMemory keeps CUDA's number
+    ck(r, "hipMalloc");
+    return p;
+  }
+  void free(void* p) override { ck(a.hipFree(p), "hipFree"); }
+  void* hostAlloc(size_t n) override {
+    void* p = nullptr;
+    hipError_t r = a.hipHostMalloc(&p, n, hipHostMallocPortable);
+    if (r == 2) return nullptr;
+    ck(r, "hipHostMalloc");
+    return p;
+  }
+  void hostFree(void* p) override { ck(a.hipHostFree(p), "hipHostFree"); }
+  void copyHtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.hipMemcpyHtoDAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyHtoDAsync");
+  }
+  void copyDtoH(void* d, const void* s, size_t n, void* st) override {
+    ck(a.hipMemcpyDtoHAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyDtoHAsync");
+  }
+  void copyDtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.hipMemcpyDtoDAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyDtoDAsync");
+  }
+  void memset8(void* d, int v, size_t n, void* st) override {
+    ck(a.hipMemsetD8Async(d, (unsigned char)v, n, (hipStream_t)st), "hipMemsetD8Async");
+  }
+  void* streamCreate() override {
+    hipStream_t s = nullptr;
+    ck(a.hipStreamCreateWithFlags(&s, hipStreamNonBlocking), "hipStreamCreateWithFlags");
+    return s;
+  }
+  void streamDestroy(void* s) override { ck(a.hipStreamDestroy((hipStream_t)s), "hipStreamDestroy"); }
+  void streamSync(void* s) override { ck(a.hipStreamSynchronize((hipStream_t)s), "hipStreamSynchronize"); }
+  bool streamQuery(void* s) override {
+    hipError_t r = a.hipStreamQuery((hipStream_t)s);
+    if (r == hipErrorNotReady) return false;
+    ck(r, "hipStreamQuery");
+    return true;
+  }
+  void streamWait(void* s, void* e) override { ck(a.hipStreamWaitEvent((hipStream_t)s, (hipEvent_t)e, 0), "hipStreamWaitEvent"); }
+  void* eventCreate(bool timing) override {
+    hipEvent_t e = nullptr;
+    ck(a.hipEventCreateWithFlags(&e, timing ? 0 : hipEventDisableTiming), "hipEventCreateWithFlags");
+    return e;
+  }
+  void eventDestroy(void* e) override { ck(a.hipEventDestroy((hipEvent_t)e), "hipEventDestroy"); }
+  void eventRecord(void* e, void* s) override { ck(a.hipEventRecord((hipEvent_t)e, (hipStream_t)s), "hipEventRecord"); }
+  void eventSync(void* e) override { ck(a.hipEventSynchronize((hipEvent_t)e), "hipEventSynchronize"); }
+  bool eventQuery(void* e) override {
+    hipError_t r = a.hipEventQuery((hipEvent_t)e);
+    if (r == hipErrorNotReady) return false;
+    ck(r, "hipEventQuery");
+    return true;
+  }
+  float eventElapsed(void* x, void* y) override {
+    float ms = 0;
+    ck(a.hipEventElapsedTime(&ms, (hipEvent_t)x, (hipEvent_t)y), "hipEventElapsedTime");
+    return ms;
+  }
+  void deviceSync() override { ck(a.hipDeviceSynchronize(), "hipDeviceSynchronize"); }
+};
+
+// The caching allocator's view of one device.
+struct DeviceMem : DeviceMemory {
+  Driver& d;
+  int index;
+  std::string label;
+  DeviceMem(Driver& drv, int i, std::string l) : d(drv), index(i), label(std::move(l)) {}
+  std::string name() const override { return label; }
+  void* rawAlloc(size_t bytes) override { d.makeCurrent(index); return d.alloc(bytes); }
+  void rawFree(void* p) override { d.makeCurrent(index); d.free(p); }
+  EventId eventCreate() override { return d.eventCreate(false); }
+  void eventRecord(EventId e, StreamId s) override { d.eventRecord(e, (void*)s); }
+  bool eventQuery(EventId e) override { return d.eventQuery(e); }
+  void eventSynchronize(EventId e) override { d.eventSync(e); }
+  void eventDestroy(EventId e) override { d.eventDestroy(e); }
+};
+
+constexpr int kErrorWords = 1024;
+
+struct PendingError {
+  std::string op;
+  ErrorDecoder decode;
+};
+
+struct DeviceState {
+  bool ready = false;
+  std::string imageSet;
+  std::vector<void*> modules;
+  std::unordered_map<std::string, void*> functions;
+  std::unique_ptr<DeviceMem> mem;
+  std::unique_ptr<CachingAllocator> alloc;
+  int stream = 0;           // current stream id
+  int* words = nullptr;     // kErrorWords ints of device memory
+  std::vector<int> freeSlots;
+  std::map<int, PendingError> pending;  // slot -> op
+  void* sideStream = nullptr;           // private stream for reading error words off the JS thread's order
+};
+
+struct StreamRec {
+  void* handle = nullptr;
+  int device = 0;
+  bool alive = false;
+};
+struct EventRec {
+  void* handle = nullptr;
+  int device = 0;
+  bool alive = false;
+};
+
+struct PinnedBlock {
+  void* ptr;
+  size_t size;
+  void* event;  // recorded when freed; the block is reusable once it completed (nullptr: at once)
+};
+
+struct Backend {
+  Driver* driver = nullptr;
+  Vendor vendor = Vendor::None;
+  std::vector<DeviceState> devices;
+  int current = 0;
+  bool sync = false;
+  std::vector<StreamRec> streams{StreamRec{nullptr, 0, true}};  // id 0: the default stream
+  std::vector<EventRec> events{EventRec{}};                      // id 0 unused
+  std::function<void()> oomHook;
+  size_t memoryLimit = 0;
+  // pinned host pool
+  std::mutex pinnedMu;
+  std::map<uintptr_t, size_t> pinnedLive;  // base -> rounded size
+  std::vector<PinnedBlock> pinnedFree;
+  int64_t pinnedCached = 0;
+};
+
+Backend* gBackend = nullptr;
+std::atomic<bool> gAllowTF32{false};
+
+Backend& be() {
+  ensureBackend();
+  return *gBackend;
+}
+
+void initDevice(Backend& b, int i) {
+  DeviceState& ds = b.devices[i];
+  if (ds.ready) return;
+  const GpuRuntime& rt = GpuRuntime::get();
+  const DeviceInfo& info = rt.devices()[i];
+  std::string why;
+  const ImageSet* set = chooseImageSet(rt.imageSets(), rt.vendor(), rt.driverVersion(), info, &why);
+  if (!set) fail(ErrorKind::BackendUnavailable, "cuda:" + std::to_string(i) + ": " + why);
+  b.driver->makeCurrent(i);
+  for (const std::string& file : set->files) {
+    std::ifstream f(file, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string image = ss.str();
+    if (!f || image.empty()) fail(ErrorKind::BackendUnavailable, "cuda:" + std::to_string(i) + ": cannot read kernel image " + file);
+    void* m = nullptr;
+    int r = b.driver->loadModule(image.data(), &m);
+    if (r != 0)
+      fail(ErrorKind::BackendUnavailable, "cuda:" + std::to_string(i) + ": loading kernel image " + file + " (" + set->toolkit +
+                                              ") failed: " + b.driver->errorText(r) + " — the driver cannot run these images on " +
+                                              info.name + "; update the driver or rebuild flintml for this GPU");
+    ds.modules.push_back(m);
+  }
+  ds.imageSet = set->dir + " (" + set->toolkit + ")";
+  ds.mem.reset(new DeviceMem(*b.driver, i, "cuda:" + std::to_string(i) + " (" + info.name + ")"));
+  ds.alloc.reset(new CachingAllocator(*ds.mem, b.memoryLimit));
+  ds.alloc->setOutOfMemoryCallback([&b](size_t) { if (b.oomHook) b.oomHook(); });
+  ds.words = static_cast<int*>(ds.alloc->allocate(kErrorWords * sizeof(int), 0));
+  b.driver->memset8(ds.words, 0, kErrorWords * sizeof(int), nullptr);
+  b.driver->streamSync(nullptr);
+  for (int s = kErrorWords - 1; s >= 0; s--) ds.freeSlots.push_back(s);
+  ds.sideStream = b.driver->streamCreate();
+  ds.ready = true;
+}
+
+DeviceState& cur() {
+  Backend& b = be();
+  DeviceState& ds = b.devices[b.current];
+  if (!ds.ready) initDevice(b, b.current);
+  return ds;
+}
+
+void* streamHandle(int id) {
+  Backend& b = *gBackend;
+  if (id < 0 || (size_t)id >= b.streams.size() || !b.streams[id].alive) fail(ErrorKind::Value, "cuda: stream was destroyed");
+  return b.streams[id].handle;
+}
+void* curStream() { return streamHandle(cur().stream); }
+
+EventRec& eventRec(int id) {
+  Backend& b = be();
+  if (id <= 0 || (size_t)id >= b.events.size() || !b.events[id].alive) fail(ErrorKind::Value, "cuda: event was destroyed");
+  return b.events[id];
+}
+
+// Reads the error words of `slots` (the kernels that wrote them have completed), zeroes them,
+// releases the slots and throws the first error.
+void drainSlots(DeviceState& ds, const std::vector<int>& slots, void* stream) {
+  Backend& b = *gBackend;
+  if (slots.empty()) return;
+  std::vector<int> host(kErrorWords, 0);
+  b.driver->copyDtoH(host.data(), ds.words, kErrorWords * sizeof(int), stream);
+  b.driver->streamSync(stream);
+  std::string op;
+  ErrorDecoder decode = nullptr;
+  int bits = 0;
+  for (int s : slots) {
+    auto it = ds.pending.find(s);
+    if (it == ds.pending.end()) continue;
+    if (host[s] != 0) {
+      if (!bits) { bits = host[s]; op = it->second.op; decode = it->second.decode; }
+      b.driver->memset8(ds.words + s, 0, sizeof(int), stream);
+    }
+    ds.pending.erase(it);
+    ds.freeSlots.push_back(s);
+  }
+  b.driver->streamSync(stream);
+  if (bits) {
+    if (decode) decode(bits, op.c_str());
+    fail(ErrorKind::Flint, op + ": a GPU kernel reported error bits " + std::to_string(bits));
+  }
+}
+
+void checkDevice(DeviceState& ds) {
+  if (ds.pending.empty()) return;
+  Backend& b = *gBackend;
+  b.driver->deviceSync();
+  std::vector<int> slots;
+  for (auto& kv : ds.pending) slots.push_back(kv.first);
+  drainSlots(ds, slots, ds.sideStream);
+}
+
+size_t roundPinned(size_t n) {
+  size_t r = 4096;
+  while (r < n) r <<= 1;
+  return r;
+}
+
+struct GpuStorageAllocator : Allocator {
+  void* allocate(int64_t bytes, bool zero, int deviceIndex) override {
+    Backend& b = be();
+    if (deviceIndex < 0 || (size_t)deviceIndex >= b.devices.size())
+      fail(ErrorKind::Device, "cuda:" + std::to_string(deviceIndex) + ": no such device (" +
+                                  std::to_string(b.devices.size()) + " visible)");
+    void* p = deviceAlloc((size_t)bytes, deviceIndex);
+    if (zero && bytes > 0) {
+      int saved = b.current;
+      setCurrentDevice(deviceIndex);
+      b.driver->memset8(p, 0, (size_t)bytes, curStream());
+      setCurrentDevice(saved);
+    }
+    return p;
+  }
+  void deallocate(void* p, int64_t, int deviceIndex) override { deviceFree(p, deviceIndex); }
+  void fillStats(MemStats& st) override {
+    if (!gBackend) return;
+    AllocatorStats a;
+    int64_t own = 0;  // the backend's error words: not tensors
+    for (size_t i = 0; i < gBackend->devices.size(); i++) {
+      if (!gBackend->devices[i].ready) continue;
+      AllocatorStats s = gBackend->devices[i].alloc->stats();
+      a.allocatedBytes += s.allocatedBytes; a.reservedBytes += s.reservedBytes;
+      a.peakAllocatedBytes += s.peakAllocatedBytes; a.numAllocs += s.numAllocs; a.numFrees += s.numFrees;
+      a.cacheHits += s.cacheHits;
+      own += (int64_t)gBackend->devices[i].alloc->blockSize(gBackend->devices[i].words);
+      a.numAllocs -= 1;
+    }
+    st.allocatedBytes = a.allocatedBytes - own;
+    st.peakAllocatedBytes = a.peakAllocatedBytes - own;
+    st.numAllocs = a.numAllocs;
+    st.numFrees = a.numFrees;
+    st.cacheHits = a.cacheHits;
+    st.cachedBytes = a.reservedBytes - a.allocatedBytes;
+  }
+  void emptyCache() override { if (gBackend) deviceEmptyCache(); }
+};
+
+struct PinnedStorageAllocator : Allocator {
+  void* allocate(int64_t bytes, bool zero, int) override {
+    void* p = pinnedAlloc((size_t)bytes);
+    if (zero) std::memset(p, 0, (size_t)bytes);
+    return p;
+  }
+  void deallocate(void* p, int64_t, int) override { pinnedFree(p); }
+};
+
+}  // namespace
+
+// ================================================================================================
+// backend.h
+// ================================================================================================
+
+void ensureBackend() {
+  if (gBackend) return;
+  GpuRuntime& rt = GpuRuntime::get();
+  if (!rt.available()) fail(ErrorKind::BackendUnavailable, "cuda: the GPU backend is unavailable: " + rt.unavailableReason());
+  Backend* b = new Backend();
+  b->vendor = rt.vendor();
+  if (rt.vendor() == Vendor::Nvidia) b->driver = new CudaDriver(*rt.cuda(), rt.deviceCount());
+  else b->driver = new HipDriver(*rt.hip());
+  b->devices.resize(rt.deviceCount());
+  const char* s = std::getenv("FLINT_SYNC");
+  b->sync = s && *s && std::string(s) != "0";
+  b->memoryLimit = memoryLimitFromEnv();
+  gBackend = b;
+  static GpuStorageAllocator storageAlloc;
+  static PinnedStorageAllocator pinnedAllocator;
+  setAllocator(DeviceType::CUDA, &storageAlloc);
+  setPinnedAllocator(&pinnedAllocator);
+  try {
+    cur();
+  } catch (...) {
+    // keep the backend object (streams table etc.), the device stays not-ready and fails again on use
+    throw;
+  }
+}
+
+void setCurrentDevice(int index) {
+  Backend& b = be();
+  if (index < 0 || (size_t)index >= b.devices.size())
+    fail(ErrorKind::Device, "cuda:" + std::to_string(index) + ": no such device (" + std::to_string(b.devices.size()) + " visible)");
+  if (index == b.current && b.devices[index].ready) return;
+  b.current = index;
+  if (!b.devices[index].ready) initDevice(b, index);
+  b.driver->makeCurrent(index);
+}
+int currentDevice() { return gBackend ? gBackend->current : 0; }
+
+void* deviceAlloc(size_t bytes, int device) {
+  Backend& b = be();
+  int saved = b.current;
+  setCurrentDevice(device);
+  DeviceState& ds = b.devices[device];
+  void* p = ds.alloc->allocate(bytes, (StreamId)streamHandle(ds.stream));
+  setCurrentDevice(saved);
+  return p;
+}
+void deviceFree(void* ptr, int device) {
+  if (!gBackend || !ptr) return;
+  DeviceState& ds = gBackend->devices[device];
+  if (ds.ready) ds.alloc->free(ptr);
+}
+void recordStreamUse(void* ptr, int device, int streamId) {
+  Backend& b = be();
+  DeviceState& ds = b.devices[device];
+  if (ds.ready) ds.alloc->recordStream(ptr, (StreamId)streamHandle(streamId));
+}
+AllocatorStats deviceStats(int device) {
+  Backend& b = be();
+  DeviceState& ds = b.devices[device];
+  return ds.ready ? ds.alloc->stats() : AllocatorStats();
+}
+void deviceEmptyCache() {
+  if (!gBackend) return;
+  for (auto& ds : gBackend->devices) if (ds.ready) ds.alloc->emptyCache();
+  std::lock_guard<std::mutex> lock(gBackend->pinnedMu);
+  std::vector<PinnedBlock> keep;
+  for (auto& blk : gBackend->pinnedFree) {
+    if (blk.event && !gBackend->driver->eventQuery(blk.event)) { keep.push_back(blk); continue; }
+    if (blk.event) gBackend->driver->eventDestroy(blk.event);
+    gBackend->driver->hostFree(blk.ptr);
+    gBackend->pinnedCached -= (int64_t)blk.size;
+  }
+  gBackend->pinnedFree.swap(keep);
+}
+void setDeviceMemoryLimit(size_t bytes) {
+  Backend& b = be();
+  b.memoryLimit = bytes;
+  for (auto& ds : b.devices) if (ds.ready) ds.alloc->setMemoryLimit(bytes);
+}
+size_t deviceMemoryLimit() { return gBackend ? gBackend->memoryLimit : memoryLimitFromEnv(); }
+void resetDevicePeak() {
+  if (!gBackend) return;
+  for (auto& ds : gBackend->devices) if (ds.ready) ds.alloc->resetPeakStats();
+  resetPeak(DeviceType::CUDA);
+}
+void setOutOfMemoryHook(std::function<void()> hook) {
+  if (gBackend) gBackend->oomHook = std::move(hook);
+}
+
+void* pinnedAlloc(size_t bytes) {
+  Backend& b = be();
+  const size_t size = roundPinned(bytes);
+  {
+    std::lock_guard<std::mutex> lock(b.pinnedMu);
+    for (size_t i = 0; i < b.pinnedFree.size(); i++) {
+      PinnedBlock& blk = b.pinnedFree[i];
+      if (blk.size != size) continue;
+      if (blk.event && !b.driver->eventQuery(blk.event)) continue;
+      void* p = blk.ptr;
+      if (blk.event) b.driver->eventDestroy(blk.event);
+      b.pinnedFree.erase(b.pinnedFree.begin() + (long)i);
+      b.pinnedCached -= (int64_t)size;
+      b.pinnedLive[(uintptr_t)p] = size;
+      return p;
+    }
+  }
+  void* p = b.driver->hostAlloc(size);
+  if (!p) {
+    deviceEmptyCache();
+    p = b.driver->hostAlloc(size);
+  }
+  if (!p) fail(ErrorKind::OutOfMemory, "pinned: out of page-locked host memory allocating " + formatBytes((double)bytes));
+  std::lock_guard<std::mutex> lock(b.pinnedMu);
+  b.pinnedLive[(uintptr_t)p] = size;
+  return p;
+}
+void pinnedFree(void* ptr) {
+  if (!gBackend || !ptr) return;
+  Backend& b = *gBackend;
+  // Work queued so far (an async copy from this buffer) must finish before the block is reused.
+  void* ev = b.driver->eventCreate(false);
+  b.driver->eventRecord(ev, streamHandle(b.devices[b.current].stream));
+  std::lock_guard<std::mutex> lock(b.pinnedMu);
+  auto it = b.pinnedLive.find((uintptr_t)ptr);
+  if (it == b.pinnedLive.end()) { b.driver->eventDestroy(ev); return; }
+  b.pinnedFree.push_back(PinnedBlock{ptr, it->second, ev});
+  b.pinnedCached += (int64_t)it->second;
+  b.pinnedLive.erase(it);
+}
+bool isPinned(const void* ptr) {
+  if (!gBackend) return false;
+  std::lock_guard<std::mutex> lock(gBackend->pinnedMu);
+  auto& live = gBackend->pinnedLive;
+  auto it = live.upper_bound((uintptr_t)ptr);
+  if (it == live.begin()) return false;
+  --it;
+  return (uintptr_t)ptr < it->first + it->second;
+}
+int64_t pinnedCachedBytes() { return gBackend ? gBackend->pinnedCached : 0; }
+
+int streamCreate(int device) {
+  Backend& b = be();
+  int saved = b.current;
+  setCurrentDevice(device);
+  void* h = b.driver->streamCreate();
+  setCurrentDevice(saved);
+  b.streams.push_back(StreamRec{h, device, true});
+  return (int)b.streams.size() - 1;
+}
+void streamDestroy(int id) {
+  Backend& b = be();
+  if (id <= 0 || (size_t)id >= b.streams.size() || !b.streams[id].alive) return;
+  for (auto& ds : b.devices) if (ds.stream == id) ds.stream = 0;
+  b.driver->streamSync(b.streams[id].handle);
+  b.driver->streamDestroy(b.streams[id].handle);
+  b.streams[id].alive = false;
+}
+void streamSynchronize(int id) {
+  Backend& b = be();
+  b.driver->streamSync(streamHandle(id));
+  checkDevice(b.devices[b.current]);
+}
+bool streamQuery(int id) { be(); return gBackend->driver->streamQuery(streamHandle(id)); }
+void streamWaitEvent(int stream, int event) { be(); gBackend->driver->streamWait(streamHandle(stream), eventRec(event).handle); }
+int currentStreamId() { return gBackend ? gBackend->devices[gBackend->current].stream : 0; }
+void setCurrentStreamId(int id) {
+  Backend& b = be();
+  streamHandle(id);
+  if (id != 0) setCurrentDevice(b.streams[id].device);
+  b.devices[b.current].stream = id;
+}
+int streamDevice(int id) { be(); streamHandle(id); return id == 0 ? gBackend->current : gBackend->streams[id].device; }
+
+int eventCreate(bool timing) {
+  Backend& b = be();
+  b.events.push_back(EventRec{b.driver->eventCreate(timing), b.current, true});
+  return (int)b.events.size() - 1;
+}
+void eventDestroy(int id) {
+  Backend& b = be();
+  if (id <= 0 || (size_t)id >= b.events.size() || !b.events[id].alive) return;
+  b.driver->eventDestroy(b.events[id].handle);
+  b.events[id].alive = false;
+}
+void eventRecord(int id, int stream) { eventRec(id); gBackend->driver->eventRecord(gBackend->events[id].handle, streamHandle(stream)); }
+void eventSynchronize(int id) { gBackend->driver->eventSync(eventRec(id).handle); }
+bool eventQuery(int id) { return gBackend->driver->eventQuery(eventRec(id).handle); }
+float eventElapsedMs(int start, int end) {
+  void* a = eventRec(start).handle;
+  void* e = eventRec(end).handle;
+  return gBackend->driver->eventElapsed(a, e);
+}
+void deviceSynchronize() {
+  DeviceState& ds = cur();
+  gBackend->driver->deviceSync();
+  checkDevice(ds);
+}
+
+void copyToDevice(void* dst, const void* src, size_t bytes) {
+  if (!bytes) return;
+  cur();
+  gBackend->driver->copyHtoD(dst, src, bytes, curStream());
+  if (gBackend->sync) synchronizeStream();
+}
+void copyToHost(void* dst, const void* src, size_t bytes) {
+  DeviceState& ds = cur();
+  checkDevice(ds);
+  if (!bytes) return;
+  gBackend->driver->copyDtoH(dst, src, bytes, curStream());
+  gBackend->driver->streamSync(curStream());
+}
+
+AsyncRead startAsyncRead(const void* src, size_t bytes) {
+  DeviceState& ds = cur();
+  AsyncRead r;
+  r.device = gBackend->current;
+  r.pinned = pinnedAlloc(bytes ? bytes : 1);
+  if (bytes) gBackend->driver->copyDtoH(r.pinned, src, bytes, curStream());
+  r.event = gBackend->driver->eventCreate(false);
+  gBackend->driver->eventRecord(r.event, curStream());
+  for (auto& kv : ds.pending) r.errorSlots.push_back(kv.first);
+  return r;
+}
+void waitAsyncRead(const AsyncRead& r) {
+  gBackend->driver->makeCurrent(r.device);
+  gBackend->driver->eventSync(r.event);
+}
+void finishAsyncRead(AsyncRead& r) {
+  Backend& b = be();
+  if (r.event) { b.driver->eventDestroy(r.event); r.event = nullptr; }
+  DeviceState& ds = b.devices[r.device];
+  // The kernels behind these words ran before the copy (same stream) — or on another stream, whose
+  // errors the next synchronization reports.
+  std::vector<int> slots;
+  slots.swap(r.errorSlots);
+  drainSlots(ds, slots, ds.sideStream);
+}
+
+BackendInfo backendInfo() {
+  BackendInfo i;
+  if (!gBackend) return i;
+  const DeviceState& ds = gBackend->devices[gBackend->current];
+  i.imageSet = ds.imageSet;
+  i.modules = (int)ds.modules.size();
+  i.kernelsResolved = (int)ds.functions.size();
+  i.syncMode = gBackend->sync;
+  return i;
+}
+
+// ================================================================================================
+// launch.h
+// ================================================================================================
+
+void launchRaw(const char* kernel, Dim3 grid, Dim3 block, unsigned sharedBytes, void** params) {
+  DeviceState& ds = cur();
+  Backend& b = *gBackend;
+  if (grid.x == 0 || grid.y == 0 || grid.z == 0) return;
+  void* f = nullptr;
+  auto it = ds.functions.find(kernel);
+  if (it != ds.functions.end()) f = it->second;
+  else {
+    for (void* m : ds.modules) if ((f = b.driver->getFunction(m, kernel))) break;
+    if (!f)
+      fail(ErrorKind::BackendUnavailable, std::string("cuda: kernel ") + kernel + " is not in the kernel images " + ds.imageSet +
+                                              " (they are older than this addon: rebuild flintml)");
+    ds.functions.emplace(kernel, f);
+  }
+  int r = b.driver->launch(f, grid, block, sharedBytes, curStream(), params);
+  if (r != 0)
+    fail(r == 2 ? ErrorKind::OutOfMemory : ErrorKind::Flint,
+         std::string(b.driver->vendor()) + ": launching kernel " + kernel + " (grid " + std::to_string(grid.x) + "x" +
+             std::to_string(grid.y) + "x" + std::to_string(grid.z) + ", block " + std::to_string(block.x) + ") failed: " +
+             b.driver->errorText(r));
+  if (b.sync) {
+    try {
+      b.driver->streamSync(curStream());
+    } catch (const Error& e) {
+      fail(e.kind, std::string("FLINT_SYNC: kernel ") + kernel + " failed: " + e.what());
+    }
+    checkDevice(ds);
+  }
+}
+
+unsigned gridFor(int64_t n, int perThread) {
+  if (n <= 0) return 0;
+  if (perThread < 1) perThread = 1;
+  const int64_t per = (int64_t)kBlock * perThread;
+  int64_t blocks = (n + per - 1) / per;
+  int64_t cap = 65535LL * 8;
+  const int sms = multiProcessorCount();
+  if (sms > 0) cap = std::min<int64_t>(cap, (int64_t)sms * 32);
+  return (unsigned)std::max<int64_t>(1, std::min(blocks, cap));
+}
+
+int multiProcessorCount() {
+  const GpuRuntime& rt = GpuRuntime::get();
+  int d = currentDevice();
+  return d < rt.deviceCount() ? rt.devices()[d].multiProcessorCount : 0;
+}
+int warpSize() {
+  const GpuRuntime& rt = GpuRuntime::get();
+  int d = currentDevice();
+  if (rt.vendor() != Vendor::Amd || d >= rt.deviceCount()) return 32;
+  return rt.devices()[d].gcnArch.compare(0, 4, "gfx9") == 0 ? 64 : 32;
+}
+
+int* errorWord(const char* op, ErrorDecoder decode) {
+  DeviceState& ds = cur();
+  if (ds.freeSlots.empty()) checkDevice(ds);
+  int slot = ds.freeSlots.back();
+  ds.freeSlots.pop_back();
+  ds.pending[slot] = PendingError{op, decode};
+  return ds.words + slot;
+}
+void checkErrorWords() { checkDevice(cur()); }
+
+DeviceBuffer::DeviceBuffer(size_t bytes) { if (bytes) ptr_ = deviceAlloc(bytes, currentDevice()); }
+DeviceBuffer::~DeviceBuffer() {
+  if (ptr_) deviceFree(ptr_, currentDevice());
+}
+
+void memsetAsync(void* dst, int byte, size_t bytes) {
+  if (!bytes) return;
+  cur();
+  gBackend->driver->memset8(dst, byte, bytes, curStream());
+}
+void copyDeviceToDeviceAsync(void* dst, const void* src, size_t bytes) {
+  if (!bytes) return;
+  cur();
+  gBackend->driver->copyDtoD(dst, src, bytes, curStream());
+}
+void copyHostToDeviceAsync(void* dst, const void* src, size_t bytes) { copyToDevice(dst, src, bytes); }
+void copyDeviceToHostAsync(void* dst, const void* src, size_t bytes) {
+  if (!bytes) return;
+  cur();
+  gBackend->driver->copyDtoH(dst, src, bytes, curStream());
+}
+void synchronizeStream() {
+  DeviceState& ds = cur();
+  gBackend->driver->streamSync(curStream());
+  checkDevice(ds);
+}
+void* currentStreamHandle() { cur(); return curStream(); }
+bool isAmd() { return GpuRuntime::get().vendor() == Vendor::Amd; }
+bool allowTF32() { return gAllowTF32.load(); }
+void setAllowTF32(bool on) { gAllowTF32.store(on); }
+
+}  // namespace gpu
+}  // namespace flint

@@ -1,0 +1,242 @@
+// images.cpp — see images.h.
+#include "images.h"
+#include <dirent.h>
+#include <dlfcn.h>
+#include <sys/stat.h>
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace flint {
+namespace gpu {
+namespace {
+
+bool isFile(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// A minimal reader for the flat status.json that CMake writes: string, number, null, arrays of
+// those, and nested objects. Values are kept as their text (strings unquoted).
+struct Json {
+  std::string text;                       // scalar text
+  std::vector<Json> items;                // array items
+  std::vector<std::pair<std::string, Json>> fields;  // object fields
+  bool isNull = false;
+  const Json* get(const std::string& k) const {
+    for (auto& f : fields) if (f.first == k) return &f.second;
+    return nullptr;
+  }
+};
+
+struct Parser {
+  const std::string& s;
+  size_t i = 0;
+  bool ok = true;
+  void ws() { while (i < s.size() && std::isspace((unsigned char)s[i])) i++; }
+  std::string str() {
+    std::string out;
+    i++;  // opening quote
+    while (i < s.size() && s[i] != '"') {
+      if (s[i] == '\\' && i + 1 < s.size()) i++;
+      out += s[i++];
+    }
+    if (i >= s.size()) ok = false;
+    i++;
+    return out;
+  }
+  Json value() {
+    Json v;
+    ws();
+    if (i >= s.size()) { ok = false; return v; }
+    char c = s[i];
+    if (c == '{') {
+      i++;
+      ws();
+      if (i < s.size() && s[i] == '}') { i++; return v; }
+      while (ok && i < s.size()) {
+        ws();
+        if (i >= s.size() || s[i] != '"') { ok = false; break; }
+        std::string k = str();
+        ws();
+        if (i >= s.size() || s[i] != ':') { ok = false; break; }
+        i++;
+        v.fields.emplace_back(k, value());
+        ws();
+        if (i < s.size() && s[i] == ',') { i++; continue; }
+        if (i < s.size() && s[i] == '}') { i++; break; }
+        ok = false;
+      }
+    } else if (c == '[') {
+      i++;
+      ws();
+      if (i < s.size() && s[i] == ']') { i++; return v; }
+      while (ok && i < s.size()) {
+        v.items.push_back(value());
+        ws();
+        if (i < s.size() && s[i] == ',') { i++; continue; }
+        if (i < s.size() && s[i] == ']') { i++; break; }
+        ok = false;
+      }
+    } else if (c == '"') {
+      v.text = str();
+    } else {
+      size_t j = i;
+      while (j < s.size() && s[j] != ',' && s[j] != '}' && s[j] != ']' && !std::isspace((unsigned char)s[j])) j++;
+      v.text = s.substr(i, j - i);
+      v.isNull = v.text == "null";
+      i = j;
+    }
+    return v;
+  }
+};
+
+std::string addonDir() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&findImageSets), &info) && info.dli_fname) {
+    std::string p = info.dli_fname;
+    size_t slash = p.rfind('/');
+    if (slash != std::string::npos) return p.substr(0, slash);
+  }
+  return ".";
+}
+
+std::vector<std::string> subdirs(const std::string& dir) {
+  std::vector<std::string> out;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string n = e->d_name;
+      if (n == "." || n == "..") continue;
+      struct stat st;
+      if (stat((dir + "/" + n).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(dir + "/" + n);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// "13.0" -> 13000
+int versionNumber(const std::string& v) {
+  int major = std::atoi(v.c_str());
+  size_t dot = v.find('.');
+  int minor = dot == std::string::npos ? 0 : std::atoi(v.c_str() + dot + 1);
+  return major * 1000 + minor * 10;
+}
+
+bool readSet(const std::string& dir, Vendor vendor, ImageSet* out, std::string* note) {
+  const std::string statusPath = dir + "/status.json";
+  std::ifstream f(statusPath);
+  if (!f) { *note = "no status.json"; return false; }
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  Parser p{text};
+  Json root = p.value();
+  if (!p.ok) { *note = "status.json is not valid JSON"; return false; }
+  const Json* sec = vendor == Vendor::Nvidia ? &root : root.get("hip");
+  const char* toolKey = vendor == Vendor::Nvidia ? "nvcc" : "hipcc";
+  const Json* tool = sec ? sec->get(toolKey) : nullptr;
+  if (!sec || !tool || tool->isNull) {
+    const Json* reason = sec ? sec->get("reason") : nullptr;
+    *note = std::string("no ") + (vendor == Vendor::Nvidia ? "CUDA" : "HIP") + " images" +
+            (reason && !reason->isNull && !reason->text.empty() ? " (" + reason->text + ")" : "");
+    return false;
+  }
+  ImageSet s;
+  s.dir = dir;
+  s.toolkit = std::string(toolKey) + " " + tool->text;
+  if (vendor == Vendor::Nvidia) s.minDriver = (versionNumber(tool->text) / 1000) * 1000;
+  if (const Json* a = sec->get("archs")) for (auto& x : a->items) s.archs.push_back(x.text);
+  if (const Json* x = sec->get("ptx")) if (!x->isNull) s.ptx = std::atoi(x->text.c_str());
+  if (const Json* imgs = sec->get("images")) {
+    for (auto& x : imgs->items) {
+      const std::string path = dir + "/" + x.text;
+      if (!isFile(path)) { *note = "listed image " + x.text + " is missing"; return false; }
+      s.files.push_back(path);
+    }
+  }
+  if (s.files.empty()) { *note = "status.json lists no images"; return false; }
+  *out = s;
+  return true;
+}
+
+}  // namespace
+
+std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log) {
+  std::vector<std::string> roots;
+  if (const char* env = std::getenv("FLINT_KERNEL_PATH"); env && *env) roots.push_back(env);
+  const std::string here = addonDir();
+  roots.push_back(here + "/kernels");
+  roots.push_back(here + "/../kernels");
+  std::vector<ImageSet> sets;
+  const char* what = vendor == Vendor::Nvidia ? "CUDA" : "HIP";
+  for (const std::string& r : roots) {
+    std::vector<std::string> dirs = {r};
+    for (auto& d : subdirs(r)) dirs.push_back(d);
+    bool any = false;
+    for (const std::string& d : dirs) {
+      if (!isFile(d + "/status.json")) continue;
+      any = true;
+      ImageSet s;
+      std::string note;
+      if (readSet(d, vendor, &s, &note)) {
+        if (log) log->push_back(std::string(what) + " kernel images: " + d + ": " + s.toolkit + ", " +
+                                std::to_string(s.files.size()) + " images");
+        sets.push_back(s);
+      } else if (log) {
+        log->push_back(std::string(what) + " kernel images: " + d + ": " + note);
+      }
+    }
+    if (!any && log) log->push_back(std::string(what) + " kernel images: " + r + ": not found");
+  }
+  std::stable_sort(sets.begin(), sets.end(), [](const ImageSet& a, const ImageSet& b) { return a.minDriver > b.minDriver; });
+  return sets;
+}
+
+const ImageSet* chooseImageSet(const std::vector<ImageSet>& sets, Vendor vendor, int driverVersion,
+                               const DeviceInfo& device, std::string* why) {
+  if (sets.empty()) {
+    *why = "no GPU kernel images were found next to the addon (reinstall flintml; a build from source needs nvcc or hipcc)";
+    return nullptr;
+  }
+  std::string lastWhy;
+  for (const ImageSet& s : sets) {
+    if (vendor == Vendor::Nvidia) {
+      if (driverVersion && driverVersion < s.minDriver) {
+        lastWhy = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(s.minDriver / 1000) +
+                  " driver (" + (s.minDriver >= 13000 ? "NVIDIA 580" : s.minDriver >= 12000 ? "NVIDIA 525" : "newer") +
+                  " or newer), this driver is CUDA " + std::to_string(driverVersion / 1000) + "." +
+                  std::to_string((driverVersion % 1000) / 10) + ": update the NVIDIA driver";
+        continue;
+      }
+      const int cc = device.ccMajor * 10 + device.ccMinor;
+      bool sass = false;
+      for (auto& a : s.archs) {
+        int v = std::atoi(a.c_str());
+        if (v / 10 == device.ccMajor && v % 10 <= device.ccMinor) sass = true;
+      }
+      if (sass || (s.ptx && s.ptx <= cc)) return &s;
+      std::string list;
+      for (auto& a : s.archs) list += (list.empty() ? "sm_" : ", sm_") + a;
+      lastWhy = "no kernel image for compute capability " + std::to_string(device.ccMajor) + "." +
+                std::to_string(device.ccMinor) + " (" + device.name + "); the images (" + s.toolkit + ") cover " + list +
+                (s.ptx ? " and PTX " + std::to_string(s.ptx) : "") +
+                ": build flintml from source with FLINT_CUDA_ARCHS including " + std::to_string(cc);
+    } else {
+      std::string arch = device.gcnArch.substr(0, device.gcnArch.find(':'));
+      for (auto& a : s.archs) if (a == arch) return &s;
+      std::string list;
+      for (auto& a : s.archs) list += (list.empty() ? "" : ", ") + a;
+      lastWhy = "no kernel image for " + (arch.empty() ? std::string("this GPU (gfx arch unknown)") : arch) + " (" +
+                device.name + "); the images (" + s.toolkit + ") cover " + list +
+                ": build flintml from source with FLINT_HIP_ARCHS including it";
+    }
+  }
+  *why = lastWhy;
+  return nullptr;
+}
+
+}  // namespace gpu
+}  // namespace flint
