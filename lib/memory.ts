@@ -2,7 +2,7 @@
 import { parseDevice } from './device';
 import { ValueError } from './errors';
 import { binding, guard } from './native';
-import { liveTensorCount } from './tensor';
+import { collectGarbage, liveTensorCount } from './tensor';
 
 /** Memory statistics of one device. */
 export interface MemoryStats {
@@ -35,6 +35,12 @@ export const memory = {
     const d = parseDevice(device, 'memory.stats');
     return { liveTensors: liveTensorCount(), ...binding.stats(d.type) };
   },
+  /**
+   * Runs a full garbage collection and frees, now, the GPU memory of tensors that nothing references
+   * any more (their finalizers would only run at a later turn of the event loop). The GPU allocator
+   * does this by itself before it reports out-of-memory. `fl.memory.collectGarbage()`
+   */
+  collectGarbage(): void { collectGarbage(); },
   /** Returns cached (freed) blocks to the system: `fl.memory.emptyCache()`. */
   emptyCache(device: string = 'cpu'): void {
     binding.emptyCache(parseDevice(device, 'memory.emptyCache').type);

@@ -60,10 +60,10 @@ function flushPending(): void {
       if (t._storage.device.type === 1) {
         // GPU tensors also get a WeakRef, so that an out-of-memory retry can free the garbage ones
         // at once (finalizers only run at a later turn of the event loop).
-        const token = {};
-        t._token = token;
-        registry.register(t, held, token);
-        gpuTracked.push({ ref: new WeakRef(t), held, token });
+        const entry: GpuEntry = { ref: new WeakRef(t), held, done: false };
+        t._token = entry;
+        registry.register(t, held, entry);
+        gpuTracked.push(entry);
       } else {
         registry.register(t, held, t);
       }
@@ -73,10 +73,11 @@ function flushPending(): void {
   pending.length = 0;
 }
 
-interface GpuEntry { ref: WeakRef<Tensor>; held: Storage | { s: Storage; n: GradFnRef }; token: object }
+/** A GPU tensor's registration: the WeakRef for the out-of-memory sweep, and the registry's token. */
+interface GpuEntry { ref: WeakRef<Tensor>; held: Storage | { s: Storage; n: GradFnRef }; done: boolean }
 const gpuTracked: GpuEntry[] = [];
 let oomHandlerSet = false;
-let collectGarbage: (() => void) | null | undefined;
+let runGc: (() => void) | null | undefined;
 
 /**
  * The GPU allocator calls this (inside the failing allocation) before it retries: run a full GC and
@@ -84,32 +85,36 @@ let collectGarbage: (() => void) | null | undefined;
  */
 function freeGarbageGpuTensors(): void {
   flushPending();
-  if (collectGarbage === undefined) {
+  if (runGc === undefined) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-var-requires
       require('v8').setFlagsFromString('--expose-gc');
       // eslint-disable-next-line @typescript-eslint/no-var-requires
-      collectGarbage = require('vm').runInNewContext('gc') as () => void;
+      runGc = require('vm').runInNewContext('gc') as () => void;
     } catch {
-      collectGarbage = null;
+      runGc = null;
     }
   }
-  if (collectGarbage) collectGarbage();
+  if (runGc) runGc();
   let w = 0;
   for (let i = 0; i < gpuTracked.length; i++) {
     const e = gpuTracked[i];
-    const t = e.ref.deref();
-    if (t === undefined) {
-      registry.unregister(e.token);
+    if (e.done) continue;  // disposed
+    if (e.ref.deref() === undefined) {
+      e.done = true;
+      registry.unregister(e);
       liveTensors--;
       if (e.held instanceof Storage) e.held.release();
       else { e.held.s.release(); e.held.n.dropOutput(); }
-    } else if (!t._disposed) {
+    } else {
       gpuTracked[w++] = e;
     }
   }
   gpuTracked.length = w;
 }
+
+/** @internal fl.memory.collectGarbage() */
+export function collectGarbage(): void { freeGarbageGpuTensors(); }
 
 function setOomHandler(): void {
   oomHandlerSet = true;
@@ -143,7 +148,7 @@ export class Tensor {
   readonly dtype: DType;
   /** @internal */ _disposed = false;
   /** @internal registered with the FinalizationRegistry (see `track`) */ _registered = false;
-  /** @internal the registry's unregister token of a GPU tensor (see flushPending) */ _token: object | null = null;
+  /** @internal a GPU tensor's registration (see flushPending) */ _token: GpuEntry | null = null;
   /** @internal autograd: the node that produced this tensor (null for leaves) */ _gradFn: any = null;
   /** @internal autograd: which output of _gradFn this is */ _outputIndex = 0;
   /** @internal */ _requiresGrad = false;
@@ -213,7 +218,9 @@ export class Tensor {
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    if (this._registered) registry.unregister(this._token ?? this);
+    if (this._registered) {
+      if (this._token) { this._token.done = true; registry.unregister(this._token); } else registry.unregister(this);
+    }
     liveTensors--;
     this._storage.release();
     if (this._gradFn) { const n = this._gradFn; this._gradFn = null; n.dropOutput(); }

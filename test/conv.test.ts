@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fl from '../lib';
+import { call, opId } from '../lib/native';
 import { DEVICE, expectClose, randomArray, roundTo } from './helpers';
 
 const GOLDEN = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'conv.json'), 'utf8')).cases as any[];
@@ -274,7 +275,7 @@ describe('modules', () => {
   test('Conv1d and ConvTranspose2d: shapes, init bounds (fan-in from weight.shape[1]) and repr', () => {
     fl.scope(() => {
       const c1 = new fl.nn.Conv1d(4, 6, 3, { padding: 'same', bias: false });
-      const ct = new fl.nn.ConvTranspose2d(6, 4, 4, { stride: 2, padding: 1, groups: 2, dtype: 'float64' });
+      const ct = new fl.nn.ConvTranspose2d(6, 4, 4, { stride: 2, padding: 1, groups: 2, dtype: 'float64', device: DEVICE });
       try {
         expect(c1.weight.shape).toEqual([6, 4, 3]);
         expect(c1.bias).toBeNull();
@@ -293,7 +294,7 @@ describe('modules', () => {
 
   test('pooling modules', () => {
     fl.scope(() => {
-      const x = fl.randn([2, 3, 8, 8]);
+      const x = fl.randn([2, 3, 8, 8], { device: DEVICE });
       const mp = new fl.nn.MaxPool2d(2);
       expect(mp.forward(x).shape).toEqual([2, 3, 4, 4]);
       expect(mp.toString()).toBe('MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)');
@@ -352,6 +353,201 @@ describe('bad input gets typed errors naming the op', () => {
       expect(() => fl.nn.avgPool2d(x, 2, { divisorOverride: 0 })).toThrow(fl.ValueError);
       expect(() => fl.nn.adaptiveAvgPool2d(x, 0)).toThrow(/adaptiveAvgPool2d: outputSize/);
       expect(() => fl.nn.adaptiveAvgPool2d(x, [2, 2, 2] as any)).toThrow(fl.ValueError);
+    });
+  });
+});
+
+// ---- the native pooling kernels on DEVICE: 16-bit dtypes, strided inputs, NaN/ties, direct calls --------
+
+const NATIVE_DTYPES: fl.DType[] = ['float64', 'float32', 'float16', 'bfloat16'];
+interface PoolG { kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number }
+
+/** conv.cpp's max pooling, in float64: the first maximum wins ties, a NaN wins (the last NaN). */
+function maxPoolRef(x: number[], [N, C, H, W]: number[], g: PoolG, Ho: number, Wo: number): { out: number[]; idx: number[] } {
+  const out: number[] = [], idx: number[] = [];
+  for (let p = 0; p < N * C; p++) for (let oh = 0; oh < Ho; oh++) for (let ow = 0; ow < Wo; ow++) {
+    let h0 = oh * g.sh - g.ph; const h1 = Math.min(h0 + (g.kh - 1) * g.dh + 1, H); while (h0 < 0) h0 += g.dh;
+    let w0 = ow * g.sw - g.pw; const w1 = Math.min(w0 + (g.kw - 1) * g.dw + 1, W); while (w0 < 0) w0 += g.dw;
+    let best = -Infinity, bi = h0 * W + w0;
+    for (let h = h0; h < h1; h += g.dh) for (let w = w0; w < w1; w += g.dw) {
+      const v = x[p * H * W + h * W + w];
+      if (v > best || Number.isNaN(v)) { best = v; bi = h * W + w; }
+    }
+    out.push(best); idx.push(bi);
+  }
+  return { out, idx };
+}
+
+/** PyTorch's average-pooling windows (conv.cpp avgWin) as [h0, h1, w0, w1, divisor]. */
+function avgWin(g: PoolG, H: number, W: number, oh: number, ow: number, includePad: boolean, divisor: number): number[] {
+  let h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
+  let h1 = Math.min(h0 + g.kh, H + g.ph), w1 = Math.min(w0 + g.kw, W + g.pw);
+  const pool = (h1 - h0) * (w1 - w0);
+  h0 = Math.max(h0, 0); w0 = Math.max(w0, 0); h1 = Math.min(h1, H); w1 = Math.min(w1, W);
+  return [h0, h1, w0, w1, divisor || (includePad ? pool : (h1 - h0) * (w1 - w0))];
+}
+
+/** Windows of an average pooling (plain or adaptive) for output (oh, ow): [h0, h1, w0, w1, divisor]. */
+type WinFn = (oh: number, ow: number) => number[];
+function adaptiveWin(H: number, W: number, Ho: number, Wo: number): WinFn {
+  return (oh, ow) => {
+    const h0 = Math.floor(oh * H / Ho), h1 = Math.ceil((oh + 1) * H / Ho), w0 = Math.floor(ow * W / Wo), w1 = Math.ceil((ow + 1) * W / Wo);
+    return [h0, h1, w0, w1, (h1 - h0) * (w1 - w0)];
+  };
+}
+function avgRef(x: number[], [N, C, H, W]: number[], Ho: number, Wo: number, win: WinFn): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < N * C; p++) for (let oh = 0; oh < Ho; oh++) for (let ow = 0; ow < Wo; ow++) {
+    const [h0, h1, w0, w1, d] = win(oh, ow);
+    let s = 0;
+    for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) s += x[p * H * W + h * W + w];
+    out.push(d > 0 ? s / d : 0);
+  }
+  return out;
+}
+function avgBackRef(gy: number[], [N, C, H, W]: number[], Ho: number, Wo: number, win: WinFn): number[] {
+  const gx = new Array(N * C * H * W).fill(0);
+  for (let p = 0; p < N * C; p++) for (let oh = 0; oh < Ho; oh++) for (let ow = 0; ow < Wo; ow++) {
+    const [h0, h1, w0, w1, d] = win(oh, ow);
+    if (d <= 0) continue;
+    for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) gx[p * H * W + h * W + w] += gy[(p * Ho + oh) * Wo + ow] / d;
+  }
+  return gx;
+}
+
+/** values (row-major [N, C, H, W]) as a DEVICE tensor whose memory is laid out [N, H, W, C] (strided). */
+function channelsLast(v: number[], [N, C, H, W]: number[], dtype: fl.DType): fl.Tensor {
+  const nhwc = new Array(v.length);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
+    nhwc[((n * H + h) * W + w) * C + c] = v[((n * C + c) * H + h) * W + w];
+  }
+  return fl.tensor(nhwc, { dtype, device: DEVICE }).reshape([N, H, W, C]).permute([0, 3, 1, 2]);
+}
+
+describe('pooling kernels: dtypes, strided inputs, overlapping windows (forward and backward)', () => {
+  const shape = [2, 3, 7, 6];
+  const numel = 2 * 3 * 7 * 6;
+
+  test.each(NATIVE_DTYPES)('maxPool2d %s: values, indices (ties, NaN, -inf) and gradients, dilation and padding', (dtype) => {
+    fl.scope(() => {
+      // few distinct values (ties), a NaN, and -inf entries
+      const v = roundTo(randomArray(numel, 41, -2, 2).map((a) => Math.round(a * 2) / 2), dtype);
+      v[5] = NaN; v[17] = -Infinity; v[100] = -Infinity;
+      const g: PoolG = { kh: 3, kw: 2, sh: 2, sw: 1, ph: 1, pw: 1, dh: 1, dw: 2 };
+      const x = channelsLast(v, shape, dtype).requiresGrad_();
+      const [y, idx] = fl.nn.maxPool2d(x, [3, 2], { stride: [2, 1], padding: [1, 1], dilation: [1, 2], returnIndices: true });
+      const [, , Ho, Wo] = y.shape;
+      const ref = maxPoolRef(v, shape, g, Ho, Wo);
+      expect(Array.from(idx.dataSync())).toEqual(ref.idx);
+      expectClose(y, ref.out, dtype);
+      const gy = roundTo(randomArray(y.numel, 42, -1, 1), dtype);
+      y.mul(fl.tensor(gy, { dtype, device: DEVICE }).reshape(y.shape)).sum().backward();
+      const gx = new Array(numel).fill(0);
+      for (let i = 0; i < gy.length; i++) gx[Math.floor(i / (Ho * Wo)) * 42 + ref.idx[i]] += gy[i];
+      expectClose(x.grad!, gx, dtype, 4);
+    });
+  });
+
+  test.each(NATIVE_DTYPES)('avgPool2d %s: countIncludePad false, ceilMode, divisorOverride, with gradients', (dtype) => {
+    fl.scope(() => {
+      const v = roundTo(randomArray(numel, 43, -2, 2), dtype);
+      const g: PoolG = { kh: 3, kw: 2, sh: 2, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1 };
+      for (const [includePad, divisor, ceilMode] of [[false, 0, true], [true, 0, false], [true, 5, true]] as [boolean, number, boolean][]) {
+        const x = channelsLast(v, shape, dtype).requiresGrad_();
+        const y = fl.nn.avgPool2d(x, [3, 2], { stride: [2, 1], padding: [1, 1], countIncludePad: includePad, ceilMode, divisorOverride: divisor || undefined });
+        const [, , Ho, Wo] = y.shape;
+        const win: WinFn = (oh, ow) => avgWin(g, 7, 6, oh, ow, includePad, divisor);
+        expectClose(y, avgRef(v, shape, Ho, Wo, win), dtype, 4);
+        const gy = roundTo(randomArray(y.numel, 44, -1, 1), dtype);
+        y.mul(fl.tensor(gy, { dtype, device: DEVICE }).reshape(y.shape)).sum().backward();
+        expectClose(x.grad!, avgBackRef(gy, shape, Ho, Wo, win), dtype, 4);
+      }
+    });
+  });
+
+  test.each(NATIVE_DTYPES)('adaptiveAvgPool2d %s: overlapping windows (7x6 -> 4x4, 7x6 -> 3x5), with gradients', (dtype) => {
+    fl.scope(() => {
+      const v = roundTo(randomArray(numel, 45, -2, 2), dtype);
+      for (const [Ho, Wo] of [[4, 4], [3, 5], [1, 1]]) {
+        const x = channelsLast(v, shape, dtype).requiresGrad_();
+        const y = fl.nn.adaptiveAvgPool2d(x, [Ho, Wo]);
+        const win = adaptiveWin(7, 6, Ho, Wo);
+        expectClose(y, avgRef(v, shape, Ho, Wo, win), dtype, 4);
+        const gy = roundTo(randomArray(y.numel, 46, -1, 1), dtype);
+        y.mul(fl.tensor(gy, { dtype, device: DEVICE }).reshape(y.shape)).sum().backward();
+        expectClose(x.grad!, avgBackRef(gy, shape, Ho, Wo, win), dtype, 4);
+      }
+    });
+  });
+
+  test('maxPool2dBackward called directly: with and without the window geometry, and a strided gradient', () => {
+    fl.scope(() => {
+      const v = roundTo(randomArray(numel, 47, -2, 2), 'float32');
+      const g: PoolG = { kh: 3, kw: 3, sh: 1, sw: 2, ph: 1, pw: 1, dh: 2, dw: 1 };
+      const x = fl.tensor(v, { dtype: 'float32', device: DEVICE }).reshape(shape);
+      const [y, idx] = fl.nn.maxPool2d(x, 3, { stride: [1, 2], padding: 1, dilation: [2, 1], returnIndices: true });
+      const [, , Ho, Wo] = y.shape;
+      const ref = maxPoolRef(v, shape, g, Ho, Wo);
+      expect(Array.from(idx.dataSync())).toEqual(ref.idx);
+      const gyv = randomArray(y.numel, 48, -1, 1);
+      // the gradient as a transposed (strided) view
+      const gy = fl.tensor(gyv, { dtype: 'float32', device: DEVICE }).reshape(y.shape).transpose(2, 3).contiguous().transpose(2, 3);
+      const want = new Array(numel).fill(0);
+      for (let i = 0; i < gyv.length; i++) want[Math.floor(i / (Ho * Wo)) * 42 + ref.idx[i]] += Math.fround(gyv[i]);
+      const id = opId('maxPool2dBackward');
+      for (const params of [[], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]]) {
+        const gx = fl.zeros(shape, { device: DEVICE });
+        call(id, 'maxPool2dBackward', [gx, gy, idx], params);
+        expectClose(gx, want, 'float32');
+      }
+    });
+  });
+
+  test('maxPool2dBackward: an index outside the plane is an IndexError naming the op', () => {
+    fl.scope(() => {
+      const id = opId('maxPool2dBackward');
+      for (const params of [[], [2, 2, 2, 2, 0, 0, 1, 1]]) {
+        const gx = fl.zeros([1, 2, 2, 2], { device: DEVICE });
+        const gy = fl.ones([1, 2, 1, 1], { device: DEVICE });
+        const idx = fl.tensor([0, 4], { dtype: 'int32', device: DEVICE }).reshape([1, 2, 1, 1]);
+        expect(() => { call(id, 'maxPool2dBackward', [gx, gy, idx], params); gx.dataSync(); }).toThrow(fl.IndexError);
+        const neg = fl.tensor([-1, 0], { dtype: 'int32', device: DEVICE }).reshape([1, 2, 1, 1]);
+        expect(() => { call(id, 'maxPool2dBackward', [gx, gy, neg], params); gx.dataSync(); }).toThrow(/maxPool2dBackward/);
+      }
+    });
+  });
+
+  test('conv2d, convTranspose2d and pooling give the CPU backend\'s results bit for bit', () => {
+    fl.scope(() => {
+      for (const dtype of ['float32', 'float16'] as fl.DType[]) {
+        const xs = [2, 4, 7, 6], ws = [4, 2, 3, 2];
+        const xv = roundTo(randomArray(2 * 4 * 7 * 6, 51, -1, 1), dtype), wv = roundTo(randomArray(48, 52, -1, 1), dtype);
+        const run = (device: string): number[][] => fl.scope(() => {
+          const x = fl.tensor(xv, { dtype, device }).reshape(xs).requiresGrad_();
+          const w = fl.tensor(wv, { dtype, device }).reshape(ws).requiresGrad_();
+          const y = fl.nn.conv2d(x, w, null, { stride: [2, 1], padding: [2, 1], dilation: [1, 2], groups: 2 });
+          const z = fl.nn.convTranspose2d(x, w.transpose(0, 1).contiguous().reshape([4, 2, 3, 2]), null, { stride: 2, padding: 1, groups: 2 });
+          const xp = fl.tensor(xv, { dtype, device }).reshape(xs).requiresGrad_();
+          const m = fl.nn.maxPool2d(xp, 3, { stride: 1, padding: 1 });
+          const a = fl.nn.avgPool2d(xp, 3, { stride: [1, 2], padding: 1, countIncludePad: false });
+          const ad = fl.nn.adaptiveAvgPool2d(xp, [4, 5]);
+          const gw = (t: fl.Tensor, seed: number): fl.Tensor => fl.tensor(roundTo(randomArray(t.numel, seed, -1, 1), dtype), { dtype, device }).reshape(t.shape);
+          fl.add(y.mul(gw(y, 53)).sum(), z.mul(gw(z, 54)).sum()).backward();
+          // three backward passes into xp.grad: each is an exact elementwise sum of pooling gradients
+          m.mul(gw(m, 55)).sum().backward();
+          a.mul(gw(a, 56)).sum().backward();
+          ad.mul(gw(ad, 57)).sum().backward();
+          return [y, z, m, a, ad, x.grad!, w.grad!, xp.grad!].map((t) => Array.from(t.dataSync() as ArrayLike<number>));
+        });
+        // matmul may differ in the last bits between backends: the pooling outputs and gradients must
+        // be identical, the convolutions within tolerance
+        const [dev, cpu] = [run(DEVICE), run('cpu')];
+        for (const k of [2, 3, 4, 7]) expect(dev[k]).toEqual(cpu[k]);
+        for (const k of [0, 1, 5, 6]) {
+          const [rt, at] = dtype === 'float32' ? [1e-5, 1e-5] : [4e-3, 4e-3];
+          dev[k].forEach((d, i) => { if (!(Math.abs(d - cpu[k][i]) <= at + rt * Math.abs(cpu[k][i]))) throw new Error(`output ${k} element ${i}: ${d} vs cpu ${cpu[k][i]}`); });
+        }
+      }
     });
   });
 });

@@ -11,7 +11,8 @@ import * as path from 'path';
 import * as fl from '../lib';
 import * as optim from '../lib/optim';
 import { clipGradNorm, clipGradValue } from '../lib/nn/utils';
-import { DEVICE, rng } from './helpers';
+import { call, opId } from '../lib/native';
+import { DEVICE, expectClose, rng } from './helpers';
 
 const G = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'optim.json'), 'utf8'));
 const SHAPES: number[][] = G.shapes;
@@ -410,5 +411,99 @@ describe('clipGradNorm / clipGradValue match PyTorch', () => {
       expect(() => clipGradValue([null as any], 1)).toThrow(/clipGradValue: parameter 0 is not a Tensor/);
       expect(() => clipGradNorm([p], 1, 'two' as any)).toThrow(/normType/);
     } finally { p.dispose(); }
+  });
+});
+
+// ---- the fused 'adamw' kernel called directly on DEVICE -------------------------------------------
+// Reference: optim.cpp's operation order, each operation rounded to the compute type (Math.fround for
+// float32: one rounding of the exact double result of +, *, /, sqrt is the float32 result), so float32
+// and float64 must match bit for bit; the 16-bit dtypes (computed in float, stored rounded) within TOL.
+
+interface AdamwOpts { decoupled: boolean; amsgrad: boolean; maximize: boolean }
+function adamwRef(st: { p: number[]; m: number[]; v: number[]; vmax: number[] }, g: number[], prm: number[], o: AdamwOpts, f32: boolean): void {
+  const r = f32 ? Math.fround : (x: number): number => x;
+  const [lr, b1, b2, eps, wd] = prm.slice(0, 5).map(r);
+  const negStep = -r(prm[8]), bc2sqrt = r(prm[9]);
+  const sign = o.maximize ? -1 : 1;
+  const decay = o.decoupled ? r(1 - r(lr * wd)) : 1, l2 = o.decoupled ? 0 : wd;
+  const omb1 = r(1 - b1), omb2 = r(1 - b2);
+  for (let i = 0; i < st.p.length; i++) {
+    const p0 = st.p[i];
+    const gi = r(r(sign * g[i]) + r(l2 * p0));
+    const pi = r(p0 * decay);
+    const mi = r(r(st.m[i] * b1) + r(omb1 * gi));
+    const vi = r(r(st.v[i] * b2) + r(omb2 * r(gi * gi)));
+    let second = vi;
+    if (o.amsgrad) {
+      const old = st.vmax[i];
+      second = (old !== old || old > vi) ? old : vi;
+      st.vmax[i] = second;
+    }
+    const denom = r(r(r(Math.sqrt(second)) / bc2sqrt) + eps);
+    st.m[i] = mi; st.v[i] = vi;
+    st.p[i] = r(pi + r(negStep * r(mi / denom)));
+  }
+}
+
+describe("native 'adamw' kernel on DEVICE (p, m, v, g[, vmax])", () => {
+  const ADAMW = opId('adamw');
+  const OPTS: AdamwOpts[] = [
+    { decoupled: true, amsgrad: false, maximize: false }, { decoupled: false, amsgrad: true, maximize: false },
+    { decoupled: true, amsgrad: true, maximize: true }, { decoupled: false, amsgrad: false, maximize: true },
+  ];
+  const n = 300;
+
+  test.each(['float32', 'float64', 'float16', 'bfloat16'] as fl.DType[])('%s: three steps of each option set', (dtype) => {
+    const exact = dtype === 'float32' || dtype === 'float64';
+    for (const o of OPTS) {
+      fl.scope(() => {
+        const r = rng(7);
+        const q = (x: number): number => (dtype === 'float32' ? Math.fround(x) : x);
+        const init = Array.from({ length: n }, () => q(r() * 2 - 1));
+        const st = { p: init.slice(), m: new Array(n).fill(0), v: new Array(n).fill(0), vmax: new Array(n).fill(0) };
+        const mk = (vals: number[]): fl.Tensor => fl.tensor(vals, { dtype, device: DEVICE });
+        const p = mk(init), m = mk(st.m), v = mk(st.v), vmax = mk(st.vmax);
+        const [lr, b1, b2, eps, wd] = [1e-2, 0.9, 0.999, 1e-8, 0.05];
+        for (let step = 1; step <= 3; step++) {
+          const gv = Array.from({ length: n }, () => q(r() * 4 - 2));
+          if (step === 2) gv[3] = NaN;  // NaN propagates (through vmax with amsgrad)
+          const g = mk(gv);
+          const gIn = exact ? gv : Array.from(g.to('float64').dataSync());
+          const prm = [lr, b1, b2, eps, wd, o.decoupled ? 1 : 0, o.amsgrad ? 1 : 0, o.maximize ? 1 : 0, lr / (1 - b1 ** step), Math.sqrt(1 - b2 ** step)];
+          call(ADAMW, 'adamw', o.amsgrad ? [p, m, v, g, vmax] : [p, m, v, g], prm);
+          if (exact) {
+            adamwRef(st, gIn, prm, o, dtype === 'float32');
+            expect(Array.from(p.dataSync())).toEqual(st.p);
+            expect(Array.from(m.dataSync())).toEqual(st.m);
+            expect(Array.from(v.dataSync())).toEqual(st.v);
+            if (o.amsgrad) expect(Array.from(vmax.dataSync())).toEqual(st.vmax);
+          } else {
+            // 16-bit: the reference continues from the stored (rounded) state of each step
+            const cur = (t: fl.Tensor): number[] => Array.from(t.to('float64').dataSync());
+            const before = { p: st.p, m: st.m, v: st.v, vmax: st.vmax };
+            adamwRef(before, gIn, prm, o, true);
+            expectClose(p, before.p, dtype, 2);
+            expectClose(m, before.m, dtype, 2);
+            expectClose(v, before.v, dtype, 2);
+            Object.assign(st, { p: cur(p), m: cur(m), v: cur(v), vmax: cur(vmax) });
+          }
+        }
+      });
+    }
+  });
+
+  test('bad operands: typed errors naming adamw', () => {
+    fl.scope(() => {
+      const a = fl.zeros([4, 3], { device: DEVICE }), b = fl.zeros([4, 3], { device: DEVICE });
+      const prm = [1e-3, 0.9, 0.999, 1e-8, 0, 1, 0, 0, 1e-2, 0.1];
+      expect(() => call(ADAMW, 'adamw', [a, b, b, a.transpose(0, 1)], prm)).toThrow(fl.ShapeError);
+      expect(() => call(ADAMW, 'adamw', [a, b, b, fl.zeros([5], { device: DEVICE })], prm)).toThrow(/adamw: operands must be contiguous/);
+      expect(() => call(ADAMW, 'adamw', [a, b, b, fl.zeros([4, 3], { dtype: 'float64', device: DEVICE })], prm)).toThrow(fl.ShapeError);
+      const i = fl.zeros([4, 3], { dtype: 'int32', device: DEVICE });
+      expect(() => call(ADAMW, 'adamw', [i, i, i, i], prm)).toThrow(fl.DTypeError);
+      const ams = prm.slice(); ams[6] = 1;
+      expect(() => call(ADAMW, 'adamw', [a, b, b, a], ams)).toThrow(/adamw: amsgrad needs a vmax operand/);
+      expect(() => call(ADAMW, 'adamw', [a, b], prm)).toThrow(fl.ValueError);
+    });
   });
 });

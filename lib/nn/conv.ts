@@ -432,7 +432,8 @@ export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOp
     if (needsGrad(x)) {
       record(op, [x], [y], [idx], ([gy], [si]) => scope(() => {
         const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
-        call(MAXPOOL_BW, 'maxPool2d backward', [gx, gy!, si]);
+        // the geometry lets the GPU gather per input pixel (the CPU kernel does not need it)
+        call(MAXPOOL_BW, 'maxPool2d backward', [gx, gy!, si], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
         return [gx];
       }));
     }

@@ -39,9 +39,9 @@ abstract class AdamBase extends Optimizer {
     checkNumber(this.name, 'weight_decay value', g.weightDecay);
   }
 
-  /** Whether the fused native kernel can update p: CPU, one floating dtype, contiguous operands. */
+  /** Whether the fused native kernel (CPU or GPU) can update p: one floating dtype, contiguous operands. */
   private fused(p: Tensor, s: ParamState, amsgrad: boolean): boolean {
-    if (adamwOp() < 0 || p._storage.device.type !== 0 || !isFloating(p.dtype)) return false;
+    if (adamwOp() < 0 || !isFloating(p.dtype)) return false;
     const ops = [p, s.expAvg as Tensor, s.expAvgSq as Tensor, p.grad!];
     if (amsgrad) ops.push(s.maxExpAvgSq as Tensor);
     return ops.every((t) => t.dtype === p.dtype && t.isContiguous() && sameShape(t._shape, p._shape));

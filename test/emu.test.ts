@@ -1,0 +1,101 @@
+// emu.test.ts — the CPU emulation of the CUDA driver (test/emu, scripts/build-emu.js), which runs
+// the GPU backend's kernels on machines without a GPU. Checks the emulator itself, not flintml:
+//  - it builds with g++ alone, and every native/kernels/*.cu compiles for it (a file that does not
+//    is named with its compiler error);
+//  - it exports every driver symbol that native/gpu/cuda_api.cpp resolves, and registers every
+//    extern "C" kernel that the compiled kernel files define;
+//  - test/emu/selftest.cpp (a small driver-API program) launches kernels of native/kernels with the
+//    argument layouts those files declare and compares with naive host references, and checks the
+//    scheduler's semantics (barriers, shuffles, votes, atomics, deadlock/trap reporting) and the
+//    memory checks (range checks, FLINT_EMU_MEMORY limit);
+//  - with FLINT_EMU_GUARD=1 an out-of-bounds kernel write faults and names the kernel.
+// The build is cached in build-emu/ (FLINT_EMU_DIR chooses another folder); a first build takes
+// about half a minute on two cores.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+const out = path.resolve(root, process.env.FLINT_EMU_DIR ?? 'build-emu');
+const lib = path.join(out, 'libcuda.so.1');
+const selftest = path.join(out, 'selftest');
+let buildLog = '';
+
+function mtime(f: string): number {
+  try { return fs.statSync(f).mtimeMs; } catch { return -1; }
+}
+
+beforeAll(() => {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-emu.js'), out], { encoding: 'utf8' });
+  buildLog = r.stderr;
+  if (r.status !== 0) throw new Error(`scripts/build-emu.js failed:\n${r.stderr}`);
+  expect(r.stdout.trim()).toBe(lib);
+  const src = path.join(__dirname, 'emu', 'selftest.cpp');
+  const philox = path.join(root, 'native', 'core', 'philox.h');
+  if (mtime(selftest) < Math.max(mtime(src), mtime(philox))) {
+    execFileSync('g++', ['-std=c++17', '-O1', '-I', path.join(root, 'native'), '-o', `${selftest}.tmp`, src, '-ldl']);
+    fs.renameSync(`${selftest}.tmp`, selftest);
+  }
+}, 240_000);
+
+test('every kernel file of native/kernels compiles for the emulator', () => {
+  const failed = buildLog.split('\n').filter((l) => l.includes('FAILED'));
+  expect(failed).toEqual([]);
+});
+
+test('the emulator exports every driver entry point that native/gpu/cuda_api.cpp resolves', () => {
+  const table = fs.readFileSync(path.join(root, 'native', 'gpu', 'cuda_api.cpp'), 'utf8');
+  const wanted = [...table.matchAll(/\{\{"(\w+)"/g)].map((m) => m[1]);
+  expect(wanted.length).toBeGreaterThan(30);
+  const exported = new Set(execFileSync('nm', ['-D', '--defined-only', lib], { encoding: 'utf8' })
+    .split('\n').map((l) => l.trim().split(/\s+/)[2]).filter(Boolean));
+  expect(wanted.filter((s) => !exported.has(s))).toEqual([]);
+  // nothing but the driver API and the emulator's own queries is exported
+  expect([...exported].filter((s) => !/^(cu|flint_emu_)/.test(s))).toEqual([]);
+});
+
+test('every extern "C" kernel that a kernel file defines is registered by name', () => {
+  const objDir = path.join(out, 'obj');
+  const genDir = path.join(out, 'gen');
+  const families = fs.readdirSync(objDir).filter((f) => f.endsWith('.o') && f !== 'emu_driver.o' && f !== 'emu_build_info.o');
+  expect(families).toContain('elementwise.o');
+  for (const o of families) {
+    const family = o.slice(0, -2);
+    // kernels are global functions named flint_* with C linkage (the emulator's internals are not)
+    const defined = execFileSync('nm', ['--defined-only', path.join(objDir, o)], { encoding: 'utf8' })
+      .split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[1] === 'T' && /^flint_\w+$/.test(f[2] ?? ''))
+      .map((f) => f[2]).sort();
+    const registered = [...fs.readFileSync(path.join(genDir, `${family}.cpp`), 'utf8').matchAll(/EMU_KERNEL\((\w+)\)/g)]
+      .map((m) => m[1]).sort();
+    expect({ family, kernels: registered }).toEqual({ family, kernels: defined });
+  }
+});
+
+test('selftest: native kernels against host references, scheduler semantics, memory checks', () => {
+  const r = spawnSync(selftest, [lib], { encoding: 'utf8', timeout: 60_000 });
+  const lines = r.stdout.split('\n');
+  const failures = lines.filter((l) => l.startsWith('FAIL'));
+  expect({ failures, status: r.status, signal: r.signal, stderr: r.status === 0 ? '' : r.stderr }).toEqual({
+    failures: [], status: 0, signal: null, stderr: '',
+  });
+  expect(lines.filter((l) => l.startsWith('PASS')).length).toBeGreaterThan(40);
+  expect(r.stdout).toContain('PASS flint_reduce_f32 var');
+  expect(r.stderr).toContain('deadlock in block (0,0,0): 1 thread(s) wait at __syncthreads, 1 at a warp shuffle/sync');
+  expect(r.stderr).toContain('__trap() called in block (1,0,0), thread (7,0,0)');
+}, 70_000);
+
+test('FLINT_EMU_GUARD=1: a kernel writing past its allocation faults, and the kernel is named', () => {
+  const r = spawnSync(selftest, [lib, 'oob'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, FLINT_EMU_GUARD: '1' } });
+  expect(r.stdout).toContain('in bounds ok');
+  expect(r.stdout).not.toContain('was not detected');
+  expect(r.signal).toBe('SIGSEGV');
+  expect(r.stderr).toMatch(/kernel flint_emutest_write faulted at address 0x[0-9a-f]+ \(4000 bytes past the start of the 4000-byte allocation/);
+}, 40_000);
+
+test('launch overhead: a one-block launch without barriers costs well under a millisecond', () => {
+  const r = spawnSync(selftest, [lib, 'bench'], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.status).toBe(0);
+  const m = /BENCH flint_binary_f32 add, 1024 elements \(1 block of 256\): ([\d.]+) us/.exec(r.stdout);
+  expect(m).not.toBeNull();
+  expect(Number(m![1])).toBeLessThan(500);
+}, 70_000);

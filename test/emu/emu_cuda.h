@@ -1,0 +1,356 @@
+// emu_cuda.h — what CUDA gives device code, for a HOST build of native/kernels/*.cu (g++ -x c++
+// -include emu_cuda.h). Part of the CPU emulation of the CUDA driver (test/emu, README.md there):
+// the kernels are compiled as ordinary C++, each CUDA thread of a block runs as a fiber on one OS
+// thread, and the primitives below (barriers, shuffles, votes) are implemented by the scheduler in
+// emu_driver.cpp. Nothing here comes from NVIDIA's headers: it is written from the CUDA C++
+// Programming Guide's description of each built-in.
+//
+// Semantics worth knowing:
+// - Blocks run one after another; the threads of a block run as fibers (cooperatively), so
+//   `__shared__` (a function-local `static`) is per block, and atomics never race.
+// - __syncthreads() waits for every thread of the block that has not exited; warp shuffles/votes
+//   wait for the lanes of `mask` that have not exited (lanes = linear thread id / 32).
+// - Any trivially copyable type of up to 16 bytes can be shuffled (CUDA: the arithmetic types).
+// - __trap() (and a barrier deadlock) ends the launch with CUDA_ERROR_LAUNCH_FAILED.
+#pragma once
+
+#include <cmath>
+#include <cstdlib>
+#include <math.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+#include <type_traits>
+
+#define FLINT_EMU 1
+
+// ---- qualifiers ------------------------------------------------------------------------------------
+#ifdef EMU_SCAN  // build-emu.js lists the kernels of a file from its preprocessed text
+#define __global__ __emu_global__
+#else
+#define __global__
+#endif
+#define __device__
+#define __host__
+#define __forceinline__ inline
+#define __noinline__ __attribute__((noinline))
+#define __launch_bounds__(...)
+#define __shared__ static
+#define __constant__
+#define __managed__
+#define __align__(n) __attribute__((aligned(n)))
+#define __grid_constant__
+// __restrict__ is understood by g++ as is.
+
+// ---- built-in variables ------------------------------------------------------------------------------
+struct uint3 { unsigned int x, y, z; };
+struct dim3 {
+  unsigned int x, y, z;
+  constexpr dim3(unsigned int x_ = 1, unsigned int y_ = 1, unsigned int z_ = 1) : x(x_), y(y_), z(z_) {}
+  constexpr dim3(uint3 v) : x(v.x), y(v.y), z(v.z) {}
+  constexpr operator uint3() const { return uint3{x, y, z}; }
+};
+struct int2 { int x, y; };
+struct int4 { int x, y, z, w; };
+struct uint2 { unsigned int x, y; };
+struct uint4 { unsigned int x, y, z, w; };
+struct __align__(8) float2 { float x, y; };
+struct __align__(16) float4 { float x, y, z, w; };
+struct __align__(16) double2 { double x, y; };
+inline float2 make_float2(float x, float y) { return float2{x, y}; }
+inline float4 make_float4(float x, float y, float z, float w) { return float4{x, y, z, w}; }
+inline int2 make_int2(int x, int y) { return int2{x, y}; }
+inline int4 make_int4(int x, int y, int z, int w) { return int4{x, y, z, w}; }
+inline uint3 make_uint3(unsigned x, unsigned y, unsigned z) { return uint3{x, y, z}; }
+
+// Set by the scheduler before it runs (or resumes) each thread. Defined in emu_driver.cpp.
+extern uint3 threadIdx;
+extern uint3 blockIdx;
+extern dim3 blockDim;
+extern dim3 gridDim;
+constexpr int warpSize = 32;
+
+// ---- synchronization (emu_driver.cpp) ----------------------------------------------------------------
+extern "C" {
+void emu_syncthreads();
+int emu_syncthreads_reduce(int op, int pred);  // op 0 count, 1 and, 2 or
+// One warp-level exchange: publishes `value` (size bytes), waits for the live lanes of `mask`,
+// and writes the value of lane `src` (an index in the warp) to `result`. `src` < 0: no value.
+void emu_warp_exchange(unsigned mask, const void* value, int size, int src, void* result);
+unsigned emu_warp_ballot(unsigned mask, int pred);
+unsigned emu_lane_id();
+unsigned emu_active_mask();
+void* emu_dynamic_shared();
+[[noreturn]] void emu_trap(const char* why);
+}
+
+inline void __syncthreads() { emu_syncthreads(); }
+inline int __syncthreads_count(int p) { return emu_syncthreads_reduce(0, p); }
+inline int __syncthreads_and(int p) { return emu_syncthreads_reduce(1, p); }
+inline int __syncthreads_or(int p) { return emu_syncthreads_reduce(2, p); }
+inline void __syncwarp(unsigned mask = 0xffffffffu) { emu_warp_exchange(mask, nullptr, 0, -1, nullptr); }
+inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+inline void __threadfence_block() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+inline void __threadfence_system() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+inline void __nanosleep(unsigned) {}
+[[noreturn]] inline void __trap() { emu_trap("__trap() called"); }
+[[noreturn]] inline void __brkpt() { emu_trap("__brkpt() called"); }
+inline unsigned __activemask() { return emu_active_mask(); }
+
+// ---- warp shuffles and votes ---------------------------------------------------------------------------
+namespace emu_detail {
+template <class T> inline T shfl(unsigned mask, T v, int srcInWarp) {
+  static_assert(sizeof(T) <= 16 && std::is_trivially_copyable<T>::value, "emu: shuffled type must be trivially copyable, <= 16 bytes");
+  T r;
+  emu_warp_exchange(mask, &v, (int)sizeof(T), srcInWarp, &r);
+  return r;
+}
+inline int segBase(int lane, int width) { return lane & ~(width - 1); }
+}  // namespace emu_detail
+
+template <class T> inline T __shfl_sync(unsigned mask, T v, int srcLane, int width = warpSize) {
+  const int lane = (int)emu_lane_id();
+  return emu_detail::shfl(mask, v, emu_detail::segBase(lane, width) + (srcLane & (width - 1)));
+}
+template <class T> inline T __shfl_up_sync(unsigned mask, T v, unsigned delta, int width = warpSize) {
+  const int lane = (int)emu_lane_id();
+  const int inSeg = lane & (width - 1);
+  return emu_detail::shfl(mask, v, inSeg >= (int)delta ? lane - (int)delta : lane);
+}
+template <class T> inline T __shfl_down_sync(unsigned mask, T v, unsigned delta, int width = warpSize) {
+  const int lane = (int)emu_lane_id();
+  const int inSeg = lane & (width - 1);
+  return emu_detail::shfl(mask, v, inSeg + (int)delta < width ? lane + (int)delta : lane);
+}
+template <class T> inline T __shfl_xor_sync(unsigned mask, T v, int laneMask, int width = warpSize) {
+  const int lane = (int)emu_lane_id();
+  const int src = lane ^ laneMask;
+  return emu_detail::shfl(mask, v, src < emu_detail::segBase(lane, width) + width ? src : lane);
+}
+inline unsigned __ballot_sync(unsigned mask, int pred) { return emu_warp_ballot(mask, pred); }
+inline int __any_sync(unsigned mask, int pred) { return (emu_warp_ballot(mask, pred) & mask) != 0; }
+inline int __all_sync(unsigned mask, int pred) {
+  return (emu_warp_ballot(mask, pred) & mask & emu_active_mask()) == (mask & emu_active_mask());
+}
+
+// ---- atomics (the launch is single-threaded; __atomic builtins keep them honest anyway) ----------------
+#define EMU_ATOMIC_INT(T)                                                                                  \
+  inline T atomicAdd(T* p, T v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }                     \
+  inline T atomicSub(T* p, T v) { return __atomic_fetch_sub(p, v, __ATOMIC_RELAXED); }                     \
+  inline T atomicAnd(T* p, T v) { return __atomic_fetch_and(p, v, __ATOMIC_RELAXED); }                     \
+  inline T atomicOr(T* p, T v) { return __atomic_fetch_or(p, v, __ATOMIC_RELAXED); }                       \
+  inline T atomicXor(T* p, T v) { return __atomic_fetch_xor(p, v, __ATOMIC_RELAXED); }                     \
+  inline T atomicExch(T* p, T v) { return __atomic_exchange_n(p, v, __ATOMIC_RELAXED); }                   \
+  inline T atomicCAS(T* p, T cmp, T v) {                                                                   \
+    __atomic_compare_exchange_n(p, &cmp, v, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);                    \
+    return cmp;                                                                                            \
+  }                                                                                                        \
+  inline T atomicMax(T* p, T v) {                                                                          \
+    T old = __atomic_load_n(p, __ATOMIC_RELAXED);                                                          \
+    while (old < v && !__atomic_compare_exchange_n(p, &old, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) { \
+    }                                                                                                      \
+    return old;                                                                                            \
+  }                                                                                                        \
+  inline T atomicMin(T* p, T v) {                                                                          \
+    T old = __atomic_load_n(p, __ATOMIC_RELAXED);                                                          \
+    while (old > v && !__atomic_compare_exchange_n(p, &old, v, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) { \
+    }                                                                                                      \
+    return old;                                                                                            \
+  }
+EMU_ATOMIC_INT(int)
+EMU_ATOMIC_INT(unsigned int)
+EMU_ATOMIC_INT(unsigned long long)
+EMU_ATOMIC_INT(long long)
+#undef EMU_ATOMIC_INT
+inline unsigned short atomicCAS(unsigned short* p, unsigned short cmp, unsigned short v) {
+  __atomic_compare_exchange_n(p, &cmp, v, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+  return cmp;
+}
+#define EMU_ATOMIC_FLOAT(T)                                                                                   \
+  inline T atomicAdd(T* p, T v) {                                                                             \
+    T old, sum;                                                                                               \
+    __atomic_load(p, &old, __ATOMIC_RELAXED);                                                                 \
+    do sum = old + v;                                                                                         \
+    while (!__atomic_compare_exchange(p, &old, &sum, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));              \
+    return old;                                                                                               \
+  }                                                                                                           \
+  inline T atomicExch(T* p, T v) {                                                                            \
+    T old;                                                                                                    \
+    __atomic_exchange(p, &v, &old, __ATOMIC_RELAXED);                                                        \
+    return old;                                                                                               \
+  }
+EMU_ATOMIC_FLOAT(float)
+EMU_ATOMIC_FLOAT(double)
+#undef EMU_ATOMIC_FLOAT
+inline unsigned atomicInc(unsigned* p, unsigned limit) {
+  const unsigned old = *p;
+  *p = old >= limit ? 0u : old + 1;
+  return old;
+}
+inline unsigned atomicDec(unsigned* p, unsigned limit) {
+  const unsigned old = *p;
+  *p = (old == 0 || old > limit) ? limit : old - 1;
+  return old;
+}
+// *_block / *_system scopes behave the same here
+#define atomicAdd_block atomicAdd
+#define atomicAdd_system atomicAdd
+#define atomicOr_block atomicOr
+#define atomicCAS_block atomicCAS
+#define atomicMax_block atomicMax
+#define atomicMin_block atomicMin
+#define atomicExch_block atomicExch
+
+// ---- bit reinterpretation and integer intrinsics ----------------------------------------------------------
+namespace emu_detail {
+template <class To, class From> inline To bitCast(From f) {
+  static_assert(sizeof(To) == sizeof(From), "size");
+  To t;
+  memcpy(&t, &f, sizeof t);
+  return t;
+}
+}  // namespace emu_detail
+inline float __int_as_float(int x) { return emu_detail::bitCast<float>(x); }
+inline int __float_as_int(float x) { return emu_detail::bitCast<int>(x); }
+inline float __uint_as_float(unsigned x) { return emu_detail::bitCast<float>(x); }
+inline unsigned __float_as_uint(float x) { return emu_detail::bitCast<unsigned>(x); }
+inline double __longlong_as_double(long long x) { return emu_detail::bitCast<double>(x); }
+inline long long __double_as_longlong(double x) { return emu_detail::bitCast<long long>(x); }
+inline int __double2hiint(double x) { return (int)(emu_detail::bitCast<unsigned long long>(x) >> 32); }
+inline int __double2loint(double x) { return (int)(unsigned)emu_detail::bitCast<unsigned long long>(x); }
+inline double __hiloint2double(int hi, int lo) {
+  return emu_detail::bitCast<double>(((unsigned long long)(unsigned)hi << 32) | (unsigned)lo);
+}
+inline int __popc(unsigned x) { return __builtin_popcount(x); }
+inline int __popcll(unsigned long long x) { return __builtin_popcountll(x); }
+inline int __clz(int x) { return x == 0 ? 32 : __builtin_clz((unsigned)x); }
+inline int __clzll(long long x) { return x == 0 ? 64 : __builtin_clzll((unsigned long long)x); }
+inline int __ffs(int x) { return __builtin_ffs(x); }
+inline int __ffsll(long long x) { return __builtin_ffsll(x); }
+inline unsigned __brev(unsigned x) {
+  x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+  x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+  x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
+  return __builtin_bswap32(x);
+}
+inline unsigned long long __brevll(unsigned long long x) {
+  return ((unsigned long long)__brev((unsigned)x) << 32) | __brev((unsigned)(x >> 32));
+}
+inline int __mul24(int a, int b) { return (int)(((long long)(a << 8 >> 8)) * (b << 8 >> 8)); }
+inline unsigned __umul24(unsigned a, unsigned b) { return (a & 0xffffffu) * (b & 0xffffffu); }
+inline int __mulhi(int a, int b) { return (int)(((long long)a * b) >> 32); }
+inline unsigned __umulhi(unsigned a, unsigned b) { return (unsigned)(((unsigned long long)a * b) >> 32); }
+inline long long __mul64hi(long long a, long long b) { return (long long)(((__int128)a * b) >> 64); }
+inline unsigned long long __umul64hi(unsigned long long a, unsigned long long b) {
+  return (unsigned long long)(((unsigned __int128)a * b) >> 64);
+}
+inline unsigned __funnelshift_l(unsigned lo, unsigned hi, unsigned s) {
+  return (unsigned)((((unsigned long long)hi << 32 | lo) << (s & 31)) >> 32);
+}
+inline unsigned __funnelshift_r(unsigned lo, unsigned hi, unsigned s) {
+  return (unsigned)(((unsigned long long)hi << 32 | lo) >> (s & 31));
+}
+inline unsigned __byte_perm(unsigned x, unsigned y, unsigned s) {
+  const unsigned long long v = ((unsigned long long)y << 32) | x;
+  unsigned r = 0;
+  for (int i = 0; i < 4; i++) r |= (unsigned)((v >> (((s >> (4 * i)) & 7) * 8)) & 0xff) << (8 * i);
+  return r;
+}
+inline int __sad(int a, int b, unsigned c) { return (int)((a > b ? a - b : b - a) + c); }
+inline unsigned __usad(unsigned a, unsigned b, unsigned c) { return (a > b ? a - b : b - a) + c; }
+
+template <class T> inline T __ldg(const T* p) { return *p; }
+template <class T> inline T __ldcg(const T* p) { return *p; }
+template <class T> inline T __ldca(const T* p) { return *p; }
+template <class T> inline T __ldcs(const T* p) { return *p; }
+template <class T> inline T __ldlu(const T* p) { return *p; }
+template <class T> inline T __ldcv(const T* p) { return *p; }
+template <class T> inline void __stcg(T* p, T v) { *p = v; }
+template <class T> inline void __stcs(T* p, T v) { *p = v; }
+template <class T> inline void __stwb(T* p, T v) { *p = v; }
+template <class T> inline void __stwt(T* p, T v) { *p = v; }
+
+// ---- min / max (CUDA's global overloads; mixed types take the common type) --------------------------------
+template <class A, class B,
+          class = typename std::enable_if<std::is_arithmetic<A>::value && std::is_arithmetic<B>::value>::type>
+inline typename std::common_type<A, B>::type min(A a, B b) {
+  typedef typename std::common_type<A, B>::type C;
+  return (C)a < (C)b ? (C)a : (C)b;
+}
+template <class A, class B,
+          class = typename std::enable_if<std::is_arithmetic<A>::value && std::is_arithmetic<B>::value>::type>
+inline typename std::common_type<A, B>::type max(A a, B b) {
+  typedef typename std::common_type<A, B>::type C;
+  return (C)a > (C)b ? (C)a : (C)b;
+}
+inline unsigned umin(unsigned a, unsigned b) { return a < b ? a : b; }
+inline unsigned umax(unsigned a, unsigned b) { return a > b ? a : b; }
+inline long long llmin(long long a, long long b) { return a < b ? a : b; }
+inline long long llmax(long long a, long long b) { return a > b ? a : b; }
+inline unsigned long long ullmin(unsigned long long a, unsigned long long b) { return a < b ? a : b; }
+inline unsigned long long ullmax(unsigned long long a, unsigned long long b) { return a > b ? a : b; }
+
+// ---- float intrinsics (fast-math flavours computed exactly) ------------------------------------------------
+inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
+inline double rsqrt(double x) { return 1.0 / sqrt(x); }
+inline float rcbrtf(float x) { return 1.0f / cbrtf(x); }
+inline double rcbrt(double x) { return 1.0 / cbrt(x); }
+inline float __expf(float x) { return expf(x); }
+inline float __exp10f(float x) { return powf(10.0f, x); }
+inline float exp10f(float x) { return powf(10.0f, x); }
+inline float __logf(float x) { return logf(x); }
+inline float __log2f(float x) { return log2f(x); }
+inline float __log10f(float x) { return log10f(x); }
+inline float __sinf(float x) { return sinf(x); }
+inline float __cosf(float x) { return cosf(x); }
+inline float __tanf(float x) { return tanf(x); }
+inline void __sincosf(float x, float* s, float* c) { *s = sinf(x); *c = cosf(x); }
+inline float __powf(float x, float y) { return powf(x, y); }
+inline float __fdividef(float x, float y) { return x / y; }
+inline float fdividef(float x, float y) { return x / y; }
+inline double __ddiv_rn(double x, double y) { return x / y; }
+inline float __fdiv_rn(float x, float y) { return x / y; }
+inline float __frcp_rn(float x) { return 1.0f / x; }
+inline double __drcp_rn(double x) { return 1.0 / x; }
+inline float __fsqrt_rn(float x) { return sqrtf(x); }
+inline double __dsqrt_rn(double x) { return sqrt(x); }
+inline float __fadd_rn(float a, float b) { return a + b; }
+inline float __fsub_rn(float a, float b) { return a - b; }
+inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fmaf_rn(float a, float b, float c) { return fmaf(a, b, c); }
+inline double __dadd_rn(double a, double b) { return a + b; }
+inline double __dsub_rn(double a, double b) { return a - b; }
+inline double __dmul_rn(double a, double b) { return a * b; }
+inline double __fma_rn(double a, double b, double c) { return fma(a, b, c); }
+inline float __saturatef(float x) { return x != x ? 0.0f : x < 0.0f ? 0.0f : x > 1.0f ? 1.0f : x; }
+inline float saturate(float x) { return __saturatef(x); }
+inline int __float2int_rn(float x) { return (int)nearbyintf(x); }
+inline int __float2int_rz(float x) { return (int)x; }
+inline int __float2int_rd(float x) { return (int)floorf(x); }
+inline int __float2int_ru(float x) { return (int)ceilf(x); }
+inline unsigned __float2uint_rn(float x) { return (unsigned)nearbyintf(x); }
+inline unsigned __float2uint_rz(float x) { return (unsigned)x; }
+inline long long __float2ll_rn(float x) { return (long long)nearbyintf(x); }
+inline long long __float2ll_rz(float x) { return (long long)x; }
+inline int __double2int_rn(double x) { return (int)nearbyint(x); }
+inline int __double2int_rz(double x) { return (int)x; }
+inline long long __double2ll_rn(double x) { return (long long)nearbyint(x); }
+inline long long __double2ll_rz(double x) { return (long long)x; }
+inline float __double2float_rn(double x) { return (float)x; }
+inline float __int2float_rn(int x) { return (float)x; }
+inline double __int2double_rn(int x) { return (double)x; }
+inline float __ll2float_rn(long long x) { return (float)x; }
+inline double __ll2double_rn(long long x) { return (double)x; }
+inline float __uint2float_rn(unsigned x) { return (float)x; }
+inline int __isnanf(float x) { return x != x; }
+inline int __isinff(float x) { return isinf(x); }
+inline float normcdff(float x) { return 0.5f * erfcf(-x * 0.70710678118654752f); }
+inline double normcdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
+inline void sincospif(float x, float* s, float* c) {
+  *s = sinf(x * 3.14159265358979323846f);
+  *c = cosf(x * 3.14159265358979323846f);
+}
+inline float sinpif(float x) { return sinf(x * 3.14159265358979323846f); }
+inline float cospif(float x) { return cosf(x * 3.14159265358979323846f); }
+inline double sinpi(double x) { return sin(x * 3.14159265358979323846); }
+inline double cospi(double x) { return cos(x * 3.14159265358979323846); }

@@ -1,0 +1,95 @@
+// emutest.cu — kernels that exercise the emulator's scheduler itself (barriers with exited threads,
+// warp shuffles with widths and divergent masks, votes, atomics, dynamic shared memory, multi-dim
+// blocks, a deadlock, a trap, an out-of-bounds write). Compiled into the emulator only (by
+// scripts/build-emu.js, next to native/kernels/*.cu); run by test/emu/selftest.cpp.
+// Plain CUDA C++: nvcc would compile it too.
+
+// out[t] = s[n - 1 - t] * 10000 + (number of live threads with odd t), where every third thread
+// exits before the counting barrier. Any block shape.
+extern "C" __global__ void flint_emutest_barriers(int* out) {
+  __shared__ int s[1024];
+  const int n = blockDim.x * blockDim.y * blockDim.z;
+  const int t = threadIdx.x + blockDim.x * (threadIdx.y + blockDim.y * threadIdx.z);
+  int* o = out + (blockIdx.x + gridDim.x * blockIdx.y) * n;
+  s[t] = t + blockIdx.x;
+  __syncthreads();
+  const int v = s[n - 1 - t];
+  __syncthreads();  // nobody writes s again, but keep the pattern of a real kernel
+  if (t % 3 == 2) {
+    o[t] = v * 10000;
+    return;
+  }
+  const int c = __syncthreads_count(t % 2);
+  o[t] = v * 10000 + c;
+}
+
+// Five shuffles and a ballot per thread; one block of 1-D threads; out has 8 ints per thread.
+extern "C" __global__ void flint_emutest_warp(int* out) {
+  const int t = threadIdx.x;
+  int* o = out + 8 * t;
+  o[0] = __shfl_down_sync(0xffffffffu, t, 3);
+  o[1] = __shfl_sync(0xffffffffu, t, 5, 8);
+  o[2] = __shfl_xor_sync(0xffffffffu, t, 16);
+  o[3] = __shfl_up_sync(0xffffffffu, t, 1, 16);
+  o[4] = (int)__ballot_sync(0xffffffffu, t % 5 == 0);
+  const double d = __shfl_xor_sync(0xffffffffu, (double)t * 0.5, 1);  // 8-byte values
+  o[5] = (int)(d * 2);
+  const int lane = t % 32;
+  // divergent halves, each with its own mask
+  if (lane < 16) o[6] = __shfl_xor_sync(0x0000ffffu, t, 1);
+  else o[6] = __shfl_xor_sync(0xffff0000u, t, 2);
+  // lanes >= 20 leave; the others shuffle among the active lanes
+  if (lane >= 20) { o[7] = -1; return; }
+  o[7] = __shfl_xor_sync(__activemask(), t, 4);
+}
+
+// Contended atomics from every thread of every block: sum[0] += 1 (float), sum[1] += t (int),
+// sum[2] = max(t), sum[3] |= 1 << (t % 31).
+extern "C" __global__ void flint_emutest_atomics(float* f, int* i) {
+  const int t = blockIdx.x * blockDim.x + threadIdx.x;
+  atomicAdd(f, 1.0f);
+  atomicAdd(i, t);
+  atomicMax(i + 1, t);
+  atomicOr(i + 2, 1 << (t % 31));
+  __syncthreads();
+  atomicAdd(i + 3, 1);
+}
+
+// Dynamic shared memory: out[t] = n - 1 - t through a reversal in shared memory.
+extern "C" __global__ void flint_emutest_dynshared(float* out) {
+  extern __shared__ float dyn[];
+  const int t = threadIdx.x;
+  dyn[t] = (float)t;
+  __syncthreads();
+  out[blockIdx.x * blockDim.x + t] = dyn[blockDim.x - 1 - t];
+}
+
+// Thread 0 waits for lane 1 at a warp sync while lane 1 waits at __syncthreads: a deadlock.
+extern "C" __global__ void flint_emutest_deadlock(int* out) {
+  if (threadIdx.x == 0) __syncwarp(3u);
+  else __syncthreads();
+  out[threadIdx.x] = 1;
+}
+
+// Traps in block 1, thread 7 (after a barrier, so that other threads are suspended).
+extern "C" __global__ void flint_emutest_trap(int* out) {
+  __syncthreads();
+  if (blockIdx.x == 1 && threadIdx.x == 7) __trap();
+  out[blockIdx.x * blockDim.x + threadIdx.x] = 1;
+}
+
+// Writes out[0..n) with a grid-stride loop: with n past the allocation this writes out of bounds.
+extern "C" __global__ void flint_emutest_write(float* out, long long n) {
+  for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x)
+    out[i] = 1.0f;
+}
+
+// Deep-ish stack use on every thread (a 16 KiB local array), with a barrier in between.
+extern "C" __global__ void flint_emutest_stack(int* out) {
+  volatile int local[4096];
+  for (int i = 0; i < 4096; i++) local[i] = i + threadIdx.x;
+  __syncthreads();
+  int s = 0;
+  for (int i = 0; i < 4096; i++) s += local[i];
+  out[threadIdx.x] = s;
+}

@@ -1,0 +1,626 @@
+// selftest.cpp — checks the CUDA driver emulator (test/emu) through the driver API only, as the
+// GPU backend uses it: dlopen()s the emulator's libcuda.so.1, allocates, copies, launches kernels of
+// native/kernels (with the argument layouts those files declare) and of test/emu/kernels/emutest.cu,
+// and compares with naive host references written here. Built and run by test/emu.test.ts:
+//
+//   g++ -std=c++17 -O1 -Inative -o selftest test/emu/selftest.cpp -ldl
+//   ./selftest build-emu/libcuda.so.1            all checks; prints PASS/FAIL lines, exit 1 on failure
+//   ./selftest build-emu/libcuda.so.1 oob        (with FLINT_EMU_GUARD=1) a kernel writes past its
+//                                                allocation: the process must die of SIGSEGV
+//   ./selftest build-emu/libcuda.so.1 bench      launch overhead figures only
+#include <dlfcn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/philox.h"
+
+typedef int CUresult;
+typedef unsigned long long CUdeviceptr;
+typedef void* Handle;
+
+struct Api {
+  CUresult (*cuInit)(unsigned);
+  CUresult (*cuDriverGetVersion)(int*);
+  CUresult (*cuGetErrorName)(CUresult, const char**);
+  CUresult (*cuDeviceGetCount)(int*);
+  CUresult (*cuDeviceGet)(int*, int);
+  CUresult (*cuDeviceGetName)(char*, int, int);
+  CUresult (*cuDeviceGetAttribute)(int*, int, int);
+  CUresult (*cuDeviceTotalMem_v2)(size_t*, int);
+  CUresult (*cuDevicePrimaryCtxRetain)(Handle*, int);
+  CUresult (*cuCtxSetCurrent)(Handle);
+  CUresult (*cuCtxSynchronize)();
+  CUresult (*cuModuleLoadData)(Handle*, const void*);
+  CUresult (*cuModuleGetFunction)(Handle*, Handle, const char*);
+  CUresult (*cuLaunchKernel)(Handle, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, Handle,
+                             void**, void**);
+  CUresult (*cuMemAlloc_v2)(CUdeviceptr*, size_t);
+  CUresult (*cuMemFree_v2)(CUdeviceptr);
+  CUresult (*cuMemGetInfo_v2)(size_t*, size_t*);
+  CUresult (*cuMemcpyHtoDAsync_v2)(CUdeviceptr, const void*, size_t, Handle);
+  CUresult (*cuMemcpyDtoHAsync_v2)(void*, CUdeviceptr, size_t, Handle);
+  CUresult (*cuMemcpyDtoDAsync_v2)(CUdeviceptr, CUdeviceptr, size_t, Handle);
+  CUresult (*cuMemsetD8Async)(CUdeviceptr, unsigned char, size_t, Handle);
+  CUresult (*cuStreamCreate)(Handle*, unsigned);
+  CUresult (*cuStreamDestroy_v2)(Handle);
+  CUresult (*cuEventCreate)(Handle*, unsigned);
+  CUresult (*cuEventRecord)(Handle, Handle);
+  CUresult (*cuEventElapsedTime)(float*, Handle, Handle);
+  CUresult (*cuFuncSetAttribute)(Handle, int, int);
+};
+Api api;
+Handle module;
+int failures = 0;
+
+#define LOAD(name)                                                    \
+  do {                                                                \
+    *(void**)&api.name = dlsym(lib, #name);                           \
+    if (!api.name) { fprintf(stderr, "missing symbol %s\n", #name); exit(2); } \
+  } while (0)
+
+#define CK(call)                                                                         \
+  do {                                                                                   \
+    CUresult r_ = (call);                                                                \
+    if (r_ != 0) {                                                                       \
+      const char* n_ = nullptr;                                                          \
+      api.cuGetErrorName(r_, &n_);                                                       \
+      fprintf(stderr, "%s:%d: %s -> %d %s\n", __FILE__, __LINE__, #call, r_, n_ ? n_ : ""); \
+      exit(3);                                                                           \
+    }                                                                                    \
+  } while (0)
+
+void check(bool ok, const std::string& name, const std::string& detail = "") {
+  printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", name.c_str(), detail.empty() ? "" : ": ", detail.c_str());
+  if (!ok) failures++;
+}
+
+Handle fn(const char* name) {
+  Handle f = nullptr;
+  CK(api.cuModuleGetFunction(&f, module, name));
+  return f;
+}
+
+template <class... A> CUresult launch(const char* name, unsigned grid, unsigned block, unsigned shared, const A&... a) {
+  void* params[] = {const_cast<void*>(static_cast<const void*>(&a))..., nullptr};
+  return api.cuLaunchKernel(fn(name), grid, 1, 1, block, 1, 1, shared, nullptr, params, nullptr);
+}
+
+template <class T> CUdeviceptr toDevice(const std::vector<T>& v) {
+  CUdeviceptr p = 0;
+  CK(api.cuMemAlloc_v2(&p, v.size() * sizeof(T) + 1));
+  CK(api.cuMemcpyHtoDAsync_v2(p, v.data(), v.size() * sizeof(T), nullptr));
+  return p;
+}
+template <class T> std::vector<T> toHost(CUdeviceptr p, size_t n) {
+  std::vector<T> v(n);
+  CK(api.cuMemcpyDtoHAsync_v2(v.data(), p, n * sizeof(T), nullptr));
+  return v;
+}
+
+// native/kernels/elementwise.cu: StridedArgs<N>
+template <int N> struct StridedArgs {
+  int32_t ndim;
+  int32_t contiguous;
+  int64_t numel;
+  int64_t shape[16];
+  int64_t strides[N][16];
+};
+
+bool close(double a, double b, double rtol, double atol) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return std::fabs(a - b) <= atol + rtol * std::fabs(b);
+}
+
+std::vector<float> randomFloats(size_t n, unsigned seed, float lo = -3, float hi = 3) {
+  std::vector<float> v(n);
+  uint64_t s = seed * 6364136223846793005ull + 1442695040888963407ull;
+  for (auto& x : v) {
+    s = s * 6364136223846793005ull + 1442695040888963407ull;
+    x = lo + (hi - lo) * (float)((s >> 40) & 0xffffff) / 16777216.0f;
+  }
+  return v;
+}
+
+// ---- native/kernels checks -------------------------------------------------------------------------------
+void testBinary() {
+  // contiguous: out = x + y over 3000 elements (several blocks, partial tiles)
+  const size_t n = 3000;
+  auto x = randomFloats(n, 1), y = randomFloats(n, 2);
+  CUdeviceptr dx = toDevice(x), dy = toDevice(y), dout = 0, err = 0;
+  CK(api.cuMemAlloc_v2(&dout, n * 4));
+  CK(api.cuMemAlloc_v2(&err, 4));
+  CK(api.cuMemsetD8Async(err, 0, 4, nullptr));
+  StridedArgs<3> a{};
+  a.ndim = 1;
+  a.contiguous = 1;
+  a.numel = (int64_t)n;
+  a.shape[0] = (int64_t)n;
+  for (int k = 0; k < 3; k++) a.strides[k][0] = 1;
+  void* pout = (void*)dout;
+  const void* px = (const void*)dx;
+  const void* py = (const void*)dy;
+  int code = 0;  // B_ADD
+  int* perr = (int*)err;
+  CK(launch("flint_binary_f32", 2, 256, 0, a, pout, px, py, code, perr));
+  auto o = toHost<float>(dout, n);
+  size_t bad = 0;
+  for (size_t i = 0; i < n; i++) bad += o[i] != x[i] + y[i];
+  check(bad == 0, "flint_binary_f32 add, contiguous, grid 2 x 256 over 3000", std::to_string(bad) + " wrong");
+
+  // strided with broadcasting: out[i][j] = x[i][j] * y[j] for a 30 x 100 view of x transposed
+  StridedArgs<3> b{};
+  b.ndim = 2;
+  b.contiguous = 0;
+  b.numel = 3000;
+  b.shape[0] = 30;
+  b.shape[1] = 100;
+  b.strides[0][0] = 100; b.strides[0][1] = 1;   // out contiguous
+  b.strides[1][0] = 1;   b.strides[1][1] = 30;  // x read transposed (x is 100 x 30)
+  b.strides[2][0] = 0;   b.strides[2][1] = 1;   // y broadcast along rows (first 100 of y)
+  code = 2;  // B_MUL
+  CK(launch("flint_binary_f32", 3, 256, 0, b, pout, px, py, code, perr));
+  o = toHost<float>(dout, n);
+  bad = 0;
+  for (int i = 0; i < 30; i++)
+    for (int j = 0; j < 100; j++) bad += o[i * 100 + j] != x[j * 30 + i] * y[j];
+  check(bad == 0, "flint_binary_f32 mul, transposed + broadcast operands", std::to_string(bad) + " wrong");
+
+  // integer division by zero sets error bit 2 (floorDivide)
+  std::vector<int32_t> xi = {7, -7, 3, 9}, yi = {2, 2, 0, -4};
+  CUdeviceptr dxi = toDevice(xi), dyi = toDevice(yi), douti = 0;
+  CK(api.cuMemAlloc_v2(&douti, 16));
+  StridedArgs<3> c{};
+  c.ndim = 1; c.contiguous = 1; c.numel = 4; c.shape[0] = 4;
+  for (int k = 0; k < 3; k++) c.strides[k][0] = 1;
+  code = 17;  // B_FLOOR_DIVIDE
+  void* pouti = (void*)douti;
+  const void* pxi = (const void*)dxi;
+  const void* pyi = (const void*)dyi;
+  CK(launch("flint_binary_i32", 1, 256, 0, c, pouti, pxi, pyi, code, perr));
+  auto oi = toHost<int32_t>(douti, 4);
+  auto e = toHost<int32_t>(err, 1);
+  check(oi[0] == 3 && oi[1] == -4 && oi[3] == -3 && e[0] == 2, "flint_binary_i32 floorDivide and its error word",
+        std::to_string(oi[0]) + "," + std::to_string(oi[1]) + "," + std::to_string(oi[3]) + " err " + std::to_string(e[0]));
+  for (CUdeviceptr p : {dx, dy, dout, err, dxi, dyi, douti}) CK(api.cuMemFree_v2(p));
+}
+
+void testReduce() {
+  const int64_t rows = 7, n = 1000;
+  auto x = randomFloats((size_t)(rows * n), 3);
+  x[5 * n + 17] = 50.0f;  // a clear maximum in row 5
+  CUdeviceptr dx = toDevice(x), dout = 0, didx = 0, err = 0;
+  CK(api.cuMemAlloc_v2(&dout, rows * 4));
+  CK(api.cuMemAlloc_v2(&didx, rows * 4));
+  CK(api.cuMemAlloc_v2(&err, 4));
+  CK(api.cuMemsetD8Async(err, 0, 4, nullptr));
+  void* pout = (void*)dout;
+  const void* px = (const void*)dx;
+  int* perr = (int*)err;
+  const char* names[] = {"sum", "prod", "mean", "amax", "amin", "var", "std"};
+  for (int code : {0, 2, 3, 4, 5, 6}) {
+    double correction = 1.0;
+    CK(launch("flint_reduce_f32", (unsigned)rows, 256, 0, pout, px, rows, n, code, correction, perr));
+    auto o = toHost<float>(dout, (size_t)rows);
+    int bad = 0;
+    std::string detail;
+    for (int64_t r = 0; r < rows; r++) {
+      double s = 0, mx = -INFINITY, mn = INFINITY;
+      for (int64_t i = 0; i < n; i++) {
+        const double v = x[(size_t)(r * n + i)];
+        s += v;
+        mx = std::max(mx, v);
+        mn = std::min(mn, v);
+      }
+      const double mean = s / n;
+      double m2 = 0;
+      for (int64_t i = 0; i < n; i++) m2 += (x[(size_t)(r * n + i)] - mean) * (x[(size_t)(r * n + i)] - mean);
+      const double ref = code == 0 ? s : code == 2 ? mean : code == 3 ? mx : code == 4 ? mn
+                       : code == 5 ? m2 / (n - 1) : std::sqrt(m2 / (n - 1));
+      if (!close(o[(size_t)r], ref, 1e-4, 1e-4)) {
+        bad++;
+        detail = "row " + std::to_string(r) + ": " + std::to_string(o[(size_t)r]) + " vs " + std::to_string(ref);
+      }
+    }
+    check(bad == 0, std::string("flint_reduce_f32 ") + names[code] + " (blockReduce: shuffles + __syncthreads), 7 rows x 1000", detail);
+  }
+  // fewer blocks than rows: the grid-stride loop over rows
+  {
+    int code = 0;
+    double correction = 0;
+    CK(launch("flint_reduce_f32", 2, 256, 0, pout, px, rows, n, code, correction, perr));
+    auto o = toHost<float>(dout, (size_t)rows);
+    int bad = 0;
+    for (int64_t r = 0; r < rows; r++) {
+      double s = 0;
+      for (int64_t i = 0; i < n; i++) s += x[(size_t)(r * n + i)];
+      bad += !close(o[(size_t)r], s, 1e-4, 1e-3);
+    }
+    check(bad == 0, "flint_reduce_f32 sum with grid 2 < rows 7");
+  }
+  {
+    int code = 0;  // argmax
+    CK(launch("flint_argreduce_f32", (unsigned)rows, 256, 0, pout, (int32_t*)didx, px, rows, n, code));
+    auto idx = toHost<int32_t>(didx, (size_t)rows);
+    int bad = 0;
+    for (int64_t r = 0; r < rows; r++) {
+      int64_t best = 0;
+      for (int64_t i = 1; i < n; i++)
+        if (x[(size_t)(r * n + i)] > x[(size_t)(r * n + best)]) best = i;
+      bad += idx[(size_t)r] != best;
+    }
+    check(bad == 0 && idx[5] == 17, "flint_argreduce_f32 argmax (shuffled structs)");
+  }
+  for (CUdeviceptr p : {dx, dout, didx, err}) CK(api.cuMemFree_v2(p));
+}
+
+void testSoftmaxScan() {
+  const int64_t rows = 5, n = 300;
+  auto x = randomFloats((size_t)(rows * n), 4, -10, 10);
+  CUdeviceptr dx = toDevice(x), dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, rows * n * 4));
+  void* pout = (void*)dout;
+  const void* px = (const void*)dx;
+  CK(launch("flint_softmax_f32", 3, 256, 0, pout, px, rows, n));
+  auto o = toHost<float>(dout, (size_t)(rows * n));
+  int bad = 0;
+  for (int64_t r = 0; r < rows; r++) {
+    double m = -INFINITY, s = 0;
+    for (int64_t i = 0; i < n; i++) m = std::max(m, (double)x[(size_t)(r * n + i)]);
+    for (int64_t i = 0; i < n; i++) s += std::exp(x[(size_t)(r * n + i)] - m);
+    for (int64_t i = 0; i < n; i++) bad += !close(o[(size_t)(r * n + i)], std::exp(x[(size_t)(r * n + i)] - m) / s, 1e-5, 1e-7);
+  }
+  check(bad == 0, "flint_softmax_f32, 5 rows x 300, grid 3", std::to_string(bad) + " wrong");
+
+  // inclusive cumsum of int32 over 1000 elements: 4 tiles of 256 with shflUp scans and carries
+  const int64_t m = 1000;
+  std::vector<int32_t> xi((size_t)m);
+  for (int64_t i = 0; i < m; i++) xi[(size_t)i] = (int32_t)((i * 7919) % 23) - 11;
+  CUdeviceptr dxi = toDevice(xi), douti = 0;
+  CK(api.cuMemAlloc_v2(&douti, m * 4));
+  int code = 0;
+  int64_t one = 1;
+  CK(launch("flint_scan_i32", 1, 256, 0, (void*)douti, (const void*)dxi, one, m, code));
+  auto oi = toHost<int32_t>(douti, (size_t)m);
+  int64_t acc = 0;
+  bad = 0;
+  for (int64_t i = 0; i < m; i++) {
+    acc += xi[(size_t)i];
+    bad += oi[(size_t)i] != acc;
+  }
+  check(bad == 0, "flint_scan_i32 cumsum (shflUp warp scan), 1000 elements", std::to_string(bad) + " wrong");
+  for (CUdeviceptr p : {dx, dout, dxi, douti}) CK(api.cuMemFree_v2(p));
+}
+
+void testUniform() {
+  const int64_t n = 5000;
+  CUdeviceptr dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, n * 4));
+  uint32_t key0 = 1234, key1 = 0;
+  uint64_t offset = 40;
+  double from = -2, to = 3;
+  CK(launch("flint_uniform_f32", 4, 256, 0, (void*)dout, n, key0, key1, offset, from, to));
+  auto o = toHost<float>(dout, (size_t)n);
+  flint::philox::Stream s;
+  s.key0 = key0;
+  s.key1 = key1;
+  s.offset = offset;
+  int bad = 0;
+  for (int64_t i = 0; i < n; i++) {
+    const float u = flint::philox::uniformFloat(s.at((uint64_t)i).w[0], 24);
+    bad += o[(size_t)i] != (float)from + ((float)to - (float)from) * u;
+  }
+  check(bad == 0, "flint_uniform_f32 matches philox.h bit for bit, 5000 values", std::to_string(bad) + " wrong");
+  CK(api.cuMemFree_v2(dout));
+}
+
+// ---- emulator semantics (test/emu/kernels/emutest.cu) ---------------------------------------------------
+void testBarriers(unsigned bx, unsigned by, unsigned bz, unsigned gx, unsigned gy) {
+  const int n = (int)(bx * by * bz);
+  CUdeviceptr dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, (size_t)n * gx * gy * 4));
+  int* p = (int*)dout;
+  void* params[] = {&p, nullptr};
+  CK(api.cuLaunchKernel(fn("flint_emutest_barriers"), gx, gy, 1, bx, by, bz, 0, nullptr, params, nullptr));
+  auto o = toHost<int32_t>(dout, (size_t)n * gx * gy);
+  int count = 0;
+  for (int t = 0; t < n; t++) count += (t % 3 != 2) && (t % 2 == 1);
+  int bad = 0;
+  for (unsigned by_ = 0; by_ < gy; by_++)
+    for (unsigned bx_ = 0; bx_ < gx; bx_++)
+      for (int t = 0; t < n; t++) {
+        const int v = (n - 1 - t) + (int)bx_;
+        const int ref = t % 3 == 2 ? v * 10000 : v * 10000 + count;
+        bad += o[(size_t)((bx_ + gx * by_) * n + t)] != ref;
+      }
+  char name[160];
+  snprintf(name, sizeof name, "__syncthreads / __syncthreads_count with exited threads, block (%u,%u,%u), grid (%u,%u)",
+           bx, by, bz, gx, gy);
+  check(bad == 0, name, std::to_string(bad) + " wrong");
+  CK(api.cuMemFree_v2(dout));
+}
+
+void testWarp(int n) {
+  CUdeviceptr dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, (size_t)n * 8 * 4));
+  CK(launch("flint_emutest_warp", 1, (unsigned)n, 0, (int*)dout));
+  auto o = toHost<int32_t>(dout, (size_t)n * 8);
+  int bad = 0;
+  std::string detail;
+  for (int t = 0; t < n; t++) {
+    const int lane = t % 32, base = t - lane;
+    const int warpLanes = std::min(32, n - base);
+    auto has = [&](int l) { return l < warpLanes; };
+    int ref[8];
+    ref[0] = lane + 3 < 32 && has(lane + 3) ? t + 3 : (lane + 3 < 32 ? -999 : t);
+    ref[1] = has((lane & ~7) + 5) ? base + (lane & ~7) + 5 : -999;
+    ref[2] = has(lane ^ 16) ? t ^ 16 : -999;
+    ref[3] = (lane & 15) >= 1 ? t - 1 : t;
+    unsigned bal = 0;
+    for (int l = 0; l < warpLanes; l++) if ((base + l) % 5 == 0) bal |= 1u << l;
+    ref[4] = (int)bal;
+    ref[5] = has(lane ^ 1) ? (t ^ 1) : -999;
+    ref[6] = lane < 16 ? (has(lane ^ 1) ? t ^ 1 : -999) : (has(lane ^ 2) ? t ^ 2 : -999);
+    ref[7] = lane >= 20 ? -1 : (has(lane ^ 4) ? t ^ 4 : -999);
+    for (int k = 0; k < 8; k++) {
+      if (ref[k] == -999) continue;  // source lane does not exist: undefined
+      if (o[(size_t)(8 * t + k)] != ref[k]) {
+        bad++;
+        detail = "thread " + std::to_string(t) + " value " + std::to_string(k) + ": " +
+                 std::to_string(o[(size_t)(8 * t + k)]) + " vs " + std::to_string(ref[k]);
+      }
+    }
+  }
+  check(bad == 0, "warp shuffles (down, width 8, xor, up width 16, double), ballot, divergent masks, exited lanes, " +
+                      std::to_string(n) + " threads", detail);
+  CK(api.cuMemFree_v2(dout));
+}
+
+void testEmuMisc() {
+  // atomics
+  {
+    CUdeviceptr f = 0, i = 0;
+    CK(api.cuMemAlloc_v2(&f, 4));
+    CK(api.cuMemAlloc_v2(&i, 16));
+    CK(api.cuMemsetD8Async(f, 0, 4, nullptr));
+    CK(api.cuMemsetD8Async(i, 0, 16, nullptr));
+    CK(launch("flint_emutest_atomics", 10, 128, 0, (float*)f, (int*)i));
+    auto vf = toHost<float>(f, 1);
+    auto vi = toHost<int32_t>(i, 4);
+    const int n = 1280;
+    check(vf[0] == 1280.0f && vi[0] == n * (n - 1) / 2 && vi[1] == n - 1 && vi[2] == 0x7fffffff && vi[3] == n,
+          "atomicAdd (float, int), atomicMax, atomicOr from 1280 threads");
+    CK(api.cuMemFree_v2(f));
+    CK(api.cuMemFree_v2(i));
+  }
+  // dynamic shared memory
+  {
+    CUdeviceptr d = 0;
+    CK(api.cuMemAlloc_v2(&d, 2 * 200 * 4));
+    CK(launch("flint_emutest_dynshared", 2, 200, 200 * 4, (float*)d));
+    auto o = toHost<float>(d, 400);
+    int bad = 0;
+    for (int b = 0; b < 2; b++)
+      for (int t = 0; t < 200; t++) bad += o[(size_t)(b * 200 + t)] != (float)(199 - t);
+    check(bad == 0, "extern __shared__ (dynamic shared memory), 2 blocks of 200");
+    check(launch("flint_emutest_dynshared", 1, 32, 100000, (float*)d) == 1,
+          "dynamic shared memory above 48 KiB without cuFuncSetAttribute is refused");
+    CK(api.cuFuncSetAttribute(fn("flint_emutest_dynshared"), 8, 100000));
+    check(launch("flint_emutest_dynshared", 1, 32, 100000, (float*)d) == 0, "... and allowed after cuFuncSetAttribute");
+    CK(api.cuMemFree_v2(d));
+  }
+  // big stack frames on every thread, with a barrier while 256 of them are live
+  {
+    CUdeviceptr d = 0;
+    CK(api.cuMemAlloc_v2(&d, 256 * 4));
+    CK(launch("flint_emutest_stack", 1, 256, 0, (int*)d));
+    auto o = toHost<int32_t>(d, 256);
+    int bad = 0;
+    for (int t = 0; t < 256; t++) bad += o[(size_t)t] != 4095 * 4096 / 2 + 4096 * t;
+    check(bad == 0, "16 KiB of locals per thread across a barrier");
+    CK(api.cuMemFree_v2(d));
+  }
+  // deadlock and trap end the launch with CUDA_ERROR_LAUNCH_FAILED; the emulator keeps working
+  {
+    CUdeviceptr d = 0;
+    CK(api.cuMemAlloc_v2(&d, 4 * 256));
+    fprintf(stderr, "(two expected launch failures follow)\n");
+    check(launch("flint_emutest_deadlock", 1, 2, 0, (int*)d) == 719, "a barrier deadlock fails the launch (719)");
+    check(launch("flint_emutest_trap", 3, 64, 0, (int*)d) == 719, "__trap() fails the launch (719)");
+    CK(launch("flint_emutest_trap", 1, 64, 0, (int*)d));
+    check(true, "launches work again after failed ones");
+    CK(api.cuMemFree_v2(d));
+  }
+  // launch validation
+  {
+    CUdeviceptr d = 0;
+    CK(api.cuMemAlloc_v2(&d, 4));
+    check(launch("flint_emutest_write", 1, 1025, 0, (float*)d, 1LL) == 1, "a block of 1025 threads is refused");
+    void* params[] = {&d, nullptr};  // one argument where two are expected
+    check(api.cuLaunchKernel(fn("flint_emutest_write"), 1, 1, 1, 32, 1, 1, 0, nullptr, params, nullptr) == 1,
+          "too few kernelParams (null-terminated, as launch.h passes them) are refused");
+    Handle f = nullptr;
+    check(api.cuModuleGetFunction(&f, module, "flint_no_such_kernel") == 500, "an unknown kernel name is CUDA_ERROR_NOT_FOUND");
+    CK(api.cuMemFree_v2(d));
+  }
+}
+
+void testMemory() {
+  CUdeviceptr a = 0, b = 0;
+  CK(api.cuMemAlloc_v2(&a, 100));
+  CK(api.cuMemAlloc_v2(&b, 100));
+  check(a % 256 == 0 || getenv("FLINT_EMU_GUARD"), "allocations are 256-byte aligned");
+  std::vector<unsigned char> h(200, 7);
+  fprintf(stderr, "(expected range errors follow)\n");
+  check(api.cuMemcpyHtoDAsync_v2(a, h.data(), 101, nullptr) == 1, "cuMemcpyHtoD past the end of an allocation is refused");
+  check(api.cuMemcpyDtoHAsync_v2(h.data(), a + 50, 51, nullptr) == 1, "cuMemcpyDtoH past the end is refused");
+  check(api.cuMemcpyDtoDAsync_v2(b, a, 100, nullptr) == 0, "cuMemcpyDtoD inside allocations works");
+  check(api.cuMemsetD8Async(a + 99, 0, 2, nullptr) == 1, "cuMemsetD8 past the end is refused");
+  check(api.cuMemcpyHtoDAsync_v2(0x1000, h.data(), 4, nullptr) == 1, "a copy to a non-device address is refused");
+  check(api.cuMemFree_v2(a + 4) == 1, "cuMemFree of a pointer inside an allocation is refused");
+  CK(api.cuMemFree_v2(a));
+  check(api.cuMemFree_v2(a) == 1, "a double cuMemFree is refused");
+  CK(api.cuMemFree_v2(b));
+  // the memory limit (this process runs with FLINT_EMU_MEMORY=64M)
+  size_t freeB = 0, total = 0;
+  CK(api.cuMemGetInfo_v2(&freeB, &total));
+  check(total == (64u << 20) && freeB == total, "cuMemGetInfo reports FLINT_EMU_MEMORY",
+        std::to_string(freeB) + " / " + std::to_string(total));
+  CUdeviceptr big = 0, big2 = 0;
+  CK(api.cuMemAlloc_v2(&big, 40u << 20));
+  check(api.cuMemAlloc_v2(&big2, 40u << 20) == 2, "allocating beyond FLINT_EMU_MEMORY is CUDA_ERROR_OUT_OF_MEMORY");
+  CK(api.cuMemGetInfo_v2(&freeB, &total));
+  check(freeB == (24u << 20), "cuMemGetInfo's free memory counts live allocations");
+  CK(api.cuMemFree_v2(big));
+  CK(api.cuMemAlloc_v2(&big2, 40u << 20));
+  check(true, "freed memory can be allocated again");
+  std::vector<unsigned char> poison(16);
+  CK(api.cuMemcpyDtoHAsync_v2(poison.data(), big2, 16, nullptr));
+  check(poison[0] == 0xFF && poison[15] == 0xFF, "new allocations are poisoned with 0xFF (NaN / -1)");
+  CK(api.cuMemFree_v2(big2));
+}
+
+double bench(const char* name, int iters, const std::function<void()>& f) {
+  // CPU time of this process (the host may be busy with other work: wall time would say more about it)
+  auto cpu = [] {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+  };
+  f();
+  const double t0 = cpu();
+  for (int i = 0; i < iters; i++) f();
+  const double us = (cpu() - t0) / iters;
+  printf("BENCH %s: %.1f us CPU per launch\n", name, us);
+  return us;
+}
+
+void benchmarks() {
+  const int64_t n = 1024;
+  CUdeviceptr dx = 0, dout = 0, err = 0;
+  CK(api.cuMemAlloc_v2(&dx, n * n * 4));
+  CK(api.cuMemAlloc_v2(&dout, n * n * 4));
+  CK(api.cuMemAlloc_v2(&err, 4));
+  CK(api.cuMemsetD8Async(dx, 0, n * n * 4, nullptr));
+  StridedArgs<3> a{};
+  a.ndim = 1; a.contiguous = 1; a.numel = n; a.shape[0] = n;
+  for (int k = 0; k < 3; k++) a.strides[k][0] = 1;
+  void* po = (void*)dout;
+  const void* px = (const void*)dx;
+  int code = 0;
+  int* pe = (int*)err;
+  const double small = bench("flint_binary_f32 add, 1024 elements (1 block of 256)", 2000,
+                             [&] { CK(launch("flint_binary_f32", 1, 256, 0, a, po, px, px, code, pe)); });
+  a.numel = a.shape[0] = n * n;
+  bench("flint_binary_f32 add, 1M elements (1024 blocks)", 5,
+        [&] { CK(launch("flint_binary_f32", 1024, 256, 0, a, po, px, px, code, pe)); });
+  double corr = 0;
+  int64_t rows = 4, cols = 256;
+  bench("flint_reduce_f32 sum, 4 rows x 256 (4 blocks with barriers)", 200,
+        [&] { CK(launch("flint_reduce_f32", 4, 256, 0, po, px, rows, cols, code, corr, pe)); });
+  rows = 1024;
+  cols = 1024;
+  bench("flint_reduce_f32 sum, 1024 rows x 1024", 2,
+        [&] { CK(launch("flint_reduce_f32", 1024, 256, 0, po, px, rows, cols, code, corr, pe)); });
+  bench("flint_softmax_f32, 1024 rows x 1024", 2,
+        [&] { CK(launch("flint_softmax_f32", 1024, 256, 0, po, px, rows, cols)); });
+  check(small < 1000, "a one-block launch without barriers takes well under a millisecond");
+  for (CUdeviceptr p : {dx, dout, err}) CK(api.cuMemFree_v2(p));
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench]\n");
+    return 2;
+  }
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  const std::string mode = argc > 2 ? argv[2] : "all";
+  if (mode == "all") setenv("FLINT_EMU_MEMORY", "64M", 1);
+  void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    fprintf(stderr, "dlopen: %s\n", dlerror());
+    return 2;
+  }
+  LOAD(cuInit); LOAD(cuDriverGetVersion); LOAD(cuGetErrorName); LOAD(cuDeviceGetCount); LOAD(cuDeviceGet);
+  LOAD(cuDeviceGetName); LOAD(cuDeviceGetAttribute); LOAD(cuDeviceTotalMem_v2); LOAD(cuDevicePrimaryCtxRetain);
+  LOAD(cuCtxSetCurrent); LOAD(cuCtxSynchronize); LOAD(cuModuleLoadData); LOAD(cuModuleGetFunction);
+  LOAD(cuLaunchKernel); LOAD(cuMemAlloc_v2); LOAD(cuMemFree_v2); LOAD(cuMemGetInfo_v2); LOAD(cuMemcpyHtoDAsync_v2);
+  LOAD(cuMemcpyDtoHAsync_v2); LOAD(cuMemcpyDtoDAsync_v2); LOAD(cuMemsetD8Async); LOAD(cuStreamCreate);
+  LOAD(cuStreamDestroy_v2); LOAD(cuEventCreate); LOAD(cuEventRecord); LOAD(cuEventElapsedTime);
+  LOAD(cuFuncSetAttribute);
+
+  int count = 0;
+  check(api.cuDeviceGetCount(&count) == 3, "calls before cuInit are CUDA_ERROR_NOT_INITIALIZED");
+  CK(api.cuInit(0));
+  int version = 0, dev = -1, major = 0, minor = -1, sms = 0;
+  char name[64] = {0};
+  CK(api.cuDriverGetVersion(&version));
+  CK(api.cuDeviceGetCount(&count));
+  CK(api.cuDeviceGet(&dev, 0));
+  CK(api.cuDeviceGetName(name, sizeof name, dev));
+  CK(api.cuDeviceGetAttribute(&major, 75, dev));
+  CK(api.cuDeviceGetAttribute(&minor, 76, dev));
+  CK(api.cuDeviceGetAttribute(&sms, 16, dev));
+  check(version == 13000 && count == 1 && std::string(name) == "flintml CPU emulator" && major == 9 && minor == 0 && sms == 132,
+        "device discovery: 1 device 'flintml CPU emulator', cc 9.0, 132 SMs, driver 13000");
+  CUdeviceptr dummy = 0;
+  check(api.cuMemAlloc_v2(&dummy, 4) == 201, "allocation without a current context is CUDA_ERROR_INVALID_CONTEXT");
+  Handle ctx = nullptr;
+  CK(api.cuDevicePrimaryCtxRetain(&ctx, dev));
+  CK(api.cuCtxSetCurrent(ctx));
+  static const char image[] = "any image";
+  CK(api.cuModuleLoadData(&module, image));
+
+  if (mode == "oob") {
+    CUdeviceptr d = 0;
+    CK(api.cuMemAlloc_v2(&d, 1000 * 4));
+    long long n = 1000;
+    CK(launch("flint_emutest_write", 4, 256, 0, (float*)d, n));
+    printf("in bounds ok\n");
+    fflush(stdout);
+    n = 1001;
+    launch("flint_emutest_write", 4, 256, 0, (float*)d, n);
+    printf("out of bounds write was not detected\n");
+    return 0;
+  }
+  if (mode == "bench") {
+    benchmarks();
+    return failures ? 1 : 0;
+  }
+  testBinary();
+  testReduce();
+  testSoftmaxScan();
+  testUniform();
+  testBarriers(256, 1, 1, 3, 1);
+  testBarriers(100, 1, 1, 2, 2);
+  testBarriers(8, 4, 3, 1, 1);
+  testBarriers(1024, 1, 1, 1, 1);
+  testBarriers(1, 1, 1, 2, 1);
+  testWarp(256);
+  testWarp(50);
+  testEmuMisc();
+  testMemory();
+  {
+    Handle s = nullptr, e0 = nullptr, e1 = nullptr;
+    CK(api.cuStreamCreate(&s, 1));
+    CK(api.cuEventCreate(&e0, 0));
+    CK(api.cuEventCreate(&e1, 0));
+    CK(api.cuEventRecord(e0, s));
+    CK(api.cuEventRecord(e1, s));
+    float ms = -1;
+    CK(api.cuEventElapsedTime(&ms, e0, e1));
+    CK(api.cuStreamDestroy_v2(s));
+    check(ms >= 0 && ms < 1000 && api.cuStreamDestroy_v2(s) == 400, "streams and events (elapsed time, invalid handles)");
+  }
+  CK(api.cuCtxSynchronize());
+  printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
+  return failures ? 1 : 0;
+}
