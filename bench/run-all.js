@@ -16,7 +16,7 @@ const ALL = ['matmul', 'small_op', 'elementwise', 'train_mlp'];
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : null;
-const picked = args.filter((a, i) => ALL.includes(a) && i !== jsonAt + 1);
+const picked = args.filter((a, i) => ALL.includes(a) && (jsonAt < 0 || i !== jsonAt + 1));
 const benches = picked.length ? picked : ALL;
 
 function machine() {
