@@ -61,13 +61,32 @@ const QUERY = `
     error,
   };`;
 
-/** True when this host has a GPU driver on the loader path (then "no driver" cannot be asserted in-process). */
-function hostHasGpuDriver(): boolean {
+/**
+ * What this host's own libraries give, apart from the fakes (which tests put first on LD_LIBRARY_PATH):
+ *   'none'         no libcuda.so.1 and no libamdhip64.so.* anywhere discovery looks: every library is "not found";
+ *   'hipWithoutGpu' a HIP runtime is on the loader path but there is no AMD GPU (no /dev/kfd) and no libcuda:
+ *                  Debian's `hipcc` package (which .ci/run installs to compile the HIP kernels) brings
+ *                  libamdhip64.so.5; it loads and reports no device, so AMD is "found, but it sees no GPU";
+ *   'other'        a GPU driver and perhaps a GPU: only consistency can be asserted in-process.
+ */
+function hostGpuState(): 'none' | 'hipWithoutGpu' | 'other' {
   let cache = '';
   try { cache = execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }); } catch { /* no ldconfig */ }
-  return /libcuda\.so\.1|libamdhip64\.so/.test(cache) || fs.existsSync('/opt/rocm/lib') || !!process.env.ROCM_PATH ||
-    (process.env.LD_LIBRARY_PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, 'libcuda.so.1')));
+  const ldPath = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter((d) => d);
+  const onLdPath = (re: RegExp) => ldPath.some((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => re.test(f)));
+  const cuda = /libcuda\.so\.1/.test(cache) || onLdPath(/^libcuda\.so\.1$/);
+  const hipCache = /libamdhip64\.so\.[567]\b/.test(cache);
+  const hipElsewhere = fs.existsSync('/opt/rocm/lib') || !!process.env.ROCM_PATH || onLdPath(/^libamdhip64\.so/);
+  if (!cuda && !hipCache && !hipElsewhere) return 'none';
+  if (!cuda && hipCache && !hipElsewhere && !fs.existsSync('/dev/kfd')) return 'hipWithoutGpu';
+  return 'other';
 }
+
+/** The reason part the host's real HIP runtime without a GPU gives (state 'hipWithoutGpu'), e.g. for ROCm 5.2:
+ *  "AMD HIP runtime 5.2.21153 found (/usr/lib/x86_64-linux-gnu/libamdhip64.so.5), but it sees no GPU:
+ *  hipInit: hipErrorInvalidDevice (hipErrorInvalidDevice)" (ROCm 5 answers hipInit with InvalidDevice, newer
+ *  ROCm with NoDevice; either may come from hipGetDeviceCount instead). */
+const HIP_WITHOUT_GPU = String.raw`AMD HIP runtime \d+\.\d+\.\d+ found \(/\S*libamdhip64\.so\.[567]\), but it sees no GPU: (hipInit|hipGetDeviceCount): hipError(InvalidDevice|NoDevice)\b[^;]*`;
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-fake-gpu-'));
@@ -82,8 +101,9 @@ afterAll(() => {
 });
 
 describe('GPU discovery on this host', () => {
-  test('without a driver: unavailable, no devices, and the reason names every library tried and why', () => {
-    if (hostHasGpuDriver()) {
+  test('without a GPU: unavailable, no devices, and the reason names every library tried and why', () => {
+    const state = hostGpuState();
+    if (state === 'other') {
       // A GPU host: the facts must at least be consistent.
       expect(fl.cuda.isAvailable() || fl.cuda.unavailableReason().length > 0).toBe(true);
       return;
@@ -93,9 +113,15 @@ describe('GPU discovery on this host', () => {
     expect(fl.cuda.vendor()).toBeNull();
     expect(fl.cuda.driverVersion()).toBeNull();
     const reason = fl.cuda.unavailableReason();
-    expect(reason).toMatch(/^no NVIDIA or AMD driver found \(/);
-    for (const lib of ['libcuda.so.1', 'libamdhip64.so.7', 'libamdhip64.so.6', 'libamdhip64.so.5']) {
-      expect(reason).toContain(`${lib}: cannot open shared object file`);
+    if (state === 'none') {
+      // nothing found: one "not found" per library name, with dlerror's text
+      expect(reason).toMatch(/^no NVIDIA or AMD driver found \(/);
+      for (const lib of ['libcuda.so.1', 'libamdhip64.so.7', 'libamdhip64.so.6', 'libamdhip64.so.5']) {
+        expect(reason).toContain(`${lib}: cannot open shared object file`);
+      }
+    } else {
+      // the HIP runtime loads and sees no device; NVIDIA is not found
+      expect(reason).toMatch(new RegExp(`^no NVIDIA driver found \\(libcuda\\.so\\.1: cannot open shared object file[^)]*\\); ${HIP_WITHOUT_GPU}$`));
     }
     expect(() => fl.zeros([2], { device: 'cuda' })).toThrow(fl.BackendUnavailableError);
     expect(() => fl.zeros([2], { device: 'cuda:0' })).toThrow(`zeros: cannot use device 'cuda:0': ${reason}`);
@@ -184,11 +210,26 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
   });
 
   test('without FLINT_BACKEND, a failing NVIDIA driver is followed by the AMD search, and both are reported', () => {
-    const out = inChild(QUERY, { LD_LIBRARY_PATH: fake.cudaNoDevice, ROCM_PATH: path.join(tmp, 'no-rocm') });
-    expect(out.reason).toMatch(/^NVIDIA driver 13\.0 found, but cuInit failed: CUDA_ERROR_NO_DEVICE \(no CUDA-capable device is detected\); no AMD driver found \(libamdhip64\.so\.7: cannot open shared object file/);
-    const text = doctor({ LD_LIBRARY_PATH: fake.cudaNoDevice, ROCM_PATH: path.join(tmp, 'no-rocm') });
-    expect(text).toContain('  GPU search: AMD: libamdhip64.so.5: not found (cannot open shared object file');
-    expect(text).toContain(`  GPU search: AMD: ${path.join(tmp, 'no-rocm', 'lib')}: no such folder`);
+    const env = { LD_LIBRARY_PATH: fake.cudaNoDevice, ROCM_PATH: path.join(tmp, 'no-rocm') };
+    const out = inChild(QUERY, env);
+    const text = doctor(env);
+    const nvidia = 'NVIDIA driver 13.0 found, but cuInit failed: CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)';
+    expect(out.reason.startsWith(`${nvidia}; `)).toBe(true);
+    const state = hostGpuState();
+    if (state === 'none') {
+      // no HIP runtime on this host: each name is "not found", then ROCM_PATH's folder is missing
+      expect(out.reason).toMatch(/; no AMD driver found \(libamdhip64\.so\.7: cannot open shared object file/);
+      expect(text).toContain('  GPU search: AMD: libamdhip64.so.5: not found (cannot open shared object file');
+      expect(text).toContain(`  GPU search: AMD: ${path.join(tmp, 'no-rocm', 'lib')}: no such folder`);
+    } else if (state === 'hipWithoutGpu') {
+      // the host's HIP runtime (Debian: libamdhip64.so.5) is found on the loader path and sees no GPU
+      expect(out.reason).toMatch(new RegExp(`; ${HIP_WITHOUT_GPU}$`));
+      expect(text).toContain('  GPU search: AMD: libamdhip64.so.7: not found (cannot open shared object file');
+      expect(text).toMatch(/\n {2}GPU search: AMD: libamdhip64\.so\.[56]: loaded from \/\S+ \(\d+ symbols resolved/);
+      expect(text).toMatch(new RegExp(`\\n {2}GPU search: ${HIP_WITHOUT_GPU}\\n`));
+    }
+    expect(out.count).toBe(0);
+    expect(out.available).toBe(false);
   });
 
   test('a required driver symbol missing: devices are listed, the backend is unavailable, the symbol is named', () => {

@@ -23,6 +23,16 @@ export function expectedKernels(): Record<string, string[]> {
     'flint-reduce.fatbin': per(['reduce', 'argreduce'], DTYPES),
     'flint-softmax.fatbin': [...per(['softmax', 'logsoftmax'], FLOATS), ...per(['scan'], DTYPES)],
     'flint-random.fatbin': [...per(['uniform', 'normal'], FLOATS), ...per(['randint'], DTYPES)],
+    'flint-indexing.fatbin': [
+      ...per(['gather', 'scatter', 'index_select', 'masked_select'], DTYPES),
+      'flint_index_check', 'flint_scatter_winner', 'flint_masked_count', 'flint_masked_count_finish',
+      'flint_masked_block_count', 'flint_masked_scan',
+    ],
+    'flint-sort.fatbin': [
+      ...per(['sort_small', 'sort_tiles', 'sort_write'], DTYPES),
+      'flint_sort_merge_u64', 'flint_sort_merge_pair', 'flint_randperm_tiles', 'flint_randperm_write',
+    ],
+    'flint-trilu.fatbin': per(['trilu'], DTYPES),
   };
 }
 
@@ -129,6 +139,150 @@ describe('CUDA kernel images', () => {
       const text = ptx[0].data.toString('latin1');
       const entries = Array.from(text.matchAll(/\.entry\s+([A-Za-z0-9_]+)/g), (x) => x[1]).sort();
       expect(entries).toEqual(want);
+    });
+  }
+});
+
+// ---- AMD HIP images (native/kernels/*.cu -> <build>/kernels/flint-<family>.hsaco, hipcc) ---------------
+// Each .hsaco is a clang offload bundle ("__CLANG_OFFLOAD_BUNDLE__", entry count, then per entry:
+// offset, size, id length, id such as "hipv4-amdgcn-amd-amdhsa--gfx90a"; hipcc adds an empty
+// "host-x86_64-..." entry), one AMDGPU ELF code object per gfx arch. The test reads each code object's
+// header (EM_AMDGPU, HSA OS/ABI, the gfx arch in e_flags), its symbol table (every kernel as a global
+// function plus its "<name>.kd" kernel descriptor, which hipModuleGetFunction looks up) and each
+// descriptor's wavefront-size bit: gfx9 runs wave64, gfx10+ wave32 (compat.cuh's FLINT_WARP_SIZE
+// follows __AMDGCN_WAVEFRONT_SIZE per arch, so both must be what the hardware runs).
+
+/** e_flags & EF_AMDGPU_MACH (0xff) of each gfx arch (LLVM's ELF.h, EF_AMDGPU_MACH_AMDGCN_GFX*). */
+const AMDGPU_MACH: Record<string, number> = {
+  gfx900: 0x2c, gfx906: 0x2f, gfx908: 0x30, gfx90a: 0x3f, gfx1030: 0x36, gfx1100: 0x41,
+};
+
+interface BundleEntry { id: string; data: Buffer }
+
+function bundleEntries(buf: Buffer): BundleEntry[] {
+  const magic = '__CLANG_OFFLOAD_BUNDLE__';
+  expect(buf.subarray(0, magic.length).toString('latin1')).toBe(magic);
+  const n = Number(buf.readBigUInt64LE(24));
+  const out: BundleEntry[] = [];
+  let p = 32;
+  for (let k = 0; k < n; k++) {
+    const offset = Number(buf.readBigUInt64LE(p)), size = Number(buf.readBigUInt64LE(p + 8));
+    const idLen = Number(buf.readBigUInt64LE(p + 16));
+    const id = buf.subarray(p + 24, p + 24 + idLen).toString('latin1');
+    expect(offset + size).toBeLessThanOrEqual(buf.length);
+    out.push({ id, data: buf.subarray(offset, offset + size) });
+    p += 24 + idLen;
+  }
+  return out;
+}
+
+interface ElfSymbol { name: string; type: number; bind: number; bytes: Buffer | null }
+
+/** Symbols of an ELF64 little-endian object, each with the bytes it covers (null for NOBITS/undefined). */
+function elfSymbols(elf: Buffer): ElfSymbol[] {
+  expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+  expect(elf[4]).toBe(2);  // ELFCLASS64
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const shentsize = elf.readUInt16LE(0x3a), shnum = elf.readUInt16LE(0x3c);
+  const sh = (i: number) => {
+    const b = shoff + i * shentsize;
+    return {
+      type: elf.readUInt32LE(b + 4), addr: Number(elf.readBigUInt64LE(b + 0x10)),
+      offset: Number(elf.readBigUInt64LE(b + 0x18)), size: Number(elf.readBigUInt64LE(b + 0x20)),
+      link: elf.readUInt32LE(b + 0x28), entsize: Number(elf.readBigUInt64LE(b + 0x38)),
+    };
+  };
+  const out: ElfSymbol[] = [];
+  for (let i = 0; i < shnum; i++) {
+    const s = sh(i);
+    if (s.type !== 2) continue;  // SHT_SYMTAB
+    const str = sh(s.link);
+    for (let o = s.offset + s.entsize; o + s.entsize <= s.offset + s.size; o += s.entsize) {
+      const at = str.offset + elf.readUInt32LE(o);
+      const info = elf[o + 4], shndx = elf.readUInt16LE(o + 6);
+      const value = Number(elf.readBigUInt64LE(o + 8)), size = Number(elf.readBigUInt64LE(o + 16));
+      let bytes: Buffer | null = null;
+      if (shndx > 0 && shndx < shnum) {
+        const t = sh(shndx);
+        if (t.type !== 8) bytes = elf.subarray(t.offset + value - t.addr, t.offset + value - t.addr + size);  // not NOBITS
+      }
+      out.push({ name: elf.subarray(at, elf.indexOf(0, at)).toString('latin1'), type: info & 0xf, bind: info >> 4, bytes });
+    }
+  }
+  return out;
+}
+
+function hipccOnThisMachine(): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/opt/rocm/bin'];
+  for (const v of ['ROCM_PATH', 'HIP_PATH']) if (process.env[v]) dirs.push(path.join(process.env[v] as string, 'bin'));
+  return dirs.some((d) => d && fs.existsSync(path.join(d, 'hipcc')));
+}
+
+/** The HIP images the build must produce: the same families and kernels as the CUDA ones. */
+function expectedHipKernels(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(expectedKernels()).map(([k, v]) => [k.replace(/\.fatbin$/, '.hsaco'), v]));
+}
+
+describe('HIP kernel images', () => {
+  const st = fs.existsSync(statusPath) ? JSON.parse(fs.readFileSync(statusPath, 'utf8')) : null;
+  const hip = st?.hip;
+
+  test('the build recorded what it did for HIP (status.json "hip")', () => {
+    expect(hip).toBeDefined();
+    expect(Array.isArray(hip.leftOut)).toBe(true);
+    for (const l of hip.leftOut) expect(l).toMatch(/^gfx[0-9a-f]+: \S/);
+    if (hip.hipcc === null) {
+      expect(typeof hip.reason).toBe('string');
+      expect(hip.images).toEqual([]);
+      expect(hip.archs).toEqual([]);
+      if (!/disabled/.test(hip.reason)) expect(hipccOnThisMachine()).toBe(false);  // hipcc present must build
+    } else {
+      expect(hip.hipcc).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(hip.reason).toBeNull();
+      expect(hip.images.slice().sort()).toEqual(Object.keys(expectedHipKernels()).sort());
+      expect(hip.archs.length).toBeGreaterThan(0);
+      const left = hip.leftOut.map((l: string) => l.split(':')[0]);
+      for (const a of hip.archs) {
+        expect(left).not.toContain(a);
+        expect(Object.keys(AMDGPU_MACH)).toContain(a);  // an arch this test knows how to check
+      }
+      // ROCm 5.2 (Debian 12's hipcc, what CI installs) builds these; newer ROCm adds gfx1100.
+      for (const a of ['gfx900', 'gfx906', 'gfx908', 'gfx90a', 'gfx1030']) expect(hip.archs).toContain(a);
+    }
+  });
+
+  const built = hip !== undefined && hip !== null && hip.hipcc !== null;
+  const maybe = built ? test : test.skip;
+
+  for (const [image, kernels] of Object.entries(expectedHipKernels())) {
+    maybe(`${image}: one code object per gfx arch, each with every kernel and its descriptor`, () => {
+      const entries = bundleEntries(fs.readFileSync(path.join(dir, image)));
+      const device = entries.filter((e) => !e.id.startsWith('host-'));
+      for (const e of entries.filter((x) => x.id.startsWith('host-'))) expect(e.data.length).toBe(0);
+      const archs = device.map((e) => {
+        const m = /^hipv4-amdgcn-amd-amdhsa--(gfx[0-9a-f]+)$/.exec(e.id);
+        expect(m).not.toBeNull();
+        return (m as RegExpExecArray)[1];
+      });
+      expect(archs.slice().sort()).toEqual((hip.archs as string[]).slice().sort());
+      const want = kernels.slice().sort();
+      for (let k = 0; k < device.length; k++) {
+        const elf = device[k].data, arch = archs[k];
+        expect({ arch, machine: elf.readUInt16LE(0x12), osabi: elf[7], mach: elf.readUInt32LE(0x30) & 0xff })
+          .toEqual({ arch, machine: 224, osabi: 64, mach: AMDGPU_MACH[arch] });  // EM_AMDGPU, ELFOSABI_AMDGPU_HSA
+        const syms = elfSymbols(elf).filter((s) => s.bind === 1);  // STB_GLOBAL
+        const funcs = syms.filter((s) => s.type === 2).map((s) => s.name).sort();  // STT_FUNC
+        expect({ arch, kernels: funcs }).toEqual({ arch, kernels: want });
+        const kd = new Map(syms.filter((s) => s.type === 1 && s.name.endsWith('.kd')).map((s) => [s.name.slice(0, -3), s.bytes]));
+        expect({ arch, descriptors: [...kd.keys()].sort() }).toEqual({ arch, descriptors: want });
+        // kernel_descriptor_t: 64 bytes; kernel_code_properties (u16 at 56), bit 10 ENABLE_WAVEFRONT_SIZE32
+        const wave32 = /^gfx1\d/.test(arch);
+        for (const [name, bytes] of kd) {
+          expect(bytes?.length).toBe(64);
+          const w32 = ((bytes as Buffer).readUInt16LE(56) >> 10) & 1;
+          if (w32 !== (wave32 ? 1 : 0)) expect({ arch, name, wavefrontSize: w32 ? 32 : 64 }).toEqual({ arch, name, wavefrontSize: wave32 ? 32 : 64 });
+        }
+      }
     });
   }
 });

@@ -227,11 +227,18 @@ bool GpuRuntime::probeAmd(std::string& failure, std::vector<std::string>& notFou
                 " (ROCm too old?)");
   int version = 0;
   if (hip.hipDriverGetVersion(&version) != hipSuccess) version = 0;
-  const std::string found = "AMD HIP runtime " + (version ? hipVersionString(version) + " " : std::string()) + "found";
+  const std::string found =
+      "AMD HIP runtime " + (version ? hipVersionString(version) + " " : std::string()) + "found (" + hip.lib.path + ")";
+  // A HIP runtime without an AMD GPU is common: Debian's hipcc package installs libamdhip64.so.5 to
+  // compile kernels. There hipInit answers hipErrorInvalidDevice (ROCm 5) or hipErrorNoDevice: that
+  // is "no GPU", not a broken installation.
+  auto noDevice = [](hipError_t e) { return e == hipErrorNoDevice || e == hipErrorInvalidDevice; };
   hipError_t r = hip.hipInit(0);
+  if (noDevice(r)) return fail(found + ", but it sees no GPU: hipInit: " + hipErrorText(hip, r));
   if (r != hipSuccess) return fail(found + ", but hipInit failed: " + hipErrorText(hip, r));
   int n = 0;
   r = hip.hipGetDeviceCount(&n);
+  if (noDevice(r)) return fail(found + ", but it sees no GPU: hipGetDeviceCount: " + hipErrorText(hip, r));
   if (r != hipSuccess) return fail(found + ", but hipGetDeviceCount failed: " + hipErrorText(hip, r));
   if (n <= 0) return fail(found + ", but it sees no GPU");
   std::vector<DeviceInfo> devices;

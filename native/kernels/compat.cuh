@@ -6,17 +6,32 @@
 // native/core/dtype.h, written for __device__), so that no cuda_fp16.h / hip_fp16.h is needed and
 // the bits match the CPU backend exactly.
 //
-// NOTE: CI compiles only the CUDA side today (nvcc 13). The __HIP_PLATFORM_AMD__ branches are kept
-// minimal and plausible but are not compiled anywhere yet (hipcc is not installed); the first
-// hipcc build is expected to need small fixes here and nowhere else.
+// Both sides are compiled by the build (CMakeLists.txt) and in CI: nvcc 13 for sm_75..120, and
+// Debian 12's hipcc (ROCm 5.2, clang 15, HIP_PLATFORM=amd, --genco) for gfx900/906/908/90a/1030.
+// A kernel that needs something vendor-specific gets it from here, never from an #if in its .cu.
+// HIP notes for kernel writers:
+//  - FLINT_WARP_SIZE is a per-arch compile-time constant: 64 on gfx9 (wave64), 32 on gfx10+
+//    (wave32), 32 on NVIDIA. One .hsaco holds code objects of both kinds, so host code must never
+//    assume a warp size (ask the device, gpu::warpSize()), and kernels must only use it through this
+//    macro (warp-level loops, scratch arrays of FLINT_BLOCK / FLINT_WARP_SIZE).
+//  - Lanes of a wave run in lockstep on AMD; shuffles take no mask there. Use shflXor/shflUp and
+//    syncWarp() below, not __shfl_*_sync / __syncwarp / __ballot_sync / __activemask (a 64-bit mask
+//    on AMD), which ROCm 5.2 does not have.
+//  - atomicAdd/atomicOr/atomicCAS on int/unsigned/unsigned long long/float/double, __int_as_float,
+//    __longlong_as_double, the libm names (expf, exp, ...), __launch_bounds__(FLINT_BLOCK) and static
+//    __shared__ arrays work unchanged with HIP.
 #pragma once
+
+// hipcc (clang in HIP mode) defines __HIP__; <hip/hip_runtime.h> then defines __HIP_PLATFORM_AMD__,
+// __forceinline__, the shuffles, atomics and device math. FLINT_HIP is what the rest of this header
+// tests. nvcc never defines __HIP__.
+#if defined(__HIP__)
+#include <hip/hip_runtime.h>
+#define FLINT_HIP 1
+#endif
 
 #include <stdint.h>
 #include "../core/float16.h"
-
-#if defined(__HIP_PLATFORM_AMD__)
-#include <hip/hip_runtime.h>
-#endif
 
 // FLINT_HD comes from native/core/hd.h (through float16.h), shared with the host headers.
 #define FLINT_DEV __device__ __forceinline__
@@ -25,9 +40,16 @@
 // (cuModuleGetFunction / hipModuleGetFunction).
 #define FLINT_KERNEL extern "C" __global__
 
-#if defined(__HIP_PLATFORM_AMD__)
-#if defined(__AMDGCN_WAVEFRONT_SIZE)
-#define FLINT_WARP_SIZE __AMDGCN_WAVEFRONT_SIZE  // 64 on gfx9 (wave64), 32 on gfx10+ by default
+#if defined(FLINT_HIP)
+// clang defines the wavefront size for each --offload-arch it compiles device code for (newer clang
+// spells it with trailing underscores as well). The host pass of a HIP compile has neither; it
+// compiles no kernel body, and 64 there only keeps declarations well-formed.
+#if defined(__AMDGCN_WAVEFRONT_SIZE__)
+#define FLINT_WARP_SIZE __AMDGCN_WAVEFRONT_SIZE__
+#elif defined(__AMDGCN_WAVEFRONT_SIZE)
+#define FLINT_WARP_SIZE __AMDGCN_WAVEFRONT_SIZE  // 64 on gfx9 (wave64), 32 on gfx10+ (wave32)
+#elif defined(__HIP_DEVICE_COMPILE__)
+#error "compat.cuh: this hipcc does not say the wavefront size of the target"
 #else
 #define FLINT_WARP_SIZE 64
 #endif
@@ -46,12 +68,17 @@ typedef int64_t index_t;  // element counts and strides (in elements)
 
 // ---- warp shuffles -------------------------------------------------------------------------------
 
-#if defined(__HIP_PLATFORM_AMD__)
+// Every lane of the warp must call them (all kernels here keep whole warps converged around
+// shuffles). T: int, unsigned, int64_t, uint64_t, float, double (both vendors overload these).
+#if defined(FLINT_HIP)
 template <class T> FLINT_DEV T shflXor(T v, int mask) { return __shfl_xor(v, mask, FLINT_WARP_SIZE); }
 template <class T> FLINT_DEV T shflUp(T v, int delta) { return __shfl_up(v, delta, FLINT_WARP_SIZE); }
+// Orders the warp's shared-memory accesses (lanes of a wave already run in lockstep on AMD).
+FLINT_DEV void syncWarp() { __builtin_amdgcn_wave_barrier(); }
 #else
 template <class T> FLINT_DEV T shflXor(T v, int mask) { return __shfl_xor_sync(0xffffffffu, v, mask, FLINT_WARP_SIZE); }
 template <class T> FLINT_DEV T shflUp(T v, int delta) { return __shfl_up_sync(0xffffffffu, v, delta, FLINT_WARP_SIZE); }
+FLINT_DEV void syncWarp() { __syncwarp(); }
 #endif
 // bool has no shuffle overload: go through int
 template <> FLINT_DEV bool shflXor<bool>(bool v, int mask) { return shflXor<int>((int)v, mask) != 0; }
