@@ -4,7 +4,7 @@
 // loads the compiled package (dist/, built by `npm install`; FLINT_DIST_PATH points at another
 // build of it, FLINT_ADDON_PATH at another addon). The reference is what each fake reports by
 // construction: 2 devices "Fake GPU 0/1", compute capability 9.0, 132 SMs, 80 GiB, driver 13000.
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -29,6 +29,8 @@ function compile(name: string, source: string, soname: string, defines: string[]
 function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.FLINT_BACKEND;
+  delete env.FLINT_CUDA_DRIVER;
+  env.FLINT_KERNEL_PATH = images.ok;  // a test names another image set where it matters
   if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(root, env.FLINT_ADDON_PATH);
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
@@ -47,7 +49,23 @@ function inChild(body: string, env: Record<string, string | undefined>): any {
 }
 
 function doctor(env: Record<string, string | undefined>): string {
-  return execFileSync(process.execPath, [path.join(dist, 'cli.js'), 'doctor'], { env: childEnv(env), encoding: 'utf8' });
+  // doctor exits with 1 when a matmul check fails (as it must on a fake driver): keep its output
+  const r = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'doctor'], { env: childEnv(env), encoding: 'utf8' });
+  return r.stdout;
+}
+
+/**
+ * Kernel image sets (native/gpu/images.h) written by the test: status.json plus stand-in image files
+ * (discovery reads only status.json; the fake drivers never load an image).
+ */
+const images: Record<string, string> = {};
+function imageSet(name: string, status: object): void {
+  const dir = path.join(tmp, `images-${name}`);
+  fs.mkdirSync(dir);
+  const all = [...((status as any).images ?? []), ...((status as any).hip?.images ?? [])];
+  for (const f of all) fs.writeFileSync(path.join(dir, f), 'stand-in');
+  if (Object.keys(status).length) fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify(status));
+  images[name] = dir;
 }
 
 /** The facts a test compares, gathered in the child. */
@@ -94,6 +112,12 @@ beforeAll(() => {
   compile('cudaNoDevice', 'fake_libcuda.c', 'libcuda.so.1', ['-DFAKE_INIT_ERROR=100']);
   compile('cudaNoLaunch', 'fake_libcuda.c', 'libcuda.so.1', ['-DFAKE_OMIT_LAUNCH']);
   compile('hip', 'fake_libamdhip64.c', 'libamdhip64.so.6');
+  const hip = { hipcc: '5.2.21153', reason: null, archs: ['gfx90a'], images: ['flint-a.hsaco'] };
+  imageSet('ok', { nvcc: '13.0', reason: null, archs: [75, 80, 86, 89, 90, 100, 120], ptx: 120, images: ['flint-a.fatbin'], hip });
+  imageSet('none', {});
+  imageSet('newer', { nvcc: '14.1', reason: null, archs: [90], ptx: 90, images: ['flint-a.fatbin'] });
+  imageSet('noArch', { nvcc: '13.0', reason: null, archs: [100, 120], ptx: 120, images: ['flint-a.fatbin'],
+    hip: { ...hip, archs: ['gfx1030'] } });
 });
 
 afterAll(() => {
@@ -156,19 +180,34 @@ describe('GPU discovery on this host', () => {
 });
 
 describe('GPU discovery with a fake NVIDIA driver', () => {
-  test('devices, properties and driver version are reported; the backend is unavailable (no kernels yet)', () => {
+  test('devices, properties and driver version are reported; with kernel images the backend is available', () => {
     const out = inChild(QUERY, { LD_LIBRARY_PATH: fake.cuda });
-    const reason = "NVIDIA driver 13.0 found (2 devices), but the GPU backend's kernels are not built into this flintml yet";
-    expect(out.available).toBe(false);
+    expect(out.available).toBe(true);
     expect(out.count).toBe(2);
     expect(out.vendor).toBe('nvidia');
     expect(out.driver).toBe('13.0');
-    expect(out.reason).toBe(reason);
+    expect(out.reason).toBe('');
     expect(out.props[1]).toEqual({
       name: 'Fake GPU 1', vendor: 'nvidia', computeCapability: [9, 0], multiProcessorCount: 132, totalMemory: 80 * GiB,
     });
     expect(out.props[0].name).toBe('Fake GPU 0');
-    expect(out.error).toEqual({ name: 'BackendUnavailableError', message: `zeros: cannot use device 'cuda': ${reason}` });
+    // the fake cannot make a context: the first use says so, as BackendUnavailableError naming the call
+    expect(out.error.name).toBe('BackendUnavailableError');
+    expect(out.error.message).toBe('cuda:0: the GPU backend cannot start: cuda: cuDevicePrimaryCtxRetain failed: CUDA_ERROR_NOT_SUPPORTED (operation not supported)');
+  });
+
+  test('kernel images: none, for a newer driver, or for other GPUs — each reason says what to do', () => {
+    const none = inChild(QUERY, { LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.none });
+    expect(none.available).toBe(false);
+    expect(none.reason).toBe('NVIDIA driver 13.0 found (2 devices), but no CUDA kernel images were found (the search log lists where; reinstall flintml, or build it from source with nvcc)');
+    expect(none.error).toEqual({ name: 'BackendUnavailableError', message: `zeros: cannot use device 'cuda': ${none.reason}` });
+    const newer = inChild(QUERY, { LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.newer });
+    expect(newer.available).toBe(false);
+    expect(newer.reason).toBe('NVIDIA driver 13.0 found (2 devices), but the kernel images (nvcc 14.1) need a CUDA 14 driver, this driver is CUDA 13.0: update the NVIDIA driver');
+    const noArch = inChild(QUERY, { LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.noArch });
+    expect(noArch.available).toBe(false);
+    expect(noArch.reason).toBe('NVIDIA driver 13.0 found (2 devices), but no kernel image for compute capability 9.0 (Fake GPU 0); the images (nvcc 13.0) cover sm_100, sm_120 and PTX 120: build flintml from source with FLINT_CUDA_ARCHS including 90');
+    expect(doctor({ LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.noArch })).toContain(`  GPU search: CUDA kernel images: ${images.noArch}: nvcc 13.0, 1 images`);
   });
 
   test('getDeviceProperties validates its argument', () => {
@@ -185,13 +224,15 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
     expect(out.copy).toEqual([9, 0]);
   });
 
-  test('flintml doctor prints the library, the driver, each device and the reason', () => {
+  test('flintml doctor prints the library, the driver, each device, the images and the matmul check', () => {
     const text = doctor({ LD_LIBRARY_PATH: fake.cuda });
     const lines = text.split('\n');
-    expect(lines).toContain("cuda: unavailable — NVIDIA driver 13.0 found (2 devices), but the GPU backend's kernels are not built into this flintml yet");
+    expect(lines).toContain('cuda: nvidia, 2 device(s)');
+    expect(lines).toContain(`  GPU search: CUDA kernel images: ${images.ok}: nvcc 13.0, 1 images`);
+    expect(lines).toContain('cuda matmul check: FAILED — cuda:0: the GPU backend cannot start: cuda: cuDevicePrimaryCtxRetain failed: CUDA_ERROR_NOT_SUPPORTED (operation not supported)');
     expect(lines).toContain('  driver: CUDA driver API 13.0');
     expect(lines).toContain('  GPU search: FLINT_BACKEND not set: trying NVIDIA, then AMD');
-    expect(lines).toContain(`  GPU search: NVIDIA: libcuda.so.1: loaded from ${path.join(fake.cuda, 'libcuda.so.1')} (34 symbols resolved)`);
+    expect(lines).toContain(`  GPU search: NVIDIA: libcuda.so.1: loaded from ${path.join(fake.cuda, 'libcuda.so.1')} (40 symbols resolved)`);
     expect(lines).toContain('  GPU search: NVIDIA: driver 13.0, 2 devices');
     expect(lines).toContain('  GPU search: NVIDIA: device 0: Fake GPU 0, compute capability 9.0, 132 SMs, 80.0 GiB');
     expect(lines).toContain('  GPU search: NVIDIA: device 1: Fake GPU 1, compute capability 9.0, 132 SMs, 80.0 GiB');
@@ -237,7 +278,7 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
     expect(out.count).toBe(2);
     expect(out.available).toBe(false);
     expect(out.reason).toBe('NVIDIA driver 13.0 found (2 devices), but libcuda.so.1 lacks cuLaunchKernel (update the NVIDIA driver)');
-    expect(doctor({ LD_LIBRARY_PATH: fake.cudaNoLaunch })).toContain('(33 symbols resolved; MISSING: cuLaunchKernel)');
+    expect(doctor({ LD_LIBRARY_PATH: fake.cudaNoLaunch })).toContain('(39 symbols resolved; MISSING: cuLaunchKernel)');
   });
 });
 
@@ -250,8 +291,12 @@ describe('GPU discovery with a fake AMD HIP runtime', () => {
     expect(out.props[0]).toEqual({
       name: 'Fake Instinct', vendor: 'amd', gcnArch: 'gfx90a:sramecc+:xnack-', multiProcessorCount: 104, totalMemory: 64 * GiB,
     });
-    expect(out.available).toBe(false);
-    expect(out.reason).toBe("AMD HIP runtime 6.4.43482 found (1 device), but the GPU backend's kernels are not built into this flintml yet");
-    expect(out.error.name).toBe('BackendUnavailableError');
+    expect(out.available).toBe(true);
+    expect(out.reason).toBe('');
+    expect(out.error.name).toBe('BackendUnavailableError');  // the fake cannot run anything
+    expect(out.error.message).toMatch(/^cuda:0: the GPU backend cannot start: hip: hipSetDevice failed: /);
+    const noGfx = inChild(QUERY, { FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: `${fake.cuda}:${fake.hip}`, FLINT_KERNEL_PATH: images.noArch });
+    expect(noGfx.available).toBe(false);
+    expect(noGfx.reason).toBe('AMD HIP runtime 6.4.43482 found (1 device), but no kernel image for gfx90a (Fake Instinct); the images (hipcc 5.2.21153) cover gfx1030: build flintml from source with FLINT_HIP_ARCHS including it');
   });
 });

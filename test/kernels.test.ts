@@ -22,7 +22,9 @@ export function expectedKernels(): Record<string, string[]> {
     ],
     'flint-reduce.fatbin': per(['reduce', 'argreduce'], DTYPES),
     'flint-softmax.fatbin': [...per(['softmax', 'logsoftmax'], FLOATS), ...per(['scan'], DTYPES)],
-    'flint-random.fatbin': [...per(['uniform', 'normal'], FLOATS), ...per(['randint'], DTYPES)],
+    'flint-random.fatbin': [
+      ...per(['uniform', 'normal', 'bernoulli_check'], FLOATS), ...per(['randint', 'bernoulli'], DTYPES), 'flint_philox_raw',
+    ],
     'flint-indexing.fatbin': [
       ...per(['gather', 'scatter', 'index_select', 'masked_select'], DTYPES),
       'flint_index_check', 'flint_scatter_winner', 'flint_masked_count', 'flint_masked_count_finish',
@@ -33,6 +35,10 @@ export function expectedKernels(): Record<string, string[]> {
       'flint_sort_merge_u64', 'flint_sort_merge_pair', 'flint_randperm_tiles', 'flint_randperm_write',
     ],
     'flint-trilu.fatbin': per(['trilu'], DTYPES),
+    'flint-gemm.fatbin': per(['gemm'], [...FLOATS, 'i32', 'u8']),
+    'flint-conv.fatbin': per(['im2col', 'col2im', 'maxpool2d', 'maxpool2d_backward', 'maxpool2d_backward_planes',
+      'avgpool2d', 'avgpool2d_backward', 'adaptive_avgpool2d', 'adaptive_avgpool2d_backward'], FLOATS),
+    'flint-optim.fatbin': per(['adamw'], FLOATS),
   };
 }
 

@@ -127,6 +127,31 @@ describe('sort and argsort', () => {
     expect(data(fl.argsort(x, 0))).toEqual(ref0.indices);
   }));
 
+  // On a GPU, rows of more than 4096 elements (2048 for float64) are sorted as tiles in shared memory
+  // and merged in global memory; short rows are packed several to a block. Both must stay stable.
+  test('long rows (tiles + merges on a GPU) and many short rows, with ties, NaN, ±inf and -0', () => fl.scope(() => {
+    const cases: [fl.DType, number[], number][] = [
+      ['float32', [2, 9000], 1], ['int32', [2, 5000, 2], 1], ['bfloat16', [4097], 0], ['float64', [4500, 1], 0],
+      ['uint8', [700, 3], 1], ['float16', [50, 33], 1], ['bool', [300, 1], 1], ['float32', [3, 7, 5], 1],
+    ];
+    let seed = 100;
+    for (const [dtype, shape, d] of cases) {
+      const xv = Array.from(make(values(numel(shape), seed++, dtype), shape, dtype).to('float64').dataSync());
+      const x = make(xv, shape, dtype);
+      for (const desc of [false, true]) {
+        const ref = refSort(xv, shape, d, desc);
+        const r = fl.sort(x, d, desc);
+        sameValues(data(r.values), ref.values);
+        expect(data(r.indices)).toEqual(ref.indices);
+      }
+      const k = Math.min(5, shape[d]);
+      const top = refSort(xv, shape, d, true, k);
+      const t = fl.topk(x, k, d);
+      sameValues(data(t.values), top.values);
+      expect(data(t.indices)).toEqual(top.indices);
+    }
+  }));
+
   test('NaN sorts last ascending and first descending; 0-dim and empty inputs', () => fl.scope(() => {
     const x = fl.tensor([2, NaN, -1, NaN, Infinity], { dtype: 'float16', device: DEVICE });
     sameValues(data(x.sort().values), [-1, 2, Infinity, NaN, NaN]);

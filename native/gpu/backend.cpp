@@ -306,6 +306,7 @@ Backend& be() {
 void initDevice(Backend& b, int i) {
   DeviceState& ds = b.devices[i];
   if (ds.ready) return;
+  ds.modules.clear();  // a retry after a failed start
   const GpuRuntime& rt = GpuRuntime::get();
   const DeviceInfo& info = rt.devices()[i];
   std::string why;
@@ -338,10 +339,21 @@ void initDevice(Backend& b, int i) {
   ds.ready = true;
 }
 
+// initDevice, with a failure of the driver (no context, no module) reported as the backend being
+// unavailable on that device — the discovery could not know it without creating a context.
+void initDeviceChecked(Backend& b, int i) {
+  try {
+    initDevice(b, i);
+  } catch (const Error& e) {
+    if (e.kind == ErrorKind::BackendUnavailable || e.kind == ErrorKind::OutOfMemory) throw;
+    fail(ErrorKind::BackendUnavailable, "cuda:" + std::to_string(i) + ": the GPU backend cannot start: " + e.what());
+  }
+}
+
 DeviceState& cur() {
   Backend& b = be();
   DeviceState& ds = b.devices[b.current];
-  if (!ds.ready) initDevice(b, b.current);
+  if (!ds.ready) initDeviceChecked(b, b.current);
   return ds;
 }
 
@@ -486,7 +498,7 @@ void setCurrentDevice(int index) {
     fail(ErrorKind::Device, "cuda:" + std::to_string(index) + ": no such device (" + std::to_string(b.devices.size()) + " visible)");
   if (index == b.current && b.devices[index].ready) return;
   b.current = index;
-  if (!b.devices[index].ready) initDevice(b, index);
+  if (!b.devices[index].ready) initDeviceChecked(b, index);
   b.driver->makeCurrent(index);
 }
 int currentDevice() { return gBackend ? gBackend->current : 0; }

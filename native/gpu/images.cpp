@@ -165,11 +165,15 @@ bool readSet(const std::string& dir, Vendor vendor, ImageSet* out, std::string* 
 }  // namespace
 
 std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log) {
+  // FLINT_KERNEL_PATH names the one folder to use; otherwise the addon's neighbourhood is searched.
   std::vector<std::string> roots;
-  if (const char* env = std::getenv("FLINT_KERNEL_PATH"); env && *env) roots.push_back(env);
-  const std::string here = addonDir();
-  roots.push_back(here + "/kernels");
-  roots.push_back(here + "/../kernels");
+  if (const char* env = std::getenv("FLINT_KERNEL_PATH"); env && *env) {
+    roots.push_back(env);
+  } else {
+    const std::string here = addonDir();
+    roots.push_back(here + "/kernels");
+    roots.push_back(here + "/../kernels");
+  }
   std::vector<ImageSet> sets;
   const char* what = vendor == Vendor::Nvidia ? "CUDA" : "HIP";
   for (const std::string& r : roots) {
@@ -198,16 +202,21 @@ std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log
 const ImageSet* chooseImageSet(const std::vector<ImageSet>& sets, Vendor vendor, int driverVersion,
                                const DeviceInfo& device, std::string* why) {
   if (sets.empty()) {
-    *why = "no GPU kernel images were found next to the addon (reinstall flintml; a build from source needs nvcc or hipcc)";
+    *why = std::string("no ") + (vendor == Vendor::Nvidia ? "CUDA" : "HIP") +
+           " kernel images were found (the search log lists where; reinstall flintml, or build it from source with " +
+           (vendor == Vendor::Nvidia ? "nvcc" : "hipcc") + ")";
     return nullptr;
   }
   std::string lastWhy;
   for (const ImageSet& s : sets) {
     if (vendor == Vendor::Nvidia) {
       if (driverVersion && driverVersion < s.minDriver) {
-        lastWhy = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(s.minDriver / 1000) +
-                  " driver (" + (s.minDriver >= 13000 ? "NVIDIA 580" : s.minDriver >= 12000 ? "NVIDIA 525" : "newer") +
-                  " or newer), this driver is CUDA " + std::to_string(driverVersion / 1000) + "." +
+        // The first driver branch of each CUDA major version (NVIDIA's CUDA toolkit release notes).
+        const int major = s.minDriver / 1000;
+        const char* branch = major == 13 ? " (NVIDIA 580 or newer)" : major == 12 ? " (NVIDIA 525 or newer)"
+                           : major == 11 ? " (NVIDIA 450 or newer)" : "";
+        lastWhy = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(major) + " driver" + branch +
+                  ", this driver is CUDA " + std::to_string(driverVersion / 1000) + "." +
                   std::to_string((driverVersion % 1000) / 10) + ": update the NVIDIA driver";
         continue;
       }

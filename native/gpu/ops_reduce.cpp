@@ -1,0 +1,185 @@
+// ops_reduce.cpp — the CUDA/HIP entries of 'reduce' and 'argreduce': the host twins of
+// native/cpu/reduce.cpp (same operands, params, validation and messages), running the row kernels
+// of native/kernels/reduce.cu.
+//
+// Those kernels reduce `rows` contiguous rows of `n` elements into a contiguous out[rows]. The host
+// therefore lays the problem out as [kept dims..., reduced dims...]:
+//   1. kept and reduced dims (size-1 dims dropped), each list sorted by input stride, outer to inner
+//      (argreduce keeps the reduced dims in logical order: its index counts the flattened reduced
+//      dims), then merged where contiguous with each other — the CPU's plan;
+//   2. when the input, read in that order, is already row-major (a plain last-dims reduction of a
+//      contiguous tensor, or any reduction whose dims happen to be innermost in memory) the kernel
+//      reads it in place; otherwise one strided copy gathers it into a [K, R] temporary;
+//   3. likewise the outputs: written in place when the kept dims of `out` are row-major in that
+//      order, else into a temporary scattered back into `out` by a strided copy.
+// Every code that reaches a kernel is defined for the dtype (checked here), so the kernels' error
+// word can never be set and none is passed.
+#include <algorithm>
+#include <string>
+#include "../core/error.h"
+#include "../core/optable.h"
+#include "launch.h"
+#include "ops_common.h"
+
+namespace flint {
+namespace {
+
+enum ReduceCode { R_SUM, R_PROD, R_MEAN, R_AMAX, R_AMIN, R_VAR, R_STD, R_LOGSUMEXP, R_ALL, R_ANY };
+enum ArgCode { A_MAX, A_MIN };
+
+struct Dim { int64_t size, in, out; };  // strides in elements
+
+struct Plan {
+  int nk = 0, nr = 0;
+  Dim kept[kMaxDims], red[kMaxDims];
+  int64_t K = 1, R = 1;
+};
+
+int mergeDims(Dim* d, int n) {
+  int w = 0;
+  for (int i = 0; i < n; i++) {
+    if (w > 0 && d[w - 1].in == d[i].in * d[i].size && d[w - 1].out == d[i].out * d[i].size) {
+      d[w - 1].size *= d[i].size;
+      d[w - 1].in = d[i].in;
+      d[w - 1].out = d[i].out;
+      continue;
+    }
+    d[w++] = d[i];
+  }
+  return w;
+}
+
+// The CPU's makePlan (same checks and messages), without its placeholder dims.
+Plan makePlan(const TensorArg& out, const TensorArg& in, bool ordered, const char* op) {
+  if (out.ndim != in.ndim) fail(ErrorKind::Shape, std::string(op) + ": output rank does not match input " + in.shapeStr());
+  Plan P;
+  for (int d = 0; d < in.ndim; d++) {
+    const int64_t s = in.shape[d];
+    const bool reduced = out.shape[d] != s;
+    if (reduced && out.shape[d] != 1) fail(ErrorKind::Shape, std::string(op) + ": output " + out.shapeStr() + " does not fit input " + in.shapeStr());
+    if (reduced) P.R *= s; else P.K *= s;
+    if (s == 1) continue;
+    if (reduced) P.red[P.nr++] = Dim{s, in.strides[d], 0};
+    else P.kept[P.nk++] = Dim{s, in.strides[d], out.strides[d]};
+  }
+  auto byStride = [](const Dim& a, const Dim& b) { return a.in > b.in; };
+  std::stable_sort(P.kept, P.kept + P.nk, byStride);
+  if (!ordered) std::stable_sort(P.red, P.red + P.nr, byStride);
+  P.nk = mergeDims(P.kept, P.nk);
+  P.nr = mergeDims(P.red, P.nr);
+  return P;
+}
+
+void expectDType(const TensorArg& t, DType want, const char* op, const char* what) {
+  if (t.dtype != want)
+    fail(ErrorKind::DType, std::string(op) + ": " + what + " must be " + dtypeName(want) + ", got " + dtypeName(t.dtype));
+}
+
+// The input as K contiguous rows of R elements: in place, or gathered into `tmp`.
+const void* rowsOfInput(const TensorArg& in, const Plan& P, std::unique_ptr<gpu::DeviceBuffer>& tmp) {
+  if (P.K * P.R == 0) return in.data;  // nothing is read
+  int64_t shape[kMaxDims], strides[kMaxDims], dense[kMaxDims];
+  int nd = 0;
+  for (int i = 0; i < P.nk; i++) { shape[nd] = P.kept[i].size; strides[nd++] = P.kept[i].in; }
+  for (int i = 0; i < P.nr; i++) { shape[nd] = P.red[i].size; strides[nd++] = P.red[i].in; }
+  if (gpu::isRowMajor(nd, shape, strides)) return in.data;
+  tmp.reset(new gpu::DeviceBuffer((size_t)(P.K * P.R * itemsize(in.dtype))));
+  gpu::rowMajorStrides(nd, shape, dense);
+  gpu::stridedCopy(tmp->get(), in.dtype, in.data, in.dtype, gpu::stridedArgs2(nd, shape, dense, strides));
+  return tmp->get();
+}
+
+// Where the kernel writes out[K]: `out` itself when its kept dims are row-major in plan order,
+// else a temporary that scatterOutput() copies into `out` afterwards.
+struct OutRows {
+  int nd = 0;
+  int64_t shape[kMaxDims], strides[kMaxDims];
+  std::unique_ptr<gpu::DeviceBuffer> tmp;
+
+  OutRows(const Plan& P) {
+    for (int i = 0; i < P.nk; i++) { shape[nd] = P.kept[i].size; strides[nd++] = P.kept[i].out; }
+  }
+  bool direct() const { return gpu::isRowMajor(nd, shape, strides); }
+  void* target(const TensorArg& out, int64_t K) {
+    if (direct()) return out.data;
+    tmp.reset(new gpu::DeviceBuffer((size_t)(K * itemsize(out.dtype))));
+    return tmp->get();
+  }
+  void scatter(const TensorArg& out, const void* rows) {
+    if (direct()) return;
+    int64_t dense[kMaxDims];
+    gpu::rowMajorStrides(nd, shape, dense);
+    gpu::stridedCopy(out.data, out.dtype, rows, out.dtype, gpu::stridedArgs2(nd, shape, strides, dense));
+  }
+};
+
+void cudaReduce(const OpCall& c) {
+  if (c.nt != 2) fail(ErrorKind::Value, "reduce: expected (out, in)");
+  const TensorArg& out = c.t[0];
+  const TensorArg& in = c.t[1];
+  const int code = (int)c.param(0);
+  const Plan P = makePlan(out, in, false, "reduce");
+  const bool fl = gpu::isFloatDType(in.dtype);
+  const DType sumOut = fl ? in.dtype : DType::I32;
+  double correction = 0;
+  bool defined = true;
+  switch (code) {
+    case R_SUM: case R_MEAN:
+      if (code == R_MEAN && !fl) { defined = false; break; }
+      expectDType(out, sumOut, "sum", "output");
+      break;
+    case R_PROD: expectDType(out, sumOut, "prod", "output"); break;
+    case R_AMAX: case R_AMIN: expectDType(out, in.dtype, "amax", "output"); break;
+    case R_VAR: case R_STD:
+      if (!fl) { defined = false; break; }
+      expectDType(out, in.dtype, "var", "output");
+      correction = c.param(1);
+      break;
+    case R_LOGSUMEXP:
+      if (!fl) { defined = false; break; }
+      expectDType(out, in.dtype, "logsumexp", "output");
+      break;
+    case R_ALL: case R_ANY: expectDType(out, DType::Bool, "all", "output"); break;
+    default: defined = false;
+  }
+  if (!defined) fail(ErrorKind::DType, "reduce: op " + std::to_string(code) + " is not defined for " + dtypeName(in.dtype));
+  if (P.K == 0) return;
+  std::unique_ptr<gpu::DeviceBuffer> inTmp;
+  const void* rows = rowsOfInput(in, P, inTmp);
+  OutRows o(P);
+  void* dst = o.target(out, P.K);
+  int* err = nullptr;  // E_BAD_CODE only: excluded above
+  gpu::launch(gpu::kernelName("flint_reduce", in.dtype).c_str(), gpu::Dim3(gpu::rowGrid(P.K)), gpu::Dim3(gpu::kBlock), 0,
+              dst, rows, P.K, P.R, code, correction, err);
+  o.scatter(out, dst);
+}
+
+void cudaArgReduce(const OpCall& c) {
+  if (c.nt != 3) fail(ErrorKind::Value, "argreduce: expected (values, indices, in)");
+  const TensorArg &vals = c.t[0], &idx = c.t[1], &in = c.t[2];
+  const int code = (int)c.param(0);
+  expectDType(vals, in.dtype, "argreduce", "values");
+  expectDType(idx, DType::I32, "argreduce", "indices");
+  for (int d = 0; d < vals.ndim; d++)
+    if (idx.ndim != vals.ndim || idx.shape[d] != vals.shape[d] || (vals.shape[d] != 1 && idx.strides[d] != vals.strides[d]))
+      fail(ErrorKind::Shape, "argreduce: values and indices must have one layout");
+  const Plan P = makePlan(vals, in, true, "argreduce");
+  if (P.R == 0 && P.K > 0) fail(ErrorKind::Index, "argreduce: cannot reduce over an empty dim of " + in.shapeStr());
+  if (P.K == 0) return;
+  std::unique_ptr<gpu::DeviceBuffer> inTmp;
+  const void* rows = rowsOfInput(in, P, inTmp);
+  OutRows ov(P), oi(P);  // one layout (checked above): both direct or both through temporaries
+  void* v = ov.target(vals, P.K);
+  void* i = oi.target(idx, P.K);
+  gpu::launch(gpu::kernelName("flint_argreduce", in.dtype).c_str(), gpu::Dim3(gpu::rowGrid(P.K)), gpu::Dim3(gpu::kBlock), 0,
+              v, static_cast<int32_t*>(i), rows, P.K, P.R, code == A_MAX ? 0 : 1);
+  ov.scatter(vals, v);
+  oi.scatter(idx, i);
+}
+
+}  // namespace
+
+FLINT_REGISTER_OP("reduce", DeviceType::CUDA, cudaReduce);
+FLINT_REGISTER_OP("argreduce", DeviceType::CUDA, cudaArgReduce);
+
+}  // namespace flint

@@ -1,0 +1,85 @@
+// ops_softmax.cpp — the CUDA/HIP entries of 'softmax', 'logsoftmax' and 'scan' (cumsum/cumprod): the
+// host twins of native/cpu/softmax.cpp (same operands, params, validation and messages), running
+// the row kernels of native/kernels/softmax.cu.
+//
+// The CPU gets contiguous (outer, n, inner) tensors. The kernels work on contiguous rows of n, so for
+// inner == 1 they run in place on the operands; otherwise the input is transposed into an
+// (outer, inner, n) temporary, the kernel writes a second one, and a strided copy transposes the
+// result back into `out` (two extra passes over the data; a column kernel would avoid them).
+#include <memory>
+#include <string>
+#include "../core/error.h"
+#include "../core/optable.h"
+#include "launch.h"
+#include "ops_common.h"
+
+namespace flint {
+namespace {
+
+struct AlongDim { int64_t outer, n, inner; };
+
+AlongDim alongDim(const OpCall& c, int first, const char* op) {
+  if (c.nt != 2) fail(ErrorKind::Value, std::string(op) + ": expected (out, in)");
+  AlongDim a{(int64_t)c.param(first), (int64_t)c.param(first + 1), (int64_t)c.param(first + 2)};
+  const int64_t total = a.outer * a.n * a.inner;
+  if (a.outer < 0 || a.n < 0 || a.inner < 0 || total != c.t[1].numel() || total != c.t[0].numel() ||
+      !c.t[0].isContiguous() || !c.t[1].isContiguous())
+    fail(ErrorKind::Shape, std::string(op) + ": expected contiguous tensors of " + std::to_string(total) +
+                               " elements, got " + c.t[0].shapeStr() + " and " + c.t[1].shapeStr());
+  return a;
+}
+
+// Runs the row kernel `kernel(out, in, rows, n[, code])` over the (outer, n, inner) layout.
+template <class... Extra>
+void alongRows(const char* kernel, const AlongDim& a, const TensorArg& out, const TensorArg& in, const Extra&... extra) {
+  const gpu::Dim3 block(gpu::kBlock);
+  if (a.inner == 1) {
+    gpu::launch(kernel, gpu::Dim3(gpu::rowGrid(a.outer)), block, 0, out.data, static_cast<const void*>(in.data), a.outer, a.n, extra...);
+    return;
+  }
+  const int64_t total = a.outer * a.n * a.inner, rows = a.outer * a.inner;
+  gpu::DeviceBuffer tin((size_t)(total * itemsize(in.dtype))), tout((size_t)(total * itemsize(out.dtype)));
+  // (outer, n, inner) <-> (outer, inner, n): iterate over (outer, inner, n)
+  const int64_t shape[3] = {a.outer, a.inner, a.n};
+  const int64_t rowStrides[3] = {a.inner * a.n, a.n, 1};     // the (outer, inner, n) temporaries
+  const int64_t dimStrides[3] = {a.n * a.inner, 1, a.inner};  // the (outer, n, inner) tensors
+  gpu::stridedCopy(tin.get(), in.dtype, in.data, in.dtype, gpu::stridedArgs2(3, shape, rowStrides, dimStrides));
+  gpu::launch(kernel, gpu::Dim3(gpu::rowGrid(rows)), block, 0, tout.get(), static_cast<const void*>(tin.get()), rows, a.n, extra...);
+  gpu::stridedCopy(out.data, out.dtype, tout.get(), out.dtype, gpu::stridedArgs2(3, shape, dimStrides, rowStrides));
+}
+
+template <bool Log>
+void cudaSoftmaxImpl(const OpCall& c) {
+  const char* op = Log ? "logSoftmax" : "softmax";
+  const AlongDim a = alongDim(c, 0, op);
+  if (c.t[0].dtype != c.t[1].dtype) fail(ErrorKind::DType, std::string(op) + ": output dtype must match input");
+  if (a.outer * a.n * a.inner == 0) return;
+  if (!gpu::isFloatDType(c.t[1].dtype))
+    fail(ErrorKind::DType, std::string(op) + ": expected a floating dtype, got " + dtypeName(c.t[1].dtype));
+  alongRows(gpu::kernelName(Log ? "flint_logsoftmax" : "flint_softmax", c.t[1].dtype).c_str(), a, c.t[0], c.t[1]);
+}
+
+enum ScanCode { S_CUMSUM, S_CUMPROD };
+
+void cudaScan(const OpCall& c) {
+  const int code = (int)c.param(0);
+  const AlongDim a = alongDim(c, 1, code == S_CUMPROD ? "cumprod" : "cumsum");
+  if (code != S_CUMSUM && code != S_CUMPROD) fail(ErrorKind::Value, "scan: unknown code " + std::to_string(code));
+  const DType in = c.t[1].dtype;
+  const DType want = gpu::isFloatDType(in) ? in : DType::I32;
+  if (c.t[0].dtype != want)
+    fail(ErrorKind::DType, std::string("cumsum: output must be ") + dtypeName(want) + ", got " + dtypeName(c.t[0].dtype));
+  if (a.outer * a.n * a.inner == 0) return;
+  alongRows(gpu::kernelName("flint_scan", in).c_str(), a, c.t[0], c.t[1], code);
+}
+
+void cudaSoftmax(const OpCall& c) { cudaSoftmaxImpl<false>(c); }
+void cudaLogSoftmax(const OpCall& c) { cudaSoftmaxImpl<true>(c); }
+
+}  // namespace
+
+FLINT_REGISTER_OP("softmax", DeviceType::CUDA, cudaSoftmax);
+FLINT_REGISTER_OP("logsoftmax", DeviceType::CUDA, cudaLogSoftmax);
+FLINT_REGISTER_OP("scan", DeviceType::CUDA, cudaScan);
+
+}  // namespace flint
