@@ -13,8 +13,8 @@ export const backend = {
    */
   gpu(): { imageSet: string; modules: number; kernelsResolved: number; sync: boolean; blas?: string; blasSearch?: string[] } {
     const info = guard(() => binding.gpuBackendInfo());
-    const blas = typeof (binding as any).gpuBlasInfo === 'function' ? guard(() => (binding as any).gpuBlasInfo()) : undefined;
-    return { ...info, ...(blas ? { blas: blas.name ? `${String(blas.name)} ${String(blas.version ?? '')} (${String(blas.path)})`.trim() : 'none: our own tiled GEMM kernel (slower)', blasSearch: blas.log } : {}) };
+    const blas = guard(() => binding.gpuBlasInfo());
+    return { ...info, blas: blas.summary, blasSearch: blas.searchLog };
   },
   setNumThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);

@@ -58,6 +58,7 @@ export interface Binding {
   gpuAllocatorStats(device: number): Record<string, number>;
   gpuBackendInfo(): { imageSet: string; modules: number; kernelsResolved: number; sync: boolean };
   gpuSetOomHandler(fn: () => void): void;
+  gpuBlasInfo(): { kind: string; name: string; path: string; version: string; summary: string; searchLog: string[] };
 }
 
 function load(): Binding {

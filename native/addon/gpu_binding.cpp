@@ -4,6 +4,7 @@
 #include "gpu_binding.h"
 #include <cstring>
 #include "../gpu/backend.h"
+#include "../gpu/blas_api.h"
 #include "../gpu/device.h"
 #include "js_errors.h"
 #include "storage_table.h"
@@ -245,6 +246,17 @@ Napi::Value GpuBackendInfo(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// gpuBlasInfo() -> { kind, name, path, version, summary, searchLog } of the GPU GEMM library (the
+// first call runs the search; blas_api.h).
+Napi::Value GpuBlasInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    const std::string json = gpu::blasInfoJson(gpu::blasLibrary());
+    Napi::Object JSON = env.Global().Get("JSON").As<Napi::Object>();
+    return JSON.Get("parse").As<Napi::Function>().Call(JSON, {Napi::String::New(env, json)});
+  });
+}
+
 // gpuSetOomHandler(fn): fn() runs (on the JS thread, inside the allocation) when the device has no
 // room, before the allocator retries: JS collects garbage tensors there.
 Napi::FunctionReference gOomHandler;
@@ -278,7 +290,7 @@ void registerGpuBindings(Napi::Env env, Napi::Object exports) {
       {"gpuCurrentDevice", GpuCurrentDevice}, {"gpuSetMemoryLimit", GpuSetMemoryLimit},
       {"gpuMemoryLimit", GpuMemoryLimit}, {"gpuSetAllowTF32", GpuSetAllowTF32}, {"gpuAllowTF32", GpuAllowTF32},
       {"gpuRecordStream", GpuRecordStream}, {"gpuAllocatorStats", GpuAllocatorStats},
-      {"gpuBackendInfo", GpuBackendInfo}, {"gpuSetOomHandler", GpuSetOomHandler},
+      {"gpuBackendInfo", GpuBackendInfo}, {"gpuSetOomHandler", GpuSetOomHandler}, {"gpuBlasInfo", GpuBlasInfo},
   };
   for (auto& f : fns) exports.Set(f.first, Napi::Function::New(env, f.second, f.first));
 }
