@@ -17,7 +17,10 @@
 //          --from-build copy build/Release/flintml.node (the cmake-js build) instead of running
 //                       prebuildify (a fallback for hosts without python3/make)
 //
-// GPU kernel images (kernels/*.fatbin, *.hsaco) will be added here by the GPU issue.
+// GPU kernel images: the cmake-js build (npm install / npm run build:native) compiles them into
+// build/kernels/ (nvcc: flint-*.fatbin, hipcc: flint-*.hsaco, and status.json); they are copied to
+// prebuilds/linux-x64/kernels/, where the addon's loader looks (native/gpu/images.h). A build
+// without nvcc/hipcc has no images: the prebuild then runs on the CPU only, and says so.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -97,6 +100,29 @@ function copyFromBuild() {
   }
 }
 
+function copyKernels() {
+  const src = path.join(root, 'build', 'kernels');
+  const dest = path.join(platformDir, 'kernels');
+  fs.rmSync(dest, { recursive: true, force: true });
+  let status;
+  try { status = JSON.parse(fs.readFileSync(path.join(src, 'status.json'), 'utf8')); } catch {
+    log('no build/kernels/status.json (run npm run build:native first): the prebuild has no GPU kernels');
+    return;
+  }
+  const images = [...(status.nvcc ? status.images : []), ...(status.hip && status.hip.hipcc ? status.hip.images : [])];
+  if (images.length === 0) {
+    log(`build/kernels has no images (${status.reason || 'no nvcc'}${status.hip && status.hip.reason ? `; ${status.hip.reason}` : ''}): the prebuild has no GPU kernels`);
+    return;
+  }
+  fs.mkdirSync(dest, { recursive: true });
+  let bytes = 0;
+  for (const f of [...images, 'status.json']) {
+    fs.copyFileSync(path.join(src, f), path.join(dest, f));
+    bytes += fs.statSync(path.join(dest, f)).size;
+  }
+  log(`kernels: ${images.length} images (${status.nvcc ? `nvcc ${status.nvcc}` : 'no CUDA'}${status.hip && status.hip.hipcc ? `, hipcc ${status.hip.hipcc}` : ''}), ${(bytes / 2 ** 20).toFixed(1)} MiB -> ${path.relative(root, dest)}`);
+}
+
 function runPrebuildify() {
   let prebuildify;
   try { prebuildify = require('prebuildify'); } catch { fail('prebuildify is not installed (it is a devDependency: run npm install)'); }
@@ -154,6 +180,7 @@ function runPrebuildify() {
     }
   }
   if (!fs.existsSync(path.join(platformDir, fileName))) fail(`${fileName} was not produced`);
+  copyKernels();
   verify();
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${path.relative(root, path.join(platformDir, fileName))}`);
 })();

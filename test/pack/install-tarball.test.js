@@ -126,6 +126,15 @@ test('the tarball holds the runtime files and no build products', () => {
   expect(packedFiles.filter((f) => /^(build|node_modules|test|lib)\//.test(f))).toEqual([]);
 });
 
+test('the tarball ships every GPU kernel image the build made, next to the prebuild', () => {
+  if (!packedFiles.length) return;
+  let status = null;
+  try { status = JSON.parse(fs.readFileSync(path.join(root, 'build', 'kernels', 'status.json'), 'utf8')); } catch { /* no cmake build */ }
+  const images = status ? [...(status.nvcc ? status.images : []), ...(status.hip && status.hip.hipcc ? status.hip.images : [])] : [];
+  const shipped = packedFiles.filter((f) => f.startsWith('prebuilds/linux-x64/kernels/')).map((f) => f.slice('prebuilds/linux-x64/kernels/'.length)).sort();
+  expect(shipped).toEqual(images.length ? [...images, 'status.json'].sort() : []);
+});
+
 test('the install script takes the prebuild and builds nothing', () => {
   const installed = path.join(proj, 'node_modules', pkg.name);
   expect(installLog).toMatch(/using the prebuilt native addon/);
