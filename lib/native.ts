@@ -16,6 +16,8 @@ export interface Binding {
   free(h: Handle): void;
   opId(name: string): number;
   opNames(): string[];
+  /** Which backends have a kernel for each op: `{ add: ['cpu', 'cuda'], … }`. */
+  opDevices(): Record<string, string[]>;
   run(op: number, ...handles: (Handle | undefined)[]): void;
   upload(h: Handle, byteOffset: number, src: TypedArray, dtype: number): void;
   download(h: Handle, elementOffset: number, numel: number, dtype: number): TypedArray;

@@ -292,3 +292,15 @@ describe('HIP kernel images', () => {
     });
   }
 });
+
+describe('the op table', () => {
+  test('every op has a CPU kernel and a GPU kernel (test hooks, named _…, are CPU only)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { binding } = require('../lib/native') as typeof import('../lib/native');
+    const table = binding.opDevices();
+    const names = Object.keys(table);
+    expect(names.length).toBeGreaterThan(30);
+    const missing = names.filter((n) => !n.startsWith('_') && !(table[n].includes('cpu') && table[n].includes('cuda')));
+    expect(missing).toEqual([]);
+  });
+});

@@ -116,6 +116,21 @@ Napi::Value OpNames(const Napi::CallbackInfo& info) {
   return a;
 }
 
+// opDevices() -> { name: ['cpu', 'cuda'] }: which backends have a kernel for each op.
+Napi::Value OpDevices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  for (int i = 0; i < opCount(); i++) {
+    const OpEntry& e = opEntry(i);
+    Napi::Array d = Napi::Array::New(env);
+    uint32_t k = 0;
+    if (e.fn[(int)DeviceType::CPU]) d.Set(k++, Napi::String::New(env, "cpu"));
+    if (e.fn[(int)DeviceType::CUDA]) d.Set(k++, Napi::String::New(env, "cuda"));
+    o.Set(e.name, d);
+  }
+  return o;
+}
+
 constexpr int kMaxOperands = 12;
 
 Napi::Value Run(const Napi::CallbackInfo& info) {
@@ -313,6 +328,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("free", Napi::Function::New(env, Free));
   exports.Set("opId", Napi::Function::New(env, OpId));
   exports.Set("opNames", Napi::Function::New(env, OpNames));
+  exports.Set("opDevices", Napi::Function::New(env, OpDevices));
   exports.Set("run", Napi::Function::New(env, Run));
   exports.Set("upload", Napi::Function::New(env, Upload));
   exports.Set("download", Napi::Function::New(env, Download));
