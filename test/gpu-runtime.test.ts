@@ -147,6 +147,45 @@ describe('streams and events', () => {
     });
   });
 
+  test('a pinned buffer freed while another stream still copies from it is not reused early', () => {
+    fl.scope(() => {
+      const s = new fl.cuda.Stream();
+      const big = fl.randn([2000, 1000], { device: dev });
+      fl.cuda.synchronize();
+      const n = 1024;
+      const host = fl.full([n], 1, { pinned: true });
+      const g = fl.cuda.withStream(s, () => {
+        for (let i = 0; i < 3; i++) big.sum(1);          // keeps s busy
+        return host.to(dev, { nonBlocking: true });      // reads host when s gets there
+      });
+      host.dispose();                                    // freed before s ran the copy
+      const host2 = fl.full([n], 2, { pinned: true });   // same size class: must not get host's block yet
+      s.synchronize();
+      expect(g.sum().item()).toBe(n);
+      expect(host2.sum().item()).toBe(2 * n);
+      s.destroy();
+    });
+  });
+
+  test('await data() on one stream does not swallow an error a kernel reports on another', async () => {
+    const s = new fl.cuda.Stream();
+    await fl.scope(async () => {
+      const big = fl.randn([2000, 1000], { device: dev });
+      const x = fl.tensor([1, 2, 3], { device: dev });
+      const bad = fl.tensor([0, 7], { dtype: 'int32', device: dev });
+      fl.cuda.synchronize();
+      fl.cuda.withStream(s, () => {
+        for (let i = 0; i < 3; i++) big.sum(1);
+        fl.indexSelect(x, 0, bad);                       // reports once s gets there
+      });
+      expect(Array.from(await x.mul(2).data())).toEqual([2, 4, 6]);  // default stream
+      expect(() => { s.synchronize(); fl.cuda.synchronize(); }).toThrow(/indexSelect/);
+      const ok = fl.indexSelect(x, 0, fl.tensor([0, 1], { dtype: 'int32', device: dev }));
+      expect(Array.from(ok.dataSync())).toEqual([1, 2]);  // no stale error bit afterwards
+    });
+    s.destroy();
+  });
+
   test('elapsedTime between two timing events is a non-negative number of ms', () => {
     fl.scope(() => {
       const start = new fl.cuda.Event({ enableTiming: true });

@@ -245,6 +245,7 @@ constexpr int kErrorWords = 1024;
 struct PendingError {
   std::string op;
   ErrorDecoder decode;
+  void* stream;  // where the kernel that writes the word was queued
 };
 
 struct DeviceState {
@@ -275,7 +276,16 @@ struct EventRec {
 struct PinnedBlock {
   void* ptr;
   size_t size;
-  void* event;  // recorded when freed; the block is reusable once it completed (nullptr: at once)
+  std::vector<void*> events;  // recorded when freed, one per stream that used it; reusable once all completed
+  bool ready(Driver& d) const {
+    for (void* e : events) if (!d.eventQuery(e)) return false;
+    return true;
+  }
+  void release(Driver& d) { for (void* e : events) d.eventDestroy(e); events.clear(); }
+};
+struct PinnedLive {
+  size_t size;
+  std::vector<void*> streams;  // streams whose copies read or write it (besides the one current at free)
 };
 
 struct Backend {
@@ -290,7 +300,7 @@ struct Backend {
   size_t memoryLimit = 0;
   // pinned host pool
   std::mutex pinnedMu;
-  std::map<uintptr_t, size_t> pinnedLive;  // base -> rounded size
+  std::map<uintptr_t, PinnedLive> pinnedLive;  // base -> rounded size, streams that used it
   std::vector<PinnedBlock> pinnedFree;
   int64_t pinnedCached = 0;
 };
@@ -533,8 +543,8 @@ void deviceEmptyCache() {
   std::lock_guard<std::mutex> lock(gBackend->pinnedMu);
   std::vector<PinnedBlock> keep;
   for (auto& blk : gBackend->pinnedFree) {
-    if (blk.event && !gBackend->driver->eventQuery(blk.event)) { keep.push_back(blk); continue; }
-    if (blk.event) gBackend->driver->eventDestroy(blk.event);
+    if (!blk.ready(*gBackend->driver)) { keep.push_back(blk); continue; }
+    blk.release(*gBackend->driver);
     gBackend->driver->hostFree(blk.ptr);
     gBackend->pinnedCached -= (int64_t)blk.size;
   }
@@ -563,12 +573,12 @@ void* pinnedAlloc(size_t bytes) {
     for (size_t i = 0; i < b.pinnedFree.size(); i++) {
       PinnedBlock& blk = b.pinnedFree[i];
       if (blk.size != size) continue;
-      if (blk.event && !b.driver->eventQuery(blk.event)) continue;
+      if (!blk.ready(*b.driver)) continue;
       void* p = blk.ptr;
-      if (blk.event) b.driver->eventDestroy(blk.event);
+      blk.release(*b.driver);
       b.pinnedFree.erase(b.pinnedFree.begin() + (long)i);
       b.pinnedCached -= (int64_t)size;
-      b.pinnedLive[(uintptr_t)p] = size;
+      b.pinnedLive[(uintptr_t)p] = PinnedLive{size, {}};
       return p;
     }
   }
@@ -579,22 +589,50 @@ void* pinnedAlloc(size_t bytes) {
   }
   if (!p) fail(ErrorKind::OutOfMemory, "pinned: out of page-locked host memory allocating " + formatBytes((double)bytes));
   std::lock_guard<std::mutex> lock(b.pinnedMu);
-  b.pinnedLive[(uintptr_t)p] = size;
+  b.pinnedLive[(uintptr_t)p] = PinnedLive{size, {}};
   return p;
 }
 void pinnedFree(void* ptr) {
   if (!gBackend || !ptr) return;
   Backend& b = *gBackend;
-  // Work queued so far (an async copy from this buffer) must finish before the block is reused.
-  void* ev = b.driver->eventCreate(false);
-  b.driver->eventRecord(ev, streamHandle(b.devices[b.current].stream));
+  std::vector<void*> streams;
+  size_t size = 0;
+  {
+    std::lock_guard<std::mutex> lock(b.pinnedMu);
+    auto it = b.pinnedLive.find((uintptr_t)ptr);
+    if (it == b.pinnedLive.end()) return;
+    size = it->second.size;
+    streams = it->second.streams;
+    b.pinnedLive.erase(it);
+  }
+  // Copies queued so far from or into this buffer, on every stream that used it and on the current
+  // one, must finish before the block is handed out again.
+  void* current = streamHandle(b.devices[b.current].stream);
+  if (std::find(streams.begin(), streams.end(), current) == streams.end()) streams.push_back(current);
+  PinnedBlock blk{ptr, size, {}};
+  for (void* st : streams) {
+    void* ev = b.driver->eventCreate(false);
+    b.driver->eventRecord(ev, st);
+    blk.events.push_back(ev);
+  }
   std::lock_guard<std::mutex> lock(b.pinnedMu);
-  auto it = b.pinnedLive.find((uintptr_t)ptr);
-  if (it == b.pinnedLive.end()) { b.driver->eventDestroy(ev); return; }
-  b.pinnedFree.push_back(PinnedBlock{ptr, it->second, ev});
-  b.pinnedCached += (int64_t)it->second;
-  b.pinnedLive.erase(it);
+  b.pinnedFree.push_back(blk);
+  b.pinnedCached += (int64_t)size;
 }
+
+// Notes that the current stream queued a copy touching host memory `p` (if it is pinned).
+static void notePinnedUse(const void* p) {
+  Backend& b = *gBackend;
+  std::lock_guard<std::mutex> lock(b.pinnedMu);
+  auto it = b.pinnedLive.upper_bound((uintptr_t)p);
+  if (it == b.pinnedLive.begin()) return;
+  --it;
+  if ((uintptr_t)p >= it->first + it->second.size) return;
+  void* st = b.streams[b.devices[b.current].stream].handle;
+  auto& v = it->second.streams;
+  if (std::find(v.begin(), v.end(), st) == v.end()) v.push_back(st);
+}
+
 bool isPinned(const void* ptr) {
   if (!gBackend) return false;
   std::lock_guard<std::mutex> lock(gBackend->pinnedMu);
@@ -602,7 +640,7 @@ bool isPinned(const void* ptr) {
   auto it = live.upper_bound((uintptr_t)ptr);
   if (it == live.begin()) return false;
   --it;
-  return (uintptr_t)ptr < it->first + it->second;
+  return (uintptr_t)ptr < it->first + it->second.size;
 }
 int64_t pinnedCachedBytes() { return gBackend ? gBackend->pinnedCached : 0; }
 
@@ -667,6 +705,7 @@ void deviceSynchronize() {
 void copyToDevice(void* dst, const void* src, size_t bytes) {
   if (!bytes) return;
   cur();
+  notePinnedUse(src);
   gBackend->driver->copyHtoD(dst, src, bytes, curStream());
   if (gBackend->sync) synchronizeStream();
 }
@@ -683,10 +722,14 @@ AsyncRead startAsyncRead(const void* src, size_t bytes) {
   AsyncRead r;
   r.device = gBackend->current;
   r.pinned = pinnedAlloc(bytes ? bytes : 1);
+  notePinnedUse(r.pinned);
   if (bytes) gBackend->driver->copyDtoH(r.pinned, src, bytes, curStream());
   r.event = gBackend->driver->eventCreate(false);
   gBackend->driver->eventRecord(r.event, curStream());
-  for (auto& kv : ds.pending) r.errorSlots.push_back(kv.first);
+  // Only the words of kernels queued on this stream are complete when the copy is; the others are
+  // read at the next synchronization.
+  void* st = curStream();
+  for (auto& kv : ds.pending) if (kv.second.stream == st) r.errorSlots.push_back(kv.first);
   return r;
 }
 void waitAsyncRead(const AsyncRead& r) {
@@ -777,7 +820,7 @@ int* errorWord(const char* op, ErrorDecoder decode) {
   if (ds.freeSlots.empty()) checkDevice(ds);
   int slot = ds.freeSlots.back();
   ds.freeSlots.pop_back();
-  ds.pending[slot] = PendingError{op, decode};
+  ds.pending[slot] = PendingError{op, decode, curStream()};
   return ds.words + slot;
 }
 void checkErrorWords() { checkDevice(cur()); }
@@ -801,6 +844,7 @@ void copyHostToDeviceAsync(void* dst, const void* src, size_t bytes) { copyToDev
 void copyDeviceToHostAsync(void* dst, const void* src, size_t bytes) {
   if (!bytes) return;
   cur();
+  notePinnedUse(dst);
   gBackend->driver->copyDtoH(dst, src, bytes, curStream());
 }
 void synchronizeStream() {

@@ -6,8 +6,11 @@
 // Programming Guide's description of each built-in.
 //
 // Semantics worth knowing:
-// - Blocks run one after another; the threads of a block run as fibers (cooperatively), so
-//   `__shared__` (a function-local `static`) is per block, and atomics never race.
+// - The blocks of a launch run on several OS threads at once (FLINT_EMU_THREADS), each OS thread
+//   running whole blocks one at a time; the threads of a block run as fibers (cooperatively) on
+//   their OS thread. So `__shared__` (a function-local `static thread_local`) is per block, the
+//   built-in variables (threadIdx...: macros) are per fiber, and atomics (the __atomic builtins)
+//   do race across blocks as on a GPU.
 // - __syncthreads() waits for every thread of the block that has not exited; warp shuffles/votes
 //   wait for the lanes of `mask` that have not exited (lanes = linear thread id / 32).
 // - Any trivially copyable type of up to 16 bytes can be shuffled (CUDA: the arithmetic types).
@@ -20,6 +23,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 #include <type_traits>
 
 #define FLINT_EMU 1
@@ -35,7 +39,7 @@
 #define __forceinline__ inline
 #define __noinline__ __attribute__((noinline))
 #define __launch_bounds__(...)
-#define __shared__ static
+#define __shared__ static thread_local
 #define __constant__
 #define __managed__
 #define __align__(n) __attribute__((aligned(n)))
@@ -63,11 +67,41 @@ inline int2 make_int2(int x, int y) { return int2{x, y}; }
 inline int4 make_int4(int x, int y, int z, int w) { return int4{x, y, z, w}; }
 inline uint3 make_uint3(unsigned x, unsigned y, unsigned z) { return uint3{x, y, z}; }
 
-// Set by the scheduler before it runs (or resumes) each thread. Defined in emu_driver.cpp.
-extern uint3 threadIdx;
-extern uint3 blockIdx;
-extern dim3 blockDim;
-extern dim3 gridDim;
+// The built-in variables of the running CUDA thread live in a header at the top of its fiber's
+// stack: every fiber stack is EMU_STACK_SIZE bytes, aligned to its size, so the header is found
+// from the stack pointer (a few instructions; no TLS access, no per-switch update). emu_driver.cpp
+// fills it in when a thread starts.
+struct EmuBuiltins {  // at most 64 bytes
+  uint3 threadIdx;
+  uint3 blockIdx;
+  dim3 blockDim;
+  dim3 gridDim;
+  void* scheduler;  // the emulator's per-OS-thread scheduler
+};
+#define EMU_STACK_SIZE ((uintptr_t)256 << 10)
+__attribute__((always_inline)) inline EmuBuiltins* emu_builtins() {
+#if defined(__x86_64__)
+  uintptr_t sp;
+  __asm__("movq %%rsp, %0" : "=r"(sp));  // not volatile: the same for a whole function
+#else
+  const uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+#endif
+  // at the stack's top, which is staggered by 64-byte steps over 64 KiB from stack to stack (by the
+  // stack's address), so that the tops of hundreds of fibers do not compete for the same cache sets
+  const uintptr_t r = sp & ~(EMU_STACK_SIZE - 1);
+  return (EmuBuiltins*)(r + EMU_STACK_SIZE - 64 - ((r / EMU_STACK_SIZE) & 1023) * 64);
+}
+// The lane of the running thread (linear thread id % 32).
+__attribute__((always_inline)) inline unsigned emu_lane() {
+  const EmuBuiltins* b = emu_builtins();
+  return (b->threadIdx.x + b->blockDim.x * (b->threadIdx.y + b->blockDim.y * b->threadIdx.z)) & 31u;
+}
+#ifndef EMU_DRIVER
+#define threadIdx (emu_builtins()->threadIdx)
+#define blockIdx (emu_builtins()->blockIdx)
+#define blockDim (emu_builtins()->blockDim)
+#define gridDim (emu_builtins()->gridDim)
+#endif
 constexpr int warpSize = 32;
 
 // ---- synchronization (emu_driver.cpp) ----------------------------------------------------------------
@@ -92,7 +126,10 @@ inline void __syncwarp(unsigned mask = 0xffffffffu) { emu_warp_exchange(mask, nu
 inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 inline void __threadfence_block() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 inline void __threadfence_system() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
-inline void __nanosleep(unsigned) {}
+inline void __nanosleep(unsigned ns) {  // a hint on a GPU; here it lets other OS threads run
+  const struct timespec ts = {0, (long)(ns < 1000000u ? ns : 1000000u)};
+  nanosleep(&ts, nullptr);
+}
 [[noreturn]] inline void __trap() { emu_trap("__trap() called"); }
 [[noreturn]] inline void __brkpt() { emu_trap("__brkpt() called"); }
 inline unsigned __activemask() { return emu_active_mask(); }
@@ -109,21 +146,21 @@ inline int segBase(int lane, int width) { return lane & ~(width - 1); }
 }  // namespace emu_detail
 
 template <class T> inline T __shfl_sync(unsigned mask, T v, int srcLane, int width = warpSize) {
-  const int lane = (int)emu_lane_id();
+  const int lane = (int)emu_lane();
   return emu_detail::shfl(mask, v, emu_detail::segBase(lane, width) + (srcLane & (width - 1)));
 }
 template <class T> inline T __shfl_up_sync(unsigned mask, T v, unsigned delta, int width = warpSize) {
-  const int lane = (int)emu_lane_id();
+  const int lane = (int)emu_lane();
   const int inSeg = lane & (width - 1);
   return emu_detail::shfl(mask, v, inSeg >= (int)delta ? lane - (int)delta : lane);
 }
 template <class T> inline T __shfl_down_sync(unsigned mask, T v, unsigned delta, int width = warpSize) {
-  const int lane = (int)emu_lane_id();
+  const int lane = (int)emu_lane();
   const int inSeg = lane & (width - 1);
   return emu_detail::shfl(mask, v, inSeg + (int)delta < width ? lane + (int)delta : lane);
 }
 template <class T> inline T __shfl_xor_sync(unsigned mask, T v, int laneMask, int width = warpSize) {
-  const int lane = (int)emu_lane_id();
+  const int lane = (int)emu_lane();
   const int src = lane ^ laneMask;
   return emu_detail::shfl(mask, v, src < emu_detail::segBase(lane, width) + width ? src : lane);
 }
@@ -133,7 +170,7 @@ inline int __all_sync(unsigned mask, int pred) {
   return (emu_warp_ballot(mask, pred) & mask & emu_active_mask()) == (mask & emu_active_mask());
 }
 
-// ---- atomics (the launch is single-threaded; __atomic builtins keep them honest anyway) ----------------
+// ---- atomics (blocks run on several OS threads: these are real atomic operations) ----------------------
 #define EMU_ATOMIC_INT(T)                                                                                  \
   inline T atomicAdd(T* p, T v) { return __atomic_fetch_add(p, v, __ATOMIC_RELAXED); }                     \
   inline T atomicSub(T* p, T v) { return __atomic_fetch_sub(p, v, __ATOMIC_RELAXED); }                     \
@@ -183,13 +220,16 @@ EMU_ATOMIC_FLOAT(float)
 EMU_ATOMIC_FLOAT(double)
 #undef EMU_ATOMIC_FLOAT
 inline unsigned atomicInc(unsigned* p, unsigned limit) {
-  const unsigned old = *p;
-  *p = old >= limit ? 0u : old + 1;
+  unsigned old = __atomic_load_n(p, __ATOMIC_RELAXED);
+  while (!__atomic_compare_exchange_n(p, &old, old >= limit ? 0u : old + 1, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+  }
   return old;
 }
 inline unsigned atomicDec(unsigned* p, unsigned limit) {
-  const unsigned old = *p;
-  *p = (old == 0 || old > limit) ? limit : old - 1;
+  unsigned old = __atomic_load_n(p, __ATOMIC_RELAXED);
+  while (!__atomic_compare_exchange_n(p, &old, (old == 0 || old > limit) ? limit : old - 1, true, __ATOMIC_RELAXED,
+                                      __ATOMIC_RELAXED)) {
+  }
   return old;
 }
 // *_block / *_system scopes behave the same here

@@ -4,14 +4,27 @@
 // with the ABI documented in NVIDIA's CUDA Driver API reference (declared by hand, as in
 // native/gpu/cuda_api.h; no CUDA header is used).
 //
-// Execution model: everything runs synchronously at call time on the calling thread (a legal
-// schedule of any stream). A launch runs its blocks one after another; the threads of a block are
-// fibers on small reusable stacks, switched by a hand-written context switch (x86-64; ucontext
-// elsewhere). Threads start in order on a "runner" fiber that calls one thread after the other, so
-// a block whose threads never wait costs two context switches; a thread that waits at a barrier
-// keeps the runner's stack, and a new runner continues with the next threads.
+// Execution model: asynchronous, like a GPU. Every stream (the legacy default stream included) is a
+// queue served by its own worker thread: launches, async copies, memsets, event records and
+// stream waits are queued and the call returns at once; synchronize calls block, queries do not.
+// The legacy default stream synchronizes with blocking streams (not with CU_STREAM_NON_BLOCKING
+// ones). A copy from pageable host memory reads it before returning, a copy into pageable memory
+// completes before returning; copies from/to cuMemHostAlloc memory happen when the stream gets
+// there. cuMemFree and cuMemFreeHost synchronize the device. A kernel that fails (trap, barrier
+// deadlock) makes the context unusable: every later call returns CUDA_ERROR_LAUNCH_FAILED.
+//
+// A launch runs its blocks on up to FLINT_EMU_THREADS OS threads (the worker and pool helpers),
+// each running whole blocks one at a time; the threads of a block are fibers on small reusable
+// stacks, switched by a hand-written context switch (x86-64; ucontext elsewhere). Threads start in
+// order on a "runner" fiber that calls one thread after the other, so a block whose threads never
+// wait costs two context switches; a thread that waits at a barrier keeps the runner's stack, and a
+// new runner continues with the next threads.
 //
 // Test aids (environment):
+//   FLINT_EMU_SYNC=1                 the old synchronous model: every call runs its work at call
+//                                    time on the calling thread; a failed launch returns 719 from
+//                                    cuLaunchKernel and later calls work (for debugging).
+//   FLINT_EMU_THREADS=<n>            OS threads per launch (default: the CPUs, at most 4).
 //   FLINT_EMU_MEMORY=<bytes>[K|M|G]  device memory size (default 2G): allocations beyond it fail with
 //                                    CUDA_ERROR_OUT_OF_MEMORY; cuMemGetInfo/cuDeviceTotalMem report it.
 //   FLINT_EMU_GUARD=1                every device allocation ends at an inaccessible page, so that a
@@ -22,31 +35,43 @@
 //                                    memory that was never written.
 //   FLINT_EMU_MEMPOOLS=0             report CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 0.
 //   FLINT_EMU_TRACE=1                print each launch (name, grid, block, time) to stderr.
-// Every copy and memset checks that its device range lies inside ONE live allocation
-// (CUDA_ERROR_INVALID_VALUE otherwise, with a message on stderr).
+// Every copy and memset checks, when it is queued, that its device range lies inside ONE live
+// allocation (CUDA_ERROR_INVALID_VALUE otherwise, with a message on stderr).
 #include <dlfcn.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdarg>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
+#define EMU_DRIVER 1  // no threadIdx... macros here: the scheduler fills in EmuBuiltins
 #include "emu_cuda.h"
 #include "emu_registry.h"
 
 #define EMU_EXPORT extern "C" __attribute__((visibility("default")))
+// Thread-local state. Not initial-exec TLS: a module with any initial-exec variable must fit all
+// its TLS (the kernels' `__shared__` arrays included) in the static TLS reserve, and dlopen fails.
+#define EMU_TLS __thread __attribute__((visibility("hidden")))
 
 // ================================================================================================
 // Context switching
@@ -114,8 +139,8 @@ struct Context {
   ucontext_t uc;
 };
 inline void ctxSwitch(Context* save, Context* to) { swapcontext(&save->uc, &to->uc); }
-void (*g_ucFn)(void*);
-void* g_ucArg;
+__thread void (*g_ucFn)(void*);  // per OS thread: several run blocks at once
+__thread void* g_ucArg;
 void ucEntry() { g_ucFn(g_ucArg); }
 inline void ctxMake(Context* c, void* base, size_t size, void (*fn)(void*), void* arg) {
   getcontext(&c->uc);
@@ -128,14 +153,6 @@ inline void ctxMake(Context* c, void* base, size_t size, void (*fn)(void*), void
 }
 }  // namespace
 #endif
-
-// ================================================================================================
-// Built-in variables of the running thread
-// ================================================================================================
-uint3 threadIdx;
-uint3 blockIdx;
-dim3 blockDim;
-dim3 gridDim;
 
 namespace {
 
@@ -158,16 +175,19 @@ constexpr CUresult CUDA_ERROR_INVALID_DEVICE = 101;
 constexpr CUresult CUDA_ERROR_INVALID_CONTEXT = 201;
 constexpr CUresult CUDA_ERROR_INVALID_HANDLE = 400;
 constexpr CUresult CUDA_ERROR_NOT_FOUND = 500;
+constexpr CUresult CUDA_ERROR_NOT_READY = 600;
 constexpr CUresult CUDA_ERROR_LAUNCH_FAILED = 719;
 constexpr CUresult CUDA_ERROR_NOT_SUPPORTED = 801;
 
 void warn(const char* fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  fputs("flintml emu: ", stderr);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  char buf[1024];
+  int n = snprintf(buf, sizeof buf, "flintml emu: ");
+  vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
   va_end(ap);
+  // one write per message: lines of different threads do not interleave
+  fprintf(stderr, "%s\n", buf);
 }
 
 bool envFlag(const char* name, bool dflt) {
@@ -177,18 +197,16 @@ bool envFlag(const char* name, bool dflt) {
 }
 
 // ================================================================================================
-// The block scheduler
+// The block scheduler (one per OS thread that runs blocks)
 // ================================================================================================
-constexpr size_t kStackSize = 256 << 10;  // virtual; pages are touched on demand
+constexpr size_t kStackSize = EMU_STACK_SIZE;  // virtual, aligned to its size; pages are touched on demand
 constexpr int kMaxThreads = 1024;
 
-enum ThreadState : uint8_t { T_UNSTARTED, T_RUNNING, T_WAITING, T_READY, T_DONE };
 enum WaitKind : uint8_t { W_NONE, W_BLOCK, W_WARP };
 
 struct alignas(16) Thread {
   Context ctx;
   uint3 idx;
-  ThreadState state;
   WaitKind wait;
   uint8_t op;  // warp exchange: 0 value, 1 ballot
   int8_t src;  // warp exchange: source lane (-1 none)
@@ -205,9 +223,12 @@ struct Warp {
 };
 
 struct Stack {
-  void* base = nullptr;  // lowest usable address (a guard page lies below)
+  void* mapBase = nullptr;  // the mapping: kStackSize bytes aligned to kStackSize, guard page first
+  void* base = nullptr;     // lowest usable address
+  EmuBuiltins* hdr = nullptr;  // at the top of the stack (see emu_builtins()), the stack below it
 };
 
+// What the threads of a block run (one per OS thread and launch).
 struct Launch {
   const emu::KernelEntry* kernel = nullptr;
   void** params = nullptr;
@@ -226,8 +247,8 @@ struct Scheduler {
   // block barrier
   int blockArrived = 0;
   int blockAcc = 0;
-  int blockOp = 0;
-  std::vector<int> blockWaiters;
+  int nBlockWaiters = 0;
+  int blockWaiters[kMaxThreads];
   // ready queue (threads released from a barrier)
   int readyQ[kMaxThreads];
   int readyHead = 0, readyCount = 0;
@@ -235,20 +256,22 @@ struct Scheduler {
   Context sched;
   std::vector<Stack> stacks;
   std::vector<int> freeStacks;
-  int exitingStack = -1;  // set by a runner fiber that finished
-  std::vector<int> usedStacks;  // stacks of the block's live fibers
+  std::vector<uint8_t> stackInUse;  // by a fiber of the block being run
+  size_t pageSize = (size_t)sysconf(_SC_PAGESIZE);
   bool aborted = false;
   Launch* launch = nullptr;
   std::vector<unsigned char> dynShared;
+  // the block's built-in variables (copied into each fiber's EmuBuiltins)
+  uint3 blockIdx{0, 0, 0};
+  dim3 blockDim, gridDim;
 
   void pushReady(int i) {
-    threads[i].state = T_READY;
-    readyQ[(readyHead + readyCount) % kMaxThreads] = i;
+    readyQ[(readyHead + readyCount) & (kMaxThreads - 1)] = i;
     readyCount++;
   }
   int popReady() {
     const int i = readyQ[readyHead];
-    readyHead = (readyHead + 1) % kMaxThreads;
+    readyHead = (readyHead + 1) & (kMaxThreads - 1);
     readyCount--;
     return i;
   }
@@ -258,121 +281,150 @@ struct Scheduler {
       freeStacks.pop_back();
       return s;
     }
-    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    void* m = mmap(nullptr, kStackSize + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (m == MAP_FAILED) {
+    const size_t page = pageSize;
+    // map twice the size and keep the aligned middle
+    char* m = (char*)mmap(nullptr, 2 * kStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == (char*)MAP_FAILED) {
       warn("cannot map a fiber stack");
       abort();
     }
-    mprotect(m, page, PROT_NONE);  // overflow guard
-    stacks.push_back(Stack{(char*)m + page});
+    char* a = (char*)(((uintptr_t)m + kStackSize - 1) & ~(uintptr_t)(kStackSize - 1));
+    if (a > m) munmap(m, (size_t)(a - m));
+    if (a + kStackSize < m + 2 * kStackSize) munmap(a + kStackSize, (size_t)(m + 2 * kStackSize - (a + kStackSize)));
+    mprotect(a, page, PROT_NONE);  // overflow guard
+    Stack st;
+    st.mapBase = a;
+    st.base = a + page;
+    st.hdr = (EmuBuiltins*)(a + kStackSize - 64 - (((uintptr_t)a / kStackSize) & 1023) * 64);  // see emu_builtins()
+    st.hdr->scheduler = this;
+    stacks.push_back(st);
+    stackInUse.push_back(0);
     return (int)stacks.size() - 1;
+  }
+  ~Scheduler() {
+    for (auto& s : stacks) munmap(s.mapBase, kStackSize);
   }
 };
 
-Scheduler S;
+// The scheduler of this OS thread (created when it first runs a block).
+EMU_TLS Scheduler* tSched;
+// The scheduler of the running fiber (kernel code only: found through its stack's header).
+inline Scheduler& fiberSched() { return *static_cast<Scheduler*>(emu_builtins()->scheduler); }
+#define S fiberSched()
+// The kernel this OS thread is running, for the SIGSEGV handler of FLINT_EMU_GUARD=1.
+EMU_TLS const char* tRunningKernel;
 
-void setCurrent(int i) {
-  S.cur = i;
-  threadIdx = S.threads[i].idx;
-}
+inline void setCurrent(Scheduler& s, int i) { s.cur = i; }
 
-void threadExited(int i);
-void runnerMain(void* stackId);
+void threadExited(Scheduler& s, int i);
 
 // The body of a runner fiber: runs not-yet-started threads one after the other.
 void runnerMain(void* stackId) {
   const int myStack = (int)(intptr_t)stackId;
-  while (S.nextUnstarted < S.n && !S.aborted) {
-    const int i = S.nextUnstarted++;
-    Thread& t = S.threads[i];
-    t.state = T_RUNNING;
-    setCurrent(i);
-    S.launch->kernel->call(S.launch->params);
-    threadExited(S.cur);
+  Scheduler& s = S;
+  EmuBuiltins* const hdr = s.stacks[myStack].hdr;
+  hdr->blockIdx = s.blockIdx;
+  hdr->blockDim = s.blockDim;
+  hdr->gridDim = s.gridDim;
+  const emu::Trampoline call = s.launch->kernel->call;
+  void** const params = s.launch->params;
+  while (s.nextUnstarted < s.n && !s.aborted) {
+    const int i = s.nextUnstarted++;
+    s.threads[i].wait = W_NONE;
+    setCurrent(s, i);
+    hdr->threadIdx = s.threads[i].idx;
+    call(params);
+    threadExited(s, s.cur);
   }
-  S.exitingStack = myStack;
+  // This stack is free as soon as we leave it (the switch below saves nothing that is read again);
+  // continue with a released thread directly when there is one.
+  s.stackInUse[(size_t)myStack] = 0;
+  s.freeStacks.push_back(myStack);
   Context dummy;
-  ctxSwitch(&dummy, &S.sched);
+  if (s.readyCount > 0 && !s.aborted) {
+    const int i = s.popReady();
+    setCurrent(s, i);
+    ctxSwitch(&dummy, &s.threads[i].ctx);
+  } else {
+    ctxSwitch(&dummy, &s.sched);
+  }
   __builtin_unreachable();
 }
 
 // Prepares a runner fiber (on a free stack) in *c.
-void startRunner(Context* c) {
-  const int s = S.allocStack();
-  S.usedStacks.push_back(s);
-  // stack tops at different offsets within a page, so that they do not share cache sets
-  ctxMake(c, S.stacks[s].base, kStackSize - (size_t)(s % 64) * 64, runnerMain, (void*)(intptr_t)s);
+void startRunner(Scheduler& s, Context* c) {
+  const int st = s.allocStack();
+  s.stackInUse[(size_t)st] = 1;
+  const Stack& k = s.stacks[st];
+  ctxMake(c, k.base, (size_t)((char*)k.hdr - (char*)k.base), runnerMain, (void*)(intptr_t)st);
 }
 
 // Suspends the running thread until a barrier releases it.
-void waitHere() {
-  Thread& t = S.threads[S.cur];
-  t.state = T_WAITING;
-  if (S.readyCount > 0) {  // straight to the next released thread, without the scheduler's round trip
-    const int i = S.popReady();
-    setCurrent(i);
-    S.threads[i].state = T_RUNNING;
-    ctxSwitch(&t.ctx, &S.threads[i].ctx);
-  } else if (S.nextUnstarted < S.n) {  // straight to a new runner for the threads not started yet
+void waitHere(Scheduler& s) {
+  Thread& t = s.threads[s.cur];
+  if (s.readyCount > 0) {  // straight to the next released thread, without the scheduler's round trip
+    const int i = s.popReady();
+    setCurrent(s, i);
+    ctxSwitch(&t.ctx, &s.threads[i].ctx);
+  } else if (s.nextUnstarted < s.n) {  // straight to a new runner for the threads not started yet
     Context c;
-    startRunner(&c);
+    startRunner(s, &c);
     ctxSwitch(&t.ctx, &c);
   } else {
-    ctxSwitch(&t.ctx, &S.sched);
+    ctxSwitch(&t.ctx, &s.sched);
   }
   // resumed: the scheduler has made this thread current again
-  if (S.aborted) {  // a trap in another thread: never continue (the scheduler abandons us)
+  if (s.aborted) {  // a trap in another thread: never continue (the scheduler abandons us)
     Context dummy;
-    ctxSwitch(&dummy, &S.sched);
+    ctxSwitch(&dummy, &s.sched);
   }
 }
 
-void releaseBlock() {
-  const int result = S.blockAcc;
-  for (int w : S.blockWaiters) {
-    Thread& t = S.threads[w];
+void releaseBlock(Scheduler& s) {
+  const int result = s.blockAcc;
+  const int cur = s.cur;
+  for (int k = 0; k < s.nBlockWaiters; k++) {
+    const int w = s.blockWaiters[k];
+    Thread& t = s.threads[w];
     memcpy(t.res, &result, sizeof result);
     t.wait = W_NONE;
-    if (w != S.cur) S.pushReady(w);
+    if (w != cur) s.pushReady(w);
   }
-  S.blockWaiters.clear();
-  S.blockArrived = 0;
+  s.nBlockWaiters = 0;
+  s.blockArrived = 0;
 }
 
-void releaseWarp(int wi, unsigned group) {
-  Warp& w = S.warps[wi];
+void releaseWarp(Scheduler& s, int wi, unsigned group) {
+  Warp& w = s.warps[wi];
   const int base = wi * 32;
+  Thread* const th = s.threads + base;
   unsigned ballot = 0;
   for (unsigned m = group; m; m &= m - 1) {
     const int lane = __builtin_ctz(m);
-    if (S.threads[base + lane].pred) ballot |= 1u << lane;
+    if (th[lane].pred) ballot |= 1u << lane;
   }
+  const int nInWarp = s.n - base;  // lanes that exist (may exceed 32)
   for (unsigned m = group; m; m &= m - 1) {
     const int lane = __builtin_ctz(m);
-    const int ti = base + lane;
-    Thread& t = S.threads[ti];
+    Thread& t = th[lane];
     if (t.op == 1) memcpy(t.res, &ballot, sizeof ballot);
-    else if (t.src >= 0 && t.size > 0) {
-      const int si = base + t.src;
-      copySmall(t.res, si < S.n ? S.threads[si].pub : t.pub, t.size);
-    }
+    else if (t.src >= 0 && t.size > 0) copySmall(t.res, t.src < nInWarp ? th[t.src].pub : t.pub, t.size);
     t.wait = W_NONE;
-    if (ti != S.cur) S.pushReady(ti);
+    if (base + lane != s.cur) s.pushReady(base + lane);
   }
   w.arrived &= ~group;
 }
 
 // After lanes exited: any warp group whose remaining live lanes have all arrived is released.
-void recheckWarp(int wi) {
-  Warp& w = S.warps[wi];
+void recheckWarp(Scheduler& s, int wi) {
+  Warp& w = s.warps[wi];
   for (bool again = true; again;) {
     again = false;
     for (unsigned m = w.arrived; m; m &= m - 1) {
       const int lane = __builtin_ctz(m);
-      const unsigned group = S.threads[wi * 32 + lane].mask & w.live;
+      const unsigned group = s.threads[wi * 32 + lane].mask & w.live;
       if ((w.arrived & group) == group) {
-        releaseWarp(wi, group);
+        releaseWarp(s, wi, group);
         again = true;
         break;
       }
@@ -380,83 +432,188 @@ void recheckWarp(int wi) {
   }
 }
 
-void threadExited(int i) {
-  Thread& t = S.threads[i];
-  t.state = T_DONE;
-  S.done++;
-  S.live--;
-  const int lin = i;
-  S.warps[lin / 32].live &= ~(1u << (lin % 32));
-  if (S.blockArrived > 0 && S.blockArrived == S.live) releaseBlock();
-  if (S.warps[lin / 32].arrived) recheckWarp(lin / 32);
+void threadExited(Scheduler& s, int i) {
+  s.done++;
+  s.live--;
+  s.warps[i / 32].live &= ~(1u << (i % 32));
+  if (s.blockArrived > 0 && s.blockArrived == s.live) releaseBlock(s);
+  if (s.warps[i / 32].arrived) recheckWarp(s, i / 32);
 }
 
 [[noreturn]] void abortLaunch(const char* why) {
-  snprintf(S.launch->errorText, sizeof S.launch->errorText, "%s", why);
-  S.launch->error = S.launch->errorText;
-  S.aborted = true;
-  if (S.cur < 0) abort();  // not inside a kernel: cannot happen
+  Scheduler& s = S;
+  if (s.cur < 0 || !s.launch) {  // not inside a kernel: cannot happen
+    warn("%s (outside a kernel)", why);
+    abort();
+  }
+  snprintf(s.launch->errorText, sizeof s.launch->errorText, "%s", why);
+  s.launch->error = s.launch->errorText;
+  s.aborted = true;
   Context dummy;
-  ctxSwitch(&dummy, &S.sched);
+  ctxSwitch(&dummy, &s.sched);
   __builtin_unreachable();
 }
 
-// Runs one block; returns false when the launch was aborted.
-bool runBlock() {
-  S.nextUnstarted = 0;
-  S.live = S.n;
-  S.done = 0;
-  S.blockArrived = 0;
-  S.blockWaiters.clear();
-  S.readyHead = S.readyCount = 0;
-  const int nw = (S.n + 31) / 32;
+// Runs one block (blockIdx set); returns false when the launch was aborted.
+bool runBlock(Scheduler& s) {
+  s.nextUnstarted = 0;
+  s.live = s.n;
+  s.done = 0;
+  s.blockArrived = 0;
+  s.nBlockWaiters = 0;
+  s.readyHead = s.readyCount = 0;
+  const int nw = (s.n + 31) / 32;
   for (int w = 0; w < nw; w++) {
-    const int lanes = S.n - w * 32 < 32 ? S.n - w * 32 : 32;
-    S.warps[w].live = lanes == 32 ? 0xffffffffu : ((1u << lanes) - 1);
-    S.warps[w].arrived = 0;
+    const int lanes = s.n - w * 32 < 32 ? s.n - w * 32 : 32;
+    s.warps[w].live = lanes == 32 ? 0xffffffffu : ((1u << lanes) - 1);
+    s.warps[w].arrived = 0;
   }
-  for (int i = 0; i < S.n; i++) {
-    S.threads[i].state = T_UNSTARTED;
-    S.threads[i].wait = W_NONE;
-  }
-  while (S.done < S.n && !S.aborted) {
-    if (S.readyCount > 0) {
-      const int i = S.popReady();
-      setCurrent(i);
-      S.threads[i].state = T_RUNNING;
-      ctxSwitch(&S.sched, &S.threads[i].ctx);
-    } else if (S.nextUnstarted < S.n) {
+  while (s.done < s.n && !s.aborted) {
+    if (s.readyCount > 0) {
+      const int i = s.popReady();
+      setCurrent(s, i);
+      ctxSwitch(&s.sched, &s.threads[i].ctx);
+    } else if (s.nextUnstarted < s.n) {
       Context c;
-      startRunner(&c);
-      ctxSwitch(&S.sched, &c);
+      startRunner(s, &c);
+      ctxSwitch(&s.sched, &c);
     } else {
       int atBlock = 0, atWarp = 0;
-      for (int i = 0; i < S.n; i++) {
-        atBlock += S.threads[i].wait == W_BLOCK;
-        atWarp += S.threads[i].wait == W_WARP;
+      for (int i = 0; i < s.n; i++) {
+        atBlock += s.threads[i].wait == W_BLOCK;
+        atWarp += s.threads[i].wait == W_WARP;
       }
-      char why[200];
-      snprintf(why, sizeof why,
+      snprintf(s.launch->errorText, sizeof s.launch->errorText,
                "deadlock in block (%u,%u,%u): %d thread(s) wait at __syncthreads, %d at a warp shuffle/sync, %d exited",
-               blockIdx.x, blockIdx.y, blockIdx.z, atBlock, atWarp, S.done);
-      snprintf(S.launch->errorText, sizeof S.launch->errorText, "%s", why);
-      S.launch->error = S.launch->errorText;
-      S.aborted = true;
+               s.blockIdx.x, s.blockIdx.y, s.blockIdx.z, atBlock, atWarp, s.done);
+      s.launch->error = s.launch->errorText;
+      s.aborted = true;
       break;
     }
-    if (S.exitingStack >= 0) {
-      S.freeStacks.push_back(S.exitingStack);
-      for (size_t k = 0; k < S.usedStacks.size(); k++)
-        if (S.usedStacks[k] == S.exitingStack) { S.usedStacks[k] = S.usedStacks.back(); S.usedStacks.pop_back(); break; }
-      S.exitingStack = -1;
-    }
   }
-  if (S.aborted) {  // abandon every fiber of the block
-    for (int s : S.usedStacks) S.freeStacks.push_back(s);
-    S.usedStacks.clear();
+  s.cur = -1;
+  if (s.aborted) {  // abandon every fiber of the block
+    for (size_t st = 0; st < s.stacks.size(); st++)
+      if (s.stackInUse[st]) {
+        s.stackInUse[st] = 0;
+        s.freeStacks.push_back((int)st);
+      }
     return false;
   }
   return true;
+}
+
+// ================================================================================================
+// Launches: the blocks of one launch run on up to FLINT_EMU_THREADS OS threads (the thread that
+// executes the launch and pool helpers); each OS thread runs whole blocks, one at a time, so that
+// `__shared__` (a function-local `static thread_local`) is per block.
+// ================================================================================================
+struct Job {
+  const emu::KernelEntry* kernel = nullptr;
+  void** params = nullptr;
+  unsigned gx = 1, gy = 1, gz = 1, bx = 1, by = 1, bz = 1, sharedBytes = 0;
+  unsigned long long total = 0;
+  std::atomic<unsigned long long> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex errMu;
+  std::string error;  // the first failure
+  int helpers = 0;    // pool threads inside runBlocks (under Pool::mu)
+};
+
+// Runs blocks of `j` on the calling OS thread until none is left (or the launch failed).
+void runBlocks(Job& j) {
+  if (!tSched) tSched = new Scheduler;
+  Scheduler& s = *tSched;
+  if (s.launch) {  // a launch inside a launch: cannot happen from the host
+    j.failed = true;
+    return;
+  }
+  Launch launch;
+  launch.kernel = j.kernel;
+  launch.params = j.params;
+  s.launch = &launch;
+  s.aborted = false;
+  s.n = (int)(j.bx * j.by * j.bz);
+  if (j.sharedBytes) s.dynShared.assign(j.sharedBytes, 0xFF);
+  int i = 0;
+  for (unsigned z = 0; z < j.bz; z++)
+    for (unsigned y = 0; y < j.by; y++)
+      for (unsigned x = 0; x < j.bx; x++) s.threads[i++].idx = uint3{x, y, z};
+  s.blockDim = dim3(j.bx, j.by, j.bz);
+  s.gridDim = dim3(j.gx, j.gy, j.gz);
+  tRunningKernel = j.kernel->name;
+  const unsigned long long gxy = (unsigned long long)j.gx * j.gy;
+  while (!j.failed.load(std::memory_order_relaxed)) {
+    const unsigned long long b = j.next.fetch_add(1, std::memory_order_relaxed);
+    if (b >= j.total) break;
+    s.blockIdx = uint3{(unsigned)(b % j.gx), (unsigned)(b % gxy / j.gx), (unsigned)(b / gxy)};
+    if (!runBlock(s)) {
+      std::lock_guard<std::mutex> lock(j.errMu);
+      if (!j.failed) j.error = launch.error ? launch.error : "aborted";
+      j.failed = true;
+      break;
+    }
+  }
+  tRunningKernel = nullptr;
+  s.launch = nullptr;
+}
+
+void setupAltStack();  // for FLINT_EMU_GUARD's SIGSEGV handler, on every thread that runs kernels
+
+// Helper threads that join launches with more than one block.
+struct Pool {
+  std::mutex mu;
+  std::condition_variable work, idle;
+  std::vector<Job*> jobs;
+  int threads = 1;  // FLINT_EMU_THREADS: OS threads per launch (the launching one included)
+  int started = 0;  // helpers running
+};
+Pool& pool() {
+  static Pool* p = new Pool;  // never destroyed: helpers may still wait on it at exit
+  return *p;
+}
+
+void helperMain() {
+  setupAltStack();
+  Pool& p = pool();
+  std::unique_lock<std::mutex> lock(p.mu);
+  for (;;) {
+    Job* j = nullptr;
+    p.work.wait(lock, [&] {
+      for (Job* c : p.jobs)
+        if (!c->failed.load(std::memory_order_relaxed) && c->next.load(std::memory_order_relaxed) < c->total) {
+          j = c;
+          return true;
+        }
+      return false;
+    });
+    j->helpers++;
+    lock.unlock();
+    runBlocks(*j);
+    lock.lock();
+    if (--j->helpers == 0) p.idle.notify_all();
+  }
+}
+
+// Runs every block of `j` (the calling thread takes part) and returns when all are done.
+void runJob(Job& j) {
+  Pool& p = pool();
+  const bool shared = p.threads > 1 && j.total > 1;
+  if (shared) {
+    std::lock_guard<std::mutex> lock(p.mu);
+    while (p.started < p.threads - 1) {
+      std::thread(helperMain).detach();
+      p.started++;
+    }
+    p.jobs.push_back(&j);
+    p.work.notify_all();
+  }
+  runBlocks(j);
+  if (shared) {
+    std::unique_lock<std::mutex> lock(p.mu);
+    p.jobs.erase(std::find(p.jobs.begin(), p.jobs.end(), &j));
+    p.idle.wait(lock, [&] { return j.helpers == 0; });
+  }
 }
 
 // ================================================================================================
@@ -485,30 +642,30 @@ __attribute__((visibility("hidden"))) void emu_register_kernels(const char* fami
 void emu_syncthreads() { emu_syncthreads_reduce(0, 0); }
 
 int emu_syncthreads_reduce(int op, int pred) {
-  if (S.cur < 0) abortLaunch("__syncthreads outside a kernel");
-  Thread& t = S.threads[S.cur];
-  if (S.blockArrived == 0) {
-    S.blockOp = op;
-    S.blockAcc = op == 1 ? 1 : 0;
-  }
-  if (op == 0) S.blockAcc += pred != 0;
-  else if (op == 1) S.blockAcc = S.blockAcc && pred;
-  else S.blockAcc = S.blockAcc || pred;
-  S.blockArrived++;
+  Scheduler& s = S;
+  if (s.cur < 0) abortLaunch("__syncthreads outside a kernel");
+  const int me = s.cur;
+  Thread& t = s.threads[me];
+  if (s.blockArrived == 0) s.blockAcc = op == 1 ? 1 : 0;
+  if (op == 0) s.blockAcc += pred != 0;
+  else if (op == 1) s.blockAcc = s.blockAcc && pred;
+  else s.blockAcc = s.blockAcc || pred;
+  s.blockArrived++;
   t.wait = W_BLOCK;
-  S.blockWaiters.push_back(S.cur);
-  if (S.blockArrived == S.live) releaseBlock();
-  else waitHere();
+  s.blockWaiters[s.nBlockWaiters++] = me;
+  if (s.blockArrived == s.live) releaseBlock(s);
+  else waitHere(s);
   int r;
-  memcpy(&r, S.threads[S.cur].res, sizeof r);
+  memcpy(&r, t.res, sizeof r);
   return r;
 }
 
 static void warpSync(unsigned mask, int op, const void* value, int size, int src, int pred, void* result) {
-  const int ti = S.cur;
-  Thread& t = S.threads[ti];
+  Scheduler& s = S;
+  const int ti = s.cur;
+  Thread& t = s.threads[ti];
   const int wi = ti / 32, lane = ti % 32;
-  Warp& w = S.warps[wi];
+  Warp& w = s.warps[wi];
   mask |= 1u << lane;
   t.op = (uint8_t)op;
   t.src = (int8_t)(src >= 0 && src < 32 ? src : -1);
@@ -519,10 +676,9 @@ static void warpSync(unsigned mask, int op, const void* value, int size, int src
   t.wait = W_WARP;
   w.arrived |= 1u << lane;
   const unsigned group = mask & w.live;
-  if ((w.arrived & group) == group) releaseWarp(wi, group);
-  else waitHere();
-  Thread& me = S.threads[S.cur];
-  if (result && size > 0) copySmall(result, me.res, size);
+  if ((w.arrived & group) == group) releaseWarp(s, wi, group);
+  else waitHere(s);
+  if (result && size > 0) copySmall(result, t.res, size);
 }
 
 void emu_warp_exchange(unsigned mask, const void* value, int size, int src, void* result) {
@@ -545,8 +701,9 @@ void* emu_dynamic_shared() { return S.dynShared.empty() ? nullptr : S.dynShared.
 
 void emu_trap(const char* why) {
   char text[200];
-  snprintf(text, sizeof text, "%s in block (%u,%u,%u), thread (%u,%u,%u)", why, blockIdx.x, blockIdx.y, blockIdx.z,
-           threadIdx.x, threadIdx.y, threadIdx.z);
+  const EmuBuiltins* b = emu_builtins();
+  snprintf(text, sizeof text, "%s in block (%u,%u,%u), thread (%u,%u,%u)", why, b->blockIdx.x, b->blockIdx.y,
+           b->blockIdx.z, b->threadIdx.x, b->threadIdx.y, b->threadIdx.z);
   abortLaunch(text);
 }
 
@@ -565,24 +722,65 @@ struct Alloc {
 
 struct CUctx_st { int device; };
 struct CUmod_st { bool loaded; };
-struct CUstream_st { unsigned flags; };
+
+// ---- streams: a queue of operations served by a worker thread ------------------------------------
+struct Queue;
+struct Dep {  // "wait until op `seq` of `q` has completed"
+  std::shared_ptr<Queue> q;
+  uint64_t seq;
+};
+struct Op {
+  uint64_t seq = 0;
+  std::vector<Dep> deps;
+  std::function<CUresult()> fn;  // runs on the worker; an error is sticky
+};
+struct Queue {
+  unsigned flags = 0;  // CU_STREAM_NON_BLOCKING (1): no implicit synchronization with the legacy stream
+  bool legacy = false;
+  std::deque<Op> ops;  // ops[0] is running or next
+  uint64_t enqueued = 0, completed = 0;  // op sequence numbers (ops complete in order)
+  std::condition_variable cv;  // the worker waits here for work
+  bool destroyed = false, workerStarted = false;
+};
+struct CUstream_st {
+  std::shared_ptr<Queue> q;
+};
 struct CUevent_st {
   unsigned flags;
-  bool recorded;
+  // under Engine::mu:
+  bool recorded = false;
+  std::shared_ptr<Queue> q;  // where it was last recorded, and the record's sequence number
+  uint64_t seq = 0;
+  uint64_t gen = 0;      // records so far (a pending record of an older one does not stamp)
+  bool stamped = false;  // the record has executed: `when` is its completion time
   std::chrono::steady_clock::time_point when;
 };
+
+// All queue state is guarded by one mutex; completions are broadcast on one condition variable.
+struct Engine {
+  std::mutex mu;
+  std::condition_variable done;
+  std::vector<std::shared_ptr<Queue>> queues;  // every queue with a worker or with work (legacy first)
+  std::shared_ptr<Queue> legacy;
+  bool sync = false;  // FLINT_EMU_SYNC=1: every operation runs at call time on the calling thread
+  std::atomic<int> sticky{0};  // a failed asynchronous kernel: the context is unusable
+};
+Engine& E() {
+  static Engine* e = new Engine;  // never destroyed: workers may still wait on it at exit
+  return *e;
+}
 
 struct Driver {
   std::recursive_mutex mu;
   bool initialized = false;
   size_t limit = (size_t)2 << 30;
-  size_t used = 0;
+  std::atomic<size_t> used{0};
   bool guard = false, poison = true, mempools = true, trace = false;
-  std::map<uintptr_t, Alloc> allocs;  // by device address
-  std::set<void*> hostAllocs;
+  std::map<uintptr_t, Alloc> allocs;        // live device allocations, by address
+  std::map<uintptr_t, size_t> hostAllocs;   // cuMemHostAlloc'd (page-locked) host memory
   std::set<CUmod_st*> modules;
   std::set<CUstream_st*> streams;
-  std::set<CUevent_st*> events;
+  std::map<CUevent_st*, std::shared_ptr<CUevent_st>> events;
   CUctx_st primary{0};
   int primaryRefs = 0;
   std::map<std::string, int> funcAttrs;
@@ -616,6 +814,12 @@ bool validStream(CUstream_st* s) {
   return (uintptr_t)s <= 2 || D().streams.count(s) > 0;
 }
 
+// The queue of a stream handle (validated by the caller). The per-thread default stream is served
+// by the legacy stream's queue (a stricter order, hence still a legal schedule).
+std::shared_ptr<Queue> queueOf(CUstream_st* s) { return (uintptr_t)s <= 2 ? E().legacy : s->q; }
+
+CUevent_st* findEvent(CUevent_st* e) { return D().events.count(e) ? e : nullptr; }
+
 // The allocation that holds [p, p + bytes), or null.
 const Alloc* findRange(uintptr_t p, size_t bytes, uintptr_t* base) {
   auto& m = D().allocs;
@@ -646,25 +850,135 @@ CUresult checkRange(const char* fn, uintptr_t p, size_t bytes) {
   return CUDA_ERROR_INVALID_VALUE;
 }
 
+// True when [p, p + bytes) lies in page-locked memory from cuMemHostAlloc.
+bool isPinned(const void* p, size_t bytes) {
+  auto& m = D().hostAllocs;
+  auto it = m.upper_bound((uintptr_t)p);
+  if (it == m.begin()) return false;
+  --it;
+  return (uintptr_t)p - it->first <= it->second && bytes <= it->second - ((uintptr_t)p - it->first);
+}
+
 #define EMU_LOCK std::lock_guard<std::recursive_mutex> lock_(D().mu)
 #define EMU_NEED_INIT \
   if (!D().initialized) return CUDA_ERROR_NOT_INITIALIZED
-#define EMU_NEED_CTX                                 \
-  if (!D().initialized) return CUDA_ERROR_NOT_INITIALIZED; \
-  if (!tCurrent) return CUDA_ERROR_INVALID_CONTEXT
+// A context is current; after a failed kernel every such call reports the failure (as CUDA does).
+#define EMU_NEED_CTX                                                  \
+  if (!D().initialized) return CUDA_ERROR_NOT_INITIALIZED;            \
+  if (!tCurrent) return CUDA_ERROR_INVALID_CONTEXT;                   \
+  if (const CUresult sticky_ = E().sticky.load()) return sticky_
+
+// ---- the engine: queues, workers, waits ----------------------------------------------------------
+void setupAltStack();
+
+void workerMain(std::shared_ptr<Queue> q) {
+  setupAltStack();
+  Engine& e = E();
+  std::unique_lock<std::mutex> lock(e.mu);
+  for (;;) {
+    q->cv.wait(lock, [&] { return !q->ops.empty() || q->destroyed; });
+    if (q->ops.empty()) break;  // destroyed and drained
+    Op& op = q->ops.front();    // stays valid: the deque only grows at the back meanwhile
+    e.done.wait(lock, [&] {
+      for (const Dep& d : op.deps)
+        if (d.q->completed < d.seq) return false;
+      return true;
+    });
+    std::function<CUresult()> fn = std::move(op.fn);
+    lock.unlock();
+    // after a failure nothing runs any more (a real context is dead); the ops still complete
+    const CUresult r = e.sticky.load() ? CUDA_SUCCESS : fn();
+    fn = nullptr;  // frees staging buffers and kernel arguments outside the lock
+    lock.lock();
+    if (r != CUDA_SUCCESS) {
+      int expected = 0;
+      e.sticky.compare_exchange_strong(expected, r);
+    }
+    q->ops.pop_front();
+    q->completed++;
+    e.done.notify_all();
+  }
+  e.queues.erase(std::find(e.queues.begin(), e.queues.end(), q));
+  lock.unlock();
+  if (tSched) {  // this thread ends: release its fiber stacks
+    delete tSched;
+    tSched = nullptr;
+  }
+}
+
+// Queues `fn` on `q` after `deps` (and the implicit order of the legacy stream); E().mu is held.
+// Returns the op's sequence number.
+uint64_t enqueueLocked(const std::shared_ptr<Queue>& q, std::function<CUresult()> fn, std::vector<Dep> deps = {}) {
+  Engine& e = E();
+  if (q->legacy) {
+    // the legacy stream waits for the work queued so far on every blocking stream
+    for (auto& o : e.queues)
+      if (o != q && !(o->flags & 1) && o->enqueued > o->completed) deps.push_back(Dep{o, o->enqueued});
+  } else if (!(q->flags & 1)) {
+    // a blocking stream waits for the work queued so far on the legacy stream
+    if (e.legacy->enqueued > e.legacy->completed) deps.push_back(Dep{e.legacy, e.legacy->enqueued});
+  }
+  Op op;
+  op.seq = ++q->enqueued;
+  op.deps = std::move(deps);
+  op.fn = std::move(fn);
+  q->ops.push_back(std::move(op));
+  if (!q->workerStarted) {
+    q->workerStarted = true;
+    if (std::find(e.queues.begin(), e.queues.end(), q) == e.queues.end()) e.queues.push_back(q);
+    std::thread(workerMain, q).detach();
+  }
+  q->cv.notify_one();
+  return q->ops.back().seq;
+}
+
+// Queues `fn` on stream `s` (FLINT_EMU_SYNC=1: runs it now and returns its result). *seq: its number.
+CUresult enqueue(CUstream_st* s, std::function<CUresult()> fn, uint64_t* seq = nullptr) {
+  Engine& e = E();
+  if (e.sync) {
+    if (seq) *seq = 0;
+    return fn();
+  }
+  std::lock_guard<std::mutex> lock(e.mu);
+  if (const CUresult r = e.sticky.load()) return r;
+  const uint64_t n = enqueueLocked(queueOf(s), std::move(fn));
+  if (seq) *seq = n;
+  return CUDA_SUCCESS;
+}
+
+// Blocks until op `seq` of `q` has completed; returns the sticky error, if any.
+CUresult waitFor(const std::shared_ptr<Queue>& q, uint64_t seq) {
+  Engine& e = E();
+  if (e.sync) return CUDA_SUCCESS;
+  std::unique_lock<std::mutex> lock(e.mu);
+  e.done.wait(lock, [&] { return q->completed >= seq; });
+  return e.sticky.load();
+}
+
+// Blocks until everything queued so far on every stream has completed.
+CUresult waitAll() {
+  Engine& e = E();
+  if (e.sync) return CUDA_SUCCESS;
+  std::unique_lock<std::mutex> lock(e.mu);
+  std::vector<Dep> targets;
+  for (auto& q : e.queues) targets.push_back(Dep{q, q->enqueued});
+  for (auto& t : targets) e.done.wait(lock, [&] { return t.q->completed >= t.seq; });
+  return e.sticky.load();
+}
+
+bool eventDone(const CUevent_st* ev) { return !ev->recorded || ev->q->completed >= ev->seq; }
 
 // ---- guard mode: a SIGSEGV handler that says which kernel faulted ----------------------------------
 struct sigaction g_oldSegv;
-const char* volatile g_runningKernel = nullptr;
 
 void segvHandler(int sig, siginfo_t* info, void* uctx) {
-  const char* k = g_runningKernel;
+  const char* k = tRunningKernel;
   if (k) {
     char buf[512];
     const uintptr_t a = (uintptr_t)info->si_addr;
     std::string where;
     {
-      // lock-free best effort: scan allocations (the lock is held by the launching thread)
+      // lock-free best effort: scan allocations
       auto& m = D().allocs;
       auto it = m.upper_bound(a);
       if (it != m.begin()) {
@@ -675,10 +989,13 @@ void segvHandler(int sig, siginfo_t* info, void* uctx) {
         where = buf;
       }
     }
+    // (on the signal stack: the fiber's header is not reachable from here, the scheduler is)
+    const Scheduler* s = tSched;
+    const uint3 bi = s ? s->blockIdx : uint3{0, 0, 0};
+    const uint3 ti = s && s->cur >= 0 ? s->threads[s->cur].idx : uint3{0, 0, 0};
     snprintf(buf, sizeof buf,
              "flintml emu: kernel %s faulted at address 0x%llx%s, block (%u,%u,%u), thread (%u,%u,%u)\n", k,
-             (unsigned long long)a, where.c_str(), blockIdx.x, blockIdx.y, blockIdx.z, threadIdx.x, threadIdx.y,
-             threadIdx.z);
+             (unsigned long long)a, where.c_str(), bi.x, bi.y, bi.z, ti.x, ti.y, ti.z);
     ssize_t ignored = write(2, buf, strlen(buf));
     (void)ignored;
   }
@@ -688,15 +1005,21 @@ void segvHandler(int sig, siginfo_t* info, void* uctx) {
   // returning re-executes the faulting access under the previous handler (default: core dump)
 }
 
+// Signal handlers run on an alternate stack (a fiber's stack may be the one that overflowed).
+void setupAltStack() {
+  if (!D().guard) return;
+  const size_t size = 64 << 10;
+  stack_t ss{};
+  ss.ss_sp = malloc(size);  // lives as long as the thread (workers and helpers rarely end)
+  ss.ss_size = size;
+  if (ss.ss_sp) sigaltstack(&ss, nullptr);
+}
+
 void installSegvHandler() {
   static bool done = false;
   if (done) return;
   done = true;
-  static char altStack[64 << 10];
-  stack_t ss{};
-  ss.ss_sp = altStack;
-  ss.ss_size = sizeof altStack;
-  sigaltstack(&ss, nullptr);
+  setupAltStack();
   struct sigaction sa {};
   sa.sa_sigaction = segvHandler;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
@@ -769,6 +1092,20 @@ EMU_EXPORT CUresult cuInit(unsigned int flags) {
     d.trace = envFlag("FLINT_EMU_TRACE", false);
     for (const char* const* f = emu_failed_families; *f; f++) d.failedFamilies.push_back(*f);
     if (d.guard) installSegvHandler();
+    Engine& e = E();
+    e.sync = envFlag("FLINT_EMU_SYNC", false);
+    e.legacy = std::make_shared<Queue>();
+    e.legacy->legacy = true;
+    e.queues.push_back(e.legacy);
+    // OS threads per launch: FLINT_EMU_THREADS, else the CPUs this process may use (at most 4)
+    const char* t = getenv("FLINT_EMU_THREADS");
+    int n = t && *t ? atoi(t) : 0;
+    if (n <= 0) {
+      cpu_set_t set;
+      n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : (int)std::thread::hardware_concurrency();
+      n = std::max(1, std::min(n, 4));
+    }
+    pool().threads = std::min(n, 64);
     d.initialized = true;
   }
   return CUDA_SUCCESS;
@@ -898,9 +1235,10 @@ EMU_EXPORT CUresult cuCtxGetCurrent(CUctx_st** pctx) {
   *pctx = tCurrent;
   return CUDA_SUCCESS;
 }
+EMU_EXPORT CUresult cuStreamSynchronize(CUstream_st* s);
 EMU_EXPORT CUresult cuCtxSynchronize() {
   EMU_NEED_CTX;
-  return CUDA_SUCCESS;
+  return waitAll();
 }
 
 // ---- modules -------------------------------------------------------------------------------------------
@@ -949,29 +1287,61 @@ EMU_EXPORT CUresult cuFuncSetAttribute(void* f, int attrib, int value) {
 }
 
 // ---- launches ------------------------------------------------------------------------------------------
+namespace {
+// A queued launch: the kernel, its dimensions and a copy of its arguments.
+struct LaunchArgs {
+  const emu::KernelEntry* kernel;
+  unsigned gx, gy, gz, bx, by, bz, sharedBytes;
+  std::vector<max_align_t> storage;  // the argument values, each at a 16-byte aligned offset
+  std::vector<void*> params;
+};
+
+CUresult executeLaunch(LaunchArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Job j;
+  j.kernel = a.kernel;
+  j.params = a.params.data();
+  j.gx = a.gx; j.gy = a.gy; j.gz = a.gz;
+  j.bx = a.bx; j.by = a.by; j.bz = a.bz;
+  j.sharedBytes = a.sharedBytes;
+  j.total = (unsigned long long)a.gx * a.gy * a.gz;
+  runJob(j);
+  if (D().trace) {
+    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    warn("launch %s grid (%u,%u,%u) block (%u,%u,%u) shared %u: %.1f us", a.kernel->name, a.gx, a.gy, a.gz, a.bx, a.by,
+         a.bz, a.sharedBytes, us);
+  }
+  if (j.failed) {
+    warn("%s: launch failed: %s", a.kernel->name, j.error.c_str());
+    return CUDA_ERROR_LAUNCH_FAILED;
+  }
+  return CUDA_SUCCESS;
+}
+}  // namespace
+
 EMU_EXPORT CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                                    unsigned sharedBytes, CUstream_st* stream, void** params, void** extra) {
   EMU_NEED_CTX;
   if (!f) return CUDA_ERROR_INVALID_HANDLE;
-  EMU_LOCK;
-  Driver& d = D();
   const emu::KernelEntry* k = static_cast<const emu::KernelEntry*>(f);
-  if (!validStream(stream)) return CUDA_ERROR_INVALID_HANDLE;
-  if (extra) {
-    warn("%s: the `extra` launch argument is not supported by the emulator", k->name);
-    return CUDA_ERROR_NOT_SUPPORTED;
-  }
-  if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || gx > 2147483647u || gy > 65535 ||
-      gz > 65535 || bx > 1024 || by > 1024 || bz > 64) {
-    warn("%s: invalid launch dimensions grid (%u,%u,%u) block (%u,%u,%u)", k->name, gx, gy, gz, bx, by, bz);
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  const unsigned long long threads = (unsigned long long)bx * by * bz;
-  if (threads > 1024) {
-    warn("%s: %llu threads per block (at most 1024)", k->name, threads);
-    return CUDA_ERROR_INVALID_VALUE;
-  }
   {
+    EMU_LOCK;
+    Driver& d = D();
+    if (!validStream(stream)) return CUDA_ERROR_INVALID_HANDLE;
+    if (extra) {
+      warn("%s: the `extra` launch argument is not supported by the emulator", k->name);
+      return CUDA_ERROR_NOT_SUPPORTED;
+    }
+    if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 || gx > 2147483647u || gy > 65535 ||
+        gz > 65535 || bx > 1024 || by > 1024 || bz > 64) {
+      warn("%s: invalid launch dimensions grid (%u,%u,%u) block (%u,%u,%u)", k->name, gx, gy, gz, bx, by, bz);
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    const unsigned long long threads = (unsigned long long)bx * by * bz;
+    if (threads > 1024) {
+      warn("%s: %llu threads per block (at most 1024)", k->name, threads);
+      return CUDA_ERROR_INVALID_VALUE;
+    }
     auto it = d.funcAttrs.find(std::string(k->name) + "#8");
     const unsigned maxDyn = it == d.funcAttrs.end() ? 49152u : (unsigned)it->second;
     if (sharedBytes > maxDyn) {
@@ -989,44 +1359,26 @@ EMU_EXPORT CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned g
       warn("%s: expects %d arguments, kernelParams[%d] is null", k->name, k->nparams, i);
       return CUDA_ERROR_INVALID_VALUE;
     }
-  // a launch from a kernel (not possible on the host path) or a re-entrant call would corrupt S
-  if (S.launch) return CUDA_ERROR_NOT_SUPPORTED;
-
-  const auto t0 = std::chrono::steady_clock::now();
-  Launch launch;
-  launch.kernel = k;
-  launch.params = params;
-  S.launch = &launch;
-  S.aborted = false;
-  S.n = (int)threads;
-  S.dynShared.assign(sharedBytes, 0xFF);
-  int i = 0;
-  for (unsigned z = 0; z < bz; z++)
-    for (unsigned y = 0; y < by; y++)
-      for (unsigned x = 0; x < bx; x++) S.threads[i++].idx = uint3{x, y, z};
-  blockDim = dim3(bx, by, bz);
-  gridDim = dim3(gx, gy, gz);
-  g_runningKernel = k->name;
-  bool ok = true;
-  for (unsigned z = 0; z < gz && ok; z++)
-    for (unsigned y = 0; y < gy && ok; y++)
-      for (unsigned x = 0; x < gx && ok; x++) {
-        blockIdx = uint3{x, y, z};
-        ok = runBlock();
-      }
-  g_runningKernel = nullptr;
-  S.cur = -1;
-  S.launch = nullptr;
-  if (d.trace) {
-    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-    warn("launch %s grid (%u,%u,%u) block (%u,%u,%u) shared %u: %.1f us", k->name, gx, gy, gz, bx, by, bz,
-         sharedBytes, us);
+  // the arguments are read now, as a real launch does (the caller's variables may change next)
+  auto a = std::make_shared<LaunchArgs>();
+  a->kernel = k;
+  a->gx = gx; a->gy = gy; a->gz = gz;
+  a->bx = bx; a->by = by; a->bz = bz;
+  a->sharedBytes = sharedBytes;
+  size_t words = 0;
+  std::vector<size_t> offsets((size_t)k->nparams);
+  for (int i = 0; i < k->nparams; i++) {
+    offsets[(size_t)i] = words;
+    words += (k->paramSizes[i] + sizeof(max_align_t) - 1) / sizeof(max_align_t);
   }
-  if (!ok) {
-    warn("%s: launch failed: %s", k->name, launch.error ? launch.error : "aborted");
-    return CUDA_ERROR_LAUNCH_FAILED;
+  a->storage.resize(words ? words : 1);
+  a->params.resize((size_t)k->nparams + 1, nullptr);
+  for (int i = 0; i < k->nparams; i++) {
+    void* p = a->storage.data() + offsets[(size_t)i];
+    memcpy(p, params[i], k->paramSizes[i]);
+    a->params[(size_t)i] = p;
   }
-  return CUDA_SUCCESS;
+  return enqueue(stream, [a] { return executeLaunch(*a); });
 }
 
 // ---- memory --------------------------------------------------------------------------------------------
@@ -1036,7 +1388,7 @@ CUresult allocDevice(unsigned long long* dptr, size_t bytes) {
   if (bytes == 0) return CUDA_ERROR_INVALID_VALUE;
   Driver& d = D();
   const size_t rounded = (bytes + 255) & ~(size_t)255;
-  if (rounded < bytes || rounded > d.limit - d.used) return CUDA_ERROR_OUT_OF_MEMORY;
+  if (rounded < bytes || rounded > d.limit - std::min(d.limit, d.used.load())) return CUDA_ERROR_OUT_OF_MEMORY;
   Alloc a{bytes, nullptr, 0};
   uintptr_t addr;
   if (d.guard) {
@@ -1061,19 +1413,22 @@ CUresult allocDevice(unsigned long long* dptr, size_t bytes) {
   *dptr = addr;
   return CUDA_SUCCESS;
 }
-CUresult freeDevice(unsigned long long dptr) {
+// Returns the memory of an allocation that is no longer in D().allocs.
+void releaseDevice(uintptr_t addr, const Alloc& a) {
+  D().used -= (a.size + 255) & ~(size_t)255;
+  if (a.mapBase) munmap(a.mapBase, a.mapSize);
+  else free((void*)addr);
+}
+// Takes `dptr` out of the live allocations (later copies and frees of it are errors); *a: what it was.
+CUresult unlinkDevice(unsigned long long dptr, Alloc* a, const char* fn) {
   Driver& d = D();
   auto it = d.allocs.find((uintptr_t)dptr);
   if (it == d.allocs.end()) {
-    if (dptr == 0) return CUDA_SUCCESS;  // cuMemFree(0) is a no-op
-    warn("cuMemFree: 0x%llx is not the start of a live device allocation", dptr);
+    warn("%s: 0x%llx is not the start of a live device allocation", fn, dptr);
     return CUDA_ERROR_INVALID_VALUE;
   }
-  const Alloc a = it->second;
+  *a = it->second;
   d.allocs.erase(it);
-  d.used -= (a.size + 255) & ~(size_t)255;
-  if (a.mapBase) munmap(a.mapBase, a.mapSize);
-  else free((void*)dptr);
   return CUDA_SUCCESS;
 }
 }  // namespace
@@ -1085,9 +1440,27 @@ EMU_EXPORT CUresult cuMemAlloc_v2(unsigned long long* dptr, size_t bytes) {
 }
 EMU_EXPORT CUresult cuMemFree_v2(unsigned long long dptr) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  return freeDevice(dptr);
+  if (dptr == 0) return CUDA_SUCCESS;  // cuMemFree(0) is a no-op
+  {
+    EMU_LOCK;
+    if (!D().allocs.count((uintptr_t)dptr)) {
+      warn("cuMemFree: 0x%llx is not the start of a live device allocation", dptr);
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+  }
+  // like the real driver: the device is synchronized first (work queued earlier may still use it)
+  if (CUresult r = waitAll()) return r;
+  Alloc a{};
+  {
+    EMU_LOCK;
+    if (CUresult r = unlinkDevice(dptr, &a, "cuMemFree")) return r;
+  }
+  releaseDevice((uintptr_t)dptr, a);
+  return CUDA_SUCCESS;
 }
+// Stream-ordered allocation: the memory exists at once (nothing else can use it before the stream
+// reaches the allocation); a stream-ordered free releases it when the stream reaches the free, and
+// any use queued after the free (on any stream) is refused as a use of freed memory.
 EMU_EXPORT CUresult cuMemAllocAsync(unsigned long long* dptr, size_t bytes, CUstream_st* s) {
   EMU_NEED_CTX;
   EMU_LOCK;
@@ -1096,97 +1469,174 @@ EMU_EXPORT CUresult cuMemAllocAsync(unsigned long long* dptr, size_t bytes, CUst
 }
 EMU_EXPORT CUresult cuMemFreeAsync(unsigned long long dptr, CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  return freeDevice(dptr);
+  if (dptr == 0) return CUDA_SUCCESS;
+  Alloc a{};
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    if (CUresult r = unlinkDevice(dptr, &a, "cuMemFreeAsync")) return r;
+  }
+  return enqueue(s, [dptr, a] {
+    releaseDevice((uintptr_t)dptr, a);
+    return CUDA_SUCCESS;
+  });
 }
 EMU_EXPORT CUresult cuMemGetInfo_v2(size_t* freeBytes, size_t* total) {
   EMU_NEED_CTX;
   EMU_LOCK;
   if (!freeBytes || !total) return CUDA_ERROR_INVALID_VALUE;
   *total = D().limit;
-  *freeBytes = D().limit - D().used;
+  *freeBytes = D().limit - std::min(D().limit, D().used.load());
   return CUDA_SUCCESS;
 }
+
+// Copies. Host -> device: from page-locked memory (cuMemHostAlloc) the copy reads the source when
+// the stream reaches it; from pageable memory the source is read before the call returns (into a
+// staging buffer). Device -> host: into page-locked memory the copy is asynchronous; into pageable
+// memory the call returns once the copy (and the work before it on the stream) has completed.
 EMU_EXPORT CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src, size_t bytes, CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  if (bytes == 0) return CUDA_SUCCESS;
-  if (!src) return CUDA_ERROR_INVALID_VALUE;
-  if (CUresult r = checkRange("cuMemcpyHtoDAsync (dst)", dst, bytes)) return r;
-  memcpy((void*)dst, src, bytes);
-  return CUDA_SUCCESS;
+  bool pinned;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    if (bytes == 0) return CUDA_SUCCESS;
+    if (!src) return CUDA_ERROR_INVALID_VALUE;
+    if (CUresult r = checkRange("cuMemcpyHtoDAsync (dst)", dst, bytes)) return r;
+    pinned = isPinned(src, bytes);
+  }
+  if (pinned || E().sync)
+    return enqueue(s, [dst, src, bytes] {
+      memcpy((void*)dst, src, bytes);
+      return CUDA_SUCCESS;
+    });
+  std::shared_ptr<unsigned char> staging((unsigned char*)malloc(bytes), free);
+  if (!staging) return CUDA_ERROR_OUT_OF_MEMORY;
+  memcpy(staging.get(), src, bytes);
+  return enqueue(s, [dst, staging, bytes] {
+    memcpy((void*)dst, staging.get(), bytes);
+    return CUDA_SUCCESS;
+  });
 }
 EMU_EXPORT CUresult cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size_t bytes, CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  if (bytes == 0) return CUDA_SUCCESS;
-  if (!dst) return CUDA_ERROR_INVALID_VALUE;
-  if (CUresult r = checkRange("cuMemcpyDtoHAsync (src)", src, bytes)) return r;
-  memcpy(dst, (const void*)src, bytes);
-  return CUDA_SUCCESS;
+  bool pinned;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    if (bytes == 0) return CUDA_SUCCESS;
+    if (!dst) return CUDA_ERROR_INVALID_VALUE;
+    if (CUresult r = checkRange("cuMemcpyDtoHAsync (src)", src, bytes)) return r;
+    pinned = isPinned(dst, bytes);
+  }
+  uint64_t seq = 0;
+  CUresult r = enqueue(s, [dst, src, bytes] {
+    memcpy(dst, (const void*)src, bytes);
+    return CUDA_SUCCESS;
+  }, &seq);
+  if (r != CUDA_SUCCESS || pinned) return r;
+  return waitFor(queueOf(s), seq);
 }
 EMU_EXPORT CUresult cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long long src, size_t bytes, CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  if (bytes == 0) return CUDA_SUCCESS;
-  if (CUresult r = checkRange("cuMemcpyDtoDAsync (dst)", dst, bytes)) return r;
-  if (CUresult r = checkRange("cuMemcpyDtoDAsync (src)", src, bytes)) return r;
-  memmove((void*)dst, (const void*)src, bytes);
-  return CUDA_SUCCESS;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    if (bytes == 0) return CUDA_SUCCESS;
+    if (CUresult r = checkRange("cuMemcpyDtoDAsync (dst)", dst, bytes)) return r;
+    if (CUresult r = checkRange("cuMemcpyDtoDAsync (src)", src, bytes)) return r;
+  }
+  return enqueue(s, [dst, src, bytes] {
+    memmove((void*)dst, (const void*)src, bytes);
+    return CUDA_SUCCESS;
+  });
 }
+// The synchronous copies and memset: on the legacy stream, complete on return.
 EMU_EXPORT CUresult cuMemcpyHtoD_v2(unsigned long long dst, const void* src, size_t bytes) {
-  return cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr);
+  CUresult r = cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr);
+  if (r != CUDA_SUCCESS) return r;
+  std::shared_ptr<Queue> q;
+  uint64_t seq;
+  {
+    std::lock_guard<std::mutex> lock(E().mu);
+    q = E().legacy;
+    seq = q ? q->enqueued : 0;
+  }
+  return q ? waitFor(q, seq) : CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuMemcpyDtoH_v2(void* dst, unsigned long long src, size_t bytes) {
-  return cuMemcpyDtoHAsync_v2(dst, src, bytes, nullptr);
+  CUresult r = cuMemcpyDtoHAsync_v2(dst, src, bytes, nullptr);
+  if (r != CUDA_SUCCESS) return r;
+  std::shared_ptr<Queue> q;
+  uint64_t seq;
+  {
+    std::lock_guard<std::mutex> lock(E().mu);
+    q = E().legacy;
+    seq = q ? q->enqueued : 0;
+  }
+  return q ? waitFor(q, seq) : CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuMemcpyDtoD_v2(unsigned long long dst, unsigned long long src, size_t bytes) {
-  return cuMemcpyDtoDAsync_v2(dst, src, bytes, nullptr);
+  CUresult r = cuMemcpyDtoDAsync_v2(dst, src, bytes, nullptr);
+  if (r != CUDA_SUCCESS) return r;
+  return cuStreamSynchronize(nullptr);
 }
 EMU_EXPORT CUresult cuMemsetD8Async(unsigned long long dst, unsigned char value, size_t n, CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  if (n == 0) return CUDA_SUCCESS;
-  if (CUresult r = checkRange("cuMemsetD8Async", dst, n)) return r;
-  memset((void*)dst, value, n);
-  return CUDA_SUCCESS;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    if (n == 0) return CUDA_SUCCESS;
+    if (CUresult r = checkRange("cuMemsetD8Async", dst, n)) return r;
+  }
+  return enqueue(s, [dst, value, n] {
+    memset((void*)dst, value, n);
+    return CUDA_SUCCESS;
+  });
 }
 EMU_EXPORT CUresult cuMemsetD8_v2(unsigned long long dst, unsigned char value, size_t n) {
-  return cuMemsetD8Async(dst, value, n, nullptr);
+  CUresult r = cuMemsetD8Async(dst, value, n, nullptr);
+  if (r != CUDA_SUCCESS) return r;
+  return cuStreamSynchronize(nullptr);
 }
 EMU_EXPORT CUresult cuMemsetD32Async(unsigned long long dst, unsigned int value, size_t n, CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  if (n == 0) return CUDA_SUCCESS;
-  if (dst % 4) return CUDA_ERROR_INVALID_VALUE;
-  if (CUresult r = checkRange("cuMemsetD32Async", dst, n * 4)) return r;
-  for (size_t i = 0; i < n; i++) memcpy((char*)dst + 4 * i, &value, 4);
-  return CUDA_SUCCESS;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    if (n == 0) return CUDA_SUCCESS;
+    if (dst % 4) return CUDA_ERROR_INVALID_VALUE;
+    if (CUresult r = checkRange("cuMemsetD32Async", dst, n * 4)) return r;
+  }
+  return enqueue(s, [dst, value, n] {
+    for (size_t i = 0; i < n; i++) memcpy((char*)dst + 4 * i, &value, 4);
+    return CUDA_SUCCESS;
+  });
 }
 EMU_EXPORT CUresult cuMemHostAlloc(void** pp, size_t bytes, unsigned int flags) {
   EMU_NEED_CTX;
   (void)flags;
   if (!pp || bytes == 0) return CUDA_ERROR_INVALID_VALUE;
   EMU_LOCK;
-  void* p = aligned_alloc(256, (bytes + 255) & ~(size_t)255);
+  const size_t rounded = (bytes + 255) & ~(size_t)255;
+  void* p = aligned_alloc(256, rounded);
   if (!p) return CUDA_ERROR_OUT_OF_MEMORY;
-  D().hostAllocs.insert(p);
+  D().hostAllocs[(uintptr_t)p] = bytes;
   *pp = p;
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuMemFreeHost(void* p) {
   EMU_NEED_INIT;
-  EMU_LOCK;
-  if (!D().hostAllocs.erase(p)) {
-    warn("cuMemFreeHost: %p was not allocated by cuMemHostAlloc", p);
-    return CUDA_ERROR_INVALID_VALUE;
+  {
+    EMU_LOCK;
+    if (!D().hostAllocs.count((uintptr_t)p)) {
+      warn("cuMemFreeHost: %p was not allocated by cuMemHostAlloc", p);
+      return CUDA_ERROR_INVALID_VALUE;
+    }
   }
+  waitAll();  // like the real driver: queued copies from or into it finish first
+  EMU_LOCK;
+  if (!D().hostAllocs.erase((uintptr_t)p)) return CUDA_ERROR_INVALID_VALUE;
   free(p);
   return CUDA_SUCCESS;
 }
@@ -1196,76 +1646,145 @@ EMU_EXPORT CUresult cuStreamCreate(CUstream_st** ps, unsigned int flags) {
   EMU_NEED_CTX;
   if (!ps || (flags & ~1u)) return CUDA_ERROR_INVALID_VALUE;
   EMU_LOCK;
-  CUstream_st* s = new CUstream_st{flags};
+  CUstream_st* s = new CUstream_st{std::make_shared<Queue>()};
+  s->q->flags = flags;
   D().streams.insert(s);
   *ps = s;
   return CUDA_SUCCESS;
 }
+// Work queued on a destroyed stream still completes (its worker drains the queue, then ends).
 EMU_EXPORT CUresult cuStreamDestroy_v2(CUstream_st* s) {
-  EMU_NEED_CTX;
+  EMU_NEED_INIT;
+  if (!tCurrent) return CUDA_ERROR_INVALID_CONTEXT;
   EMU_LOCK;
   if (!D().streams.erase(s)) return CUDA_ERROR_INVALID_HANDLE;
+  {
+    std::lock_guard<std::mutex> lock(E().mu);
+    s->q->destroyed = true;
+    s->q->cv.notify_one();
+  }
   delete s;
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuStreamSynchronize(CUstream_st* s) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  return validStream(s) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+  std::shared_ptr<Queue> q;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    q = queueOf(s);
+  }
+  uint64_t seq;
+  {
+    std::lock_guard<std::mutex> lock(E().mu);
+    seq = q->enqueued;
+  }
+  return waitFor(q, seq);
 }
 EMU_EXPORT CUresult cuStreamQuery(CUstream_st* s) {
   EMU_NEED_CTX;
   EMU_LOCK;
-  return validStream(s) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+  std::shared_ptr<Queue> q = queueOf(s);
+  std::lock_guard<std::mutex> lock(E().mu);
+  if (const CUresult r = E().sticky.load()) return r;
+  return q->completed == q->enqueued ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
 EMU_EXPORT CUresult cuStreamWaitEvent(CUstream_st* s, CUevent_st* e, unsigned int flags) {
   EMU_NEED_CTX;
   EMU_LOCK;
-  if (!validStream(s) || !D().events.count(e)) return CUDA_ERROR_INVALID_HANDLE;
+  if (!validStream(s) || !findEvent(e)) return CUDA_ERROR_INVALID_HANDLE;
   (void)flags;
+  if (E().sync) return CUDA_SUCCESS;
+  std::shared_ptr<Queue> q = queueOf(s);
+  std::lock_guard<std::mutex> lock(E().mu);
+  if (const CUresult r = E().sticky.load()) return r;
+  // an event never recorded, or one whose work is done, is no wait; on its own stream the order holds anyway
+  if (eventDone(e) || e->q == q) return CUDA_SUCCESS;
+  enqueueLocked(q, [] { return CUDA_SUCCESS; }, {Dep{e->q, e->seq}});
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuEventCreate(CUevent_st** pe, unsigned int flags) {
   EMU_NEED_CTX;
   if (!pe || (flags & ~0xFu)) return CUDA_ERROR_INVALID_VALUE;
   EMU_LOCK;
-  CUevent_st* e = new CUevent_st{flags, false, {}};
-  D().events.insert(e);
-  *pe = e;
+  auto e = std::make_shared<CUevent_st>();
+  e->flags = flags;
+  D().events[e.get()] = e;
+  *pe = e.get();
   return CUDA_SUCCESS;
 }
+// A pending record of a destroyed event still completes (the record holds the event).
 EMU_EXPORT CUresult cuEventDestroy_v2(CUevent_st* e) {
-  EMU_NEED_CTX;
+  EMU_NEED_INIT;
+  if (!tCurrent) return CUDA_ERROR_INVALID_CONTEXT;
   EMU_LOCK;
   if (!D().events.erase(e)) return CUDA_ERROR_INVALID_HANDLE;
-  delete e;
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuEventRecord(CUevent_st* e, CUstream_st* s) {
   EMU_NEED_CTX;
   EMU_LOCK;
-  if (!D().events.count(e) || !validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
-  e->recorded = true;
-  e->when = std::chrono::steady_clock::now();
+  if (!findEvent(e) || !validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+  std::shared_ptr<CUevent_st> ev = D().events[e];
+  std::lock_guard<std::mutex> lock(E().mu);
+  if (const CUresult r = E().sticky.load()) return r;
+  const uint64_t gen = ++ev->gen;
+  ev->recorded = true;
+  ev->stamped = false;
+  if (E().sync) {
+    ev->q = E().legacy;
+    ev->seq = 0;
+    ev->stamped = true;
+    ev->when = std::chrono::steady_clock::now();
+    return CUDA_SUCCESS;
+  }
+  ev->q = queueOf(s);
+  ev->seq = enqueueLocked(ev->q, [ev, gen] {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard<std::mutex> l(E().mu);
+    if (ev->gen == gen) {
+      ev->when = now;
+      ev->stamped = true;
+    }
+    return CUDA_SUCCESS;
+  });
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuEventSynchronize(CUevent_st* e) {
   EMU_NEED_CTX;
-  EMU_LOCK;
-  return D().events.count(e) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+  std::shared_ptr<CUevent_st> ev;
+  {
+    EMU_LOCK;
+    if (!findEvent(e)) return CUDA_ERROR_INVALID_HANDLE;
+    ev = D().events[e];
+  }
+  Engine& en = E();
+  std::unique_lock<std::mutex> lock(en.mu);
+  if (!ev->recorded) return en.sticky.load();
+  const std::shared_ptr<Queue> q = ev->q;
+  const uint64_t seq = ev->seq;
+  en.done.wait(lock, [&] { return q->completed >= seq; });
+  return en.sticky.load();
 }
 EMU_EXPORT CUresult cuEventQuery(CUevent_st* e) {
   EMU_NEED_CTX;
   EMU_LOCK;
-  return D().events.count(e) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+  if (!findEvent(e)) return CUDA_ERROR_INVALID_HANDLE;
+  std::lock_guard<std::mutex> lock(E().mu);
+  if (const CUresult r = E().sticky.load()) return r;
+  return eventDone(e) ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
+// The time between the completions of the two records.
 EMU_EXPORT CUresult cuEventElapsedTime(float* ms, CUevent_st* a, CUevent_st* b) {
   EMU_NEED_CTX;
   EMU_LOCK;
   if (!ms) return CUDA_ERROR_INVALID_VALUE;
-  if (!D().events.count(a) || !D().events.count(b)) return CUDA_ERROR_INVALID_HANDLE;
+  if (!findEvent(a) || !findEvent(b)) return CUDA_ERROR_INVALID_HANDLE;
   if ((a->flags & 2) || (b->flags & 2)) return CUDA_ERROR_INVALID_HANDLE;  // CU_EVENT_DISABLE_TIMING
+  std::lock_guard<std::mutex> lock(E().mu);
   if (!a->recorded || !b->recorded) return CUDA_ERROR_INVALID_HANDLE;
+  if (!eventDone(a) || !eventDone(b) || !a->stamped || !b->stamped) return CUDA_ERROR_NOT_READY;
   *ms = std::chrono::duration<float, std::milli>(b->when - a->when).count();
   return CUDA_SUCCESS;
 }
@@ -1277,3 +1796,6 @@ EMU_EXPORT const char* flint_emu_family(int i) {
   auto& f = registry().families;
   return i >= 0 && (size_t)i < f.size() ? f[(size_t)i].c_str() : nullptr;
 }
+// OS threads that run the blocks of one launch (FLINT_EMU_THREADS), and whether FLINT_EMU_SYNC=1.
+EMU_EXPORT int flint_emu_threads() { return pool().threads; }
+EMU_EXPORT int flint_emu_sync() { return E().sync ? 1 : 0; }

@@ -8,7 +8,15 @@
 //   ./selftest build-emu/libcuda.so.1 oob        (with FLINT_EMU_GUARD=1) a kernel writes past its
 //                                                allocation: the process must die of SIGSEGV
 //   ./selftest build-emu/libcuda.so.1 bench      launch overhead figures only
+// The full run also checks the asynchronous model (streams, events, the legacy stream, pinned and
+// pageable copies, sticky kernel failures) and runs itself again, in child processes, for what
+// must start from a fresh context: `sticky`, `trap` (a failed kernel kills the context), and
+// `syncmode` (FLINT_EMU_SYNC=1: failed launches return 719 at once and later calls work).
 #include <dlfcn.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +26,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -56,6 +65,16 @@ struct Api {
   CUresult (*cuEventRecord)(Handle, Handle);
   CUresult (*cuEventElapsedTime)(float*, Handle, Handle);
   CUresult (*cuFuncSetAttribute)(Handle, int, int);
+  CUresult (*cuStreamSynchronize)(Handle);
+  CUresult (*cuStreamQuery)(Handle);
+  CUresult (*cuStreamWaitEvent)(Handle, Handle, unsigned);
+  CUresult (*cuEventQuery)(Handle);
+  CUresult (*cuEventSynchronize)(Handle);
+  CUresult (*cuEventDestroy_v2)(Handle);
+  CUresult (*cuMemHostAlloc)(void**, size_t, unsigned);
+  CUresult (*cuMemFreeHost)(void*);
+  int (*flint_emu_threads)();
+  int (*flint_emu_sync)();
 };
 Api api;
 Handle module;
@@ -84,14 +103,19 @@ void check(bool ok, const std::string& name, const std::string& detail = "") {
 }
 
 Handle fn(const char* name) {
-  Handle f = nullptr;
-  CK(api.cuModuleGetFunction(&f, module, name));
+  static std::map<std::string, Handle> cache;
+  Handle& f = cache[name];
+  if (!f) CK(api.cuModuleGetFunction(&f, module, name));
   return f;
 }
 
-template <class... A> CUresult launch(const char* name, unsigned grid, unsigned block, unsigned shared, const A&... a) {
+template <class... A>
+CUresult launchOn(Handle stream, const char* name, unsigned grid, unsigned block, unsigned shared, const A&... a) {
   void* params[] = {const_cast<void*>(static_cast<const void*>(&a))..., nullptr};
-  return api.cuLaunchKernel(fn(name), grid, 1, 1, block, 1, 1, shared, nullptr, params, nullptr);
+  return api.cuLaunchKernel(fn(name), grid, 1, 1, block, 1, 1, shared, stream, params, nullptr);
+}
+template <class... A> CUresult launch(const char* name, unsigned grid, unsigned block, unsigned shared, const A&... a) {
+  return launchOn(nullptr, name, grid, block, shared, a...);
 }
 
 template <class T> CUdeviceptr toDevice(const std::vector<T>& v) {
@@ -428,17 +452,7 @@ void testEmuMisc() {
     check(bad == 0, "16 KiB of locals per thread across a barrier");
     CK(api.cuMemFree_v2(d));
   }
-  // deadlock and trap end the launch with CUDA_ERROR_LAUNCH_FAILED; the emulator keeps working
-  {
-    CUdeviceptr d = 0;
-    CK(api.cuMemAlloc_v2(&d, 4 * 256));
-    fprintf(stderr, "(two expected launch failures follow)\n");
-    check(launch("flint_emutest_deadlock", 1, 2, 0, (int*)d) == 719, "a barrier deadlock fails the launch (719)");
-    check(launch("flint_emutest_trap", 3, 64, 0, (int*)d) == 719, "__trap() fails the launch (719)");
-    CK(launch("flint_emutest_trap", 1, 64, 0, (int*)d));
-    check(true, "launches work again after failed ones");
-    CK(api.cuMemFree_v2(d));
-  }
+  // (deadlocks and traps: the child processes of main, since they end an asynchronous context)
   // launch validation
   {
     CUdeviceptr d = 0;
@@ -488,6 +502,282 @@ void testMemory() {
   CK(api.cuMemFree_v2(big2));
 }
 
+// ---- the asynchronous model ------------------------------------------------------------------------------
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Flags that flint_emutest_hold spins on. MAP_SHARED, so that a child process can set one later
+// (releaseLater) while this process is blocked in a driver call.
+volatile int* flags() {
+  static volatile int* f = (volatile int*)mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  return f;
+}
+// Sets *flag = value after `ms` milliseconds, from a child process; returns its pid (for reap()).
+pid_t releaseLater(volatile int* flag, int value, int ms) {
+  fflush(stdout);
+  fflush(stderr);
+  const pid_t p = fork();
+  if (p == 0) {
+    usleep((useconds_t)ms * 1000);
+    __atomic_store_n((int*)flag, value, __ATOMIC_SEQ_CST);
+    _exit(0);
+  }
+  return p;
+}
+void reap(pid_t p) { waitpid(p, nullptr, 0); }
+void release(volatile int* flag, int value) { __atomic_store_n((int*)flag, value, __ATOMIC_SEQ_CST); }
+
+// Holds stream `s` until *flag is set: everything queued on `s` after this waits.
+void hold(Handle s, volatile int* flag, CUdeviceptr scratch) {
+  *flag = 0;
+  CK(launchOn(s, "flint_emutest_hold", 1, 1, 0, (const int*)flag, (int*)scratch));
+}
+
+void testAsync() {
+  volatile int* f = flags();
+  const int kNotReady = 600;
+  CUdeviceptr d = 0, five = 0;
+  CK(api.cuMemAlloc_v2(&d, 64 * 4));
+  five = toDevice(std::vector<int32_t>{5});
+  const int* pfive = (const int*)five;
+  int* pd = (int*)d;
+  Handle A = nullptr, B = nullptr, C = nullptr, N = nullptr;
+  CK(api.cuStreamCreate(&A, 1));  // CU_STREAM_NON_BLOCKING
+  CK(api.cuStreamCreate(&B, 1));
+  CK(api.cuStreamCreate(&C, 0));  // blocking: ordered with the legacy stream
+  CK(api.cuStreamCreate(&N, 1));
+
+  // a long kernel on A, an event after it, B waits for the event
+  {
+    Handle eA = nullptr;
+    CK(api.cuEventCreate(&eA, 0));
+    volatile int hostOut = -1;  // written by a kernel on B: shows whether B ran
+    hold(A, &f[0], d);
+    CK(api.cuEventRecord(eA, A));
+    CK(api.cuStreamWaitEvent(B, eA, 0));
+    CK(launchOn(B, "flint_emutest_add", 1, 1, 0, (const int*)pd, pd + 1, 1));
+    CK(launchOn(B, "flint_emutest_add", 1, 1, 0, (const int*)(pd + 1), (int*)&hostOut, 100));
+    usleep(50000);
+    check(api.cuStreamQuery(A) == kNotReady && api.cuEventQuery(eA) == kNotReady && api.cuStreamQuery(B) == kNotReady &&
+              hostOut == -1,
+          "async: launches return at once; stream A busy, its event and stream B (waiting for the event) not ready");
+    release(&f[0], 7);
+    CK(api.cuStreamSynchronize(B));
+    const int got = hostOut;
+    auto o = toHost<int32_t>(d, 2);
+    check(got == 108 && o[0] == 7 && o[1] == 8 && api.cuStreamQuery(A) == 0 && api.cuEventQuery(eA) == 0 &&
+              api.cuStreamQuery(B) == 0,
+          "async: after the release, B ran after A's kernel (cuStreamWaitEvent), queries report done",
+          std::to_string(got) + " " + std::to_string(o[0]) + " " + std::to_string(o[1]));
+    Handle never = nullptr;
+    CK(api.cuEventCreate(&never, 0));
+    check(api.cuEventQuery(never) == 0 && api.cuEventSynchronize(never) == 0 && api.cuStreamWaitEvent(B, never, 0) == 0,
+          "async: an event never recorded is complete");
+    CK(api.cuEventDestroy_v2(never));
+    CK(api.cuEventDestroy_v2(eA));
+  }
+  // the legacy default stream waits for blocking streams, not for non-blocking ones
+  {
+    volatile int hostL = -1, hostN = -1;
+    hold(C, &f[1], d + 8);
+    CK(launchOn(nullptr, "flint_emutest_add", 1, 1, 0, pfive, (int*)&hostL, 0));
+    CK(launchOn(N, "flint_emutest_add", 1, 1, 0, pfive, (int*)&hostN, 0));
+    CK(api.cuStreamSynchronize(N));
+    usleep(30000);
+    check(hostN == 5 && hostL == -1 && api.cuStreamQuery(nullptr) == kNotReady,
+          "legacy stream: waits for a busy blocking stream; a non-blocking stream does not wait for it");
+    release(&f[1], 1);
+    CK(api.cuStreamSynchronize(nullptr));
+    check(hostL == 5 && api.cuStreamQuery(C) == 0, "legacy stream: runs once the blocking stream is done");
+  }
+  {
+    volatile int hostC = -1, hostN = -1;
+    hold(nullptr, &f[2], d + 12);
+    CK(launchOn(C, "flint_emutest_add", 1, 1, 0, pfive, (int*)&hostC, 0));
+    CK(launchOn(N, "flint_emutest_add", 1, 1, 0, pfive, (int*)&hostN, 0));
+    CK(api.cuStreamSynchronize(N));
+    usleep(30000);
+    check(hostN == 5 && hostC == -1, "legacy stream: a blocking stream waits for it; a non-blocking one does not");
+    release(&f[2], 1);
+    CK(api.cuStreamSynchronize(C));
+    check(hostC == 5, "legacy stream: the blocking stream runs once it is done");
+  }
+  // host -> device: pageable sources are read by the call, page-locked ones when the stream gets there
+  {
+    CUdeviceptr d1 = 0, d2 = 0;
+    CK(api.cuMemAlloc_v2(&d1, 16));
+    CK(api.cuMemAlloc_v2(&d2, 16));
+    std::vector<int32_t> pageable(4, 1);
+    int32_t* pinned = nullptr;
+    CK(api.cuMemHostAlloc((void**)&pinned, 16, 0));
+    for (int i = 0; i < 4; i++) pinned[i] = 1;
+    hold(A, &f[3], d);
+    CK(api.cuMemcpyHtoDAsync_v2(d1, pageable.data(), 16, A));
+    CK(api.cuMemcpyHtoDAsync_v2(d2, pinned, 16, A));
+    for (int i = 0; i < 4; i++) pageable[i] = pinned[i] = 2;
+    release(&f[3], 1);
+    CK(api.cuStreamSynchronize(A));
+    auto o1 = toHost<int32_t>(d1, 4), o2 = toHost<int32_t>(d2, 4);
+    check(o1[0] == 1 && o1[3] == 1, "cuMemcpyHtoDAsync from pageable memory reads it before returning");
+    check(o2[0] == 2 && o2[3] == 2, "cuMemcpyHtoDAsync from cuMemHostAlloc memory reads it when the stream gets there");
+    // device -> host: into page-locked memory asynchronous, into pageable memory complete on return
+    int32_t* pinnedOut = nullptr;
+    CK(api.cuMemHostAlloc((void**)&pinnedOut, 16, 0));
+    for (int i = 0; i < 4; i++) pinnedOut[i] = -1;
+    std::vector<int32_t> pageOut(4, -1);
+    hold(A, &f[4], d);
+    CK(api.cuMemcpyDtoHAsync_v2(pinnedOut, d2, 16, A));
+    const bool early = pinnedOut[0] == -1 && api.cuStreamQuery(A) == kNotReady;
+    const pid_t p = releaseLater(&f[4], 1, 120);
+    const double t0 = nowMs();
+    CK(api.cuMemcpyDtoHAsync_v2(pageOut.data(), d1, 16, A));
+    const double waited = nowMs() - t0;
+    reap(p);
+    check(early, "cuMemcpyDtoHAsync into cuMemHostAlloc memory returns before the copy");
+    check(waited > 60 && pageOut[0] == 1 && pageOut[3] == 1 && pinnedOut[0] == 2,
+          "cuMemcpyDtoHAsync into pageable memory returns once the copy (and the work before it) is done",
+          std::to_string(waited) + " ms");
+    CK(api.cuMemFreeHost(pinned));
+    CK(api.cuMemFreeHost(pinnedOut));
+    CK(api.cuMemFree_v2(d1));
+    CK(api.cuMemFree_v2(d2));
+  }
+  // kernel arguments are read by cuLaunchKernel
+  {
+    int add = 1;
+    hold(A, &f[5], d);
+    CK(launchOn(A, "flint_emutest_add", 1, 1, 0, pfive, pd + 3, add));
+    add = 1000;
+    release(&f[5], 1);
+    CK(api.cuStreamSynchronize(A));
+    check(toHost<int32_t>(d + 12, 1)[0] == 6, "kernel arguments are copied at launch");
+  }
+  // elapsed time between the completions of two events
+  {
+    Handle s = nullptr, e = nullptr;
+    CK(api.cuEventCreate(&s, 0));
+    CK(api.cuEventCreate(&e, 0));
+    CK(api.cuEventRecord(s, A));
+    hold(A, &f[6], d);
+    CK(api.cuEventRecord(e, A));
+    float ms = -1;
+    const int early = api.cuEventElapsedTime(&ms, s, e);
+    CK(api.cuEventSynchronize(s));  // the start is stamped before the release is even scheduled
+    const pid_t p = releaseLater(&f[6], 1, 80);
+    CK(api.cuEventSynchronize(e));
+    reap(p);
+    CK(api.cuEventElapsedTime(&ms, s, e));
+    check(early == kNotReady && ms >= 60 && ms < 10000,
+          "cuEventElapsedTime: CUDA_ERROR_NOT_READY before the end event completes, then the time of a long kernel",
+          std::to_string(ms) + " ms");
+    CK(api.cuEventDestroy_v2(s));
+    CK(api.cuEventDestroy_v2(e));
+  }
+  // cuMemFree synchronizes the device
+  {
+    CUdeviceptr tmp = 0;
+    CK(api.cuMemAlloc_v2(&tmp, 64));
+    hold(N, &f[7], d);
+    const pid_t p = releaseLater(&f[7], 1, 100);
+    const double t0 = nowMs();
+    CK(api.cuMemFree_v2(tmp));
+    const double waited = nowMs() - t0;
+    reap(p);
+    check(waited > 50 && api.cuStreamQuery(N) == 0, "cuMemFree waits for the work queued on every stream",
+          std::to_string(waited) + " ms");
+  }
+  // a destroyed stream still runs what was queued on it
+  {
+    Handle X = nullptr;
+    volatile int hostX = -1;
+    CK(api.cuStreamCreate(&X, 1));
+    hold(X, &f[8], d);
+    CK(launchOn(X, "flint_emutest_add", 1, 1, 0, pfive, (int*)&hostX, 2));
+    CK(api.cuStreamDestroy_v2(X));
+    const bool pending = hostX == -1;
+    release(&f[8], 1);
+    CK(api.cuCtxSynchronize());
+    check(pending && hostX == 7, "cuStreamDestroy returns at once; the work queued on the stream still completes");
+  }
+  for (Handle s : {A, B, C, N}) CK(api.cuStreamDestroy_v2(s));
+  CK(api.cuMemFree_v2(d));
+  CK(api.cuMemFree_v2(five));
+}
+
+// Many blocks with __shared__ arrays at once (on FLINT_EMU_THREADS OS threads).
+void testParallelBlocks() {
+  const int blocks = 300;
+  std::vector<int32_t> in((size_t)blocks * 256);
+  for (size_t i = 0; i < in.size(); i++) in[i] = (int32_t)(i * 7 % 1000);
+  CUdeviceptr din = toDevice(in), dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, in.size() * 4));
+  CK(launch("flint_emutest_shared", blocks, 256, 0, (const int*)din, (int*)dout));
+  auto o = toHost<int32_t>(dout, in.size());
+  int bad = 0;
+  for (int b = 0; b < blocks; b++)
+    for (int t = 0; t < 256; t++) bad += o[(size_t)(b * 256 + t)] != in[(size_t)(b * 256 + 255 - t)] + 256;
+  check(bad == 0, "__shared__ is per block with " + std::to_string(api.flint_emu_threads()) + " OS thread(s) running " +
+                      std::to_string(blocks) + " blocks", std::to_string(bad) + " wrong");
+  CK(api.cuMemFree_v2(din));
+  CK(api.cuMemFree_v2(dout));
+}
+
+// ---- child processes: what needs a fresh context -----------------------------------------------------------
+// A failed kernel (deadlock) in the asynchronous model: the launch returns 0, the next
+// synchronization returns 719, and so does every later call.
+void childSticky() {
+  CUdeviceptr d = 0;
+  CK(api.cuMemAlloc_v2(&d, 4 * 256));
+  fn("flint_emutest_trap");  // looked up now: cuModuleGetFunction fails too once the context is dead
+  fprintf(stderr, "(an expected launch failure follows)\n");
+  check(launch("flint_emutest_deadlock", 1, 2, 0, (int*)d) == 0, "sticky: a failing launch is queued (returns 0)");
+  check(api.cuCtxSynchronize() == 719, "sticky: a barrier deadlock is reported by the next synchronization (719)");
+  CUdeviceptr e = 0;
+  check(api.cuMemAlloc_v2(&e, 4) == 719 && launch("flint_emutest_trap", 1, 64, 0, (int*)d) == 719 &&
+            api.cuStreamQuery(nullptr) == 719 && api.cuStreamSynchronize(nullptr) == 719,
+        "sticky: the context stays unusable (later calls return 719)");
+}
+void childTrap() {
+  CUdeviceptr d = 0;
+  CK(api.cuMemAlloc_v2(&d, 4 * 256));
+  fprintf(stderr, "(an expected launch failure follows)\n");
+  check(launch("flint_emutest_trap", 3, 64, 0, (int*)d) == 0 && api.cuStreamSynchronize(nullptr) == 719,
+        "__trap() fails the launch: 719 at the next synchronization");
+}
+// FLINT_EMU_SYNC=1: the synchronous model of old.
+void childSyncMode() {
+  check(api.flint_emu_sync() == 1, "FLINT_EMU_SYNC=1 is in effect");
+  CUdeviceptr d = 0;
+  CK(api.cuMemAlloc_v2(&d, 4 * 256));
+  fprintf(stderr, "(two expected launch failures follow)\n");
+  check(launch("flint_emutest_deadlock", 1, 2, 0, (int*)d) == 719, "FLINT_EMU_SYNC=1: a barrier deadlock fails the launch (719)");
+  check(launch("flint_emutest_trap", 3, 64, 0, (int*)d) == 719, "FLINT_EMU_SYNC=1: __trap() fails the launch (719)");
+  CK(launch("flint_emutest_trap", 1, 64, 0, (int*)d));
+  check(api.cuCtxSynchronize() == 0, "FLINT_EMU_SYNC=1: launches work again after failed ones");
+  CK(api.cuMemFree_v2(d));
+}
+
+extern char** environ;
+// Runs this program again with `mode` (and FLINT_EMU_SYNC=1 when `syncEnv`); its output goes to ours.
+void runChild(const char* self, const char* lib, const char* mode, bool syncEnv) {
+  fflush(stdout);
+  fflush(stderr);
+  std::vector<std::string> env;
+  for (char** e = environ; *e; e++)
+    if (strncmp(*e, "FLINT_EMU_SYNC=", 15) != 0) env.push_back(*e);
+  if (syncEnv) env.push_back("FLINT_EMU_SYNC=1");
+  std::vector<char*> envp;
+  for (auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  char* argv[] = {const_cast<char*>(self), const_cast<char*>(lib), const_cast<char*>(mode), nullptr};
+  pid_t pid = 0;
+  int status = 0;
+  const bool ok = posix_spawn(&pid, self, nullptr, nullptr, argv, envp.data()) == 0 && waitpid(pid, &status, 0) == pid &&
+                  WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  check(ok, std::string("child process `") + mode + "` exits with 0", "status " + std::to_string(status));
+}
+
 double bench(const char* name, int iters, const std::function<void()>& f) {
   // CPU time of this process (the host may be busy with other work: wall time would say more about it)
   auto cpu = [] {
@@ -496,10 +786,14 @@ double bench(const char* name, int iters, const std::function<void()>& f) {
     return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
   };
   f();
-  const double t0 = cpu();
+  CK(api.cuCtxSynchronize());
+  const double t0 = cpu(), w0 = nowMs();
   for (int i = 0; i < iters; i++) f();
+  CK(api.cuCtxSynchronize());  // the launches run asynchronously: until they are done
   const double us = (cpu() - t0) / iters;
-  printf("BENCH %s: %.1f us CPU per launch\n", name, us);
+  const double wall = (nowMs() - w0) * 1000 / iters;
+  printf("BENCH %s: %.1f us CPU per launch (%.1f us wall; %d OS thread(s) per launch%s)\n", name, us, wall,
+         api.flint_emu_threads(), api.flint_emu_sync() ? ", FLINT_EMU_SYNC=1" : "");
   return us;
 }
 
@@ -538,7 +832,7 @@ void benchmarks() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench]\n");
+    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|sticky|trap|syncmode]\n");
     return 2;
   }
   setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -555,7 +849,9 @@ int main(int argc, char** argv) {
   LOAD(cuLaunchKernel); LOAD(cuMemAlloc_v2); LOAD(cuMemFree_v2); LOAD(cuMemGetInfo_v2); LOAD(cuMemcpyHtoDAsync_v2);
   LOAD(cuMemcpyDtoHAsync_v2); LOAD(cuMemcpyDtoDAsync_v2); LOAD(cuMemsetD8Async); LOAD(cuStreamCreate);
   LOAD(cuStreamDestroy_v2); LOAD(cuEventCreate); LOAD(cuEventRecord); LOAD(cuEventElapsedTime);
-  LOAD(cuFuncSetAttribute);
+  LOAD(cuFuncSetAttribute); LOAD(cuStreamSynchronize); LOAD(cuStreamQuery); LOAD(cuStreamWaitEvent);
+  LOAD(cuEventQuery); LOAD(cuEventSynchronize); LOAD(cuEventDestroy_v2); LOAD(cuMemHostAlloc); LOAD(cuMemFreeHost);
+  LOAD(flint_emu_threads); LOAD(flint_emu_sync);
 
   int count = 0;
   check(api.cuDeviceGetCount(&count) == 3, "calls before cuInit are CUDA_ERROR_NOT_INITIALIZED");
@@ -584,15 +880,23 @@ int main(int argc, char** argv) {
     CK(api.cuMemAlloc_v2(&d, 1000 * 4));
     long long n = 1000;
     CK(launch("flint_emutest_write", 4, 256, 0, (float*)d, n));
+    CK(api.cuCtxSynchronize());
     printf("in bounds ok\n");
     fflush(stdout);
     n = 1001;
     launch("flint_emutest_write", 4, 256, 0, (float*)d, n);
+    api.cuCtxSynchronize();  // the launch runs on a stream's worker thread
     printf("out of bounds write was not detected\n");
     return 0;
   }
   if (mode == "bench") {
     benchmarks();
+    return failures ? 1 : 0;
+  }
+  if (mode == "sticky" || mode == "trap" || mode == "syncmode") {
+    if (mode == "sticky") childSticky();
+    else if (mode == "trap") childTrap();
+    else childSyncMode();
     return failures ? 1 : 0;
   }
   testBinary();
@@ -607,7 +911,9 @@ int main(int argc, char** argv) {
   testWarp(256);
   testWarp(50);
   testEmuMisc();
+  testParallelBlocks();
   testMemory();
+  if (!api.flint_emu_sync()) testAsync();
   {
     Handle s = nullptr, e0 = nullptr, e1 = nullptr;
     CK(api.cuStreamCreate(&s, 1));
@@ -615,12 +921,16 @@ int main(int argc, char** argv) {
     CK(api.cuEventCreate(&e1, 0));
     CK(api.cuEventRecord(e0, s));
     CK(api.cuEventRecord(e1, s));
+    CK(api.cuEventSynchronize(e1));
     float ms = -1;
     CK(api.cuEventElapsedTime(&ms, e0, e1));
     CK(api.cuStreamDestroy_v2(s));
     check(ms >= 0 && ms < 1000 && api.cuStreamDestroy_v2(s) == 400, "streams and events (elapsed time, invalid handles)");
   }
   CK(api.cuCtxSynchronize());
+  runChild(argv[0], argv[1], "sticky", false);
+  runChild(argv[0], argv[1], "trap", false);
+  runChild(argv[0], argv[1], "syncmode", true);
   printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
   return failures ? 1 : 0;
 }

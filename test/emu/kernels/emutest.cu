@@ -93,3 +93,29 @@ extern "C" __global__ void flint_emutest_stack(int* out) {
   for (int i = 0; i < 4096; i++) s += local[i];
   out[threadIdx.x] = s;
 }
+
+// Holds its stream: spins until the host sets *flag (host memory; a GPU needs it mapped), then
+// *out = *flag. The tests of the asynchronous model use it to keep work queued behind it.
+extern "C" __global__ void flint_emutest_hold(const volatile int* flag, int* out) {
+  while (*flag == 0) __nanosleep(100000);
+  *out = *flag;
+}
+
+// out[0] = in[0] + add (one thread): a kernel whose result shows whether it ran after another.
+extern "C" __global__ void flint_emutest_add(const int* in, int* out, int add) { out[0] = in[0] + add; }
+
+// Every block copies its 256 values through shared memory, reversed, with a barrier in between,
+// and counts into shared memory with atomics: out[b * 256 + t] = in[b * 256 + 255 - t] + count.
+// Many blocks at once on several OS threads: __shared__ must be per block.
+extern "C" __global__ void flint_emutest_shared(const int* in, int* out) {
+  __shared__ int s[256];
+  __shared__ int count;
+  const int t = threadIdx.x, b = blockIdx.x;
+  if (t == 0) count = 0;
+  s[t] = in[b * 256 + t];
+  __syncthreads();
+  atomicAdd(&count, 1);
+  const int v = s[255 - t];
+  __syncthreads();
+  out[b * 256 + t] = v + count;
+}
