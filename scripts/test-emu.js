@@ -19,7 +19,11 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const FILES = ['gpu-runtime', 'elementwise', 'indexing', 'sort', 'conv', 'optim', 'matmul', 'random', 'softmax', 'reduce', 'views'];
+const FILES = ['gpu-runtime', 'gpu-blas', 'elementwise', 'indexing', 'sort', 'conv', 'optim', 'matmul', 'random', 'softmax', 'reduce',
+  'views', 'tensor', 'nn', 'loss', 'amp', 'seq'];
+// Run again with a fake cuBLASLt (test/fixtures/fake_cublaslt.c, a naive host GEMM) on FLINT_CUDA_LIBS:
+// the first pass covers the built-in GEMM kernel, this one the cuBLASLt wiring.
+const BLAS_FILES = ['gpu-blas', 'matmul'];
 
 if (process.env.FLINT_TEST_DEVICE && process.env.FLINT_TEST_DEVICE !== 'cpu') {
   process.stderr.write(`test-emu: FLINT_TEST_DEVICE=${process.env.FLINT_TEST_DEVICE}: the suite ran on that device; emulator run skipped\n`);
@@ -51,6 +55,20 @@ if (!built && !env.FLINT_KERNEL_PATH) {
 const patterns = process.argv.slice(2);
 const files = (patterns.length ? patterns : FILES.map((f) => `test/${f}.test.ts`));
 const jest = require.resolve('jest/bin/jest', { paths: [root] });
-process.stderr.write(`test-emu: ${files.length} test files on the emulated GPU (${env.FLINT_CUDA_DRIVER})\n`);
-const r = spawnSync(process.execPath, [jest, '--selectProjects', 'unit', '--', ...files], { cwd: root, env, stdio: 'inherit' });
-process.exit(r.status === null ? 1 : r.status);
+function runJest(list, extraEnv, what) {
+  process.stderr.write(`test-emu: ${list.length} test files on the emulated GPU${what} (${env.FLINT_CUDA_DRIVER})\n`);
+  const r = spawnSync(process.execPath, [jest, '--selectProjects', 'unit', '--', ...list], { cwd: root, env: { ...env, ...extraEnv }, stdio: 'inherit' });
+  return r.status === null ? 1 : r.status;
+}
+let status = runJest(files, { FLINT_GPU_BLAS: undefined, FLINT_CUDA_LIBS: undefined }, ', no GEMM library');
+if (!patterns.length) {
+  const fakeDir = path.join(out, 'fake-cublaslt');
+  fs.mkdirSync(fakeDir, { recursive: true });
+  const c = spawnSync('gcc', ['-shared', '-fPIC', '-O1', '-o', path.join(fakeDir, 'libcublasLt.so.13'), path.join(root, 'test', 'fixtures', 'fake_cublaslt.c')], { encoding: 'utf8' });
+  if (c.status !== 0) {
+    process.stderr.write(`test-emu: compiling the fake cuBLASLt failed:\n${c.stderr}`);
+    process.exit(1);
+  }
+  status = runJest(BLAS_FILES.map((f) => `test/${f}.test.ts`), { FLINT_CUDA_LIBS: fakeDir }, ', with the fake cuBLASLt') || status;
+}
+process.exit(status);

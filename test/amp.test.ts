@@ -34,7 +34,7 @@ describe('autocast training', () => {
   test('the same MLP trained in float32 and under bfloat16 autocast: the losses track', () => {
     const run = (low: boolean): number[] => {
       fl.manualSeed(7);
-      const model = new fl.nn.Sequential(new fl.nn.Linear(20, 64), new fl.nn.ReLU(), new fl.nn.Linear(64, 5));
+      const model = new fl.nn.Sequential(new fl.nn.Linear(20, 64, { device: DEVICE }), new fl.nn.ReLU(), new fl.nn.Linear(64, 5, { device: DEVICE }));
       const x = fl.randn([64, 20], { device: DEVICE });
       const y = fl.randint(0, 5, [64], { device: DEVICE });
       const opt = new fl.optim.AdamW(model.parameters(), { lr: 1e-2 });

@@ -233,7 +233,9 @@ function make(values: number[], shape: number[], dtype: fl.DType, layout: Layout
   return view;
 }
 
-const gpu = DEVICE === 'cuda' ? describe : describe.skip;
+// These run where DEVICE is a GPU: on a real one, and in `npm test` on the emulator (scripts/test-emu.js runs
+// this file twice: with the fake cuBLASLt on FLINT_CUDA_LIBS, and without a library: the built-in kernel).
+const gpu = (name: string, body: () => void): void => { if (DEVICE === 'cuda') describe(name, body); };
 
 gpu('GPU matmul: layouts, batches, dtypes (library when found, else the built-in kernel)', () => {
   let info: BlasInfo;

@@ -145,7 +145,7 @@ describe('RNN behaviour', () => {
   });
 
   test('bias=false has no bias parameters; toString', () => {
-    const m = new nn.LSTM(2, 3, { bias: false, numLayers: 2, batchFirst: true });
+    const m = new nn.LSTM(2, 3, { bias: false, numLayers: 2, batchFirst: true, device: DEVICE });
     try {
       expect(Object.keys(m.stateDict())).toEqual(['weight_ih_l0', 'weight_hh_l0', 'weight_ih_l1', 'weight_hh_l1']);
       expect(m.toString()).toBe('LSTM(2, 3, num_layers=2, bias=False, batch_first=True)');
@@ -200,11 +200,11 @@ describe('RNN behaviour', () => {
         expect(() => m.forward(fl.zeros([5, 2, 7], { device: DEVICE }))).toThrow(fl.ShapeError);
         expect(() => m.forward(fl.zeros([5, 2, 1, 3], { device: DEVICE }))).toThrow(fl.ShapeError);
         const x = fl.zeros([5, 2, 3], { device: DEVICE });
-        expect(() => m.forward(x, [fl.zeros([1, 2, 4]), fl.zeros([2, 2, 4])])).toThrow(/LSTM: expected h0 of shape \[2, 2, 4\]/);
-        expect(() => m.forward(x, [fl.zeros([2, 2, 4]), fl.zeros([2, 3, 4])])).toThrow(fl.ShapeError);
-        expect(() => g.forward(x, fl.zeros([1, 2, 5]))).toThrow(/GRU: expected h0/);
+        expect(() => m.forward(x, [fl.zeros([1, 2, 4], { device: DEVICE }), fl.zeros([2, 2, 4], { device: DEVICE })])).toThrow(/LSTM: expected h0 of shape \[2, 2, 4\]/);
+        expect(() => m.forward(x, [fl.zeros([2, 2, 4], { device: DEVICE }), fl.zeros([2, 3, 4], { device: DEVICE })])).toThrow(fl.ShapeError);
+        expect(() => g.forward(x, fl.zeros([1, 2, 5], { device: DEVICE }))).toThrow(/GRU: expected h0/);
         expect(() => g.forward(x.to('float64'))).toThrow(fl.DTypeError);
-        expect(() => g.forward(x, fl.zeros([1, 2, 4], { dtype: 'float64' }))).toThrow(fl.DTypeError);
+        expect(() => g.forward(x, fl.zeros([1, 2, 4], { dtype: 'float64', device: DEVICE }))).toThrow(fl.DTypeError);
         expect(() => new nn.GRU(0, 4)).toThrow(fl.ValueError);
         expect(() => new nn.GRU(3, 4, { dropout: 2 })).toThrow(fl.ValueError);
       });
@@ -314,13 +314,13 @@ describe('MultiheadAttention matches PyTorch (float64)', () => {
     try {
       fl.scope(() => {
         const x = fl.zeros([4, 3, 8], { device: DEVICE });
-        expect(() => m.forward(fl.zeros([4, 3, 6]), x, x)).toThrow(/MultiheadAttention: expected query with embedDim=8/);
-        expect(() => m.forward(x, fl.zeros([5, 2, 8]), fl.zeros([5, 2, 8]))).toThrow(fl.ShapeError);
-        expect(() => m.forward(x, x, fl.zeros([5, 3, 8]))).toThrow(/disagree/);
-        expect(() => m.forward(x, x, x, { keyPaddingMask: fl.zeros([3, 5], { dtype: 'bool' }) })).toThrow(/keyPaddingMask must have shape \[3, 4\]/);
-        expect(() => m.forward(x, x, x, { attnMask: fl.zeros([4, 5], { dtype: 'bool' }) })).toThrow(/attnMask must have shape/);
-        expect(() => m.forward(x, x, x, { attnMask: fl.zeros([4, 4], { dtype: 'int32' }) })).toThrow(fl.DTypeError);
-        expect(() => m.forward(fl.zeros([8]), fl.zeros([8]), fl.zeros([8]))).toThrow(fl.ShapeError);
+        expect(() => m.forward(fl.zeros([4, 3, 6], { device: DEVICE }), x, x)).toThrow(/MultiheadAttention: expected query with embedDim=8/);
+        expect(() => m.forward(x, fl.zeros([5, 2, 8], { device: DEVICE }), fl.zeros([5, 2, 8], { device: DEVICE }))).toThrow(fl.ShapeError);
+        expect(() => m.forward(x, x, fl.zeros([5, 3, 8], { device: DEVICE }))).toThrow(/disagree/);
+        expect(() => m.forward(x, x, x, { keyPaddingMask: fl.zeros([3, 5], { dtype: 'bool', device: DEVICE }) })).toThrow(/keyPaddingMask must have shape \[3, 4\]/);
+        expect(() => m.forward(x, x, x, { attnMask: fl.zeros([4, 5], { dtype: 'bool', device: DEVICE }) })).toThrow(/attnMask must have shape/);
+        expect(() => m.forward(x, x, x, { attnMask: fl.zeros([4, 4], { dtype: 'int32', device: DEVICE }) })).toThrow(fl.DTypeError);
+        expect(() => m.forward(fl.zeros([8], { device: DEVICE }), fl.zeros([8], { device: DEVICE }), fl.zeros([8], { device: DEVICE }))).toThrow(fl.ShapeError);
         expect(() => m.forward(x.to('float64'), x, x)).toThrow(fl.DTypeError);
         expect(() => new nn.MultiheadAttention(10, 3)).toThrow(/divisible/);
       });
