@@ -23,6 +23,7 @@
 #include <limits>
 #include <string>
 #include <vector>
+#include "../core/conv_checks.h"
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
@@ -33,54 +34,11 @@ namespace {
 
 using std::to_string;
 
-struct Geom { int64_t kh, kw, sh, sw, ph, pw, dh, dw; };
-
-Geom geomOf(const OpCall& c) {
-  Geom g{(int64_t)c.param(0), (int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3),
-         (int64_t)c.param(4), (int64_t)c.param(5), (int64_t)c.param(6), (int64_t)c.param(7)};
-  if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 || g.pw < 0)
-    fail(ErrorKind::Value, std::string(c.name) + ": kernel size, stride and dilation must be >= 1 and padding >= 0");
-  return g;
-}
-
-void need(const OpCall& c, int nt) {
-  if (c.nt != nt) fail(ErrorKind::Value, std::string(c.name) + ": expected " + to_string(nt) + " tensors, got " + to_string(c.nt));
-}
-
-void need4d(const OpCall& c, const TensorArg& t, const char* what) {
-  if (t.ndim != 4) fail(ErrorKind::Shape, std::string(c.name) + ": " + what + " must be 4-D [N, C, H, W], got " + t.shapeStr());
-}
-
-bool isFloat(DType d) { return d == DType::F32 || d == DType::F64 || d == DType::F16 || d == DType::BF16; }
-
-void sameFloat(const OpCall& c, const TensorArg& a, const TensorArg& b) {
-  if (a.dtype != b.dtype || !isFloat(a.dtype))
-    fail(ErrorKind::DType, std::string(c.name) + ": expected tensors of one floating dtype, got " + dtypeName(a.dtype) +
-                               " and " + dtypeName(b.dtype));
-}
+using namespace checks;  // native/core/conv_checks.h: parameters, shapes, dtypes
 
 int64_t planeGrain(int64_t work) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(work, 1)); }
 
 // ---- im2col / col2im -------------------------------------------------------------------------
-
-struct ColShape { int64_t N, C, H, W, Ho, Wo; };
-
-ColShape checkCols(const OpCall& c, const TensorArg& img, const TensorArg& cols, const Geom& g) {
-  need4d(c, img, "the image");
-  const int64_t Ho = (int64_t)c.param(8), Wo = (int64_t)c.param(9);
-  ColShape s{img.shape[0], img.shape[1], img.shape[2], img.shape[3], Ho, Wo};
-  if (cols.ndim != 3 || cols.shape[0] != s.N || cols.shape[1] != s.C * g.kh * g.kw || cols.shape[2] != Ho * Wo)
-    fail(ErrorKind::Shape, std::string(c.name) + ": columns " + cols.shapeStr() + " do not match image " + img.shapeStr() +
-                               " with a " + to_string(g.kh) + "x" + to_string(g.kw) + " kernel and output " + to_string(Ho) + "x" + to_string(Wo));
-  // the last window must start inside the padded image
-  // padding below/right (params 10, 11) may exceed the top/left one: padding='same' with even kernels
-  const int64_t pb = c.np > 10 ? (int64_t)c.param(10) : g.ph, pr = c.np > 11 ? (int64_t)c.param(11) : g.pw;
-  if (Ho < 0 || Wo < 0 || (Ho > 0 && (Ho - 1) * g.sh + (g.kh - 1) * g.dh >= s.H + g.ph + pb) ||
-      (Wo > 0 && (Wo - 1) * g.sw + (g.kw - 1) * g.dw >= s.W + g.pw + pr))
-    fail(ErrorKind::Shape, std::string(c.name) + ": output " + to_string(Ho) + "x" + to_string(Wo) + " is too large for image " + img.shapeStr());
-  sameFloat(c, img, cols);
-  return s;
-}
 
 template <class T>
 void im2colT(const TensorArg& cols, const TensorArg& x, const Geom& g, const ColShape& s) {
@@ -176,18 +134,6 @@ void cpuCol2im(const OpCall& c) {
 
 // ---- pooling ---------------------------------------------------------------------------------
 
-struct Planes { int64_t N, C, H, W, Ho, Wo; };
-
-// (big, small): big is the input image shape, small the pooled shape; N and C must agree.
-Planes checkPool(const OpCall& c, const TensorArg& big, const TensorArg& small) {
-  need4d(c, big, "the input");
-  need4d(c, small, "the output");
-  if (big.shape[0] != small.shape[0] || big.shape[1] != small.shape[1])
-    fail(ErrorKind::Shape, std::string(c.name) + ": input " + big.shapeStr() + " and output " + small.shapeStr() + " differ in N or C");
-  sameFloat(c, big, small);
-  return Planes{big.shape[0], big.shape[1], big.shape[2], big.shape[3], small.shape[2], small.shape[3]};
-}
-
 template <class T> const T* planeOf(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
 template <class T> T* planeOfMut(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
 
@@ -229,10 +175,7 @@ void cpuMaxPool2d(const OpCall& c) {
   need(c, 3);
   const Geom g = geomOf(c);
   const Planes s = checkPool(c, c.t[2], c.t[0]);
-  need4d(c, c.t[1], "the indices");
-  if (c.t[1].dtype != DType::I32) fail(ErrorKind::DType, "maxPool2d: indices must be int32");
-  for (int d = 0; d < 4; d++)
-    if (c.t[1].shape[d] != c.t[0].shape[d]) fail(ErrorKind::Shape, "maxPool2d: indices " + c.t[1].shapeStr() + " differ from output " + c.t[0].shapeStr());
+  checkMaxPoolIndices(c);
   if (c.t[0].numel() == 0) return;
   dispatchFloat(c.t[0].dtype, [&](auto tag) { maxPoolT<decltype(tag)>(c, g, s); });
 }
@@ -267,28 +210,13 @@ void maxPoolBackT(const OpCall& c, const Planes& s) {
 void cpuMaxPool2dBackward(const OpCall& c) {
   need(c, 3);
   const Planes s = checkPool(c, c.t[0], c.t[1]);
-  need4d(c, c.t[2], "the indices");
-  if (c.t[2].dtype != DType::I32) fail(ErrorKind::DType, "maxPool2dBackward: indices must be int32");
-  for (int d = 0; d < 4; d++)
-    if (c.t[2].shape[d] != c.t[1].shape[d]) fail(ErrorKind::Shape, "maxPool2dBackward: indices " + c.t[2].shapeStr() + " differ from grad " + c.t[1].shapeStr());
+  checkMaxPoolBackwardIndices(c);
   if (c.t[0].numel() == 0) return;
   dispatchFloat(c.t[0].dtype, [&](auto tag) { maxPoolBackT<decltype(tag)>(c, s); });
 }
 
 // One average-pooling window, clipped to the image, and its divisor (PyTorch's rules).
 struct AvgWin { int64_t h0, h1, w0, w1; double div; };
-
-struct AvgParams { Geom g; bool includePad; int64_t divisor; };
-
-AvgParams avgParamsOf(const OpCall& c) {
-  AvgParams a;
-  a.g = Geom{(int64_t)c.param(0), (int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3), (int64_t)c.param(4), (int64_t)c.param(5), 1, 1};
-  if (a.g.kh < 1 || a.g.kw < 1 || a.g.sh < 1 || a.g.sw < 1 || a.g.ph < 0 || a.g.pw < 0)
-    fail(ErrorKind::Value, std::string(c.name) + ": kernel size and stride must be >= 1 and padding >= 0");
-  a.includePad = c.param(6) != 0;
-  a.divisor = (int64_t)c.param(7);
-  return a;
-}
 
 inline AvgWin avgWin(const AvgParams& a, const Planes& s, int64_t oh, int64_t ow) {
   int64_t h0 = oh * a.g.sh - a.g.ph, w0 = ow * a.g.sw - a.g.pw;
@@ -414,13 +342,6 @@ void adaptiveAvgBackT(const OpCall& c, const Planes& s) {
         for (int64_t w = 0; w < s.W; w++) xp[h * gx.strides[2] + w * gx.strides[3]] = store<T>(acc[h * s.W + w]);
     }
   });
-}
-
-void checkAdaptive(const OpCall& c, const Planes& s) {
-  if ((s.Ho == 0 || s.Wo == 0) && s.N * s.C > 0)
-    fail(ErrorKind::Shape, std::string(c.name) + ": output size must be positive, got " + to_string(s.Ho) + "x" + to_string(s.Wo));
-  if ((s.H == 0 || s.W == 0) && s.N * s.C * s.Ho * s.Wo > 0)
-    fail(ErrorKind::Shape, std::string(c.name) + ": input planes are empty: " + to_string(s.H) + "x" + to_string(s.W));
 }
 
 void cpuAdaptiveAvgPool2d(const OpCall& c) {

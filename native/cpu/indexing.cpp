@@ -16,6 +16,7 @@
 #include <cstring>
 #include <string>
 #include "../core/error.h"
+#include "../core/indexing_checks.h"
 #include "../core/loops.h"
 #include "../core/optable.h"
 
@@ -38,9 +39,7 @@ template <class F> void dispatchBits(DType d, F&& f) {
   }
 }
 
-void needInt32(const TensorArg& idx, const char* op) {
-  if (idx.dtype != DType::I32) fail(ErrorKind::DType, std::string(op) + ": index must be int32, got " + dtypeName(idx.dtype));
-}
+using checks::needInt32;
 
 [[noreturn]] void badIndex(const char* op, int64_t v, int dim, int64_t size) {
   fail(ErrorKind::Index, std::string(op) + ": index " + std::to_string(v) + " is out of bounds for dim " +
@@ -127,13 +126,7 @@ inline void addInto(T* dst, const T* src) {
 
 void cpuScatter(const OpCall& c) {
   const TensorArg &self = c.t[0], &idx = c.t[1], &src = c.t[2];
-  const char* name = c.param(1) == 1 ? "scatterAdd" : "scatter";
-  needInt32(idx, name);
-  const int dim = (int)c.param(0);
-  const bool add = c.param(1) == 1;
-  if (!src.isScalar && src.dtype != self.dtype) {
-    fail(ErrorKind::DType, std::string(name) + ": src dtype " + dtypeName(src.dtype) + " differs from self dtype " + dtypeName(self.dtype));
-  }
+  const auto [name, dim, add] = checks::scatterArgs(c);
   const int64_t numel = idx.numel();
   if (numel == 0) return;
   const int64_t size = self.shape[dim];
@@ -222,7 +215,7 @@ void cpuIndexSelect(const OpCall& c) {
 void cpuMaskedSelect(const OpCall& c) {
   if (c.param(0) == 0) {
     const TensorArg& mask = c.t[1];
-    if (mask.dtype != DType::Bool) fail(ErrorKind::DType, std::string("maskedSelect: mask must be bool, got ") + dtypeName(mask.dtype));
+    checks::needBoolMask(mask);
     std::atomic<int64_t> count{0};
     if (mask.numel() > 0) {
       const TensorArg* ops[1] = {&mask};

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 #include "../core/error.h"
+#include "../core/matmul_checks.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "gemm.h"
@@ -148,20 +149,8 @@ void intMatmul(const OpCall& c) {
 }
 
 void cpuMatmul(const OpCall& c) {
-  if (c.nt < 3) fail(ErrorKind::Flint, "matmul: expected 3 tensors (out, a, b), got " + std::to_string(c.nt));
-  const TensorArg &out = c.t[0], &a = c.t[1], &b = c.t[2];
-  const std::string shapes = "a " + a.shapeStr() + ", b " + b.shapeStr() + ", out " + out.shapeStr();
-  if (out.ndim != 3 || a.ndim != 3 || b.ndim != 3)
-    fail(ErrorKind::Shape, "matmul: the kernel takes rank-3 [batch, rows, cols] operands; got " + shapes);
-  if (a.shape[2] != b.shape[1])
-    fail(ErrorKind::Shape, "matmul: inner dimensions differ (" + std::to_string(a.shape[2]) + " vs " +
-                               std::to_string(b.shape[1]) + "): " + shapes);
-  if (a.shape[0] != out.shape[0] || b.shape[0] != out.shape[0] || out.shape[1] != a.shape[1] ||
-      out.shape[2] != b.shape[2])
-    fail(ErrorKind::Shape, "matmul: output shape does not match the operands: " + shapes);
-  if (a.dtype != b.dtype || out.dtype != a.dtype)
-    fail(ErrorKind::DType, std::string("matmul: operands must share one dtype; got a ") + dtypeName(a.dtype) + ", b " +
-                               dtypeName(b.dtype) + ", out " + dtypeName(out.dtype));
+  const std::string shapes = checks::checkMatmul(c);
+  const TensorArg &out = c.t[0], &a = c.t[1];
   if (out.numel() == 0) return;
   switch (a.dtype) {
     case DType::F32: floatMatmul<float, float>(c); break;
@@ -170,7 +159,7 @@ void cpuMatmul(const OpCall& c) {
     case DType::BF16: floatMatmul<BFloat16, float>(c); break;
     case DType::I32: intMatmul<int32_t>(c); break;
     case DType::U8: intMatmul<uint8_t>(c); break;
-    case DType::Bool: fail(ErrorKind::DType, "matmul: bool tensors are not supported (" + shapes + "); cast to a number type first");
+    case DType::Bool: checks::failBoolMatmul(shapes);
   }
 }
 

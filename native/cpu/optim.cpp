@@ -12,6 +12,7 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
+#include "../core/optim_checks.h"
 #include "../core/parallel.h"
 #include "../core/tensor.h"
 
@@ -55,15 +56,8 @@ void adamwTyped(const OpCall& c) {
 }
 
 void adamw(const OpCall& c) {
-  if (c.nt != 4 && c.nt != 5) fail(ErrorKind::Value, "adamw: expected (p, m, v, g[, vmax])");
+  checks::checkAdamwOperands(c);
   const TensorArg& p = c.t[0];
-  if (c.param(6) != 0 && c.nt != 5) fail(ErrorKind::Value, "adamw: amsgrad needs a vmax operand");
-  for (int i = 0; i < c.nt; i++) {
-    const TensorArg& t = c.t[i];
-    if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
-      fail(ErrorKind::Shape, "adamw: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
-                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
-  }
   bool ok = false;
   const bool amsgrad = c.param(6) != 0;
   dispatchFloat(p.dtype, [&](auto tag) {
@@ -71,7 +65,7 @@ void adamw(const OpCall& c) {
     if (amsgrad) adamwTyped<T, true>(c); else adamwTyped<T, false>(c);
     ok = true;
   });
-  if (!ok) fail(ErrorKind::DType, "adamw: parameters must be floating point");
+  if (!ok) checks::failAdamwDType();
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "../core/philox.h"
+#include "../core/random_checks.h"
 
 namespace flint {
 namespace {
@@ -21,22 +22,7 @@ using philox::Words;
 
 constexpr int64_t kRandomGrain = 16384;  // ~10 Philox rounds per element: cheaper to split early
 
-uint32_t word(double v) { return (uint32_t)(uint64_t)v; }
-
-Stream streamOf(const OpCall& c) {
-  Stream s;
-  s.key0 = word(c.param(0));
-  s.key1 = word(c.param(1));
-  s.offset = ((uint64_t)word(c.param(3)) << 32) | word(c.param(2));
-  return s;
-}
-
-const TensorArg& contiguousOut(const OpCall& c) {
-  if (c.nt < 1) fail(ErrorKind::Value, std::string(c.name) + ": missing output tensor");
-  const TensorArg& o = c.t[0];
-  if (!o.isContiguous()) fail(ErrorKind::Value, std::string(c.name) + ": output must be contiguous, got shape " + o.shapeStr());
-  return o;
-}
+using namespace checks;  // native/core/random_checks.h: generator state, validation
 
 template <class T> constexpr int uniformBits() {
   return std::is_same<T, Half>::value ? 11 : std::is_same<T, BFloat16>::value ? 8 : 24;
@@ -96,19 +82,14 @@ void normalKernel(const OpCall& c) {
 void randintKernel(const OpCall& c) {
   const TensorArg& o = contiguousOut(c);
   const Stream s = streamOf(c);
-  const double lowD = c.param(4), highD = c.param(5);
-  if (!(highD > lowD) || highD - lowD > 9007199254740992.0) {
-    fail(ErrorKind::Value, "randint: expected low < high with high - low <= 2^53, got low " + std::to_string(lowD) + ", high " + std::to_string(highD));
-  }
-  const int64_t low = (int64_t)lowD;
-  const uint64_t range = (uint64_t)((int64_t)highD - low);
+  const IntRange r = randintRange(c);
   const int64_t n = o.numel();
   dispatchDType(o.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* out = o.ptr<T>();
     parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; i++) {
-        const int64_t v = philox::integerIn(s.at((uint64_t)i), low, range);
+        const int64_t v = philox::integerIn(s.at((uint64_t)i), r.low, r.range);
         if constexpr (std::is_same<T, bool>::value) out[i] = v != 0;
         else if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) out[i] = store<T>((float)v);
         else out[i] = (T)v;
@@ -123,11 +104,11 @@ void bernoulliKernel(const OpCall& c) {
   const TensorArg& o = contiguousOut(c);
   const Stream s = streamOf(c);
   const int64_t n = o.numel();
-  const bool fromTensor = c.nt >= 2;
-  const double pScalar = fromTensor ? 0.0 : c.param(4);
-  if (fromTensor) {
+  const BernoulliArgs b = bernoulliArgs(c, o);
+  const bool fromTensor = b.fromTensor;
+  const double pScalar = b.pScalar;
+  if (fromTensor) {  // its dtype and values (the shape is checked)
     const TensorArg& p = c.t[1];
-    if (!p.isContiguous() || p.numel() != n) fail(ErrorKind::Shape, "bernoulli: p must be contiguous with the output's shape " + o.shapeStr() + ", got " + p.shapeStr());
     bool isFloat = false;
     dispatchFloat(p.dtype, [&](auto tag) {  // PyTorch refuses probabilities outside [0, 1]
       using P = decltype(tag);
@@ -139,8 +120,6 @@ void bernoulliKernel(const OpCall& c) {
       }
     });
     if (!isFloat) fail(ErrorKind::DType, std::string("bernoulli: p must be floating, got ") + dtypeName(p.dtype));
-  } else if (!(pScalar >= 0.0 && pScalar <= 1.0)) {
-    fail(ErrorKind::Value, "bernoulli: expected 0 <= p <= 1, got p = " + std::to_string(pScalar));
   }
   const bool wide = fromTensor ? c.t[1].dtype == DType::F64 : o.dtype == DType::F64;
   dispatchDType(o.dtype, [&](auto tag) {
@@ -186,7 +165,7 @@ void randpermKernel(const OpCall& c) {
 // Test hook: t[0] int32 [4] <- philox4x32_10(counter p0..p3, key p4, p5).
 void philoxRawKernel(const OpCall& c) {
   const TensorArg& o = contiguousOut(c);
-  if (o.dtype != DType::I32 || o.numel() != 4) fail(ErrorKind::Shape, "philoxRaw: output must be int32 of 4 elements, got " + o.shapeStr());
+  checkPhiloxRawOut(o);
   const Words r = philox::philox4x32_10(word(c.param(0)), word(c.param(1)), word(c.param(2)), word(c.param(3)),
                                         word(c.param(4)), word(c.param(5)));
   int32_t* out = o.ptr<int32_t>();

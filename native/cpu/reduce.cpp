@@ -27,13 +27,13 @@
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
+#include "../core/reduce_checks.h"
 #include "../core/tensor.h"
 
 namespace flint {
 namespace {
 
-enum ReduceCode { R_SUM, R_PROD, R_MEAN, R_AMAX, R_AMIN, R_VAR, R_STD, R_LOGSUMEXP, R_ALL, R_ANY };
-enum ArgCode { A_MAX, A_MIN };
+using namespace checks;  // native/core/reduce_checks.h: codes, the plan, validation
 
 template <class T> constexpr bool isFloatT = std::is_floating_point<typename ComputeT<T>::type>::value;
 
@@ -46,49 +46,12 @@ template <> constexpr DType dtypeOf<int32_t>() { return DType::I32; }
 template <> constexpr DType dtypeOf<uint8_t>() { return DType::U8; }
 template <> constexpr DType dtypeOf<bool>() { return DType::Bool; }
 
-// ---- the plan: kept and reduced dims, sorted and merged ----------------------------------------
+// ---- the plan: kept and reduced dims, sorted and merged (native/core/reduce_checks.h) --------
 
-struct Dim { int64_t size, in, out; };  // strides in elements
-
-struct Plan {
-  int nk = 0, nr = 0;
-  Dim kept[kMaxDims + 1], red[kMaxDims + 1];
-  int64_t K = 1, R = 1;
-};
-
-int mergeDims(Dim* d, int n) {
-  int w = 0;
-  for (int i = 0; i < n; i++) {
-    if (w > 0 && d[w - 1].in == d[i].in * d[i].size && d[w - 1].out == d[i].out * d[i].size) {
-      d[w - 1].size *= d[i].size;
-      d[w - 1].in = d[i].in;
-      d[w - 1].out = d[i].out;
-      continue;
-    }
-    d[w++] = d[i];
-  }
-  return w;
-}
-
+// The shared plan plus the placeholder dims the loops below rely on.
 Plan makePlan(const TensorArg& out, const TensorArg& in, bool ordered, const char* op) {
-  if (out.ndim != in.ndim) fail(ErrorKind::Shape, std::string(op) + ": output rank does not match input " + in.shapeStr());
-  Plan P;
-  for (int d = 0; d < in.ndim; d++) {
-    const int64_t s = in.shape[d];
-    const bool reduced = out.shape[d] != s;
-    if (reduced && out.shape[d] != 1) fail(ErrorKind::Shape, std::string(op) + ": output " + out.shapeStr() + " does not fit input " + in.shapeStr());
-    if (reduced) P.R *= s; else P.K *= s;
-    if (s == 1) continue;
-    if (reduced) P.red[P.nr++] = Dim{s, in.strides[d], 0};
-    else P.kept[P.nk++] = Dim{s, in.strides[d], out.strides[d]};
-  }
-  auto byStride = [](const Dim& a, const Dim& b) { return a.in > b.in; };
-  std::stable_sort(P.kept, P.kept + P.nk, byStride);
-  if (!ordered) std::stable_sort(P.red, P.red + P.nr, byStride);
-  P.nk = mergeDims(P.kept, P.nk);
-  P.nr = mergeDims(P.red, P.nr);
-  if (P.nk == 0) P.kept[P.nk++] = Dim{1, 0, 0};
-  if (P.nr == 0) P.red[P.nr++] = Dim{1, 0, 0};
+  Plan P = checks::makePlan(out, in, ordered, op);
+  checks::addPlaceholders(P);
   return P;
 }
 
@@ -477,17 +440,12 @@ void runReduce(Op op, const TensorArg& in, const Plan& P) {
   else runPerOutput<T>(op, base, P);
 }
 
-void expectDType(const TensorArg& t, DType want, const char* op, const char* what) {
-  if (t.dtype != want)
-    fail(ErrorKind::DType, std::string(op) + ": " + what + " must be " + dtypeName(want) + ", got " + dtypeName(t.dtype));
-}
-
 void cpuReduce(const OpCall& c) {
-  if (c.nt != 2) fail(ErrorKind::Value, "reduce: expected (out, in)");
-  const TensorArg& out = c.t[0];
-  const TensorArg& in = c.t[1];
-  const int code = (int)c.param(0);
-  const Plan P = makePlan(out, in, false, "reduce");
+  ReduceArgs r = reduceArgs(c);
+  addPlaceholders(r.P);
+  const TensorArg &out = c.t[0], &in = c.t[1];
+  const int code = r.code;
+  const Plan& P = r.P;
   dispatchDType(in.dtype, [&](auto tag) {
     using T = decltype(tag);
     constexpr bool fl = isFloatT<T>;
@@ -529,13 +487,8 @@ void cpuArgReduce(const OpCall& c) {
   if (c.nt != 3) fail(ErrorKind::Value, "argreduce: expected (values, indices, in)");
   const TensorArg &vals = c.t[0], &idx = c.t[1], &in = c.t[2];
   const int code = (int)c.param(0);
-  expectDType(vals, in.dtype, "argreduce", "values");
-  expectDType(idx, DType::I32, "argreduce", "indices");
-  for (int d = 0; d < vals.ndim; d++)
-    if (idx.ndim != vals.ndim || idx.shape[d] != vals.shape[d] || (vals.shape[d] != 1 && idx.strides[d] != vals.strides[d]))
-      fail(ErrorKind::Shape, "argreduce: values and indices must have one layout");
-  const Plan P = makePlan(vals, in, true, "argreduce");
-  if (P.R == 0 && P.K > 0) fail(ErrorKind::Index, "argreduce: cannot reduce over an empty dim of " + in.shapeStr());
+  Plan P = argReducePlan(vals, idx, in);
+  addPlaceholders(P);
   dispatchDType(in.dtype, [&](auto tag) {
     using T = decltype(tag);
     if (code == A_MAX) runReduce<T>(ArgOp<T, true>{vals.ptr<T>(), idx.ptr<int32_t>()}, in, P);

@@ -16,6 +16,7 @@
 #include <vector>
 #include "../core/error.h"
 #include "../core/optable.h"
+#include "../core/softmax_checks.h"
 #include "../core/parallel.h"
 #include "../core/tensor.h"
 
@@ -26,18 +27,7 @@ constexpr int64_t kColBlock = 256;
 
 template <class T> constexpr bool isFloatT = std::is_floating_point<typename ComputeT<T>::type>::value;
 
-struct AlongDim { int64_t outer, n, inner; };
-
-AlongDim alongDim(const OpCall& c, int first, const char* op) {
-  if (c.nt != 2) fail(ErrorKind::Value, std::string(op) + ": expected (out, in)");
-  AlongDim a{(int64_t)c.param(first), (int64_t)c.param(first + 1), (int64_t)c.param(first + 2)};
-  const int64_t total = a.outer * a.n * a.inner;
-  if (a.outer < 0 || a.n < 0 || a.inner < 0 || total != c.t[1].numel() || total != c.t[0].numel() ||
-      !c.t[0].isContiguous() || !c.t[1].isContiguous())
-    fail(ErrorKind::Shape, std::string(op) + ": expected contiguous tensors of " + std::to_string(total) +
-                               " elements, got " + c.t[0].shapeStr() + " and " + c.t[1].shapeStr());
-  return a;
-}
+using checks::AlongDim;
 
 // ---- softmax / logSoftmax ----------------------------------------------------------------------
 
@@ -91,8 +81,7 @@ void softmaxCols(const T* x, T* y, int64_t n, int64_t inner, int64_t w) {
 template <bool Log>
 void cpuSoftmaxImpl(const OpCall& c) {
   const char* op = Log ? "logSoftmax" : "softmax";
-  const AlongDim a = alongDim(c, 0, op);
-  if (c.t[0].dtype != c.t[1].dtype) fail(ErrorKind::DType, std::string(op) + ": output dtype must match input");
+  const AlongDim a = checks::softmaxArgs(c, op);
   if (a.outer * a.n * a.inner == 0) return;
   bool done = false;
   dispatchFloat(c.t[1].dtype, [&](auto tag) {
@@ -121,7 +110,7 @@ void cpuSoftmaxImpl(const OpCall& c) {
 
 // ---- cumsum / cumprod --------------------------------------------------------------------------
 
-enum ScanCode { S_CUMSUM, S_CUMPROD };
+using checks::S_CUMPROD;
 
 template <class T, class Out, bool Prod>
 void scanTyped(const OpCall& c, const AlongDim& a) {
@@ -173,14 +162,12 @@ void scanTyped(const OpCall& c, const AlongDim& a) {
 
 void cpuScan(const OpCall& c) {
   const int code = (int)c.param(0);
-  const AlongDim a = alongDim(c, 1, code == S_CUMPROD ? "cumprod" : "cumsum");
-  if (code != S_CUMSUM && code != S_CUMPROD) fail(ErrorKind::Value, "scan: unknown code " + std::to_string(code));
+  const AlongDim a = checks::scanArgs(c, code);
   dispatchDType(c.t[1].dtype, [&](auto tag) {
     using T = decltype(tag);
     using Out = typename std::conditional<isFloatT<T>, T, int32_t>::type;
     const DType want = isFloatT<T> ? c.t[1].dtype : DType::I32;
-    if (c.t[0].dtype != want)
-      fail(ErrorKind::DType, std::string("cumsum: output must be ") + dtypeName(want) + ", got " + dtypeName(c.t[0].dtype));
+    checks::checkScanOut(c, want);
     if (a.outer * a.n * a.inner == 0) return;
     if (code == S_CUMPROD) scanTyped<T, Out, true>(c, a);
     else scanTyped<T, Out, false>(c, a);

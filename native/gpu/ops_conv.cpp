@@ -13,6 +13,7 @@
 // synchronization), as the CPU's Index error.
 #include <algorithm>
 #include <string>
+#include "../core/conv_checks.h"
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/tensor.h"
@@ -35,29 +36,7 @@ static_assert(sizeof(ConvGeom) == 14 * 8 && sizeof(Strides4) == 32 && sizeof(Str
 
 enum ErrBits { E_INDEX = 1 };
 
-struct Geom { int64_t kh, kw, sh, sw, ph, pw, dh, dw; };
-
-Geom geomOf(const OpCall& c) {
-  Geom g{(int64_t)c.param(0), (int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3),
-         (int64_t)c.param(4), (int64_t)c.param(5), (int64_t)c.param(6), (int64_t)c.param(7)};
-  if (g.kh < 1 || g.kw < 1 || g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1 || g.ph < 0 || g.pw < 0)
-    fail(ErrorKind::Value, std::string(c.name) + ": kernel size, stride and dilation must be >= 1 and padding >= 0");
-  return g;
-}
-
-void need(const OpCall& c, int nt) {
-  if (c.nt != nt) fail(ErrorKind::Value, std::string(c.name) + ": expected " + to_string(nt) + " tensors, got " + to_string(c.nt));
-}
-
-void need4d(const OpCall& c, const TensorArg& t, const char* what) {
-  if (t.ndim != 4) fail(ErrorKind::Shape, std::string(c.name) + ": " + what + " must be 4-D [N, C, H, W], got " + t.shapeStr());
-}
-
-void sameFloat(const OpCall& c, const TensorArg& a, const TensorArg& b) {
-  if (a.dtype != b.dtype || !gpu::isFloatDType(a.dtype))
-    fail(ErrorKind::DType, std::string(c.name) + ": expected tensors of one floating dtype, got " + dtypeName(a.dtype) +
-                               " and " + dtypeName(b.dtype));
-}
+using namespace checks;  // native/core/conv_checks.h: parameters, shapes, dtypes
 
 Strides4 strides4(const TensorArg& t) { return Strides4{{t.strides[0], t.strides[1], t.strides[2], t.strides[3]}}; }
 Strides3 strides3(const TensorArg& t) { return Strides3{{t.strides[0], t.strides[1], t.strides[2]}}; }
@@ -70,23 +49,6 @@ gpu::Dim3 gridOf(int64_t n) { return gpu::Dim3(gpu::gridFor(n)); }
 const gpu::Dim3 kBlock3(gpu::kBlock);
 
 // ---- im2col / col2im -------------------------------------------------------------------------
-
-struct ColShape { int64_t N, C, H, W, Ho, Wo; };
-
-ColShape checkCols(const OpCall& c, const TensorArg& img, const TensorArg& cols, const Geom& g) {
-  need4d(c, img, "the image");
-  const int64_t Ho = (int64_t)c.param(8), Wo = (int64_t)c.param(9);
-  ColShape s{img.shape[0], img.shape[1], img.shape[2], img.shape[3], Ho, Wo};
-  if (cols.ndim != 3 || cols.shape[0] != s.N || cols.shape[1] != s.C * g.kh * g.kw || cols.shape[2] != Ho * Wo)
-    fail(ErrorKind::Shape, std::string(c.name) + ": columns " + cols.shapeStr() + " do not match image " + img.shapeStr() +
-                               " with a " + to_string(g.kh) + "x" + to_string(g.kw) + " kernel and output " + to_string(Ho) + "x" + to_string(Wo));
-  const int64_t pb = c.np > 10 ? (int64_t)c.param(10) : g.ph, pr = c.np > 11 ? (int64_t)c.param(11) : g.pw;
-  if (Ho < 0 || Wo < 0 || (Ho > 0 && (Ho - 1) * g.sh + (g.kh - 1) * g.dh >= s.H + g.ph + pb) ||
-      (Wo > 0 && (Wo - 1) * g.sw + (g.kw - 1) * g.dw >= s.W + g.pw + pr))
-    fail(ErrorKind::Shape, std::string(c.name) + ": output " + to_string(Ho) + "x" + to_string(Wo) + " is too large for image " + img.shapeStr());
-  sameFloat(c, img, cols);
-  return s;
-}
 
 void cudaIm2col(const OpCall& c) {
   need(c, 2);
@@ -114,27 +76,13 @@ void cudaCol2im(const OpCall& c) {
 
 // ---- pooling ---------------------------------------------------------------------------------
 
-struct Planes { int64_t N, C, H, W, Ho, Wo; };
-
-Planes checkPool(const OpCall& c, const TensorArg& big, const TensorArg& small) {
-  need4d(c, big, "the input");
-  need4d(c, small, "the output");
-  if (big.shape[0] != small.shape[0] || big.shape[1] != small.shape[1])
-    fail(ErrorKind::Shape, std::string(c.name) + ": input " + big.shapeStr() + " and output " + small.shapeStr() + " differ in N or C");
-  sameFloat(c, big, small);
-  return Planes{big.shape[0], big.shape[1], big.shape[2], big.shape[3], small.shape[2], small.shape[3]};
-}
-
 ConvGeom planeGeom(const Planes& s, const Geom& g) { return convGeom(s.N, s.C, s.H, s.W, s.Ho, s.Wo, g); }
 
 void cudaMaxPool2d(const OpCall& c) {
   need(c, 3);
   const Geom g = geomOf(c);
   const Planes s = checkPool(c, c.t[2], c.t[0]);
-  need4d(c, c.t[1], "the indices");
-  if (c.t[1].dtype != DType::I32) fail(ErrorKind::DType, "maxPool2d: indices must be int32");
-  for (int d = 0; d < 4; d++)
-    if (c.t[1].shape[d] != c.t[0].shape[d]) fail(ErrorKind::Shape, "maxPool2d: indices " + c.t[1].shapeStr() + " differ from output " + c.t[0].shapeStr());
+  checkMaxPoolIndices(c);
   const int64_t total = c.t[0].numel();
   if (total == 0) return;
   const TensorArg &out = c.t[0], &idx = c.t[1], &x = c.t[2];
@@ -150,10 +98,7 @@ void decodeMaxPoolBackward(int bits, const char*) {
 void cudaMaxPool2dBackward(const OpCall& c) {
   need(c, 3);
   const Planes s = checkPool(c, c.t[0], c.t[1]);
-  need4d(c, c.t[2], "the indices");
-  if (c.t[2].dtype != DType::I32) fail(ErrorKind::DType, "maxPool2dBackward: indices must be int32");
-  for (int d = 0; d < 4; d++)
-    if (c.t[2].shape[d] != c.t[1].shape[d]) fail(ErrorKind::Shape, "maxPool2dBackward: indices " + c.t[2].shapeStr() + " differ from grad " + c.t[1].shapeStr());
+  checkMaxPoolBackwardIndices(c);
   const int64_t total = c.t[0].numel();
   if (total == 0) return;
   const TensorArg &gx = c.t[0], &go = c.t[1], &idx = c.t[2];
@@ -174,18 +119,6 @@ void cudaMaxPool2dBackward(const OpCall& c) {
               acc.get(), err);
 }
 
-struct AvgParams { Geom g; int32_t includePad; int64_t divisor; };
-
-AvgParams avgParamsOf(const OpCall& c) {
-  AvgParams a;
-  a.g = Geom{(int64_t)c.param(0), (int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3), (int64_t)c.param(4), (int64_t)c.param(5), 1, 1};
-  if (a.g.kh < 1 || a.g.kw < 1 || a.g.sh < 1 || a.g.sw < 1 || a.g.ph < 0 || a.g.pw < 0)
-    fail(ErrorKind::Value, std::string(c.name) + ": kernel size and stride must be >= 1 and padding >= 0");
-  a.includePad = c.param(6) != 0 ? 1 : 0;
-  a.divisor = (int64_t)c.param(7);
-  return a;
-}
-
 void cudaAvgPool2d(const OpCall& c) {
   need(c, 2);
   const AvgParams a = avgParamsOf(c);
@@ -194,7 +127,7 @@ void cudaAvgPool2d(const OpCall& c) {
   if (total == 0) return;
   const TensorArg &out = c.t[0], &x = c.t[1];
   gpu::launch(gpu::kernelName("flint_avgpool2d", x.dtype).c_str(), gridOf(total), kBlock3, 0, planeGeom(s, a.g), out.data,
-              strides4(out), static_cast<const void*>(x.data), strides4(x), a.includePad, a.divisor);
+              strides4(out), static_cast<const void*>(x.data), strides4(x), (int32_t)(a.includePad ? 1 : 0), a.divisor);
 }
 
 void cudaAvgPool2dBackward(const OpCall& c) {
@@ -205,14 +138,7 @@ void cudaAvgPool2dBackward(const OpCall& c) {
   if (total == 0) return;
   const TensorArg &gx = c.t[0], &go = c.t[1];
   gpu::launch(gpu::kernelName("flint_avgpool2d_backward", gx.dtype).c_str(), gridOf(total), kBlock3, 0, planeGeom(s, a.g), gx.data,
-              strides4(gx), static_cast<const void*>(go.data), strides4(go), a.includePad, a.divisor);
-}
-
-void checkAdaptive(const OpCall& c, const Planes& s) {
-  if ((s.Ho == 0 || s.Wo == 0) && s.N * s.C > 0)
-    fail(ErrorKind::Shape, std::string(c.name) + ": output size must be positive, got " + to_string(s.Ho) + "x" + to_string(s.Wo));
-  if ((s.H == 0 || s.W == 0) && s.N * s.C * s.Ho * s.Wo > 0)
-    fail(ErrorKind::Shape, std::string(c.name) + ": input planes are empty: " + to_string(s.H) + "x" + to_string(s.W));
+              strides4(gx), static_cast<const void*>(go.data), strides4(go), (int32_t)(a.includePad ? 1 : 0), a.divisor);
 }
 
 const Geom kUnitGeom{1, 1, 1, 1, 0, 0, 1, 1};

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include "../core/error.h"
+#include "../core/indexing_checks.h"
 #include "../core/optable.h"
 #include "ops_common.h"
 
@@ -49,9 +50,7 @@ template <int N> void setStrides(IndexArgs<N>& a, int k, const TensorArg& t, int
   if (zeroDim >= 0) a.strides[k][zeroDim] = 0;
 }
 
-void needInt32(const TensorArg& idx, const char* op) {
-  if (idx.dtype != DType::I32) fail(ErrorKind::DType, std::string(op) + ": index must be int32, got " + dtypeName(idx.dtype));
-}
+using checks::needInt32;
 
 void decodeBadIndex(int bits, const char* ctx) {
   std::string s(ctx), name = s, dim = "?", size = "?";
@@ -97,13 +96,7 @@ void gpuGather(const OpCall& c) {
 
 void gpuScatter(const OpCall& c) {
   const TensorArg &self = c.t[0], &idx = c.t[1], &src = c.t[2];
-  const char* name = c.param(1) == 1 ? "scatterAdd" : "scatter";
-  needInt32(idx, name);
-  const int dim = (int)c.param(0);
-  const bool add = c.param(1) == 1;
-  if (!src.isScalar && src.dtype != self.dtype) {
-    fail(ErrorKind::DType, std::string(name) + ": src dtype " + dtypeName(src.dtype) + " differs from self dtype " + dtypeName(self.dtype));
-  }
+  const auto [name, dim, add] = checks::scatterArgs(c);
   const int64_t numel = idx.numel();
   if (numel == 0) return;
   const int64_t size = self.shape[dim];
@@ -184,7 +177,7 @@ void gpuIndexSelect(const OpCall& c) {
 void gpuMaskedSelect(const OpCall& c) {
   if (c.param(0) == 0) {
     const TensorArg& mask = c.t[1];
-    if (mask.dtype != DType::Bool) fail(ErrorKind::DType, std::string("maskedSelect: mask must be bool, got ") + dtypeName(mask.dtype));
+    checks::needBoolMask(mask);
     DeviceBuffer total(sizeof(unsigned long long));
     memsetAsync(total.get(), 0, sizeof(unsigned long long));
     if (mask.numel() > 0) {

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 #include "../core/error.h"
+#include "../core/matmul_checks.h"
 #include "../core/optable.h"
 #include "blas_api.h"
 #include "launch.h"
@@ -147,23 +148,10 @@ bool libraryMatmul(const OpCall& c) {
 }
 
 void gpuMatmul(const OpCall& c) {
-  if (c.nt < 3) fail(ErrorKind::Flint, "matmul: expected 3 tensors (out, a, b), got " + std::to_string(c.nt));
+  const std::string shapes = checks::checkMatmul(c);
   const TensorArg &out = c.t[0], &a = c.t[1], &b = c.t[2];
-  const std::string shapes = "a " + a.shapeStr() + ", b " + b.shapeStr() + ", out " + out.shapeStr();
-  if (out.ndim != 3 || a.ndim != 3 || b.ndim != 3)
-    fail(ErrorKind::Shape, "matmul: the kernel takes rank-3 [batch, rows, cols] operands; got " + shapes);
-  if (a.shape[2] != b.shape[1])
-    fail(ErrorKind::Shape, "matmul: inner dimensions differ (" + std::to_string(a.shape[2]) + " vs " +
-                               std::to_string(b.shape[1]) + "): " + shapes);
-  if (a.shape[0] != out.shape[0] || b.shape[0] != out.shape[0] || out.shape[1] != a.shape[1] ||
-      out.shape[2] != b.shape[2])
-    fail(ErrorKind::Shape, "matmul: output shape does not match the operands: " + shapes);
-  if (a.dtype != b.dtype || out.dtype != a.dtype)
-    fail(ErrorKind::DType, std::string("matmul: operands must share one dtype; got a ") + dtypeName(a.dtype) + ", b " +
-                               dtypeName(b.dtype) + ", out " + dtypeName(out.dtype));
   if (out.numel() == 0) return;
-  if (a.dtype == DType::Bool)
-    fail(ErrorKind::DType, "matmul: bool tensors are not supported (" + shapes + "); cast to a number type first");
+  if (a.dtype == DType::Bool) checks::failBoolMatmul(shapes);
   const int64_t bt = out.shape[0], M = out.shape[1], N = out.shape[2], K = a.shape[2];
   if (K == 0) {  // an empty sum: zeros (the CPU's GEMM writes them too)
     if (out.isContiguous()) {

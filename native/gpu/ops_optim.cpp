@@ -5,6 +5,7 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
+#include "../core/optim_checks.h"
 #include "../core/tensor.h"
 #include "launch.h"
 #include "ops_common.h"
@@ -20,16 +21,9 @@ struct AdamParams {
 static_assert(sizeof(AdamParams) == 72, "optim.cu AdamParams layout");
 
 void cudaAdamw(const OpCall& c) {
-  if (c.nt != 4 && c.nt != 5) fail(ErrorKind::Value, "adamw: expected (p, m, v, g[, vmax])");
+  checks::checkAdamwOperands(c);
   const TensorArg& p = c.t[0];
-  if (c.param(6) != 0 && c.nt != 5) fail(ErrorKind::Value, "adamw: amsgrad needs a vmax operand");
-  for (int i = 0; i < c.nt; i++) {
-    const TensorArg& t = c.t[i];
-    if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
-      fail(ErrorKind::Shape, "adamw: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
-                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
-  }
-  if (!gpu::isFloatDType(p.dtype)) fail(ErrorKind::DType, "adamw: parameters must be floating point");
+  if (!gpu::isFloatDType(p.dtype)) checks::failAdamwDType();
   AdamParams a{};
   a.lr = c.param(0);
   a.beta1 = c.param(1);

@@ -13,6 +13,7 @@
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/philox.h"
+#include "../core/random_checks.h"
 #include "launch.h"
 #include "ops_common.h"
 
@@ -24,22 +25,7 @@ namespace {
 
 using philox::Stream;
 
-uint32_t word(double v) { return (uint32_t)(uint64_t)v; }
-
-Stream streamOf(const OpCall& c) {
-  Stream s;
-  s.key0 = word(c.param(0));
-  s.key1 = word(c.param(1));
-  s.offset = ((uint64_t)word(c.param(3)) << 32) | word(c.param(2));
-  return s;
-}
-
-const TensorArg& contiguousOut(const OpCall& c) {
-  if (c.nt < 1) fail(ErrorKind::Value, std::string(c.name) + ": missing output tensor");
-  const TensorArg& o = c.t[0];
-  if (!o.isContiguous()) fail(ErrorKind::Value, std::string(c.name) + ": output must be contiguous, got shape " + o.shapeStr());
-  return o;
-}
+using namespace checks;  // native/core/random_checks.h: generator state, validation
 
 gpu::Dim3 fillGrid(int64_t n) { return gpu::Dim3(gpu::gridFor(n)); }
 
@@ -71,16 +57,11 @@ void cudaNormal(const OpCall& c) {
 void cudaRandint(const OpCall& c) {
   const TensorArg& o = contiguousOut(c);
   const Stream s = streamOf(c);
-  const double lowD = c.param(4), highD = c.param(5);
-  if (!(highD > lowD) || highD - lowD > 9007199254740992.0) {
-    fail(ErrorKind::Value, "randint: expected low < high with high - low <= 2^53, got low " + std::to_string(lowD) + ", high " + std::to_string(highD));
-  }
-  const int64_t low = (int64_t)lowD;
-  const uint64_t range = (uint64_t)((int64_t)highD - low);
+  const IntRange r = randintRange(c);
   const int64_t n = o.numel();
   if (n == 0) return;
   gpu::launch(gpu::kernelName("flint_randint", o.dtype).c_str(), fillGrid(n), gpu::Dim3(gpu::kBlock), 0, o.data, n, s.key0, s.key1,
-              s.offset, low, range);
+              s.offset, r.low, r.range);
 }
 
 // The CPU's check of a probability tensor: the first value outside [0, 1] (or NaN) is a ValueError
@@ -114,15 +95,13 @@ void cudaBernoulli(const OpCall& c) {
   const TensorArg& o = contiguousOut(c);
   const Stream s = streamOf(c);
   const int64_t n = o.numel();
-  const bool fromTensor = c.nt >= 2;
-  const double pScalar = fromTensor ? 0.0 : c.param(4);
-  if (fromTensor) {
+  const BernoulliArgs b = bernoulliArgs(c, o);
+  const bool fromTensor = b.fromTensor;
+  const double pScalar = b.pScalar;
+  if (fromTensor) {  // its dtype and values (the shape is checked)
     const TensorArg& p = c.t[1];
-    if (!p.isContiguous() || p.numel() != n) fail(ErrorKind::Shape, "bernoulli: p must be contiguous with the output's shape " + o.shapeStr() + ", got " + p.shapeStr());
     if (!gpu::isFloatDType(p.dtype)) fail(ErrorKind::DType, std::string("bernoulli: p must be floating, got ") + dtypeName(p.dtype));
     if (n > 0) checkProbabilities(p, n);
-  } else if (!(pScalar >= 0.0 && pScalar <= 1.0)) {
-    fail(ErrorKind::Value, "bernoulli: expected 0 <= p <= 1, got p = " + std::to_string(pScalar));
   }
   if (n == 0) return;
   const int wide = (fromTensor ? c.t[1].dtype == DType::F64 : o.dtype == DType::F64) ? 1 : 0;
@@ -139,7 +118,7 @@ void cudaRandperm(const OpCall& c) { gpu::randpermOnDevice(c); }
 // Test hook: t[0] int32 [4] <- philox4x32_10(counter p0..p3, key p4, p5), computed by the device.
 void cudaPhiloxRaw(const OpCall& c) {
   const TensorArg& o = contiguousOut(c);
-  if (o.dtype != DType::I32 || o.numel() != 4) fail(ErrorKind::Shape, "philoxRaw: output must be int32 of 4 elements, got " + o.shapeStr());
+  checkPhiloxRawOut(o);
   const uint32_t c0 = word(c.param(0)), c1 = word(c.param(1)), c2 = word(c.param(2)), c3 = word(c.param(3));
   const uint32_t k0 = word(c.param(4)), k1 = word(c.param(5));
   gpu::launch("flint_philox_raw", gpu::Dim3(1), gpu::Dim3(gpu::kBlock), 0, static_cast<int32_t*>(o.data), c0, c1, c2, c3, k0, k1);

@@ -18,62 +18,14 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
+#include "../core/reduce_checks.h"
 #include "launch.h"
 #include "ops_common.h"
 
 namespace flint {
 namespace {
 
-enum ReduceCode { R_SUM, R_PROD, R_MEAN, R_AMAX, R_AMIN, R_VAR, R_STD, R_LOGSUMEXP, R_ALL, R_ANY };
-enum ArgCode { A_MAX, A_MIN };
-
-struct Dim { int64_t size, in, out; };  // strides in elements
-
-struct Plan {
-  int nk = 0, nr = 0;
-  Dim kept[kMaxDims], red[kMaxDims];
-  int64_t K = 1, R = 1;
-};
-
-int mergeDims(Dim* d, int n) {
-  int w = 0;
-  for (int i = 0; i < n; i++) {
-    if (w > 0 && d[w - 1].in == d[i].in * d[i].size && d[w - 1].out == d[i].out * d[i].size) {
-      d[w - 1].size *= d[i].size;
-      d[w - 1].in = d[i].in;
-      d[w - 1].out = d[i].out;
-      continue;
-    }
-    d[w++] = d[i];
-  }
-  return w;
-}
-
-// The CPU's makePlan (same checks and messages), without its placeholder dims.
-Plan makePlan(const TensorArg& out, const TensorArg& in, bool ordered, const char* op) {
-  if (out.ndim != in.ndim) fail(ErrorKind::Shape, std::string(op) + ": output rank does not match input " + in.shapeStr());
-  Plan P;
-  for (int d = 0; d < in.ndim; d++) {
-    const int64_t s = in.shape[d];
-    const bool reduced = out.shape[d] != s;
-    if (reduced && out.shape[d] != 1) fail(ErrorKind::Shape, std::string(op) + ": output " + out.shapeStr() + " does not fit input " + in.shapeStr());
-    if (reduced) P.R *= s; else P.K *= s;
-    if (s == 1) continue;
-    if (reduced) P.red[P.nr++] = Dim{s, in.strides[d], 0};
-    else P.kept[P.nk++] = Dim{s, in.strides[d], out.strides[d]};
-  }
-  auto byStride = [](const Dim& a, const Dim& b) { return a.in > b.in; };
-  std::stable_sort(P.kept, P.kept + P.nk, byStride);
-  if (!ordered) std::stable_sort(P.red, P.red + P.nr, byStride);
-  P.nk = mergeDims(P.kept, P.nk);
-  P.nr = mergeDims(P.red, P.nr);
-  return P;
-}
-
-void expectDType(const TensorArg& t, DType want, const char* op, const char* what) {
-  if (t.dtype != want)
-    fail(ErrorKind::DType, std::string(op) + ": " + what + " must be " + dtypeName(want) + ", got " + dtypeName(t.dtype));
-}
+using namespace checks;  // native/core/reduce_checks.h: codes, the CPU's plan (without its placeholder dims), validation
 
 // The input as K contiguous rows of R elements: in place, or gathered into `tmp`.
 const void* rowsOfInput(const TensorArg& in, const Plan& P, std::unique_ptr<gpu::DeviceBuffer>& tmp) {
@@ -114,11 +66,10 @@ struct OutRows {
 };
 
 void cudaReduce(const OpCall& c) {
-  if (c.nt != 2) fail(ErrorKind::Value, "reduce: expected (out, in)");
-  const TensorArg& out = c.t[0];
-  const TensorArg& in = c.t[1];
-  const int code = (int)c.param(0);
-  const Plan P = makePlan(out, in, false, "reduce");
+  const ReduceArgs r = reduceArgs(c);
+  const TensorArg &out = c.t[0], &in = c.t[1];
+  const int code = r.code;
+  const Plan& P = r.P;
   const bool fl = gpu::isFloatDType(in.dtype);
   const DType sumOut = fl ? in.dtype : DType::I32;
   double correction = 0;
@@ -158,13 +109,7 @@ void cudaArgReduce(const OpCall& c) {
   if (c.nt != 3) fail(ErrorKind::Value, "argreduce: expected (values, indices, in)");
   const TensorArg &vals = c.t[0], &idx = c.t[1], &in = c.t[2];
   const int code = (int)c.param(0);
-  expectDType(vals, in.dtype, "argreduce", "values");
-  expectDType(idx, DType::I32, "argreduce", "indices");
-  for (int d = 0; d < vals.ndim; d++)
-    if (idx.ndim != vals.ndim || idx.shape[d] != vals.shape[d] || (vals.shape[d] != 1 && idx.strides[d] != vals.strides[d]))
-      fail(ErrorKind::Shape, "argreduce: values and indices must have one layout");
-  const Plan P = makePlan(vals, in, true, "argreduce");
-  if (P.R == 0 && P.K > 0) fail(ErrorKind::Index, "argreduce: cannot reduce over an empty dim of " + in.shapeStr());
+  const Plan P = argReducePlan(vals, idx, in);
   if (P.K == 0) return;
   std::unique_ptr<gpu::DeviceBuffer> inTmp;
   const void* rows = rowsOfInput(in, P, inTmp);

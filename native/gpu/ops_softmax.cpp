@@ -10,24 +10,14 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
+#include "../core/softmax_checks.h"
 #include "launch.h"
 #include "ops_common.h"
 
 namespace flint {
 namespace {
 
-struct AlongDim { int64_t outer, n, inner; };
-
-AlongDim alongDim(const OpCall& c, int first, const char* op) {
-  if (c.nt != 2) fail(ErrorKind::Value, std::string(op) + ": expected (out, in)");
-  AlongDim a{(int64_t)c.param(first), (int64_t)c.param(first + 1), (int64_t)c.param(first + 2)};
-  const int64_t total = a.outer * a.n * a.inner;
-  if (a.outer < 0 || a.n < 0 || a.inner < 0 || total != c.t[1].numel() || total != c.t[0].numel() ||
-      !c.t[0].isContiguous() || !c.t[1].isContiguous())
-    fail(ErrorKind::Shape, std::string(op) + ": expected contiguous tensors of " + std::to_string(total) +
-                               " elements, got " + c.t[0].shapeStr() + " and " + c.t[1].shapeStr());
-  return a;
-}
+using checks::AlongDim;
 
 // Runs the row kernel `kernel(out, in, rows, n[, code])` over the (outer, n, inner) layout.
 template <class... Extra>
@@ -51,24 +41,19 @@ void alongRows(const char* kernel, const AlongDim& a, const TensorArg& out, cons
 template <bool Log>
 void cudaSoftmaxImpl(const OpCall& c) {
   const char* op = Log ? "logSoftmax" : "softmax";
-  const AlongDim a = alongDim(c, 0, op);
-  if (c.t[0].dtype != c.t[1].dtype) fail(ErrorKind::DType, std::string(op) + ": output dtype must match input");
+  const AlongDim a = checks::softmaxArgs(c, op);
   if (a.outer * a.n * a.inner == 0) return;
   if (!gpu::isFloatDType(c.t[1].dtype))
     fail(ErrorKind::DType, std::string(op) + ": expected a floating dtype, got " + dtypeName(c.t[1].dtype));
   alongRows(gpu::kernelName(Log ? "flint_logsoftmax" : "flint_softmax", c.t[1].dtype).c_str(), a, c.t[0], c.t[1]);
 }
 
-enum ScanCode { S_CUMSUM, S_CUMPROD };
-
 void cudaScan(const OpCall& c) {
   const int code = (int)c.param(0);
-  const AlongDim a = alongDim(c, 1, code == S_CUMPROD ? "cumprod" : "cumsum");
-  if (code != S_CUMSUM && code != S_CUMPROD) fail(ErrorKind::Value, "scan: unknown code " + std::to_string(code));
+  const AlongDim a = checks::scanArgs(c, code);
   const DType in = c.t[1].dtype;
   const DType want = gpu::isFloatDType(in) ? in : DType::I32;
-  if (c.t[0].dtype != want)
-    fail(ErrorKind::DType, std::string("cumsum: output must be ") + dtypeName(want) + ", got " + dtypeName(c.t[0].dtype));
+  checks::checkScanOut(c, want);
   if (a.outer * a.n * a.inner == 0) return;
   alongRows(gpu::kernelName("flint_scan", in).c_str(), a, c.t[0], c.t[1], code);
 }
