@@ -35,7 +35,9 @@ function variance(xs: ArrayLike<number>, m = mean(xs)): number {
 
 describe('Philox4x32-10', () => {
   test('known-answer vectors of Random123', () => {
-    const raw = (fl as unknown as { philoxRaw(c: number[], k: number[]): number[] }).philoxRaw;
+    // on DEVICE: the GPU's Philox (native/kernels/random.cu) must give the same words as the CPU's
+    const philox = (fl as unknown as { philoxRaw(c: number[], k: number[], device?: string): number[] }).philoxRaw;
+    const raw = (c: number[], k: number[]): number[] => philox(c, k, DEVICE);
     expect(raw([0, 0, 0, 0], [0, 0])).toEqual([0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8]);
     const f = 0xffffffff;
     expect(raw([f, f, f, f], [f, f])).toEqual([0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd]);

@@ -256,8 +256,8 @@ function bernoulliInto(t: Tensor, p: number | Tensor, op: string): Tensor {
  * @internal Test hook: the raw Philox4x32-10 output words (as unsigned numbers) for a counter of
  * four uint32 words and a key of two, to check the generator against the Random123 vectors.
  */
-export function philoxRaw(counter: readonly number[], key: readonly number[]): number[] {
-  const out = emptyTensor([4], 'int32', undefined, false, 'philoxRaw');
+export function philoxRaw(counter: readonly number[], key: readonly number[], device?: string): number[] {
+  const out = emptyTensor([4], 'int32', parseDevice(device, 'philoxRaw'), false, 'philoxRaw');
   try {
     call(PHILOX_RAW, 'philoxRaw', [out], [...counter, ...key]);
     return Array.from(out.dataSync() as Int32Array, (v) => v >>> 0);
