@@ -32,6 +32,17 @@ enum ErrBits { E_REM_ZERO = 1, E_FDIV_ZERO = 2, E_POW_NEG = 4, E_BAD_CODE = 8 };
 
 // Same layout as the kernels' ElemParams: the CPU's c.p[1..5).
 struct ElemParams { double p[4]; };
+// Same layout as the kernels' ScalarOperands: scalar operands by value (bit k of mask: operand k).
+struct ScalarOperands { double v[2]; int32_t mask; int32_t pad; };
+static_assert(sizeof(ScalarOperands) == 24, "ScalarOperands layout");
+
+// Scalar operands x (k = 0) and y (k = 1) travel by value; their TensorArg keeps stride 0 and no pointer.
+const void* byValue(const TensorArg& t, int k, ScalarOperands& s) {
+  if (!t.isScalar) return t.data;
+  s.v[k] = gpu::scalarValue(t);
+  s.mask |= 1 << k;
+  return nullptr;
+}
 
 constexpr int kUnroll = 4;  // elementwise.cu's per-thread count in the contiguous path
 
@@ -95,30 +106,35 @@ void cudaBinary(const OpCall& c) {
   const DType dt = c.t[1].dtype;
   if (!binaryDefined(code, dt))
     fail(ErrorKind::DType, std::string("binary op ") + std::to_string(code) + " is not defined for " + dtypeName(dt));
-  gpu::DeviceScalars scalars;
-  const TensorArg x = scalars.dev(c.t[1]), y = scalars.dev(c.t[2]);
+  const TensorArg &x = c.t[1], &y = c.t[2];
   const TensorArg* ops[3] = {&c.t[0], &x, &y};
   const StridedArgs<3> a = gpu::stridedArgs<3>(ops);
   if (a.numel == 0) return;
+  ScalarOperands s{};
+  const void* xp = byValue(x, 0, s);
+  const void* yp = byValue(y, 1, s);
   // only integer remainder / floorDivide / pow can fail, and only by their data
   int* err = nullptr;
   if ((dt == DType::I32 || dt == DType::U8) && (code == B_REMAINDER || code == B_FLOOR_DIVIDE || code == B_POW))
     err = gpu::errorWord("binary", decodeBinaryError);
   gpu::launch(gpu::kernelName("flint_binary", dt).c_str(), elementGrid(a.numel), gpu::Dim3(gpu::kBlock), 0, a,
-              c.t[0].data, static_cast<const void*>(x.data), static_cast<const void*>(y.data), code, err);
+              c.t[0].data, xp, yp, s, code, err);
 }
 
 // ---- where(out, cond, a, b) --------------------------------------------------------------------
 
 void cudaWhere(const OpCall& c) {
-  gpu::DeviceScalars scalars;
-  const TensorArg cond = scalars.dev(c.t[1]), x = scalars.dev(c.t[2]), y = scalars.dev(c.t[3]);
+  gpu::DeviceScalars scalars;  // a scalar condition (rare) goes to device memory
+  const TensorArg cond = scalars.dev(c.t[1]);
+  const TensorArg &x = c.t[2], &y = c.t[3];
   const TensorArg* ops[4] = {&c.t[0], &cond, &x, &y};
   const StridedArgs<4> a = gpu::stridedArgs<4>(ops);
   if (a.numel == 0) return;
+  ScalarOperands s{};
+  const void* xp = byValue(x, 0, s);
+  const void* yp = byValue(y, 1, s);
   gpu::launch(gpu::kernelName("flint_where", c.t[0].dtype).c_str(), elementGrid(a.numel), gpu::Dim3(gpu::kBlock), 0, a,
-              c.t[0].data, static_cast<const bool*>(cond.data), static_cast<const void*>(x.data),
-              static_cast<const void*>(y.data));
+              c.t[0].data, static_cast<const bool*>(cond.data), xp, yp, s);
 }
 
 // ---- copy(out, src): strided copy with cast ----------------------------------------------------

@@ -53,6 +53,10 @@ template <int N> struct StridedArgs {
 // p[] holds the CPU's c.p[1..5]: clamp hasLo, lo, hasHi, hi; leaky-relu slope in p[0]).
 struct ElemParams { double p[4]; };
 
+// Scalar operands of binary / where, passed by value (no device memory, no extra launch): bit k of
+// `mask` set means operand k (x = 0, y = 1) is the scalar v[k], already rounded to the dtype by the host.
+struct ScalarOperands { double v[2]; int32_t mask; int32_t pad; };
+
 namespace {
 
 template <int N> FLINT_DEV void offsetsOf(const StridedArgs<N>& a, index_t i, index_t* off) {
@@ -317,29 +321,37 @@ FLINT_DEV bool binaryBool(int code, bool a, bool b, int* err) {
 }
 
 // out: T, or bool for comparisons and logical ops
-template <class T> FLINT_DEV void binaryKernel(const StridedArgs<3>& a, void* out, const void* in0, const void* in1, int code, int* err) {
+template <class T> FLINT_DEV void binaryKernel(const StridedArgs<3>& a, void* out, const void* in0, const void* in1,
+                                               const ScalarOperands& s, int code, int* err) {
   typedef typename ComputeT<T>::type C;
   const T* x = static_cast<const T*>(in0);
   const T* y = static_cast<const T*>(in1);
+  const bool xs = (s.mask & 1) != 0, ys = (s.mask & 2) != 0;
+  const C sx = (C)s.v[0], sy = (C)s.v[1];
   if (isComparison(code)) {
     bool* o = static_cast<bool*>(out);
-    forEach(a, [&](const index_t* off) { o[off[0]] = compare<C>(code, load(x[off[1]]), load(y[off[2]])); });
+    forEach(a, [&](const index_t* off) {
+      o[off[0]] = compare<C>(code, xs ? sx : load(x[off[1]]), ys ? sy : load(y[off[2]]));
+    });
     return;
   }
   T* o = static_cast<T*>(out);
   forEach(a, [&](const index_t* off) {
-    const C u = load(x[off[1]]), v = load(y[off[2]]);
+    const C u = xs ? sx : load(x[off[1]]), v = ys ? sy : load(y[off[2]]);
     if constexpr (IsFloat<T>::value) o[off[0]] = store<T>(binaryFloat<C>(code, u, v, err));
     else if constexpr (IsSame<T, bool>::value) o[off[0]] = binaryBool(code, u, v, err);
     else o[off[0]] = binaryInt<C>(code, u, v, err);
   });
 }
 
-template <class T> FLINT_DEV void whereKernel(const StridedArgs<4>& a, void* out, const bool* cond, const void* in0, const void* in1) {
+template <class T> FLINT_DEV void whereKernel(const StridedArgs<4>& a, void* out, const bool* cond, const void* in0, const void* in1,
+                                              const ScalarOperands& s) {
   T* o = static_cast<T*>(out);
   const T* x = static_cast<const T*>(in0);
   const T* y = static_cast<const T*>(in1);
-  forEach(a, [&](const index_t* off) { o[off[0]] = cond[off[1]] ? x[off[2]] : y[off[3]]; });
+  const bool xs = (s.mask & 1) != 0, ys = (s.mask & 2) != 0;
+  const T sx = store<T>(s.v[0]), sy = store<T>(s.v[1]);
+  forEach(a, [&](const index_t* off) { o[off[0]] = cond[off[1]] ? (xs ? sx : x[off[2]]) : (ys ? sy : y[off[3]]); });
 }
 
 template <class TO, class TI> FLINT_DEV void copyKernel(const StridedArgs<2>& a, void* out, const void* in) {
@@ -376,6 +388,7 @@ template <class T> FLINT_DEV void linspaceKernel(void* out, index_t n, double st
 
 using flint::kern::StridedArgs;
 using flint::kern::ElemParams;
+using flint::kern::ScalarOperands;
 
 // ---- the exported kernels: names flint_<family>_<dtype> ---------------------------------------------
 // dtype suffixes: f32 f64 f16 bf16 i32 u8 bool (the DType enum order of native/core/dtype.h)
@@ -385,11 +398,13 @@ using flint::kern::ElemParams;
   FLINT_KERNEL void flint_unary_##S(StridedArgs<2> a, void* out, const void* in, int code, ElemParams p, int* err) { \
     flint::kern::unaryKernel<T>(a, out, in, code, p, err);                                                           \
   }                                                                                                                  \
-  FLINT_KERNEL void flint_binary_##S(StridedArgs<3> a, void* out, const void* x, const void* y, int code, int* err) { \
-    flint::kern::binaryKernel<T>(a, out, x, y, code, err);                                                           \
+  FLINT_KERNEL void flint_binary_##S(StridedArgs<3> a, void* out, const void* x, const void* y, ScalarOperands s,    \
+                                     int code, int* err) {                                                           \
+    flint::kern::binaryKernel<T>(a, out, x, y, s, code, err);                                                        \
   }                                                                                                                  \
-  FLINT_KERNEL void flint_where_##S(StridedArgs<4> a, void* out, const bool* cond, const void* x, const void* y) {   \
-    flint::kern::whereKernel<T>(a, out, cond, x, y);                                                                 \
+  FLINT_KERNEL void flint_where_##S(StridedArgs<4> a, void* out, const bool* cond, const void* x, const void* y,      \
+                                    ScalarOperands s) {                                                              \
+    flint::kern::whereKernel<T>(a, out, cond, x, y, s);                                                              \
   }                                                                                                                  \
   FLINT_KERNEL void flint_fill_##S(StridedArgs<1> a, void* out, double value) { flint::kern::fillKernel<T>(a, out, value); } \
   FLINT_KERNEL void flint_arange_##S(void* out, index_t n, double start, double step) {                              \

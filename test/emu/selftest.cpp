@@ -138,6 +138,9 @@ template <int N> struct StridedArgs {
   int64_t shape[16];
   int64_t strides[N][16];
 };
+// elementwise.cu's ScalarOperands (binary/where scalars by value): none here
+struct ScalarOperands { double v[2]; int32_t mask; int32_t pad; };
+const ScalarOperands kNoScalars{};
 
 bool close(double a, double b, double rtol, double atol) {
   if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
@@ -174,7 +177,7 @@ void testBinary() {
   const void* py = (const void*)dy;
   int code = 0;  // B_ADD
   int* perr = (int*)err;
-  CK(launch("flint_binary_f32", 2, 256, 0, a, pout, px, py, code, perr));
+  CK(launch("flint_binary_f32", 2, 256, 0, a, pout, px, py, kNoScalars, code, perr));
   auto o = toHost<float>(dout, n);
   size_t bad = 0;
   for (size_t i = 0; i < n; i++) bad += o[i] != x[i] + y[i];
@@ -191,7 +194,7 @@ void testBinary() {
   b.strides[1][0] = 1;   b.strides[1][1] = 30;  // x read transposed (x is 100 x 30)
   b.strides[2][0] = 0;   b.strides[2][1] = 1;   // y broadcast along rows (first 100 of y)
   code = 2;  // B_MUL
-  CK(launch("flint_binary_f32", 3, 256, 0, b, pout, px, py, code, perr));
+  CK(launch("flint_binary_f32", 3, 256, 0, b, pout, px, py, kNoScalars, code, perr));
   o = toHost<float>(dout, n);
   bad = 0;
   for (int i = 0; i < 30; i++)
@@ -209,7 +212,7 @@ void testBinary() {
   void* pouti = (void*)douti;
   const void* pxi = (const void*)dxi;
   const void* pyi = (const void*)dyi;
-  CK(launch("flint_binary_i32", 1, 256, 0, c, pouti, pxi, pyi, code, perr));
+  CK(launch("flint_binary_i32", 1, 256, 0, c, pouti, pxi, pyi, kNoScalars, code, perr));
   auto oi = toHost<int32_t>(douti, 4);
   auto e = toHost<int32_t>(err, 1);
   check(oi[0] == 3 && oi[1] == -4 && oi[3] == -3 && e[0] == 2, "flint_binary_i32 floorDivide and its error word",
@@ -812,10 +815,10 @@ void benchmarks() {
   int code = 0;
   int* pe = (int*)err;
   const double small = bench("flint_binary_f32 add, 1024 elements (1 block of 256)", 2000,
-                             [&] { CK(launch("flint_binary_f32", 1, 256, 0, a, po, px, px, code, pe)); });
+                             [&] { CK(launch("flint_binary_f32", 1, 256, 0, a, po, px, px, kNoScalars, code, pe)); });
   a.numel = a.shape[0] = n * n;
   bench("flint_binary_f32 add, 1M elements (1024 blocks)", 5,
-        [&] { CK(launch("flint_binary_f32", 1024, 256, 0, a, po, px, px, code, pe)); });
+        [&] { CK(launch("flint_binary_f32", 1024, 256, 0, a, po, px, px, kNoScalars, code, pe)); });
   double corr = 0;
   int64_t rows = 4, cols = 256;
   bench("flint_reduce_f32 sum, 4 rows x 256 (4 blocks with barriers)", 200,
