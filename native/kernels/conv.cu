@@ -53,6 +53,14 @@ FLINT_DEV index_t gfirst() { return (index_t)blockIdx.x * blockDim.x + threadIdx
 FLINT_DEV index_t floorDiv(index_t a, index_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 FLINT_DEV index_t ceilDiv(index_t a, index_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
 FLINT_DEV index_t imin(index_t a, index_t b) { return a < b ? a : b; }
+
+// The (n, c, h, w) of row-major linear index i over [N, C, H, W] (the one-thread-per-element loops).
+struct Nchw { index_t n, c, h, w; };
+FLINT_DEV Nchw unravelNchw(index_t i, index_t C, index_t H, index_t W) {
+  const index_t w = i % W, r = i / W;
+  const index_t h = r % H, p = r / H;
+  return Nchw{p / C, p % C, h, w};
+}
 FLINT_DEV index_t imax(index_t a, index_t b) { return a > b ? a : b; }
 
 // ---- im2col / col2im ---------------------------------------------------------------------------
@@ -85,9 +93,8 @@ FLINT_DEV void col2im(const ConvGeom& g, void* imgp, const Strides4& is, const v
   const index_t K = g.kh * g.kw, HW = g.H * g.W;
   const index_t total = g.N * g.C * HW;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t w = i % g.W, r = i / g.W;
-    const index_t h = r % g.H, p = r / g.H;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.H, g.W);
+    const index_t n = o.n, ch = o.c, h = o.h, w = o.w;
     const T* base = cols + n * cs.s[0] + ch * K * cs.s[1];
     C acc = 0;
     // the CPU adds tap (ki, kj) in this order; each tap reaches pixel (h, w) from at most one (oh, ow)
@@ -118,9 +125,8 @@ FLINT_DEV void maxPool(const ConvGeom& g, void* outp, const Strides4& os, int32_
   const T* x = static_cast<const T*>(xp);
   const index_t total = g.N * g.C * g.Ho * g.Wo;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t ow = i % g.Wo, r = i / g.Wo;
-    const index_t oh = r % g.Ho, p = r / g.Ho;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.Ho, g.Wo);
+    const index_t n = o.n, ch = o.c, oh = o.h, ow = o.w;
     const T* plane = x + n * xs.s[0] + ch * xs.s[1];
     index_t h0 = oh * g.sh - g.ph;
     const index_t h1 = imin(h0 + (g.kh - 1) * g.dh + 1, g.H);
@@ -145,9 +151,8 @@ FLINT_DEV void maxPool(const ConvGeom& g, void* outp, const Strides4& os, int32_
 FLINT_DEV void checkIndices(const ConvGeom& g, const int32_t* idx, const Strides4& ids, int* err) {
   const index_t total = g.N * g.C * g.Ho * g.Wo, HW = g.H * g.W;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t ow = i % g.Wo, r = i / g.Wo;
-    const index_t oh = r % g.Ho, p = r / g.Ho;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.Ho, g.Wo);
+    const index_t n = o.n, ch = o.c, oh = o.h, ow = o.w;
     const index_t j = idx[n * ids.s[0] + ch * ids.s[1] + oh * ids.s[2] + ow * ids.s[3]];
     if (j < 0 || j >= HW) atomicOr(err, E_INDEX);
   }
@@ -165,9 +170,8 @@ FLINT_DEV void maxPoolBack(const ConvGeom& g, void* gxp, const Strides4& gs, con
   const T* go = static_cast<const T*>(gop);
   const index_t total = g.N * g.C * g.H * g.W;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t w = i % g.W, r = i / g.W;
-    const index_t h = r % g.H, p = r / g.H;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.H, g.W);
+    const index_t n = o.n, ch = o.c, h = o.h, w = o.w;
     const index_t oh0 = imax(0, ceilDiv(h + g.ph - (g.kh - 1) * g.dh, g.sh)), oh1 = imin(g.Ho - 1, floorDiv(h + g.ph, g.sh));
     const index_t ow0 = imax(0, ceilDiv(w + g.pw - (g.kw - 1) * g.dw, g.sw)), ow1 = imin(g.Wo - 1, floorDiv(w + g.pw, g.sw));
     const int32_t self = (int32_t)(h * g.W + w);
@@ -257,9 +261,8 @@ FLINT_DEV void avgPool(const ConvGeom& g, void* outp, const Strides4& os, const 
   const T* x = static_cast<const T*>(xp);
   const index_t total = g.N * g.C * g.Ho * g.Wo;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t ow = i % g.Wo, r = i / g.Wo;
-    const index_t oh = r % g.Ho, p = r / g.Ho;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.Ho, g.Wo);
+    const index_t n = o.n, ch = o.c, oh = o.h, ow = o.w;
     const T* plane = x + n * xs.s[0] + ch * xs.s[1];
     const AvgWin w = avgWin(g, includePad, divisor, oh, ow);
     C sum = 0;
@@ -278,9 +281,8 @@ FLINT_DEV void avgPoolBack(const ConvGeom& g, void* gxp, const Strides4& gs, con
   const T* go = static_cast<const T*>(gop);
   const index_t total = g.N * g.C * g.H * g.W;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t w = i % g.W, r = i / g.W;
-    const index_t h = r % g.H, p = r / g.H;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.H, g.W);
+    const index_t n = o.n, ch = o.c, h = o.h, w = o.w;
     const index_t oh0 = imax(0, ceilDiv(h + g.ph - g.kh + 1, g.sh)), oh1 = imin(g.Ho - 1, floorDiv(h + g.ph, g.sh));
     const index_t ow0 = imax(0, ceilDiv(w + g.pw - g.kw + 1, g.sw)), ow1 = imin(g.Wo - 1, floorDiv(w + g.pw, g.sw));
     const T* gp = go + n * os.s[0] + ch * os.s[1];
@@ -308,9 +310,8 @@ FLINT_DEV void adaptiveAvg(const ConvGeom& g, void* outp, const Strides4& os, co
   const T* x = static_cast<const T*>(xp);
   const index_t total = g.N * g.C * g.Ho * g.Wo;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t ow = i % g.Wo, r = i / g.Wo;
-    const index_t oh = r % g.Ho, p = r / g.Ho;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.Ho, g.Wo);
+    const index_t n = o.n, ch = o.c, oh = o.h, ow = o.w;
     const T* plane = x + n * xs.s[0] + ch * xs.s[1];
     const index_t h0 = adStart(oh, g.H, g.Ho), h1 = adEnd(oh, g.H, g.Ho);
     const index_t w0 = adStart(ow, g.W, g.Wo), w1 = adEnd(ow, g.W, g.Wo);
@@ -329,9 +330,8 @@ FLINT_DEV void adaptiveAvgBack(const ConvGeom& g, void* gxp, const Strides4& gs,
   const T* go = static_cast<const T*>(gop);
   const index_t total = g.N * g.C * g.H * g.W;
   for (index_t i = gfirst(); i < total; i += gstride()) {
-    const index_t w = i % g.W, r = i / g.W;
-    const index_t h = r % g.H, p = r / g.H;
-    const index_t ch = p % g.C, n = p / g.C;
+    const Nchw o = unravelNchw(i, g.C, g.H, g.W);
+    const index_t n = o.n, ch = o.c, h = o.h, w = o.w;
     const index_t oh0 = (h * g.Ho) / g.H, oh1 = imin(g.Ho - 1, ((h + 1) * g.Ho + g.H - 1) / g.H - 1);
     const index_t ow0 = (w * g.Wo) / g.W, ow1 = imin(g.Wo - 1, ((w + 1) * g.Wo + g.W - 1) / g.W - 1);
     const T* gp = go + n * os.s[0] + ch * os.s[1];
