@@ -90,24 +90,42 @@ describe('pinned memory and asynchronous copies', () => {
   });
 
   test('await data() resolves with the values; the event loop runs while the GPU works', async () => {
-    const x = fl.tensor(randomArray(1 << 16, 4), { device: dev });
-    let y = x.mul(1);
-    // queue enough work to take a while on any device, then count timer ticks while awaiting it
-    const t0 = Date.now();
-    for (let i = 0; i < 200; i++) { const z = y.mul(1.0001); y.dispose(); y = z; }
-    const queued = Date.now() - t0;
+    // Size the job with timing events so that it keeps the device busy for ~100 ms after the last op
+    // is queued, on a GPU and on the emulator alike: elements grow until one op takes >= 50 µs.
+    const run = (x: fl.Tensor, k: number): fl.Tensor => {
+      let y = x.mul(1);
+      for (let i = 0; i < k; i++) { const z = y.mul(1.0001); y.dispose(); y = z; }
+      return y;
+    };
+    let n = 1 << 16;
+    let x = fl.tensor(randomArray(n, 4), { device: dev });
+    let perOp = 0;
+    for (;;) {
+      const a = new fl.cuda.Event({ enableTiming: true }), b = new fl.cuda.Event({ enableTiming: true });
+      a.record();
+      run(x, 20).dispose();
+      b.record();
+      b.synchronize();
+      perOp = a.elapsedTime(b) / 21;
+      a.destroy(); b.destroy();
+      if (perOp >= 0.05 || n >= 1 << 24) break;
+      x.dispose();
+      n *= 16;
+      x = fl.randn([n], { device: dev });
+    }
+    const k = Math.max(20, Math.ceil(100 / Math.max(perOp, 1e-3)));
+    const y = run(x, k);
     let ticks = 0;
     const timer = setInterval(() => { ticks++; }, 1);
     const waitStart = Date.now();
     const values = await y.data();
     const waited = Date.now() - waitStart;
     clearInterval(timer);
-    expect(values).toHaveLength(1 << 16);
-    const want = Math.fround(x.dataSync()[5]) * Math.pow(1.0001, 200);
-    expect(Math.abs(values[5] - want)).toBeLessThan(1e-3 * Math.abs(want) + 1e-6);
-    // When the wait was long enough for the 1 ms timer to come due, it did fire: data() did not block.
-    if (waited >= 20) expect(ticks).toBeGreaterThan(0);
-    expect(queued).toBeGreaterThanOrEqual(0);
+    expect(values).toHaveLength(n);
+    const want = Math.fround(x.dataSync()[5]) * Math.pow(1.0001, k);
+    expect(Math.abs(values[5] - want)).toBeLessThan(1e-3 * Math.abs(want) + 1e-5);
+    expect(waited).toBeGreaterThanOrEqual(20);  // the job was still running when the wait began
+    expect(ticks).toBeGreaterThan(0);           // and the 1 ms timer fired meanwhile: data() did not block
     x.dispose(); y.dispose();
   });
 
