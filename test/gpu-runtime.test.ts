@@ -239,6 +239,9 @@ describe('memory: statistics, limit, out of memory', () => {
       x.matmul(x).relu().sum(1).softmax(0);
     });
     expect(fl.memory.stats(dev).allocatedBytes).toBe(before);
+    expect(fl.memory.stats(dev).peakAllocatedBytes).toBeGreaterThan(before);  // the scope's tensors
+    fl.memory.resetPeakStats(dev);
+    expect(fl.memory.stats(dev).peakAllocatedBytes).toBe(before);
     const st = fl.memory.stats(dev);
     expect(st.reservedBytes).toBeGreaterThanOrEqual(st.allocatedBytes);
     expect(st.numAllocs).toBeGreaterThan(0);

@@ -142,7 +142,10 @@ MemStats& memStats(DeviceType dev) {
   else if (allocators[(int)dev]) allocators[(int)dev]->fillStats(st);
   return st;
 }
-void resetPeak(DeviceType dev) { stats[(int)dev].peakAllocatedBytes = stats[(int)dev].allocatedBytes; }
+void resetPeak(DeviceType dev) {
+  stats[(int)dev].peakAllocatedBytes = stats[(int)dev].allocatedBytes;
+  if (allocators[(int)dev]) allocators[(int)dev]->resetPeak();
+}
 void emptyCache(DeviceType dev) {
   if (allocators[(int)dev]) allocators[(int)dev]->emptyCache();
 }

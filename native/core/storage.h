@@ -28,6 +28,7 @@ struct Allocator {
   virtual void deallocate(void* p, int64_t bytes, int deviceIndex) = 0;
   virtual void fillStats(MemStats&) {}  // a device allocator with its own statistics overrides them
   virtual void emptyCache() {}
+  virtual void resetPeak() {}  // an allocator with its own statistics resets its peaks
 };
 
 

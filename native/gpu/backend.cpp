@@ -460,6 +460,7 @@ struct GpuStorageAllocator : Allocator {
     st.cachedBytes = a.reservedBytes - a.allocatedBytes;
   }
   void emptyCache() override { if (gBackend) deviceEmptyCache(); }
+  void resetPeak() override { resetDevicePeak(); }
 };
 
 struct PinnedStorageAllocator : Allocator {
@@ -494,12 +495,7 @@ void ensureBackend() {
   static PinnedStorageAllocator pinnedAllocator;
   setAllocator(DeviceType::CUDA, &storageAlloc);
   setPinnedAllocator(&pinnedAllocator);
-  try {
-    cur();
-  } catch (...) {
-    // keep the backend object (streams table etc.), the device stays not-ready and fails again on use
-    throw;
-  }
+  cur();  // device 0; on failure the backend object stays and the device is retried on next use
 }
 
 void setCurrentDevice(int index) {
@@ -559,7 +555,6 @@ size_t deviceMemoryLimit() { return gBackend ? gBackend->memoryLimit : memoryLim
 void resetDevicePeak() {
   if (!gBackend) return;
   for (auto& ds : gBackend->devices) if (ds.ready) ds.alloc->resetPeakStats();
-  resetPeak(DeviceType::CUDA);
 }
 void setOutOfMemoryHook(std::function<void()> hook) {
   if (gBackend) gBackend->oomHook = std::move(hook);
@@ -808,12 +803,6 @@ int multiProcessorCount() {
   int d = currentDevice();
   return d < rt.deviceCount() ? rt.devices()[d].multiProcessorCount : 0;
 }
-int warpSize() {
-  const GpuRuntime& rt = GpuRuntime::get();
-  int d = currentDevice();
-  if (rt.vendor() != Vendor::Amd || d >= rt.deviceCount()) return 32;
-  return rt.devices()[d].gcnArch.compare(0, 4, "gfx9") == 0 ? 64 : 32;
-}
 
 int* errorWord(const char* op, ErrorDecoder decode) {
   DeviceState& ds = cur();
@@ -823,7 +812,6 @@ int* errorWord(const char* op, ErrorDecoder decode) {
   ds.pending[slot] = PendingError{op, decode, curStream()};
   return ds.words + slot;
 }
-void checkErrorWords() { checkDevice(cur()); }
 
 DeviceBuffer::DeviceBuffer(size_t bytes) { if (bytes) ptr_ = deviceAlloc(bytes, currentDevice()); }
 DeviceBuffer::~DeviceBuffer() {
@@ -840,7 +828,6 @@ void copyDeviceToDeviceAsync(void* dst, const void* src, size_t bytes) {
   cur();
   gBackend->driver->copyDtoD(dst, src, bytes, curStream());
 }
-void copyHostToDeviceAsync(void* dst, const void* src, size_t bytes) { copyToDevice(dst, src, bytes); }
 void copyDeviceToHostAsync(void* dst, const void* src, size_t bytes) {
   if (!bytes) return;
   cur();

@@ -51,9 +51,8 @@ void launch(const char* kernel, Dim3 grid, Dim3 block, unsigned sharedBytes, con
 /** Blocks for a grid-stride loop over n items, each thread taking `perThread` per pass (>= 1, capped). */
 unsigned gridFor(int64_t n, int perThread = 1);
 
-/** The device's number of multiprocessors (SMs / CUs) and its warp size (32 NVIDIA, 64 on gfx9). */
+/** The device's number of multiprocessors (SMs / CUs). */
 int multiProcessorCount();
-int warpSize();
 
 /**
  * Called with the nonzero bits a kernel left in its error word; it must throw (fail(kind, msg)),
@@ -62,8 +61,6 @@ int warpSize();
 using ErrorDecoder = void (*)(int bits, const char* op);
 /** A zeroed int in device memory for one launch of `op`, checked later as described above. */
 int* errorWord(const char* op, ErrorDecoder decode);
-/** Reads every error word in flight (synchronizes the current device) and throws the first error. */
-void checkErrorWords();
 
 /** Stream-ordered temporary device memory for one op; freed (for reuse on this stream) by the destructor. */
 class DeviceBuffer {
@@ -82,7 +79,6 @@ class DeviceBuffer {
 /** Async on the current stream. */
 void memsetAsync(void* dst, int byte, size_t bytes);
 void copyDeviceToDeviceAsync(void* dst, const void* src, size_t bytes);
-void copyHostToDeviceAsync(void* dst, const void* src, size_t bytes);  // src must stay valid until it ran
 void copyDeviceToHostAsync(void* dst, const void* src, size_t bytes);
 /** Blocks until the current stream's work is done (then checks error words). */
 void synchronizeStream();
