@@ -1,0 +1,523 @@
+// conv.ts — the convolution and pooling ops: `conv1d`, `conv2d`, `convTranspose2d`,
+// `maxPool2d`, `avgPool2d`, `adaptiveAvgPool2d` with their gradients, with PyTorch's
+// semantics and argument names (camelCase). Their Module classes are in nn/conv.ts; the kernels
+// are native/cpu/conv.cpp, native/gpu/ops_conv.cpp and native/kernels/conv.cu.
+//
+// Convolution lowers to im2col + GEMM. The native 'im2col' kernel writes the columns of the whole
+// batch as one [C*kh*kw, N, Ho*Wo] buffer, so each group is a single large GEMM
+//   y[g] (Og x N*L) = W[g] (Og x Cg*kh*kw) @ cols[g] (Cg*kh*kw x N*L)
+// and the result is permuted back to [N, O, Ho, Wo] in the same pass that adds the bias.
+// Each convolution records ONE autograd node (inputs x, weight, bias). Its backward recomputes the
+// columns from the saved input (rather than keeping them: they are kh*kw times the input's size):
+//   dW = dY' @ cols^T,  dX = col2im(W^T @ dY'),  db = sum of dY over N, H, W
+// where dY' is dY permuted to [O, N*L]. convTranspose2d is the same computation read backwards:
+// its forward is col2im(W^T @ x) and its backward uses im2col.
+// Pooling kernels work on planes; max pooling keeps int32 argmax indices (flat h*W+w in the input
+// plane, as PyTorch's) and its backward scatters the gradient to them.
+import { needsGrad, noGrad, record } from '../autograd';
+import { isFloating } from '../dtype';
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { call, opId, OperandView } from '../native';
+import { add, commonDevice } from './elementwise';
+import { matmul } from './matmul';
+import { sum } from './reduce';
+import { fmt } from '../shape';
+import { emptyTensor, scope, Tensor } from '../tensor';
+
+const IM2COL = opId('im2col');
+const COL2IM = opId('col2im');
+const MAXPOOL = opId('maxPool2d');
+const MAXPOOL_BW = opId('maxPool2dBackward');
+const AVGPOOL = opId('avgPool2d');
+const AVGPOOL_BW = opId('avgPool2dBackward');
+const ADAPTIVE = opId('adaptiveAvgPool2d');
+const ADAPTIVE_BW = opId('adaptiveAvgPool2dBackward');
+
+/** A size per spatial dim: one number for all, or one per dim. */
+export type Size2 = number | readonly [number, number];
+/** Convolution padding: zeros on each side, or PyTorch's 'same' (stride 1 only) / 'valid' (none). */
+export type ConvPadding = Size2 | 'same' | 'valid';
+
+export interface Conv2dOptions {
+  /** Step of the kernel (default 1). */
+  stride?: Size2;
+  /** Implicit zero padding (default 0). */
+  padding?: ConvPadding;
+  /** Spacing between kernel taps (default 1). */
+  dilation?: Size2;
+  /** Number of blocked connections from input to output channels (default 1). */
+  groups?: number;
+}
+export interface Conv1dOptions {
+  stride?: number | readonly [number];
+  padding?: number | readonly [number] | 'same' | 'valid';
+  dilation?: number | readonly [number];
+  groups?: number;
+}
+export interface ConvTranspose2dOptions {
+  stride?: Size2;
+  /** dilation*(k-1) - padding zeros are added to each side of the input (default 0). */
+  padding?: Size2;
+  /** Extra size added to one side of the output (default 0; must be < stride or < dilation). */
+  outputPadding?: Size2;
+  groups?: number;
+  dilation?: Size2;
+}
+
+// ---- argument checks ----------------------------------------------------------------------------
+
+function needTensor(t: unknown, what: string, op: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+  t._handleFor(op);
+  return t;
+}
+
+/** @internal A [h, w] pair from one number or a pair, each an integer >= min. */
+export function pair(v: unknown, name: string, op: string, min: number): [number, number] {
+  const arr = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 1 ? [v[0], v[0]] : v;
+  if (!Array.isArray(arr) || arr.length !== 2 || !arr.every((x) => Number.isInteger(x) && x >= min)) {
+    throw new ValueError(`${op}: ${name} must be an integer >= ${String(min)} or a pair of them, got ${JSON.stringify(v)}`);
+  }
+  return [arr[0], arr[1]];
+}
+
+/** @internal */
+export function positiveInt(v: unknown, name: string, op: string): number {
+  if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${String(v)}`);
+  return v as number;
+}
+
+/** The batch-first 4-D form of a [C, H, W] or [N, C, H, W] input (a tracked view) and whether it was unbatched. */
+function batched(x: Tensor, op: string, what = 'input'): [Tensor, boolean] {
+  if (x.ndim === 4) return [x, false];
+  if (x.ndim === 3) return [x.unsqueeze(0), true];
+  throw new ShapeError(`${op}: expected a 3-D [C, H, W] or 4-D [N, C, H, W] ${what}, got shape ${fmt(x._shape)}`);
+}
+
+/** Runs `body` on the 4-D form of x and returns the result in x's rank (views and their grads tracked). */
+function on4d(x: Tensor, op: string, body: (x4: Tensor) => Tensor): Tensor {
+  const [x4, unbatched] = batched(x, op);
+  if (!unbatched) return body(x4);
+  try {
+    const y4 = body(x4);
+    try { return y4.squeeze(0); } finally { y4.dispose(); }
+  } finally {
+    x4.dispose();
+  }
+}
+
+/** Geometry of one 2-D im2col: kernel, stride, padding (top/left and bottom/right), dilation, output size. */
+interface Geom { kh: number; kw: number; sh: number; sw: number; pt: number; pl: number; pb: number; pr: number; dh: number; dw: number; Ho: number; Wo: number }
+
+function geomParams(g: Geom): number[] {
+  return [g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw, g.Ho, g.Wo, g.pb, g.pr];
+}
+
+/** A [N, C*kh*kw, L] operand view of a [C*kh*kw, N, L] columns buffer. */
+function colsView(buf: Tensor, N: number, CK: number, L: number): OperandView {
+  return { dtype: buf.dtype, _shape: [N, CK, L], _strides: [L, N * L, 1], _offset: buf._offset, _handleFor: (o: string) => buf._handleFor(o) };
+}
+
+/** im2col of a 4-D image into a fresh [C*kh*kw, N*Ho*Wo] tensor. */
+function im2col(x: Tensor, g: Geom, op: string): Tensor {
+  const [N, C] = x._shape;
+  const CK = C * g.kh * g.kw, L = g.Ho * g.Wo;
+  const buf = emptyTensor([CK, N * L], x.dtype, x._storage.device, false, op);
+  try {
+    call(IM2COL, op, [colsView(buf, N, CK, L), x], geomParams(g));
+  } catch (e) { buf.dispose(); throw e; }
+  return buf;
+}
+
+/** col2im of a [C*kh*kw, N*Ho*Wo] columns tensor into a fresh image of `shape` [N, C, H, W]. */
+function col2im(cols: Tensor, shape: readonly number[], g: Geom, op: string): Tensor {
+  const [N, C] = shape;
+  const CK = C * g.kh * g.kw, L = g.Ho * g.Wo;
+  const src = cols.isContiguous() ? cols : cols.contiguous();
+  const img = emptyTensor(shape, cols.dtype, cols._storage.device, false, op);
+  try {
+    call(COL2IM, op, [img, colsView(src, N, CK, L)], geomParams(g));
+  } catch (e) { img.dispose(); throw e; } finally { if (src !== cols) src.dispose(); }
+  return img;
+}
+
+/** [N, C, H, W] -> contiguous [C, N*H*W] (channels first, so a group's channels are one matrix). */
+function channelsFirst(t: Tensor): Tensor {
+  const [N, C, H, W] = t._shape;
+  return t.permute([1, 0, 2, 3]).contiguous().view([C, N * H * W]);
+}
+
+/** A [C, N*H*W] matrix as the image [N, C, H, W] (a contiguous copy, plus bias [C] when given). */
+function batchFirst(m: Tensor, N: number, H: number, W: number, bias: Tensor | null): Tensor {
+  const C = m._shape[0];
+  const v = m.view([C, N, H, W]).permute([1, 0, 2, 3]);
+  return bias ? add(v, bias.view([1, C, 1, 1])) : v.contiguous();
+}
+
+/** The checks conv2d and convTranspose2d share (operands, groups, dtypes, a 4-D weight); returns groups. */
+function convOperands(op: string, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, groups: number | undefined, layout: string): number {
+  needTensor(input, 'input', op); needTensor(weight, 'weight', op);
+  if (bias !== null && bias !== undefined) needTensor(bias, 'bias', op);
+  const g = positiveInt(groups ?? 1, 'groups', op);
+  checkConvDTypes(op, input, weight, bias ?? null);
+  if (weight.ndim !== 4) throw new ShapeError(`${op}: expected a 4-D weight [${layout}, kh, kw], got ${fmt(weight._shape)}`);
+  return g;
+}
+
+function checkConvDTypes(op: string, x: Tensor, w: Tensor, b: Tensor | null): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: expected a floating input, got ${x.dtype}`);
+  if (w.dtype !== x.dtype || (b && b.dtype !== x.dtype)) {
+    throw new DTypeError(`${op}: input, weight and bias must share one dtype, got ${x.dtype}, ${w.dtype}${b ? `, ${b.dtype}` : ''}`);
+  }
+  commonDevice(op, x, w, ...(b ? [b] : []));
+}
+
+// ---- conv2d --------------------------------------------------------------------------------------
+
+/** Output size of a convolution/pooling along one dim (floor), padding given per side. */
+function outSize(inp: number, k: number, s: number, p0: number, p1: number, d: number): number {
+  return Math.floor((inp + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+}
+
+function conv2dGeom(x: Tensor, w: Tensor, o: Conv2dOptions, op: string): Geom {
+  const [, , H, W] = x._shape;
+  const [, , kh, kw] = w._shape;
+  const [sh, sw] = pair(o.stride ?? 1, 'stride', op, 1);
+  const [dh, dw] = pair(o.dilation ?? 1, 'dilation', op, 1);
+  let pt: number, pl: number, pb: number, pr: number;
+  const pad = o.padding ?? 0;
+  if (pad === 'valid') { pt = pl = pb = pr = 0; } else if (pad === 'same') {
+    if (sh !== 1 || sw !== 1) throw new ValueError(`${op}: padding='same' is not supported for strided convolutions (stride ${fmt([sh, sw])})`);
+    // PyTorch puts the odd extra zero on the bottom/right
+    const th = dh * (kh - 1), tw = dw * (kw - 1);
+    pt = Math.floor(th / 2); pb = th - pt; pl = Math.floor(tw / 2); pr = tw - pl;
+  } else {
+    if (typeof pad === 'string') throw new ValueError(`${op}: padding must be a number, a pair, 'same' or 'valid', got '${pad}'`);
+    [pt, pl] = pair(pad, 'padding', op, 0);
+    pb = pt; pr = pl;
+  }
+  const eh = dh * (kh - 1) + 1, ew = dw * (kw - 1) + 1;
+  if (H + pt + pb < eh || W + pl + pr < ew) {
+    throw new ShapeError(`${op}: padded input size per channel (${String(H + pt + pb)} x ${String(W + pl + pr)}) is smaller than the ` +
+      `(dilated) kernel size (${String(eh)} x ${String(ew)}); input ${fmt(x._shape)}, weight ${fmt(w._shape)}`);
+  }
+  return { kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, Ho: outSize(H, kh, sh, pt, pb, dh), Wo: outSize(W, kw, sw, pl, pr, dw) };
+}
+
+function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: number, op: string): Tensor {
+  const [N, C, H, W] = x._shape;
+  const [O, Cg] = w._shape;
+  const K = Cg * g.kh * g.kw, L = g.Ho * g.Wo;
+  const out = noGrad(() => scope(() => {
+    if (N * O * L === 0) return emptyTensor([N, O, g.Ho, g.Wo], x.dtype, x._storage.device, true, op);
+    const cols = im2col(x, g, op).view([groups, K, N * L]);
+    const y = matmul(w.reshape([groups, O / groups, K]), cols);  // [G, Og, N*L]
+    return batchFirst(y.view([O, N * L]), N, g.Ho, g.Wo, b);
+  }));
+  if (needsGrad(x, w, b)) {
+    record(op, [x, w, b], [out], [x, w], ([gy], [sx, sw]) => scope(() => {
+      const gP = channelsFirst(gy!).view([groups, O / groups, N * L]);
+      const w3 = sw.reshape([groups, O / groups, K]);
+      let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+      if (x.requiresGrad) gx = col2im(matmul(w3.mT, gP).view([C * g.kh * g.kw, N * L]), [N, C, H, W], g, op);
+      if (w.requiresGrad) {
+        const cols = im2col(sx, g, op).view([groups, K, N * L]);
+        gw = matmul(gP, cols.mT).reshape(w._shape as number[]).contiguous();
+      }
+      if (b && b.requiresGrad) gb = sum(gy!, [0, 2, 3]);
+      return [gx, gw, gb];
+    }));
+  }
+  return out;
+}
+
+/**
+ * 2-D convolution over [N, C, H, W] (or unbatched [C, H, W]) input, as `torch.nn.functional.conv2d`.
+ * `weight` is [outChannels, inChannels / groups, kh, kw]; `bias` is [outChannels] or null.
+ * Gradients flow to input, weight and bias.
+ *
+ * ```ts
+ * const y = fl.nn.conv2d(x, w, b, { stride: 2, padding: 1 });   // x [8, 3, 32, 32], w [16, 3, 3, 3] -> [8, 16, 16, 16]
+ * fl.nn.conv2d(x, w, null, { padding: 'same', dilation: 2 });
+ * ```
+ */
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  const groups = convOperands(op, input, weight, bias, options.groups, 'out, in/groups');
+  if (bias === undefined) bias = null;
+  const [O, Cg] = weight._shape;
+  if (O % groups !== 0) throw new ShapeError(`${op}: out channels ${String(O)} (weight ${fmt(weight._shape)}) must be divisible by groups ${String(groups)}`);
+  if (bias && (bias.ndim !== 1 || bias._shape[0] !== O)) throw new ShapeError(`${op}: expected bias of shape [${String(O)}], got ${fmt(bias._shape)}`);
+  const b = bias;
+  return on4d(input, op, (x) => {
+    const C = x._shape[1];
+    if (C !== Cg * groups) {
+      throw new ShapeError(`${op}: weight ${fmt(weight._shape)} with groups=${String(groups)} expects input with ${String(Cg * groups)} channels, ` +
+        `got input ${fmt(input._shape)} with ${String(C)} channels`);
+    }
+    const g = conv2dGeom(x, weight, options, op);
+    return conv2dCore(x, weight, b, g, groups, op);
+  });
+}
+
+/** @internal One number from a number or a one-element array (strings and undefined pass through). */
+export function single(v: unknown, name: string, op: string): unknown {
+  if (typeof v === 'string' || v === undefined) return v;
+  const n = typeof v === 'number' ? v : Array.isArray(v) && v.length === 1 ? v[0] : NaN;
+  if (!Number.isInteger(n)) throw new ValueError(`${op}: ${name} must be an integer or a one-element array, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/**
+ * 1-D convolution over [N, C, L] (or unbatched [C, L]) input, as `torch.nn.functional.conv1d`;
+ * `weight` is [outChannels, inChannels / groups, k]. Runs as a conv2d with height 1.
+ *
+ * ```ts
+ * const y = fl.nn.conv1d(x, w, b, { padding: 'same' });  // x [4, 8, 100], w [16, 8, 5] -> [4, 16, 100]
+ * ```
+ */
+export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+  const op = 'conv1d';
+  needTensor(input, 'input', op); needTensor(weight, 'weight', op);
+  if (input.ndim !== 2 && input.ndim !== 3) throw new ShapeError(`${op}: expected a 2-D [C, L] or 3-D [N, C, L] input, got shape ${fmt(input._shape)}`);
+  if (weight.ndim !== 3) throw new ShapeError(`${op}: expected a 3-D weight [out, in/groups, k], got ${fmt(weight._shape)}`);
+  const stride = single(options.stride ?? 1, 'stride', op) as number;
+  const dilation = single(options.dilation ?? 1, 'dilation', op) as number;
+  const padding = single(options.padding ?? 0, 'padding', op) as number | 'same' | 'valid';
+  const x = input.unsqueeze(-2), w = weight.unsqueeze(-2);
+  try {
+    const y = conv2d(x, w, bias, { stride: [1, stride], dilation: [1, dilation], padding: typeof padding === 'string' ? padding : [0, padding], groups: options.groups });
+    try { return y.squeeze(-2); } finally { y.dispose(); }
+  } finally { x.dispose(); w.dispose(); }
+}
+
+// ---- convTranspose2d -----------------------------------------------------------------------------
+
+/**
+ * 2-D transposed convolution ("deconvolution"), as `torch.nn.functional.conv_transpose2d`: the
+ * gradient of conv2d with respect to its input. `weight` is [inChannels, outChannels / groups, kh, kw];
+ * the output size is (H-1)*stride - 2*padding + dilation*(k-1) + outputPadding + 1.
+ *
+ * ```ts
+ * const up = fl.nn.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }); // 16x16 -> 32x32 with k=3
+ * ```
+ */
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+  const op = 'convTranspose2d';
+  const groups = convOperands(op, input, weight, bias, options.groups, 'in, out/groups');
+  if (bias === undefined) bias = null;
+  const [Cin, Og, kh, kw] = weight._shape;
+  const O = Og * groups;
+  if (Cin % groups !== 0) throw new ShapeError(`${op}: in channels ${String(Cin)} (weight ${fmt(weight._shape)}) must be divisible by groups ${String(groups)}`);
+  if (bias && (bias.ndim !== 1 || bias._shape[0] !== O)) throw new ShapeError(`${op}: expected bias of shape [${String(O)}], got ${fmt(bias._shape)}`);
+  const [sh, sw] = pair(options.stride ?? 1, 'stride', op, 1);
+  const [dh, dw] = pair(options.dilation ?? 1, 'dilation', op, 1);
+  const [ph, pw] = pair(options.padding ?? 0, 'padding', op, 0);
+  const [oph, opw] = pair(options.outputPadding ?? 0, 'outputPadding', op, 0);
+  if ((oph >= sh && oph >= dh) || (opw >= sw && opw >= dw)) {
+    throw new ValueError(`${op}: outputPadding ${fmt([oph, opw])} must be smaller than either stride ${fmt([sh, sw])} or dilation ${fmt([dh, dw])}`);
+  }
+  const b = bias;
+  return on4d(input, op, (x) => {
+    const [N, C, H, W] = x._shape;
+    if (C !== Cin) throw new ShapeError(`${op}: weight ${fmt(weight._shape)} expects input with ${String(Cin)} channels, got input ${fmt(input._shape)}`);
+    const Hout = (H - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1;
+    const Wout = (W - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
+    if (Hout < 1 || Wout < 1) throw new ShapeError(`${op}: output size ${fmt([Hout, Wout])} is too small for input ${fmt(input._shape)} and weight ${fmt(weight._shape)}`);
+    // the conv2d whose input-gradient this is: image [N, O, Hout, Wout] -> columns of an H x W output
+    const g: Geom = { kh, kw, sh, sw, pt: ph, pl: pw, pb: ph + oph, pr: pw + opw, dh, dw, Ho: H, Wo: W };
+    const L = H * W, Kg = Og * kh * kw, Cg = Cin / groups;
+    const out = noGrad(() => scope(() => {
+      if (N * O * Hout * Wout === 0) return emptyTensor([N, O, Hout, Wout], x.dtype, x._storage.device, true, op);
+      if (N * L * Cin === 0) {
+        const z = emptyTensor([N, O, Hout, Wout], x.dtype, x._storage.device, true, op);
+        return b ? add(z, b.view([1, O, 1, 1])) : z;
+      }
+      const xP = channelsFirst(x).view([groups, Cg, N * L]);
+      const cols = matmul(weight.reshape([groups, Cg, Kg]).mT, xP);  // [G, Og*kh*kw, N*L]
+      const y = col2im(cols.view([O * kh * kw, N * L]), [N, O, Hout, Wout], g, op);
+      return b ? add(y, b.view([1, O, 1, 1])) : y;
+    }));
+    if (needsGrad(x, weight, b)) {
+      record(op, [x, weight, b], [out], [x, weight], ([gy], [sx, sw2]) => scope(() => {
+        const cols = im2col(gy!.isContiguous() ? gy! : gy!.contiguous(), g, op).view([groups, Kg, N * L]);
+        let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+        if (x.requiresGrad) {
+          const m = matmul(sw2.reshape([groups, Cg, Kg]), cols);  // [G, Cg, N*L]
+          gx = batchFirst(m.view([Cin, N * L]), N, H, W, null);
+        }
+        if (weight.requiresGrad) {
+          gw = matmul(channelsFirst(sx).view([groups, Cg, N * L]), cols.mT).reshape(weight._shape as number[]).contiguous();
+        }
+        if (b && b.requiresGrad) gb = sum(gy!, [0, 2, 3]);
+        return [gx, gw, gb];
+      }));
+    }
+    return out;
+  });
+}
+
+// ---- pooling -------------------------------------------------------------------------------------
+
+export interface MaxPool2dOptions {
+  /** Step of the window (default: kernelSize). */
+  stride?: Size2 | null;
+  /** Implicit -inf padding on each side (at most half the kernel size; default 0). */
+  padding?: Size2;
+  /** Spacing between window taps (default 1). */
+  dilation?: Size2;
+  /** Use ceil instead of floor for the output size (default false). */
+  ceilMode?: boolean;
+  /** Also return the int32 argmax indices (flat h*W+w within each input plane). */
+  returnIndices?: boolean;
+}
+export interface AvgPool2dOptions {
+  stride?: Size2 | null;
+  padding?: Size2;
+  ceilMode?: boolean;
+  /** Count the zero padding in the divisor (default true). */
+  countIncludePad?: boolean;
+  /** Divide every window by this instead of its size. */
+  divisorOverride?: number | null;
+}
+
+/** PyTorch's pooling_output_shape for one dim. */
+function poolOut(inp: number, k: number, pad: number, s: number, d: number, ceil: boolean): number {
+  let o = Math.floor((inp + 2 * pad - d * (k - 1) - 1 + (ceil ? s - 1 : 0)) / s) + 1;
+  if (ceil && (o - 1) * s >= inp + pad) o--;
+  return o;
+}
+
+interface PoolGeom { kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; Ho: number; Wo: number }
+
+function poolGeom(x: Tensor, kernelSize: Size2, o: { stride?: Size2 | null; padding?: Size2; dilation?: Size2; ceilMode?: boolean }, op: string): PoolGeom {
+  const [kh, kw] = pair(kernelSize, 'kernelSize', op, 1);
+  const [sh, sw] = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? [kh, kw] : pair(o.stride, 'stride', op, 1);
+  const [ph, pw] = pair(o.padding ?? 0, 'padding', op, 0);
+  const [dh, dw] = pair(o.dilation ?? 1, 'dilation', op, 1);
+  if (ph > kh / 2 || pw > kw / 2) throw new ValueError(`${op}: padding ${fmt([ph, pw])} should be at most half of the kernel size ${fmt([kh, kw])}`);
+  const [, , H, W] = x._shape;
+  const ceil = !!o.ceilMode;
+  const Ho = poolOut(H, kh, ph, sh, dh, ceil), Wo = poolOut(W, kw, pw, sw, dw, ceil);
+  if (Ho < 1 || Wo < 1) {
+    throw new ShapeError(`${op}: input ${fmt(x._shape)} is too small for kernel ${fmt([kh, kw])} (dilation ${fmt([dh, dw])}, padding ${fmt([ph, pw])}): output would be ${fmt([Ho, Wo])}`);
+  }
+  return { kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo };
+}
+
+function checkPoolInput(x: Tensor, op: string): void {
+  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: expected a floating input, got ${x.dtype}`);
+}
+
+/**
+ * 2-D max pooling, as `torch.nn.functional.max_pool2d`. With `returnIndices` returns
+ * `[output, indices]` (int32 flat positions h*W+w within each input plane, usable by a max unpool).
+ * Ties go to the first maximum in the window; NaN propagates.
+ *
+ * ```ts
+ * const y = fl.nn.maxPool2d(x, 2);                                 // [N, C, 28, 28] -> [N, C, 14, 14]
+ * const [v, idx] = fl.nn.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true });
+ * ```
+ */
+export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+  const op = 'maxPool2d';
+  needTensor(input, 'input', op);
+  checkPoolInput(input, op);
+  let indices: Tensor | null = null;
+  const out = on4d(input, op, (x) => {
+    const g = poolGeom(x, kernelSize, options, op);
+    const [N, C, H, W] = x._shape;
+    const y = emptyTensor([N, C, g.Ho, g.Wo], x.dtype, x._storage.device, false, op);
+    const idx = emptyTensor([N, C, g.Ho, g.Wo], 'int32', x._storage.device, false, op);
+    try {
+      call(MAXPOOL, op, [y, idx, x], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
+    } catch (e) { y.dispose(); idx.dispose(); throw e; }
+    if (needsGrad(x)) {
+      record(op, [x], [y], [idx], ([gy], [si]) => scope(() => {
+        const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
+        // the geometry lets the GPU gather per input pixel (the CPU kernel does not need it)
+        call(MAXPOOL_BW, 'maxPool2d backward', [gx, gy!, si], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
+        return [gx];
+      }));
+    }
+    if (options.returnIndices && input.ndim === 3) {
+      indices = idx.squeeze(0);
+      idx.dispose();
+    } else if (options.returnIndices) indices = idx;
+    else idx.dispose();
+    return y;
+  });
+  return options.returnIndices ? [out, indices!] : out;
+}
+
+/**
+ * 2-D average pooling, as `torch.nn.functional.avg_pool2d` (zero padding counted in the divisor
+ * unless `countIncludePad: false`; `divisorOverride` replaces the divisor).
+ *
+ * ```ts
+ * const y = fl.nn.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false });
+ * ```
+ */
+export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPool2dOptions = {}): Tensor {
+  const op = 'avgPool2d';
+  needTensor(input, 'input', op);
+  checkPoolInput(input, op);
+  const div = options.divisorOverride ?? 0;
+  if (options.divisorOverride !== undefined && options.divisorOverride !== null && !(Number.isInteger(div) && div > 0)) {
+    throw new ValueError(`${op}: divisorOverride must be a positive integer, got ${String(options.divisorOverride)}`);
+  }
+  const includePad = options.countIncludePad ?? true;
+  return on4d(input, op, (x) => {
+    const g = poolGeom(x, kernelSize, options, op);
+    const [N, C, H, W] = x._shape;
+    const params = [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, includePad ? 1 : 0, div];
+    const y = emptyTensor([N, C, g.Ho, g.Wo], x.dtype, x._storage.device, false, op);
+    try { call(AVGPOOL, op, [y, x], params); } catch (e) { y.dispose(); throw e; }
+    if (needsGrad(x)) {
+      record(op, [x], [y], [], ([gy]) => scope(() => {
+        const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
+        call(AVGPOOL_BW, 'avgPool2d backward', [gx, gy!], params);
+        return [gx];
+      }));
+    }
+    return y;
+  });
+}
+
+/**
+ * Adaptive 2-D average pooling to a fixed output size, as `torch.nn.functional.adaptive_avg_pool2d`:
+ * output cell (i, j) averages rows [floor(i*H/Ho), ceil((i+1)*H/Ho)) and likewise columns.
+ * A null entry keeps that input size.
+ *
+ * ```ts
+ * fl.nn.adaptiveAvgPool2d(x, 1);          // global average pooling: [N, C, 1, 1]
+ * fl.nn.adaptiveAvgPool2d(x, [5, null]);  // [N, C, 5, W]
+ * ```
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+  const op = 'adaptiveAvgPool2d';
+  needTensor(input, 'input', op);
+  checkPoolInput(input, op);
+  return on4d(input, op, (x) => {
+    const [N, C, H, W] = x._shape;
+    const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
+    if (!Array.isArray(raw) || raw.length !== 2) throw new ValueError(`${op}: outputSize must be a number or a pair, got ${JSON.stringify(outputSize)}`);
+    const [Ho, Wo] = [raw[0] ?? H, raw[1] ?? W];
+    if (!Number.isInteger(Ho) || !Number.isInteger(Wo) || Ho < 1 || Wo < 1) {
+      throw new ValueError(`${op}: outputSize must hold positive integers (or null), got ${JSON.stringify(outputSize)}`);
+    }
+    if ((H === 0 || W === 0) && N * C > 0) throw new ShapeError(`${op}: expected non-empty spatial dims, got input ${fmt(input._shape)}`);
+    const y = emptyTensor([N, C, Ho, Wo], x.dtype, x._storage.device, false, op);
+    try { call(ADAPTIVE, op, [y, x]); } catch (e) { y.dispose(); throw e; }
+    if (needsGrad(x)) {
+      record(op, [x], [y], [], ([gy]) => scope(() => {
+        const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
+        call(ADAPTIVE_BW, 'adaptiveAvgPool2d backward', [gx, gy!]);
+        return [gx];
+      }));
+    }
+    return y;
+  });
+}
