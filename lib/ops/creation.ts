@@ -1,18 +1,20 @@
 // creation.ts — making tensors: from JS data (`tensor`), filled (`zeros`, `ones`, `full`, `empty`),
 // ranges (`arange`, `linspace`), `eye`, and the `*Like` forms.
-import { checkDType, DType, DTYPE_CODE, hostArrayFor, TypedArray } from '../dtype';
+import { DType, DTYPE_CODE, hostArrayFor, TypedArray } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId } from '../native';
 import { checkShape, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
 import { checkInplace } from './elementwise';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 
 const FILL = opId('fill');
 const ARANGE = opId('arange');
 const LINSPACE = opId('linspace');
 
-/** Options accepted by creation functions. */
+/** Options accepted by creation functions (PyTorch's factory keywords). */
 export interface TensorOptions {
   /** Element type; defaults to float32 (or inferred from the data for `tensor`). */
   dtype?: DType;
@@ -23,6 +25,24 @@ export interface TensorOptions {
    * asynchronously (`t.to('cuda', { nonBlocking: true })`). Needs a usable GPU.
    */
   pinned?: boolean;
+  /** Make the result a leaf that requires grad (floating dtypes only), as PyTorch's `requires_grad=True`. */
+  requiresGrad?: boolean;
+}
+
+/** @internal The keyword parameters of every creation function (checked by lib/args.ts). */
+export const FACTORY_KEYWORDS = {
+  dtype: optional(A.dtype),
+  device: optional(A.device),
+  pinned: optional(A.bool, false),
+  requiresGrad: optional(A.bool, false),
+};
+
+/** @internal Applies `requiresGrad` to a fresh result (disposing it when the dtype refuses). */
+export function withGrad(t: Tensor, requiresGrad: boolean | undefined): Tensor {
+  if (requiresGrad) {
+    try { t.requiresGrad = true; } catch (e) { t.dispose(); throw e; }
+  }
+  return t;
 }
 
 /** Nested arrays of numbers or booleans, a TypedArray, or a single value. */
@@ -72,26 +92,32 @@ function flatten(data: NestedData, op: string): { shape: number[]; values: Array
   return { shape, values, inferred };
 }
 
+const TENSOR_ARGS = signature('tensor', ['data'], { data: required(A.anyValue<NestedData | Tensor>()), ...FACTORY_KEYWORDS });
+
 /**
  * A tensor from nested arrays, a TypedArray or a number. The dtype is inferred (integers →
  * int32, booleans → bool, other numbers → float32; TypedArrays by type) unless given.
  *
  * ```ts
  * fl.tensor([[1, 2], [3, 4]]);                   // int32, shape [2, 2]
- * fl.tensor([0.5, 1.5], { dtype: 'float64' });
- * fl.tensor(new Float32Array(6)).reshape([2, 3]);
+ * fl.tensor([0.5, 1.5], { dtype: 'float64', requiresGrad: true });
+ * fl.tensor(new Float32Array(6)).reshape(2, 3);
  * ```
  */
-export function tensor(data: NestedData | Tensor, options: TensorOptions = {}): Tensor {
-  const device = parseDevice(options.device, 'tensor');
+export function tensor(data: NestedData | Tensor, options?: TensorOptions): Tensor;
+export function tensor(...args: unknown[]): Tensor {
+  const o = TENSOR_ARGS.parse(args);
+  const data = o.data;
+  const device = parseDevice(o.device, 'tensor');
   if (data instanceof Tensor) {
-    return contiguousCopy(data, 'tensor', options.dtype ? checkDType(options.dtype, 'tensor') : data.dtype);
+    if (o.pinned) throw new ValueError('tensor: pinned applies to data from JavaScript; use t.pin() for a Tensor');
+    return withGrad(contiguousCopy(data, 'tensor', o.dtype ?? data.dtype), o.requiresGrad);
   }
-  const { shape, values, inferred } = flatten(data as NestedData, 'tensor');
-  const dtype = options.dtype === undefined ? inferred : checkDType(options.dtype, 'tensor');
-  const t = emptyTensor(shape, dtype, device, false, 'tensor', !!options.pinned);
+  const { shape, values, inferred } = flatten(data, 'tensor');
+  const dtype = o.dtype === undefined ? inferred : o.dtype;
+  const t = emptyTensor(shape, dtype, device, false, 'tensor', o.pinned);
   const n = values.length;
-  if (n === 0) return t;
+  if (n === 0) return withGrad(t, o.requiresGrad);
   let host: TypedArray;
   const direct = ArrayBuffer.isView(values) && hostArrayFor(dtype, 0).constructor === values.constructor;
   if (direct) host = values as TypedArray;
@@ -104,7 +130,7 @@ export function tensor(data: NestedData | Tensor, options: TensorOptions = {}): 
   try {
     guard(() => binding.upload(t._handleFor('tensor'), 0, host, DTYPE_CODE[dtype]));
   } catch (e) { t.dispose(); throw e; }
-  return t;
+  return withGrad(t, o.requiresGrad);
 }
 
 /** @internal Sets every element of t to v. */
@@ -114,85 +140,145 @@ export function fillInPlace(t: Tensor, v: number | boolean, op: string): Tensor 
   return t;
 }
 
-function opts(o: TensorOptions | undefined, op: string): { dtype: DType; device: ReturnType<typeof parseDevice>; pinned: boolean } {
-  return { dtype: o?.dtype === undefined ? 'float32' : checkDType(o.dtype, op), device: parseDevice(o?.device, op), pinned: !!o?.pinned };
+/**
+ * PyTorch's `*size` then the keyword options: `(2, 3)`, `([2, 3])`, `(2, 3, { dtype })`,
+ * `([2, 3], { dtype })`. A stray extra argument throws instead of being dropped.
+ */
+export type SizeArgs = [size: number | readonly number[], options?: TensorOptions] | [...size: number[], options: TensorOptions] | number[];
+
+type Factory = ReturnType<typeof factorySignature>;
+function factorySignature(fn: string) { return signature(fn, [], FACTORY_KEYWORDS); }
+/** @internal Reads `(…size, options?)` for the creation function with signature `sig`. */
+export function sizedArgs(sig: Factory, args: readonly unknown[]): { shape: number[]; dtype: DType | undefined; device: string | undefined; pinned: boolean; requiresGrad: boolean } {
+  const { sizes, rest } = A.takeSizes(sig.fn, args);
+  const shape = checkShape(sizes, sig.fn);
+  const o = sig.parse(rest);
+  return { shape, dtype: o.dtype, device: o.device, pinned: o.pinned, requiresGrad: o.requiresGrad };
+}
+/** @internal The signature of a sized creation function (`rand`, `randn`, … declare theirs here too). */
+export const sizedSignature = factorySignature;
+
+const EMPTY_ARGS = factorySignature('empty');
+const ZEROS_ARGS = factorySignature('zeros');
+const ONES_ARGS = factorySignature('ones');
+
+/** Uninitialised memory of the given size: `fl.empty(2, 3)`, `fl.empty([2, 3], { pinned: true })`. */
+export function empty(...args: SizeArgs): Tensor {
+  const o = sizedArgs(EMPTY_ARGS, args);
+  return withGrad(emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'empty'), false, 'empty', o.pinned), o.requiresGrad);
+}
+/** All zeros: `fl.zeros(2, 3)`, `fl.zeros([2, 3], { dtype: 'int32' })`. */
+export function zeros(...args: SizeArgs): Tensor {
+  const o = sizedArgs(ZEROS_ARGS, args);
+  return withGrad(emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'zeros'), true, 'zeros', o.pinned), o.requiresGrad);
+}
+/** All ones: `fl.ones(4)`, `fl.ones(2, 3, { requiresGrad: true })`. */
+export function ones(...args: SizeArgs): Tensor {
+  const o = sizedArgs(ONES_ARGS, args);
+  const t = emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'ones'), false, 'ones', o.pinned);
+  try { fillInPlace(t, 1, 'ones'); } catch (e) { t.dispose(); throw e; }
+  return withGrad(t, o.requiresGrad);
 }
 
-/** Uninitialised memory of the given shape: `fl.empty([2, 3])`. */
-export function empty(shape: readonly number[] | number, options?: TensorOptions): Tensor {
-  const o = opts(options, 'empty');
-  return emptyTensor(checkShape(shape, 'empty'), o.dtype, o.device, false, 'empty', o.pinned);
-}
-/** All zeros: `fl.zeros([2, 3], { dtype: 'int32' })`. */
-export function zeros(shape: readonly number[] | number, options?: TensorOptions): Tensor {
-  const o = opts(options, 'zeros');
-  return emptyTensor(checkShape(shape, 'zeros'), o.dtype, o.device, true, 'zeros', o.pinned);
-}
-/** All ones: `fl.ones([4])`. */
-export function ones(shape: readonly number[] | number, options?: TensorOptions): Tensor {
-  return full(shape, 1, options);
-}
-/** Filled with `value`: `fl.full([2, 2], 7)`. The dtype defaults to float32 (bool for a boolean value). */
-export function full(shape: readonly number[] | number, value: number | boolean, options?: TensorOptions): Tensor {
-  const o = opts(options?.dtype === undefined && typeof value === 'boolean' ? { ...options, dtype: 'bool' } : options, 'full');
-  const t = emptyTensor(checkShape(shape, 'full'), o.dtype, o.device, false, 'full', o.pinned);
-  try { return fillInPlace(t, value, 'full'); } catch (e) { t.dispose(); throw e; }
+const sizeValue: A.Check<number[]> = (v, where) => checkShape(v, where.split(':')[0]);
+const fillValue: A.Check<number | boolean> = (v, where) => {
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`${where} must be a number or boolean, got ${typeof v}`);
+  return v;
+};
+const FULL_ARGS = signature('full', ['size', 'fillValue'], { size: required(sizeValue), fillValue: required(fillValue), ...FACTORY_KEYWORDS });
+
+/**
+ * Filled with `fillValue`: `fl.full([2, 2], 7)` (the size is one array, as PyTorch's tuple).
+ * The dtype defaults to float32 (bool for a boolean value).
+ */
+export function full(size: readonly number[] | number, fillValue: number | boolean, options?: TensorOptions): Tensor;
+export function full(...args: unknown[]): Tensor {
+  const o = FULL_ARGS.parse(args);
+  const dtype = o.dtype ?? (typeof o.fillValue === 'boolean' ? 'bool' : 'float32');
+  const t = emptyTensor(o.size, dtype, parseDevice(o.device, 'full'), false, 'full', o.pinned);
+  try { fillInPlace(t, o.fillValue, 'full'); } catch (e) { t.dispose(); throw e; }
+  return withGrad(t, o.requiresGrad);
 }
 
-function likeOpts(t: Tensor, options: TensorOptions | undefined, op: string): TensorOptions {
-  if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor`);
-  t._handleFor(op);
-  return { dtype: options?.dtype ?? t.dtype, device: options?.device ?? t.device };
+/** Options of the `*Like` functions: the result takes t's dtype and device unless given. */
+export type LikeOptions = Omit<TensorOptions, 'pinned'>;
+const LIKE_KEYWORDS = { dtype: FACTORY_KEYWORDS.dtype, device: FACTORY_KEYWORDS.device, requiresGrad: FACTORY_KEYWORDS.requiresGrad };
+/** @internal The signature of a `*Like` function: the tensor, then (for fullLike) the value. */
+export function likeSignature(fn: string) { return signature(fn, ['input'], { input: required(A.tensor), ...LIKE_KEYWORDS }); }
+const LIKE = {
+  zerosLike: likeSignature('zerosLike'), onesLike: likeSignature('onesLike'), emptyLike: likeSignature('emptyLike'),
+  fullLike: signature('fullLike', ['input', 'fillValue'], { input: required(A.tensor), fillValue: required(fillValue), ...LIKE_KEYWORDS }),
+};
+function likeOpts(o: { input: Tensor; dtype?: DType; device?: string; requiresGrad: boolean }, op: string): TensorOptions {
+  o.input._handleFor(op);
+  return { dtype: o.dtype ?? o.input.dtype, device: o.device ?? o.input.device, requiresGrad: o.requiresGrad };
 }
 /** Zeros with t's shape, dtype and device. */
-export function zerosLike(t: Tensor, options?: TensorOptions): Tensor { return zeros(t._shape, likeOpts(t, options, 'zerosLike')); }
+export function zerosLike(t: Tensor, options?: LikeOptions): Tensor;
+export function zerosLike(...args: unknown[]): Tensor { const o = LIKE.zerosLike.parse(args); return zeros(o.input._shape, likeOpts(o, 'zerosLike')); }
 /** Ones with t's shape, dtype and device. */
-export function onesLike(t: Tensor, options?: TensorOptions): Tensor { return ones(t._shape, likeOpts(t, options, 'onesLike')); }
+export function onesLike(t: Tensor, options?: LikeOptions): Tensor;
+export function onesLike(...args: unknown[]): Tensor { const o = LIKE.onesLike.parse(args); return ones(o.input._shape, likeOpts(o, 'onesLike')); }
 /** `value` with t's shape, dtype and device. */
-export function fullLike(t: Tensor, value: number | boolean, options?: TensorOptions): Tensor { return full(t._shape, value, likeOpts(t, options, 'fullLike')); }
+export function fullLike(t: Tensor, fillValue: number | boolean, options?: LikeOptions): Tensor;
+export function fullLike(...args: unknown[]): Tensor { const o = LIKE.fullLike.parse(args); return full(o.input._shape, o.fillValue, likeOpts(o, 'fullLike')); }
 /** Uninitialised, with t's shape, dtype and device. */
-export function emptyLike(t: Tensor, options?: TensorOptions): Tensor { return empty(t._shape, likeOpts(t, options, 'emptyLike')); }
+export function emptyLike(t: Tensor, options?: LikeOptions): Tensor;
+export function emptyLike(...args: unknown[]): Tensor { const o = LIKE.emptyLike.parse(args); return empty(o.input._shape, likeOpts(o, 'emptyLike')); }
+
+const finiteNum = A.num({ gt: -Infinity, lt: Infinity });
+const ARANGE_ARGS = signature('arange', ['start', 'end', 'step'], {
+  start: required(finiteNum), end: optional(finiteNum), step: optional(finiteNum, 1), ...FACTORY_KEYWORDS,
+});
 
 /**
  * Values from start (inclusive) to end (exclusive) by step, as `torch.arange`:
  * `fl.arange(5)` → [0..4] (int32), `fl.arange(0, 1, 0.25)` → float32.
  */
-export function arange(start: number, end?: number, step = 1, options?: TensorOptions): Tensor {
+export function arange(end: number, options?: TensorOptions): Tensor;
+export function arange(start: number, end: number, options?: TensorOptions): Tensor;
+export function arange(start: number, end: number | undefined, step: number, options?: TensorOptions): Tensor;
+export function arange(...args: unknown[]): Tensor {
+  const o = ARANGE_ARGS.parse(args);
+  let { start, end } = o;
+  const step = o.step;
   if (end === undefined) { end = start; start = 0; }
-  for (const [k, v] of [['start', start], ['end', end], ['step', step]] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: ${String(k)} must be a finite number, got ${String(v)}`);
-  }
   if (step === 0) throw new ValueError('arange: step must be nonzero');
   if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and step sign are inconsistent (start ${String(start)}, end ${String(end)}, step ${String(step)})`);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
-  const dtype = options?.dtype === undefined ? (allInt ? 'int32' : 'float32') : checkDType(options.dtype, 'arange');
+  const dtype = o.dtype ?? (allInt ? 'int32' : 'float32');
   const n = Math.ceil((end - start) / step);
-  const t = emptyTensor(checkShape([n], 'arange'), dtype, parseDevice(options?.device, 'arange'), false, 'arange');
-  if (n > 0) call(ARANGE, 'arange', [t], [start, step]);
-  return t;
+  const t = emptyTensor(checkShape([n], 'arange'), dtype, parseDevice(o.device, 'arange'), false, 'arange', o.pinned);
+  try { if (n > 0) call(ARANGE, 'arange', [t], [start, step]); } catch (e) { t.dispose(); throw e; }
+  return withGrad(t, o.requiresGrad);
 }
 
+const LINSPACE_ARGS = signature('linspace', ['start', 'end', 'steps'], {
+  start: required(A.num()), end: required(A.num()), steps: required(A.int({ min: 0 })), ...FACTORY_KEYWORDS,
+});
 /** `steps` evenly spaced values from start to end inclusive: `fl.linspace(0, 1, 5)`. */
-export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
-  if (typeof start !== 'number' || typeof end !== 'number') throw new ValueError('linspace: start and end must be numbers');
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer, got ${String(steps)}`);
-  const o = opts(options, 'linspace');
-  const t = emptyTensor(checkShape([steps], 'linspace'), o.dtype, o.device, false, 'linspace');
-  if (steps > 0) call(LINSPACE, 'linspace', [t], [start, end]);
-  return t;
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor;
+export function linspace(...args: unknown[]): Tensor {
+  const o = LINSPACE_ARGS.parse(args);
+  const t = emptyTensor(checkShape([o.steps], 'linspace'), o.dtype ?? 'float32', parseDevice(o.device, 'linspace'), false, 'linspace', o.pinned);
+  try { if (o.steps > 0) call(LINSPACE, 'linspace', [t], [o.start, o.end]); } catch (e) { t.dispose(); throw e; }
+  return withGrad(t, o.requiresGrad);
 }
 
-/** An n x m matrix with ones on the diagonal: `fl.eye(3)`. */
-export function eye(n: number, m: number = n, options?: TensorOptions): Tensor {
-  const o = opts(options, 'eye');
-  const shape = checkShape([n, m], 'eye');
-  const t = emptyTensor(shape, o.dtype, o.device, true, 'eye');
+const EYE_ARGS = signature('eye', ['n', 'm'], { n: required(A.int({ min: 0 })), m: optional(A.int({ min: 0 })), ...FACTORY_KEYWORDS });
+/** An n x m matrix with ones on the diagonal: `fl.eye(3)`, `fl.eye(2, 3, { dtype: 'float64' })`. */
+export function eye(n: number, options?: TensorOptions): Tensor;
+export function eye(n: number, m: number, options?: TensorOptions): Tensor;
+export function eye(...args: unknown[]): Tensor {
+  const o = EYE_ARGS.parse(args);
+  const n = o.n, m = o.m ?? o.n;
+  const t = emptyTensor(checkShape([n, m], 'eye'), o.dtype ?? 'float32', parseDevice(o.device, 'eye'), true, 'eye', o.pinned);
   const k = Math.min(n, m);
   if (k > 0) {
     const diag = t._view([k], [m + 1], 0);
-    try { fillInPlace(diag, 1, 'eye'); } finally { diag.dispose(); }
+    try { fillInPlace(diag, 1, 'eye'); } catch (e) { t.dispose(); throw e; } finally { diag.dispose(); }
   }
-  return t;
+  return withGrad(t, o.requiresGrad);
 }
 
 

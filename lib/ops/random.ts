@@ -12,7 +12,9 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { broadcastShapes, broadcastStrides, checkShape, fmt } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, Tensor } from '../tensor';
-import { TensorOptions } from './creation';
+import * as A from '../args';
+import { isPlainObject, optional, required, signature } from '../args';
+import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './creation';
 
 const UNIFORM = opId('randomUniform');
 const NORMAL = opId('randomNormal');
@@ -102,9 +104,9 @@ function draw(t: Tensor, id: number, op: string, extra: number[], inputs: Tensor
 function create(shape: unknown, options: TensorOptions | undefined, defaultDType: DType, op: string, fill: (t: Tensor) => void): Tensor {
   const sh = checkShape(shape, op);
   const dtype = options?.dtype === undefined ? defaultDType : checkDType(options.dtype, op);
-  const t = emptyTensor(sh, dtype, parseDevice(options?.device, op), false, op);
+  const t = emptyTensor(sh, dtype, parseDevice(options?.device, op), false, op, !!options?.pinned);
   try { fill(t); } catch (e) { t.dispose(); throw e; }
-  return t;
+  return withGrad(t, options?.requiresGrad);
 }
 
 function needFloat(dt: DType, op: string): void {
@@ -133,34 +135,50 @@ function normalInto(t: Tensor, mean: number, std: number, op: string): Tensor {
   return draw(t, NORMAL, op, [mean, std]);
 }
 
+const RAND_ARGS = sizedSignature('rand');
+const RANDN_ARGS = sizedSignature('randn');
+
 /**
  * Uniform values in [0, 1) (float32 unless `dtype` says otherwise; floating dtypes only):
- * `fl.rand([2, 3])`, `fl.rand(5, { dtype: 'float64' })`.
+ * `fl.rand(2, 3)`, `fl.rand([2, 3])`, `fl.rand(5, { dtype: 'float64' })`.
  */
-export function rand(shape: number | readonly number[], options?: TensorOptions): Tensor {
-  return create(shape, options, 'float32', 'rand', (t) => uniformInto(t, 0, 1, 'rand'));
+export function rand(...args: SizeArgs): Tensor {
+  const o = sizedArgs(RAND_ARGS, args);
+  return create(o.shape, o, 'float32', 'rand', (t) => uniformInto(t, 0, 1, 'rand'));
 }
 
-/** Standard normal values (mean 0, std 1): `fl.randn([128, 64])`. */
-export function randn(shape: number | readonly number[], options?: TensorOptions): Tensor {
-  return create(shape, options, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn'));
+/** Standard normal values (mean 0, std 1): `fl.randn(128, 64)`, `fl.randn([2], { requiresGrad: true })`. */
+export function randn(...args: SizeArgs): Tensor {
+  const o = sizedArgs(RANDN_ARGS, args);
+  return create(o.shape, o, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn'));
 }
 
+const NORMAL_ARGS = signature('normal', ['mean', 'std', 'size'], {
+  mean: required(A.num()), std: required(A.num()), size: required(A.anyValue<number | readonly number[]>()), ...FACTORY_KEYWORDS,
+});
 /** Normal values with the given mean and std: `fl.normal(10, 2, [1000])`. */
-export function normal(mean: number, std: number, shape: number | readonly number[], options?: TensorOptions): Tensor {
-  return create(shape, options, 'float32', 'normal', (t) => normalInto(t, mean, std, 'normal'));
+export function normal(mean: number, std: number, size: number | readonly number[], options?: TensorOptions): Tensor;
+export function normal(...args: unknown[]): Tensor {
+  const o = NORMAL_ARGS.parse(args);
+  return create(o.size, { ...o, device: o.device }, 'float32', 'normal', (t) => normalInto(t, o.mean, o.std, 'normal'));
 }
 
+const RAND_LIKE_ARGS = likeSignature('randLike');
+const RANDN_LIKE_ARGS = likeSignature('randnLike');
 /** Uniform values in [0, 1) with t's shape, dtype and device: `fl.randLike(x)`. */
-export function randLike(t: Tensor, options?: TensorOptions): Tensor {
-  needTensor(t, 'randLike');
-  return rand(t._shape, { dtype: options?.dtype ?? t.dtype, device: options?.device ?? t.device });
+export function randLike(t: Tensor, options?: LikeOptions): Tensor;
+export function randLike(...args: unknown[]): Tensor {
+  const o = RAND_LIKE_ARGS.parse(args);
+  const t = needTensor(o.input, 'randLike');
+  return rand(t._shape, { dtype: o.dtype ?? t.dtype, device: o.device ?? t.device, requiresGrad: o.requiresGrad });
 }
 
 /** Standard normal values with t's shape, dtype and device: `fl.randnLike(x)`. */
-export function randnLike(t: Tensor, options?: TensorOptions): Tensor {
-  needTensor(t, 'randnLike');
-  return randn(t._shape, { dtype: options?.dtype ?? t.dtype, device: options?.device ?? t.device });
+export function randnLike(t: Tensor, options?: LikeOptions): Tensor;
+export function randnLike(...args: unknown[]): Tensor {
+  const o = RANDN_LIKE_ARGS.parse(args);
+  const t = needTensor(o.input, 'randnLike');
+  return randn(t._shape, { dtype: o.dtype ?? t.dtype, device: o.device ?? t.device, requiresGrad: o.requiresGrad });
 }
 
 // Integers each dtype holds exactly: [min, max].
@@ -181,6 +199,10 @@ function randintInto(t: Tensor, low: number, high: number, op: string): Tensor {
   return draw(t, RANDINT, op, [low, high]);
 }
 
+const RANDINT_ARGS = signature('randint', ['low', 'high', 'size'], {
+  low: optional(A.num(), 0), high: required(A.num()), size: required(A.anyValue<number | readonly number[]>()), ...FACTORY_KEYWORDS,
+});
+
 /**
  * Integers uniform in [low, high) (int32 unless `dtype` says otherwise), as `torch.randint`.
  * With two leading numbers the call is `(low, high, shape)`; with one it is `(high, shape)`:
@@ -189,31 +211,29 @@ function randintInto(t: Tensor, low: number, high: number, op: string): Tensor {
  * fl.randint(6, [100]);           // dice faces 0..5
  * ```
  */
-export function randint(high: number, shape: number | readonly number[], options?: TensorOptions): Tensor;
-export function randint(low: number, high: number, shape: number | readonly number[], options?: TensorOptions): Tensor;
-export function randint(a: number, b: number | readonly number[], c?: number | readonly number[] | TensorOptions, d?: TensorOptions): Tensor {
-  let low: number, high: number, shape: unknown, options: TensorOptions | undefined;
-  if (typeof b === 'number' && c !== undefined && (typeof c === 'number' || Array.isArray(c) || ArrayBuffer.isView(c))) {
-    low = a; high = b; shape = c; options = d;
-  } else {
-    low = 0; high = a; shape = b; options = c as TensorOptions | undefined;
-  }
-  return create(shape, options, 'int32', 'randint', (t) => randintInto(t, low, high, 'randint'));
+export function randint(high: number, size: number | readonly number[], options?: TensorOptions): Tensor;
+export function randint(low: number, high: number, size: number | readonly number[], options?: TensorOptions): Tensor;
+export function randint(...args: unknown[]): Tensor {
+  // PyTorch's randint(low=0, high, size): with two positional arguments they are (high, size).
+  const nPos = args.length - (isPlainObject(args[args.length - 1]) ? 1 : 0);
+  const o = RANDINT_ARGS.parse(nPos === 2 ? [0, ...args] : args);
+  return create(o.size, o, 'int32', 'randint', (t) => randintInto(t, o.low, o.high, 'randint'));
 }
 
+const RANDPERM_ARGS = signature('randperm', ['n'], { n: required(A.int({ min: 0, max: 2147483647 })), ...FACTORY_KEYWORDS });
 /**
  * A random permutation of 0..n-1 (int32 unless `dtype` says otherwise): `fl.randperm(5)`.
  * Each index gets a random 64-bit key and the indices are sorted by key.
  */
-export function randperm(n: number, options?: TensorOptions): Tensor {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2147483647) {
-    throw new ValueError(`randperm: n must be an integer in [0, 2^31), got ${String(n)}`);
-  }
-  const dtype = options?.dtype === undefined ? 'int32' : checkDType(options.dtype, 'randperm');
+export function randperm(n: number, options?: TensorOptions): Tensor;
+export function randperm(...args: unknown[]): Tensor {
+  const o = RANDPERM_ARGS.parse(args);
+  const n = o.n;
+  const dtype = o.dtype ?? 'int32';
   if (n - 1 > INT_RANGE[dtype][1]) throw new ValueError(`randperm: n=${String(n)} is too large for dtype ${String(dtype)}`);
-  const idx = create([n], { device: options?.device, dtype: 'int32' }, 'int32', 'randperm', (t) => draw(t, RANDPERM, 'randperm', []));
-  if (dtype === 'int32') return idx;
-  try { return contiguousCopy(idx, 'randperm', dtype); } finally { idx.dispose(); }
+  const idx = create([n], { device: o.device, dtype: 'int32', pinned: o.pinned }, 'int32', 'randperm', (t) => draw(t, RANDPERM, 'randperm', []));
+  if (dtype === 'int32') return withGrad(idx, o.requiresGrad);
+  try { return withGrad(contiguousCopy(idx, 'randperm', dtype), o.requiresGrad); } finally { idx.dispose(); }
 }
 
 /** p contiguous, of t's shape, in p's own (floating) dtype. */

@@ -4,6 +4,7 @@
 import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, IndexError, ShapeError, ValueError } from '../errors';
+import { sizesOnly } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { binding, guard } from '../native';
@@ -32,11 +33,8 @@ function need(t: unknown, op: string): Tensor {
   return t;
 }
 
-function shapeArg(args: (number | readonly number[])[], op: string): number[] {
-  const s = args.length === 1 && Array.isArray(args[0]) ? (args[0] as number[]) : (args as number[]);
-  if (!Array.isArray(s)) throw new ValueError(`${String(op)}: shape must be an array`);
-  return s.slice();
-}
+/** PyTorch's `*shape` for methods: `t.view(2, -1)` or `t.view([2, -1])`; anything after it throws. */
+function shapeArg(args: readonly unknown[], op: string): number[] { return sizesOnly(op, args, op === 'permute' ? 'dims' : 'shape'); }
 
 /** A view with a new shape when the layout allows, otherwise ShapeError: `t.view([2, -1])`. */
 export function view(t: Tensor, shape: readonly number[]): Tensor {

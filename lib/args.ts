@@ -1,0 +1,310 @@
+// args.ts — PyTorch-shaped argument parsing, shared by every public function and constructor that
+// takes options: positional arguments in PyTorch's order, then a trailing plain object for the
+// keyword ones (the same names in camelCase), each checked by a small validator.
+//
+// A signature is declared once per entry point:
+//
+//   const SGD_ARGS = signature('SGD', ['params', 'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], {
+//     params: required(anyValue), lr: optional(num({ min: 0 }), 1e-3), …, maximize: optional(bool, false),
+//   });
+//   const o = SGD_ARGS.parse(args);   // { params, lr, momentum, …, maximize }, typed
+//
+// Names listed in the positional order may be passed either way; the others are keyword-only.
+// As in Python: a parameter given both positionally and as a key, a missing required parameter, an
+// extra positional argument and an unknown key are errors. An unknown key names the closest valid
+// one, so that `{ pading: 1 }` or `{ learningRate: 0.1 }` fails loudly instead of being ignored.
+// `undefined` counts as not given (so wrappers can pass `options.x` through).
+//
+// `takeSizes` reads PyTorch's `*size` form: `zeros(2, 3)` and `zeros([2, 3])` are the same call.
+import { DType, checkDType } from './dtype';
+import { ValueError } from './errors';
+import { Tensor } from './tensor';
+
+/** Checks one value and returns it (possibly normalised); `where` is `fn: name` for the message. */
+export type Check<T> = (v: unknown, where: string) => T;
+
+/** One parameter of a signature. */
+export interface Param<T> {
+  readonly check: Check<T>;
+  readonly required: boolean;
+  readonly dflt?: T;
+}
+
+/** A required parameter. */
+export function required<T>(check: Check<T>): Param<T> { return { check, required: true }; }
+/** An optional parameter: `dflt` when not given (undefined without one). */
+export function optional<T>(check: Check<T>): Param<T | undefined>;
+export function optional<T>(check: Check<T>, dflt: T): Param<T>;
+export function optional<T>(check: Check<T>, dflt?: T): Param<T | undefined> { return { check, required: false, dflt }; }
+
+type Parsed<S> = { [K in keyof S]: S[K] extends Param<infer T> ? T : never };
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v}'`;
+  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
+  if (v === null || typeof v !== 'object') return String(v);
+  return v.constructor && v.constructor !== Object ? `a ${String(v.constructor.name)}` : 'an object';
+}
+
+/** True for `{ … }` literals (and null-prototype objects): the keyword-options object. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}
+
+// ---- validators ------------------------------------------------------------------------------
+
+interface Range { min?: number; max?: number; gt?: number; lt?: number }
+function rangeText(r: Range): string {
+  const parts: string[] = [];
+  if (r.gt !== undefined) parts.push(`> ${r.gt}`);
+  if (r.min !== undefined) parts.push(`>= ${r.min}`);
+  if (r.lt !== undefined) parts.push(`< ${r.lt}`);
+  if (r.max !== undefined) parts.push(`<= ${r.max}`);
+  return parts.join(' and ');
+}
+function inRange(v: number, r: Range): boolean {
+  return !((r.min !== undefined && v < r.min) || (r.max !== undefined && v > r.max) || (r.gt !== undefined && !(v > r.gt)) || (r.lt !== undefined && !(v < r.lt)));
+}
+
+/** A number (not NaN) within the range: `num({ min: 0 })`. Infinity is allowed unless the range excludes it. */
+export function num(r: Range = {}): Check<number> {
+  return (v, where) => {
+    if (typeof v !== 'number' || Number.isNaN(v) || !inRange(v, r)) {
+      const want = rangeText(r);
+      throw new ValueError(`${where} must be a number${want ? ` ${want}` : ''}, got ${show(v)}`);
+    }
+    return v;
+  };
+}
+/** An integer within the range: `int({ min: 1 })`. */
+export function int(r: Range = {}): Check<number> {
+  return (v, where) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || !inRange(v, r)) {
+      const want = rangeText(r);
+      throw new ValueError(`${where} must be an integer${want ? ` ${want}` : ''}, got ${show(v)}`);
+    }
+    return v;
+  };
+}
+/** A boolean (PyTorch's flags; `1`/`0` are refused, since a misplaced number usually means a misplaced argument). */
+export const bool: Check<boolean> = (v, where) => {
+  if (typeof v !== 'boolean') throw new ValueError(`${where} must be a boolean, got ${show(v)}`);
+  return v;
+};
+/** One of the listed strings: `oneOf('mean', 'sum', 'none')`. */
+export function oneOf<T extends string>(...values: T[]): Check<T> {
+  return (v, where) => {
+    if (typeof v !== 'string' || !(values as string[]).includes(v)) {
+      throw new ValueError(`${where} must be one of ${values.map((x) => `'${x}'`).join(', ')}, got ${show(v)}`);
+    }
+    return v as T;
+  };
+}
+/** A string. */
+export const str: Check<string> = (v, where) => {
+  if (typeof v !== 'string') throw new ValueError(`${where} must be a string, got ${show(v)}`);
+  return v;
+};
+/** A dtype name. */
+export const dtype: Check<DType> = (v, where) => checkDType(v, where.split(':')[0]);
+/** A device string (`'cpu'`, `'cuda'`, `'cuda:1'`); parsed later by the op. */
+export const device: Check<string> = (v, where) => {
+  if (typeof v !== 'string') throw new ValueError(`${where} must be a device string such as 'cpu' or 'cuda', got ${show(v)}`);
+  return v;
+};
+/** A Tensor. */
+export const tensor: Check<Tensor> = (v, where) => {
+  if (!(v instanceof Tensor)) throw new ValueError(`${where} must be a Tensor, got ${show(v)}`);
+  return v;
+};
+/** A function. */
+export function func<F extends (...a: never[]) => unknown>(): Check<F> {
+  return (v, where) => {
+    if (typeof v !== 'function') throw new ValueError(`${where} must be a function, got ${show(v)}`);
+    return v as F;
+  };
+}
+/** Anything: the function checks it itself (with its own message). */
+export function anyValue<T>(): Check<T> { return (v) => v as T; }
+/** `check`, or null. */
+export function nullable<T>(check: Check<T>): Check<T | null> { return (v, where) => (v === null ? null : check(v, where)); }
+/** Either of two forms: the first whose check passes; the second's error otherwise. */
+export function either<A, B>(a: Check<A>, b: Check<B>): Check<A | B> {
+  return (v, where) => { try { return a(v, where); } catch { return b(v, where); } };
+}
+/** An array whose elements pass `check`, optionally of a fixed length. */
+export function arrayOf<T>(check: Check<T>, length?: number): Check<T[]> {
+  return (v, where) => {
+    if (!Array.isArray(v) || (length !== undefined && v.length !== length)) {
+      throw new ValueError(`${where} must be an array${length !== undefined ? ` of ${length}` : ''}, got ${show(v)}`);
+    }
+    return v.map((x, i) => check(x, `${where}[${i}]`));
+  };
+}
+/**
+ * PyTorch's `_pair`/`_single`: an integer or a tuple of `n` integers, returned as an n-tuple:
+ * `ints(2, { min: 1 })` turns `3` into `[3, 3]` and refuses `2.5` or `[1, 2, 3]`.
+ */
+export function ints(n: number, r: Range = {}): Check<number[]> {
+  const one = int(r);
+  return (v, where) => {
+    if (typeof v === 'number') return new Array<number>(n).fill(one(v, where));
+    if (!Array.isArray(v) || v.length !== n) {
+      throw new ValueError(`${where} must be an integer or ${n} integers${rangeText(r) ? ` ${rangeText(r)}` : ''}, got ${show(v)}`);
+    }
+    return v.map((x) => one(x, where));
+  };
+}
+
+// ---- suggestions -------------------------------------------------------------------------------
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length];
+}
+const camel = (s: string): string => s.replace(/_+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+const initials = (s: string): string => s.replace(/(^.|[A-Z])[a-z0-9]*/g, (_m, c: string) => c.toLowerCase());
+
+/**
+ * The valid key a user most likely meant: the camelCase form of a snake_case key, a key that is
+ * its initials (`learningRate` → `lr`), else the nearest by edit distance (case-insensitive).
+ */
+export function closest(key: string, valid: readonly string[]): string | undefined {
+  if (valid.length === 0) return undefined;
+  const c = camel(key);
+  if (valid.includes(c)) return c;
+  const ini = valid.find((v) => v.length > 1 && v === initials(key));
+  if (ini) return ini;
+  let best = valid[0], bestD = Infinity;
+  for (const v of valid) {
+    const d = editDistance(key.toLowerCase(), v.toLowerCase());
+    if (d < bestD) { best = v; bestD = d; }
+  }
+  return best;
+}
+
+/** Throws the ValueError for an unknown key: `Conv2d: unknown option 'pading' (did you mean 'padding'?)`. */
+export function unknownOption(fn: string, key: string, valid: readonly string[]): never {
+  const near = closest(key, valid);
+  throw new ValueError(`${fn}: unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ` (${fn} takes no options)`}`);
+}
+
+/** Checks that `options` has only the given keys (for option objects that do not go through `signature`). */
+export function checkKeys(fn: string, options: unknown, valid: readonly string[]): void {
+  if (options === undefined) return;
+  if (!isPlainObject(options)) throw new ValueError(`${fn}: options must be a plain object, got ${show(options)}`);
+  for (const k of Object.keys(options)) if (!valid.includes(k)) unknownOption(fn, k, valid);
+}
+
+// ---- signatures --------------------------------------------------------------------------------
+
+/** A declared signature: its name, positional order and parameters; `parse` checks one call. */
+export class Signature<S extends Record<string, Param<unknown>>> {
+  /** Every parameter name, positional ones first. */
+  readonly names: string[];
+  constructor(readonly fn: string, readonly positional: readonly (keyof S & string)[], readonly params: S) {
+    for (const p of positional) if (!(p in params)) throw new Error(`signature ${fn}: positional '${p}' has no parameter`);
+    this.names = Object.keys(params);
+    registry.set(fn, this as unknown as Signature<Record<string, Param<unknown>>>);
+  }
+
+  /** The keyword-only and positional names a caller may pass as options keys. */
+  get optionKeys(): string[] { return this.names; }
+
+  /**
+   * Checks one call: `args` are the call's arguments (a trailing plain object is the options),
+   * `skip` leading positional parameters were already consumed by the caller (e.g. sizes).
+   */
+  parse(args: readonly unknown[], skip = 0): Parsed<S> {
+    const fn = this.fn;
+    let pos = args;
+    let kw: Record<string, unknown> = {};
+    const last = args[args.length - 1];
+    if (args.length > 0 && isPlainObject(last)) { pos = args.slice(0, -1); kw = last; }
+    else if (args.length > 0 && last === undefined) pos = trimUndefined(args);
+    const slots = this.positional.slice(skip);
+    if (pos.length > slots.length) {
+      const extra = pos[slots.length];
+      throw new ValueError(slots.length === 0
+        ? `${fn}: unexpected positional argument ${show(extra)} (pass options as an object: { ${this.names.slice(0, 3).join(', ')}${this.names.length > 3 ? ', …' : ''} })`
+        : `${fn}: takes ${slots.length} positional argument${slots.length === 1 ? '' : 's'} (${slots.join(', ')}) but ${pos.length} were given; the extra one is ${show(extra)}`);
+    }
+    const given: Record<string, unknown> = {};
+    pos.forEach((v, i) => { if (v !== undefined) given[slots[i]] = v; });
+    for (const [k, v] of Object.entries(kw)) {
+      if (!(k in this.params)) unknownOption(fn, k, this.names);
+      if (v === undefined) continue;
+      if (k in given) throw new ValueError(`${fn}: got multiple values for argument '${k}' (positional and in the options)`);
+      given[k] = v;
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of this.names) {
+      const p = this.params[k];
+      if (k in given) out[k] = p.check(given[k], `${fn}: ${k}`);
+      else if (p.required) {
+        if (this.positional.indexOf(k) < skip) continue;
+        throw new ValueError(`${fn}: missing required argument '${k}'`);
+      } else out[k] = p.dflt;
+    }
+    return out as Parsed<S>;
+  }
+}
+
+function trimUndefined(a: readonly unknown[]): readonly unknown[] {
+  let n = a.length;
+  while (n > 0 && a[n - 1] === undefined) n--;
+  return a.slice(0, n);
+}
+
+/** Every declared signature by name (the option-coverage test reads it). */
+export const registry = new Map<string, Signature<Record<string, Param<unknown>>>>();
+
+/** Declares a signature; see the head of this file. */
+export function signature<S extends Record<string, Param<unknown>>>(fn: string, positional: readonly (keyof S & string)[], params: S): Signature<S> {
+  return new Signature(fn, positional, params);
+}
+
+/**
+ * PyTorch's `*size`: the sizes as leading numbers (`2, 3`) or one array (`[2, 3]`), then the rest of
+ * the arguments. The caller checks the values (`-1` is fine in `view`, not in `zeros`).
+ * ```ts
+ * takeSizes('zeros', [2, 3, { dtype }])   // { sizes: [2, 3], rest: [{ dtype }] }
+ * ```
+ */
+export function takeSizes(fn: string, args: readonly unknown[], what = 'size'): { sizes: number[]; rest: unknown[] } {
+  const first = args[0];
+  let sizes: unknown[], rest: unknown[];
+  if (Array.isArray(first) || (ArrayBuffer.isView(first) && !(first instanceof DataView))) {
+    sizes = Array.from(first as ArrayLike<unknown>);
+    rest = args.slice(1);
+    if (typeof rest[0] === 'number') {
+      throw new ValueError(`${fn}: ${what} must be given as numbers or as one array, not both (got ${show(first)} and then ${show(rest[0])})`);
+    }
+  } else {
+    let n = 0;
+    while (n < args.length && typeof args[n] === 'number') n++;
+    if (n === 0) throw new ValueError(`${fn}: expected a ${what} (numbers or an array of numbers), got ${args.length === 0 ? 'nothing' : show(first)}`);
+    sizes = args.slice(0, n);
+    rest = args.slice(n);
+  }
+  return { sizes: sizes as number[], rest };
+}
+
+/** `takeSizes` for a method that takes nothing after the sizes (`view`, `permute`, `expand`, …). */
+export function sizesOnly(fn: string, args: readonly unknown[], what = 'size'): number[] {
+  const { sizes, rest } = takeSizes(fn, args, what);
+  if (rest.length > 0) throw new ValueError(`${fn}: unexpected argument ${show(rest[0])} after the ${what} ${show(sizes)}`);
+  return sizes;
+}
