@@ -12,6 +12,7 @@ export type Device = string;
 /** @internal Parsed device: type code as in native/core/tensor.h (0 cpu, 1 cuda) and index. */
 export interface DeviceSpec { type: 0 | 1; index: number; name: string }
 
+/** @internal */
 export const CPU: DeviceSpec = { type: 0, index: 0, name: 'cpu' };
 
 /** What `fl.cuda.getDeviceProperties(i)` returns. */

@@ -56,7 +56,7 @@ export function promoteTypes(a: DType, b: DType): DType {
   return FLOAT_RANK[a]! > FLOAT_RANK[b]! ? a : b;
 }
 
-/** @internal Operand of type promotion: a tensor (dtype and ndim) or a JS scalar. */
+/** An operand of `resultType`: a tensor (anything with a dtype and ndim) or a JS scalar. */
 export type PromoteArg = { dtype: DType; ndim: number } | number | boolean;
 
 /** @internal The dtype of a JS scalar: boolean → bool, integral number → int32, else float32. */

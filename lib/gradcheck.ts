@@ -44,7 +44,7 @@ function asList(v: unknown): Tensor[] {
  * fl.gradcheck((a) => a.softmax(1).mul(a).sum(), [x]);  // true
  * ```
  */
-export function gradcheck(fn: (...inputs: any[]) => Tensor | readonly Tensor[], inputs: readonly unknown[], options: GradcheckOptions = {}): true {
+export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => Tensor | readonly Tensor[], inputs: Inputs | Readonly<Inputs>, options: GradcheckOptions = {}): true {
   if (typeof fn !== 'function') throw new ValueError('gradcheck: fn must be a function');
   if (!Array.isArray(inputs)) throw new ValueError('gradcheck: inputs must be an array');
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
@@ -85,7 +85,7 @@ export function gradcheck(fn: (...inputs: any[]) => Tensor | readonly Tensor[], 
 
     // analytical: one backward per output element, with a one-hot gradient
     const { args, leaves } = argsFrom(base, true);
-    const outs = asList(enableGrad(() => fn(...args)));
+    const outs = asList(enableGrad(() => fn(...args as Inputs)));
     const diff = outs.map((o) => isFloating(o.dtype));
     const analytical = outs.map((o, oi) => checked.map((_, k) => new Float64Array(diff[oi] ? o.numel * base[k].length : 0)));
     outs.forEach((o, oi) => {
@@ -110,7 +110,7 @@ export function gradcheck(fn: (...inputs: any[]) => Tensor | readonly Tensor[], 
 
     // numerical: central differences, one input element at a time
     const evaluate = (vals: Float64Array[]): Float64Array[] => scope(() => {
-      const r = asList(noGrad(() => fn(...argsFrom(vals, false).args)));
+      const r = asList(noGrad(() => fn(...argsFrom(vals, false).args as Inputs)));
       return r.map((o, oi) => (diff[oi] ? Float64Array.from(o.dataSync() as ArrayLike<number>) : new Float64Array(0)));
     });
     const numerical = outs.map((o, oi) => checked.map((_, k) => new Float64Array(diff[oi] ? o.numel * base[k].length : 0)));

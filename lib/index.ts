@@ -1,8 +1,8 @@
 // index.ts — the public API of flintml: `import * as fl from 'flintml'`.
 export { Tensor, scope, keep } from './tensor';
-export type { TensorLike } from './tensor';
+export type { TensorLike, NestedArray } from './tensor';
 export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
-export type { DType } from './dtype';
+export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
   OutOfMemoryError, ValueError,

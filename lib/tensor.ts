@@ -130,6 +130,13 @@ function track(t: Tensor): void {
 export type TensorLike = Tensor | number | boolean;
 
 /**
+ * What `toArray()` returns: a number (a boolean for bool tensors) for a 0-dim tensor, otherwise
+ * arrays nested one level per dim. The rank is not known to the type system, so narrow it
+ * (`Array.isArray`) or state it: `const rows = x.toArray() as number[][]`.
+ */
+export type NestedArray<T = number | boolean> = T | NestedArray<T>[];
+
+/**
  * An n-dimensional array on one device.
  *
  * ```ts
@@ -309,14 +316,14 @@ export class Tensor {
   }
 
   /** The values as nested arrays (booleans for bool tensors), like `tensor.tolist()`. */
-  toArray(): any {
+  toArray(): NestedArray {
     const flat = this.dataSync() as TypedArray;
     const isBool = this.dtype === 'bool';
     const shape = this._shape;
     if (shape.length === 0) return isBool ? flat[0] !== 0 : flat[0];
     let pos = 0;
-    const build = (d: number): any[] => {
-      const out = new Array(shape[d]);
+    const build = (d: number): NestedArray[] => {
+      const out = new Array<NestedArray>(shape[d]);
       if (d === shape.length - 1) {
         for (let i = 0; i < shape[d]; i++) out[i] = isBool ? flat[pos++] !== 0 : flat[pos++];
       } else {

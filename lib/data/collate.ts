@@ -41,6 +41,26 @@ function unpackIn(p: Packed): unknown {
   }
 }
 
+/** The TypedArrays that `defaultCollate` turns into a `[batch, length]` tensor. */
+export type CollatableTypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int8Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+
+/**
+ * The type of the batch `defaultCollate` makes from items of type `T`: a tensor for tensors,
+ * numbers, booleans and TypedArrays; arrays and tuples element by element, plain objects key by
+ * key; an array of the values for anything else (strings, null). `unknown` stays `unknown`.
+ * `DataLoader<T>` yields `Collated<T>` unless given a `collate` function:
+ * `Collated<[Tensor, number]>` is `[Tensor, Tensor]`, `Collated<{ x: Float32Array; label: string }>`
+ * is `{ x: Tensor; label: string[] }`.
+ */
+export type Collated<T> =
+  unknown extends T ? unknown
+    : T extends Tensor | number | boolean | CollatableTypedArray ? Tensor
+      : T extends readonly unknown[] ? { -readonly [K in keyof T]: Collated<T[K]> }
+        : T extends string | null | undefined | bigint | symbol | ((...args: never[]) => unknown) ? T[]
+          : T extends object ? { -readonly [K in keyof T]: Collated<T[K]> }
+            : T[];
+
 /**
  * Batches a list of items of the same structure, as PyTorch's `default_collate`:
  * tensors are stacked along a new dim 0; TypedArrays (one row each) become a `[batch, length]`
@@ -54,7 +74,7 @@ function unpackIn(p: Packed): unknown {
  * // { x: Tensor [2, 3] float32, y: Tensor [2] int32 }
  * ```
  */
-export function defaultCollate(items: readonly unknown[]): any {
+export function defaultCollate<T>(items: readonly T[]): Collated<T> {
   if (!Array.isArray(items) || items.length === 0) throw new ValueError('collate: expected a non-empty array of items');
   let packed: Packed;
   try {
@@ -63,7 +83,7 @@ export function defaultCollate(items: readonly unknown[]): any {
     if (e instanceof PackError) throw typedError(e.kind, e.message);
     throw e;
   }
-  return unpack(packed);
+  return unpack(packed) as Collated<T>;
 }
 
 /** @internal Every tensor in a nested structure (arrays, plain objects, Maps). */

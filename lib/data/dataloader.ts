@@ -15,7 +15,7 @@ import * as path from 'path';
 import { parseDevice } from '../device';
 import { ValueError } from '../errors';
 import { randint, randperm, getRngState, setRngState } from '../ops/random';
-import { defaultCollate, disposeExcept, typedError, unpack } from './collate';
+import { Collated, defaultCollate, disposeExcept, typedError, unpack } from './collate';
 import { Dataset, WorkerSource } from './dataset';
 import { Packed } from './pack';
 import { WorkerErrorInfo, WorkerPool } from './worker';
@@ -79,7 +79,7 @@ const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
  * and equal those of `numWorkers: 0`. Datasets with a `getBatch` fast path (`TensorDataset`) are
  * batched on the main thread whatever `numWorkers` says: a batch is one native gather.
  */
-export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
+export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
@@ -168,7 +168,7 @@ export class DataLoader<T = unknown, B = any> implements AsyncIterable<B> {
   /** Items → batch with the user's collate; the items' tensors that the batch does not keep are disposed. */
   private collateItems(items: T[]): B {
     try {
-      const batch = this.collate ? this.collate(items) : defaultCollate(items);
+      const batch = this.collate ? this.collate(items) : defaultCollate(items) as B;
       disposeExcept(items, batch);
       return batch;
     } catch (e) {

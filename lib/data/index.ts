@@ -5,6 +5,7 @@ export { TensorDataset } from './tensor-dataset';
 export { DataLoader } from './dataloader';
 export type { DataLoaderOptions } from './dataloader';
 export { defaultCollate, disposeBatch } from './collate';
+export type { Collated, CollatableTypedArray } from './collate';
 export { parseIdx, readIdx, MnistDataset } from './idx';
 export type { IdxArray, MnistOptions } from './idx';
 export { CharTokenizer, TextWindowDataset } from './text';

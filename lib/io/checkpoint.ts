@@ -33,7 +33,7 @@ export interface CheckpointState {
   /** The learning-rate scheduler's stateDict. */
   scheduler?: LRScheduler;
   /** A data loader: its next epoch (which picks the shuffled order). */
-  loader?: DataLoader<any, any>;
+  loader?: DataLoader<unknown, unknown>;
   /** Anything JSON-serialisable of the caller's: step counters, config, metrics. */
   extra?: unknown;
 }
@@ -43,7 +43,7 @@ export interface CheckpointTargets {
   model: Module;
   optimizer?: Optimizer;
   scheduler?: LRScheduler;
-  loader?: DataLoader<any, any>;
+  loader?: DataLoader<unknown, unknown>;
   /** Restore the global random generator's state (default true: needed for dropout etc. to repeat). */
   rng?: boolean;
 }

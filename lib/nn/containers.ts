@@ -65,9 +65,10 @@ abstract class IndexedContainer extends Module {
  * or with names: `new nn.Sequential(new Map([['fc', fc], ['act', act]]))`.
  * `seq[0]`, `seq.at(-1)`, `seq.length`, `seq.slice(0, 2)` (a Sequential sharing the modules).
  * forward disposes the intermediate outputs it made (they stay reachable by autograd), so only
- * the final output is left for the caller to dispose.
+ * the final output is left for the caller to dispose. Its input and output are typed `Tensor`;
+ * a chain of modules that pass something else names it: `new nn.Sequential<[Tensor, Tensor]>(…)`.
  */
-export class Sequential extends IndexedContainer {
+export class Sequential<In = Tensor, Out = In> extends IndexedContainer {
   constructor(...modules: Module[] | [Map<string, Module>]) {
     super('Sequential');
     const first = modules[0] as unknown;
@@ -83,21 +84,21 @@ export class Sequential extends IndexedContainer {
     }
     this._reindex(0);
   }
-  forward(x: unknown): any {
-    let y = x;
+  forward(x: In): Out {
+    let y: unknown = x;
     for (const m of this._list) {
       const next = m.forward(y);
       if (y instanceof Tensor && y !== x && y !== next) y.dispose();
       y = next;
     }
-    return y;
+    return y as Out;
   }
-  /** The modules from `start` to `end` (exclusive) in a new Sequential (sharing them). */
-  slice(start = 0, end = this._list.length): Sequential {
+  /** The modules from `start` to `end` (exclusive) in a new Sequential (sharing them), typed as this one. */
+  slice(start = 0, end = this._list.length): Sequential<In, Out> {
     if (this._named) {
-      return new Sequential(new Map([...this._named].slice(start, end)));
+      return new Sequential<In, Out>(new Map([...this._named].slice(start, end)));
     }
-    return new Sequential(...this._list.slice(start, end));
+    return new Sequential<In, Out>(...this._list.slice(start, end));
   }
 }
 

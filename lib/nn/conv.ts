@@ -172,22 +172,24 @@ export class ConvTranspose2d extends ConvNd {
 
 /**
  * 2-D max pooling layer, as `torch.nn.MaxPool2d` (`returnIndices: true` makes forward return
- * `[output, indices]`).
+ * `[output, indices]`, and its type says so).
  *
  * ```ts
  * const pool = new fl.nn.MaxPool2d(2);   // stride defaults to kernelSize
  * ```
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   readonly kernelSize: Size2;
   readonly options: MaxPool2dOptions;
-  constructor(kernelSize: Size2, options: MaxPool2dOptions = {}) {
+  constructor(kernelSize: Size2, options: MaxPool2dOptions & { returnIndices?: ReturnIndices } = {}) {
     super();
     pair(kernelSize, 'kernelSize', 'MaxPool2d', 1);
     this.kernelSize = kernelSize;
     this.options = { ...options };
   }
-  forward(x: Tensor): any { return maxPool2d(x, this.kernelSize, this.options); }
+  forward(x: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
+    return maxPool2d(x, this.kernelSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
+  }
   extraRepr(): string {
     const o = this.options;
     const f = (v: unknown): string => (Array.isArray(v) ? tup(v) : String(v));

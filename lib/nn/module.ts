@@ -45,11 +45,17 @@ export abstract class Module {
   /** @internal */ _buffers = new Map<string, Tensor | null>();
   /** @internal */ _nonPersistent = new Set<string>();
 
-  /** The computation of this module. */
-  abstract forward(...args: any[]): any;
+  /**
+   * The computation of this module. Subclasses declare their own parameters and result
+   * (`forward(x: Tensor): Tensor`, `LSTM.forward(x, hx?): [Tensor, [Tensor, Tensor]]`); `call`
+   * takes and returns exactly what their `forward` does.
+   */
+  abstract forward(...args: unknown[]): unknown;
 
-  /** Same as `forward` (PyTorch's `module(x)`). */
-  call(...args: any[]): any { return this.forward(...args); }
+  /** Same as `forward`, typed as the subclass's `forward` (PyTorch's `module(x)`): `model.call(x)`. */
+  call(...args: Parameters<this['forward']>): ReturnType<this['forward']> {
+    return this.forward(...args) as ReturnType<this['forward']>;
+  }
 
   /** Registers a buffer (state that is not a parameter, e.g. running mean); `persistent` ones go to stateDict. */
   registerBuffer(name: string, t: Tensor | null, persistent = true): void {

@@ -22,12 +22,12 @@ export interface AdagradOptions {
  * const opt = new fl.optim.Adagrad(model.parameters(), { lr: 0.1, lrDecay: 1e-4 });
  * ```
  */
-export class Adagrad extends Optimizer {
+export class Adagrad extends Optimizer<Required<AdagradOptions>> {
   constructor(params: Params, options: AdagradOptions = {}) {
     super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options }, 'Adagrad');
   }
 
-  protected validateGroup(g: ParamGroup): void {
+  protected validateGroup(g: ParamGroup & Required<AdagradOptions>): void {
     checkNumber('Adagrad', 'learning rate', g.lr);
     checkNumber('Adagrad', 'lr_decay value', g.lrDecay);
     checkNumber('Adagrad', 'weight_decay value', g.weightDecay);
@@ -35,7 +35,7 @@ export class Adagrad extends Optimizer {
     checkNumber('Adagrad', 'epsilon value', g.eps);
   }
 
-  protected update(g: ParamGroup): void {
+  protected update(g: ParamGroup & Required<AdagradOptions>): void {
     const { lr, lrDecay, weightDecay, initialAccumulatorValue, eps, maximize } = g;
     for (const p of g.params) {
       if (!p.grad) continue;

@@ -29,10 +29,10 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-abstract class AdamBase extends Optimizer {
+abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
   protected abstract readonly decoupled: boolean;
 
-  protected validateGroup(g: ParamGroup): void {
+  protected validateGroup(g: ParamGroup & Required<AdamOptions>): void {
     checkNumber(this.name, 'learning rate', g.lr);
     checkNumber(this.name, 'epsilon value', g.eps);
     checkBetas(this.name, g.betas);
@@ -47,7 +47,7 @@ abstract class AdamBase extends Optimizer {
     return ops.every((t) => t.dtype === p.dtype && t.isContiguous() && sameShape(t._shape, p._shape));
   }
 
-  protected update(g: ParamGroup): void {
+  protected update(g: ParamGroup & Required<AdamOptions>): void {
     const { lr, eps, weightDecay, amsgrad, maximize } = g;
     const [beta1, beta2] = g.betas as [number, number];
     for (const p of g.params) {

@@ -70,15 +70,15 @@ export abstract class LRScheduler {
   protected nonStateKeys(): string[] { return ['optimizer', 'schedulerName']; }
 
   /** The scheduler's state (plain numbers and arrays, JSON-serialisable). */
-  stateDict(): Record<string, any> {
+  stateDict(): Record<string, unknown> {
     const skip = new Set(this.nonStateKeys());
-    const out: Record<string, any> = {};
+    const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this)) if (!skip.has(k) && typeof v !== 'function') out[k] = structuredClone(v);
     return out;
   }
 
   /** Restores a state from `stateDict()`. */
-  loadStateDict(sd: Record<string, any>): void {
+  loadStateDict(sd: Record<string, unknown>): void {
     if (!sd || typeof sd !== 'object') throw new ValueError(`${this.schedulerName}.loadStateDict: expected an object`);
     const skip = new Set(this.nonStateKeys());
     for (const [k, v] of Object.entries(sd)) if (!skip.has(k)) (this as any)[k] = structuredClone(v);
@@ -352,7 +352,7 @@ export class OneCycleLR extends LRScheduler {
       g.maxLr = maxLrs[i];
       g.minLr = g.initialLr / finalDivFactor;
     });
-    this.baseLrs = groups.map((g) => g.initialLr);
+    this.baseLrs = groups.map((g) => g.initialLr as number);
     this.cycleMomentum = o.cycleMomentum ?? true;
     this.useBeta1 = 'betas' in optimizer.defaults;
     if (this.cycleMomentum) {
@@ -370,7 +370,7 @@ export class OneCycleLR extends LRScheduler {
   }
 
   private setMomentum(g: ParamGroup, m: number): void {
-    if (this.useBeta1) g.betas = [m, g.betas[1]];
+    if (this.useBeta1) g.betas = [m, (g.betas as [number, number])[1]];
     else g.momentum = m;
   }
 
@@ -391,8 +391,8 @@ export class OneCycleLR extends LRScheduler {
         const ph = this.phases[i];
         if (stepNum <= ph.endStep || i === this.phases.length - 1) {
           const pct = (stepNum - start) / (ph.endStep - start);
-          lr = this.anneal(g[ph.startLr], g[ph.endLr], pct);
-          if (this.cycleMomentum) this.setMomentum(g, this.anneal(g[ph.startMomentum], g[ph.endMomentum], pct));
+          lr = this.anneal(g[ph.startLr] as number, g[ph.endLr] as number, pct);
+          if (this.cycleMomentum) this.setMomentum(g, this.anneal(g[ph.startMomentum] as number, g[ph.endMomentum] as number, pct));
           break;
         }
         start = ph.endStep;
@@ -429,7 +429,7 @@ export class SequentialLR extends LRScheduler {
     this.schedulers = schedulers.slice();
     this.milestones = milestones.slice();
     this.lastEpoch = 0;
-    for (const g of optimizer.paramGroups) g.lr = g.initialLr;   // undo the sub-schedulers' first steps
+    for (const g of optimizer.paramGroups) g.lr = g.initialLr as number;   // undo the sub-schedulers' first steps
     for (const s of this.schedulers) s.lastEpoch -= 1;
     this.schedulers[0].initialStep();
     this._lastLr = this.schedulers[0].getLastLr();
@@ -445,11 +445,11 @@ export class SequentialLR extends LRScheduler {
     this._lastLr = s.getLastLr();
   }
   protected nonStateKeys(): string[] { return [...super.nonStateKeys(), 'schedulers']; }
-  stateDict(): Record<string, any> {
+  stateDict(): Record<string, unknown> {
     return { ...super.stateDict(), schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
-  loadStateDict(sd: Record<string, any>): void {
+  loadStateDict(sd: Record<string, unknown>): void {
     super.loadStateDict(sd);
-    if (Array.isArray(sd.schedulers)) sd.schedulers.forEach((s: Record<string, any>, i: number) => this.schedulers[i]?.loadStateDict(s));
+    if (Array.isArray(sd.schedulers)) sd.schedulers.forEach((s: Record<string, unknown>, i: number) => this.schedulers[i]?.loadStateDict(s));
   }
 }

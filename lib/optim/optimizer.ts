@@ -13,15 +13,26 @@ import { Tensor, keep, scope } from '../tensor';
 import '../ops/views';
 import '../ops/creation';
 
-/** Hyperparameters of one parameter group; each optimizer documents its own keys. */
+/**
+ * One parameter group: its parameters and hyperparameters. Each optimizer documents its own keys
+ * and types them (`new optim.SGD(…).paramGroups[0].momentum` is a number); the index signature
+ * holds the keys other code adds (schedulers' `initialLr`).
+ */
 export interface ParamGroup {
   params: Tensor[];
   lr: number;
-  [key: string]: any;
+  /** Set by the first scheduler: the lr it starts from (PyTorch's `initial_lr`). */
+  initialLr?: number;
+  /** Set by `OneCycleLR`: the bounds of its cycle. */
+  maxLr?: number;
+  minLr?: number;
+  maxMomentum?: number;
+  baseMomentum?: number;
+  [key: string]: unknown;
 }
 
 /** What optimizers accept: a list of parameters, or groups with their own hyperparameters. */
-export type ParamGroupInput = { params: Iterable<Tensor> | Tensor; [key: string]: any };
+export type ParamGroupInput = { params: Iterable<Tensor> | Tensor; [key: string]: unknown };
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
 
 /** Per-parameter state: tensors owned by the optimizer, and numbers such as `step`. */
@@ -73,20 +84,20 @@ function disposeState(s: ParamState | undefined): void {
  * opt.dispose();   // frees the momentum buffers
  * ```
  */
-export abstract class Optimizer {
+export abstract class Optimizer<Hyper extends object = object> {
   /** The optimizer's name in error messages. */
   protected readonly name: string;
   /** Default hyperparameters; a group without a key takes it from here. */
-  readonly defaults: Record<string, any>;
+  readonly defaults: Record<string, unknown> & Hyper;
   /** The parameter groups: `opt.paramGroups[0].lr = 0.01` changes the learning rate. */
-  readonly paramGroups: ParamGroup[] = [];
+  readonly paramGroups: (ParamGroup & Hyper)[] = [];
   /** Per-parameter state, owned by the optimizer. */
   readonly state = new Map<Tensor, ParamState>();
   /** @internal counted by `step()` (schedulers look at it, as PyTorch's do) */ _stepCount = 0;
 
-  constructor(params: Params, defaults: Record<string, any>, name: string) {
+  constructor(params: Params, defaults: Hyper, name: string) {
     this.name = name;
-    this.defaults = { ...defaults };
+    this.defaults = { ...defaults } as Record<string, unknown> & Hyper;
     if (params instanceof Tensor) throw new ValueError(`${name}: params must be an iterable of Tensors or of param groups, got a single Tensor (wrap it in an array)`);
     if (params == null || typeof (params as any)[Symbol.iterator] !== 'function') {
       throw new ValueError(`${name}: params must be an iterable of Tensors or of param groups, got ${params === null ? 'null' : typeof params}`);
@@ -117,16 +128,16 @@ export abstract class Optimizer {
       if (seen.has(p)) throw new ValueError(`${name}: some parameters appear in more than one parameter group (parameter ${i}, shape ${fmt(p._shape)})`);
       seen.add(p);
     });
-    const full: ParamGroup = { ...this.defaults, ...group, params: params as Tensor[] } as ParamGroup;
+    const full = { ...this.defaults, ...group, params: params as Tensor[] } as ParamGroup & Hyper;
     this.validateGroup(full);
     this.paramGroups.push(full);
   }
 
   /** Checks a group's hyperparameters (ValueError naming the optimizer). */
-  protected abstract validateGroup(group: ParamGroup): void;
+  protected abstract validateGroup(group: ParamGroup & Hyper): void;
 
   /** Applies one update to the parameters of `group` that have a gradient (runs under noGrad inside a scope). */
-  protected abstract update(group: ParamGroup): void;
+  protected abstract update(group: ParamGroup & Hyper): void;
 
   /**
    * One optimization step over every parameter with a `.grad` (others are skipped). `closure`, if
@@ -237,8 +248,8 @@ export abstract class Optimizer {
   [Symbol.dispose](): void { this.dispose(); }
 }
 
-function structuredCloneHyper(h: Record<string, any>): Record<string, any> {
-  const out: Record<string, any> = {};
+function structuredCloneHyper(h: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(h)) out[k] = Array.isArray(v) ? v.slice() : v;
   return out;
 }

@@ -24,12 +24,12 @@ export interface RMSpropOptions {
  * const opt = new fl.optim.RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9, centered: true });
  * ```
  */
-export class RMSprop extends Optimizer {
+export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
   constructor(params: Params, options: RMSpropOptions = {}) {
     super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options }, 'RMSprop');
   }
 
-  protected validateGroup(g: ParamGroup): void {
+  protected validateGroup(g: ParamGroup & Required<RMSpropOptions>): void {
     checkNumber('RMSprop', 'learning rate', g.lr);
     checkNumber('RMSprop', 'epsilon value', g.eps);
     checkNumber('RMSprop', 'momentum value', g.momentum);
@@ -37,7 +37,7 @@ export class RMSprop extends Optimizer {
     checkNumber('RMSprop', 'alpha value', g.alpha);
   }
 
-  protected update(g: ParamGroup): void {
+  protected update(g: ParamGroup & Required<RMSpropOptions>): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = g;
     for (const p of g.params) {
       if (!p.grad) continue;

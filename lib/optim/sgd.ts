@@ -25,12 +25,12 @@ export interface SGDOptions {
  * opt.zeroGrad(); loss.backward(); opt.step();
  * ```
  */
-export class SGD extends Optimizer {
+export class SGD extends Optimizer<Required<SGDOptions>> {
   constructor(params: Params, options: SGDOptions = {}) {
     super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options }, 'SGD');
   }
 
-  protected validateGroup(g: ParamGroup): void {
+  protected validateGroup(g: ParamGroup & Required<SGDOptions>): void {
     checkNumber('SGD', 'learning rate', g.lr);
     checkNumber('SGD', 'momentum value', g.momentum);
     checkNumber('SGD', 'dampening value', g.dampening, -Infinity);
@@ -40,7 +40,7 @@ export class SGD extends Optimizer {
     }
   }
 
-  protected update(g: ParamGroup): void {
+  protected update(g: ParamGroup & Required<SGDOptions>): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
     for (const p of g.params) {
       if (!p.grad) continue;
