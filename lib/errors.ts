@@ -25,9 +25,15 @@ export class OutOfMemoryError extends FlintError {}
 /** A value the op cannot take (bad argument type, integer division by zero, …). */
 export class ValueError extends FlintError {}
 
+/**
+ * A value that does not fit the dtype it must become: flintml's integer index dtype is int32 (there
+ * is no int64), so `long()` of 3e9 or an index space of more than 2^31 - 1 elements throws this.
+ */
+export class OverflowError extends ValueError {}
+
 const byCode: Record<string, new (m: string) => FlintError> = {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError,
-  BackendUnavailableError, OutOfMemoryError, ValueError,
+  BackendUnavailableError, OutOfMemoryError, ValueError, OverflowError,
 };
 
 /** @internal Converts an error thrown by the addon into its typed class. */

@@ -5,7 +5,7 @@ export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
-  OutOfMemoryError, ValueError,
+  OutOfMemoryError, ValueError, OverflowError,
 } from './errors';
 export { cuda } from './device';
 export type { Stream, Event } from './device';
@@ -19,9 +19,12 @@ export { backend, backends } from './backend';
 export * from './ops/reduce';
 export * from './ops/softmax';
 export * from './ops/indexing';
+// the one-argument where(cond) and tensor indices extend the elementwise where and the basic index
+export { where, index } from './ops/indexing';
 export * from './ops/sort';
 export * from './ops/random';
 export * from './ops/matmul';
+import './ops/casts';  // Tensor.prototype.long
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
 export * as nn from './nn';

@@ -10,6 +10,17 @@ import { Tensor } from '../tensor';
 
 const PARAM = Symbol('flintml.parameter');
 
+/** @internal zeroGrad's argument: a boolean (PyTorch's positional set_to_none) or `{ setToNone }`. */
+export function readSetToNone(v: unknown, op: string): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValueError(`${op}: expected a boolean or { setToNone }, got ${v === null ? 'null' : typeof v}`);
+  for (const k of Object.keys(v)) if (k !== 'setToNone') throw new ValueError(`${op}: unknown option '${k}' (did you mean 'setToNone'?)`);
+  const s = (v as { setToNone?: unknown }).setToNone;
+  if (s === undefined) return true;
+  if (typeof s !== 'boolean') throw new ValueError(`${op}: setToNone must be a boolean, got ${typeof s}`);
+  return s;
+}
+
 /**
  * Marks a tensor as a trainable parameter (requiresGrad = true) and returns it:
  * `this.weight = nn.Parameter(fl.randn([out, inp]))`.
@@ -125,9 +136,16 @@ export abstract class Module {
   /** Evaluation mode (`train(false)`). */
   eval(): this { return this.train(false); }
 
-  /** Clears gradients: `model.zeroGrad()` (disposes them, like `set_to_none=True`). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) if (p.grad) { p.grad.dispose(); p.grad = null; }
+  /**
+   * Clears the parameters' gradients, as PyTorch's `zero_grad(set_to_none=True)`: frees them
+   * (`setToNone`, the default) or, with `{ setToNone: false }` (or `false`), fills them with zeros.
+   */
+  zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
+    const none = readSetToNone(setToNone, 'Module.zeroGrad');
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (none) { p.grad.dispose(); p.grad = null; } else noGrad(() => { p.grad!.zero_(); });
+    }
   }
 
   /**

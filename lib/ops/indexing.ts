@@ -9,14 +9,16 @@
 // in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType } from '../dtype';
-import { DTypeError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
+import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
-import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim } from '../shape';
-import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
-import { zeros } from './creation';
-import { checkInplace, clamp, commonDevice, sub, where } from './elementwise';
+import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, viewStrides } from '../shape';
+import { contiguousCopy, copyInto, emptyTensor, scope, Tensor, TensorLike } from '../tensor';
+import { arange, full, zeros } from './creation';
+import {
+  add, checkInplace, clamp, commonDevice, floorDivide, lt, mul, ne, remainder, sub, where as whereElementwise,
+} from './elementwise';
 import { cumsum } from './softmax';
-import { reshape } from './views';
+import { basicIndex, clone, describeValue, expand, IndexSpec, permute, reshape, stack } from './views';
 
 const GATHER = opId('gather');
 const SCATTER = opId('scatter');
@@ -214,23 +216,26 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * The slices of `x` along `dim` at the positions in a 1-D int32 `index` (repeats allowed):
  * `fl.indexSelect(x, 0, fl.tensor([2, 0]))` takes rows 2 and 0.
  */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  need(x, 'indexSelect'); needIndex(index, 'indexSelect');
-  const dev = commonDevice('indexSelect', x, index)!;
-  if (index.ndim > 1) throw new ShapeError(`indexSelect: index must be 0-D or 1-D, got shape ${fmt(index._shape)}`);
-  const d = normDim(dim, x.ndim, 'indexSelect');
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { return indexSelectAs(x, dim, index, 'indexSelect'); }
+
+/** indexSelect whose errors (the kernel's bad-index error included) name `op`. */
+function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tensor {
+  need(x, op); needIndex(index, op);
+  const dev = commonDevice(op, x, index)!;
+  if (index.ndim > 1) throw new ShapeError(`${op}: index must be 0-D or 1-D, got shape ${fmt(index._shape)}`);
+  const d = normDim(dim, x.ndim, op);
   const n = index.numel;
-  if (x.ndim === 0 && n !== 1) throw new IndexError(`indexSelect: a 0-dim input takes exactly one index, got ${String(n)}`);
+  if (x.ndim === 0 && n !== 1) throw new IndexError(`${op}: a 0-dim input takes exactly one index, got ${String(n)}`);
   const shape = x._shape.slice();
   if (x.ndim > 0) shape[d] = n;
-  const out = emptyTensor(shape, x.dtype, dev, false, 'indexSelect');
+  const out = emptyTensor(shape, x.dtype, dev, false, op);
   try {
     // the kernel checks the indices even when the output is empty
-    call(INDEX_SELECT, 'indexSelect', [nonEmptyDims(out), nonEmptyDims(x), nonEmptyDims(index)], [d]);
+    call(INDEX_SELECT, op, [nonEmptyDims(out), nonEmptyDims(x), nonEmptyDims(index)], [d]);
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
-    record('indexSelect', [x, index], [out], [index], ([g], [idx]) => scope(() => {
+    record(op, [x, index], [out], [index], ([g], [idx]) => scope(() => {
       if (xShape.length === 0) return [contiguousCopy(g!, 'backward', xDt), null];
       // index-add: the 1-D index viewed along dim d and broadcast over g's other dims
       const strides = shape.map((_, i) => (i === d ? (idx._shape.length === 0 ? 0 : idx._strides[0]) : 0));
@@ -327,8 +332,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
       const mb = contiguousCopy(m._view(shape, broadcastStrides(m._shape, m._strides, shape), m._offset), 'backward', 'int32');
       const pos = clamp(sub(cumsum(reshape(mb, [-1]), 0), 1), 0);
       const picked = reshape(indexSelect(g!, 0, pos), shape);
-      const full = where(m, picked, 0);
-      return [sumToShape(full.dtype === xDt ? full : full.to(xDt), xShape), null];
+      const filled = whereElementwise(m, picked, 0);
+      return [sumToShape(filled.dtype === xDt ? filled : filled.to(xDt), xShape), null];
     }));
   }
   return out;
@@ -359,6 +364,378 @@ export function triu(x: Tensor, diagonal = 0): Tensor { return trilu(x, diagonal
  */
 export function tril(x: Tensor, diagonal = 0): Tensor { return trilu(x, diagonal, false); }
 
+// ---- nonzero, flip, advanced indexing (index / indexPut) -------------------------------------
+//
+// Advanced indexing follows PyTorch (= NumPy): the basic specs (integers, ':', slices, null, '...')
+// are applied first as a view; the tensor specs then address some of that view's dims. A bool mask
+// of k dims stands for the k index tensors of its `nonzero` (so it must match those dims' sizes and
+// costs a host sync for its count, as in PyTorch); a 0-dim bool mask is a new dim of size 1 indexed
+// by [0] or []. The index tensors broadcast together to a shape B, which replaces the addressed
+// dims: where they are adjacent, B stands where they stood, otherwise B comes first. Negative
+// indices count from the end, as in PyTorch; out-of-range ones are an IndexError naming the op.
+//
+// Everything is made of existing ops, so that CPU and GPU both run it and autograd comes for free:
+// the addressed dims are permuted to the front and merged, the index tensors become one linear
+// int32 index (int32 overflow is an OverflowError), and indexSelect (reads) or scatter/scatterAdd
+// (writes) does the work.
+
+/** @internal Throws OverflowError unless `n` fits int32, flintml's index dtype (it has no int64). */
+export function checkInt32(n: number, what: string, op: string): void {
+  if (!(n >= -2147483648 && n <= 2147483647)) {
+    throw new OverflowError(`${op}: ${what} (${String(n)}) does not fit int32, flintml's index dtype (there is no int64)`);
+  }
+}
+
+/** Options of {@link nonzero}. */
+export interface NonzeroOptions {
+  /** One 1-D int32 tensor per dim (as `torch.nonzero(as_tuple=True)`) instead of one `[n, ndim]` tensor. */
+  asTuple?: boolean;
+}
+
+/** The int32 coordinates of the nonzero (true) elements of x, one 1-D tensor per dim, in row-major order. */
+function nonzeroCoords(x: Tensor, op: string): { coords: Tensor[]; count: number } {
+  checkInt32(x.numel, 'the number of elements', op);
+  return noGrad(() => scope(() => {
+    const mask = x.dtype === 'bool' ? x : ne(x, 0);
+    const pos = maskedSelect(arange(x.numel, undefined, 1, { dtype: 'int32', device: x.device }), reshape(mask, [-1]));
+    const coords: Tensor[] = [];
+    let stride = 1;
+    for (let d = x.ndim - 1; d >= 0; d--) {
+      const q = stride === 1 ? pos : floorDivide(pos, stride);
+      coords[d] = d === 0 ? q : remainder(q, x._shape[d]);
+      stride *= x._shape[d];
+    }
+    return { coords, count: pos.numel };
+  }));
+}
+
+/**
+ * The int32 indices of the nonzero (for bool: true) elements of `x` in row-major order, as
+ * `torch.nonzero`: an `[n, x.ndim]` tensor, or with `{ asTuple: true }` one 1-D tensor per dim
+ * (what indexes `x` back: `x.index(...fl.nonzero(x, { asTuple: true }))`). Reads the count back
+ * to the host (a sync on a GPU), as PyTorch does.
+ *
+ * ```ts
+ * fl.nonzero(fl.tensor([[0, 3], [4, 0]])).toArray();  // [[0, 1], [1, 0]]
+ * const [rows, cols] = fl.nonzero(m, { asTuple: true });
+ * ```
+ */
+export function nonzero(x: Tensor): Tensor;
+export function nonzero(x: Tensor, options: NonzeroOptions & { asTuple: true }): Tensor[];
+export function nonzero(x: Tensor, options?: NonzeroOptions): Tensor | Tensor[];
+export function nonzero(x: Tensor, options: NonzeroOptions = {}): Tensor | Tensor[] {
+  need(x, 'nonzero');
+  if (options === null || typeof options !== 'object') throw new ValueError(`nonzero: options must be an object, got ${describeValue(options)}`);
+  for (const k of Object.keys(options)) {
+    if (k !== 'asTuple') throw new ValueError(`nonzero: unknown option '${k}' (did you mean 'asTuple'?)`);
+  }
+  const asTuple = options.asTuple ?? false;
+  if (typeof asTuple !== 'boolean') throw new ValueError(`nonzero: asTuple must be a boolean, got ${describeValue(asTuple)}`);
+  const { coords, count } = nonzeroCoords(x, 'nonzero');
+  if (x.ndim === 0) return asTuple ? [zeros([count], { dtype: 'int32', device: x.device })] : zeros([count, 0], { dtype: 'int32', device: x.device });
+  if (asTuple) return coords;
+  try { return stack(coords, 1); } finally { coords.forEach((c) => c.dispose()); }
+}
+
+/**
+ * `where(cond, a, b)` picks from `a` where `cond` is true and from `b` elsewhere (see the
+ * elementwise `where`); `where(cond)` alone is `nonzero(cond, { asTuple: true })`, as in PyTorch.
+ *
+ * ```ts
+ * fl.where(fl.gt(x, 0), x, 0);
+ * const [rows, cols] = fl.where(fl.gt(x, 0));
+ * ```
+ */
+export function where(cond: Tensor): Tensor[];
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor;
+export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Tensor[] {
+  if (a === undefined && b === undefined) {
+    need(cond, 'where');
+    return nonzero(cond, { asTuple: true });
+  }
+  return whereElementwise(cond, a as TensorLike, b as TensorLike);
+}
+
+/**
+ * The tensor with the order of elements reversed along `dims` (a copy), as `torch.flip`:
+ * `fl.flip(fl.tensor([[1, 2], [3, 4]]), 1)` is `[[2, 1], [4, 3]]`.
+ */
+export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  need(x, 'flip');
+  if (typeof dims !== 'number' && !Array.isArray(dims)) throw new ValueError(`flip: dims must be a number or an array of numbers, got ${describeValue(dims)}`);
+  const ds = (typeof dims === 'number' ? [dims] : dims).map((d) => normDim(d, x.ndim, 'flip'));
+  if (new Set(ds).size !== ds.length) throw new ValueError(`flip: dims [${ds.join(', ')}] repeat a dim`);
+  let cur = clone(x);
+  try {
+    for (const d of ds) {
+      const n = x.ndim === 0 ? 1 : x._shape[d];
+      if (n <= 1) continue;
+      const idx = arange(n - 1, -1, -1, { dtype: 'int32', device: x.device });
+      let next: Tensor;
+      try { next = indexSelectAs(cur, d, idx, 'flip'); } finally { idx.dispose(); }
+      cur.dispose();
+      cur = next;
+    }
+  } catch (e) { cur.dispose(); throw e; }
+  return cur;
+}
+
+/** What the tensor specs of an index address in the view that the basic specs made. */
+interface IndexPlan {
+  /** x after the basic specs (a view, recorded for autograd when x needs grad) */
+  view: Tensor;
+  /** the view's dims that the index tensors address, ascending */
+  dims: number[];
+  /** one int32 index tensor per addressed dim (negatives wrapped) */
+  indices: Tensor[];
+  /** the index tensors' broadcast shape, B */
+  shape: number[];
+  /** the view's other dims, in order */
+  rest: number[];
+  /** where B goes in the result: dims[0] when the addressed dims are adjacent, else 0 */
+  at: number;
+}
+
+function isIndexTensor(s: unknown): s is Tensor { return s instanceof Tensor; }
+
+/** Applies the basic specs of `specs` to x and turns its tensor specs into int32 index tensors (call inside a scope). */
+function planIndex(x: Tensor, specs: readonly IndexSpec[], op: string): IndexPlan {
+  const tensors = specs.filter(isIndexTensor);
+  for (const t of tensors) {
+    need(t, op, 'index');
+    if (t.dtype !== 'int32' && t.dtype !== 'bool') {
+      throw new DTypeError(`${op}: tensors used as indices must be int32 (indices) or bool (masks), got ${t.dtype} of shape ${fmt(t._shape)}${t.dtype === 'uint8' ? ' (cast a uint8 mask with .bool())' : ' (cast with .int())'}`);
+    }
+  }
+  commonDevice(op, x, ...tensors);
+  let consumed = 0, ellipses = 0;
+  for (const s of specs) {
+    if (s === '...') ellipses++;
+    else if (s instanceof Tensor) consumed += s.dtype === 'bool' ? s.ndim : 1;
+    else if (s !== null) consumed++;
+  }
+  if (ellipses > 1) throw new IndexError(`${op}: at most one ellipsis ('...')`);
+  if (consumed > x.ndim) throw new IndexError(`${op}: too many indices (${String(consumed)} dims) for a tensor of ${String(x.ndim)} dims (shape ${fmt(x._shape)})`);
+  const basic: IndexSpec[] = [];
+  const entries: { pos: number; t: Tensor }[] = [];
+  let pos = 0;
+  for (const s of specs) {
+    if (s === '...') { for (let i = 0; i < x.ndim - consumed; i++) basic.push(':'); pos += x.ndim - consumed; }
+    else if (s instanceof Tensor) {
+      if (s.dtype === 'bool' && s.ndim === 0) { basic.push(null); entries.push({ pos, t: reshape(s, [1]) }); pos++; }
+      else {
+        const k = s.dtype === 'bool' ? s.ndim : 1;
+        for (let i = 0; i < k; i++) basic.push(':');
+        entries.push({ pos, t: s });
+        pos += k;
+      }
+    } else if (typeof s === 'number') basic.push(s);
+    else if (s === null || s === ':' || Array.isArray(s)) { basic.push(s); pos++; }
+    else throw new IndexError(`${op}: bad index spec ${describeValue(s)} (expected an integer, ':', '...', null, [start, end, step], or an int32/bool tensor)`);
+  }
+  const view = basicIndex(x, ...basic);
+  const dims: number[] = [], indices: Tensor[] = [];
+  for (const { pos: p, t } of entries) {
+    if (t.dtype === 'bool') {
+      const want = view._shape.slice(p, p + t.ndim);
+      if (t._shape.some((s, i) => s !== want[i])) {
+        throw new IndexError(`${op}: the shape of the mask ${fmt(t._shape)} does not match the shape ${fmt(want)} of the dims it indexes (dims ${String(p)}..${String(p + t.ndim - 1)} of ${fmt(view._shape)})`);
+      }
+      const { coords } = nonzeroCoords(t, op);
+      coords.forEach((c, i) => { dims.push(p + i); indices.push(c); });
+    } else {
+      // negative indices count from the end (PyTorch); what is still out of range the kernels report
+      const size = view._shape[p];
+      dims.push(p);
+      indices.push(whereElementwise(lt(t, 0), add(t, size), t));
+    }
+  }
+  const shape = broadcastShapes(op, ...indices.map((t) => t._shape));
+  const rest = view._shape.map((_, i) => i).filter((d) => !dims.includes(d));
+  const adjacent = dims.every((d, i) => d === dims[0] + i);
+  return { view, dims, indices, shape, rest, at: adjacent ? dims[0] : 0 };
+}
+
+/** The plan's index tensors as one int32 index into the addressed dims merged (row-major), shape B. */
+function linearIndex(plan: IndexPlan, op: string): Tensor {
+  const { view, dims, indices } = plan;
+  if (indices.length === 1) return indices[0];  // the kernel that uses it checks its range
+  const sizes = dims.map((d) => view._shape[d]);
+  checkInt32(sizes.reduce((a, b) => a * b, 1), `the number of positions that ${String(dims.length)} index tensors address`, op);
+  let lin: Tensor | null = null, mult = 1;
+  for (let j = indices.length - 1; j >= 0; j--) {
+    // each index is checked against its own dim first (a linear index could hide one out of range)
+    const ok = indexSelectAs(arange(sizes[j], undefined, 1, { dtype: 'int32', device: view.device }), 0, reshape(indices[j], [-1]), op);
+    const term = mult === 1 ? ok : mul(ok, mult);
+    const shaped = reshape(term, indices[j]._shape);
+    lin = lin === null ? shaped : add(lin, shaped);
+    mult *= sizes[j];
+  }
+  return expand(lin!, plan.shape);
+}
+
+/**
+ * The CPU kernels name themselves in the bad-index errors they raise at once; rename them after the
+ * op the user called (a GPU kernel's error arrives at the next sync, under the kernel's name).
+ */
+function renamed(e: unknown, op: string): unknown {
+  if (!(e instanceof FlintError)) return e;
+  const m = /^(indexSelect|scatter|scatterAdd|gather): /.exec(e.message);
+  if (!m) return e;
+  const r = new (e.constructor as new (msg: string) => FlintError)(`${op}: ${e.message.slice(m[0].length)}`);
+  return r;
+}
+
+/** The permutation that moves B (nb dims at the front) to position `at`, and its inverse. */
+function moveB(nb: number, at: number, nd: number): number[] {
+  const perm: number[] = [];
+  for (let i = 0; i < at; i++) perm.push(nb + i);
+  for (let i = 0; i < nb; i++) perm.push(i);
+  for (let i = nb + at; i < nd; i++) perm.push(i);
+  return perm;
+}
+
+/**
+ * Python's `x[…]`: basic indexing (integers, `':'`, `[start, end, step]`, `null`, `'...'`) is a view;
+ * int32 index tensors and bool masks are PyTorch's advanced indexing (a copy, with gradients).
+ * Index tensors broadcast together; a mask stands for its `nonzero` positions.
+ *
+ * ```ts
+ * x.index(0, ':', [1, null, 2], null);   // x[0, :, 1::2, None] (a view)
+ * x.index(fl.tensor([2, 0]));             // rows 2 and 0: x[[2, 0]]
+ * x.index(':', idx);                      // x[:, idx]
+ * x.index(x.gt(0));                       // x[x > 0] (1-D)
+ * x.index(rows, cols);                    // x[rows, cols], pairs of (rows[i], cols[i])
+ * ```
+ */
+export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
+  need(x, 'index');
+  if (!specs.some(isIndexTensor)) return basicIndex(x, ...specs);
+  try { return advancedIndex(x, specs); } catch (e) { throw renamed(e, 'index'); }
+}
+
+function advancedIndex(x: Tensor, specs: readonly IndexSpec[]): Tensor {
+  return scope(() => {
+    const plan = planIndex(x, specs, 'index');
+    const { view, dims, rest } = plan;
+    const restSizes = rest.map((d) => view._shape[d]);
+    const merged = reshape(permute(view, [...dims, ...rest]), [dims.reduce((a, d) => a * view._shape[d], 1), ...restSizes]);
+    const picked = indexSelectAs(merged, 0, reshape(linearIndex(plan, 'index'), [-1]), 'index');
+    const out = reshape(picked, [...plan.shape, ...restSizes]);
+    return plan.at === 0 ? out : permute(out, moveB(plan.shape.length, plan.at, out.ndim));
+  });
+}
+
+/** Options of {@link indexPut} / `indexPut_`. */
+export interface IndexPutOptions {
+  /** Add the values into the indexed positions (repeated indices add up) instead of assigning. */
+  accumulate?: boolean;
+}
+
+function readAccumulate(a: boolean | IndexPutOptions | undefined, op: string): boolean {
+  if (a === undefined || typeof a === 'boolean') return a ?? false;
+  if (a === null || typeof a !== 'object') throw new ValueError(`${op}: accumulate must be a boolean or { accumulate }, got ${describeValue(a)}`);
+  for (const k of Object.keys(a)) if (k !== 'accumulate') throw new ValueError(`${op}: unknown option '${k}' (did you mean 'accumulate'?)`);
+  if (a.accumulate !== undefined && typeof a.accumulate !== 'boolean') throw new ValueError(`${op}: accumulate must be a boolean, got ${describeValue(a.accumulate)}`);
+  return a.accumulate ?? false;
+}
+
+function checkSpecList(indices: unknown, op: string): readonly IndexSpec[] {
+  if (!Array.isArray(indices)) throw new ValueError(`${op}: indices must be an array of index specs (as x[i, j] → [i, j]), got ${describeValue(indices)}`);
+  return indices as readonly IndexSpec[];
+}
+
+/** Writes `values` (broadcast to the indexed shape, cast to x's dtype) into x at `specs`: no autograd. */
+function indexPutInto(x: Tensor, specs: readonly IndexSpec[], values: Tensor | number | boolean, accumulate: boolean, op: string): void {
+  if (!(values instanceof Tensor) && typeof values !== 'number' && typeof values !== 'boolean') {
+    throw new ValueError(`${op}: values must be a Tensor, number or boolean, got ${describeValue(values)}`);
+  }
+  try { noGrad(() => scope(() => writeIndexed(x, specs, values, accumulate, op))); } catch (e) { throw renamed(e, op); }
+}
+
+function writeIndexed(x: Tensor, specs: readonly IndexSpec[], values: Tensor | number | boolean, accumulate: boolean, op: string): void {
+  {
+    const vt = values instanceof Tensor ? need(values, op, 'values') : full([], values, { dtype: x.dtype, device: x.device });
+    commonDevice(op, x, vt);
+    const v = vt.dtype === x.dtype ? vt : vt.to(x.dtype);
+    const broadcast = (t: Tensor, shape: readonly number[]): Tensor => {
+      try { return expand(t, shape); } catch (e) {
+        if (e instanceof ShapeError) throw new ShapeError(`${op}: values of shape ${fmt(t._shape)} cannot be broadcast to the indexed shape ${fmt(shape)}`);
+        throw e;
+      }
+    };
+    if (!specs.some(isIndexTensor)) {
+      const view = basicIndex(x, ...specs);
+      const src = broadcast(v, view._shape);
+      copyInto(view, accumulate ? add(view, src) : src, op);
+      return;
+    }
+    const plan = planIndex(x, specs, op);
+    const { view, dims, rest } = plan;
+    const nb = plan.shape.reduce((a, b) => a * b, 1);
+    const restSizes = rest.map((d) => view._shape[d]);
+    const resultShape = [...restSizes];
+    resultShape.splice(plan.at, 0, ...plan.shape);
+    let vb = broadcast(v, resultShape);
+    if (plan.at !== 0) {
+      const toFront = moveB(plan.shape.length, plan.at, resultShape.length);
+      const inv = new Array<number>(toFront.length);
+      toFront.forEach((p, i) => { inv[p] = i; });
+      vb = permute(vb, inv);
+    }
+    const src = reshape(vb, [nb, ...restSizes]);
+    const vp = permute(view, [...dims, ...rest]);
+    const wShape = [dims.reduce((a, d) => a * view._shape[d], 1), ...restSizes];
+    const st = viewStrides(vp._shape, vp._strides, wShape);
+    // the addressed dims of a strided view may not merge: then write into a copy and copy it back
+    const tmp = st ? null : contiguousCopy(vp, op);
+    const w = st ? vp._view(wShape, st, vp._offset) : tmp!._view(wShape, contiguousStrides(wShape), 0);
+    const lin = reshape(linearIndex(plan, op), [-1]);
+    // the 1-D index seen along dim 0 and broadcast over the rest, as scatter wants an index of w's rank
+    const wide = lin._view([nb, ...restSizes], [lin._shape.length ? lin._strides[0] : 1, ...restSizes.map(() => 0)], lin._offset);
+    scatterInto(w, 0, wide, src, accumulate ? 1 : 0, op);
+    if (tmp) copyInto(vp, tmp, op);
+  }
+}
+
+/**
+ * A copy of `x` with `values` written at `indices` (the specs of {@link index}, as an array), as
+ * `torch.index_put`; with `accumulate` they are added (repeated indices add up). Differentiable
+ * in `x` and `values`. `x.indexPut_(indices, values)` is the in-place form and the way to write
+ * Python's `x[i, j] = v`; with repeated indices and no accumulate, which write wins is unspecified
+ * (as in PyTorch).
+ *
+ * ```ts
+ * fl.indexPut(fl.zeros([4]), [fl.tensor([0, 2])], fl.tensor([1, 2]));      // [1, 0, 2, 0]
+ * x.indexPut_([x.lt(0)], 0);                                             // x[x < 0] = 0
+ * fl.indexPut(fl.zeros([3]), [fl.tensor([0, 0])], 1, { accumulate: true }); // [2, 0, 0]
+ * ```
+ */
+export function indexPut(x: Tensor, indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor {
+  need(x, 'indexPut');
+  const specs = checkSpecList(indices, 'indexPut');
+  const acc = readAccumulate(accumulate, 'indexPut');
+  const out = contiguousCopy(x, 'indexPut');
+  try { indexPutInto(out, specs, values, acc, 'indexPut'); } catch (e) { out.dispose(); throw e; }
+  const vt = values instanceof Tensor ? values : null;
+  if (needsGrad(x, vt)) {
+    const xNeeds = x.requiresGrad, vNeeds = vt !== null && vt.requiresGrad;
+    const vShape = vt ? vt._shape : [], vDt = vt ? vt.dtype : x.dtype;
+    record('indexPut', [x, vt], [out], specs.filter(isIndexTensor), ([g], saved) => scope(() => {
+      let k = 0;
+      const sp = specs.map((s) => (s instanceof Tensor ? saved[k++] : s));
+      let gx: Tensor | null = null, gv: Tensor | null = null;
+      if (xNeeds) {
+        gx = contiguousCopy(g!, 'backward');
+        if (!acc) indexPutInto(gx, sp, 0, false, 'backward');
+      }
+      if (vNeeds) gv = sumToShape(contiguousCopy(index(g!, ...sp), 'backward', vDt), vShape);
+      return [gx, gv];
+    }));
+  }
+  return out;
+}
+
 // ---- methods ---------------------------------------------------------------------------------
 
 declare module '../tensor' {
@@ -375,6 +752,19 @@ declare module '../tensor' {
     maskedSelect(mask: Tensor): Tensor;
     triu(diagonal?: number): Tensor;
     tril(diagonal?: number): Tensor;
+    /** See {@link nonzero}. */
+    nonzero(): Tensor;
+    nonzero(options: NonzeroOptions & { asTuple: true }): Tensor[];
+    nonzero(options?: NonzeroOptions): Tensor | Tensor[];
+    /** See {@link flip}: `x.flip(0)`, `x.flip(0, 1)` or `x.flip([0, 1])`. */
+    flip(...dims: (number | readonly number[])[]): Tensor;
+    /** See {@link indexPut}. */
+    indexPut(indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor;
+    /**
+     * In place: writes (or with `accumulate` adds) `values` at `indices` and returns this tensor;
+     * Python's `x[i, j] = v` is `x.indexPut_([i, j], v)`. See {@link indexPut}.
+     */
+    indexPut_(indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor;
   }
 }
 
@@ -389,3 +779,17 @@ P.takeAlongDim = function (indices, dim) { return takeAlongDim(this, indices, di
 P.maskedSelect = function (mask) { return maskedSelect(this, mask); };
 P.triu = function (diagonal) { return triu(this, diagonal); };
 P.tril = function (diagonal) { return tril(this, diagonal); };
+P.index = function (...s) { return index(this, ...s); };
+P.nonzero = function (this: Tensor, options?: NonzeroOptions) { return nonzero(this, options); } as Tensor['nonzero'];
+P.flip = function (...d) {
+  const dims = d.length === 1 && Array.isArray(d[0]) ? (d[0] as readonly number[]) : (d as number[]);
+  return flip(this, dims);
+};
+P.indexPut = function (indices, values, accumulate) { return indexPut(this, indices, values, accumulate); };
+P.indexPut_ = function (indices, values, accumulate) {
+  const specs = checkSpecList(indices, 'indexPut_');
+  const acc = readAccumulate(accumulate, 'indexPut_');
+  inPlace(this, 'indexPut_', values, ...specs.filter(isIndexTensor));
+  indexPutInto(this, specs, values, acc, 'indexPut_');
+  return this;
+};

@@ -59,10 +59,24 @@ export interface DimOptions {
   keepdim?: boolean;
 }
 
-/** What max/min along a dim return (torch's named tuple): the values and their int32 indices. */
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
+/**
+ * What max/min along a dim, sort and topk return, as PyTorch's named tuple: a two-element array
+ * `[values, indices]` that also has `.values` and `.indices` (indices are int32). Both spellings work:
+ *
+ * ```ts
+ * const [values, indices] = x.max(1);
+ * const { values: v, indices: i } = x.max(1);
+ * ```
+ */
+export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { readonly values: Tensor; readonly indices: Tensor };
+
+/** @internal Builds a {@link ValuesIndices}: an array (so it destructures and scopes keep both) with named read-only fields. */
+export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
+  const r = [values, indices];
+  // non-enumerable, so that the pair prints and compares as the array [values, indices]
+  Object.defineProperty(r, 'values', { value: values, enumerable: false });
+  Object.defineProperty(r, 'indices', { value: indices, enumerable: false });
+  return Object.freeze(r) as unknown as ValuesIndices;
 }
 
 function need(x: unknown, op: string): Tensor {
@@ -214,7 +228,7 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
     indices.dispose();
     throw e;
   }
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: number | null | undefined; keepdim: boolean } {

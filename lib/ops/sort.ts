@@ -8,12 +8,13 @@ import { call, opId } from '../native';
 import { numel, normDim } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
 import { scatterIntoZeros } from './indexing';
+import { ValuesIndices, valuesIndices } from './reduce';
 
 const SORT = opId('sort');
 const TOPK = opId('topk');
 
-/** What `sort` and `topk` return: the values and their int32 positions along the dim. */
-export interface SortResult { values: Tensor; indices: Tensor }
+/** What `sort` and `topk` return: `[values, indices]` with `.values`/`.indices` (see {@link ValuesIndices}). */
+export type SortResult = ValuesIndices;
 
 function need(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
@@ -50,7 +51,7 @@ function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: 
     const xShape = x._shape, xDt = x.dtype, dev = x.device;
     record(op, [x], [values], [indices], ([g], [idx]) => scope(() => [scatterIntoZeros(xShape, xDt, dev, d, idx, g!, false)]));
   }
-  return { values, indices };
+  return valuesIndices(values, indices);
 }
 
 /**

@@ -193,19 +193,33 @@ export function slice(t: Tensor, dim: number, start?: number | null, end?: numbe
   return tracked('slice', t, t._view(shape, strides, t._offset + (len > 0 ? s * t._strides[d] : 0)), (g) => scatterBack(t, g, (z) => slice(z, d, s, e, step)));
 }
 
-/** One index spec of `index()`: an integer, `[start, end, step?]` (null for open ends), `':'`, `'...'` or `null` (new dim). */
-export type IndexSpec = number | readonly (number | null | undefined)[] | ':' | '...' | null;
+/**
+ * One index spec of `index()` / `indexPut_()`: an integer, `[start, end, step?]` (null for open
+ * ends), `':'`, `'...'`, `null` (new dim), or a tensor: int32 indices or a bool mask (PyTorch's
+ * advanced indexing, see `index` in lib/ops/indexing.ts).
+ */
+export type IndexSpec = number | readonly (number | null | undefined)[] | ':' | '...' | null | Tensor;
+
+/** @internal A short description of a value for an error message (never its JSON: a tensor's would show internals). */
+export function describeValue(v: unknown): string {
+  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmt(v._shape)}`;
+  if (Array.isArray(v)) return `an array of length ${String(v.length)}`;
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `'${v.slice(0, 20)}'`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'undefined') return String(v);
+  return `a ${typeof v}`;
+}
 
 /**
- * NumPy-style basic indexing as a view: `x.index(0, ':', [1, null, 2], null)` is Python's
- * `x[0, :, 1::2, None]`.
+ * @internal NumPy-style basic indexing as a view (no tensor specs): `basicIndex(x, 0, ':', [1, null, 2], null)`
+ * is Python's `x[0, :, 1::2, None]`. `index` (lib/ops/indexing.ts) adds tensor indices on top.
  */
-export function index(t: Tensor, ...specs: IndexSpec[]): Tensor {
+export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
   need(t, 'index');
   const ell = specs.filter((s) => s === '...').length;
   if (ell > 1) throw new IndexError('index: at most one ellipsis');
   const consumed = specs.filter((s) => s !== null && s !== '...').length;
-  if (consumed > t.ndim) throw new IndexError(`index: too many indices (${String(consumed)}) for a tensor of ${String(t.ndim)} dims`);
+  if (consumed > t.ndim) throw new IndexError(`index: too many indices (${String(consumed)}) for a tensor of ${String(t.ndim)} dims (shape ${fmt(t._shape)})`);
   const full: IndexSpec[] = [];
   for (const s of specs) {
     if (s === '...') for (let i = 0; i < t.ndim - consumed; i++) full.push(':');
@@ -220,7 +234,9 @@ export function index(t: Tensor, ...specs: IndexSpec[]): Tensor {
       else if (s === ':') { dim++; continue; }
       else if (typeof s === 'number') next = select(cur, dim, s);
       else if (Array.isArray(s)) { next = slice(cur, dim, s[0], s[1], s[2] ?? 1); dim++; }
-      else throw new IndexError(`index: bad index spec ${JSON.stringify(s)}`);
+      else {
+        throw new IndexError(`index: bad index spec ${describeValue(s)} (expected an integer, ':', '...', null, [start, end, step], or an int32/bool tensor)`);
+      }
       cur.dispose();
       cur = next;
     }
@@ -363,6 +379,66 @@ export function unbind(t: Tensor, dim = 0): Tensor[] {
   return Array.from({ length: t._shape[d] }, (_, i) => select(t, d, i));
 }
 
+/**
+ * The tensor repeated along each dim (a copy), as `torch.Tensor.repeat`: `sizes` has at least as
+ * many entries as `t` has dims (extra leading entries add dims). `fl.tensor([1, 2]).repeat(2, 2)`
+ * is `[[1, 2, 1, 2], [1, 2, 1, 2]]`.
+ */
+export function repeat(t: Tensor, sizes: readonly number[]): Tensor {
+  need(t, 'repeat');
+  if (!Array.isArray(sizes)) throw new ValueError(`repeat: sizes must be numbers or one array of numbers, got ${String(sizes)}`);
+  if (sizes.length < t.ndim) {
+    throw new ShapeError(`repeat: ${String(sizes.length)} repeat sizes [${sizes.join(', ')}] can not be fewer than the ${String(t.ndim)} dims of the input ${fmt(t._shape)}`);
+  }
+  for (const r of sizes) if (!Number.isInteger(r) || r < 0) throw new ValueError(`repeat: sizes must be non-negative integers, got [${sizes.join(', ')}]`);
+  const src = [...new Array<number>(sizes.length - t.ndim).fill(1), ...t._shape];
+  // view as [1, s0, 1, s1, …], broadcast to [r0, s0, r1, s1, …], then merge each pair: autograd
+  // goes through reshape/expand, so the gradient sums the repeats
+  const pairs = src.flatMap((s) => [1, s]);
+  const wide = src.flatMap((s, i) => [sizes[i], s]);
+  const a = reshape(t, pairs);
+  try {
+    const b = expand(a, wide);
+    try { return reshape(b, src.map((s, i) => s * sizes[i])); } finally { b.dispose(); }
+  } finally { a.dispose(); }
+}
+
+/**
+ * Rolls the elements along `dims` by `shifts` (elements that fall off one end come back at the
+ * other), as `torch.roll`; without `dims` the flattened tensor is rolled and the shape restored.
+ * `fl.roll(fl.tensor([1, 2, 3, 4]), 1)` is `[4, 1, 2, 3]`.
+ */
+export function roll(t: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+  need(t, 'roll');
+  const sh = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? shifts.slice() : null;
+  if (!sh || sh.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be an integer or an array of integers, got ${String(shifts)}`);
+  if (dims === undefined || dims === null) {
+    if (sh.length !== 1) throw new ValueError(`roll: without dims, shifts must be one integer, got [${sh.join(', ')}]`);
+    const f = reshape(t, [-1]);
+    try {
+      const r = roll(f, sh[0], 0);
+      try { return reshape(r, t._shape); } finally { r.dispose(); }
+    } finally { f.dispose(); }
+  }
+  const ds = typeof dims === 'number' ? [dims] : Array.isArray(dims) ? dims.slice() : null;
+  if (!ds || ds.length !== sh.length) throw new ValueError(`roll: shifts [${sh.join(', ')}] and dims ${describeValue(dims)} must have the same length`);
+  let cur = tracked('roll', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone());
+  try {
+    for (let i = 0; i < ds.length; i++) {
+      const d = normDim(ds[i], t.ndim, 'roll');
+      const n = cur._shape[d];
+      const s = n === 0 ? 0 : ((sh[i] % n) + n) % n;
+      if (s === 0) continue;
+      const tail = narrow(cur, d, n - s, s), head = narrow(cur, d, 0, n - s);
+      let next: Tensor;
+      try { next = cat([tail, head], d); } finally { tail.dispose(); head.dispose(); }
+      cur.dispose();
+      cur = next;
+    }
+  } catch (e) { cur.dispose(); throw e; }
+  return cur;
+}
+
 /** Options of `Tensor.to`. */
 export interface ToOptions {
   dtype?: DType;
@@ -425,6 +501,7 @@ declare module '../tensor' {
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
+    /** Basic and advanced indexing, as Python's `x[…]`: see `index` in lib/ops/indexing.ts. */
     index(...specs: IndexSpec[]): Tensor;
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     contiguous(): Tensor;
@@ -444,6 +521,17 @@ declare module '../tensor' {
     float(): Tensor; double(): Tensor; half(): Tensor; bfloat16(): Tensor; int(): Tensor; byte(): Tensor; bool(): Tensor;
     /** Copies `src` (broadcast, cast) into this tensor in place. */
     copy_(src: Tensor): Tensor;
+    /** The shape (a copy), as `x.size()`; `x.size(dim)` is one dim's size (negative dims count from the end). */
+    size(): number[];
+    size(dim: number): number;
+    /** Transpose of a tensor of at most 2 dims (0-D and 1-D tensors come back as they are), as `x.t()`. */
+    t(): Tensor;
+    /** The values as nested arrays, as PyTorch's `tolist()` (the same as `toArray()`). */
+    tolist(): ReturnType<Tensor['toArray']>;
+    /** See {@link repeat}: `x.repeat(2, 1)` or `x.repeat([2, 1])`. */
+    repeat(...sizes: (number | readonly number[])[]): Tensor;
+    /** See {@link roll}. */
+    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;
   }
 }
 
@@ -460,7 +548,6 @@ P.broadcastTo = function (s) { return expand(this, s); };
 P.narrow = function (d, s, l) { return narrow(this, d, s, l); };
 P.select = function (d, i) { return select(this, d, i); };
 P.slice = function (d, s, e, st) { return slice(this, d, s, e, st); };
-P.index = function (...s) { return index(this, ...s); };
 P.diagonal = function (o, a, b) { return diagonal(this, o, a, b); };
 P.contiguous = function () { return contiguous(this); };
 P.clone = function () { return clone(this); };
@@ -489,3 +576,16 @@ P.copy_ = function (src) {
   try { copyInto(this, b, 'copy_'); } finally { b.dispose(); }
   return this;
 };
+P.size = function (this: Tensor, dim?: number) {
+  if (dim === undefined) return this.shape;
+  if (this.ndim === 0) throw new IndexError(`size: a 0-dim tensor has no dim ${String(dim)}`);
+  return this._shape[normDim(dim, this.ndim, 'size')];
+} as Tensor['size'];
+P.t = function () {
+  need(this, 't');
+  if (this.ndim > 2) throw new ShapeError(`t: expects a tensor with at most 2 dims, got shape ${fmt(this._shape)} (use transpose or mT)`);
+  return this.ndim < 2 ? tracked('t', this, this._view(this._shape, this._strides, this._offset), (g) => g.clone()) : transpose(this, 0, 1);
+};
+P.tolist = function () { return this.toArray(); };
+P.repeat = function (...s) { return repeat(this, shapeArg(s, 'repeat')); };
+P.roll = function (s, d) { return roll(this, s, d); };

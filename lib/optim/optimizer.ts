@@ -10,6 +10,7 @@ import { enableGrad, noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
 import { Tensor, keep, scope } from '../tensor';
+import { readSetToNone } from '../nn/module';
 import '../ops/views';
 import '../ops/creation';
 
@@ -151,12 +152,16 @@ export abstract class Optimizer<Hyper extends object = object> {
     return loss;
   }
 
-  /** Clears the gradients: frees them (`setToNone`, the default, as PyTorch 2) or fills them with zeros. */
-  zeroGrad(setToNone = true): void {
+  /**
+   * Clears the gradients: frees them (`setToNone`, the default, as PyTorch 2) or fills them with
+   * zeros: `opt.zeroGrad()`, `opt.zeroGrad({ setToNone: false })` (or `opt.zeroGrad(false)`).
+   */
+  zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
+    const none = readSetToNone(setToNone, 'Optimizer.zeroGrad');
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (!p.grad) continue;
-        if (setToNone) { p.grad.dispose(); p.grad = null; } else withNoGradScope(() => { p.grad!.zero_(); });
+        if (none) { p.grad.dispose(); p.grad = null; } else withNoGradScope(() => { p.grad!.zero_(); });
       }
     }
   }
