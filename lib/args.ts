@@ -210,14 +210,23 @@ export function checkKeys(fn: string, options: unknown, valid: readonly string[]
 
 // ---- signatures --------------------------------------------------------------------------------
 
+/** What code outside a signature's owner needs of it (the registry, shared parsers). */
+export interface AnySignature {
+  readonly fn: string;
+  readonly names: string[];
+  readonly positional: readonly string[];
+  readonly params: Readonly<Record<string, Param<unknown>>>;
+  parse(args: readonly unknown[], skip?: number): Record<string, unknown>;
+}
+
 /** A declared signature: its name, positional order and parameters; `parse` checks one call. */
-export class Signature<S extends Record<string, Param<unknown>>> {
+export class Signature<S extends Record<string, Param<unknown>>> implements AnySignature {
   /** Every parameter name, positional ones first. */
   readonly names: string[];
   constructor(readonly fn: string, readonly positional: readonly (keyof S & string)[], readonly params: S) {
     for (const p of positional) if (!(p in params)) throw new Error(`signature ${fn}: positional '${p}' has no parameter`);
     this.names = Object.keys(params);
-    registry.set(fn, this as unknown as Signature<Record<string, Param<unknown>>>);
+    registry.set(fn, this);
   }
 
   /** The keyword-only and positional names a caller may pass as options keys. */
@@ -269,7 +278,7 @@ function trimUndefined(a: readonly unknown[]): readonly unknown[] {
 }
 
 /** Every declared signature by name (the option-coverage test reads it). */
-export const registry = new Map<string, Signature<Record<string, Param<unknown>>>>();
+export const registry = new Map<string, AnySignature>();
 
 /** Declares a signature; see the head of this file. */
 export function signature<S extends Record<string, Param<unknown>>>(fn: string, positional: readonly (keyof S & string)[], params: S): Signature<S> {

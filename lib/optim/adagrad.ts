@@ -2,7 +2,9 @@
 //   clr = lr / (1 + (t-1) lrDecay);  sum += g²;  p -= clr g / (sqrt(sum) + eps)
 import { Tensor } from '../tensor';
 import { fullLike } from '../ops/creation';
-import { checkNumber, Optimizer, ParamGroup, Params } from './optimizer';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 
 /** Options of `Adagrad`. */
@@ -15,6 +17,13 @@ export interface AdagradOptions {
   /** ascend the objective instead of descending */ maximize?: boolean;
 }
 
+// PyTorch: Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, …, maximize=False).
+const ADAGRAD_ARGS = signature('Adagrad', ['params', 'lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], {
+  params: required(A.anyValue<Params>()),
+  lr: optional(A.num(), 1e-2), lrDecay: optional(A.num(), 0), weightDecay: optional(A.num(), 0),
+  initialAccumulatorValue: optional(A.num(), 0), eps: optional(A.num(), 1e-10), maximize: optional(A.bool, false),
+});
+
 /**
  * Adagrad, as `torch.optim.Adagrad` (dense gradients).
  *
@@ -23,8 +32,10 @@ export interface AdagradOptions {
  * ```
  */
 export class Adagrad extends Optimizer<Required<AdagradOptions>> {
-  constructor(params: Params, options: AdagradOptions = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options }, 'Adagrad');
+  constructor(params: Params, options?: AdagradOptions);
+  constructor(params: Params, lr: number, lrDecay?: number, weightDecay?: number, initialAccumulatorValue?: number, eps?: number, options?: AdagradOptions);
+  constructor(...args: unknown[]) {
+    super(...optimizerArgs<Required<AdagradOptions>>(ADAGRAD_ARGS, args), 'Adagrad');
   }
 
   protected validateGroup(g: ParamGroup & Required<AdagradOptions>): void {

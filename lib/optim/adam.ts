@@ -9,7 +9,9 @@ import { call, opId } from '../native';
 import { isFloating } from '../dtype';
 import { checkInplace, maximum } from '../ops/elementwise';
 import { zerosLike } from '../ops/creation';
-import { checkBetas, checkNumber, Optimizer, ParamGroup, Params, ParamState } from './optimizer';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+import { checkBetas, checkNumber, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/views';
 
 /** Options of `Adam` and `AdamW`. */
@@ -28,6 +30,18 @@ function adamwOp(): number { if (ADAMW === undefined) ADAMW = opId('adamw'); ret
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+// PyTorch: Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False);
+// AdamW the same with weight_decay=1e-2. Ranges are checked by validateGroup.
+function adamSignature(name: string, weightDecay: number) {
+  return signature(name, ['params', 'lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], {
+    params: required(A.anyValue<Params>()),
+    lr: optional(A.num(), 1e-3), betas: optional(A.anyValue<[number, number]>(), [0.9, 0.999]), eps: optional(A.num(), 1e-8),
+    weightDecay: optional(A.num(), weightDecay), amsgrad: optional(A.bool, false), maximize: optional(A.bool, false),
+  });
+}
+const ADAM_ARGS = adamSignature('Adam', 0);
+const ADAMW_ARGS = adamSignature('AdamW', 1e-2);
 
 abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
   protected abstract readonly decoupled: boolean;
@@ -95,12 +109,15 @@ abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
  *
  * ```ts
  * const opt = new fl.optim.Adam(model.parameters(), { lr: 1e-3, betas: [0.9, 0.999] });
+ * const same = new fl.optim.Adam(model.parameters(), 1e-3);     // PyTorch's positional order
  * ```
  */
 export class Adam extends AdamBase {
   protected readonly decoupled: boolean = false;
-  constructor(params: Params, options: AdamOptions = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options }, 'Adam');
+  constructor(params: Params, options?: AdamOptions);
+  constructor(params: Params, lr: number, betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: AdamOptions);
+  constructor(...args: unknown[]) {
+    super(...optimizerArgs<Required<AdamOptions>>(ADAM_ARGS, args), 'Adam');
   }
 }
 
@@ -114,7 +131,9 @@ export class Adam extends AdamBase {
  */
 export class AdamW extends AdamBase {
   protected readonly decoupled: boolean = true;
-  constructor(params: Params, options: AdamOptions = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options }, 'AdamW');
+  constructor(params: Params, options?: AdamOptions);
+  constructor(params: Params, lr: number, betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: AdamOptions);
+  constructor(...args: unknown[]) {
+    super(...optimizerArgs<Required<AdamOptions>>(ADAMW_ARGS, args), 'AdamW');
   }
 }

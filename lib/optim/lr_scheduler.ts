@@ -9,7 +9,33 @@
 // closed form where one exists (SequentialLR needs it at its milestones).
 // State dicts hold plain numbers (JSON-serialisable); lambdas are not saved, as in PyTorch.
 import { ValueError } from '../errors';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 import { Optimizer, ParamGroup } from './optimizer';
+
+// Each scheduler's arguments in PyTorch's order (lib/args.ts): `StepLR(opt, 30, 0.1)` or
+// `StepLR(opt, { stepSize: 30, gamma: 0.1 })`. Values are range-checked by the constructors.
+const OPT = required(A.anyValue<Optimizer>());
+const anyNum = A.anyValue<number>();
+const ARGS = {
+  StepLR: signature('StepLR', ['optimizer', 'stepSize', 'gamma'], { optimizer: OPT, stepSize: required(anyNum), gamma: optional(anyNum, 0.1) }),
+  MultiStepLR: signature('MultiStepLR', ['optimizer', 'milestones', 'gamma'], { optimizer: OPT, milestones: required(A.anyValue<number[]>()), gamma: optional(anyNum, 0.1) }),
+  ExponentialLR: signature('ExponentialLR', ['optimizer', 'gamma'], { optimizer: OPT, gamma: required(anyNum) }),
+  CosineAnnealingLR: signature('CosineAnnealingLR', ['optimizer', 'tMax', 'etaMin'], { optimizer: OPT, tMax: required(anyNum), etaMin: optional(anyNum, 0) }),
+  LinearLR: signature('LinearLR', ['optimizer', 'startFactor', 'endFactor', 'totalIters'], {
+    optimizer: OPT, startFactor: optional(anyNum, 1 / 3), endFactor: optional(anyNum, 1), totalIters: optional(anyNum, 5),
+  }),
+  LambdaLR: signature('LambdaLR', ['optimizer', 'lrLambda'], { optimizer: OPT, lrLambda: required(A.anyValue<((epoch: number) => number) | ((epoch: number) => number)[]>()) }),
+  OneCycleLR: signature('OneCycleLR', ['optimizer', 'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'], {
+    optimizer: OPT, maxLr: required(A.anyValue<number | number[]>()), totalSteps: optional(anyNum), epochs: optional(anyNum), stepsPerEpoch: optional(anyNum),
+    pctStart: optional(anyNum, 0.3), annealStrategy: optional(A.oneOf('cos', 'linear'), 'cos'), cycleMomentum: optional(A.bool, true),
+    baseMomentum: optional(A.anyValue<number | number[]>(), 0.85), maxMomentum: optional(A.anyValue<number | number[]>(), 0.95),
+    divFactor: optional(A.num({ gt: 0 }), 25), finalDivFactor: optional(A.num({ gt: 0 }), 1e4), threePhase: optional(A.bool, false),
+  }),
+  SequentialLR: signature('SequentialLR', ['optimizer', 'schedulers', 'milestones'], {
+    optimizer: OPT, schedulers: required(A.anyValue<LRScheduler[]>()), milestones: required(A.anyValue<number[]>()),
+  }),
+};
 
 /**
  * The base of schedulers. Subclasses set their fields and then call `this.initialStep()` at the end
@@ -105,11 +131,14 @@ function checkFinite(name: string, what: string, v: unknown): void {
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
-  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number }) {
-    super(optimizer, 'StepLR');
-    checkPositiveInt('StepLR', 'stepSize', options?.stepSize);
+  constructor(optimizer: Optimizer, options: { stepSize: number; gamma?: number });
+  constructor(optimizer: Optimizer, stepSize: number, gamma?: number);
+  constructor(...args: unknown[]) {
+    const options = ARGS.StepLR.parse(args);
+    super(options.optimizer, 'StepLR');
+    checkPositiveInt('StepLR', 'stepSize', options.stepSize);
     this.stepSize = options.stepSize;
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = options.gamma;
     checkFinite('StepLR', 'gamma', this.gamma);
     this.initialStep();
   }
@@ -133,13 +162,16 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
-  constructor(optimizer: Optimizer, options: { milestones: number[]; gamma?: number }) {
-    super(optimizer, 'MultiStepLR');
-    if (!Array.isArray(options?.milestones) || !options.milestones.every((m) => Number.isInteger(m))) {
-      throw new ValueError(`MultiStepLR: milestones must be an array of integers, got ${String(options?.milestones)}`);
+  constructor(optimizer: Optimizer, options: { milestones: number[]; gamma?: number });
+  constructor(optimizer: Optimizer, milestones: number[], gamma?: number);
+  constructor(...args: unknown[]) {
+    const options = ARGS.MultiStepLR.parse(args);
+    super(options.optimizer, 'MultiStepLR');
+    if (!Array.isArray(options.milestones) || !options.milestones.every((m) => Number.isInteger(m))) {
+      throw new ValueError(`MultiStepLR: milestones must be an array of integers, got ${String(options.milestones)}`);
     }
     this.milestones = options.milestones.slice().sort((a, b) => a - b);
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = options.gamma;
     checkFinite('MultiStepLR', 'gamma', this.gamma);
     this.initialStep();
   }
@@ -164,9 +196,12 @@ export class MultiStepLR extends LRScheduler {
  */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
-  constructor(optimizer: Optimizer, options: { gamma: number }) {
-    super(optimizer, 'ExponentialLR');
-    checkFinite('ExponentialLR', 'gamma', options?.gamma);
+  constructor(optimizer: Optimizer, options: { gamma: number });
+  constructor(optimizer: Optimizer, gamma: number);
+  constructor(...args: unknown[]) {
+    const options = ARGS.ExponentialLR.parse(args);
+    super(options.optimizer, 'ExponentialLR');
+    checkFinite('ExponentialLR', 'gamma', options.gamma);
     this.gamma = options.gamma;
     this.initialStep();
   }
@@ -188,11 +223,14 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
-  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number }) {
-    super(optimizer, 'CosineAnnealingLR');
-    checkPositiveInt('CosineAnnealingLR', 'tMax', options?.tMax);
+  constructor(optimizer: Optimizer, options: { tMax: number; etaMin?: number });
+  constructor(optimizer: Optimizer, tMax: number, etaMin?: number);
+  constructor(...args: unknown[]) {
+    const options = ARGS.CosineAnnealingLR.parse(args);
+    super(options.optimizer, 'CosineAnnealingLR');
+    checkPositiveInt('CosineAnnealingLR', 'tMax', options.tMax);
     this.tMax = options.tMax;
-    this.etaMin = options.etaMin ?? 0;
+    this.etaMin = options.etaMin;
     checkFinite('CosineAnnealingLR', 'etaMin', this.etaMin);
     this.initialStep();
   }
@@ -225,11 +263,14 @@ export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;
   totalIters: number;
-  constructor(optimizer: Optimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
-    super(optimizer, 'LinearLR');
-    this.startFactor = options.startFactor ?? 1 / 3;
-    this.endFactor = options.endFactor ?? 1;
-    this.totalIters = options.totalIters ?? 5;
+  constructor(optimizer: Optimizer, options?: { startFactor?: number; endFactor?: number; totalIters?: number });
+  constructor(optimizer: Optimizer, startFactor?: number, endFactor?: number, totalIters?: number);
+  constructor(...args: unknown[]) {
+    const options = ARGS.LinearLR.parse(args);
+    super(options.optimizer, 'LinearLR');
+    this.startFactor = options.startFactor;
+    this.endFactor = options.endFactor;
+    this.totalIters = options.totalIters;
     if (!(this.startFactor > 0 && this.startFactor <= 1)) throw new ValueError(`LinearLR: startFactor must be in (0, 1], got ${String(this.startFactor)}`);
     if (!(this.endFactor >= 0 && this.endFactor <= 1)) throw new ValueError(`LinearLR: endFactor must be in [0, 1], got ${String(this.endFactor)}`);
     checkPositiveInt('LinearLR', 'totalIters', this.totalIters);
@@ -257,10 +298,13 @@ export class LinearLR extends LRScheduler {
  */
 export class LambdaLR extends LRScheduler {
   lrLambdas: ((epoch: number) => number)[];
-  constructor(optimizer: Optimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] }) {
-    super(optimizer, 'LambdaLR');
-    const f = options?.lrLambda;
-    const n = optimizer.paramGroups.length;
+  constructor(optimizer: Optimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] });
+  constructor(optimizer: Optimizer, lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]);
+  constructor(...args: unknown[]) {
+    const options = ARGS.LambdaLR.parse(args);
+    super(options.optimizer, 'LambdaLR');
+    const f = options.lrLambda;
+    const n = this.optimizer.paramGroups.length;
     if (Array.isArray(f)) {
       if (f.length !== n) throw new ValueError(`LambdaLR: expected ${n} lrLambdas (one per param group), got ${f.length}`);
       this.lrLambdas = f.slice();
@@ -306,9 +350,12 @@ export class OneCycleLR extends LRScheduler {
   annealStrategy: 'cos' | 'linear';
   cycleMomentum: boolean;
   useBeta1: boolean;
-  constructor(optimizer: Optimizer, options: OneCycleLROptions) {
-    super(optimizer, 'OneCycleLR');
-    const o = options ?? ({} as OneCycleLROptions);
+  constructor(optimizer: Optimizer, options: OneCycleLROptions);
+  constructor(optimizer: Optimizer, maxLr: number | number[], totalSteps?: number, options?: Omit<OneCycleLROptions, 'maxLr' | 'totalSteps'>);
+  constructor(...args: unknown[]) {
+    const o = ARGS.OneCycleLR.parse(args);
+    super(o.optimizer, 'OneCycleLR');
+    const optimizer = this.optimizer;
     if (o.totalSteps === undefined && (o.epochs === undefined || o.stepsPerEpoch === undefined)) {
       throw new ValueError('OneCycleLR: you must define either totalSteps or (epochs and stepsPerEpoch)');
     }
@@ -320,7 +367,7 @@ export class OneCycleLR extends LRScheduler {
       checkPositiveInt('OneCycleLR', 'stepsPerEpoch', o.stepsPerEpoch);
       this.totalSteps = o.epochs! * o.stepsPerEpoch!;
     }
-    const pct = o.pctStart ?? 0.3;
+    const pct = o.pctStart;
     if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1)) throw new ValueError(`OneCycleLR: expected pctStart between 0 and 1, got ${String(pct)}`);
     const n = this.totalSteps;
     this.phases = o.threePhase
@@ -333,7 +380,7 @@ export class OneCycleLR extends LRScheduler {
         { endStep: pct * n - 1, startLr: 'initialLr', endLr: 'maxLr', startMomentum: 'maxMomentum', endMomentum: 'baseMomentum' },
         { endStep: n - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
       ];
-    const strategy = o.annealStrategy ?? 'cos';
+    const strategy = o.annealStrategy;
     if (strategy !== 'cos' && strategy !== 'linear') throw new ValueError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${String(strategy)}`);
     this.annealStrategy = strategy;
     const groups = optimizer.paramGroups;
@@ -346,20 +393,20 @@ export class OneCycleLR extends LRScheduler {
       return new Array(groups.length).fill(v);
     };
     const maxLrs = perGroup('maxLr', o.maxLr);
-    const divFactor = o.divFactor ?? 25, finalDivFactor = o.finalDivFactor ?? 1e4;
+    const divFactor = o.divFactor, finalDivFactor = o.finalDivFactor;
     groups.forEach((g, i) => {
       g.initialLr = maxLrs[i] / divFactor;
       g.maxLr = maxLrs[i];
       g.minLr = g.initialLr / finalDivFactor;
     });
     this.baseLrs = groups.map((g) => g.initialLr as number);
-    this.cycleMomentum = o.cycleMomentum ?? true;
+    this.cycleMomentum = o.cycleMomentum;
     this.useBeta1 = 'betas' in optimizer.defaults;
     if (this.cycleMomentum) {
       if (!('momentum' in optimizer.defaults) && !this.useBeta1) {
         throw new ValueError('OneCycleLR: optimizer must support momentum (or betas) with the cycleMomentum option enabled');
       }
-      const maxM = perGroup('maxMomentum', o.maxMomentum ?? 0.95), baseM = perGroup('baseMomentum', o.baseMomentum ?? 0.85);
+      const maxM = perGroup('maxMomentum', o.maxMomentum), baseM = perGroup('baseMomentum', o.baseMomentum);
       groups.forEach((g, i) => {
         this.setMomentum(g, maxM[i]);
         g.maxMomentum = maxM[i];
@@ -414,9 +461,11 @@ export class OneCycleLR extends LRScheduler {
 export class SequentialLR extends LRScheduler {
   schedulers: LRScheduler[];
   milestones: number[];
-  constructor(optimizer: Optimizer, options: { schedulers: LRScheduler[]; milestones: number[] }) {
+  constructor(optimizer: Optimizer, options: { schedulers: LRScheduler[]; milestones: number[] });
+  constructor(optimizer: Optimizer, schedulers: LRScheduler[], milestones: number[]);
+  constructor(...args: unknown[]) {
+    const { optimizer, schedulers, milestones } = ARGS.SequentialLR.parse(args);
     super(optimizer, 'SequentialLR');
-    const { schedulers, milestones } = options ?? ({} as any);
     if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {
       throw new ValueError('SequentialLR: schedulers must be a non-empty array of schedulers');
     }

@@ -9,6 +9,7 @@
 import { enableGrad, noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
+import { AnySignature, checkKeys } from '../args';
 import { Tensor, keep, scope } from '../tensor';
 import { readSetToNone } from '../nn/module';
 import '../ops/views';
@@ -61,11 +62,24 @@ export function checkBetas(opt: string, betas: unknown): void {
   }
 }
 
+/**
+ * @internal Reads an optimizer's arguments with its signature (lib/args.ts): `(params, …PyTorch's
+ * positional hyperparameters, options?)`. Returns the params and the defaults of every group.
+ */
+export function optimizerArgs<Hyper extends object>(sig: AnySignature, args: readonly unknown[]): [Params, Hyper] {
+  const { params, ...defaults } = sig.parse(args);
+  return [params as Params, defaults as Hyper];
+}
+
 function cloneState(s: ParamState): ParamState {
   const out: ParamState = {};
   for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? noGrad(() => v.clone()) : v;
   return out;
 }
+
+// Keys that schedulers keep in param groups (PyTorch's initial_lr, max_lr, …): a group restored
+// from a state dict may carry them.
+const GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
 
 function disposeState(s: ParamState | undefined): void {
   if (!s) return;
@@ -118,6 +132,7 @@ export abstract class Optimizer<Hyper extends object = object> {
     if (group === null || typeof group !== 'object' || group instanceof Tensor || !('params' in group)) {
       throw new ValueError(`${name}: a param group must be an object with a 'params' key, got ${group instanceof Tensor ? 'a Tensor mixed with groups' : String(group)}`);
     }
+    checkKeys(`${name}: param group`, group, ['params', ...Object.keys(this.defaults), ...GROUP_KEYS]);
     const raw = group.params;
     const params: unknown[] = raw instanceof Tensor ? [raw] : raw != null && typeof (raw as any)[Symbol.iterator] === 'function' ? Array.from(raw as Iterable<unknown>) : [raw];
     const seen = new Set<Tensor>();

@@ -3,7 +3,9 @@
 //   momentum: buf = momentum buf + g / avg, p -= lr buf;  else p -= lr g / avg
 import { Tensor, keep } from '../tensor';
 import { zerosLike } from '../ops/creation';
-import { checkNumber, Optimizer, ParamGroup, Params, ParamState } from './optimizer';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/elementwise';
 
 /** Options of `RMSprop`. */
@@ -17,6 +19,13 @@ export interface RMSpropOptions {
   /** ascend the objective instead of descending */ maximize?: boolean;
 }
 
+// PyTorch: RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, …, maximize=False).
+const RMSPROP_ARGS = signature('RMSprop', ['params', 'lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], {
+  params: required(A.anyValue<Params>()),
+  lr: optional(A.num(), 1e-2), alpha: optional(A.num(), 0.99), eps: optional(A.num(), 1e-8), weightDecay: optional(A.num(), 0),
+  momentum: optional(A.num(), 0), centered: optional(A.bool, false), maximize: optional(A.bool, false),
+});
+
 /**
  * RMSprop, as `torch.optim.RMSprop`.
  *
@@ -25,8 +34,10 @@ export interface RMSpropOptions {
  * ```
  */
 export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
-  constructor(params: Params, options: RMSpropOptions = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options }, 'RMSprop');
+  constructor(params: Params, options?: RMSpropOptions);
+  constructor(params: Params, lr: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean, options?: RMSpropOptions);
+  constructor(...args: unknown[]) {
+    super(...optimizerArgs<Required<RMSpropOptions>>(RMSPROP_ARGS, args), 'RMSprop');
   }
 
   protected validateGroup(g: ParamGroup & Required<RMSpropOptions>): void {

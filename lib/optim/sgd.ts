@@ -2,7 +2,9 @@
 // maximize, step for step as torch.optim.SGD (single-tensor path).
 import { ValueError } from '../errors';
 import { Tensor, keep } from '../tensor';
-import { checkNumber, Optimizer, ParamGroup, Params } from './optimizer';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 import '../ops/views';
 
@@ -16,18 +18,29 @@ export interface SGDOptions {
   /** ascend the objective instead of descending */ maximize?: boolean;
 }
 
+// PyTorch: SGD(params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *, maximize=False).
+// Ranges are checked by validateGroup (for every group, also those added later).
+const SGD_ARGS = signature('SGD', ['params', 'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], {
+  params: required(A.anyValue<Params>()),
+  lr: optional(A.num(), 1e-3), momentum: optional(A.num(), 0), dampening: optional(A.num(), 0), weightDecay: optional(A.num(), 0),
+  nesterov: optional(A.bool, false), maximize: optional(A.bool, false),
+});
+
 /**
  * Stochastic gradient descent (optionally with momentum), as `torch.optim.SGD`:
  * `buf = momentum * buf + (1 - dampening) * g`, `p -= lr * (nesterov ? g + momentum * buf : buf)`.
  *
  * ```ts
  * const opt = new fl.optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const same = new fl.optim.SGD(model.parameters(), 0.1, 0.9);    // PyTorch's positional order
  * opt.zeroGrad(); loss.backward(); opt.step();
  * ```
  */
 export class SGD extends Optimizer<Required<SGDOptions>> {
-  constructor(params: Params, options: SGDOptions = {}) {
-    super(params, { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options }, 'SGD');
+  constructor(params: Params, options?: SGDOptions);
+  constructor(params: Params, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean, options?: SGDOptions);
+  constructor(...args: unknown[]) {
+    super(...optimizerArgs<Required<SGDOptions>>(SGD_ARGS, args), 'SGD');
   }
 
   protected validateGroup(g: ParamGroup & Required<SGDOptions>): void {
