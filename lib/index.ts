@@ -24,6 +24,7 @@ export { where, index } from './ops/indexing';
 export * from './ops/sort';
 export * from './ops/random';
 export * from './ops/matmul';
+export { einsum } from './ops/einsum';
 import './ops/casts';  // Tensor.prototype.long
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
