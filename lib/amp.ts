@@ -5,6 +5,7 @@
 import { DType, isFloating } from './dtype';
 import { ValueError } from './errors';
 import { noGrad, withMode } from './autograd';
+import { any } from './ops/reduce';
 import { scope, Tensor } from './tensor';
 
 let autocastDtype: DType | null = null;
@@ -90,14 +91,13 @@ export class GradScaler {
     const inv = 1 / this.scaleValue;
     noGrad(() => scope(() => {
       // one flag tensor for all gradients, read once: no host sync per parameter
-      const reduce = require('./ops/reduce') as typeof import('./ops/reduce');
       let bad: Tensor | null = null;
       for (const g of opt.paramGroups) {
         for (const p of g.params) {
           if (!p.grad) continue;
           p.grad.mul_(inv);
           if (!isFloating(p.grad.dtype)) continue;
-          const b = reduce.any(p.grad.isfinite().logicalNot());
+          const b = any(p.grad.isfinite().logicalNot());
           bad = bad ? bad.logicalOr(b) : b;
         }
       }
@@ -137,12 +137,12 @@ export class GradScaler {
  */
 export function runFloat32<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>): R | undefined {
   if (autocastDtype === null) return undefined;
-  let any = false;
+  let lowp = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { any = true; break; }
+    if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { lowp = true; break; }
   }
-  if (!any) return undefined;
+  if (!lowp) return undefined;
   const casts: Tensor[] = [];
   const a2 = Array.from(args, (a) => {
     if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { const c = a.to('float32'); casts.push(c); return c; }

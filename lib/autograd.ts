@@ -9,12 +9,41 @@
 // tensors once its tensors are disposed, as in PyTorch's refcounting. Saved tensors are views
 // that share storage, so disposing an input after the forward pass does not break backward.
 // In-place ops bump a tensor's `_version`; backward checks that saved tensors are unchanged.
+//
+// The tape imports no op: every op file imports the tape (to record), so the few ops the tape
+// itself runs (the seed gradient, accumulation, sum-to-shape, casts) are handed to it by the ops
+// layer when that loads (`setTapeOps`, called by lib/ops/index.ts).
+import type { DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor } from './tensor';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
+
+/** @internal The ops the tape runs, given to it by the ops layer (lib/ops/index.ts) at load. */
+export interface TapeOps {
+  /** Ones in t's shape, dtype and device: the seed gradient of a scalar root. */
+  onesLike(t: Tensor): Tensor;
+  /** a + b, a new tensor: gradient accumulation. */
+  add(a: Tensor, b: Tensor): Tensor;
+  /** The sum of t over `dims`, kept as size-1 dims: the reduction of sumToShape. */
+  sumKeepdim(t: Tensor, dims: number[]): Tensor;
+  /** t with `shape` (a view when the strides allow). */
+  reshape(t: Tensor, shape: readonly number[]): Tensor;
+  /** t in `dtype`; a fresh tensor when `copy`, else t itself when it already has that dtype. */
+  cast(t: Tensor, dtype: DType, copy: boolean): Tensor;
+}
+
+let tapeOps: TapeOps | null = null;
+
+/** @internal Called once by the ops layer when it loads. */
+export function setTapeOps(o: TapeOps): void { tapeOps = o; }
+
+function ops(): TapeOps {
+  if (!tapeOps) throw new AutogradError('autograd: the ops layer is not loaded (import flintml, not a single module of it)');
+  return tapeOps;
+}
 
 let gradEnabled = true;
 
@@ -125,7 +154,7 @@ export function record(name: string, inputs: readonly unknown[], outputs: readon
 function accumulate(slot: Map<number, Tensor>, i: number, g: Tensor): void {
   const prev = slot.get(i);
   if (!prev) { slot.set(i, g); return; }
-  const sum = prev.add(g);
+  const sum = ops().add(prev, g);
   prev.dispose(); g.dispose();
   slot.set(i, sum);
 }
@@ -139,11 +168,9 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   for (let i = 0; i < gs.length; i++) {
     if (i < lead || (shape[i - lead] === 1 && gs[i] !== 1)) dims.push(i);
   }
-  // required here, not at the top: lib/ops/reduce.ts imports this module (records its gradients)
-  const reduce = (require('./ops/reduce') as typeof import('./ops/reduce'));
-  let r = dims.length ? reduce.sum(g, { dim: dims, keepdim: true }) : g;
+  let r = dims.length ? ops().sumKeepdim(g, dims) : g;
   if (lead > 0 || r._shape.length !== shape.length) {
-    const v = r.reshape(shape as number[]);
+    const v = ops().reshape(r, shape);
     if (r !== g) r.dispose();
     r = v;
   }
@@ -169,11 +196,10 @@ export function backward(root: Tensor, opts: BackwardOptions = {}): void {
     if (g._shape.length !== root._shape.length || g._shape.some((s, i) => s !== root._shape[i])) {
       throw new ShapeError(`backward: gradient shape ${fmt(g._shape)} does not match the tensor's shape ${fmt(root._shape)}`);
     }
-    g0 = noGrad(() => g.to(root.dtype, { copy: true }));
+    g0 = noGrad(() => ops().cast(g, root.dtype, true));
   } else {
     if (root.numel !== 1) throw new AutogradError(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmt(root._shape)}; pass { gradient }`);
-    const c = require('./ops/creation') as typeof import('./ops/creation');
-    g0 = c.onesLike(root);
+    g0 = ops().onesLike(root);
   }
   noGrad(() => run(root, g0, !!opts.retainGraph));
 }
@@ -231,7 +257,7 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
         if (!g) return;
         if (!inp) { g.dispose(); return; }
         if (g.dtype !== inp.dtype) {  // a gradient has its tensor's dtype (mixed precision, promotion)
-          const c = g.to(inp.dtype);
+          const c = ops().cast(g, inp.dtype, false);
           g.dispose();
           g = c;
         }
@@ -247,7 +273,7 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
         } else {
           accumulateLeaf(inp, g);
         }
-        if (inp._retainsGrad && up) accumulateLeaf(inp, g.clone());
+        if (inp._retainsGrad && up) accumulateLeaf(inp, ops().cast(g, g.dtype, true));
       });
       if (!retain) node.release(false);
     }
@@ -257,9 +283,9 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
 }
 
 function accumulateLeaf(t: Tensor, g: Tensor): void {
-  const gg = g.dtype === t.dtype ? g : (() => { const c = g.to(t.dtype); g.dispose(); return c; })();
+  const gg = g.dtype === t.dtype ? g : (() => { const c = ops().cast(g, t.dtype, false); g.dispose(); return c; })();
   if (t.grad) {
-    const sum = t.grad.add(gg);
+    const sum = ops().add(t.grad, gg);
     t.grad.dispose();
     gg.dispose();
     t.grad = sum;

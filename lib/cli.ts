@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // cli.ts — `npx flintml doctor`: what the native backend found on this host and a tiny matmul
 // check on each available backend, so an install problem is visible in one command.
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import * as fl from './index';
 import { gpuInfo } from './device';
 
 function doctor(): number {
   const info = fl.backend.info();
   const lines: string[] = [];
-  lines.push(`flintml ${require('../package.json').version} on node ${process.versions.node} (${process.platform}-${process.arch}, N-API ${process.versions.napi})`);
+  const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  lines.push(`flintml ${version} on node ${process.versions.node} (${process.platform}-${process.arch}, N-API ${process.versions.napi})`);
   lines.push(`cpu: ${info.threads} threads; GEMM: ${info.blas}`);
   if (info.blasSearch) lines.push(`  BLAS search: ${info.blasSearch}`);
   const gpu = gpuInfo();

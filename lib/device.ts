@@ -5,6 +5,7 @@
 // says why, never a silent move to the CPU.
 import { BackendUnavailableError, DeviceError, IndexError, ValueError } from './errors';
 import { binding, guard } from './native';
+import type { DeviceProperties, GpuInfo } from './native';
 
 /** A device name: `'cpu'`, `'cuda'` or `'cuda:N'` (the GPU of either vendor, as PyTorch names it). */
 export type Device = string;
@@ -15,31 +16,7 @@ export interface DeviceSpec { type: 0 | 1; index: number; name: string }
 /** @internal */
 export const CPU: DeviceSpec = { type: 0, index: 0, name: 'cpu' };
 
-/** What `fl.cuda.getDeviceProperties(i)` returns. */
-export interface DeviceProperties {
-  /** The driver's name for the GPU, e.g. `'NVIDIA H100 80GB HBM3'`. */
-  name: string;
-  vendor: 'nvidia' | 'amd';
-  /** NVIDIA only: `[major, minor]`, e.g. `[9, 0]`. */
-  computeCapability?: [number, number];
-  /** AMD only: the gfx architecture with its features, e.g. `'gfx90a:sramecc+:xnack-'`. */
-  gcnArch?: string;
-  /** Streaming multiprocessors (NVIDIA) or compute units (AMD). */
-  multiProcessorCount: number;
-  /** Device memory in bytes. */
-  totalMemory: number;
-}
-
-/** @internal What the addon's gpuInfo() reports (native/addon/gpu_binding.cpp). */
-export interface GpuInfo {
-  available: boolean;
-  vendor: '' | 'nvidia' | 'amd';
-  driverVersion: number;
-  driverVersionString: string;
-  reason: string;
-  devices: DeviceProperties[];
-  log: string[];
-}
+export type { DeviceProperties, GpuInfo };
 
 let gpuInfoCache: GpuInfo | undefined;
 

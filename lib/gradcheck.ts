@@ -7,6 +7,7 @@ import { AutogradError, enableGrad, noGrad } from './autograd';
 import { isFloating } from './dtype';
 import { ValueError } from './errors';
 import { contiguousStrides, fmt } from './shape';
+import { tensor } from './ops/creation';
 import { scope, Tensor } from './tensor';
 
 /** Options of `gradcheck`: the finite-difference step and the tolerances `|a - n| <= atol + rtol |n|`. */
@@ -64,12 +65,11 @@ export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => T
   }
   const shapes = checked.map((i) => (inputs[i] as Tensor)._shape);
   const device = (inputs[checked[0]] as Tensor).device;
-  const creation = require('./ops/creation') as typeof import('./ops/creation');
 
   return scope(() => {
     const base = checked.map((i) => Float64Array.from((inputs[i] as Tensor).dataSync() as Float64Array));
     const leafFrom = (vals: Float64Array, shape: readonly number[]): Tensor => {
-      const flat = creation.tensor(vals, { dtype: 'float64', device });
+      const flat = tensor(vals, { dtype: 'float64', device });
       return flat._view(shape, contiguousStrides(shape), 0);
     };
     const argsFrom = (vals: Float64Array[], grad: boolean): { args: unknown[]; leaves: Tensor[] } => {
@@ -95,7 +95,7 @@ export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => T
         scope(() => {
           const onehot = new Float64Array(m);
           onehot[j] = 1;
-          const g = creation.tensor(onehot, { dtype: 'float64', device }).to(o.dtype);
+          const g = tensor(onehot, { dtype: 'float64', device }).to(o.dtype);
           o.backward(g._view(o._shape, contiguousStrides(o._shape), 0), { retainGraph: true });
         });
         leaves.forEach((leaf, k) => {

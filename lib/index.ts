@@ -12,20 +12,8 @@ export type { Stream, Event } from './device';
 export type { Device } from './device';
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
-export * from './ops/creation';
-export * from './ops/elementwise';
-export * from './ops/views';
+export * from './ops';  // every op family: new op files are added to ops/index.ts
 export { backend, backends } from './backend';
-export * from './ops/reduce';
-export * from './ops/softmax';
-export * from './ops/indexing';
-// the one-argument where(cond) and tensor indices extend the elementwise where and the basic index
-export { where, index } from './ops/indexing';
-export * from './ops/sort';
-export * from './ops/random';
-export * from './ops/matmul';
-export { einsum } from './ops/einsum';
-import './ops/casts';  // Tensor.prototype.long
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
 export * as nn from './nn';

@@ -6,6 +6,32 @@ import * as path from 'path';
 import { DType, DTYPE_CODE, TypedArray } from './dtype';
 import { fromNative, FlintError, ShapeError } from './errors';
 
+/** What `fl.cuda.getDeviceProperties(i)` returns. */
+export interface DeviceProperties {
+  /** The driver's name for the GPU, e.g. `'NVIDIA H100 80GB HBM3'`. */
+  name: string;
+  vendor: 'nvidia' | 'amd';
+  /** NVIDIA only: `[major, minor]`, e.g. `[9, 0]`. */
+  computeCapability?: [number, number];
+  /** AMD only: the gfx architecture with its features, e.g. `'gfx90a:sramecc+:xnack-'`. */
+  gcnArch?: string;
+  /** Streaming multiprocessors (NVIDIA) or compute units (AMD). */
+  multiProcessorCount: number;
+  /** Device memory in bytes. */
+  totalMemory: number;
+}
+
+/** @internal What the addon's gpuInfo() reports (native/addon/gpu_binding.cpp). */
+export interface GpuInfo {
+  available: boolean;
+  vendor: '' | 'nvidia' | 'amd';
+  driverVersion: number;
+  driverVersionString: string;
+  reason: string;
+  devices: DeviceProperties[];
+  log: string[];
+}
+
 /** @internal A storage handle: a small integer the addon maps to a native Storage. */
 export type Handle = number;
 
@@ -30,7 +56,7 @@ export interface Binding {
   info(): { blas: string; blasSearch: string; threads: number; maxDims: number };
   setNumThreads(n: number): void;
   /** GPU discovery (native/addon/gpu_binding.cpp); the first call runs it. Absent in addons built before it. */
-  gpuInfo?(): import('./device').GpuInfo;
+  gpuInfo?(): GpuInfo;
   /** The GPU backend (native/addon/gpu_binding.cpp); streams and events are small integer ids, 0 the default stream. */
   gpuCopy(dst: Handle, dstByteOffset: number, src: Handle, srcByteOffset: number, bytes: number): void;
   gpuDownloadAsync(h: Handle, elementOffset: number, numel: number, dtype: number): Promise<TypedArray>;

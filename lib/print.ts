@@ -1,8 +1,16 @@
 // print.ts — PyTorch-style text for tensors: `tensor([[1., 2.],\n        [3., 4.]])`.
 // Floats share one format per tensor (fixed with 4 decimals, or scientific when the range is
 // wide); tensors with more than 1000 elements show the first and last 3 of each dim with '...'.
-import type { Tensor } from './tensor';
-import { isFloating } from './dtype';
+import { DType, isFloating } from './dtype';
+
+/** What printing reads of a tensor (tensor.ts calls formatTensor; this file does not import it). */
+export interface Printable {
+  readonly shape: number[];
+  readonly numel: number;
+  readonly dtype: DType;
+  readonly device: string;
+  dataSync(): unknown;
+}
 
 const THRESHOLD = 1000;
 const EDGE = 3;
@@ -37,7 +45,7 @@ function floatFormatter(vals: number[]): (v: number) => string {
 }
 
 /** @internal */
-export function formatTensor(t: Tensor): string {
+export function formatTensor(t: Printable): string {
   const shape = t.shape;
   const n = t.numel;
   const summarize = n > THRESHOLD;

@@ -4,10 +4,13 @@
 // file knows nothing about any op but the strided copy that reading a view needs.
 import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
 import { DeviceError, DisposedError, fromNative, ValueError } from './errors';
 import { binding, call, guard, Handle, opId } from './native';
+import { formatTensor } from './print';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
 
 /** @internal A block of device memory shared by a tensor and its views, freed when the last goes. */
@@ -87,10 +90,8 @@ function freeGarbageGpuTensors(): void {
   flushPending();
   if (runGc === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      require('v8').setFlagsFromString('--expose-gc');
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      runGc = require('vm').runInNewContext('gc') as () => void;
+      setFlagsFromString('--expose-gc');
+      runGc = runInNewContext('gc') as () => void;
     } catch {
       runGc = null;
     }
@@ -345,8 +346,7 @@ export class Tensor {
   /** PyTorch-style text: `tensor([1., 2.])`; large tensors are summarised. */
   toString(): string {
     if (this._disposed) return `tensor(<disposed>, shape=${fmt(this._shape)}, dtype=${this.dtype})`;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return (require('./print') as typeof import('./print')).formatTensor(this);
+    return formatTensor(this);
   }
   /** @internal console.log support */
   [inspect.custom](): string { return this.toString(); }

@@ -1,6 +1,7 @@
-// attention.ts — attention layers: the functional `scaledDotProductAttention`, `MultiheadAttention`
-// and `TransformerEncoderLayer`, with PyTorch's semantics and parameter names (`in_proj_weight`,
-// `out_proj.weight`, `self_attn.…`), so state dicts load from PyTorch checkpoints unchanged.
+// attention.ts — attention layers: `MultiheadAttention` and `TransformerEncoderLayer`, with
+// PyTorch's semantics and parameter names (`in_proj_weight`, `out_proj.weight`, `self_attn.…`), so
+// state dicts load from PyTorch checkpoints unchanged. The functional `scaledDotProductAttention`
+// and the `attend` they share are in functional.ts (re-exported here for `fl.nn`).
 //
 // Attention is computed as softmax(q·kᵀ·scale + bias)·v with matmul and the fused softmax kernel;
 // gradients come from those ops' autograd. Mask conventions differ between the two PyTorch APIs
@@ -8,89 +9,24 @@
 // position TAKES PART; in `MultiheadAttention` (attnMask, keyPaddingMask) True means MASKED OUT.
 // Float masks are added to the scores in both.
 import { DTypeError, ShapeError, ValueError } from '../errors';
-import { DType, isFloating } from '../dtype';
-import { broadcastShapes, fmt } from '../shape';
+import { DType } from '../dtype';
+import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
-import { add, gelu, logicalNot, logicalOr, maskedFill, mul, relu } from '../ops/elementwise';
+import { add, gelu, logicalNot, logicalOr, maskedFill, relu } from '../ops/elementwise';
 import { ones, zeros } from '../ops/creation';
 import { noGrad } from '../autograd';
-import { matmul } from '../ops/matmul';
-import { softmax } from '../ops/softmax';
 import { mean } from '../ops/reduce';
 import { tril } from '../ops/indexing';
 import { narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
 import { Module } from './module';
 import { xavierUniform_, zeros_ } from './init';
-import { dropout, linear, needTensor } from './functional';
+import { attend, linear, needTensor } from './functional';
 import { Dropout, Linear, newParameter } from './layers';
 import { LayerNorm } from './norm';
 
-/** Options of `scaledDotProductAttention` (PyTorch's keyword arguments). */
-export interface SDPAOptions {
-  /** Bool (true = takes part) or float (added to the scores) mask, broadcastable to [..., L, S]. */
-  attnMask?: Tensor | null;
-  /** Dropout probability on the attention weights (applied whenever > 0, as in PyTorch). */
-  dropoutP?: number;
-  /** Lower-triangular (top-left aligned) causal mask; not together with `attnMask`. */
-  isCausal?: boolean;
-  /** Score scale; default 1/√E. */
-  scale?: number;
-}
-
-/** softmax(scores + mask) · v, returning the weights too (shared by SDPA and MultiheadAttention). */
-function attend(op: string, q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, maskTrueKeeps: boolean, causal: boolean, dropoutP: number): { out: Tensor; weights: Tensor } {
-  let s = mul(matmul(q, transpose(k, -2, -1)), scale);
-  if (causal) {
-    const L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
-    s = maskedFill(s, logicalNot(tril(ones([L, S], { dtype: 'bool', device: q.device }))), -Infinity);
-  }
-  if (mask) {
-    if (mask.dtype === 'bool') s = maskedFill(s, maskTrueKeeps ? logicalNot(mask) : mask, -Infinity);
-    else s = add(s, mask);
-  }
-  const weights = dropout(softmax(s, -1), dropoutP, true, op);
-  return { out: matmul(weights, v), weights };
-}
-
-function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what: string, op: string): Tensor | null {
-  if (mask == null) return null;
-  const m = needTensor(mask, op, what);
-  if (m.dtype !== 'bool' && m.dtype !== dtype) throw new DTypeError(`${op}: ${what} must be bool or ${dtype} (the query's dtype), got ${m.dtype}`);
-  let b: number[] | null = null;
-  try { b = broadcastShapes(op, scores, m._shape); } catch { b = null; }
-  if (!b || b.length !== scores.length || b.some((s, i) => s !== scores[i])) {
-    throw new ShapeError(`${op}: ${what} of shape ${fmt(m._shape)} does not broadcast to the attention scores' shape ${fmt(scores)}`);
-  }
-  return m;
-}
-
-/**
- * Scaled dot-product attention, `torch.nn.functional.scaled_dot_product_attention`:
- * softmax(q·kᵀ·scale + mask)·v for q [..., L, E], k [..., S, E], v [..., S, Ev] → [..., L, Ev].
- * A bool `attnMask` is true where a query may attend to a key; a float one is added to the scores.
- *
- * ```ts
- * const y = fl.nn.scaledDotProductAttention(q, k, v, { isCausal: true }); // [B, H, L, Ev]
- * ```
- */
-export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: SDPAOptions = {}): Tensor {
-  const op = 'scaledDotProductAttention';
-  needTensor(q, op, 'query'); needTensor(k, op, 'key'); needTensor(v, op, 'value');
-  const { attnMask = null, dropoutP = 0, isCausal = false, scale } = options;
-  if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2) throw new ShapeError(`${op}: query, key and value must have at least 2 dims, got ${fmt(q._shape)}, ${fmt(k._shape)}, ${fmt(v._shape)}`);
-  if (!isFloating(q.dtype) || k.dtype !== q.dtype || v.dtype !== q.dtype) throw new DTypeError(`${op}: query, key and value must share one floating dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
-  const E = q._shape[q.ndim - 1], L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
-  if (k._shape[k.ndim - 1] !== E) throw new ShapeError(`${op}: query ${fmt(q._shape)} and key ${fmt(k._shape)} must have the same last dim`);
-  if (v._shape[v.ndim - 2] !== S) throw new ShapeError(`${op}: key ${fmt(k._shape)} and value ${fmt(v._shape)} must have the same sequence length (dim -2)`);
-  if (typeof dropoutP !== 'number' || !(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${String(dropoutP)}`);
-  if (isCausal && attnMask != null) throw new ValueError(`${op}: attnMask must not be given together with isCausal`);
-  let batch: number[];
-  try { batch = broadcastShapes(op, q._shape.slice(0, -2), k._shape.slice(0, -2)); } catch {
-    throw new ShapeError(`${op}: the batch dims of query ${fmt(q._shape)} and key ${fmt(k._shape)} do not broadcast`);
-  }
-  const mask = checkMask(attnMask, [...batch, L, S], q.dtype, 'attnMask', op);
-  return scope(() => attend(op, q, k, v, scale ?? 1 / Math.sqrt(E), mask, true, isCausal, dropoutP).out);
-}
+// the functional form lives with the other functionals; fl.nn exposes it from here too
+export { scaledDotProductAttention } from './functional';
+export type { SDPAOptions } from './functional';
 
 /** Options of `MultiheadAttention` (PyTorch's keyword arguments in camelCase). */
 export interface MultiheadAttentionOptions {

@@ -1,6 +1,6 @@
 // functional.ts — the stateless forms of the layers (`fl.nn.functional`, torch.nn.functional):
-// linear, embedding, dropout, the norms, the activations and the losses. Layers in layers.ts and
-// norm.ts call these; gradients come from the ops they are composed of (matmul, mean/var,
+// linear, embedding, dropout, the norms, attention, the activations and the losses. Layers in
+// layers.ts, norm.ts and attention.ts call these; gradients come from the ops they are composed of (matmul, mean/var,
 // indexSelect, gather, …), so each function is differentiable wherever its ops are.
 //
 // Each function takes an internal `op` name (the layer's class name when a layer calls it) so
@@ -8,12 +8,14 @@
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
 import { noGrad } from '../autograd';
 import { runFloat32 } from '../amp';
-import { isFloating } from '../dtype';
+import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
-import { fmt, numel } from '../shape';
+import { broadcastShapes, fmt, numel } from '../shape';
 import { scope, Tensor } from '../tensor';
-import { add, eq, lt, mul, rsqrt, sub, where } from '../ops/elementwise';
-import { needIndex, indexSelect } from '../ops/indexing';
+import { add, eq, logicalNot, lt, maskedFill, mul, rsqrt, sub, where } from '../ops/elementwise';
+import { needIndex, indexSelect, tril } from '../ops/indexing';
+import { ones } from '../ops/creation';
+import { softmax } from '../ops/softmax';
 import { rand } from '../ops/random';
 import { mean, var as variance } from '../ops/reduce';
 import { reshape, transpose } from '../ops/views';
@@ -268,6 +270,78 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   });
 }
 
-// convolution, pooling and attention live in their own files; functional re-exports them as torch.nn.functional does
-export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './conv';
-export { scaledDotProductAttention } from './attention';
+// convolution and pooling live in ops/conv.ts; functional re-exports them as torch.nn.functional does
+export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv';
+
+// ---- attention ------------------------------------------------------------------------------------
+
+// Mask conventions differ between the two PyTorch APIs and are kept as PyTorch has them: in
+// `scaledDotProductAttention` a bool mask is True where a position TAKES PART; in
+// `MultiheadAttention` (attention.ts) True means MASKED OUT. Float masks are added to the scores in both.
+
+/** Options of `scaledDotProductAttention` (PyTorch's keyword arguments). */
+export interface SDPAOptions {
+  /** Bool (true = takes part) or float (added to the scores) mask, broadcastable to [..., L, S]. */
+  attnMask?: Tensor | null;
+  /** Dropout probability on the attention weights (applied whenever > 0, as in PyTorch). */
+  dropoutP?: number;
+  /** Lower-triangular (top-left aligned) causal mask; not together with `attnMask`. */
+  isCausal?: boolean;
+  /** Score scale; default 1/√E. */
+  scale?: number;
+}
+
+/** @internal softmax(scores + mask) · v, returning the weights too (shared by SDPA and MultiheadAttention). */
+export function attend(op: string, q: Tensor, k: Tensor, v: Tensor, scale: number, mask: Tensor | null, maskTrueKeeps: boolean, causal: boolean, dropoutP: number): { out: Tensor; weights: Tensor } {
+  let s = mul(matmul(q, transpose(k, -2, -1)), scale);
+  if (causal) {
+    const L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
+    s = maskedFill(s, logicalNot(tril(ones([L, S], { dtype: 'bool', device: q.device }))), -Infinity);
+  }
+  if (mask) {
+    if (mask.dtype === 'bool') s = maskedFill(s, maskTrueKeeps ? logicalNot(mask) : mask, -Infinity);
+    else s = add(s, mask);
+  }
+  const weights = dropout(softmax(s, -1), dropoutP, true, op);
+  return { out: matmul(weights, v), weights };
+}
+
+function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what: string, op: string): Tensor | null {
+  if (mask == null) return null;
+  const m = needTensor(mask, op, what);
+  if (m.dtype !== 'bool' && m.dtype !== dtype) throw new DTypeError(`${op}: ${what} must be bool or ${dtype} (the query's dtype), got ${m.dtype}`);
+  let b: number[] | null = null;
+  try { b = broadcastShapes(op, scores, m._shape); } catch { b = null; }
+  if (!b || b.length !== scores.length || b.some((s, i) => s !== scores[i])) {
+    throw new ShapeError(`${op}: ${what} of shape ${fmt(m._shape)} does not broadcast to the attention scores' shape ${fmt(scores)}`);
+  }
+  return m;
+}
+
+/**
+ * Scaled dot-product attention, `torch.nn.functional.scaled_dot_product_attention`:
+ * softmax(q·kᵀ·scale + mask)·v for q [..., L, E], k [..., S, E], v [..., S, Ev] → [..., L, Ev].
+ * A bool `attnMask` is true where a query may attend to a key; a float one is added to the scores.
+ *
+ * ```ts
+ * const y = fl.nn.scaledDotProductAttention(q, k, v, { isCausal: true }); // [B, H, L, Ev]
+ * ```
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: SDPAOptions = {}): Tensor {
+  const op = 'scaledDotProductAttention';
+  needTensor(q, op, 'query'); needTensor(k, op, 'key'); needTensor(v, op, 'value');
+  const { attnMask = null, dropoutP = 0, isCausal = false, scale } = options;
+  if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2) throw new ShapeError(`${op}: query, key and value must have at least 2 dims, got ${fmt(q._shape)}, ${fmt(k._shape)}, ${fmt(v._shape)}`);
+  if (!isFloating(q.dtype) || k.dtype !== q.dtype || v.dtype !== q.dtype) throw new DTypeError(`${op}: query, key and value must share one floating dtype, got ${q.dtype}, ${k.dtype}, ${v.dtype}`);
+  const E = q._shape[q.ndim - 1], L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
+  if (k._shape[k.ndim - 1] !== E) throw new ShapeError(`${op}: query ${fmt(q._shape)} and key ${fmt(k._shape)} must have the same last dim`);
+  if (v._shape[v.ndim - 2] !== S) throw new ShapeError(`${op}: key ${fmt(k._shape)} and value ${fmt(v._shape)} must have the same sequence length (dim -2)`);
+  if (typeof dropoutP !== 'number' || !(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${String(dropoutP)}`);
+  if (isCausal && attnMask != null) throw new ValueError(`${op}: attnMask must not be given together with isCausal`);
+  let batch: number[];
+  try { batch = broadcastShapes(op, q._shape.slice(0, -2), k._shape.slice(0, -2)); } catch {
+    throw new ShapeError(`${op}: the batch dims of query ${fmt(q._shape)} and key ${fmt(k._shape)} do not broadcast`);
+  }
+  const mask = checkMask(attnMask, [...batch, L, S], q.dtype, 'attnMask', op);
+  return scope(() => attend(op, q, k, v, scale ?? 1 / Math.sqrt(E), mask, true, isCausal, dropoutP).out);
+}

@@ -15,9 +15,8 @@ import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, vie
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor, TensorLike } from '../tensor';
 import { arange, full, zeros } from './creation';
 import {
-  add, checkInplace, clamp, commonDevice, floorDivide, lt, mul, ne, remainder, sub, where as whereElementwise,
+  add, checkInplace, commonDevice, floorDivide, lt, mul, ne, remainder, where as whereElementwise,
 } from './elementwise';
-import { cumsum } from './softmax';
 import { basicIndex, clone, describeValue, expand, IndexSpec, permute, reshape, stack } from './views';
 
 const GATHER = opId('gather');
@@ -328,12 +327,10 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
     record('maskedSelect', [x, mask], [out], [mask], ([g], [m]) => scope(() => {
       if (n === 0) return [zeros(xShape, { dtype: xDt, device: xDev }), null];
-      // element k of the broadcast shape takes g[(number of true mask elements up to k) - 1]
-      const mb = contiguousCopy(m._view(shape, broadcastStrides(m._shape, m._strides, shape), m._offset), 'backward', 'int32');
-      const pos = clamp(sub(cumsum(reshape(mb, [-1]), 0), 1), 0);
-      const picked = reshape(indexSelect(g!, 0, pos), shape);
-      const filled = whereElementwise(m, picked, 0);
-      return [sumToShape(filled.dtype === xDt ? filled : filled.to(xDt), xShape), null];
+      // g goes back to the flat positions the forward selected (the mask's true elements, in order)
+      const pos = maskedSelect(reshape(arange(0, numelOf(shape), 1, { device: xDev }), shape), m);
+      const back = reshape(scatterIntoZeros([numelOf(shape)], g!.dtype, xDev, 0, pos, g!, false), shape);
+      return [sumToShape(back.dtype === xDt ? back : back.to(xDt), xShape), null];
     }));
   }
   return out;

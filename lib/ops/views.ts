@@ -8,7 +8,7 @@ import { sizesOnly } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { binding, guard } from '../native';
-import { needsGrad, record } from '../autograd';
+import { needsGrad, record, sumToShape } from '../autograd';
 import { zeros } from './creation';
 import { checkInplace } from './elementwise';
 
@@ -129,11 +129,7 @@ export function expand(t: Tensor, shape: readonly number[]): Tensor {
     if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${JSON.stringify(shape)})`);
     out.push(want); strides.push(0);
   }
-  return tracked('expand', t, t._view(out, strides, t._offset), (g) => {
-    const { sumToShape } = require('../autograd') as typeof import('../autograd');
-    const r = sumToShape(g.clone(), t._shape);
-    return r;
-  });
+  return tracked('expand', t, t._view(out, strides, t._offset), (g) => sumToShape(g.clone(), t._shape));
 }
 
 /** `expand` to a full target shape, as `torch.broadcast_to`. */

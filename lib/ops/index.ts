@@ -1,0 +1,31 @@
+// ops/index.ts — the ops layer: every op family of the top-level API (`fl.add`, `fl.sum`, …), and
+// the ops that the autograd tape runs itself (seed gradient, accumulation, sum-to-shape, casts),
+// handed to the tape here when the layer loads. The tape (autograd.ts) imports no op, so that the
+// op files can import it to record their gradients without an import cycle.
+import { setTapeOps } from '../autograd';
+import './casts';  // Tensor.prototype.long
+import { onesLike } from './creation';
+import { add } from './elementwise';
+import { sum } from './reduce';
+import { reshape, to } from './views';
+
+setTapeOps({
+  onesLike: (t) => onesLike(t),
+  add: (a, b) => add(a, b),
+  sumKeepdim: (t, dims) => sum(t, { dim: dims, keepdim: true }),
+  reshape: (t, shape) => reshape(t, shape),
+  cast: (t, dtype, copy) => to(t, dtype, { copy }),
+});
+
+export * from './creation';
+export * from './elementwise';
+export * from './views';
+export * from './reduce';
+export * from './softmax';
+export * from './indexing';
+// the one-argument where(cond) and tensor indices extend the elementwise where and the basic index
+export { where, index } from './indexing';
+export * from './sort';
+export * from './random';
+export * from './matmul';
+export { einsum } from './einsum';
