@@ -16,7 +16,7 @@ export interface DeviceSpec { type: 0 | 1; index: number; name: string }
 /** @internal */
 export const CPU: DeviceSpec = { type: 0, index: 0, name: 'cpu' };
 
-export type { DeviceProperties, GpuInfo };
+export type { DeviceProperties };
 
 let gpuInfoCache: GpuInfo | undefined;
 
