@@ -31,6 +31,17 @@ export class ValueError extends FlintError {}
  */
 export class OverflowError extends ValueError {}
 
+/**
+ * A file that cannot be read or written (missing, a directory, no permission): the message names
+ * the op and the path, `code` is Node's (`'ENOENT'`, …) and `cause` the original error.
+ */
+export class FileError extends FlintError {
+  constructor(message: string, readonly code?: string, options?: { cause?: unknown }) {
+    super(message);
+    if (options && 'cause' in options) Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, configurable: true, writable: true });
+  }
+}
+
 const byCode: Record<string, new (m: string) => FlintError> = {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError,
   BackendUnavailableError, OutOfMemoryError, ValueError, OverflowError,

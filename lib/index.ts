@@ -5,7 +5,7 @@ export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
-  OutOfMemoryError, ValueError, OverflowError,
+  OutOfMemoryError, ValueError, OverflowError, FileError,
 } from './errors';
 export { cuda } from './device';
 export type { Stream, Event } from './device';

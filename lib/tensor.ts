@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
-import { DeviceError, DisposedError, fromNative, ValueError } from './errors';
+import { DeviceError, DisposedError, fromNative, OutOfMemoryError, ValueError } from './errors';
 import { binding, call, guard, Handle, opId } from './native';
 import { formatTensor } from './print';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
@@ -356,7 +356,14 @@ export class Tensor {
 export function emptyTensor(shape: readonly number[], dtype: DType, device: DeviceSpec = CPU, zero = false, op = 'empty', pinned = false): Tensor {
   const n = numelChecked(shape, op);
   if (pinned && device.type !== 0) throw new DeviceError(`${op}: pinned memory is host memory: use device 'cpu' (got ${device.name})`);
-  const storage = new Storage(n * ITEMSIZE[dtype], device, zero, pinned);
+  let storage: Storage;
+  try {
+    storage = new Storage(n * ITEMSIZE[dtype], device, zero, pinned);
+  } catch (e) {
+    // the allocator knows the bytes and the device; the op and the tensor are known here
+    if (e instanceof OutOfMemoryError) throw new OutOfMemoryError(`${op}: ${e.message} (a ${dtype} tensor of shape ${fmt(shape)})`);
+    throw e;
+  }
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 

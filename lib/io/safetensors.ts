@@ -19,7 +19,7 @@ import * as fs from 'fs';
 import { constants as bufferConstants } from 'buffer';
 import { DType, DTYPE_CODE, ITEMSIZE } from '../dtype';
 import { CPU, parseDevice } from '../device';
-import { DTypeError, ValueError } from '../errors';
+import { DTypeError, FileError, ValueError } from '../errors';
 import { binding, guard } from '../native';
 import { contiguousStrides, fmt, isContiguous, numel } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
@@ -153,12 +153,13 @@ function serialize(tensors: Record<string, Tensor> | Map<string, Tensor>, metada
  */
 export async function save(tensors: Record<string, Tensor> | Map<string, Tensor>, path: string, metadata?: Record<string, string>): Promise<void> {
   const buf = serialize(tensors, metadata, 'save');
-  await fs.promises.writeFile(path, buf);
+  await fs.promises.writeFile(path, buf).catch((e: unknown) => { throw fileError(e, path, 'save', 'write'); });
 }
 
 /** `save` that blocks until the file is written: `fl.saveSync({ w }, 'w.safetensors')`. */
 export function saveSync(tensors: Record<string, Tensor> | Map<string, Tensor>, path: string, metadata?: Record<string, string>): void {
-  fs.writeFileSync(path, serialize(tensors, metadata, 'saveSync'));
+  const buf = serialize(tensors, metadata, 'saveSync');
+  try { fs.writeFileSync(path, buf); } catch (e) { throw fileError(e, path, 'saveSync', 'write'); }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,12 +342,28 @@ function checkPath(path: unknown, op: string): string {
   return path;
 }
 
+const FS_REASONS: Record<string, string> = {
+  ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory',
+  ENOTDIR: 'a component of the path is not a directory', EMFILE: 'too many open files', ENOSPC: 'no space left on the device',
+};
+
+/** Node's fs error as a FileError naming the op and the path. */
+function fileError(e: unknown, path: string, op: string, doing: string): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return e;
+  return new FileError(`${op}: cannot ${doing} '${path}': ${FS_REASONS[code] ?? (e as Error).message} (${code})`, code, { cause: e });
+}
+
+function openSyncFor(path: string, op: string): number {
+  try { return fs.openSync(path, 'r'); } catch (e) { throw fileError(e, path, op, 'open'); }
+}
+
 function tooLarge(size: number, path: string, op: string): ValueError {
   return new ValueError(`${op}: '${path}' is ${String(size)} bytes, more than one Buffer can hold (${String(bufferConstants.MAX_LENGTH)})`);
 }
 
 function readAllSync(path: string, op: string): Buffer {
-  const fd = fs.openSync(path, 'r');
+  const fd = openSyncFor(path, op);
   try {
     const size = fs.fstatSync(fd).size;
     if (size > bufferConstants.MAX_LENGTH) throw tooLarge(size, path, op);
@@ -357,13 +374,15 @@ function readAllSync(path: string, op: string): Buffer {
       off += got;
     }
     return buf;
+  } catch (e) {
+    throw e instanceof FileError ? e : fileError(e, path, op, 'read');
   } finally {
     fs.closeSync(fd);
   }
 }
 
 async function readAll(path: string, op: string): Promise<Buffer> {
-  const fh = await fs.promises.open(path, 'r');
+  const fh = await fs.promises.open(path, 'r').catch((e: unknown) => { throw fileError(e, path, op, 'open'); });
   try {
     const size = (await fh.stat()).size;
     if (size > bufferConstants.MAX_LENGTH) throw tooLarge(size, path, op);
@@ -374,6 +393,8 @@ async function readAll(path: string, op: string): Promise<Buffer> {
       off += bytesRead;
     }
     return buf;
+  } catch (e) {
+    throw e instanceof FileError ? e : fileError(e, path, op, 'read');
   } finally {
     await fh.close();
   }
@@ -408,7 +429,7 @@ export function loadSync(path: string, options?: LoadOptions): Record<string, Te
 }
 
 function headerBytesSync(path: string, op: string): { buf: Buffer; size: number } {
-  const fd = fs.openSync(path, 'r');
+  const fd = openSyncFor(path, op);
   try {
     const size = fs.fstatSync(fd).size;
     const head = Buffer.alloc(8);
@@ -420,6 +441,8 @@ function headerBytesSync(path: string, op: string): { buf: Buffer; size: number 
     head.copy(buf);
     if (n > 0) fs.readSync(fd, buf, 8, n, 8);
     return { buf, size };
+  } catch (e) {
+    throw e instanceof FileError ? e : fileError(e, path, op, 'read');
   } finally {
     fs.closeSync(fd);
   }

@@ -205,6 +205,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   const wShape = input._shape.map((s, i) => (i === classDim ? s : 1));
 
   if (isFloating(target.dtype)) {
+    const indexShape = input.ndim === 1 ? [] : [input._shape[0], ...input._shape.slice(2)];
+    if (target._shape.length === indexShape.length && target._shape.every((n, i) => n === indexShape[i])) {
+      // shaped like class indices: the dtype is what is wrong (PyTorch: "expected scalar type Long")
+      throw new DTypeError(`${op}: expected int32 class indices for a target of shape ${fmt(target._shape)} (input ${fmt(input._shape)}), got ${target.dtype}; cast with .long() or .int() (a floating target holds class probabilities and has the input's shape)`);
+    }
     sameShape(input, target, op);
     return scope(() => {
       const logp = logSoftmax(input, classDim);

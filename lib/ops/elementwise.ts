@@ -260,16 +260,32 @@ function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: numbe
 
 // ---- binary ops ------------------------------------------------------------------------------
 
-/** `a + alpha * b` with broadcasting: `fl.add(x, 1)`, `x.add(y)`. */
-export function add(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+/** add/sub's `alpha`: PyTorch's keyword, positional (`x.add(y, 2)`) or as an option (`x.add(y, { alpha: 2 })`). */
+export type AlphaArg = number | { alpha?: number };
+
+function readAlpha(alpha: unknown, op: string): number | undefined {
+  if (alpha === undefined || typeof alpha === 'number') return alpha;
+  if (alpha === null || typeof alpha !== 'object' || Array.isArray(alpha)) {
+    throw new ValueError(`${op}: alpha must be a number or { alpha }, got ${alpha === null ? 'null' : Array.isArray(alpha) ? 'an array' : typeof alpha}`);
+  }
+  for (const k of Object.keys(alpha)) if (k !== 'alpha') throw new ValueError(`${op}: unknown option '${k}' (did you mean 'alpha'?)`);
+  const v = (alpha as { alpha?: unknown }).alpha;
+  if (v !== undefined && typeof v !== 'number') throw new ValueError(`${op}: alpha must be a number, got ${typeof v}`);
+  return v;
+}
+
+/** `a + alpha * b` with broadcasting: `fl.add(x, 1)`, `x.add(y)`, `x.add(y, { alpha: 2 })`. */
+export function add(a: TensorLike, b: TensorLike, alphaArg?: AlphaArg): Tensor {
+  const alpha = readAlpha(alphaArg, 'add');
   if (alpha !== undefined && alpha !== 1) {
     const scaled = mul(b, alpha);
     try { return binary('add', a, scaled, 'arith'); } finally { scaled.dispose(); }
   }
   return binary('add', a, b, 'arith');
 }
-/** `a - alpha * b`: `fl.sub(x, y)`. */
-export function sub(a: TensorLike, b: TensorLike, alpha?: number): Tensor {
+/** `a - alpha * b`: `fl.sub(x, y)`, `fl.sub(x, y, { alpha: 0.5 })`. */
+export function sub(a: TensorLike, b: TensorLike, alphaArg?: AlphaArg): Tensor {
+  const alpha = readAlpha(alphaArg, 'sub');
   if (alpha !== undefined && alpha !== 1) {
     const scaled = mul(b, alpha);
     try { return binary('sub', a, scaled, 'arith'); } finally { scaled.dispose(); }
@@ -458,8 +474,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
 
 declare module '../tensor' {
   interface Tensor {
-    add(other: TensorLike, alpha?: number): Tensor;
-    sub(other: TensorLike, alpha?: number): Tensor;
+    add(other: TensorLike, alpha?: AlphaArg): Tensor;
+    sub(other: TensorLike, alpha?: AlphaArg): Tensor;
     mul(other: TensorLike): Tensor;
     div(other: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor;
     pow(exponent: TensorLike): Tensor;
@@ -488,8 +504,8 @@ declare module '../tensor' {
     where(cond: Tensor, other: TensorLike): Tensor;
     maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
     /** In place: `t.add_(1)` adds into t and returns t. */
-    add_(other: TensorLike, alpha?: number): Tensor;
-    sub_(other: TensorLike, alpha?: number): Tensor;
+    add_(other: TensorLike, alpha?: AlphaArg): Tensor;
+    sub_(other: TensorLike, alpha?: AlphaArg): Tensor;
     mul_(other: TensorLike): Tensor;
     div_(other: TensorLike): Tensor;
     pow_(exponent: TensorLike): Tensor;
@@ -525,7 +541,9 @@ P.where = function (cond, other) { return where(cond, this, other); };
 P.maskedFill = function (mask, v) { return maskedFill(this, mask, v); };
 
 function inplaceBinary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow', kind: BinaryKind) {
-  return function (this: Tensor, o: TensorLike, alpha?: number): Tensor {
+  return function (this: Tensor, o: TensorLike, alphaArg?: AlphaArg): Tensor {
+    const alpha = readAlpha(alphaArg, `${op}_`);
+    if (alpha !== undefined && op !== 'add' && op !== 'sub') throw new ValueError(`${op}_: takes one operand, got a second argument`);
     if ((op === 'add' || op === 'sub') && alpha !== undefined && alpha !== 1) {
       const s = mul(o, alpha);
       try { return binary(op, this, s, kind, this); } finally { s.dispose(); }

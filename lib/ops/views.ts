@@ -3,7 +3,7 @@
 // copies: contiguous, clone, cat, stack, and casts/transfers with `to`.
 import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
-import { DeviceError, IndexError, ShapeError, ValueError } from '../errors';
+import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
 import { sizesOnly } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
@@ -236,7 +236,12 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
       cur.dispose();
       cur = next;
     }
-  } catch (e) { cur.dispose(); throw e; }
+  } catch (e) {
+    cur.dispose();
+    // select/slice found it; the user called index
+    if (e instanceof FlintError && !e.message.startsWith('index')) throw new (e.constructor as new (m: string) => FlintError)(`index: ${e.message}`);
+    throw e;
+  }
   return cur;
 }
 
