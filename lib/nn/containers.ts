@@ -6,16 +6,19 @@ import { IndexError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { Module } from './module';
 
-function needModule(m: unknown, op: string): Module {
+function needModule<M extends Module = Module>(m: unknown, op: string): M {
   if (!(m instanceof Module)) throw new ValueError(`${op}: expected an nn.Module, got ${m === null ? 'null' : typeof m}`);
-  return m;
+  return m as M;
 }
 
-/** Shared storage of the indexed containers: an ordered list of children named '0', '1', …. */
-abstract class IndexedContainer extends Module {
-  readonly [index: number]: Module;
-  /** @internal */ _list: Module[] = [];
-  /** @internal */ _named: Map<string, Module> | null = null;
+/**
+ * Shared storage of the indexed containers: an ordered list of children named '0', '1', …, of
+ * type `M` (what the list was made from), so that `list[i]`, `at(i)` and iteration are typed.
+ */
+abstract class IndexedContainer<M extends Module = Module> extends Module {
+  readonly [index: number]: M;
+  /** @internal */ _list: M[] = [];
+  /** @internal */ _named: Map<string, M> | null = null;
 
   constructor(protected readonly kind: string) { super(); }
 
@@ -29,31 +32,31 @@ abstract class IndexedContainer extends Module {
   /** Number of children. */
   get length(): number { return this._list.length; }
   /** The child at `i` (negative counts from the end): `seq.at(-1)`. */
-  at(i: number): Module {
+  at(i: number): M {
     const n = this._list.length;
     if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`${this.kind}: index ${String(i)} is out of range for ${n} modules`);
     return this._list[i < 0 ? i + n : i];
   }
-  [Symbol.iterator](): Iterator<Module> { return this._list[Symbol.iterator](); }
+  [Symbol.iterator](): Iterator<M> { return this._list[Symbol.iterator](); }
   namedChildren(): [string, Module][] {
     if (this._named) return [...this._named];
     return this._list.map((m, i) => [String(i), m]);
   }
   /** Adds a module at the end; returns this. */
-  append(m: Module): this {
+  append(m: M): this {
     const n = this._list.length;
-    this._list.push(needModule(m, `${this.kind}.append`));
+    this._list.push(needModule<M>(m, `${this.kind}.append`));
     if (this._named) this._named.set(String(n), m);
     this._reindex(n);
     return this;
   }
   /** Appends each module of `ms`; returns this. */
-  extend(ms: Iterable<Module>): this { for (const m of ms) this.append(m); return this; }
+  extend(ms: Iterable<M>): this { for (const m of ms) this.append(m); return this; }
   /** Inserts `m` before index `i` (names are renumbered); returns this. */
-  insert(i: number, m: Module): this {
+  insert(i: number, m: M): this {
     const n = this._list.length;
     if (!Number.isInteger(i) || i < -n || i > n) throw new IndexError(`${this.kind}.insert: index ${String(i)} is out of range for ${n} modules`);
-    this._list.splice(i < 0 ? i + n : i, 0, needModule(m, `${this.kind}.insert`));
+    this._list.splice(i < 0 ? i + n : i, 0, needModule<M>(m, `${this.kind}.insert`));
     this._named = null;
     this._reindex(n);
     return this;
@@ -68,7 +71,7 @@ abstract class IndexedContainer extends Module {
  * the final output is left for the caller to dispose. Its input and output are typed `Tensor`;
  * a chain of modules that pass something else names it: `new nn.Sequential<[Tensor, Tensor]>(…)`.
  */
-export class Sequential<In = Tensor, Out = In> extends IndexedContainer {
+export class Sequential<In = Tensor, Out = In> extends IndexedContainer<Module> {
   constructor(...modules: Module[] | [Map<string, Module>]) {
     super('Sequential');
     const first = modules[0] as unknown;
@@ -103,16 +106,17 @@ export class Sequential<In = Tensor, Out = In> extends IndexedContainer {
 }
 
 /**
- * A list of modules whose parameters are registered (named '0', '1', …); not callable itself:
+ * A list of modules whose parameters are registered (named '0', '1', …); not callable itself.
+ * Typed by what it holds (`ModuleList<Block>` here, so `b.forward(x)` is `Block`'s):
  * ```ts
  * this.blocks = new nn.ModuleList(Array.from({ length: 4 }, () => new Block()));
  * for (const b of this.blocks) x = b.forward(x);
  * ```
  */
-export class ModuleList extends IndexedContainer {
-  constructor(modules: Iterable<Module> = []) {
+export class ModuleList<M extends Module = Module> extends IndexedContainer<M> {
+  constructor(modules: Iterable<M> = []) {
     super('ModuleList');
-    for (const m of modules) this._list.push(needModule(m, 'ModuleList'));
+    for (const m of modules) this._list.push(needModule<M>(m, 'ModuleList'));
     this._reindex(0);
   }
   forward(): never { throw new ValueError('ModuleList: a ModuleList is not callable; iterate over it and call its modules'); }
@@ -125,34 +129,34 @@ export class ModuleList extends IndexedContainer {
  * this.heads.get('cls').forward(h);
  * ```
  */
-export class ModuleDict extends Module {
-  /** @internal */ _map = new Map<string, Module>();
-  constructor(modules: Record<string, Module> | Map<string, Module> | Iterable<[string, Module]> = {}) {
+export class ModuleDict<M extends Module = Module> extends Module {
+  /** @internal */ _map = new Map<string, M>();
+  constructor(modules: Record<string, M> | Map<string, M> | Iterable<[string, M]> = {}) {
     super();
     const entries = modules instanceof Map || Symbol.iterator in Object(modules)
-      ? [...(modules as Iterable<[string, Module]>)] : Object.entries(modules);
+      ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
     for (const [k, m] of entries) this.set(k, m);
   }
   /** The module under `key` (IndexError when absent). */
-  get(key: string): Module {
+  get(key: string): M {
     const m = this._map.get(key);
     if (!m) throw new IndexError(`ModuleDict: no module named '${String(key)}' (keys: ${[...this._map.keys()].join(', ')})`);
     return m;
   }
   /** Adds or replaces the module under `key`; returns this. */
-  set(key: string, m: Module): this {
+  set(key: string, m: M): this {
     if (typeof key !== 'string' || !key || key.includes('.')) throw new ValueError(`ModuleDict: keys must be non-empty strings without '.', got ${String(key)}`);
-    this._map.set(key, needModule(m, 'ModuleDict'));
+    this._map.set(key, needModule<M>(m, 'ModuleDict'));
     return this;
   }
   has(key: string): boolean { return this._map.has(key); }
   /** Removes and returns the module under `key` (PyTorch's `pop`). */
-  pop(key: string): Module { const m = this.get(key); this._map.delete(key); return m; }
+  pop(key: string): M { const m = this.get(key); this._map.delete(key); return m; }
   get size(): number { return this._map.size; }
   keys(): string[] { return [...this._map.keys()]; }
-  values(): Module[] { return [...this._map.values()]; }
-  entries(): [string, Module][] { return [...this._map]; }
-  [Symbol.iterator](): Iterator<[string, Module]> { return this._map[Symbol.iterator](); }
+  values(): M[] { return [...this._map.values()]; }
+  entries(): [string, M][] { return [...this._map]; }
+  [Symbol.iterator](): Iterator<[string, M]> { return this._map[Symbol.iterator](); }
   namedChildren(): [string, Module][] { return [...this._map]; }
   forward(): never { throw new ValueError('ModuleDict: a ModuleDict is not callable; get a module by key and call it'); }
 }
