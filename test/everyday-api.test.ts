@@ -200,3 +200,67 @@ describe('zeroGrad({ setToNone }) and callable modules', () => {
     } finally { for (const p of m.parameters()) p.dispose(); }
   });
 });
+
+describe('what the PyTorch tutorials also used: multinomial, Module.apply', () => {
+  test('multinomial with replacement: frequencies match the weights (20000 draws, ±0.015), zero weights never drawn', () => {
+    fl.scope(() => {
+      fl.manualSeed(1);
+      const w = [1, 2, 0, 7];   // unnormalised, as PyTorch allows
+      const draws = fl.multinomial(fl.tensor(w, { dtype: 'float32', ...dev }), 20000, true);
+      expect(draws.dtype).toBe('int32');
+      expect(draws.shape).toEqual([20000]);
+      const counts = [0, 0, 0, 0];
+      for (const v of draws.dataSync() as Int32Array) counts[v]++;
+      expect(counts[2]).toBe(0);
+      counts.forEach((c, i) => expect(Math.abs(c / 20000 - w[i] / 10)).toBeLessThan(0.015));
+      // 2-D: one row per distribution; the same seed gives the same draws
+      fl.manualSeed(7);
+      const a = fl.tensor([[0, 1], [1, 0]], { dtype: 'float32', ...dev }).multinomial(3, true).toArray();
+      fl.manualSeed(7);
+      const b = fl.tensor([[0, 1], [1, 0]], { dtype: 'float32', ...dev }).multinomial(3, true).toArray();
+      expect(a).toEqual([[1, 1, 1], [0, 0, 0]]);
+      expect(b).toEqual(a);
+    });
+  });
+
+  test('multinomial without replacement: distinct draws, pair frequencies p_i p_j / (1 - p_i)', () => {
+    fl.scope(() => {
+      fl.manualSeed(2);
+      const p = [0.5, 0.3, 0.2];
+      const rows = 6000;
+      const d = fl.multinomial(fl.tensor(p, { dtype: 'float64', ...dev }).expand(rows, 3), 2).toArray() as number[][];
+      const pair = new Map<string, number>();
+      for (const [i, j] of d) { expect(i).not.toBe(j); pair.set(`${i}${j}`, (pair.get(`${i}${j}`) ?? 0) + 1); }
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) {
+          if (i !== j) expect(Math.abs((pair.get(`${i}${j}`) ?? 0) / rows - (p[i] * p[j]) / (1 - p[i]))).toBeLessThan(0.02);
+        }
+      }
+      expect(fl.multinomial(fl.tensor([0, 3, 0, 1], { dtype: 'float32', ...dev }), 2).toArray().sort()).toEqual([1, 3]);
+    });
+  });
+
+  test('multinomial refuses what is not a distribution', () => {
+    fl.scope(() => {
+      expect(() => fl.multinomial(fl.tensor([0.5, -0.1], dev), 1)).toThrow(/finite and non-negative/);
+      expect(() => fl.multinomial(fl.tensor([0.5, NaN], dev), 1)).toThrow(fl.ValueError);
+      expect(() => fl.multinomial(fl.tensor([[0, 0], [1, 1]], { dtype: 'float32', ...dev }), 1)).toThrow(/sums to 0/);
+      expect(() => fl.multinomial(fl.tensor([0, 1, 1], { dtype: 'float32', ...dev }), 3)).toThrow(/2 nonzero weights/);
+      expect(() => fl.multinomial(fl.tensor([1, 1], { dtype: 'float32', ...dev }), 3)).toThrow(/without replacement/);
+      expect(() => fl.multinomial(fl.tensor([1, 1], { dtype: 'int32', ...dev }), 1)).toThrow(fl.DTypeError);
+      expect(() => fl.multinomial(fl.zeros([2, 2, 2], dev), 1)).toThrow(fl.ShapeError);
+    });
+  });
+
+  test('Module.apply visits every sub-module, children first, and returns the module', () => {
+    const model = new fl.nn.Sequential(new fl.nn.Linear(2, 3), new fl.nn.ReLU(), new fl.nn.Sequential(new fl.nn.Linear(3, 1)));
+    try {
+      const seen: string[] = [];
+      expect(model.apply((m) => { seen.push(m.constructor.name); })).toBe(model);
+      expect(seen).toEqual(['Linear', 'ReLU', 'Linear', 'Sequential', 'Sequential']);
+      model.apply((m) => { if (m instanceof fl.nn.Linear) fl.nn.init.zeros_(m.weight); });
+      for (const [name, p] of model.namedParameters()) if (name.endsWith('weight')) expect(Array.from(p.dataSync()).every((v) => v === 0)).toBe(true);
+      expect(() => model.apply(3 as unknown as () => void)).toThrow(fl.ValueError);
+    } finally { model.dispose(); }
+  });
+});

@@ -131,6 +131,18 @@ export abstract class Module {
   }
   buffers(): Tensor[] { return this.namedBuffers().map(([, b]) => b); }
 
+  /**
+   * Calls `fn` on every sub-module (children first, recursively) and then on this module, and
+   * returns this, as PyTorch's `model.apply(fn)` (typically to initialise weights):
+   * `model.apply((m) => { if (m instanceof nn.Linear) nn.init.zeros_(m.bias); })`.
+   */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new ValueError(`Module.apply: expected a function, got ${fn === null ? 'null' : typeof fn}`);
+    for (const m of this.children()) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
   /** Sets training mode here and below; returns this. */
   train(mode = true): this { for (const m of this.modules()) m.training = mode; return this; }
   /** Evaluation mode (`train(false)`). */

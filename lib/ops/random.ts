@@ -11,7 +11,13 @@ import { parseDevice } from '../device';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { broadcastShapes, broadcastStrides, checkShape, fmt } from '../shape';
-import { contiguousCopy, copyInto, emptyTensor, Tensor } from '../tensor';
+import { noGrad } from '../autograd';
+import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
+import { add, clamp, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg } from './elementwise';
+import { amin, any, sum } from './reduce';
+import { cumsum } from './softmax';
+import { topk } from './sort';
+import { narrow, reshape, unsqueeze } from './views';
 import * as A from '../args';
 import { isPlainObject, optional, required, signature } from '../args';
 import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './creation';
@@ -284,6 +290,59 @@ export function philoxRaw(counter: readonly number[], key: readonly number[], de
   } finally { out.dispose(); }
 }
 
+/**
+ * Draws `numSamples` category indices (int32) from each row of `probs` (1-D [C] or 2-D [R, C],
+ * non-negative weights, not necessarily normalised), as `torch.multinomial`: with `replacement`
+ * each draw is independent; without it (the default, as PyTorch) a row's draws are distinct and
+ * `numSamples` may not exceed its number of nonzero weights. Follows `manualSeed`. Checks the
+ * weights on the host first (a sync on a GPU), as PyTorch's CPU version does.
+ *
+ * ```ts
+ * const next = fl.multinomial(fl.softmax(logits, -1), 1);   // sample the next token
+ * ```
+ */
+export function multinomial(probs: Tensor, numSamples: number, replacement = false): Tensor {
+  const op = 'multinomial';
+  needTensor(probs, op);
+  needFloat(probs.dtype, op);
+  if (probs.ndim !== 1 && probs.ndim !== 2) throw new ShapeError(`${op}: probs must be 1-D or 2-D, got shape ${fmt(probs._shape)}`);
+  if (typeof numSamples !== 'number' || !Number.isInteger(numSamples) || numSamples <= 0) {
+    throw new ValueError(`${op}: numSamples must be a positive integer, got ${String(numSamples)}`);
+  }
+  if (typeof replacement !== 'boolean') throw new ValueError(`${op}: replacement must be a boolean, got ${String(replacement)}`);
+  const C = probs._shape[probs.ndim - 1], R = probs.ndim === 1 ? 1 : probs._shape[0];
+  if (C === 0) throw new ShapeError(`${op}: probs has no categories (shape ${fmt(probs._shape)})`);
+  if (!replacement && numSamples > C) throw new ValueError(`${op}: cannot draw ${String(numSamples)} samples from ${String(C)} categories without replacement`);
+  const outShape = probs.ndim === 1 ? [numSamples] : [R, numSamples];
+  if (R === 0) return emptyTensor(outShape, 'int32', probs._storage.device, false, op);
+  return noGrad(() => scope(() => {
+    const dev = { device: probs.device };
+    const p = reshape(probs.to('float64'), [R, C]);
+    // the weights must be a distribution: finite, non-negative, some nonzero in every row (and
+    // enough of them to draw without replacement)
+    const bad = logicalOr(lt(p, 0), logicalNot(isfinite(p)));
+    if (any(bad).item()) throw new ValueError(`${op}: probs must be finite and non-negative (it has a negative, NaN or infinite entry)`);
+    const fewest = amin(sum(ne(p, 0), 1)).item();
+    if (fewest === 0) throw new ValueError(`${op}: every row of probs must have a nonzero weight (a row sums to 0)`);
+    if (!replacement && fewest < numSamples) {
+      throw new ValueError(`${op}: cannot draw ${String(numSamples)} distinct samples from a row with ${String(fewest)} nonzero weights (replacement is false)`);
+    }
+    let idx: Tensor;
+    if (replacement || numSamples === 1) {
+      // inverse CDF: the index of the first cumulative weight above u·total = how many are <= it
+      const cdf = cumsum(p, 1);
+      const u = mul(rand([R, numSamples], { dtype: 'float64', ...dev }), narrow(cdf, 1, C - 1, 1));
+      const count = sum(le(unsqueeze(cdf, 1), unsqueeze(u, 2)), 2);
+      idx = clamp(count, 0, C - 1);
+    } else {
+      // Gumbel top-k: the k largest log(p) + Gumbel noise are k draws without replacement
+      const g = neg(log(neg(log(rand([R, C], { dtype: 'float64', ...dev })))));
+      idx = topk(add(log(p), g), numSamples, 1).indices;
+    }
+    return reshape(idx.dtype === 'int32' ? idx : idx.to('int32'), outShape);
+  }));
+}
+
 declare module '../tensor' {
   interface Tensor {
     /** Fills this floating tensor with uniform values in [from, to) in place: `w.uniform_(-0.1, 0.1)`. */
@@ -294,9 +353,12 @@ declare module '../tensor' {
     bernoulli_(p?: number | Tensor): Tensor;
     /** 0/1 draws with this tensor's values as probabilities (see `fl.bernoulli`). */
     bernoulli(): Tensor;
+    /** See {@link multinomial}: `probs.multinomial(1)`. */
+    multinomial(numSamples: number, replacement?: boolean): Tensor;
   }
 }
 Tensor.prototype.uniform_ = function (from = 0, to = 1) { return uniformInto(needTensor(this, 'uniform_'), from, to, 'uniform_'); };
 Tensor.prototype.normal_ = function (mean = 0, std = 1) { return normalInto(needTensor(this, 'normal_'), mean, std, 'normal_'); };
 Tensor.prototype.bernoulli_ = function (p: number | Tensor = 0.5) { return bernoulliInto(needTensor(this, 'bernoulli_'), p, 'bernoulli_'); };
 Tensor.prototype.bernoulli = function () { return bernoulli(this); };
+Tensor.prototype.multinomial = function (n, replacement) { return multinomial(this, n, replacement); };
