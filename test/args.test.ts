@@ -398,6 +398,35 @@ describe('schedulers take PyTorch\'s positional arguments', () => {
   });
 });
 
+describe('nn modules and functionals take PyTorch\'s positional arguments', () => {
+  test('the four cases of the issue: Conv2d(1, 8, 3, 1, 1), MaxPool2d(2, 1), Linear(4, 3, false), LSTM(10, 20, 2)', () => {
+    fl.scope(() => {
+      const x = fl.randn(1, 1, 5, 5);
+      expect(shapeOf(new fl.nn.Conv2d(1, 8, 3, 1, 1).forward(x))).toEqual([1, 8, 5, 5]);
+      expect(shapeOf(new fl.nn.Conv2d(1, 8, 3, 2).forward(x))).toEqual([1, 8, 2, 2]);
+      expect(shapeOf(new fl.nn.MaxPool2d(2, 1).forward(x))).toEqual([1, 1, 4, 4]);
+      expect(new fl.nn.Linear(4, 3, false).bias).toBeNull();
+      const lstm = new fl.nn.LSTM(10, 20, 2);
+      expect(lstm.numLayers).toBe(2);
+      const [, [h]] = lstm.forward(fl.randn(5, 3, 10));
+      expect(shapeOf(h)).toEqual([2, 3, 20]);
+    });
+  });
+  test('a typo, a duplicate, an extra positional or a wrong type throws', () => {
+    fl.scope(() => {
+      expect(() => new fl.nn.Conv2d(1, 8, 3, { pading: 1 } as any)).toThrow(new fl.ValueError("Conv2d: unknown option 'pading' (did you mean 'padding'?)"));
+      expect(() => new fl.nn.Conv2d(1, 8, 3, 1, 1, { padding: 1 })).toThrow(/Conv2d: got multiple values for argument 'padding'/);
+      expect(() => new fl.nn.Linear(4, 3, 1 as any)).toThrow(/Linear: bias must be a boolean, got 1/);
+      expect(() => new fl.nn.Linear(4.5, 3)).toThrow(/Linear: inFeatures must be an integer >= 0, got 4.5/);
+      expect(() => new (fl.nn.ReLU as any)(true)).toThrow(/ReLU: unexpected positional argument true/);
+      expect(() => new (fl.nn.Dropout as any)(0.1, true)).toThrow(/Dropout: takes 1 positional argument/);
+      const logits = fl.randn(4, 3), target = fl.tensor([0, 1, 2, 1]);
+      expect(() => fl.nn.functional.crossEntropy(logits, target, { labelSmothing: 0.1 } as any)).toThrow(/crossEntropy: unknown option 'labelSmothing' \(did you mean 'labelSmoothing'\?\)/);
+      expect(() => fl.nn.functional.crossEntropy(logits, target, null, { weight: null })).toThrow(/got multiple values for argument 'weight'/);
+    });
+  });
+});
+
 // ---- nn entries go above this line ----
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */

@@ -19,10 +19,36 @@ import { mean } from '../ops/reduce';
 import { tril } from '../ops/indexing';
 import { narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
 import { Module } from './module';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 import { xavierUniform_, zeros_ } from './init';
-import { attend, linear, needTensor } from './functional';
+import { attend, linearOp as linear, needTensor } from './functional';
 import { Dropout, Linear, newParameter } from './layers';
 import { LayerNorm } from './norm';
+
+// PyTorch's positional order (lib/args.ts): MultiheadAttention(embed_dim, num_heads, dropout, bias,
+// …, kdim, vdim, batch_first) and its forward(query, key, value, key_padding_mask, need_weights,
+// attn_mask, average_attn_weights, is_causal); TransformerEncoderLayer(d_model, nhead,
+// dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias) and its
+// forward(src, src_mask, src_key_padding_mask, is_causal). Values are checked below.
+const T = required(A.anyValue<Tensor>());
+const OPT = optional(A.anyValue<never>());
+const ARGS = {
+  MultiheadAttention: signature('MultiheadAttention', ['embedDim', 'numHeads', 'dropout', 'bias'], {
+    embedDim: required(A.anyValue<number>()), numHeads: required(A.anyValue<number>()), dropout: OPT, bias: optional(A.bool),
+    kdim: OPT, vdim: OPT, batchFirst: optional(A.bool), dtype: optional(A.dtype), device: optional(A.device),
+  }),
+  'MultiheadAttention.forward': signature('MultiheadAttention.forward', ['query', 'key', 'value', 'keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal'], {
+    query: T, key: T, value: T, keyPaddingMask: OPT, needWeights: optional(A.bool), attnMask: OPT, averageAttnWeights: optional(A.bool), isCausal: optional(A.bool),
+  }),
+  TransformerEncoderLayer: signature('TransformerEncoderLayer', ['dModel', 'nhead', 'dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'], {
+    dModel: required(A.anyValue<number>()), nhead: required(A.anyValue<number>()), dimFeedforward: OPT, dropout: OPT, activation: OPT, layerNormEps: OPT,
+    batchFirst: optional(A.bool), normFirst: optional(A.bool), bias: optional(A.bool), dtype: optional(A.dtype), device: optional(A.device),
+  }),
+  'TransformerEncoderLayer.forward': signature('TransformerEncoderLayer.forward', ['src', 'srcMask', 'srcKeyPaddingMask', 'isCausal'], {
+    src: T, srcMask: OPT, srcKeyPaddingMask: OPT, isCausal: optional(A.bool),
+  }),
+};
 
 // the functional form lives with the other functionals; fl.nn exposes it from here too
 export { scaledDotProductAttention } from './functional';
@@ -91,8 +117,11 @@ export class MultiheadAttention extends Module {
   in_proj_bias?: Tensor;
   out_proj: Linear;
 
-  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+  constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
+  constructor(embedDim: number, numHeads: number, dropout: number, bias?: boolean, options?: MultiheadAttentionOptions);
+  constructor(...args: unknown[]) {
     super();
+    const { embedDim, numHeads, ...options } = ARGS.MultiheadAttention.parse(args) as { embedDim: number; numHeads: number } & MultiheadAttentionOptions;
     const op = 'MultiheadAttention';
     this.embedDim = posInt(embedDim, 'embedDim', op);
     this.numHeads = posInt(numHeads, 'numHeads', op);
@@ -123,7 +152,10 @@ export class MultiheadAttention extends Module {
   /** @internal Whether q, k and v share one packed weight. */
   get qkvSameEmbedDim(): boolean { return this.in_proj_weight !== undefined; }
 
-  forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+  forward(query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions): [Tensor, Tensor | null];
+  forward(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean): [Tensor, Tensor | null];
+  forward(...args: unknown[]): [Tensor, Tensor | null] {
+    const { query, key, value, ...options } = ARGS['MultiheadAttention.forward'].parse(args) as { query: Tensor; key: Tensor; value: Tensor } & MultiheadAttentionForwardOptions;
     const op = 'MultiheadAttention';
     needTensor(query, op, 'query'); needTensor(key, op, 'key'); needTensor(value, op, 'value');
     const { keyPaddingMask = null, needWeights = true, attnMask = null, averageAttnWeights = true, isCausal = false } = options;
@@ -261,8 +293,11 @@ export class TransformerEncoderLayer extends Module {
   dropout2: Dropout;
   readonly activation: 'relu' | 'gelu';
 
-  constructor(dModel: number, nhead: number, options: TransformerEncoderLayerOptions = {}) {
+  constructor(dModel: number, nhead: number, options?: TransformerEncoderLayerOptions);
+  constructor(dModel: number, nhead: number, dimFeedforward: number, dropout?: number, activation?: 'relu' | 'gelu', layerNormEps?: number, batchFirst?: boolean, normFirst?: boolean, bias?: boolean, options?: TransformerEncoderLayerOptions);
+  constructor(...args: unknown[]) {
     super();
+    const { dModel, nhead, ...options } = ARGS.TransformerEncoderLayer.parse(args) as { dModel: number; nhead: number } & TransformerEncoderLayerOptions;
     const op = 'TransformerEncoderLayer';
     const { dimFeedforward = 2048, dropout: p = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
     if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${op}: activation must be 'relu' or 'gelu', got ${String(activation)}`);
@@ -279,7 +314,10 @@ export class TransformerEncoderLayer extends Module {
     this.activation = activation;
   }
 
-  forward(src: Tensor, options: TransformerEncoderLayerForwardOptions = {}): Tensor {
+  forward(src: Tensor, options?: TransformerEncoderLayerForwardOptions): Tensor;
+  forward(src: Tensor, srcMask: Tensor | null, srcKeyPaddingMask?: Tensor | null, isCausal?: boolean): Tensor;
+  forward(...args: unknown[]): Tensor {
+    const { src, ...options } = ARGS['TransformerEncoderLayer.forward'].parse(args) as { src: Tensor } & TransformerEncoderLayerForwardOptions;
     const op = 'TransformerEncoderLayer';
     needTensor(src, op, 'src');
     const d = this.self_attn.embedDim;

@@ -12,6 +12,8 @@ import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { kaimingUniform_, uniform_ } from './init';
 import { Module, Parameter } from './module';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv';
 export type {
@@ -40,6 +42,34 @@ function newParam(shape: number[], o: ConvModuleOptions, init: (t: Tensor) => vo
   init(t);
   return Parameter(t);
 }
+
+// PyTorch's positional order of each layer (lib/args.ts): Conv2d(in, out, kernel, stride, padding,
+// dilation, groups, bias, padding_mode), ConvTranspose2d(in, out, kernel, stride, padding,
+// output_padding, groups, bias, dilation, padding_mode), MaxPool2d(kernel, stride, padding,
+// dilation, return_indices, ceil_mode), AvgPool2d(kernel, stride, padding, ceil_mode,
+// count_include_pad, divisor_override); dtype and device are keywords. Values are checked below.
+const ANY = A.anyValue<never>();
+const REQ = required(ANY);
+const OPT = optional(ANY);
+const CONV_KEYS = {
+  inChannels: REQ, outChannels: REQ, kernelSize: REQ, stride: OPT, padding: OPT, dilation: OPT, groups: OPT,
+  bias: optional(A.bool, true), paddingMode: OPT, dtype: optional(A.dtype), device: optional(A.device),
+};
+const CONV_ORDER = ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'] as const;
+const ARGS = {
+  Conv2d: signature('Conv2d', [...CONV_ORDER], CONV_KEYS),
+  Conv1d: signature('Conv1d', [...CONV_ORDER], CONV_KEYS),
+  ConvTranspose2d: signature('ConvTranspose2d', ['inChannels', 'outChannels', 'kernelSize', 'stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode'],
+    { ...CONV_KEYS, outputPadding: OPT }),
+  MaxPool2d: signature('MaxPool2d', ['kernelSize', 'stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'], {
+    kernelSize: REQ, stride: OPT, padding: OPT, dilation: OPT, returnIndices: optional(A.bool), ceilMode: optional(A.bool),
+  }),
+  AvgPool2d: signature('AvgPool2d', ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], {
+    kernelSize: REQ, stride: OPT, padding: OPT, ceilMode: optional(A.bool), countIncludePad: optional(A.bool), divisorOverride: OPT,
+  }),
+  AdaptiveAvgPool2d: signature('AdaptiveAvgPool2d', ['outputSize'], { outputSize: REQ }),
+};
+type ConvArgs = ConvModuleOptions & { inChannels: number; outChannels: number; kernelSize: Size2 };
 
 abstract class ConvNd extends Module {
   weight: Tensor;
@@ -99,8 +129,11 @@ function kernel2(v: Size2, op: string): number[] { return pair(v, 'kernelSize', 
  * ```
  */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: ConvModuleOptions = {}) {
-    super(inChannels, outChannels, kernel2(kernelSize, 'Conv2d'), options, 2, false, 'Conv2d');
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: ConvModuleOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, stride: Size2, padding?: ConvPadding, dilation?: Size2, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: ConvModuleOptions);
+  constructor(...args: unknown[]) {
+    const o = ARGS.Conv2d.parse(args) as ConvArgs;
+    super(o.inChannels, o.outChannels, kernel2(o.kernelSize, 'Conv2d'), o, 2, false, 'Conv2d');
   }
   forward(x: Tensor): Tensor {
     return conv2d(x, this.weight, this.bias, { stride: this.stride as [number, number], padding: typeof this.padding === 'string' ? this.padding : this.padding as [number, number], dilation: this.dilation as [number, number], groups: this.groups });
@@ -116,9 +149,13 @@ export class Conv2d extends ConvNd {
  * ```
  */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv1dOptions = {}) {
-    super(inChannels, outChannels, [single(kernelSize, 'kernelSize', 'Conv1d') as number], options as ConvModuleOptions, 1, false, 'Conv1d');
-    if (!(this.kernelSize[0] >= 1)) throw new ValueError(`Conv1d: kernelSize must be >= 1, got ${String(kernelSize)}`);
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options?: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv1dOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], stride: number, padding?: number | 'same' | 'valid', dilation?: number, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Pick<ConvModuleOptions, 'dtype' | 'device'>);
+  constructor(...args: unknown[]) {
+    const o = ARGS.Conv1d.parse(args) as ConvArgs;
+    const k = single(o.kernelSize, 'kernelSize', 'Conv1d') as number;
+    if (!(Number.isInteger(k) && k >= 1)) throw new ValueError(`Conv1d: kernelSize must be an integer >= 1, got ${String(o.kernelSize)}`);
+    super(o.inChannels, o.outChannels, [k], o, 1, false, 'Conv1d');
   }
   forward(x: Tensor): Tensor {
     return conv1d(x, this.weight, this.bias, { stride: this.stride[0], padding: typeof this.padding === 'string' ? this.padding : this.padding[0], dilation: this.dilation[0], groups: this.groups });
@@ -140,7 +177,11 @@ export interface ConvTranspose2dModuleOptions extends ConvModuleOptions {
  */
 export class ConvTranspose2d extends ConvNd {
   readonly outputPadding: number[];
-  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options: ConvTranspose2dModuleOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: ConvTranspose2dModuleOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, stride: Size2, padding?: Size2, outputPadding?: Size2, groups?: number, bias?: boolean, dilation?: Size2, paddingMode?: 'zeros', options?: ConvTranspose2dModuleOptions);
+  constructor(...args: unknown[]) {
+    const options = ARGS.ConvTranspose2d.parse(args) as ConvArgs & ConvTranspose2dModuleOptions;
+    const { inChannels, outChannels, kernelSize } = options;
     if (typeof options.padding === 'string') throw new ValueError(`ConvTranspose2d: padding must be a number or a pair, got '${String(options.padding)}'`);
     super(inChannels, outChannels, kernel2(kernelSize, 'ConvTranspose2d'), options, 2, true, 'ConvTranspose2d');
     this.outputPadding = pair(options.outputPadding ?? 0, 'outputPadding', 'ConvTranspose2d', 0);
@@ -181,11 +222,14 @@ export class ConvTranspose2d extends ConvNd {
 export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   readonly kernelSize: Size2;
   readonly options: MaxPool2dOptions;
-  constructor(kernelSize: Size2, options: MaxPool2dOptions & { returnIndices?: ReturnIndices } = {}) {
+  constructor(kernelSize: Size2, options?: MaxPool2dOptions & { returnIndices?: ReturnIndices });
+  constructor(kernelSize: Size2, stride: Size2 | null, padding?: Size2, dilation?: Size2, returnIndices?: ReturnIndices, ceilMode?: boolean);
+  constructor(...args: unknown[]) {
     super();
+    const { kernelSize, ...options } = ARGS.MaxPool2d.parse(args) as { kernelSize: Size2 } & MaxPool2dOptions;
     pair(kernelSize, 'kernelSize', 'MaxPool2d', 1);
     this.kernelSize = kernelSize;
-    this.options = { ...options };
+    this.options = options;
   }
   forward(x: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
     return maxPool2d(x, this.kernelSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
@@ -207,11 +251,14 @@ export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
 export class AvgPool2d extends Module {
   readonly kernelSize: Size2;
   readonly options: AvgPool2dOptions;
-  constructor(kernelSize: Size2, options: AvgPool2dOptions = {}) {
+  constructor(kernelSize: Size2, options?: AvgPool2dOptions);
+  constructor(kernelSize: Size2, stride: Size2 | null, padding?: Size2, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null);
+  constructor(...args: unknown[]) {
     super();
+    const { kernelSize, ...options } = ARGS.AvgPool2d.parse(args) as { kernelSize: Size2 } & AvgPool2dOptions;
     pair(kernelSize, 'kernelSize', 'AvgPool2d', 1);
     this.kernelSize = kernelSize;
-    this.options = { ...options };
+    this.options = options;
   }
   forward(x: Tensor): Tensor { return avgPool2d(x, this.kernelSize, this.options); }
   extraRepr(): string {
@@ -229,7 +276,12 @@ export class AvgPool2d extends Module {
  * ```
  */
 export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: number | readonly [number | null, number | null]) { super(); }
+  readonly outputSize: number | readonly [number | null, number | null];
+  constructor(outputSize: number | readonly [number | null, number | null]);
+  constructor(...args: unknown[]) {
+    super();
+    this.outputSize = (ARGS.AdaptiveAvgPool2d.parse(args) as { outputSize: number | readonly [number | null, number | null] }).outputSize;
+  }
   forward(x: Tensor): Tensor { return adaptiveAvgPool2d(x, this.outputSize); }
   extraRepr(): string {
     const o = this.outputSize;

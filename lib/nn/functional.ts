@@ -30,6 +30,9 @@ export {
 export type { Reduction, NLLLossOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions } from './loss';
 
 /** @internal Checks that `x` is a live Tensor. */
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+
 export function needTensor(x: unknown, op: string, what = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   x._handleFor(op);
@@ -42,12 +45,14 @@ export function needFloating(x: Tensor, op: string, what = 'input'): void {
 }
 
 /**
+ * @internal The implementation behind `F.linear`, naming the calling layer (`op`) in its errors.
+ *
  * y = x·Wᵀ + b, as torch.nn.functional.linear: x [..., in], weight [out, in], bias [out].
  * ```ts
  * F.linear(x, w, b);  // [batch, out]
  * ```
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, op = 'linear'): Tensor {
+export function linearOp(x: Tensor, weight: Tensor, bias?: Tensor | null, op = 'linear'): Tensor {
   needTensor(x, op); needTensor(weight, op, 'weight');
   if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D [out_features, in_features], got shape ${fmt(weight._shape)}`);
   const [out, inp] = weight._shape;
@@ -65,13 +70,15 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, op = 'li
 }
 
 /**
+ * @internal The implementation behind `F.embedding`, naming the calling layer (`op`) in its errors.
+ *
  * Looks up rows of `weight` [numEmbeddings, dim] for int32 `input` of any shape; the result has
  * shape [...input.shape, dim]. With `paddingIdx`, that row's gradient is always zero (as PyTorch).
  * ```ts
  * F.embedding(fl.tensor([[0, 2]]), table);  // [1, 2, dim]
  * ```
  */
-export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null, op = 'embedding'): Tensor {
+export function embeddingOp(input: Tensor, weight: Tensor, paddingIdx?: number | null, op = 'embedding'): Tensor {
   needTensor(input, op); needTensor(weight, op, 'weight');
   if (input.dtype !== 'int32') throw new DTypeError(`${op}: indices must be an int32 tensor, got ${input.dtype}`);
   if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D [num_embeddings, embedding_dim], got shape ${fmt(weight._shape)}`);
@@ -100,13 +107,15 @@ export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | n
 }
 
 /**
+ * @internal The implementation behind `F.dropout`, naming the calling layer (`op`) in its errors.
+ *
  * Zeroes each element with probability `p` and scales the rest by 1/(1-p) when `training`;
  * the identity otherwise. The mask comes from `fl.rand`, so `fl.manualSeed` repeats it.
  * ```ts
  * F.dropout(x, 0.1, model.training);
  * ```
  */
-export function dropout(x: Tensor, p = 0.5, training = true, op = 'dropout'): Tensor {
+export function dropoutOp(x: Tensor, p = 0.5, training = true, op = 'dropout'): Tensor {
   needTensor(x, op);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
   if (!training || p === 0) return alias(x);
@@ -141,11 +150,13 @@ function checkAffine(t: Tensor | null | undefined, shape: readonly number[], op:
 }
 
 /**
+ * @internal The implementation behind `F.layerNorm`, naming the calling layer (`op`) in its errors.
+ *
  * Layer normalisation over the trailing `normalizedShape` dims (biased variance, as PyTorch):
  * `F.layerNorm(x, [64], w, b, 1e-5)`.
  */
-export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'layerNorm'): Tensor {
-  const lowp = runFloat32(layerNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function layerNormOp(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'layerNorm'): Tensor {
+  const lowp = runFloat32(layerNormOp, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   const dims = trailingDims(x, normalizedShape, op);
   const ns = x._shape.slice(dims[0] ?? x.ndim);
@@ -168,11 +179,13 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
 const FINFO_EPS: Record<string, number> = { float32: 2 ** -23, float64: 2 ** -52, float16: 2 ** -10, bfloat16: 2 ** -7 };
 
 /**
+ * @internal The implementation behind `F.rmsNorm`, naming the calling layer (`op`) in its errors.
+ *
  * RMS normalisation over the trailing dims: x / √(mean(x²) + eps) · weight (torch.nn.functional.rms_norm;
  * eps defaults to the dtype's machine epsilon): `F.rmsNorm(x, [64], w)`.
  */
-export function rmsNorm(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null, op = 'rmsNorm'): Tensor {
-  const lowp = runFloat32(rmsNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function rmsNormOp(x: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null, op = 'rmsNorm'): Tensor {
+  const lowp = runFloat32(rmsNormOp, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   const dims = trailingDims(x, normalizedShape, op);
   checkAffine(weight, x._shape.slice(dims[0] ?? x.ndim), op, 'weight');
@@ -190,11 +203,13 @@ function channelShape(c: number, ndim: number): number[] {
 }
 
 /**
+ * @internal The implementation behind `F.groupNorm`, naming the calling layer (`op`) in its errors.
+ *
  * Group normalisation: input [N, C, *] split into `numGroups` groups of channels, each
  * normalised over its channels and spatial positions; weight/bias [C]: `F.groupNorm(x, 8, w, b)`.
  */
-export function groupNorm(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'groupNorm'): Tensor {
-  const lowp = runFloat32(groupNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function groupNormOp(x: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5, op = 'groupNorm'): Tensor {
+  const lowp = runFloat32(groupNormOp, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
   const [n, c] = x._shape;
@@ -227,6 +242,8 @@ export interface BatchNormOptions {
 }
 
 /**
+ * @internal The implementation behind `F.batchNorm`, naming the calling layer (`op`) in its errors.
+ *
  * Batch normalisation of [N, C, *] per channel. Training: normalises with the batch mean and
  * biased variance and updates `runningMean`/`runningVar` in place (unbiased variance) when given;
  * otherwise normalises with the running statistics.
@@ -234,8 +251,8 @@ export interface BatchNormOptions {
  * F.batchNorm(x, rm, rv, { weight, bias, training: true, momentum: 0.1 });
  * ```
  */
-export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}, op = 'batchNorm'): Tensor {
-  const lowp = runFloat32(batchNorm, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function batchNormOp(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options: BatchNormOptions = {}, op = 'batchNorm'): Tensor {
+  const lowp = runFloat32(batchNormOp, arguments); if (lowp) return lowp;  // autocast: float32 list
   needTensor(x, op); needFloating(x, op);
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
   const c = x._shape[1];
@@ -279,6 +296,12 @@ export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2
 // `scaledDotProductAttention` a bool mask is True where a position TAKES PART; in
 // `MultiheadAttention` (attention.ts) True means MASKED OUT. Float masks are added to the scores in both.
 
+// PyTorch: scaled_dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal, scale) (lib/args.ts).
+const SDPA_ARGS = signature('scaledDotProductAttention', ['query', 'key', 'value', 'attnMask', 'dropoutP', 'isCausal', 'scale'], {
+  query: required(A.anyValue<Tensor>()), key: required(A.anyValue<Tensor>()), value: required(A.anyValue<Tensor>()),
+  attnMask: optional(A.anyValue<Tensor | null>()), dropoutP: optional(A.anyValue<number>()), isCausal: optional(A.bool), scale: optional(A.anyValue<number>()),
+});
+
 /** Options of `scaledDotProductAttention` (PyTorch's keyword arguments). */
 export interface SDPAOptions {
   /** Bool (true = takes part) or float (added to the scores) mask, broadcastable to [..., L, S]. */
@@ -302,7 +325,7 @@ export function attend(op: string, q: Tensor, k: Tensor, v: Tensor, scale: numbe
     if (mask.dtype === 'bool') s = maskedFill(s, maskTrueKeeps ? logicalNot(mask) : mask, -Infinity);
     else s = add(s, mask);
   }
-  const weights = dropout(softmax(s, -1), dropoutP, true, op);
+  const weights = dropoutOp(softmax(s, -1), dropoutP, true, op);
   return { out: matmul(weights, v), weights };
 }
 
@@ -327,7 +350,10 @@ function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what:
  * const y = fl.nn.scaledDotProductAttention(q, k, v, { isCausal: true }); // [B, H, L, Ev]
  * ```
  */
-export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: SDPAOptions = {}): Tensor {
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options?: SDPAOptions): Tensor;
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, dropoutP?: number, isCausal?: boolean, scale?: number): Tensor;
+export function scaledDotProductAttention(...args: unknown[]): Tensor {
+  const { query: q, key: k, value: v, ...options } = SDPA_ARGS.parse(args) as { query: Tensor; key: Tensor; value: Tensor } & SDPAOptions;
   const op = 'scaledDotProductAttention';
   needTensor(q, op, 'query'); needTensor(k, op, 'key'); needTensor(v, op, 'value');
   const { attnMask = null, dropoutP = 0, isCausal = false, scale } = options;
@@ -344,4 +370,79 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   }
   const mask = checkMask(attnMask, [...batch, L, S], q.dtype, 'attnMask', op);
   return scope(() => attend(op, q, k, v, scale ?? 1 / Math.sqrt(E), mask, true, isCausal, dropoutP).out);
+}
+
+// ---- the public functions: PyTorch's positional order, keyword options checked by lib/args.ts ----
+
+const T = required(A.anyValue<Tensor>());
+const ANY = optional(A.anyValue<never>());
+const F_ARGS = {
+  linear: signature('linear', ['input', 'weight', 'bias'], { input: T, weight: T, bias: ANY }),
+  embedding: signature('embedding', ['input', 'weight', 'paddingIdx'], { input: T, weight: T, paddingIdx: ANY }),
+  dropout: signature('dropout', ['input', 'p', 'training'], { input: T, p: optional(A.anyValue<number>(), 0.5), training: optional(A.bool, true) }),
+  layerNorm: signature('layerNorm', ['input', 'normalizedShape', 'weight', 'bias', 'eps'], {
+    input: T, normalizedShape: required(A.anyValue<number | readonly number[]>()), weight: ANY, bias: ANY, eps: optional(A.num({ min: 0 }), 1e-5),
+  }),
+  rmsNorm: signature('rmsNorm', ['input', 'normalizedShape', 'weight', 'eps'], {
+    input: T, normalizedShape: required(A.anyValue<number | readonly number[]>()), weight: ANY, eps: optional(A.nullable(A.num({ min: 0 }))),
+  }),
+  groupNorm: signature('groupNorm', ['input', 'numGroups', 'weight', 'bias', 'eps'], {
+    input: T, numGroups: required(A.anyValue<number>()), weight: ANY, bias: ANY, eps: optional(A.num({ min: 0 }), 1e-5),
+  }),
+  batchNorm: signature('batchNorm', ['input', 'runningMean', 'runningVar', 'weight', 'bias', 'training', 'momentum', 'eps'], {
+    input: T, runningMean: required(A.anyValue<Tensor | null>()), runningVar: required(A.anyValue<Tensor | null>()), weight: ANY, bias: ANY,
+    training: optional(A.bool, false), momentum: optional(A.num({ min: 0, max: 1 }), 0.1), eps: optional(A.num({ min: 0 }), 1e-5),
+  }),
+};
+
+/** y = x·Wᵀ + b, as `torch.nn.functional.linear`: `F.linear(x, w, b)`. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
+export function linear(...args: unknown[]): Tensor {
+  const o = F_ARGS.linear.parse(args);
+  return linearOp(o.input, o.weight, o.bias as Tensor | null | undefined);
+}
+/** Rows of `weight` at int32 `input` indices, as `torch.nn.functional.embedding`: `F.embedding(idx, table, 0)`. */
+export function embedding(input: Tensor, weight: Tensor, paddingIdx?: number | null): Tensor;
+export function embedding(input: Tensor, weight: Tensor, options: { paddingIdx?: number | null }): Tensor;
+export function embedding(...args: unknown[]): Tensor {
+  const o = F_ARGS.embedding.parse(args);
+  return embeddingOp(o.input, o.weight, o.paddingIdx as number | null | undefined);
+}
+/** Dropout, as `torch.nn.functional.dropout(input, p=0.5, training=True)`: `F.dropout(x, 0.1, model.training)`. */
+export function dropout(input: Tensor, p?: number, training?: boolean): Tensor;
+export function dropout(input: Tensor, options: { p?: number; training?: boolean }): Tensor;
+export function dropout(...args: unknown[]): Tensor {
+  const o = F_ARGS.dropout.parse(args);
+  return dropoutOp(o.input, o.p, o.training);
+}
+/** Layer normalisation over the trailing dims, as `torch.nn.functional.layer_norm`: `F.layerNorm(x, [64], w, b, 1e-5)`. */
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number }): Tensor;
+export function layerNorm(...args: unknown[]): Tensor {
+  const o = F_ARGS.layerNorm.parse(args);
+  return layerNormOp(o.input, o.normalizedShape, o.weight as Tensor | null | undefined, o.bias as Tensor | null | undefined, o.eps);
+}
+/** RMS normalisation, as `torch.nn.functional.rms_norm`: `F.rmsNorm(x, [64], w, 1e-6)`. */
+export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null): Tensor;
+export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], options: { weight?: Tensor | null; eps?: number | null }): Tensor;
+export function rmsNorm(...args: unknown[]): Tensor {
+  const o = F_ARGS.rmsNorm.parse(args);
+  return rmsNormOp(o.input, o.normalizedShape, o.weight as Tensor | null | undefined, o.eps);
+}
+/** Group normalisation of [N, C, *], as `torch.nn.functional.group_norm`: `F.groupNorm(x, 8, w, b)`. */
+export function groupNorm(input: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function groupNorm(input: Tensor, numGroups: number, options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number }): Tensor;
+export function groupNorm(...args: unknown[]): Tensor {
+  const o = F_ARGS.groupNorm.parse(args);
+  return groupNormOp(o.input, o.numGroups, o.weight as Tensor | null | undefined, o.bias as Tensor | null | undefined, o.eps);
+}
+/**
+ * Batch normalisation, as `torch.nn.functional.batch_norm(input, running_mean, running_var,
+ * weight, bias, training=False, momentum=0.1, eps=1e-5)`: `F.batchNorm(x, rm, rv, { training: true })`.
+ */
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options?: BatchNormOptions): Tensor;
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number): Tensor;
+export function batchNorm(...args: unknown[]): Tensor {
+  const { input, runningMean, runningVar, ...options } = F_ARGS.batchNorm.parse(args);
+  return batchNormOp(input, runningMean, runningVar, options as BatchNormOptions);
 }

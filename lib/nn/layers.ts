@@ -12,9 +12,18 @@ import { noGrad } from '../autograd';
 import { empty, TensorOptions } from '../ops/creation';
 import { flatten } from '../ops/views';
 import { scope, Tensor } from '../tensor';
-import { alias, dropout, embedding, gelu, leakyRelu, linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
+import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, leakyRelu, linearOp as linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+
+/** @internal The parameter dtype/device keywords of every layer (torch's `factory_kwargs`), for lib/args.ts signatures. */
+export const FACTORY = { dtype: optional(A.dtype), device: optional(A.device) };
+/** @internal A size argument: an integer >= 0. */
+export const SIZE = A.int({ min: 0 });
+/** @internal A probability in [0, 1]. */
+export const PROB = A.num({ min: 0, max: 1 });
 
 /** Parameter dtype/device of a layer (torch's `factory_kwargs`). */
 export interface FactoryOptions {
@@ -42,9 +51,14 @@ export function newParameter(shape: number[], o: FactoryOptions, init: (t: Tenso
   return Parameter(t);
 }
 
-function needSize(v: unknown, what: string, op: string, min = 0): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`${op}: ${what} must be an integer >= ${min}, got ${String(v)}`);
-  return v;
+const LINEAR_ARGS = signature('Linear', ['inFeatures', 'outFeatures', 'bias'], {
+  inFeatures: required(SIZE), outFeatures: required(SIZE), bias: optional(A.bool, true), ...FACTORY,
+});
+
+/** Options of Linear. */
+export interface LinearOptions extends FactoryOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
 }
 
 /**
@@ -53,6 +67,7 @@ function needSize(v: unknown, what: string, op: string, min = 0): number {
  * ```ts
  * const fc = new nn.Linear(784, 10);
  * const y = fc.forward(x);            // [batch, 10]
+ * new nn.Linear(4, 3, false);         // no bias, as PyTorch's Linear(4, 3, False)
  * ```
  */
 export class Linear extends Module {
@@ -60,13 +75,17 @@ export class Linear extends Module {
   readonly outFeatures: number;
   weight: Tensor;
   bias: Tensor | null;
-  constructor(inFeatures: number, outFeatures: number, options: FactoryOptions & { bias?: boolean } = {}) {
+  constructor(inFeatures: number, outFeatures: number, options?: LinearOptions);
+  constructor(inFeatures: number, outFeatures: number, bias: boolean, options?: FactoryOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.inFeatures = needSize(inFeatures, 'inFeatures', 'Linear');
-    this.outFeatures = needSize(outFeatures, 'outFeatures', 'Linear');
-    this.weight = newParameter([outFeatures, inFeatures], options, (t) => kaimingUniform_(t, { a: Math.sqrt(5) }));
+    const o = LINEAR_ARGS.parse(args);
+    const { inFeatures, outFeatures } = o;
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    this.weight = newParameter([outFeatures, inFeatures], o, (t) => kaimingUniform_(t, { a: Math.sqrt(5) }));
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.bias = options.bias === false ? null : newParameter([outFeatures], options, (t) => uniform_(t, -bound, bound));
+    this.bias = o.bias ? newParameter([outFeatures], o, (t) => uniform_(t, -bound, bound)) : null;
   }
   forward(x: Tensor): Tensor { return linear(x, this.weight, this.bias, 'Linear'); }
   extraRepr(): string { return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`; }
@@ -77,6 +96,13 @@ export interface EmbeddingOptions extends FactoryOptions {
   /** Row whose vector stays fixed (zero at init) and gets no gradient. Negative counts from the end. */
   paddingIdx?: number | null;
 }
+
+const EMBEDDING_ARGS = signature('Embedding', ['numEmbeddings', 'embeddingDim', 'paddingIdx'], {
+  numEmbeddings: required(SIZE), embeddingDim: required(SIZE), paddingIdx: optional(A.nullable(A.int()), null), ...FACTORY,
+});
+const FROM_PRETRAINED_ARGS = signature('Embedding.fromPretrained', ['embeddings', 'freeze', 'paddingIdx'], {
+  embeddings: required(A.anyValue<Tensor>()), freeze: optional(A.bool, true), paddingIdx: optional(A.nullable(A.int()), null),
+});
 
 /**
  * A lookup table [numEmbeddings, embeddingDim] ~ N(0, 1) indexed by int32 tensors:
@@ -90,11 +116,15 @@ export class Embedding extends Module {
   readonly embeddingDim: number;
   readonly paddingIdx: number | null;
   weight: Tensor;
-  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+  constructor(numEmbeddings: number, embeddingDim: number, options?: EmbeddingOptions);
+  constructor(numEmbeddings: number, embeddingDim: number, paddingIdx: number | null, options?: FactoryOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.numEmbeddings = needSize(numEmbeddings, 'numEmbeddings', 'Embedding');
-    this.embeddingDim = needSize(embeddingDim, 'embeddingDim', 'Embedding');
-    let pad = options.paddingIdx ?? null;
+    const options = EMBEDDING_ARGS.parse(args);
+    const { numEmbeddings, embeddingDim } = options;
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    let pad = options.paddingIdx;
     if (pad !== null) {
       if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
         throw new ValueError(`Embedding: paddingIdx must be within num_embeddings (${numEmbeddings}), got ${String(pad)}`);
@@ -111,13 +141,17 @@ export class Embedding extends Module {
    * An Embedding holding a copy of `embeddings` [n, dim] (frozen unless `freeze: false`):
    * `nn.Embedding.fromPretrained(vectors)`.
    */
-  static fromPretrained(embeddings: Tensor, options: { freeze?: boolean; paddingIdx?: number | null } = {}): Embedding {
+  static fromPretrained(embeddings: Tensor, options?: { freeze?: boolean; paddingIdx?: number | null }): Embedding;
+  static fromPretrained(embeddings: Tensor, freeze: boolean, paddingIdx?: number | null): Embedding;
+  static fromPretrained(...args: unknown[]): Embedding {
+    const options = FROM_PRETRAINED_ARGS.parse(args);
+    const embeddings = options.embeddings;
     needTensor(embeddings, 'Embedding.fromPretrained', 'embeddings');
     if (embeddings.ndim !== 2) throw new ValueError(`Embedding.fromPretrained: embeddings must be 2-D, got ${embeddings.ndim} dims`);
     const [n, d] = embeddings._shape;
     const e = new Embedding(n, d, { paddingIdx: options.paddingIdx, dtype: embeddings.dtype, device: embeddings.device });
     noGrad(() => e.weight.copy_(embeddings));
-    e.weight.requiresGrad = options.freeze === false;
+    e.weight.requiresGrad = !options.freeze;
     return e;
   }
   forward(indices: Tensor): Tensor { return embedding(indices, this.weight, this.paddingIdx, 'Embedding'); }
@@ -125,10 +159,14 @@ export class Embedding extends Module {
 }
 
 /** Zeroes elements with probability p in training (scaling the rest by 1/(1-p)); identity in eval: `new nn.Dropout(0.1)`. */
+const DROPOUT_ARGS = signature('Dropout', ['p'], { p: optional(A.anyValue<number>(), 0.5) });
 export class Dropout extends Module {
   readonly p: number;
-  constructor(p = 0.5) {
+  constructor(p?: number);
+  constructor(options: { p?: number });
+  constructor(...args: unknown[]) {
     super();
+    const { p } = DROPOUT_ARGS.parse(args);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
     this.p = p;
   }
@@ -137,54 +175,84 @@ export class Dropout extends Module {
 }
 
 /** Merges dims startDim..endDim (default 1..-1): `new nn.Flatten()` turns [N, C, H, W] into [N, C·H·W]. */
+const FLATTEN_ARGS = signature('Flatten', ['startDim', 'endDim'], { startDim: optional(A.int(), 1), endDim: optional(A.int(), -1) });
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor(startDim?: number, endDim?: number);
+  constructor(options: { startDim?: number; endDim?: number });
+  constructor(...args: unknown[]) {
+    super();
+    const o = FLATTEN_ARGS.parse(args);
+    this.startDim = o.startDim;
+    this.endDim = o.endDim;
+  }
   forward(x: Tensor): Tensor { return flatten(needTensor(x, 'Flatten'), this.startDim, this.endDim); }
   extraRepr(): string { return `start_dim=${this.startDim}, end_dim=${this.endDim}`; }
 }
 
 /** Returns its input (as a new view, so input and output can be disposed separately): `new nn.Identity()`. */
+const IDENTITY_ARGS = signature('Identity', [], {});
 export class Identity extends Module {
+  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
+  constructor(...args: never[]) { super(); IDENTITY_ARGS.parse(args); }
   forward(x: Tensor): Tensor { return alias(needTensor(x, 'Identity')); }
 }
 
 /** max(x, 0): `new nn.ReLU()`. */
+const RELU_ARGS = signature('ReLU', [], {});
 export class ReLU extends Module {
+  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
+  constructor(...args: never[]) { super(); RELU_ARGS.parse(args); }
   forward(x: Tensor): Tensor { return relu(needTensor(x, 'ReLU')); }
 }
 
 /** x for x ≥ 0, negativeSlope·x otherwise: `new nn.LeakyReLU(0.2)`. */
+const LEAKY_RELU_ARGS = signature('LeakyReLU', ['negativeSlope'], { negativeSlope: optional(A.num(), 0.01) });
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) { super(); }
+  readonly negativeSlope: number;
+  constructor(negativeSlope?: number);
+  constructor(options: { negativeSlope?: number });
+  constructor(...args: unknown[]) { super(); this.negativeSlope = LEAKY_RELU_ARGS.parse(args).negativeSlope; }
   forward(x: Tensor): Tensor { return leakyRelu(needTensor(x, 'LeakyReLU'), this.negativeSlope); }
   extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
 }
 
 /** x·Φ(x) (exact, or the tanh approximation): `new nn.GELU()`, `new nn.GELU({ approximate: 'tanh' })`. */
+const GELU_ARGS = signature('GELU', ['approximate'], { approximate: optional(A.oneOf('none', 'tanh'), 'none') });
 export class GELU extends Module {
   readonly approximate: 'none' | 'tanh';
-  constructor(options: { approximate?: 'none' | 'tanh' } = {}) {
+  constructor(approximate?: 'none' | 'tanh');
+  constructor(options: { approximate?: 'none' | 'tanh' });
+  constructor(...args: unknown[]) {
     super();
-    const a = options.approximate ?? 'none';
-    if (a !== 'none' && a !== 'tanh') throw new ValueError(`GELU: approximate must be 'none' or 'tanh', got ${String(a)}`);
-    this.approximate = a;
+    this.approximate = GELU_ARGS.parse(args).approximate;
   }
   forward(x: Tensor): Tensor { return gelu(needTensor(x, 'GELU'), this.approximate); }
   extraRepr(): string { return `approximate='${this.approximate}'`; }
 }
 
 /** x·sigmoid(x) (swish): `new nn.SiLU()`. */
+const SILU_ARGS = signature('SiLU', [], {});
 export class SiLU extends Module {
+  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
+  constructor(...args: never[]) { super(); SILU_ARGS.parse(args); }
   forward(x: Tensor): Tensor { return silu(needTensor(x, 'SiLU')); }
 }
 
 /** Hyperbolic tangent: `new nn.Tanh()`. */
+const TANH_ARGS = signature('Tanh', [], {});
 export class Tanh extends Module {
+  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
+  constructor(...args: never[]) { super(); TANH_ARGS.parse(args); }
   forward(x: Tensor): Tensor { return tanh(needTensor(x, 'Tanh')); }
 }
 
 /** 1 / (1 + e^-x): `new nn.Sigmoid()`. */
+const SIGMOID_ARGS = signature('Sigmoid', [], {});
 export class Sigmoid extends Module {
+  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
+  constructor(...args: never[]) { super(); SIGMOID_ARGS.parse(args); }
   forward(x: Tensor): Tensor { return sigmoid(needTensor(x, 'Sigmoid')); }
 }
 
@@ -192,15 +260,23 @@ export class Sigmoid extends Module {
  * Softmax along `dim`: `new nn.Softmax(1)`. PyTorch's implicit dim (deprecated there) is not
  * supported: `dim` defaults to -1, the usual choice.
  */
+const SOFTMAX_ARGS = signature('Softmax', ['dim'], { dim: optional(A.int(), -1) });
 export class Softmax extends Module {
-  constructor(readonly dim = -1) { super(); }
+  readonly dim: number;
+  constructor(dim?: number);
+  constructor(options: { dim?: number });
+  constructor(...args: unknown[]) { super(); this.dim = SOFTMAX_ARGS.parse(args).dim; }
   forward(x: Tensor): Tensor { return softmax(needTensor(x, 'Softmax'), this.dim); }
   extraRepr(): string { return `dim=${this.dim}`; }
 }
 
 /** log(softmax(x)) along `dim` (default -1), computed stably: `new nn.LogSoftmax(1)`. */
+const LOGSOFTMAX_ARGS = signature('LogSoftmax', ['dim'], { dim: optional(A.int(), -1) });
 export class LogSoftmax extends Module {
-  constructor(readonly dim = -1) { super(); }
+  readonly dim: number;
+  constructor(dim?: number);
+  constructor(options: { dim?: number });
+  constructor(...args: unknown[]) { super(); this.dim = LOGSOFTMAX_ARGS.parse(args).dim; }
   forward(x: Tensor): Tensor { return logSoftmax(needTensor(x, 'LogSoftmax'), this.dim); }
   extraRepr(): string { return `dim=${this.dim}`; }
 }

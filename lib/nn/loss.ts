@@ -22,6 +22,35 @@ import { mean, sum } from '../ops/reduce';
 import { logSoftmax } from '../ops/softmax';
 import { permute, reshape, squeeze, unsqueeze } from '../ops/views';
 import { Module } from './module';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+
+// PyTorch's positional order for each loss (lib/args.ts): input, target, then `weight` for the
+// class-weighted ones (huberLoss: reduction, delta); the rest are keywords. Values are checked below.
+const T = required(A.anyValue<Tensor>());
+const RED = { reduction: optional(A.anyValue<Reduction>()) };
+const W = optional(A.anyValue<Tensor | null>());
+const NUM = optional(A.anyValue<number>());
+const F_ARGS = {
+  mseLoss: signature('mseLoss', ['input', 'target'], { input: T, target: T, ...RED }),
+  l1Loss: signature('l1Loss', ['input', 'target'], { input: T, target: T, ...RED }),
+  smoothL1Loss: signature('smoothL1Loss', ['input', 'target'], { input: T, target: T, ...RED, beta: NUM }),
+  huberLoss: signature('huberLoss', ['input', 'target', 'reduction', 'delta'], { input: T, target: T, ...RED, delta: NUM }),
+  nllLoss: signature('nllLoss', ['input', 'target', 'weight'], { input: T, target: T, weight: W, ignoreIndex: NUM, ...RED }),
+  crossEntropy: signature('crossEntropy', ['input', 'target', 'weight'], { input: T, target: T, weight: W, ignoreIndex: NUM, ...RED, labelSmoothing: NUM }),
+  binaryCrossEntropy: signature('binaryCrossEntropy', ['input', 'target', 'weight'], { input: T, target: T, weight: W, ...RED }),
+  binaryCrossEntropyWithLogits: signature('binaryCrossEntropyWithLogits', ['input', 'target', 'weight'], { input: T, target: T, weight: W, ...RED, posWeight: W }),
+};
+const M_ARGS = {
+  MSELoss: signature('MSELoss', [], { ...RED }),
+  L1Loss: signature('L1Loss', [], { ...RED }),
+  SmoothL1Loss: signature('SmoothL1Loss', [], { ...RED, beta: NUM }),
+  HuberLoss: signature('HuberLoss', ['reduction', 'delta'], { ...RED, delta: NUM }),
+  NLLLoss: signature('NLLLoss', ['weight'], { weight: W, ignoreIndex: NUM, ...RED }),
+  CrossEntropyLoss: signature('CrossEntropyLoss', ['weight'], { weight: W, ignoreIndex: NUM, ...RED, labelSmoothing: NUM }),
+  BCELoss: signature('BCELoss', ['weight'], { weight: W, ...RED }),
+  BCEWithLogitsLoss: signature('BCEWithLogitsLoss', ['weight'], { weight: W, ...RED, posWeight: W }),
+};
 
 /** How a loss reduces its per-element values. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -56,8 +85,10 @@ function pointwise(input: Tensor, target: Tensor, op: string): void {
 export interface ReductionOptions { reduction?: Reduction }
 
 /** Mean squared error (x - y)²: `F.mseLoss(pred, y)`, `F.mseLoss(pred, y, { reduction: 'sum' })`. */
-export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const lowp = runFloat32(mseLoss, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function mseLoss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor;
+export function mseLoss(...args: unknown[]): Tensor {
+  const lowp = runFloat32(mseLoss, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.mseLoss.parse(args);
   const op = 'mseLoss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -65,8 +96,10 @@ export function mseLoss(input: Tensor, target: Tensor, options: ReductionOptions
 }
 
 /** Mean absolute error |x - y|: `F.l1Loss(pred, y)`. */
-export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions = {}): Tensor {
-  const lowp = runFloat32(l1Loss, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function l1Loss(input: Tensor, target: Tensor, options?: ReductionOptions): Tensor;
+export function l1Loss(...args: unknown[]): Tensor {
+  const lowp = runFloat32(l1Loss, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.l1Loss.parse(args);
   const op = 'l1Loss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -74,8 +107,10 @@ export function l1Loss(input: Tensor, target: Tensor, options: ReductionOptions 
 }
 
 /** 0.5·d²/β where |d| < β, |d| - 0.5·β elsewhere (β = 0 is l1): `F.smoothL1Loss(x, y, { beta: 0.5 })`. */
-export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOptions & { beta?: number } = {}): Tensor {
-  const lowp = runFloat32(smoothL1Loss, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function smoothL1Loss(input: Tensor, target: Tensor, options?: ReductionOptions & { beta?: number }): Tensor;
+export function smoothL1Loss(...args: unknown[]): Tensor {
+  const lowp = runFloat32(smoothL1Loss, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.smoothL1Loss.parse(args);
   const op = 'smoothL1Loss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -90,8 +125,11 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: ReductionOp
 }
 
 /** 0.5·d² where |d| < δ, δ·(|d| - 0.5·δ) elsewhere: `F.huberLoss(x, y, { delta: 1 })`. */
-export function huberLoss(input: Tensor, target: Tensor, options: ReductionOptions & { delta?: number } = {}): Tensor {
-  const lowp = runFloat32(huberLoss, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function huberLoss(input: Tensor, target: Tensor, options?: ReductionOptions & { delta?: number }): Tensor;
+export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction, delta?: number): Tensor;
+export function huberLoss(...args: unknown[]): Tensor {
+  const lowp = runFloat32(huberLoss, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.huberLoss.parse(args);
   const op = 'huberLoss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -172,8 +210,11 @@ function pickTargets(logp: Tensor, target: Tensor, weight: Tensor | null | undef
  * F.nllLoss(fl.logSoftmax(logits, 1), labels, { ignoreIndex: 0 });
  * ```
  */
-export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
-  const lowp = runFloat32(nllLoss, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function nllLoss(input: Tensor, target: Tensor, options?: NLLLossOptions): Tensor;
+export function nllLoss(input: Tensor, target: Tensor, weight: Tensor | null, options?: Omit<NLLLossOptions, 'weight'>): Tensor;
+export function nllLoss(...args: unknown[]): Tensor {
+  const lowp = runFloat32(nllLoss, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.nllLoss.parse(args);
   const op = 'nllLoss';
   classShapes(input, target, options.weight, op);
   checkIndexTarget(input, target, op);
@@ -193,8 +234,11 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions =
  * const loss = F.crossEntropy(logits, labels, { labelSmoothing: 0.1 });
  * ```
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const lowp = runFloat32(crossEntropy, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor;
+export function crossEntropy(input: Tensor, target: Tensor, weight: Tensor | null, options?: Omit<CrossEntropyOptions, 'weight'>): Tensor;
+export function crossEntropy(...args: unknown[]): Tensor {
+  const lowp = runFloat32(crossEntropy, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.crossEntropy.parse(args);
   const op = 'crossEntropy';
   const c = classShapes(input, target, options.weight, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -250,8 +294,11 @@ export interface BCEOptions extends ReductionOptions {
  * -w·(t·log x + (1 - t)·log(1 - x)) for probabilities `input`, each log clamped at -100 as
  * PyTorch does: `F.binaryCrossEntropy(fl.sigmoid(z), y)`. Prefer `binaryCrossEntropyWithLogits`.
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
-  const lowp = runFloat32(binaryCrossEntropy, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BCEOptions): Tensor;
+export function binaryCrossEntropy(input: Tensor, target: Tensor, weight: Tensor | null, options?: Omit<BCEOptions, 'weight'>): Tensor;
+export function binaryCrossEntropy(...args: unknown[]): Tensor {
+  const lowp = runFloat32(binaryCrossEntropy, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.binaryCrossEntropy.parse(args);
   const op = 'binaryCrossEntropy';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -287,8 +334,11 @@ export interface BCEWithLogitsOptions extends BCEOptions {
  * Sigmoid + BCE in one stable expression: (1 - t)·x + (1 + (pw - 1)·t)·softplus(-x), times
  * `weight`: `F.binaryCrossEntropyWithLogits(logits, y, { posWeight })`.
  */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
-  const lowp = runFloat32(binaryCrossEntropyWithLogits, arguments); if (lowp) return lowp;  // autocast: float32 list
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, options?: BCEWithLogitsOptions): Tensor;
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, weight: Tensor | null, options?: Omit<BCEWithLogitsOptions, 'weight'>): Tensor;
+export function binaryCrossEntropyWithLogits(...args: unknown[]): Tensor {
+  const lowp = runFloat32(binaryCrossEntropyWithLogits, args); if (lowp) return lowp;  // autocast: float32 list
+  const { input, target, ...options } = F_ARGS.binaryCrossEntropyWithLogits.parse(args);
   const op = 'binaryCrossEntropyWithLogits';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
@@ -308,7 +358,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opti
 /** Base of the loss modules: holds `reduction`. */
 abstract class Loss extends Module {
   readonly reduction: Reduction;
-  constructor(options: ReductionOptions, op: string) {
+  constructor(options: { reduction?: Reduction }, op: string) {
     super();
     this.reduction = checkReduction(options.reduction ?? 'mean', op);
   }
@@ -317,27 +367,42 @@ abstract class Loss extends Module {
 
 /** `new nn.MSELoss()`: see `F.mseLoss`. */
 export class MSELoss extends Loss {
-  constructor(options: ReductionOptions = {}) { super(options, 'MSELoss'); }
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]) { super(M_ARGS.MSELoss.parse(args), 'MSELoss'); }
   forward(input: Tensor, target: Tensor): Tensor { return mseLoss(input, target, { reduction: this.reduction }); }
 }
 
 /** `new nn.L1Loss()`: see `F.l1Loss`. */
 export class L1Loss extends Loss {
-  constructor(options: ReductionOptions = {}) { super(options, 'L1Loss'); }
+  constructor(options?: ReductionOptions);
+  constructor(...args: unknown[]) { super(M_ARGS.L1Loss.parse(args), 'L1Loss'); }
   forward(input: Tensor, target: Tensor): Tensor { return l1Loss(input, target, { reduction: this.reduction }); }
 }
 
 /** `new nn.SmoothL1Loss({ beta: 0.5 })`: see `F.smoothL1Loss`. */
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
-  constructor(options: ReductionOptions & { beta?: number } = {}) { super(options, 'SmoothL1Loss'); this.beta = options.beta ?? 1; }
+  constructor(options?: ReductionOptions & { beta?: number });
+  constructor(...args: unknown[]) {
+    const options = M_ARGS.SmoothL1Loss.parse(args);
+    super(options, 'SmoothL1Loss');
+    this.beta = options.beta ?? 1;
+    if (typeof this.beta !== 'number' || !(this.beta >= 0)) throw new ValueError(`SmoothL1Loss: beta must be >= 0, got ${String(this.beta)}`);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }); }
 }
 
 /** `new nn.HuberLoss({ delta: 1 })`: see `F.huberLoss`. */
 export class HuberLoss extends Loss {
   readonly delta: number;
-  constructor(options: ReductionOptions & { delta?: number } = {}) { super(options, 'HuberLoss'); this.delta = options.delta ?? 1; }
+  constructor(options?: ReductionOptions & { delta?: number });
+  constructor(reduction: Reduction, delta?: number);
+  constructor(...args: unknown[]) {
+    const options = M_ARGS.HuberLoss.parse(args);
+    super(options, 'HuberLoss');
+    this.delta = options.delta ?? 1;
+    if (typeof this.delta !== 'number' || !(this.delta > 0)) throw new ValueError(`HuberLoss: delta must be > 0, got ${String(this.delta)}`);
+  }
   forward(input: Tensor, target: Tensor): Tensor { return huberLoss(input, target, { reduction: this.reduction, delta: this.delta }); }
 }
 
@@ -348,7 +413,10 @@ export class HuberLoss extends Loss {
 export class NLLLoss extends Loss {
   declare readonly weight: Tensor | null;
   readonly ignoreIndex: number;
-  constructor(options: NLLLossOptions = {}) {
+  constructor(options?: NLLLossOptions);
+  constructor(weight: Tensor | null, options?: Omit<NLLLossOptions, 'weight'>);
+  constructor(...args: unknown[]) {
+    const options = M_ARGS.NLLLoss.parse(args);
     super(options, 'NLLLoss');
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -363,7 +431,10 @@ export class CrossEntropyLoss extends Loss {
   declare readonly weight: Tensor | null;
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
-  constructor(options: CrossEntropyOptions = {}) {
+  constructor(options?: CrossEntropyOptions);
+  constructor(weight: Tensor | null, options?: Omit<CrossEntropyOptions, 'weight'>);
+  constructor(...args: unknown[]) {
+    const options = M_ARGS.CrossEntropyLoss.parse(args);
     super(options, 'CrossEntropyLoss');
     this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
@@ -377,7 +448,10 @@ export class CrossEntropyLoss extends Loss {
 /** `new nn.BCELoss({ weight })`: see `F.binaryCrossEntropy`. */
 export class BCELoss extends Loss {
   declare readonly weight: Tensor | null;
-  constructor(options: BCEOptions = {}) {
+  constructor(options?: BCEOptions);
+  constructor(weight: Tensor | null, options?: Omit<BCEOptions, 'weight'>);
+  constructor(...args: unknown[]) {
+    const options = M_ARGS.BCELoss.parse(args);
     super(options, 'BCELoss');
     this.registerBuffer('weight', options.weight ?? null);
   }
@@ -389,7 +463,10 @@ export class BCELoss extends Loss {
 /** `new nn.BCEWithLogitsLoss({ posWeight })`: see `F.binaryCrossEntropyWithLogits` (buffers 'weight', 'pos_weight'). */
 export class BCEWithLogitsLoss extends Loss {
   declare readonly weight: Tensor | null;
-  constructor(options: BCEWithLogitsOptions = {}) {
+  constructor(options?: BCEWithLogitsOptions);
+  constructor(weight: Tensor | null, options?: Omit<BCEWithLogitsOptions, 'weight'>);
+  constructor(...args: unknown[]) {
+    const options = M_ARGS.BCEWithLogitsLoss.parse(args);
     super(options, 'BCEWithLogitsLoss');
     this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('pos_weight', options.posWeight ?? null);

@@ -11,9 +11,34 @@ import { ShapeError, ValueError } from '../errors';
 import { zeros } from '../ops/creation';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
-import { batchNorm, groupNorm, layerNorm, needTensor, rmsNorm } from './functional';
+import { batchNormOp as batchNorm, groupNormOp as groupNorm, layerNormOp as layerNorm, needTensor, rmsNormOp as rmsNorm } from './functional';
 import { ones_, zeros_ } from './init';
-import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './layers';
+import { FACTORY, FactoryOptions, newParameter, pyBool, pyFloat, pyTuple, SIZE } from './layers';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+
+const SHAPE = A.anyValue<number | readonly number[]>();
+const EPS = A.num({ min: 0 });
+// PyTorch's positional order for each layer (lib/args.ts); dtype and device are keywords.
+const ARGS = {
+  LayerNorm: signature('LayerNorm', ['normalizedShape', 'eps', 'elementwiseAffine', 'bias'], {
+    normalizedShape: required(SHAPE), eps: optional(EPS, 1e-5), elementwiseAffine: optional(A.bool, true), bias: optional(A.bool, true), ...FACTORY,
+  }),
+  RMSNorm: signature('RMSNorm', ['normalizedShape', 'eps', 'elementwiseAffine'], {
+    normalizedShape: required(SHAPE), eps: optional(A.nullable(EPS), null), elementwiseAffine: optional(A.bool, true), ...FACTORY,
+  }),
+  GroupNorm: signature('GroupNorm', ['numGroups', 'numChannels', 'eps', 'affine'], {
+    numGroups: required(A.anyValue<number>()), numChannels: required(A.anyValue<number>()), eps: optional(EPS, 1e-5), affine: optional(A.bool, true), ...FACTORY,
+  }),
+};
+function batchNormSignature(name: string) {
+  return signature(name, ['numFeatures', 'eps', 'momentum', 'affine', 'trackRunningStats'], {
+    numFeatures: required(A.anyValue<number>()), eps: optional(EPS, 1e-5), momentum: optional(A.nullable(A.num({ min: 0, max: 1 })), 0.1),
+    affine: optional(A.bool, true), trackRunningStats: optional(A.bool, true), ...FACTORY,
+  });
+}
+const BATCH_NORM_1D_ARGS = batchNormSignature('BatchNorm1d');
+const BATCH_NORM_2D_ARGS = batchNormSignature('BatchNorm2d');
 import { Module } from './module';
 
 function shapeOf(ns: number | readonly number[], op: string): number[] {
@@ -41,13 +66,16 @@ export class LayerNorm extends Module {
   readonly elementwiseAffine: boolean;
   weight: Tensor | null;
   bias: Tensor | null;
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions);
+  constructor(normalizedShape: number | readonly number[], eps: number, elementwiseAffine?: boolean, bias?: boolean, options?: FactoryOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.normalizedShape = shapeOf(normalizedShape, 'LayerNorm');
-    this.eps = options.eps ?? 1e-5;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    const options = ARGS.LayerNorm.parse(args);
+    this.normalizedShape = shapeOf(options.normalizedShape, 'LayerNorm');
+    this.eps = options.eps;
+    this.elementwiseAffine = options.elementwiseAffine;
     this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, options, ones_) : null;
-    this.bias = this.elementwiseAffine && options.bias !== false ? newParameter(this.normalizedShape, options, zeros_) : null;
+    this.bias = this.elementwiseAffine && options.bias ? newParameter(this.normalizedShape, options, zeros_) : null;
   }
   forward(x: Tensor): Tensor { return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps, 'LayerNorm'); }
   extraRepr(): string {
@@ -64,11 +92,14 @@ export class RMSNorm extends Module {
   readonly eps: number | null;
   readonly elementwiseAffine: boolean;
   weight: Tensor | null;
-  constructor(normalizedShape: number | readonly number[], options: FactoryOptions & { eps?: number | null; elementwiseAffine?: boolean } = {}) {
+  constructor(normalizedShape: number | readonly number[], options?: FactoryOptions & { eps?: number | null; elementwiseAffine?: boolean });
+  constructor(normalizedShape: number | readonly number[], eps: number | null, elementwiseAffine?: boolean, options?: FactoryOptions);
+  constructor(...args: unknown[]) {
     super();
-    this.normalizedShape = shapeOf(normalizedShape, 'RMSNorm');
-    this.eps = options.eps ?? null;
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    const options = ARGS.RMSNorm.parse(args);
+    this.normalizedShape = shapeOf(options.normalizedShape, 'RMSNorm');
+    this.eps = options.eps;
+    this.elementwiseAffine = options.elementwiseAffine;
     this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, options, ones_) : null;
   }
   forward(x: Tensor): Tensor { return rmsNorm(x, this.normalizedShape, this.weight, this.eps, 'RMSNorm'); }
@@ -85,15 +116,19 @@ export class GroupNorm extends Module {
   readonly affine: boolean;
   weight: Tensor | null;
   bias: Tensor | null;
-  constructor(numGroups: number, numChannels: number, options: FactoryOptions & { eps?: number; affine?: boolean } = {}) {
+  constructor(numGroups: number, numChannels: number, options?: FactoryOptions & { eps?: number; affine?: boolean });
+  constructor(numGroups: number, numChannels: number, eps: number, affine?: boolean, options?: FactoryOptions);
+  constructor(...args: unknown[]) {
     super();
+    const options = ARGS.GroupNorm.parse(args);
+    const { numGroups, numChannels } = options;
     if (!Number.isInteger(numGroups) || numGroups <= 0 || !Number.isInteger(numChannels) || numChannels % numGroups !== 0) {
       throw new ValueError(`GroupNorm: num_channels (${String(numChannels)}) must be divisible by num_groups (${String(numGroups)})`);
     }
     this.numGroups = numGroups;
     this.numChannels = numChannels;
-    this.eps = options.eps ?? 1e-5;
-    this.affine = options.affine ?? true;
+    this.eps = options.eps;
+    this.affine = options.affine;
     this.weight = this.affine ? newParameter([numChannels], options, ones_) : null;
     this.bias = this.affine ? newParameter([numChannels], options, zeros_) : null;
   }
@@ -126,14 +161,15 @@ abstract class BatchNormBase extends Module {
   readonly trackRunningStats: boolean;
   weight: Tensor | null;
   bias: Tensor | null;
-  constructor(numFeatures: number, options: BatchNormOptions, readonly op: string, private readonly ranks: number[]) {
+  constructor(options: ReturnType<typeof BATCH_NORM_1D_ARGS.parse>, readonly op: string, private readonly ranks: number[]) {
     super();
+    const numFeatures = options.numFeatures;
     if (!Number.isInteger(numFeatures) || numFeatures < 0) throw new ValueError(`${op}: numFeatures must be a non-negative integer, got ${String(numFeatures)}`);
     this.numFeatures = numFeatures;
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.eps = options.eps;
+    this.momentum = options.momentum;
+    this.affine = options.affine;
+    this.trackRunningStats = options.trackRunningStats;
     this.weight = this.affine ? newParameter([numFeatures], options, ones_) : null;
     this.bias = this.affine ? newParameter([numFeatures], options, zeros_) : null;
     const dt = { dtype: options.dtype ?? 'float32', device: options.device } as const;
@@ -189,10 +225,14 @@ abstract class BatchNormBase extends Module {
 
 /** Batch norm over [N, C] or [N, C, L] per channel C: `new nn.BatchNorm1d(64)`. */
 export class BatchNorm1d extends BatchNormBase {
-  constructor(numFeatures: number, options: BatchNormOptions = {}) { super(numFeatures, options, 'BatchNorm1d', [2, 3]); }
+  constructor(numFeatures: number, options?: BatchNormOptions);
+  constructor(numFeatures: number, eps: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: FactoryOptions);
+  constructor(...args: unknown[]) { super(BATCH_NORM_1D_ARGS.parse(args), 'BatchNorm1d', [2, 3]); }
 }
 
 /** Batch norm over [N, C, H, W] per channel C: `new nn.BatchNorm2d(64, { momentum: 0.01 })`. */
 export class BatchNorm2d extends BatchNormBase {
-  constructor(numFeatures: number, options: BatchNormOptions = {}) { super(numFeatures, options, 'BatchNorm2d', [4]); }
+  constructor(numFeatures: number, options?: BatchNormOptions);
+  constructor(numFeatures: number, eps: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: FactoryOptions);
+  constructor(...args: unknown[]) { super(BATCH_NORM_2D_ARGS.parse(args), 'BatchNorm2d', [4]); }
 }

@@ -15,9 +15,11 @@ import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import { cat, narrow, select, stack, transpose, unsqueeze, squeeze } from '../ops/views';
 import { Module } from './module';
-import { dropout, needTensor } from './functional';
+import { dropoutOp as dropout, needTensor } from './functional';
 import { newParameter } from './layers';
 import { uniform_ } from './init';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 
 /** Options shared by `LSTM` and `GRU` (PyTorch's keyword arguments in camelCase). */
 export interface RNNOptions {
@@ -38,6 +40,17 @@ export interface RNNOptions {
 }
 
 type Mode = 'LSTM' | 'GRU';
+
+// PyTorch: LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
+// bidirectional=False, *, device, dtype); GRU the same (lib/args.ts).
+function rnnSignature(mode: Mode) {
+  return signature(mode, ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'], {
+    inputSize: required(A.anyValue<number>()), hiddenSize: required(A.anyValue<number>()), numLayers: optional(A.anyValue<number>(), 1),
+    bias: optional(A.bool, true), batchFirst: optional(A.bool, false), dropout: optional(A.anyValue<number>(), 0), bidirectional: optional(A.bool, false),
+    dtype: optional(A.dtype), device: optional(A.device),
+  });
+}
+const RNN_ARGS = { LSTM: rnnSignature('LSTM'), GRU: rnnSignature('GRU') };
 const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3 };
 
 function posInt(v: unknown, what: string, op: string): number {
@@ -56,18 +69,20 @@ export abstract class RNNBase extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
 
-  constructor(mode: Mode, inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
+  /** `args`: the subclass constructor's arguments, in PyTorch's order (see lib/args.ts). */
+  constructor(mode: Mode, args: readonly unknown[]) {
     super();
+    const options = RNN_ARGS[mode].parse(args);
     this.mode = mode;
-    this.inputSize = posInt(inputSize, 'inputSize', mode);
-    this.hiddenSize = posInt(hiddenSize, 'hiddenSize', mode);
-    this.numLayers = posInt(options.numLayers ?? 1, 'numLayers', mode);
-    this.bias = options.bias ?? true;
-    this.batchFirst = options.batchFirst ?? false;
-    const p = options.dropout ?? 0;
+    this.inputSize = posInt(options.inputSize, 'inputSize', mode);
+    this.hiddenSize = posInt(options.hiddenSize, 'hiddenSize', mode);
+    this.numLayers = posInt(options.numLayers, 'numLayers', mode);
+    this.bias = options.bias;
+    this.batchFirst = options.batchFirst;
+    const p = options.dropout;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${mode}: dropout must be a number in [0, 1], got ${String(p)}`);
     this.dropout = p;
-    this.bidirectional = options.bidirectional ?? false;
+    this.bidirectional = options.bidirectional;
     const H = this.hiddenSize;
     const G = GATES[mode] * H;
     const k = 1 / Math.sqrt(H);
@@ -214,7 +229,9 @@ function restore(t: Tensor, unbatched: boolean, batchFirst: boolean, isState: bo
  * ```
  */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) { super('LSTM', inputSize, hiddenSize, options); }
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
+  constructor(inputSize: number, hiddenSize: number, numLayers: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean, options?: RNNOptions);
+  constructor(...args: unknown[]) { super('LSTM', args); }
 
   forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     if (hx != null && (!Array.isArray(hx) || hx.length !== 2)) throw new ValueError('LSTM: the initial state must be [h0, c0]');
@@ -242,7 +259,9 @@ export class LSTM extends RNNBase {
  * ```
  */
 export class GRU extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) { super('GRU', inputSize, hiddenSize, options); }
+  constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
+  constructor(inputSize: number, hiddenSize: number, numLayers: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean, options?: RNNOptions);
+  constructor(...args: unknown[]) { super('GRU', args); }
 
   forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
     return scope(() => {

@@ -23,6 +23,35 @@ import { matmul } from './matmul';
 import { sum } from './reduce';
 import { fmt } from '../shape';
 import { emptyTensor, scope, Tensor } from '../tensor';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
+
+// PyTorch's positional order of each functional (lib/args.ts): conv2d(input, weight, bias, stride,
+// padding, dilation, groups), conv_transpose2d(input, weight, bias, stride, padding, output_padding,
+// groups, dilation), max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode,
+// return_indices), avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+// divisor_override). Values are checked by the ops (messages naming the op and the shapes).
+const ANY = A.anyValue<never>();
+const REQ = required(ANY);
+const OPT = optional(ANY);
+const CONV_ARGS = {
+  conv2d: signature('conv2d', ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'], {
+    input: REQ, weight: REQ, bias: OPT, stride: OPT, padding: OPT, dilation: OPT, groups: OPT,
+  }),
+  conv1d: signature('conv1d', ['input', 'weight', 'bias', 'stride', 'padding', 'dilation', 'groups'], {
+    input: REQ, weight: REQ, bias: OPT, stride: OPT, padding: OPT, dilation: OPT, groups: OPT,
+  }),
+  convTranspose2d: signature('convTranspose2d', ['input', 'weight', 'bias', 'stride', 'padding', 'outputPadding', 'groups', 'dilation'], {
+    input: REQ, weight: REQ, bias: OPT, stride: OPT, padding: OPT, outputPadding: OPT, groups: OPT, dilation: OPT,
+  }),
+  maxPool2d: signature('maxPool2d', ['input', 'kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'], {
+    input: REQ, kernelSize: REQ, stride: OPT, padding: OPT, dilation: OPT, ceilMode: optional(A.bool), returnIndices: optional(A.bool),
+  }),
+  avgPool2d: signature('avgPool2d', ['input', 'kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'], {
+    input: REQ, kernelSize: REQ, stride: OPT, padding: OPT, ceilMode: optional(A.bool), countIncludePad: optional(A.bool), divisorOverride: OPT,
+  }),
+  adaptiveAvgPool2d: signature('adaptiveAvgPool2d', ['input', 'outputSize'], { input: REQ, outputSize: REQ }),
+};
 
 const IM2COL = opId('im2col');
 const COL2IM = opId('col2im');
@@ -241,7 +270,11 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
  * fl.nn.conv2d(x, w, null, { padding: 'same', dilation: 2 });
  * ```
  */
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
+export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: Size2, padding?: ConvPadding, dilation?: Size2, groups?: number): Tensor;
+export function conv2d(...args: unknown[]): Tensor {
+  const { input, weight, bias: b0, ...options } = CONV_ARGS.conv2d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & Conv2dOptions;
+  let bias = b0;
   const op = 'conv2d';
   const groups = convOperands(op, input, weight, bias, options.groups, 'out, in/groups');
   if (bias === undefined) bias = null;
@@ -276,7 +309,10 @@ export function single(v: unknown, name: string, op: string): unknown {
  * const y = fl.nn.conv1d(x, w, b, { padding: 'same' });  // x [4, 8, 100], w [16, 8, 5] -> [4, 16, 100]
  * ```
  */
-export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv1dOptions = {}): Tensor {
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv1dOptions): Tensor;
+export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number, padding?: number | 'same' | 'valid', dilation?: number, groups?: number): Tensor;
+export function conv1d(...args: unknown[]): Tensor {
+  const { input, weight, bias, ...options } = CONV_ARGS.conv1d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & Conv1dOptions;
   const op = 'conv1d';
   needTensor(input, 'input', op); needTensor(weight, 'weight', op);
   if (input.ndim !== 2 && input.ndim !== 3) throw new ShapeError(`${op}: expected a 2-D [C, L] or 3-D [N, C, L] input, got shape ${fmt(input._shape)}`);
@@ -302,7 +338,11 @@ export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null = null
  * const up = fl.nn.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }); // 16x16 -> 32x32 with k=3
  * ```
  */
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTranspose2dOptions = {}): Tensor {
+export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
+export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: Size2, padding?: Size2, outputPadding?: Size2, groups?: number, dilation?: Size2): Tensor;
+export function convTranspose2d(...args: unknown[]): Tensor {
+  const { input, weight, bias: b0, ...options } = CONV_ARGS.convTranspose2d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & ConvTranspose2dOptions;
+  let bias = b0;
   const op = 'convTranspose2d';
   const groups = convOperands(op, input, weight, bias, options.groups, 'in, out/groups');
   if (bias === undefined) bias = null;
@@ -421,7 +461,9 @@ function checkPoolInput(x: Tensor, op: string): void {
  */
 export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(input: Tensor, kernelSize: Size2, stride: Size2 | null, padding?: Size2, dilation?: Size2, ceilMode?: boolean): Tensor;
+export function maxPool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
+  const { input, kernelSize, ...options } = CONV_ARGS.maxPool2d.parse(args) as { input: Tensor; kernelSize: Size2 } & MaxPool2dOptions;
   const op = 'maxPool2d';
   needTensor(input, 'input', op);
   checkPoolInput(input, op);
@@ -460,7 +502,10 @@ export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOp
  * const y = fl.nn.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false });
  * ```
  */
-export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(input: Tensor, kernelSize: Size2, options?: AvgPool2dOptions): Tensor;
+export function avgPool2d(input: Tensor, kernelSize: Size2, stride: Size2 | null, padding?: Size2, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null): Tensor;
+export function avgPool2d(...args: unknown[]): Tensor {
+  const { input, kernelSize, ...options } = CONV_ARGS.avgPool2d.parse(args) as { input: Tensor; kernelSize: Size2 } & AvgPool2dOptions;
   const op = 'avgPool2d';
   needTensor(input, 'input', op);
   checkPoolInput(input, op);
@@ -496,7 +541,9 @@ export function avgPool2d(input: Tensor, kernelSize: Size2, options: AvgPool2dOp
  * fl.nn.adaptiveAvgPool2d(x, [5, null]);  // [N, C, 5, W]
  * ```
  */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor {
+export function adaptiveAvgPool2d(input: Tensor, outputSize: number | readonly [number | null, number | null]): Tensor;
+export function adaptiveAvgPool2d(...args: unknown[]): Tensor {
+  const { input, outputSize } = CONV_ARGS.adaptiveAvgPool2d.parse(args) as { input: Tensor; outputSize: number | readonly [number | null, number | null] };
   const op = 'adaptiveAvgPool2d';
   needTensor(input, 'input', op);
   checkPoolInput(input, op);
