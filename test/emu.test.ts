@@ -2,7 +2,7 @@
 // the GPU backend's kernels on machines without a GPU. Checks the emulator itself, not flintml:
 //  - it builds with g++ alone, and every native/kernels/*.cu compiles for it (a file that does not
 //    is named with its compiler error);
-//  - it exports every driver symbol that native/gpu/cuda_api.cpp resolves, and registers every
+//  - it exports every driver symbol that native/gpu/cuda.cpp resolves, and registers every
 //    extern "C" kernel that the compiled kernel files define;
 //  - test/emu/selftest.cpp (a small driver-API program) launches kernels of native/kernels with the
 //    argument layouts those files declare and compares with naive host references, and checks the
@@ -43,8 +43,8 @@ test('every kernel file of native/kernels compiles for the emulator', () => {
   expect(failed).toEqual([]);
 });
 
-test('the emulator exports every driver entry point that native/gpu/cuda_api.cpp resolves', () => {
-  const table = fs.readFileSync(path.join(root, 'native', 'gpu', 'cuda_api.cpp'), 'utf8');
+test('the emulator exports every driver entry point that native/gpu/cuda.cpp resolves', () => {
+  const table = fs.readFileSync(path.join(root, 'native', 'gpu', 'cuda.cpp'), 'utf8');
   const wanted = [...table.matchAll(/\{\{"(\w+)"/g)].map((m) => m[1]);
   expect(wanted.length).toBeGreaterThan(30);
   const exported = new Set(execFileSync('nm', ['-D', '--defined-only', lib], { encoding: 'utf8' })

@@ -1,4 +1,8 @@
-// backend.cpp — the GPU backend runtime (backend.h) and the implementation of launch.h.
+// backend.cpp — the GPU backend runtime (backend.h) and the implementation of launch.h, written
+// once for both vendors: every driver call goes through the Driver (driver.h) that discovery made
+// (device.cpp with cuda.cpp / hip.cpp). Per device: the loaded kernel images, a caching allocator
+// (caching_allocator.h) over the Driver, the current stream and the error words; per process:
+// streams and events as small ids, and the pinned host pool (pinned_pool.h).
 #include "backend.h"
 #include <algorithm>
 #include <atomic>
@@ -12,217 +16,14 @@
 #include <unordered_map>
 #include "../core/storage.h"
 #include "device.h"
+#include "driver.h"
 #include "images.h"
+#include "pinned_pool.h"
 
 namespace flint {
 namespace gpu {
 
-// ================================================================================================
-// Driver: the vendor-neutral face of the CUDA driver API and the HIP module API. Every call either
-// succeeds or throws flint::Error naming the call and the driver's error text.
-// ================================================================================================
-struct Driver {
-  virtual ~Driver() = default;
-  virtual const char* vendor() const = 0;
-  virtual void makeCurrent(int device) = 0;  // on the calling thread
-  virtual int loadModule(const void* image, void** module) = 0;  // returns the driver's result code
-  virtual void* getFunction(void* module, const char* name) = 0;  // nullptr when absent
-  virtual int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* stream, void** params) = 0;
-  virtual void* alloc(size_t bytes) = 0;  // nullptr when the device has no room
-  virtual void free(void* p) = 0;
-  virtual void* hostAlloc(size_t bytes) = 0;  // nullptr when no room
-  virtual void hostFree(void* p) = 0;
-  virtual void copyHtoD(void* dst, const void* src, size_t n, void* stream) = 0;
-  virtual void copyDtoH(void* dst, const void* src, size_t n, void* stream) = 0;
-  virtual void copyDtoD(void* dst, const void* src, size_t n, void* stream) = 0;
-  virtual void memset8(void* dst, int byte, size_t n, void* stream) = 0;
-  virtual void* streamCreate() = 0;
-  virtual void streamDestroy(void* s) = 0;
-  virtual void streamSync(void* s) = 0;
-  virtual bool streamQuery(void* s) = 0;
-  virtual void streamWait(void* s, void* e) = 0;
-  virtual void* eventCreate(bool timing) = 0;
-  virtual void eventDestroy(void* e) = 0;
-  virtual void eventRecord(void* e, void* s) = 0;
-  virtual void eventSync(void* e) = 0;
-  virtual bool eventQuery(void* e) = 0;
-  virtual float eventElapsed(void* a, void* b) = 0;
-  virtual void deviceSync() = 0;
-  virtual std::string errorText(int r) = 0;
-};
-
 namespace {
-
-[[noreturn]] void driverFail(Driver& d, const char* what, int r) {
-  fail(r == 2 ? ErrorKind::OutOfMemory : ErrorKind::Flint,
-       std::string(d.vendor()) + ": " + what + " failed: " + d.errorText(r));
-}
-
-struct CudaDriver : Driver {
-  const CudaApi& a;
-  std::vector<CUcontext> ctx;
-  explicit CudaDriver(const CudaApi& api, int n) : a(api), ctx(n, nullptr) {}
-  const char* vendor() const override { return "cuda"; }
-  void ck(CUresult r, const char* what) { if (r != CUDA_SUCCESS) driverFail(*this, what, r); }
-  std::string errorText(int r) override { return cudaErrorText(a, r); }
-  void makeCurrent(int d) override {
-    if (!ctx[d]) {
-      CUdevice dev;
-      ck(a.cuDeviceGet(&dev, d), "cuDeviceGet");
-      ck(a.cuDevicePrimaryCtxRetain(&ctx[d], dev), "cuDevicePrimaryCtxRetain");
-    }
-    ck(a.cuCtxSetCurrent(ctx[d]), "cuCtxSetCurrent");
-  }
-  int loadModule(const void* image, void** m) override { return a.cuModuleLoadData((CUmodule*)m, image); }
-  void* getFunction(void* m, const char* name) override {
-    CUfunction f = nullptr;
-    return a.cuModuleGetFunction(&f, (CUmodule)m, name) == CUDA_SUCCESS ? (void*)f : nullptr;
-  }
-  int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* s, void** p) override {
-    return a.cuLaunchKernel((CUfunction)f, g.x, g.y, g.z, b.x, b.y, b.z, shm, (CUstream)s, p, nullptr);
-  }
-  void* alloc(size_t n) override {
-    CUdeviceptr p = 0;
-    CUresult r = a.cuMemAlloc(&p, n);
-    if (r == CUDA_ERROR_OUT_OF_MEMORY) return nullptr;
-    ck(r, "cuMemAlloc");
-    return (void*)(uintptr_t)p;
-  }
-  void free(void* p) override { ck(a.cuMemFree((CUdeviceptr)(uintptr_t)p), "cuMemFree"); }
-  void* hostAlloc(size_t n) override {
-    void* p = nullptr;
-    CUresult r = a.cuMemHostAlloc(&p, n, CU_MEMHOSTALLOC_PORTABLE);
-    if (r == CUDA_ERROR_OUT_OF_MEMORY) return nullptr;
-    ck(r, "cuMemHostAlloc");
-    return p;
-  }
-  void hostFree(void* p) override { ck(a.cuMemFreeHost(p), "cuMemFreeHost"); }
-  void copyHtoD(void* d, const void* s, size_t n, void* st) override {
-    ck(a.cuMemcpyHtoDAsync((CUdeviceptr)(uintptr_t)d, s, n, (CUstream)st), "cuMemcpyHtoDAsync");
-  }
-  void copyDtoH(void* d, const void* s, size_t n, void* st) override {
-    ck(a.cuMemcpyDtoHAsync(d, (CUdeviceptr)(uintptr_t)s, n, (CUstream)st), "cuMemcpyDtoHAsync");
-  }
-  void copyDtoD(void* d, const void* s, size_t n, void* st) override {
-    ck(a.cuMemcpyDtoDAsync((CUdeviceptr)(uintptr_t)d, (CUdeviceptr)(uintptr_t)s, n, (CUstream)st), "cuMemcpyDtoDAsync");
-  }
-  void memset8(void* d, int v, size_t n, void* st) override {
-    ck(a.cuMemsetD8Async((CUdeviceptr)(uintptr_t)d, (unsigned char)v, n, (CUstream)st), "cuMemsetD8Async");
-  }
-  void* streamCreate() override {
-    CUstream s = nullptr;
-    ck(a.cuStreamCreate(&s, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-    return s;
-  }
-  void streamDestroy(void* s) override { ck(a.cuStreamDestroy((CUstream)s), "cuStreamDestroy"); }
-  void streamSync(void* s) override { ck(a.cuStreamSynchronize((CUstream)s), "cuStreamSynchronize"); }
-  bool streamQuery(void* s) override {
-    CUresult r = a.cuStreamQuery((CUstream)s);
-    if (r == CUDA_ERROR_NOT_READY) return false;
-    ck(r, "cuStreamQuery");
-    return true;
-  }
-  void streamWait(void* s, void* e) override { ck(a.cuStreamWaitEvent((CUstream)s, (CUevent)e, 0), "cuStreamWaitEvent"); }
-  void* eventCreate(bool timing) override {
-    CUevent e = nullptr;
-    ck(a.cuEventCreate(&e, timing ? 0 : CU_EVENT_DISABLE_TIMING), "cuEventCreate");
-    return e;
-  }
-  void eventDestroy(void* e) override { ck(a.cuEventDestroy((CUevent)e), "cuEventDestroy"); }
-  void eventRecord(void* e, void* s) override { ck(a.cuEventRecord((CUevent)e, (CUstream)s), "cuEventRecord"); }
-  void eventSync(void* e) override { ck(a.cuEventSynchronize((CUevent)e), "cuEventSynchronize"); }
-  bool eventQuery(void* e) override {
-    CUresult r = a.cuEventQuery((CUevent)e);
-    if (r == CUDA_ERROR_NOT_READY) return false;
-    ck(r, "cuEventQuery");
-    return true;
-  }
-  float eventElapsed(void* x, void* y) override {
-    float ms = 0;
-    ck(a.cuEventElapsedTime(&ms, (CUevent)x, (CUevent)y), "cuEventElapsedTime");
-    return ms;
-  }
-  void deviceSync() override { ck(a.cuCtxSynchronize(), "cuCtxSynchronize"); }
-};
-
-struct HipDriver : Driver {
-  const HipApi& a;
-  explicit HipDriver(const HipApi& api) : a(api) {}
-  const char* vendor() const override { return "hip"; }
-  void ck(hipError_t r, const char* what) { if (r != hipSuccess) driverFail(*this, what, r); }
-  std::string errorText(int r) override { return hipErrorText(a, r); }
-  void makeCurrent(int d) override { ck(a.hipSetDevice(d), "hipSetDevice"); }
-  int loadModule(const void* image, void** m) override { return a.hipModuleLoadData((hipModule_t*)m, image); }
-  void* getFunction(void* m, const char* name) override {
-    hipFunction_t f = nullptr;
-    return a.hipModuleGetFunction(&f, (hipModule_t)m, name) == hipSuccess ? (void*)f : nullptr;
-  }
-  int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* s, void** p) override {
-    return a.hipModuleLaunchKernel((hipFunction_t)f, g.x, g.y, g.z, b.x, b.y, b.z, shm, (hipStream_t)s, p, nullptr);
-  }
-  void* alloc(size_t n) override {
-    void* p = nullptr;
-    hipError_t r = a.hipMalloc(&p, n);
-    if (r == 2) return nullptr;  // hipErrorOutOfMemory keeps CUDA's number
-    ck(r, "hipMalloc");
-    return p;
-  }
-  void free(void* p) override { ck(a.hipFree(p), "hipFree"); }
-  void* hostAlloc(size_t n) override {
-    void* p = nullptr;
-    hipError_t r = a.hipHostMalloc(&p, n, hipHostMallocPortable);
-    if (r == 2) return nullptr;
-    ck(r, "hipHostMalloc");
-    return p;
-  }
-  void hostFree(void* p) override { ck(a.hipHostFree(p), "hipHostFree"); }
-  void copyHtoD(void* d, const void* s, size_t n, void* st) override {
-    ck(a.hipMemcpyHtoDAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyHtoDAsync");
-  }
-  void copyDtoH(void* d, const void* s, size_t n, void* st) override {
-    ck(a.hipMemcpyDtoHAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyDtoHAsync");
-  }
-  void copyDtoD(void* d, const void* s, size_t n, void* st) override {
-    ck(a.hipMemcpyDtoDAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyDtoDAsync");
-  }
-  void memset8(void* d, int v, size_t n, void* st) override {
-    ck(a.hipMemsetD8Async(d, (unsigned char)v, n, (hipStream_t)st), "hipMemsetD8Async");
-  }
-  void* streamCreate() override {
-    hipStream_t s = nullptr;
-    ck(a.hipStreamCreateWithFlags(&s, hipStreamNonBlocking), "hipStreamCreateWithFlags");
-    return s;
-  }
-  void streamDestroy(void* s) override { ck(a.hipStreamDestroy((hipStream_t)s), "hipStreamDestroy"); }
-  void streamSync(void* s) override { ck(a.hipStreamSynchronize((hipStream_t)s), "hipStreamSynchronize"); }
-  bool streamQuery(void* s) override {
-    hipError_t r = a.hipStreamQuery((hipStream_t)s);
-    if (r == hipErrorNotReady) return false;
-    ck(r, "hipStreamQuery");
-    return true;
-  }
-  void streamWait(void* s, void* e) override { ck(a.hipStreamWaitEvent((hipStream_t)s, (hipEvent_t)e, 0), "hipStreamWaitEvent"); }
-  void* eventCreate(bool timing) override {
-    hipEvent_t e = nullptr;
-    ck(a.hipEventCreateWithFlags(&e, timing ? 0 : hipEventDisableTiming), "hipEventCreateWithFlags");
-    return e;
-  }
-  void eventDestroy(void* e) override { ck(a.hipEventDestroy((hipEvent_t)e), "hipEventDestroy"); }
-  void eventRecord(void* e, void* s) override { ck(a.hipEventRecord((hipEvent_t)e, (hipStream_t)s), "hipEventRecord"); }
-  void eventSync(void* e) override { ck(a.hipEventSynchronize((hipEvent_t)e), "hipEventSynchronize"); }
-  bool eventQuery(void* e) override {
-    hipError_t r = a.hipEventQuery((hipEvent_t)e);
-    if (r == hipErrorNotReady) return false;
-    ck(r, "hipEventQuery");
-    return true;
-  }
-  float eventElapsed(void* x, void* y) override {
-    float ms = 0;
-    ck(a.hipEventElapsedTime(&ms, (hipEvent_t)x, (hipEvent_t)y), "hipEventElapsedTime");
-    return ms;
-  }
-  void deviceSync() override { ck(a.hipDeviceSynchronize(), "hipDeviceSynchronize"); }
-};
 
 // The caching allocator's view of one device.
 struct DeviceMem : DeviceMemory {
@@ -273,24 +74,8 @@ struct EventRec {
   bool alive = false;
 };
 
-struct PinnedBlock {
-  void* ptr;
-  size_t size;
-  std::vector<void*> events;  // recorded when freed, one per stream that used it; reusable once all completed
-  bool ready(Driver& d) const {
-    for (void* e : events) if (!d.eventQuery(e)) return false;
-    return true;
-  }
-  void release(Driver& d) { for (void* e : events) d.eventDestroy(e); events.clear(); }
-};
-struct PinnedLive {
-  size_t size;
-  std::vector<void*> streams;  // streams whose copies read or write it (besides the one current at free)
-};
-
 struct Backend {
   Driver* driver = nullptr;
-  Vendor vendor = Vendor::None;
   std::vector<DeviceState> devices;
   int current = 0;
   bool sync = false;
@@ -298,11 +83,7 @@ struct Backend {
   std::vector<EventRec> events{EventRec{}};                      // id 0 unused
   std::function<void()> oomHook;
   size_t memoryLimit = 0;
-  // pinned host pool
-  std::mutex pinnedMu;
-  std::map<uintptr_t, PinnedLive> pinnedLive;  // base -> rounded size, streams that used it
-  std::vector<PinnedBlock> pinnedFree;
-  int64_t pinnedCached = 0;
+  std::unique_ptr<PinnedPool> pinned;
 };
 
 Backend* gBackend = nullptr;
@@ -320,7 +101,7 @@ void initDevice(Backend& b, int i) {
   const GpuRuntime& rt = GpuRuntime::get();
   const DeviceInfo& info = rt.devices()[i];
   std::string why;
-  const ImageSet* set = chooseImageSet(rt.imageSets(), rt.vendor(), rt.driverVersion(), info, &why);
+  const ImageSet* set = chooseImageSet(rt.imageSets(), *b.driver, rt.driverVersion(), info, &why);
   if (!set) fail(ErrorKind::BackendUnavailable, "cuda:" + std::to_string(i) + ": " + why);
   b.driver->makeCurrent(i);
   for (const std::string& file : set->files) {
@@ -417,12 +198,6 @@ void checkDevice(DeviceState& ds) {
   drainSlots(ds, slots, ds.sideStream);
 }
 
-size_t roundPinned(size_t n) {
-  size_t r = 4096;
-  while (r < n) r <<= 1;
-  return r;
-}
-
 struct GpuStorageAllocator : Allocator {
   void* allocate(int64_t bytes, bool zero, int deviceIndex) override {
     Backend& b = be();
@@ -483,9 +258,8 @@ void ensureBackend() {
   GpuRuntime& rt = GpuRuntime::get();
   if (!rt.available()) fail(ErrorKind::BackendUnavailable, "cuda: the GPU backend is unavailable: " + rt.unavailableReason());
   Backend* b = new Backend();
-  b->vendor = rt.vendor();
-  if (rt.vendor() == Vendor::Nvidia) b->driver = new CudaDriver(*rt.cuda(), rt.deviceCount());
-  else b->driver = new HipDriver(*rt.hip());
+  b->driver = rt.driver();
+  b->pinned.reset(new PinnedPool(*b->driver));
   b->devices.resize(rt.deviceCount());
   const char* s = std::getenv("FLINT_SYNC");
   b->sync = s && *s && std::string(s) != "0";
@@ -536,15 +310,7 @@ AllocatorStats deviceStats(int device) {
 void deviceEmptyCache() {
   if (!gBackend) return;
   for (auto& ds : gBackend->devices) if (ds.ready) ds.alloc->emptyCache();
-  std::lock_guard<std::mutex> lock(gBackend->pinnedMu);
-  std::vector<PinnedBlock> keep;
-  for (auto& blk : gBackend->pinnedFree) {
-    if (!blk.ready(*gBackend->driver)) { keep.push_back(blk); continue; }
-    blk.release(*gBackend->driver);
-    gBackend->driver->hostFree(blk.ptr);
-    gBackend->pinnedCached -= (int64_t)blk.size;
-  }
-  gBackend->pinnedFree.swap(keep);
+  gBackend->pinned->emptyCache();
 }
 void setDeviceMemoryLimit(size_t bytes) {
   Backend& b = be();
@@ -562,82 +328,28 @@ void setOutOfMemoryHook(std::function<void()> hook) {
 
 void* pinnedAlloc(size_t bytes) {
   Backend& b = be();
-  const size_t size = roundPinned(bytes);
-  {
-    std::lock_guard<std::mutex> lock(b.pinnedMu);
-    for (size_t i = 0; i < b.pinnedFree.size(); i++) {
-      PinnedBlock& blk = b.pinnedFree[i];
-      if (blk.size != size) continue;
-      if (!blk.ready(*b.driver)) continue;
-      void* p = blk.ptr;
-      blk.release(*b.driver);
-      b.pinnedFree.erase(b.pinnedFree.begin() + (long)i);
-      b.pinnedCached -= (int64_t)size;
-      b.pinnedLive[(uintptr_t)p] = PinnedLive{size, {}};
-      return p;
-    }
-  }
-  void* p = b.driver->hostAlloc(size);
+  void* p = b.pinned->tryAlloc(bytes);
   if (!p) {
     deviceEmptyCache();
-    p = b.driver->hostAlloc(size);
+    p = b.pinned->tryAlloc(bytes);
   }
   if (!p) fail(ErrorKind::OutOfMemory, "pinned: out of page-locked host memory allocating " + formatBytes((double)bytes));
-  std::lock_guard<std::mutex> lock(b.pinnedMu);
-  b.pinnedLive[(uintptr_t)p] = PinnedLive{size, {}};
   return p;
 }
 void pinnedFree(void* ptr) {
   if (!gBackend || !ptr) return;
   Backend& b = *gBackend;
-  std::vector<void*> streams;
-  size_t size = 0;
-  {
-    std::lock_guard<std::mutex> lock(b.pinnedMu);
-    auto it = b.pinnedLive.find((uintptr_t)ptr);
-    if (it == b.pinnedLive.end()) return;
-    size = it->second.size;
-    streams = it->second.streams;
-    b.pinnedLive.erase(it);
-  }
-  // Copies queued so far from or into this buffer, on every stream that used it and on the current
-  // one, must finish before the block is handed out again.
-  void* current = streamHandle(b.devices[b.current].stream);
-  if (std::find(streams.begin(), streams.end(), current) == streams.end()) streams.push_back(current);
-  PinnedBlock blk{ptr, size, {}};
-  for (void* st : streams) {
-    void* ev = b.driver->eventCreate(false);
-    b.driver->eventRecord(ev, st);
-    blk.events.push_back(ev);
-  }
-  std::lock_guard<std::mutex> lock(b.pinnedMu);
-  b.pinnedFree.push_back(blk);
-  b.pinnedCached += (int64_t)size;
+  b.pinned->free(ptr, streamHandle(b.devices[b.current].stream));
 }
 
 // Notes that the current stream queued a copy touching host memory `p` (if it is pinned).
 static void notePinnedUse(const void* p) {
   Backend& b = *gBackend;
-  std::lock_guard<std::mutex> lock(b.pinnedMu);
-  auto it = b.pinnedLive.upper_bound((uintptr_t)p);
-  if (it == b.pinnedLive.begin()) return;
-  --it;
-  if ((uintptr_t)p >= it->first + it->second.size) return;
-  void* st = b.streams[b.devices[b.current].stream].handle;
-  auto& v = it->second.streams;
-  if (std::find(v.begin(), v.end(), st) == v.end()) v.push_back(st);
+  b.pinned->noteUse(p, b.streams[b.devices[b.current].stream].handle);
 }
 
-bool isPinned(const void* ptr) {
-  if (!gBackend) return false;
-  std::lock_guard<std::mutex> lock(gBackend->pinnedMu);
-  auto& live = gBackend->pinnedLive;
-  auto it = live.upper_bound((uintptr_t)ptr);
-  if (it == live.begin()) return false;
-  --it;
-  return (uintptr_t)ptr < it->first + it->second.size;
-}
-int64_t pinnedCachedBytes() { return gBackend ? gBackend->pinnedCached : 0; }
+bool isPinned(const void* ptr) { return gBackend && gBackend->pinned->contains(ptr); }
+int64_t pinnedCachedBytes() { return gBackend ? gBackend->pinned->cachedBytes() : 0; }
 
 int streamCreate(int device) {
   Backend& b = be();

@@ -2,8 +2,10 @@
 // launch.h's implementation: per device a context, the loaded kernel images, a caching allocator,
 // the current stream and the error words; the pinned host pool; streams and events as small ids.
 //
-// One vendor-neutral Driver interface (CUDA driver API or HIP module API, both through dlopen'd
-// tables) sits under everything, so that the op wrappers (ops_*.cpp) never see a vendor.
+// One vendor-neutral Driver interface (driver.h; CUDA driver API in cuda.cpp, HIP module API in
+// hip.cpp, both through dlopen'd tables) sits under everything, so that backend.cpp and the op
+// wrappers (ops_*.cpp) never see a vendor. Included by the addon (gpu_binding.cpp, addon.cpp),
+// blas_api.cpp and the ops that need more than launch.h.
 //
 // Threads: ops run on the JS thread. The only other thread that touches the GPU is a worker of
 // `await t.data()`, which waits for an event and copies from a pinned buffer (gpu_binding.cpp).

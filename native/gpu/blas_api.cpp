@@ -26,12 +26,6 @@ namespace {
 
 constexpr size_t kWorkspaceBytes = size_t(32) << 20;  // cuBLASLt workspace limit (PyTorch uses 32 MiB on Hopper)
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (size_t i = 0; i < v.size(); i++) s += (i ? sep : "") + v[i];
-  return s;
-}
-
 bool exists(const std::string& p) {
   struct stat st;
   return stat(p.c_str(), &st) == 0;
@@ -68,10 +62,6 @@ std::vector<std::string> globDirs(const std::string& pattern) {
   globfree(&g);
   std::sort(out.begin(), out.end());
   return out;
-}
-// dlerror texts start with the file's name; the log names it already.
-std::string withoutPrefix(const std::string& err, const std::string& file) {
-  return err.compare(0, file.size() + 2, file + ": ") == 0 ? err.substr(file.size() + 2) : err;
 }
 
 struct VendorSpec {
@@ -212,7 +202,7 @@ class Searcher {
     }
     std::vector<std::string> absent;  // logged in search order, as one line per run of absent names
     auto flush = [&] {
-      if (!absent.empty()) log(prefix + dir + ": no " + join(absent, ", "));
+      if (!absent.empty()) log(prefix + dir + ": no " + joined(absent, ", "));
       absent.clear();
     };
     for (const std::string& so : spec_.sonames) {
@@ -231,11 +221,11 @@ class Searcher {
     std::string err;
     const bool opened = amd_ ? loadRocblas(cand, file, &err) : loadCublasLt(cand, file, &err);
     if (!opened) {
-      log(prefix + file + ": not found (" + withoutPrefix(err, file) + ")");
+      log(prefix + file + ": not found (" + withoutFilePrefix(err, file) + ")");
       return false;
     }
     if (!cand.lib.missingRequired.empty()) {
-      log(prefix + file + ": loaded from " + cand.lib.path + ", but it lacks " + join(cand.lib.missingRequired, ", ") +
+      log(prefix + file + ": loaded from " + cand.lib.path + ", but it lacks " + joined(cand.lib.missingRequired, ", ") +
           "; skipped");
       return false;
     }
@@ -253,7 +243,7 @@ class Searcher {
     std::string line = prefix + file + ": loaded from " + cand.path + " (" + spec_.vendor +
                        (cand.version.empty() ? "" : " " + cand.version) + ", " + std::to_string(cand.lib.resolved) +
                        " symbols resolved";
-    if (!cand.lib.missingOptional.empty()) line += "; optional, missing: " + join(cand.lib.missingOptional, ", ");
+    if (!cand.lib.missingOptional.empty()) line += "; optional, missing: " + joined(cand.lib.missingOptional, ", ");
     std::vector<std::string> soFar = std::move(out_.searchLog);
     out_ = std::move(cand);
     out_.searchLog = std::move(soFar);

@@ -1,4 +1,4 @@
-// blas_api.h — the GPU GEMM libraries, found with dlopen at run time like the drivers (cuda_api.h):
+// blas_api.h — the GPU GEMM libraries, found with dlopen at run time like the drivers (cuda.cpp, hip.cpp):
 // NVIDIA's cuBLASLt (libcublasLt.so.{13,12,11}) and AMD's rocBLAS (librocblas.so.{5,4,3,0}). No
 // vendor header or toolkit is needed to build: every type, constant and prototype below is declared
 // by hand, and each names where its value was checked:

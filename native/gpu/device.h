@@ -1,10 +1,12 @@
 // device.h — GpuRuntime: which GPU driver this host has, what devices it sees, and whether the
 // GPU backend can run here. Discovery runs once, on first use (the first `fl.cuda.*` call or
-// 'cuda' device request), never at addon load, so CPU users pay nothing.
+// 'cuda' device request), never at addon load, so CPU users pay nothing. Included by backend.cpp
+// (which takes the Driver from here), images.cpp and the addon's gpu_binding.cpp (gpuInfo).
 //
-// Order (DESIGN.md §1): NVIDIA (libcuda.so.1), then AMD (libamdhip64.so.{7,6,5}, then the same
-// names in $ROCM_PATH/lib or /opt/rocm/lib). The first vendor whose driver sees at least one device
-// is selected. FLINT_BACKEND=cuda|hip forces one vendor, FLINT_BACKEND=cpu skips the search.
+// Order (DESIGN.md §1): NVIDIA (probeNvidia in cuda.cpp: libcuda.so.1), then AMD (probeAmd in
+// hip.cpp: libamdhip64.so.{7,6,5}, then the same names in $ROCM_PATH/lib or /opt/rocm/lib). The
+// first vendor whose driver sees at least one device is selected, and its Driver kept for the
+// process. FLINT_BACKEND=cuda|hip forces one vendor, FLINT_BACKEND=cpu skips the search.
 //
 // Facts versus availability (as PyTorch's deviceCount): the devices a driver sees are reported even
 // when the backend cannot run on them (a required driver symbol missing, no kernel image for the
@@ -12,34 +14,13 @@
 // in one line; searchLog() keeps every library tried, found or not and why, for `flintml doctor`.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
-#include "cuda_api.h"
-#include "hip_api.h"
+#include "driver.h"
 
 namespace flint {
 namespace gpu {
-
-enum class Vendor { None, Nvidia, Amd };
-
-struct DeviceInfo {
-  std::string name;
-  Vendor vendor = Vendor::None;
-  int ccMajor = 0, ccMinor = 0;  // NVIDIA compute capability (AMD: the driver's major/minor of the gfx arch)
-  std::string gcnArch;           // AMD: "gfx90a:sramecc+:xnack-"; empty on NVIDIA
-  int multiProcessorCount = 0;   // SMs (NVIDIA) or compute units (AMD)
-  uint64_t totalMemory = 0;      // bytes
-};
-
-/** One set of kernel images (see images.h). */
-struct ImageSet {
-  std::string dir;                  // folder holding the images
-  std::string toolkit;              // "nvcc 13.0" / "hipcc 5.2.21153"
-  int minDriver = 0;                // CUDA: the driver version it needs (13000); AMD: 0
-  std::vector<std::string> archs;   // "75", "80", ... or "gfx90a", ...
-  int ptx = 0;                      // CUDA PTX arch (120), 0 when none
-  std::vector<std::string> files;   // full paths of the images
-};
 
 class GpuRuntime {
  public:
@@ -56,19 +37,13 @@ class GpuRuntime {
   const std::string& driverVersionString() const { return driverVersionString_; }
   const std::string& unavailableReason() const { return reason_; }
   const std::vector<std::string>& searchLog() const { return log_; }
-  /** The driver tables (null unless that vendor was selected). */
-  const CudaApi* cuda() const { return vendor_ == Vendor::Nvidia ? &cuda_ : nullptr; }
-  const HipApi* hip() const { return vendor_ == Vendor::Amd ? &hip_ : nullptr; }
+  /** The selected vendor's Driver (null when no driver sees a GPU); never destroyed. */
+  Driver* driver() const { return driver_.get(); }
 
  private:
   GpuRuntime() = default;
   void discover();
-  // Each returns true when the vendor's driver sees at least one device (the vendor is selected).
-  // Otherwise `failure` says why a driver that was found cannot be used, or, when no library could
-  // be opened, `notFound` holds each one's dlerror text.
-  bool probeNvidia(std::string& failure, std::vector<std::string>& notFound);
-  bool probeAmd(std::string& failure, std::vector<std::string>& notFound);
-  void finish(const std::string& vendorName, const std::vector<std::string>& missingRequired, const std::string& libName);
+  void select(Probe& p);  // the probed vendor sees devices: keep its facts and say whether the backend can run
 
   bool available_ = false;
   Vendor vendor_ = Vendor::None;
@@ -77,8 +52,7 @@ class GpuRuntime {
   std::string driverVersionString_;
   std::string reason_;
   std::vector<std::string> log_;
-  CudaApi cuda_;
-  HipApi hip_;
+  std::unique_ptr<Driver> driver_;
   std::vector<ImageSet> imageSets_;
 
  public:

@@ -41,5 +41,25 @@ bool loadTable(const char* file, const SymbolEntry* entries, size_t n, LoadedTab
   return true;
 }
 
+std::string joined(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); i++) s += (i ? sep : "") + v[i];
+  return s;
+}
+
+std::string plural(int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
+std::string withoutFilePrefix(const std::string& err, const std::string& file) {
+  return err.compare(0, file.size() + 2, file + ": ") == 0 ? err.substr(file.size() + 2) : err;
+}
+
+std::string describeLoaded(const char* label, const std::string& file, const LoadedTable& t) {
+  std::string s = std::string(label) + ": " + file + ": loaded from " + t.path + " (" + std::to_string(t.resolved) +
+                  " symbols resolved";
+  if (!t.missingRequired.empty()) s += "; MISSING: " + joined(t.missingRequired, ", ");
+  if (!t.missingOptional.empty()) s += "; optional, missing: " + joined(t.missingOptional, ", ");
+  return s + ")";
+}
+
 }  // namespace gpu
 }  // namespace flint

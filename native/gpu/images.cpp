@@ -199,52 +199,17 @@ std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log
   return sets;
 }
 
-const ImageSet* chooseImageSet(const std::vector<ImageSet>& sets, Vendor vendor, int driverVersion,
+const ImageSet* chooseImageSet(const std::vector<ImageSet>& sets, const Driver& driver, int driverVersion,
                                const DeviceInfo& device, std::string* why) {
   if (sets.empty()) {
-    *why = std::string("no ") + (vendor == Vendor::Nvidia ? "CUDA" : "HIP") +
+    *why = std::string("no ") + (device.vendor == Vendor::Nvidia ? "CUDA" : "HIP") +
            " kernel images were found (the search log lists where; reinstall flintml, or build it from source with " +
-           (vendor == Vendor::Nvidia ? "nvcc" : "hipcc") + ")";
+           (device.vendor == Vendor::Nvidia ? "nvcc" : "hipcc") + ")";
     return nullptr;
   }
-  std::string lastWhy;
-  for (const ImageSet& s : sets) {
-    if (vendor == Vendor::Nvidia) {
-      if (driverVersion && driverVersion < s.minDriver) {
-        // The first driver branch of each CUDA major version (NVIDIA's CUDA toolkit release notes).
-        const int major = s.minDriver / 1000;
-        const char* branch = major == 13 ? " (NVIDIA 580 or newer)" : major == 12 ? " (NVIDIA 525 or newer)"
-                           : major == 11 ? " (NVIDIA 450 or newer)" : "";
-        lastWhy = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(major) + " driver" + branch +
-                  ", this driver is CUDA " + std::to_string(driverVersion / 1000) + "." +
-                  std::to_string((driverVersion % 1000) / 10) + ": update the NVIDIA driver";
-        continue;
-      }
-      const int cc = device.ccMajor * 10 + device.ccMinor;
-      bool sass = false;
-      for (auto& a : s.archs) {
-        int v = std::atoi(a.c_str());
-        if (v / 10 == device.ccMajor && v % 10 <= device.ccMinor) sass = true;
-      }
-      if (sass || (s.ptx && s.ptx <= cc)) return &s;
-      std::string list;
-      for (auto& a : s.archs) list += (list.empty() ? "sm_" : ", sm_") + a;
-      lastWhy = "no kernel image for compute capability " + std::to_string(device.ccMajor) + "." +
-                std::to_string(device.ccMinor) + " (" + device.name + "); the images (" + s.toolkit + ") cover " + list +
-                (s.ptx ? " and PTX " + std::to_string(s.ptx) : "") +
-                ": build flintml from source with FLINT_CUDA_ARCHS including " + std::to_string(cc);
-    } else {
-      std::string arch = device.gcnArch.substr(0, device.gcnArch.find(':'));
-      for (auto& a : s.archs) if (a == arch) return &s;
-      std::string list;
-      for (auto& a : s.archs) list += (list.empty() ? "" : ", ") + a;
-      lastWhy = "no kernel image for " + (arch.empty() ? std::string("this GPU (gfx arch unknown)") : arch) + " (" +
-                device.name + "); the images (" + s.toolkit + ") cover " + list +
-                ": build flintml from source with FLINT_HIP_ARCHS including it";
-    }
-  }
-  *why = lastWhy;
-  return nullptr;
+  for (const ImageSet& s : sets)
+    if (driver.imageFits(s, driverVersion, device, why)) return &s;
+  return nullptr;  // *why: the last set's reason
 }
 
 }  // namespace gpu

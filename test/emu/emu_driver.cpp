@@ -1,8 +1,8 @@
 // emu_driver.cpp — a CPU emulation of the NVIDIA CUDA driver (libcuda.so.1) that EXECUTES the
 // kernels of native/kernels/*.cu, compiled for the host (see README.md in this folder and
-// scripts/build-emu.js). It exports the driver entry points that native/gpu/cuda_api.cpp resolves,
+// scripts/build-emu.js). It exports the driver entry points that native/gpu/cuda.cpp resolves,
 // with the ABI documented in NVIDIA's CUDA Driver API reference (declared by hand, as in
-// native/gpu/cuda_api.h; no CUDA header is used).
+// native/gpu/cuda.cpp; no CUDA header is used).
 //
 // Execution model: asynchronous, like a GPU. Every stream (the legacy default stream included) is a
 // queue served by its own worker thread: launches, async copies, memsets, event records and

@@ -1,0 +1,369 @@
+// cuda.cpp — NVIDIA, in one file: the libcuda.so.1 table, its discovery (probeNvidia) and the CUDA
+// Driver (driver.h). Nothing else in flintml names a CUDA call; device.cpp runs the discovery and
+// backend.cpp runs everything through the Driver this file makes.
+//
+// No CUDA header or toolkit is needed to build. Every type, constant and prototype below is declared
+// by hand from NVIDIA's public "CUDA Driver API" reference (docs.nvidia.com/cuda/cuda-driver-api);
+// each line names the documented function or enum it mirrors. Handles are opaque pointers,
+// CUdeviceptr is a 64-bit integer, and enum values are the ABI values the driver documents (they
+// never change between driver releases). test/emu (the CPU emulation of this driver) and
+// test/fixtures/fake_libcuda.c export every entry point of the table below; test/emu.test.ts reads
+// this file to check that.
+//
+// Versioned entry points: cuda.h #defines several public names to a versioned symbol
+// (cuMemAlloc -> cuMemAlloc_v2, ...). The table resolves the versioned symbol first and falls back
+// to the plain one, and keeps the plain name as its field name.
+//
+// Contexts: one primary context per device (cuDevicePrimaryCtxRetain, as the CUDA runtime and
+// PyTorch use), retained on first use and made current on the calling thread by makeCurrent().
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+#include "dl_table.h"
+#include "driver.h"
+
+namespace flint {
+namespace gpu {
+namespace {
+
+// --- Types (Driver API "Data types used by CUDA driver") ----------------------------------------
+using CUresult = int;                  // enum cudaError_enum
+using CUdevice = int;                  // typedef int CUdevice
+using CUdeviceptr = unsigned long long;  // CUdeviceptr_v2 (64-bit on every supported platform)
+using CUcontext = struct CUctx_st*;
+using CUmodule = struct CUmod_st*;
+using CUfunction = struct CUfunc_st*;
+using CUstream = struct CUstream_st*;
+using CUevent = struct CUevent_st*;
+
+// CUresult values used by name (enum cudaError_enum).
+constexpr CUresult CUDA_SUCCESS = 0;
+constexpr CUresult CUDA_ERROR_INVALID_VALUE = 1;
+constexpr CUresult CUDA_ERROR_OUT_OF_MEMORY = 2;
+constexpr CUresult CUDA_ERROR_NOT_INITIALIZED = 3;
+constexpr CUresult CUDA_ERROR_INSUFFICIENT_DRIVER = 35;
+constexpr CUresult CUDA_ERROR_NO_DEVICE = 100;
+constexpr CUresult CUDA_ERROR_INVALID_DEVICE = 101;
+constexpr CUresult CUDA_ERROR_NO_BINARY_FOR_GPU = 209;
+constexpr CUresult CUDA_ERROR_NOT_FOUND = 500;
+constexpr CUresult CUDA_ERROR_NOT_READY = 600;
+constexpr CUresult CUDA_ERROR_NOT_SUPPORTED = 801;
+
+// CUdevice_attribute values used (enum CUdevice_attribute_enum).
+constexpr int CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT = 16;
+constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR = 75;
+constexpr int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
+constexpr int CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 115;
+constexpr int CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN = 97;
+// CUfunction_attribute (cuFuncSetAttribute)
+constexpr int CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
+
+// Flags (CUstream_flags, CUevent_flags, cuMemHostAlloc flags).
+constexpr unsigned CU_STREAM_NON_BLOCKING = 0x1;
+constexpr unsigned CU_EVENT_DISABLE_TIMING = 0x2;
+constexpr unsigned CU_MEMHOSTALLOC_PORTABLE = 0x1;
+
+// --- The table ----------------------------------------------------------------------------------
+// A null field means the symbol was not found. `Required` symbols are needed by the backend; a
+// missing one makes it unavailable (missingRequired names it). Optional ones have a fallback
+// (cuMemAllocAsync -> cuMemAlloc_v2), and are only recorded.
+struct CudaApi {
+  // Initialization, version, errors
+  CUresult (*cuInit)(unsigned int flags) = nullptr;
+  CUresult (*cuDriverGetVersion)(int* driverVersion) = nullptr;
+  CUresult (*cuGetErrorName)(CUresult error, const char** pStr) = nullptr;
+  CUresult (*cuGetErrorString)(CUresult error, const char** pStr) = nullptr;
+  // Device management
+  CUresult (*cuDeviceGetCount)(int* count) = nullptr;
+  CUresult (*cuDeviceGet)(CUdevice* device, int ordinal) = nullptr;
+  CUresult (*cuDeviceGetName)(char* name, int len, CUdevice dev) = nullptr;
+  CUresult (*cuDeviceGetAttribute)(int* pi, int attrib, CUdevice dev) = nullptr;
+  CUresult (*cuDeviceTotalMem)(size_t* bytes, CUdevice dev) = nullptr;  // cuDeviceTotalMem_v2
+  // Primary context management, context management
+  CUresult (*cuDevicePrimaryCtxRetain)(CUcontext* pctx, CUdevice dev) = nullptr;
+  CUresult (*cuDevicePrimaryCtxRelease)(CUdevice dev) = nullptr;  // cuDevicePrimaryCtxRelease_v2
+  CUresult (*cuCtxSetCurrent)(CUcontext ctx) = nullptr;
+  CUresult (*cuCtxSynchronize)() = nullptr;
+  // Module management, execution control
+  CUresult (*cuModuleLoadData)(CUmodule* module, const void* image) = nullptr;
+  CUresult (*cuModuleGetFunction)(CUfunction* hfunc, CUmodule hmod, const char* name) = nullptr;
+  CUresult (*cuModuleUnload)(CUmodule hmod) = nullptr;
+  CUresult (*cuFuncSetAttribute)(CUfunction hfunc, int attrib, int value) = nullptr;
+  CUresult (*cuLaunchKernel)(CUfunction f, unsigned gridDimX, unsigned gridDimY, unsigned gridDimZ,
+                             unsigned blockDimX, unsigned blockDimY, unsigned blockDimZ,
+                             unsigned sharedMemBytes, CUstream hStream, void** kernelParams,
+                             void** extra) = nullptr;
+  // Memory management
+  CUresult (*cuMemAlloc)(CUdeviceptr* dptr, size_t bytesize) = nullptr;  // cuMemAlloc_v2
+  CUresult (*cuMemFree)(CUdeviceptr dptr) = nullptr;                     // cuMemFree_v2
+  CUresult (*cuMemGetInfo)(size_t* free, size_t* total) = nullptr;       // cuMemGetInfo_v2
+  CUresult (*cuMemcpyHtoDAsync)(CUdeviceptr dst, const void* src, size_t bytes, CUstream s) = nullptr;  // _v2
+  CUresult (*cuMemcpyDtoHAsync)(void* dst, CUdeviceptr src, size_t bytes, CUstream s) = nullptr;        // _v2
+  CUresult (*cuMemcpyDtoDAsync)(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream s) = nullptr;   // _v2
+  CUresult (*cuMemsetD8Async)(CUdeviceptr dst, unsigned char value, size_t n, CUstream s) = nullptr;
+  CUresult (*cuMemHostAlloc)(void** pp, size_t bytesize, unsigned int flags) = nullptr;
+  CUresult (*cuMemFreeHost)(void* p) = nullptr;
+  // Stream ordered memory allocator (CUDA 11.2+; optional)
+  CUresult (*cuMemAllocAsync)(CUdeviceptr* dptr, size_t bytesize, CUstream s) = nullptr;
+  CUresult (*cuMemFreeAsync)(CUdeviceptr dptr, CUstream s) = nullptr;
+  // Stream management, event management
+  CUresult (*cuStreamCreate)(CUstream* phStream, unsigned int flags) = nullptr;
+  CUresult (*cuStreamDestroy)(CUstream hStream) = nullptr;  // cuStreamDestroy_v2
+  CUresult (*cuStreamSynchronize)(CUstream hStream) = nullptr;
+  CUresult (*cuStreamQuery)(CUstream hStream) = nullptr;
+  CUresult (*cuStreamWaitEvent)(CUstream hStream, CUevent hEvent, unsigned int flags) = nullptr;
+  CUresult (*cuEventCreate)(CUevent* phEvent, unsigned int flags) = nullptr;
+  CUresult (*cuEventDestroy)(CUevent hEvent) = nullptr;  // cuEventDestroy_v2
+  CUresult (*cuEventRecord)(CUevent hEvent, CUstream hStream) = nullptr;
+  CUresult (*cuEventSynchronize)(CUevent hEvent) = nullptr;
+  CUresult (*cuEventQuery)(CUevent hEvent) = nullptr;
+  CUresult (*cuEventElapsedTime)(float* pMilliseconds, CUevent hStart, CUevent hEnd) = nullptr;
+
+  LoadedTable lib;  // the dlopen handle, the loaded path, what was resolved and what is missing
+};
+
+// dlopen()s `file` and resolves the table. On failure returns false with dlerror's text in *error.
+bool loadCudaApi(CudaApi& a, const char* file, std::string* error) {
+  // Discovery needs the first block; the backend needs every `Required` entry.
+  const SymbolEntry table[] = {
+      {{"cuInit"}, (void**)&a.cuInit, Need::Discovery},
+      {{"cuDriverGetVersion"}, (void**)&a.cuDriverGetVersion, Need::Discovery},
+      {{"cuGetErrorName"}, (void**)&a.cuGetErrorName, Need::Discovery},
+      {{"cuGetErrorString"}, (void**)&a.cuGetErrorString, Need::Discovery},
+      {{"cuDeviceGetCount"}, (void**)&a.cuDeviceGetCount, Need::Discovery},
+      {{"cuDeviceGet"}, (void**)&a.cuDeviceGet, Need::Discovery},
+      {{"cuDeviceGetName"}, (void**)&a.cuDeviceGetName, Need::Discovery},
+      {{"cuDeviceGetAttribute"}, (void**)&a.cuDeviceGetAttribute, Need::Discovery},
+      {{"cuDeviceTotalMem_v2", "cuDeviceTotalMem"}, (void**)&a.cuDeviceTotalMem, Need::Discovery},
+      {{"cuDevicePrimaryCtxRetain"}, (void**)&a.cuDevicePrimaryCtxRetain, Need::Required},
+      {{"cuDevicePrimaryCtxRelease_v2", "cuDevicePrimaryCtxRelease"}, (void**)&a.cuDevicePrimaryCtxRelease, Need::Required},
+      {{"cuCtxSetCurrent"}, (void**)&a.cuCtxSetCurrent, Need::Required},
+      {{"cuCtxSynchronize"}, (void**)&a.cuCtxSynchronize, Need::Required},
+      {{"cuModuleLoadData"}, (void**)&a.cuModuleLoadData, Need::Required},
+      {{"cuModuleGetFunction"}, (void**)&a.cuModuleGetFunction, Need::Required},
+      {{"cuModuleUnload"}, (void**)&a.cuModuleUnload, Need::Required},
+      {{"cuFuncSetAttribute"}, (void**)&a.cuFuncSetAttribute, Need::Optional},
+      {{"cuLaunchKernel"}, (void**)&a.cuLaunchKernel, Need::Required},
+      {{"cuMemAlloc_v2"}, (void**)&a.cuMemAlloc, Need::Required},
+      {{"cuMemFree_v2"}, (void**)&a.cuMemFree, Need::Required},
+      {{"cuMemGetInfo_v2"}, (void**)&a.cuMemGetInfo, Need::Required},
+      {{"cuMemcpyHtoDAsync_v2"}, (void**)&a.cuMemcpyHtoDAsync, Need::Required},
+      {{"cuMemcpyDtoHAsync_v2"}, (void**)&a.cuMemcpyDtoHAsync, Need::Required},
+      {{"cuMemcpyDtoDAsync_v2"}, (void**)&a.cuMemcpyDtoDAsync, Need::Required},
+      {{"cuMemsetD8Async"}, (void**)&a.cuMemsetD8Async, Need::Required},
+      {{"cuMemHostAlloc"}, (void**)&a.cuMemHostAlloc, Need::Required},
+      {{"cuMemFreeHost"}, (void**)&a.cuMemFreeHost, Need::Required},
+      {{"cuMemAllocAsync"}, (void**)&a.cuMemAllocAsync, Need::Optional},
+      {{"cuMemFreeAsync"}, (void**)&a.cuMemFreeAsync, Need::Optional},
+      {{"cuStreamCreate"}, (void**)&a.cuStreamCreate, Need::Required},
+      {{"cuStreamDestroy_v2", "cuStreamDestroy"}, (void**)&a.cuStreamDestroy, Need::Required},
+      {{"cuStreamSynchronize"}, (void**)&a.cuStreamSynchronize, Need::Required},
+      {{"cuStreamQuery"}, (void**)&a.cuStreamQuery, Need::Required},
+      {{"cuStreamWaitEvent"}, (void**)&a.cuStreamWaitEvent, Need::Required},
+      {{"cuEventCreate"}, (void**)&a.cuEventCreate, Need::Required},
+      {{"cuEventDestroy_v2", "cuEventDestroy"}, (void**)&a.cuEventDestroy, Need::Required},
+      {{"cuEventRecord"}, (void**)&a.cuEventRecord, Need::Required},
+      {{"cuEventSynchronize"}, (void**)&a.cuEventSynchronize, Need::Required},
+      {{"cuEventQuery"}, (void**)&a.cuEventQuery, Need::Required},
+      {{"cuEventElapsedTime"}, (void**)&a.cuEventElapsedTime, Need::Required},
+  };
+  return loadTable(file, table, sizeof table / sizeof table[0], &a.lib, error);
+}
+
+// "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)", or "CUresult 123" without names.
+std::string cudaErrorText(const CudaApi& api, CUresult r) {
+  const char* name = nullptr;
+  const char* text = nullptr;
+  if (api.cuGetErrorName && api.cuGetErrorName(r, &name) != CUDA_SUCCESS) name = nullptr;
+  if (api.cuGetErrorString && api.cuGetErrorString(r, &text) != CUDA_SUCCESS) text = nullptr;
+  std::string s = name ? name : "CUresult " + std::to_string(r);
+  if (text && *text) s += std::string(" (") + text + ")";
+  return s;
+}
+
+// CUDA encodes 1000 * major + 10 * minor (cuDriverGetVersion).
+std::string cudaVersionString(int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); }
+
+class CudaDriver : public Driver {
+ public:
+  CudaApi a;                   // filled by probeNvidia
+  std::vector<CUcontext> ctx;  // each device's primary context, retained on first use
+
+  const char* vendor() const override { return "cuda"; }
+  void ck(CUresult r, const char* what) const { if (r != CUDA_SUCCESS) driverFail(*this, what, r); }
+  std::string errorText(int r) const override { return cudaErrorText(a, r); }
+
+  // A set built by nvcc X.Y needs a driver of CUDA major X (driver version >= X*1000); a GPU of
+  // compute capability M.m runs SASS sm_Mk with k <= m, or JIT-compiles PTX of arch <= M.m.
+  bool imageFits(const ImageSet& s, int driverVersion, const DeviceInfo& device, std::string* why) const override {
+    if (driverVersion && driverVersion < s.minDriver) {
+      // The first driver branch of each CUDA major version (NVIDIA's CUDA toolkit release notes).
+      const int major = s.minDriver / 1000;
+      const char* branch = major == 13 ? " (NVIDIA 580 or newer)" : major == 12 ? " (NVIDIA 525 or newer)"
+                         : major == 11 ? " (NVIDIA 450 or newer)" : "";
+      *why = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(major) + " driver" + branch +
+             ", this driver is CUDA " + cudaVersionString(driverVersion) + ": update the NVIDIA driver";
+      return false;
+    }
+    const int cc = device.ccMajor * 10 + device.ccMinor;
+    bool sass = false;
+    for (auto& arch : s.archs) {
+      int v = std::atoi(arch.c_str());
+      if (v / 10 == device.ccMajor && v % 10 <= device.ccMinor) sass = true;
+    }
+    if (sass || (s.ptx && s.ptx <= cc)) return true;
+    std::string list;
+    for (auto& arch : s.archs) list += (list.empty() ? "sm_" : ", sm_") + arch;
+    *why = "no kernel image for compute capability " + std::to_string(device.ccMajor) + "." +
+           std::to_string(device.ccMinor) + " (" + device.name + "); the images (" + s.toolkit + ") cover " + list +
+           (s.ptx ? " and PTX " + std::to_string(s.ptx) : "") +
+           ": build flintml from source with FLINT_CUDA_ARCHS including " + std::to_string(cc);
+    return false;
+  }
+
+  void makeCurrent(int d) override {
+    if (!ctx[d]) {
+      CUdevice dev;
+      ck(a.cuDeviceGet(&dev, d), "cuDeviceGet");
+      ck(a.cuDevicePrimaryCtxRetain(&ctx[d], dev), "cuDevicePrimaryCtxRetain");
+    }
+    ck(a.cuCtxSetCurrent(ctx[d]), "cuCtxSetCurrent");
+  }
+  int loadModule(const void* image, void** m) override { return a.cuModuleLoadData((CUmodule*)m, image); }
+  void* getFunction(void* m, const char* name) override {
+    CUfunction f = nullptr;
+    return a.cuModuleGetFunction(&f, (CUmodule)m, name) == CUDA_SUCCESS ? (void*)f : nullptr;
+  }
+  int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* s, void** p) override {
+    return a.cuLaunchKernel((CUfunction)f, g.x, g.y, g.z, b.x, b.y, b.z, shm, (CUstream)s, p, nullptr);
+  }
+  void* alloc(size_t n) override {
+    CUdeviceptr p = 0;
+    CUresult r = a.cuMemAlloc(&p, n);
+    if (r == CUDA_ERROR_OUT_OF_MEMORY) return nullptr;
+    ck(r, "cuMemAlloc");
+    return (void*)(uintptr_t)p;
+  }
+  void free(void* p) override { ck(a.cuMemFree((CUdeviceptr)(uintptr_t)p), "cuMemFree"); }
+  void* hostAlloc(size_t n) override {
+    void* p = nullptr;
+    CUresult r = a.cuMemHostAlloc(&p, n, CU_MEMHOSTALLOC_PORTABLE);
+    if (r == CUDA_ERROR_OUT_OF_MEMORY) return nullptr;
+    ck(r, "cuMemHostAlloc");
+    return p;
+  }
+  void hostFree(void* p) override { ck(a.cuMemFreeHost(p), "cuMemFreeHost"); }
+  void copyHtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.cuMemcpyHtoDAsync((CUdeviceptr)(uintptr_t)d, s, n, (CUstream)st), "cuMemcpyHtoDAsync");
+  }
+  void copyDtoH(void* d, const void* s, size_t n, void* st) override {
+    ck(a.cuMemcpyDtoHAsync(d, (CUdeviceptr)(uintptr_t)s, n, (CUstream)st), "cuMemcpyDtoHAsync");
+  }
+  void copyDtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.cuMemcpyDtoDAsync((CUdeviceptr)(uintptr_t)d, (CUdeviceptr)(uintptr_t)s, n, (CUstream)st), "cuMemcpyDtoDAsync");
+  }
+  void memset8(void* d, int v, size_t n, void* st) override {
+    ck(a.cuMemsetD8Async((CUdeviceptr)(uintptr_t)d, (unsigned char)v, n, (CUstream)st), "cuMemsetD8Async");
+  }
+  void* streamCreate() override {
+    CUstream s = nullptr;
+    ck(a.cuStreamCreate(&s, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+    return s;
+  }
+  void streamDestroy(void* s) override { ck(a.cuStreamDestroy((CUstream)s), "cuStreamDestroy"); }
+  void streamSync(void* s) override { ck(a.cuStreamSynchronize((CUstream)s), "cuStreamSynchronize"); }
+  bool streamQuery(void* s) override {
+    CUresult r = a.cuStreamQuery((CUstream)s);
+    if (r == CUDA_ERROR_NOT_READY) return false;
+    ck(r, "cuStreamQuery");
+    return true;
+  }
+  void streamWait(void* s, void* e) override { ck(a.cuStreamWaitEvent((CUstream)s, (CUevent)e, 0), "cuStreamWaitEvent"); }
+  void* eventCreate(bool timing) override {
+    CUevent e = nullptr;
+    ck(a.cuEventCreate(&e, timing ? 0 : CU_EVENT_DISABLE_TIMING), "cuEventCreate");
+    return e;
+  }
+  void eventDestroy(void* e) override { ck(a.cuEventDestroy((CUevent)e), "cuEventDestroy"); }
+  void eventRecord(void* e, void* s) override { ck(a.cuEventRecord((CUevent)e, (CUstream)s), "cuEventRecord"); }
+  void eventSync(void* e) override { ck(a.cuEventSynchronize((CUevent)e), "cuEventSynchronize"); }
+  bool eventQuery(void* e) override {
+    CUresult r = a.cuEventQuery((CUevent)e);
+    if (r == CUDA_ERROR_NOT_READY) return false;
+    ck(r, "cuEventQuery");
+    return true;
+  }
+  float eventElapsed(void* x, void* y) override {
+    float ms = 0;
+    ck(a.cuEventElapsedTime(&ms, (CUevent)x, (CUevent)y), "cuEventElapsedTime");
+    return ms;
+  }
+  void deviceSync() override { ck(a.cuCtxSynchronize(), "cuCtxSynchronize"); }
+};
+
+}  // namespace
+
+bool probeNvidia(Probe& p) {
+  // FLINT_CUDA_DRIVER names another driver library (a test double such as test/emu's emulator).
+  const char* envDriver = std::getenv("FLINT_CUDA_DRIVER");
+  const char* file = envDriver && *envDriver ? envDriver : "libcuda.so.1";
+  auto driver = std::make_unique<CudaDriver>();
+  const CudaApi& cu = driver->a;
+  std::string err;
+  if (!loadCudaApi(driver->a, file, &err)) {
+    p.log.push_back(std::string("NVIDIA: ") + file + ": not found (" + withoutFilePrefix(err, file) + ")");
+    p.notFound.push_back(err);
+    return false;
+  }
+  p.log.push_back(describeLoaded("NVIDIA", file, cu.lib));
+  if (!cu.lib.canEnumerate)
+    return p.fail(std::string("NVIDIA driver found (") + cu.lib.path + "), but it lacks " + joined(cu.lib.missingRequired, ", ") +
+                  " (not an NVIDIA driver, or one too old)");
+  int version = 0;
+  if (cu.cuDriverGetVersion(&version) != CUDA_SUCCESS) version = 0;
+  const std::string found = "NVIDIA driver " + (version ? cudaVersionString(version) + " " : std::string()) + "found";
+  CUresult r = cu.cuInit(0);
+  if (r != CUDA_SUCCESS) return p.fail(found + ", but cuInit failed: " + cudaErrorText(cu, r));
+  int n = 0;
+  r = cu.cuDeviceGetCount(&n);
+  if (r != CUDA_SUCCESS) return p.fail(found + ", but cuDeviceGetCount failed: " + cudaErrorText(cu, r));
+  if (n <= 0) return p.fail(found + ", but it sees no GPU");
+  for (int i = 0; i < n; i++) {
+    DeviceInfo d;
+    d.vendor = Vendor::Nvidia;
+    CUdevice dev = 0;
+    char name[256] = {0};
+    size_t bytes = 0;
+    const char* call = "cuDeviceGet";
+    r = cu.cuDeviceGet(&dev, i);
+    if (r == CUDA_SUCCESS) { call = "cuDeviceGetName"; r = cu.cuDeviceGetName(name, (int)sizeof name - 1, dev); }
+    if (r == CUDA_SUCCESS) { call = "cuDeviceGetAttribute"; r = cu.cuDeviceGetAttribute(&d.ccMajor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev); }
+    if (r == CUDA_SUCCESS) r = cu.cuDeviceGetAttribute(&d.ccMinor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
+    if (r == CUDA_SUCCESS) r = cu.cuDeviceGetAttribute(&d.multiProcessorCount, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, dev);
+    if (r == CUDA_SUCCESS) { call = "cuDeviceTotalMem_v2"; r = cu.cuDeviceTotalMem(&bytes, dev); }
+    if (r != CUDA_SUCCESS)
+      return p.fail(found + ", but " + call + " failed for device " + std::to_string(i) + ": " + cudaErrorText(cu, r));
+    d.name = name;
+    d.totalMemory = bytes;
+    p.devices.push_back(d);
+    p.deviceFacts.push_back("compute capability " + std::to_string(d.ccMajor) + "." + std::to_string(d.ccMinor) + ", " +
+                            plural(d.multiProcessorCount, "SM", "SMs"));
+  }
+  p.label = "NVIDIA";
+  p.driverNoun = "driver";
+  p.updateHint = "NVIDIA driver";
+  p.vendor = Vendor::Nvidia;
+  p.version = version;
+  p.versionString = version ? cudaVersionString(version) : "";
+  p.library = file;
+  p.missingRequired = cu.lib.missingRequired;
+  driver->ctx.assign(n, nullptr);
+  p.driver = std::move(driver);
+  return true;
+}
+
+}  // namespace gpu
+}  // namespace flint

@@ -1,0 +1,370 @@
+// hip.cpp — AMD, in one file: the libamdhip64 table, its discovery (probeAmd) and the HIP Driver
+// (driver.h). Nothing else in flintml names a HIP call; device.cpp runs the discovery and
+// backend.cpp runs everything through the Driver this file makes. It mirrors cuda.cpp section for
+// section (cuMemAlloc <-> hipMalloc, ...).
+//
+// No ROCm header or SDK is needed to build. Every type, constant and prototype below is declared by
+// hand from AMD's public "HIP Runtime API reference" (rocm.docs.amd.com/projects/HIP); each line
+// names the documented function or enum it mirrors. Handles are opaque pointers. No struct layout
+// is relied on: device facts come from hipDeviceGetName / hipDeviceGetAttribute /
+// hipDeviceTotalMem. The one exception is the gfx architecture string, which HIP exposes only
+// inside hipDeviceProp_t (gcnArchName); gcnArchOf reads it layout-free.
+//
+// Devices: HIP has no explicit contexts in its module API; makeCurrent() is hipSetDevice.
+#include <sys/stat.h>
+#include <cctype>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+#include "dl_table.h"
+#include "driver.h"
+
+namespace flint {
+namespace gpu {
+namespace {
+
+// --- Types --------------------------------------------------------------------------------------
+using hipError_t = int;  // enum hipError_t
+using hipDevice_t = int;
+using hipDeviceptr_t = void*;
+using hipModule_t = struct ihipModule_t*;
+using hipFunction_t = struct ihipModuleSymbol_t*;
+using hipStream_t = struct ihipStream_t*;
+using hipEvent_t = struct ihipEvent_t*;
+
+// hipError_t values used by name (HIP keeps CUDA's numbers for these).
+constexpr hipError_t hipSuccess = 0;
+constexpr hipError_t hipErrorNoDevice = 100;
+constexpr hipError_t hipErrorInvalidDevice = 101;
+constexpr hipError_t hipErrorNotReady = 600;
+constexpr hipError_t hipErrorNotSupported = 801;
+
+// hipDeviceAttribute_t values used (the CUDA-compatible block of the enum).
+constexpr int hipDeviceAttributeComputeCapabilityMajor = 23;
+constexpr int hipDeviceAttributeComputeCapabilityMinor = 61;
+constexpr int hipDeviceAttributeMultiprocessorCount = 63;
+
+// Flags (hipStreamCreateWithFlags, hipEventCreateWithFlags, hipHostMalloc).
+constexpr unsigned hipStreamNonBlocking = 0x1;
+constexpr unsigned hipEventDisableTiming = 0x2;
+constexpr unsigned hipHostMallocPortable = 0x1;
+
+// hipGetDevicePropertiesR0600 / hipGetDeviceProperties write a hipDeviceProp_t (about 1.5 KB in
+// ROCm 5 and 6); discovery passes a zeroed buffer this large so that any version fits.
+constexpr size_t kHipDevicePropBufferBytes = 16384;
+
+struct HipApi {
+  // Initialization, version, errors
+  hipError_t (*hipInit)(unsigned int flags) = nullptr;
+  hipError_t (*hipDriverGetVersion)(int* driverVersion) = nullptr;
+  const char* (*hipGetErrorName)(hipError_t error) = nullptr;
+  const char* (*hipGetErrorString)(hipError_t error) = nullptr;
+  // Device management
+  hipError_t (*hipGetDeviceCount)(int* count) = nullptr;
+  hipError_t (*hipDeviceGet)(hipDevice_t* device, int ordinal) = nullptr;
+  hipError_t (*hipDeviceGetName)(char* name, int len, hipDevice_t device) = nullptr;
+  hipError_t (*hipDeviceGetAttribute)(int* pi, int attr, int deviceId) = nullptr;
+  hipError_t (*hipDeviceTotalMem)(size_t* bytes, hipDevice_t device) = nullptr;
+  hipError_t (*hipGetDeviceProperties)(void* prop, int deviceId) = nullptr;  // ...R0600 (ROCm 6+), or the plain name
+  hipError_t (*hipSetDevice)(int deviceId) = nullptr;
+  hipError_t (*hipDeviceSynchronize)() = nullptr;
+  // Module management, launch
+  hipError_t (*hipModuleLoadData)(hipModule_t* module, const void* image) = nullptr;
+  hipError_t (*hipModuleGetFunction)(hipFunction_t* function, hipModule_t module, const char* kname) = nullptr;
+  hipError_t (*hipModuleUnload)(hipModule_t module) = nullptr;
+  hipError_t (*hipModuleLaunchKernel)(hipFunction_t f, unsigned gridDimX, unsigned gridDimY, unsigned gridDimZ,
+                                      unsigned blockDimX, unsigned blockDimY, unsigned blockDimZ,
+                                      unsigned sharedMemBytes, hipStream_t stream, void** kernelParams,
+                                      void** extra) = nullptr;
+  // Memory management
+  hipError_t (*hipMalloc)(void** ptr, size_t size) = nullptr;
+  hipError_t (*hipFree)(void* ptr) = nullptr;
+  hipError_t (*hipMemGetInfo)(size_t* free, size_t* total) = nullptr;
+  hipError_t (*hipMemcpyHtoDAsync)(hipDeviceptr_t dst, void* src, size_t bytes, hipStream_t s) = nullptr;
+  hipError_t (*hipMemcpyDtoHAsync)(void* dst, hipDeviceptr_t src, size_t bytes, hipStream_t s) = nullptr;
+  hipError_t (*hipMemcpyDtoDAsync)(hipDeviceptr_t dst, hipDeviceptr_t src, size_t bytes, hipStream_t s) = nullptr;
+  hipError_t (*hipMemsetD8Async)(hipDeviceptr_t dst, unsigned char value, size_t n, hipStream_t s) = nullptr;
+  hipError_t (*hipHostMalloc)(void** ptr, size_t size, unsigned int flags) = nullptr;
+  hipError_t (*hipHostFree)(void* ptr) = nullptr;
+  // Stream ordered memory allocator (optional)
+  hipError_t (*hipMallocAsync)(void** ptr, size_t size, hipStream_t s) = nullptr;
+  hipError_t (*hipFreeAsync)(void* ptr, hipStream_t s) = nullptr;
+  // Stream management, event management
+  hipError_t (*hipStreamCreateWithFlags)(hipStream_t* stream, unsigned int flags) = nullptr;
+  hipError_t (*hipStreamDestroy)(hipStream_t stream) = nullptr;
+  hipError_t (*hipStreamSynchronize)(hipStream_t stream) = nullptr;
+  hipError_t (*hipStreamQuery)(hipStream_t stream) = nullptr;
+  hipError_t (*hipStreamWaitEvent)(hipStream_t stream, hipEvent_t event, unsigned int flags) = nullptr;
+  hipError_t (*hipEventCreateWithFlags)(hipEvent_t* event, unsigned int flags) = nullptr;
+  hipError_t (*hipEventDestroy)(hipEvent_t event) = nullptr;
+  hipError_t (*hipEventRecord)(hipEvent_t event, hipStream_t stream) = nullptr;
+  hipError_t (*hipEventSynchronize)(hipEvent_t event) = nullptr;
+  hipError_t (*hipEventQuery)(hipEvent_t event) = nullptr;
+  hipError_t (*hipEventElapsedTime)(float* ms, hipEvent_t start, hipEvent_t stop) = nullptr;
+
+  LoadedTable lib;  // the dlopen handle, the loaded path, what was resolved and what is missing
+};
+
+// dlopen()s `file` and resolves the table. On failure returns false with dlerror's text in *error.
+bool loadHipApi(HipApi& a, const char* file, std::string* error) {
+  const SymbolEntry table[] = {
+      {{"hipInit"}, (void**)&a.hipInit, Need::Discovery},
+      {{"hipDriverGetVersion"}, (void**)&a.hipDriverGetVersion, Need::Discovery},
+      {{"hipGetErrorName"}, (void**)&a.hipGetErrorName, Need::Discovery},
+      {{"hipGetErrorString"}, (void**)&a.hipGetErrorString, Need::Discovery},
+      {{"hipGetDeviceCount"}, (void**)&a.hipGetDeviceCount, Need::Discovery},
+      {{"hipDeviceGet"}, (void**)&a.hipDeviceGet, Need::Discovery},
+      {{"hipDeviceGetName"}, (void**)&a.hipDeviceGetName, Need::Discovery},
+      {{"hipDeviceGetAttribute"}, (void**)&a.hipDeviceGetAttribute, Need::Discovery},
+      {{"hipDeviceTotalMem"}, (void**)&a.hipDeviceTotalMem, Need::Discovery},
+      {{"hipGetDevicePropertiesR0600", "hipGetDeviceProperties"}, (void**)&a.hipGetDeviceProperties, Need::Optional},
+      {{"hipSetDevice"}, (void**)&a.hipSetDevice, Need::Required},
+      {{"hipDeviceSynchronize"}, (void**)&a.hipDeviceSynchronize, Need::Required},
+      {{"hipModuleLoadData"}, (void**)&a.hipModuleLoadData, Need::Required},
+      {{"hipModuleGetFunction"}, (void**)&a.hipModuleGetFunction, Need::Required},
+      {{"hipModuleUnload"}, (void**)&a.hipModuleUnload, Need::Required},
+      {{"hipModuleLaunchKernel"}, (void**)&a.hipModuleLaunchKernel, Need::Required},
+      {{"hipMalloc"}, (void**)&a.hipMalloc, Need::Required},
+      {{"hipFree"}, (void**)&a.hipFree, Need::Required},
+      {{"hipMemGetInfo"}, (void**)&a.hipMemGetInfo, Need::Required},
+      {{"hipMemcpyHtoDAsync"}, (void**)&a.hipMemcpyHtoDAsync, Need::Required},
+      {{"hipMemcpyDtoHAsync"}, (void**)&a.hipMemcpyDtoHAsync, Need::Required},
+      {{"hipMemcpyDtoDAsync"}, (void**)&a.hipMemcpyDtoDAsync, Need::Required},
+      {{"hipMemsetD8Async"}, (void**)&a.hipMemsetD8Async, Need::Required},
+      {{"hipHostMalloc"}, (void**)&a.hipHostMalloc, Need::Required},
+      {{"hipHostFree"}, (void**)&a.hipHostFree, Need::Required},
+      {{"hipMallocAsync"}, (void**)&a.hipMallocAsync, Need::Optional},
+      {{"hipFreeAsync"}, (void**)&a.hipFreeAsync, Need::Optional},
+      {{"hipStreamCreateWithFlags"}, (void**)&a.hipStreamCreateWithFlags, Need::Required},
+      {{"hipStreamDestroy"}, (void**)&a.hipStreamDestroy, Need::Required},
+      {{"hipStreamSynchronize"}, (void**)&a.hipStreamSynchronize, Need::Required},
+      {{"hipStreamQuery"}, (void**)&a.hipStreamQuery, Need::Required},
+      {{"hipStreamWaitEvent"}, (void**)&a.hipStreamWaitEvent, Need::Required},
+      {{"hipEventCreateWithFlags"}, (void**)&a.hipEventCreateWithFlags, Need::Required},
+      {{"hipEventDestroy"}, (void**)&a.hipEventDestroy, Need::Required},
+      {{"hipEventRecord"}, (void**)&a.hipEventRecord, Need::Required},
+      {{"hipEventSynchronize"}, (void**)&a.hipEventSynchronize, Need::Required},
+      {{"hipEventQuery"}, (void**)&a.hipEventQuery, Need::Required},
+      {{"hipEventElapsedTime"}, (void**)&a.hipEventElapsedTime, Need::Required},
+  };
+  return loadTable(file, table, sizeof table / sizeof table[0], &a.lib, error);
+}
+
+// "hipErrorNoDevice (no ROCm-capable device is detected)", or "hipError_t 123" without names.
+std::string hipErrorText(const HipApi& api, hipError_t r) {
+  const char* name = api.hipGetErrorName ? api.hipGetErrorName(r) : nullptr;
+  const char* text = api.hipGetErrorString ? api.hipGetErrorString(r) : nullptr;
+  std::string s = name && *name ? name : "hipError_t " + std::to_string(r);
+  if (text && *text) s += std::string(" (") + text + ")";
+  return s;
+}
+
+// HIP encodes 10000000 * major + 100000 * minor + patch (HIP_VERSION).
+std::string hipVersionString(int v) {
+  if (v < 10000000) return std::to_string(v);
+  return std::to_string(v / 10000000) + "." + std::to_string((v / 100000) % 100) + "." + std::to_string(v % 100000);
+}
+
+bool isDir(const std::string& p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// HIP gives the gfx architecture ("gfx90a:sramecc+:xnack-") only as hipDeviceProp_t::gcnArchName,
+// and the struct's layout differs between ROCm 5 (hipGetDeviceProperties) and 6+ (...R0600). So
+// that no layout is hard-coded, the properties are written into an oversized zeroed buffer and the
+// field is found by its content: the first NUL-terminated "gfx<hex digits>[:features]" string after
+// the leading name[256] field.
+std::string gcnArchOf(const HipApi& hip, int device) {
+  if (!hip.hipGetDeviceProperties) return "";
+  std::vector<unsigned char> buf(kHipDevicePropBufferBytes, 0);
+  if (hip.hipGetDeviceProperties(buf.data(), device) != hipSuccess) return "";
+  for (size_t i = 256; i + 4 < buf.size(); i++) {
+    if (buf[i] != 'g' || buf[i + 1] != 'f' || buf[i + 2] != 'x' || !std::isxdigit(buf[i + 3])) continue;
+    if (buf[i - 1] != 0) continue;  // the field starts the string
+    size_t j = i;
+    while (j < buf.size() && j - i < 256 && buf[j] != 0 && std::isprint(buf[j])) j++;
+    if (j < buf.size() && buf[j] == 0) return std::string(reinterpret_cast<const char*>(&buf[i]), j - i);
+  }
+  return "";
+}
+
+class HipDriver : public Driver {
+ public:
+  HipApi a;  // filled by probeAmd
+
+  const char* vendor() const override { return "hip"; }
+  void ck(hipError_t r, const char* what) const { if (r != hipSuccess) driverFail(*this, what, r); }
+  std::string errorText(int r) const override { return hipErrorText(a, r); }
+
+  // The device's gfx arch (without feature suffixes) must be one of the set's archs.
+  bool imageFits(const ImageSet& s, int, const DeviceInfo& device, std::string* why) const override {
+    std::string arch = device.gcnArch.substr(0, device.gcnArch.find(':'));
+    for (auto& x : s.archs) if (x == arch) return true;
+    std::string list;
+    for (auto& x : s.archs) list += (list.empty() ? "" : ", ") + x;
+    *why = "no kernel image for " + (arch.empty() ? std::string("this GPU (gfx arch unknown)") : arch) + " (" +
+           device.name + "); the images (" + s.toolkit + ") cover " + list +
+           ": build flintml from source with FLINT_HIP_ARCHS including it";
+    return false;
+  }
+
+  void makeCurrent(int d) override { ck(a.hipSetDevice(d), "hipSetDevice"); }
+  int loadModule(const void* image, void** m) override { return a.hipModuleLoadData((hipModule_t*)m, image); }
+  void* getFunction(void* m, const char* name) override {
+    hipFunction_t f = nullptr;
+    return a.hipModuleGetFunction(&f, (hipModule_t)m, name) == hipSuccess ? (void*)f : nullptr;
+  }
+  int launch(void* f, Dim3 g, Dim3 b, unsigned shm, void* s, void** p) override {
+    return a.hipModuleLaunchKernel((hipFunction_t)f, g.x, g.y, g.z, b.x, b.y, b.z, shm, (hipStream_t)s, p, nullptr);
+  }
+  void* alloc(size_t n) override {
+    void* p = nullptr;
+    hipError_t r = a.hipMalloc(&p, n);
+    if (r == 2) return nullptr;  // hipErrorOutOfMemory keeps CUDA's number
+    ck(r, "hipMalloc");
+    return p;
+  }
+  void free(void* p) override { ck(a.hipFree(p), "hipFree"); }
+  void* hostAlloc(size_t n) override {
+    void* p = nullptr;
+    hipError_t r = a.hipHostMalloc(&p, n, hipHostMallocPortable);
+    if (r == 2) return nullptr;
+    ck(r, "hipHostMalloc");
+    return p;
+  }
+  void hostFree(void* p) override { ck(a.hipHostFree(p), "hipHostFree"); }
+  void copyHtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.hipMemcpyHtoDAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyHtoDAsync");
+  }
+  void copyDtoH(void* d, const void* s, size_t n, void* st) override {
+    ck(a.hipMemcpyDtoHAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyDtoHAsync");
+  }
+  void copyDtoD(void* d, const void* s, size_t n, void* st) override {
+    ck(a.hipMemcpyDtoDAsync(d, const_cast<void*>(s), n, (hipStream_t)st), "hipMemcpyDtoDAsync");
+  }
+  void memset8(void* d, int v, size_t n, void* st) override {
+    ck(a.hipMemsetD8Async(d, (unsigned char)v, n, (hipStream_t)st), "hipMemsetD8Async");
+  }
+  void* streamCreate() override {
+    hipStream_t s = nullptr;
+    ck(a.hipStreamCreateWithFlags(&s, hipStreamNonBlocking), "hipStreamCreateWithFlags");
+    return s;
+  }
+  void streamDestroy(void* s) override { ck(a.hipStreamDestroy((hipStream_t)s), "hipStreamDestroy"); }
+  void streamSync(void* s) override { ck(a.hipStreamSynchronize((hipStream_t)s), "hipStreamSynchronize"); }
+  bool streamQuery(void* s) override {
+    hipError_t r = a.hipStreamQuery((hipStream_t)s);
+    if (r == hipErrorNotReady) return false;
+    ck(r, "hipStreamQuery");
+    return true;
+  }
+  void streamWait(void* s, void* e) override { ck(a.hipStreamWaitEvent((hipStream_t)s, (hipEvent_t)e, 0), "hipStreamWaitEvent"); }
+  void* eventCreate(bool timing) override {
+    hipEvent_t e = nullptr;
+    ck(a.hipEventCreateWithFlags(&e, timing ? 0 : hipEventDisableTiming), "hipEventCreateWithFlags");
+    return e;
+  }
+  void eventDestroy(void* e) override { ck(a.hipEventDestroy((hipEvent_t)e), "hipEventDestroy"); }
+  void eventRecord(void* e, void* s) override { ck(a.hipEventRecord((hipEvent_t)e, (hipStream_t)s), "hipEventRecord"); }
+  void eventSync(void* e) override { ck(a.hipEventSynchronize((hipEvent_t)e), "hipEventSynchronize"); }
+  bool eventQuery(void* e) override {
+    hipError_t r = a.hipEventQuery((hipEvent_t)e);
+    if (r == hipErrorNotReady) return false;
+    ck(r, "hipEventQuery");
+    return true;
+  }
+  float eventElapsed(void* x, void* y) override {
+    float ms = 0;
+    ck(a.hipEventElapsedTime(&ms, (hipEvent_t)x, (hipEvent_t)y), "hipEventElapsedTime");
+    return ms;
+  }
+  void deviceSync() override { ck(a.hipDeviceSynchronize(), "hipDeviceSynchronize"); }
+};
+
+}  // namespace
+
+bool probeAmd(Probe& p) {
+  // The loader path first; then ROCm's own folder, which is not always on it.
+  std::vector<std::string> files = {"libamdhip64.so.7", "libamdhip64.so.6", "libamdhip64.so.5"};
+  const char* rocmEnv = std::getenv("ROCM_PATH");
+  const std::string rocmLib = std::string(rocmEnv && *rocmEnv ? rocmEnv : "/opt/rocm") + "/lib";
+  std::string file;
+  std::vector<std::string> errors;
+  auto driver = std::make_unique<HipDriver>();
+  for (size_t k = 0; k < files.size() && file.empty(); k++) {
+    const std::string f = files[k];  // a copy: files grows below
+    std::string err;
+    driver->a = HipApi();
+    if (loadHipApi(driver->a, f.c_str(), &err)) { file = f; break; }
+    p.log.push_back("AMD: " + f + ": not found (" + withoutFilePrefix(err, f) + ")");
+    errors.push_back(err);
+    if (k == 2) {
+      if (isDir(rocmLib)) for (const char* v : {"7", "6", "5"}) files.push_back(rocmLib + "/libamdhip64.so." + v);
+      else p.log.push_back("AMD: " + rocmLib + ": no such folder (set ROCM_PATH if ROCm is installed elsewhere)");
+    }
+  }
+  if (file.empty()) {
+    p.notFound.insert(p.notFound.end(), errors.begin(), errors.end());
+    return false;
+  }
+  const HipApi& hip = driver->a;
+  p.log.push_back(describeLoaded("AMD", file, hip.lib));
+  if (!hip.lib.canEnumerate)
+    return p.fail("AMD HIP runtime found (" + hip.lib.path + "), but it lacks " + joined(hip.lib.missingRequired, ", ") +
+                " (ROCm too old?)");
+  int version = 0;
+  if (hip.hipDriverGetVersion(&version) != hipSuccess) version = 0;
+  const std::string found =
+      "AMD HIP runtime " + (version ? hipVersionString(version) + " " : std::string()) + "found (" + hip.lib.path + ")";
+  // A HIP runtime without an AMD GPU is common: Debian's hipcc package installs libamdhip64.so.5 to
+  // compile kernels. There hipInit answers hipErrorInvalidDevice (ROCm 5) or hipErrorNoDevice: that
+  // is "no GPU", not a broken installation.
+  auto noDevice = [](hipError_t e) { return e == hipErrorNoDevice || e == hipErrorInvalidDevice; };
+  hipError_t r = hip.hipInit(0);
+  if (noDevice(r)) return p.fail(found + ", but it sees no GPU: hipInit: " + hipErrorText(hip, r));
+  if (r != hipSuccess) return p.fail(found + ", but hipInit failed: " + hipErrorText(hip, r));
+  int n = 0;
+  r = hip.hipGetDeviceCount(&n);
+  if (noDevice(r)) return p.fail(found + ", but it sees no GPU: hipGetDeviceCount: " + hipErrorText(hip, r));
+  if (r != hipSuccess) return p.fail(found + ", but hipGetDeviceCount failed: " + hipErrorText(hip, r));
+  if (n <= 0) return p.fail(found + ", but it sees no GPU");
+  for (int i = 0; i < n; i++) {
+    DeviceInfo d;
+    d.vendor = Vendor::Amd;
+    hipDevice_t dev = 0;
+    char name[256] = {0};
+    size_t bytes = 0;
+    const char* call = "hipDeviceGet";
+    r = hip.hipDeviceGet(&dev, i);
+    if (r == hipSuccess) { call = "hipDeviceGetName"; r = hip.hipDeviceGetName(name, (int)sizeof name - 1, dev); }
+    if (r == hipSuccess) { call = "hipDeviceGetAttribute"; r = hip.hipDeviceGetAttribute(&d.ccMajor, hipDeviceAttributeComputeCapabilityMajor, i); }
+    if (r == hipSuccess) r = hip.hipDeviceGetAttribute(&d.ccMinor, hipDeviceAttributeComputeCapabilityMinor, i);
+    if (r == hipSuccess) r = hip.hipDeviceGetAttribute(&d.multiProcessorCount, hipDeviceAttributeMultiprocessorCount, i);
+    if (r == hipSuccess) { call = "hipDeviceTotalMem"; r = hip.hipDeviceTotalMem(&bytes, dev); }
+    if (r != hipSuccess)
+      return p.fail(found + ", but " + call + " failed for device " + std::to_string(i) + ": " + hipErrorText(hip, r));
+    d.name = name;
+    d.totalMemory = bytes;
+    d.gcnArch = gcnArchOf(hip, i);
+    p.devices.push_back(d);
+    p.deviceFacts.push_back((d.gcnArch.empty() ? std::string("gfx arch unknown") : d.gcnArch) + ", " +
+                            plural(d.multiProcessorCount, "compute unit", "compute units"));
+  }
+  p.label = "AMD";
+  p.driverNoun = "HIP runtime";
+  p.updateHint = "ROCm installation";
+  p.vendor = Vendor::Amd;
+  p.version = version;
+  p.versionString = version ? hipVersionString(version) : "";
+  p.library = file;
+  p.missingRequired = hip.lib.missingRequired;
+  p.driver = std::move(driver);
+  return true;
+}
+
+}  // namespace gpu
+}  // namespace flint
