@@ -1,5 +1,5 @@
 // caching-allocator.test.ts — the GPU caching allocator (native/gpu/caching_allocator.*) driven over
-// a fake device through the internal test binding (native/addon/allocator_test_binding.cpp), so
+// a fake device through the test addon's hooks (test/addon/allocator_hooks.cpp), so
 // that its logic is checked on every CI run, GPU or not. The reference is PyTorch's
 // CUDACachingAllocator rules, restated independently below (expectedBlock), and invariants that
 // any correct allocator keeps (live blocks never overlap, segments are covered by their blocks,
@@ -7,8 +7,8 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import fc from 'fast-check';
-import { binding } from '../lib/native';
 import { FlintError, fromNative, OutOfMemoryError, ValueError } from '../lib/errors';
+import { FakeAllocatorConfig, testAddon, testAddonPath } from './test-addon';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -21,13 +21,8 @@ interface Stats {
 }
 interface BlockInfo { ptr: number; size: number; state: 'allocated' | 'free' | 'pendingFree' }
 interface SegmentInfo { ptr: number; size: number; stream: number; small: boolean; blocks: BlockInfo[] }
-interface Config { capacity: number; limit?: number | string; limitFromEnv?: boolean; onOutOfMemory?: (bytes: number) => void }
-interface TestBinding {
-  _fakeAllocatorCreate(cfg: Config): number;
-  _fakeAllocatorOp(id: number, op: Record<string, unknown>): unknown;
-  _fakeAllocatorDestroy(id: number): void;
-}
-const tb = binding as unknown as TestBinding;
+type Config = FakeAllocatorConfig;
+const tb = testAddon();
 
 function native<T>(f: () => T): T {
   try {
@@ -373,8 +368,7 @@ describe('caching allocator: limit and out of memory', () => {
     // assignment here: a plain node child sets the variable for real and reports what was read.
     const script = `
       const path = require('path');
-      const b = process.env.FLINT_ADDON_PATH ? require(path.resolve(process.env.FLINT_ADDON_PATH))
-                                             : require('node-gyp-build')(process.cwd());
+      const b = require(process.argv[2]);
       const out = JSON.parse(process.argv[1]).map((text) => {
         if (text === null) delete process.env.FLINT_GPU_MEMORY_LIMIT; else process.env.FLINT_GPU_MEMORY_LIMIT = text;
         try {
@@ -386,7 +380,7 @@ describe('caching allocator: limit and out of memory', () => {
       });
       process.stdout.write(JSON.stringify(out));`;
     const cases = ['6G', '48M', '', null, 'plenty'];
-    const out = execFileSync(process.execPath, ['-e', script, JSON.stringify(cases)],
+    const out = execFileSync(process.execPath, ['-e', script, JSON.stringify(cases), testAddonPath()],
       { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual([6 * 1024 * MiB, 48 * MiB, 0, 0,
       "ValueError: FLINT_GPU_MEMORY_LIMIT: cannot read 'plenty' as a size in bytes (examples: 8G, 512M, 1.5GiB, 1073741824)"]);

@@ -4,8 +4,9 @@
 // 1. The library search: fake libcublasLt / librocblas files (test/fixtures/fake_cublaslt.c, and a
 //    tiny rocBLAS written here) are compiled with gcc into temp folders laid out like
 //    FLINT_CUDA_LIBS folders, a Python virtualenv with pip's nvidia wheels and a python3 on PATH;
-//    the "_gpuBlasSearch" op (a CPU test hook) runs the same search as the first GPU matmul, with
-//    the environment as the test sets it, and returns the chosen file and the search log.
+//    the test addon's _gpuBlasSearch hook (test/addon/blas_search_hook.cpp) runs the same search as
+//    the first GPU matmul, with the environment as the test sets it, and returns the chosen file and
+//    the search log.
 // 2. On the GPU (FLINT_TEST_DEVICE=cuda, e.g. on the CPU emulator of the CUDA driver, test/emu):
 //    matmul layouts against a float64 triple loop; when the process found a cuBLASLt (e.g.
 //    FLINT_CUDA_LIBS pointing at the compiled fake), the fake's call log shows which calls went
@@ -15,30 +16,22 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
-import { call, opId } from '../lib/native';
+import { binding } from '../lib/native';
 import { DEVICE, randomArray, roundTo } from './helpers';
+import { testAddon } from './test-addon';
 
 const fixtures = path.join(__dirname, 'fixtures');
-const SEARCH = opId('_gpuBlasSearch');
-
 interface BlasInfo { kind: string; name: string; path: string; version: string; summary: string; searchLog: string[] }
 
 /**
  * Runs the search hook: mode 0 searches for cuBLASLt, 1 for rocBLAS, with `env` applied to the C
  * environment during the search (jest's process.env is a copy that native code does not see, so the
- * changes travel to the op as bytes); mode 2 returns the process's own library.
+ * changes travel to the hook as an object); mode 2 returns the process's own library (the production
+ * addon's gpuBlasInfo()).
  */
 function search(env: Record<string, string | undefined>, mode = 0): BlasInfo {
-  return fl.scope(() => {
-    const buf = fl.zeros([1 << 16], { dtype: 'uint8' });
-    const entries = Object.entries(env).map(([k, v]) => (v === undefined ? k : `${k}=${v}`)).join('\0');
-    const envBytes = Buffer.from(`${entries}\0`, 'utf8');
-    const envT = fl.tensor(Array.from(envBytes), { dtype: 'uint8' });
-    call(SEARCH, '_gpuBlasSearch', [buf, envT], [mode]);
-    const bytes = buf.dataSync() as Uint8Array;
-    const end = bytes.indexOf(0);
-    return JSON.parse(Buffer.from(bytes.subarray(0, end < 0 ? bytes.length : end)).toString('utf8')) as BlasInfo;
-  });
+  if (mode === 2) return binding.gpuBlasInfo();
+  return JSON.parse(testAddon()._gpuBlasSearch(mode, env)) as BlasInfo;
 }
 
 let tmp = '';

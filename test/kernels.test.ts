@@ -294,13 +294,27 @@ describe('HIP kernel images', () => {
 });
 
 describe('the op table', () => {
-  test('every op has a CPU kernel and a GPU kernel (test hooks, named _…, are CPU only)', () => {
+  test('every op has a CPU kernel and a GPU kernel', () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { binding } = require('../lib/native') as typeof import('../lib/native');
     const table = binding.opDevices();
     const names = Object.keys(table);
     expect(names.length).toBeGreaterThan(30);
-    const missing = names.filter((n) => !n.startsWith('_') && !(table[n].includes('cpu') && table[n].includes('cuda')));
+    const missing = names.filter((n) => !(table[n].includes('cpu') && table[n].includes('cuda')));
     expect(missing).toEqual([]);
+  });
+
+  test('the production addon holds no test hook: they live in the test addon (flintml_test.node)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { binding } = require('../lib/native') as typeof import('../lib/native');
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { testAddon } = require('./test-addon') as typeof import('./test-addon');
+    const hooks = Object.keys(testAddon());
+    expect(hooks).toEqual(expect.arrayContaining(['_fakeAllocatorCreate', '_fakeAllocatorOp', '_fakeAllocatorDestroy', '_gpuBlasSearch']));
+    expect(hooks.filter((n) => !n.startsWith('_'))).toEqual([]);
+    const exported = Object.keys(binding);
+    expect(exported).toContain('run');
+    expect(exported.filter((n) => n.startsWith('_') || hooks.includes(n))).toEqual([]);
+    expect(binding.opNames().filter((n) => n.startsWith('_') || hooks.includes(n))).toEqual([]);
   });
 });

@@ -20,7 +20,6 @@
 #include "../cpu/gemm.h"
 #include "../gpu/backend.h"
 #include "gpu_binding.h"
-#include "allocator_test_binding.h"
 #include "storage_table.h"
 
 using namespace flint;
@@ -338,7 +337,6 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   registerGpuBindings(env, exports);
-  registerAllocatorTestBindings(env, exports);  // internal: the allocator tests' fake device
   return exports;
 }
 

@@ -164,72 +164,8 @@ void gpuMatmul(const OpCall& c) {
   kernelGemm(a.dtype, bt, M, N, K, a.data, a.strides, b.data, b.strides, out.data, out.strides);
 }
 
-// ---- test hook: the GEMM library search, without a GPU ----------------------------------------------
-// "_gpuBlasSearch" (CPU): t[0] a uint8 tensor [capacity] that receives blasInfoJson() (UTF-8,
-// zero-padded). p[0] = 0 runs a fresh search for cuBLASLt, 1 for rocBLAS — the same code as
-// blasLibrary(); 2 returns the process's own blasLibrary() (searching it now if no GPU matmul did).
-// t[1] (optional, uint8 [n]): environment changes applied around a fresh search and undone after
-// it, as NUL-separated "NAME=value" entries ("NAME" alone unsets). They go through setenv()
-// because a test runner's process.env (jest) is not the C environment; the search runs on the
-// calling thread and nothing else reads these variables meanwhile. test/gpu-blas.test.ts uses it
-// to point FLINT_CUDA_LIBS, VIRTUAL_ENV, PATH, HOME, ROCM_PATH at fake libraries.
-class ScopedEnv {
- public:
-  explicit ScopedEnv(const TensorArg* t) {
-    if (!t) return;
-    const char* p = static_cast<const char*>(t->data);
-    const int64_t n = t->shape[0];
-    int64_t i = 0;
-    while (i < n) {
-      const int64_t start = i;
-      while (i < n && p[i]) i++;
-      const std::string entry(p + start, (size_t)(i - start));
-      i++;
-      if (entry.empty()) continue;
-      const size_t eq = entry.find('=');
-      const std::string name = entry.substr(0, eq);
-      const char* old = std::getenv(name.c_str());
-      saved_.push_back({name, old != nullptr, old ? old : ""});
-      if (eq == std::string::npos) unsetenv(name.c_str());
-      else setenv(name.c_str(), entry.c_str() + eq + 1, 1);
-    }
-  }
-  ~ScopedEnv() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->had) setenv(it->name.c_str(), it->value.c_str(), 1);
-      else unsetenv(it->name.c_str());
-    }
-  }
-
- private:
-  struct Saved { std::string name; bool had; std::string value; };
-  std::vector<Saved> saved_;
-};
-
-void blasSearchProbe(const OpCall& c) {
-  auto isBytes = [](const TensorArg& t) { return t.dtype == DType::U8 && t.ndim == 1 && t.isContiguous(); };
-  if (c.nt < 1 || !isBytes(c.t[0]) || (c.nt > 1 && !isBytes(c.t[1])))
-    fail(ErrorKind::Value, "_gpuBlasSearch: expects contiguous 1-D uint8 tensors (result[, environment])");
-  const int mode = c.np > 0 ? (int)c.p[0] : 0;
-  std::string json;
-  if (mode == 2) {
-    json = gpu::blasInfoJson(gpu::blasLibrary());
-  } else {
-    ScopedEnv env(c.nt > 1 ? &c.t[1] : nullptr);
-    json = gpu::blasInfoJson(gpu::searchBlasLibrary(mode == 1));
-  }
-  const int64_t cap = c.t[0].shape[0];
-  if ((int64_t)json.size() > cap)
-    fail(ErrorKind::Value, "_gpuBlasSearch: the result needs " + std::to_string(json.size()) + " bytes, the tensor holds " +
-                               std::to_string(cap));
-  uint8_t* dst = c.t[0].ptr<uint8_t>();
-  std::memcpy(dst, json.data(), json.size());
-  std::memset(dst + json.size(), 0, (size_t)(cap - (int64_t)json.size()));
-}
-
 }  // namespace
 
 FLINT_REGISTER_OP("matmul", DeviceType::CUDA, gpuMatmul);
-FLINT_REGISTER_OP("_gpuBlasSearch", DeviceType::CPU, blasSearchProbe);
 
 }  // namespace flint

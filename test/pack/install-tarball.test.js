@@ -124,6 +124,7 @@ test('the tarball holds the runtime files and no build products', () => {
   }
   expect(packedFiles.some((f) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(f))).toBe(true);
   expect(packedFiles.filter((f) => /^(build|node_modules|test|lib)\//.test(f))).toEqual([]);
+  expect(packedFiles.filter((f) => /flintml_test|allocator_test|_hook/.test(f))).toEqual([]);  // the test addon and its sources
 });
 
 test('the tarball ships every GPU kernel image the build made, next to the prebuild', () => {
@@ -143,6 +144,17 @@ test('the install script takes the prebuild and builds nothing', () => {
   const resolved = run('node', ['-p', `require('node-gyp-build').resolve(${JSON.stringify(installed)})`],
     { cwd: proj, env: bareEnv() }).stdout.trim();
   expect(path.relative(installed, resolved)).toMatch(/^prebuilds\/linux-x64\/[^/]+\.node$/);
+});
+
+test('the prebuild exports no test hook (those are in the test addon, which is not shipped)', () => {
+  const installed = path.join(proj, 'node_modules', pkg.name);
+  const code = `const b = require('node-gyp-build')(${JSON.stringify(installed)});
+    console.log(JSON.stringify({ exports: Object.keys(b), ops: b.opNames() }));`;
+  const { exports, ops } = JSON.parse(run('node', ['-e', code], { cwd: proj, env: bareEnv() }).stdout);
+  expect(exports).toContain('run');
+  expect(ops).toContain('matmul');
+  expect(exports.filter((n) => n.startsWith('_'))).toEqual([]);
+  expect(ops.filter((n) => n.startsWith('_'))).toEqual([]);
 });
 
 test('the prebuild needs no shared library but the C runtime', () => {

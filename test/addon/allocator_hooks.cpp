@@ -1,4 +1,4 @@
-// allocator_test_binding.cpp — INTERNAL, for tests only (test/caching-allocator.test.ts): drives a
+// allocator_hooks.cpp — test hooks of flintml_test.node (test/caching-allocator.test.ts): drive a
 // gpu::CachingAllocator over a fake device, so that CI checks the allocator's logic on the CPU.
 // Not part of the public API; the exports start with an underscore:
 //
@@ -16,14 +16,14 @@
 // that starts at 2^40, with a gap after each segment so that neighbouring segments never touch.
 // Its events complete only when the test says completeStream, or when the allocator waits on one
 // (eventSynchronize: the host blocks until the stream got there, which the fake does at once).
-#include "allocator_test_binding.h"
+#include "hooks.h"
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
-#include "../core/error.h"
-#include "../gpu/caching_allocator.h"
-#include "js_errors.h"
+#include "core/error.h"
+#include "gpu/caching_allocator.h"
+#include "addon/js_errors.h"
 
 using namespace flint;
 using namespace flint::gpu;
@@ -255,7 +255,7 @@ Napi::Value Destroy(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void registerAllocatorTestBindings(Napi::Env env, Napi::Object exports) {
+void registerAllocatorHooks(Napi::Env env, Napi::Object exports) {
   exports.Set("_fakeAllocatorCreate", Napi::Function::New(env, Create));
   exports.Set("_fakeAllocatorOp", Napi::Function::New(env, Op));
   exports.Set("_fakeAllocatorDestroy", Napi::Function::New(env, Destroy));

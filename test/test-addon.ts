@@ -1,0 +1,38 @@
+// test-addon.ts — loads flintml_test.node: the test-only hooks (test/addon/*.cpp), an addon of their
+// own so that the production addon (and the prebuild) exports none. CMakeLists.txt builds it next to
+// flintml.node in a clone (npm install, npm run build:native); FLINT_ADDON_PATH's folder is used when
+// set, build/Release otherwise. It shares no state with the production addon: hooks that need a
+// native object (an allocator, a library search) make their own.
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface FakeAllocatorConfig { capacity: number; limit?: number | string; limitFromEnv?: boolean; onOutOfMemory?: (bytes: number) => void }
+
+export interface TestAddon {
+  _fakeAllocatorCreate(cfg: FakeAllocatorConfig): number;
+  _fakeAllocatorOp(id: number, op: Record<string, unknown>): unknown;
+  _fakeAllocatorDestroy(id: number): void;
+  /** The GEMM library search (mode 0: cuBLASLt, 1: rocBLAS) with `env` applied to the C environment; JSON text. */
+  _gpuBlasSearch(mode: number, env: Record<string, string | undefined>): string;
+}
+
+/** Where flintml_test.node is (it may be absent: a build without the test folder, or node-gyp's). */
+export function testAddonPath(): string {
+  const root = path.resolve(__dirname, '..');
+  const dir = process.env.FLINT_ADDON_PATH ? path.dirname(path.resolve(root, process.env.FLINT_ADDON_PATH)) : path.join(root, 'build', 'Release');
+  return path.join(dir, 'flintml_test.node');
+}
+
+let loaded: TestAddon | undefined;
+
+export function testAddon(): TestAddon {
+  if (!loaded) {
+    const file = testAddonPath();
+    if (!fs.existsSync(file)) {
+      throw new Error(`${file} not found: the test hooks are built by the cmake-js build of a clone (npm run build:native)`);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    loaded = require(file) as TestAddon;
+  }
+  return loaded;
+}
