@@ -1,5 +1,7 @@
 // errors.ts — the typed errors of flintml. Every error extends FlintError; messages name the op
 // and the shapes/dtypes/devices involved. Native errors arrive with a `code` naming one of these.
+// The native kinds are listed once, in native/core/error.h (FLINT_ERROR_KINDS): one class here per
+// entry there (nativeErrorClasses), and test/errors.test.ts checks that the two lists match.
 
 /** Base class of every error flintml throws. `catch (e) { if (e instanceof fl.FlintError) … }` */
 export class FlintError extends Error {
@@ -42,15 +44,20 @@ export class FileError extends FlintError {
   }
 }
 
-const byCode: Record<string, new (m: string) => FlintError> = {
+/**
+ * @internal The classes of the native error kinds, by the `code` the addon gives them: exactly the
+ * list of native/core/error.h (test/errors.test.ts checks it). OverflowError and FileError are
+ * thrown by the TypeScript layer only.
+ */
+export const nativeErrorClasses: Readonly<Record<string, new (m: string) => FlintError>> = {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError,
-  BackendUnavailableError, OutOfMemoryError, ValueError, OverflowError,
+  BackendUnavailableError, OutOfMemoryError, ValueError,
 };
 
 /** @internal Converts an error thrown by the addon into its typed class. */
 export function fromNative(e: unknown): unknown {
   if (e instanceof FlintError) return e;
   const code = (e as { code?: string } | null)?.code;
-  const cls = code ? byCode[code] : undefined;
+  const cls = code && Object.prototype.hasOwnProperty.call(nativeErrorClasses, code) ? nativeErrorClasses[code] : undefined;
   return cls ? new cls((e as Error).message) : e;
 }

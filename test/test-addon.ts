@@ -14,6 +14,8 @@ export interface TestAddon {
   _fakeAllocatorDestroy(id: number): void;
   /** The GEMM library search (mode 0: cuBLASLt, 1: rocBLAS) with `env` applied to the C environment; JSON text. */
   _gpuBlasSearch(mode: number, env: Record<string, string | undefined>): string;
+  /** The JS class name of every native ErrorKind, in enum order (native/core/error.h as compiled). */
+  _errorCodes(): string[];
 }
 
 /** Where flintml_test.node is (it may be absent: a build without the test folder, or node-gyp's). */

@@ -21,7 +21,7 @@ template <class F> auto guarded(Napi::Env env, F&& f) -> decltype(f()) {
   } catch (const flint::Error& e) {
     throwJs(env, errorCode(e.kind), e.what());
   } catch (const std::bad_alloc&) {
-    throwJs(env, "OutOfMemoryError", "out of host memory");
+    throwJs(env, errorCode(ErrorKind::OutOfMemory), "out of host memory");
   }
 }
 

@@ -18,16 +18,13 @@ const char* dtypeName(DType d) {
 
 const char* errorCode(ErrorKind k) {
   switch (k) {
-    case ErrorKind::Shape: return "ShapeError";
-    case ErrorKind::DType: return "DTypeError";
-    case ErrorKind::Device: return "DeviceError";
-    case ErrorKind::Index: return "IndexError";
-    case ErrorKind::Disposed: return "DisposedError";
-    case ErrorKind::BackendUnavailable: return "BackendUnavailableError";
-    case ErrorKind::OutOfMemory: return "OutOfMemoryError";
-    case ErrorKind::Value: return "ValueError";
-    default: return "FlintError";
+#define FLINT_ERROR_KIND_CASE(kind, code) \
+  case ErrorKind::kind:                   \
+    return code;
+    FLINT_ERROR_KINDS(FLINT_ERROR_KIND_CASE)
+#undef FLINT_ERROR_KIND_CASE
   }
+  return "FlintError";
 }
 
 std::string TensorArg::shapeStr() const {

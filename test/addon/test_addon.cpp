@@ -6,14 +6,28 @@
 // Loaded by test/test-addon.ts. Every export starts with an underscore:
 //   _fakeAllocatorCreate / _fakeAllocatorOp / _fakeAllocatorDestroy   allocator_hooks.cpp
 //   _gpuBlasSearch(mode, env)                                         blas_search_hook.cpp
+//   _errorCodes()  the JS class name of every ErrorKind, in enum order (core/error.h's list, as
+//                  compiled: test/errors.test.ts checks it against the header and lib/errors.ts)
 #include <napi.h>
+#include "core/error.h"
 #include "hooks.h"
 
 namespace {
 
+Napi::Value ErrorCodes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+#define FLINT_ERROR_KIND_CODE(kind, code) out.Set(i++, Napi::String::New(env, flint::errorCode(flint::ErrorKind::kind)));
+  FLINT_ERROR_KINDS(FLINT_ERROR_KIND_CODE)
+#undef FLINT_ERROR_KIND_CODE
+  return out;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerAllocatorHooks(env, exports);
   registerBlasSearchHook(env, exports);
+  exports.Set("_errorCodes", Napi::Function::New(env, ErrorCodes));
   return exports;
 }
 
