@@ -173,8 +173,8 @@ const BlasLibrary& blasLibrary();
 
 /**
  * Runs the search for `amd` (false: cuBLASLt, true: rocBLAS) without caching, with the process's
- * environment as it is now. blasLibrary() is this, done once; tests call it (through the
- * "_gpuBlasSearch" op of ops_matmul.cpp) with fake libraries.
+ * environment as it is now. blasLibrary() is this, done once; tests call it (through the test
+ * addon's _gpuBlasSearch hook, test/addon/blas_search_hook.cpp) with fake libraries.
  */
 BlasLibrary searchBlasLibrary(bool amd);
 

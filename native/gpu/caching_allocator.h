@@ -1,6 +1,7 @@
 // caching_allocator.h — the caching device allocator (DESIGN.md §3), backend-neutral. It asks a
-// DeviceMemory for large segments and serves tensors from them; CUDA and HIP each provide a
-// DeviceMemory, and the tests drive it with a fake device (native/addon/allocator_test_binding.cpp).
+// DeviceMemory for large segments and serves tensors from them; the backend provides one per device
+// over the Driver (backend.cpp), and the tests drive it with a fake device (the test addon's
+// test/addon/allocator_hooks.cpp).
 //
 // Design (PyTorch's c10 CUDACachingAllocator, reduced to what flintml needs)
 // --------------------------------------------------------------------------

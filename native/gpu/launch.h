@@ -4,7 +4,7 @@
 // its CPU twin, with TensorArg::data pointing at DEVICE memory (already offset to the first
 // element). It validates what the CPU kernel validates (same ErrorKind, same message), then launches
 // kernels by their exported extern "C" name. Everything here works for NVIDIA (driver API) and AMD
-// (HIP module API) alike; the backend (backend.cpp) picks the vendor.
+// (HIP module API) alike, through the Driver (driver.h) that discovery picked.
 //
 // Ordering: every launch, copy and memset goes to the current stream of the current device
 // (fl.cuda.withStream changes it), so work of one op runs in order and after earlier ops' work.
