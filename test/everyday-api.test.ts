@@ -264,3 +264,58 @@ describe('what the PyTorch tutorials also used: multinomial, Module.apply', () =
     } finally { model.dispose(); }
   });
 });
+
+describe('kthvalue and median', () => {
+  /** Naive: sort a slice with NaN as the largest, stable. */
+  const sorted = (xs: number[]): number[] => xs.map((v, i) => [v, i]).sort((a, b) => {
+    const an = Number.isNaN(a[0]), bn = Number.isNaN(b[0]);
+    if (an || bn) return an && bn ? a[1] - b[1] : an ? 1 : -1;
+    return a[0] - b[0] || a[1] - b[1];
+  }).map((p) => p[0]);
+  const same = (a: number, b: number): boolean => (Number.isNaN(a) && Number.isNaN(b)) || a === b;
+
+  test('match a naive sort of each slice (values exact; the index points at the value), with NaN and ties', () => {
+    fl.scope(() => {
+      const data = [5, 1, 3, 3, NaN, 2, 8, 0, 7, 7, 4, 6, 1, NaN, NaN, 9, 2, 2, 5, 3];   // [4, 5]
+      for (const dtype of ['float32', 'float64', 'int32'] as const) {
+        const vals = dtype === 'int32' ? data.map((v) => (Number.isNaN(v) ? 11 : v)) : data;
+        const x = fl.tensor(vals, { dtype, ...dev }).reshape(4, 5);
+        for (const dim of [0, 1, -1]) {
+          const d = (dim + 2) % 2, n = [4, 5][d];
+          const slices = Array.from({ length: [4, 5][1 - d] }, (_, j) => Array.from({ length: n }, (_, k) => vals[d === 1 ? j * 5 + k : k * 5 + j]));
+          for (let k = 1; k <= n; k++) {
+            const [v, i] = x.kthvalue(k, dim);
+            const got = Array.from(v.dataSync()), idx = Array.from(i.dataSync());
+            slices.forEach((sl, j) => {
+              expect(same(got[j], sorted(sl)[k - 1])).toBe(true);
+              expect(same(sl[idx[j]], got[j])).toBe(true);
+            });
+          }
+          const [mv, mi] = fl.median(x, dim, true);
+          expect(mv.shape).toEqual(d === 0 ? [1, 5] : [4, 1]);
+          const mg = Array.from(mv.dataSync()), mix = Array.from(mi.dataSync());
+          slices.forEach((sl, j) => {
+            const want = sl.some(Number.isNaN) ? NaN : sorted(sl)[(n - 1) >> 1];
+            expect(same(mg[j], want)).toBe(true);
+            expect(same(sl[mix[j]], mg[j])).toBe(true);
+          });
+        }
+      }
+      expect(fl.median(fl.tensor([3, 1, 4, 2], dev)).item()).toBe(2);        // PyTorch: the lower median
+      expect(fl.tensor([[3, 1], [4, 2]], dev).median().item()).toBe(2);
+      expect(Number.isNaN(fl.tensor([1, NaN, 2], dev).median().item())).toBe(true);
+      expect(fl.kthvalue(fl.tensor([4, 1, 3], dev), 2).values.item()).toBe(3);
+      expect(() => fl.kthvalue(fl.tensor([1, 2], dev), 3)).toThrow(fl.IndexError);
+      expect(() => fl.median(fl.zeros([0], dev))).toThrow(fl.IndexError);
+    });
+  });
+
+  test('gradients go to the picked element (finite differences, float64)', () => {
+    fl.scope(() => {
+      const w = fl.tensor(randomArray(15, 21), { dtype: 'float64', ...dev }).reshape(3, 5).requiresGrad_();
+      expect(gradcheck((a: fl.Tensor) => a.kthvalue(2, 1)[0], [w])).toBe(true);
+      expect(gradcheck((a: fl.Tensor) => a.median(0)[0], [w])).toBe(true);
+      expect(gradcheck((a: fl.Tensor) => a.median(), [w])).toBe(true);
+    });
+  });
+});

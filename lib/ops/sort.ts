@@ -7,8 +7,11 @@ import { IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { numel, normDim } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
-import { scatterIntoZeros } from './indexing';
-import { ValuesIndices, valuesIndices } from './reduce';
+import { isFloating } from '../dtype';
+import { gt, isnan, sub, where } from './elementwise';
+import { gather, scatterIntoZeros } from './indexing';
+import { sum, ValuesIndices, valuesIndices } from './reduce';
+import { narrow, reshape } from './views';
 
 const SORT = opId('sort');
 const TOPK = opId('topk');
@@ -103,6 +106,82 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   return run('topk', x, d, outShape, TOPK, [outer, n, inner, kk, largest ? 1 : 0, sorted ? 1 : 0]);
 }
 
+/**
+ * The k-th smallest element (k counts from 1) along `dim` and its index, as `torch.kthvalue`
+ * (NaN counts as the largest value, as in `sort`); `keepdim` keeps `dim` with size 1.
+ *
+ * ```ts
+ * const [v, i] = fl.kthvalue(fl.tensor([4, 1, 3]), 2);  // v = 3, i = 2
+ * ```
+ */
+export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+  need(x, 'kthvalue');
+  flag(keepdim, 'keepdim', 'kthvalue');
+  const d = normDim(dim, x.ndim, 'kthvalue');
+  const n = x.ndim === 0 ? 1 : x._shape[d];
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n) {
+    throw new IndexError(`kthvalue: k ${String(k)} is out of range [1, ${String(n)}] for dim ${String(d)} of shape [${x._shape.join(', ')}]`);
+  }
+  return pickSorted(x, d, keepdim, () => k - 1);
+}
+
+/**
+ * The lower median (the ((n - 1) / 2)-th smallest, rounded down, as PyTorch) along `dim` with its
+ * index, as `torch.median(x, dim)`; without `dim`, the median of all elements as a 0-dim tensor.
+ * A slice that holds a NaN has the median NaN (use `nanmedian`-style masking before if unwanted).
+ *
+ * ```ts
+ * fl.median(fl.tensor([3, 1, 4, 2])).item();   // 2
+ * const [v, i] = x.median(1);
+ * ```
+ */
+export function median(x: Tensor): Tensor;
+export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  need(x, 'median');
+  if (dim === undefined) {
+    if (x.numel === 0) throw new IndexError('median: the input is empty');
+    const flat = reshape(x, [-1]);
+    try {
+      const [v, i] = median(flat, 0);
+      i.dispose();
+      return v;
+    } finally { flat.dispose(); }
+  }
+  flag(keepdim, 'keepdim', 'median');
+  const d = normDim(dim, x.ndim, 'median');
+  const n = x.ndim === 0 ? 1 : x._shape[d];
+  if (n === 0) throw new IndexError(`median: dim ${String(d)} of shape [${x._shape.join(', ')}] is empty`);
+  const lower = (n - 1) >> 1;
+  if (!isFloating(x.dtype) || x.ndim === 0) return pickSorted(x, d, keepdim, () => lower);
+  // NaN sorts last: a slice with m NaNs takes position n - m (its first NaN) instead of the median
+  return pickSorted(x, d, keepdim, () => {
+    const nans = sum(isnan(x), d, true);
+    return where(gt(nans, 0), sub(n, nans), lower);
+  });
+}
+
+/**
+ * Sorts along d and takes, per slice, the element at `pos()` (a number, or an int32 tensor shaped
+ * like x with size 1 in d): the values keep sort's gradient (back to their positions in x).
+ */
+function pickSorted(x: Tensor, d: number, keepdim: boolean, pos: () => number | Tensor): ValuesIndices {
+  const [values, indices] = scope(() => {
+    const [sv, si] = sort(x, d);
+    const p = pos();
+    let v: Tensor, i: Tensor;
+    if (x.ndim === 0) { v = sv.clone(); i = si.clone(); }
+    else if (typeof p === 'number') { v = narrow(sv, d, p, 1).clone(); i = narrow(si, d, p, 1).clone(); }
+    else { v = gather(sv, d, p); i = gather(si, d, p); }
+    if (!keepdim && x.ndim > 0) {
+      const shape = x._shape.filter((_, j) => j !== d);
+      v = reshape(v, shape); i = reshape(i, shape);
+    }
+    return [v, i];
+  });
+  return valuesIndices(values, indices);
+}
+
 // ---- methods ---------------------------------------------------------------------------------
 
 declare module '../tensor' {
@@ -110,6 +189,11 @@ declare module '../tensor' {
     sort(dim?: number, descending?: boolean, stable?: boolean): SortResult;
     argsort(dim?: number, descending?: boolean): Tensor;
     topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): SortResult;
+    /** See {@link kthvalue}. */
+    kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndices;
+    /** See {@link median}: `x.median()` → 0-dim tensor; `x.median(dim, keepdim?)` → `[values, indices]`. */
+    median(): Tensor;
+    median(dim: number, keepdim?: boolean): ValuesIndices;
   }
 }
 
@@ -117,3 +201,5 @@ const P = Tensor.prototype;
 P.sort = function (dim, descending, stable) { return sort(this, dim, descending, stable); };
 P.argsort = function (dim, descending) { return argsort(this, dim, descending); };
 P.topk = function (k, dim, largest, sorted) { return topk(this, k, dim, largest, sorted); };
+P.kthvalue = function (k, dim, keepdim) { return kthvalue(this, k, dim, keepdim); };
+P.median = function (this: Tensor, dim?: number, keepdim?: boolean) { return dim === undefined ? median(this) : median(this, dim, keepdim); } as Tensor['median'];
