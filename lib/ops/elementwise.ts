@@ -1,8 +1,19 @@
 // elementwise.ts — unary, binary and ternary elementwise ops with broadcasting and PyTorch type
 // promotion, their in-place forms (trailing underscore, as in PyTorch: `t.add_(1)`), where,
 // clamp and maskedFill. One native entry per family ('unary', 'binary', 'where'); codes in codes.ts.
+//
+// Every unary and binary op is ONE entry of its kind's table (the "unary ops" and "binary ops"
+// sections): `export const exp: UnaryFn = unaryOp('exp', { dtype: 'float', usesY: true, … })`.
+// The entry names the op's native code and gives its dtype rule, its gradient (null: not
+// differentiable, no graph node), whether the gradient reads the output (then the output is saved,
+// else only the inputs) and whether Tensor gets the method and the in-place method. The exported
+// function, the Tensor methods, the in-place methods and the graph node all come from the entry;
+// every native code must have one (checked when this file loads). Adding a unary op: its code in
+// the native header, one entry here, its method's typing in the `declare module` block below, and
+// its reference in test/optable.ts. gelu, clamp and div, whose public forms take options, are
+// written by hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
-import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
+import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
@@ -12,6 +23,7 @@ import { AutogradError, needsGrad, record, sumToShape } from '../autograd';
 const UNARY_OP = opId('unary');
 const BINARY_OP = opId('binary');
 const WHERE_OP = opId('where');
+const P = Tensor.prototype;
 
 /** @internal */
 export function asTensorArg(x: unknown, op: string): TensorLike {
@@ -67,15 +79,96 @@ function run(id: number, op: string, out: Tensor, ops: (OperandView | ScalarOper
   }
 }
 
+function categoryOf(dt: DType): number { return dt === 'bool' ? 0 : isFloating(dt) ? 2 : 1; }
+
+/** @internal In-place writes: bump the version (autograd checks saved tensors) and refuse tensors that require grad. */
+export function checkInplace(t: Tensor, op: string, ...others: unknown[]): void {
+  if (needsGrad(t, ...others)) {
+    throw new AutogradError(`${op}: in-place ops on tensors that require grad are not supported while grad is enabled (${t.isLeaf ? 'a leaf' : 'a graph tensor'} of shape ${fmt(t._shape)}); use the out-of-place op, or noGrad() for parameter updates`);
+  }
+  t._storage.version++;
+}
+
+// ---- binary ops: the machinery ----------------------------------------------------------------
+
+type BinaryCode = keyof typeof BINARY;
+
+/**
+ * A binary op's dtype rule over the promoted type of its operands: 'arith' computes in it;
+ * 'float' computes integers and bool in float32; 'compare' and 'logical' give bool.
+ */
 type BinaryKind = 'arith' | 'compare' | 'logical' | 'float' | 'int';
 
-function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: BinaryKind, out?: Tensor): Tensor {
+/** One entry of the binary table. */
+interface BinarySpec {
+  dtype: BinaryKind;
+  /**
+   * [dL/da, dL/db] from the output's gradient g, the operands (saved tensors, or the scalars), the
+   * saved output y (with `usesY`) and which operands are tensors; null: not differentiable. A
+   * gradient that is g itself is copied before it is summed to its operand's shape.
+   */
+  grad: ((g: Tensor, a: TensorLike, b: TensorLike, y: Tensor, need: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]) | null;
+  /** The gradient reads the output, so it is saved too. */
+  usesY?: boolean;
+  /** Tensor gets the in-place method `name_(other)`. */
+  inplace?: boolean;
+  /** Tensor gets the method `name(other)` (default true; false where it is written by hand). */
+  method?: boolean;
+  /** The op takes PyTorch's `alpha` (a op alpha·b): in its function, method and in-place method. */
+  alpha?: boolean;
+  /** Bool operands are refused with this advice. */
+  refuseBool?: string;
+}
+interface BinaryEntry extends BinarySpec { code: BinaryCode }
+
+const BINARY_TABLE = new Map<BinaryCode, BinaryEntry>();
+
+/** A binary op's public function: `fl.mul(a, b)`. */
+type BinaryFn = (a: TensorLike, b: TensorLike) => Tensor;
+/** add/sub's: `fl.add(a, b, alpha)`. */
+type AlphaFn = (a: TensorLike, b: TensorLike, alpha?: AlphaArg) => Tensor;
+
+/** Defines the binary op with native code `code` (a table entry): returns its function and installs its methods. */
+function binaryOp(code: BinaryCode, spec: BinarySpec): (a: TensorLike, b: TensorLike, ...args: any[]) => Tensor {
+  if (BINARY_TABLE.has(code)) throw new FlintError(`elementwise: binary op ${code} has two entries`);
+  const e: BinaryEntry = { ...spec, code };
+  BINARY_TABLE.set(code, e);
+  const fn = e.alpha
+    ? (a: TensorLike, b: TensorLike, alpha?: AlphaArg): Tensor => withAlpha(e, a, b, readAlpha(alpha, code))
+    : (a: TensorLike, b: TensorLike): Tensor => binary(e, a, b);
+  Object.defineProperty(fn, 'name', { value: code });
+  if (e.method !== false) {
+    (P as any)[code] = e.alpha
+      ? function (this: Tensor, o: TensorLike, alpha?: AlphaArg) { return fn(this, o, alpha); }
+      : function (this: Tensor, o: TensorLike) { return fn(this, o); };
+  }
+  if (e.inplace) {
+    (P as any)[code + '_'] = function (this: Tensor, o: TensorLike, alphaArg?: AlphaArg): Tensor {
+      const alpha = readAlpha(alphaArg, `${code}_`);
+      if (alpha !== undefined && !e.alpha) throw new ValueError(`${code}_: takes one operand, got a second argument`);
+      return withAlpha(e, this, o, alpha, this);
+    };
+  }
+  return fn;
+}
+
+/** a op alpha·b (the scaled operand is a temporary). */
+function withAlpha(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number | undefined, out?: Tensor): Tensor {
+  if (alpha !== undefined && alpha !== 1) {
+    const scaled = mul(b, alpha);
+    try { return binary(e, a, scaled, out); } finally { scaled.dispose(); }
+  }
+  return binary(e, a, b, out);
+}
+
+function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Tensor {
+  const op = e.code, kind = e.dtype;
   a = asTensorArg(a, op); b = asTensorArg(b, op);
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${String(op)}: at least one operand must be a Tensor`);
   const dev = commonDevice(op, a, b)!;
   let dt = resultType(promoteArg(a), promoteArg(b));
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
-  if (dt === 'bool' && (op === 'sub')) throw new DTypeError(`sub: subtraction of bool tensors is not supported; use logicalXor or logicalNot`);
+  if (dt === 'bool' && e.refuseBool) throw new DTypeError(`${String(op)}: ${e.refuseBool}`);
   const outDt: DType = kind === 'compare' || kind === 'logical' ? 'bool' : dt;
   const sa = a instanceof Tensor ? a._shape : [], sb = b instanceof Tensor ? b._shape : [];
   const shape = sameShape(sa, sb) ? sa : broadcastShapes(op, sa, sb);
@@ -90,7 +183,7 @@ function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: Bin
       if (categoryOf(outDt) > categoryOf(out.dtype)) {
         throw new DTypeError(`${String(op)}_: result type ${String(outDt)} can't be cast to the in-place tensor's dtype ${String(out.dtype)}`);
       }
-      const tmp = binary(op, a, b, kind);
+      const tmp = binary(e, a, b);
       try { copyInto(out, tmp, op + '_'); } finally { tmp.dispose(); }
       return out;
     }
@@ -100,150 +193,95 @@ function binary(op: keyof typeof BINARY, a: TensorLike, b: TensorLike, kind: Bin
   const res = emptyTensor(shape, outDt, dev, false, op);
   try {
     run(BINARY_OP, op, res, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
-  } catch (e) { res.dispose(); throw e; }
-  if (needsGrad(a, b) && DIFF_BINARY.has(op)) recordBinary(op, a, b, res);
+  } catch (err) { res.dispose(); throw err; }
+  if (e.grad && needsGrad(a, b)) recordBinary(e, e.grad, a, b, res);
   return res;
 }
 
-// ---- gradients ---------------------------------------------------------------------------------
-
-const DIFF_BINARY = new Set<string>(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'remainder', 'atan2']);
-const NONDIFF_UNARY = new Set<string>(['sign', 'floor', 'ceil', 'round', 'trunc', 'logicalNot', 'isnan', 'isinf', 'isfinite']);
-
-/** @internal In-place writes: bump the version (autograd checks saved tensors) and refuse tensors that require grad. */
-export function checkInplace(t: Tensor, op: string, ...others: unknown[]): void {
-  if (needsGrad(t, ...others)) {
-    throw new AutogradError(`${op}: in-place ops on tensors that require grad are not supported while grad is enabled (${t.isLeaf ? 'a leaf' : 'a graph tensor'} of shape ${fmt(t._shape)}); use the out-of-place op, or noGrad() for parameter updates`);
-  }
-  t._storage.version++;
-}
-
-function recordBinary(op: string, a: TensorLike, b: TensorLike, y: Tensor): void {
+function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: TensorLike, b: TensorLike, y: Tensor): void {
   const ta = a instanceof Tensor ? a : null, tb = b instanceof Tensor ? b : null;
-  // save only what the gradient reads: the tensor operands, and y for div/pow
-  const needY = op === 'div' || op === 'pow';
+  // save only what the gradient reads: the tensor operands, and y where the entry says so
   const saved: Tensor[] = [];
   if (ta) saved.push(ta);
   if (tb) saved.push(tb);
-  if (needY) saved.push(y);
-  record(op, [a, b], [y], saved, ([g], sv) => scope(() => {
+  if (e.usesY) saved.push(y);
+  record(e.code, [a, b], [y], saved, ([g], sv) => scope(() => {
     let k = 0;
     const A: TensorLike = ta ? sv[k++] : a, B: TensorLike = tb ? sv[k++] : b;
-    const sy = needY ? sv[k++] : null;
+    const sy = e.usesY ? sv[k++] : (null as unknown as Tensor);
     const gy = g!;
-    const sq = (v: TensorLike): TensorLike => (v instanceof Tensor ? mul(v, v) : (+v) * (+v));
-    let ga: Tensor | null = null, gb: Tensor | null = null;
-    switch (op) {
-      case 'add': ga = gy; gb = gy; break;
-      case 'sub': ga = gy; gb = neg(gy); break;
-      case 'mul': ga = mul(gy, B); gb = mul(gy, A); break;
-      case 'div': ga = div(gy, B); gb = neg(div(mul(gy, sy!), B)); break;
-      case 'pow': {
-        const bm1: TensorLike = B instanceof Tensor ? sub(B, 1) : +B - 1;
-        if (ta) ga = mul(gy, mul(pow(A, bm1), B));
-        if (tb) gb = mul(gy, mul(sy!, A instanceof Tensor ? log(A) : Math.log(+A)));
-        break;
-      }
-      case 'maximum': case 'minimum': {
-        const win = op === 'maximum' ? gt(A, B) : lt(A, B);
-        const half = mul(gy, 0.5);
-        const tie = eq(A, B);
-        ga = where(win, gy, where(tie, half, 0));
-        gb = where(win, 0, where(tie, half, gy));
-        break;
-      }
-      case 'remainder': ga = gy; gb = mul(neg(gy), floorDivide(A, B)); break;
-      case 'atan2': {
-        const den = add(sq(A), sq(B));
-        ga = div(mul(gy, B), den); gb = div(mul(neg(gy), A), den);
-        break;
-      }
-    }
+    const [ga, gb] = grad(gy, A, B, sy, [ta !== null, tb !== null]);
     return [ta && ga ? sumToShape(ga === gy ? gy.clone() : ga, ta._shape) : null,
       tb && gb ? sumToShape(gb === gy ? gy.clone() : gb, tb._shape) : null];
   }));
 }
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-/** unary ops whose gradient reads the output */
-const USES_Y = new Set<string>(['exp', 'exp2', 'expm1', 'sqrt', 'rsqrt', 'tan', 'tanh', 'sigmoid', 'reciprocal']);
+// ---- unary ops: the machinery -----------------------------------------------------------------
 
-function recordUnary(op: string, x: Tensor, y: Tensor, params: number[]): void {
-  const needY = USES_Y.has(op);
-  record(op === 'geluTanh' ? 'gelu' : op, [x], [y], needY ? [x, y] : [x], ([g], [sx, sy]) => scope(() => {
-    const gy = g!;
-    let r: Tensor;
-    switch (op) {
-      case 'neg': r = neg(gy); break;
-      case 'abs': r = mul(gy, sign(sx)); break;
-      case 'exp': r = mul(gy, sy); break;
-      case 'exp2': r = mul(gy, mul(sy, Math.LN2)); break;
-      case 'log': r = div(gy, sx); break;
-      case 'log2': r = div(gy, mul(sx, Math.LN2)); break;
-      case 'log10': r = div(gy, mul(sx, Math.LN10)); break;
-      case 'log1p': r = div(gy, add(sx, 1)); break;
-      case 'expm1': r = mul(gy, add(sy, 1)); break;
-      case 'sqrt': r = div(gy, mul(sy, 2)); break;
-      case 'rsqrt': r = mul(gy, mul(pow(sy, 3), -0.5)); break;
-      case 'square': r = mul(gy, mul(sx, 2)); break;
-      case 'sin': r = mul(gy, cos(sx)); break;
-      case 'cos': r = neg(mul(gy, sin(sx))); break;
-      case 'tan': r = mul(gy, add(square(sy), 1)); break;
-      case 'asin': r = div(gy, sqrt(sub(1, square(sx)))); break;
-      case 'acos': r = neg(div(gy, sqrt(sub(1, square(sx))))); break;
-      case 'atan': r = div(gy, add(square(sx), 1)); break;
-      case 'sinh': r = mul(gy, cosh(sx)); break;
-      case 'cosh': r = mul(gy, sinh(sx)); break;
-      case 'tanh': r = mul(gy, sub(1, square(sy))); break;
-      case 'sigmoid': r = mul(gy, mul(sy, sub(1, sy))); break;
-      case 'relu': r = mul(gy, gt(sx, 0)); break;
-      case 'leakyRelu': r = where(gt(sx, 0), gy, mul(gy, params[0])); break;
-      case 'softplus': r = where(gt(sx, 20), gy, mul(gy, sigmoid(sx))); break;
-      case 'gelu': {  // Phi(x) + x phi(x)
-        const cdf = mul(add(erf(mul(sx, Math.SQRT1_2)), 1), 0.5);
-        const pdf = mul(exp(mul(square(sx), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-        r = mul(gy, add(cdf, mul(sx, pdf)));
-        break;
-      }
-      case 'geluTanh': {
-        const t = tanh(mul(add(sx, mul(pow(sx, 3), 0.044715)), SQRT_2_OVER_PI));
-        const dinner = mul(add(mul(square(sx), 3 * 0.044715), 1), SQRT_2_OVER_PI);
-        r = mul(gy, add(mul(add(t, 1), 0.5), mul(mul(mul(sx, 0.5), sub(1, square(t))), dinner)));
-        break;
-      }
-      case 'silu': { const s = sigmoid(sx); r = mul(gy, mul(s, add(mul(sx, sub(1, s)), 1))); break; }
-      case 'erf': r = mul(gy, mul(exp(neg(square(sx))), 2 / Math.sqrt(Math.PI))); break;
-      case 'reciprocal': r = neg(mul(gy, square(sy))); break;
-      case 'clamp': {  // flows where lo <= x <= hi, as torch.clamp
-        let m: Tensor = logicalNot(isnan(sx));
-        if (params[0]) m = logicalAnd(m, ge(sx, params[1]));
-        if (params[2]) m = logicalAnd(m, le(sx, params[3]));
-        r = mul(gy, m);
-        break;
-      }
-      default: throw new AutogradError(`backward: no gradient for ${op}`);
-    }
-    return [r.dtype === sx.dtype ? r : r.to(sx.dtype)];
-  }));
+type UnaryCode = keyof typeof UNARY;
+
+/**
+ * A unary op's dtype rule: 'same' keeps x's dtype; 'float' computes integers and bool in float32;
+ * 'bool' gives bool; 'signed' keeps x's dtype and refuses bool; 'numeric' keeps x's dtype but
+ * computes bool in float32.
+ */
+type UnaryKind = 'same' | 'float' | 'bool' | 'signed' | 'numeric';
+
+/** One entry of the unary table. */
+interface UnarySpec {
+  dtype: UnaryKind;
+  /**
+   * dL/dx from the output's gradient g, the saved input x, the saved output y (with `usesY`) and
+   * the op's native params; null: not differentiable (no graph node).
+   */
+  grad: ((g: Tensor, x: Tensor, y: Tensor, params: readonly number[]) => Tensor) | null;
+  /** The gradient reads the output, so it is saved too. */
+  usesY?: boolean;
+  /** Tensor gets the in-place method `name_()`. */
+  inplace?: boolean;
+  /** Tensor gets the method `name(...)` (default true; false where it is written by hand). */
+  method?: boolean;
+  /** The op's name in errors and in the graph where it is not the code's (geluTanh is 'gelu'). */
+  name?: string;
+  /** The native params from the public arguments after x (leakyRelu's slope); default none. */
+  params?: (...args: any[]) => number[];
+}
+interface UnaryEntry extends UnarySpec { code: UnaryCode; name: string }
+
+const UNARY_TABLE = new Map<UnaryCode, UnaryEntry>();
+
+/** A unary op's public function: `fl.exp(x)`. */
+type UnaryFn = (x: Tensor) => Tensor;
+
+const noParams = (): number[] => [];
+
+/** Defines the unary op with native code `code` (a table entry): returns its function and installs its methods. */
+function unaryOp(code: UnaryCode, spec: UnarySpec): (x: Tensor, ...args: any[]) => Tensor {
+  if (UNARY_TABLE.has(code)) throw new FlintError(`elementwise: unary op ${code} has two entries`);
+  const e: UnaryEntry = { ...spec, code, name: spec.name ?? code };
+  UNARY_TABLE.set(code, e);
+  const params = e.params ?? noParams;
+  const fn = (x: Tensor, ...args: unknown[]): Tensor => unary(e, x, params(...args));
+  Object.defineProperty(fn, 'name', { value: e.name });
+  if (e.method !== false) (P as any)[e.name] = function (this: Tensor, ...args: unknown[]) { return fn(this, ...args); };
+  if (e.inplace) (P as any)[e.name + '_'] = function (this: Tensor, ...args: unknown[]) { return unary(e, this, params(...args), this); };
+  return fn;
 }
 
-function categoryOf(dt: DType): number { return dt === 'bool' ? 0 : isFloating(dt) ? 2 : 1; }
-
-type UnaryKind = 'same' | 'float' | 'bool' | 'signed';
-
-function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: number[] = [], out?: Tensor, name: string = op): Tensor {
+function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor {
+  const name = e.name, kind = e.dtype;
   if (!(x instanceof Tensor)) throw new ValueError(`${String(name)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   let dt = x.dtype;
-  if (kind === 'float' && !isFloating(dt)) dt = 'float32';
+  if ((kind === 'float' && !isFloating(dt)) || (kind === 'numeric' && dt === 'bool')) dt = 'float32';
   if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors; use logicalNot`);
   const outDt: DType = kind === 'bool' ? 'bool' : dt;
   const temps: Tensor[] = [];
-  const p = [UNARY[op], ...params];
+  const p = [UNARY[e.code], ...params];
   if (out) {
     checkInplace(out, name + '_');
     if (outDt !== out.dtype) {
       if (categoryOf(outDt) > categoryOf(out.dtype)) throw new DTypeError(`${String(name)}_: result type ${String(outDt)} can't be cast to ${String(out.dtype)}`);
-      const tmp = unary(op, x, kind, params, undefined, name);
+      const tmp = unary(e, x, params);
       try { copyInto(out, tmp, name + '_'); } finally { tmp.dispose(); }
       return out;
     }
@@ -253,12 +291,19 @@ function unary(op: keyof typeof UNARY, x: Tensor, kind: UnaryKind, params: numbe
   const res = emptyTensor(x._shape, outDt, x._storage.device, false, name);
   try {
     run(UNARY_OP, name, res, [operand(x, dt, x._shape, name, temps)], p, temps);
-  } catch (e) { res.dispose(); throw e; }
-  if (needsGrad(x) && !NONDIFF_UNARY.has(op)) recordUnary(op, x, res, params);
+  } catch (err) { res.dispose(); throw err; }
+  if (e.grad && needsGrad(x)) recordUnary(e, e.grad, x, res, params);
   return res;
 }
 
-// ---- binary ops ------------------------------------------------------------------------------
+function recordUnary(e: UnaryEntry, grad: NonNullable<UnarySpec['grad']>, x: Tensor, y: Tensor, params: number[]): void {
+  record(e.name, [x], [y], e.usesY ? [x, y] : [x], ([g], [sx, sy]) => scope(() => {
+    const r = grad(g!, sx, sy, params);
+    return [r.dtype === sx.dtype ? r : r.to(sx.dtype)];
+  }));
+}
+
+// ---- binary ops: the table ---------------------------------------------------------------------
 
 /** add/sub's `alpha`: PyTorch's keyword, positional (`x.add(y, 2)`) or as an option (`x.add(y, { alpha: 2 })`). */
 export type AlphaArg = number | { alpha?: number };
@@ -275,25 +320,71 @@ function readAlpha(alpha: unknown, op: string): number | undefined {
 }
 
 /** `a + alpha * b` with broadcasting: `fl.add(x, 1)`, `x.add(y)`, `x.add(y, { alpha: 2 })`. */
-export function add(a: TensorLike, b: TensorLike, alphaArg?: AlphaArg): Tensor {
-  const alpha = readAlpha(alphaArg, 'add');
-  if (alpha !== undefined && alpha !== 1) {
-    const scaled = mul(b, alpha);
-    try { return binary('add', a, scaled, 'arith'); } finally { scaled.dispose(); }
-  }
-  return binary('add', a, b, 'arith');
-}
+export const add: AlphaFn = binaryOp('add', { dtype: 'arith', alpha: true, inplace: true, grad: (g) => [g, g] });
 /** `a - alpha * b`: `fl.sub(x, y)`, `fl.sub(x, y, { alpha: 0.5 })`. */
-export function sub(a: TensorLike, b: TensorLike, alphaArg?: AlphaArg): Tensor {
-  const alpha = readAlpha(alphaArg, 'sub');
-  if (alpha !== undefined && alpha !== 1) {
-    const scaled = mul(b, alpha);
-    try { return binary('sub', a, scaled, 'arith'); } finally { scaled.dispose(); }
-  }
-  return binary('sub', a, b, 'arith');
-}
+export const sub: AlphaFn = binaryOp('sub', {
+  dtype: 'arith', alpha: true, inplace: true, refuseBool: 'subtraction of bool tensors is not supported; use logicalXor or logicalNot',
+  grad: (g) => [g, neg(g)],
+});
 /** Elementwise product: `fl.mul(x, 2)`. */
-export function mul(a: TensorLike, b: TensorLike): Tensor { return binary('mul', a, b, 'arith'); }
+export const mul: BinaryFn = binaryOp('mul', { dtype: 'arith', inplace: true, grad: (g, a, b) => [mul(g, b), mul(g, a)] });
+/** True division; `div` below adds the rounding modes. */
+const trueDiv: BinaryFn = binaryOp('div', {
+  dtype: 'float', usesY: true, inplace: true, method: false,
+  grad: (g, a, b, y) => [div(g, b), neg(div(mul(g, y), b))],
+});
+/** `a ** b`: `fl.pow(x, 2)`. */
+export const pow: BinaryFn = binaryOp('pow', {
+  dtype: 'arith', usesY: true, inplace: true,
+  grad: (g, a, b, y, [needA, needB]) => {
+    const bm1: TensorLike = b instanceof Tensor ? sub(b, 1) : +b - 1;
+    return [needA ? mul(g, mul(pow(a, bm1), b)) : null,
+      needB ? mul(g, mul(y, a instanceof Tensor ? log(a) : Math.log(+a))) : null];
+  },
+});
+/** Elementwise maximum (NaN propagates). */
+export const maximum: BinaryFn = binaryOp('maximum', { dtype: 'arith', grad: (g, a, b) => extremumGrad(g, gt(a, b), eq(a, b)) });
+/** Elementwise minimum (NaN propagates). */
+export const minimum: BinaryFn = binaryOp('minimum', { dtype: 'arith', grad: (g, a, b) => extremumGrad(g, lt(a, b), eq(a, b)) });
+/** Python-style remainder (sign of the divisor): `fl.remainder(fl.tensor([-3]), 2) // [1]`. */
+export const remainder: BinaryFn = binaryOp('remainder', { dtype: 'arith', grad: (g, a, b) => [g, mul(neg(g), floorDivide(a, b))] });
+/** Floor of a / b. */
+export const floorDivide: BinaryFn = binaryOp('floorDivide', { dtype: 'arith', grad: null });
+/** atan2(a, b) elementwise. */
+export const atan2: BinaryFn = binaryOp('atan2', {
+  dtype: 'float',
+  grad: (g, a, b) => {
+    const den = add(sq(a), sq(b));
+    return [div(mul(g, b), den), div(mul(neg(g), a), den)];
+  },
+});
+/** `a == b` → bool tensor. */
+export const eq: BinaryFn = binaryOp('eq', { dtype: 'compare', grad: null });
+/** `a != b` → bool tensor. */
+export const ne: BinaryFn = binaryOp('ne', { dtype: 'compare', grad: null });
+/** `a < b` → bool tensor. */
+export const lt: BinaryFn = binaryOp('lt', { dtype: 'compare', grad: null });
+/** `a <= b` → bool tensor. */
+export const le: BinaryFn = binaryOp('le', { dtype: 'compare', grad: null });
+/** `a > b` → bool tensor. */
+export const gt: BinaryFn = binaryOp('gt', { dtype: 'compare', grad: null });
+/** `a >= b` → bool tensor. */
+export const ge: BinaryFn = binaryOp('ge', { dtype: 'compare', grad: null });
+/** Elementwise logical and (nonzero is true) → bool tensor. */
+export const logicalAnd: BinaryFn = binaryOp('logicalAnd', { dtype: 'logical', grad: null });
+/** Elementwise logical or → bool tensor. */
+export const logicalOr: BinaryFn = binaryOp('logicalOr', { dtype: 'logical', grad: null });
+/** Elementwise logical xor → bool tensor. */
+export const logicalXor: BinaryFn = binaryOp('logicalXor', { dtype: 'logical', grad: null });
+
+/** maximum/minimum's gradient: to the winner, split evenly on ties. */
+function extremumGrad(g: Tensor, win: Tensor, tie: Tensor): [Tensor, Tensor] {
+  const half = mul(g, 0.5);
+  return [where(win, g, where(tie, half, 0)), where(win, 0, where(tie, half, g))];
+}
+
+function sq(v: TensorLike): TensorLike { return v instanceof Tensor ? mul(v, v) : (+v) * (+v); }
+
 /**
  * True division (integers divide as float32), or with `roundingMode` `'floor'` / `'trunc'`:
  * `fl.div(x, 2)`, `fl.div(x, 3, 'floor')`.
@@ -301,98 +392,105 @@ export function mul(a: TensorLike, b: TensorLike): Tensor { return binary('mul',
 export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor {
   if (roundingMode === 'floor') return floorDivide(a, b);
   if (roundingMode === 'trunc') {
-    const q = binary('div', a, b, 'float');
+    const q = trueDiv(a, b);
     const dt = resultType(promoteArg(a), promoteArg(b));
     try {
-      const r = unary('trunc', q, 'same');
+      const r = trunc(q);
       if (dt === r.dtype) return r;
       try { return toDType(r, dt); } finally { r.dispose(); }
     } finally { q.dispose(); }
   }
   if (roundingMode !== undefined) throw new ValueError(`div: roundingMode must be 'floor', 'trunc' or undefined, got ${String(roundingMode)}`);
-  return binary('div', a, b, 'float');
+  return trueDiv(a, b);
 }
 function toDType(t: Tensor, dt: DType): Tensor { return contiguousCopy(t, 'div', dt); }
-/** `a ** b`: `fl.pow(x, 2)`. */
-export function pow(a: TensorLike, b: TensorLike): Tensor { return binary('pow', a, b, 'arith'); }
-/** Elementwise maximum (NaN propagates). */
-export function maximum(a: TensorLike, b: TensorLike): Tensor { return binary('maximum', a, b, 'arith'); }
-/** Elementwise minimum (NaN propagates). */
-export function minimum(a: TensorLike, b: TensorLike): Tensor { return binary('minimum', a, b, 'arith'); }
-/** Python-style remainder (sign of the divisor): `fl.remainder(fl.tensor([-3]), 2) // [1]`. */
-export function remainder(a: TensorLike, b: TensorLike): Tensor { return binary('remainder', a, b, 'arith'); }
-/** Floor of a / b. */
-export function floorDivide(a: TensorLike, b: TensorLike): Tensor { return binary('floorDivide', a, b, 'arith'); }
-/** atan2(a, b) elementwise. */
-export function atan2(a: TensorLike, b: TensorLike): Tensor { return binary('atan2', a, b, 'float'); }
-/** `a == b` → bool tensor. */
-export function eq(a: TensorLike, b: TensorLike): Tensor { return binary('eq', a, b, 'compare'); }
-/** `a != b` → bool tensor. */
-export function ne(a: TensorLike, b: TensorLike): Tensor { return binary('ne', a, b, 'compare'); }
-/** `a < b` → bool tensor. */
-export function lt(a: TensorLike, b: TensorLike): Tensor { return binary('lt', a, b, 'compare'); }
-/** `a <= b` → bool tensor. */
-export function le(a: TensorLike, b: TensorLike): Tensor { return binary('le', a, b, 'compare'); }
-/** `a > b` → bool tensor. */
-export function gt(a: TensorLike, b: TensorLike): Tensor { return binary('gt', a, b, 'compare'); }
-/** `a >= b` → bool tensor. */
-export function ge(a: TensorLike, b: TensorLike): Tensor { return binary('ge', a, b, 'compare'); }
-/** Elementwise logical and (nonzero is true) → bool tensor. */
-export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return binary('logicalAnd', a, b, 'logical'); }
-/** Elementwise logical or → bool tensor. */
-export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return binary('logicalOr', a, b, 'logical'); }
-/** Elementwise logical xor → bool tensor. */
-export function logicalXor(a: TensorLike, b: TensorLike): Tensor { return binary('logicalXor', a, b, 'logical'); }
+P.div = function (o, mode) { return div(this, o, mode); };
 
-// ---- unary ops -------------------------------------------------------------------------------
+// ---- unary ops: the table ----------------------------------------------------------------------
 
-/** `-x` */ export function neg(x: Tensor): Tensor { return unary('neg', x, 'signed'); }
-/** `|x|` */ export function abs(x: Tensor): Tensor { return unary('abs', x, 'same'); }
-/** -1, 0 or 1 by the sign of x. */ export function sign(x: Tensor): Tensor { return unary('sign', x, 'same'); }
-/** e^x */ export function exp(x: Tensor): Tensor { return unary('exp', x, 'float'); }
-/** 2^x */ export function exp2(x: Tensor): Tensor { return unary('exp2', x, 'float'); }
-/** natural log */ export function log(x: Tensor): Tensor { return unary('log', x, 'float'); }
-/** log base 2 */ export function log2(x: Tensor): Tensor { return unary('log2', x, 'float'); }
-/** log base 10 */ export function log10(x: Tensor): Tensor { return unary('log10', x, 'float'); }
-/** log(1 + x), accurate near 0 */ export function log1p(x: Tensor): Tensor { return unary('log1p', x, 'float'); }
-/** e^x - 1, accurate near 0 */ export function expm1(x: Tensor): Tensor { return unary('expm1', x, 'float'); }
-/** square root */ export function sqrt(x: Tensor): Tensor { return unary('sqrt', x, 'float'); }
-/** 1 / sqrt(x) */ export function rsqrt(x: Tensor): Tensor { return unary('rsqrt', x, 'float'); }
-/** x * x */ export function square(x: Tensor): Tensor { return unary('square', x, x.dtype === 'bool' ? 'float' : 'same'); }
-/** sine */ export function sin(x: Tensor): Tensor { return unary('sin', x, 'float'); }
-/** cosine */ export function cos(x: Tensor): Tensor { return unary('cos', x, 'float'); }
-/** tangent */ export function tan(x: Tensor): Tensor { return unary('tan', x, 'float'); }
-/** arcsine */ export function asin(x: Tensor): Tensor { return unary('asin', x, 'float'); }
-/** arccosine */ export function acos(x: Tensor): Tensor { return unary('acos', x, 'float'); }
-/** arctangent */ export function atan(x: Tensor): Tensor { return unary('atan', x, 'float'); }
-/** hyperbolic sine */ export function sinh(x: Tensor): Tensor { return unary('sinh', x, 'float'); }
-/** hyperbolic cosine */ export function cosh(x: Tensor): Tensor { return unary('cosh', x, 'float'); }
-/** hyperbolic tangent */ export function tanh(x: Tensor): Tensor { return unary('tanh', x, 'float'); }
-/** 1 / (1 + e^-x) */ export function sigmoid(x: Tensor): Tensor { return unary('sigmoid', x, 'float'); }
-/** max(x, 0) */ export function relu(x: Tensor): Tensor { return unary('relu', x, 'signed'); }
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** `-x` */ export const neg: UnaryFn = unaryOp('neg', { dtype: 'signed', inplace: true, grad: (g) => neg(g) });
+/** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { dtype: 'same', inplace: true, grad: (g, x) => mul(g, sign(x)) });
+/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { dtype: 'same', grad: null });
+/** e^x */ export const exp: UnaryFn = unaryOp('exp', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
+/** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
+/** natural log */ export const log: UnaryFn = unaryOp('log', { dtype: 'float', inplace: true, grad: (g, x) => div(g, x) });
+/** log base 2 */ export const log2: UnaryFn = unaryOp('log2', { dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN2)) });
+/** log base 10 */ export const log10: UnaryFn = unaryOp('log10', { dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN10)) });
+/** log(1 + x), accurate near 0 */ export const log1p: UnaryFn = unaryOp('log1p', { dtype: 'float', grad: (g, x) => div(g, add(x, 1)) });
+/** e^x - 1, accurate near 0 */ export const expm1: UnaryFn = unaryOp('expm1', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(y, 1)) });
+/** square root */ export const sqrt: UnaryFn = unaryOp('sqrt', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => div(g, mul(y, 2)) });
+/** 1 / sqrt(x) */ export const rsqrt: UnaryFn = unaryOp('rsqrt', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(pow(y, 3), -0.5)) });
+/** x * x */ export const square: UnaryFn = unaryOp('square', { dtype: 'numeric', grad: (g, x) => mul(g, mul(x, 2)) });
+/** sine */ export const sin: UnaryFn = unaryOp('sin', { dtype: 'float', grad: (g, x) => mul(g, cos(x)) });
+/** cosine */ export const cos: UnaryFn = unaryOp('cos', { dtype: 'float', grad: (g, x) => neg(mul(g, sin(x))) });
+/** tangent */ export const tan: UnaryFn = unaryOp('tan', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(square(y), 1)) });
+/** arcsine */ export const asin: UnaryFn = unaryOp('asin', { dtype: 'float', grad: (g, x) => div(g, sqrt(sub(1, square(x)))) });
+/** arccosine */ export const acos: UnaryFn = unaryOp('acos', { dtype: 'float', grad: (g, x) => neg(div(g, sqrt(sub(1, square(x))))) });
+/** arctangent */ export const atan: UnaryFn = unaryOp('atan', { dtype: 'float', grad: (g, x) => div(g, add(square(x), 1)) });
+/** hyperbolic sine */ export const sinh: UnaryFn = unaryOp('sinh', { dtype: 'float', grad: (g, x) => mul(g, cosh(x)) });
+/** hyperbolic cosine */ export const cosh: UnaryFn = unaryOp('cosh', { dtype: 'float', grad: (g, x) => mul(g, sinh(x)) });
+/** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
+/** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
+/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { dtype: 'signed', inplace: true, grad: (g, x) => mul(g, gt(x, 0)) });
 /** x if x > 0 else slope * x */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor { return unary('leakyRelu', x, 'float', [negativeSlope]); }
+export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', {
+  dtype: 'float', params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),
+});
 /** log(1 + e^x) (beta 1, threshold 20, as torch.nn.functional.softplus) */
-export function softplus(x: Tensor): Tensor { return unary('softplus', x, 'float'); }
+export const softplus: UnaryFn = unaryOp('softplus', { dtype: 'float', grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))) });
+const geluErf: UnaryFn = unaryOp('gelu', {
+  dtype: 'float', method: false,
+  grad: (g, x) => {  // Phi(x) + x phi(x)
+    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
+    const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+    return mul(g, add(cdf, mul(x, pdf)));
+  },
+});
+const geluTanh: UnaryFn = unaryOp('geluTanh', {
+  dtype: 'float', name: 'gelu', method: false,
+  grad: (g, x) => {
+    const t = tanh(mul(add(x, mul(pow(x, 3), 0.044715)), SQRT_2_OVER_PI));
+    const dinner = mul(add(mul(square(x), 3 * 0.044715), 1), SQRT_2_OVER_PI);
+    return mul(g, add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), dinner)));
+  },
+});
+/** x * sigmoid(x) */
+export const silu: UnaryFn = unaryOp('silu', { dtype: 'float', grad: (g, x) => { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); } });
+/** error function */ export const erf: UnaryFn = unaryOp('erf', { dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
+/** round down */ export const floor: UnaryFn = unaryOp('floor', { dtype: 'same', inplace: true, grad: null });
+/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { dtype: 'same', inplace: true, grad: null });
+/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { dtype: 'same', inplace: true, grad: null });
+/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { dtype: 'same', grad: null });
+/** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
+/** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { dtype: 'bool', grad: null });
+/** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { dtype: 'bool', grad: null });
+/** x is ±inf → bool tensor */ export const isinf: UnaryFn = unaryOp('isinf', { dtype: 'bool', grad: null });
+/** x is neither NaN nor ±inf → bool tensor */ export const isfinite: UnaryFn = unaryOp('isfinite', { dtype: 'bool', grad: null });
+/** clamp with scalar bounds; `clamp` below adds tensor bounds and the promotion of the bounds. */
+const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => Tensor = unaryOp('clamp', {
+  dtype: 'same', method: false,
+  params: (lo?: number | boolean, hi?: number | boolean) => [lo !== undefined ? 1 : 0, +(lo ?? 0), hi !== undefined ? 1 : 0, +(hi ?? 0)],
+  grad: (g, x, y, p) => {  // flows where lo <= x <= hi, as torch.clamp
+    let m: Tensor = logicalNot(isnan(x));
+    if (p[0]) m = logicalAnd(m, ge(x, p[1]));
+    if (p[2]) m = logicalAnd(m, le(x, p[3]));
+    return mul(g, m);
+  },
+});
+
 /**
  * Gaussian error linear unit: exact (`'none'`, with erf) or the `'tanh'` approximation.
  * `fl.gelu(x)`, `fl.gelu(x, 'tanh')`
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
-  return approximate === 'tanh' ? unary('geluTanh', x, 'float', [], undefined, 'gelu') : unary('gelu', x, 'float');
+  return approximate === 'tanh' ? geluTanh(x) : geluErf(x);
 }
-/** x * sigmoid(x) */ export function silu(x: Tensor): Tensor { return unary('silu', x, 'float'); }
-/** error function */ export function erf(x: Tensor): Tensor { return unary('erf', x, 'float'); }
-/** round down */ export function floor(x: Tensor): Tensor { return unary('floor', x, 'same'); }
-/** round up */ export function ceil(x: Tensor): Tensor { return unary('ceil', x, 'same'); }
-/** round half to even, as torch.round */ export function round(x: Tensor): Tensor { return unary('round', x, 'same'); }
-/** round toward zero */ export function trunc(x: Tensor): Tensor { return unary('trunc', x, 'same'); }
-/** 1 / x */ export function reciprocal(x: Tensor): Tensor { return unary('reciprocal', x, 'float'); }
-/** !x → bool tensor */ export function logicalNot(x: Tensor): Tensor { return unary('logicalNot', x, 'bool'); }
-/** x is NaN → bool tensor */ export function isnan(x: Tensor): Tensor { return unary('isnan', x, 'bool'); }
-/** x is ±inf → bool tensor */ export function isinf(x: Tensor): Tensor { return unary('isinf', x, 'bool'); }
-/** x is neither NaN nor ±inf → bool tensor */ export function isfinite(x: Tensor): Tensor { return unary('isfinite', x, 'bool'); }
+P.gelu = function (a) { return gelu(this, a); };
+
+// ---- clamp, where, maskedFill ---------------------------------------------------------------------
 
 function checkBound(v: unknown, op: string): void {
   if (v !== undefined && typeof v !== 'number' && typeof v !== 'boolean' && !(v instanceof Tensor)) {
@@ -420,7 +518,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   const dt = resultType(...args);
   const src = dt === x.dtype ? x : contiguousCopy(x, 'clamp', dt);
   try {
-    return unary('clamp', src, 'same', [lo !== undefined ? 1 : 0, +(lo ?? 0), hi !== undefined ? 1 : 0, +(hi ?? 0)]);
+    return clampScalar(src, lo as number | boolean | undefined, hi as number | boolean | undefined);
   } finally { if (src !== x) src.dispose(); }
 }
 
@@ -470,7 +568,8 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   return res;
 }
 
-// ---- methods ---------------------------------------------------------------------------------
+// ---- methods -------------------------------------------------------------------------------------
+// The table entries install their methods; the typings are declared here, with the hand-written ones.
 
 declare module '../tensor' {
   interface Tensor {
@@ -516,59 +615,14 @@ declare module '../tensor' {
   }
 }
 
-const P = Tensor.prototype;
-const binaries: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
-  mul, pow, maximum, minimum, remainder, floorDivide, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor,
-};
-for (const [name, fn] of Object.entries(binaries)) {
-  (P as any)[name] = function (this: Tensor, o: TensorLike) { return fn(this, o); };
-}
-P.add = function (o, alpha) { return add(this, o, alpha); };
-P.sub = function (o, alpha) { return sub(this, o, alpha); };
-P.div = function (o, mode) { return div(this, o, mode); };
-const unaries: Record<string, (x: Tensor) => Tensor> = {
-  neg, abs, sign, exp, exp2, log, log2, log10, log1p, expm1, sqrt, rsqrt, square, sin, cos, tan, asin, acos, atan,
-  sinh, cosh, tanh, sigmoid, relu, softplus, silu, erf, floor, ceil, round, trunc, reciprocal, logicalNot, isnan,
-  isinf, isfinite,
-};
-for (const [name, fn] of Object.entries(unaries)) {
-  (P as any)[name] = function (this: Tensor) { return fn(this); };
-}
-P.leakyRelu = function (s) { return leakyRelu(this, s); };
-P.gelu = function (a) { return gelu(this, a); };
 P.clamp = function (lo, hi) { return clamp(this, lo, hi); };
 P.where = function (cond, other) { return where(cond, this, other); };
 P.maskedFill = function (mask, v) { return maskedFill(this, mask, v); };
-
-function inplaceBinary(op: 'add' | 'sub' | 'mul' | 'div' | 'pow', kind: BinaryKind) {
-  return function (this: Tensor, o: TensorLike, alphaArg?: AlphaArg): Tensor {
-    const alpha = readAlpha(alphaArg, `${op}_`);
-    if (alpha !== undefined && op !== 'add' && op !== 'sub') throw new ValueError(`${op}_: takes one operand, got a second argument`);
-    if ((op === 'add' || op === 'sub') && alpha !== undefined && alpha !== 1) {
-      const s = mul(o, alpha);
-      try { return binary(op, this, s, kind, this); } finally { s.dispose(); }
-    }
-    return binary(op, this, o, kind, this);
-  };
-}
-P.add_ = inplaceBinary('add', 'arith');
-P.sub_ = inplaceBinary('sub', 'arith');
-P.mul_ = inplaceBinary('mul', 'arith');
-P.div_ = inplaceBinary('div', 'float');
-P.pow_ = inplaceBinary('pow', 'arith');
-const inplaceUnary: [string, keyof typeof UNARY, UnaryKind][] = [
-  ['neg_', 'neg', 'signed'], ['abs_', 'abs', 'same'], ['exp_', 'exp', 'float'], ['log_', 'log', 'float'],
-  ['sqrt_', 'sqrt', 'float'], ['sigmoid_', 'sigmoid', 'float'], ['tanh_', 'tanh', 'float'], ['relu_', 'relu', 'signed'],
-  ['floor_', 'floor', 'same'], ['ceil_', 'ceil', 'same'], ['round_', 'round', 'same'], ['reciprocal_', 'reciprocal', 'float'],
-];
-for (const [m, op, kind] of inplaceUnary) {
-  (P as any)[m] = function (this: Tensor) { return unary(op, this, kind, [], this, op); };
-}
 P.clamp_ = function (lo, hi) {
   checkBound(lo ?? undefined, 'clamp_'); checkBound(hi ?? undefined, 'clamp_');
   if ((lo as unknown) instanceof Tensor || (hi as unknown) instanceof Tensor) throw new ValueError('clamp_: bounds must be numbers');
   if ((lo ?? undefined) === undefined && (hi ?? undefined) === undefined) throw new ValueError('clamp_: at least one of min and max must be given');
-  return unary('clamp', this, 'same', [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this, 'clamp');
+  return unary(UNARY_TABLE.get('clamp')!, this, [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this);
 };
 P.maskedFill_ = function (mask, v) {
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
@@ -580,3 +634,9 @@ P.maskedFill_ = function (mask, v) {
   run(WHERE_OP, 'maskedFill_', this, [operand(mask, 'bool', shape, 'maskedFill_', temps), { scalar: +v, dtype: this.dtype }, this], [], temps);
   return this;
 };
+
+// every native code has its entry (a code added to the native header without one fails here, at load)
+for (const [kind, codes, table] of [['unary', UNARY, UNARY_TABLE], ['binary', BINARY, BINARY_TABLE]] as const) {
+  const missing = Object.keys(codes).filter((c) => !(table as Map<string, unknown>).has(c));
+  if (missing.length) throw new FlintError(`elementwise: native ${kind} codes without a table entry: ${missing.join(', ')}`);
+}
