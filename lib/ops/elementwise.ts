@@ -9,9 +9,10 @@
 // else only the inputs) and whether Tensor gets the method and the in-place method. The exported
 // function, the Tensor methods, the in-place methods and the graph node all come from the entry;
 // every native code must have one (checked when this file loads). Adding a unary op: its code in
-// the native header, one entry here, its method's typing in the `declare module` block below, and
-// its reference in test/optable.ts. gelu, clamp and div, whose public forms take options, are
-// written by hand around their entries.
+// the native header, one entry here (its method `x.op()` is typed from the codes: UnaryMethods) and
+// its reference in test/optable.ts; only an in-place form or arguments add a typing to the
+// `declare module` block. gelu, clamp and div, whose public forms take options, are written by
+// hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
@@ -571,8 +572,13 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
 // ---- methods -------------------------------------------------------------------------------------
 // The table entries install their methods; the typings are declared here, with the hand-written ones.
 
+/** The unary codes whose Tensor method is typed by hand below (it takes arguments) or that have none. */
+const HAND_TYPED_UNARY = ['leakyRelu', 'gelu', 'geluTanh', 'clamp'] as const;
+/** Every other unary code is a method without arguments (`x.exp()`); its entry installs it. */
+type UnaryMethods = { [K in Exclude<UnaryCode, (typeof HAND_TYPED_UNARY)[number]>]: () => Tensor };
+
 declare module '../tensor' {
-  interface Tensor {
+  interface Tensor extends UnaryMethods {
     add(other: TensorLike, alpha?: AlphaArg): Tensor;
     sub(other: TensorLike, alpha?: AlphaArg): Tensor;
     mul(other: TensorLike): Tensor;
@@ -592,13 +598,9 @@ declare module '../tensor' {
     logicalAnd(other: TensorLike): Tensor;
     logicalOr(other: TensorLike): Tensor;
     logicalXor(other: TensorLike): Tensor;
-    neg(): Tensor; abs(): Tensor; sign(): Tensor; exp(): Tensor; exp2(): Tensor; log(): Tensor; log2(): Tensor;
-    log10(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; rsqrt(): Tensor; square(): Tensor;
-    sin(): Tensor; cos(): Tensor; tan(): Tensor; asin(): Tensor; acos(): Tensor; atan(): Tensor; sinh(): Tensor;
-    cosh(): Tensor; tanh(): Tensor; sigmoid(): Tensor; relu(): Tensor; leakyRelu(negativeSlope?: number): Tensor;
-    softplus(): Tensor; gelu(approximate?: 'none' | 'tanh'): Tensor; silu(): Tensor; erf(): Tensor; floor(): Tensor;
-    ceil(): Tensor; round(): Tensor; trunc(): Tensor; reciprocal(): Tensor; logicalNot(): Tensor; isnan(): Tensor;
-    isinf(): Tensor; isfinite(): Tensor;
+    // the unary methods without arguments (x.exp(), …) come from UnaryMethods
+    leakyRelu(negativeSlope?: number): Tensor;
+    gelu(approximate?: 'none' | 'tanh'): Tensor;
     clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
     where(cond: Tensor, other: TensorLike): Tensor;
     maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
@@ -635,8 +637,13 @@ P.maskedFill_ = function (mask, v) {
   return this;
 };
 
-// every native code has its entry (a code added to the native header without one fails here, at load)
+// Every native code has its entry (a code added to the native header without one fails here, at
+// load), and every unary code that UnaryMethods types as `x.code()` has that method.
 for (const [kind, codes, table] of [['unary', UNARY, UNARY_TABLE], ['binary', BINARY, BINARY_TABLE]] as const) {
   const missing = Object.keys(codes).filter((c) => !(table as Map<string, unknown>).has(c));
   if (missing.length) throw new FlintError(`elementwise: native ${kind} codes without a table entry: ${missing.join(', ')}`);
+}
+for (const e of UNARY_TABLE.values()) {
+  if ((HAND_TYPED_UNARY as readonly string[]).includes(e.code)) continue;
+  if (e.method === false || e.params || e.name !== e.code) throw new FlintError(`elementwise: unary op ${e.code} is typed as the method ${e.code}() but its entry installs none`);
 }
