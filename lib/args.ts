@@ -115,6 +115,8 @@ export const device: Check<string> = (v, where) => {
   if (typeof v !== 'string') throw new ValueError(`${where} must be a device string such as 'cpu' or 'cuda', got ${show(v)}`);
   return v;
 };
+/** The dtype/device keywords of a layer's parameters (torch's `factory_kwargs`), to spread into a signature. */
+export const factoryKeywords = { dtype: optional(dtype), device: optional(device) };
 /** A Tensor. */
 export const tensor: Check<Tensor> = (v, where) => {
   if (!(v instanceof Tensor)) throw new ValueError(`${where} must be a Tensor, got ${show(v)}`);

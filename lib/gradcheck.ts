@@ -9,6 +9,7 @@ import { ValueError } from './errors';
 import { contiguousStrides, fmt } from './shape';
 import { tensor } from './ops/creation';
 import { scope, Tensor } from './tensor';
+import { checkKeys } from './args';
 
 /** Options of `gradcheck`: the finite-difference step and the tolerances `|a - n| <= atol + rtol |n|`. */
 export interface GradcheckOptions {
@@ -48,6 +49,7 @@ function asList(v: unknown): Tensor[] {
 export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => Tensor | readonly Tensor[], inputs: Inputs | Readonly<Inputs>, options: GradcheckOptions = {}): true {
   if (typeof fn !== 'function') throw new ValueError('gradcheck: fn must be a function');
   if (!Array.isArray(inputs)) throw new ValueError('gradcheck: inputs must be an array');
+  checkKeys('gradcheck', options, ['eps', 'atol', 'rtol']);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   for (const [k, v] of [['eps', eps], ['atol', atol], ['rtol', rtol]] as const) {
     if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v) || (k === 'eps' && v === 0)) {

@@ -19,6 +19,8 @@ import { Collated, defaultCollate, disposeExcept, typedError, unpack } from './c
 import { Dataset, WorkerSource } from './dataset';
 import { Packed } from './pack';
 import { WorkerErrorInfo, WorkerPool } from './worker';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
@@ -41,6 +43,14 @@ export interface DataLoaderOptions<T, B> {
   /** Where batches go (default `'cpu'`). */
   device?: string;
 }
+
+// PyTorch: DataLoader(dataset, batch_size=1, shuffle=False, …, num_workers, collate_fn, pin_memory,
+// drop_last, …, prefetch_factor, …) — the first three positional, the rest keywords (lib/args.ts).
+const OPT = optional(A.anyValue<never>());
+const DATALOADER_ARGS = signature('DataLoader', ['dataset', 'batchSize', 'shuffle'], {
+  dataset: required(A.anyValue<never>()), batchSize: OPT, shuffle: optional(A.bool), seed: OPT, dropLast: optional(A.bool),
+  collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT,
+});
 
 function checkInt(v: unknown, what: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -92,7 +102,13 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private readonly source: WorkerSource | null = null;
   private nextEpoch = 0;
 
-  constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  readonly dataset: Dataset<T>;
+
+  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: Dataset<T>, batchSize: number, shuffle?: boolean, options?: DataLoaderOptions<T, B>);
+  constructor(...args: unknown[]) {
+    const { dataset, ...options } = DATALOADER_ARGS.parse(args) as { dataset: Dataset<T> } & DataLoaderOptions<T, B>;
+    this.dataset = dataset;
     if (!(dataset instanceof Dataset)) throw new ValueError('DataLoader: expected a fl.data.Dataset');
     this.batchSize = checkInt(options.batchSize ?? 1, 'batchSize', 1);
     this.shuffle = !!options.shuffle;

@@ -16,6 +16,8 @@ import { scope, Tensor } from '../tensor';
 import { tensor } from '../ops/creation';
 import '../ops/views';
 import { TensorDataset } from './tensor-dataset';
+import * as A from '../args';
+import { optional, required, signature } from '../args';
 
 /** A decoded IDX array: host values (plain data, no tensor). */
 export interface IdxArray {
@@ -115,6 +117,9 @@ export interface MnistOptions {
   train?: boolean;
 }
 
+// PyTorch (torchvision): MNIST(root, train=True, …) (lib/args.ts).
+const MNIST_ARGS = signature('MnistDataset', ['root', 'train'], { root: required(A.anyValue<never>()), train: optional(A.bool, true) });
+
 function findFile(root: string, base: string): string {
   const names = [base, base + '.gz', base.replace(/-idx/, '.idx'), base.replace(/-idx/, '.idx') + '.gz'];
   const dirs = [root, path.join(root, 'MNIST', 'raw'), path.join(root, 'raw')];
@@ -145,8 +150,13 @@ export class MnistDataset extends TensorDataset {
   readonly images: Tensor;
   readonly labels: Tensor;
 
-  constructor(root: string | { images: string; labels: string }, options: MnistOptions = {}) {
-    const prefix = options.train === false ? 't10k' : 'train';
+  constructor(root: string | { images: string; labels: string }, options?: MnistOptions);
+  constructor(root: string | { images: string; labels: string }, train: boolean);
+  constructor(...args: unknown[]) {
+    // root may itself be a plain object ({ images, labels }), so it is taken before the options
+    const root = args[0] as string | { images: string; labels: string };
+    const options = MNIST_ARGS.parse(args.slice(1), 1);
+    const prefix = options.train ? 'train' : 't10k';
     const files = typeof root === 'string'
       ? { images: findFile(root, `${prefix}-images-idx3-ubyte`), labels: findFile(root, `${prefix}-labels-idx1-ubyte`) }
       : root;

@@ -26,6 +26,7 @@ import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
 import { eq, where, lt } from '../ops/elementwise';
 import { all } from '../ops/reduce';
 import '../ops/views';
+import { checkKeys } from '../args';
 
 /** Options of `load`. */
 export interface LoadOptions {
@@ -416,6 +417,7 @@ async function readAll(path: string, op: string): Promise<Buffer> {
  */
 export async function load(path: string, options?: LoadOptions): Promise<Record<string, Tensor>> {
   checkPath(path, 'load');
+  checkKeys('load', options, ['device']);
   parseDevice(options?.device, 'load');
   const buf = await readAll(path, 'load');
   return build(buf, path, options, 'load');
@@ -424,6 +426,7 @@ export async function load(path: string, options?: LoadOptions): Promise<Record<
 /** `load` that blocks: `const sd = fl.loadSync('model.safetensors')`. */
 export function loadSync(path: string, options?: LoadOptions): Record<string, Tensor> {
   checkPath(path, 'loadSync');
+  checkKeys('loadSync', options, ['device']);
   parseDevice(options?.device, 'loadSync');
   return build(readAllSync(path, 'loadSync'), path, options, 'loadSync');
 }

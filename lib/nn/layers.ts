@@ -16,14 +16,10 @@ import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, leakyRelu,
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
-/** @internal The parameter dtype/device keywords of every layer (torch's `factory_kwargs`), for lib/args.ts signatures. */
-export const FACTORY = { dtype: optional(A.dtype), device: optional(A.device) };
-/** @internal A size argument: an integer >= 0. */
-export const SIZE = A.int({ min: 0 });
-/** @internal A probability in [0, 1]. */
-export const PROB = A.num({ min: 0, max: 1 });
+// a size argument: an integer >= 0
+const SIZE = A.int({ min: 0 });
 
 /** Parameter dtype/device of a layer (torch's `factory_kwargs`). */
 export interface FactoryOptions {

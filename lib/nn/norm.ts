@@ -13,9 +13,9 @@ import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { batchNormOp as batchNorm, groupNormOp as groupNorm, layerNormOp as layerNorm, needTensor, rmsNormOp as rmsNorm } from './functional';
 import { ones_, zeros_ } from './init';
-import { FACTORY, FactoryOptions, newParameter, pyBool, pyFloat, pyTuple, SIZE } from './layers';
+import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './layers';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
 const SHAPE = A.anyValue<number | readonly number[]>();
 const EPS = A.num({ min: 0 });

@@ -9,41 +9,13 @@ import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
 import { checkInplace } from './elementwise';
 import * as A from '../args';
 import { optional, required, signature } from '../args';
+import { FACTORY_KEYWORDS, LIKE_KEYWORDS, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, LikeOptions, withGrad } from './factory';
 
 const FILL = opId('fill');
 const ARANGE = opId('arange');
 const LINSPACE = opId('linspace');
 
-/** Options accepted by creation functions (PyTorch's factory keywords). */
-export interface TensorOptions {
-  /** Element type; defaults to float32 (or inferred from the data for `tensor`). */
-  dtype?: DType;
-  /** `'cpu'` (default), `'cuda'`, `'cuda:N'`. */
-  device?: string;
-  /**
-   * CPU only: allocate page-locked (pinned) host memory, from which copies to a GPU run
-   * asynchronously (`t.to('cuda', { nonBlocking: true })`). Needs a usable GPU.
-   */
-  pinned?: boolean;
-  /** Make the result a leaf that requires grad (floating dtypes only), as PyTorch's `requires_grad=True`. */
-  requiresGrad?: boolean;
-}
-
-/** @internal The keyword parameters of every creation function (checked by lib/args.ts). */
-export const FACTORY_KEYWORDS = {
-  dtype: optional(A.dtype),
-  device: optional(A.device),
-  pinned: optional(A.bool, false),
-  requiresGrad: optional(A.bool, false),
-};
-
-/** @internal Applies `requiresGrad` to a fresh result (disposing it when the dtype refuses). */
-export function withGrad(t: Tensor, requiresGrad: boolean | undefined): Tensor {
-  if (requiresGrad) {
-    try { t.requiresGrad = true; } catch (e) { t.dispose(); throw e; }
-  }
-  return t;
-}
+export type { TensorOptions, SizeArgs, LikeOptions } from './factory';
 
 /** Nested arrays of numbers or booleans, a TypedArray, or a single value. */
 export type NestedData = number | boolean | TypedArray | Int8Array | Int16Array | Uint16Array | Uint32Array | readonly NestedData[];
@@ -140,27 +112,9 @@ export function fillInPlace(t: Tensor, v: number | boolean, op: string): Tensor 
   return t;
 }
 
-/**
- * PyTorch's `*size` then the keyword options: `(2, 3)`, `([2, 3])`, `(2, 3, { dtype })`,
- * `([2, 3], { dtype })`. A stray extra argument throws instead of being dropped.
- */
-export type SizeArgs = [size: number | readonly number[], options?: TensorOptions] | [...size: number[], options: TensorOptions] | number[];
-
-type Factory = ReturnType<typeof factorySignature>;
-function factorySignature(fn: string) { return signature(fn, [], FACTORY_KEYWORDS); }
-/** @internal Reads `(…size, options?)` for the creation function with signature `sig`. */
-export function sizedArgs(sig: Factory, args: readonly unknown[]): { shape: number[]; dtype: DType | undefined; device: string | undefined; pinned: boolean; requiresGrad: boolean } {
-  const { sizes, rest } = A.takeSizes(sig.fn, args);
-  const shape = checkShape(sizes, sig.fn);
-  const o = sig.parse(rest);
-  return { shape, dtype: o.dtype, device: o.device, pinned: o.pinned, requiresGrad: o.requiresGrad };
-}
-/** @internal The signature of a sized creation function (`rand`, `randn`, … declare theirs here too). */
-export const sizedSignature = factorySignature;
-
-const EMPTY_ARGS = factorySignature('empty');
-const ZEROS_ARGS = factorySignature('zeros');
-const ONES_ARGS = factorySignature('ones');
+const EMPTY_ARGS = sizedSignature('empty');
+const ZEROS_ARGS = sizedSignature('zeros');
+const ONES_ARGS = sizedSignature('ones');
 
 /** Uninitialised memory of the given size: `fl.empty(2, 3)`, `fl.empty([2, 3], { pinned: true })`. */
 export function empty(...args: SizeArgs): Tensor {
@@ -200,11 +154,6 @@ export function full(...args: unknown[]): Tensor {
   return withGrad(t, o.requiresGrad);
 }
 
-/** Options of the `*Like` functions: the result takes t's dtype and device unless given. */
-export type LikeOptions = Omit<TensorOptions, 'pinned'>;
-const LIKE_KEYWORDS = { dtype: FACTORY_KEYWORDS.dtype, device: FACTORY_KEYWORDS.device, requiresGrad: FACTORY_KEYWORDS.requiresGrad };
-/** @internal The signature of a `*Like` function: the tensor, then (for fullLike) the value. */
-export function likeSignature(fn: string) { return signature(fn, ['input'], { input: required(A.tensor), ...LIKE_KEYWORDS }); }
 const LIKE = {
   zerosLike: likeSignature('zerosLike'), onesLike: likeSignature('onesLike'), emptyLike: likeSignature('emptyLike'),
   fullLike: signature('fullLike', ['input', 'fillValue'], { input: required(A.tensor), fillValue: required(fillValue), ...LIKE_KEYWORDS }),

@@ -20,7 +20,7 @@ import { topk } from './sort';
 import { narrow, reshape, unsqueeze } from './views';
 import * as A from '../args';
 import { isPlainObject, optional, required, signature } from '../args';
-import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './creation';
+import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './factory';
 
 const UNIFORM = opId('randomUniform');
 const NORMAL = opId('randomNormal');

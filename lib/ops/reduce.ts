@@ -24,6 +24,7 @@ import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
 import { scatterIntoZeros } from './indexing';
 import { expand, reshape } from './views';
+import { checkKeys } from '../args';
 
 const REDUCE_OP = opId('reduce');
 const ARGREDUCE_OP = opId('argreduce');
@@ -90,7 +91,15 @@ function isOptions(v: unknown): v is ReduceOptions & VarOptions {
 }
 
 /** @internal Reads (dim | options, keepdim | options) into one options object. */
+// The option keys each reduction reads (an unknown or misspelled key throws, naming the closest).
+const KEYS: Record<string, readonly string[]> = {
+  sum: ['dim', 'keepdim', 'dtype'], prod: ['dim', 'keepdim', 'dtype'], mean: ['dim', 'keepdim', 'dtype'],
+  var: ['dim', 'keepdim', 'correction', 'unbiased'], std: ['dim', 'keepdim', 'correction', 'unbiased'],
+};
 function readArgs(op: string, dimOrOpts: unknown, keepdimOrOpts: unknown): VarOptions {
+  const keys = KEYS[op] ?? ['dim', 'keepdim'];
+  if (isOptions(dimOrOpts)) checkKeys(op, dimOrOpts, keys);
+  if (isOptions(keepdimOrOpts)) checkKeys(op, keepdimOrOpts, keys);
   let o: VarOptions = {};
   if (isOptions(dimOrOpts)) o = { ...dimOrOpts };
   else if (dimOrOpts !== undefined && dimOrOpts !== null) {

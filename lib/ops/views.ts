@@ -4,7 +4,7 @@
 import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
-import { sizesOnly } from '../args';
+import { checkKeys, sizesOnly } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { binding, guard } from '../native';
@@ -453,6 +453,8 @@ export interface ToOptions {
   nonBlocking?: boolean;
 }
 
+const TO_KEYS = ['dtype', 'device', 'copy', 'nonBlocking'];
+
 /**
  * Casts and/or moves: `t.to('float64')`, `t.to('cpu')`, `t.to({ device: 'cuda', dtype: 'float16' })`,
  * `batch.pin().to('cuda', { nonBlocking: true })`. Returns this tensor's own view when nothing
@@ -460,6 +462,8 @@ export interface ToOptions {
  */
 export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOptions = {}): Tensor {
   need(t, 'to');
+  checkKeys('to', options, TO_KEYS);
+  if (arg && typeof arg === 'object') checkKeys('to', arg, TO_KEYS);
   let o: ToOptions;
   if (typeof arg === 'string') o = (DTYPES as readonly string[]).includes(arg) ? { ...options, dtype: arg as DType } : { ...options, device: arg };
   else if (arg && typeof arg === 'object') o = { ...arg };
