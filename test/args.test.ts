@@ -963,7 +963,7 @@ const NO_OPTIONS = [
   'fl.select', 'fl.slice', 'fl.diagonal', 'fl.contiguous', 'fl.clone', 'fl.cat', 'fl.stack', 'fl.split', 'fl.chunk', 'fl.unbind', 'fl.repeat',
   'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
   'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.nonzero', 'fl.flip', 'fl.indexPut', 'fl.sort', 'fl.argsort', 'fl.topk',
-  'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
+  'fl.kthvalue', 'fl.median', 'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
   'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.tanh', 'F.sigmoid', 'F.softplus', 'F.softmax', 'F.logSoftmax',
 ];
 
