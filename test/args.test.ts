@@ -432,7 +432,9 @@ describe('nn modules and functionals take PyTorch\'s positional arguments', () =
 // ---- nn: modules and functionals. Checks run in fl.scope, which frees the modules' parameters.
 const nn = fl.nn;
 const F = fl.nn.functional;
-const t64 = (data: fl.NestedData): fl.Tensor => fl.tensor(data, { dtype: 'float64', device: DEVICE });
+// These checks are about arguments: they run on the CPU on every device (the `device` options alone
+// go to DEVICE), so that inputs, index tensors and layers made with their defaults share a device.
+const t64 = (data: fl.NestedData): fl.Tensor => fl.tensor(data, { dtype: 'float64' });
 const vals = (t: fl.Tensor | null): number[] => Array.from((t as fl.Tensor).dataSync() as Float64Array);
 const sc = (f: () => void) => () => fl.scope(f);
 /** dtype/device of a layer's parameters. */
@@ -442,7 +444,7 @@ function factoryOf(make: (o: Record<string, unknown>) => fl.nn.Module): Record<s
     device: sc(() => expect(make({ device: DEVICE }).parameters()[0].device.split(':')[0]).toBe(DEVICE.split(':')[0])),
   };
 }
-const x55 = () => fl.ones([1, 2, 5, 5], { dtype: 'float64', device: DEVICE });
+const x55 = () => fl.ones([1, 2, 5, 5], { dtype: 'float64' });
 const hw = (t: fl.Tensor): number[] => t.shape.slice(-2);
 
 TABLE['nn.Linear'] = {
