@@ -17,6 +17,7 @@ import type { DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor } from './tensor';
+import { anyValue, bool, optional, signature } from './args';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
@@ -302,11 +303,18 @@ declare module './tensor' {
      * Computes gradients of this tensor (a scalar, or pass `gradient`) with respect to the leaves
      * that require grad, accumulating into their `.grad`: `loss.backward()`.
      */
-    backward(gradient?: Tensor, options?: { retainGraph?: boolean }): void;
+    backward(gradient?: Tensor | null, options?: { retainGraph?: boolean }): void;
+    backward(gradient: Tensor | null | undefined, retainGraph: boolean): void;
+    backward(options: { gradient?: Tensor | null; retainGraph?: boolean }): void;
   }
 }
-Tensor.prototype.backward = function (gradient?: Tensor, options: { retainGraph?: boolean } = {}) {
-  backward(this, { gradient, retainGraph: options.retainGraph });
+// PyTorch: backward(gradient=None, retain_graph=None, …) (lib/args.ts)
+const BACKWARD_ARGS = signature('backward', ['gradient', 'retainGraph'], {
+  gradient: optional(anyValue<Tensor | null>()), retainGraph: optional(bool),
+});
+Tensor.prototype.backward = function (...args: unknown[]) {
+  const o = BACKWARD_ARGS.parse(args);
+  backward(this, { gradient: o.gradient ?? undefined, retainGraph: o.retainGraph });
 };
 
 /**

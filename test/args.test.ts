@@ -882,6 +882,29 @@ for (const name of ['LSTM', 'GRU'] as const) {
   };
 }
 
+// ---- Tensor.backward(gradient, retainGraph)
+TABLE['fl.Tensor.backward'] = {
+  sig: 'backward',
+  honoured: {
+    gradient: sc(() => {
+      const w = t64([1, 2]).requiresGrad_();
+      w.mul(3).backward(t64([1, 10]));
+      expect(vals(w.grad!)).toEqual([3, 30]);
+      w.grad!.dispose(); w.grad = null;
+    }),
+    retainGraph: sc(() => {
+      const w = t64([1]).requiresGrad_();
+      const y = w.exp().sum();
+      y.backward({ retainGraph: true });
+      y.backward();                         // the graph was kept: a second backward accumulates
+      near(vals(w.grad!), [2 * Math.E], 'two backwards');
+      expect(() => y.backward()).toThrow(fl.FlintError);   // freed after the second, as in PyTorch
+      w.grad!.dispose(); w.grad = null;
+    }),
+  },
+  call: (o) => fl.scope(() => { const w = t64([1]).requiresGrad_(); try { w.sum().backward(o); } finally { w.grad?.dispose(); w.grad = null; } }),
+};
+
 // ---- nn entries go above this line ----
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
@@ -927,6 +950,8 @@ const KEY_CHECKED: Record<string, (o: Record<string, unknown>) => unknown> = {};
 for (const name of ['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'var', 'std', 'max', 'min', 'argmax', 'argmin']) {
   KEY_CHECKED[`fl.${name}`] = (o) => fl.scope(() => (fl as any)[name](fl.ones(2, 2), { dim: 0, ...o }));
 }
+KEY_CHECKED['fl.nonzero'] = (o) => fl.scope(() => fl.nonzero(fl.ones(2), o as any));
+KEY_CHECKED['fl.indexPut'] = (o) => fl.scope(() => fl.indexPut(fl.ones(2), [fl.tensor([0])], 0, o as any));
 KEY_CHECKED['fl.to'] = (o) => fl.scope(() => fl.to(fl.ones(2), 'float64', o as any));
 KEY_CHECKED['fl.add'] = (o) => fl.scope(() => fl.add(fl.ones(2), fl.ones(2), o as any));
 KEY_CHECKED['fl.sub'] = (o) => fl.scope(() => fl.sub(fl.ones(2), fl.ones(2), o as any));
@@ -964,7 +989,7 @@ const NO_OPTIONS = [
   'fl.view', 'fl.reshape', 'fl.flatten', 'fl.squeeze', 'fl.unsqueeze', 'fl.transpose', 'fl.permute', 'fl.expand', 'fl.broadcastTo', 'fl.narrow',
   'fl.select', 'fl.slice', 'fl.diagonal', 'fl.contiguous', 'fl.clone', 'fl.cat', 'fl.stack', 'fl.split', 'fl.chunk', 'fl.unbind', 'fl.repeat',
   'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
-  'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.nonzero', 'fl.flip', 'fl.indexPut', 'fl.sort', 'fl.argsort', 'fl.topk',
+  'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.flip', 'fl.sort', 'fl.argsort', 'fl.topk',
   'fl.kthvalue', 'fl.median', 'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
   'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.tanh', 'F.sigmoid', 'F.softplus', 'F.softmax', 'F.logSoftmax',
 ];
