@@ -95,15 +95,22 @@ export function typeCheck(base: string, files: string[], options: ts.CompilerOpt
   });
 }
 
-/** The options of a user's strict project in `dir`: no skipLibCheck, Node's types, ES2022. */
-export function strictOptions(dir: string, module: 'commonjs' | 'nodenext'): ts.CompilerOptions {
+/**
+ * The options of a user's strict project in `dir`: no skipLibCheck (every .d.ts of flintml is
+ * checked), ES2022. `withNode`: with @types/node, as a Node project has it; without, the lib
+ * esnext.disposable declares what our .d.ts need beyond ES2022 (Symbol.dispose). TypeScript's own
+ * lib files are not re-checked (skipDefaultLibCheck): they are not ours, and checking them and
+ * @types/node is most of the time.
+ */
+export function strictOptions(dir: string, module: 'commonjs' | 'nodenext', withNode: boolean): ts.CompilerOptions {
   return {
     strict: true,
     noEmit: true,
     skipLibCheck: false,
+    skipDefaultLibCheck: true,
     target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2022.d.ts'],
-    types: ['node'],
+    lib: withNode ? ['lib.es2022.d.ts'] : ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: withNode ? ['node'] : [],
     typeRoots: [path.join(dir, 'node_modules', '@types')],
     ...(module === 'commonjs'
       ? { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 }
