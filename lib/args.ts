@@ -37,6 +37,17 @@ export function optional<T>(check: Check<T>): Param<T | undefined>;
 export function optional<T>(check: Check<T>, dflt: T): Param<T>;
 export function optional<T>(check: Check<T>, dflt?: T): Param<T | undefined> { return { check, required: false, dflt }; }
 
+/**
+ * The TypeScript form of a PyTorch signature's tail: any prefix of the positional parameters `P`
+ * (in PyTorch's order), then optionally the keyword options `O`. For `P = [stride, padding]`:
+ * `()`, `(options)`, `(stride)`, `(stride, options)`, `(stride, padding)`, `(stride, padding, options)`.
+ * Exported so that the declaration files can name it; not part of the API.
+ */
+export type ArgsThenOptions<P extends readonly unknown[], O> =
+  P extends readonly [...infer Init, unknown] ? [...OrUndefined<P>, options?: O] | ArgsThenOptions<Init, O> : [options?: O];
+/** Each element may be `undefined` (= not given, so that a later one can be), as in the JavaScript call. */
+type OrUndefined<P extends readonly unknown[]> = { [K in keyof P]: P[K] | undefined };
+
 type Parsed<S> = { [K in keyof S]: S[K] extends Param<infer T> ? T : never };
 
 function show(v: unknown): string {

@@ -20,7 +20,7 @@ import { Dataset, WorkerSource } from './dataset';
 import { Packed } from './pack';
 import { WorkerErrorInfo, WorkerPool } from './worker';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
@@ -105,7 +105,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   readonly dataset: Dataset<T>;
 
   constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
-  constructor(dataset: Dataset<T>, batchSize: number, shuffle?: boolean, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: Dataset<T>, ...args: ArgsThenOptions<[batchSize: number, shuffle: boolean], DataLoaderOptions<T, B>>);
   constructor(...args: unknown[]) {
     const { dataset, ...options } = DATALOADER_ARGS.parse(args) as { dataset: Dataset<T> } & DataLoaderOptions<T, B>;
     this.dataset = dataset;

@@ -20,7 +20,7 @@ import { tril } from '../ops/indexing';
 import { narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
 import { Module } from './module';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 import { xavierUniform_, zeros_ } from './init';
 import { attend, linearOp as linear, needTensor } from './functional';
 import { Dropout, Linear, newParameter } from './layers';
@@ -118,7 +118,7 @@ export class MultiheadAttention extends Module {
   out_proj: Linear;
 
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
-  constructor(embedDim: number, numHeads: number, dropout: number, bias?: boolean, options?: MultiheadAttentionOptions);
+  constructor(embedDim: number, numHeads: number, ...args: ArgsThenOptions<[dropout: number, bias: boolean], MultiheadAttentionOptions>);
   constructor(...args: unknown[]) {
     super();
     const { embedDim, numHeads, ...options } = ARGS.MultiheadAttention.parse(args) as { embedDim: number; numHeads: number } & MultiheadAttentionOptions;
@@ -153,7 +153,7 @@ export class MultiheadAttention extends Module {
   get qkvSameEmbedDim(): boolean { return this.in_proj_weight !== undefined; }
 
   forward(query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions): [Tensor, Tensor | null];
-  forward(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean): [Tensor, Tensor | null];
+  forward(query: Tensor, key: Tensor, value: Tensor, ...args: ArgsThenOptions<[keyPaddingMask: Tensor | null, needWeights: boolean, attnMask: Tensor | null, averageAttnWeights: boolean, isCausal: boolean], MultiheadAttentionForwardOptions>): [Tensor, Tensor | null];
   forward(...args: unknown[]): [Tensor, Tensor | null] {
     const { query, key, value, ...options } = ARGS['MultiheadAttention.forward'].parse(args) as { query: Tensor; key: Tensor; value: Tensor } & MultiheadAttentionForwardOptions;
     const op = 'MultiheadAttention';
@@ -294,7 +294,7 @@ export class TransformerEncoderLayer extends Module {
   readonly activation: 'relu' | 'gelu';
 
   constructor(dModel: number, nhead: number, options?: TransformerEncoderLayerOptions);
-  constructor(dModel: number, nhead: number, dimFeedforward: number, dropout?: number, activation?: 'relu' | 'gelu', layerNormEps?: number, batchFirst?: boolean, normFirst?: boolean, bias?: boolean, options?: TransformerEncoderLayerOptions);
+  constructor(dModel: number, nhead: number, ...args: ArgsThenOptions<[dimFeedforward: number, dropout: number, activation: 'relu' | 'gelu', layerNormEps: number, batchFirst: boolean, normFirst: boolean, bias: boolean], TransformerEncoderLayerOptions>);
   constructor(...args: unknown[]) {
     super();
     const { dModel, nhead, ...options } = ARGS.TransformerEncoderLayer.parse(args) as { dModel: number; nhead: number } & TransformerEncoderLayerOptions;
@@ -315,7 +315,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   forward(src: Tensor, options?: TransformerEncoderLayerForwardOptions): Tensor;
-  forward(src: Tensor, srcMask: Tensor | null, srcKeyPaddingMask?: Tensor | null, isCausal?: boolean): Tensor;
+  forward(src: Tensor, ...args: ArgsThenOptions<[srcMask: Tensor | null, srcKeyPaddingMask: Tensor | null, isCausal: boolean], TransformerEncoderLayerForwardOptions>): Tensor;
   forward(...args: unknown[]): Tensor {
     const { src, ...options } = ARGS['TransformerEncoderLayer.forward'].parse(args) as { src: Tensor } & TransformerEncoderLayerForwardOptions;
     const op = 'TransformerEncoderLayer';

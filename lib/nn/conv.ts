@@ -13,7 +13,7 @@ import { Tensor } from '../tensor';
 import { kaimingUniform_, uniform_ } from './init';
 import { Module, Parameter } from './module';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv';
 export type {
@@ -130,7 +130,7 @@ function kernel2(v: Size2, op: string): number[] { return pair(v, 'kernelSize', 
  */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: ConvModuleOptions);
-  constructor(inChannels: number, outChannels: number, kernelSize: Size2, stride: Size2, padding?: ConvPadding, dilation?: Size2, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: ConvModuleOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2, padding: ConvPadding, dilation: Size2, groups: number, bias: boolean, paddingMode: 'zeros'], ConvModuleOptions>);
   constructor(...args: unknown[]) {
     const o = ARGS.Conv2d.parse(args) as ConvArgs;
     super(o.inChannels, o.outChannels, kernel2(o.kernelSize, 'Conv2d'), o, 2, false, 'Conv2d');
@@ -150,7 +150,7 @@ export class Conv2d extends ConvNd {
  */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options?: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv1dOptions);
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], stride: number, padding?: number | 'same' | 'valid', dilation?: number, groups?: number, bias?: boolean, paddingMode?: 'zeros', options?: Pick<ConvModuleOptions, 'dtype' | 'device'>);
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], ...args: ArgsThenOptions<[stride: number, padding: number | 'same' | 'valid', dilation: number, groups: number, bias: boolean, paddingMode: 'zeros'], Pick<ConvModuleOptions, 'dtype' | 'device'>>);
   constructor(...args: unknown[]) {
     const o = ARGS.Conv1d.parse(args) as ConvArgs;
     const k = single(o.kernelSize, 'kernelSize', 'Conv1d') as number;
@@ -178,7 +178,7 @@ export interface ConvTranspose2dModuleOptions extends ConvModuleOptions {
 export class ConvTranspose2d extends ConvNd {
   readonly outputPadding: number[];
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: ConvTranspose2dModuleOptions);
-  constructor(inChannels: number, outChannels: number, kernelSize: Size2, stride: Size2, padding?: Size2, outputPadding?: Size2, groups?: number, bias?: boolean, dilation?: Size2, paddingMode?: 'zeros', options?: ConvTranspose2dModuleOptions);
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2, padding: Size2, outputPadding: Size2, groups: number, bias: boolean, dilation: Size2, paddingMode: 'zeros'], ConvTranspose2dModuleOptions>);
   constructor(...args: unknown[]) {
     const options = ARGS.ConvTranspose2d.parse(args) as ConvArgs & ConvTranspose2dModuleOptions;
     const { inChannels, outChannels, kernelSize } = options;
@@ -223,7 +223,7 @@ export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
   readonly kernelSize: Size2;
   readonly options: MaxPool2dOptions;
   constructor(kernelSize: Size2, options?: MaxPool2dOptions & { returnIndices?: ReturnIndices });
-  constructor(kernelSize: Size2, stride: Size2 | null, padding?: Size2, dilation?: Size2, returnIndices?: ReturnIndices, ceilMode?: boolean);
+  constructor(kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2 | null, padding: Size2, dilation: Size2, returnIndices: ReturnIndices, ceilMode: boolean], MaxPool2dOptions & { returnIndices?: ReturnIndices }>);
   constructor(...args: unknown[]) {
     super();
     const { kernelSize, ...options } = ARGS.MaxPool2d.parse(args) as { kernelSize: Size2 } & MaxPool2dOptions;
@@ -252,7 +252,7 @@ export class AvgPool2d extends Module {
   readonly kernelSize: Size2;
   readonly options: AvgPool2dOptions;
   constructor(kernelSize: Size2, options?: AvgPool2dOptions);
-  constructor(kernelSize: Size2, stride: Size2 | null, padding?: Size2, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null);
+  constructor(kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2 | null, padding: Size2, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dOptions>);
   constructor(...args: unknown[]) {
     super();
     const { kernelSize, ...options } = ARGS.AvgPool2d.parse(args) as { kernelSize: Size2 } & AvgPool2dOptions;

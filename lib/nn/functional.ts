@@ -31,7 +31,7 @@ export type { Reduction, NLLLossOptions, CrossEntropyOptions, BCEOptions, BCEWit
 
 /** @internal Checks that `x` is a live Tensor. */
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 
 export function needTensor(x: unknown, op: string, what = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
@@ -351,7 +351,7 @@ function checkMask(mask: unknown, scores: readonly number[], dtype: DType, what:
  * ```
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options?: SDPAOptions): Tensor;
-export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, attnMask: Tensor | null, dropoutP?: number, isCausal?: boolean, scale?: number): Tensor;
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: ArgsThenOptions<[attnMask: Tensor | null, dropoutP: number, isCausal: boolean, scale: number], SDPAOptions>): Tensor;
 export function scaledDotProductAttention(...args: unknown[]): Tensor {
   const { query: q, key: k, value: v, ...options } = SDPA_ARGS.parse(args) as { query: Tensor; key: Tensor; value: Tensor } & SDPAOptions;
   const op = 'scaledDotProductAttention';
@@ -416,21 +416,21 @@ export function dropout(...args: unknown[]): Tensor {
   return dropoutOp(o.input, o.p, o.training);
 }
 /** Layer normalisation over the trailing dims, as `torch.nn.functional.layer_norm`: `F.layerNorm(x, [64], w, b, 1e-5)`. */
-export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], ...args: ArgsThenOptions<[weight: Tensor | null, bias: Tensor | null, eps: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor;
 export function layerNorm(input: Tensor, normalizedShape: number | readonly number[], options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number }): Tensor;
 export function layerNorm(...args: unknown[]): Tensor {
   const o = F_ARGS.layerNorm.parse(args);
   return layerNormOp(o.input, o.normalizedShape, o.weight as Tensor | null | undefined, o.bias as Tensor | null | undefined, o.eps);
 }
 /** RMS normalisation, as `torch.nn.functional.rms_norm`: `F.rmsNorm(x, [64], w, 1e-6)`. */
-export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], weight?: Tensor | null, eps?: number | null): Tensor;
+export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], ...args: ArgsThenOptions<[weight: Tensor | null, eps: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor;
 export function rmsNorm(input: Tensor, normalizedShape: number | readonly number[], options: { weight?: Tensor | null; eps?: number | null }): Tensor;
 export function rmsNorm(...args: unknown[]): Tensor {
   const o = F_ARGS.rmsNorm.parse(args);
   return rmsNormOp(o.input, o.normalizedShape, o.weight as Tensor | null | undefined, o.eps);
 }
 /** Group normalisation of [N, C, *], as `torch.nn.functional.group_norm`: `F.groupNorm(x, 8, w, b)`. */
-export function groupNorm(input: Tensor, numGroups: number, weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor;
+export function groupNorm(input: Tensor, numGroups: number, ...args: ArgsThenOptions<[weight: Tensor | null, bias: Tensor | null, eps: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor;
 export function groupNorm(input: Tensor, numGroups: number, options: { weight?: Tensor | null; bias?: Tensor | null; eps?: number }): Tensor;
 export function groupNorm(...args: unknown[]): Tensor {
   const o = F_ARGS.groupNorm.parse(args);
@@ -441,7 +441,7 @@ export function groupNorm(...args: unknown[]): Tensor {
  * weight, bias, training=False, momentum=0.1, eps=1e-5)`: `F.batchNorm(x, rm, rv, { training: true })`.
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, options?: BatchNormOptions): Tensor;
-export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number, eps?: number): Tensor;
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, ...args: ArgsThenOptions<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormOptions>): Tensor;
 export function batchNorm(...args: unknown[]): Tensor {
   const { input, runningMean, runningVar, ...options } = F_ARGS.batchNorm.parse(args);
   return batchNormOp(input, runningMean, runningVar, options as BatchNormOptions);

@@ -15,7 +15,7 @@ import { batchNormOp as batchNorm, groupNormOp as groupNorm, layerNormOp as laye
 import { ones_, zeros_ } from './init';
 import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './layers';
 import * as A from '../args';
-import { factoryKeywords as FACTORY, optional, required, signature } from '../args';
+import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
 const SHAPE = A.anyValue<number | readonly number[]>();
 const EPS = A.num({ min: 0 });
@@ -67,7 +67,7 @@ export class LayerNorm extends Module {
   weight: Tensor | null;
   bias: Tensor | null;
   constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions);
-  constructor(normalizedShape: number | readonly number[], eps: number, elementwiseAffine?: boolean, bias?: boolean, options?: FactoryOptions);
+  constructor(normalizedShape: number | readonly number[], ...args: ArgsThenOptions<[eps: number, elementwiseAffine: boolean, bias: boolean], FactoryOptions>);
   constructor(...args: unknown[]) {
     super();
     const options = ARGS.LayerNorm.parse(args);
@@ -93,7 +93,7 @@ export class RMSNorm extends Module {
   readonly elementwiseAffine: boolean;
   weight: Tensor | null;
   constructor(normalizedShape: number | readonly number[], options?: FactoryOptions & { eps?: number | null; elementwiseAffine?: boolean });
-  constructor(normalizedShape: number | readonly number[], eps: number | null, elementwiseAffine?: boolean, options?: FactoryOptions);
+  constructor(normalizedShape: number | readonly number[], ...args: ArgsThenOptions<[eps: number | null, elementwiseAffine: boolean], FactoryOptions>);
   constructor(...args: unknown[]) {
     super();
     const options = ARGS.RMSNorm.parse(args);
@@ -117,7 +117,7 @@ export class GroupNorm extends Module {
   weight: Tensor | null;
   bias: Tensor | null;
   constructor(numGroups: number, numChannels: number, options?: FactoryOptions & { eps?: number; affine?: boolean });
-  constructor(numGroups: number, numChannels: number, eps: number, affine?: boolean, options?: FactoryOptions);
+  constructor(numGroups: number, numChannels: number, ...args: ArgsThenOptions<[eps: number, affine: boolean], FactoryOptions>);
   constructor(...args: unknown[]) {
     super();
     const options = ARGS.GroupNorm.parse(args);
@@ -226,13 +226,13 @@ abstract class BatchNormBase extends Module {
 /** Batch norm over [N, C] or [N, C, L] per channel C: `new nn.BatchNorm1d(64)`. */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, options?: BatchNormOptions);
-  constructor(numFeatures: number, eps: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: FactoryOptions);
+  constructor(numFeatures: number, ...args: ArgsThenOptions<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], FactoryOptions>);
   constructor(...args: unknown[]) { super(BATCH_NORM_1D_ARGS.parse(args), 'BatchNorm1d', [2, 3]); }
 }
 
 /** Batch norm over [N, C, H, W] per channel C: `new nn.BatchNorm2d(64, { momentum: 0.01 })`. */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, options?: BatchNormOptions);
-  constructor(numFeatures: number, eps: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, options?: FactoryOptions);
+  constructor(numFeatures: number, ...args: ArgsThenOptions<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], FactoryOptions>);
   constructor(...args: unknown[]) { super(BATCH_NORM_2D_ARGS.parse(args), 'BatchNorm2d', [4]); }
 }

@@ -19,7 +19,7 @@ import { dropoutOp as dropout, needTensor } from './functional';
 import { newParameter } from './layers';
 import { uniform_ } from './init';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 
 /** Options shared by `LSTM` and `GRU` (PyTorch's keyword arguments in camelCase). */
 export interface RNNOptions {
@@ -230,7 +230,7 @@ function restore(t: Tensor, unbatched: boolean, batchFirst: boolean, isState: bo
  */
 export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
-  constructor(inputSize: number, hiddenSize: number, numLayers: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean, options?: RNNOptions);
+  constructor(inputSize: number, hiddenSize: number, ...args: ArgsThenOptions<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
   constructor(...args: unknown[]) { super('LSTM', args); }
 
   forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
@@ -260,7 +260,7 @@ export class LSTM extends RNNBase {
  */
 export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, options?: RNNOptions);
-  constructor(inputSize: number, hiddenSize: number, numLayers: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean, options?: RNNOptions);
+  constructor(inputSize: number, hiddenSize: number, ...args: ArgsThenOptions<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
   constructor(...args: unknown[]) { super('GRU', args); }
 
   forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {

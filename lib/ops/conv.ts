@@ -24,7 +24,7 @@ import { sum } from './reduce';
 import { fmt } from '../shape';
 import { emptyTensor, scope, Tensor } from '../tensor';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 
 // PyTorch's positional order of each functional (lib/args.ts): conv2d(input, weight, bias, stride,
 // padding, dilation, groups), conv_transpose2d(input, weight, bias, stride, padding, output_padding,
@@ -271,7 +271,7 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
  * ```
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
-export function conv2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: Size2, padding?: ConvPadding, dilation?: Size2, groups?: number): Tensor;
+export function conv2d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: Size2, padding: ConvPadding, dilation: Size2, groups: number], Conv2dOptions>): Tensor;
 export function conv2d(...args: unknown[]): Tensor {
   const { input, weight, bias: b0, ...options } = CONV_ARGS.conv2d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & Conv2dOptions;
   let bias = b0;
@@ -310,7 +310,7 @@ export function single(v: unknown, name: string, op: string): unknown {
  * ```
  */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv1dOptions): Tensor;
-export function conv1d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number, padding?: number | 'same' | 'valid', dilation?: number, groups?: number): Tensor;
+export function conv1d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: number, padding: number | 'same' | 'valid', dilation: number, groups: number], Conv1dOptions>): Tensor;
 export function conv1d(...args: unknown[]): Tensor {
   const { input, weight, bias, ...options } = CONV_ARGS.conv1d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & Conv1dOptions;
   const op = 'conv1d';
@@ -339,7 +339,7 @@ export function conv1d(...args: unknown[]): Tensor {
  * ```
  */
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
-export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | null, stride: Size2, padding?: Size2, outputPadding?: Size2, groups?: number, dilation?: Size2): Tensor;
+export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: Size2, padding: Size2, outputPadding: Size2, groups: number, dilation: Size2], ConvTranspose2dOptions>): Tensor;
 export function convTranspose2d(...args: unknown[]): Tensor {
   const { input, weight, bias: b0, ...options } = CONV_ARGS.convTranspose2d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & ConvTranspose2dOptions;
   let bias = b0;
@@ -461,7 +461,7 @@ function checkPoolInput(x: Tensor, op: string): void {
  */
 export function maxPool2d(input: Tensor, kernelSize: Size2, options: MaxPool2dOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, kernelSize: Size2, options?: MaxPool2dOptions): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: Size2, stride: Size2 | null, padding?: Size2, dilation?: Size2, ceilMode?: boolean): Tensor;
+export function maxPool2d(input: Tensor, kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2 | null, padding: Size2, dilation: Size2, ceilMode: boolean], MaxPool2dOptions>): Tensor;
 export function maxPool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
   const { input, kernelSize, ...options } = CONV_ARGS.maxPool2d.parse(args) as { input: Tensor; kernelSize: Size2 } & MaxPool2dOptions;
   const op = 'maxPool2d';
@@ -503,7 +503,7 @@ export function maxPool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
  * ```
  */
 export function avgPool2d(input: Tensor, kernelSize: Size2, options?: AvgPool2dOptions): Tensor;
-export function avgPool2d(input: Tensor, kernelSize: Size2, stride: Size2 | null, padding?: Size2, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null): Tensor;
+export function avgPool2d(input: Tensor, kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2 | null, padding: Size2, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dOptions>): Tensor;
 export function avgPool2d(...args: unknown[]): Tensor {
   const { input, kernelSize, ...options } = CONV_ARGS.avgPool2d.parse(args) as { input: Tensor; kernelSize: Size2 } & AvgPool2dOptions;
   const op = 'avgPool2d';

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { fullLike } from '../ops/creation';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 
@@ -33,7 +33,7 @@ const ADAGRAD_ARGS = signature('Adagrad', ['params', 'lr', 'lrDecay', 'weightDec
  */
 export class Adagrad extends Optimizer<Required<AdagradOptions>> {
   constructor(params: Params, options?: AdagradOptions);
-  constructor(params: Params, lr: number, lrDecay?: number, weightDecay?: number, initialAccumulatorValue?: number, eps?: number, options?: AdagradOptions);
+  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], AdagradOptions>);
   constructor(...args: unknown[]) {
     super(...optimizerArgs<Required<AdagradOptions>>(ADAGRAD_ARGS, args), 'Adagrad');
   }

@@ -10,7 +10,7 @@ import { isFloating } from '../dtype';
 import { checkInplace, maximum } from '../ops/elementwise';
 import { zerosLike } from '../ops/creation';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 import { checkBetas, checkNumber, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/views';
 
@@ -115,7 +115,7 @@ abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
 export class Adam extends AdamBase {
   protected readonly decoupled: boolean = false;
   constructor(params: Params, options?: AdamOptions);
-  constructor(params: Params, lr: number, betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: AdamOptions);
+  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>);
   constructor(...args: unknown[]) {
     super(...optimizerArgs<Required<AdamOptions>>(ADAM_ARGS, args), 'Adam');
   }
@@ -132,7 +132,7 @@ export class Adam extends AdamBase {
 export class AdamW extends AdamBase {
   protected readonly decoupled: boolean = true;
   constructor(params: Params, options?: AdamOptions);
-  constructor(params: Params, lr: number, betas?: [number, number], eps?: number, weightDecay?: number, amsgrad?: boolean, options?: AdamOptions);
+  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>);
   constructor(...args: unknown[]) {
     super(...optimizerArgs<Required<AdamOptions>>(ADAMW_ARGS, args), 'AdamW');
   }

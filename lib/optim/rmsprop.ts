@@ -4,7 +4,7 @@
 import { Tensor, keep } from '../tensor';
 import { zerosLike } from '../ops/creation';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/elementwise';
 
@@ -35,7 +35,7 @@ const RMSPROP_ARGS = signature('RMSprop', ['params', 'lr', 'alpha', 'eps', 'weig
  */
 export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
   constructor(params: Params, options?: RMSpropOptions);
-  constructor(params: Params, lr: number, alpha?: number, eps?: number, weightDecay?: number, momentum?: number, centered?: boolean, options?: RMSpropOptions);
+  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], RMSpropOptions>);
   constructor(...args: unknown[]) {
     super(...optimizerArgs<Required<RMSpropOptions>>(RMSPROP_ARGS, args), 'RMSprop');
   }

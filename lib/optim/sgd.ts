@@ -3,7 +3,7 @@
 import { ValueError } from '../errors';
 import { Tensor, keep } from '../tensor';
 import * as A from '../args';
-import { optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 import '../ops/views';
@@ -38,7 +38,7 @@ const SGD_ARGS = signature('SGD', ['params', 'lr', 'momentum', 'dampening', 'wei
  */
 export class SGD extends Optimizer<Required<SGDOptions>> {
   constructor(params: Params, options?: SGDOptions);
-  constructor(params: Params, lr: number, momentum?: number, dampening?: number, weightDecay?: number, nesterov?: boolean, options?: SGDOptions);
+  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], SGDOptions>);
   constructor(...args: unknown[]) {
     super(...optimizerArgs<Required<SGDOptions>>(SGD_ARGS, args), 'SGD');
   }
