@@ -1,10 +1,12 @@
-// dtype.h — the seven element types, their sizes, and float16/bfloat16 conversions.
+// dtype.h — the seven element types, their sizes, and the element load/store conversions (float16 and
+// bfloat16 through float16.h) that the CPU backend and the GPU kernels (compat.cuh) both use.
 // The numbering is shared with lib/dtype.ts (DTYPE_CODES); change both together.
 #pragma once
 #include <cstdint>
 #include <cstring>
 #include <cmath>
 #include "float16.h"
+#include "hd.h"
 
 namespace flint {
 
@@ -26,40 +28,53 @@ const char* dtypeName(DType d);
 struct Half { uint16_t bits; };
 struct BFloat16 { uint16_t bits; };
 
+// ---- element load/store: one definition for the CPU loops and the GPU kernels ---------------------
+// FLINT_HD: __host__ __device__ under nvcc/hipcc (native/kernels/compat.cuh includes this header),
+// so the CPU backend and the kernels convert with the same code and the same bits.
+
 // Compute type of each storage type: 16-bit floats compute in float.
-template <class T> struct ComputeT { using type = T; };
-template <> struct ComputeT<Half> { using type = float; };
-template <> struct ComputeT<BFloat16> { using type = float; };
+template <class T> struct ComputeT { typedef T type; };
+template <> struct ComputeT<Half> { typedef float type; };
+template <> struct ComputeT<BFloat16> { typedef float type; };
 
-template <class T> inline typename ComputeT<T>::type load(const T& v) { return v; }
-template <> inline float load<Half>(const Half& v) { return halfToFloat(v.bits); }
-template <> inline float load<BFloat16>(const BFloat16& v) { return bf16ToFloat(v.bits); }
+template <class T> FLINT_HD inline typename ComputeT<T>::type load(const T& v) { return v; }
+template <> FLINT_HD inline float load<Half>(const Half& v) { return halfToFloat(v.bits); }
+template <> FLINT_HD inline float load<BFloat16>(const BFloat16& v) { return bf16ToFloat(v.bits); }
 
-// Convert any arithmetic value into storage type T (bool: nonzero; NaN -> true, as in PyTorch).
-template <class T, class S> inline T store(S v) { return static_cast<T>(v); }
-template <> inline bool store<bool, float>(float v) { return v != 0.f; }
-template <> inline bool store<bool, double>(double v) { return v != 0.0; }
-template <class T, class S> inline T convert(S v) { return store<T>(v); }
-template <> inline Half store<Half, float>(float v) { return Half{floatToHalf(v)}; }
-template <> inline Half store<Half, double>(double v) { return Half{floatToHalf((float)v)}; }
-template <> inline BFloat16 store<BFloat16, float>(float v) { return BFloat16{floatToBf16(v)}; }
-template <> inline BFloat16 store<BFloat16, double>(double v) { return BFloat16{floatToBf16((float)v)}; }
-template <> inline Half store<Half, int32_t>(int32_t v) { return Half{floatToHalf((float)v)}; }
-template <> inline BFloat16 store<BFloat16, int32_t>(int32_t v) { return BFloat16{floatToBf16((float)v)}; }
-template <> inline Half store<Half, uint8_t>(uint8_t v) { return Half{floatToHalf((float)v)}; }
-template <> inline BFloat16 store<BFloat16, uint8_t>(uint8_t v) { return BFloat16{floatToBf16((float)v)}; }
-template <> inline Half store<Half, bool>(bool v) { return Half{floatToHalf(v ? 1.f : 0.f)}; }
-template <> inline BFloat16 store<BFloat16, bool>(bool v) { return BFloat16{floatToBf16(v ? 1.f : 0.f)}; }
-// float -> int conversions of out-of-range values are undefined in C++; clamp NaN/inf to 0 / limits.
-template <> inline int32_t store<int32_t, double>(double v) {
-  if (!(v == v)) return 0;
-  if (v >= 2147483647.0) return INT32_MAX;
-  if (v <= -2147483648.0) return INT32_MIN;
-  return (int32_t)v;
-}
-template <> inline int32_t store<int32_t, float>(float v) { return store<int32_t, double>((double)v); }
-template <> inline uint8_t store<uint8_t, float>(float v) { return (uint8_t)store<int32_t>(v); }
-template <> inline uint8_t store<uint8_t, double>(double v) { return (uint8_t)store<int32_t>(v); }
+// Convert any arithmetic value S into storage type T: bool is "nonzero" (NaN -> true, as in
+// PyTorch); float -> int32/uint8 clamps (NaN -> 0, +-inf and out-of-range -> the int32 limits; a
+// plain cast would be undefined in C++); 16-bit floats round to nearest even through float.
+template <class T> struct Store {
+  template <class S> static FLINT_HD T from(S v) { return static_cast<T>(v); }
+};
+template <> struct Store<bool> {
+  template <class S> static FLINT_HD bool from(S v) { return v != (S)0; }
+};
+template <> struct Store<int32_t> {
+  static FLINT_HD int32_t fromD(double v) {
+    if (!(v == v)) return 0;
+    if (v >= 2147483647.0) return 2147483647;
+    if (v <= -2147483648.0) return (int32_t)(-2147483647 - 1);
+    return (int32_t)v;
+  }
+  static FLINT_HD int32_t from(double v) { return fromD(v); }
+  static FLINT_HD int32_t from(float v) { return fromD((double)v); }
+  template <class S> static FLINT_HD int32_t from(S v) { return static_cast<int32_t>(v); }  // integers, bool
+};
+template <> struct Store<uint8_t> {
+  static FLINT_HD uint8_t from(double v) { return (uint8_t)Store<int32_t>::fromD(v); }
+  static FLINT_HD uint8_t from(float v) { return (uint8_t)Store<int32_t>::fromD((double)v); }
+  template <class S> static FLINT_HD uint8_t from(S v) { return static_cast<uint8_t>(v); }  // integers, bool
+};
+template <> struct Store<Half> {
+  template <class S> static FLINT_HD Half from(S v) { return Half{floatToHalf((float)v)}; }
+  static FLINT_HD Half from(bool v) { return Half{floatToHalf(v ? 1.f : 0.f)}; }
+};
+template <> struct Store<BFloat16> {
+  template <class S> static FLINT_HD BFloat16 from(S v) { return BFloat16{floatToBf16((float)v)}; }
+  static FLINT_HD BFloat16 from(bool v) { return BFloat16{floatToBf16(v ? 1.f : 0.f)}; }
+};
+template <class T, class S> FLINT_HD inline T store(S v) { return Store<T>::from(v); }
 
 // Call f with a value of the C++ storage type that matches a runtime dtype:
 //   dispatchDType(dt, [&](auto tag) { using T = decltype(tag); ... });

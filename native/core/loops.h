@@ -1,13 +1,14 @@
 // loops.h — the strided N-operand loop under every elementwise kernel (PyTorch's TensorIterator,
 // reduced to what we need). Operands share one shape (JS expands broadcast operands to the output's
-// rank with stride 0). The loop drops size-1 dims, merges dims that are contiguous for every
-// operand, splits the flat range over the thread pool, and calls the kernel's inner function on
-// 1-D runs: inner(char* ptrs[N], const int64_t strides[N] /* bytes */, int64_t n).
+// rank with stride 0). The dims are planned by strided.h (size-1 dims dropped, dims contiguous for
+// every operand merged: the GPU kernels get the same plan); the loop splits the flat range over the
+// thread pool and calls the kernel's inner function on 1-D runs: inner(char* ptrs[N], const int64_t strides[N] /* bytes */, int64_t n).
 // A kernel specialises the contiguous run (all strides == itemsize) so the compiler vectorises it.
 #pragma once
 #include <algorithm>
 #include <cstdint>
 #include "parallel.h"
+#include "strided.h"
 #include "tensor.h"
 
 namespace flint {
@@ -20,37 +21,18 @@ struct StridedLoop {
   char* base[N];
   int64_t numel = 1;
 
-  // ops[0..N) all have ops[0]'s shape (scalars: stride 0 everywhere).
+  // ops[0..N) all have ops[0]'s shape (scalars: stride 0 everywhere). The plan is strided.h's, the
+  // same as the GPU kernels get; here the strides are scaled to bytes.
   explicit StridedLoop(const TensorArg* const* ops) {
-    const TensorArg& o = *ops[0];
-    for (int k = 0; k < N; k++) base[k] = static_cast<char*>(ops[k]->data);
-    for (int d = 0; d < o.ndim; d++) {
-      numel *= o.shape[d];
-      if (o.shape[d] == 1) continue;
-      shape[ndim] = o.shape[d];
-      for (int k = 0; k < N; k++)
-        strides[k][ndim] = ops[k]->isScalar ? 0 : ops[k]->strides[d] * itemsize(ops[k]->dtype);
-      ndim++;
+    const StridedArgs<N> a = planStrided<N>(ops);
+    ndim = a.ndim;
+    numel = a.numel;
+    for (int k = 0; k < N; k++) {
+      base[k] = static_cast<char*>(ops[k]->data);
+      const int64_t size = itemsize(ops[k]->dtype);
+      for (int d = 0; d < ndim; d++) strides[k][d] = a.strides[k][d] * size;
     }
-    // merge dim i-1 into i when, for every operand, stepping the outer dim equals a full inner run
-    int w = 0;
-    for (int d = 0; d < ndim; d++) {
-      if (w > 0) {
-        bool merge = true;
-        for (int k = 0; k < N; k++)
-          if (strides[k][w - 1] != strides[k][d] * shape[d]) { merge = false; break; }
-        if (merge) {
-          shape[w - 1] *= shape[d];
-          for (int k = 0; k < N; k++) strides[k][w - 1] = strides[k][d];
-          continue;
-        }
-      }
-      shape[w] = shape[d];
-      for (int k = 0; k < N; k++) strides[k][w] = strides[k][d];
-      w++;
-    }
-    ndim = w;
-    if (ndim == 0) { ndim = 1; shape[0] = 1; for (int k = 0; k < N; k++) strides[k][0] = 0; }
+    for (int d = 0; d < ndim; d++) shape[d] = a.shape[d];
   }
 
   // Runs inner over the flat index range [begin, end).

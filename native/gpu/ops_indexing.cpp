@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstddef>
 #include <cstring>
+#include <memory>
 #include <string>
 #include "../core/error.h"
 #include "../core/indexing_checks.h"

@@ -15,6 +15,7 @@
 // Every code that reaches a kernel is defined for the dtype (checked here), so the kernels' error
 // word can never be set and none is passed.
 #include <algorithm>
+#include <memory>
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"

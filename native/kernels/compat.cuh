@@ -2,9 +2,9 @@
 //
 // Kernels are written once in CUDA C++. This header maps the few names that differ between CUDA
 // (nvcc) and HIP (hipcc, HIP_PLATFORM=amd), in the style of ggml's vendor headers, and gives the
-// kernels their own 16-bit float storage types with bit-level conversions (the same logic as
-// native/core/dtype.h, written for __device__), so that no cuda_fp16.h / hip_fp16.h is needed and
-// the bits match the CPU backend exactly.
+// kernels the 16-bit float storage types and load/store of native/core/dtype.h (FLINT_HD, one
+// definition for both sides), so that no cuda_fp16.h / hip_fp16.h is needed and the bits match the
+// CPU backend exactly.
 //
 // Both sides are compiled by the build (CMakeLists.txt) and in CI: nvcc 13 for sm_75..120, and
 // Debian 12's hipcc (ROCm 5.2, clang 15, HIP_PLATFORM=amd, --genco) for gfx900/906/908/90a/1030.
@@ -31,9 +31,12 @@
 #endif
 
 #include <stdint.h>
-#include "../core/float16.h"
+// The kernels share host headers of native/core (dtype.h, the per-family op headers); FLINT_KERNELS
+// keeps out of those headers what only the host side uses (OpCall helpers, typed errors).
+#define FLINT_KERNELS 1
+#include "../core/dtype.h"
 
-// FLINT_HD comes from native/core/hd.h (through float16.h), shared with the host headers.
+// FLINT_HD comes from native/core/hd.h (through dtype.h), shared with the host headers.
 #define FLINT_DEV __device__ __forceinline__
 
 // Kernels are exported with C linkage so that the loader finds them by a predictable name
@@ -83,24 +86,19 @@ FLINT_DEV void syncWarp() { __syncwarp(); }
 // bool has no shuffle overload: go through int
 template <> FLINT_DEV bool shflXor<bool>(bool v, int mask) { return shflXor<int>((int)v, mask) != 0; }
 
-// ---- 16-bit float storage and conversions (bit-exact with native/core/dtype.h) -------------------
-
-struct Half { uint16_t bits; };
-struct BFloat16 { uint16_t bits; };
-
-// the conversions themselves are shared with the CPU: native/core/float16.h
+// ---- 16-bit float storage, compute types, load and store -----------------------------------------
+// One definition with the CPU backend: native/core/dtype.h (FLINT_HD functions, bit-exact on both).
+using ::flint::Half;
+using ::flint::BFloat16;
 using ::flint::bitsToFloat;
 using ::flint::floatToBits;
 using ::flint::halfToFloat;
 using ::flint::floatToHalf;
 using ::flint::bf16ToFloat;
 using ::flint::floatToBf16;
-
-// ---- compute types, load and store (the device twins of dtype.h's) --------------------------------
-
-template <class T> struct ComputeT { typedef T type; };
-template <> struct ComputeT<Half> { typedef float type; };
-template <> struct ComputeT<BFloat16> { typedef float type; };
+using ::flint::ComputeT;
+using ::flint::load;
+using ::flint::store;
 
 template <class T> struct IsFloat { static constexpr bool value = false; };
 template <> struct IsFloat<float> { static constexpr bool value = true; };
@@ -113,58 +111,6 @@ template <class A> struct IsSame<A, A> { static constexpr bool value = true; };
 
 template <bool B, class X, class Y> struct Conditional { typedef X type; };
 template <class X, class Y> struct Conditional<false, X, Y> { typedef Y type; };
-
-template <class T> FLINT_DEV typename ComputeT<T>::type load(const T& v) { return v; }
-template <> FLINT_DEV float load<Half>(const Half& v) { return halfToFloat(v.bits); }
-template <> FLINT_DEV float load<BFloat16>(const BFloat16& v) { return bf16ToFloat(v.bits); }
-
-// Store any arithmetic value S into storage type T, with dtype.h's rules: bool is "nonzero" (NaN is
-// true), float -> int clamps (NaN -> 0), 16-bit floats round to nearest even through float.
-template <class T> struct Store {
-  template <class S> static FLINT_DEV T from(S v) { return (T)v; }
-};
-template <> struct Store<bool> {
-  template <class S> static FLINT_DEV bool from(S v) { return v != (S)0; }
-};
-template <> struct Store<int32_t> {
-  static FLINT_DEV int32_t fromD(double v) {
-    if (!(v == v)) return 0;
-    if (v >= 2147483647.0) return 2147483647;
-    if (v <= -2147483648.0) return (int32_t)(-2147483647 - 1);
-    return (int32_t)v;
-  }
-  static FLINT_DEV int32_t from(double v) { return fromD(v); }
-  static FLINT_DEV int32_t from(float v) { return fromD((double)v); }
-  static FLINT_DEV int32_t from(int32_t v) { return v; }
-  static FLINT_DEV int32_t from(uint8_t v) { return (int32_t)v; }
-  static FLINT_DEV int32_t from(bool v) { return (int32_t)v; }
-  static FLINT_DEV int32_t from(int64_t v) { return (int32_t)v; }
-  static FLINT_DEV int32_t from(uint64_t v) { return (int32_t)v; }
-};
-template <> struct Store<uint8_t> {
-  static FLINT_DEV uint8_t from(double v) { return (uint8_t)Store<int32_t>::fromD(v); }
-  static FLINT_DEV uint8_t from(float v) { return (uint8_t)Store<int32_t>::fromD((double)v); }
-  static FLINT_DEV uint8_t from(int32_t v) { return (uint8_t)v; }
-  static FLINT_DEV uint8_t from(uint8_t v) { return v; }
-  static FLINT_DEV uint8_t from(bool v) { return (uint8_t)v; }
-  static FLINT_DEV uint8_t from(int64_t v) { return (uint8_t)v; }
-  static FLINT_DEV uint8_t from(uint64_t v) { return (uint8_t)v; }
-};
-template <> struct Store<Half> {
-  template <class S> static FLINT_DEV Half from(S v) { return Half{floatToHalf((float)v)}; }
-  static FLINT_DEV Half from(bool v) { return Half{floatToHalf(v ? 1.f : 0.f)}; }
-};
-template <> struct Store<BFloat16> {
-  template <class S> static FLINT_DEV BFloat16 from(S v) { return BFloat16{floatToBf16((float)v)}; }
-  static FLINT_DEV BFloat16 from(bool v) { return BFloat16{floatToBf16(v ? 1.f : 0.f)}; }
-};
-template <class T, class S> FLINT_DEV T store(S v) { return Store<T>::from(v); }
-
-// x < 0 without "pointless comparison of unsigned integer with zero" for uint8_t / bool
-template <class C> FLINT_DEV bool isNeg(C x) {
-  if constexpr ((C)-1 < (C)0) return x < (C)0;
-  else return false;
-}
 
 template <class T> FLINT_DEV T posInf();
 template <> FLINT_DEV float posInf<float>() { return __int_as_float(0x7f800000); }
@@ -199,7 +145,7 @@ template <class T, class F> FLINT_DEV T blockReduce(T v, F f, T* scratch) {
 // The dtype suffixes of kernel names, in DType order; a kernel file instantiates its entry points
 // with FLINT_DTYPES(MACRO) or FLINT_FLOAT_DTYPES(MACRO), MACRO(suffix, storage type).
 using flint::kern::index_t;
-using flint::kern::Half;
-using flint::kern::BFloat16;
+using flint::Half;
+using flint::BFloat16;
 #define FLINT_FLOAT_DTYPES(X) X(f32, float) X(f64, double) X(f16, Half) X(bf16, BFloat16)
 #define FLINT_DTYPES(X) FLINT_FLOAT_DTYPES(X) X(i32, int32_t) X(u8, uint8_t) X(bool, bool)

@@ -1,0 +1,383 @@
+// elementwise.h — DESIGN: the elementwise op family (unary, binary, where, copy, fill, arange,
+// linspace) written once for both devices.
+//
+// What lives here: the op lists (FLINT_UNARY_OPS, FLINT_BINARY_OPS: their order IS the op code, and
+// lib/ops/codes.ts is generated from them by scripts/gen-codes.js, checked by test/codes.test.ts),
+// the argument structs that travel to the kernels (ElemParams, ScalarOperands), which codes each
+// dtype class defines, the error bits of the integer ops, and every per-element function. All of
+// them are FLINT_HD (core/hd.h): __host__ __device__ under nvcc/hipcc, plain inline for g++.
+//
+// Who includes it: native/cpu/elementwise.cpp (the CPU loops: one instantiation per op code, so
+// the contiguous runs vectorise), native/gpu/ops_elementwise.cpp (validation and the launch) and
+// native/kernels/elementwise.cu (one kernel per dtype that switches on the code per element). The
+// host-only helpers at the end (OpCall -> ElemParams, the typed errors) are left out of the kernel
+// builds (compat.cuh defines FLINT_KERNELS).
+//
+// Adding a unary op: one line in FLINT_UNARY_OPS (at the end: codes are positions), then
+// `node scripts/gen-codes.js`, a table entry in lib/ops/elementwise.ts and a reference in the test
+// table. Numerics: the CPU build (x86-64 g++, no FMA) and nvcc/hipcc (which contract a*b+c into
+// FMAs) compile the same expressions; that is why GPU results are compared with the CPU within
+// per-dtype tolerances, not bit for bit. Code that must be bit-identical (optim.h) says so.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include "dtype.h"
+#include "hd.h"
+
+namespace flint {
+namespace ew {
+
+// ---- libm by precision: float and double overloads (device math under nvcc/hipcc, libm on the host)
+#define FLINT_EW_M1(name)                                             \
+  FLINT_HD inline float m_##name(float x) { return name##f(x); }     \
+  FLINT_HD inline double m_##name(double x) { return name(x); }
+FLINT_EW_M1(fabs) FLINT_EW_M1(exp) FLINT_EW_M1(log) FLINT_EW_M1(log1p) FLINT_EW_M1(expm1) FLINT_EW_M1(sqrt)
+FLINT_EW_M1(sin) FLINT_EW_M1(cos) FLINT_EW_M1(tan) FLINT_EW_M1(atan) FLINT_EW_M1(asin) FLINT_EW_M1(acos)
+FLINT_EW_M1(sinh) FLINT_EW_M1(cosh) FLINT_EW_M1(tanh) FLINT_EW_M1(erf) FLINT_EW_M1(floor) FLINT_EW_M1(ceil)
+FLINT_EW_M1(rint) FLINT_EW_M1(trunc) FLINT_EW_M1(log2) FLINT_EW_M1(log10) FLINT_EW_M1(exp2)
+#undef FLINT_EW_M1
+#define FLINT_EW_M2(name)                                                       \
+  FLINT_HD inline float m_##name(float x, float y) { return name##f(x, y); }  \
+  FLINT_HD inline double m_##name(double x, double y) { return name(x, y); }
+FLINT_EW_M2(fmod) FLINT_EW_M2(pow) FLINT_EW_M2(atan2) FLINT_EW_M2(copysign)
+#undef FLINT_EW_M2
+
+// x < 0 without "pointless comparison of unsigned integer with zero" for uint8_t / bool
+template <class C> FLINT_HD inline bool isNeg(C x) {
+  if constexpr ((C)-1 < (C)0) return x < (C)0;
+  else return false;
+}
+template <class C> FLINT_HD inline bool isInf(C x) { return x == x && x - x != x - x; }
+template <class C> FLINT_HD inline bool isFinite(C x) { return x - x == (C)0; }  // false for inf and NaN
+
+// ---- parameters and scalar operands (one layout on both devices) ---------------------------------
+
+// The unary ops' scalar parameters: clamp (hasLo, lo, hasHi, hi), leakyRelu (slope in p[0]). The op
+// call carries the code in p[0] and these in p[1..5); both devices read this struct.
+struct ElemParams { double p[4]; };
+
+// Scalar operands reach the kernels by value (no device memory, no extra launch): bit k of `mask`
+// set means input k (unary x = 0; binary x = 0, y = 1; where cond = 0, x = 1, y = 2) is the scalar
+// v[k], exact in double for every dtype.
+struct ScalarOperands { double v[3]; int32_t mask; int32_t pad; };
+static_assert(sizeof(ScalarOperands) == 32 && sizeof(ElemParams) == 32, "elementwise argument layouts");
+
+// Bits that the integer ops report (the GPU through an error word, the CPU from its loop).
+enum ErrBits { E_REM_ZERO = 1, E_FDIV_ZERO = 2, E_POW_NEG = 4, E_BAD_CODE = 8 };
+
+// ---- unary ------------------------------------------------------------------------------------------
+
+template <class C> FLINT_HD inline C clampFloat(C x, const ElemParams& p) {
+  if (x != x) return x;
+  if (p.p[0] != 0 && x < (C)p.p[1]) x = (C)p.p[1];
+  if (p.p[2] != 0 && x > (C)p.p[3]) x = (C)p.p[3];
+  return x;
+}
+template <class C> FLINT_HD inline C clampInt(C x, const ElemParams& p) {
+  double v = (double)x;
+  if (p.p[0] != 0 && v < p.p[1]) v = p.p[1];
+  if (p.p[2] != 0 && v > p.p[3]) v = p.p[3];
+  return (C)v;
+}
+template <class C> FLINT_HD inline C geluTanh(C x) {
+  const C k = (C)0.79788456080286535588;  // sqrt(2/pi)
+  return (C)0.5 * x * ((C)1 + m_tanh(k * (x + (C)0.044715 * x * x * x)));
+}
+
+// The unary ops, one line each, in code order. Each row is one of
+//   F(CODE, jsName, float expression)                       floating dtypes only
+//   I(CODE, jsName, float expression, integer expression)   every dtype (int32, uint8, bool: integer)
+//   P(CODE, jsName, float expression, integer expression)   predicates: the output is bool
+// with x the input in its compute type C (float for float16/bfloat16) and p the ElemParams.
+#define FLINT_UNARY_OPS(F, I, P)                                                         \
+  I(NEG, neg, -x, (C)(0u - (uint32_t)x))                                                 \
+  I(ABS, abs, m_fabs(x), isNeg(x) ? (C)(0u - (uint32_t)x) : x)                           \
+  I(SIGN, sign, (C)((x > 0) - (x < 0)), (C)((x > 0) - isNeg(x))) /* sign(NaN) = 0 */     \
+  F(EXP, exp, m_exp(x))                                                                  \
+  F(LOG, log, m_log(x))                                                                  \
+  F(LOG1P, log1p, m_log1p(x))                                                            \
+  F(EXPM1, expm1, m_expm1(x))                                                            \
+  F(SQRT, sqrt, m_sqrt(x))                                                               \
+  F(RSQRT, rsqrt, (C)1 / m_sqrt(x))                                                      \
+  I(SQUARE, square, x * x, (C)((uint32_t)x * (uint32_t)x))                               \
+  F(SIN, sin, m_sin(x))                                                                  \
+  F(COS, cos, m_cos(x))                                                                  \
+  F(TANH, tanh, m_tanh(x))                                                               \
+  F(SIGMOID, sigmoid, (C)1 / ((C)1 + m_exp(-x)))                                         \
+  I(RELU, relu, x > 0 ? x : (x != x ? x : (C)0), x > 0 ? x : (C)0)                       \
+  F(GELU, gelu, (C)0.5 * x * ((C)1 + m_erf(x * (C)0.70710678118654752440)))             \
+  F(SILU, silu, x / ((C)1 + m_exp(-x)))                                                  \
+  F(ERF, erf, m_erf(x))                                                                  \
+  I(FLOOR, floor, m_floor(x), x)                                                         \
+  I(CEIL, ceil, m_ceil(x), x)                                                            \
+  I(ROUND, round, m_rint(x), x) /* half to even */                                       \
+  F(RECIPROCAL, reciprocal, (C)1 / x)                                                    \
+  P(LOGICAL_NOT, logicalNot, x == (C)0, x == (C)0)                                       \
+  P(ISNAN, isnan, x != x, false)                                                         \
+  P(ISFINITE, isfinite, isFinite(x), true)                                               \
+  I(CLAMP, clamp, clampFloat(x, p), clampInt(x, p))                                      \
+  F(GELU_TANH, geluTanh, geluTanh(x))                                                    \
+  F(TAN, tan, m_tan(x))                                                                  \
+  F(ATAN, atan, m_atan(x))                                                               \
+  F(LOG2, log2, m_log2(x))                                                               \
+  F(LOG10, log10, m_log10(x))                                                            \
+  I(TRUNC, trunc, m_trunc(x), x)                                                         \
+  F(LEAKY_RELU, leakyRelu, x > 0 ? x : x * (C)p.p[0])                                    \
+  F(ASIN, asin, m_asin(x))                                                               \
+  F(ACOS, acos, m_acos(x))                                                               \
+  F(SINH, sinh, m_sinh(x))                                                               \
+  F(COSH, cosh, m_cosh(x))                                                               \
+  F(EXP2, exp2, m_exp2(x))                                                               \
+  F(SOFTPLUS, softplus, x > (C)20 ? x : m_log1p(m_exp(x))) /* beta 1, threshold 20 */   \
+  P(ISINF, isinf, isInf(x), false)
+
+// The codes U_NEG, U_ABS, ... in list order.
+#define FLINT_EW_ENUM3(E, js, f) U_##E,
+#define FLINT_EW_ENUM4(E, js, f, i) U_##E,
+enum Unary { FLINT_UNARY_OPS(FLINT_EW_ENUM3, FLINT_EW_ENUM4, FLINT_EW_ENUM4) U_COUNT };
+
+// Per op E: uf_E<C>(x, p) on floating compute types, ui_E<C>(x, p) on integer ones (I and P rows).
+#define FLINT_EW_FN_F(E, js, f) \
+  template <class C> FLINT_HD inline C uf_##E(C x, const ElemParams& p) { (void)p; return f; }
+#define FLINT_EW_FN_I(E, js, f, i) FLINT_EW_FN_F(E, js, f) \
+  template <class C> FLINT_HD inline C ui_##E(C x, const ElemParams& p) { (void)p; return i; }
+#define FLINT_EW_FN_P(E, js, f, i)                                                                    \
+  template <class C> FLINT_HD inline bool uf_##E(C x, const ElemParams& p) { (void)p; return f; }    \
+  template <class C> FLINT_HD inline bool ui_##E(C x, const ElemParams& p) { (void)p; (void)x; return i; }
+FLINT_UNARY_OPS(FLINT_EW_FN_F, FLINT_EW_FN_I, FLINT_EW_FN_P)
+#undef FLINT_EW_FN_F
+#undef FLINT_EW_FN_I
+#undef FLINT_EW_FN_P
+
+enum UnaryKind { kUnaryFloatOnly, kUnaryAll, kUnaryPredicate, kUnaryUnknown };
+FLINT_HD inline int unaryKind(int code) {
+#define FLINT_EW_KIND_F(E, js, f) case U_##E: return kUnaryFloatOnly;
+#define FLINT_EW_KIND_I(E, js, f, i) case U_##E: return kUnaryAll;
+#define FLINT_EW_KIND_P(E, js, f, i) case U_##E: return kUnaryPredicate;
+  switch (code) { FLINT_UNARY_OPS(FLINT_EW_KIND_F, FLINT_EW_KIND_I, FLINT_EW_KIND_P) }
+#undef FLINT_EW_KIND_F
+#undef FLINT_EW_KIND_I
+#undef FLINT_EW_KIND_P
+  return kUnaryUnknown;
+}
+/** Whether a unary code is defined for a dtype class (floating: every code; integers and bool: I, P rows). */
+FLINT_HD inline bool unaryDefined(int code, bool floating) {
+  const int k = unaryKind(code);
+  return k != kUnaryUnknown && (floating || k != kUnaryFloatOnly);
+}
+
+#define FLINT_EW_NONE3(E, js, f)
+#define FLINT_EW_NONE4(E, js, f, i)
+/** A non-predicate unary op on a floating compute type, by code (the kernels' per-element switch). */
+template <class C> FLINT_HD inline C unaryFloat(int code, C x, const ElemParams& p, int& err) {
+#define FLINT_EW_CASE3(E, js, f) case U_##E: return uf_##E<C>(x, p);
+#define FLINT_EW_CASE4(E, js, f, i) case U_##E: return uf_##E<C>(x, p);
+  switch (code) { FLINT_UNARY_OPS(FLINT_EW_CASE3, FLINT_EW_CASE4, FLINT_EW_NONE4) }
+#undef FLINT_EW_CASE3
+#undef FLINT_EW_CASE4
+  err |= E_BAD_CODE;
+  return x;
+}
+/** A non-predicate unary op on an integer compute type (int32, uint8, bool). */
+template <class C> FLINT_HD inline C unaryInt(int code, C x, const ElemParams& p, int& err) {
+#define FLINT_EW_CASE(E, js, f, i) case U_##E: return ui_##E<C>(x, p);
+  switch (code) { FLINT_UNARY_OPS(FLINT_EW_NONE3, FLINT_EW_CASE, FLINT_EW_NONE4) }
+#undef FLINT_EW_CASE
+  err |= E_BAD_CODE;
+  return x;
+}
+/** A predicate (P row) on compute type C: the floating expression for floating C, else the integer one. */
+template <bool Floating, class C> FLINT_HD inline bool unaryPredicate(int code, C x, const ElemParams& p) {
+#define FLINT_EW_CASE(E, js, f, i) case U_##E: if constexpr (Floating) return uf_##E<C>(x, p); else return ui_##E<C>(x, p);
+  switch (code) { FLINT_UNARY_OPS(FLINT_EW_NONE3, FLINT_EW_NONE4, FLINT_EW_CASE) }
+#undef FLINT_EW_CASE
+  return false;
+}
+
+// ---- binary -----------------------------------------------------------------------------------------
+
+// The binary ops in code order: A rows compute in the operands' dtype, C rows (comparisons and
+// logical ops) give bool. Their per-element functions follow.
+#define FLINT_BINARY_OPS(A, C)                                                                          \
+  A(ADD, add) A(SUB, sub) A(MUL, mul) A(DIV, div) A(POW, pow) A(MAXIMUM, maximum) A(MINIMUM, minimum) \
+  C(EQ, eq) C(NE, ne) C(LT, lt) C(LE, le) C(GT, gt) C(GE, ge)                                          \
+  C(LOGICAL_AND, logicalAnd) C(LOGICAL_OR, logicalOr) C(LOGICAL_XOR, logicalXor)                       \
+  A(REMAINDER, remainder) A(FLOOR_DIVIDE, floorDivide) A(ATAN2, atan2)
+
+#define FLINT_EW_ENUM2(E, js) B_##E,
+enum Binary { FLINT_BINARY_OPS(FLINT_EW_ENUM2, FLINT_EW_ENUM2) B_COUNT };
+#undef FLINT_EW_ENUM2
+
+FLINT_HD inline bool isComparison(int code) { return code >= B_EQ && code <= B_LOGICAL_XOR; }
+
+/** Whether a binary code is defined for a dtype class (the CPU and the GPU refuse the rest alike). */
+FLINT_HD inline bool binaryDefined(int code, bool floating, bool isBool) {
+  if (code < 0 || code >= B_COUNT) return false;
+  if (floating || isComparison(code)) return true;
+  if (isBool) return code == B_ADD || code == B_SUB || code == B_MUL || code == B_MAXIMUM || code == B_MINIMUM;
+  return code != B_DIV && code != B_ATAN2;  // int32, uint8
+}
+
+template <class C> FLINT_HD inline bool compare(int code, C a, C b) {
+  switch (code) {
+    case B_EQ: return a == b;
+    case B_NE: return a != b;
+    case B_LT: return a < b;
+    case B_LE: return a <= b;
+    case B_GT: return a > b;
+    case B_GE: return a >= b;
+    case B_LOGICAL_AND: return a != (C)0 && b != (C)0;
+    case B_LOGICAL_OR: return a != (C)0 || b != (C)0;
+    case B_LOGICAL_XOR: return (a != (C)0) != (b != (C)0);
+  }
+  return false;
+}
+
+// Python's a // b for floats: floor((a - fmod(a, b)) / b) with the sign fix-ups, so that
+// 7 // -0.7 is -11 (a plain floor(a / b) rounds a / b to -10 first).
+template <class C> FLINT_HD inline C floorDivideFloat(C a, C b) {
+  if (b == 0) return a / b;
+  const C mod = m_fmod(a, b);
+  C div = (a - mod) / b;
+  if (mod != 0 && ((b < 0) != (mod < 0))) div -= 1;
+  if (div == 0) return m_copysign((C)0, a / b);
+  C fl = m_floor(div);
+  if (div - fl > (C)0.5) fl += 1;
+  return fl;
+}
+
+template <class C> FLINT_HD inline C maxNaN(C a, C b) { return (a != a) ? a : (b != b) ? b : (a > b ? a : b); }
+template <class C> FLINT_HD inline C minNaN(C a, C b) { return (a != a) ? a : (b != b) ? b : (a < b ? a : b); }
+
+template <class C> FLINT_HD inline C binaryFloat(int code, C a, C b, int& err) {
+  switch (code) {
+    case B_ADD: return a + b;
+    case B_SUB: return a - b;
+    case B_MUL: return a * b;
+    case B_DIV: return a / b;
+    case B_POW: return m_pow(a, b);
+    case B_MAXIMUM: return maxNaN(a, b);
+    case B_MINIMUM: return minNaN(a, b);
+    case B_REMAINDER: {
+      C r = m_fmod(a, b);
+      if (r != 0 && ((r < 0) != (b < 0))) r += b;
+      return r;
+    }
+    case B_FLOOR_DIVIDE: return floorDivideFloat(a, b);
+    case B_ATAN2: return m_atan2(a, b);
+  }
+  err |= E_BAD_CODE;
+  return a;
+}
+
+template <class C> FLINT_HD inline C ipow(C base, C exp, int& err) {
+  if (isNeg(exp)) {
+    if (base == 1) return 1;
+    if (base == (C)-1) return (exp % 2) ? (C)-1 : (C)1;
+    err |= E_POW_NEG;
+    return 0;
+  }
+  uint32_t r = 1, b = (uint32_t)base;
+  for (C e = exp; e; e >>= 1) { if (e & 1) r *= b; b *= b; }
+  return (C)r;
+}
+
+template <class C> FLINT_HD inline C binaryInt(int code, C a, C b, int& err) {  // int32_t, uint8_t
+  const bool isSigned = (C)-1 < (C)0;
+  switch (code) {
+    case B_ADD: return (C)((uint32_t)a + (uint32_t)b);
+    case B_SUB: return (C)((uint32_t)a - (uint32_t)b);
+    case B_MUL: return (C)((uint32_t)a * (uint32_t)b);
+    case B_POW: return ipow<C>(a, b, err);
+    case B_MAXIMUM: return a > b ? a : b;
+    case B_MINIMUM: return a < b ? a : b;
+    case B_REMAINDER: {
+      if (b == 0) { err |= E_REM_ZERO; return (C)0; }
+      if (isSigned && b == (C)-1) return (C)0;
+      C r = a % b;
+      if (r != 0 && (isNeg(r) != isNeg(b))) r += b;
+      return r;
+    }
+    case B_FLOOR_DIVIDE: {
+      if (b == 0) { err |= E_FDIV_ZERO; return (C)0; }
+      if (isSigned && b == (C)-1) return (C)(0u - (uint32_t)a);
+      C q = a / b;
+      if ((a % b != 0) && (isNeg(a) != isNeg(b))) q--;
+      return q;
+    }
+  }
+  err |= E_BAD_CODE;  // div, atan2
+  return a;
+}
+
+FLINT_HD inline bool binaryBool(int code, bool a, bool b, int& err) {
+  switch (code) {
+    case B_ADD: return a || b;
+    case B_SUB: return a != b;  // (bool)((uint32_t)a - (uint32_t)b): nonzero exactly when they differ
+    case B_MUL: return a && b;
+    case B_MAXIMUM: return a || b;
+    case B_MINIMUM: return a && b;
+  }
+  err |= E_BAD_CODE;  // div, pow, remainder, floorDivide, atan2
+  return a;
+}
+
+/** A non-comparison binary op in compute type C (floating, integer or bool). */
+template <class C> FLINT_HD inline C binaryValue(int code, C a, C b, int& err) {
+  if constexpr (std::is_floating_point<C>::value) return binaryFloat<C>(code, a, b, err);
+  else if constexpr (std::is_same<C, bool>::value) return binaryBool(code, a, b, err);
+  else return binaryInt<C>(code, a, b, err);
+}
+
+// ---- fill-like outputs ------------------------------------------------------------------------------
+
+FLINT_HD inline double arangeAt(double start, double step, int64_t i) { return start + (double)i * step; }
+// torch.linspace: the first half counts up from start, the second half down from end, so both
+// ends are exact.
+FLINT_HD inline double linspaceAt(double start, double end, int64_t n, int64_t i) {
+  const double step = n > 1 ? (end - start) / (double)(n - 1) : 0.0;
+  return n == 1 ? start : i < n / 2 ? start + step * (double)i : end - step * (double)(n - 1 - i);
+}
+
+#undef FLINT_EW_NONE3
+#undef FLINT_EW_NONE4
+#undef FLINT_EW_ENUM3
+#undef FLINT_EW_ENUM4
+
+}  // namespace ew
+}  // namespace flint
+
+// ---- host side: what the CPU op and the GPU entry share before any element is touched --------------
+#if !defined(FLINT_KERNELS)
+#include <string>
+#include "error.h"
+#include "tensor.h"
+
+namespace flint {
+namespace ew {
+
+inline bool isFloating(DType dt) { return dt == DType::F32 || dt == DType::F64 || dt == DType::F16 || dt == DType::BF16; }
+
+/** The ElemParams of a unary call (p[0] is the code); integer clamp needs all four (param() throws). */
+inline ElemParams elemParams(const OpCall& c, int code, bool floating) {
+  ElemParams p{};
+  for (int i = 0; i < 4; i++) p.p[i] = !floating && code == U_CLAMP ? c.param(i + 1) : i + 1 < c.np ? c.p[i + 1] : 0.0;
+  return p;
+}
+
+[[noreturn]] inline void failUndefined(const char* kind, int code, DType dt) {
+  fail(ErrorKind::DType, std::string(kind) + " op " + std::to_string(code) + " is not defined for " + dtypeName(dt));
+}
+
+/** Throws the error that the integer ops' bits stand for (both devices say the same). */
+[[noreturn]] inline void failElementwiseBits(int bits) {
+  if (bits & E_REM_ZERO) fail(ErrorKind::Value, "remainder: integer division by zero");
+  if (bits & E_FDIV_ZERO) fail(ErrorKind::Value, "floorDivide: integer division by zero");
+  if (bits & E_POW_NEG) fail(ErrorKind::Value, "pow: integers to negative integer powers are not allowed");
+  fail(ErrorKind::DType, "binary: op code not defined for the operands' dtype");
+}
+
+}  // namespace ew
+}  // namespace flint
+#endif
