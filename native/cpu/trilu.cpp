@@ -1,12 +1,13 @@
 // trilu.cpp — CPU kernel of triu/tril: copies the upper (j - i >= diagonal) or lower
 // (j - i <= diagonal) triangle of the last two dims and writes zeros elsewhere, for a batch of
 // matrices. t[0] out, t[1] x (same shape, any strides); p[0] diagonal, p[1] 1 = triu, 0 = tril.
-// Rows (batch x M of them) are split over the thread pool; each row is a zero run and a copy run.
+// Rows (batch x M of them) are split over the thread pool; each row is a zero run and a copy run
+// (native/core/trilu.h says where the diagonal splits a row; its checks are shared with the GPU).
 #include <algorithm>
 #include <cstring>
-#include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
+#include "../core/trilu.h"
 
 namespace flint {
 namespace {
@@ -31,8 +32,7 @@ void triluRows(const TensorArg& out, const TensorArg& x, int64_t diag, bool uppe
       }
       const int64_t i = r % M;
       // columns [0, split) are one side of the diagonal, [split, N) the other
-      int64_t split = upper ? i + diag : i + diag + 1;
-      split = std::min(N, std::max<int64_t>(0, split));
+      const int64_t split = triluSplit(i, diag, upper, N);
       const int64_t zb = upper ? 0 : split, ze = upper ? split : N;
       const int64_t cb = upper ? split : 0, ce = upper ? N : split;
       B* o = obase + oo;
@@ -45,10 +45,8 @@ void triluRows(const TensorArg& out, const TensorArg& x, int64_t diag, bool uppe
 }
 
 void cpuTrilu(const OpCall& c) {
+  if (!checkTrilu(c)) return;
   const TensorArg &out = c.t[0], &x = c.t[1];
-  if (out.ndim < 2) fail(ErrorKind::Shape, "trilu: input must have at least 2 dims, got " + out.shapeStr());
-  if (x.dtype != out.dtype) fail(ErrorKind::DType, "trilu: output and input dtypes differ");
-  if (out.numel() == 0) return;
   const int64_t diag = (int64_t)c.param(0);
   const bool upper = c.param(1) != 0;
   switch (itemsize(out.dtype)) {

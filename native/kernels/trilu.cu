@@ -1,23 +1,17 @@
 // trilu.cu — GPU kernel of triu/tril, the twin of native/cpu/trilu.cpp: out keeps x where the element
 // (i, j) of the last two dims lies on the kept side of the diagonal (triu: j - i >= diagonal,
-// tril: j - i <= diagonal) and is zero elsewhere, for a batch of matrices.
+// tril: j - i <= diagonal; native/core/trilu.h's triluSplit) and is zero elsewhere, for a batch of
+// matrices.
 //
 //   flint_trilu_<dt>(a: TriluArgs {out, x strides}, out, x, diagonal, upper)
 //
 // out and x have the same shape (ndim >= 2, any strides, in ELEMENTS); one thread per output
 // element, grid-stride (any grid size), blockDim.x = FLINT_BLOCK. Values are copied bit for bit.
 #include "compat.cuh"
+#include "../core/trilu.h"
 
 namespace flint {
 namespace kern {
-
-struct TriluArgs {
-  int32_t ndim;
-  int32_t pad;
-  index_t numel;
-  index_t shape[FLINT_MAX_DIMS];
-  index_t strides[2][FLINT_MAX_DIMS];  // 0 out, 1 x
-};
 
 namespace {
 
@@ -31,8 +25,8 @@ template <class T> FLINT_DEV void triluKernel(const TriluArgs& a, T* out, const 
       oo += r * a.strides[0][d];
       xo += r * a.strides[1][d];
     }
-    const index_t col = e % N, row = (e / N) % M;
-    const bool keep = upper ? col - row >= diag : col - row <= diag;
+    const index_t col = e % N, row = (e / N) % M, split = triluSplit(row, diag, upper != 0, N);
+    const bool keep = upper ? col >= split : col < split;
     out[oo] = keep ? x[xo] : T{};  // T{}: all-zero bits (+0, false)
   }
 }
@@ -41,7 +35,7 @@ template <class T> FLINT_DEV void triluKernel(const TriluArgs& a, T* out, const 
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::TriluArgs;
+using flint::TriluArgs;
 
 #define FLINT_TRILU(S, T)                                                                                  \
   FLINT_KERNEL void flint_trilu_##S(TriluArgs a, void* out, const void* x, index_t diagonal, int upper) { \
