@@ -5,7 +5,7 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
-#include "../core/optim_checks.h"
+#include "../core/optim.h"
 #include "../core/tensor.h"
 #include "launch.h"
 #include "ops_common.h"
@@ -13,28 +13,11 @@
 namespace flint {
 namespace {
 
-// optim.cu's AdamParams: 7 doubles, 4 int32 (72 bytes, no padding)
-struct AdamParams {
-  double lr, beta1, beta2, eps, weightDecay, stepSize, bc2sqrt;
-  int32_t decoupled, amsgrad, maximize, pad;
-};
-static_assert(sizeof(AdamParams) == 72, "optim.cu AdamParams layout");
-
 void cudaAdamw(const OpCall& c) {
   checks::checkAdamwOperands(c);
   const TensorArg& p = c.t[0];
   if (!gpu::isFloatDType(p.dtype)) checks::failAdamwDType();
-  AdamParams a{};
-  a.lr = c.param(0);
-  a.beta1 = c.param(1);
-  a.beta2 = c.param(2);
-  a.eps = c.param(3);
-  a.weightDecay = c.param(4);
-  a.decoupled = c.param(5) != 0 ? 1 : 0;
-  a.amsgrad = c.param(6) != 0 ? 1 : 0;
-  a.maximize = c.param(7) != 0 ? 1 : 0;
-  a.stepSize = c.param(8);
-  a.bc2sqrt = c.param(9);
+  const AdamParams a = optim::adamParams(c);
   const int64_t n = p.numel();
   if (n == 0) return;
   void* vmax = a.amsgrad ? c.t[4].data : nullptr;

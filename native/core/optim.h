@@ -1,0 +1,139 @@
+// optim.h — DESIGN: the fused optimizer update 'adamw' written once for both devices: the options
+// struct that travels to the kernel (AdamParams), the constants of one step, the per-element
+// update, how an op call becomes AdamParams and the checks of its operands. Who includes it: native/cpu/optim.cpp (the
+// vectorised loop), native/gpu/ops_optim.cpp (the launch) and native/kernels/optim.cu (the kernel).
+//
+// Bit-identical on both devices by construction: every product and sum goes through mulRn/addRn,
+// which are __fmul_rn/__fadd_rn (never contracted into FMAs) in device code and plain operators on
+// the host (the x86-64 CPU build has no FMA contraction); division and sqrt are IEEE on both
+// (nvcc's default -prec-div / -prec-sqrt). Keep new arithmetic inside these helpers.
+//
+// The update, in PyTorch's operation order (torch.optim._single_tensor_adam/adamw):
+//   g' = sign*g + l2*p;  p' = p*decay;  m = m*b1 + (1-b1)*g';  v = v*b2 + (1-b2)*(g'*g')
+//   vmax = (vmax != vmax || vmax > v) ? vmax : v;  p = p' + (-stepSize) * (m / (sqrt(vmax|v) / bc2sqrt + eps))
+// with decay = 1 - lr*wd, l2 = 0 for AdamW (decoupled) and decay = 1, l2 = wd for Adam.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include "hd.h"
+
+namespace flint {
+
+// The options of one step: the op call's p[0..9] (lr, beta1, beta2, eps, weightDecay, decoupled,
+// amsgrad, maximize, stepSize = lr / bias correction 1, bc2sqrt = sqrt(bias correction 2)).
+struct AdamParams {
+  double lr, beta1, beta2, eps, weightDecay, stepSize, bc2sqrt;
+  int32_t decoupled, amsgrad, maximize, pad;
+};
+static_assert(sizeof(AdamParams) == 72, "AdamParams layout: 7 doubles, 4 int32, no padding");
+
+namespace optim {
+
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
+FLINT_HD inline float mulRn(float a, float b) { return __fmul_rn(a, b); }
+FLINT_HD inline double mulRn(double a, double b) { return __dmul_rn(a, b); }
+FLINT_HD inline float addRn(float a, float b) { return __fadd_rn(a, b); }
+FLINT_HD inline double addRn(double a, double b) { return __dadd_rn(a, b); }
+FLINT_HD inline float subRn(float a, float b) { return __fsub_rn(a, b); }
+FLINT_HD inline double subRn(double a, double b) { return __dsub_rn(a, b); }
+#else
+FLINT_HD inline float mulRn(float a, float b) { return a * b; }
+FLINT_HD inline double mulRn(double a, double b) { return a * b; }
+FLINT_HD inline float addRn(float a, float b) { return a + b; }
+FLINT_HD inline double addRn(double a, double b) { return a + b; }
+FLINT_HD inline float subRn(float a, float b) { return a - b; }
+FLINT_HD inline double subRn(double a, double b) { return a - b; }
+#endif
+FLINT_HD inline float sqrtRn(float x) { return sqrtf(x); }
+FLINT_HD inline double sqrtRn(double x) { return sqrt(x); }
+
+/** The per-step constants in compute type C (float, or double for float64). */
+template <class C> struct AdamConsts {
+  C b1, b2, eps, sign, negStep, bc2sqrt, decay, l2, omb1, omb2;
+};
+template <class C> FLINT_HD inline AdamConsts<C> adamConsts(const AdamParams& a) {
+  AdamConsts<C> k;
+  const C lr = (C)a.lr, wd = (C)a.weightDecay;
+  const bool decoupled = a.decoupled != 0;
+  k.b1 = (C)a.beta1;
+  k.b2 = (C)a.beta2;
+  k.eps = (C)a.eps;
+  k.sign = a.maximize != 0 ? (C)-1 : (C)1;
+  k.negStep = -(C)a.stepSize;
+  k.bc2sqrt = (C)a.bc2sqrt;
+  k.decay = decoupled ? subRn((C)1, mulRn(lr, wd)) : (C)1;
+  k.l2 = decoupled ? (C)0 : wd;
+  k.omb1 = subRn((C)1, k.b1);
+  k.omb2 = subRn((C)1, k.b2);
+  return k;
+}
+
+/** One element's update: p, m, v (and vmax when Amsgrad) in place, g read. */
+template <bool Amsgrad, class C>
+FLINT_HD inline void adamwUpdate(const AdamConsts<C>& k, C& p, C& m, C& v, C g, C& vmax) {
+  const C p0 = p;
+  const C gi = addRn(mulRn(k.sign, g), mulRn(k.l2, p0));  // l2 == 0 for AdamW (exactly g when wd is 0)
+  const C pi = mulRn(p0, k.decay);                         // decay == 1 for Adam
+  const C mi = addRn(mulRn(m, k.b1), mulRn(k.omb1, gi));
+  const C vi = addRn(mulRn(v, k.b2), mulRn(k.omb2, mulRn(gi, gi)));
+  C second = vi;
+  if constexpr (Amsgrad) {
+    second = (vmax != vmax || vmax > vi) ? vmax : vi;  // NaN propagates, as torch.maximum
+    vmax = second;
+  }
+  const C denom = addRn(sqrtRn(second) / k.bc2sqrt, k.eps);
+  m = mi;
+  v = vi;
+  p = addRn(pi, mulRn(k.negStep, mi / denom));
+}
+
+}  // namespace optim
+}  // namespace flint
+
+#if !defined(FLINT_KERNELS)
+#include <string>
+#include "error.h"
+#include "tensor.h"
+
+namespace flint {
+// The device-independent validation: both devices refuse the same calls with the same messages.
+namespace checks {
+
+// Operand count, the vmax operand amsgrad needs, and one contiguous layout, dtype and size for
+// all operands (the floating-dtype check follows in the caller).
+inline void checkAdamwOperands(const OpCall& c) {
+  if (c.nt != 4 && c.nt != 5) fail(ErrorKind::Value, "adamw: expected (p, m, v, g[, vmax])");
+  const TensorArg& p = c.t[0];
+  if (c.param(6) != 0 && c.nt != 5) fail(ErrorKind::Value, "adamw: amsgrad needs a vmax operand");
+  for (int i = 0; i < c.nt; i++) {
+    const TensorArg& t = c.t[i];
+    if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
+      fail(ErrorKind::Shape, "adamw: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
+                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
+  }
+}
+
+[[noreturn]] inline void failAdamwDType() { fail(ErrorKind::DType, "adamw: parameters must be floating point"); }
+
+}  // namespace checks
+
+namespace optim {
+
+inline AdamParams adamParams(const OpCall& c) {
+  AdamParams a{};
+  a.lr = c.param(0);
+  a.beta1 = c.param(1);
+  a.beta2 = c.param(2);
+  a.eps = c.param(3);
+  a.weightDecay = c.param(4);
+  a.decoupled = c.param(5) != 0 ? 1 : 0;
+  a.amsgrad = c.param(6) != 0 ? 1 : 0;
+  a.maximize = c.param(7) != 0 ? 1 : 0;
+  a.stepSize = c.param(8);
+  a.bc2sqrt = c.param(9);
+  return a;
+}
+
+}  // namespace optim
+}  // namespace flint
+#endif
