@@ -23,7 +23,7 @@
 #include <limits>
 #include <string>
 #include <vector>
-#include "../core/conv_checks.h"
+#include "../core/conv.h"
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
@@ -34,7 +34,7 @@ namespace {
 
 using std::to_string;
 
-using namespace checks;  // native/core/conv_checks.h: parameters, shapes, dtypes
+using namespace checks;  // native/core/conv.h: parameters, shapes, dtypes (shared with the GPU)
 
 int64_t planeGrain(int64_t work) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(work, 1)); }
 
@@ -215,17 +215,9 @@ void cpuMaxPool2dBackward(const OpCall& c) {
   dispatchFloat(c.t[0].dtype, [&](auto tag) { maxPoolBackT<decltype(tag)>(c, s); });
 }
 
-// One average-pooling window, clipped to the image, and its divisor (PyTorch's rules).
-struct AvgWin { int64_t h0, h1, w0, w1; double div; };
-
-inline AvgWin avgWin(const AvgParams& a, const Planes& s, int64_t oh, int64_t ow) {
-  int64_t h0 = oh * a.g.sh - a.g.ph, w0 = ow * a.g.sw - a.g.pw;
-  int64_t h1 = std::min(h0 + a.g.kh, s.H + a.g.ph), w1 = std::min(w0 + a.g.kw, s.W + a.g.pw);
-  const int64_t poolSize = (h1 - h0) * (w1 - w0);
-  h0 = std::max<int64_t>(h0, 0); w0 = std::max<int64_t>(w0, 0);
-  h1 = std::min(h1, s.H); w1 = std::min(w1, s.W);
-  const double div = a.divisor ? (double)a.divisor : a.includePad ? (double)poolSize : (double)((h1 - h0) * (w1 - w0));
-  return AvgWin{h0, h1, w0, w1, div};
+// The average-pooling window of output (oh, ow) and its divisor: conv.h's avgWin, as on the GPU.
+inline conv::AvgWin avgWin(const AvgParams& a, const Planes& s, int64_t oh, int64_t ow) {
+  return conv::avgWin(conv::planeGeom(s, a.g), a.includePad, a.divisor, oh, ow);
 }
 
 template <class T>
@@ -239,7 +231,7 @@ void avgPoolT(const OpCall& c, const AvgParams& a, const Planes& s) {
       T* op = planeOfMut<T>(out, n, ch);
       for (int64_t oh = 0; oh < s.Ho; oh++)
         for (int64_t ow = 0; ow < s.Wo; ow++) {
-          const AvgWin w = avgWin(a, s, oh, ow);
+          const conv::AvgWin w = avgWin(a, s, oh, ow);
           C sum = 0;
           for (int64_t h = w.h0; h < w.h1; h++)
             for (int64_t q = w.w0; q < w.w1; q++) sum += load(xp[h * x.strides[2] + q * x.strides[3]]);
@@ -262,7 +254,7 @@ void avgPoolBackT(const OpCall& c, const AvgParams& a, const Planes& s) {
       const T* gp = planeOf<T>(go, n, ch);
       for (int64_t oh = 0; oh < s.Ho; oh++)
         for (int64_t ow = 0; ow < s.Wo; ow++) {
-          const AvgWin w = avgWin(a, s, oh, ow);
+          const conv::AvgWin w = avgWin(a, s, oh, ow);
           if (w.div <= 0) continue;
           const C v = (C)(load(gp[oh * go.strides[2] + ow * go.strides[3]]) / (C)w.div);
           for (int64_t h = w.h0; h < w.h1; h++)
@@ -291,8 +283,8 @@ void cpuAvgPool2dBackward(const OpCall& c) {
   dispatchFloat(c.t[0].dtype, [&](auto tag) { avgPoolBackT<decltype(tag)>(c, a, s); });
 }
 
-inline int64_t adStart(int64_t o, int64_t I, int64_t O) { return (o * I) / O; }
-inline int64_t adEnd(int64_t o, int64_t I, int64_t O) { return ((o + 1) * I + O - 1) / O; }
+using conv::adEnd;
+using conv::adStart;
 
 template <class T>
 void adaptiveAvgT(const OpCall& c, const Planes& s) {

@@ -13,7 +13,7 @@
 // synchronization), as the CPU's Index error.
 #include <algorithm>
 #include <string>
-#include "../core/conv_checks.h"
+#include "../core/conv.h"
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/tensor.h"
@@ -25,25 +25,13 @@ namespace {
 
 using std::to_string;
 
-// conv.cu's ConvGeom / Strides4 / Strides3 (int64 fields only: no padding)
-struct ConvGeom {
-  int64_t N, C, H, W, Ho, Wo;
-  int64_t kh, kw, sh, sw, ph, pw, dh, dw;
-};
-struct Strides4 { int64_t s[4]; };
-struct Strides3 { int64_t s[3]; };
-static_assert(sizeof(ConvGeom) == 14 * 8 && sizeof(Strides4) == 32 && sizeof(Strides3) == 24, "conv.cu layouts");
-
-enum ErrBits { E_INDEX = 1 };
-
-using namespace checks;  // native/core/conv_checks.h: parameters, shapes, dtypes
-
-Strides4 strides4(const TensorArg& t) { return Strides4{{t.strides[0], t.strides[1], t.strides[2], t.strides[3]}}; }
-Strides3 strides3(const TensorArg& t) { return Strides3{{t.strides[0], t.strides[1], t.strides[2]}}; }
-
-ConvGeom convGeom(int64_t N, int64_t C, int64_t H, int64_t W, int64_t Ho, int64_t Wo, const Geom& g) {
-  return ConvGeom{N, C, H, W, Ho, Wo, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw};
-}
+using namespace checks;  // native/core/conv.h: parameters, shapes, dtypes (shared with the CPU)
+using conv::ConvGeom;
+using conv::convGeom;
+using conv::E_INDEX;
+using conv::planeGeom;
+using conv::strides3;
+using conv::strides4;
 
 gpu::Dim3 gridOf(int64_t n) { return gpu::Dim3(gpu::gridFor(n)); }
 const gpu::Dim3 kBlock3(gpu::kBlock);
@@ -75,8 +63,6 @@ void cudaCol2im(const OpCall& c) {
 }
 
 // ---- pooling ---------------------------------------------------------------------------------
-
-ConvGeom planeGeom(const Planes& s, const Geom& g) { return convGeom(s.N, s.C, s.H, s.W, s.Ho, s.Wo, g); }
 
 void cudaMaxPool2d(const OpCall& c) {
   need(c, 3);

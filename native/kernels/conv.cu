@@ -1,7 +1,8 @@
 // conv.cu — GPU kernels behind convolution and pooling, the twins of native/cpu/conv.cpp (host side:
 // native/gpu/ops_conv.cpp). 4-D [N, C, H, W] images of a floating dtype (f32 f64 f16 bf16); 16-bit
 // floats compute in float. Every tensor travels as a base pointer (already offset) plus its four
-// strides in ELEMENTS (Strides4 / Strides3), so any layout works.
+// strides in ELEMENTS (Strides4 / Strides3), so any layout works. ConvGeom, the strides structs and
+// the window rules are native/core/conv.h's, shared with the CPU.
 //
 //   flint_im2col_<dt>(g, cols, cs, x, xs)            one thread per column entry (n, row, l), l fastest
 //   flint_col2im_<dt>(g, img, is, cols, cs)          one thread per image pixel: GATHERS its kernel taps
@@ -28,21 +29,21 @@
 //
 // Errors: maxpool2d backward sets bit 1 of *err for an index outside [0, H*W).
 #include "compat.cuh"
+#include "../core/conv.h"
 
 namespace flint {
 namespace kern {
 
-// The image geometry and the kernel window (same layout as ops_conv.cpp's ConvGeom).
-struct ConvGeom {
-  index_t N, C, H, W, Ho, Wo;
-  index_t kh, kw, sh, sw, ph, pw, dh, dw;
-};
-struct Strides4 { index_t s[4]; };
-struct Strides3 { index_t s[3]; };
+using conv::ConvGeom;
+using conv::Strides3;
+using conv::Strides4;
+using conv::E_INDEX;
+using conv::AvgWin;
+using conv::avgWin;
+using conv::adStart;
+using conv::adEnd;
 
 namespace {
-
-enum ErrBits { E_INDEX = 1 };
 
 template <class T> struct Neg { static FLINT_DEV T inf() { return -posInf<T>(); } };
 
@@ -241,19 +242,6 @@ FLINT_DEV void maxPoolBackPlanes(const ConvGeom& g, void* gxp, const Strides4& g
 
 // ---- average pooling ---------------------------------------------------------------------------
 
-// One window, clipped to the image, and its divisor (conv.cpp's avgWin: PyTorch's rules).
-struct AvgWin { index_t h0, h1, w0, w1; double div; };
-
-FLINT_DEV AvgWin avgWin(const ConvGeom& g, int includePad, index_t divisor, index_t oh, index_t ow) {
-  index_t h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
-  index_t h1 = imin(h0 + g.kh, g.H + g.ph), w1 = imin(w0 + g.kw, g.W + g.pw);
-  const index_t poolSize = (h1 - h0) * (w1 - w0);
-  h0 = imax(h0, 0); w0 = imax(w0, 0);
-  h1 = imin(h1, g.H); w1 = imin(w1, g.W);
-  const double div = divisor ? (double)divisor : includePad ? (double)poolSize : (double)((h1 - h0) * (w1 - w0));
-  return AvgWin{h0, h1, w0, w1, div};
-}
-
 template <class T>
 FLINT_DEV void avgPool(const ConvGeom& g, void* outp, const Strides4& os, const void* xp, const Strides4& xs, int includePad, index_t divisor) {
   typedef typename ComputeT<T>::type C;
@@ -300,8 +288,6 @@ FLINT_DEV void avgPoolBack(const ConvGeom& g, void* gxp, const Strides4& gs, con
 
 // ---- adaptive average pooling ------------------------------------------------------------------
 
-FLINT_DEV index_t adStart(index_t o, index_t I, index_t O) { return (o * I) / O; }
-FLINT_DEV index_t adEnd(index_t o, index_t I, index_t O) { return ((o + 1) * I + O - 1) / O; }
 
 template <class T>
 FLINT_DEV void adaptiveAvg(const ConvGeom& g, void* outp, const Strides4& os, const void* xp, const Strides4& xs) {
@@ -354,9 +340,9 @@ FLINT_DEV void adaptiveAvgBack(const ConvGeom& g, void* gxp, const Strides4& gs,
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::ConvGeom;
-using flint::kern::Strides3;
-using flint::kern::Strides4;
+using flint::conv::ConvGeom;
+using flint::conv::Strides3;
+using flint::conv::Strides4;
 
 #define FLINT_CONV_KERNELS(S, T)                                                                                        \
   FLINT_KERNEL void flint_im2col_##S(ConvGeom g, void* cols, Strides3 cs, const void* x, Strides4 xs) {                \

@@ -1,10 +1,55 @@
-// conv_checks.h — the device-independent parameter parsing and validation of the convolution and
-// pooling ops (im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
-// adaptiveAvgPool2d, adaptiveAvgPool2dBackward), shared by the CPU kernels (native/cpu/conv.cpp)
-// and the GPU entries (native/gpu/ops_conv.cpp) so both check the same things in the same order
-// with the same messages. Operands and params: see native/cpu/conv.cpp.
+// conv.h — DESIGN: the convolution and pooling family (im2col, col2im, maxPool2d, maxPool2dBackward,
+// avgPool2d, avgPool2dBackward, adaptiveAvgPool2d, adaptiveAvgPool2dBackward) declared once for
+// both devices: the geometry struct that travels to the kernels (ConvGeom, with Strides4/Strides3
+// for the operands), the window rules (average-pooling windows and divisors, adaptive windows), the
+// kernels' error bits, and the host-side parameter parsing and validation (namespace checks: both
+// devices check the same things in the same order with the same messages).
+//
+// Who includes it: native/cpu/conv.cpp (the CPU loops), native/gpu/ops_conv.cpp (checks, ConvGeom,
+// launches) and native/kernels/conv.cu (the kernels; the host-only part is left out there).
+// Operands and params of each op: see native/cpu/conv.cpp.
 #pragma once
 #include <cstdint>
+#include "hd.h"
+
+namespace flint {
+namespace conv {
+
+/** The image geometry and the kernel window (int64 fields only: no padding). */
+struct ConvGeom {
+  int64_t N, C, H, W, Ho, Wo;
+  int64_t kh, kw, sh, sw, ph, pw, dh, dw;
+};
+/** A tensor's strides in ELEMENTS: [N, C, H, W] images, [N, rows, L] columns. */
+struct Strides4 { int64_t s[4]; };
+struct Strides3 { int64_t s[3]; };
+static_assert(sizeof(ConvGeom) == 14 * 8 && sizeof(Strides4) == 32 && sizeof(Strides3) == 24, "conv layouts");
+
+/** maxPool2dBackward: an index outside [0, H*W) (the GPU's error word; the CPU throws at once). */
+enum ErrBits { E_INDEX = 1 };
+
+/** One average-pooling window, clipped to the image, and its divisor (PyTorch's rules). */
+struct AvgWin { int64_t h0, h1, w0, w1; double div; };
+FLINT_HD inline AvgWin avgWin(const ConvGeom& g, bool includePad, int64_t divisor, int64_t oh, int64_t ow) {
+  int64_t h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
+  int64_t h1 = h0 + g.kh < g.H + g.ph ? h0 + g.kh : g.H + g.ph, w1 = w0 + g.kw < g.W + g.pw ? w0 + g.kw : g.W + g.pw;
+  const int64_t poolSize = (h1 - h0) * (w1 - w0);
+  h0 = h0 > 0 ? h0 : 0;
+  w0 = w0 > 0 ? w0 : 0;
+  h1 = h1 < g.H ? h1 : g.H;
+  w1 = w1 < g.W ? w1 : g.W;
+  const double div = divisor ? (double)divisor : includePad ? (double)poolSize : (double)((h1 - h0) * (w1 - w0));
+  return AvgWin{h0, h1, w0, w1, div};
+}
+
+/** Adaptive pooling: output o of O over I inputs averages [adStart, adEnd) = [floor(o*I/O), ceil((o+1)*I/O)). */
+FLINT_HD inline int64_t adStart(int64_t o, int64_t I, int64_t O) { return (o * I) / O; }
+FLINT_HD inline int64_t adEnd(int64_t o, int64_t I, int64_t O) { return ((o + 1) * I + O - 1) / O; }
+
+}  // namespace conv
+}  // namespace flint
+
+#if !defined(FLINT_KERNELS)
 #include <string>
 #include "dtype.h"
 #include "error.h"
@@ -115,4 +160,16 @@ inline void checkAdaptive(const OpCall& c, const Planes& s) {
 }
 
 }  // namespace checks
+
+namespace conv {
+
+inline ConvGeom convGeom(int64_t N, int64_t C, int64_t H, int64_t W, int64_t Ho, int64_t Wo, const checks::Geom& g) {
+  return ConvGeom{N, C, H, W, Ho, Wo, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw};
+}
+inline ConvGeom planeGeom(const checks::Planes& s, const checks::Geom& g) { return convGeom(s.N, s.C, s.H, s.W, s.Ho, s.Wo, g); }
+inline Strides4 strides4(const TensorArg& t) { return Strides4{{t.strides[0], t.strides[1], t.strides[2], t.strides[3]}}; }
+inline Strides3 strides3(const TensorArg& t) { return Strides3{{t.strides[0], t.strides[1], t.strides[2]}}; }
+
+}  // namespace conv
 }  // namespace flint
+#endif
