@@ -16,7 +16,7 @@
 #include <cstring>
 #include <string>
 #include "../core/error.h"
-#include "../core/indexing_checks.h"
+#include "../core/indexing.h"
 #include "../core/loops.h"
 #include "../core/optable.h"
 
@@ -42,8 +42,7 @@ template <class F> void dispatchBits(DType d, F&& f) {
 using checks::needInt32;
 
 [[noreturn]] void badIndex(const char* op, int64_t v, int dim, int64_t size) {
-  fail(ErrorKind::Index, std::string(op) + ": index " + std::to_string(v) + " is out of bounds for dim " +
-                             std::to_string(dim) + " with size " + std::to_string(size));
+  failBadIndex(op, v, std::to_string(dim), std::to_string(size));
 }
 
 // Records one bad index from inside a parallel loop.
@@ -79,7 +78,7 @@ void checkIndices(const TensorArg& idx, int64_t size, const char* op, int dim) {
   L.run([&bad, size](char** p, const int64_t* s, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
       int32_t v = *reinterpret_cast<const int32_t*>(p[0] + i * s[0]);
-      if (v < 0 || v >= size) { bad.set(v); return; }
+      if (indexOutside(v, size)) { bad.set(v); return; }
     }
   });
   if (bad.any) badIndex(op, bad.value, dim, size);
@@ -104,7 +103,7 @@ void cpuGather(const OpCall& c) {
     L.run([&bad, size, xstep](char** p, const int64_t* s, int64_t n) {
       for (int64_t i = 0; i < n; i++) {
         int32_t v = *reinterpret_cast<const int32_t*>(p[2] + i * s[2]);
-        if (v < 0 || v >= size) { bad.set(v); return; }
+        if (indexOutside(v, size)) { bad.set(v); return; }
         *reinterpret_cast<B*>(p[0] + i * s[0]) = *reinterpret_cast<const B*>(p[1] + i * s[1] + v * xstep);
       }
     });

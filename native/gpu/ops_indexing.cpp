@@ -8,42 +8,16 @@
 // dim and size travel in the error word's op string ("<op>\x1f<dim>\x1f<size>", which the backend
 // keeps as a std::string), the value in the word itself.
 #include <climits>
-#include <cstddef>
-#include <cstring>
 #include <memory>
 #include <string>
 #include "../core/error.h"
-#include "../core/indexing_checks.h"
+#include "../core/indexing.h"
 #include "../core/optable.h"
 #include "ops_common.h"
 
 namespace flint {
 namespace gpu {
 namespace {
-
-/** The iteration space of native/kernels/indexing.cu (same layout as its IndexArgs<N>). */
-template <int N> struct IndexArgs {
-  int32_t ndim;
-  int32_t dim;
-  int64_t numel;
-  int64_t size;
-  int64_t step;
-  int64_t wstep;
-  int64_t shape[kMaxDims];
-  int64_t strides[N][kMaxDims];
-};
-static_assert(offsetof(IndexArgs<1>, shape) == 40 && sizeof(IndexArgs<4>) == 40 + 8 * kMaxDims * 5, "IndexArgs layout");
-
-template <int N> IndexArgs<N> indexArgs(const TensorArg& shapeOf, int dim) {
-  IndexArgs<N> a;
-  std::memset(&a, 0, sizeof(a));
-  a.ndim = shapeOf.ndim;
-  a.dim = dim;
-  a.numel = shapeOf.numel();
-  for (int d = 0; d < shapeOf.ndim; d++) a.shape[d] = shapeOf.shape[d];
-  if (a.ndim == 0) { a.ndim = 1; a.shape[0] = 1; }
-  return a;
-}
 
 /** Operand k's strides (0 for a scalar), with the stride along `zeroDim` zeroed when zeroDim >= 0. */
 template <int N> void setStrides(IndexArgs<N>& a, int k, const TensorArg& t, int zeroDim = -1) {
@@ -63,7 +37,7 @@ void decodeBadIndex(int bits, const char* ctx) {
     if (b != std::string::npos) size = s.substr(b + 1);
   }
   const int64_t v = (bits == INT_MIN && size == "0") ? 0 : (int64_t)bits;  // see recordBad in indexing.cu
-  fail(ErrorKind::Index, name + ": index " + std::to_string(v) + " is out of bounds for dim " + dim + " with size " + size);
+  failBadIndex(name, v, dim, size);
 }
 
 int* badIndexWord(const char* op, int dim, int64_t size) {

@@ -37,20 +37,12 @@
 // atomics (hardware float/double/int adds; 16-bit floats, uint8 and bool through a 32-bit CAS/OR on
 // the containing word): sums of floats can differ from the CPU's in the last bits (order of adds).
 #include "compat.cuh"
+#include "../core/indexing.h"
 
 namespace flint {
 namespace kern {
 
-template <int N> struct IndexArgs {
-  int32_t ndim;
-  int32_t dim;     // the indexed dim
-  index_t numel;   // elements of the iteration shape
-  index_t size;    // the addressed tensor's size along dim (valid indices: [0, size))
-  index_t step;    // the addressed tensor's stride along dim
-  index_t wstep;   // scatter: the winner buffer's stride along dim
-  index_t shape[FLINT_MAX_DIMS];
-  index_t strides[N][FLINT_MAX_DIMS];
-};
+using ::flint::IndexArgs;
 
 namespace {
 
@@ -72,7 +64,7 @@ template <int N> FLINT_DEV index_t offsetsOf(const IndexArgs<N>& a, index_t i, i
 #define FLINT_GRID_LOOP(i, n) \
   for (index_t i = (index_t)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (index_t)gridDim.x * blockDim.x)
 
-FLINT_DEV bool outside(int32_t v, index_t size) { return v < 0 || (index_t)v >= size; }
+FLINT_DEV bool outside(int32_t v, index_t size) { return indexOutside(v, size); }
 
 // Records bad index v in *err unless one is there already (0 = none; v == 0 is bad only for a dim of
 // size 0 and is stored as INT32_MIN).
@@ -283,7 +275,7 @@ FLINT_DEV void maskedSelectKernel(const IndexArgs<2>& a, const T* x, const bool*
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::IndexArgs;
+using flint::IndexArgs;
 
 FLINT_KERNEL void flint_index_check(IndexArgs<1> a, const int32_t* index, int* err) {
   flint::kern::indexCheck(a, index, err);
