@@ -55,7 +55,7 @@ describe('values/indices results destructure like PyTorch tuples', () => {
   });
 });
 
-describe('size, t, tolist, long', () => {
+describe('size, dim, t, tolist, long', () => {
   test('size() is the shape, size(dim) one size (negative dims from the end)', () => {
     fl.scope(() => {
       const x = fl.zeros([2, 3, 4], dev);
@@ -64,6 +64,8 @@ describe('size, t, tolist, long', () => {
       expect(x.size(-1)).toBe(4);
       expect(() => x.size(3)).toThrow(fl.IndexError);
       expect(() => fl.tensor(1, dev).size(0)).toThrow(fl.IndexError);
+      expect(x.dim()).toBe(3);
+      expect(fl.tensor(1, dev).dim()).toBe(0);
     });
   });
 

@@ -529,6 +529,8 @@ declare module '../tensor' {
     /** The shape (a copy), as `x.size()`; `x.size(dim)` is one dim's size (negative dims count from the end). */
     size(): number[];
     size(dim: number): number;
+    /** The number of dims, as PyTorch's `x.dim()` (the same as the `ndim` property). */
+    dim(): number;
     /** Transpose of a tensor of at most 2 dims (0-D and 1-D tensors come back as they are), as `x.t()`. */
     t(): Tensor;
     /** The values as nested arrays, as PyTorch's `tolist()` (the same as `toArray()`). */
@@ -592,5 +594,6 @@ P.t = function () {
   return this.ndim < 2 ? tracked('t', this, this._view(this._shape, this._strides, this._offset), (g) => g.clone()) : transpose(this, 0, 1);
 };
 P.tolist = function () { return this.toArray(); };
+P.dim = function () { return this.ndim; };
 P.repeat = function (...s) { return repeat(this, shapeArg(s, 'repeat')); };
 P.roll = function (s, d) { return roll(this, s, d); };
