@@ -905,6 +905,22 @@ TABLE['fl.Tensor.backward'] = {
   call: (o) => fl.scope(() => { const w = t64([1]).requiresGrad_(); try { w.sum().backward(o); } finally { w.grad?.dispose(); w.grad = null; } }),
 };
 
+// ---- Module.loadStateDict(state, strict)
+TABLE['nn.Module.loadStateDict'] = {
+  sig: 'loadStateDict',
+  honoured: {
+    strict: sc(() => {
+      const m = new nn.Linear(2, 1);
+      const sd = { weight: fl.ones(1, 2) };
+      expect(() => m.loadStateDict(sd)).toThrow(/missing keys \[bias\]/);
+      expect(m.loadStateDict(sd, false).missingKeys).toEqual(['bias']);
+      expect(m.loadStateDict(sd, { strict: false }).missingKeys).toEqual(['bias']);
+      expect(vals(m.weight.to('float64'))).toEqual([1, 1]);
+    }),
+  },
+  call: (o) => fl.scope(() => { const m = new nn.Linear(2, 1); return m.loadStateDict(m.stateDict(), o); }),
+};
+
 // ---- nn entries go above this line ----
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
@@ -952,6 +968,7 @@ for (const name of ['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', '
 }
 KEY_CHECKED['fl.nonzero'] = (o) => fl.scope(() => fl.nonzero(fl.ones(2), o as any));
 KEY_CHECKED['fl.indexPut'] = (o) => fl.scope(() => fl.indexPut(fl.ones(2), [fl.tensor([0])], 0, o as any));
+KEY_CHECKED['nn.Module.to'] = (o) => fl.scope(() => new nn.Linear(2, 1).to(o as any));
 KEY_CHECKED['fl.to'] = (o) => fl.scope(() => fl.to(fl.ones(2), 'float64', o as any));
 KEY_CHECKED['fl.add'] = (o) => fl.scope(() => fl.add(fl.ones(2), fl.ones(2), o as any));
 KEY_CHECKED['fl.sub'] = (o) => fl.scope(() => fl.sub(fl.ones(2), fl.ones(2), o as any));
@@ -1018,6 +1035,6 @@ describe('coverage: every export that takes options is in the table', () => {
     let thrown: unknown;
     try { await call({ kepdim: true, dtyp: 'float64', devic: 'cpu', alph: 1, ep: 1 }); } catch (e) { thrown = e; }
     expect(thrown).toBeInstanceOf(fl.ValueError);
-    expect((thrown as Error).message).toMatch(new RegExp(`^${name.split('.')[1]}: unknown option '\\w+' \\(did you mean '\\w+'\\?\\)$`));
+    expect((thrown as Error).message).toMatch(new RegExp(`^${name.split('.').slice(1).join('.')}: unknown option '\\w+' \\(did you mean '\\w+'\\?\\)$`));
   });
 });

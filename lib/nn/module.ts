@@ -7,6 +7,10 @@ import { ShapeError, ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
+import { bool, checkKeys, optional, required, signature, anyValue } from '../args';
+
+// PyTorch: load_state_dict(state_dict, strict=True) (lib/args.ts)
+const LOAD_STATE_DICT_ARGS = signature('loadStateDict', ['state', 'strict'], { state: required(anyValue<never>()), strict: optional(bool, true) });
 
 const PARAM = Symbol('flintml.parameter');
 
@@ -166,6 +170,7 @@ export abstract class Module {
    * `model.to('float64')`, `model.to({ device: 'cuda', dtype: 'bfloat16' })`.
    */
   to(arg: string | { device?: string; dtype?: DType }): this {
+    if (typeof arg !== 'string') checkKeys('Module.to', arg, ['device', 'dtype']);
     const o = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;
     noGrad(() => {
       for (const m of this.modules()) {
@@ -204,7 +209,13 @@ export abstract class Module {
    * Copies values from `state` into this module's parameters and buffers. With `strict` (default)
    * missing or unexpected keys throw; shapes must match always.
    */
-  loadStateDict(state: Record<string, Tensor> | Map<string, Tensor>, strict = true): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(state: Record<string, Tensor> | Map<string, Tensor>, strict?: boolean): { missingKeys: string[]; unexpectedKeys: string[] };
+  loadStateDict(state: Record<string, Tensor> | Map<string, Tensor>, options: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] };
+  loadStateDict(...args: unknown[]): { missingKeys: string[]; unexpectedKeys: string[] } {
+    // the state is itself a plain object, so it is taken before the options are read
+    const state = args[0] as Record<string, Tensor> | Map<string, Tensor>;
+    const { strict } = LOAD_STATE_DICT_ARGS.parse(args.slice(1), 1);
+    if (state === null || typeof state !== 'object') throw new ValueError(`loadStateDict: expected a state dict (an object or Map of tensors), got ${String(state)}`);
     const src = state instanceof Map ? Object.fromEntries(state) : state;
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in src));
