@@ -183,14 +183,15 @@ function batchFirst(m: Tensor, N: number, H: number, W: number, bias: Tensor | n
   return bias ? add(v, bias.view([1, C, 1, 1])) : v.contiguous();
 }
 
-/** The checks conv2d and convTranspose2d share (operands, groups, dtypes, a 4-D weight); returns groups. */
-function convOperands(op: string, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, groups: number | undefined, layout: string): number {
+/** Parses conv2d's or convTranspose2d's arguments and runs the checks they share (operands, groups, dtypes, a 4-D weight). */
+function convCall<O extends { groups?: number }>(op: 'conv2d' | 'convTranspose2d', args: unknown[], layout: string): { input: Tensor; weight: Tensor; bias: Tensor | null; options: O; groups: number } {
+  const { input, weight, bias, ...options } = CONV_ARGS[op].parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & O;
   needTensor(input, 'input', op); needTensor(weight, 'weight', op);
   if (bias !== null && bias !== undefined) needTensor(bias, 'bias', op);
-  const g = positiveInt(groups ?? 1, 'groups', op);
+  const groups = positiveInt(options.groups ?? 1, 'groups', op);
   checkConvDTypes(op, input, weight, bias ?? null);
   if (weight.ndim !== 4) throw new ShapeError(`${op}: expected a 4-D weight [${layout}, kh, kw], got ${fmt(weight._shape)}`);
-  return g;
+  return { input, weight, bias: bias ?? null, options: options as unknown as O, groups };
 }
 
 function checkConvDTypes(op: string, x: Tensor, w: Tensor, b: Tensor | null): void {
@@ -273,15 +274,11 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
 export function conv2d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: Size2, padding: ConvPadding, dilation: Size2, groups: number], Conv2dOptions>): Tensor;
 export function conv2d(...args: unknown[]): Tensor {
-  const { input, weight, bias: b0, ...options } = CONV_ARGS.conv2d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & Conv2dOptions;
-  let bias = b0;
   const op = 'conv2d';
-  const groups = convOperands(op, input, weight, bias, options.groups, 'out, in/groups');
-  if (bias === undefined) bias = null;
+  const { input, weight, bias: b, options, groups } = convCall<Conv2dOptions>(op, args, 'out, in/groups');
   const [O, Cg] = weight._shape;
   if (O % groups !== 0) throw new ShapeError(`${op}: out channels ${String(O)} (weight ${fmt(weight._shape)}) must be divisible by groups ${String(groups)}`);
-  if (bias && (bias.ndim !== 1 || bias._shape[0] !== O)) throw new ShapeError(`${op}: expected bias of shape [${String(O)}], got ${fmt(bias._shape)}`);
-  const b = bias;
+  if (b && (b.ndim !== 1 || b._shape[0] !== O)) throw new ShapeError(`${op}: expected bias of shape [${String(O)}], got ${fmt(b._shape)}`);
   return on4d(input, op, (x) => {
     const C = x._shape[1];
     if (C !== Cg * groups) {
@@ -341,15 +338,12 @@ export function conv1d(...args: unknown[]): Tensor {
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
 export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: Size2, padding: Size2, outputPadding: Size2, groups: number, dilation: Size2], ConvTranspose2dOptions>): Tensor;
 export function convTranspose2d(...args: unknown[]): Tensor {
-  const { input, weight, bias: b0, ...options } = CONV_ARGS.convTranspose2d.parse(args) as { input: Tensor; weight: Tensor; bias?: Tensor | null } & ConvTranspose2dOptions;
-  let bias = b0;
   const op = 'convTranspose2d';
-  const groups = convOperands(op, input, weight, bias, options.groups, 'in, out/groups');
-  if (bias === undefined) bias = null;
+  const { input, weight, bias: b, options, groups } = convCall<ConvTranspose2dOptions>(op, args, 'in, out/groups');
   const [Cin, Og, kh, kw] = weight._shape;
   const O = Og * groups;
   if (Cin % groups !== 0) throw new ShapeError(`${op}: in channels ${String(Cin)} (weight ${fmt(weight._shape)}) must be divisible by groups ${String(groups)}`);
-  if (bias && (bias.ndim !== 1 || bias._shape[0] !== O)) throw new ShapeError(`${op}: expected bias of shape [${String(O)}], got ${fmt(bias._shape)}`);
+  if (b && (b.ndim !== 1 || b._shape[0] !== O)) throw new ShapeError(`${op}: expected bias of shape [${String(O)}], got ${fmt(b._shape)}`);
   const [sh, sw] = pair(options.stride ?? 1, 'stride', op, 1);
   const [dh, dw] = pair(options.dilation ?? 1, 'dilation', op, 1);
   const [ph, pw] = pair(options.padding ?? 0, 'padding', op, 0);
@@ -357,7 +351,6 @@ export function convTranspose2d(...args: unknown[]): Tensor {
   if ((oph >= sh && oph >= dh) || (opw >= sw && opw >= dw)) {
     throw new ValueError(`${op}: outputPadding ${fmt([oph, opw])} must be smaller than either stride ${fmt([sh, sw])} or dilation ${fmt([dh, dw])}`);
   }
-  const b = bias;
   return on4d(input, op, (x) => {
     const [N, C, H, W] = x._shape;
     if (C !== Cin) throw new ShapeError(`${op}: weight ${fmt(weight._shape)} expects input with ${String(Cin)} channels, got input ${fmt(input._shape)}`);
