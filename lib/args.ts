@@ -5,7 +5,7 @@
 // A signature is declared once per entry point:
 //
 //   const SGD_ARGS = signature('SGD', ['params', 'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov'], {
-//     params: required(anyValue), lr: optional(num({ min: 0 }), 1e-3), …, maximize: optional(bool, false),
+//     params: required(anyValue<Params>()), lr: optional(num(), 1e-3), …, maximize: optional(bool, false),
 //   });
 //   const o = SGD_ARGS.parse(args);   // { params, lr, momentum, …, maximize }, typed
 //

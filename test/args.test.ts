@@ -421,6 +421,9 @@ describe('nn modules and functionals take PyTorch\'s positional arguments', () =
       expect(() => new fl.nn.Linear(4, 3, 1 as any)).toThrow(/Linear: bias must be a boolean, got 1/);
       expect(() => new fl.nn.Linear(4.5, 3)).toThrow(/Linear: inFeatures must be an integer >= 0, got 4.5/);
       expect(() => new (fl.nn.ReLU as any)(true)).toThrow(/ReLU: unexpected positional argument true/);
+      expect(() => new fl.nn.Conv2d(1, 8, 2.5)).toThrow(/Conv2d: kernelSize must be an integer >= 1/);
+      expect(() => new fl.nn.AvgPool2d(2, 0)).toThrow(/AvgPool2d: stride must be/);
+      expect(() => new fl.nn.MaxPool2d(2, 1, -1)).toThrow(/MaxPool2d: padding must be/);
       expect(() => new (fl.nn.Dropout as any)(0.1, true)).toThrow(/Dropout: takes 1 positional argument/);
       const logits = fl.randn(4, 3), target = fl.tensor([0, 1, 2, 1]);
       expect(() => fl.nn.functional.crossEntropy(logits, target, { labelSmothing: 0.1 } as any)).toThrow(/crossEntropy: unknown option 'labelSmothing' \(did you mean 'labelSmoothing'\?\)/);

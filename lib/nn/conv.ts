@@ -117,6 +117,13 @@ abstract class ConvNd extends Module {
   }
 }
 
+/** A pooling layer's sizes are checked when it is made (the functional checks them again per call). */
+function checkPoolArgs(o: { stride?: Size2 | null; padding?: Size2; dilation?: Size2 }, op: string): void {
+  if (o.stride != null && !(Array.isArray(o.stride) && o.stride.length === 0)) pair(o.stride, 'stride', op, 1);
+  if (o.padding !== undefined) pair(o.padding, 'padding', op, 0);
+  if (o.dilation !== undefined) pair(o.dilation, 'dilation', op, 1);
+}
+
 function kernel2(v: Size2, op: string): number[] { return pair(v, 'kernelSize', op, 1); }
 
 /**
@@ -228,6 +235,7 @@ export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
     super();
     const { kernelSize, ...options } = ARGS.MaxPool2d.parse(args) as { kernelSize: Size2 } & MaxPool2dOptions;
     pair(kernelSize, 'kernelSize', 'MaxPool2d', 1);
+    checkPoolArgs(options, 'MaxPool2d');
     this.kernelSize = kernelSize;
     this.options = options;
   }
@@ -257,6 +265,7 @@ export class AvgPool2d extends Module {
     super();
     const { kernelSize, ...options } = ARGS.AvgPool2d.parse(args) as { kernelSize: Size2 } & AvgPool2dOptions;
     pair(kernelSize, 'kernelSize', 'AvgPool2d', 1);
+    checkPoolArgs(options, 'AvgPool2d');
     this.kernelSize = kernelSize;
     this.options = options;
   }
