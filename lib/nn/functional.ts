@@ -3,8 +3,9 @@
 // layers.ts, norm.ts and attention.ts call these; gradients come from the ops they are composed of (matmul, mean/var,
 // indexSelect, gather, …), so each function is differentiable wherever its ops are.
 //
-// Each function takes an internal `op` name (the layer's class name when a layer calls it) so
-// that a bad shape raises a ShapeError naming the layer the user wrote, e.g.
+// The public functions take PyTorch's positional arguments and keyword options (lib/args.ts). The
+// layers call the `*Op` forms, which take an internal `op` name (the layer's class name) so that a
+// bad shape raises a ShapeError naming the layer the user wrote, e.g.
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
 import { noGrad } from '../autograd';
 import { runFloat32 } from '../amp';
@@ -20,6 +21,8 @@ import { rand } from '../ops/random';
 import { mean, var as variance } from '../ops/reduce';
 import { reshape, transpose } from '../ops/views';
 import { matmul } from '../ops/matmul';
+import * as A from '../args';
+import { ArgsThenOptions, optional, required, signature } from '../args';
 
 export { relu, leakyRelu, gelu, silu, tanh, sigmoid, softplus } from '../ops/elementwise';
 export { softmax, logSoftmax } from '../ops/softmax';
@@ -30,9 +33,6 @@ export {
 export type { Reduction, NLLLossOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions } from './loss';
 
 /** @internal Checks that `x` is a live Tensor. */
-import * as A from '../args';
-import { ArgsThenOptions, optional, required, signature } from '../args';
-
 export function needTensor(x: unknown, op: string, what = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   x._handleFor(op);

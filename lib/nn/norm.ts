@@ -14,6 +14,7 @@ import { Tensor } from '../tensor';
 import { batchNormOp as batchNorm, groupNormOp as groupNorm, layerNormOp as layerNorm, needTensor, rmsNormOp as rmsNorm } from './functional';
 import { ones_, zeros_ } from './init';
 import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './layers';
+import { Module } from './module';
 import * as A from '../args';
 import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
@@ -39,7 +40,6 @@ function batchNormSignature(name: string) {
 }
 const BATCH_NORM_1D_ARGS = batchNormSignature('BatchNorm1d');
 const BATCH_NORM_2D_ARGS = batchNormSignature('BatchNorm2d');
-import { Module } from './module';
 
 function shapeOf(ns: number | readonly number[], op: string): number[] {
   const s = typeof ns === 'number' ? [ns] : Array.from(ns);
