@@ -1,8 +1,8 @@
 // test-addon.ts — loads flintml_test.node: the test-only hooks (test/addon/*.cpp), an addon of their
-// own so that the production addon (and the prebuild) exports none. CMakeLists.txt builds it next to
-// flintml.node in a clone (npm install, npm run build:native); FLINT_ADDON_PATH's folder is used when
-// set, build/Release otherwise. It shares no state with the production addon: hooks that need a
-// native object (an allocator, a library search) make their own.
+// own so that the production addon (and the prebuild) exports none. CMakeLists.txt builds it in a
+// clone (npm install, npm run build:native) into test/ beside the addon: build/Release/test/, or the
+// test/ folder beside FLINT_ADDON_PATH when that is set. It shares no state with the production
+// addon: hooks that need a native object (an allocator, a library search) make their own.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -22,7 +22,7 @@ export interface TestAddon {
 export function testAddonPath(): string {
   const root = path.resolve(__dirname, '..');
   const dir = process.env.FLINT_ADDON_PATH ? path.dirname(path.resolve(root, process.env.FLINT_ADDON_PATH)) : path.join(root, 'build', 'Release');
-  return path.join(dir, 'flintml_test.node');
+  return path.join(dir, 'test', 'flintml_test.node');
 }
 
 let loaded: TestAddon | undefined;

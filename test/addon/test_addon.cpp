@@ -1,6 +1,6 @@
 // test_addon.cpp — flintml_test.node: the test-only hooks, in an addon of their own so that the
 // production binary (flintml.node, and the prebuild made from binding.gyp) holds production code
-// only. CMakeLists.txt builds it next to flintml.node when this folder exists (a clone: the
+// only. CMakeLists.txt builds it into build/Release/test/ when this folder exists (a clone: the
 // published package has no test/), from the same host objects plus the files of this folder; it
 // shares no state with the production addon at run time (its own copy of every native global).
 // Loaded by test/test-addon.ts. Every export starts with an underscore:
