@@ -242,6 +242,9 @@ describe('TensorDataset', () => {
   });
 });
 
+// Each worker compiles the dataset's TypeScript module with `typescript` as it starts: seconds of CPU on
+// a loaded 2-core runner. WORKER_LIMIT only guards against a hang; nothing here is timed.
+const WORKER_LIMIT = 60_000;
 describe('DataLoader: worker threads', () => {
   test('workers give the same batches as numWorkers=0 and are terminated', async () => {
     const ds = new SquaresDataset(37, 1);
@@ -261,7 +264,7 @@ describe('DataLoader: worker threads', () => {
     expect(c1).toEqual(c0);
     expect(c1[0].kind).toBe('[object Float32Array]');
     expect(liveWorkerCount()).toBe(0);
-  });
+  }, WORKER_LIMIT);
 
   test('breaking early terminates the workers', async () => {
     const loader = new data.DataLoader(new SquaresDataset(100), { batchSize: 2, numWorkers: 2 });
@@ -272,7 +275,7 @@ describe('DataLoader: worker threads', () => {
     }
     expect(seen).toBe(3);
     expect(liveWorkerCount()).toBe(0);
-  });
+  }, WORKER_LIMIT);
 
   test('errors in get and in the worker setup reject, and the workers end', async () => {
     const failing = new data.DataLoader(new FailingDataset(20, 13), { batchSize: 3, numWorkers: 2 });
@@ -283,7 +286,7 @@ describe('DataLoader: worker threads', () => {
     const broken = new data.DataLoader(new BrokenInWorkerDataset(5), { batchSize: 2, numWorkers: 1 });
     await expect(epoch(broken)).rejects.toThrow(/cannot open the data in this worker/);
     expect(liveWorkerCount()).toBe(0);
-  });
+  }, WORKER_LIMIT);
 });
 
 /** An IDX file written from the format description (big-endian header and values). */
