@@ -87,6 +87,14 @@ describe('sizes as varargs or one array', () => {
       expect(shapeOf(fl.zeros(1, 3).expand(4, 3))).toEqual([4, 3]);
       expect(() => (x as any).reshape([2, 3], 1)).toThrow(/reshape: shape must be given as numbers or as one array, not both/);
       expect(() => (x as any).reshape(2, 3, { x: 1 })).toThrow(/reshape: unexpected argument/);
+      // the functions take the same forms, and refuse a stray argument too
+      expect(shapeOf(fl.reshape(x, [3, 2]))).toEqual([3, 2]);
+      expect(shapeOf(fl.reshape(x, 3, 2))).toEqual([3, 2]);
+      expect(shapeOf(fl.permute(x.reshape(2, 3), 1, 0))).toEqual([3, 2]);
+      expect(shapeOf(fl.repeat(x, 2))).toEqual([12]);
+      expect(() => (fl.reshape as any)(x, [6], 1)).toThrow(/reshape: shape must be given as numbers or as one array, not both/);
+      expect(() => (fl.view as any)(x, [6], { dim: 1 })).toThrow(/view: unexpected argument/);
+      expect(() => (fl.broadcastTo as any)(x, [6], 1)).toThrow(/broadcastTo: takes \(tensor, shape\)/);
     });
   });
 });

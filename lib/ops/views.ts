@@ -35,10 +35,21 @@ function need(t: unknown, op: string): Tensor {
 
 /** PyTorch's `*shape` for methods: `t.view(2, -1)` or `t.view([2, -1])`; anything after it throws. */
 function shapeArg(args: readonly unknown[], op: string): number[] { return sizesOnly(op, args, op === 'permute' ? 'dims' : 'shape'); }
+/**
+ * The functions' form: `fl.reshape(x, [2, 3])`, and also `fl.reshape(x, 2, 3)` as the method takes
+ * it; a stray argument after the shape throws. `args` is the call's `arguments` (t first); the
+ * usual one-array call costs one length test.
+ */
+function shapeOf(args: IArguments, op: string): readonly number[] {
+  return args.length === 2 && Array.isArray(args[1]) ? args[1] as readonly number[] : shapeArg(Array.prototype.slice.call(args, 1), op);
+}
 
 /** A view with a new shape when the layout allows, otherwise ShapeError: `t.view([2, -1])`. */
-export function view(t: Tensor, shape: readonly number[]): Tensor {
+export function view(t: Tensor, shape: readonly number[]): Tensor;
+export function view(t: Tensor, ...shape: number[]): Tensor;
+export function view(t: Tensor): Tensor {
   need(t, 'view');
+  const shape = shapeOf(arguments, 'view');
   const s = inferShape(shape, t.numel, 'view', t._shape);
   const st = viewStrides(t._shape, t._strides, s);
   if (!st) throw new ShapeError(`view: shape ${fmt(s)} is not compatible with input of shape ${fmt(t._shape)} and strides ${fmt(t._strides)}; use reshape`);
@@ -46,8 +57,11 @@ export function view(t: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** A tensor with a new shape (one -1 is inferred): a view when possible, else a copy. */
-export function reshape(t: Tensor, shape: readonly number[]): Tensor {
+export function reshape(t: Tensor, shape: readonly number[]): Tensor;
+export function reshape(t: Tensor, ...shape: number[]): Tensor;
+export function reshape(t: Tensor): Tensor {
   need(t, 'reshape');
+  const shape = shapeOf(arguments, 'reshape');
   const s = inferShape(shape, t.numel, 'reshape', t._shape);
   const st = viewStrides(t._shape, t._strides, s);
   let out: Tensor;
@@ -103,8 +117,11 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
 }
 
 /** Reorders dims (a view): `x.permute([2, 0, 1])`. */
-export function permute(t: Tensor, dims: readonly number[]): Tensor {
+export function permute(t: Tensor, dims: readonly number[]): Tensor;
+export function permute(t: Tensor, ...dims: number[]): Tensor;
+export function permute(t: Tensor): Tensor {
   need(t, 'permute');
+  const dims = shapeOf(arguments, 'permute');
   if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} must list each of the ${String(t.ndim)} dims of shape ${fmt(t._shape)} once`);
   const d = dims.map((x) => normDim(x, t.ndim, 'permute'));
   if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
@@ -114,8 +131,11 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
 }
 
 /** Broadcasts size-1 dims to larger sizes without copying (-1 keeps a size): `x.expand([4, -1])`. */
-export function expand(t: Tensor, shape: readonly number[]): Tensor {
+export function expand(t: Tensor, shape: readonly number[]): Tensor;
+export function expand(t: Tensor, ...shape: number[]): Tensor;
+export function expand(t: Tensor): Tensor {
   need(t, 'expand');
+  const shape = shapeOf(arguments, 'expand');
   if (!Array.isArray(shape) || shape.length < t.ndim) throw new ShapeError(`expand: cannot expand shape ${fmt(t._shape)} to ${JSON.stringify(shape)}`);
   const off = shape.length - t.ndim;
   const out: number[] = [], strides: number[] = [];
@@ -133,7 +153,10 @@ export function expand(t: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** `expand` to a full target shape, as `torch.broadcast_to`. */
-export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor { return expand(t, shape); }
+export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
+  if (arguments.length > 2) throw new ValueError(`broadcastTo: takes (tensor, shape); got ${String(arguments.length)} arguments`);
+  return expand(t, shape);
+}
 
 /** The slice [start, start + length) of one dim (a view): `x.narrow(0, 1, 2)`. */
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
@@ -385,8 +408,11 @@ export function unbind(t: Tensor, dim = 0): Tensor[] {
  * many entries as `t` has dims (extra leading entries add dims). `fl.tensor([1, 2]).repeat(2, 2)`
  * is `[[1, 2, 1, 2], [1, 2, 1, 2]]`.
  */
-export function repeat(t: Tensor, sizes: readonly number[]): Tensor {
+export function repeat(t: Tensor, sizes: readonly number[]): Tensor;
+export function repeat(t: Tensor, ...sizes: number[]): Tensor;
+export function repeat(t: Tensor): Tensor {
   need(t, 'repeat');
+  const sizes = shapeOf(arguments, 'repeat');
   if (!Array.isArray(sizes)) throw new ValueError(`repeat: sizes must be numbers or one array of numbers, got ${String(sizes)}`);
   if (sizes.length < t.ndim) {
     throw new ShapeError(`repeat: ${String(sizes.length)} repeat sizes [${sizes.join(', ')}] can not be fewer than the ${String(t.ndim)} dims of the input ${fmt(t._shape)}`);
