@@ -21,6 +21,7 @@ import { DTypeError, IndexError, ValueError } from '../errors';
 import { call, opId, OperandView } from '../native';
 import { contiguousStrides, fmt, normDim, normDims, numel } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { REDUCE } from './codes';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
 import { scatterIntoZeros } from './indexing';
 import { expand, reshape } from './views';
@@ -29,8 +30,7 @@ import { checkKeys } from '../args';
 const REDUCE_OP = opId('reduce');
 const ARGREDUCE_OP = opId('argreduce');
 
-/** @internal Codes of the 'reduce' kernel (native/cpu/reduce.cpp enum ReduceCode). */
-const REDUCE = { sum: 0, prod: 1, mean: 2, amax: 3, amin: 4, var: 5, std: 6, logsumexp: 7, all: 8, any: 9 } as const;
+/** @internal Names of the 'reduce' kernel's codes (REDUCE: generated from native/core/reduce.h). */
 type ReduceName = keyof typeof REDUCE;
 
 /** One dim or several. */

@@ -24,24 +24,10 @@
 #include <type_traits>
 #include "dtype.h"
 #include "hd.h"
+#include "libm.h"
 
 namespace flint {
 namespace ew {
-
-// ---- libm by precision: float and double overloads (device math under nvcc/hipcc, libm on the host)
-#define FLINT_EW_M1(name)                                             \
-  FLINT_HD inline float m_##name(float x) { return name##f(x); }     \
-  FLINT_HD inline double m_##name(double x) { return name(x); }
-FLINT_EW_M1(fabs) FLINT_EW_M1(exp) FLINT_EW_M1(log) FLINT_EW_M1(log1p) FLINT_EW_M1(expm1) FLINT_EW_M1(sqrt)
-FLINT_EW_M1(sin) FLINT_EW_M1(cos) FLINT_EW_M1(tan) FLINT_EW_M1(atan) FLINT_EW_M1(asin) FLINT_EW_M1(acos)
-FLINT_EW_M1(sinh) FLINT_EW_M1(cosh) FLINT_EW_M1(tanh) FLINT_EW_M1(erf) FLINT_EW_M1(floor) FLINT_EW_M1(ceil)
-FLINT_EW_M1(rint) FLINT_EW_M1(trunc) FLINT_EW_M1(log2) FLINT_EW_M1(log10) FLINT_EW_M1(exp2)
-#undef FLINT_EW_M1
-#define FLINT_EW_M2(name)                                                       \
-  FLINT_HD inline float m_##name(float x, float y) { return name##f(x, y); }  \
-  FLINT_HD inline double m_##name(double x, double y) { return name(x, y); }
-FLINT_EW_M2(fmod) FLINT_EW_M2(pow) FLINT_EW_M2(atan2) FLINT_EW_M2(copysign)
-#undef FLINT_EW_M2
 
 // x < 0 without "pointless comparison of unsigned integer with zero" for uint8_t / bool
 template <class C> FLINT_HD inline bool isNeg(C x) {

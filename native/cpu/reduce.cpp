@@ -27,13 +27,13 @@
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
-#include "../core/reduce_checks.h"
+#include "../core/reduce.h"
 #include "../core/tensor.h"
 
 namespace flint {
 namespace {
 
-using namespace checks;  // native/core/reduce_checks.h: codes, the plan, validation
+using namespace checks;  // native/core/reduce.h: codes, the plan, validation
 
 template <class T> constexpr bool isFloatT = std::is_floating_point<typename ComputeT<T>::type>::value;
 
@@ -46,7 +46,7 @@ template <> constexpr DType dtypeOf<int32_t>() { return DType::I32; }
 template <> constexpr DType dtypeOf<uint8_t>() { return DType::U8; }
 template <> constexpr DType dtypeOf<bool>() { return DType::Bool; }
 
-// ---- the plan: kept and reduced dims, sorted and merged (native/core/reduce_checks.h) --------
+// ---- the plan: kept and reduced dims, sorted and merged (native/core/reduce.h) --------
 
 // The shared plan plus the placeholder dims the loops below rely on.
 Plan makePlan(const TensorArg& out, const TensorArg& in, bool ordered, const char* op) {

@@ -19,14 +19,14 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
-#include "../core/reduce_checks.h"
+#include "../core/reduce.h"
 #include "launch.h"
 #include "ops_common.h"
 
 namespace flint {
 namespace {
 
-using namespace checks;  // native/core/reduce_checks.h: codes, the CPU's plan (without its placeholder dims), validation
+using namespace checks;  // native/core/reduce.h: codes, the CPU's plan (without its placeholder dims), validation
 
 // The input as K contiguous rows of R elements: in place, or gathered into `tmp`.
 const void* rowsOfInput(const TensorArg& in, const Plan& P, std::unique_ptr<gpu::DeviceBuffer>& tmp) {

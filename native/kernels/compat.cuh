@@ -106,6 +106,10 @@ template <> struct IsFloat<double> { static constexpr bool value = true; };
 template <> struct IsFloat<Half> { static constexpr bool value = true; };
 template <> struct IsFloat<BFloat16> { static constexpr bool value = true; };
 
+// The accumulator type of reductions (reduce.cu, softmax.cu): float for every compute type but double.
+template <class T> struct AccT { typedef float type; };
+template <> struct AccT<double> { typedef double type; };
+
 template <class A, class B> struct IsSame { static constexpr bool value = false; };
 template <class A> struct IsSame<A, A> { static constexpr bool value = true; };
 

@@ -18,12 +18,12 @@
 // warp order, so results are deterministic run to run (they can differ from the CPU in the last bits
 // because the order of additions differs).
 #include "compat.cuh"
+#include "../core/libm.h"
+#include "../core/reduce.h"
 
 namespace flint {
 namespace kern {
 
-template <class T> struct AccT { typedef float type; };
-template <> struct AccT<double> { typedef double type; };
 
 struct WelfordF { float n, mean, m2; };
 struct WelfordD { double n, mean, m2; };
@@ -47,16 +47,8 @@ template <> struct LseOf<double> { typedef LseD type; };
 
 namespace {
 
-enum ReduceCode { R_SUM, R_PROD, R_MEAN, R_AMAX, R_AMIN, R_VAR, R_STD, R_LOGSUMEXP, R_ALL, R_ANY };
-enum ArgCode { A_MAX, A_MIN };
 enum ErrBits { E_BAD_CODE = 8 };
 
-FLINT_DEV float m_exp(float x) { return expf(x); }
-FLINT_DEV double m_exp(double x) { return exp(x); }
-FLINT_DEV float m_log(float x) { return logf(x); }
-FLINT_DEV double m_log(double x) { return log(x); }
-FLINT_DEV float m_sqrt(float x) { return sqrtf(x); }
-FLINT_DEV double m_sqrt(double x) { return sqrt(x); }
 
 template <bool IsMax, class C> FLINT_DEV bool takes(C x, C a) {  // NaN always wins
   if constexpr (IsMax) return x > a || x != x;

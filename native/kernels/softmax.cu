@@ -11,18 +11,13 @@
 //     shared memory, carry from tile to tile.
 // Launch: blockDim.x = FLINT_BLOCK, grid-stride over rows (any grid size).
 #include "compat.cuh"
+#include "../core/libm.h"
 
 namespace flint {
 namespace kern {
 namespace {
 
-template <class T> struct AccT { typedef float type; };
-template <> struct AccT<double> { typedef double type; };
 
-FLINT_DEV float m_exp(float x) { return expf(x); }
-FLINT_DEV double m_exp(double x) { return exp(x); }
-FLINT_DEV float m_log(float x) { return logf(x); }
-FLINT_DEV double m_log(double x) { return log(x); }
 
 template <class T, bool Log> FLINT_DEV void softmaxRows(void* outp, const void* inp, index_t rows, index_t n) {
   typedef typename ComputeT<T>::type C;

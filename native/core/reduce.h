@@ -1,12 +1,32 @@
-// reduce_checks.h — the device-independent validation and planning of 'reduce' and 'argreduce',
-// shared by the CPU kernels (native/cpu/reduce.cpp) and the GPU entries (native/gpu/ops_reduce.cpp)
-// so both check the same things in the same order with the same messages.
+// reduce.h — DESIGN: the reductions 'reduce' and 'argreduce' declared once for both devices: the op
+// codes (FLINT_REDUCE_OPS: position = code; lib/ops/codes.ts's REDUCE is generated from it by
+// scripts/gen-codes.js), and on the host side the validation and planning, so that the CPU kernels
+// (native/cpu/reduce.cpp) and the GPU entries (native/gpu/ops_reduce.cpp) check the same things in
+// the same order with the same messages. native/kernels/reduce.cu includes the codes (the host part
+// is left out there). The accumulators stay with each device's loop, because they differ on
+// purpose: the CPU accumulates floats in double in input order, the GPU in float (double for
+// float64) in warp order.
 //
 // The plan: kept and reduced dims (size-1 dims dropped), each list sorted by input stride, outer to
 // inner (argreduce keeps the reduced dims in logical order: its index counts the flattened reduced
 // dims), then merged where contiguous with each other. makePlan() adds no placeholder dims; the
 // CPU adds them with addPlaceholders() (the arrays have room for one more than kMaxDims).
 #pragma once
+
+namespace flint {
+
+// The value reductions, in code order: X(CODE, jsName).
+#define FLINT_REDUCE_OPS(X) \
+  X(SUM, sum) X(PROD, prod) X(MEAN, mean) X(AMAX, amax) X(AMIN, amin) X(VAR, var) X(STD, std) X(LOGSUMEXP, logsumexp) X(ALL, all) X(ANY, any)
+#define FLINT_REDUCE_ENUM(E, js) R_##E,
+enum ReduceCode { FLINT_REDUCE_OPS(FLINT_REDUCE_ENUM) R_COUNT };
+#undef FLINT_REDUCE_ENUM
+// argreduce's param 0
+enum ArgCode { A_MAX, A_MIN };
+
+}  // namespace flint
+
+#if !defined(FLINT_KERNELS)
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -16,9 +36,6 @@
 
 namespace flint {
 namespace checks {
-
-enum ReduceCode { R_SUM, R_PROD, R_MEAN, R_AMAX, R_AMIN, R_VAR, R_STD, R_LOGSUMEXP, R_ALL, R_ANY };
-enum ArgCode { A_MAX, A_MIN };
 
 struct Dim { int64_t size, in, out; };  // strides in elements
 
@@ -99,3 +116,4 @@ inline Plan argReducePlan(const TensorArg& vals, const TensorArg& idx, const Ten
 
 }  // namespace checks
 }  // namespace flint
+#endif
