@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as fl from '../lib';
 import { gradcheck } from '../lib/gradcheck';
 import { DEVICE, randomArray } from './helpers';
+import { UNARY_CASES } from './optable';
 
 type Fn = (...xs: any[]) => fl.Tensor | fl.Tensor[];
 type Case = [name: string, fn: Fn, inputs: () => unknown[]];
@@ -237,6 +238,7 @@ function compositeCases(): Case[] {
 
 const TABLE: Case[] = [
   ...UNARY.map(([name, f, lo, hi], i): Case => [name, f, () => [x([2, 3], 300 + i, lo, hi)]]),
+  ...UNARY_CASES.filter((u) => u.gradAt).map((u): Case => [`${u.name} (optable)`, u.fn, () => [xv(u.gradAt!)]]),
   ...binaryCases(), ...reductionCases(), ...alongDimCases(), ...indexingCases(), ...sortCases(),
   ...viewCases(), ...matmulCases(), ...compositeCases(),
 ];

@@ -1,6 +1,7 @@
 // optable.ts — the elementwise op table: each op with an independent float64 reference written
 // here (plain Math), the dtypes it accepts and its input domain. test/elementwise.test.ts runs
 // every entry on every dtype, shape and layout on DEVICE; the GPU backend runs the same table.
+// Entries with `gradAt` also get a finite-difference gradcheck (test/gradcheck.test.ts).
 import * as fl from '../lib';
 
 export interface UnaryCase {
@@ -10,6 +11,8 @@ export interface UnaryCase {
   dtypes: fl.DType[];
   domain?: [number, number];
   outBool?: boolean;
+  /** Points (float64, away from kinks and poles) where test/gradcheck.test.ts checks the gradient by finite differences. */
+  gradAt?: number[];
 }
 export interface BinaryCase {
   name: string;
