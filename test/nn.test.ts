@@ -247,6 +247,18 @@ describe('activations and Dropout', () => {
   test.each(acts)('%s matches PyTorch forward and gradient', (name, make) => {
     checkRun(make(), Xdata([3, 4], 0.1).map((v) => v * 2), [3, 4], C[`act_${name}`], name === 'leaky_relu' ? 1e3 : 1);
   });
+  test('Hardswish and nn.functional.hardswish: float64 reference x·min(max(x + 3, 0), 6)/6, gradient 0 / x/3 + 1/2 / 1', () => {
+    fl.scope(() => {
+      const v = [-5, -3.5, -2.25, -0.5, 0, 1.25, 2.75, 3.5, 6];
+      const x = fl.tensor(v, { dtype: 'float64', device: DEVICE }).requiresGrad_();
+      const y = new nn.Hardswish().forward(x);
+      expectClose(y, v.map((t) => (t * Math.min(Math.max(t + 3, 0), 6)) / 6));
+      expectClose(nn.functional.hardswish(x), v.map((t) => (t * Math.min(Math.max(t + 3, 0), 6)) / 6));
+      y.sum().backward();
+      expectClose(x.grad!, v.map((t) => (t < -3 ? 0 : t <= 3 ? t / 3 + 0.5 : 1)));
+      expect(() => new (nn.Hardswish as any)(true)).toThrow(fl.ValueError);
+    });
+  });
   test('ReLU, Identity and Flatten', () => {
     fl.scope(() => {
       const x = fl.tensor([[-1, 2], [3, -4]], { dtype: 'float32', device: DEVICE });

@@ -85,6 +85,10 @@ export const UNARY_CASES: UnaryCase[] = [
   { name: 'isnan', fn: fl.isnan, ref: (x) => (Number.isNaN(x) ? 1 : 0), dtypes: FI, outBool: true },
   { name: 'isfinite', fn: fl.isfinite, ref: (x) => (Number.isFinite(x) ? 1 : 0), dtypes: FI, outBool: true },
   { name: 'clamp', fn: (x) => fl.clamp(x, -1, 1.5), ref: (x) => Math.min(Math.max(x, -1), 1.5), dtypes: F },
+  {
+    name: 'hardswish', fn: fl.hardswish, ref: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6, dtypes: F, domain: [-5, 5],
+    gradAt: [-4.5, -3.2, -2.9, -1.1, 0, 0.4, 2.95, 3.1, 4.7],
+  },
   { name: 'clamp-int', fn: (x) => fl.clamp(x, 1, 3), ref: (x) => Math.min(Math.max(x, 1), 3), dtypes: ['int32', 'uint8'] },
 ];
 

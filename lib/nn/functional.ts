@@ -24,7 +24,7 @@ import { matmul } from '../ops/matmul';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
-export { relu, leakyRelu, gelu, silu, tanh, sigmoid, softplus } from '../ops/elementwise';
+export { relu, leakyRelu, gelu, silu, hardswish, tanh, sigmoid, softplus } from '../ops/elementwise';
 export { softmax, logSoftmax } from '../ops/softmax';
 export {
   mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy,

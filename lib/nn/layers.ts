@@ -12,7 +12,7 @@ import { noGrad } from '../autograd';
 import { empty, TensorOptions } from '../ops/creation';
 import { flatten } from '../ops/views';
 import { scope, Tensor } from '../tensor';
-import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, leakyRelu, linearOp as linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
+import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, hardswish, leakyRelu, linearOp as linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
 import * as A from '../args';
@@ -234,6 +234,14 @@ export class SiLU extends Module {
   /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
   constructor(...args: never[]) { super(); SILU_ARGS.parse(args); }
   forward(x: Tensor): Tensor { return silu(needTensor(x, 'SiLU')); }
+}
+
+/** x·relu6(x + 3)/6 (MobileNetV3's hard swish): `new nn.Hardswish()`. */
+const HARDSWISH_ARGS = signature('Hardswish', [], {});
+export class Hardswish extends Module {
+  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
+  constructor(...args: never[]) { super(); HARDSWISH_ARGS.parse(args); }
+  forward(x: Tensor): Tensor { return hardswish(needTensor(x, 'Hardswish')); }
 }
 
 /** Hyperbolic tangent: `new nn.Tanh()`. */

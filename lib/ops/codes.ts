@@ -6,6 +6,7 @@ export const UNARY = {
   tanh: 12, sigmoid: 13, relu: 14, gelu: 15, silu: 16, erf: 17, floor: 18, ceil: 19, round: 20, reciprocal: 21,
   logicalNot: 22, isnan: 23, isfinite: 24, clamp: 25, geluTanh: 26, tan: 27, atan: 28, log2: 29, log10: 30,
   trunc: 31, leakyRelu: 32, asin: 33, acos: 34, sinh: 35, cosh: 36, exp2: 37, softplus: 38, isinf: 39,
+  hardswish: 40,
 } as const;
 
 export const BINARY = {

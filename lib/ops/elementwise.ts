@@ -459,6 +459,8 @@ const geluTanh: UnaryFn = unaryOp('geluTanh', {
 });
 /** x * sigmoid(x) */
 export const silu: UnaryFn = unaryOp('silu', { dtype: 'float', grad: (g, x) => { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); } });
+/** x · min(max(x + 3, 0), 6) / 6, as torch.nn.functional.hardswish (gradient 0 below -3, x/3 + 1/2 up to 3, then 1) */
+export const hardswish: UnaryFn = unaryOp('hardswish', { dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
 /** error function */ export const erf: UnaryFn = unaryOp('erf', { dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
 /** round down */ export const floor: UnaryFn = unaryOp('floor', { dtype: 'same', inplace: true, grad: null });
 /** round up */ export const ceil: UnaryFn = unaryOp('ceil', { dtype: 'same', inplace: true, grad: null });

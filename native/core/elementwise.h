@@ -116,7 +116,8 @@ template <class C> FLINT_HD inline C geluTanh(C x) {
   F(COSH, cosh, m_cosh(x))                                                               \
   F(EXP2, exp2, m_exp2(x))                                                               \
   F(SOFTPLUS, softplus, x > (C)20 ? x : m_log1p(m_exp(x))) /* beta 1, threshold 20 */   \
-  P(ISINF, isinf, isInf(x), false)
+  P(ISINF, isinf, isInf(x), false)                                                      \
+  F(HARDSWISH, hardswish, x * (x + 3 < 0 ? (C)0 : x + 3 > 6 ? (C)6 : x + (C)3) / (C)6) /* NaN stays NaN */
 
 // The codes U_NEG, U_ABS, ... in list order.
 #define FLINT_EW_ENUM3(E, js, f) U_##E,
