@@ -4,7 +4,7 @@ import { Tensor } from '../tensor';
 import { fullLike } from '../ops/creation';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
-import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
+import { checkNumbers, directedGrad, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 
 /** Options of `Adagrad`. */
@@ -35,15 +35,14 @@ export class Adagrad extends Optimizer<Required<AdagradOptions>> {
   constructor(params: Params, options?: AdagradOptions);
   constructor(params: Params, ...args: ArgsThenOptions<[lr: number, lrDecay: number, weightDecay: number, initialAccumulatorValue: number, eps: number], AdagradOptions>);
   constructor(...args: unknown[]) {
-    super(...optimizerArgs<Required<AdagradOptions>>(ADAGRAD_ARGS, args), 'Adagrad');
+    super(...optimizerArgs<Required<AdagradOptions>>(ADAGRAD_ARGS, args));
   }
 
   protected validateGroup(g: ParamGroup & Required<AdagradOptions>): void {
-    checkNumber('Adagrad', 'learning rate', g.lr);
-    checkNumber('Adagrad', 'lr_decay value', g.lrDecay);
-    checkNumber('Adagrad', 'weight_decay value', g.weightDecay);
-    checkNumber('Adagrad', 'initial_accumulator_value', g.initialAccumulatorValue);
-    checkNumber('Adagrad', 'epsilon value', g.eps);
+    checkNumbers('Adagrad', g, {
+      lr: 'learning rate', lrDecay: 'lr_decay value', weightDecay: 'weight_decay value',
+      initialAccumulatorValue: 'initial_accumulator_value', eps: 'epsilon value',
+    });
   }
 
   protected update(g: ParamGroup & Required<AdagradOptions>): void {
@@ -54,8 +53,7 @@ export class Adagrad extends Optimizer<Required<AdagradOptions>> {
       const s = this.stateFor(p, () => ({ step: 0, sum: fullLike(p, initialAccumulatorValue) }));
       const step = (s.step as number) + 1;
       s.step = step;
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) grad = grad.add(p, weightDecay);
+      const grad = directedGrad(p, maximize, weightDecay);
       const clr = lr / (1 + (step - 1) * lrDecay);
       const sum = s.sum as Tensor;
       sum.add_(grad.mul(grad));

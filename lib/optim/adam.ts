@@ -10,8 +10,8 @@ import { isFloating } from '../dtype';
 import { checkInplace, maximum } from '../ops/elementwise';
 import { zerosLike } from '../ops/creation';
 import * as A from '../args';
-import { ArgsThenOptions, optional, required, signature } from '../args';
-import { checkBetas, checkNumber, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
+import { AnySignature, ArgsThenOptions, optional, required, signature } from '../args';
+import { checkBetas, checkNumber, directedGrad, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/views';
 
 /** Options of `Adam` and `AdamW`. */
@@ -44,7 +44,14 @@ const ADAM_ARGS = adamSignature('Adam', 0);
 const ADAMW_ARGS = adamSignature('AdamW', 1e-2);
 
 abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
+  /** The subclass's signature (its name and default weight decay). */
+  protected static readonly ARGS: AnySignature;
   protected abstract readonly decoupled: boolean;
+  constructor(params: Params, options?: AdamOptions);
+  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>);
+  constructor(...args: unknown[]) {
+    super(...optimizerArgs<Required<AdamOptions>>((new.target as unknown as typeof AdamBase).ARGS, args));
+  }
 
   protected validateGroup(g: ParamGroup & Required<AdamOptions>): void {
     checkNumber(this.name, 'learning rate', g.lr);
@@ -83,11 +90,8 @@ abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
           [lr, beta1, beta2, eps, weightDecay, this.decoupled ? 1 : 0, amsgrad ? 1 : 0, maximize ? 1 : 0, lr / bc1, Math.sqrt(bc2)]);
         continue;
       }
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) {
-        if (this.decoupled) p.mul_(1 - lr * weightDecay);
-        else grad = grad.add(p, weightDecay);
-      }
+      const grad = directedGrad(p, maximize, this.decoupled ? 0 : weightDecay);
+      if (this.decoupled && weightDecay !== 0) p.mul_(1 - lr * weightDecay);
       const m = s.expAvg as Tensor, v = s.expAvgSq as Tensor;
       m.mul_(beta1).add_(grad, 1 - beta1);
       v.mul_(beta2).add_(grad.mul(grad), 1 - beta2);
@@ -113,12 +117,8 @@ abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
  * ```
  */
 export class Adam extends AdamBase {
+  protected static readonly ARGS: AnySignature = ADAM_ARGS;
   protected readonly decoupled: boolean = false;
-  constructor(params: Params, options?: AdamOptions);
-  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>);
-  constructor(...args: unknown[]) {
-    super(...optimizerArgs<Required<AdamOptions>>(ADAM_ARGS, args), 'Adam');
-  }
 }
 
 /**
@@ -130,10 +130,6 @@ export class Adam extends AdamBase {
  * ```
  */
 export class AdamW extends AdamBase {
+  protected static readonly ARGS: AnySignature = ADAMW_ARGS;
   protected readonly decoupled: boolean = true;
-  constructor(params: Params, options?: AdamOptions);
-  constructor(params: Params, ...args: ArgsThenOptions<[lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean], AdamOptions>);
-  constructor(...args: unknown[]) {
-    super(...optimizerArgs<Required<AdamOptions>>(ADAMW_ARGS, args), 'AdamW');
-  }
 }

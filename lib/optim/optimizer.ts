@@ -53,6 +53,18 @@ export function checkNumber(opt: string, name: string, v: unknown, min = 0): voi
   }
 }
 
+/** @internal checkNumber for several hyperparameters of group `g`, in order: `{ key: its name in messages }`. */
+export function checkNumbers(opt: string, g: object, names: Record<string, string>): void {
+  for (const [key, name] of Object.entries(names)) checkNumber(opt, name, (g as Record<string, unknown>)[key]);
+}
+
+/** @internal p's gradient as the update sees it: negated under `maximize`, plus the L2 penalty `weightDecay * p`. */
+export function directedGrad(p: Tensor, maximize: boolean, weightDecay: number): Tensor {
+  let grad: Tensor = maximize ? p.grad!.neg() : p.grad!;
+  if (weightDecay !== 0) grad = grad.add(p, weightDecay);
+  return grad;
+}
+
 /** @internal betas must be two numbers in [0, 1). */
 export function checkBetas(opt: string, betas: unknown): void {
   if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${opt}: betas must be a pair [beta1, beta2], got ${String(betas)}`);
@@ -64,11 +76,12 @@ export function checkBetas(opt: string, betas: unknown): void {
 
 /**
  * @internal Reads an optimizer's arguments with its signature (lib/args.ts): `(params, …PyTorch's
- * positional hyperparameters, options?)`. Returns the params and the defaults of every group.
+ * positional hyperparameters, options?)`. Returns the params, the defaults of every group and the
+ * optimizer's name: the arguments of Optimizer's constructor.
  */
-export function optimizerArgs<Hyper extends object>(sig: AnySignature, args: readonly unknown[]): [Params, Hyper] {
+export function optimizerArgs<Hyper extends object>(sig: AnySignature, args: readonly unknown[]): [Params, Hyper, string] {
   const { params, ...defaults } = sig.parse(args);
-  return [params as Params, defaults as Hyper];
+  return [params as Params, defaults as Hyper, sig.fn];
 }
 
 function cloneState(s: ParamState): ParamState {

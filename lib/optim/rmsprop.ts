@@ -5,7 +5,7 @@ import { Tensor, keep } from '../tensor';
 import { zerosLike } from '../ops/creation';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
-import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
+import { checkNumbers, directedGrad, Optimizer, optimizerArgs, ParamGroup, Params, ParamState } from './optimizer';
 import '../ops/elementwise';
 
 /** Options of `RMSprop`. */
@@ -37,15 +37,13 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
   constructor(params: Params, options?: RMSpropOptions);
   constructor(params: Params, ...args: ArgsThenOptions<[lr: number, alpha: number, eps: number, weightDecay: number, momentum: number, centered: boolean], RMSpropOptions>);
   constructor(...args: unknown[]) {
-    super(...optimizerArgs<Required<RMSpropOptions>>(RMSPROP_ARGS, args), 'RMSprop');
+    super(...optimizerArgs<Required<RMSpropOptions>>(RMSPROP_ARGS, args));
   }
 
   protected validateGroup(g: ParamGroup & Required<RMSpropOptions>): void {
-    checkNumber('RMSprop', 'learning rate', g.lr);
-    checkNumber('RMSprop', 'epsilon value', g.eps);
-    checkNumber('RMSprop', 'momentum value', g.momentum);
-    checkNumber('RMSprop', 'weight_decay value', g.weightDecay);
-    checkNumber('RMSprop', 'alpha value', g.alpha);
+    checkNumbers('RMSprop', g, {
+      lr: 'learning rate', eps: 'epsilon value', momentum: 'momentum value', weightDecay: 'weight_decay value', alpha: 'alpha value',
+    });
   }
 
   protected update(g: ParamGroup & Required<RMSpropOptions>): void {
@@ -56,8 +54,7 @@ export class RMSprop extends Optimizer<Required<RMSpropOptions>> {
       if (momentum > 0 && !s.momentumBuffer) s.momentumBuffer = keep(zerosLike(p));
       if (centered && !s.gradAvg) s.gradAvg = keep(zerosLike(p));
       s.step = (s.step as number) + 1;
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) grad = grad.add(p, weightDecay);
+      const grad = directedGrad(p, maximize, weightDecay);
       const v = s.squareAvg as Tensor;
       v.mul_(alpha).add_(grad.mul(grad), 1 - alpha);
       let avg: Tensor;

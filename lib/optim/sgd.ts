@@ -4,7 +4,7 @@ import { ValueError } from '../errors';
 import { Tensor, keep } from '../tensor';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
-import { checkNumber, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
+import { checkNumber, checkNumbers, directedGrad, Optimizer, optimizerArgs, ParamGroup, Params } from './optimizer';
 import '../ops/elementwise';
 import '../ops/views';
 
@@ -40,12 +40,11 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
   constructor(params: Params, options?: SGDOptions);
   constructor(params: Params, ...args: ArgsThenOptions<[lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean], SGDOptions>);
   constructor(...args: unknown[]) {
-    super(...optimizerArgs<Required<SGDOptions>>(SGD_ARGS, args), 'SGD');
+    super(...optimizerArgs<Required<SGDOptions>>(SGD_ARGS, args));
   }
 
   protected validateGroup(g: ParamGroup & Required<SGDOptions>): void {
-    checkNumber('SGD', 'learning rate', g.lr);
-    checkNumber('SGD', 'momentum value', g.momentum);
+    checkNumbers('SGD', g, { lr: 'learning rate', momentum: 'momentum value' });
     checkNumber('SGD', 'dampening value', g.dampening, -Infinity);
     checkNumber('SGD', 'weight_decay value', g.weightDecay);
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
@@ -57,8 +56,7 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
     for (const p of g.params) {
       if (!p.grad) continue;
-      let d: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weightDecay !== 0) d = d.add(p, weightDecay);
+      let d = directedGrad(p, maximize, weightDecay);
       if (momentum !== 0) {
         const s = this.stateFor(p, () => ({}));
         let buf = s.momentumBuffer as Tensor | undefined;
