@@ -113,11 +113,14 @@ export abstract class LRScheduler {
 
 function groupLrs(o: Optimizer): number[] { return o.paramGroups.map((g) => g.lr); }
 
-function checkPositiveInt(name: string, what: string, v: unknown): void {
+// Range checks that return the value checked, so that a constructor checks and assigns in one line.
+function positiveInt(name: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${name}: ${what} must be a positive integer, got ${String(v)}`);
+  return v;
 }
-function checkFinite(name: string, what: string, v: unknown): void {
+function finite(name: string, what: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${name}: ${what} must be a finite number, got ${String(v)}`);
+  return v;
 }
 
 /**
@@ -136,10 +139,8 @@ export class StepLR extends LRScheduler {
   constructor(...args: unknown[]) {
     const options = ARGS.StepLR.parse(args);
     super(options.optimizer, 'StepLR');
-    checkPositiveInt('StepLR', 'stepSize', options.stepSize);
-    this.stepSize = options.stepSize;
-    this.gamma = options.gamma;
-    checkFinite('StepLR', 'gamma', this.gamma);
+    this.stepSize = positiveInt('StepLR', 'stepSize', options.stepSize);
+    this.gamma = finite('StepLR', 'gamma', options.gamma);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -171,8 +172,7 @@ export class MultiStepLR extends LRScheduler {
       throw new ValueError(`MultiStepLR: milestones must be an array of integers, got ${String(options.milestones)}`);
     }
     this.milestones = options.milestones.slice().sort((a, b) => a - b);
-    this.gamma = options.gamma;
-    checkFinite('MultiStepLR', 'gamma', this.gamma);
+    this.gamma = finite('MultiStepLR', 'gamma', options.gamma);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -201,8 +201,7 @@ export class ExponentialLR extends LRScheduler {
   constructor(...args: unknown[]) {
     const options = ARGS.ExponentialLR.parse(args);
     super(options.optimizer, 'ExponentialLR');
-    checkFinite('ExponentialLR', 'gamma', options.gamma);
-    this.gamma = options.gamma;
+    this.gamma = finite('ExponentialLR', 'gamma', options.gamma);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -228,10 +227,8 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(...args: unknown[]) {
     const options = ARGS.CosineAnnealingLR.parse(args);
     super(options.optimizer, 'CosineAnnealingLR');
-    checkPositiveInt('CosineAnnealingLR', 'tMax', options.tMax);
-    this.tMax = options.tMax;
-    this.etaMin = options.etaMin;
-    checkFinite('CosineAnnealingLR', 'etaMin', this.etaMin);
+    this.tMax = positiveInt('CosineAnnealingLR', 'tMax', options.tMax);
+    this.etaMin = finite('CosineAnnealingLR', 'etaMin', options.etaMin);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -270,10 +267,9 @@ export class LinearLR extends LRScheduler {
     super(options.optimizer, 'LinearLR');
     this.startFactor = options.startFactor;
     this.endFactor = options.endFactor;
-    this.totalIters = options.totalIters;
     if (!(this.startFactor > 0 && this.startFactor <= 1)) throw new ValueError(`LinearLR: startFactor must be in (0, 1], got ${String(this.startFactor)}`);
     if (!(this.endFactor >= 0 && this.endFactor <= 1)) throw new ValueError(`LinearLR: endFactor must be in [0, 1], got ${String(this.endFactor)}`);
-    checkPositiveInt('LinearLR', 'totalIters', this.totalIters);
+    this.totalIters = positiveInt('LinearLR', 'totalIters', options.totalIters);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -359,14 +355,8 @@ export class OneCycleLR extends LRScheduler {
     if (o.totalSteps === undefined && (o.epochs === undefined || o.stepsPerEpoch === undefined)) {
       throw new ValueError('OneCycleLR: you must define either totalSteps or (epochs and stepsPerEpoch)');
     }
-    if (o.totalSteps !== undefined) {
-      checkPositiveInt('OneCycleLR', 'totalSteps', o.totalSteps);
-      this.totalSteps = o.totalSteps;
-    } else {
-      checkPositiveInt('OneCycleLR', 'epochs', o.epochs);
-      checkPositiveInt('OneCycleLR', 'stepsPerEpoch', o.stepsPerEpoch);
-      this.totalSteps = o.epochs! * o.stepsPerEpoch!;
-    }
+    this.totalSteps = o.totalSteps !== undefined ? positiveInt('OneCycleLR', 'totalSteps', o.totalSteps)
+      : positiveInt('OneCycleLR', 'epochs', o.epochs) * positiveInt('OneCycleLR', 'stepsPerEpoch', o.stepsPerEpoch);
     const pct = o.pctStart;
     if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1)) throw new ValueError(`OneCycleLR: expected pctStart between 0 and 1, got ${String(pct)}`);
     const n = this.totalSteps;
