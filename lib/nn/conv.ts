@@ -13,7 +13,7 @@ import { Tensor } from '../tensor';
 import { kaimingUniform_, uniform_ } from './init';
 import { Module, Parameter } from './module';
 import * as A from '../args';
-import { ArgsThenOptions, optional, required, signature } from '../args';
+import { AnySignature, ArgsThenOptions, optional, required, signature } from '../args';
 
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv';
 export type {
@@ -218,6 +218,26 @@ export class ConvTranspose2d extends ConvNd {
   }
 }
 
+/** What MaxPool2d and AvgPool2d share: the kernel size and options, read and checked by their signature. */
+abstract class Pool2d<Options extends MaxPool2dOptions | AvgPool2dOptions> extends Module {
+  readonly kernelSize: Size2;
+  readonly options: Options;
+  protected constructor(sig: AnySignature, args: unknown[]) {
+    super();
+    const { kernelSize, ...options } = sig.parse(args) as unknown as { kernelSize: Size2 } & Options;
+    pair(kernelSize, 'kernelSize', sig.fn, 1);
+    checkPoolArgs(options, sig.fn);
+    this.kernelSize = kernelSize;
+    this.options = options as unknown as Options;
+  }
+  /** PyTorch's repr: kernel_size, stride (the kernel size by default) and padding. */
+  protected reprHead(): string {
+    const o = this.options;
+    return `kernel_size=${reprSize(this.kernelSize)}, stride=${reprSize(o.stride ?? this.kernelSize)}, padding=${reprSize(o.padding ?? 0)}`;
+  }
+}
+function reprSize(v: unknown): string { return Array.isArray(v) ? tup(v) : String(v); }
+
 /**
  * 2-D max pooling layer, as `torch.nn.MaxPool2d` (`returnIndices: true` makes forward return
  * `[output, indices]`, and its type says so).
@@ -226,26 +246,15 @@ export class ConvTranspose2d extends ConvNd {
  * const pool = new fl.nn.MaxPool2d(2);   // stride defaults to kernelSize
  * ```
  */
-export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
-  readonly kernelSize: Size2;
-  readonly options: MaxPool2dOptions;
+export class MaxPool2d<ReturnIndices extends boolean = false> extends Pool2d<MaxPool2dOptions> {
   constructor(kernelSize: Size2, options?: MaxPool2dOptions & { returnIndices?: ReturnIndices });
   constructor(kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2 | null, padding: Size2, dilation: Size2, returnIndices: ReturnIndices, ceilMode: boolean], MaxPool2dOptions & { returnIndices?: ReturnIndices }>);
-  constructor(...args: unknown[]) {
-    super();
-    const { kernelSize, ...options } = ARGS.MaxPool2d.parse(args) as { kernelSize: Size2 } & MaxPool2dOptions;
-    pair(kernelSize, 'kernelSize', 'MaxPool2d', 1);
-    checkPoolArgs(options, 'MaxPool2d');
-    this.kernelSize = kernelSize;
-    this.options = options;
-  }
+  constructor(...args: unknown[]) { super(ARGS.MaxPool2d, args); }
   forward(x: Tensor): ReturnIndices extends true ? [Tensor, Tensor] : Tensor {
     return maxPool2d(x, this.kernelSize, this.options) as ReturnIndices extends true ? [Tensor, Tensor] : Tensor;
   }
   extraRepr(): string {
-    const o = this.options;
-    const f = (v: unknown): string => (Array.isArray(v) ? tup(v) : String(v));
-    return `kernel_size=${f(this.kernelSize)}, stride=${f(o.stride ?? this.kernelSize)}, padding=${f(o.padding ?? 0)}, dilation=${f(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? 'True' : 'False'}`;
+    return `${this.reprHead()}, dilation=${reprSize(this.options.dilation ?? 1)}, ceil_mode=${this.options.ceilMode ? 'True' : 'False'}`;
   }
 }
 
@@ -256,25 +265,12 @@ export class MaxPool2d<ReturnIndices extends boolean = false> extends Module {
  * const pool = new fl.nn.AvgPool2d(3, { stride: 2, padding: 1 });
  * ```
  */
-export class AvgPool2d extends Module {
-  readonly kernelSize: Size2;
-  readonly options: AvgPool2dOptions;
+export class AvgPool2d extends Pool2d<AvgPool2dOptions> {
   constructor(kernelSize: Size2, options?: AvgPool2dOptions);
   constructor(kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2 | null, padding: Size2, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null], AvgPool2dOptions>);
-  constructor(...args: unknown[]) {
-    super();
-    const { kernelSize, ...options } = ARGS.AvgPool2d.parse(args) as { kernelSize: Size2 } & AvgPool2dOptions;
-    pair(kernelSize, 'kernelSize', 'AvgPool2d', 1);
-    checkPoolArgs(options, 'AvgPool2d');
-    this.kernelSize = kernelSize;
-    this.options = options;
-  }
+  constructor(...args: unknown[]) { super(ARGS.AvgPool2d, args); }
   forward(x: Tensor): Tensor { return avgPool2d(x, this.kernelSize, this.options); }
-  extraRepr(): string {
-    const o = this.options;
-    const f = (v: unknown): string => (Array.isArray(v) ? tup(v) : String(v));
-    return `kernel_size=${f(this.kernelSize)}, stride=${f(o.stride ?? this.kernelSize)}, padding=${f(o.padding ?? 0)}`;
-  }
+  extraRepr(): string { return this.reprHead(); }
 }
 
 /**

@@ -57,55 +57,51 @@ export interface LayerNormOptions extends FactoryOptions {
 }
 
 /**
+ * What LayerNorm and RMSNorm share: the trailing dims they normalise over, eps, and a learnable
+ * weight (ones) of that shape with elementwiseAffine.
+ */
+abstract class TrailingNorm<Eps extends number | null> extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: Eps;
+  readonly elementwiseAffine: boolean;
+  weight: Tensor | null;
+  protected constructor(name: string, o: { normalizedShape: number | readonly number[]; eps: Eps; elementwiseAffine: boolean } & FactoryOptions) {
+    super();
+    this.normalizedShape = shapeOf(o.normalizedShape, name);
+    this.eps = o.eps;
+    this.elementwiseAffine = o.elementwiseAffine;
+    this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, o, ones_) : null;
+  }
+  extraRepr(): string {
+    return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? 'None' : pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
+  }
+}
+
+/**
  * Normalises over the trailing `normalizedShape` dims, then scales and shifts:
  * `new nn.LayerNorm(512)`, `new nn.LayerNorm([8, 8], { eps: 1e-6 })`.
  */
-export class LayerNorm extends Module {
-  readonly normalizedShape: number[];
-  readonly eps: number;
-  readonly elementwiseAffine: boolean;
-  weight: Tensor | null;
+export class LayerNorm extends TrailingNorm<number> {
   bias: Tensor | null;
   constructor(normalizedShape: number | readonly number[], options?: LayerNormOptions);
   constructor(normalizedShape: number | readonly number[], ...args: ArgsThenOptions<[eps: number, elementwiseAffine: boolean, bias: boolean], FactoryOptions>);
   constructor(...args: unknown[]) {
-    super();
     const options = ARGS.LayerNorm.parse(args);
-    this.normalizedShape = shapeOf(options.normalizedShape, 'LayerNorm');
-    this.eps = options.eps;
-    this.elementwiseAffine = options.elementwiseAffine;
-    this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, options, ones_) : null;
+    super('LayerNorm', options);
     this.bias = this.elementwiseAffine && options.bias ? newParameter(this.normalizedShape, options, zeros_) : null;
   }
   forward(x: Tensor): Tensor { return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps, 'LayerNorm'); }
-  extraRepr(): string {
-    return `${pyTuple(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
-  }
 }
 
 /**
  * Root-mean-square normalisation over the trailing dims (no centring, no bias); eps defaults to
  * the input dtype's machine epsilon, as torch.nn.RMSNorm: `new nn.RMSNorm(4096, { eps: 1e-6 })`.
  */
-export class RMSNorm extends Module {
-  readonly normalizedShape: number[];
-  readonly eps: number | null;
-  readonly elementwiseAffine: boolean;
-  weight: Tensor | null;
+export class RMSNorm extends TrailingNorm<number | null> {
   constructor(normalizedShape: number | readonly number[], options?: FactoryOptions & { eps?: number | null; elementwiseAffine?: boolean });
   constructor(normalizedShape: number | readonly number[], ...args: ArgsThenOptions<[eps: number | null, elementwiseAffine: boolean], FactoryOptions>);
-  constructor(...args: unknown[]) {
-    super();
-    const options = ARGS.RMSNorm.parse(args);
-    this.normalizedShape = shapeOf(options.normalizedShape, 'RMSNorm');
-    this.eps = options.eps;
-    this.elementwiseAffine = options.elementwiseAffine;
-    this.weight = this.elementwiseAffine ? newParameter(this.normalizedShape, options, ones_) : null;
-  }
+  constructor(...args: unknown[]) { super('RMSNorm', ARGS.RMSNorm.parse(args)); }
   forward(x: Tensor): Tensor { return rmsNorm(x, this.normalizedShape, this.weight, this.eps, 'RMSNorm'); }
-  extraRepr(): string {
-    return `${pyTuple(this.normalizedShape)}, eps=${this.eps === null ? 'None' : pyFloat(this.eps)}, elementwise_affine=${pyBool(this.elementwiseAffine)}`;
-  }
 }
 
 /** Normalises groups of channels of [N, C, *]: `new nn.GroupNorm(8, 64)`. */
