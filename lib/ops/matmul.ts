@@ -121,40 +121,39 @@ function recordMatmul(a: Tensor, b: Tensor, out: Tensor, aVec: boolean, bVec: bo
   }));
 }
 
+/** Checks the operands of mm, bmm, mv, dot and outer: Tensors, shaped as `ok` says, else ShapeError "op: expected <what>". */
+function operands(op: string, a: Tensor, b: Tensor, ok: () => boolean, what: string): void {
+  need(a, op); need(b, op);
+  if (!ok()) throw new ShapeError(`${op}: expected ${what}, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+}
+
 /** 2-D matrix product: `fl.mm(a, b)` ([n, k] @ [k, m]). */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  need(a, 'mm'); need(b, 'mm');
-  if (a.ndim !== 2 || b.ndim !== 2) throw new ShapeError(`mm: expected 2-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  operands('mm', a, b, () => a.ndim === 2 && b.ndim === 2, '2-D tensors');
   return matmul(a, b);
 }
 
 /** Batched matrix product of 3-D tensors: `fl.bmm(a, b)` ([B, n, k] @ [B, k, m]). */
 export function bmm(a: Tensor, b: Tensor): Tensor {
-  need(a, 'bmm'); need(b, 'bmm');
-  if (a.ndim !== 3 || b.ndim !== 3 || a._shape[0] !== b._shape[0]) {
-    throw new ShapeError(`bmm: expected 3-D tensors with equal batch sizes, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
-  }
+  operands('bmm', a, b, () => a.ndim === 3 && b.ndim === 3 && a._shape[0] === b._shape[0], '3-D tensors with equal batch sizes');
   return matmul(a, b);
 }
 
 /** Matrix-vector product: `fl.mv(m, v)` ([n, k] @ [k]). */
 export function mv(m: Tensor, v: Tensor): Tensor {
-  need(m, 'mv'); need(v, 'mv');
-  if (m.ndim !== 2 || v.ndim !== 1) throw new ShapeError(`mv: expected a 2-D and a 1-D tensor, got ${fmt(m._shape)} and ${fmt(v._shape)}`);
+  operands('mv', m, v, () => m.ndim === 2 && v.ndim === 1, 'a 2-D and a 1-D tensor');
   return matmul(m, v);
 }
 
 /** Dot product of two 1-D tensors (a 0-dim tensor): `fl.dot(a, b)`. */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  need(a, 'dot'); need(b, 'dot');
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`dot: expected 1-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  operands('dot', a, b, () => a.ndim === 1 && b.ndim === 1, '1-D tensors');
   return matmul(a, b);
 }
 
 /** Outer product of two 1-D tensors: `fl.outer(a, b)` → [a.numel, b.numel]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  need(a, 'outer'); need(b, 'outer');
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: expected 1-D tensors, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  operands('outer', a, b, () => a.ndim === 1 && b.ndim === 1, '1-D tensors');
   const col = a.unsqueeze(1);
   const row = b.unsqueeze(0);
   try { return matmul(col, row); } finally { col.dispose(); row.dispose(); }

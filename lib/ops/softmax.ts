@@ -67,19 +67,19 @@ function floatDType(x: Tensor, dtype: DType | undefined, op: string): DType {
  * ```
  */
 export function softmax(x: Tensor, dim: number, dtype?: DType): Tensor {
-  const lowp = runFloat32(softmax, arguments); if (lowp) return lowp;  // autocast: float32 list
-  const dt = floatDType(need(x, 'softmax'), dtype, 'softmax');
-  const y = alongDim(SOFTMAX_OP, 'softmax', x, dim, dt, dt, []);
-  if (needsGrad(x)) recordAlongDim('softmax', x, y, dim);
-  return y;
+  return runFloat32(softmax, arguments) ?? normalize(SOFTMAX_OP, 'softmax', x, dim, dtype);  // autocast: float32 list
 }
 
 /** log(softmax(x)) along `dim`, computed as x - max - log(sum(exp(x - max))): `x.logSoftmax(1)` */
 export function logSoftmax(x: Tensor, dim: number, dtype?: DType): Tensor {
-  const lowp = runFloat32(logSoftmax, arguments); if (lowp) return lowp;  // autocast: float32 list
-  const dt = floatDType(need(x, 'logSoftmax'), dtype, 'logSoftmax');
-  const y = alongDim(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dt, dt, []);
-  if (needsGrad(x)) recordAlongDim('logSoftmax', x, y, dim);
+  return runFloat32(logSoftmax, arguments) ?? normalize(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dtype);  // autocast: float32 list
+}
+
+/** softmax or logSoftmax: a floating output (of `dtype` when given), recorded for autograd. */
+function normalize(code: number, op: 'softmax' | 'logSoftmax', x: Tensor, dim: number, dtype: DType | undefined): Tensor {
+  const dt = floatDType(need(x, op), dtype, op);
+  const y = alongDim(code, op, x, dim, dt, dt, []);
+  if (needsGrad(x)) recordAlongDim(op, x, y, dim);
   return y;
 }
 

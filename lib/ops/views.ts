@@ -44,14 +44,18 @@ function shapeOf(args: IArguments, op: string): readonly number[] {
   return args.length === 2 && Array.isArray(args[1]) ? args[1] as readonly number[] : shapeArg(Array.prototype.slice.call(args, 1), op);
 }
 
+/** view's and reshape's target shape (one -1 inferred) and its strides as a view of t (null where the layout does not allow one). */
+function viewTarget(t: Tensor, args: IArguments, op: 'view' | 'reshape'): [number[], number[] | null] {
+  need(t, op);
+  const s = inferShape(shapeOf(args, op), t.numel, op, t._shape);
+  return [s, viewStrides(t._shape, t._strides, s)];
+}
+
 /** A view with a new shape when the layout allows, otherwise ShapeError: `t.view([2, -1])`. */
 export function view(t: Tensor, shape: readonly number[]): Tensor;
 export function view(t: Tensor, ...shape: number[]): Tensor;
 export function view(t: Tensor): Tensor {
-  need(t, 'view');
-  const shape = shapeOf(arguments, 'view');
-  const s = inferShape(shape, t.numel, 'view', t._shape);
-  const st = viewStrides(t._shape, t._strides, s);
+  const [s, st] = viewTarget(t, arguments, 'view');
   if (!st) throw new ShapeError(`view: shape ${fmt(s)} is not compatible with input of shape ${fmt(t._shape)} and strides ${fmt(t._strides)}; use reshape`);
   return tracked('view', t, t._view(s, st, t._offset), (g) => reshape(g, t._shape));
 }
@@ -60,10 +64,7 @@ export function view(t: Tensor): Tensor {
 export function reshape(t: Tensor, shape: readonly number[]): Tensor;
 export function reshape(t: Tensor, ...shape: number[]): Tensor;
 export function reshape(t: Tensor): Tensor {
-  need(t, 'reshape');
-  const shape = shapeOf(arguments, 'reshape');
-  const s = inferShape(shape, t.numel, 'reshape', t._shape);
-  const st = viewStrides(t._shape, t._strides, s);
+  const [s, st] = viewTarget(t, arguments, 'reshape');
   let out: Tensor;
   if (st) out = t._view(s, st, t._offset);
   else {
