@@ -248,6 +248,11 @@ function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: n
 
 // ---- public ops ------------------------------------------------------------------------------
 
+/** The public form of a reduction: `(x, dim?, keepdim?)`, with the options object in either place. */
+function reduction(name: ReduceName): (x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => Tensor {
+  return (x, dim, keepdim) => reduce(name, x, readArgs(name, dim, keepdim));
+}
+
 /**
  * Sum of the elements, over all dims or `dim`. Integer and bool inputs give int32.
  * ```ts
@@ -258,33 +263,23 @@ function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: n
  * fl.sum(x, { dim: [0, 1] });    // tensor(10)
  * ```
  */
-export function sum(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('sum', x, readArgs('sum', dim, keepdim));
-}
+export const sum = reduction('sum');
 
 /** Product of the elements (integer and bool inputs give int32): `fl.prod(fl.tensor([2, 3])).item() // 6` */
-export function prod(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('prod', x, readArgs('prod', dim, keepdim));
-}
+export const prod = reduction('prod');
 
 /**
  * Mean of the elements of a floating tensor (DTypeError for integers, as PyTorch; pass
  * `{ dtype: 'float32' }` to convert). The mean of nothing is NaN.
  * `fl.mean(fl.tensor([1, 2, 3, 4]), 0).item() // 2.5`
  */
-export function mean(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('mean', x, readArgs('mean', dim, keepdim));
-}
+export const mean = reduction('mean');
 
 /** Largest value over `dim` (one or several dims; all when omitted), NaN if any is NaN: `x.amax([0, 1])`. */
-export function amax(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('amax', x, readArgs('amax', dim, keepdim));
-}
+export const amax = reduction('amax');
 
 /** Smallest value over `dim` (one or several dims; all when omitted), NaN if any is NaN. */
-export function amin(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('amin', x, readArgs('amin', dim, keepdim));
-}
+export const amin = reduction('amin');
 
 /**
  * `max(x)`: the largest element (a 0-dim tensor; NaN if any is NaN).
@@ -371,19 +366,13 @@ export function std(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: 
  * log(sum(exp(x))) over all dims or `dim`, computed stably (max subtracted). Integer inputs
  * compute in float32. `fl.logsumexp(fl.tensor([0, 0]), 0).item() // ln 2`
  */
-export function logsumexp(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('logsumexp', x, readArgs('logsumexp', dim, keepdim));
-}
+export const logsumexp = reduction('logsumexp');
 
 /** Whether every element is nonzero (bool; true for an empty tensor): `fl.all(x.gt(0)).item()` */
-export function all(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('all', x, readArgs('all', dim, keepdim));
-}
+export const all = reduction('all');
 
 /** Whether any element is nonzero (bool; false for an empty tensor). */
-export function any(x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor {
-  return reduce('any', x, readArgs('any', dim, keepdim));
-}
+export const any = reduction('any');
 
 // ---- gradients -------------------------------------------------------------------------------
 
