@@ -106,6 +106,20 @@ export function l1Loss(...args: unknown[]): Tensor {
   return scope(() => reduce(abs(sub(input, target)), r));
 }
 
+/** smoothL1Loss's beta (default 1), checked: >= 0. */
+function betaOf(beta: unknown, op: string): number {
+  beta ??= 1;
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(`${op}: beta must be >= 0, got ${String(beta)}`);
+  return beta;
+}
+
+/** huberLoss's delta (default 1), checked: > 0. */
+function deltaOf(delta: unknown, op: string): number {
+  delta ??= 1;
+  if (typeof delta !== 'number' || !(delta > 0)) throw new ValueError(`${op}: delta must be > 0, got ${String(delta)}`);
+  return delta;
+}
+
 /** 0.5·d²/β where |d| < β, |d| - 0.5·β elsewhere (β = 0 is l1): `F.smoothL1Loss(x, y, { beta: 0.5 })`. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options?: ReductionOptions & { beta?: number }): Tensor;
 export function smoothL1Loss(...args: unknown[]): Tensor {
@@ -114,8 +128,7 @@ export function smoothL1Loss(...args: unknown[]): Tensor {
   const op = 'smoothL1Loss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
-  const beta = options.beta ?? 1;
-  if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(`${op}: beta must be >= 0, got ${String(beta)}`);
+  const beta = betaOf(options.beta, op);
   return scope(() => {
     const d = sub(input, target);
     const ad = abs(d);
@@ -133,8 +146,7 @@ export function huberLoss(...args: unknown[]): Tensor {
   const op = 'huberLoss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
-  const delta = options.delta ?? 1;
-  if (typeof delta !== 'number' || !(delta > 0)) throw new ValueError(`${op}: delta must be > 0, got ${String(delta)}`);
+  const delta = deltaOf(options.delta, op);
   return scope(() => {
     const d = sub(input, target);
     const ad = abs(d);
@@ -365,6 +377,15 @@ abstract class Loss extends Module {
   abstract forward(input: Tensor, target: Tensor): Tensor;
 }
 
+/** Base of the losses with a `weight` buffer (PyTorch's _WeightedLoss: in the state dict as 'weight'; the module owns it). */
+abstract class WeightedLoss extends Loss {
+  declare readonly weight: Tensor | null;
+  constructor(options: { reduction?: Reduction; weight?: Tensor | null }, op: string) {
+    super(options, op);
+    this.registerBuffer('weight', options.weight ?? null);
+  }
+}
+
 /** `new nn.MSELoss()`: see `F.mseLoss`. */
 export class MSELoss extends Loss {
   constructor(options?: ReductionOptions);
@@ -386,8 +407,7 @@ export class SmoothL1Loss extends Loss {
   constructor(...args: unknown[]) {
     const options = M_ARGS.SmoothL1Loss.parse(args);
     super(options, 'SmoothL1Loss');
-    this.beta = options.beta ?? 1;
-    if (typeof this.beta !== 'number' || !(this.beta >= 0)) throw new ValueError(`SmoothL1Loss: beta must be >= 0, got ${String(this.beta)}`);
+    this.beta = betaOf(options.beta, 'SmoothL1Loss');
   }
   forward(input: Tensor, target: Tensor): Tensor { return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }); }
 }
@@ -400,8 +420,7 @@ export class HuberLoss extends Loss {
   constructor(...args: unknown[]) {
     const options = M_ARGS.HuberLoss.parse(args);
     super(options, 'HuberLoss');
-    this.delta = options.delta ?? 1;
-    if (typeof this.delta !== 'number' || !(this.delta > 0)) throw new ValueError(`HuberLoss: delta must be > 0, got ${String(this.delta)}`);
+    this.delta = deltaOf(options.delta, 'HuberLoss');
   }
   forward(input: Tensor, target: Tensor): Tensor { return huberLoss(input, target, { reduction: this.reduction, delta: this.delta }); }
 }
@@ -410,15 +429,13 @@ export class HuberLoss extends Loss {
  * `new nn.NLLLoss({ weight, ignoreIndex })`: see `F.nllLoss`. `weight` is a buffer (in the
  * state dict as 'weight', as PyTorch); the module owns it (`dispose()` frees it).
  */
-export class NLLLoss extends Loss {
-  declare readonly weight: Tensor | null;
+export class NLLLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   constructor(options?: NLLLossOptions);
   constructor(weight: Tensor | null, options?: Omit<NLLLossOptions, 'weight'>);
   constructor(...args: unknown[]) {
     const options = M_ARGS.NLLLoss.parse(args);
     super(options, 'NLLLoss');
-    this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
   }
   forward(input: Tensor, target: Tensor): Tensor {
@@ -427,8 +444,7 @@ export class NLLLoss extends Loss {
 }
 
 /** `new nn.CrossEntropyLoss({ weight, ignoreIndex, labelSmoothing })`: see `F.crossEntropy`. */
-export class CrossEntropyLoss extends Loss {
-  declare readonly weight: Tensor | null;
+export class CrossEntropyLoss extends WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(options?: CrossEntropyOptions);
@@ -436,7 +452,6 @@ export class CrossEntropyLoss extends Loss {
   constructor(...args: unknown[]) {
     const options = M_ARGS.CrossEntropyLoss.parse(args);
     super(options, 'CrossEntropyLoss');
-    this.registerBuffer('weight', options.weight ?? null);
     this.ignoreIndex = options.ignoreIndex ?? -100;
     this.labelSmoothing = options.labelSmoothing ?? 0;
   }
@@ -446,14 +461,12 @@ export class CrossEntropyLoss extends Loss {
 }
 
 /** `new nn.BCELoss({ weight })`: see `F.binaryCrossEntropy`. */
-export class BCELoss extends Loss {
-  declare readonly weight: Tensor | null;
+export class BCELoss extends WeightedLoss {
   constructor(options?: BCEOptions);
   constructor(weight: Tensor | null, options?: Omit<BCEOptions, 'weight'>);
   constructor(...args: unknown[]) {
     const options = M_ARGS.BCELoss.parse(args);
     super(options, 'BCELoss');
-    this.registerBuffer('weight', options.weight ?? null);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
@@ -461,14 +474,12 @@ export class BCELoss extends Loss {
 }
 
 /** `new nn.BCEWithLogitsLoss({ posWeight })`: see `F.binaryCrossEntropyWithLogits` (buffers 'weight', 'pos_weight'). */
-export class BCEWithLogitsLoss extends Loss {
-  declare readonly weight: Tensor | null;
+export class BCEWithLogitsLoss extends WeightedLoss {
   constructor(options?: BCEWithLogitsOptions);
   constructor(weight: Tensor | null, options?: Omit<BCEWithLogitsOptions, 'weight'>);
   constructor(...args: unknown[]) {
     const options = M_ARGS.BCEWithLogitsLoss.parse(args);
     super(options, 'BCEWithLogitsLoss');
-    this.registerBuffer('weight', options.weight ?? null);
     this.registerBuffer('pos_weight', options.posWeight ?? null);
   }
   /** The positive-class weight (buffer 'pos_weight'). */
