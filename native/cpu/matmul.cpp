@@ -12,30 +12,13 @@
 #include <type_traits>
 #include <vector>
 #include "../core/error.h"
-#include "../core/matmul_checks.h"
+#include "../core/matmul.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "gemm.h"
 
 namespace flint {
 namespace {
-
-// How a stored rows x cols matrix (element (i, j) at i * sRow + j * sCol) can be handed to GEMM.
-struct MatView {
-  bool direct = false;  // usable in place
-  bool trans = false;   // stored column-major: the GEMM reads the transpose
-  int64_t ld = 0;
-};
-
-MatView viewOf(int64_t rows, int64_t cols, int64_t sRow, int64_t sCol) {
-  MatView v;
-  if ((cols <= 1 || sCol == 1) && (rows <= 1 || sRow >= cols)) {
-    v.direct = true; v.trans = false; v.ld = rows <= 1 ? std::max<int64_t>(cols, 1) : sRow;
-  } else if ((rows <= 1 || sRow == 1) && (cols <= 1 || sCol >= rows)) {
-    v.direct = true; v.trans = true; v.ld = cols <= 1 ? std::max<int64_t>(rows, 1) : sCol;
-  }
-  return v;
-}
 
 // One operand as GEMM sees it: a pointer, its layout, its batch stride and (when copied) the
 // storage that holds the copy.
@@ -73,7 +56,7 @@ void prepare(const TensorArg& t, Operand<C>& op) {
   MatView v = viewOf(t.shape[1], t.shape[2], t.strides[1], t.strides[2]);
   if (std::is_same<C, S>::value && v.direct) {
     op.data = reinterpret_cast<const C*>(t.data);
-    op.trans = v.trans; op.ld = v.ld;
+    op.trans = !v.rowMajor; op.ld = v.ld;
     op.batchStride = t.shape[0] > 1 ? t.strides[0] : 0;
     return;
   }

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 #include "../core/error.h"
-#include "../core/matmul_checks.h"
+#include "../core/matmul.h"
 #include "../core/optable.h"
 #include "blas_api.h"
 #include "launch.h"
@@ -32,20 +32,9 @@
 namespace flint {
 namespace {
 
-// ---- host mirrors of kernel argument structs (layouts must match the .cu files) -------------------
-
-// native/kernels/gemm.cu GemmArgs
-struct GemmArgs {
-  int64_t M, N, K, batch;
-  int64_t aRow, aCol, aBatch;
-  int64_t bRow, bCol, bBatch;
-  int64_t cRow, cCol, cBatch;
-};
-static_assert(sizeof(GemmArgs) == 13 * 8, "GemmArgs layout");
-
 // ---- the built-in kernel ---------------------------------------------------------------------------
 
-constexpr int64_t kTile = 64;        // gemm.cu kTileM = kTileN
+constexpr int64_t kTile = kGemmTile;
 constexpr int64_t kMaxGridYZ = 65535;
 
 void kernelGemm(DType dt, int64_t bt, int64_t M, int64_t N, int64_t K, const void* a, const int64_t* as,
@@ -68,24 +57,6 @@ void kernelGemm(DType dt, int64_t bt, int64_t M, int64_t N, int64_t K, const voi
 void copy3(DType dt, void* dst, const int64_t* ds, const void* src, const int64_t* ss, int64_t nb, int64_t rows, int64_t cols) {
   const int64_t shape[3] = {nb, rows, cols};
   gpu::stridedCopy(dst, dt, src, dt, gpu::stridedArgs2(3, shape, ds, ss));
-}
-
-// How a stored rows x cols matrix (element (i, j) at i * sRow + j * sCol) reads in column-major
-// terms: `rowMajor` (unit column stride, ld = row stride) or column-major (unit row stride, ld =
-// column stride); `direct` false when neither fits. Same rules as the CPU's viewOf().
-struct MatView {
-  bool direct = false;
-  bool rowMajor = true;
-  int64_t ld = 1;
-};
-MatView viewOf(int64_t rows, int64_t cols, int64_t sRow, int64_t sCol) {
-  MatView v;
-  if ((cols <= 1 || sCol == 1) && (rows <= 1 || sRow >= cols)) {
-    v.direct = true; v.rowMajor = true; v.ld = rows <= 1 ? std::max<int64_t>(cols, 1) : sRow;
-  } else if ((rows <= 1 || sRow == 1) && (cols <= 1 || sCol >= rows)) {
-    v.direct = true; v.rowMajor = false; v.ld = cols <= 1 ? std::max<int64_t>(rows, 1) : sCol;
-  }
-  return v;
 }
 
 // One input operand as the library sees it: a device pointer, its layout and its batch stride;

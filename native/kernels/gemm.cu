@@ -24,21 +24,16 @@
 //
 // Only compat.cuh and plain CUDA C++ are used (no CUDA headers), so hipcc compiles this file too.
 #include "compat.cuh"
+#include "../core/matmul.h"
 
 namespace flint {
 namespace kern {
 
-// Must match the host's mirror (native/gpu/ops_matmul.cpp): 13 int64 fields, in this order.
-struct GemmArgs {
-  index_t M, N, K, batch;
-  index_t aRow, aCol, aBatch;  // A: element (m, k) of batch b at b * aBatch + m * aRow + k * aCol
-  index_t bRow, bCol, bBatch;  // B: element (k, n)
-  index_t cRow, cCol, cBatch;  // C: element (m, n)
-};
+using ::flint::GemmArgs;
 
 namespace {
 
-constexpr int kTileM = 64, kTileN = 64, kTileK = 16;
+constexpr int kTileM = kGemmTile, kTileN = kGemmTile, kTileK = 16;
 constexpr int kThreadsX = 16, kThreadsY = 16;  // 16 x 16 = FLINT_BLOCK threads
 constexpr int kMicro = 4;                      // 4 x 4 outputs per thread
 constexpr int kLoads = kTileM * kTileK / FLINT_BLOCK;  // 4 elements of A (and of B) per thread per step
@@ -137,7 +132,7 @@ FLINT_DEV void gemmTiled(const GemmArgs& g, const T* __restrict__ A, const T* __
 }  // namespace kern
 }  // namespace flint
 
-using flint::kern::GemmArgs;
+using flint::GemmArgs;
 
 // flint_gemm_<dtype>: float32, float64, float16, bfloat16, int32, uint8 (bool is rejected by the host,
 // as on the CPU).
