@@ -321,3 +321,18 @@ describe('kthvalue and median', () => {
     });
   });
 });
+
+describe('int64: int32 with loud errors', () => {
+  test('integer data that int32/uint8 cannot hold is an OverflowError, and int64 is named in the dtype error', () => {
+    expect(() => fl.tensor([1, 3e9], { dtype: 'int32', ...dev })).toThrow(fl.OverflowError);
+    expect(() => fl.tensor([1, 3e9], { dtype: 'int32', ...dev })).toThrow(/tensor: the value 3000000000 does not fit int32 \(range \[-2147483648, 2147483647\]\); flintml has no int64/);
+    expect(() => fl.tensor([-1], { dtype: 'uint8', ...dev })).toThrow(/does not fit uint8/);
+    expect(() => fl.tensor([256], { dtype: 'uint8', ...dev })).toThrow(fl.OverflowError);
+    fl.scope(() => {
+      expect(fl.tensor([2147483647, -2147483648, 2.9], { dtype: 'int32', ...dev }).toArray()).toEqual([2147483647, -2147483648, 2]);
+      expect(fl.tensor([0, 255], { dtype: 'uint8', ...dev }).toArray()).toEqual([0, 255]);
+      expect(fl.tensor([3e9], dev).dtype).toBe('float32');   // inferred: too large for int32, so a float (no wrap)
+    });
+    expect(() => fl.zeros(2, { dtype: 'int64' as fl.DType })).toThrow(/unknown dtype int64 .*flintml has no int64: integer and index tensors are int32/);
+  });
+});

@@ -2,7 +2,7 @@
 // ranges (`arange`, `linspace`), `eye`, and the `*Like` forms.
 import { DType, DTYPE_CODE, hostArrayFor, TypedArray } from '../dtype';
 import { parseDevice } from '../device';
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId } from '../native';
 import { checkShape, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
@@ -96,7 +96,19 @@ export function tensor(...args: unknown[]): Tensor {
   else {
     host = hostArrayFor(dtype, n);
     if (dtype === 'bool') for (let i = 0; i < n; i++) host[i] = values[i] ? 1 : 0;
-    else if (dtype === 'int32' || dtype === 'uint8') for (let i = 0; i < n; i++) { const v = +values[i]; host[i] = Number.isFinite(v) ? Math.trunc(v) : 0; }
+    else if (dtype === 'int32' || dtype === 'uint8') {
+      // a value the integer dtype cannot hold is refused, as PyTorch's "cannot be converted without
+      // overflow" (a typed array would wrap it silently); int32 stands in for int64 (README)
+      const [lo, hi] = dtype === 'int32' ? [-2147483648, 2147483647] : [0, 255];
+      for (let i = 0; i < n; i++) {
+        const v = +values[i];
+        if (!(Math.trunc(v) >= lo && Math.trunc(v) <= hi) && Number.isFinite(v)) {
+          t.dispose();
+          throw new OverflowError(`tensor: the value ${String(v)} does not fit ${dtype} (range [${String(lo)}, ${String(hi)}])${dtype === 'int32' ? '; flintml has no int64' : ''}`);
+        }
+        host[i] = Number.isFinite(v) ? Math.trunc(v) : 0;
+      }
+    }
     else for (let i = 0; i < n; i++) host[i] = +values[i];
   }
   try {
