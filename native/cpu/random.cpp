@@ -12,7 +12,7 @@
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "../core/philox.h"
-#include "../core/random_checks.h"
+#include "../core/random.h"
 
 namespace flint {
 namespace {
@@ -22,11 +22,7 @@ using philox::Words;
 
 constexpr int64_t kRandomGrain = 16384;  // ~10 Philox rounds per element: cheaper to split early
 
-using namespace checks;  // native/core/random_checks.h: generator state, validation
-
-template <class T> constexpr int uniformBits() {
-  return std::is_same<T, Half>::value ? 11 : std::is_same<T, BFloat16>::value ? 8 : 24;
-}
+using namespace checks;  // native/core/random.h: generator state, validation
 
 // params: seed lo, seed hi, offset lo, offset hi, from, to
 void uniformKernel(const OpCall& c) {
@@ -37,19 +33,10 @@ void uniformKernel(const OpCall& c) {
   bool ok = false;
   dispatchFloat(o.dtype, [&](auto tag) {
     using T = decltype(tag);
-    using C = typename ComputeT<T>::type;
     ok = true;
     T* out = o.ptr<T>();
     parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) {
-        const Words r = s.at((uint64_t)i);
-        if constexpr (std::is_same<T, double>::value) {
-          out[i] = from + (to - from) * philox::uniformDouble(r.w[0], r.w[1]);
-        } else {
-          const C u = philox::uniformFloat(r.w[0], uniformBits<T>());
-          out[i] = store<T>((C)from + ((C)to - (C)from) * u);
-        }
-      }
+      for (int64_t i = b; i < e; i++) out[i] = rnd::uniformAt<T>(s.at((uint64_t)i), from, to);
     });
   });
   if (!ok) fail(ErrorKind::DType, std::string("uniform: expected a floating dtype, got ") + dtypeName(o.dtype));
@@ -64,15 +51,10 @@ void normalKernel(const OpCall& c) {
   bool ok = false;
   dispatchFloat(o.dtype, [&](auto tag) {
     using T = decltype(tag);
-    using C = typename ComputeT<T>::type;
     ok = true;
     T* out = o.ptr<T>();
     parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) {
-        const Words r = s.at((uint64_t)i);
-        if constexpr (std::is_same<T, double>::value) out[i] = mean + stdev * philox::normalDouble(r);
-        else out[i] = store<T>((C)mean + (C)stdev * philox::normalFloat(r));
-      }
+      for (int64_t i = b; i < e; i++) out[i] = rnd::normalAt<T>(s.at((uint64_t)i), mean, stdev);
     });
   });
   if (!ok) fail(ErrorKind::DType, std::string("normal: expected a floating dtype, got ") + dtypeName(o.dtype));
@@ -88,12 +70,7 @@ void randintKernel(const OpCall& c) {
     using T = decltype(tag);
     T* out = o.ptr<T>();
     parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) {
-        const int64_t v = philox::integerIn(s.at((uint64_t)i), r.low, r.range);
-        if constexpr (std::is_same<T, bool>::value) out[i] = v != 0;
-        else if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) out[i] = store<T>((float)v);
-        else out[i] = (T)v;
-      }
+      for (int64_t i = b; i < e; i++) out[i] = rnd::integerAs<T>(philox::integerIn(s.at((uint64_t)i), r.low, r.range));
     });
   });
 }
@@ -125,10 +102,7 @@ void bernoulliKernel(const OpCall& c) {
   dispatchDType(o.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* out = o.ptr<T>();
-    auto draw = [&](int64_t i, double p) -> bool {
-      const Words r = s.at((uint64_t)i);
-      return wide ? philox::uniformDouble(r.w[0], r.w[1]) < p : (double)philox::uniformFloat(r.w[0]) < p;
-    };
+    auto draw = [&](int64_t i, double p) -> bool { return rnd::bernoulliAt(s.at((uint64_t)i), p, wide); };
     parallelFor(n, kRandomGrain, [&](int64_t b, int64_t e) {
       if (fromTensor) {
         dispatchFloat(c.t[1].dtype, [&](auto ptag) {

@@ -13,7 +13,7 @@
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/philox.h"
-#include "../core/random_checks.h"
+#include "../core/random.h"
 #include "launch.h"
 #include "ops_common.h"
 
@@ -25,7 +25,7 @@ namespace {
 
 using philox::Stream;
 
-using namespace checks;  // native/core/random_checks.h: generator state, validation
+using namespace checks;  // native/core/random.h: generator state, validation
 
 gpu::Dim3 fillGrid(int64_t n) { return gpu::Dim3(gpu::gridFor(n)); }
 

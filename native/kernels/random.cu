@@ -14,15 +14,11 @@
 //   flint_philox_raw(out, c0, c1, c2, c3, k0, k1)      the philoxRaw test hook
 // Launch: blockDim.x = FLINT_BLOCK, grid-stride (any grid size).
 #include "compat.cuh"
-#include "core/philox.h"
+#include "../core/random.h"
 
 namespace flint {
 namespace kern {
 namespace {
-
-template <class T> struct UniformBits {  // as many bits as the type's mantissa holds (philox.h)
-  static constexpr int value = IsSame<T, Half>::value ? 11 : IsSame<T, BFloat16>::value ? 8 : 24;
-};
 
 FLINT_DEV philox::Stream streamOf(uint32_t key0, uint32_t key1, uint64_t offset) {
   philox::Stream s;
@@ -36,34 +32,15 @@ FLINT_DEV philox::Stream streamOf(uint32_t key0, uint32_t key1, uint64_t offset)
   for (index_t i = (index_t)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (index_t)gridDim.x * blockDim.x)
 
 template <class T> FLINT_DEV void uniformFill(T* out, index_t n, const philox::Stream s, double from, double to) {
-  typedef typename ComputeT<T>::type C;
-  FLINT_GRID_LOOP(i, n) {
-    const philox::Words r = s.at((uint64_t)i);
-    if constexpr (IsSame<T, double>::value) {
-      out[i] = from + (to - from) * philox::uniformDouble(r.w[0], r.w[1]);
-    } else {
-      const C u = philox::uniformFloat(r.w[0], UniformBits<T>::value);
-      out[i] = store<T>((C)from + ((C)to - (C)from) * u);
-    }
-  }
+  FLINT_GRID_LOOP(i, n) out[i] = rnd::uniformAt<T>(s.at((uint64_t)i), from, to);
 }
 
 template <class T> FLINT_DEV void normalFill(T* out, index_t n, const philox::Stream s, double mean, double stdev) {
-  typedef typename ComputeT<T>::type C;
-  FLINT_GRID_LOOP(i, n) {
-    const philox::Words r = s.at((uint64_t)i);
-    if constexpr (IsSame<T, double>::value) out[i] = mean + stdev * philox::normalDouble(r);
-    else out[i] = store<T>((C)mean + (C)stdev * philox::normalFloat(r));
-  }
+  FLINT_GRID_LOOP(i, n) out[i] = rnd::normalAt<T>(s.at((uint64_t)i), mean, stdev);
 }
 
 template <class T> FLINT_DEV void randintFill(T* out, index_t n, const philox::Stream s, int64_t low, uint64_t range) {
-  FLINT_GRID_LOOP(i, n) {
-    const int64_t v = philox::integerIn(s.at((uint64_t)i), low, range);
-    if constexpr (IsSame<T, bool>::value) out[i] = v != 0;
-    else if constexpr (IsSame<T, Half>::value || IsSame<T, BFloat16>::value) out[i] = store<T>((float)v);
-    else out[i] = (T)v;
-  }
+  FLINT_GRID_LOOP(i, n) out[i] = rnd::integerAs<T>(philox::integerIn(s.at((uint64_t)i), low, range));
 }
 
 // bernoulli: out[i] = uniform_i < p_i, the uniform in float64 when `wide` (a float64 p tensor, or a
@@ -80,9 +57,7 @@ template <class T> FLINT_DEV void bernoulliFill(T* out, index_t n, const philox:
       case 3: pv = (double)load(static_cast<const BFloat16*>(p)[i]); break;
       default: break;
     }
-    const philox::Words r = s.at((uint64_t)i);
-    const bool b = wide ? philox::uniformDouble(r.w[0], r.w[1]) < pv : (double)philox::uniformFloat(r.w[0]) < pv;
-    out[i] = store<T>(b);
+    out[i] = store<T>(rnd::bernoulliAt(s.at((uint64_t)i), pv, wide != 0));
   }
 }
 
