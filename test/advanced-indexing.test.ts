@@ -12,7 +12,15 @@ const dev = { device: DEVICE };
 const numel = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** A spec of the reference: basic specs as in index(), or an index array / a mask with its shape. */
-type RefSpec = number | ':' | '...' | null | (number | null)[] | { idx: number[]; shape: number[] } | { mask: boolean[]; shape: number[] };
+type RefSpec = number | ':' | '...' | fl.SliceString | null | { idx: number[]; shape: number[] } | { mask: boolean[]; shape: number[] };
+
+/** Python's slice(start, stop, step).indices(n) for step > 0, as a list of the positions it takes. */
+function pySlice(n: number, start: number | null, stop: number | null, step: number): number[] {
+  const adj = (v: number | null, d: number): number => (v === null ? d : v < 0 ? Math.max(v + n, 0) : Math.min(v, n));
+  const out: number[] = [];
+  for (let i = adj(start, 0); i < adj(stop, n); i += step) out.push(i);
+  return out;
+}
 
 /** Naive PyTorch indexing of (data, shape) by specs: returns [values, shape]. */
 function refIndex(data: readonly number[], shape: readonly number[], specs: RefSpec[]): [number[], number[]] {
@@ -38,13 +46,9 @@ function refIndex(data: readonly number[], shape: readonly number[], specs: RefS
     if (s === null) vdims.push({ kind: 'new' });
     else if (typeof s === 'number') { fixed.set(src, s < 0 ? s + shape[src] : s); src++; }
     else if (s === ':') { vdims.push({ kind: 'range', src, list: Array.from({ length: shape[src] }, (_, i) => i) }); src++; }
-    else if (Array.isArray(s)) {
-      const n = shape[src];
-      const norm = (v: number | null | undefined, d: number): number => (v === null || v === undefined ? d : Math.min(Math.max(v < 0 ? v + n : v, 0), n));
-      const a = norm(s[0], 0), b = norm(s[1], n), st = s[2] ?? 1;
-      const list: number[] = [];
-      for (let i = a; i < b; i += st) list.push(i);
-      vdims.push({ kind: 'range', src, list }); src++;
+    else if (typeof s === 'string') {
+      const [a, b, st] = s.split(':').map((t) => (t === '' ? null : Number(t)));
+      vdims.push({ kind: 'range', src, list: pySlice(shape[src], a, b, st ?? 1) }); src++;
     } else if (s !== null && typeof s === 'object' && 'idx' in s) { vdims.push({ kind: 'adv', src, idx: s.idx.map((v) => (v < 0 ? v + shape[src] : v)), shape: s.shape }); src++; }
   }
   for (; src < shape.length; src++) vdims.push({ kind: 'range', src, list: Array.from({ length: shape[src] }, (_, i) => i) });
@@ -96,7 +100,7 @@ const CASES: [string, RefSpec[]][] = [
   ['x[i, :, k] (separated: B first)', [{ idx: [1, 0], shape: [2] }, ':', { idx: [2, 4], shape: [2] }]],
   ['x[0, :, k] (an integer is a basic index, as PyTorch)', [0, ':', { idx: [1, 3], shape: [2] }]],
   ['x[:, j, k] broadcast', [':', { idx: [0, 3], shape: [2, 1] }, { idx: [1, 2, 4], shape: [3] }]],
-  ['x[1:, j, ::2]', [[1, null], { idx: [2, 2, 1], shape: [3] }, [null, null, 2]]],
+  ['x[1:, j, ::2]', ['1:', { idx: [2, 2, 1], shape: [3] }, '::2']],
   ['x[None, i]', [null, { idx: [1, 1], shape: [2] }]],
   ['x[i, None, k] (new dim between: B first)', [{ idx: [0, 2], shape: [2] }, null, ':', { idx: [1, 3], shape: [2] }]],
   ['x[mask2d]', [{ mask: M, shape: [3, 4] }]],
@@ -155,10 +159,10 @@ describe('index with tensors (advanced indexing)', () => {
       const k = fl.tensor([[1], [4]], { dtype: 'int32', ...dev });
       const mask = fl.tensor(M, { dtype: 'bool', ...dev }).reshape(3, 4);
       expect(gradcheck((a: fl.Tensor) => a.index(i), [x])).toBe(true);                     // repeated rows add up
-      expect(gradcheck((a: fl.Tensor) => a.index(':', i.index([0, 2]), k), [x])).toBe(true);
-      expect(gradcheck((a: fl.Tensor) => a.index(i.index([0, 2]), ':', k), [x])).toBe(true);
+      expect(gradcheck((a: fl.Tensor) => a.index(':', i.index('0:2'), k), [x])).toBe(true);
+      expect(gradcheck((a: fl.Tensor) => a.index(i.index('0:2'), ':', k), [x])).toBe(true);
       expect(gradcheck((a: fl.Tensor) => a.index(mask), [x])).toBe(true);
-      expect(gradcheck((a: fl.Tensor) => a.index(1, [1, null], i.index([1, 3])), [x])).toBe(true);
+      expect(gradcheck((a: fl.Tensor) => a.index(1, '1:', i.index('1:3')), [x])).toBe(true);
     });
   });
 
@@ -184,6 +188,95 @@ describe('index with tensors (advanced indexing)', () => {
       }
       expect(bad[1].message).toMatch(/mask \[2\] does not match the shape \[3\]/);
       expect(bad[4].message).toMatch(/index 3 is out of bounds/);
+    });
+  });
+});
+
+describe('lists as indices (a JS array means what a Python list means in x[...])', () => {
+  test('x.index([0, 2]) gathers rows 0 and 2, as x.index(fl.tensor([0, 2])) and a float64 naive reference', () => {
+    fl.scope(() => {
+      const x = fl.tensor(X, { dtype: 'float64', ...dev }).reshape(X_SHAPE);
+      const got = x.index([0, 2]);
+      const [want, wantShape] = refIndex(X, X_SHAPE, [{ idx: [0, 2], shape: [2] }]);
+      // the naive gather, written out: rows 0 and 2 of a [3, 4, 5] tensor
+      expect(want).toEqual([...X.slice(0, 20), ...X.slice(40, 60)]);
+      expect(got.shape).toEqual(wantShape);
+      expect(Array.from(got.dataSync())).toEqual(want);
+      expect(got.toArray()).toEqual(x.index(fl.tensor([0, 2], dev)).toArray());
+      expect(got.device).toEqual(x.device);
+    });
+  });
+
+  test("x.index(':', [2, 0]), nested lists and negative entries follow PyTorch's shapes and values", () => {
+    fl.scope(() => {
+      const x = fl.tensor(X, { dtype: 'float32', ...dev }).reshape(X_SHAPE);
+      const cases: [fl.IndexSpec[], RefSpec[]][] = [
+        [[':', [2, 0]], [':', { idx: [2, 0], shape: [2] }]],
+        [[[[0, 1], [1, 0]]], [{ idx: [0, 1, 1, 0], shape: [2, 2] }]],        // x[[[0, 1], [1, 0]]]: shape [2, 2, 4, 5]
+        [[[-1, 0], '1:', [4, -5]], [{ idx: [-1, 0], shape: [2] }, '1:', { idx: [4, -5], shape: [2] }]],
+        [[0, ':', [3, 3, 1]], [0, ':', { idx: [3, 3, 1], shape: [3] }]],
+        [[[]], [{ idx: [], shape: [0] }]],
+      ];
+      for (const [specs, ref] of cases) {
+        const [want, wantShape] = refIndex(X, X_SHAPE, ref);
+        const y = x.index(...specs);
+        expect(y.shape).toEqual(wantShape);
+        expect(Array.from(y.dataSync())).toEqual(want);
+      }
+      expect(x.index([[0, 1], [1, 0]]).shape).toEqual([2, 2, 4, 5]);
+    });
+  });
+
+  test('a list of booleans is a mask, as a bool tensor made from it', () => {
+    fl.scope(() => {
+      const x = fl.tensor(X, { dtype: 'float32', ...dev }).reshape(X_SHAPE);
+      const [want, wantShape] = refIndex(X, X_SHAPE, [':', { mask: [false, true, true, false], shape: [4] }]);
+      const y = x.index(':', [false, true, true, false]);
+      expect(y.shape).toEqual(wantShape);
+      expect(Array.from(y.dataSync())).toEqual(want);
+      const m2 = [[true, false, true, true], [false, false, true, false], [true, false, false, true]];
+      expect(x.index(m2).toArray()).toEqual(x.index(fl.tensor(m2, { dtype: 'bool', ...dev })).toArray());
+    });
+  });
+
+  test('gradients flow through a list index (finite differences, float64)', () => {
+    fl.scope(() => {
+      const x = fl.tensor(randomArray(60, 12), { dtype: 'float64', ...dev }).reshape(X_SHAPE).requiresGrad_();
+      expect(gradcheck((a: fl.Tensor) => a.index([2, 0, 2]), [x])).toBe(true);                   // repeated rows add up
+      expect(gradcheck((a: fl.Tensor) => a.index('1:', [[3], [0]], [1, 4]), [x])).toBe(true);
+      expect(gradcheck((a: fl.Tensor) => a.index(':', [true, false, true, true]), [x])).toBe(true);
+    });
+  });
+
+  test('the old array-slice form and malformed lists are ValueErrors naming index', () => {
+    fl.scope(() => {
+      const x = fl.zeros([3, 4], dev);
+      const old = () => x.index(':', [1, null, 2] as unknown as fl.IndexSpec);
+      expect(old).toThrow(fl.ValueError);
+      expect(old).toThrow("index: [1, null, 2] is not an index list (null inside); slices are strings now: write the slice 1::2 as '1::2'");
+      expect(() => x.index([1, null] as unknown as fl.IndexSpec)).toThrow(/write the slice 1: as '1:'/);
+      expect(() => x.index([null, 2] as unknown as fl.IndexSpec)).toThrow(/write the slice :2 as ':2'/);
+      expect(() => x.index([undefined, undefined, 2] as unknown as fl.IndexSpec)).toThrow(/\(undefined inside\).*'::2'/);
+      expect(() => x.indexPut_([[1, null]] as unknown as fl.IndexSpec[], 1)).toThrow(/^indexPut_: \[1, null\] is not an index list/);
+      expect(() => x.index([[0], [1, 2]])).toThrow(/index: the index list .* is ragged/);
+      expect(() => x.index([0, true])).toThrow(/mixes integers and booleans/);
+      expect(() => x.index([0.5])).toThrow(/index: an index list holds integers or booleans, got 0.5/);
+      expect(() => x.index(['a'] as unknown as fl.IndexSpec)).toThrow(fl.ValueError);
+      expect(() => x.index([3])).toThrow(fl.IndexError);
+      expect(() => x.index([3])).toThrow('index: index 3 is out of bounds for dim 0 with size 3');
+      expect(() => x.index(':', [-5])).toThrow('index: index -5 is out of bounds for dim 1 with size 4');
+    });
+  });
+
+  test('indexPut_ takes lists as index takes them', () => {
+    fl.scope(() => {
+      const y = fl.zeros([3, 4], dev);
+      y.indexPut_([[2, 0]], fl.tensor([1, 2, 3, 4], dev));            // y[[2, 0]] = [1, 2, 3, 4]
+      y.indexPut_([1, [0, 3]], 7);                                       // y[1, [0, 3]] = 7
+      y.indexPut_(['1:', [true, false, false, false]], 5);               // y[1:, [True, False, False, False]] = 5
+      expect(y.toArray()).toEqual([[1, 2, 3, 4], [5, 0, 0, 7], [5, 2, 3, 4]]);
+      const acc = fl.indexPut(fl.zeros([3], dev), [[0, 0, 2]], 1, { accumulate: true });
+      expect(acc.toArray()).toEqual([2, 0, 1]);
     });
   });
 });
@@ -236,7 +329,7 @@ describe('indexPut / indexPut_', () => {
       expect(flat(big.toArray()).reduce((a, b) => a + b, 0)).toBe(15);
       const acc = fl.zeros([3], dev).indexPut_([fl.tensor([0, 2, 0, 0], dev)], 1, true);
       expect(acc.toArray()).toEqual([3, 0, 1]);
-      const basic = fl.zeros([2, 3], dev).indexPut_([1, [1, null]], 5);
+      const basic = fl.zeros([2, 3], dev).indexPut_([1, '1:'], 5);
       expect(basic.toArray()).toEqual([[0, 0, 0], [0, 5, 5]]);
     });
   });
@@ -249,7 +342,7 @@ describe('indexPut / indexPut_', () => {
       expect(gradcheck((a: fl.Tensor, b: fl.Tensor) => fl.indexPut(a, [i, j], b), [x, v])).toBe(true);
       expect(gradcheck((a: fl.Tensor, b: fl.Tensor) => fl.indexPut(a, [fl.tensor([0, 0, 2], dev)], b.unsqueeze(1), { accumulate: true }), [x, v])).toBe(true);
       const mask = fl.tensor([true, false, true], dev);
-      expect(gradcheck((a: fl.Tensor, b: fl.Tensor) => fl.indexPut(a, [mask, 1], b.index([0, 2])), [x, v])).toBe(true);
+      expect(gradcheck((a: fl.Tensor, b: fl.Tensor) => fl.indexPut(a, [mask, 1], b.index('0:2')), [x, v])).toBe(true);
     });
   });
 

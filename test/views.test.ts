@@ -81,13 +81,76 @@ describe('views share storage and read the right elements', () => {
   test('index() is NumPy basic indexing', () => {
     fl.scope(() => {
       const x = fl.arange(24, undefined, 1, dev).reshape(2, 3, 4);
-      expect(x.index(1, ':', [1, null, 2]).toArray()).toEqual([[13, 15], [17, 19], [21, 23]]);
+      expect(x.index(1, ':', '1::2').toArray()).toEqual([[13, 15], [17, 19], [21, 23]]);
       expect(x.index('...', -1).toArray()).toEqual([[3, 7, 11], [15, 19, 23]]);
       expect(x.index(0, null).shape).toEqual([1, 3, 4]);
       expect(() => x.index(0, 0, 0, 0)).toThrow(fl.IndexError);
       expect(() => x.index(5)).toThrow(fl.IndexError);
       expect(fl.diagonal(fl.arange(9, undefined, 1, dev).reshape(3, 3)).toArray()).toEqual([0, 4, 8]);
       expect(fl.diagonal(fl.arange(9, undefined, 1, dev).reshape(3, 3), 1).toArray()).toEqual([1, 5]);
+    });
+  });
+});
+
+describe('slice strings in index() (Python slices)', () => {
+  /** Python's slice(start, stop, step).indices(n) for step > 0, written out, as the list of positions taken. */
+  function pyRange(n: number, start: number | null, stop: number | null, step: number): number[] {
+    const adjust = (v: number | null, dflt: number): number => {
+      if (v === null) return dflt;
+      if (v < 0) return v + n < 0 ? 0 : v + n;
+      return v > n ? n : v;
+    };
+    const out: number[] = [];
+    for (let i = adjust(start, 0); i < adjust(stop, n); i += step) out.push(i);
+    return out;
+  }
+
+  test('every start:stop:step of a grid (negatives, out of range, open ends) takes what Python takes', () => {
+    fl.scope(() => {
+      const n = 6;
+      const x = fl.arange(n * 2, undefined, 1, { dtype: 'float64', ...dev }).reshape(n, 2);
+      const bounds: (number | null)[] = [null, -9, -6, -3, -1, 0, 1, 3, 5, 6, 9];
+      const show = (v: number | null): string => (v === null ? '' : String(v));
+      let checked = 0;
+      for (const a of bounds) {
+        for (const b of bounds) {
+          for (const st of [null, 1, 2, 4]) {
+            const str = `${show(a)}:${show(b)}${st === null ? '' : `:${String(st)}`}` as fl.SliceString;
+            const rows = pyRange(n, a, b, st ?? 1);
+            const y = x.index(str, 1);
+            expect([str, y.shape]).toEqual([str, [rows.length]]);
+            expect([str, Array.from(y.dataSync())]).toEqual([str, rows.map((r) => r * 2 + 1)]);
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBe(11 * 11 * 4);
+      // two-colon forms with an open step and whitespace, as Python accepts them
+      expect(x.index('1::', 0).toArray()).toEqual([2, 4, 6, 8, 10]);
+      expect(x.index(' 1 : 3 ', 0).toArray()).toEqual([2, 4]);
+    });
+  });
+
+  test('slice strings are views, and write through', () => {
+    fl.scope(() => {
+      const x = fl.zeros([4, 3], dev);
+      x.index('1::2', '-2:').fill_(1);
+      expect(x.toArray()).toEqual([[0, 0, 0], [0, 1, 1], [0, 0, 0], [0, 1, 1]]);
+    });
+  });
+
+  test('a non-positive step and a malformed string are ValueErrors naming index and the string', () => {
+    fl.scope(() => {
+      const x = fl.zeros([4, 3], dev);
+      expect(() => x.index('::-1')).toThrow(fl.ValueError);
+      expect(() => x.index('::-1')).toThrow("index: slice '::-1' has step -1; the step must be positive (PyTorch also refuses negative steps: use flip)");
+      expect(() => x.index(':', '1:2:0')).toThrow(/index: slice '1:2:0' has step 0/);
+      for (const bad of ['1:2:3:4', 'a:', '1.5:', '', '1', '..', '0x1:', ': :-']) {
+        const f = () => x.index(bad as fl.SliceString);
+        expect(f).toThrow(fl.ValueError);
+        expect(f).toThrow(`index: '${bad}' is not an index`);
+      }
+      expect(() => x.indexPut_(['1:x'] as unknown as fl.IndexSpec[], 1)).toThrow(/^index(Put_)?: '1:x' is not an index/);
     });
   });
 });

@@ -13,11 +13,11 @@ import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueErr
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor, TensorLike } from '../tensor';
-import { arange, full, zeros } from './creation';
+import { arange, full, tensor, zeros } from './creation';
 import {
   add, checkInplace, commonDevice, floorDivide, lt, mul, ne, remainder, where as whereElementwise,
 } from './elementwise';
-import { basicIndex, clone, describeValue, expand, IndexSpec, permute, reshape, stack } from './views';
+import { basicIndex, clone, describeValue, expand, IndexList, IndexSpec, permute, reshape, stack } from './views';
 
 const GATHER = opId('gather');
 const SCATTER = opId('scatter');
@@ -495,8 +495,61 @@ interface IndexPlan {
 
 function isIndexTensor(s: unknown): s is Tensor { return s instanceof Tensor; }
 
+/** A spec that takes the advanced-indexing path: a tensor or a list (which becomes one). */
+function isAdvanced(s: unknown): boolean { return s instanceof Tensor || Array.isArray(s); }
+
+/** An array as an error message shows it: `[1, null, 2]` (short; never a tensor's JSON). */
+function showList(a: readonly unknown[]): string {
+  const show = (v: unknown): string => (Array.isArray(v) ? showList(v) : v === null || typeof v === 'number' || typeof v === 'boolean' || v === undefined ? String(v) : describeValue(v));
+  const items = a.slice(0, 6).map(show);
+  if (a.length > 6) items.push('…');
+  return `[${items.join(', ')}]`;
+}
+
+/**
+ * A list index (Python's `x[[0, 2]]`) as the int32 index tensor or bool mask it stands for, on
+ * `device`, with the range of its integers (checked on the host against the dim it indexes).
+ * A list with null inside is the slice syntax of flintml before slice strings: refused, naming the
+ * string to write instead, so that ported code fails loudly rather than change meaning.
+ */
+function listIndex(list: IndexList, device: Tensor['device'], op: string): { t: Tensor; lo: number; hi: number } {
+  let kind: 'int' | 'bool' | null = null, lo = Infinity, hi = -Infinity;
+  const shape: number[] = [];
+  const walk = (a: readonly unknown[], depth: number): void => {
+    if (shape.length === depth) shape.push(a.length);
+    else if (shape[depth] !== a.length) throw new ValueError(`${op}: the index list ${showList(list)} is ragged (lengths ${String(shape[depth])} and ${String(a.length)} at depth ${String(depth)})`);
+    for (const v of a) {
+      if (Array.isArray(v)) { walk(v, depth + 1); continue; }
+      if (v === null || v === undefined) {
+        const asSlice = list.length >= 1 && list.length <= 3 && list.every((e) => e === null || e === undefined || Number.isInteger(e));
+        const bound = (e: unknown): string => (typeof e === 'number' ? String(e) : '');
+        const str = `${bound(list[0])}:${bound(list[1])}${typeof list[2] === 'number' ? `:${String(list[2])}` : ''}`;
+        const hint = asSlice ? `write the slice ${str} as '${str}'` : "write slices as strings, e.g. '1::2' for Python's 1::2";
+        throw new ValueError(`${op}: ${showList(list)} is not an index list (${String(v)} inside); slices are strings now: ${hint}`);
+      }
+      const k = typeof v === 'boolean' ? 'bool' : typeof v === 'number' && Number.isInteger(v) ? 'int' : null;
+      if (k === null) throw new ValueError(`${op}: an index list holds integers or booleans, got ${describeValue(v)} in ${showList(list)}`);
+      if (kind !== null && kind !== k) throw new ValueError(`${op}: the index list ${showList(list)} mixes integers and booleans`);
+      kind = k;
+      if (k === 'int') { lo = Math.min(lo, v as number); hi = Math.max(hi, v as number); }
+    }
+    if (a.length === 0 && shape.length > depth + 1) throw new ValueError(`${op}: the index list ${showList(list)} is ragged`);
+  };
+  walk(list, 0);
+  const dtype = kind === 'bool' ? 'bool' : 'int32';
+  return { t: tensor(list as unknown as boolean[], { dtype, device }), lo, hi };
+}
+
 /** Applies the basic specs of `specs` to x and turns its tensor specs into int32 index tensors (call inside a scope). */
-function planIndex(x: Tensor, specs: readonly IndexSpec[], op: string): IndexPlan {
+function planIndex(x: Tensor, given: readonly IndexSpec[], op: string): IndexPlan {
+  // lists become tensors here (inside the caller's scope); their integer ranges are checked on the host
+  const ranges = new Map<Tensor, { lo: number; hi: number }>();
+  const specs = given.map((s) => {
+    if (!Array.isArray(s)) return s;
+    const { t, lo, hi } = listIndex(s as IndexList, x.device, op);
+    ranges.set(t, { lo, hi });
+    return t;
+  });
   const tensors = specs.filter(isIndexTensor);
   for (const t of tensors) {
     need(t, op, 'index');
@@ -527,8 +580,8 @@ function planIndex(x: Tensor, specs: readonly IndexSpec[], op: string): IndexPla
         pos += k;
       }
     } else if (typeof s === 'number') basic.push(s);
-    else if (s === null || s === ':' || Array.isArray(s)) { basic.push(s); pos++; }
-    else throw new IndexError(`${op}: bad index spec ${describeValue(s)} (expected an integer, ':', '...', null, [start, end, step], or an int32/bool tensor)`);
+    else if (s === null || typeof s === 'string') { basic.push(s); pos++; }
+    else throw new IndexError(`${op}: bad index spec ${describeValue(s)} (expected an integer, a slice string such as '1::2', '...', null, a list of integers or booleans, or an int32/bool tensor)`);
   }
   const view = basicIndex(x, ...basic);
   const dims: number[] = [], indices: Tensor[] = [];
@@ -543,6 +596,11 @@ function planIndex(x: Tensor, specs: readonly IndexSpec[], op: string): IndexPla
     } else {
       // negative indices count from the end (PyTorch); what is still out of range the kernels report
       const size = view._shape[p];
+      const r = ranges.get(t);
+      if (r !== undefined && r.hi >= r.lo && (r.lo < -size || r.hi >= size)) {
+        const bad = r.lo < -size ? r.lo : r.hi;
+        throw new IndexError(`${op}: index ${String(bad)} is out of bounds for dim ${String(p)} with size ${String(size)}`);
+      }
       dims.push(p);
       indices.push(whereElementwise(lt(t, 0), add(t, size), t));
     }
@@ -593,13 +651,16 @@ function moveB(nb: number, at: number, nd: number): number[] {
 }
 
 /**
- * Python's `x[…]`: basic indexing (integers, `':'`, `[start, end, step]`, `null`, `'...'`) is a view;
- * int32 index tensors and bool masks are PyTorch's advanced indexing (a copy, with gradients).
- * Index tensors broadcast together; a mask stands for its `nonzero` positions.
+ * Python's `x[…]`, one argument per position: basic indexing (integers, slice strings such as
+ * `':'` and `'1::2'`, `null` for None, `'...'`) is a view; lists (`[2, 0]`, `[[0, 1], [1, 0]]`,
+ * `[true, false]`), int32 index tensors and bool masks are PyTorch's advanced indexing (a copy, with
+ * gradients): a list means what a Python list means there, the int32 tensor (or bool mask) made from
+ * it. Index tensors broadcast together; a mask stands for its `nonzero` positions.
  *
  * ```ts
- * x.index(0, ':', [1, null, 2], null);   // x[0, :, 1::2, None] (a view)
- * x.index(fl.tensor([2, 0]));             // rows 2 and 0: x[[2, 0]]
+ * x.index(0, ':', '1::2', null);          // x[0, :, 1::2, None] (a view)
+ * x.index([2, 0]);                        // rows 2 and 0: x[[2, 0]]
+ * x.index(fl.tensor([2, 0]));             // the same
  * x.index(':', idx);                      // x[:, idx]
  * x.index(x.gt(0));                       // x[x > 0] (1-D)
  * x.index(rows, cols);                    // x[rows, cols], pairs of (rows[i], cols[i])
@@ -607,7 +668,7 @@ function moveB(nb: number, at: number, nd: number): number[] {
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
   need(x, 'index');
-  if (!specs.some(isIndexTensor)) return basicIndex(x, ...specs);
+  if (!specs.some(isAdvanced)) return basicIndex(x, ...specs);
   try { return advancedIndex(x, specs); } catch (e) { throw renamed(e, 'index'); }
 }
 
@@ -661,7 +722,7 @@ function writeIndexed(x: Tensor, specs: readonly IndexSpec[], values: Tensor | n
         throw e;
       }
     };
-    if (!specs.some(isIndexTensor)) {
+    if (!specs.some(isAdvanced)) {
       const view = basicIndex(x, ...specs);
       const src = broadcast(v, view._shape);
       copyInto(view, accumulate ? add(view, src) : src, op);
@@ -703,9 +764,9 @@ function writeIndexed(x: Tensor, specs: readonly IndexSpec[], values: Tensor | n
  * (as in PyTorch).
  *
  * ```ts
- * fl.indexPut(fl.zeros([4]), [fl.tensor([0, 2])], fl.tensor([1, 2]));      // [1, 0, 2, 0]
+ * fl.indexPut(fl.zeros([4]), [[0, 2]], fl.tensor([1, 2]));                 // [1, 0, 2, 0]
  * x.indexPut_([x.lt(0)], 0);                                             // x[x < 0] = 0
- * fl.indexPut(fl.zeros([3]), [fl.tensor([0, 0])], 1, { accumulate: true }); // [2, 0, 0]
+ * fl.indexPut(fl.zeros([3]), [[0, 0]], 1, { accumulate: true });            // [2, 0, 0]
  * ```
  */
 export function indexPut(x: Tensor, indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor {
@@ -759,7 +820,8 @@ declare module '../tensor' {
     indexPut(indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor;
     /**
      * In place: writes (or with `accumulate` adds) `values` at `indices` and returns this tensor;
-     * Python's `x[i, j] = v` is `x.indexPut_([i, j], v)`. See {@link indexPut}.
+     * Python's `x[i, j] = v` is `x.indexPut_([i, j], v)`, and `x[[0, 2]] = v` is
+     * `x.indexPut_([[0, 2]], v)` (the outer array holds the positions). See {@link indexPut}.
      */
     indexPut_(indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor;
   }

@@ -214,11 +214,46 @@ export function slice(t: Tensor, dim: number, start?: number | null, end?: numbe
 }
 
 /**
- * One index spec of `index()` / `indexPut_()`: an integer, `[start, end, step?]` (null for open
- * ends), `':'`, `'...'`, `null` (new dim), or a tensor: int32 indices or a bool mask (PyTorch's
- * advanced indexing, see `index` in lib/ops/indexing.ts).
+ * A Python slice written as a string, as inside `x[...]`: `':'`, `'1:'`, `':3'`, `'1:3'`, `'::2'`,
+ * `'1::2'`, `'-2:'`. The type catches most typos at compile time; `index` checks the string at run time.
  */
-export type IndexSpec = number | readonly (number | null | undefined)[] | ':' | '...' | null | Tensor;
+export type SliceString = ':' | `${number | ''}:${number | ''}` | `${number | ''}:${number | ''}:${number | ''}`;
+
+/**
+ * A JavaScript list used as an index: what a Python list means there in PyTorch (advanced
+ * indexing, as an int32 tensor of its integers, or a bool mask of its booleans), possibly nested.
+ */
+export type IndexList = readonly (number | boolean | IndexList)[];
+
+/**
+ * One index spec of `index()` / `indexPut_()`, as one position of Python's `x[...]`: an integer,
+ * a slice string (`'1::2'`, see {@link SliceString}), `'...'`, `null` (a new dim, Python's `None`),
+ * a list of integers or booleans (`[0, 2]`, as Python's `x[[0, 2]]`), or a tensor: int32 indices or
+ * a bool mask (PyTorch's advanced indexing, see `index` in lib/ops/indexing.ts).
+ */
+export type IndexSpec = number | SliceString | '...' | null | IndexList | Tensor;
+
+/** @internal A slice string's parts; null for an omitted bound. */
+export interface SliceParts { start: number | null; stop: number | null; step: number }
+
+const SLICE_RE = /^\s*([-+]?\d+)?\s*:\s*([-+]?\d+)?\s*(?::\s*([-+]?\d+)?\s*)?$/;
+
+/**
+ * @internal Parses a Python slice string (`'1::2'`) for `op`; throws a ValueError naming the string
+ * when it is not one, or when its step is not positive (PyTorch refuses negative steps too).
+ */
+export function parseSlice(s: string, op: string): SliceParts {
+  const m = SLICE_RE.exec(s);
+  if (!m) {
+    throw new ValueError(`${op}: '${s.slice(0, 40)}' is not an index (expected a Python slice string such as ':', '1:', ':3', '1:3', '::2', '1::2', or '...')`);
+  }
+  const num = (v: string | undefined): number | null => (v === undefined ? null : Number(v));
+  const step = num(m[3]) ?? 1;
+  if (step <= 0) {
+    throw new ValueError(`${op}: slice '${s}' has step ${String(step)}; the step must be positive (PyTorch also refuses negative steps: use flip)`);
+  }
+  return { start: num(m[1]), stop: num(m[2]), step };
+}
 
 /** @internal A short description of a value for an error message (never its JSON: a tensor's would show internals). */
 export function describeValue(v: unknown): string {
@@ -231,7 +266,7 @@ export function describeValue(v: unknown): string {
 }
 
 /**
- * @internal NumPy-style basic indexing as a view (no tensor specs): `basicIndex(x, 0, ':', [1, null, 2], null)`
+ * @internal NumPy-style basic indexing as a view (no tensor or list specs): `basicIndex(x, 0, ':', '1::2', null)`
  * is Python's `x[0, :, 1::2, None]`. `index` (lib/ops/indexing.ts) adds tensor indices on top.
  */
 export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
@@ -253,9 +288,9 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
       if (s === null) { next = unsqueeze(cur, dim); dim++; }
       else if (s === ':') { dim++; continue; }
       else if (typeof s === 'number') next = select(cur, dim, s);
-      else if (Array.isArray(s)) { next = slice(cur, dim, s[0], s[1], s[2] ?? 1); dim++; }
+      else if (typeof s === 'string') { const p = parseSlice(s, 'index'); next = slice(cur, dim, p.start, p.stop, p.step); dim++; }
       else {
-        throw new IndexError(`index: bad index spec ${describeValue(s)} (expected an integer, ':', '...', null, [start, end, step], or an int32/bool tensor)`);
+        throw new IndexError(`index: bad index spec ${describeValue(s)} (expected an integer, a slice string such as '1::2', '...', null, a list of integers or booleans, or an int32/bool tensor)`);
       }
       cur.dispose();
       cur = next;
@@ -533,7 +568,7 @@ declare module '../tensor' {
     narrow(dim: number, start: number, length: number): Tensor;
     select(dim: number, index: number): Tensor;
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
-    /** Basic and advanced indexing, as Python's `x[…]`: see `index` in lib/ops/indexing.ts. */
+    /** Basic and advanced indexing, as Python's `x[…]`: `x.index(0, '1::2', [2, 0])` is `x[0, 1::2, [2, 0]]`; see `index` in lib/ops/indexing.ts. */
     index(...specs: IndexSpec[]): Tensor;
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     contiguous(): Tensor;
