@@ -16,8 +16,8 @@
 #include <vector>
 #include "../core/error.h"
 #include "../core/optable.h"
-#include "../core/softmax_checks.h"
 #include "../core/parallel.h"
+#include "../core/softmax.h"
 #include "../core/tensor.h"
 
 namespace flint {

@@ -17,6 +17,7 @@
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
+#include "../core/sort.h"
 
 namespace flint {
 namespace {
@@ -47,19 +48,15 @@ template <class C> struct Descending {
   }
 };
 
-struct Slices {
-  int64_t outer, n, inner;
-  explicit Slices(const OpCall& c) : outer((int64_t)c.param(0)), n((int64_t)c.param(1)), inner((int64_t)c.param(2)) {}
-  int64_t count() const { return outer * inner; }
-  int64_t grain() const { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, n)); }
-};
+using checks::Slices;
+int64_t grainOf(const Slices& S) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(1, S.n)); }
 
 // Runs fn(buffer, slice, o, i) over the slices, each worker with its own buffer filled with slice's pairs.
 template <class T, class F>
 void forEachSlice(const Slices& S, const T* x, F fn) {
   using C = typename ComputeT<T>::type;
-  if (S.n > INT32_MAX) fail(ErrorKind::Shape, "sort: a dim of more than 2^31 - 1 elements cannot be indexed with int32");
-  parallelFor(S.count(), S.grain(), [&](int64_t b, int64_t e) {
+  checks::checkSortDim(S, "sort");
+  parallelFor(S.count(), grainOf(S), [&](int64_t b, int64_t e) {
     std::vector<Item<C>> buf(S.n);
     for (int64_t s = b; s < e; s++) {
       const int64_t o = s / S.inner, i = s % S.inner;
@@ -114,7 +111,7 @@ void topkSlices(const OpCall& c, const Slices& S, int64_t k, bool sorted, Cmp cm
     });
     return;
   }
-  parallelFor(S.count(), S.grain(), [&](int64_t b, int64_t e) {
+  parallelFor(S.count(), grainOf(S), [&](int64_t b, int64_t e) {
     std::vector<Item<C>> heap((size_t)k);
     for (int64_t s = b; s < e; s++) {
       const int64_t o = s / S.inner, i = s % S.inner;
@@ -137,10 +134,8 @@ void topkSlices(const OpCall& c, const Slices& S, int64_t k, bool sorted, Cmp cm
 
 void cpuTopk(const OpCall& c) {
   Slices S(c);
-  const int64_t k = (int64_t)c.param(3);
+  const int64_t k = checks::topkK(c, S);
   const bool largest = c.param(4) != 0, sorted = c.param(5) != 0;
-  if (k < 0 || k > S.n) fail(ErrorKind::Index, "topk: k " + std::to_string(k) + " is out of range for a dim of size " + std::to_string(S.n));
-  if (S.n > INT32_MAX) fail(ErrorKind::Shape, "topk: a dim of more than 2^31 - 1 elements cannot be indexed with int32");
   if (S.count() == 0 || k == 0) return;
   dispatchDType(c.t[2].dtype, [&](auto tag) {
     using T = decltype(tag);

@@ -10,7 +10,7 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
-#include "../core/softmax_checks.h"
+#include "../core/softmax.h"
 #include "launch.h"
 #include "ops_common.h"
 

@@ -20,17 +20,14 @@
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
+#include "../core/sort.h"
 #include "ops_common.h"
 
 namespace flint {
 namespace gpu {
 namespace {
 
-struct Slices {
-  int64_t outer, n, inner;
-  explicit Slices(const OpCall& c) : outer((int64_t)c.param(0)), n((int64_t)c.param(1)), inner((int64_t)c.param(2)) {}
-  int64_t count() const { return outer * inner; }
-};
+using checks::Slices;
 
 // sort.cu's item types: uint64 (32-bit key, index) for every dtype but float64, KeyPair (16 bytes) for it
 int64_t capOf(DType dt) { return dt == DType::F64 ? 2048 : 4096; }
@@ -80,16 +77,14 @@ void sortRows(const OpCall& c, const Slices& S, int64_t kOut, bool desc) {
 void gpuSort(const OpCall& c) {
   Slices S(c);
   if (S.count() == 0 || S.n == 0) return;
-  if (S.n > INT32_MAX) fail(ErrorKind::Shape, "sort: a dim of more than 2^31 - 1 elements cannot be indexed with int32");
+  checks::checkSortDim(S, "sort");
   sortRows(c, S, S.n, c.param(3) != 0);
 }
 
 void gpuTopk(const OpCall& c) {
   Slices S(c);
-  const int64_t k = (int64_t)c.param(3);
+  const int64_t k = checks::topkK(c, S);
   const bool largest = c.param(4) != 0;
-  if (k < 0 || k > S.n) fail(ErrorKind::Index, "topk: k " + std::to_string(k) + " is out of range for a dim of size " + std::to_string(S.n));
-  if (S.n > INT32_MAX) fail(ErrorKind::Shape, "topk: a dim of more than 2^31 - 1 elements cannot be indexed with int32");
   if (S.count() == 0 || k == 0) return;
   sortRows(c, S, k, largest);
 }

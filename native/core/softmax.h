@@ -1,7 +1,9 @@
-// softmax_checks.h — the device-independent parameter parsing and validation of 'softmax',
-// 'logsoftmax' and 'scan' (cumsum/cumprod), shared by the CPU kernels (native/cpu/softmax.cpp) and
-// the GPU entries (native/gpu/ops_softmax.cpp) so both refuse the same calls with the same messages.
-// Operands (out, in), both contiguous, viewed as (outer, n, inner); see native/cpu/softmax.cpp.
+// softmax.h — DESIGN: what 'softmax', 'logsoftmax' and 'scan' (cumsum/cumprod) share on both
+// devices: the (outer, n, inner) view of an op call's contiguous operands (out, in), the scan codes,
+// and the validation, so that the CPU kernels (native/cpu/softmax.cpp) and the GPU entries
+// (native/gpu/ops_softmax.cpp) refuse the same calls with the same messages. The kernels
+// (native/kernels/softmax.cu) take plain (rows, n) arguments and keep their warp accumulators
+// (float, double for float64), so they do not include it.
 #pragma once
 #include <cstdint>
 #include <string>
