@@ -515,7 +515,7 @@ for (const [name, Cls, sumExp] of [['Softmax', nn.Softmax, false], ['LogSoftmax'
     call: (o) => new Cls(o),
   };
 }
-for (const name of ['ReLU', 'SiLU', 'Tanh', 'Sigmoid', 'Identity'] as const) TABLE[`nn.${name}`] = { honoured: {}, call: (o) => new (nn[name] as any)(o) };
+for (const name of ['ReLU', 'SiLU', 'Hardswish', 'Tanh', 'Sigmoid', 'Identity'] as const) TABLE[`nn.${name}`] = { honoured: {}, call: (o) => new (nn[name] as any)(o) };
 
 TABLE['nn.LayerNorm'] = {
   honoured: {
@@ -1012,14 +1012,14 @@ const NO_OPTIONS = [
   'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.div', 'fl.pow', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
   'fl.eq', 'fl.ne', 'fl.lt', 'fl.le', 'fl.gt', 'fl.ge', 'fl.logicalAnd', 'fl.logicalOr', 'fl.logicalXor', 'fl.neg', 'fl.abs', 'fl.sign', 'fl.exp',
   'fl.exp2', 'fl.log', 'fl.log2', 'fl.log10', 'fl.log1p', 'fl.expm1', 'fl.sqrt', 'fl.rsqrt', 'fl.square', 'fl.sin', 'fl.cos', 'fl.tan', 'fl.asin',
-  'fl.acos', 'fl.atan', 'fl.sinh', 'fl.cosh', 'fl.tanh', 'fl.sigmoid', 'fl.relu', 'fl.leakyRelu', 'fl.softplus', 'fl.gelu', 'fl.silu', 'fl.erf',
+  'fl.acos', 'fl.atan', 'fl.sinh', 'fl.cosh', 'fl.tanh', 'fl.sigmoid', 'fl.relu', 'fl.leakyRelu', 'fl.softplus', 'fl.gelu', 'fl.silu', 'fl.hardswish', 'fl.erf',
   'fl.floor', 'fl.ceil', 'fl.round', 'fl.trunc', 'fl.reciprocal', 'fl.logicalNot', 'fl.isnan', 'fl.isinf', 'fl.isfinite', 'fl.clamp', 'fl.maskedFill',
   'fl.view', 'fl.reshape', 'fl.flatten', 'fl.squeeze', 'fl.unsqueeze', 'fl.transpose', 'fl.permute', 'fl.expand', 'fl.broadcastTo', 'fl.narrow',
   'fl.select', 'fl.slice', 'fl.diagonal', 'fl.contiguous', 'fl.clone', 'fl.cat', 'fl.stack', 'fl.split', 'fl.chunk', 'fl.unbind', 'fl.repeat',
   'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
   'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.flip', 'fl.sort', 'fl.argsort', 'fl.topk',
   'fl.kthvalue', 'fl.median', 'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
-  'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.tanh', 'F.sigmoid', 'F.softplus', 'F.softmax', 'F.logSoftmax',
+  'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid', 'F.softplus', 'F.softmax', 'F.logSoftmax',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
