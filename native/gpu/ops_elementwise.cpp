@@ -112,21 +112,17 @@ void cudaCopy(const OpCall& c) {
 
 // ---- arange(out; start, step) and linspace(out; start, end): contiguous 1-D outputs -------------
 
-void cudaArange(const OpCall& c) {
-  const double start = c.param(0), step = c.param(1);
+// flint_arange_<dt>(out, n, start, step) / flint_linspace_<dt>(out, n, start, end): params 0, 1.
+void launchRange(const OpCall& c, const char* kernel) {
+  const double p0 = c.param(0), p1 = c.param(1);
   const int64_t n = c.t[0].numel();
   if (n == 0) return;
-  gpu::launch(gpu::kernelName("flint_arange", c.t[0].dtype).c_str(), gpu::Dim3(gpu::gridFor(n)), gpu::Dim3(gpu::kBlock), 0,
-              c.t[0].data, n, start, step);
+  gpu::launch(gpu::kernelName(kernel, c.t[0].dtype).c_str(), gpu::Dim3(gpu::gridFor(n)), gpu::Dim3(gpu::kBlock), 0,
+              c.t[0].data, n, p0, p1);
 }
 
-void cudaLinspace(const OpCall& c) {
-  const double start = c.param(0), end = c.param(1);
-  const int64_t n = c.t[0].numel();
-  if (n == 0) return;
-  gpu::launch(gpu::kernelName("flint_linspace", c.t[0].dtype).c_str(), gpu::Dim3(gpu::gridFor(n)), gpu::Dim3(gpu::kBlock), 0,
-              c.t[0].data, n, start, end);
-}
+void cudaArange(const OpCall& c) { launchRange(c, "flint_arange"); }
+void cudaLinspace(const OpCall& c) { launchRange(c, "flint_linspace"); }
 
 }  // namespace
 
