@@ -2,6 +2,7 @@
 // linear, convolutions, attention) in float16/bfloat16 while ops on the float32 list (softmax,
 // logSoftmax, norms, reductions, losses) compute in float32, as torch.autocast's CPU/CUDA lists;
 // `GradScaler` does dynamic loss scaling for float16 training.
+import { tooManyArgs } from './args';
 import { DType, isFloating } from './dtype';
 import { ValueError } from './errors';
 import { noGrad, withMode } from './autograd';
@@ -23,6 +24,7 @@ export function autocastLowDtype(): DType | null { return autocastDtype; }
  * ```
  */
 export function autocast<T>(dtype: 'bfloat16' | 'float16', fn: () => T): T {
+  if (arguments.length > 2) tooManyArgs('autocast', 'dtype, fn', arguments);
   if (dtype !== 'bfloat16' && dtype !== 'float16') throw new ValueError(`autocast: dtype must be 'bfloat16' or 'float16', got ${String(dtype)}`);
   return withMode(() => { const prev = autocastDtype; autocastDtype = dtype; return () => { autocastDtype = prev; }; }, fn);
 }

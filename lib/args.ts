@@ -221,6 +221,24 @@ export function checkKeys(fn: string, options: unknown, valid: readonly string[]
   for (const k of Object.keys(options)) if (!valid.includes(k)) unknownOption(fn, k, valid);
 }
 
+// ---- fixed arity -------------------------------------------------------------------------------
+
+/**
+ * Refuses a call with more arguments than the function declares, as Python does, so that a
+ * PyTorch argument flintml lacks (`relu(x, true)`: inplace) fails instead of being dropped.
+ * A function with fixed parameters calls it behind one comparison, the whole cost of a good call:
+ * ```ts
+ * if (arguments.length > 3) tooManyArgs('softmax', 'input, dim, dtype', arguments);
+ * ```
+ * `params` lists the declared parameters (a method's, after `self`), comma-separated; `hint`
+ * follows the message.
+ */
+export function tooManyArgs(fn: string, params: string, args: ArrayLike<unknown>, hint = ''): never {
+  const n = params === '' ? 0 : params.split(',').length, given = args.length;
+  const takes = n === 0 ? 'takes no arguments' : `takes ${n} positional argument${n === 1 ? '' : 's'} (${params})`;
+  throw new ValueError(`${fn}: ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given; the extra one is ${show(args[n])}${hint}`);
+}
+
 // ---- signatures --------------------------------------------------------------------------------
 
 /** What code outside a signature's owner needs of it (the registry, shared parsers). */

@@ -17,7 +17,7 @@ import type { DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor } from './tensor';
-import { anyValue, bool, optional, signature } from './args';
+import { anyValue, bool, optional, signature, tooManyArgs } from './args';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
@@ -49,7 +49,7 @@ function ops(): TapeOps {
 let gradEnabled = true;
 
 /** Whether ops record the graph now (false inside `noGrad`). */
-export function isGradEnabled(): boolean { return gradEnabled; }
+export function isGradEnabled(): boolean { if (arguments.length > 0) tooManyArgs('isGradEnabled', '', arguments); return gradEnabled; }
 
 /**
  * @internal Runs `fn` with a global mode set, restoring it afterwards — after the promise settles
@@ -74,11 +74,11 @@ function withGradMode<T>(mode: boolean, fn: () => T): T {
 }
 
 /** Runs `fn` without recording gradients: `const y = fl.noGrad(() => model.forward(x))`. */
-export function noGrad<T>(fn: () => T): T { return withGradMode(false, fn); }
+export function noGrad<T>(fn: () => T): T { if (arguments.length > 1) tooManyArgs('noGrad', 'fn', arguments); return withGradMode(false, fn); }
 /** Runs `fn` with gradient recording on (inside a `noGrad`). */
-export function enableGrad<T>(fn: () => T): T { return withGradMode(true, fn); }
+export function enableGrad<T>(fn: () => T): T { if (arguments.length > 1) tooManyArgs('enableGrad', 'fn', arguments); return withGradMode(true, fn); }
 /** Sets grad mode globally (`torch.set_grad_enabled`). */
-export function setGradEnabled(on: boolean): void { gradEnabled = !!on; }
+export function setGradEnabled(on: boolean): void { if (arguments.length > 1) tooManyArgs('setGradEnabled', 'on', arguments); gradEnabled = !!on; }
 
 /** @internal A saved tensor: a view of what the op needs, with the version it had. */
 interface Saved { t: Tensor; version: number; of: Tensor }

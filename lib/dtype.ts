@@ -1,5 +1,6 @@
 // dtype.ts — dtypes, their native codes (native/core/dtype.h), sizes, and PyTorch's type
 // promotion (categories bool < integer < floating; dim tensors over 0-dim tensors over scalars).
+import { tooManyArgs } from './args';
 import { DTypeError } from './errors';
 
 /** Element types. Index tensors are `int32`: JavaScript has no cheap int64. */
@@ -33,6 +34,7 @@ export function hostArrayFor(dt: DType, n: number): TypedArray {
 }
 
 export function isFloating(dt: DType): boolean {
+  if (arguments.length > 1) tooManyArgs('isFloating', 'dtype', arguments);
   return dt === 'float32' || dt === 'float64' || dt === 'float16' || dt === 'bfloat16';
 }
 export function isIntegral(dt: DType, includeBool = false): boolean {
@@ -47,6 +49,7 @@ const FLOAT_RANK: Partial<Record<DType, number>> = { float16: 1, bfloat16: 1, fl
 
 /** The dtype both `a` and `b` can be represented in, as `torch.promote_types`. */
 export function promoteTypes(a: DType, b: DType): DType {
+  if (arguments.length > 2) tooManyArgs('promoteTypes', 'type1, type2', arguments);
   if (a === b) return a;
   const ca = category(a), cb = category(b);
   if (ca !== cb) return ca > cb ? a : b;

@@ -9,7 +9,7 @@ import { ValueError } from './errors';
 import { contiguousStrides, fmt } from './shape';
 import { tensor } from './ops/creation';
 import { scope, Tensor } from './tensor';
-import { checkKeys } from './args';
+import { checkKeys, tooManyArgs } from './args';
 
 /** Options of `gradcheck`: the finite-difference step and the tolerances `|a - n| <= atol + rtol |n|`. */
 export interface GradcheckOptions {
@@ -47,6 +47,7 @@ function asList(v: unknown): Tensor[] {
  * ```
  */
 export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => Tensor | readonly Tensor[], inputs: Inputs | Readonly<Inputs>, options: GradcheckOptions = {}): true {
+  if (arguments.length > 3) tooManyArgs('gradcheck', 'fn, inputs, options', arguments);
   if (typeof fn !== 'function') throw new ValueError('gradcheck: fn must be a function');
   if (!Array.isArray(inputs)) throw new ValueError('gradcheck: inputs must be an array');
   checkKeys('gradcheck', options, ['eps', 'atol', 'rtol']);

@@ -2,6 +2,7 @@
 // (dispose, `using`, scope, a FinalizationRegistry safety net) and reading values back.
 // Ops live in lib/ops/*.ts and add their methods to Tensor.prototype (module augmentation), so this
 // file knows nothing about any op but the strided copy that reading a view needs.
+import { tooManyArgs } from './args';
 import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { setFlagsFromString } from 'v8';
@@ -195,7 +196,7 @@ export class Tensor {
   /** Bytes per element. */
   get itemsize(): number { return ITEMSIZE[this.dtype]; }
   /** Whether elements are laid out row-major without gaps. */
-  isContiguous(): boolean { return isContiguous(this._shape, this._strides); }
+  isContiguous(): boolean { if (arguments.length > 0) tooManyArgs('isContiguous', '', arguments); return isContiguous(this._shape, this._strides); }
   /** @internal The version of the storage (in-place writes bump it). */
   get _version(): number { return this._storage.version; }
 
@@ -209,21 +210,22 @@ export class Tensor {
     this._requiresGrad = !!v;
   }
   /** Sets requiresGrad and returns this tensor: `fl.randn([3]).requiresGrad_()`. */
-  requiresGrad_(v = true): this { this.requiresGrad = v; return this; }
+  requiresGrad_(v = true): this { if (arguments.length > 1) tooManyArgs('requiresGrad_', 'requiresGrad', arguments); this.requiresGrad = v; return this; }
   /** True for tensors not produced by a recorded op (user-made tensors and parameters). */
   get isLeaf(): boolean { return this._gradFn === null; }
   /** The name of the op that produced this tensor in the graph, or null. */
   get gradFn(): string | null { return this._gradFn ? this._gradFn.name : null; }
   /** Keeps `.grad` on this non-leaf tensor after backward. */
-  retainGrad(): void { this._retainsGrad = true; }
+  retainGrad(): void { if (arguments.length > 0) tooManyArgs('retainGrad', '', arguments); this._retainsGrad = true; }
   /** A view of the same data outside the graph (requiresGrad false). */
-  detach(): Tensor { return this._view(this._shape, this._strides, this._offset); }
+  detach(): Tensor { if (arguments.length > 0) tooManyArgs('detach', '', arguments); return this._view(this._shape, this._strides, this._offset); }
 
   /** Whether `dispose()` has been called (or its scope ended). */
   get isDisposed(): boolean { return this._disposed; }
 
   /** Frees this tensor's hold on its storage now (the memory goes when its last view goes). Idempotent. */
   dispose(): void {
+    if (arguments.length > 0) tooManyArgs('dispose', '', arguments);
     if (this._disposed) return;
     this._disposed = true;
     if (this._registered) {
@@ -258,6 +260,7 @@ export class Tensor {
    * `fl.tensor([1, 2]).dataSync() // Float32Array [1, 2]`
    */
   dataSync(): DataFor<this['dtype']> {
+    if (arguments.length > 0) tooManyArgs('dataSync', '', arguments);
     const h = this._handleFor('dataSync');
     const n = this.numel;
     if (isContiguous(this._shape, this._strides)) {
@@ -277,6 +280,7 @@ export class Tensor {
    * `const values = await y.data();`
    */
   async data(): Promise<DataFor<this['dtype']>> {
+    if (arguments.length > 0) tooManyArgs('data', '', arguments);
     if (this._storage.device.type !== 1) return this.dataSync();
     this._handleFor('data');
     const n = this.numel;
@@ -291,13 +295,14 @@ export class Tensor {
   }
 
   /** Whether this tensor's memory is page-locked host memory (`pin()`, `empty(…, { pinned: true })`). */
-  isPinned(): boolean { return this._storage.pinned; }
+  isPinned(): boolean { if (arguments.length > 0) tooManyArgs('isPinned', '', arguments); return this._storage.pinned; }
 
   /**
    * A copy of this CPU tensor in page-locked (pinned) host memory, from which `to('cuda', { nonBlocking: true })`
    * is an asynchronous copy. Returns this tensor if it is pinned already.
    */
   pin(): Tensor {
+    if (arguments.length > 0) tooManyArgs('pin', '', arguments);
     if (this._storage.pinned) return this;
     if (this._storage.device.type !== 0) throw new DeviceError(`pin: only CPU tensors can be pinned, this one is on ${this.device}`);
     this._handleFor('pin');
@@ -311,6 +316,7 @@ export class Tensor {
    * tensor before the work queued there so far has finished (PyTorch's `record_stream`).
    */
   recordStream(stream: { id: number }): void {
+    if (arguments.length > 1) tooManyArgs('recordStream', 'stream', arguments);
     if (this._storage.device.type !== 1) throw new DeviceError(`recordStream: tensor is on ${this.device}, not a GPU`);
     const h = this._handleFor('recordStream');
     guard(() => binding.gpuRecordStream(h, stream.id));
@@ -318,6 +324,7 @@ export class Tensor {
 
   /** The values as nested arrays (booleans for bool tensors), like `tensor.tolist()`. */
   toArray(): NestedArray {
+    if (arguments.length > 0) tooManyArgs('toArray', '', arguments);
     const flat = this.dataSync() as TypedArray;
     const isBool = this.dtype === 'bool';
     const shape = this._shape;
@@ -337,6 +344,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor: `fl.tensor([[3]]).item() // 3` */
   item(): number {
+    if (arguments.length > 0) tooManyArgs('item', '', arguments);
     if (this.numel !== 1) {
       throw new ValueError(`item: a tensor with ${String(this.numel)} elements (shape ${fmt(this._shape)}) cannot be converted to a number`);
     }
@@ -345,6 +353,7 @@ export class Tensor {
 
   /** PyTorch-style text: `tensor([1., 2.])`; large tensors are summarised. */
   toString(): string {
+    if (arguments.length > 0) tooManyArgs('toString', '', arguments);
     if (this._disposed) return `tensor(<disposed>, shape=${fmt(this._shape)}, dtype=${this.dtype})`;
     return formatTensor(this);
   }
@@ -414,6 +423,7 @@ function endScope(made: Tensor[], result: unknown): void {
  * ```
  */
 export function scope<T>(fn: () => T): T {
+  if (arguments.length > 1) tooManyArgs('scope', 'fn', arguments);
   const made: Tensor[] = [];
   let result: T;
   openScopes++;
@@ -437,6 +447,7 @@ export function scope<T>(fn: () => T): T {
 
 /** Takes `t` out of the enclosing scope so that the scope's end does not dispose it. Returns `t`. */
 export function keep<T extends Tensor>(t: T): T {
+  if (arguments.length > 1) tooManyArgs('keep', 'input', arguments);
   const s = openScopes > 0 ? scopes.getStore() : undefined;
   if (s) {
     const i = s.lastIndexOf(t);

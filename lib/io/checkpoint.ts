@@ -15,6 +15,7 @@
 // carry (±Infinity, NaN, -0) are written as { "$number": "<String>" }. Tensors keep their dtype
 // and bits. Save between epochs for an exact resume: the loader position within an epoch is not
 // stored (keep a batch index in `extra` and skip to it if you need mid-epoch resumes).
+import { tooManyArgs } from '../args';
 import { ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { Module } from '../nn/module';
@@ -110,6 +111,7 @@ function collect(state: CheckpointState, op: string): { tensors: Record<string, 
  * ```
  */
 export async function saveCheckpoint(path: string, state: CheckpointState): Promise<void> {
+  if (arguments.length > 2) tooManyArgs('saveCheckpoint', 'path, state', arguments);
   const { tensors, owned, metadata } = collect(state, 'saveCheckpoint');
   const written = save(tensors, path, metadata);  // reads the tensors before its first await
   owned.forEach((t) => t.dispose());
@@ -118,6 +120,7 @@ export async function saveCheckpoint(path: string, state: CheckpointState): Prom
 
 /** `saveCheckpoint` that blocks until the file is written. */
 export function saveCheckpointSync(path: string, state: CheckpointState): void {
+  if (arguments.length > 2) tooManyArgs('saveCheckpointSync', 'path, state', arguments);
   const { tensors, owned, metadata } = collect(state, 'saveCheckpointSync');
   try { saveSync(tensors, path, metadata); } finally { owned.forEach((t) => t.dispose()); }
 }
@@ -182,6 +185,7 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
  * ```
  */
 export async function loadCheckpoint(path: string, targets: CheckpointTargets): Promise<LoadedCheckpoint> {
+  if (arguments.length > 2) tooManyArgs('loadCheckpoint', 'path, targets', arguments);
   const meta = await loadMetadata(path);
   const loaded = await load(path);
   try {
@@ -193,6 +197,7 @@ export async function loadCheckpoint(path: string, targets: CheckpointTargets): 
 
 /** `loadCheckpoint` that blocks. */
 export function loadCheckpointSync(path: string, targets: CheckpointTargets): LoadedCheckpoint {
+  if (arguments.length > 2) tooManyArgs('loadCheckpointSync', 'path, targets', arguments);
   const meta = loadMetadataSync(path);
   const loaded = loadSync(path);
   try {

@@ -26,7 +26,7 @@ import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
 import { eq, where, lt } from '../ops/elementwise';
 import { all } from '../ops/reduce';
 import '../ops/views';
-import { checkKeys } from '../args';
+import { checkKeys, tooManyArgs } from '../args';
 
 /** Options of `load`. */
 export interface LoadOptions {
@@ -153,12 +153,14 @@ function serialize(tensors: Record<string, Tensor> | Map<string, Tensor>, metada
  * ```
  */
 export async function save(tensors: Record<string, Tensor> | Map<string, Tensor>, path: string, metadata?: Record<string, string>): Promise<void> {
+  if (arguments.length > 3) tooManyArgs('save', 'tensors, path, metadata', arguments);
   const buf = serialize(tensors, metadata, 'save');
   await fs.promises.writeFile(path, buf).catch((e: unknown) => { throw fileError(e, path, 'save', 'write'); });
 }
 
 /** `save` that blocks until the file is written: `fl.saveSync({ w }, 'w.safetensors')`. */
 export function saveSync(tensors: Record<string, Tensor> | Map<string, Tensor>, path: string, metadata?: Record<string, string>): void {
+  if (arguments.length > 3) tooManyArgs('saveSync', 'tensors, path, metadata', arguments);
   const buf = serialize(tensors, metadata, 'saveSync');
   try { fs.writeFileSync(path, buf); } catch (e) { throw fileError(e, path, 'saveSync', 'write'); }
 }
@@ -416,6 +418,7 @@ async function readAll(path: string, op: string): Promise<Buffer> {
  * ```
  */
 export async function load(path: string, options?: LoadOptions): Promise<Record<string, Tensor>> {
+  if (arguments.length > 2) tooManyArgs('load', 'path, options', arguments);
   checkPath(path, 'load');
   checkKeys('load', options, ['device']);
   parseDevice(options?.device, 'load');
@@ -425,6 +428,7 @@ export async function load(path: string, options?: LoadOptions): Promise<Record<
 
 /** `load` that blocks: `const sd = fl.loadSync('model.safetensors')`. */
 export function loadSync(path: string, options?: LoadOptions): Record<string, Tensor> {
+  if (arguments.length > 2) tooManyArgs('loadSync', 'path, options', arguments);
   checkPath(path, 'loadSync');
   checkKeys('loadSync', options, ['device']);
   parseDevice(options?.device, 'loadSync');
@@ -460,6 +464,7 @@ function headerBytesSync(path: string, op: string): { buf: Buffer; size: number 
  * ```
  */
 export function loadMetadataSync(path: string): Record<string, string> {
+  if (arguments.length > 1) tooManyArgs('loadMetadataSync', 'path', arguments);
   checkPath(path, 'loadMetadata');
   const { buf, size } = headerBytesSync(path, 'loadMetadata');
   return parseHeader(buf, size, path, 'loadMetadata').metadata;
@@ -467,5 +472,6 @@ export function loadMetadataSync(path: string): Record<string, string> {
 
 /** Async form of `loadMetadataSync`: `await fl.loadMetadata('model.safetensors')`. */
 export async function loadMetadata(path: string): Promise<Record<string, string>> {
+  if (arguments.length > 1) tooManyArgs('loadMetadata', 'path', arguments);
   return loadMetadataSync(path);
 }

@@ -6,6 +6,7 @@
 //
 // fans: for a weight of shape [out, in, k1, k2, …] fanIn = in·k1·k2…, fanOut = out·k1·k2…
 // (as torch's `_calculate_fan_in_and_fan_out`; tensors with fewer than 2 dims have no fans).
+import { tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
@@ -24,6 +25,7 @@ export type Nonlinearity =
  * ```
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  if (arguments.length > 2) tooManyArgs('calculateGain', 'nonlinearity, param', arguments);
   switch (nonlinearity) {
     case 'linear': case 'conv1d': case 'conv2d': case 'conv3d':
     case 'conv_transpose1d': case 'conv_transpose2d': case 'conv_transpose3d': case 'sigmoid':
@@ -78,15 +80,15 @@ function kaimingStd(t: Tensor, o: KaimingOptions, op: string): number {
 }
 
 /** Fills with U(a, b) in place: `nn.init.uniform_(w, -0.1, 0.1)`. */
-export function uniform_(t: Tensor, a = 0, b = 1): Tensor { return fill(t, 'uniform_', () => t.uniform_(a, b)); }
+export function uniform_(t: Tensor, a = 0, b = 1): Tensor { if (arguments.length > 3) tooManyArgs('uniform_', 'tensor, a, b', arguments); return fill(t, 'uniform_', () => t.uniform_(a, b)); }
 /** Fills with N(mean, std²) in place: `nn.init.normal_(w, 0, 0.02)`. */
-export function normal_(t: Tensor, mean = 0, std = 1): Tensor { return fill(t, 'normal_', () => t.normal_(mean, std)); }
+export function normal_(t: Tensor, mean = 0, std = 1): Tensor { if (arguments.length > 3) tooManyArgs('normal_', 'tensor, mean, std', arguments); return fill(t, 'normal_', () => t.normal_(mean, std)); }
 /** Fills with `value` in place: `nn.init.constant_(b, 0.1)`. */
-export function constant_(t: Tensor, value: number): Tensor { return fill(t, 'constant_', () => t.fill_(value)); }
+export function constant_(t: Tensor, value: number): Tensor { if (arguments.length > 2) tooManyArgs('constant_', 'tensor, value', arguments); return fill(t, 'constant_', () => t.fill_(value)); }
 /** Fills with 0 in place: `nn.init.zeros_(b)`. */
-export function zeros_(t: Tensor): Tensor { return constant_(t, 0); }
+export function zeros_(t: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('zeros_', 'tensor', arguments); return constant_(t, 0); }
 /** Fills with 1 in place: `nn.init.ones_(gamma)`. */
-export function ones_(t: Tensor): Tensor { return constant_(t, 1); }
+export function ones_(t: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('ones_', 'tensor', arguments); return constant_(t, 1); }
 
 /**
  * He uniform: U(-bound, bound) with bound = gain·√(3/fan) (torch.nn.init.kaiming_uniform_).
@@ -96,6 +98,7 @@ export function ones_(t: Tensor): Tensor { return constant_(t, 1); }
  * ```
  */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  if (arguments.length > 2) tooManyArgs('kaimingUniform_', 'tensor, options', arguments);
   if (t instanceof Tensor && t.numel === 0) return t;
   const bound = Math.sqrt(3) * kaimingStd(t, options, 'kaimingUniform_');
   return fill(t, 'kaimingUniform_', () => t.uniform_(-bound, bound));
@@ -103,6 +106,7 @@ export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor
 
 /** He normal: N(0, std²) with std = gain/√fan (torch.nn.init.kaiming_normal_): `nn.init.kaimingNormal_(w, { nonlinearity: 'relu' })`. */
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  if (arguments.length > 2) tooManyArgs('kaimingNormal_', 'tensor, options', arguments);
   if (t instanceof Tensor && t.numel === 0) return t;
   const std = kaimingStd(t, options, 'kaimingNormal_');
   return fill(t, 'kaimingNormal_', () => t.normal_(0, std));
@@ -114,6 +118,7 @@ function gainOf(g: number | { gain?: number } | undefined): number {
 
 /** Glorot uniform: U(-a, a), a = gain·√(6/(fanIn+fanOut)): `nn.init.xavierUniform_(w)`, `nn.init.xavierUniform_(w, { gain: 2 })`. */
 export function xavierUniform_(t: Tensor, gain?: number | { gain?: number }): Tensor {
+  if (arguments.length > 2) tooManyArgs('xavierUniform_', 'tensor, gain', arguments);
   if (t instanceof Tensor && t.numel === 0) return t;
   const [fanIn, fanOut] = calculateFans(t, 'xavierUniform_');
   const a = gainOf(gain) * Math.sqrt(6 / (fanIn + fanOut));
@@ -122,6 +127,7 @@ export function xavierUniform_(t: Tensor, gain?: number | { gain?: number }): Te
 
 /** Glorot normal: N(0, std²), std = gain·√(2/(fanIn+fanOut)): `nn.init.xavierNormal_(w)`. */
 export function xavierNormal_(t: Tensor, gain?: number | { gain?: number }): Tensor {
+  if (arguments.length > 2) tooManyArgs('xavierNormal_', 'tensor, gain', arguments);
   if (t instanceof Tensor && t.numel === 0) return t;
   const [fanIn, fanOut] = calculateFans(t, 'xavierNormal_');
   const std = gainOf(gain) * Math.sqrt(2 / (fanIn + fanOut));

@@ -7,7 +7,7 @@ import { ShapeError, ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
-import { bool, checkKeys, optional, required, signature, anyValue } from '../args';
+import { bool, checkKeys, optional, required, signature, anyValue, tooManyArgs } from '../args';
 
 // PyTorch: load_state_dict(state_dict, strict=True) (lib/args.ts)
 const LOAD_STATE_DICT_ARGS = signature('loadStateDict', ['state', 'strict'], { state: required(anyValue<never>()), strict: optional(bool, true) });
@@ -30,6 +30,7 @@ export function readSetToNone(v: unknown, op: string): boolean {
  * `this.weight = nn.Parameter(fl.randn([out, inp]))`.
  */
 export function Parameter(t: Tensor, requiresGrad = true): Tensor {
+  if (arguments.length > 2) tooManyArgs('Parameter', 'data, requiresGrad', arguments);
   if (!(t instanceof Tensor)) throw new ValueError('Parameter: expected a Tensor');
   if (!t.isLeaf) throw new ValueError('Parameter: expected a leaf tensor (detach() it first)');
   (t as any)[PARAM] = true;
@@ -39,6 +40,7 @@ export function Parameter(t: Tensor, requiresGrad = true): Tensor {
 
 /** Whether `t` was made with `nn.Parameter`. */
 export function isParameter(t: unknown): t is Tensor {
+  if (arguments.length > 1) tooManyArgs('isParameter', 'input', arguments);
   return t instanceof Tensor && (t as any)[PARAM] === true;
 }
 

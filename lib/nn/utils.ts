@@ -2,6 +2,7 @@
 // torch.nn.utils.clip_grad_norm_ / clip_grad_value_. Both work in place on `.grad` with tensor ops
 // (no host sync: the clip coefficient stays a 0-dim tensor), except `errorIfNonfinite`, which reads
 // the total norm back.
+import { tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { Tensor, scope } from '../tensor';
@@ -47,6 +48,7 @@ function vectorNorm(x: Tensor, p: number): Tensor {
  * ```
  */
 export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number, normType: number | 'inf' = 2, errorIfNonfinite = false): Tensor {
+  if (arguments.length > 4) tooManyArgs('clipGradNorm', 'params, maxNorm, normType, errorIfNonfinite', arguments);
   const op = 'clipGradNorm';
   const p = normType === 'inf' ? Infinity : normType;
   if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`${op}: normType must be a number or 'inf', got ${String(normType)}`);
@@ -78,6 +80,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
  * ```
  */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  if (arguments.length > 2) tooManyArgs('clipGradValue', 'params, clipValue', arguments);
   const op = 'clipGradValue';
   if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new ValueError(`${op}: clipValue must be a number, got ${String(clipValue)}`);
   const grads = gradsOf(params, op);

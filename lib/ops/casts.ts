@@ -2,6 +2,7 @@
 // flintml has no int64 dtype (JavaScript has no cheap 64-bit integer, and every index kernel takes
 // int32), so `long()` casts to int32 and refuses, with an OverflowError, values that int32 cannot
 // hold, where PyTorch would have kept them: a silent wrap-around would be a wrong answer.
+import { tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import { isFloating } from '../dtype';
 import { OverflowError } from '../errors';
@@ -23,6 +24,7 @@ const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
  */
 /** @internal (the method `x.long()` is the public form) */
 export function long(x: Tensor): Tensor {
+  if (arguments.length > 1) tooManyArgs('long', 'input', arguments);
   if (isFloating(x.dtype) && x.numel > 0) {
     const [hi, lo] = noGrad(() => {
       const a = amax(x), b = amin(x);
@@ -43,4 +45,4 @@ declare module '../tensor' {
   }
 }
 
-Tensor.prototype.long = function () { return long(this); };
+Tensor.prototype.long = function () { if (arguments.length > 0) tooManyArgs('long', '', arguments); return long(this); };

@@ -11,10 +11,12 @@
 // every native code must have one (checked when this file loads). Adding a unary op: its code in
 // the native header, one entry here (its method `x.op()` is typed from the codes: UnaryMethods) and
 // its reference in test/optable.ts; only an in-place form or arguments add a typing to the
-// `declare module` block. gelu, clamp and div, whose public forms take options, are written by
+// `declare module` block. An entry's `args` names its public arguments after x: every generated
+// form refuses an argument beyond them (lib/args.ts tooManyArgs), so `relu(x, true)` fails. gelu, clamp and div, whose public forms take options, are written by
 // hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
+import { tooManyArgs } from '../args';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
@@ -119,6 +121,8 @@ interface BinarySpec {
   alpha?: boolean;
   /** Bool operands are refused with this advice. */
   refuseBool?: string;
+  /** The second operand's name in messages (PyTorch's; default 'other'). */
+  other?: string;
 }
 interface BinaryEntry extends BinarySpec { code: BinaryCode }
 
@@ -134,20 +138,28 @@ function binaryOp(code: BinaryCode, spec: BinarySpec): (a: TensorLike, b: Tensor
   if (BINARY_TABLE.has(code)) throw new FlintError(`elementwise: binary op ${code} has two entries`);
   const e: BinaryEntry = { ...spec, code };
   BINARY_TABLE.set(code, e);
+  // every form refuses an argument beyond those it declares (one comparison per call)
+  const mArgs = e.alpha ? `${e.other ?? 'other'}, alpha` : e.other ?? 'other', fArgs = `input, ${mArgs}`, nm = e.alpha ? 2 : 1;
   const fn = e.alpha
-    ? (a: TensorLike, b: TensorLike, alpha?: AlphaArg): Tensor => withAlpha(e, a, b, readAlpha(alpha, code))
-    : (a: TensorLike, b: TensorLike): Tensor => binary(e, a, b);
+    ? function (a: TensorLike, b: TensorLike, alpha?: AlphaArg): Tensor {
+      if (arguments.length > 3) tooManyArgs(code, fArgs, arguments);
+      return withAlpha(e, a, b, readAlpha(alpha, code));
+    }
+    : function (a: TensorLike, b: TensorLike): Tensor {
+      if (arguments.length > 2) tooManyArgs(code, fArgs, arguments);
+      return binary(e, a, b);
+    };
   Object.defineProperty(fn, 'name', { value: code });
   if (e.method !== false) {
-    (P as any)[code] = e.alpha
-      ? function (this: Tensor, o: TensorLike, alpha?: AlphaArg) { return fn(this, o, alpha); }
-      : function (this: Tensor, o: TensorLike) { return fn(this, o); };
+    (P as any)[code] = function (this: Tensor, o: TensorLike, alpha?: AlphaArg) {
+      if (arguments.length > nm) tooManyArgs(code, mArgs, arguments);
+      return e.alpha ? withAlpha(e, this, o, readAlpha(alpha, code)) : binary(e, this, o);
+    };
   }
   if (e.inplace) {
-    (P as any)[code + '_'] = function (this: Tensor, o: TensorLike, alphaArg?: AlphaArg): Tensor {
-      const alpha = readAlpha(alphaArg, `${code}_`);
-      if (alpha !== undefined && !e.alpha) throw new ValueError(`${code}_: takes one operand, got a second argument`);
-      return withAlpha(e, this, o, alpha, this);
+    (P as any)[code + '_'] = function (this: Tensor, o: TensorLike, alpha?: AlphaArg): Tensor {
+      if (arguments.length > nm) tooManyArgs(`${code}_`, mArgs, arguments);
+      return withAlpha(e, this, o, e.alpha ? readAlpha(alpha, `${code}_`) : undefined, this);
     };
   }
   return fn;
@@ -244,8 +256,10 @@ interface UnarySpec {
   method?: boolean;
   /** The op's name in errors and in the graph where it is not the code's (geluTanh is 'gelu'). */
   name?: string;
-  /** The native params from the public arguments after x (leakyRelu's slope); default none. */
-  params?: (...args: any[]) => number[];
+  /** The public arguments after x (PyTorch's names), at most two; default none. */
+  args?: readonly string[];
+  /** The native params from those arguments (leakyRelu's slope); default none. */
+  params?: (a?: any, b?: any) => number[];
 }
 interface UnaryEntry extends UnarySpec { code: UnaryCode; name: string }
 
@@ -261,11 +275,29 @@ function unaryOp(code: UnaryCode, spec: UnarySpec): (x: Tensor, ...args: any[]) 
   if (UNARY_TABLE.has(code)) throw new FlintError(`elementwise: unary op ${code} has two entries`);
   const e: UnaryEntry = { ...spec, code, name: spec.name ?? code };
   UNARY_TABLE.set(code, e);
-  const params = e.params ?? noParams;
-  const fn = (x: Tensor, ...args: unknown[]): Tensor => unary(e, x, params(...args));
-  Object.defineProperty(fn, 'name', { value: e.name });
-  if (e.method !== false) (P as any)[e.name] = function (this: Tensor, ...args: unknown[]) { return fn(this, ...args); };
-  if (e.inplace) (P as any)[e.name + '_'] = function (this: Tensor, ...args: unknown[]) { return unary(e, this, params(...args), this); };
+  const params = e.params ?? noParams, name = e.name;
+  // every form refuses an argument beyond those it declares (one comparison per call); a boolean
+  // there is most likely PyTorch's `inplace`
+  const n = e.args?.length ?? 0, mArgs = (e.args ?? []).join(', '), fArgs = n ? `input, ${mArgs}` : 'input';
+  const hint = (args: ArrayLike<unknown>, at: number): string => (typeof args[at] !== 'boolean' ? ''
+    : e.inplace ? ` (for PyTorch's inplace=True, use x.${name}_())` : ` (flintml has no in-place ${name})`);
+  const fn = function (x: Tensor, a?: unknown, b?: unknown): Tensor {
+    if (arguments.length > n + 1) tooManyArgs(name, fArgs, arguments, hint(arguments, n + 1));
+    return unary(e, x, params(a, b));
+  };
+  Object.defineProperty(fn, 'name', { value: name });
+  if (e.method !== false) {
+    (P as any)[name] = function (this: Tensor, a?: unknown, b?: unknown) {
+      if (arguments.length > n) tooManyArgs(name, mArgs, arguments, hint(arguments, n));
+      return unary(e, this, params(a, b));
+    };
+  }
+  if (e.inplace) {
+    (P as any)[name + '_'] = function (this: Tensor, a?: unknown, b?: unknown) {
+      if (arguments.length > n) tooManyArgs(`${name}_`, mArgs, arguments);
+      return unary(e, this, params(a, b), this);
+    };
+  }
   return fn;
 }
 
@@ -336,7 +368,7 @@ const trueDiv: BinaryFn = binaryOp('div', {
 });
 /** `a ** b`: `fl.pow(x, 2)`. */
 export const pow: BinaryFn = binaryOp('pow', {
-  dtype: 'arith', usesY: true, inplace: true,
+  dtype: 'arith', usesY: true, inplace: true, other: 'exponent',
   grad: (g, a, b, y, [needA, needB]) => {
     const bm1: TensorLike = b instanceof Tensor ? sub(b, 1) : +b - 1;
     return [needA ? mul(g, mul(pow(a, bm1), b)) : null,
@@ -391,6 +423,7 @@ function sq(v: TensorLike): TensorLike { return v instanceof Tensor ? mul(v, v) 
  * `fl.div(x, 2)`, `fl.div(x, 3, 'floor')`.
  */
 export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor {
+  if (arguments.length > 3) tooManyArgs('div', 'a, b, roundingMode', arguments);
   if (roundingMode === 'floor') return floorDivide(a, b);
   if (roundingMode === 'trunc') {
     const q = trueDiv(a, b);
@@ -405,7 +438,7 @@ export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trun
   return trueDiv(a, b);
 }
 function toDType(t: Tensor, dt: DType): Tensor { return contiguousCopy(t, 'div', dt); }
-P.div = function (o, mode) { return div(this, o, mode); };
+P.div = function (o, mode) { if (arguments.length > 2) tooManyArgs('div', 'other, roundingMode', arguments); return div(this, o, mode); };
 
 // ---- unary ops: the table ----------------------------------------------------------------------
 
@@ -437,7 +470,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { dtype: 'signed', inplace: true, grad: (g, x) => mul(g, gt(x, 0)) });
 /** x if x > 0 else slope * x */
 export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', {
-  dtype: 'float', params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),
+  dtype: 'float', args: ['negativeSlope'], params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),
 });
 /** log(1 + e^x) (beta 1, threshold 20, as torch.nn.functional.softplus) */
 export const softplus: UnaryFn = unaryOp('softplus', { dtype: 'float', grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))) });
@@ -473,7 +506,7 @@ export const hardswish: UnaryFn = unaryOp('hardswish', { dtype: 'float', grad: (
 /** x is neither NaN nor ±inf → bool tensor */ export const isfinite: UnaryFn = unaryOp('isfinite', { dtype: 'bool', grad: null });
 /** clamp with scalar bounds; `clamp` below adds tensor bounds and the promotion of the bounds. */
 const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => Tensor = unaryOp('clamp', {
-  dtype: 'same', method: false,
+  dtype: 'same', method: false, args: ['min', 'max'],
   params: (lo?: number | boolean, hi?: number | boolean) => [lo !== undefined ? 1 : 0, +(lo ?? 0), hi !== undefined ? 1 : 0, +(hi ?? 0)],
   grad: (g, x, y, p) => {  // flows where lo <= x <= hi, as torch.clamp
     let m: Tensor = logicalNot(isnan(x));
@@ -488,10 +521,11 @@ const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => 
  * `fl.gelu(x)`, `fl.gelu(x, 'tanh')`
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (arguments.length > 2) tooManyArgs('gelu', 'input, approximate', arguments);
   if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
   return approximate === 'tanh' ? geluTanh(x) : geluErf(x);
 }
-P.gelu = function (a) { return gelu(this, a); };
+P.gelu = function (a) { if (arguments.length > 1) tooManyArgs('gelu', 'approximate', arguments); return gelu(this, a); };
 
 // ---- clamp, where, maskedFill ---------------------------------------------------------------------
 
@@ -506,6 +540,7 @@ function checkBound(v: unknown, op: string): void {
  * `fl.clamp(x, 0, 1)`, `x.clamp(undefined, 6)`.
  */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  if (arguments.length > 3) tooManyArgs('clamp', 'input, min, max', arguments);
   if (!(x instanceof Tensor)) throw new ValueError(`clamp: expected a Tensor, got ${typeof x}`);
   const lo = min ?? undefined, hi = max ?? undefined;
   checkBound(lo, 'clamp'); checkBound(hi, 'clamp');
@@ -530,6 +565,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
  * `fl.where(fl.gt(x, 0), x, 0)`.
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (arguments.length > 3) tooManyArgs('where', 'condition, input, other', arguments);
   if (!(cond instanceof Tensor)) throw new ValueError(`where: condition must be a bool Tensor`);
   if (cond.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${String(cond.dtype)}`);
   a = asTensorArg(a, 'where'); b = asTensorArg(b, 'where');
@@ -554,6 +590,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
+  if (arguments.length > 3) tooManyArgs('maskedFill', 'input, mask, value', arguments);
   if (!(x instanceof Tensor)) throw new ValueError('maskedFill: expected a Tensor');
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
@@ -619,16 +656,18 @@ declare module '../tensor' {
   }
 }
 
-P.clamp = function (lo, hi) { return clamp(this, lo, hi); };
-P.where = function (cond, other) { return where(cond, this, other); };
-P.maskedFill = function (mask, v) { return maskedFill(this, mask, v); };
+P.clamp = function (lo, hi) { if (arguments.length > 2) tooManyArgs('clamp', 'min, max', arguments); return clamp(this, lo, hi); };
+P.where = function (cond, other) { if (arguments.length > 2) tooManyArgs('where', 'condition, other', arguments); return where(cond, this, other); };
+P.maskedFill = function (mask, v) { if (arguments.length > 2) tooManyArgs('maskedFill', 'mask, value', arguments); return maskedFill(this, mask, v); };
 P.clamp_ = function (lo, hi) {
+  if (arguments.length > 2) tooManyArgs('clamp_', 'min, max', arguments);
   checkBound(lo ?? undefined, 'clamp_'); checkBound(hi ?? undefined, 'clamp_');
   if ((lo as unknown) instanceof Tensor || (hi as unknown) instanceof Tensor) throw new ValueError('clamp_: bounds must be numbers');
   if ((lo ?? undefined) === undefined && (hi ?? undefined) === undefined) throw new ValueError('clamp_: at least one of min and max must be given');
   return unary(UNARY_TABLE.get('clamp')!, this, [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this);
 };
 P.maskedFill_ = function (mask, v) {
+  if (arguments.length > 2) tooManyArgs('maskedFill_', 'mask, value', arguments);
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
   checkInplace(this, 'maskedFill_');
   commonDevice('maskedFill_', this, mask);

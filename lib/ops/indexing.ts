@@ -7,6 +7,7 @@
 // Gradients: gather, scatter, scatterAdd (input and src), indexSelect, takeAlongDim,
 // maskedSelect, triu/tril flow to their float inputs; index tensors and masks get none. The
 // in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
+import { sizesOnly, tooManyArgs } from '../args';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType } from '../dtype';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
@@ -63,6 +64,7 @@ function dimsOf(t: Tensor): number[] { return t._shape.length === 0 ? [1] : t._s
  * ```
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (arguments.length > 3) tooManyArgs('gather', 'input, dim, index', arguments);
   need(x, 'gather'); needIndex(index, 'gather');
   const dev = commonDevice('gather', x, index)!;
   const d = normDim(dim, x.ndim, 'gather');
@@ -192,6 +194,7 @@ function inPlace(x: Tensor, op: string, ...others: unknown[]): Tensor {
  * ```
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
+  if (arguments.length > 4) tooManyArgs('scatter', 'input, dim, index, src', arguments);
   const out = outOfPlace(x, 'scatter', (o) => scatterInto(o, dim, index, src, 0, 'scatter'));
   if (needsGrad(x, src)) recordScatter('scatter', x, dim, index, src, out, 0);
   return out;
@@ -206,6 +209,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
  * ```
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  if (arguments.length > 4) tooManyArgs('scatterAdd', 'input, dim, index, src', arguments);
   const out = outOfPlace(x, 'scatterAdd', (o) => scatterInto(o, dim, index, src, 1, 'scatterAdd'));
   if (needsGrad(x, src)) recordScatter('scatterAdd', x, dim, index, src, out, 1);
   return out;
@@ -215,7 +219,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * The slices of `x` along `dim` at the positions in a 1-D int32 `index` (repeats allowed):
  * `fl.indexSelect(x, 0, fl.tensor([2, 0]))` takes rows 2 and 0.
  */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { return indexSelectAs(x, dim, index, 'indexSelect'); }
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { if (arguments.length > 3) tooManyArgs('indexSelect', 'input, dim, index', arguments); return indexSelectAs(x, dim, index, 'indexSelect'); }
 
 /** indexSelect whose errors (the kernel's bad-index error included) name `op`. */
 function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tensor {
@@ -255,6 +259,7 @@ function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tenso
  * ```
  */
 export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
+  if (arguments.length > 3) tooManyArgs('takeAlongDim', 'input, indices, dim', arguments);
   need(x, 'takeAlongDim'); needIndex(indices, 'takeAlongDim');
   const out = noGrad(() => takeAlongDimImpl(x, indices, dim));
   if (needsGrad(x)) {
@@ -308,6 +313,7 @@ function takeAlongDimImpl(x: Tensor, indices: Tensor, dim?: number): Tensor {
  * row-major order: `fl.maskedSelect(x, x.gt(0))`.
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('maskedSelect', 'input, mask', arguments);
   need(x, 'maskedSelect'); need(mask, 'maskedSelect', 'mask');
   if (mask.dtype !== 'bool') throw new DTypeError(`maskedSelect: mask must be a bool tensor, got ${String(mask.dtype)}`);
   const dev = commonDevice('maskedSelect', x, mask)!;
@@ -353,13 +359,13 @@ function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
  * The upper triangle of the last two dims (elements with `j - i >= diagonal`), zeros elsewhere;
  * batched over leading dims: `fl.triu(fl.ones([3, 3]))`, `fl.triu(scores, 1)`.
  */
-export function triu(x: Tensor, diagonal = 0): Tensor { return trilu(x, diagonal, true); }
+export function triu(x: Tensor, diagonal = 0): Tensor { if (arguments.length > 2) tooManyArgs('triu', 'input, diagonal', arguments); return trilu(x, diagonal, true); }
 
 /**
  * The lower triangle of the last two dims (elements with `j - i <= diagonal`), zeros elsewhere:
  * `fl.tril(fl.ones([4, 4]))` is a causal mask.
  */
-export function tril(x: Tensor, diagonal = 0): Tensor { return trilu(x, diagonal, false); }
+export function tril(x: Tensor, diagonal = 0): Tensor { if (arguments.length > 2) tooManyArgs('tril', 'input, diagonal', arguments); return trilu(x, diagonal, false); }
 
 // ---- nonzero, flip, advanced indexing (index / indexPut) -------------------------------------
 //
@@ -421,6 +427,7 @@ export function nonzero(x: Tensor): Tensor;
 export function nonzero(x: Tensor, options: NonzeroOptions & { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, options?: NonzeroOptions): Tensor | Tensor[];
 export function nonzero(x: Tensor, options: NonzeroOptions = {}): Tensor | Tensor[] {
+  if (arguments.length > 2) tooManyArgs('nonzero', 'input, options', arguments);
   need(x, 'nonzero');
   if (options === null || typeof options !== 'object') throw new ValueError(`nonzero: options must be an object, got ${describeValue(options)}`);
   for (const k of Object.keys(options)) {
@@ -446,6 +453,7 @@ export function nonzero(x: Tensor, options: NonzeroOptions = {}): Tensor | Tenso
 export function where(cond: Tensor): Tensor[];
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor;
 export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Tensor[] {
+  if (arguments.length > 3) tooManyArgs('where', 'condition, input, other', arguments);
   if (a === undefined && b === undefined) {
     need(cond, 'where');
     return nonzero(cond, { asTuple: true });
@@ -458,6 +466,7 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
  * `fl.flip(fl.tensor([[1, 2], [3, 4]]), 1)` is `[[2, 1], [4, 3]]`.
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
+  if (arguments.length > 2) tooManyArgs('flip', 'input, dims', arguments);
   need(x, 'flip');
   if (typeof dims !== 'number' && !Array.isArray(dims)) throw new ValueError(`flip: dims must be a number or an array of numbers, got ${describeValue(dims)}`);
   const ds = (typeof dims === 'number' ? [dims] : dims).map((d) => normDim(d, x.ndim, 'flip'));
@@ -770,6 +779,7 @@ function writeIndexed(x: Tensor, specs: readonly IndexSpec[], values: Tensor | n
  * ```
  */
 export function indexPut(x: Tensor, indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor {
+  if (arguments.length > 4) tooManyArgs('indexPut', 'input, indices, values, accumulate', arguments);
   need(x, 'indexPut');
   const specs = checkSpecList(indices, 'indexPut');
   const acc = readAccumulate(accumulate, 'indexPut');
@@ -828,24 +838,22 @@ declare module '../tensor' {
 }
 
 const P = Tensor.prototype;
-P.gather = function (dim, index) { return gather(this, dim, index); };
-P.scatter = function (dim, index, src) { return scatter(this, dim, index, src); };
-P.scatter_ = function (dim, index, src) { return scatterInto(inPlace(this, 'scatter_', src), dim, index, src, 0, 'scatter_'); };
-P.scatterAdd = function (dim, index, src) { return scatterAdd(this, dim, index, src); };
-P.scatterAdd_ = function (dim, index, src) { return scatterInto(inPlace(this, 'scatterAdd_', src), dim, index, src, 1, 'scatterAdd_'); };
-P.indexSelect = function (dim, index) { return indexSelect(this, dim, index); };
-P.takeAlongDim = function (indices, dim) { return takeAlongDim(this, indices, dim); };
-P.maskedSelect = function (mask) { return maskedSelect(this, mask); };
-P.triu = function (diagonal) { return triu(this, diagonal); };
-P.tril = function (diagonal) { return tril(this, diagonal); };
+P.gather = function (dim, index) { if (arguments.length > 2) tooManyArgs('gather', 'dim, index', arguments); return gather(this, dim, index); };
+P.scatter = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatter', 'dim, index, src', arguments); return scatter(this, dim, index, src); };
+P.scatter_ = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatter_', 'dim, index, src', arguments); return scatterInto(inPlace(this, 'scatter_', src), dim, index, src, 0, 'scatter_'); };
+P.scatterAdd = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatterAdd', 'dim, index, src', arguments); return scatterAdd(this, dim, index, src); };
+P.scatterAdd_ = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatterAdd_', 'dim, index, src', arguments); return scatterInto(inPlace(this, 'scatterAdd_', src), dim, index, src, 1, 'scatterAdd_'); };
+P.indexSelect = function (dim, index) { if (arguments.length > 2) tooManyArgs('indexSelect', 'dim, index', arguments); return indexSelect(this, dim, index); };
+P.takeAlongDim = function (indices, dim) { if (arguments.length > 2) tooManyArgs('takeAlongDim', 'indices, dim', arguments); return takeAlongDim(this, indices, dim); };
+P.maskedSelect = function (mask) { if (arguments.length > 1) tooManyArgs('maskedSelect', 'mask', arguments); return maskedSelect(this, mask); };
+P.triu = function (diagonal) { if (arguments.length > 1) tooManyArgs('triu', 'diagonal', arguments); return triu(this, diagonal); };
+P.tril = function (diagonal) { if (arguments.length > 1) tooManyArgs('tril', 'diagonal', arguments); return tril(this, diagonal); };
 P.index = function (...s) { return index(this, ...s); };
-P.nonzero = function (this: Tensor, options?: NonzeroOptions) { return nonzero(this, options); } as Tensor['nonzero'];
-P.flip = function (...d) {
-  const dims = d.length === 1 && Array.isArray(d[0]) ? (d[0] as readonly number[]) : (d as number[]);
-  return flip(this, dims);
-};
-P.indexPut = function (indices, values, accumulate) { return indexPut(this, indices, values, accumulate); };
+P.nonzero = function (this: Tensor, options?: NonzeroOptions) { if (arguments.length > 1) tooManyArgs('nonzero', 'options', arguments); return nonzero(this, options); } as Tensor['nonzero'];
+P.flip = function (...d) { return flip(this, sizesOnly('flip', d, 'dims')); };
+P.indexPut = function (indices, values, accumulate) { if (arguments.length > 3) tooManyArgs('indexPut', 'indices, values, accumulate', arguments); return indexPut(this, indices, values, accumulate); };
 P.indexPut_ = function (indices, values, accumulate) {
+  if (arguments.length > 3) tooManyArgs('indexPut_', 'indices, values, accumulate', arguments);
   const specs = checkSpecList(indices, 'indexPut_');
   const acc = readAccumulate(accumulate, 'indexPut_');
   inPlace(this, 'indexPut_', values, ...specs.filter(isIndexTensor));

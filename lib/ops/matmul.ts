@@ -1,6 +1,7 @@
 // matmul.ts — matrix products: `matmul` (1-D to batched N-D with broadcasting, as torch.matmul),
 // `mm`, `bmm`, `mv`, `dot`, `outer`. All lower to the native "matmul" op on [B, M, K] x [B, K, N]
 // operands; transposed views reach the GEMM without copies (the kernel reads either layout).
+import { tooManyArgs } from '../args';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView } from '../native';
 import { broadcastShapes, fmt, numel, viewStrides } from '../shape';
@@ -56,6 +57,7 @@ function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: reado
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('matmul', 'input, other', arguments);
   need(a, 'matmul'); need(b, 'matmul');
   if (autocastLowDtype() !== null) {  // autocast: matmuls run in the low-precision dtype
     const la = castLow(a), lb = castLow(b);
@@ -129,30 +131,35 @@ function operands(op: string, a: Tensor, b: Tensor, ok: () => boolean, what: str
 
 /** 2-D matrix product: `fl.mm(a, b)` ([n, k] @ [k, m]). */
 export function mm(a: Tensor, b: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('mm', 'input, mat2', arguments);
   operands('mm', a, b, () => a.ndim === 2 && b.ndim === 2, '2-D tensors');
   return matmul(a, b);
 }
 
 /** Batched matrix product of 3-D tensors: `fl.bmm(a, b)` ([B, n, k] @ [B, k, m]). */
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('bmm', 'input, mat2', arguments);
   operands('bmm', a, b, () => a.ndim === 3 && b.ndim === 3 && a._shape[0] === b._shape[0], '3-D tensors with equal batch sizes');
   return matmul(a, b);
 }
 
 /** Matrix-vector product: `fl.mv(m, v)` ([n, k] @ [k]). */
 export function mv(m: Tensor, v: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('mv', 'input, vec', arguments);
   operands('mv', m, v, () => m.ndim === 2 && v.ndim === 1, 'a 2-D and a 1-D tensor');
   return matmul(m, v);
 }
 
 /** Dot product of two 1-D tensors (a 0-dim tensor): `fl.dot(a, b)`. */
 export function dot(a: Tensor, b: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('dot', 'input, other', arguments);
   operands('dot', a, b, () => a.ndim === 1 && b.ndim === 1, '1-D tensors');
   return matmul(a, b);
 }
 
 /** Outer product of two 1-D tensors: `fl.outer(a, b)` → [a.numel, b.numel]. */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('outer', 'input, vec2', arguments);
   operands('outer', a, b, () => a.ndim === 1 && b.ndim === 1, '1-D tensors');
   const col = a.unsqueeze(1);
   const row = b.unsqueeze(0);
@@ -169,9 +176,9 @@ declare module '../tensor' {
     outer(other: Tensor): Tensor;
   }
 }
-Tensor.prototype.matmul = function (o) { return matmul(this, o); };
-Tensor.prototype.mm = function (o) { return mm(this, o); };
-Tensor.prototype.bmm = function (o) { return bmm(this, o); };
-Tensor.prototype.mv = function (o) { return mv(this, o); };
-Tensor.prototype.dot = function (o) { return dot(this, o); };
-Tensor.prototype.outer = function (o) { return outer(this, o); };
+Tensor.prototype.matmul = function (o) { if (arguments.length > 1) tooManyArgs('matmul', 'other', arguments); return matmul(this, o); };
+Tensor.prototype.mm = function (o) { if (arguments.length > 1) tooManyArgs('mm', 'mat2', arguments); return mm(this, o); };
+Tensor.prototype.bmm = function (o) { if (arguments.length > 1) tooManyArgs('bmm', 'mat2', arguments); return bmm(this, o); };
+Tensor.prototype.mv = function (o) { if (arguments.length > 1) tooManyArgs('mv', 'vec', arguments); return mv(this, o); };
+Tensor.prototype.dot = function (o) { if (arguments.length > 1) tooManyArgs('dot', 'other', arguments); return dot(this, o); };
+Tensor.prototype.outer = function (o) { if (arguments.length > 1) tooManyArgs('outer', 'vec2', arguments); return outer(this, o); };

@@ -19,7 +19,7 @@ import { cumsum } from './softmax';
 import { topk } from './sort';
 import { narrow, reshape, unsqueeze } from './views';
 import * as A from '../args';
-import { isPlainObject, optional, required, signature } from '../args';
+import { isPlainObject, optional, required, signature, tooManyArgs } from '../args';
 import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './factory';
 
 const UNIFORM = opId('randomUniform');
@@ -61,12 +61,13 @@ function checkSafeUint(v: unknown, what: string, op: string): number {
  * ```
  */
 export function manualSeed(seed: number): void {
+  if (arguments.length > 1) tooManyArgs('manualSeed', 'seed', arguments);
   state.seed = checkSafeUint(seed, 'seed', 'manualSeed');
   state.offset = 0;
 }
 
 /** The seed in use (the default {@link DEFAULT_SEED} until `manualSeed` is called): `fl.initialSeed()`. */
-export function initialSeed(): number { return state.seed; }
+export function initialSeed(): number { if (arguments.length > 0) tooManyArgs('initialSeed', '', arguments); return state.seed; }
 
 /**
  * A copy of the generator state, to restore later with `setRngState`:
@@ -77,10 +78,11 @@ export function initialSeed(): number { return state.seed; }
  * const b = fl.randn([4]);  // equal to a
  * ```
  */
-export function getRngState(): RngState { return { seed: state.seed, offset: state.offset }; }
+export function getRngState(): RngState { if (arguments.length > 0) tooManyArgs('getRngState', '', arguments); return { seed: state.seed, offset: state.offset }; }
 
 /** Restores a state returned by `getRngState` (a plain `{ seed, offset }` object). */
 export function setRngState(s: RngState): void {
+  if (arguments.length > 1) tooManyArgs('setRngState', 'state', arguments);
   if (s === null || typeof s !== 'object') throw new ValueError(`setRngState: expected { seed, offset }, got ${String(s)}`);
   const seed = checkSafeUint(s.seed, 'seed', 'setRngState');
   const offset = checkSafeUint(s.offset, 'offset', 'setRngState');
@@ -258,6 +260,7 @@ function probabilities(p: Tensor, shape: readonly number[], op: string): Tensor 
  * shape and dtype, as `torch.bernoulli`: `fl.bernoulli(fl.full([4], 0.3))`.
  */
 export function bernoulli(p: Tensor): Tensor {
+  if (arguments.length > 1) tooManyArgs('bernoulli', 'input', arguments);
   needTensor(p, 'bernoulli');
   needFloat(p.dtype, 'bernoulli');
   const pc = p.isContiguous() ? p : contiguousCopy(p, 'bernoulli');
@@ -302,6 +305,7 @@ export function philoxRaw(counter: readonly number[], key: readonly number[], de
  * ```
  */
 export function multinomial(probs: Tensor, numSamples: number, replacement = false): Tensor {
+  if (arguments.length > 3) tooManyArgs('multinomial', 'probs, numSamples, replacement', arguments);
   const op = 'multinomial';
   needTensor(probs, op);
   needFloat(probs.dtype, op);
@@ -357,8 +361,8 @@ declare module '../tensor' {
     multinomial(numSamples: number, replacement?: boolean): Tensor;
   }
 }
-Tensor.prototype.uniform_ = function (from = 0, to = 1) { return uniformInto(needTensor(this, 'uniform_'), from, to, 'uniform_'); };
-Tensor.prototype.normal_ = function (mean = 0, std = 1) { return normalInto(needTensor(this, 'normal_'), mean, std, 'normal_'); };
-Tensor.prototype.bernoulli_ = function (p: number | Tensor = 0.5) { return bernoulliInto(needTensor(this, 'bernoulli_'), p, 'bernoulli_'); };
-Tensor.prototype.bernoulli = function () { return bernoulli(this); };
-Tensor.prototype.multinomial = function (n, replacement) { return multinomial(this, n, replacement); };
+Tensor.prototype.uniform_ = function (from = 0, to = 1) { if (arguments.length > 2) tooManyArgs('uniform_', 'from, to', arguments); return uniformInto(needTensor(this, 'uniform_'), from, to, 'uniform_'); };
+Tensor.prototype.normal_ = function (mean = 0, std = 1) { if (arguments.length > 2) tooManyArgs('normal_', 'mean, std', arguments); return normalInto(needTensor(this, 'normal_'), mean, std, 'normal_'); };
+Tensor.prototype.bernoulli_ = function (p: number | Tensor = 0.5) { if (arguments.length > 1) tooManyArgs('bernoulli_', 'p', arguments); return bernoulliInto(needTensor(this, 'bernoulli_'), p, 'bernoulli_'); };
+Tensor.prototype.bernoulli = function () { if (arguments.length > 0) tooManyArgs('bernoulli', '', arguments); return bernoulli(this); };
+Tensor.prototype.multinomial = function (n, replacement) { if (arguments.length > 2) tooManyArgs('multinomial', 'numSamples, replacement', arguments); return multinomial(this, n, replacement); };

@@ -25,7 +25,7 @@ import { REDUCE } from './codes';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
 import { scatterIntoZeros } from './indexing';
 import { expand, reshape } from './views';
-import { checkKeys } from '../args';
+import { checkKeys, tooManyArgs } from '../args';
 
 const REDUCE_OP = opId('reduce');
 const ARGREDUCE_OP = opId('argreduce');
@@ -250,7 +250,10 @@ function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: n
 
 /** The public form of a reduction: `(x, dim?, keepdim?)`, with the options object in either place. */
 function reduction(name: ReduceName): (x: Tensor, dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions) => Tensor {
-  return (x, dim, keepdim) => reduce(name, x, readArgs(name, dim, keepdim));
+  return function (x, dim, keepdim) {
+    if (arguments.length > 3) tooManyArgs(name, 'input, dim, keepdim', arguments);
+    return reduce(name, x, readArgs(name, dim, keepdim));
+  };
 }
 
 /**
@@ -295,6 +298,7 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, other: Tensor): Tensor;
 export function max(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
+  if (arguments.length > 3) tooManyArgs('max', 'input, dim, keepdim', arguments);
   return extreme(true, x, dim, keepdim);
 }
 
@@ -303,6 +307,7 @@ export function min(x: Tensor): Tensor;
 export function min(x: Tensor, other: Tensor): Tensor;
 export function min(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
+  if (arguments.length > 3) tooManyArgs('min', 'input, dim, keepdim', arguments);
   return extreme(false, x, dim, keepdim);
 }
 
@@ -326,11 +331,13 @@ function extreme(isMax: boolean, x: Tensor, dim: number | DimOptions | Tensor | 
  * `fl.argmax(fl.tensor([[1, 9], [7, 2]])).item() // 1`, `fl.argmax(x, 0).toArray() // [1, 0]`
  */
 export function argmax(x: Tensor, dim?: number | DimOptions | null, keepdim?: boolean): Tensor {
+  if (arguments.length > 3) tooManyArgs('argmax', 'input, dim, keepdim', arguments);
   return argIndices(true, x, dim, keepdim);
 }
 
 /** Index of the smallest element (int32), as `argmax`. */
 export function argmin(x: Tensor, dim?: number | DimOptions | null, keepdim?: boolean): Tensor {
+  if (arguments.length > 3) tooManyArgs('argmin', 'input, dim, keepdim', arguments);
   return argIndices(false, x, dim, keepdim);
 }
 
@@ -353,12 +360,14 @@ function varArgs(op: string, dim: unknown, opts: unknown): VarOptions {
  * Exported as `var` (`fl.var(x)`, `x.var(1, { keepdim: true })`).
  */
 function variance(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor {
+  if (arguments.length > 3) tooManyArgs('var', 'input, dim, unbiased', arguments);
   return reduce('var', x, varArgs('var', dim, opts));
 }
 export { variance as var };
 
 /** Standard deviation: the square root of `var` with the same arguments. `fl.std(x, 0, { correction: 0 })` */
 export function std(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor {
+  if (arguments.length > 3) tooManyArgs('std', 'input, dim, unbiased', arguments);
   return reduce('std', x, varArgs('std', dim, opts));
 }
 
@@ -476,17 +485,17 @@ declare module '../tensor' {
 }
 
 const P = Tensor.prototype;
-P.sum = function (dim, keepdim) { return sum(this, dim, keepdim); };
-P.prod = function (dim, keepdim) { return prod(this, dim, keepdim); };
-P.mean = function (dim, keepdim) { return mean(this, dim, keepdim); };
-P.amax = function (dim, keepdim) { return amax(this, dim, keepdim); };
-P.amin = function (dim, keepdim) { return amin(this, dim, keepdim); };
-P.max = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { return extreme(true, this, dim, keepdim); } as Tensor['max'];
-P.min = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { return extreme(false, this, dim, keepdim); } as Tensor['min'];
-P.argmax = function (dim, keepdim) { return argmax(this, dim, keepdim); };
-P.argmin = function (dim, keepdim) { return argmin(this, dim, keepdim); };
-P.var = function (dim, opts) { return variance(this, dim, opts); };
-P.std = function (dim, opts) { return std(this, dim, opts); };
-P.logsumexp = function (dim, keepdim) { return logsumexp(this, dim, keepdim); };
-P.all = function (dim, keepdim) { return all(this, dim, keepdim); };
-P.any = function (dim, keepdim) { return any(this, dim, keepdim); };
+P.sum = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('sum', 'dim, keepdim', arguments); return sum(this, dim, keepdim); };
+P.prod = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('prod', 'dim, keepdim', arguments); return prod(this, dim, keepdim); };
+P.mean = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('mean', 'dim, keepdim', arguments); return mean(this, dim, keepdim); };
+P.amax = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('amax', 'dim, keepdim', arguments); return amax(this, dim, keepdim); };
+P.amin = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('amin', 'dim, keepdim', arguments); return amin(this, dim, keepdim); };
+P.max = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { if (arguments.length > 2) tooManyArgs('max', 'dim, keepdim', arguments); return extreme(true, this, dim, keepdim); } as Tensor['max'];
+P.min = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { if (arguments.length > 2) tooManyArgs('min', 'dim, keepdim', arguments); return extreme(false, this, dim, keepdim); } as Tensor['min'];
+P.argmax = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('argmax', 'dim, keepdim', arguments); return argmax(this, dim, keepdim); };
+P.argmin = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('argmin', 'dim, keepdim', arguments); return argmin(this, dim, keepdim); };
+P.var = function (dim, opts) { if (arguments.length > 2) tooManyArgs('var', 'dim, unbiased', arguments); return variance(this, dim, opts); };
+P.std = function (dim, opts) { if (arguments.length > 2) tooManyArgs('std', 'dim, unbiased', arguments); return std(this, dim, opts); };
+P.logsumexp = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('logsumexp', 'dim, keepdim', arguments); return logsumexp(this, dim, keepdim); };
+P.all = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('all', 'dim, keepdim', arguments); return all(this, dim, keepdim); };
+P.any = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('any', 'dim, keepdim', arguments); return any(this, dim, keepdim); };

@@ -4,6 +4,7 @@
 // output. softmax/logSoftmax of integer tensors compute in float32 (PyTorch refuses them without
 // `dtype`); cumsum/cumprod of bool, uint8 and int32 give int32 (PyTorch: int64).
 // Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
+import { tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
 import { runFloat32 } from '../amp';
 import { checkDType, DType, isFloating } from '../dtype';
@@ -67,11 +68,13 @@ function floatDType(x: Tensor, dtype: DType | undefined, op: string): DType {
  * ```
  */
 export function softmax(x: Tensor, dim: number, dtype?: DType): Tensor {
+  if (arguments.length > 3) tooManyArgs('softmax', 'input, dim, dtype', arguments);
   return runFloat32(softmax, arguments) ?? normalize(SOFTMAX_OP, 'softmax', x, dim, dtype);  // autocast: float32 list
 }
 
 /** log(softmax(x)) along `dim`, computed as x - max - log(sum(exp(x - max))): `x.logSoftmax(1)` */
 export function logSoftmax(x: Tensor, dim: number, dtype?: DType): Tensor {
+  if (arguments.length > 3) tooManyArgs('logSoftmax', 'input, dim, dtype', arguments);
   return runFloat32(logSoftmax, arguments) ?? normalize(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dtype);  // autocast: float32 list
 }
 
@@ -140,12 +143,14 @@ function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void
  * `fl.cumsum(fl.tensor([1, 2, 3]), 0).toArray() // [1, 3, 6]`
  */
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
+  if (arguments.length > 3) tooManyArgs('cumsum', 'input, dim, dtype', arguments);
   const lowp = runFloat32(cumsum, arguments); if (lowp) return lowp;  // autocast: float32 list
   return scan('cumsum', x, dim, dtype);
 }
 
 /** Running product along `dim`: `fl.cumprod(fl.tensor([1, 2, 3]), 0).toArray() // [1, 2, 6]` */
 export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
+  if (arguments.length > 3) tooManyArgs('cumprod', 'input, dim, dtype', arguments);
   return scan('cumprod', x, dim, dtype);
 }
 
@@ -163,7 +168,7 @@ declare module '../tensor' {
 }
 
 const P = Tensor.prototype;
-P.softmax = function (dim, dtype) { return softmax(this, dim, dtype); };
-P.logSoftmax = function (dim, dtype) { return logSoftmax(this, dim, dtype); };
-P.cumsum = function (dim, dtype) { return cumsum(this, dim, dtype); };
-P.cumprod = function (dim, dtype) { return cumprod(this, dim, dtype); };
+P.softmax = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('softmax', 'dim, dtype', arguments); return softmax(this, dim, dtype); };
+P.logSoftmax = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('logSoftmax', 'dim, dtype', arguments); return logSoftmax(this, dim, dtype); };
+P.cumsum = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('cumsum', 'dim, dtype', arguments); return cumsum(this, dim, dtype); };
+P.cumprod = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('cumprod', 'dim, dtype', arguments); return cumprod(this, dim, dtype); };

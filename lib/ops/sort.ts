@@ -2,6 +2,7 @@
 // always stable; NaN sorts as the largest value, as in PyTorch. Indices are int32. The input is
 // made contiguous and seen as (outer, n, inner) by the kernel; outputs are fresh and contiguous.
 // Gradients: the values of sort and topk send g back to the positions in `indices`.
+import { tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
 import { IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
@@ -67,6 +68,7 @@ function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: 
  * ```
  */
 export function sort(x: Tensor, dim = -1, descending = false, stable = true): SortResult {
+  if (arguments.length > 4) tooManyArgs('sort', 'input, dim, descending, stable', arguments);
   need(x, 'sort');
   flag(descending, 'descending', 'sort'); flag(stable, 'stable', 'sort');
   const d = normDim(dim, x.ndim, 'sort');
@@ -78,6 +80,7 @@ export function sort(x: Tensor, dim = -1, descending = false, stable = true): So
  * `[1, 2, 0]`.
  */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
+  if (arguments.length > 3) tooManyArgs('argsort', 'input, dim, descending', arguments);
   const { values, indices } = sort(x, dim, descending);
   values.dispose();
   return indices;
@@ -93,6 +96,7 @@ export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
  * ```
  */
 export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): SortResult {
+  if (arguments.length > 5) tooManyArgs('topk', 'input, k, dim, largest, sorted', arguments);
   need(x, 'topk');
   flag(largest, 'largest', 'topk'); flag(sorted, 'sorted', 'topk');
   const d = normDim(dim, x.ndim, 'topk');
@@ -115,6 +119,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
  * ```
  */
 export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
+  if (arguments.length > 4) tooManyArgs('kthvalue', 'input, k, dim, keepdim', arguments);
   need(x, 'kthvalue');
   flag(keepdim, 'keepdim', 'kthvalue');
   const d = normDim(dim, x.ndim, 'kthvalue');
@@ -138,6 +143,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
 export function median(x: Tensor): Tensor;
 export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  if (arguments.length > 3) tooManyArgs('median', 'input, dim, keepdim', arguments);
   need(x, 'median');
   if (dim === undefined) {
     if (x.numel === 0) throw new IndexError('median: the input is empty');
@@ -198,8 +204,8 @@ declare module '../tensor' {
 }
 
 const P = Tensor.prototype;
-P.sort = function (dim, descending, stable) { return sort(this, dim, descending, stable); };
-P.argsort = function (dim, descending) { return argsort(this, dim, descending); };
-P.topk = function (k, dim, largest, sorted) { return topk(this, k, dim, largest, sorted); };
-P.kthvalue = function (k, dim, keepdim) { return kthvalue(this, k, dim, keepdim); };
-P.median = function (this: Tensor, dim?: number, keepdim?: boolean) { return dim === undefined ? median(this) : median(this, dim, keepdim); } as Tensor['median'];
+P.sort = function (dim, descending, stable) { if (arguments.length > 3) tooManyArgs('sort', 'dim, descending, stable', arguments); return sort(this, dim, descending, stable); };
+P.argsort = function (dim, descending) { if (arguments.length > 2) tooManyArgs('argsort', 'dim, descending', arguments); return argsort(this, dim, descending); };
+P.topk = function (k, dim, largest, sorted) { if (arguments.length > 4) tooManyArgs('topk', 'k, dim, largest, sorted', arguments); return topk(this, k, dim, largest, sorted); };
+P.kthvalue = function (k, dim, keepdim) { if (arguments.length > 3) tooManyArgs('kthvalue', 'k, dim, keepdim', arguments); return kthvalue(this, k, dim, keepdim); };
+P.median = function (this: Tensor, dim?: number, keepdim?: boolean) { if (arguments.length > 2) tooManyArgs('median', 'dim, keepdim', arguments); return dim === undefined ? median(this) : median(this, dim, keepdim); } as Tensor['median'];

@@ -4,7 +4,7 @@
 import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
-import { checkKeys, sizesOnly } from '../args';
+import { checkKeys, sizesOnly, tooManyArgs } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { binding, guard } from '../native';
@@ -76,6 +76,7 @@ export function reshape(t: Tensor): Tensor {
 
 /** Merges dims startDim..endDim into one: `fl.flatten(x, 1)`. */
 export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
+  if (arguments.length > 3) tooManyArgs('flatten', 'input, startDim, endDim', arguments);
   need(t, 'flatten');
   if (t.ndim === 0) return reshape(t, [1]);
   const s = normDim(startDim, t.ndim, 'flatten'), e = normDim(endDim, t.ndim, 'flatten');
@@ -86,6 +87,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes dims of size 1 (all, or the given ones): `fl.squeeze(x, 0)`. */
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
+  if (arguments.length > 2) tooManyArgs('squeeze', 'input, dim', arguments);
   need(t, 'squeeze');
   const dims = dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, t.ndim, 'squeeze')));
   const shape: number[] = [], strides: number[] = [];
@@ -98,6 +100,7 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a dim of size 1 at `dim`: `fl.unsqueeze(x, 0)`. */
 export function unsqueeze(t: Tensor, dim: number): Tensor {
+  if (arguments.length > 2) tooManyArgs('unsqueeze', 'input, dim', arguments);
   need(t, 'unsqueeze');
   const d = normDim(dim, t.ndim + 1, 'unsqueeze');
   const shape = t._shape.slice(), strides = t._strides.slice();
@@ -108,6 +111,7 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
 
 /** Swaps two dims (a view): `x.transpose(0, 1)`. */
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
+  if (arguments.length > 3) tooManyArgs('transpose', 'input, dim0, dim1', arguments);
   need(t, 'transpose');
   if (t.ndim === 0) return t._view([], [], t._offset);
   const a = normDim(dim0, t.ndim, 'transpose'), b = normDim(dim1, t.ndim, 'transpose');
@@ -161,6 +165,7 @@ export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
 
 /** The slice [start, start + length) of one dim (a view): `x.narrow(0, 1, 2)`. */
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
+  if (arguments.length > 4) tooManyArgs('narrow', 'input, dim, start, length', arguments);
   need(t, 'narrow');
   const d = normDim(dim, t.ndim, 'narrow');
   const size = t._shape[d];
@@ -177,6 +182,7 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
 
 /** Index `index` of dim `dim`, removing the dim (a view): `x.select(0, -1)`. */
 export function select(t: Tensor, dim: number, index: number): Tensor {
+  if (arguments.length > 3) tooManyArgs('select', 'input, dim, index', arguments);
   need(t, 'select');
   if (t.ndim === 0) throw new IndexError('select: cannot select from a 0-dim tensor');
   const d = normDim(dim, t.ndim, 'select');
@@ -196,6 +202,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
  * clamp as in Python; step > 0): `x.slice(1, 0, -1, 2)`.
  */
 export function slice(t: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
+  if (arguments.length > 5) tooManyArgs('slice', 'input, dim, start, end, step', arguments);
   need(t, 'slice');
   const d = normDim(dim, t.ndim, 'slice');
   if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${String(step)}`);
@@ -306,6 +313,7 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
 
 /** The diagonal of the last two dims... of dims dim1, dim2 (a view), with offset: `fl.diagonal(m)`. */
 export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  if (arguments.length > 4) tooManyArgs('diagonal', 'input, offset, dim1, dim2', arguments);
   need(t, 'diagonal');
   const a = normDim(dim1, t.ndim, 'diagonal'), b = normDim(dim2, t.ndim, 'diagonal');
   if (a === b) throw new ValueError('diagonal: dim1 and dim2 must differ');
@@ -321,6 +329,7 @@ export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
 
 /** A contiguous tensor with the same values (this tensor's own view when already contiguous). */
 export function contiguous(t: Tensor): Tensor {
+  if (arguments.length > 1) tooManyArgs('contiguous', 'input', arguments);
   need(t, 'contiguous');
   const out = t.isContiguous() ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'contiguous');
   return tracked('contiguous', t, out, (g) => g.clone());
@@ -328,11 +337,13 @@ export function contiguous(t: Tensor): Tensor {
 
 /** A copy with its own storage. */
 export function clone(t: Tensor): Tensor {
+  if (arguments.length > 1) tooManyArgs('clone', 'input', arguments);
   return tracked('clone', t, contiguousCopy(need(t, 'clone'), 'clone'), (g) => g.clone());
 }
 
 /** Joins tensors along an existing dim: `fl.cat([a, b], 0)`. Dtypes promote; devices must match. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (arguments.length > 2) tooManyArgs('cat', 'tensors, dim', arguments);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty array of tensors');
   tensors.forEach((t) => need(t, 'cat'));
   // PyTorch skips 1-D empty tensors in cat
@@ -381,6 +392,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** Joins same-shaped tensors along a new dim: `fl.stack([a, b], 0)`. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (arguments.length > 2) tooManyArgs('stack', 'tensors, dim', arguments);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('stack: expected a non-empty array of tensors');
   tensors.forEach((t) => need(t, 'stack'));
   const ref = tensors[0];
@@ -399,6 +411,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * `fl.split(x, 2)`, `fl.split(x, [1, 3], 1)`.
  */
 export function split(t: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  if (arguments.length > 3) tooManyArgs('split', 'input, splitSizeOrSections, dim', arguments);
   need(t, 'split');
   const d = normDim(dim, t.ndim, 'split');
   const n = t._shape[d];
@@ -425,6 +438,7 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
 
 /** Splits into `chunks` views of equal size (the last may be smaller), as `torch.chunk`. */
 export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (arguments.length > 3) tooManyArgs('chunk', 'input, chunks, dim', arguments);
   need(t, 'chunk');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${String(chunks)}`);
   const d = normDim(dim, t.ndim, 'chunk');
@@ -434,6 +448,7 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
 
 /** Removes a dim, returning the slices along it: `fl.unbind(x, 0)`. */
 export function unbind(t: Tensor, dim = 0): Tensor[] {
+  if (arguments.length > 2) tooManyArgs('unbind', 'input, dim', arguments);
   need(t, 'unbind');
   const d = normDim(dim, t.ndim, 'unbind');
   return Array.from({ length: t._shape[d] }, (_, i) => select(t, d, i));
@@ -472,6 +487,7 @@ export function repeat(t: Tensor): Tensor {
  * `fl.roll(fl.tensor([1, 2, 3, 4]), 1)` is `[4, 1, 2, 3]`.
  */
 export function roll(t: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
+  if (arguments.length > 3) tooManyArgs('roll', 'input, shifts, dims', arguments);
   need(t, 'roll');
   const sh = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? shifts.slice() : null;
   if (!sh || sh.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be an integer or an array of integers, got ${String(shifts)}`);
@@ -523,6 +539,7 @@ const TO_KEYS = ['dtype', 'device', 'copy', 'nonBlocking'];
  * changes (unless `copy`). A cast happens on the source device, before the move.
  */
 export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOptions = {}): Tensor {
+  if (arguments.length > 3) tooManyArgs('to', 'input, deviceOrDtype, options', arguments);
   need(t, 'to');
   checkKeys('to', options, TO_KEYS);
   if (arg && typeof arg === 'object') checkKeys('to', arg, TO_KEYS);
@@ -607,25 +624,25 @@ declare module '../tensor' {
 const P = Tensor.prototype;
 P.view = function (...s) { return view(this, shapeArg(s, 'view')); };
 P.reshape = function (...s) { return reshape(this, shapeArg(s, 'reshape')); };
-P.flatten = function (a, b) { return flatten(this, a, b); };
-P.squeeze = function (d) { return squeeze(this, d); };
-P.unsqueeze = function (d) { return unsqueeze(this, d); };
-P.transpose = function (a, b) { return transpose(this, a, b); };
+P.flatten = function (a, b) { if (arguments.length > 2) tooManyArgs('flatten', 'startDim, endDim', arguments); return flatten(this, a, b); };
+P.squeeze = function (d) { if (arguments.length > 1) tooManyArgs('squeeze', 'dim', arguments); return squeeze(this, d); };
+P.unsqueeze = function (d) { if (arguments.length > 1) tooManyArgs('unsqueeze', 'dim', arguments); return unsqueeze(this, d); };
+P.transpose = function (a, b) { if (arguments.length > 2) tooManyArgs('transpose', 'dim0, dim1', arguments); return transpose(this, a, b); };
 P.permute = function (...d) { return permute(this, shapeArg(d, 'permute')); };
 P.expand = function (...s) { return expand(this, shapeArg(s, 'expand')); };
-P.broadcastTo = function (s) { return expand(this, s); };
-P.narrow = function (d, s, l) { return narrow(this, d, s, l); };
-P.select = function (d, i) { return select(this, d, i); };
-P.slice = function (d, s, e, st) { return slice(this, d, s, e, st); };
-P.diagonal = function (o, a, b) { return diagonal(this, o, a, b); };
-P.contiguous = function () { return contiguous(this); };
-P.clone = function () { return clone(this); };
-P.split = function (s, d) { return split(this, s, d); };
-P.chunk = function (c, d) { return chunk(this, c, d); };
-P.unbind = function (d) { return unbind(this, d); };
-P.to = function (a, o) { return to(this, a, o); };
-P.cpu = function () { return to(this, 'cpu'); };
-P.cuda = function (device, options = {}) { return to(this, device === undefined ? 'cuda' : `cuda:${String(device)}`, options); };
+P.broadcastTo = function (s) { if (arguments.length > 1) tooManyArgs('broadcastTo', 'shape', arguments); return expand(this, s); };
+P.narrow = function (d, s, l) { if (arguments.length > 3) tooManyArgs('narrow', 'dim, start, length', arguments); return narrow(this, d, s, l); };
+P.select = function (d, i) { if (arguments.length > 2) tooManyArgs('select', 'dim, index', arguments); return select(this, d, i); };
+P.slice = function (d, s, e, st) { if (arguments.length > 4) tooManyArgs('slice', 'dim, start, end, step', arguments); return slice(this, d, s, e, st); };
+P.diagonal = function (o, a, b) { if (arguments.length > 3) tooManyArgs('diagonal', 'offset, dim1, dim2', arguments); return diagonal(this, o, a, b); };
+P.contiguous = function () { if (arguments.length > 0) tooManyArgs('contiguous', '', arguments); return contiguous(this); };
+P.clone = function () { if (arguments.length > 0) tooManyArgs('clone', '', arguments); return clone(this); };
+P.split = function (s, d) { if (arguments.length > 2) tooManyArgs('split', 'splitSizeOrSections, dim', arguments); return split(this, s, d); };
+P.chunk = function (c, d) { if (arguments.length > 2) tooManyArgs('chunk', 'chunks, dim', arguments); return chunk(this, c, d); };
+P.unbind = function (d) { if (arguments.length > 1) tooManyArgs('unbind', 'dim', arguments); return unbind(this, d); };
+P.to = function (a, o) { if (arguments.length > 2) tooManyArgs('to', 'deviceOrDtype, options', arguments); return to(this, a, o); };
+P.cpu = function () { if (arguments.length > 0) tooManyArgs('cpu', '', arguments); return to(this, 'cpu'); };
+P.cuda = function (device, options = {}) { if (arguments.length > 2) tooManyArgs('cuda', 'device, options', arguments); return to(this, device === undefined ? 'cuda' : `cuda:${String(device)}`, options); };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) { return permute(this, Array.from({ length: this.ndim }, (_, i) => this.ndim - 1 - i)); },
 });
@@ -636,8 +653,9 @@ Object.defineProperty(P, 'mT', {
   },
 });
 const casts: [string, DType][] = [['float', 'float32'], ['double', 'float64'], ['half', 'float16'], ['bfloat16', 'bfloat16'], ['int', 'int32'], ['byte', 'uint8'], ['bool', 'bool']];
-for (const [m, dt] of casts) (P as any)[m] = function (this: Tensor) { return to(this, dt); };
+for (const [m, dt] of casts) (P as any)[m] = function (this: Tensor) { if (arguments.length > 0) tooManyArgs(m, '', arguments); return to(this, dt); };
 P.copy_ = function (src) {
+  if (arguments.length > 1) tooManyArgs('copy_', 'src', arguments);
   need(src, 'copy_');
   if (src._storage.device.name !== this._storage.device.name) throw new DeviceError(`copy_: source on ${String(src.device)}, destination on ${String(this.device)}`);
   checkInplace(this, 'copy_', src);
@@ -646,16 +664,18 @@ P.copy_ = function (src) {
   return this;
 };
 P.size = function (this: Tensor, dim?: number) {
+  if (arguments.length > 1) tooManyArgs('size', 'dim', arguments);
   if (dim === undefined) return this.shape;
   if (this.ndim === 0) throw new IndexError(`size: a 0-dim tensor has no dim ${String(dim)}`);
   return this._shape[normDim(dim, this.ndim, 'size')];
 } as Tensor['size'];
 P.t = function () {
+  if (arguments.length > 0) tooManyArgs('t', '', arguments);
   need(this, 't');
   if (this.ndim > 2) throw new ShapeError(`t: expects a tensor with at most 2 dims, got shape ${fmt(this._shape)} (use transpose or mT)`);
   return this.ndim < 2 ? tracked('t', this, this._view(this._shape, this._strides, this._offset), (g) => g.clone()) : transpose(this, 0, 1);
 };
-P.tolist = function () { return this.toArray(); };
-P.dim = function () { return this.ndim; };
+P.tolist = function () { if (arguments.length > 0) tooManyArgs('tolist', '', arguments); return this.toArray(); };
+P.dim = function () { if (arguments.length > 0) tooManyArgs('dim', '', arguments); return this.ndim; };
 P.repeat = function (...s) { return repeat(this, shapeArg(s, 'repeat')); };
-P.roll = function (s, d) { return roll(this, s, d); };
+P.roll = function (s, d) { if (arguments.length > 2) tooManyArgs('roll', 'shifts, dims', arguments); return roll(this, s, d); };

@@ -1,0 +1,268 @@
+// arity.test.ts — nothing a user passes is silently ignored: every function exported by fl (the
+// nn.functional activations are the same functions) and every public Tensor method refuses one
+// argument beyond those it declares, with a ValueError that names it and shows the extra value
+// (lib/args.ts: tooManyArgs for fixed parameters, a signature's parse or takeSizes for the rest).
+// PyTorch's `relu(x, True)` (inplace) is the case that motivates it: it must fail, not run
+// out of place.
+//
+// The enumeration walks fl's exports and Tensor.prototype's own names: each function is in CALLS
+// (a full valid call: every declared positional argument, so that the same call plus one extra
+// must fail while the call itself succeeds), derived from the elementwise op codes, or in an
+// allow-list that says why. A new export or method fails the test until it is placed.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fl from '../lib';
+import { BINARY, UNARY } from '../lib/ops/codes';
+
+const EXTRA = 7;
+type Args = unknown[];
+
+/** Inputs, made fresh inside the test's scope. */
+function inputs() {
+  const x = fl.ones(2, 3);
+  return {
+    x, x1: fl.ones(1, 3), xT: fl.ones(3, 2), v3: fl.ones(3), b: fl.ones(1, 2, 3), bT: fl.ones(1, 3, 2), s: fl.ones(1),
+    mask: fl.gt(x, 0), idx: fl.zeros([1, 3], { dtype: 'int32' }), i1: fl.tensor([0], { dtype: 'int32' }), probs: fl.full([3], 0.5),
+  };
+}
+type In = ReturnType<typeof inputs>;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-arity-'));
+const file = path.join(tmp, 't.safetensors');
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// ---- fl's functions: a full valid call each --------------------------------------------------------
+const BINARY_ALPHA = new Set(['add', 'sub']);
+const CALLS: Record<string, (i: In) => Args> = {
+  div: ({ x }) => [x, x, 'floor'], leakyRelu: ({ x }) => [x, 0.1], gelu: ({ x }) => [x, 'tanh'], clamp: ({ x }) => [x, 0, 1],
+  maskedFill: ({ x, mask }) => [x, mask, 0], where: ({ x, mask }) => [mask, x, 0],
+  // views (sizes in the one-array form: an extra number after the numbers form is one more size)
+  view: ({ x }) => [x, [3, 2]], reshape: ({ x }) => [x, [3, 2]], permute: ({ x }) => [x, [1, 0]], expand: ({ x1 }) => [x1, [2, 3]],
+  repeat: ({ x }) => [x, [1, 1]], broadcastTo: ({ x1 }) => [x1, [2, 3]], flatten: ({ x }) => [x, 0, 1], squeeze: ({ x }) => [x, 0],
+  unsqueeze: ({ x }) => [x, 0], transpose: ({ x }) => [x, 0, 1], narrow: ({ x }) => [x, 0, 0, 1], select: ({ x }) => [x, 0, 0],
+  slice: ({ x }) => [x, 0, 0, 1, 1], diagonal: ({ x }) => [x, 0, 0, 1], contiguous: ({ x }) => [x], clone: ({ x }) => [x],
+  cat: ({ x }) => [[x, x], 0], stack: ({ x }) => [[x, x], 0], split: ({ x }) => [x, 1, 0], chunk: ({ x }) => [x, 2, 0],
+  unbind: ({ x }) => [x, 0], roll: ({ x }) => [x, 1, 0], to: ({ x }) => [x, 'float64', {}],
+  // reductions, along-dim ops, sorting
+  ...Object.fromEntries(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'var', 'std', 'median']
+    .map((n) => [n, ({ x }: In) => [x, 0, true]])),
+  ...Object.fromEntries(['softmax', 'logSoftmax', 'cumsum', 'cumprod'].map((n) => [n, ({ x }: In) => [x, 0, 'float64']])),
+  sort: ({ x }) => [x, 0, true, true], argsort: ({ x }) => [x, 0, true], topk: ({ x }) => [x, 1, 0, true, true], kthvalue: ({ x }) => [x, 1, 0, true],
+  // indexing
+  gather: ({ x, idx }) => [x, 0, idx], scatter: ({ x, idx }) => [x, 0, idx, x], scatterAdd: ({ x, idx }) => [x, 0, idx, x],
+  indexSelect: ({ x, i1 }) => [x, 0, i1], takeAlongDim: ({ x, idx }) => [x, idx, 0], maskedSelect: ({ x, mask }) => [x, mask],
+  triu: ({ x }) => [x, 0], tril: ({ x }) => [x, 0], nonzero: ({ x }) => [x, {}], flip: ({ x }) => [x, [0]],
+  indexPut: ({ x, i1 }) => [x, [i1], 0, {}],
+  // matmul family
+  matmul: ({ x, xT }) => [x, xT], mm: ({ x, xT }) => [x, xT], bmm: ({ b, bT }) => [b, bT], mv: ({ x, v3 }) => [x, v3],
+  dot: ({ v3 }) => [v3, v3], outer: ({ v3 }) => [v3, v3],
+  // creation and random
+  tensor: () => [[1], {}], empty: () => [[2], {}], zeros: () => [[2], {}], ones: () => [[2], {}], full: () => [[2], 1, {}],
+  zerosLike: ({ x }) => [x, {}], onesLike: ({ x }) => [x, {}], emptyLike: ({ x }) => [x, {}], fullLike: ({ x }) => [x, 1, {}],
+  arange: () => [0, 2, 1, {}], linspace: () => [0, 1, 2, {}], eye: () => [2, 2, {}], rand: () => [[2], {}], randn: () => [[2], {}],
+  normal: () => [0, 1, [2], {}], randLike: ({ x }) => [x, {}], randnLike: ({ x }) => [x, {}], randint: () => [0, 3, [2], {}],
+  randperm: () => [3, {}], bernoulli: ({ probs }) => [probs], multinomial: ({ probs }) => [probs, 1, true],
+  initialSeed: () => [], getRngState: () => [], setRngState: () => [fl.getRngState()], manualSeed: () => [fl.initialSeed()],
+  // grad mode, scopes, dtypes, files
+  scope: () => [() => 1], noGrad: () => [() => 1], enableGrad: () => [() => 1], setGradEnabled: () => [fl.isGradEnabled()],
+  isGradEnabled: () => [], autocast: () => ['bfloat16', () => 1], promoteTypes: () => ['float32', 'int32'], isFloating: () => ['float32'],
+  gradcheck: () => [(a: fl.Tensor) => a.mul(2), [fl.ones([2], { dtype: 'float64', requiresGrad: true })], {}],
+  saveSync: ({ x }) => [{ x }, file, {}], save: ({ x }) => [{ x }, file, {}],
+  loadSync: () => [file, {}], load: () => [file, {}], loadMetadataSync: () => [file], loadMetadata: () => [file],
+};
+// the elementwise table's functions (a code without a public function of its name, geluTanh, is skipped)
+for (const c of Object.keys(UNARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => [x];
+for (const c of Object.keys(BINARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => (BINARY_ALPHA.has(c) ? [x, x, 2] : [x, x]);
+
+/** Calls whose first argument is made outside the test's scope, or that need state: extra checked only. */
+const EXTRA_ONLY: Record<string, string> = {
+  keep: 'takes a tensor out of its scope (checked below with its own dispose)',
+  saveCheckpoint: 'needs a model; the arity check comes first', saveCheckpointSync: 'needs a model; the arity check comes first',
+  loadCheckpoint: 'needs a checkpoint; the arity check comes first', loadCheckpointSync: 'needs a checkpoint; the arity check comes first',
+};
+
+/** fl exports that are not checked here, and why. */
+const NOT_FIXED_ARITY: Record<string, string> = {
+  index: 'index(x, ...specs): one spec per dim, variadic as x[...] in PyTorch',
+  einsum: 'einsum(equation, ...operands): variadic as torch.einsum',
+  checkpoint: 'checkpoint(fn, ...inputs): the inputs are variadic, as torch.utils.checkpoint',
+  resultType: 'resultType(...operands): variadic',
+};
+/** Internal helpers other modules share (@internal in their TSDoc, stripped from the .d.ts). */
+const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'describeValue', 'basicIndex', 'valuesIndices',
+  'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw'];
+
+function isClass(v: unknown): boolean { return typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)); }
+
+async function expectRefused(name: string, f: () => unknown): Promise<void> {
+  let thrown: unknown;
+  try { await f(); } catch (e) { thrown = e; }
+  if (!(thrown instanceof fl.ValueError)) throw new Error(`${name} with one extra argument ${EXTRA}: expected a ValueError, got ${thrown === undefined ? 'no error' : String(thrown)}`);
+  expect(thrown.message.startsWith(`${name}: `)).toBe(true);
+}
+
+/** Runs `f` on fresh inputs in a scope (an async one: fl.load's tensors are made after an await). */
+async function inScope(f: (i: In) => unknown): Promise<void> {
+  await fl.scope(async () => { await f(inputs()); });
+}
+
+describe('every function export of fl refuses an argument beyond those it declares', () => {
+  const exported = Object.entries(fl).filter(([k, v]) => typeof v === 'function' && !isClass(v) && !INTERNAL.includes(k));
+  test('each function is placed', () => {
+    const unplaced = exported.map(([k]) => k).filter((k) => !(k in CALLS) && !(k in EXTRA_ONLY) && !(k in NOT_FIXED_ARITY));
+    expect(unplaced).toEqual([]);
+    for (const k of [...Object.keys(CALLS), ...Object.keys(EXTRA_ONLY), ...Object.keys(NOT_FIXED_ARITY), ...INTERNAL]) {
+      expect([k, typeof (fl as any)[k]]).toEqual([k, 'function']);
+    }
+  });
+  test.each(Object.keys(CALLS))('%s', async (name) => {
+    const f = (fl as any)[name] as (...a: unknown[]) => unknown;
+    if (name === 'save' || name === 'saveSync' || name.startsWith('load')) await inScope((i) => (fl.saveSync as any)({ x: i.x }, file));
+    await inScope((i) => f(...CALLS[name](i)));   // the full call is valid
+    await inScope((i) => expectRefused(name, () => f(...CALLS[name](i), EXTRA)));
+  });
+  test.each(Object.keys(EXTRA_ONLY))('%s', async (name) => {
+    const f = (fl as any)[name] as (...a: unknown[]) => unknown;
+    const n = name === 'keep' ? 1 : 2;
+    await expectRefused(name, () => f(...new Array(n).fill(undefined), EXTRA));
+    if (name === 'keep') {
+      const t = fl.scope(() => fl.keep(fl.ones(1)));
+      try { expect(t.isDisposed).toBe(false); } finally { t.dispose(); }
+    }
+  });
+});
+
+// ---- nn.init, nn.utils and nn.Parameter: fixed-arity functions outside nn.functional's signatures
+const NN_CALLS: Record<string, (i: In) => Args> = {
+  'init.calculateGain': () => ['leakyRelu', 0.2], 'init.uniform_': ({ x }) => [x, 0, 1], 'init.normal_': ({ x }) => [x, 0, 1],
+  'init.constant_': ({ x }) => [x, 1], 'init.zeros_': ({ x }) => [x], 'init.ones_': ({ x }) => [x],
+  'init.kaimingUniform_': ({ x }) => [x, {}], 'init.kaimingNormal_': ({ x }) => [x, {}], 'init.xavierUniform_': ({ x }) => [x, 1],
+  'init.xavierNormal_': ({ x }) => [x, 1], 'utils.clipGradNorm': ({ x }) => [[x], 1, 2, false], 'utils.clipGradValue': ({ x }) => [[x], 1],
+  Parameter: ({ x }) => [x.clone(), false], isParameter: ({ x }) => [x],
+};
+/** nn.init's helper that takes the caller's op name (used by the layers), and the aliases without `_` (the same functions). */
+const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'uniform', 'normal', 'constant', 'zeros', 'ones'].map((k) => `init.${k}`)];
+describe('nn.init, nn.utils and nn.Parameter refuse an argument beyond those they declare', () => {
+  const get = (k: string): (...a: unknown[]) => unknown => k.split('.').reduce((o: any, p) => o[p], fl.nn);
+  test('each function of nn.init and nn.utils is placed', () => {
+    const all = [...Object.keys(fl.nn.init).map((k) => `init.${k}`), ...Object.keys(fl.nn.utils).map((k) => `utils.${k}`)]
+      .filter((k) => typeof get(k) === 'function' && !isClass(get(k)));
+    expect(all.filter((k) => !(k in NN_CALLS) && !NN_INTERNAL.includes(k))).toEqual([]);
+  });
+  test.each(Object.keys(NN_CALLS))('%s', async (name) => {
+    const f = get(name);
+    const short = name.split('.').pop()!;
+    await inScope((i) => f(...NN_CALLS[name](i)));
+    await inScope((i) => expectRefused(short, () => f(...NN_CALLS[name](i), EXTRA)));
+  });
+});
+
+// ---- Tensor methods ---------------------------------------------------------------------------------
+const METHODS: Record<string, [receiver: (i: In) => fl.Tensor, args: (i: In) => Args]> = {};
+const on = (names: string[], args: (i: In) => Args, receiver: (i: In) => fl.Tensor = ({ x }) => x): void => {
+  for (const n of names) METHODS[n] = [receiver, args];
+};
+on(['div'], ({ x }) => [x, 'floor']);
+on(['div_'], ({ x }) => [x]);
+on(['gelu'], () => ['tanh']);
+on(['leakyRelu'], () => [0.1]);
+on(['clamp', 'clamp_'], () => [0, 1]);
+on(['where'], ({ mask }) => [mask, 0]);
+on(['maskedFill', 'maskedFill_'], ({ mask }) => [mask, 0]);
+on(['view', 'reshape'], () => [[3, 2]]);
+on(['permute'], () => [[1, 0]]);
+on(['expand', 'broadcastTo'], () => [[2, 3]], ({ x1 }) => x1);
+on(['repeat'], () => [[1, 1]]);
+on(['flip'], () => [[0]]);
+on(['flatten', 'transpose'], () => [0, 1]);
+on(['squeeze', 'unsqueeze', 'unbind', 'size'], () => [0]);
+on(['narrow'], () => [0, 0, 1]);
+on(['select'], () => [0, 0]);
+on(['slice'], () => [0, 0, 1, 1]);
+on(['diagonal'], () => [0, 0, 1]);
+on(['split'], () => [1, 0]);
+on(['chunk'], () => [2, 0]);
+on(['roll'], () => [1, 0]);
+on(['to'], () => ['float64', {}]);
+on(['copy_'], ({ x }) => [x]);
+on(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'var', 'std', 'median'], () => [0, true]);
+on(['softmax', 'logSoftmax', 'cumsum', 'cumprod'], () => [0, 'float64']);
+on(['sort'], () => [0, true, true]);
+on(['argsort'], () => [0, true]);
+on(['topk'], () => [1, 0, true, true]);
+on(['kthvalue'], () => [1, 0, true]);
+on(['gather'], ({ idx }) => [0, idx]);
+on(['scatter', 'scatter_', 'scatterAdd', 'scatterAdd_'], ({ idx, x }) => [0, idx, x]);
+on(['indexSelect'], ({ i1 }) => [0, i1]);
+on(['takeAlongDim'], ({ idx }) => [idx, 0]);
+on(['maskedSelect'], ({ mask }) => [mask]);
+on(['triu', 'tril'], () => [0]);
+on(['nonzero'], () => [{}]);
+on(['indexPut', 'indexPut_'], ({ i1 }) => [[i1], 0, {}]);
+on(['matmul', 'mm'], ({ xT }) => [xT]);
+on(['bmm'], ({ bT }) => [bT], ({ b }) => b);
+on(['mv'], ({ v3 }) => [v3]);
+on(['dot', 'outer'], ({ v3 }) => [v3], ({ v3 }) => v3);
+on(['uniform_', 'normal_'], () => [0, 1]);
+on(['bernoulli_'], () => [0.5]);
+on(['bernoulli'], () => [], ({ probs }) => probs);
+on(['multinomial'], () => [1, true], ({ probs }) => probs);
+on(['fill_'], () => [1]);
+on(['item'], () => [], ({ s }) => s);
+on(['requiresGrad_'], () => [false]);
+on(['backward'], () => [null, false], () => fl.ones([1], { requiresGrad: true }).mul(2).sum());
+for (const n of ['float', 'double', 'half', 'bfloat16', 'int', 'byte', 'bool', 'contiguous', 'clone', 'cpu', 't', 'tolist', 'dim', 'long', 'zero_', 'isContiguous', 'retainGrad', 'detach', 'dataSync', 'data',
+  'isPinned', 'toArray', 'toString']) on([n], () => []);
+for (const c of Object.keys(UNARY)) if (!(c in METHODS)) { on([c], () => []); on([`${c}_`], () => []); }
+for (const c of Object.keys(BINARY)) {
+  if (c in METHODS) continue;
+  on([c, `${c}_`], ({ x }) => (BINARY_ALPHA.has(c) ? [x, 2] : [x]));
+}
+// Methods whose valid call needs a GPU (or leaves the receiver unusable): extra checked only.
+const METHOD_EXTRA_ONLY: Record<string, number> = { cuda: 2, pin: 0, recordStream: 1, dispose: 0 };
+/** Methods that take a variable number of arguments, and why. */
+const METHOD_VARIADIC: Record<string, string> = { index: 'x.index(...specs): one spec per dim, as x[...] in PyTorch' };
+
+describe('every Tensor method refuses an argument beyond those it declares', () => {
+  const P = fl.Tensor.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const own = Object.getOwnPropertyNames(P).filter((k) => {
+    const d = Object.getOwnPropertyDescriptor(P, k)!;
+    // (a Node without Symbol.dispose names the `[Symbol.dispose]()` method 'undefined': not public)
+    const noSymbolDispose = k === 'undefined' && (Symbol as { dispose?: symbol }).dispose === undefined;
+    return k !== 'constructor' && !k.startsWith('_') && !noSymbolDispose && typeof d.value === 'function';
+  });
+  test('each method is placed', () => {
+    expect(own.length).toBeGreaterThan(150);
+    const unplaced = own.filter((k) => !(k in METHODS) && !(k in METHOD_EXTRA_ONLY) && !(k in METHOD_VARIADIC));
+    expect(unplaced).toEqual([]);
+  });
+  const placed = own.filter((k) => k in METHODS);
+  test.each(placed)('%s', async (name) => {
+    const [recv, args] = METHODS[name];
+    await inScope((i) => P[name].apply(recv(i), args(i)));
+    await inScope((i) => expectRefused(name, () => P[name].apply(recv(i), [...args(i), EXTRA])));
+  });
+  test.each(Object.keys(METHOD_EXTRA_ONLY))('%s (the arity check comes first)', async (name) => {
+    await inScope(({ x }) => expectRefused(name, () => P[name].apply(x, [...new Array(METHOD_EXTRA_ONLY[name]).fill(undefined), EXTRA])));
+  });
+});
+
+describe('the messages', () => {
+  test("relu(x, true): PyTorch's inplace is refused, naming the in-place method", () => fl.scope(() => {
+    const x = fl.ones(2);
+    expect(() => (fl.relu as any)(x, true)).toThrow(new fl.ValueError("relu: takes 1 positional argument (input) but 2 were given; the extra one is true (for PyTorch's inplace=True, use x.relu_())"));
+    expect(() => (fl.nn.functional.relu as any)(x, true)).toThrow(/^relu: takes 1 positional argument/);
+    expect(() => (fl.silu as any)(x, true)).toThrow(/\(flintml has no in-place silu\)$/);
+    expect(() => (fl.leakyRelu as any)(x, 0.2, true)).toThrow(/^leakyRelu: takes 2 positional arguments \(input, negativeSlope\) but 3 were given/);
+    expect(() => (x as any).exp(2)).toThrow(new fl.ValueError('exp: takes no arguments but 1 was given; the extra one is 2'));
+    expect(() => (x as any).relu_(true)).toThrow(/^relu_: takes no arguments/);
+  }));
+  test('softmax(x, dim, dtype) takes PyTorch\'s positional dtype; a fourth argument is refused', () => fl.scope(() => {
+    const x = fl.tensor([1, 2, 3]);
+    expect(fl.softmax(x, -1, 'float64').dtype).toBe('float64');
+    expect(() => (fl.softmax as any)(x, -1, 'float64', 7)).toThrow(new fl.ValueError('softmax: takes 3 positional arguments (input, dim, dtype) but 4 were given; the extra one is 7'));
+    expect(() => (x as any).add(x, 2, 3)).toThrow(new fl.ValueError('add: takes 2 positional arguments (other, alpha) but 3 were given; the extra one is 3'));
+    expect(() => (fl.pow as any)(x, 2, 3)).toThrow(/^pow: takes 2 positional arguments \(input, exponent\)/);
+  }));
+});
