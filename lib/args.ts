@@ -17,6 +17,7 @@
 //
 // `takeSizes` reads PyTorch's `*size` form: `zeros(2, 3)` and `zeros([2, 3])` are the same call.
 import { DType, checkDType } from './dtype';
+import { describeArg, tooManyArgs } from './arity';
 import { ValueError } from './errors';
 import { Tensor } from './tensor';
 
@@ -50,13 +51,7 @@ type OrUndefined<P extends readonly unknown[]> = { [K in keyof P]: P[K] | undefi
 
 type Parsed<S> = { [K in keyof S]: S[K] extends Param<infer T> ? T : never };
 
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
-  if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
-  if (v === null || typeof v !== 'object') return String(v);
-  return v.constructor && v.constructor !== Object ? `a ${String(v.constructor.name)}` : 'an object';
-}
+const show = describeArg;
 
 /** True for `{ … }` literals (and null-prototype objects): the keyword-options object. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -221,23 +216,9 @@ export function checkKeys(fn: string, options: unknown, valid: readonly string[]
   for (const k of Object.keys(options)) if (!valid.includes(k)) unknownOption(fn, k, valid);
 }
 
-// ---- fixed arity -------------------------------------------------------------------------------
+// ---- fixed arity: lib/arity.ts (a leaf module, so that dtype.ts and tensor.ts can use it) ----
 
-/**
- * Refuses a call with more arguments than the function declares, as Python does, so that a
- * PyTorch argument flintml lacks (`relu(x, true)`: inplace) fails instead of being dropped.
- * A function with fixed parameters calls it behind one comparison, the whole cost of a good call:
- * ```ts
- * if (arguments.length > 3) tooManyArgs('softmax', 'input, dim, dtype', arguments);
- * ```
- * `params` lists the declared parameters (a method's, after `self`), comma-separated; `hint`
- * follows the message.
- */
-export function tooManyArgs(fn: string, params: string, args: ArrayLike<unknown>, hint = ''): never {
-  const n = params === '' ? 0 : params.split(',').length, given = args.length;
-  const takes = n === 0 ? 'takes no arguments' : `takes ${n} positional argument${n === 1 ? '' : 's'} (${params})`;
-  throw new ValueError(`${fn}: ${takes} but ${given} ${given === 1 ? 'was' : 'were'} given; the extra one is ${show(args[n])}${hint}`);
-}
+export { tooManyArgs };
 
 // ---- signatures --------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // dtype.ts — dtypes, their native codes (native/core/dtype.h), sizes, and PyTorch's type
 // promotion (categories bool < integer < floating; dim tensors over 0-dim tensors over scalars).
-import { tooManyArgs } from './args';
+import { tooManyArgs } from './arity';
 import { DTypeError } from './errors';
 
 /** Element types. Index tensors are `int32`: JavaScript has no cheap int64. */

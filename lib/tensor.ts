@@ -2,7 +2,7 @@
 // (dispose, `using`, scope, a FinalizationRegistry safety net) and reading values back.
 // Ops live in lib/ops/*.ts and add their methods to Tensor.prototype (module augmentation), so this
 // file knows nothing about any op but the strided copy that reading a view needs.
-import { tooManyArgs } from './args';
+import { tooManyArgs } from './arity';
 import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { setFlagsFromString } from 'v8';

@@ -129,33 +129,23 @@ function operands(op: string, a: Tensor, b: Tensor, ok: () => boolean, what: str
   if (!ok()) throw new ShapeError(`${op}: expected ${what}, got ${fmt(a._shape)} and ${fmt(b._shape)}`);
 }
 
+/** matmul restricted to the operand ranks of `op` (PyTorch's mm, bmm, mv, dot): two operands named `params`. */
+function restrictedMatmul(op: string, params: string, ok: (a: Tensor, b: Tensor) => boolean, what: string): (a: Tensor, b: Tensor) => Tensor {
+  return function (a: Tensor, b: Tensor): Tensor {
+    if (arguments.length > 2) tooManyArgs(op, params, arguments);
+    operands(op, a, b, () => ok(a, b), what);
+    return matmul(a, b);
+  };
+}
+
 /** 2-D matrix product: `fl.mm(a, b)` ([n, k] @ [k, m]). */
-export function mm(a: Tensor, b: Tensor): Tensor {
-  if (arguments.length > 2) tooManyArgs('mm', 'input, mat2', arguments);
-  operands('mm', a, b, () => a.ndim === 2 && b.ndim === 2, '2-D tensors');
-  return matmul(a, b);
-}
-
+export const mm = restrictedMatmul('mm', 'input, mat2', (a, b) => a.ndim === 2 && b.ndim === 2, '2-D tensors');
 /** Batched matrix product of 3-D tensors: `fl.bmm(a, b)` ([B, n, k] @ [B, k, m]). */
-export function bmm(a: Tensor, b: Tensor): Tensor {
-  if (arguments.length > 2) tooManyArgs('bmm', 'input, mat2', arguments);
-  operands('bmm', a, b, () => a.ndim === 3 && b.ndim === 3 && a._shape[0] === b._shape[0], '3-D tensors with equal batch sizes');
-  return matmul(a, b);
-}
-
+export const bmm = restrictedMatmul('bmm', 'input, mat2', (a, b) => a.ndim === 3 && b.ndim === 3 && a._shape[0] === b._shape[0], '3-D tensors with equal batch sizes');
 /** Matrix-vector product: `fl.mv(m, v)` ([n, k] @ [k]). */
-export function mv(m: Tensor, v: Tensor): Tensor {
-  if (arguments.length > 2) tooManyArgs('mv', 'input, vec', arguments);
-  operands('mv', m, v, () => m.ndim === 2 && v.ndim === 1, 'a 2-D and a 1-D tensor');
-  return matmul(m, v);
-}
-
+export const mv = restrictedMatmul('mv', 'input, vec', (m, v) => m.ndim === 2 && v.ndim === 1, 'a 2-D and a 1-D tensor');
 /** Dot product of two 1-D tensors (a 0-dim tensor): `fl.dot(a, b)`. */
-export function dot(a: Tensor, b: Tensor): Tensor {
-  if (arguments.length > 2) tooManyArgs('dot', 'input, other', arguments);
-  operands('dot', a, b, () => a.ndim === 1 && b.ndim === 1, '1-D tensors');
-  return matmul(a, b);
-}
+export const dot = restrictedMatmul('dot', 'input, other', (a, b) => a.ndim === 1 && b.ndim === 1, '1-D tensors');
 
 /** Outer product of two 1-D tensors: `fl.outer(a, b)` → [a.numel, b.numel]. */
 export function outer(a: Tensor, b: Tensor): Tensor {

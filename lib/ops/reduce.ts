@@ -294,21 +294,24 @@ export const amin = reduction('amin');
  * const { values, indices } = x.max(1);     // values [5, 7], indices [1, 0]
  * ```
  */
-export function max(x: Tensor): Tensor;
-export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
-  if (arguments.length > 3) tooManyArgs('max', 'input, dim, keepdim', arguments);
-  return extreme(true, x, dim, keepdim);
-}
+export const max = extremeOp(true);
 
 /** `min(x)`, `min(x, dim, keepdim?)` → `{ values, indices }`, `min(x, other)`: as `max`, for the smallest. */
-export function min(x: Tensor): Tensor;
-export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
-  if (arguments.length > 3) tooManyArgs('min', 'input, dim, keepdim', arguments);
-  return extreme(false, x, dim, keepdim);
+export const min = extremeOp(false);
+
+/** The overloads of `max` and `min`. */
+export interface ExtremeFn {
+  (x: Tensor): Tensor;
+  (x: Tensor, other: Tensor): Tensor;
+  (x: Tensor, dim: number | DimOptions, keepdim?: boolean): ValuesIndices;
+}
+
+function extremeOp(isMax: boolean): ExtremeFn {
+  const op = isMax ? 'max' : 'min';
+  return function (x: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean): Tensor | ValuesIndices {
+    if (arguments.length > 3) tooManyArgs(op, 'input, dim, keepdim', arguments);
+    return extreme(isMax, x, dim, keepdim);
+  } as ExtremeFn;
 }
 
 function extreme(isMax: boolean, x: Tensor, dim: number | DimOptions | Tensor | undefined, keepdim: boolean | undefined): Tensor | ValuesIndices {
