@@ -255,7 +255,7 @@ export class Signature<S extends Record<string, Param<unknown>>> implements AnyS
     const last = args[args.length - 1];
     if (args.length > 0 && isPlainObject(last)) { pos = args.slice(0, -1); kw = last; }
     else if (args.length > 0 && last === undefined) pos = trimUndefined(args);
-    const slots = this.positional.slice(skip);
+    const slots = skip === 0 ? this.positional : this.positional.slice(skip);  // no copy on the common call
     if (pos.length > slots.length) {
       const extra = pos[slots.length];
       throw new ValueError(slots.length === 0

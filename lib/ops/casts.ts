@@ -6,9 +6,9 @@ import { tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import { isFloating } from '../dtype';
 import { OverflowError } from '../errors';
-import { Tensor } from '../tensor';
+import { scope, Tensor } from '../tensor';
 import { amax, amin } from './reduce';
-import { to } from './views';
+import { stack, to } from './views';
 
 const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 
@@ -26,10 +26,8 @@ const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 export function long(x: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('long', 'input', arguments);
   if (isFloating(x.dtype) && x.numel > 0) {
-    const [hi, lo] = noGrad(() => {
-      const a = amax(x), b = amin(x);
-      try { return [a.item(), b.item()]; } finally { a.dispose(); b.dispose(); }
-    });
+    // both extremes in one read: one host-device sync, not two
+    const [hi, lo] = noGrad(() => scope(() => stack([amax(x).to('float64'), amin(x).to('float64')]).dataSync()));
     if (!(Math.trunc(lo) >= INT32_MIN && Math.trunc(hi) <= INT32_MAX)) {
       const bad = Number.isNaN(hi) || Number.isNaN(lo) ? NaN : Math.trunc(lo) < INT32_MIN ? lo : hi;
       throw new OverflowError(`long: the value ${String(bad)} does not fit int32, flintml's integer dtype (there is no int64); values must lie in [${String(INT32_MIN)}, ${String(INT32_MAX)}]`);

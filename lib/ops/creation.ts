@@ -101,12 +101,12 @@ export function tensor(...args: unknown[]): Tensor {
       // overflow" (a typed array would wrap it silently); int32 stands in for int64 (README)
       const [lo, hi] = dtype === 'int32' ? [-2147483648, 2147483647] : [0, 255];
       for (let i = 0; i < n; i++) {
-        const v = +values[i];
-        if (!(Math.trunc(v) >= lo && Math.trunc(v) <= hi) && Number.isFinite(v)) {
+        const v = +values[i], w = Number.isFinite(v) ? Math.trunc(v) : 0;
+        if (w < lo || w > hi) {
           t.dispose();
           throw new OverflowError(`tensor: the value ${String(v)} does not fit ${dtype} (range [${String(lo)}, ${String(hi)}])${dtype === 'int32' ? '; flintml has no int64' : ''}`);
         }
-        host[i] = Number.isFinite(v) ? Math.trunc(v) : 0;
+        host[i] = w;
       }
     }
     else for (let i = 0; i < n; i++) host[i] = +values[i];
