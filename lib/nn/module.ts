@@ -7,7 +7,7 @@ import { ShapeError, ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
-import { bool, checkKeys, optional, required, signature, anyValue, tooManyArgs } from '../args';
+import { bool, checkKeys, optional, required, signature, anyValue, tooManyArgs, unknownOption } from '../args';
 
 // PyTorch: load_state_dict(state_dict, strict=True) (lib/args.ts)
 const LOAD_STATE_DICT_ARGS = signature('loadStateDict', ['state', 'strict'], { state: required(anyValue<never>()), strict: optional(bool, true) });
@@ -18,7 +18,7 @@ const PARAM = Symbol('flintml.parameter');
 export function readSetToNone(v: unknown, op: string): boolean {
   if (typeof v === 'boolean') return v;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValueError(`${op}: expected a boolean or { setToNone }, got ${v === null ? 'null' : typeof v}`);
-  for (const k of Object.keys(v)) if (k !== 'setToNone') throw new ValueError(`${op}: unknown option '${k}' (did you mean 'setToNone'?)`);
+  for (const k of Object.keys(v)) if (k !== 'setToNone') unknownOption(op, k, ['setToNone']);
   const s = (v as { setToNone?: unknown }).setToNone;
   if (s === undefined) return true;
   if (typeof s !== 'boolean') throw new ValueError(`${op}: setToNone must be a boolean, got ${typeof s}`);

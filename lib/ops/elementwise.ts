@@ -16,7 +16,7 @@
 // hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
-import { tooManyArgs } from '../args';
+import { tooManyArgs, unknownOption } from '../args';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
@@ -346,7 +346,7 @@ function readAlpha(alpha: unknown, op: string): number | undefined {
   if (alpha === null || typeof alpha !== 'object' || Array.isArray(alpha)) {
     throw new ValueError(`${op}: alpha must be a number or { alpha }, got ${alpha === null ? 'null' : Array.isArray(alpha) ? 'an array' : typeof alpha}`);
   }
-  for (const k of Object.keys(alpha)) if (k !== 'alpha') throw new ValueError(`${op}: unknown option '${k}' (did you mean 'alpha'?)`);
+  for (const k of Object.keys(alpha)) if (k !== 'alpha') unknownOption(op, k, ['alpha']);
   const v = (alpha as { alpha?: unknown }).alpha;
   if (v !== undefined && typeof v !== 'number') throw new ValueError(`${op}: alpha must be a number, got ${typeof v}`);
   return v;

@@ -7,7 +7,7 @@
 // Gradients: gather, scatter, scatterAdd (input and src), indexSelect, takeAlongDim,
 // maskedSelect, triu/tril flow to their float inputs; index tensors and masks get none. The
 // in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
-import { sizesOnly, tooManyArgs } from '../args';
+import { sizesOnly, tooManyArgs, unknownOption } from '../args';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType } from '../dtype';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
@@ -430,9 +430,7 @@ export function nonzero(x: Tensor, options: NonzeroOptions = {}): Tensor | Tenso
   if (arguments.length > 2) tooManyArgs('nonzero', 'input, options', arguments);
   need(x, 'nonzero');
   if (options === null || typeof options !== 'object') throw new ValueError(`nonzero: options must be an object, got ${describeValue(options)}`);
-  for (const k of Object.keys(options)) {
-    if (k !== 'asTuple') throw new ValueError(`nonzero: unknown option '${k}' (did you mean 'asTuple'?)`);
-  }
+  for (const k of Object.keys(options)) if (k !== 'asTuple') unknownOption('nonzero', k, ['asTuple']);
   const asTuple = options.asTuple ?? false;
   if (typeof asTuple !== 'boolean') throw new ValueError(`nonzero: asTuple must be a boolean, got ${describeValue(asTuple)}`);
   const { coords, count } = nonzeroCoords(x, 'nonzero');
@@ -702,7 +700,7 @@ export interface IndexPutOptions {
 function readAccumulate(a: boolean | IndexPutOptions | undefined, op: string): boolean {
   if (a === undefined || typeof a === 'boolean') return a ?? false;
   if (a === null || typeof a !== 'object') throw new ValueError(`${op}: accumulate must be a boolean or { accumulate }, got ${describeValue(a)}`);
-  for (const k of Object.keys(a)) if (k !== 'accumulate') throw new ValueError(`${op}: unknown option '${k}' (did you mean 'accumulate'?)`);
+  for (const k of Object.keys(a)) if (k !== 'accumulate') unknownOption(op, k, ['accumulate']);
   if (a.accumulate !== undefined && typeof a.accumulate !== 'boolean') throw new ValueError(`${op}: accumulate must be a boolean, got ${describeValue(a.accumulate)}`);
   return a.accumulate ?? false;
 }

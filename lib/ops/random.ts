@@ -17,7 +17,7 @@ import { add, clamp, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg 
 import { amin, any, sum } from './reduce';
 import { cumsum } from './softmax';
 import { topk } from './sort';
-import { narrow, reshape, unsqueeze } from './views';
+import { narrow, reshape, stack, unsqueeze } from './views';
 import * as A from '../args';
 import { isPlainObject, optional, required, signature, tooManyArgs } from '../args';
 import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './factory';
@@ -325,8 +325,9 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
     // the weights must be a distribution: finite, non-negative, some nonzero in every row (and
     // enough of them to draw without replacement)
     const bad = logicalOr(lt(p, 0), logicalNot(isfinite(p)));
-    if (any(bad).item()) throw new ValueError(`${op}: probs must be finite and non-negative (it has a negative, NaN or infinite entry)`);
-    const fewest = amin(sum(ne(p, 0), 1)).item();
+    // both checks in one read: one host-device sync, not two
+    const [hasBad, fewest] = stack([any(bad).to('float64'), amin(sum(ne(p, 0), 1)).to('float64')]).dataSync();
+    if (hasBad) throw new ValueError(`${op}: probs must be finite and non-negative (it has a negative, NaN or infinite entry)`);
     if (fewest === 0) throw new ValueError(`${op}: every row of probs must have a nonzero weight (a row sums to 0)`);
     if (!replacement && fewest < numSamples) {
       throw new ValueError(`${op}: cannot draw ${String(numSamples)} distinct samples from a row with ${String(fewest)} nonzero weights (replacement is false)`);
