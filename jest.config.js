@@ -1,8 +1,8 @@
 // jest.config.js — the projects of `npm test`:
 //   unit  the op table and API tests (TypeScript through ts-jest) on FLINT_TEST_DEVICE (default cpu;
 //         FLINT_TEST_DEVICE=cuda runs the same suite on a GPU and fails without one). The GPU runtime
-//         tests (test/gpu-runtime.test.ts) need a GPU: on the CPU they run on the emulator instead
-//         (scripts/test-emu.js, the second half of `npm test`).
+//         tests (test/gpu-runtime.test.ts, test/data-gpu.test.ts) need a GPU: on the CPU they run on
+//         the emulator instead (scripts/test-emu.js, the second half of `npm test`).
 //   pack  installs the packed tarball into an empty project with no compiler on PATH (slow).
 const onDevice = !!process.env.FLINT_TEST_DEVICE && process.env.FLINT_TEST_DEVICE !== 'cpu';
 
@@ -12,7 +12,7 @@ module.exports = {
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: onDevice ? ['/node_modules/'] : ['/node_modules/', '/test/gpu-runtime\\.test\\.ts$'],
+      testPathIgnorePatterns: onDevice ? ['/node_modules/'] : ['/node_modules/', '/test/gpu-runtime\\.test\\.ts$', '/test/data-gpu\\.test\\.ts$'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testEnvironment: 'node',

@@ -120,7 +120,7 @@ describe('DataLoader: batching', () => {
     } finally { x.dispose(); }
   });
 
-  test('bad options are typed errors; a GPU device is unavailable in this build', () => {
+  test('bad options are typed errors; a GPU device or pinned memory without a usable GPU backend too', () => {
     const ds = new SquaresDataset(4);
     expect(() => new data.DataLoader(ds, { batchSize: 0 })).toThrow(fl.ValueError);
     expect(() => new data.DataLoader(ds, { batchSize: 1.5 })).toThrow(/batchSize must be an integer/);
@@ -130,10 +130,16 @@ describe('DataLoader: batching', () => {
     expect(() => new data.DataLoader(new ListDataset([1, 2]), { numWorkers: 2 })).toThrow(/workerSource/);
     expect(() => new data.DataLoader(ds, { device: 'tpu' })).toThrow(fl.DeviceError);
     if (!fl.cuda.isAvailable()) {
+      // never a silent fallback to CPU batches (test/data-gpu.test.ts covers the GPU side)
       expect(() => new data.DataLoader(ds, { device: 'cuda' })).toThrow(fl.BackendUnavailableError);
+      expect(() => new data.DataLoader(ds, { device: 'cuda' })).toThrow(/^DataLoader: cannot use device 'cuda'/);
       expect(() => new data.DataLoader(ds, { device: 'cuda:1', pinMemory: true })).toThrow(fl.BackendUnavailableError);
+      expect(() => new data.DataLoader(ds, { pinMemory: true })).toThrow(fl.BackendUnavailableError);
+      expect(() => new data.DataLoader(ds, { device: 'cpu', pinMemory: true })).toThrow(/^DataLoader: pinMemory needs a usable GPU backend/);
+    } else {
+      expect(new data.DataLoader(ds, { device: 'cpu', pinMemory: true }).pinMemory).toBe(true);
     }
-    expect(new data.DataLoader(ds, { device: 'cpu', pinMemory: true }).device).toBe('cpu');
+    expect(new data.DataLoader(ds, { device: 'cpu' }).device).toBe('cpu');
   });
 
   test('errors in get reject (sync and async), and the fetched items are disposed', async () => {

@@ -24,19 +24,23 @@ function localTyped<A extends Float32Array | Float64Array | Int32Array | Uint8Ar
   return (a instanceof C ? a : new C(a.buffer, a.byteOffset, a.length)) as A;
 }
 
-/** @internal Packed batch → tensors (main thread). */
-export function unpack(p: Packed): unknown {
-  return scope(() => unpackIn(p));
+/**
+ * @internal Packed batch → tensors (main thread). With `pinned`, the values that came as
+ * TypedArrays (all of a worker's output) are written straight into pinned host memory: one copy,
+ * no pageable tensor in between.
+ */
+export function unpack(p: Packed, pinned = false): unknown {
+  return scope(() => unpackIn(p, pinned));
 }
-function unpackIn(p: Packed): unknown {
+function unpackIn(p: Packed, pinned: boolean): unknown {
   switch (p.kind) {
     case 'tensors': return stack(p.items as Tensor[], 0);
     case 'typed': {
-      const t = tensor(localTyped(p.data), { dtype: p.dtype });
+      const t = tensor(localTyped(p.data), { dtype: p.dtype, pinned });
       return p.shape.length === 1 ? t : reshape(t, p.shape);
     }
-    case 'list': return p.items.map(unpackIn);
-    case 'dict': return Object.fromEntries(p.entries.map(([k, q]) => [k, unpackIn(q)]));
+    case 'list': return p.items.map((q) => unpackIn(q, pinned));
+    case 'dict': return Object.fromEntries(p.entries.map(([k, q]) => [k, unpackIn(q, pinned)]));
     default: return p.items;
   }
 }
@@ -75,6 +79,11 @@ export type Collated<T> =
  * ```
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {
+  return collateTo(items, false) as Collated<T>;
+}
+
+/** @internal `defaultCollate`, with the TypedArray-born tensors in pinned memory when `pinned`. */
+export function collateTo(items: readonly unknown[], pinned: boolean): unknown {
   if (!Array.isArray(items) || items.length === 0) throw new ValueError('collate: expected a non-empty array of items');
   let packed: Packed;
   try {
@@ -83,7 +92,7 @@ export function defaultCollate<T>(items: readonly T[]): Collated<T> {
     if (e instanceof PackError) throw typedError(e.kind, e.message);
     throw e;
   }
-  return unpack(packed) as Collated<T>;
+  return unpack(packed, pinned);
 }
 
 /** @internal Every tensor in a nested structure (arrays, plain objects, Maps). */

@@ -7,17 +7,25 @@
 // Without a seed, each epoch draws its seed from the global generator, as PyTorch does, so
 // `fl.manualSeed` makes the whole run reproducible.
 //
-// Devices: this build has the CPU backend only. `device: 'cpu'` is a no-op and a GPU device throws
-// BackendUnavailableError when the loader is made. With the GPU backend, `pinMemory` will fill
-// batches in pinned host memory and `device` will copy them ahead (`prefetch` batches) on a copy
-// stream, so that transfers overlap compute.
+// Devices (transfer.ts). `pinMemory` puts each batch's CPU tensors in pinned (page-locked) host
+// memory; `device` says where batches go: for a GPU, the loader copies each batch there on a
+// dedicated copy stream, `prefetch` batches ahead of the one the loop holds, and hands it over with
+// the loop's current stream waiting for the copy (an event, no host sync) and the batch's blocks
+// recorded on that stream. Without `device`, batches stay where the dataset makes them. Asking for
+// what the host cannot do (pinMemory or a GPU without a usable GPU backend, a GPU index the host
+// lacks) throws when the loader is made; it never falls back to the CPU.
+//
+// Lifetimes: a batch the loop has received is the caller's. The loader owns everything else — the
+// batches fetched or staged ahead, their pinned sources, the workers — and frees it when the
+// iteration ends, breaks early or throws (in a worker, in the copy, or in the loop's body).
 import * as path from 'path';
-import { parseDevice } from '../device';
-import { ValueError } from '../errors';
+import { DeviceSpec, gpuInfo, parseDevice } from '../device';
+import { BackendUnavailableError, ValueError } from '../errors';
 import { randint, randperm, getRngState, setRngState } from '../ops/random';
-import { Collated, defaultCollate, disposeExcept, typedError, unpack } from './collate';
+import { Collated, collateTo, defaultCollate, disposeExcept, typedError, unpack } from './collate';
 import { Dataset, WorkerSource } from './dataset';
 import { Packed } from './pack';
+import { Staged, cpuBatch, handOver, pinBatch, release, stageBatch } from './transfer';
 import { WorkerErrorInfo, WorkerPool } from './worker';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
@@ -36,11 +44,21 @@ export interface DataLoaderOptions<T, B> {
   collate?: (items: T[]) => B;
   /** Worker threads that fetch items ahead (default 0: fetch on the main thread when asked). */
   numWorkers?: number;
-  /** Batches in flight per worker (default 2). */
+  /**
+   * How far ahead the loader works (default 2): batches in flight per worker, and with a GPU
+   * `device`, batches whose copies are queued while the loop holds the current one.
+   */
   prefetch?: number;
-  /** Fill batches in pinned host memory (no-op until the GPU backend lands). */
+  /**
+   * Put the batches' CPU tensors in pinned (page-locked) host memory, from which copies to a GPU
+   * are asynchronous (default false). Needs a usable GPU backend.
+   */
   pinMemory?: boolean;
-  /** Where batches go (default `'cpu'`). */
+  /**
+   * Where batches go: `'cuda'`/`'cuda:N'` copies each batch to that GPU on a copy stream,
+   * `prefetch` batches ahead (with `pinMemory` the copies are asynchronous); `'cpu'` moves GPU
+   * tensors to the CPU. Without it, batches stay on the device the dataset makes them on.
+   */
   device?: string;
 }
 
@@ -96,7 +114,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   readonly numWorkers: number;
   readonly prefetch: number;
   readonly pinMemory: boolean;
+  /** Where batches go (`'cpu'` when not given: the dataset's tensors are not moved). */
   readonly device: string;
+  private readonly target: DeviceSpec | null;
   private readonly seed: number | undefined;
   private readonly collate: ((items: T[]) => B) | undefined;
   private readonly source: WorkerSource | null = null;
@@ -116,7 +136,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     this.numWorkers = checkInt(options.numWorkers ?? 0, 'numWorkers', 0);
     this.prefetch = checkInt(options.prefetch ?? 2, 'prefetch', 1);
     this.pinMemory = !!options.pinMemory;
-    this.device = parseDevice(options.device ?? 'cpu', 'DataLoader').name;
+    this.target = options.device === undefined ? null : parseDevice(options.device, 'DataLoader');
+    this.device = this.target ? this.target.name : 'cpu';
+    if (this.pinMemory && !gpuInfo().available) {
+      throw new BackendUnavailableError(`DataLoader: pinMemory needs a usable GPU backend (pinned memory is host memory that GPUs copy from): ${gpuInfo().reason}`);
+    }
     if (options.seed !== undefined) this.seed = checkInt(options.seed, 'seed', 0);
     if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
     this.collate = options.collate === defaultCollate ? undefined : options.collate;
@@ -184,7 +208,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   /** Items → batch with the user's collate; the items' tensors that the batch does not keep are disposed. */
   private collateItems(items: T[]): B {
     try {
-      const batch = this.collate ? this.collate(items) : defaultCollate(items) as B;
+      const batch = this.collate ? this.collate(items) : collateTo(items, this.pinMemory) as B;
       disposeExcept(items, batch);
       return batch;
     } catch (e) {
@@ -215,10 +239,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     return e;
   }
 
-  /** `for await (const batch of loader)`: one epoch. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
-    const epoch = this.nextEpoch++;
-    const batches = this.batches(epoch);
+  /** The batches of one epoch as the dataset and collate make them (on the main thread or in workers). */
+  private async *made(batches: Int32Array[]): AsyncGenerator<B, void, undefined> {
     if (!this.source) {
       for (const idx of batches) yield await this.load(idx);
       return;
@@ -237,11 +259,56 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
         }
         const raw = await inFlight.get(b)!;
         inFlight.delete(b);
-        yield pack ? unpack(raw as Packed) as B : this.collateItems(raw as T[]);
+        yield pack ? unpack(raw as Packed, this.pinMemory) as B : this.collateItems(raw as T[]);
       }
     } finally {
       await pool.close();
     }
   }
-}
 
+  /** A made batch on the host where it should be: moved to the CPU for `device: 'cpu'`, pinned for `pinMemory`. */
+  private onHost(batch: B): B {
+    if (this.target?.type === 0) batch = cpuBatch(batch);
+    return this.pinMemory ? pinBatch(batch) : batch;
+  }
+
+  /** `for await (const batch of loader)`: one epoch. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
+    const epoch = this.nextEpoch++;
+    const made = this.made(this.batches(epoch));
+    const target = this.target;
+    try {
+      if (!target || target.type === 0) {
+        if (!this.pinMemory && !target) { yield* made; return; }
+        for await (const b of made) yield this.onHost(b);
+        return;
+      }
+      // GPU: keep `prefetch` batches staged (copies queued) beyond the one the loop holds. A batch
+      // that fails to be made ahead fails the loop when its turn comes, after the ones before it.
+      const staged: Staged<B>[] = [];
+      let done = false, failure: { error: unknown } | null = null;
+      try {
+        for (;;) {
+          while (!done && staged.length <= this.prefetch) {
+            try {
+              const r = await made.next();
+              if (r.done) done = true;
+              else staged.push(stageBatch(this.onHost(r.value), target));
+            } catch (e) {
+              failure = { error: e };
+              done = true;
+            }
+          }
+          const s = staged.shift();
+          if (s) yield handOver(s);
+          else if (failure) throw failure.error;
+          else return;
+        }
+      } finally {
+        for (const s of staged) release(s);
+      }
+    } finally {
+      await made.return();
+    }
+  }
+}
