@@ -6,6 +6,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fl from '../lib';
 
 const ROOT = path.resolve(__dirname, '..');
 const TIMEOUT_MS = 60_000;
@@ -71,6 +72,17 @@ describe('examples', () => {
       expect(out).toContain(`MNIST from ${dir}; 512 train / 128 test`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, TIMEOUT_MS);
+
+  test('mlp-mnist.js --device cuda: pinned batches copied ahead to the GPU (a typed error where no GPU is usable)', async () => {
+    const args = ['--device', 'cuda', '--epochs', '1', '--train', '640', '--test', '200'];
+    if (fl.cuda.isAvailable()) {  // a GPU, or the emulator (the child inherits FLINT_CUDA_DRIVER)
+      expect(await expectTrains('mlp-mnist.js', args)).toContain('steps on cuda');
+    } else {                      // never a silent run on the CPU
+      const r = await runExample('mlp-mnist.js', args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^BackendUnavailableError: DataLoader: cannot use device 'cuda'/);
     }
   }, TIMEOUT_MS);
 
