@@ -106,6 +106,15 @@ const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
  * (and pack) the items of up to `numWorkers * prefetch` batches ahead; batches come out in order
  * and equal those of `numWorkers: 0`. Datasets with a `getBatch` fast path (`TensorDataset`) are
  * batched on the main thread whatever `numWorkers` says: a batch is one native gather.
+ *
+ * With `device: 'cuda'` (and `pinMemory: true` for asynchronous copies), batches arrive on the GPU,
+ * copied on the loader's copy stream `prefetch` batches ahead; the loop's current stream waits for
+ * each batch's copy on the GPU, so the batch is ready for the ops the loop queues:
+ *
+ * ```ts
+ * const loader = new fl.data.DataLoader(ds, { batchSize: 64, numWorkers: 2, pinMemory: true, device: 'cuda', prefetch: 2 });
+ * for await (const [xb, yb] of loader) { … }  // xb, yb on cuda:0
+ * ```
  */
 export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B> {
   readonly batchSize: number;
