@@ -96,6 +96,17 @@ export interface Staged<B> { batch: B; ready: Event }
 /** Queues the copies of the batch's tensors to `target` (a GPU) on its copy stream. */
 export function stageBatch<B>(batch: B, target: DeviceSpec): Staged<B> {
   const stream = copyStreamFor(target.index);
+  // making a stream current also makes its GPU current, and restoring the stream does not restore
+  // the GPU: the loop's current device is put back, so that its 'cuda' ops stay where they were
+  const device = cuda.currentDevice();
+  try {
+    return stageOn(batch, target, stream);
+  } finally {
+    if (cuda.currentDevice() !== device) cuda.setDevice(device);
+  }
+}
+
+function stageOn<B>(batch: B, target: DeviceSpec, stream: Stream): Staged<B> {
   return cuda.withStream(stream, () => {
     // Dispose of the sources happens in mapBatch, inside withStream: the pinned pool then also
     // records the copy stream's progress at the free (it has noted the copy stream's use already).
