@@ -82,6 +82,14 @@ describe('DataLoader onto the GPU', () => {
     const collate = (items: any[]) => ({ x: fl.tensor(items.map((it) => Array.from(it.x))), n: items.length });
     const cref = await epoch(new data.DataLoader(ds, { ...opts, collate }));
     expect(await epoch(new data.DataLoader(ds, { ...opts, collate, pinMemory: true }), pinnedCpu)).toEqual(cref);
+    // worker output (TypedArrays) and the main thread's default collate go straight into pinned
+    // memory: one host allocation per batch tensor (x and y), no pageable tensor in between
+    for (const numWorkers of [0, 2]) {
+      const loader = new data.DataLoader(ds, { batchSize: 4, pinMemory: true, numWorkers });
+      const allocs = fl.memory.stats('cpu').numAllocs;
+      await epoch(loader, pinnedCpu);
+      expect(fl.memory.stats('cpu').numAllocs - allocs).toBe(2 * loader.length);
+    }
     const t = fl.randn([9, 2]);
     try {
       const tds = new data.TensorDataset(t);
