@@ -46,7 +46,8 @@ module.exports = function makeGPT(fl) {
     }
     forward(idx) {
       const T = idx.shape[1];
-      let x = this.tok.forward(idx).add(this.pos.forward(fl.arange(T)));
+      // positions on the tokens' device: an op never moves a tensor across devices by itself
+      let x = this.tok.forward(idx).add(this.pos.forward(fl.arange(T, { device: idx.device })));
       for (const b of this.blocks) x = b.forward(x);
       return this.head.forward(this.lnf.forward(x));
     }

@@ -1,0 +1,147 @@
+// gpu-check.test.ts — keeps the GPU host's scripts from rotting between GPU runs (issue 9): runs
+// bench/gpt.js --quick and scripts/gpu-check.sh's stages as child processes, as the GPU host does,
+// on the device the suite runs on: the CPU in `jest`, the CUDA driver emulator in
+// scripts/test-emu.js (FLINT_TEST_DEVICE=cuda), a real GPU under gpu-check.sh itself. No PyTorch
+// peer (CI has no torch; the scripts' peer paths run on the GPU host). The scripts load dist/.
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const onGpu = !!process.env.FLINT_TEST_DEVICE && process.env.FLINT_TEST_DEVICE !== 'cpu';
+const DEVICE = onGpu ? 'cuda' : 'cpu';
+// hang guards: the emulator runs kernels on the CPU, slowly; a child past its limit is killed
+const CHILD_MS = onGpu ? 420_000 : 120_000;
+
+interface Result { code: number; stdout: string; stderr: string }
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: ROOT, timeout: CHILD_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 26, env: { ...process.env, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+interface Rec { [k: string]: unknown }
+const jsonLines = (text: string): Rec[] => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Rec);
+
+/**
+ * Checks bench/gpt.js's JSON lines (--quick --no-peer --breakdown): both dtypes trained on `device`
+ * (the loss starts near ln(vocab) and falls: the same batch every step) and each has its op families.
+ */
+function checkGpt(file: string, device: string, stdout: string): void {
+  const recs = jsonLines(fs.readFileSync(file, 'utf8'));
+  const info = recs.find((x) => x.impl === 'info')!;
+  expect(info.device).toBe(device);
+  const vocab = (info.config as { vocab: number }).vocab;
+  expect(recs.filter((x) => x.status === 'failed')).toEqual([]);
+  for (const dtype of ['float32', 'bfloat16']) {
+    const step = recs.find((x) => x.impl === 'flintml' && x.dtype === dtype && x.metric === 'ms_per_step');
+    if (!step) throw new Error(`no ${dtype} step in\n${stdout}`);
+    expect(step.value as number).toBeGreaterThan(0);
+    expect(step.peak_bytes as number).toBeGreaterThan(0);
+    expect(Math.abs((step.first_loss as number) - Math.log(vocab))).toBeLessThan(1.5);
+    expect(step.last_loss as number).toBeLessThan(step.first_loss as number);
+    const fams = recs.find((x) => x.bench === 'gpt_families' && x.dtype === dtype)!;
+    expect(fams.clock).toBe(device === 'cpu' ? 'host' : 'cuda_events');
+    const families = fams.families as { family: string; ms: number; calls: number }[];
+    const names = families.map((f) => f.family);
+    for (const f of ['gemm', 'softmax', 'elementwise', 'optimizer']) expect(names).toContain(f);
+    expect(families.reduce((s, f) => s + f.calls, 0)).toBe(fams.calls);
+    for (const f of families) expect(f.ms).toBeGreaterThanOrEqual(0);
+  }
+}
+
+describe('bench/gpt.js --quick', () => {
+  // on the CPU in every run (the GPU's turn is gpu-check.sh's bench-gpt stage below: each step takes seconds on the emulator)
+  test('trains the GPT on the CPU in float32 and bfloat16 autocast and times each op family', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpt-'));
+    try {
+      const file = path.join(dir, 'gpt.jsonl');
+      const r = await run(process.execPath, ['bench/gpt.js', '--quick', '--no-peer', '--breakdown', '--device', 'cpu', '--json', file]);
+      if (r.code !== 0) throw new Error(`bench/gpt.js exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
+      expect(r.stdout).toContain('SMOKE TEST, NOT RESULTS');
+      checkGpt(file, 'cpu', r.stdout);
+      // the lines gpu-check.sh puts in summary.txt
+      const s = await run(process.execPath, ['bench/gpt.js', '--summarize', file]);
+      expect(s.code).toBe(0);
+      expect(s.stdout).toMatch(/gpt flintml float32: [\d.]+ ms\/step/);
+      expect(s.stdout).toMatch(/gpt flintml bfloat16 time by family \(ms\): \w/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, CHILD_MS * 2 + 10_000);
+
+  test('refuses an unknown argument and a bad size with exit code 2', async () => {
+    const a = await run(process.execPath, ['bench/gpt.js', '--quick', '--bogus']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain('unknown argument --bogus');
+    const b = await run(process.execPath, ['bench/gpt.js', '--quick', '--d', '30', '--heads', '4']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('not a multiple of --heads');
+  }, CHILD_MS * 2 + 10_000);
+});
+
+describe('scripts/gpu-check.sh', () => {
+  const script = fs.readFileSync(path.join(ROOT, 'scripts', 'gpu-check.sh'), 'utf8');
+
+  test("the stages' timeouts fit the GPU host's run (at most 420 s of the device run's 480 s)", () => {
+    const m = /^declare -A T=\((.*)\)$/m.exec(script);
+    if (!m) throw new Error('no `declare -A T=(...)` line in scripts/gpu-check.sh');
+    const t = Object.fromEntries([...m[1].matchAll(/\[([\w-]+)\]=(\d+)/g)].map((x) => [x[1], Number(x[2])]));
+    const stages = /^STAGES=\((.*)\)$/m.exec(script)![1].trim().split(/\s+/);
+    expect(Object.keys(t).sort()).toEqual([...stages].sort());
+    for (const s of stages) expect(typeof script.match(new RegExp(`^stage_${s.replace(/-/g, '_')}\\(\\)`, 'm'))?.[0]).toBe('string');
+    expect(Object.values(t).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(420);
+  });
+
+  test(`runs its stages on ${DEVICE} into OUTDIR: summary.txt first, a line per stage, at most 8 files`, async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpucheck-'));
+    try {
+      // on the emulator: the doctor, the GPT benchmark and the sanitizer's op subset (compute-sanitizer
+      // is not here: the subset runs without it and the stage is SKIPPED); on the CPU, no GPU stage runs
+      const stages = onGpu ? 'doctor,interop,bench-gpt,sanitizer' : 'doctor,interop';
+      const r = await run('bash', ['scripts/gpu-check.sh', out], { GPU_CHECK_STAGES: stages, GPU_CHECK_QUICK: '1', GPU_CHECK_NO_PEER: '1', GPU_CHECK_T_SCALE: '5' });
+      const files = fs.readdirSync(out).sort();
+      const summary = fs.existsSync(path.join(out, 'summary.txt')) ? fs.readFileSync(path.join(out, 'summary.txt'), 'utf8') : '';
+      const log = fs.existsSync(path.join(out, 'log.txt')) ? fs.readFileSync(path.join(out, 'log.txt'), 'utf8') : '';
+      const why = `exit ${r.code}\n--- summary.txt\n${summary}\n--- log.txt\n${log.slice(-6000)}\n--- stderr\n${r.stderr}`;
+      expect({ files: files.length <= 8, has: files.includes('summary.txt') && files.includes('log.txt'), why }).toEqual({ files: true, has: true, why });
+      expect(summary).toMatch(/^gpu-check \d{4}-\d\d-\d\dT/);
+      expect(summary).toContain('GPU_CHECK_QUICK=1: tiny benchmark sizes');
+      expect(summary).toMatch(/^doctor +OK/m);
+      if (onGpu) {
+        expect(summary).toMatch(/doctor: cuda: nvidia, 1 device/);
+        expect(summary).toMatch(/^bench-gpt +OK/m);
+        expect(summary).toMatch(/gpt flintml bfloat16: [\d.]+ ms\/step/);
+        expect(files).toContain('gpt.jsonl');
+        checkGpt(path.join(out, 'gpt.jsonl'), 'cuda', log);
+        // no compute-sanitizer here: the op subset ran on its own and passed, and the stage says why it skipped
+        expect(log).toMatch(/ops-subset\.js: \d+ checks, \d+ native op calls .*, 0 failed/);
+        expect(summary).toMatch(/^sanitizer +SKIPPED \(compute-sanitizer is not on PATH/m);
+      }
+      // interop: OK where python3 has safetensors, else SKIPPED with the reason; never FAILED
+      expect(summary).toMatch(/^interop +(OK|SKIPPED \(interop\.py: python .* has no safetensors module\))/m);
+      expect(r.code).toBe(0);
+      expect(summary).toMatch(/done .*every stage OK or SKIPPED/);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, CHILD_MS + 10_000);
+
+  test('a stage that hangs is cut by its own timeout and the run goes on', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpucheck-'));
+    try {
+      // the doctor stage with a 0.2 s limit (node cannot start that fast); interop runs after it
+      const r = await run('bash', ['scripts/gpu-check.sh', out], { GPU_CHECK_STAGES: 'doctor,interop', GPU_CHECK_T_DOCTOR: '0.2', GPU_CHECK_T_SCALE: '5' });
+      const summary = fs.readFileSync(path.join(out, 'summary.txt'), 'utf8');
+      expect(summary).toMatch(/^doctor +TIMEOUT after 0\.2s/m);
+      expect(summary).toMatch(/^interop +(OK|SKIPPED)/m);
+      expect(summary).toMatch(/some stage FAILED or TIMED OUT/);
+      expect(r.code).toBe(1);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, CHILD_MS + 10_000);
+});
