@@ -18,6 +18,7 @@ import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor } from './tensor';
 import { anyValue, bool, optional, signature, tooManyArgs } from './args';
+import { _range, isProfiling } from './profiler';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
@@ -249,7 +250,8 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
       const grads: (Tensor | null)[] = Array.from({ length: node.numOutputs }, (_, i) => slot.get(i) ?? null);
       let inGrads: (Tensor | null)[];
       try {
-        inGrads = node.fn(grads, node.saved.map((s) => s.t));
+        const savedViews = node.saved.map((s) => s.t);
+        inGrads = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, savedViews)) : node.fn(grads, savedViews);
       } finally {
         for (const g of grads) if (g) g.dispose();
       }
@@ -281,6 +283,11 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
   } finally {
     for (const s of pending.values()) for (const g of s.values()) g.dispose();
   }
+}
+
+/** The profiler's name for a node's backward, as PyTorch's ('mul' -> 'MulBackward'). */
+function backwardName(name: string): string {
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}Backward`;
 }
 
 function accumulateLeaf(t: Tensor, g: Tensor): void {

@@ -27,3 +27,4 @@ export type { GradcheckOptions } from './gradcheck';
 export * as optim from './optim';
 export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync } from './io/checkpoint';
 export type { CheckpointState, CheckpointTargets, LoadedCheckpoint } from './io/checkpoint';
+export * as profiler from './profiler';

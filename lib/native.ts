@@ -119,6 +119,8 @@ export interface OperandView {
   readonly _shape: readonly number[];
   readonly _strides: readonly number[];
   readonly _offset: number;
+  /** The storage's device (type 1: a GPU); only the profiler reads it, to know where an op runs. */
+  readonly _storage?: { readonly device: { readonly type: number } };
   _handleFor(op: string): Handle;
 }
 
@@ -140,11 +142,45 @@ export function opId(name: string): number {
 
 const handles: (Handle | undefined)[] = [];
 
+/** @internal A host<->device copy as the profiler names it (PyTorch's trace calls them 'Memcpy HtoD', …). */
+export type TransferKind = 'HtoD' | 'DtoH' | 'DtoD';
+
+/**
+ * @internal What the profiler (lib/profiler.ts) runs in place of op calls and copies while it records.
+ * `op` times the op and then runs it with `callNative`; `transfer` times the copy `fn`.
+ */
+export interface CallHook {
+  op(id: number, opName: string, operands: readonly (OperandView | ScalarOperand)[], params: readonly number[] | undefined): void;
+  transfer<T>(kind: TransferKind, bytes: number, fn: () => T): T;
+}
+
+// Every op and every copy passes through call()/transfer(): this one test is all that profiling
+// costs while it is off.
+let hook: CallHook | null = null;
+
+/** @internal Installs (or with null removes) the profiler's hook. */
+export function setCallHook(h: CallHook | null): void { hook = h; }
+
 /**
  * @internal Runs native op `id` on operands (outputs first, by the op's convention) and params.
  * An operand may be a tensor view or a scalar (broadcast to operand 0's shape).
  */
 export function call(id: number, opName: string, operands: readonly (OperandView | ScalarOperand)[], params?: readonly number[]): void {
+  if (hook !== null) { hook.op(id, opName, operands, params); return; }
+  callNative(id, opName, operands, params);
+}
+
+/**
+ * @internal A copy between host and device (or two devices) made by `fn`, a binding call: run as
+ * `guard(fn)`, or timed by the profiler while it records.
+ */
+export function transfer<T>(kind: TransferKind, bytes: number, fn: () => T): T {
+  if (hook !== null) return hook.transfer(kind, bytes, () => guard(fn));
+  return guard(fn);
+}
+
+/** @internal call() without the profiler's test: the profiler's hook runs the op through it. */
+export function callNative(id: number, opName: string, operands: readonly (OperandView | ScalarOperand)[], params?: readonly number[]): void {
   let p = 0;
   const n = operands.length;
   meta[p++] = n;

@@ -10,7 +10,7 @@ import { runInNewContext } from 'vm';
 import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
 import { DeviceError, DisposedError, fromNative, OutOfMemoryError, ValueError } from './errors';
-import { binding, call, guard, Handle, opId } from './native';
+import { binding, call, guard, Handle, opId, transfer } from './native';
 import { formatTensor } from './print';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
 
@@ -264,11 +264,14 @@ export class Tensor {
     const h = this._handleFor('dataSync');
     const n = this.numel;
     if (isContiguous(this._shape, this._strides)) {
+      if (this._storage.device.type === 1) return transfer('DtoH', n * ITEMSIZE[this.dtype], () => binding.download(h, this._offset, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
       return guard(() => binding.download(h, this._offset, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
     }
     const tmp = contiguousCopy(this, 'dataSync');
     try {
-      return guard(() => binding.download(tmp._handleFor('dataSync'), 0, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
+      const th = tmp._handleFor('dataSync');
+      if (this._storage.device.type === 1) return transfer('DtoH', n * ITEMSIZE[this.dtype], () => binding.download(th, 0, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
+      return guard(() => binding.download(th, 0, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
     } finally {
       tmp.dispose();
     }
@@ -288,7 +291,7 @@ export class Tensor {
     try {
       const h = src._handleFor('data');
       const off = src === this ? this._offset : 0;
-      return await binding.gpuDownloadAsync(h, off, n, DTYPE_CODE[this.dtype]).catch((e: unknown) => { throw fromNative(e); }) as DataFor<this['dtype']>;
+      return await transfer('DtoH', n * ITEMSIZE[this.dtype], () => binding.gpuDownloadAsync(h, off, n, DTYPE_CODE[this.dtype])).catch((e: unknown) => { throw fromNative(e); }) as DataFor<this['dtype']>;
     } finally {
       if (src !== this) src.dispose();
     }

@@ -8,6 +8,7 @@ import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { bool, checkKeys, optional, required, signature, anyValue, tooManyArgs, unknownOption } from '../args';
+import { _range, isProfiling } from '../profiler';
 
 // PyTorch: load_state_dict(state_dict, strict=True) (lib/args.ts)
 const LOAD_STATE_DICT_ARGS = signature('loadStateDict', ['state', 'strict'], { state: required(anyValue<never>()), strict: optional(bool, true) });
@@ -71,6 +72,8 @@ export abstract class Module {
 
   /** Same as `forward`, typed as the subclass's `forward` (PyTorch's `module(x)`): `model.call(x)`. */
   call(...args: Parameters<this['forward']>): ReturnType<this['forward']> {
+    // while profiling, a module's call is a range named as PyTorch's ('nn.Module: Linear')
+    if (isProfiling()) return _range(`nn.Module: ${this.constructor.name}`, 'range', () => this.forward(...args)) as ReturnType<this['forward']>;
     return this.forward(...args) as ReturnType<this['forward']>;
   }
 

@@ -144,7 +144,7 @@ function geomParams(g: Geom): number[] {
 
 /** A [N, C*kh*kw, L] operand view of a [C*kh*kw, N, L] columns buffer. */
 function colsView(buf: Tensor, N: number, CK: number, L: number): OperandView {
-  return { dtype: buf.dtype, _shape: [N, CK, L], _strides: [L, N * L, 1], _offset: buf._offset, _handleFor: (o: string) => buf._handleFor(o) };
+  return { dtype: buf.dtype, _shape: [N, CK, L], _strides: [L, N * L, 1], _offset: buf._offset, _storage: buf._storage, _handleFor: (o: string) => buf._handleFor(o) };
 }
 
 /** im2col of a 4-D image into a fresh [C*kh*kw, N*Ho*Wo] tensor. */

@@ -3,7 +3,7 @@
 import { DType, DTYPE_CODE, hostArrayFor, TypedArray } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
-import { binding, call, guard, opId } from '../native';
+import { binding, call, guard, opId, transfer } from '../native';
 import { checkShape, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
 import { checkInplace } from './elementwise';
@@ -112,7 +112,9 @@ export function tensor(...args: unknown[]): Tensor {
     else for (let i = 0; i < n; i++) host[i] = +values[i];
   }
   try {
-    guard(() => binding.upload(t._handleFor('tensor'), 0, host, DTYPE_CODE[dtype]));
+    const h = t._handleFor('tensor');
+    if (t._storage.device.type === 1) transfer('HtoD', host.byteLength, () => binding.upload(h, 0, host, DTYPE_CODE[dtype]));
+    else guard(() => binding.upload(h, 0, host, DTYPE_CODE[dtype]));
   } catch (e) { t.dispose(); throw e; }
   return withGrad(t, o.requiresGrad);
 }

@@ -46,7 +46,7 @@ export function needIndex(index: unknown, op: string): Tensor {
 function nonEmptyDims(t: Tensor, shape: readonly number[] = t._shape, strides: readonly number[] = t._strides): OperandView {
   const zero = shape.length === 0;
   return {
-    dtype: t.dtype, _shape: zero ? [1] : shape, _strides: zero ? [1] : strides, _offset: t._offset,
+    dtype: t.dtype, _shape: zero ? [1] : shape, _strides: zero ? [1] : strides, _offset: t._offset, _storage: t._storage,
     _handleFor: (op: string) => t._handleFor(op),
   };
 }

@@ -38,13 +38,13 @@ function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: reado
     if (B === 1) bStride = 0;
   }
   if (bStride === null) {
-    const src = { dtype: t.dtype, _shape: full, _strides: strides, _offset: t._offset, _handleFor: (o: string) => t._handleFor(o) };
+    const src = { dtype: t.dtype, _shape: full, _strides: strides, _offset: t._offset, _storage: t._storage, _handleFor: (o: string) => t._handleFor(o) };
     const c3 = emptyTensor(full, t.dtype, device, false, op);
     temps.push(c3);
     copyInto(c3, src, op);
-    return { dtype: t.dtype, _shape: [B, r, c], _strides: [r * c, c, 1], _offset: 0, _handleFor: (o: string) => c3._handleFor(o) };
+    return { dtype: t.dtype, _shape: [B, r, c], _strides: [r * c, c, 1], _offset: 0, _storage: c3._storage, _handleFor: (o: string) => c3._handleFor(o) };
   }
-  return { dtype: t.dtype, _shape: [B, r, c], _strides: [bStride, strides[batch.length], strides[batch.length + 1]], _offset: t._offset, _handleFor: (o: string) => t._handleFor(o) };
+  return { dtype: t.dtype, _shape: [B, r, c], _strides: [bStride, strides[batch.length], strides[batch.length + 1]], _offset: t._offset, _storage: t._storage, _handleFor: (o: string) => t._handleFor(o) };
 }
 
 /**
@@ -77,8 +77,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const M = as[as.length - 2], K = as[as.length - 1], K2 = bs[bs.length - 2], N = bs[bs.length - 1];
   if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${String(K)} != ${String(K2)})`);
   const batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
-  const av: OperandView = { dtype: a.dtype, _shape: as, _strides: ast, _offset: a._offset, _handleFor: (o: string) => a._handleFor(o) };
-  const bv: OperandView = { dtype: b.dtype, _shape: bs, _strides: bst, _offset: b._offset, _handleFor: (o: string) => b._handleFor(o) };
+  const av: OperandView = { dtype: a.dtype, _shape: as, _strides: ast, _offset: a._offset, _storage: a._storage, _handleFor: (o: string) => a._handleFor(o) };
+  const bv: OperandView = { dtype: b.dtype, _shape: bs, _strides: bst, _offset: b._offset, _storage: b._storage, _handleFor: (o: string) => b._handleFor(o) };
   const outShape = [...batch, ...(aVec ? [] : [M]), ...(bVec ? [] : [N])];
   const out = emptyTensor(outShape, a.dtype, dev, K === 0, 'matmul');
   if (numel(outShape) === 0 || K === 0) return out;
@@ -87,7 +87,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const B = numel(batch);
     const A3 = as3d(av, dev, batch, M, K, temps, 'matmul');
     const B3 = as3d(bv, dev, batch, K, N, temps, 'matmul');
-    const O3 = { dtype: out.dtype, _shape: [B, M, N], _strides: [M * N, N, 1], _offset: 0, _handleFor: (o: string) => out._handleFor(o) };
+    const O3 = { dtype: out.dtype, _shape: [B, M, N], _strides: [M * N, N, 1], _offset: 0, _storage: out._storage, _handleFor: (o: string) => out._handleFor(o) };
     call(MATMUL, 'matmul', [O3, A3, B3]);
   } catch (e) {
     out.dispose();

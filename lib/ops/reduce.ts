@@ -134,7 +134,7 @@ function outShapes(shape: readonly number[], dims: readonly number[], keepdim: b
 /** @internal Views the contiguous `out` (of `shape`) in the input's rank for the kernel. */
 function keepdimView(out: Tensor, keptShape: number[]): OperandView {
   return {
-    dtype: out.dtype, _shape: keptShape, _strides: contiguousStrides(keptShape), _offset: 0,
+    dtype: out.dtype, _shape: keptShape, _strides: contiguousStrides(keptShape), _offset: 0, _storage: out._storage,
     _handleFor: (o: string) => out._handleFor(o),
   };
 }

@@ -7,7 +7,7 @@ import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../
 import { checkKeys, sizesOnly, tooManyArgs } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
-import { binding, guard } from '../native';
+import { binding, guard, transfer } from '../native';
 import { needsGrad, record, sumToShape } from '../autograd';
 import { zeros } from './creation';
 import { checkInplace } from './elementwise';
@@ -558,7 +558,8 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   try {
     const bytes = t.numel * ITEMSIZE[dtype];
     const srcOffset = (src === t ? t._offset : 0) * ITEMSIZE[dtype];
-    guard(() => binding.gpuCopy(out._handleFor('to'), 0, src._handleFor('to'), srcOffset, bytes));
+    const kind = t._storage.device.type === 0 ? 'HtoD' : dev.type === 0 ? 'DtoH' : 'DtoD';
+    transfer(kind, bytes, () => binding.gpuCopy(out._handleFor('to'), 0, src._handleFor('to'), srcOffset, bytes));
     // A copy from pinned memory is asynchronous; without nonBlocking it completes here.
     if (t._storage.pinned && !o.nonBlocking) guard(() => binding.gpuStreamSynchronize(binding.gpuCurrentStream()));
   } catch (e) {
