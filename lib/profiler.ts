@@ -146,9 +146,10 @@ export class Profile {
    * self and total CUDA time (with `cuda: true`), calls; percentages are of the step's wall time (CPU)
    * and of all GPU time (CUDA). `console.log(prof.table({ sortBy: 'cudaTime', rowLimit: 10 }))`
    */
-  table(options: TableOptions = {}): string {
-    if (arguments.length > 1) tooManyArgs('Profile.table', 'options', arguments);
-    const o = TABLE_ARGS.parse([options]);
+  table(options?: TableOptions): string;
+  table(sortBy: TableSort, rowLimit?: number, options?: { groupByInputShape?: boolean }): string;
+  table(...args: unknown[]): string {
+    const o = TABLE_ARGS.parse(args);
     const rows = this.keyAverages({ groupByInputShape: o.groupByInputShape });
     const sortKey: Record<TableSort, (r: KeyAverage) => number> = {
       cpuTime: (r) => r.cpuTotal, cudaTime: (r) => r.cudaTotal, selfCpuTime: (r) => r.selfCpuTotal,

@@ -932,6 +932,65 @@ TABLE['nn.Module.loadStateDict'] = {
   call: (o) => fl.scope(() => { const m = new nn.Linear(2, 1); return m.loadStateDict(m.stateDict(), o); }),
 };
 
+// ---- fl.profiler: profile(fn, { cuda }), Profile.table(sortBy, rowLimit, { groupByInputShape }), keyAverages
+const profiled = () => {
+  const a = fl.ones(2, 3);
+  try { return fl.profiler.profile(() => fl.scope(() => { a.add(a); a.add(a); a.add(1); a.neg(); })); } finally { a.dispose(); }
+};
+const tableRows = (t: string) => t.split('\n').slice(3).filter((l) => /^\s*\w+\s+\d/.test(l)).map((l) => l.trim().split(/\s+/));
+TABLE['fl.profiler.profile'] = {
+  sig: 'profiler.profile',
+  honoured: {
+    cuda: () => {
+      if (!fl.cuda.isAvailable()) {  // asked for and not possible: refused, not ignored
+        expect(() => fl.profiler.profile(() => 1, { cuda: true })).toThrow(fl.BackendUnavailableError);
+        return;
+      }
+      const x = fl.ones([2], { device: 'cuda' });
+      try {
+        const on = fl.profiler.profile(() => x.neg().dispose(), { cuda: true });
+        const off = fl.profiler.profile(() => x.neg().dispose(), { cuda: false });
+        expect([on.cuda, on.events[0].cudaStart >= 0]).toEqual([true, true]);
+        expect([off.cuda, off.events[0].cudaStart]).toEqual([false, -1]);
+      } finally { x.dispose(); }
+    },
+  },
+  call: (o) => fl.profiler.profile(() => 1, o as any),
+};
+TABLE['fl.profiler.Profile.table'] = {
+  sig: 'Profile.table',
+  honoured: {
+    sortBy: () => {
+      const p = profiled();
+      expect(tableRows(p.table({ sortBy: 'calls' })).map((r) => r[0])).toEqual(['add', 'neg']);
+      expect(tableRows(p.table('calls')).map((r) => r[0])).toEqual(['add', 'neg']);
+    },
+    rowLimit: () => {
+      const p = profiled();
+      expect(tableRows(p.table({ sortBy: 'calls', rowLimit: 1 })).map((r) => r[0])).toEqual(['add']);
+      expect(tableRows(p.table('calls', 1)).length).toBe(1);
+    },
+    groupByInputShape: () => {
+      const p = profiled();
+      const rows = tableRows(p.table({ sortBy: 'calls', groupByInputShape: true }));
+      expect(rows.map((r) => [r[0], r[6]]))  // name, 5 time columns, calls.toEqual([['add', '2'], ['add', '1'], ['neg', '1']]);
+    },
+  },
+  call: (o) => profiled().table(o as any),
+};
+TABLE['fl.profiler.Profile.keyAverages'] = {
+  sig: 'Profile.keyAverages',
+  honoured: {
+    groupByInputShape: () => {
+      const p = profiled();
+      expect(p.keyAverages().map((r) => [r.name, r.calls])).toEqual([['add', 3], ['neg', 1]]);
+      expect(p.keyAverages({ groupByInputShape: true }).map((r) => [r.name, r.calls, r.shapes])).toEqual([
+        ['add', 2, [[2, 3], [2, 3], [2, 3]]], ['add', 1, [[2, 3], [2, 3], []]], ['neg', 1, [[2, 3], [2, 3]]]]);
+    },
+  },
+  call: (o) => profiled().keyAverages(o as any),
+};
+
 // ---- nn entries go above this line ----
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */

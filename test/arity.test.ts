@@ -248,6 +248,33 @@ describe('every Tensor method refuses an argument beyond those it declares', () 
   });
 });
 
+// ---- fl.profiler: its functions and the Profile's methods (a full valid call each) --------------------
+const PROFILER_CALLS: Record<string, () => Args> = {
+  profile: () => [() => 1, {}], recordFunction: () => ['r', () => 1], isProfiling: () => [],
+};
+const PROFILE_METHODS: Record<string, () => Args> = {
+  table: () => [{}], keyAverages: () => [{}], chromeTrace: () => [], exportChromeTrace: () => [path.join(tmp, 'trace.json')],
+};
+describe('fl.profiler and Profile refuse an argument beyond those they declare', () => {
+  const P = fl.profiler as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const fns = Object.keys(P).filter((k) => typeof P[k] === 'function' && !isClass(P[k]) && !k.startsWith('_'));
+  const proto = fl.profiler.Profile.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const methods = Object.getOwnPropertyNames(proto).filter((k) => k !== 'constructor' && !k.startsWith('_'));
+  test('each function and method is placed', () => {
+    expect(fns.filter((k) => !(k in PROFILER_CALLS))).toEqual([]);
+    expect(methods.filter((k) => !(k in PROFILE_METHODS))).toEqual([]);
+  });
+  test.each(Object.keys(PROFILER_CALLS))('profiler.%s', async (name) => {
+    P[name](...PROFILER_CALLS[name]());
+    await expectRefused(`profiler.${name}`, () => P[name](...PROFILER_CALLS[name](), EXTRA));
+  });
+  test.each(Object.keys(PROFILE_METHODS))('Profile.%s', async (name) => {
+    const prof = fl.profiler.profile(() => fl.ones(2).dispose());
+    proto[name].apply(prof, PROFILE_METHODS[name]());
+    await expectRefused(`Profile.${name}`, () => proto[name].apply(prof, [...PROFILE_METHODS[name](), EXTRA]));
+  });
+});
+
 describe('the messages', () => {
   test("relu(x, true): PyTorch's inplace is refused, naming the in-place method", () => fl.scope(() => {
     const x = fl.ones(2);
