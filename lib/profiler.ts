@@ -293,10 +293,16 @@ function takeEvent(s: Session): number {
   return id;
 }
 
+/** Events kept for the next profile (per GPU); a larger profile's extra events are destroyed. */
+const POOL_KEEP = 8192;
+
 function giveBack(s: Session): void {
   let pool = eventPool.get(s.device);
   if (!pool) { pool = []; eventPool.set(s.device, pool); }
-  for (const id of s.events) pool.push(id);
+  for (const id of s.events) {
+    if (pool.length < POOL_KEEP) pool.push(id);
+    else guard(() => binding.gpuEventDestroy(id));
+  }
   s.events = [];
 }
 
