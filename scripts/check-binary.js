@@ -8,8 +8,10 @@
 // With no argument it checks build/Release/*.node and prebuilds/*/*.node. Uses `readelf -d`, or
 // `objdump -p` when readelf is missing. Exit status: 0 ok, 1 a forbidden dependency (or no file),
 // 2 neither tool is installed (reported, nothing checked; pass --allow-missing-tools to exit 0).
-// --max-glibc=2.34 also fails when a symbol needs a newer glibc than that (the oldest distribution
-// the binary loads on is the one whose glibc is at least the newest GLIBC_x.y version printed).
+// --max-glibc=2.28 also fails when a symbol needs a newer glibc than that, and names the symbols (the
+// oldest distribution the binary loads on is the one whose glibc is at least the newest GLIBC_x.y
+// version printed); `npm test` runs it on build/Release and on both prebuilds (test/glibc.test.ts,
+// test/pack). Works on an addon of any CPU (readelf reads every ELF machine).
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -51,6 +53,13 @@ function inspect(file) {
     return { tool: 'objdump', needed, versions };
   }
   return null;
+}
+
+// The ELF machine readelf -h prints ('Advanced Micro Devices X86-64', 'AArch64'), or null.
+function elfMachine(file) {
+  const out = tool('readelf', ['-h', '-W', file]);
+  const m = out && out.match(/^\s*Machine:\s*(.+?)\s*$/m);
+  return m ? m[1] : null;
 }
 
 function cmpVersion(a, b) {
@@ -97,8 +106,9 @@ function check(file, opts = {}) {
   const bad = info.needed.filter((lib) => !ALLOWED.some((re) => re.test(lib)));
   const glibc = info.versions.filter((v) => v.startsWith('GLIBC_')).map((v) => v.slice(6)).sort(cmpVersion);
   const cxx = info.versions.filter((v) => /^(GLIBCXX|CXXABI)_/.test(v));
+  const machine = info.tool === 'readelf' ? elfMachine(file) : null;
   const lines = [
-    `${path.relative(process.cwd(), file) || file} (${info.tool})`,
+    `${path.relative(process.cwd(), file) || file} (${info.tool}${machine ? ', ' + machine : ''})`,
     `  NEEDED: ${info.needed.join(', ') || '(none)'}`,
     `  newest glibc symbol version: ${glibc.length ? 'GLIBC_' + glibc[glibc.length - 1] : '(none)'}`,
   ];
@@ -110,10 +120,10 @@ function check(file, opts = {}) {
     const syms = info.tool === 'readelf' ? symbolsNeeding(file, opts.maxGlibc) : [];
     lines.push(`  TOO NEW: needs GLIBC_${newest} > ${opts.maxGlibc}${syms.length ? ' (' + syms.join(', ') + ')' : ''}`);
   }
-  return { ok: bad.length === 0 && cxx.length === 0 && !tooNew, skipped: false, needed: info.needed, newestGlibc: newest, lines };
+  return { ok: bad.length === 0 && cxx.length === 0 && !tooNew, skipped: false, needed: info.needed, newestGlibc: newest, machine, lines };
 }
 
-module.exports = { check, inspect, ALLOWED };
+module.exports = { check, inspect, elfMachine, cmpVersion, ALLOWED };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

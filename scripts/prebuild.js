@@ -1,25 +1,34 @@
 #!/usr/bin/env node
 // prebuild.js — `npm run prebuild` (the package has no `build` script, so npm never runs this as
-// a pre-hook; the full local build is `npm run build:all`): makes prebuilds/linux-x64/ for the published package
-// (DESIGN.md §1, §6) with prebuildify, which builds binding.gyp with node-gyp:
+// a pre-hook; the full local build is `npm run build:all`): makes the prebuilt addons of the
+// published package (DESIGN.md §1, §6) with prebuildify, which builds binding.gyp with node-gyp:
 //
-//   prebuilds/linux-x64/flintml.glibc.node   N-API 8, stripped; the same file for every Node >= 18
+//   prebuilds/linux-x64/flintml.glibc.node     N-API 8, stripped; the same file for every Node >= 18
+//   prebuilds/linux-arm64/flintml.glibc.node   (--arch=arm64) the same, cross-compiled with Debian's
+//                                              g++-aarch64-linux-gnu (from an x64 host)
+//   prebuilds/kernels/                         the GPU kernel images, one copy for both host CPUs
 //
-// node-gyp-build picks it on any glibc Linux x64 host (the `glibc` tag keeps musl hosts off it,
-// so that they build from source instead of failing to load it).
+// node-gyp-build picks the folder of the host's CPU on any glibc Linux (the `glibc` tag keeps musl
+// hosts off it, so that they build from source instead of failing to load it). Each addon must
+// need no glibc symbol newer than GLIBC_2.28 (native/core/glibc_compat.cpp; checked here with
+// scripts/check-binary.js --max-glibc=2.28, and again by the packed-tarball test).
 //
 // Nothing is downloaded: node-gyp is pointed at the headers of the running Node
-// (npm_config_nodedir, default <prefix of node>/include/node), and prebuildify runs in a staging
-// copy of the sources so that node-gyp's `rebuild` (which wipes build/) leaves the cmake-js build in
-// build/ alone — `npm test` may be using it while the pack test runs this script.
+// (npm_config_nodedir, default <prefix of node>/include/node; N-API headers do not depend on the
+// CPU), and prebuildify runs in a staging copy of the sources so that node-gyp's `rebuild` (which
+// wipes build/) leaves the cmake-js build in build/ alone — `npm test` may be using it while the
+// pack test runs this script.
 //
-// Options: --no-strip   keep symbols
-//          --from-build copy build/Release/flintml.node (the cmake-js build) instead of running
-//                       prebuildify (a fallback for hosts without python3/make)
+// Options: --arch=x64,arm64  which CPUs (default: the host's); a CPU
+//                       other than the host's is cross-compiled with <triple>-g++ (CROSS below)
+//          --no-strip   keep symbols
+//          --from-build copy build/Release/flintml.node (the cmake-js build, host CPU only) instead
+//                       of running prebuildify (a fallback for hosts without python3/make)
 //
 // GPU kernel images: the cmake-js build (npm install / npm run build:native) compiles them into
-// build/kernels/ (nvcc: flint-*.fatbin, hipcc: flint-*.hsaco, and status.json); they are copied to
-// prebuilds/linux-x64/kernels/, where the addon's loader looks (native/gpu/images.h). A build
+// build/kernels/ (nvcc: flint-*.fatbin, hipcc: flint-*.hsaco, and status.json); they are device
+// code, the same files whatever the host CPU, so they are copied once to prebuilds/kernels/, which
+// the loader of either addon finds as `<addon folder>/../kernels` (native/gpu/images.h). A build
 // without nvcc/hipcc has no images: the prebuild then runs on the CPU only, and says so.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -31,10 +40,21 @@ const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const strip = !args.includes('--no-strip');
 const fromBuild = args.includes('--from-build');
+const archArg = args.find((a) => a.startsWith('--arch='));
 
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const platformDir = path.join(root, 'prebuilds', `${os.platform()}-${os.arch()}`);
 const fileName = `${pkg.name}.glibc.node`;
+const MAX_GLIBC = '2.28';
+// Cross compilers (Debian: apt-get install g++-aarch64-linux-gnu / g++-x86-64-linux-gnu) and the
+// ELF machine that readelf -h prints for each CPU.
+const CROSS = {
+  x64: { triple: 'x86_64-linux-gnu', machine: 'Advanced Micro Devices X86-64', apt: 'g++-x86-64-linux-gnu' },
+  arm64: { triple: 'aarch64-linux-gnu', machine: 'AArch64', apt: 'g++-aarch64-linux-gnu' },
+};
+const arches = archArg ? archArg.slice('--arch='.length).split(',').filter(Boolean)
+  : [os.arch()];
+const platformDir = (arch) => path.join(root, 'prebuilds', `${os.platform()}-${arch}`);
+const kernelDir = path.join(root, 'prebuilds', 'kernels');
 
 function log(msg) { process.stderr.write(`prebuild: ${msg}\n`); }
 function fail(msg) { log(`error: ${msg}`); process.exit(1); }
@@ -61,38 +81,48 @@ function findNodeGyp() {
   return candidates.find((c) => c && /\.js$/.test(c) && fs.existsSync(c)) || null;
 }
 
-function clearOld() {
-  fs.mkdirSync(platformDir, { recursive: true });
-  for (const f of fs.readdirSync(platformDir)) {
-    if (f.endsWith('.node')) fs.rmSync(path.join(platformDir, f));
+function clearOld(arch) {
+  const dir = platformDir(arch);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith('.node')) fs.rmSync(path.join(dir, f));
   }
+  fs.rmSync(path.join(dir, 'kernels'), { recursive: true, force: true });  // the layout before prebuilds/kernels
 }
 
 // Loads the prebuild the way the installed package will (node-gyp-build, prebuilds only) in a
-// child process, and checks its dynamic dependencies.
-function verify() {
-  const expected = path.join(platformDir, fileName);
-  const code = `
-    const load = require('node-gyp-build');
-    const p = load.resolve(${JSON.stringify(root)});
-    if (p !== ${JSON.stringify(expected)}) { console.error('node-gyp-build resolves ' + p); process.exit(1); }
-    const b = load(${JSON.stringify(root)});
-    console.log('node-gyp-build loads ' + require('path').relative(${JSON.stringify(root)}, p) + ' (' + Object.keys(b).length + ' exports)');`;
-  const r = spawnSync(process.execPath, ['-e', code], {
-    cwd: root, stdio: 'inherit', env: { ...process.env, PREBUILDS_ONLY: '1' },
-  });
-  if (r.status !== 0) fail('the prebuild does not load through node-gyp-build');
-  const { check } = require('./check-binary.js');
-  const c = check(expected);
+// child process when it is for this CPU (test/pack loads the arm64 one under qemu), and checks
+// its CPU, its dynamic dependencies and its glibc symbol versions.
+function verify(arch) {
+  const expected = path.join(platformDir(arch), fileName);
+  if (arch === os.arch()) {
+    const code = `
+      const load = require('node-gyp-build');
+      const p = load.resolve(${JSON.stringify(root)});
+      if (p !== ${JSON.stringify(expected)}) { console.error('node-gyp-build resolves ' + p); process.exit(1); }
+      const b = load(${JSON.stringify(root)});
+      console.log('node-gyp-build loads ' + require('path').relative(${JSON.stringify(root)}, p) + ' (' + Object.keys(b).length + ' exports)');`;
+    const r = spawnSync(process.execPath, ['-e', code], {
+      cwd: root, stdio: 'inherit', env: { ...process.env, PREBUILDS_ONLY: '1' },
+    });
+    if (r.status !== 0) fail('the prebuild does not load through node-gyp-build');
+  }
+  const { check, elfMachine } = require('./check-binary.js');
+  const machine = elfMachine(expected);
+  if (machine !== null && CROSS[arch] && machine !== CROSS[arch].machine) {
+    fail(`${path.relative(root, expected)} is for ${machine}, not ${arch}`);
+  }
+  const c = check(expected, { maxGlibc: MAX_GLIBC });
   console.log(c.lines.join('\n'));
-  if (!c.ok && !c.skipped) fail('the prebuild has forbidden dynamic dependencies');
+  if (!c.ok && !c.skipped) fail(`the ${arch} prebuild has forbidden dynamic dependencies or needs a glibc newer than ${MAX_GLIBC}`);
 }
 
-function copyFromBuild() {
+function copyFromBuild(arch) {
   const src = path.join(root, 'build', 'Release', `${pkg.name}.node`);
+  if (arch !== os.arch()) fail(`--from-build copies the host's build (${os.arch()}), not ${arch}`);
   if (!fs.existsSync(src)) fail(`${path.relative(root, src)} not found: run npm run build:native first`);
-  clearOld();
-  const dest = path.join(platformDir, fileName);
+  clearOld(arch);
+  const dest = path.join(platformDir(arch), fileName);
   fs.copyFileSync(src, dest);
   if (strip) {
     const r = spawnSync('strip', ['--strip-all', dest], { stdio: 'inherit' });
@@ -102,7 +132,7 @@ function copyFromBuild() {
 
 function copyKernels() {
   const src = path.join(root, 'build', 'kernels');
-  const dest = path.join(platformDir, 'kernels');
+  const dest = kernelDir;
   fs.rmSync(dest, { recursive: true, force: true });
   let status;
   try { status = JSON.parse(fs.readFileSync(path.join(src, 'status.json'), 'utf8')); } catch {
@@ -123,7 +153,7 @@ function copyKernels() {
   log(`kernels: ${images.length} images (${status.nvcc ? `nvcc ${status.nvcc}` : 'no CUDA'}${status.hip && status.hip.hipcc ? `, hipcc ${status.hip.hipcc}` : ''}), ${(bytes / 2 ** 20).toFixed(1)} MiB -> ${path.relative(root, dest)}`);
 }
 
-function runPrebuildify() {
+function runPrebuildify(arch) {
   let prebuildify;
   try { prebuildify = require('prebuildify'); } catch { fail('prebuildify is not installed (it is a devDependency: run npm install)'); }
 
@@ -147,16 +177,32 @@ function runPrebuildify() {
 
   process.env.npm_config_nodedir = nodedir;
   if (!process.env.JOBS) process.env.JOBS = String(os.availableParallelism?.() ?? os.cpus().length);
-  log(`prebuildify --napi${strip ? ' --strip' : ''} --tag-libc (node-gyp ${nodeGyp}, headers ${nodedir}/include/node, ${process.env.JOBS} jobs)`);
+  // Another CPU: node-gyp's make files take the target compilers from CC/CXX/LINK/AR (the host
+  // ones from CC_host/CXX_host); prebuildify copies process.env when it is called.
+  const saved = { ...process.env };
+  let stripBin = 'strip';
+  if (arch !== os.arch()) {
+    const cross = CROSS[arch];
+    if (!cross) fail(`no cross compiler known for ${arch} (known: ${Object.keys(CROSS).join(', ')})`);
+    const gxx = `${cross.triple}-g++`;
+    if (spawnSync(gxx, ['--version'], { stdio: 'ignore' }).status !== 0) {
+      fail(`${gxx} not found: the ${arch} prebuild is cross-compiled with it (Debian: apt-get install ${cross.apt} binutils-${cross.triple}); or --arch=${os.arch()}`);
+    }
+    Object.assign(process.env, { CC: `${cross.triple}-gcc`, CXX: gxx, LINK: gxx, AR: `${cross.triple}-ar` });
+    stripBin = `${cross.triple}-strip`;
+  }
+  log(`prebuildify --napi --arch=${arch}${strip ? ' --strip' : ''} --tag-libc (node-gyp ${nodeGyp}, headers ${nodedir}/include/node, ${process.env.CXX || 'c++'}, ${process.env.JOBS} jobs)`);
 
-  clearOld();
+  clearOld(arch);
   return new Promise((resolve, reject) => {
     prebuildify({
       cwd: stage,
       out: root,
       name: pkg.name,
+      arch,
       napi: true,
       strip,
+      stripBin,
       tagLibc: true,
       // One N-API build serves every Node version; building against the running Node's headers
       // (rather than the newest Node that node-abi knows) keeps node-gyp off the network.
@@ -164,6 +210,7 @@ function runPrebuildify() {
       nodeGyp: wrapper,
       cache: path.join(stage, '.devdir'),
     }, (err) => {
+      for (const k of ['CC', 'CXX', 'LINK', 'AR']) { if (k in saved) process.env[k] = saved[k]; else delete process.env[k]; }
       fs.rmSync(stage, { recursive: true, force: true });
       if (err) reject(err); else resolve();
     });
@@ -173,14 +220,16 @@ function runPrebuildify() {
 (async () => {
   const t0 = Date.now();
   if (os.platform() !== 'linux') fail('prebuilds are made on Linux only');
-  if (fromBuild) copyFromBuild();
-  else {
-    try { await runPrebuildify(); } catch (e) {
-      fail(`prebuildify failed: ${e.message} (needs python3, make and g++; or use --from-build after npm run build:native)`);
+  for (const arch of arches) {
+    if (fromBuild) copyFromBuild(arch);
+    else {
+      try { await runPrebuildify(arch); } catch (e) {
+        fail(`prebuildify --arch=${arch} failed: ${e.message} (needs python3, make and g++; or use --from-build after npm run build:native)`);
+      }
     }
+    if (!fs.existsSync(path.join(platformDir(arch), fileName))) fail(`${arch}: ${fileName} was not produced`);
   }
-  if (!fs.existsSync(path.join(platformDir, fileName))) fail(`${fileName} was not produced`);
   copyKernels();
-  verify();
-  log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${path.relative(root, path.join(platformDir, fileName))}`);
+  for (const arch of arches) verify(arch);
+  log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${arches.map((a) => path.relative(root, path.join(platformDir(a), fileName))).join(', ')}`);
 })();

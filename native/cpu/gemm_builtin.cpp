@@ -19,7 +19,8 @@
 // Kernels: AVX2+FMA (6x16 float, 6x8 double; 12 accumulators of 16 ymm registers) compiled with
 // __attribute__((target)) and chosen at run time with __builtin_cpu_supports, so the binary still
 // runs on any x86-64; otherwise a portable kernel (4x8 float, 4x4 double) on 128-bit GCC vector
-// types, which is SSE2 on any x86-64.
+// types, which is SSE2 on any x86-64 and NEON on arm64 (there with explicit fused multiply-adds,
+// vfmaq: the build turns off FMA contraction, -ffp-contract=off, for the rest of the host code).
 //
 // Threads: one matrix is cut into a grid of rectangles (as square as the thread count allows), one
 // per thread, each running the whole loop nest above with its own pack buffers; a batch of small
@@ -33,6 +34,8 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define FLINT_GEMM_X86 1
+#elif defined(__aarch64__)
+#include <arm_neon.h>
 #endif
 
 namespace flint {
@@ -62,6 +65,17 @@ template <class V, class T> inline V splat(T x) {
   return v;
 }
 
+// acc + a * b per lane: one fused vfmaq on arm64 (every AArch64 CPU has it), a multiply and an add
+// elsewhere (SSE2 has no FMA).
+template <class V> inline V madd(V acc, V a, V b) {
+#if defined(__aarch64__)
+  if constexpr (sizeof(acc[0]) == 4) return (V)vfmaq_f32((float32x4_t)acc, (float32x4_t)a, (float32x4_t)b);
+  else return (V)vfmaq_f64((float64x2_t)acc, (float64x2_t)a, (float64x2_t)b);
+#else
+  return acc + a * b;
+#endif
+}
+
 template <class T, int MR, int NR>
 void kernelPortable(int64_t kc, const T* A, const T* B, T* C, int64_t ldc, T alpha, T beta) {
   typedef T V __attribute__((vector_size(16)));
@@ -77,7 +91,7 @@ void kernelPortable(int64_t kc, const T* A, const T* B, T* C, int64_t ldc, T alp
     for (int i = 0; i < MR; i++) {
       const V a = splat<V>(A[i]);
 #pragma GCC unroll 8
-      for (int j = 0; j < NV; j++) acc[i][j] += a * b[j];
+      for (int j = 0; j < NV; j++) acc[i][j] = madd(acc[i][j], a, b[j]);
     }
   }
 #pragma GCC unroll 8
@@ -165,8 +179,8 @@ FLINT_AVX2 void kernelF64Avx2(int64_t kc, const double* A, const double* B, doub
 }
 #endif
 
-bool haveAvx2Fma() {
 #ifdef FLINT_GEMM_X86
+bool haveAvx2Fma() {
   static const bool ok = [] {
     __builtin_cpu_init();
     const char* force = std::getenv("FLINT_GEMM_KERNEL");  // "portable": test the fallback here
@@ -174,10 +188,8 @@ bool haveAvx2Fma() {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   }();
   return ok;
-#else
-  return false;
-#endif
 }
+#endif
 
 // ---- packing -----------------------------------------------------------------------------------
 

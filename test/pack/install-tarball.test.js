@@ -9,6 +9,10 @@
 // It also installs with --ignore-scripts (npm's allowScripts may stop install scripts one day): the
 // package must load its prebuild at run time whether or not scripts/install.js ran.
 //
+// The tarball holds the prebuild and the GPU kernel images, in prebuilds/kernels/ (where the loader
+// of an addon in prebuilds/<platform>/ finds them as ../kernels). The addon must need no glibc
+// symbol newer than GLIBC_2.28.
+//
 // FLINT_PACK_KEEP=1 keeps the temporary folders; FLINT_PACK_REUSE_PREBUILD=1 skips the prebuild
 // step when prebuilds/linux-x64/ already holds one (faster local iterations); FLINT_PACK_DEBUG=1
 // prints the packed file list and the install log.
@@ -23,6 +27,8 @@ jest.setTimeout(10 * 60 * 1000);
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const TOOLCHAIN = ['g++', 'gcc', 'cc', 'c++', 'clang', 'make', 'cmake', 'python3', 'python', 'node-gyp'];
+const ARCHES = ['x64'];
+const MACHINE = { x64: 'Advanced Micro Devices X86-64', arm64: 'AArch64' };  // readelf -h
 
 let tmp;
 let bin;
@@ -70,8 +76,10 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flintml-pack-'));
 
   // 1. the prebuild
-  const prebuilt = path.join(root, 'prebuilds', 'linux-x64');
-  const have = fs.existsSync(prebuilt) && fs.readdirSync(prebuilt).some((f) => f.endsWith('.node'));
+  const have = ARCHES.every((a) => {
+    const dir = path.join(root, 'prebuilds', `linux-${a}`);
+    return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.node'));
+  });
   if (!(process.env.FLINT_PACK_REUSE_PREBUILD === '1' && have)) {
     run('npm', ['run', 'prebuild'], { cwd: root, env: cleanEnv() });
   }
@@ -122,18 +130,19 @@ test('the tarball holds the runtime files and no build products', () => {
     'scripts/sources.js', 'binding.gyp', 'CMakeLists.txt', 'native/sources.json']) {
     expect(packedFiles).toContain(f);
   }
-  expect(packedFiles.some((f) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(f))).toBe(true);
+  for (const a of ARCHES) expect(packedFiles.filter((f) => new RegExp(`^prebuilds/linux-${a}/[^/]+\\.node$`).test(f))).toEqual([`prebuilds/linux-${a}/${pkg.name}.glibc.node`]);
   expect(packedFiles.filter((f) => /^(build|node_modules|test|lib)\//.test(f))).toEqual([]);
   expect(packedFiles.filter((f) => /flintml_test|allocator_test|_hook/.test(f))).toEqual([]);  // the test addon and its sources
 });
 
-test('the tarball ships every GPU kernel image the build made, next to the prebuild', () => {
+test('the tarball ships every GPU kernel image the build made, once, in prebuilds/kernels/ (both addons find them as ../kernels)', () => {
   if (!packedFiles.length) return;
   let status = null;
   try { status = JSON.parse(fs.readFileSync(path.join(root, 'build', 'kernels', 'status.json'), 'utf8')); } catch { /* no cmake build */ }
   const images = status ? [...(status.nvcc ? status.images : []), ...(status.hip && status.hip.hipcc ? status.hip.images : [])] : [];
-  const shipped = packedFiles.filter((f) => f.startsWith('prebuilds/linux-x64/kernels/')).map((f) => f.slice('prebuilds/linux-x64/kernels/'.length)).sort();
+  const shipped = packedFiles.filter((f) => f.startsWith('prebuilds/kernels/')).map((f) => f.slice('prebuilds/kernels/'.length)).sort();
   expect(shipped).toEqual(images.length ? [...images, 'status.json'].sort() : []);
+  expect(packedFiles.filter((f) => /^prebuilds\/linux-[^/]+\/kernels\//.test(f))).toEqual([]);  // not per CPU
 });
 
 test('the install script takes the prebuild and builds nothing', () => {
@@ -157,14 +166,18 @@ test('the prebuild exports no test hook (those are in the test addon, which is n
   expect(ops.filter((n) => n.startsWith('_'))).toEqual([]);
 });
 
-test('the prebuild needs no shared library but the C runtime', () => {
-  if (!which('readelf') && !which('objdump')) return; // nothing to inspect with
+test('the prebuild is for its CPU, needs no shared library but the C runtime and no glibc newer than 2.28', () => {
+  expect(which('readelf')).not.toBeNull();  // binutils: .ci/run installs it
   const { check } = require(path.join(root, 'scripts', 'check-binary.js'));
-  const dir = path.join(proj, 'node_modules', pkg.name, 'prebuilds', 'linux-x64');
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.node'))) {
-    const r = check(path.join(dir, f));
-    expect(r.lines.join('\n')).not.toMatch(/FORBIDDEN/);
+  for (const a of ARCHES) {
+    const dir = path.join(proj, 'node_modules', pkg.name, 'prebuilds', `linux-${a}`);
+    const files = fs.readdirSync(dir).filter((n) => n.endsWith('.node'));
+    expect(files).toEqual([`${pkg.name}.glibc.node`]);
+    const r = check(path.join(dir, files[0]), { maxGlibc: '2.28' });
+    expect(r.lines.join('\n')).not.toMatch(/FORBIDDEN|TOO NEW/);
     expect(r.ok).toBe(true);
+    expect(r.machine).toBe(MACHINE[a]);
+    expect(r.needed).toEqual(expect.arrayContaining(['libc.so.6', 'libpthread.so.0', 'libdl.so.2']));
   }
 });
 
