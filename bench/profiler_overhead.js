@@ -4,7 +4,8 @@
 // hook ("before"), both on the same native addon. Each side runs in its own child process (two
 // copies of the library cannot share one addon in a process), the sides take turns for
 // FLINT_BENCH_ROUNDS rounds (default 5), and each child times 7 batches of 100,000 calls after
-// 20,000 warm-up calls (median per call). The "after" child also reports the cost per op while a
+// 20,000 warm-up calls (median per call), in wall time and in the process's own CPU time (on a
+// shared machine, the CPU time leaves out the time other processes held the core). The "after" child also reports the cost per op while a
 // CPU profile records (5 profiles of 20,000 calls; median), for information.
 //
 //   git archive <commit before the hook> lib tsconfig.json | tar -x -C /tmp/before
@@ -13,7 +14,7 @@
 'use strict';
 const cp = require('child_process');
 const path = require('path');
-const { ROOT, Report, rounds, timeBatches, median, now } = require('./common');
+const { ROOT, Report, rounds, median, now } = require('./common');
 
 const N = 16, INNER = 100000, RUNS = 7, PROFILED_CALLS = 20000;
 
@@ -22,8 +23,19 @@ function child(dist, withProfile) {
   const vals = Float32Array.from({ length: N }, (_, i) => i * 0.25 - 1);
   const a = fl.tensor(vals), b = fl.tensor(vals.map((v) => v * 3));
   const before = fl.memory.stats().liveTensors;
-  const off = timeBatches(() => fl.add(a, b).dispose(), { inner: INNER, runs: RUNS });
-  const out = { off: off.seconds * 1e6 };
+  // wall time per call, and the process's own CPU time per call (user + system): on a shared,
+  // loaded machine the second leaves out the time other processes held the core
+  const add = () => fl.add(a, b).dispose();
+  for (let i = 0; i < 20000; i++) add();
+  const wall = [], cpu = [];
+  for (let r = 0; r < RUNS; r++) {
+    const c0 = process.cpuUsage(), t0 = now();
+    for (let i = 0; i < INNER; i++) add();
+    const t1 = now(), c1 = process.cpuUsage(c0);
+    wall.push(((t1 - t0) / INNER) * 1e6);
+    cpu.push((c1.user + c1.system) / INNER);
+  }
+  const out = { off: median(wall), offCpu: median(cpu) };
   if (withProfile) {
     const per = [];
     for (let r = 0; r < 5; r++) {
@@ -53,7 +65,8 @@ function main() {
     return JSON.parse(r.stdout.trim().split('\n').pop());
   };
   const rep = new Report('profiler_overhead');
-  const k = `add, ${N} x float32, profiler off`;
+  const k = `add, ${N} x float32, profiler off (wall)`;
+  const kCpu = `add, ${N} x float32, profiler off (process CPU time)`;
   const R = rounds(5);
   for (let round = 0; round < R; round++) {
     // alternate which side goes first, so that drift in the machine's load falls on both
@@ -61,10 +74,12 @@ function main() {
     for (const side of order) {
       const res = run(side === 'after' ? afterDist : beforeDist, side === 'after');
       rep.sample(side === 'after' ? 'hook (this tree)' : 'no hook (before)', k, 'us', res.off);
+      rep.sample(side === 'after' ? 'hook (this tree)' : 'no hook (before)', kCpu, 'us', res.offCpu);
       if (res.on !== undefined) rep.sample('hook (this tree)', `add, ${N} x float32, profiling on (CPU)`, 'us', res.on);
     }
   }
   rep.ratio(k, 'hook (this tree)', 'no hook (before)', '~1.0');
+  rep.ratio(kCpu, 'hook (this tree)', 'no hook (before)', '~1.0');
   rep.finish(`profiler hook: small-op µs per op, median (min–max) of ${R} interleaved rounds; lower is better`);
 }
 
