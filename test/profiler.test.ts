@@ -26,8 +26,9 @@ function mlp() {
     const loss = fl.profiler.recordFunction('loss', () => out.sub(y).pow(2).mean());
     loss.backward();
   });
-  const dispose = () => { for (const p of model.parameters()) { p.grad?.dispose(); p.dispose(); } x.dispose(); y.dispose(); };
-  return { step, dispose };
+  const params = [...model.parameters()];
+  const dispose = () => { for (const p of params) { p.grad?.dispose(); p.dispose(); } x.dispose(); y.dispose(); };
+  return { step, dispose, params };
 }
 
 /** Checks the Chrome trace event format: the fields each phase needs, and proper nesting per track. */
@@ -122,6 +123,23 @@ describe('profile on the device under test', () => {
       const selfAll = prof.keyAverages().reduce((s, r) => s + r.selfCpuTotal, 0);
       expect(selfAll).toBeLessThanOrEqual(prof.stepTime + 1e-6);
     } finally { m.dispose(); }
+  });
+
+  test('an optimizer\'s step and zeroGrad are ranges around their ops', () => {
+    const m = mlp();
+    const opt = new fl.optim.SGD(m.params, { lr: 0.1, momentum: 0.9 });
+    try {
+      m.step();
+      const prof = fl.profiler.profile(() => { opt.step(); opt.zeroGrad(); });
+      expect(calls(prof, 'Optimizer.step#SGD.step')).toBe(1);
+      expect(calls(prof, 'Optimizer.zeroGrad#SGD.zeroGrad')).toBe(1);
+      const step = prof.events.findIndex((e) => e.name === 'Optimizer.step#SGD.step');
+      const inside = prof.events.filter((e) => e.parent === step);
+      expect(inside.length).toBeGreaterThan(0);
+      expect(inside.every((e) => e.kind === 'op')).toBe(true);
+      expect(prof.events.filter((e) => e.kind === 'op' && e.parent !== step).map((e) => e.name)).toEqual([]);  // zeroGrad frees, runs no op
+      for (const p of m.params) expect(p.grad).toBeNull();
+    } finally { opt.dispose(); m.dispose(); }
   });
 
   test('table: PyTorch\'s columns, sorted, limited, grouped by input shape', () => {

@@ -7,6 +7,7 @@
 // Updates run under noGrad and inside `scope`, so every temporary of a step is freed at its end;
 // subclasses `keep()` the state tensors they create there.
 import { enableGrad, noGrad } from '../autograd';
+import { _range, isProfiling } from '../profiler';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
 import { AnySignature, checkKeys } from '../args';
@@ -176,7 +177,10 @@ export abstract class Optimizer<Hyper extends object = object> {
     let loss: T | undefined;
     if (closure) loss = enableGrad(closure);
     this._stepCount++;
-    withNoGradScope(() => { for (const g of this.paramGroups) this.update(g); });
+    const update = () => withNoGradScope(() => { for (const g of this.paramGroups) this.update(g); });
+    // while profiling, the update is a range named as PyTorch's ('Optimizer.step#SGD.step')
+    if (isProfiling()) _range(`Optimizer.step#${this.name}.step`, 'range', update);
+    else update();
     return loss;
   }
 
@@ -186,12 +190,16 @@ export abstract class Optimizer<Hyper extends object = object> {
    */
   zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
     const none = readSetToNone(setToNone, 'Optimizer.zeroGrad');
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        if (!p.grad) continue;
-        if (none) { p.grad.dispose(); p.grad = null; } else withNoGradScope(() => { p.grad!.zero_(); });
+    const clear = () => {
+      for (const g of this.paramGroups) {
+        for (const p of g.params) {
+          if (!p.grad) continue;
+          if (none) { p.grad.dispose(); p.grad = null; } else withNoGradScope(() => { p.grad!.zero_(); });
+        }
       }
-    }
+    };
+    if (isProfiling()) _range(`Optimizer.zeroGrad#${this.name}.zeroGrad`, 'range', clear);
+    else clear();
   }
 
   /** The state of parameter `p`, made by `init` on first use (tensors made there are kept out of the step's scope). */
