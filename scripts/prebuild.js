@@ -26,7 +26,8 @@
 //                       of running prebuildify (a fallback for hosts without python3/make)
 //
 // GPU kernel images: the cmake-js build (npm install / npm run build:native) compiles them into
-// build/kernels/ (nvcc: flint-*.fatbin, hipcc: flint-*.hsaco, and status.json); they are device
+// build/kernels/ (nvcc: flint-*.fatbin, hipcc: flint-*.hsaco, and status.json; the nvcc 11.8 set in
+// build/kernels/cuda-11.8/, copied to prebuilds/kernels/cuda-11.8/); they are device
 // code, the same files whatever the host CPU, so they are copied once to prebuilds/kernels/, which
 // the loader of either addon finds as `<addon folder>/../kernels` (native/gpu/images.h). A build
 // without nvcc/hipcc has no images: the prebuild then runs on the CPU only, and says so.
@@ -140,7 +141,9 @@ function copyKernels() {
     return;
   }
   const images = [...(status.nvcc ? status.images : []), ...(status.hip && status.hip.hipcc ? status.hip.images : [])];
-  if (images.length === 0) {
+  let old = null;  // the nvcc 11.8 set
+  try { old = JSON.parse(fs.readFileSync(path.join(src, 'cuda-11.8', 'status.json'), 'utf8')); } catch { /* none */ }
+  if (images.length === 0 && !(old && old.nvcc)) {
     log(`build/kernels has no images (${status.reason || 'no nvcc'}${status.hip && status.hip.reason ? `; ${status.hip.reason}` : ''}): the prebuild has no GPU kernels`);
     return;
   }
@@ -151,6 +154,24 @@ function copyKernels() {
     bytes += fs.statSync(path.join(dest, f)).size;
   }
   log(`kernels: ${images.length} images (${status.nvcc ? `nvcc ${status.nvcc}` : 'no CUDA'}${status.hip && status.hip.hipcc ? `, hipcc ${status.hip.hipcc}` : ''}), ${(bytes / 2 ** 20).toFixed(1)} MiB -> ${path.relative(root, dest)}`);
+  copyCuda11Set(old, path.join(src, 'cuda-11.8'), path.join(dest, 'cuda-11.8'));
+}
+
+// The second CUDA set (nvcc 11.8, for drivers before CUDA 13: CMakeLists.txt) in its own subfolder
+// with its own status.json; the loader picks the newest set the host's driver runs.
+function copyCuda11Set(status, src, dest) {
+  if (!status) return;
+  if (!status.nvcc) {
+    log(`no nvcc 11.8 image set (${status.reason}): the prebuild needs a CUDA 13 driver (580+) for the GPU`);
+    return;
+  }
+  fs.mkdirSync(dest, { recursive: true });
+  let bytes = 0;
+  for (const f of [...status.images, 'status.json']) {
+    fs.copyFileSync(path.join(src, f), path.join(dest, f));
+    bytes += fs.statSync(path.join(dest, f)).size;
+  }
+  log(`kernels: ${status.images.length} images (nvcc ${status.nvcc}), ${(bytes / 2 ** 20).toFixed(1)} MiB -> ${path.relative(root, dest)}`);
 }
 
 function runPrebuildify(arch) {

@@ -59,13 +59,13 @@ function doctor(env: Record<string, string | undefined>): string {
  * (discovery reads only status.json; the fake drivers never load an image).
  */
 const images: Record<string, string> = {};
-function imageSet(name: string, status: object): void {
-  const dir = path.join(tmp, `images-${name}`);
-  fs.mkdirSync(dir);
+function imageSet(name: string, status: object, sub?: string): void {
+  const dir = path.join(tmp, `images-${name}`, sub ?? '');
+  fs.mkdirSync(dir, { recursive: true });
   const all = [...((status as any).images ?? []), ...((status as any).hip?.images ?? [])];
   for (const f of all) fs.writeFileSync(path.join(dir, f), 'stand-in');
   if (Object.keys(status).length) fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify(status));
-  images[name] = dir;
+  if (!sub) images[name] = dir;
 }
 
 /** The facts a test compares, gathered in the child. */
@@ -116,6 +116,11 @@ beforeAll(() => {
   imageSet('ok', { nvcc: '13.0', reason: null, archs: [75, 80, 86, 89, 90, 100, 120], ptx: 120, images: ['flint-a.fatbin'], hip });
   imageSet('none', {});
   imageSet('newer', { nvcc: '14.1', reason: null, archs: [90], ptx: 90, images: ['flint-a.fatbin'] });
+  // what the build ships with both compilers (CMakeLists.txt): nvcc 13 in kernels/, nvcc 11.8 in kernels/cuda-11.8/
+  imageSet('two', { nvcc: '13.0', reason: null, archs: [75, 80, 86, 89, 90, 100, 120], ptx: 120, minDriver: 13000,
+    ptxMinDriver: 13000, images: ['flint-a.fatbin'], hip });
+  imageSet('two', { nvcc: '11.8', reason: null, archs: [60, 70, 75, 80, 86, 89, 90], ptx: 90, minDriver: 11000,
+    ptxMinDriver: 11080, images: ['flint-a.fatbin'] }, 'cuda-11.8');
   imageSet('noArch', { nvcc: '13.0', reason: null, archs: [100, 120], ptx: 120, images: ['flint-a.fatbin'],
     hip: { ...hip, archs: ['gfx1030'] } });
 });
@@ -207,7 +212,88 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
     const noArch = inChild(QUERY, { LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.noArch });
     expect(noArch.available).toBe(false);
     expect(noArch.reason).toBe('NVIDIA driver 13.0 found (2 devices), but no kernel image for compute capability 9.0 (Fake GPU 0); the images (nvcc 13.0) cover sm_100, sm_120 and PTX 120: build flintml from source with FLINT_CUDA_ARCHS including 90');
-    expect(doctor({ LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.noArch })).toContain(`  GPU search: CUDA kernel images: ${images.noArch}: nvcc 13.0, 1 images`);
+    expect(doctor({ LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: images.noArch })).toContain(`  GPU search: CUDA kernel images: ${images.noArch}: nvcc 13.0, 1 images (sm_100, sm_120 + PTX compute_120); needs driver >= CUDA 13.0 (NVIDIA 580 or newer)\n`);
+  });
+
+  describe('two image sets (nvcc 13.0 and 11.8): the newest one the driver and the GPU can run is used', () => {
+    const two = () => images.two, old = () => path.join(images.two, 'cuda-11.8');
+    const need13 = (v: string) => `the kernel images (nvcc 13.0) need a CUDA 13 driver (NVIDIA 580 or newer), this driver is CUDA ${v}: update the NVIDIA driver`;
+    /** Discovery's facts and the doctor's lines on the choice, under a fake driver of `version` and GPUs of `cc`. */
+    function choose(version: string, cc?: string): { available: boolean; reason: string; error: { name: string; message: string } | null; lines: string[] } {
+      const env = { LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: two(), FAKE_CUDA_DRIVER_VERSION: version, FAKE_CUDA_CC: cc };
+      const out = inChild(QUERY, env);
+      const lines = doctor(env).split('\n').filter((l) => /GPU search: CUDA kernel images: (using|skipped) /.test(l))
+        .map((l) => l.replace('  GPU search: CUDA kernel images: ', ''));
+      return { available: out.available, reason: out.reason, error: out.error, lines };
+    }
+
+    test('doctor lists both sets with the driver each needs', () => {
+      const text = doctor({ LD_LIBRARY_PATH: fake.cuda, FLINT_KERNEL_PATH: two() });
+      expect(text).toContain(`  GPU search: CUDA kernel images: ${two()}: nvcc 13.0, 1 images (sm_75, sm_80, sm_86, sm_89, sm_90, sm_100, sm_120 + PTX compute_120); needs driver >= CUDA 13.0 (NVIDIA 580 or newer)\n`);
+      expect(text).toContain(`  GPU search: CUDA kernel images: ${old()}: nvcc 11.8, 1 images (sm_60, sm_70, sm_75, sm_80, sm_86, sm_89, sm_90 + PTX compute_90); needs driver >= CUDA 11.0 (NVIDIA 450.80.02 or newer), its PTX >= CUDA 11.8 (NVIDIA 520.61.05 or newer)\n`);
+    });
+
+    test('no usable driver: doctor still lists the sets and the oldest driver one runs on', () => {
+      const text = doctor({ LD_LIBRARY_PATH: fake.cudaNoDevice, FLINT_BACKEND: 'cuda', FLINT_KERNEL_PATH: two() });
+      expect(text).toContain('cuda: unavailable — FLINT_BACKEND=cuda: NVIDIA driver 13.0 found, but cuInit failed: CUDA_ERROR_NO_DEVICE');
+      expect(text).toContain(`  GPU search: CUDA kernel images: ${old()}: nvcc 11.8, 1 images (sm_60, sm_70, sm_75, sm_80, sm_86, sm_89, sm_90 + PTX compute_90); needs driver >= CUDA 11.0`);
+      expect(text).toContain('  GPU search: CUDA kernel images: none used (no usable NVIDIA driver); the oldest driver a set runs on: CUDA 11.0 (NVIDIA 450.80.02 or newer)\n');
+    });
+
+    test('driver 13.0 (580): the nvcc 13.0 set', () => {
+      const r = choose('13000');
+      expect(r.available).toBe(true);
+      expect(r.lines).toEqual([`using ${two()} (nvcc 13.0) for Fake GPU 0: SASS sm_90 runs on Fake GPU 0, compute capability 9.0`]);
+    });
+
+    test('driver 12.2 (535): the nvcc 11.8 set, and why not the newer one', () => {
+      const r = choose('12020');
+      expect(r.available).toBe(true);
+      expect(r.reason).toBe('');
+      expect(r.lines).toEqual([
+        `skipped ${two()} (nvcc 13.0): ${need13('12.2')}`,
+        `using ${old()} (nvcc 11.8) for Fake GPU 0: SASS sm_90 runs on Fake GPU 0, compute capability 9.0`,
+      ]);
+    });
+
+    test('driver 11.4 (470): the nvcc 11.8 set by minor version compatibility (its SASS needs CUDA 11.0)', () => {
+      const r = choose('11040', '8.6');
+      expect(r.available).toBe(true);
+      expect(r.lines).toEqual([
+        `skipped ${two()} (nvcc 13.0): ${need13('11.4')}`,
+        `using ${old()} (nvcc 11.8) for Fake GPU 0: SASS sm_86 runs on Fake GPU 0, compute capability 8.6`,
+      ]);
+      // compute capability 6.1 runs sm_60 SASS (same major, lower minor)
+      expect(choose('11040', '6.1').lines[1]).toBe(`using ${old()} (nvcc 11.8) for Fake GPU 0: SASS sm_60 runs on Fake GPU 0, compute capability 6.1`);
+    });
+
+    test('driver 10.2: BackendUnavailableError naming the driver each set needs', () => {
+      const r = choose('10020');
+      expect(r.available).toBe(false);
+      const reason = 'NVIDIA driver 10.2 found (2 devices), but none of the 2 kernel image sets runs here: ' +
+        `${need13('10.2')}; the kernel images (nvcc 11.8) need a CUDA 11 driver (NVIDIA 450.80.02 or newer), this driver is CUDA 10.2: update the NVIDIA driver`;
+      expect(r.reason).toBe(reason);
+      expect(r.error).toEqual({ name: 'BackendUnavailableError', message: `zeros: cannot use device 'cuda': ${reason}` });
+      expect(r.lines).toEqual([
+        `skipped ${two()} (nvcc 13.0): ${need13('10.2')}`,
+        `skipped ${old()} (nvcc 11.8): the kernel images (nvcc 11.8) need a CUDA 11 driver (NVIDIA 450.80.02 or newer), this driver is CUDA 10.2: update the NVIDIA driver`,
+      ]);
+    });
+
+    test('a GPU newer than every SASS of the 11.8 set runs its PTX, which needs driver 11.8 (520)', () => {
+      // compute capability 10.0 under driver 12.2: no sm_10x in the 11.8 set, its compute_90 PTX is JIT-compiled
+      const jit = choose('12020', '10.0');
+      expect(jit.available).toBe(true);
+      expect(jit.lines[1]).toBe(`using ${old()} (nvcc 11.8) for Fake GPU 0: PTX compute_90 JIT-compiled by the driver for Fake GPU 0, compute capability 10.0`);
+      // under driver 11.4 the PTX (ISA 7.8) cannot be JIT-compiled: the error says which driver can
+      const tooOld = choose('11040', '10.0');
+      expect(tooOld.available).toBe(false);
+      expect(tooOld.reason).toBe('NVIDIA driver 11.4 found (2 devices), but none of the 2 kernel image sets runs here: ' +
+        `${need13('11.4')}; the kernel images (nvcc 11.8) have no SASS for Fake GPU 0, compute capability 10.0; their PTX (compute_90) ` +
+        'needs a CUDA 11.8 driver (NVIDIA 520.61.05 or newer) to JIT-compile it, this driver is CUDA 11.4: update the NVIDIA driver');
+      // and under 13.0 the newer set has sm_100 SASS
+      expect(choose('13000', '10.0').lines).toEqual([`using ${two()} (nvcc 13.0) for Fake GPU 0: SASS sm_100 runs on Fake GPU 0, compute capability 10.0`]);
+    });
   });
 
   test('getDeviceProperties validates its argument', () => {
@@ -228,7 +314,8 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
     const text = doctor({ LD_LIBRARY_PATH: fake.cuda });
     const lines = text.split('\n');
     expect(lines).toContain('cuda: nvidia, 2 device(s)');
-    expect(lines).toContain(`  GPU search: CUDA kernel images: ${images.ok}: nvcc 13.0, 1 images`);
+    expect(lines).toContain(`  GPU search: CUDA kernel images: ${images.ok}: nvcc 13.0, 1 images (sm_75, sm_80, sm_86, sm_89, sm_90, sm_100, sm_120 + PTX compute_120); needs driver >= CUDA 13.0 (NVIDIA 580 or newer)`);
+    expect(lines).toContain(`  GPU search: CUDA kernel images: using ${images.ok} (nvcc 13.0) for Fake GPU 0: SASS sm_90 runs on Fake GPU 0, compute capability 9.0`);
     expect(lines).toContain('cuda matmul check: FAILED — cuda:0: the GPU backend cannot start: cuda: cuDevicePrimaryCtxRetain failed: CUDA_ERROR_NOT_SUPPORTED (operation not supported)');
     expect(lines).toContain('  driver: CUDA driver API 13.0');
     expect(lines).toContain('  GPU search: FLINT_BACKEND not set: trying NVIDIA, then AMD');

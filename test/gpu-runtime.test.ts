@@ -329,6 +329,63 @@ describe('errors that kernels report', () => {
   });
 });
 
+describe('the kernel image set in use', () => {
+  // native/gpu/images.h: the loader uses the newest set the driver and the GPU run (nvcc 13: driver
+  // >= 13.0; nvcc 11.8 in kernels/cuda-11.8/: driver >= 11.0). On a GPU this checks the real driver's
+  // choice and that the set's (compressed) images load; on the emulator (FLINT_CUDA_DRIVER, which
+  // never reads images) FLINT_EMU_DRIVER_VERSION plays older drivers against two stand-in sets.
+  const root = path.resolve(__dirname, '..');
+  const run = (env: Record<string, string>, kernelPath?: string) => {
+    const code = `
+      const fl = require(${JSON.stringify(path.join(root, 'dist'))});
+      let out;
+      try { out = { sum: fl.arange(10, undefined, 1, { device: 'cuda' }).sum().item(), imageSet: fl.backend.gpu().imageSet }; }
+      catch (e) { out = { error: e.constructor.name + ': ' + e.message }; }
+      console.log(JSON.stringify(out));`;
+    const e: NodeJS.ProcessEnv = { ...process.env, ...env };
+    if (kernelPath) e.FLINT_KERNEL_PATH = kernelPath;
+    if (e.FLINT_ADDON_PATH) e.FLINT_ADDON_PATH = path.resolve(root, e.FLINT_ADDON_PATH);
+    return JSON.parse(execFileSync(process.execPath, ['-e', code], { env: e, encoding: 'utf8' }));
+  };
+
+  if (process.env.FLINT_CUDA_DRIVER) {
+    test('emulated drivers 13.0, 12.2, 11.4 and 10.2 get the nvcc 13.0 set, the 11.8 set, the 11.8 set, none', () => {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const fs = require('fs') as typeof import('fs'), os = require('os') as typeof import('os');
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-sets-'));
+      try {
+        const set = (dir: string, status: object) => {
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(path.join(dir, 'flint-a.fatbin'), 'stand-in');
+          fs.writeFileSync(path.join(dir, 'status.json'), JSON.stringify({ ...status, reason: null, images: ['flint-a.fatbin'] }));
+        };
+        set(tmp, { nvcc: '13.0', archs: [75, 80, 86, 89, 90, 100, 120], ptx: 120, minDriver: 13000, ptxMinDriver: 13000 });
+        set(path.join(tmp, 'cuda-11.8'), { nvcc: '11.8', archs: [60, 70, 75, 80, 86, 89, 90], ptx: 90, minDriver: 11000, ptxMinDriver: 11080 });
+        const v = (n: string) => run({ FLINT_EMU_DRIVER_VERSION: n }, tmp);
+        expect(v('13000')).toEqual({ sum: 45, imageSet: `${tmp} (nvcc 13.0)` });
+        expect(v('12020')).toEqual({ sum: 45, imageSet: `${path.join(tmp, 'cuda-11.8')} (nvcc 11.8)` });
+        expect(v('11040')).toEqual({ sum: 45, imageSet: `${path.join(tmp, 'cuda-11.8')} (nvcc 11.8)` });
+        expect(v('10020').error).toBe("BackendUnavailableError: arange: cannot use device 'cuda': NVIDIA driver 10.2 found (1 device), but none of " +
+          'the 2 kernel image sets runs here: the kernel images (nvcc 13.0) need a CUDA 13 driver (NVIDIA 580 or newer), this driver is ' +
+          'CUDA 10.2: update the NVIDIA driver; the kernel images (nvcc 11.8) need a CUDA 11 driver (NVIDIA 450.80.02 or newer), this ' +
+          'driver is CUDA 10.2: update the NVIDIA driver');
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  } else {
+    test('on this GPU: the newest set its driver runs, and its images load', () => {
+      const out = run({});
+      expect(out.sum).toBe(45);
+      const driver = fl.cuda.driverVersion() ?? '0';
+      const [major] = driver.split('.').map(Number);
+      // a driver of CUDA 13 runs the nvcc 13 set (kernels/); an older one the nvcc 11.8 set (kernels/cuda-11.8/)
+      if (major >= 13) expect(out.imageSet).toMatch(/\(nvcc 13\.\d+\)$/);
+      else expect(out.imageSet).toMatch(/cuda-11\.8 \(nvcc 11\.8\)$/);
+    });
+  }
+});
+
 describe('matmul precision switch', () => {
   test('allowTF32 defaults to false and can be set', () => {
     expect(fl.backends.matmul.allowTF32).toBe(false);

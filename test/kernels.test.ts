@@ -1,11 +1,14 @@
-// kernels.test.ts — the CUDA kernel images (native/kernels/*.cu -> <build>/kernels/flint-<family>.fatbin)
-// hold every kernel the loader will ask for, for every architecture the build promises.
+// kernels.test.ts — the CUDA kernel images (native/kernels/*.cu -> <build>/kernels/flint-<family>.fatbin,
+// and the nvcc 11.8 set in <build>/kernels/cuda-11.8/) hold every kernel the loader will ask for, for
+// every architecture the build promises.
 //
 // No GPU is needed: the test reads the fatbin container (header, then one entry per SASS ELF / PTX
-// member, each tagged with its sm_XX) and each ELF's symbol table, and checks them against the
+// member, each tagged with its sm_XX), decompresses each member (the build compresses them all: LZ4
+// from nvcc 11/12, zstd from nvcc 13) and reads each ELF's symbol table, and checks them against the
 // kernel-name matrix generated here from the dtype/op lists (independent of the .cu macros).
 // Where the build had no nvcc, CMake wrote status.json with nvcc: null and a reason; then the test
 // checks that the build said so and that nvcc is indeed not on this machine.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -48,10 +51,52 @@ function kernelDir(): string {
   return path.resolve(__dirname, '..', 'build', 'kernels');
 }
 
-interface Member { kind: 'elf' | 'ptx'; arch: number; data: Buffer }
+interface Member { kind: 'elf' | 'ptx'; arch: number; compression: 'none' | 'lz4' | 'zstd'; isa: string; data: Buffer }
+
+/**
+ * A raw LZ4 block (no frame), as fatbinary writes compressed members: sequences of a token (literal
+ * length high nibble, match length - 4 low nibble; 15 = more length bytes follow), the literals, a
+ * 2-byte little-endian offset and the match, copied byte by byte (it may overlap its own output).
+ * Written from the LZ4 Block Format description (lz4/doc/lz4_Block_format.md).
+ */
+export function lz4BlockDecode(src: Buffer, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  let i = 0, o = 0;
+  const length = (n: number) => {
+    if (n !== 15) return n;
+    let b: number;
+    do { b = src[i++]; n += b; } while (b === 255);
+    return n;
+  };
+  while (i < src.length) {
+    const token = src[i++];
+    const lit = length(token >> 4);
+    src.copy(out, o, i, i + lit);
+    i += lit; o += lit;
+    if (i >= src.length) break;  // the last sequence has literals only
+    const offset = src.readUInt16LE(i);
+    i += 2;
+    const match = length(token & 15) + 4;
+    if (offset === 0 || offset > o) throw new Error(`lz4: bad match offset ${offset} at output ${o}`);
+    for (let k = 0; k < match; k++, o++) out[o] = out[o - offset];
+  }
+  if (o !== size) throw new Error(`lz4: decoded ${o} bytes, the header says ${size}`);
+  return out;
+}
+
+/** A zstd frame, through Debian's `zstd` command (Node 20 has no zstd in zlib). */
+function zstdDecode(src: Buffer): Buffer {
+  try {
+    return execFileSync('zstd', ['-d', '-c', '-q'], { input: src, maxBuffer: 1 << 30 });
+  } catch (e) {
+    throw new Error(`zstd -d failed (is Debian's zstd package installed?): ${(e as Error).message}`);
+  }
+}
 
 /** Splits a fatbin container into its members: 16-byte header (magic 0xBA55ED50, version, header
- *  size, payload size), then entries (kind 1 PTX / 2 ELF, header size, payload size, arch). */
+ *  size, payload size), then entries: kind (1 PTX / 2 ELF) at 0, header size at 4, payload size at 8,
+ *  compressed size at 16, PTX ISA minor/major at 24/26, arch at 28, flags at 40 (0x2000: LZ4-compressed,
+ *  0x8000: zstd-compressed), uncompressed size at 56. Compressed members are decompressed. */
 function fatbinMembers(buf: Buffer): Member[] {
   expect(buf.readUInt32LE(0)).toBe(0xba55ed50);
   const headerSize = buf.readUInt16LE(6);
@@ -64,8 +109,19 @@ function fatbinMembers(buf: Buffer): Member[] {
     const hsize = buf.readUInt32LE(p + 4);
     const size = Number(buf.readBigUInt64LE(p + 8));
     const arch = buf.readUInt32LE(p + 28);
+    const flags = Number(buf.readBigUInt64LE(p + 40) & 0xffffn);
     expect(kind === 1 || kind === 2).toBe(true);
-    out.push({ kind: kind === 2 ? 'elf' : 'ptx', arch, data: buf.subarray(p + hsize, p + hsize + size) });
+    const payload = buf.subarray(p + hsize, p + hsize + size);
+    const compression = flags & 0x8000 ? 'zstd' : flags & 0x2000 ? 'lz4' : 'none';
+    let data = payload;
+    if (compression !== 'none') {
+      const packed = payload.subarray(0, buf.readUInt32LE(p + 16));
+      const full = Number(buf.readBigUInt64LE(p + 56));
+      data = compression === 'lz4' ? lz4BlockDecode(packed, full) : zstdDecode(packed);
+      expect(data.length).toBe(full);
+    }
+    const isa = `${buf.readUInt16LE(p + 26)}.${buf.readUInt16LE(p + 24)}`;
+    out.push({ kind: kind === 2 ? 'elf' : 'ptx', arch, compression, isa, data });
     p += hsize + size;
   }
   return out;
@@ -73,7 +129,7 @@ function fatbinMembers(buf: Buffer): Member[] {
 
 /** Global function symbols of an ELF64 (little-endian) image. */
 function elfGlobalFunctions(elf: Buffer): string[] {
-  expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');  // fails if the member is compressed
+  expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
   expect(elf[4]).toBe(2);  // ELFCLASS64
   const shoff = Number(elf.readBigUInt64LE(0x28));
   const shentsize = elf.readUInt16LE(0x3a), shnum = elf.readUInt16LE(0x3c);
@@ -108,45 +164,83 @@ function nvccOnThisMachine(): boolean {
   return dirs.some((d) => d && fs.existsSync(path.join(d, 'nvcc')));
 }
 
+/** Where an nvcc 11.x for the second set would be found (CMakeLists.txt: FLINT_NVCC_11). */
+function nvcc11OnThisMachine(): boolean {
+  const c = [process.env.FLINT_NVCC_11, path.resolve(__dirname, '..', '.toolchains', 'cuda-11.8', 'bin', 'nvcc'), '/usr/local/cuda-11.8/bin/nvcc'];
+  return c.some((f) => f && fs.existsSync(f));
+}
+
 const dir = kernelDir();
 const statusPath = path.join(dir, 'status.json');
 
-describe('CUDA kernel images', () => {
-  test('the build recorded what it did (status.json)', () => {
-    expect(fs.existsSync(statusPath)).toBe(true);
-    const st = JSON.parse(fs.readFileSync(statusPath, 'utf8'));
-    if (st.nvcc === null) {
-      expect(typeof st.reason).toBe('string');
-      expect(st.images).toEqual([]);
-      if (!/disabled/.test(st.reason)) expect(nvccOnThisMachine()).toBe(false);  // nvcc present must build
-    } else {
-      expect(st.images.slice().sort()).toEqual(Object.keys(expectedKernels()).sort());
-      expect(st.archs.length).toBeGreaterThan(0);
+/** The two CUDA image sets: nvcc 13 (the kernel folder) and nvcc 11.8 (its cuda-11.8/ subfolder). */
+const CUDA_SETS = [
+  { name: 'main', dir, onMachine: nvccOnThisMachine, archsAtLeast: [] as number[] },
+  { name: 'nvcc 11.8', dir: path.join(dir, 'cuda-11.8'), onMachine: nvcc11OnThisMachine, archsAtLeast: [60, 70, 75, 80, 86, 89, 90] },
+];
+
+for (const set of CUDA_SETS) {
+  const setStatus = path.join(set.dir, 'status.json');
+  describe(`CUDA kernel images (${set.name} set, ${path.basename(set.dir)}/)`, () => {
+    test('the build recorded what it did (status.json)', () => {
+      expect(fs.existsSync(setStatus)).toBe(true);
+      const st = JSON.parse(fs.readFileSync(setStatus, 'utf8'));
+      if (st.nvcc === null) {
+        expect(typeof st.reason).toBe('string');
+        expect(st.images).toEqual([]);
+        if (!/disabled/.test(st.reason)) expect(set.onMachine()).toBe(false);  // nvcc present must build
+      } else {
+        expect(st.images.slice().sort()).toEqual(Object.keys(expectedKernels()).sort());
+        expect(st.archs.length).toBeGreaterThan(0);
+        for (const a of set.archsAtLeast) expect(st.archs).toContain(a);
+        // the driver the set needs, by the CUDA Compatibility guide's rule (native/gpu/cuda.cpp):
+        // SASS of nvcc X.y from CUDA X.0, its PTX from CUDA X.y
+        const [major, minor] = String(st.nvcc).split('.').map(Number);
+        expect({ minDriver: st.minDriver, ptxMinDriver: st.ptxMinDriver }).toEqual({ minDriver: major * 1000, ptxMinDriver: major * 1000 + minor * 10 });
+        if (set.name !== 'main') expect(major).toBe(11);
+      }
+    });
+
+    const st = fs.existsSync(setStatus) ? JSON.parse(fs.readFileSync(setStatus, 'utf8')) : null;
+    const built = st !== null && st.nvcc !== null;
+    const maybe = built ? test : test.skip;
+
+    for (const [image, kernels] of Object.entries(expectedKernels())) {
+      maybe(`${image}: every kernel for every architecture, plus PTX; every member compressed`, () => {
+        const members = fatbinMembers(fs.readFileSync(path.join(set.dir, image)));
+        const want = kernels.slice().sort();
+        expect(new Set(want).size).toBe(want.length);
+        // nvcc >= 13 compresses with zstd (-compress-mode=size), older nvcc with LZ4 (fatbinary -compress-all)
+        const major = Number(String(st.nvcc).split('.')[0]);
+        expect(members.map((m) => m.compression)).toEqual(members.map(() => (major >= 13 ? 'zstd' : 'lz4')));
+        const elfArchs = members.filter((m) => m.kind === 'elf').map((m) => m.arch).sort((a, b) => a - b);
+        expect(elfArchs).toEqual((st.archs as number[]).slice().sort((a, b) => a - b));
+        for (const m of members.filter((x) => x.kind === 'elf')) {
+          const got = elfGlobalFunctions(m.data);
+          expect({ arch: m.arch, kernels: got }).toEqual({ arch: m.arch, kernels: want });
+        }
+        const ptx = members.filter((m) => m.kind === 'ptx');
+        expect(ptx.map((m) => m.arch)).toEqual([st.ptx]);
+        const text = ptx[0].data.toString('latin1');
+        // the PTX text's own ISA version and target agree with its fatbin entry (11.8 writes ISA 7.8)
+        expect(/\.version\s+(\d+\.\d+)/.exec(text)?.[1]).toBe(ptx[0].isa);
+        expect(/\.target\s+(sm_\d+)/.exec(text)?.[1]).toBe(`sm_${st.ptx}`);
+        if (major === 11 && String(st.nvcc) === '11.8') expect(ptx[0].isa).toBe('7.8');
+        const entries = Array.from(text.matchAll(/\.entry\s+([A-Za-z0-9_]+)/g), (x) => x[1]).sort();
+        expect(entries).toEqual(want);
+      });
     }
   });
+}
 
-  const st = fs.existsSync(statusPath) ? JSON.parse(fs.readFileSync(statusPath, 'utf8')) : null;
-  const built = st !== null && st.nvcc !== null;
-  const maybe = built ? test : test.skip;
-
-  for (const [image, kernels] of Object.entries(expectedKernels())) {
-    maybe(`${image}: every kernel for every architecture, plus PTX`, () => {
-      const members = fatbinMembers(fs.readFileSync(path.join(dir, image)));
-      const want = kernels.slice().sort();
-      expect(new Set(want).size).toBe(want.length);
-      const elfArchs = members.filter((m) => m.kind === 'elf').map((m) => m.arch).sort((a, b) => a - b);
-      expect(elfArchs).toEqual((st.archs as number[]).slice().sort((a, b) => a - b));
-      for (const m of members.filter((x) => x.kind === 'elf')) {
-        const got = elfGlobalFunctions(m.data);
-        expect({ arch: m.arch, kernels: got }).toEqual({ arch: m.arch, kernels: want });
-      }
-      const ptx = members.filter((m) => m.kind === 'ptx');
-      expect(ptx.map((m) => m.arch)).toEqual([st.ptx]);
-      const text = ptx[0].data.toString('latin1');
-      const entries = Array.from(text.matchAll(/\.entry\s+([A-Za-z0-9_]+)/g), (x) => x[1]).sort();
-      expect(entries).toEqual(want);
-    });
-  }
+test('lz4BlockDecode: literals, an overlapping match, long lengths (against hand-encoded blocks)', () => {
+  // "abcabcabcabc!": literals "abc", then a 9-byte match at offset 3 (overlapping), then "!" alone
+  const block = Buffer.from([0x35, 0x61, 0x62, 0x63, 0x03, 0x00, 0x10, 0x21]);
+  expect(lz4BlockDecode(block, 13).toString()).toBe('abcabcabcabc!');
+  // 300 x "z": 1 literal, match length 294 (15 + 255 + 20 + 4) at offset 1, then 5 literals "zzzzz"
+  const long = Buffer.from([0x1f, 0x7a, 0x01, 0x00, 0xff, 0x14, 0x50, 0x7a, 0x7a, 0x7a, 0x7a, 0x7a]);
+  expect(lz4BlockDecode(long, 300).toString()).toBe('z'.repeat(300));
+  expect(() => lz4BlockDecode(Buffer.from([0x10, 0x61, 0x05, 0x00]), 10)).toThrow(/bad match offset/);
 });
 
 // ---- AMD HIP images (native/kernels/*.cu -> <build>/kernels/flint-<family>.hsaco, hipcc) ---------------

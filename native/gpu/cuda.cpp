@@ -16,6 +16,7 @@
 //
 // Contexts: one primary context per device (cuDevicePrimaryCtxRetain, as the CUDA runtime and
 // PyTorch use), retained on first use and made current on the calling thread by makeCurrent().
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include <vector>
 #include "dl_table.h"
 #include "driver.h"
+#include "images.h"
 
 namespace flint {
 namespace gpu {
@@ -196,32 +198,63 @@ class CudaDriver : public Driver {
   void ck(CUresult r, const char* what) const { if (r != CUDA_SUCCESS) driverFail(*this, what, r); }
   std::string errorText(int r) const override { return cudaErrorText(a, r); }
 
-  // A set built by nvcc X.Y needs a driver of CUDA major X (driver version >= X*1000); a GPU of
-  // compute capability M.m runs SASS sm_Mk with k <= m, or JIT-compiles PTX of arch <= M.m.
+  // Which image set runs here, by NVIDIA's published rules:
+  //  - CUDA Compatibility guide (docs.nvidia.com/deploy/cuda-compatibility), "Minor Version
+  //    Compatibility": from CUDA 11 on, code built by any toolkit X.y runs on every driver of the same
+  //    major X or newer (binary backward compatibility) — SASS of nvcc 11.x from driver 450.80.02
+  //    (cuDriverGetVersion 11000; 450.36 reports 11000 too, which this check cannot tell apart),
+  //    12.x from 525.60.13 (12000), 13.x from 580 (13000). Its listed limitation: PTX is
+  //    JIT-compiled only by a driver at least as new as the toolkit that wrote it (an older one fails
+  //    with CUDA_ERROR_UNSUPPORTED_PTX_VERSION), so nvcc 11.8's PTX (ISA 7.8) needs 11080, driver 520.
+  //    status.json states both numbers (minDriver, ptxMinDriver; CMakeLists.txt flint_cuda_min_driver).
+  //  - CUDA C++ Programming Guide, "Binary Compatibility" / "Application Compatibility": SASS for
+  //    sm_Mk runs on compute capability M.m with k <= m (same major); any newer GPU runs PTX of an
+  //    arch <= its own after JIT compilation.
+  // On success *why says how (SASS or PTX JIT), for the search log.
   bool imageFits(const ImageSet& s, int driverVersion, const DeviceInfo& device, std::string* why) const override {
-    if (driverVersion && driverVersion < s.minDriver) {
-      // The first driver branch of each CUDA major version (NVIDIA's CUDA toolkit release notes).
-      const int major = s.minDriver / 1000;
-      const char* branch = major == 13 ? " (NVIDIA 580 or newer)" : major == 12 ? " (NVIDIA 525 or newer)"
-                         : major == 11 ? " (NVIDIA 450 or newer)" : "";
-      *why = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(major) + " driver" + branch +
-             ", this driver is CUDA " + cudaVersionString(driverVersion) + ": update the NVIDIA driver";
-      return false;
-    }
     const int cc = device.ccMajor * 10 + device.ccMinor;
-    bool sass = false;
+    std::string sassArch;
     for (auto& arch : s.archs) {
       int v = std::atoi(arch.c_str());
-      if (v / 10 == device.ccMajor && v % 10 <= device.ccMinor) sass = true;
+      if (v / 10 == device.ccMajor && v % 10 <= device.ccMinor) sassArch = arch;
     }
-    if (sass || (s.ptx && s.ptx <= cc)) return true;
-    std::string list;
-    for (auto& arch : s.archs) list += (list.empty() ? "sm_" : ", sm_") + arch;
-    *why = "no kernel image for compute capability " + std::to_string(device.ccMajor) + "." +
-           std::to_string(device.ccMinor) + " (" + device.name + "); the images (" + s.toolkit + ") cover " + list +
-           (s.ptx ? " and PTX " + std::to_string(s.ptx) : "") +
-           ": build flintml from source with FLINT_CUDA_ARCHS including " + std::to_string(cc);
-    return false;
+    const bool ptx = s.ptx && s.ptx <= cc;
+    const std::string gpu = device.name + ", compute capability " + std::to_string(device.ccMajor) + "." +
+                            std::to_string(device.ccMinor);
+    if (sassArch.empty() && !ptx) {
+      std::string list;
+      for (auto& arch : s.archs) list += (list.empty() ? "sm_" : ", sm_") + arch;
+      *why = "no kernel image for compute capability " + std::to_string(device.ccMajor) + "." +
+             std::to_string(device.ccMinor) + " (" + device.name + "); the images (" + s.toolkit + ") cover " + list +
+             (s.ptx ? " and PTX " + std::to_string(s.ptx) : "") +
+             ": build flintml from source with FLINT_CUDA_ARCHS including " + std::to_string(cc);
+      return false;
+    }
+    const std::string driver = "this driver is CUDA " + cudaVersionString(driverVersion) + ": update the NVIDIA driver";
+    if (!sassArch.empty()) {
+      if (driverVersion && driverVersion < s.minDriver) {
+        *why = "the kernel images (" + s.toolkit + ") need a CUDA " + std::to_string(s.minDriver / 1000) + " driver" +
+               branch(s.minDriver) + ", " + driver;
+        return false;
+      }
+      *why = "SASS sm_" + sassArch + " runs on " + gpu;
+      return true;
+    }
+    // only the PTX fits this GPU (one newer than every SASS of the set)
+    if (driverVersion && driverVersion < std::max(s.minDriver, s.ptxMinDriver)) {
+      const int need = std::max(s.minDriver, s.ptxMinDriver);
+      *why = "the kernel images (" + s.toolkit + ") have no SASS for " + gpu + "; their PTX (compute_" +
+             std::to_string(s.ptx) + ") needs a CUDA " + cudaVersionString(need) + " driver" + branch(need) +
+             " to JIT-compile it, " + driver;
+      return false;
+    }
+    *why = "PTX compute_" + std::to_string(s.ptx) + " JIT-compiled by the driver for " + gpu;
+    return true;
+  }
+  // " (NVIDIA 520.61.05 or newer)" where the driver of that CUDA version is known (images.cpp)
+  static std::string branch(int v) {
+    std::string b = nvidiaDriverBranch(v);
+    return b.rfind("NVIDIA ", 0) == 0 ? " (" + b + ")" : "";
   }
 
   void makeCurrent(int d) override {

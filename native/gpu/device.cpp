@@ -64,6 +64,16 @@ void GpuRuntime::discover() {
     reason_ = joined(parts, "; ");
   }
   if (!want.empty()) reason_ = "FLINT_BACKEND=" + want + ": " + reason_;
+  // No usable GPU: the log (doctor) still lists the CUDA image sets and the driver each needs, so
+  // that the driver to install can be read off this host.
+  if (tryNvidia) {
+    std::vector<ImageSet> sets = findImageSets(Vendor::Nvidia, &log_);
+    int oldest = 0;
+    for (auto& s : sets) if (!oldest || s.minDriver < oldest) oldest = s.minDriver;
+    if (oldest)
+      log_.push_back("CUDA kernel images: none used (no usable NVIDIA driver); the oldest driver a set runs on: CUDA " +
+                     cudaVersion(oldest) + " (" + nvidiaDriverBranch(oldest) + ")");
+  }
 }
 
 // The probed vendor's driver sees devices: keep its facts and Driver, and say whether the backend
@@ -90,8 +100,11 @@ void GpuRuntime::select(Probe& p) {
     // the others are checked when first used.
     imageSets_ = findImageSets(vendor_, &log_);
     std::string why;
-    if (chooseImageSet(imageSets_, *driver_, driverVersion_, devices_[0], &why)) available_ = true;
+    std::vector<std::string> notes;  // which set device 0 would use, and why the newer ones not
+    if (chooseImageSet(imageSets_, *driver_, driverVersion_, devices_[0], &why, &notes)) available_ = true;
     else reason_ = driver + ", but " + why;
+    const std::string what = vendor_ == Vendor::Nvidia ? "CUDA" : "HIP";
+    for (auto& n : notes) log_.push_back(what + " kernel images: " + n);
   }
   log_.push_back(available_ ? vendor + ": GPU backend ready" : reason_);
 }

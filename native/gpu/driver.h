@@ -40,7 +40,8 @@ struct DeviceInfo {
 struct ImageSet {
   std::string dir;                  // folder holding the images
   std::string toolkit;              // "nvcc 13.0" / "hipcc 5.2.21153"
-  int minDriver = 0;                // CUDA: the driver version it needs (13000); AMD: 0
+  int minDriver = 0;                // CUDA: the driver version its SASS needs (13000); AMD: 0
+  int ptxMinDriver = 0;             // CUDA: the driver version that JIT-compiles its PTX (11080)
   std::vector<std::string> archs;   // "75", "80", ... or "gfx90a", ...
   int ptx = 0;                      // CUDA PTX arch (120), 0 when none
   std::vector<std::string> files;   // full paths of the images

@@ -147,7 +147,15 @@ bool readSet(const std::string& dir, Vendor vendor, ImageSet* out, std::string* 
   ImageSet s;
   s.dir = dir;
   s.toolkit = std::string(toolKey) + " " + tool->text;
-  if (vendor == Vendor::Nvidia) s.minDriver = (versionNumber(tool->text) / 1000) * 1000;
+  if (vendor == Vendor::Nvidia) {
+    // status.json states what the set needs (CMakeLists.txt: flint_cuda_min_driver); a status.json
+    // from before those fields gets the same rule (cuda.cpp, imageFits): SASS of nvcc X.y needs a
+    // driver of CUDA X.0, its PTX one of CUDA X.y.
+    const Json* sassMin = sec->get("minDriver");
+    const Json* ptxMin = sec->get("ptxMinDriver");
+    s.minDriver = sassMin && !sassMin->isNull ? std::atoi(sassMin->text.c_str()) : (versionNumber(tool->text) / 1000) * 1000;
+    s.ptxMinDriver = ptxMin && !ptxMin->isNull ? std::atoi(ptxMin->text.c_str()) : versionNumber(tool->text);
+  }
   if (const Json* a = sec->get("archs")) for (auto& x : a->items) s.archs.push_back(x.text);
   if (const Json* x = sec->get("ptx")) if (!x->isNull) s.ptx = std::atoi(x->text.c_str());
   if (const Json* imgs = sec->get("images")) {
@@ -163,6 +171,31 @@ bool readSet(const std::string& dir, Vendor vendor, ImageSet* out, std::string* 
 }
 
 }  // namespace
+
+std::string cudaVersion(int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); }
+
+std::string describe(const ImageSet& s, Vendor vendor) {
+  std::string out = s.toolkit + ", " + std::to_string(s.files.size()) + " images";
+  if (vendor != Vendor::Nvidia) return out;
+  std::string archs;
+  for (auto& a : s.archs) archs += (archs.empty() ? "sm_" : ", sm_") + a;
+  out += " (" + archs + (s.ptx ? " + PTX compute_" + std::to_string(s.ptx) : "") + "); needs driver >= CUDA " +
+         cudaVersion(s.minDriver) + " (" + nvidiaDriverBranch(s.minDriver) + ")";
+  if (s.ptx && s.ptxMinDriver > s.minDriver)
+    out += ", its PTX >= CUDA " + cudaVersion(s.ptxMinDriver) + " (" + nvidiaDriverBranch(s.ptxMinDriver) + ")";
+  return out;
+}
+
+std::string nvidiaDriverBranch(int v) {
+  // The Linux driver of each CUDA version, from the CUDA Toolkit Release Notes (table 3, "CUDA Toolkit
+  // and Corresponding Driver Versions"); x.0 of 11, 12 and 13 are the minor-version-compatibility
+  // floors of the CUDA Compatibility guide.
+  static const struct { int cuda; const char* driver; } table[] = {
+      {13000, "580"}, {12020, "535.54.03"}, {12000, "525.60.13"}, {11080, "520.61.05"}, {11000, "450.80.02"}};
+  for (auto& t : table)
+    if (v == t.cuda) return std::string("NVIDIA ") + t.driver + " or newer";
+  return "an NVIDIA driver of CUDA " + cudaVersion(v) + " or newer";
+}
 
 std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log) {
   // FLINT_KERNEL_PATH names the one folder to use; otherwise the addon's neighbourhood is searched.
@@ -186,8 +219,7 @@ std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log
       ImageSet s;
       std::string note;
       if (readSet(d, vendor, &s, &note)) {
-        if (log) log->push_back(std::string(what) + " kernel images: " + d + ": " + s.toolkit + ", " +
-                                std::to_string(s.files.size()) + " images");
+        if (log) log->push_back(std::string(what) + " kernel images: " + d + ": " + describe(s, vendor));
         sets.push_back(s);
       } else if (log) {
         log->push_back(std::string(what) + " kernel images: " + d + ": " + note);
@@ -200,16 +232,31 @@ std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log
 }
 
 const ImageSet* chooseImageSet(const std::vector<ImageSet>& sets, const Driver& driver, int driverVersion,
-                               const DeviceInfo& device, std::string* why) {
+                               const DeviceInfo& device, std::string* why, std::vector<std::string>* notes) {
   if (sets.empty()) {
     *why = std::string("no ") + (device.vendor == Vendor::Nvidia ? "CUDA" : "HIP") +
            " kernel images were found (the search log lists where; reinstall flintml, or build it from source with " +
            (device.vendor == Vendor::Nvidia ? "nvcc" : "hipcc") + ")";
     return nullptr;
   }
-  for (const ImageSet& s : sets)
-    if (driver.imageFits(s, driverVersion, device, why)) return &s;
-  return nullptr;  // *why: the last set's reason
+  // `sets` is newest first (findImageSets): the first that fits is the newest this host can run.
+  std::vector<std::string> reasons;
+  for (const ImageSet& s : sets) {
+    std::string r;
+    if (driver.imageFits(s, driverVersion, device, &r)) {
+      if (notes) notes->push_back("using " + s.dir + " (" + s.toolkit + ") for " + device.name + (r.empty() ? "" : ": " + r));
+      return &s;
+    }
+    if (notes) notes->push_back("skipped " + s.dir + " (" + s.toolkit + "): " + r);
+    reasons.push_back(r);
+  }
+  if (reasons.size() == 1) {
+    *why = reasons[0];
+  } else {
+    *why = "none of the " + std::to_string(reasons.size()) + " kernel image sets runs here: ";
+    for (size_t i = 0; i < reasons.size(); i++) *why += (i ? "; " : "") + reasons[i];
+  }
+  return nullptr;
 }
 
 }  // namespace gpu

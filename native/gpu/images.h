@@ -7,10 +7,13 @@
 // (flint-<family>.hsaco, hipcc version, gfx archs). Several sets may be shipped (images built
 // by an older nvcc for older drivers); the loader picks, per vendor, the newest set that the
 // driver and the GPU can run — a rule of each vendor's, Driver::imageFits (cuda.cpp, hip.cpp):
-//   NVIDIA: a set built by nvcc X.Y needs a driver of CUDA major X (driver version >= X*1000;
-//     CUDA 13 = driver 580 or newer); the GPU of compute capability M.m runs SASS sm_Mk with
-//     k <= m, or JIT-compiles the PTX when the PTX arch is <= M.m.
+//   NVIDIA (CUDA Compatibility guide, minor version compatibility; details in cuda.cpp): SASS built
+//     by nvcc X.y runs on a driver of CUDA X.0 or newer (11.x: 450.80.02+, 12.x: 525.60.13+, 13.x:
+//     580+) on a GPU of compute capability M.m when the set has sm_Mk with k <= m; otherwise the
+//     set's PTX (arch <= M.m) is JIT-compiled, which needs a driver of CUDA X.y or newer. status.json
+//     states both driver numbers (minDriver, ptxMinDriver).
 //   AMD: the device's gfx arch (without feature suffixes) must be one of the set's archs.
+// The builds ship up to two CUDA sets: nvcc 13 in kernels/ and nvcc 11.8 in kernels/cuda-11.8/.
 // Included by device.cpp (discovery: does device 0 have a set?) and backend.cpp (which set to load).
 #pragma once
 #include <string>
@@ -24,11 +27,21 @@ namespace gpu {
 std::vector<ImageSet> findImageSets(Vendor vendor, std::vector<std::string>* log);
 
 /**
- * The set to load for `device` under `driverVersion`, or nullptr with *why saying in one line what is
- * missing and what fixes it.
+ * The set to load for `device` under `driverVersion` (the first of `sets` that fits: the newest), or
+ * nullptr with *why saying in one line what is missing and what fixes it. `notes`, when given, gets a
+ * line per set tried: "using DIR (nvcc X): how" or "skipped DIR (nvcc X): why".
  */
 const ImageSet* chooseImageSet(const std::vector<ImageSet>& sets, const Driver& driver, int driverVersion,
-                               const DeviceInfo& device, std::string* why);
+                               const DeviceInfo& device, std::string* why, std::vector<std::string>* notes = nullptr);
+
+/** One line on a set for the search log: toolkit, images and (CUDA) archs and the driver it needs. */
+std::string describe(const ImageSet& set, Vendor vendor);
+
+/** "11.8" for a cuDriverGetVersion number (11080). */
+std::string cudaVersion(int cudaVersion);
+
+/** "NVIDIA 520.61.05 or newer" for a cuDriverGetVersion number (11080): the Linux driver of that CUDA. */
+std::string nvidiaDriverBranch(int cudaVersion);
 
 }  // namespace gpu
 }  // namespace flint

@@ -35,6 +35,7 @@
 //                                    memory that was never written.
 //   FLINT_EMU_MEMPOOLS=0             report CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 0.
 //   FLINT_EMU_TRACE=1                print each launch (name, grid, block, time) to stderr.
+//   FLINT_EMU_DRIVER_VERSION=<n>     what cuDriverGetVersion reports (default 13000 = CUDA 13.0).
 // Every copy and memset checks, when it is queued, that its device range lies inside ONE live
 // allocation (CUDA_ERROR_INVALID_VALUE otherwise, with a message on stderr).
 #include <dlfcn.h>
@@ -1112,7 +1113,9 @@ EMU_EXPORT CUresult cuInit(unsigned int flags) {
 }
 EMU_EXPORT CUresult cuDriverGetVersion(int* v) {
   if (!v) return CUDA_ERROR_INVALID_VALUE;
-  *v = 13000;
+  // FLINT_EMU_DRIVER_VERSION=12020: report an older driver, to test which kernel image set is chosen
+  const char* e = getenv("FLINT_EMU_DRIVER_VERSION");
+  *v = e && *e ? atoi(e) : 13000;
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuGetErrorName(CUresult e, const char** s) {

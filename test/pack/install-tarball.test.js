@@ -140,8 +140,12 @@ test('the tarball ships every GPU kernel image the build made, once, in prebuild
   let status = null;
   try { status = JSON.parse(fs.readFileSync(path.join(root, 'build', 'kernels', 'status.json'), 'utf8')); } catch { /* no cmake build */ }
   const images = status ? [...(status.nvcc ? status.images : []), ...(status.hip && status.hip.hipcc ? status.hip.images : [])] : [];
+  // the nvcc 11.8 set (older drivers), in its own folder with its own status.json
+  let old = null;
+  try { old = JSON.parse(fs.readFileSync(path.join(root, 'build', 'kernels', 'cuda-11.8', 'status.json'), 'utf8')); } catch { /* none */ }
+  const oldImages = old && old.nvcc ? [...old.images, 'status.json'].map((f) => `cuda-11.8/${f}`) : [];
   const shipped = packedFiles.filter((f) => f.startsWith('prebuilds/kernels/')).map((f) => f.slice('prebuilds/kernels/'.length)).sort();
-  expect(shipped).toEqual(images.length ? [...images, 'status.json'].sort() : []);
+  expect(shipped).toEqual(images.length || oldImages.length ? [...images, 'status.json', ...oldImages].sort() : []);
   expect(packedFiles.filter((f) => /^prebuilds\/linux-[^/]+\/kernels\//.test(f))).toEqual([]);  // not per CPU
 });
 
