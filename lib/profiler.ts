@@ -13,7 +13,7 @@
 // GPU events come from a pool that outlives profiles, and are read once, at the end of the profile,
 // after one synchronize of the profiled device: recording costs two event records per GPU op and
 // never waits. GPU timestamps are placed on the CPU clock through a base event recorded on the idle
-// device at the start. No event is recorded while the current stream captures a CUDA graph (a
+// device at the start (and waited for). No event is recorded while the current stream captures a CUDA graph (a
 // capture may not hold timing events): such ops have CPU times only.
 import { bool, func, int, oneOf, optional, required, signature, str } from './args';
 import { tooManyArgs } from './arity';
@@ -221,8 +221,7 @@ export class Profile {
       const ge = Math.max(gs, r3(e.cudaStart + e.cudaTime));
       gs = Math.min(ge, Math.max(gs, lastEnd.get(e.stream) ?? -Infinity));
       lastEnd.set(e.stream, ge);
-      const gname = e.kind === 'copy' ? e.name : e.name;
-      out.push({ name: gname, cat: e.kind === 'copy' ? 'gpu_memcpy' : 'kernel', ph: 'X', ts: gs, dur: r3(ge - gs), pid: gpuPid, tid: e.stream, args: { 'External id': i, stream: e.stream, device: this._device } });
+      out.push({ name: e.name, cat: e.kind === 'copy' ? 'gpu_memcpy' : 'kernel', ph: 'X', ts: gs, dur: r3(ge - gs), pid: gpuPid, tid: e.stream, args: { 'External id': i, stream: e.stream, device: this._device } });
       // the arrow from the launching op to its GPU work (PyTorch's 'ac2g' flow)
       flow++;
       out.push({ name: 'ac2g', cat: 'ac2g', ph: 's', id: flow, ts, pid, tid: 0 });
@@ -441,13 +440,17 @@ export function profile(...args: unknown[]): Profile | Promise<Profile> {
   }
   const s: Session = { recs: [], open: [], cuda: o.cuda, device, base: -1, baseAt: 0, t0: 0, events: [] };
   if (o.cuda) {
-    // the device idle, the base event completes as it is recorded: its GPU time is baseAt on the CPU clock
+    // The base event, recorded on the idle device, completes somewhere between its record and the
+    // end of the wait for it; its GPU time is mapped to the end of the wait, so that the GPU times
+    // mapped from it are never earlier than they were (an op's GPU work never shows before its
+    // launch), and late by at most that wait (microseconds on a GPU).
     guard(() => binding.gpuSynchronize(device));
     s.base = takeEvent(s);
     guard(() => binding.gpuEventRecord(s.base, 0));
+    guard(() => binding.gpuEventSynchronize(s.base));
     s.baseAt = performance.now();
   }
-  s.t0 = performance.now();
+  s.t0 = o.cuda ? s.baseAt : performance.now();
   session = s;
   setCallHook(HOOK);
   const stop = () => { setCallHook(null); session = null; };
