@@ -4,7 +4,7 @@
 // published package (DESIGN.md §1, §6) with prebuildify, which builds binding.gyp with node-gyp:
 //
 //   prebuilds/linux-x64/flintml.glibc.node     N-API 8, stripped; the same file for every Node >= 18
-//   prebuilds/linux-arm64/flintml.glibc.node   (--arch=arm64) the same, cross-compiled with Debian's
+//   prebuilds/linux-arm64/flintml.glibc.node   the same, cross-compiled with Debian's
 //                                              g++-aarch64-linux-gnu (from an x64 host)
 //   prebuilds/kernels/                         the GPU kernel images, one copy for both host CPUs
 //
@@ -19,7 +19,7 @@
 // wipes build/) leaves the cmake-js build in build/ alone — `npm test` may be using it while the
 // pack test runs this script.
 //
-// Options: --arch=x64,arm64  which CPUs (default: the host's); a CPU
+// Options: --arch=x64,arm64  which CPUs (default: the host's, plus arm64 on an x64 host); a CPU
 //                       other than the host's is cross-compiled with <triple>-g++ (CROSS below)
 //          --no-strip   keep symbols
 //          --from-build copy build/Release/flintml.node (the cmake-js build, host CPU only) instead
@@ -53,7 +53,7 @@ const CROSS = {
   arm64: { triple: 'aarch64-linux-gnu', machine: 'AArch64', apt: 'g++-aarch64-linux-gnu' },
 };
 const arches = archArg ? archArg.slice('--arch='.length).split(',').filter(Boolean)
-  : [os.arch()];
+  : fromBuild || os.arch() !== 'x64' ? [os.arch()] : ['x64', 'arm64'];
 const platformDir = (arch) => path.join(root, 'prebuilds', `${os.platform()}-${arch}`);
 const kernelDir = path.join(root, 'prebuilds', 'kernels');
 

@@ -13,8 +13,8 @@
 //     entries: CMakeLists.txt, binding.gyp). The dynamic loader matches a versioned reference by
 //     version name in every object of the lookup scope, not by the file the version was linked
 //     from, so the same reference is found in libpthread.so.0 on 2.28 and in libc.so.6 on 2.34+.
-//   * GLIBC_2.33: stat/fstat/fstat64/lstat became real functions; before, <sys/stat.h> inlined
-//     them as calls to __xstat/__fxstat/__fxstat64/__lxstat(_STAT_VER, ...), which every glibc
+//   * GLIBC_2.33: stat/fstat/lstat and their *64 forms became real functions; before, <sys/stat.h>
+//     inlined them as calls to __xstat/__fxstat/__lxstat(64)(_STAT_VER, ...), which every glibc
 //     still exports at the base version. _STAT_VER is 1 on x86-64 (_STAT_VER_LINUX) and 0 on
 //     aarch64 (the generic stat layout), as in those ports' bits/stat.h before 2.33.
 //   * GLIBC_2.29: exp/exp2/log/log2/pow got new versions without the SVID error-handling wrapper.
@@ -96,6 +96,8 @@ FLINT_PIN(double, pow, (double x, double y), (x, y))
 FLINT_PIN_STAT(stat, __xstat, const char*)
 FLINT_PIN_STAT(lstat, __lxstat, const char*)
 FLINT_PIN_STAT(fstat, __fxstat, int)
+FLINT_PIN_STAT(stat64, __xstat64, const char*)  // the static libstdc++ of aarch64 takes stat64
+FLINT_PIN_STAT(lstat64, __lxstat64, const char*)
 FLINT_PIN_STAT(fstat64, __fxstat64, int)
 
 extern "C" {

