@@ -77,12 +77,51 @@ async function loadTfjsWasm() {
   return { tf, variant: `wasm-${variant} (${nThreads} thread${nThreads === 1 ? '' : 's'})`, version: tf.version.tfjs };
 }
 
-/** Runs a torch peer script (bench/peers/NAME.py ARGS...) and returns its JSON lines. */
-function runTorchPeer(name, args = []) {
+/**
+ * Runs a torch peer script (bench/peers/NAME.py ARGS...) and returns its JSON lines. `threads` is
+ * what the script passes to torch.set_num_threads: a count, or 'default' to leave torch's own
+ * choice (FLINT_BENCH_TORCH_THREADS in the child's environment).
+ */
+function runTorchPeer(name, args = [], threads = 'default') {
   const script = path.join(__dirname, 'peers', name);
-  const r = cp.spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const env = { ...process.env, FLINT_BENCH_TORCH_THREADS: String(threads) };
+  const r = cp.spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr || r.error}`);
   return parseJsonLines(r.stdout);
+}
+
+/** The core count that "pinned" torch runs get: os.cpus().length, or FLINT_BENCH_TORCH_PINNED. */
+function torchPinnedThreads() {
+  const n = Number(process.env.FLINT_BENCH_TORCH_PINNED);
+  return Number.isInteger(n) && n > 0 ? n : os.cpus().length;
+}
+
+/**
+ * PyTorch at its best: runs the peer twice in this round, at torch's default thread count and
+ * pinned to the core count (which is faster depends on the op and the machine: on the 2-core
+ * development machine torch 1.13 defaults to 1 OpenMP thread and its GEMMs still use both cores
+ * through OpenBLAS's own threads, while set_num_threads(2) adds OpenMP fork/join to every op).
+ * Returns { default: lines, pinned: lines, pinnedThreads, defaultThreads }.
+ */
+function runTorchPeerBoth(name, args = []) {
+  const pinnedThreads = torchPinnedThreads();
+  const def = runTorchPeer(name, args, 'default');
+  const pinned = runTorchPeer(name, args, pinnedThreads);
+  const defaultThreads = def[0] && def[0].threads !== undefined ? def[0].threads : '?';
+  return { default: def, pinned, pinnedThreads, defaultThreads, version: def[0] ? def[0].torch : '?' };
+}
+
+/**
+ * Records torch's two configurations for one case and round as impls 'torch-default' and
+ * 'torch-pinned', and the faster of the two as 'torch-best' (what ratios compare against).
+ * `higherIsBetter`: GFLOP/s and GB/s; false for times.
+ */
+function sampleTorchBest(rep, kase, metric, defValue, pinnedValue, higherIsBetter) {
+  rep.sample('torch-default', kase, metric, defValue);
+  rep.sample('torch-pinned', kase, metric, pinnedValue);
+  const best = higherIsBetter ? Math.max(defValue, pinnedValue) : Math.min(defValue, pinnedValue);
+  rep.sample('torch-best', kase, metric, best, {});
+  rep.noteBest(kase, (higherIsBetter ? defValue >= pinnedValue : defValue <= pinnedValue) ? 'default' : 'pinned');
 }
 
 /**
@@ -121,6 +160,12 @@ class Report {
     this.samples = new Map();  // "impl\0case" -> {impl, case, metric, values: [], extra}
     this.ratios = [];
     this.rows = [];
+    this.best = new Map();  // case -> which torch configuration won each round ('default' / 'pinned')
+  }
+  /** Which torch configuration was the faster in one round of `kase` (sampleTorchBest). */
+  noteBest(kase, which) {
+    if (!this.best.has(kase)) this.best.set(kase, []);
+    this.best.get(kase).push(which);
   }
   sample(impl, kase, metric, value, extra = {}) {
     const key = `${impl}\0${kase}`;
@@ -148,7 +193,12 @@ class Report {
       this.rows.push(rec);
       console.log(JSON.stringify(rec));
     }
+    for (const [kase, wins] of this.best) {
+      const rec = { bench: this.bench, impl: 'torch-best', case: kase, metric: 'config', rounds: wins.join(',') };
+      console.log(JSON.stringify(rec));
+    }
     this.table(title);
+    for (const [kase, wins] of this.best) console.log(`# torch-best for ${kase}: ${wins.join(', ')} (per round)`);
   }
   /** A table: one row per case, one column per impl (median [min–max]) and per ratio. */
   table(title) {
@@ -183,6 +233,6 @@ function fmtNum(v) {
 }
 
 module.exports = {
-  ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runOpenblasPeer,
-  parseJsonLines, Report, rounds,
+  ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runTorchPeerBoth,
+  sampleTorchBest, torchPinnedThreads, runOpenblasPeer, parseJsonLines, Report, rounds,
 };

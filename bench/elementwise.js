@@ -1,13 +1,14 @@
 // elementwise.js — memory-bound throughput on 16M-element (2^24) float32 tensors, in GB/s (higher
 // is better): `add(a, b)` counts 3 x 64 MiB per op (two reads, one write; the result is a new
 // tensor, disposed each time, as torch.add allocates one) and `sum(a)` counts 64 MiB. Peers:
-// PyTorch CPU at 2 threads (bench/peers/torch_elementwise.py) and tfjs wasm (tf.add / tf.sum).
+// PyTorch CPU at its default thread count and pinned to the cores, the ratio against the faster
+// (bench/peers/torch_elementwise.py) and tfjs wasm (tf.add / tf.sum).
 // Method: one warm-up call, then calls until 0.5 s has passed (3 at least), median time; the impls
 // take turns for FLINT_BENCH_ROUNDS rounds (default 3); medians over rounds.
 //
 //   node bench/elementwise.js
 'use strict';
-const { loadFlint, timeEach, loadTfjsWasm, runTorchPeer, Report, rounds } = require('./common');
+const { loadFlint, timeEach, loadTfjsWasm, runTorchPeerBoth, sampleTorchBest, Report, rounds } = require('./common');
 
 const N = 1 << 24;
 const GB = (bytes, s) => bytes / s / 1e9;
@@ -35,17 +36,19 @@ async function main() {
     rep.sample('flintml', kAdd, 'GB/s', GB(3 * 4 * N, timeEach(() => fl.add(a, b).dispose()).seconds));
     if (hasSum) rep.sample('flintml', kSum, 'GB/s', GB(4 * N, timeEach(() => fl.sum(a).dispose()).seconds));
     if (fl.memory.stats().liveTensors !== before) throw new Error('elementwise: flintml leaked tensors');
-    const torch = runTorchPeer('torch_elementwise.py', [String(N)]);
-    torchInfo = `torch ${torch[0].torch}, ${torch[0].threads} threads (default ${torch[0].default_threads})`;
-    rep.sample('torch', kAdd, 'GB/s', torch.find((r) => r.op === 'add').gbps);
-    rep.sample('torch', kSum, 'GB/s', torch.find((r) => r.op === 'sum').gbps);
+    const torch = runTorchPeerBoth('torch_elementwise.py', [String(N)]);
+    torchInfo = `torch ${torch.version}: torch-default ${torch.defaultThreads} thread(s), torch-pinned ${torch.pinnedThreads}`;
+    for (const [k, op] of [[kAdd, 'add'], [kSum, 'sum']]) {
+      const pick = (rs) => rs.find((r) => r.op === op).gbps;
+      sampleTorchBest(rep, k, 'GB/s', pick(torch.default), pick(torch.pinned), true);
+    }
     // the wasm backend runs a kernel when it is called; dataSync on the scalar sum makes it explicit
     rep.sample('tfjs-wasm', kAdd, 'GB/s', GB(3 * 4 * N, timeEach(() => tf.add(ta, tb).dispose()).seconds));
     rep.sample('tfjs-wasm', kSum, 'GB/s', GB(4 * N, timeEach(() => { const s = tf.sum(ta); s.dataSync(); s.dispose(); }).seconds));
   }
   for (const t of [a, b, ta, tb]) t.dispose();
   for (const k of [kAdd, kSum]) {
-    rep.ratio(k, 'flintml', 'torch', '>=0.8');
+    rep.ratio(k, 'flintml', 'torch-best', '>=0.8');
     rep.ratio(k, 'flintml', 'tfjs-wasm');
   }
   console.log(`# flintml threads ${fl.backend.info().threads}; ${torchInfo}; tfjs ${version}, ${variant}` +

@@ -1,7 +1,8 @@
 // matmul.js — float32 square GEMM at n = 256, 512, 1024, 2048 in GFLOP/s (2·n³ flops per product):
 // flintml `fl.matmul` through the BLAS it found (OpenBLAS here), flintml's built-in GEMM
 // (FLINT_BLAS=builtin, in a child process since the BLAS is chosen at load), OpenBLAS's
-// cblas_sgemm called straight from C (bench/gemm_openblas.c), PyTorch CPU torch.matmul and tfjs
+// cblas_sgemm called straight from C (bench/gemm_openblas.c), PyTorch CPU torch.matmul (at its
+// default thread count and pinned to the cores; ratios use the faster) and tfjs
 // (wasm backend). Method for every impl: one warm-up product, then products until 0.5 s has
 // passed (3 at least), median time. Our results are disposed after each product. The impls take
 // turns, all sizes each, for FLINT_BENCH_ROUNDS rounds (default 3): figures are medians over rounds
@@ -11,7 +12,7 @@
 //   node bench/matmul.js --flint    # flintml only (what the FLINT_BLAS=builtin child runs)
 'use strict';
 const cp = require('child_process');
-const { loadFlint, timeEach, loadTfjsWasm, runTorchPeer, runOpenblasPeer, parseJsonLines, Report, rounds } = require('./common');
+const { loadFlint, timeEach, loadTfjsWasm, runTorchPeerBoth, sampleTorchBest, runOpenblasPeer, parseJsonLines, Report, rounds } = require('./common');
 
 const SIZES = [256, 512, 1024, 2048];
 const gflops = (n, s) => (2 * n * n * n) / s / 1e9;
@@ -76,8 +77,8 @@ async function main() {
     const ours = benchFlint();
     blasName = ours.blas;
     const builtin = benchBuiltinChild();
-    const torch = runTorchPeer('torch_matmul.py', SIZES.map(String));
-    torchInfo = `torch ${torch[0].torch}, ${torch[0].threads} threads (default ${torch[0].default_threads})`;
+    const torch = runTorchPeerBoth('torch_matmul.py', SIZES.map(String));
+    torchInfo = `torch ${torch.version}: torch-default = ${torch.defaultThreads} thread(s), torch-pinned = ${torch.pinnedThreads}; torch-best = the faster per round`;
     const tj = await benchTfjs(tfjs.tf);
     for (const n of SIZES) {
       const k = `n=${n}`;
@@ -85,7 +86,7 @@ async function main() {
       rep.sample('openblas-c', k, 'gflops', pick(ob.lines));
       rep.sample('flintml', k, 'gflops', pick(ours.results));
       rep.sample('flintml-builtin', k, 'gflops', pick(builtin));
-      rep.sample('torch', k, 'gflops', pick(torch));
+      sampleTorchBest(rep, k, 'gflops', pick(torch.default), pick(torch.pinned), true);
       rep.sample('tfjs-wasm', k, 'gflops', pick(tj));
     }
   }
@@ -93,7 +94,7 @@ async function main() {
     const k = `n=${n}`;
     rep.ratio(k, 'flintml', 'openblas-c', '>=0.9');
     rep.ratio(k, 'flintml-builtin', 'openblas-c', '>=0.4');
-    rep.ratio(k, 'flintml', 'torch');
+    rep.ratio(k, 'flintml', 'torch-best');
     rep.ratio(k, 'flintml', 'tfjs-wasm');
   }
   console.log(`# ${obInfo}\n# flintml: ${blasName}; builtin child: FLINT_BLAS=builtin\n# ${torchInfo}\n# tfjs ${tfjs.version}, ${tfjs.variant}`);

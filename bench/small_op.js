@@ -1,13 +1,14 @@
 // small_op.js — the cost of one small op: `add` of two 16-element float32 tensors with the result
 // disposed each time, in µs per op (lower is better), against PyTorch CPU torch.add on the same
-// sizes (bench/peers/torch_small_op.py) and tfjs wasm tf.add + dispose. Each impl: a warm-up of
+// sizes (bench/peers/torch_small_op.py; at its default thread count and pinned to the cores, the
+// ratio against the faster) and tfjs wasm tf.add + dispose. Each impl: a warm-up of
 // 20,000 calls, then 7 batches of 100,000 calls; the median of the batches' per-call times. GC
 // and the FinalizationRegistry's work fall inside the batches: they are part of an op's cost.
 // The impls take turns for FLINT_BENCH_ROUNDS rounds (default 3); medians over rounds.
 //
 //   node bench/small_op.js
 'use strict';
-const { loadFlint, timeBatches, loadTfjsWasm, runTorchPeer, Report, rounds } = require('./common');
+const { loadFlint, timeBatches, loadTfjsWasm, runTorchPeerBoth, sampleTorchBest, Report, rounds } = require('./common');
 
 const N = 16, INNER = 100000, RUNS = 7;
 
@@ -26,15 +27,15 @@ async function main() {
     const before = fl.memory.stats().liveTensors;
     const ours = timeBatches(() => fl.add(a, b).dispose(), { inner: INNER, runs: RUNS });
     if (fl.memory.stats().liveTensors !== before) throw new Error('small_op: flintml leaked tensors');
-    const torch = runTorchPeer('torch_small_op.py', [String(N), String(INNER), String(RUNS)])[0];
-    torchVersion = torch.torch;
+    const torch = runTorchPeerBoth('torch_small_op.py', [String(N), String(INNER), String(RUNS)]);
+    torchVersion = `${torch.version} (torch-default ${torch.defaultThreads} thread(s), torch-pinned ${torch.pinnedThreads})`;
     const tfjs = timeBatches(() => tf.add(ta, tb).dispose(), { inner: INNER, runs: RUNS });
     rep.sample('flintml', k, 'us', ours.seconds * 1e6);
-    rep.sample('torch', k, 'us', torch.us);
+    sampleTorchBest(rep, k, 'us', torch.default[0].us, torch.pinned[0].us, false);
     rep.sample('tfjs-wasm', k, 'us', tfjs.seconds * 1e6);
   }
   a.dispose(); b.dispose(); ta.dispose(); tb.dispose();
-  rep.ratio(k, 'flintml', 'torch', '<=1.0, aim 0.5');
+  rep.ratio(k, 'flintml', 'torch-best', '<=1.0, aim 0.5');
   rep.ratio(k, 'flintml', 'tfjs-wasm');
   console.log(`# torch ${torchVersion}; tfjs ${version}, ${variant}`);
   rep.finish(`small op: µs per op, median (min–max) of ${R} interleaved rounds; lower is better`);

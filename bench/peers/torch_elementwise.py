@@ -1,6 +1,6 @@
 """torch_elementwise.py — the PyTorch CPU peer of bench/elementwise.js: torch.add(a, b) and
-torch.sum(a) on float32 tensors of N elements (default 16M = 2**24), 2 threads (this machine's cores;
-torch 1.13 here defaults to 1, see bench/RESULTS.md) or FLINT_BENCH_TORCH_THREADS. One warm-up call,
+torch.sum(a) on float32 tensors of N elements (default 16M = 2**24), threads from
+FLINT_BENCH_TORCH_THREADS ('default': torch's own choice, or a count; torch_threads.py). One warm-up call,
 then calls until 0.5 s has passed (3 at least), median time. GB/s counts add as 3 x 4N bytes
 (two reads, one write) and sum as 4N bytes. Prints one JSON line per op:
 {"op", "numel", "gbps", "ms", "reps", "threads", "default_threads", "torch"}.
@@ -8,12 +8,12 @@ then calls until 0.5 s has passed (3 at least), median time. GB/s counts add as 
     /usr/bin/python3 bench/peers/torch_elementwise.py [numel]
 """
 import json
-import os
 import statistics
 import sys
 import time
 
 import torch
+from torch_threads import apply_threads
 
 
 def bench(fn):
@@ -28,8 +28,7 @@ def bench(fn):
 
 
 def main():
-    default_threads = torch.get_num_threads()
-    torch.set_num_threads(int(os.environ.get("FLINT_BENCH_TORCH_THREADS", "2")))
+    _, default_threads = apply_threads()
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1 << 24
     g = torch.Generator().manual_seed(0)
     a = torch.rand(n, generator=g, dtype=torch.float32)

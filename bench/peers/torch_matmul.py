@@ -1,22 +1,21 @@
 """torch_matmul.py — the PyTorch CPU peer of bench/matmul.js: torch.matmul of two float32 n x n
 matrices, one warm-up product, then products until 0.5 s has passed (3 at least), median time.
-Threads: 2 (this machine's cores; torch 1.13 here defaults to 1, see bench/RESULTS.md), or
-FLINT_BENCH_TORCH_THREADS. Prints one JSON line per size: {"n", "gflops", "ms", "reps", "threads", "torch"}.
+Threads: FLINT_BENCH_TORCH_THREADS ('default': torch's own choice, or a count; torch_threads.py).
+Prints one JSON line per size: {"n", "gflops", "ms", "reps", "threads", "default_threads", "torch"}.
 
     /usr/bin/python3 bench/peers/torch_matmul.py 256 512 1024 2048
 """
 import json
-import os
 import statistics
 import sys
 import time
 
 import torch
+from torch_threads import apply_threads
 
 
 def main():
-    default_threads = torch.get_num_threads()
-    torch.set_num_threads(int(os.environ.get("FLINT_BENCH_TORCH_THREADS", "2")))
+    _, default_threads = apply_threads()
     sizes = [int(s) for s in sys.argv[1:]] or [256, 512, 1024, 2048]
     g = torch.Generator().manual_seed(0)
     for n in sizes:

@@ -1,7 +1,8 @@
 """torch_train_mlp.py — the PyTorch CPU peer of bench/train_mlp.js: one training step (forward,
 cross-entropy, backward, SGD lr 0.01 momentum 0.9) of an MLP 784-512-512-10 on a batch of random
-data, 2 threads; median ms per step after a warm-up, over at least 2 s.
-Prints one JSON line: {"ms", "steps", "torch"}.
+data; threads from FLINT_BENCH_TORCH_THREADS ('default' or a count; torch_threads.py); median ms
+per step after a warm-up, over at least 2 s.
+Prints one JSON line: {"ms", "steps", "threads", "default_threads", "torch"}.
 
     /usr/bin/python3 bench/peers/torch_train_mlp.py [batch]
 """
@@ -13,11 +14,12 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch_threads import apply_threads
 
 
 def main():
     batch = int(sys.argv[1]) if len(sys.argv) > 1 else 128
-    torch.set_num_threads(2)
+    threads, default_threads = apply_threads()
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
@@ -38,7 +40,8 @@ def main():
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
-    print(json.dumps({"ms": statistics.median(times) * 1e3, "steps": len(times), "torch": torch.__version__}))
+    print(json.dumps({"ms": statistics.median(times) * 1e3, "steps": len(times), "threads": threads,
+                      "default_threads": default_threads, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":
