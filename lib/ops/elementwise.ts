@@ -224,8 +224,18 @@ function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: 
     const sy = e.usesY ? sv[k++] : (null as unknown as Tensor);
     const gy = g!;
     const [ga, gb] = grad(gy, A, B, sy, [ta !== null, tb !== null]);
-    return [ta && ga ? sumToShape(ga === gy ? gy.clone() : ga, ta._shape) : null,
-      tb && gb ? sumToShape(gb === gy ? gy.clone() : gb, tb._shape) : null];
+    // The incoming gradient passed through unchanged (add, sub): the engine disposes gy after this
+    // function, so one output may be a view of it (it then owns the storage alone) and a reduced
+    // one (a broadcast bias) reads it through a view too; only a second full-size use copies.
+    let gyHandedOut = false;
+    const own = (x: Tensor, shape: readonly number[]): Tensor => {
+      if (x !== gy) return sumToShape(x, shape);
+      const reduced = !sameShape(gy._shape, shape);
+      if (!reduced && gyHandedOut) return sumToShape(gy.clone(), shape);
+      if (!reduced) gyHandedOut = true;
+      return sumToShape(gy._view(gy._shape, gy._strides, gy._offset), shape);
+    };
+    return [ta && ga ? own(ga, ta._shape) : null, tb && gb ? own(gb, tb._shape) : null];
   }));
 }
 
@@ -467,7 +477,8 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /** hyperbolic cosine */ export const cosh: UnaryFn = unaryOp('cosh', { dtype: 'float', grad: (g, x) => mul(g, sinh(x)) });
 /** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
 /** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
-/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { dtype: 'signed', inplace: true, grad: (g, x) => mul(g, gt(x, 0)) });
+// relu's gradient selects g where x > 0 (one pass, no bool-to-float cast of the mask)
+/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { dtype: 'signed', inplace: true, grad: (g, x) => where(gt(x, 0), g, 0) });
 /** x if x > 0 else slope * x */
 export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', {
   dtype: 'float', args: ['negativeSlope'], params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),

@@ -4,7 +4,7 @@
 import { tooManyArgs } from '../args';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView } from '../native';
-import { broadcastShapes, fmt, numel, viewStrides } from '../shape';
+import { broadcastShapes, fmt, isContiguous, numel, viewStrides } from '../shape';
 import { copyInto, emptyTensor, Tensor } from '../tensor';
 import { commonDevice } from './elementwise';
 import { needsGrad, record, sumToShape } from '../autograd';
@@ -69,6 +69,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${String(a.dtype)} and ${String(b.dtype)}`);
   if (a.dtype === 'bool') throw new DTypeError('matmul: not defined for bool tensors');
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both operands need at least 1 dim, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  const folded = foldBatchIntoRows(a, b);
+  if (folded) return folded;
   const aVec = a.ndim === 1, bVec = b.ndim === 1;
   const as = aVec ? [1, a._shape[0]] : a._shape.slice();
   const ast = aVec ? [0, a._strides[0]] : a._strides.slice();
@@ -100,8 +102,43 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * [..., M, K] @ [K, N] with batch dims that merge into the rows (any contiguous input, as the
+ * activations of a Linear layer): one [(...)·M, K] @ [K, N] product, as torch's linear does. The
+ * gradient of b is then one GEMM too, instead of a batched product summed over the batch.
+ */
+function foldBatchIntoRows(a: Tensor, b: Tensor): Tensor | null {
+  if (b.ndim !== 2 || a.ndim <= 2) return null;
+  const lead = a._shape.slice(0, -1), K = a._shape[a.ndim - 1];
+  const rows = numel(lead);
+  if (rows === 0 || viewStrides(a._shape, a._strides, [rows, K]) === null) return null;
+  return scope(() => matmul(a.reshape([rows, K]), b).reshape([...lead, b._shape[1]]));
+}
+
+/** Whether t's last two dims are stored transposed and densely (t.mT is contiguous, t is not). */
+function storedTransposed(t: Tensor): boolean {
+  const n = t.ndim;
+  if (n < 2 || isContiguous(t._shape, t._strides)) return false;
+  const sh = t._shape.slice(), st = t._strides.slice();
+  [sh[n - 2], sh[n - 1]] = [sh[n - 1], sh[n - 2]];
+  [st[n - 2], st[n - 1]] = [st[n - 1], st[n - 2]];
+  return isContiguous(sh, st);
+}
+
+/**
+ * The gradient product `x @ y` (shape [..., R, C]) for an operand `like` of that shape; when
+ * `like` is stored transposed (a weight reached through `.t()` / `.mT`, the keys of attention) it
+ * is computed as (yᵀ @ xᵀ)ᵀ, so that it comes out in `like`'s own layout: the transpose's
+ * backward then needs no copy (PyTorch's rule that a gradient has its input's strides).
+ */
+function gradProduct(x: Tensor, y: Tensor, like: Tensor): Tensor {
+  if (storedTransposed(like) && x.ndim === like.ndim && y.ndim === like.ndim) return matmul(y.mT, x.mT).mT;
+  return matmul(x, y);
+}
+
+/**
  * d(a@b): ga = g @ b^T and gb = a^T @ g on the 2-D-or-more forms (1-D operands as a row or
- * column), summed over broadcast batch dims back to each operand's shape.
+ * column), summed over broadcast batch dims back to each operand's shape. A gradient has its
+ * operand's layout when that is a dense transpose (gradProduct), otherwise it is contiguous.
  */
 function recordMatmul(a: Tensor, b: Tensor, out: Tensor, aVec: boolean, bVec: boolean): void {
   record('matmul', [a, b], [out], [a, b], ([g], [sa, sb]) => scope(() => {
@@ -112,15 +149,22 @@ function recordMatmul(a: Tensor, b: Tensor, out: Tensor, aVec: boolean, bVec: bo
     if (bVec) G2 = G2.unsqueeze(G2.ndim);                       // the N dim of size 1
     let ga: Tensor | null = null, gb: Tensor | null = null;
     if (a.requiresGrad) {
-      ga = sumToShape(matmul(G2, B2.mT), A2._shape);
+      ga = sumToShape(gradProduct(G2, B2.mT, A2), A2._shape);
       if (aVec) ga = ga.reshape(a._shape as number[]);
     }
     if (b.requiresGrad) {
-      gb = sumToShape(matmul(A2.mT, G2), B2._shape);
+      gb = sumToShape(gradProduct(A2.mT, G2, B2), B2._shape);
       if (bVec) gb = gb.reshape(b._shape as number[]);
     }
-    return [ga && ga.isContiguous() ? ga : ga?.contiguous() ?? null, gb && gb.isContiguous() ? gb : gb?.contiguous() ?? null];
+    return [denseGrad(ga, a), denseGrad(gb, b)];
   }));
+}
+
+/** g as it leaves matmul's backward: contiguous, or stored exactly as its operand t is. */
+function denseGrad(g: Tensor | null, t: Tensor): Tensor | null {
+  if (!g || g.isContiguous()) return g;
+  if (storedTransposed(g) && storedTransposed(t) && g._strides.every((s, i) => s === t._strides[i])) return g;
+  return g.contiguous();
 }
 
 /** Checks the operands of mm, bmm, mv, dot and outer: Tensors, shaped as `ok` says, else ShapeError "op: expected <what>". */
