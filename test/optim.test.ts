@@ -507,3 +507,102 @@ describe("native 'adamw' kernel on DEVICE (p, m, v, g[, vmax])", () => {
     });
   });
 });
+
+/**
+ * torch.optim.SGD's single-tensor update with each product rounded before its sum (what the
+ * composed ops mul-then-add give), `round` per element: Math.fround for float32, identity for float64.
+ */
+function sgdRef(st: { p: number[]; buf: number[] }, g: number[], prm: number[], momentumBuf: boolean, f32: boolean): void {
+  const r = f32 ? Math.fround : (x: number) => x;
+  const [lr, mom, damp, wd, nesterov, maximize] = prm;
+  const [m, omd, negLr, w] = [r(mom), r(1 - damp), r(-lr), r(wd)];
+  for (let i = 0; i < st.p.length; i++) {
+    let d = maximize ? -g[i] : g[i];
+    if (wd !== 0) d = r(d + r(st.p[i] * w));
+    if (momentumBuf) {
+      st.buf[i] = r(r(st.buf[i] * m) + r(d * omd));
+      d = nesterov ? r(d + r(st.buf[i] * m)) : st.buf[i];
+    }
+    st.p[i] = r(st.p[i] + r(d * negLr));
+  }
+}
+
+describe("native 'sgd' kernel on DEVICE (p, g[, momentum buffer])", () => {
+  const SGD = opId('sgd');
+  // [lr, momentum, dampening, weightDecay, nesterov, maximize]
+  const PRMS = [[0.1, 0.9, 0, 0, 0, 0], [0.05, 0.9, 0.1, 0.01, 0, 1], [0.02, 0.8, 0, 0.1, 1, 0], [0.3, 0, 0, 0.2, 0, 0], [0.01, 0, 0, 0, 0, 1]];
+  const n = 70000;  // above the pool's grain: several chunks
+
+  test.each(['float32', 'float64', 'float16', 'bfloat16'] as fl.DType[])('%s: three steps of each option set, exact for float32/float64', (dtype) => {
+    const exact = dtype === 'float32' || dtype === 'float64';
+    for (const prm of PRMS) {
+      fl.scope(() => {
+        const r = rng(11);
+        const q = (x: number): number => (dtype === 'float32' ? Math.fround(x) : x);
+        const mom = prm[1] !== 0;
+        const st = { p: Array.from({ length: n }, () => q(r() * 2 - 1)), buf: Array.from({ length: n }, () => q(r() - 0.5)) };
+        const mk = (vals: number[]): fl.Tensor => fl.tensor(vals, { dtype, device: DEVICE });
+        const p = mk(st.p), buf = mk(st.buf);
+        if (!exact) Object.assign(st, { p: Array.from(p.to('float64').dataSync()), buf: Array.from(buf.to('float64').dataSync()) });
+        for (let step = 0; step < 3; step++) {
+          const gv = Array.from({ length: n }, () => q(r() * 4 - 2));
+          if (step === 1) { gv[5] = NaN; gv[6] = Infinity; }
+          const g = mk(gv);
+          const gIn = exact ? gv : Array.from(g.to('float64').dataSync());
+          call(SGD, 'sgd', mom ? [p, g, buf] : [p, g], prm);
+          sgdRef(st, gIn, prm, mom, dtype === 'float32');
+          if (exact) {
+            expect(Array.from(p.dataSync())).toEqual(st.p);
+            if (mom) expect(Array.from(buf.dataSync())).toEqual(st.buf);
+          } else {
+            expectClose(p, st.p, dtype, 2);
+            Object.assign(st, { p: Array.from(p.to('float64').dataSync()), buf: Array.from(buf.to('float64').dataSync()) });
+          }
+        }
+      });
+    }
+  });
+
+  test('SGD.step takes the fused pass and matches the composed ops bit for bit (float32)', () => {
+    fl.scope(() => {
+      // the first step (which creates the momentum buffer) runs the composed ops, the later ones
+      // the fused pass: both must equal the reference that rounds every op to float32
+      const r = rng(5);
+      const vals = Array.from({ length: 64 * 48 }, () => Math.fround(r() - 0.5));
+      const p = fl.tensor(vals).reshape([64, 48]).requiresGrad_();
+      const opt = new optim.SGD([p], { lr: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true });
+      const st = { p: vals.slice(), buf: new Array(vals.length).fill(0) };
+      for (let step = 0; step < 4; step++) {
+        const gv = Array.from({ length: vals.length }, () => Math.fround(r() * 2 - 1));
+        p.grad = fl.tensor(gv).reshape([64, 48]);
+        opt.step();
+        if (step === 0) {  // buf = d, then the Nesterov step d + buf*momentum
+          for (let i = 0; i < vals.length; i++) {
+            const d = Math.fround(gv[i] + Math.fround(st.p[i] * Math.fround(0.01)));
+            st.buf[i] = d;
+            st.p[i] = Math.fround(st.p[i] + Math.fround(Math.fround(d + Math.fround(d * Math.fround(0.9))) * Math.fround(-0.1)));
+          }
+        } else {
+          sgdRef(st, gv, [0.1, 0.9, 0, 0.01, 1, 0], true, true);
+        }
+        expect(Array.from(p.dataSync())).toEqual(st.p);
+      }
+      opt.dispose();
+      p.dispose();
+    });
+  });
+
+  test('bad operands: typed errors naming sgd', () => {
+    fl.scope(() => {
+      const a = fl.zeros([4, 3], { device: DEVICE }), b = fl.zeros([4, 3], { device: DEVICE });
+      expect(() => call(SGD, 'sgd', [a, a.transpose(0, 1), b], [0.1, 0.9, 0, 0, 0, 0])).toThrow(/sgd: operands must be contiguous/);
+      expect(() => call(SGD, 'sgd', [a, b, fl.zeros([5], { device: DEVICE })], [0.1, 0.9, 0, 0, 0, 0])).toThrow(fl.ShapeError);
+      expect(() => call(SGD, 'sgd', [a, fl.zeros([4, 3], { dtype: 'float64', device: DEVICE })], [0.1, 0, 0, 0, 0, 0])).toThrow(fl.ShapeError);
+      const i = fl.zeros([4, 3], { dtype: 'int32', device: DEVICE });
+      expect(() => call(SGD, 'sgd', [i, i], [0.1, 0, 0, 0, 0, 0])).toThrow(fl.DTypeError);
+      expect(() => call(SGD, 'sgd', [a, b], [0.1, 0.9, 0, 0, 0, 0])).toThrow(/sgd: a momentum buffer goes with a nonzero momentum/);
+      expect(() => call(SGD, 'sgd', [a, b, b], [0.1, 0, 0, 0, 0, 0])).toThrow(fl.ValueError);
+      expect(() => call(SGD, 'sgd', [a], [0.1, 0, 0, 0, 0, 0])).toThrow(fl.ValueError);
+    });
+  });
+});

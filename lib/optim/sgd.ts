@@ -1,6 +1,12 @@
 // sgd.ts — stochastic gradient descent with momentum, dampening, Nesterov momentum, weight decay and
-// maximize, step for step as torch.optim.SGD (single-tensor path).
+// maximize, step for step as torch.optim.SGD (single-tensor path). float32/float64 parameters with
+// contiguous gradients take one fused native pass per parameter ('sgd', native/core/optim.h: p, g
+// and the momentum buffer read once, no temporaries), bit-identical to the composed ops, which run
+// for the first momentum step (it creates the buffer), the 16-bit dtypes (each composed op rounds
+// to the storage dtype, a fused pass would not) and non-contiguous operands.
 import { ValueError } from '../errors';
+import { call, opId } from '../native';
+import { checkInplace } from '../ops/elementwise';
 import { Tensor, keep } from '../tensor';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
@@ -25,6 +31,17 @@ const SGD_ARGS = signature('SGD', ['params', 'lr', 'momentum', 'dampening', 'wei
   lr: optional(A.num(), 1e-3), momentum: optional(A.num(), 0), dampening: optional(A.num(), 0), weightDecay: optional(A.num(), 0),
   nesterov: optional(A.bool, false), maximize: optional(A.bool, false),
 });
+
+let SGD_OP: number | undefined;
+/** The fused kernel's id (negative when this build has none: then the composed path runs). */
+function sgdOp(): number { if (SGD_OP === undefined) SGD_OP = opId('sgd'); return SGD_OP; }
+
+/** Whether the fused pass can update p with these operands: float32/float64, one contiguous shape. */
+function fusable(p: Tensor, ops: Tensor[]): boolean {
+  if (sgdOp() < 0 || (p.dtype !== 'float32' && p.dtype !== 'float64')) return false;
+  return ops.every((t) => t.dtype === p.dtype && t.isContiguous() && t.numel === p.numel &&
+    t._shape.length === p._shape.length && t._shape.every((d, i) => d === p._shape[i]));
+}
 
 /**
  * Stochastic gradient descent (optionally with momentum), as `torch.optim.SGD`:
@@ -56,6 +73,14 @@ export class SGD extends Optimizer<Required<SGDOptions>> {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
     for (const p of g.params) {
       if (!p.grad) continue;
+      const buf0 = momentum !== 0 ? this.state.get(p)?.momentumBuffer as Tensor | undefined : undefined;
+      const ops = momentum === 0 ? [p, p.grad] : buf0 ? [p, p.grad, buf0] : null;
+      if (ops && fusable(p, ops)) {
+        checkInplace(p, `${this.name}.step`);
+        if (buf0) buf0._storage.version++;
+        call(sgdOp(), `${this.name}.step`, ops, [lr, momentum, dampening, weightDecay, nesterov ? 1 : 0, maximize ? 1 : 0]);
+        continue;
+      }
       let d = directedGrad(p, maximize, weightDecay);
       if (momentum !== 0) {
         const s = this.stateFor(p, () => ({}));

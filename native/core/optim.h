@@ -1,4 +1,4 @@
-// optim.h — DESIGN: the fused optimizer update 'adamw' written once for both devices: the options
+// optim.h — DESIGN: the fused optimizer updates 'adamw' and 'sgd' written once for both devices: the options
 // struct that travels to the kernel (AdamParams), the constants of one step, the per-element
 // update, how an op call becomes AdamParams and the checks of its operands. Who includes it: native/cpu/optim.cpp (the
 // vectorised loop), native/gpu/ops_optim.cpp (the launch) and native/kernels/optim.cu (the kernel).
@@ -26,6 +26,13 @@ struct AdamParams {
   int32_t decoupled, amsgrad, maximize, pad;
 };
 static_assert(sizeof(AdamParams) == 72, "AdamParams layout: 7 doubles, 4 int32, no padding");
+
+// The options of one step: the op call's p[0..5] (lr, momentum, dampening, weightDecay, nesterov, maximize).
+struct SgdParams {
+  double lr, momentum, dampening, weightDecay;
+  int32_t nesterov, maximize;
+};
+static_assert(sizeof(SgdParams) == 40, "SgdParams layout: 4 doubles, 2 int32, no padding");
 
 namespace optim {
 
@@ -87,6 +94,41 @@ FLINT_HD inline void adamwUpdate(const AdamConsts<C>& k, C& p, C& m, C& v, C g, 
   p = addRn(pi, mulRn(k.negStep, mi / denom));
 }
 
+// ---- 'sgd': SGD with momentum, in the operation order of torch.optim.SGD's single-tensor path ------
+//   d = sign*g;  d = d + p*wd (when wd != 0);  buf = buf*momentum + d*(1-dampening);
+//   d = nesterov ? d + buf*momentum : buf;  p = p + d*(-lr)
+// Every product is rounded before its sum (mulRn/addRn), which is what the composed tensor ops
+// (mul, then add) give: the fused pass is bit-identical to them and to the GPU kernel. Operands
+// p, g[, buf] (buf when momentum != 0, after the first step, which stores buf = d).
+
+template <class C> struct SgdConsts {
+  C sign, wd, mom, omd, negLr;
+  bool decay, nesterov;
+};
+template <class C> FLINT_HD inline SgdConsts<C> sgdConsts(const SgdParams& a) {
+  SgdConsts<C> k;
+  k.sign = a.maximize != 0 ? (C)-1 : (C)1;
+  k.wd = (C)a.weightDecay;
+  k.mom = (C)a.momentum;
+  k.omd = (C)(1.0 - a.dampening);
+  k.negLr = (C)(-a.lr);
+  k.decay = a.weightDecay != 0;
+  k.nesterov = a.nesterov != 0;
+  return k;
+}
+
+/** One element's update: p (and buf when Momentum) in place, g read. */
+template <bool Momentum, class C>
+FLINT_HD inline void sgdUpdate(const SgdConsts<C>& k, C& p, C g, C& buf) {
+  C d = mulRn(k.sign, g);  // exact: the sign is +-1
+  if (k.decay) d = addRn(d, mulRn(p, k.wd));
+  if (Momentum) {
+    buf = addRn(mulRn(buf, k.mom), mulRn(d, k.omd));
+    d = k.nesterov ? addRn(d, mulRn(buf, k.mom)) : buf;
+  }
+  p = addRn(p, mulRn(d, k.negLr));
+}
+
 }  // namespace optim
 }  // namespace flint
 
@@ -115,6 +157,21 @@ inline void checkAdamwOperands(const OpCall& c) {
 
 [[noreturn]] inline void failAdamwDType() { fail(ErrorKind::DType, "adamw: parameters must be floating point"); }
 
+// p, g[, buf]: the momentum buffer exactly when momentum != 0; one contiguous layout, dtype and size.
+inline void checkSgdOperands(const OpCall& c) {
+  if (c.nt != 2 && c.nt != 3) fail(ErrorKind::Value, "sgd: expected (p, g[, momentumBuffer])");
+  if ((c.param(1) != 0) != (c.nt == 3)) fail(ErrorKind::Value, "sgd: a momentum buffer goes with a nonzero momentum, and only then");
+  const TensorArg& p = c.t[0];
+  for (int i = 0; i < c.nt; i++) {
+    const TensorArg& t = c.t[i];
+    if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
+      fail(ErrorKind::Shape, "sgd: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
+                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
+  }
+}
+
+[[noreturn]] inline void failSgdDType() { fail(ErrorKind::DType, "sgd: parameters must be floating point"); }
+
 }  // namespace checks
 
 namespace optim {
@@ -131,6 +188,17 @@ inline AdamParams adamParams(const OpCall& c) {
   a.maximize = c.param(7) != 0 ? 1 : 0;
   a.stepSize = c.param(8);
   a.bc2sqrt = c.param(9);
+  return a;
+}
+
+inline SgdParams sgdParams(const OpCall& c) {
+  SgdParams a{};
+  a.lr = c.param(0);
+  a.momentum = c.param(1);
+  a.dampening = c.param(2);
+  a.weightDecay = c.param(3);
+  a.nesterov = c.param(4) != 0 ? 1 : 0;
+  a.maximize = c.param(5) != 0 ? 1 : 0;
   return a;
 }
 

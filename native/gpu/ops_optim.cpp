@@ -1,4 +1,5 @@
-// ops_optim.cpp — the CUDA/HIP entry of the fused optimizer update 'adamw', the host twin of
+// ops_optim.cpp — the CUDA/HIP entries of the fused optimizer updates 'adamw' and 'sgd' (operands
+// p, g[, buf]; params lr, momentum, dampening, weightDecay, nesterov, maximize), the host twins of
 // native/cpu/optim.cpp, launching native/kernels/optim.cu (one elementwise pass over the flat
 // parameter). Operands p, m, v, g[, vmax]; params lr, beta1, beta2, eps, weightDecay, decoupled,
 // amsgrad, maximize, stepSize, bc2sqrt — validated as on the CPU.
@@ -25,8 +26,21 @@ void cudaAdamw(const OpCall& c) {
               c.t[1].data, c.t[2].data, static_cast<const void*>(c.t[3].data), vmax, n, a);
 }
 
+void cudaSgd(const OpCall& c) {
+  checks::checkSgdOperands(c);
+  const TensorArg& p = c.t[0];
+  if (!gpu::isFloatDType(p.dtype)) checks::failSgdDType();
+  const SgdParams a = optim::sgdParams(c);
+  const int64_t n = p.numel();
+  if (n == 0) return;
+  void* buf = c.nt == 3 ? c.t[2].data : nullptr;
+  gpu::launch(gpu::kernelName("flint_sgd", p.dtype).c_str(), gpu::Dim3(gpu::gridFor(n)), gpu::Dim3(gpu::kBlock), 0, p.data,
+              static_cast<const void*>(c.t[1].data), buf, n, a);
+}
+
 }  // namespace
 
 FLINT_REGISTER_OP("adamw", DeviceType::CUDA, cudaAdamw);
+FLINT_REGISTER_OP("sgd", DeviceType::CUDA, cudaSgd);
 
 }  // namespace flint

@@ -1,6 +1,8 @@
 // optim.cu — fused optimizer updates, the twins of native/cpu/optim.cpp (host side:
 // native/gpu/ops_optim.cpp).
 //
+//   flint_sgd_<dt>(p, g, buf, n, prm)           f32 f64 f16 bf16
+//     One pass: p (and buf when not null) in place, g read; native/core/optim.h's sgdUpdate.
 //   flint_adamw_<dt>(p, m, v, g, vmax, n, prm)   f32 f64 f16 bf16
 //     One elementwise pass over the flat contiguous parameter: p, m, v (and vmax when prm.amsgrad)
 //     read and written in place, g read. The update, its constants and AdamParams are
@@ -42,11 +44,33 @@ FLINT_DEV void adamw(void* pp, void* mp, void* vp, const void* gp, void* vmaxp, 
   }
 }
 
+template <class T>
+FLINT_DEV void sgd(void* pp, const void* gp, void* bufp, index_t n, const SgdParams& a) {
+  typedef typename ComputeT<T>::type C;
+  T* p = static_cast<T*>(pp);
+  const T* g = static_cast<const T*>(gp);
+  T* buf = static_cast<T*>(bufp);
+  const optim::SgdConsts<C> k = optim::sgdConsts<C>(a);
+  for (index_t i = (index_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (index_t)gridDim.x * blockDim.x) {
+    C pi = load(p[i]);
+    if (buf) {
+      C bi = load(buf[i]);
+      optim::sgdUpdate<true, C>(k, pi, load(g[i]), bi);
+      buf[i] = store<T>(bi);
+    } else {
+      C unused = 0;
+      optim::sgdUpdate<false, C>(k, pi, load(g[i]), unused);
+    }
+    p[i] = store<T>(pi);
+  }
+}
+
 }  // namespace
 }  // namespace kern
 }  // namespace flint
 
 using flint::AdamParams;
+using flint::SgdParams;
 
 #define FLINT_ADAMW_KERNEL(S, T)                                                                              \
   FLINT_KERNEL void flint_adamw_##S(void* p, void* m, void* v, const void* g, void* vmax, index_t n, AdamParams a) { \
@@ -54,3 +78,10 @@ using flint::AdamParams;
   }
 FLINT_FLOAT_DTYPES(FLINT_ADAMW_KERNEL)
 #undef FLINT_ADAMW_KERNEL
+
+#define FLINT_SGD_KERNEL(S, T)                                                                 \
+  FLINT_KERNEL void flint_sgd_##S(void* p, const void* g, void* buf, index_t n, SgdParams a) { \
+    flint::kern::sgd<T>(p, g, buf, n, a);                                                      \
+  }
+FLINT_FLOAT_DTYPES(FLINT_SGD_KERNEL)
+#undef FLINT_SGD_KERNEL
