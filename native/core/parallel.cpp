@@ -1,5 +1,13 @@
-// parallel.cpp — the thread pool behind parallelFor: workers sleep on a condition variable and
-// take one chunk each per job; the caller runs chunk 0 and waits for the rest.
+// parallel.cpp — the thread pool behind parallelFor: workers sleep on a condition variable; a job
+// is cut into up to kChunksPerThread chunks per thread, which the caller and the woken workers
+// claim one at a time (an atomic counter), the caller first.
+//
+// Why several chunks per thread: on a loaded machine (or next to BLAS threads that spin after a
+// GEMM) a woken worker may start late or be preempted mid-chunk. With one chunk per thread the
+// caller would then finish its half and sleep until that worker runs again (a scheduler time
+// slice, milliseconds); with small chunks the caller takes whatever is still unclaimed and waits
+// at most for the one chunk a worker holds. When it has nothing left to claim it spins briefly
+// (yielding) before sleeping, since the last chunks usually finish within microseconds.
 #include "parallel.h"
 #include <algorithm>
 #include <atomic>
@@ -12,6 +20,9 @@
 
 namespace flint {
 namespace {
+
+constexpr int kChunksPerThread = 4;
+constexpr int kSpinYields = 64;  // the caller's yields before it sleeps on the `done` condition
 
 struct Pool {
   std::vector<std::thread> workers;
@@ -79,17 +90,21 @@ void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t,
   std::lock_guard<std::mutex> guard(callMu);
   Pool& p = pool();
   p.ensureWorkers();
+  // chunks of at least one grain, several per thread (see the file comment)
   int64_t maxChunks = std::max<int64_t>(1, n / std::max<int64_t>(1, grain));
-  int chunks = (int)std::min<int64_t>(p.threads, maxChunks);
+  int chunks = (int)std::min<int64_t>((int64_t)p.threads * kChunksPerThread, maxChunks);
+  const int64_t chunk = (n + chunks - 1) / chunks;
+  chunks = (int)((n + chunk - 1) / chunk);  // no empty chunk at the end
   if (chunks <= 1) { fn(0, n); return; }
   {
     std::lock_guard<std::mutex> l(p.mu);
-    p.job = &fn; p.n = n; p.chunks = chunks; p.chunk = (n + chunks - 1) / chunks;
+    p.job = &fn; p.n = n; p.chunks = chunks; p.chunk = chunk;
     p.next = 0; p.remaining = chunks; p.error = nullptr;
     p.generation++;
   }
   p.wake.notify_all();
   p.runChunks();
+  for (int i = 0; i < kSpinYields && p.remaining.load() != 0; i++) std::this_thread::yield();
   std::unique_lock<std::mutex> l(p.mu);
   p.done.wait(l, [&] { return p.remaining.load() == 0; });
   p.job = nullptr;

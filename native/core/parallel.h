@@ -1,6 +1,7 @@
 // parallel.h — a small persistent thread pool for large elementwise ops and reductions.
-// parallelFor splits [0, n) into at most numThreads() chunks of at least `grain` items and runs
-// them, the calling thread taking the first. Below one grain it runs inline: small ops pay nothing.
+// parallelFor splits [0, n) into chunks of at least `grain` items (a few per thread, claimed
+// dynamically; parallel.cpp says why) and runs them on the calling thread and the pool's workers.
+// Up to one grain it runs inline: small ops pay nothing, not even a wake-up.
 // An exception thrown by a chunk (e.g. flint::Error for a bad index) is rethrown on the caller after
 // all chunks finish.
 #pragma once

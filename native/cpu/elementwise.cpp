@@ -132,6 +132,16 @@ void cpuWhere(const OpCall& c) {
   dispatchDType(c.t[0].dtype, [&](auto tag) {
     using T = decltype(tag);
     L.run([](char** p, const int64_t* s, int64_t n) {
+      constexpr int64_t sz = sizeof(T);
+      if (s[0] == sz && s[1] == 1 && s[2] == sz && (s[3] == sz || s[3] == 0)) {  // dense (b may be a scalar): vectorises
+        T* o = reinterpret_cast<T*>(p[0]);
+        const bool* m = reinterpret_cast<const bool*>(p[1]);
+        const T* a = reinterpret_cast<const T*>(p[2]);
+        const T* b = reinterpret_cast<const T*>(p[3]);
+        if (s[3] == 0) { const T bv = *b; for (int64_t i = 0; i < n; i++) o[i] = m[i] ? a[i] : bv; }
+        else for (int64_t i = 0; i < n; i++) o[i] = m[i] ? a[i] : b[i];
+        return;
+      }
       for (int64_t i = 0; i < n; i++) {
         bool m = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
         *reinterpret_cast<T*>(p[0] + i * s[0]) = m ? *reinterpret_cast<const T*>(p[2] + i * s[2])
