@@ -102,4 +102,5 @@ function main() {
   rep.finish(`training steps: ms per step, median (min–max) of ${R} interleaved rounds; lower is better`);
 }
 
-main();
+if (require.main === module) main();
+module.exports = { MAKERS, CASES };  // the models, for bench/profile_mlp.js --model

@@ -1,0 +1,50 @@
+"""torch_profile_mlp.py — torch.profiler's per-op table of the MLP training step of
+bench/train_mlp.js (784-512-512-10, batch 128, SGD lr 0.01 momentum 0.9), for bench/profile_mlp.js
+to print beside flintml's. Threads from FLINT_BENCH_TORCH_THREADS ('default' or a count).
+100 warm-up steps, then 100 profiled steps; prints one JSON line per op:
+{"op", "calls_per_step", "self_us_per_step"} and a last line {"step_us", "threads"}.
+
+    /usr/bin/python3 bench/peers/torch_profile_mlp.py
+"""
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.profiler import ProfilerActivity, profile
+from torch_threads import apply_threads
+
+
+def main():
+    threads, _ = apply_threads()
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
+
+    def step():
+        opt.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        opt.step()
+
+    for _ in range(100):
+        step()
+    steps = 100
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    step_us = (time.perf_counter() - t0) / steps * 1e6
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+    rows = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)
+    for e in rows:
+        if e.self_cpu_time_total <= 0:
+            continue
+        print(json.dumps({"op": e.key, "calls_per_step": e.count / steps, "self_us_per_step": e.self_cpu_time_total / steps}))
+    print(json.dumps({"step_us": step_us, "threads": threads}))
+
+
+if __name__ == "__main__":
+    main()
