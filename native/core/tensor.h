@@ -2,7 +2,9 @@
 // (in elements). Views arrive here already resolved (offset applied), so kernels never see storage.
 #pragma once
 #include <cstdint>
+#if !defined(FLINT_KERNELS)  // the kernels (native/kernels, compat.cuh) include this header without the STL
 #include <string>
+#endif
 #include "dtype.h"
 
 namespace flint {
@@ -27,7 +29,9 @@ struct TensorArg {
     return true;
   }
   template <class T> T* ptr() const { return static_cast<T*>(data); }
+#if !defined(FLINT_KERNELS)
   std::string shapeStr() const;
+#endif
 };
 
 // One call of an op: its tensors (outputs first, by each op's own convention) and numeric params.

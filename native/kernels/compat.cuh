@@ -26,12 +26,31 @@
 // hipcc (clang in HIP mode) defines __HIP__; <hip/hip_runtime.h> then defines __HIP_PLATFORM_AMD__,
 // __forceinline__, the shuffles, atomics and device math. FLINT_HIP is what the rest of this header
 // tests. nvcc never defines __HIP__.
-#if defined(__HIP__)
+#if defined(__HIPCC_RTC__)
+// hiprtc (compiled at first use, native/gpu/hiprtc.cpp) has the HIP runtime built in and must not
+// see system headers: its built-in std::is_same / int64_t clash with theirs. It defines int32_t,
+// int64_t and their unsigned twins; the rest is declared here, and native/kernels/rtc/ holds empty
+// stand-ins for the <cmath>, <cstdint>, ... that the shared native/core headers include.
+#define FLINT_HIP 1
+typedef signed char int8_t;
+typedef unsigned char uint8_t;
+typedef short int16_t;
+typedef unsigned short uint16_t;
+namespace std {
+using ::memcpy;
+using ::memset;
+}
+#if !defined(offsetof)
+#define offsetof(type, member) __builtin_offsetof(type, member)
+#endif
+#elif defined(__HIP__)
 #include <hip/hip_runtime.h>
 #define FLINT_HIP 1
 #endif
 
+#if !defined(__HIPCC_RTC__)
 #include <stdint.h>
+#endif
 // The kernels share host headers of native/core (dtype.h, the per-family op headers); FLINT_KERNELS
 // keeps out of those headers what only the host side uses (OpCall helpers, typed errors).
 #define FLINT_KERNELS 1
@@ -69,6 +88,8 @@ namespace flint {
 namespace kern {
 
 typedef int64_t index_t;  // element counts and strides (in elements)
+typedef unsigned long long uaddr_t;  // a device pointer as an integer (uintptr_t, which hiprtc lacks)
+static_assert(sizeof(uaddr_t) == sizeof(void*), "uaddr_t holds a pointer");
 
 // ---- warp shuffles -------------------------------------------------------------------------------
 

@@ -113,8 +113,8 @@ FLINT_DEV void atomicAddInto(int32_t* p, int32_t v) { atomicAdd(reinterpret_cast
 
 // 16-bit floats and bytes: compare-and-swap on the aligned 32-bit word that holds them
 template <class F> FLINT_DEV void casWord(void* p, int bytes, F update) {
-  const uintptr_t addr = reinterpret_cast<uintptr_t>(p);
-  unsigned* w = reinterpret_cast<unsigned*>(addr & ~(uintptr_t)3);
+  const uaddr_t addr = reinterpret_cast<uaddr_t>(p);
+  unsigned* w = reinterpret_cast<unsigned*>(addr & ~(uaddr_t)3);
   const unsigned shift = (unsigned)(addr & 3) * 8u;
   const unsigned mask = (bytes == 2 ? 0xffffu : 0xffu) << shift;
   unsigned old = *w, assumed;
@@ -139,8 +139,8 @@ FLINT_DEV void atomicAddInto(uint8_t* p, uint8_t v) {
 }
 FLINT_DEV void atomicAddInto(bool* p, bool v) {  // logical or
   if (!v) return;
-  const uintptr_t addr = reinterpret_cast<uintptr_t>(p);
-  atomicOr(reinterpret_cast<unsigned*>(addr & ~(uintptr_t)3), 1u << ((unsigned)(addr & 3) * 8u));
+  const uaddr_t addr = reinterpret_cast<uaddr_t>(p);
+  atomicOr(reinterpret_cast<unsigned*>(addr & ~(uaddr_t)3), 1u << ((unsigned)(addr & 3) * 8u));
 }
 
 template <class T> FLINT_DEV T fromBits(uint64_t bits) {
