@@ -11,39 +11,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-
-const DTYPES = ['f32', 'f64', 'f16', 'bf16', 'i32', 'u8', 'bool'];
-const FLOATS = ['f32', 'f64', 'f16', 'bf16'];
-
-/** The kernel names each image must export, from the same dtype/op matrix the loader will use. */
-export function expectedKernels(): Record<string, string[]> {
-  const per = (families: string[], dts: string[]) => families.flatMap((f) => dts.map((d) => `flint_${f}_${d}`));
-  return {
-    'flint-elementwise.fatbin': [
-      ...per(['unary', 'binary', 'where', 'fill', 'arange', 'linspace'], DTYPES),
-      ...DTYPES.flatMap((from) => DTYPES.map((to) => `flint_copy_${from}_to_${to}`)),
-    ],
-    'flint-reduce.fatbin': per(['reduce', 'argreduce'], DTYPES),
-    'flint-softmax.fatbin': [...per(['softmax', 'logsoftmax'], FLOATS), ...per(['scan'], DTYPES)],
-    'flint-random.fatbin': [
-      ...per(['uniform', 'normal', 'bernoulli_check'], FLOATS), ...per(['randint', 'bernoulli'], DTYPES), 'flint_philox_raw',
-    ],
-    'flint-indexing.fatbin': [
-      ...per(['gather', 'scatter', 'index_select', 'masked_select'], DTYPES),
-      'flint_index_check', 'flint_scatter_winner', 'flint_masked_count', 'flint_masked_count_finish',
-      'flint_masked_block_count', 'flint_masked_scan',
-    ],
-    'flint-sort.fatbin': [
-      ...per(['sort_small', 'sort_tiles', 'sort_write'], DTYPES),
-      'flint_sort_merge_u64', 'flint_sort_merge_pair', 'flint_randperm_tiles', 'flint_randperm_write',
-    ],
-    'flint-trilu.fatbin': per(['trilu'], DTYPES),
-    'flint-gemm.fatbin': per(['gemm'], [...FLOATS, 'i32', 'u8']),
-    'flint-conv.fatbin': per(['im2col', 'col2im', 'maxpool2d', 'maxpool2d_backward', 'maxpool2d_backward_planes',
-      'avgpool2d', 'avgpool2d_backward', 'adaptive_avgpool2d', 'adaptive_avgpool2d_backward'], FLOATS),
-    'flint-optim.fatbin': per(['adamw', 'sgd'], FLOATS),
-  };
-}
+import { AMDGPU_MACH, bundleEntries, checkCodeObject, expectedHipKernels, expectedKernels } from './kernel-images';
 
 function kernelDir(): string {
   if (process.env.FLINT_KERNEL_DIR) return path.resolve(process.env.FLINT_KERNEL_DIR);
@@ -252,75 +220,17 @@ test('lz4BlockDecode: literals, an overlapping match, long lengths (against hand
 // descriptor's wavefront-size bit: gfx9 runs wave64, gfx10+ wave32 (compat.cuh's FLINT_WARP_SIZE
 // follows __AMDGCN_WAVEFRONT_SIZE per arch, so both must be what the hardware runs).
 
-/** e_flags & EF_AMDGPU_MACH (0xff) of each gfx arch (LLVM's ELF.h, EF_AMDGPU_MACH_AMDGCN_GFX*). */
-const AMDGPU_MACH: Record<string, number> = {
-  gfx900: 0x2c, gfx906: 0x2f, gfx908: 0x30, gfx90a: 0x3f, gfx1030: 0x36, gfx1100: 0x41,
-};
-
-interface BundleEntry { id: string; data: Buffer }
-
-function bundleEntries(buf: Buffer): BundleEntry[] {
-  const magic = '__CLANG_OFFLOAD_BUNDLE__';
-  expect(buf.subarray(0, magic.length).toString('latin1')).toBe(magic);
-  const n = Number(buf.readBigUInt64LE(24));
-  const out: BundleEntry[] = [];
-  let p = 32;
-  for (let k = 0; k < n; k++) {
-    const offset = Number(buf.readBigUInt64LE(p)), size = Number(buf.readBigUInt64LE(p + 8));
-    const idLen = Number(buf.readBigUInt64LE(p + 16));
-    const id = buf.subarray(p + 24, p + 24 + idLen).toString('latin1');
-    expect(offset + size).toBeLessThanOrEqual(buf.length);
-    out.push({ id, data: buf.subarray(offset, offset + size) });
-    p += 24 + idLen;
-  }
-  return out;
-}
-
-interface ElfSymbol { name: string; type: number; bind: number; bytes: Buffer | null }
-
-/** Symbols of an ELF64 little-endian object, each with the bytes it covers (null for NOBITS/undefined). */
-function elfSymbols(elf: Buffer): ElfSymbol[] {
-  expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
-  expect(elf[4]).toBe(2);  // ELFCLASS64
-  const shoff = Number(elf.readBigUInt64LE(0x28));
-  const shentsize = elf.readUInt16LE(0x3a), shnum = elf.readUInt16LE(0x3c);
-  const sh = (i: number) => {
-    const b = shoff + i * shentsize;
-    return {
-      type: elf.readUInt32LE(b + 4), addr: Number(elf.readBigUInt64LE(b + 0x10)),
-      offset: Number(elf.readBigUInt64LE(b + 0x18)), size: Number(elf.readBigUInt64LE(b + 0x20)),
-      link: elf.readUInt32LE(b + 0x28), entsize: Number(elf.readBigUInt64LE(b + 0x38)),
-    };
-  };
-  const out: ElfSymbol[] = [];
-  for (let i = 0; i < shnum; i++) {
-    const s = sh(i);
-    if (s.type !== 2) continue;  // SHT_SYMTAB
-    const str = sh(s.link);
-    for (let o = s.offset + s.entsize; o + s.entsize <= s.offset + s.size; o += s.entsize) {
-      const at = str.offset + elf.readUInt32LE(o);
-      const info = elf[o + 4], shndx = elf.readUInt16LE(o + 6);
-      const value = Number(elf.readBigUInt64LE(o + 8)), size = Number(elf.readBigUInt64LE(o + 16));
-      let bytes: Buffer | null = null;
-      if (shndx > 0 && shndx < shnum) {
-        const t = sh(shndx);
-        if (t.type !== 8) bytes = elf.subarray(t.offset + value - t.addr, t.offset + value - t.addr + size);  // not NOBITS
-      }
-      out.push({ name: elf.subarray(at, elf.indexOf(0, at)).toString('latin1'), type: info & 0xf, bind: info >> 4, bytes });
-    }
-  }
-  return out;
-}
-
 function hipccOnThisMachine(): boolean {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/opt/rocm/bin'];
   for (const v of ['ROCM_PATH', 'HIP_PATH']) if (process.env[v]) dirs.push(path.join(process.env[v] as string, 'bin'));
   return dirs.some((d) => d && fs.existsSync(path.join(d, 'hipcc')));
 }
 
-/** The HIP images the build must produce: the same families and kernels as the CUDA ones. */
-function expectedHipKernels(): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(expectedKernels()).map(([k, v]) => [k.replace(/\.fatbin$/, '.hsaco'), v]));
+/** The first clang >= 19 on PATH (what builds the newer AMD targets), or null. */
+function newClangOnThisMachine(): string | null {
+  const dirs = (process.env.PATH ?? '').split(path.delimiter);
+  for (const n of ['clang-21', 'clang-20', 'clang-19']) if (dirs.some((d) => d && fs.existsSync(path.join(d, n)))) return n;
+  return null;
 }
 
 describe('HIP kernel images', () => {
@@ -348,6 +258,29 @@ describe('HIP kernel images', () => {
       }
       // ROCm 5.2 (Debian 12's hipcc, what CI installs) builds these; newer ROCm adds gfx1100.
       for (const a of ['gfx900', 'gfx906', 'gfx908', 'gfx90a', 'gfx1030']) expect(hip.archs).toContain(a);
+      expect(hip.codeObjectVersion).toBe(4);
+    }
+  });
+
+  test('the newer AMD targets (gfx942, gfx11, gfx12) are built by clang >= 19 when it is here (status.json "hip.newer")', () => {
+    if (!hip || hip.hipcc === null) return;  // no HIP images at all: the test above says why
+    const newer = hip.newer;
+    expect(newer).toBeDefined();
+    if (newer.clang === null) {
+      expect(typeof newer.reason).toBe('string');
+      expect(newer.archs).toEqual([]);
+      if (/no clang >= 19/.test(newer.reason)) expect(newClangOnThisMachine()).toBeNull();  // clang-19 present must build
+      for (const a of ['gfx942', 'gfx1100']) expect(hip.archs.includes(a) || hip.leftOut.some((l: string) => l.startsWith(`${a}: `))).toBe(true);
+    } else {
+      expect(newer.clang).toMatch(/^(19|2\d)\.\d+\.\d+$/);
+      expect(newer.reason).toBeNull();
+      expect(fs.existsSync(path.join(newer.deviceLibs, 'ocml.bc'))).toBe(true);
+      // clang 19 knows all six and the generated oclc_isa_version files cover them: nothing is left out
+      for (const a of ['gfx942', 'gfx1100', 'gfx1101', 'gfx1102', 'gfx1200', 'gfx1201']) {
+        expect(newer.archs).toContain(a);
+        expect(hip.archs).toContain(a);
+        expect(hip.leftOut.filter((l: string) => l.startsWith(`${a}:`))).toEqual([]);
+      }
     }
   });
 
@@ -365,24 +298,7 @@ describe('HIP kernel images', () => {
         return (m as RegExpExecArray)[1];
       });
       expect(archs.slice().sort()).toEqual((hip.archs as string[]).slice().sort());
-      const want = kernels.slice().sort();
-      for (let k = 0; k < device.length; k++) {
-        const elf = device[k].data, arch = archs[k];
-        expect({ arch, machine: elf.readUInt16LE(0x12), osabi: elf[7], mach: elf.readUInt32LE(0x30) & 0xff })
-          .toEqual({ arch, machine: 224, osabi: 64, mach: AMDGPU_MACH[arch] });  // EM_AMDGPU, ELFOSABI_AMDGPU_HSA
-        const syms = elfSymbols(elf).filter((s) => s.bind === 1);  // STB_GLOBAL
-        const funcs = syms.filter((s) => s.type === 2).map((s) => s.name).sort();  // STT_FUNC
-        expect({ arch, kernels: funcs }).toEqual({ arch, kernels: want });
-        const kd = new Map(syms.filter((s) => s.type === 1 && s.name.endsWith('.kd')).map((s) => [s.name.slice(0, -3), s.bytes]));
-        expect({ arch, descriptors: [...kd.keys()].sort() }).toEqual({ arch, descriptors: want });
-        // kernel_descriptor_t: 64 bytes; kernel_code_properties (u16 at 56), bit 10 ENABLE_WAVEFRONT_SIZE32
-        const wave32 = /^gfx1\d/.test(arch);
-        for (const [name, bytes] of kd) {
-          expect(bytes?.length).toBe(64);
-          const w32 = ((bytes as Buffer).readUInt16LE(56) >> 10) & 1;
-          if (w32 !== (wave32 ? 1 : 0)) expect({ arch, name, wavefrontSize: w32 ? 32 : 64 }).toEqual({ arch, name, wavefrontSize: wave32 ? 32 : 64 });
-        }
-      }
+      for (let k = 0; k < device.length; k++) checkCodeObject(device[k].data, archs[k], kernels, hip.codeObjectVersion);
     });
   }
 });
@@ -404,7 +320,7 @@ describe('the op table', () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { testAddon } = require('./test-addon') as typeof import('./test-addon');
     const hooks = Object.keys(testAddon());
-    expect(hooks).toEqual(expect.arrayContaining(['_fakeAllocatorCreate', '_fakeAllocatorOp', '_fakeAllocatorDestroy', '_gpuBlasSearch']));
+    expect(hooks).toEqual(expect.arrayContaining(['_fakeAllocatorCreate', '_fakeAllocatorOp', '_fakeAllocatorDestroy', '_gpuBlasSearch', '_hipRuntimeCompile']));
     expect(hooks.filter((n) => !n.startsWith('_'))).toEqual([]);
     const exported = Object.keys(binding);
     expect(exported).toContain('run');
