@@ -1,5 +1,6 @@
 // gpu-discovery.test.ts — GPU runtime discovery (native/gpu/device.cpp) and `fl.cuda` queries,
-// testable without a GPU: fake drivers (test/fixtures/fake_libcuda.c, fake_libamdhip64.c) are
+// testable without a GPU: fake drivers (test/fixtures/fake_libcuda.c, fake_libamdhip64.c, and
+// fake_libhiprtc.c for the AMD kernels compiled at first use) are
 // compiled with gcc into a temp folder and put first on LD_LIBRARY_PATH of a child process that
 // loads the compiled package (dist/, built by `npm install`; FLINT_DIST_PATH points at another
 // build of it, FLINT_ADDON_PATH at another addon). The reference is what each fake reports by
@@ -112,6 +113,8 @@ beforeAll(() => {
   compile('cudaNoDevice', 'fake_libcuda.c', 'libcuda.so.1', ['-DFAKE_INIT_ERROR=100']);
   compile('cudaNoLaunch', 'fake_libcuda.c', 'libcuda.so.1', ['-DFAKE_OMIT_LAUNCH']);
   compile('hip', 'fake_libamdhip64.c', 'libamdhip64.so.6');
+  compile('hiprtc', 'fake_libhiprtc.c', 'libhiprtc.so.6');
+  compile('hiprtcError', 'fake_libhiprtc.c', 'libhiprtc.so.6', ['-DFAKE_COMPILE_ERROR']);
   const hip = { hipcc: '5.2.21153', reason: null, archs: ['gfx90a'], images: ['flint-a.hsaco'] };
   imageSet('ok', { nvcc: '13.0', reason: null, archs: [75, 80, 86, 89, 90, 100, 120], ptx: 120, images: ['flint-a.fatbin'], hip });
   imageSet('none', {});
@@ -385,5 +388,41 @@ describe('GPU discovery with a fake AMD HIP runtime', () => {
     const noGfx = inChild(QUERY, { FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: `${fake.cuda}:${fake.hip}`, FLINT_KERNEL_PATH: images.noArch });
     expect(noGfx.available).toBe(false);
     expect(noGfx.reason).toBe('AMD HIP runtime 6.4.43482 found (1 device), but no kernel image for gfx90a (Fake Instinct); the images (hipcc 5.2.21153) cover gfx1030: build flintml from source with FLINT_HIP_ARCHS including it');
+    // ROCm 6's hiprtc is libhiprtc.so.6: without it (another release's is never used) nothing can be compiled
+    expect(doctor({ FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: `${fake.cuda}:${fake.hip}`, FLINT_KERNEL_PATH: images.noArch }))
+      .toContain('GPU search: AMD: GPUs without a prebuilt code object: unsupported (hiprtc not found (libhiprtc.so.6: cannot open shared object file');
+  });
+
+  test('a GPU without a prebuilt code object: the kernels are compiled at first use by the runtime\'s hiprtc and cached on disk', () => {
+    const cache = path.join(tmp, 'kernel-cache');
+    const env = { FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: `${fake.cuda}:${fake.hip}:${fake.hiprtc}`, FLINT_KERNEL_PATH: images.noArch, FLINT_KERNEL_CACHE: cache };
+    const out = inChild(QUERY, env);
+    expect(out.available).toBe(true);
+    expect(out.reason).toBe('');
+    // the first use compiled every family (the fake compiler), then the fake runtime cannot start
+    expect(out.error.name).toBe('BackendUnavailableError');
+    expect(out.error.message).toMatch(/^cuda:0: the GPU backend cannot start: hip: hipSetDevice failed: /);
+    const archDir = path.join(cache, 'hip', 'gfx90a');  // the arch without its feature suffixes
+    const hashes = fs.readdirSync(archDir);
+    expect(hashes).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    const families = fs.readdirSync(path.join(root, 'native', 'kernels')).filter((f) => f.endsWith('.cu')).map((f) => `flint-${f.slice(0, -3)}.co`);
+    expect(families.length).toBeGreaterThan(5);
+    expect(fs.readdirSync(path.join(archDir, hashes[0])).sort()).toEqual(families.sort());  // no temporary file left
+    const text = doctor(env);
+    expect(text).toContain(`GPU search: AMD: GPUs without a prebuilt code object: kernels compiled at first use with hiprtc 6.4 (${fake.hiprtc}/libhiprtc.so.6) from ${fs.realpathSync(path.join(root, 'native', 'kernels'))}, cached in ${cache}/hip`);
+    expect(text).toContain(`GPU search: AMD: no kernel image for gfx90a (Fake Instinct); the images (hipcc 5.2.21153) cover gfx1030: build flintml from source with FLINT_HIP_ARCHS including it; the kernels for gfx90a will be compiled at first use with hiprtc 6.4 (libhiprtc.so.6) and cached in ${cache}/hip/gfx90a`);
+  });
+
+  test('a compile error at first use is a BackendUnavailableError with the file, the arch and the compiler\'s error', () => {
+    const cache = path.join(tmp, 'kernel-cache-error');
+    const out = inChild(QUERY, { FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: `${fake.cuda}:${fake.hip}:${fake.hiprtcError}`, FLINT_KERNEL_PATH: images.noArch, FLINT_KERNEL_CACHE: cache });
+    expect(out.available).toBe(true);  // discovery cannot know: it compiles nothing
+    expect(out.error).toEqual({
+      name: 'BackendUnavailableError',
+      message: 'cuda:0: no kernel image for gfx90a (Fake Instinct); the images (hipcc 5.2.21153) cover gfx1030: build flintml from source with FLINT_HIP_ARCHS including it; ' +
+        'compiling the kernels for gfx90a at first use failed: hiprtc 6.4 could not compile conv.cu for gfx90a: HIPRTC_ERROR_COMPILATION; conv.cu:1:10: error: fake compile failure',
+    });
+    const archDir = path.join(cache, 'hip', 'gfx90a');
+    expect(fs.readdirSync(path.join(archDir, fs.readdirSync(archDir)[0]))).toEqual([]);  // nothing half-written
   });
 });

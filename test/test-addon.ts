@@ -8,12 +8,20 @@ import * as path from 'path';
 
 export interface FakeAllocatorConfig { capacity: number; limit?: number | string; limitFromEnv?: boolean; onOutOfMemory?: (bytes: number) => void }
 
+export interface HipRuntimeCompile {
+  ok: boolean; why: string; log: string; dir: string; toolkit: string; archs: string[]; files: string[];
+  compiled: string[]; cached: string[]; cacheDir: string; sourceDir: string;
+  hiprtc: { ok: boolean; library: string; path: string; version: string; why: string };
+}
+
 export interface TestAddon {
   _fakeAllocatorCreate(cfg: FakeAllocatorConfig): number;
   _fakeAllocatorOp(id: number, op: Record<string, unknown>): unknown;
   _fakeAllocatorDestroy(id: number): void;
   /** The GEMM library search (mode 0: cuBLASLt, 1: rocBLAS) with `env` applied to the C environment; JSON text. */
   _gpuBlasSearch(mode: number, env: Record<string, string | undefined>): string;
+  /** AMD kernels compiled at first use (native/gpu/hiprtc.h) for `arch`, with `env` applied to the C environment. */
+  _hipRuntimeCompile(arch: string, env?: Record<string, string | undefined>): HipRuntimeCompile;
   /** The JS class name of every native ErrorKind, in enum order (native/core/error.h as compiled). */
   _errorCodes(): string[];
 }

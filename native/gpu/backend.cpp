@@ -102,6 +102,11 @@ void initDevice(Backend& b, int i) {
   const DeviceInfo& info = rt.devices()[i];
   std::string why;
   const ImageSet* set = chooseImageSet(rt.imageSets(), *b.driver, rt.driverVersion(), info, &why);
+  std::string how, compileWhy;
+  if (!set && b.driver->canCompileImages(info, &how)) {
+    set = b.driver->compileImages(info, &compileWhy);  // AMD: hiprtc, cached on disk (hiprtc.h)
+    if (!set) why += "; " + compileWhy;
+  }
   if (!set) fail(ErrorKind::BackendUnavailable, "cuda:" + std::to_string(i) + ": " + why);
   b.driver->makeCurrent(i);
   for (const std::string& file : set->files) {

@@ -101,8 +101,15 @@ void GpuRuntime::select(Probe& p) {
     imageSets_ = findImageSets(vendor_, &log_);
     std::string why;
     std::vector<std::string> notes;  // which set device 0 would use, and why the newer ones not
-    if (chooseImageSet(imageSets_, *driver_, driverVersion_, devices_[0], &why, &notes)) available_ = true;
-    else reason_ = driver + ", but " + why;
+    std::string how;
+    if (chooseImageSet(imageSets_, *driver_, driverVersion_, devices_[0], &why, &notes)) {
+      available_ = true;
+    } else if (driver_->canCompileImages(devices_[0], &how)) {
+      available_ = true;  // backend.cpp compiles them when the device is first used
+      log_.push_back(vendor + ": " + why + "; " + how);
+    } else {
+      reason_ = driver + ", but " + why;
+    }
     const std::string what = vendor_ == Vendor::Nvidia ? "CUDA" : "HIP";
     for (auto& n : notes) log_.push_back(what + " kernel images: " + n);
   }

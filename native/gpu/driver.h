@@ -63,6 +63,13 @@ class Driver {
    * one line what is missing and what fixes it (images.cpp: chooseImageSet).
    */
   virtual bool imageFits(const ImageSet& set, int driverVersion, const DeviceInfo& device, std::string* why) const = 0;
+  /**
+   * When no shipped set fits `device`: whether the kernels can be compiled for it at first use (AMD:
+   * hiprtc, hiprtc.h); *how says with what and where they are cached. Only a check: compiles nothing.
+   */
+  virtual bool canCompileImages(const DeviceInfo& device, std::string* how) const { (void)device; (void)how; return false; }
+  /** Compiles (or takes from the disk cache) the kernels for `device`; nullptr with *why on failure. */
+  virtual const ImageSet* compileImages(const DeviceInfo& device, std::string* why) { (void)device; (void)why; return nullptr; }
 
   virtual void makeCurrent(int device) = 0;  // on the calling thread
   virtual int loadModule(const void* image, void** module) = 0;  // returns the driver's result code

@@ -21,6 +21,7 @@
 #include <vector>
 #include "dl_table.h"
 #include "driver.h"
+#include "hiprtc.h"
 
 namespace flint {
 namespace gpu {
@@ -194,7 +195,9 @@ std::string gcnArchOf(const HipApi& hip, int device) {
 
 class HipDriver : public Driver {
  public:
-  HipApi a;  // filled by probeAmd
+  HipApi a;           // filled by probeAmd
+  int hipMajor = 0;   // the runtime's major version (5, 6, 7): which hiprtc goes with it
+  std::vector<std::unique_ptr<ImageSet>> compiled;  // compileImages' sets, one per gfx arch
 
   const char* vendor() const override { return "hip"; }
   void ck(hipError_t r, const char* what) const { if (r != hipSuccess) driverFail(*this, what, r); }
@@ -210,6 +213,31 @@ class HipDriver : public Driver {
            device.name + "); the images (" + s.toolkit + ") cover " + list +
            ": build flintml from source with FLINT_HIP_ARCHS including it";
     return false;
+  }
+
+  // A GPU without a prebuilt code object: hiprtc compiles the shipped kernel sources (hiprtc.h).
+  bool canCompileImages(const DeviceInfo& device, std::string* how) const override {
+    const std::string arch = device.gcnArch.substr(0, device.gcnArch.find(':'));
+    if (arch.empty()) return false;
+    const HiprtcInfo& rtc = hiprtc(hipMajor);
+    std::string why;
+    const std::string cache = hipKernelCacheDir(&why);
+    if (!rtc.ok || cache.empty() || kernelSourceDir().empty()) return false;
+    *how = "the kernels for " + arch + " will be compiled at first use with hiprtc " + rtc.version + " (" + rtc.library +
+           ") and cached in " + cache + "/" + arch;
+    return true;
+  }
+  const ImageSet* compileImages(const DeviceInfo& device, std::string* why) override {
+    const std::string arch = device.gcnArch.substr(0, device.gcnArch.find(':'));
+    for (auto& s : compiled) if (s->archs.size() == 1 && s->archs[0] == arch) return s.get();
+    CompiledImages r;
+    if (!compileHipImages(arch, hipMajor, &r)) {
+      *why = "compiling the kernels for " + (arch.empty() ? std::string("this GPU (gfx arch unknown)") : arch) +
+             " at first use failed: " + r.why;
+      return nullptr;
+    }
+    compiled.push_back(std::make_unique<ImageSet>(r.set));
+    return compiled.back().get();
   }
 
   void makeCurrent(int d) override { ck(a.hipSetDevice(d), "hipSetDevice"); }
@@ -313,6 +341,19 @@ bool probeAmd(Probe& p) {
   }
   const HipApi& hip = driver->a;
   p.log.push_back(describeLoaded("AMD", file, hip.lib));
+  driver->hipMajor = std::atoi(file.substr(file.rfind(".so.") + 4).c_str());
+  {
+    // For doctor: what a GPU without a prebuilt code object would get (hiprtc.h).
+    const HiprtcInfo& rtc = hiprtc(driver->hipMajor);
+    std::string why;
+    const std::string cache = hipKernelCacheDir(&why);
+    const std::string src = kernelSourceDir();
+    if (!rtc.ok) p.log.push_back("AMD: GPUs without a prebuilt code object: unsupported (" + rtc.why + ")");
+    else if (src.empty()) p.log.push_back("AMD: GPUs without a prebuilt code object: unsupported (the kernel sources are not beside the addon)");
+    else if (cache.empty()) p.log.push_back("AMD: GPUs without a prebuilt code object: unsupported (" + why + ")");
+    else p.log.push_back("AMD: GPUs without a prebuilt code object: kernels compiled at first use with hiprtc " + rtc.version + " (" +
+                         rtc.path + ") from " + src + ", cached in " + cache);
+  }
   if (!hip.lib.canEnumerate)
     return p.fail("AMD HIP runtime found (" + hip.lib.path + "), but it lacks " + joined(hip.lib.missingRequired, ", ") +
                 " (ROCm too old?)");

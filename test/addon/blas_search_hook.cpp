@@ -10,9 +10,7 @@
 // environment; the search runs on the calling thread and nothing else reads these variables
 // meanwhile. The process's own library (what the first GPU matmul found) is the production
 // addon's gpuBlasInfo().
-#include <cstdlib>
 #include <string>
-#include <vector>
 #include "addon/js_errors.h"
 #include "core/error.h"
 #include "gpu/blas_api.h"
@@ -21,31 +19,6 @@
 using namespace flint;
 
 namespace {
-
-class ScopedEnv {
- public:
-  explicit ScopedEnv(const Napi::Object& env) {
-    Napi::Array names = env.GetPropertyNames();
-    for (uint32_t i = 0; i < names.Length(); i++) {
-      const std::string name = names.Get(i).ToString().Utf8Value();
-      const Napi::Value v = env.Get(name);
-      const char* old = std::getenv(name.c_str());
-      saved_.push_back({name, old != nullptr, old ? old : ""});
-      if (v.IsUndefined() || v.IsNull()) unsetenv(name.c_str());
-      else setenv(name.c_str(), v.ToString().Utf8Value().c_str(), 1);
-    }
-  }
-  ~ScopedEnv() {
-    for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
-      if (it->had) setenv(it->name.c_str(), it->value.c_str(), 1);
-      else unsetenv(it->name.c_str());
-    }
-  }
-
- private:
-  struct Saved { std::string name; bool had; std::string value; };
-  std::vector<Saved> saved_;
-};
 
 Napi::Value BlasSearch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
