@@ -159,6 +159,18 @@ test('the tarball ships every GPU kernel image the build made, once, in prebuild
   expect(packedFiles.filter((f) => /^prebuilds\/linux-[^/]+\/kernels\//.test(f))).toEqual([]);  // not per CPU
 });
 
+test('the tarball ships the kernel sources that an AMD GPU without a prebuilt code object compiles at first use', () => {
+  if (!packedFiles.length) return;
+  const kernels = path.join(root, 'native', 'kernels');
+  const want = [
+    ...fs.readdirSync(kernels).filter((f) => /\.cuh?$/.test(f)).map((f) => `native/kernels/${f}`),
+    ...fs.readdirSync(path.join(kernels, 'rtc')).map((f) => `native/kernels/rtc/${f}`),
+    ...fs.readdirSync(path.join(root, 'native', 'core')).filter((f) => f.endsWith('.h')).map((f) => `native/core/${f}`),
+  ];
+  expect(want.length).toBeGreaterThan(20);
+  expect(want.filter((f) => !packedFiles.includes(f))).toEqual([]);
+});
+
 test('the install script takes the prebuild and builds nothing', () => {
   const installed = path.join(proj, 'node_modules', pkg.name);
   expect(installLog).toMatch(/using the prebuilt native addon/);
