@@ -8,7 +8,10 @@
 //
 // Both sides are compiled by the build (CMakeLists.txt) and in CI: nvcc 13 for sm_75..120, nvcc 11.8
 // for sm_60..90 (the image set for older drivers: no sm_60/70 guard is needed so far, as the 16-bit
-// floats are dtype.h's integer-bit types and the atomics used exist from sm_60), and Debian 12's hipcc (ROCm 5.2, clang 15, HIP_PLATFORM=amd, --genco) for gfx900/906/908/90a/1030.
+// floats are dtype.h's integer-bit types and the atomics used exist from sm_60), Debian 12's hipcc (ROCm
+// 5.2, clang 15, HIP_PLATFORM=amd, --genco) for gfx900/906/908/90a/1030, Debian 12's clang-19 with
+// ROCm 5.2's device libraries for gfx942/1100/1101/1102/1200/1201, and, for any other AMD GPU, the
+// HIP runtime's hiprtc at first use (__HIPCC_RTC__ below; native/gpu/hiprtc.h).
 // A kernel that needs something vendor-specific gets it from here, never from an #if in its .cu.
 // HIP notes for kernel writers:
 //  - FLINT_WARP_SIZE is a per-arch compile-time constant: 64 on gfx9 (wave64), 32 on gfx10+
