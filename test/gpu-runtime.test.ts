@@ -220,6 +220,41 @@ describe('streams and events', () => {
     });
   });
 
+  test('a stream destroyed before the pinned and device blocks it used are freed: the frees neither abort nor throw', () => {
+    // Regression (issue 9's emulator rehearsal: bench/gpu.js's overlap case aborted the process):
+    // the allocators recorded an event at free on every stream that had used the block, and one on a
+    // destroyed stream failed inside a free called from dispose/a finalizer (std::terminate). A
+    // child process, so that an abort fails this test with its message instead of killing the worker.
+    const root = path.resolve(__dirname, '..');
+    const code = `
+      const fl = require(${JSON.stringify(path.join(root, 'dist'))});
+      const s = new fl.cuda.Stream(), s2 = new fl.cuda.Stream();
+      const host = fl.randn([1000]).pin();
+      const x = fl.randn([1000], { device: 'cuda' });
+      const d = fl.cuda.withStream(s, () => host.to('cuda', { nonBlocking: true }));  // host used by s's copy
+      x.recordStream(s2);                                                               // x used by s2
+      const want = Array.from(host.dataSync());
+      s.destroy(); s2.destroy();
+      host.dispose(); x.dispose();
+      const got = Array.from(d.dataSync());
+      d.dispose();
+      fl.cuda.synchronize();
+      const again = fl.randn([1000]).pin();  // the pool hands the freed block out again
+      const y = again.to('cuda', { nonBlocking: true });
+      const ok = Array.from(y.dataSync()).every((v, i) => v === again.dataSync()[i]);
+      console.log(JSON.stringify({ same: got.every((v, i) => v === want[i]), ok }));`;
+    const env = { ...process.env };
+    if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(root, env.FLINT_ADDON_PATH);
+    let out;
+    try {
+      out = JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+    } catch (e) {
+      const err = e as { status: number | null; signal: string | null; stderr: string };
+      throw new Error(`the child failed (status ${err.status}, signal ${err.signal}):\n${err.stderr}`);
+    }
+    expect(out).toEqual({ same: true, ok: true });
+  });
+
   test('withStream restores the previous stream after an error and after an async function', async () => {
     const s = new fl.cuda.Stream();
     expect(() => fl.cuda.withStream(s, () => { throw new Error('boom'); })).toThrow('boom');

@@ -370,6 +370,11 @@ void streamDestroy(int id) {
   if (id <= 0 || (size_t)id >= b.streams.size() || !b.streams[id].alive) return;
   for (auto& ds : b.devices) if (ds.stream == id) ds.stream = 0;
   b.driver->streamSync(b.streams[id].handle);
+  // the allocators remember streams that used a block, to record an event there at its free; the
+  // stream's work is done now, and an event recorded on a destroyed stream fails (in a free called
+  // from a finalizer, that aborted the process)
+  for (auto& ds : b.devices) if (ds.ready) ds.alloc->forgetStream((StreamId)b.streams[id].handle);
+  b.pinned->forgetStream(b.streams[id].handle);
   b.driver->streamDestroy(b.streams[id].handle);
   b.streams[id].alive = false;
 }

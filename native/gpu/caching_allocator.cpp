@@ -328,6 +328,15 @@ void CachingAllocator::recordStream(void* ptr, StreamId stream) {
   b->uses.push_back(stream);
 }
 
+void CachingAllocator::forgetStream(StreamId stream) {
+  State& s = *s_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  for (auto& kv : s.live) {
+    auto& uses = kv.second->uses;
+    uses.erase(std::remove(uses.begin(), uses.end(), stream), uses.end());
+  }
+}
+
 size_t CachingAllocator::blockSize(void* ptr) const {
   std::lock_guard<std::mutex> lock(s_->mu);
   return s_->liveBlock(ptr, "blockSize")->size;

@@ -118,6 +118,9 @@ class CachingAllocator {
   void* allocate(size_t bytes, StreamId stream);  // throws Error(OutOfMemory); 0 bytes -> nullptr
   void free(void* ptr);                           // nullptr is ignored; unknown pointer -> Error(Value)
   void recordStream(void* ptr, StreamId stream);  // ptr is also used by work on `stream`
+  // `stream` is being destroyed after a synchronize: its uses need no event at free (and may get none:
+  // recording on a destroyed stream fails)
+  void forgetStream(StreamId stream);
   size_t blockSize(void* ptr) const;              // the rounded size of a live block
   void emptyCache();
   AllocatorStats stats() const;

@@ -80,6 +80,14 @@ void PinnedPool::noteUse(const void* p, void* stream) {
   if (std::find(v.begin(), v.end(), stream) == v.end()) v.push_back(stream);
 }
 
+void PinnedPool::forgetStream(void* stream) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& kv : live_) {
+    auto& v = kv.second.streams;
+    v.erase(std::remove(v.begin(), v.end(), stream), v.end());
+  }
+}
+
 bool PinnedPool::contains(const void* p) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = live_.upper_bound((uintptr_t)p);

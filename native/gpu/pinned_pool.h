@@ -28,6 +28,8 @@ class PinnedPool {
   void free(void* p, void* currentStream);
   /** Notes that `stream` queued a copy touching host memory `p`, if `p` lies in a live block. */
   void noteUse(const void* p, void* stream);
+  /** `stream` is being destroyed after a synchronize: its copies are done, and no event may be recorded on it. */
+  void forgetStream(void* stream);
   bool contains(const void* p);
   int64_t cachedBytes();
   /** Gives the cached blocks whose last uses completed back to the driver. */
