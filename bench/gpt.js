@@ -12,10 +12,9 @@
 // float32): 124M parameters. `--quick` (or FLINT_BENCH_QUICK=1): 2 layers, d 32, context 16 — a
 // smoke test of the script on the CPU or the CUDA driver emulator, not results.
 //
-// --breakdown: where the time goes, per op family. flintml: every native op call (lib/native.ts
-// `call`, the one door to the addon) is wrapped with a pair of CUDA events for one extra step, and
-// the event times are summed per op and per family, beside the host time spent in the calls (on the
-// CPU device, host time only). This is the bench's own minimal switch, not a profiler API. PyTorch:
+// --breakdown: where the time goes, per op family. flintml: one extra step under fl.profiler
+// (`{ cuda: true }`: CUDA events around every op on its stream), its op times summed per op and per
+// family, beside the host time spent in the calls (on the CPU device, host time only). PyTorch:
 // torch.profiler over one step, its kernel table, grouped into the same families by kernel name.
 //
 //   npm run build:ts                                   # the bench loads dist/
@@ -166,52 +165,31 @@ function runFlint(fl, cfg, dtype, device, breakdown) {
 }
 
 /**
- * Runs fn once with every native op call between two CUDA events (GPU time) and two host clock
- * reads (host time in the call); returns per-op rows {op, family, calls, gpuMs, hostMs} and the
- * step's totals. Without a GPU, only host times (a CPU op runs inside its call).
+ * Runs fn once under fl.profiler (GPU times from CUDA events around each op on its stream, read
+ * after one synchronize); returns per-op rows {op, family, calls, gpuMs, hostMs} from the profile's
+ * op and copy events (ranges — modules, backward nodes — would count their ops twice), the step's
+ * wall time and the GPU time from its first op's start to its last op's end. On the CPU device,
+ * host times only (a CPU op runs inside its call).
  */
 function opTimes(fl, onGpu, fn) {
-  const native = require(path.join(ROOT, 'dist', 'native.js'));
-  const inner = native.call;
-  const recs = [];
-  const pool = [];
-  let used = 0;
-  const ev = () => {
-    if (used === pool.length) pool.push(new fl.cuda.Event({ enableTiming: true }));
-    return pool[used++];
-  };
-  const whole = onGpu ? [new fl.cuda.Event({ enableTiming: true }), new fl.cuda.Event({ enableTiming: true })] : null;
-  native.call = function timedCall(id, opName, operands, params) {
-    const e0 = onGpu ? ev() : null, e1 = onGpu ? ev() : null;
-    if (onGpu) e0.record();
-    const t0 = now();
-    try {
-      return inner(id, opName, operands, params);
-    } finally {
-      recs.push([opName, e0, e1, now() - t0]);
-      if (onGpu) e1.record();
-    }
-  };
-  const t0 = now();
-  try {
-    if (onGpu) { fl.cuda.synchronize(); whole[0].record(); }
-    fn();
-    if (onGpu) { whole[1].record(); fl.cuda.synchronize(); }
-  } finally {
-    native.call = inner;
-  }
-  const wallMs = (now() - t0) * 1e3;
+  const prof = fl.profiler.profile(fn, { cuda: onGpu });
   const byOp = new Map();
-  for (const [op, e0, e1, host] of recs) {
-    if (!byOp.has(op)) byOp.set(op, { op, family: family(op), calls: 0, gpuMs: onGpu ? 0 : null, hostMs: 0 });
-    const r = byOp.get(op);
+  let first = Infinity, last = -Infinity, calls = 0;
+  for (const e of prof.events) {
+    if (e.kind !== 'op' && e.kind !== 'copy') continue;
+    calls++;
+    if (!byOp.has(e.name)) byOp.set(e.name, { op: e.name, family: e.kind === 'copy' ? 'host<->device copy' : family(e.name), calls: 0, gpuMs: onGpu ? 0 : null, hostMs: 0 });
+    const r = byOp.get(e.name);
     r.calls++;
-    r.hostMs += host * 1e3;
-    if (onGpu) r.gpuMs += e0.elapsedTime(e1);
+    r.hostMs += e.cpuTime / 1e3;
+    if (onGpu && e.cudaStart >= 0) {
+      r.gpuMs += e.cudaTime / 1e3;
+      first = Math.min(first, e.cudaStart);
+      last = Math.max(last, e.cudaStart + e.cudaTime);
+    }
   }
-  const gpuMs = onGpu ? whole[0].elapsedTime(whole[1]) : null;
-  for (const e of [...pool, ...(whole || [])]) e.destroy();
-  return { ops: [...byOp.values()], wallMs, gpuMs, calls: recs.length };
+  const table = prof.table({ sortBy: onGpu ? 'selfCudaTime' : 'selfCpuTime', rowLimit: 15 });
+  return { ops: [...byOp.values()], wallMs: prof.stepTime / 1e3, gpuMs: onGpu && last > first ? (last - first) / 1e3 : null, calls, table };
 }
 
 // ---- the PyTorch peer ----
@@ -315,7 +293,8 @@ async function main() {
         const rows = b.ops.map((o) => ({ ...o, ms: a.device === 'cpu' ? o.hostMs : o.gpuMs, n: o.calls }));
         const fams = printBreakdown(`flintml ${dtype}, ${a.device === 'cpu' ? 'host' : 'GPU (CUDA events)'} time per op family, one step`, rows, a.device === 'cpu' ? b.wallMs : b.gpuMs);
         const hostMs = b.ops.reduce((s, o) => s + o.hostMs, 0);
-        console.log(`  (${b.calls} native op calls; host time inside them ${hostMs.toFixed(1)} ms; the step's wall time with the events ${b.wallMs.toFixed(1)} ms)`);
+        console.log(`  (${b.calls} ops and copies; host time inside them ${hostMs.toFixed(1)} ms; the profiled step's wall time ${b.wallMs.toFixed(1)} ms)`);
+        console.log(`fl.profiler's table for that step:\n${b.table}`);
         emit({ bench: 'gpt_families', impl: 'flintml', dtype, clock: a.device === 'cpu' ? 'host' : 'cuda_events', step_ms: a.device === 'cpu' ? b.wallMs : b.gpuMs,
           host_ms_in_calls: hostMs, calls: b.calls, families: fams.map((f) => ({ family: f.family, ms: f.ms, calls: f.n })) });
         emit({ bench: 'gpt_ops', impl: 'flintml', dtype, ops: b.ops.sort((x, y) => (y.gpuMs ?? y.hostMs) - (x.gpuMs ?? x.hostMs)) });
