@@ -30,7 +30,7 @@
 #
 # Environment:
 #   GPU_CHECK_STAGES   comma-separated stages to run (default: all, in this order):
-#                      doctor interop jest bench-gpu bench-gpt sanitizer
+#                      build-ts doctor interop jest bench-gpu bench-gpt sanitizer
 #   GPU_CHECK_QUICK=1  tiny benchmark sizes, one round (the emulator's default; not results)
 #   GPU_CHECK_TESTS    jest test path patterns for the jest stage (default: the whole unit project)
 #   GPU_CHECK_JEST_WORKERS  jest workers (default: the cores, at most 16: each has its own GPU context)
@@ -68,8 +68,8 @@ T_SCALE=${GPU_CHECK_T_SCALE:-1}
 LOG_CAP=${GPU_CHECK_LOG_CAP:-3000000}   # bytes of one stage's output kept in log.txt
 
 # stage name and default timeout (seconds), in running order; the sum is the GPU host's budget
-STAGES=(doctor interop jest bench-gpu bench-gpt sanitizer)
-declare -A T=([doctor]=15 [interop]=25 [jest]=150 [bench-gpu]=90 [bench-gpt]=100 [sanitizer]=40)
+STAGES=(build-ts doctor interop jest bench-gpu bench-gpt sanitizer)
+declare -A T=([build-ts]=30 [doctor]=15 [interop]=25 [jest]=140 [bench-gpu]=85 [bench-gpt]=95 [sanitizer]=30)
 
 say() { printf '%s\n' "$*" | tee -a "$summary" >&2; }
 now() { date +%s.%N; }
@@ -138,7 +138,10 @@ try:
 except Exception as e:
     s = "no safetensors"
 print(f"{sys.executable} {v}, {t}, {s}")' 2>&1 | tail -n 1)"
-command -v compute-sanitizer >/dev/null && say "compute-sanitizer: $(compute-sanitizer --version 2>/dev/null | grep -i version | head -n1)"
+# compute-sanitizer: on PATH or in the CUDA toolkit's usual places
+SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda/compute-sanitizer/compute-sanitizer 2>/dev/null | head -n 1)
+export SANITIZER
+[[ -n $SANITIZER ]] && say "compute-sanitizer: $SANITIZER, $("$SANITIZER" --version 2>/dev/null | grep -i version | head -n1)"
 [[ $quick == 1 ]] && say "GPU_CHECK_QUICK=1: tiny benchmark sizes — a rehearsal of the plumbing, NOT RESULTS"
 [[ $emulator == 1 ]] && say "the CUDA driver emulator: no PyTorch peer, GPU_CHECK_TESTS=${GPU_CHECK_TESTS:-all}, timeouts x$T_SCALE"
 total=$(for s in "${STAGES[@]}"; do selected "$s" && limit "$s"; done | awk '{ t += $1 } END { print t + 0 }')
@@ -148,6 +151,17 @@ say ""
 # ---- the stages: each a function, run by run_stage in its own bash under timeout ----
 # (other issues' GPU checks: prefer a jest test, which runs under FLINT_TEST_DEVICE=cuda in the jest
 # stage; a stage of its own is a function here, a name in STAGES and a timeout in T)
+
+stage_build_ts() {
+  # The device run copies the working tree (lib/ gets the copy's times) and unpacks dist/ with its
+  # build times: the suite's docs and types tests then find dist/ "older than lib/". Rebuild it
+  # here when that is so (tsc from the bundle's node_modules; about 10 s on 16 cores).
+  local newer
+  newer=$(find lib -name '*.ts' ! -name '*.d.ts' -newer dist/index.js -print -quit 2>/dev/null)
+  if [[ -f dist/index.js && -z $newer ]]; then echo "dist/ is newer than every lib/ source: kept"; return 0; fi
+  echo "dist/ is missing or older than ${newer:-lib/}: rebuilding it (npm run build:ts)"
+  node node_modules/typescript/bin/tsc -p tsconfig.json && node scripts/esm-wrapper.js
+}
 
 stage_doctor() {
   # GPU, driver, the kernel image set and the GEMM library chosen
@@ -184,7 +198,8 @@ post_jest() {
 
 stage_bench_gpu() {
   # two interleaved rounds (not gpu.js's default three) keep the stage inside its timeout
-  env FLINT_BENCH_ROUNDS="${FLINT_BENCH_ROUNDS:-2}" $BENCH_ENV node bench/gpu.js --json "$out/gpu.jsonl"
+  local rounds=2; [[ $quick == 1 ]] && rounds=1
+  env FLINT_BENCH_ROUNDS="${FLINT_BENCH_ROUNDS:-$rounds}" $BENCH_ENV node bench/gpu.js --json "$out/gpu.jsonl"
 }
 post_bench_gpu() {
   # the ratios against PyTorch and the failures, one line each
@@ -209,7 +224,7 @@ post_bench_gpt() {
 }
 
 stage_sanitizer() {
-  if ! command -v compute-sanitizer >/dev/null; then
+  if [[ -z $SANITIZER ]]; then
     # still run the op subset (without the tool), so that the script itself is proven
     node scripts/gpu-check/ops-subset.js || return 1
     echo "compute-sanitizer is not on PATH: the op subset ran without it"
@@ -217,7 +232,7 @@ stage_sanitizer() {
   fi
   # memcheck over a few hundred launches; FLINT_SYNC=1 so that a fault is reported at its op.
   # (The caching allocator rounds blocks up: an overrun into a block's slack is not seen.)
-  FLINT_SYNC=1 compute-sanitizer --tool memcheck --error-exitcode 4 --print-limit 30 --leak-check no \
+  FLINT_SYNC=1 "$SANITIZER" --tool memcheck --error-exitcode 4 --print-limit 30 --leak-check no \
     node scripts/gpu-check/ops-subset.js
 }
 

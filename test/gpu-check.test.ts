@@ -99,9 +99,10 @@ describe('scripts/gpu-check.sh', () => {
   test(`runs its stages on ${DEVICE} into OUTDIR: summary.txt first, a line per stage, at most 8 files`, async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpucheck-'));
     try {
-      // on the emulator: the doctor, the GPT benchmark and the sanitizer's op subset (compute-sanitizer
-      // is not here: the subset runs without it and the stage is SKIPPED); on the CPU, no GPU stage runs
-      const stages = onGpu ? 'doctor,interop,bench-gpt,sanitizer' : 'doctor,interop';
+      // on the emulator: dist/'s check, the doctor, interop, the GPT benchmark and the sanitizer's op subset
+      // (compute-sanitizer is not here: the subset runs without it and the stage is SKIPPED); on the CPU,
+      // the stages that need no GPU
+      const stages = onGpu ? 'build-ts,doctor,interop,bench-gpt,sanitizer' : 'build-ts,doctor,interop';
       const r = await run('bash', ['scripts/gpu-check.sh', out], { GPU_CHECK_STAGES: stages, GPU_CHECK_QUICK: '1', GPU_CHECK_NO_PEER: '1', GPU_CHECK_T_SCALE: '5' });
       const files = fs.readdirSync(out).sort();
       const summary = fs.existsSync(path.join(out, 'summary.txt')) ? fs.readFileSync(path.join(out, 'summary.txt'), 'utf8') : '';
@@ -110,6 +111,8 @@ describe('scripts/gpu-check.sh', () => {
       expect({ files: files.length <= 8, has: files.includes('summary.txt') && files.includes('log.txt'), why }).toEqual({ files: true, has: true, why });
       expect(summary).toMatch(/^gpu-check \d{4}-\d\d-\d\dT/);
       expect(summary).toContain('GPU_CHECK_QUICK=1: tiny benchmark sizes');
+      expect(summary).toMatch(/^build-ts +OK/m);  // dist/ is fresh here (the suite needs it): kept, not rebuilt
+      expect(log).toContain('dist/ is newer than every lib/ source: kept');
       expect(summary).toMatch(/^doctor +OK/m);
       if (onGpu) {
         expect(summary).toMatch(/doctor: cuda: nvidia, 1 device/);
