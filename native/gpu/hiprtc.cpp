@@ -195,9 +195,18 @@ const HiprtcInfo& hiprtc(int hipMajor) {
     gInfo.ok = true;
     gInfo.library = f.substr(f.rfind('/') == std::string::npos ? 0 : f.rfind('/') + 1);
     gInfo.path = a.lib.path;
+    // hiprtcVersion is NVRTC-compatible and says little (ROCm 5.2's answers 9.0); the versioned
+    // name of the library file (libamdhip64.so.5.2.21153, libhiprtc.so.6.2.60200) names the release.
     int major = 0, minor = 0;
     if (gApi.hiprtcVersion(&major, &minor) == HIPRTC_SUCCESS)
       gInfo.version = std::to_string(major) + "." + std::to_string(minor);
+    char real[4096];
+    if (!gInfo.path.empty() && realpath(gInfo.path.c_str(), real)) {
+      const std::string base = std::strrchr(real, '/') ? std::strrchr(real, '/') + 1 : real;
+      const size_t so = base.rfind(".so.");
+      const std::string v = so == std::string::npos ? "" : base.substr(so + 4);
+      if (std::count(v.begin(), v.end(), '.') >= 1 && std::isdigit((unsigned char)v[0])) gInfo.version = v;
+    }
     return gInfo;
   }
   gInfo.why = "hiprtc not found (" + joined(errors, "; ") + ")";
@@ -261,6 +270,7 @@ bool compileHipImages(const std::string& archIn, int hipMajor, CompiledImages* o
   const std::vector<std::string> fixed = {"--gpu-architecture=" + arch, "-O3", "-std=c++17"};
   Fnv h;
   h.add("flintml hiprtc cache v1");
+  h.add(rtc.library);
   h.add(rtc.version);
   for (const std::string& o : fixed) h.add(o);
   struct Dir { std::string rel, abs; std::vector<std::string> suffixes; };

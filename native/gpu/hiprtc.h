@@ -6,11 +6,13 @@
 //
 //   <root>/hip/<arch>/<hash>/flint-<family>.co
 //   <root> = $FLINT_KERNEL_CACHE, else $XDG_CACHE_HOME/flintml, else $HOME/.cache/flintml
-//   <hash> = FNV-1a 64 of the sources, the compile options and hiprtc's version
+//   <hash> = FNV-1a 64 of the sources, the compile options and hiprtc's release
 //
 // so a second process (or a second device of the same arch) loads the files without compiling.
 // Files are written to a temporary name and renamed: a reader never sees half a code object, and
-// two processes compiling at once both end with a whole file. Used by hip.cpp (the HIP Driver's
+// two processes compiling at once both end with a whole file. Only the arch that the runtime itself
+// reports for a device is ever compiled for: ROCm 5.2's hiprtc aborts the process (comgr frees an
+// invalid pointer on its error path) when asked for an arch whose device library it lacks. Used by hip.cpp (the HIP Driver's
 // canCompileImages / compileImages and the search log) and the test addon.
 #pragma once
 #include <string>
@@ -25,7 +27,7 @@ struct HiprtcInfo {
   bool ok = false;
   std::string library;  // the loaded file ("libhiprtc.so.6", "libamdhip64.so.5")
   std::string path;     // its full path
-  std::string version;  // "5.2", from hiprtcVersion
+  std::string version;  // the release: "5.2.21153" from the library's versioned file name, else hiprtcVersion's
   std::string why;      // when !ok: what was tried and why it failed
 };
 
