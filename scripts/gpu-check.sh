@@ -17,7 +17,12 @@
 #
 # Rehearsal on the CUDA driver emulator (no GPU): the same command with FLINT_CUDA_DRIVER set, which
 # makes it default to quick sizes, no PyTorch peer, three test files and 5x the timeouts:
-#   FLINT_CUDA_DRIVER=$PWD/build-emu/libcuda.so.1 bash .gpu-bundle/enter.sh bash scripts/gpu-check.sh /tmp/gpucheck-out
+#   node scripts/build-emu.js                # a fresh emulator: a stale one fails the image-set tests
+#   FLINT_CUDA_DRIVER=build-emu/libcuda.so.1 bash .gpu-bundle/enter.sh bash scripts/gpu-check.sh /tmp/gpucheck-out
+# (2026-12-06, the loaded 2-core machine: build-ts 30 s (it rebuilt dist/ after a touch of lib/),
+# doctor 1 s, interop 6 s, jest 87 s for three files, bench-gpu 6 s, bench-gpt 6 s, sanitizer 3 s
+# (the op subset without the tool): 2 min 40 s with the bundle's unpacking; every stage OK, jest once
+# the emulator was rebuilt.)
 #
 # Every stage runs under its own `timeout` (the defaults below sum to 420 s, inside the device
 # run's 480 s with the bundle's unpacking), so one hang costs one stage. OUTDIR gets at most 8
