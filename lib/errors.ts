@@ -28,6 +28,14 @@ export class OutOfMemoryError extends FlintError {}
 export class ValueError extends FlintError {}
 
 /**
+ * Something that a CUDA graph cannot hold was asked for while `fl.cuda.graph` captured: a host read
+ * (`item()`, `dataSync()`, `await data()`, `to('cpu')`), a copy from a CPU tensor, an op on CPU
+ * tensors, a synchronization, a random op, an allocation outside the graph's private pool. The
+ * message names the op; the capture is abandoned and the process stays usable.
+ */
+export class CaptureError extends FlintError {}
+
+/**
  * A value that does not fit the dtype it must become: flintml's integer index dtype is int32 (there
  * is no int64), so `long()` of 3e9 or an index space of more than 2^31 - 1 elements throws this.
  */
@@ -51,7 +59,7 @@ export class FileError extends FlintError {
  */
 export const nativeErrorClasses: Readonly<Record<string, new (m: string) => FlintError>> = {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError,
-  BackendUnavailableError, OutOfMemoryError, ValueError,
+  BackendUnavailableError, OutOfMemoryError, ValueError, CaptureError,
 };
 
 /** @internal Converts an error thrown by the addon into its typed class. */

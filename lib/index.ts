@@ -5,11 +5,13 @@ export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
-  OutOfMemoryError, ValueError, OverflowError, FileError,
+  OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError,
 } from './errors';
 export { cuda } from './device';
 export type { Stream, Event } from './device';
 export type { Device } from './device';
+import './graphs';  // fills in fl.cuda.CUDAGraph, graph, makeGraphedCallable, isCurrentStreamCapturing
+export type { CUDAGraph, GraphOptions, CaptureErrorMode, GraphedCallable, GraphedCallableOptions } from './graphs';
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
 export * from './ops';  // every op family: new op files are added to ops/index.ts

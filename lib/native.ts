@@ -4,7 +4,8 @@
 // only the storage handles, so a call costs one N-API crossing and no array marshalling.
 import * as path from 'path';
 import { DType, DTYPE_CODE, TypedArray } from './dtype';
-import { fromNative, FlintError, ShapeError } from './errors';
+import { CaptureError, fromNative, FlintError, ShapeError } from './errors';
+import { captureState } from './capture';
 
 /** What `fl.cuda.getDeviceProperties(i)` returns. */
 export interface DeviceProperties {
@@ -86,6 +87,13 @@ export interface Binding {
   gpuAllocatorStats(device: number): Record<string, number>;
   gpuBackendInfo(): { imageSet: string; modules: number; kernelsResolved: number; sync: boolean };
   gpuSetOomHandler(fn: () => void): void;
+  gpuGraphsSupported(): boolean;
+  gpuCaptureBegin(stream: number, mode: number): void;
+  gpuCaptureEnd(): number;
+  gpuCaptureAbort(): void;
+  gpuIsCapturing(): boolean;
+  gpuGraphReplay(id: number): void;
+  gpuGraphDestroy(id: number): void;
   gpuBlasInfo(): { kind: string; name: string; path: string; version: string; summary: string; searchLog: string[] };
 }
 
@@ -219,7 +227,10 @@ export function callNative(id: number, opName: string, operands: readonly (Opera
       default: binding.run(id, ...handles);
     }
   } catch (e) {
-    throw fromNative(e);
+    const err = fromNative(e);
+    // the native op table names op families ('binary'): say which op the user called
+    if (err instanceof CaptureError && captureState.active) throw new CaptureError(err.message.replace(/^[^:]*:/, `${String(opName)}:`));
+    throw err;
   }
 }
 

@@ -10,6 +10,7 @@ import { runInNewContext } from 'vm';
 import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
 import { DeviceError, DisposedError, fromNative, OutOfMemoryError, ValueError } from './errors';
+import { captureState, refuseInCapture } from './capture';
 import { binding, call, guard, Handle, opId, transfer } from './native';
 import { formatTensor } from './print';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
@@ -261,6 +262,7 @@ export class Tensor {
    */
   dataSync(): DataFor<this['dtype']> {
     if (arguments.length > 0) tooManyArgs('dataSync', '', arguments);
+    if (captureState.active) refuseInCapture('dataSync', 'a host read');
     const h = this._handleFor('dataSync');
     const n = this.numel;
     if (isContiguous(this._shape, this._strides)) {
@@ -284,6 +286,7 @@ export class Tensor {
    */
   async data(): Promise<DataFor<this['dtype']>> {
     if (arguments.length > 0) tooManyArgs('data', '', arguments);
+    if (captureState.active) refuseInCapture('data', 'a host read (await data())');
     if (this._storage.device.type !== 1) return this.dataSync();
     this._handleFor('data');
     const n = this.numel;
@@ -328,6 +331,7 @@ export class Tensor {
   /** The values as nested arrays (booleans for bool tensors), like `tensor.tolist()`. */
   toArray(): NestedArray {
     if (arguments.length > 0) tooManyArgs('toArray', '', arguments);
+    if (captureState.active) refuseInCapture('toArray', 'a host read');
     const flat = this.dataSync() as TypedArray;
     const isBool = this.dtype === 'bool';
     const shape = this._shape;
@@ -351,6 +355,7 @@ export class Tensor {
     if (this.numel !== 1) {
       throw new ValueError(`item: a tensor with ${String(this.numel)} elements (shape ${fmt(this._shape)}) cannot be converted to a number`);
     }
+    if (captureState.active) refuseInCapture('item', 'a host read');
     return (this.dataSync() as TypedArray)[0];
   }
 

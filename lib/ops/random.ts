@@ -10,6 +10,7 @@ import { checkDType, DType, isFloating } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId } from '../native';
+import { captureState, refuseInCapture } from '../capture';
 import { broadcastShapes, broadcastStrides, checkShape, fmt } from '../shape';
 import { noGrad } from '../autograd';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
@@ -94,6 +95,9 @@ export function setRngState(s: RngState): void {
 function draw(t: Tensor, id: number, op: string, extra: number[], inputs: Tensor[] = []): Tensor {
   const n = t.numel;
   if (n === 0) return t;
+  // The seed and offset are host numbers passed at launch: a graph would bake them in and draw the
+  // same numbers on every replay, so random ops are refused rather than silently repeated.
+  if (captureState.active) refuseInCapture(op, 'a random op (its Philox seed and offset would be baked into the graph, so every replay would repeat the same numbers)');
   const params = [state.seed % TWO32, Math.floor(state.seed / TWO32), state.offset % TWO32, Math.floor(state.offset / TWO32), ...extra];
   if (t.isContiguous()) {
     call(id, op, [t, ...inputs], params);

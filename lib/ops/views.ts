@@ -8,6 +8,7 @@ import { checkKeys, sizesOnly, tooManyArgs } from '../args';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { binding, guard, transfer } from '../native';
+import { captureState, refuseInCapture } from '../capture';
 import { needsGrad, record, sumToShape } from '../autograd';
 import { zeros } from './creation';
 import { checkInplace } from './elementwise';
@@ -553,6 +554,7 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
     const out = dtype === t.dtype && !o.copy ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'to', dtype);
     return tracked('to', t, out, (g) => g.to(t.dtype, { copy: true }));
   }
+  if (captureState.active) refuseInCapture('to', `a copy from ${t.device} to ${dev.name}`);
   const src = dtype === t.dtype && t.isContiguous() ? t : contiguousCopy(t, 'to', dtype);
   const out = emptyTensor(t._shape, dtype, dev, false, 'to');
   try {

@@ -1,6 +1,7 @@
 // adagrad.ts — Adagrad (Duchi et al.), as torch.optim.Adagrad:
 //   clr = lr / (1 + (t-1) lrDecay);  sum += g²;  p -= clr g / (sqrt(sum) + eps)
 import { Tensor } from '../tensor';
+import { captureState, refuseInCapture } from '../capture';
 import { fullLike } from '../ops/creation';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
@@ -51,6 +52,7 @@ export class Adagrad extends Optimizer<Required<AdagradOptions>> {
       if (!p.grad) continue;
       // PyTorch makes this state in the constructor; made on first use here, with the same values
       const s = this.stateFor(p, () => ({ step: 0, sum: fullLike(p, initialAccumulatorValue) }));
+      if (captureState.active && lrDecay !== 0) refuseInCapture('Adagrad.step', 'an optimizer step whose learning-rate decay depends on the host step count');
       const step = (s.step as number) + 1;
       s.step = step;
       const grad = directedGrad(p, maximize, weightDecay);

@@ -6,6 +6,7 @@
 // native/cpu/optim.cpp: p, m, v, vmax read and written once); other cases compose tensor ops.
 import { Tensor, keep } from '../tensor';
 import { call, opId } from '../native';
+import { captureState, refuseInCapture } from '../capture';
 import { isFloating } from '../dtype';
 import { checkInplace, maximum } from '../ops/elementwise';
 import { zerosLike } from '../ops/creation';
@@ -78,6 +79,8 @@ abstract class AdamBase extends Optimizer<Required<AdamOptions>> {
         if (amsgrad) st.maxExpAvgSq = zerosLike(p);
         return st;
       });
+      // the step count lives on the host: a graph would repeat one step's bias corrections forever
+      if (captureState.active) refuseInCapture(`${this.name}.step`, 'an optimizer step whose bias corrections depend on the host step count');
       const step = (s.step as number) + 1;
       s.step = step;
       const bc1 = 1 - beta1 ** step, bc2 = 1 - beta2 ** step;

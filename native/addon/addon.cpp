@@ -192,6 +192,9 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     if (!fn)
       fail(ErrorKind::BackendUnavailable, std::string(name) + ": no kernel for device " + (device == 0 ? "cpu" : "cuda"));
     if (device == (int)DeviceType::CUDA) gpu::setCurrentDevice(deviceIndex);
+    else if (gpu::captureActive())  // the graph would not contain it: it would run once, now, never on replay
+      fail(ErrorKind::Capture, std::string(name) + ": an op on CPU tensors inside CUDA graph capture (fl.cuda.graph) "
+                               "cannot be captured; move its operands to the GPU before the capture");
     fn(call);
     return 0;
   });

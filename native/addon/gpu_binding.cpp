@@ -208,6 +208,13 @@ FLINT_GPU_VOID(GpuSetMemoryLimit, gpu::setDeviceMemoryLimit((size_t)i64(info[0])
 FLINT_GPU_NUMBER(GpuMemoryLimit, gpu::deviceMemoryLimit())
 FLINT_GPU_VOID(GpuSetAllowTF32, gpu::setAllowTF32(info[0].ToBoolean()))
 FLINT_GPU_BOOL(GpuAllowTF32, gpu::allowTF32())
+FLINT_GPU_BOOL(GpuGraphsSupported, gpu::graphsSupported())
+FLINT_GPU_VOID(GpuCaptureBegin, gpu::captureBegin(i32(info[0]), i32(info[1])))
+FLINT_GPU_NUMBER(GpuCaptureEnd, gpu::captureEnd())
+FLINT_GPU_VOID(GpuCaptureAbort, gpu::captureAbort())
+FLINT_GPU_BOOL(GpuIsCapturing, gpu::currentStreamCapturing())
+FLINT_GPU_VOID(GpuGraphReplay, gpu::graphReplay(i32(info[0])))
+FLINT_GPU_VOID(GpuGraphDestroy, gpu::graphDestroy(i32(info[0])))
 FLINT_GPU_VOID(GpuRecordStream, {
   Storage* s = storageOf(info[0], "recordStream");
   if (s->device != DeviceType::CUDA) fail(ErrorKind::Device, "recordStream: tensor is not on a GPU");
@@ -290,7 +297,10 @@ void registerGpuBindings(Napi::Env env, Napi::Object exports) {
       {"gpuCurrentDevice", GpuCurrentDevice}, {"gpuSetMemoryLimit", GpuSetMemoryLimit},
       {"gpuMemoryLimit", GpuMemoryLimit}, {"gpuSetAllowTF32", GpuSetAllowTF32}, {"gpuAllowTF32", GpuAllowTF32},
       {"gpuRecordStream", GpuRecordStream}, {"gpuAllocatorStats", GpuAllocatorStats},
-      {"gpuBackendInfo", GpuBackendInfo}, {"gpuSetOomHandler", GpuSetOomHandler}, {"gpuBlasInfo", GpuBlasInfo},
+      {"gpuBackendInfo", GpuBackendInfo},
+      {"gpuGraphsSupported", GpuGraphsSupported}, {"gpuCaptureBegin", GpuCaptureBegin}, {"gpuCaptureEnd", GpuCaptureEnd},
+      {"gpuCaptureAbort", GpuCaptureAbort}, {"gpuIsCapturing", GpuIsCapturing}, {"gpuGraphReplay", GpuGraphReplay},
+      {"gpuGraphDestroy", GpuGraphDestroy}, {"gpuSetOomHandler", GpuSetOomHandler}, {"gpuBlasInfo", GpuBlasInfo},
   };
   for (auto& f : fns) exports.Set(f.first, Napi::Function::New(env, f.second, f.first));
 }

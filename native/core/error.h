@@ -22,7 +22,8 @@ namespace flint {
   X(Disposed, "DisposedError")                      \
   X(BackendUnavailable, "BackendUnavailableError")  \
   X(OutOfMemory, "OutOfMemoryError")                \
-  X(Value, "ValueError")
+  X(Value, "ValueError")                            \
+  X(Capture, "CaptureError")
 
 enum class ErrorKind {
 #define FLINT_ERROR_KIND_ENUM(kind, code) kind,

@@ -47,6 +47,30 @@ struct PendingError {
   std::string op;
   ErrorDecoder decode;
   void* stream;  // where the kernel that writes the word was queued
+  bool owned = false;  // the slot belongs to a captured graph: reading it does not free it
+};
+
+// A captured graph (CUDA graphs): the driver's graph and executable graph, the private pool of the
+// caching allocator that holds the memory its kernels use, and the error-word slots of its kernels
+// (reserved for the graph's lifetime; each replay makes them pending, so the next synchronization
+// reports an error a replayed kernel found).
+struct GraphRec {
+  void* graph = nullptr;
+  void* exec = nullptr;
+  int device = 0;
+  int pool = 0;
+  std::vector<std::pair<int, PendingError>> slots;
+  bool alive = false;
+};
+
+// The capture in progress (one per process at a time).
+struct CaptureState {
+  bool active = false;
+  int device = 0;
+  int streamId = 0;
+  void* stream = nullptr;
+  int pool = 0;
+  std::vector<std::pair<int, PendingError>> slots;
 };
 
 struct DeviceState {
@@ -84,10 +108,22 @@ struct Backend {
   std::function<void()> oomHook;
   size_t memoryLimit = 0;
   std::unique_ptr<PinnedPool> pinned;
+  std::vector<GraphRec> graphs{GraphRec{}};  // id 0 unused
+  CaptureState capture;
 };
 
 Backend* gBackend = nullptr;
 std::atomic<bool> gAllowTF32{false};
+bool gCapturing = false;  // a stream capture is in progress (Backend::capture); read on every op
+
+// Host <-> device traffic, synchronization and pinned allocations cannot be part of a captured graph:
+// they are refused while a capture is in progress (before the driver would invalidate it).
+void refuseInCapture(const char* what) {
+  if (gCapturing)
+    fail(ErrorKind::Capture, std::string("CUDA graph capture: ") + what +
+                                 " cannot be captured (a graph replays GPU work only; do host reads, "
+                                 "copies from the CPU and synchronization outside fl.cuda.graph)");
+}
 
 Backend& be() {
   ensureBackend();
@@ -184,8 +220,9 @@ void drainSlots(DeviceState& ds, const std::vector<int>& slots, void* stream) {
       if (!bits) { bits = host[s]; op = it->second.op; decode = it->second.decode; }
       b.driver->memset8(ds.words + s, 0, sizeof(int), stream);
     }
+    const bool owned = it->second.owned;
     ds.pending.erase(it);
-    ds.freeSlots.push_back(s);
+    if (!owned) ds.freeSlots.push_back(s);
   }
   b.driver->streamSync(stream);
   if (bits) {
@@ -196,6 +233,7 @@ void drainSlots(DeviceState& ds, const std::vector<int>& slots, void* stream) {
 
 void checkDevice(DeviceState& ds) {
   if (ds.pending.empty()) return;
+  refuseInCapture("reading the error words of kernels (a synchronization)");
   Backend& b = *gBackend;
   b.driver->deviceSync();
   std::vector<int> slots;
@@ -293,6 +331,9 @@ void* deviceAlloc(size_t bytes, int device) {
   int saved = b.current;
   setCurrentDevice(device);
   DeviceState& ds = b.devices[device];
+  if (gCapturing && device != b.capture.device)
+    fail(ErrorKind::Capture, "CUDA graph capture: an allocation on cuda:" + std::to_string(device) +
+                                 " while cuda:" + std::to_string(b.capture.device) + " captures would come from outside the graph's private pool");
   void* p = ds.alloc->allocate(bytes, (StreamId)streamHandle(ds.stream));
   setCurrentDevice(saved);
   return p;
@@ -333,6 +374,7 @@ void setOutOfMemoryHook(std::function<void()> hook) {
 
 void* pinnedAlloc(size_t bytes) {
   Backend& b = be();
+  refuseInCapture("a pinned host allocation");
   void* p = b.pinned->tryAlloc(bytes);
   if (!p) {
     deviceEmptyCache();
@@ -380,6 +422,7 @@ void streamDestroy(int id) {
 }
 void streamSynchronize(int id) {
   Backend& b = be();
+  refuseInCapture("stream.synchronize()");
   b.driver->streamSync(streamHandle(id));
   checkDevice(b.devices[b.current]);
 }
@@ -406,7 +449,7 @@ void eventDestroy(int id) {
   b.events[id].alive = false;
 }
 void eventRecord(int id, int stream) { eventRec(id); gBackend->driver->eventRecord(gBackend->events[id].handle, streamHandle(stream)); }
-void eventSynchronize(int id) { gBackend->driver->eventSync(eventRec(id).handle); }
+void eventSynchronize(int id) { refuseInCapture("event.synchronize()"); gBackend->driver->eventSync(eventRec(id).handle); }
 bool eventQuery(int id) { return gBackend->driver->eventQuery(eventRec(id).handle); }
 float eventElapsedMs(int start, int end) {
   void* a = eventRec(start).handle;
@@ -414,6 +457,7 @@ float eventElapsedMs(int start, int end) {
   return gBackend->driver->eventElapsed(a, e);
 }
 void deviceSynchronize() {
+  refuseInCapture("cuda.synchronize()");
   DeviceState& ds = cur();
   gBackend->driver->deviceSync();
   checkDevice(ds);
@@ -421,12 +465,14 @@ void deviceSynchronize() {
 
 void copyToDevice(void* dst, const void* src, size_t bytes) {
   if (!bytes) return;
+  refuseInCapture("a copy from host memory to the GPU (a CPU tensor)");
   cur();
   notePinnedUse(src);
   gBackend->driver->copyHtoD(dst, src, bytes, curStream());
   if (gBackend->sync) synchronizeStream();
 }
 void copyToHost(void* dst, const void* src, size_t bytes) {
+  refuseInCapture("a copy from the GPU to host memory (a host read)");
   DeviceState& ds = cur();
   checkDevice(ds);
   if (!bytes) return;
@@ -435,6 +481,7 @@ void copyToHost(void* dst, const void* src, size_t bytes) {
 }
 
 AsyncRead startAsyncRead(const void* src, size_t bytes) {
+  refuseInCapture("await data() (a host read)");
   DeviceState& ds = cur();
   AsyncRead r;
   r.device = gBackend->current;
@@ -462,6 +509,149 @@ void finishAsyncRead(AsyncRead& r) {
   std::vector<int> slots;
   slots.swap(r.errorSlots);
   drainSlots(ds, slots, ds.sideStream);
+}
+
+// ---- CUDA graphs ---------------------------------------------------------------------------------
+
+bool graphsSupported() { return be().driver->hasGraphs(); }
+bool captureActive() { return gCapturing; }
+bool currentStreamCapturing() { return gCapturing && gBackend->devices[gBackend->current].stream == gBackend->capture.streamId; }
+
+void captureBegin(int streamId, int mode) {
+  Backend& b = be();
+  DeviceState& ds = cur();
+  if (gCapturing) fail(ErrorKind::Capture, "CUDA graph capture: a capture is already in progress (captures do not nest)");
+  if (streamId == 0) fail(ErrorKind::Capture, "CUDA graph capture: the default stream cannot capture; capture on a fl.cuda.Stream");
+  void* h = streamHandle(streamId);
+  if (!b.driver->hasGraphs())
+    fail(ErrorKind::BackendUnavailable, std::string(b.driver->vendor()) + ": this driver has no graph entry points "
+                                        "(stream capture needs CUDA 11.4+ or HIP 5.3+): update the driver");
+  // everything queued so far must not be mistaken for capturable state: kernel errors are read now
+  checkDevice(ds);
+  const int pool = ds.alloc->beginPool((StreamId)h);
+  try {
+    b.driver->captureBegin(h, mode);
+  } catch (...) {
+    ds.alloc->endPool();
+    ds.alloc->releasePool(pool);
+    throw;
+  }
+  b.capture = CaptureState{true, b.current, streamId, h, pool, {}};
+  gCapturing = true;
+}
+
+// Ends the capture in the driver and the allocator; the graph (null if the capture failed) and the
+// driver's code are returned. The pool and the error slots stay with the caller.
+static int endCapture(void** graph) {
+  Backend& b = *gBackend;
+  gCapturing = false;
+  *graph = nullptr;
+  int r = 0;
+  try {
+    r = b.driver->captureEnd(b.capture.stream, graph);
+  } catch (const Error&) {
+    r = -1;
+  }
+  b.devices[b.capture.device].alloc->endPool();
+  b.capture.active = false;
+  return r;
+}
+
+// Frees the error slots of a graph that never ran (their words are still zero).
+static void releaseGraphSlots(DeviceState& ds, std::vector<std::pair<int, PendingError>>& slots) {
+  for (auto& s : slots) {
+    auto it = ds.pending.find(s.first);
+    if (it != ds.pending.end()) it->second.owned = false;  // pending from a replay: freed when read
+    else ds.freeSlots.push_back(s.first);
+  }
+  slots.clear();
+}
+
+void captureAbort() {
+  if (!gBackend || !gBackend->capture.active) return;
+  Backend& b = *gBackend;
+  DeviceState& ds = b.devices[b.capture.device];
+  void* g = nullptr;
+  endCapture(&g);
+  try {
+    if (g) b.driver->graphDestroy(g);
+  } catch (const Error&) {
+    // the partial graph is the driver's to clean up
+  }
+  try {
+    ds.alloc->releasePool(b.capture.pool);
+  } catch (const Error&) {
+    // a failing driver: the pool's memory stays reserved, the process goes on
+  }
+  releaseGraphSlots(ds, b.capture.slots);
+}
+
+int captureEnd() {
+  Backend& b = be();
+  if (!b.capture.active) fail(ErrorKind::Capture, "CUDA graph capture: no capture is in progress");
+  DeviceState& ds = b.devices[b.capture.device];
+  void* g = nullptr;
+  const int r = endCapture(&g);
+  GraphRec rec;
+  rec.graph = g;
+  rec.device = b.capture.device;
+  rec.pool = b.capture.pool;
+  rec.slots.swap(b.capture.slots);
+  try {
+    if (r != 0 || !g) {
+      fail(ErrorKind::Capture, std::string("CUDA graph capture: ") + b.driver->vendor() + ": ending the capture failed: " +
+                                   (r > 0 ? b.driver->errorText(r) : std::string("the driver call failed")) +
+                                   " (an operation that cannot be captured ran on the capturing stream)");
+    }
+    rec.exec = b.driver->graphInstantiate(g);
+  } catch (...) {
+    try { if (g) b.driver->graphDestroy(g); } catch (const Error&) {}
+    ds.alloc->releasePool(rec.pool);
+    releaseGraphSlots(ds, rec.slots);
+    throw;
+  }
+  rec.alive = true;
+  b.graphs.push_back(std::move(rec));
+  return (int)b.graphs.size() - 1;
+}
+
+static GraphRec& graphRec(int id) {
+  Backend& b = be();
+  if (id <= 0 || (size_t)id >= b.graphs.size() || !b.graphs[id].alive)
+    fail(ErrorKind::Value, "cuda graph: the graph was reset (capture it again)");
+  return b.graphs[id];
+}
+
+void graphReplay(int id) {
+  GraphRec& g = graphRec(id);
+  Backend& b = *gBackend;
+  if (gCapturing) fail(ErrorKind::Capture, "CUDA graph capture: replay() inside a capture (graphs do not nest here)");
+  setCurrentDevice(g.device);
+  DeviceState& ds = cur();
+  void* st = curStream();
+  b.driver->graphLaunch(g.exec, st);
+  for (auto& s : g.slots) {
+    PendingError pe = s.second;
+    pe.stream = st;
+    ds.pending[s.first] = pe;
+  }
+  if (b.sync) synchronizeStream();
+}
+
+void graphDestroy(int id) {
+  Backend& b = be();
+  if (id <= 0 || (size_t)id >= b.graphs.size() || !b.graphs[id].alive) return;
+  if (gCapturing) fail(ErrorKind::Capture, "CUDA graph capture: reset() of a graph inside a capture");
+  GraphRec& g = b.graphs[id];
+  // replays may still be running: their memory is released once they are done
+  b.driver->makeCurrent(g.device);
+  b.driver->deviceSync();
+  b.driver->graphExecDestroy(g.exec);
+  b.driver->graphDestroy(g.graph);
+  DeviceState& ds = b.devices[g.device];
+  ds.alloc->releasePool(g.pool);
+  releaseGraphSlots(ds, g.slots);
+  g = GraphRec{};
 }
 
 BackendInfo backendInfo() {
@@ -499,7 +689,7 @@ void launchRaw(const char* kernel, Dim3 grid, Dim3 block, unsigned sharedBytes, 
          std::string(b.driver->vendor()) + ": launching kernel " + kernel + " (grid " + std::to_string(grid.x) + "x" +
              std::to_string(grid.y) + "x" + std::to_string(grid.z) + ", block " + std::to_string(block.x) + ") failed: " +
              b.driver->errorText(r));
-  if (b.sync) {
+  if (b.sync && !gCapturing) {  // FLINT_SYNC=1: nothing runs during a capture
     try {
       b.driver->streamSync(curStream());
     } catch (const Error& e) {
@@ -531,6 +721,10 @@ int* errorWord(const char* op, ErrorDecoder decode) {
   if (ds.freeSlots.empty()) checkDevice(ds);
   int slot = ds.freeSlots.back();
   ds.freeSlots.pop_back();
+  if (gCapturing) {  // the graph's own slot, made pending by each replay
+    gBackend->capture.slots.push_back({slot, PendingError{op, decode, curStream(), true}});
+    return ds.words + slot;
+  }
   ds.pending[slot] = PendingError{op, decode, curStream()};
   return ds.words + slot;
 }
@@ -552,11 +746,13 @@ void copyDeviceToDeviceAsync(void* dst, const void* src, size_t bytes) {
 }
 void copyDeviceToHostAsync(void* dst, const void* src, size_t bytes) {
   if (!bytes) return;
+  refuseInCapture("a copy from the GPU to host memory (a host read)");
   cur();
   notePinnedUse(dst);
   gBackend->driver->copyDtoH(dst, src, bytes, curStream());
 }
 void synchronizeStream() {
+  refuseInCapture("an op that waits for the GPU (a synchronization)");
   DeviceState& ds = cur();
   gBackend->driver->streamSync(curStream());
   checkDevice(ds);

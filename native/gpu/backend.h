@@ -84,6 +84,24 @@ AsyncRead startAsyncRead(const void* src, size_t bytes);
 void waitAsyncRead(const AsyncRead& r);  // worker thread
 void finishAsyncRead(AsyncRead& r);      // JS thread; throws the error a kernel reported
 
+// ---- CUDA graphs (stream capture into a graph, replayed as one launch) ----------------------------
+// One capture at a time, on a stream other than the default one; its allocations come from a
+// private pool of the caching allocator (caching_allocator.h). While it is in progress, host
+// copies, synchronization and pinned allocations throw Error(Capture) naming what was refused.
+bool graphsSupported();
+bool captureActive();            // any capture in progress (a flag: cheap)
+bool currentStreamCapturing();   // the current stream is the capturing one
+/** mode: 0 global, 1 thread-local, 2 relaxed (the driver's capture modes). */
+void captureBegin(int streamId, int mode);
+/** Ends the capture and instantiates the graph; returns its id. On failure releases everything and throws. */
+int captureEnd();
+/** Abandons a capture in progress: ends it, destroys the partial graph, releases the pool. Never throws. */
+void captureAbort();
+/** Launches graph `id` on the current stream. */
+void graphReplay(int id);
+/** Waits for the device, destroys graph `id` and releases its private pool (a reset graph id is ignored). */
+void graphDestroy(int id);
+
 // ---- facts for doctor ---------------------------------------------------------------------------
 struct BackendInfo {
   std::string imageSet;  // the folder and toolkit of the loaded images

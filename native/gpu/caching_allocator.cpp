@@ -19,6 +19,7 @@ namespace gpu {
 namespace {
 
 struct Block {
+  int pool = 0;                   // 0: the general pools; > 0: a CUDA graph's private pool
   std::uintptr_t ptr = 0;
   size_t size = 0;
   StreamId stream = 0;
@@ -31,8 +32,9 @@ struct Block {
   bool isFree() const { return !allocated && pendingEvents == 0; }
 };
 
-struct BlockOrder {  // stream, then size (best fit), then address (determinism)
+struct BlockOrder {  // pool, stream, then size (best fit), then address (determinism)
   bool operator()(const Block* a, const Block* b) const {
+    if (a->pool != b->pool) return a->pool < b->pool;
     if (a->stream != b->stream) return a->stream < b->stream;
     if (a->size != b->size) return a->size < b->size;
     return a->ptr < b->ptr;
@@ -75,6 +77,12 @@ struct CachingAllocator::State {
   size_t limit = 0;
   std::function<void(size_t)> onOom;
   std::string lastFailure;                             // why the last new segment was refused
+  // Private pools: while `capturePool` > 0, requests on `captureStream` are served from that pool
+  // and requests on other streams are refused; blocks of the general pools freed meanwhile are held
+  // (the graph may use them) until the pool is released.
+  int capturePool = 0, lastPool = 0;
+  StreamId captureStream = 0;
+  std::map<int, std::vector<Block*>> held;            // pool -> general blocks freed during its capture
 
   Pool& poolOf(const Block* b) { return b->small ? small : large; }
 
@@ -108,6 +116,31 @@ struct CachingAllocator::State {
     pool.insert(b);
   }
 
+  // A block nobody holds any more: back to its pool, after events on the other streams that used it.
+  // `count`: also takes it out of the live blocks and the allocated bytes (a held block already is).
+  void release(Block* b, bool count) {
+    // record events first, so that a failing event call leaves the block live
+    std::vector<EventId> events;
+    for (StreamId use : b->uses) {
+      EventId e = takeEvent();
+      events.push_back(e);
+      dev.eventRecord(e, use);
+    }
+    if (count) {
+      live.erase(b->ptr);
+      st.allocatedBytes -= (int64_t)b->size;
+      st.numFrees++;
+    }
+    b->allocated = false;
+    b->uses.clear();
+    if (events.empty()) {
+      insertFree(b);
+      return;
+    }
+    b->pendingEvents = (int)events.size();
+    for (EventId e : events) pending.push_back({e, b});
+  }
+
   void retire(const Pending& p) {
     idleEvents.push_back(p.event);
     if (--p.block->pendingEvents == 0) insertFree(p.block);
@@ -133,13 +166,15 @@ struct CachingAllocator::State {
     }
   }
 
-  // Returns every wholly free segment to the device.
-  void releaseCached() {
+  // Returns every wholly free segment of the general pools (or, with `only` > 0, of that private
+  // pool) to the device. Nothing during a capture: freeing device memory synchronizes the device.
+  void releaseCached(int only = 0) {
+    if (capturePool) return;
     synchronizeEvents();
     for (Pool* pool : {&small, &large}) {
       for (auto it = pool->begin(); it != pool->end();) {
         Block* b = *it;
-        if (b->prev || b->next) { ++it; continue; }
+        if (b->prev || b->next || b->pool != only) { ++it; continue; }
         it = pool->erase(it);
         dev.rawFree(reinterpret_cast<void*>(b->ptr));
         segments.erase(b->ptr);
@@ -150,19 +185,20 @@ struct CachingAllocator::State {
     }
   }
 
-  Block* findFree(bool isSmall, StreamId stream, size_t rounded) {
+  Block* findFree(int poolId, bool isSmall, StreamId stream, size_t rounded) {
     Pool& pool = isSmall ? small : large;
     Block key;
+    key.pool = poolId;
     key.stream = stream;
     key.size = rounded;
     auto it = pool.lower_bound(&key);
-    if (it == pool.end() || (*it)->stream != stream) return nullptr;
+    if (it == pool.end() || (*it)->pool != poolId || (*it)->stream != stream) return nullptr;
     Block* b = *it;
     pool.erase(it);
     return b;
   }
 
-  Block* newSegment(size_t size, bool isSmall, StreamId stream) {
+  Block* newSegment(int poolId, size_t size, bool isSmall, StreamId stream) {
     if (limit && (size_t)st.reservedBytes + size > limit) {
       lastFailure = "a new segment of " + formatBytes((double)size) + " would pass the memory limit of " +
                     formatBytes((double)limit) + " (setMemoryLimit / FLINT_GPU_MEMORY_LIMIT)";
@@ -178,6 +214,7 @@ struct CachingAllocator::State {
     b->size = size;
     b->stream = stream;
     b->small = isSmall;
+    b->pool = poolId;
     segments[b->ptr] = size;
     st.reservedBytes += (int64_t)size;
     st.peakReservedBytes = std::max(st.peakReservedBytes, st.reservedBytes);
@@ -189,21 +226,22 @@ struct CachingAllocator::State {
   // releasing the cache. nullptr when all fail; the state is then unchanged apart from the cache.
   Block* tryAllocate(size_t rounded, StreamId stream) {
     processEvents();
+    const int poolId = capturePool;
     bool isSmall = rounded <= kSmallSize;
     bool hit = true;
-    Block* b = findFree(isSmall, stream, rounded);
+    Block* b = findFree(poolId, isSmall, stream, rounded);
     if (!b) {
       hit = false;
       size_t seg = segmentSize(rounded);
-      b = newSegment(seg, isSmall, stream);
-      if (!b && !pending.empty()) {  // wait for frees pending on other streams: one may fit
+      b = newSegment(poolId, seg, isSmall, stream);
+      if (!b && !pending.empty() && !capturePool) {  // wait for frees pending on other streams: one may fit
         synchronizeEvents();
-        b = findFree(isSmall, stream, rounded);
+        b = findFree(poolId, isSmall, stream, rounded);
         hit = b != nullptr;
       }
-      if (!b) {
+      if (!b && !capturePool) {
         releaseCached();
-        b = newSegment(seg, isSmall, stream);
+        b = newSegment(poolId, seg, isSmall, stream);
       }
       if (!b) return nullptr;
     }
@@ -214,6 +252,7 @@ struct CachingAllocator::State {
       r->size = rest;
       r->stream = b->stream;
       r->small = b->small;
+      r->pool = b->pool;
       r->prev = b;
       r->next = b->next;
       if (r->next) r->next->prev = r;
@@ -276,8 +315,12 @@ void* CachingAllocator::allocate(size_t bytes, StreamId stream) {
   if (rounded) {
     {
       std::lock_guard<std::mutex> lock(s.mu);
+      if (s.capturePool && stream != s.captureStream)
+        fail(ErrorKind::Capture, "CUDA graph capture: an allocation of " + formatBytes((double)bytes) + " on " + s.dev.name() +
+                                     " on a stream other than the capturing one would come from outside the graph's private"
+                                     " pool; allocate on the capturing stream (do not switch streams inside the captured function)");
       if (Block* b = s.tryAllocate(rounded, stream)) return reinterpret_cast<void*>(b->ptr);
-      callback = s.onOom;
+      callback = s.capturePool ? nullptr : s.onOom;  // no garbage collection into a capture
     }
     if (callback) {
       callback(rounded);  // may free blocks: runs without the lock
@@ -300,24 +343,63 @@ void CachingAllocator::free(void* ptr) {
   State& s = *s_;
   std::lock_guard<std::mutex> lock(s.mu);
   Block* b = s.liveBlock(ptr, "free");
-  // record events first, so that a failing event call leaves the block live
-  std::vector<EventId> events;
-  for (StreamId use : b->uses) {
-    EventId e = s.takeEvent();
-    events.push_back(e);
-    s.dev.eventRecord(e, use);
-  }
-  s.live.erase(b->ptr);
-  b->allocated = false;
-  b->uses.clear();
-  s.st.allocatedBytes -= (int64_t)b->size;
-  s.st.numFrees++;
-  if (events.empty()) {
-    s.insertFree(b);
+  if (s.capturePool && b->pool != s.capturePool) {
+    // freed during a capture that may have used it: out of every pool (still marked allocated, so
+    // that no neighbour merges with it) until the graph's pool is released
+    s.live.erase(b->ptr);
+    s.st.allocatedBytes -= (int64_t)b->size;
+    s.st.numFrees++;
+    s.held[s.capturePool].push_back(b);
     return;
   }
-  b->pendingEvents = (int)events.size();
-  for (EventId e : events) s.pending.push_back({e, b});
+  if (s.capturePool) b->uses.clear();  // one stream captures: later users are in its order, no events
+  s.release(b, true);
+}
+
+int CachingAllocator::beginPool(StreamId stream) {
+  State& s = *s_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.capturePool) fail(ErrorKind::Capture, "CUDA graph capture: " + s.dev.name() + " is already capturing into a private pool");
+  s.capturePool = ++s.lastPool;
+  s.captureStream = stream;
+  return s.capturePool;
+}
+
+void CachingAllocator::endPool() {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  s_->capturePool = 0;
+  s_->captureStream = 0;
+}
+
+void CachingAllocator::releasePool(int pool) {
+  State& s = *s_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (pool <= 0 || pool == s.capturePool) return;
+  // the general blocks freed during the capture
+  auto h = s.held.find(pool);
+  if (h != s.held.end()) {
+    std::vector<Block*> blocks;
+    blocks.swap(h->second);
+    s.held.erase(h);
+    for (Block* b : blocks) s.release(b, false);
+  }
+  // wholly free segments go back to the device; the others (a tensor made during the capture is
+  // still alive) join the general pools, block by block
+  s.releaseCached(pool);
+  std::vector<Block*> moved;
+  for (Pool* p : {&s.small, &s.large})
+    for (auto it = p->begin(); it != p->end();) {
+      if ((*it)->pool == pool) { moved.push_back(*it); it = p->erase(it); }
+      else ++it;
+    }
+  for (auto& kv : s.live) if (kv.second->pool == pool) kv.second->pool = 0;
+  for (auto& pe : s.pending) if (pe.block->pool == pool) pe.block->pool = 0;
+  for (Block* b : moved) { b->pool = 0; s.poolOf(b).insert(b); }
+}
+
+bool CachingAllocator::capturing() const {
+  std::lock_guard<std::mutex> lock(s_->mu);
+  return s_->capturePool != 0;
 }
 
 void CachingAllocator::recordStream(void* ptr, StreamId stream) {

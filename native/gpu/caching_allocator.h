@@ -51,6 +51,19 @@
 // emptyCache() waits for pending cross-stream frees (eventSynchronize, as PyTorch does), then
 // returns every segment that is wholly free to the device. Segments holding a live block stay.
 //
+// Private pools (CUDA graphs, as PyTorch's graph pools). A captured graph replays its kernels on
+// the addresses they had at capture time, so that memory must stay the graph's until the graph is
+// destroyed. beginPool(S) routes every request on the capturing stream S to a new private pool
+// (its own segments; blocks are tagged with the pool id, which orders first in the free sets):
+// a block freed during the capture may be reused by a later request of the same capture (stream
+// order makes that safe), but nothing of the pool is served to anyone else. A request on another
+// stream meanwhile is refused (Error(Capture)): its memory would come from outside the pool. A
+// block of the general pools freed during the capture is held out of every pool (the graph may
+// read it) until releasePool. No segment is returned to the device and no event is recorded or
+// waited for while a pool is active (both would be illegal inside a capture). releasePool(P)
+// returns P's wholly free segments to the device; segments that still hold a live tensor made
+// during the capture join the general pools.
+//
 // Threads. One mutex guards all state. The out-of-memory callback runs without it held, so that
 // the callback may free blocks (re-entering free()). A request of 0 bytes returns nullptr.
 #pragma once
@@ -130,6 +143,15 @@ class CachingAllocator {
   // Called (without the allocator's lock) with the rounded size when a request cannot be served.
   void setOutOfMemoryCallback(std::function<void(size_t bytes)> fn);
   std::vector<SegmentInfo> snapshot() const;
+
+  // ---- private pools (CUDA graphs) ---------------------------------------------------------------
+  /** Starts serving requests on `stream` from a new private pool (returned, > 0); Error(Capture) if one is active. */
+  int beginPool(StreamId stream);
+  /** Requests go to the general pools again; the pool keeps its memory for the graph. */
+  void endPool();
+  /** The graph is gone: its pool's free memory returns to the device, its live blocks join the general pools. */
+  void releasePool(int pool);
+  bool capturing() const;
 
  private:
   struct State;

@@ -40,6 +40,8 @@ using CUmodule = struct CUmod_st*;
 using CUfunction = struct CUfunc_st*;
 using CUstream = struct CUstream_st*;
 using CUevent = struct CUevent_st*;
+using CUgraph = struct CUgraph_st*;
+using CUgraphExec = struct CUgraphExec_st*;
 
 // CUresult values used by name (enum cudaError_enum).
 constexpr CUresult CUDA_SUCCESS = 0;
@@ -123,6 +125,17 @@ struct CudaApi {
   CUresult (*cuEventSynchronize)(CUevent hEvent) = nullptr;
   CUresult (*cuEventQuery)(CUevent hEvent) = nullptr;
   CUresult (*cuEventElapsedTime)(float* pMilliseconds, CUevent hStart, CUevent hEnd) = nullptr;
+  // Stream capture, graph management (optional: fl.cuda.graph needs them). cuda.h maps
+  // cuStreamBeginCapture to cuStreamBeginCapture_v2 (the one with a CUstreamCaptureMode; the
+  // unversioned symbol is CUDA 10.0's, without it) and cuGraphInstantiate to
+  // cuGraphInstantiateWithFlags (CUDA 11.4+), so only those names are resolved.
+  CUresult (*cuStreamBeginCapture)(CUstream hStream, int mode) = nullptr;                        // _v2
+  CUresult (*cuStreamEndCapture)(CUstream hStream, CUgraph* phGraph) = nullptr;
+  CUresult (*cuStreamIsCapturing)(CUstream hStream, int* captureStatus) = nullptr;              // CUstreamCaptureStatus*
+  CUresult (*cuGraphInstantiate)(CUgraphExec* phGraphExec, CUgraph hGraph, unsigned long long flags) = nullptr;  // ...WithFlags
+  CUresult (*cuGraphLaunch)(CUgraphExec hGraphExec, CUstream hStream) = nullptr;
+  CUresult (*cuGraphDestroy)(CUgraph hGraph) = nullptr;
+  CUresult (*cuGraphExecDestroy)(CUgraphExec hGraphExec) = nullptr;
 
   LoadedTable lib;  // the dlopen handle, the loaded path, what was resolved and what is missing
 };
@@ -171,6 +184,13 @@ bool loadCudaApi(CudaApi& a, const char* file, std::string* error) {
       {{"cuEventSynchronize"}, (void**)&a.cuEventSynchronize, Need::Required},
       {{"cuEventQuery"}, (void**)&a.cuEventQuery, Need::Required},
       {{"cuEventElapsedTime"}, (void**)&a.cuEventElapsedTime, Need::Required},
+      {{"cuStreamBeginCapture_v2"}, (void**)&a.cuStreamBeginCapture, Need::Optional},
+      {{"cuStreamEndCapture"}, (void**)&a.cuStreamEndCapture, Need::Optional},
+      {{"cuStreamIsCapturing"}, (void**)&a.cuStreamIsCapturing, Need::Optional},
+      {{"cuGraphInstantiateWithFlags"}, (void**)&a.cuGraphInstantiate, Need::Optional},
+      {{"cuGraphLaunch"}, (void**)&a.cuGraphLaunch, Need::Optional},
+      {{"cuGraphDestroy"}, (void**)&a.cuGraphDestroy, Need::Optional},
+      {{"cuGraphExecDestroy"}, (void**)&a.cuGraphExecDestroy, Need::Optional},
   };
   return loadTable(file, table, sizeof table / sizeof table[0], &a.lib, error);
 }
@@ -335,6 +355,37 @@ class CudaDriver : public Driver {
     return ms;
   }
   void deviceSync() override { ck(a.cuCtxSynchronize(), "cuCtxSynchronize"); }
+
+  bool hasGraphs() const override {
+    return a.cuStreamBeginCapture && a.cuStreamEndCapture && a.cuStreamIsCapturing && a.cuGraphInstantiate &&
+           a.cuGraphLaunch && a.cuGraphDestroy && a.cuGraphExecDestroy;
+  }
+  // Without the entry points every graph call fails as the driver would for an unsupported call.
+  void needGraphs(const char* what) const { if (!hasGraphs()) driverFail(*this, what, CUDA_ERROR_NOT_SUPPORTED); }
+  void captureBegin(void* s, int mode) override {
+    needGraphs("cuStreamBeginCapture_v2");
+    ck(a.cuStreamBeginCapture((CUstream)s, mode), "cuStreamBeginCapture_v2");
+  }
+  int captureEnd(void* s, void** graph) override {
+    needGraphs("cuStreamEndCapture");
+    *graph = nullptr;
+    return a.cuStreamEndCapture((CUstream)s, (CUgraph*)graph);
+  }
+  int captureStatus(void* s) override {
+    if (!hasGraphs()) return 0;
+    int st = 0;
+    ck(a.cuStreamIsCapturing((CUstream)s, &st), "cuStreamIsCapturing");
+    return st;
+  }
+  void* graphInstantiate(void* g) override {
+    needGraphs("cuGraphInstantiateWithFlags");
+    CUgraphExec e = nullptr;
+    ck(a.cuGraphInstantiate(&e, (CUgraph)g, 0), "cuGraphInstantiateWithFlags");
+    return e;
+  }
+  void graphLaunch(void* e, void* s) override { needGraphs("cuGraphLaunch"); ck(a.cuGraphLaunch((CUgraphExec)e, (CUstream)s), "cuGraphLaunch"); }
+  void graphDestroy(void* g) override { needGraphs("cuGraphDestroy"); ck(a.cuGraphDestroy((CUgraph)g), "cuGraphDestroy"); }
+  void graphExecDestroy(void* e) override { needGraphs("cuGraphExecDestroy"); ck(a.cuGraphExecDestroy((CUgraphExec)e), "cuGraphExecDestroy"); }
 };
 
 }  // namespace

@@ -95,6 +95,23 @@ class Driver {
   virtual bool eventQuery(void* e) = 0;  // true when complete
   virtual float eventElapsed(void* a, void* b) = 0;
   virtual void deviceSync() = 0;
+
+  // ---- stream capture and graphs (CUDA graphs; hipGraph on AMD) ---------------------------------
+  // Optional entry points (CUDA 11.4+ / HIP 5.3+): hasGraphs() says whether the driver has them all;
+  // the calls below throw (driverFail) when it does not. A graph is captured from the work queued
+  // on one stream between captureBegin and captureEnd (nothing runs meanwhile), instantiated once
+  // and launched any number of times on any stream.
+  virtual bool hasGraphs() const = 0;
+  /** mode: 0 global, 1 thread-local, 2 relaxed (CUstreamCaptureMode / hipStreamCaptureMode). */
+  virtual void captureBegin(void* stream, int mode) = 0;
+  /** Ends the capture and returns the graph; returns the driver's code (nonzero: the capture was invalidated). */
+  virtual int captureEnd(void* stream, void** graph) = 0;
+  /** 0 none, 1 active, 2 invalidated (CUstreamCaptureStatus / hipStreamCaptureStatus). */
+  virtual int captureStatus(void* stream) = 0;
+  virtual void* graphInstantiate(void* graph) = 0;
+  virtual void graphLaunch(void* exec, void* stream) = 0;
+  virtual void graphDestroy(void* graph) = 0;
+  virtual void graphExecDestroy(void* exec) = 0;
 };
 
 /** Throws for a failed driver call: OutOfMemoryError for result 2 (both vendors' out-of-memory), else FlintError. */

@@ -35,6 +35,9 @@ using hipModule_t = struct ihipModule_t*;
 using hipFunction_t = struct ihipModuleSymbol_t*;
 using hipStream_t = struct ihipStream_t*;
 using hipEvent_t = struct ihipEvent_t*;
+using hipGraph_t = struct ihipGraph*;
+using hipGraphExec_t = struct hipGraphExec*;
+using hipGraphNode_t = struct hipGraphNode*;
 
 // hipError_t values used by name (HIP keeps CUDA's numbers for these).
 constexpr hipError_t hipSuccess = 0;
@@ -105,6 +108,15 @@ struct HipApi {
   hipError_t (*hipEventSynchronize)(hipEvent_t event) = nullptr;
   hipError_t (*hipEventQuery)(hipEvent_t event) = nullptr;
   hipError_t (*hipEventElapsedTime)(float* ms, hipEvent_t start, hipEvent_t stop) = nullptr;
+  // Stream capture, graph management (optional: fl.cuda.graph needs them)
+  hipError_t (*hipStreamBeginCapture)(hipStream_t stream, int mode) = nullptr;  // hipStreamCaptureMode
+  hipError_t (*hipStreamEndCapture)(hipStream_t stream, hipGraph_t* pGraph) = nullptr;
+  hipError_t (*hipStreamIsCapturing)(hipStream_t stream, int* pCaptureStatus) = nullptr;  // hipStreamCaptureStatus*
+  hipError_t (*hipGraphInstantiate)(hipGraphExec_t* pGraphExec, hipGraph_t graph, hipGraphNode_t* pErrorNode,
+                                    char* pLogBuffer, size_t bufferSize) = nullptr;
+  hipError_t (*hipGraphLaunch)(hipGraphExec_t graphExec, hipStream_t stream) = nullptr;
+  hipError_t (*hipGraphDestroy)(hipGraph_t graph) = nullptr;
+  hipError_t (*hipGraphExecDestroy)(hipGraphExec_t graphExec) = nullptr;
 
   LoadedTable lib;  // the dlopen handle, the loaded path, what was resolved and what is missing
 };
@@ -150,6 +162,13 @@ bool loadHipApi(HipApi& a, const char* file, std::string* error) {
       {{"hipEventSynchronize"}, (void**)&a.hipEventSynchronize, Need::Required},
       {{"hipEventQuery"}, (void**)&a.hipEventQuery, Need::Required},
       {{"hipEventElapsedTime"}, (void**)&a.hipEventElapsedTime, Need::Required},
+      {{"hipStreamBeginCapture"}, (void**)&a.hipStreamBeginCapture, Need::Optional},
+      {{"hipStreamEndCapture"}, (void**)&a.hipStreamEndCapture, Need::Optional},
+      {{"hipStreamIsCapturing"}, (void**)&a.hipStreamIsCapturing, Need::Optional},
+      {{"hipGraphInstantiate"}, (void**)&a.hipGraphInstantiate, Need::Optional},
+      {{"hipGraphLaunch"}, (void**)&a.hipGraphLaunch, Need::Optional},
+      {{"hipGraphDestroy"}, (void**)&a.hipGraphDestroy, Need::Optional},
+      {{"hipGraphExecDestroy"}, (void**)&a.hipGraphExecDestroy, Need::Optional},
   };
   return loadTable(file, table, sizeof table / sizeof table[0], &a.lib, error);
 }
@@ -311,6 +330,36 @@ class HipDriver : public Driver {
     return ms;
   }
   void deviceSync() override { ck(a.hipDeviceSynchronize(), "hipDeviceSynchronize"); }
+
+  bool hasGraphs() const override {
+    return a.hipStreamBeginCapture && a.hipStreamEndCapture && a.hipStreamIsCapturing && a.hipGraphInstantiate &&
+           a.hipGraphLaunch && a.hipGraphDestroy && a.hipGraphExecDestroy;
+  }
+  void needGraphs(const char* what) const { if (!hasGraphs()) driverFail(*this, what, hipErrorNotSupported); }
+  void captureBegin(void* s, int mode) override {
+    needGraphs("hipStreamBeginCapture");
+    ck(a.hipStreamBeginCapture((hipStream_t)s, mode), "hipStreamBeginCapture");
+  }
+  int captureEnd(void* s, void** graph) override {
+    needGraphs("hipStreamEndCapture");
+    *graph = nullptr;
+    return a.hipStreamEndCapture((hipStream_t)s, (hipGraph_t*)graph);
+  }
+  int captureStatus(void* s) override {
+    if (!hasGraphs()) return 0;
+    int st = 0;
+    ck(a.hipStreamIsCapturing((hipStream_t)s, &st), "hipStreamIsCapturing");
+    return st;
+  }
+  void* graphInstantiate(void* g) override {
+    needGraphs("hipGraphInstantiate");
+    hipGraphExec_t e = nullptr;
+    ck(a.hipGraphInstantiate(&e, (hipGraph_t)g, nullptr, nullptr, 0), "hipGraphInstantiate");
+    return e;
+  }
+  void graphLaunch(void* e, void* s) override { needGraphs("hipGraphLaunch"); ck(a.hipGraphLaunch((hipGraphExec_t)e, (hipStream_t)s), "hipGraphLaunch"); }
+  void graphDestroy(void* g) override { needGraphs("hipGraphDestroy"); ck(a.hipGraphDestroy((hipGraph_t)g), "hipGraphDestroy"); }
+  void graphExecDestroy(void* e) override { needGraphs("hipGraphExecDestroy"); ck(a.hipGraphExecDestroy((hipGraphExec_t)e), "hipGraphExecDestroy"); }
 };
 
 }  // namespace

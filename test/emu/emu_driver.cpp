@@ -179,6 +179,11 @@ constexpr CUresult CUDA_ERROR_NOT_FOUND = 500;
 constexpr CUresult CUDA_ERROR_NOT_READY = 600;
 constexpr CUresult CUDA_ERROR_LAUNCH_FAILED = 719;
 constexpr CUresult CUDA_ERROR_NOT_SUPPORTED = 801;
+constexpr CUresult CUDA_ERROR_ILLEGAL_STATE = 401;
+constexpr CUresult CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900;
+constexpr CUresult CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901;
+constexpr CUresult CUDA_ERROR_STREAM_CAPTURE_ISOLATION = 905;
+constexpr CUresult CUDA_ERROR_CAPTURED_EVENT = 907;
 
 void warn(const char* fmt, ...) {
   va_list ap;
@@ -735,7 +740,16 @@ struct Op {
   std::vector<Dep> deps;
   std::function<CUresult()> fn;  // runs on the worker; an error is sticky
 };
+// A stream capture in progress (cuStreamBeginCapture_v2 .. cuStreamEndCapture): the work queued on
+// the capturing stream is appended to `nodes` instead of running. Under Engine::mu.
+struct Capture {
+  int mode = 0;  // CUstreamCaptureMode: 0 global, 1 thread-local, 2 relaxed
+  std::thread::id owner;
+  std::vector<std::function<CUresult()>> nodes;
+  CUresult invalid = CUDA_SUCCESS;  // set by an unsupported or unsafe call: the capture is void
+};
 struct Queue {
+  std::shared_ptr<Capture> capture;  // non-null while the stream captures
   unsigned flags = 0;  // CU_STREAM_NON_BLOCKING (1): no implicit synchronization with the legacy stream
   bool legacy = false;
   std::deque<Op> ops;  // ops[0] is running or next
@@ -753,6 +767,7 @@ struct CUevent_st {
   std::shared_ptr<Queue> q;  // where it was last recorded, and the record's sequence number
   uint64_t seq = 0;
   uint64_t gen = 0;      // records so far (a pending record of an older one does not stamp)
+  std::shared_ptr<Capture> capture;  // recorded into this capture (its last record was captured)
   bool stamped = false;  // the record has executed: `when` is its completion time
   std::chrono::steady_clock::time_point when;
 };
@@ -765,6 +780,7 @@ struct Engine {
   std::shared_ptr<Queue> legacy;
   bool sync = false;  // FLINT_EMU_SYNC=1: every operation runs at call time on the calling thread
   std::atomic<int> sticky{0};  // a failed asynchronous kernel: the context is unusable
+  std::vector<std::shared_ptr<Capture>> captures;  // in progress
 };
 Engine& E() {
   static Engine* e = new Engine;  // never destroyed: workers may still wait on it at exit
@@ -936,6 +952,15 @@ uint64_t enqueueLocked(const std::shared_ptr<Queue>& q, std::function<CUresult()
 // Queues `fn` on stream `s` (FLINT_EMU_SYNC=1: runs it now and returns its result). *seq: its number.
 CUresult enqueue(CUstream_st* s, std::function<CUresult()> fn, uint64_t* seq = nullptr) {
   Engine& e = E();
+  {
+    std::lock_guard<std::mutex> lock(e.mu);
+    if (const std::shared_ptr<Capture> c = queueOf(s)->capture) {  // recorded, not run
+      if (c->invalid) return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+      c->nodes.push_back(std::move(fn));
+      if (seq) *seq = 0;
+      return CUDA_SUCCESS;
+    }
+  }
   if (e.sync) {
     if (seq) *seq = 0;
     return fn();
@@ -968,6 +993,28 @@ CUresult waitAll() {
 }
 
 bool eventDone(const CUevent_st* ev) { return !ev->recorded || ev->q->completed >= ev->seq; }
+
+// Stream capture. A call that cannot be captured on a capturing stream voids that capture
+// (cuStreamEndCapture then fails with CUDA_ERROR_STREAM_CAPTURE_INVALIDATED) and returns `r`.
+CUresult invalidate(const std::shared_ptr<Capture>& c, CUresult r) {
+  if (!c->invalid) c->invalid = r;
+  return r;
+}
+// The capture of stream `s`, or null (E().mu held).
+std::shared_ptr<Capture> captureOf(CUstream_st* s) { return queueOf(s)->capture; }
+// A "potentially unsafe" call (one that synchronizes, or frees memory): refused, and the capture
+// voided, when a global-mode capture is in progress on any thread, or a thread-local one on this
+// thread (CUstreamCaptureMode). Returns 0 when the call may go on.
+CUresult unsafeCall(const char* fn) {
+  std::lock_guard<std::mutex> lock(E().mu);
+  for (auto& c : E().captures)
+    if (c->mode == 0 || (c->mode == 1 && c->owner == std::this_thread::get_id())) {
+      warn("%s: not permitted while a stream captures (the capture is invalidated)", fn);
+      for (auto& o : E().captures) invalidate(o, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+      return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
+  return CUDA_SUCCESS;
+}
 
 // ---- guard mode: a SIGSEGV handler that says which kernel faulted ----------------------------------
 struct sigaction g_oldSegv;
@@ -1048,6 +1095,11 @@ const char* errorName(CUresult e) {
     case 701: return "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
     case 719: return "CUDA_ERROR_LAUNCH_FAILED";
     case 801: return "CUDA_ERROR_NOT_SUPPORTED";
+    case 401: return "CUDA_ERROR_ILLEGAL_STATE";
+    case 900: return "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED";
+    case 901: return "CUDA_ERROR_STREAM_CAPTURE_INVALIDATED";
+    case 905: return "CUDA_ERROR_STREAM_CAPTURE_ISOLATION";
+    case 907: return "CUDA_ERROR_CAPTURED_EVENT";
     default: return nullptr;
   }
 }
@@ -1071,6 +1123,11 @@ const char* errorString(CUresult e) {
     case 701: return "too many resources requested for launch";
     case 719: return "unspecified launch failure";
     case 801: return "operation not supported";
+    case 401: return "the operation cannot be performed in the present state";
+    case 900: return "operation not permitted when stream is capturing";
+    case 901: return "operation failed due to a previous error during capture";
+    case 905: return "dependency created on uncaptured work in another stream";
+    case 907: return "operation not permitted on an event last recorded in a capturing stream";
     default: return nullptr;
   }
 }
@@ -1241,6 +1298,7 @@ EMU_EXPORT CUresult cuCtxGetCurrent(CUctx_st** pctx) {
 EMU_EXPORT CUresult cuStreamSynchronize(CUstream_st* s);
 EMU_EXPORT CUresult cuCtxSynchronize() {
   EMU_NEED_CTX;
+  if (CUresult r = unsafeCall("cuCtxSynchronize")) return r;
   return waitAll();
 }
 
@@ -1452,6 +1510,7 @@ EMU_EXPORT CUresult cuMemFree_v2(unsigned long long dptr) {
     }
   }
   // like the real driver: the device is synchronized first (work queued earlier may still use it)
+  if (CUresult r = unsafeCall("cuMemFree")) return r;
   if (CUresult r = waitAll()) return r;
   Alloc a{};
   {
@@ -1477,6 +1536,13 @@ EMU_EXPORT CUresult cuMemFreeAsync(unsigned long long dptr, CUstream_st* s) {
   {
     EMU_LOCK;
     if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    {
+      std::lock_guard<std::mutex> lock(E().mu);
+      if (auto c = captureOf(s)) {  // no memory nodes in the emulator's graphs
+        warn("cuMemFreeAsync: not supported on a capturing stream by the emulator");
+        return invalidate(c, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+      }
+    }
     if (CUresult r = unlinkDevice(dptr, &a, "cuMemFreeAsync")) return r;
   }
   return enqueue(s, [dptr, a] {
@@ -1507,6 +1573,12 @@ EMU_EXPORT CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src
     if (!src) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult r = checkRange("cuMemcpyHtoDAsync (dst)", dst, bytes)) return r;
     pinned = isPinned(src, bytes);
+    std::lock_guard<std::mutex> lock(E().mu);
+    if (auto c = captureOf(s))
+      if (!pinned) {  // a graph would read the caller's pageable buffer at every launch
+        warn("cuMemcpyHtoDAsync: a copy from pageable host memory cannot be captured");
+        return invalidate(c, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+      }
   }
   if (pinned || E().sync)
     return enqueue(s, [dst, src, bytes] {
@@ -1531,6 +1603,12 @@ EMU_EXPORT CUresult cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size
     if (!dst) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult r = checkRange("cuMemcpyDtoHAsync (src)", src, bytes)) return r;
     pinned = isPinned(dst, bytes);
+    std::lock_guard<std::mutex> lock(E().mu);
+    if (auto c = captureOf(s))
+      if (!pinned) {  // the call would wait for the copy: work that a capture never runs
+        warn("cuMemcpyDtoHAsync: a copy into pageable host memory cannot be captured");
+        return invalidate(c, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+      }
   }
   uint64_t seq = 0;
   CUresult r = enqueue(s, [dst, src, bytes] {
@@ -1637,6 +1715,7 @@ EMU_EXPORT CUresult cuMemFreeHost(void* p) {
       return CUDA_ERROR_INVALID_VALUE;
     }
   }
+  if (CUresult r = unsafeCall("cuMemFreeHost")) return r;
   waitAll();  // like the real driver: queued copies from or into it finish first
   EMU_LOCK;
   if (!D().hostAllocs.erase((uintptr_t)p)) return CUDA_ERROR_INVALID_VALUE;
@@ -1680,6 +1759,10 @@ EMU_EXPORT CUresult cuStreamSynchronize(CUstream_st* s) {
   uint64_t seq;
   {
     std::lock_guard<std::mutex> lock(E().mu);
+    if (q->capture) {
+      warn("cuStreamSynchronize: the stream is capturing (the capture is invalidated)");
+      return invalidate(q->capture, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+    }
     seq = q->enqueued;
   }
   return waitFor(q, seq);
@@ -1691,6 +1774,7 @@ EMU_EXPORT CUresult cuStreamQuery(CUstream_st* s) {
   std::shared_ptr<Queue> q = queueOf(s);
   std::lock_guard<std::mutex> lock(E().mu);
   if (const CUresult r = E().sticky.load()) return r;
+  if (q->capture) return invalidate(q->capture, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
   return q->completed == q->enqueued ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
 EMU_EXPORT CUresult cuStreamWaitEvent(CUstream_st* s, CUevent_st* e, unsigned int flags) {
@@ -1698,10 +1782,21 @@ EMU_EXPORT CUresult cuStreamWaitEvent(CUstream_st* s, CUevent_st* e, unsigned in
   EMU_LOCK;
   if (!validStream(s) || !findEvent(e)) return CUDA_ERROR_INVALID_HANDLE;
   (void)flags;
-  if (E().sync) return CUDA_SUCCESS;
   std::shared_ptr<Queue> q = queueOf(s);
   std::lock_guard<std::mutex> lock(E().mu);
   if (const CUresult r = E().sticky.load()) return r;
+  if (q->capture) {
+    // one capturing stream: an event recorded earlier in the same capture is already in order;
+    // one recorded outside it would tie the graph to uncaptured work
+    if (e->capture == q->capture) return CUDA_SUCCESS;
+    warn("cuStreamWaitEvent: the event was not recorded in this stream's capture");
+    return invalidate(q->capture, CUDA_ERROR_STREAM_CAPTURE_ISOLATION);
+  }
+  if (e->capture) {  // would fork the capture into this stream: not supported by the emulator
+    warn("cuStreamWaitEvent: waiting on an event recorded in a capture (multi-stream capture) is not supported by the emulator");
+    return invalidate(e->capture, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+  }
+  if (E().sync) return CUDA_SUCCESS;
   // an event never recorded, or one whose work is done, is no wait; on its own stream the order holds anyway
   if (eventDone(e) || e->q == q) return CUDA_SUCCESS;
   enqueueLocked(q, [] { return CUDA_SUCCESS; }, {Dep{e->q, e->seq}});
@@ -1732,6 +1827,12 @@ EMU_EXPORT CUresult cuEventRecord(CUevent_st* e, CUstream_st* s) {
   std::shared_ptr<CUevent_st> ev = D().events[e];
   std::lock_guard<std::mutex> lock(E().mu);
   if (const CUresult r = E().sticky.load()) return r;
+  if (auto c = captureOf(s)) {  // a marker inside the graph: nothing to run (one stream, in order)
+    if (c->invalid) return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+    ev->capture = c;
+    return CUDA_SUCCESS;
+  }
+  ev->capture = nullptr;
   const uint64_t gen = ++ev->gen;
   ev->recorded = true;
   ev->stamped = false;
@@ -1764,6 +1865,7 @@ EMU_EXPORT CUresult cuEventSynchronize(CUevent_st* e) {
   }
   Engine& en = E();
   std::unique_lock<std::mutex> lock(en.mu);
+  if (ev->capture) return invalidate(ev->capture, CUDA_ERROR_CAPTURED_EVENT);
   if (!ev->recorded) return en.sticky.load();
   const std::shared_ptr<Queue> q = ev->q;
   const uint64_t seq = ev->seq;
@@ -1776,6 +1878,7 @@ EMU_EXPORT CUresult cuEventQuery(CUevent_st* e) {
   if (!findEvent(e)) return CUDA_ERROR_INVALID_HANDLE;
   std::lock_guard<std::mutex> lock(E().mu);
   if (const CUresult r = E().sticky.load()) return r;
+  if (e->capture) return invalidate(e->capture, CUDA_ERROR_CAPTURED_EVENT);
   return eventDone(e) ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
 // The time between the completions of the two records.
@@ -1789,6 +1892,105 @@ EMU_EXPORT CUresult cuEventElapsedTime(float* ms, CUevent_st* a, CUevent_st* b) 
   if (!a->recorded || !b->recorded) return CUDA_ERROR_INVALID_HANDLE;
   if (!eventDone(a) || !eventDone(b) || !a->stamped || !b->stamped) return CUDA_ERROR_NOT_READY;
   *ms = std::chrono::duration<float, std::milli>(b->when - a->when).count();
+  return CUDA_SUCCESS;
+}
+
+// ---- stream capture and graphs -------------------------------------------------------------------------
+// A graph is the list of operations a capture recorded, in stream order; an executable graph shares
+// it, and a launch queues one operation that runs them all, in order, on the launch stream. The
+// operations are the same closures an uncaptured call would have queued (kernel arguments copied at
+// capture time; pinned host buffers read when the launch gets there), so every launch repeats them.
+struct CUgraph_st {
+  std::shared_ptr<const std::vector<std::function<CUresult()>>> nodes;
+};
+struct CUgraphExec_st {
+  std::shared_ptr<const std::vector<std::function<CUresult()>>> nodes;
+};
+namespace {
+std::set<CUgraph_st*>& graphs() { static auto* g = new std::set<CUgraph_st*>; return *g; }
+std::set<CUgraphExec_st*>& graphExecs() { static auto* g = new std::set<CUgraphExec_st*>; return *g; }
+}  // namespace
+
+EMU_EXPORT CUresult cuStreamBeginCapture_v2(CUstream_st* s, int mode) {
+  EMU_NEED_CTX;
+  EMU_LOCK;
+  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+  if (mode < 0 || mode > 2) return CUDA_ERROR_INVALID_VALUE;
+  if ((uintptr_t)s <= 2) return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;  // the legacy stream cannot capture
+  std::lock_guard<std::mutex> lock(E().mu);
+  if (s->q->capture) return CUDA_ERROR_ILLEGAL_STATE;
+  auto c = std::make_shared<Capture>();
+  c->mode = mode;
+  c->owner = std::this_thread::get_id();
+  s->q->capture = c;
+  E().captures.push_back(c);
+  return CUDA_SUCCESS;
+}
+EMU_EXPORT CUresult cuStreamEndCapture(CUstream_st* s, CUgraph_st** pg) {
+  EMU_NEED_CTX;
+  if (!pg) return CUDA_ERROR_INVALID_VALUE;
+  EMU_LOCK;
+  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+  *pg = nullptr;
+  std::lock_guard<std::mutex> lock(E().mu);
+  const std::shared_ptr<Capture> c = queueOf(s)->capture;
+  if (!c) return CUDA_ERROR_ILLEGAL_STATE;
+  queueOf(s)->capture = nullptr;
+  auto& all = E().captures;
+  all.erase(std::find(all.begin(), all.end(), c));
+  if (c->invalid) return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+  auto* g = new CUgraph_st{std::make_shared<const std::vector<std::function<CUresult()>>>(std::move(c->nodes))};
+  graphs().insert(g);
+  *pg = g;
+  return CUDA_SUCCESS;
+}
+EMU_EXPORT CUresult cuStreamIsCapturing(CUstream_st* s, int* status) {
+  EMU_NEED_CTX;
+  if (!status) return CUDA_ERROR_INVALID_VALUE;
+  EMU_LOCK;
+  if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+  std::lock_guard<std::mutex> lock(E().mu);
+  const std::shared_ptr<Capture> c = queueOf(s)->capture;
+  *status = !c ? 0 : c->invalid ? 2 : 1;  // CU_STREAM_CAPTURE_STATUS_NONE / _ACTIVE / _INVALIDATED
+  return CUDA_SUCCESS;
+}
+EMU_EXPORT CUresult cuGraphInstantiateWithFlags(CUgraphExec_st** pe, CUgraph_st* g, unsigned long long flags) {
+  EMU_NEED_CTX;
+  if (!pe || flags != 0) return CUDA_ERROR_INVALID_VALUE;
+  EMU_LOCK;
+  if (!graphs().count(g)) return CUDA_ERROR_INVALID_HANDLE;
+  auto* e = new CUgraphExec_st{g->nodes};
+  graphExecs().insert(e);
+  *pe = e;
+  return CUDA_SUCCESS;
+}
+EMU_EXPORT CUresult cuGraphLaunch(CUgraphExec_st* e, CUstream_st* s) {
+  EMU_NEED_CTX;
+  std::shared_ptr<const std::vector<std::function<CUresult()>>> nodes;
+  {
+    EMU_LOCK;
+    if (!graphExecs().count(e) || !validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+    nodes = e->nodes;
+  }
+  return enqueue(s, [nodes] {
+    for (const auto& fn : *nodes)
+      if (const CUresult r = fn()) return r;
+    return CUDA_SUCCESS;
+  });
+}
+EMU_EXPORT CUresult cuGraphDestroy(CUgraph_st* g) {
+  EMU_NEED_INIT;
+  EMU_LOCK;
+  if (!graphs().erase(g)) return CUDA_ERROR_INVALID_HANDLE;
+  delete g;
+  return CUDA_SUCCESS;
+}
+// A launch still queued keeps its operations (it holds them), as a real exec's pending launch completes.
+EMU_EXPORT CUresult cuGraphExecDestroy(CUgraphExec_st* e) {
+  EMU_NEED_INIT;
+  EMU_LOCK;
+  if (!graphExecs().erase(e)) return CUDA_ERROR_INVALID_HANDLE;
+  delete e;
   return CUDA_SUCCESS;
 }
 
