@@ -6,7 +6,6 @@
 import { BackendUnavailableError, DeviceError, IndexError, ValueError } from './errors';
 import { binding, guard } from './native';
 import type { DeviceProperties, GpuInfo } from './native';
-import type * as Graphs from './graphs';
 
 /** A device name: `'cpu'`, `'cuda'` or `'cuda:N'` (the GPU of either vendor, as PyTorch names it). */
 export type Device = string;
@@ -147,11 +146,6 @@ export const cuda = {
   currentDevice(): number { return currentDeviceIndex(); },
   Stream: undefined as unknown as typeof Stream,
   Event: undefined as unknown as typeof Event,
-  // CUDA graphs (lib/graphs.ts fills these in; see there)
-  CUDAGraph: undefined as unknown as typeof Graphs.CUDAGraph,
-  graph: undefined as unknown as typeof Graphs.graph,
-  makeGraphedCallable: undefined as unknown as typeof Graphs.makeGraphedCallable,
-  isCurrentStreamCapturing: undefined as unknown as typeof Graphs.isCurrentStreamCapturing,
 };
 
 function requireGpu(op: string): void {

@@ -257,8 +257,3 @@ export function makeGraphedCallable<R extends Outputs>(fn: (...inputs: Tensor[])
     },
   });
 }
-
-cuda.CUDAGraph = CUDAGraph;
-cuda.graph = graph;
-cuda.makeGraphedCallable = makeGraphedCallable;
-cuda.isCurrentStreamCapturing = isCurrentStreamCapturing;

@@ -7,10 +7,12 @@ export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
   OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError,
 } from './errors';
-export { cuda } from './device';
+import { cuda as deviceCuda } from './device';
+import { CUDAGraph, graph, isCurrentStreamCapturing, makeGraphedCallable } from './graphs';
+/** GPU queries, streams and events (lib/device.ts) and CUDA graphs (lib/graphs.ts), shaped like `torch.cuda`. */
+export const cuda = Object.assign(deviceCuda, { CUDAGraph, graph, makeGraphedCallable, isCurrentStreamCapturing });
 export type { Stream, Event } from './device';
 export type { Device } from './device';
-import './graphs';  // fills in fl.cuda.CUDAGraph, graph, makeGraphedCallable, isCurrentStreamCapturing
 export type { CUDAGraph, GraphOptions, CaptureErrorMode, GraphedCallable, GraphedCallableOptions } from './graphs';
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
