@@ -417,6 +417,8 @@ void CachingAllocator::forgetStream(StreamId stream) {
     auto& uses = kv.second->uses;
     uses.erase(std::remove(uses.begin(), uses.end(), stream), uses.end());
   }
+  for (auto& kv : s.held)  // blocks freed during a capture, released with their pool
+    for (Block* b : kv.second) b->uses.erase(std::remove(b->uses.begin(), b->uses.end(), stream), b->uses.end());
 }
 
 size_t CachingAllocator::blockSize(void* ptr) const {
