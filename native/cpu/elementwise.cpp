@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <type_traits>
 #include "../core/elementwise.h"
 #include "../core/error.h"
 #include "../core/loops.h"
@@ -126,6 +127,24 @@ void cpuBinary(const OpCall& c) {
 
 // ---- where(out, cond, a, b) --------------------------------------------------------------------
 
+// m ? a : b as a bit blend of the two values: no branch for the compiler to keep (a data-dependent
+// mask such as relu's gradient or dropout's mispredicts half the time, ~5 ns an element) and a form
+// that vectorises. Exact for every dtype: bits are copied, never converted.
+template <class T>
+inline T selectBits(bool m, T a, T b) {
+  using U = std::conditional_t<sizeof(T) == 8, uint64_t, std::conditional_t<sizeof(T) == 4, uint32_t,
+                               std::conditional_t<sizeof(T) == 2, uint16_t, uint8_t>>>;
+  static_assert(sizeof(U) == sizeof(T), "selectBits: unexpected dtype size");
+  U ua, ub;
+  std::memcpy(&ua, &a, sizeof(T));
+  std::memcpy(&ub, &b, sizeof(T));
+  const U mask = (U)0 - (U)m;
+  const U r = (ua & mask) | (ub & ~mask);
+  T out;
+  std::memcpy(&out, &r, sizeof(T));
+  return out;
+}
+
 void cpuWhere(const OpCall& c) {
   const TensorArg* ops[4] = {&c.t[0], &c.t[1], &c.t[2], &c.t[3]};
   StridedLoop<4> L(ops);
@@ -133,19 +152,23 @@ void cpuWhere(const OpCall& c) {
     using T = decltype(tag);
     L.run([](char** p, const int64_t* s, int64_t n) {
       constexpr int64_t sz = sizeof(T);
-      if (s[0] == sz && s[1] == 1 && s[2] == sz && (s[3] == sz || s[3] == 0)) {  // dense (b may be a scalar): vectorises
+      if (s[0] == sz && s[1] == 1 && s[2] == sz && (s[3] == sz || s[3] == 0)) {  // dense (b may be a scalar)
         T* o = reinterpret_cast<T*>(p[0]);
         const bool* m = reinterpret_cast<const bool*>(p[1]);
         const T* a = reinterpret_cast<const T*>(p[2]);
         const T* b = reinterpret_cast<const T*>(p[3]);
-        if (s[3] == 0) { const T bv = *b; for (int64_t i = 0; i < n; i++) o[i] = m[i] ? a[i] : bv; }
-        else for (int64_t i = 0; i < n; i++) o[i] = m[i] ? a[i] : b[i];
+        if (s[3] == 0) {
+          const T bv = *b;
+          for (int64_t i = 0; i < n; i++) o[i] = selectBits<T>(m[i], a[i], bv);
+        } else {
+          for (int64_t i = 0; i < n; i++) o[i] = selectBits<T>(m[i], a[i], b[i]);
+        }
         return;
       }
       for (int64_t i = 0; i < n; i++) {
-        bool m = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
-        *reinterpret_cast<T*>(p[0] + i * s[0]) = m ? *reinterpret_cast<const T*>(p[2] + i * s[2])
-                                                   : *reinterpret_cast<const T*>(p[3] + i * s[3]);
+        const bool m = *reinterpret_cast<const bool*>(p[1] + i * s[1]);
+        const T av = *reinterpret_cast<const T*>(p[2] + i * s[2]), bv = *reinterpret_cast<const T*>(p[3] + i * s[3]);
+        *reinterpret_cast<T*>(p[0] + i * s[0]) = selectBits<T>(m, av, bv);
       }
     });
   });
