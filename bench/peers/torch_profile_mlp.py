@@ -24,7 +24,7 @@ def main():
     x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
 
     def step():
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)  # torch 2's default and flintml's; faster than 1.13's zero-filling
         F.cross_entropy(model(x), y).backward()
         opt.step()
 
