@@ -17,7 +17,8 @@
 // capture may not hold timing events): such ops have CPU times only.
 import { bool, func, int, oneOf, optional, required, signature, str } from './args';
 import { tooManyArgs } from './arity';
-import { cuda, gpuInfo } from './device';
+import { captureState } from './capture';
+import { gpuInfo } from './device';
 import { BackendUnavailableError, ValueError } from './errors';
 import * as fs from 'fs';
 import { binding, callNative, guard, setCallHook } from './native';
@@ -305,13 +306,9 @@ function giveBack(s: Session): void {
   s.events = [];
 }
 
-/**
- * Whether the current stream is capturing a CUDA graph (no events may be recorded then). Asks
- * `fl.cuda.isCurrentStreamCapturing` where the CUDA-graphs support provides it.
- */
+/** Whether a CUDA graph capture (fl.cuda.graph, lib/graphs.ts) is in progress: no event may be recorded then. */
 function capturing(): boolean {
-  const f = (cuda as { isCurrentStreamCapturing?: () => boolean }).isCurrentStreamCapturing;
-  return typeof f === 'function' && f.call(cuda) === true;
+  return captureState.active;
 }
 
 /** The stream a GPU op runs on, or -1 when its GPU time cannot be taken (another device, a capture). */

@@ -351,6 +351,38 @@ describe('cuda: true', () => {
     } finally { m.dispose(); }
   });
 
+  if (gpu && DEVICE === 'cuda') test('a CUDA graph captured while profiling: its ops have CPU times only (no event may be recorded in a capture), and the graph replays right', () => {
+    const g = new fl.cuda.CUDAGraph();
+    const x = fl.ones([16], { device: 'cuda' });
+    let y: fl.Tensor | undefined;
+    try {
+      const prof = fl.profiler.profile(() => {
+        x.neg().dispose();                                                  // eager: timed on the GPU
+        y = fl.cuda.graph(g, () => fl.scope(() => x.mul(3).add(1)));      // captured: not timed on the GPU
+        x.fill_(2);
+        g.replay();
+      }, { cuda: true });
+      expect(fl.cuda.isCurrentStreamCapturing()).toBe(false);
+      const neg = named(prof, 'neg')[0], mul = named(prof, 'mul')[0], add = named(prof, 'add')[0];
+      expect(neg.stream).toBeGreaterThanOrEqual(0);
+      expect(neg.cudaStart).toBeGreaterThanOrEqual(0);
+      for (const e of [mul, add]) expect([e.name, e.stream, e.cudaStart, e.cudaTime]).toEqual([e.name, -1, -1, 0]);
+      expect(Array.from(y!.dataSync())).toEqual(new Array(16).fill(7));   // the replay read x = 2
+      checkTrace(prof.chromeTrace());
+    } finally { y?.dispose(); g.reset(); x.dispose(); }
+  });
+
+  if (gpu && DEVICE === 'cuda') test('profile with cuda: true cannot start inside a capture: refused, the capture abandoned, the GPU usable', () => {
+    const g = new fl.cuda.CUDAGraph();
+    try {
+      expect(() => fl.cuda.graph(g, () => fl.profiler.profile(() => 1, { cuda: true })))
+        .toThrow(/^profiler\.profile: cannot start with cuda: true while the current stream captures a CUDA graph$/);
+      expect(fl.profiler.isProfiling()).toBe(false);
+      expect(fl.cuda.isCurrentStreamCapturing()).toBe(false);
+      expect(fl.scope(() => fl.ones([2], { device: 'cuda' }).add(1).sum().item())).toBe(4);
+    } finally { g.reset(); }
+  });
+
   if (gpu) test('a throwing fn with cuda: true leaves profiling off and the GPU usable', () => {
     const a = fl.ones([4], { device: 'cuda' });
     try {
