@@ -164,9 +164,14 @@ describe('the extractor', () => {
   });
 });
 
-describe("README's benchmark table", () => {
+// README's benchmark tables, each checked against the recorded run it quotes (bench/results/).
+const BENCH_TABLES: [string, string][] = [
+  ['## Benchmarks', '2026-11-24-cpu.jsonl'],
+  ['## CPU training against PyTorch at its best', '2026-12-06-cpu-loaded.jsonl'],
+];
+describe.each(BENCH_TABLES)("README's benchmark table under '%s'", (heading, runFile) => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Benchmarks'), readme.indexOf('\n## ', readme.indexOf('## Benchmarks') + 1));
+  const section = readme.slice(readme.indexOf(heading), readme.indexOf('\n## ', readme.indexOf(heading) + 1));
   const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| benchmark') && !l.startsWith('|---'))
     .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   const FIGURE = /([\d.]+) (GFLOP\/s|GB\/s|µs\/op|ms)$/;
@@ -177,7 +182,7 @@ describe("README's benchmark table", () => {
     return Math.abs(v - Number(shown)) <= 0.5 * 10 ** -decimals + 1e-12;
   };
   // the run the table quotes (bench/RESULTS.md says which)
-  const results = fs.readFileSync(path.join(ROOT, 'bench', 'results', '2026-11-24-cpu.jsonl'), 'utf8').trim().split('\n')
+  const results = fs.readFileSync(path.join(ROOT, 'bench', 'results', runFile), 'utf8').trim().split('\n')
     .map((l) => JSON.parse(l) as { impl: string; value: number });
 
   test('has rows of figures and ratios', () => {
