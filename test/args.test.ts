@@ -876,7 +876,10 @@ for (const name of ['LSTM', 'GRU'] as const) {
       },
       numWorkers: async () => expect(() => new fl.data.DataLoader(numbers, { numWorkers: 1 })).toThrow(/numWorkers=1 needs a dataset that worker threads can rebuild/),
       prefetch: async () => expect(() => new fl.data.DataLoader(numbers, { prefetch: 0 })).toThrow(/prefetch must be an integer >= 1/),
-      pinMemory: async () => expect(new fl.data.DataLoader(numbers, { pinMemory: true }).pinMemory).toBe(true),
+      // Pinned memory is what GPUs copy from: without a usable GPU backend the option is refused, not ignored.
+      pinMemory: async () => (fl.cuda.isAvailable()
+        ? expect(new fl.data.DataLoader(numbers, { pinMemory: true }).pinMemory).toBe(true)
+        : expect(() => new fl.data.DataLoader(numbers, { pinMemory: true })).toThrow(fl.BackendUnavailableError)),
       device: async () => expect(new fl.data.DataLoader(numbers, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0]),
     },
     call: (o) => new fl.data.DataLoader(numbers, o),
@@ -1058,7 +1061,7 @@ const INTERNAL = [
 const NO_OPTIONS = [
   // classes whose instances come from elsewhere, base classes, errors
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
-  'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError',
+  'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError',
   'nn.Module', 'nn.RNNBase', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
