@@ -322,7 +322,7 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
     expect(lines).toContain('cuda matmul check: FAILED — cuda:0: the GPU backend cannot start: cuda: cuDevicePrimaryCtxRetain failed: CUDA_ERROR_NOT_SUPPORTED (operation not supported)');
     expect(lines).toContain('  driver: CUDA driver API 13.0');
     expect(lines).toContain('  GPU search: FLINT_BACKEND not set: trying NVIDIA, then AMD');
-    expect(lines).toContain(`  GPU search: NVIDIA: libcuda.so.1: loaded from ${path.join(fake.cuda, 'libcuda.so.1')} (47 symbols resolved)`);
+    expect(lines).toContain(`  GPU search: NVIDIA: libcuda.so.1: loaded from ${path.join(fake.cuda, 'libcuda.so.1')} (48 symbols resolved)`);
     expect(lines).toContain('  GPU search: NVIDIA: driver 13.0, 2 devices');
     expect(lines).toContain('  GPU search: NVIDIA: device 0: Fake GPU 0, compute capability 9.0, 132 SMs, 80.0 GiB');
     expect(lines).toContain('  GPU search: NVIDIA: device 1: Fake GPU 1, compute capability 9.0, 132 SMs, 80.0 GiB');
@@ -368,7 +368,7 @@ describe('GPU discovery with a fake NVIDIA driver', () => {
     expect(out.count).toBe(2);
     expect(out.available).toBe(false);
     expect(out.reason).toBe('NVIDIA driver 13.0 found (2 devices), but libcuda.so.1 lacks cuLaunchKernel (update the NVIDIA driver)');
-    expect(doctor({ LD_LIBRARY_PATH: fake.cudaNoLaunch })).toContain('(46 symbols resolved; MISSING: cuLaunchKernel)');
+    expect(doctor({ LD_LIBRARY_PATH: fake.cudaNoLaunch })).toContain('(47 symbols resolved; MISSING: cuLaunchKernel)');
   });
 });
 

@@ -25,6 +25,8 @@ namespace gpu {
 
 namespace {
 
+bool gCapturingFlag();
+
 // The caching allocator's view of one device.
 struct DeviceMem : DeviceMemory {
   Driver& d;
@@ -32,7 +34,22 @@ struct DeviceMem : DeviceMemory {
   std::string label;
   DeviceMem(Driver& drv, int i, std::string l) : d(drv), index(i), label(std::move(l)) {}
   std::string name() const override { return label; }
-  void* rawAlloc(size_t bytes) override { d.makeCurrent(index); return d.alloc(bytes); }
+  void* rawAlloc(size_t bytes) override {
+    d.makeCurrent(index);
+    if (!gCapturingFlag()) return d.alloc(bytes);
+    // a new segment of a graph's private pool: cuMemAlloc is "potentially unsafe" in a global-mode
+    // capture; in relaxed mode it is allowed (the graph never sees it freed before its replays)
+    const int prev = d.exchangeCaptureMode(2);
+    void* p = nullptr;
+    try {
+      p = d.alloc(bytes);
+    } catch (...) {
+      d.exchangeCaptureMode(prev);
+      throw;
+    }
+    d.exchangeCaptureMode(prev);
+    return p;
+  }
   void rawFree(void* p) override { d.makeCurrent(index); d.free(p); }
   EventId eventCreate() override { return d.eventCreate(false); }
   void eventRecord(EventId e, StreamId s) override { d.eventRecord(e, (void*)s); }
@@ -115,6 +132,7 @@ struct Backend {
 Backend* gBackend = nullptr;
 std::atomic<bool> gAllowTF32{false};
 bool gCapturing = false;  // a stream capture is in progress (Backend::capture); read on every op
+bool gCapturingFlag() { return gCapturing; }
 
 // Host <-> device traffic, synchronization and pinned allocations cannot be part of a captured graph:
 // they are refused while a capture is in progress (before the driver would invalidate it).

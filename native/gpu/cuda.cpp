@@ -136,6 +136,7 @@ struct CudaApi {
   CUresult (*cuGraphLaunch)(CUgraphExec hGraphExec, CUstream hStream) = nullptr;
   CUresult (*cuGraphDestroy)(CUgraph hGraph) = nullptr;
   CUresult (*cuGraphExecDestroy)(CUgraphExec hGraphExec) = nullptr;
+  CUresult (*cuThreadExchangeStreamCaptureMode)(int* mode) = nullptr;  // CUstreamCaptureMode*
 
   LoadedTable lib;  // the dlopen handle, the loaded path, what was resolved and what is missing
 };
@@ -191,6 +192,7 @@ bool loadCudaApi(CudaApi& a, const char* file, std::string* error) {
       {{"cuGraphLaunch"}, (void**)&a.cuGraphLaunch, Need::Optional},
       {{"cuGraphDestroy"}, (void**)&a.cuGraphDestroy, Need::Optional},
       {{"cuGraphExecDestroy"}, (void**)&a.cuGraphExecDestroy, Need::Optional},
+      {{"cuThreadExchangeStreamCaptureMode"}, (void**)&a.cuThreadExchangeStreamCaptureMode, Need::Optional},
   };
   return loadTable(file, table, sizeof table / sizeof table[0], &a.lib, error);
 }
@@ -386,6 +388,11 @@ class CudaDriver : public Driver {
   void graphLaunch(void* e, void* s) override { needGraphs("cuGraphLaunch"); ck(a.cuGraphLaunch((CUgraphExec)e, (CUstream)s), "cuGraphLaunch"); }
   void graphDestroy(void* g) override { needGraphs("cuGraphDestroy"); ck(a.cuGraphDestroy((CUgraph)g), "cuGraphDestroy"); }
   void graphExecDestroy(void* e) override { needGraphs("cuGraphExecDestroy"); ck(a.cuGraphExecDestroy((CUgraphExec)e), "cuGraphExecDestroy"); }
+  int exchangeCaptureMode(int mode) override {
+    if (!a.cuThreadExchangeStreamCaptureMode) return mode;
+    ck(a.cuThreadExchangeStreamCaptureMode(&mode), "cuThreadExchangeStreamCaptureMode");
+    return mode;
+  }
 };
 
 }  // namespace

@@ -112,6 +112,13 @@ class Driver {
   virtual void graphLaunch(void* exec, void* stream) = 0;
   virtual void graphDestroy(void* graph) = 0;
   virtual void graphExecDestroy(void* exec) = 0;
+  /**
+   * Sets the calling thread's capture interaction mode (cuThreadExchangeStreamCaptureMode) and
+   * returns the previous one: the caching allocator's device allocation during a capture runs in
+   * relaxed mode, as PyTorch's does (cuMemAlloc is "potentially unsafe" in global mode; the graph
+   * never frees the memory before its replays). A no-op returning `mode` without the entry point.
+   */
+  virtual int exchangeCaptureMode(int mode) = 0;
 };
 
 /** Throws for a failed driver call: OutOfMemoryError for result 2 (both vendors' out-of-memory), else FlintError. */

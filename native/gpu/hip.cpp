@@ -117,6 +117,7 @@ struct HipApi {
   hipError_t (*hipGraphLaunch)(hipGraphExec_t graphExec, hipStream_t stream) = nullptr;
   hipError_t (*hipGraphDestroy)(hipGraph_t graph) = nullptr;
   hipError_t (*hipGraphExecDestroy)(hipGraphExec_t graphExec) = nullptr;
+  hipError_t (*hipThreadExchangeStreamCaptureMode)(int* mode) = nullptr;  // hipStreamCaptureMode*
 
   LoadedTable lib;  // the dlopen handle, the loaded path, what was resolved and what is missing
 };
@@ -169,6 +170,7 @@ bool loadHipApi(HipApi& a, const char* file, std::string* error) {
       {{"hipGraphLaunch"}, (void**)&a.hipGraphLaunch, Need::Optional},
       {{"hipGraphDestroy"}, (void**)&a.hipGraphDestroy, Need::Optional},
       {{"hipGraphExecDestroy"}, (void**)&a.hipGraphExecDestroy, Need::Optional},
+      {{"hipThreadExchangeStreamCaptureMode"}, (void**)&a.hipThreadExchangeStreamCaptureMode, Need::Optional},
   };
   return loadTable(file, table, sizeof table / sizeof table[0], &a.lib, error);
 }
@@ -360,6 +362,11 @@ class HipDriver : public Driver {
   void graphLaunch(void* e, void* s) override { needGraphs("hipGraphLaunch"); ck(a.hipGraphLaunch((hipGraphExec_t)e, (hipStream_t)s), "hipGraphLaunch"); }
   void graphDestroy(void* g) override { needGraphs("hipGraphDestroy"); ck(a.hipGraphDestroy((hipGraph_t)g), "hipGraphDestroy"); }
   void graphExecDestroy(void* e) override { needGraphs("hipGraphExecDestroy"); ck(a.hipGraphExecDestroy((hipGraphExec_t)e), "hipGraphExecDestroy"); }
+  int exchangeCaptureMode(int mode) override {
+    if (!a.hipThreadExchangeStreamCaptureMode) return mode;
+    ck(a.hipThreadExchangeStreamCaptureMode(&mode), "hipThreadExchangeStreamCaptureMode");
+    return mode;
+  }
 };
 
 }  // namespace

@@ -1005,10 +1005,14 @@ std::shared_ptr<Capture> captureOf(CUstream_st* s) { return queueOf(s)->capture;
 // A "potentially unsafe" call (one that synchronizes, or frees memory): refused, and the capture
 // voided, when a global-mode capture is in progress on any thread, or a thread-local one on this
 // thread (CUstreamCaptureMode). Returns 0 when the call may go on.
+// The calling thread's mode (cuThreadExchangeStreamCaptureMode): relaxed allows every such call,
+// thread-local only refuses it during this thread's own (non-relaxed) capture.
+thread_local int tCaptureMode = 0;
 CUresult unsafeCall(const char* fn) {
+  if (tCaptureMode == 2) return CUDA_SUCCESS;
   std::lock_guard<std::mutex> lock(E().mu);
   for (auto& c : E().captures)
-    if (c->mode == 0 || (c->mode == 1 && c->owner == std::this_thread::get_id())) {
+    if (c->owner == std::this_thread::get_id() ? c->mode != 2 : (tCaptureMode == 0 && c->mode == 0)) {
       warn("%s: not permitted while a stream captures (the capture is invalidated)", fn);
       for (auto& o : E().captures) invalidate(o, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
       return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
@@ -1496,6 +1500,7 @@ CUresult unlinkDevice(unsigned long long dptr, Alloc* a, const char* fn) {
 
 EMU_EXPORT CUresult cuMemAlloc_v2(unsigned long long* dptr, size_t bytes) {
   EMU_NEED_CTX;
+  if (CUresult r = unsafeCall("cuMemAlloc")) return r;  // not stream-ordered: a capture cannot see it
   EMU_LOCK;
   return allocDevice(dptr, bytes);
 }
@@ -1924,6 +1929,12 @@ EMU_EXPORT CUresult cuStreamBeginCapture_v2(CUstream_st* s, int mode) {
   c->owner = std::this_thread::get_id();
   s->q->capture = c;
   E().captures.push_back(c);
+  return CUDA_SUCCESS;
+}
+EMU_EXPORT CUresult cuThreadExchangeStreamCaptureMode(int* mode) {
+  EMU_NEED_INIT;
+  if (!mode || *mode < 0 || *mode > 2) return CUDA_ERROR_INVALID_VALUE;
+  std::swap(*mode, tCaptureMode);
   return CUDA_SUCCESS;
 }
 EMU_EXPORT CUresult cuStreamEndCapture(CUstream_st* s, CUgraph_st** pg) {
