@@ -6,8 +6,8 @@
 // GEMM) a woken worker may start late or be preempted mid-chunk. With one chunk per thread the
 // caller would then finish its half and sleep until that worker runs again (a scheduler time
 // slice, milliseconds); with small chunks the caller takes whatever is still unclaimed and waits
-// at most for the one chunk a worker holds. When it has nothing left to claim it spins briefly
-// (yielding) before sleeping, since the last chunks usually finish within microseconds.
+// at most for the one chunk a worker holds. It then sleeps on a condition variable: no spinning or
+// yielding, which on a loaded machine would hand its core to other processes.
 #include "parallel.h"
 #include <algorithm>
 #include <atomic>
@@ -22,7 +22,6 @@ namespace flint {
 namespace {
 
 constexpr int kChunksPerThread = 4;
-constexpr int kSpinYields = 64;  // the caller's yields before it sleeps on the `done` condition
 
 struct Pool {
   std::vector<std::thread> workers;
@@ -104,7 +103,6 @@ void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t,
   }
   p.wake.notify_all();
   p.runChunks();
-  for (int i = 0; i < kSpinYields && p.remaining.load() != 0; i++) std::this_thread::yield();
   std::unique_lock<std::mutex> l(p.mu);
   p.done.wait(l, [&] { return p.remaining.load() == 0; });
   p.job = nullptr;
