@@ -27,8 +27,8 @@
 # Every stage runs under its own `timeout` (the defaults below sum to 420 s, inside the device
 # run's 480 s with the bundle's unpacking), so one hang costs one stage. OUTDIR gets at most 8
 # files: summary.txt (first; a line per stage as it ends, so a killed run still leaves what it did),
-# log.txt (every stage's output, each capped at GPU_CHECK_LOG_CAP bytes), jest.json, gpu.jsonl and
-# gpt.jsonl; three names are left for stages that others add. A stage ends "OK", "FAILED",
+# log.txt (every stage's output, each capped at GPU_CHECK_LOG_CAP bytes), jest.json, gpu.jsonl,
+# gpt.jsonl and loader.jsonl; two names are left for stages that others add. A stage ends "OK", "FAILED",
 # "TIMEOUT" or "SKIPPED (why)" (a stage function's exit code 3); the script exits 1 when any
 # stage failed or timed out. A stage is a function stage_NAME, a name in STAGES and a timeout in T;
 # post_NAME, if defined, writes the stage's figures into summary.txt outside its timeout.
@@ -73,8 +73,8 @@ T_SCALE=${GPU_CHECK_T_SCALE:-1}
 LOG_CAP=${GPU_CHECK_LOG_CAP:-3000000}   # bytes of one stage's output kept in log.txt
 
 # stage name and default timeout (seconds), in running order; the sum is the GPU host's budget
-STAGES=(build-ts doctor interop jest bench-gpu bench-gpt sanitizer)
-declare -A T=([build-ts]=30 [doctor]=15 [interop]=25 [jest]=140 [bench-gpu]=85 [bench-gpt]=95 [sanitizer]=30)
+STAGES=(build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer)
+declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=140 [bench-gpu]=85 [bench-loader]=20 [bench-gpt]=95 [sanitizer]=25)
 
 say() { printf '%s\n' "$*" | tee -a "$summary" >&2; }
 now() { date +%s.%N; }
@@ -215,6 +215,20 @@ post_bench_gpu() {
       if (r.impl === "ratio") console.log(`  ${r.bench} ${r.case}: ${r.value}x${r.target ? ` (target ${r.target})` : ""}`);
       else if (r.status === "failed") console.log(`  FAILED ${r.bench} ${r.impl} ${r.case}: ${String(r.error).slice(0, 160)}`);
     }' "$out/gpu.jsonl"
+}
+
+stage_bench_loader() {
+  # does the DataLoader's copy stream hide the host-to-GPU copies behind compute? (issue 13; no peer)
+  local q=0; [[ $quick == 1 ]] && q=1
+  env FLINT_BENCH_QUICK="$q" FLINT_BENCH_ROUNDS="${FLINT_BENCH_ROUNDS:-2}" node bench/dataloader_gpu.js --json "$out/loader.jsonl"
+}
+post_bench_loader() {
+  [[ -f $out/loader.jsonl ]] || { echo "  bench-loader: no loader.jsonl"; return 0; }
+  node -e '
+    for (const l of require("fs").readFileSync(process.argv[1], "utf8").split("\n")) {
+      if (!l.startsWith("{")) continue; const r = JSON.parse(l);
+      console.log(`  loader ${r.impl}: ${r.value} ${r.metric} [${r.min}-${r.max}]`);
+    }' "$out/loader.jsonl"
 }
 
 stage_bench_gpt() {
