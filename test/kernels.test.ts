@@ -11,7 +11,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AMDGPU_MACH, bundleEntries, checkCodeObject, expectedHipKernels, expectedKernels } from './kernel-images';
+import { AMDGPU_MACH, bundleEntries, checkCodeObject, elfSymbols, expectedHipKernels, expectedKernels } from './kernel-images';
 
 function kernelDir(): string {
   if (process.env.FLINT_KERNEL_DIR) return path.resolve(process.env.FLINT_KERNEL_DIR);
@@ -95,35 +95,9 @@ function fatbinMembers(buf: Buffer): Member[] {
   return out;
 }
 
-/** Global function symbols of an ELF64 (little-endian) image. */
+/** Global function symbols of an ELF64 (little-endian) image, sorted. */
 function elfGlobalFunctions(elf: Buffer): string[] {
-  expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
-  expect(elf[4]).toBe(2);  // ELFCLASS64
-  const shoff = Number(elf.readBigUInt64LE(0x28));
-  const shentsize = elf.readUInt16LE(0x3a), shnum = elf.readUInt16LE(0x3c);
-  const sh = (i: number) => {
-    const b = shoff + i * shentsize;
-    return {
-      type: elf.readUInt32LE(b + 4),
-      offset: Number(elf.readBigUInt64LE(b + 0x18)),
-      size: Number(elf.readBigUInt64LE(b + 0x20)),
-      link: elf.readUInt32LE(b + 0x28),
-      entsize: Number(elf.readBigUInt64LE(b + 0x38)),
-    };
-  };
-  const names: string[] = [];
-  for (let i = 0; i < shnum; i++) {
-    const s = sh(i);
-    if (s.type !== 2) continue;  // SHT_SYMTAB
-    const str = sh(s.link);
-    for (let o = s.offset; o + s.entsize <= s.offset + s.size; o += s.entsize) {
-      const info = elf[o + 4];
-      if ((info & 0xf) !== 2 || info >> 4 !== 1) continue;  // STT_FUNC, STB_GLOBAL
-      const at = str.offset + elf.readUInt32LE(o);
-      names.push(elf.subarray(at, elf.indexOf(0, at)).toString('latin1'));
-    }
-  }
-  return names.sort();
+  return elfSymbols(elf).filter((s) => s.type === 2 && s.bind === 1).map((s) => s.name).sort();  // STT_FUNC, STB_GLOBAL
 }
 
 function nvccOnThisMachine(): boolean {
