@@ -141,36 +141,35 @@ namespace flint {
 // The device-independent validation: both devices refuse the same calls with the same messages.
 namespace checks {
 
-// Operand count, the vmax operand amsgrad needs, and one contiguous layout, dtype and size for
-// all operands (the floating-dtype check follows in the caller).
-inline void checkAdamwOperands(const OpCall& c) {
-  if (c.nt != 4 && c.nt != 5) fail(ErrorKind::Value, "adamw: expected (p, m, v, g[, vmax])");
+// One contiguous layout, dtype and size for every operand of an optimizer step (the fused update
+// walks them all with one flat index).
+inline void checkSameLayout(const OpCall& c, const char* op) {
   const TensorArg& p = c.t[0];
-  if (c.param(6) != 0 && c.nt != 5) fail(ErrorKind::Value, "adamw: amsgrad needs a vmax operand");
   for (int i = 0; i < c.nt; i++) {
     const TensorArg& t = c.t[i];
     if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
-      fail(ErrorKind::Shape, "adamw: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
-                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
+      fail(ErrorKind::Shape, std::string(op) + ": operands must be contiguous tensors of one dtype and size, got " +
+                                 p.shapeStr() + " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
   }
 }
 
-[[noreturn]] inline void failAdamwDType() { fail(ErrorKind::DType, "adamw: parameters must be floating point"); }
+[[noreturn]] inline void failFloatDType(const char* op) {
+  fail(ErrorKind::DType, std::string(op) + ": parameters must be floating point");
+}
 
-// p, g[, buf]: the momentum buffer exactly when momentum != 0; one contiguous layout, dtype and size.
+// Operand count and the vmax operand amsgrad needs (the floating-dtype check follows in the caller).
+inline void checkAdamwOperands(const OpCall& c) {
+  if (c.nt != 4 && c.nt != 5) fail(ErrorKind::Value, "adamw: expected (p, m, v, g[, vmax])");
+  if (c.param(6) != 0 && c.nt != 5) fail(ErrorKind::Value, "adamw: amsgrad needs a vmax operand");
+  checkSameLayout(c, "adamw");
+}
+
+// p, g[, buf]: the momentum buffer exactly when momentum != 0.
 inline void checkSgdOperands(const OpCall& c) {
   if (c.nt != 2 && c.nt != 3) fail(ErrorKind::Value, "sgd: expected (p, g[, momentumBuffer])");
   if ((c.param(1) != 0) != (c.nt == 3)) fail(ErrorKind::Value, "sgd: a momentum buffer goes with a nonzero momentum, and only then");
-  const TensorArg& p = c.t[0];
-  for (int i = 0; i < c.nt; i++) {
-    const TensorArg& t = c.t[i];
-    if (t.isScalar || t.dtype != p.dtype || t.numel() != p.numel() || !t.isContiguous())
-      fail(ErrorKind::Shape, "sgd: operands must be contiguous tensors of one dtype and size, got " + p.shapeStr() +
-                                 " and " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
-  }
+  checkSameLayout(c, "sgd");
 }
-
-[[noreturn]] inline void failSgdDType() { fail(ErrorKind::DType, "sgd: parameters must be floating point"); }
 
 }  // namespace checks
 

@@ -53,7 +53,7 @@ void adamw(const OpCall& c) {
     if (a.amsgrad) adamwTyped<T, true>(c, a); else adamwTyped<T, false>(c, a);
     ok = true;
   });
-  if (!ok) checks::failAdamwDType();
+  if (!ok) checks::failFloatDType("adamw");
 }
 
 template <class T, bool Momentum>
@@ -82,7 +82,7 @@ void sgd(const OpCall& c) {
     if (c.nt == 3) sgdTyped<T, true>(c, a); else sgdTyped<T, false>(c, a);
     ok = true;
   });
-  if (!ok) checks::failSgdDType();
+  if (!ok) checks::failFloatDType("sgd");
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace {
 void cudaAdamw(const OpCall& c) {
   checks::checkAdamwOperands(c);
   const TensorArg& p = c.t[0];
-  if (!gpu::isFloatDType(p.dtype)) checks::failAdamwDType();
+  if (!gpu::isFloatDType(p.dtype)) checks::failFloatDType("adamw");
   const AdamParams a = optim::adamParams(c);
   const int64_t n = p.numel();
   if (n == 0) return;
@@ -29,7 +29,7 @@ void cudaAdamw(const OpCall& c) {
 void cudaSgd(const OpCall& c) {
   checks::checkSgdOperands(c);
   const TensorArg& p = c.t[0];
-  if (!gpu::isFloatDType(p.dtype)) checks::failSgdDType();
+  if (!gpu::isFloatDType(p.dtype)) checks::failFloatDType("sgd");
   const SgdParams a = optim::sgdParams(c);
   const int64_t n = p.numel();
   if (n == 0) return;
