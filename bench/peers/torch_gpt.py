@@ -19,33 +19,18 @@ Exits with 2 when torch or (device=cuda) a CUDA GPU is missing.
 
     python3 bench/peers/torch_gpt.py vocab=50304 layers=12 d=768 heads=12 context=256 batch=16 warmup=2 steps=6
 """
-import json
 import math
 import sys
 import time
 import traceback
+
+from gpu_peer import emit, import_torch, parse_args
 
 DEFAULTS = {
     "vocab": "50304", "layers": "12", "d": "768", "heads": "12", "context": "256", "batch": "16",
     "warmup": "2", "steps": "6", "dtypes": "float32,bfloat16", "device": "cuda", "mode": "eager",
     "profile": "0", "lr": "3e-4", "weight_decay": "0.01",
 }
-
-
-def emit(**kw):
-    print(json.dumps(kw), flush=True)
-
-
-def parse_args(argv):
-    cfg = dict(DEFAULTS)
-    for a in argv:
-        if "=" not in a:
-            sys.exit(f"torch_gpt.py: expected key=value arguments, got {a!r}")
-        k, v = a.split("=", 1)
-        if k not in DEFAULTS:
-            sys.exit(f"torch_gpt.py: unknown argument {k!r} (known: {', '.join(DEFAULTS)})")
-        cfg[k] = v
-    return cfg
 
 
 def build(torch, cfg):
@@ -115,19 +100,11 @@ def kernel_table(torch, prof, on_gpu):
 
 
 def main():
-    raw = parse_args(sys.argv[1:])
+    raw = parse_args("torch_gpt.py", DEFAULTS, sys.argv[1:])
     cfg = {k: int(raw[k]) for k in ("vocab", "layers", "d", "heads", "context", "batch", "warmup", "steps")}
-    try:
-        import torch
-    except Exception as e:  # noqa: BLE001 - any import failure is fatal here
-        print(f"torch_gpt.py: cannot import torch with {sys.executable}: {e}", file=sys.stderr)
-        sys.exit(2)
     device = raw["device"]
     on_gpu = device != "cpu"
-    if on_gpu and not torch.cuda.is_available():
-        print(f"torch_gpt.py: torch.cuda.is_available() is False (torch {torch.__version__}, CUDA {torch.version.cuda}, "
-              f"{sys.executable})", file=sys.stderr)
-        sys.exit(2)
+    torch = import_torch("torch_gpt.py", need_cuda=on_gpu)
     info = {"info": True, "torch": torch.__version__, "cuda": torch.version.cuda, "python": sys.executable.split("/")[-1],
             "mode": raw["mode"], "device": torch.cuda.get_device_name(0) if on_gpu else "cpu"}
     emit(**info)

@@ -28,11 +28,12 @@ Exits with code 2 and a message on stderr when torch or a CUDA GPU is missing.
 
     python3 bench/peers/torch_gpu.py sections=gemm gemm_n=1024 gemm_dtypes=bfloat16
 """
-import json
 import statistics
 import sys
 import time
 import traceback
+
+from gpu_peer import emit, import_torch, parse_args
 
 DEFAULTS = {
     "sections": "gemm,small_op,bandwidth,transfer,overlap",
@@ -47,37 +48,13 @@ DEFAULTS = {
 MAX_K = 100000
 
 
-def emit(**kw):
-    print(json.dumps(kw), flush=True)
-
-
-def parse_args(argv):
-    cfg = dict(DEFAULTS)
-    for a in argv:
-        if "=" not in a:
-            sys.exit(f"torch_gpu.py: expected key=value arguments, got {a!r}")
-        k, v = a.split("=", 1)
-        if k not in DEFAULTS:
-            sys.exit(f"torch_gpu.py: unknown argument {k!r} (known: {', '.join(DEFAULTS)})")
-        cfg[k] = v
-    return cfg
-
-
 def ints(s):
     return [int(x) for x in s.split(",") if x]
 
 
 def main():
-    cfg = parse_args(sys.argv[1:])
-    try:
-        import torch
-    except Exception as e:  # noqa: BLE001 - any import failure is fatal here
-        print(f"torch_gpu.py: cannot import torch with {sys.executable}: {e}", file=sys.stderr)
-        sys.exit(2)
-    if not torch.cuda.is_available():
-        print(f"torch_gpu.py: torch.cuda.is_available() is False (torch {torch.__version__}, built with CUDA "
-              f"{torch.version.cuda}, python {sys.executable}): the PyTorch peer needs a CUDA GPU", file=sys.stderr)
-        sys.exit(2)
+    cfg = parse_args("torch_gpu.py", DEFAULTS, sys.argv[1:])
+    torch = import_torch("torch_gpu.py", need_cuda=True)
     dev = torch.device("cuda:0")
     torch.cuda.set_device(dev)
 
