@@ -69,3 +69,15 @@ export function fromNative(e: unknown): unknown {
   const cls = code && Object.prototype.hasOwnProperty.call(nativeErrorClasses, code) ? nativeErrorClasses[code] : undefined;
   return cls ? new cls((e as Error).message) : e;
 }
+
+/**
+ * A collective or the rendezvous failed: a peer died or never arrived (`timeoutMs` passed), the
+ * engine reported an error, or the process group is not initialised. The message names the op, the
+ * rank and the engine's own message; the group is unusable afterwards (destroyProcessGroup() still
+ * works), as in PyTorch after a NCCL timeout.
+ */
+export class DistributedError extends FlintError {
+  constructor(message: string, readonly op: string = '', readonly rank: number = -1) {
+    super(message);
+  }
+}
