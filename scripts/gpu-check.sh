@@ -186,10 +186,16 @@ stage_jest() {
   (( workers > 16 )) && workers=16
   local tests=()
   [[ -n ${GPU_CHECK_TESTS:-} ]] && read -r -a tests <<< "$GPU_CHECK_TESTS"
-  # the unit project on the GPU; each worker is a process with its own context on the one GPU
-  FLINT_TEST_DEVICE=cuda node node_modules/jest/bin/jest.js --selectProjects unit --ci --silent \
-    --maxWorkers="$workers" --testTimeout=60000 --json --outputFile="$out/jest.json" \
-    ${tests[@]+"${tests[@]}"}
+  # the unit project on the GPU through `npm run test:gpu` (scripts/test-gpu.js: it fails with the
+  # doctor's reason when no GPU backend is usable); each worker is a process with its own context on
+  # the one GPU. A bundle without npm runs the same script with node.
+  local a=(--ci --silent --maxWorkers="$workers" --testTimeout=60000 --json --outputFile="$out/jest.json" ${tests[@]+"${tests[@]}"})
+  if command -v npm >/dev/null; then
+    FLINT_TEST_DEVICE=cuda npm run --silent test:gpu -- "${a[@]}"
+  else
+    echo "gpu-check: npm is not on PATH: node scripts/test-gpu.js (what npm run test:gpu runs)"
+    FLINT_TEST_DEVICE=cuda node scripts/test-gpu.js "${a[@]}"
+  fi
 }
 post_jest() {
   node scripts/gpu-check/jest-summary.js "$out/jest.json"
