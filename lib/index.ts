@@ -32,3 +32,4 @@ export * as optim from './optim';
 export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync } from './io/checkpoint';
 export type { CheckpointState, CheckpointTargets, LoadedCheckpoint } from './io/checkpoint';
 export * as profiler from './profiler';
+export * as models from './models';

@@ -6,6 +6,9 @@
 // should have, and checks that a misspelled key is refused naming the closest valid key. An export
 // that is in neither the table nor the list of exports without options fails the test, so a new
 // export cannot slip in unchecked.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as fl from '../lib';
 import { closest, int, num, optional, registry, required, signature, takeSizes } from '../lib/args';
 import { DEVICE } from './helpers';
@@ -994,6 +997,157 @@ TABLE['fl.profiler.Profile.keyAverages'] = {
   call: (o) => profiled().keyAverages(o as any),
 };
 
+// ---- fl.models: fromPretrained(dir, { device, dtype }), the constructors, generate, savePretrained,
+// nn.utils.lora, the tokenizer (test/golden/hf: tiny checkpoints whose greedy tokens are recorded)
+const HF = path.join(__dirname, 'golden', 'hf');
+const hfGolden = JSON.parse(fs.readFileSync(path.join(HF, 'golden.json'), 'utf8'));
+const hfConfig = (n: string) => JSON.parse(fs.readFileSync(path.join(HF, n, 'config.json'), 'utf8'));
+function withModel<M extends fl.nn.Module, T>(m: M, f: (m: M) => T): T { try { return f(m); } finally { m.dispose(); } }
+const onDevice = (m: fl.nn.Module) => m.parameters().every((p) => p.device.split(':')[0] === DEVICE.split(':')[0]);
+for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
+  const C = fl.models[cls] as unknown as { fromPretrained(d: string, o?: object): fl.models.CausalLM; new (c: object, o?: object): fl.models.CausalLM };
+  TABLE[`models.${cls}.fromPretrained`] = {
+    sig: `${cls}.fromPretrained`,
+    honoured: {
+      device: () => withModel(C.fromPretrained(path.join(HF, dir), { device: DEVICE }), (m) => expect(onDevice(m)).toBe(true)),
+      dtype: sc(() => {
+        const file = fl.loadSync(path.join(HF, dir, 'model.safetensors'));
+        try {
+          withModel(C.fromPretrained(path.join(HF, dir), { dtype: 'float64' }), (m) => {
+            const sd = m.stateDict();
+            for (const [k, t] of Object.entries(sd)) { expect([k, t.dtype]).toEqual([k, 'float64']); expect(vals(t.to('cpu'))).toEqual(Array.from(file[k].dataSync())); }
+          });
+        } finally { Object.values(file).forEach((t) => t.dispose()); }
+      }),
+    },
+    call: (o) => withModel(C.fromPretrained(path.join(HF, dir), o), () => 0),
+  };
+  TABLE[`models.${cls}`] = {
+    sig: cls,
+    honoured: {
+      device: () => withModel(new C(hfConfig(dir), { device: DEVICE }), (m) => expect(onDevice(m)).toBe(true)),
+      dtype: () => withModel(new C(hfConfig(dir), { dtype: 'float64' }), (m) => expect(m.parameters().map((p) => p.dtype)).toEqual(m.parameters().map(() => 'float64'))),
+    },
+    call: (o) => withModel(new C(hfConfig(dir), o), () => 0),
+  };
+}
+{
+  const g = hfGolden.gpt2 as { prompt: number[]; greedy: number[] };
+  const gen = (o: fl.models.GenerateOptions) => withModel(fl.models.GPT2.fromPretrained(path.join(HF, 'gpt2'), { device: DEVICE }),
+    (m) => fl.scope(() => (m.generate(fl.tensor([g.prompt], { dtype: 'int32', device: DEVICE }), { eosTokenId: null, ...o }).toArray() as number[][])[0].slice(g.prompt.length)));
+  const greedy = g.greedy;
+  TABLE['models.CausalLM.generate'] = {
+    sig: 'generate',
+    honoured: {
+      maxNewTokens: () => { expect(gen({ maxNewTokens: 3 })).toEqual(greedy.slice(0, 3)); expect(gen({})).toEqual(greedy); },
+      doSample: () => {
+        expect(gen({ doSample: false, temperature: 50, seed: 1 })).toEqual(greedy);   // temperature only matters when sampling
+        expect(gen({ doSample: true, temperature: 50, seed: 1 })).not.toEqual(greedy);
+      },
+      temperature: () => {
+        expect(gen({ temperature: 0, seed: 1 })).toEqual(greedy);
+        expect(gen({ temperature: 1e-4, seed: 1 })).toEqual(greedy);                  // a sharp distribution samples the top token
+        expect(gen({ temperature: 50, seed: 1 })).not.toEqual(greedy);
+      },
+      topK: () => { expect(gen({ topK: 1, temperature: 50, seed: 1 })).toEqual(greedy); },
+      topP: () => { expect(gen({ topP: 1e-6, temperature: 50, seed: 1 })).toEqual(greedy); },
+      eosTokenId: () => {
+        const eos = greedy[2];
+        const first = greedy.indexOf(eos);
+        expect(gen({ eosTokenId: eos })).toEqual(greedy.slice(0, first + 1));   // one row: it stops at its eos
+        expect(gen({ eosTokenId: [eos, 12345] }).length).toBe(first + 1);
+      },
+      seed: () => {
+        const a = gen({ temperature: 50, seed: 7 }), b = gen({ temperature: 50, seed: 7 }), c = gen({ temperature: 50, seed: 8 });
+        expect(a).toEqual(b);
+        expect(a).not.toEqual(c);
+      },
+      useCache: () => { expect(gen({ useCache: false })).toEqual(greedy); expect(gen({ useCache: false, temperature: 50, seed: 3 })).toEqual(gen({ temperature: 50, seed: 3 })); },
+    },
+    call: (o) => gen(o as fl.models.GenerateOptions),
+  };
+  TABLE['models.CausalLM.savePretrained'] = {
+    sig: 'savePretrained',
+    honoured: {
+      maxShardSize: () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-args-save-'));
+        try {
+          withModel(fl.models.GPT2.fromPretrained(path.join(HF, 'gpt2')), (m) => { m.savePretrained(dir, { maxShardSize: 10000 }); });
+          expect(fs.readdirSync(dir).filter((f) => f.endsWith('.safetensors')).length).toBeGreaterThan(1);
+          withModel(fl.models.GPT2.fromPretrained(path.join(HF, 'gpt2')), (m) => { m.savePretrained(dir); });
+          expect(fs.readdirSync(dir).filter((f) => f.endsWith('.safetensors'))).toEqual(['model.safetensors']);
+        } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+      },
+    },
+    call: (o) => withModel(fl.models.GPT2.fromPretrained(path.join(HF, 'gpt2')), (m) => m.savePretrained(path.join(os.tmpdir(), 'flint-args-never'), o as never)),
+  };
+}
+{
+  class Net extends nn.Module {
+    fc = new nn.Linear(4, 3);
+    other = new nn.Linear(3, 3);
+    forward(x: fl.Tensor) { return this.other.forward(this.fc.forward(x)); }
+  }
+  const adapted = (o: fl.nn.utils.LoRAOptions, f: (n: Net, a: fl.nn.utils.LoRAAdapters) => void) => sc(() => { const n = new Net(); f(n, fl.nn.utils.lora(n, o)); })();
+  const x = () => fl.linspace(-1, 1, 8).reshape(2, 4);
+  TABLE['nn.utils.lora'] = {
+    sig: 'lora',
+    honoured: {
+      r: () => adapted({ targetModules: ['fc'], r: 2 }, (n) => expect((n.fc as unknown as fl.nn.utils.LoRALinear).lora_A.get('default')!.weight.shape).toEqual([2, 4])),
+      alpha: () => adapted({ targetModules: ['fc'], r: 2, alpha: 6 }, (n) => {
+        const l = n.fc as unknown as fl.nn.utils.LoRALinear;
+        const base = l.base_layer as fl.nn.Linear;
+        fl.noGrad(() => l.lora_B.get('default')!.weight.fill_(1));
+        const ref = fl.noGrad(() => base.forward(x()).add(x().matmul(l.lora_A.get('default')!.weight.t()).sum(-1, true).mul(3)));   // (B·A·x)·alpha/r, B = ones
+        expect(Math.max(...vals(fl.noGrad(() => l.forward(x())).sub(ref).abs().to('float64')))).toBeLessThan(1e-5);
+      }),
+      targetModules: () => adapted({ targetModules: ['other'] }, (n, a) => {
+        expect([...a.layers.keys()]).toEqual(['other']);
+        expect(n.fc).toBeInstanceOf(nn.Linear);
+      }),
+      dropout: () => adapted({ targetModules: ['fc'], dropout: 0.5 }, (n) => {
+        const l = n.fc as unknown as fl.nn.utils.LoRALinear;
+        fl.noGrad(() => l.lora_B.get('default')!.weight.fill_(1));
+        // training: masked and scaled by 1/(1-p), so never the eval output (all kept: the update doubles; all dropped: none)
+        const train = vals(fl.noGrad(() => l.forward(x())).to('float64'));
+        l.eval();
+        const evalOut = vals(fl.noGrad(() => l.forward(x())).to('float64'));
+        expect(train).not.toEqual(evalOut);
+        expect(vals(fl.noGrad(() => l.forward(x())).to('float64'))).toEqual(evalOut);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.lora(new Net(), { targetModules: ['fc'], ...o })),
+  };
+}
+{
+  const tok = () => fl.models.AutoTokenizer.fromPretrained(path.join(HF, 'llama'));
+  TABLE['models.AutoTokenizer.fromPretrained'] = {
+    sig: 'AutoTokenizer.fromPretrained',
+    honoured: {},
+    call: (o) => (fl.models.AutoTokenizer.fromPretrained as (...a: unknown[]) => unknown)(path.join(HF, 'llama'), o),
+  };
+  TABLE['models.Tokenizer.encode'] = {
+    sig: 'Tokenizer.encode',
+    honoured: {
+      addSpecialTokens: () => {
+        expect(tok().encode('the cat')).toEqual([1, 33, 47, 42]);    // <s> ▁the ▁c at
+        expect(tok().encode('the cat', { addSpecialTokens: false })).toEqual([33, 47, 42]);
+      },
+    },
+    call: (o) => tok().encode('the cat', o),
+  };
+  TABLE['models.Tokenizer.decode'] = {
+    sig: 'Tokenizer.decode',
+    honoured: {
+      skipSpecialTokens: () => {
+        expect(tok().decode([1, 33, 47, 42])).toContain('<s>');
+        expect(tok().decode([1, 33, 47, 42], { skipSpecialTokens: true })).toBe('the cat');
+      },
+    },
+    call: (o) => tok().decode([32], o),
+  };
+}
+
 // ---- nn entries go above this line ----
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
@@ -1030,7 +1184,7 @@ describe('every option of every entry is honoured, and a misspelled key is refus
 });
 
 // ---- the enumeration ------------------------------------------------------------------------------
-// Every export of fl, fl.nn, fl.nn.functional, fl.optim and fl.data that is a function or a class is
+// Every export of fl, fl.nn, fl.nn.functional, fl.optim, fl.data and fl.models that is a function or a class is
 // in TABLE (options through lib/args.ts, each honoured), in KEY_CHECKED (options read by the op
 // itself; their behaviour is tested in the op's own test file, the typo check is here), in
 // INTERNAL, or in NO_OPTIONS. A new export fails this test until it is placed.
@@ -1062,7 +1216,7 @@ const NO_OPTIONS = [
   // classes whose instances come from elsewhere, base classes, errors
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
   'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError',
-  'nn.Module', 'nn.RNNBase', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
+  'nn.Module', 'nn.RNNBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
@@ -1085,7 +1239,7 @@ const NO_OPTIONS = [
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

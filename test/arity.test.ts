@@ -134,12 +134,17 @@ describe('every function export of fl refuses an argument beyond those it declar
 });
 
 // ---- nn.init, nn.utils and nn.Parameter: fixed-arity functions outside nn.functional's signatures
+class LoraNet extends fl.nn.Module {
+  fc = new fl.nn.Linear(3, 3);
+  forward(x: fl.Tensor): fl.Tensor { return this.fc.forward(x); }
+}
 const NN_CALLS: Record<string, (i: In) => Args> = {
   'init.calculateGain': () => ['leakyRelu', 0.2], 'init.uniform_': ({ x }) => [x, 0, 1], 'init.normal_': ({ x }) => [x, 0, 1],
   'init.constant_': ({ x }) => [x, 1], 'init.zeros_': ({ x }) => [x], 'init.ones_': ({ x }) => [x],
   'init.kaimingUniform_': ({ x }) => [x, {}], 'init.kaimingNormal_': ({ x }) => [x, {}], 'init.xavierUniform_': ({ x }) => [x, 1],
   'init.xavierNormal_': ({ x }) => [x, 1], 'utils.clipGradNorm': ({ x }) => [[x], 1, 2, false], 'utils.clipGradValue': ({ x }) => [[x], 1],
   Parameter: ({ x }) => [x.clone(), false], isParameter: ({ x }) => [x],
+  'utils.lora': () => [new LoraNet(), { targetModules: ['fc'] }],
 };
 /** nn.init's helper that takes the caller's op name (used by the layers), and the aliases without `_` (the same functions). */
 const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'uniform', 'normal', 'constant', 'zeros', 'ones'].map((k) => `init.${k}`)];
@@ -292,4 +297,58 @@ describe('the messages', () => {
     expect(() => (x as any).add(x, 2, 3)).toThrow(new fl.ValueError('add: takes 2 positional arguments (other, alpha) but 3 were given; the extra one is 3'));
     expect(() => (fl.pow as any)(x, 2, 3)).toThrow(/^pow: takes 2 positional arguments \(input, exponent\)/);
   }));
+});
+
+// ---- fl.models and nn.utils.lora's adapters: a full valid call each, then one argument more --------
+describe('fl.models refuses an argument beyond those it declares', () => {
+  const HF = path.join(__dirname, 'golden', 'hf');
+  const gpt2 = () => fl.models.GPT2.fromPretrained(path.join(HF, 'gpt2'));
+  const llama = () => fl.models.Llama.fromPretrained(path.join(HF, 'llama'));
+  const ids = () => fl.tensor([[1, 2, 3]], { dtype: 'int32' });
+  const withModel = <T>(m: fl.models.CausalLM, f: (m: fl.models.CausalLM) => T): T => { try { return fl.noGrad(() => fl.scope(() => f(m))); } finally { m.dispose(); } };
+  const tok = () => fl.models.AutoTokenizer.fromPretrained(path.join(HF, 'llama'));
+  const MODEL_CALLS: Record<string, (extra: unknown[]) => unknown> = {
+    'GPT2.fromPretrained': (e) => (fl.models.GPT2.fromPretrained as (...a: unknown[]) => fl.models.GPT2)(path.join(HF, 'gpt2'), {}, ...e).dispose(),
+    'Llama.fromPretrained': (e) => (fl.models.Llama.fromPretrained as (...a: unknown[]) => fl.models.Llama)(path.join(HF, 'llama'), {}, ...e).dispose(),
+    'GPT2.forward': (e) => withModel(gpt2(), (m) => (m.forward as (...a: unknown[]) => unknown)(ids(), {}, ...e)),
+    'Llama.forward': (e) => withModel(llama(), (m) => (m.forward as (...a: unknown[]) => unknown)(ids(), {}, ...e)),
+    generate: (e) => withModel(gpt2(), (m) => (m.generate as (...a: unknown[]) => unknown)(ids(), { maxNewTokens: 1 }, ...e)),
+    savePretrained: (e) => withModel(gpt2(), (m) => (m.savePretrained as (...a: unknown[]) => unknown)(path.join(tmp, 'save'), {}, ...e)),
+    createCache: (e) => withModel(gpt2(), (m) => (m.createCache as (...a: unknown[]) => fl.models.KVCache)(1, 4, ...e).dispose()),
+    'AutoTokenizer.fromPretrained': (e) => (fl.models.AutoTokenizer.fromPretrained as (...a: unknown[]) => unknown)(path.join(HF, 'llama'), ...e),
+    'Tokenizer.encode': (e) => (tok().encode as (...a: unknown[]) => unknown).call(tok(), 'the cat', {}, ...e),
+    'Tokenizer.decode': (e) => (tok().decode as (...a: unknown[]) => unknown).call(tok(), [33], {}, ...e),
+    tokenToId: (e) => (tok().tokenToId as (...a: unknown[]) => unknown).call(tok(), 'at', ...e),
+    idToToken: (e) => (tok().idToToken as (...a: unknown[]) => unknown).call(tok(), 3, ...e),
+    merge: (e) => withModel(gpt2(), (m) => { const a = fl.nn.utils.lora(m); const l = [...a.layers.values()][0]; (l.merge as (...x: unknown[]) => void)(...e); }),
+    unmerge: (e) => withModel(gpt2(), (m) => { const a = fl.nn.utils.lora(m); const l = [...a.layers.values()][0]; l.merge(); (l.unmerge as (...x: unknown[]) => void)(...e); }),
+  };
+  /** Methods that are not checked here, and why. */
+  const MODEL_OTHER: Record<string, string> = {
+    'KVCache.dispose': 'no arguments; frees the cache', 'KVCache.update': '@internal (the attention layers write through it)',
+    'CausalLM.checkInput': '@internal', 'CausalLM.hfStateDict': '@internal', 'Llama.rotary': '@internal (the rotary tables of a forward)',
+    'Conv1D.forward': 'a module forward of one tensor (Module.call)', 'LlamaDecoderLayer.forward': 'a module forward (tensors and the layer index)',
+    'LoRALinear.forward': 'a module forward of one tensor', 'LoRALinear.delta': '@internal', 'LoRALinear.extraRepr': 'Module.toString\'s part',
+    'Tokenizer.eosTokenId': 'a getter',
+  };
+  test('each function and method of fl.models (and LoRALinear) is placed', () => {
+    const names: string[] = [];
+    const classes: [string, unknown][] = [...Object.entries(fl.models), ['LoRALinear', fl.nn.utils.LoRALinear]];
+    for (const [k, v] of classes) {
+      if (typeof v === 'function') {
+        for (const s of Object.getOwnPropertyNames(v)) if (typeof (v as any)[s] === 'function' && s !== 'prototype') names.push(`${k}.${s}`);
+        const proto = (v as { prototype: object }).prototype;
+        for (const s of Object.getOwnPropertyNames(proto)) {
+          const d = Object.getOwnPropertyDescriptor(proto, s)!;
+          if (s !== 'constructor' && (typeof d.value === 'function' || d.get)) names.push(`${k}.${s}`);
+        }
+      } else if (v && typeof v === 'object') for (const [s, f] of Object.entries(v)) if (typeof f === 'function') names.push(`${k}.${s}`);
+    }
+    const placed = (n: string) => n in MODEL_CALLS || n.split('.').pop()! in MODEL_CALLS || n in MODEL_OTHER || ['numLayers', 'maxPositions'].includes(n.split('.').pop()!);
+    expect(names.filter((n) => !placed(n))).toEqual([]);
+  });
+  test.each(Object.keys(MODEL_CALLS))('%s', async (name) => {
+    await fl.scope(async () => { MODEL_CALLS[name]([]); });
+    await expectRefused(name, () => MODEL_CALLS[name]([EXTRA]));
+  });
 });

@@ -1,4 +1,5 @@
-// utils.ts — gradient clipping (`fl.nn.utils.clipGradNorm`, `clipGradValue`), as
+// utils.ts — LoRA adapters (`fl.nn.utils.lora`, in lora.ts) and gradient clipping
+// (`fl.nn.utils.clipGradNorm`, `clipGradValue`), as
 // torch.nn.utils.clip_grad_norm_ / clip_grad_value_. Both work in place on `.grad` with tensor ops
 // (no host sync: the clip coefficient stays a 0-dim tensor), except `errorIfNonfinite`, which reads
 // the total norm back.
@@ -10,6 +11,9 @@ import { tensor } from '../ops/creation';
 import { abs, clamp, div, isfinite, ne, pow, sqrt } from '../ops/elementwise';
 import { amax, amin, sum } from '../ops/reduce';
 import { stack } from '../ops/views';
+
+export { lora, LoRALinear } from './lora';
+export type { LoRAOptions, LoRAAdapters } from './lora';
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const list: unknown[] = params instanceof Tensor ? [params]
