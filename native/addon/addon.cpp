@@ -29,6 +29,7 @@ namespace {
 double* gMeta = nullptr;
 size_t gMetaLen = 0;
 Napi::Reference<Napi::Float64Array> gMetaRef;
+napi_env gMetaEnv = nullptr;  // the environment whose init() set gMeta
 
 // Storage handles are small integers indexing gStorages (not napi externals): creating an external
 // with a finalizer per tensor costs more than the op itself for small tensors. JS owns lifetime
@@ -102,6 +103,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   gMeta = m.Data();
   gMetaLen = m.ElementLength();
   gMetaRef = Napi::Persistent(m);
+  gMetaEnv = info.Env();
   return info.Env().Undefined();
 }
 
@@ -340,6 +342,18 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   registerGpuBindings(env, exports);
+  // Release the persistent reference while its environment is alive: left to the static destructor,
+  // napi_delete_reference runs after Node has torn the environment down, which Node 18 answers
+  // with a segfault at every exit (Node 20 and 22 tolerate it). Only the environment that set it
+  // (a worker thread that loads the addon has its own).
+  napi_env self = env;
+  env.AddCleanupHook([self]() {
+    if (gMetaEnv != self) return;
+    gMetaRef.Reset();
+    gMeta = nullptr;
+    gMetaLen = 0;
+    gMetaEnv = nullptr;
+  });
   return exports;
 }
 

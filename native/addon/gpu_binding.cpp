@@ -267,9 +267,11 @@ Napi::Value GpuBlasInfo(const Napi::CallbackInfo& info) {
 // gpuSetOomHandler(fn): fn() runs (on the JS thread, inside the allocation) when the device has no
 // room, before the allocator retries: JS collects garbage tensors there.
 Napi::FunctionReference gOomHandler;
+napi_env gOomHandlerEnv = nullptr;
 Napi::Value GpuSetOomHandler(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   gOomHandler = Napi::Persistent(info[0].As<Napi::Function>());
+  gOomHandlerEnv = env;
   guarded(env, [&]() -> int {
     gpu::ensureBackend();
     gpu::setOutOfMemoryHook([env]() {
@@ -284,6 +286,11 @@ Napi::Value GpuSetOomHandler(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerGpuBindings(Napi::Env env, Napi::Object exports) {
+  // the OOM handler's reference goes while its environment is alive (see Module in addon.cpp)
+  napi_env self = env;
+  env.AddCleanupHook([self]() {
+    if (gOomHandlerEnv == self) { gOomHandler.Reset(); gOomHandlerEnv = nullptr; }
+  });
   exports.Set("gpuInfo", Napi::Function::New(env, GpuInfo));
   const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> fns[] = {
       {"gpuCopy", GpuCopy}, {"gpuDownloadAsync", GpuDownloadAsync}, {"gpuIsPinned", GpuIsPinned},
