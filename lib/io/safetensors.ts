@@ -16,6 +16,8 @@
 // gaps, no overlap) with `end - begin == numel * itemsize`. Anything else is a ValueError (or a
 // DTypeError for dtypes) naming the file and the tensor. The host must be little-endian (x64, arm64).
 import * as fs from 'fs';
+import * as pathLib from 'path';
+import { randomBytes } from 'crypto';
 import { constants as bufferConstants } from 'buffer';
 import { DType, DTYPE_CODE, ITEMSIZE } from '../dtype';
 import { CPU, parseDevice } from '../device';
@@ -86,67 +88,177 @@ function checkMetadata(metadata: unknown, op: string): Record<string, string> | 
   return out;
 }
 
-/** The raw little-endian bytes of t's elements in row-major order (a fresh copy). */
-function rawBytes(t: Tensor, op: string): Uint8Array {
+// Saving streams: the header is computed from the shapes alone, then each tensor's bytes are read
+// back in chunks of at most SAVE_CHUNK bytes and written, so that saving needs little more memory
+// than the tensors themselves (a GPU or non-contiguous tensor is first copied to a contiguous
+// host tensor, one tensor at a time). Saving is atomic: the bytes go to a temporary file in the
+// target's folder, which is fsynced, renamed over the target, and the folder fsynced; a crash at
+// any moment leaves the target either as it was or complete, and a failure removes the temporary.
+const SAVE_CHUNK = 16 << 20;
+
+/** What `save` writes: the header bytes and the tensors in file order. */
+interface SavePlan { header: Buffer; entries: [string, Tensor][] }
+
+function planSave(tensors: Record<string, Tensor> | Map<string, Tensor>, metadata: unknown, op: string): SavePlan {
+  const entries = toEntries(tensors, op);
+  const meta = checkMetadata(metadata, op);
+  const seen = new Set<string>();
+  for (const [name, t] of entries) {
+    if (seen.has(name)) throw new ValueError(`${op}: duplicate tensor name '${name}'`);
+    seen.add(name);
+    t._handleFor(op);  // a disposed tensor fails before any file is touched
+  }
+  // names compare as UTF-8 bytes, as the reference writer's (UTF-16 order differs above U+FFFF)
+  entries.sort((a, b) => WRITE_RANK[a[1].dtype] - WRITE_RANK[b[1].dtype] || Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8')));
+  // the header object is built with defineProperty so that a name like '__proto__' stays a key
+  const header: Record<string, unknown> = {};
+  const put = (k: string, v: unknown): void => { Object.defineProperty(header, k, { value: v, enumerable: true }); };
+  if (meta) put('__metadata__', meta);
+  let pos = 0;
+  for (const [name, t] of entries) {
+    const bytes = numel(t._shape) * ITEMSIZE[t.dtype];
+    put(name, { dtype: TO_FILE[t.dtype], shape: t._shape.slice(), data_offsets: [pos, pos + bytes] });
+    pos += bytes;
+  }
+  let json = JSON.stringify(header);
+  const jsonBytes = Buffer.byteLength(json, 'utf8');
+  json += ' '.repeat((8 - (jsonBytes % 8)) % 8);
+  const n = jsonBytes + ((8 - (jsonBytes % 8)) % 8);
+  const head = Buffer.allocUnsafe(8 + n);
+  head.writeBigUInt64LE(BigInt(n), 0);
+  head.write(json, 8, 'utf8');
+  return { header: head, entries };
+}
+
+/**
+ * The raw little-endian bytes of t's elements in row-major order, in fresh chunks of at most
+ * SAVE_CHUNK bytes; `check` runs before each chunk is read (the async save checks that the tensor
+ * was not changed in place meanwhile).
+ */
+function* rawChunks(t: Tensor, op: string, check?: () => void): Generator<Uint8Array> {
   const isz = ITEMSIZE[t.dtype];
-  const n = numel(t._shape);
+  const total = numel(t._shape) * isz;
   let host = t;
-  if (t._storage.device.type !== 0) host = t.to('cpu');  // GPU tensors are read back through the host
-  let src = host;
+  let src = t;
   try {
-    if (!isContiguous(host._shape, host._strides)) src = contiguousCopy(host, op);
-    const h = src._handleFor(op);
-    // with the uint8 code, "elements" are bytes: offset and count are scaled by the item size
-    return guard(() => binding.download(h, src._offset * isz, n * isz, DTYPE_CODE.uint8)) as Uint8Array;
+    if (check) check();
+    if (t._storage.device.type !== 0) host = t.to('cpu');  // GPU tensors are read back through the host
+    src = isContiguous(host._shape, host._strides) ? host : contiguousCopy(host, op);
+    for (let at = 0; at < total; at += SAVE_CHUNK) {
+      if (check && src === t) check();
+      const len = Math.min(SAVE_CHUNK, total - at);
+      // with the uint8 code, "elements" are bytes: offset and count are scaled by the item size
+      yield guard(() => binding.download(src._handleFor(op), src._offset * isz + at, len, DTYPE_CODE.uint8)) as Uint8Array;
+    }
   } finally {
     if (src !== host) src.dispose();
     if (host !== t) host.dispose();
   }
 }
 
-/** The whole file as one Buffer. */
-function serialize(tensors: Record<string, Tensor> | Map<string, Tensor>, metadata: unknown, op: string): Buffer {
-  const entries = toEntries(tensors, op);
-  const meta = checkMetadata(metadata, op);
-  const seen = new Set<string>();
-  for (const [name] of entries) {
-    if (seen.has(name)) throw new ValueError(`${op}: duplicate tensor name '${name}'`);
-    seen.add(name);
+/** A temporary file name in the target's folder (rename is atomic only within one file system). */
+function tempPathFor(target: string): string {
+  return pathLib.join(pathLib.dirname(target), `.${pathLib.basename(target)}.${String(process.pid)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** fsyncs a folder so that a rename in it is durable; file systems that cannot are skipped. */
+function syncDirSync(dir: string): void {
+  let fd = -1;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES') throw e;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
   }
-  // names compare as UTF-8 bytes, as the reference writer's (UTF-16 order differs above U+FFFF)
-  entries.sort((a, b) => WRITE_RANK[a[1].dtype] - WRITE_RANK[b[1].dtype] || Buffer.compare(Buffer.from(a[0], 'utf8'), Buffer.from(b[0], 'utf8')));
-  const datas = entries.map(([, t]) => rawBytes(t, op));
-  // the header object is built with defineProperty so that a name like '__proto__' stays a key
-  const header: Record<string, unknown> = {};
-  const put = (k: string, v: unknown): void => { Object.defineProperty(header, k, { value: v, enumerable: true }); };
-  if (meta) put('__metadata__', meta);
-  let pos = 0;
-  for (let i = 0; i < entries.length; i++) {
-    const [name, t] = entries[i];
-    put(name, { dtype: TO_FILE[t.dtype], shape: t._shape.slice(), data_offsets: [pos, pos + datas[i].length] });
-    pos += datas[i].length;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(dir, 'r');
+    await fh.sync();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES') throw e;
+  } finally {
+    await fh?.close();
   }
-  let json = JSON.stringify(header);
-  const jsonBytes = Buffer.byteLength(json, 'utf8');
-  json += ' '.repeat((8 - (jsonBytes % 8)) % 8);
-  const n = jsonBytes + ((8 - (jsonBytes % 8)) % 8);
-  const total = 8 + n + pos;
-  if (total > bufferConstants.MAX_LENGTH) {
-    throw new ValueError(`${op}: the file would be ${String(total)} bytes, more than one Buffer can hold (${String(bufferConstants.MAX_LENGTH)})`);
+}
+
+function writeAllSync(fd: number, buf: Uint8Array, pos: number): void {
+  for (let off = 0; off < buf.length;) off += fs.writeSync(fd, buf, off, buf.length - off, pos + off);
+}
+
+function saveFileSync(plan: SavePlan, target: string, op: string): void {
+  const tmp = tempPathFor(target);
+  let fd = -1;
+  try {
+    fd = fs.openSync(tmp, 'wx');
+    writeAllSync(fd, plan.header, 0);
+    let pos = plan.header.length;
+    for (const [, t] of plan.entries) {
+      for (const chunk of rawChunks(t, op)) { writeAllSync(fd, chunk, pos); pos += chunk.length; }
+    }
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = -1;
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    if (fd >= 0) try { fs.closeSync(fd); } catch { /* already failing */ }
+    try { fs.unlinkSync(tmp); } catch { /* never created, or renamed */ }
+    throw fileError(e, target, op, 'write');
   }
-  const out = Buffer.allocUnsafe(total);
-  out.writeBigUInt64LE(BigInt(n), 0);
-  out.write(json, 8, 'utf8');
-  let at = 8 + n;
-  for (const d of datas) { out.set(d, at); at += d.length; }
-  return out;
+  try { syncDirSync(pathLib.dirname(target)); } catch (e) { throw fileError(e, target, op, 'write'); }
+}
+
+async function saveFile(plan: SavePlan, target: string, op: string): Promise<void> {
+  // the caller may dispose the tensors once save returns: hold their storages through views, and
+  // refuse (before the rename) a tensor that was changed in place while the file was being written
+  const held = plan.entries.map(([name, t]) => ({ name, view: t._view(t._shape, t._strides, t._offset), version: t._storage.version }));
+  const tmp = tempPathFor(target);
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(tmp, 'wx');
+    for (let off = 0; off < plan.header.length;) off += (await fh.write(plan.header, off, plan.header.length - off, off)).bytesWritten;
+    let pos = plan.header.length;
+    for (const { name, view, version } of held) {
+      const check = (): void => {
+        if (view._storage.version !== version) {
+          throw new ValueError(`${op}: tensor '${name}' was changed in place while it was being saved to '${target}'; await save() before changing the tensors (the file was not written)`);
+        }
+      };
+      for (const chunk of rawChunks(view, op, check)) {
+        for (let off = 0; off < chunk.length;) off += (await fh.write(chunk, off, chunk.length - off, pos + off)).bytesWritten;
+        pos += chunk.length;
+      }
+      view.dispose();
+    }
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await fs.promises.rename(tmp, target);
+  } catch (e) {
+    if (fh) await fh.close().catch(() => undefined);
+    await fs.promises.unlink(tmp).catch(() => undefined);
+    throw fileError(e, target, op, 'write');
+  } finally {
+    for (const { view } of held) view.dispose();
+  }
+  await syncDir(pathLib.dirname(target)).catch((e: unknown) => { throw fileError(e, target, op, 'write'); });
 }
 
 /**
  * Writes tensors to a safetensors file that the Python `safetensors` package (and `fl.load`) reads.
- * Tensors may be views or non-contiguous; their values are read when `save` is called, so they
- * may be disposed as soon as it returns. `metadata` is an optional string → string map stored
- * under `__metadata__`. Names are written in a deterministic order (dtype, then name).
+ * Tensors may be views or non-contiguous. The file is replaced atomically (written to a temporary
+ * file beside it, fsynced and renamed over it), so a crash never leaves a half-written file at
+ * `path`; the tensors are streamed one by one, so saving needs little memory beyond them.
+ * The tensors may be disposed as soon as `save` returns (its promise keeps what it needs), but
+ * must not be changed in place until the promise settles: if one is, `save` rejects and leaves
+ * the file as it was. `metadata` is an optional string → string map stored under `__metadata__`.
+ * Names are written in a deterministic order (dtype, then name).
  *
  * ```ts
  * await fl.save({ weight: w, bias: b }, 'model.safetensors', { format: 'pt' });
@@ -154,15 +266,15 @@ function serialize(tensors: Record<string, Tensor> | Map<string, Tensor>, metada
  */
 export async function save(tensors: Record<string, Tensor> | Map<string, Tensor>, path: string, metadata?: Record<string, string>): Promise<void> {
   if (arguments.length > 3) tooManyArgs('save', 'tensors, path, metadata', arguments);
-  const buf = serialize(tensors, metadata, 'save');
-  await fs.promises.writeFile(path, buf).catch((e: unknown) => { throw fileError(e, path, 'save', 'write'); });
+  const plan = planSave(tensors, metadata, 'save');
+  await saveFile(plan, checkPath(path, 'save'), 'save');
 }
 
-/** `save` that blocks until the file is written: `fl.saveSync({ w }, 'w.safetensors')`. */
+/** `save` that blocks until the file is written (atomically, as `save`): `fl.saveSync({ w }, 'w.safetensors')`. */
 export function saveSync(tensors: Record<string, Tensor> | Map<string, Tensor>, path: string, metadata?: Record<string, string>): void {
   if (arguments.length > 3) tooManyArgs('saveSync', 'tensors, path, metadata', arguments);
-  const buf = serialize(tensors, metadata, 'saveSync');
-  try { fs.writeFileSync(path, buf); } catch (e) { throw fileError(e, path, 'saveSync', 'write'); }
+  const plan = planSave(tensors, metadata, 'saveSync');
+  saveFileSync(plan, checkPath(path, 'saveSync'), 'saveSync');
 }
 
 // ---------------------------------------------------------------------------------------------
