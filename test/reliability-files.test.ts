@@ -94,3 +94,92 @@ describe('atomic save', () => {
     } finally { t.dispose(); }
   });
 });
+
+describe('damaged and hostile safetensors files', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fuzz } = require('../bench/fuzz-files') as { fuzz: (f: typeof fl, o: { cases: number; seed: number; dir: string }) => { cases: number; loaded: number; rejected: Record<string, number>; failureCount: number; failures: unknown[]; maxRssGrowthMiB: number } };
+
+  test('mutation fuzzer: 10,000 damaged copies of valid files load or throw a FlintError naming the file', () => {
+    const res = fuzz(fl, { cases: 10000, seed: 16, dir });
+    expect(res.failures).toEqual([]);
+    expect(res.failureCount).toBe(0);
+    expect(res.cases).toBe(10000);
+    // the mutations must mostly be rejected (a fuzzer whose files all load tests nothing)
+    const rejected = Object.values(res.rejected).reduce((a, b) => a + b, 0);
+    expect(rejected).toBeGreaterThan(5000);
+    expect(res.loaded + rejected).toBe(10000);
+  }, 120_000);
+});
+
+describe('loadCheckpoint that does not fit changes nothing', () => {
+  const { nn, optim } = fl;
+
+  /** Every byte of the model's parameters and buffers and of the optimizer's state tensors. */
+  function bytesOf(model: fl.nn.Module, opt: fl.optim.Optimizer): Record<string, Buffer> {
+    const out: Record<string, Buffer> = {};
+    const put = (k: string, t: fl.Tensor): void => {
+      const a = t.dataSync() as Float32Array;
+      out[k] = Buffer.from(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+    };
+    for (const [k, t] of Object.entries(model.stateDict())) put(`model.${k}`, t);
+    const sd = opt.stateDict();
+    for (const [i, s] of Object.entries(sd.state)) for (const [k, v] of Object.entries(s)) if (v instanceof fl.Tensor) { put(`optim.${i}.${k}`, v); v.dispose(); }
+    out.hyper = Buffer.from(JSON.stringify(sd.paramGroups));
+    return out;
+  }
+
+  /** A trained model (BatchNorm for a buffer) and an AdamW with state. */
+  function make(width: number, seed: number): { model: fl.nn.Module; opt: fl.optim.Optimizer; dispose(): void } {
+    fl.manualSeed(seed);
+    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.BatchNorm1d(8), new nn.ReLU(), new nn.Linear(8, width));
+    if (DEVICE !== 'cpu') model.to(DEVICE);
+    const opt = new optim.AdamW(model.parameters(), { lr: 0.01 + seed * 1e-3 });
+    fl.scope(() => {
+      const x = fl.randn([5, 4], { device: DEVICE });
+      const loss = model.forward(x).square().mean();
+      opt.zeroGrad(); loss.backward(); opt.step();
+    });
+    opt.zeroGrad();
+    return { model, opt, dispose: () => { model.dispose(); opt.dispose(); } };
+  }
+
+  test('a shape mismatch half-way through the model, or in the optimizer: named, and parameters, buffers and optimizer state untouched', async () => {
+    const p = tmp();
+    const src = make(3, 1);
+    const sameShape = make(3, 2);   // fits: loads
+    const wrongLast = make(5, 3);   // the last layer differs: found after earlier layers would have been copied
+    try {
+      await fl.saveCheckpoint(p, { model: src.model, optimizer: src.opt });
+      const before = bytesOf(wrongLast.model, wrongLast.opt);
+      await expect(fl.loadCheckpoint(p, { model: wrongLast.model, optimizer: wrongLast.opt })).rejects.toThrow(/model: shape of 3\.weight is \[3, 8\] in the state dict but \[5, 8\] in the module/);
+      expect(() => fl.loadCheckpointSync(p, { model: wrongLast.model, optimizer: wrongLast.opt })).toThrow(fl.ShapeError);
+      expect(bytesOf(wrongLast.model, wrongLast.opt)).toEqual(before);
+
+      // the model fits but the optimizer has other parameter groups: nothing changes either
+      const other = new optim.AdamW([{ params: sameShape.model.parameters().slice(0, 2) }, { params: sameShape.model.parameters().slice(2) }], { lr: 0.5 });
+      try {
+        const before2 = bytesOf(sameShape.model, other);
+        await expect(fl.loadCheckpoint(p, { model: sameShape.model, optimizer: other })).rejects.toThrow(/parameter groups/);
+        expect(bytesOf(sameShape.model, other)).toEqual(before2);
+      } finally { other.dispose(); }
+
+      // a checkpoint whose optimizer state has a wrong shape (edited): named, nothing changes
+      const sd = loadSync(p);
+      const meta = fl.loadMetadataSync(p);
+      const bad = tmp();
+      try {
+        const key = Object.keys(sd).find((k) => k.startsWith('optim.0.'))!;
+        sd[key].dispose();
+        sd[key] = fl.zeros([2, 2]);
+        saveSync(sd, bad, meta);
+      } finally { for (const t of Object.values(sd)) t.dispose(); }
+      const before3 = bytesOf(sameShape.model, sameShape.opt);
+      expect(() => fl.loadCheckpointSync(bad, { model: sameShape.model, optimizer: sameShape.opt })).toThrow(/of parameter 0 has shape \[2, 2\]/);
+      expect(bytesOf(sameShape.model, sameShape.opt)).toEqual(before3);
+
+      // and the matching one loads, and then equals the source
+      fl.loadCheckpointSync(p, { model: sameShape.model, optimizer: sameShape.opt });
+      expect(bytesOf(sameShape.model, sameShape.opt)).toEqual(bytesOf(src.model, src.opt));
+    } finally { src.dispose(); sameShape.dispose(); wrongLast.dispose(); }
+  });
+});

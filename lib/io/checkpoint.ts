@@ -18,7 +18,7 @@
 import { tooManyArgs } from '../args';
 import { ValueError } from '../errors';
 import { Tensor } from '../tensor';
-import { Module } from '../nn/module';
+import { Module, prepareLoadStateDict } from '../nn/module';
 import { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer';
 import { LRScheduler } from '../optim/lr_scheduler';
 import { DataLoader } from '../data/dataloader';
@@ -125,6 +125,16 @@ export function saveCheckpointSync(path: string, state: CheckpointState): void {
   try { saveSync(tensors, path, metadata); } finally { owned.forEach((t) => t.dispose()); }
 }
 
+/** The optimizer's new state built aside; a mismatch names the checkpoint and the parameter. */
+function prepareOptimizer(optimizer: Optimizer, sd: OptimizerStateDict, path: string, op: string): { commit(): void; abort(): void } {
+  try {
+    return optimizer._prepareLoad(sd);
+  } catch (e) {
+    if (e instanceof ValueError) throw new ValueError(`${op}: ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
 function restore(path: string, loaded: Record<string, Tensor>, meta: Record<string, string>, targets: CheckpointTargets, op: string): LoadedCheckpoint {
   if (!targets || typeof targets !== 'object' || !(targets.model instanceof Module)) throw new ValueError(`${op}: expected { model, optimizer?, scheduler?, loader? } with model an nn.Module`);
   if (meta.format !== FORMAT) {
@@ -142,6 +152,7 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
     optimTensors.get(i)![m[2]] = t;
   }
   // check everything that can fail before changing any target
+  let extra: unknown;
   let optimSd: OptimizerStateDict | undefined, stepCount = 0;
   if (optimizer) {
     if (meta.optimizer === undefined) throw new ValueError(`${op}: ${path} has no optimizer state`);
@@ -163,15 +174,32 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
   let epoch: number | undefined;
   if (meta.loader !== undefined) epoch = decode(meta.loader, 'loader', path, op).epoch;
   if (loader && epoch === undefined) throw new ValueError(`${op}: ${path} has no data loader state`);
+  if (loader && (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0)) throw new ValueError(`${op}: ${path} has a bad loader epoch ${JSON.stringify(epoch)}`);
   const rng = decode(meta.rng ?? 'null', 'rng', path, op);
-  if ((targets.rng ?? true) && !rng) throw new ValueError(`${op}: ${path} has no RNG state`);
+  const restoreRng = targets.rng ?? true;
+  if (restoreRng) {
+    if (!rng) throw new ValueError(`${op}: ${path} has no RNG state`);
+    const now = getRngState();
+    try { setRngState(rng); } catch (e) { throw new ValueError(`${op}: ${path} has a bad RNG state (${(e as Error).message})`); } finally { setRngState(now); }
+  }
+  if (scheduler && (schedState === null || typeof schedState !== 'object')) throw new ValueError(`${op}: ${path} has a bad scheduler state`);
+  extra = meta.extra === undefined ? undefined : decode(meta.extra, 'extra', path, op);
 
-  model.loadStateDict(modelSd, true);
-  if (optimizer && optimSd) { optimizer.loadStateDict(optimSd); optimizer._stepCount = stepCount; }
+  // all-or-nothing: the model's keys and shapes, then the optimizer's state (built aside), are
+  // checked before anything is written; only copies (and out-of-memory) can fail after this
+  const model_ = prepareLoadStateDict(model, modelSd, true, `${op}: ${path}: model`);
+  const optim_ = optimizer && optimSd ? prepareOptimizer(optimizer, optimSd, path, op) : undefined;
+  try {
+    model_.commit();
+  } catch (e) {
+    optim_?.abort();
+    throw e;
+  }
+  if (optim_) { optim_.commit(); optimizer!._stepCount = stepCount; }
   if (scheduler && schedState) scheduler.loadStateDict(schedState);
   if (loader) loader.setEpoch(epoch!);
-  if (targets.rng ?? true) setRngState(rng);
-  return { extra: meta.extra === undefined ? undefined : decode(meta.extra, 'extra', path, op), epoch };
+  if (restoreRng) setRngState(rng);
+  return { extra, epoch };
 }
 
 /**

@@ -221,25 +221,9 @@ export abstract class Module {
     const state = args[0] as Record<string, Tensor> | Map<string, Tensor>;
     const { strict } = LOAD_STATE_DICT_ARGS.parse(args.slice(1), 1);
     if (state === null || typeof state !== 'object') throw new ValueError(`loadStateDict: expected a state dict (an object or Map of tensors), got ${String(state)}`);
-    const src = state instanceof Map ? Object.fromEntries(state) : state;
-    const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in src));
-    const unexpectedKeys = Object.keys(src).filter((k) => !(k in own));
-    if (strict && (missingKeys.length || unexpectedKeys.length)) {
-      throw new ValueError(`loadStateDict: missing keys [${missingKeys.join(', ')}], unexpected keys [${unexpectedKeys.join(', ')}]`);
-    }
-    noGrad(() => {
-      for (const [k, t] of Object.entries(own)) {
-        const v = src[k];
-        if (!v) continue;
-        if (!(v instanceof Tensor)) throw new ValueError(`loadStateDict: ${k} is not a Tensor`);
-        if (v._shape.length !== t._shape.length || v._shape.some((s, i) => s !== t._shape[i])) {
-          throw new ShapeError(`loadStateDict: shape of ${k} is ${fmt(v._shape)} in the state dict but ${fmt(t._shape)} in the module`);
-        }
-        t.copy_(v);
-      }
-    });
-    return { missingKeys, unexpectedKeys };
+    const prepared = prepareLoadStateDict(this, state, strict, 'loadStateDict');
+    prepared.commit();
+    return { missingKeys: prepared.missingKeys, unexpectedKeys: prepared.unexpectedKeys };
   }
 
   /** Disposes every parameter and buffer (and their gradients). */
@@ -260,4 +244,42 @@ export abstract class Module {
     const extra = this.extraRepr();
     return `${name}(${extra ? `\n  ${extra}` : ''}\n${lines.join('\n')}\n)`;
   }
+}
+
+/**
+ * @internal `loadStateDict` in two halves, so that a caller restoring several objects
+ * (loadCheckpoint) can check all of them before changing any: this checks every key, type and
+ * shape and changes nothing; `commit()` then copies the values in (moving them to each
+ * parameter's device), and can fail only as a copy can (out of memory).
+ */
+export function prepareLoadStateDict(m: Module, state: Record<string, Tensor> | Map<string, Tensor>, strict: boolean, op: string): { missingKeys: string[]; unexpectedKeys: string[]; commit(): void } {
+  if (state === null || typeof state !== 'object') throw new ValueError(`${op}: expected a state dict (an object or Map of tensors), got ${String(state)}`);
+  const src = state instanceof Map ? Object.fromEntries(state) : state;
+  const own = m.stateDict();
+  const missingKeys = Object.keys(own).filter((k) => !(k in src));
+  const unexpectedKeys = Object.keys(src).filter((k) => !(k in own));
+  if (strict && (missingKeys.length || unexpectedKeys.length)) {
+    throw new ValueError(`${op}: missing keys [${missingKeys.join(', ')}], unexpected keys [${unexpectedKeys.join(', ')}]`);
+  }
+  const pairs: [Tensor, Tensor][] = [];
+  for (const [k, t] of Object.entries(own)) {
+    const v = src[k];
+    if (!v) continue;
+    if (!(v instanceof Tensor)) throw new ValueError(`${op}: ${k} is not a Tensor`);
+    if (v._shape.length !== t._shape.length || v._shape.some((s, i) => s !== t._shape[i])) {
+      throw new ShapeError(`${op}: shape of ${k} is ${fmt(v._shape)} in the state dict but ${fmt(t._shape)} in the module`);
+    }
+    v._handleFor(`${op}: ${k}`);
+    t._handleFor(`${op}: ${k}`);
+    pairs.push([t, v]);
+  }
+  return {
+    missingKeys, unexpectedKeys,
+    commit: () => noGrad(() => {
+      for (const [t, v] of pairs) {
+        if (v.device === t.device) t.copy_(v);
+        else { const moved = v.to(t.device); try { t.copy_(moved); } finally { moved.dispose(); } }
+      }
+    }),
+  };
 }

@@ -237,6 +237,15 @@ export abstract class Optimizer<Hyper extends object = object> {
    * (cast to each parameter's dtype and device; the dict keeps ownership of its own tensors).
    */
   loadStateDict(sd: OptimizerStateDict): void {
+    this._prepareLoad(sd).commit();
+  }
+
+  /**
+   * @internal `loadStateDict` in two halves (for loadCheckpoint, which checks everything before
+   * changing anything): checks `sd` and builds the new state, changing nothing; `commit()` swaps
+   * it in, `abort()` frees it.
+   */
+  _prepareLoad(sd: OptimizerStateDict): { commit(): void; abort(): void } {
     const name = this.name;
     if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object') {
       throw new ValueError(`${name}.loadStateDict: expected { state, paramGroups }`);
@@ -272,13 +281,16 @@ export abstract class Optimizer<Hyper extends object = object> {
       for (const s of fresh.values()) disposeState(s);
       throw e;
     }
-    for (const s of this.state.values()) disposeState(s);
-    this.state.clear();
-    for (const [p, s] of fresh) this.state.set(p, s);
-    sd.paramGroups.forEach((sg, gi) => {
-      const { params: _ids, ...hyper } = sg;
-      Object.assign(this.paramGroups[gi], structuredCloneHyper(hyper));
-    });
+    const hypers = sd.paramGroups.map((sg) => { const { params: _ids, ...hyper } = sg; return structuredCloneHyper(hyper); });
+    return {
+      commit: () => {
+        for (const s of this.state.values()) disposeState(s);
+        this.state.clear();
+        for (const [p, s] of fresh) this.state.set(p, s);
+        hypers.forEach((h, gi) => Object.assign(this.paramGroups[gi], h));
+      },
+      abort: () => { for (const s of fresh.values()) disposeState(s); },
+    };
   }
 
   /** Frees the optimizer's state tensors (the parameters are the caller's). */
