@@ -22,7 +22,7 @@ import { constants as bufferConstants } from 'buffer';
 import { DType, DTYPE_CODE, ITEMSIZE } from '../dtype';
 import { CPU, parseDevice } from '../device';
 import { DTypeError, FileError, ValueError } from '../errors';
-import { binding, guard } from '../native';
+import { MAX_DIMS, binding, guard } from '../native';
 import { contiguousStrides, fmt, isContiguous, numel } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
 import { eq, where, lt } from '../ops/elementwise';
@@ -358,6 +358,7 @@ function parseHeader(buf: Buffer, fileSize: number, path: string, op: string): H
         : `${at}: unknown dtype ${JSON.stringify(fdt)}`);
     }
     if (!Array.isArray(shape) || !shape.every(isNonNegInt)) throw new ValueError(`${at}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    if (shape.length > MAX_DIMS) throw new ValueError(`${at}: shape has ${String(shape.length)} dims, flintml tensors have at most ${String(MAX_DIMS)}`);
     if (!Array.isArray(offs) || offs.length !== 2 || !isNonNegInt(offs[0]) || !isNonNegInt(offs[1])) {
       throw new ValueError(`${at}: data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offs)}`);
     }
