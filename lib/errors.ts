@@ -53,6 +53,12 @@ export class FileError extends FlintError {
 }
 
 /**
+ * `fl.onnx.export` cannot write the model: an op of the forward pass has no ONNX mapping (the
+ * message names it), or a size changes with a dynamic axis in a way the graph cannot compute.
+ */
+export class OnnxExportError extends FlintError {}
+
+/**
  * @internal The classes of the native error kinds, by the `code` the addon gives them: exactly the
  * list of native/core/error.h (test/errors.test.ts checks it). OverflowError and FileError are
  * thrown by the TypeScript layer only.

@@ -5,7 +5,7 @@ export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
-  OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError,
+  OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError, OnnxExportError,
 } from './errors';
 import { cuda as deviceCuda } from './device';
 import { CUDAGraph, graph, isCurrentStreamCapturing, makeGraphedCallable } from './graphs';
@@ -33,3 +33,4 @@ export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync 
 export type { CheckpointState, CheckpointTargets, LoadedCheckpoint } from './io/checkpoint';
 export * as profiler from './profiler';
 export * as models from './models';
+export * as onnx from './onnx';

@@ -166,8 +166,10 @@ export interface CallHook {
 // costs while it is off.
 let hook: CallHook | null = null;
 
-/** @internal Installs (or with null removes) the profiler's hook. */
+/** @internal Installs (or with null removes) the hook: the profiler's, or fl.onnx.export's while it traces. */
 export function setCallHook(h: CallHook | null): void { hook = h; }
+/** @internal The hook installed now (null when none). */
+export function getCallHook(): CallHook | null { return hook; }
 
 /**
  * @internal Runs native op `id` on operands (outputs first, by the op's convention) and params.

@@ -13,6 +13,7 @@ import { DeviceError, DisposedError, fromNative, OutOfMemoryError, ValueError } 
 import { captureState, refuseInCapture } from './capture';
 import { binding, call, guard, Handle, opId, transfer } from './native';
 import { formatTensor } from './print';
+import { traced, traceState } from './trace';
 import { contiguousStrides, fmt, isContiguous, numel, numelChecked } from './shape';
 
 /** @internal A block of device memory shared by a tensor and its views, freed when the last goes. */
@@ -28,6 +29,7 @@ export class Storage {
     } catch (e) {
       throw fromNative(e);
     }
+    if (traceState.tracer !== null) traceState.tracer.storageCreated(this);
   }
   release(): void {
     if (--this.refs === 0 && this.handle !== null) {
@@ -251,7 +253,7 @@ export class Tensor {
   /** Keeps `.grad` on this non-leaf tensor after backward. */
   retainGrad(): void { if (arguments.length > 0) tooManyArgs('retainGrad', '', arguments); this._retainsGrad = true; }
   /** A view of the same data outside the graph (requiresGrad false). */
-  detach(): Tensor { if (arguments.length > 0) tooManyArgs('detach', '', arguments); return this._view(this._shape, this._strides, this._offset); }
+  detach(): Tensor { if (arguments.length > 0) tooManyArgs('detach', '', arguments); return traced('detach', [this], this._view(this._shape, this._strides, this._offset), (g, [x]) => g.op('Identity', [x.name])); }
 
   /** Whether `dispose()` has been called (or its scope ended). */
   get isDisposed(): boolean { return this._disposed; }

@@ -8,6 +8,7 @@
 // bad shape raises a ShapeError naming the layer the user wrote, e.g.
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
 import { noGrad } from '../autograd';
+import { traced } from '../trace';
 import { runFloat32 } from '../amp';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
@@ -63,10 +64,15 @@ export function linearOp(x: Tensor, weight: Tensor, bias?: Tensor | null, op = '
     needTensor(bias, op, 'bias');
     if (bias.ndim !== 1 || bias._shape[0] !== out) throw new ShapeError(`${op}: bias must have shape [${out}], got ${fmt(bias._shape)}`);
   }
-  return scope(() => {
+  const y = scope(() => {
     const y = matmul(x, transpose(weight, 0, 1));
     return bias != null ? add(y, bias) : y;
   });
+  // Gemm for a batch of rows, MatMul (+ Add) for inputs of other ranks
+  return traced('linear', [x, weight, bias], y, (g, [vx, vw, vb]) => (x.ndim === 2
+    ? g.op('Gemm', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], { transB: 1 })
+    : vb.absent ? g.op('MatMul', [vx.name, g.op('Transpose', [vw.name], { perm: [1, 0] })])
+      : g.op('Add', [g.op('MatMul', [vx.name, g.op('Transpose', [vw.name], { perm: [1, 0] })]), vb.name])));
 }
 
 /**
@@ -88,7 +94,7 @@ export function embeddingOp(input: Tensor, weight: Tensor, paddingIdx?: number |
     if (!Number.isInteger(pad) || pad < -n || pad >= n) throw new ValueError(`${op}: paddingIdx must be within num_embeddings (${n}), got ${pad}`);
     if (pad < 0) pad += n;
   }
-  return scope(() => {
+  const out = scope(() => {
     const flatIdx = reshape(input, [input.numel]);
     let rows: Tensor;
     try {
@@ -104,6 +110,7 @@ export function embeddingOp(input: Tensor, weight: Tensor, paddingIdx?: number |
     }
     return reshape(rows, [...input._shape, dim]);
   });
+  return traced('embedding', [input, weight], out, (g, [vi, vw]) => g.op('Gather', [vw.name, vi.name], { axis: 0 }));
 }
 
 /**
@@ -161,7 +168,7 @@ export function layerNormOp(x: Tensor, normalizedShape: number | readonly number
   const dims = trailingDims(x, normalizedShape, op);
   const ns = x._shape.slice(dims[0] ?? x.ndim);
   checkAffine(weight, ns, op, 'weight'); checkAffine(bias, ns, op, 'bias');
-  return scope(() => {
+  const out = scope(() => {
     let y: Tensor;
     if (dims.length === 0) y = mul(x, 0);  // normalising single elements: (x - x) / √eps
     else {
@@ -172,6 +179,12 @@ export function layerNormOp(x: Tensor, normalizedShape: number | readonly number
     if (weight != null) y = mul(y, weight);
     if (bias != null) y = add(y, bias);
     return y;
+  });
+  if (dims.length === 0) return out;
+  // LayerNormalization (opset 17) needs a scale: ones when the layer has no weight
+  return traced('layerNorm', [x, weight, bias], out, (g, [vx, vw, vb]) => {
+    const scale = vw.absent ? g.constant(x.dtype, ns, new Array<number>(numel(ns)).fill(1)) : vw.name;
+    return g.op('LayerNormalization', vb.absent ? [vx.name, scale] : [vx.name, scale, vb.name], { axis: -dims.length, epsilon: { f: eps } });
   });
 }
 
@@ -262,7 +275,7 @@ export function batchNormOp(x: Tensor, runningMean: Tensor | null, runningVar: T
   if (!training && (runningMean == null || runningVar == null)) throw new ValueError(`${op}: running_mean and running_var are required when not training`);
   const cs = channelShape(c, x.ndim);
   const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
-  return scope(() => {
+  const out = scope(() => {
     let y: Tensor;
     if (training) {
       const count = x.numel / Math.max(c, 1);
@@ -285,6 +298,10 @@ export function batchNormOp(x: Tensor, runningMean: Tensor | null, runningVar: T
     if (bias != null) y = add(y, reshape(bias, cs));
     return y;
   });
+  if (training) return out;  // batch statistics: exported as the ops they are made of
+  return traced('batchNorm', [x, weight, bias, runningMean, runningVar], out, (g, [vx, vw, vb, vm, vv]) => g.op('BatchNormalization', [
+    vx.name, vw.absent ? g.constant(x.dtype, [c], new Array<number>(c).fill(1)) : vw.name, vb.absent ? g.constant(x.dtype, [c], new Array<number>(c).fill(0)) : vb.name, vm.name, vv.name,
+  ], { epsilon: { f: eps } }));
 }
 
 // convolution and pooling live in ops/conv.ts; functional re-exports them as torch.nn.functional does

@@ -1,5 +1,7 @@
 // creation.ts — making tensors: from JS data (`tensor`), filled (`zeros`, `ones`, `full`, `empty`),
 // ranges (`arange`, `linspace`), `eye`, and the `*Like` forms.
+import { traced } from '../trace';
+import type { Lowering } from '../trace';
 import { DType, DTYPE_CODE, hostArrayFor, TypedArray } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
@@ -83,7 +85,8 @@ export function tensor(...args: unknown[]): Tensor {
   const device = parseDevice(o.device, 'tensor');
   if (data instanceof Tensor) {
     if (o.pinned) throw new ValueError('tensor: pinned applies to data from JavaScript; use t.pin() for a Tensor');
-    return withGrad(contiguousCopy(data, 'tensor', o.dtype ?? data.dtype), o.requiresGrad);
+    const copy = traced('tensor', [data], contiguousCopy(data, 'tensor', o.dtype ?? data.dtype), (g, [x], [y]) => g.op('Identity', [g.cast(x.name, x.dtype, y.dtype)]));
+    return withGrad(copy, o.requiresGrad);
   }
   const { shape, values, inferred } = flatten(data, 'tensor');
   const dtype = o.dtype === undefined ? inferred : o.dtype;
@@ -116,7 +119,14 @@ export function tensor(...args: unknown[]): Tensor {
     if (t._storage.device.type === 1) transfer('HtoD', host.byteLength, () => binding.upload(h, 0, host, DTYPE_CODE[dtype]));
     else guard(() => binding.upload(h, 0, host, DTYPE_CODE[dtype]));
   } catch (e) { t.dispose(); throw e; }
+  // data from JavaScript is a constant of the exported graph
+  traced('tensor', [], t, (g) => g.constant(dtype, shape, host));
   return withGrad(t, o.requiresGrad);
+}
+
+/** The ONNX mapping of a tensor filled with v: the scalar expanded to the (possibly dynamic) shape. */
+function filledOnnx(v: number): Lowering {
+  return (g, _, [o]) => g.op('Expand', [g.constant(o.dtype, [], [v]), g.sizes(o._shape)]);
 }
 
 /** @internal Sets every element of t to v. */
@@ -138,14 +148,15 @@ export function empty(...args: SizeArgs): Tensor {
 /** All zeros: `fl.zeros(2, 3)`, `fl.zeros([2, 3], { dtype: 'int32' })`. */
 export function zeros(...args: SizeArgs): Tensor {
   const o = sizedArgs(ZEROS_ARGS, args);
-  return withGrad(emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'zeros'), true, 'zeros', o.pinned), o.requiresGrad);
+  const t = emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'zeros'), true, 'zeros', o.pinned);
+  return withGrad(traced('zeros', [], t, filledOnnx(0)), o.requiresGrad);
 }
 /** All ones: `fl.ones(4)`, `fl.ones(2, 3, { requiresGrad: true })`. */
 export function ones(...args: SizeArgs): Tensor {
   const o = sizedArgs(ONES_ARGS, args);
   const t = emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'ones'), false, 'ones', o.pinned);
   try { fillInPlace(t, 1, 'ones'); } catch (e) { t.dispose(); throw e; }
-  return withGrad(t, o.requiresGrad);
+  return withGrad(traced('ones', [], t, filledOnnx(1)), o.requiresGrad);
 }
 
 const sizeValue: A.Check<number[]> = (v, where) => checkShape(v, where.split(':')[0]);
@@ -165,7 +176,7 @@ export function full(...args: unknown[]): Tensor {
   const dtype = o.dtype ?? (typeof o.fillValue === 'boolean' ? 'bool' : 'float32');
   const t = emptyTensor(o.size, dtype, parseDevice(o.device, 'full'), false, 'full', o.pinned);
   try { fillInPlace(t, o.fillValue, 'full'); } catch (e) { t.dispose(); throw e; }
-  return withGrad(t, o.requiresGrad);
+  return withGrad(traced('full', [], t, filledOnnx(+o.fillValue)), o.requiresGrad);
 }
 
 const LIKE = {
@@ -213,6 +224,11 @@ export function arange(...args: unknown[]): Tensor {
   const n = Math.ceil((end - start) / step);
   const t = emptyTensor(checkShape([n], 'arange'), dtype, parseDevice(o.device, 'arange'), false, 'arange', o.pinned);
   try { if (n > 0) call(ARANGE, 'arange', [t], [start, step]); } catch (e) { t.dispose(); throw e; }
+  const s0 = start, e0 = end;
+  traced('arange', [], t, (g) => (allInt
+    // integer bounds may follow a dynamic axis (arange(T)): computed in int64, then cast
+    ? g.cast(g.op('Range', [g.size(s0), g.size(e0), g.size(step)]), 'int64', dtype)
+    : g.op('Range', [g.constant(dtype, [], [s0]), g.constant(dtype, [], [e0]), g.constant(dtype, [], [step])])));
   return withGrad(t, o.requiresGrad);
 }
 

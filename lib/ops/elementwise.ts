@@ -22,6 +22,8 @@ import { broadcastShapes, broadcastStrides, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
 import { AutogradError, needsGrad, record, sumToShape } from '../autograd';
+import { traced } from '../trace';
+import type { OnnxGraph, TracedValue } from '../trace';
 
 const UNARY_OP = opId('unary');
 const BINARY_OP = opId('binary');
@@ -123,6 +125,11 @@ interface BinarySpec {
   refuseBool?: string;
   /** The second operand's name in messages (PyTorch's; default 'other'). */
   other?: string;
+  /**
+   * The ONNX mapping (fl.onnx.export): the ONNX op of the same semantics, or a function that builds
+   * the result from the operands (already in the compute dtype `dt`); null: none (export fails naming the op).
+   */
+  onnx: string | ((g: OnnxGraph, a: string, b: string, dt: DType) => string) | null;
 }
 interface BinaryEntry extends BinarySpec { code: BinaryCode }
 
@@ -201,14 +208,22 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
       return out;
     }
     run(BINARY_OP, op + '_', out, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
-    return out;
+    return traced(op + '_', [a, b], out, (g, [va, vb], [o]) => g.cast(lowerBinary(e, g, va, vb, dt), outDt, o.dtype));
   }
   const res = emptyTensor(shape, outDt, dev, false, op);
   try {
     run(BINARY_OP, op, res, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
   } catch (err) { res.dispose(); throw err; }
   if (e.grad && needsGrad(a, b)) recordBinary(e, e.grad, a, b, res);
-  return res;
+  return traced(op, [a, b], res, (g, [va, vb]) => lowerBinary(e, g, va, vb, dt));
+}
+
+/** A binary op's ONNX nodes: operands cast to the compute dtype (bool for the logical ops), then its mapping. */
+function lowerBinary(e: BinaryEntry, g: OnnxGraph, va: TracedValue, vb: TracedValue, dt: DType): string {
+  if (e.onnx === null) g.unsupported(e.code, 'no ONNX operator computes it');
+  const cdt: DType = e.dtype === 'logical' ? 'bool' : dt;
+  const a = g.operand(va, cdt), b = g.operand(vb, cdt);
+  return typeof e.onnx === 'string' ? g.op(e.onnx, [a, b]) : e.onnx(g, a, b, cdt);
 }
 
 function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: TensorLike, b: TensorLike, y: Tensor): void {
@@ -270,6 +285,11 @@ interface UnarySpec {
   args?: readonly string[];
   /** The native params from those arguments (leakyRelu's slope); default none. */
   params?: (a?: any, b?: any) => number[];
+  /**
+   * The ONNX mapping (fl.onnx.export): the ONNX op of the same semantics, or a function that builds
+   * the result from x (already in the compute dtype `dt`) and the native params; null: none.
+   */
+  onnx: string | ((g: OnnxGraph, x: string, params: readonly number[], dt: DType) => string) | null;
 }
 interface UnaryEntry extends UnarySpec { code: UnaryCode; name: string }
 
@@ -329,15 +349,25 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
       return out;
     }
     run(UNARY_OP, name + '_', out, [operand(x, dt, x._shape, name, temps)], p, temps);
-    return out;
+    return traced(name + '_', [x], out, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
   }
   const res = emptyTensor(x._shape, outDt, x._storage.device, false, name);
   try {
     run(UNARY_OP, name, res, [operand(x, dt, x._shape, name, temps)], p, temps);
   } catch (err) { res.dispose(); throw err; }
   if (e.grad && needsGrad(x)) recordUnary(e, e.grad, x, res, params);
-  return res;
+  return traced(name, [x], res, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
 }
+
+/** A unary op's ONNX nodes: x cast to the compute dtype (bool for the logical op), then its mapping. */
+function lowerUnary(e: UnaryEntry, g: OnnxGraph, vx: TracedValue, params: readonly number[], dt: DType): string {
+  if (e.onnx === null) g.unsupported(e.name, 'no ONNX operator computes it');
+  const x = g.operand(vx, e.code === 'logicalNot' ? 'bool' : dt);
+  return typeof e.onnx === 'string' ? g.op(e.onnx, [x]) : e.onnx(g, x, params, dt);
+}
+
+/** A constant of dtype dt holding v (ONNX needs both operands of an op in one dtype). */
+function k(g: OnnxGraph, v: number, dt: DType): string { return g.constant(dt, [], [v]); }
 
 function recordUnary(e: UnaryEntry, grad: NonNullable<UnarySpec['grad']>, x: Tensor, y: Tensor, params: number[]): void {
   record(e.name, [x], [y], e.usesY ? [x, y] : [x], ([g], [sx, sy]) => scope(() => {
@@ -363,22 +393,22 @@ function readAlpha(alpha: unknown, op: string): number | undefined {
 }
 
 /** `a + alpha * b` with broadcasting: `fl.add(x, 1)`, `x.add(y)`, `x.add(y, { alpha: 2 })`. */
-export const add: AlphaFn = binaryOp('add', { dtype: 'arith', alpha: true, inplace: true, grad: (g) => [g, g] });
+export const add: AlphaFn = binaryOp('add', { onnx: 'Add', dtype: 'arith', alpha: true, inplace: true, grad: (g) => [g, g] });
 /** `a - alpha * b`: `fl.sub(x, y)`, `fl.sub(x, y, { alpha: 0.5 })`. */
 export const sub: AlphaFn = binaryOp('sub', {
-  dtype: 'arith', alpha: true, inplace: true, refuseBool: 'subtraction of bool tensors is not supported; use logicalXor or logicalNot',
+  onnx: 'Sub', dtype: 'arith', alpha: true, inplace: true, refuseBool: 'subtraction of bool tensors is not supported; use logicalXor or logicalNot',
   grad: (g) => [g, neg(g)],
 });
 /** Elementwise product: `fl.mul(x, 2)`. */
-export const mul: BinaryFn = binaryOp('mul', { dtype: 'arith', inplace: true, grad: (g, a, b) => [mul(g, b), mul(g, a)] });
+export const mul: BinaryFn = binaryOp('mul', { onnx: 'Mul', dtype: 'arith', inplace: true, grad: (g, a, b) => [mul(g, b), mul(g, a)] });
 /** True division; `div` below adds the rounding modes. */
 const trueDiv: BinaryFn = binaryOp('div', {
-  dtype: 'float', usesY: true, inplace: true, method: false,
+  onnx: 'Div', dtype: 'float', usesY: true, inplace: true, method: false,
   grad: (g, a, b, y) => [div(g, b), neg(div(mul(g, y), b))],
 });
 /** `a ** b`: `fl.pow(x, 2)`. */
 export const pow: BinaryFn = binaryOp('pow', {
-  dtype: 'arith', usesY: true, inplace: true, other: 'exponent',
+  onnx: 'Pow', dtype: 'arith', usesY: true, inplace: true, other: 'exponent',
   grad: (g, a, b, y, [needA, needB]) => {
     const bm1: TensorLike = b instanceof Tensor ? sub(b, 1) : +b - 1;
     return [needA ? mul(g, mul(pow(a, bm1), b)) : null,
@@ -386,39 +416,44 @@ export const pow: BinaryFn = binaryOp('pow', {
   },
 });
 /** Elementwise maximum (NaN propagates). */
-export const maximum: BinaryFn = binaryOp('maximum', { dtype: 'arith', grad: (g, a, b) => extremumGrad(g, gt(a, b), eq(a, b)) });
+export const maximum: BinaryFn = binaryOp('maximum', { onnx: 'Max', dtype: 'arith', grad: (g, a, b) => extremumGrad(g, gt(a, b), eq(a, b)) });
 /** Elementwise minimum (NaN propagates). */
-export const minimum: BinaryFn = binaryOp('minimum', { dtype: 'arith', grad: (g, a, b) => extremumGrad(g, lt(a, b), eq(a, b)) });
+export const minimum: BinaryFn = binaryOp('minimum', { onnx: 'Min', dtype: 'arith', grad: (g, a, b) => extremumGrad(g, lt(a, b), eq(a, b)) });
 /** Python-style remainder (sign of the divisor): `fl.remainder(fl.tensor([-3]), 2) // [1]`. */
-export const remainder: BinaryFn = binaryOp('remainder', { dtype: 'arith', grad: (g, a, b) => [g, mul(neg(g), floorDivide(a, b))] });
+export const remainder: BinaryFn = binaryOp('remainder', {
+  // Python's remainder (the divisor's sign): ONNX Mod with fmod=0 for integers, a - floor(a / b)·b for floats
+  onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Sub', [a, g.op('Mul', [g.op('Floor', [g.op('Div', [a, b])]), b])]) : g.op('Mod', [a, b], { fmod: 0 })),
+  dtype: 'arith', grad: (g, a, b) => [g, mul(neg(g), floorDivide(a, b))] });
 /** Floor of a / b. */
-export const floorDivide: BinaryFn = binaryOp('floorDivide', { dtype: 'arith', grad: null });
+export const floorDivide: BinaryFn = binaryOp('floorDivide', {
+  onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Floor', [g.op('Div', [a, b])]) : g.unsupported('floorDivide', 'integer floor division (ONNX Div truncates)')),
+  dtype: 'arith', grad: null });
 /** atan2(a, b) elementwise. */
 export const atan2: BinaryFn = binaryOp('atan2', {
-  dtype: 'float',
+  onnx: null, dtype: 'float',
   grad: (g, a, b) => {
     const den = add(sq(a), sq(b));
     return [div(mul(g, b), den), div(mul(neg(g), a), den)];
   },
 });
 /** `a == b` → bool tensor. */
-export const eq: BinaryFn = binaryOp('eq', { dtype: 'compare', grad: null });
+export const eq: BinaryFn = binaryOp('eq', { onnx: 'Equal', dtype: 'compare', grad: null });
 /** `a != b` → bool tensor. */
-export const ne: BinaryFn = binaryOp('ne', { dtype: 'compare', grad: null });
+export const ne: BinaryFn = binaryOp('ne', { onnx: (g, a, b) => g.op('Not', [g.op('Equal', [a, b])]), dtype: 'compare', grad: null });
 /** `a < b` → bool tensor. */
-export const lt: BinaryFn = binaryOp('lt', { dtype: 'compare', grad: null });
+export const lt: BinaryFn = binaryOp('lt', { onnx: 'Less', dtype: 'compare', grad: null });
 /** `a <= b` → bool tensor. */
-export const le: BinaryFn = binaryOp('le', { dtype: 'compare', grad: null });
+export const le: BinaryFn = binaryOp('le', { onnx: 'LessOrEqual', dtype: 'compare', grad: null });
 /** `a > b` → bool tensor. */
-export const gt: BinaryFn = binaryOp('gt', { dtype: 'compare', grad: null });
+export const gt: BinaryFn = binaryOp('gt', { onnx: 'Greater', dtype: 'compare', grad: null });
 /** `a >= b` → bool tensor. */
-export const ge: BinaryFn = binaryOp('ge', { dtype: 'compare', grad: null });
+export const ge: BinaryFn = binaryOp('ge', { onnx: 'GreaterOrEqual', dtype: 'compare', grad: null });
 /** Elementwise logical and (nonzero is true) → bool tensor. */
-export const logicalAnd: BinaryFn = binaryOp('logicalAnd', { dtype: 'logical', grad: null });
+export const logicalAnd: BinaryFn = binaryOp('logicalAnd', { onnx: 'And', dtype: 'logical', grad: null });
 /** Elementwise logical or → bool tensor. */
-export const logicalOr: BinaryFn = binaryOp('logicalOr', { dtype: 'logical', grad: null });
+export const logicalOr: BinaryFn = binaryOp('logicalOr', { onnx: 'Or', dtype: 'logical', grad: null });
 /** Elementwise logical xor → bool tensor. */
-export const logicalXor: BinaryFn = binaryOp('logicalXor', { dtype: 'logical', grad: null });
+export const logicalXor: BinaryFn = binaryOp('logicalXor', { onnx: 'Xor', dtype: 'logical', grad: null });
 
 /** maximum/minimum's gradient: to the winner, split evenly on ties. */
 function extremumGrad(g: Tensor, win: Tensor, tie: Tensor): [Tensor, Tensor] {
@@ -454,38 +489,38 @@ P.div = function (o, mode) { if (arguments.length > 2) tooManyArgs('div', 'other
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** `-x` */ export const neg: UnaryFn = unaryOp('neg', { dtype: 'signed', inplace: true, grad: (g) => neg(g) });
-/** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { dtype: 'same', inplace: true, grad: (g, x) => mul(g, sign(x)) });
-/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { dtype: 'same', grad: null });
-/** e^x */ export const exp: UnaryFn = unaryOp('exp', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
-/** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
-/** natural log */ export const log: UnaryFn = unaryOp('log', { dtype: 'float', inplace: true, grad: (g, x) => div(g, x) });
-/** log base 2 */ export const log2: UnaryFn = unaryOp('log2', { dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN2)) });
-/** log base 10 */ export const log10: UnaryFn = unaryOp('log10', { dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN10)) });
-/** log(1 + x), accurate near 0 */ export const log1p: UnaryFn = unaryOp('log1p', { dtype: 'float', grad: (g, x) => div(g, add(x, 1)) });
-/** e^x - 1, accurate near 0 */ export const expm1: UnaryFn = unaryOp('expm1', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(y, 1)) });
-/** square root */ export const sqrt: UnaryFn = unaryOp('sqrt', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => div(g, mul(y, 2)) });
-/** 1 / sqrt(x) */ export const rsqrt: UnaryFn = unaryOp('rsqrt', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(pow(y, 3), -0.5)) });
-/** x * x */ export const square: UnaryFn = unaryOp('square', { dtype: 'numeric', grad: (g, x) => mul(g, mul(x, 2)) });
-/** sine */ export const sin: UnaryFn = unaryOp('sin', { dtype: 'float', grad: (g, x) => mul(g, cos(x)) });
-/** cosine */ export const cos: UnaryFn = unaryOp('cos', { dtype: 'float', grad: (g, x) => neg(mul(g, sin(x))) });
-/** tangent */ export const tan: UnaryFn = unaryOp('tan', { dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(square(y), 1)) });
-/** arcsine */ export const asin: UnaryFn = unaryOp('asin', { dtype: 'float', grad: (g, x) => div(g, sqrt(sub(1, square(x)))) });
-/** arccosine */ export const acos: UnaryFn = unaryOp('acos', { dtype: 'float', grad: (g, x) => neg(div(g, sqrt(sub(1, square(x))))) });
-/** arctangent */ export const atan: UnaryFn = unaryOp('atan', { dtype: 'float', grad: (g, x) => div(g, add(square(x), 1)) });
-/** hyperbolic sine */ export const sinh: UnaryFn = unaryOp('sinh', { dtype: 'float', grad: (g, x) => mul(g, cosh(x)) });
-/** hyperbolic cosine */ export const cosh: UnaryFn = unaryOp('cosh', { dtype: 'float', grad: (g, x) => mul(g, sinh(x)) });
-/** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
-/** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
+/** `-x` */ export const neg: UnaryFn = unaryOp('neg', { onnx: 'Neg', dtype: 'signed', inplace: true, grad: (g) => neg(g) });
+/** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { onnx: 'Abs', dtype: 'same', inplace: true, grad: (g, x) => mul(g, sign(x)) });
+/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', grad: null });
+/** e^x */ export const exp: UnaryFn = unaryOp('exp', { onnx: 'Exp', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
+/** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { onnx: (g, x, p, dt) => g.op('Pow', [k(g, 2, dt), x]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
+/** natural log */ export const log: UnaryFn = unaryOp('log', { onnx: 'Log', dtype: 'float', inplace: true, grad: (g, x) => div(g, x) });
+/** log base 2 */ export const log2: UnaryFn = unaryOp('log2', { onnx: (g, x, p, dt) => g.op('Div', [g.op('Log', [x]), k(g, Math.LN2, dt)]), dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN2)) });
+/** log base 10 */ export const log10: UnaryFn = unaryOp('log10', { onnx: (g, x, p, dt) => g.op('Div', [g.op('Log', [x]), k(g, Math.LN10, dt)]), dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN10)) });
+/** log(1 + x), accurate near 0 */ export const log1p: UnaryFn = unaryOp('log1p', { onnx: (g, x, p, dt) => g.op('Log', [g.op('Add', [x, k(g, 1, dt)])]), dtype: 'float', grad: (g, x) => div(g, add(x, 1)) });
+/** e^x - 1, accurate near 0 */ export const expm1: UnaryFn = unaryOp('expm1', { onnx: (g, x, p, dt) => g.op('Sub', [g.op('Exp', [x]), k(g, 1, dt)]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(y, 1)) });
+/** square root */ export const sqrt: UnaryFn = unaryOp('sqrt', { onnx: 'Sqrt', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => div(g, mul(y, 2)) });
+/** 1 / sqrt(x) */ export const rsqrt: UnaryFn = unaryOp('rsqrt', { onnx: (g, x) => g.op('Reciprocal', [g.op('Sqrt', [x])]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(pow(y, 3), -0.5)) });
+/** x * x */ export const square: UnaryFn = unaryOp('square', { onnx: (g, x) => g.op('Mul', [x, x]), dtype: 'numeric', grad: (g, x) => mul(g, mul(x, 2)) });
+/** sine */ export const sin: UnaryFn = unaryOp('sin', { onnx: 'Sin', dtype: 'float', grad: (g, x) => mul(g, cos(x)) });
+/** cosine */ export const cos: UnaryFn = unaryOp('cos', { onnx: 'Cos', dtype: 'float', grad: (g, x) => neg(mul(g, sin(x))) });
+/** tangent */ export const tan: UnaryFn = unaryOp('tan', { onnx: 'Tan', dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(square(y), 1)) });
+/** arcsine */ export const asin: UnaryFn = unaryOp('asin', { onnx: 'Asin', dtype: 'float', grad: (g, x) => div(g, sqrt(sub(1, square(x)))) });
+/** arccosine */ export const acos: UnaryFn = unaryOp('acos', { onnx: 'Acos', dtype: 'float', grad: (g, x) => neg(div(g, sqrt(sub(1, square(x))))) });
+/** arctangent */ export const atan: UnaryFn = unaryOp('atan', { onnx: 'Atan', dtype: 'float', grad: (g, x) => div(g, add(square(x), 1)) });
+/** hyperbolic sine */ export const sinh: UnaryFn = unaryOp('sinh', { onnx: 'Sinh', dtype: 'float', grad: (g, x) => mul(g, cosh(x)) });
+/** hyperbolic cosine */ export const cosh: UnaryFn = unaryOp('cosh', { onnx: 'Cosh', dtype: 'float', grad: (g, x) => mul(g, sinh(x)) });
+/** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { onnx: 'Tanh', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
+/** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { onnx: 'Sigmoid', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
 // relu's gradient selects g where x > 0 (one pass, no bool-to-float cast of the mask)
-/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { dtype: 'signed', inplace: true, grad: (g, x) => where(gt(x, 0), g, 0) });
+/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { onnx: 'Relu', dtype: 'signed', inplace: true, grad: (g, x) => where(gt(x, 0), g, 0) });
 /** x if x > 0 else slope * x */
-export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', {
+export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', { onnx: (g, x, [slope]) => g.op('LeakyRelu', [x], { alpha: { f: slope } }),
   dtype: 'float', args: ['negativeSlope'], params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),
 });
 /** log(1 + e^x) (beta 1, threshold 20, as torch.nn.functional.softplus) */
-export const softplus: UnaryFn = unaryOp('softplus', { dtype: 'float', grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))) });
-const geluErf: UnaryFn = unaryOp('gelu', {
+export const softplus: UnaryFn = unaryOp('softplus', { onnx: 'Softplus', dtype: 'float', grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))) });
+const geluErf: UnaryFn = unaryOp('gelu', { onnx: (g, x, p, dt) => g.op('Mul', [g.op('Mul', [x, k(g, 0.5, dt)]), g.op('Add', [g.op('Erf', [g.op('Mul', [x, k(g, Math.SQRT1_2, dt)])]), k(g, 1, dt)])]),
   dtype: 'float', method: false,
   grad: (g, x) => {  // Phi(x) + x phi(x)
     const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
@@ -494,6 +529,10 @@ const geluErf: UnaryFn = unaryOp('gelu', {
   },
 });
 const geluTanh: UnaryFn = unaryOp('geluTanh', {
+  onnx: (g, x, p, dt) => {  // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+    const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [g.op('Mul', [g.op('Mul', [x, x]), x]), k(g, 0.044715, dt)])]), k(g, SQRT_2_OVER_PI, dt)]);
+    return g.op('Mul', [g.op('Mul', [x, k(g, 0.5, dt)]), g.op('Add', [g.op('Tanh', [inner]), k(g, 1, dt)])]);
+  },
   dtype: 'float', name: 'gelu', method: false,
   grad: (g, x) => {
     const t = tanh(mul(add(x, mul(pow(x, 3), 0.044715)), SQRT_2_OVER_PI));
@@ -502,21 +541,21 @@ const geluTanh: UnaryFn = unaryOp('geluTanh', {
   },
 });
 /** x * sigmoid(x) */
-export const silu: UnaryFn = unaryOp('silu', { dtype: 'float', grad: (g, x) => { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); } });
+export const silu: UnaryFn = unaryOp('silu', { onnx: (g, x) => g.op('Mul', [x, g.op('Sigmoid', [x])]), dtype: 'float', grad: (g, x) => { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); } });
 /** x · min(max(x + 3, 0), 6) / 6, as torch.nn.functional.hardswish (gradient 0 below -3, x/3 + 1/2 up to 3, then 1) */
-export const hardswish: UnaryFn = unaryOp('hardswish', { dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
-/** error function */ export const erf: UnaryFn = unaryOp('erf', { dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
-/** round down */ export const floor: UnaryFn = unaryOp('floor', { dtype: 'same', inplace: true, grad: null });
-/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { dtype: 'same', inplace: true, grad: null });
-/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { dtype: 'same', inplace: true, grad: null });
-/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { dtype: 'same', grad: null });
-/** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
-/** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { dtype: 'bool', grad: null });
-/** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { dtype: 'bool', grad: null });
-/** x is ±inf → bool tensor */ export const isinf: UnaryFn = unaryOp('isinf', { dtype: 'bool', grad: null });
-/** x is neither NaN nor ±inf → bool tensor */ export const isfinite: UnaryFn = unaryOp('isfinite', { dtype: 'bool', grad: null });
+export const hardswish: UnaryFn = unaryOp('hardswish', { onnx: 'HardSwish', dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
+/** error function */ export const erf: UnaryFn = unaryOp('erf', { onnx: 'Erf', dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
+/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'same', inplace: true, grad: null });
+/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'same', inplace: true, grad: null });
+/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'same', inplace: true, grad: null });
+/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'same', grad: null });
+/** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
+/** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { onnx: 'Not', dtype: 'bool', grad: null });
+/** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { onnx: 'IsNaN', dtype: 'bool', grad: null });
+/** x is ±inf → bool tensor */ export const isinf: UnaryFn = unaryOp('isinf', { onnx: 'IsInf', dtype: 'bool', grad: null });
+/** x is neither NaN nor ±inf → bool tensor */ export const isfinite: UnaryFn = unaryOp('isfinite', { onnx: (g, x) => g.op('Not', [g.op('Or', [g.op('IsNaN', [x]), g.op('IsInf', [x])])]), dtype: 'bool', grad: null });
 /** clamp with scalar bounds; `clamp` below adds tensor bounds and the promotion of the bounds. */
-const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => Tensor = unaryOp('clamp', {
+const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => Tensor = unaryOp('clamp', { onnx: (g, x, [hasLo, lo, hasHi, hi], dt) => g.op('Clip', [x, hasLo ? k(g, lo, dt) : '', hasHi ? k(g, hi, dt) : '']),
   dtype: 'same', method: false, args: ['min', 'max'],
   params: (lo?: number | boolean, hi?: number | boolean) => [lo !== undefined ? 1 : 0, +(lo ?? 0), hi !== undefined ? 1 : 0, +(hi ?? 0)],
   grad: (g, x, y, p) => {  // flows where lo <= x <= hi, as torch.clamp
@@ -596,7 +635,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
       tb instanceof Tensor ? sumToShape(where(c, 0, g!), tb._shape) : null,
     ]));
   }
-  return res;
+  return traced('where', [cond, a, b], res, (g, [vc, va, vb]) => g.op('Where', [vc.name, g.operand(va, dt), g.operand(vb, dt)]));
 }
 
 /** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
@@ -616,7 +655,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   if (needsGrad(x)) {
     record('maskedFill', [x], [res], [mask], ([g], [m]) => scope(() => [sumToShape(where(m, 0, g!), x._shape)]));
   }
-  return res;
+  return traced('maskedFill', [x, mask], res, (g, [vx, vm]) => g.op('Where', [vm.name, k(g, +v, x.dtype), vx.name]));
 }
 
 // ---- methods -------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 // max()/min() without dim (split evenly among ties, as PyTorch), max/min along a dim (to the
 // returned index), var/std, logsumexp. argmax/argmin/all/any are not differentiable.
 import { needsGrad, record } from '../autograd';
+import { traced, tracedMany } from '../trace';
+import type { OnnxGraph } from '../trace';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { call, opId, OperandView } from '../native';
@@ -167,6 +169,28 @@ function resultDType(name: ReduceName, dt: DType, op: string): { input: DType; o
   }
 }
 
+/** A value reduction's ONNX nodes (x already in the compute dtype `dt`; `n` elements per result). */
+function lowerReduce(g: OnnxGraph, name: ReduceName, x: string, dt: DType, outDt: DType, dims: readonly number[], keepdim: boolean, correction: number, n: number): string {
+  if (dims.length === 0) return g.op('Identity', [g.cast(x, dt, outDt)]);  // ONNX reduces everything when given no axes
+  switch (name) {
+    case 'sum': return g.reduce('ReduceSum', g.cast(x, dt, outDt), dims, keepdim);
+    case 'prod': return g.reduce('ReduceProd', g.cast(x, dt, outDt), dims, keepdim);
+    case 'mean': return g.reduce('ReduceMean', x, dims, keepdim);
+    case 'amax': return g.reduce('ReduceMax', x, dims, keepdim);
+    case 'amin': return g.reduce('ReduceMin', x, dims, keepdim);
+    case 'logsumexp': return g.reduce('ReduceLogSumExp', x, dims, keepdim);
+    case 'var': case 'std': {
+      const d = g.op('Sub', [x, g.reduce('ReduceMean', x, dims, true)]);
+      const v = g.op('Div', [g.reduce('ReduceSum', g.op('Mul', [d, d]), dims, keepdim), g.constant(dt, [], [Math.max(n - correction, 0)])]);
+      return name === 'std' ? g.op('Sqrt', [v]) : v;
+    }
+    case 'all': case 'any': {
+      const i = g.cast(g.cast(x, dt, 'bool'), 'bool', 'int32');
+      return g.cast(g.reduce(name === 'all' ? 'ReduceMin' : 'ReduceMax', i, dims, keepdim), 'int32', 'bool');
+    }
+  }
+}
+
 /** @internal Runs one value reduction. */
 function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): Tensor {
   need(x, op);
@@ -201,7 +225,8 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
       throw e;
     }
     if (name !== 'all' && name !== 'any' && isFloating(outDt) && needsGrad(x)) recordReduce(name, op, x, out, dims, keptShape, correction);
-    return out;
+    const n = dims.reduce((p, d) => p * src._shape[d], 1);
+    return traced(op, [x], out, (g, [vx]) => lowerReduce(g, name, g.cast(vx.name, vx.dtype, input), input, outDt, dims, keepdim, correction, n));
   } finally {
     for (const t of temps) t.dispose();
   }
@@ -237,6 +262,17 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
     indices.dispose();
     throw e;
   }
+  tracedMany(op, [x], [values, indices], (g, [vx]) => {
+    // ONNX's ArgMax/ArgMin take one axis: the flattened tensor when no dim is given
+    const whole = dim === undefined || dim === null;
+    const src = whole && nd > 0 ? g.op('Reshape', [vx.name, g.ints([-1])]) : vx.name;
+    if (nd === 0) return [g.op('Identity', [vx.name]), g.constant('int32', [], [0])];
+    const axis = whole ? 0 : dims[0];
+    let idx = g.cast(g.op(isMax ? 'ArgMax' : 'ArgMin', [src], { axis, keepdims: keepdim && !whole ? 1 : 0 }), 'int64', 'int32');
+    let val = g.reduce(isMax ? 'ReduceMax' : 'ReduceMin', src, [axis], keepdim && !whole);
+    if (whole && keepdim) { idx = g.op('Reshape', [idx, g.ints(keptShape)]); val = g.op('Reshape', [val, g.ints(keptShape)]); }
+    return [val, idx];
+  });
   return valuesIndices(values, indices);
 }
 

@@ -6,6 +6,7 @@
 // Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
 import { tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
+import { traced } from '../trace';
 import { runFloat32 } from '../amp';
 import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
@@ -83,7 +84,8 @@ function normalize(code: number, op: 'softmax' | 'logSoftmax', x: Tensor, dim: n
   const dt = floatDType(need(x, op), dtype, op);
   const y = alongDim(code, op, x, dim, dt, dt, []);
   if (needsGrad(x)) recordAlongDim(op, x, y, dim);
-  return y;
+  const axis = normDim(dim, x._shape.length, op);
+  return traced(op, [x], y, (g, [vx]) => g.op(op === 'softmax' ? 'Softmax' : 'LogSoftmax', [g.cast(vx.name, vx.dtype, dt)], { axis }));
 }
 
 function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): Tensor {
@@ -92,7 +94,9 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): 
   const outDt: DType = isFloating(inDt) ? inDt : 'int32';
   const y = alongDim(SCAN_OP, op, x, dim, inDt, outDt, [SCAN[op]]);
   if (isFloating(outDt) && needsGrad(x)) recordAlongDim(op, x, y, dim);
-  return y;
+  if (op === 'cumprod') return y;  // ONNX has no cumulative product: an export that needs it fails naming cumprod
+  const axis = normDim(dim, x._shape.length, op);
+  return traced(op, [x], y, (g, [vx]) => g.op('CumSum', [g.cast(vx.name, vx.dtype, outDt), g.constant('int32', [], [axis])]));
 }
 
 // ---- gradients -------------------------------------------------------------------------------

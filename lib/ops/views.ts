@@ -12,12 +12,17 @@ import { captureState, refuseInCapture } from '../capture';
 import { needsGrad, record, sumToShape } from '../autograd';
 import { zeros } from './creation';
 import { checkInplace } from './elementwise';
+import { traced } from '../trace';
+import type { Lowering } from '../trace';
 
 /** Records a one-input view/copy op whose gradient is `bw(g)` (a new tensor shaped like x). */
-function tracked(op: string, x: Tensor, out: Tensor, bw: (g: Tensor) => Tensor): Tensor {
+function tracked(op: string, x: Tensor, out: Tensor, bw: (g: Tensor) => Tensor, onnx: Lowering): Tensor {
   if (needsGrad(x)) record(op, [x], [out], [], ([g]) => scope(() => [bw(g!)]));
-  return out;
+  return traced(op, [x], out, onnx);
 }
+
+/** The ONNX mapping of a view whose result is x's elements in a new shape (view, reshape, squeeze, unsqueeze). */
+const reshapeOnnx: Lowering = (g, [x], [o]) => g.op('Reshape', [x.name, g.sizes(o._shape)]);
 
 /** The gradient of a view that picks a region of x: zeros shaped like x with g written into the region. */
 function scatterBack(x: Tensor, g: Tensor, region: (z: Tensor) => Tensor): Tensor {
@@ -58,7 +63,7 @@ export function view(t: Tensor, ...shape: number[]): Tensor;
 export function view(t: Tensor): Tensor {
   const [s, st] = viewTarget(t, arguments, 'view');
   if (!st) throw new ShapeError(`view: shape ${fmt(s)} is not compatible with input of shape ${fmt(t._shape)} and strides ${fmt(t._strides)}; use reshape`);
-  return tracked('view', t, t._view(s, st, t._offset), (g) => reshape(g, t._shape));
+  return tracked('view', t, t._view(s, st, t._offset), (g) => reshape(g, t._shape), reshapeOnnx);
 }
 
 /** A tensor with a new shape (one -1 is inferred): a view when possible, else a copy. */
@@ -72,7 +77,7 @@ export function reshape(t: Tensor): Tensor {
     const c = contiguousCopy(t, 'reshape');
     try { out = c._view(s, contiguousStrides(s), 0); } finally { c.dispose(); }
   }
-  return tracked('reshape', t, out, (g) => reshape(g, t._shape));
+  return tracked('reshape', t, out, (g) => reshape(g, t._shape), reshapeOnnx);
 }
 
 /** Merges dims startDim..endDim into one: `fl.flatten(x, 1)`. */
@@ -96,7 +101,7 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
     if (s === 1 && (dims === null || dims.has(i))) return;
     shape.push(s); strides.push(t._strides[i]);
   });
-  return tracked('squeeze', t, t._view(shape, strides, t._offset), (g) => reshape(g, t._shape));
+  return tracked('squeeze', t, t._view(shape, strides, t._offset), (g) => reshape(g, t._shape), reshapeOnnx);
 }
 
 /** Inserts a dim of size 1 at `dim`: `fl.unsqueeze(x, 0)`. */
@@ -107,19 +112,20 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
   const shape = t._shape.slice(), strides = t._strides.slice();
   const st = d < t.ndim ? t._strides[d] * t._shape[d] : 1;
   shape.splice(d, 0, 1); strides.splice(d, 0, st);
-  return tracked('unsqueeze', t, t._view(shape, strides, t._offset), (g) => reshape(g, t._shape));
+  return tracked('unsqueeze', t, t._view(shape, strides, t._offset), (g) => reshape(g, t._shape), reshapeOnnx);
 }
 
 /** Swaps two dims (a view): `x.transpose(0, 1)`. */
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   if (arguments.length > 3) tooManyArgs('transpose', 'input, dim0, dim1', arguments);
   need(t, 'transpose');
-  if (t.ndim === 0) return t._view([], [], t._offset);
+  if (t.ndim === 0) return traced('transpose', [t], t._view([], [], t._offset), (g, [x]) => g.op('Identity', [x.name]));
   const a = normDim(dim0, t.ndim, 'transpose'), b = normDim(dim1, t.ndim, 'transpose');
   const shape = t._shape.slice(), strides = t._strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
   [strides[a], strides[b]] = [strides[b], strides[a]];
-  return tracked('transpose', t, t._view(shape, strides, t._offset), (g) => transpose(g, a, b).contiguous());
+  const perm = t._shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return tracked('transpose', t, t._view(shape, strides, t._offset), (g) => transpose(g, a, b).contiguous(), (g, [x]) => g.op('Transpose', [x.name], { perm }));
 }
 
 /** Reorders dims (a view): `x.permute([2, 0, 1])`. */
@@ -133,7 +139,7 @@ export function permute(t: Tensor): Tensor {
   if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
   const inv = new Array<number>(d.length);
   d.forEach((p, i) => { inv[p] = i; });
-  return tracked('permute', t, t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset), (g) => permute(g, inv).contiguous());
+  return tracked('permute', t, t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset), (g) => permute(g, inv).contiguous(), (g, [x]) => g.op('Transpose', [x.name], { perm: d }));
 }
 
 /** Broadcasts size-1 dims to larger sizes without copying (-1 keeps a size): `x.expand([4, -1])`. */
@@ -155,7 +161,7 @@ export function expand(t: Tensor): Tensor {
     if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${JSON.stringify(shape)})`);
     out.push(want); strides.push(0);
   }
-  return tracked('expand', t, t._view(out, strides, t._offset), (g) => sumToShape(g.clone(), t._shape));
+  return tracked('expand', t, t._view(out, strides, t._offset), (g) => sumToShape(g.clone(), t._shape), (g, [x], [o]) => g.op('Expand', [x.name, g.sizes(o._shape)]));
 }
 
 /** `expand` to a full target shape, as `torch.broadcast_to`. */
@@ -178,7 +184,8 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   const shape = t._shape.slice();
   shape[d] = length;
   const s0 = start;
-  return tracked('narrow', t, t._view(shape, t._strides, t._offset + start * t._strides[d]), (g) => scatterBack(t, g, (z) => narrow(z, d, s0, length)));
+  return tracked('narrow', t, t._view(shape, t._strides, t._offset + start * t._strides[d]), (g) => scatterBack(t, g, (z) => narrow(z, d, s0, length)),
+    (g, [x]) => g.op('Slice', [x.name, g.sizes([s0]), g.sizes([s0 + length]), g.ints([d])]));
 }
 
 /** Index `index` of dim `dim`, removing the dim (a view): `x.select(0, -1)`. */
@@ -195,7 +202,8 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   const shape = t._shape.slice(), strides = t._strides.slice();
   shape.splice(d, 1); strides.splice(d, 1);
   const i0 = index;
-  return tracked('select', t, t._view(shape, strides, t._offset + index * t._strides[d]), (g) => scatterBack(t, g, (z) => select(z, d, i0)));
+  return tracked('select', t, t._view(shape, strides, t._offset + index * t._strides[d]), (g) => scatterBack(t, g, (z) => select(z, d, i0)),
+    (g, [x]) => g.op('Gather', [x.name, g.size(i0)], { axis: d }));
 }
 
 /**
@@ -218,7 +226,8 @@ export function slice(t: Tensor, dim: number, start?: number | null, end?: numbe
   const len = Math.ceil((e - s) / step);
   const shape = t._shape.slice(), strides = t._strides.slice();
   shape[d] = len; strides[d] = t._strides[d] * step;
-  return tracked('slice', t, t._view(shape, strides, t._offset + (len > 0 ? s * t._strides[d] : 0)), (g) => scatterBack(t, g, (z) => slice(z, d, s, e, step)));
+  return tracked('slice', t, t._view(shape, strides, t._offset + (len > 0 ? s * t._strides[d] : 0)), (g) => scatterBack(t, g, (z) => slice(z, d, s, e, step)),
+    (g, [x]) => g.op('Slice', [x.name, g.sizes([s]), g.sizes([e]), g.ints([d]), g.ints([step])]));
 }
 
 /**
@@ -288,7 +297,7 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
     if (s === '...') for (let i = 0; i < t.ndim - consumed; i++) full.push(':');
     else full.push(s);
   }
-  let cur = tracked('index', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone());
+  let cur = tracked('index', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
   let dim = 0;
   try {
     for (const s of full) {
@@ -325,7 +334,7 @@ export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const shape: number[] = [], strides: number[] = [];
   t._shape.forEach((s, i) => { if (i !== a && i !== b) { shape.push(s); strides.push(t._strides[i]); } });
   shape.push(len); strides.push(t._strides[a] + t._strides[b]);
-  return tracked('diagonal', t, t._view(shape, strides, off), (g) => scatterBack(t, g, (z) => diagonal(z, offset, a, b)));
+  return tracked('diagonal', t, t._view(shape, strides, off), (g) => scatterBack(t, g, (z) => diagonal(z, offset, a, b)), (g) => g.unsupported('diagonal', 'no ONNX operator takes a diagonal view'));
 }
 
 /** A contiguous tensor with the same values (this tensor's own view when already contiguous). */
@@ -333,13 +342,13 @@ export function contiguous(t: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('contiguous', 'input', arguments);
   need(t, 'contiguous');
   const out = t.isContiguous() ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'contiguous');
-  return tracked('contiguous', t, out, (g) => g.clone());
+  return tracked('contiguous', t, out, (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
 }
 
 /** A copy with its own storage. */
 export function clone(t: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('clone', 'input', arguments);
-  return tracked('clone', t, contiguousCopy(need(t, 'clone'), 'clone'), (g) => g.clone());
+  return tracked('clone', t, contiguousCopy(need(t, 'clone'), 'clone'), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
 }
 
 /** Joins tensors along an existing dim: `fl.cat([a, b], 0)`. Dtypes promote; devices must match. */
@@ -388,7 +397,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       });
     }));
   }
-  return out;
+  return traced('cat', parts, out, (g, vs) => g.op('Concat', vs.map((v) => g.cast(v.name, v.dtype, dtype)), { axis: d }));
 }
 
 /** Joins same-shaped tensors along a new dim: `fl.stack([a, b], 0)`. */
@@ -502,7 +511,7 @@ export function roll(t: Tensor, shifts: number | readonly number[], dims?: numbe
   }
   const ds = typeof dims === 'number' ? [dims] : Array.isArray(dims) ? dims.slice() : null;
   if (!ds || ds.length !== sh.length) throw new ValueError(`roll: shifts [${sh.join(', ')}] and dims ${describeValue(dims)} must have the same length`);
-  let cur = tracked('roll', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone());
+  let cur = tracked('roll', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
   try {
     for (let i = 0; i < ds.length; i++) {
       const d = normDim(ds[i], t.ndim, 'roll');
@@ -552,7 +561,7 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   const dev = o.device === undefined ? t._storage.device : parseDevice(o.device, 'to');
   if (dev.name === t._storage.device.name) {
     const out = dtype === t.dtype && !o.copy ? t._view(t._shape, t._strides, t._offset) : contiguousCopy(t, 'to', dtype);
-    return tracked('to', t, out, (g) => g.to(t.dtype, { copy: true }));
+    return tracked('to', t, out, (g) => g.to(t.dtype, { copy: true }), (g, [x]) => g.cast(x.name, x.dtype, dtype));
   }
   if (captureState.active) refuseInCapture('to', `a copy from ${t.device} to ${dev.name}`);
   const src = dtype === t.dtype && t.isContiguous() ? t : contiguousCopy(t, 'to', dtype);
@@ -571,7 +580,7 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
     if (src !== t) src.dispose();
   }
   const from = t.device;
-  return tracked('to', t, out, (g) => g.to({ device: from, dtype: t.dtype }));
+  return tracked('to', t, out, (g) => g.to({ device: from, dtype: t.dtype }), (g, [x]) => g.op('Identity', [g.cast(x.name, x.dtype, dtype)]));
 }
 
 declare module '../tensor' {
@@ -676,7 +685,7 @@ P.t = function () {
   if (arguments.length > 0) tooManyArgs('t', '', arguments);
   need(this, 't');
   if (this.ndim > 2) throw new ShapeError(`t: expects a tensor with at most 2 dims, got shape ${fmt(this._shape)} (use transpose or mT)`);
-  return this.ndim < 2 ? tracked('t', this, this._view(this._shape, this._strides, this._offset), (g) => g.clone()) : transpose(this, 0, 1);
+  return this.ndim < 2 ? tracked('t', this, this._view(this._shape, this._strides, this._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name])) : transpose(this, 0, 1);
 };
 P.tolist = function () { if (arguments.length > 0) tooManyArgs('tolist', '', arguments); return this.toArray(); };
 P.dim = function () { if (arguments.length > 0) tooManyArgs('dim', '', arguments); return this.ndim; };

@@ -1,0 +1,153 @@
+/**
+ * @jest-environment ./test/onnx-environment.js
+ */
+// onnx.test.ts — fl.onnx.export: models exported here run in onnxruntime-node (an independent
+// implementation of every ONNX operator, on its CPU execution provider) and must give flintml's own
+// outputs within 1e-5 (float32), at the traced batch size and at another one (dynamic batch).
+// A forward pass that uses an op without an ONNX mapping must fail naming that op.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fl from '../lib';
+import { decodeModel } from '../lib/onnx/proto';
+import { DEVICE } from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const ort = require('onnxruntime-node') as {
+  InferenceSession: { create(p: string): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { data: ArrayLike<number>; dims: readonly number[] }>> }> };
+  Tensor: new (type: string, data: ArrayLike<number>, dims: readonly number[]) => unknown;
+};
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { GPT } = require('../examples/gpt')(fl);
+
+const { nn } = fl;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-onnx-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function ortTensor(t: fl.Tensor): unknown {
+  const data = fl.scope(() => t.to('cpu').dataSync());
+  return new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', data, t.shape);
+}
+
+/** Runs the exported file on `inputs` and compares every output with the model's own, within 1e-5. */
+async function expectSame(file: string, model: fl.nn.Module, inputs: fl.Tensor[], names: string[], outNames: string[]): Promise<void> {
+  const session = await ort.InferenceSession.create(file);
+  const feeds: Record<string, unknown> = {};
+  inputs.forEach((t, i) => { feeds[names[i]] = ortTensor(t); });
+  const got = await session.run(feeds);
+  fl.scope(() => {
+    const flat = (r: unknown): fl.Tensor[] => (r instanceof fl.Tensor ? [r] : (r as unknown[]).flatMap(flat));
+    const want = fl.noGrad(() => flat(model.forward(...inputs)));
+    expect(want.length).toBe(outNames.length);
+    want.forEach((w, i) => {
+      const g = got[outNames[i]];
+      expect(Array.from(g.dims)).toEqual(w.shape);
+      const ref = w.to('cpu').dataSync();
+      let maxDiff = 0;
+      for (let j = 0; j < ref.length; j++) maxDiff = Math.max(maxDiff, Math.abs(g.data[j] - ref[j]) / Math.max(1, Math.abs(ref[j])));
+      expect(maxDiff).toBeLessThanOrEqual(1e-5);
+    });
+  });
+}
+
+const randn = (shape: number[]) => fl.randn(shape, { device: DEVICE });
+
+describe('fl.onnx.export', () => {
+  beforeEach(() => fl.manualSeed(7));
+
+  test('an MLP (Linear, ReLU, LayerNorm, GELU, softmax) matches at batch 2 and 5; parameters are initializers', async () => {
+    const model = new nn.Sequential(new nn.Linear(6, 16), new nn.ReLU(), new nn.LayerNorm(16), new nn.Linear(16, 16), new nn.GELU(), new nn.Linear(16, 4), new nn.Softmax(-1)).to(DEVICE);
+    const file = path.join(tmp, 'mlp.onnx');
+    const x2 = randn([2, 6]);
+    fl.onnx.export(model, [x2], file, { inputNames: ['x'], outputNames: ['probs'], dynamicAxes: { x: { 0: 'batch' } } });
+    expect(model.training).toBe(true);  // the exporter's eval() is undone
+    model.eval();
+    await expectSame(file, model, [x2], ['x'], ['probs']);
+    const x5 = randn([5, 6]);
+    await expectSame(file, model, [x5], ['x'], ['probs']);
+    const m = decodeModel(fs.readFileSync(file)) as { opsetImport: { version: number }[]; graph: { initializer: { name: string }[]; node: { opType: string }[]; input: { type: { tensorType: { shape: { dim: { dimParam?: string }[] } } } }[] } };
+    expect(m.opsetImport[0].version).toBe(18);
+    expect(m.graph.initializer.map((i) => i.name)).toEqual(expect.arrayContaining(['0.weight', '0.bias', '2.weight', '2.bias', '5.weight']));
+    expect(m.graph.node.map((n) => n.opType)).toEqual(expect.arrayContaining(['Gemm', 'Relu', 'LayerNormalization', 'Softmax']));
+    expect(m.graph.input[0].type.tensorType.shape.dim[0].dimParam).toBe('batch');
+    model.dispose(); x2.dispose(); x5.dispose();
+  });
+
+  test('a CNN (Conv2d, BatchNorm2d, pooling, flatten) matches at batch 2 and 3', async () => {
+    const model = new nn.Sequential(
+      new nn.Conv2d(3, 8, 3, { padding: 1 }), new nn.BatchNorm2d(8), new nn.ReLU(), new nn.MaxPool2d(2),
+      new nn.Conv2d(8, 8, 3, { stride: 2 }), new nn.SiLU(), new nn.AvgPool2d(2, { stride: 1 }), new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(8, 5),
+    ).to(DEVICE);
+    // running statistics that are not the identity, so BatchNormalization is really checked
+    fl.noGrad(() => fl.scope(() => { for (let i = 0; i < 3; i++) model.forward(randn([4, 3, 12, 12]).mul(2).add(1)); }));
+    model.eval();
+    const file = path.join(tmp, 'cnn.onnx');
+    const x2 = randn([2, 3, 12, 12]);
+    fl.onnx.export(model, x2, file, { dynamicAxes: { input_0: [0] } });
+    await expectSame(file, model, [x2], ['input_0'], ['output_0']);
+    const x3 = randn([3, 3, 12, 12]);
+    await expectSame(file, model, [x3], ['input_0'], ['output_0']);
+    model.dispose(); x2.dispose(); x3.dispose();
+  });
+
+  test('an LSTM (time loop unrolled for the traced sequence length) matches, with a dynamic batch', async () => {
+    class Tagger extends nn.Module {
+      lstm = new nn.LSTM(5, 7, { numLayers: 2, batchFirst: true });
+      head = new nn.Linear(7, 3);
+      forward(x: fl.Tensor): fl.Tensor[] {
+        const [y, [h, c]] = this.lstm.forward(x);
+        return [this.head.forward(y), h, c];
+      }
+    }
+    const model = new Tagger().to(DEVICE);
+    model.eval();
+    const file = path.join(tmp, 'lstm.onnx');
+    const x2 = randn([2, 4, 5]);
+    fl.onnx.export(model, [x2], file, { inputNames: ['x'], outputNames: ['y', 'h', 'c'], dynamicAxes: { x: { 0: 'batch' } } });
+    await expectSame(file, model, [x2], ['x'], ['y', 'h', 'c']);
+    const x5 = randn([5, 4, 5]);
+    await expectSame(file, model, [x5], ['x'], ['y', 'h', 'c']);
+    model.dispose(); x2.dispose(); x5.dispose();
+  });
+
+  test('the GPT of examples/gpt.js (embeddings, causal attention, reshapes by batch) matches at batch 2 and 5', async () => {
+    const model = new GPT(11, 16, 2, 2, 8).to(DEVICE) as fl.nn.Module;
+    model.eval();
+    const ids = (b: number) => fl.scope(() => fl.randint(0, 11, [b, 6], { device: DEVICE }));
+    const file = path.join(tmp, 'gpt.onnx');
+    const i2 = ids(2);
+    fl.onnx.export(model, [i2], file, { inputNames: ['ids'], outputNames: ['logits'], dynamicAxes: { ids: { 0: 'batch' }, logits: { 0: 'batch' } } });
+    await expectSame(file, model, [i2], ['ids'], ['logits']);
+    const i5 = ids(5);
+    await expectSame(file, model, [i5], ['ids'], ['logits']);
+    model.dispose(); i2.dispose(); i5.dispose();
+  });
+
+  test('a forward pass using an op without an ONNX mapping fails naming the op', () => {
+    class Cumulative extends nn.Module {
+      fc = new nn.Linear(3, 3);
+      forward(x: fl.Tensor): fl.Tensor { return fl.cumprod(this.fc.forward(x), 1); }
+    }
+    const model = new Cumulative().to(DEVICE);
+    const x = randn([2, 3]);
+    const file = path.join(tmp, 'bad.onnx');
+    expect(() => fl.onnx.export(model, [x], file)).toThrow(fl.OnnxExportError);
+    expect(() => fl.onnx.export(model, [x], file)).toThrow(/'cumprod' has no ONNX mapping/);
+    expect(fs.existsSync(file)).toBe(false);
+    // an op whose mapping refuses it (atan2 has no ONNX operator) is named too
+    class Angle extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return fl.atan2(x, x.add(1)); } }
+    expect(() => fl.onnx.export(new Angle(), [x], file)).toThrow(/atan2 has no ONNX mapping/);
+    model.dispose(); x.dispose();
+  });
+
+  test('bad arguments are refused with typed errors', () => {
+    const model = new nn.Linear(2, 2);
+    const x = fl.ones([1, 2]);
+    expect(() => fl.onnx.export(model, [], path.join(tmp, 'e.onnx'))).toThrow(fl.ValueError);
+    expect(() => fl.onnx.export(model, [x], path.join(tmp, 'e.onnx'), { inputNames: ['a', 'b'] })).toThrow(/inputNames has 2 names/);
+    expect(() => fl.onnx.export(model, [x], path.join(tmp, 'e.onnx'), { opset: 12 })).toThrow(fl.ValueError);
+    expect(() => fl.onnx.export(model, [x], path.join(tmp, 'e.onnx'), { dynamicAxes: { nope: [0] } })).toThrow(/neither an input/);
+    expect(() => fl.onnx.export(model, [x], path.join(tmp, 'no', 'such', 'dir.onnx'))).toThrow(fl.FileError);
+    model.dispose(); x.dispose();
+  });
+});
