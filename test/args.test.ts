@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
 import { closest, int, num, optional, registry, required, signature, takeSizes } from '../lib/args';
+import { decodeModel } from '../lib/onnx/proto';
 import { DEVICE } from './helpers';
 
 const shapeOf = (t: fl.Tensor): number[] => t.shape.slice();
@@ -1148,6 +1149,32 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   };
 }
 
+// ---- fl.onnx.export(model, sampleInputs, path, { inputNames, outputNames, dynamicAxes, opset }): read back from the file
+{
+  const onnxFile = path.join(os.tmpdir(), `flint-args-${process.pid}.onnx`);
+  type Decoded = { opsetImport: { version: number }[]; graph: { input: { name: string; type: { tensorType: { shape: { dim: { dimParam?: string }[] } } } }[]; output: { name: string }[] } };
+  const exported = (o: Record<string, unknown>): Decoded => fl.scope(() => {
+    const model = new nn.Linear(3, 2);
+    try {
+      fl.onnx.export(model, [fl.ones(2, 3)], onnxFile, o as any);
+      return decodeModel(fs.readFileSync(onnxFile)) as unknown as Decoded;
+    } finally { model.dispose(); fs.rmSync(onnxFile, { force: true }); }
+  });
+  TABLE['fl.onnx.export'] = {
+    sig: 'onnx.export',
+    honoured: {
+      inputNames: () => { expect(exported({}).graph.input[0].name).toBe('input_0'); expect(exported({ inputNames: ['x'] }).graph.input[0].name).toBe('x'); },
+      outputNames: () => { expect(exported({}).graph.output[0].name).toBe('output_0'); expect(exported({ outputNames: ['y'] }).graph.output[0].name).toBe('y'); },
+      dynamicAxes: () => {
+        expect(exported({}).graph.input[0].type.tensorType.shape.dim[0].dimParam).toBeUndefined();
+        expect(exported({ dynamicAxes: { input_0: { 0: 'batch' } } }).graph.input[0].type.tensorType.shape.dim[0].dimParam).toBe('batch');
+      },
+      opset: () => { expect(exported({}).opsetImport[0].version).toBe(18); expect(exported({ opset: 17 }).opsetImport[0].version).toBe(17); },
+    },
+    call: (o) => exported(o),
+  };
+}
+
 // ---- nn entries go above this line ----
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
@@ -1215,7 +1242,7 @@ const INTERNAL = [
 const NO_OPTIONS = [
   // classes whose instances come from elsewhere, base classes, errors
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
-  'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError',
+  'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError', 'fl.OnnxExportError',
   'nn.Module', 'nn.RNNBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',

@@ -280,6 +280,21 @@ describe('fl.profiler and Profile refuse an argument beyond those they declare',
   });
 });
 
+// ---- fl.onnx: export(model, sampleInputs, path, options) -------------------------------------------------
+describe('fl.onnx.export refuses an argument beyond those it declares', () => {
+  test('each function is placed', () => {
+    expect(Object.keys(fl.onnx).filter((k) => typeof (fl.onnx as Record<string, unknown>)[k] === 'function')).toEqual(['export']);
+  });
+  test('onnx.export', async () => {
+    const model = new fl.nn.Linear(2, 2);
+    const x = fl.ones(1, 2);
+    try {
+      fl.onnx.export(model, [x], path.join(tmp, 'm.onnx'), {});
+      await expectRefused('onnx.export', () => (fl.onnx.export as any)(model, [x], path.join(tmp, 'm.onnx'), {}, EXTRA));
+    } finally { model.dispose(); x.dispose(); }
+  });
+});
+
 describe('the messages', () => {
   test("relu(x, true): PyTorch's inplace is refused, naming the in-place method", () => fl.scope(() => {
     const x = fl.ones(2);
