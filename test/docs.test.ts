@@ -86,6 +86,8 @@ beforeAll(() => {
   // `require('flintml')` / `import 'flintml'` from the snippets resolve to this package
   fs.mkdirSync(path.join(tmp, 'node_modules'));
   fs.symlinkSync(ROOT, path.join(tmp, 'node_modules', 'flintml'), 'dir');
+  // the ONNX export's example runs its file in onnxruntime-node (a devDependency)
+  fs.symlinkSync(path.join(ROOT, 'node_modules', 'onnxruntime-node'), path.join(tmp, 'node_modules', 'onnxruntime-node'), 'dir');
 });
 afterAll(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 

@@ -123,6 +123,73 @@ describe('fl.onnx.export', () => {
     model.dispose(); i2.dispose(); i5.dispose();
   });
 
+  test('a Llama block (RMSNorm, rotary embedding and grouped-query attention as primitives, SwiGLU, causal SDPA) matches at batch 2 and 4', async () => {
+    // written here from the Llama architecture (transformers' LlamaDecoderLayer), independent of lib/models
+    class LlamaBlock extends nn.Module {
+      heads = 4; kvHeads = 2; hd = 8;
+      inNorm = new nn.RMSNorm(32, { eps: 1e-6 }); postNorm = new nn.RMSNorm(32, { eps: 1e-6 });
+      q = new nn.Linear(32, 32, false); k = new nn.Linear(32, 16, false); v = new nn.Linear(32, 16, false); o = new nn.Linear(32, 32, false);
+      gate = new nn.Linear(32, 64, false); up = new nn.Linear(32, 64, false); down = new nn.Linear(64, 32, false);
+      constructor() {
+        super();
+        // rotary tables [context, hd]: the angle pos·θ^(-2i/hd), repeated for the two halves
+        const inv = Array.from({ length: this.hd / 2 }, (_, i) => 10000 ** (-2 * i / this.hd));
+        const ang = Array.from({ length: 16 }, (_, p) => [...inv, ...inv].map((f) => p * f));
+        this.registerBuffer('cos', fl.tensor(ang.map((r) => r.map(Math.cos))), false);
+        this.registerBuffer('sin', fl.tensor(ang.map((r) => r.map(Math.sin))), false);
+      }
+      rope(x: fl.Tensor, T: number): fl.Tensor {
+        const h = this.hd / 2;
+        const rotated = fl.cat([x.narrow(-1, h, h).neg(), x.narrow(-1, 0, h)], -1);
+        const cos = (this as any).cos.narrow(0, 0, T), sin = (this as any).sin.narrow(0, 0, T);
+        return x.mul(cos).add(rotated.mul(sin));
+      }
+      forward(x: fl.Tensor): fl.Tensor {
+        const [B, T] = x.shape;
+        const h = this.inNorm.forward(x);
+        const q = this.rope(this.q.forward(h).view(B, T, this.heads, this.hd).transpose(1, 2), T);
+        const rep = this.heads / this.kvHeads;
+        const kv = (t: fl.Tensor) => t.view(B, T, this.kvHeads, this.hd).transpose(1, 2).unsqueeze(2).expand(B, this.kvHeads, rep, T, this.hd).reshape(B, this.heads, T, this.hd);
+        const k = this.rope(kv(this.k.forward(h)), T), v = kv(this.v.forward(h));
+        const att = nn.functional.scaledDotProductAttention(q, k, v, { isCausal: true });
+        const x1 = x.add(this.o.forward(att.transpose(1, 2).reshape(B, T, this.heads * this.hd)));
+        const m = this.postNorm.forward(x1);
+        return x1.add(this.down.forward(fl.silu(this.gate.forward(m)).mul(this.up.forward(m))));
+      }
+    }
+    const model = new LlamaBlock().to(DEVICE);
+    model.eval();
+    const file = path.join(tmp, 'llama-block.onnx');
+    const x2 = randn([2, 5, 32]);
+    fl.onnx.export(model, [x2], file, { inputNames: ['h'], outputNames: ['out'], dynamicAxes: { h: { 0: 'batch' } } });
+    await expectSame(file, model, [x2], ['h'], ['out']);
+    const x4 = randn([4, 5, 32]);
+    await expectSame(file, model, [x4], ['h'], ['out']);
+    model.dispose(); x2.dispose(); x4.dispose();
+  });
+
+  test('MultiheadAttention (with a key padding mask), GroupNorm and chunk match', async () => {
+    class Mixer extends nn.Module {
+      mha = new nn.MultiheadAttention(12, 3, { batchFirst: true });
+      norm = new nn.GroupNorm(3, 12);
+      forward(x: fl.Tensor, pad: fl.Tensor): fl.Tensor {
+        const [y] = this.mha.forward(x, x, x, { keyPaddingMask: pad.gt(0.5) });
+        const [a, b] = y.chunk(2, -1);
+        return this.norm.forward(fl.cat([b, a], -1).transpose(1, 2)).softmax(1);
+      }
+    }
+    const model = new Mixer().to(DEVICE);
+    model.eval();
+    const file = path.join(tmp, 'mixer.onnx');
+    const pad = (b: number) => fl.scope(() => fl.cat([fl.zeros([b, 5], { device: DEVICE }), fl.ones([b, 1], { device: DEVICE })], 1));
+    const x2 = randn([2, 6, 12]), p2 = pad(2);
+    fl.onnx.export(model, [x2, p2], file, { inputNames: ['x', 'pad'], dynamicAxes: { x: { 0: 'batch' }, pad: { 0: 'batch' } } });
+    await expectSame(file, model, [x2, p2], ['x', 'pad'], ['output_0']);
+    const x3 = randn([3, 6, 12]), p3 = pad(3);
+    await expectSame(file, model, [x3, p3], ['x', 'pad'], ['output_0']);
+    model.dispose(); x2.dispose(); p2.dispose(); x3.dispose(); p3.dispose();
+  });
+
   test('a forward pass using an op without an ONNX mapping fails naming the op', () => {
     class Cumulative extends nn.Module {
       fc = new nn.Linear(3, 3);
