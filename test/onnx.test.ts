@@ -168,6 +168,22 @@ describe('fl.onnx.export', () => {
     model.dispose(); x2.dispose(); x4.dispose();
   });
 
+  test.each([
+    ['Llama', { model_type: 'llama', vocab_size: 40, hidden_size: 32, intermediate_size: 48, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, max_position_embeddings: 32 }],
+    ['GPT2', { model_type: 'gpt2', vocab_size: 40, n_embd: 32, n_layer: 2, n_head: 4, n_positions: 32 }],
+  ] as const)('fl.models.%s (random weights) matches at batch 2 and 3', async (name, config) => {
+    const model = new fl.models[name]({ ...config }, { device: DEVICE }) as unknown as fl.nn.Module;
+    model.eval();
+    const ids = (b: number) => fl.scope(() => fl.randint(0, 40, [b, 7], { device: DEVICE }));
+    const file = path.join(tmp, `${name}.onnx`);
+    const i2 = ids(2);
+    fl.onnx.export(model, [i2], file, { inputNames: ['input_ids'], outputNames: ['logits'], dynamicAxes: { input_ids: { 0: 'batch' } } });
+    await expectSame(file, model, [i2], ['input_ids'], ['logits']);
+    const i3 = ids(3);
+    await expectSame(file, model, [i3], ['input_ids'], ['logits']);
+    model.dispose(); i2.dispose(); i3.dispose();
+  });
+
   test('MultiheadAttention (with a key padding mask), GroupNorm and chunk match', async () => {
     class Mixer extends nn.Module {
       mha = new nn.MultiheadAttention(12, 3, { batchFirst: true });
