@@ -206,6 +206,34 @@ describe('fl.onnx.export', () => {
     model.dispose(); x2.dispose(); p2.dispose(); x3.dispose(); p3.dispose();
   });
 
+  test('reductions, arg-reductions, casts, where, clamp, indexing, cumsum, constants and in-place ops match', async () => {
+    class Mixed extends nn.Module {
+      fc = new nn.Linear(6, 6);
+      forward(x: fl.Tensor): fl.Tensor[] {
+        const h = this.fc.forward(x);
+        h.add_(1);                                              // in place: exported as its out-of-place form
+        const shift = fl.tensor([0.5, -1, 2, 0, 1, -0.25]);     // a constant made in the forward pass
+        const y = fl.where(h.gt(0), h.mul(shift), h.clamp(-0.5, 0.5)).exp().log1p();
+        const idx = fl.argmax(y, 1).to('float32');
+        const { values } = fl.max(y, 1, true);
+        return [
+          fl.sum(y, 1), fl.mean(y, [0, 1], true), fl.amin(y, 0), fl.prod(y.sigmoid(), 1), fl.var(y, 1), fl.std(y, 0, { correction: 0 }),
+          fl.logsumexp(y, 1), idx, values, y.index(':', '1::2'), y.select(1, -1), fl.cumsum(y, 1), y.to('float64').mul(1 / 3).to('float32'),
+          fl.logSoftmax(y, 0), fl.zerosLike(y).add(fl.arange(6).to('float32')), y.square().rsqrt().abs().sqrt(),
+        ];
+      }
+    }
+    const model = new Mixed().to(DEVICE);
+    const file = path.join(tmp, 'mixed.onnx');
+    const x2 = randn([2, 6]);
+    fl.onnx.export(model, [x2], file, { inputNames: ['x'], dynamicAxes: { x: { 0: 'batch' } } });
+    const outs = Array.from({ length: 16 }, (_, i) => `output_${i}`);
+    await expectSame(file, model, [x2], ['x'], outs);
+    const x4 = randn([4, 6]);
+    await expectSame(file, model, [x4], ['x'], outs);
+    model.dispose(); x2.dispose(); x4.dispose();
+  });
+
   test('a forward pass using an op without an ONNX mapping fails naming the op', () => {
     class Cumulative extends nn.Module {
       fc = new nn.Linear(3, 3);
@@ -217,6 +245,9 @@ describe('fl.onnx.export', () => {
     expect(() => fl.onnx.export(model, [x], file)).toThrow(fl.OnnxExportError);
     expect(() => fl.onnx.export(model, [x], file)).toThrow(/'cumprod' has no ONNX mapping/);
     expect(fs.existsSync(file)).toBe(false);
+    // a tensor made from JavaScript numbers that follow the batch size cannot follow a dynamic batch
+    class Counted extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x.add(fl.tensor(new Array<number>(x.shape[0]).fill(1)).unsqueeze(1)); } }
+    expect(() => fl.onnx.export(new Counted(), [x], file, { dynamicAxes: { input_0: [0] } })).toThrow(/dynamic axis 'input_0_dim0'.*changes shape/);
     // an op whose mapping refuses it (atan2 has no ONNX operator) is named too
     class Angle extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return fl.atan2(x, x.add(1)); } }
     expect(() => fl.onnx.export(new Angle(), [x], file)).toThrow(/atan2 has no ONNX mapping/);

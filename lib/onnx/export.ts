@@ -106,7 +106,8 @@ class Tracer implements OpTracer {
       if (x === null || x === undefined) { vals.push({ name: '', dtype: 'float32', shape: [], absent: true }); continue; }
       if (typeof x === 'number' || typeof x === 'boolean') { vals.push({ name: '', dtype: typeof x === 'boolean' ? 'bool' : 'float32', shape: [], scalar: +x }); continue; }
       if (!(x instanceof Tensor)) throw new FlintError(`onnx.export: internal error, ${op} reported an input that is not a tensor`);
-      const k = this.resolve(x);
+      // an in-place op's input is its output: the op itself changed the version
+      const k = this.resolve(x, outputs.includes(x));
       if (k.kind === 'poison') { poison = k; break; }
       vals.push({ name: k.name, dtype: k.dtype, shape: k.shape });
     }
@@ -131,10 +132,10 @@ class Tracer implements OpTracer {
   }
 
   /** The value of tensor t: reported, a parameter/buffer, a constant, or poison (made by an unmapped op). */
-  resolve(t: Tensor): Known {
+  resolve(t: Tensor, writtenByThisOp = false): Known {
     const k = this.values.get(t);
     if (k !== undefined) {
-      if (k.kind === 'value' && k.version !== t._storage.version) {
+      if (k.kind === 'value' && k.version !== t._storage.version && !writtenByThisOp) {
         return { kind: 'poison', error: `onnx.export: a tensor of shape ${fmt(t._shape)} was modified in place during the forward pass (${this.writers.get(t._storage) ?? 'an in-place op'}); in-place ops are not exported, use the out-of-place op` };
       }
       return k;
@@ -235,7 +236,7 @@ function prune(g: GraphBuilder, outputs: Set<string>): void {
 }
 
 /** A named dynamic axis: where its size is read, and its size in the base trace and in its own second trace. */
-interface Symbol { name: string; input: string; axis: number; base: number; alt: number }
+interface DynamicAxis { name: string; input: string; axis: number; base: number; alt: number }
 
 /** The normalized dynamic axes: input name → axis → symbol name. */
 function readDynamicAxes(dyn: ExportOptions['dynamicAxes'], inputNames: string[], outputNames: string[] | undefined): Map<string, Map<number, string>> {
@@ -275,7 +276,7 @@ function grownInputs(inputs: Tensor[], inputNames: string[], axes: Map<string, M
 function sameAttrs(a: GraphNode['attrs'], b: GraphNode['attrs']): boolean { return JSON.stringify(a) === JSON.stringify(b); }
 
 /** Replaces the size constants of `base` that change between it and the second traces by nodes that compute them. */
-function makeDynamic(base: Trace, alts: { sym: Symbol; trace: Trace }[]): void {
+function makeDynamic(base: Trace, alts: { sym: DynamicAxis; trace: Trace }[]): void {
   const g = base.g;
   for (const { sym, trace } of alts) {
     const a = trace.g;
@@ -309,7 +310,7 @@ function makeDynamic(base: Trace, alts: { sym: Symbol; trace: Trace }[]): void {
     g.inits.set(name, { name, dtype: 'int64', shape: [vals.length], kind: 'const', values: vals });
     return name;
   };
-  const dimOf = (s: Symbol): string => {
+  const dimOf = (s: DynamicAxis): string => {
     let v = symValue.get(s.name);
     if (v === undefined) { v = node('Gather', [node('Shape', [s.input]), ints([s.axis])], { axis: 0 }); symValue.set(s.name, v); }
     return v;
@@ -338,7 +339,7 @@ function makeDynamic(base: Trace, alts: { sym: Symbol; trace: Trace }[]): void {
 }
 
 /** The nodes computing one size element v0 (base trace) that became `changed[i].v` when `changed[i].sym` grew. */
-function sizeExpr(v0: number, j: number, changed: { sym: Symbol; v: number }[], dimOf: (s: Symbol) => string,
+function sizeExpr(v0: number, j: number, changed: { sym: DynamicAxis; v: number }[], dimOf: (s: DynamicAxis) => string,
   node: (t: string, i: string[], a?: GraphNode['attrs']) => string, ints: (v: number[]) => string, name: string): string {
   const fail = (): never => {
     throw new OnnxExportError(`onnx.export: size ${j} of ${name} is ${v0} in the trace and ${changed.map((c) => `${c.v} with ${c.sym.name}=${c.sym.alt}`).join(', ')}: ` +
@@ -431,7 +432,7 @@ export function exportModel(model: Exportable, sampleInputs: Tensor | Tensor[], 
   try {
     const base = traceOnce(m, inputs, inputNames, o.outputNames, o.opset, params);
     // one more trace per named dynamic axis, with that axis one larger
-    const symbols: Symbol[] = [];
+    const symbols: DynamicAxis[] = [];
     for (const [inName, ax] of axes) {
       const i = inputNames.indexOf(inName);
       if (i < 0) continue;
@@ -488,5 +489,4 @@ export function exportModel(model: Exportable, sampleInputs: Tensor | Tensor[], 
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const VERSION: string = (JSON.parse(fs.readFileSync(`${__dirname}/../../package.json`, 'utf8')) as { version: string }).version;

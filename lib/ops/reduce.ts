@@ -181,7 +181,11 @@ function lowerReduce(g: OnnxGraph, name: ReduceName, x: string, dt: DType, outDt
     case 'logsumexp': return g.reduce('ReduceLogSumExp', x, dims, keepdim);
     case 'var': case 'std': {
       const d = g.op('Sub', [x, g.reduce('ReduceMean', x, dims, true)]);
-      const v = g.op('Div', [g.reduce('ReduceSum', g.op('Mul', [d, d]), dims, keepdim), g.constant(dt, [], [Math.max(n - correction, 0)])]);
+      let v = g.reduce('ReduceMean', g.op('Mul', [d, d]), dims, keepdim);
+      if (correction !== 0) {  // · n / (n - correction), n a size (it may follow a dynamic axis)
+        const count = g.cast(g.size(n), 'int64', dt);
+        v = g.op('Div', [g.op('Mul', [v, count]), g.op('Sub', [count, g.constant(dt, [], [correction])])]);
+      }
       return name === 'std' ? g.op('Sqrt', [v]) : v;
     }
     case 'all': case 'any': {
