@@ -163,3 +163,154 @@ describe('bad input gets a typed error naming the call', () => {
     } finally { model.dispose(); }
   });
 });
+
+describe('training, LoRA and inference precision', () => {
+  const ids = () => fl.tensor(golden.gpt2.input_ids, { dtype: 'int32', device: DEVICE });
+  const lossOf = (model: fl.models.CausalLM, x: fl.Tensor): fl.Tensor => {
+    const [B, L] = x.shape;
+    const logits = model.forward(x.narrow(1, 0, L - 1));
+    return fl.nn.functional.crossEntropy(logits.reshape(B * (L - 1), -1), x.narrow(1, 1, L - 1).reshape(-1));
+  };
+
+  test.each(['gpt2', 'llama'])('%s: full fine-tuning with AdamW and gradient checkpointing lowers the loss; checkpointing gives the same gradients', (name) => {
+    const a = load(name), b = load(name);
+    try { fl.scope(() => {
+      a.train(); b.train();
+      b.gradientCheckpointing = true;
+      // GPT-2 trains with dropout 0.1 (its config's default): the same seed gives both runs the same
+      // masks, and the checkpointed blocks replay the generator so that the recompute draws them again
+      const saved = fl.getRngState();
+      fl.scope(() => { fl.manualSeed(11); lossOf(a, ids()).backward(); fl.manualSeed(11); lossOf(b, ids()).backward(); });
+      fl.setRngState(saved);
+      const ga = a.parameters().map((p) => Array.from(p.grad!.to('cpu').dataSync())), gb = b.parameters().map((p) => Array.from(p.grad!.to('cpu').dataSync()));
+      ga.forEach((g, i) => expect(maxDiff(g, gb[i])).toBeLessThan(1e-5));
+      a.zeroGrad(); b.zeroGrad();
+      const opt = new fl.optim.AdamW(b.parameters(), { lr: 1e-2 });
+      const losses: number[] = [];
+      for (let i = 0; i < 5; i++) fl.scope(() => { opt.zeroGrad(); const l = lossOf(b, ids()); losses.push(l.item()); l.backward(); opt.step(); });
+      opt.dispose();
+      expect(losses[4]).toBeLessThan(losses[0]);
+      b.zeroGrad();
+    }); } finally { a.dispose(); b.dispose(); }
+  });
+
+  test('LoRA: frozen base, trainable A/B in PEFT names; training moves only the adapters; merge equals the unmerged forward; savePretrained writes the merged weights', () => {
+    const model = load('llama');
+    const out = path.join(tmp, 'lora-merged');
+    try { fl.scope(() => {
+      const before = logitsOf(model, golden.llama.input_ids);
+      const adapters = fl.nn.utils.lora(model, { r: 4, alpha: 8, targetModules: ['q_proj', 'v_proj'] });
+      expect([...adapters.layers.keys()]).toEqual(['model.layers.0.self_attn.q_proj', 'model.layers.0.self_attn.v_proj', 'model.layers.1.self_attn.q_proj', 'model.layers.1.self_attn.v_proj']);
+      expect(Object.keys(adapters.stateDict())).toContain('model.layers.0.self_attn.q_proj.lora_A.default.weight');
+      expect(Object.keys(model.stateDict())).toContain('model.layers.0.self_attn.q_proj.base_layer.weight');
+      expect(model.parameters().filter((p) => p.requiresGrad)).toEqual(adapters.parameters());
+      expect(adapters.parameters().length).toBe(8);
+      // B starts at zero: the adapted model computes what the base did
+      expect(maxDiff(logitsOf(model, golden.llama.input_ids), before)).toBe(0);
+      const frozen = model.parameters().filter((p) => !p.requiresGrad).map((p) => Array.from(p.to('cpu').dataSync()));
+      model.train();
+      const opt = new fl.optim.Adam(adapters.parameters(), { lr: 1e-2 });
+      const losses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        fl.scope(() => {
+          opt.zeroGrad();
+          const x = fl.tensor(golden.llama.input_ids, { dtype: 'int32', device: DEVICE });
+          const l = lossOf(model, x);
+          losses.push(l.item());
+          l.backward();
+          opt.step();
+        });
+      }
+      model.eval();
+      opt.dispose();
+      expect(losses[5]).toBeLessThan(losses[0]);
+      model.parameters().filter((p) => !p.requiresGrad).forEach((p, i) => expect(maxDiff(Array.from(p.to('cpu').dataSync()), frozen[i])).toBe(0));
+      const unmerged = logitsOf(model, golden.llama.input_ids);
+      expect(maxDiff(unmerged, before)).toBeGreaterThan(1e-3);  // the adapters learned something
+      model.savePretrained(out);   // merged on the way out, the model itself untouched
+      adapters.merge();
+      expect(maxDiff(logitsOf(model, golden.llama.input_ids), unmerged)).toBeLessThan(1e-4);
+      adapters.unmerge();
+      expect(maxDiff(logitsOf(model, golden.llama.input_ids), unmerged)).toBeLessThan(1e-4);
+      const saved = load('llama', out);
+      try {
+        expect(Object.keys(saved.stateDict()).sort()).toEqual(Object.keys(fl.loadSync(path.join(HF, 'llama', 'model.safetensors'))).sort());
+        expect(maxDiff(logitsOf(saved, golden.llama.input_ids), unmerged)).toBeLessThan(1e-4);
+      } finally { saved.dispose(); }
+      model.zeroGrad();
+    }); } finally { model.dispose(); }
+  });
+
+  test('autocast bfloat16 generation runs with the cache and keeps close to float32 logits', () => {
+    const model = load('llama3');
+    try {
+      const f32 = logitsOf(model, golden.llama3.input_ids);
+      const bf = fl.autocast('bfloat16', () => logitsOf(model, golden.llama3.input_ids));
+      const scale = Math.max(...Array.from(f32, Math.abs));
+      expect(maxDiff(bf, f32) / scale).toBeLessThan(0.05);
+      fl.scope(() => {
+        const ids = fl.tensor([golden.llama3.prompt], { dtype: 'int32', device: DEVICE });
+        const a = fl.autocast('bfloat16', () => model.generate(ids, { maxNewTokens: 8, eosTokenId: null }));
+        const b = fl.autocast('bfloat16', () => model.generate(ids, { maxNewTokens: 8, eosTokenId: null, useCache: false }));
+        expect(a.shape).toEqual([1, golden.llama3.prompt.length + 8]);
+        expect(a.toArray()).toEqual(b.toArray());
+      });
+    } finally { model.dispose(); }
+  });
+
+  test('sampling: top-k keeps to the k most likely tokens; a seed repeats the sequence on any device', () => {
+    const model = load('gpt2');
+    try {
+      fl.scope(() => {
+        const ids = fl.tensor([golden.gpt2.prompt], { dtype: 'int32', device: DEVICE });
+        const prompt = golden.gpt2.prompt.length;
+        const seq = (model.generate(ids, { maxNewTokens: 10, temperature: 2, topK: 3, seed: 5, eosTokenId: null }).toArray() as number[][])[0];
+        const again = (model.generate(ids, { maxNewTokens: 10, temperature: 2, topK: 3, seed: 5, eosTokenId: null }).toArray() as number[][])[0];
+        expect(again).toEqual(seq);
+        // each sampled token is among the 3 most likely after its prefix (full forward as the reference)
+        for (let t = prompt; t < seq.length; t++) {
+          const logits = logitsOf(model, [seq.slice(0, t)]);
+          const V = logits.length / t;
+          const last = Array.from(logits.slice((t - 1) * V, t * V));
+          const top3 = last.map((v, i) => [v, i]).sort((x, y) => y[0] - x[0]).slice(0, 3).map(([, i]) => i);
+          expect(top3).toContain(seq[t]);
+        }
+      });
+    } finally { model.dispose(); }
+  });
+});
+
+describe('AutoTokenizer (tokenizer.json through @huggingface/tokenizers)', () => {
+  // an independent reference: BPE as the format defines it (Metaspace: spaces → ▁, prepended;
+  // merges applied lowest rank first), written from the fixture's vocab and merges
+  const spec = JSON.parse(fs.readFileSync(path.join(HF, 'llama', 'tokenizer.json'), 'utf8'));
+  const ranks = new Map<string, number>((spec.model.merges as string[]).map((m, i) => [m, i]));
+  function reference(text: string): number[] {
+    const ids: number[] = [1];  // <s> from the template
+    for (const word of ('▁' + text.replace(/ /g, '▁')).split(/(?=▁)/)) {
+      let parts = [...word];
+      for (;;) {
+        let best = -1, rank = Infinity;
+        for (let i = 0; i < parts.length - 1; i++) { const r = ranks.get(`${parts[i]} ${parts[i + 1]}`); if (r !== undefined && r < rank) { rank = r; best = i; } }
+        if (best < 0) break;
+        parts = [...parts.slice(0, best), parts[best] + parts[best + 1], ...parts.slice(best + 2)];
+      }
+      ids.push(...parts.map((p) => spec.model.vocab[p] ?? 0));
+    }
+    return ids;
+  }
+  test('encode equals the reference BPE, decode gives the text back', () => {
+    const tok = fl.models.AutoTokenizer.fromPretrained(path.join(HF, 'llama'));
+    for (const text of ['the cat sat on the mat.', 'a string is long', 'interesting words in order', 'the theater']) {
+      const ids = tok.encode(text);
+      expect([text, ids]).toEqual([text, reference(text)]);
+      expect(tok.decode(ids, { skipSpecialTokens: true })).toBe(text);
+    }
+    expect(tok.eosTokenId).toBe(2);
+    expect(tok.tokenToId('▁the')).toBe(33);
+    expect(tok.idToToken(33)).toBe('▁the');
+  });
+  test('a folder without tokenizer.json is a FileError naming it', () => {
+    expect(() => fl.models.AutoTokenizer.fromPretrained(path.join(HF, 'qwen2'))).toThrow(/AutoTokenizer.fromPretrained: .* has no tokenizer.json/);
+  });
+});

@@ -127,6 +127,7 @@ class LlamaAttention extends Module {
 /** x·cos + rotate_half(x)·sin, rotate_half(x) = [-x₂, x₁] (the halves of the last dim), as transformers' apply_rotary_pos_emb. */
 function rotate(x: Tensor, cos: Tensor, sin: Tensor): Tensor {
   const half = x._shape[x.ndim - 1] / 2;
+  if (cos.dtype !== x.dtype) { cos = cos.to(x.dtype); sin = sin.to(x.dtype); }  // autocast: q, k in bfloat16 stay so (transformers casts the tables too)
   const rot = cat([neg(narrow(x, -1, half, half)), narrow(x, -1, 0, half)], -1);
   return add(mul(x, cos), mul(rot, sin));
 }
