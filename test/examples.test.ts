@@ -104,4 +104,14 @@ describe('examples', () => {
   test('char-transformer.js (the demo) runs a few steps', async () => {
     await expectTrains('char-transformer.js', ['--steps', '20', '--sample', '20', '--layers', '1', '--dmodel', '32', '--context', '32']);
   }, TIMEOUT_MS);
+
+  test('finetune-gpt2.js: LoRA fine-tuning of a Hugging Face GPT-2 folder, generate before and after, saved back and reloaded', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-finetune-'));
+    try {
+      const log = await expectTrains('finetune-gpt2.js', ['--steps', '20', '--out', out]);
+      expect(log).toMatch(/before: ".*"\nafter: ".*"/);
+      expect(fs.readdirSync(out).sort()).toEqual(['config.json', 'model.safetensors']);
+    } finally { fs.rmSync(out, { recursive: true, force: true }); }
+  }, TIMEOUT_MS);
 });
+
