@@ -24,7 +24,8 @@
 # (the op subset without the tool): 2 min 40 s with the bundle's unpacking; every stage OK, jest once
 # the emulator was rebuilt.)
 #
-# Every stage runs under its own `timeout` (the defaults below sum to 420 s, inside the device
+# Every stage runs under its own `timeout` (the defaults below sum to 420 s: bench-gpu and bench-gpt
+# gave 25 s to hf; the coordinator rebalances them), inside the device
 # run's 480 s with the bundle's unpacking), so one hang costs one stage. OUTDIR gets at most 8
 # files: summary.txt (first; a line per stage as it ends, so a killed run still leaves what it did),
 # log.txt (every stage's output, each capped at GPU_CHECK_LOG_CAP bytes), jest.json, gpu.jsonl,
@@ -35,7 +36,7 @@
 #
 # Environment:
 #   GPU_CHECK_STAGES   comma-separated stages to run (default: all, in this order):
-#                      build-ts doctor interop jest bench-gpu bench-gpt sanitizer
+#                      build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer hf
 #   GPU_CHECK_QUICK=1  tiny benchmark sizes, one round (the emulator's default; not results)
 #   GPU_CHECK_TESTS    jest test path patterns for the jest stage (default: the whole unit project)
 #   GPU_CHECK_JEST_WORKERS  jest workers (default: the cores, at most 16: each has its own GPU context)
@@ -73,8 +74,8 @@ T_SCALE=${GPU_CHECK_T_SCALE:-1}
 LOG_CAP=${GPU_CHECK_LOG_CAP:-3000000}   # bytes of one stage's output kept in log.txt
 
 # stage name and default timeout (seconds), in running order; the sum is the GPU host's budget
-STAGES=(build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer)
-declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=140 [bench-gpu]=85 [bench-loader]=20 [bench-gpt]=95 [sanitizer]=25)
+STAGES=(build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer hf)
+declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=140 [bench-gpu]=73 [bench-loader]=20 [bench-gpt]=82 [sanitizer]=25 [hf]=25)
 
 say() { printf '%s\n' "$*" | tee -a "$summary" >&2; }
 now() { date +%s.%N; }
@@ -259,6 +260,19 @@ stage_sanitizer() {
   # (The caching allocator rounds blocks up: an overrun into a block's slack is not seen.)
   FLINT_SYNC=1 "$SANITIZER" --tool memcheck --error-exitcode 4 --print-limit 30 --leak-check no \
     node scripts/gpu-check/ops-subset.js
+}
+
+stage_hf() {
+  # transformers' own tiny GPT-2 and Llama (and a trained BPE tokenizer) against flintml's loading,
+  # logits, greedy generation and tokenizer, on the CPU and the GPU (issue 15; exit 3: no transformers)
+  local d; d=$(mktemp -d)
+  "$PY" scripts/gpu-check/hf.py "$d" || { local rc=$?; rm -rf "$d"; return $rc; }
+  node scripts/gpu-check/hf.js "$d"; local rc=$?
+  rm -rf "$d"
+  return $rc
+}
+post_hf() {
+  sed -n '/^===== hf (/,$p' "$log" | grep '^hf-figure: ' | sed 's/^hf-figure: /  hf: /'
 }
 
 BENCH_ENV=""
