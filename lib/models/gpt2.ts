@@ -176,6 +176,17 @@ export class GPT2 extends CausalLM {
     super({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], ...cfg });
     this.dims = gpt2Dims(cfg, 'GPT2');
     this.transformer = new GPT2Model(this.dims, { device: o.device ?? 'cpu', dtype: floatDtype(o.dtype, 'GPT2') });
+    // transformers' _init_weights: N(0, initializer_range) embeddings and Conv1Ds (biases 0), the
+    // residual projections (c_proj) scaled by 1/√(2·n_layer); LayerNorms 1 and 0 already
+    const std = num(cfg, 'initializer_range', 'GPT2', 0.02);
+    noGrad(() => {
+      normal_(this.transformer.wte.weight, 0, std);
+      normal_(this.transformer.wpe.weight, 0, std);
+      for (const b of this.transformer.h) {
+        for (const c of [b.attn.c_attn, b.mlp.c_fc]) normal_(c.weight, 0, std);
+        for (const c of [b.attn.c_proj, b.mlp.c_proj]) normal_(c.weight, 0, std / Math.sqrt(2 * this.dims.layers));
+      }
+    });
   }
 
   /**

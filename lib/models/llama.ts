@@ -16,6 +16,8 @@ import { embeddingOp } from '../nn/functional';
 import { Embedding, Linear } from '../nn/layers';
 import { RMSNorm } from '../nn/norm';
 import { Module } from '../nn/module';
+import { normal_, zeros_ } from '../nn/init';
+import { noGrad } from '../autograd';
 import { CausalLM, CausalLMForwardOptions, KVCache, causalAttention, floatDtype } from './causal-lm';
 import { checkpointBlock, FromPretrainedOptions } from './gpt2';
 import { PretrainedConfig, num, posInt, readConfig, readWeights } from './hub';
@@ -209,6 +211,14 @@ export class Llama extends CausalLM {
     const f = { device: o.device ?? 'cpu', dtype: floatDtype(o.dtype, 'Llama') };
     this.model = new LlamaModel(this.dims, f);
     this.lm_head = this.dims.tied ? null : new Linear(this.dims.d, this.dims.vocab, { bias: false, ...f });
+    // transformers' _init_weights: N(0, initializer_range) for embeddings and Linear weights, biases 0
+    const std = num(cfg, 'initializer_range', 'Llama', 0.02);
+    noGrad(() => {
+      for (const m of this.modules()) {
+        if (m instanceof Embedding) normal_(m.weight, 0, std);
+        else if (m instanceof Linear) { normal_(m.weight, 0, std); if (m.bias) zeros_(m.bias); }
+      }
+    });
   }
 
   /**
