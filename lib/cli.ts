@@ -5,6 +5,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as fl from './index';
 import { gpuInfo } from './device';
+import { ncclDoctorLines } from './distributed/nccl';
 
 function doctor(): number {
   const info = fl.backend.info();
@@ -29,6 +30,8 @@ function doctor(): number {
       lines.push(`  GPU backend: ${(e as Error).message}`);
     }
   }
+  // the process group's engines: found or not, version, and the search (MPI adds its lines in the same shape)
+  lines.push(...ncclDoctorLines());
   console.log(lines.join('\n'));
   return ok ? 0 : 1;
 }

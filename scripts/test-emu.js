@@ -25,6 +25,10 @@ const FILES = ['gpu-runtime', 'data-gpu', 'gpu-blas', 'elementwise', 'indexing',
 // Run again with a fake cuBLASLt (test/fixtures/fake_cublaslt.c, a naive host GEMM) on FLINT_CUDA_LIBS:
 // the first pass covers the built-in GEMM kernel, this one the cuBLASLt wiring.
 const BLAS_FILES = ['gpu-blas', 'matmul'];
+// And once with a fake NCCL (test/fixtures/fake_libnccl.c: a world of one rank whose collectives are
+// host functions on the stream, with a call log and injected hangs/errors) on FLINT_CUDA_LIBS:
+// FLINT_TEST_NCCL=fake makes the test require it and check the engine's wiring against it.
+const NCCL_FILES = ['distributed-nccl'];
 
 if (process.env.FLINT_TEST_DEVICE && process.env.FLINT_TEST_DEVICE !== 'cpu') {
   process.stderr.write(`test-emu: FLINT_TEST_DEVICE=${process.env.FLINT_TEST_DEVICE}: the suite ran on that device; emulator run skipped\n`);
@@ -71,5 +75,16 @@ if (!patterns.length) {
     process.exit(1);
   }
   status = runJest(BLAS_FILES.map((f) => `test/${f}.test.ts`), { FLINT_CUDA_LIBS: fakeDir }, ', with the fake cuBLASLt') || status;
+}
+const ncclFiles = patterns.length ? patterns.filter((p) => NCCL_FILES.some((f) => p.includes(f))) : NCCL_FILES.map((f) => `test/${f}.test.ts`);
+if (ncclFiles.length) {
+  const fakeDir = path.join(out, 'fake-nccl');
+  fs.mkdirSync(fakeDir, { recursive: true });
+  const c = spawnSync('gcc', ['-shared', '-fPIC', '-O1', '-o', path.join(fakeDir, 'libnccl.so.2'), path.join(root, 'test', 'fixtures', 'fake_libnccl.c'), '-lpthread'], { encoding: 'utf8' });
+  if (c.status !== 0) {
+    process.stderr.write(`test-emu: compiling the fake NCCL failed:\n${c.stderr}`);
+    process.exit(1);
+  }
+  status = runJest(ncclFiles, { FLINT_CUDA_LIBS: fakeDir, FLINT_TEST_NCCL: 'fake', FLINT_GPU_BLAS: undefined }, ', with the fake NCCL') || status;
 }
 process.exit(status);

@@ -342,6 +342,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   registerGpuBindings(env, exports);
+  registerNcclBindings(env, exports);
   // Release the persistent reference while its environment is alive: left to the static destructor,
   // napi_delete_reference runs after Node has torn the environment down, which Node 18 answers
   // with a segfault at every exit (Node 20 and 22 tolerate it). Only the environment that set it

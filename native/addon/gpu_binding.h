@@ -4,3 +4,6 @@
 
 /** Adds the GPU functions (gpuInfo, ...) to the addon's exports. Does no discovery by itself. */
 void registerGpuBindings(Napi::Env env, Napi::Object exports);
+
+/** Adds the NCCL/RCCL communicator functions (ncclInfo, ncclComm*; nccl_binding.cpp). Searches nothing by itself. */
+void registerNcclBindings(Napi::Env env, Napi::Object exports);

@@ -453,6 +453,7 @@ void setCurrentStreamId(int id) {
   if (id != 0) setCurrentDevice(b.streams[id].device);
   b.devices[b.current].stream = id;
 }
+void* streamNativeHandle(int id) { be(); return streamHandle(id); }
 int streamDevice(int id) { be(); streamHandle(id); return id == 0 ? gBackend->current : gBackend->streams[id].device; }
 
 int eventCreate(bool timing) {

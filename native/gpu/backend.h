@@ -53,6 +53,8 @@ void streamWaitEvent(int stream, int event);
 int currentStreamId();
 void setCurrentStreamId(int id);  // also selects the stream's device
 int streamDevice(int id);
+/** The driver's handle of stream `id` (CUstream / hipStream_t; nullptr for the default stream), for vendor libraries (NCCL). */
+void* streamNativeHandle(int id);
 int eventCreate(bool timing);
 void eventDestroy(int id);
 void eventRecord(int id, int stream);

@@ -18,6 +18,7 @@
 #include "../core/error.h"
 #include "backend.h"
 #include "launch.h"
+#include "lib_search.h"
 
 namespace flint {
 namespace gpu {
@@ -25,44 +26,6 @@ namespace gpu {
 namespace {
 
 constexpr size_t kWorkspaceBytes = size_t(32) << 20;  // cuBLASLt workspace limit (PyTorch uses 32 MiB on Hopper)
-
-bool exists(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0;
-}
-bool isDir(const std::string& p) {
-  struct stat st;
-  return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-std::string realPath(const std::string& p) {
-  char buf[PATH_MAX];
-  return realpath(p.c_str(), buf) ? std::string(buf) : p;
-}
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
-std::vector<std::string> splitColon(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(':', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-std::vector<std::string> globDirs(const std::string& pattern) {
-  std::vector<std::string> out;
-  glob_t g;
-  std::memset(&g, 0, sizeof g);
-  if (glob(pattern.c_str(), GLOB_ONLYDIR, nullptr, &g) == 0)
-    for (size_t i = 0; i < g.gl_pathc; i++) out.push_back(g.gl_pathv[i]);
-  globfree(&g);
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 struct VendorSpec {
   const char* vendor;  // "cuBLASLt" / "rocBLAS"
@@ -120,103 +83,27 @@ class Searcher {
   explicit Searcher(bool amd) : amd_(amd), spec_(specFor(amd)) {}
 
   BlasLibrary run() {
-    const std::string off = env("FLINT_GPU_BLAS");
+    const std::string off = envOr("FLINT_GPU_BLAS");
     if (off == "off" || off == "builtin" || off == "0") {
       log("FLINT_GPU_BLAS=" + off + ": GEMM library search skipped; matmul runs the built-in kernel");
       return done();
     }
-    // 1. FLINT_CUDA_LIBS
-    const std::string libs = env("FLINT_CUDA_LIBS");
-    if (libs.empty()) log("FLINT_CUDA_LIBS not set");
-    for (const std::string& dir : splitColon(libs)) if (tryDir(dir, "FLINT_CUDA_LIBS")) return done();
-    // 2. the loader path
-    for (const std::string& so : spec_.sonames) if (tryFile(so, "loader path")) return done();
-    if (amd_) {
-      // 3. ROCm's own folder, which is not always on the loader path
-      const std::string rocm = env("ROCM_PATH").empty() ? "/opt/rocm" : env("ROCM_PATH");
-      if (tryDir(rocm + "/lib", "ROCM_PATH")) return done();
-    } else {
-      // 3. pip wheels in Python environments
-      for (const std::string& d : pythonLibDirs()) if (tryDir(d, "python")) return done();
-      // 4. CUDA toolkits
-      std::vector<std::string> toolkits;
-      for (const char* v : {"CUDA_HOME", "CUDA_PATH"}) if (!env(v).empty()) toolkits.push_back(env(v) + "/lib64");
-      toolkits.push_back("/usr/local/cuda/lib64");
-      for (const std::string& d : unique(toolkits)) if (tryDir(d, "toolkit")) return done();
-    }
+    const LibrarySearchSpec spec{spec_.vendor, spec_.sonames, amd_};
+    if (searchLibrary(spec, [this](const std::string& file, const char*, const std::string& prefix) { return tryFile(file, prefix); }, log_))
+      return done();
     log(std::string(spec_.vendor) + ": not found; matmul runs the built-in GEMM kernel (set FLINT_CUDA_LIBS to the folder of " +
         spec_.sonames[0] + " to use it)");
     return done();
   }
 
  private:
-  void log(const std::string& s) { out_.searchLog.push_back(s); }
-  BlasLibrary done() { return std::move(out_); }
-
-  std::vector<std::string> unique(const std::vector<std::string>& in) {
-    std::vector<std::string> out, seen;
-    for (const std::string& d : in) {
-      const std::string r = realPath(d);
-      if (std::find(seen.begin(), seen.end(), r) != seen.end()) continue;
-      seen.push_back(r);
-      out.push_back(d);
-    }
-    return out;
+  void log(const std::string& s) { log_.push_back(s); }
+  BlasLibrary done() {
+    out_.searchLog = std::move(log_);
+    return std::move(out_);
   }
 
-  // Python prefixes, each expanded to <prefix>/lib/python3*/{site,dist}-packages/nvidia/*/lib.
-  std::vector<std::string> pythonLibDirs() {
-    std::vector<std::string> prefixes;
-    for (const char* v : {"VIRTUAL_ENV", "CONDA_PREFIX"}) if (!env(v).empty()) prefixes.push_back(env(v));
-    for (const std::string& dir : splitColon(env("PATH"))) {
-      const std::string py = dir + "/python3";
-      if (access(py.c_str(), X_OK) != 0) continue;
-      prefixes.push_back(dir + "/..");
-      const std::string real = realPath(py);  // a symlinked interpreter (venv) points at its base install
-      const size_t slash = real.rfind('/');
-      if (slash != std::string::npos && slash > 0) prefixes.push_back(real.substr(0, slash) + "/..");
-    }
-    if (!env("HOME").empty()) prefixes.push_back(env("HOME") + "/.local");
-    prefixes.push_back("/usr/local");
-    prefixes.push_back("/usr");
-    std::vector<std::string> dirs;
-    for (const std::string& p : unique(prefixes)) {
-      const std::string prefix = realPath(p);
-      std::vector<std::string> found;
-      for (const char* pkgs : {"site-packages", "dist-packages"}) {
-        std::vector<std::string> g = globDirs(prefix + "/lib/python3*/" + pkgs + "/nvidia/*/lib");
-        found.insert(found.end(), g.begin(), g.end());
-      }
-      if (found.empty()) log(std::string(spec_.vendor) + ": python: " + prefix + "/lib/python3*/{site,dist}-packages/nvidia/*/lib: no such folder");
-      dirs.insert(dirs.end(), found.begin(), found.end());
-    }
-    return unique(dirs);
-  }
-
-  // Tries every soname in `dir`; true when one was loaded with all required entry points.
-  bool tryDir(const std::string& dir, const char* where) {
-    const std::string prefix = std::string(spec_.vendor) + ": " + where + ": ";
-    if (!isDir(dir)) {
-      log(prefix + dir + ": no such folder");
-      return false;
-    }
-    std::vector<std::string> absent;  // logged in search order, as one line per run of absent names
-    auto flush = [&] {
-      if (!absent.empty()) log(prefix + dir + ": no " + joined(absent, ", "));
-      absent.clear();
-    };
-    for (const std::string& so : spec_.sonames) {
-      const std::string path = dir + "/" + so;
-      if (!exists(path)) { absent.push_back(so); continue; }
-      flush();
-      if (tryFile(path, where)) return true;
-    }
-    flush();
-    return false;
-  }
-
-  bool tryFile(const std::string& file, const char* where) {
-    const std::string prefix = std::string(spec_.vendor) + ": " + where + ": ";
+  bool tryFile(const std::string& file, const std::string& prefix) {
     BlasLibrary cand;
     std::string err;
     const bool opened = amd_ ? loadRocblas(cand, file, &err) : loadCublasLt(cand, file, &err);
@@ -244,9 +131,7 @@ class Searcher {
                        (cand.version.empty() ? "" : " " + cand.version) + ", " + std::to_string(cand.lib.resolved) +
                        " symbols resolved";
     if (!cand.lib.missingOptional.empty()) line += "; optional, missing: " + joined(cand.lib.missingOptional, ", ");
-    std::vector<std::string> soFar = std::move(out_.searchLog);
     out_ = std::move(cand);
-    out_.searchLog = std::move(soFar);
     log(line + ")");
     return true;
   }
@@ -254,6 +139,7 @@ class Searcher {
   bool amd_;
   VendorSpec spec_;
   BlasLibrary out_;
+  std::vector<std::string> log_;
 };
 
 std::string jsonString(const std::string& s) {

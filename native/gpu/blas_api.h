@@ -14,7 +14,7 @@
 //         cross-checked with hipfort's hipfort_rocblas_enums reference pages.
 // The ABI values never change between releases of a library (they are part of its C ABI).
 //
-// Search order (blasLibrary(), logged line by line for `flintml doctor`):
+// Search order (blasLibrary() through lib_search.h, shared with NCCL/RCCL; logged line by line for `flintml doctor`):
 //   1. FLINT_CUDA_LIBS: colon-separated folders, each tried for every soname (newest first);
 //   2. the default loader path (dlopen by soname: LD_LIBRARY_PATH, ld.so.cache, RUNPATH);
 //   3. NVIDIA only: the `nvidia/*/lib` folders of Python environments (pip's nvidia-cublas-cu12 /

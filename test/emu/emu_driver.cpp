@@ -1637,6 +1637,21 @@ EMU_EXPORT CUresult cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long l
     return CUDA_SUCCESS;
   });
 }
+// cuLaunchHostFunc: fn(userData) runs on the stream's worker when the stream gets there, blocking
+// the stream while it runs (test/fixtures/fake_libnccl.c queues its collectives this way, and a
+// "hung" collective is a host function that waits until the communicator is aborted).
+EMU_EXPORT CUresult cuLaunchHostFunc(CUstream_st* s, void (*fn)(void*), void* userData) {
+  EMU_NEED_CTX;
+  if (!fn) return CUDA_ERROR_INVALID_VALUE;
+  {
+    EMU_LOCK;
+    if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return enqueue(s, [fn, userData] {
+    fn(userData);
+    return CUDA_SUCCESS;
+  });
+}
 // The synchronous copies and memset: on the legacy stream, complete on return.
 EMU_EXPORT CUresult cuMemcpyHtoD_v2(unsigned long long dst, const void* src, size_t bytes) {
   CUresult r = cuMemcpyHtoDAsync_v2(dst, src, bytes, nullptr);

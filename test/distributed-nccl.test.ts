@@ -1,0 +1,452 @@
+// distributed-nccl.test.ts — the NCCL/RCCL engine (lib/distributed/nccl.ts, native/gpu/nccl_*.cpp).
+//
+// 1. Everywhere (CPU too): the library search, in child processes whose C environment points it at
+//    fake libnccl.so.2 files compiled from test/fixtures/fake_libnccl.c into temp folders laid out
+//    like FLINT_CUDA_LIBS folders and a virtualenv with pip's nvidia/nccl/lib; and doctor's lines.
+// 2. On a GPU (FLINT_TEST_DEVICE=cuda): a world of one rank through the engine, every collective and
+//    dtype against the values it must give. Which library the run must find:
+//      FLINT_TEST_NCCL=fake  the fake (scripts/test-emu.js's NCCL pass on the CUDA emulator): also the
+//                            wiring — the fake's call log (functions, types, reductions, the stream),
+//                            the stream order (a delayed collective must still be waited for), the
+//                            allocator blocks kept until the collective is done, and the watchdog
+//                            (a hung collective, an asynchronous error, a rank that never joins);
+//      FLINT_TEST_NCCL=1, or a folder of FLINT_CUDA_LIBS holding libnccl.so.2 / librccl.so.1 (the GPU
+//                            host's `npm run test:gpu` points FLINT_CUDA_LIBS at PyTorch's nvidia/*/lib,
+//                            which has nvidia/nccl/lib): a real library must be found — a run that
+//                            does not find it FAILS here, it is never skipped;
+//      otherwise             none is expected: when none is found, the engine's start must fail with
+//                            BackendUnavailableError naming libnccl.so.2; when one is found anyway
+//                            (the loader path), the world-1 tests run on it.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as fl from '../lib';
+import { DistributedError } from '../lib/errors';
+import type { Engine, EngineInit } from '../lib/distributed/engine';
+import type { Store } from '../lib/distributed/store';
+import { createNcclEngine, ncclInfo, type CollectiveLibraryInfo } from '../lib/distributed/nccl';
+import { DEVICE } from './helpers';
+
+const root = path.resolve(__dirname, '..');
+const fixture = path.join(__dirname, 'fixtures', 'fake_libnccl.c');
+const addon = path.resolve(root, process.env.FLINT_ADDON_PATH ?? path.join('build', 'Release', 'flintml.node'));
+
+function compile(dir: string, defines: string[] = [], source = fixture, file = 'libnccl.so.2'): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, file);
+  execFileSync('gcc', ['-shared', '-fPIC', '-O1', ...defines, '-o', out, source, '-lpthread']);
+  return out;
+}
+
+/** ncclInfo() of a fresh process (the search runs once per process) with `env` as its environment. */
+function searchIn(env: Record<string, string | undefined>): CollectiveLibraryInfo {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, FLINT_BACKEND: 'cpu', ...env })) if (v !== undefined) childEnv[k] = v;
+  const r = spawnSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(require(${JSON.stringify(addon)}).ncclInfo()))`],
+    { env: childEnv, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`ncclInfo child failed (${String(r.status)}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as CollectiveLibraryInfo;
+}
+
+function hostHasNccl(): boolean {
+  let cache = '';
+  try { cache = execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }); } catch { /* none */ }
+  return /libnccl\.so\.2/.test(cache) || (process.env.LD_LIBRARY_PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, 'libnccl.so.2')));
+}
+
+describe('NCCL library search (fake libraries, child processes)', () => {
+  let tmp = '';
+  const dirs: Record<string, string> = {};
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-fake-nccl-'));
+    dirs.a = path.join(tmp, 'a');
+    compile(dirs.a);
+    dirs.old = path.join(tmp, 'old');
+    compile(dirs.old, ['-DFAKE_NCCL_VERSION=20903']);
+    dirs.tooOld = path.join(tmp, 'too-old');
+    compile(dirs.tooOld, ['-DFAKE_NCCL_VERSION=2604']);
+    dirs.partial = path.join(tmp, 'partial');
+    const partial = path.join(tmp, 'partial.c');
+    fs.writeFileSync(partial, 'int ncclGetVersion(int* v) { *v = 22105; return 0; }\n');
+    compile(dirs.partial, [], partial);
+    dirs.venv = path.join(tmp, 'venv');
+    dirs.venvLib = path.join(dirs.venv, 'lib', 'python3.12', 'site-packages', 'nvidia', 'nccl', 'lib');
+    compile(dirs.venvLib);
+    fs.mkdirSync(path.join(tmp, 'home'));
+    fs.mkdirSync(path.join(tmp, 'emptybin'));
+  });
+  afterAll(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
+
+  const isolated = (extra: Record<string, string | undefined>): Record<string, string | undefined> => ({
+    FLINT_CUDA_LIBS: undefined, VIRTUAL_ENV: undefined, CONDA_PREFIX: undefined, CUDA_HOME: undefined, CUDA_PATH: undefined,
+    HOME: path.join(tmp, 'home'), PATH: path.join(tmp, 'emptybin'), ...extra,
+  });
+
+  test('FLINT_CUDA_LIBS first: the file, its version and what it can do', () => {
+    const info = searchIn(isolated({ FLINT_CUDA_LIBS: dirs.a }));
+    expect(info.found).toBe(true);
+    expect(info.name).toBe('NCCL');
+    expect(fs.realpathSync(info.path)).toBe(fs.realpathSync(path.join(dirs.a, 'libnccl.so.2')));
+    expect(info.version).toBe('2.21.5');
+    expect(info.versionCode).toBe(22105);
+    expect(info.avg).toBe(true);
+    expect(info.bfloat16).toBe(true);
+    expect(info.reason).toBe('');
+    expect(info.searchLog[info.searchLog.length - 1]).toMatch(
+      new RegExp(`^NCCL: FLINT_CUDA_LIBS: ${path.join(dirs.a, 'libnccl.so.2').replace(/\./g, '\\.')}: loaded from .* \\(NCCL 2\\.21\\.5, 16 symbols resolved\\)$`));
+  });
+
+  test('every folder is logged in order: missing, lacking entry points, too old, then found (2.9: no avg, no bfloat16)', () => {
+    const missing = path.join(tmp, 'nope');
+    const info = searchIn(isolated({ FLINT_CUDA_LIBS: `${missing}:${dirs.partial}:${dirs.tooOld}:${dirs.old}` }));
+    expect(info.found).toBe(true);
+    expect(info.version).toBe('2.9.3');
+    expect(info.avg).toBe(false);
+    expect(info.bfloat16).toBe(false);
+    const log = info.searchLog.join('\n');
+    expect(log).toContain(`NCCL: FLINT_CUDA_LIBS: ${missing}: no such folder`);
+    expect(log).toMatch(/partial\/libnccl\.so\.2: loaded from .*, but it lacks ncclGetUniqueId, ncclCommInitRank, .*ncclGroupEnd; skipped/);
+    expect(log).toContain(`${path.join(dirs.tooOld, 'libnccl.so.2')}: loaded from ${path.join(dirs.tooOld, 'libnccl.so.2')}, but its version 2.6.4 is older than 2.7 (no ncclSend/ncclRecv); skipped`);
+    expect(info.searchLog[info.searchLog.length - 1]).toContain("(NCCL 2.9.3, 16 symbols resolved; before 2.10: no 'avg' reduction and no bfloat16)");
+    expect(log.indexOf(missing)).toBeLessThan(log.indexOf(dirs.partial));
+    expect(log.indexOf(dirs.partial)).toBeLessThan(log.indexOf(dirs.tooOld));
+  });
+
+  test("then the loader path, then a virtualenv's nvidia/nccl/lib (pip's nvidia-nccl wheel)", () => {
+    const info = searchIn(isolated({ VIRTUAL_ENV: dirs.venv }));
+    const log = info.searchLog.join('\n');
+    expect(log).toContain('FLINT_CUDA_LIBS not set');
+    if (hostHasNccl()) return;  // a real NCCL on the loader path is found before the virtualenv
+    expect(log).toContain('NCCL: loader path: libnccl.so.2: not found (');
+    expect(info.found).toBe(true);
+    expect(fs.realpathSync(info.path)).toBe(fs.realpathSync(path.join(dirs.venvLib, 'libnccl.so.2')));
+    expect(log.indexOf('loader path')).toBeLessThan(log.indexOf('python:'));
+  });
+
+  test('nothing found: the reason says what to install or set', () => {
+    if (hostHasNccl()) return;  // the loader path has one: "not found" cannot be produced on this host
+    const info = searchIn(isolated({}));
+    expect(info.found).toBe(false);
+    expect(info.reason).toBe('NCCL: libnccl.so.2 not found (set FLINT_CUDA_LIBS to its folder, or `pip install nvidia-nccl-cu12`)');
+    expect(info.searchLog[info.searchLog.length - 1]).toBe(info.reason);
+    expect(info.searchLog.join('\n')).toContain('NCCL: toolkit: /usr/local/cuda/lib64');
+  });
+
+  test('doctor prints the engine, its version and the search', () => {
+    const cli = path.join(root, 'dist', 'cli.js');
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, FLINT_BACKEND: 'cpu', FLINT_CUDA_LIBS: dirs.a })) if (v !== undefined) env[k] = v;
+    const r = spawnSync(process.execPath, [cli, 'doctor'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toContain(`distributed: nccl: NCCL 2.21.5 (${path.join(dirs.a, 'libnccl.so.2')})`);
+    expect(r.stdout).toMatch(/\n {2}NCCL search: NCCL: FLINT_CUDA_LIBS: .*libnccl\.so\.2: loaded from /);
+    env.FLINT_CUDA_LIBS = dirs.old;
+    const old = spawnSync(process.execPath, [cli, 'doctor'], { env, encoding: 'utf8', timeout: 60_000 });
+    expect(old.stdout).toContain('distributed: nccl: NCCL 2.9.3 (');
+    expect(old.stdout).toContain('; before 2.10: avg runs as sum then a division, no bfloat16');
+  });
+});
+
+// ---- on the GPU ---------------------------------------------------------------------------------
+
+const onGpu = DEVICE !== 'cpu';
+const mode = process.env.FLINT_TEST_NCCL ?? '';
+const libsHaveNccl = (process.env.FLINT_CUDA_LIBS ?? '').split(':').some((d) => d && (fs.existsSync(path.join(d, 'libnccl.so.2')) || fs.existsSync(path.join(d, 'librccl.so.1'))));
+const expectNccl = mode === 'fake' || mode === '1' || libsHaveNccl;
+const gpuInfo: CollectiveLibraryInfo | null = onGpu ? ncclInfo() : null;
+const runWorld1 = onGpu && (expectNccl || gpuInfo!.found);
+const fake = onGpu && mode === 'fake';
+
+/** The blocks that exist for this run's device and library (as test/cuda-graphs.test.ts's if/else: not skipped, absent). */
+function describeWhen(cond: boolean): (name: string, fn: () => void) => void {
+  return cond ? describe : () => undefined;
+}
+
+describeWhen(!onGpu)('NCCL without a GPU', () => {
+  test('the engine needs a GPU device', async () => {
+    const init: EngineInit = { rank: 0, worldSize: 1, localRank: 0, store: new MemoryStore(), timeoutMs: 1000, device: 'cpu' };
+    await expect(createNcclEngine(init)).rejects.toThrow(fl.DeviceError);
+    await expect(createNcclEngine(init)).rejects.toThrow("initProcessGroup: the nccl backend needs a GPU device, got 'cpu'");
+  });
+});
+
+/** A store for one process (the engine's rendezvous; the group gives a TCPStore). */
+class MemoryStore implements Store {
+  private readonly data = new Map<string, Uint8Array>();
+  async set(key: string, value: Uint8Array): Promise<void> { this.data.set(key, value); }
+  async get(key: string, timeoutMs: number): Promise<Uint8Array> {
+    const v = this.data.get(key);
+    if (!v) throw new DistributedError(`get('${key}'): not set within ${String(timeoutMs)} ms`);
+    return v;
+  }
+  async add(key: string, n: number): Promise<number> {
+    const v = Number(new TextDecoder().decode(this.data.get(key) ?? new Uint8Array())) + n;
+    this.data.set(key, new TextEncoder().encode(String(v)));
+    return v;
+  }
+  async close(): Promise<void> { /* nothing */ }
+}
+
+function world1(timeoutMs = 60_000): Promise<Engine> {
+  const init: EngineInit = { rank: 0, worldSize: 1, localRank: 0, store: new MemoryStore(), timeoutMs, device: 'cuda:0' };
+  return createNcclEngine(init);
+}
+
+describeWhen(onGpu)('NCCL on the GPU: which library', () => {
+  test(expectNccl ? 'a library is found (this run requires one)' : 'none required: found, or the engine refuses to start with the reason', async () => {
+    if (expectNccl) {
+      expect({ found: gpuInfo!.found, reason: gpuInfo!.reason }).toEqual({ found: true, reason: '' });
+      if (fake) expect(gpuInfo!.version).toBe('2.21.5');
+      return;
+    }
+    if (gpuInfo!.found) return;  // the loader path had one: the world-1 tests below run on it
+    await expect(world1()).rejects.toThrow(fl.BackendUnavailableError);
+    await expect(world1()).rejects.toThrow(/libnccl\.so\.2 not found|librccl\.so\.1 not found/);
+  });
+});
+
+const DTYPES: fl.DType[] = ['float32', 'float16', 'bfloat16', 'float64', 'int32'];
+const OPS = ['sum', 'avg', 'max', 'min', 'prod'] as const;
+const NCCL_TYPE: Record<string, number> = { float32: 7, float16: 6, bfloat16: 9, float64: 8, int32: 2 };
+const NCCL_OP: Record<string, number> = { sum: 0, prod: 1, max: 2, min: 3, avg: 4 };
+
+/** Values exact in every dtype (small integers and halves), different per seed. */
+function values(n: number, seed: number): number[] {
+  return Array.from({ length: n }, (_, i) => ((i * 7 + seed * 3) % 23) - 11 + (i % 2 ? 0.5 : 0));
+}
+function asDtype(v: number[], dtype: fl.DType): number[] { return dtype === 'int32' ? v.map((x) => Math.trunc(x) + 0) : v; }  // + 0: no -0
+
+describeWhen(runWorld1)('NCCL, a world of one rank', () => {
+  let engine: Engine;
+  beforeAll(async () => { engine = await world1(); }, 60_000);
+  afterAll(async () => { if (engine) await engine.destroy(); }, 60_000);
+
+  test('the engine: name, rank, world size', () => {
+    expect(engine.name).toBe(gpuInfo!.name === 'RCCL' ? 'rccl' : 'nccl');
+    expect(engine.rank).toBe(0);
+    expect(engine.worldSize).toBe(1);
+  });
+
+  for (const dtype of DTYPES) {
+    test(`${dtype}: allReduce (every reduction), broadcast, allGather, reduceScatter give one rank's values`, async () => {
+      if (dtype === 'bfloat16' && !gpuInfo!.bfloat16) {
+        const t = fl.zeros([3], { dtype, device: DEVICE });
+        try { await expect(engine.allReduce(t, 'sum')).rejects.toThrow(fl.DTypeError); } finally { t.dispose(); }
+        return;
+      }
+      const v = asDtype(values(37, 1), dtype);
+      for (const op of OPS) {
+        const t = fl.tensor(v, { dtype, device: DEVICE });
+        try {
+          if (op === 'avg' && dtype === 'int32') {
+            await expect(engine.allReduce(t, op)).rejects.toThrow(/'avg' needs a floating-point tensor/);
+            continue;
+          }
+          await engine.allReduce(t, op);
+          expect(Array.from(t.dataSync() as ArrayLike<number>)).toEqual(v);
+        } finally {
+          t.dispose();
+        }
+      }
+      const flat = fl.tensor(v, { dtype, device: DEVICE });
+      const b = flat.reshape(37, 1);
+      const outs = [fl.zeros([37, 1], { dtype, device: DEVICE })];
+      const rsOut = fl.zeros([37], { dtype, device: DEVICE });
+      try {
+        await engine.broadcast(b, 0);
+        expect(Array.from(b.dataSync() as ArrayLike<number>)).toEqual(v);
+        await engine.allGather(outs, b);
+        expect(Array.from(outs[0].dataSync() as ArrayLike<number>)).toEqual(v);
+        await engine.reduceScatter(rsOut, [flat], 'sum');
+        expect(Array.from(rsOut.dataSync() as ArrayLike<number>)).toEqual(v);
+      } finally {
+        flat.dispose(); b.dispose(); outs[0].dispose(); rsOut.dispose();
+      }
+    }, 60_000);
+  }
+
+  test('barrier and synchronize wait for the work; send/recv to itself and a bad root are refused', async () => {
+    await engine.barrier();
+    const t = fl.ones([4], { device: DEVICE });
+    try {
+      await expect(engine.send(t, 0)).rejects.toThrow(/dst 0 is this rank itself/);
+      await expect(engine.recv(t, 0)).rejects.toThrow(/src 0 is this rank itself/);
+      await expect(engine.send(t, 1)).rejects.toThrow(/dst 1 is not a rank of this world of 1/);
+      await expect(engine.broadcast(t, 1)).rejects.toThrow(/src 1 is not a rank/);
+      await expect(engine.allGather([t, t], t)).rejects.toThrow(/expected 1 output tensors, got 2/);
+    } finally {
+      t.dispose();
+    }
+  });
+
+  test('a CPU tensor or a uint8 tensor is refused with a typed error', async () => {
+    const c = fl.ones([2]);
+    const u = fl.ones([2], { dtype: 'uint8', device: DEVICE });
+    try {
+      await expect(engine.allReduce(c, 'sum')).rejects.toThrow(fl.DeviceError);
+      await expect(engine.allReduce(u, 'sum')).rejects.toThrow(fl.DTypeError);
+    } finally {
+      c.dispose(); u.dispose();
+    }
+  });
+});
+
+// ---- the wiring, against the fake's log and control file ----------------------------------------
+
+describeWhen(fake)('NCCL wiring (fake libnccl.so.2 on the emulated GPU)', () => {
+  const dir = fake ? path.dirname(gpuInfo!.path) : '';
+  const ctl = path.join(dir, `fake_nccl.${String(process.pid)}.ctl`);
+  const logFile = path.join(dir, `fake_nccl.${String(process.pid)}.log`);
+  const control = (text: string): void => fs.writeFileSync(ctl, text);
+  const log = (): string[] => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l);
+  beforeEach(() => { fs.writeFileSync(logFile, ''); control(''); });
+  afterAll(() => { fs.rmSync(ctl, { force: true }); fs.rmSync(logFile, { force: true }); });
+
+  test('init: the unique id of rank 0 reaches ncclCommInitRank; the calls carry the types, reductions and one stream', async () => {
+    const e = await world1();
+    try {
+      const t = fl.tensor([1, 2, 3], { dtype: 'float32', device: DEVICE });
+      const h = fl.tensor([1, 2, 3], { dtype: 'float16', device: DEVICE });
+      const i = fl.tensor([1, 2, 3], { dtype: 'int32', device: DEVICE });
+      try {
+        await e.allReduce(t, 'max');
+        await e.allReduce(h, 'avg');
+        await e.allReduce(i, 'prod');
+        await e.broadcast(t, 0);
+      } finally {
+        t.dispose(); h.dispose(); i.dispose();
+      }
+    } finally {
+      await e.destroy();
+    }
+    const lines = log();
+    expect(lines[0]).toBe('ncclGetUniqueId');
+    expect(lines[1]).toMatch(new RegExp(`^ncclCommInitRank nranks=1 rank=0 id=fake-nccl-id pid ${String(process.pid)} #\\d+$`));
+    const calls = lines.filter((l) => /^nccl(AllReduce|Broadcast)/.test(l));
+    expect(calls.map((l) => l.replace(/ (send|recv|comm|stream)=\S+/g, ''))).toEqual([
+      `ncclAllReduce count=3 type=${String(NCCL_TYPE.float32)} op=${String(NCCL_OP.max)}`,
+      `ncclAllReduce count=3 type=${String(NCCL_TYPE.float16)} op=${String(NCCL_OP.avg)}`,
+      `ncclAllReduce count=3 type=${String(NCCL_TYPE.int32)} op=${String(NCCL_OP.prod)}`,
+      `ncclBroadcast count=3 type=${String(NCCL_TYPE.float32)} root=0`,
+    ]);
+    // in place: send and recv are the tensor; every call on the same, non-default stream and communicator
+    for (const l of calls) expect(/send=(\S+)/.exec(l)![1]).toBe(/recv=(\S+)/.exec(l)![1]);
+    const streams = new Set(calls.map((l) => /stream=(\S+)/.exec(l)![1]));
+    expect(streams.size).toBe(1);
+    expect([...streams][0]).not.toMatch(/^(\(nil\)|0x0)$/);
+    expect(new Set(calls.map((l) => /comm=(\S+)/.exec(l)![1])).size).toBe(1);
+    expect(lines[lines.length - 1]).toMatch(/^ncclCommDestroy comm=/);
+  });
+
+  test('every dtype maps to its NCCL type; allGather/reduceScatter count per rank', async () => {
+    const e = await world1();
+    try {
+      for (const dtype of DTYPES) {
+        const t = fl.zeros([5], { dtype, device: DEVICE });
+        const o = fl.zeros([5], { dtype, device: DEVICE });
+        try {
+          await e.allGather([o], t);
+          await e.reduceScatter(o, [t], 'min');
+        } finally {
+          t.dispose(); o.dispose();
+        }
+      }
+    } finally {
+      await e.destroy();
+    }
+    const calls = log().filter((l) => /^nccl(AllGather|ReduceScatter)/.test(l)).map((l) => l.replace(/ (send|recv|comm|stream)=\S+/g, ''));
+    expect(calls).toEqual(DTYPES.flatMap((d) => [`ncclAllGather count=5 type=${String(NCCL_TYPE[d])}`, `ncclReduceScatter count=5 type=${String(NCCL_TYPE[d])} op=3`]));
+  });
+
+  test('stream order: a delayed collective waits for its input\'s producers, the compute stream waits for it, and its blocks are kept', async () => {
+    const e = await world1();
+    control('delay_ms=150\n');
+    const n = 3001;  // a size no other test uses: the allocator would hand y's block to z at once
+    try {
+      const v = values(n, 2);
+      const x = fl.tensor(v, { dtype: 'float32', device: DEVICE });
+      const out = fl.zeros([n], { device: DEVICE });
+      try {
+        const y = x.mul(3);  // produced by a kernel on the compute stream just before the collective
+        const pending = e.allGather([out], y);  // queued now (the call submits before it awaits)
+        y.dispose();
+        // without recordStream on the communication stream, z would get y's block and overwrite it
+        // (its fill runs on the compute stream, which waits for the collective only once it is queued)
+        const z = fl.full([n], 7, { device: DEVICE });
+        await pending;
+        const got = Array.from(out.dataSync());
+        z.dispose();
+        expect(got).toEqual(v.map((a) => a * 3));
+      } finally {
+        x.dispose(); out.dispose();
+      }
+    } finally {
+      control('');
+      await e.destroy();
+    }
+  }, 60_000);
+
+  test('a collective that hangs: synchronize() rejects after timeoutMs, the communicator is aborted, later calls reject', async () => {
+    const e = await world1(400);
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });
+    try {
+      control('hang=collective\n');
+      await e.allReduce(t, 'sum');  // queued: it resolves; the watchdog sees it never finish
+      await expect(e.barrier()).rejects.toThrow(/ncclAllReduce did not complete within 400 ms .*the communicator was aborted/);
+      expect(log().some((l) => l.startsWith('ncclCommAbort comm='))).toBe(true);
+      control('');
+      await expect(e.allReduce(t, 'sum')).rejects.toThrow(DistributedError);
+      // the abort let the stream go on: the compute stream is usable
+      expect(Array.from(t.dataSync())).toEqual([1, 2]);
+    } finally {
+      control('');
+      t.dispose();
+      await e.destroy();
+    }
+  }, 60_000);
+
+  test("an asynchronous error (a peer died) rejects the pending wait with NCCL's message", async () => {
+    const e = await world1(60_000);
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });
+    try {
+      control('async_error=1\n');
+      await e.allReduce(t, 'sum');
+      const err = await e.synchronize().then(() => null, (x: unknown) => x as Error);
+      expect(err).toBeInstanceOf(DistributedError);
+      expect(err!.message).toMatch(/^ncclAllReduce: asynchronous NCCL error: remote process exited or there was a network error \(NCCL result 6\): fake NCCL: injected remote error .*; the communicator was aborted$/);
+    } finally {
+      control('');
+      t.dispose();
+      await e.destroy();
+    }
+  }, 60_000);
+
+  test('a rank that never joins: the start fails after timeoutMs', async () => {
+    control('hang=init\n');
+    try {
+      await expect(world1(300)).rejects.toThrow(/NCCL did not start within 300 ms \(rank 0 of 1: a rank never joined\)/);
+    } finally {
+      control('');
+    }
+  }, 60_000);
+
+  test('a call NCCL refuses (invalid argument) fails alone; a system error fails the communicator', async () => {
+    const e = await world1();
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });
+    try {
+      control('fail=4\n');
+      await expect(e.allReduce(t, 'sum')).rejects.toThrow(/^ncclAllReduce failed: invalid argument .*\(NCCL result 4\)$/);
+      control('');
+      await e.allReduce(t, 'sum');
+      await e.synchronize();
+      control('fail=2\n');
+      await expect(e.allReduce(t, 'sum')).rejects.toThrow(/ncclAllReduce failed: unhandled system error/);
+      control('');
+      await expect(e.barrier()).rejects.toThrow(/ncclAllReduce failed: unhandled system error/);
+    } finally {
+      control('');
+      t.dispose();
+      await e.destroy();
+    }
+  }, 60_000);
+});
