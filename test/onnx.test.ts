@@ -212,14 +212,14 @@ describe('fl.onnx.export', () => {
       forward(x: fl.Tensor): fl.Tensor[] {
         const h = this.fc.forward(x);
         h.add_(1);                                              // in place: exported as its out-of-place form
-        const shift = fl.tensor([0.5, -1, 2, 0, 1, -0.25]);     // a constant made in the forward pass
+        const shift = fl.tensor([0.5, -1, 2, 0, 1, -0.25], { device: x.device });     // a constant made in the forward pass
         const y = fl.where(h.gt(0), h.mul(shift), h.clamp(-0.5, 0.5)).exp().log1p();
         const idx = fl.argmax(y, 1).to('float32');
         const { values } = fl.max(y, 1, true);
         return [
           fl.sum(y, 1), fl.mean(y, [0, 1], true), fl.amin(y, 0), fl.prod(y.sigmoid(), 1), fl.var(y, 1), fl.std(y, 0, { correction: 0 }),
           fl.logsumexp(y, 1), idx, values, y.index(':', '1::2'), y.select(1, -1), fl.cumsum(y, 1), y.to('float64').mul(1 / 3).to('float32'),
-          fl.logSoftmax(y, 0), fl.zerosLike(y).add(fl.arange(6).to('float32')), y.square().rsqrt().abs().sqrt(),
+          fl.logSoftmax(y, 0), fl.zerosLike(y).add(fl.arange(6, { device: x.device }).to('float32')), y.square().rsqrt().abs().sqrt(),
         ];
       }
     }
@@ -246,7 +246,7 @@ describe('fl.onnx.export', () => {
     expect(() => fl.onnx.export(model, [x], file)).toThrow(/'cumprod' has no ONNX mapping/);
     expect(fs.existsSync(file)).toBe(false);
     // a tensor made from JavaScript numbers that follow the batch size cannot follow a dynamic batch
-    class Counted extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x.add(fl.tensor(new Array<number>(x.shape[0]).fill(1)).unsqueeze(1)); } }
+    class Counted extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x.add(fl.tensor(new Array<number>(x.shape[0]).fill(1), { device: x.device }).unsqueeze(1)); } }
     expect(() => fl.onnx.export(new Counted(), [x], file, { dynamicAxes: { input_0: [0] } })).toThrow(/dynamic axis 'input_0_dim0'.*changes shape/);
     // an op whose mapping refuses it (atan2 has no ONNX operator) is named too
     class Angle extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return fl.atan2(x, x.add(1)); } }
