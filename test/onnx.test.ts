@@ -248,6 +248,9 @@ describe('fl.onnx.export', () => {
     // a tensor made from JavaScript numbers that follow the batch size cannot follow a dynamic batch
     class Counted extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x.add(fl.tensor(new Array<number>(x.shape[0]).fill(1), { device: x.device }).unsqueeze(1)); } }
     expect(() => fl.onnx.export(new Counted(), [x], file, { dynamicAxes: { input_0: [0] } })).toThrow(/dynamic axis 'input_0_dim0'.*changes shape/);
+    // a view of the input made without any op (as an unmapped view op would) is never taken for a constant
+    class RawView extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x._view([3, 2], [1, 3], 0).sum(1); } }
+    expect(() => fl.onnx.export(new RawView(), [x], file)).toThrow(/shape \[3, 2\].*no ONNX mapping/);
     // an op whose mapping refuses it (atan2 has no ONNX operator) is named too
     class Angle extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return fl.atan2(x, x.add(1)); } }
     expect(() => fl.onnx.export(new Angle(), [x], file)).toThrow(/atan2 has no ONNX mapping/);

@@ -97,6 +97,8 @@ class Tracer implements OpTracer {
 
   input(t: Tensor, name: string): void {
     this.values.set(t, { kind: 'value', name, dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version });
+    // a view of an input that no op reported is no constant: it fails like a tensor an unmapped op made
+    this.created.add(t._storage);
   }
 
   record(op: string, inputs: readonly unknown[], outputs: readonly TracedOutput[], lower: Lowering): void {
