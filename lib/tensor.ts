@@ -297,6 +297,7 @@ export class Tensor {
   dataSync(): DataFor<this['dtype']> {
     if (arguments.length > 0) tooManyArgs('dataSync', '', arguments);
     if (captureState.active) refuseInCapture('dataSync', 'a host read');
+    if (traceState.tracer !== null) traceState.tracer.hostRead(this);
     const h = this._handleFor('dataSync');
     const n = this.numel;
     if (isContiguous(this._shape, this._strides)) {

@@ -68,6 +68,8 @@ export interface OpTracer {
   record(op: string, inputs: readonly unknown[], outputs: readonly TracedOutput[], lower: Lowering): void;
   /** A storage was allocated during the trace (tensor.ts): a tensor on it that no op reported comes from an unmapped op. */
   storageCreated(storage: object): void;
+  /** A tensor's values are read to the host (dataSync, item, toArray): what follows would bake them in. */
+  hostRead(t: TracedOutput): void;
 }
 
 /** @internal Set by fl.onnx.export for the duration of its traced forward passes. */

@@ -251,6 +251,9 @@ describe('fl.onnx.export', () => {
     // a view of the input made without any op (as an unmapped view op would) is never taken for a constant
     class RawView extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x._view([3, 2], [1, 3], 0).sum(1); } }
     expect(() => fl.onnx.export(new RawView(), [x], file)).toThrow(/shape \[3, 2\].*no ONNX mapping/);
+    // a value read to the host would be baked into the graph
+    class HostRead extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return x.mul(x.sum().item()); } }
+    expect(() => fl.onnx.export(new HostRead(), [x], file)).toThrow(/reads the values of a tensor of shape \[\] that depends on the inputs/);
     // an op whose mapping refuses it (atan2 has no ONNX operator) is named too
     class Angle extends nn.Module { forward(x: fl.Tensor): fl.Tensor { return fl.atan2(x, x.add(1)); } }
     expect(() => fl.onnx.export(new Angle(), [x], file)).toThrow(/atan2 has no ONNX mapping/);

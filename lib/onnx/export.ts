@@ -70,7 +70,8 @@ const EXPORT_ARGS = signature('onnx.export', ['model', 'sampleInputs', 'path'], 
   opset: optional(A.int({ min: 17, max: 21 }), 18),
 });
 
-type Known = { kind: 'value'; name: string; dtype: DType; shape: number[]; version: number } | { kind: 'poison'; error: string };
+/** A tensor's value: `dynamic` when it depends on the graph's inputs. */
+type Known = { kind: 'value'; name: string; dtype: DType; shape: number[]; version: number; dynamic: boolean } | { kind: 'poison'; error: string };
 
 /** One traced forward pass: the tensor → value map and the graph it built. */
 class Tracer implements OpTracer {
@@ -85,6 +86,16 @@ class Tracer implements OpTracer {
 
   storageCreated(storage: object): void { this.created.add(storage); }
 
+  /** The first host read of a value that depends on the inputs (the graph would hold the traced numbers). */
+  hostReadError: string | null = null;
+  hostRead(t: TracedOutput): void {
+    const k = this.values.get(t);
+    if (this.hostReadError === null && k !== undefined && (k.kind === 'poison' || k.dynamic)) {
+      this.hostReadError = `onnx.export: the forward pass reads the values of a tensor of shape ${fmt(t._shape)} that depends on the inputs ` +
+        '(item, dataSync or toArray); the exported graph would hold the traced numbers instead: keep the computation in tensor ops';
+    }
+  }
+
   /** The native call hook: remembers which kernel last wrote each storage made during the trace (for the error naming an unmapped op). */
   readonly hook: CallHook = {
     op: (id: number, opName: string, operands: readonly (OperandView | ScalarOperand)[], params: readonly number[] | undefined): void => {
@@ -96,7 +107,7 @@ class Tracer implements OpTracer {
   };
 
   input(t: Tensor, name: string): void {
-    this.values.set(t, { kind: 'value', name, dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version });
+    this.values.set(t, { kind: 'value', name, dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version, dynamic: true });
     // a view of an input that no op reported is no constant: it fails like a tensor an unmapped op made
     this.created.add(t._storage);
   }
@@ -104,6 +115,7 @@ class Tracer implements OpTracer {
   record(op: string, inputs: readonly unknown[], outputs: readonly TracedOutput[], lower: Lowering): void {
     const vals: TracedValue[] = [];
     let poison: Known | null = null;
+    let dynamic = false;
     for (const x of inputs) {
       if (x === null || x === undefined) { vals.push({ name: '', dtype: 'float32', shape: [], absent: true }); continue; }
       if (typeof x === 'number' || typeof x === 'boolean') { vals.push({ name: '', dtype: typeof x === 'boolean' ? 'bool' : 'float32', shape: [], scalar: +x }); continue; }
@@ -111,6 +123,7 @@ class Tracer implements OpTracer {
       // an in-place op's input is its output: the op itself changed the version
       const k = this.resolve(x, outputs.includes(x));
       if (k.kind === 'poison') { poison = k; break; }
+      dynamic ||= k.dynamic;
       vals.push({ name: k.name, dtype: k.dtype, shape: k.shape });
     }
     if (poison === null) {
@@ -120,7 +133,7 @@ class Tracer implements OpTracer {
         const names = typeof r === 'string' ? [r] : r;
         outputs.forEach((o, i) => {
           const t = o as unknown as Tensor;
-          this.values.set(t, { kind: 'value', name: names[i], dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version });
+          this.values.set(t, { kind: 'value', name: names[i], dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version, dynamic });
         });
         return;
       } catch (e) {
@@ -145,7 +158,7 @@ class Tracer implements OpTracer {
     const pname = this.params.get(t);
     let v: Known;
     if (pname !== undefined) {
-      v = { kind: 'value', name: this.g.param(pname, exportDType(t), t._shape, () => readValues(t)), dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version };
+      v = { kind: 'value', name: this.g.param(pname, exportDType(t), t._shape, () => readValues(t)), dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version, dynamic: false };
     } else if (this.created.has(t._storage)) {
       const writer = this.writers.get(t._storage);
       return {
@@ -156,7 +169,7 @@ class Tracer implements OpTracer {
       };
     } else {
       // made before the trace (a plain property of the model, a tensor the forward closes over): a constant
-      v = { kind: 'value', name: this.g.constant(exportDType(t), t._shape, readValues(t)), dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version };
+      v = { kind: 'value', name: this.g.constant(exportDType(t), t._shape, readValues(t)), dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version, dynamic: false };
     }
     this.values.set(t, v);
     return v;
@@ -206,6 +219,7 @@ function traceOnce(model: Exportable, inputs: Tensor[], inputNames: string[], ou
       traceState.tracer = null;
       setCallHook(null);
     }
+    if (tracer.hostReadError !== null) throw new OnnxExportError(tracer.hostReadError);
     const outs = flattenOutputs(result);
     if (outs.length === 0) throw new ValueError('onnx.export: the forward pass returned no tensor');
     const names = outputNames ?? outs.map((_, i) => `output_${i}`);
