@@ -314,3 +314,33 @@ describe('AutoTokenizer (tokenizer.json through @huggingface/tokenizers)', () =>
     expect(() => fl.models.AutoTokenizer.fromPretrained(path.join(HF, 'qwen2'))).toThrow(/AutoTokenizer.fromPretrained: .* has no tokenizer.json/);
   });
 });
+
+describe('Mistral (model_type mistral: sliding-window attention) as a config of Llama', () => {
+  const mistral = (window: number): fl.models.CausalLM => {
+    const dir = path.join(tmp, `mistral-${window}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const cfg = JSON.parse(fs.readFileSync(path.join(HF, 'llama', 'config.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...cfg, model_type: 'mistral', architectures: ['MistralForCausalLM'], sliding_window: window }));
+    fs.copyFileSync(path.join(HF, 'llama', 'model.safetensors'), path.join(dir, 'model.safetensors'));
+    return load('mistral', dir);
+  };
+  test('a window as long as the input is Llama; a short window changes the logits, and the cache keeps to it', () => {
+    const ids = golden.llama.input_ids;  // 9 tokens
+    const wide = mistral(16), narrow = mistral(3);
+    try {
+      expect(maxDiff(logitsOf(wide, ids), golden.llama.logits)).toBeLessThan(1e-4);
+      const full = logitsOf(narrow, ids);
+      expect(maxDiff(full, golden.llama.logits)).toBeGreaterThan(1e-2);
+      // the first 3 positions see at most 3 keys either way: identical there
+      const V = golden.llama.shape[2];
+      expect(maxDiff(full.slice(0, 3 * V), golden.llama.logits.slice(0, 3 * V))).toBeLessThan(1e-4);
+      fl.noGrad(() => fl.scope(() => {
+        const cache = narrow.createCache(2, ids[0].length);
+        try {
+          const parts = ids[0].map((_, t) => narrow.forward(fl.tensor(ids.map((r) => [r[t]]), { dtype: 'int32', device: DEVICE }), { cache }));
+          expect(maxDiff(fl.cat(parts, 1).to('cpu').dataSync() as Float32Array, full)).toBeLessThan(1e-4);
+        } finally { cache.dispose(); }
+      }));
+    } finally { wide.dispose(); narrow.dispose(); }
+  });
+});
