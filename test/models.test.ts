@@ -194,7 +194,7 @@ describe('training, LoRA and inference precision', () => {
     }); } finally { a.dispose(); b.dispose(); }
   });
 
-  test('LoRA: frozen base, trainable A/B in PEFT names; training moves only the adapters; merge equals the unmerged forward; savePretrained writes the merged weights', () => {
+  test('LoRA: frozen base, trainable A/B in PEFT names; training (Adam, checkpointed blocks) moves only the adapters; merge equals the unmerged forward; savePretrained writes the merged weights', () => {
     const model = load('llama');
     const out = path.join(tmp, 'lora-merged');
     try { fl.scope(() => {
@@ -209,6 +209,7 @@ describe('training, LoRA and inference precision', () => {
       expect(maxDiff(logitsOf(model, golden.llama.input_ids), before)).toBe(0);
       const frozen = model.parameters().filter((p) => !p.requiresGrad).map((p) => Array.from(p.to('cpu').dataSync()));
       model.train();
+      model.gradientCheckpointing = true;   // the adapters' gradients come through fl.checkpoint's recompute
       const opt = new fl.optim.Adam(adapters.parameters(), { lr: 1e-2 });
       const losses: number[] = [];
       for (let i = 0; i < 6; i++) {
@@ -223,6 +224,8 @@ describe('training, LoRA and inference precision', () => {
       }
       model.eval();
       opt.dispose();
+      // every adapter got a gradient, the first block's too (its input, the frozen embedding's output, needs none)
+      expect(adapters.parameters().map((p) => p.grad !== null && Math.max(...Array.from(p.grad.to('cpu').dataSync(), Math.abs)) > 0)).toEqual(adapters.parameters().map(() => true));
       expect(losses[5]).toBeLessThan(losses[0]);
       model.parameters().filter((p) => !p.requiresGrad).forEach((p, i) => expect(maxDiff(Array.from(p.to('cpu').dataSync()), frozen[i])).toBe(0));
       const unmerged = logitsOf(model, golden.llama.input_ids);
