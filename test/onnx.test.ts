@@ -231,6 +231,10 @@ describe('fl.onnx.export', () => {
     await expectSame(file, model, [x2], ['x'], outs);
     const x4 = randn([4, 6]);
     await expectSame(file, model, [x4], ['x'], outs);
+    // opset 17: the reductions take their axes as attributes
+    fl.onnx.export(model, [x2], file, { inputNames: ['x'], dynamicAxes: { x: { 0: 'batch' } }, opset: 17 });
+    expect((decodeModel(fs.readFileSync(file)) as { opsetImport: { version: number }[] }).opsetImport[0].version).toBe(17);
+    await expectSame(file, model, [x4], ['x'], outs);
     model.dispose(); x2.dispose(); x4.dispose();
   });
 
