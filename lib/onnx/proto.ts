@@ -4,6 +4,7 @@
 // package, so that what is written is visible in one place; protobufjs (a maintained runtime
 // dependency) parses it once and encodes the model.
 import * as protobuf from 'protobufjs';
+import { FlintError } from '../errors';
 
 const ONNX_PROTO = `
 syntax = "proto3";
@@ -129,7 +130,7 @@ let modelType: protobuf.Type | null = null;
 export function encodeModel(model: Record<string, unknown>): Uint8Array {
   if (modelType === null) modelType = protobuf.parse(ONNX_PROTO, { keepCase: false }).root.lookupType('onnx.ModelProto');
   const err = modelType.verify(model);
-  if (err) throw new Error(`onnx.export: internal error, the model does not fit onnx.proto: ${err}`);
+  if (err) throw new FlintError(`onnx.export: internal error, the model does not fit onnx.proto: ${err}`);
   return modelType.encode(modelType.fromObject(model)).finish();
 }
 
