@@ -43,10 +43,21 @@ let liveTensors = 0;
 /** @internal What autograd's GradNode offers the tensors it produced. */
 export interface GradFnRef { readonly name: string; dropOutput(): void }
 
-const registry = new FinalizationRegistry<Storage | { s: Storage; n: GradFnRef }>((h) => {
+type Held = Storage | { s: Storage; n: GradFnRef };
+function releaseHeld(h: Held): void {
   liveTensors--;
   if (h instanceof Storage) h.release();
   else { h.s.release(); h.n.dropOutput(); }
+}
+// A GPU tensor's held value is its GpuEntry, so that the finalizer and the out-of-memory sweep
+// (whichever comes first) free it once: before, a finalizer that ran before a sweep left the entry
+// live and the sweep released the storage and counted the tensor a second time.
+const registry = new FinalizationRegistry<Held | GpuEntry>((h) => {
+  if (h instanceof GpuEntry) {
+    if (h.done) return;
+    h.done = true;
+    releaseHeld(h.held);
+  } else releaseHeld(h);
 });
 const scopes = new AsyncLocalStorage<Tensor[]>();
 let openScopes = 0;  // scopes running or awaiting: when 0, tensor creation skips the ALS lookup
@@ -87,9 +98,9 @@ function flushPending(): void {
         // would keep every such tensor (and its device memory, if forgotten) alive indefinitely.
         const sentinel = {};
         t._sentinel = sentinel;
-        const entry: GpuEntry = { ref: new WeakRef(sentinel), held, done: false };
+        const entry = new GpuEntry(new WeakRef(sentinel), held);
         t._token = entry;
-        registry.register(t, held, entry);
+        registry.register(t, entry, entry);
         gpuTracked.push(entry);
       } else {
         registry.register(t, held, t);
@@ -108,7 +119,10 @@ function flushPending(): void {
 }
 
 /** A GPU tensor's registration: the WeakRef for the out-of-memory sweep, and the registry's token. */
-interface GpuEntry { ref: WeakRef<object>; held: Storage | { s: Storage; n: GradFnRef }; done: boolean }
+class GpuEntry {
+  done = false;
+  constructor(readonly ref: WeakRef<object>, readonly held: Held) {}
+}
 const gpuTracked: GpuEntry[] = [];
 let gpuCompacted = 0;  // gpuTracked's length after its last compaction
 let oomHandlerSet = false;
@@ -136,9 +150,7 @@ function freeGarbageGpuTensors(): void {
     if (e.ref.deref() === undefined) {
       e.done = true;
       registry.unregister(e);
-      liveTensors--;
-      if (e.held instanceof Storage) e.held.release();
-      else { e.held.s.release(); e.held.n.dropOutput(); }
+      releaseHeld(e.held);
     } else {
       gpuTracked[w++] = e;
     }
