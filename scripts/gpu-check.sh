@@ -43,7 +43,9 @@
 #   GPU_CHECK_T_<STAGE> a stage's timeout in seconds (capitals, '-' as '_': GPU_CHECK_T_BENCH_GPT=120)
 #   GPU_CHECK_T_SCALE  multiplies the default timeouts (emulator: 5)
 #   GPU_CHECK_NO_PEER=1 no PyTorch peer in the benchmarks (flintml figures only)
-#   FLINT_CUDA_LIBS    when unset, set from python3's nvidia/*/lib folders (PyTorch's cuBLASLt)
+#   FLINT_CUDA_LIBS    when unset, set from python3's nvidia/*/lib folders (PyTorch's cuBLASLt
+#                      and NCCL: with nvidia/nccl/lib among them, test/distributed-nccl.test.ts
+#                      requires libnccl.so.2 to be found and runs its world-of-one tests on it)
 #   FLINT_BENCH_PYTHON the python with CUDA PyTorch and safetensors (default python3)
 #   FLINT_BENCH_ROUNDS bench/gpu.js's interleaved rounds (here 2 by default, to fit the stage)
 set -uo pipefail
