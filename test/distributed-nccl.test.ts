@@ -17,15 +17,17 @@
 //      otherwise             none is expected: when none is found, the engine's start must fail with
 //                            BackendUnavailableError naming libnccl.so.2; when one is found anyway
 //                            (the loader path), the world-1 tests run on it.
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
 import { DistributedError } from '../lib/errors';
-import type { Engine, EngineInit } from '../lib/distributed/engine';
+import type { EngineInit } from '../lib/distributed/engine';
 import type { Store } from '../lib/distributed/store';
-import { createNcclEngine, ncclInfo, type CollectiveLibraryInfo } from '../lib/distributed/nccl';
+import { createNcclEngine, ncclInfo, type CollectiveLibraryInfo, type NcclEngine } from '../lib/distributed/nccl';
+import { assertDistFresh } from './dist';
 import { DEVICE } from './helpers';
 
 const root = path.resolve(__dirname, '..');
@@ -134,6 +136,7 @@ describe('NCCL library search (fake libraries, child processes)', () => {
   });
 
   test('doctor prints the engine, its version and the search', () => {
+    assertDistFresh();
     const cli = path.join(root, 'dist', 'cli.js');
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries({ ...process.env, FLINT_BACKEND: 'cpu', FLINT_CUDA_LIBS: dirs.a })) if (v !== undefined) env[k] = v;
@@ -187,7 +190,7 @@ class MemoryStore implements Store {
   async close(): Promise<void> { /* nothing */ }
 }
 
-function world1(timeoutMs = 60_000): Promise<Engine> {
+function world1(timeoutMs = 60_000): Promise<NcclEngine> {
   const init: EngineInit = { rank: 0, worldSize: 1, localRank: 0, store: new MemoryStore(), timeoutMs, device: 'cuda:0' };
   return createNcclEngine(init);
 }
@@ -217,7 +220,7 @@ function values(n: number, seed: number): number[] {
 function asDtype(v: number[], dtype: fl.DType): number[] { return dtype === 'int32' ? v.map((x) => Math.trunc(x) + 0) : v; }  // + 0: no -0
 
 describeWhen(runWorld1)('NCCL, a world of one rank', () => {
-  let engine: Engine;
+  let engine: NcclEngine;
   beforeAll(async () => { engine = await world1(); }, 60_000);
   afterAll(async () => { if (engine) await engine.destroy(); }, 60_000);
 
@@ -449,4 +452,132 @@ describeWhen(fake)('NCCL wiring (fake libnccl.so.2 on the emulated GPU)', () => 
       await e.destroy();
     }
   }, 60_000);
+});
+
+// ---- a world of two processes on the emulator (the fake passes the buffers through files) --------
+
+const CHILD = `
+const root = process.env.FLINT_TEST_ROOT;
+const fl = require(root + '/dist/index.js');
+const { createNcclEngine } = require(root + '/dist/distributed/nccl.js');
+const { TCPStore } = require(root + '/dist/distributed/store.js');
+const rank = Number(process.env.RANK);
+const vals = (dtype, n, seed) => Array.from({ length: n }, (_, i) => dtype === 'int32' ? (i + 1) * (rank + seed) - 3 : ((i + 1) * (rank + seed)) / 2 - 1.5);
+(async () => {
+  const timeoutMs = Number(process.env.TIMEOUT_MS);
+  const store = await TCPStore.create({ host: '127.0.0.1', port: Number(process.env.MASTER_PORT), isServer: rank === 0, timeoutMs: 30000 });
+  const e = await createNcclEngine({ rank, worldSize: 2, localRank: 0, store, timeoutMs, device: 'cuda:0' });
+  const out = {};
+  if (process.env.SCENARIO === 'peer-dies') {
+    if (rank === 1) process.exit(3);  // joined, then gone before the first collective
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: 'cuda' });
+    await e.allReduce(t, 'sum');
+    out.error = await e.barrier().then(() => 'no error', (err) => err.constructor.name + ': ' + err.message);
+    await e.destroy();
+  } else {
+    for (const dtype of ['float32', 'float16', 'bfloat16', 'float64', 'int32']) {
+      for (const op of ['sum', 'avg', 'max', 'min', 'prod']) {
+        if (op === 'avg' && dtype === 'int32') continue;
+        const t = fl.tensor(vals(dtype, 5, 1), { dtype, device: 'cuda' });
+        await e.allReduce(t, op);
+        out[dtype + ' allReduce ' + op] = Array.from(t.dataSync());
+      }
+      const b = fl.tensor(vals(dtype, 4, 2), { dtype, device: 'cuda' });
+      await e.broadcast(b, 1);
+      out[dtype + ' broadcast 1'] = Array.from(b.dataSync());
+      const outs = [fl.zeros([3], { dtype, device: 'cuda' }), fl.zeros([3], { dtype, device: 'cuda' })];
+      await e.allGather(outs, fl.tensor(vals(dtype, 3, 3), { dtype, device: 'cuda' }));
+      out[dtype + ' allGather'] = outs.map((o) => Array.from(o.dataSync()));
+      const rs = fl.zeros([2], { dtype, device: 'cuda' });
+      await e.reduceScatter(rs, [fl.tensor(vals(dtype, 2, 4), { dtype, device: 'cuda' }), fl.tensor(vals(dtype, 2, 5), { dtype, device: 'cuda' })], 'sum');
+      out[dtype + ' reduceScatter sum'] = Array.from(rs.dataSync());
+      const p = fl.zeros([3], { dtype, device: 'cuda' });
+      if (rank === 0) await e.send(fl.tensor(vals(dtype, 3, 6), { dtype, device: 'cuda' }), 1);
+      else await e.recv(p, 0);
+      out[dtype + ' send/recv'] = Array.from(p.dataSync());
+    }
+    await e.barrier();
+    await e.destroy();
+  }
+  await store.close();
+  process.stdout.write(JSON.stringify(out));
+})().catch((err) => { process.stderr.write(String(err && err.stack || err)); process.exit(1); });
+`;
+
+interface ChildResult { code: number | null; out: Record<string, unknown>; stderr: string }
+
+/** Runs the two ranks of CHILD as processes on the emulator; resolves with both results (bounded). */
+async function twoRanks(scenario: string, timeoutMs: number, worldDir: string): Promise<ChildResult[]> {
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => { const a = srv.address() as net.AddressInfo; srv.close(() => resolve(a.port)); });
+  });
+  const script = path.join(worldDir, 'rank.js');
+  fs.writeFileSync(script, CHILD);
+  const run = (rank: number): Promise<ChildResult> => new Promise((resolve) => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    Object.assign(env, { RANK: String(rank), MASTER_PORT: String(port), SCENARIO: scenario, TIMEOUT_MS: String(timeoutMs),
+      FAKE_NCCL_WORLD_DIR: worldDir, FLINT_TEST_ROOT: root });
+    if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(root, env.FLINT_ADDON_PATH);
+    const child = spawn(process.execPath, [script], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);  // hang guard
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      let out: Record<string, unknown> = {};
+      try { out = JSON.parse(stdout || '{}') as Record<string, unknown>; } catch { stderr += `\n(stdout not JSON: ${stdout})`; }
+      resolve({ code, out, stderr });
+    });
+  });
+  return Promise.all([run(0), run(1)]);
+}
+
+describeWhen(fake)('NCCL, a world of two processes (fake libnccl.so.2, each rank on its own emulated GPU)', () => {
+  let worldDir = '';
+  beforeAll(() => {
+    assertDistFresh();
+    worldDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-nccl-world-'));
+  });
+  afterAll(() => { if (worldDir) fs.rmSync(worldDir, { recursive: true, force: true }); });
+
+  /** What rank `r`'s CHILD puts in: the same formula. */
+  const vals = (dtype: string, n: number, seed: number, r: number): number[] =>
+    Array.from({ length: n }, (_, i) => (dtype === 'int32' ? (i + 1) * (r + seed) - 3 : ((i + 1) * (r + seed)) / 2 - 1.5));
+  const reduce = (op: string, a: number[], b: number[]): number[] => a.map((x, i) => {
+    const y = b[i];
+    return op === 'sum' ? x + y : op === 'avg' ? (x + y) / 2 : op === 'max' ? Math.max(x, y) : op === 'min' ? Math.min(x, y) : x * y;
+  });
+
+  test('every collective and dtype on both ranks against the values computed here', async () => {
+    const [r0, r1] = await twoRanks('all', 60_000, worldDir);
+    expect({ code: r0.code, stderr: r0.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: r1.code, stderr: r1.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const dtype of DTYPES) {
+      for (const op of OPS) {
+        if (op === 'avg' && dtype === 'int32') continue;
+        const want = reduce(op, vals(dtype, 5, 1, 0), vals(dtype, 5, 1, 1));
+        expect([dtype, op, r0.out[`${dtype} allReduce ${op}`]]).toEqual([dtype, op, want]);
+        expect([dtype, op, r1.out[`${dtype} allReduce ${op}`]]).toEqual([dtype, op, want]);
+      }
+      for (const r of [r0, r1]) {
+        expect(r.out[`${dtype} broadcast 1`]).toEqual(vals(dtype, 4, 2, 1));
+        expect(r.out[`${dtype} allGather`]).toEqual([vals(dtype, 3, 3, 0), vals(dtype, 3, 3, 1)]);
+      }
+      // reduceScatter: rank r gets the sum over ranks of ins[r] (ins[0] from seed 4, ins[1] from seed 5)
+      expect(r0.out[`${dtype} reduceScatter sum`]).toEqual(reduce('sum', vals(dtype, 2, 4, 0), vals(dtype, 2, 4, 1)));
+      expect(r1.out[`${dtype} reduceScatter sum`]).toEqual(reduce('sum', vals(dtype, 2, 5, 0), vals(dtype, 2, 5, 1)));
+      expect(r1.out[`${dtype} send/recv`]).toEqual(vals(dtype, 3, 6, 0));
+      expect(r0.out[`${dtype} send/recv`]).toEqual([0, 0, 0]);
+    }
+  }, 120_000);
+
+  test('a peer that died: the survivor gets DistributedError after timeoutMs and leaves cleanly', async () => {
+    const [r0, r1] = await twoRanks('peer-dies', 1500, worldDir);
+    expect(r1.code).toBe(3);
+    expect({ code: r0.code, stderr: r0.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r0.out.error).toMatch(/^DistributedError: ncclAllReduce did not complete within 1500 ms \(a peer died, hangs or never called it\); the communicator was aborted$/);
+  }, 120_000);
 });

@@ -23,7 +23,7 @@ import { binding, guard, type Handle } from '../native';
 import { contiguousStrides, numel } from '../shape';
 import { copyInto, emptyTensor, type Tensor } from '../tensor';
 import { div } from '../ops/elementwise';
-import type { Engine, EngineFactory, EngineInit, EngineName, ReduceOp } from './engine';
+import type { Engine, EngineInit, EngineName, ReduceOp } from './engine';
 
 /** What the library search found (doctor, errors). */
 export interface CollectiveLibraryInfo {
@@ -80,10 +80,16 @@ const OP = { allReduce: 0, broadcast: 1, allGather: 2, reduceScatter: 3, send: 4
 const REDOP: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, avg: 4 };
 const DTYPES: readonly DType[] = ['float32', 'float16', 'bfloat16', 'float64', 'int32'];
 
+/** The engine as the factory makes it: the Engine, plus a wait for the work queued so far. */
+export interface NcclEngine extends Engine {
+  /** Waits (off the JavaScript thread) until every collective queued so far has run on the GPU. */
+  synchronize(): Promise<void>;
+}
+
 interface Pending { resolve: (payload?: Uint8Array) => void; reject: (e: Error) => void; op: string }
 
 /** One rank's NCCL/RCCL communicator. */
-class NcclEngine implements Engine {
+class NcclCommunicatorEngine implements NcclEngine {
   readonly name: EngineName;
   readonly rank: number;
   readonly worldSize: number;
@@ -301,12 +307,12 @@ class NcclEngine implements Engine {
  * whichever name was asked for. BackendUnavailableError when none is found (the search log is in
  * `flintml doctor`).
  */
-export const createNcclEngine: EngineFactory = async (init: EngineInit): Promise<Engine> => {
+export const createNcclEngine: (init: EngineInit) => Promise<NcclEngine> = async (init: EngineInit): Promise<NcclEngine> => {
   const dev = parseDevice(init.device, 'initProcessGroup');
   if (dev.type !== 1) throw new DeviceError(`initProcessGroup: the nccl backend needs a GPU device, got '${String(init.device)}'`);
   const info = ncclInfo();
   if (!info.found) throw new BackendUnavailableError(`initProcessGroup: ${info.reason}; \`npx flintml doctor\` lists where it was searched`);
-  const engine = new NcclEngine(init, dev.index, info);
+  const engine = new NcclCommunicatorEngine(init, dev.index, info);
   // the whole start (id exchange and ncclCommInitRank, which waits for every rank) is bounded
   const timer = setTimeout(() => engine.abort(`initProcessGroup: ${info.name} did not start within ${String(init.timeoutMs)} ms ` +
     `(rank ${String(init.rank)} of ${String(init.worldSize)}: a rank never joined)`), init.timeoutMs);
