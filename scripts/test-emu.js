@@ -19,7 +19,7 @@ const fs = require('fs');
 const path = require('path');
 
 const root = path.resolve(__dirname, '..');
-const FILES = ['gpu-runtime', 'data-gpu', 'long-run', 'gpu-blas', 'elementwise', 'indexing', 'sort', 'conv', 'optim', 'matmul', 'random', 'softmax', 'reduce',
+const FILES = ['gpu-runtime', 'data-gpu', 'long-run', 'checkpoint', 'gpu-blas', 'elementwise', 'indexing', 'sort', 'conv', 'optim', 'matmul', 'random', 'softmax', 'reduce',
   'views', 'tensor', 'nn', 'loss', 'amp', 'seq', 'advanced-indexing', 'everyday-api', 'einsum', 'error-messages', 'gpu-check',
   'profiler', 'cuda-graphs', 'test-gpu'];
 // Run again with a fake cuBLASLt (test/fixtures/fake_cublaslt.c, a naive host GEMM) on FLINT_CUDA_LIBS:
