@@ -206,10 +206,25 @@ export function backward(root: Tensor, opts: BackwardOptions = {}): void {
   noGrad(() => run(root, g0, !!opts.retainGraph));
 }
 
+// ---- post-accumulate-grad hooks (PyTorch's register_post_accumulate_grad_hook) -----------------
+// A leaf's hooks run once per backward, after its last gradient contribution of that backward was
+// accumulated into `.grad` (a leaf used twice in the graph gets two contributions), so that
+// DistributedDataParallel can start averaging a bucket as soon as its gradients are final.
+const postAccumulateHooks = new Map<Tensor, Array<(t: Tensor) => void>>();
+
+/** A handle that removes the hook it was returned for (PyTorch's RemovableHandle). */
+export interface RemovableHandle { remove(): void }
+
+function firePostAccumulateHooks(t: Tensor): void {
+  const hs = postAccumulateHooks.get(t);
+  if (hs) for (const h of hs.slice()) h(t);
+}
+
 function run(root: Tensor, g0: Tensor, retain: boolean): void {
   const start = root._gradFn;
   if (!start) {  // a leaf
     accumulateLeaf(root, g0);
+    firePostAccumulateHooks(root);
     return;
   }
   // topological order (iterative DFS)
@@ -231,12 +246,34 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
   }
   const pending = new Map<GradNode, Map<number, Tensor>>();
   pending.set(start, new Map([[root._outputIndex, g0]]));
+  // hooked leaves: how many of this graph's nodes still have to pass them a gradient (none: no cost)
+  let remaining: Map<Tensor, number> | null = null;
+  const accumulated = new Set<Tensor>();
+  if (postAccumulateHooks.size > 0) {
+    remaining = new Map();
+    for (const node of order) {
+      node.inputs.forEach((inp, i) => {
+        if (inp && !node.inputNodes[i] && postAccumulateHooks.has(inp)) remaining!.set(inp, (remaining!.get(inp) ?? 0) + 1);
+      });
+    }
+  }
+  const settleLeaves = (node: GradNode, inputs: (Tensor | null)[], inputNodes: (GradNode | null)[]) => {
+    if (!remaining) return;
+    inputs.forEach((inp, i) => {
+      if (!inp || inputNodes[i]) return;
+      const n = remaining!.get(inp);
+      if (n === undefined) return;
+      if (n > 1) { remaining!.set(inp, n - 1); return; }
+      remaining!.delete(inp);
+      if (accumulated.has(inp)) firePostAccumulateHooks(inp);
+    });
+  };
   try {
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k];
       const slot = pending.get(node);
       pending.delete(node);
-      if (!slot) continue;
+      if (!slot) { settleLeaves(node, node.inputs, node.inputNodes); continue; }
       if (node.released || !node.saved) {
         for (const g of slot.values()) g.dispose();
         throw new AutogradError(`backward: trying to backward through the graph a second time (at ${node.name}); use retainGraph: true on the first call`);
@@ -275,10 +312,13 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
           accumulate(s, node.inputSlots[i], g);
         } else {
           accumulateLeaf(inp, g);
+          if (remaining) accumulated.add(inp);
         }
         if (inp._retainsGrad && up) accumulateLeaf(inp, ops().cast(g, g.dtype, true));
       });
+      const inputs = node.inputs, inputNodes = node.inputNodes;  // release() may clear them
       if (!retain) node.release(false);
+      settleLeaves(node, inputs, inputNodes);
     }
   } finally {
     for (const s of pending.values()) for (const g of s.values()) g.dispose();
@@ -316,6 +356,42 @@ declare module './tensor' {
   }
 }
 // PyTorch: backward(gradient=None, retain_graph=None, …) (lib/args.ts)
+declare module './tensor' {
+  interface Tensor {
+    /**
+     * Calls `hook(tensor)` after each backward has accumulated this leaf's gradient into `.grad`
+     * (once per backward, after its last contribution), as PyTorch's
+     * `register_post_accumulate_grad_hook`; returns a handle whose `remove()` unregisters it.
+     * ```ts
+     * const h = w.registerPostAccumulateGradHook((p) => console.log(p.grad!.shape));
+     * ```
+     */
+    registerPostAccumulateGradHook(hook: (tensor: Tensor) => void): RemovableHandle;
+  }
+}
+Tensor.prototype.registerPostAccumulateGradHook = function (hook: (tensor: Tensor) => void): RemovableHandle {
+  if (arguments.length > 1) tooManyArgs('registerPostAccumulateGradHook', 'hook', arguments);
+  if (typeof hook !== 'function') throw new ValueError(`registerPostAccumulateGradHook: hook must be a function, got ${hook === null ? 'null' : typeof hook}`);
+  if (!this.isLeaf) throw new AutogradError('registerPostAccumulateGradHook: post accumulate grad hooks cannot be registered on non-leaf tensors');
+  if (!this.requiresGrad) throw new AutogradError('registerPostAccumulateGradHook: the tensor does not require grad');
+  const t = this as Tensor;
+  const hs = postAccumulateHooks.get(t) ?? [];
+  hs.push(hook);
+  postAccumulateHooks.set(t, hs);
+  let removed = false;
+  return {
+    remove(): void {
+      if (removed) return;
+      removed = true;
+      const list = postAccumulateHooks.get(t);
+      if (!list) return;
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) postAccumulateHooks.delete(t);
+    },
+  };
+};
+
 const BACKWARD_ARGS = signature('backward', ['gradient', 'retainGraph'], {
   gradient: optional(anyValue<Tensor | null>()), retainGraph: optional(bool),
 });

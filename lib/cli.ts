@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // cli.ts — `npx flintml doctor`: what the native backend found on this host and a tiny matmul
-// check on each available backend, so an install problem is visible in one command.
+// check on each available backend, so an install problem is visible in one command; and
+// `npx flintml run`: the launcher of distributed ranks (lib/distributed/launch.ts).
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as fl from './index';
 import { gpuInfo } from './device';
 import { ncclDoctorLines } from './distributed/nccl';
+import { launch } from './distributed/launch';
+import { mpiInfo } from './distributed/mpi';
 
 function doctor(): number {
   const info = fl.backend.info();
@@ -32,8 +35,22 @@ function doctor(): number {
   }
   // the process group's engines: found or not, version, and the search (MPI adds its lines in the same shape)
   lines.push(...ncclDoctorLines());
+  for (const e of distributedEngines()) lines.push(`${e.name}: ${e.found ? `found — ${e.detail}` : `not found — ${e.detail}`}`);
   console.log(lines.join('\n'));
   return ok ? 0 : 1;
+}
+
+/** The collective engines of fl.distributed: one line each (found and where, or why not). */
+interface EngineLine { name: string; found: boolean; detail: string }
+function distributedEngines(): EngineLine[] {
+  const out: EngineLine[] = [];
+  try {
+    const m = mpiInfo();
+    out.push({ name: 'mpi (fl.distributed, CPU tensors)', found: m.loaded, detail: m.loaded ? `${m.version || 'OpenMPI'} at ${m.path}` : m.reason });
+  } catch (e) {
+    out.push({ name: 'mpi (fl.distributed, CPU tensors)', found: false, detail: (e as Error).message });
+  }
+  return out;
 }
 
 /** A 3x4 @ 4x2 matmul on `device` against the exact answer; appends one line. */
@@ -56,5 +73,8 @@ function matmulCheck(device: string, lines: string[]): boolean {
 
 const cmd = process.argv[2] ?? 'doctor';
 if (cmd === 'doctor') process.exit(doctor());
-console.error(`usage: flintml doctor`);
-process.exit(2);
+else if (cmd === 'run') launch(process.argv.slice(3)).then((code) => process.exit(code));
+else {
+  console.error('usage: flintml doctor | flintml run --nproc-per-node N [options] script.js [args…]');
+  process.exit(2);
+}

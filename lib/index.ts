@@ -5,7 +5,7 @@ export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
-  OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError, OnnxExportError,
+  OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError, OnnxExportError, DistributedError,
 } from './errors';
 import { cuda as deviceCuda } from './device';
 import { CUDAGraph, graph, isCurrentStreamCapturing, makeGraphedCallable } from './graphs';
@@ -29,6 +29,7 @@ export * as data from './data';
 export { gradcheck } from './gradcheck';
 export type { GradcheckOptions } from './gradcheck';
 export * as optim from './optim';
+export * as distributed from './distributed';
 export { saveCheckpoint, saveCheckpointSync, loadCheckpoint, loadCheckpointSync } from './io/checkpoint';
 export type { CheckpointState, CheckpointTargets, LoadedCheckpoint } from './io/checkpoint';
 export * as profiler from './profiler';

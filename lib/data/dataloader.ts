@@ -28,6 +28,7 @@ import { Packed } from './pack';
 import { Staged, cpuBatch, handOver, pinBatch, release, stageBatch } from './transfer';
 import { WorkerErrorInfo, WorkerPool } from './worker';
 import * as A from '../args';
+import type { Sampler } from './sampler';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
 /** Options of `DataLoader`. */
@@ -40,6 +41,11 @@ export interface DataLoaderOptions<T, B> {
   seed?: number;
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropLast?: boolean;
+  /**
+   * The indices to visit, in order, each epoch (e.g. a `DistributedSampler`: each rank its share);
+   * excludes `shuffle` (the sampler decides the order), as in PyTorch.
+   */
+  sampler?: Sampler;
   /** Items → batch (default `defaultCollate`). The loader disposes the items' tensors that the batch does not keep. */
   collate?: (items: T[]) => B;
   /** Worker threads that fetch items ahead (default 0: fetch on the main thread when asked). */
@@ -67,7 +73,7 @@ export interface DataLoaderOptions<T, B> {
 const OPT = optional(A.anyValue<never>());
 const DATALOADER_ARGS = signature('DataLoader', ['dataset', 'batchSize', 'shuffle'], {
   dataset: required(A.anyValue<never>()), batchSize: OPT, shuffle: optional(A.bool), seed: OPT, dropLast: optional(A.bool),
-  collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT,
+  sampler: OPT, collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT,
 });
 
 function checkInt(v: unknown, what: string, min: number): number {
@@ -129,6 +135,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private readonly seed: number | undefined;
   private readonly collate: ((items: T[]) => B) | undefined;
   private readonly source: WorkerSource | null = null;
+  /** The sampler that picks each epoch's indices, if one was given. */
+  readonly sampler: Sampler | null = null;
   private nextEpoch = 0;
 
   readonly dataset: Dataset<T>;
@@ -151,6 +159,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       throw new BackendUnavailableError(`DataLoader: pinMemory needs a usable GPU backend (pinned memory is host memory that GPUs copy from): ${gpuInfo().reason}`);
     }
     if (options.seed !== undefined) this.seed = checkInt(options.seed, 'seed', 0);
+    if (options.sampler !== undefined) {
+      const sm = options.sampler as Partial<Sampler> | null;
+      if (sm === null || typeof sm !== 'object' || typeof sm[Symbol.iterator] !== 'function' || typeof sm.length !== 'number') {
+        throw new ValueError('DataLoader: sampler must be an iterable of indices with a length (e.g. a fl.data.DistributedSampler)');
+      }
+      if (this.shuffle) throw new ValueError('DataLoader: sampler option is mutually exclusive with shuffle');
+      this.sampler = sm as Sampler;
+    }
     if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
     this.collate = options.collate === defaultCollate ? undefined : options.collate;
     datasetLength(dataset);
@@ -166,7 +182,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
 
   /** Number of batches per epoch. */
   get length(): number {
-    const n = datasetLength(this.dataset);
+    const n = this.sampler ? this.sampler.length : datasetLength(this.dataset);
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -181,6 +197,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
 
   /** The item order of one epoch. */
   private order(epoch: number, n: number): Int32Array {
+    if (this.sampler) {
+      const o = Int32Array.from(this.sampler);
+      for (const i of o) if (i < 0 || i >= n) throw new ValueError(`DataLoader: the sampler gave index ${i}, outside the dataset of length ${n}`);
+      return o;
+    }
     if (!this.shuffle) {
       const o = new Int32Array(n);
       for (let i = 0; i < n; i++) o[i] = i;
@@ -206,10 +227,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private batches(epoch: number): Int32Array[] {
     const n = datasetLength(this.dataset);
     const order = this.order(epoch, n);
+    const m = order.length;  // n, or the sampler's count
     const out: Int32Array[] = [];
-    for (let b = 0; b < n; b += this.batchSize) {
-      if (this.dropLast && b + this.batchSize > n) break;
-      out.push(order.subarray(b, Math.min(n, b + this.batchSize)));
+    for (let b = 0; b < m; b += this.batchSize) {
+      if (this.dropLast && b + this.batchSize > m) break;
+      out.push(order.subarray(b, Math.min(m, b + this.batchSize)));
     }
     return out;
   }

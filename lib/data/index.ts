@@ -4,6 +4,8 @@ export type { WorkerSource } from './dataset';
 export { TensorDataset } from './tensor-dataset';
 export { DataLoader } from './dataloader';
 export type { DataLoaderOptions } from './dataloader';
+export { DistributedSampler } from './sampler';
+export type { Sampler, DistributedSamplerOptions } from './sampler';
 export { defaultCollate, disposeBatch } from './collate';
 export type { Collated, CollatableTypedArray } from './collate';
 export { parseIdx, readIdx, MnistDataset } from './idx';

@@ -11,3 +11,4 @@ export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BC
 export type { Reduction } from './loss';
 export * as init from './init';
 export * as functional from './functional';
+export * as parallel from './parallel';

@@ -15,6 +15,7 @@ import { Tensor, keep, scope } from '../tensor';
 import { readSetToNone } from '../nn/module';
 import '../ops/views';
 import '../ops/creation';
+import { checkNoGradSync, gradSyncPending } from '../distributed/pending';
 
 /**
  * One parameter group: its parameters and hyperparameters. Each optimizer documents its own keys
@@ -176,6 +177,7 @@ export abstract class Optimizer<Hyper extends object = object> {
   step<T = undefined>(closure?: () => T): T | undefined {
     let loss: T | undefined;
     if (closure) loss = enableGrad(closure);
+    if (gradSyncPending.size > 0) for (const g of this.paramGroups) checkNoGradSync(`${this.name}.step`, g.params);
     this._stepCount++;
     const update = () => withNoGradScope(() => { for (const g of this.paramGroups) this.update(g); });
     // while profiling, the update is a range named as PyTorch's ('Optimizer.step#SGD.step')
@@ -190,6 +192,7 @@ export abstract class Optimizer<Hyper extends object = object> {
    */
   zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
     const none = readSetToNone(setToNone, 'Optimizer.zeroGrad');
+    if (gradSyncPending.size > 0) for (const g of this.paramGroups) checkNoGradSync(`${this.name}.zeroGrad`, g.params);
     const clear = () => {
       for (const g of this.paramGroups) {
         for (const p of g.params) {

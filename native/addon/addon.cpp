@@ -20,6 +20,7 @@
 #include "../cpu/gemm.h"
 #include "../gpu/backend.h"
 #include "gpu_binding.h"
+#include "mpi_binding.h"
 #include "storage_table.h"
 
 using namespace flint;
@@ -343,6 +344,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   registerGpuBindings(env, exports);
   registerNcclBindings(env, exports);
+  registerMpiBindings(env, exports);
   // Release the persistent reference while its environment is alive: left to the static destructor,
   // napi_delete_reference runs after Node has torn the environment down, which Node 18 answers
   // with a segfault at every exit (Node 20 and 22 tolerate it). Only the environment that set it

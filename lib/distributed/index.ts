@@ -1,0 +1,11 @@
+// distributed/index.ts — `fl.distributed`: the process group (group.ts: env:// rendezvous,
+// collectives with timeouts), its engines (mpi.ts for CPU tensors; nccl.ts for GPU tensors) and the
+// rendezvous store (store.ts). DistributedDataParallel is `fl.nn.parallel`, DistributedSampler
+// `fl.data`, the launcher `npx flintml run` (lib/cli.ts).
+export {
+  initProcessGroup, destroyProcessGroup, isInitialized, getRank, getWorldSize, getBackend,
+  allReduce, broadcast, allGather, reduceScatter, send, recv, barrier, Work,
+} from './group';
+export type { InitProcessGroupOptions, CollectiveOptions } from './group';
+export type { ReduceOp, EngineName } from './engine';
+export { mpiInfo } from './mpi';

@@ -1,0 +1,82 @@
+// mpi.ts — the MPI engine (CPU tensors): OpenMPI's C API found at run time (native/cpu/mpi.cpp,
+// dlopen of libmpi.so.40), every call run on one dedicated native thread in program order
+// (native/addon/mpi_binding.cpp), so the event loop stays free while a collective blocks.
+//
+// The world is MPI's: the ranks must be started by MPI's launcher (`mpirun -n N node script.js`,
+// or `npx flintml run --mpi`, which runs mpirun), because OpenMPI processes started one by one
+// (singletons) cannot join into one world without it. A world of one needs no launcher.
+import { BackendUnavailableError, DistributedError } from '../errors';
+import { binding, MpiInfo } from '../native';
+import { DTYPE_CODE, ITEMSIZE } from '../dtype';
+import type { Tensor } from '../tensor';
+import type { Engine, EngineFactory, ReduceOp } from './engine';
+import { registerEngine } from './group';
+
+const KIND = { init: 0, allReduce: 1, broadcast: 2, allGather: 3, reduceScatter: 4, send: 5, recv: 6, barrier: 7, finalize: 8 } as const;
+const OP: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3, prod: 4 };
+
+/** What `flintml doctor` prints about MPI: found or not, where, its version, and the search. */
+export function mpiInfo(): MpiInfo & { reason: string } {
+  if (!binding.mpiInfo) return { loaded: false, path: '', version: '', log: [], reason: 'this build of the addon has no MPI engine (rebuild flintml)' };
+  const i = binding.mpiInfo();
+  return { ...i, reason: i.loaded ? '' : `OpenMPI not found (${i.log.join('; ')}); Debian/Ubuntu: apt-get install openmpi-bin libopenmpi3` };
+}
+
+function where(t: Tensor): [number, number] {
+  return [t._storage.handle as number, t._offset * ITEMSIZE[t.dtype]];
+}
+
+type Submit = (kind: number, h: number | null, off: number, count: number, dtype: number, op: number, peer: number, parts: [number, number][] | null) => Promise<{ rank: number; size: number }>;
+
+class MpiEngine implements Engine {
+  readonly name = 'mpi' as const;
+  private aborted: string | null = null;
+  constructor(readonly rank: number, readonly worldSize: number, private readonly submit: Submit) {}
+  private job(kind: number, t: Tensor | null, op: ReduceOp, peer: number, parts: Tensor[] | null): Promise<void> {
+    if (this.aborted) return Promise.reject(new Error(`the MPI engine was aborted: ${this.aborted}`));
+    const [h, off] = t ? where(t) : [null, 0];
+    const like = t ?? (parts ? parts[0] : null);
+    return this.submit(kind, h, off, like ? like.numel : 0, like ? DTYPE_CODE[like.dtype] : 0, OP[op], peer, parts ? parts.map(where) : null).then(() => undefined);
+  }
+  allReduce(t: Tensor, op: ReduceOp): Promise<void> { return this.job(KIND.allReduce, t, op, 0, null); }
+  broadcast(t: Tensor, src: number): Promise<void> { return this.job(KIND.broadcast, t, 'sum', src, null); }
+  allGather(outs: Tensor[], t: Tensor): Promise<void> { return this.job(KIND.allGather, t, 'sum', 0, outs); }
+  reduceScatter(out: Tensor, ins: Tensor[], op: ReduceOp): Promise<void> { return this.job(KIND.reduceScatter, out, op, 0, ins); }
+  send(t: Tensor, dst: number): Promise<void> { return this.job(KIND.send, t, 'sum', dst, null); }
+  recv(t: Tensor, src: number): Promise<void> { return this.job(KIND.recv, t, 'sum', src, null); }
+  barrier(): Promise<void> { return this.job(KIND.barrier, null, 'sum', 0, null); }
+  abort(reason: string): void {
+    if (this.aborted) return;
+    this.aborted = reason;
+    // The MPI thread may be blocked for good in a call whose peer is gone: refuse new work and let
+    // the process exit (under mpirun, a rank that exits makes mpirun end the others).
+    binding.mpiAbort?.();
+  }
+  async destroy(): Promise<void> {
+    if (this.aborted) return;
+    await this.job(KIND.finalize, null, 'sum', 0, null);
+    this.aborted = 'destroyed';  // MPI cannot be initialised twice in a process
+  }
+}
+
+let used = false;
+
+const createMpiEngine: EngineFactory = async (init) => {
+  const info = mpiInfo();
+  if (!info.loaded || !binding.mpiSubmit) throw new BackendUnavailableError(`initProcessGroup: backend 'mpi': ${info.reason}`);
+  if (used) throw new DistributedError(`initProcessGroup (rank ${init.rank}, mpi): MPI was finalized by an earlier destroyProcessGroup(); MPI allows one initialisation per process`, 'initProcessGroup', init.rank);
+  used = true;
+  const submit = binding.mpiSubmit.bind(binding) as Submit;
+  let r: { rank: number; size: number };
+  try {
+    r = await submit(KIND.init, null, 0, 0, 0, 0, 0, null);
+  } catch (e) {
+    throw new DistributedError(`initProcessGroup (rank ${init.rank}, mpi): ${(e as Error).message}`, 'initProcessGroup', init.rank);
+  }
+  if (r.rank !== init.rank || r.size !== init.worldSize) {
+    throw new DistributedError(`initProcessGroup (rank ${init.rank}, mpi): MPI says rank ${r.rank} of ${r.size}, the environment rank ${init.rank} of ${init.worldSize}`, 'initProcessGroup', init.rank);
+  }
+  return new MpiEngine(r.rank, r.size, submit);
+};
+
+registerEngine('mpi', createMpiEngine);
