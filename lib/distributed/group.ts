@@ -16,7 +16,7 @@
 import { int, oneOf, optional, signature, tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import type { DType } from '../dtype';
-import { DeviceError, DisposedError, DistributedError, DTypeError, ShapeError, ValueError } from '../errors';
+import { DeviceError, DisposedError, DistributedError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import type { Engine, EngineFactory, EngineInit, EngineName, ReduceOp } from './engine';
 import { Store, TCPStore } from './store';
@@ -151,10 +151,10 @@ export async function initProcessGroup(...args: [options?: InitProcessGroupOptio
     const factory = factoryFor(o.backend);
     let engine: Engine;
     try {
-      engine = await withTimeout(factory(init), o.timeoutMs, () => `initProcessGroup (rank ${rank}, ${o.backend}): no world after ${o.timeoutMs} ms`);
+      engine = await withTimeout(factory(init), o.timeoutMs, () => `initProcessGroup (rank ${rank}, ${o.backend}): no world after ${o.timeoutMs} ms`, 'initProcessGroup', rank);
     } catch (e) {
       await store.close();
-      throw e instanceof DistributedError || !(e instanceof Error) ? e : new DistributedError(`initProcessGroup (rank ${rank}, ${o.backend}): ${e.message}`, 'initProcessGroup', rank);
+      throw e instanceof FlintError || !(e instanceof Error) ? e : new DistributedError(`initProcessGroup (rank ${rank}, ${o.backend}): ${e.message}`, 'initProcessGroup', rank);
     }
     group = { engine, store, backend: o.backend, rank, worldSize, timeoutMs: o.timeoutMs, device, dead: null, inflight: new Set() };
   } finally {
@@ -162,9 +162,9 @@ export async function initProcessGroup(...args: [options?: InitProcessGroupOptio
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, what: () => string, op: string, rank: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DistributedError(what(), 'initProcessGroup')), ms);
+    const timer = setTimeout(() => reject(new DistributedError(what(), op, rank)), ms);
     p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
   });
 }
@@ -227,7 +227,7 @@ export async function destroyProcessGroup(): Promise<void> {
   const g = current('destroyProcessGroup');
   if (!g.dead && g.inflight.size > 0) await Promise.race([Promise.allSettled([...g.inflight]), new Promise((r) => setTimeout(r, g.timeoutMs).unref())]);
   try {
-    if (!g.dead) await withTimeout(g.engine.destroy(), g.timeoutMs, () => `destroyProcessGroup (rank ${g.rank}, ${g.backend}): peers did not leave within ${g.timeoutMs} ms`);
+    if (!g.dead) await withTimeout(g.engine.destroy(), g.timeoutMs, () => `destroyProcessGroup (rank ${g.rank}, ${g.backend}): peers did not leave within ${g.timeoutMs} ms`, 'destroyProcessGroup', g.rank);
     else g.engine.abort(g.dead);
   } catch (e) {
     g.engine.abort(`destroyProcessGroup: ${(e as Error).message}`);

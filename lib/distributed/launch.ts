@@ -61,11 +61,11 @@ function errorLine(tail: string): string {
   return named.length ? named[named.length - 1] : lines[lines.length - 1] ?? '';
 }
 
-function mpirunArgs(o: LaunchOptions): string[] {
+function mpirunArgs(o: LaunchOptions, env: NodeJS.ProcessEnv): string[] {
   const a = ['-n', String(o.nprocPerNode), '--oversubscribe'];
   // OpenMPI refuses root without it (containers and CI run as root)
   if (typeof process.getuid === 'function' && process.getuid() === 0) a.push('--allow-run-as-root');
-  for (const v of ['FLINT_RUN_REPORT', 'MASTER_ADDR', 'MASTER_PORT', 'FLINT_ADDON_PATH']) a.push('-x', v);
+  for (const v of ['FLINT_RUN_REPORT', 'MASTER_ADDR', 'MASTER_PORT', 'FLINT_ADDON_PATH']) if (v in env) a.push('-x', v);
   return [...a, process.execPath, o.script, ...o.args];
 }
 
@@ -87,7 +87,7 @@ export function launch(argv: string[]): Promise<number> {
   const base = { ...process.env, MASTER_ADDR: o.masterAddr, MASTER_PORT: String(o.masterPort), FLINT_RUN_REPORT: report };
   const children: { rank: number; proc: ChildProcess; tail: string; exited: boolean }[] = [];
   if (o.mpi) {
-    const proc = spawn('mpirun', mpirunArgs(o), { env: base, stdio: ['inherit', 'inherit', 'pipe'] });
+    const proc = spawn('mpirun', mpirunArgs(o, base), { env: base, stdio: ['inherit', 'inherit', 'pipe'] });
     children.push({ rank: -1, proc, tail: '', exited: false });
   } else {
     for (let local = 0; local < o.nprocPerNode; local++) {
