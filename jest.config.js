@@ -12,7 +12,8 @@ module.exports = {
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: onDevice ? ['/node_modules/'] : ['/node_modules/', '/test/gpu-runtime\\.test\\.ts$', '/test/data-gpu\\.test\\.ts$'],
+      // test/distributed.test.ts is the MPI engine's (CPU tensors, 2 ranks under mpirun): it runs in the CPU pass only
+      testPathIgnorePatterns: onDevice ? ['/node_modules/', '/test/distributed\\.test\\.ts$'] : ['/node_modules/', '/test/gpu-runtime\\.test\\.ts$', '/test/data-gpu\\.test\\.ts$'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testEnvironment: 'node',

@@ -8,7 +8,7 @@ import * as fl from './index';
 import { gpuInfo } from './device';
 import { ncclDoctorLines } from './distributed/nccl';
 import { launch } from './distributed/launch';
-import { mpiInfo } from './distributed/mpi';
+import { mpiDoctorLines } from './distributed/mpi';
 
 function doctor(): number {
   const info = fl.backend.info();
@@ -33,24 +33,10 @@ function doctor(): number {
       lines.push(`  GPU backend: ${(e as Error).message}`);
     }
   }
-  // the process group's engines: found or not, version, and the search (MPI adds its lines in the same shape)
-  lines.push(...ncclDoctorLines());
-  for (const e of distributedEngines()) lines.push(`${e.name}: ${e.found ? `found — ${e.detail}` : `not found — ${e.detail}`}`);
+  // the process group's engines: found or not, version, and the search (one shape for every engine)
+  lines.push(...ncclDoctorLines(), ...mpiDoctorLines());
   console.log(lines.join('\n'));
   return ok ? 0 : 1;
-}
-
-/** The collective engines of fl.distributed: one line each (found and where, or why not). */
-interface EngineLine { name: string; found: boolean; detail: string }
-function distributedEngines(): EngineLine[] {
-  const out: EngineLine[] = [];
-  try {
-    const m = mpiInfo();
-    out.push({ name: 'mpi (fl.distributed, CPU tensors)', found: m.loaded, detail: m.loaded ? `${m.version || 'OpenMPI'} at ${m.path}` : m.reason });
-  } catch (e) {
-    out.push({ name: 'mpi (fl.distributed, CPU tensors)', found: false, detail: (e as Error).message });
-  }
-  return out;
 }
 
 /** A 3x4 @ 4x2 matmul on `device` against the exact answer; appends one line. */

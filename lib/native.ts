@@ -96,13 +96,10 @@ export interface Binding {
   gpuGraphDestroy(id: number): void;
   gpuBlasInfo(): { kind: string; name: string; path: string; version: string; summary: string; searchLog: string[] };
   /** The MPI engine (native/addon/mpi_binding.cpp): OpenMPI found or not; jobs run on one native thread. Absent in addons built before it. */
-  mpiInfo?(): MpiInfo;
+  mpiInfo?(): { loaded: boolean; path: string; version: string; log: string[] };
   mpiSubmit?(kind: number, handle: Handle | null, byteOffset: number, count: number, dtype: number, op: number, peer: number, parts: [Handle, number][] | null): Promise<{ rank: number; size: number }>;
   mpiAbort?(): void;
 }
-
-/** @internal What the addon's mpiInfo() reports. */
-export interface MpiInfo { loaded: boolean; path: string; version: string; log: string[] }
 
 function load(): Binding {
   const root = path.resolve(__dirname, '..');

@@ -13,6 +13,8 @@ import * as fl from '../lib';
 import { closest, int, num, optional, registry, required, signature, takeSizes } from '../lib/args';
 import { decodeModel } from '../lib/onnx/proto';
 import { DEVICE } from './helpers';
+import { registerEngine } from '../lib/distributed/group';
+import type { Engine, EngineInit } from '../lib/distributed/engine';
 
 const shapeOf = (t: fl.Tensor): number[] => t.shape.slice();
 
@@ -885,6 +887,7 @@ for (const name of ['LSTM', 'GRU'] as const) {
         ? expect(new fl.data.DataLoader(numbers, { pinMemory: true }).pinMemory).toBe(true)
         : expect(() => new fl.data.DataLoader(numbers, { pinMemory: true })).toThrow(fl.BackendUnavailableError)),
       device: async () => expect(new fl.data.DataLoader(numbers, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0]),
+      sampler: async () => expect(await run({ sampler: Object.assign([4, 0, 2], { length: 3 }) })).toEqual([[4, 0], [2]]),
     },
     call: (o) => new fl.data.DataLoader(numbers, o),
   } as Entry;
@@ -1172,6 +1175,82 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
       opset: () => { expect(exported({}).opsetImport[0].version).toBe(18); expect(exported({ opset: 17 }).opsetImport[0].version).toBe(17); },
     },
     call: (o) => exported(o),
+// ---- distributed: a loopback engine (a world of one) stands in for MPI, so that the options can be
+// checked in this process; the collectives themselves are tested on 2 ranks in distributed.test.ts
+{
+  const calls: string[] = [];
+  const loopback = async (init: EngineInit): Promise<Engine> => ({
+    name: 'mpi', rank: init.rank, worldSize: init.worldSize,
+    allReduce: async () => { calls.push('allReduce'); }, broadcast: async () => { calls.push('broadcast'); },
+    allGather: async (outs, t) => { outs[0].copy_(t); }, reduceScatter: async (out, ins) => { out.copy_(ins[0]); },
+    send: async () => undefined, recv: async () => undefined, barrier: async () => undefined, abort: () => undefined, destroy: async () => undefined,
+  });
+  /** Runs fn inside a loopback group of one (the real 'mpi' factory is put back after). */
+  const inWorld = async (fn: () => Promise<void> | void, options: Record<string, unknown> = {}): Promise<void> => {
+    const prev = registerEngine('mpi', loopback);
+    try {
+      await fl.distributed.initProcessGroup({ backend: 'mpi', worldSize: 1, rank: 0, ...options });
+      try { await fn(); } finally { await fl.distributed.destroyProcessGroup(); }
+    } finally { registerEngine('mpi', prev); }
+  };
+  const never = (): Promise<Engine> => new Promise(() => undefined);
+  TABLE['distributed.initProcessGroup'] = {
+    sig: 'initProcessGroup',
+    honoured: {},
+    asyncHonoured: {
+      backend: async () => expect(() => fl.distributed.initProcessGroup({ backend: 'mpi', worldSize: 2, rank: 0 })).toThrow(/backend 'mpi' needs its 2 ranks started by MPI's launcher/),
+      worldSize: async () => expect(() => fl.distributed.initProcessGroup({ worldSize: 3, rank: 0 })).toThrow(/needs its 3 ranks/),
+      rank: async () => expect(() => fl.distributed.initProcessGroup({ worldSize: 2, rank: 2 })).toThrow(/rank 2 is not below the world size 2/),
+      initMethod: async () => expect(() => fl.distributed.initProcessGroup({ initMethod: 'file:///tmp/x' as 'env://' })).toThrow(/initMethod must be one of 'env:\/\/'/),
+      timeoutMs: async () => {
+        const prev = registerEngine('mpi', never);  // a world that never forms: the rendezvous ends at timeoutMs
+        try {
+          await expect(fl.distributed.initProcessGroup({ worldSize: 1, rank: 0, timeoutMs: 50 })).rejects.toThrow('initProcessGroup (rank 0, mpi): no world after 50 ms');
+        } finally { registerEngine('mpi', prev); }
+        expect(fl.distributed.isInitialized()).toBe(false);
+      },
+    },
+    call: (o) => fl.distributed.initProcessGroup({ worldSize: 2, rank: 2, ...o }),
+  } as Entry;
+  const net = () => new nn.Sequential(new nn.Linear(2, 3), new nn.BatchNorm1d(3), new nn.Linear(3, 1));
+  TABLE['nn.parallel.DistributedDataParallel'] = {
+    sig: 'DistributedDataParallel',
+    honoured: {},
+    asyncHonoured: {
+      bucketCapMb: async () => inWorld(async () => {
+        const m = net();
+        try {
+          expect(new nn.parallel.DistributedDataParallel(m)._buckets.length).toBe(1);
+          expect(new nn.parallel.DistributedDataParallel(m, { bucketCapMb: 1e-5 })._buckets.length).toBe(6);  // 10 bytes: one parameter each
+        } finally { m.dispose(); }
+      }),
+      deviceIds: async () => inWorld(() => {
+        const m = net();
+        try { expect(() => new nn.parallel.DistributedDataParallel(m, { deviceIds: [0] })).toThrow(/the mpi backend works on CPU tensors \(leave deviceIds out\)/); } finally { m.dispose(); }
+      }),
+      broadcastBuffers: async () => inWorld(async () => {
+        const m = net();
+        try {
+          for (const [b, n] of [[true, 6 + 3], [false, 6]] as const) {  // 6 parameters, 3 buffers of the batch norm
+            calls.length = 0;
+            await new nn.parallel.DistributedDataParallel(m, { broadcastBuffers: b }).ready();
+            expect(calls.filter((c) => c === 'broadcast').length).toBe(n);
+          }
+        } finally { m.dispose(); }
+      }),
+    },
+    call: (o) => { const m = net(); try { return new nn.parallel.DistributedDataParallel(m, o as any); } finally { m.dispose(); } },
+  } as Entry;
+  const ten = new fl.data.TensorDataset(fl.arange(10, { dtype: 'float32' }));
+  TABLE['data.DistributedSampler'] = {
+    honoured: {
+      numReplicas: () => expect(new fl.data.DistributedSampler(ten, { numReplicas: 5, rank: 0 }).length).toBe(2),
+      rank: () => expect([...new fl.data.DistributedSampler(ten, { numReplicas: 5, rank: 3, shuffle: false })]).toEqual([3, 8]),
+      shuffle: () => expect([...new fl.data.DistributedSampler(ten, { numReplicas: 1, rank: 0, shuffle: false })]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+      seed: () => expect([...new fl.data.DistributedSampler(ten, { numReplicas: 1, rank: 0, seed: 1 })]).not.toEqual([...new fl.data.DistributedSampler(ten, { numReplicas: 1, rank: 0, seed: 2 })]),
+      dropLast: () => expect(new fl.data.DistributedSampler(ten, { numReplicas: 3, rank: 0, dropLast: true }).length).toBe(3),
+    },
+    call: (o) => new fl.data.DistributedSampler(ten, { numReplicas: 1, rank: 0, ...o }),
   };
 }
 
@@ -1228,6 +1307,14 @@ KEY_CHECKED['fl.add'] = (o) => fl.scope(() => fl.add(fl.ones(2), fl.ones(2), o a
 KEY_CHECKED['fl.sub'] = (o) => fl.scope(() => fl.sub(fl.ones(2), fl.ones(2), o as any));
 KEY_CHECKED['fl.loadSync'] = (o) => fl.loadSync('/nonexistent.safetensors', o as any);
 KEY_CHECKED['fl.load'] = (o) => (fl.load as any)('/nonexistent.safetensors', o);
+// fl.distributed's collectives read their one option ({ async }) themselves; the typo check needs no world
+KEY_CHECKED['distributed.allReduce'] = (o) => fl.scope(() => fl.distributed.allReduce(fl.zeros(1), 'sum', o as any));
+KEY_CHECKED['distributed.broadcast'] = (o) => fl.scope(() => fl.distributed.broadcast(fl.zeros(1), 0, o as any));
+KEY_CHECKED['distributed.allGather'] = (o) => fl.scope(() => fl.distributed.allGather([fl.zeros(1)], fl.zeros(1), o as any));
+KEY_CHECKED['distributed.reduceScatter'] = (o) => fl.scope(() => fl.distributed.reduceScatter(fl.zeros(1), [fl.zeros(1)], 'sum', o as any));
+KEY_CHECKED['distributed.send'] = (o) => fl.scope(() => fl.distributed.send(fl.zeros(1), 1, o as any));
+KEY_CHECKED['distributed.recv'] = (o) => fl.scope(() => fl.distributed.recv(fl.zeros(1), 1, o as any));
+KEY_CHECKED['distributed.barrier'] = (o) => fl.distributed.barrier(o as any);
 KEY_CHECKED['fl.gradcheck'] = (o) => fl.scope(() => fl.gradcheck((a: fl.Tensor) => a.sum(), [fl.ones(1)], o as any));
 
 /** Helpers other modules share, marked @internal in their TSDoc (so stripped from the .d.ts). */
@@ -1243,7 +1330,11 @@ const NO_OPTIONS = [
   // classes whose instances come from elsewhere, base classes, errors
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
   'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError', 'fl.OnnxExportError',
+  'fl.DistributedError',
   'nn.Module', 'nn.RNNBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
+  // the process group's queries and lifetime (fl.distributed), its Work handles
+  'distributed.isInitialized', 'distributed.getRank', 'distributed.getWorldSize', 'distributed.getBackend', 'distributed.destroyProcessGroup',
+  'distributed.mpiInfo', 'distributed.Work',
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
@@ -1266,7 +1357,7 @@ const NO_OPTIONS = [
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

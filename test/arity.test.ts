@@ -216,6 +216,7 @@ on(['multinomial'], () => [1, true], ({ probs }) => probs);
 on(['fill_'], () => [1]);
 on(['item'], () => [], ({ s }) => s);
 on(['requiresGrad_'], () => [false]);
+on(['registerPostAccumulateGradHook'], () => [() => undefined], () => fl.ones([1], { requiresGrad: true }));
 on(['backward'], () => [null, false], () => fl.ones([1], { requiresGrad: true }).mul(2).sum());
 for (const n of ['float', 'double', 'half', 'bfloat16', 'int', 'byte', 'bool', 'contiguous', 'clone', 'cpu', 't', 'tolist', 'dim', 'long', 'zero_', 'isContiguous', 'retainGrad', 'detach', 'dataSync', 'data',
   'isPinned', 'toArray', 'toString']) on([n], () => []);

@@ -157,6 +157,16 @@ describe('faults', () => {
   });
 });
 
+describe('doctor', () => {
+  it('lists MPI found, where, and the files tried (a library without OpenMPI\'s symbols is passed over, naming what it lacks)', async () => {
+    const env = { ...process.env, FLINT_MPI_LIB: 'libm.so.6' };
+    const r = await new Promise<string>((resolve) => execFile(process.execPath, [CLI, 'doctor'], { env, timeout: HANG_MS }, (_e, out) => resolve(out)));
+    expect(r).toMatch(/\ndistributed: mpi: Open MPI v\d+\.\d+\.\d+ \(\S*libmpi\.so\.40\); CPU tensors, ranks started by mpirun or `flintml run --mpi`\n/);
+    expect(r).toMatch(/\n {2}MPI search: libm\.so\.6: loaded from \S+ but it is not OpenMPI's ABI \(no MPI symbol at all\)\n/);
+    expect(r).toMatch(/\n {2}MPI search: libmpi\.so\.40: loaded from /);
+  });
+});
+
 describe('process group without a world (in this process)', () => {
   it('calls before initProcessGroup, and an mpi world that MPI did not start, are DistributedErrors', async () => {
     expect(fl.distributed.isInitialized()).toBe(false);

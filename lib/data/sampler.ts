@@ -7,7 +7,7 @@
 // on. The shards of one epoch are disjoint and, when the length divides evenly, cover the dataset
 // exactly once. The shuffled order is the Philox stream with key `seed` at offset epoch·n (as the
 // DataLoader's own shuffle), with the global generator's state saved and restored around it.
-import { bool, int, optional, signature } from '../args';
+import { bool, int, optional, required, signature } from '../args';
 import { DistributedError, ValueError } from '../errors';
 import { getRngState, randperm, setRngState } from '../ops/random';
 import { getRank, getWorldSize, isInitialized } from '../distributed/group';
@@ -33,7 +33,7 @@ export interface DistributedSamplerOptions {
 }
 
 const SAMPLER_ARGS = signature('DistributedSampler', ['dataset', 'numReplicas', 'rank', 'shuffle', 'seed', 'dropLast'], {
-  dataset: optional(((v: unknown, where: string) => {
+  dataset: required(((v: unknown, where: string) => {
     const n = (v as { length?: unknown } | null)?.length;
     if (v === null || typeof v !== 'object' || typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ValueError(`${where} must be a dataset with a length`);
     return v as Dataset<unknown>;
@@ -70,7 +70,6 @@ export class DistributedSampler implements Sampler {
   constructor(dataset: Dataset<unknown>, options?: DistributedSamplerOptions);
   constructor(...args: unknown[]) {
     const o = SAMPLER_ARGS.parse(args);
-    if (!o.dataset) throw new ValueError("DistributedSampler: missing required argument 'dataset'");
     const fromGroup = (what: string) => new DistributedError(`DistributedSampler: ${what} not given and the default process group is not initialized`, 'DistributedSampler');
     if (o.numReplicas === undefined && !isInitialized()) throw fromGroup('numReplicas');
     if (o.rank === undefined && !isInitialized()) throw fromGroup('rank');

@@ -13,7 +13,9 @@
 // never arrived cannot be waited for), and the call rejects with DistributedError naming the op,
 // the rank and the engine's message; later calls reject at once, destroyProcessGroup() still works,
 // so the program can report and exit. An engine's own failure is reported the same way.
-import { int, oneOf, optional, signature, tooManyArgs } from '../args';
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import { checkKeys, int, oneOf, optional, signature, tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import type { DType } from '../dtype';
 import { DeviceError, DisposedError, DistributedError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
@@ -26,19 +28,18 @@ export const DISTRIBUTED_DTYPES: readonly DType[] = ['float32', 'float16', 'bflo
 const REDUCE_OPS: readonly ReduceOp[] = ['sum', 'avg', 'max', 'min', 'prod'];
 
 const factories = new Map<EngineName, EngineFactory>();
-/** @internal An engine module registers its factory here (mpi.ts, nccl.ts). */
-export function registerEngine(name: EngineName, factory: EngineFactory): void { factories.set(name, factory); }
+/**
+ * @internal An engine module registers its factory here at load (mpi.ts, nccl.ts; both imported by
+ * distributed/index.ts). Returns the factory it replaced; `null` unregisters (tests).
+ */
+export function registerEngine(name: EngineName, factory: EngineFactory | null): EngineFactory | null {
+  const prev = factories.get(name) ?? null;
+  if (factory) factories.set(name, factory);
+  else factories.delete(name);
+  return prev;
+}
 
 function factoryFor(backend: EngineName): EngineFactory {
-  if (!factories.has(backend)) {
-    // engines load on first use: nothing of MPI/NCCL is touched by a program that does not ask
-    try {
-      if (backend === 'mpi') require('./mpi');
-      else require('./nccl');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
-    }
-  }
   const f = factories.get(backend);
   if (!f) throw new DistributedError(`initProcessGroup: backend '${backend}' is not available in this build of flintml`, 'initProcessGroup');
   return f;
@@ -137,29 +138,30 @@ export interface InitProcessGroupOptions {
  * await fl.distributed.initProcessGroup({ backend: 'mpi', timeoutMs: 60_000 });
  * ```
  */
-export async function initProcessGroup(...args: [options?: InitProcessGroupOptions] | [backend?: EngineName, initMethod?: 'env://', timeoutMs?: number, worldSize?: number, rank?: number, options?: InitProcessGroupOptions]): Promise<void> {
-  const o = INIT_ARGS.parse(args);
+export function initProcessGroup(...args: [options?: InitProcessGroupOptions] | [backend?: EngineName, initMethod?: 'env://', timeoutMs?: number, worldSize?: number, rank?: number, options?: InitProcessGroupOptions]): Promise<void> {
+  const o = INIT_ARGS.parse(args);  // bad arguments throw here, synchronously, as every op's do
   if (group || initializing) throw new DistributedError('initProcessGroup: the default process group is already initialized (call destroyProcessGroup() first)', 'initProcessGroup');
+  const { rank, worldSize, localRank } = rendezvous(o.backend, o);
+  const factory = factoryFor(o.backend);
   initializing = true;
-  try {
-    const { rank, worldSize, localRank } = rendezvous(o.backend, o);
+  return (async () => {
     const host = process.env.MASTER_ADDR || '127.0.0.1';
     const port = envInt('MASTER_PORT') ?? 29500;
     const store = new LazyStore(host, port, rank === 0, o.timeoutMs);
     const device = o.backend === 'mpi' ? 'cpu' : `cuda:${localRank}`;
     const init: EngineInit = { rank, worldSize, localRank, store, timeoutMs: o.timeoutMs, device };
-    const factory = factoryFor(o.backend);
     let engine: Engine;
     try {
       engine = await withTimeout(factory(init), o.timeoutMs, () => `initProcessGroup (rank ${rank}, ${o.backend}): no world after ${o.timeoutMs} ms`, 'initProcessGroup', rank);
     } catch (e) {
       await store.close();
-      throw e instanceof FlintError || !(e instanceof Error) ? e : new DistributedError(`initProcessGroup (rank ${rank}, ${o.backend}): ${e.message}`, 'initProcessGroup', rank);
+      if (!(e instanceof Error) || e.message.startsWith('initProcessGroup')) throw e;
+      const msg = `initProcessGroup (rank ${rank}, ${o.backend}): ${e.message}`;
+      // the engine's own typed errors (BackendUnavailableError: no libmpi/libnccl) keep their class
+      throw e instanceof FlintError && !(e instanceof DistributedError) ? new (e.constructor as new (m: string) => FlintError)(msg) : new DistributedError(msg, 'initProcessGroup', rank);
     }
     group = { engine, store, backend: o.backend, rank, worldSize, timeoutMs: o.timeoutMs, device, dead: null, inflight: new Set() };
-  } finally {
-    initializing = false;
-  }
+  })().finally(() => { initializing = false; });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: () => string, op: string, rank: number): Promise<T> {
@@ -180,8 +182,7 @@ function reportFailuresTo(dir: string, rank: number): void {
   reporting = true;
   process.on('uncaughtExceptionMonitor', (err) => {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      require('fs').writeFileSync(require('path').join(dir, `rank-${rank}.txt`), err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+      writeFileSync(join(dir, `rank-${rank}.txt`), err instanceof Error ? `${err.name}: ${err.message}` : String(err));
     } catch { /* the launcher falls back to the exit status */ }
   });
 }
@@ -296,10 +297,8 @@ function checkList(g: Group, op: string, list: unknown, like: Tensor, what: stri
   });
 }
 function options(op: string, o: unknown): boolean {
-  if (o === undefined) return false;
-  if (o === null || typeof o !== 'object' || Object.getPrototypeOf(o) !== Object.prototype) throw new ValueError(`${op}: options must be a plain object, got ${describeArg(o)}`);
-  for (const k of Object.keys(o)) if (k !== 'async') throw new ValueError(`${op}: unknown option '${k}' (valid: async)`);
-  const a = (o as { async?: unknown }).async;
+  checkKeys(op, o, ['async']);
+  const a = (o as { async?: unknown } | undefined)?.async;
   if (a !== undefined && typeof a !== 'boolean') throw new ValueError(`${op}: async must be a boolean, got ${describeArg(a)}`);
   return a === true;
 }
@@ -359,10 +358,11 @@ export function allReduce(tensor: Tensor, op?: ReduceOp, options?: { async?: fal
 export function allReduce(tensor: Tensor, op: ReduceOp | undefined, options: { async: true }): Work;
 export function allReduce(tensor: Tensor, op?: ReduceOp, opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 3) tooManyArgs('allReduce', 'tensor, op, options', arguments);
+  const asyncOp = options('allReduce', opts);
   const g = current('allReduce');
   const t = checkTensor(g, 'allReduce', tensor, 'tensor');
   const r = checkOp(g, 'allReduce', op ?? 'sum', t.dtype);
-  return issue(g, 'allReduce', [], [t], (e) => e.allReduce(t, r), options('allReduce', opts));
+  return issue(g, 'allReduce', [], [t], (e) => e.allReduce(t, r), asyncOp);
 }
 
 /** Copies `tensor` of rank `src` into `tensor` of every rank, in place (PyTorch's `broadcast`). */
@@ -370,10 +370,11 @@ export function broadcast(tensor: Tensor, src: number, options?: { async?: false
 export function broadcast(tensor: Tensor, src: number, options: { async: true }): Work;
 export function broadcast(tensor: Tensor, src: number, opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 3) tooManyArgs('broadcast', 'tensor, src, options', arguments);
+  const asyncOp = options('broadcast', opts);
   const g = current('broadcast');
   const t = checkTensor(g, 'broadcast', tensor, 'tensor');
   const s = checkPeer(g, 'broadcast', src, 'src', false);
-  return issue(g, 'broadcast', [], [t], (e) => e.broadcast(t, s), options('broadcast', opts));
+  return issue(g, 'broadcast', [], [t], (e) => e.broadcast(t, s), asyncOp);
 }
 
 /**
@@ -384,10 +385,11 @@ export function allGather(tensorList: Tensor[], tensor: Tensor, options?: { asyn
 export function allGather(tensorList: Tensor[], tensor: Tensor, options: { async: true }): Work;
 export function allGather(tensorList: Tensor[], tensor: Tensor, opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 3) tooManyArgs('allGather', 'tensorList, tensor, options', arguments);
+  const asyncOp = options('allGather', opts);
   const g = current('allGather');
   const t = checkTensor(g, 'allGather', tensor, 'tensor');
   const outs = checkList(g, 'allGather', tensorList, t, 'tensorList');
-  return issue(g, 'allGather', [t], outs, (e) => e.allGather(outs, t), options('allGather', opts));
+  return issue(g, 'allGather', [t], outs, (e) => e.allGather(outs, t), asyncOp);
 }
 
 /**
@@ -398,11 +400,12 @@ export function reduceScatter(output: Tensor, inputList: Tensor[], op?: ReduceOp
 export function reduceScatter(output: Tensor, inputList: Tensor[], op: ReduceOp | undefined, options: { async: true }): Work;
 export function reduceScatter(output: Tensor, inputList: Tensor[], op?: ReduceOp, opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 4) tooManyArgs('reduceScatter', 'output, inputList, op, options', arguments);
+  const asyncOp = options('reduceScatter', opts);
   const g = current('reduceScatter');
   const out = checkTensor(g, 'reduceScatter', output, 'output');
   const ins = checkList(g, 'reduceScatter', inputList, out, 'inputList');
   const r = checkOp(g, 'reduceScatter', op ?? 'sum', out.dtype);
-  return issue(g, 'reduceScatter', ins, [out], (e) => e.reduceScatter(out, ins, r), options('reduceScatter', opts));
+  return issue(g, 'reduceScatter', ins, [out], (e) => e.reduceScatter(out, ins, r), asyncOp);
 }
 
 /** Sends `tensor` to rank `dst` (PyTorch's `send`; the peer calls recv with a tensor of the same size). */
@@ -410,10 +413,11 @@ export function send(tensor: Tensor, dst: number, options?: { async?: false }): 
 export function send(tensor: Tensor, dst: number, options: { async: true }): Work;
 export function send(tensor: Tensor, dst: number, opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 3) tooManyArgs('send', 'tensor, dst, options', arguments);
+  const asyncOp = options('send', opts);
   const g = current('send');
   const t = checkTensor(g, 'send', tensor, 'tensor');
   const d = checkPeer(g, 'send', dst, 'dst', true);
-  return issue(g, 'send', [t], [], (e) => e.send(t, d), options('send', opts));
+  return issue(g, 'send', [t], [], (e) => e.send(t, d), asyncOp);
 }
 
 /** Receives into `tensor`, in place, from rank `src` (PyTorch's `recv`). */
@@ -421,10 +425,11 @@ export function recv(tensor: Tensor, src: number, options?: { async?: false }): 
 export function recv(tensor: Tensor, src: number, options: { async: true }): Work;
 export function recv(tensor: Tensor, src: number, opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 3) tooManyArgs('recv', 'tensor, src, options', arguments);
+  const asyncOp = options('recv', opts);
   const g = current('recv');
   const t = checkTensor(g, 'recv', tensor, 'tensor');
   const s = checkPeer(g, 'recv', src, 'src', true);
-  return issue(g, 'recv', [], [t], (e) => e.recv(t, s), options('recv', opts));
+  return issue(g, 'recv', [], [t], (e) => e.recv(t, s), asyncOp);
 }
 
 /** Resolves when every rank reached it (PyTorch's `barrier`). */
@@ -432,6 +437,7 @@ export function barrier(options?: { async?: false }): Promise<void>;
 export function barrier(options: { async: true }): Work;
 export function barrier(opts?: CollectiveOptions): Promise<void> | Work {
   if (arguments.length > 1) tooManyArgs('barrier', 'options', arguments);
+  const asyncOp = options('barrier', opts);
   const g = current('barrier');
-  return issue(g, 'barrier', [], [], (e) => e.barrier(), options('barrier', opts));
+  return issue(g, 'barrier', [], [], (e) => e.barrier(), asyncOp);
 }

@@ -9,3 +9,10 @@ export {
 export type { InitProcessGroupOptions, CollectiveOptions } from './group';
 export type { ReduceOp, EngineName } from './engine';
 export { mpiInfo } from './mpi';
+import { registerEngine } from './group';
+import { createNcclEngine } from './nccl';
+import './mpi';  // registers 'mpi' at load
+// one factory for both names: it picks the library of the host's GPU vendor (nccl.ts)
+registerEngine('nccl', createNcclEngine);
+registerEngine('rccl', createNcclEngine);
+export type { MpiInfo } from './mpi';

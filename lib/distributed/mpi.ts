@@ -5,8 +5,9 @@
 // The world is MPI's: the ranks must be started by MPI's launcher (`mpirun -n N node script.js`,
 // or `npx flintml run --mpi`, which runs mpirun), because OpenMPI processes started one by one
 // (singletons) cannot join into one world without it. A world of one needs no launcher.
+import { tooManyArgs } from '../arity';
 import { BackendUnavailableError, DistributedError } from '../errors';
-import { binding, MpiInfo } from '../native';
+import { binding } from '../native';
 import { DTYPE_CODE, ITEMSIZE } from '../dtype';
 import type { Tensor } from '../tensor';
 import type { Engine, EngineFactory, ReduceOp } from './engine';
@@ -15,11 +16,42 @@ import { registerEngine } from './group';
 const KIND = { init: 0, allReduce: 1, broadcast: 2, allGather: 3, reduceScatter: 4, send: 5, recv: 6, barrier: 7, finalize: 8 } as const;
 const OP: Record<ReduceOp, number> = { sum: 0, avg: 1, max: 2, min: 3, prod: 4 };
 
-/** What `flintml doctor` prints about MPI: found or not, where, its version, and the search. */
-export function mpiInfo(): MpiInfo & { reason: string } {
+/** What `mpiInfo()` reports. */
+export interface MpiInfo {
+  /** OpenMPI's libmpi was loaded (the 'mpi' backend can start). */
+  loaded: boolean;
+  /** The file loaded. */
+  path: string;
+  /** Its version line (`Open MPI v4.1.4`). */
+  version: string;
+  /** One line per file tried. */
+  log: string[];
+  /** Why not, when not loaded ('' otherwise). */
+  reason: string;
+}
+
+/**
+ * Whether the 'mpi' backend can start on this host, as `flintml doctor` prints it:
+ * `fl.distributed.mpiInfo().loaded`.
+ */
+export function mpiInfo(): MpiInfo {
+  if (arguments.length > 0) tooManyArgs('mpiInfo', '', arguments);
   if (!binding.mpiInfo) return { loaded: false, path: '', version: '', log: [], reason: 'this build of the addon has no MPI engine (rebuild flintml)' };
   const i = binding.mpiInfo();
   return { ...i, reason: i.loaded ? '' : `OpenMPI not found (${i.log.join('; ')}); Debian/Ubuntu: apt-get install openmpi-bin libopenmpi3` };
+}
+
+/** `flintml doctor`'s lines for MPI, in the shape of NCCL's (nccl.ts ncclDoctorLines). */
+export function mpiDoctorLines(): string[] {
+  let info: MpiInfo;
+  try {
+    info = mpiInfo();
+  } catch (e) {
+    return [`distributed: mpi: unavailable — ${(e as Error).message}`];
+  }
+  const lines = [info.loaded ? `distributed: mpi: ${info.version || 'OpenMPI'} (${info.path}); CPU tensors, ranks started by mpirun or \`flintml run --mpi\`` : `distributed: mpi: unavailable — ${info.reason}`];
+  for (const l of info.log) lines.push(`  MPI search: ${l}`);
+  return lines;
 }
 
 function where(t: Tensor): [number, number] {
@@ -63,18 +95,18 @@ let used = false;
 
 const createMpiEngine: EngineFactory = async (init) => {
   const info = mpiInfo();
-  if (!info.loaded || !binding.mpiSubmit) throw new BackendUnavailableError(`initProcessGroup: backend 'mpi': ${info.reason}`);
-  if (used) throw new DistributedError(`initProcessGroup (rank ${init.rank}, mpi): MPI was finalized by an earlier destroyProcessGroup(); MPI allows one initialisation per process`, 'initProcessGroup', init.rank);
+  if (!info.loaded || !binding.mpiSubmit) throw new BackendUnavailableError(`backend 'mpi': ${info.reason}`);
+  if (used) throw new DistributedError(`MPI was finalized by an earlier destroyProcessGroup(); MPI allows one initialisation per process`, 'initProcessGroup', init.rank);
   used = true;
   const submit = binding.mpiSubmit.bind(binding) as Submit;
   let r: { rank: number; size: number };
   try {
     r = await submit(KIND.init, null, 0, 0, 0, 0, 0, null);
   } catch (e) {
-    throw new DistributedError(`initProcessGroup (rank ${init.rank}, mpi): ${(e as Error).message}`, 'initProcessGroup', init.rank);
+    throw new DistributedError((e as Error).message, 'initProcessGroup', init.rank);
   }
   if (r.rank !== init.rank || r.size !== init.worldSize) {
-    throw new DistributedError(`initProcessGroup (rank ${init.rank}, mpi): MPI says rank ${r.rank} of ${r.size}, the environment rank ${init.rank} of ${init.worldSize}`, 'initProcessGroup', init.rank);
+    throw new DistributedError(`MPI says rank ${r.rank} of ${r.size}, the environment rank ${init.rank} of ${init.worldSize}`, 'initProcessGroup', init.rank);
   }
   return new MpiEngine(r.rank, r.size, submit);
 };

@@ -20,7 +20,7 @@
 // State dicts carry no prefix: `model.stateDict()` is `model.module.stateDict()` (PyTorch's has a
 // `module.` prefix, a classic surprise when loading into the unwrapped model); loadStateDict also
 // accepts a dict whose keys all start with `module.` (saved from PyTorch-style code).
-import { bool, int, num, optional, signature, arrayOf, tooManyArgs } from '../args';
+import { arrayOf, bool, int, num, optional, required, signature, tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import type { RemovableHandle } from '../autograd';
 import { DistributedError, ValueError } from '../errors';
@@ -43,7 +43,7 @@ export interface DistributedDataParallelOptions {
 }
 
 const DDP_ARGS = signature('DistributedDataParallel', ['module', 'deviceIds'], {
-  module: optional(((v: unknown, where: string) => { if (!(v instanceof Module)) throw new ValueError(`${where} must be an nn.Module`); return v; })),
+  module: required(((v: unknown, where: string) => { if (!(v instanceof Module)) throw new ValueError(`${where} must be an nn.Module`); return v; })),
   deviceIds: optional(arrayOf(int({ min: 0 }))),
   bucketCapMb: optional(num({ gt: 0 }), 25),
   broadcastBuffers: optional(bool, true),
@@ -85,7 +85,6 @@ export class DistributedDataParallel<M extends Module = Module> extends Module {
   constructor(...args: unknown[]) {
     super();
     const o = DDP_ARGS.parse(args);
-    if (!o.module) throw new ValueError('DistributedDataParallel: missing required argument \'module\'');
     if (!isInitialized()) throw new DistributedError('DistributedDataParallel: the default process group is not initialized; call `await fl.distributed.initProcessGroup()` first', 'DistributedDataParallel');
     const backend = getBackend();
     if (backend === 'mpi' && o.deviceIds && o.deviceIds.length > 0) {

@@ -11,6 +11,7 @@
 // Data movement (broadcast, allGather, send/recv) is bytes (MPI_BYTE), whatever the dtype.
 #include "mpi_api.h"
 #include <dlfcn.h>
+#include <link.h>
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
@@ -64,12 +65,13 @@ void loadOnce() {
       *e.slot = dlsym(h, e.name);
       if (!*e.slot) missing.push_back(e.name);
     }
-    Dl_info where;
-    std::string path = dladdr(*entries[0].slot ? *entries[0].slot : (void*)&loadOnce, &where) && where.dli_fname ? where.dli_fname : file;
+    struct link_map* lm = nullptr;
+    std::string path = dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && *lm->l_name ? lm->l_name : file;
     if (!missing.empty()) {
       std::string m;
-      for (const std::string& s : missing) m += (m.empty() ? "" : ", ") + s;
-      g_info.log.push_back(file + ": loaded from " + path + " but it is not OpenMPI's ABI (missing " + m + ")");
+      if (missing.size() == sizeof(entries) / sizeof(entries[0])) m = "no MPI symbol at all";
+      else for (const std::string& s : missing) m += (m.empty() ? "missing " : ", ") + s;
+      g_info.log.push_back(file + ": loaded from " + path + " but it is not OpenMPI's ABI (" + m + ")");
       continue;  // the handle stays open: a partly used library is never closed under its threads
     }
     char version[kMaxLibraryVersionString] = {0};
