@@ -1175,6 +1175,9 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
       opset: () => { expect(exported({}).opsetImport[0].version).toBe(18); expect(exported({ opset: 17 }).opsetImport[0].version).toBe(17); },
     },
     call: (o) => exported(o),
+  };
+}
+
 // ---- distributed: a loopback engine (a world of one) stands in for MPI, so that the options can be
 // checked in this process; the collectives themselves are tested on 2 ranks in distributed.test.ts
 {
