@@ -342,7 +342,7 @@ describe('fl.models refuses an argument beyond those it declares', () => {
   /** Methods that are not checked here, and why. */
   const MODEL_OTHER: Record<string, string> = {
     'KVCache.dispose': 'no arguments; frees the cache', 'KVCache.update': '@internal (the attention layers write through it)',
-    'CausalLM.checkInput': '@internal', 'CausalLM.hfStateDict': '@internal', 'Llama.rotary': '@internal (the rotary tables of a forward)',
+    'CausalLM.checkInput': '@internal', 'Llama.rotary': '@internal (the rotary tables of a forward)',
     'Conv1D.forward': 'a module forward of one tensor (Module.call)', 'LlamaDecoderLayer.forward': 'a module forward (tensors and the layer index)',
     'LoRALinear.forward': 'a module forward of one tensor', 'LoRALinear.delta': '@internal', 'LoRALinear.extraRepr': 'Module.toString\'s part',
     'Tokenizer.eosTokenId': 'a getter',

@@ -232,14 +232,11 @@ export abstract class CausalLM extends Module {
   savePretrained(...args: unknown[]): void {
     const o = SAVE_ARGS.parse(args);
     noGrad(() => scope(() => {
-      const state = this.hfStateDict(mergedStateDict(this));
+      const state = mergedStateDict(this);  // the fields carry transformers' names: no renaming
       const dtype = Object.values(state).find((t) => t.dtype !== 'int32')?.dtype ?? 'float32';
       writePretrained(o.dir, { ...this.config, torch_dtype: dtype }, state, o.maxShardSize, 'savePretrained');
     }));
   }
-
-  /** @internal The state under transformers' names (this model's own names by default). */
-  protected hfStateDict(state: Record<string, Tensor>): Record<string, Tensor> { return state; }
 }
 
 /** The next token of each row by sampling (temperature, top-k, top-p as transformers' logits warpers). */
