@@ -468,7 +468,16 @@ const vals = (dtype, n, seed) => Array.from({ length: n }, (_, i) => dtype === '
   const store = await TCPStore.create({ host: '127.0.0.1', port: Number(process.env.MASTER_PORT), isServer: rank === 0, timeoutMs: 30000 });
   const e = await createNcclEngine({ rank, worldSize: 2, localRank: 0, store, timeoutMs, device: 'cuda:0' });
   const out = {};
-  if (process.env.SCENARIO === 'peer-dies') {
+  if (process.env.SCENARIO === 'old') {  // NCCL 2.9: no ncclAvg, no ncclBfloat16
+    const t = fl.tensor(vals('float32', 5, 1), { dtype: 'float32', device: 'cuda' });
+    await e.allReduce(t, 'avg');
+    out['float32 allReduce avg'] = Array.from(t.dataSync());
+    const rs = fl.zeros([2], { dtype: 'float32', device: 'cuda' });
+    await e.reduceScatter(rs, [fl.tensor(vals('float32', 2, 4), { dtype: 'float32', device: 'cuda' }), fl.tensor(vals('float32', 2, 5), { dtype: 'float32', device: 'cuda' })], 'avg');
+    out['float32 reduceScatter avg'] = Array.from(rs.dataSync());
+    out.bfloat16 = await e.allReduce(fl.ones([2], { dtype: 'bfloat16', device: 'cuda' }), 'sum').then(() => 'no error', (err) => err.constructor.name + ': ' + err.message);
+    await e.destroy();
+  } else if (process.env.SCENARIO === 'peer-dies') {
     if (rank === 1) process.exit(3);  // joined, then gone before the first collective
     const t = fl.tensor([1, 2], { dtype: 'float32', device: 'cuda' });
     await e.allReduce(t, 'sum');
@@ -507,7 +516,7 @@ const vals = (dtype, n, seed) => Array.from({ length: n }, (_, i) => dtype === '
 interface ChildResult { code: number | null; out: Record<string, unknown>; stderr: string }
 
 /** Runs the two ranks of CHILD as processes on the emulator; resolves with both results (bounded). */
-async function twoRanks(scenario: string, timeoutMs: number, worldDir: string): Promise<ChildResult[]> {
+async function twoRanks(scenario: string, timeoutMs: number, worldDir: string, extraEnv: Record<string, string> = {}): Promise<ChildResult[]> {
   const port = await new Promise<number>((resolve) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => { const a = srv.address() as net.AddressInfo; srv.close(() => resolve(a.port)); });
@@ -518,7 +527,7 @@ async function twoRanks(scenario: string, timeoutMs: number, worldDir: string): 
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, { RANK: String(rank), MASTER_PORT: String(port), SCENARIO: scenario, TIMEOUT_MS: String(timeoutMs),
-      FAKE_NCCL_WORLD_DIR: worldDir, FLINT_TEST_ROOT: root });
+      FAKE_NCCL_WORLD_DIR: worldDir, FLINT_TEST_ROOT: root, ...extraEnv });
     if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(root, env.FLINT_ADDON_PATH);
     const child = spawn(process.execPath, [script], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
@@ -572,6 +581,19 @@ describeWhen(fake)('NCCL, a world of two processes (fake libnccl.so.2, each rank
       expect(r1.out[`${dtype} send/recv`]).toEqual(vals(dtype, 3, 6, 0));
       expect(r0.out[`${dtype} send/recv`]).toEqual([0, 0, 0]);
     }
+  }, 120_000);
+
+  test('NCCL 2.9 (no ncclAvg, no bfloat16): avg is a sum and a division, bfloat16 a DTypeError', async () => {
+    const oldDir = path.join(worldDir, 'nccl-2.9');
+    compile(oldDir, ['-DFAKE_NCCL_VERSION=20903']);
+    const [r0, r1] = await twoRanks('old', 60_000, worldDir, { FLINT_CUDA_LIBS: oldDir });
+    for (const r of [r0, r1]) {
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(r.out['float32 allReduce avg']).toEqual(reduce('avg', vals('float32', 5, 1, 0), vals('float32', 5, 1, 1)));
+      expect(r.out.bfloat16).toBe('DTypeError: allReduce: NCCL 2.9.3 has no bfloat16 (NCCL 2.10+)');
+    }
+    expect(r0.out['float32 reduceScatter avg']).toEqual(reduce('avg', vals('float32', 2, 4, 0), vals('float32', 2, 4, 1)));
+    expect(r1.out['float32 reduceScatter avg']).toEqual(reduce('avg', vals('float32', 2, 5, 0), vals('float32', 2, 5, 1)));
   }, 120_000);
 
   test('a peer that died: the survivor gets DistributedError after timeoutMs and leaves cleanly', async () => {
