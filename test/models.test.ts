@@ -58,6 +58,21 @@ describe.each(NAMES)('%s matches the reference', (name) => {
   });
 });
 
+test.each(['linear', 'dynamic'])('rope_scaling "%s": the llama checkpoint\'s logits match the reference', (kind) => {
+  const g = (golden as unknown as Record<string, { config: Record<string, unknown>; logits: number[] }>)[`llama-${kind}`];
+  const dir = path.join(tmp, `rope-${kind}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const cfg = JSON.parse(fs.readFileSync(path.join(HF, 'llama', 'config.json'), 'utf8'));
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...cfg, ...g.config }));
+  fs.copyFileSync(path.join(HF, 'llama', 'model.safetensors'), path.join(dir, 'model.safetensors'));
+  const model = load('llama', dir);
+  try {
+    const got = logitsOf(model, golden.llama.input_ids);
+    expect(maxDiff(got, g.logits)).toBeLessThan(1e-4);
+    expect(maxDiff(got, golden.llama.logits)).toBeGreaterThan(1e-2);  // the scaling changed something
+  } finally { model.dispose(); }
+});
+
 test('a cached forward step by step gives the full forward\'s logits (batch of 2)', () => {
   const model = load('llama3');
   try {

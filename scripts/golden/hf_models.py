@@ -78,11 +78,15 @@ def gpt2_forward(c, w, ids):
 
 
 # ---- Llama family (modeling_llama.py, modeling_qwen2.py) -----------------------------------------
-def rope_inv_freq(c):
+def rope_inv_freq(c, seq_len):
     hd = c.get('head_dim') or c['hidden_size'] // c['num_attention_heads']
     base = c.get('rope_theta', 10000.0)
-    inv = 1.0 / (base ** (torch.arange(0, hd, 2, dtype=torch.int64).float() / hd))
     rs = c.get('rope_scaling')
+    if rs and rs.get('rope_type', rs.get('type')) == 'dynamic' and seq_len > c['max_position_embeddings']:
+        # _compute_dynamic_ntk_parameters: the base grows with the sequence beyond max_position_embeddings
+        factor, mx = rs['factor'], c['max_position_embeddings']
+        base = base * ((factor * seq_len / mx) - (factor - 1)) ** (hd / (hd - 2))
+    inv = 1.0 / (base ** (torch.arange(0, hd, 2, dtype=torch.int64).float() / hd))
     if rs and rs.get('rope_type', rs.get('type')) == 'llama3':  # _compute_llama3_parameters
         factor, lo, hi, old = rs['factor'], rs['low_freq_factor'], rs['high_freq_factor'], rs['original_max_position_embeddings']
         lo_wl, hi_wl = old / lo, old / hi
@@ -134,7 +138,7 @@ def llama_forward(c, w, ids):
     d, H, KV = c['hidden_size'], c['num_attention_heads'], c['num_key_value_heads']
     hd = c.get('head_dim') or d // H
     eps = c['rms_norm_eps']
-    inv = rope_inv_freq(c)
+    inv = rope_inv_freq(c, L)
     pos = torch.arange(L).float()
     freqs = pos[:, None] * inv[None, :]
     emb = torch.cat((freqs, freqs), dim=-1)
@@ -260,6 +264,16 @@ def main():
         golden[name] = {'input_ids': ids.tolist(), 'logits': [round(v, 6) for v in logits.reshape(-1).tolist()],
                         'shape': list(logits.shape), 'prompt': prompt, 'greedy': tokens, 'greedy_margin': margin}
         print(f'{name}: {sum(t.numel() for t in w.values())} parameters, greedy margin {margin:.4f}')
+    # rope_scaling "linear" and "dynamic" with the llama checkpoint's weights: logits only (no new file)
+    c, make, fwd = MODELS['llama']
+    w = make(c, torch.Generator().manual_seed(1000 + list(MODELS).index('llama')))
+    ids = torch.tensor(golden['llama']['input_ids'])
+    for kind, rs, extra in (('linear', {'rope_type': 'linear', 'factor': 4.0}, {}),
+                            ('dynamic', {'rope_type': 'dynamic', 'factor': 2.0}, {'max_position_embeddings': 4})):
+        cv = dict(c, rope_scaling=rs, **extra)
+        with torch.no_grad():
+            logits = fwd(cv, w, ids)
+        golden[f'llama-{kind}'] = {'config': {'rope_scaling': rs, **extra}, 'logits': [round(v, 6) for v in logits.reshape(-1).tolist()]}
     with open(os.path.join(OUT, 'golden.json'), 'w') as f:
         json.dump(golden, f, separators=(',', ':'))
 
