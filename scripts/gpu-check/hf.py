@@ -31,12 +31,15 @@ fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token='<|endoftext|>', 
 V = tok.get_vocab_size()
 
 torch.manual_seed(0)
+# no eos: generate then never stops early, and its 20 tokens compare one for one (GPT-2's default ids,
+# 50256, would also lie outside this vocabulary)
+NO_EOS = {'bos_token_id': None, 'eos_token_id': None, 'pad_token_id': None}
 configs = {
-    'gpt2': (GPT2LMHeadModel, GPT2Config(vocab_size=V, n_positions=64, n_embd=32, n_layer=2, n_head=4, initializer_range=0.3)),
+    'gpt2': (GPT2LMHeadModel, GPT2Config(vocab_size=V, n_positions=64, n_embd=32, n_layer=2, n_head=4, initializer_range=0.3, **NO_EOS)),
     'llama': (LlamaForCausalLM, LlamaConfig(vocab_size=V, hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
                                              num_key_value_heads=2, max_position_embeddings=128, rope_theta=500000.0, tie_word_embeddings=False,
                                              rope_scaling={'rope_type': 'llama3', 'factor': 8.0, 'low_freq_factor': 1.0, 'high_freq_factor': 4.0,
-                                                           'original_max_position_embeddings': 32}, initializer_range=0.3)),
+                                                           'original_max_position_embeddings': 32}, initializer_range=0.3, **NO_EOS)),
 }
 expected = {'transformers': transformers.__version__, 'tokenizer': {t: fast(t)['input_ids'] for t in TEXTS}}
 ids = fast(TEXTS[0])['input_ids']
@@ -48,7 +51,7 @@ for name, (cls, cfg) in configs.items():
     x = torch.tensor([ids])
     with torch.no_grad():
         logits = model(x).logits[0]
-        gen = model.generate(x, max_new_tokens=20, do_sample=False, eos_token_id=None, pad_token_id=0)[0, len(ids):].tolist()
+        gen = model.generate(x, max_new_tokens=20, min_new_tokens=20, do_sample=False, pad_token_id=0)[0, len(ids):].tolist()
     expected[name] = {'ids': ids, 'logits': logits.reshape(-1).tolist(), 'greedy': gen}
 with open(os.path.join(out, 'expected.json'), 'w') as f:
     json.dump(expected, f)
