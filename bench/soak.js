@@ -52,9 +52,15 @@ function sample(step) {
 
 async function main() {
   const s = makeSetup();
-  if (a.device !== 'cpu') s.model.to(a.device);
+  if (a.device !== 'cpu') {
+    // the data lives on the device (an in-memory dataset there): a loader with `device` keeps a
+    // varying number of prefetched batches in flight, which would make the counts depend on when
+    // they are sampled
+    s.model.to(a.device);
+    for (const k of ['x', 'y']) { const t = s[k].to(a.device); s[k].dispose(); s[k] = t; }
+  }
   const opt = new optim.AdamW(s.model.parameters(), { lr: s.lr, weightDecay: 0.01 });
-  const loader = new data.DataLoader(new data.TensorDataset(s.x, s.y), { batchSize: s.batch, shuffle: true, seed: a.seed, device: a.device === 'cpu' ? undefined : a.device });
+  const loader = new data.DataLoader(new data.TensorDataset(s.x, s.y), { batchSize: s.batch, shuffle: true, seed: a.seed });
   const samples = [];
   let step = 0, lastLoss = NaN;
   const t0 = Date.now();
