@@ -408,6 +408,26 @@ describeWhen(fake)('NCCL wiring (fake libnccl.so.2 on the emulated GPU)', () => 
     }
   }, 60_000);
 
+  test("abort() (the group's timeout): the waiting and later calls reject with the reason, destroy() resolves, the GPU goes on", async () => {
+    const e = await world1();
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });
+    try {
+      control('hang=collective\n');
+      await e.allReduce(t, 'sum');
+      const waiting = e.synchronize();
+      e.abort('allReduce timed out after 5 ms');
+      e.abort('a second abort changes nothing');
+      await expect(waiting).rejects.toThrow(new DistributedError('allReduce timed out after 5 ms'));
+      await expect(e.allReduce(t, 'sum')).rejects.toThrow('allReduce timed out after 5 ms');
+      await e.destroy();
+      expect(Array.from(t.dataSync())).toEqual([1, 2]);  // ncclCommAbort (a helper thread) ended the hung collective
+      expect(log().filter((l) => l.startsWith('ncclCommAbort comm='))).toHaveLength(1);
+    } finally {
+      control('');
+      t.dispose();
+    }
+  }, 60_000);
+
   test("an asynchronous error (a peer died) rejects the pending wait with NCCL's message", async () => {
     const e = await world1(60_000);
     const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });

@@ -101,14 +101,16 @@ void complete(State& s, uint64_t ticket, bool ok, const std::string& msg, std::v
   if (ticket && s.done) s.done(ticket, ok, msg, std::move(payload));
 }
 
-// Calls ncclCommAbort once (lock held on entry; released around the call when `unlockAround`).
-void abortCommLocked(State& s, std::unique_lock<std::mutex>& lock) {
+// Calls ncclCommAbort once (lock held). The communicator is freed by it: s.comm is cleared, and
+// nothing touches it again. From a helper thread when the communicator's thread is blocked inside
+// NCCL, or when the owner (the JavaScript thread) asked: nobody waits for NCCL's teardown there.
+void abortCommLocked(State& s, std::unique_lock<std::mutex>& lock, bool fromOwner) {
   if (!s.comm || s.commAborted) return;
   s.commAborted = true;
   ncclComm_t c = s.comm;
+  s.comm = nullptr;
   const NcclApi& api = s.lib.api;
-  if (s.inNccl) {
-    // the communicator's thread is blocked inside NCCL: abort from a helper so that nobody waits here
+  if (s.inNccl || fromOwner) {
     std::thread([&api, c] { api.ncclCommAbort(c); }).detach();
     return;
   }
@@ -118,7 +120,7 @@ void abortCommLocked(State& s, std::unique_lock<std::mutex>& lock) {
 }
 
 // Marks the communicator failed (lock held): every pending job fails; the owner hears of it once.
-void failLocked(State& s, std::unique_lock<std::mutex>& lock, const std::string& msg) {
+void failLocked(State& s, std::unique_lock<std::mutex>& lock, const std::string& msg, bool fromOwner = false) {
   if (s.failed) return;
   s.failed = true;
   s.failure = msg;
@@ -127,7 +129,7 @@ void failLocked(State& s, std::unique_lock<std::mutex>& lock, const std::string&
   for (const Job& j : s.waiting) tickets.push_back(j.ticket);
   s.queue.clear();
   s.waiting.clear();
-  abortCommLocked(s, lock);
+  abortCommLocked(s, lock, fromOwner);
   Communicator::Failed cb = s.failedCb;
   lock.unlock();
   if (cb) cb(msg);  // first: the owner knows the communicator failed before it hears of any ticket
@@ -446,7 +448,7 @@ uint64_t Communicator::destroy() { Job j; j.kind = JobKind::Destroy; return subm
 
 void Communicator::abort(const std::string& reason) {
   std::unique_lock<std::mutex> lock(s_->mu);
-  failLocked(*s_, lock, reason);
+  failLocked(*s_, lock, reason, /*fromOwner=*/true);
 }
 
 bool Communicator::failed() const {

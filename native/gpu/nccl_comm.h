@@ -22,8 +22,8 @@
 // running after timeoutMs, aborts the communicator (ncclCommAbort: NCCL's kernels return, so the
 // streams drain) and fails every ticket then pending and every later one with the message; the
 // failure callback tells the owner at once. abort() does the same on request (a timeout seen by the
-// process group), from any thread, without waiting for the communicator's thread: when that thread
-// is blocked inside NCCL, ncclCommAbort is called from a helper thread.
+// process group), from any thread, without waiting for anything: ncclCommAbort then runs on a helper
+// thread (as it also does when the communicator's thread is blocked inside NCCL).
 #pragma once
 #include <cstddef>
 #include <cstdint>
