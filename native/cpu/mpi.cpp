@@ -11,7 +11,6 @@
 // Data movement (broadcast, allGather, send/recv) is bytes (MPI_BYTE), whatever the dtype.
 #include "mpi_api.h"
 #include <dlfcn.h>
-#include <link.h>
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
@@ -65,8 +64,12 @@ void loadOnce() {
       *e.slot = dlsym(h, e.name);
       if (!*e.slot) missing.push_back(e.name);
     }
-    struct link_map* lm = nullptr;
-    std::string path = dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && *lm->l_name ? lm->l_name : file;
+    // the file's path from any symbol it resolved (dladdr: dlinfo would need GLIBC_2.34, see glibc_compat.cpp)
+    std::string path = file;
+    for (const Entry& e : entries) {
+      Dl_info where;
+      if (*e.slot && dladdr(*e.slot, &where) && where.dli_fname) { path = where.dli_fname; break; }
+    }
     if (!missing.empty()) {
       std::string m;
       if (missing.size() == sizeof(entries) / sizeof(entries[0])) m = "no MPI symbol at all";
