@@ -3,7 +3,9 @@
 // step: ms per step (median), and the share of the step spent waiting for gradient averaging
 // (`await model.waitForGradients()`: the communication that backward did not hide), for gradients
 // in one bucket (bucketCapMb 25: the whole model, reduced after backward) and in ~1 MB buckets
-// (launched during backward, so communication overlaps it). Peer: PyTorch's DDP over gloo on the
+// (launched during backward, so communication overlaps it); each with OpenMPI polling while it
+// waits (its default) and yielding the core (OMPI_MCA_mpi_yield_when_idle=1: each rank's MPI thread
+// shares the cores with the computing thread). Peer: PyTorch's DDP over gloo on the
 // same host, same model and settings (bench/peers/torch_ddp.py), ms per step, and the ratio.
 //
 //   node bench/ddp.js [--steps 50]
@@ -52,20 +54,26 @@ async function rankWorker() {
   if (rank === 0) process.stdout.write(`RANK0 ${JSON.stringify(out)}\n`);
 }
 
-function main() {
-  const steps = argSteps();
+/** One 2-rank run of the worker through the launcher; OpenMPI's busy polling on or off. */
+function ranks(steps, yieldWhenIdle) {
+  const env = { ...process.env, FLINT_NUM_THREADS: '1', OMPI_MCA_mpi_yield_when_idle: yieldWhenIdle ? '1' : '0' };
   const r = cp.spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'run', '--mpi', '--nproc-per-node', '2', __filename, '--rank-worker', '--steps', String(steps)],
-    { encoding: 'utf8', env: { ...process.env, FLINT_NUM_THREADS: '1' }, maxBuffer: 1 << 24 });
+    { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`the ranks failed (${r.status}): ${r.stderr}`);
   const line = r.stdout.split('\n').find((l) => l.startsWith('RANK0 '));
-  const ours = JSON.parse(line.slice(6));
+  return JSON.parse(line.slice(6)).map((o) => ({ ...o, yieldWhenIdle }));
+}
+
+function main() {
+  const steps = argSteps();
+  const ours = [...ranks(steps, false), ...ranks(steps, true)];
   const p = cp.spawnSync(PYTHON, [path.join(__dirname, 'peers', 'torch_ddp.py'), String(B), String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (p.status !== 0) throw new Error(`torch_ddp.py failed (${p.status}): ${p.stderr}`);
   const torch = JSON.parse(p.stdout.trim().split('\n').pop());
   const rep = new Report('ddp');
   const kase = `mlp 784-512-512-10, b=${B}/rank, 2 ranks, float32`;
   for (const o of ours) {
-    const impl = `flintml bucketCapMb=${o.bucketCapMb} (${o.buckets} bucket${o.buckets > 1 ? 's' : ''})`;
+    const impl = `flintml bucketCapMb=${o.bucketCapMb} (${o.buckets} bucket${o.buckets > 1 ? 's' : ''}), ${o.yieldWhenIdle ? 'MPI yields when idle' : 'MPI polls'}`;
     rep.sample(impl, kase, 'ms_per_step', o.ms);
     rep.sample(impl, `${kase}: waiting for gradient averaging`, 'wait_ms_per_step', o.waitMs);
     rep.sample(impl, `${kase}: share of the step spent waiting`, 'wait_share', o.waitShare);
