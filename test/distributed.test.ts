@@ -9,7 +9,9 @@
 // with and without --mpi (a rank that throws). References: values computed by hand below; the DDP
 // reference is plain SGD on the full batch in one process (float32, ≤ 1e-6 relative). Every child
 // has a hang guard (HANG_MS): a hang fails the test with the output so far.
-import { execFile, spawnSync } from 'child_process';
+import { execFile, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
 import { assertDistFresh, ROOT } from './dist';
@@ -20,25 +22,31 @@ const FIX = path.join(ROOT, 'test', 'fixtures', 'distributed');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
-interface Run { code: number | null; stdout: string; stderr: string; ms: number }
+const outDirs: string[] = [];
+afterAll(() => { for (const d of outDirs) fs.rmSync(d, { recursive: true, force: true }); });
+
+interface Run { code: number | null; stdout: string; stderr: string; ms: number; out: string }
+/** Runs a command; the fixtures write their results into `out` (FLINT_TEST_OUT), one file per rank. */
 function run(cmd: string, args: string[]): Promise<Run> {
   const t0 = Date.now();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-dist-test-'));
+  outDirs.push(out);
   return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: ROOT, timeout: HANG_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 24, env: { ...process.env, FLINT_DIST_DIR: path.join(ROOT, 'dist') } }, (err, stdout, stderr) => {
+    execFile(cmd, args, { cwd: ROOT, timeout: HANG_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 24, env: { ...process.env, FLINT_DIST_DIR: path.join(ROOT, 'dist'), FLINT_TEST_OUT: out } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+      resolve({ code, stdout, stderr, ms: Date.now() - t0, out });
     });
   });
 }
-/** The RESULT lines of a run, by rank. */
+/** The results the ranks wrote, by rank. */
 function results(r: Run): Record<number, any> {  // eslint-disable-line @typescript-eslint/no-explicit-any
   const out: Record<number, any> = {};  // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const line of r.stdout.split('\n')) if (line.startsWith('RESULT ')) { const v = JSON.parse(line.slice(7)); out[v.rank] = v; }
-  if (Object.keys(out).length === 0) throw new Error(`no RESULT line (exit ${r.code} after ${r.ms} ms)\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-4000)}`);
+  for (const f of fs.readdirSync(r.out)) { const v = JSON.parse(fs.readFileSync(path.join(r.out, f), 'utf8')); out[v.rank] = v; }
+  if (Object.keys(out).length === 0) throw new Error(`no results written (exit ${r.code} after ${r.ms} ms)\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-4000)}`);
   return out;
 }
 
-let collectives: Promise<Run>, timeout: Promise<Run>, failOwn: Promise<Run>, failMpi: Promise<Run>;
+let collectives: Promise<Run>, timeout: Promise<Run>, failOwn: Promise<Run>, failMpi: Promise<Run>, example: Promise<Run>;
 
 beforeAll(() => {
   assertDistFresh();
@@ -49,6 +57,19 @@ beforeAll(() => {
   timeout = run('mpirun', [...mpirun, process.execPath, path.join(FIX, 'timeout.js')]);
   failOwn = run(process.execPath, [CLI, 'run', '--nproc-per-node', '2', path.join(FIX, 'fail.js')]);
   failMpi = run(process.execPath, [CLI, 'run', '--mpi', '--nproc-per-node=2', path.join(FIX, 'fail.js'), '--mpi-world']);
+  example = run(process.execPath, [CLI, 'run', '--mpi', '--nproc-per-node', '2', path.join(ROOT, 'examples', 'ddp.js'), '--epochs', '2', '--train', '512']);
+});
+
+describe('examples/ddp.js (2 ranks under `flintml run --mpi`)', () => {
+  it('trains with DistributedSampler + DistributedDataParallel and ends with identical parameters on both ranks', async () => {
+    const r = await example;
+    if (r.code !== 0) throw new Error(`ddp.js exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
+    expect(r.stdout).toContain('(2 ranks, 8 batches each)');   // 512 items / 2 ranks / batch 32
+    expect(r.stdout).toContain('parameters identical on all ranks: true');
+    const m = /loss (\d+\.\d+) -> (\d+\.\d+)/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBeLessThan(Number(m![1]));
+  });
 });
 
 describe('MPI process group, 2 ranks (flintml run --mpi)', () => {
@@ -146,6 +167,22 @@ describe('faults', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/flintml run: rank 1 failed: Error: boom from rank 1 \(world size 2\) \(mpirun exited with code \d+\)/);
     expect(r.ms).toBeLessThan(HANG_MS);
+  });
+
+  it('flintml run forwards SIGTERM to its ranks and exits with 128 + 15', async () => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [CLI, 'run', '--nproc-per-node', '2', path.join(FIX, 'fail.js'), '--all-wait'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    // both ranks report that they wait, then the launcher gets SIGTERM
+    await new Promise<void>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error(`the ranks did not start: ${out}`)), HANG_MS);
+      const poll = setInterval(() => { if ((out.match(/waiting/g) ?? []).length === 2) { clearInterval(poll); clearTimeout(guard); resolve(); } }, 50);
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(143);
+    expect(Date.now() - t0).toBeLessThan(HANG_MS);
   });
 
   it('flintml run: usage errors', async () => {
