@@ -623,3 +623,45 @@ describeWhen(fake)('NCCL, a world of two processes (fake libnccl.so.2, each rank
     expect(r0.out.error).toMatch(/^DistributedError: ncclAllReduce did not complete within 1500 ms \(a peer died, hangs or never called it\); the communicator was aborted$/);
   }, 120_000);
 });
+
+// ---- through the process group's public API --------------------------------------------------------
+
+describeWhen(fake)('NCCL through fl.distributed (the process group, one rank)', () => {
+  const dir = fake ? path.dirname(gpuInfo!.path) : '';
+  const ctl = path.join(dir, `fake_nccl.${String(process.pid)}.ctl`);
+  afterAll(() => { fs.rmSync(ctl, { force: true }); });
+
+  test("initProcessGroup({ backend: 'nccl' }), collectives, then a hung one: DistributedError naming the op and the rank; destroyProcessGroup leaves", async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer();
+      srv.listen(0, '127.0.0.1', () => { const a = srv.address() as net.AddressInfo; srv.close(() => resolve(a.port)); });
+    });
+    const saved = { MASTER_PORT: process.env.MASTER_PORT, MASTER_ADDR: process.env.MASTER_ADDR };
+    process.env.MASTER_PORT = String(port);
+    process.env.MASTER_ADDR = '127.0.0.1';
+    const t = fl.tensor([1, 2, 3], { dtype: 'float32', device: DEVICE });
+    try {
+      await fl.distributed.initProcessGroup({ backend: 'nccl', timeoutMs: 1500, worldSize: 1, rank: 0 });
+      expect([fl.distributed.getBackend(), fl.distributed.getRank(), fl.distributed.getWorldSize()]).toEqual([gpuInfo!.name === 'RCCL' ? 'rccl' : 'nccl', 0, 1]);
+      await fl.distributed.allReduce(t, 'avg');
+      await fl.distributed.broadcast(t, 0);
+      await fl.distributed.barrier();
+      expect(Array.from(t.dataSync())).toEqual([1, 2, 3]);
+      fs.writeFileSync(ctl, 'hang=collective\n');
+      await fl.distributed.allReduce(t, 'sum');  // queued: resolves; the collective never ends
+      const err = await fl.distributed.barrier().then(() => null, (e: unknown) => e as DistributedError);
+      expect(err).toBeInstanceOf(DistributedError);
+      expect(err!.op).toBe('barrier');
+      expect(err!.rank).toBe(0);
+      expect(err!.message).toMatch(/^barrier \(rank 0, nccl\): /);
+      expect(err!.message).toMatch(/did not complete within 1500 ms|timed out after 1500 ms/);
+      await expect(fl.distributed.allReduce(t, 'sum')).rejects.toThrow(DistributedError);
+    } finally {
+      fs.writeFileSync(ctl, '');
+      if (fl.distributed.isInitialized()) await fl.distributed.destroyProcessGroup();
+      t.dispose();
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
+    expect(fl.distributed.isInitialized()).toBe(false);
+  }, 60_000);
+});
