@@ -144,8 +144,11 @@ describe('MPI process group, 2 ranks (flintml run --mpi)', () => {
 });
 
 describe('faults', () => {
-  it('a peer that never arrives: DistributedError at timeoutMs naming op, rank and engine; the group stays closed; destroy works (plain mpirun)', async () => {
-    const r = results(await timeout)[0];
+  it('an MPI error, and a peer that never arrives: DistributedError naming op, rank and engine (message or timeout); the group stays closed; destroy works (plain mpirun)', async () => {
+    const both = results(await timeout);
+    // the engine's own message, through the group: MPI's error class and string
+    expect(both[1].truncated).toEqual({ name: 'DistributedError', op: 'recv', rank: 1, message: expect.stringMatching(/^recv \(rank 1, mpi\): MPI_Recv: MPI_ERR_TRUNCATE: message truncated/) });
+    const r = both[0];
     expect(r.first).toEqual({
       name: 'DistributedError', op: 'allReduce', rank: 0, isDistributed: true,
       message: 'allReduce (rank 0, mpi): timed out after 8000 ms (a peer died, never arrived, or issued a different collective)',
