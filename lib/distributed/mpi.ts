@@ -100,10 +100,15 @@ const createMpiEngine: EngineFactory = async (init) => {
   used = true;
   const submit = binding.mpiSubmit.bind(binding) as Submit;
   let r: { rank: number; size: number };
+  // an MPI_Init that never returns (a launcher gone) must not keep the process alive: at the
+  // timeout (when the group gives up too) the engine is aborted, so the pending job is let go
+  const timer = setTimeout(() => binding.mpiAbort?.(), init.timeoutMs);
   try {
     r = await submit(KIND.init, null, 0, 0, 0, 0, 0, null);
   } catch (e) {
     throw new DistributedError((e as Error).message, 'initProcessGroup', init.rank);
+  } finally {
+    clearTimeout(timer);
   }
   if (r.rank !== init.rank || r.size !== init.worldSize) {
     throw new DistributedError(`MPI says rank ${r.rank} of ${r.size}, the environment rank ${init.rank} of ${init.worldSize}`, 'initProcessGroup', init.rank);
