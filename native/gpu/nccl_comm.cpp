@@ -295,7 +295,10 @@ void run(std::shared_ptr<State> sp) {
   while (!s.stop) {
     if (s.queue.empty()) {
       if (s.inFlight.empty()) s.cv.wait(lock, [&] { return s.stop || !s.queue.empty() || !s.inFlight.empty(); });
-      else s.cv.wait_for(lock, kPoll, [&] { return s.stop || !s.queue.empty(); });
+      // system_clock, not wait_for's steady_clock: the static libstdc++ turns a steady wait into
+      // pthread_cond_clockwait (GLIBC_2.34), and the addon must load on glibc 2.28 (glibc_compat.cpp);
+      // a clock jump only moves one 5 ms poll
+      else s.cv.wait_until(lock, std::chrono::system_clock::now() + kPoll, [&] { return s.stop || !s.queue.empty(); });
     }
     if (s.stop) break;
     if (!s.queue.empty()) {
