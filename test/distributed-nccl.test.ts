@@ -135,6 +135,25 @@ describe('NCCL library search (fake libraries, child processes)', () => {
     expect(info.searchLog.join('\n')).toContain('NCCL: toolkit: /usr/local/cuda/lib64');
   });
 
+  test('an AMD host (the HIP runtime chosen): RCCL, librccl.so.1, in FLINT_CUDA_LIBS or $ROCM_PATH/lib', () => {
+    const hip = path.join(tmp, 'hip');
+    compile(hip, [], path.join(__dirname, 'fixtures', 'fake_libamdhip64.c'), 'libamdhip64.so.6');
+    const rccl = path.join(tmp, 'rccl');
+    compile(rccl, [], fixture, 'librccl.so.1');
+    const rocm = path.join(tmp, 'rocm');
+    compile(path.join(rocm, 'lib'), [], fixture, 'librccl.so.1');
+    const amd = { FLINT_BACKEND: 'hip', LD_LIBRARY_PATH: hip };
+    const info = searchIn(isolated({ ...amd, FLINT_CUDA_LIBS: rccl }));
+    expect([info.found, info.name, info.version]).toEqual([true, 'RCCL', '2.21.5']);
+    expect(info.searchLog[info.searchLog.length - 1]).toMatch(/^RCCL: FLINT_CUDA_LIBS: .*rccl\/librccl\.so\.1: loaded from .* \(RCCL 2\.21\.5, 16 symbols resolved\)$/);
+    if (/librccl\.so\.1/.test(execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' }))) return;  // the loader path has a real one first
+    const viaRocm = searchIn(isolated({ ...amd, ROCM_PATH: rocm }));
+    expect(fs.realpathSync(viaRocm.path)).toBe(fs.realpathSync(path.join(rocm, 'lib', 'librccl.so.1')));
+    expect(viaRocm.searchLog.join('\n')).toContain('RCCL: loader path: librccl.so.1: not found (');
+    const none = searchIn(isolated({ ...amd, ROCM_PATH: path.join(tmp, 'nope') }));
+    expect(none.reason).toBe('RCCL: librccl.so.1 not found (set FLINT_CUDA_LIBS to its folder, or install RCCL with ROCm)');
+  });
+
   test('doctor prints the engine, its version and the search', () => {
     assertDistFresh();
     const cli = path.join(root, 'dist', 'cli.js');
