@@ -33,6 +33,32 @@ function scatterBack(x: Tensor, g: Tensor, region: (z: Tensor) => Tensor): Tenso
   return z;
 }
 
+/**
+ * Records views of x that pick disjoint regions of it (split, chunk, unbind) as ONE node whose
+ * backward writes every incoming gradient into one zero tensor shaped like x. One node per view
+ * would cost each view's gradient its own x-sized zeros and an x-sized addition: an RNN that
+ * unbinds its [T, B, G] input projection paid T² / 2 of those per sequence.
+ */
+function multiView(op: string, x: Tensor, views: Tensor[], region: (z: Tensor, i: number) => Tensor, onnx: (i: number) => [string, Lowering]): Tensor[] {
+  if (views.length > 0 && needsGrad(x)) {
+    record(op, [x], views, [], (gs) => scope(() => {
+      const ref = gs.find((g) => g !== null);
+      if (!ref) return [null];
+      const z = zeros(x._shape, { dtype: ref.dtype, device: x.device });
+      gs.forEach((g, i) => {
+        if (!g) return;
+        const r = region(z, i);
+        copyInto(r, g, 'backward');
+        r.dispose();
+      });
+      return [z];
+    }));
+  }
+  // the ONNX exporter sees each view as the narrow / select it is
+  views.forEach((v, i) => { const [name, lower] = onnx(i); traced(name, [x], v, lower); });
+  return views;
+}
+
 function need(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
@@ -441,9 +467,17 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
     }
   }
   const out: Tensor[] = [];
+  const starts: number[] = [];
   let pos = 0;
-  for (const s of sizes) { out.push(narrow(t, d, pos, s)); pos += s; }
-  return out;
+  for (const s of sizes) {
+    const shape = t._shape.slice();
+    shape[d] = s;
+    out.push(t._view(shape, t._strides, t._offset + pos * t._strides[d]));
+    starts.push(pos);
+    pos += s;
+  }
+  return multiView('split', t, out, (z, i) => narrow(z, d, starts[i], sizes[i]),
+    (i) => ['narrow', (g, [x]) => g.op('Slice', [x.name, g.sizes([starts[i]]), g.sizes([starts[i] + sizes[i]]), g.ints([d])])]);
 }
 
 /** Splits into `chunks` views of equal size (the last may be smaller), as `torch.chunk`. */
@@ -461,7 +495,10 @@ export function unbind(t: Tensor, dim = 0): Tensor[] {
   if (arguments.length > 2) tooManyArgs('unbind', 'input, dim', arguments);
   need(t, 'unbind');
   const d = normDim(dim, t.ndim, 'unbind');
-  return Array.from({ length: t._shape[d] }, (_, i) => select(t, d, i));
+  const shape = t._shape.slice(), strides = t._strides.slice();
+  shape.splice(d, 1); strides.splice(d, 1);
+  const views = Array.from({ length: t._shape[d] }, (_, i) => t._view(shape, strides, t._offset + i * t._strides[d]));
+  return multiView('unbind', t, views, (z, i) => select(z, d, i), (i) => ['select', (g, [x]) => g.op('Gather', [x.name, g.size(i)], { axis: d })]);
 }
 
 /**
