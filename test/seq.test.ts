@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fl from '../lib';
-import { DEVICE, expectClose } from './helpers';
+import { DEVICE, expectClose, rng } from './helpers';
+import { call, opId } from '../lib/native';
+import { lstmCell } from '../lib/nn/lstm_cell';
 
 const nn = fl.nn;
 type Enc = [number[], number[], string?];
@@ -116,6 +118,124 @@ describe('LSTM and GRU match PyTorch (float64)', () => {
       load(m, c.state, 'float32');
       check(c, (i) => { const [y, [h, cc]] = m.forward(i.x, [i.h0, i.c0]); return [y, h, cc]; }, m, 'float32');
     } finally { m.dispose(); }
+  });
+});
+
+/** The LSTM cell in float64, written out per unit (gate order i, f, g, o): forward and backward. */
+function cellRef(xg: number[], hg: number[], c0: number[], gh: number[], gc: number[], B: number, H: number) {
+  const sg = (v: number): number => 1 / (1 + Math.exp(-v));
+  const h1: number[] = [], c1: number[] = [], act: number[] = new Array(B * 4 * H), dg: number[] = new Array(B * 4 * H), dc0: number[] = [];
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < H; j++) {
+      const a = (k: number): number => xg[b * 4 * H + k * H + j] + hg[b * 4 * H + k * H + j];
+      const i = sg(a(0)), f = sg(a(1)), g = Math.tanh(a(2)), o = sg(a(3));
+      const u = b * H + j;
+      const c = f * c0[u] + i * g, tc = Math.tanh(c);
+      c1.push(c); h1.push(o * tc);
+      [i, f, g, o].forEach((v, k) => { act[b * 4 * H + k * H + j] = v; });
+      // d/dc of h = o*tanh(c), plus the incoming gc; then the chain rule through each gate
+      const dc = gc[u] + gh[u] * o * (1 - tc * tc);
+      const d = [dc * g * i * (1 - i), dc * c0[u] * f * (1 - f), dc * i * (1 - g * g), gh[u] * tc * o * (1 - o)];
+      d.forEach((v, k) => { dg[b * 4 * H + k * H + j] = v; });
+      dc0.push(dc * f);
+    }
+  }
+  return { h1, c1, act, dg, dc0 };
+}
+
+describe("native 'lstmCell' / 'lstmCellBackward' on DEVICE", () => {
+  const CELL = opId('lstmCell'), CELL_BW = opId('lstmCellBackward');
+  const B = 37, H = 70;  // B*H above the pool's split point: several chunks on the CPU
+  const r = rng(21);
+  const vals = (n: number, s: number): number[] => Array.from({ length: n }, () => (r() * 2 - 1) * s);
+  const xg = vals(B * 4 * H, 3), hg = vals(B * 4 * H, 3), c0 = vals(B * H, 2), gh = vals(B * H, 1), gc = vals(B * H, 1);
+  const want = cellRef(xg, hg, c0, gh, gc, B, H);
+
+  test.each(['float64', 'float32', 'float16', 'bfloat16'] as fl.DType[])('%s: forward and backward against the float64 reference', (dtype) => {
+    fl.scope(() => {
+      const mk = (v: number[], cols: number): fl.Tensor => fl.tensor(v, { dtype: 'float64', device: DEVICE }).reshape([B, cols]).to(dtype);
+      // the reference of the 16-bit dtypes starts from the rounded inputs
+      const back = (t: fl.Tensor): number[] => Array.from(t.to('float64').dataSync());
+      const X = mk(xg, 4 * H), R = mk(hg, 4 * H), C0 = mk(c0, H), GH = mk(gh, H), GC = mk(gc, H);
+      const ref = dtype === 'float64' || dtype === 'float32' ? want : cellRef(back(X), back(R), back(C0), back(GH), back(GC), B, H);
+      const h1 = fl.empty([B, H], { dtype, device: DEVICE }), c1 = fl.empty([B, H], { dtype, device: DEVICE });
+      const act = fl.empty([B, 4 * H], { dtype, device: DEVICE });
+      call(CELL, 'lstmCell', [h1, c1, act, X, R, C0], []);
+      // 16-bit: each stored activation rounds once more than the reference; 4x the dtype's tolerance
+      const scale = dtype === 'float16' || dtype === 'bfloat16' ? 4 : 1;
+      expectClose(h1, ref.h1, dtype, scale);
+      expectClose(c1, ref.c1, dtype, scale);
+      expectClose(act, ref.act, dtype, scale);
+      const dg = fl.empty([B, 4 * H], { dtype, device: DEVICE }), dc0 = fl.empty([B, H], { dtype, device: DEVICE });
+      call(CELL_BW, 'lstmCellBackward', [dg, dc0, act, C0, c1, GH, GC], []);
+      const refB = dtype === 'float64' || dtype === 'float32' ? want
+        : cellRef(back(X), back(R), back(C0), back(GH), back(GC), B, H);
+      expectClose(dg, refB.dg, dtype, dtype === 'float16' || dtype === 'bfloat16' ? 8 : 1);
+      expectClose(dc0, refB.dc0, dtype, scale);
+    });
+  });
+
+  test('the autograd node: gradients of xg, hg and c0 agree with finite differences (float64)', () => {
+    fl.scope(() => {
+      const X = fl.tensor(vals(3 * 4 * 5, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 20]).requiresGrad_();
+      const R = fl.tensor(vals(3 * 4 * 5, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 20]).requiresGrad_();
+      const C = fl.tensor(vals(15, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 5]).requiresGrad_();
+      const wh = fl.tensor(vals(15, 1), { dtype: 'float64', device: DEVICE }).reshape([3, 5]);
+      const wc = fl.tensor(vals(15, 1), { dtype: 'float64', device: DEVICE }).reshape([3, 5]);
+      const loss = (x: fl.Tensor, h: fl.Tensor, c: fl.Tensor): fl.Tensor => {
+        const [h1, c1] = lstmCell(x, h, c);
+        return h1.mul(wh).sum().add(c1.mul(wc).sum());
+      };
+      loss(X, R, C).backward();
+      const eps = 1e-6;
+      for (const [t, g] of [[X, X.grad!], [R, R.grad!], [C, C.grad!]] as [fl.Tensor, fl.Tensor][]) {
+        const base = Array.from(t.dataSync());
+        const got = Array.from(g.dataSync());
+        for (let k = 0; k < base.length; k += 7) {
+          const at = (d: number): number => fl.noGrad(() => fl.scope(() => {
+            const v = base.slice(); v[k] += d;
+            const moved = fl.tensor(v, { dtype: 'float64', device: DEVICE }).reshape(t.shape);
+            const args = [X, R, C].map((u) => (u === t ? moved : u.detach()));
+            return loss(args[0], args[1], args[2]).item();
+          }));
+          expect(Math.abs(got[k] - (at(eps) - at(-eps)) / (2 * eps))).toBeLessThan(1e-7);
+        }
+      }
+      for (const t of [X, R, C]) t.grad!.dispose();
+    });
+  });
+
+  test('non-contiguous operands are accepted by the node; only an unused c gradient', () => {
+    fl.scope(() => {
+      // xg a transposed view, gradient only through h1 (c1 unused: its gradient is zero)
+      const X = fl.tensor(vals(8 * 2, 1), { dtype: 'float64', device: DEVICE }).reshape([8, 2]).requiresGrad_();
+      const R = fl.zeros([2, 8], { dtype: 'float64', device: DEVICE });
+      const C = fl.tensor(vals(4, 1), { dtype: 'float64', device: DEVICE }).reshape([2, 2]);
+      const [h1] = lstmCell(X.transpose(0, 1), R, C);
+      h1.sum().backward();
+      const ref = cellRef(Array.from(X.transpose(0, 1).contiguous().dataSync()), new Array(16).fill(0), Array.from(C.dataSync()),
+        [1, 1, 1, 1], [0, 0, 0, 0], 2, 2);
+      expectClose(h1, ref.h1, 'float64');
+      // X.grad[k][b] = dg[b][k]
+      const want2 = [];
+      for (let k = 0; k < 8; k++) for (let b = 0; b < 2; b++) want2.push(ref.dg[b * 8 + k]);
+      expectClose(X.grad!, want2, 'float64');
+      X.grad!.dispose();
+    });
+  });
+
+  test('bad operands: typed errors naming the op', () => {
+    fl.scope(() => {
+      const z = (s: number[], dtype: fl.DType = 'float32'): fl.Tensor => fl.zeros(s, { dtype, device: DEVICE });
+      expect(() => call(CELL, 'lstmCell', [z([2, 3]), z([2, 3]), z([2, 12]), z([2, 12]), z([2, 12])], [])).toThrow(/lstmCell: expected 6 operands/);
+      expect(() => call(CELL, 'lstmCell', [z([2, 3]), z([2, 3]), z([2, 12]), z([2, 11]), z([2, 12]), z([2, 3])], [])).toThrow(fl.ShapeError);
+      expect(() => call(CELL, 'lstmCell', [z([2, 3]), z([2, 3]), z([2, 12]), z([12, 2]).transpose(0, 1), z([2, 12]), z([2, 3])], [])).toThrow(/lstmCell: operand 3 must be a contiguous/);
+      expect(() => call(CELL, 'lstmCell', [z([2, 3]), z([2, 3]), z([2, 12]), z([2, 12], 'float64'), z([2, 12]), z([2, 3])], [])).toThrow(fl.ShapeError);
+      const i = (s: number[]): fl.Tensor => z(s, 'int32');
+      expect(() => call(CELL, 'lstmCell', [i([2, 3]), i([2, 3]), i([2, 12]), i([2, 12]), i([2, 12]), i([2, 3])], [])).toThrow(fl.DTypeError);
+      expect(() => call(CELL_BW, 'lstmCellBackward', [z([2, 12]), z([2, 3]), z([2, 12]), z([2, 3]), z([2, 3]), z([2, 3]), z([3])], [])).toThrow(/lstmCellBackward: expected a \[B, H\] state/);
+      expect(() => call(CELL_BW, 'lstmCellBackward', [z([2, 12]), z([2, 3]), z([2, 12]), z([2, 3]), z([2, 4]), z([2, 3]), z([2, 3])], [])).toThrow(fl.ShapeError);
+    });
   });
 });
 

@@ -3,17 +3,20 @@
 // g, o; GRU: r, z, n), so that state dicts load from PyTorch checkpoints unchanged.
 //
 // The time loop runs in TypeScript, one small batch of ops per step; the input projection of a
-// whole layer is one matmul ([T, B, I] @ [I, G·H]) before the loop, so each step does one
-// [B, H] @ [H, G·H] matmul plus elementwise gate math. Gradients come from the ops' autograd
-// (matmul, sigmoid, tanh, narrow, stack, …): backpropagation through time needs no special code.
+// whole layer is one matmul ([T, B, I] @ [I, G·H]) before the loop (unbound into steps by one
+// autograd node), so each step does one [B, H] @ [H, G·H] matmul plus the gate math: for the LSTM
+// one fused native cell (lstm_cell.ts: the four activations and the c/h update, and one pass
+// backward), for the GRU elementwise ops. Gradients come from the ops' autograd: backpropagation
+// through time needs no special code.
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
+import { lstmCell } from './lstm_cell';
 import { add, mul, sub, sigmoid, tanh } from '../ops/elementwise';
 import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
-import { cat, narrow, select, stack, transpose, unsqueeze, squeeze } from '../ops/views';
+import { cat, narrow, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
 import { Module } from './module';
 import { dropoutOp as dropout, needTensor } from './functional';
 import { newParameter } from './layers';
@@ -177,16 +180,12 @@ export abstract class RNNBase extends Module {
     let h = h0;
     let c = c0;
     const outs: Tensor[] = new Array(T);
+    const xts = unbind(xw, 0);
     for (let s = 0; s < T; s++) {
       const t = d === 0 ? s : T - 1 - s;
-      const xt = select(xw, 0, t);
+      const xt = xts[t];
       if (lstm) {
-        const gates = add(xt, matmul(h, whhT));
-        const sg = sigmoid(gates);
-        const i = narrow(sg, 1, 0, H), f = narrow(sg, 1, H, H), o = narrow(sg, 1, 3 * H, H);
-        const g = tanh(narrow(gates, 1, 2 * H, H));
-        c = add(mul(f, c!), mul(i, g));
-        h = mul(o, tanh(c));
+        [h, c] = lstmCell(xt, matmul(h, whhT), c!);
       } else {
         let hw = matmul(h, whhT);
         if (bhh) hw = add(hw, bhh);
