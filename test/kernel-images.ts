@@ -34,6 +34,7 @@ export function expectedKernels(): Record<string, string[]> {
       'avgpool2d', 'avgpool2d_backward', 'adaptive_avgpool2d', 'adaptive_avgpool2d_backward'], FLOATS),
     'flint-optim.fatbin': per(['adamw', 'sgd'], FLOATS),
     'flint-rnn.fatbin': per(['lstm_cell', 'lstm_cell_backward'], FLOATS),
+    'flint-norm.fatbin': per(['layernorm', 'layernorm_backward', 'layernorm_affine_backward'], FLOATS),
   };
 }
 

@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fl from '../lib';
-import { DEVICE, expectClose } from './helpers';
+import { DEVICE, expectClose, rng } from './helpers';
+import { call, opId } from '../lib/native';
 
 const { nn } = fl;
 const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden/nn.json'), 'utf8'));
@@ -235,6 +236,98 @@ describe('normalisation layers', () => {
     expect(bn.numBatchesTracked!.item()).toBe(0);
     expect(() => new nn.GroupNorm(3, 4)).toThrow(fl.ValueError);
     bn.dispose(); ln.dispose(); gn.dispose();
+  });
+});
+
+/** Layer normalisation of each row in float64, written out: y, and the gradients for an upstream gy. */
+function layerNormRef(x: number[], w: number[] | null, b: number[] | null, gy: number[], R: number, N: number, eps: number) {
+  const y: number[] = [], gx: number[] = [], gw = new Array(N).fill(0), gb = new Array(N).fill(0);
+  for (let r = 0; r < R; r++) {
+    const row = x.slice(r * N, r * N + N), g = gy.slice(r * N, r * N + N);
+    const mu = row.reduce((a, v) => a + v, 0) / N;
+    const vr = row.reduce((a, v) => a + (v - mu) ** 2, 0) / N;
+    const rs = 1 / Math.sqrt(vr + eps);
+    const xh = row.map((v) => (v - mu) * rs);
+    xh.forEach((v, i) => { y.push(v * (w ? w[i] : 1) + (b ? b[i] : 0)); gw[i] += g[i] * v; gb[i] += g[i]; });
+    // d xhat_i / d x_j = rs (δij - 1/N - xh_i xh_j / N): gx_j = rs (ĝ_j - mean(ĝ) - xh_j mean(ĝ·xh)), ĝ = g·w
+    const gh = g.map((v, i) => v * (w ? w[i] : 1));
+    const m1 = gh.reduce((a, v) => a + v, 0) / N, m2 = gh.reduce((a, v, i) => a + v * xh[i], 0) / N;
+    xh.forEach((v, j) => gx.push(rs * (gh[j] - m1 - v * m2)));
+  }
+  return { y, gx, gw, gb };
+}
+
+describe("native 'layerNorm' ops on DEVICE", () => {
+  const [LN, LN_BW, LN_AFF] = ['layerNorm', 'layerNormBackward', 'layerNormAffineBackward'].map(opId);
+  const R = 300, N = 70, eps = 1e-5;  // R*N above the pool's split point: several chunks on the CPU
+  const r = rng(33);
+  const vals = (n: number, s: number, o = 0): number[] => Array.from({ length: n }, () => o + (r() * 2 - 1) * s);
+  const x = vals(R * N, 2, 0.5), w = vals(N, 1, 1), b = vals(N, 1), gy = vals(R * N, 1);
+
+  test.each(['float64', 'float32', 'float16', 'bfloat16'] as fl.DType[])('%s: forward, gx, weight and bias gradients against float64', (dtype) => {
+    fl.scope(() => {
+      const mk = (v: number[]): fl.Tensor => fl.tensor(v, F64).to(dtype);
+      const back = (t: fl.Tensor): number[] => Array.from(t.to('float64').dataSync());
+      const X = mk(x).reshape([R, N]), W = mk(w), B = mk(b), GY = mk(gy).reshape([R, N]);
+      // the 16-bit dtypes: the reference starts from the rounded inputs, and the kernel rounds its
+      // stored row statistics once more: 4x the dtype's tolerance (8x for the sums over rows)
+      const want = layerNormRef(back(X), back(W), back(B), back(GY), R, N, eps);
+      const low = dtype === 'float16' || dtype === 'bfloat16';
+      const y = fl.empty([R, N], { dtype, device: DEVICE });
+      const mean = fl.empty([R], { dtype, device: DEVICE }), rstd = fl.empty([R], { dtype, device: DEVICE });
+      call(LN, 'layerNorm', [y, mean, rstd, X, W, B], [eps, 1, 1]);
+      expectClose(y, want.y, dtype, low ? 4 : 1);
+      const gx = fl.empty([R, N], { dtype, device: DEVICE });
+      call(LN_BW, 'layerNormBackward', [gx, GY, X, mean, rstd, W], [1]);
+      expectClose(gx, want.gx, dtype, low ? 8 : 1);
+      const gw = fl.empty([N], { dtype, device: DEVICE }), gb = fl.empty([N], { dtype, device: DEVICE });
+      call(LN_AFF, 'layerNormAffineBackward', [gw, gb, GY, X, mean, rstd], []);
+      expectClose(gw, want.gw, dtype, low ? 8 : 10);  // sums of 300 terms
+      expectClose(gb, want.gb, dtype, low ? 8 : 10);
+      // without weight and bias
+      const plain = layerNormRef(back(X), null, null, back(GY), R, N, eps);
+      call(LN, 'layerNorm', [y, mean, rstd, X], [eps, 0, 0]);
+      expectClose(y, plain.y, dtype, low ? 4 : 1);
+      call(LN_BW, 'layerNormBackward', [gx, GY, X, mean, rstd], [0]);
+      expectClose(gx, plain.gx, dtype, low ? 8 : 1);
+      // bias only
+      call(LN, 'layerNorm', [y, mean, rstd, X, B], [eps, 0, 1]);
+      expectClose(y, layerNormRef(back(X), null, back(B), back(GY), R, N, eps).y, dtype, low ? 4 : 1);
+    });
+  });
+
+  test('F.layerNorm: a transposed input, a weight without grad, a bias with one; gradients against float64', () => {
+    fl.scope(() => {
+      const X = fl.tensor(x.slice(0, 6 * 5), F64).reshape([5, 6]).requiresGrad_();
+      const W = fl.tensor(w.slice(0, 5), F64), B = fl.tensor(b.slice(0, 5), F64).requiresGrad_();
+      const G = fl.tensor(gy.slice(0, 30), F64).reshape([6, 5]);
+      const y = fl.nn.functional.layerNorm(X.transpose(0, 1), [5], W, B);
+      const xt = Array.from(X.transpose(0, 1).contiguous().dataSync());
+      const want = layerNormRef(xt, w.slice(0, 5), b.slice(0, 5), gy.slice(0, 30), 6, 5, 1e-5);
+      expectClose(y, want.y, 'float64');
+      y.mul(G).sum().backward();
+      const gxT: number[] = [];
+      for (let i = 0; i < 5; i++) for (let j = 0; j < 6; j++) gxT.push(want.gx[j * 5 + i]);
+      expectClose(X.grad!, gxT, 'float64');
+      expectClose(B.grad!, want.gb, 'float64');
+      expect(W.grad).toBeNull();
+      X.grad!.dispose(); B.grad!.dispose();
+    });
+  });
+
+  test('bad operands: typed errors naming the op', () => {
+    fl.scope(() => {
+      const z = (s: number[], dtype: fl.DType = 'float32'): fl.Tensor => fl.zeros(s, { dtype, device: DEVICE });
+      expect(() => call(LN, 'layerNorm', [z([4, 3]), z([4]), z([4]), z([4, 3]), z([3])], [1e-5, 1, 1])).toThrow(/layerNorm: expected 6 operands/);
+      expect(() => call(LN, 'layerNorm', [z([4, 3]), z([4]), z([4]), z([4, 3]), z([2])], [1e-5, 1, 0])).toThrow(/layerNorm: weight must be a contiguous tensor of 3 elements/);
+      expect(() => call(LN, 'layerNorm', [z([4, 3]), z([4]), z([4]), z([3, 4]).transpose(0, 1)], [1e-5, 0, 0])).toThrow(fl.ShapeError);
+      expect(() => call(LN, 'layerNorm', [z([4, 3]), z([5]), z([5]), z([4, 3])], [1e-5, 0, 0])).toThrow(/does not split into 5 rows/);
+      expect(() => call(LN, 'layerNorm', [z([4, 3]), z([4]), z([4]), z([4, 3], 'float64')], [1e-5, 0, 0])).toThrow(fl.ShapeError);
+      const i = (s: number[]): fl.Tensor => z(s, 'int32');
+      expect(() => call(LN, 'layerNorm', [i([4, 3]), i([4]), i([4]), i([4, 3])], [1e-5, 0, 0])).toThrow(fl.DTypeError);
+      expect(() => call(LN_BW, 'layerNormBackward', [z([4, 3]), z([4, 3]), z([4, 3]), z([4]), z([4])], [1])).toThrow(/layerNormBackward: expected 6 operands/);
+      expect(() => call(LN_AFF, 'layerNormAffineBackward', [z([3]), z([2]), z([4, 3]), z([4, 3]), z([4]), z([4])], [])).toThrow(/gb must be a contiguous tensor of 3/);
+    });
   });
 });
 

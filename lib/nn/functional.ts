@@ -1,7 +1,8 @@
 // functional.ts — the stateless forms of the layers (`fl.nn.functional`, torch.nn.functional):
 // linear, embedding, dropout, the norms, attention, the activations and the losses. Layers in
 // layers.ts, norm.ts and attention.ts call these; gradients come from the ops they are composed of (matmul, mean/var,
-// indexSelect, gather, …), so each function is differentiable wherever its ops are.
+// indexSelect, gather, …), so each function is differentiable wherever its ops are. layerNorm is one
+// fused op with its own gradient (layer_norm.ts) where its operands allow.
 //
 // The public functions take PyTorch's positional arguments and keyword options (lib/args.ts). The
 // layers call the `*Op` forms, which take an internal `op` name (the layer's class name) so that a
@@ -22,6 +23,7 @@ import { rand } from '../ops/random';
 import { mean, var as variance } from '../ops/reduce';
 import { reshape, transpose } from '../ops/views';
 import { matmul } from '../ops/matmul';
+import { fusedLayerNorm } from './layer_norm';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
@@ -168,7 +170,8 @@ export function layerNormOp(x: Tensor, normalizedShape: number | readonly number
   const dims = trailingDims(x, normalizedShape, op);
   const ns = x._shape.slice(dims[0] ?? x.ndim);
   checkAffine(weight, ns, op, 'weight'); checkAffine(bias, ns, op, 'bias');
-  const out = scope(() => {
+  const fused = dims.length === 0 ? null : fusedLayerNorm(x, numel(ns), weight ?? null, bias ?? null, eps);
+  const out = fused ?? scope(() => {
     let y: Tensor;
     if (dims.length === 0) y = mul(x, 0);  // normalising single elements: (x - x) / √eps
     else {

@@ -1,0 +1,155 @@
+// norm.cpp — CPU kernels of the fused layer normalisation ('layerNorm', 'layerNormBackward',
+// 'layerNormAffineBackward'; operands and math: native/core/norm.h). Rows are independent and
+// split across the pool; the affine gradients are column sums, split across the pool by column
+// ranges, each walking the rows in order (so the result does not depend on the thread count).
+// Accumulation in double for float32 and the 16-bit floats, as reductions here do.
+#include <cmath>
+#include <vector>
+#include "../core/dtype.h"
+#include "../core/norm.h"
+#include "../core/parallel.h"
+
+namespace flint {
+namespace {
+
+template <class C> struct Acc { typedef double type; };
+
+int64_t rowGrain(int64_t N) { return std::max<int64_t>(1, kElementwiseGrain / 4 / std::max<int64_t>(N, 1)); }
+
+template <class T>
+void layerNormT(const OpCall& c, const checks::NormShape& s, bool hasW, bool hasB, double eps) {
+  using C = typename ComputeT<T>::type;
+  using A = typename Acc<C>::type;
+  T* y = c.t[0].ptr<T>();
+  T* mean = c.t[1].ptr<T>();
+  T* rstd = c.t[2].ptr<T>();
+  const T* x = c.t[3].ptr<T>();
+  const T* w = hasW ? c.t[4].ptr<T>() : nullptr;
+  const T* b = hasB ? c.t[hasW ? 5 : 4].ptr<T>() : nullptr;
+  const int64_t N = s.N;
+  parallelFor(s.R, rowGrain(N), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const T* xr = x + r * N;
+      T* yr = y + r * N;
+      A sum = 0;
+      for (int64_t i = 0; i < N; i++) sum += (A)load(xr[i]);
+      const C mu = (C)(sum / (A)N);
+      A sq = 0;
+      for (int64_t i = 0; i < N; i++) { const A d = (A)load(xr[i]) - (A)mu; sq += d * d; }
+      const C rs = (C)(1 / std::sqrt(sq / (A)N + (A)eps));
+      for (int64_t i = 0; i < N; i++) {
+        C v = (load(xr[i]) - mu) * rs;
+        if (w) v = v * load(w[i]);
+        if (b) v = v + load(b[i]);
+        yr[i] = store<T>(v);
+      }
+      mean[r] = store<T>(mu);
+      rstd[r] = store<T>(rs);
+    }
+  });
+}
+
+template <class T>
+void layerNormBackT(const OpCall& c, const checks::NormShape& s, bool hasW) {
+  using C = typename ComputeT<T>::type;
+  using A = typename Acc<C>::type;
+  T* gx = c.t[0].ptr<T>();
+  const T* gy = c.t[1].ptr<T>();
+  const T* x = c.t[2].ptr<T>();
+  const T* mean = c.t[3].ptr<T>();
+  const T* rstd = c.t[4].ptr<T>();
+  const T* w = hasW ? c.t[5].ptr<T>() : nullptr;
+  const int64_t N = s.N;
+  parallelFor(s.R, rowGrain(N), [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      const T* xr = x + r * N;
+      const T* gr = gy + r * N;
+      const C mu = load(mean[r]), rs = load(rstd[r]);
+      A s1 = 0, s2 = 0;
+      for (int64_t i = 0; i < N; i++) {
+        const C g = w ? load(gr[i]) * load(w[i]) : load(gr[i]);
+        s1 += (A)g;
+        s2 += (A)g * (A)((load(xr[i]) - mu) * rs);
+      }
+      const C m1 = (C)(s1 / (A)N), m2 = (C)(s2 / (A)N);
+      T* o = gx + r * N;
+      for (int64_t i = 0; i < N; i++) {
+        const C g = w ? load(gr[i]) * load(w[i]) : load(gr[i]);
+        const C xh = (load(xr[i]) - mu) * rs;
+        o[i] = store<T>(rs * (g - m1 - xh * m2));
+      }
+    }
+  });
+}
+
+template <class T>
+void layerNormAffineBackT(const OpCall& c, const checks::NormShape& s) {
+  using C = typename ComputeT<T>::type;
+  using A = typename Acc<C>::type;
+  T* gw = c.t[0].ptr<T>();
+  T* gb = c.t[1].ptr<T>();
+  const T* gy = c.t[2].ptr<T>();
+  const T* x = c.t[3].ptr<T>();
+  const T* mean = c.t[4].ptr<T>();
+  const T* rstd = c.t[5].ptr<T>();
+  const int64_t N = s.N, R = s.R;
+  // column ranges of at least 16 columns (a cache line of float32), each summing every row
+  parallelFor(N, std::max<int64_t>(16, kElementwiseGrain / 4 / std::max<int64_t>(R, 1)), [&](int64_t j0, int64_t j1) {
+    std::vector<A> aw((size_t)(j1 - j0), A(0)), ab((size_t)(j1 - j0), A(0));
+    for (int64_t r = 0; r < R; r++) {
+      const C mu = load(mean[r]), rs = load(rstd[r]);
+      const T* xr = x + r * N;
+      const T* gr = gy + r * N;
+      for (int64_t j = j0; j < j1; j++) {
+        const C g = load(gr[j]);
+        aw[(size_t)(j - j0)] += (A)(g * ((load(xr[j]) - mu) * rs));
+        ab[(size_t)(j - j0)] += (A)g;
+      }
+    }
+    for (int64_t j = j0; j < j1; j++) {
+      gw[j] = store<T>((C)aw[(size_t)(j - j0)]);
+      gb[j] = store<T>((C)ab[(size_t)(j - j0)]);
+    }
+  });
+}
+
+void layerNorm(const OpCall& c) {
+  bool hasW, hasB;
+  const checks::NormShape s = checks::checkLayerNorm(c, hasW, hasB);
+  const double eps = c.param(0);
+  bool ok = false;
+  dispatchFloat(c.t[3].dtype, [&](auto tag) { ok = true; if (s.R * s.N > 0) layerNormT<decltype(tag)>(c, s, hasW, hasB, eps); });
+  if (!ok) checks::failNormDType("layerNorm");
+}
+
+void layerNormBackward(const OpCall& c) {
+  bool hasW;
+  const checks::NormShape s = checks::checkLayerNormBackward(c, hasW);
+  bool ok = false;
+  dispatchFloat(c.t[2].dtype, [&](auto tag) { ok = true; if (s.R * s.N > 0) layerNormBackT<decltype(tag)>(c, s, hasW); });
+  if (!ok) checks::failNormDType("layerNormBackward");
+}
+
+void layerNormAffineBackward(const OpCall& c) {
+  const checks::NormShape s = checks::checkLayerNormAffineBackward(c);
+  bool ok = false;
+  dispatchFloat(c.t[3].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    ok = true;
+    if (s.N == 0) return;
+    if (s.R == 0) {  // no rows: the sums are zero
+      for (int64_t j = 0; j < s.N; j++) { c.t[0].ptr<T>()[j] = store<T>(0.f); c.t[1].ptr<T>()[j] = store<T>(0.f); }
+      return;
+    }
+    layerNormAffineBackT<T>(c, s);
+  });
+  if (!ok) checks::failNormDType("layerNormAffineBackward");
+}
+
+}  // namespace
+
+FLINT_REGISTER_OP("layerNorm", DeviceType::CPU, layerNorm);
+FLINT_REGISTER_OP("layerNormBackward", DeviceType::CPU, layerNormBackward);
+FLINT_REGISTER_OP("layerNormAffineBackward", DeviceType::CPU, layerNormAffineBackward);
+
+}  // namespace flint
