@@ -4,14 +4,33 @@
 // self-CPU table of the same step (bench/peers/torch_profile_mlp.py, torch at its default thread
 // count unless FLINT_BENCH_TORCH_THREADS says otherwise). The gap between the sum of the native
 // calls and the step is the TypeScript side (dispatch, autograd, scopes). A diagnostic: not part
-// of `npm run bench`.
+// of `npm run bench`. `--model cnn|lstm|transformer` profiles bench/train_models.js's step of that
+// model instead (the torch side builds it from bench/peers/torch_train_models.py).
 //
-//   node bench/profile_mlp.js [--no-torch]
+//   node bench/profile_mlp.js [--model cnn|lstm|transformer] [--no-torch]
 'use strict';
 const path = require('path');
 const { ROOT, loadFlint, median, runTorchPeer } = require('./common');
 
-function profileFlint() {
+function modelArg() {
+  const i = process.argv.indexOf('--model');
+  return i >= 0 ? process.argv[i + 1] : 'mlp';
+}
+
+function mlp(fl) {
+  const { nn, optim } = fl;
+  const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 512), new nn.ReLU(), new nn.Linear(512, 10));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  const x = fl.randn([128, 784]), y = fl.randint(0, 10, [128]);
+  const step = () => fl.scope(() => {
+    opt.zeroGrad();
+    nn.functional.crossEntropy(model.forward(x), y).backward();
+    opt.step();
+  });
+  return { step };
+}
+
+function profileFlint(name) {
   const native = require(path.join(ROOT, 'dist', 'native'));
   const fl = loadFlint();
   const orig = native.call;
@@ -28,16 +47,10 @@ function profileFlint() {
     if (!stats.has(key)) stats.set(key, []);
     stats.get(key).push(us);
   };
-  const { nn, optim } = fl;
   fl.manualSeed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 512), new nn.ReLU(), new nn.Linear(512, 10));
-  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
-  const x = fl.randn([128, 784]), y = fl.randint(0, 10, [128]);
-  const step = () => fl.scope(() => {
-    opt.zeroGrad();
-    nn.functional.crossEntropy(model.forward(x), y).backward();
-    opt.step();
-  });
+  const makers = { mlp, ...require('./train_models').MAKERS };
+  if (!(name in makers)) throw new Error(`profile_mlp: unknown model '${name}' (${Object.keys(makers).join(', ')})`);
+  const { step } = makers[name](fl);
   for (let i = 0; i < 100; i++) step();
   const S = 100;
   const plain = [];
@@ -52,13 +65,14 @@ function profileFlint() {
 }
 
 function main() {
-  const f = profileFlint();
+  const name = modelArg();
+  const f = profileFlint(name);
   const nativeSum = f.rows.reduce((s, r) => s + r.us, 0);
   console.log(`flintml: step ${f.stepUs.toFixed(0)} µs (median of 100, unprofiled); native op calls ${nativeSum.toFixed(0)} µs; the rest (TypeScript: dispatch, autograd, scopes) ~${(f.stepUs - nativeSum).toFixed(0)} µs`);
   console.log('| µs/step | calls/step | native op and operand shapes |\n|---|---|---|');
   for (const r of f.rows) if (r.us >= 1) console.log(`| ${r.us.toFixed(1)} | ${r.calls} | ${r.key} |`);
   if (process.argv.includes('--no-torch')) return;
-  const t = runTorchPeer('torch_profile_mlp.py', [], process.env.FLINT_BENCH_TORCH_THREADS || 'default');
+  const t = runTorchPeer('torch_profile_mlp.py', [name], process.env.FLINT_BENCH_TORCH_THREADS || 'default');
   const last = t.pop();
   const sum = t.reduce((s, r) => s + r.self_us_per_step, 0);
   console.log(`\ntorch (${last.threads} thread(s)): step ${last.step_us.toFixed(0)} µs (unprofiled); profiler self-CPU total ${sum.toFixed(0)} µs/step`);
