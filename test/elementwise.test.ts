@@ -2,7 +2,7 @@
 // transposed views, broadcasting, scalars, 0-dim and empty tensors; reference: float64 Math on
 // the same (dtype-rounded) inputs, within helpers.TOL. Plus promotion, in-place ops and bad input.
 import * as fl from '../lib';
-import { BINARY_CASES, UNARY_CASES } from './optable';
+import { BINARY_CASES, UNARY_CASES, erf } from './optable';
 import { DEVICE, expectClose, randomArray, roundTo } from './helpers';
 
 const opts = (dtype: fl.DType) => ({ dtype, device: DEVICE });
@@ -51,6 +51,46 @@ describe('unary ops against float64 references', () => {
       });
     }
   }
+});
+
+// exp, tanh, sigmoid and erf must be within 4 ulp of the float64 value over the whole float range
+// on either device, including overflow, the subnormal results of exp, signed zeros, infinities
+// and NaN; silu and gelu (composites: gelu's 1 + erf(x/√2) cancels for negative x in float, whatever
+// erf's accuracy, as it does in torch) within the float32 tolerance of helpers.TOL.
+describe('float32 transcendental ops over the whole float range', () => {
+  const sweep: number[] = [0, -0, Infinity, -Infinity, NaN];
+  for (let e = -45; e <= 38.5; e += 0.0125) for (const s of [1, -1]) sweep.push(Math.fround(s * 10 ** e));
+  // exp's overflow / underflow thresholds and a few interval edges of common implementations, with their neighbours
+  for (const v of [0.625, 1, 4, 9, 88.7228394, 88.72284, 88.7229, 103.97, 104, 87.33655, 0.34657359]) {
+    for (const s of [1, -1]) for (const d of [-2, -1, 0, 1, 2]) sweep.push(Math.fround(s * v * (1 + d * 2 ** -23)));
+  }
+  /** One float32 ulp at v (the subnormal spacing below 2^-126). */
+  const ulp = (v: number): number => (v === 0 || !Number.isFinite(v) ? 2 ** -149 : 2 ** Math.max(Math.floor(Math.log2(Math.abs(v))) - 23, -149));
+  // [name, op, float64 reference, |x| limit of the sweep, 'ulp' (4 ulp) or 'tol' (helpers.TOL)]
+  const cases: [string, (x: fl.Tensor) => fl.Tensor, (x: number) => number, number, 'ulp' | 'tol'][] = [
+    ['exp', fl.exp, Math.exp, Infinity, 'ulp'],
+    ['tanh', fl.tanh, Math.tanh, Infinity, 'ulp'],
+    // 1 / (1 + exp(-x)): exp(-x) overflows below x = -88.72 (the result is then 0, not the subnormal)
+    ['sigmoid', fl.sigmoid, (x) => 1 / (1 + Math.exp(-x)), 88, 'ulp'],
+    ['erf', fl.erf, erf, Infinity, 'ulp'],
+    ['silu', fl.silu, (x) => x / (1 + Math.exp(-x)), 80, 'tol'],
+    ['gelu', (x) => fl.gelu(x), (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)), 12, 'tol'],
+  ];
+  test.each(cases)('%s', (_name, fn, ref, limit, mode) => {
+    fl.scope(() => {
+      const xs = sweep.filter((v) => !(Math.abs(v) > limit));
+      const got = Array.from(fn(fl.tensor(xs, opts('float32'))).dataSync());
+      if (mode === 'tol') { expectClose(fl.tensor(got, opts('float64')), xs.map(ref), 'float32'); return; }
+      const bad: string[] = [];
+      xs.forEach((x, i) => {
+        const want = ref(x), g = got[i];
+        const ok = Number.isNaN(want) ? Number.isNaN(g) : !Number.isFinite(Math.fround(want)) ? g === Math.fround(want)
+          : Math.abs(g - want) <= 4 * ulp(want);
+        if (!ok && bad.length < 5) bad.push(`x=${x}: got ${g}, want ${want}`);
+      });
+      expect(bad).toEqual([]);
+    });
+  });
 });
 
 describe('binary ops against float64 references', () => {

@@ -29,7 +29,8 @@ export interface BinaryCase {
 const F: fl.DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
 const FI: fl.DType[] = [...F, 'int32', 'uint8'];
 
-function erf(x: number): number {
+/** erf in float64 (a reference for the tests). */
+export function erf(x: number): number {
   // Abramowitz-Stegun 7.1.26 is too coarse; use a series / continued fraction in float64.
   const t = Math.abs(x);
   if (t < 2.5) {
