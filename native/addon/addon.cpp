@@ -10,6 +10,7 @@
 #include <napi.h>
 #include "js_errors.h"
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 #include "../core/error.h"
@@ -27,33 +28,62 @@ using namespace flint;
 
 namespace {
 
-double* gMeta = nullptr;
-size_t gMetaLen = 0;
-Napi::Reference<Napi::Float64Array> gMetaRef;
-napi_env gMetaEnv = nullptr;  // the environment whose init() set gMeta
-
 // Storage handles are small integers indexing gStorages (not napi externals): creating an external
 // with a finalizer per tensor costs more than the op itself for small tensors. JS owns lifetime
 // (dispose / scope / FinalizationRegistry) and calls free(); ids of freed slots are reused.
+// gOwner[id] is the environment (JS thread) that made the handle: only it may use or free it, and
+// its teardown (a worker's exit) frees what it still holds. All of this is guarded by gAddonMutex.
 std::vector<Storage*> gStorages;
+std::vector<napi_env> gOwner;
 std::vector<int32_t> gFreeIds;
-int64_t gPendingExternal = 0;  // bytes not yet reported to V8 (reported in >= 1 MiB steps)
+
+// Recursive: a binding call may re-enter another one on the same thread (the GPU out-of-memory
+// handler runs JS that frees tensors inside an allocation).
+std::recursive_mutex gAddonMutex;
+thread_local EnvState* tCurrent = nullptr;
+
+Napi::Value callLocked(const Napi::CallbackInfo& info) {
+  BindingFn f = reinterpret_cast<BindingFn>(info.Data());
+  std::lock_guard<std::recursive_mutex> lock(gAddonMutex);
+  EnvState* saved = tCurrent;
+  tCurrent = info.Env().GetInstanceData<EnvState>();
+  struct Restore { EnvState* s; ~Restore() { tCurrent = s; } } restore{saved};
+  return f(info);
+}
 
 void reportExternal(Napi::Env env, int64_t delta) {
-  gPendingExternal += delta;
-  if (gPendingExternal > (1 << 20) || gPendingExternal < -(1 << 20)) {
-    Napi::MemoryManagement::AdjustExternalMemory(env, gPendingExternal);
-    gPendingExternal = 0;
+  EnvState* st = env.GetInstanceData<EnvState>();
+  st->pendingExternal += delta;
+  if (st->pendingExternal > (1 << 20) || st->pendingExternal < -(1 << 20)) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, st->pendingExternal);
+    st->pendingExternal = 0;
   }
 }
 
+void releaseHandle(int32_t id) {
+  Storage* s = gStorages[id];
+  releaseStorage(s);
+  delete s;
+  gStorages[id] = nullptr;
+  gOwner[id] = nullptr;
+  gFreeIds.push_back(id);
+}
+
 }  // namespace
+
+EnvState* flint::currentEnvState() { return tCurrent; }
+
+Napi::Function flint::lockedFunction(Napi::Env env, BindingFn f, const char* name) {
+  return Napi::Function::New(env, callLocked, name, reinterpret_cast<void*>(f));
+}
 
 Storage* flint::storageOf(const Napi::Value& v, const char* op) {
   if (!v.IsNumber()) fail(ErrorKind::Flint, std::string(op) + ": expected a storage handle");
   int32_t id = v.As<Napi::Number>().Int32Value();
   if (id < 0 || (size_t)id >= gStorages.size() || !gStorages[id])
     fail(ErrorKind::Disposed, std::string(op) + ": tensor was disposed");
+  if (gOwner[id] != (napi_env)v.Env())
+    fail(ErrorKind::Disposed, std::string(op) + ": the tensor belongs to another thread (tensors cannot cross worker_threads)");
   return gStorages[id];
 }
 
@@ -62,8 +92,8 @@ namespace {
 int32_t addStorage(Napi::Env env, Storage* s) {
   if (s->device == DeviceType::CPU) reportExternal(env, s->bytes);
   int32_t id;
-  if (!gFreeIds.empty()) { id = gFreeIds.back(); gFreeIds.pop_back(); gStorages[id] = s; }
-  else { id = (int32_t)gStorages.size(); gStorages.push_back(s); }
+  if (!gFreeIds.empty()) { id = gFreeIds.back(); gFreeIds.pop_back(); gStorages[id] = s; gOwner[id] = env; }
+  else { id = (int32_t)gStorages.size(); gStorages.push_back(s); gOwner.push_back(env); }
   return id;
 }
 
@@ -87,13 +117,9 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info[0].IsNumber()) {
     int32_t id = info[0].As<Napi::Number>().Int32Value();
-    if (id >= 0 && (size_t)id < gStorages.size() && gStorages[id]) {
-      Storage* s = gStorages[id];
-      if (s->device == DeviceType::CPU) reportExternal(env, -s->bytes);
-      releaseStorage(s);
-      delete s;
-      gStorages[id] = nullptr;
-      gFreeIds.push_back(id);
+    if (id >= 0 && (size_t)id < gStorages.size() && gStorages[id] && gOwner[id] == (napi_env)env) {
+      if (gStorages[id]->device == DeviceType::CPU) reportExternal(env, -gStorages[id]->bytes);
+      releaseHandle(id);
     }
   }
   return env.Undefined();
@@ -101,10 +127,10 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
 
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Float64Array m = info[0].As<Napi::Float64Array>();
-  gMeta = m.Data();
-  gMetaLen = m.ElementLength();
-  gMetaRef = Napi::Persistent(m);
-  gMetaEnv = info.Env();
+  EnvState* st = info.Env().GetInstanceData<EnvState>();
+  st->meta = m.Data();
+  st->metaLen = m.ElementLength();
+  st->metaRef = Napi::Persistent(m);
   return info.Env().Undefined();
 }
 
@@ -142,10 +168,13 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
     if (id < 0 || id >= opCount()) fail(ErrorKind::Flint, "unknown op id " + std::to_string(id));
     const OpEntry& entry = opEntry(id);
     const char* name = entry.name.c_str();
-    const double* m = gMeta;
+    const EnvState* st = env.GetInstanceData<EnvState>();
+    const double* m = st->meta;
+    const size_t metaLen = st->metaLen;
+    if (!m) fail(ErrorKind::Flint, std::string(name) + ": init() was not called on this thread");
     size_t pos = 0;
     auto next = [&]() -> double {
-      if (pos >= gMetaLen) fail(ErrorKind::Flint, std::string(name) + ": call descriptor overflows meta buffer");
+      if (pos >= metaLen) fail(ErrorKind::Flint, std::string(name) + ": call descriptor overflows meta buffer");
       return m[pos++];
     };
     int nt = (int)next();
@@ -187,7 +216,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
       t.data = static_cast<char*>(s->ptr) + offset * itemsize(t.dtype);
     }
     int np = (int)next();
-    if (np < 0 || pos + (size_t)np > gMetaLen) fail(ErrorKind::Flint, std::string(name) + ": bad param count");
+    if (np < 0 || pos + (size_t)np > metaLen) fail(ErrorKind::Flint, std::string(name) + ": bad param count");
     OpCall call;
     call.t = args; call.nt = nt; call.p = m + pos; call.np = np; call.name = name;
     if (device < 0) device = 0;
@@ -327,35 +356,49 @@ Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The environment's teardown (a worker's exit, the end of the process) frees the storages it still
+// holds: a worker's tensors are never finalized by its GC once it stops.
+void finalizeEnv(Napi::Env env, EnvState* st) {
+  {
+    std::lock_guard<std::recursive_mutex> lock(gAddonMutex);
+    for (size_t id = 0; id < gStorages.size(); id++)
+      if (gStorages[id] && gOwner[id] == (napi_env)env) {
+        try { releaseHandle((int32_t)id); } catch (...) {}  // a broken device at exit: the memory goes with the context
+      }
+  }
+  st->metaRef.SuppressDestruct();
+  st->oomHandler.SuppressDestruct();
+  delete st;
+}
+
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
-  exports.Set("init", Napi::Function::New(env, Init));
-  exports.Set("alloc", Napi::Function::New(env, Alloc));
-  exports.Set("free", Napi::Function::New(env, Free));
-  exports.Set("opId", Napi::Function::New(env, OpId));
-  exports.Set("opNames", Napi::Function::New(env, OpNames));
-  exports.Set("opDevices", Napi::Function::New(env, OpDevices));
-  exports.Set("run", Napi::Function::New(env, Run));
-  exports.Set("upload", Napi::Function::New(env, Upload));
-  exports.Set("download", Napi::Function::New(env, Download));
-  exports.Set("stats", Napi::Function::New(env, Stats));
-  exports.Set("resetPeak", Napi::Function::New(env, ResetPeak));
-  exports.Set("emptyCache", Napi::Function::New(env, EmptyCache));
-  exports.Set("info", Napi::Function::New(env, Info));
-  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  EnvState* st = new EnvState();
+  st->env = env;
+  env.SetInstanceData<EnvState, finalizeEnv>(st);
+  exports.Set("init", lockedFunction(env, Init, "init"));
+  exports.Set("alloc", lockedFunction(env, Alloc, "alloc"));
+  exports.Set("free", lockedFunction(env, Free, "free"));
+  exports.Set("opId", lockedFunction(env, OpId, "opId"));
+  exports.Set("opNames", lockedFunction(env, OpNames, "opNames"));
+  exports.Set("opDevices", lockedFunction(env, OpDevices, "opDevices"));
+  exports.Set("run", lockedFunction(env, Run, "run"));
+  exports.Set("upload", lockedFunction(env, Upload, "upload"));
+  exports.Set("download", lockedFunction(env, Download, "download"));
+  exports.Set("stats", lockedFunction(env, Stats, "stats"));
+  exports.Set("resetPeak", lockedFunction(env, ResetPeak, "resetPeak"));
+  exports.Set("emptyCache", lockedFunction(env, EmptyCache, "emptyCache"));
+  exports.Set("info", lockedFunction(env, Info, "info"));
+  exports.Set("setNumThreads", lockedFunction(env, SetNumThreads, "setNumThreads"));
   registerGpuBindings(env, exports);
   registerNcclBindings(env, exports);
   registerMpiBindings(env, exports);
-  // Release the persistent reference while its environment is alive: left to the static destructor,
-  // napi_delete_reference runs after Node has torn the environment down, which Node 18 answers
-  // with a segfault at every exit (Node 20 and 22 tolerate it). Only the environment that set it
-  // (a worker thread that loads the addon has its own).
-  napi_env self = env;
-  env.AddCleanupHook([self]() {
-    if (gMetaEnv != self) return;
-    gMetaRef.Reset();
-    gMeta = nullptr;
-    gMetaLen = 0;
-    gMetaEnv = nullptr;
+  // Release the persistent references while the environment is alive: left to a destructor after
+  // Node has torn the environment down, napi_delete_reference segfaults at exit on Node 18.
+  env.AddCleanupHook([st]() {
+    st->metaRef.Reset();
+    st->oomHandler.Reset();
+    st->meta = nullptr;
+    st->metaLen = 0;
   });
   return exports;
 }

@@ -266,17 +266,19 @@ Napi::Value GpuBlasInfo(const Napi::CallbackInfo& info) {
 
 // gpuSetOomHandler(fn): fn() runs (on the JS thread, inside the allocation) when the device has no
 // room, before the allocator retries: JS collects garbage tensors there.
-Napi::FunctionReference gOomHandler;
-napi_env gOomHandlerEnv = nullptr;
+// Each thread (environment) has its own handler; an allocation calls the one of the thread it runs
+// on (a JS function can only be called on its own thread).
 Napi::Value GpuSetOomHandler(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  gOomHandler = Napi::Persistent(info[0].As<Napi::Function>());
-  gOomHandlerEnv = env;
+  env.GetInstanceData<flint::EnvState>()->oomHandler = Napi::Persistent(info[0].As<Napi::Function>());
   guarded(env, [&]() -> int {
     gpu::ensureBackend();
-    gpu::setOutOfMemoryHook([env]() {
-      Napi::HandleScope scope(env);
-      try { gOomHandler.Call({}); } catch (...) {}
+    gpu::setOutOfMemoryHook([]() {
+      flint::EnvState* st = flint::currentEnvState();
+      if (!st || st->oomHandler.IsEmpty()) return;  // an allocation outside a binding call, or no handler on this thread
+      Napi::Env here(st->env);
+      Napi::HandleScope scope(here);
+      try { st->oomHandler.Call({}); } catch (...) {}
     });
     return 0;
   });
@@ -286,12 +288,7 @@ Napi::Value GpuSetOomHandler(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerGpuBindings(Napi::Env env, Napi::Object exports) {
-  // the OOM handler's reference goes while its environment is alive (see Module in addon.cpp)
-  napi_env self = env;
-  env.AddCleanupHook([self]() {
-    if (gOomHandlerEnv == self) { gOomHandler.Reset(); gOomHandlerEnv = nullptr; }
-  });
-  exports.Set("gpuInfo", Napi::Function::New(env, GpuInfo));
+  exports.Set("gpuInfo", flint::lockedFunction(env, GpuInfo, "gpuInfo"));
   const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> fns[] = {
       {"gpuCopy", GpuCopy}, {"gpuDownloadAsync", GpuDownloadAsync}, {"gpuIsPinned", GpuIsPinned},
       {"gpuStreamCreate", GpuStreamCreate}, {"gpuStreamDestroy", GpuStreamDestroy},
@@ -309,5 +306,5 @@ void registerGpuBindings(Napi::Env env, Napi::Object exports) {
       {"gpuCaptureAbort", GpuCaptureAbort}, {"gpuIsCapturing", GpuIsCapturing}, {"gpuGraphReplay", GpuGraphReplay},
       {"gpuGraphDestroy", GpuGraphDestroy}, {"gpuSetOomHandler", GpuSetOomHandler}, {"gpuBlasInfo", GpuBlasInfo},
   };
-  for (auto& f : fns) exports.Set(f.first, Napi::Function::New(env, f.second, f.first));
+  for (auto& f : fns) exports.Set(f.first, flint::lockedFunction(env, f.second, f.first));
 }
