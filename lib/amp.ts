@@ -2,7 +2,8 @@
 // linear, convolutions, attention) in float16/bfloat16 while ops on the float32 list (softmax,
 // logSoftmax, norms, reductions, losses) compute in float32, as torch.autocast's CPU/CUDA lists;
 // `GradScaler` does dynamic loss scaling for float16 training.
-import { tooManyArgs } from './args';
+import { checkKeys, tooManyArgs } from './args';
+import { describeArg } from './arity';
 import { DType, isFloating } from './dtype';
 import { ValueError } from './errors';
 import { noGrad, withMode } from './autograd';
@@ -69,6 +70,7 @@ export class GradScaler {
   private foundInf = false;
 
   constructor(o: GradScalerOptions = {}) {
+    checkKeys('GradScaler', o, ['initScale', 'growthFactor', 'backoffFactor', 'growthInterval', 'enabled']);
     this.scaleValue = o.initScale ?? 65536;
     this.growthFactor = o.growthFactor ?? 2;
     this.backoffFactor = o.backoffFactor ?? 0.5;
@@ -83,12 +85,14 @@ export class GradScaler {
 
   /** `loss * scale` (a new tensor in the graph). */
   scale(loss: Tensor): Tensor {
+    if (!(loss instanceof Tensor)) throw new ValueError(`GradScaler.scale: expected a Tensor, got ${describeArg(loss)}`);
     if (!this.enabled) return loss.mul(1);
     return loss.mul(this.scaleValue);
   }
 
   /** Divides the optimizer's gradients by the scale in place and records whether any is inf/NaN. */
   unscale_(opt: ScalableOptimizer): void {
+    checkOptimizer(opt, 'GradScaler.unscale_');
     if (!this.enabled || this.unscaled.has(opt)) return;
     const inv = 1 / this.scaleValue;
     noGrad(() => scope(() => {
@@ -110,6 +114,7 @@ export class GradScaler {
 
   /** Unscales (if not done) and runs `opt.step()` unless a gradient was inf/NaN. Returns whether it stepped. */
   step(opt: ScalableOptimizer): boolean {
+    checkOptimizer(opt, 'GradScaler.step');
     if (!this.enabled) { opt.step(); return true; }
     this.unscale_(opt);
     if (this.foundInf) return false;
@@ -128,7 +133,20 @@ export class GradScaler {
   }
 
   stateDict(): { scale: number; growthTracker: number } { return { scale: this.scaleValue, growthTracker: this.growthTracker }; }
-  loadStateDict(s: { scale: number; growthTracker: number }): void { this.scaleValue = s.scale; this.growthTracker = s.growthTracker; }
+  loadStateDict(s: { scale: number; growthTracker: number }): void {
+    if (s === null || typeof s !== 'object' || typeof s.scale !== 'number' || typeof s.growthTracker !== 'number') {
+      throw new ValueError(`GradScaler.loadStateDict: expected { scale, growthTracker } (numbers), got ${describeArg(s)}`);
+    }
+    this.scaleValue = s.scale; this.growthTracker = s.growthTracker;
+  }
+}
+
+/** An optimizer as GradScaler needs it: `paramGroups` (iterable) and `step()`. */
+function checkOptimizer(opt: ScalableOptimizer, where: string): void {
+  const o = opt as unknown as { paramGroups?: unknown; step?: unknown } | null;
+  if (o === null || typeof o !== 'object' || typeof o.step !== 'function' || !Array.isArray(o.paramGroups)) {
+    throw new ValueError(`${where}: expected an optimizer (paramGroups and step()), got ${describeArg(opt)}`);
+  }
 }
 
 /**

@@ -5,12 +5,25 @@ import { ValueError } from './errors';
 
 /** A short, JSON-free description of an argument for an error message. */
 export function describeArg(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return `'${v.length > 60 ? `${v.slice(0, 40)}…` : v}'`;
+  if (typeof v === 'symbol' || typeof v === 'bigint') return typeof v === 'bigint' ? `${String(v)}n` : String(v);
   if (Array.isArray(v)) return `[${v.map(describeArg).join(', ')}]`;
   if (v === null || typeof v !== 'object') return String(v);
   const shape = (v as { shape?: unknown }).shape;
   if (v.constructor?.name === 'Tensor' && Array.isArray(shape)) return `a Tensor of shape [${shape.join(', ')}]`;
   return v.constructor && v.constructor !== Object ? `a ${String(v.constructor.name)}` : 'an object';
+}
+
+/** Refuses a value that is not a function where `where` needs one (a ValueError, not JS's TypeError). */
+export function checkCallable(fn: unknown, where: string): void {
+  if (typeof fn !== 'function') throw new ValueError(`${where}: expected a function, got ${describeArg(fn)}`);
+}
+
+/** Refuses a value that cannot be iterated where `where` needs a list (a ValueError, not JS's TypeError). */
+export function checkIterable(v: unknown, where: string): void {
+  if (v === null || v === undefined || typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    throw new ValueError(`${where}: expected an array or another iterable, got ${describeArg(v)}`);
+  }
 }
 
 /**

@@ -18,6 +18,7 @@ import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor } from './tensor';
 import { anyValue, bool, optional, signature, tooManyArgs } from './args';
+import { checkCallable } from './arity';
 import { _range, isProfiling } from './profiler';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
@@ -75,9 +76,9 @@ function withGradMode<T>(mode: boolean, fn: () => T): T {
 }
 
 /** Runs `fn` without recording gradients: `const y = fl.noGrad(() => model.forward(x))`. */
-export function noGrad<T>(fn: () => T): T { if (arguments.length > 1) tooManyArgs('noGrad', 'fn', arguments); return withGradMode(false, fn); }
+export function noGrad<T>(fn: () => T): T { if (arguments.length > 1) tooManyArgs('noGrad', 'fn', arguments); checkCallable(fn, 'noGrad'); return withGradMode(false, fn); }
 /** Runs `fn` with gradient recording on (inside a `noGrad`). */
-export function enableGrad<T>(fn: () => T): T { if (arguments.length > 1) tooManyArgs('enableGrad', 'fn', arguments); return withGradMode(true, fn); }
+export function enableGrad<T>(fn: () => T): T { if (arguments.length > 1) tooManyArgs('enableGrad', 'fn', arguments); checkCallable(fn, 'enableGrad'); return withGradMode(true, fn); }
 /** Sets grad mode globally (`torch.set_grad_enabled`). */
 export function setGradEnabled(on: boolean): void { if (arguments.length > 1) tooManyArgs('setGradEnabled', 'on', arguments); gradEnabled = !!on; }
 
@@ -409,6 +410,7 @@ Tensor.prototype.backward = function (...args: unknown[]) {
  * ```
  */
 export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[]): Tensor {
+  checkCallable(fn, 'checkpoint');
   for (const x of inputs) if (!(x instanceof Tensor)) throw new ValueError('checkpoint: inputs must be Tensors');
   const out = noGrad(() => scope(() => fn(...inputs)));  // intermediates are freed now, recomputed in backward
   if (!(out instanceof Tensor)) throw new ValueError('checkpoint: fn must return one Tensor');

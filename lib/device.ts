@@ -4,10 +4,17 @@
 // for the process. Asking for a GPU the backend cannot use throws BackendUnavailableError that
 // says why, never a silent move to the CPU.
 import { BackendUnavailableError, DeviceError, IndexError, ValueError } from './errors';
+import { describeArg } from './arity';
 import { binding, guard } from './native';
 import type { DeviceProperties, GpuInfo } from './native';
 
 /** A device name: `'cpu'`, `'cuda'` or `'cuda:N'` (the GPU of either vendor, as PyTorch names it). */
+
+/** A ValueError unless v is an instance of cls (a Stream or an Event where the method needs one). */
+function needKind(v: unknown, cls: abstract new (...a: never[]) => unknown, where: string, what: string): void {
+  if (!(v instanceof cls)) throw new ValueError(`${where}: expected ${what}, got ${describeArg(v)}`);
+}
+
 export type Device = string;
 
 /** @internal Parsed device: type code as in native/core/tensor.h (0 cpu, 1 cuda) and index. */
@@ -193,6 +200,7 @@ export class Stream {
   /** @internal 0 is the default stream. */
   readonly id!: number;
   constructor(options: { device?: number | Device } = {}) {
+    if (options === null || typeof options !== 'object') throw new ValueError(`cuda.Stream: options must be an object ({ device }), got ${describeArg(options)}`);
     const index = options.device === undefined ? currentDeviceIndex() : gpuIndex(options.device, 'cuda.Stream');
     this.id = guard(() => binding.gpuStreamCreate(index));
     streamObjects.set(this.id, new WeakRef(this));
@@ -205,16 +213,17 @@ export class Stream {
   /** Whether all work queued so far has finished (never blocks). */
   query(): boolean { return guard(() => binding.gpuStreamQuery(this.id)); }
   /** Work queued on this stream from now on waits for `event`. */
-  waitEvent(event: Event): void { guard(() => binding.gpuStreamWaitEvent(this.id, event.id)); }
+  waitEvent(event: Event): void { needKind(event, Event, 'Stream.waitEvent', 'an Event'); guard(() => binding.gpuStreamWaitEvent(this.id, event.id)); }
   /** Work queued on this stream from now on waits for the work queued on `other` so far. */
   waitStream(other: Stream): void {
+    needKind(other, Stream, 'Stream.waitStream', 'a Stream');
     const e = new Event();
     e.record(other);
     this.waitEvent(e);
     e.destroy();
   }
   /** Records and returns an event on this stream. */
-  recordEvent(event: Event = new Event()): Event { event.record(this); return event; }
+  recordEvent(event: Event = new Event()): Event { needKind(event, Event, 'Stream.recordEvent', 'an Event'); event.record(this); return event; }
   /** Destroys the stream now (after its queued work); the default stream cannot be destroyed. */
   destroy(): void {
     if (this.id === 0) return;
@@ -239,15 +248,15 @@ export class Event {
     eventRegistry.register(this, this.id, this);
   }
   /** Marks the work queued so far on `stream` (default: the current stream). */
-  record(stream?: Stream): void { guard(() => binding.gpuEventRecord(this.id, stream ? stream.id : binding.gpuCurrentStream())); }
+  record(stream?: Stream): void { if (stream !== undefined) needKind(stream, Stream, 'Event.record', 'a Stream'); guard(() => binding.gpuEventRecord(this.id, stream ? stream.id : binding.gpuCurrentStream())); }
   /** Makes `stream` (default: the current stream) wait for this event. */
-  wait(stream?: Stream): void { guard(() => binding.gpuStreamWaitEvent(stream ? stream.id : binding.gpuCurrentStream(), this.id)); }
+  wait(stream?: Stream): void { if (stream !== undefined) needKind(stream, Stream, 'Event.wait', 'a Stream'); guard(() => binding.gpuStreamWaitEvent(stream ? stream.id : binding.gpuCurrentStream(), this.id)); }
   /** Blocks until the recorded work has finished. */
   synchronize(): void { guard(() => binding.gpuEventSynchronize(this.id)); }
   /** Whether the recorded work has finished (never blocks). */
   query(): boolean { return guard(() => binding.gpuEventQuery(this.id)); }
   /** Milliseconds between this event and `end` (both recorded, made with enableTiming). */
-  elapsedTime(end: Event): number { return guard(() => binding.gpuEventElapsed(this.id, end.id)); }
+  elapsedTime(end: Event): number { needKind(end, Event, 'Event.elapsedTime', 'an Event'); return guard(() => binding.gpuEventElapsed(this.id, end.id)); }
   /** Releases the event now. */
   destroy(): void { eventRegistry.unregister(this); guard(() => binding.gpuEventDestroy(this.id)); }
 }

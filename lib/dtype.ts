@@ -1,6 +1,6 @@
 // dtype.ts — dtypes, their native codes (native/core/dtype.h), sizes, and PyTorch's type
 // promotion (categories bool < integer < floating; dim tensors over 0-dim tensors over scalars).
-import { tooManyArgs } from './arity';
+import { describeArg, tooManyArgs } from './arity';
 import { DTypeError } from './errors';
 
 /** Element types. Index tensors are `int32`: JavaScript has no cheap int64. */
@@ -83,6 +83,8 @@ export function resultType(...args: PromoteArg[]): DType {
     if (typeof a === 'number' || typeof a === 'boolean') {
       const d = scalarDType(a);
       wrapped = wrapped === null ? d : promoteTypes(wrapped, d);
+    } else if (a === null || typeof a !== 'object' || typeof a.ndim !== 'number' || typeof a.dtype !== 'string') {
+      throw new DTypeError(`resultType: expected tensors and numbers, got ${describeArg(a)}`);
     } else if (a.ndim === 0) {
       zero = zero === null ? a.dtype : promoteTypes(zero, a.dtype);
     } else {

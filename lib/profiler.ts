@@ -106,6 +106,10 @@ export class Profile {
   readonly _device: number;
   /** @internal */
   constructor(events: ProfilerEvent[], stepTime: number, cudaOn: boolean, device: number) {
+    if (!Array.isArray(events) || typeof stepTime !== 'number' || typeof cudaOn !== 'boolean' || typeof device !== 'number'
+      || !events.every((e) => e !== null && typeof e === 'object' && typeof e.name === 'string' && typeof e.cpuTime === 'number' && Array.isArray(e.shapes))) {
+      throw new ValueError('Profile: the constructor is internal; fl.profiler.profile(fn) makes a Profile');
+    }
     this.events = events;
     this.stepTime = stepTime;
     this.cuda = cudaOn;

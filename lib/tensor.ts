@@ -2,7 +2,7 @@
 // (dispose, `using`, scope, a FinalizationRegistry safety net) and reading values back.
 // Ops live in lib/ops/*.ts and add their methods to Tensor.prototype (module augmentation), so this
 // file knows nothing about any op but the strided copy that reading a view needs.
-import { tooManyArgs } from './arity';
+import { checkCallable, describeArg, tooManyArgs } from './arity';
 import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { setFlagsFromString } from 'v8';
@@ -214,6 +214,7 @@ export class Tensor {
 
   /** @internal Use the creation functions (`fl.tensor`, `fl.zeros`, …) instead. */
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, dtype: DType) {
+    if (!(storage instanceof Storage)) throw new ValueError('Tensor: the constructor is internal; make tensors with fl.tensor, fl.zeros, fl.empty, …');
     this._storage = storage;
     this._shape = shape;
     this._strides = strides;
@@ -371,6 +372,7 @@ export class Tensor {
   recordStream(stream: { id: number }): void {
     if (arguments.length > 1) tooManyArgs('recordStream', 'stream', arguments);
     if (this._storage.device.type !== 1) throw new DeviceError(`recordStream: tensor is on ${this.device}, not a GPU`);
+    if (stream === null || typeof stream !== 'object' || typeof stream.id !== 'number') throw new ValueError(`recordStream: expected a cuda.Stream, got ${describeArg(stream)}`);
     const h = this._handleFor('recordStream');
     guard(() => binding.gpuRecordStream(h, stream.id));
   }
@@ -479,6 +481,7 @@ function endScope(made: Tensor[], result: unknown): void {
  */
 export function scope<T>(fn: () => T): T {
   if (arguments.length > 1) tooManyArgs('scope', 'fn', arguments);
+  checkCallable(fn, 'scope');
   const made: Tensor[] = [];
   let result: T;
   openScopes++;

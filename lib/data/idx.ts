@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { DType } from '../dtype';
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DTypeError, FileError, ShapeError, ValueError } from '../errors';
 import { scope, Tensor } from '../tensor';
 import { tensor } from '../ops/creation';
 import '../ops/views';
@@ -96,6 +96,17 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer'): IdxArray {
   return { dtype: type.dtype, shape, data };
 }
 
+/** The bytes of an IDX file; Node's fs error becomes a FileError naming the op and the path. */
+function readBytes(file: string, op: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string') throw e;
+    throw new FileError(`${op}: cannot read '${file}': ${(e as Error).message}`, code, { cause: e });
+  }
+}
+
 /**
  * Reads an IDX file (or its bytes) into a tensor of the matching dtype (int8/int16 widen to
  * int32; see the file comment):
@@ -106,7 +117,7 @@ export function parseIdx(bytes: Uint8Array, source = 'buffer'): IdxArray {
  */
 export function readIdx(src: string | Uint8Array): Tensor {
   const { dtype, shape, data } = typeof src === 'string'
-    ? parseIdx(fs.readFileSync(src), src)
+    ? parseIdx(readBytes(src, 'readIdx'), src)
     : parseIdx(src);
   return scope(() => tensor(data, { dtype }).reshape(shape));
 }
@@ -170,8 +181,8 @@ export class MnistDataset extends TensorDataset {
     if (!files || typeof files.images !== 'string' || typeof files.labels !== 'string') {
       throw new ValueError('MnistDataset: expected a root folder or { images, labels } file paths');
     }
-    const img = parseIdx(fs.readFileSync(files.images), files.images);
-    const lab = parseIdx(fs.readFileSync(files.labels), files.labels);
+    const img = parseIdx(readBytes(files.images, 'MnistDataset'), files.images);
+    const lab = parseIdx(readBytes(files.labels, 'MnistDataset'), files.labels);
     if (img.shape.length !== 3 || img.dtype !== 'uint8') {
       throw new ShapeError(`MnistDataset: ${files.images} holds ${img.dtype} [${img.shape.join(', ')}], expected uint8 [N, H, W]`);
     }

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor';
 import { tensor, TensorOptions } from '../ops/creation';
 import { reshape } from '../ops/views';
 import { Dataset } from './dataset';
+import { describeArg } from '../arity';
 
 /**
  * Characters ↔ int32 ids. Characters are Unicode code points (an emoji is one character), sorted
@@ -24,6 +25,7 @@ export class CharTokenizer {
   private readonly ids: Map<string, number>;
 
   private constructor(chars: string[]) {
+    if (!Array.isArray(chars)) throw new ValueError('CharTokenizer: the constructor is private; use CharTokenizer.fromText or fromVocab');
     this.chars = chars;
     this.ids = new Map(chars.map((c, i) => [c, i]));
   }
@@ -38,6 +40,7 @@ export class CharTokenizer {
 
   /** The tokenizer with this vocabulary, in this order (e.g. `tok.chars` saved earlier). */
   static fromVocab(chars: readonly string[] | string): CharTokenizer {
+    if (typeof chars !== 'string' && !Array.isArray(chars)) throw new ValueError(`CharTokenizer.fromVocab: expected a string or an array of characters, got ${describeArg(chars)}`);
     const list = typeof chars === 'string' ? [...chars] : [...chars];
     const seen = new Set<string>();
     for (const c of list) {
@@ -71,6 +74,7 @@ export class CharTokenizer {
 
   /** The text of `ids` (a tensor of any shape, read flat, or an array of ids). */
   decode(ids: Tensor | ArrayLike<number>): string {
+    if (!(ids instanceof Tensor) && !Array.isArray(ids) && !ArrayBuffer.isView(ids)) throw new ValueError(`CharTokenizer.decode: expected a Tensor or an array of ids, got ${describeArg(ids)}`);
     const arr: ArrayLike<number> = ids instanceof Tensor ? ids.dataSync() as ArrayLike<number> : ids;
     const v = this.chars.length;
     const parts = new Array<string>(arr.length);

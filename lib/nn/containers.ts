@@ -5,6 +5,7 @@
 import { IndexError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { Module } from './module';
+import { checkIterable, describeArg } from '../arity';
 
 function needModule<M extends Module = Module>(m: unknown, op: string): M {
   if (!(m instanceof Module)) throw new ValueError(`${op}: expected an nn.Module, got ${m === null ? 'null' : typeof m}`);
@@ -51,7 +52,7 @@ abstract class IndexedContainer<M extends Module = Module> extends Module {
     return this;
   }
   /** Appends each module of `ms`; returns this. */
-  extend(ms: Iterable<M>): this { for (const m of ms) this.append(m); return this; }
+  extend(ms: Iterable<M>): this { checkIterable(ms, `${this.kind}.extend`); for (const m of ms) this.append(m); return this; }
   /** Inserts `m` before index `i` (names are renumbered); returns this. */
   insert(i: number, m: M): this {
     const n = this._list.length;
@@ -98,6 +99,7 @@ export class Sequential<In = Tensor, Out = In> extends IndexedContainer<Module> 
   }
   /** The modules from `start` to `end` (exclusive) in a new Sequential (sharing them), typed as this one. */
   slice(start = 0, end = this._list.length): Sequential<In, Out> {
+    if (!Number.isInteger(start) || !Number.isInteger(end)) throw new ValueError(`Sequential.slice: start and end must be integers, got ${describeArg(start)} and ${describeArg(end)}`);
     if (this._named) {
       return new Sequential<In, Out>(new Map([...this._named].slice(start, end)));
     }
@@ -116,6 +118,7 @@ export class Sequential<In = Tensor, Out = In> extends IndexedContainer<Module> 
 export class ModuleList<M extends Module = Module> extends IndexedContainer<M> {
   constructor(modules: Iterable<M> = []) {
     super('ModuleList');
+    checkIterable(modules, 'ModuleList');
     for (const m of modules) this._list.push(needModule<M>(m, 'ModuleList'));
     this._reindex(0);
   }
@@ -133,9 +136,13 @@ export class ModuleDict<M extends Module = Module> extends Module {
   /** @internal */ _map = new Map<string, M>();
   constructor(modules: Record<string, M> | Map<string, M> | Iterable<[string, M]> = {}) {
     super();
+    if (modules === null || typeof modules !== 'object') throw new ValueError(`ModuleDict: expected an object, a Map or [key, module] pairs, got ${describeArg(modules)}`);
     const entries = modules instanceof Map || Symbol.iterator in Object(modules)
       ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
-    for (const [k, m] of entries) this.set(k, m);
+    for (const e of entries) {
+      if (!Array.isArray(e) || e.length !== 2) throw new ValueError(`ModuleDict: expected [key, module] pairs, got ${describeArg(e)}`);
+      this.set(e[0], e[1]);
+    }
   }
   /** The module under `key` (IndexError when absent). */
   get(key: string): M {

@@ -3,6 +3,7 @@
 // default initialisations. The functional ops and their gradients are in ops/conv.ts; they are
 // re-exported here because `fl.nn` and `fl.nn.functional` expose them, as torch.nn.functional does.
 import { ValueError } from '../errors';
+import { describeArg } from '../arity';
 import { empty } from '../ops/creation';
 import {
   adaptiveAvgPool2d, avgPool2d, conv1d, conv2d, convTranspose2d, maxPool2d, pair, positiveInt, single,
@@ -285,7 +286,12 @@ export class AdaptiveAvgPool2d extends Module {
   constructor(outputSize: number | readonly [number | null, number | null]);
   constructor(...args: unknown[]) {
     super();
-    this.outputSize = (ARGS.AdaptiveAvgPool2d.parse(args) as { outputSize: number | readonly [number | null, number | null] }).outputSize;
+    const o = (ARGS.AdaptiveAvgPool2d.parse(args) as { outputSize: number | readonly [number | null, number | null] }).outputSize;
+    const ok = (v: unknown) => v === null || (Number.isInteger(v) && (v as number) >= 1);
+    if (!(typeof o === 'number' ? ok(o) : Array.isArray(o) && o.length === 2 && o.every(ok))) {
+      throw new ValueError(`AdaptiveAvgPool2d: outputSize must be a positive integer or a pair of them (or null), got ${describeArg(o)}`);
+    }
+    this.outputSize = o;
   }
   forward(x: Tensor): Tensor { return adaptiveAvgPool2d(x, this.outputSize); }
   extraRepr(): string {

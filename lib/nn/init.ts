@@ -72,6 +72,7 @@ function fill(t: Tensor, op: string, fn: () => void): Tensor {
 }
 
 function kaimingStd(t: Tensor, o: KaimingOptions, op: string): number {
+  if (o === null || typeof o !== 'object') throw new ValueError(`${op}: options must be an object ({ a, mode, nonlinearity }), got ${o === null ? 'null' : typeof o}`);
   const [fanIn, fanOut] = calculateFans(t, op);
   const mode = o.mode ?? 'fanIn';
   if (!['fanIn', 'fanOut', 'fan_in', 'fan_out'].includes(mode)) throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got ${String(mode)}`);

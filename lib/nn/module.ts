@@ -3,10 +3,11 @@
 // field order, as PyTorch finds attributes; buffers (running stats) are registered by name.
 // State dicts are flat `{ 'layer.0.weight': Tensor }` maps with strict key and shape checks.
 import { DType, checkDType } from '../dtype';
-import { ShapeError, ValueError } from '../errors';
+import { FlintError, ShapeError, ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
+import { describeArg } from '../arity';
 import { bool, checkKeys, optional, required, signature, anyValue, tooManyArgs, unknownOption } from '../args';
 import { _range, isProfiling } from '../profiler';
 
@@ -72,6 +73,7 @@ export abstract class Module {
 
   /** Same as `forward`, typed as the subclass's `forward` (PyTorch's `module(x)`): `model.call(x)`. */
   call(...args: Parameters<this['forward']>): ReturnType<this['forward']> {
+    if (typeof this.forward !== 'function') throw new FlintError(`${this.constructor.name}: forward is not implemented (a Module subclass defines forward)`);
     // while profiling, a module's call is a range named as PyTorch's ('nn.Module: Linear')
     if (isProfiling()) return _range(`nn.Module: ${this.constructor.name}`, 'range', () => this.forward(...args)) as ReturnType<this['forward']>;
     return this.forward(...args) as ReturnType<this['forward']>;
@@ -79,6 +81,8 @@ export abstract class Module {
 
   /** Registers a buffer (state that is not a parameter, e.g. running mean); `persistent` ones go to stateDict. */
   registerBuffer(name: string, t: Tensor | null, persistent = true): void {
+    if (typeof name !== 'string' || name === '') throw new ValueError(`registerBuffer: name must be a non-empty string, got ${describeArg(name)}`);
+    if (t !== null && !(t instanceof Tensor)) throw new ValueError(`registerBuffer: '${name}' must be a Tensor or null, got ${describeArg(t)}`);
     this._buffers.set(name, t);
     if (!persistent) this._nonPersistent.add(name);
     Object.defineProperty(this, name, {
@@ -175,6 +179,7 @@ export abstract class Module {
    * `model.to('float64')`, `model.to({ device: 'cuda', dtype: 'bfloat16' })`.
    */
   to(arg: string | { device?: string; dtype?: DType }): this {
+    if (typeof arg !== 'string' && (arg === null || typeof arg !== 'object')) throw new ValueError(`Module.to: expected a device, a dtype or { device, dtype }, got ${describeArg(arg)}`);
     if (typeof arg !== 'string') checkKeys('Module.to', arg, ['device', 'dtype']);
     const o = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;
     noGrad(() => {

@@ -42,6 +42,7 @@ const BATCH_NORM_1D_ARGS = batchNormSignature('BatchNorm1d');
 const BATCH_NORM_2D_ARGS = batchNormSignature('BatchNorm2d');
 
 function shapeOf(ns: number | readonly number[], op: string): number[] {
+  if (typeof ns !== 'number' && !Array.isArray(ns)) throw new ValueError(`${op}: normalizedShape must be an integer or an array of integers, got ${ns === null ? 'null' : typeof ns}`);
   const s = typeof ns === 'number' ? [ns] : Array.from(ns);
   if (s.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`${op}: normalizedShape must hold non-negative integers, got ${String(ns)}`);
   return s;

@@ -75,6 +75,8 @@ export abstract class RNNBase extends Module {
   /** `args`: the subclass constructor's arguments, in PyTorch's order (see lib/args.ts). */
   constructor(mode: Mode, args: readonly unknown[]) {
     super();
+    if (mode !== 'LSTM' && mode !== 'GRU') throw new ValueError(`RNNBase: mode must be 'LSTM' or 'GRU' (construct nn.LSTM or nn.GRU), got ${String(mode)}`);
+    if (!Array.isArray(args)) throw new ValueError(`${mode}: expected the constructor's arguments as an array`);
     const options = RNN_ARGS[mode].parse(args);
     this.mode = mode;
     this.inputSize = posInt(options.inputSize, 'inputSize', mode);

@@ -18,6 +18,7 @@ import { traced } from '../trace';
 import { needsGrad, noGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
+import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
 import { add, commonDevice } from './elementwise';
 import { matmul } from './matmul';
@@ -106,7 +107,7 @@ function needTensor(t: unknown, what: string, op: string): Tensor {
 export function pair(v: unknown, name: string, op: string, min: number): [number, number] {
   const arr = typeof v === 'number' ? [v, v] : Array.isArray(v) && v.length === 1 ? [v[0], v[0]] : v;
   if (!Array.isArray(arr) || arr.length !== 2 || !arr.every((x) => Number.isInteger(x) && x >= min)) {
-    throw new ValueError(`${op}: ${name} must be an integer >= ${String(min)} or a pair of them, got ${JSON.stringify(v)}`);
+    throw new ValueError(`${op}: ${name} must be an integer >= ${String(min)} or a pair of them, got ${describeArg(v)}`);
   }
   return [arr[0], arr[1]];
 }
@@ -551,7 +552,7 @@ export function adaptiveAvgPool2d(...args: unknown[]): Tensor {
   return on4d(input, op, (x) => {
     const [N, C, H, W] = x._shape;
     const raw = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-    if (!Array.isArray(raw) || raw.length !== 2) throw new ValueError(`${op}: outputSize must be a number or a pair, got ${JSON.stringify(outputSize)}`);
+    if (!Array.isArray(raw) || raw.length !== 2) throw new ValueError(`${op}: outputSize must be a number or a pair, got ${describeArg(outputSize)}`);
     const [Ho, Wo] = [raw[0] ?? H, raw[1] ?? W];
     if (!Number.isInteger(Ho) || !Number.isInteger(Wo) || Ho < 1 || Wo < 1) {
       throw new ValueError(`${op}: outputSize must hold positive integers (or null), got ${JSON.stringify(outputSize)}`);

@@ -20,6 +20,7 @@ import { traced, tracedMany } from '../trace';
 import type { OnnxGraph } from '../trace';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
+import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
 import { contiguousStrides, fmt, normDim, normDims, numel } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
@@ -112,10 +113,10 @@ function readArgs(op: string, dimOrOpts: unknown, keepdimOrOpts: unknown): VarOp
   }
   if (isOptions(keepdimOrOpts)) o = { ...o, ...keepdimOrOpts };
   else if (keepdimOrOpts !== undefined) {
-    if (typeof keepdimOrOpts !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${String(keepdimOrOpts)}`);
+    if (typeof keepdimOrOpts !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${describeArg(keepdimOrOpts)}`);
     o.keepdim = keepdimOrOpts;
   }
-  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${String(o.keepdim)}`);
+  if (o.keepdim !== undefined && typeof o.keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${describeArg(o.keepdim)}`);
   return o;
 }
 
@@ -218,7 +219,7 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
     if (name === 'var' || name === 'std') {
       if (o.correction !== undefined && o.unbiased !== undefined) throw new ValueError(`${String(op)}: give correction or unbiased, not both`);
       correction = o.correction ?? (o.unbiased === false ? 0 : 1);
-      if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`${String(op)}: correction must be a finite number, got ${String(correction)}`);
+      if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`${String(op)}: correction must be a finite number, got ${describeArg(correction)}`);
     }
     const [keptShape, shape] = outShapes(src._shape, dims, keepdim);
     const out = emptyTensor(shape, outDt, src._storage.device, false, op);
@@ -252,7 +253,7 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
     dims = nd === 0 ? [] : [d];
     if (nd > 0 && x._shape[d] === 0) throw new IndexError(`${String(op)}: expected reduction dim ${String(d)} to have non-zero size, input ${fmt(x._shape)}`);
   }
-  if (typeof keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${String(keepdim)}`);
+  if (typeof keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${describeArg(keepdim)}`);
   const [keptShape, shape] = outShapes(x._shape, dims, keepdim);
   const dev = x._storage.device;
   const values = emptyTensor(shape, x.dtype, dev, false, op);

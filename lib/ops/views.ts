@@ -5,6 +5,7 @@ import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
 import { checkKeys, sizesOnly, tooManyArgs } from '../args';
+import { describeArg } from '../arity';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { binding, guard, transfer } from '../native';
@@ -121,6 +122,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
 export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
   if (arguments.length > 2) tooManyArgs('squeeze', 'input, dim', arguments);
   need(t, 'squeeze');
+  if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim)) throw new ValueError(`squeeze: dim must be a number or an array of numbers, got ${describeArg(dim)}`);
   const dims = dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, t.ndim, 'squeeze')));
   const shape: number[] = [], strides: number[] = [];
   t._shape.forEach((s, i) => {

@@ -48,6 +48,7 @@ Napi::Value callLocked(const Napi::CallbackInfo& info) {
   EnvState* saved = tCurrent;
   tCurrent = info.Env().GetInstanceData<EnvState>();
   struct Restore { EnvState* s; ~Restore() { tCurrent = s; } } restore{saved};
+  try { gpu::bindCallingThread(); } catch (...) {}  // a broken device: the call itself reports it
   return f(info);
 }
 

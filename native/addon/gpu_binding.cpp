@@ -61,8 +61,16 @@ using flint::guarded;
 using flint::storageOf;
 namespace gpu = flint::gpu;
 
-int32_t i32(const Napi::Value& v) { return v.As<Napi::Number>().Int32Value(); }
-int64_t i64(const Napi::Value& v) { return v.As<Napi::Number>().Int64Value(); }
+// Checked: a value that is not a number is a ValueError (node-addon-api's own "A number was expected"
+// would reach JS as an untyped error). Every caller runs inside guarded().
+int32_t i32(const Napi::Value& v) {
+  if (!v.IsNumber()) fail(ErrorKind::Value, "GPU binding: expected a number (a stream, event, device or size)");
+  return v.As<Napi::Number>().Int32Value();
+}
+int64_t i64(const Napi::Value& v) {
+  if (!v.IsNumber()) fail(ErrorKind::Value, "GPU binding: expected a number (an offset or size)");
+  return v.As<Napi::Number>().Int64Value();
+}
 
 // gpuCopy(dst, dstByteOffset, src, srcByteOffset, bytes): bytes between storages on any devices, on
 // the current stream. Host -> device from pinned memory is asynchronous; from pageable memory it

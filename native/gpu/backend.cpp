@@ -333,14 +333,24 @@ void ensureBackend() {
   cur();  // device 0; on failure the backend object stays and the device is retried on next use
 }
 
+// The driver's current context is per thread: a JS worker thread (or any thread that calls in) must
+// make it current itself, so the shortcut below also checks that this thread did.
+thread_local int tBoundDevice = -1;
+
 void setCurrentDevice(int index) {
   Backend& b = be();
   if (index < 0 || (size_t)index >= b.devices.size())
     fail(ErrorKind::Device, "cuda:" + std::to_string(index) + ": no such device (" + std::to_string(b.devices.size()) + " visible)");
-  if (index == b.current && b.devices[index].ready) return;
+  if (index == b.current && b.devices[index].ready && tBoundDevice == index) return;
   b.current = index;
   if (!b.devices[index].ready) initDeviceChecked(b, index);
   b.driver->makeCurrent(index);
+  tBoundDevice = index;
+}
+
+void bindCallingThread() {
+  if (!gBackend || gBackend->devices.empty() || tBoundDevice == gBackend->current) return;
+  if (gBackend->devices[gBackend->current].ready) setCurrentDevice(gBackend->current);
 }
 int currentDevice() { return gBackend ? gBackend->current : 0; }
 

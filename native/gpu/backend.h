@@ -25,6 +25,8 @@ namespace gpu {
 void ensureBackend();
 /** Makes device `index` current for the following launches and allocations (throws for a bad index). */
 void setCurrentDevice(int index);
+/** Makes the current device's context current on the calling thread (a worker thread's first call). */
+void bindCallingThread();
 int currentDevice();
 
 // ---- memory ------------------------------------------------------------------------------------

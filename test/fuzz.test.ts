@@ -1,0 +1,134 @@
+// fuzz.test.ts — the API fuzzer (bench/fuzz.js) in its short form, and one regression test per bug
+// it found (issue 16, "The native boundary"; the list and the counts are in bench/RELIABILITY.md).
+//
+// The fuzzer enumerates fl's exports itself and calls each with random arguments in a child process
+// over the built dist/; it passes when the child never dies and every throw is a FlintError. Under
+// the emulator run of `npm test` (scripts/test-emu.js sets FLINT_CUDA_DRIVER) the child sees a
+// 'cuda' device, so tensors of both devices are mixed. The seed is fixed, so a failure here is
+// reproducible with the command it prints (FLINT_FUZZ_SEED picks another seed).
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as fl from '../lib';
+import { binding } from '../lib/native';
+import { DEVICE } from './helpers';
+
+const ROOT = path.resolve(__dirname, '..');
+const ON_GPU = DEVICE !== 'cpu';
+const CALLS = ON_GPU ? 6000 : 15000;
+const SEED = Number(process.env.FLINT_FUZZ_SEED ?? 20261206);
+const LIMIT = 150_000;  // a hang guard on a loaded 2-core machine; nothing is timed
+
+interface Summary { ok: boolean; calls: number; noInstance: number; returned: number; threw: number; untyped: number; targets: number; cuda: boolean; byError: Record<string, number> }
+
+describe('the API fuzzer (bench/fuzz.js)', () => {
+  test(`${CALLS} random calls of every export: no crash, every error typed (seed ${SEED})`, async () => {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` first');
+    const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [path.join(ROOT, 'bench', 'fuzz.js'), '--calls', String(CALLS), '--seed', String(SEED), '--hang-s', '60', '--timeout-s', String(LIMIT / 1000 - 10)],
+        { cwd: ROOT, maxBuffer: 1 << 24 }, (err, out, errOut) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout: out, stderr: errOut }));
+    });
+    if (code !== 0) throw new Error(`bench/fuzz.js failed (exit ${code}):\n${stderr.slice(-6000)}`);
+    const s = JSON.parse(stdout.trim().split('\n').pop()!) as Summary;
+    expect(s.ok).toBe(true);
+    expect(s.untyped).toBe(0);
+    expect(s.cuda).toBe(ON_GPU);  // the emulator run did mix devices
+    expect(s.calls + s.noInstance).toBe(CALLS);
+    expect(s.calls).toBeGreaterThan(CALLS / 2);
+    expect(s.targets).toBeGreaterThan(1000);  // functions, classes, methods, getters and setters of fl
+    expect(s.returned).toBeGreaterThan(CALLS / 10);  // not only refusals: valid calls ran too
+    expect(s.byError.FlintError ?? 0).toBeLessThan(s.calls);
+  }, LIMIT);
+});
+
+/** Runs f and returns what it threw (or 'no error'). */
+function thrown(f: () => unknown): unknown {
+  try { f(); } catch (e) { return e; }
+  return 'no error';
+}
+const refused = (f: () => unknown, cls: new (...a: any[]) => Error = fl.ValueError) => expect(thrown(f)).toBeInstanceOf(cls);
+
+// Each case is a call the fuzzer found throwing an untyped TypeError (or SyntaxError) from inside fl.
+describe('bugs the fuzzer found: each call now throws a typed error', () => {
+  test('functions that take a callback refuse a non-function (scope, noGrad, enableGrad, checkpoint)', () => {
+    refused(() => fl.scope(5 as any));
+    refused(() => fl.noGrad(null as any));
+    refused(() => fl.enableGrad('x' as any));
+    refused(() => fl.checkpoint(1 as any));
+  });
+
+  test('the Tensor, Profile and CharTokenizer constructors are internal: random arguments are refused', () => {
+    refused(() => new (fl.Tensor as any)());
+    refused(() => new (fl.Tensor as any)('relu', {}));
+    refused(() => new (fl.profiler.Profile as any)([() => 1], 1, false, 0));
+    refused(() => new (fl.data.CharTokenizer as any)());
+  });
+
+  test('ops: resultType, squeeze and reductions with values of the wrong kind', () => fl.scope(() => {
+    const x = fl.ones([2, 1], { device: DEVICE });
+    refused(() => fl.resultType(null as any), fl.DTypeError);
+    refused(() => fl.squeeze(x, {} as any));
+    refused(() => fl.squeeze(x, 'a' as any));
+    refused(() => fl.mean(x, 0, [Symbol('s')] as any));   // the message printed the symbol with String([...])
+    refused(() => fl.nn.init.kaimingUniform_(fl.ones([3, 2]), null as any));
+  }));
+
+  test('GradScaler refuses what is not a tensor, an optimizer or a state dict', () => fl.scope(() => {
+    refused(() => new fl.amp.GradScaler(null as any));
+    const s = new fl.amp.GradScaler();
+    refused(() => s.scale(5 as any));
+    refused(() => s.step({} as any));
+    refused(() => s.unscale_(null as any));
+    refused(() => s.loadStateDict(null as any));
+  }));
+
+  test('nn: Module.call without forward, registerBuffer of a non-tensor, Module.to(), containers of non-iterables', () => {
+    class NoForward extends (fl.nn.Module as any) {}
+    refused(() => (new NoForward() as any).call(1), fl.FlintError);
+    const lin = new fl.nn.Linear(2, 2);
+    try {
+      refused(() => lin.registerBuffer('b', 5 as any));
+      refused(() => (lin as any).to());
+      refused(() => new fl.nn.NLLLoss({ weight: 5 as any }));
+    } finally { lin.dispose(); }
+    refused(() => new fl.nn.ModuleList(5 as any));
+    refused(() => new fl.nn.Sequential().extend(5 as any));
+    refused(() => new fl.nn.Sequential().slice(1n as any));
+    refused(() => new fl.nn.ModuleDict(5 as any));
+    refused(() => new fl.nn.ModuleDict(new Uint16Array(4) as any));
+    refused(() => new (fl.nn.RNNBase as any)(1, [], 3));
+    refused(() => new fl.nn.MaxPool2d(10n as any));   // the message serialized a BigInt with JSON.stringify
+    refused(() => new fl.nn.AdaptiveAvgPool2d('a' as any));
+    refused(() => new fl.nn.LayerNorm(null as any));
+    refused(() => new fl.nn.RMSNorm(null as any));
+  });
+
+  test('data: CharTokenizer and readIdx', () => {
+    refused(() => fl.data.CharTokenizer.fromVocab(5 as any));
+    refused(() => fl.data.CharTokenizer.fromText('ab').decode(5 as any));
+    refused(() => fl.data.readIdx('no-such-file-here.idx'), fl.FileError);
+  });
+
+  test('the native GPU bindings check that number arguments are numbers (was node-addon-api\'s untyped "A number was expected")', () => {
+    const e = thrown(() => binding.gpuStreamSynchronize('x' as any)) as { code?: string; message?: string };
+    expect([e.code, e.message]).toEqual(['ValueError', 'GPU binding: expected a number (a stream, event, device or size)']);
+  });
+
+  test('cuda: Stream and Event methods refuse what is not a Stream or an Event (without a GPU: BackendUnavailableError)', () => {
+    if (!ON_GPU) {
+      refused(() => new fl.cuda.Stream(), fl.BackendUnavailableError);
+      refused(() => new fl.cuda.Stream(null as any));
+      return;
+    }
+    const s = new fl.cuda.Stream();
+    const ev = new fl.cuda.Event();
+    refused(() => s.waitEvent(5 as any));
+    refused(() => s.waitStream(null as any));
+    refused(() => s.recordEvent(null as any));
+    refused(() => ev.record(7 as any));
+    refused(() => ev.wait([] as any));
+    refused(() => ev.elapsedTime(null as any));
+    refused(() => new fl.cuda.Stream(null as any));
+    fl.scope(() => refused(() => fl.zeros([2], { device: 'cuda' }).recordStream(5 as any)));
+  });
+});
