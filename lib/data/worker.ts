@@ -13,6 +13,7 @@
 // never keeps the process alive; the DataLoader terminates its workers when an iteration ends,
 // breaks early (`return()` on the iterator) or throws.
 import { Worker } from 'worker_threads';
+import { FlintError } from '../errors';
 import type { WorkerSource } from './dataset';
 
 const WORKER_SOURCE = String.raw`
@@ -124,10 +125,21 @@ export class WorkerPool {
         if (pending.size === 0) worker.unref();
         if (m.ok) p.resolve(m.value); else p.reject(this.makeError(m.error!, w));
       });
-      worker.on('error', (e) => this.fail(w, e instanceof Error ? e : new Error(String(e))));
+      // An uncaught exception in the worker (a throw outside get's promise, e.g. in a timer): its own
+      // error, with the worker's message and stack, marked as the one that ended the worker.
+      worker.on('error', (e) => {
+        const err = e instanceof Error ? e : new Error(String(e));
+        err.stack = `${String(err.stack ?? err.message)}\n    (uncaught in DataLoader worker ${String(w)}, which ended)`;
+        this.fail(w, err);
+      });
+      // A worker that ends on its own (process.exit in the dataset's code, a fatal error): its batches
+      // in flight and later ones reject at once, never wait for an answer that cannot come.
       worker.on('exit', (code) => {
         liveWorkers--;
-        if (!this.closed) this.fail(w, new Error(`DataLoader worker ${String(w)} exited unexpectedly with code ${String(code)}`));
+        if (!this.closed) {
+          this.fail(w, new FlintError(`DataLoader worker ${String(w)} exited unexpectedly with code ${String(code)} (process.exit or a fatal error `
+            + 'in the dataset\'s code); the batches it was fetching are lost'));
+        }
       });
     }
   }
