@@ -266,6 +266,8 @@ function child() {
    */
   function receiver(r, cls, made) {
     if (cls === fl.Tensor) return genTensor(r, made);
+    const declared = decl.classes.get(cls.name);
+    if (declared && declared.get('constructor') === false) return NO_RECEIVER;  // private/protected: made by factories only
     for (let tries = 0; tries < 6; tries++) {
       const n = Math.floor(r() * (cls.length + 2));
       const args = tries % 2 === 0 ? Array.from({ length: n }, () => 1 + Math.floor(r() * 4)) : genArgs(r, made, cls.length);

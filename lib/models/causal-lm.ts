@@ -35,6 +35,10 @@ export class KVCache {
   private readonly keys: (Tensor | null)[];
   private readonly values: (Tensor | null)[];
   constructor(readonly numLayers: number, readonly batch: number, readonly maxLength: number) {
+    // checked before the per-layer arrays are made: new Array(2 ** 31 - 1) would take the heap
+    for (const [name, v, max] of [['numLayers', numLayers, 1 << 16], ['batch', batch, 2 ** 31 - 1], ['maxLength', maxLength, 2 ** 31 - 1]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > max) throw new ValueError(`KVCache: ${name} must be an integer in [1, ${max}], got ${String(v)}`);
+    }
     this.keys = new Array<Tensor | null>(numLayers).fill(null);
     this.values = new Array<Tensor | null>(numLayers).fill(null);
   }

@@ -108,6 +108,7 @@ class LlamaAttention extends Module {
   o_proj: Linear;
   constructor(private readonly c: LlamaDims, f: Factory) {
     super();
+    checkDims(c, f, 'LlamaAttention');
     const { d, heads, kvHeads, headDim } = c;
     this.q_proj = new Linear(d, heads * headDim, { bias: c.qkvBias, ...f });
     this.k_proj = new Linear(d, kvHeads * headDim, { bias: c.qkvBias, ...f });
@@ -140,6 +141,7 @@ class LlamaMLP extends Module {
   down_proj: Linear;
   constructor(c: LlamaDims, f: Factory) {
     super();
+    checkDims(c, f, 'LlamaMLP');
     this.gate_proj = new Linear(c.d, c.inter, { bias: c.mlpBias, ...f });
     this.up_proj = new Linear(c.d, c.inter, { bias: c.mlpBias, ...f });
     this.down_proj = new Linear(c.inter, c.d, { bias: c.mlpBias, ...f });
@@ -148,6 +150,14 @@ class LlamaMLP extends Module {
 }
 
 /** One decoder layer: x + attn(norm(x)), then + mlp(norm(·)). What ONNX export traces as "a Llama block". */
+
+/** The blocks' constructors take the model's dimensions and the parameters' factory options (made by LlamaForCausalLM). */
+function checkDims(c: LlamaDims, f: Factory, where: string): void {
+  if (c === null || typeof c !== 'object' || !Number.isInteger(c.d) || (f !== undefined && (f === null || typeof f !== 'object'))) {
+    throw new ValueError(`${where}: expected the model's dimensions ({ d, heads, … }) and factory options, as LlamaForCausalLM makes them`);
+  }
+}
+
 export class LlamaDecoderLayer extends Module {
   self_attn: LlamaAttention;
   mlp: LlamaMLP;
@@ -155,6 +165,7 @@ export class LlamaDecoderLayer extends Module {
   post_attention_layernorm: RMSNorm;
   constructor(c: LlamaDims, f: Factory) {
     super();
+    checkDims(c, f, 'LlamaDecoderLayer');
     this.self_attn = new LlamaAttention(c, f);
     this.mlp = new LlamaMLP(c, f);
     this.input_layernorm = new RMSNorm(c.d, { eps: c.eps, ...f });
@@ -173,6 +184,7 @@ class LlamaModel extends Module {
   norm: RMSNorm;
   constructor(c: LlamaDims, f: Factory) {
     super();
+    checkDims(c, f, 'LlamaModel');
     this.embed_tokens = new Embedding(c.vocab, c.d, f);
     this.layers = Array.from({ length: c.layers }, () => new LlamaDecoderLayer(c, f));
     this.norm = new RMSNorm(c.d, { eps: c.eps, ...f });

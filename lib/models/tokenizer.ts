@@ -61,7 +61,13 @@ const FROM_PRETRAINED_ARGS = signature('AutoTokenizer.fromPretrained', ['dir'], 
 /** A Hugging Face tokenizer (tokenizer.json): text to token ids and back. */
 export class Tokenizer {
   /** @internal */
-  constructor(private readonly impl: HFTokenizer, private readonly config: Record<string, unknown>) {}
+  constructor(private readonly impl: HFTokenizer, private readonly config: Record<string, unknown>) {
+    const methods = ['encode', 'decode', 'token_to_id', 'id_to_token'] as const;
+    if (impl === null || typeof impl !== 'object' || methods.some((m) => typeof (impl as unknown as Record<string, unknown>)[m] !== 'function')
+      || config === null || typeof config !== 'object') {
+      throw new ValueError('Tokenizer: expected a tokenizers Tokenizer and its tokenizer_config; use Tokenizer.fromPretrained(folder)');
+    }
+  }
 
   /** Token ids of `text`: `tok.encode('Hello world')` → `[15496, 995]` (GPT-2). */
   encode(text: string, options?: EncodeOptions): number[];

@@ -46,6 +46,7 @@ export class LoRALinear extends Module {
 
   constructor(base: Module, r: number, alpha: number, dropout: number) {
     super();
+    if (!(base instanceof Module)) throw new ValueError(`LoRALinear: expected an nn.Module to adapt, got ${base === null ? 'null' : typeof base}`);
     if (!adaptable(base)) throw new ValueError(`LoRALinear: can adapt nn.Linear or a Conv1D (fanInFanOut) module, got ${base.constructor.name}`);
     this.base_layer = base;
     this.fanInFanOut = base.fanInFanOut === true;

@@ -283,7 +283,7 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
 
 function readDimArgs(op: string, dimOrOpts: unknown, keepdim: unknown): { dim: number | null | undefined; keepdim: boolean } {
   const o = readArgs(op, dimOrOpts, keepdim);
-  if (Array.isArray(o.dim)) throw new ValueError(`${String(op)}: dim must be a single number, got ${JSON.stringify(o.dim)}`);
+  if (Array.isArray(o.dim)) throw new ValueError(`${String(op)}: dim must be a single number, got ${describeArg(o.dim)}`);
   return { dim: o.dim as number | null | undefined, keepdim: o.keepdim ?? false };
 }
 
