@@ -103,13 +103,14 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => new fl.nn.RMSNorm(null as any));
   });
 
-  test('models (code added today, found after rebasing): KVCache, Tokenizer, Llama blocks, LoRALinear; argmax of a BigInt dim', () => {
+  test('code added today, found after rebasing: KVCache, Tokenizer, Llama blocks, LoRALinear, distributed.Work; argmax of a BigInt dim', () => {
     refused(() => new fl.models.KVCache(2 ** 31 - 1, 1, 8));  // took the heap (new Array(2^31 - 1)): the fuzzer's child hung
     refused(() => new fl.models.KVCache(2, 0, 8));
     refused(() => new (fl.models.Tokenizer as any)({}, {}));
     refused(() => new (fl.models.LlamaDecoderLayer as any)());
     refused(() => new (fl.nn.utils.LoRALinear as any)(null, 4, 8, 0));
     fl.scope(() => refused(() => fl.argmax(fl.ones([2], { device: DEVICE }), [1n] as any)));
+    refused(() => new (fl.distributed.Work as any)(null));
   });
 
   test('data: CharTokenizer and readIdx', () => {

@@ -245,6 +245,7 @@ export class Work {
   readonly #promise: Promise<void>;
   /** @internal */
   constructor(p: Promise<void>) {
+    if (!(p instanceof Promise)) throw new ValueError('Work: the constructor is internal; collectives with { asyncOp: true } return a Work');
     this.#promise = p;
     p.then(() => { this.#done = true; }, () => { this.#done = true; });
   }
