@@ -8,6 +8,8 @@
 // from other ops (linear, layerNorm, …) may report too: the nodes of their parts are then unused
 // and the exporter drops them. An op that reports nothing leaves its output unknown to the tracer,
 // which then fails the export naming the kernel that wrote it (lib/onnx/export.ts).
+// The hot ops (elementwise, matmul, reductions) test `traceState.tracer` before they build the
+// mapping's closure, so that an op pays one null test and no allocation while nothing traces.
 import type { DType } from './dtype';
 
 /** One input of a traced op as its mapping sees it: a graph value, a JS scalar, or absent (an optional input given null). */

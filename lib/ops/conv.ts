@@ -14,7 +14,7 @@
 // its forward is col2im(W^T @ x) and its backward uses im2col.
 // Pooling kernels work on planes; max pooling keeps int32 argmax indices (flat h*W+w in the input
 // plane, as PyTorch's) and its backward scatters the gradient to them.
-import { traced } from '../trace';
+import { traced, traceState } from '../trace';
 import { needsGrad, noGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
@@ -260,7 +260,7 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
       return [gx, gw, gb];
     }));
   }
-  return traced(op, [x, w, b], out, (gr, [vx, vw, vb]) => gr.op('Conv', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], {
+  return traceState.tracer === null ? out : traced(op, [x, w, b], out, (gr, [vx, vw, vb]) => gr.op('Conv', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], {
     kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.pt, g.pl, g.pb, g.pr], dilations: [g.dh, g.dw], group: groups,
   }));
 }
@@ -481,7 +481,7 @@ export function maxPool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
         return [gx];
       }));
     }
-    traced(op, [x], y, (gr, [vx]) => gr.op('MaxPool', [vx.name], {
+    if (traceState.tracer !== null) traced(op, [x], y, (gr, [vx]) => gr.op('MaxPool', [vx.name], {
       kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], dilations: [g.dh, g.dw], ceil_mode: options.ceilMode ? 1 : 0,
     }));
     if (options.returnIndices && input.ndim === 3) {
@@ -527,7 +527,7 @@ export function avgPool2d(...args: unknown[]): Tensor {
         return [gx];
       }));
     }
-    return traced(op, [x], y, (gr, [vx]) => (div ? gr.unsupported(op, 'divisorOverride has no ONNX form') : gr.op('AveragePool', [vx.name], {
+    return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (div ? gr.unsupported(op, 'divisorOverride has no ONNX form') : gr.op('AveragePool', [vx.name], {
       kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], ceil_mode: options.ceilMode ? 1 : 0, count_include_pad: includePad ? 1 : 0,
     })));
   });
@@ -568,7 +568,7 @@ export function adaptiveAvgPool2d(...args: unknown[]): Tensor {
       }));
     }
     // global pooling, or equal windows (sizes that divide): the adaptive windows of other sizes overlap unevenly
-    return traced(op, [x], y, (gr, [vx]) => (Ho === 1 && Wo === 1 ? gr.op('GlobalAveragePool', [vx.name])
+    return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (Ho === 1 && Wo === 1 ? gr.op('GlobalAveragePool', [vx.name])
       : H % Ho === 0 && W % Wo === 0 ? gr.op('AveragePool', [vx.name], { kernel_shape: [H / Ho, W / Wo], strides: [H / Ho, W / Wo] })
         : gr.unsupported(op, `output ${Ho}x${Wo} does not divide input ${H}x${W}`)));
   });

@@ -22,7 +22,7 @@ import { broadcastShapes, broadcastStrides, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
 import { AutogradError, needsGrad, record, sumToShape } from '../autograd';
-import { traced } from '../trace';
+import { traced, traceState } from '../trace';
 import type { OnnxGraph, TracedValue } from '../trace';
 
 const UNARY_OP = opId('unary');
@@ -208,14 +208,14 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
       return out;
     }
     run(BINARY_OP, op + '_', out, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
-    return traced(op + '_', [a, b], out, (g, [va, vb], [o]) => g.cast(lowerBinary(e, g, va, vb, dt), outDt, o.dtype));
+    return traceState.tracer === null ? out : traced(op + '_', [a, b], out, (g, [va, vb], [o]) => g.cast(lowerBinary(e, g, va, vb, dt), outDt, o.dtype));
   }
   const res = emptyTensor(shape, outDt, dev, false, op);
   try {
     run(BINARY_OP, op, res, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
   } catch (err) { res.dispose(); throw err; }
   if (e.grad && needsGrad(a, b)) recordBinary(e, e.grad, a, b, res);
-  return traced(op, [a, b], res, (g, [va, vb]) => lowerBinary(e, g, va, vb, dt));
+  return traceState.tracer === null ? res : traced(op, [a, b], res, (g, [va, vb]) => lowerBinary(e, g, va, vb, dt));
 }
 
 /** A binary op's ONNX nodes: operands cast to the compute dtype (bool for the logical ops), then its mapping. */
@@ -349,14 +349,14 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
       return out;
     }
     run(UNARY_OP, name + '_', out, [operand(x, dt, x._shape, name, temps)], p, temps);
-    return traced(name + '_', [x], out, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
+    return traceState.tracer === null ? out : traced(name + '_', [x], out, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
   }
   const res = emptyTensor(x._shape, outDt, x._storage.device, false, name);
   try {
     run(UNARY_OP, name, res, [operand(x, dt, x._shape, name, temps)], p, temps);
   } catch (err) { res.dispose(); throw err; }
   if (e.grad && needsGrad(x)) recordUnary(e, e.grad, x, res, params);
-  return traced(name, [x], res, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
+  return traceState.tracer === null ? res : traced(name, [x], res, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
 }
 
 /** A unary op's ONNX nodes: x cast to the compute dtype (bool for the logical op), then its mapping. */
@@ -635,7 +635,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
       tb instanceof Tensor ? sumToShape(where(c, 0, g!), tb._shape) : null,
     ]));
   }
-  return traced('where', [cond, a, b], res, (g, [vc, va, vb]) => g.op('Where', [vc.name, g.operand(va, dt), g.operand(vb, dt)]));
+  return traceState.tracer === null ? res : traced('where', [cond, a, b], res, (g, [vc, va, vb]) => g.op('Where', [vc.name, g.operand(va, dt), g.operand(vb, dt)]));
 }
 
 /** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
@@ -655,7 +655,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   if (needsGrad(x)) {
     record('maskedFill', [x], [res], [mask], ([g], [m]) => scope(() => [sumToShape(where(m, 0, g!), x._shape)]));
   }
-  return traced('maskedFill', [x, mask], res, (g, [vx, vm]) => g.op('Where', [vm.name, k(g, +v, x.dtype), vx.name]));
+  return traceState.tracer === null ? res : traced('maskedFill', [x, mask], res, (g, [vx, vm]) => g.op('Where', [vm.name, k(g, +v, x.dtype), vx.name]));
 }
 
 // ---- methods -------------------------------------------------------------------------------------

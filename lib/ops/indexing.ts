@@ -7,7 +7,7 @@
 // Gradients: gather, scatter, scatterAdd (input and src), indexSelect, takeAlongDim,
 // maskedSelect, triu/tril flow to their float inputs; index tensors and masks get none. The
 // in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
-import { traced } from '../trace';
+import { traced, traceState } from '../trace';
 import { sizesOnly, tooManyArgs, unknownOption } from '../args';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType } from '../dtype';
@@ -247,7 +247,7 @@ function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tenso
       return [scatterIntoZeros(xShape, xDt, xDev, d, wide, g!, true), null];
     }));
   }
-  return traced(op, [x, index], out, (g, [vx, vi]) => (x.ndim === 0 ? g.op('Identity', [vx.name]) : g.op('Gather', [vx.name, vi.name], { axis: d })));
+  return traceState.tracer === null ? out : traced(op, [x, index], out, (g, [vx, vi]) => (x.ndim === 0 ? g.op('Identity', [vx.name]) : g.op('Gather', [vx.name, vi.name], { axis: d })));
 }
 
 /**
@@ -353,7 +353,7 @@ function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
     if (out.numel > 0) call(TRILU, op, [out, x], [diagonal, upper ? 1 : 0]);
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) record(op, [x], [out], [], ([g]) => [trilu(g!, diagonal, upper)]);
-  return traced(op, [x], out, (g, [vx]) => g.op('Trilu', [vx.name, g.size(diagonal)], { upper: upper ? 1 : 0 }));
+  return traceState.tracer === null ? out : traced(op, [x], out, (g, [vx]) => g.op('Trilu', [vx.name, g.size(diagonal)], { upper: upper ? 1 : 0 }));
 }
 
 /**

@@ -7,7 +7,7 @@ import { call, opId, OperandView } from '../native';
 import { broadcastShapes, fmt, isContiguous, numel, viewStrides } from '../shape';
 import { copyInto, emptyTensor, Tensor } from '../tensor';
 import { commonDevice } from './elementwise';
-import { traced } from '../trace';
+import { traced, traceState } from '../trace';
 import { needsGrad, record, sumToShape } from '../autograd';
 import { scope } from '../tensor';
 import { autocastLowDtype, castLow } from '../amp';
@@ -59,7 +59,8 @@ function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: reado
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (arguments.length > 2) tooManyArgs('matmul', 'input, other', arguments);
-  return traced('matmul', [a, b], matmulImpl(a, b), (g, [va, vb], [o]) => g.op('MatMul', [g.cast(va.name, va.dtype, o.dtype), g.cast(vb.name, vb.dtype, o.dtype)]));
+  const out = matmulImpl(a, b);
+  return traceState.tracer === null ? out : traced('matmul', [a, b], out, (g, [va, vb], [o]) => g.op('MatMul', [g.cast(va.name, va.dtype, o.dtype), g.cast(vb.name, vb.dtype, o.dtype)]));
 }
 
 function matmulImpl(a: Tensor, b: Tensor): Tensor {

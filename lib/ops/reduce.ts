@@ -16,7 +16,7 @@
 // max()/min() without dim (split evenly among ties, as PyTorch), max/min along a dim (to the
 // returned index), var/std, logsumexp. argmax/argmin/all/any are not differentiable.
 import { needsGrad, record } from '../autograd';
-import { traced, tracedMany } from '../trace';
+import { traced, tracedMany, traceState } from '../trace';
 import type { OnnxGraph } from '../trace';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
@@ -231,7 +231,7 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
     }
     if (name !== 'all' && name !== 'any' && isFloating(outDt) && needsGrad(x)) recordReduce(name, op, x, out, dims, keptShape, correction);
     const n = dims.reduce((p, d) => p * src._shape[d], 1);
-    return traced(op, [x], out, (g, [vx]) => lowerReduce(g, name, g.cast(vx.name, vx.dtype, input), input, outDt, dims, keepdim, correction, n));
+    return traceState.tracer === null ? out : traced(op, [x], out, (g, [vx]) => lowerReduce(g, name, g.cast(vx.name, vx.dtype, input), input, outDt, dims, keepdim, correction, n));
   } finally {
     for (const t of temps) t.dispose();
   }
@@ -267,7 +267,7 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
     indices.dispose();
     throw e;
   }
-  tracedMany(op, [x], [values, indices], (g, [vx]) => {
+  if (traceState.tracer !== null) tracedMany(op, [x], [values, indices], (g, [vx]) => {
     // ONNX's ArgMax/ArgMin take one axis: the flattened tensor when no dim is given
     const whole = dim === undefined || dim === null;
     const src = whole && nd > 0 ? g.op('Reshape', [vx.name, g.ints([-1])]) : vx.name;

@@ -6,7 +6,7 @@
 // Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
 import { tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
-import { traced } from '../trace';
+import { traced, traceState } from '../trace';
 import { runFloat32 } from '../amp';
 import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
@@ -85,7 +85,7 @@ function normalize(code: number, op: 'softmax' | 'logSoftmax', x: Tensor, dim: n
   const y = alongDim(code, op, x, dim, dt, dt, []);
   if (needsGrad(x)) recordAlongDim(op, x, y, dim);
   const axis = normDim(dim, x._shape.length, op);
-  return traced(op, [x], y, (g, [vx]) => g.op(op === 'softmax' ? 'Softmax' : 'LogSoftmax', [g.cast(vx.name, vx.dtype, dt)], { axis }));
+  return traceState.tracer === null ? y : traced(op, [x], y, (g, [vx]) => g.op(op === 'softmax' ? 'Softmax' : 'LogSoftmax', [g.cast(vx.name, vx.dtype, dt)], { axis }));
 }
 
 function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): Tensor {
@@ -96,7 +96,7 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): 
   if (isFloating(outDt) && needsGrad(x)) recordAlongDim(op, x, y, dim);
   if (op === 'cumprod') return y;  // ONNX has no cumulative product: an export that needs it fails naming cumprod
   const axis = normDim(dim, x._shape.length, op);
-  return traced(op, [x], y, (g, [vx]) => g.op('CumSum', [g.cast(vx.name, vx.dtype, outDt), g.constant('int32', [], [axis])]));
+  return traceState.tracer === null ? y : traced(op, [x], y, (g, [vx]) => g.op('CumSum', [g.cast(vx.name, vx.dtype, outDt), g.constant('int32', [], [axis])]));
 }
 
 // ---- gradients -------------------------------------------------------------------------------
