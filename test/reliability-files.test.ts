@@ -63,6 +63,39 @@ describe('atomic save', () => {
     } finally { x.dispose(); }
   });
 
+  test("the temporaries of a killed writer are removed by the next save to that target, and only those", async () => {
+    const p = tmp();
+    const base = path.basename(p);
+    const x = fl.tensor([1, 2, 3], { device: DEVICE });
+    // a pid that is certainly gone: a child that has exited
+    const deadPid = await new Promise<number>((resolve, reject) => {
+      const c = execFile(process.execPath, ['-e', '0'], (err) => (err ? reject(err) : resolve(c.pid!)));
+    });
+    const hourAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    const make = (name: string, old: boolean): string => {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, 'partial');
+      if (old) fs.utimesSync(f, hourAgo, hourAgo);
+      return name;
+    };
+    try {
+      const stale = make(`.${base}.${String(deadPid)}.0123456789ab.tmp`, true);
+      const recent = make(`.${base}.${String(deadPid)}.aaaaaaaaaaaa.tmp`, false);        // may be another host's writer
+      const live = make(`.${base}.${String(process.pid)}.bbbbbbbbbbbb.tmp`, true);     // a live writer
+      const other = make(`.other-${base}.${String(deadPid)}.cccccccccccc.tmp`, true);  // another target's
+      saveSync({ x }, p);
+      expect(temps().sort()).toEqual([recent, live, other].sort());
+      const stale2 = make(`.${base}.${String(deadPid)}.0123456789ac.tmp`, true);
+      await save({ x }, p);
+      expect(temps()).not.toContain(stale2);
+      expect(temps()).not.toContain(stale);
+      for (const f of [recent, live, other]) fs.unlinkSync(path.join(dir, f));
+      const back = loadSync(p);
+      expect(Array.from(back.x.dataSync())).toEqual([1, 2, 3]);
+      back.x.dispose();
+    } finally { x.dispose(); }
+  });
+
   test('async save: the tensors may be disposed as soon as save returns', async () => {
     const p = tmp();
     const a = fl.scope(() => fl.arange(0, 6, 1, { device: DEVICE }).reshape(2, 3));

@@ -161,6 +161,35 @@ function tempPathFor(target: string): string {
   return pathLib.join(pathLib.dirname(target), `.${pathLib.basename(target)}.${String(process.pid)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
+// A save killed mid-write (SIGKILL, power loss) leaves its temporary behind. The next save to the
+// same target removes those of writers that are gone: the pid in the name is not a live process on
+// this host, and the file has not been written for STALE_TEMP_MS (a writer on another host sharing
+// the folder has a pid that means nothing here, but keeps its file's mtime fresh while it writes).
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+function pidAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as { code?: unknown }).code === 'EPERM'; }
+}
+
+/** Removes the stale temporaries of earlier saves to `target` (see above); never throws. */
+function removeStaleTemps(target: string): void {
+  const dir = pathLib.dirname(target);
+  const prefix = `.${pathLib.basename(target)}.`;
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { return; }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    const file = pathLib.join(dir, name);
+    try {
+      if (Date.now() - fs.statSync(file).mtimeMs >= STALE_TEMP_MS) fs.unlinkSync(file);
+    } catch { /* gone meanwhile, or not ours to remove */ }
+  }
+}
+
 /** fsyncs a folder so that a rename in it is durable; file systems that cannot are skipped. */
 function syncDirSync(dir: string): void {
   let fd = -1;
@@ -193,6 +222,7 @@ function writeAllSync(fd: number, buf: Uint8Array, pos: number): void {
 }
 
 function saveFileSync(plan: SavePlan, target: string, op: string): void {
+  removeStaleTemps(target);
   const tmp = tempPathFor(target);
   let fd = -1;
   try {
@@ -218,6 +248,7 @@ async function saveFile(plan: SavePlan, target: string, op: string): Promise<voi
   // the caller may dispose the tensors once save returns: hold their storages through views, and
   // refuse (before the rename) a tensor that was changed in place while the file was being written
   const held = plan.entries.map(([name, t]) => ({ name, view: t._view(t._shape, t._strides, t._offset), version: t._storage.version }));
+  removeStaleTemps(target);
   const tmp = tempPathFor(target);
   let fh: fs.promises.FileHandle | undefined;
   try {
