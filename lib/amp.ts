@@ -3,7 +3,7 @@
 // logSoftmax, norms, reductions, losses) compute in float32, as torch.autocast's CPU/CUDA lists;
 // `GradScaler` does dynamic loss scaling for float16 training.
 import { checkKeys, tooManyArgs } from './args';
-import { describeArg } from './arity';
+import { checkCallable, describeArg } from './arity';
 import { DType, isFloating } from './dtype';
 import { ValueError } from './errors';
 import { noGrad, withMode } from './autograd';
@@ -27,6 +27,7 @@ export function autocastLowDtype(): DType | null { return autocastDtype; }
 export function autocast<T>(dtype: 'bfloat16' | 'float16', fn: () => T): T {
   if (arguments.length > 2) tooManyArgs('autocast', 'dtype, fn', arguments);
   if (dtype !== 'bfloat16' && dtype !== 'float16') throw new ValueError(`autocast: dtype must be 'bfloat16' or 'float16', got ${String(dtype)}`);
+  checkCallable(fn, 'autocast');
   return withMode(() => { const prev = autocastDtype; autocastDtype = dtype; return () => { autocastDtype = prev; }; }, fn);
 }
 

@@ -244,6 +244,7 @@ export class Event {
   readonly id: number;
   constructor(options: { enableTiming?: boolean } = {}) {
     requireGpu('cuda.Event');
+    if (options === null || typeof options !== 'object') throw new ValueError(`cuda.Event: options must be an object ({ enableTiming }), got ${describeArg(options)}`);
     this.id = guard(() => binding.gpuEventCreate(!!options.enableTiming));
     eventRegistry.register(this, this.id, this);
   }

@@ -50,11 +50,12 @@ const refused = (f: () => unknown, cls: new (...a: any[]) => Error = fl.ValueErr
 
 // Each case is a call the fuzzer found throwing an untyped TypeError (or SyntaxError) from inside fl.
 describe('bugs the fuzzer found: each call now throws a typed error', () => {
-  test('functions that take a callback refuse a non-function (scope, noGrad, enableGrad, checkpoint)', () => {
+  test('functions that take a callback refuse a non-function (scope, noGrad, enableGrad, checkpoint, autocast)', () => {
     refused(() => fl.scope(5 as any));
     refused(() => fl.noGrad(null as any));
     refused(() => fl.enableGrad('x' as any));
     refused(() => fl.checkpoint(1 as any));
+    refused(() => fl.autocast('bfloat16', 5 as any));  // found by the 100,000-call run
   });
 
   test('the Tensor, Profile and CharTokenizer constructors are internal: random arguments are refused', () => {
@@ -101,6 +102,7 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => new fl.nn.AdaptiveAvgPool2d('a' as any));
     refused(() => new fl.nn.LayerNorm(null as any));
     refused(() => new fl.nn.RMSNorm(null as any));
+    refused(() => new fl.nn.LayerNorm([Symbol('s'), 2] as any));  // the message printed the symbol with String([...])
   });
 
   test('code added today, found after rebasing: KVCache, Tokenizer, Llama blocks, LoRALinear, distributed.Work; argmax of a BigInt dim', () => {
@@ -139,6 +141,7 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => ev.wait([] as any));
     refused(() => ev.elapsedTime(null as any));
     refused(() => new fl.cuda.Stream(null as any));
+    refused(() => new fl.cuda.Event(null as any));
     fl.scope(() => refused(() => fl.zeros([2], { device: 'cuda' }).recordStream(5 as any)));
   });
 });

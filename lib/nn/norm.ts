@@ -6,6 +6,7 @@
 // camelCase getters `runningMean`, `runningVar`, `numBatchesTracked` read the same buffers.
 // Training normalises with the batch's biased variance and moves the running variance toward the
 // unbiased one, as PyTorch; `momentum: null` gives the cumulative average (1 / batches seen).
+import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { ShapeError, ValueError } from '../errors';
 import { zeros } from '../ops/creation';
@@ -44,7 +45,7 @@ const BATCH_NORM_2D_ARGS = batchNormSignature('BatchNorm2d');
 function shapeOf(ns: number | readonly number[], op: string): number[] {
   if (typeof ns !== 'number' && !Array.isArray(ns)) throw new ValueError(`${op}: normalizedShape must be an integer or an array of integers, got ${ns === null ? 'null' : typeof ns}`);
   const s = typeof ns === 'number' ? [ns] : Array.from(ns);
-  if (s.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`${op}: normalizedShape must hold non-negative integers, got ${String(ns)}`);
+  if (s.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`${op}: normalizedShape must hold non-negative integers, got ${describeArg(ns)}`);
   return s;
 }
 
