@@ -8,7 +8,9 @@
 #   3. the concurrency checks: ops and GEMMs from 4 worker_threads, and data() racing dispose().
 # Any ASan report aborts the process (ASan's default), which the fuzzer reports as a crash naming
 # the call. detect_leaks=0: V8 and Node keep memory until exit by design, which LeakSanitizer
-# would list; use-after-free, overflows and double frees are what this run is for.
+# would list; use-after-free, overflows and double frees are what this run is for. Linked with lld:
+# GNU ld left R_X86_64_NONE entries in .rela.plt of the ASan + static-libstdc++ addon, which
+# dlopen refuses ("unexpected PLT reloc type 0x00").
 #
 #   bash scripts/asan.sh            # build (cached) and run; nice'd, 2 jobs
 #   ASAN_ONLY_BUILD=1 bash scripts/asan.sh
@@ -24,7 +26,7 @@ if [ ! -e "$OUT/Release/flintml.node" ] || [ -n "$(find native -newer "$OUT/Rele
   nice node node_modules/cmake-js/bin/cmake-js compile --out "$OUT" --parallel "$JOBS" --target flintml \
     --CDFLINT_CUDA=OFF --CDFLINT_CUDA11=OFF --CDFLINT_HIP=OFF --CDCMAKE_BUILD_TYPE=RelWithDebInfo \
     "--CDCMAKE_CXX_FLAGS=-fsanitize=address -fno-omit-frame-pointer" \
-    "--CDCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address"
+    "--CDCMAKE_SHARED_LINKER_FLAGS=-fsanitize=address -B/usr/lib/llvm-19/bin -fuse-ld=lld"
 fi
 [ -n "${ASAN_ONLY_BUILD:-}" ] && exit 0
 [ -e dist/index.js ] || { echo "asan.sh: dist/ is missing: run npm run build:ts first"; exit 1; }
