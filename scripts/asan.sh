@@ -36,8 +36,12 @@ export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
 run() { echo "+ $*"; LD_PRELOAD="$LIBASAN" nice "$@"; }
 
 run node bench/fuzz.js --calls "${FUZZ_CALLS:-20000}" --seed "${FUZZ_SEED:-16}" --hang-s 120
-if [ -e build-emu/libcuda.so.1 ]; then
-  FLINT_CUDA_DRIVER="$PWD/build-emu/libcuda.so.1" run node bench/fuzz.js --calls "${FUZZ_CALLS_GPU:-8000}" --seed "${FUZZ_SEED:-16}" --hang-s 120
+# the ASan addon has no kernel images of its own: the emulator runs its host build of the kernels
+# and needs only an image set to be present (the main build's, or the stand-in of scripts/test-emu.js)
+KIMAGES=""
+for d in build/kernels build-emu/kernels; do [ -e "$d/status.json" ] && { KIMAGES="$PWD/$d"; break; }; done
+if [ -e build-emu/libcuda.so.1 ] && [ -n "$KIMAGES" ]; then
+  FLINT_KERNEL_PATH="$KIMAGES" FLINT_CUDA_DRIVER="$PWD/build-emu/libcuda.so.1" run node bench/fuzz.js --calls "${FUZZ_CALLS_GPU:-8000}" --seed "${FUZZ_SEED:-16}" --hang-s 120
 fi
 run node node_modules/jest/bin/jest.js --selectProjects unit -- test/concurrency.test.ts
 echo "asan.sh: no AddressSanitizer report"
