@@ -3,7 +3,7 @@
 // that `fl` exports with random arguments and checks that the process never aborts and that every
 // throw is typed (a FlintError).
 //
-//   node bench/fuzz.js [--calls N] [--seed S] [--lib DIR] [--only I] [--timeout-s T]
+//   node bench/fuzz.js [--calls N] [--seed S] [--lib DIR] [--only I] [--timeout-s T] [--hang-s T] [--no-vmem-limit]
 //   npm run fuzz                      # the long form: 100,000 calls
 //
 // The targets come from the exports, never from a hand list: fl is walked (namespaces, functions,
@@ -53,6 +53,12 @@ const PROMISE_LIMIT_MS = 20_000;
 /** How long one synchronous call may run before the parent calls it a hang. */
 const HANG_S = Number(opt('hang-s', '60'));
 const UNDER_ASAN = /asan/.test(process.env.LD_PRELOAD || '');
+// No address-space limit where one cannot work: under ASan (it reserves terabytes of shadow memory)
+// and with a real GPU driver (CUDA reserves tens of GiB of address space at cuInit, which would fail
+// and leave the run without its 'cuda' device): FLINT_TEST_DEVICE names a GPU and no emulator is
+// set, or --no-vmem-limit. There the large but valid sizes are left out of the arguments.
+const NO_VMEM_LIMIT = UNDER_ASAN || argv.includes('--no-vmem-limit')
+  || (!!process.env.FLINT_TEST_DEVICE && process.env.FLINT_TEST_DEVICE !== 'cpu' && !process.env.FLINT_CUDA_DRIVER);
 
 // ---- deterministic randomness: call i's generator depends on (seed, i) only -------------------------
 function rngFor(seed, i) {
@@ -164,12 +170,12 @@ function child() {
     'tanh', 'relu', 'fan_in', 'fanOut', 'zeros', 'reflect', 'same', 'valid', 'ij', 'ii->i', 'ij,jk->ik', '...', '', ' ', 'x',
     'x.safetensors', path.join(tmp, 'f.safetensors'), path.join(tmp, 'nope', 'f.safetensors'), '/', '.', 'a'.repeat(5000), '\u0000', '😀',
     '__proto__', 'constructor', 'int64', 'float8', 'bfloat16x'];
-  // Under ASan the child has no address-space limit (the sanitizer reserves terabytes), so the sizes
-  // that are valid but large (2^31 elements is an 8 GiB float32 tensor) would reach the machine's
-  // OOM killer instead of a typed OutOfMemoryError: they are left out there; the absurd ones stay.
+  // Without the address-space limit (NO_VMEM_LIMIT: ASan, a real GPU) the sizes that are valid but
+  // large (2^31 elements is an 8 GiB float32 tensor) would reach the machine's OOM killer instead of
+  // a typed OutOfMemoryError: they are left out there; the absurd ones stay.
   const LARGE_VALID = [2 ** 31 - 1, 2 ** 31, 2 ** 32, 65536, 100];
   const NUMBERS = [0, 1, -1, 2, 3, -2, 0.5, -0.5, 1e-9, -0, NaN, Infinity, -Infinity, -(2 ** 31) - 1, 2 ** 53,
-    2 ** 53 + 2, -(2 ** 53), 1e308, Number.MAX_VALUE, Number.MIN_VALUE, Number.EPSILON, 1.5, 7, ...(UNDER_ASAN ? [] : LARGE_VALID)];
+    2 ** 53 + 2, -(2 ** 53), 1e308, Number.MAX_VALUE, Number.MIN_VALUE, Number.EPSILON, 1.5, 7, ...(NO_VMEM_LIMIT ? [] : LARGE_VALID)];
   const OPTION_KEYS = ['dtype', 'device', 'requiresGrad', 'keepdim', 'dim', 'pinned', 'alpha', 'reduction', 'weight', 'bias', 'eps',
     'momentum', 'nonBlocking', 'value', 'inplace', 'lr', 'padding', 'stride', 'dilation', 'groups', 'batchSize', 'shuffle', 'numWorkers',
     'ignoreIndex', 'labelSmoothing', 'approximate', 'descending', 'stable', 'largest', 'sorted', 'unbiased', 'correction', 'asTuple',
@@ -400,10 +406,10 @@ function child() {
 function parent() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-fuzz-'));
   const self = path.resolve(__filename);
-  const childArgs = ['--expose-gc', self, '--child', '--calls', String(CALLS), '--seed', String(SEED), '--lib', LIB, ...(ONLY !== undefined ? ['--only', ONLY] : [])];
+  const childArgs = ['--expose-gc', self, '--child', ...(NO_VMEM_LIMIT ? ['--no-vmem-limit'] : []), '--calls', String(CALLS), '--seed', String(SEED), '--lib', LIB, ...(ONLY !== undefined ? ['--only', ONLY] : [])];
   const quoted = [process.execPath, ...childArgs].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   // ASan reserves terabytes of shadow address space: no address-space limit under it
-  const limit = UNDER_ASAN ? '' : `ulimit -v ${VMEM_KIB}; `;
+  const limit = NO_VMEM_LIMIT ? '' : `ulimit -v ${VMEM_KIB}; `;
   const t0 = Date.now();
   const c = spawn('/bin/sh', ['-c', `${limit}exec ${quoted}`], { cwd: dir, stdio: ['ignore', 'pipe', ONLY !== undefined ? 'inherit' : 'pipe'] });
   let out = '', err = '';
