@@ -142,21 +142,6 @@ class Searcher {
   std::vector<std::string> log_;
 };
 
-std::string jsonString(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
-        else o += (char)ch;
-    }
-  }
-  return o + "\"";
-}
 
 // ---- running GEMMs ------------------------------------------------------------------------------
 

@@ -5,12 +5,29 @@
 #include <unistd.h>
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include "dl_table.h"
 
 namespace flint {
 namespace gpu {
+
+std::string jsonString(const std::string& s) {
+  std::string o = "\"";
+  for (unsigned char ch : s) {
+    switch (ch) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
+        else o += (char)ch;
+    }
+  }
+  return o + "\"";
+}
 
 std::string envOr(const char* name) {
   const char* v = std::getenv(name);

@@ -38,6 +38,9 @@ using LibraryCandidate = std::function<bool(const std::string& file, const char*
  */
 bool searchLibrary(const LibrarySearchSpec& spec, const LibraryCandidate& candidate, std::vector<std::string>& log);
 
+/** `s` as a JSON string literal (quotes, escapes): the libraries' describe() output for doctor. */
+std::string jsonString(const std::string& s);
+
 /** The environment variable, or "" when unset. */
 std::string envOr(const char* name);
 

@@ -35,21 +35,6 @@ bool loadNccl(CollectiveLibrary& L, const std::string& file, std::string* error)
   return loadTable(file.c_str(), table, sizeof table / sizeof table[0], &L.lib, error);
 }
 
-std::string jsonString(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
-        else o += (char)ch;
-    }
-  }
-  return o + "\"";
-}
 
 }  // namespace
 
