@@ -14,6 +14,18 @@ const cp = require('child_process');
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = process.env.FLINT_BENCH_PYTHON || '/usr/bin/python3';
 
+/** mulberry32: a small seeded generator in [0, 1), independent of flintml's (the fuzzers' data and calls). */
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** flintml from the compiled dist/ (run `npx tsc -p tsconfig.json` first). */
 function loadFlint() {
   return require(path.join(ROOT, 'dist'));
@@ -233,6 +245,7 @@ function fmtNum(v) {
 }
 
 module.exports = {
+  mulberry32,
   ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runTorchPeerBoth,
   sampleTorchBest, torchPinnedThreads, runOpenblasPeer, parseJsonLines, Report, rounds,
 };

@@ -17,17 +17,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-/** A small deterministic PRNG (mulberry32), independent of flintml's. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, independent of flintml's. */
+const prng = require('./common').mulberry32;
 
 /** The valid files the mutations start from (bytes), made with fl.saveSync. */
 function seeds(fl, dir) {

@@ -35,6 +35,7 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { mulberry32 } = require('./common');
 
 const argv = process.argv.slice(2);
 function opt(name, dflt) {
@@ -62,14 +63,7 @@ const NO_VMEM_LIMIT = UNDER_ASAN || argv.includes('--no-vmem-limit')
 
 // ---- deterministic randomness: call i's generator depends on (seed, i) only -------------------------
 function rngFor(seed, i) {
-  let s = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0;
-  return () => {  // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0);
 }
 
 // ---- the child: enumerate, generate, call -------------------------------------------------------------
