@@ -339,6 +339,13 @@ describe('IDX files', () => {
     }
   });
 
+  test('parseIdx refuses a source name that is not a string with a ValueError (found by bench/fuzz.js: a Symbol was a TypeError)', () => {
+    const bytes = new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 1, 7]);
+    expect(() => data.parseIdx(bytes, Symbol('s') as unknown as string)).toThrow(fl.ValueError);
+    expect(() => data.parseIdx(bytes, 3 as unknown as string)).toThrow(/parseIdx: source must be a string/);
+    expect(data.parseIdx(bytes, 'x').shape).toEqual([1]);
+  });
+
   test('reads a file by path', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-idx-'));
     try {

@@ -17,6 +17,7 @@ import { tensor } from '../ops/creation';
 import '../ops/views';
 import { TensorDataset } from './tensor-dataset';
 import * as A from '../args';
+import { describeArg } from '../arity';
 import { optional, required, signature } from '../args';
 
 /** A decoded IDX array: host values (plain data, no tensor). */
@@ -42,6 +43,8 @@ const hex = (v: number): string => '0x' + v.toString(16).padStart(2, '0');
  * DataLoader workers): `fl.data.parseIdx(fs.readFileSync('t10k-labels-idx1-ubyte'))`.
  */
 export function parseIdx(bytes: Uint8Array, source = 'buffer'): IdxArray {
+  // source only names the data in messages; a non-string (a Symbol cannot go into a template) is refused first
+  if (typeof source !== 'string') throw new ValueError(`parseIdx: source must be a string naming the data, got ${describeArg(source)}`);
   const ctx = `readIdx(${source})`;
   if (!(bytes instanceof Uint8Array)) throw new ValueError(`${ctx}: expected a Buffer or Uint8Array`);
   let buf = bytes;
