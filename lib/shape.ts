@@ -1,5 +1,6 @@
 // shape.ts — shape and stride arithmetic shared by every op: validation of user sizes, contiguous
 // strides, broadcasting (NumPy/PyTorch rules), dim normalisation and view strides for reshape.
+import { describeArg } from './arity';
 import { IndexError, OutOfMemoryError, ShapeError, ValueError } from './errors';
 
 /** Most elements a tensor may have (2^48): larger requests fail fast with OutOfMemoryError. */
@@ -19,7 +20,7 @@ export function checkShape(shape: unknown, op: string): number[] {
   const out = Array.from(shape as ArrayLike<unknown>) as number[];
   for (const s of out) {
     if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) {
-      throw new ShapeError(`${String(op)}: sizes must be non-negative integers, got [${out.map(String).join(', ')}]`);
+      throw new ShapeError(`${String(op)}: sizes must be non-negative integers, got ${describeArg(out)}`);  // describeArg: an entry may be a Symbol or a nested array of them
     }
   }
   numelChecked(out, op);

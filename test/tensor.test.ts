@@ -51,6 +51,8 @@ describe('creation', () => {
   test('bad sizes and data get typed errors, never a crash', () => {
     expect(() => fl.zeros([-1])).toThrow(fl.ShapeError);
     expect(() => fl.zeros([1.5])).toThrow(/zeros: sizes must be non-negative integers/);
+    // found by a random-seed bench/fuzz.js run: a Symbol inside a size made the message itself throw a TypeError
+    expect(() => fl.randn([[() => 1, Symbol('s')]] as unknown as number[])).toThrow(fl.ShapeError);
     expect(() => fl.zeros([NaN])).toThrow(fl.ShapeError);
     expect(() => fl.zeros('3' as any)).toThrow(fl.ValueError);
     expect(() => fl.zeros([1e12, 1e12])).toThrow(fl.OutOfMemoryError);
