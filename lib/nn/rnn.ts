@@ -2,17 +2,20 @@
 // PyTorch's parameter names (`weight_ih_l0`, `bias_hh_l1_reverse`, …) and gate order (LSTM: i, f,
 // g, o; GRU: r, z, n), so that state dicts load from PyTorch checkpoints unchanged.
 //
-// The time loop runs in TypeScript, one small batch of ops per step; the input projection of a
-// whole layer is one matmul ([T, B, I] @ [I, G·H]) before the loop (unbound into steps by one
-// autograd node), so each step does one [B, H] @ [H, G·H] matmul plus the gate math: for the LSTM
-// one fused native cell (lstm_cell.ts: the four activations and the c/h update, and one pass
-// backward), for the GRU elementwise ops. Gradients come from the ops' autograd: backpropagation
-// through time needs no special code.
+// The input projection of a whole layer is one matmul ([T, B, I] @ [I, G·H]) before the time loop,
+// so each step does one [B, H] @ [H, G·H] matmul plus the gate math. The LSTM runs a layer and
+// direction as ONE autograd node (lstmSequence, lstm_cell.ts: the fused cell per step, the
+// backward's weight gradient one GEMM over the sequence, as cuDNN's RNN does); the composed path
+// below (one fused-cell node and one matmul node per step) stays for ONNX export (it traces the
+// unrolled loop), autocast, and empty sequences or batches. The GRU's gate math is elementwise ops,
+// per step, whose autograd does the backpropagation through time.
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
-import { lstmCell } from './lstm_cell';
+import { lstmCell, lstmSequence, lstmSequenceOpOn } from './lstm_cell';
+import { traceState } from '../trace';
+import { autocastLowDtype } from '../amp';
 import { add, mul, sub, sigmoid, tanh } from '../ops/elementwise';
 import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
@@ -141,7 +144,9 @@ export abstract class RNNBase extends Module {
     const w = this.weights(0, 0).wih;
     if (x.dtype !== w.dtype) throw new DTypeError(`${m}: input dtype ${x.dtype} does not match the parameters' dtype ${w.dtype}`);
     if (x.ndim === 2) return { xs: unsqueeze(x, 1), unbatched: true, batch: 1 };
-    const xs = this.batchFirst ? transpose(x, 0, 1) : x;
+    // [T, B, I] in memory: the input projection is then one GEMM, and so are its weight's and the
+    // input's gradients (a strided [T, B] would be a batch of T products and a sum)
+    const xs = this.batchFirst ? transpose(x, 0, 1).contiguous() : x;
     return { xs, unbatched: false, batch: xs._shape[1] };
   }
 
@@ -176,8 +181,13 @@ export abstract class RNNBase extends Module {
     const lstm = this.mode === 'LSTM';
     // input projection for every step at once; LSTM folds both biases in here
     let xw = matmul(input, transpose(wih, 0, 1));
-    if (bih) xw = add(xw, bih);
-    if (lstm && bhh) xw = add(xw, bhh);
+    // one pass over [T, B, 4H] for both biases (and one sum for their gradients)
+    if (lstm && bih && bhh) xw = add(xw, add(bih, bhh));
+    else if (bih) xw = add(xw, bih);
+    if (lstm && T > 0 && xw._shape[1] > 0 && lstmSequenceOpOn() && traceState.tracer === null && autocastLowDtype() === null) {
+      const [out, h, c] = lstmSequence(xw, whh, h0, c0!, d === 1);
+      return { h, c, out };
+    }
     const whhT = transpose(whh, 0, 1);
     let h = h0;
     let c = c0;
