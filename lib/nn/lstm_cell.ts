@@ -129,8 +129,8 @@ export function lstmSequence(xw: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
     for (let s = 0; s < T; s++) {
       const t = reverse ? T - 1 - s : s;
       const prev = reverse ? t + 1 : t, cur = reverse ? t : t + 1;
-      call(MATMUL, 'lstm', [hg3, mat3(slab(HS, prev, B, H)), whhT]);
-      call(CELL, 'lstm', [slab(HS, cur, B, H), slab(CS, cur, B, H), slab(ACT, t, B, 4 * H), slab(x, t, B, 4 * H), hg, slab(CS, prev, B, H)], []);
+      call(MATMUL, 'matmul', [hg3, mat3(slab(HS, prev, B, H)), whhT]);
+      call(CELL, 'lstmCell', [slab(HS, cur, B, H), slab(CS, cur, B, H), slab(ACT, t, B, 4 * H), slab(x, t, B, 4 * H), hg, slab(CS, prev, B, H)], []);
     }
   } catch (e) {
     HS.dispose(); CS.dispose(); ACT.dispose();
@@ -160,10 +160,10 @@ export function lstmSequence(xw: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
         const t = reverse ? T - 1 - s : s;
         const prev = reverse ? t + 1 : t, cur = reverse ? t : t + 1;
         const dg = slab(DG, t, B, 4 * H);
-        call(CELL_BW, 'lstm backward', [dg, dcPrev, slab(sA, t, B, 4 * H), slab(sC, prev, B, H), slab(sC, cur, B, H), slab(GH, t, B, H), dc], []);
+        call(CELL_BW, 'lstmCellBackward', [dg, dcPrev, slab(sA, t, B, 4 * H), slab(sC, prev, B, H), slab(sC, cur, B, H), slab(GH, t, B, H), dc], []);
         [dc, dcPrev] = [dcPrev, dc];
         if (s > 0) {  // the previous step's h feeds this step's gates through whh
-          call(MATMUL, 'lstm backward', [tmp3, mat3(dg), w3]);
+          call(MATMUL, 'matmul', [tmp3, mat3(dg), w3]);
           hAt(reverse ? t + 1 : t - 1).add_(TMP);
         }
       }
