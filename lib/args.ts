@@ -235,9 +235,20 @@ export interface AnySignature {
 export class Signature<S extends Record<string, Param<unknown>>> implements AnySignature {
   /** Every parameter name, positional ones first. */
   readonly names: string[];
+  // Made once, read by every parse: each name's index in `names`, each parameter, its label for the
+  // checks' messages (`fn: name`) and its place in the positional order (-1: keyword-only), so a
+  // call allocates nothing but its result (and, with options, one array).
+  private readonly index = new Map<string, number>();
+  private readonly paramList: Param<unknown>[];
+  private readonly wheres: string[];
+  private readonly posOf: number[];
   constructor(readonly fn: string, readonly positional: readonly (keyof S & string)[], readonly params: S) {
     for (const p of positional) if (!(p in params)) throw new Error(`signature ${fn}: positional '${p}' has no parameter`);
     this.names = Object.keys(params);
+    this.names.forEach((k, j) => this.index.set(k, j));
+    this.paramList = this.names.map((k) => params[k]);
+    this.wheres = this.names.map((k) => `${fn}: ${k}`);
+    this.posOf = this.names.map((k) => positional.indexOf(k));
     registry.set(fn, this);
   }
 
@@ -249,44 +260,50 @@ export class Signature<S extends Record<string, Param<unknown>>> implements AnyS
    * `skip` leading positional parameters were already consumed by the caller (e.g. sizes).
    */
   parse(args: readonly unknown[], skip = 0): Parsed<S> {
-    const fn = this.fn;
-    let pos = args;
-    let kw: Record<string, unknown> = {};
-    const last = args[args.length - 1];
-    if (args.length > 0 && isPlainObject(last)) { pos = args.slice(0, -1); kw = last; }
-    else if (args.length > 0 && last === undefined) pos = trimUndefined(args);
-    const slots = skip === 0 ? this.positional : this.positional.slice(skip);  // no copy on the common call
-    if (pos.length > slots.length) {
-      const extra = pos[slots.length];
-      throw new ValueError(slots.length === 0
-        ? `${fn}: unexpected positional argument ${show(extra)} (pass options as an object: { ${this.names.slice(0, 3).join(', ')}${this.names.length > 3 ? ', …' : ''} })`
-        : `${fn}: takes ${slots.length} positional argument${slots.length === 1 ? '' : 's'} (${slots.join(', ')}) but ${pos.length} were given; the extra one is ${show(extra)}`);
+    const fn = this.fn, names = this.names;
+    // args[0..n) are the positional arguments (trailing undefined ones dropped when no options follow)
+    let n = args.length;
+    let kw: Record<string, unknown> | null = null;
+    if (n > 0) {
+      const last = args[n - 1];
+      if (isPlainObject(last)) { kw = last; n--; }
+      else if (last === undefined) { while (n > 0 && args[n - 1] === undefined) n--; }
     }
-    const given: Record<string, unknown> = {};
-    pos.forEach((v, i) => { if (v !== undefined) given[slots[i]] = v; });
-    for (const [k, v] of Object.entries(kw)) {
-      if (!(k in this.params)) unknownOption(fn, k, this.names);
-      if (v === undefined) continue;
-      if (k in given) throw new ValueError(`${fn}: got multiple values for argument '${k}' (positional and in the options)`);
-      given[k] = v;
+    const nslots = this.positional.length - skip;
+    if (n > nslots) {
+      const slots = this.positional.slice(skip);
+      const extra = args[nslots];
+      throw new ValueError(nslots === 0
+        ? `${fn}: unexpected positional argument ${show(extra)} (pass options as an object: { ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''} })`
+        : `${fn}: takes ${nslots} positional argument${nslots === 1 ? '' : 's'} (${slots.join(', ')}) but ${n} were given; the extra one is ${show(extra)}`);
+    }
+    const posOf = this.posOf;
+    let kwv: unknown[] | null = null;
+    if (kw !== null) {
+      kwv = new Array<unknown>(names.length);
+      for (const k of Object.keys(kw)) {
+        const j = this.index.get(k);
+        if (j === undefined) unknownOption(fn, k, names);
+        const v = kw[k];
+        if (v === undefined) continue;
+        const p = posOf[j] - skip;
+        if (p >= 0 && p < n && args[p] !== undefined) throw new ValueError(`${fn}: got multiple values for argument '${k}' (positional and in the options)`);
+        kwv[j] = v;
+      }
     }
     const out: Record<string, unknown> = {};
-    for (const k of this.names) {
-      const p = this.params[k];
-      if (k in given) out[k] = p.check(given[k], `${fn}: ${k}`);
-      else if (p.required) {
-        if (this.positional.indexOf(k) < skip) continue;
+    for (let j = 0; j < names.length; j++) {
+      const k = names[j], prm = this.paramList[j], p = posOf[j] - skip;
+      let v = p >= 0 && p < n ? args[p] : undefined;
+      if (v === undefined && kwv !== null) v = kwv[j];
+      if (v !== undefined) out[k] = prm.check(v, this.wheres[j]);
+      else if (prm.required) {
+        if (posOf[j] < skip) continue;
         throw new ValueError(`${fn}: missing required argument '${k}'`);
-      } else out[k] = p.dflt;
+      } else out[k] = prm.dflt;
     }
     return out as Parsed<S>;
   }
-}
-
-function trimUndefined(a: readonly unknown[]): readonly unknown[] {
-  let n = a.length;
-  while (n > 0 && a[n - 1] === undefined) n--;
-  return a.slice(0, n);
 }
 
 /** Every declared signature by name (the option-coverage test reads it). */

@@ -16,7 +16,7 @@
 import type { DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
-import { keep, scope, Tensor } from './tensor';
+import { keep, scope, Tensor, unscopedView } from './tensor';
 import { anyValue, bool, optional, signature, tooManyArgs } from './args';
 import { checkCallable } from './arity';
 import { _range, isProfiling } from './profiler';
@@ -82,9 +82,6 @@ export function enableGrad<T>(fn: () => T): T { if (arguments.length > 1) tooMan
 /** Sets grad mode globally (`torch.set_grad_enabled`). */
 export function setGradEnabled(on: boolean): void { if (arguments.length > 1) tooManyArgs('setGradEnabled', 'on', arguments); gradEnabled = !!on; }
 
-/** @internal A saved tensor: a view of what the op needs, with the version it had. */
-interface Saved { t: Tensor; version: number; of: Tensor }
-
 /** @internal */
 export type BackwardFn = (grads: (Tensor | null)[], saved: Tensor[]) => (Tensor | null)[];
 
@@ -95,35 +92,73 @@ export class GradNode {
   /** the nodes and output indices of those inputs (null for leaves and non-grad inputs) */
   inputNodes: (GradNode | null)[];
   inputSlots: number[];
-  saved: Saved[] | null;
+  /**
+   * Views of what the backward needs (null once freed), and beside them the tensors they were taken
+   * of and the storage versions they had then (backward refuses a saved tensor modified in place).
+   */
+  saved: Tensor[] | null;
+  savedOf: Tensor[];
+  savedVersions: number[];
   refs = 0;
   released = false;
+  /** the backward run that last sorted this node (see `run`), and its index in that run's order */
+  visit = 0;
+  index = 0;
   constructor(
     readonly name: string,
-    inputs: (Tensor | null)[],
-    saved: Tensor[],
+    inputs: readonly unknown[],
+    saved: readonly Tensor[],
     readonly fn: BackwardFn,
     readonly numOutputs: number,
   ) {
-    this.inputs = inputs.map((t) => (t && t.requiresGrad ? t : null));
-    this.inputNodes = this.inputs.map((t) => (t ? t._gradFn : null));
-    this.inputSlots = this.inputs.map((t) => (t ? t._outputIndex : 0));
-    for (const n of this.inputNodes) if (n) n.refs++;
-    // leaves are held through a view so a disposed parameter does not lose its grad target
-    // the node owns these views: keep them out of any enclosing scope
-    this.saved = saved.map((t) => ({ t: keep(t._view(t._shape, t._strides, t._offset)), version: t._version, of: t }));
+    // one pass over the inputs, one over the saved tensors: a node is made per recorded op
+    const n = inputs.length;
+    const ins = new Array<Tensor | null>(n), nodes = new Array<GradNode | null>(n), slots = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const x = inputs[i];
+      if (x instanceof Tensor && x._requiresGrad) {
+        ins[i] = x;
+        const m = x._gradFn as GradNode | null;
+        nodes[i] = m;
+        slots[i] = x._outputIndex;
+        if (m) m.refs++;
+      } else {
+        ins[i] = null; nodes[i] = null; slots[i] = 0;
+      }
+    }
+    this.inputs = ins;
+    this.inputNodes = nodes;
+    this.inputSlots = slots;
+    // leaves are held through a view so a disposed parameter does not lose its grad target;
+    // the node owns these views: they are made outside any enclosing scope
+    const k = saved.length;
+    const views = new Array<Tensor>(k), of = new Array<Tensor>(k), versions = new Array<number>(k);
+    for (let i = 0; i < k; i++) {
+      const t = saved[i];
+      views[i] = unscopedView(t);
+      of[i] = t;
+      versions[i] = t._storage.version;
+    }
+    this.saved = views;
+    this.savedOf = of;
+    this.savedVersions = versions;
   }
   /** An output tensor of this node was disposed or collected. */
   dropOutput(): void { unref(this); }
   /** Frees saved tensors; with `cascade`, drops references to input nodes too. */
   release(cascade: boolean): void {
-    if (this.saved) { for (const s of this.saved) s.t.dispose(); this.saved = null; }
+    const saved = this.saved;
+    if (saved) {
+      this.saved = null;
+      this.savedOf = [];
+      for (let i = 0; i < saved.length; i++) saved[i].dispose();
+    }
     this.released = true;
     if (cascade) {
       const nodes = this.inputNodes;
       this.inputNodes = [];
       this.inputs = [];
-      for (const n of nodes) if (n) unref(n);
+      for (let i = 0; i < nodes.length; i++) { const n = nodes[i]; if (n) unref(n); }
     }
   }
 }
@@ -136,7 +171,7 @@ export function unref(n: GradNode): void {
 /** @internal Whether an op on these operands must record a node. */
 export function needsGrad(...xs: unknown[]): boolean {
   if (!gradEnabled) return false;
-  for (const x of xs) if (x instanceof Tensor && x.requiresGrad) return true;
+  for (let i = 0; i < xs.length; i++) { const x = xs[i]; if (x instanceof Tensor && x._requiresGrad) return true; }
   return false;
 }
 
@@ -145,21 +180,14 @@ export function needsGrad(...xs: unknown[]): boolean {
  * the inputs (in order, null for none). Outputs must be fresh tensors made by the op.
  */
 export function record(name: string, inputs: readonly unknown[], outputs: readonly Tensor[], saved: readonly Tensor[], fn: BackwardFn): void {
-  const node = new GradNode(name, inputs.map((x) => (x instanceof Tensor ? x : null)), saved as Tensor[], fn, outputs.length);
-  outputs.forEach((o, i) => {
+  const node = new GradNode(name, inputs, saved, fn, outputs.length);
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i];
     o._gradFn = node;
     o._outputIndex = i;
     o._requiresGrad = true;
     node.refs++;
-  });
-}
-
-function accumulate(slot: Map<number, Tensor>, i: number, g: Tensor): void {
-  const prev = slot.get(i);
-  if (!prev) { slot.set(i, g); return; }
-  const sum = ops().add(prev, g);
-  prev.dispose(); g.dispose();
-  slot.set(i, sum);
+  }
 }
 
 /** @internal Sums a broadcast gradient back to `shape` (the inverse of broadcasting). */
@@ -221,109 +249,158 @@ function firePostAccumulateHooks(t: Tensor): void {
   if (hs) for (const h of hs.slice()) h(t);
 }
 
+// Each backward run numbers itself (runCount) and stamps the nodes it sorts with that number
+// (GradNode.visit) and their place in its order (GradNode.index): the sort needs no set, and the
+// gradients waiting for a node sit in an array indexed by that place, not in maps.
+let runCount = 0;
+
+function disposeGrads(gs: readonly (Tensor | null)[] | undefined): void {
+  if (gs) for (let i = 0; i < gs.length; i++) { const g = gs[i]; if (g) g.dispose(); }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function run(root: Tensor, g0: Tensor, retain: boolean): void {
-  const start = root._gradFn;
+  const start = root._gradFn as GradNode | null;
   if (!start) {  // a leaf
     accumulateLeaf(root, g0);
     firePostAccumulateHooks(root);
     return;
   }
-  // topological order (iterative DFS)
+  // topological order (iterative DFS: a node comes after every node it reads)
+  const stamp = ++runCount;
   const order: GradNode[] = [];
-  const seen = new Set<GradNode>();
-  const stack: [GradNode, number][] = [[start, 0]];
-  seen.add(start);
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    const [n, i] = top;
+  const stack: GradNode[] = [start];
+  const next: number[] = [0];
+  start.visit = stamp;
+  while (stack.length > 0) {
+    const top = stack.length - 1;
+    const n = stack[top];
+    const i = next[top];
     if (i < n.inputNodes.length) {
-      top[1]++;
+      next[top] = i + 1;
       const m = n.inputNodes[i];
-      if (m && !seen.has(m)) { seen.add(m); stack.push([m, 0]); }
+      if (m && m.visit !== stamp) { m.visit = stamp; stack.push(m); next.push(0); }
     } else {
       stack.pop();
+      next.pop();
+      n.index = order.length;
       order.push(n);
     }
   }
-  const pending = new Map<GradNode, Map<number, Tensor>>();
-  pending.set(start, new Map([[root._outputIndex, g0]]));
+  // A backward inside this one (a checkpoint's recomputation, a hook) restamps the nodes it shares
+  // with this graph: the places are written again before they are next read.
+  let stampedAt = runCount;
+  // the gradients waiting for order[k], one per output (undefined: none yet)
+  const waiting: ((Tensor | null)[] | undefined)[] = new Array(order.length);
+  const g0s = newSlots(start.numOutputs);
+  g0s[root._outputIndex] = g0;
+  waiting[start.index] = g0s;
   // hooked leaves: how many of this graph's nodes still have to pass them a gradient (none: no cost)
   let remaining: Map<Tensor, number> | null = null;
   const accumulated = new Set<Tensor>();
   if (postAccumulateHooks.size > 0) {
     remaining = new Map();
     for (const node of order) {
-      node.inputs.forEach((inp, i) => {
-        if (inp && !node.inputNodes[i] && postAccumulateHooks.has(inp)) remaining!.set(inp, (remaining!.get(inp) ?? 0) + 1);
-      });
+      for (let i = 0; i < node.inputs.length; i++) {
+        const inp = node.inputs[i];
+        if (inp && !node.inputNodes[i] && postAccumulateHooks.has(inp)) remaining.set(inp, (remaining.get(inp) ?? 0) + 1);
+      }
     }
   }
-  const settleLeaves = (node: GradNode, inputs: (Tensor | null)[], inputNodes: (GradNode | null)[]) => {
-    if (!remaining) return;
-    inputs.forEach((inp, i) => {
-      if (!inp || inputNodes[i]) return;
+  const settleLeaves = (inputs: (Tensor | null)[], inputNodes: (GradNode | null)[]): void => {
+    for (let i = 0; i < inputs.length; i++) {
+      const inp = inputs[i];
+      if (!inp || inputNodes[i]) continue;
       const n = remaining!.get(inp);
-      if (n === undefined) return;
-      if (n > 1) { remaining!.set(inp, n - 1); return; }
+      if (n === undefined) continue;
+      if (n > 1) { remaining!.set(inp, n - 1); continue; }
       remaining!.delete(inp);
       if (accumulated.has(inp)) firePostAccumulateHooks(inp);
-    });
+    }
   };
   try {
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k];
-      const slot = pending.get(node);
-      pending.delete(node);
-      if (!slot) { settleLeaves(node, node.inputs, node.inputNodes); continue; }
-      if (node.released || !node.saved) {
-        for (const g of slot.values()) g.dispose();
+      const grads = waiting[k];
+      waiting[k] = undefined;
+      if (grads === undefined) { if (remaining) settleLeaves(node.inputs, node.inputNodes); continue; }
+      const saved = node.saved;
+      if (node.released || saved === null) {
+        disposeGrads(grads);
         throw new AutogradError(`backward: trying to backward through the graph a second time (at ${node.name}); use retainGraph: true on the first call`);
       }
-      for (const s of node.saved) {
-        if (s.of._version !== s.version) {
-          for (const g of slot.values()) g.dispose();
-          throw new AutogradError(`backward: a tensor of shape ${fmt(s.of._shape)} saved by ${node.name} was modified by an in-place operation after it was saved (version ${s.of._version}, expected ${s.version})`);
+      const savedOf = node.savedOf, versions = node.savedVersions;
+      for (let j = 0; j < savedOf.length; j++) {
+        const of = savedOf[j];
+        if (of._version !== versions[j]) {
+          disposeGrads(grads);
+          throw new AutogradError(`backward: a tensor of shape ${fmt(of._shape)} saved by ${node.name} was modified by an in-place operation after it was saved (version ${of._version}, expected ${versions[j]})`);
         }
       }
-      const grads: (Tensor | null)[] = Array.from({ length: node.numOutputs }, (_, i) => slot.get(i) ?? null);
       let inGrads: (Tensor | null)[];
       try {
-        const savedViews = node.saved.map((s) => s.t);
-        inGrads = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, savedViews)) : node.fn(grads, savedViews);
+        const views = saved.slice();  // the backward's own array: the node keeps its list for retainGraph
+        inGrads = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
       } finally {
-        for (const g of grads) if (g) g.dispose();
+        disposeGrads(grads);
       }
-      node.inputs.forEach((inp, i) => {
+      if (runCount !== stampedAt) {
+        for (let j = 0; j < order.length; j++) order[j].index = j;
+        stampedAt = runCount;
+      }
+      const inputs = node.inputs, inputNodes = node.inputNodes, inputSlots = node.inputSlots;  // release() may clear them
+      for (let i = 0; i < inputs.length; i++) {
         let g = inGrads[i];
-        if (!g) return;
-        if (!inp) { g.dispose(); return; }
+        if (!g) continue;
+        const inp = inputs[i];
+        if (!inp) { g.dispose(); continue; }
         if (g.dtype !== inp.dtype) {  // a gradient has its tensor's dtype (mixed precision, promotion)
           const c = ops().cast(g, inp.dtype, false);
           g.dispose();
           g = c;
         }
-        if (g._shape.length !== inp._shape.length || g._shape.some((s, j) => s !== inp._shape[j])) {
+        if (!sameShape(g._shape, inp._shape)) {
           g.dispose();
           throw new AutogradError(`backward: ${node.name} produced a gradient of shape ${fmt(g._shape)} for an input of shape ${fmt(inp._shape)}`);
         }
-        const up = node.inputNodes[i];
+        const up = inputNodes[i];
+        // retainGrad(): .grad of a graph tensor sums its contributions (a copy: g itself goes on)
+        if (up && inp._retainsGrad) accumulateLeaf(inp, ops().cast(g, g.dtype, true));
         if (up) {
-          let s = pending.get(up);
-          if (!s) { s = new Map(); pending.set(up, s); }
-          accumulate(s, node.inputSlots[i], g);
+          const u = up.index;
+          let w = waiting[u];
+          if (w === undefined) { w = newSlots(up.numOutputs); waiting[u] = w; }
+          const slot = inputSlots[i];
+          const prev = w[slot];
+          if (prev) {
+            const sum = ops().add(prev, g);
+            prev.dispose(); g.dispose();
+            w[slot] = sum;
+          } else {
+            w[slot] = g;
+          }
         } else {
           accumulateLeaf(inp, g);
           if (remaining) accumulated.add(inp);
         }
-        if (inp._retainsGrad && up) accumulateLeaf(inp, ops().cast(g, g.dtype, true));
-      });
-      const inputs = node.inputs, inputNodes = node.inputNodes;  // release() may clear them
+      }
       if (!retain) node.release(false);
-      settleLeaves(node, inputs, inputNodes);
+      if (remaining) settleLeaves(inputs, inputNodes);
     }
   } finally {
-    for (const s of pending.values()) for (const g of s.values()) g.dispose();
+    for (let k = 0; k < waiting.length; k++) disposeGrads(waiting[k]);
   }
+}
+
+function newSlots(n: number): (Tensor | null)[] {
+  const a = new Array<Tensor | null>(n);
+  for (let i = 0; i < n; i++) a[i] = null;
+  return a;
 }
 
 /** The profiler's name for a node's backward, as PyTorch's ('mul' -> 'MulBackward'). */

@@ -152,7 +152,9 @@ export function opId(name: string): number {
   return -missing.length;
 }
 
-const handles: (Handle | undefined)[] = [];
+// The storage handles of one call, reused: only the first n (the call's operands) are passed on, so
+// it is never resized (setting an array's length on every call showed in profiles of small ops).
+const handles: (Handle | undefined)[] = new Array<Handle | undefined>(16).fill(undefined);
 
 /** @internal A host<->device copy as the profiler names it (PyTorch's trace calls them 'Memcpy HtoD', …). */
 export type TransferKind = 'HtoD' | 'DtoH' | 'DtoD';
@@ -198,7 +200,6 @@ export function callNative(id: number, opName: string, operands: readonly (Opera
   let p = 0;
   const n = operands.length;
   meta[p++] = n;
-  handles.length = n;
   for (let i = 0; i < n; i++) {
     const o = operands[i] as OperandView & ScalarOperand;
     if (o._shape === undefined) {
@@ -230,7 +231,7 @@ export function callNative(id: number, opName: string, operands: readonly (Opera
       case 2: binding.run(id, handles[0], handles[1]); break;
       case 3: binding.run(id, handles[0], handles[1], handles[2]); break;
       case 4: binding.run(id, handles[0], handles[1], handles[2], handles[3]); break;
-      default: binding.run(id, ...handles);
+      default: binding.run(id, ...handles.slice(0, n));
     }
   } catch (e) {
     const err = fromNative(e);

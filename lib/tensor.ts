@@ -61,6 +61,21 @@ const registry = new FinalizationRegistry<Held | GpuEntry>((h) => {
 });
 const scopes = new AsyncLocalStorage<Tensor[]>();
 let openScopes = 0;  // scopes running or awaiting: when 0, tensor creation skips the ALS lookup
+// The array of the innermost scope whose function is running synchronously now (null: none, e.g. in
+// an async scope's continuation, where the AsyncLocalStorage answers). While a scope's function runs
+// synchronously its AsyncLocalStorage store is this array, and asking the storage costs about as
+// much as a small op's whole TypeScript side (executionAsyncResource), so tensor creation, keep() and
+// a scope's end read this first. It is set and restored around the synchronous part of scope(): a
+// continuation runs with the JS stack empty, where it is null again.
+let syncScope: Tensor[] | null = null;
+// set while the autograd tape makes the views it owns (see unscopedView)
+let noScopePush = false;
+
+/** The array of the scope that tensors made now belong to (undefined outside any). */
+function currentScope(): Tensor[] | undefined {
+  if (openScopes === 0) return undefined;
+  return syncScope !== null ? syncScope : scopes.getStore();
+}
 
 // The FinalizationRegistry safety net costs ~0.4 µs per registration, more than a small op. Most
 // tensors are disposed (or end with their scope) soon after they are made, so registration is
@@ -223,8 +238,8 @@ export class Tensor {
     storage.refs++;
     liveTensors++;
     track(this);
-    if (openScopes > 0) {
-      const s = scopes.getStore();
+    if (openScopes > 0 && !noScopePush) {
+      const s = syncScope !== null ? syncScope : scopes.getStore();
       if (s) s.push(this);
     }
   }
@@ -433,6 +448,21 @@ export function emptyTensor(shape: readonly number[], dtype: DType, device: Devi
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
+/**
+ * @internal A view of all of `t` that belongs to no scope (autograd's saved tensors: the node that
+ * saves them disposes them), without keep()'s search of the scope's array.
+ */
+export function unscopedView(t: Tensor): Tensor {
+  t._handleFor('view');
+  if (openScopes === 0) return new Tensor(t._storage, t._shape, t._strides, t._offset, t.dtype);
+  noScopePush = true;
+  try {
+    return new Tensor(t._storage, t._shape, t._strides, t._offset, t.dtype);
+  } finally {
+    noScopePush = false;
+  }
+}
+
 let COPY = -1;
 /** @internal dst[...] = src[...] (same shape; dtype conversion included). */
 export function copyInto(dst: Tensor, src: Tensor | { _shape: readonly number[]; _strides: readonly number[]; _offset: number; dtype: DType; _handleFor(op: string): Handle }, op: string): void {
@@ -463,9 +493,18 @@ function collect(v: unknown, into: Set<Tensor>, depth = 0): void {
 }
 
 function endScope(made: Tensor[], result: unknown): void {
+  if (made.length === 0) return;
+  const parent = currentScope();
+  if (result instanceof Tensor || result === null || typeof result !== 'object') {
+    // the common results (nothing, a number, one tensor) need no set of kept tensors
+    for (let i = 0; i < made.length; i++) {
+      const t = made[i];
+      if (t === result) { if (parent) parent.push(t); } else t.dispose();
+    }
+    return;
+  }
   const keep = new Set<Tensor>();
   collect(result, keep);
-  const parent = openScopes > 0 ? scopes.getStore() : undefined;
   for (const t of made) {
     if (keep.has(t)) { if (parent) parent.push(t); } else t.dispose();
   }
@@ -484,14 +523,18 @@ export function scope<T>(fn: () => T): T {
   checkCallable(fn, 'scope');
   const made: Tensor[] = [];
   let result: T;
+  const outer = syncScope;
   openScopes++;
+  syncScope = made;
   try {
     result = scopes.run(made, fn);
   } catch (e) {
+    syncScope = outer;
     openScopes--;
     endScope(made, undefined);
     throw e;
   }
+  syncScope = outer;
   if (result instanceof Promise) {
     return result.then(
       (r) => { openScopes--; endScope(made, r); return r; },
@@ -503,10 +546,36 @@ export function scope<T>(fn: () => T): T {
   return result;
 }
 
+/**
+ * @internal `scope` for the library's own functions that are synchronous and call no user code (an
+ * op's backward, a composed op): the same bookkeeping without entering the AsyncLocalStorage, which
+ * costs about as much as a small op. Not for user functions: an async function's continuations must
+ * see the store, and only `scope` sets it.
+ */
+export function scopeSync<T>(fn: () => T): T {
+  const made: Tensor[] = [];
+  const outer = syncScope;
+  openScopes++;
+  syncScope = made;
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    syncScope = outer;
+    openScopes--;
+    endScope(made, undefined);
+    throw e;
+  }
+  syncScope = outer;
+  openScopes--;
+  endScope(made, result);
+  return result;
+}
+
 /** Takes `t` out of the enclosing scope so that the scope's end does not dispose it. Returns `t`. */
 export function keep<T extends Tensor>(t: T): T {
   if (arguments.length > 1) tooManyArgs('keep', 'input', arguments);
-  const s = openScopes > 0 ? scopes.getStore() : undefined;
+  const s = currentScope();
   if (s) {
     const i = s.lastIndexOf(t);
     if (i >= 0) s.splice(i, 1);

@@ -401,6 +401,14 @@ describe('autograd engine', () => {
       expect(Array.from(z.grad!.dataSync())).toEqual([4, 8]);    // retained: w
       expect(w.grad).toBeNull();                                  // not retained
       expect(Array.from(a.grad!.dataSync())).toEqual([24, 48]);  // 24a
+      // a retained tensor read twice: its .grad sums both contributions (the engine used to copy
+      // the second one after summing it into the pending gradient, which had disposed it)
+      const b = xv([1.5, 2]);
+      const h = b.mul(2);
+      h.retainGrad();
+      h.mul(h).sum().backward();
+      expect(Array.from(h.grad!.dataSync())).toEqual([6, 8]);    // 2h
+      expect(Array.from(b.grad!.dataSync())).toEqual([12, 16]);  // 8b
       // integer/bool results of ops on grad tensors are outside the graph
       expect(a.gt(1).requiresGrad).toBe(false);
       expect(a.argmax().requiresGrad).toBe(false);

@@ -6,7 +6,7 @@
 import { needsGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
 import { call, opId } from '../native';
-import { emptyTensor, scope, Tensor } from '../tensor';
+import { emptyTensor, scopeSync, Tensor } from '../tensor';
 
 let NORM_OPS: [number, number, number] | undefined;
 function normOps(): [number, number, number] {
@@ -38,7 +38,7 @@ export function fusedLayerNorm(x: Tensor, n: number, weight: Tensor | null, bias
   } catch (e) { y.dispose(); mean.dispose(); rstd.dispose(); throw e; }
   if (needsGrad(x, weight, bias)) {
     const saved = weight ? [xc, mean, rstd, affine[0]] : [xc, mean, rstd];
-    record('layerNorm', [x, weight, bias], [y], saved, ([gy], [sx, sm, sr, sw]) => scope(() => {
+    record('layerNorm', [x, weight, bias], [y], saved, ([gy], [sx, sm, sr, sw]) => scopeSync(() => {
       const g = contig(gy!);
       const gx = emptyTensor(x._shape, x.dtype, dev, false, 'layerNorm backward');
       call(LN_BW, 'layerNorm backward', sw ? [gx, g, sx, sm, sr, sw] : [gx, g, sx, sm, sr], [sw ? 1 : 0]);

@@ -15,7 +15,7 @@ import { runFloat32 } from '../amp';
 import { isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { fmt } from '../shape';
-import { scope, Tensor } from '../tensor';
+import { scopeSync, Tensor } from '../tensor';
 import { abs, add, clamp, div, log, lt, mul, ne, neg, softplus, sub, where } from '../ops/elementwise';
 import { gather, indexSelect } from '../ops/indexing';
 import { mean, sum } from '../ops/reduce';
@@ -92,7 +92,7 @@ export function mseLoss(...args: unknown[]): Tensor {
   const op = 'mseLoss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
-  return scope(() => { const d = sub(input, target); return reduce(mul(d, d), r); });
+  return scopeSync(() => { const d = sub(input, target); return reduce(mul(d, d), r); });
 }
 
 /** Mean absolute error |x - y|: `F.l1Loss(pred, y)`. */
@@ -103,7 +103,7 @@ export function l1Loss(...args: unknown[]): Tensor {
   const op = 'l1Loss';
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
-  return scope(() => reduce(abs(sub(input, target)), r));
+  return scopeSync(() => reduce(abs(sub(input, target)), r));
 }
 
 /** smoothL1Loss's beta (default 1), checked: >= 0. */
@@ -129,7 +129,7 @@ export function smoothL1Loss(...args: unknown[]): Tensor {
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
   const beta = betaOf(options.beta, op);
-  return scope(() => {
+  return scopeSync(() => {
     const d = sub(input, target);
     const ad = abs(d);
     const l = beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
@@ -147,7 +147,7 @@ export function huberLoss(...args: unknown[]): Tensor {
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
   const delta = deltaOf(options.delta, op);
-  return scope(() => {
+  return scopeSync(() => {
     const d = sub(input, target);
     const ad = abs(d);
     return reduce(where(lt(ad, delta), mul(mul(d, d), 0.5), mul(sub(ad, 0.5 * delta), delta)), r);
@@ -231,7 +231,7 @@ export function nllLoss(...args: unknown[]): Tensor {
   classShapes(input, target, options.weight, op);
   checkIndexTarget(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
-  return scope(() => {
+  return scopeSync(() => {
     const { loss, w } = pickTargets(input, target, options.weight, options.ignoreIndex ?? -100, op);
     return r === 'none' ? loss : r === 'sum' ? sum(loss) : div(sum(loss), sum(w));
   });
@@ -267,7 +267,7 @@ export function crossEntropy(...args: unknown[]): Tensor {
       throw new DTypeError(`${op}: expected int32 class indices for a target of shape ${fmt(target._shape)} (input ${fmt(input._shape)}), got ${target.dtype}; cast with .long() or .int() (a floating target holds class probabilities and has the input's shape)`);
     }
     sameShape(input, target, op);
-    return scope(() => {
+    return scopeSync(() => {
       const logp = logSoftmax(input, classDim);
       const t = eps > 0 ? add(mul(target, 1 - eps), eps / c) : target;
       let prod = mul(logp, t);
@@ -280,7 +280,7 @@ export function crossEntropy(...args: unknown[]): Tensor {
   }
   checkIndexTarget(input, target, op);
   const ignoreIndex = options.ignoreIndex ?? -100;
-  return scope(() => {
+  return scopeSync(() => {
     const logp = logSoftmax(input, classDim);
     const { loss, w, valid } = pickTargets(logp, target, weight, ignoreIndex, op);
     const nll = r === 'none' ? loss : r === 'sum' ? sum(loss) : div(sum(loss), sum(w));
@@ -317,14 +317,14 @@ export function binaryCrossEntropy(...args: unknown[]): Tensor {
   const weight = options.weight ?? null;
   if (weight != null) need(weight, op, 'weight');
   const logs = (x: Tensor) => [clamp(log(x), -100), clamp(log(sub(1, x)), -100)];
-  const l = noGrad(() => scope(() => {
+  const l = noGrad(() => scopeSync(() => {
     const [lx, l1x] = logs(input);
     const v = neg(add(mul(target, lx), mul(sub(1, target), l1x)));
     return weight ? mul(v, weight) : v;
   }));
   if (needsGrad(input, target)) {
     const saved = weight ? [input, target, weight] : [input, target];
-    record(op, [input, target], [l], saved, ([g], [x, t, w]) => scope(() => {
+    record(op, [input, target], [l], saved, ([g], [x, t, w]) => scopeSync(() => {
       const gw = w ? mul(g!, w) : g!;
       const gx = input.requiresGrad ? div(mul(gw, sub(x, t)), clamp(mul(x, sub(1, x)), BCE_EPS)) : null;
       let gt: Tensor | null = null;
@@ -357,7 +357,7 @@ export function binaryCrossEntropyWithLogits(...args: unknown[]): Tensor {
   const weight = options.weight ?? null, pw = options.posWeight ?? null;
   if (weight != null) need(weight, op, 'weight');
   if (pw != null) need(pw, op, 'posWeight');
-  return scope(() => {
+  return scopeSync(() => {
     const sp = softplus(neg(input));
     let l = add(mul(sub(1, target), input), pw ? mul(add(mul(sub(pw, 1), target), 1), sp) : sp);
     if (weight) l = mul(l, weight);

@@ -6,7 +6,7 @@
 import { tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
-import { Tensor, scope } from '../tensor';
+import { Tensor, scopeSync } from '../tensor';
 import { tensor } from '../ops/creation';
 import { abs, clamp, div, isfinite, ne, pow, sqrt } from '../ops/elementwise';
 import { amax, amin, sum } from '../ops/reduce';
@@ -59,7 +59,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new ValueError(`${op}: maxNorm must be a number, got ${String(maxNorm)}`);
   const grads = gradsOf(params, op);
   if (grads.length === 0) return tensor(0);
-  return noGrad(() => scope(() => {
+  return noGrad(() => scopeSync(() => {
     const dt = grads.every((g) => g.dtype === grads[0].dtype) ? grads[0].dtype : 'float32';
     const norms = grads.map((g) => vectorNorm(g, p).to(dt));
     let total: Tensor;

@@ -18,8 +18,8 @@ import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { tooManyArgs, unknownOption } from '../args';
 import { call, opId, OperandView, ScalarOperand } from '../native';
-import { broadcastShapes, broadcastStrides, fmt } from '../shape';
-import { contiguousCopy, emptyTensor, scope, Tensor, TensorLike, copyInto } from '../tensor';
+import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
+import { contiguousCopy, emptyTensor, scopeSync, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
 import { AutogradError, needsGrad, record, sumToShape } from '../autograd';
 import { traced, traceState } from '../trace';
@@ -76,7 +76,7 @@ export function operand(x: TensorLike, dt: DType, shape: readonly number[], op: 
   };
 }
 
-function run(id: number, op: string, out: Tensor, ops: (OperandView | ScalarOperand)[], params: number[], temps: Tensor[]): void {
+function run(id: number, op: string, out: Tensor, ops: (OperandView | ScalarOperand)[], params: readonly number[], temps: Tensor[]): void {
   try {
     if (out.numel > 0) call(id, op, [out, ...ops], params);
   } finally {
@@ -131,7 +131,11 @@ interface BinarySpec {
    */
   onnx: string | ((g: OnnxGraph, a: string, b: string, dt: DType) => string) | null;
 }
-interface BinaryEntry extends BinarySpec { code: BinaryCode }
+interface BinaryEntry extends BinarySpec {
+  code: BinaryCode;
+  /** the native params of every call (the code): one array, read-only */
+  params: readonly number[];
+}
 
 const BINARY_TABLE = new Map<BinaryCode, BinaryEntry>();
 
@@ -143,7 +147,7 @@ type AlphaFn = (a: TensorLike, b: TensorLike, alpha?: AlphaArg) => Tensor;
 /** Defines the binary op with native code `code` (a table entry): returns its function and installs its methods. */
 function binaryOp(code: BinaryCode, spec: BinarySpec): (a: TensorLike, b: TensorLike, ...args: any[]) => Tensor {
   if (BINARY_TABLE.has(code)) throw new FlintError(`elementwise: binary op ${code} has two entries`);
-  const e: BinaryEntry = { ...spec, code };
+  const e: BinaryEntry = { ...spec, code, params: [BINARY[code]] };
   BINARY_TABLE.set(code, e);
   // every form refuses an argument beyond those it declares (one comparison per call)
   const mArgs = e.alpha ? `${e.other ?? 'other'}, alpha` : e.other ?? 'other', fArgs = `input, ${mArgs}`, nm = e.alpha ? 2 : 1;
@@ -186,7 +190,12 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
   a = asTensorArg(a, op); b = asTensorArg(b, op);
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${String(op)}: at least one operand must be a Tensor`);
   const dev = commonDevice(op, a, b)!;
-  let dt = resultType(promoteArg(a), promoteArg(b));
+  // the common cases without resultType's operand records: two tensors of one dtype, or a floating
+  // tensor with a JS scalar, compute in that tensor's dtype (as resultType says)
+  let dt = a instanceof Tensor
+    ? (b instanceof Tensor ? (b.dtype === a.dtype ? a.dtype : null) : (isFloating(a.dtype) ? a.dtype : null))
+    : (b instanceof Tensor && isFloating(b.dtype) ? b.dtype : null);
+  if (dt === null) dt = resultType(promoteArg(a), promoteArg(b));
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
   if (dt === 'bool' && e.refuseBool) throw new DTypeError(`${String(op)}: ${e.refuseBool}`);
   const outDt: DType = kind === 'compare' || kind === 'logical' ? 'bool' : dt;
@@ -207,13 +216,16 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
       try { copyInto(out, tmp, op + '_'); } finally { tmp.dispose(); }
       return out;
     }
-    run(BINARY_OP, op + '_', out, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
+    run(BINARY_OP, op + '_', out, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], e.params, temps);
     return traceState.tracer === null ? out : traced(op + '_', [a, b], out, (g, [va, vb], [o]) => g.cast(lowerBinary(e, g, va, vb, dt), outDt, o.dtype));
   }
   const res = emptyTensor(shape, outDt, dev, false, op);
   try {
-    run(BINARY_OP, op, res, [operand(a, dt, shape, op, temps), operand(b, dt, shape, op, temps)], [BINARY[op]], temps);
-  } catch (err) { res.dispose(); throw err; }
+    const A = operand(a, dt, shape, op, temps), B = operand(b, dt, shape, op, temps);
+    if (numel(shape) > 0) call(BINARY_OP, op, [res, A, B], e.params);
+  } catch (err) { res.dispose(); throw err; } finally {
+    for (let i = 0; i < temps.length; i++) temps[i].dispose();
+  }
   if (e.grad && needsGrad(a, b)) recordBinary(e, e.grad, a, b, res);
   return traceState.tracer === null ? res : traced(op, [a, b], res, (g, [va, vb]) => lowerBinary(e, g, va, vb, dt));
 }
@@ -233,7 +245,7 @@ function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: 
   if (ta) saved.push(ta);
   if (tb) saved.push(tb);
   if (e.usesY) saved.push(y);
-  record(e.code, [a, b], [y], saved, ([g], sv) => scope(() => {
+  record(e.code, [a, b], [y], saved, ([g], sv) => scopeSync(() => {
     let k = 0;
     const A: TensorLike = ta ? sv[k++] : a, B: TensorLike = tb ? sv[k++] : b;
     const sy = e.usesY ? sv[k++] : (null as unknown as Tensor);
@@ -291,19 +303,25 @@ interface UnarySpec {
    */
   onnx: string | ((g: OnnxGraph, x: string, params: readonly number[], dt: DType) => string) | null;
 }
-interface UnaryEntry extends UnarySpec { code: UnaryCode; name: string }
+interface UnaryEntry extends UnarySpec {
+  code: UnaryCode;
+  name: string;
+  /** the native params of a call without arguments (the code): one array, read-only */
+  params0: readonly number[];
+}
 
 const UNARY_TABLE = new Map<UnaryCode, UnaryEntry>();
 
 /** A unary op's public function: `fl.exp(x)`. */
 type UnaryFn = (x: Tensor) => Tensor;
 
-const noParams = (): number[] => [];
+const NO_PARAMS = Object.freeze([]) as unknown as number[];
+const noParams = (): number[] => NO_PARAMS;
 
 /** Defines the unary op with native code `code` (a table entry): returns its function and installs its methods. */
 function unaryOp(code: UnaryCode, spec: UnarySpec): (x: Tensor, ...args: any[]) => Tensor {
   if (UNARY_TABLE.has(code)) throw new FlintError(`elementwise: unary op ${code} has two entries`);
-  const e: UnaryEntry = { ...spec, code, name: spec.name ?? code };
+  const e: UnaryEntry = { ...spec, code, name: spec.name ?? code, params0: [UNARY[code]] };
   UNARY_TABLE.set(code, e);
   const params = e.params ?? noParams, name = e.name;
   // every form refuses an argument beyond those it declares (one comparison per call); a boolean
@@ -339,7 +357,7 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
   if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors; use logicalNot`);
   const outDt: DType = kind === 'bool' ? 'bool' : dt;
   const temps: Tensor[] = [];
-  const p = [UNARY[e.code], ...params];
+  const p = params.length === 0 ? e.params0 : [UNARY[e.code], ...params];
   if (out) {
     checkInplace(out, name + '_');
     if (outDt !== out.dtype) {
@@ -353,8 +371,11 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
   }
   const res = emptyTensor(x._shape, outDt, x._storage.device, false, name);
   try {
-    run(UNARY_OP, name, res, [operand(x, dt, x._shape, name, temps)], p, temps);
-  } catch (err) { res.dispose(); throw err; }
+    const X = operand(x, dt, x._shape, name, temps);
+    if (numel(x._shape) > 0) call(UNARY_OP, name, [res, X], p);
+  } catch (err) { res.dispose(); throw err; } finally {
+    for (let i = 0; i < temps.length; i++) temps[i].dispose();
+  }
   if (e.grad && needsGrad(x)) recordUnary(e, e.grad, x, res, params);
   return traceState.tracer === null ? res : traced(name, [x], res, (g, [vx]) => lowerUnary(e, g, vx, params, dt));
 }
@@ -370,7 +391,7 @@ function lowerUnary(e: UnaryEntry, g: OnnxGraph, vx: TracedValue, params: readon
 function k(g: OnnxGraph, v: number, dt: DType): string { return g.constant(dt, [], [v]); }
 
 function recordUnary(e: UnaryEntry, grad: NonNullable<UnarySpec['grad']>, x: Tensor, y: Tensor, params: number[]): void {
-  record(e.name, [x], [y], e.usesY ? [x, y] : [x], ([g], [sx, sy]) => scope(() => {
+  record(e.name, [x], [y], e.usesY ? [x, y] : [x], ([g], [sx, sy]) => scopeSync(() => {
     const r = grad(g!, sx, sy, params);
     return [r.dtype === sx.dtype ? r : r.to(sx.dtype)];
   }));
@@ -629,7 +650,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   } catch (e) { res.dispose(); throw e; }
   if (needsGrad(a, b)) {
     const ta = a, tb = b;
-    record('where', [cond, a, b], [res], [cond], ([g], [c]) => scope(() => [
+    record('where', [cond, a, b], [res], [cond], ([g], [c]) => scopeSync(() => [
       null,
       ta instanceof Tensor ? sumToShape(where(c, g!, 0), ta._shape) : null,
       tb instanceof Tensor ? sumToShape(where(c, 0, g!), tb._shape) : null,
@@ -653,7 +674,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
     run(WHERE_OP, 'maskedFill', res, [operand(mask, 'bool', shape, 'maskedFill', temps), { scalar: +v, dtype: x.dtype }, operand(x, x.dtype, shape, 'maskedFill', temps)], [], temps);
   } catch (e) { res.dispose(); throw e; }
   if (needsGrad(x)) {
-    record('maskedFill', [x], [res], [mask], ([g], [m]) => scope(() => [sumToShape(where(m, 0, g!), x._shape)]));
+    record('maskedFill', [x], [res], [mask], ([g], [m]) => scopeSync(() => [sumToShape(where(m, 0, g!), x._shape)]));
   }
   return traceState.tracer === null ? res : traced('maskedFill', [x, mask], res, (g, [vx, vm]) => g.op('Where', [vm.name, k(g, +v, x.dtype), vx.name]));
 }

@@ -4,13 +4,18 @@
 // op files can import it to record their gradients without an import cycle.
 import { setTapeOps } from '../autograd';
 import './casts';  // Tensor.prototype.long
-import { onesLike } from './creation';
+import { fillInPlace } from './creation';
 import { add } from './elementwise';
 import { sum } from './reduce';
 import { reshape, to } from './views';
+import { emptyTensor } from '../tensor';
 
 setTapeOps({
-  onesLike: (t) => onesLike(t),
+  // the seed gradient of every backward: made directly (onesLike's argument parsing is for users)
+  onesLike: (t) => {
+    const o = emptyTensor(t._shape, t.dtype, t._storage.device, false, 'backward');
+    try { return fillInPlace(o, 1, 'backward'); } catch (e) { o.dispose(); throw e; }
+  },
   add: (a, b) => add(a, b),
   sumKeepdim: (t, dims) => sum(t, { dim: dims, keepdim: true }),
   reshape: (t, shape) => reshape(t, shape),

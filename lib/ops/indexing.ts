@@ -14,7 +14,7 @@ import { DType } from '../dtype';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, viewStrides } from '../shape';
-import { contiguousCopy, copyInto, emptyTensor, scope, Tensor, TensorLike } from '../tensor';
+import { contiguousCopy, copyInto, emptyTensor, scopeSync, Tensor, TensorLike } from '../tensor';
 import { arange, full, tensor, zeros } from './creation';
 import {
   add, checkInplace, commonDevice, floorDivide, lt, mul, ne, remainder, where as whereElementwise,
@@ -84,7 +84,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
-    record('gather', [x, index], [out], [index], ([g], [idx]) => scope(() => [scatterIntoZeros(xShape, xDt, xDev, d, idx, g!, true), null]));
+    record('gather', [x, index], [out], [index], ([g], [idx]) => scopeSync(() => [scatterIntoZeros(xShape, xDt, xDev, d, idx, g!, true), null]));
   }
   return out;
 }
@@ -165,7 +165,7 @@ function recordScatter(op: string, x: Tensor, dim: number, index: Tensor, src: T
   const srcT = src instanceof Tensor ? src : null;
   const srcShape = srcT ? srcT._shape : [], srcDt = srcT ? srcT.dtype : x.dtype;
   const xNeeds = x.requiresGrad;
-  record(op, [x, index, srcT], [out], [index], ([g], [idx]) => scope(() => {
+  record(op, [x, index, srcT], [out], [index], ([g], [idx]) => scopeSync(() => {
     let gx: Tensor | null = null;
     if (xNeeds) {
       gx = mode === 1 ? g!.clone() : contiguousCopy(g!, 'backward');
@@ -239,7 +239,7 @@ function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tenso
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
-    record(op, [x, index], [out], [index], ([g], [idx]) => scope(() => {
+    record(op, [x, index], [out], [index], ([g], [idx]) => scopeSync(() => {
       if (xShape.length === 0) return [contiguousCopy(g!, 'backward', xDt), null];
       // index-add: the 1-D index viewed along dim d and broadcast over g's other dims
       const strides = shape.map((_, i) => (i === d ? (idx._shape.length === 0 ? 0 : idx._strides[0]) : 0));
@@ -266,7 +266,7 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
     const d = dim === undefined || dim === null ? null : normDim(dim, x.ndim, 'takeAlongDim');
-    record('takeAlongDim', [x, indices], [out], [indices], ([g], [idx]) => scope(() => {
+    record('takeAlongDim', [x, indices], [out], [indices], ([g], [idx]) => scopeSync(() => {
       if (d === null) {
         const flat = scatterIntoZeros([numelOf(xShape)], xDt, xDev, 0, reshape(idx, [-1]), reshape(g!, [-1]), true);
         return [reshape(flat, xShape), null];
@@ -332,7 +332,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
-    record('maskedSelect', [x, mask], [out], [mask], ([g], [m]) => scope(() => {
+    record('maskedSelect', [x, mask], [out], [mask], ([g], [m]) => scopeSync(() => {
       if (n === 0) return [zeros(xShape, { dtype: xDt, device: xDev }), null];
       // g goes back to the flat positions the forward selected (the mask's true elements, in order)
       const pos = maskedSelect(reshape(arange(0, numelOf(shape), 1, { device: xDev }), shape), m);
@@ -399,7 +399,7 @@ export interface NonzeroOptions {
 /** The int32 coordinates of the nonzero (true) elements of x, one 1-D tensor per dim, in row-major order. */
 function nonzeroCoords(x: Tensor, op: string): { coords: Tensor[]; count: number } {
   checkInt32(x.numel, 'the number of elements', op);
-  return noGrad(() => scope(() => {
+  return noGrad(() => scopeSync(() => {
     const mask = x.dtype === 'bool' ? x : ne(x, 0);
     const pos = maskedSelect(arange(x.numel, undefined, 1, { dtype: 'int32', device: x.device }), reshape(mask, [-1]));
     const coords: Tensor[] = [];
@@ -681,7 +681,7 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
 }
 
 function advancedIndex(x: Tensor, specs: readonly IndexSpec[]): Tensor {
-  return scope(() => {
+  return scopeSync(() => {
     const plan = planIndex(x, specs, 'index');
     const { view, dims, rest } = plan;
     const restSizes = rest.map((d) => view._shape[d]);
@@ -716,7 +716,7 @@ function indexPutInto(x: Tensor, specs: readonly IndexSpec[], values: Tensor | n
   if (!(values instanceof Tensor) && typeof values !== 'number' && typeof values !== 'boolean') {
     throw new ValueError(`${op}: values must be a Tensor, number or boolean, got ${describeValue(values)}`);
   }
-  try { noGrad(() => scope(() => writeIndexed(x, specs, values, accumulate, op))); } catch (e) { throw renamed(e, op); }
+  try { noGrad(() => scopeSync(() => writeIndexed(x, specs, values, accumulate, op))); } catch (e) { throw renamed(e, op); }
 }
 
 function writeIndexed(x: Tensor, specs: readonly IndexSpec[], values: Tensor | number | boolean, accumulate: boolean, op: string): void {
@@ -788,7 +788,7 @@ export function indexPut(x: Tensor, indices: readonly IndexSpec[], values: Tenso
   if (needsGrad(x, vt)) {
     const xNeeds = x.requiresGrad, vNeeds = vt !== null && vt.requiresGrad;
     const vShape = vt ? vt._shape : [], vDt = vt ? vt.dtype : x.dtype;
-    record('indexPut', [x, vt], [out], specs.filter(isIndexTensor), ([g], saved) => scope(() => {
+    record('indexPut', [x, vt], [out], specs.filter(isIndexTensor), ([g], saved) => scopeSync(() => {
       let k = 0;
       const sp = specs.map((s) => (s instanceof Tensor ? saved[k++] : s));
       let gx: Tensor | null = null, gv: Tensor | null = null;

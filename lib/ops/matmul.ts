@@ -9,7 +9,7 @@ import { copyInto, emptyTensor, Tensor } from '../tensor';
 import { commonDevice } from './elementwise';
 import { traced, traceState } from '../trace';
 import { needsGrad, record, sumToShape } from '../autograd';
-import { scope } from '../tensor';
+import { scopeSync } from '../tensor';
 import { autocastLowDtype, castLow } from '../amp';
 
 const MATMUL = opId('matmul');
@@ -117,7 +117,7 @@ function foldBatchIntoRows(a: Tensor, b: Tensor): Tensor | null {
   const lead = a._shape.slice(0, -1), K = a._shape[a.ndim - 1];
   const rows = numel(lead);
   if (rows === 0 || viewStrides(a._shape, a._strides, [rows, K]) === null) return null;
-  return scope(() => matmul(a.reshape([rows, K]), b).reshape([...lead, b._shape[1]]));
+  return scopeSync(() => matmul(a.reshape([rows, K]), b).reshape([...lead, b._shape[1]]));
 }
 
 /** Whether t's last two dims are stored transposed and densely (t.mT is contiguous, t is not). */
@@ -147,7 +147,7 @@ function gradProduct(x: Tensor, y: Tensor, like: Tensor): Tensor {
  * operand's layout when that is a dense transpose (gradProduct), otherwise it is contiguous.
  */
 function recordMatmul(a: Tensor, b: Tensor, out: Tensor, aVec: boolean, bVec: boolean): void {
-  record('matmul', [a, b], [out], [a, b], ([g], [sa, sb]) => scope(() => {
+  record('matmul', [a, b], [out], [a, b], ([g], [sa, sb]) => scopeSync(() => {
     const A2 = aVec ? sa.unsqueeze(0) : sa;
     const B2 = bVec ? sb.unsqueeze(-1) : sb;
     let G2 = g!;

@@ -23,7 +23,7 @@ import { DTypeError, IndexError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
 import { contiguousStrides, fmt, normDim, normDims, numel } from '../shape';
-import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { REDUCE } from './codes';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
 import { scatterIntoZeros } from './indexing';
@@ -437,7 +437,7 @@ export const any = reduction('any');
 function recordReduce(name: ReduceName, op: string, x: Tensor, out: Tensor, dims: readonly number[], kept: number[], correction: number): void {
   const xShape = x._shape, xDt = x.dtype;
   const count = dims.reduce((n, d) => n * xShape[d], 1);
-  record(op, [x], [out], [x, out], ([g], [sx, sy]) => scope(() => {
+  record(op, [x], [out], [x, out], ([g], [sx, sy]) => scopeSync(() => {
     const G = reshape(g!, kept);
     const Y = reshape(sy, kept);
     const X = sx.dtype === sy.dtype ? sx : sx.to(sy.dtype);
@@ -482,7 +482,7 @@ function recordReduce(name: ReduceName, op: string, x: Tensor, out: Tensor, dims
 function recordIndexed(op: string, x: Tensor, values: Tensor, indices: Tensor, d: number | null): void {
   const xShape = x._shape, xDt = x.dtype, dev = x.device;
   const kept = d === null ? [] : xShape.map((s, i) => (i === d ? 1 : s));
-  record(op, [x], [values], [indices], ([g], [idx]) => scope(() => {
+  record(op, [x], [values], [indices], ([g], [idx]) => scopeSync(() => {
     if (d === null) return [contiguousCopy(g!, 'backward', xDt)];
     const G = reshape(g!, kept);
     return [scatterIntoZeros(xShape, xDt, dev, d, reshape(idx, kept), G.dtype === xDt ? G : G.to(xDt), false)];

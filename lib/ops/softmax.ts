@@ -12,7 +12,7 @@ import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
 import { call, opId } from '../native';
 import { normDim } from '../shape';
-import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { arange } from './creation';
 import { div, eq, exp, logicalAnd, mul, sub, where } from './elementwise';
 import { indexSelect } from './indexing';
@@ -115,7 +115,7 @@ type AlongDimOp = 'softmax' | 'logSoftmax' | 'cumsum' | 'cumprod';
 
 function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void {
   const d = normDim(dim, x._shape.length, op), xDt = x.dtype;
-  record(op, [x], [y], op === 'cumprod' ? [x, y] : [y], ([g], saved) => scope(() => {
+  record(op, [x], [y], op === 'cumprod' ? [x, y] : [y], ([g], saved) => scopeSync(() => {
     const G = g!;
     let r: Tensor;
     switch (op) {

@@ -7,7 +7,7 @@ import { needsGrad, record } from '../autograd';
 import { IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { numel, normDim } from '../shape';
-import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { gt, isnan, sub, where } from './elementwise';
 import { gather, scatterIntoZeros } from './indexing';
@@ -53,7 +53,7 @@ function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: 
   }
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, dev = x.device;
-    record(op, [x], [values], [indices], ([g], [idx]) => scope(() => [scatterIntoZeros(xShape, xDt, dev, d, idx, g!, false)]));
+    record(op, [x], [values], [indices], ([g], [idx]) => scopeSync(() => [scatterIntoZeros(xShape, xDt, dev, d, idx, g!, false)]));
   }
   return valuesIndices(values, indices);
 }
@@ -172,7 +172,7 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
  * like x with size 1 in d): the values keep sort's gradient (back to their positions in x).
  */
 function pickSorted(x: Tensor, d: number, keepdim: boolean, pos: () => number | Tensor): ValuesIndices {
-  const [values, indices] = scope(() => {
+  const [values, indices] = scopeSync(() => {
     const [sv, si] = sort(x, d);
     const p = pos();
     let v: Tensor, i: Tensor;

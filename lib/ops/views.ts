@@ -7,7 +7,7 @@ import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../
 import { checkKeys, sizesOnly, tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
-import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
+import { contiguousCopy, copyInto, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { binding, guard, transfer } from '../native';
 import { captureState, refuseInCapture } from '../capture';
 import { needsGrad, record, sumToShape } from '../autograd';
@@ -18,7 +18,7 @@ import type { Lowering } from '../trace';
 
 /** Records a one-input view/copy op whose gradient is `bw(g)` (a new tensor shaped like x). */
 function tracked(op: string, x: Tensor, out: Tensor, bw: (g: Tensor) => Tensor, onnx: Lowering): Tensor {
-  if (needsGrad(x)) record(op, [x], [out], [], ([g]) => scope(() => [bw(g!)]));
+  if (needsGrad(x)) record(op, [x], [out], [], ([g]) => scopeSync(() => [bw(g!)]));
   return traced(op, [x], out, onnx);
 }
 
@@ -42,7 +42,7 @@ function scatterBack(x: Tensor, g: Tensor, region: (z: Tensor) => Tensor): Tenso
  */
 function multiView(op: string, x: Tensor, views: Tensor[], region: (z: Tensor, i: number) => Tensor, onnx: (i: number) => [string, Lowering]): Tensor[] {
   if (views.length > 0 && needsGrad(x)) {
-    record(op, [x], views, [], (gs) => scope(() => {
+    record(op, [x], views, [], (gs) => scopeSync(() => {
       const ref = gs.find((g) => g !== null);
       if (!ref) return [null];
       const z = zeros(x._shape, { dtype: ref.dtype, device: x.device });
@@ -416,7 +416,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (needsGrad(...parts)) {
     const sizes = parts.map((p) => p._shape[d]);
     const dtypes = parts.map((p) => p.dtype);
-    record('cat', parts, [out], [], ([g]) => scope(() => {
+    record('cat', parts, [out], [], ([g]) => scopeSync(() => {
       let pos = 0;
       return sizes.map((n, i) => {
         const piece = narrow(g!, d, pos, n).to(dtypes[i], { copy: true });
