@@ -219,6 +219,19 @@ describe('nn.LSTM: the whole-sequence node', () => {
     } finally { m.dispose(); }
   });
 
+  test.each(['float16', 'bfloat16'] as fl.DType[])('%s: same as the per-step path within the dtype\'s rounding', (dtype) => {
+    const m = new nn.LSTM(8, 16, { numLayers: 2, dtype, device: DEVICE });
+    try {
+      fl.manualSeed(3);
+      const x = fl.scope(() => fl.randn([6, 4, 8], { device: DEVICE }).to(dtype));
+      try {
+        // the sequence node sums the recurrent weight's gradient inside one GEMM (float accumulation,
+        // one rounding); the per-step path rounds each step's product and each addition
+        expectSame(runLstm(m, true, x, null, (y, h, c) => [y, h, c]), runLstm(m, false, x, null, (y, h, c) => [y, h, c]), dtype === 'float16' ? 0.02 : 0.15);
+      } finally { x.dispose(); }
+    } finally { m.dispose(); }
+  });
+
   test('a weight shared with another use gets both gradients; retainGraph backward twice doubles them', () => {
     const m = new nn.LSTM(3, 4, { dtype: 'float64', device: DEVICE });
     try {

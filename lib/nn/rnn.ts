@@ -234,6 +234,13 @@ function restore(t: Tensor, unbatched: boolean, batchFirst: boolean, isState: bo
  * `batchFirst`, or unbatched [T, I]); initial state `[h0, c0]`, each [layers·dirs, B, H] (zeros when
  * omitted). Returns `[output, [hN, cN]]`, output [T, B, dirs·H].
  *
+ * Each layer and direction is one autograd node for the whole sequence (as cuDNN's RNN): its
+ * backward runs the time loop without recording and computes the weights' gradients as one GEMM
+ * each over the sequence. Gradients reach the input, `h0`/`c0` and every parameter. The output of a
+ * one-direction LSTM is a view of the states that node saved: changing it in place before
+ * `backward()` is an AutogradError. (flintml's backward never records a graph itself, so there are
+ * no higher-order gradients through this, as through any op.)
+ *
  * ```ts
  * const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
  * const [y, [h, c]] = lstm.forward(fl.randn([3, 5, 10])); // y: [3, 5, 20], h and c: [2, 3, 20]
