@@ -7,7 +7,7 @@ import { needsGrad, noGrad, record } from '../autograd';
 import { call, opId, OperandView } from '../native';
 import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
-import { contiguousCopy, emptyTensor, scope, Tensor } from '../tensor';
+import { contiguousCopy, emptyTensor, scope, scopeSync, Tensor } from '../tensor';
 import { tracedMany } from '../trace';
 
 let CELL_OPS: [number, number] | undefined;
@@ -145,7 +145,7 @@ export function lstmSequence(xw: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
   const cN = CS._view([B, H], [H, 1], CS._offset + last * B * H);
   if (needsGrad(xw, whh, h0, c0)) {
     const needW = whh.requiresGrad, needH0 = h0.requiresGrad, needC0 = c0.requiresGrad;
-    record('lstm', [xw, whh, h0, c0], [out, hN, cN], [ACT, HS, CS, whh], ([gOut, ghN, gcN], [sA, sH, sC, sW]) => scope(() => {
+    record('lstm', [xw, whh, h0, c0], [out, hN, cN], [ACT, HS, CS, whh], ([gOut, ghN, gcN], [sA, sH, sC, sW]) => scopeSync(() => {
       const DG = emptyTensor([T, B, 4 * H], dt, dev, false, 'lstm backward');
       // the gradient reaching each step's h: the output's, plus (added below, step by step) the next step's recurrent one
       const GH = gOut ? contiguousCopy(gOut, 'lstm backward') : emptyTensor([T, B, H], dt, dev, true, 'lstm backward');
