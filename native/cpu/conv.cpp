@@ -21,7 +21,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstring>
 #include <string>
+#include <type_traits>
 #include <vector>
 #include "../core/conv.h"
 #include "../core/error.h"
@@ -142,10 +144,59 @@ void cpuCol2im(const OpCall& c) {
 template <class T> const T* planeOf(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
 template <class T> T* planeOfMut(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
 
+// float32 rows with unit column stride: four outputs of a row at once (maxPoolRow4), on GCC/clang
+// vector types (one SSE register on baseline x86-64, NEON on arm64). A scalar compare-and-select
+// of floats stays a branch in g++ (the ordered compare may trap unless -fno-trapping-math), and on
+// real data which tap wins is unpredictable; vector compares and masks have no branch at all.
+typedef float V4f __attribute__((vector_size(16)));
+typedef int32_t V4i __attribute__((vector_size(16)));
+
+// Outputs ow0 .. ow0+3 of one output row, whose windows lie inside the row in w (the caller checks):
+// the same taps in the same order as the scalar loop, so ties and NaNs resolve the same way.
+// laneSw: {0, 1, 2, 3} * sw.
+inline void maxPoolRow4(const float* xp, int64_t xsH, const Geom& g, int64_t W, int64_t h0, int64_t h1, int64_t ow0,
+                        V4i laneSw, float* op, int64_t osW, int32_t* ip, int64_t isW) {
+  const float ninf = -std::numeric_limits<float>::infinity();
+  V4f best = {ninf, ninf, ninf, ninf};
+  const int64_t wBase = ow0 * g.sw - g.pw;
+  V4i bi = laneSw + (int32_t)(h0 * W + wBase);
+  for (int64_t h = h0; h < h1; h += g.dh) {
+    const float* xr = xp + h * xsH;
+    for (int64_t kj = 0; kj < g.kw; kj++) {
+      const int64_t w = wBase + kj * g.dw;
+      const float* q = xr + w;
+      V4f v;
+      if (g.sw == 1) {
+        std::memcpy(&v, q, sizeof v);
+      } else if (g.sw == 2) {
+        // q[0..3] and q[3..6] (the last tap is q[6]; two whole loads, no partial one through memory)
+        V4f lo, hi;
+        std::memcpy(&lo, q, sizeof lo);
+        std::memcpy(&hi, q + 3, sizeof hi);
+        v = __builtin_shufflevector(lo, hi, 0, 2, 5, 7);
+      } else {
+        v = V4f{q[0], q[g.sw], q[2 * g.sw], q[3 * g.sw]};
+      }
+      const V4i take = (v > best) | (v != v);
+      best = (V4f)(((V4i)v & take) | ((V4i)best & ~take));
+      bi = ((laneSw + (int32_t)(h * W + w)) & take) | (bi & ~take);
+    }
+  }
+  for (int j = 0; j < 4; j++) {
+    op[(ow0 + j) * osW] = best[j];
+    ip[(ow0 + j) * isW] = bi[j];
+  }
+}
+
 template <class T>
 void maxPoolT(const OpCall& c, const Geom& g, const Planes& s) {
   using C = typename ComputeT<T>::type;
   const TensorArg &out = c.t[0], &idx = c.t[1], &x = c.t[2];
+  // the output columns whose windows need no clipping in w: [vLo, vHi)
+  const int64_t vLo = std::min(s.Wo, (g.pw + g.sw - 1) / g.sw);
+  const int64_t span = (g.kw - 1) * g.dw + 1;
+  const int64_t vHi = std::max(vLo, std::min(s.Wo, s.W + g.pw - span < 0 ? 0 : (s.W + g.pw - span) / g.sw + 1));
+  const bool vec = std::is_same<T, float>::value && x.strides[3] == 1;
   parallelFor(s.N * s.C, planeGrain(s.Ho * s.Wo * g.kh * g.kw), [&](int64_t b, int64_t e) {
     for (int64_t p = b; p < e; p++) {
       const int64_t n = p / s.C, ch = p % s.C;
@@ -156,7 +207,25 @@ void maxPoolT(const OpCall& c, const Geom& g, const Planes& s) {
         int64_t h0 = oh * g.sh - g.ph;
         const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, s.H);
         while (h0 < 0) h0 += g.dh;
+        int64_t skipLo = s.Wo, skipHi = s.Wo;  // [skipLo, skipHi): outputs the vector path wrote
+        if constexpr (std::is_same<T, float>::value) {
+          if (vec && vHi - vLo >= 4) {
+            // blocks of four from vLo; the last one ends at vHi (overlapping its neighbour: each
+            // output is a pure function of the input, written twice with the same value)
+            const V4i laneSw = V4i{0, 1, 2, 3} * (int32_t)g.sw;
+            T* orow = op + oh * out.strides[2];
+            int32_t* irow = ip + oh * idx.strides[2];
+            for (int64_t ow0 = vLo;; ow0 += 4) {
+              const int64_t at = std::min(ow0, vHi - 4);
+              maxPoolRow4(xp, x.strides[2], g, s.W, h0, h1, at, laneSw, orow, out.strides[3], irow, idx.strides[3]);
+              if (at + 4 >= vHi) break;
+            }
+            skipLo = vLo;
+            skipHi = vHi;
+          }
+        }
         for (int64_t ow = 0; ow < s.Wo; ow++) {
+          if (ow == skipLo) { ow = skipHi - 1; continue; }
           int64_t w0 = ow * g.sw - g.pw;
           const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, s.W);
           while (w0 < 0) w0 += g.dw;
