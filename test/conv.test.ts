@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fl from '../lib';
 import { call, opId } from '../lib/native';
+import { convTuning } from '../lib/ops/conv';
+import { liveTensorCount } from '../lib/tensor';
 import { DEVICE, expectClose, randomArray, roundTo } from './helpers';
 
 const GOLDEN = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'conv.json'), 'utf8')).cases as any[];
@@ -160,6 +162,13 @@ describe('gradients vs finite differences (float64, tiny shapes)', () => {
   test('maxPool2d (distinct values, so the max is differentiable)', () => {
     fdCheck((x) => fl.nn.maxPool2d(x, [2, 3], { stride: 1, padding: 1 }), [[1, 2, 4, 4]], 7);
   });
+  test('conv2d with the columns rebuilt in the backward (those past convTuning.keepColsMax are not kept)', () => {
+    const saved = convTuning.keepColsMax;
+    convTuning.keepColsMax = 0;
+    try {
+      fdCheck((x, w, b) => fl.nn.conv2d(x, w, b, { stride: 2, padding: 1, dilation: [1, 2], groups: 2 }), [[1, 4, 4, 5], [2, 2, 2, 2], [2]], 9);
+    } finally { convTuning.keepColsMax = saved; }
+  });
   test('composition: conv2d -> maxPool2d -> convTranspose2d', () => {
     fdCheck((x, w, w2) => fl.nn.convTranspose2d(fl.nn.maxPool2d(fl.nn.conv2d(x, w, null, { padding: 1 }), 2), w2, null, { stride: 2 }),
       [[1, 2, 4, 4], [2, 2, 3, 3], [2, 1, 2, 2]], 8);
@@ -188,6 +197,27 @@ function convRef(x: number[], xs: number[], w: number[], ws: number[], s: number
 }
 
 describe('conv2d: dtypes, layouts and shapes', () => {
+  test('the weight gradient from the forward\'s kept columns equals the one from columns rebuilt in the backward; nothing leaks', () => {
+    const run = (keepMax: number): number[][] => {
+      const saved = convTuning.keepColsMax;
+      convTuning.keepColsMax = keepMax;
+      try {
+        return fl.scope(() => {
+          const x = fl.tensor(randomArray(2 * 4 * 6 * 7, 51, -1, 1), { device: DEVICE }).reshape([2, 4, 6, 7]).requiresGrad_();
+          const w = fl.tensor(randomArray(6 * 2 * 3 * 2, 52, -1, 1), { device: DEVICE }).reshape([6, 2, 3, 2]).requiresGrad_();
+          const b = fl.tensor(randomArray(6, 53, -1, 1), { device: DEVICE }).requiresGrad_();
+          const y = fl.nn.conv2d(x, w, b, { stride: [1, 2], padding: 1, dilation: [2, 1], groups: 2 });
+          y.mul(fl.tensor(randomArray(y.numel, 54, -1, 1), { device: DEVICE }).reshape(y.shape)).sum().backward();
+          return [x.grad!, w.grad!, b.grad!].map((g) => Array.from(g.dataSync() as Float32Array));
+        });
+      } finally { convTuning.keepColsMax = saved; }
+    };
+    const before = liveTensorCount();
+    const kept = run(1 << 24), rebuilt = run(0);
+    expect(liveTensorCount()).toBe(before);
+    expect(kept).toEqual(rebuilt);
+    expect(kept[1].some((v) => v !== 0)).toBe(true);
+  });
   test.each(['float32', 'float64', 'float16', 'bfloat16'] as fl.DType[])('%s vs a naive float64 loop', (dtype) => {
     fl.scope(() => {
       const xs = [2, 4, 6, 5], ws = [6, 2, 3, 3];
@@ -478,6 +508,38 @@ describe('pooling kernels: dtypes, strided inputs, overlapping windows (forward 
         y.mul(fl.tensor(gy, { dtype, device: DEVICE }).reshape(y.shape)).sum().backward();
         expectClose(x.grad!, avgBackRef(gy, shape, Ho, Wo, win), dtype, 4);
       }
+    });
+  });
+
+  // conv.cpp runs eight outputs of a float32 row at once where the row is contiguous and the windows
+  // need no clipping in w (stride 1, 2 and others load differently); the rest of the row, other
+  // dtypes and strided rows take the scalar loop. Wide rows select it, with ties, NaN and -inf
+  // inside it and at its edges; float64 and a strided float32 input cover the same shapes without it.
+  const WIDE: [string, number[], PoolG][] = [
+    ['2x2 stride 2', [2, 3, 6, 41], { kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1 }],
+    ['3x3 stride 1 padding 1', [1, 2, 5, 37], { kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1 }],
+    ['[2, 3] stride [1, 3] padding [1, 1] dilation [1, 2]', [1, 2, 5, 64], { kh: 2, kw: 3, sh: 1, sw: 3, ph: 1, pw: 1, dh: 1, dw: 2 }],
+    ['3x2 stride [2, 2] padding 1 dilation [2, 1]', [2, 2, 9, 35], { kh: 3, kw: 2, sh: 2, sw: 2, ph: 1, pw: 1, dh: 2, dw: 1 }],
+  ];
+  const WIDE_CASES = WIDE.flatMap(([name, shp, g]) => (['float32', 'float64', 'strided float32'] as const).map((kind) => [`${name}, ${kind}`, shp, g, kind] as const));
+  test.each(WIDE_CASES)('maxPool2d on wide rows (%s): values, indices and gradients vs float64 reference', (_name, shp, g, kind) => {
+    fl.scope(() => {
+      const n = shp.reduce((a, b) => a * b, 1);
+      const dtype = kind === 'float64' ? 'float64' : 'float32';
+      const v = roundTo(randomArray(n, 49, -2, 2).map((a) => Math.round(a * 4) / 4), dtype);
+      for (const i of [3, 50, 51, n - 2]) v[i] = NaN;
+      for (const i of [7, 60, 61, 62]) v[i] = -Infinity;
+      const x = (kind === 'strided float32' ? channelsLast(v, shp, dtype) : fl.tensor(v, { dtype, device: DEVICE }).reshape(shp)).requiresGrad_();
+      const [y, idx] = fl.nn.maxPool2d(x, [g.kh, g.kw], { stride: [g.sh, g.sw], padding: [g.ph, g.pw], dilation: [g.dh, g.dw], returnIndices: true });
+      const [, , Ho, Wo] = y.shape;
+      const ref = maxPoolRef(v, shp, g, Ho, Wo);
+      expect(Array.from(idx.dataSync())).toEqual(ref.idx);
+      expect(Array.from(y.dataSync() as ArrayLike<number>)).toEqual(ref.out);
+      const gy = roundTo(randomArray(y.numel, 50, -1, 1), dtype);
+      y.mul(fl.tensor(gy, { dtype, device: DEVICE }).reshape(y.shape)).sum().backward();
+      const plane = shp[2] * shp[3], gx = new Array(n).fill(0);
+      for (let i = 0; i < gy.length; i++) gx[Math.floor(i / (Ho * Wo)) * plane + ref.idx[i]] += gy[i];
+      expectClose(x.grad!, gx, dtype, 4);
     });
   });
 

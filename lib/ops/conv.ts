@@ -7,8 +7,9 @@
 // batch as one [C*kh*kw, N, Ho*Wo] buffer, so each group is a single large GEMM
 //   y[g] (Og x N*L) = W[g] (Og x Cg*kh*kw) @ cols[g] (Cg*kh*kw x N*L)
 // and the result is permuted back to [N, O, Ho, Wo] in the same pass that adds the bias.
-// Each convolution records ONE autograd node (inputs x, weight, bias). Its backward recomputes the
-// columns from the saved input (rather than keeping them: they are kh*kw times the input's size):
+// Each convolution records ONE autograd node (inputs x, weight, bias). Its backward uses the
+// forward's columns, kept up to convTuning.keepColsMax elements (they are kh*kw times the input's
+// size; larger ones are rebuilt from the saved input):
 //   dW = dY' @ cols^T,  dX = col2im(W^T @ dY'),  db = sum of dY over N, H, W
 // where dY' is dY permuted to [O, N*L]. convTranspose2d is the same computation read backwards:
 // its forward is col2im(W^T @ x) and its backward uses im2col.
@@ -24,7 +25,7 @@ import { add, commonDevice } from './elementwise';
 import { matmul } from './matmul';
 import { sum } from './reduce';
 import { fmt } from '../shape';
-import { emptyTensor, scope, Tensor } from '../tensor';
+import { emptyTensor, keep, scope, Tensor } from '../tensor';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
@@ -236,29 +237,48 @@ function conv2dGeom(x: Tensor, w: Tensor, o: Conv2dOptions, op: string): Geom {
   return { kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, Ho: outSize(H, kh, sh, pt, pb, dh), Wo: outSize(W, kw, sw, pl, pr, dw) };
 }
 
+/**
+ * Columns up to `convTuning.keepColsMax` elements (64 MiB of float32) are kept from the forward for
+ * the weight gradient instead of being rebuilt from the input in the backward (as PyTorch's CPU convolution
+ * keeps its `finput`): a second im2col costs a pass that writes kh*kw times the input. Larger ones
+ * are rebuilt, so a big convolution's activation memory stays that of its input. Tests set it to 0
+ * to take the rebuilding path on small shapes.
+ * @internal
+ */
+export const convTuning = { keepColsMax: 1 << 24 };
+
 function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: number, op: string): Tensor {
   const [N, C, H, W] = x._shape;
   const [O, Cg] = w._shape;
   const K = Cg * g.kh * g.kw, L = g.Ho * g.Wo;
+  const grad = needsGrad(x, w, b);
+  const keepCols = grad && w.requiresGrad && C * g.kh * g.kw * N * L <= convTuning.keepColsMax;
+  let kept: Tensor | null = null;
   const out = noGrad(() => scope(() => {
     if (N * O * L === 0) return emptyTensor([N, O, g.Ho, g.Wo], x.dtype, x._storage.device, true, op);
-    const cols = im2col(x, g, op).view([groups, K, N * L]);
-    const y = matmul(w.reshape([groups, O / groups, K]), cols);  // [G, Og, N*L]
+    const buf = im2col(x, g, op);
+    if (keepCols) kept = keep(buf);
+    const y = matmul(w.reshape([groups, O / groups, K]), buf.view([groups, K, N * L]));  // [G, Og, N*L]
     return batchFirst(y.view([O, N * L]), N, g.Ho, g.Wo, b);
   }));
-  if (needsGrad(x, w, b)) {
-    record(op, [x, w, b], [out], [x, w], ([gy], [sx, sw]) => scope(() => {
-      const gP = channelsFirst(gy!).view([groups, O / groups, N * L]);
-      const w3 = sw.reshape([groups, O / groups, K]);
-      let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-      if (x.requiresGrad) gx = col2im(matmul(w3.mT, gP).view([C * g.kh * g.kw, N * L]), [N, C, H, W], g, op);
-      if (w.requiresGrad) {
-        const cols = im2col(sx, g, op).view([groups, K, N * L]);
-        gw = matmul(gP, cols.mT).reshape(w._shape as number[]).contiguous();
-      }
-      if (b && b.requiresGrad) gb = sum(gy!, [0, 2, 3]);
-      return [gx, gw, gb];
-    }));
+  if (grad) {
+    const colsKept = kept as Tensor | null;
+    // the node holds its own view of the kept columns (a saved tensor); this one goes now
+    const saved = colsKept ? [x, w, colsKept] : [x, w];
+    try {
+      record(op, [x, w, b], [out], saved, ([gy], [sx, sw, sc]) => scope(() => {
+        const gP = channelsFirst(gy!).view([groups, O / groups, N * L]);
+        const w3 = sw.reshape([groups, O / groups, K]);
+        let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+        if (x.requiresGrad) gx = col2im(matmul(w3.mT, gP).view([C * g.kh * g.kw, N * L]), [N, C, H, W], g, op);
+        if (w.requiresGrad) {
+          const cols = (colsKept !== null ? sc : im2col(sx, g, op)).view([groups, K, N * L]);
+          gw = matmul(gP, cols.mT).reshape(w._shape as number[]).contiguous();
+        }
+        if (b && b.requiresGrad) gb = sum(gy!, [0, 2, 3]);
+        return [gx, gw, gb];
+      }));
+    } finally { colsKept?.dispose(); }
   }
   return traceState.tracer === null ? out : traced(op, [x, w, b], out, (gr, [vx, vw, vb]) => gr.op('Conv', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], {
     kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.pt, g.pl, g.pb, g.pr], dilations: [g.dh, g.dw], group: groups,
