@@ -90,7 +90,10 @@ function currentScope(): Tensor[] | undefined {
 // AsyncLocalStorage store of the code that queued it, i.e. the scope's array of every tensor it
 // made, disposed or not, until it runs (the leak of issue 16: one array of ~40 tensors per 1024
 // tensors, 2 MiB of heap per 10,000 small-MLP steps).
-const pending: Tensor[] = [];
+// A disposed tensor clears its own slot (Tensor._pendingAt), so that a batch reads only the slots
+// and touches the tensors still alive: reading the flag of 1024 disposed tensors, long out of the
+// cache, showed in profiles of small ops.
+const pending: (Tensor | null)[] = [];
 let immediateQueued = false;
 function onImmediate(): void {
   immediateQueued = false;
@@ -103,7 +106,8 @@ function queueFlush(): void {
 function flushPending(): void {
   for (let i = 0; i < pending.length; i++) {
     const t = pending[i];
-    if (!t._disposed) {
+    if (t !== null && !t._disposed) {
+      t._pendingAt = -1;
       const held = t._gradFn ? { s: t._storage, n: t._gradFn } : t._storage;
       if (t._storage.device.type === 1) {
         // GPU tensors also get a WeakRef, so that an out-of-memory retry can free the garbage ones
@@ -182,6 +186,7 @@ function setOomHandler(): void {
   try { binding.gpuSetOomHandler(freeGarbageGpuTensors); } catch { /* the backend reports itself at alloc */ }
 }
 function track(t: Tensor): void {
+  t._pendingAt = pending.length;
   pending.push(t);
   if (pending.length >= 1024) flushPending();
   else if (!immediateQueued) {
@@ -218,6 +223,7 @@ export class Tensor {
   readonly dtype: DType;
   /** @internal */ _disposed = false;
   /** @internal registered with the FinalizationRegistry (see `track`) */ _registered = false;
+  /** @internal its slot in the batch waiting for registration (-1: none; see `track`) */ _pendingAt = -1;
   /** @internal a GPU tensor's registration (see flushPending) */ _token: GpuEntry | null = null;
   /** @internal what a GPU tensor's WeakRef points at (see flushPending) */ _sentinel: object | null = null;
   /** @internal autograd: the node that produced this tensor (null for leaves) */ _gradFn: any = null;
@@ -293,6 +299,8 @@ export class Tensor {
     this._disposed = true;
     if (this._registered) {
       if (this._token) { this._token.done = true; registry.unregister(this._token); } else registry.unregister(this);
+    } else if (this._pendingAt >= 0) {
+      pending[this._pendingAt] = null;
     }
     liveTensors--;
     this._storage.release();
@@ -492,6 +500,15 @@ function collect(v: unknown, into: Set<Tensor>, depth = 0): void {
   if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) collect(x, into, depth + 1);
 }
 
+/** Whether every element is a tensor, null or undefined (what `collect` would find is then the tensors). */
+function isFlatTensorList(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== null && x !== undefined && !(x instanceof Tensor)) return false;
+  }
+  return true;
+}
+
 function endScope(made: Tensor[], result: unknown): void {
   if (made.length === 0) return;
   const parent = currentScope();
@@ -500,6 +517,14 @@ function endScope(made: Tensor[], result: unknown): void {
     for (let i = 0; i < made.length; i++) {
       const t = made[i];
       if (t === result) { if (parent) parent.push(t); } else t.dispose();
+    }
+    return;
+  }
+  if (Array.isArray(result) && result.length <= 8 && isFlatTensorList(result)) {
+    // a backward's list of gradients: membership by scan, no set
+    for (let i = 0; i < made.length; i++) {
+      const t = made[i];
+      if (result.includes(t)) { if (parent) parent.push(t); } else t.dispose();
     }
     return;
   }

@@ -17,10 +17,17 @@ const ROOT = path.resolve(__dirname, '..');
 
 interface Summary { steps: number; liveTensorsFlat: boolean; allocatedFlat: boolean; heapGrowthMiB: number; rssDriftPct: number; rssRangePct: number }
 
+// V8 sizes its young generation by the allocation rate and grows it once, by up to ~16 MiB of RSS,
+// whenever a loop has made enough garbage: when that happens after the warm-up it reads as RSS
+// drift that no leak caused (the step of fewer allocations per op made it happen later, not
+// larger). The child runs with the young generation at its size from the start (16 MiB
+// semi-spaces, node's default maximum), so that the RSS compared is the memory that could leak.
+const V8_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+
 function soak(args: string[], timeoutMs: number): Promise<{ summary: Summary; ok: boolean; out: string }> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build:ts` first');
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--expose-gc', path.join(ROOT, 'bench', 'soak.js'), '--device', DEVICE, ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 1 << 24 },
+    execFile(process.execPath, ['--expose-gc', ...V8_FLAGS, path.join(ROOT, 'bench', 'soak.js'), '--device', DEVICE, ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 1 << 24 },
       (err, stdout, stderr) => {
         const last = stdout.trim().split('\n').pop() ?? '';
         let parsed: { summary: Summary; ok: boolean } | undefined;

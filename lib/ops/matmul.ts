@@ -20,6 +20,17 @@ function need(t: unknown, op: string): Tensor {
   return t;
 }
 
+/**
+ * An operand of the native call that reads `src`'s storage with another shape and strides (the
+ * [B, r, c] forms): a class rather than an object literal with a closure per call.
+ */
+class View3 implements OperandView {
+  constructor(readonly src: OperandView, readonly _shape: readonly number[], readonly _strides: readonly number[], readonly _offset: number) {}
+  get dtype(): OperandView['dtype'] { return this.src.dtype; }
+  get _storage(): OperandView['_storage'] { return this.src._storage; }
+  _handleFor(op: string): number { return this.src._handleFor(op); }
+}
+
 /** A [B, r, c] operand view of t broadcast to batch shape `batch`, or a contiguous copy when the batch dims do not merge. */
 function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: readonly number[], r: number, c: number, temps: Tensor[], op: string): OperandView {
   const nd = t._shape.length;
@@ -39,13 +50,12 @@ function as3d(t: OperandView, device: Tensor['_storage']['device'], batch: reado
     if (B === 1) bStride = 0;
   }
   if (bStride === null) {
-    const src = { dtype: t.dtype, _shape: full, _strides: strides, _offset: t._offset, _storage: t._storage, _handleFor: (o: string) => t._handleFor(o) };
     const c3 = emptyTensor(full, t.dtype, device, false, op);
     temps.push(c3);
-    copyInto(c3, src, op);
-    return { dtype: t.dtype, _shape: [B, r, c], _strides: [r * c, c, 1], _offset: 0, _storage: c3._storage, _handleFor: (o: string) => c3._handleFor(o) };
+    copyInto(c3, new View3(t, full, strides, t._offset), op);
+    return new View3(c3, [B, r, c], [r * c, c, 1], 0);
   }
-  return { dtype: t.dtype, _shape: [B, r, c], _strides: [bStride, strides[batch.length], strides[batch.length + 1]], _offset: t._offset, _storage: t._storage, _handleFor: (o: string) => t._handleFor(o) };
+  return new View3(t, [B, r, c], [bStride, strides[batch.length], strides[batch.length + 1]], t._offset);
 }
 
 /**
@@ -75,6 +85,7 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
   if (a.dtype !== b.dtype) throw new DTypeError(`matmul: expected both operands to have the same dtype, got ${String(a.dtype)} and ${String(b.dtype)}`);
   if (a.dtype === 'bool') throw new DTypeError('matmul: not defined for bool tensors');
   if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both operands need at least 1 dim, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
+  if (a._shape.length === 2 && b._shape.length === 2) return matmul2d(a, b, dev);
   const folded = foldBatchIntoRows(a, b);
   if (folded) return folded;
   const aVec = a.ndim === 1, bVec = b.ndim === 1;
@@ -85,8 +96,8 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
   const M = as[as.length - 2], K = as[as.length - 1], K2 = bs[bs.length - 2], N = bs[bs.length - 1];
   if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${String(K)} != ${String(K2)})`);
   const batch = broadcastShapes('matmul', as.slice(0, -2), bs.slice(0, -2));
-  const av: OperandView = { dtype: a.dtype, _shape: as, _strides: ast, _offset: a._offset, _storage: a._storage, _handleFor: (o: string) => a._handleFor(o) };
-  const bv: OperandView = { dtype: b.dtype, _shape: bs, _strides: bst, _offset: b._offset, _storage: b._storage, _handleFor: (o: string) => b._handleFor(o) };
+  const av = new View3(a, as, ast, a._offset);
+  const bv = new View3(b, bs, bst, b._offset);
   const outShape = [...batch, ...(aVec ? [] : [M]), ...(bVec ? [] : [N])];
   const out = emptyTensor(outShape, a.dtype, dev, K === 0, 'matmul');
   if (numel(outShape) === 0 || K === 0) return out;
@@ -95,8 +106,7 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
     const B = numel(batch);
     const A3 = as3d(av, dev, batch, M, K, temps, 'matmul');
     const B3 = as3d(bv, dev, batch, K, N, temps, 'matmul');
-    const O3 = { dtype: out.dtype, _shape: [B, M, N], _strides: [M * N, N, 1], _offset: 0, _storage: out._storage, _handleFor: (o: string) => out._handleFor(o) };
-    call(MATMUL, 'matmul', [O3, A3, B3]);
+    call(MATMUL, 'matmul', [new View3(out, [B, M, N], [M * N, N, 1], 0), A3, B3]);
   } catch (e) {
     out.dispose();
     throw e;
@@ -104,6 +114,29 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
     for (const t of temps) t.dispose();
   }
   if (needsGrad(a, b)) recordMatmul(a, b, out, aVec, bVec);
+  return out;
+}
+
+/**
+ * [M, K] @ [K, N], the common case (Linear, attention's projections, every GEMM of a backward):
+ * the general path's [1, r, c] operand forms written directly, without its batch broadcasting.
+ */
+function matmul2d(a: Tensor, b: Tensor, dev: Tensor['_storage']['device']): Tensor {
+  const M = a._shape[0], K = a._shape[1], K2 = b._shape[0], N = b._shape[1];
+  if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${String(K)} != ${String(K2)})`);
+  const out = emptyTensor([M, N], a.dtype, dev, K === 0, 'matmul');
+  if (M * N === 0 || K === 0) return out;
+  try {
+    call(MATMUL, 'matmul', [
+      new View3(out, [1, M, N], [M * N, N, 1], 0),
+      new View3(a, [1, M, K], [0, a._strides[0], a._strides[1]], a._offset),
+      new View3(b, [1, K, N], [0, b._strides[0], b._strides[1]], b._offset),
+    ]);
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
+  if (needsGrad(a, b)) recordMatmul(a, b, out, false, false);
   return out;
 }
 
