@@ -77,14 +77,22 @@ function seqOps(): [number, number] {
   return SEQ_OPS;
 }
 
-/** Slab i ([r, c]) of a contiguous [n, r, c] tensor, as a kernel operand (no Tensor object). */
+/** A kernel operand over another's storage with its own shape, strides and offset (no Tensor object, no closure). */
+class Part implements OperandView {
+  constructor(readonly src: OperandView, readonly _shape: readonly number[], readonly _strides: readonly number[], readonly _offset: number) {}
+  get dtype(): OperandView['dtype'] { return this.src.dtype; }
+  get _storage(): OperandView['_storage'] { return this.src._storage; }
+  _handleFor(op: string): ReturnType<OperandView['_handleFor']> { return this.src._handleFor(op); }
+}
+
+/** Slab i ([r, c]) of a contiguous [n, r, c] tensor. */
 function slab(t: Tensor, i: number, r: number, c: number): OperandView {
-  return { dtype: t.dtype, _shape: [r, c], _strides: [c, 1], _offset: t._offset + i * r * c, _storage: t._storage, _handleFor: (o: string) => t._handleFor(o) };
+  return new Part(t, [r, c], [c, 1], t._offset + i * r * c);
 }
 
 /** A 2-D operand as the matmul kernel's [1, rows, cols] (the batch stride is unused for one entry). */
 function mat3(v: OperandView): OperandView {
-  return { dtype: v.dtype, _shape: [1, v._shape[0], v._shape[1]], _strides: [0, v._strides[0], v._strides[1]], _offset: v._offset, _storage: v._storage, _handleFor: v._handleFor };
+  return new Part(v, [1, v._shape[0], v._shape[1]], [0, v._strides[0], v._strides[1]], v._offset);
 }
 
 let sequenceOpOn = true;
@@ -121,7 +129,7 @@ export function lstmSequence(xw: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
   const HG = emptyTensor([B, 4 * H], dt, dev, false, 'lstm');
   const hg = slab(HG, 0, B, 4 * H), hg3 = mat3(hg);
   // whhᵀ [H, 4H] read in place (the GEMM takes the transposed layout without a copy)
-  const whhT: OperandView = { dtype: dt, _shape: [1, H, 4 * H], _strides: [0, whh._strides[1], whh._strides[0]], _offset: whh._offset, _storage: whh._storage, _handleFor: (o: string) => whh._handleFor(o) };
+  const whhT: OperandView = new Part(whh, [1, H, 4 * H], [0, whh._strides[1], whh._strides[0]], whh._offset);
   try {
     const first = reverse ? T : 0;
     call(COPY, 'lstm', [slab(HS, first, B, H), h0]);
@@ -155,7 +163,7 @@ export function lstmSequence(xw: Tensor, whh: Tensor, h0: Tensor, c0: Tensor, re
       let dcPrev = emptyTensor([B, H], dt, dev, false, 'lstm backward');
       const TMP = emptyTensor([B, H], dt, dev, false, 'lstm backward');
       const tmp3 = mat3(slab(TMP, 0, B, H));
-      const w3 = mat3({ dtype: dt, _shape: [4 * H, H], _strides: sW._strides, _offset: sW._offset, _storage: sW._storage, _handleFor: (o: string) => sW._handleFor(o) });
+      const w3 = mat3(sW);
       for (let s = T - 1; s >= 0; s--) {
         const t = reverse ? T - 1 - s : s;
         const prev = reverse ? t + 1 : t, cur = reverse ? t : t + 1;
