@@ -208,6 +208,19 @@ describe('nn.LSTM: the whole-sequence node', () => {
     } finally { m.dispose(); }
   });
 
+  test('float64: non-contiguous input and initial states (transposed views) as the per-step path', () => {
+    const m = new nn.LSTM(4, 5, { numLayers: 2, bidirectional: true, dtype: 'float64', device: DEVICE });
+    try {
+      fl.manualSeed(12);
+      const x = fl.scope(() => fl.randn([3, 6, 4], f64).transpose(0, 1));  // [T, B, I] seen through a transpose
+      const hx = fl.scope(() => [fl.randn([3, 4, 5], f64).transpose(0, 1), fl.randn([3, 4, 5], f64).transpose(0, 1)]) as [fl.Tensor, fl.Tensor];
+      expect(x.isContiguous() || hx[0].isContiguous()).toBe(false);
+      try {
+        expectSame(runLstm(m, true, x, hx, (y, h, c) => [y, h, c]), runLstm(m, false, x, hx, (y, h, c) => [y, h, c]), 1e-10);
+      } finally { x.dispose(); hx.forEach((t) => t.dispose()); }
+    } finally { m.dispose(); }
+  });
+
   test('float32: same as the per-step path within float32 rounding', () => {
     const m = new nn.LSTM(8, 16, { numLayers: 2, bidirectional: true, device: DEVICE });
     try {
