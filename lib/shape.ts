@@ -34,6 +34,13 @@ export function numel(shape: readonly number[]): number {
   return n;
 }
 
+/** @internal [0, 1, …, n - 1] (Array.from({ length: n }, …) is several times slower). */
+export function range(n: number): number[] {
+  const r = new Array<number>(n);
+  for (let i = 0; i < n; i++) r[i] = i;
+  return r;
+}
+
 /** @internal numel with a clear error for absurd sizes. */
 export function numelChecked(shape: readonly number[], op: string): number {
   const n = numel(shape);
@@ -110,7 +117,7 @@ export function normDims(dims: number | readonly number[] | undefined, ndim: num
 /** @internal Resolves one -1 in a requested shape against numel. */
 export function inferShape(shape: readonly number[], n: number, op: string, from: readonly number[]): number[] {
   let neg = -1, known = 1;
-  const out = Array.from(shape);
+  const out = Array.isArray(shape) ? shape.slice() : Array.from(shape);  // Array.from's generic path is slow
   for (let i = 0; i < out.length; i++) {
     const s = out[i];
     if (s === -1) {

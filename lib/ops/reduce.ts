@@ -22,7 +22,7 @@ import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
-import { contiguousStrides, fmt, normDim, normDims, numel } from '../shape';
+import { contiguousStrides, fmt, normDim, normDims, numel, range } from '../shape';
 import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { REDUCE } from './codes';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
@@ -123,7 +123,7 @@ function readArgs(op: string, dimOrOpts: unknown, keepdimOrOpts: unknown): VarOp
 /** @internal Reduced dims (sorted) of x for a dim argument; an empty list means every dim. */
 function reducedDims(x: Tensor, dim: Dims | null | undefined, op: string): number[] {
   const nd = x._shape.length;
-  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) return Array.from({ length: nd }, (_, i) => i);
+  if (dim === undefined || dim === null || (Array.isArray(dim) && dim.length === 0)) return range(nd);
   const dims = normDims(dim, nd, op);
   return nd === 0 ? [] : dims;  // a 0-dim tensor accepts dim 0 / -1 and reduces nothing
 }
@@ -247,7 +247,7 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
       const cls = op === 'max' || op === 'min' ? ValueError : IndexError;
       throw new cls(`${op}: expected a reduction dim to be given for an empty input ${fmt(x._shape)}`);
     }
-    dims = Array.from({ length: nd }, (_, i) => i);
+    dims = range(nd);
   } else {
     const d = normDim(dim, nd, op);
     dims = nd === 0 ? [] : [d];
