@@ -3,6 +3,7 @@
 // odd sizes that cross the built-in GEMM's blocks, K = 0 and empty shapes, every dtype; then the
 // same checks in a child process with FLINT_BLAS=builtin, so both GEMM paths are tested.
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as fl from '../lib';
 import { DEVICE, expectClose, randomArray, roundTo, unravel } from './helpers';
@@ -125,4 +126,38 @@ test('the built-in GEMM (FLINT_BLAS=builtin) gives the same results', () => {
   const out = JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
   // relative to the sum of |terms|: within a few float32 / float64 roundings per term
   expect(out.worst).toBeLessThan(10);
+});
+
+test("OpenBLAS's kernel family: named from the CPU's ISA while OPENBLAS_CORETYPE is unset, a user's value left alone, the variable gone afterwards", () => {
+  const root = path.resolve(__dirname, '..');
+  const code = `
+    const fl = require(${JSON.stringify(path.join(root, 'dist'))});
+    fl.matmul(fl.randn([8, 8]), fl.randn([8, 8])).dataSync();
+    console.log(JSON.stringify({ blas: fl.backend.info().blas, search: fl.backend.info().blasSearch, env: process.env.OPENBLAS_CORETYPE ?? null }));`;
+  const runWith = (coretype: string | null): { blas: string; search: string; env: string | null } => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.FLINT_BLAS;
+    delete env.OPENBLAS_CORETYPE;
+    if (coretype !== null) env.OPENBLAS_CORETYPE = coretype;
+    if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+    return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
+  };
+  // what gemm.cpp's CoreTypeHint should pick, from the flags the kernel reports
+  let want: string | null = null;
+  if (process.arch === 'x64') {
+    const line = fs.readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags')) ?? '';
+    const has = (f: string): boolean => line.split(/\s+/).includes(f);
+    if (['avx512f', 'avx512bw', 'avx512dq', 'avx512vl', 'avx512cd'].every(has)) want = 'SkylakeX';
+    else if (has('avx2') && has('fma')) want = 'Haswell';
+  }
+  const plain = runWith(null);
+  expect(plain.env).toBeNull();
+  if (want !== null && plain.blas.startsWith('openblas')) expect(plain.search).toContain(`OPENBLAS_CORETYPE unset: ${want} named`);
+  else expect(plain.search).not.toContain('OPENBLAS_CORETYPE');
+  if (process.arch === 'x64') {
+    // Prescott (SSE3) runs on every x86-64
+    const user = runWith('Prescott');
+    expect(user.env).toBe('Prescott');
+    expect(user.search).not.toContain('OPENBLAS_CORETYPE');
+  }
 });

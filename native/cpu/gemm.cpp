@@ -11,7 +11,7 @@
 // the arithmetic, and the built-in code runs such a batch in parallel over entries). Everything
 // else is one cblas_?gemm call per batch entry; the library threads itself. Leading dimensions
 // that do not matter (a matrix with a single row) are normalised, because BLAS libraries reject
-// lda < max(1, cols) even then.
+// lda < max(1, cols) even then. OpenBLAS's kernel family: see CoreTypeHint.
 #include "gemm.h"
 #include <dlfcn.h>
 #include <algorithm>
@@ -93,6 +93,38 @@ bool tryLoad(Blas& b, const std::string& file) {
   return true;
 }
 
+// OpenBLAS built with DYNAMIC_ARCH picks its kernels from a table of CPU models when it loads, and
+// falls back to its oldest x86-64 kernels (Prescott: SSE3) for a model newer than its release: 0.3.21
+// (Debian 12) does so on Emerald Rapids (family 6, model 207), where its sgemm then runs at about a
+// third of its AVX-512 kernels' speed (the CNN bench's [32,144]x[144,12544] product: 5.1 ms of one
+// core against 1.7 ms with SkylakeX's). Its kernels are chosen by ISA, so while OPENBLAS_CORETYPE is
+// unset, flintml names the family that this CPU's features support (checked with cpuid and the OS's
+// saved register state, as __builtin_cpu_supports does) for the time of the search: the library reads
+// it while it loads, the variable is removed again afterwards, and a value the user set is left alone.
+// The core OpenBLAS would have picked on a CPU it knows uses the same sgemm kernels.
+struct CoreTypeHint {
+  bool set = false;
+  std::string note;
+  CoreTypeHint() {
+#if defined(__x86_64__)
+    if (std::getenv("OPENBLAS_CORETYPE")) return;
+    __builtin_cpu_init();
+    const char* core = nullptr;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd"))
+      core = "SkylakeX";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+      core = "Haswell";
+    if (!core || setenv("OPENBLAS_CORETYPE", core, 0) != 0) return;
+    set = true;
+    note = std::string("OPENBLAS_CORETYPE unset: ") + core + " named while the library loads (this CPU's ISA)\n";
+#endif
+  }
+  ~CoreTypeHint() {
+    if (set) unsetenv("OPENBLAS_CORETYPE");
+  }
+};
+
 Blas& blas() {
   static Blas* instance = [] {
     Blas* b = new Blas();  // never freed: a dlclose at exit would race the library's own threads
@@ -104,8 +136,12 @@ Blas& blas() {
     for (const char* f : {"libopenblas.so.0", "libopenblas.so", "libmkl_rt.so.2", "libmkl_rt.so", "libblis.so.4",
                           "libblis.so", "libcblas.so.3", "libblas.so.3"})
       candidates.push_back(f);
+    CoreTypeHint hint;
     for (const auto& f : candidates)
-      if (tryLoad(*b, f)) return b;
+      if (tryLoad(*b, f)) {
+        if (hint.set && b->name.compare(0, 8, "openblas") == 0) b->log += hint.note;
+        return b;
+      }
     b->log += "no CBLAS found: using the built-in GEMM\n";
     return b;
   }();

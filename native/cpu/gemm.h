@@ -18,7 +18,8 @@ void gemmF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double a
 // "openblas (libopenblas.so.0)", "mkl (libmkl_rt.so)", "blis (libblis.so.4)" or "builtin".
 const char* blasBackendName();
 // The libraries tried before the one in use (or all, when none loaded) and why each failed, for
-// `doctor`; "" when the first candidate loaded.
+// `doctor`; "" when the first candidate loaded (plus a line when flintml named OpenBLAS's kernel
+// family through OPENBLAS_CORETYPE for its load: gemm.cpp, CoreTypeHint).
 const char* blasSearchLog();
 
 }  // namespace flint
