@@ -541,25 +541,41 @@ export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp(
 });
 /** log(1 + e^x) (beta 1, threshold 20, as torch.nn.functional.softplus) */
 export const softplus: UnaryFn = unaryOp('softplus', { onnx: 'Softplus', dtype: 'float', grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))) });
-const geluErf: UnaryFn = unaryOp('gelu', { onnx: (g, x, p, dt) => g.op('Mul', [g.op('Mul', [x, k(g, 0.5, dt)]), g.op('Add', [g.op('Erf', [g.op('Mul', [x, k(g, Math.SQRT1_2, dt)])]), k(g, 1, dt)])]),
-  dtype: 'float', method: false,
-  grad: (g, x) => {  // Phi(x) + x phi(x)
-    const cdf = mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5);
-    const pdf = mul(exp(mul(square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-    return mul(g, add(cdf, mul(x, pdf)));
+// GELU's gradient g·gelu'(x) is one native pass each (PyTorch's gelu_backward; composed it was ~9
+// elementwise passes over the activation). Their own gradients (the double backward, as PyTorch's
+// gelu_double_backward) are composed: d/dg = gelu'(x), the same op again; d/dx = g·gelu''(x).
+const geluBackwardErf = binaryOp('geluBackward', { dtype: 'float', method: false, onnx: null,
+  grad: (gg, g, x, y, [needG, needX]) => [
+    needG ? geluBackwardErf(gg, x) : null,
+    needX ? mul(mul(gg, g), mul(exp(mul(square(x as Tensor), -0.5)), mul(sub(2, square(x as Tensor)), 1 / Math.sqrt(2 * Math.PI)))) : null,  // φ(x)(2 - x²)
+  ],
+});
+const geluBackwardTanh = binaryOp('geluTanhBackward', { dtype: 'float', method: false, onnx: null,
+  grad: (gg, g, x, y, [needG, needX]) => {
+    if (!needX) return [needG ? geluBackwardTanh(gg, x) : null, null];
+    // t = tanh(k(x + κx³)), d = k(1 + 3κx²) its argument's derivative: gelu'' = (1 - t²)(d + x/2·(6kκx - 2t·d²))
+    const xt = x as Tensor, x2 = square(xt);
+    const t = tanh(mul(add(xt, mul(mul(x2, xt), 0.044715)), SQRT_2_OVER_PI));
+    const d = mul(add(mul(x2, 3 * 0.044715), 1), SQRT_2_OVER_PI);
+    const inner = add(d, mul(mul(xt, 0.5), sub(mul(xt, 6 * 0.044715 * SQRT_2_OVER_PI), mul(mul(t, 2), square(d)))));
+    return [needG ? geluBackwardTanh(gg, x) : null, mul(mul(gg, g), mul(sub(1, square(t)), inner))];
   },
+});
+/** @internal g·gelu'(x), gelu's gradient for the gradient g of its output, in one native pass (`'none'` or `'tanh'`). */
+export function geluBackward(g: Tensor, x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
+  if (arguments.length > 3) tooManyArgs('geluBackward', 'grad, input, approximate', arguments);
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`geluBackward: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
+  return approximate === 'tanh' ? geluBackwardTanh(g, x) : geluBackwardErf(g, x);
+}
+const geluErf: UnaryFn = unaryOp('gelu', { onnx: (g, x, p, dt) => g.op('Mul', [g.op('Mul', [x, k(g, 0.5, dt)]), g.op('Add', [g.op('Erf', [g.op('Mul', [x, k(g, Math.SQRT1_2, dt)])]), k(g, 1, dt)])]),
+  dtype: 'float', method: false, grad: (g, x) => geluBackwardErf(g, x),
 });
 const geluTanh: UnaryFn = unaryOp('geluTanh', {
   onnx: (g, x, p, dt) => {  // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
     const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [g.op('Mul', [g.op('Mul', [x, x]), x]), k(g, 0.044715, dt)])]), k(g, SQRT_2_OVER_PI, dt)]);
     return g.op('Mul', [g.op('Mul', [x, k(g, 0.5, dt)]), g.op('Add', [g.op('Tanh', [inner]), k(g, 1, dt)])]);
   },
-  dtype: 'float', name: 'gelu', method: false,
-  grad: (g, x) => {
-    const t = tanh(mul(add(x, mul(pow(x, 3), 0.044715)), SQRT_2_OVER_PI));
-    const dinner = mul(add(mul(square(x), 3 * 0.044715), 1), SQRT_2_OVER_PI);
-    return mul(g, add(mul(add(t, 1), 0.5), mul(mul(mul(x, 0.5), sub(1, square(t))), dinner)));
-  },
+  dtype: 'float', name: 'gelu', method: false, grad: (g, x) => geluBackwardTanh(g, x),
 });
 /** x * sigmoid(x) */
 export const silu: UnaryFn = unaryOp('silu', { onnx: (g, x) => g.op('Mul', [x, g.op('Sigmoid', [x])]), dtype: 'float', grad: (g, x) => { const s = sigmoid(x); return mul(g, mul(s, add(mul(x, sub(1, s)), 1))); } });
