@@ -15,7 +15,7 @@ export function expectedKernels(): Record<string, string[]> {
       ...DTYPES.flatMap((from) => DTYPES.map((to) => `flint_copy_${from}_to_${to}`)),
     ],
     'flint-reduce.fatbin': per(['reduce', 'argreduce'], DTYPES),
-    'flint-softmax.fatbin': [...per(['softmax', 'logsoftmax'], FLOATS), ...per(['scan'], DTYPES)],
+    'flint-softmax.fatbin': [...per(['softmax', 'logsoftmax', 'softmax_backward', 'logsoftmax_backward'], FLOATS), ...per(['scan'], DTYPES)],
     'flint-random.fatbin': [
       ...per(['uniform', 'normal', 'bernoulli_check'], FLOATS), ...per(['randint', 'bernoulli'], DTYPES), 'flint_philox_raw',
     ],

@@ -1,4 +1,4 @@
-// softmax.h — DESIGN: what 'softmax', 'logsoftmax' and 'scan' (cumsum/cumprod) share on both
+// softmax.h — DESIGN: what 'softmax', 'logsoftmax', 'softmaxBackward' and 'scan' (cumsum/cumprod) share on both
 // devices: the (outer, n, inner) view of an op call's contiguous operands (out, in), the scan codes,
 // and the validation, so that the CPU kernels (native/cpu/softmax.cpp) and the GPU entries
 // (native/gpu/ops_softmax.cpp) refuse the same calls with the same messages. The kernels
@@ -33,6 +33,25 @@ inline AlongDim alongDim(const OpCall& c, int first, const char* op) {
 inline AlongDim softmaxArgs(const OpCall& c, const char* op) {
   const AlongDim a = alongDim(c, 0, op);
   if (c.t[0].dtype != c.t[1].dtype) fail(ErrorKind::DType, std::string(op) + ": output dtype must match input");
+  return a;
+}
+
+// softmaxBackward (gx, g, y; params log, outer, n, inner): the gradient of softmax (log 0) or
+// logSoftmax (log 1) from the output's gradient g and the saved output y, all three contiguous,
+// of one floating dtype (checked where the kernel is chosen) and the same numel.
+inline AlongDim softmaxBackwardArgs(const OpCall& c) {
+  const char* op = "softmax backward";
+  if (c.nt != 3) fail(ErrorKind::Value, std::string(op) + ": expected (gradInput, grad, output)");
+  AlongDim a{(int64_t)c.param(1), (int64_t)c.param(2), (int64_t)c.param(3)};
+  const int64_t total = a.outer * a.n * a.inner;
+  bool ok = a.outer >= 0 && a.n >= 0 && a.inner >= 0;
+  for (int k = 0; k < 3; k++) ok = ok && c.t[k].numel() == total && c.t[k].isContiguous();
+  if (!ok)
+    fail(ErrorKind::Shape, std::string(op) + ": expected contiguous tensors of " + std::to_string(total) + " elements, got " +
+                               c.t[0].shapeStr() + ", " + c.t[1].shapeStr() + " and " + c.t[2].shapeStr());
+  if (c.t[0].dtype != c.t[1].dtype || c.t[0].dtype != c.t[2].dtype)
+    fail(ErrorKind::DType, std::string(op) + ": gradInput, grad and output must share a dtype, got " + dtypeName(c.t[0].dtype) +
+                               ", " + dtypeName(c.t[1].dtype) + " and " + dtypeName(c.t[2].dtype));
   return a;
 }
 

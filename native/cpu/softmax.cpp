@@ -1,6 +1,6 @@
 // softmax.cpp — CPU kernels that work along one dim of a contiguous input viewed as
-// (outer, n, inner): 'softmax' and 'logsoftmax' (floating dtypes; out, in; params outer, n, inner)
-// and 'scan' (cumsum/cumprod; out, in; params code, outer, n, inner). JS makes the input
+// (outer, n, inner): 'softmax' and 'logsoftmax' (floating dtypes; out, in; params outer, n, inner),
+// their gradient 'softmaxBackward' (gx, g, y; params log, outer, n, inner) and 'scan' (cumsum/cumprod; out, in; params code, outer, n, inner). JS makes the input
 // contiguous and allocates a contiguous output of the same shape.
 //
 // inner == 1: each row is contiguous — max, sum of exp(x - max), then scale, all row-wise.
@@ -15,6 +15,7 @@
 #include <type_traits>
 #include <vector>
 #include "../core/error.h"
+#include "../core/libm.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "../core/softmax.h"
@@ -108,6 +109,82 @@ void cpuSoftmaxImpl(const OpCall& c) {
   if (!done) fail(ErrorKind::DType, std::string(op) + ": expected a floating dtype, got " + dtypeName(c.t[1].dtype));
 }
 
+// ---- softmaxBackward: softmax gx = y·(g - Σ g·y), logSoftmax gx = g - exp(y)·Σ g ----------------
+// One pass for the sum and one for the write (the composed form took four ops, each a pass). The
+// sums run in eight lanes of the compute type (float for float32 and the 16-bit types, as the GPU's
+// accumulator) so that the loop vectorises.
+
+template <class T, bool Log>
+void softmaxBackwardRow(const T* g, const T* y, T* gx, int64_t n) {
+  using C = typename ComputeT<T>::type;
+  C lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; k++) lane[k] += Log ? load(g[i + k]) : load(g[i + k]) * load(y[i + k]);
+  C s = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+  for (; i < n; i++) s += Log ? load(g[i]) : load(g[i]) * load(y[i]);
+  for (i = 0; i < n; i++) {
+    const C gv = load(g[i]), yv = load(y[i]);
+    gx[i] = store<T>(Log ? gv - m_exp(yv) * s : yv * (gv - s));
+  }
+}
+
+// Columns [0, w) of a (n, inner) block (row stride `inner`).
+template <class T, bool Log>
+void softmaxBackwardCols(const T* g, const T* y, T* gx, int64_t n, int64_t inner, int64_t w) {
+  using C = typename ComputeT<T>::type;
+  C s[kColBlock];
+  for (int64_t j = 0; j < w; j++) s[j] = 0;
+  for (int64_t i = 0; i < n; i++) {
+    const T *gr = g + i * inner, *yr = y + i * inner;
+    for (int64_t j = 0; j < w; j++) s[j] += Log ? load(gr[j]) : load(gr[j]) * load(yr[j]);
+  }
+  for (int64_t i = 0; i < n; i++) {
+    const T *gr = g + i * inner, *yr = y + i * inner;
+    T* o = gx + i * inner;
+    for (int64_t j = 0; j < w; j++) {
+      const C gv = load(gr[j]), yv = load(yr[j]);
+      o[j] = store<T>(Log ? gv - m_exp(yv) * s[j] : yv * (gv - s[j]));
+    }
+  }
+}
+
+template <bool Log, class T>
+void softmaxBackwardTyped(const OpCall& c, const AlongDim& a) {
+  T* gx = c.t[0].ptr<T>();
+  const T* g = c.t[1].ptr<T>();
+  const T* y = c.t[2].ptr<T>();
+  if (a.inner == 1) {
+    parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; o++) softmaxBackwardRow<T, Log>(g + o * a.n, y + o * a.n, gx + o * a.n, a.n);
+    });
+    return;
+  }
+  const int64_t nch = (a.inner + kColBlock - 1) / kColBlock;
+  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (a.n * std::min(a.inner, kColBlock)));
+  parallelFor(a.outer * nch, grain, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; t++) {
+      const int64_t o = t / nch, j0 = (t % nch) * kColBlock, w = std::min(kColBlock, a.inner - j0);
+      const int64_t off = o * a.n * a.inner + j0;
+      softmaxBackwardCols<T, Log>(g + off, y + off, gx + off, a.n, a.inner, w);
+    }
+  });
+}
+
+void cpuSoftmaxBackward(const OpCall& c) {
+  const AlongDim a = checks::softmaxBackwardArgs(c);
+  const bool log = c.param(0) != 0;
+  if (a.outer * a.n * a.inner == 0) return;
+  bool done = false;
+  dispatchFloat(c.t[0].dtype, [&](auto tag) {
+    using T = decltype(tag);
+    done = true;
+    if (log) softmaxBackwardTyped<true, T>(c, a);
+    else softmaxBackwardTyped<false, T>(c, a);
+  });
+  if (!done) fail(ErrorKind::DType, std::string("softmax backward: expected a floating dtype, got ") + dtypeName(c.t[0].dtype));
+}
+
 // ---- cumsum / cumprod --------------------------------------------------------------------------
 
 using checks::S_CUMPROD;
@@ -182,5 +259,6 @@ void cpuLogSoftmax(const OpCall& c) { cpuSoftmaxImpl<true>(c); }
 FLINT_REGISTER_OP("softmax", DeviceType::CPU, cpuSoftmax);
 FLINT_REGISTER_OP("logsoftmax", DeviceType::CPU, cpuLogSoftmax);
 FLINT_REGISTER_OP("scan", DeviceType::CPU, cpuScan);
+FLINT_REGISTER_OP("softmaxBackward", DeviceType::CPU, cpuSoftmaxBackward);
 
 }  // namespace flint

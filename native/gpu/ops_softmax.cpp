@@ -1,4 +1,4 @@
-// ops_softmax.cpp — the CUDA/HIP entries of 'softmax', 'logsoftmax' and 'scan' (cumsum/cumprod): the
+// ops_softmax.cpp — the CUDA/HIP entries of 'softmax', 'logsoftmax', 'softmaxBackward' and 'scan' (cumsum/cumprod): the
 // host twins of native/cpu/softmax.cpp (same operands, params, validation and messages), running
 // the row kernels of native/kernels/softmax.cu.
 //
@@ -38,6 +38,34 @@ void alongRows(const char* kernel, const AlongDim& a, const TensorArg& out, cons
   gpu::stridedCopy(out.data, out.dtype, tout.get(), out.dtype, gpu::stridedArgs2(3, shape, dimStrides, rowStrides));
 }
 
+// softmaxBackward: (gx, g, y) rows; for inner != 1, g and y are transposed into (outer, inner, n)
+// temporaries and the result back, as alongRows does for one input.
+void cudaSoftmaxBackward(const OpCall& c) {
+  const AlongDim a = checks::softmaxBackwardArgs(c);
+  const bool log = c.param(0) != 0;
+  if (a.outer * a.n * a.inner == 0) return;
+  const DType dt = c.t[0].dtype;
+  if (!gpu::isFloatDType(dt)) fail(ErrorKind::DType, std::string("softmax backward: expected a floating dtype, got ") + dtypeName(dt));
+  const std::string kernel = gpu::kernelName(log ? "flint_logsoftmax_backward" : "flint_softmax_backward", dt);
+  const gpu::Dim3 block(gpu::kBlock);
+  if (a.inner == 1) {
+    gpu::launch(kernel.c_str(), gpu::Dim3(gpu::rowGrid(a.outer)), block, 0, c.t[0].data, static_cast<const void*>(c.t[1].data),
+                static_cast<const void*>(c.t[2].data), a.outer, a.n);
+    return;
+  }
+  const int64_t total = a.outer * a.n * a.inner, rows = a.outer * a.inner;
+  const size_t bytes = (size_t)(total * itemsize(dt));
+  gpu::DeviceBuffer tg(bytes), ty(bytes), tout(bytes);
+  const int64_t shape[3] = {a.outer, a.inner, a.n};
+  const int64_t rowStrides[3] = {a.inner * a.n, a.n, 1};     // the (outer, inner, n) temporaries
+  const int64_t dimStrides[3] = {a.n * a.inner, 1, a.inner};  // the (outer, n, inner) tensors
+  gpu::stridedCopy(tg.get(), dt, c.t[1].data, dt, gpu::stridedArgs2(3, shape, rowStrides, dimStrides));
+  gpu::stridedCopy(ty.get(), dt, c.t[2].data, dt, gpu::stridedArgs2(3, shape, rowStrides, dimStrides));
+  gpu::launch(kernel.c_str(), gpu::Dim3(gpu::rowGrid(rows)), block, 0, tout.get(), static_cast<const void*>(tg.get()),
+              static_cast<const void*>(ty.get()), rows, a.n);
+  gpu::stridedCopy(c.t[0].data, dt, tout.get(), dt, gpu::stridedArgs2(3, shape, dimStrides, rowStrides));
+}
+
 template <bool Log>
 void cudaSoftmaxImpl(const OpCall& c) {
   const char* op = Log ? "logSoftmax" : "softmax";
@@ -66,5 +94,6 @@ void cudaLogSoftmax(const OpCall& c) { cudaSoftmaxImpl<true>(c); }
 FLINT_REGISTER_OP("softmax", DeviceType::CUDA, cudaSoftmax);
 FLINT_REGISTER_OP("logsoftmax", DeviceType::CUDA, cudaLogSoftmax);
 FLINT_REGISTER_OP("scan", DeviceType::CUDA, cudaScan);
+FLINT_REGISTER_OP("softmaxBackward", DeviceType::CUDA, cudaSoftmaxBackward);
 
 }  // namespace flint

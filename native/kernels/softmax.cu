@@ -5,6 +5,9 @@
 //   flint_softmax_<f>(out, in, rows, n), flint_logsoftmax_<f>(out, in, rows, n)   f: f32 f64 f16 bf16
 //     one block per row: max reduction (NaN propagates), sum of exp(x - max), then the write
 //     (float accumulation for float32/16-bit, double for float64).
+//   flint_softmax_backward_<f>(gx, g, y, rows, n), flint_logsoftmax_backward_<f>(gx, g, y, rows, n)
+//     one block per row: the sum of g·y (softmax) or of g (logSoftmax), then the write of
+//     y·(g - s) or g - exp(y)·s (the same accumulators).
 //   flint_scan_<dt>(out, in, rows, n, code): code 0 cumsum, 1 cumprod (the CPU's ScanCode);
 //     out dtype = input dtype for floats, int32 for int32/uint8/bool (wrapping like int32).
 //     one block per row, tiles of FLINT_BLOCK elements: warp scan with shuffles, warp totals in
@@ -41,6 +44,29 @@ template <class T, bool Log> FLINT_DEV void softmaxRows(void* outp, const void* 
     } else {
       const C k = (C)((A)1 / s);
       for (index_t i = threadIdx.x; i < n; i += blockDim.x) y[i] = store<T>(m_exp(load(x[i]) - m) * k);
+    }
+  }
+}
+
+// softmax's gradient (Log false: gx = y·(g - Σ g·y)) or logSoftmax's (gx = g - exp(y)·Σ g) per row.
+template <class T, bool Log> FLINT_DEV void softmaxBackwardRows(void* outp, const void* gp, const void* yp, index_t rows, index_t n) {
+  typedef typename ComputeT<T>::type C;
+  typedef typename AccT<C>::type A;
+  __shared__ A sS[FLINT_BLOCK / FLINT_WARP_SIZE];
+  const T* gin = static_cast<const T*>(gp);
+  const T* yin = static_cast<const T*>(yp);
+  T* out = static_cast<T*>(outp);
+  for (index_t r = blockIdx.x; r < rows; r += gridDim.x) {
+    const T* g = gin + r * n;
+    const T* y = yin + r * n;
+    T* gx = out + r * n;
+    A s = 0;
+    for (index_t i = threadIdx.x; i < n; i += blockDim.x) s += Log ? (A)load(g[i]) : (A)load(g[i]) * (A)load(y[i]);
+    s = blockReduce(s, [](A a, A b) { return a + b; }, sS);
+    const C sc = (C)s;
+    for (index_t i = threadIdx.x; i < n; i += blockDim.x) {
+      const C gv = load(g[i]), yv = load(y[i]);
+      gx[i] = store<T>(Log ? gv - m_exp(yv) * sc : yv * (gv - sc));
     }
   }
 }
@@ -112,6 +138,15 @@ template <class T, bool Prod> FLINT_DEV void scanRows(void* outp, const void* in
     flint::kern::softmaxRows<T, true>(out, in, rows, n);                                                         \
   }
 FLINT_FLOAT_DTYPES(FLINT_SOFTMAX)
+
+#define FLINT_SOFTMAX_BACKWARD(S, T)                                                                              \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_softmax_backward_##S(void* out, const void* g, const void* y, index_t rows, index_t n) { \
+    flint::kern::softmaxBackwardRows<T, false>(out, g, y, rows, n);                                              \
+  }                                                                                                              \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_logsoftmax_backward_##S(void* out, const void* g, const void* y, index_t rows, index_t n) { \
+    flint::kern::softmaxBackwardRows<T, true>(out, g, y, rows, n);                                               \
+  }
+FLINT_FLOAT_DTYPES(FLINT_SOFTMAX_BACKWARD)
 
 #define FLINT_SCAN(S, T)                                                                                            \
   FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_scan_##S(void* out, const void* in, index_t rows, index_t n, int code) { \
