@@ -229,6 +229,29 @@ describe('conv2d: dtypes, layouts and shapes', () => {
     });
   });
 
+  // conv.cpp's im2col copies a whole shifted plane per kernel tap when the stride is 1 and the output
+  // is as wide as the input (then zeroes the columns outside the image); other shapes take the
+  // per-row loop. Both against the naive float64 loop; the input is not square, and a strided input
+  // on a selecting shape takes the per-row loop and must agree too.
+  test.each(['float64', 'float32'] as const)('conv2d %s: stride-1 shapes whose output is as wide as the input, and shapes that are not, vs the naive loop', (dtype) => {
+    fl.scope(() => {
+      const xs = [2, 3, 7, 9];
+      const xv = roundTo(randomArray(2 * 3 * 7 * 9, 55, -1, 1), dtype);
+      const cases: [number[], number, number, number][] = [
+        [[5, 3, 3, 3], 1, 1, 1], [[4, 3, 5, 5], 1, 2, 1], [[4, 3, 3, 3], 1, 2, 2], [[4, 3, 1, 1], 1, 0, 1], [[2, 3, 7, 7], 1, 3, 1],
+        [[4, 3, 3, 3], 1, 0, 1], [[4, 3, 3, 3], 2, 1, 1], [[4, 3, 3, 3], 1, 1, 2],
+      ];
+      for (const [ws, st, pad, dil] of cases) {
+        const wv = roundTo(randomArray(ws.reduce((a, b) => a * b, 1), 56, -1, 1), dtype);
+        const y = fl.nn.conv2d(t(xv, xs, dtype), t(wv, ws, dtype), null, { stride: st, padding: pad, dilation: dil });
+        expectClose(y, convRef(xv, xs, wv, ws, st, pad, dil, 1), dtype, 10);
+      }
+      const strided = channelsLast(xv, xs, dtype);
+      const wv = roundTo(randomArray(135, 57, -1, 1), dtype);
+      expectClose(fl.nn.conv2d(strided, t(wv, [5, 3, 3, 3], dtype), null, { padding: 1 }), convRef(xv, xs, wv, [5, 3, 3, 3], 1, 1, 1, 1), dtype, 10);
+    });
+  });
+
   test('non-contiguous input and weight give the same result as contiguous copies', () => {
     fl.scope(() => {
       const x = t(randomArray(2 * 3 * 5 * 6, 21), [2, 3, 6, 5]).transpose(2, 3);  // [2, 3, 5, 6] strided

@@ -48,10 +48,42 @@ void im2colT(const TensorArg& cols, const TensorArg& x, const Geom& g, const Col
   T* cp = cols.ptr<T>();
   const int64_t K = g.kh * g.kw, L = s.Ho * s.Wo;
   const T zero = store<T>(0.f);
+  // Stride 1 with an output as wide as the input ('same'-style padding), contiguous planes and
+  // column rows: a column row for tap (ki, kj) is the plane shifted by a constant, so it is one
+  // copy of the rows in range (the columns that fall outside the image in w, which that copy fills
+  // with the neighbouring row's pixels, are zeroed after it) instead of three loops per output row.
+  const bool shifted = cols.strides[2] == 1 && x.strides[3] == 1 && x.strides[2] == s.W && g.sh == 1 && g.sw == 1 && s.Wo == s.W;
   parallelFor(s.N * s.C, planeGrain(K * L), [&](int64_t b, int64_t e) {
     for (int64_t p = b; p < e; p++) {
       const int64_t n = p / s.C, ch = p % s.C;
       const T* plane = xp + n * x.strides[0] + ch * x.strides[1];
+      if (shifted) {
+        for (int64_t ki = 0; ki < g.kh; ki++) {
+          const int64_t hOff = ki * g.dh - g.ph;  // ih = oh + hOff
+          const int64_t ohA = std::min(s.Ho, std::max<int64_t>(0, -hOff));
+          const int64_t ohB = std::max(ohA, std::min(s.Ho, s.H - hOff));
+          for (int64_t kj = 0; kj < g.kw; kj++) {
+            T* row = cp + n * cols.strides[0] + (ch * K + ki * g.kw + kj) * cols.strides[1];
+            const int64_t iw0 = kj * g.dw - g.pw;  // iw = ow + iw0
+            const int64_t lo = std::min(s.Wo, std::max<int64_t>(0, -iw0));
+            const int64_t hi = std::max(lo, std::min(s.Wo, s.W - iw0));
+            std::fill(row, row + ohA * s.Wo, zero);
+            std::fill(row + ohB * s.Wo, row + L, zero);
+            if (ohB == ohA) continue;
+            // flat source [s0, s0 + len) clipped to the plane: what falls outside is a w outside the image
+            const int64_t s0 = (ohA + hOff) * s.W + iw0, len = (ohB - ohA) * s.Wo;
+            const int64_t a = std::max<int64_t>(0, -s0), z = std::min(len, s.H * s.W - s0);
+            T* d = row + ohA * s.Wo;
+            if (z > a) std::memcpy(d + a, plane + s0 + a, (size_t)(z - a) * sizeof(T));
+            for (int64_t oh = ohA; oh < ohB; oh++) {
+              T* o = row + oh * s.Wo;
+              for (int64_t ow = 0; ow < lo; ow++) o[ow] = zero;
+              for (int64_t ow = hi; ow < s.Wo; ow++) o[ow] = zero;
+            }
+          }
+        }
+        continue;
+      }
       for (int64_t ki = 0; ki < g.kh; ki++) {
         for (int64_t kj = 0; kj < g.kw; kj++) {
           T* row = cp + n * cols.strides[0] + (ch * K + ki * g.kw + kj) * cols.strides[1];
