@@ -96,10 +96,41 @@ async function loadTfjsWasm() {
  */
 function runTorchPeer(name, args = [], threads = 'default') {
   const script = path.join(__dirname, 'peers', name);
-  const env = { ...process.env, FLINT_BENCH_TORCH_THREADS: String(threads) };
+  const env = { ...peerEnv(), FLINT_BENCH_TORCH_THREADS: String(threads) };
   const r = cp.spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (r.status !== 0) throw new Error(`${name} failed (${r.status}): ${r.stderr || r.error}`);
   return parseJsonLines(r.stdout);
+}
+
+/**
+ * The environment of every CPU peer process (torch, the OpenBLAS C program): this process's, plus
+ * the OpenBLAS kernel family that flintml named for itself. While OPENBLAS_CORETYPE is unset,
+ * flintml names the family this CPU's ISA supports for the time OpenBLAS loads (native/cpu/gemm.cpp,
+ * CoreTypeHint), because an OpenBLAS older than the CPU model falls back to its SSE3 kernels (0.3.21
+ * on Emerald Rapids). Debian's PyTorch calls the same OpenBLAS for its matmuls, so a peer left on the
+ * fallback would not be at its best: it gets the same variable. A value set by the user passes
+ * through unchanged. `peerBlasNote()` says what was set, for the benchmarks' header lines.
+ */
+let peerEnvCache = null;
+function peerEnv() {
+  if (peerEnvCache) return peerEnvCache;
+  const env = { ...process.env };
+  let note = process.env.OPENBLAS_CORETYPE ? `OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE} (set by the user)` : 'OPENBLAS_CORETYPE unset';
+  if (!process.env.OPENBLAS_CORETYPE) {
+    const m = /OPENBLAS_CORETYPE unset: (\w+) named/.exec(loadFlint().backend.info().blasSearch || '');
+    if (m) {
+      env.OPENBLAS_CORETYPE = m[1];
+      note = `OPENBLAS_CORETYPE=${m[1]} for the peers (the family flintml named for itself)`;
+    }
+  }
+  peerEnvCache = env;
+  peerEnvNote = note;
+  return env;
+}
+let peerEnvNote = '';
+function peerBlasNote() {
+  peerEnv();
+  return peerEnvNote;
 }
 
 /** The core count that "pinned" torch runs get: os.cpus().length, or FLINT_BENCH_TORCH_PINNED. */
@@ -152,7 +183,7 @@ function runOpenblasPeer() {
     if (c.status !== 0) throw new Error(`gcc gemm_openblas.c failed: ${c.stderr}`);
     openblasExe = exe;
   }
-  const r = cp.spawnSync(openblasExe, [], { encoding: 'utf8' });
+  const r = cp.spawnSync(openblasExe, [], { encoding: 'utf8', env: peerEnv() });
   if (r.status !== 0) throw new Error(`gemm_openblas failed (${r.status}): ${r.stderr}`);
   return { lines: parseJsonLines(r.stdout), info: r.stderr.trim() };
 }
@@ -247,5 +278,5 @@ function fmtNum(v) {
 module.exports = {
   mulberry32,
   ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runTorchPeerBoth,
-  sampleTorchBest, torchPinnedThreads, runOpenblasPeer, parseJsonLines, Report, rounds,
+  sampleTorchBest, torchPinnedThreads, runOpenblasPeer, peerEnv, peerBlasNote, parseJsonLines, Report, rounds,
 };

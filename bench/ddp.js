@@ -13,7 +13,7 @@
 'use strict';
 const path = require('path');
 const cp = require('child_process');
-const { ROOT, PYTHON, Report, median, now } = require('./common');
+const { ROOT, PYTHON, Report, median, now, peerEnv } = require('./common');
 
 const B = 128;
 const argSteps = () => { const i = process.argv.indexOf('--steps'); return i > 0 ? Number(process.argv[i + 1]) : 50; };
@@ -67,7 +67,7 @@ function ranks(steps, yieldWhenIdle) {
 function main() {
   const steps = argSteps();
   const ours = [...ranks(steps, false), ...ranks(steps, true)];
-  const p = cp.spawnSync(PYTHON, [path.join(__dirname, 'peers', 'torch_ddp.py'), String(B), String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const p = cp.spawnSync(PYTHON, [path.join(__dirname, 'peers', 'torch_ddp.py'), String(B), String(steps)], { encoding: 'utf8', maxBuffer: 1 << 24, env: peerEnv() });
   if (p.status !== 0) throw new Error(`torch_ddp.py failed (${p.status}): ${p.stderr}`);
   const torch = JSON.parse(p.stdout.trim().split('\n').pop());
   const rep = new Report('ddp');

@@ -11,6 +11,7 @@ const path = require('path');
 const fs = require('fs');
 const os = require('os');
 const cp = require('child_process');
+const { peerBlasNote } = require('./common');
 
 const ALL = ['matmul', 'small_op', 'elementwise', 'train_mlp', 'train_models'];
 const args = process.argv.slice(2);
@@ -23,7 +24,7 @@ function machine() {
   const cpu = os.cpus();
   const env = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'FLINT_NUM_THREADS', 'FLINT_BLAS']
     .map((k) => `${k}=${process.env[k] === undefined ? '(unset)' : process.env[k]}`).join(' ');
-  return `# ${new Date().toISOString()} | ${cpu[0] ? cpu[0].model : '?'} x ${cpu.length} | Linux ${os.release()} | node ${process.version}\n# env: ${env}`;
+  return `# ${new Date().toISOString()} | ${cpu[0] ? cpu[0].model : '?'} x ${cpu.length} | Linux ${os.release()} | node ${process.version}\n# env: ${env}\n# CPU peers: ${peerBlasNote()}`;
 }
 
 let failed = 0;
