@@ -12,7 +12,7 @@ import * as fl from '../lib';
 import * as optim from '../lib/optim';
 import { clipGradNorm, clipGradValue } from '../lib/nn/utils';
 import { call, opId } from '../lib/native';
-import { DEVICE, expectClose, rng } from './helpers';
+import { DEVICE, expectClose, randomArray, rng, roundTo } from './helpers';
 
 const G = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'optim.json'), 'utf8'));
 const SHAPES: number[][] = G.shapes;
@@ -398,6 +398,51 @@ describe('clipGradNorm / clipGradValue match PyTorch', () => {
         ps.forEach((p) => { p.grad!.dispose(); p.grad = null; });
         expect(clipGradNorm(ps, 1).item()).toBe(0);
       });
+    } finally { disposeAll(ps); }
+  });
+
+  // The fused form (native 'gradNorm' + 'gradScale': two calls for any number of gradients; the GPU
+  // takes them 32 to a launch) against float64 sums written out here, for every float dtype and p.
+  test.each([['float32', 2], ['float32', 1], ['float32', Infinity], ['float32', 3], ['float64', 0.5], ['float16', 2], ['bfloat16', 2]] as const)(
+    'fused clipGradNorm over 40 gradients, %s, p = %s, against float64', (dtype, normType) => {
+      const sizes = Array.from({ length: 40 }, (_, i) => (i === 5 ? 0 : (i * 37) % 300 + 1));  // one empty gradient
+      const ps = sizes.map((n) => fl.zeros([n], { dtype, device: DEVICE }).requiresGrad_());
+      try {
+        const vals = sizes.map((n, i) => roundTo(randomArray(n, 70 + i, -0.2, 0.2), dtype));
+        ps.forEach((p, i) => { p.grad = fl.tensor(vals[i], { dtype, device: DEVICE }); });
+        const pn = (xs: number[]) => (normType === Infinity ? Math.max(0, ...xs.map(Math.abs)) : xs.reduce((s, x) => s + Math.abs(x) ** normType, 0) ** (1 / normType));
+        const norms = roundTo(vals.map(pn), dtype);  // each gradient's norm in its dtype, as torch stacks them
+        const want = pn(norms), coef = Math.min(1, 0.5 / (want + 1e-6));
+        fl.scope(() => {
+          const total = clipGradNorm(ps, 0.5, normType);
+          expectNear([total.item()], [want], dtype === 'float64' ? 1e-12 : dtype === 'float32' ? 1e-5 : 2e-2, 0, 'total');
+          ps.forEach((p, i) => expectNear(p.grad!.dataSync(), vals[i].map((v) => v * coef), dtype === 'float64' ? 1e-12 : dtype === 'float32' ? 1e-5 : 2e-2, 1e-7, `grad ${i}`));
+        });
+      } finally { disposeAll(ps); }
+    });
+
+  test('gradients that the fused form does not take (mixed dtypes, a non-contiguous one, p = -inf) give the same clipping', () => {
+    const mk = (dtype: fl.DType, vals: number[]) => { const p = fl.zeros([vals.length], { dtype, device: DEVICE }).requiresGrad_(); p.grad = fl.tensor(vals, { dtype, device: DEVICE }); return p; };
+    const a = [0.3, -1.2, 0.5, 2], b = [1.5, -0.25];
+    for (const [label, ps] of [
+      ['mixed dtypes', [mk('float64', a), mk('float32', b)]],
+      ['non-contiguous', [mk('float64', a), mk('float64', b)]],
+    ] as const) {
+      try {
+        if (label === 'non-contiguous') { const g = ps[0].grad!, base = fl.tensor([[0.3, -1.2], [0.5, 2]], { dtype: 'float64', device: DEVICE }); ps[0].grad = base.t(); g.dispose(); base.dispose(); }
+        const ga = label === 'non-contiguous' ? [0.3, 0.5, -1.2, 2] : a;
+        fl.scope(() => {
+          const total = clipGradNorm(ps, 1);
+          const want = Math.hypot(...a, ...b);
+          expectNear([total.item()], [want], 1e-6, 0, `${label} total`);
+          expectNear(ps[0].grad!.contiguous().dataSync(), ga.map((v) => v / (want + 1e-6)), 1e-6, 0, `${label} grad 0`);
+          expectNear(ps[1].grad!.dataSync(), b.map((v) => v / (want + 1e-6)), 1e-6, 0, `${label} grad 1`);
+        });
+      } finally { disposeAll([...ps]); }
+    }
+    const ps = [mk('float64', a), mk('float64', b)];
+    try {
+      fl.scope(() => { expectNear([clipGradNorm(ps, 10, -Infinity).item()], [Math.min(...[...a, ...b].map(Math.abs))], 1e-12, 0, '-inf total'); });
     } finally { disposeAll(ps); }
   });
 

@@ -15,7 +15,9 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include "dtype.h"
 #include "hd.h"
+#include "libm.h"
 
 namespace flint {
 
@@ -129,6 +131,59 @@ FLINT_HD inline void sgdUpdate(const SgdConsts<C>& k, C& p, C g, C& buf) {
   p = addRn(p, mulRn(d, k.negLr));
 }
 
+// ---- clipGradNorm's ops: 'gradNorm' and 'gradScale' ------------------------------------------------
+// gradNorm (norms[k]; g1..gk; params code, p): norms[i] = the p-norm of g(i+1), rounded to the dtype,
+// several gradients a call (as many as a call takes operands); clipGradNorm's total is gradNorm of
+// those norms (as torch.nn.utils.clip_grad_norm_'s norm of the stacked per-gradient norms).
+// gradScale (total; g1..gk; params maxNorm): every g *= min(1, maxNorm / (total + 1e-6)) in place,
+// the coefficient computed from total where it lives (no read back), as PyTorch's clip_coef_clamped.
+// Together a few calls where the composed form took ~4 ops per gradient. Not bit-identical across
+// devices (the sums' order differs).
+enum NormCode { NORM_2 = 0, NORM_1 = 1, NORM_INF = 2, NORM_P = 3 };
+}  // namespace optim
+
+// Up to kGradListMax gradients of one GPU launch, by value (PyTorch's multi_tensor_apply chunks its
+// tensor lists the same way); `first`: the index of ptr[0] in the whole list.
+constexpr int kGradListMax = 32;
+struct GradList {
+  void* ptr[kGradListMax];
+  int64_t n[kGradListMax];
+  int64_t first;
+};
+
+namespace optim {
+
+// One element's contribution to a p-norm accumulator, and two accumulators' combination.
+template <class A> FLINT_HD inline A normTerm(int code, A v, A p) {
+  const A a = v < 0 ? -v : v;
+  switch (code) {
+    case NORM_2: return a * a;
+    case NORM_1: case NORM_INF: return a;
+    default: return a == 0 ? (A)0 : m_pow(a, p);
+  }
+}
+template <class A> FLINT_HD inline A normCombine(int code, A x, A y) {
+  if (code != NORM_INF) return x + y;
+  if (x != x) return x;  // max; NaN propagates
+  if (y != y) return y;
+  return y > x ? y : x;
+}
+template <class A> FLINT_HD inline A normFinish(int code, A s, A p) {
+  switch (code) {
+    case NORM_2: return m_sqrt(s);
+    case NORM_1: case NORM_INF: return s;
+    default: return m_pow(s, (A)1 / p);
+  }
+}
+// The clip coefficient min(1, maxNorm / (total + 1e-6)), each step rounded to T as the composed ops
+// (add, div, clamp in the gradients' dtype) rounded it; NaN stays NaN.
+template <class T> FLINT_HD inline typename ComputeT<T>::type clipCoef(T total, double maxNorm) {
+  typedef typename ComputeT<T>::type C;
+  const C t = load(store<T>(load(total) + (C)1e-6));
+  const C coef = load(store<T>((C)maxNorm / t));
+  return coef > (C)1 ? (C)1 : coef;
+}
+
 }  // namespace optim
 }  // namespace flint
 
@@ -169,6 +224,30 @@ inline void checkSgdOperands(const OpCall& c) {
   if (c.nt != 2 && c.nt != 3) fail(ErrorKind::Value, "sgd: expected (p, g[, momentumBuffer])");
   if ((c.param(1) != 0) != (c.nt == 3)) fail(ErrorKind::Value, "sgd: a momentum buffer goes with a nonzero momentum, and only then");
   checkSameLayout(c, "sgd");
+}
+
+// gradNorm: norms (one element per gradient), gradScale: a one-element total; then one or more
+// contiguous gradients, all of one dtype (the floating check follows in the caller).
+inline void checkGradList(const OpCall& c, const char* op, bool norms) {
+  if (c.nt < 2) fail(ErrorKind::Value, std::string(op) + (norms ? ": expected (norms, grad1, ...)" : ": expected (total, grad1, ...)"));
+  const TensorArg& total = c.t[0];
+  const int64_t want = norms ? c.nt - 1 : 1;
+  if (total.isScalar || total.numel() != want || !total.isContiguous())
+    fail(ErrorKind::Shape, std::string(op) + ": " + (norms ? "norms" : "total") + " must be a contiguous tensor of " + std::to_string(want) +
+                               " element(s), got " + total.shapeStr());
+  for (int i = 1; i < c.nt; i++) {
+    const TensorArg& t = c.t[i];
+    if (t.isScalar || t.dtype != total.dtype || !t.isContiguous())
+      fail(ErrorKind::Shape, std::string(op) + ": gradients must be contiguous tensors of the dtype " + dtypeName(total.dtype) +
+                                 ", got " + dtypeName(t.dtype) + " " + t.shapeStr() + " (operand " + std::to_string(i) + ")");
+  }
+}
+// gradNorm's params: code (NormCode), p.
+inline int gradNormCode(const OpCall& c) {
+  const int code = (int)c.param(0);
+  if (code < optim::NORM_2 || code > optim::NORM_P || (code == optim::NORM_P && !(c.param(1) > 0)))
+    fail(ErrorKind::Value, "gradNorm: unknown norm code " + std::to_string(code) + " (p " + std::to_string(c.param(1)) + ")");
+  return code;
 }
 
 }  // namespace checks

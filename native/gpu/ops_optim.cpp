@@ -2,7 +2,9 @@
 // p, g[, buf]; params lr, momentum, dampening, weightDecay, nesterov, maximize), the host twins of
 // native/cpu/optim.cpp, launching native/kernels/optim.cu (one elementwise pass over the flat
 // parameter). Operands p, m, v, g[, vmax]; params lr, beta1, beta2, eps, weightDecay, decoupled,
-// amsgrad, maximize, stepSize, bc2sqrt — validated as on the CPU.
+// amsgrad, maximize, stepSize, bc2sqrt — validated as on the CPU. And clipGradNorm's 'gradNorm'
+// (norms; g1..gk) and 'gradScale' (total; g1..gk), launched per chunk of kGradListMax gradients.
+#include <algorithm>
 #include <string>
 #include "../core/error.h"
 #include "../core/optable.h"
@@ -38,8 +40,53 @@ void cudaSgd(const OpCall& c) {
               static_cast<const void*>(c.t[1].data), buf, n, a);
 }
 
+// clipGradNorm: the gradients in GradList chunks of kGradListMax, one block per gradient (y).
+template <class F>
+void forChunks(const OpCall& c, F f) {
+  for (int first = 1; first < c.nt; first += kGradListMax) {
+    GradList l{};
+    const int count = std::min(kGradListMax, c.nt - first);
+    int64_t most = 0;
+    for (int k = 0; k < count; k++) {
+      l.ptr[k] = c.t[first + k].data;
+      l.n[k] = c.t[first + k].numel();
+      most = std::max(most, l.n[k]);
+    }
+    l.first = first - 1;
+    f(l, count, most);
+  }
+}
+
+void cudaGradNorm(const OpCall& c) {
+  checks::checkGradList(c, "gradNorm", true);
+  const int code = checks::gradNormCode(c);
+  const double p = c.param(1);
+  const DType dt = c.t[0].dtype;
+  if (!gpu::isFloatDType(dt)) checks::failFloatDType("gradNorm");
+  const std::string k = gpu::kernelName("flint_grad_norms", dt);
+  void* norms = c.t[0].data;
+  forChunks(c, [&](const GradList& l, int n, int64_t) {
+    gpu::launch(k.c_str(), gpu::Dim3(1, (unsigned)n), gpu::Dim3(gpu::kBlock), 0, l, norms, code, p);
+  });
+}
+
+void cudaGradScale(const OpCall& c) {
+  checks::checkGradList(c, "gradScale", false);
+  const double maxNorm = c.param(0);
+  const DType dt = c.t[0].dtype;
+  if (!gpu::isFloatDType(dt)) checks::failFloatDType("gradScale");
+  const std::string k = gpu::kernelName("flint_grad_scale", dt);
+  const void* total = c.t[0].data;
+  forChunks(c, [&](const GradList& l, int n, int64_t most) {
+    if (most == 0) return;
+    gpu::launch(k.c_str(), gpu::Dim3(gpu::gridFor(most), (unsigned)n), gpu::Dim3(gpu::kBlock), 0, l, total, maxNorm);
+  });
+}
+
 }  // namespace
 
+FLINT_REGISTER_OP("gradNorm", DeviceType::CUDA, cudaGradNorm);
+FLINT_REGISTER_OP("gradScale", DeviceType::CUDA, cudaGradScale);
 FLINT_REGISTER_OP("adamw", DeviceType::CUDA, cudaAdamw);
 FLINT_REGISTER_OP("sgd", DeviceType::CUDA, cudaSgd);
 

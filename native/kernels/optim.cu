@@ -9,6 +9,10 @@
 //     native/core/optim.h's, shared with the CPU and bit-identical to it for float32/float64
 //     (no FMA contraction: see that header).
 //
+//   flint_grad_norms_<dt>(list, norms, code, p), flint_grad_scale_<dt>(list, total, maxNorm)   f32 f64 f16 bf16
+//     clipGradNorm ('gradNorm', 'gradScale'; native/core/optim.h): a GradList of up to
+//     kGradListMax gradients per launch, blockIdx.y the gradient; one block reduces one gradient's
+//     norm into norms[first + y]; the scale grid-strides over each gradient with blockIdx.x.
 // Launch: blockDim.x = FLINT_BLOCK, 1-D grid of gridFor(n) blocks (grid-stride loop).
 #include "compat.cuh"
 #include "../core/optim.h"
@@ -65,11 +69,36 @@ FLINT_DEV void sgd(void* pp, const void* gp, void* bufp, index_t n, const SgdPar
   }
 }
 
+// clipGradNorm's gradients in one launch per GradList chunk (blockIdx.y picks the gradient).
+template <class T, int Code>
+FLINT_DEV void gradNorms(const GradList& l, void* normsp, double p) {
+  typedef typename ComputeT<T>::type C;
+  typedef typename AccT<C>::type A;
+  __shared__ A sS[FLINT_BLOCK / FLINT_WARP_SIZE];
+  const int k = blockIdx.y;
+  const T* x = static_cast<const T*>(l.ptr[k]);
+  const index_t n = l.n[k];
+  A s = 0;
+  for (index_t i = threadIdx.x; i < n; i += blockDim.x) s = optim::normCombine<A>(Code, s, optim::normTerm<A>(Code, (A)load(x[i]), (A)p));
+  s = blockReduce(s, [](A a, A b) { return optim::normCombine<A>(Code, a, b); }, sS);
+  if (threadIdx.x == 0) static_cast<T*>(normsp)[l.first + k] = store<T>(optim::normFinish<A>(Code, s, (A)p));
+}
+
+template <class T>
+FLINT_DEV void gradScale(const GradList& l, const void* totalp, double maxNorm) {
+  typedef typename ComputeT<T>::type C;
+  const C coef = optim::clipCoef<T>(static_cast<const T*>(totalp)[0], maxNorm);
+  T* g = static_cast<T*>(l.ptr[blockIdx.y]);
+  const index_t n = l.n[blockIdx.y];
+  for (index_t i = (index_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (index_t)gridDim.x * blockDim.x) g[i] = store<T>(load(g[i]) * coef);
+}
+
 }  // namespace
 }  // namespace kern
 }  // namespace flint
 
 using flint::AdamParams;
+using flint::GradList;
 using flint::SgdParams;
 
 #define FLINT_ADAMW_KERNEL(S, T)                                                                              \
@@ -85,3 +114,19 @@ FLINT_FLOAT_DTYPES(FLINT_ADAMW_KERNEL)
   }
 FLINT_FLOAT_DTYPES(FLINT_SGD_KERNEL)
 #undef FLINT_SGD_KERNEL
+
+// code: optim::NormCode (a switch per launch, the element loop specialised)
+#define FLINT_GRAD_NORM_KERNELS(S, T)                                                                         \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_grad_norms_##S(GradList l, void* norms, int code, double p) { \
+    switch (code) {                                                                                             \
+      case 0: flint::kern::gradNorms<T, 0>(l, norms, p); break;                                                 \
+      case 1: flint::kern::gradNorms<T, 1>(l, norms, p); break;                                                 \
+      case 2: flint::kern::gradNorms<T, 2>(l, norms, p); break;                                                 \
+      default: flint::kern::gradNorms<T, 3>(l, norms, p); break;                                                \
+    }                                                                                                           \
+  }                                                                                                             \
+  FLINT_KERNEL void flint_grad_scale_##S(GradList l, const void* total, double maxNorm) {                      \
+    flint::kern::gradScale<T>(l, total, maxNorm);                                                               \
+  }
+FLINT_FLOAT_DTYPES(FLINT_GRAD_NORM_KERNELS)
+#undef FLINT_GRAD_NORM_KERNELS
