@@ -22,6 +22,10 @@ export interface TestAddon {
   _gpuBlasSearch(mode: number, env: Record<string, string | undefined>): string;
   /** AMD kernels compiled at first use (native/gpu/hiprtc.h) for `arch`, with `env` applied to the C environment. */
   _hipRuntimeCompile(arch: string, env?: Record<string, string | undefined>): HipRuntimeCompile;
+  /** core/vmath.h's float `fn` over x on one ISA copy of its loop; null when this CPU has no such copy. */
+  _vmath(fn: 'exp' | 'tanh' | 'sigmoid' | 'erf', isa: 'base' | 'avx2' | 'avx512', x: Float32Array): Float32Array | null;
+  /** The ISA copy the CPU ops run ('base', 'avx2' or 'avx512'). */
+  _vmathIsa(): string;
   /** The JS class name of every native ErrorKind, in enum order (native/core/error.h as compiled). */
   _errorCodes(): string[];
 }

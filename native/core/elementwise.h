@@ -54,6 +54,15 @@ enum ErrBits { E_REM_ZERO = 1, E_FDIV_ZERO = 2, E_POW_NEG = 4, E_BAD_CODE = 8 };
 
 // ---- unary ------------------------------------------------------------------------------------------
 
+// The per-element functions: on the host, forced inline, so that the CPU loop of each op is one
+// function that g++ vectorises (core/vmath.h's exp, tanh, erf are branch-free for that; left to its
+// heuristics, g++ kept uf_TANH and uf_ERF as calls once those had inlined into them).
+#if defined(__CUDACC__) || defined(__HIPCC__) || !defined(__GNUC__)
+#define FLINT_EW_INLINE FLINT_HD inline
+#else
+#define FLINT_EW_INLINE inline __attribute__((always_inline))
+#endif
+
 template <class C> FLINT_HD inline C clampFloat(C x, const ElemParams& p) {
   if (x != x) return x;
   if (p.p[0] != 0 && x < (C)p.p[1]) x = (C)p.p[1];
@@ -66,7 +75,7 @@ template <class C> FLINT_HD inline C clampInt(C x, const ElemParams& p) {
   if (p.p[2] != 0 && v > p.p[3]) v = p.p[3];
   return (C)v;
 }
-template <class C> FLINT_HD inline C geluTanh(C x) {
+template <class C> FLINT_EW_INLINE C geluTanh(C x) {
   const C k = (C)0.79788456080286535588;  // sqrt(2/pi)
   return (C)0.5 * x * ((C)1 + m_tanh(k * (x + (C)0.044715 * x * x * x)));
 }
@@ -126,7 +135,7 @@ enum Unary { FLINT_UNARY_OPS(FLINT_EW_ENUM3, FLINT_EW_ENUM4, FLINT_EW_ENUM4) U_C
 
 // Per op E: uf_E<C>(x, p) on floating compute types, ui_E<C>(x, p) on integer ones (I and P rows).
 #define FLINT_EW_FN_F(E, js, f) \
-  template <class C> FLINT_HD inline C uf_##E(C x, const ElemParams& p) { (void)p; return f; }
+  template <class C> FLINT_EW_INLINE C uf_##E(C x, const ElemParams& p) { (void)p; return f; }
 #define FLINT_EW_FN_I(E, js, f, i) FLINT_EW_FN_F(E, js, f) \
   template <class C> FLINT_HD inline C ui_##E(C x, const ElemParams& p) { (void)p; return i; }
 #define FLINT_EW_FN_P(E, js, f, i)                                                                    \

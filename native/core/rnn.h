@@ -23,8 +23,8 @@
 namespace flint {
 namespace rnn {
 
-// The activations: libm's on the CPU, the device math in kernels. A template parameter so that a
-// caller can pass other implementations with the same static sigmoid(x) and tanh(x).
+// The activations: libm.h's (float on the CPU: core/vmath.h's), the device math in kernels. A
+// template parameter so that a caller can pass others with the same static sigmoid(x), tanh(x).
 struct LibmMath {
   template <class C> static FLINT_HD C sigmoid(C x) { return (C)1 / ((C)1 + m_exp(-x)); }
   template <class C> static FLINT_HD C tanh(C x) { return m_tanh(x); }

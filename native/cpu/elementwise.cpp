@@ -28,7 +28,11 @@ void unaryLoop(const OpCall& c, F f) {
     TO* o = reinterpret_cast<TO*>(p[0]);
     const TI* a = reinterpret_cast<const TI*>(p[1]);
     if (s[0] == (int64_t)sizeof(TO) && s[1] == (int64_t)sizeof(TI)) {
-      for (int64_t i = 0; i < n; i++) o[i] = store<TO>(f(load(a[i])));
+      // float -> float (exp, tanh, sigmoid, gelu, erf, silu ... from core/vmath.h): the widest vectors
+      if constexpr (std::is_same<TO, float>::value && std::is_same<TI, float>::value)
+        vm::forEachVec(n, [o, a, &f](int64_t i) FLINT_VM_INLINE_LAMBDA { o[i] = f(a[i]); });
+      else
+        for (int64_t i = 0; i < n; i++) o[i] = store<TO>(f(load(a[i])));
     } else {
       for (int64_t i = 0; i < n; i++)
         *reinterpret_cast<TO*>(p[0] + i * s[0]) = store<TO>(f(load(*reinterpret_cast<const TI*>(p[1] + i * s[1]))));
@@ -69,7 +73,7 @@ template <class T>
 void unaryTyped(const OpCall& c, int code, const ElemParams& p) {
   using C = typename ComputeT<T>::type;
   if constexpr (isFloatT<T>) {
-#define FLINT_CPU_F(E, js, f) case U_##E: return unaryLoop<T, T>(c, [p](C x) { return uf_##E<C>(x, p); });
+#define FLINT_CPU_F(E, js, f) case U_##E: return unaryLoop<T, T>(c, [p](C x) FLINT_VM_INLINE_LAMBDA { return uf_##E<C>(x, p); });
 #define FLINT_CPU_I(E, js, f, i) FLINT_CPU_F(E, js, f)
 #define FLINT_CPU_P(E, js, f, i) case U_##E: return unaryLoop<bool, T>(c, [p](C x) { return uf_##E<C>(x, p); });
     switch (code) { FLINT_UNARY_OPS(FLINT_CPU_F, FLINT_CPU_I, FLINT_CPU_P) }

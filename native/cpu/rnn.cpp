@@ -3,6 +3,7 @@
 // GPU kernel). Operands and layout: rnn.h. Rows are independent; a step's [32, 128] cell is a few
 // few tens of microseconds of transcendental math, so rows are split across the pool from ~2k units.
 #include <cmath>
+#include <type_traits>
 #include "../core/error.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
@@ -12,25 +13,16 @@
 namespace flint {
 namespace {
 
-// float: tanh from expf, 1 - 2 / (e^2|x| + 1), about 3x cheaper than glibc's tanhf (two of them
-// per unit forward, one backward: the cell's main cost); below |x| = 1/4, where that form loses
-// relative precision, tanh's series to x^9 (truncation < 1e-8 relative). Within 3.3e-7 relative
-// of tanh over every float (checked exhaustively against double when written; the cell's outputs
-// are tested against float64 in test/seq.test.ts). double: libm. sigmoid: libm's expf either way.
-struct CpuMath {
-  static float tanh(float x) {
-    const float a = std::fabs(x);
-    if (a < 0.25f) {
-      const float u = x * x;
-      return x + x * u * (-1.0f / 3.0f + u * (2.0f / 15.0f + u * (-17.0f / 315.0f + u * (62.0f / 2835.0f))));
-    }
-    const float t = 1.0f - 2.0f / (std::exp(2.0f * a) + 1.0f);
-    return std::copysign(t, x);
-  }
-  static double tanh(double x) { return rnn::LibmMath::tanh(x); }
-  template <class C> static C sigmoid(C x) { return rnn::LibmMath::sigmoid(x); }
-};
+// The activations: rnn.h's, whose m_exp / m_tanh are core/vmath.h's branch-free versions for float
+// (libm for double), so the per-row loops below vectorise on the CPU's widest vectors.
+using CpuMath = rnn::LibmMath;
 
+// j = 0 .. H-1 of one row: float on the widest vectors, other dtypes a plain loop. Units are
+// independent (the outputs are fresh tensors, unit j touches column j of each operand).
+template <class T, class F> inline void forEachUnit(int64_t H, F body) {
+  if constexpr (std::is_same<T, float>::value) vm::forEachVec<true>(H, body);
+  else for (int64_t j = 0; j < H; j++) body(j);
+}
 
 int64_t rowGrain(int64_t H) { return std::max<int64_t>(1, 2048 / std::max<int64_t>(H, 1)); }
 
@@ -48,7 +40,7 @@ void cellT(const OpCall& c, int64_t B, int64_t H) {
       const T* x = xg + b * 4 * H;
       const T* r = hg + b * 4 * H;
       T* a = act + b * 4 * H;
-      for (int64_t j = 0; j < H; j++) {
+      forEachUnit<T>(H, [=](int64_t j) FLINT_VM_INLINE_LAMBDA {
         C i, f, g, o, cc, hh;
         rnn::cellForward<C, CpuMath>(load(x[j]) + load(r[j]), load(x[H + j]) + load(r[H + j]), load(x[2 * H + j]) + load(r[2 * H + j]),
                             load(x[3 * H + j]) + load(r[3 * H + j]), load(c0[b * H + j]), i, f, g, o, cc, hh);
@@ -58,7 +50,7 @@ void cellT(const OpCall& c, int64_t B, int64_t H) {
         a[3 * H + j] = store<T>(o);
         c1[b * H + j] = store<T>(cc);
         h1[b * H + j] = store<T>(hh);
-      }
+      });
     }
   });
 }
@@ -77,7 +69,7 @@ void cellBackT(const OpCall& c, int64_t B, int64_t H) {
     for (int64_t b = b0; b < b1; b++) {
       const T* a = act + b * 4 * H;
       T* d = dg + b * 4 * H;
-      for (int64_t j = 0; j < H; j++) {
+      forEachUnit<T>(H, [=](int64_t j) FLINT_VM_INLINE_LAMBDA {
         const int64_t u = b * H + j;
         C di, df, dgg, dout, dc;
         rnn::cellBackward<C, CpuMath>(load(a[j]), load(a[H + j]), load(a[2 * H + j]), load(a[3 * H + j]), load(c0[u]), load(c1[u]),
@@ -87,7 +79,7 @@ void cellBackT(const OpCall& c, int64_t B, int64_t H) {
         d[2 * H + j] = store<T>(dgg);
         d[3 * H + j] = store<T>(dout);
         dc0[u] = store<T>(dc);
-      }
+      });
     }
   });
 }

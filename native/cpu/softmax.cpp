@@ -6,7 +6,8 @@
 // inner == 1: each row is contiguous — max, sum of exp(x - max), then scale, all row-wise.
 // inner > 1: the dim is strided, so blocks of up to 256 columns are processed together, stepping
 // row by row through the dim (each pass reads contiguous memory; the column loops vectorise).
-// Softmax computes in float (double for float64) with the sum of exponentials in double; scans
+// Softmax computes in float (double for float64) with the sum of exponentials in double, float's
+// exp vectorised (core/vmath.h, through libm.h's m_exp); scans
 // accumulate floats in double and integers in 64 bits (stored as int32, as documented).
 #include <algorithm>
 #include <cmath>
@@ -38,18 +39,34 @@ void softmaxRow(const T* x, T* y, int64_t n) {
   C m = -std::numeric_limits<C>::infinity();
   for (int64_t i = 0; i < n; i++) { const C v = load(x[i]); m = (v > m || v != v) ? v : m; }
   double s = 0;
-  if constexpr (std::is_same<T, C>::value && !Log) {
-    for (int64_t i = 0; i < n; i++) { const C e = std::exp(x[i] - m); y[i] = e; s += e; }
+  if constexpr (std::is_same<T, float>::value) {
+    // float: the exponentials into y first, vectorised (core/vmath.h), then their sum in double
+    // (in order, as before: the sum's rounding does not depend on the vector width)
+    if (Log && x == y) {  // in place: logSoftmax still needs x after the sum
+      for (int64_t i = 0; i < n; i++) s += m_exp(x[i] - m);
+    } else {
+      vm::forEachVec(n, [x, y, m](int64_t i) FLINT_VM_INLINE_LAMBDA { y[i] = m_exp(x[i] - m); });
+      for (int64_t i = 0; i < n; i++) s += y[i];
+    }
+    if constexpr (Log) {
+      const float shift = m + (float)std::log(s);
+      vm::forEachVec(n, [x, y, shift](int64_t i) { y[i] = x[i] - shift; });
+    } else {
+      const float r = (float)(1.0 / s);
+      vm::forEachVec(n, [y, r](int64_t i) { y[i] *= r; });
+    }
+  } else if constexpr (std::is_same<T, C>::value && !Log) {
+    for (int64_t i = 0; i < n; i++) { const C e = m_exp(x[i] - m); y[i] = e; s += e; }
     const C r = (C)(1.0 / s);
     for (int64_t i = 0; i < n; i++) y[i] *= r;
   } else {
-    for (int64_t i = 0; i < n; i++) s += std::exp(load(x[i]) - m);
+    for (int64_t i = 0; i < n; i++) s += m_exp(load(x[i]) - m);
     if constexpr (Log) {
       const C shift = m + (C)std::log(s);
       for (int64_t i = 0; i < n; i++) y[i] = store<T>(load(x[i]) - shift);
     } else {
       const C r = (C)(1.0 / s);
-      for (int64_t i = 0; i < n; i++) y[i] = store<T>(std::exp(load(x[i]) - m) * r);
+      for (int64_t i = 0; i < n; i++) y[i] = store<T>(m_exp(load(x[i]) - m) * r);
     }
   }
 }
@@ -67,7 +84,7 @@ void softmaxCols(const T* x, T* y, int64_t n, int64_t inner, int64_t w) {
   }
   for (int64_t i = 0; i < n; i++) {
     const T* r = x + i * inner;
-    for (int64_t j = 0; j < w; j++) s[j] += std::exp(load(r[j]) - m[j]);
+    for (int64_t j = 0; j < w; j++) s[j] += m_exp(load(r[j]) - m[j]);
   }
   C k[kColBlock];  // log: m + log(s); softmax: 1 / s
   for (int64_t j = 0; j < w; j++) k[j] = Log ? m[j] + (C)std::log(s[j]) : (C)(1.0 / s[j]);
@@ -75,7 +92,7 @@ void softmaxCols(const T* x, T* y, int64_t n, int64_t inner, int64_t w) {
     const T* r = x + i * inner;
     T* o = y + i * inner;
     for (int64_t j = 0; j < w; j++)
-      o[j] = store<T>(Log ? load(r[j]) - k[j] : std::exp(load(r[j]) - m[j]) * k[j]);
+      o[j] = store<T>(Log ? load(r[j]) - k[j] : m_exp(load(r[j]) - m[j]) * k[j]);
   }
 }
 

@@ -8,6 +8,7 @@
 void registerAllocatorHooks(Napi::Env env, Napi::Object exports);  // allocator_hooks.cpp
 void registerBlasSearchHook(Napi::Env env, Napi::Object exports);  // blas_search_hook.cpp
 void registerHiprtcHook(Napi::Env env, Napi::Object exports);      // hiprtc_hook.cpp
+void registerVmathHook(Napi::Env env, Napi::Object exports);       // vmath_hook.cpp
 
 /**
  * Applies `env` ({ NAME: value }; undefined or null unsets NAME) to the C environment for its

@@ -7,6 +7,7 @@
 //   _fakeAllocatorCreate / _fakeAllocatorOp / _fakeAllocatorDestroy   allocator_hooks.cpp
 //   _gpuBlasSearch(mode, env)                                         blas_search_hook.cpp
 //   _hipRuntimeCompile(arch, env)                                     hiprtc_hook.cpp
+//   _vmath(fn, isa, x) / _vmathIsa()                                  vmath_hook.cpp
 //   _errorCodes()  the JS class name of every ErrorKind, in enum order (core/error.h's list, as
 //                  compiled: test/errors.test.ts checks it against the header and lib/errors.ts)
 #include <napi.h>
@@ -29,6 +30,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerAllocatorHooks(env, exports);
   registerBlasSearchHook(env, exports);
   registerHiprtcHook(env, exports);
+  registerVmathHook(env, exports);
   exports.Set("_errorCodes", Napi::Function::New(env, ErrorCodes));
   return exports;
 }
