@@ -253,12 +253,12 @@ template <class C> FLINT_HD inline C minNaN(C a, C b) { return (a != a) ? a : (b
 //   exact:  gelu'(x) = Φ(x) + x·φ(x), Φ(x) = (1 + erf(x/√2))/2, φ(x) = exp(-x²/2)/√(2π)
 //   tanh:   with u = √(2/π)(x + 0.044715x³), t = tanh(u):
 //           gelu'(x) = (1 + t)/2 + (x/2)(1 - t²)·√(2/π)(1 + 3·0.044715x²)
-template <class C> FLINT_HD inline C geluGrad(C g, C x) {
+template <class C> FLINT_EW_INLINE C geluGrad(C g, C x) {
   const C cdf = (C)0.5 * ((C)1 + m_erf(x * (C)0.70710678118654752440));
   const C pdf = m_exp((C)-0.5 * x * x) * (C)0.39894228040143267794;  // 1/√(2π)
   return g * (cdf + x * pdf);
 }
-template <class C> FLINT_HD inline C geluTanhGrad(C g, C x) {
+template <class C> FLINT_EW_INLINE C geluTanhGrad(C g, C x) {
   const C k = (C)0.79788456080286535588, kappa = (C)0.044715;  // √(2/π)
   const C x2 = x * x;
   const C t = m_tanh(k * (x + kappa * x2 * x));
@@ -266,7 +266,7 @@ template <class C> FLINT_HD inline C geluTanhGrad(C g, C x) {
   return g * ((C)0.5 * ((C)1 + t) + (C)0.5 * x * ((C)1 - t * t) * dinner);
 }
 
-template <class C> FLINT_HD inline C binaryFloat(int code, C a, C b, int& err) {
+template <class C> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
   switch (code) {
     case B_ADD: return a + b;
     case B_SUB: return a - b;
@@ -342,7 +342,7 @@ FLINT_HD inline bool binaryBool(int code, bool a, bool b, int& err) {
 }
 
 /** A non-comparison binary op in compute type C (floating, integer or bool). */
-template <class C> FLINT_HD inline C binaryValue(int code, C a, C b, int& err) {
+template <class C> FLINT_EW_INLINE C binaryValue(int code, C a, C b, int& err) {
   if constexpr (std::is_floating_point<C>::value) return binaryFloat<C>(code, a, b, err);
   else if constexpr (std::is_same<C, bool>::value) return binaryBool(code, a, b, err);
   else return binaryInt<C>(code, a, b, err);

@@ -50,7 +50,10 @@ void binaryLoop(const OpCall& c, F f) {
     const TI* b = reinterpret_cast<const TI*>(p[2]);
     constexpr int64_t so = sizeof(TO), si = sizeof(TI);
     if (s[0] == so && s[1] == si && s[2] == si) {
-      for (int64_t i = 0; i < n; i++) o[i] = store<TO>(f(load(a[i]), load(b[i])));
+      if constexpr (std::is_same<TO, float>::value && std::is_same<TI, float>::value)  // the widest vectors
+        vm::forEachVec(n, [o, a, b, &f](int64_t i) FLINT_VM_INLINE_LAMBDA { o[i] = f(a[i], b[i]); });
+      else
+        for (int64_t i = 0; i < n; i++) o[i] = store<TO>(f(load(a[i]), load(b[i])));
     } else if (s[0] == so && s[1] == si && s[2] == 0) {
       const auto bv = load(*b);
       for (int64_t i = 0; i < n; i++) o[i] = store<TO>(f(load(a[i]), bv));
@@ -106,14 +109,19 @@ template <class T>
 void binaryTyped(const OpCall& c, int code) {
   using C = typename ComputeT<T>::type;
   std::atomic<int> bad{0};  // the integer ops' error bits (ew::ErrBits)
-#define FLINT_CPU_A(E, js)                                     \
-  case B_##E:                                                  \
-    binaryLoop<T, T>(c, [&bad](C a, C b) {                     \
-      int e = 0;                                               \
-      const C r = binaryValue<C>(B_##E, a, b, e);              \
-      if (e) bad.fetch_or(e, std::memory_order_relaxed);       \
-      return r;                                                \
-    });                                                        \
+// Floating codes set no error bit (binaryDefined refused the rest before the loop): their loops
+// carry no atomic, so that they vectorise (the GELU gradients: core/vmath.h's erf, exp, tanh).
+#define FLINT_CPU_A(E, js)                                                                       \
+  case B_##E:                                                                                    \
+    if constexpr (std::is_floating_point<C>::value)                                              \
+      binaryLoop<T, T>(c, [](C a, C b) FLINT_VM_INLINE_LAMBDA { int e = 0; return binaryValue<C>(B_##E, a, b, e); }); \
+    else                                                                                         \
+      binaryLoop<T, T>(c, [&bad](C a, C b) {                                                     \
+        int e = 0;                                                                               \
+        const C r = binaryValue<C>(B_##E, a, b, e);                                              \
+        if (e) bad.fetch_or(e, std::memory_order_relaxed);                                       \
+        return r;                                                                                \
+      });                                                                                        \
     break;
 #define FLINT_CPU_C(E, js) case B_##E: binaryLoop<bool, T>(c, [](C a, C b) { return compare<C>(B_##E, a, b); }); break;
   switch (code) { FLINT_BINARY_OPS(FLINT_CPU_A, FLINT_CPU_C) }
