@@ -37,16 +37,27 @@ template <class T, bool Log>
 void softmaxRow(const T* x, T* y, int64_t n) {
   using C = typename ComputeT<T>::type;
   C m = -std::numeric_limits<C>::infinity();
-  for (int64_t i = 0; i < n; i++) { const C v = load(x[i]); m = (v > m || v != v) ? v : m; }
+  auto maxNaN = [](C v, C cur) { return (v > cur || v != v) ? v : cur; };  // a NaN sticks
   double s = 0;
   if constexpr (std::is_same<T, float>::value) {
-    // float: the exponentials into y first, vectorised (core/vmath.h), then their sum in double
-    // (in order, as before: the sum's rounding does not depend on the vector width)
+    // float: the max and the sum in 4 interleaved partials (a chain of dependent compares or
+    // double adds cost more than the vectorised exp), the exponentials into y first, vectorised
+    // (core/vmath.h). The partial sums are fixed (4, whatever the ISA): the same bits everywhere.
+    C m4[4] = {m, m, m, m};
+    double s4[4] = {0, 0, 0, 0};
+    const int64_t n4 = n & ~(int64_t)3;
+    for (int64_t i = 0; i < n4; i += 4)
+      for (int k = 0; k < 4; k++) m4[k] = maxNaN(x[i + k], m4[k]);
+    for (int64_t i = n4; i < n; i++) m4[0] = maxNaN(x[i], m4[0]);
+    m = maxNaN(maxNaN(m4[1], m4[0]), maxNaN(m4[3], m4[2]));
     if (Log && x == y) {  // in place: logSoftmax still needs x after the sum
       for (int64_t i = 0; i < n; i++) s += m_exp(x[i] - m);
     } else {
       vm::forEachVec(n, [x, y, m](int64_t i) FLINT_VM_INLINE_LAMBDA { y[i] = m_exp(x[i] - m); });
-      for (int64_t i = 0; i < n; i++) s += y[i];
+      for (int64_t i = 0; i < n4; i += 4)
+        for (int k = 0; k < 4; k++) s4[k] += y[i + k];
+      for (int64_t i = n4; i < n; i++) s4[0] += y[i];
+      s = (s4[0] + s4[1]) + (s4[2] + s4[3]);
     }
     if constexpr (Log) {
       const float shift = m + (float)std::log(s);
@@ -56,10 +67,12 @@ void softmaxRow(const T* x, T* y, int64_t n) {
       vm::forEachVec(n, [y, r](int64_t i) { y[i] *= r; });
     }
   } else if constexpr (std::is_same<T, C>::value && !Log) {
+    for (int64_t i = 0; i < n; i++) m = maxNaN(load(x[i]), m);
     for (int64_t i = 0; i < n; i++) { const C e = m_exp(x[i] - m); y[i] = e; s += e; }
     const C r = (C)(1.0 / s);
     for (int64_t i = 0; i < n; i++) y[i] *= r;
   } else {
+    for (int64_t i = 0; i < n; i++) m = maxNaN(load(x[i]), m);
     for (int64_t i = 0; i < n; i++) s += m_exp(load(x[i]) - m);
     if constexpr (Log) {
       const C shift = m + (C)std::log(s);
