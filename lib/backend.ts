@@ -6,7 +6,11 @@ import { binding, guard } from './native';
  * `fl.backend.setNumThreads(1)` limits the CPU thread pool (also `FLINT_NUM_THREADS`).
  */
 export const backend = {
-  info(): { blas: string; blasSearch: string; threads: number; maxDims: number } { return binding.info(); },
+  /**
+   * `cpuIsa`: the vector ISA the float CPU loops run on ('avx512', 'avx2' or 'base'; FLINT_CPU_ISA
+   * caps it); `cpuIsaNote`: why FLINT_CPU_ISA was ignored, or ''.
+   */
+  info(): { blas: string; blasSearch: string; threads: number; maxDims: number; cpuIsa: string; cpuIsaNote: string } { return binding.info(); },
   /**
    * The GPU backend's state (after first use): the kernel image set loaded, how many kernels were
    * resolved, FLINT_SYNC, and the GPU GEMM library with its search log.

@@ -15,7 +15,8 @@ function doctor(): number {
   const lines: string[] = [];
   const version = (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
   lines.push(`flintml ${version} on node ${process.versions.node} (${process.platform}-${process.arch}, N-API ${process.versions.napi})`);
-  lines.push(`cpu: ${info.threads} threads; GEMM: ${info.blas}`);
+  lines.push(`cpu: ${info.threads} threads; vector ISA: ${info.cpuIsa}; GEMM: ${info.blas}`);
+  if (info.cpuIsaNote) lines.push(`  ${info.cpuIsaNote}`);
   if (info.blasSearch) lines.push(`  BLAS search: ${info.blasSearch}`);
   const gpu = gpuInfo();
   lines.push(`cuda: ${gpu.available ? `${gpu.vendor}, ${gpu.devices.length} device(s)` : `unavailable — ${gpu.reason}`}`);

@@ -54,7 +54,7 @@ export interface Binding {
   };
   resetPeak(device: number): void;
   emptyCache(device: number): void;
-  info(): { blas: string; blasSearch: string; threads: number; maxDims: number };
+  info(): { blas: string; blasSearch: string; threads: number; maxDims: number; cpuIsa: string; cpuIsaNote: string };
   setNumThreads(n: number): void;
   /** GPU discovery (native/addon/gpu_binding.cpp); the first call runs it. Absent in addons built before it. */
   gpuInfo?(): GpuInfo;

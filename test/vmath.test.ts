@@ -5,6 +5,8 @@
 // are exactly these functions on the ISA the CPU has. Tolerances (ulp of the float64 value
 // rounded to float32; below 2^-126 the subnormal spacing): exp 1.5, tanh 2, sigmoid 3, erf 3 (the
 // measured maxima are 0.95, 1.3, 2.5 and 2.5: core/vmath.h).
+import { execFileSync } from 'child_process';
+import * as path from 'path';
 import * as fl from '../lib';
 import { erf } from './optable';
 import { testAddon } from './test-addon';
@@ -99,5 +101,24 @@ describe('core/vmath.h float functions', () => {
         expect(diff < 0 ? `${fn} same` : `${fn} differs at x=${xs[diff]}`).toBe(`${fn} same`);
       }
     });
+  });
+
+  test('backend.info() names the ISA; FLINT_CPU_ISA caps it, and a value that is not one of the three is reported, not applied', () => {
+    const dist = path.resolve(__dirname, '..', 'dist');
+    const code = `const fl = require(${JSON.stringify(dist)}); const i = fl.backend.info(); console.log(JSON.stringify({ isa: i.cpuIsa, note: i.cpuIsaNote }));`;
+    const runWith = (v: string | null): { isa: string; note: string } => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.FLINT_CPU_ISA;
+      if (v !== null) env.FLINT_CPU_ISA = v;
+      if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
+    };
+    const plain = runWith(null);
+    expect(plain.note).toBe('');
+    if (process.env.FLINT_CPU_ISA === undefined) expect(plain.isa).toBe(addon._vmathIsa());
+    expect(runWith('base')).toEqual({ isa: 'base', note: '' });
+    const bad = runWith('avx1024');
+    expect(bad.isa).toBe(plain.isa);
+    expect(bad.note).toBe('FLINT_CPU_ISA=avx1024 is not one of base, avx2, avx512: ignored');
   });
 });

@@ -18,6 +18,7 @@
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "../core/storage.h"
+#include "../core/vmath.h"
 #include "../cpu/gemm.h"
 #include "../gpu/backend.h"
 #include "gpu_binding.h"
@@ -349,6 +350,8 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("blasSearch", Napi::String::New(env, blasSearchLog()));
   o.Set("threads", Napi::Number::New(env, numThreads()));
   o.Set("maxDims", Napi::Number::New(env, kMaxDims));
+  o.Set("cpuIsa", Napi::String::New(env, vm::isaName(vm::cpuIsa())));
+  o.Set("cpuIsaNote", Napi::String::New(env, vm::isaEnvNote()));
   return o;
 }
 

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace flint {
 namespace vm {
@@ -131,7 +132,8 @@ FLINT_VM_INLINE float erf(float x) {
 // depend on the choice: vectors and scalars round every operation alike, and -ffp-contract=off
 // keeps the compiler from fusing a multiply and an add on the FMA copies.
 // FLINT_CPU_ISA=base|avx2|avx512 caps the choice (for tests and comparisons; it never raises it past
-// what the CPU reports; another value is ignored).
+// what the CPU reports; another value is ignored, and isaEnvNote() says so for backend.info() and
+// `flintml doctor`, as FLINT_BACKEND's search log does for its own bad values).
 enum Isa { kIsaBase = 0, kIsaAvx2 = 1, kIsaAvx512 = 2 };
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__CUDACC__) && !defined(__HIPCC__)
@@ -163,6 +165,12 @@ inline int cpuIsa() {
   return isa;
 }
 inline const char* isaName(int isa) { return isa == kIsaAvx512 ? "avx512" : isa == kIsaAvx2 ? "avx2" : "base"; }
+/** "" or why FLINT_CPU_ISA did not apply as written (a value that is not one of the three). */
+inline std::string isaEnvNote() {
+  const char* e = std::getenv("FLINT_CPU_ISA");
+  if (!e || !std::strcmp(e, "base") || !std::strcmp(e, "avx2") || !std::strcmp(e, "avx512")) return "";
+  return std::string("FLINT_CPU_ISA=") + e + " is not one of base, avx2, avx512: ignored";
+}
 
 // Independent: the caller promises that no iteration reads or writes what another one writes (no
 // run-time alias checks; g++ gives up on loops with more streams than its check budget, such as the
