@@ -547,19 +547,7 @@ export function scope<T>(fn: () => T): T {
   if (arguments.length > 1) tooManyArgs('scope', 'fn', arguments);
   checkCallable(fn, 'scope');
   const made: Tensor[] = [];
-  let result: T;
-  const outer = syncScope;
-  openScopes++;
-  syncScope = made;
-  try {
-    result = scopes.run(made, fn);
-  } catch (e) {
-    syncScope = outer;
-    openScopes--;
-    endScope(made, undefined);
-    throw e;
-  }
-  syncScope = outer;
+  const result = runInScope(made, () => scopes.run(made, fn));
   if (result instanceof Promise) {
     return result.then(
       (r) => { openScopes--; endScope(made, r); return r; },
@@ -572,13 +560,12 @@ export function scope<T>(fn: () => T): T {
 }
 
 /**
- * @internal `scope` for the library's own functions that are synchronous and call no user code (an
- * op's backward, a composed op): the same bookkeeping without entering the AsyncLocalStorage, which
- * costs about as much as a small op. Not for user functions: an async function's continuations must
- * see the store, and only `scope` sets it.
+ * The synchronous part of scope() and scopeSync(): runs `fn` with `made` as the scope that tensors
+ * made now belong to, and restores the outer one. A throw ends the scope here (its tensors disposed);
+ * otherwise the scope stays open (openScopes counts it) for the caller to end, at once or when the
+ * function's promise settles.
  */
-export function scopeSync<T>(fn: () => T): T {
-  const made: Tensor[] = [];
+function runInScope<T>(made: Tensor[], fn: () => T): T {
   const outer = syncScope;
   openScopes++;
   syncScope = made;
@@ -592,6 +579,18 @@ export function scopeSync<T>(fn: () => T): T {
     throw e;
   }
   syncScope = outer;
+  return result;
+}
+
+/**
+ * @internal `scope` for the library's own functions that are synchronous and call no user code (an
+ * op's backward, a composed op): the same bookkeeping without entering the AsyncLocalStorage, which
+ * costs about as much as a small op. Not for user functions: an async function's continuations must
+ * see the store, and only `scope` sets it.
+ */
+export function scopeSync<T>(fn: () => T): T {
+  const made: Tensor[] = [];
+  const result = runInScope(made, fn);
   openScopes--;
   endScope(made, result);
   return result;

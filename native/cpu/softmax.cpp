@@ -109,6 +109,27 @@ void softmaxCols(const T* x, T* y, int64_t n, int64_t inner, int64_t w) {
   }
 }
 
+// The slices of `a` in parallel, for softmax and its gradient alike: row(off) for each row when the
+// dim is the innermost (its n elements contiguous from off), else cols(off, w) for each block of at
+// most kColBlock neighbouring columns (n rows of stride inner from off).
+template <class Row, class Cols>
+void forSlices(const AlongDim& a, const Row& row, const Cols& cols) {
+  if (a.inner == 1) {
+    parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
+      for (int64_t o = b; o < e; o++) row(o * a.n);
+    });
+    return;
+  }
+  const int64_t nch = (a.inner + kColBlock - 1) / kColBlock;
+  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (a.n * std::min(a.inner, kColBlock)));
+  parallelFor(a.outer * nch, grain, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; t++) {
+      const int64_t o = t / nch, j0 = (t % nch) * kColBlock;
+      cols(o * a.n * a.inner + j0, std::min(kColBlock, a.inner - j0));
+    }
+  });
+}
+
 template <bool Log>
 void cpuSoftmaxImpl(const OpCall& c) {
   const char* op = Log ? "logSoftmax" : "softmax";
@@ -120,21 +141,8 @@ void cpuSoftmaxImpl(const OpCall& c) {
     const T* x = c.t[1].ptr<T>();
     T* y = c.t[0].ptr<T>();
     done = true;
-    if (a.inner == 1) {
-      parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
-        for (int64_t o = b; o < e; o++) softmaxRow<T, Log>(x + o * a.n, y + o * a.n, a.n);
-      });
-      return;
-    }
-    const int64_t nch = (a.inner + kColBlock - 1) / kColBlock;
-    const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (a.n * std::min(a.inner, kColBlock)));
-    parallelFor(a.outer * nch, grain, [&](int64_t b, int64_t e) {
-      for (int64_t t = b; t < e; t++) {
-        const int64_t o = t / nch, j0 = (t % nch) * kColBlock, w = std::min(kColBlock, a.inner - j0);
-        const int64_t off = o * a.n * a.inner + j0;
-        softmaxCols<T, Log>(x + off, y + off, a.n, a.inner, w);
-      }
-    });
+    forSlices(a, [&](int64_t off) { softmaxRow<T, Log>(x + off, y + off, a.n); },
+              [&](int64_t off, int64_t w) { softmaxCols<T, Log>(x + off, y + off, a.n, a.inner, w); });
   });
   if (!done) fail(ErrorKind::DType, std::string(op) + ": expected a floating dtype, got " + dtypeName(c.t[1].dtype));
 }
@@ -184,21 +192,8 @@ void softmaxBackwardTyped(const OpCall& c, const AlongDim& a) {
   T* gx = c.t[0].ptr<T>();
   const T* g = c.t[1].ptr<T>();
   const T* y = c.t[2].ptr<T>();
-  if (a.inner == 1) {
-    parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
-      for (int64_t o = b; o < e; o++) softmaxBackwardRow<T, Log>(g + o * a.n, y + o * a.n, gx + o * a.n, a.n);
-    });
-    return;
-  }
-  const int64_t nch = (a.inner + kColBlock - 1) / kColBlock;
-  const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (a.n * std::min(a.inner, kColBlock)));
-  parallelFor(a.outer * nch, grain, [&](int64_t b, int64_t e) {
-    for (int64_t t = b; t < e; t++) {
-      const int64_t o = t / nch, j0 = (t % nch) * kColBlock, w = std::min(kColBlock, a.inner - j0);
-      const int64_t off = o * a.n * a.inner + j0;
-      softmaxBackwardCols<T, Log>(g + off, y + off, gx + off, a.n, a.inner, w);
-    }
-  });
+  forSlices(a, [&](int64_t off) { softmaxBackwardRow<T, Log>(g + off, y + off, gx + off, a.n); },
+            [&](int64_t off, int64_t w) { softmaxBackwardCols<T, Log>(g + off, y + off, gx + off, a.n, a.inner, w); });
 }
 
 void cpuSoftmaxBackward(const OpCall& c) {
