@@ -43,21 +43,29 @@ void softmaxRow(const T* x, T* y, int64_t n) {
     // float: the max and the sum in 4 interleaved partials (a chain of dependent compares or
     // double adds cost more than the vectorised exp), the exponentials into y first, vectorised
     // (core/vmath.h). The partial sums are fixed (4, whatever the ISA): the same bits everywhere.
-    C m4[4] = {m, m, m, m};
-    double s4[4] = {0, 0, 0, 0};
-    const int64_t n4 = n & ~(int64_t)3;
-    for (int64_t i = 0; i < n4; i += 4)
-      for (int k = 0; k < 4; k++) m4[k] = maxNaN(x[i + k], m4[k]);
-    for (int64_t i = n4; i < n; i++) m4[0] = maxNaN(x[i], m4[0]);
-    m = maxNaN(maxNaN(m4[1], m4[0]), maxNaN(m4[3], m4[2]));
+    // The max in 16 partial lanes chosen by vm::select's bit blend, which vectorises (a compare
+    // and branch per element, as maxNaN compiles to, mispredicts on real data: it was most of the
+    // time of the attention's 64-wide rows). A NaN need not stick in the max here: it makes the
+    // sum, and so every output of the row, NaN all the same (softmax and logSoftmax).
+    const int64_t n16 = n & ~(int64_t)15, n8 = n & ~(int64_t)7;
+    C m16[16];
+    for (int k = 0; k < 16; k++) m16[k] = m;
+    for (int64_t i = 0; i < n16; i += 16)
+      for (int k = 0; k < 16; k++) m16[k] = vm::select(x[i + k] > m16[k], x[i + k], m16[k]);
+    for (int64_t i = n16; i < n; i++) m16[0] = vm::select(x[i] > m16[0], x[i], m16[0]);
+    for (int w = 8; w >= 1; w /= 2)
+      for (int k = 0; k < w; k++) m16[k] = vm::select(m16[k + w] > m16[k], m16[k + w], m16[k]);
+    m = m16[0];
     if (Log && x == y) {  // in place: logSoftmax still needs x after the sum
       for (int64_t i = 0; i < n; i++) s += m_exp(x[i] - m);
     } else {
       vm::forEachVec(n, [x, y, m](int64_t i) FLINT_VM_INLINE_LAMBDA { y[i] = m_exp(x[i] - m); });
-      for (int64_t i = 0; i < n4; i += 4)
-        for (int k = 0; k < 4; k++) s4[k] += y[i + k];
-      for (int64_t i = n4; i < n; i++) s4[0] += y[i];
-      s = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+      // the double sum in 8 fixed partials (the same bits on every ISA)
+      double s8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (int64_t i = 0; i < n8; i += 8)
+        for (int k = 0; k < 8; k++) s8[k] += y[i + k];
+      for (int64_t i = n8; i < n; i++) s8[0] += y[i];
+      s = ((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7]));
     }
     if constexpr (Log) {
       const float shift = m + (float)std::log(s);
