@@ -120,9 +120,6 @@ let SOFTMAX_BACKWARD_OP: number | undefined;
  */
 function softmaxBackward(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
   if (SOFTMAX_BACKWARD_OP === undefined) SOFTMAX_BACKWARD_OP = opId('softmaxBackward');
-  if (SOFTMAX_BACKWARD_OP < 0) {  // an addon built without the op (FLINT_ADDON_PATH to an older build)
-    return log ? sub(g, mul(exp(y), sum(g, d, true))) : mul(y, sub(g, sum(mul(g, y), d, true)));
-  }
   const op = log ? 'logSoftmax backward' : 'softmax backward';
   const gc = g.dtype === y.dtype && g.isContiguous() ? g : contiguousCopy(g, op, y.dtype);
   const yc = y.isContiguous() ? y : contiguousCopy(y, op);
