@@ -161,3 +161,50 @@ test("OpenBLAS's kernel family: named from the CPU's ISA while OPENBLAS_CORETYPE
     expect(user.search).not.toContain('OPENBLAS_CORETYPE');
   }
 });
+
+// The GEMM front (native/cpu/gemm.cpp) keeps the BLAS library single-threaded and cuts a product
+// over flintml's pool: by rows of C, by columns, by the inner dimension (each K slice into its own
+// buffer, added afterwards) or by batch entries. Each shape below takes one of those cuts at some
+// thread count; every result is checked against float64 and against the one-thread result.
+test('GEMM slices over the thread pool (M, N, K cuts, batches, transposed operands) match float64 at every thread count', () => {
+  const threads0 = fl.backend.info().threads;
+  // [batch, M, K, N, A stored transposed, B stored transposed]
+  const shapes: [number, number, number, number, boolean, boolean][] = [
+    [1, 300, 200, 100, false, false], [1, 40, 150, 700, false, true], [1, 16, 20000, 9, false, false],
+    [1, 9, 20000, 16, true, false], [1, 12, 30000, 10, true, true], [1, 33, 5000, 17, true, true], [3, 100, 120, 90, false, false],
+    [5, 70, 64, 200, true, false],
+  ];
+  try {
+    for (const dtype of ['float32', 'float64'] as fl.DType[]) {
+      for (const [bt, m, k, n, ta, tb] of shapes) {
+        fl.scope(() => {
+          const a = ta ? fl.randn([bt, k, m], { dtype }).transpose(1, 2) : fl.randn([bt, m, k], { dtype });
+          const b = tb ? fl.randn([bt, n, k], { dtype }).transpose(1, 2) : fl.randn([bt, k, n], { dtype });
+          const A = a.contiguous().dataSync(), B = b.contiguous().dataSync();
+          const ref = new Float64Array(bt * m * n), mag = new Float64Array(bt * m * n);
+          for (let q = 0; q < bt; q++) for (let i = 0; i < m; i++) for (let t = 0; t < k; t++) {
+            const av = A[(q * m + i) * k + t];
+            const row = (q * k + t) * n, o = (q * m + i) * n;
+            for (let j = 0; j < n; j++) { const p = av * B[row + j]; ref[o + j] += p; mag[o + j] += Math.abs(p); }
+          }
+          let one: Float32Array | Float64Array | null = null;
+          for (const nt of [1, 2, 3, 5]) {
+            fl.backend.setNumThreads(nt);
+            const y = fl.matmul(a, b).dataSync() as Float32Array | Float64Array;
+            let worst = 0, vsOne = 0;
+            for (let i = 0; i < y.length; i++) {
+              worst = Math.max(worst, Math.abs(y[i] - ref[i]) / (mag[i] + 1e-30));
+              if (one) vsOne = Math.max(vsOne, Math.abs(y[i] - one[i]) / (mag[i] + 1e-30));
+            }
+            const unit = dtype === 'float32' ? 1e-6 : 1e-14;  // a few roundings per term, relative to sum |terms|
+            if (worst / unit >= 10 || vsOne / unit >= 10)
+              throw new Error(`${dtype} [${bt},${m},${k}]x[${k},${n}] ta=${ta} tb=${tb} threads=${nt}: error ${worst}, against one thread ${vsOne}`);
+            if (!one) one = y;
+          }
+        });
+      }
+    }
+  } finally {
+    fl.backend.setNumThreads(threads0);
+  }
+});

@@ -23,6 +23,16 @@ namespace {
 
 constexpr int kChunksPerThread = 4;
 
+// Set on a thread while it runs a job's chunks: a parallelFor inside a chunk (a GEMM slice whose
+// library call is itself cut up, say) runs inline on that thread instead of waiting for the pool
+// that is busy with its caller (a deadlock on callMu otherwise).
+thread_local bool inJob = false;
+struct InJob {
+  bool prev;
+  InJob() : prev(inJob) { inJob = true; }
+  ~InJob() { inJob = prev; }
+};
+
 struct Pool {
   std::vector<std::thread> workers;
   std::mutex mu;
@@ -72,6 +82,7 @@ struct Pool {
         if (stop) return;
         seen = generation;
       }
+      InJob mark;
       runChunks();
     }
   }
@@ -86,6 +97,7 @@ int numThreads() { return pool().threads; }
 void setNumThreads(int n) { std::lock_guard<std::mutex> l(callMu); pool().threads = std::max(1, n); }
 
 void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  if (inJob) { fn(0, n); return; }
   std::lock_guard<std::mutex> guard(callMu);
   Pool& p = pool();
   p.ensureWorkers();
@@ -102,7 +114,10 @@ void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t,
     p.generation++;
   }
   p.wake.notify_all();
-  p.runChunks();
+  {
+    InJob mark;
+    p.runChunks();
+  }
   std::unique_lock<std::mutex> l(p.mu);
   p.done.wait(l, [&] { return p.remaining.load() == 0; });
   p.job = nullptr;

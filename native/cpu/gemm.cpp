@@ -9,7 +9,12 @@
 // Routing: BLAS takes 32-bit ints, so a problem with a dimension or stride past INT_MAX goes to
 // the built-in GEMM; so does a batch of tiny matrices (one BLAS call per entry would cost more than
 // the arithmetic, and the built-in code runs such a batch in parallel over entries). Everything
-// else is one cblas_?gemm call per batch entry; the library threads itself. Leading dimensions
+// else goes to cblas_?gemm, which flintml keeps single-threaded: the front cuts each product (or a
+// batch, by entries) into slices over flintml's own thread pool (splitGemm says how), so that one set
+// of threads serves the GEMMs and the elementwise ops between them. (With the library's own threads,
+// OpenBLAS's idle workers yield-spun for a while after every GEMM on the cores that flintml's pool
+// then wanted: a quarter of the char transformer step's samples in perf were their sched_yield.)
+// A library whose thread count cannot be set threads itself, one call per batch entry. Leading dimensions
 // that do not matter (a matrix with a single row) are normalised, because BLAS libraries reject
 // lda < max(1, cols) even then. OpenBLAS's kernel family: see CoreTypeHint.
 #include "gemm.h"
@@ -148,15 +153,14 @@ Blas& blas() {
   return *instance;
 }
 
-// Keep the library's thread count equal to the pool's (FLINT_NUM_THREADS / setNumThreads), so
-// that `setNumThreads(1)` means one thread everywhere.
-std::mutex threadsMu;
-void syncThreads(Blas& b) {
-  if (!b.setThreads) return;
-  const int n = numThreads();
-  if (n == b.threadsSet) return;
-  std::lock_guard<std::mutex> l(threadsMu);
-  if (n != b.threadsSet) { b.setThreads(n); b.threadsSet = n; }
+// The library runs single-threaded (set once, at first use) and the front splits each product over
+// flintml's own pool (see splitGemm). A library whose thread count cannot be set (a generic libblas)
+// keeps its own threading, and the front calls it once per batch entry from the calling thread.
+void singleThreaded(Blas& b) {
+  if (!b.setThreads || b.threadsSet.load(std::memory_order_acquire) == 1) return;
+  static std::mutex mu;
+  std::lock_guard<std::mutex> l(mu);
+  if (b.threadsSet.load() != 1) { b.setThreads(1); b.threadsSet.store(1, std::memory_order_release); }
 }
 
 bool fitsInt(int64_t v) { return v >= 0 && v <= INT_MAX; }
@@ -175,6 +179,50 @@ int64_t fixLd(const char* what, int64_t rows, int64_t cols, int64_t ld) {
 // A batch of matrices this small runs faster in the built-in GEMM, in parallel over entries.
 bool tinyBatch(int64_t M, int64_t N, int64_t K, int64_t batch) { return batch > 1 && M * N * K <= 64 * 64 * 64; }
 
+// How one product is cut over the pool: `tiles` slices per batch entry, each `step` rows of C (M),
+// columns of C (N) or terms of the inner dimension (K) wide. Slices run as separate single-threaded
+// BLAS calls, so each one packs the whole of the operand it shares with the others: cutting the
+// larger of M and N keeps that repeated packing (K x the smaller side, per slice) small against the
+// arithmetic. A product with a small C and a long K (a convolution's weight gradient,
+// [16, 50176] x [50176, 9]) has nothing to cut in M or N: it is cut in K, each slice into its own
+// buffer, and the buffers are added into C in slice order afterwards (so the result depends on the
+// thread count, as a threaded BLAS's does, but not on scheduling). Slices are multiples of 16 (the
+// micro-kernels' widths divide 16: full register tiles), at least kMinTileWork multiply-adds each,
+// so that a small product stays on the calling thread (a wake-up costs more than it), and one per
+// thread: every further slice packs the shared operand once more and shortens the micro-kernel's
+// runs (two per thread made the MLP step ~10% slower, measured), while the pool's claiming
+// (parallel.h) already lets the caller take a slice that a late worker has not started. A batch
+// gives the pool one item per entry.
+enum class Cut { M, N, K };
+struct GemmSplit { Cut cut = Cut::M; int64_t tiles = 1, step = 0; bool parallel = false; };
+constexpr double kMinTileWork = 48.0 * 48 * 48 * 8;  // ~0.9M multiply-adds: ~20 us on one core
+constexpr int64_t kMinKSlice = 256;
+constexpr int64_t kMaxKPartials = int64_t(1) << 22;  // elements of the K slices' buffers
+GemmSplit splitGemm(int64_t M, int64_t N, int64_t K, int64_t batch, int threads) {
+  GemmSplit s;
+  s.step = M;  // one slice: the whole entry
+  const double work = (double)M * (double)N * (double)K;
+  if (threads <= 1 || work * (double)batch < 2 * kMinTileWork) return s;
+  int64_t want = batch >= threads ? 1 : (threads + batch - 1) / batch;  // slices per entry
+  want = std::min<int64_t>(want, (int64_t)(work / kMinTileWork));
+  if (want > 1) {
+    const int64_t dim = std::max(M, N), byDim = std::min(want, (dim + 15) / 16);
+    int64_t byK = std::min(want, K / kMinKSlice);
+    if (batch == 1 && byK > byDim) byK = std::min<int64_t>(byK, 1 + kMaxKPartials / (M * N));
+    if (batch == 1 && byK > byDim) {
+      s.cut = Cut::K;
+      s.step = ((K + byK - 1) / byK + 15) / 16 * 16;
+      s.tiles = (K + s.step - 1) / s.step;
+    } else if (byDim > 1) {
+      s.cut = M >= N ? Cut::M : Cut::N;
+      s.step = ((dim + byDim - 1) / byDim + 15) / 16 * 16;
+      s.tiles = (dim + s.step - 1) / s.step;
+    }
+  }
+  s.parallel = s.tiles * batch >= 2;
+  return s;
+}
+
 template <class T, class BlasFn, class BuiltinFn>
 void gemmFront(BlasFn Blas::*fnMember, BuiltinFn builtin, bool transA, bool transB, int64_t M, int64_t N, int64_t K,
                T alpha, const T* A, int64_t lda, int64_t strideA, const T* B, int64_t ldb, int64_t strideB, T beta,
@@ -192,10 +240,53 @@ void gemmFront(BlasFn Blas::*fnMember, BuiltinFn builtin, bool transA, bool tran
     builtin(transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC, batch);
     return;
   }
-  syncThreads(b);
-  for (int64_t i = 0; i < batch; i++)
-    fn(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
-       alpha, A + i * strideA, (int)lda, B + i * strideB, (int)ldb, beta, C + i * strideC, (int)ldc);
+  const int ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans;
+  // One BLAS call: rows [m0, m0+m), columns [n0, n0+n) and inner terms [k0, k0+k) of batch entry i,
+  // into c (row stride ldOut). A's rows are its columns when it is stored transposed, B's columns
+  // its rows likewise.
+  auto call = [&](int64_t i, int64_t m0, int64_t m, int64_t n0, int64_t n, int64_t k0, int64_t k, T bt, T* c,
+                  int64_t ldOut) {
+    const T* a = A + i * strideA + (transA ? m0 + k0 * lda : m0 * lda + k0);
+    const T* bb = B + i * strideB + (transB ? n0 * ldb + k0 : k0 * ldb + n0);
+    fn(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, alpha, a, (int)lda, bb, (int)ldb, bt, c, (int)ldOut);
+  };
+  auto whole = [&](int64_t i) { call(i, 0, M, 0, N, 0, K, beta, C + i * strideC, ldc); };
+  if (!b.setThreads) {  // a library that threads itself
+    for (int64_t i = 0; i < batch; i++) whole(i);
+    return;
+  }
+  singleThreaded(b);
+  const GemmSplit s = splitGemm(M, N, K, batch, numThreads());
+  if (!s.parallel) {
+    for (int64_t i = 0; i < batch; i++) whole(i);
+    return;
+  }
+  if (s.cut == Cut::K) {  // one entry (splitGemm): slice 0 into C with beta, the others into partials
+    std::vector<T> partial((size_t)((s.tiles - 1) * M * N));
+    parallelFor(s.tiles, 1, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; p++) {
+        const int64_t k0 = p * s.step, k = std::min(s.step, K - k0);
+        if (p == 0) call(0, 0, M, 0, N, k0, k, beta, C, ldc);
+        else call(0, 0, M, 0, N, k0, k, T(0), partial.data() + (p - 1) * M * N, N);
+      }
+    });
+    for (int64_t r = 0; r < M; r++)
+      for (int64_t p = 1; p < s.tiles; p++) {
+        const T* src = partial.data() + (p - 1) * M * N + r * N;
+        T* dst = C + r * ldc;
+        for (int64_t j = 0; j < N; j++) dst[j] += src[j];
+      }
+    return;
+  }
+  // Slices are claimed one at a time by the calling thread and the pool's workers (parallel.h).
+  const int64_t dim = s.cut == Cut::M ? M : N;
+  parallelFor(s.tiles * batch, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t i = t / s.tiles, lo = (t % s.tiles) * s.step, len = std::min(s.step, dim - lo);
+      if (s.cut == Cut::M) call(i, lo, len, 0, N, 0, K, beta, C + i * strideC + lo * ldc, ldc);
+      else call(i, 0, M, lo, len, 0, K, beta, C + i * strideC + lo, ldc);
+    }
+  });
 }
 
 }  // namespace
