@@ -448,6 +448,23 @@ describe('autograd engine', () => {
       expect(Array.from(h.grad!.dataSync())).toEqual([-2, -0.5, 1]);
     });
   });
+  test('a constant operand of a binary op (a mask, a scalar) costs no gradient work in backward', () => {
+    // Before: the gradient of every tensor operand was computed and reduced to its shape, needed or
+    // not (an attention mask's [1,1,T,T] sum, the scalar factor's full-size product).
+    const x = fl.randn([4, 3, 5], { requiresGrad: true, device: DEVICE });
+    const m = fl.randn([1, 3, 5], { device: DEVICE });
+    const prof = fl.profiler.profile(() => fl.scope(() => {
+      const out = x.mul(0.5).add(m).mul(m).div(m.add(3)).sub(m).sum();
+      fl.profiler.recordFunction('bwd', () => out.backward());
+    }));
+    const bwd = prof.events.findIndex((e) => e.name === 'bwd');  // events are in start order; backward is last
+    const inBackward = (name: string) => prof.events.filter((e, i) => i > bwd && e.name === name && e.kind === 'op').length;
+    // d/dx of ((0.5x + m)·m / (m+3) − m).sum(): one mul per mul node, one div; no sum to m's shape, no neg
+    expect({ mul: inBackward('mul'), div: inBackward('div'), sum: inBackward('sum'), neg: inBackward('neg') }).toEqual({ mul: 2, div: 1, sum: 0, neg: 0 });
+    const mv = m.dataSync(), g = x.grad!.dataSync();
+    for (let i = 0; i < g.length; i++) expect(g[i]).toBeCloseTo(0.5 * mv[i % 15] / (mv[i % 15] + 3), 5);
+    x.grad!.dispose(); x.dispose(); m.dispose();
+  });
   test('.grad survives the scope that ran backward', () => {
     const a = xv([1, 2]);
     fl.scope(() => a.mul(a).sum().backward());

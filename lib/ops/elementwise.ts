@@ -109,8 +109,10 @@ interface BinarySpec {
   dtype: BinaryKind;
   /**
    * [dL/da, dL/db] from the output's gradient g, the operands (saved tensors, or the scalars), the
-   * saved output y (with `usesY`) and which operands are tensors; null: not differentiable. A
-   * gradient that is g itself is copied before it is summed to its operand's shape.
+   * saved output y (with `usesY`) and which operands need a gradient (tensors that required grad when
+   * the op ran: a constant operand, such as an attention mask, costs no gradient work); a gradient
+   * for an operand that needs none is ignored, so an entry may skip computing it. null: not
+   * differentiable. A gradient that is g itself is copied before it is summed to its operand's shape.
    */
   grad: ((g: Tensor, a: TensorLike, b: TensorLike, y: Tensor, need: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]) | null;
   /** The gradient reads the output, so it is saved too. */
@@ -245,12 +247,13 @@ function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: 
   if (ta) saved.push(ta);
   if (tb) saved.push(tb);
   if (e.usesY) saved.push(y);
+  const need: [boolean, boolean] = [ta !== null && ta._requiresGrad, tb !== null && tb._requiresGrad];
   record(e.code, [a, b], [y], saved, ([g], sv) => scopeSync(() => {
     let k = 0;
     const A: TensorLike = ta ? sv[k++] : a, B: TensorLike = tb ? sv[k++] : b;
     const sy = e.usesY ? sv[k++] : (null as unknown as Tensor);
     const gy = g!;
-    const [ga, gb] = grad(gy, A, B, sy, [ta !== null, tb !== null]);
+    const [ga, gb] = grad(gy, A, B, sy, need);
     // The incoming gradient passed through unchanged (add, sub): the engine disposes gy after this
     // function, so one output may be a view of it (it then owns the storage alone) and a reduced
     // one (a broadcast bias) reads it through a view too; only a second full-size use copies.
@@ -262,7 +265,7 @@ function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: 
       if (!reduced) gyHandedOut = true;
       return sumToShape(gy._view(gy._shape, gy._strides, gy._offset), shape);
     };
-    return [ta && ga ? own(ga, ta._shape) : null, tb && gb ? own(gb, tb._shape) : null];
+    return [ta && need[0] && ga ? own(ga, ta._shape) : null, tb && need[1] && gb ? own(gb, tb._shape) : null];
   }));
 }
 
@@ -418,14 +421,14 @@ export const add: AlphaFn = binaryOp('add', { onnx: 'Add', dtype: 'arith', alpha
 /** `a - alpha * b`: `fl.sub(x, y)`, `fl.sub(x, y, { alpha: 0.5 })`. */
 export const sub: AlphaFn = binaryOp('sub', {
   onnx: 'Sub', dtype: 'arith', alpha: true, inplace: true, refuseBool: 'subtraction of bool tensors is not supported; use logicalXor or logicalNot',
-  grad: (g) => [g, neg(g)],
+  grad: (g, a, b, y, [, needB]) => [g, needB ? neg(g) : null],
 });
 /** Elementwise product: `fl.mul(x, 2)`. */
-export const mul: BinaryFn = binaryOp('mul', { onnx: 'Mul', dtype: 'arith', inplace: true, grad: (g, a, b) => [mul(g, b), mul(g, a)] });
+export const mul: BinaryFn = binaryOp('mul', { onnx: 'Mul', dtype: 'arith', inplace: true, grad: (g, a, b, y, [needA, needB]) => [needA ? mul(g, b) : null, needB ? mul(g, a) : null] });
 /** True division; `div` below adds the rounding modes. */
 const trueDiv: BinaryFn = binaryOp('div', {
   onnx: 'Div', dtype: 'float', usesY: true, inplace: true, method: false,
-  grad: (g, a, b, y) => [div(g, b), neg(div(mul(g, y), b))],
+  grad: (g, a, b, y, [needA, needB]) => [needA ? div(g, b) : null, needB ? neg(div(mul(g, y), b)) : null],
 });
 /** `a ** b`: `fl.pow(x, 2)`. */
 export const pow: BinaryFn = binaryOp('pow', {
@@ -444,7 +447,7 @@ export const minimum: BinaryFn = binaryOp('minimum', { onnx: 'Min', dtype: 'arit
 export const remainder: BinaryFn = binaryOp('remainder', {
   // Python's remainder (the divisor's sign): ONNX Mod with fmod=0 for integers, a - floor(a / b)·b for floats
   onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Sub', [a, g.op('Mul', [g.op('Floor', [g.op('Div', [a, b])]), b])]) : g.op('Mod', [a, b], { fmod: 0 })),
-  dtype: 'arith', grad: (g, a, b) => [g, mul(neg(g), floorDivide(a, b))] });
+  dtype: 'arith', grad: (g, a, b, y, [, needB]) => [g, needB ? mul(neg(g), floorDivide(a, b)) : null] });
 /** Floor of a / b. */
 export const floorDivide: BinaryFn = binaryOp('floorDivide', {
   onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Floor', [g.op('Div', [a, b])]) : g.unsupported('floorDivide', 'integer floor division (ONNX Div truncates)')),
@@ -452,9 +455,9 @@ export const floorDivide: BinaryFn = binaryOp('floorDivide', {
 /** atan2(a, b) elementwise. */
 export const atan2: BinaryFn = binaryOp('atan2', {
   onnx: null, dtype: 'float',
-  grad: (g, a, b) => {
+  grad: (g, a, b, y, [needA, needB]) => {
     const den = add(sq(a), sq(b));
-    return [div(mul(g, b), den), div(mul(neg(g), a), den)];
+    return [needA ? div(mul(g, b), den) : null, needB ? div(mul(neg(g), a), den) : null];
   },
 });
 /** `a == b` → bool tensor. */
