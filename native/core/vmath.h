@@ -205,5 +205,37 @@ template <bool Independent = false, class F> inline void forEachVec(int64_t n, F
   forEachBase<Independent>(n, body);
 }
 
+// runVec(body): body() compiled for the CPU's widest vectors, as forEachVec's loop is, for kernels
+// made of several short loops (a layer norm's row of 96: two sums and a scale), where a dispatch
+// per loop would cost more than the loop and the loops outside forEachVec would stay on the
+// baseline ISA. body and everything it calls must inline (FLINT_VM_INLINE, FLINT_VM_INLINE_LAMBDA);
+// the numerics rules are forEachVec's.
+template <class F> void runBase(F& f) { f(); }
+#ifdef FLINT_VM_X86
+template <class F> FLINT_VM_TARGET_AVX2 void runAvx2(F& f) { f(); }
+template <class F> FLINT_VM_TARGET_AVX512 void runAvx512(F& f) { f(); }
+#endif
+template <class F> inline void runVec(F body) {
+#ifdef FLINT_VM_X86
+  switch (cpuIsa()) {
+    case kIsaAvx512: runAvx512(body); return;
+    case kIsaAvx2: runAvx2(body); return;
+  }
+#endif
+  runBase(body);
+}
+
+// Σ f(i), i < n, in double, in 8 fixed partial lanes (element i in lane i mod 8), combined pairwise:
+// one chain of dependent double additions per row costs more than the row's other work, and lanes
+// vectorise. The lanes are fixed, so the result is the same on every ISA.
+template <class F> FLINT_VM_INLINE double laneSum(int64_t n, F f) {
+  double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; k++) l[k] += f(i + k);
+  for (int k = 0; i < n; i++, k++) l[k] += f(i);
+  return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
+
 }  // namespace vm
 }  // namespace flint

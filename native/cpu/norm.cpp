@@ -8,6 +8,7 @@
 #include "../core/dtype.h"
 #include "../core/norm.h"
 #include "../core/parallel.h"
+#include "../core/vmath.h"
 
 namespace flint {
 namespace {
@@ -28,24 +29,30 @@ void layerNormT(const OpCall& c, const checks::NormShape& s, bool hasW, bool has
   const T* b = hasB ? c.t[hasW ? 5 : 4].ptr<T>() : nullptr;
   const int64_t N = s.N;
   parallelFor(s.R, rowGrain(N), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; r++) {
-      const T* xr = x + r * N;
-      T* yr = y + r * N;
-      A sum = 0;
-      for (int64_t i = 0; i < N; i++) sum += (A)load(xr[i]);
-      const C mu = (C)(sum / (A)N);
-      A sq = 0;
-      for (int64_t i = 0; i < N; i++) { const A d = (A)load(xr[i]) - (A)mu; sq += d * d; }
-      const C rs = (C)(1 / std::sqrt(sq / (A)N + (A)eps));
-      for (int64_t i = 0; i < N; i++) {
-        C v = (load(xr[i]) - mu) * rs;
-        if (w) v = v * load(w[i]);
-        if (b) v = v + load(b[i]);
-        yr[i] = store<T>(v);
+    vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+      for (int64_t r = r0; r < r1; r++) {
+        const T* xr = x + r * N;
+        T* yr = y + r * N;
+        const A sum = vm::laneSum(N, [xr](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)load(xr[i]); });
+        const C mu = (C)(sum / (A)N);
+        const A sq = vm::laneSum(N, [xr, mu](int64_t i) FLINT_VM_INLINE_LAMBDA {
+          const A d = (A)load(xr[i]) - (A)mu;
+          return d * d;
+        });
+        const C rs = (C)(1 / std::sqrt(sq / (A)N + (A)eps));
+        if (w && b)
+          for (int64_t i = 0; i < N; i++) yr[i] = store<T>((load(xr[i]) - mu) * rs * load(w[i]) + load(b[i]));
+        else
+          for (int64_t i = 0; i < N; i++) {
+            C v = (load(xr[i]) - mu) * rs;
+            if (w) v = v * load(w[i]);
+            if (b) v = v + load(b[i]);
+            yr[i] = store<T>(v);
+          }
+        mean[r] = store<T>(mu);
+        rstd[r] = store<T>(rs);
       }
-      mean[r] = store<T>(mu);
-      rstd[r] = store<T>(rs);
-    }
+    });
   });
 }
 
@@ -61,24 +68,22 @@ void layerNormBackT(const OpCall& c, const checks::NormShape& s, bool hasW) {
   const T* w = hasW ? c.t[5].ptr<T>() : nullptr;
   const int64_t N = s.N;
   parallelFor(s.R, rowGrain(N), [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; r++) {
-      const T* xr = x + r * N;
-      const T* gr = gy + r * N;
-      const C mu = load(mean[r]), rs = load(rstd[r]);
-      A s1 = 0, s2 = 0;
-      for (int64_t i = 0; i < N; i++) {
-        const C g = w ? load(gr[i]) * load(w[i]) : load(gr[i]);
-        s1 += (A)g;
-        s2 += (A)g * (A)((load(xr[i]) - mu) * rs);
+    vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+      for (int64_t r = r0; r < r1; r++) {
+        const T* xr = x + r * N;
+        const T* gr = gy + r * N;
+        const C mu = load(mean[r]), rs = load(rstd[r]);
+        auto gAt = [gr, w](int64_t i) FLINT_VM_INLINE_LAMBDA { return w ? load(gr[i]) * load(w[i]) : load(gr[i]); };
+        const A s1 = vm::laneSum(N, [&](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)gAt(i); });
+        const A s2 = vm::laneSum(N, [&](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)gAt(i) * (A)((load(xr[i]) - mu) * rs); });
+        const C m1 = (C)(s1 / (A)N), m2 = (C)(s2 / (A)N);
+        T* o = gx + r * N;
+        for (int64_t i = 0; i < N; i++) {
+          const C xh = (load(xr[i]) - mu) * rs;
+          o[i] = store<T>(rs * (gAt(i) - m1 - xh * m2));
+        }
       }
-      const C m1 = (C)(s1 / (A)N), m2 = (C)(s2 / (A)N);
-      T* o = gx + r * N;
-      for (int64_t i = 0; i < N; i++) {
-        const C g = w ? load(gr[i]) * load(w[i]) : load(gr[i]);
-        const C xh = (load(xr[i]) - mu) * rs;
-        o[i] = store<T>(rs * (g - m1 - xh * m2));
-      }
-    }
+    });
   });
 }
 
@@ -95,20 +100,24 @@ void layerNormAffineBackT(const OpCall& c, const checks::NormShape& s) {
   const int64_t N = s.N, R = s.R;
   // column ranges of at least 16 columns (a cache line of float32), each summing every row
   parallelFor(N, std::max<int64_t>(16, kElementwiseGrain / 4 / std::max<int64_t>(R, 1)), [&](int64_t j0, int64_t j1) {
-    std::vector<A> aw((size_t)(j1 - j0), A(0)), ab((size_t)(j1 - j0), A(0));
-    for (int64_t r = 0; r < R; r++) {
-      const C mu = load(mean[r]), rs = load(rstd[r]);
-      const T* xr = x + r * N;
-      const T* gr = gy + r * N;
-      for (int64_t j = j0; j < j1; j++) {
-        const C g = load(gr[j]);
-        aw[(size_t)(j - j0)] += (A)(g * ((load(xr[j]) - mu) * rs));
-        ab[(size_t)(j - j0)] += (A)g;
+    std::vector<A> awv((size_t)(j1 - j0), A(0)), abv((size_t)(j1 - j0), A(0));
+    A* aw = awv.data();
+    A* ab = abv.data();
+    vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+      for (int64_t r = 0; r < R; r++) {
+        const C mu = load(mean[r]), rs = load(rstd[r]);
+        const T* xr = x + r * N + j0;
+        const T* gr = gy + r * N + j0;
+        for (int64_t j = 0; j < j1 - j0; j++) {
+          const C g = load(gr[j]);
+          aw[j] += (A)(g * ((load(xr[j]) - mu) * rs));
+          ab[j] += (A)g;
+        }
       }
-    }
+    });
     for (int64_t j = j0; j < j1; j++) {
-      gw[j] = store<T>((C)aw[(size_t)(j - j0)]);
-      gb[j] = store<T>((C)ab[(size_t)(j - j0)]);
+      gw[j] = store<T>((C)aw[j - j0]);
+      gb[j] = store<T>((C)ab[j - j0]);
     }
   });
 }
