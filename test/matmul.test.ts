@@ -165,14 +165,15 @@ test("OpenBLAS's kernel family: named from the CPU's ISA while OPENBLAS_CORETYPE
 // The GEMM front (native/cpu/gemm.cpp) keeps the BLAS library single-threaded and cuts a product
 // over flintml's pool: by rows of C, by columns, by the inner dimension (each K slice into its own
 // buffer, added afterwards) or by batch entries. Each shape below takes one of those cuts at some
-// thread count; every result is checked against float64 and against the one-thread result.
+// thread count (batches of small matrices too: attention's per-head products, one BLAS call per
+// entry); every result is checked against float64 and against the one-thread result.
 test('GEMM slices over the thread pool (M, N, K cuts, batches, transposed operands) match float64 at every thread count', () => {
   const threads0 = fl.backend.info().threads;
   // [batch, M, K, N, A stored transposed, B stored transposed]
   const shapes: [number, number, number, number, boolean, boolean][] = [
     [1, 300, 200, 100, false, false], [1, 40, 150, 700, false, true], [1, 16, 20000, 9, false, false],
     [1, 9, 20000, 16, true, false], [1, 12, 30000, 10, true, true], [1, 33, 5000, 17, true, true], [3, 100, 120, 90, false, false],
-    [5, 70, 64, 200, true, false],
+    [5, 70, 64, 200, true, false], [64, 64, 24, 64, false, true], [300, 4, 5, 3, false, false],
   ];
   try {
     for (const dtype of ['float32', 'float64'] as fl.DType[]) {

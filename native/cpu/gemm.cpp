@@ -7,8 +7,7 @@
 // (dlerror), goes into blasSearchLog() for `doctor`.
 //
 // Routing: BLAS takes 32-bit ints, so a problem with a dimension or stride past INT_MAX goes to
-// the built-in GEMM; so does a batch of tiny matrices (one BLAS call per entry would cost more than
-// the arithmetic, and the built-in code runs such a batch in parallel over entries). Everything
+// the built-in GEMM. Everything
 // else goes to cblas_?gemm, which flintml keeps single-threaded: the front cuts each product (or a
 // batch, by entries) into slices over flintml's own thread pool (splitGemm says how), so that one set
 // of threads serves the GEMMs and the elementwise ops between them. (With the library's own threads,
@@ -176,9 +175,6 @@ int64_t fixLd(const char* what, int64_t rows, int64_t cols, int64_t ld) {
   return ld;
 }
 
-// A batch of matrices this small runs faster in the built-in GEMM, in parallel over entries.
-bool tinyBatch(int64_t M, int64_t N, int64_t K, int64_t batch) { return batch > 1 && M * N * K <= 64 * 64 * 64; }
-
 // How one product is cut over the pool: `tiles` slices per batch entry, each `step` rows of C (M),
 // columns of C (N) or terms of the inner dimension (K) wide. Slices run as separate single-threaded
 // BLAS calls, so each one packs the whole of the operand it shares with the others: cutting the
@@ -234,7 +230,7 @@ void gemmFront(BlasFn Blas::*fnMember, BuiltinFn builtin, bool transA, bool tran
   ldc = fixLd("C", M, N, ldc);
   Blas& b = blas();
   const auto fn = b.*fnMember;
-  const bool useBlas = fn && K > 0 && !tinyBatch(M, N, K, batch) && fitsInt(M) && fitsInt(N) && fitsInt(K) &&
+  const bool useBlas = fn && K > 0 && fitsInt(M) && fitsInt(N) && fitsInt(K) &&
                        fitsInt(lda) && fitsInt(ldb) && fitsInt(ldc);
   if (!useBlas) {
     builtin(transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB, beta, C, ldc, strideC, batch);
