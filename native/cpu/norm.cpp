@@ -73,15 +73,19 @@ void layerNormBackT(const OpCall& c, const checks::NormShape& s, bool hasW) {
         const T* xr = x + r * N;
         const T* gr = gy + r * N;
         const C mu = load(mean[r]), rs = load(rstd[r]);
-        auto gAt = [gr, w](int64_t i) FLINT_VM_INLINE_LAMBDA { return w ? load(gr[i]) * load(w[i]) : load(gr[i]); };
-        const A s1 = vm::laneSum(N, [&](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)gAt(i); });
-        const A s2 = vm::laneSum(N, [&](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)gAt(i) * (A)((load(xr[i]) - mu) * rs); });
-        const C m1 = (C)(s1 / (A)N), m2 = (C)(s2 / (A)N);
         T* o = gx + r * N;
-        for (int64_t i = 0; i < N; i++) {
-          const C xh = (load(xr[i]) - mu) * rs;
-          o[i] = store<T>(rs * (gAt(i) - m1 - xh * m2));
-        }
+        // the weight tested once per row, not per element: the branch-free loops vectorise
+        auto row = [&](auto gAt) FLINT_VM_INLINE_LAMBDA {
+          const A s1 = vm::laneSum(N, [&](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)gAt(i); });
+          const A s2 = vm::laneSum(N, [&](int64_t i) FLINT_VM_INLINE_LAMBDA { return (A)gAt(i) * (A)((load(xr[i]) - mu) * rs); });
+          const C m1 = (C)(s1 / (A)N), m2 = (C)(s2 / (A)N);
+          for (int64_t i = 0; i < N; i++) {
+            const C xh = (load(xr[i]) - mu) * rs;
+            o[i] = store<T>(rs * (gAt(i) - m1 - xh * m2));
+          }
+        };
+        if (w) row([gr, w](int64_t i) FLINT_VM_INLINE_LAMBDA { return load(gr[i]) * load(w[i]); });
+        else row([gr](int64_t i) FLINT_VM_INLINE_LAMBDA { return load(gr[i]); });
       }
     });
   });
