@@ -103,6 +103,35 @@ describe('core/vmath.h float functions', () => {
     });
   });
 
+  test('the row kernels compiled per ISA (softmax, logSoftmax, layerNorm and their gradients) give the same bits on every ISA', () => {
+    // vm::runVec compiles a whole row loop once per ISA; their partial sums are fixed lanes, so
+    // the copies must agree to the bit. Row widths cover a vector tail (70) and the attention's 64.
+    const dist = path.resolve(__dirname, '..', 'dist');
+    const code = `const fl = require(${JSON.stringify(dist)}); const crypto = require('crypto');
+      fl.manualSeed(7);
+      const h = crypto.createHash('sha256');
+      const put = (t) => h.update(Buffer.from(t.contiguous().dataSync().buffer));
+      for (const n of [64, 70, 1000]) {
+        const x = fl.randn([37, n], { requiresGrad: true }).mul(3).detach().requiresGrad_(true), g = fl.randn([37, n]);
+        const w = fl.randn([n], { requiresGrad: true }), b = fl.randn([n], { requiresGrad: true });
+        for (const f of [(v) => fl.softmax(v, -1), (v) => fl.logSoftmax(v, -1), (v) => fl.nn.functional.layerNorm(v, [n], w, b), (v) => fl.nn.functional.layerNorm(v, [n])]) {
+          const y = f(x); put(y); y.backward(g); put(x.grad); x.grad = null;
+          if (w.grad) { put(w.grad); put(b.grad); w.grad = null; b.grad = null; }
+        }
+      }
+      console.log(JSON.stringify({ isa: fl.backend.info().cpuIsa, hash: h.digest('hex') }));`;
+    const runWith = (v: string | null): { isa: string; hash: string } => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.FLINT_CPU_ISA;
+      if (v !== null) env.FLINT_CPU_ISA = v;
+      if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
+    };
+    const runs = [runWith('base'), runWith('avx2'), runWith(null)];
+    expect(runs[0].isa).toBe('base');
+    for (const r of runs.slice(1)) expect(`${r.isa}: ${r.hash}`).toBe(`${r.isa}: ${runs[0].hash}`);
+  });
+
   test('backend.info() names the ISA; FLINT_CPU_ISA caps it, and a value that is not one of the three is reported, not applied', () => {
     const dist = path.resolve(__dirname, '..', 'dist');
     const code = `const fl = require(${JSON.stringify(dist)}); const i = fl.backend.info(); console.log(JSON.stringify({ isa: i.cpuIsa, note: i.cpuIsaNote }));`;

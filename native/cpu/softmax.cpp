@@ -34,7 +34,7 @@ using checks::AlongDim;
 // ---- softmax / logSoftmax ----------------------------------------------------------------------
 
 template <class T, bool Log>
-void softmaxRow(const T* x, T* y, int64_t n) {
+FLINT_VM_INLINE void softmaxRow(const T* x, T* y, int64_t n) {
   using C = typename ComputeT<T>::type;
   C m = -std::numeric_limits<C>::infinity();
   auto maxNaN = [](C v, C cur) { return (v > cur || v != v) ? v : cur; };  // a NaN sticks
@@ -47,32 +47,29 @@ void softmaxRow(const T* x, T* y, int64_t n) {
     // and branch per element, as maxNaN compiles to, mispredicts on real data: it was most of the
     // time of the attention's 64-wide rows). A NaN need not stick in the max here: it makes the
     // sum, and so every output of the row, NaN all the same (softmax and logSoftmax).
-    const int64_t n16 = n & ~(int64_t)15, n8 = n & ~(int64_t)7;
+    // (forSlices runs the rows inside vm::runVec: these loops are compiled for the CPU's vectors)
+    const int64_t n16 = n & ~(int64_t)15;
     C m16[16];
     for (int k = 0; k < 16; k++) m16[k] = m;
     for (int64_t i = 0; i < n16; i += 16)
-      for (int k = 0; k < 16; k++) m16[k] = vm::select(x[i + k] > m16[k], x[i + k], m16[k]);
-    for (int64_t i = n16; i < n; i++) m16[0] = vm::select(x[i] > m16[0], x[i], m16[0]);
-    for (int w = 8; w >= 1; w /= 2)
-      for (int k = 0; k < w; k++) m16[k] = vm::select(m16[k + w] > m16[k], m16[k + w], m16[k]);
-    m = m16[0];
+      for (int k = 0; k < 16; k++) m16[k] = x[i + k] > m16[k] ? x[i + k] : m16[k];
+    for (int64_t i = n16; i < n; i++) m16[0] = x[i] > m16[0] ? x[i] : m16[0];
+    for (int k = 0; k < 8; k++) m16[k] = m16[k + 8] > m16[k] ? m16[k + 8] : m16[k];
+    for (int k = 0; k < 4; k++) m16[k] = m16[k + 4] > m16[k] ? m16[k + 4] : m16[k];
+    for (int k = 0; k < 2; k++) m16[k] = m16[k + 2] > m16[k] ? m16[k + 2] : m16[k];
+    m = m16[1] > m16[0] ? m16[1] : m16[0];
     if (Log && x == y) {  // in place: logSoftmax still needs x after the sum
-      for (int64_t i = 0; i < n; i++) s += m_exp(x[i] - m);
+      s = vm::laneSum(n, [x, m](int64_t i) FLINT_VM_INLINE_LAMBDA { return (double)m_exp(x[i] - m); });
     } else {
-      vm::forEachVec(n, [x, y, m](int64_t i) FLINT_VM_INLINE_LAMBDA { y[i] = m_exp(x[i] - m); });
-      // the double sum in 8 fixed partials (the same bits on every ISA)
-      double s8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      for (int64_t i = 0; i < n8; i += 8)
-        for (int k = 0; k < 8; k++) s8[k] += y[i + k];
-      for (int64_t i = n8; i < n; i++) s8[0] += y[i];
-      s = ((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7]));
+      for (int64_t i = 0; i < n; i++) y[i] = m_exp(x[i] - m);
+      s = vm::laneSum(n, [y](int64_t i) FLINT_VM_INLINE_LAMBDA { return (double)y[i]; });
     }
     if constexpr (Log) {
       const float shift = m + (float)std::log(s);
-      vm::forEachVec(n, [x, y, shift](int64_t i) { y[i] = x[i] - shift; });
+      for (int64_t i = 0; i < n; i++) y[i] = x[i] - shift;
     } else {
       const float r = (float)(1.0 / s);
-      vm::forEachVec(n, [y, r](int64_t i) { y[i] *= r; });
+      for (int64_t i = 0; i < n; i++) y[i] *= r;
     }
   } else if constexpr (std::is_same<T, C>::value && !Log) {
     for (int64_t i = 0; i < n; i++) m = maxNaN(load(x[i]), m);
@@ -124,7 +121,9 @@ template <class Row, class Cols>
 void forSlices(const AlongDim& a, const Row& row, const Cols& cols) {
   if (a.inner == 1) {
     parallelFor(a.outer, std::max<int64_t>(1, kElementwiseGrain / a.n), [&](int64_t b, int64_t e) {
-      for (int64_t o = b; o < e; o++) row(o * a.n);
+      vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {  // the rows' loops on the CPU's vectors
+        for (int64_t o = b; o < e; o++) row(o * a.n);
+      });
     });
     return;
   }
@@ -149,7 +148,7 @@ void cpuSoftmaxImpl(const OpCall& c) {
     const T* x = c.t[1].ptr<T>();
     T* y = c.t[0].ptr<T>();
     done = true;
-    forSlices(a, [&](int64_t off) { softmaxRow<T, Log>(x + off, y + off, a.n); },
+    forSlices(a, [&](int64_t off) FLINT_VM_INLINE_LAMBDA { softmaxRow<T, Log>(x + off, y + off, a.n); },
               [&](int64_t off, int64_t w) { softmaxCols<T, Log>(x + off, y + off, a.n, a.inner, w); });
   });
   if (!done) fail(ErrorKind::DType, std::string(op) + ": expected a floating dtype, got " + dtypeName(c.t[1].dtype));
@@ -161,7 +160,7 @@ void cpuSoftmaxImpl(const OpCall& c) {
 // accumulator) so that the loop vectorises.
 
 template <class T, bool Log>
-void softmaxBackwardRow(const T* g, const T* y, T* gx, int64_t n) {
+FLINT_VM_INLINE void softmaxBackwardRow(const T* g, const T* y, T* gx, int64_t n) {
   using C = typename ComputeT<T>::type;
   C lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   int64_t i = 0;
@@ -200,7 +199,7 @@ void softmaxBackwardTyped(const OpCall& c, const AlongDim& a) {
   T* gx = c.t[0].ptr<T>();
   const T* g = c.t[1].ptr<T>();
   const T* y = c.t[2].ptr<T>();
-  forSlices(a, [&](int64_t off) { softmaxBackwardRow<T, Log>(g + off, y + off, gx + off, a.n); },
+  forSlices(a, [&](int64_t off) FLINT_VM_INLINE_LAMBDA { softmaxBackwardRow<T, Log>(g + off, y + off, gx + off, a.n); },
             [&](int64_t off, int64_t w) { softmaxBackwardCols<T, Log>(g + off, y + off, gx + off, a.n, a.inner, w); });
 }
 
