@@ -25,6 +25,15 @@ const CASES: [Fn, (x: number) => number, number, number][] = [
   ['erf', erf, 10, 3],
 ];
 
+/** Runs `code` in a child node with FLINT_CPU_ISA set to `isa` (null: unset); parses its JSON output. */
+function childWithIsa<R>(code: string, isa: string | null): R {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.FLINT_CPU_ISA;
+  if (isa !== null) env.FLINT_CPU_ISA = isa;
+  if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+  return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' })) as R;
+}
+
 /** ~2^16 floats of each sign evenly spaced in bit pattern over [0, limit], plus the special values. */
 function sweep(limit: number): Float32Array {
   const top = bitsOf(limit), step = Math.max(1, Math.floor(top / 2 ** 16));
@@ -120,13 +129,7 @@ describe('core/vmath.h float functions', () => {
         }
       }
       console.log(JSON.stringify({ isa: fl.backend.info().cpuIsa, hash: h.digest('hex') }));`;
-    const runWith = (v: string | null): { isa: string; hash: string } => {
-      const env: NodeJS.ProcessEnv = { ...process.env };
-      delete env.FLINT_CPU_ISA;
-      if (v !== null) env.FLINT_CPU_ISA = v;
-      if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
-      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
-    };
+    const runWith = (v: string | null) => childWithIsa<{ isa: string; hash: string }>(code, v);
     const runs = [runWith('base'), runWith('avx2'), runWith(null)];
     expect(runs[0].isa).toBe('base');
     for (const r of runs.slice(1)) expect(`${r.isa}: ${r.hash}`).toBe(`${r.isa}: ${runs[0].hash}`);
@@ -135,13 +138,7 @@ describe('core/vmath.h float functions', () => {
   test('backend.info() names the ISA; FLINT_CPU_ISA caps it, and a value that is not one of the three is reported, not applied', () => {
     const dist = path.resolve(__dirname, '..', 'dist');
     const code = `const fl = require(${JSON.stringify(dist)}); const i = fl.backend.info(); console.log(JSON.stringify({ isa: i.cpuIsa, note: i.cpuIsaNote }));`;
-    const runWith = (v: string | null): { isa: string; note: string } => {
-      const env: NodeJS.ProcessEnv = { ...process.env };
-      delete env.FLINT_CPU_ISA;
-      if (v !== null) env.FLINT_CPU_ISA = v;
-      if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
-      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
-    };
+    const runWith = (v: string | null) => childWithIsa<{ isa: string; note: string }>(code, v);
     const plain = runWith(null);
     expect(plain.note).toBe('');
     if (process.env.FLINT_CPU_ISA === undefined) expect(plain.isa).toBe(addon._vmathIsa());
