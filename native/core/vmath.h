@@ -52,6 +52,11 @@ FLINT_VM_INLINE float select(bool c, float a, float b) {
 // |mag| with the sign of s (NaN stays NaN)
 FLINT_VM_INLINE float withSignOf(float mag, float s) { return fromBits((bits(mag) & 0x7fffffffu) | (bits(s) & 0x80000000u)); }
 
+// Horner's rule, highest coefficient first: poly(x, c_n, ..., c_0) = (...(c_n x + c_{n-1}) x ...) x + c_0,
+// one multiply and one add per step, in that order (no FMA: -ffp-contract=off), on every ISA.
+FLINT_VM_INLINE float poly(float, float p) { return p; }
+template <class... C> FLINT_VM_INLINE float poly(float x, float p, float c, C... rest) { return poly(x, p * x + c, rest...); }
+
 FLINT_VM_INLINE float exp(float x) {
   // Clamp to where the result is 0 or inf anyway (NaN fails both tests and stays NaN): then n
   // stays in [-150, 128] and every integer below is small.
@@ -66,12 +71,8 @@ FLINT_VM_INLINE float exp(float x) {
   float r = xc - n * 0.693359375f;
   r = r - n * -2.12194440054690583e-4f;
   const float r2 = r * r;
-  float p = 1.98264955543e-4f;
-  p = p * r + 1.39460212085e-3f;
-  p = p * r + 8.33342969417572e-3f;
-  p = p * r + 4.16662693023682e-2f;
-  p = p * r + 1.66666656732559e-1f;
-  p = p * r + 0.5f;
+  const float p = poly(r, 1.98264955543e-4f, 1.39460212085e-3f, 8.33342969417572e-3f, 4.16662693023682e-2f,
+                       1.66666656732559e-1f, 0.5f);
   const float y = 1.0f + (r + r2 * p);
   // 2^n = 2^n1 2^n2 (each a normal float for n in [-150, 128]): y * 2^n1 is exact, the second
   // product rounds once, to a denormal, zero or inf where the result is one.
@@ -83,12 +84,8 @@ FLINT_VM_INLINE float exp(float x) {
 FLINT_VM_INLINE float tanh(float x) {
   const float a = withSignOf(x, 0.0f);
   const float u = a * a;
-  float p = 2.13822629302740e-3f;
-  p = p * u + -8.17178841680288e-3f;
-  p = p * u + 2.16982103884220e-2f;
-  p = p * u + -5.39462529122829e-2f;
-  p = p * u + 1.33332014083862e-1f;
-  p = p * u + -3.33333313465118e-1f;
+  const float p = poly(u, 2.13822629302740e-3f, -8.17178841680288e-3f, 2.16982103884220e-2f, -5.39462529122829e-2f,
+                       1.33332014083862e-1f, -3.33333313465118e-1f);
   const float small = a + a * u * p;
   const float large = 1.0f - 2.0f / (vm::exp(2.0f * a) + 1.0f);  // NaN stays NaN
   return withSignOf(select(a < 0.625f, small, large), x);
@@ -99,26 +96,15 @@ FLINT_VM_INLINE float sigmoid(float x) { return 1.0f / (1.0f + vm::exp(-x)); }
 FLINT_VM_INLINE float erf(float x) {
   const float a = withSignOf(x, 0.0f);
   const float u = a * a;
-  float p = 7.88249744800851e-5f;
-  p = p * u + -8.01885500550270e-4f;
-  p = p * u + 5.18931215628982e-3f;
-  p = p * u + -2.68543288111687e-2f;
-  p = p * u + 1.12835973501205e-1f;
-  p = p * u + -3.76126259565353e-1f;
-  p = p * u + 1.12837910652161f;
+  const float p = poly(u, 7.88249744800851e-5f, -8.01885500550270e-4f, 5.18931215628982e-3f, -2.68543288111687e-2f,
+                       1.12835973501205e-1f, -3.76126259565353e-1f, 1.12837910652161f);
   const float small = a * p;
   // erf rounds to 1 from 3.92 on: clamp at 4 (NaN stays NaN); Q on t = (a - 2.5) / 1.5 in [-1, 1]
   const float ac = select(a > 4.0f, 4.0f, a);
   const float t = (ac - 2.5f) * 0.666666686534881592f;
-  float q = 4.13666348322295e-5f;
-  q = q * t + -2.27403419557959e-4f;
-  q = q * t + 8.81570857018232e-4f;
-  q = q * t + -3.19047272205353e-3f;
-  q = q * t + 1.09611237421632e-2f;
-  q = q * t + -3.66474948823452e-2f;
-  q = q * t + 1.26239314675331e-1f;
-  q = q * t + -5.29021024703979e-1f;
-  q = q * t + -1.55681526660919f;
+  const float q = poly(t, 4.13666348322295e-5f, -2.27403419557959e-4f, 8.81570857018232e-4f, -3.19047272205353e-3f,
+                       1.09611237421632e-2f, -3.66474948823452e-2f, 1.26239314675331e-1f, -5.29021024703979e-1f,
+                       -1.55681526660919f);
   const float large = 1.0f - vm::exp(q - ac * ac);
   return withSignOf(select(a < 1.0f, small, large), x);
 }
