@@ -128,3 +128,23 @@ describe('await t.data() racing with t.dispose()', () => {
     expect(await Promise.all(reads)).toEqual(expected);
   });
 });
+
+describe("the CPU thread pool's job handoff", () => {
+  test('50,000 short parallel jobs back to back with more threads than cores finish, with the right sums (hang guard: a child process)', () => {
+    // A worker preempted between its last chunk of one job and its next claim used to take a chunk
+    // index of the following job (the counter was reset per job), so that chunk never ran and the
+    // caller waited forever: a hang seen once in a few thousand transformer steps. Claims now carry
+    // the job's number (native/core/parallel.cpp). Oversubscribing the cores makes preemption in
+    // that window likely; each job is small (a few chunks), so the window comes often.
+    const code = `const fl = require(${JSON.stringify(path.join(ROOT, 'dist'))});
+      fl.backend.setNumThreads(6);
+      const x = fl.ones([131072]);
+      let bad = 0;
+      for (let i = 0; i < 50000; i++) fl.scope(() => { if (x.mul(2).sum().item() !== 262144) bad++; });
+      console.log(JSON.stringify({ bad }));`;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+    const out = require('child_process').execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8', timeout: LIMIT, killSignal: 'SIGKILL' });
+    expect(JSON.parse(out)).toEqual({ bad: 0 });
+  }, LIMIT + 10_000);
+});

@@ -1,6 +1,7 @@
 // parallel.cpp — the thread pool behind parallelFor: workers sleep on a condition variable; a job
 // is cut into up to kChunksPerThread chunks per thread, which the caller and the woken workers
-// claim one at a time (an atomic counter), the caller first.
+// claim one at a time (an atomic ticket that carries the job's number: Pool::ticket), the caller
+// first.
 //
 // Why several chunks per thread: on a loaded machine (or next to BLAS threads that spin after a
 // GEMM) a woken worker may start late or be preempted mid-chunk. With one chunk per thread the
@@ -33,15 +34,26 @@ struct InJob {
   ~InJob() { inJob = prev; }
 };
 
+// One parallelFor call as the workers see it: copied under the pool's lock when they wake.
+struct Job {
+  const std::function<void(int64_t, int64_t)>* fn = nullptr;
+  int64_t n = 0, chunk = 0;
+  uint32_t chunks = 0;
+};
+
 struct Pool {
   std::vector<std::thread> workers;
   std::mutex mu;
   std::condition_variable wake, done;
-  const std::function<void(int64_t, int64_t)>* job = nullptr;
-  int64_t n = 0, chunk = 0;
-  int chunks = 0;
-  uint64_t generation = 0;
-  std::atomic<int> next{0}, remaining{0};
+  Job job;             // the current job (guarded by mu)
+  uint32_t epoch = 0;  // its number (guarded by mu)
+  // Claims: (epoch << 32) | the next unclaimed chunk. A chunk is claimed by a compare-and-swap that
+  // also checks the epoch, so a worker still looping over an earlier job (preempted between its
+  // last chunk and its next claim) can never take, or count down, a chunk of the next one: with a
+  // plain counter reset per job it could, and a chunk was then lost and the caller waited for it
+  // forever (seen once in a few thousand char transformer steps on this 2-core machine).
+  std::atomic<uint64_t> ticket{0};
+  std::atomic<int> remaining{0};
   std::exception_ptr error;  // the first exception a chunk threw; rethrown on the calling thread
   bool stop = false;
   int threads = 1;
@@ -59,13 +71,18 @@ struct Pool {
   void ensureWorkers() {
     while ((int)workers.size() < threads - 1) workers.emplace_back([this] { loop(); });
   }
-  void runChunks() {
+  // Runs chunks of job j (number e) until none is left unclaimed; j.fn is only touched for a
+  // chunk claimed under e, and job e's caller waits for every such chunk before it returns.
+  void runChunks(const Job& j, uint32_t e) {
     for (;;) {
-      int c = next.fetch_add(1);
-      if (c >= chunks) return;
-      int64_t b = c * chunk, e = std::min(n, b + chunk);
+      uint64_t t = ticket.load();
+      for (;;) {
+        if ((uint32_t)(t >> 32) != e || (uint32_t)t >= j.chunks) return;
+        if (ticket.compare_exchange_weak(t, t + 1)) break;
+      }
+      const int64_t b = (int64_t)(uint32_t)t * j.chunk, end = std::min(j.n, b + j.chunk);
       try {
-        (*job)(b, e);
+        (*j.fn)(b, end);
       } catch (...) {
         std::lock_guard<std::mutex> l(mu);
         if (!error) error = std::current_exception();
@@ -74,16 +91,19 @@ struct Pool {
     }
   }
   void loop() {
-    uint64_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
+      Job j;
+      uint32_t e;
       {
         std::unique_lock<std::mutex> l(mu);
-        wake.wait(l, [&] { return stop || generation != seen; });
+        wake.wait(l, [&] { return stop || epoch != seen; });
         if (stop) return;
-        seen = generation;
+        seen = e = epoch;
+        j = job;
       }
       InJob mark;
-      runChunks();
+      runChunks(j, e);
     }
   }
 };
@@ -107,20 +127,25 @@ void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t,
   const int64_t chunk = (n + chunks - 1) / chunks;
   chunks = (int)((n + chunk - 1) / chunk);  // no empty chunk at the end
   if (chunks <= 1) { fn(0, n); return; }
+  Job j;
+  j.fn = &fn; j.n = n; j.chunk = chunk; j.chunks = (uint32_t)chunks;
+  uint32_t e;
   {
     std::lock_guard<std::mutex> l(p.mu);
-    p.job = &fn; p.n = n; p.chunks = chunks; p.chunk = chunk;
-    p.next = 0; p.remaining = chunks; p.error = nullptr;
-    p.generation++;
+    p.job = j;
+    p.remaining = chunks;
+    p.error = nullptr;
+    e = ++p.epoch;
+    p.ticket.store((uint64_t)e << 32);  // last: opens the job's chunks to claims
   }
   p.wake.notify_all();
   {
     InJob mark;
-    p.runChunks();
+    p.runChunks(j, e);
   }
   std::unique_lock<std::mutex> l(p.mu);
   p.done.wait(l, [&] { return p.remaining.load() == 0; });
-  p.job = nullptr;
+  p.job = Job();
   if (p.error) { std::exception_ptr e = p.error; p.error = nullptr; std::rethrow_exception(e); }
 }
 
