@@ -3,8 +3,7 @@
 // claim one at a time (an atomic ticket that carries the job's number: Pool::ticket), the caller
 // first.
 //
-// Why several chunks per thread: on a loaded machine (or next to BLAS threads that spin after a
-// GEMM) a woken worker may start late or be preempted mid-chunk. With one chunk per thread the
+// Why several chunks per thread: on a loaded machine a woken worker may start late or be preempted mid-chunk. With one chunk per thread the
 // caller would then finish its half and sleep until that worker runs again (a scheduler time
 // slice, milliseconds); with small chunks the caller takes whatever is still unclaimed and waits
 // at most for the one chunk a worker holds. It then sleeps on a condition variable: no spinning or
