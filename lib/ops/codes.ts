@@ -12,7 +12,7 @@ export const UNARY = {
 export const BINARY = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
   logicalAnd: 13, logicalOr: 14, logicalXor: 15, remainder: 16, floorDivide: 17, atan2: 18, geluBackward: 19,
-  geluTanhBackward: 20,
+  geluTanhBackward: 20, reluBackward: 21,
 } as const;
 
 export const REDUCE = {

@@ -536,8 +536,19 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /** hyperbolic cosine */ export const cosh: UnaryFn = unaryOp('cosh', { onnx: 'Cosh', dtype: 'float', grad: (g, x) => mul(g, sinh(x)) });
 /** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { onnx: 'Tanh', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
 /** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { onnx: 'Sigmoid', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
-// relu's gradient selects g where x > 0 (one pass, no bool-to-float cast of the mask)
-/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { onnx: 'Relu', dtype: 'signed', inplace: true, grad: (g, x) => where(gt(x, 0), g, 0) });
+// relu's gradient, g where x > 0 and 0 elsewhere, is one native pass over g and x (PyTorch's
+// threshold_backward; composed it was gt and where, with a bool mask written and read between them).
+// The op's own gradient (a double backward): d/dg = the op again; d/dx is 0 wherever it exists (a
+// step in x), so none is returned (as floor's and sign's), which autograd and gradcheck take as zeros.
+const reluBackwardOp = binaryOp('reluBackward', { dtype: 'float', method: false, onnx: null,
+  grad: (gg, g, x, y, [needG]) => [needG ? reluBackwardOp(gg, x) : null, null],
+});
+/** @internal g where x > 0 and 0 elsewhere (a NaN x gives 0): relu's gradient for the gradient g of its output, in one native pass. */
+export function reluBackward(g: Tensor, x: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('reluBackward', 'grad, input', arguments);
+  return reluBackwardOp(g, x);
+}
+/** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { onnx: 'Relu', dtype: 'signed', inplace: true, grad: (g, x) => reluBackwardOp(g, x) });
 /** x if x > 0 else slope * x */
 export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', { onnx: (g, x, [slope]) => g.op('LeakyRelu', [x], { alpha: { f: slope } }),
   dtype: 'float', args: ['negativeSlope'], params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),

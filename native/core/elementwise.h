@@ -200,7 +200,7 @@ template <bool Floating, class C> FLINT_HD inline bool unaryPredicate(int code, 
   C(EQ, eq) C(NE, ne) C(LT, lt) C(LE, le) C(GT, gt) C(GE, ge)                                          \
   C(LOGICAL_AND, logicalAnd) C(LOGICAL_OR, logicalOr) C(LOGICAL_XOR, logicalXor)                       \
   A(REMAINDER, remainder) A(FLOOR_DIVIDE, floorDivide) A(ATAN2, atan2)                                \
-  A(GELU_BACKWARD, geluBackward) A(GELU_TANH_BACKWARD, geluTanhBackward)
+  A(GELU_BACKWARD, geluBackward) A(GELU_TANH_BACKWARD, geluTanhBackward) A(RELU_BACKWARD, reluBackward)
 
 #define FLINT_EW_ENUM2(E, js) B_##E,
 enum Binary { FLINT_BINARY_OPS(FLINT_EW_ENUM2, FLINT_EW_ENUM2) B_COUNT };
@@ -208,7 +208,7 @@ enum Binary { FLINT_BINARY_OPS(FLINT_EW_ENUM2, FLINT_EW_ENUM2) B_COUNT };
 
 FLINT_HD inline bool isComparison(int code) { return code >= B_EQ && code <= B_LOGICAL_XOR; }
 /** The activations' fused gradients (a = the output's gradient, b = the activation's input): floating dtypes only. */
-FLINT_HD inline bool isFloatOnlyGrad(int code) { return code == B_GELU_BACKWARD || code == B_GELU_TANH_BACKWARD; }
+FLINT_HD inline bool isFloatOnlyGrad(int code) { return code == B_GELU_BACKWARD || code == B_GELU_TANH_BACKWARD || code == B_RELU_BACKWARD; }
 
 /** Whether a binary code is defined for a dtype class (the CPU and the GPU refuse the rest alike). */
 FLINT_HD inline bool binaryDefined(int code, bool floating, bool isBool) {
@@ -284,6 +284,9 @@ template <class C> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
     case B_ATAN2: return m_atan2(a, b);
     case B_GELU_BACKWARD: return geluGrad(a, b);
     case B_GELU_TANH_BACKWARD: return geluTanhGrad(a, b);
+    // relu's gradient, g where x > 0 and 0 elsewhere (a NaN x gives 0, as the composed where(x > 0, g, 0)
+    // did): one pass over g and x where gt + where were two and a bool mask between them
+    case B_RELU_BACKWARD: return b > (C)0 ? a : (C)0;
   }
   err |= E_BAD_CODE;
   return a;
@@ -325,7 +328,7 @@ template <class C> FLINT_HD inline C binaryInt(int code, C a, C b, int& err) {  
       return q;
     }
   }
-  err |= E_BAD_CODE;  // div, atan2, the GELU gradients
+  err |= E_BAD_CODE;  // div, atan2, the activations' gradients
   return a;
 }
 
@@ -337,7 +340,7 @@ FLINT_HD inline bool binaryBool(int code, bool a, bool b, int& err) {
     case B_MAXIMUM: return a || b;
     case B_MINIMUM: return a && b;
   }
-  err |= E_BAD_CODE;  // div, pow, remainder, floorDivide, atan2, the GELU gradients
+  err |= E_BAD_CODE;  // div, pow, remainder, floorDivide, atan2, the activations' gradients
   return a;
 }
 
