@@ -297,19 +297,41 @@ void maxPoolBackT(const OpCall& c, const Planes& s) {
   using C = typename ComputeT<T>::type;
   const TensorArg &gx = c.t[0], &go = c.t[1], &idx = c.t[2];
   const int64_t HW = s.H * s.W;
+  auto badIndex = [&](int64_t i) {
+    fail(ErrorKind::Index, "maxPool2dBackward: index " + to_string(i) + " is out of range for an input plane of " +
+                               to_string(s.H) + "x" + to_string(s.W));
+  };
+  // float and double into a contiguous plane: the sums go into gx itself, zeroed first (the same
+  // additions in the same order as through the accumulator), so the plane is written once instead of
+  // an accumulator filled, summed into and copied out; 16-bit floats keep the float accumulator.
+  const bool direct = std::is_same<T, C>::value && gx.strides[3] == 1 && gx.strides[2] == s.W;
   parallelFor(s.N * s.C, planeGrain(HW + s.Ho * s.Wo), [&](int64_t b, int64_t e) {
-    std::vector<C> acc((size_t)HW);
+    std::vector<C> acc(direct ? 0 : (size_t)HW);
     for (int64_t p = b; p < e; p++) {
       const int64_t n = p / s.C, ch = p % s.C;
-      std::fill(acc.begin(), acc.end(), C(0));
       const T* gp = planeOf<T>(go, n, ch);
       const int32_t* ip = planeOf<int32_t>(idx, n, ch);
+      if constexpr (std::is_same<T, C>::value) {
+        if (direct) {
+          T* xp = planeOfMut<T>(gx, n, ch);
+          std::memset(xp, 0, (size_t)HW * sizeof(T));
+          for (int64_t oh = 0; oh < s.Ho; oh++) {
+            const int32_t* ir = ip + oh * idx.strides[2];
+            const T* gr = gp + oh * go.strides[2];
+            for (int64_t ow = 0; ow < s.Wo; ow++) {
+              const int64_t i = ir[ow * idx.strides[3]];
+              if (i < 0 || i >= HW) badIndex(i);
+              xp[i] += gr[ow * go.strides[3]];
+            }
+          }
+          continue;
+        }
+      }
+      std::fill(acc.begin(), acc.end(), C(0));
       for (int64_t oh = 0; oh < s.Ho; oh++)
         for (int64_t ow = 0; ow < s.Wo; ow++) {
           const int64_t i = ip[oh * idx.strides[2] + ow * idx.strides[3]];
-          if (i < 0 || i >= HW)
-            fail(ErrorKind::Index, "maxPool2dBackward: index " + to_string(i) + " is out of range for an input plane of " +
-                                       to_string(s.H) + "x" + to_string(s.W));
+          if (i < 0 || i >= HW) badIndex(i);
           acc[(size_t)i] += load(gp[oh * go.strides[2] + ow * go.strides[3]]);
         }
       T* xp = planeOfMut<T>(gx, n, ch);
