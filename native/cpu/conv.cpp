@@ -30,6 +30,7 @@
 #include "../core/optable.h"
 #include "../core/parallel.h"
 #include "../core/tensor.h"
+#include "../core/vmath.h"
 
 namespace flint {
 namespace {
@@ -176,47 +177,74 @@ void cpuCol2im(const OpCall& c) {
 template <class T> const T* planeOf(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
 template <class T> T* planeOfMut(const TensorArg& t, int64_t n, int64_t ch) { return t.ptr<T>() + n * t.strides[0] + ch * t.strides[1]; }
 
-// float32 rows with unit column stride: four outputs of a row at once (maxPoolRow4), on GCC/clang
-// vector types (one SSE register on baseline x86-64, NEON on arm64). A scalar compare-and-select
-// of floats stays a branch in g++ (the ordered compare may trap unless -fno-trapping-math), and on
-// real data which tap wins is unpredictable; vector compares and masks have no branch at all.
-typedef float V4f __attribute__((vector_size(16)));
-typedef int32_t V4i __attribute__((vector_size(16)));
+// float32 rows with unit column stride: L outputs of a row at once (maxPoolRow), on GCC/clang
+// vector types, L = 8 where the row has 8 such outputs (the first 2x2 pool of a 28x28 CNN: 14) and
+// 4 otherwise; the float32 kernel runs under vm::runVec, so these are AVX registers where the CPU has
+// them (two SSE registers each on the baseline, NEON on arm64). A scalar compare-and-select of
+// floats stays a branch in g++ (the ordered compare may trap unless -fno-trapping-math), and on real
+// data which tap wins is unpredictable; vector compares and masks have no branch at all.
+template <int L> struct PoolLanes {
+  typedef float F __attribute__((vector_size(4 * L)));
+  typedef int32_t I __attribute__((vector_size(4 * L)));
+};
 
-// Outputs ow0 .. ow0+3 of one output row, whose windows lie inside the row in w (the caller checks):
+// Outputs ow0 .. ow0+L-1 of one output row, whose windows lie inside the row in w (the caller checks):
 // the same taps in the same order as the scalar loop, so ties and NaNs resolve the same way.
-// laneSw: {0, 1, 2, 3} * sw.
-inline void maxPoolRow4(const float* xp, int64_t xsH, const Geom& g, int64_t W, int64_t h0, int64_t h1, int64_t ow0,
-                        V4i laneSw, float* op, int64_t osW, int32_t* ip, int64_t isW) {
+// laneSw: {0, 1, ..., L-1} * sw.
+template <int L>
+FLINT_VM_INLINE void maxPoolRow(const float* xp, int64_t xsH, const Geom& g, int64_t W, int64_t h0, int64_t h1, int64_t ow0,
+                                typename PoolLanes<L>::I laneSw, float* op, int64_t osW, int32_t* ip, int64_t isW) {
+  typedef typename PoolLanes<L>::F VF;
+  typedef typename PoolLanes<L>::I VI;
   const float ninf = -std::numeric_limits<float>::infinity();
-  V4f best = {ninf, ninf, ninf, ninf};
+  VF best = ninf - VF{};
   const int64_t wBase = ow0 * g.sw - g.pw;
-  V4i bi = laneSw + (int32_t)(h0 * W + wBase);
+  VI bi = laneSw + (int32_t)(h0 * W + wBase);
   for (int64_t h = h0; h < h1; h += g.dh) {
     const float* xr = xp + h * xsH;
     for (int64_t kj = 0; kj < g.kw; kj++) {
       const int64_t w = wBase + kj * g.dw;
       const float* q = xr + w;
-      V4f v;
+      VF v;
       if (g.sw == 1) {
         std::memcpy(&v, q, sizeof v);
       } else if (g.sw == 2) {
-        // q[0..3] and q[3..6] (the last tap is q[6]; two whole loads, no partial one through memory)
-        V4f lo, hi;
+        // q[0..L-1] and q[L-1..2L-2] (the last tap is q[2L-2]; two whole loads, no partial one through memory)
+        VF lo, hi;
         std::memcpy(&lo, q, sizeof lo);
-        std::memcpy(&hi, q + 3, sizeof hi);
-        v = __builtin_shufflevector(lo, hi, 0, 2, 5, 7);
+        std::memcpy(&hi, q + L - 1, sizeof hi);
+        if constexpr (L == 4) v = __builtin_shufflevector(lo, hi, 0, 2, 5, 7);
+        else v = __builtin_shufflevector(lo, hi, 0, 2, 4, 6, 9, 11, 13, 15);
       } else {
-        v = V4f{q[0], q[g.sw], q[2 * g.sw], q[3 * g.sw]};
+        for (int j = 0; j < L; j++) v[j] = q[j * g.sw];
       }
-      const V4i take = (v > best) | (v != v);
-      best = (V4f)(((V4i)v & take) | ((V4i)best & ~take));
+      const VI take = (v > best) | (v != v);
+      best = (VF)(((VI)v & take) | ((VI)best & ~take));
       bi = ((laneSw + (int32_t)(h * W + w)) & take) | (bi & ~take);
     }
   }
-  for (int j = 0; j < 4; j++) {
+  if (osW == 1 && isW == 1) {
+    std::memcpy(op + ow0, &best, sizeof best);
+    std::memcpy(ip + ow0, &bi, sizeof bi);
+    return;
+  }
+  for (int j = 0; j < L; j++) {
     op[(ow0 + j) * osW] = best[j];
     ip[(ow0 + j) * isW] = bi[j];
+  }
+}
+
+// The columns [vLo, vHi) of one output row in blocks of L; the last block ends at vHi (overlapping
+// its neighbour: each output is a pure function of the input, written twice with the same value).
+template <int L>
+FLINT_VM_INLINE void maxPoolRowBlocks(const float* xp, int64_t xsH, const Geom& g, int64_t W, int64_t h0, int64_t h1, int64_t vLo,
+                                      int64_t vHi, float* orow, int64_t osW, int32_t* irow, int64_t isW) {
+  typename PoolLanes<L>::I laneSw;
+  for (int j = 0; j < L; j++) laneSw[j] = j * (int32_t)g.sw;
+  for (int64_t ow0 = vLo;; ow0 += L) {
+    const int64_t at = std::min(ow0, vHi - L);
+    maxPoolRow<L>(xp, xsH, g, W, h0, h1, at, laneSw, orow, osW, irow, isW);
+    if (at + L >= vHi) break;
   }
 }
 
@@ -230,56 +258,57 @@ void maxPoolT(const OpCall& c, const Geom& g, const Planes& s) {
   const int64_t vHi = std::max(vLo, std::min(s.Wo, s.W + g.pw - span < 0 ? 0 : (s.W + g.pw - span) / g.sw + 1));
   const bool vec = std::is_same<T, float>::value && x.strides[3] == 1;
   parallelFor(s.N * s.C, planeGrain(s.Ho * s.Wo * g.kh * g.kw), [&](int64_t b, int64_t e) {
-    for (int64_t p = b; p < e; p++) {
-      const int64_t n = p / s.C, ch = p % s.C;
-      const T* xp = planeOf<T>(x, n, ch);
-      T* op = planeOfMut<T>(out, n, ch);
-      int32_t* ip = planeOfMut<int32_t>(idx, n, ch);
-      for (int64_t oh = 0; oh < s.Ho; oh++) {
-        int64_t h0 = oh * g.sh - g.ph;
-        const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, s.H);
-        while (h0 < 0) h0 += g.dh;
-        int64_t skipLo = s.Wo, skipHi = s.Wo;  // [skipLo, skipHi): outputs the vector path wrote
-        if constexpr (std::is_same<T, float>::value) {
-          if (vec && vHi - vLo >= 4) {
-            // blocks of four from vLo; the last one ends at vHi (overlapping its neighbour: each
-            // output is a pure function of the input, written twice with the same value)
-            const V4i laneSw = V4i{0, 1, 2, 3} * (int32_t)g.sw;
-            T* orow = op + oh * out.strides[2];
-            int32_t* irow = ip + oh * idx.strides[2];
-            for (int64_t ow0 = vLo;; ow0 += 4) {
-              const int64_t at = std::min(ow0, vHi - 4);
-              maxPoolRow4(xp, x.strides[2], g, s.W, h0, h1, at, laneSw, orow, out.strides[3], irow, idx.strides[3]);
-              if (at + 4 >= vHi) break;
-            }
-            skipLo = vLo;
-            skipHi = vHi;
-          }
-        }
-        for (int64_t ow = 0; ow < s.Wo; ow++) {
-          if (ow == skipLo) { ow = skipHi - 1; continue; }
-          int64_t w0 = ow * g.sw - g.pw;
-          const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, s.W);
-          while (w0 < 0) w0 += g.dw;
-          // as PyTorch: the first maximum wins ties; a NaN wins (the last NaN seen). Selects, not
-          // a branch: on real data which element wins is unpredictable (a 2x2 window of random
-          // values mispredicted about once per output, most of this kernel's time).
-          C best = -std::numeric_limits<C>::infinity();
-          int32_t bi = (int32_t)(h0 * s.W + w0);
-          for (int64_t h = h0; h < h1; h += g.dh) {
-            const T* xr = xp + h * x.strides[2];
-            for (int64_t w = w0; w < w1; w += g.dw) {
-              const C v = load(xr[w * x.strides[3]]);
-              const bool take = v > best || v != v;
-              best = take ? v : best;
-              bi = take ? (int32_t)(h * s.W + w) : bi;
+    auto planes = [&]() FLINT_VM_INLINE_LAMBDA {
+      for (int64_t p = b; p < e; p++) {
+        const int64_t n = p / s.C, ch = p % s.C;
+        const T* xp = planeOf<T>(x, n, ch);
+        T* op = planeOfMut<T>(out, n, ch);
+        int32_t* ip = planeOfMut<int32_t>(idx, n, ch);
+        for (int64_t oh = 0; oh < s.Ho; oh++) {
+          int64_t h0 = oh * g.sh - g.ph;
+          const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, s.H);
+          while (h0 < 0) h0 += g.dh;
+          int64_t skipLo = s.Wo, skipHi = s.Wo;  // [skipLo, skipHi): outputs the vector path wrote
+          if constexpr (std::is_same<T, float>::value) {
+            if (vec && vHi - vLo >= 4) {
+              T* orow = op + oh * out.strides[2];
+              int32_t* irow = ip + oh * idx.strides[2];
+              if (vHi - vLo >= 8)
+                maxPoolRowBlocks<8>(xp, x.strides[2], g, s.W, h0, h1, vLo, vHi, orow, out.strides[3], irow, idx.strides[3]);
+              else
+                maxPoolRowBlocks<4>(xp, x.strides[2], g, s.W, h0, h1, vLo, vHi, orow, out.strides[3], irow, idx.strides[3]);
+              skipLo = vLo;
+              skipHi = vHi;
             }
           }
-          op[oh * out.strides[2] + ow * out.strides[3]] = store<T>(best);
-          ip[oh * idx.strides[2] + ow * idx.strides[3]] = (int32_t)bi;
+          for (int64_t ow = 0; ow < s.Wo; ow++) {
+            if (ow == skipLo) { ow = skipHi - 1; continue; }
+            int64_t w0 = ow * g.sw - g.pw;
+            const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, s.W);
+            while (w0 < 0) w0 += g.dw;
+            // as PyTorch: the first maximum wins ties; a NaN wins (the last NaN seen). Selects, not
+            // a branch: on real data which element wins is unpredictable (a 2x2 window of random
+            // values mispredicted about once per output, most of this kernel's time).
+            C best = -std::numeric_limits<C>::infinity();
+            int32_t bi = (int32_t)(h0 * s.W + w0);
+            for (int64_t h = h0; h < h1; h += g.dh) {
+              const T* xr = xp + h * x.strides[2];
+              for (int64_t w = w0; w < w1; w += g.dw) {
+                const C v = load(xr[w * x.strides[3]]);
+                const bool take = v > best || v != v;
+                best = take ? v : best;
+                bi = take ? (int32_t)(h * s.W + w) : bi;
+              }
+            }
+            op[oh * out.strides[2] + ow * out.strides[3]] = store<T>(best);
+            ip[oh * idx.strides[2] + ow * idx.strides[3]] = (int32_t)bi;
+          }
         }
       }
-    }
+    };
+    // float32 on the CPU's widest vectors (the row kernels above); the other dtypes are scalar loops
+    if constexpr (std::is_same<T, float>::value) vm::runVec(planes);
+    else planes();
   });
 }
 
