@@ -178,6 +178,22 @@ describe('gradients vs finite differences (float64, tiny shapes)', () => {
 // ---- other properties ----------------------------------------------------------------------------
 
 /** Naive float64 conv2d (padding symmetric). */
+/** The input gradient of convRef (groups 1) for the output gradient gy, by the same loop scattered back (float64). */
+function convInputGradRef(gy: number[], xs: number[], w: number[], ws: number[], s: number, p: number, d: number): number[] {
+  const [N, C, H, W] = xs, [O, , kh, kw] = ws;
+  const Ho = Math.floor((H + 2 * p - d * (kh - 1) - 1) / s) + 1, Wo = Math.floor((W + 2 * p - d * (kw - 1) - 1) / s) + 1;
+  const gx = new Array<number>(N * C * H * W).fill(0);
+  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) {
+    const g = gy[((n * O + o) * Ho + i) * Wo + j];
+    for (let c = 0; c < C; c++) for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) {
+      const h = i * s - p + a * d, q = j * s - p + b * d;
+      if (h < 0 || h >= H || q < 0 || q >= W) continue;
+      gx[((n * C + c) * H + h) * W + q] += g * w[((o * C + c) * kh + a) * kw + b];
+    }
+  }
+  return gx;
+}
+
 function convRef(x: number[], xs: number[], w: number[], ws: number[], s: number, p: number, d: number, groups: number): number[] {
   const [N, C, H, W] = xs, [O, Cg, kh, kw] = ws;
   const Ho = Math.floor((H + 2 * p - d * (kh - 1) - 1) / s) + 1, Wo = Math.floor((W + 2 * p - d * (kw - 1) - 1) / s) + 1;
@@ -233,7 +249,7 @@ describe('conv2d: dtypes, layouts and shapes', () => {
   // is as wide as the input (then zeroes the columns outside the image); other shapes take the
   // per-row loop. Both against the naive float64 loop; the input is not square, and a strided input
   // on a selecting shape takes the per-row loop and must agree too.
-  test.each(['float64', 'float32'] as const)('conv2d %s: stride-1 shapes whose output is as wide as the input, and shapes that are not, vs the naive loop', (dtype) => {
+  test.each(['float64', 'float32'] as const)('conv2d %s: stride-1 shapes whose output is as wide as the input, and shapes that are not, vs the naive loop (output and input gradient)', (dtype) => {
     fl.scope(() => {
       const xs = [2, 3, 7, 9];
       const xv = roundTo(randomArray(2 * 3 * 7 * 9, 55, -1, 1), dtype);
@@ -245,6 +261,13 @@ describe('conv2d: dtypes, layouts and shapes', () => {
         const wv = roundTo(randomArray(ws.reduce((a, b) => a * b, 1), 56, -1, 1), dtype);
         const y = fl.nn.conv2d(t(xv, xs, dtype), t(wv, ws, dtype), null, { stride: st, padding: pad, dilation: dil });
         expectClose(y, convRef(xv, xs, wv, ws, st, pad, dil, 1), dtype, 10);
+        // the input gradient (col2im: float32 at stride 1 with an output as wide as the input adds
+        // each tap's columns as one shifted row, the other shapes and dtypes row by row)
+        const x = t(xv, xs, dtype).requiresGrad_();
+        const y2 = fl.nn.conv2d(x, t(wv, ws, dtype), null, { stride: st, padding: pad, dilation: dil });
+        const gv = roundTo(randomArray(y2.numel, 58, -1, 1), dtype);
+        y2.mul(t(gv, y2.shape, dtype)).sum().backward();
+        expectClose(x.grad!, convInputGradRef(gv, xs, wv, ws, st, pad, dil), dtype, 10);
       }
       const strided = channelsLast(xv, xs, dtype);
       const wv = roundTo(randomArray(135, 57, -1, 1), dtype);

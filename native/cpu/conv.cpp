@@ -163,12 +163,64 @@ void col2imT(const TensorArg& img, const TensorArg& cols, const Geom& g, const C
   });
 }
 
+// col2im of float32 at stride 1 with an output as wide as the input (a 'same'-padded convolution's
+// input gradient), contiguous planes and column rows: as in im2col's shifted copy, tap (ki, kj)'s
+// column row adds into the plane shifted by a constant, so each tap is one long loop over the rows
+// in range (compiled for the CPU's widest vectors) instead of a short loop per output row. The
+// entries whose w falls outside the image are masked to +0 (per kj, by bits: exact, NaN included);
+// the plane starts at +0 and is never -0, so adding +0 changes nothing: the same sums in the same
+// order as col2imT's, which skips them. The sums go into the image itself (no accumulator).
+void col2imShiftedF32(const TensorArg& img, const TensorArg& cols, const Geom& g, const ColShape& s) {
+  const float* cp = cols.ptr<float>();
+  float* ip = img.ptr<float>();
+  const int64_t K = g.kh * g.kw, L = s.Ho * s.Wo, HW = s.H * s.W;
+  std::vector<uint32_t> masks((size_t)(g.kw * L));  // [kj][oh * Wo + ow]: all ones where iw is inside
+  for (int64_t kj = 0; kj < g.kw; kj++) {
+    const int64_t iw0 = kj * g.dw - g.pw;
+    for (int64_t j = 0; j < L; j++) {
+      const int64_t iw = j % s.Wo + iw0;
+      masks[(size_t)(kj * L + j)] = iw >= 0 && iw < s.W ? ~0u : 0u;
+    }
+  }
+  parallelFor(s.N * s.C, planeGrain(K * L), [&](int64_t b, int64_t e) {
+    vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+      for (int64_t p = b; p < e; p++) {
+        const int64_t n = p / s.C, ch = p % s.C;
+        float* plane = ip + n * img.strides[0] + ch * img.strides[1];
+        std::memset(plane, 0, (size_t)HW * sizeof(float));
+        for (int64_t ki = 0; ki < g.kh; ki++) {
+          const int64_t hOff = ki * g.dh - g.ph;  // ih = oh + hOff
+          const int64_t ohA = std::min(s.Ho, std::max<int64_t>(0, -hOff));
+          const int64_t ohB = std::max(ohA, std::min(s.Ho, s.H - hOff));
+          if (ohB == ohA) continue;
+          for (int64_t kj = 0; kj < g.kw; kj++) {
+            const float* row = cp + n * cols.strides[0] + (ch * K + ki * g.kw + kj) * cols.strides[1] + ohA * s.Wo;
+            const uint32_t* m = masks.data() + kj * L + ohA * s.Wo;
+            // flat target [s0, s0 + len) clipped to the plane (only masked entries fall outside it)
+            const int64_t s0 = (ohA + hOff) * s.W + kj * g.dw - g.pw, len = (ohB - ohA) * s.Wo;
+            const int64_t a = std::max<int64_t>(0, -s0), z = std::min(len, HW - s0);
+            float* __restrict d = plane + s0 + a;
+            const float* __restrict r = row + a;
+            const uint32_t* __restrict mm = m + a;
+            for (int64_t i = 0; i < z - a; i++) d[i] += vm::fromBits(vm::bits(r[i]) & mm[i]);
+          }
+        }
+      }
+    });
+  });
+}
+
 void cpuCol2im(const OpCall& c) {
   need(c, 2);
   const Geom g = geomOf(c);
   const TensorArg &img = c.t[0], &cols = c.t[1];
   const ColShape s = checkCols(c, img, cols, g);
   if (img.numel() == 0) return;
+  if (img.dtype == DType::F32 && cols.strides[2] == 1 && img.strides[3] == 1 && img.strides[2] == s.W && g.sh == 1 && g.sw == 1 &&
+      s.Wo == s.W) {
+    col2imShiftedF32(img, cols, g, s);
+    return;
+  }
   dispatchFloat(img.dtype, [&](auto tag) { col2imT<decltype(tag)>(img, cols, g, s); });
 }
 
