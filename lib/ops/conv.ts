@@ -275,7 +275,9 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
           const cols = (colsKept !== null ? sc : im2col(sx, g, op)).view([groups, K, N * L]);
           gw = matmul(gP, cols.mT).reshape(w._shape as number[]).contiguous();
         }
-        if (b && b.requiresGrad) gb = sum(gy!, [0, 2, 3]);
+        // the bias gradient from the channels-first copy: a sum along contiguous rows, where gy's
+        // [0, 2, 3] reduction strides over the batch
+        if (b && b.requiresGrad) gb = sum(gP.view([O, N * L]), 1);
         return [gx, gw, gb];
       }));
     } finally { colsKept?.dispose(); }
