@@ -245,7 +245,7 @@ template <int L> struct PoolLanes {
 // laneSw: {0, 1, ..., L-1} * sw.
 template <int L>
 FLINT_VM_INLINE void maxPoolRow(const float* xp, int64_t xsH, const Geom& g, int64_t W, int64_t h0, int64_t h1, int64_t ow0,
-                                typename PoolLanes<L>::I laneSw, float* op, int64_t osW, int32_t* ip, int64_t isW) {
+                                const typename PoolLanes<L>::I& laneSw, float* op, int64_t osW, int32_t* ip, int64_t isW) {
   typedef typename PoolLanes<L>::F VF;
   typedef typename PoolLanes<L>::I VI;
   const float ninf = -std::numeric_limits<float>::infinity();
