@@ -172,7 +172,7 @@ describe('the extractor', () => {
 // README's benchmark tables, each checked against the recorded run it quotes (bench/results/).
 const BENCH_TABLES: [string, string][] = [
   ['## Benchmarks', '2026-11-24-cpu.jsonl'],
-  ['## CPU training against PyTorch at its best', '2026-12-06-cpu-1231.jsonl'],
+  ['## CPU training against PyTorch at its best', '2026-12-06-cpu-1548.jsonl'],
 ];
 describe.each(BENCH_TABLES)("README's benchmark table under '%s'", (heading, runFile) => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
