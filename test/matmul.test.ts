@@ -101,16 +101,19 @@ describe('matmul against a float64 triple loop', () => {
   });
 });
 
-test('the built-in GEMM (FLINT_BLAS=builtin) gives the same results', () => {
+test('the built-in GEMM (FLINT_BLAS=builtin) gives the same results, and its AVX-512 and AVX2 float kernels the same bits', () => {
   const root = path.resolve(__dirname, '..');
   const code = `
     const fl = require(${JSON.stringify(path.join(root, 'dist'))});
+    const h = require('crypto').createHash('sha256');
     if (fl.backend.info().blas !== 'builtin') throw new Error('expected the built-in GEMM, got ' + fl.backend.info().blas);
+    fl.manualSeed(5);
     let worst = 0;
     for (const [m, k, n, bt] of [[1, 1, 1, 1], [7, 13, 9, 1], [65, 33, 70, 2], [130, 257, 129, 1], [31, 64, 6, 5], [300, 40, 300, 1]]) {
       for (const dtype of ['float32', 'float64']) {
         const a = fl.randn([bt, m, k], { dtype }), b = fl.randn([bt, n, k], { dtype }).transpose(1, 2);
         const y = fl.matmul(a, b).dataSync();
+        h.update(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
         const A = a.dataSync(), B = b.contiguous().dataSync();
         for (let q = 0; q < bt; q++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
           let s = 0, mag = 0;
@@ -120,12 +123,21 @@ test('the built-in GEMM (FLINT_BLAS=builtin) gives the same results', () => {
         }
       }
     }
-    console.log(JSON.stringify({ worst }));`;
-  const env: NodeJS.ProcessEnv = { ...process.env, FLINT_BLAS: 'builtin' };
-  if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
-  const out = JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
+    console.log(JSON.stringify({ worst, hash: h.digest('hex') }));`;
+  const run = (kernel: string | null): { worst: number; hash: string } => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FLINT_BLAS: 'builtin' };
+    delete env.FLINT_GEMM_KERNEL;
+    if (kernel !== null) env.FLINT_GEMM_KERNEL = kernel;
+    if (env.FLINT_ADDON_PATH) env.FLINT_ADDON_PATH = path.resolve(env.FLINT_ADDON_PATH);
+    return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }));
+  };
+  // the CPU's widest kernel (AVX-512 where it has it), the AVX2 one, the portable one
+  const [best, avx2, portable] = [run(null), run('avx2'), run('portable')];
   // relative to the sum of |terms|: within a few float32 / float64 roundings per term
-  expect(out.worst).toBeLessThan(10);
+  for (const r of [best, avx2, portable]) expect(r.worst).toBeLessThan(10);
+  // one fused multiply-add per k in the same order on both x86 kernels: the same bits (float32 and
+  // float64; where the CPU lacks AVX-512 both runs are the AVX2 kernel)
+  expect(best.hash).toBe(avx2.hash);
 });
 
 test("OpenBLAS's kernel family: named from the CPU's ISA while OPENBLAS_CORETYPE is unset, a user's value left alone, the variable gone afterwards", () => {

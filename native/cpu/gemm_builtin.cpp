@@ -17,7 +17,8 @@
 // beta is applied on the first KC step only (beta == 0 never reads C, as in BLAS, so NaNs in an
 // uninitialised C do not leak through).
 //
-// Kernels: AVX2+FMA (6x16 float, 6x8 double; 12 accumulators of 16 ymm registers) compiled with
+// Kernels: AVX-512F for float (12x16, the same per-element arithmetic as AVX2's: the same bits),
+// AVX2+FMA (6x16 float, 6x8 double; 12 accumulators of 16 ymm registers) compiled with
 // __attribute__((target)) and chosen at run time with __builtin_cpu_supports, so the binary still
 // runs on any x86-64; otherwise a portable kernel (4x8 float, 4x4 double) on 128-bit GCC vector
 // types, which is SSE2 on any x86-64 and NEON on arm64 (there with explicit fused multiply-adds,
@@ -32,6 +33,7 @@
 #include <cstdlib>
 #include <cstring>
 #include "../core/parallel.h"
+#include "../core/vmath.h"
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define FLINT_GEMM_X86 1
@@ -146,6 +148,48 @@ FLINT_AVX2 void kernelF32Avx2(int64_t kc, const float* A, const float* B, float*
   storeRowF32(C + 5 * ldc, c50, va, vb, bk); storeRowF32(C + 5 * ldc + 8, c51, va, vb, bk);
 }
 
+// AVX-512F float kernel: 12x16, one zmm accumulator per row (12 of 32 registers), one B load and
+// 12 broadcast FMAs per k. Each element's arithmetic is the AVX2 kernel's (one fused multiply-add per
+// k in k order, then alpha and beta), so the two give the same bits; only the tile is taller.
+#define FLINT_AVX512 __attribute__((target("avx512f,avx2,fma")))
+FLINT_AVX512 inline void storeRowF32x16(float* c, __m512 acc, __m512 va, __m512 vb, int betaKind) {
+  if (betaKind == 0) _mm512_storeu_ps(c, _mm512_mul_ps(va, acc));
+  else if (betaKind == 1) _mm512_storeu_ps(c, _mm512_fmadd_ps(va, acc, _mm512_loadu_ps(c)));
+  else _mm512_storeu_ps(c, _mm512_fmadd_ps(va, acc, _mm512_mul_ps(vb, _mm512_loadu_ps(c))));
+}
+
+FLINT_AVX512 void kernelF32Avx512(int64_t kc, const float* A, const float* B, float* C, int64_t ldc,
+                                  float alpha, float beta) {
+  for (int i = 0; i < 12; i++) _mm_prefetch((const char*)(C + i * ldc), _MM_HINT_T0);
+  __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+  __m512 c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+#pragma GCC unroll 4
+  for (int64_t k = 0; k < kc; k++) {
+    const __m512 b = _mm512_load_ps(B);
+    c0 = _mm512_fmadd_ps(_mm512_set1_ps(A[0]), b, c0);
+    c1 = _mm512_fmadd_ps(_mm512_set1_ps(A[1]), b, c1);
+    c2 = _mm512_fmadd_ps(_mm512_set1_ps(A[2]), b, c2);
+    c3 = _mm512_fmadd_ps(_mm512_set1_ps(A[3]), b, c3);
+    c4 = _mm512_fmadd_ps(_mm512_set1_ps(A[4]), b, c4);
+    c5 = _mm512_fmadd_ps(_mm512_set1_ps(A[5]), b, c5);
+    c6 = _mm512_fmadd_ps(_mm512_set1_ps(A[6]), b, c6);
+    c7 = _mm512_fmadd_ps(_mm512_set1_ps(A[7]), b, c7);
+    c8 = _mm512_fmadd_ps(_mm512_set1_ps(A[8]), b, c8);
+    c9 = _mm512_fmadd_ps(_mm512_set1_ps(A[9]), b, c9);
+    c10 = _mm512_fmadd_ps(_mm512_set1_ps(A[10]), b, c10);
+    c11 = _mm512_fmadd_ps(_mm512_set1_ps(A[11]), b, c11);
+    A += 12; B += 16;
+  }
+  const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const int bk = beta == 0.f ? 0 : beta == 1.f ? 1 : 2;
+  storeRowF32x16(C + 0 * ldc, c0, va, vb, bk); storeRowF32x16(C + 1 * ldc, c1, va, vb, bk);
+  storeRowF32x16(C + 2 * ldc, c2, va, vb, bk); storeRowF32x16(C + 3 * ldc, c3, va, vb, bk);
+  storeRowF32x16(C + 4 * ldc, c4, va, vb, bk); storeRowF32x16(C + 5 * ldc, c5, va, vb, bk);
+  storeRowF32x16(C + 6 * ldc, c6, va, vb, bk); storeRowF32x16(C + 7 * ldc, c7, va, vb, bk);
+  storeRowF32x16(C + 8 * ldc, c8, va, vb, bk); storeRowF32x16(C + 9 * ldc, c9, va, vb, bk);
+  storeRowF32x16(C + 10 * ldc, c10, va, vb, bk); storeRowF32x16(C + 11 * ldc, c11, va, vb, bk);
+}
+
 FLINT_AVX2 inline void storeRowF64(double* c, __m256d acc, __m256d va, __m256d vb, int betaKind) {
   if (betaKind == 0) _mm256_storeu_pd(c, _mm256_mul_pd(va, acc));
   else if (betaKind == 1) _mm256_storeu_pd(c, _mm256_fmadd_pd(va, acc, _mm256_loadu_pd(c)));
@@ -187,6 +231,16 @@ bool haveAvx2Fma() {
     const char* force = std::getenv("FLINT_GEMM_KERNEL");  // "portable": test the fallback here
     if (force && std::strcmp(force, "portable") == 0) return false;
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return ok;
+}
+// The float AVX-512 kernel: where the CPU has AVX-512F and neither FLINT_CPU_ISA (vm::cpuIsa: a cap
+// of avx2 or base) nor FLINT_GEMM_KERNEL (avx2, portable) asks for less.
+bool haveAvx512() {
+  static const bool ok = [] {
+    const char* force = std::getenv("FLINT_GEMM_KERNEL");
+    if (force && (std::strcmp(force, "portable") == 0 || std::strcmp(force, "avx2") == 0)) return false;
+    return haveAvx2Fma() && vm::cpuIsa() == vm::kIsaAvx512;
   }();
   return ok;
 }
@@ -378,11 +432,16 @@ void runBatched(KernelFn<T> kernel, bool transA, bool transB, int64_t M, int64_t
 
 }  // namespace
 
-// Float32: 6x16 AVX2 tiles (portable: 4x8), KC=256 (B micro-panel 16 KiB in L1), MC=144 (A block 144 KiB in L2).
+// Float32: 12x16 AVX-512 or 6x16 AVX2 tiles (portable: 4x8), KC=256 (B micro-panel 16 KiB in L1), MC=144 (A block 144 KiB in L2).
 void gemmBuiltinF32(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha,
                     const float* A, int64_t lda, int64_t strideA, const float* B, int64_t ldb, int64_t strideB,
                     float beta, float* C, int64_t ldc, int64_t strideC, int64_t batch) {
 #ifdef FLINT_GEMM_X86
+  if (haveAvx512()) {
+    runBatched<Blocked<float, 12, 16, 256, 144, 2048>>(kernelF32Avx512, transA, transB, M, N, K, alpha, A, lda,
+                                                       strideA, B, ldb, strideB, beta, C, ldc, strideC, batch);
+    return;
+  }
   if (haveAvx2Fma()) {
     runBatched<Blocked<float, 6, 16, 256, 144, 2048>>(kernelF32Avx2, transA, transB, M, N, K, alpha, A, lda, strideA,
                                                       B, ldb, strideB, beta, C, ldc, strideC, batch);
