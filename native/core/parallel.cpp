@@ -3,8 +3,8 @@
 // claim one at a time (an atomic ticket that carries the job's number: Pool::ticket), the caller
 // first.
 //
-// Why several chunks per thread: on a loaded machine a woken worker may start late or be preempted mid-chunk. With one chunk per thread the
-// caller would then finish its half and sleep until that worker runs again (a scheduler time
+// Why several chunks per thread: on a loaded machine a woken worker may start late or be preempted
+// mid-chunk. With one chunk per thread the caller would then finish its half and sleep until that worker runs again (a scheduler time
 // slice, milliseconds); with small chunks the caller takes whatever is still unclaimed and waits
 // at most for the one chunk a worker holds. It then sleeps on a condition variable: no spinning or
 // yielding, which on a loaded machine would hand its core to other processes.
@@ -23,9 +23,10 @@ namespace {
 
 constexpr int kChunksPerThread = 4;
 
-// Set on a thread while it runs a job's chunks: a parallelFor inside a chunk (a GEMM slice whose
-// library call is itself cut up, say) runs inline on that thread instead of waiting for the pool
-// that is busy with its caller (a deadlock on callMu otherwise).
+// Set on a thread while it runs a job's chunks: a parallelFor called from inside a chunk runs inline
+// on that thread instead of waiting for the pool that is busy with its caller (a deadlock on callMu
+// otherwise). No kernel nests today (the GEMM slices call a single-threaded BLAS); this keeps a
+// future one from hanging.
 thread_local bool inJob = false;
 struct InJob {
   bool prev;

@@ -392,30 +392,19 @@ void maxPoolBackT(const OpCall& c, const Planes& s) {
       const int64_t n = p / s.C, ch = p % s.C;
       const T* gp = planeOf<T>(go, n, ch);
       const int32_t* ip = planeOf<int32_t>(idx, n, ch);
+      T* xp = planeOfMut<T>(gx, n, ch);
+      C* sums = acc.data();
       if constexpr (std::is_same<T, C>::value) {
-        if (direct) {
-          T* xp = planeOfMut<T>(gx, n, ch);
-          std::memset(xp, 0, (size_t)HW * sizeof(T));
-          for (int64_t oh = 0; oh < s.Ho; oh++) {
-            const int32_t* ir = ip + oh * idx.strides[2];
-            const T* gr = gp + oh * go.strides[2];
-            for (int64_t ow = 0; ow < s.Wo; ow++) {
-              const int64_t i = ir[ow * idx.strides[3]];
-              if (i < 0 || i >= HW) badIndex(i);
-              xp[i] += gr[ow * go.strides[3]];
-            }
-          }
-          continue;
-        }
+        if (direct) sums = xp;
       }
-      std::fill(acc.begin(), acc.end(), C(0));
+      std::fill(sums, sums + HW, C(0));
       for (int64_t oh = 0; oh < s.Ho; oh++)
         for (int64_t ow = 0; ow < s.Wo; ow++) {
           const int64_t i = ip[oh * idx.strides[2] + ow * idx.strides[3]];
           if (i < 0 || i >= HW) badIndex(i);
-          acc[(size_t)i] += load(gp[oh * go.strides[2] + ow * go.strides[3]]);
+          sums[i] += load(gp[oh * go.strides[2] + ow * go.strides[3]]);
         }
-      T* xp = planeOfMut<T>(gx, n, ch);
+      if (direct) continue;
       for (int64_t h = 0; h < s.H; h++)
         for (int64_t w = 0; w < s.W; w++) xp[h * gx.strides[2] + w * gx.strides[3]] = store<T>(acc[h * s.W + w]);
     }

@@ -54,7 +54,7 @@ struct Blas {
   SgemmFn sgemm = nullptr;
   DgemmFn dgemm = nullptr;
   SetThreadsFn setThreads = nullptr;  // openblas_set_num_threads / MKL_Set_Num_Threads / bli_thread_set_num_threads
-  std::atomic<int> threadsSet{0};     // the pool size last passed to setThreads
+  std::atomic<int> threadsSet{0};     // 1 once the library was told to run single-threaded
   std::string name = "builtin";
   std::string log;
 };
