@@ -81,12 +81,17 @@ function stale(obj, depFile, flagsFile, flags, extraDeps) {
 
 // `extern __shared__ T name[];` (dynamic shared memory) cannot be expressed with a macro: such
 // files are compiled from a rewritten copy where the array is a pointer to the launch's buffer.
-function rewriteDynamicShared(src, file) {
-  const re = /extern\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?)__shared__\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?)([A-Za-z_][\w:<>, ]*?)\s+(\w+)\s*\[\s*\]\s*;/g;
-  if (!re.test(src)) return null;
-  re.lastIndex = 0;
-  const body = src.replace(re, (_m, _a1, _a2, type, name) =>
-    `\n#define ${name} (reinterpret_cast<${type.trim()}*>(emu_dynamic_shared()))\n`);
+// Every static `__shared__ T name[...];` gets a call after it that fills the variable with 0xFF
+// bytes when the first thread of a block reaches it (emu_shared_fresh: a GPU block's shared memory
+// starts with whatever the SM held; `static thread_local` alone would start at zero and then keep
+// the previous block's values). The call goes on the declaration's line.
+function rewriteShared(src, file) {
+  const dyn = /extern\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?)__shared__\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?)([A-Za-z_][\w:<>, ]*?)\s+(\w+)\s*\[\s*\]\s*;/g;
+  const stat = /\b__shared__\s+((?:__align__\s*\(\s*\d+\s*\)\s*)?)([A-Za-z_][\w:<>,]*(?:\s+[A-Za-z_][\w:<>,]*)*?)\s+(\w+)\s*((?:\[[^\]\n]*\]\s*)*);/g;
+  const body = src
+    .replace(dyn, (_m, _a1, _a2, type, name) =>
+      `\n#define ${name} (reinterpret_cast<${type.trim()}*>(emu_dynamic_shared()))\n`)
+    .replace(stat, (m, _a, _type, name) => `${m} emu_shared_fresh(&${name}, sizeof(${name}));`);
   return `#line 1 "${file}"\n${body}`;
 }
 
@@ -98,13 +103,9 @@ async function buildFamily(family, cu) {
   const logFile = path.join(dirs.logs, `${family}.log`);
   if (!stale(obj, dep, flagsFile, kernelFlags, [cu, __filename])) return { family, ok: true, built: false };
 
-  // 1. the source to compile (rewritten when it uses dynamic shared memory)
-  let source = cu;
-  const rewritten = rewriteDynamicShared(fs.readFileSync(cu, 'utf8'), cu);
-  if (rewritten) {
-    source = path.join(dirs.gen, `${family}.emu.cu`);
-    writeIfChanged(source, rewritten);
-  }
+  // 1. the source to compile: the kernel file with its __shared__ declarations rewritten
+  const source = path.join(dirs.gen, `${family}.emu.cu`);
+  writeIfChanged(source, rewriteShared(fs.readFileSync(cu, 'utf8'), cu));
   // 2. its extern "C" kernels, from the preprocessed text
   const scan = await run(cxx, [...kernelFlags, '-DEMU_SCAN', '-E', '-P', '-x', 'c++', source]);
   if (scan.code !== 0) {

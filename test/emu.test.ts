@@ -92,6 +92,73 @@ test('FLINT_EMU_GUARD=1: a kernel writing past its allocation faults, and the ke
   expect(r.stderr).toMatch(/kernel flint_emutest_write faulted at address 0x[0-9a-f]+ \(4000 bytes past the start of the 4000-byte allocation/);
 }, 40_000);
 
+test('FLINT_EMU_ORDER: the threads of a block start and resume forward, reversed or shuffled; shared memory starts poisoned', () => {
+  type Out = Record<string, number[][]> & { uninit: string[] };
+  const run = (env: Record<string, string>): Out => {
+    const r = spawnSync(selftest, [lib, 'order'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, FLINT_EMU_THREADS: '1', ...env } });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const out = { START: [], RESUME: [], RACE: [], BLOCKS: [], uninit: [] } as unknown as Out;
+    for (const l of r.stdout.split('\n')) {
+      const m = /^(START|RESUME|RACE|BLOCKS) (\d+):((?: -?\d+)+)$/.exec(l);
+      if (m) out[m[1]][Number(m[2])] = m[3].trim().split(' ').map(Number);
+      if (l.startsWith('UNINIT')) out.uninit.push(l);
+    }
+    expect(out.START.length).toBe(3);
+    return out;
+  };
+  const n = 64;
+  const iota = Array.from({ length: n }, (_, i) => i);
+  const isPermutation = (a: number[]) => [...a].sort((x, y) => x - y).every((v, i) => v === i);
+  const fwd = run({ FLINT_EMU_ORDER: 'forward' });
+  const rev = run({ FLINT_EMU_ORDER: 'reverse' });
+  const shuf = run({});  // the default
+  const again = run({ FLINT_EMU_ORDER: 'shuffle', FLINT_EMU_SEED: '1' });
+  const other = run({ FLINT_EMU_SEED: '2' });
+  for (let b = 0; b < 3; b++) {
+    expect(fwd.START[b]).toEqual(iota);
+    expect(rev.START[b]).toEqual([...iota].reverse());
+    for (const o of [fwd, rev, shuf, other]) {
+      expect(isPermutation(o.START[b])).toBe(true);
+      expect(isPermutation(o.RESUME[b])).toBe(true);
+    }
+    expect(shuf.START[b]).not.toEqual(iota);
+    expect(shuf.START[b]).not.toEqual([...iota].reverse());
+    expect(shuf.RESUME[b]).not.toEqual(shuf.START[b]);  // released in a new order, not in arrival order
+  }
+  expect(shuf.START[1]).not.toEqual(shuf.START[0]);  // each block its own order
+  expect(again.START).toEqual(shuf.START);           // the seed (default 1) reproduces it
+  expect(again.RESUME).toEqual(shuf.RESUME);
+  expect(other.START).not.toEqual(shuf.START);
+  // blocks, too (one OS thread runs them all here, so the order is the scheduler's alone)
+  const blocks = Array.from({ length: 16 }, (_, i) => i);
+  expect(fwd.BLOCKS[0]).toEqual(blocks);
+  expect(rev.BLOCKS[0]).toEqual([...blocks].reverse());
+  expect(isPermutation(shuf.BLOCKS[0])).toBe(true);
+  expect(shuf.BLOCKS[0]).not.toEqual(blocks);
+  expect(shuf.BLOCKS[0]).not.toEqual([...blocks].reverse());
+  expect(again.BLOCKS).toEqual(shuf.BLOCKS);
+  // the race: s[t] = t + 1 then, without a barrier, s[(t + 1) % n]. Forward order reads the
+  // neighbour before it wrote (0xFF poison: -1) except thread n-1; reversed, after, except n-1;
+  // shuffled, a mixture in each block
+  const right = iota.map((t) => ((t + 1) % n) + 1);
+  expect(fwd.RACE[0]).toEqual(iota.map((t) => (t === n - 1 ? 1 : -1)));
+  expect(rev.RACE[0]).toEqual(iota.map((t) => (t === n - 1 ? -1 : right[t])));
+  for (let b = 0; b < 2; b++) {
+    const stale = shuf.RACE[b].filter((v) => v === -1).length;
+    expect(shuf.RACE[b].every((v, t) => v === -1 || v === right[t])).toBe(true);
+    expect(stale).toBeGreaterThan(0);
+    expect(stale).toBeLessThan(n);
+  }
+  // shared memory read before any write in the block: 0xFF bytes in every block, static and dynamic
+  expect(shuf.uninit).toEqual(['UNINIT static: 10240 poisoned, 0 zero, 0 seven, of 10240',
+    'UNINIT dynamic: 10240 poisoned, 0 zero, 0 seven, of 10240']);
+  // without the poison a block finds zeros or the previous block's values (what hid such reads)
+  const off = run({ FLINT_EMU_POISON: '0' });
+  const m = /UNINIT static: (\d+) poisoned, (\d+) zero, (\d+) seven/.exec(off.uninit[0])!;
+  expect(Number(m[1])).toBe(0);
+  expect(Number(m[3])).toBeGreaterThan(0);
+}, 60_000);
+
 test('launch overhead: a one-block launch without barriers costs well under a millisecond', () => {
   const r = spawnSync(selftest, [lib, 'bench'], { encoding: 'utf8', timeout: 60_000 });
   expect(r.status).toBe(0);

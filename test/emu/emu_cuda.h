@@ -115,6 +115,9 @@ unsigned emu_warp_ballot(unsigned mask, int pred);
 unsigned emu_lane_id();
 unsigned emu_active_mask();
 void* emu_dynamic_shared();
+// After each static __shared__ declaration (scripts/build-emu.js adds the call): the block's first
+// thread to get there fills the variable with 0xFF bytes (FLINT_EMU_POISON=0: nothing).
+void emu_shared_fresh(void* p, unsigned long bytes);
 [[noreturn]] void emu_trap(const char* why);
 }
 

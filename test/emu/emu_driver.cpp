@@ -36,6 +36,23 @@
 //   FLINT_EMU_MEMPOOLS=0             report CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 0.
 //   FLINT_EMU_TRACE=1                print each launch (name, grid, block, time) to stderr.
 //   FLINT_EMU_DRIVER_VERSION=<n>     what cuDriverGetVersion reports (default 13000 = CUDA 13.0).
+//   FLINT_EMU_ORDER=shuffle|reverse|forward
+//                                    the order in which the threads of a block start, and in which
+//                                    a barrier or warp exchange releases them (default shuffle: a
+//                                    permutation per block, from FLINT_EMU_SEED, the kernel's name
+//                                    and the block index). A GPU promises no order between the
+//                                    threads of a block, so a kernel that reads shared memory
+//                                    another thread writes without a barrier between them (or
+//                                    that relies on warp-synchronous execution without __syncwarp)
+//                                    gets an answer that depends on it; forward order (thread 0
+//                                    first) hid every such race whose reader has the higher index.
+//                                    Blocks, too, are taken forward, reversed or in a permutation
+//                                    per launch.
+//   FLINT_EMU_SEED=<n>               the shuffle's seed (default 1): the same seed gives the same
+//                                    order, so a failure reproduces.
+// __shared__ memory, static and dynamic, is filled with 0xFF bytes at the start of every block
+// (unless FLINT_EMU_POISON=0), as a GPU gives a block whatever its SM's shared memory held: a kernel
+// that reads shared memory before writing it sees NaN / -1, not zeros or the previous block's data.
 // Every copy and memset checks, when it is queued, that its device range lies inside ONE live
 // allocation (CUDA_ERROR_INVALID_VALUE otherwise, with a message on stderr).
 #include <dlfcn.h>
@@ -59,6 +76,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <string>
 #include <thread>
@@ -202,6 +220,46 @@ bool envFlag(const char* name, bool dflt) {
   return !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
 }
 
+// FLINT_EMU_ORDER / FLINT_EMU_SEED / FLINT_EMU_POISON for the block scheduler, read once.
+enum Order : uint8_t { O_FORWARD, O_REVERSE, O_SHUFFLE };
+struct SchedConfig {
+  Order order = O_SHUFFLE;
+  uint64_t seed = 1;
+  bool poison = true;  // fill __shared__ memory with 0xFF at the start of each block
+};
+const SchedConfig& schedConfig() {
+  static const SchedConfig c = [] {
+    SchedConfig r;
+    const char* o = getenv("FLINT_EMU_ORDER");
+    if (o && *o) {
+      if (strcmp(o, "forward") == 0) r.order = O_FORWARD;
+      else if (strcmp(o, "reverse") == 0) r.order = O_REVERSE;
+      else if (strcmp(o, "shuffle") == 0) r.order = O_SHUFFLE;
+      else warn("FLINT_EMU_ORDER=%s: expected shuffle, reverse or forward; using shuffle", o);
+    }
+    const char* sd = getenv("FLINT_EMU_SEED");
+    if (sd && *sd) r.seed = strtoull(sd, nullptr, 0);
+    r.poison = envFlag("FLINT_EMU_POISON", true);
+    return r;
+  }();
+  return c;
+}
+inline uint64_t splitmix64(uint64_t& x) {
+  uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+// Shuffles a[0..n) (Fisher-Yates) with the block's generator.
+inline void shuffleInts(int* a, int n, uint64_t& rng) {
+  for (int i = n - 1; i > 0; i--) {
+    const int j = (int)(splitmix64(rng) % (uint64_t)(i + 1));
+    const int t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
 // ================================================================================================
 // The block scheduler (one per OS thread that runs blocks)
 // ================================================================================================
@@ -267,6 +325,12 @@ struct Scheduler {
   bool aborted = false;
   Launch* launch = nullptr;
   std::vector<unsigned char> dynShared;
+  // thread order (FLINT_EMU_ORDER): order[k] is the k-th thread to start
+  int order[kMaxThreads];
+  uint64_t rng = 0;              // the block's shuffle state (splitmix64)
+  uint64_t kernelHash = 0;       // of the running kernel's name
+  // static __shared__ variables already poisoned in this block (emu_shared_fresh)
+  std::vector<void*> freshShared;
   // the block's built-in variables (copied into each fiber's EmuBuiltins)
   uint3 blockIdx{0, 0, 0};
   dim3 blockDim, gridDim;
@@ -335,7 +399,7 @@ void runnerMain(void* stackId) {
   const emu::Trampoline call = s.launch->kernel->call;
   void** const params = s.launch->params;
   while (s.nextUnstarted < s.n && !s.aborted) {
-    const int i = s.nextUnstarted++;
+    const int i = s.order[s.nextUnstarted++];
     s.threads[i].wait = W_NONE;
     setCurrent(s, i);
     hdr->threadIdx = s.threads[i].idx;
@@ -389,6 +453,8 @@ void waitHere(Scheduler& s) {
 void releaseBlock(Scheduler& s) {
   const int result = s.blockAcc;
   const int cur = s.cur;
+  // they resume in arrival order (which follows the start order), or in a new random order
+  if (schedConfig().order == O_SHUFFLE) shuffleInts(s.blockWaiters, s.nBlockWaiters, s.rng);
   for (int k = 0; k < s.nBlockWaiters; k++) {
     const int w = s.blockWaiters[k];
     Thread& t = s.threads[w];
@@ -410,8 +476,15 @@ void releaseWarp(Scheduler& s, int wi, unsigned group) {
     if (th[lane].pred) ballot |= 1u << lane;
   }
   const int nInWarp = s.n - base;  // lanes that exist (may exceed 32)
-  for (unsigned m = group; m; m &= m - 1) {
-    const int lane = __builtin_ctz(m);
+  // the released lanes resume in the scheduler's order: ascending, descending or shuffled
+  int lanes[32];
+  int nl = 0;
+  for (unsigned m = group; m; m &= m - 1) lanes[nl++] = __builtin_ctz(m);
+  const Order order = schedConfig().order;
+  if (order == O_REVERSE) std::reverse(lanes, lanes + nl);
+  else if (order == O_SHUFFLE) shuffleInts(lanes, nl, s.rng);
+  for (int k = 0; k < nl; k++) {
+    const int lane = lanes[k];
     Thread& t = th[lane];
     if (t.op == 1) memcpy(t.res, &ballot, sizeof ballot);
     else if (t.src >= 0 && t.size > 0) copySmall(t.res, t.src < nInWarp ? th[t.src].pub : t.pub, t.size);
@@ -468,6 +541,17 @@ bool runBlock(Scheduler& s) {
   s.blockArrived = 0;
   s.nBlockWaiters = 0;
   s.readyHead = s.readyCount = 0;
+  // the order in which threads start (FLINT_EMU_ORDER)
+  const SchedConfig& cfg = schedConfig();
+  for (int i = 0; i < s.n; i++) s.order[i] = cfg.order == O_REVERSE ? s.n - 1 - i : i;
+  if (cfg.order == O_SHUFFLE) {
+    s.rng = cfg.seed * 0x9E3779B97F4A7C15ull ^ s.kernelHash ^
+            (((uint64_t)s.blockIdx.z << 42) | ((uint64_t)s.blockIdx.y << 21) | s.blockIdx.x) * 0xD1B54A32D192ED03ull;
+    shuffleInts(s.order, s.n, s.rng);
+  }
+  // shared memory holds garbage at the start of a block on a GPU
+  s.freshShared.clear();
+  if (cfg.poison && !s.dynShared.empty()) memset(s.dynShared.data(), 0xFF, s.dynShared.size());
   const int nw = (s.n + 31) / 32;
   for (int w = 0; w < nw; w++) {
     const int lanes = s.n - w * 32 < 32 ? s.n - w * 32 : 32;
@@ -524,7 +608,38 @@ struct Job {
   std::mutex errMu;
   std::string error;  // the first failure
   int helpers = 0;    // pool threads inside runBlocks (under Pool::mu)
+  // the order in which blocks are taken (FLINT_EMU_ORDER): the n-th block run is
+  // (blockMul * n + blockAdd) % total, a bijection (blockMul is coprime to total)
+  unsigned long long blockMul = 1, blockAdd = 0;
+  uint64_t kernelHash = 0;
 };
+
+// FNV-1a of a kernel's name: each kernel its own thread and block orders.
+uint64_t nameHash(const char* name) {
+  uint64_t h = 1469598103934665603ull;
+  for (const char* c = name; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ull;
+  return h;
+}
+
+// A GPU runs the blocks of a launch in no promised order: forward, reversed or an affine
+// permutation (the kernel's and the seed's) per launch, so a kernel that relies on block 0 running
+// first, or on blocks finishing in order, gets another answer here too.
+void chooseBlockOrder(Job& j) {
+  const SchedConfig& cfg = schedConfig();
+  j.kernelHash = nameHash(j.kernel->name);
+  const unsigned long long t = j.total;
+  if (t < 2 || cfg.order == O_FORWARD) return;
+  if (cfg.order == O_REVERSE) {
+    j.blockMul = t - 1;  // -1 (mod t)
+    j.blockAdd = t - 1;
+    return;
+  }
+  uint64_t r = cfg.seed ^ j.kernelHash ^ (t * 0xA24BAED4963EE407ull);
+  unsigned long long a = (splitmix64(r) % t) | 1;
+  while (std::gcd(a, t) != 1) a += 2;
+  j.blockMul = a % t;
+  j.blockAdd = splitmix64(r) % t;
+}
 
 // Runs blocks of `j` on the calling OS thread until none is left (or the launch failed).
 void runBlocks(Job& j) {
@@ -548,11 +663,14 @@ void runBlocks(Job& j) {
   s.blockDim = dim3(j.bx, j.by, j.bz);
   s.gridDim = dim3(j.gx, j.gy, j.gz);
   tRunningKernel = j.kernel->name;
+  s.kernelHash = j.kernelHash;
   const unsigned long long gxy = (unsigned long long)j.gx * j.gy;
   while (!j.failed.load(std::memory_order_relaxed)) {
     const unsigned long long b = j.next.fetch_add(1, std::memory_order_relaxed);
     if (b >= j.total) break;
-    s.blockIdx = uint3{(unsigned)(b % j.gx), (unsigned)(b % gxy / j.gx), (unsigned)(b / gxy)};
+    const unsigned long long bo = j.blockMul == 1 && j.blockAdd == 0
+        ? b : (unsigned long long)(((unsigned __int128)j.blockMul * b + j.blockAdd) % j.total);
+    s.blockIdx = uint3{(unsigned)(bo % j.gx), (unsigned)(bo % gxy / j.gx), (unsigned)(bo / gxy)};
     if (!runBlock(s)) {
       std::lock_guard<std::mutex> lock(j.errMu);
       if (!j.failed) j.error = launch.error ? launch.error : "aborted";
@@ -704,6 +822,17 @@ unsigned emu_lane_id() { return (unsigned)(S.cur % 32); }
 unsigned emu_active_mask() { return S.cur < 0 ? 0u : S.warps[S.cur / 32].live; }
 
 void* emu_dynamic_shared() { return S.dynShared.empty() ? nullptr : S.dynShared.data(); }
+// A static __shared__ variable's declaration was reached (build-emu.js adds this call after each):
+// the first thread of the block to reach it fills it with 0xFF bytes, as the memory of a GPU block
+// starts with whatever the SM held. Later threads (and later passes in the same block) leave it.
+void emu_shared_fresh(void* p, unsigned long bytes) {
+  Scheduler& s = S;
+  if (!schedConfig().poison) return;
+  for (void* q : s.freshShared)
+    if (q == p) return;
+  s.freshShared.push_back(p);
+  memset(p, 0xFF, bytes);
+}
 
 void emu_trap(const char* why) {
   char text[200];
@@ -1370,6 +1499,7 @@ CUresult executeLaunch(LaunchArgs& a) {
   j.bx = a.bx; j.by = a.by; j.bz = a.bz;
   j.sharedBytes = a.sharedBytes;
   j.total = (unsigned long long)a.gx * a.gy * a.gz;
+  chooseBlockOrder(j);
   runJob(j);
   if (D().trace) {
     const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();

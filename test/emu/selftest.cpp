@@ -726,6 +726,49 @@ void testParallelBlocks() {
   CK(api.cuMemFree_v2(dout));
 }
 
+// Mode `order`: what the scheduler did under this process's FLINT_EMU_ORDER / FLINT_EMU_SEED /
+// FLINT_EMU_POISON, printed for test/emu.test.ts (which runs it under each setting and compares).
+void printOrder() {
+  const int blocks = 3, n = 64;
+  CUdeviceptr c = 0, st = 0, rs = 0;
+  CK(api.cuMemAlloc_v2(&c, 2 * blocks * 4));
+  CK(api.cuMemAlloc_v2(&st, blocks * n * 4));
+  CK(api.cuMemAlloc_v2(&rs, blocks * n * 4));
+  CK(api.cuMemsetD8Async(c, 0, 2 * blocks * 4, nullptr));
+  CK(launch("flint_emutest_order", blocks, n, 0, (int*)c, (int*)st, (int*)rs));
+  auto line = [](const char* tag, int b, const int32_t* v, int m) {
+    printf("%s %d:", tag, b);
+    for (int i = 0; i < m; i++) printf(" %d", v[i]);
+    printf("\n");
+  };
+  auto so = toHost<int32_t>(st, blocks * n), ro = toHost<int32_t>(rs, blocks * n);
+  for (int b = 0; b < blocks; b++) line("START", b, &so[(size_t)b * n], n);
+  for (int b = 0; b < blocks; b++) line("RESUME", b, &ro[(size_t)b * n], n);
+  CK(launch("flint_emutest_race", 2, n, 0, (int*)st));
+  auto race = toHost<int32_t>(st, 2 * n);
+  for (int b = 0; b < 2; b++) line("RACE", b, &race[(size_t)b * n], n);
+  // many blocks, so that each OS thread runs several one after the other
+  const int ub = 40, un = 256;
+  CUdeviceptr u = 0;
+  CK(api.cuMemAlloc_v2(&u, ub * un * 4));
+  for (int dyn = 0; dyn < 2; dyn++) {
+    CK(launch("flint_emutest_uninit", ub, un, dyn ? un * 4 : 0, (int*)u, dyn));
+    auto v = toHost<int32_t>(u, ub * un);
+    int poison = 0, zero = 0, seven = 0;
+    for (int32_t x : v) {
+      poison += x == -1;
+      zero += x == 0;
+      seven += x == 7;
+    }
+    printf("UNINIT %s: %d poisoned, %d zero, %d seven, of %d\n", dyn ? "dynamic" : "static", poison, zero, seven, ub * un);
+  }
+  // the order of blocks (deterministic with FLINT_EMU_THREADS=1)
+  CK(api.cuMemsetD8Async(c, 0, 4, nullptr));
+  CK(launch("flint_emutest_blockorder", 16, 32, 0, (int*)c, (int*)st));
+  line("BLOCKS", 0, toHost<int32_t>(st, 16).data(), 16);
+  for (CUdeviceptr p : {c, st, rs, u}) CK(api.cuMemFree_v2(p));
+}
+
 // ---- child processes: what needs a fresh context -----------------------------------------------------------
 // A failed kernel (deadlock) in the asynchronous model: the launch returns 0, the next
 // synchronization returns 719, and so does every later call.
@@ -835,7 +878,7 @@ void benchmarks() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|sticky|trap|syncmode]\n");
+    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|order|sticky|trap|syncmode]\n");
     return 2;
   }
   setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -891,6 +934,10 @@ int main(int argc, char** argv) {
     api.cuCtxSynchronize();  // the launch runs on a stream's worker thread
     printf("out of bounds write was not detected\n");
     return 0;
+  }
+  if (mode == "order") {
+    printOrder();
+    return failures ? 1 : 0;
   }
   if (mode == "bench") {
     benchmarks();

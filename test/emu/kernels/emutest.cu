@@ -119,3 +119,39 @@ extern "C" __global__ void flint_emutest_shared(const int* in, int* out) {
   __syncthreads();
   out[b * 256 + t] = v + count;
 }
+
+// The order in which the threads of each block start and resume after a barrier (FLINT_EMU_ORDER):
+// start[b * n + k] is the k-th thread of block b to start, resume[b * n + k] the k-th to pass the
+// barrier. counters: 2 zeroed ints per block.
+extern "C" __global__ void flint_emutest_order(int* counters, int* start, int* resume) {
+  const int n = blockDim.x, b = blockIdx.x, t = threadIdx.x;
+  start[b * n + atomicAdd(&counters[2 * b], 1)] = t;
+  __syncthreads();
+  resume[b * n + atomicAdd(&counters[2 * b + 1], 1)] = t;
+}
+
+// A race: every thread writes s[t] = t + 1 and reads its neighbour's s[(t + 1) % n] with no barrier
+// in between. On a GPU the value read depends on timing; on the emulator, on the thread order.
+extern "C" __global__ void flint_emutest_race(int* out) {
+  __shared__ int s[1024];
+  const int t = threadIdx.x, n = blockDim.x;
+  s[t] = t + 1;
+  out[blockIdx.x * n + t] = s[(t + 1) % n];
+}
+
+// Reads shared memory (static, or dynamic when `dynamic`) before anything was written to it in this
+// block, then writes 7 there: out = what the block found.
+extern "C" __global__ void flint_emutest_uninit(int* out, int dynamic) {
+  __shared__ int u[256];
+  extern __shared__ int du[];
+  int* p = dynamic ? du : u;
+  const int t = threadIdx.x;
+  out[blockIdx.x * blockDim.x + t] = p[t];
+  __syncthreads();
+  p[t] = 7;
+}
+
+// The order in which blocks run: out[k] = the k-th block to start (one thread per block counts).
+extern "C" __global__ void flint_emutest_blockorder(int* counter, int* out) {
+  if (threadIdx.x == 0) out[atomicAdd(counter, 1)] = blockIdx.x;
+}
