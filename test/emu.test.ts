@@ -82,6 +82,7 @@ test('selftest: native kernels against host references, scheduler semantics, mem
   expect(r.stdout).toContain('PASS flint_reduce_f32 var');
   expect(r.stderr).toContain('deadlock in block (0,0,0): 1 thread(s) wait at __syncthreads, 1 at a warp shuffle/sync');
   expect(r.stderr).toContain('__trap() called in block (1,0,0), thread (7,0,0)');
+  expect(r.stderr).toMatch(/flint_emutest_divergent: launch failed: divergent __syncthreads in block \(0,0,0\): thread \(\d+,0,0\) waits at emutest\.cu:\d+, thread \(\d+,0,0\) at emutest\.cu:\d+$/m);
 }, 70_000);
 
 test('FLINT_EMU_GUARD=1: a kernel writing past its allocation faults, and the kernel is named', () => {

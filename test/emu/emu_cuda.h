@@ -106,8 +106,8 @@ constexpr int warpSize = 32;
 
 // ---- synchronization (emu_driver.cpp) ----------------------------------------------------------------
 extern "C" {
-void emu_syncthreads();
-int emu_syncthreads_reduce(int op, int pred);  // op 0 count, 1 and, 2 or
+// A block barrier at `file`:`line` of the kernel source (op 0 count, 1 and, 2 or; the result)
+int emu_syncthreads_at(int op, int pred, const char* file, int line);
 // One warp-level exchange: publishes `value` (size bytes), waits for the live lanes of `mask`,
 // and writes the value of lane `src` (an index in the warp) to `result`. `src` < 0: no value.
 void emu_warp_exchange(unsigned mask, const void* value, int size, int src, void* result);
@@ -121,10 +121,13 @@ void emu_shared_fresh(void* p, unsigned long bytes);
 [[noreturn]] void emu_trap(const char* why);
 }
 
-inline void __syncthreads() { emu_syncthreads(); }
-inline int __syncthreads_count(int p) { return emu_syncthreads_reduce(0, p); }
-inline int __syncthreads_and(int p) { return emu_syncthreads_reduce(1, p); }
-inline int __syncthreads_or(int p) { return emu_syncthreads_reduce(2, p); }
+// Macros, so that each barrier carries its place in the source: threads of one block waiting at
+// different __syncthreads (a barrier in divergent code) are an error, as CUDA says. (The place in the
+// machine code would not do: the compiler may copy one barrier call into two paths.)
+#define __syncthreads() ((void)emu_syncthreads_at(0, 0, __FILE__, __LINE__))
+#define __syncthreads_count(p) emu_syncthreads_at(0, (p), __FILE__, __LINE__)
+#define __syncthreads_and(p) emu_syncthreads_at(1, (p), __FILE__, __LINE__)
+#define __syncthreads_or(p) emu_syncthreads_at(2, (p), __FILE__, __LINE__)
 inline void __syncwarp(unsigned mask = 0xffffffffu) { emu_warp_exchange(mask, nullptr, 0, -1, nullptr); }
 inline void __threadfence() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 inline void __threadfence_block() { __atomic_thread_fence(__ATOMIC_SEQ_CST); }

@@ -310,6 +310,8 @@ struct Scheduler {
   int live = 0, done = 0;
   // block barrier
   int blockArrived = 0;
+  const char* blockFile = "";  // where the first waiter called __syncthreads (source file and line)
+  int blockLine = 0;
   int blockAcc = 0;
   int nBlockWaiters = 0;
   int blockWaiters[kMaxThreads];
@@ -763,14 +765,31 @@ __attribute__((visibility("hidden"))) void emu_register_kernels(const char* fami
   for (int i = 0; i < n; i++) r.byName[e[i].name] = &e[i];
 }
 
-void emu_syncthreads() { emu_syncthreads_reduce(0, 0); }
-
-int emu_syncthreads_reduce(int op, int pred) {
+// `file`:`line`: the barrier's place in the kernel source. CUDA allows __syncthreads in conditional
+// code only where the condition is the same for the whole block; threads waiting at two different
+// barriers is an error here (a GPU may hang, or let the barriers release each other; compute-
+// sanitizer's synccheck reports it), so a kernel with a divergent barrier fails on the emulator too.
+// (A barrier in a device function called from two places is one place here: that divergence is not
+// seen.)
+int emu_syncthreads_at(int op, int pred, const char* file, int line) {
   Scheduler& s = S;
   if (s.cur < 0) abortLaunch("__syncthreads outside a kernel");
   const int me = s.cur;
   Thread& t = s.threads[me];
-  if (s.blockArrived == 0) s.blockAcc = op == 1 ? 1 : 0;
+  if (s.blockArrived == 0) {
+    s.blockAcc = op == 1 ? 1 : 0;
+    s.blockFile = file;
+    s.blockLine = line;
+  } else if (line != s.blockLine || (file != s.blockFile && strcmp(file, s.blockFile) != 0)) {
+    const uint3 a = s.threads[s.blockWaiters[0]].idx, b = t.idx;
+    auto base = [](const char* f) { const char* b = strrchr(f, '/'); return b ? b + 1 : f; };
+    char why[240];
+    snprintf(why, sizeof why,
+             "divergent __syncthreads in block (%u,%u,%u): thread (%u,%u,%u) waits at %s:%d, thread (%u,%u,%u) at %s:%d",
+             s.blockIdx.x, s.blockIdx.y, s.blockIdx.z, a.x, a.y, a.z, base(s.blockFile), s.blockLine, b.x, b.y, b.z,
+             base(file), line);
+    abortLaunch(why);
+  }
   if (op == 0) s.blockAcc += pred != 0;
   else if (op == 1) s.blockAcc = s.blockAcc && pred;
   else s.blockAcc = s.blockAcc || pred;

@@ -791,6 +791,16 @@ void childTrap() {
   check(launch("flint_emutest_trap", 3, 64, 0, (int*)d) == 0 && api.cuStreamSynchronize(nullptr) == 719,
         "__trap() fails the launch: 719 at the next synchronization");
 }
+// A barrier in divergent code fails the launch, like a deadlock; a uniform branch around one does not.
+void childDivergent() {
+  CUdeviceptr d = 0;
+  CK(api.cuMemAlloc_v2(&d, 4 * 64));
+  CK(launch("flint_emutest_barriers", 1, 64, 0, (int*)d));
+  check(api.cuCtxSynchronize() == 0, "barriers that every thread reaches at the same place pass");
+  fprintf(stderr, "(an expected launch failure follows)\n");
+  check(launch("flint_emutest_divergent", 1, 64, 0, (int*)d) == 0 && api.cuStreamSynchronize(nullptr) == 719,
+        "a __syncthreads in divergent code fails the launch: 719 at the next synchronization");
+}
 // FLINT_EMU_SYNC=1: the synchronous model of old.
 void childSyncMode() {
   check(api.flint_emu_sync() == 1, "FLINT_EMU_SYNC=1 is in effect");
@@ -878,7 +888,7 @@ void benchmarks() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|order|sticky|trap|syncmode]\n");
+    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|order|sticky|trap|divergent|syncmode]\n");
     return 2;
   }
   setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -943,9 +953,10 @@ int main(int argc, char** argv) {
     benchmarks();
     return failures ? 1 : 0;
   }
-  if (mode == "sticky" || mode == "trap" || mode == "syncmode") {
+  if (mode == "sticky" || mode == "trap" || mode == "syncmode" || mode == "divergent") {
     if (mode == "sticky") childSticky();
     else if (mode == "trap") childTrap();
+    else if (mode == "divergent") childDivergent();
     else childSyncMode();
     return failures ? 1 : 0;
   }
@@ -980,6 +991,7 @@ int main(int argc, char** argv) {
   CK(api.cuCtxSynchronize());
   runChild(argv[0], argv[1], "sticky", false);
   runChild(argv[0], argv[1], "trap", false);
+  runChild(argv[0], argv[1], "divergent", false);
   runChild(argv[0], argv[1], "syncmode", true);
   printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
   return failures ? 1 : 0;

@@ -155,3 +155,18 @@ extern "C" __global__ void flint_emutest_uninit(int* out, int dynamic) {
 extern "C" __global__ void flint_emutest_blockorder(int* counter, int* out) {
   if (threadIdx.x == 0) out[atomicAdd(counter, 1)] = blockIdx.x;
 }
+
+// A barrier in divergent code: threads below 16 wait at one __syncthreads, the others at another
+// (undefined in CUDA: the condition of a barrier's branch must be the same for the whole block).
+extern "C" __global__ void flint_emutest_divergent(int* out) {
+  const int t = threadIdx.x;
+  if (t < 16) {
+    out[t] = 1;
+    __syncthreads();
+    out[t] += 10;
+  } else {
+    out[t] = 2;
+    __syncthreads();
+    out[t] += 20;
+  }
+}
