@@ -38,7 +38,15 @@ const common = ['-std=c++17', '-O1', '-fPIC', '-pthread', '-fvisibility=hidden',
   // TLS descriptors: the kernels' `__shared__` arrays are thread_local (per block: one block at a
   // time per OS thread), and this makes their access much cheaper than __tls_get_addr calls
   ...(process.arch === 'x64' ? ['-mtls-dialect=gnu2'] : [])];
-const kernelFlags = [...common, '-w', '-include', path.join(emuDir, 'emu_cuda.h'), '-I', nativeDir, '-I', kernelsDir];
+// Kernel code whose answer on x86 is not a GPU's is stopped where it happens: an index past a
+// fixed-size array (a __shared__ or local one: on a GPU another thread's data or a fault), a shift
+// by the type's width or more (x86 masks the count, a GPU's shift does not), a float-to-int
+// conversion out of range (x86 gives INT_MIN, a GPU saturates), an integer division by zero (x86
+// traps, a GPU gives garbage). The checks call __ubsan_handle_* functions that emu_driver.cpp
+// defines (no sanitizer runtime is linked): each fails the launch with the kernel, block, thread
+// and source line, as __trap() does.
+const ubChecks = ['-fsanitize=bounds,shift-exponent,float-cast-overflow,integer-divide-by-zero'];
+const kernelFlags = [...common, ...ubChecks, '-w', '-include', path.join(emuDir, 'emu_cuda.h'), '-I', nativeDir, '-I', kernelsDir];
 const driverFlags = [...common, '-Wall', '-Wextra', '-I', emuDir];
 
 function log(msg) { if (!quiet) process.stderr.write(`build-emu: ${msg}\n`); }

@@ -82,6 +82,11 @@ test('selftest: native kernels against host references, scheduler semantics, mem
   expect(r.stdout).toContain('PASS flint_reduce_f32 var');
   expect(r.stderr).toContain('deadlock in block (0,0,0): 1 thread(s) wait at __syncthreads, 1 at a warp shuffle/sync');
   expect(r.stderr).toContain('__trap() called in block (1,0,0), thread (7,0,0)');
+  // code whose answer on x86 is not a GPU's fails the launch where it happens (the kernel's line)
+  for (const what of ['an index past the end of a fixed-size array', "a shift by a negative count or by the type's width or more",
+    'a float-to-integer conversion out of range', 'an integer division by zero']) {
+    expect(r.stderr).toMatch(new RegExp(`flint_emutest_ub: launch failed: ${what} at emutest\\.cu:\\d+ in block \\(0,0,0\\), thread \\(\\d+,0,0\\)`));
+  }
   expect(r.stderr).toMatch(/flint_emutest_divergent: launch failed: divergent __syncthreads in block \(0,0,0\): thread \(\d+,0,0\) waits at emutest\.cu:\d+, thread \(\d+,0,0\) at emutest\.cu:\d+$/m);
 }, 70_000);
 

@@ -841,6 +841,33 @@ unsigned emu_lane_id() { return (unsigned)(S.cur % 32); }
 unsigned emu_active_mask() { return S.cur < 0 ? 0u : S.warps[S.cur / 32].live; }
 
 void* emu_dynamic_shared() { return S.dynShared.empty() ? nullptr : S.dynShared.data(); }
+// The checks build-emu.js compiles into kernels (-fsanitize=bounds,shift-exponent,
+// float-cast-overflow,integer-divide-by-zero) call these, with g++'s data blocks, whose first member
+// is the source location; no sanitizer runtime is linked. Each fails the launch like __trap().
+struct UbsanLocation {
+  const char* file;
+  uint32_t line, column;
+};
+[[noreturn]] static void ubsanFail(const void* data, const char* what) {
+  const UbsanLocation* l = static_cast<const UbsanLocation*>(data);
+  const char* f = l && l->file ? l->file : "?";
+  const char* b = strrchr(f, '/');
+  Scheduler& s = S;
+  const uint3 t = s.cur >= 0 ? s.threads[s.cur].idx : uint3{0, 0, 0};
+  char why[240];
+  snprintf(why, sizeof why, "%s at %s:%u in block (%u,%u,%u), thread (%u,%u,%u)", what, b ? b + 1 : f, l ? l->line : 0,
+           s.blockIdx.x, s.blockIdx.y, s.blockIdx.z, t.x, t.y, t.z);
+  abortLaunch(why);
+}
+void __ubsan_handle_out_of_bounds(void* d, void*) { ubsanFail(d, "an index past the end of a fixed-size array"); }
+void __ubsan_handle_out_of_bounds_abort(void* d, void*) { ubsanFail(d, "an index past the end of a fixed-size array"); }
+void __ubsan_handle_shift_out_of_bounds(void* d, void*, void*) { ubsanFail(d, "a shift by a negative count or by the type's width or more"); }
+void __ubsan_handle_shift_out_of_bounds_abort(void* d, void*, void*) { ubsanFail(d, "a shift by a negative count or by the type's width or more"); }
+void __ubsan_handle_float_cast_overflow(void* d, void*) { ubsanFail(d, "a float-to-integer conversion out of range"); }
+void __ubsan_handle_float_cast_overflow_abort(void* d, void*) { ubsanFail(d, "a float-to-integer conversion out of range"); }
+void __ubsan_handle_divrem_overflow(void* d, void*, void*) { ubsanFail(d, "an integer division by zero"); }
+void __ubsan_handle_divrem_overflow_abort(void* d, void*, void*) { ubsanFail(d, "an integer division by zero"); }
+
 // A static __shared__ variable's declaration was reached (build-emu.js adds this call after each):
 // the first thread of the block to reach it fills it with 0xFF bytes, as the memory of a GPU block
 // starts with whatever the SM held. Later threads (and later passes in the same block) leave it.

@@ -801,6 +801,18 @@ void childDivergent() {
   check(launch("flint_emutest_divergent", 1, 64, 0, (int*)d) == 0 && api.cuStreamSynchronize(nullptr) == 719,
         "a __syncthreads in divergent code fails the launch: 719 at the next synchronization");
 }
+// Mode ub-N: flint_emutest_ub with `which` N runs once harmlessly, then fails the launch where the
+// x86 answer would not be a GPU's (the message on stderr is checked by emu.test.ts).
+void childUb(int which) {
+  CUdeviceptr d = 0;
+  CK(api.cuMemAlloc_v2(&d, 4 * 64));
+  CK(launch("flint_emutest_ub", 1, 64, 0, (int*)d, which, which == 3 ? 1 : 0));
+  check(api.cuCtxSynchronize() == 0, "ub-" + std::to_string(which) + ": the harmless launch passes");
+  fprintf(stderr, "(an expected launch failure follows)\n");
+  const int k = which == 0 ? 1 : which == 1 ? 32 : which == 2 ? 1 : 0;
+  check(launch("flint_emutest_ub", 1, 64, 0, (int*)d, which, k) == 0 && api.cuStreamSynchronize(nullptr) == 719,
+        "ub-" + std::to_string(which) + ": the launch fails (719 at the next synchronization)");
+}
 // FLINT_EMU_SYNC=1: the synchronous model of old.
 void childSyncMode() {
   check(api.flint_emu_sync() == 1, "FLINT_EMU_SYNC=1 is in effect");
@@ -888,7 +900,7 @@ void benchmarks() {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|order|sticky|trap|divergent|syncmode]\n");
+    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|order|sticky|trap|divergent|ub-0..3|syncmode]\n");
     return 2;
   }
   setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -953,6 +965,10 @@ int main(int argc, char** argv) {
     benchmarks();
     return failures ? 1 : 0;
   }
+  if (mode.rfind("ub-", 0) == 0) {
+    childUb(atoi(mode.c_str() + 3));
+    return failures ? 1 : 0;
+  }
   if (mode == "sticky" || mode == "trap" || mode == "syncmode" || mode == "divergent") {
     if (mode == "sticky") childSticky();
     else if (mode == "trap") childTrap();
@@ -992,6 +1008,7 @@ int main(int argc, char** argv) {
   runChild(argv[0], argv[1], "sticky", false);
   runChild(argv[0], argv[1], "trap", false);
   runChild(argv[0], argv[1], "divergent", false);
+  for (const char* m : {"ub-0", "ub-1", "ub-2", "ub-3"}) runChild(argv[0], argv[1], m, false);
   runChild(argv[0], argv[1], "syncmode", true);
   printf("%s: %d failure(s)\n", failures ? "FAILED" : "OK", failures);
   return failures ? 1 : 0;

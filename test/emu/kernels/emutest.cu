@@ -170,3 +170,17 @@ extern "C" __global__ void flint_emutest_divergent(int* out) {
     out[t] += 20;
   }
 }
+
+// Code whose answer on x86 is not a GPU's, one kind per `which` (64 threads; k = 0 is harmless for
+// 0-2): 0 an index past a __shared__ array (k = 1: thread 63 reads s[64]), 1 a shift by k (32: the
+// type's width), 2 a float-to-int conversion of k * 1e10, 3 a division by k (0).
+extern "C" __global__ void flint_emutest_ub(int* out, int which, int k) {
+  __shared__ int s[64];
+  const int t = threadIdx.x;
+  s[t] = t;
+  __syncthreads();
+  if (which == 0) out[t] = s[t + k];
+  else if (which == 1) out[t] = 1 << k;
+  else if (which == 2) out[t] = (int)((float)k * 1e10f);
+  else out[t] = t / k;
+}
