@@ -2,11 +2,12 @@
 // build-emu.js — builds the CPU emulation of the CUDA driver (test/emu, see its README.md) into
 // <out>/libcuda.so.1 (default out: build-emu/ under the repository), with only g++ installed:
 //
-//   node scripts/build-emu.js [outDir] [--strict] [--quiet] [--jobs=N]
+//   node scripts/build-emu.js [outDir] [--strict] [--quiet] [--jobs=N] [--host-math]
 //
 // Every native/kernels/*.cu is compiled as C++17 for the host (-include test/emu/emu_cuda.h), in
-// parallel, together with a generated list of its extern "C" kernels (found in the preprocessed
-// source) that registers a typed trampoline per kernel. A file that does not compile is reported
+// parallel, with FMA contraction and a model of CUDA's device math (see kernelFlags), together with
+// a generated list of its extern "C" kernels (found in the preprocessed source) that registers a
+// typed trampoline per kernel. A file that does not compile is reported
 // (the compiler's output is in <out>/logs/<family>.log) and left out; the others are still built,
 // and the emulator names the missing files when a kernel is not found. --strict exits with 1
 // then. Incremental: a family is recompiled when its .cu, anything it includes, the emulator
@@ -46,7 +47,23 @@ const common = ['-std=c++17', '-O1', '-fPIC', '-pthread', '-fvisibility=hidden',
 // defines (no sanitizer runtime is linked): each fails the launch with the kernel, block, thread
 // and source line, as __trap() does.
 const ubChecks = ['-fsanitize=bounds,shift-exponent,float-cast-overflow,integer-divide-by-zero'];
-const kernelFlags = [...common, ...ubChecks, '-w', '-include', path.join(emuDir, 'emu_cuda.h'), '-I', nativeDir, '-I', kernelsDir];
+// The kernels' floating point as nvcc gives it: a*b+c contracted into one FMA (nvcc's default
+// -fmad=true; g++ does it at -O1 only with -fexpensive-optimizations, and on x86-64 only with -mfma,
+// so only where this CPU has FMA: the library runs where it is built), and CUDA's device math
+// (emu_cuda.h's model, FLINT_EMU_DEVICE_MATH). FLINT_EMU_HOST_MATH=1 (or --host-math) turns both off:
+// the host's libm and no contraction, as the CPU backend computes (to tell a difference that the
+// model causes from a bug); the flags are recorded per object, so switching rebuilds.
+const hostMath = args.includes('--host-math') || ['1', 'true', 'yes'].includes(String(process.env.FLINT_EMU_HOST_MATH || '').toLowerCase());
+function hostHasFma() {
+  if (process.arch === 'arm64') return true;  // FMA is part of the base ISA
+  if (process.arch !== 'x64') return false;
+  try { return /^flags\s*:.*\bfma\b/m.test(fs.readFileSync('/proc/cpuinfo', 'utf8')); } catch { return false; }
+}
+const contract = hostMath || !hostHasFma() ? ['-ffp-contract=off']
+  : [...(process.arch === 'x64' ? ['-mfma'] : []), '-ffp-contract=fast',
+    ...(/clang/.test(path.basename(cxx)) ? [] : ['-fexpensive-optimizations'])];
+const kernelFlags = [...common, ...ubChecks, ...contract, ...(hostMath ? ['-DFLINT_EMU_HOST_MATH'] : []), '-w',
+  '-include', path.join(emuDir, 'emu_cuda.h'), '-I', nativeDir, '-I', kernelsDir];
 const driverFlags = [...common, '-Wall', '-Wextra', '-I', emuDir];
 
 function log(msg) { if (!quiet) process.stderr.write(`build-emu: ${msg}\n`); }

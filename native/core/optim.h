@@ -38,7 +38,9 @@ static_assert(sizeof(SgdParams) == 40, "SgdParams layout: 4 doubles, 2 int32, no
 
 namespace optim {
 
-#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
+// (FLINT_EMU: kernels built for the CPU emulator, test/emu, which contracts a*b+c as nvcc does: its
+// __fmul_rn/__fadd_rn are never contracted, as on a GPU.)
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__) || defined(FLINT_EMU)
 FLINT_HD inline float mulRn(float a, float b) { return __fmul_rn(a, b); }
 FLINT_HD inline double mulRn(double a, double b) { return __dmul_rn(a, b); }
 FLINT_HD inline float addRn(float a, float b) { return __fadd_rn(a, b); }

@@ -17,7 +17,8 @@
 // and then advances offset by n. So each element uses one Philox block (four words), whatever the
 // thread count (parallelFor chunks) or the backend: a CUDA kernel that includes this header computes
 // bit-identical words, hence bit-identical uniforms and integers. (Normals go through log/cos/sqrt,
-// whose last-ulp rounding may differ between libms.)
+// libm.h's m_log/m_cos/m_sqrt: the host libm on the CPU, the device's on a GPU, whose last-ulp
+// rounding may differ.)
 //
 // From the four words w0..w3 of element i:
 //   uniform float32   (w0 >> 8) * 2^-24                       24 bits, in [0, 1)
@@ -38,6 +39,7 @@
 #include <cstdint>
 
 #include "hd.h"
+#include "libm.h"
 
 namespace flint {
 namespace philox {
@@ -95,12 +97,12 @@ FLINT_HD inline uint64_t bits64(uint32_t hiWord, uint32_t loWord) { return ((uin
 FLINT_HD inline float normalFloat(const Words& r) {
   const float u1 = 1.0f - uniformFloat(r.w[0]);  // (0, 1]: log never sees 0
   const float u2 = uniformFloat(r.w[1]);
-  return sqrtf(-2.0f * logf(u1)) * cosf(6.2831853071795864769f * u2);
+  return m_sqrt(-2.0f * m_log(u1)) * m_cos(6.2831853071795864769f * u2);
 }
 FLINT_HD inline double normalDouble(const Words& r) {
   const double u1 = 1.0 - uniformDouble(r.w[0], r.w[1]);
   const double u2 = uniformDouble(r.w[2], r.w[3]);
-  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925 * u2);
+  return m_sqrt(-2.0 * m_log(u1)) * m_cos(6.283185307179586476925 * u2);
 }
 // low + (64-bit value mod range), range = high - low in [1, 2^53].
 FLINT_HD inline int64_t integerIn(const Words& r, int64_t low, uint64_t range) {

@@ -21,14 +21,27 @@ template <class T> FLINT_HD constexpr int uniformBits() {
   return std::is_same<T, Half>::value ? 11 : std::is_same<T, BFloat16>::value ? 8 : 24;
 }
 
-/** Element of a uniform [from, to) fill from its Philox block (float64: 53 bits; others in float). */
+// from + (to - from) * u with the product rounded on its own: nvcc (and hipcc) contract a*b+c into
+// an FMA by default, which rounds once and so would give other bits than the CPU (built with
+// -ffp-contract=off); __fmul_rn is never contracted. The CPU emulator (FLINT_EMU) contracts as nvcc
+// does and has the same intrinsic, so it shows the difference that this prevents.
+#if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__) || defined(FLINT_EMU)
+FLINT_HD inline float lerpRn(float from, float span, float u) { return from + __fmul_rn(span, u); }
+FLINT_HD inline double lerpRn(double from, double span, double u) { return from + __dmul_rn(span, u); }
+#else
+FLINT_HD inline float lerpRn(float from, float span, float u) { return from + span * u; }
+FLINT_HD inline double lerpRn(double from, double span, double u) { return from + span * u; }
+#endif
+
+/** Element of a uniform [from, to) fill from its Philox block (float64: 53 bits; others in float):
+ * bit-identical on every device (lerpRn). */
 template <class T> FLINT_HD inline T uniformAt(const philox::Words& r, double from, double to) {
   if constexpr (std::is_same<T, double>::value) {
-    return from + (to - from) * philox::uniformDouble(r.w[0], r.w[1]);
+    return lerpRn(from, to - from, philox::uniformDouble(r.w[0], r.w[1]));
   } else {
     typedef typename ComputeT<T>::type C;
     const C u = philox::uniformFloat(r.w[0], uniformBits<T>());
-    return store<T>((C)from + ((C)to - (C)from) * u);
+    return store<T>(lerpRn((C)from, (C)to - (C)from, u));
   }
 }
 

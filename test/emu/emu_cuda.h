@@ -336,6 +336,117 @@ inline long long llmax(long long a, long long b) { return a > b ? a : b; }
 inline unsigned long long ullmin(unsigned long long a, unsigned long long b) { return a < b ? a : b; }
 inline unsigned long long ullmax(unsigned long long a, unsigned long long b) { return a > b ? a : b; }
 
+// ---- device math: CUDA's libdevice functions, modelled ---------------------------------------------------
+// nvcc compiles expf, tanhf, erff... in kernels to CUDA's own implementations (libdevice), whose
+// results are not glibc's: each may differ from the correctly rounded result by up to a documented
+// number of ulps. So that CPU-vs-GPU checks see such differences on the emulator (and not first on a
+// GPU), native/core/libm.h's m_* functions use this model in emulated kernels (FLINT_EMU_DEVICE_MATH):
+// the correctly rounded result (glibc's function in double for float, in long double for double),
+// moved by a deterministic number of ulps k, |k| <= CUDA's bound, chosen by a hash of the input bits
+// (so a rerun, and every thread, gives the same bits for the same input, as a GPU does). Not modelled:
+// the exact bits of libdevice (a GPU may round a given input the other way, within the same bound).
+//
+// The bounds: CUDA C++ Programming Guide, appendix "Mathematical Functions" (section 5.5.7, "CUDA C++
+// Mathematical Standard Library Functions": docs.nvidia.com/cuda/cuda-programming-guide/
+// 05-appendices/mathematical-functions.html), "maximum ULP error ... the absolute value of the
+// difference in ulps between the returned value and the correctly rounded result", float / double:
+//   exp 2/1  exp2 2/1  expm1 1/1  log 1/1  log2 1/1  log10 2/1  log1p 1/1  pow 4/2  sqrt 0/0
+//   sin 2/2  cos 2/2  tan 4/2  asin 2/2  acos 2/2  atan 2/2  atan2 3/2  sinh 3/2  cosh 2/1
+//   tanh 2/1  erf 2/2;  fabs, fmod, floor, ceil, trunc, rint, copysign: 0 (exact).
+// (nvcc without --use_fast_math, as CMakeLists.txt builds: -prec-div/-prec-sqrt true, so x / y and
+// sqrt are IEEE, and expf is not __expf.)
+// What stays exact, as CUDA gives it (IEEE's special values): NaN, ±inf and ±0 results, results
+// that are exact (exp(0) = 1, log(1) = 0, pow(2, 3) = 8), saturated results (tanh, erf = ±1 and
+// sin, cos at ±1), and overflow/underflow: a result is never moved to 0, to inf or past its range.
+// FLINT_EMU_HOST_MATH (build-emu.js's off switch, test/emu/README.md) compiles kernels without it.
+#ifndef FLINT_EMU_HOST_MATH
+#define FLINT_EMU_DEVICE_MATH 1
+#endif
+namespace emu_math {
+inline uint64_t mix(uint64_t z) {  // splitmix64's finaliser: every input bit moves the choice
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+inline uint64_t key(float x) { uint32_t b; memcpy(&b, &x, 4); return b; }
+inline uint64_t key(double x) { uint64_t b; memcpy(&b, &x, 8); return b; }
+template <class T> struct Bits;
+template <> struct Bits<float> { typedef uint32_t U; typedef double Wide; };
+template <> struct Bits<double> { typedef uint64_t U; typedef long double Wide; };
+
+// The device's result for the correctly rounded r of a function whose infinitely precise value is
+// `wide` (computed in the wider type), with CUDA's bound in ulps, for the input hash h. |result|
+// never exceeds `limit` (the largest finite value, or 1 for tanh, erf, sin, cos).
+template <class T> inline T device(typename Bits<T>::Wide wide, int bound, uint64_t h, T limit) {
+  typedef typename Bits<T>::U U;
+  const T r = (T)wide;
+  if (bound == 0 || r != r || r == 0 || r - r != 0 || (typename Bits<T>::Wide)r == wide) return r;
+  U bits, lim;
+  memcpy(&bits, &r, sizeof r);
+  memcpy(&lim, &limit, sizeof limit);
+  const U sign = bits & ~(~(U)0 >> 1);
+  U mag = bits & (~(U)0 >> 1);
+  if (mag >= lim) return r;  // saturated (tanh(20) = 1): CUDA gives the limit itself
+  const int k = (int)(mix(h) % (uint64_t)(2 * bound + 1)) - bound;
+  if (k < 0) mag = mag > (U)-k ? mag - (U)-k : (U)1;  // never down to 0 (underflow is r's business)
+  else mag = lim - mag > (U)k ? mag + (U)k : lim;      // never past the limit (overflow likewise)
+  bits = sign | mag;
+  T y;
+  memcpy(&y, &bits, sizeof y);
+  return y;
+}
+
+// One function: the float and double versions with CUDA's bounds fb, db (the table above) and the
+// limit of |result| (BIG: the largest finite value; ONE: 1); `id` makes the ulp choice differ
+// between functions for the same input.
+#define EMU_DM_BIG_F 3.40282347e38f
+#define EMU_DM_BIG_D 1.7976931348623157e308
+#define EMU_DM_ONE_F 1.0f
+#define EMU_DM_ONE_D 1.0
+#define EMU_DM1(name, fb, db, lim, id)                                                              \
+  inline float name(float x) {                                                                       \
+    return device<float>(::name((double)x), fb, mix(key(x) * 64 + id), EMU_DM_##lim##_F);           \
+  }                                                                                                  \
+  inline double name(double x) {                                                                     \
+    return device<double>(::name##l((long double)x), db, mix(key(x) * 64 + id), EMU_DM_##lim##_D);  \
+  }
+#define EMU_DM2(name, fb, db, id)                                                                          \
+  inline float name(float x, float y) {                                                                     \
+    return device<float>(::name((double)x, (double)y), fb, mix(key(x) * 64 + id) ^ key(y), EMU_DM_BIG_F);   \
+  }                                                                                                         \
+  inline double name(double x, double y) {                                                                  \
+    return device<double>(::name##l((long double)x, (long double)y), db, mix(key(x) * 64 + id) ^ key(y),    \
+                          EMU_DM_BIG_D);                                                                    \
+  }
+EMU_DM1(exp, 2, 1, BIG, 1) EMU_DM1(exp2, 2, 1, BIG, 2) EMU_DM1(expm1, 1, 1, BIG, 3) EMU_DM1(log, 1, 1, BIG, 4)
+EMU_DM1(log2, 1, 1, BIG, 5) EMU_DM1(log10, 2, 1, BIG, 6) EMU_DM1(log1p, 1, 1, BIG, 7)
+EMU_DM1(sin, 2, 2, ONE, 8) EMU_DM1(cos, 2, 2, ONE, 9) EMU_DM1(tan, 4, 2, BIG, 10) EMU_DM1(asin, 2, 2, BIG, 11)
+EMU_DM1(acos, 2, 2, BIG, 12) EMU_DM1(atan, 2, 2, BIG, 13) EMU_DM1(sinh, 3, 2, BIG, 14)
+EMU_DM1(cosh, 2, 1, BIG, 15) EMU_DM1(tanh, 2, 1, ONE, 16) EMU_DM1(erf, 2, 2, ONE, 17)
+EMU_DM2(pow, 4, 2, 18) EMU_DM2(atan2, 3, 2, 19)
+#undef EMU_DM1
+#undef EMU_DM2
+inline float sqrt(float x) { return ::sqrtf(x); }  // 0 ulp: IEEE (nvcc's default -prec-sqrt=true)
+inline double sqrt(double x) { return ::sqrt(x); }
+}  // namespace emu_math
+
+// An operation whose result must be rounded on its own: the value passes through an empty asm, so
+// that -ffp-contract=fast (build-emu.js: nvcc's -fmad=true) cannot fuse it into an FMA. CUDA's
+// __fmul_rn/__fadd_rn... are never contracted; plain a * b + c in kernels is, as under nvcc.
+namespace emu_detail {
+template <class T> __attribute__((always_inline)) inline T rounded(T v) {
+#if defined(__x86_64__)
+  __asm__("" : "+x"(v));
+#elif defined(__aarch64__)
+  __asm__("" : "+w"(v));
+#else
+  __asm__("" : "+m"(v));
+#endif
+  return v;
+}
+}  // namespace emu_detail
+
 // ---- float intrinsics (fast-math flavours computed exactly) ------------------------------------------------
 inline float rsqrtf(float x) { return 1.0f / sqrtf(x); }
 inline double rsqrt(double x) { return 1.0 / sqrt(x); }
@@ -360,13 +471,13 @@ inline float __frcp_rn(float x) { return 1.0f / x; }
 inline double __drcp_rn(double x) { return 1.0 / x; }
 inline float __fsqrt_rn(float x) { return sqrtf(x); }
 inline double __dsqrt_rn(double x) { return sqrt(x); }
-inline float __fadd_rn(float a, float b) { return a + b; }
-inline float __fsub_rn(float a, float b) { return a - b; }
-inline float __fmul_rn(float a, float b) { return a * b; }
+inline float __fadd_rn(float a, float b) { return emu_detail::rounded(emu_detail::rounded(a) + emu_detail::rounded(b)); }
+inline float __fsub_rn(float a, float b) { return emu_detail::rounded(emu_detail::rounded(a) - emu_detail::rounded(b)); }
+inline float __fmul_rn(float a, float b) { return emu_detail::rounded(a * b); }
 inline float __fmaf_rn(float a, float b, float c) { return fmaf(a, b, c); }
-inline double __dadd_rn(double a, double b) { return a + b; }
-inline double __dsub_rn(double a, double b) { return a - b; }
-inline double __dmul_rn(double a, double b) { return a * b; }
+inline double __dadd_rn(double a, double b) { return emu_detail::rounded(emu_detail::rounded(a) + emu_detail::rounded(b)); }
+inline double __dsub_rn(double a, double b) { return emu_detail::rounded(emu_detail::rounded(a) - emu_detail::rounded(b)); }
+inline double __dmul_rn(double a, double b) { return emu_detail::rounded(a * b); }
 inline double __fma_rn(double a, double b, double c) { return fma(a, b, c); }
 inline float __saturatef(float x) { return x != x ? 0.0f : x < 0.0f ? 0.0f : x > 1.0f ? 1.0f : x; }
 inline float saturate(float x) { return __saturatef(x); }
