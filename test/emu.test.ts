@@ -7,7 +7,8 @@
 //  - test/emu/selftest.cpp (a small driver-API program) launches kernels of native/kernels with the
 //    argument layouts those files declare and compares with naive host references, and checks the
 //    scheduler's semantics (barriers, shuffles, votes, atomics, deadlock/trap reporting) and the
-//    memory checks (range checks, FLINT_EMU_MEMORY limit);
+//    memory checks (range checks, FLINT_EMU_MEMORY limit), and the model of CUDA's device math and
+//    FMA contraction (within CUDA's ulp bounds, not the identity, special values exact);
 //  - with FLINT_EMU_GUARD=1 an out-of-bounds kernel write faults and names the kernel.
 // The build is cached in build-emu/ (FLINT_EMU_DIR chooses another folder); a first build takes
 // about half a minute on two cores.
@@ -80,6 +81,15 @@ test('selftest: native kernels against host references, scheduler semantics, mem
   });
   expect(lines.filter((l) => l.startsWith('PASS')).length).toBeGreaterThan(40);
   expect(r.stdout).toContain('PASS flint_reduce_f32 var');
+  // the device math model and FMA contraction (test/emu/README.md), unless built with the off switch
+  if (['1', 'true', 'yes'].includes((process.env.FLINT_EMU_HOST_MATH ?? '').toLowerCase())) {
+    expect(r.stdout).toContain('PASS a * b + c in a kernel is not contracted (off switch)');
+  } else {
+    expect(r.stdout).toContain('PASS a * b + c in a kernel is contracted into one FMA, as nvcc does');
+    expect(r.stdout).toContain('PASS flint_emutest_math_f32 tanh: within 2 ulp of the correctly rounded value');
+    expect(r.stdout).toContain('PASS flint_emutest_math_f64 exp: the model moves >= 30% of the results');
+    expect(r.stdout).toContain('PASS flint_emutest_math_f32: special values, exact and saturated results as CUDA gives them');
+  }
   expect(r.stderr).toContain('deadlock in block (0,0,0): 1 thread(s) wait at __syncthreads, 1 at a warp shuffle/sync');
   expect(r.stderr).toContain('__trap() called in block (1,0,0), thread (7,0,0)');
   // code whose answer on x86 is not a GPU's fails the launch where it happens (the kernel's line)

@@ -372,8 +372,8 @@ inline uint64_t mix(uint64_t z) {  // splitmix64's finaliser: every input bit mo
 inline uint64_t key(float x) { uint32_t b; memcpy(&b, &x, 4); return b; }
 inline uint64_t key(double x) { uint64_t b; memcpy(&b, &x, 8); return b; }
 template <class T> struct Bits;
-template <> struct Bits<float> { typedef uint32_t U; typedef double Wide; };
-template <> struct Bits<double> { typedef uint64_t U; typedef long double Wide; };
+template <> struct Bits<float> { typedef uint32_t U; typedef double Wide; enum { mant = 23, emin = -126 }; };
+template <> struct Bits<double> { typedef uint64_t U; typedef long double Wide; enum { mant = 52, emin = -1022 }; };
 
 // The device's result for the correctly rounded r of a function whose infinitely precise value is
 // `wide` (computed in the wider type), with CUDA's bound in ulps, for the input hash h. |result|
@@ -388,13 +388,24 @@ template <class T> inline T device(typename Bits<T>::Wide wide, int bound, uint6
   const U sign = bits & ~(~(U)0 >> 1);
   U mag = bits & (~(U)0 >> 1);
   if (mag >= lim) return r;  // saturated (tanh(20) = 1): CUDA gives the limit itself
-  const int k = (int)(mix(h) % (uint64_t)(2 * bound + 1)) - bound;
-  if (k < 0) mag = mag > (U)-k ? mag - (U)-k : (U)1;  // never down to 0 (underflow is r's business)
-  else mag = lim - mag > (U)k ? mag + (U)k : lim;      // never past the limit (overflow likewise)
-  bits = sign | mag;
-  T y;
-  memcpy(&y, &bits, sizeof y);
-  return y;
+  // ulps counted at the exact value (Muller's ulp(x), which CUDA's table refers to): where r was
+  // rounded up to a power of two, the ulps below it are half as wide as above, so a move up from
+  // there is shortened to stay within the bound
+  typedef typename Bits<T>::Wide W;
+  const int e = std::ilogb(wide);
+  const W ulpAt = std::ldexp((W)1, (e > (int)Bits<T>::emin ? e : (int)Bits<T>::emin) - (int)Bits<T>::mant);
+  for (int k = (int)(mix(h) % (uint64_t)(2 * bound + 1)) - bound; k != 0; k += k < 0 ? 1 : -1) {
+    U m = mag;
+    if (k < 0) m = m > (U)-k ? m - (U)-k : (U)1;  // never down to 0 (underflow is r's business)
+    else m = lim - m > (U)k ? m + (U)k : lim;     // never past the limit (overflow likewise)
+    bits = sign | m;
+    T y;
+    memcpy(&y, &bits, sizeof y);
+    W d = (W)y - (W)r;
+    if (d < 0) d = -d;
+    if (d <= (W)bound * ulpAt) return y;
+  }
+  return r;
 }
 
 // One function: the float and double versions with CUDA's bounds fb, db (the table above) and the

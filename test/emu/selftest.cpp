@@ -23,11 +23,14 @@
 #include <string.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/philox.h"
@@ -350,6 +353,136 @@ void testUniform() {
 }
 
 // ---- emulator semantics (test/emu/kernels/emutest.cu) ---------------------------------------------------
+// ---- the device math model and FMA contraction (emu_cuda.h, build-emu.js) ----------------------------------
+// Distance in ulps between two finite values of one type (0 for +0 / -0).
+template <class T> int64_t ulpDistance(T a, T b) {
+  auto ordered = [](T v) {  // monotonic map of the bit patterns onto the integers
+    typedef typename std::conditional<sizeof(T) == 4, int32_t, int64_t>::type I;
+    I i;
+    memcpy(&i, &v, sizeof v);
+    return i < 0 ? -(int64_t)(i & std::numeric_limits<I>::max()) : (int64_t)i;
+  };
+  const int64_t d = ordered(a) - ordered(b);
+  return d < 0 ? -d : d;
+}
+std::string hexf(double v) {
+  char buf[40];
+  snprintf(buf, sizeof buf, "%a", v);
+  return buf;
+}
+bool sameValue(double a, double b) {  // bit for bit up to NaN payloads (signed zeros differ)
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return a == b && std::signbit(a) == std::signbit(b);
+}
+
+// Launches flint_emutest_math_<S> over x and checks each function against the correctly rounded
+// value (the host's, one precision up): within CUDA's bound (the Programming Guide's table, as
+// emu_cuda.h states it: float exp, tanh, erf 2, log 1; double exp, tanh, log 1, erf 2), and moved by a
+// nonzero number of ulps for a good share of the inputs (a model that is the identity would pass
+// every CPU-vs-GPU test without showing anything).
+template <class T, class W> void checkDeviceMath(const char* kernel, const std::vector<T>& x, const int bounds[4]) {
+  const int n = (int)x.size();
+  CUdeviceptr dx = toDevice(x), dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, 4 * x.size() * sizeof(T)));
+  CK(launch(kernel, 8, 128, 0, (const void*)dx, (void*)dout, n));
+  auto o = toHost<T>(dout, 4 * x.size());
+  const char* names[4] = {"exp", "tanh", "erf", "log|x|"};
+  for (int k = 0; k < 4; k++) {
+    int64_t worst = 0;
+    int moved = 0, finite = 0;
+    for (int i = 0; i < n; i++) {
+      const W w = (W)x[(size_t)i];
+      const T cr = (T)(k == 0 ? std::exp(w) : k == 1 ? std::tanh(w) : k == 2 ? std::erf(w) : std::log(std::fabs(w)));
+      const T got = o[4 * (size_t)i + k];
+      if (!std::isfinite(cr) || !std::isfinite(got)) { worst = std::max<int64_t>(worst, sameValue(got, cr) ? 0 : 1 << 30); continue; }
+      const int64_t d = ulpDistance(got, cr);
+      worst = std::max(worst, d);
+      if (std::fabs(cr) == 1) continue;  // saturated tanh, erf: kept (counted in worst only)
+      finite++;
+      moved += d != 0;
+    }
+    const std::string name = std::string(kernel) + " " + names[k];
+    check(worst <= bounds[k], name + ": within " + std::to_string(bounds[k]) + " ulp of the correctly rounded value",
+          "worst " + std::to_string(worst) + " ulp");
+    check(moved * 10 >= finite * 3, name + ": the model moves >= 30% of the results off the correctly rounded value",
+          std::to_string(moved) + " of " + std::to_string(finite));
+  }
+  CK(api.cuMemFree_v2(dx));
+  CK(api.cuMemFree_v2(dout));
+}
+
+// IEEE's special values and the exact and saturated results stay what CUDA gives.
+template <class T> void checkDeviceMathSpecials(const char* kernel) {
+  const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+  const std::vector<T> x = {nan, inf, -inf, (T)0, -(T)0, (T)1, (T)1000, (T)-1000, (T)20, (T)-20, (T)10, (T)-10};
+  // exp, tanh, erf, log|x| of each
+  const T want[][4] = {{nan, nan, nan, nan},        {inf, 1, 1, inf},        {0, -1, -1, inf},
+                       {1, 0, 0, -inf},            {1, -(T)0, -(T)0, -inf}, {(T)std::exp((long double)1), (T)std::tanh((long double)1), (T)std::erf((long double)1), 0},
+                       {inf, 1, 1, (T)std::log((long double)1000)}, {0, -1, -1, (T)std::log((long double)1000)},
+                       {(T)std::exp((long double)20), 1, 1, (T)std::log((long double)20)},
+                       {(T)std::exp((long double)-20), -1, -1, (T)std::log((long double)20)},
+                       {(T)std::exp((long double)10), (T)std::tanh((long double)10), 1, (T)std::log((long double)10)},
+                       {(T)std::exp((long double)-10), (T)std::tanh((long double)-10), -1, (T)std::log((long double)10)}};
+  CUdeviceptr dx = toDevice(x), dout = 0;
+  CK(api.cuMemAlloc_v2(&dout, 4 * x.size() * sizeof(T)));
+  CK(launch(kernel, 1, 32, 0, (const void*)dx, (void*)dout, (int)x.size()));
+  auto o = toHost<T>(dout, 4 * x.size());
+  std::string bad;
+  for (size_t i = 0; i < x.size(); i++)
+    for (int k = 0; k < 4; k++) {
+      const T w = want[i][k], g = o[4 * i + k];
+      // the special values (and exact or saturated results) bit for bit; the rest within CUDA's bound
+      const bool special = !std::isfinite(w) || w == 0 || w == 1 || w == -1;
+      if (special ? !sameValue(g, w) : ulpDistance(g, w) > 2)
+        bad += " f" + std::to_string(k) + "(" + std::to_string((double)x[i]) + ")=" + std::to_string((double)g);
+    }
+  check(bad.empty(), std::string(kernel) + ": special values, exact and saturated results as CUDA gives them", bad);
+  CK(api.cuMemFree_v2(dx));
+  CK(api.cuMemFree_v2(dout));
+}
+
+void testDeviceMath() {
+  int mode = 1;
+  {  // FMA contraction: a * b + c rounds once (as under nvcc), __fmul_rn(a, b) + c twice
+    const float f1 = 1.0f + std::ldexp(1.0f, -23);
+    const double d1 = 1.0 + std::ldexp(1.0, -52);
+    // (1 + e)^2 - (1 + 2e) = e^2: exact with one rounding, 0 with two (the product rounds to 1 + 2e)
+    const std::vector<float> f = {f1, f1, -(1.0f + std::ldexp(1.0f, -22))};
+    const std::vector<double> d = {d1, d1, -(1.0 + std::ldexp(1.0, -51))};
+    CUdeviceptr df = toDevice(f), dd = toDevice(d), dfo = 0, ddo = 0, dmode = 0;
+    CK(api.cuMemAlloc_v2(&dfo, 8));
+    CK(api.cuMemAlloc_v2(&ddo, 16));
+    CK(api.cuMemAlloc_v2(&dmode, 4));
+    CK(launch("flint_emutest_fma", 1, 1, 0, (const void*)df, (const void*)dd, (void*)dfo, (void*)ddo, (void*)dmode));
+    auto fo = toHost<float>(dfo, 2);
+    auto dout = toHost<double>(ddo, 2);
+    mode = toHost<int32_t>(dmode, 1)[0];
+    printf("device math model: %s\n", mode ? "on" : "off (FLINT_EMU_HOST_MATH build)");
+    const float fWant = mode ? std::ldexp(1.0f, -46) : 0.0f;
+    const double dWant = mode ? std::ldexp(1.0, -104) : 0.0;
+    check(fo[0] == fWant && dout[0] == dWant, std::string("a * b + c in a kernel ") + (mode ? "is contracted into one FMA, as nvcc does" : "is not contracted (off switch)"),
+          hexf(fo[0]) + " " + hexf(dout[0]));
+    check(fo[1] == 0.0f && dout[1] == 0.0, "__fmul_rn(a, b) + c / __dmul_rn(a, b) + c are never contracted",
+          hexf(fo[1]) + " " + hexf(dout[1]));
+    for (CUdeviceptr p : {df, dd, dfo, ddo, dmode}) CK(api.cuMemFree_v2(p));
+  }
+  // 4096 inputs over [-12, 12] (exp neither overflows nor underflows there; tanh and erf are not
+  // all saturated)
+  const std::vector<float> xf = randomFloats(4096, 7, -12, 12);
+  const std::vector<double> xd(xf.begin(), xf.end());
+  std::vector<double> xd2 = xd;
+  for (size_t i = 0; i < xd2.size(); i++) xd2[i] += xd[(i * 7 + 3) % xd.size()] * 1e-9;  // use all 53 bits
+  const int fb[4] = {2, 2, 2, 1}, db[4] = {1, 1, 2, 1};
+  if (!mode) {  // the host's own functions (vmath.h, glibc): nothing of CUDA's to check
+    printf("SKIP the device math model's checks: FLINT_EMU_HOST_MATH build\n");
+    return;
+  }
+  checkDeviceMath<float, double>("flint_emutest_math_f32", xf, fb);
+  checkDeviceMath<double, long double>("flint_emutest_math_f64", xd2, db);
+  checkDeviceMathSpecials<float>("flint_emutest_math_f32");
+  checkDeviceMathSpecials<double>("flint_emutest_math_f64");
+}
+
 void testBarriers(unsigned bx, unsigned by, unsigned bz, unsigned gx, unsigned gy) {
   const int n = (int)(bx * by * bz);
   CUdeviceptr dout = 0;
@@ -980,6 +1113,7 @@ int main(int argc, char** argv) {
   testReduce();
   testSoftmaxScan();
   testUniform();
+  testDeviceMath();
   testBarriers(256, 1, 1, 3, 1);
   testBarriers(100, 1, 1, 2, 2);
   testBarriers(8, 4, 3, 1, 1);

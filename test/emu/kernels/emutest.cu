@@ -3,6 +3,7 @@
 // blocks, a deadlock, a trap, an out-of-bounds write). Compiled into the emulator only (by
 // scripts/build-emu.js, next to native/kernels/*.cu); run by test/emu/selftest.cpp.
 // Plain CUDA C++: nvcc would compile it too.
+#include "core/libm.h"
 
 // out[t] = s[n - 1 - t] * 10000 + (number of live threads with odd t), where every third thread
 // exits before the counting barrier. Any block shape.
@@ -183,4 +184,33 @@ extern "C" __global__ void flint_emutest_ub(int* out, int which, int k) {
   else if (which == 1) out[t] = 1 << k;
   else if (which == 2) out[t] = (int)((float)k * 1e10f);
   else out[t] = t / k;
+}
+
+// The kernels' math, as flintml's kernels call it (core/libm.h: CUDA's expf... under nvcc; on the
+// emulator, emu_cuda.h's model of them): out[4 * i + k] = exp, tanh, erf, log(|x|) of x[i].
+template <class T> __device__ void emutestMath(const T* x, T* out, int n) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    out[4 * i] = flint::m_exp(x[i]);
+    out[4 * i + 1] = flint::m_tanh(x[i]);
+    out[4 * i + 2] = flint::m_erf(x[i]);
+    out[4 * i + 3] = flint::m_log(flint::m_fabs(x[i]));
+  }
+}
+extern "C" __global__ void flint_emutest_math_f32(const float* x, float* out, int n) { emutestMath(x, out, n); }
+extern "C" __global__ void flint_emutest_math_f64(const double* x, double* out, int n) { emutestMath(x, out, n); }
+
+// a * b + c as a kernel writes it, which nvcc contracts into one FMA (one rounding; -fmad=true is its
+// default), and __fmul_rn(a, b) + c, which it never contracts (two roundings), in float and double
+// (one thread). mode[0] = 0 when the emulator was built with its off switch (FLINT_EMU_HOST_MATH:
+// no contraction, the host's libm), 1 otherwise.
+extern "C" __global__ void flint_emutest_fma(const float* f, const double* d, float* fo, double* dout, int* mode) {
+  fo[0] = f[0] * f[1] + f[2];
+  fo[1] = __fmul_rn(f[0], f[1]) + f[2];
+  dout[0] = d[0] * d[1] + d[2];
+  dout[1] = __dmul_rn(d[0], d[1]) + d[2];
+#if defined(FLINT_EMU) && !defined(FLINT_EMU_DEVICE_MATH)
+  mode[0] = 0;
+#else
+  mode[0] = 1;
+#endif
 }
