@@ -77,6 +77,23 @@ describe('Philox4x32-10', () => {
       expect(ri[i]).toBe(-3 + Number(((BigInt(w[0]) << 32n) | BigInt(w[1])) % 1003n));
     }
   }));
+  // random.h promises the CPU's bits on every device for uniform and integer draws. uniform_(from,
+  // to) is from + (to - from)·u: nvcc contracts that into an FMA (one rounding, other bits) unless
+  // the product is rounded on its own (random.h's lerpRn); the emulator contracts as nvcc does.
+  test('uniform_(from, to) and randint give the CPU\'s bits on every device, every float dtype', () => fl.scope(() => {
+    for (const dtype of ['float32', 'float64', 'float16', 'bfloat16'] as const) {
+      const draw = (device: string): number[] => {
+        fl.manualSeed(99);
+        return f64(fl.empty([4096], { device, dtype }).uniform_(-2.7, 3.1));
+      };
+      expect(draw(DEVICE)).toEqual(draw('cpu'));
+    }
+    const ints = (device: string): number[] => {
+      fl.manualSeed(98);
+      return f64(fl.randint(-50, 1e9, [4096], { device }));
+    };
+    expect(ints(DEVICE)).toEqual(ints('cpu'));
+  }));
 });
 
 describe('generator state', () => {
