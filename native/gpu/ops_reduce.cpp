@@ -28,6 +28,17 @@ namespace {
 
 using namespace checks;  // native/core/reduce.h: codes, the CPU's plan (without its placeholder dims), validation
 
+// Rows of up to 128 elements go one per warp (flint_reduce_warp_*: no barriers, no idle block), longer
+// ones one per block. At most 4 elements a lane on a 32-wide warp; rows of <= 32 give the block
+// kernel's bits.
+constexpr int64_t kWarpRowMax = 128;
+bool rowsPerWarp(int64_t n) { return n <= kWarpRowMax; }
+gpu::Dim3 rowsGrid(int64_t rows, bool perWarp) {
+  // a warp kernel covers (blocks x warps) rows a pass; 32-wide warps assumed for the size only (the
+  // kernel's grid-stride loop is right for any warp size and grid)
+  return gpu::Dim3(gpu::rowGrid(perWarp ? (rows + gpu::kBlock / 32 - 1) / (gpu::kBlock / 32) : rows));
+}
+
 // The input as K contiguous rows of R elements: in place, or gathered into `tmp`.
 const void* rowsOfInput(const TensorArg& in, const Plan& P, std::unique_ptr<gpu::DeviceBuffer>& tmp) {
   if (P.K * P.R == 0) return in.data;  // nothing is read
@@ -101,8 +112,9 @@ void cudaReduce(const OpCall& c) {
   OutRows o(P);
   void* dst = o.target(out, P.K);
   int* err = nullptr;  // E_BAD_CODE only: excluded above
-  gpu::launch(gpu::kernelName("flint_reduce", in.dtype).c_str(), gpu::Dim3(gpu::rowGrid(P.K)), gpu::Dim3(gpu::kBlock), 0,
-              dst, rows, P.K, P.R, code, correction, err);
+  const bool warp = rowsPerWarp(P.R);
+  gpu::launch(gpu::kernelName(warp ? "flint_reduce_warp" : "flint_reduce", in.dtype).c_str(), rowsGrid(P.K, warp),
+              gpu::Dim3(gpu::kBlock), 0, dst, rows, P.K, P.R, code, correction, err);
   o.scatter(out, dst);
 }
 
@@ -117,8 +129,9 @@ void cudaArgReduce(const OpCall& c) {
   OutRows ov(P), oi(P);  // one layout (checked above): both direct or both through temporaries
   void* v = ov.target(vals, P.K);
   void* i = oi.target(idx, P.K);
-  gpu::launch(gpu::kernelName("flint_argreduce", in.dtype).c_str(), gpu::Dim3(gpu::rowGrid(P.K)), gpu::Dim3(gpu::kBlock), 0,
-              v, static_cast<int32_t*>(i), rows, P.K, P.R, code == A_MAX ? 0 : 1);
+  const bool warp = rowsPerWarp(P.R);
+  gpu::launch(gpu::kernelName(warp ? "flint_argreduce_warp" : "flint_argreduce", in.dtype).c_str(), rowsGrid(P.K, warp),
+              gpu::Dim3(gpu::kBlock), 0, v, static_cast<int32_t*>(i), rows, P.K, P.R, code == A_MAX ? 0 : 1);
   ov.scatter(vals, v);
   oi.scatter(idx, i);
 }

@@ -11,7 +11,13 @@
 //   flint_argreduce_<dt>(vals, idx, in, rows, n, code): code 0 argmax, 1 argmin; idx int32; ties keep
 //     the first index; NaN wins (the first NaN), as the CPU. n == 0 is refused by the host.
 //
-// Launch: blockDim.x = FLINT_BLOCK, one block per row (grid-stride over rows, any grid size).
+//   flint_reduce_warp_<dt>, flint_argreduce_warp_<dt>: the same arguments and results, one row per
+//     warp instead of one per block, for short rows (the host takes them for n <= 128): a block per
+//     row of a few elements left most of its threads idle and paid two barriers per row (a sum over
+//     dim 0 of [2, 140000] was 140000 blocks). For n <= the warp size both give the same bits.
+//
+// Launch: blockDim.x = FLINT_BLOCK, one block (or one warp) per row, grid-stride over rows (any grid
+// size: a warp kernel covers blockIdx.x * warps + warp, whatever the device's warp size).
 // Accumulation: float for float32/float16/bfloat16 (float32 accumulation of 16-bit floats, as
 // PyTorch's CUDA backend), double for float64, int64 (sum) / uint64 (prod) for integers; var/std use
 // Chan's parallel Welford merge; logsumexp an online (max, sum) pair. The block combines its warps in
@@ -62,15 +68,33 @@ template <class C, bool IsMax> FLINT_DEV C extremeInit() {
   else return IsMax ? (C)0 : (C)255;  // uint8_t
 }
 
-// Fold row [0, n) of x with step(acc, value, index), strided over the block, then combine.
-template <class T, class Acc, class Step, class Comb>
+// Fold row [0, n) of x with step(acc, value, index), strided over the block (PerWarp: over the
+// warp), then combine; every thread of the block (warp) gets the result.
+template <bool PerWarp, class T, class Acc, class Step, class Comb>
 FLINT_DEV Acc foldRow(const T* x, index_t n, Acc init, Step step, Comb comb, Acc* scratch) {
   Acc a = init;
-  for (index_t i = threadIdx.x; i < n; i += blockDim.x) step(a, load(x[i]), i);
-  return blockReduce(a, comb, scratch);
+  if constexpr (PerWarp) {
+    for (index_t i = threadIdx.x % FLINT_WARP_SIZE; i < n; i += FLINT_WARP_SIZE) step(a, load(x[i]), i);
+    return warpReduce(a, comb);
+  } else {
+    for (index_t i = threadIdx.x; i < n; i += blockDim.x) step(a, load(x[i]), i);
+    return blockReduce(a, comb, scratch);
+  }
 }
 
-template <class T> FLINT_DEV void reduceRows(void* outp, const void* inp, index_t rows, index_t n, int code, double correction, int* err) {
+// The rows a block (PerWarp: each warp of it) takes: first, first + step, ...; `lead` writes results.
+template <bool PerWarp> struct RowWalk {
+  index_t first, step;
+  bool lead;
+  FLINT_DEV RowWalk() {
+    const index_t per = PerWarp ? blockDim.x / FLINT_WARP_SIZE : 1;
+    first = blockIdx.x * per + (PerWarp ? threadIdx.x / FLINT_WARP_SIZE : 0);
+    step = (index_t)gridDim.x * per;
+    lead = (PerWarp ? threadIdx.x % FLINT_WARP_SIZE : threadIdx.x) == 0;
+  }
+};
+
+template <class T, bool PerWarp> FLINT_DEV void reduceRows(void* outp, const void* inp, index_t rows, index_t n, int code, double correction, int* err) {
   typedef typename ComputeT<T>::type C;
   typedef typename AccT<C>::type A;  // floats only
   constexpr bool fl = IsFloat<T>::value;
@@ -84,17 +108,18 @@ template <class T> FLINT_DEV void reduceRows(void* outp, const void* inp, index_
   __shared__ W sW[FLINT_BLOCK / FLINT_WARP_SIZE];
   __shared__ L sL[FLINT_BLOCK / FLINT_WARP_SIZE];
   const T* in = static_cast<const T*>(inp);
-  const bool lead = threadIdx.x == 0;
-  for (index_t r = blockIdx.x; r < rows; r += gridDim.x) {
+  const RowWalk<PerWarp> walk;
+  const bool lead = walk.lead;
+  for (index_t r = walk.first; r < rows; r += walk.step) {
     const T* x = in + r * n;
     switch (code) {
       case R_SUM: case R_MEAN: {
         if constexpr (fl) {
-          const A s = foldRow<T>(x, n, (A)0, [](A& a, C v, index_t) { a += (A)v; }, [](A a, A b) { return a + b; }, sA);
+          const A s = foldRow<PerWarp, T>(x, n, (A)0, [](A& a, C v, index_t) { a += (A)v; }, [](A a, A b) { return a + b; }, sA);
           if (lead) static_cast<T*>(outp)[r] = store<T>(code == R_MEAN ? s / (A)n : s);  // 0 / 0: NaN
         } else {
           if (code == R_MEAN) { if (lead) atomicOr(err, E_BAD_CODE); return; }
-          const int64_t s = foldRow<T>(x, n, (int64_t)0, [](int64_t& a, C v, index_t) { a += (int64_t)v; },
+          const int64_t s = foldRow<PerWarp, T>(x, n, (int64_t)0, [](int64_t& a, C v, index_t) { a += (int64_t)v; },
                                        [](int64_t a, int64_t b) { return a + b; }, sI);
           if (lead) static_cast<int32_t*>(outp)[r] = (int32_t)(uint32_t)(uint64_t)s;
         }
@@ -102,30 +127,30 @@ template <class T> FLINT_DEV void reduceRows(void* outp, const void* inp, index_
       }
       case R_PROD: {
         if constexpr (fl) {
-          const A s = foldRow<T>(x, n, (A)1, [](A& a, C v, index_t) { a *= (A)v; }, [](A a, A b) { return a * b; }, sA);
+          const A s = foldRow<PerWarp, T>(x, n, (A)1, [](A& a, C v, index_t) { a *= (A)v; }, [](A a, A b) { return a * b; }, sA);
           if (lead) static_cast<T*>(outp)[r] = store<T>(s);
         } else {
-          const uint64_t s = foldRow<T>(x, n, (uint64_t)1, [](uint64_t& a, C v, index_t) { a *= (uint64_t)(int64_t)v; },
+          const uint64_t s = foldRow<PerWarp, T>(x, n, (uint64_t)1, [](uint64_t& a, C v, index_t) { a *= (uint64_t)(int64_t)v; },
                                         [](uint64_t a, uint64_t b) { return a * b; }, sU);
           if (lead) static_cast<int32_t*>(outp)[r] = (int32_t)(uint32_t)s;
         }
         break;
       }
       case R_AMAX: {
-        const C m = foldRow<T>(x, n, extremeInit<C, true>(), [](C& a, C v, index_t) { a = takes<true>(v, a) ? v : a; },
+        const C m = foldRow<PerWarp, T>(x, n, extremeInit<C, true>(), [](C& a, C v, index_t) { a = takes<true>(v, a) ? v : a; },
                                [](C a, C b) { return (a != a) ? a : (takes<true>(b, a) ? b : a); }, sC);
         if (lead) static_cast<T*>(outp)[r] = store<T>(m);
         break;
       }
       case R_AMIN: {
-        const C m = foldRow<T>(x, n, extremeInit<C, false>(), [](C& a, C v, index_t) { a = takes<false>(v, a) ? v : a; },
+        const C m = foldRow<PerWarp, T>(x, n, extremeInit<C, false>(), [](C& a, C v, index_t) { a = takes<false>(v, a) ? v : a; },
                                [](C a, C b) { return (a != a) ? a : (takes<false>(b, a) ? b : a); }, sC);
         if (lead) static_cast<T*>(outp)[r] = store<T>(m);
         break;
       }
       case R_VAR: case R_STD: {
         if constexpr (fl) {
-          const W w = foldRow<T>(
+          const W w = foldRow<PerWarp, T>(
               x, n, W{0, 0, 0},
               [](W& a, C v, index_t) {
                 const A xv = (A)v;
@@ -154,7 +179,7 @@ template <class T> FLINT_DEV void reduceRows(void* outp, const void* inp, index_
       }
       case R_LOGSUMEXP: {
         if constexpr (fl) {
-          const L l = foldRow<T>(
+          const L l = foldRow<PerWarp, T>(
               x, n, L{-posInf<A>(), 0},
               [](L& a, C v, index_t) {
                 const A xv = (A)v;
@@ -176,12 +201,12 @@ template <class T> FLINT_DEV void reduceRows(void* outp, const void* inp, index_
         break;
       }
       case R_ALL: {
-        const bool b = foldRow<T>(x, n, true, [](bool& a, C v, index_t) { a = a && (v != (C)0); }, [](bool a, bool b) { return a && b; }, sB);
+        const bool b = foldRow<PerWarp, T>(x, n, true, [](bool& a, C v, index_t) { a = a && (v != (C)0); }, [](bool a, bool b) { return a && b; }, sB);
         if (lead) static_cast<bool*>(outp)[r] = b;
         break;
       }
       case R_ANY: {
-        const bool b = foldRow<T>(x, n, false, [](bool& a, C v, index_t) { a = a || (v != (C)0); }, [](bool a, bool b) { return a || b; }, sB);
+        const bool b = foldRow<PerWarp, T>(x, n, false, [](bool& a, C v, index_t) { a = a || (v != (C)0); }, [](bool a, bool b) { return a || b; }, sB);
         if (lead) static_cast<bool*>(outp)[r] = b;
         break;
       }
@@ -192,13 +217,14 @@ template <class T> FLINT_DEV void reduceRows(void* outp, const void* inp, index_
   }
 }
 
-template <class T, bool IsMax> FLINT_DEV void argRows(void* valsp, int32_t* idx, const void* inp, index_t rows, index_t n) {
+template <class T, bool IsMax, bool PerWarp> FLINT_DEV void argRows(void* valsp, int32_t* idx, const void* inp, index_t rows, index_t n) {
   typedef typename ComputeT<T>::type C;
   typedef ArgAcc<C> G;
   __shared__ G sG[FLINT_BLOCK / FLINT_WARP_SIZE];
   const T* in = static_cast<const T*>(inp);
-  for (index_t r = blockIdx.x; r < rows; r += gridDim.x) {
-    const G g = foldRow<T>(
+  const RowWalk<PerWarp> walk;
+  for (index_t r = walk.first; r < rows; r += walk.step) {
+    const G g = foldRow<PerWarp, T>(
         in + r * n, n, G{C{}, -1},
         [](G& a, C v, index_t i) {  // indices rise within a thread: strictly better only
           if (a.i < 0 || (!(a.v != a.v) && takes<IsMax>(v, a.v))) { a.v = v; a.i = i; }
@@ -213,7 +239,7 @@ template <class T, bool IsMax> FLINT_DEV void argRows(void* valsp, int32_t* idx,
           return a;
         },
         sG);
-    if (threadIdx.x == 0) {
+    if (walk.lead) {
       static_cast<T*>(valsp)[r] = store<T>(g.v);
       idx[r] = (int32_t)g.i;
     }
@@ -226,14 +252,16 @@ template <class T, bool IsMax> FLINT_DEV void argRows(void* valsp, int32_t* idx,
 
 
 
-#define FLINT_REDUCE(S, T)                                                                                            \
-  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_reduce_##S(void* out, const void* in, index_t rows, index_t n, \
-                                                                    int code, double correction, int* err) {         \
-    flint::kern::reduceRows<T>(out, in, rows, n, code, correction, err);                                             \
+#define FLINT_REDUCE_AS(S, T, NAME, PER_WARP)                                                                        \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_reduce##NAME##S(void* out, const void* in, index_t rows,      \
+                                                                         index_t n, int code, double correction,     \
+                                                                         int* err) {                                 \
+    flint::kern::reduceRows<T, PER_WARP>(out, in, rows, n, code, correction, err);                                   \
   }                                                                                                                  \
-  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_argreduce_##S(void* vals, int32_t* idx, const void* in,       \
-                                                                       index_t rows, index_t n, int code) {           \
-    if (code == 0) flint::kern::argRows<T, true>(vals, idx, in, rows, n);                                            \
-    else flint::kern::argRows<T, false>(vals, idx, in, rows, n);                                                     \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_argreduce##NAME##S(void* vals, int32_t* idx, const void* in,  \
+                                                                            index_t rows, index_t n, int code) {      \
+    if (code == 0) flint::kern::argRows<T, true, PER_WARP>(vals, idx, in, rows, n);                                  \
+    else flint::kern::argRows<T, false, PER_WARP>(vals, idx, in, rows, n);                                           \
   }
+#define FLINT_REDUCE(S, T) FLINT_REDUCE_AS(S, T, _, false) FLINT_REDUCE_AS(S, T, _warp_, true)
 FLINT_DTYPES(FLINT_REDUCE)
