@@ -220,6 +220,12 @@ bool envFlag(const char* name, bool dflt) {
   return !(strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "off") == 0);
 }
 
+// The file name of a source path (for messages that name a kernel's line).
+const char* baseName(const char* path) {
+  const char* b = strrchr(path, '/');
+  return b ? b + 1 : path;
+}
+
 // FLINT_EMU_ORDER / FLINT_EMU_SEED / FLINT_EMU_POISON for the block scheduler, read once.
 enum Order : uint8_t { O_FORWARD, O_REVERSE, O_SHUFFLE };
 struct SchedConfig {
@@ -782,12 +788,11 @@ int emu_syncthreads_at(int op, int pred, const char* file, int line) {
     s.blockLine = line;
   } else if (line != s.blockLine || (file != s.blockFile && strcmp(file, s.blockFile) != 0)) {
     const uint3 a = s.threads[s.blockWaiters[0]].idx, b = t.idx;
-    auto base = [](const char* f) { const char* b = strrchr(f, '/'); return b ? b + 1 : f; };
     char why[240];
     snprintf(why, sizeof why,
              "divergent __syncthreads in block (%u,%u,%u): thread (%u,%u,%u) waits at %s:%d, thread (%u,%u,%u) at %s:%d",
-             s.blockIdx.x, s.blockIdx.y, s.blockIdx.z, a.x, a.y, a.z, base(s.blockFile), s.blockLine, b.x, b.y, b.z,
-             base(file), line);
+             s.blockIdx.x, s.blockIdx.y, s.blockIdx.z, a.x, a.y, a.z, baseName(s.blockFile), s.blockLine, b.x, b.y, b.z,
+             baseName(file), line);
     abortLaunch(why);
   }
   if (op == 0) s.blockAcc += pred != 0;
@@ -850,23 +855,24 @@ struct UbsanLocation {
 };
 [[noreturn]] static void ubsanFail(const void* data, const char* what) {
   const UbsanLocation* l = static_cast<const UbsanLocation*>(data);
-  const char* f = l && l->file ? l->file : "?";
-  const char* b = strrchr(f, '/');
   Scheduler& s = S;
   const uint3 t = s.cur >= 0 ? s.threads[s.cur].idx : uint3{0, 0, 0};
   char why[240];
-  snprintf(why, sizeof why, "%s at %s:%u in block (%u,%u,%u), thread (%u,%u,%u)", what, b ? b + 1 : f, l ? l->line : 0,
+  snprintf(why, sizeof why, "%s at %s:%u in block (%u,%u,%u), thread (%u,%u,%u)", what, baseName(l && l->file ? l->file : "?"),
+           l ? l->line : 0,
            s.blockIdx.x, s.blockIdx.y, s.blockIdx.z, t.x, t.y, t.z);
   abortLaunch(why);
 }
-void __ubsan_handle_out_of_bounds(void* d, void*) { ubsanFail(d, "an index past the end of a fixed-size array"); }
-void __ubsan_handle_out_of_bounds_abort(void* d, void*) { ubsanFail(d, "an index past the end of a fixed-size array"); }
-void __ubsan_handle_shift_out_of_bounds(void* d, void*, void*) { ubsanFail(d, "a shift by a negative count or by the type's width or more"); }
-void __ubsan_handle_shift_out_of_bounds_abort(void* d, void*, void*) { ubsanFail(d, "a shift by a negative count or by the type's width or more"); }
-void __ubsan_handle_float_cast_overflow(void* d, void*) { ubsanFail(d, "a float-to-integer conversion out of range"); }
-void __ubsan_handle_float_cast_overflow_abort(void* d, void*) { ubsanFail(d, "a float-to-integer conversion out of range"); }
-void __ubsan_handle_divrem_overflow(void* d, void*, void*) { ubsanFail(d, "an integer division by zero"); }
-void __ubsan_handle_divrem_overflow_abort(void* d, void*, void*) { ubsanFail(d, "an integer division by zero"); }
+// each check's handler and its _abort twin (-fno-sanitize-recover): the data, then one or two values
+// (three parameters for all: a check that passes one value leaves the last unread)
+#define EMU_UBSAN(check, what)                                                     \
+  void __ubsan_handle_##check(void* d, void*, void*) { ubsanFail(d, what); }       \
+  void __ubsan_handle_##check##_abort(void* d, void*, void*) { ubsanFail(d, what); }
+EMU_UBSAN(out_of_bounds, "an index past the end of a fixed-size array")
+EMU_UBSAN(shift_out_of_bounds, "a shift by a negative count or by the type's width or more")
+EMU_UBSAN(float_cast_overflow, "a float-to-integer conversion out of range")
+EMU_UBSAN(divrem_overflow, "an integer division by zero")
+#undef EMU_UBSAN
 
 // A static __shared__ variable's declaration was reached (build-emu.js adds this call after each):
 // the first thread of the block to reach it fills it with 0xFF bytes, as the memory of a GPU block

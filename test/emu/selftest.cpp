@@ -352,7 +352,6 @@ void testUniform() {
   CK(api.cuMemFree_v2(dout));
 }
 
-// ---- emulator semantics (test/emu/kernels/emutest.cu) ---------------------------------------------------
 // ---- the device math model and FMA contraction (emu_cuda.h, build-emu.js) ----------------------------------
 // Distance in ulps between two finite values of one type (0 for +0 / -0).
 template <class T> int64_t ulpDistance(T a, T b) {
@@ -483,6 +482,7 @@ void testDeviceMath() {
   checkDeviceMathSpecials<double>("flint_emutest_math_f64");
 }
 
+// ---- emulator semantics (test/emu/kernels/emutest.cu) ---------------------------------------------------
 void testBarriers(unsigned bx, unsigned by, unsigned bz, unsigned gx, unsigned gy) {
   const int n = (int)(bx * by * bz);
   CUdeviceptr dout = 0;
