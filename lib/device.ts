@@ -23,6 +23,20 @@ export interface DeviceSpec { type: 0 | 1; index: number; name: string }
 /** @internal */
 export const CPU: DeviceSpec = { type: 0, index: 0, name: 'cpu' };
 
+// One DeviceSpec object per GPU index, so that tensors on one device hold the same object (the
+// fused ops' operand checks compared them with ===, which a fresh object per parse never passed).
+const GPU_SPECS: DeviceSpec[] = [];
+
+/** @internal The DeviceSpec of GPU `index` (always the same object for an index). */
+export function gpuSpec(index: number): DeviceSpec {
+  return (GPU_SPECS[index] ??= { type: 1, index, name: `cuda:${String(index)}` });
+}
+
+/** @internal Whether two parsed devices are the same device. */
+export function sameDevice(a: DeviceSpec, b: DeviceSpec): boolean {
+  return a === b || (a.type === b.type && a.index === b.index);
+}
+
 export type { DeviceProperties };
 
 let gpuInfoCache: GpuInfo | undefined;
@@ -55,7 +69,7 @@ export function parseDevice(d: unknown, op = 'device'): DeviceSpec {
       if (index >= g.devices.length) {
         throw new DeviceError(`${String(op)}: cannot use device '${d}': this host has ${String(g.devices.length)} GPU(s) (cuda:0 … cuda:${String(g.devices.length - 1)})`);
       }
-      return { type: 1, index, name: `cuda:${String(index)}` };
+      return gpuSpec(index);
     }
   }
   throw new DeviceError(`${String(op)}: unknown device ${JSON.stringify(d)} (expected 'cpu', 'cuda' or 'cuda:N')`);

@@ -257,6 +257,28 @@ function layerNormRef(x: number[], w: number[] | null, b: number[] | null, gy: n
   return { y, gx, gw, gb };
 }
 
+describe('nn.LayerNorm takes the fused op on DEVICE', () => {
+  // Its weight and bias were moved to the device by module.to() and the input made there on its
+  // own: the operand check once compared device objects by identity, and every GPU tensor had its
+  // own object, so on a GPU LayerNorm ran as ~8 composed ops forward and ~20 backward.
+  test('one native call forward, two backward, for an input made apart from the layer', () => {
+    const ln = new nn.LayerNorm(6);
+    ln.to(DEVICE);
+    try {
+      fl.scope(() => {
+        const x = fl.randn([4, 6], { device: DEVICE }).requiresGrad_();
+        const ops = (fn: () => void) => fl.profiler.profile(fn).events.filter((e) => e.kind === 'op').map((e) => e.name);
+        let y: fl.Tensor | null = null;
+        expect(ops(() => { y = ln.forward(x); })).toEqual(['layerNorm']);
+        const back = ops(() => { y!.sum().backward(); });
+        expect(back.filter((n) => /layerNorm/.test(n))).toEqual(['layerNorm backward', 'layerNorm backward']);
+        expect(back.filter((n) => /^(mean|var|rsqrt|sub)$/.test(n))).toEqual([]);
+        expect(x.grad!.shape).toEqual([4, 6]);
+      });
+    } finally { ln.dispose(); }
+  });
+});
+
 describe("native 'layerNorm' ops on DEVICE", () => {
   const [LN, LN_BW, LN_AFF] = ['layerNorm', 'layerNormBackward', 'layerNormAffineBackward'].map(opId);
   const R = 300, N = 70, eps = 1e-5;  // R*N above the pool's split point: several chunks on the CPU

@@ -421,6 +421,18 @@ describe('clipGradNorm / clipGradValue match PyTorch', () => {
       } finally { disposeAll(ps); }
     });
 
+  // Each parameter and gradient made on DEVICE on its own (as a model's are): the operand check once
+  // compared device objects by identity, and on a GPU every tensor had its own, so the fused form
+  // never ran there. 2·ceil(N / 11) + 1 native calls, all named clipGradNorm; no composed ops.
+  test('clipGradNorm over 23 gradients made apart on DEVICE takes the fused form', () => {
+    const ps = Array.from({ length: 23 }, (_, i) => fl.zeros([i + 2], { device: DEVICE }).requiresGrad_());
+    try {
+      ps.forEach((p, i) => { p.grad = fl.full([i + 2], 0.01 * (i + 1), { device: DEVICE }); });
+      const ops = fl.profiler.profile(() => clipGradNorm(ps, 0.1).dispose()).events.filter((e) => e.kind === 'op').map((e) => e.name);
+      expect(ops).toEqual(new Array(2 * Math.ceil(23 / 11) + 1).fill('clipGradNorm'));
+    } finally { disposeAll(ps); }
+  });
+
   test('gradients that the fused form does not take (mixed dtypes, a non-contiguous one, p = -inf) give the same clipping', () => {
     const mk = (dtype: fl.DType, vals: number[]) => { const p = fl.zeros([vals.length], { dtype, device: DEVICE }).requiresGrad_(); p.grad = fl.tensor(vals, { dtype, device: DEVICE }); return p; };
     const a = [0.3, -1.2, 0.5, 2], b = [1.5, -0.25];

@@ -18,7 +18,7 @@
 // goes through a temporary buffer, copied on the compute stream.
 import { DistributedError, DTypeError, DeviceError, BackendUnavailableError, ValueError } from '../errors';
 import { DTYPE_CODE, ITEMSIZE, type DType } from '../dtype';
-import { parseDevice } from '../device';
+import { gpuSpec, parseDevice } from '../device';
 import { binding, guard, type Handle } from '../native';
 import { contiguousStrides, numel } from '../shape';
 import { copyInto, emptyTensor, type Tensor } from '../tensor';
@@ -257,7 +257,7 @@ class NcclCommunicatorEngine implements NcclEngine {
 
   /** A one-element allReduce, then a wait (off the JavaScript thread) until it has run on every rank. */
   async barrier(): Promise<void> {
-    const one = emptyTensor([1], 'int32', { type: 1, index: this.device, name: `cuda:${String(this.device)}` }, true, 'barrier');
+    const one = emptyTensor([1], 'int32', gpuSpec(this.device), true, 'barrier');
     try {
       await this.collective('allReduce', one, one, 1, 'int32', REDOP.sum);
     } finally {

@@ -5,6 +5,7 @@
 // form (mean, var, sub, rsqrt, mul, add) took ~8 calls forward and ~20 backward.
 import { needsGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
+import { sameDevice } from '../device';
 import { call, opId } from '../native';
 import { emptyTensor, scopeSync, Tensor } from '../tensor';
 
@@ -23,7 +24,7 @@ const contig = (t: Tensor): Tensor => (t.isContiguous() ? t : t.contiguous());
  */
 export function fusedLayerNorm(x: Tensor, n: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor | null {
   const dev = x._storage.device;
-  const fits = (t: Tensor | null): boolean => t === null || (t.dtype === x.dtype && t._storage.device === dev && t.numel === n);
+  const fits = (t: Tensor | null): boolean => t === null || (t.dtype === x.dtype && sameDevice(t._storage.device, dev) && t.numel === n);
   if (!isFloating(x.dtype) || x.numel === 0 || n === 0 || !fits(weight) || !fits(bias)) return null;
   const [LN, LN_BW, LN_AFF] = normOps();
   if (LN < 0) return null;  // an addon built without the op (FLINT_ADDON_PATH to an older build)

@@ -8,6 +8,7 @@ import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { emptyTensor, Tensor, scopeSync } from '../tensor';
 import { isFloating } from '../dtype';
+import { sameDevice } from '../device';
 import { call, opId } from '../native';
 import { tensor } from '../ops/creation';
 import { abs, clamp, div, isfinite, ne, pow, sqrt } from '../ops/elementwise';
@@ -96,7 +97,7 @@ function fusedClip(grads: Tensor[], maxNorm: number, p: number, errorIfNonfinite
   const [NORM, SCALE] = CLIP_OPS;
   const g0 = grads[0], dev = g0._storage.device;
   if (NORM < 0 || SCALE < 0 || !(p > 0) || !isFloating(g0.dtype)) return null;
-  if (!grads.every((g) => g.dtype === g0.dtype && g._storage.device === dev && g.isContiguous())) return null;
+  if (!grads.every((g) => g.dtype === g0.dtype && sameDevice(g._storage.device, dev) && g.isContiguous())) return null;
   const code = NORM_CODES[String(p)] ?? 3;
   const total = emptyTensor([], g0.dtype, dev, false, op);
   try {
