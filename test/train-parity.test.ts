@@ -72,3 +72,32 @@ test('2-layer character transformer + AdamW: 20 losses match PyTorch', () => {
   expectLosses(losses, g.losses);
   opt.dispose(); model.dispose(); idx.dispose(); tgt.dispose();
 });
+
+// The same training step must issue the same ops on a GPU as on the CPU: an op that is fused on one
+// and composed on the other (as LayerNorm and clipGradNorm were on GPUs: a device-object identity
+// check) costs a GPU launches and memory that no value test notices. Compared op by op (the names
+// the profiler records, in order) for float32 and bfloat16 autocast; on the CPU it compares the CPU
+// with itself, on the GPU suite (the emulator in CI) it bites.
+test.each(['float32', 'bfloat16'] as const)('a GPT training step (AdamW, clipGradNorm) issues the same ops on DEVICE as on the CPU, %s', (dtype) => {
+  const opsOf = (device: string): string[] => {
+    fl.manualSeed(0);
+    const model = new GPT(64, 32, 2, 2, 16);
+    if (device !== 'cpu') model.to(device);
+    const opt = new fl.optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.01 });
+    const idx = fl.randint(0, 64, [2, 16], { device }), tgt = fl.randint(0, 64, [2, 16], { device });
+    const step = (): void => fl.scope(() => {
+      opt.zeroGrad();
+      const f = (): fl.Tensor => fl.nn.functional.crossEntropy(model.forward(idx).reshape(-1, 64), tgt.reshape(-1));
+      (dtype === 'float32' ? f() : fl.autocast(dtype, f)).backward();
+      fl.nn.utils.clipGradNorm(model.parameters(), 1.0).dispose();
+      opt.step();
+    });
+    try {
+      step();  // the optimizer's state is made in the first step
+      return fl.profiler.profile(step).events.filter((e) => e.kind === 'op').map((e) => e.name);
+    } finally { opt.dispose(); model.dispose(); idx.dispose(); tgt.dispose(); }
+  };
+  const cpu = opsOf('cpu');
+  expect(cpu.length).toBeGreaterThan(100);
+  expect(opsOf(DEVICE)).toEqual(cpu);
+});
