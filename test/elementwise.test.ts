@@ -242,3 +242,55 @@ describe('bad input gets typed errors naming the op', () => {
     a.dispose();  // idempotent
   });
 });
+
+// Autograd saves only what each gradient formula reads (PyTorch's derivatives.yaml does the same):
+// a saved view keeps its storage alive until backward, so saving an add's operands kept every
+// Linear's product before its bias, and the whole logit matrix, alive for the whole step.
+describe('elementwise ops save only what their gradient reads', () => {
+  const savedOf = (y: fl.Tensor): number => ((y as unknown as { _gradFn: { saved: unknown[] | null } })._gradFn.saved ?? []).length;
+  test.each([
+    ['add', (a: fl.Tensor, b: fl.Tensor) => fl.add(a, b), 0],
+    ['sub', (a: fl.Tensor, b: fl.Tensor) => fl.sub(a, b), 0],
+    ['mul by a number', (a: fl.Tensor) => fl.mul(a, 0.125), 0],
+    ['mul by a constant tensor (its operand saved, not the input)', (a: fl.Tensor, b: fl.Tensor, c: fl.Tensor) => fl.mul(a, c), 1],
+    ['mul of two inputs', (a: fl.Tensor, b: fl.Tensor) => fl.mul(a, b), 2],
+    ['div by a constant tensor', (a: fl.Tensor, b: fl.Tensor, c: fl.Tensor) => fl.div(a, c), 1],
+    ['div of two inputs (divisor and result)', (a: fl.Tensor, b: fl.Tensor) => fl.div(a, b), 2],
+    ['neg', (a: fl.Tensor) => fl.neg(a), 0],
+    ['exp (its result)', (a: fl.Tensor) => fl.exp(a), 1],
+    ['tanh (its result)', (a: fl.Tensor) => fl.tanh(a), 1],
+    ['sigmoid (its result)', (a: fl.Tensor) => fl.sigmoid(a), 1],
+    ['sin (its input)', (a: fl.Tensor) => fl.sin(a), 1],
+  ] as const)('%s', (_name, f, n) => {
+    fl.scope(() => {
+      const a = fl.tensor([0.5, -1, 2], { device: DEVICE }).requiresGrad_();
+      const b = fl.tensor([1.5, 3, -0.25], { device: DEVICE }).requiresGrad_();
+      const c = fl.tensor([2, 4, 8], { device: DEVICE });
+      const y = f(a, b, c);
+      expect(savedOf(y)).toBe(n);
+      // and the gradients are still right: d/da of sum(f) against central differences in float64
+      y.sum().backward();
+      const h = 1e-3, base = [0.5, -1, 2];
+      const fd = base.map((_, i) => fl.scope(() => {
+        const at = (d: number) => f(fl.tensor(base.map((v, j) => (j === i ? v + d : v)), { dtype: 'float64', device: DEVICE }), b.detach().to('float64'), c.to('float64')).sum().item();
+        return (at(h) - at(-h)) / (2 * h);
+      }));
+      expectClose(a.grad!, fd, 'float32', 100);
+    });
+  });
+
+  test("a Linear's product before its bias is freed when F.linear returns; only its output stays", () => {
+    fl.scope(() => {
+      const x = fl.randn([64, 32], { device: DEVICE }).requiresGrad_();
+      const lin = new fl.nn.Linear(32, 48);
+      lin.to(DEVICE);
+      const before = fl.memory.stats(DEVICE).allocatedBytes;
+      const y = lin.forward(x);
+      // the output, 64 x 48 float32, and nothing else (the product x·Wᵀ was 64 x 48 too)
+      expect(fl.memory.stats(DEVICE).allocatedBytes - before).toBe(y.numel * 4);
+      y.sum().backward();
+      expect(lin.bias!.grad!.shape).toEqual([48]);
+      lin.dispose();
+    });
+  });
+});

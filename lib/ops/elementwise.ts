@@ -117,6 +117,14 @@ interface BinarySpec {
   grad: ((g: Tensor, a: TensorLike, b: TensorLike, y: Tensor, need: readonly [boolean, boolean]) => [Tensor | null, Tensor | null]) | null;
   /** The gradient reads the output, so it is saved too. */
   usesY?: boolean;
+  /**
+   * Which of a, b (and y, with `usesY`) the gradient reads, given which operands need a gradient;
+   * only those are saved, as PyTorch's derivatives.yaml saves only what each formula reads (an add
+   * keeps neither operand alive for backward, so a Linear's product before its bias, or a logit
+   * matrix, is freed when the scope that made it ends). Default: every tensor operand. `grad` gets
+   * null for an operand that is not saved, and must not read it.
+   */
+  saves?: (needA: boolean, needB: boolean) => readonly [boolean, boolean, boolean];
   /** Tensor gets the in-place method `name_(other)`. */
   inplace?: boolean;
   /** Tensor gets the method `name(other)` (default true; false where it is written by hand). */
@@ -242,16 +250,20 @@ function lowerBinary(e: BinaryEntry, g: OnnxGraph, va: TracedValue, vb: TracedVa
 
 function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: TensorLike, b: TensorLike, y: Tensor): void {
   const ta = a instanceof Tensor ? a : null, tb = b instanceof Tensor ? b : null;
-  // save only what the gradient reads: the tensor operands, and y where the entry says so
-  const saved: Tensor[] = [];
-  if (ta) saved.push(ta);
-  if (tb) saved.push(tb);
-  if (e.usesY) saved.push(y);
   const need: [boolean, boolean] = [ta !== null && ta._requiresGrad, tb !== null && tb._requiresGrad];
+  // save only what the gradient reads (the entry's `saves`; by default the tensor operands, and y
+  // where the entry says so)
+  const [readA, readB, readY] = e.saves ? e.saves(need[0], need[1]) : [true, true, !!e.usesY];
+  const saveA = ta !== null && readA, saveB = tb !== null && readB, saveY = readY && !!e.usesY;
+  const saved: Tensor[] = [];
+  if (saveA) saved.push(ta);
+  if (saveB) saved.push(tb);
+  if (saveY) saved.push(y);
   record(e.code, [a, b], [y], saved, ([g], sv) => scopeSync(() => {
     let k = 0;
-    const A: TensorLike = ta ? sv[k++] : a, B: TensorLike = tb ? sv[k++] : b;
-    const sy = e.usesY ? sv[k++] : (null as unknown as Tensor);
+    const unread = null as unknown as Tensor;
+    const A: TensorLike = ta ? (saveA ? sv[k++] : unread) : a, B: TensorLike = tb ? (saveB ? sv[k++] : unread) : b;
+    const sy = saveY ? sv[k++] : unread;
     const gy = g!;
     const [ga, gb] = grad(gy, A, B, sy, need);
     // The incoming gradient passed through unchanged (add, sub): the engine disposes gy after this
@@ -290,6 +302,8 @@ interface UnarySpec {
   grad: ((g: Tensor, x: Tensor, y: Tensor, params: readonly number[]) => Tensor) | null;
   /** The gradient reads the output, so it is saved too. */
   usesY?: boolean;
+  /** false: the gradient does not read x (exp, tanh, …: y alone; neg: nothing), so x is not saved. */
+  usesX?: boolean;
   /** Tensor gets the in-place method `name_()`. */
   inplace?: boolean;
   /** Tensor gets the method `name(...)` (default true; false where it is written by hand). */
@@ -394,9 +408,13 @@ function lowerUnary(e: UnaryEntry, g: OnnxGraph, vx: TracedValue, params: readon
 function k(g: OnnxGraph, v: number, dt: DType): string { return g.constant(dt, [], [v]); }
 
 function recordUnary(e: UnaryEntry, grad: NonNullable<UnarySpec['grad']>, x: Tensor, y: Tensor, params: number[]): void {
-  record(e.name, [x], [y], e.usesY ? [x, y] : [x], ([g], [sx, sy]) => scopeSync(() => {
-    const r = grad(g!, sx, sy, params);
-    return [r.dtype === sx.dtype ? r : r.to(sx.dtype)];
+  // save only what the gradient reads (x unless the entry says otherwise, y with usesY)
+  const readX = e.usesX !== false, readY = !!e.usesY, xDtype = x.dtype;
+  const saved = readX ? (readY ? [x, y] : [x]) : (readY ? [y] : []);
+  record(e.name, [x], [y], saved, ([g], sv) => scopeSync(() => {
+    const unread = null as unknown as Tensor;
+    const r = grad(g!, readX ? sv[0] : unread, readY ? sv[readX ? 1 : 0] : unread, params);
+    return [r.dtype === xDtype ? r : r.to(xDtype)];
   }));
 }
 
@@ -416,23 +434,29 @@ function readAlpha(alpha: unknown, op: string): number | undefined {
   return v;
 }
 
+const NOTHING = [false, false, false] as const;  // a gradient that reads no operand (add, sub)
+
 /** `a + alpha * b` with broadcasting: `fl.add(x, 1)`, `x.add(y)`, `x.add(y, { alpha: 2 })`. */
-export const add: AlphaFn = binaryOp('add', { onnx: 'Add', dtype: 'arith', alpha: true, inplace: true, grad: (g) => [g, g] });
+export const add: AlphaFn = binaryOp('add', { onnx: 'Add', dtype: 'arith', alpha: true, inplace: true, grad: (g) => [g, g], saves: () => NOTHING });
 /** `a - alpha * b`: `fl.sub(x, y)`, `fl.sub(x, y, { alpha: 0.5 })`. */
 export const sub: AlphaFn = binaryOp('sub', {
   onnx: 'Sub', dtype: 'arith', alpha: true, inplace: true, refuseBool: 'subtraction of bool tensors is not supported; use logicalXor or logicalNot',
-  grad: (g, a, b, y, [, needB]) => [g, needB ? neg(g) : null],
+  grad: (g, a, b, y, [, needB]) => [g, needB ? neg(g) : null], saves: () => NOTHING,
 });
 /** Elementwise product: `fl.mul(x, 2)`. */
-export const mul: BinaryFn = binaryOp('mul', { onnx: 'Mul', dtype: 'arith', inplace: true, grad: (g, a, b, y, [needA, needB]) => [needA ? mul(g, b) : null, needB ? mul(g, a) : null] });
+export const mul: BinaryFn = binaryOp('mul', {
+  onnx: 'Mul', dtype: 'arith', inplace: true,
+  grad: (g, a, b, y, [needA, needB]) => [needA ? mul(g, b) : null, needB ? mul(g, a) : null], saves: (needA, needB) => [needB, needA, false],
+});
 /** True division; `div` below adds the rounding modes. */
 const trueDiv: BinaryFn = binaryOp('div', {
   onnx: 'Div', dtype: 'float', usesY: true, inplace: true, method: false,
   grad: (g, a, b, y, [needA, needB]) => [needA ? div(g, b) : null, needB ? neg(div(mul(g, y), b)) : null],
+  saves: (needA, needB) => [false, true, needB],
 });
 /** `a ** b`: `fl.pow(x, 2)`. */
 export const pow: BinaryFn = binaryOp('pow', {
-  onnx: 'Pow', dtype: 'arith', usesY: true, inplace: true, other: 'exponent',
+  onnx: 'Pow', dtype: 'arith', usesY: true, inplace: true, other: 'exponent', saves: (needA, needB) => [true, true, needB],
   grad: (g, a, b, y, [needA, needB]) => {
     const bm1: TensorLike = b instanceof Tensor ? sub(b, 1) : +b - 1;
     return [needA ? mul(g, mul(pow(a, bm1), b)) : null,
@@ -447,7 +471,7 @@ export const minimum: BinaryFn = binaryOp('minimum', { onnx: 'Min', dtype: 'arit
 export const remainder: BinaryFn = binaryOp('remainder', {
   // Python's remainder (the divisor's sign): ONNX Mod with fmod=0 for integers, a - floor(a / b)·b for floats
   onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Sub', [a, g.op('Mul', [g.op('Floor', [g.op('Div', [a, b])]), b])]) : g.op('Mod', [a, b], { fmod: 0 })),
-  dtype: 'arith', grad: (g, a, b, y, [, needB]) => [g, needB ? mul(neg(g), floorDivide(a, b)) : null] });
+  dtype: 'arith', grad: (g, a, b, y, [, needB]) => [g, needB ? mul(neg(g), floorDivide(a, b)) : null], saves: (needA, needB) => [needB, needB, false] });
 /** Floor of a / b. */
 export const floorDivide: BinaryFn = binaryOp('floorDivide', {
   onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Floor', [g.op('Div', [a, b])]) : g.unsupported('floorDivide', 'integer floor division (ONNX Div truncates)')),
@@ -513,29 +537,29 @@ P.div = function (o, mode) { if (arguments.length > 2) tooManyArgs('div', 'other
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** `-x` */ export const neg: UnaryFn = unaryOp('neg', { onnx: 'Neg', dtype: 'signed', inplace: true, grad: (g) => neg(g) });
+/** `-x` */ export const neg: UnaryFn = unaryOp('neg', { usesX: false, onnx: 'Neg', dtype: 'signed', inplace: true, grad: (g) => neg(g) });
 /** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { onnx: 'Abs', dtype: 'same', inplace: true, grad: (g, x) => mul(g, sign(x)) });
 /** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', grad: null });
-/** e^x */ export const exp: UnaryFn = unaryOp('exp', { onnx: 'Exp', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
-/** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { onnx: (g, x, p, dt) => g.op('Pow', [k(g, 2, dt), x]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
+/** e^x */ export const exp: UnaryFn = unaryOp('exp', { usesX: false, onnx: 'Exp', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
+/** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { usesX: false, onnx: (g, x, p, dt) => g.op('Pow', [k(g, 2, dt), x]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
 /** natural log */ export const log: UnaryFn = unaryOp('log', { onnx: 'Log', dtype: 'float', inplace: true, grad: (g, x) => div(g, x) });
 /** log base 2 */ export const log2: UnaryFn = unaryOp('log2', { onnx: (g, x, p, dt) => g.op('Div', [g.op('Log', [x]), k(g, Math.LN2, dt)]), dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN2)) });
 /** log base 10 */ export const log10: UnaryFn = unaryOp('log10', { onnx: (g, x, p, dt) => g.op('Div', [g.op('Log', [x]), k(g, Math.LN10, dt)]), dtype: 'float', grad: (g, x) => div(g, mul(x, Math.LN10)) });
 /** log(1 + x), accurate near 0 */ export const log1p: UnaryFn = unaryOp('log1p', { onnx: (g, x, p, dt) => g.op('Log', [g.op('Add', [x, k(g, 1, dt)])]), dtype: 'float', grad: (g, x) => div(g, add(x, 1)) });
-/** e^x - 1, accurate near 0 */ export const expm1: UnaryFn = unaryOp('expm1', { onnx: (g, x, p, dt) => g.op('Sub', [g.op('Exp', [x]), k(g, 1, dt)]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(y, 1)) });
-/** square root */ export const sqrt: UnaryFn = unaryOp('sqrt', { onnx: 'Sqrt', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => div(g, mul(y, 2)) });
-/** 1 / sqrt(x) */ export const rsqrt: UnaryFn = unaryOp('rsqrt', { onnx: (g, x) => g.op('Reciprocal', [g.op('Sqrt', [x])]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(pow(y, 3), -0.5)) });
+/** e^x - 1, accurate near 0 */ export const expm1: UnaryFn = unaryOp('expm1', { usesX: false, onnx: (g, x, p, dt) => g.op('Sub', [g.op('Exp', [x]), k(g, 1, dt)]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(y, 1)) });
+/** square root */ export const sqrt: UnaryFn = unaryOp('sqrt', { usesX: false, onnx: 'Sqrt', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => div(g, mul(y, 2)) });
+/** 1 / sqrt(x) */ export const rsqrt: UnaryFn = unaryOp('rsqrt', { usesX: false, onnx: (g, x) => g.op('Reciprocal', [g.op('Sqrt', [x])]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(pow(y, 3), -0.5)) });
 /** x * x */ export const square: UnaryFn = unaryOp('square', { onnx: (g, x) => g.op('Mul', [x, x]), dtype: 'numeric', grad: (g, x) => mul(g, mul(x, 2)) });
 /** sine */ export const sin: UnaryFn = unaryOp('sin', { onnx: 'Sin', dtype: 'float', grad: (g, x) => mul(g, cos(x)) });
 /** cosine */ export const cos: UnaryFn = unaryOp('cos', { onnx: 'Cos', dtype: 'float', grad: (g, x) => neg(mul(g, sin(x))) });
-/** tangent */ export const tan: UnaryFn = unaryOp('tan', { onnx: 'Tan', dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(square(y), 1)) });
+/** tangent */ export const tan: UnaryFn = unaryOp('tan', { usesX: false, onnx: 'Tan', dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, add(square(y), 1)) });
 /** arcsine */ export const asin: UnaryFn = unaryOp('asin', { onnx: 'Asin', dtype: 'float', grad: (g, x) => div(g, sqrt(sub(1, square(x)))) });
 /** arccosine */ export const acos: UnaryFn = unaryOp('acos', { onnx: 'Acos', dtype: 'float', grad: (g, x) => neg(div(g, sqrt(sub(1, square(x))))) });
 /** arctangent */ export const atan: UnaryFn = unaryOp('atan', { onnx: 'Atan', dtype: 'float', grad: (g, x) => div(g, add(square(x), 1)) });
 /** hyperbolic sine */ export const sinh: UnaryFn = unaryOp('sinh', { onnx: 'Sinh', dtype: 'float', grad: (g, x) => mul(g, cosh(x)) });
 /** hyperbolic cosine */ export const cosh: UnaryFn = unaryOp('cosh', { onnx: 'Cosh', dtype: 'float', grad: (g, x) => mul(g, sinh(x)) });
-/** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { onnx: 'Tanh', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
-/** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { onnx: 'Sigmoid', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
+/** hyperbolic tangent */ export const tanh: UnaryFn = unaryOp('tanh', { usesX: false, onnx: 'Tanh', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, sub(1, square(y))) });
+/** 1 / (1 + e^-x) */ export const sigmoid: UnaryFn = unaryOp('sigmoid', { usesX: false, onnx: 'Sigmoid', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, mul(y, sub(1, y))) });
 // relu's gradient, g where x > 0 and 0 elsewhere, is one native pass over g and x (PyTorch's
 // threshold_backward; composed it was gt and where, with a bool mask written and read between them).
 // The op's own gradient (a double backward): d/dg = the op again; d/dx is 0 wherever it exists (a
@@ -600,7 +624,7 @@ export const hardswish: UnaryFn = unaryOp('hardswish', { onnx: 'HardSwish', dtyp
 /** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'same', inplace: true, grad: null });
 /** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'same', inplace: true, grad: null });
 /** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'same', grad: null });
-/** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
+/** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { usesX: false, onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
 /** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { onnx: 'Not', dtype: 'bool', grad: null });
 /** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { onnx: 'IsNaN', dtype: 'bool', grad: null });
 /** x is ±inf → bool tensor */ export const isinf: UnaryFn = unaryOp('isinf', { onnx: 'IsInf', dtype: 'bool', grad: null });
