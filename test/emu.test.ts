@@ -9,7 +9,8 @@
 //    scheduler's semantics (barriers, shuffles, votes, atomics, deadlock/trap reporting) and the
 //    memory checks (range checks, FLINT_EMU_MEMORY limit), and the model of CUDA's device math and
 //    FMA contraction (within CUDA's ulp bounds, not the identity, special values exact);
-//  - with FLINT_EMU_GUARD=1 an out-of-bounds kernel write faults and names the kernel.
+//  - with FLINT_EMU_GUARD=1 an out-of-bounds kernel write faults and names the kernel;
+//  - FLINT_EMU_EXEC=0 (host-side timing) runs no device work and FLINT_EMU_STATS counts it.
 // The build is cached in build-emu/ (FLINT_EMU_DIR chooses another folder); a first build takes
 // about half a minute on two cores.
 import { execFileSync, spawnSync } from 'child_process';
@@ -174,6 +175,21 @@ test('FLINT_EMU_ORDER: the threads of a block start and resume forward, reversed
   expect(Number(m[1])).toBe(0);
   expect(Number(m[3])).toBeGreaterThan(0);
 }, 60_000);
+
+test('FLINT_EMU_EXEC=0 queues device work without running it; FLINT_EMU_STATS counts launches, memsets and copies', () => {
+  const stats = path.join(out, `noexec-stats-${process.pid}.json`);
+  try {
+    const r = spawnSync(selftest, [lib, 'noexec'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, FLINT_EMU_EXEC: '0', FLINT_EMU_STATS: stats } });
+    expect({ status: r.status, stderr: r.stderr, failures: r.stdout.split('\n').filter((l) => l.startsWith('FAIL')) }).toEqual({ status: 0, stderr: '', failures: [] });
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('PASS FLINT_EMU_EXEC=0')).length).toBe(3);
+    expect(JSON.parse(fs.readFileSync(stats, 'utf8'))).toEqual({
+      exec: false,
+      launches: { flint_binary_f32: 3 },
+      launchTotal: 3,
+      transfers: { HtoD: [1, 4096], DtoH: [3, 2 * 4096 + 4], DtoD: [1, 16], memset: [3, 4096 + 4 + (1 << 20)] },
+    });
+  } finally { fs.rmSync(stats, { force: true }); }
+}, 40_000);
 
 test('launch overhead: a one-block launch without barriers costs well under a millisecond', () => {
   const r = spawnSync(selftest, [lib, 'bench'], { encoding: 'utf8', timeout: 60_000 });

@@ -35,6 +35,16 @@
 //                                    memory that was never written.
 //   FLINT_EMU_MEMPOOLS=0             report CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 0.
 //   FLINT_EMU_TRACE=1                print each launch (name, grid, block, time) to stderr.
+//   FLINT_EMU_EXEC=0                 the host side alone: launches, memsets over 64 KiB and
+//                                    device-to-device copies are checked, queued and counted but
+//                                    not run (host<->device copies and small memsets, such as the
+//                                    error words', still are), and new allocations are not poisoned,
+//                                    so untouched device memory costs no RAM. Results are garbage;
+//                                    what it measures is the host's time per op, the launches per
+//                                    step and the caching allocator's peak at full model sizes
+//                                    (bench/gpu-host.js).
+//   FLINT_EMU_STATS=<file>           at exit, write a JSON object to <file>: launches per kernel
+//                                    name, memsets and copies (count, bytes) by kind.
 //   FLINT_EMU_DRIVER_VERSION=<n>     what cuDriverGetVersion reports (default 13000 = CUDA 13.0).
 //   FLINT_EMU_ORDER=shuffle|reverse|forward
 //                                    the order in which the threads of a block start, and in which
@@ -974,6 +984,10 @@ struct Driver {
   size_t limit = (size_t)2 << 30;
   std::atomic<size_t> used{0};
   bool guard = false, poison = true, mempools = true, trace = false;
+  bool exec = true;                         // FLINT_EMU_EXEC
+  std::string statsPath;                    // FLINT_EMU_STATS
+  std::map<std::string, uint64_t> launches; // kernel name -> launches (counted when statsPath is set)
+  std::map<std::string, std::pair<uint64_t, uint64_t>> transfers;  // "memset", "HtoD", ... -> (count, bytes)
   std::map<uintptr_t, Alloc> allocs;        // live device allocations, by address
   std::map<uintptr_t, size_t> hostAllocs;   // cuMemHostAlloc'd (page-locked) host memory
   std::set<CUmod_st*> modules;
@@ -1317,6 +1331,43 @@ const char* errorString(CUresult e) {
   }
 }
 
+// FLINT_EMU_EXEC=0 still runs memsets up to this size (the error words the host reads back).
+constexpr size_t kExecMemsetBytes = 64 << 10;
+
+// FLINT_EMU_STATS: a memset or copy of `bytes` (under the driver's lock).
+void countTransfer(const char* kind, size_t bytes) {
+  Driver& d = D();
+  if (d.statsPath.empty()) return;
+  auto& c = d.transfers[kind];
+  c.first++;
+  c.second += bytes;
+}
+
+// FLINT_EMU_STATS: {"exec": bool, "launches": {name: n, ...}, "launchTotal": n, "transfers": {kind: [n, bytes]}}
+void writeStats() {
+  Driver& d = D();
+  std::unique_lock<std::recursive_mutex> lock(d.mu, std::try_to_lock);  // never wait at exit
+  FILE* f = fopen(d.statsPath.c_str(), "w");
+  if (!f) return;
+  uint64_t total = 0;
+  fprintf(f, "{\"exec\": %s, \"launches\": {", d.exec ? "true" : "false");
+  const char* sep = "";
+  for (auto& kv : d.launches) {
+    fprintf(f, "%s\"%s\": %llu", sep, kv.first.c_str(), (unsigned long long)kv.second);
+    total += kv.second;
+    sep = ", ";
+  }
+  fprintf(f, "}, \"launchTotal\": %llu, \"transfers\": {", (unsigned long long)total);
+  sep = "";
+  for (auto& kv : d.transfers) {
+    fprintf(f, "%s\"%s\": [%llu, %llu]", sep, kv.first.c_str(), (unsigned long long)kv.second.first,
+            (unsigned long long)kv.second.second);
+    sep = ", ";
+  }
+  fprintf(f, "}}\n");
+  fclose(f);
+}
+
 }  // namespace
 
 // Families that failed to build for the host (a weak default; build-emu.js links a generated list).
@@ -1330,7 +1381,12 @@ EMU_EXPORT CUresult cuInit(unsigned int flags) {
   if (!d.initialized) {
     d.limit = parseSize(getenv("FLINT_EMU_MEMORY"), (size_t)2 << 30);
     d.guard = envFlag("FLINT_EMU_GUARD", false);
-    d.poison = envFlag("FLINT_EMU_POISON", true);
+    d.exec = envFlag("FLINT_EMU_EXEC", true);
+    d.poison = envFlag("FLINT_EMU_POISON", d.exec);
+    if (const char* st = getenv("FLINT_EMU_STATS")) {
+      d.statsPath = st;
+      if (!d.statsPath.empty()) atexit(writeStats);
+    }
     d.mempools = envFlag("FLINT_EMU_MEMPOOLS", true);
     d.trace = envFlag("FLINT_EMU_TRACE", false);
     for (const char* const* f = emu_failed_families; *f; f++) d.failedFamilies.push_back(*f);
@@ -1625,6 +1681,12 @@ EMU_EXPORT CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned g
     memcpy(p, params[i], k->paramSizes[i]);
     a->params[(size_t)i] = p;
   }
+  {
+    EMU_LOCK;
+    Driver& d = D();
+    if (!d.statsPath.empty()) d.launches[k->name]++;
+    if (!d.exec) return enqueue(stream, [] { return CUDA_SUCCESS; });  // FLINT_EMU_EXEC=0: queued, not run
+  }
   return enqueue(stream, [a] { return executeLaunch(*a); });
 }
 
@@ -1759,6 +1821,7 @@ EMU_EXPORT CUresult cuMemcpyHtoDAsync_v2(unsigned long long dst, const void* src
     if (bytes == 0) return CUDA_SUCCESS;
     if (!src) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult r = checkRange("cuMemcpyHtoDAsync (dst)", dst, bytes)) return r;
+    countTransfer("HtoD", bytes);
     pinned = isPinned(src, bytes);
     std::lock_guard<std::mutex> lock(E().mu);
     if (auto c = captureOf(s))
@@ -1789,6 +1852,7 @@ EMU_EXPORT CUresult cuMemcpyDtoHAsync_v2(void* dst, unsigned long long src, size
     if (bytes == 0) return CUDA_SUCCESS;
     if (!dst) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult r = checkRange("cuMemcpyDtoHAsync (src)", src, bytes)) return r;
+    countTransfer("DtoH", bytes);
     pinned = isPinned(dst, bytes);
     std::lock_guard<std::mutex> lock(E().mu);
     if (auto c = captureOf(s))
@@ -1813,6 +1877,8 @@ EMU_EXPORT CUresult cuMemcpyDtoDAsync_v2(unsigned long long dst, unsigned long l
     if (bytes == 0) return CUDA_SUCCESS;
     if (CUresult r = checkRange("cuMemcpyDtoDAsync (dst)", dst, bytes)) return r;
     if (CUresult r = checkRange("cuMemcpyDtoDAsync (src)", src, bytes)) return r;
+    countTransfer("DtoD", bytes);
+    if (!D().exec) return CUDA_SUCCESS;  // FLINT_EMU_EXEC=0: device-side work is not run
   }
   return enqueue(s, [dst, src, bytes] {
     memmove((void*)dst, (const void*)src, bytes);
@@ -1871,6 +1937,8 @@ EMU_EXPORT CUresult cuMemsetD8Async(unsigned long long dst, unsigned char value,
     if (!validStream(s)) return CUDA_ERROR_INVALID_HANDLE;
     if (n == 0) return CUDA_SUCCESS;
     if (CUresult r = checkRange("cuMemsetD8Async", dst, n)) return r;
+    countTransfer("memset", n);
+    if (!D().exec && n > kExecMemsetBytes) return CUDA_SUCCESS;
   }
   return enqueue(s, [dst, value, n] {
     memset((void*)dst, value, n);
@@ -1890,6 +1958,8 @@ EMU_EXPORT CUresult cuMemsetD32Async(unsigned long long dst, unsigned int value,
     if (n == 0) return CUDA_SUCCESS;
     if (dst % 4) return CUDA_ERROR_INVALID_VALUE;
     if (CUresult r = checkRange("cuMemsetD32Async", dst, n * 4)) return r;
+    countTransfer("memset", n * 4);
+    if (!D().exec && n * 4 > kExecMemsetBytes) return CUDA_SUCCESS;
   }
   return enqueue(s, [dst, value, n] {
     for (size_t i = 0; i < n; i++) memcpy((char*)dst + 4 * i, &value, 4);

@@ -1031,9 +1031,48 @@ void benchmarks() {
   for (CUdeviceptr p : {dx, dout, err}) CK(api.cuMemFree_v2(p));
 }
 
+// Mode "noexec", run with FLINT_EMU_EXEC=0 and FLINT_EMU_STATS (emu.test.ts reads the stats file):
+// launches, memsets over 64 KiB and device-to-device copies are queued but not run; host<->device
+// copies and small memsets run.
+void noexec() {
+  const int64_t n = 1024;
+  CUdeviceptr dx = 0, dout = 0, err = 0, big = 0;
+  CK(api.cuMemAlloc_v2(&dx, n * 4));
+  CK(api.cuMemAlloc_v2(&dout, n * 4));
+  CK(api.cuMemAlloc_v2(&err, 4));
+  CK(api.cuMemAlloc_v2(&big, 1 << 20));
+  std::vector<float> ones((size_t)n, 1.0f), got((size_t)n, -1.0f);
+  CK(api.cuMemcpyHtoDAsync_v2(dx, ones.data(), n * 4, nullptr));
+  CK(api.cuMemsetD8Async(dout, 0, n * 4, nullptr));  // 4 KiB: runs
+  CK(api.cuMemsetD8Async(err, 0, 4, nullptr));
+  CK(api.cuMemsetD8Async(big, 0x11, 1 << 20, nullptr));  // 1 MiB: not run
+  StridedArgs<3> a{};
+  a.ndim = 1; a.contiguous = 1; a.numel = n; a.shape[0] = n;
+  for (int k = 0; k < 3; k++) a.strides[k][0] = 1;
+  void* po = (void*)dout;
+  const void* px = (const void*)dx;
+  int code = 0;
+  int* pe = (int*)err;
+  for (int i = 0; i < 3; i++) CK(launch("flint_binary_f32", 4, 256, 0, a, po, px, px, kNoScalars, code, pe));
+  CK(api.cuMemcpyDtoDAsync_v2(dout, dx, 16, nullptr));  // not run
+  CK(api.cuStreamSynchronize(nullptr));
+  CK(api.cuMemcpyDtoHAsync_v2(got.data(), dx, n * 4, nullptr));
+  CK(api.cuStreamSynchronize(nullptr));
+  check(got == ones, "FLINT_EMU_EXEC=0: a host-to-device copy runs (read back)");
+  CK(api.cuMemcpyDtoHAsync_v2(got.data(), dout, n * 4, nullptr));
+  CK(api.cuStreamSynchronize(nullptr));
+  check(std::all_of(got.begin(), got.end(), [](float v) { return v == 0.0f; }),
+        "FLINT_EMU_EXEC=0: launches and device-to-device copies are queued, not run (the output keeps its memset)");
+  uint32_t word = 0;
+  CK(api.cuMemcpyDtoHAsync_v2(&word, big + 4096, 4, nullptr));
+  CK(api.cuStreamSynchronize(nullptr));
+  check(word != 0x11111111u, "FLINT_EMU_EXEC=0: a memset over 64 KiB is not run");
+  for (CUdeviceptr p : {dx, dout, err, big}) CK(api.cuMemFree_v2(p));
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|order|sticky|trap|divergent|ub-0..3|syncmode]\n");
+    fprintf(stderr, "usage: selftest <libcuda.so.1> [oob|bench|noexec|order|sticky|trap|divergent|ub-0..3|syncmode]\n");
     return 2;
   }
   setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -1096,6 +1135,10 @@ int main(int argc, char** argv) {
   }
   if (mode == "bench") {
     benchmarks();
+    return failures ? 1 : 0;
+  }
+  if (mode == "noexec") {
+    noexec();
     return failures ? 1 : 0;
   }
   if (mode.rfind("ub-", 0) == 0) {
