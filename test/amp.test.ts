@@ -61,6 +61,23 @@ describe('autocast training', () => {
     f32.forEach((l, i) => expect(Math.abs(bf16[i] - l) / l).toBeLessThan(0.05));
   });
 
+  // torch.autocast casts every floating input of linear, the bias too: the output is in the low
+  // dtype (a float32 bias once promoted it back to float32, doubling every Linear's activation)
+  test.each(['bfloat16', 'float16'] as const)('nn.Linear under %s autocast gives its dtype, its parameters float32 gradients', (dt) => {
+    fl.scope(() => {
+      const lin = new fl.nn.Linear(8, 6, { device: DEVICE });
+      const x = fl.randn([5, 8], { device: DEVICE }).requiresGrad_();
+      const y = fl.autocast(dt, () => lin.forward(x));
+      expect(y.dtype).toBe(dt);
+      const ref = fl.noGrad(() => lin.forward(x));
+      expectClose(y.to('float32'), Array.from(ref.dataSync()), dt, 8);
+      y.to('float32').sum().backward();
+      expect([lin.weight.grad!.dtype, lin.bias!.grad!.dtype, x.grad!.dtype]).toEqual(['float32', 'float32', 'float32']);
+      expectClose(lin.bias!.grad!, new Array(6).fill(5), dt);
+      lin.dispose();
+    });
+  });
+
   test('float32-list ops compute low-precision inputs in float32', () => {
     fl.scope(() => {
       const x = fl.randn([4, 8], { device: DEVICE }).to('bfloat16');

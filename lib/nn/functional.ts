@@ -10,7 +10,7 @@
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
 import { noGrad } from '../autograd';
 import { traced } from '../trace';
-import { runFloat32 } from '../amp';
+import { castLow, runFloat32 } from '../amp';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, fmt, numel } from '../shape';
@@ -68,7 +68,9 @@ export function linearOp(x: Tensor, weight: Tensor, bias?: Tensor | null, op = '
   }
   const y = scope(() => {
     const y = matmul(x, transpose(weight, 0, 1));
-    return bias != null ? add(y, bias) : y;
+    // under autocast the bias is cast too, as torch.autocast casts every floating input of linear:
+    // the output stays in the low dtype instead of being promoted back to float32 by the add
+    return bias != null ? add(y, castLow(bias)) : y;
   });
   // Gemm for a batch of rows, MatMul (+ Add) for inputs of other ranks
   return traced('linear', [x, weight, bias], y, (g, [vx, vw, vb]) => (x.ndim === 2
