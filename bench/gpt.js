@@ -118,6 +118,15 @@ const caseName = (c) => `GPT ${c.layers}x${c.d}, ${c.heads} heads, T ${c.context
 
 // ---- flintml ----
 
+/**
+ * The step's loss, in a scope of its own so that the logits (batch x context x vocabulary: 786 MiB
+ * at full size in float32) are freed before backward: log-softmax saves its output, not its input,
+ * and PyTorch frees the logits there by reference count. Only the loss leaves the scope.
+ */
+function lossOf(fl, model, idx, tgt, cfg) {
+  return fl.scope(() => fl.nn.functional.crossEntropy(model.forward(idx).reshape(-1, cfg.vocab), tgt.reshape(-1)));
+}
+
 /** Trains `warmup + steps` steps; returns the figures, and with `breakdown` one more step's op times. */
 function runFlint(fl, cfg, dtype, device, breakdown) {
   const { nn, optim } = fl;
@@ -134,7 +143,7 @@ function runFlint(fl, cfg, dtype, device, breakdown) {
   const tgt = fl.randint(0, cfg.vocab, [cfg.batch, cfg.context], { device });
   const step = () => fl.scope(() => {
     opt.zeroGrad();
-    const forward = () => nn.functional.crossEntropy(model.forward(idx).reshape(-1, cfg.vocab), tgt.reshape(-1));
+    const forward = () => lossOf(fl, model, idx, tgt, cfg);
     const loss = dtype === 'float32' ? forward() : fl.autocast(dtype, forward);
     loss.backward();
     opt.step();
@@ -186,7 +195,7 @@ function runFlintGraphed(fl, cfg, dtype, device) {
   const tgt = fl.randint(0, cfg.vocab, [cfg.batch, cfg.context], { device });
   const forwardBackward = () => fl.scope(() => {
     opt.zeroGrad();
-    const forward = () => nn.functional.crossEntropy(model.forward(idx).reshape(-1, cfg.vocab), tgt.reshape(-1));
+    const forward = () => lossOf(fl, model, idx, tgt, cfg);
     const loss = dtype === 'float32' ? forward() : fl.autocast(dtype, forward);
     loss.backward();
     return loss.detach();
@@ -458,4 +467,6 @@ async function main() {
   if (failed) process.exitCode = 1;
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });
+// bench/gpu-host.js runs the same step on the emulator without kernel execution
+module.exports = { runFlint, family, FULL, QUICK };

@@ -53,6 +53,37 @@ function checkGpt(file: string, device: string, stdout: string): void {
   }
 }
 
+// bench/gpu-host.js drives the emulator itself (FLINT_EMU_EXEC=0), so it runs in the emulator's pass
+// (scripts/test-emu.js sets FLINT_CUDA_DRIVER), not on a real GPU nor in the CPU pass.
+const onEmulator = onGpu && !!process.env.FLINT_CUDA_DRIVER;
+(onEmulator ? describe : describe.skip)('bench/gpu-host.js --quick (the emulator without kernel execution)', () => {
+  test('counts the ops, launches and peak memory of a GPT step and the host time of small ops', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpu-host-'));
+    try {
+      const file = path.join(dir, 'host.jsonl');
+      const r = await run(process.execPath, ['bench/gpu-host.js', '--quick', '--no-peer', '--steps', '1', '--json', file]);
+      if (r.code !== 0) throw new Error(`bench/gpu-host.js exited with ${r.code}\n${r.stdout}\n${r.stderr}`);
+      expect(r.stdout).toContain('SMOKE TEST, NOT RESULTS');
+      const recs = jsonLines(fs.readFileSync(file, 'utf8'));
+      for (const dtype of ['float32', 'bfloat16']) {
+        const g = recs.find((x) => x.impl === 'flintml' && x.dtype === dtype) as Rec & { ops_per_step: number; launches_per_step: number; launches_by_family: Record<string, number>; peak_bytes: number; ms_per_step: number[] };
+        expect(g).toBeDefined();
+        // about one launch per op (the counts are differences of two runs: whole numbers per step)
+        expect(g.ops_per_step).toBeGreaterThan(50);
+        expect(g.launches_per_step).toBeGreaterThanOrEqual(g.ops_per_step * 0.9);
+        expect(Number.isInteger(g.launches_per_step)).toBe(true);
+        expect(g.launches_by_family.layernorm).toBeGreaterThan(0);  // fused on the GPU as on the CPU
+        expect(g.peak_bytes).toBeGreaterThan(0);
+        g.ms_per_step.forEach((ms) => expect(ms).toBeGreaterThan(0));
+      }
+      const so = recs.find((x) => x.metric === 'us_per_op') as Rec & { value: number };
+      expect(so.value).toBeGreaterThan(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, CHILD_MS + 10_000);
+});
+
 describe('bench/gpt.js --quick', () => {
   // on the CPU in every run (the GPU's turn is gpu-check.sh's bench-gpt stage below: each step takes seconds on the emulator)
   test('trains the GPT on the CPU in float32 and bfloat16 autocast and times each op family', async () => {

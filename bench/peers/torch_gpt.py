@@ -8,7 +8,13 @@ as compile_s).
 
 Arguments are key=value words (bench/gpt.js passes them all):
   vocab layers d heads context batch warmup steps dtypes=float32,bfloat16 device=cuda|cpu
-  mode=eager|compile profile=0|1 lr weight_decay
+  mode=eager|compile|memory profile=0|1 lr weight_decay
+mode=memory (device=cpu; bench/gpu-host.js): after `warmup` steps, one step under torch.profiler with
+profile_memory, and the peak of the bytes held by live tensors during it: what was live before the
+step (parameters, buffers, AdamW's state, the batch; the last step's gradients are freed by
+zero_grad(set_to_none=True)) plus the highest running sum of the profiler's allocation events. It is
+the tensor memory the same step allocates on a GPU, less what only CUDA kernels allocate (cuBLAS
+workspaces) and the caching allocator's rounding to 512 bytes; no GPU is needed.
 Timing as bench/gpt.js: `warmup` steps, synchronize, reset the peak memory statistics, `steps` steps,
 synchronize; wall time per step (time.perf_counter). profile=1 adds one step under torch.profiler and
 prints its kernel table (the device time of each kernel, summed by name).
@@ -99,6 +105,28 @@ def kernel_table(torch, prof, on_gpu):
     return rows
 
 
+def memory_peak(torch, model, opt, live, step, dtype):
+    """mode=memory: the peak of live tensor bytes during one step (see the header), from the CPU profiler."""
+    from torch.profiler import profile, ProfilerActivity
+
+    def nbytes(t):
+        return t.numel() * t.element_size()
+    base = sum(nbytes(t) for t in list(model.parameters()) + list(model.buffers()) + live)
+    base += sum(nbytes(v) for s in opt.state.values() for v in s.values() if torch.is_tensor(v) and v.dim() > 0)
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        step()
+    # every allocation and free in the step, in order (the frees of blocks allocated before the
+    # profile began, the last step's gradients, are not reported: `base` leaves those out)
+    events = [e for e in prof.profiler.kineto_results.events() if e.name() == "[memory]"]
+    events.sort(key=lambda e: e.start_us())
+    held = peak = 0
+    for e in events:
+        held += e.nbytes()
+        peak = max(peak, held)
+    return {"kind": "memory", "dtype": dtype, "device": "cpu", "baseline_bytes": base, "peak_bytes": base + peak,
+            "events": len(events)}
+
+
 def main():
     raw = parse_args("torch_gpt.py", DEFAULTS, sys.argv[1:])
     cfg = {k: int(raw[k]) for k in ("vocab", "layers", "d", "heads", "context", "batch", "warmup", "steps")}
@@ -135,6 +163,11 @@ def main():
                 opt.step()
                 return loss.detach()
 
+            if raw["mode"] == "memory":
+                for _ in range(cfg["warmup"]):
+                    loss = step()
+                emit(**memory_peak(torch, model, opt, [idx, tgt, loss], step, dtype))
+                continue
             t0 = time.perf_counter()
             loss = step()
             first = loss.item()
