@@ -998,6 +998,14 @@ double bench(const char* name, int iters, const std::function<void()>& f) {
   return us;
 }
 
+// flint_binary_f32's operand layout for a contiguous 1-D operation on n elements.
+StridedArgs<3> contiguous1d(int64_t n) {
+  StridedArgs<3> a{};
+  a.ndim = 1; a.contiguous = 1; a.numel = n; a.shape[0] = n;
+  for (int k = 0; k < 3; k++) a.strides[k][0] = 1;
+  return a;
+}
+
 void benchmarks() {
   const int64_t n = 1024;
   CUdeviceptr dx = 0, dout = 0, err = 0;
@@ -1005,9 +1013,7 @@ void benchmarks() {
   CK(api.cuMemAlloc_v2(&dout, n * n * 4));
   CK(api.cuMemAlloc_v2(&err, 4));
   CK(api.cuMemsetD8Async(dx, 0, n * n * 4, nullptr));
-  StridedArgs<3> a{};
-  a.ndim = 1; a.contiguous = 1; a.numel = n; a.shape[0] = n;
-  for (int k = 0; k < 3; k++) a.strides[k][0] = 1;
+  StridedArgs<3> a = contiguous1d(n);
   void* po = (void*)dout;
   const void* px = (const void*)dx;
   int code = 0;
@@ -1046,9 +1052,7 @@ void noexec() {
   CK(api.cuMemsetD8Async(dout, 0, n * 4, nullptr));  // 4 KiB: runs
   CK(api.cuMemsetD8Async(err, 0, 4, nullptr));
   CK(api.cuMemsetD8Async(big, 0x11, 1 << 20, nullptr));  // 1 MiB: not run
-  StridedArgs<3> a{};
-  a.ndim = 1; a.contiguous = 1; a.numel = n; a.shape[0] = n;
-  for (int k = 0; k < 3; k++) a.strides[k][0] = 1;
+  StridedArgs<3> a = contiguous1d(n);
   void* po = (void*)dout;
   const void* px = (const void*)dx;
   int code = 0;
