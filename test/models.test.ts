@@ -209,6 +209,49 @@ describe('training, LoRA and inference precision', () => {
     }); } finally { a.dispose(); b.dispose(); }
   });
 
+  // Each block runs in a scope of its own, as PyTorch frees a block's temporaries by reference count:
+  // after a training forward of one block, what stays allocated is its output and the storages its
+  // graph saved for backward (walked here), nothing else. Without the scope the attention scores, the
+  // residual branches and the MLP's intermediates stayed until the step's scope ended.
+  test.each(['gpt2', 'llama'])('%s: a block in training holds only its output and what backward reads once it returns', (name) => {
+    type Node = { saved: fl.Tensor[] | null; inputNodes: (Node | null)[] };
+    type Storage = { bytes: number };
+    const m = load(name);
+    try {
+      m.train();
+      const inner = m as unknown as { transformer?: { h: fl.nn.Module[] }; model?: { layers: fl.nn.Module[] } };
+      const block = (inner.transformer ? inner.transformer.h[0] : inner.model!.layers[0]) as unknown as { forward: (...a: unknown[]) => fl.Tensor };
+      const d = Number(m.config.n_embd ?? m.config.hidden_size), L = 16;
+      const headDim = d / Number(m.config.n_head ?? m.config.num_attention_heads);
+      fl.scope(() => {
+        const x = fl.randn([4, L, d], { device: DEVICE }).requiresGrad_();
+        const rot = fl.ones([L, headDim], { device: DEVICE });
+        const before = new Set<Storage>([x, rot, ...m.parameters()].map((t) => (t as unknown as { _storage: Storage })._storage));
+        const at0 = fl.memory.stats(DEVICE).allocatedBytes;
+        const y = name === 'gpt2' ? block.forward(x, 0, null) : block.forward(x, rot, rot, 0, null);
+        const held = fl.memory.stats(DEVICE).allocatedBytes - at0;
+        // the storages the graph keeps for backward, made by this forward
+        const kept = new Set<Storage>([(y as unknown as { _storage: Storage })._storage]);
+        const seen = new Set<Node>();
+        const walk = (n: Node | null): void => {
+          if (!n || seen.has(n)) return;
+          seen.add(n);
+          for (const t of n.saved ?? []) { const st = (t as unknown as { _storage: Storage })._storage; if (!before.has(st)) kept.add(st); }
+          n.inputNodes.forEach(walk);
+        };
+        walk((y as unknown as { _gradFn: Node })._gradFn);
+        const keptBytes = [...kept].reduce((sum, st) => sum + st.bytes, 0);
+        expect(seen.size).toBeGreaterThan(10);
+        // the GPU's caching allocator rounds each block up (to 512 bytes); the CPU counts bytes exactly
+        expect(held).toBeGreaterThanOrEqual(keptBytes);
+        expect(held).toBeLessThanOrEqual(keptBytes + (DEVICE === 'cpu' ? 0 : 512 * kept.size));
+        y.sum().backward();
+        expect(x.grad!.shape).toEqual([4, L, d]);
+      });
+      m.zeroGrad();
+    } finally { m.dispose(); }
+  });
+
   test('LoRA: frozen base, trainable A/B in PEFT names; training (Adam, checkpointed blocks) moves only the adapters; merge equals the unmerged forward; savePretrained writes the merged weights', () => {
     const model = load('llama');
     const out = path.join(tmp, 'lora-merged');

@@ -6,7 +6,7 @@
 import { DType } from '../dtype';
 import { ValueError } from '../errors';
 import { checkpoint, noGrad } from '../autograd';
-import { Tensor } from '../tensor';
+import { Tensor, scopeSync } from '../tensor';
 import { arange, empty } from '../ops/creation';
 import { add, gelu } from '../ops/elementwise';
 import { matmul } from '../ops/matmul';
@@ -92,8 +92,12 @@ class GPT2Block extends Module {
     this.mlp = new GPT2MLP(c, f);
   }
   forward(x: Tensor, layer: number, cache: KVCache | null): Tensor {
-    const h = add(x, this.attn.forward(this.ln_1.forward(x), layer, cache));
-    return add(h, this.mlp.forward(this.ln_2.forward(h)));
+    // a scope per block: its temporaries that backward does not read are freed at its return (as
+    // PyTorch frees them by reference count); the cache's buffers are kept by the cache
+    return scopeSync(() => {
+      const h = add(x, this.attn.forward(this.ln_1.forward(x), layer, cache));
+      return add(h, this.mlp.forward(this.ln_2.forward(h)));
+    });
   }
 }
 

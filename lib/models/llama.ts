@@ -7,7 +7,7 @@
 // attention) so that tracers such as ONNX export see plain primitives.
 import { DType } from '../dtype';
 import { ValueError } from '../errors';
-import { Tensor } from '../tensor';
+import { Tensor, scopeSync } from '../tensor';
 import { tensor } from '../ops/creation';
 import { add, mul, neg, silu } from '../ops/elementwise';
 import { cat, narrow, reshape, transpose } from '../ops/views';
@@ -173,8 +173,12 @@ export class LlamaDecoderLayer extends Module {
   }
   /** x [B, L, d] with the rotary tables cos, sin [L, headDim] of its positions. */
   forward(x: Tensor, cos: Tensor, sin: Tensor, layer = 0, cache: KVCache | null = null): Tensor {
-    const h = add(x, this.self_attn.forward(this.input_layernorm.forward(x), cos, sin, layer, cache));
-    return add(h, this.mlp.forward(this.post_attention_layernorm.forward(h)));
+    // a scope per layer: its temporaries that backward does not read are freed at its return (as
+    // PyTorch frees them by reference count); the cache's buffers are kept by the cache
+    return scopeSync(() => {
+      const h = add(x, this.self_attn.forward(this.input_layernorm.forward(x), cos, sin, layer, cache));
+      return add(h, this.mlp.forward(this.post_attention_layernorm.forward(h)));
+    });
   }
 }
 
