@@ -34,7 +34,7 @@ const { loadFlint, now, parseJsonLines, ROOT } = require('./common');
 const EMU = process.env.FLINT_CUDA_DRIVER || path.join(ROOT, 'build-emu', 'libcuda.so.1');
 
 function parseArgs(argv) {
-  const a = { quick: false, json: null, dtypes: ['float32', 'bfloat16'], peerDtypes: ['float32'], batch: null, steps: 3, peer: true, child: null };
+  const a = { quick: false, json: null, dtypes: ['float32', 'bfloat16'], peerDtypes: ['float32'], batch: null, steps: 20, peer: true, child: null };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => {
@@ -120,7 +120,7 @@ function main() {
   if (!fs.existsSync(EMU)) fail(`${EMU} is missing: node scripts/build-emu.js`);
   if (a.json) { jsonFile = a.json; fs.writeFileSync(jsonFile, ''); }
   const { FULL, QUICK } = require('./gpt');
-  const cfg = { ...(a.quick ? QUICK : FULL), warmup: 1, steps: a.steps, ...(a.batch ? { batch: a.batch } : {}) };
+  const cfg = { ...(a.quick ? QUICK : FULL), warmup: a.quick ? 1 : 5, steps: a.steps, ...(a.batch ? { batch: a.batch } : {}) };
   const caseName = `GPT ${cfg.layers}x${cfg.d}, ${cfg.heads} heads, T ${cfg.context}, V ${cfg.vocab}, batch ${cfg.batch}`;
   let git = '';
   try { git = cp.execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
