@@ -14,7 +14,7 @@ export function expectedKernels(): Record<string, string[]> {
       ...per(['unary', 'binary', 'where', 'fill', 'arange', 'linspace'], DTYPES),
       ...DTYPES.flatMap((from) => DTYPES.map((to) => `flint_copy_${from}_to_${to}`)),
     ],
-    'flint-reduce.fatbin': per(['reduce', 'argreduce', 'reduce_warp', 'argreduce_warp'], DTYPES),
+    'flint-reduce.fatbin': per(['reduce', 'argreduce', 'reduce_warp', 'argreduce_warp', 'reduce_cols'], DTYPES),
     'flint-softmax.fatbin': [...per(['softmax', 'logsoftmax', 'softmax_backward', 'logsoftmax_backward'], FLOATS), ...per(['scan'], DTYPES)],
     'flint-random.fatbin': [
       ...per(['uniform', 'normal', 'bernoulli_check'], FLOATS), ...per(['randint', 'bernoulli'], DTYPES), 'flint_philox_raw',

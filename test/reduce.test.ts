@@ -162,6 +162,34 @@ describe('reductions against float64 references', () => {
   }
 });
 
+// Reductions over leading dims of a contiguous input with >= 32 kept elements read the input down
+// its columns on a GPU (flint_reduce_cols_*: a bias gradient summed over the tokens), where smaller
+// cases above take the row kernels; the same references. Rows fewer and more than a block's warps,
+// columns a warp's width and not, a row-major [reduced, kept] input of 3 dims.
+describe('reductions over leading dims (the GPU column kernel) against float64 references', () => {
+  const COL_CASES: [number[], number[]][] = [[[37, 45], [0]], [[3, 40], [0]], [[300, 33], [0]], [[2, 3, 40], [0, 1]], [[5, 64], [0]], [[6, 2, 50], [0]]];
+  for (const c of CASES) {
+    for (const dt of c.dtypes) {
+      test(`${c.name} ${dt}`, () => {
+        for (const [shape, dims] of COL_CASES) {
+          // a product of 300 values in [0.6, 1.5] leaves float16's range: products over 40 rows at most
+          if (c.name === 'prod' && dims.reduce((a, d) => a * shape[d], 1) > 40) continue;
+          const count = shape.reduce((a, b) => a * b, 1);
+          const vals = inputs(count, 17 + shape[0], dt, ...(c.domain ?? [-2, 2]));
+          fl.scope(() => {
+            const x = make(vals, shape, dt, 'contiguous');
+            const y = c.run(x, dims.length === 1 ? dims[0] : dims, false);
+            const { outShape, groups: gs } = groups(vals, shape, dims);
+            const what = `${c.name} ${dt} shape [${shape}] dims ${JSON.stringify(dims)}`;
+            expect({ what, shape: y.shape }).toEqual({ what, shape: outShape });
+            check(y.dataSync(), gs.map((g) => c.ref(g, dt)), c.out(dt), c.mag ? gs.map(c.mag) : undefined, what);
+          });
+        }
+      });
+    }
+  }
+});
+
 describe('max/min/argmax/argmin against first-index references', () => {
   for (const isMax of [true, false]) {
     for (const dt of ALL) {

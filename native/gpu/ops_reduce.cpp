@@ -9,7 +9,10 @@
 //      dims), then merged where contiguous with each other — the CPU's plan;
 //   2. when the input, read in that order, is already row-major (a plain last-dims reduction of a
 //      contiguous tensor, or any reduction whose dims happen to be innermost in memory) the kernel
-//      reads it in place; otherwise one strided copy gathers it into a [K, R] temporary;
+//      reads it in place; when it is row-major read as [reduced dims..., kept dims...] (a reduction
+//      over leading dims: a bias gradient summed over the tokens) and K >= 32, the column kernel
+//      (flint_reduce_cols_*) reads it in place down the columns; otherwise one strided copy gathers
+//      it into a [K, R] temporary (argreduce: always rows);
 //   3. likewise the outputs: written in place when the kept dims of `out` are row-major in that
 //      order, else into a temporary scattered back into `out` by a strided copy.
 // Every code that reaches a kernel is defined for the dtype (checked here), so the kernels' error
@@ -39,14 +42,37 @@ gpu::Dim3 rowsGrid(int64_t rows, bool perWarp) {
   return gpu::Dim3(gpu::rowGrid(perWarp ? (rows + gpu::kBlock / 32 - 1) / (gpu::kBlock / 32) : rows));
 }
 
+// The column kernel pays off from a warp's width of columns (fewer leave most lanes idle: the
+// transposing copy and the row kernels are faster there).
+constexpr int64_t kColsMin = 32;
+
+// Whether the input, read as [kept..., reduced...] (reducedFirst: [reduced..., kept...]), is row-major.
+bool inputRowMajor(const Plan& P, bool reducedFirst) {
+  int64_t shape[kMaxDims], strides[kMaxDims];
+  int nd = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    if ((pass == 0) != reducedFirst)
+      for (int i = 0; i < P.nk; i++) { shape[nd] = P.kept[i].size; strides[nd++] = P.kept[i].in; }
+    else
+      for (int i = 0; i < P.nr; i++) { shape[nd] = P.red[i].size; strides[nd++] = P.red[i].in; }
+  }
+  return gpu::isRowMajor(nd, shape, strides);
+}
+
+// Whether the column kernel reads the input in place: a row-major [R, K] with K >= kColsMin, and
+// not already K row-major rows (the row kernels' in-place case, also taken when K or R is 1).
+bool columnsInPlace(const Plan& P) {
+  return P.K >= kColsMin && P.K * P.R > 0 && !inputRowMajor(P, false) && inputRowMajor(P, true);
+}
+
 // The input as K contiguous rows of R elements: in place, or gathered into `tmp`.
 const void* rowsOfInput(const TensorArg& in, const Plan& P, std::unique_ptr<gpu::DeviceBuffer>& tmp) {
   if (P.K * P.R == 0) return in.data;  // nothing is read
+  if (inputRowMajor(P, false)) return in.data;
   int64_t shape[kMaxDims], strides[kMaxDims], dense[kMaxDims];
   int nd = 0;
   for (int i = 0; i < P.nk; i++) { shape[nd] = P.kept[i].size; strides[nd++] = P.kept[i].in; }
   for (int i = 0; i < P.nr; i++) { shape[nd] = P.red[i].size; strides[nd++] = P.red[i].in; }
-  if (gpu::isRowMajor(nd, shape, strides)) return in.data;
   tmp.reset(new gpu::DeviceBuffer((size_t)(P.K * P.R * itemsize(in.dtype))));
   gpu::rowMajorStrides(nd, shape, dense);
   gpu::stridedCopy(tmp->get(), in.dtype, in.data, in.dtype, gpu::stridedArgs2(nd, shape, dense, strides));
@@ -108,13 +134,20 @@ void cudaReduce(const OpCall& c) {
   if (!defined) fail(ErrorKind::DType, "reduce: op " + std::to_string(code) + " is not defined for " + dtypeName(in.dtype));
   if (P.K == 0) return;
   std::unique_ptr<gpu::DeviceBuffer> inTmp;
-  const void* rows = rowsOfInput(in, P, inTmp);
+  const bool cols = columnsInPlace(P);
+  const void* src = cols ? in.data : rowsOfInput(in, P, inTmp);
   OutRows o(P);
   void* dst = o.target(out, P.K);
   int* err = nullptr;  // E_BAD_CODE only: excluded above
-  const bool warp = rowsPerWarp(P.R);
-  gpu::launch(gpu::kernelName(warp ? "flint_reduce_warp" : "flint_reduce", in.dtype).c_str(), rowsGrid(P.K, warp),
-              gpu::Dim3(gpu::kBlock), 0, dst, rows, P.K, P.R, code, correction, err);
+  if (cols) {
+    // a 32-wide group of columns per block (the kernel's grid-stride loop takes any warp size and grid)
+    gpu::launch(gpu::kernelName("flint_reduce_cols", in.dtype).c_str(), gpu::Dim3(gpu::rowGrid((P.K + 31) / 32)),
+                gpu::Dim3(gpu::kBlock), 0, dst, src, P.K, P.R, code, correction, err);
+  } else {
+    const bool warp = rowsPerWarp(P.R);
+    gpu::launch(gpu::kernelName(warp ? "flint_reduce_warp" : "flint_reduce", in.dtype).c_str(), rowsGrid(P.K, warp),
+                gpu::Dim3(gpu::kBlock), 0, dst, src, P.K, P.R, code, correction, err);
+  }
   o.scatter(out, dst);
 }
 

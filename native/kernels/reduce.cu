@@ -15,6 +15,13 @@
 //     warp instead of one per block, for short rows (the host takes them for n <= 128): a block per
 //     row of a few elements left most of its threads idle and paid two barriers per row (a sum over
 //     dim 0 of [2, 140000] was 140000 blocks). For n <= the warp size both give the same bits.
+//   flint_reduce_cols_<dt>(out, in, cols, n, code, correction, err): the same reductions down the
+//     columns of an [n, cols] row-major input (out[c] folds in[c], in[cols + c], ...): a reduction
+//     over leading dims (a Linear's bias gradient: [tokens, features] summed over the tokens) read
+//     in place, where the row kernels needed a transposing copy of the whole input first. Each block
+//     takes a warp-width group of adjacent columns (adjacent lanes read adjacent addresses); its warps
+//     split the rows (warp w folds rows w, w + warps, ...) and their partial results are combined in
+//     warp order. The host takes it for cols >= 32.
 //
 // Launch: blockDim.x = FLINT_BLOCK, one block (or one warp) per row, grid-stride over rows (any grid
 // size: a warp kernel covers blockIdx.x * warps + warp, whatever the device's warp size).
@@ -68,58 +75,94 @@ template <class C, bool IsMax> FLINT_DEV C extremeInit() {
   else return IsMax ? (C)0 : (C)255;  // uint8_t
 }
 
-// Fold row [0, n) of x with step(acc, value, index), strided over the block (PerWarp: over the
-// warp), then combine; every thread of the block (warp) gets the result.
-template <bool PerWarp, class T, class Acc, class Step, class Comb>
-FLINT_DEV Acc foldRow(const T* x, index_t n, Acc init, Step step, Comb comb, Acc* scratch) {
+// How a launch covers its rows: a block per row, a warp per row, or (S_COLS) a warp-width group of
+// columns per block, each lane folding its own column down the rows.
+enum Shape { S_BLOCK = 0, S_WARP = 1, S_COLS = 2 };
+
+// Fold x[0], x[stride], ..., x[(n - 1) * stride] with step(acc, value, index) and combine.
+// S_BLOCK / S_WARP: one row (stride 1) strided over the block / warp; every thread of it gets the
+// result. S_COLS: this lane's column (stride = the row length), its rows split over the block's
+// warps (warp w folds rows w, w + warps, ...), the warps' partial results combined in warp order in
+// `scratch` (FLINT_BLOCK values); the lanes of warp 0 get their column's result. A lane past the last
+// column (`active` false) folds nothing but takes part in the barriers.
+template <int S, class T, class Acc, class Step, class Comb>
+FLINT_DEV Acc fold(const T* x, index_t n, index_t stride, bool active, Acc init, Step step, Comb comb, Acc* scratch) {
   Acc a = init;
-  if constexpr (PerWarp) {
+  if constexpr (S == S_WARP) {
     for (index_t i = threadIdx.x % FLINT_WARP_SIZE; i < n; i += FLINT_WARP_SIZE) step(a, load(x[i]), i);
     return warpReduce(a, comb);
-  } else {
+  } else if constexpr (S == S_BLOCK) {
     for (index_t i = threadIdx.x; i < n; i += blockDim.x) step(a, load(x[i]), i);
     return blockReduce(a, comb, scratch);
+  } else {
+    const int lane = threadIdx.x % FLINT_WARP_SIZE, warp = threadIdx.x / FLINT_WARP_SIZE;
+    const int nwarps = blockDim.x / FLINT_WARP_SIZE;
+    if (active)
+      for (index_t i = warp; i < n; i += nwarps) step(a, load(x[i * stride]), i);
+    __syncthreads();  // scratch may still be read for the previous group of columns
+    scratch[threadIdx.x] = a;
+    __syncthreads();
+    if (warp == 0) {
+      a = scratch[lane];
+      for (int w = 1; w < nwarps; w++) a = comb(a, scratch[w * FLINT_WARP_SIZE + lane]);  // in warp order: deterministic
+    }
+    return a;
   }
 }
 
-// The rows a block (PerWarp: each warp of it) takes: first, first + step, ...; `lead` writes results.
-template <bool PerWarp> struct RowWalk {
-  index_t first, step;
+// The rows a block (S_WARP: each warp of it; S_COLS: each lane, a column) takes: first + offset,
+// first + step + offset, ... while first < rows (every thread of a block takes the same number of
+// turns: the column fold has barriers); `lead` writes results.
+template <int S> struct RowWalk {
+  index_t first, step, offset;
   bool lead;
   FLINT_DEV RowWalk() {
-    const index_t per = PerWarp ? blockDim.x / FLINT_WARP_SIZE : 1;
-    first = blockIdx.x * per + (PerWarp ? threadIdx.x / FLINT_WARP_SIZE : 0);
-    step = (index_t)gridDim.x * per;
-    lead = (PerWarp ? threadIdx.x % FLINT_WARP_SIZE : threadIdx.x) == 0;
+    const int lane = threadIdx.x % FLINT_WARP_SIZE, warp = threadIdx.x / FLINT_WARP_SIZE;
+    if (S == S_COLS) {
+      first = (index_t)blockIdx.x * FLINT_WARP_SIZE;
+      step = (index_t)gridDim.x * FLINT_WARP_SIZE;
+      offset = lane;
+      lead = warp == 0;
+    } else {
+      const index_t per = S == S_WARP ? blockDim.x / FLINT_WARP_SIZE : 1;
+      first = blockIdx.x * per + (S == S_WARP ? warp : 0);
+      step = (index_t)gridDim.x * per;
+      offset = 0;
+      lead = (S == S_WARP ? lane : (int)threadIdx.x) == 0;
+    }
   }
 };
 
-template <class T, bool PerWarp> FLINT_DEV void reduceRows(void* outp, const void* inp, index_t rows, index_t n, int code, double correction, int* err) {
+template <class T, int S> FLINT_DEV void reduceRows(void* outp, const void* inp, index_t rows, index_t n, int code, double correction, int* err) {
   typedef typename ComputeT<T>::type C;
   typedef typename AccT<C>::type A;  // floats only
   constexpr bool fl = IsFloat<T>::value;
   typedef typename WelfordOf<A>::type W;
   typedef typename LseOf<A>::type L;
-  __shared__ A sA[FLINT_BLOCK / FLINT_WARP_SIZE];
-  __shared__ int64_t sI[FLINT_BLOCK / FLINT_WARP_SIZE];
-  __shared__ uint64_t sU[FLINT_BLOCK / FLINT_WARP_SIZE];
-  __shared__ C sC[FLINT_BLOCK / FLINT_WARP_SIZE];
-  __shared__ bool sB[FLINT_BLOCK / FLINT_WARP_SIZE];
-  __shared__ W sW[FLINT_BLOCK / FLINT_WARP_SIZE];
-  __shared__ L sL[FLINT_BLOCK / FLINT_WARP_SIZE];
+  constexpr int NS = S == S_COLS ? FLINT_BLOCK : FLINT_BLOCK / FLINT_WARP_SIZE;  // scratch values
+  __shared__ A sA[NS];
+  __shared__ int64_t sI[NS];
+  __shared__ uint64_t sU[NS];
+  __shared__ C sC[NS];
+  __shared__ bool sB[NS];
+  __shared__ W sW[NS];
+  __shared__ L sL[NS];
   const T* in = static_cast<const T*>(inp);
-  const RowWalk<PerWarp> walk;
-  const bool lead = walk.lead;
-  for (index_t r = walk.first; r < rows; r += walk.step) {
-    const T* x = in + r * n;
+  const RowWalk<S> walk;
+  const index_t stride = S == S_COLS ? rows : 1;  // S_COLS: `rows` columns of n elements, row-major [n, rows]
+  for (index_t base = walk.first; base < rows; base += walk.step) {
+    const index_t r = base + walk.offset;
+    const bool active = r < rows;
+    const bool lead = walk.lead && active;
+    const T* x = S == S_COLS ? in + (active ? r : 0) : in + r * n;
     switch (code) {
       case R_SUM: case R_MEAN: {
         if constexpr (fl) {
-          const A s = foldRow<PerWarp, T>(x, n, (A)0, [](A& a, C v, index_t) { a += (A)v; }, [](A a, A b) { return a + b; }, sA);
+          const A s = fold<S, T>(x, n, stride, active, (A)0, [](A& a, C v, index_t) { a += (A)v; }, [](A a, A b) { return a + b; }, sA);
           if (lead) static_cast<T*>(outp)[r] = store<T>(code == R_MEAN ? s / (A)n : s);  // 0 / 0: NaN
         } else {
           if (code == R_MEAN) { if (lead) atomicOr(err, E_BAD_CODE); return; }
-          const int64_t s = foldRow<PerWarp, T>(x, n, (int64_t)0, [](int64_t& a, C v, index_t) { a += (int64_t)v; },
+          const int64_t s = fold<S, T>(x, n, stride, active, (int64_t)0, [](int64_t& a, C v, index_t) { a += (int64_t)v; },
                                        [](int64_t a, int64_t b) { return a + b; }, sI);
           if (lead) static_cast<int32_t*>(outp)[r] = (int32_t)(uint32_t)(uint64_t)s;
         }
@@ -127,31 +170,31 @@ template <class T, bool PerWarp> FLINT_DEV void reduceRows(void* outp, const voi
       }
       case R_PROD: {
         if constexpr (fl) {
-          const A s = foldRow<PerWarp, T>(x, n, (A)1, [](A& a, C v, index_t) { a *= (A)v; }, [](A a, A b) { return a * b; }, sA);
+          const A s = fold<S, T>(x, n, stride, active, (A)1, [](A& a, C v, index_t) { a *= (A)v; }, [](A a, A b) { return a * b; }, sA);
           if (lead) static_cast<T*>(outp)[r] = store<T>(s);
         } else {
-          const uint64_t s = foldRow<PerWarp, T>(x, n, (uint64_t)1, [](uint64_t& a, C v, index_t) { a *= (uint64_t)(int64_t)v; },
+          const uint64_t s = fold<S, T>(x, n, stride, active, (uint64_t)1, [](uint64_t& a, C v, index_t) { a *= (uint64_t)(int64_t)v; },
                                         [](uint64_t a, uint64_t b) { return a * b; }, sU);
           if (lead) static_cast<int32_t*>(outp)[r] = (int32_t)(uint32_t)s;
         }
         break;
       }
       case R_AMAX: {
-        const C m = foldRow<PerWarp, T>(x, n, extremeInit<C, true>(), [](C& a, C v, index_t) { a = takes<true>(v, a) ? v : a; },
+        const C m = fold<S, T>(x, n, stride, active, extremeInit<C, true>(), [](C& a, C v, index_t) { a = takes<true>(v, a) ? v : a; },
                                [](C a, C b) { return (a != a) ? a : (takes<true>(b, a) ? b : a); }, sC);
         if (lead) static_cast<T*>(outp)[r] = store<T>(m);
         break;
       }
       case R_AMIN: {
-        const C m = foldRow<PerWarp, T>(x, n, extremeInit<C, false>(), [](C& a, C v, index_t) { a = takes<false>(v, a) ? v : a; },
+        const C m = fold<S, T>(x, n, stride, active, extremeInit<C, false>(), [](C& a, C v, index_t) { a = takes<false>(v, a) ? v : a; },
                                [](C a, C b) { return (a != a) ? a : (takes<false>(b, a) ? b : a); }, sC);
         if (lead) static_cast<T*>(outp)[r] = store<T>(m);
         break;
       }
       case R_VAR: case R_STD: {
         if constexpr (fl) {
-          const W w = foldRow<PerWarp, T>(
-              x, n, W{0, 0, 0},
+          const W w = fold<S, T>(
+              x, n, stride, active, W{0, 0, 0},
               [](W& a, C v, index_t) {
                 const A xv = (A)v;
                 a.n += 1;
@@ -179,8 +222,8 @@ template <class T, bool PerWarp> FLINT_DEV void reduceRows(void* outp, const voi
       }
       case R_LOGSUMEXP: {
         if constexpr (fl) {
-          const L l = foldRow<PerWarp, T>(
-              x, n, L{-posInf<A>(), 0},
+          const L l = fold<S, T>(
+              x, n, stride, active, L{-posInf<A>(), 0},
               [](L& a, C v, index_t) {
                 const A xv = (A)v;
                 if (xv > a.m) { a.s = a.s * m_exp(a.m - xv) + 1; a.m = xv; }
@@ -201,12 +244,12 @@ template <class T, bool PerWarp> FLINT_DEV void reduceRows(void* outp, const voi
         break;
       }
       case R_ALL: {
-        const bool b = foldRow<PerWarp, T>(x, n, true, [](bool& a, C v, index_t) { a = a && (v != (C)0); }, [](bool a, bool b) { return a && b; }, sB);
+        const bool b = fold<S, T>(x, n, stride, active, true, [](bool& a, C v, index_t) { a = a && (v != (C)0); }, [](bool a, bool b) { return a && b; }, sB);
         if (lead) static_cast<bool*>(outp)[r] = b;
         break;
       }
       case R_ANY: {
-        const bool b = foldRow<PerWarp, T>(x, n, false, [](bool& a, C v, index_t) { a = a || (v != (C)0); }, [](bool a, bool b) { return a || b; }, sB);
+        const bool b = fold<S, T>(x, n, stride, active, false, [](bool& a, C v, index_t) { a = a || (v != (C)0); }, [](bool a, bool b) { return a || b; }, sB);
         if (lead) static_cast<bool*>(outp)[r] = b;
         break;
       }
@@ -217,15 +260,16 @@ template <class T, bool PerWarp> FLINT_DEV void reduceRows(void* outp, const voi
   }
 }
 
-template <class T, bool IsMax, bool PerWarp> FLINT_DEV void argRows(void* valsp, int32_t* idx, const void* inp, index_t rows, index_t n) {
+template <class T, bool IsMax, int S> FLINT_DEV void argRows(void* valsp, int32_t* idx, const void* inp, index_t rows, index_t n) {
+  static_assert(S != S_COLS, "argreduce has no column kernel");
   typedef typename ComputeT<T>::type C;
   typedef ArgAcc<C> G;
   __shared__ G sG[FLINT_BLOCK / FLINT_WARP_SIZE];
   const T* in = static_cast<const T*>(inp);
-  const RowWalk<PerWarp> walk;
+  const RowWalk<S> walk;
   for (index_t r = walk.first; r < rows; r += walk.step) {
-    const G g = foldRow<PerWarp, T>(
-        in + r * n, n, G{C{}, -1},
+    const G g = fold<S, T>(
+        in + r * n, n, 1, true, G{C{}, -1},
         [](G& a, C v, index_t i) {  // indices rise within a thread: strictly better only
           if (a.i < 0 || (!(a.v != a.v) && takes<IsMax>(v, a.v))) { a.v = v; a.i = i; }
         },
@@ -252,16 +296,20 @@ template <class T, bool IsMax, bool PerWarp> FLINT_DEV void argRows(void* valsp,
 
 
 
-#define FLINT_REDUCE_AS(S, T, NAME, PER_WARP)                                                                        \
+#define FLINT_REDUCE_ONLY(S, T, NAME, SHAPE)                                                                         \
   FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_reduce##NAME##S(void* out, const void* in, index_t rows,      \
                                                                          index_t n, int code, double correction,     \
                                                                          int* err) {                                 \
-    flint::kern::reduceRows<T, PER_WARP>(out, in, rows, n, code, correction, err);                                   \
-  }                                                                                                                  \
+    flint::kern::reduceRows<T, SHAPE>(out, in, rows, n, code, correction, err);                                      \
+  }
+#define FLINT_REDUCE_AS(S, T, NAME, SHAPE)                                                                           \
+  FLINT_REDUCE_ONLY(S, T, NAME, SHAPE)                                                                               \
   FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_argreduce##NAME##S(void* vals, int32_t* idx, const void* in,  \
                                                                             index_t rows, index_t n, int code) {      \
-    if (code == 0) flint::kern::argRows<T, true, PER_WARP>(vals, idx, in, rows, n);                                  \
-    else flint::kern::argRows<T, false, PER_WARP>(vals, idx, in, rows, n);                                           \
+    if (code == 0) flint::kern::argRows<T, true, SHAPE>(vals, idx, in, rows, n);                                     \
+    else flint::kern::argRows<T, false, SHAPE>(vals, idx, in, rows, n);                                              \
   }
-#define FLINT_REDUCE(S, T) FLINT_REDUCE_AS(S, T, _, false) FLINT_REDUCE_AS(S, T, _warp_, true)
+#define FLINT_REDUCE(S, T)                                                                                          \
+  FLINT_REDUCE_AS(S, T, _, flint::kern::S_BLOCK)                                                                     \
+  FLINT_REDUCE_AS(S, T, _warp_, flint::kern::S_WARP) FLINT_REDUCE_ONLY(S, T, _cols_, flint::kern::S_COLS)
 FLINT_DTYPES(FLINT_REDUCE)
