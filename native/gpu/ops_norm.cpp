@@ -42,7 +42,8 @@ void cudaLayerNormAffineBackward(const OpCall& c) {
   const TensorArg& x = c.t[3];
   if (!gpu::isFloatDType(x.dtype)) checks::failNormDType("layerNormAffineBackward");
   if (s.N == 0) return;
-  gpu::launch(gpu::kernelName("flint_layernorm_affine_backward", x.dtype).c_str(), gpu::Dim3(gpu::gridFor(s.N)), gpu::Dim3(gpu::kBlock), 0,
+  // a block per 32 adjacent columns, its warps splitting the rows (the kernel's grid-stride loop takes any warp size)
+  gpu::launch(gpu::kernelName("flint_layernorm_affine_backward", x.dtype).c_str(), gpu::Dim3(gpu::rowGrid((s.N + 31) / 32)), gpu::Dim3(gpu::kBlock), 0,
               c.t[0].data, c.t[1].data, static_cast<const void*>(c.t[2].data), static_cast<const void*>(x.data),
               static_cast<const void*>(c.t[4].data), static_cast<const void*>(c.t[5].data), s.R, s.N);
 }

@@ -7,9 +7,12 @@
 //   flint_layernorm_backward_<f>(gx, gy, x, mean, rstd, w, R, N)
 //     one block per row: sum(g) and sum(g * xhat), then gx; w may be null.
 //   flint_layernorm_affine_backward_<f>(gw, gb, gy, x, mean, rstd, R, N)
-//     one thread per column, walking the rows in order (adjacent threads read adjacent columns).
+//     one block per warp-width group of adjacent columns (adjacent lanes read adjacent addresses);
+//     the block's warps split the rows (warp w takes rows w, w + warps, ...) and their partial sums
+//     are combined in warp order (deterministic). One thread per column walking all R rows alone
+//     made N / 256 blocks (3 for GPT-2's N = 768) that left most of a GPU idle.
 // Accumulation in float for float32/16-bit, double for float64 (AccT). Launch: blockDim.x =
-// FLINT_BLOCK; grid-stride over rows (or columns).
+// FLINT_BLOCK; grid-stride over rows (the affine backward: over groups of columns).
 #include "compat.cuh"
 #include "../core/libm.h"
 
@@ -89,15 +92,29 @@ FLINT_DEV void layerNormAffineBackward(void* gwp, void* gbp, const void* gyp, co
   const T* x = static_cast<const T*>(xp);
   const T* mean = static_cast<const T*>(meanp);
   const T* rstd = static_cast<const T*>(rstdp);
-  for (index_t j = (index_t)blockIdx.x * blockDim.x + threadIdx.x; j < N; j += (index_t)gridDim.x * blockDim.x) {
+  __shared__ A sW[FLINT_BLOCK];
+  __shared__ A sB[FLINT_BLOCK];
+  const int lane = threadIdx.x % FLINT_WARP_SIZE, warp = threadIdx.x / FLINT_WARP_SIZE;
+  const int nwarps = blockDim.x / FLINT_WARP_SIZE;
+  // every thread of a block takes the same turns (the barriers); a lane past the last column folds nothing
+  for (index_t base = (index_t)blockIdx.x * FLINT_WARP_SIZE; base < N; base += (index_t)gridDim.x * FLINT_WARP_SIZE) {
+    const index_t j = base + lane;
     A aw = 0, ab = 0;
-    for (index_t r = 0; r < R; r++) {
-      const C g = load(gy[r * N + j]);
-      aw += (A)(g * ((load(x[r * N + j]) - load(mean[r])) * load(rstd[r])));
-      ab += (A)g;
+    if (j < N)
+      for (index_t r = warp; r < R; r += nwarps) {
+        const C g = load(gy[r * N + j]);
+        aw += (A)(g * ((load(x[r * N + j]) - load(mean[r])) * load(rstd[r])));
+        ab += (A)g;
+      }
+    __syncthreads();  // the previous group's partial sums may still be read
+    sW[threadIdx.x] = aw;
+    sB[threadIdx.x] = ab;
+    __syncthreads();
+    if (warp == 0 && j < N) {
+      for (int w = 1; w < nwarps; w++) { aw += sW[w * FLINT_WARP_SIZE + lane]; ab += sB[w * FLINT_WARP_SIZE + lane]; }
+      static_cast<T*>(gwp)[j] = store<T>((C)aw);
+      static_cast<T*>(gbp)[j] = store<T>((C)ab);
     }
-    static_cast<T*>(gwp)[j] = store<T>((C)aw);
-    static_cast<T*>(gbp)[j] = store<T>((C)ab);
   }
 }
 
