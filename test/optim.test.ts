@@ -421,6 +421,27 @@ describe('clipGradNorm / clipGradValue match PyTorch', () => {
       } finally { disposeAll(ps); }
     });
 
+  // A gradient of 100,003 elements: on a GPU its norm is folded by several blocks into partials that a
+  // second kernel combines (one block reading a whole embedding gradient left the GPU idle); with
+  // small ones beside it in the same launch, against float64 sums written out here.
+  test.each([['float32', 2], ['float32', Infinity], ['float64', 1], ['bfloat16', 2]] as const)(
+    'fused clipGradNorm with a 100,003-element gradient among small ones, %s, p = %s', (dtype, normType) => {
+      const sizes = [5, 100_003, 300, 1];
+      const ps = sizes.map((n) => fl.zeros([n], { dtype, device: DEVICE }).requiresGrad_());
+      try {
+        const vals = sizes.map((n, i) => roundTo(randomArray(n, 90 + i, -0.5, 0.5), dtype));
+        ps.forEach((p, i) => { p.grad = fl.tensor(vals[i], { dtype, device: DEVICE }); });
+        const pn = (xs: number[]) => (normType === Infinity ? xs.reduce((m, x) => Math.max(m, Math.abs(x)), 0) : xs.reduce((t, x) => t + Math.abs(x) ** normType, 0) ** (1 / normType));
+        const norms = roundTo(vals.map(pn), dtype);
+        const want = pn(norms), coef = Math.min(1, 0.5 / (want + 1e-6));
+        fl.scope(() => {
+          const total = clipGradNorm(ps, 0.5, normType);
+          expectNear([total.item()], [want], dtype === 'float64' ? 1e-12 : dtype === 'float32' ? 1e-5 : 2e-2, 0, 'total');
+          expectNear(ps[1].grad!.dataSync(), vals[1].map((v) => v * coef), dtype === 'float64' ? 1e-12 : dtype === 'float32' ? 1e-5 : 2e-2, 1e-7, 'grad 1');
+        });
+      } finally { disposeAll(ps); }
+    });
+
   // Each parameter and gradient made on DEVICE on its own (as a model's are): the operand check once
   // compared device objects by identity, and on a GPU every tensor had its own, so the fused form
   // never ran there. 2·ceil(N / 11) + 1 native calls, all named clipGradNorm; no composed ops.

@@ -9,10 +9,16 @@
 //     native/core/optim.h's, shared with the CPU and bit-identical to it for float32/float64
 //     (no FMA contraction: see that header).
 //
-//   flint_grad_norms_<dt>(list, norms, code, p), flint_grad_scale_<dt>(list, total, maxNorm)   f32 f64 f16 bf16
+//   flint_grad_norms_<dt>(list, norms, parts, code, p), flint_grad_norms_finish_<dt>(parts, norms,
+//   first, chunks, code, p), flint_grad_scale_<dt>(list, total, maxNorm)   f32 f64 f16 bf16
 //     clipGradNorm ('gradNorm', 'gradScale'; native/core/optim.h): a GradList of up to
-//     kGradListMax gradients per launch, blockIdx.y the gradient; one block reduces one gradient's
-//     norm into norms[first + y]; the scale grid-strides over each gradient with blockIdx.x.
+//     kGradListMax gradients per launch, blockIdx.y the gradient. With one block per gradient
+//     (gridDim.x 1, parts null) the block reduces its gradient's norm into norms[first + y]. With
+//     gridDim.x = chunks > 1 (a gradient of millions of elements: one block reading all of it left the
+//     rest of the GPU idle) block x folds the elements x * blockDim.x + t, grid-strided, into the
+//     partial parts[y * chunks + x] (float; double for float64), and the finish kernel, a block per
+//     gradient, combines a gradient's partials in order (deterministic) and finishes its norm. The
+//     scale grid-strides over each gradient with blockIdx.x.
 // Launch: blockDim.x = FLINT_BLOCK, 1-D grid of gridFor(n) blocks (grid-stride loop).
 #include "compat.cuh"
 #include "../core/optim.h"
@@ -71,7 +77,7 @@ FLINT_DEV void sgd(void* pp, const void* gp, void* bufp, index_t n, const SgdPar
 
 // clipGradNorm's gradients in one launch per GradList chunk (blockIdx.y picks the gradient).
 template <class T, int Code>
-FLINT_DEV void gradNorms(const GradList& l, void* normsp, double p) {
+FLINT_DEV void gradNorms(const GradList& l, void* normsp, void* partsp, double p) {
   typedef typename ComputeT<T>::type C;
   typedef typename AccT<C>::type A;
   __shared__ A sS[FLINT_BLOCK / FLINT_WARP_SIZE];
@@ -79,9 +85,25 @@ FLINT_DEV void gradNorms(const GradList& l, void* normsp, double p) {
   const T* x = static_cast<const T*>(l.ptr[k]);
   const index_t n = l.n[k];
   A s = 0;
-  for (index_t i = threadIdx.x; i < n; i += blockDim.x) s = optim::normCombine<A>(Code, s, optim::normTerm<A>(Code, (A)load(x[i]), (A)p));
+  for (index_t i = (index_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (index_t)gridDim.x * blockDim.x)
+    s = optim::normCombine<A>(Code, s, optim::normTerm<A>(Code, (A)load(x[i]), (A)p));
   s = blockReduce(s, [](A a, A b) { return optim::normCombine<A>(Code, a, b); }, sS);
-  if (threadIdx.x == 0) static_cast<T*>(normsp)[l.first + k] = store<T>(optim::normFinish<A>(Code, s, (A)p));
+  if (threadIdx.x != 0) return;
+  if (partsp) static_cast<A*>(partsp)[(index_t)k * gridDim.x + blockIdx.x] = s;
+  else static_cast<T*>(normsp)[l.first + k] = store<T>(optim::normFinish<A>(Code, s, (A)p));
+}
+
+// The norm of gradient blockIdx.x from its `chunks` partials (gradNorms with parts).
+template <class T, int Code>
+FLINT_DEV void gradNormsFinish(const void* partsp, void* normsp, index_t first, index_t chunks, double p) {
+  typedef typename ComputeT<T>::type C;
+  typedef typename AccT<C>::type A;
+  __shared__ A sS[FLINT_BLOCK / FLINT_WARP_SIZE];
+  const A* parts = static_cast<const A*>(partsp) + (index_t)blockIdx.x * chunks;
+  A s = 0;
+  for (index_t i = threadIdx.x; i < chunks; i += blockDim.x) s = optim::normCombine<A>(Code, s, parts[i]);
+  s = blockReduce(s, [](A a, A b) { return optim::normCombine<A>(Code, a, b); }, sS);
+  if (threadIdx.x == 0) static_cast<T*>(normsp)[first + blockIdx.x] = store<T>(optim::normFinish<A>(Code, s, (A)p));
 }
 
 template <class T>
@@ -117,12 +139,23 @@ FLINT_FLOAT_DTYPES(FLINT_SGD_KERNEL)
 
 // code: optim::NormCode (a switch per launch, the element loop specialised)
 #define FLINT_GRAD_NORM_KERNELS(S, T)                                                                         \
-  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_grad_norms_##S(GradList l, void* norms, int code, double p) { \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_grad_norms_##S(GradList l, void* norms, void* parts, int code, \
+                                                                        double p) {                            \
     switch (code) {                                                                                             \
-      case 0: flint::kern::gradNorms<T, 0>(l, norms, p); break;                                                 \
-      case 1: flint::kern::gradNorms<T, 1>(l, norms, p); break;                                                 \
-      case 2: flint::kern::gradNorms<T, 2>(l, norms, p); break;                                                 \
-      default: flint::kern::gradNorms<T, 3>(l, norms, p); break;                                                \
+      case 0: flint::kern::gradNorms<T, 0>(l, norms, parts, p); break;                                          \
+      case 1: flint::kern::gradNorms<T, 1>(l, norms, parts, p); break;                                          \
+      case 2: flint::kern::gradNorms<T, 2>(l, norms, parts, p); break;                                          \
+      default: flint::kern::gradNorms<T, 3>(l, norms, parts, p); break;                                         \
+    }                                                                                                           \
+  }                                                                                                             \
+  FLINT_KERNEL void __launch_bounds__(FLINT_BLOCK) flint_grad_norms_finish_##S(const void* parts, void* norms,    \
+                                                                               index_t first, index_t chunks,   \
+                                                                               int code, double p) {            \
+    switch (code) {                                                                                             \
+      case 0: flint::kern::gradNormsFinish<T, 0>(parts, norms, first, chunks, p); break;                        \
+      case 1: flint::kern::gradNormsFinish<T, 1>(parts, norms, first, chunks, p); break;                        \
+      case 2: flint::kern::gradNormsFinish<T, 2>(parts, norms, first, chunks, p); break;                        \
+      default: flint::kern::gradNormsFinish<T, 3>(parts, norms, first, chunks, p); break;                       \
     }                                                                                                           \
   }                                                                                                             \
   FLINT_KERNEL void flint_grad_scale_##S(GradList l, const void* total, double maxNorm) {                      \
