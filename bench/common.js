@@ -275,8 +275,22 @@ function fmtNum(v) {
   return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
 }
 
+/**
+ * Walks command-line words: fn(word, value) for each, where value() takes the next word as the
+ * option's value (fail(message) when there is none). The scripts' parsers (bench/gpt.js, gpu-host.js).
+ */
+function eachArg(argv, fail, fn) {
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    fn(k, () => {
+      if (i + 1 >= argv.length) fail(`${k} needs a value`);
+      return argv[++i];
+    });
+  }
+}
+
 module.exports = {
-  mulberry32,
+  mulberry32, eachArg,
   ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runTorchPeerBoth,
   sampleTorchBest, torchPinnedThreads, runOpenblasPeer, peerEnv, peerBlasNote, parseJsonLines, Report, rounds,
 };

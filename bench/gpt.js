@@ -35,7 +35,7 @@
 const path = require('path');
 const fs = require('fs');
 const cp = require('child_process');
-const { loadFlint, now, parseJsonLines, ROOT } = require('./common');
+const { eachArg, loadFlint, now, parseJsonLines, ROOT } = require('./common');
 
 const FULL = { vocab: 50304, layers: 12, d: 768, heads: 12, context: 256, batch: 16, warmup: 2, steps: 6 };
 const QUICK = { vocab: 96, layers: 2, d: 32, heads: 2, context: 16, batch: 2, warmup: 1, steps: 1 };
@@ -47,12 +47,7 @@ function parseArgs(argv) {
   const a = { quick: process.env.FLINT_BENCH_QUICK === '1', device: 'cuda', dtypes: 'float32,bfloat16', breakdown: false, json: null,
     peer: process.env.FLINT_BENCH_NO_PEER !== '1', compile: true, compileTimeout: 75, deadline: Infinity, summarize: null };
   const nums = {};
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) fail(`${k} needs a value`);
-      return argv[++i];
-    };
+  eachArg(argv, fail, (k, val) => {
     if (k === '--quick') a.quick = true;
     else if (k === '--breakdown') a.breakdown = true;
     else if (k === '--no-peer') a.peer = false;
@@ -64,11 +59,11 @@ function parseArgs(argv) {
     else if (k === '--compile-timeout') a.compileTimeout = Number(val());
     else if (k === '--deadline') a.deadline = Number(val());
     else if (/^--(steps|warmup|batch|context|layers|d|heads|vocab)$/.test(k)) {
-      const n = Number(val());
-      if (!Number.isInteger(n) || n < 1) fail(`${k} takes a positive integer, got ${argv[i]}`);
+      const v = val(), n = Number(v);
+      if (!Number.isInteger(n) || n < 1) fail(`${k} takes a positive integer, got ${v}`);
       nums[k.slice(2)] = n;
     } else fail(`unknown argument ${k}`);
-  }
+  });
   a.cfg = { ...(a.quick ? QUICK : FULL), ...nums };
   a.dtypes = a.dtypes.split(',').filter(Boolean);
   for (const dt of a.dtypes) if (dt !== 'float32' && dt !== 'bfloat16') fail(`--dtypes: float32 and/or bfloat16, got ${dt}`);

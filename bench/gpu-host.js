@@ -28,19 +28,14 @@ const path = require('path');
 const fs = require('fs');
 const os = require('os');
 const cp = require('child_process');
-const { loadFlint, now, parseJsonLines, ROOT } = require('./common');
+const { eachArg, loadFlint, now, parseJsonLines, ROOT } = require('./common');
 
 // the emulator: FLINT_CUDA_DRIVER when it names one (scripts/test-emu.js sets it), else build-emu's
 const EMU = process.env.FLINT_CUDA_DRIVER || path.join(ROOT, 'build-emu', 'libcuda.so.1');
 
 function parseArgs(argv) {
   const a = { quick: false, json: null, dtypes: ['float32', 'bfloat16'], peerDtypes: ['float32'], batch: null, steps: 20, peer: true, child: null };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) fail(`${k} needs a value`);
-      return argv[++i];
-    };
+  eachArg(argv, fail, (k, val) => {
     if (k === '--quick') a.quick = true;
     else if (k === '--json') a.json = val();
     else if (k === '--dtypes') a.dtypes = val().split(',').filter(Boolean);
@@ -50,7 +45,7 @@ function parseArgs(argv) {
     else if (k === '--no-peer') a.peer = false;
     else if (k === '--child') a.child = JSON.parse(val());
     else fail(`unknown argument ${k}`);
-  }
+  });
   for (const dt of [...a.dtypes, ...a.peerDtypes]) if (dt !== 'float32' && dt !== 'bfloat16') fail(`--dtypes, --peer-dtypes: float32 and/or bfloat16, got ${dt}`);
   if (a.batch !== null && !(Number.isInteger(a.batch) && a.batch > 0)) fail('--batch takes a positive integer');
   if (!(Number.isInteger(a.steps) && a.steps > 0)) fail('--steps takes a positive integer');
