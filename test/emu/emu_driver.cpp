@@ -36,9 +36,9 @@
 //   FLINT_EMU_MEMPOOLS=0             report CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 0.
 //   FLINT_EMU_TRACE=1                print each launch (name, grid, block, time) to stderr.
 //   FLINT_EMU_EXEC=0                 the host side alone: launches, memsets over 64 KiB and
-//                                    device-to-device copies are checked, queued and counted but
-//                                    not run (host<->device copies and small memsets, such as the
-//                                    error words', still are), and new allocations are not poisoned,
+//                                    device-to-device copies are checked and counted, not run or
+//                                    queued (host<->device copies and small memsets, such as the
+//                                    error words', still run), and new allocations are not poisoned,
 //                                    so untouched device memory costs no RAM. Results are garbage;
 //                                    what it measures is the host's time per op, the launches per
 //                                    step and the caching allocator's peak at full model sizes
@@ -1685,7 +1685,9 @@ EMU_EXPORT CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned g
     EMU_LOCK;
     Driver& d = D();
     if (!d.statsPath.empty()) d.launches[k->name]++;
-    if (!d.exec) return enqueue(stream, [] { return CUDA_SUCCESS; });  // FLINT_EMU_EXEC=0: queued, not run
+    // FLINT_EMU_EXEC=0: checked and counted, not queued (an empty op would still wake the stream's
+    // worker, a futex call per launch that a driver does not make and the host-time figure would count)
+    if (!d.exec) return CUDA_SUCCESS;
   }
   return enqueue(stream, [a] { return executeLaunch(*a); });
 }
