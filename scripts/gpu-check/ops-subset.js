@@ -52,7 +52,7 @@ const input = (key, shape, device, opts = {}) => {
 };
 for (const [key, shape, int] of [['a', [37, 129]], ['b', [129]], ['c', [5, 67, 33]], ['m1', [3, 65, 47]], ['m2', [47, 33]],
   ['g', [31, 17]], ['gi', [31, 5], 17], ['si', [9], 31], ['s', [7, 300]], ['x4', [2, 3, 17, 19]], ['w4', [5, 3, 3, 3]],
-  ['tb', [2, 16, 48]], ['ce', [13, 50]], ['cet', [13], 50], ['p', [200]]]) {
+  ['tb', [2, 16, 48]], ['ce', [13, 50]], ['cet', [13], 50], ['p', [200]], ['col', [300, 45]], ['big', [70001]]]) {
   inputs[key] = int ? fl.randint(0, int, shape) : fl.randn(shape);
 }
 
@@ -87,6 +87,19 @@ same('transformer block forward + backward', (d) => {
   const grads = [y, x.grad, ...blk.parameters().map((p) => p.grad)];
   return grads;
 }, 1e-3);
+// the column kernels (reductions over leading dims; layerNorm's weight and bias gradients) and
+// clipGradNorm's multi-block norm of a large gradient
+same('sum, var, amax over dim 0; layerNorm affine backward; clipGradNorm', (d) => {
+  const x = input('col', [300, 45], d);
+  const ln = new fl.nn.LayerNorm(45);
+  if (d !== 'cpu') ln.to(d);
+  ln.forward(input('col', [300, 45], d, { grad: true })).square().sum().backward();
+  const g = input('big', [70001], d, { grad: true });
+  g.square().sum().backward();
+  const total = fl.nn.utils.clipGradNorm([g, ln.weight, ln.bias], 1.0);
+  const out = [x.sum(0), x.var(0), fl.amax(x, 0), ln.weight.grad, ln.bias.grad, g.grad, total];
+  return out;
+}, 1e-4);
 same('crossEntropy backward, AdamW step', (d) => {
   const logits = input('ce', [13, 50], d, { grad: true });
   const tgt = input('cet', [13], d, { int: 50 });
