@@ -151,6 +151,31 @@ function checkOptimizer(opt: ScalableOptimizer, where: string): void {
 }
 
 /**
+ * @internal For ops on autocast's lower-precision list that are not built on matmul's own cast
+ * (the convolutions): when autocast is on and a tensor argument is float32, calls `fn` again with
+ * those arguments in the autocast dtype (the casts are recorded, so float32 leaves get float32
+ * gradients) and returns its result, as torch.autocast casts every floating input of conv2d (the
+ * bias too: a float32 bias would promote the output back to float32); otherwise undefined.
+ * Use as the first line of the op: `const r = runLowPrecision(op, arguments); if (r) return r;`
+ */
+export function runLowPrecision<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>): R | undefined {
+  const low = autocastDtype;
+  if (low === null) return undefined;
+  let f32 = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor && a.dtype === 'float32') { f32 = true; break; }
+  }
+  if (!f32) return undefined;
+  const casts: Tensor[] = [];
+  const a2 = Array.from(args, (a) => {
+    if (a instanceof Tensor && a.dtype === 'float32') { const c = a.to(low); casts.push(c); return c; }
+    return a;
+  });
+  try { return fn(...a2); } finally { for (const c of casts) c.dispose(); }
+}
+
+/**
  * @internal For ops on autocast's float32 list: when autocast is on and a tensor argument is
  * float16/bfloat16, calls `fn` again with those arguments cast to float32 (the casts are
  * recorded, so gradients flow back in the low dtype) and returns its result; otherwise undefined.

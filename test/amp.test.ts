@@ -78,6 +78,35 @@ describe('autocast training', () => {
     });
   });
 
+  // The convolutions are on torch.autocast's lower-precision list too (every floating input cast,
+  // the bias included); they once ran their GEMM in the low dtype and added a float32 bias after it,
+  // giving float32. And the Hugging Face GPT-2's Conv1D (a Linear with the weight [in, out]).
+  test.each(['bfloat16', 'float16'] as const)('conv1d/conv2d/convTranspose2d and GPT-2\'s Conv1D under %s autocast give its dtype, float32 gradients', (dt) => {
+    fl.scope(() => {
+      const x = fl.randn([2, 3, 7, 6], { device: DEVICE }).requiresGrad_();
+      const layers: [fl.nn.Module & { weight: fl.Tensor; bias: fl.Tensor | null }, fl.Tensor][] = [
+        [new fl.nn.Conv2d(3, 4, 3, { padding: 1, device: DEVICE }), x],
+        [new fl.nn.ConvTranspose2d(3, 4, 3, { stride: 2, device: DEVICE }), x],
+        [new fl.nn.Conv1d(3, 5, 3, { device: DEVICE }), fl.randn([2, 3, 9], { device: DEVICE })],
+      ];
+      const gpt2 = new fl.models.GPT2({ vocab_size: 16, n_positions: 8, n_embd: 8, n_layer: 1, n_head: 2 }, { device: DEVICE });
+      const conv1D = gpt2.transformer.h[0].attn.c_attn as unknown as fl.nn.Module & { weight: fl.Tensor; bias: fl.Tensor | null };
+      layers.push([conv1D, fl.randn([2, 4, 8], { device: DEVICE })]);
+      for (const [layer, input] of layers) {
+        const f = (): fl.Tensor => (layer as unknown as { forward: (t: fl.Tensor) => fl.Tensor }).forward(input);
+        const y = fl.autocast(dt, f);
+        expect({ layer: layer.constructor.name, dtype: y.dtype }).toEqual({ layer: layer.constructor.name, dtype: dt });
+        const ref = fl.noGrad(f);
+        expectClose(y.to('float32'), Array.from(ref.dataSync()), dt, 16);
+        y.to('float32').sum().backward();
+        expect([layer.weight.grad!.dtype, layer.bias!.grad!.dtype]).toEqual(['float32', 'float32']);
+      }
+      expect(x.grad!.dtype).toBe('float32');
+      layers.forEach(([l]) => { if (l !== conv1D) l.dispose(); });
+      gpt2.dispose();
+    });
+  });
+
   test('float32-list ops compute low-precision inputs in float32', () => {
     fl.scope(() => {
       const x = fl.randn([4, 8], { device: DEVICE }).to('bfloat16');

@@ -3,6 +3,7 @@
 // on purpose) so that stateDict keys are the checkpoint's keys with no renaming table. GPT-2's
 // projections are `Conv1D`s: weight stored [in, out] (y = x·W + b), kept in that layout so that the
 // file's bytes load and save as they are. The head is tied to the token embedding (wte).
+import { castLow } from '../amp';
 import { DType } from '../dtype';
 import { ValueError } from '../errors';
 import { checkpoint, noGrad } from '../autograd';
@@ -43,7 +44,8 @@ export class Conv1D extends Module {
     this.weight = Parameter(noGrad(() => normal_(empty([inFeatures, outFeatures], f), 0, 0.02)));
     this.bias = Parameter(noGrad(() => zeros_(empty([outFeatures], f))));
   }
-  forward(x: Tensor): Tensor { return this.bias ? add(matmul(x, this.weight), this.bias) : matmul(x, this.weight); }
+  // under autocast the bias is cast too (as F.linear does): a float32 bias would promote the product back
+  forward(x: Tensor): Tensor { return this.bias ? add(matmul(x, this.weight), castLow(this.bias)) : matmul(x, this.weight); }
 }
 
 class GPT2Attention extends Module {

@@ -15,6 +15,7 @@
 // its forward is col2im(W^T @ x) and its backward uses im2col.
 // Pooling kernels work on planes; max pooling keeps int32 argmax indices (flat h*W+w in the input
 // plane, as PyTorch's) and its backward scatters the gradient to them.
+import { runLowPrecision } from '../amp';
 import { traced, traceState } from '../trace';
 import { needsGrad, noGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
@@ -300,6 +301,7 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: Conv2dOptions): Tensor;
 export function conv2d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: Size2, padding: ConvPadding, dilation: Size2, groups: number], Conv2dOptions>): Tensor;
 export function conv2d(...args: unknown[]): Tensor {
+  const lowp = runLowPrecision(conv2d, args); if (lowp) return lowp;  // autocast: input, weight and bias in its dtype
   const op = 'conv2d';
   const { input, weight, bias: b, options, groups } = convCall<Conv2dOptions>(op, args, 'out, in/groups');
   const [O, Cg] = weight._shape;
@@ -364,6 +366,7 @@ export function conv1d(...args: unknown[]): Tensor {
 export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvTranspose2dOptions): Tensor;
 export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ArgsThenOptions<[bias: Tensor | null, stride: Size2, padding: Size2, outputPadding: Size2, groups: number, dilation: Size2], ConvTranspose2dOptions>): Tensor;
 export function convTranspose2d(...args: unknown[]): Tensor {
+  const lowp = runLowPrecision(convTranspose2d, args); if (lowp) return lowp;  // autocast: input, weight and bias in its dtype
   const op = 'convTranspose2d';
   const { input, weight, bias: b, options, groups } = convCall<ConvTranspose2dOptions>(op, args, 'in, out/groups');
   const [Cin, Og, kh, kw] = weight._shape;
