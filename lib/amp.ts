@@ -160,19 +160,7 @@ function checkOptimizer(opt: ScalableOptimizer, where: string): void {
  */
 export function runLowPrecision<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>): R | undefined {
   const low = autocastDtype;
-  if (low === null) return undefined;
-  let f32 = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a instanceof Tensor && a.dtype === 'float32') { f32 = true; break; }
-  }
-  if (!f32) return undefined;
-  const casts: Tensor[] = [];
-  const a2 = Array.from(args, (a) => {
-    if (a instanceof Tensor && a.dtype === 'float32') { const c = a.to(low); casts.push(c); return c; }
-    return a;
-  });
-  try { return fn(...a2); } finally { for (const c of casts) c.dispose(); }
+  return low === null ? undefined : rerunCast(fn, args, (dt) => dt === 'float32', low);
 }
 
 /**
@@ -183,15 +171,24 @@ export function runLowPrecision<R>(fn: (...a: any[]) => R, args: ArrayLike<unkno
  */
 export function runFloat32<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>): R | undefined {
   if (autocastDtype === null) return undefined;
-  let lowp = false;
+  return rerunCast(fn, args, (dt) => dt === 'float16' || dt === 'bfloat16', 'float32');
+}
+
+/**
+ * runLowPrecision's and runFloat32's common part: fn(...args) again with the tensor arguments of a
+ * dtype that `from` picks cast to `to` (recorded casts, disposed after the call; the op's graph keeps
+ * its own views), or undefined when no argument is picked.
+ */
+function rerunCast<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>, from: (dt: DType) => boolean, to: DType): R | undefined {
+  let picked = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { lowp = true; break; }
+    if (a instanceof Tensor && from(a.dtype)) { picked = true; break; }
   }
-  if (!lowp) return undefined;
+  if (!picked) return undefined;
   const casts: Tensor[] = [];
   const a2 = Array.from(args, (a) => {
-    if (a instanceof Tensor && (a.dtype === 'float16' || a.dtype === 'bfloat16')) { const c = a.to('float32'); casts.push(c); return c; }
+    if (a instanceof Tensor && from(a.dtype)) { const c = a.to(to); casts.push(c); return c; }
     return a;
   });
   try { return fn(...a2); } finally { for (const c of casts) c.dispose(); }
