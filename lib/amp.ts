@@ -151,11 +151,11 @@ function checkOptimizer(opt: ScalableOptimizer, where: string): void {
 }
 
 /**
- * @internal For ops on autocast's lower-precision list that are not built on matmul's own cast
- * (the convolutions): when autocast is on and a tensor argument is float32, calls `fn` again with
+ * @internal For ops on autocast's lower-precision list that add a bias to matmul's own cast
+ * (linear, the convolutions): when autocast is on and a tensor argument is float32, calls `fn` again with
  * those arguments in the autocast dtype (the casts are recorded, so float32 leaves get float32
- * gradients) and returns its result, as torch.autocast casts every floating input of conv2d (the
- * bias too: a float32 bias would promote the output back to float32); otherwise undefined.
+ * gradients) and returns its result, as torch.autocast casts every floating input of linear and
+ * conv2d (the bias too: a float32 bias would promote the output back to float32); otherwise undefined.
  * Use as the first line of the op: `const r = runLowPrecision(op, arguments); if (r) return r;`
  */
 export function runLowPrecision<R>(fn: (...a: any[]) => R, args: ArrayLike<unknown>): R | undefined {

@@ -10,7 +10,7 @@
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
 import { noGrad } from '../autograd';
 import { traced } from '../trace';
-import { castLow, runFloat32 } from '../amp';
+import { runFloat32, runLowPrecision } from '../amp';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, fmt, numel } from '../shape';
@@ -56,6 +56,9 @@ export function needFloating(x: Tensor, op: string, what = 'input'): void {
  * ```
  */
 export function linearOp(x: Tensor, weight: Tensor, bias?: Tensor | null, op = 'linear'): Tensor {
+  // autocast: input, weight and bias in its dtype, as torch.autocast casts every floating input of
+  // linear (a float32 bias would promote the low-precision product back to float32)
+  const lowp = runLowPrecision(linearOp, arguments); if (lowp) return lowp;
   needTensor(x, op); needTensor(weight, op, 'weight');
   if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be 2-D [out_features, in_features], got shape ${fmt(weight._shape)}`);
   const [out, inp] = weight._shape;
@@ -68,9 +71,7 @@ export function linearOp(x: Tensor, weight: Tensor, bias?: Tensor | null, op = '
   }
   const y = scope(() => {
     const y = matmul(x, transpose(weight, 0, 1));
-    // under autocast the bias is cast too, as torch.autocast casts every floating input of linear:
-    // the output stays in the low dtype instead of being promoted back to float32 by the add
-    return bias != null ? add(y, castLow(bias)) : y;
+    return bias != null ? add(y, bias) : y;
   });
   // Gemm for a batch of rows, MatMul (+ Add) for inputs of other ranks
   return traced('linear', [x, weight, bias], y, (g, [vx, vw, vb]) => (x.ndim === 2

@@ -46,9 +46,9 @@ gpu::Dim3 rowsGrid(int64_t rows, bool perWarp) {
 // transposing copy and the row kernels are faster there).
 constexpr int64_t kColsMin = 32;
 
-// Whether the input, read as [kept..., reduced...] (reducedFirst: [reduced..., kept...]), is row-major.
-bool inputRowMajor(const Plan& P, bool reducedFirst) {
-  int64_t shape[kMaxDims], strides[kMaxDims];
+// The input's dims in the order [kept..., reduced...] (reducedFirst: [reduced..., kept...]), with
+// their input strides; returns their count.
+int inputDims(const Plan& P, bool reducedFirst, int64_t* shape, int64_t* strides) {
   int nd = 0;
   for (int pass = 0; pass < 2; pass++) {
     if ((pass == 0) != reducedFirst)
@@ -56,6 +56,13 @@ bool inputRowMajor(const Plan& P, bool reducedFirst) {
     else
       for (int i = 0; i < P.nr; i++) { shape[nd] = P.red[i].size; strides[nd++] = P.red[i].in; }
   }
+  return nd;
+}
+
+// Whether the input, read in that order, is row-major.
+bool inputRowMajor(const Plan& P, bool reducedFirst) {
+  int64_t shape[kMaxDims], strides[kMaxDims];
+  const int nd = inputDims(P, reducedFirst, shape, strides);
   return gpu::isRowMajor(nd, shape, strides);
 }
 
@@ -68,11 +75,9 @@ bool columnsInPlace(const Plan& P) {
 // The input as K contiguous rows of R elements: in place, or gathered into `tmp`.
 const void* rowsOfInput(const TensorArg& in, const Plan& P, std::unique_ptr<gpu::DeviceBuffer>& tmp) {
   if (P.K * P.R == 0) return in.data;  // nothing is read
-  if (inputRowMajor(P, false)) return in.data;
   int64_t shape[kMaxDims], strides[kMaxDims], dense[kMaxDims];
-  int nd = 0;
-  for (int i = 0; i < P.nk; i++) { shape[nd] = P.kept[i].size; strides[nd++] = P.kept[i].in; }
-  for (int i = 0; i < P.nr; i++) { shape[nd] = P.red[i].size; strides[nd++] = P.red[i].in; }
+  const int nd = inputDims(P, false, shape, strides);
+  if (gpu::isRowMajor(nd, shape, strides)) return in.data;
   tmp.reset(new gpu::DeviceBuffer((size_t)(P.K * P.R * itemsize(in.dtype))));
   gpu::rowMajorStrides(nd, shape, dense);
   gpu::stridedCopy(tmp->get(), in.dtype, in.data, in.dtype, gpu::stridedArgs2(nd, shape, dense, strides));

@@ -167,6 +167,22 @@ template <class T, class F> FLINT_DEV T blockReduce(T v, F f, T* scratch) {
   return v;
 }
 
+// The column-group layout (a block per warp-width group of adjacent columns, lane l of every warp
+// folding column l over that warp's share of the rows): combine the warps' partials of each column
+// with `f` in warp order (deterministic); the lanes of warp 0 get their column's result, the others
+// their own partial. `scratch` holds FLINT_BLOCK values. Contains __syncthreads: every thread of the
+// block calls it.
+template <class T, class F> FLINT_DEV T columnReduce(T v, F f, T* scratch) {
+  const int lane = threadIdx.x % FLINT_WARP_SIZE, warp = threadIdx.x / FLINT_WARP_SIZE;
+  const int nwarps = blockDim.x / FLINT_WARP_SIZE;
+  __syncthreads();  // scratch may still be read by an earlier call
+  scratch[threadIdx.x] = v;
+  __syncthreads();
+  if (warp == 0)
+    for (int w = 1; w < nwarps; w++) v = f(v, scratch[w * FLINT_WARP_SIZE + lane]);
+  return v;
+}
+
 }  // namespace kern
 }  // namespace flint
 

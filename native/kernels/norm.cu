@@ -106,12 +106,10 @@ FLINT_DEV void layerNormAffineBackward(void* gwp, void* gbp, const void* gyp, co
         aw += (A)(g * ((load(x[r * N + j]) - load(mean[r])) * load(rstd[r])));
         ab += (A)g;
       }
-    __syncthreads();  // the previous group's partial sums may still be read
-    sW[threadIdx.x] = aw;
-    sB[threadIdx.x] = ab;
-    __syncthreads();
+    const auto add = [](A a, A b) { return a + b; };
+    aw = columnReduce(aw, add, sW);
+    ab = columnReduce(ab, add, sB);
     if (warp == 0 && j < N) {
-      for (int w = 1; w < nwarps; w++) { aw += sW[w * FLINT_WARP_SIZE + lane]; ab += sB[w * FLINT_WARP_SIZE + lane]; }
       static_cast<T*>(gwp)[j] = store<T>((C)aw);
       static_cast<T*>(gbp)[j] = store<T>((C)ab);
     }

@@ -95,18 +95,10 @@ FLINT_DEV Acc fold(const T* x, index_t n, index_t stride, bool active, Acc init,
     for (index_t i = threadIdx.x; i < n; i += blockDim.x) step(a, load(x[i]), i);
     return blockReduce(a, comb, scratch);
   } else {
-    const int lane = threadIdx.x % FLINT_WARP_SIZE, warp = threadIdx.x / FLINT_WARP_SIZE;
-    const int nwarps = blockDim.x / FLINT_WARP_SIZE;
+    const int warp = threadIdx.x / FLINT_WARP_SIZE, nwarps = blockDim.x / FLINT_WARP_SIZE;
     if (active)
       for (index_t i = warp; i < n; i += nwarps) step(a, load(x[i * stride]), i);
-    __syncthreads();  // scratch may still be read for the previous group of columns
-    scratch[threadIdx.x] = a;
-    __syncthreads();
-    if (warp == 0) {
-      a = scratch[lane];
-      for (int w = 1; w < nwarps; w++) a = comb(a, scratch[w * FLINT_WARP_SIZE + lane]);  // in warp order: deterministic
-    }
-    return a;
+    return columnReduce(a, comb, scratch);
   }
 }
 

@@ -97,8 +97,7 @@ same('sum, var, amax over dim 0; layerNorm affine backward; clipGradNorm', (d) =
   const g = input('big', [70001], d, { grad: true });
   g.square().sum().backward();
   const total = fl.nn.utils.clipGradNorm([g, ln.weight, ln.bias], 1.0);
-  const out = [x.sum(0), x.var(0), fl.amax(x, 0), ln.weight.grad, ln.bias.grad, g.grad, total];
-  return out;
+  return [x.sum(0), x.var(0), fl.amax(x, 0), ln.weight.grad, ln.bias.grad, g.grad, total];
 }, 1e-4);
 same('crossEntropy backward, AdamW step', (d) => {
   const logits = input('ce', [13, 50], d, { grad: true });
