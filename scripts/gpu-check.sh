@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # gpu-check.sh OUTDIR — the one prepared check of flintml on a real NVIDIA GPU (issue 9): the
 # doctor, the whole unit suite on the GPU, the benchmarks against PyTorch on the same GPU, Python
-# safetensors interop both ways and compute-sanitizer over a small op subset. It is what a user's
-# CUDA CI runner runs (README, "GPUs"), and what a session lent a GPU runs from the offline bundle:
+# safetensors interop both ways and compute-sanitizer (memcheck, racecheck, synccheck) over a small
+# op subset. It is what a user's CUDA CI runner runs (README, "GPUs"), and what a session lent a GPU
+# runs from the offline bundle:
 #
 #   node node_modules/cmake-js/bin/cmake-js compile --out build --CDFLINT_CUDA_ARCHS=90 --CDFLINT_HIP=OFF
 #   npm run build:ts                         # here, with nvcc: sm_90 kernels only keep the bundle small
@@ -25,7 +26,7 @@
 # the emulator was rebuilt.)
 #
 # Every stage runs under its own `timeout` (the defaults below sum to 420 s: bench-gpu and bench-gpt
-# gave 25 s to hf; the coordinator rebalances them), inside the device
+# gave 25 s to hf, jest 12 s to the sanitizer's racecheck and synccheck), inside the device
 # run's 480 s with the bundle's unpacking), so one hang costs one stage. OUTDIR gets at most 8
 # files: summary.txt (first; a line per stage as it ends, so a killed run still leaves what it did),
 # log.txt (every stage's output, each capped at GPU_CHECK_LOG_CAP bytes), jest.json, gpu.jsonl,
@@ -77,7 +78,7 @@ LOG_CAP=${GPU_CHECK_LOG_CAP:-3000000}   # bytes of one stage's output kept in lo
 
 # stage name and default timeout (seconds), in running order; the sum is the GPU host's budget
 STAGES=(build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer hf)
-declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=140 [bench-gpu]=73 [bench-loader]=20 [bench-gpt]=82 [sanitizer]=25 [hf]=25)
+declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=128 [bench-gpu]=73 [bench-loader]=20 [bench-gpt]=82 [sanitizer]=37 [hf]=25)
 
 say() { printf '%s\n' "$*" | tee -a "$summary" >&2; }
 now() { date +%s.%N; }
@@ -258,10 +259,32 @@ stage_sanitizer() {
     echo "compute-sanitizer is not on PATH: the op subset ran without it"
     return 3
   fi
-  # memcheck over a few hundred launches; FLINT_SYNC=1 so that a fault is reported at its op.
-  # (The caching allocator rounds blocks up: an overrun into a block's slack is not seen.)
-  FLINT_SYNC=1 "$SANITIZER" --tool memcheck --error-exitcode 4 --print-limit 30 --leak-check no \
-    node scripts/gpu-check/ops-subset.js
+  # Three tools over the same op subset, each within its share of the stage's time: memcheck
+  # (out-of-bounds and misaligned accesses; FLINT_SYNC=1 so that a fault is reported at its op; the
+  # caching allocator rounds blocks up, so an overrun into a block's slack is not seen), racecheck
+  # (shared-memory hazards: a missing __syncthreads between a write and another thread's read) and
+  # synccheck (barriers a block does not reach as a whole). A tool that finds an error fails the
+  # stage; racecheck or synccheck running out of their share is said (sanitizer-figure), not failed.
+  local tool share t rc=0 r t0
+  for tool in memcheck racecheck synccheck; do
+    case $tool in memcheck) share=45 ;; racecheck) share=35 ;; *) share=20 ;; esac
+    t=$(( STAGE_LIMIT * share / 100 ))
+    t0=$SECONDS
+    FLINT_SYNC=1 timeout -k 5 "$t" "$SANITIZER" --tool "$tool" --error-exitcode 4 --print-limit 30 \
+      $([[ $tool == memcheck ]] && echo --leak-check no) node scripts/gpu-check/ops-subset.js
+    r=$?
+    case $r in
+      0) echo "sanitizer-figure: $tool OK ($(( SECONDS - t0 )) s)" ;;
+      124|137) echo "sanitizer-figure: $tool did not finish in its ${t} s (inconclusive)"
+               [[ $tool == memcheck ]] && rc=124 ;;
+      4) echo "sanitizer-figure: $tool FOUND ERRORS (see log.txt)"; rc=1 ;;
+      *) echo "sanitizer-figure: $tool exit $r (the op subset failed or the tool did not run)"; rc=1 ;;
+    esac
+  done
+  return $rc
+}
+post_sanitizer() {
+  sed -n '/^===== sanitizer (/,$p' "$log" | grep '^sanitizer-figure: ' | sed 's/^sanitizer-figure: /  sanitizer: /'
 }
 
 stage_hf() {

@@ -66,6 +66,8 @@ describe('NCCL library search (fake libraries, child processes)', () => {
     compile(dirs.a);
     dirs.old = path.join(tmp, 'old');
     compile(dirs.old, ['-DFAKE_NCCL_VERSION=20903']);
+    dirs.v28 = path.join(tmp, 'v2.8');
+    compile(dirs.v28, ['-DFAKE_NCCL_VERSION=2804']);  // NCCL_VERSION's encoding before 2.9: X*1000+Y*100+Z
     dirs.tooOld = path.join(tmp, 'too-old');
     compile(dirs.tooOld, ['-DFAKE_NCCL_VERSION=2604']);
     dirs.partial = path.join(tmp, 'partial');
@@ -113,6 +115,15 @@ describe('NCCL library search (fake libraries, child processes)', () => {
     expect(info.searchLog[info.searchLog.length - 1]).toContain("(NCCL 2.9.3, 16 symbols resolved; before 2.10: no 'avg' reduction and no bfloat16)");
     expect(log.indexOf(missing)).toBeLessThan(log.indexOf(dirs.partial));
     expect(log.indexOf(dirs.partial)).toBeLessThan(log.indexOf(dirs.tooOld));
+  });
+
+  test('NCCL 2.7 and 2.8 report their version in the old encoding (2.8.4: 2804), and are accepted', () => {
+    const info = searchIn(isolated({ FLINT_CUDA_LIBS: `${dirs.tooOld}:${dirs.v28}` }));
+    expect(info.found).toBe(true);
+    expect(info.version).toBe('2.8.4');
+    expect(info.versionCode).toBe(2804);
+    expect([info.avg, info.bfloat16]).toEqual([false, false]);
+    expect(info.searchLog.join('\n')).toContain('its version 2.6.4 is older than 2.7');
   });
 
   test("then the loader path, then a virtualenv's nvidia/nccl/lib (pip's nvidia-nccl wheel)", () => {

@@ -168,6 +168,45 @@ describe('scripts/gpu-check.sh', () => {
     }
   }, CHILD_MS + 10_000);
 
+  // compute-sanitizer's three tools, through a stand-in (the emulator has no compute-sanitizer): it
+  // logs the tool, then runs the op subset as the real one would (or, for the tool named in
+  // FAKE_SANITIZER_FINDS, reports errors with exit code 4 as --error-exitcode 4 asks)
+  if (onEmulator) test('the sanitizer stage runs memcheck, racecheck and synccheck over the op subset; a tool that finds errors fails it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpucheck-'));
+    try {
+      const bin = path.join(dir, 'bin');
+      fs.mkdirSync(bin);
+      const calls = path.join(dir, 'calls.txt');
+      fs.writeFileSync(path.join(bin, 'compute-sanitizer'), [
+        '#!/bin/sh',
+        'case "$1" in --version) echo "Version 0.0 (stand-in)"; exit 0;; esac',
+        'tool=""; while [ "$1" != node ]; do [ "$1" = --tool ] && tool=$2; shift; done',
+        `echo "$tool FLINT_SYNC=$FLINT_SYNC $*" >> ${calls}`,
+        '[ "$tool" = "$FAKE_SANITIZER_FINDS" ] && { echo "========= ERROR SUMMARY: 1 error"; exit 4; }',
+        'exec "$@"', '',
+      ].join('\n'), { mode: 0o755 });
+      const env = { GPU_CHECK_STAGES: 'sanitizer', GPU_CHECK_T_SANITIZER: '600', PATH: `${bin}:${process.env.PATH}` };
+      const ok = await run('bash', ['scripts/gpu-check.sh', path.join(dir, 'a')], env);
+      const summary = fs.readFileSync(path.join(dir, 'a', 'summary.txt'), 'utf8');
+      expect({ code: ok.code, summary }).toEqual({ code: 0, summary: expect.stringMatching(/^sanitizer +OK/m) });
+      expect(summary).toContain('compute-sanitizer: ');
+      for (const tool of ['memcheck', 'racecheck', 'synccheck']) expect(summary).toMatch(new RegExp(`^  sanitizer: ${tool} OK \\(\\d+ s\\)$`, 'm'));
+      expect(fs.readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+        'memcheck FLINT_SYNC=1 node scripts/gpu-check/ops-subset.js',
+        'racecheck FLINT_SYNC=1 node scripts/gpu-check/ops-subset.js',
+        'synccheck FLINT_SYNC=1 node scripts/gpu-check/ops-subset.js',
+      ]);
+      const bad = await run('bash', ['scripts/gpu-check.sh', path.join(dir, 'b')], { ...env, FAKE_SANITIZER_FINDS: 'racecheck' });
+      const badSummary = fs.readFileSync(path.join(dir, 'b', 'summary.txt'), 'utf8');
+      expect(bad.code).toBe(1);
+      expect(badSummary).toMatch(/^sanitizer +FAILED \(exit 1\)/m);
+      expect(badSummary).toContain('  sanitizer: racecheck FOUND ERRORS (see log.txt)');
+      expect(badSummary).toMatch(/^  sanitizer: synccheck OK/m);  // the next tool still runs
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, CHILD_MS * 2 + 10_000);
+
   test('a stage that hangs is cut by its own timeout and the run goes on', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-gpucheck-'));
     try {

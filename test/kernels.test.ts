@@ -12,6 +12,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AMDGPU_MACH, bundleEntries, checkCodeObject, elfSymbols, expectedHipKernels, expectedKernels } from './kernel-images';
+import { findNvcc, findNvcc11 } from './toolkits';
 
 function kernelDir(): string {
   if (process.env.FLINT_KERNEL_DIR) return path.resolve(process.env.FLINT_KERNEL_DIR);
@@ -100,25 +101,13 @@ function elfGlobalFunctions(elf: Buffer): string[] {
   return elfSymbols(elf).filter((s) => s.type === 2 && s.bind === 1).map((s) => s.name).sort();  // STT_FUNC, STB_GLOBAL
 }
 
-function nvccOnThisMachine(): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/cuda/bin'];
-  if (process.env.CUDA_PATH) dirs.push(path.join(process.env.CUDA_PATH, 'bin'));
-  return dirs.some((d) => d && fs.existsSync(path.join(d, 'nvcc')));
-}
-
-/** Where an nvcc 11.x for the second set would be found (CMakeLists.txt: FLINT_NVCC_11). */
-function nvcc11OnThisMachine(): boolean {
-  const c = [process.env.FLINT_NVCC_11, path.resolve(__dirname, '..', '.toolchains', 'cuda-11.8', 'bin', 'nvcc'), '/usr/local/cuda-11.8/bin/nvcc'];
-  return c.some((f) => f && fs.existsSync(f));
-}
-
 const dir = kernelDir();
 const statusPath = path.join(dir, 'status.json');
 
 /** The two CUDA image sets: nvcc 13 (the kernel folder) and nvcc 11.8 (its cuda-11.8/ subfolder). */
 const CUDA_SETS = [
-  { name: 'main', dir, onMachine: nvccOnThisMachine, archsAtLeast: [] as number[] },
-  { name: 'nvcc 11.8', dir: path.join(dir, 'cuda-11.8'), onMachine: nvcc11OnThisMachine, archsAtLeast: [60, 70, 75, 80, 86, 89, 90] },
+  { name: 'main', dir, onMachine: () => findNvcc() !== null, archsAtLeast: [] as number[] },
+  { name: 'nvcc 11.8', dir: path.join(dir, 'cuda-11.8'), onMachine: () => findNvcc11() !== null, archsAtLeast: [60, 70, 75, 80, 86, 89, 90] },
 ];
 
 for (const set of CUDA_SETS) {

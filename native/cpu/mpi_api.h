@@ -23,7 +23,9 @@ typedef void UserFunction(void* in, void* inout, int* len, Datatype* type);
 // Constants of OpenMPI's mpi.h (fixed by its ABI since 1.x).
 constexpr int kSuccess = 0;
 constexpr int kThreadFunneled = 1;
-constexpr int kMaxErrorString = 256;
+// MPI_MAX_ERROR_STRING is 256 by default, but Open MPI's configure can set it from 64 to 1024
+// (--with-max-error-string) and MPI_Error_string may write that many: the buffer takes the largest.
+constexpr int kMaxErrorString = 1024;
 constexpr int kMaxLibraryVersionString = 256;
 inline void* inPlace() { return reinterpret_cast<void*>(1); }  // MPI_IN_PLACE
 // MPI_STATUS_IGNORE is a null MPI_Status*.

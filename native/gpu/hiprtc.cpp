@@ -1,9 +1,6 @@
 // hiprtc.cpp — see hiprtc.h.
 //
-// No ROCm header is needed: the hiprtc entry points below are declared by hand from AMD's "HIP
-// Runtime Compilation (HIPRTC)" API reference (rocm.docs.amd.com/projects/HIP, hiprtc.h); each line
-// names the documented function it mirrors. hiprtcProgram is an opaque handle, hiprtcResult an int
-// enum whose HIPRTC_SUCCESS is 0.
+// No ROCm header is needed: the hiprtc entry points are declared by hand in hiprtc_api.h.
 #include "hiprtc.h"
 #include <dirent.h>
 #include <dlfcn.h>
@@ -21,28 +18,11 @@
 #include <mutex>
 #include <sstream>
 #include "dl_table.h"
+#include "hiprtc_api.h"
 
 namespace flint {
 namespace gpu {
 namespace {
-
-using hiprtcResult = int;
-using hiprtcProgram = struct _hiprtcProgram*;
-constexpr hiprtcResult HIPRTC_SUCCESS = 0;
-
-struct HiprtcApi {
-  hiprtcResult (*hiprtcVersion)(int* major, int* minor) = nullptr;
-  const char* (*hiprtcGetErrorString)(hiprtcResult result) = nullptr;
-  hiprtcResult (*hiprtcCreateProgram)(hiprtcProgram* prog, const char* src, const char* name, int numHeaders,
-                                      const char** headers, const char** includeNames) = nullptr;
-  hiprtcResult (*hiprtcCompileProgram)(hiprtcProgram prog, int numOptions, const char** options) = nullptr;
-  hiprtcResult (*hiprtcGetProgramLogSize)(hiprtcProgram prog, size_t* logSizeRet) = nullptr;
-  hiprtcResult (*hiprtcGetProgramLog)(hiprtcProgram prog, char* log) = nullptr;
-  hiprtcResult (*hiprtcGetCodeSize)(hiprtcProgram prog, size_t* codeSizeRet) = nullptr;
-  hiprtcResult (*hiprtcGetCode)(hiprtcProgram prog, char* code) = nullptr;
-  hiprtcResult (*hiprtcDestroyProgram)(hiprtcProgram* prog) = nullptr;
-  LoadedTable lib;
-};
 
 bool loadHiprtc(HiprtcApi& a, const char* file, std::string* error) {
   const SymbolEntry table[] = {

@@ -54,8 +54,12 @@ constexpr int ncclAvg = 4;
 
 /** NCCL_VERSION(2, 10, 0): ncclAvg and ncclBfloat16 appeared in 2.10. */
 constexpr int kNcclVersionAvgBf16 = 21000;
-/** NCCL_VERSION(2, 7, 0): ncclSend/ncclRecv; the oldest NCCL the engine accepts. */
-constexpr int kNcclVersionMin = 20700;
+/**
+ * NCCL 2.7.0, ncclSend/ncclRecv: the oldest NCCL the engine accepts. Up to 2.8 NCCL_VERSION was
+ * X*1000+Y*100+Z (2.7.8 reports 2708, 2.8.4 2804), from 2.9 X*10000+Y*100+Z (2.9.3: 20903): so
+ * 2.7.0's old code, 2700, is below every 2.7+ code of either encoding and above every 2.6.x (26xx).
+ */
+constexpr int kNcclVersionMin = 2700;
 
 struct NcclApi {
   ncclResult_t (*ncclGetVersion)(int* version) = nullptr;

@@ -1281,7 +1281,6 @@ const char* errorName(CUresult e) {
     case 2: return "CUDA_ERROR_OUT_OF_MEMORY";
     case 3: return "CUDA_ERROR_NOT_INITIALIZED";
     case 4: return "CUDA_ERROR_DEINITIALIZED";
-    case 35: return "CUDA_ERROR_INSUFFICIENT_DRIVER";
     case 100: return "CUDA_ERROR_NO_DEVICE";
     case 101: return "CUDA_ERROR_INVALID_DEVICE";
     case 200: return "CUDA_ERROR_INVALID_IMAGE";
@@ -2155,8 +2154,9 @@ EMU_EXPORT CUresult cuEventQuery(CUevent_st* e) {
   if (e->capture) return invalidate(e->capture, CUDA_ERROR_CAPTURED_EVENT);
   return eventDone(e) ? CUDA_SUCCESS : CUDA_ERROR_NOT_READY;
 }
-// The time between the completions of the two records.
-EMU_EXPORT CUresult cuEventElapsedTime(float* ms, CUevent_st* a, CUevent_st* b) {
+// The time between the completions of the two records. CUDA 12.8's cuda.h maps cuEventElapsedTime to
+// the _v2 symbol; drivers keep exporting the older one (same arguments), and so does the emulator.
+EMU_EXPORT CUresult cuEventElapsedTime_v2(float* ms, CUevent_st* a, CUevent_st* b) {
   EMU_NEED_CTX;
   EMU_LOCK;
   if (!ms) return CUDA_ERROR_INVALID_VALUE;
@@ -2168,6 +2168,7 @@ EMU_EXPORT CUresult cuEventElapsedTime(float* ms, CUevent_st* a, CUevent_st* b) 
   *ms = std::chrono::duration<float, std::milli>(b->when - a->when).count();
   return CUDA_SUCCESS;
 }
+EMU_EXPORT CUresult cuEventElapsedTime(float* ms, CUevent_st* a, CUevent_st* b) { return cuEventElapsedTime_v2(ms, a, b); }
 
 // ---- stream capture and graphs -------------------------------------------------------------------------
 // A graph is the list of operations a capture recorded, in stream order; an executable graph shares
