@@ -107,6 +107,31 @@ describe('autocast training', () => {
     });
   });
 
+  // torch.autocast runs an RNN in the low dtype (cuDNN's RNN, lstm_cell and gru_cell are on its
+  // lower-precision list): output and states in that dtype, float32 gradients for the parameters.
+  // nn.LSTM used to throw here (its cell got a float32 state beside low-precision gate inputs).
+  test.each(['bfloat16', 'float16'] as const)('nn.LSTM and nn.GRU under %s autocast run in its dtype, float32 gradients', (dt) => {
+    fl.scope(() => {
+      for (const m of [new fl.nn.LSTM(3, 5, { numLayers: 2, device: DEVICE }), new fl.nn.GRU(3, 5, { bidirectional: true, device: DEVICE })]) {
+        const x = fl.randn([4, 2, 3], { device: DEVICE }).requiresGrad_();
+        const f = (): fl.Tensor[] => {
+          const [y, state] = (m as unknown as { forward: (t: fl.Tensor) => [fl.Tensor, fl.Tensor | fl.Tensor[]] }).forward(x);
+          return [y, ...(Array.isArray(state) ? state : [state])];
+        };
+        const outs = fl.autocast(dt, f);
+        expect({ layer: m.constructor.name, dtypes: outs.map((o) => o.dtype) }).toEqual({ layer: m.constructor.name, dtypes: outs.map(() => dt) });
+        const ref = fl.noGrad(f);
+        // a few steps of low-precision recurrence: 16x the dtype's tolerance
+        outs.forEach((o, i) => expectClose(o.to('float32'), Array.from(ref[i].dataSync()), dt, 16));
+        outs[0].to('float32').sum().backward();
+        expect(m.parameters().map((p) => p.grad?.dtype)).toEqual(m.parameters().map(() => 'float32'));
+        expect(x.grad!.dtype).toBe('float32');
+        m.zeroGrad();
+        m.dispose();
+      }
+    });
+  });
+
   test('float32-list ops compute low-precision inputs in float32', () => {
     fl.scope(() => {
       const x = fl.randn([4, 8], { device: DEVICE }).to('bfloat16');

@@ -113,3 +113,28 @@ export function makeLayout(values: number[], shape: number[], dtype: fl.DType, l
   }
   return fl.tensor(base, o).reshape(wide).slice(-1, sliceStart, null, 2);
 }
+
+/**
+ * Checks the gradients already in each leaf's `.grad` (float64 leaves) against central finite
+ * differences of `loss()` at about `samples` evenly spaced elements of each leaf, moving the element
+ * in place and back. Throws naming the first element whose gradient differs by more than
+ * 1e-7 + 1e-6·|fd|.
+ */
+export function expectGradsMatchFiniteDifferences(leaves: Record<string, fl.Tensor>, loss: () => fl.Tensor, samples = 6): void {
+  const eps = 1e-6;
+  for (const [name, t] of Object.entries(leaves)) {
+    const got = Array.from(t.grad!.dataSync());
+    if (got.length !== t.numel) throw new Error(`grad of ${name}: ${got.length} elements for ${t.numel}`);
+    const step = Math.max(1, Math.floor(t.numel / samples));
+    for (let k = 0; k < t.numel; k += step) {
+      const at = (d: number): number => fl.noGrad(() => fl.scope(() => {
+        const el = t.view(-1).select(0, k);
+        const old = el.item();
+        el.fill_(old + d);
+        try { return loss().item(); } finally { el.fill_(old); }
+      }));
+      const fd = (at(eps) - at(-eps)) / (2 * eps);
+      if (!(Math.abs(got[k] - fd) <= 1e-7 + 1e-6 * Math.abs(fd))) throw new Error(`grad of ${name}[${k}]: ${got[k]} vs finite difference ${fd}`);
+    }
+  }
+}

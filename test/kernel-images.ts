@@ -33,7 +33,7 @@ export function expectedKernels(): Record<string, string[]> {
     'flint-conv.fatbin': per(['im2col', 'col2im', 'maxpool2d', 'maxpool2d_backward', 'maxpool2d_backward_planes',
       'avgpool2d', 'avgpool2d_backward', 'adaptive_avgpool2d', 'adaptive_avgpool2d_backward'], FLOATS),
     'flint-optim.fatbin': per(['adamw', 'sgd', 'grad_norms', 'grad_norms_finish', 'grad_scale'], FLOATS),
-    'flint-rnn.fatbin': per(['lstm_cell', 'lstm_cell_backward'], FLOATS),
+    'flint-rnn.fatbin': per(['lstm_cell', 'lstm_cell_backward', 'gru_cell', 'gru_cell_backward'], FLOATS),
     'flint-norm.fatbin': per(['layernorm', 'layernorm_backward', 'layernorm_affine_backward'], FLOATS),
   };
 }

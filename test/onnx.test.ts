@@ -110,6 +110,25 @@ describe('fl.onnx.export', () => {
     model.dispose(); x2.dispose(); x5.dispose();
   });
 
+  test('a bidirectional GRU (its fused cell lowered to ONNX ops per step) matches, with a dynamic batch', async () => {
+    class Encoder extends nn.Module {
+      gru = new nn.GRU(5, 6, { bidirectional: true });
+      forward(x: fl.Tensor): fl.Tensor[] {
+        const [y, h] = this.gru.forward(x);
+        return [y, h];
+      }
+    }
+    const model = new Encoder().to(DEVICE);
+    model.eval();
+    const file = path.join(tmp, 'gru.onnx');
+    const x2 = randn([4, 2, 5]);
+    fl.onnx.export(model, [x2], file, { inputNames: ['x'], outputNames: ['y', 'h'], dynamicAxes: { x: { 1: 'batch' } } });
+    await expectSame(file, model, [x2], ['x'], ['y', 'h']);
+    const x3 = randn([4, 3, 5]);
+    await expectSame(file, model, [x3], ['x'], ['y', 'h']);
+    model.dispose(); x2.dispose(); x3.dispose();
+  });
+
   test('the GPT of examples/gpt.js (embeddings, causal attention, reshapes by batch) matches at batch 2 and 5', async () => {
     const model = new GPT(11, 16, 2, 2, 8).to(DEVICE) as fl.nn.Module;
     model.eval();

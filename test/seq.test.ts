@@ -8,8 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fl from '../lib';
-import { DEVICE, expectClose, rng } from './helpers';
+import { DEVICE, expectClose, expectGradsMatchFiniteDifferences, rng } from './helpers';
 import { call, opId } from '../lib/native';
+import { gruCell } from '../lib/nn/gru_cell';
 import { lstmCell } from '../lib/nn/lstm_cell';
 
 const nn = fl.nn;
@@ -182,25 +183,12 @@ describe("native 'lstmCell' / 'lstmCellBackward' on DEVICE", () => {
       const C = fl.tensor(vals(15, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 5]).requiresGrad_();
       const wh = fl.tensor(vals(15, 1), { dtype: 'float64', device: DEVICE }).reshape([3, 5]);
       const wc = fl.tensor(vals(15, 1), { dtype: 'float64', device: DEVICE }).reshape([3, 5]);
-      const loss = (x: fl.Tensor, h: fl.Tensor, c: fl.Tensor): fl.Tensor => {
-        const [h1, c1] = lstmCell(x, h, c);
+      const loss = (): fl.Tensor => {
+        const [h1, c1] = lstmCell(X, R, C);
         return h1.mul(wh).sum().add(c1.mul(wc).sum());
       };
-      loss(X, R, C).backward();
-      const eps = 1e-6;
-      for (const [t, g] of [[X, X.grad!], [R, R.grad!], [C, C.grad!]] as [fl.Tensor, fl.Tensor][]) {
-        const base = Array.from(t.dataSync());
-        const got = Array.from(g.dataSync());
-        for (let k = 0; k < base.length; k += 7) {
-          const at = (d: number): number => fl.noGrad(() => fl.scope(() => {
-            const v = base.slice(); v[k] += d;
-            const moved = fl.tensor(v, { dtype: 'float64', device: DEVICE }).reshape(t.shape);
-            const args = [X, R, C].map((u) => (u === t ? moved : u.detach()));
-            return loss(args[0], args[1], args[2]).item();
-          }));
-          expect(Math.abs(got[k] - (at(eps) - at(-eps)) / (2 * eps))).toBeLessThan(1e-7);
-        }
-      }
+      loss().backward();
+      expectGradsMatchFiniteDifferences({ xg: X, hg: R, c0: C }, loss, 9);
       for (const t of [X, R, C]) t.grad!.dispose();
     });
   });
@@ -236,6 +224,104 @@ describe("native 'lstmCell' / 'lstmCellBackward' on DEVICE", () => {
       expect(() => call(CELL_BW, 'lstmCellBackward', [z([2, 12]), z([2, 3]), z([2, 12]), z([2, 3]), z([2, 3]), z([2, 3]), z([3])], [])).toThrow(/lstmCellBackward: expected a \[B, H\] state/);
       expect(() => call(CELL_BW, 'lstmCellBackward', [z([2, 12]), z([2, 3]), z([2, 12]), z([2, 3]), z([2, 4]), z([2, 3]), z([2, 3])], [])).toThrow(fl.ShapeError);
     });
+  });
+});
+
+/** The GRU cell in float64, written out per unit (gate order r, z, n): forward and backward. */
+function gruRef(xg: number[], hg: number[], h0: number[], gh: number[], B: number, H: number) {
+  const sg = (v: number): number => 1 / (1 + Math.exp(-v));
+  const h1: number[] = [], act: number[] = new Array(B * 4 * H), dxg: number[] = new Array(B * 3 * H), dhg: number[] = new Array(B * 3 * H), dh0: number[] = [];
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < H; j++) {
+      const x = (k: number): number => xg[b * 3 * H + k * H + j], h = (k: number): number => hg[b * 3 * H + k * H + j];
+      const u = b * H + j;
+      const r = sg(x(0) + h(0)), z = sg(x(1) + h(1)), n = Math.tanh(x(2) + r * h(2));
+      h1.push((1 - z) * n + z * h0[u]);
+      [r, z, n, h(2)].forEach((v, k) => { act[b * 4 * H + k * H + j] = v; });
+      // h1 = (1 - z) n + z h0; n = tanh(xn + r hn); r, z sigmoids of their two inputs' sum
+      const dnPre = gh[u] * (1 - z) * (1 - n * n);
+      const drPre = dnPre * h(2) * r * (1 - r), dzPre = gh[u] * (h0[u] - n) * z * (1 - z);
+      [drPre, dzPre, dnPre].forEach((v, k) => { dxg[b * 3 * H + k * H + j] = v; });
+      [drPre, dzPre, dnPre * r].forEach((v, k) => { dhg[b * 3 * H + k * H + j] = v; });
+      dh0.push(gh[u] * z);
+    }
+  }
+  return { h1, act, dxg, dhg, dh0 };
+}
+
+describe("native 'gruCell' / 'gruCellBackward' on DEVICE", () => {
+  const CELL = opId('gruCell'), CELL_BW = opId('gruCellBackward');
+  const B = 37, H = 70;  // B*H above the pool's split point: several chunks on the CPU
+  const r = rng(22);
+  const vals = (n: number, s: number): number[] => Array.from({ length: n }, () => (r() * 2 - 1) * s);
+  const xg = vals(B * 3 * H, 3), hg = vals(B * 3 * H, 3), h0 = vals(B * H, 2), gh = vals(B * H, 1);
+  const want = gruRef(xg, hg, h0, gh, B, H);
+
+  test.each(['float64', 'float32', 'float16', 'bfloat16'] as fl.DType[])('%s: forward and backward against the float64 reference', (dtype) => {
+    fl.scope(() => {
+      const mk = (v: number[], cols: number): fl.Tensor => fl.tensor(v, { dtype: 'float64', device: DEVICE }).reshape([B, cols]).to(dtype);
+      const back = (t: fl.Tensor): number[] => Array.from(t.to('float64').dataSync());
+      const X = mk(xg, 3 * H), R = mk(hg, 3 * H), H0 = mk(h0, H), GH = mk(gh, H);
+      // the reference of the 16-bit dtypes starts from the rounded inputs
+      const low = dtype === 'float16' || dtype === 'bfloat16';
+      const ref = low ? gruRef(back(X), back(R), back(H0), back(GH), B, H) : want;
+      const h1 = fl.empty([B, H], { dtype, device: DEVICE }), act = fl.empty([B, 4 * H], { dtype, device: DEVICE });
+      call(CELL, 'gruCell', [h1, act, X, R, H0], []);
+      // 16-bit: each stored activation rounds once more than the reference; 4x the dtype's tolerance
+      const scale = low ? 4 : 1;
+      expectClose(h1, ref.h1, dtype, scale);
+      expectClose(act, ref.act, dtype, scale);
+      const dxg = fl.empty([B, 3 * H], { dtype, device: DEVICE }), dhg = fl.empty([B, 3 * H], { dtype, device: DEVICE });
+      const dh0 = fl.empty([B, H], { dtype, device: DEVICE });
+      call(CELL_BW, 'gruCellBackward', [dxg, dhg, dh0, act, H0, GH], []);
+      // the backward reads the stored (rounded) activations: 8x for the 16-bit dtypes
+      expectClose(dxg, ref.dxg, dtype, low ? 8 : 1);
+      expectClose(dhg, ref.dhg, dtype, low ? 8 : 1);
+      expectClose(dh0, ref.dh0, dtype, scale);
+    });
+  });
+
+  test('the autograd node: gradients of xg, hg and h0 agree with finite differences (float64)', () => {
+    fl.scope(() => {
+      const X = fl.tensor(vals(3 * 3 * 5, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 15]).requiresGrad_();
+      const R = fl.tensor(vals(3 * 3 * 5, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 15]).requiresGrad_();
+      const S = fl.tensor(vals(15, 2), { dtype: 'float64', device: DEVICE }).reshape([3, 5]).requiresGrad_();
+      const w = fl.tensor(vals(15, 1), { dtype: 'float64', device: DEVICE }).reshape([3, 5]);
+      // h0 feeds the cell directly and (as in nn.GRU) the gradient of its use elsewhere adds up
+      const loss = (): fl.Tensor => gruCell(X, R, S).mul(w).sum().add(S.mul(S).sum());
+      loss().backward();
+      expectGradsMatchFiniteDifferences({ xg: X, hg: R, h0: S }, loss, 12);
+      for (const t of [X, R, S]) t.grad!.dispose();
+    });
+  });
+
+  test('bad operands: typed errors naming the op', () => {
+    fl.scope(() => {
+      const z = (s: number[], dtype: fl.DType = 'float32'): fl.Tensor => fl.zeros(s, { dtype, device: DEVICE });
+      expect(() => call(CELL, 'gruCell', [z([2, 3]), z([2, 12]), z([2, 9]), z([2, 9])], [])).toThrow(/gruCell: expected 5 operands/);
+      expect(() => call(CELL, 'gruCell', [z([2, 3]), z([2, 12]), z([2, 9]), z([2, 12]), z([2, 3])], [])).toThrow(/gruCell: operand 3 must be a contiguous \[2, 9\] tensor/);
+      expect(() => call(CELL, 'gruCell', [z([2, 3]), z([2, 12]), z([9, 2]).transpose(0, 1), z([2, 9]), z([2, 3])], [])).toThrow(/gruCell: operand 2 must be a contiguous/);
+      expect(() => call(CELL, 'gruCell', [z([2, 3]), z([2, 12]), z([2, 9], 'float64'), z([2, 9]), z([2, 3])], [])).toThrow(fl.ShapeError);
+      const i = (s: number[]): fl.Tensor => z(s, 'int32');
+      expect(() => call(CELL, 'gruCell', [i([2, 3]), i([2, 12]), i([2, 9]), i([2, 9]), i([2, 3])], [])).toThrow(/gruCell: expected a floating dtype/);
+      expect(() => call(CELL_BW, 'gruCellBackward', [z([2, 9]), z([2, 9]), z([2, 3]), z([2, 12]), z([2, 3]), z([3])], [])).toThrow(/gruCellBackward: expected a \[B, H\] state/);
+      expect(() => call(CELL_BW, 'gruCellBackward', [z([2, 9]), z([2, 12]), z([2, 3]), z([2, 12]), z([2, 3]), z([2, 3])], [])).toThrow(fl.ShapeError);
+    });
+  });
+
+  test('nn.GRU\'s forward and backward run the fused cell once per step, no elementwise gate math (it was ~13 ops forward, ~30 backward)', () => {
+    const m = new nn.GRU(3, 4, { device: DEVICE });
+    try {
+      fl.scope(() => {
+        const x = fl.randn([6, 2, 3], { device: DEVICE }).requiresGrad_();
+        const prof = fl.profiler.profile(() => fl.scope(() => { const [y] = m.forward(x); y.sum().backward(); }));
+        const count = (name: string): number => prof.events.filter((e) => e.kind === 'op' && e.name === name).length;
+        expect(count('gruCell')).toBe(6);
+        expect(count('gruCellBackward')).toBe(6);
+        for (const op of ['sigmoid', 'tanh']) expect(count(op)).toBe(0);
+        x.grad!.dispose();
+      });
+    } finally { m.dispose(); }
   });
 });
 

@@ -72,41 +72,42 @@ export function lstmCell(xg: Tensor, hg: Tensor, c0: Tensor): [Tensor, Tensor] {
 // no create_graph), so there is no double backward through nn.LSTM on either path to keep.
 
 let SEQ_OPS: [number, number] | undefined;
-function seqOps(): [number, number] {
+/** @internal The native ops a sequence node composes with its cell: matmul and copy. */
+export function seqOps(): [number, number] {
   if (!SEQ_OPS) SEQ_OPS = [opId('matmul'), opId('copy')];
   return SEQ_OPS;
 }
 
-/** A kernel operand over another's storage with its own shape, strides and offset (no Tensor object, no closure). */
-class Part implements OperandView {
+/** @internal A kernel operand over another's storage with its own shape, strides and offset (no Tensor object, no closure). */
+export class Part implements OperandView {
   constructor(readonly src: OperandView, readonly _shape: readonly number[], readonly _strides: readonly number[], readonly _offset: number) {}
   get dtype(): OperandView['dtype'] { return this.src.dtype; }
   get _storage(): OperandView['_storage'] { return this.src._storage; }
   _handleFor(op: string): ReturnType<OperandView['_handleFor']> { return this.src._handleFor(op); }
 }
 
-/** Slab i ([r, c]) of a contiguous [n, r, c] tensor. */
-function slab(t: Tensor, i: number, r: number, c: number): OperandView {
+/** @internal Slab i ([r, c]) of a contiguous [n, r, c] tensor. */
+export function slab(t: Tensor, i: number, r: number, c: number): OperandView {
   return new Part(t, [r, c], [c, 1], t._offset + i * r * c);
 }
 
-/** A 2-D operand as the matmul kernel's [1, rows, cols] (the batch stride is unused for one entry). */
-function mat3(v: OperandView): OperandView {
+/** @internal A 2-D operand as the matmul kernel's [1, rows, cols] (the batch stride is unused for one entry). */
+export function mat3(v: OperandView): OperandView {
   return new Part(v, [1, v._shape[0], v._shape[1]], [0, v._strides[0], v._strides[1]], v._offset);
 }
 
-let sequenceOpOn = true;
+let sequenceOpsOn = true;
 /**
- * @internal Turns the whole-sequence LSTM node on or off (tests compare it with the per-step
- * composed path); returns the previous setting.
+ * @internal Turns the whole-sequence LSTM and GRU nodes on or off (tests compare them with the
+ * per-step composed path); returns the previous setting.
  */
-export function _useLstmSequenceOp(on: boolean): boolean {
-  const was = sequenceOpOn;
-  sequenceOpOn = on;
+export function _useRnnSequenceOps(on: boolean): boolean {
+  const was = sequenceOpsOn;
+  sequenceOpsOn = on;
   return was;
 }
-/** @internal Whether nn.LSTM uses lstmSequence where it can (see lib/nn/rnn.ts). */
-export function lstmSequenceOpOn(): boolean { return sequenceOpOn; }
+/** @internal Whether nn.LSTM and nn.GRU use their sequence nodes where they can (see lib/nn/rnn.ts). */
+export function rnnSequenceOpsOn(): boolean { return sequenceOpsOn; }
 
 /**
  * @internal One LSTM layer in one direction over a whole sequence: the input projection with the

@@ -3,23 +3,24 @@
 // g, o; GRU: r, z, n), so that state dicts load from PyTorch checkpoints unchanged.
 //
 // The input projection of a whole layer is one matmul ([T, B, I] @ [I, G·H]) before the time loop,
-// so each step does one [B, H] @ [H, G·H] matmul plus the gate math. The LSTM runs a layer and
-// direction as ONE autograd node (lstmSequence, lstm_cell.ts: the fused cell per step, the
-// backward's weight gradient one GEMM over the sequence, as cuDNN's RNN does); the composed path
-// below (one fused-cell node and one matmul node per step) stays for ONNX export (it traces the
-// unrolled loop), autocast, and empty sequences or batches. The GRU's gate math is elementwise ops,
-// per step, whose autograd does the backpropagation through time.
+// so each step does one [B, H] @ [H, G·H] matmul plus the gate math. Each layer and direction runs
+// as ONE autograd node (lstmSequence, lstm_cell.ts; gruSequence, gru_cell.ts: the fused cell per
+// step, the backward's weight gradient one GEMM over the sequence, as cuDNN's RNN does); the
+// composed path below (one fused-cell node and one matmul node per step, whose autograd does the
+// backpropagation through time) stays for ONNX export (it traces the unrolled loop), autocast, and
+// empty sequences or batches.
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
-import { lstmCell, lstmSequence, lstmSequenceOpOn } from './lstm_cell';
+import { gruCell, gruSequence } from './gru_cell';
+import { lstmCell, lstmSequence, rnnSequenceOpsOn } from './lstm_cell';
 import { traceState } from '../trace';
-import { autocastLowDtype } from '../amp';
-import { add, mul, sub, sigmoid, tanh } from '../ops/elementwise';
+import { autocastLowDtype, castLow } from '../amp';
+import { add } from '../ops/elementwise';
 import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
-import { cat, narrow, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
+import { cat, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
 import { Module } from './module';
 import { dropoutOp as dropout, needTensor } from './functional';
 import { newParameter } from './layers';
@@ -174,19 +175,34 @@ export abstract class RNNBase extends Module {
     return { out: input, hN: stack(hs, 0), cN: c0 ? stack(cs, 0) : null };
   }
 
-  /** @internal One layer in one direction over the whole sequence. */
+  /**
+   * @internal One layer in one direction over the whole sequence. Under autocast the layer runs in
+   * the autocast dtype, as torch.autocast runs cuDNN's RNN (its output and states in that dtype):
+   * the float32 input, states and parameters are cast first (recorded casts: the parameters get
+   * float32 gradients).
+   */
   private runDirection(input: Tensor, l: number, d: number, h0: Tensor, c0: Tensor | null, T: number) {
     const H = this.hiddenSize;
-    const { wih, whh, bih, bhh } = this.weights(l, d);
+    let { wih, whh, bih, bhh } = this.weights(l, d);
+    if (autocastLowDtype() !== null) {
+      [input, h0, wih, whh] = [input, h0, wih, whh].map(castLow);
+      if (c0) c0 = castLow(c0);
+      if (bih) bih = castLow(bih);
+      if (bhh) bhh = castLow(bhh);
+    }
     const lstm = this.mode === 'LSTM';
     // input projection for every step at once; LSTM folds both biases in here
     let xw = matmul(input, transpose(wih, 0, 1));
     // one pass over [T, B, 4H] for both biases (and one sum for their gradients)
     if (lstm && bih && bhh) xw = add(xw, add(bih, bhh));
     else if (bih) xw = add(xw, bih);
-    if (lstm && T > 0 && xw._shape[1] > 0 && lstmSequenceOpOn() && traceState.tracer === null && autocastLowDtype() === null) {
-      const [out, h, c] = lstmSequence(xw, whh, h0, c0!, d === 1);
-      return { h, c, out };
+    if (T > 0 && xw._shape[1] > 0 && rnnSequenceOpsOn() && traceState.tracer === null && autocastLowDtype() === null) {
+      if (lstm) {
+        const [out, h, c] = lstmSequence(xw, whh, h0, c0!, d === 1);
+        return { h, c, out };
+      }
+      const [out, h] = gruSequence(xw, whh, bhh, h0, d === 1);
+      return { h, c: null, out };
     }
     const whhT = transpose(whh, 0, 1);
     let h = h0;
@@ -201,10 +217,7 @@ export abstract class RNNBase extends Module {
       } else {
         let hw = matmul(h, whhT);
         if (bhh) hw = add(hw, bhh);
-        const rz = sigmoid(add(narrow(xt, 1, 0, 2 * H), narrow(hw, 1, 0, 2 * H)));
-        const r = narrow(rz, 1, 0, H), z = narrow(rz, 1, H, H);
-        const n = tanh(add(narrow(xt, 1, 2 * H, H), mul(r, narrow(hw, 1, 2 * H, H))));
-        h = add(n, mul(z, sub(h, n))); // (1 - z) * n + z * h
+        h = gruCell(xt, hw, h);
       }
       outs[t] = h;
     }
@@ -270,6 +283,9 @@ export class LSTM extends RNNBase {
  * Multi-layer gated recurrent unit, as `torch.nn.GRU`. Input [T, B, I] (or [B, T, I] with
  * `batchFirst`, or unbatched [T, I]); initial state h0 [layers·dirs, B, H] (zeros when omitted).
  * Returns `[output, hN]`.
+ *
+ * Each layer and direction is one autograd node for the whole sequence, as for `LSTM` (and with
+ * the same rule: the output of a one-direction GRU is a view of the states that node saved).
  *
  * ```ts
  * const gru = new nn.GRU(10, 20);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // ops-subset.js — a small subset of the GPU ops (a few hundred kernel launches over every kernel
 // family: elementwise with broadcasting and casts, reductions, softmax, GEMM, indexing, sort, conv,
-// random, the optimizers, a transformer block's forward and backward) for gpu-check.sh's
-// `compute-sanitizer --tool memcheck` stage. Each result is also compared with the CPU's, so that
+// random, the optimizers, a transformer block's and the recurrent layers' forward and backward)
+// for gpu-check.sh's compute-sanitizer stage. Each result is also compared with the CPU's, so that
 // the run is a check of its own; the exit code is 1 on a mismatch or an error. Sizes are odd on
 // purpose (tails of vector loops and tiles). Runs on the CPU emulator as well (the rehearsal).
 'use strict';
@@ -52,7 +52,7 @@ const input = (key, shape, device, opts = {}) => {
 };
 for (const [key, shape, int] of [['a', [37, 129]], ['b', [129]], ['c', [5, 67, 33]], ['m1', [3, 65, 47]], ['m2', [47, 33]],
   ['g', [31, 17]], ['gi', [31, 5], 17], ['si', [9], 31], ['s', [7, 300]], ['x4', [2, 3, 17, 19]], ['w4', [5, 3, 3, 3]],
-  ['tb', [2, 16, 48]], ['ce', [13, 50]], ['cet', [13], 50], ['p', [200]], ['col', [300, 45]], ['big', [70001]]]) {
+  ['tb', [2, 16, 48]], ['rnn', [4, 3, 5]], ['ce', [13, 50]], ['cet', [13], 50], ['p', [200]], ['col', [300, 45]], ['big', [70001]]]) {
   inputs[key] = int ? fl.randint(0, int, shape) : fl.randn(shape);
 }
 
@@ -87,6 +87,20 @@ same('transformer block forward + backward', (d) => {
   const grads = [y, x.grad, ...blk.parameters().map((p) => p.grad)];
   return grads;
 }, 1e-3);
+// the recurrent layers' sequence nodes: the fused LSTM and GRU cells forward and backward per step
+same('LSTM and GRU sequences forward + backward', (d) => {
+  const outs = [];
+  for (const Layer of [fl.nn.LSTM, fl.nn.GRU]) {
+    fl.manualSeed(5);
+    const m = new Layer(5, 6);
+    if (d !== 'cpu') m.to(d);
+    const x = input('rnn', [4, 3, 5], d, { grad: true });
+    const [y] = m.forward(x);
+    y.square().mean().backward();
+    outs.push(y, x.grad, ...m.parameters().map((p) => p.grad));
+  }
+  return outs;
+}, 1e-4);
 // the column kernels (reductions over leading dims; layerNorm's weight and bias gradients) and
 // clipGradNorm's multi-block norm of a large gradient
 same('sum, var, amax over dim 0; layerNorm affine backward; clipGradNorm', (d) => {
