@@ -7,6 +7,7 @@
 //                batch 64 of 1x28x28, cross-entropy, SGD (lr 0.01, momentum 0.9)
 //   lstm         LSTM(32 -> 128), sequence 32, batch 32, Linear(128,10) on the last step,
 //                cross-entropy, Adam (lr 1e-3); flintml's time loop runs in TypeScript
+//   gru          the same with GRU(32 -> 128)
 //   transformer  the character transformer of `npm run demo` (examples/gpt.js): 2 pre-norm blocks,
 //                d 96, 4 heads, context 64, batch 16, vocabulary 96, AdamW (lr 3e-3, weight decay
 //                0.01) and clipGradNorm(1.0) each step, as examples/char-transformer.js
@@ -14,7 +15,7 @@
 // Each impl: 3 warm-up steps, then steps until 2 s have passed (10 at least), median. Impls take
 // turns for FLINT_BENCH_ROUNDS rounds (default 3).
 //
-//   node bench/train_models.js [cnn] [lstm] [transformer]
+//   node bench/train_models.js [cnn] [lstm] [gru] [transformer]
 'use strict';
 const path = require('path');
 const { loadFlint, timeEach, runTorchPeerBoth, sampleTorchBest, Report, rounds } = require('./common');
@@ -22,6 +23,7 @@ const { loadFlint, timeEach, runTorchPeerBoth, sampleTorchBest, Report, rounds }
 const CASES = {
   cnn: 'CNN 2xConv2d 28x28, batch 64, SGD step',
   lstm: 'LSTM 32->128, seq 32, batch 32, Adam step',
+  gru: 'GRU 32->128, seq 32, batch 32, Adam step',
   transformer: 'char transformer (demo), batch 16x64, AdamW step',
 };
 
@@ -41,9 +43,9 @@ function cnn(fl) {
   return { step, done: () => { opt.dispose(); model.dispose(); x.dispose(); y.dispose(); } };
 }
 
-function lstm(fl) {
+function recurrent(fl, Layer) {
   const { nn, optim } = fl;
-  const rnn = new nn.LSTM(32, 128);
+  const rnn = new Layer(32, 128);
   const head = new nn.Linear(128, 10);
   const opt = new optim.Adam([...rnn.parameters(), ...head.parameters()], { lr: 1e-3 });
   const x = fl.randn([32, 32, 32]), y = fl.randint(0, 10, [32]);  // [T, B, I]
@@ -55,6 +57,8 @@ function lstm(fl) {
   });
   return { step, done: () => { opt.dispose(); rnn.dispose(); head.dispose(); x.dispose(); y.dispose(); } };
 }
+const lstm = (fl) => recurrent(fl, fl.nn.LSTM);
+const gru = (fl) => recurrent(fl, fl.nn.GRU);
 
 function transformer(fl) {
   const { nn, optim } = fl;
@@ -73,7 +77,7 @@ function transformer(fl) {
   return { step, done: () => { opt.dispose(); model.dispose(); idx.dispose(); tgt.dispose(); } };
 }
 
-const MAKERS = { cnn, lstm, transformer };
+const MAKERS = { cnn, lstm, gru, transformer };
 
 function main() {
   const picked = process.argv.slice(2).filter((a) => a in CASES);

@@ -1,10 +1,10 @@
 """torch_train_models.py — the PyTorch CPU peer of bench/train_models.js: one training step of the
-model named on the command line (cnn, lstm, transformer), built as the JS side builds it, on random
+model named on the command line (cnn, lstm, gru, transformer), built as the JS side builds it, on random
 data; threads from FLINT_BENCH_TORCH_THREADS ('default' or a count; torch_threads.py). 3 warm-up
 steps, then steps until 2 s have passed (10 at least); the median.
 Prints one JSON line: {"model", "ms", "steps", "threads", "default_threads", "torch"}.
 
-    /usr/bin/python3 bench/peers/torch_train_models.py cnn|lstm|transformer
+    /usr/bin/python3 bench/peers/torch_train_models.py cnn|lstm|gru|transformer
 """
 import json
 import math
@@ -32,8 +32,8 @@ def cnn():
     return step
 
 
-def lstm():
-    rnn, head = nn.LSTM(32, 128), nn.Linear(128, 10)
+def recurrent(layer):
+    rnn, head = layer(32, 128), nn.Linear(128, 10)
     opt = torch.optim.Adam([*rnn.parameters(), *head.parameters()], lr=1e-3)
     x, y = torch.randn(32, 32, 32), torch.randint(0, 10, (32,))
 
@@ -43,6 +43,14 @@ def lstm():
         F.cross_entropy(head(out[31]), y).backward()
         opt.step()
     return step
+
+
+def lstm():
+    return recurrent(nn.LSTM)
+
+
+def gru():
+    return recurrent(nn.GRU)
 
 
 class Block(nn.Module):
@@ -97,7 +105,7 @@ def main():
     name = sys.argv[1]
     threads, default_threads = apply_threads()
     torch.manual_seed(0)
-    step = {"cnn": cnn, "lstm": lstm, "transformer": transformer}[name]()
+    step = {"cnn": cnn, "lstm": lstm, "gru": gru, "transformer": transformer}[name]()
     for _ in range(4):
         step()
     times = []
