@@ -110,14 +110,15 @@ describe('autocast training', () => {
   // torch.autocast runs an RNN in the low dtype (cuDNN's RNN, lstm_cell and gru_cell are on its
   // lower-precision list): output and states in that dtype, float32 gradients for the parameters.
   // nn.LSTM used to throw here (its cell got a float32 state beside low-precision gate inputs).
-  test.each(['bfloat16', 'float16'] as const)('nn.LSTM and nn.GRU under %s autocast run in its dtype, float32 gradients', (dt) => {
+  // The cells (LSTMCell, GRUCell, RNNCell) likewise.
+  test.each(['bfloat16', 'float16'] as const)('nn.LSTM, nn.GRU, nn.RNN and the cells under %s autocast run in its dtype, float32 gradients', (dt) => {
     fl.scope(() => {
-      for (const m of [new fl.nn.LSTM(3, 5, { numLayers: 2, device: DEVICE }), new fl.nn.GRU(3, 5, { bidirectional: true, device: DEVICE })]) {
-        const x = fl.randn([4, 2, 3], { device: DEVICE }).requiresGrad_();
-        const f = (): fl.Tensor[] => {
-          const [y, state] = (m as unknown as { forward: (t: fl.Tensor) => [fl.Tensor, fl.Tensor | fl.Tensor[]] }).forward(x);
-          return [y, ...(Array.isArray(state) ? state : [state])];
-        };
+      const layers = [new fl.nn.LSTM(3, 5, { numLayers: 2, device: DEVICE }), new fl.nn.GRU(3, 5, { bidirectional: true, device: DEVICE }), new fl.nn.RNN(3, 5, { device: DEVICE })];
+      const cells = [new fl.nn.LSTMCell(3, 5, { device: DEVICE }), new fl.nn.GRUCell(3, 5, { device: DEVICE }), new fl.nn.RNNCell(3, 5, { device: DEVICE })];
+      for (const m of [...layers, ...cells]) {
+        const x = fl.randn(cells.includes(m as never) ? [2, 3] : [4, 2, 3], { device: DEVICE }).requiresGrad_();
+        // [output, state or [h, c]] for a layer, h or [h, c] for a cell: every tensor it returns
+        const f = (): fl.Tensor[] => [(m as unknown as { forward: (t: fl.Tensor) => unknown }).forward(x)].flat(2) as fl.Tensor[];
         const outs = fl.autocast(dt, f);
         expect({ layer: m.constructor.name, dtypes: outs.map((o) => o.dtype) }).toEqual({ layer: m.constructor.name, dtypes: outs.map(() => dt) });
         const ref = fl.noGrad(f);

@@ -562,23 +562,59 @@ for (const name of ['BatchNorm1d', 'BatchNorm2d'] as const) {
     call: (o) => fl.scope(() => new Cls(1, o)),
   };
 }
-for (const name of ['LSTM', 'GRU'] as const) {
+for (const name of ['LSTM', 'GRU', 'RNN'] as const) {
   const Cls = nn[name] as new (...a: any[]) => fl.nn.RNNBase & { forward(x: fl.Tensor): [fl.Tensor, unknown] };
   const out = (m: { forward(x: fl.Tensor): [fl.Tensor, unknown] }, x: fl.Tensor) => m.forward(x)[0];
+  // positional arguments after numLayers: RNN has its nonlinearity there (PyTorch's order)
+  const pos = (numLayers: number, ...rest: unknown[]): unknown[] => (name === 'RNN' ? [numLayers, 'tanh', ...rest] : [numLayers, ...rest]);
   TABLE[`nn.${name}`] = {
     honoured: {
       ...factoryOf((o) => new Cls(3, 4, o)),
       numLayers: sc(() => expect(new Cls(3, 4, 2).parameters().length).toBe(8)),
-      bias: sc(() => expect(new Cls(3, 4, 1, false).parameters().length).toBe(2)),
+      bias: sc(() => expect(new Cls(3, 4, ...pos(1, false)).parameters().length).toBe(2)),
       batchFirst: sc(() => expect(shapeOf(out(new Cls(3, 4, { batchFirst: true }), fl.zeros(2, 5, 3)))).toEqual([2, 5, 4])),
       dropout: sc(() => {
         // between layers in training only: train and eval outputs differ with dropout 0.9, not without
-        const m = new Cls(3, 4, 2, true, false, 0.9, { dtype: 'float64' });
+        const m = new Cls(3, 4, ...pos(2, true, false, 0.9), { dtype: 'float64' });
         const x = fl.randn(5, 2, 3, { dtype: 'float64' });
         const a = vals(out(m, x)); m.eval(); const b = vals(out(m, x));
         expect(differs(a, b)).toBe(true);
       }),
       bidirectional: sc(() => expect(shapeOf(out(new Cls(3, 4, { bidirectional: true }), fl.zeros(5, 2, 3)))).toEqual([5, 2, 8])),
+    },
+    call: (o) => fl.scope(() => new Cls(3, 4, o)),
+  };
+}
+// nn.RNN's own option (the table entry above checks the shared ones)
+{
+  const base = TABLE['nn.RNN'];
+  TABLE['nn.RNN'] = {
+    ...base,
+    honoured: {
+      ...base.honoured,
+      // relu keeps negative pre-activations at 0; tanh gives negative outputs
+      nonlinearity: sc(() => {
+        const x = fl.randn(6, 3, 3, { dtype: 'float64' });
+        expect(Math.min(...vals(new nn.RNN(3, 4, { nonlinearity: 'relu', dtype: 'float64' }).forward(x)[0]))).toBeGreaterThanOrEqual(0);
+        expect(Math.min(...vals(new nn.RNN(3, 4, 1, 'tanh', { dtype: 'float64' }).forward(x)[0]))).toBeLessThan(0);
+      }),
+    },
+  };
+}
+for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
+  const Cls = nn[name] as new (...a: any[]) => fl.nn.RNNCellBase;
+  TABLE[`nn.${name}`] = {
+    honoured: {
+      ...factoryOf((o) => new Cls(3, 4, o)),
+      bias: sc(() => { expect(new Cls(3, 4, false).parameters().length).toBe(2); expect(new Cls(3, 4, { bias: false }).bias_ih).toBeNull(); }),
+      ...(name === 'RNNCell' ? {
+        nonlinearity: sc(() => {
+          const x = fl.randn(8, 3, { dtype: 'float64' });
+          const f = (o: Record<string, unknown>) => (new Cls(3, 4, { dtype: 'float64', ...o }) as fl.nn.RNNCell).forward(x);
+          expect(Math.min(...vals(f({ nonlinearity: 'relu' })))).toBeGreaterThanOrEqual(0);
+          expect(Math.min(...vals(f({})))).toBeLessThan(0);
+        }),
+      } : {}),
     },
     call: (o) => fl.scope(() => new Cls(3, 4, o)),
   };
@@ -1334,7 +1370,7 @@ const NO_OPTIONS = [
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
   'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError', 'fl.OnnxExportError',
   'fl.DistributedError',
-  'nn.Module', 'nn.RNNBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
+  'nn.Module', 'nn.RNNBase', 'nn.RNNCellBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
   // the process group's queries and lifetime (fl.distributed), its Work handles
   'distributed.isInitialized', 'distributed.getRank', 'distributed.getWorldSize', 'distributed.getBackend', 'distributed.destroyProcessGroup',
   'distributed.mpiInfo', 'distributed.Work',

@@ -115,6 +115,20 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => new (fl.distributed.Work as any)(null));
   });
 
+  test('data: DistributedSampler with far more replicas than items, or a share past a JS array (was a V8 fatal error)', () => {
+    const few = new fl.data.DistributedSampler({ length: 3 }, { numReplicas: 2 ** 30, rank: 5, shuffle: false });
+    expect([...few]).toEqual([2]);  // position 5 of the order padded by repeating its start: 5 % 3
+    const shuffled = new fl.data.DistributedSampler({ length: 3 }, { numReplicas: 2 ** 30, rank: 4 });
+    expect(shuffled.indices()).toHaveLength(1);
+    refused(() => new fl.data.DistributedSampler({ length: 2e8 }, { numReplicas: 1, rank: 0, shuffle: false }), fl.ValueError);
+    refused(() => new fl.data.DistributedSampler({ length: 2 ** 31 }, { numReplicas: 64, rank: 0 }), fl.ValueError);
+  });
+
+  test('nn.RNNCellBase constructed directly (as RNNBase: a ValueError naming the cells to use)', () => {
+    refused(() => new (fl.nn.RNNCellBase as any)(true, undefined));
+    refused(() => new (fl.nn.RNNCellBase as any)('GRUCell', 5));
+  });
+
   test('data: CharTokenizer and readIdx', () => {
     refused(() => fl.data.CharTokenizer.fromVocab(5 as any));
     refused(() => fl.data.CharTokenizer.fromText('ab').decode(5 as any));

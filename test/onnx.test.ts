@@ -110,12 +110,14 @@ describe('fl.onnx.export', () => {
     model.dispose(); x2.dispose(); x5.dispose();
   });
 
-  test('a bidirectional GRU (its fused cell lowered to ONNX ops per step) matches, with a dynamic batch', async () => {
+  test('a bidirectional GRU (its fused cell lowered to ONNX ops per step) and a relu RNN match, with a dynamic batch', async () => {
     class Encoder extends nn.Module {
       gru = new nn.GRU(5, 6, { bidirectional: true });
+      rnn = new nn.RNN(12, 4, { nonlinearity: 'relu' });
       forward(x: fl.Tensor): fl.Tensor[] {
         const [y, h] = this.gru.forward(x);
-        return [y, h];
+        const [z] = this.rnn.forward(y);
+        return [z, h];
       }
     }
     const model = new Encoder().to(DEVICE);

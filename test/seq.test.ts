@@ -14,6 +14,7 @@ import { gruCell } from '../lib/nn/gru_cell';
 import { lstmCell } from '../lib/nn/lstm_cell';
 
 const nn = fl.nn;
+const f64 = { dtype: 'float64' as const, device: DEVICE };
 type Enc = [number[], number[], string?];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const G: Record<string, any> = JSON.parse(fs.readFileSync(path.join(__dirname, 'golden', 'seq.json'), 'utf8')).cases;
@@ -90,13 +91,18 @@ function check(
   }
 }
 
-describe('LSTM and GRU match PyTorch (float64)', () => {
-  const names = Object.keys(G).filter((k) => k.startsWith('lstm_') || k.startsWith('gru_'));
+describe('LSTM, GRU and RNN match PyTorch (float64)', () => {
+  const names = Object.keys(G).filter((k) => k.startsWith('lstm_') || k.startsWith('gru_') || k.startsWith('rnn_'));
+  test('the golden file has cases of each', () => {
+    for (const p of ['lstm_', 'gru_', 'rnn_tanh', 'rnn_relu']) expect(names.some((n) => n.startsWith(p))).toBe(true);
+  });
   test.each(names)('%s', (name) => {
     const c = G[name];
     const cfg = c.config;
-    const Cls = name.startsWith('lstm') ? nn.LSTM : nn.GRU;
-    const m = new Cls(cfg.inputSize, cfg.hiddenSize, { numLayers: cfg.numLayers, batchFirst: cfg.batchFirst, bidirectional: cfg.bidirectional, dropout: 0.3 });
+    const opts = { numLayers: cfg.numLayers, batchFirst: cfg.batchFirst, bidirectional: cfg.bidirectional, dropout: 0.3 };
+    const m = name.startsWith('lstm') ? new nn.LSTM(cfg.inputSize, cfg.hiddenSize, opts)
+      : name.startsWith('gru') ? new nn.GRU(cfg.inputSize, cfg.hiddenSize, opts)
+        : new nn.RNN(cfg.inputSize, cfg.hiddenSize, { ...opts, nonlinearity: cfg.nonlinearity });
     try {
       expect(Object.keys(m.stateDict())).toEqual(c.keys);
       toF64(m).eval();
@@ -106,7 +112,7 @@ describe('LSTM and GRU match PyTorch (float64)', () => {
           const [y, [h, cc]] = m.forward(i.x, i.h0 ? [i.h0, i.c0] : undefined);
           return [y, h, cc];
         }
-        const [y, h] = (m as fl.nn.GRU).forward(i.x, i.h0);
+        const [y, h] = (m as fl.nn.GRU | fl.nn.RNN).forward(i.x, i.h0);
         return [y, h];
       }, m);
     } finally { m.dispose(); }
@@ -119,6 +125,71 @@ describe('LSTM and GRU match PyTorch (float64)', () => {
       load(m, c.state, 'float32');
       check(c, (i) => { const [y, [h, cc]] = m.forward(i.x, [i.h0, i.c0]); return [y, h, cc]; }, m, 'float32');
     } finally { m.dispose(); }
+  });
+});
+
+describe('LSTMCell, GRUCell and RNNCell match PyTorch (float64)', () => {
+  const names = Object.keys(G).filter((k) => k.startsWith('cell_'));
+  test('the golden file has batched and unbatched cases of each cell', () => {
+    for (const kind of ['LSTMCell', 'GRUCell', 'RNNCell']) for (const b of ['_b1_h1', '_b0_h0']) expect(names.some((n) => n.startsWith(`cell_${kind}`) && n.endsWith(b))).toBe(true);
+  });
+  test.each(names)('%s', (name) => {
+    const c = G[name];
+    const cfg = c.config;
+    const opts = { bias: cfg.bias ?? true, ...(cfg.nonlinearity ? { nonlinearity: cfg.nonlinearity } : {}) };
+    const m = cfg.kind === 'LSTMCell' ? new nn.LSTMCell(3, 4, opts) : cfg.kind === 'GRUCell' ? new nn.GRUCell(3, 4, opts) : new nn.RNNCell(3, 4, opts);
+    try {
+      expect(Object.keys(m.stateDict())).toEqual(c.keys);
+      toF64(m).eval();
+      load(m, c.state);
+      check(c, (i) => (m instanceof nn.LSTMCell ? m.forward(i.x, i.h ? [i.h, i.c] : null) : [(m as fl.nn.GRUCell).forward(i.x, i.h ?? null)]), m);
+    } finally { m.dispose(); }
+  });
+
+  test('printed as PyTorch prints them; typed errors naming the cell', () => {
+    const printed = (m: fl.nn.Module): string => { try { return String(m); } finally { m.dispose(); } };
+    expect(printed(new nn.LSTMCell(3, 4, false))).toBe('LSTMCell(3, 4, bias=False)');
+    expect(printed(new nn.GRUCell(3, 4))).toBe('GRUCell(3, 4)');
+    expect(printed(new nn.RNNCell(3, 4, true, 'relu'))).toBe('RNNCell(3, 4, nonlinearity=relu)');
+    expect(printed(new nn.RNN(3, 4, 2, 'relu'))).toBe('RNN(3, 4, num_layers=2)');
+    const cell = new nn.GRUCell(3, 4, { device: DEVICE });
+    try {
+      fl.scope(() => {
+        expect(() => cell.forward(fl.zeros([2, 5], { device: DEVICE }))).toThrow(/^GRUCell: expected input with 3 features in its last dim, got shape \[2, 5\]/);
+        expect(() => cell.forward(fl.zeros([2, 3], { device: DEVICE }), fl.zeros([3, 4], { device: DEVICE }))).toThrow(fl.ShapeError);
+        expect(() => cell.forward(fl.zeros([2, 3], { device: DEVICE }), fl.zeros([2, 4], { dtype: 'float64', device: DEVICE }))).toThrow(fl.DTypeError);
+        expect(() => cell.forward(fl.zeros([2, 2, 3], { device: DEVICE }))).toThrow(/^GRUCell: expected a 1-D \(unbatched\) or 2-D input/);
+      });
+    } finally { cell.dispose(); }
+    expect(() => new nn.RNNCell(3, 4, { nonlinearity: 'gelu' as 'relu' })).toThrow(/^RNNCell: nonlinearity must be one of 'tanh', 'relu', got 'gelu'/);
+    expect(() => new nn.RNN(3, 4, { nonlinearity: 'gelu' as 'relu' })).toThrow(fl.ValueError);
+    expect(() => new nn.LSTMCell(3, 4, { nonlinearity: 'tanh' } as never)).toThrow(/^LSTMCell: unknown option 'nonlinearity'/);
+  });
+
+  test('a cell step is the layer\'s step: LSTMCell/GRUCell/RNNCell with a one-layer network\'s weights give its outputs', () => {
+    fl.manualSeed(9);
+    const x = fl.randn([4, 2, 3], f64);
+    const pairs: [fl.nn.Module, fl.nn.Module][] = [
+      [new nn.LSTM(3, 5, { dtype: 'float64', device: DEVICE }), new nn.LSTMCell(3, 5, { dtype: 'float64', device: DEVICE })],
+      [new nn.GRU(3, 5, { dtype: 'float64', device: DEVICE }), new nn.GRUCell(3, 5, { dtype: 'float64', device: DEVICE })],
+      [new nn.RNN(3, 5, { nonlinearity: 'relu', dtype: 'float64', device: DEVICE }), new nn.RNNCell(3, 5, { nonlinearity: 'relu', dtype: 'float64', device: DEVICE })],
+    ];
+    try {
+      for (const [layer, cell] of pairs) {
+        fl.scope(() => {
+          const sd = layer.stateDict();
+          cell.loadStateDict(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k.replace(/_l0$/, ''), v])));
+          const [y] = (layer as unknown as { forward(t: fl.Tensor): [fl.Tensor, unknown] }).forward(x);
+          let state: fl.Tensor | [fl.Tensor, fl.Tensor] | null = null;
+          const ys: fl.Tensor[] = [];
+          for (let t = 0; t < 4; t++) {
+            if (cell instanceof nn.LSTMCell) { state = cell.forward(x.select(0, t), state as [fl.Tensor, fl.Tensor] | null); ys.push(state[0]); }
+            else { state = (cell as fl.nn.GRUCell).forward(x.select(0, t), state as fl.Tensor | null); ys.push(state); }
+          }
+          expectClose(fl.stack(ys, 0), Array.from(y.dataSync()), 'float64');
+        });
+      }
+    } finally { pairs.flat().forEach((m) => m.dispose()); x.dispose(); }
   });
 });
 

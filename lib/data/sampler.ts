@@ -13,6 +13,9 @@ import { getRngState, randperm, setRngState } from '../ops/random';
 import { getRank, getWorldSize, isInitialized } from '../distributed/group';
 import type { Dataset } from './dataset';
 
+/** The most indices one rank's share may hold: a JavaScript array's elements (V8: 2^27 - 3), rounded down. */
+const MAX_SHARE = 100_000_000;
+
 /** What DataLoader's `sampler` option takes: the indices of one epoch, and how many there are. */
 export interface Sampler extends Iterable<number> {
   readonly length: number;
@@ -83,6 +86,11 @@ export class DistributedSampler implements Sampler {
     const n = o.dataset.length;
     this.numSamples = this.dropLast && n % this.numReplicas !== 0 ? Math.ceil((n - this.numReplicas) / this.numReplicas) : Math.ceil(n / this.numReplicas);
     this.totalSize = this.numSamples * this.numReplicas;
+    // indices() returns this rank's share as a JavaScript array, and the shuffled order is a
+    // randperm (int32): past either limit V8 would end the process instead of throwing
+    if (this.numSamples > MAX_SHARE || (this.shuffle && n > 2 ** 31 - 1)) {
+      throw new ValueError(`DistributedSampler: a dataset of ${n} items gives each of ${this.numReplicas} ranks ${this.numSamples} indices${this.shuffle && n > 2 ** 31 - 1 ? ' and cannot be shuffled (more than 2^31 - 1 items)' : `, more than a JavaScript array holds (${MAX_SHARE})`}`);
+    }
   }
 
   /** Indices this rank visits per epoch. */
@@ -98,27 +106,21 @@ export class DistributedSampler implements Sampler {
   /** This rank's indices of the current epoch. */
   indices(): number[] {
     const n = this.dataset.length;
-    let order: number[];
+    // the epoch's order (a permutation, or 0..n-1), padded by repeating its start: position p holds
+    // order[p % n]; dropLast cuts it to totalSize <= n. Read in place, never copied into an n-array.
+    let perm: Int32Array | null = null;
     if (this.shuffle) {
       const saved = getRngState();
       try {
         setRngState({ seed: this.seed, offset: this.epoch * n });
         const p = randperm(n);
-        try { order = Array.from(p.dataSync() as Int32Array); } finally { p.dispose(); }
+        try { perm = p.dataSync() as Int32Array; } finally { p.dispose(); }
       } finally {
         setRngState(saved);
       }
-    } else {
-      order = Array.from({ length: n }, (_, i) => i);
-    }
-    if (!this.dropLast) {
-      const pad = this.totalSize - order.length;
-      for (let i = 0; i < pad && order.length > 0; i++) order.push(order[i % n]);
-    } else {
-      order.length = this.totalSize;
     }
     const mine: number[] = [];
-    for (let i = this.rank; i < this.totalSize; i += this.numReplicas) mine.push(order[i]);
+    for (let i = this.rank; i < this.totalSize; i += this.numReplicas) mine.push(perm ? perm[i % n] : i % n);
     return mine;
   }
 

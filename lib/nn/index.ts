@@ -2,6 +2,7 @@
 export { Module, Parameter, isParameter } from './module';
 export * as utils from './utils';
 export * from './rnn';
+export * from './rnn_cell';
 export * from './attention';
 export * from './conv';
 export * from './containers';

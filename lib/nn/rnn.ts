@@ -1,6 +1,7 @@
-// rnn.ts — recurrent layers: `LSTM` and `GRU`, multi-layer, optionally bidirectional, with
-// PyTorch's parameter names (`weight_ih_l0`, `bias_hh_l1_reverse`, …) and gate order (LSTM: i, f,
-// g, o; GRU: r, z, n), so that state dicts load from PyTorch checkpoints unchanged.
+// rnn.ts — recurrent layers: `LSTM`, `GRU` and the Elman `RNN` (tanh or relu), multi-layer,
+// optionally bidirectional, with PyTorch's parameter names (`weight_ih_l0`, `bias_hh_l1_reverse`, …)
+// and gate order (LSTM: i, f, g, o; GRU: r, z, n), so that state dicts load from PyTorch
+// checkpoints unchanged. The single-step cells (`LSTMCell`, `GRUCell`, `RNNCell`): rnn_cell.ts.
 //
 // The input projection of a whole layer is one matmul ([T, B, I] @ [I, G·H]) before the time loop,
 // so each step does one [B, H] @ [H, G·H] matmul plus the gate math. Each layer and direction runs
@@ -8,7 +9,8 @@
 // step, the backward's weight gradient one GEMM over the sequence, as cuDNN's RNN does); the
 // composed path below (one fused-cell node and one matmul node per step, whose autograd does the
 // backpropagation through time) stays for ONNX export (it traces the unrolled loop), autocast, and
-// empty sequences or batches.
+// empty sequences or batches. The Elman RNN's step is its recurrent matmul, an add and the
+// activation (no fused cell: one activation op is the whole gate math).
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { fmt } from '../shape';
@@ -17,7 +19,7 @@ import { gruCell, gruSequence } from './gru_cell';
 import { lstmCell, lstmSequence, rnnSequenceOpsOn } from './lstm_cell';
 import { traceState } from '../trace';
 import { autocastLowDtype, castLow } from '../amp';
-import { add } from '../ops/elementwise';
+import { add, relu, tanh } from '../ops/elementwise';
 import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import { cat, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
@@ -28,7 +30,7 @@ import { uniform_ } from './init';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
-/** Options shared by `LSTM` and `GRU` (PyTorch's keyword arguments in camelCase). */
+/** Options shared by `LSTM`, `GRU` and `RNN` (PyTorch's keyword arguments in camelCase). */
 export interface RNNOptions {
   /** Stacked recurrent layers (default 1). */
   numLayers?: number;
@@ -46,28 +48,44 @@ export interface RNNOptions {
   device?: string;
 }
 
-type Mode = 'LSTM' | 'GRU';
+/** Options of `RNN`: those of `LSTM` and `GRU` and its activation. */
+export interface ElmanRNNOptions extends RNNOptions {
+  /** The activation of each step: 'tanh' (default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/** PyTorch's `mode` of a recurrent layer. */
+export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+type Kind = 'LSTM' | 'GRU' | 'RNN';
 
 // PyTorch: LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
-// bidirectional=False, *, device, dtype); GRU the same (lib/args.ts).
-function rnnSignature(mode: Mode) {
-  return signature(mode, ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'], {
-    inputSize: required(A.anyValue<number>()), hiddenSize: required(A.anyValue<number>()), numLayers: optional(A.anyValue<number>(), 1),
-    bias: optional(A.bool, true), batchFirst: optional(A.bool, false), dropout: optional(A.anyValue<number>(), 0), bidirectional: optional(A.bool, false),
-    dtype: optional(A.dtype), device: optional(A.device),
-  });
-}
-const RNN_ARGS = { LSTM: rnnSignature('LSTM'), GRU: rnnSignature('GRU') };
-const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3 };
+// bidirectional=False, *, device, dtype); GRU the same; RNN with nonlinearity='tanh' after
+// num_layers (lib/args.ts).
+const RNN_PARAMS = {
+  inputSize: required(A.anyValue<number>()), hiddenSize: required(A.anyValue<number>()), numLayers: optional(A.anyValue<number>(), 1),
+  bias: optional(A.bool, true), batchFirst: optional(A.bool, false), dropout: optional(A.anyValue<number>(), 0), bidirectional: optional(A.bool, false),
+  dtype: optional(A.dtype), device: optional(A.device),
+};
+const GATED_POSITIONAL = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
+const RNN_ARGS = {
+  LSTM: signature('LSTM', GATED_POSITIONAL, RNN_PARAMS),
+  GRU: signature('GRU', GATED_POSITIONAL, RNN_PARAMS),
+  RNN: signature('RNN', ['inputSize', 'hiddenSize', 'numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional'],
+    { ...RNN_PARAMS, nonlinearity: optional(A.oneOf('tanh', 'relu'), 'tanh') }),
+};
+const GATES: Record<Kind, number> = { LSTM: 4, GRU: 3, RNN: 1 };
 
 function posInt(v: unknown, what: string, op: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
   return v;
 }
 
-/** The shared machinery of `LSTM` and `GRU`; not used directly. */
+/** The shared machinery of `LSTM`, `GRU` and `RNN`; not used directly. */
 export abstract class RNNBase extends Module {
-  readonly mode: Mode;
+  /** PyTorch's mode: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
+  readonly mode: RNNMode;
+  /** The layer's class name, for messages. */
+  protected readonly kind: Kind;
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -77,28 +95,29 @@ export abstract class RNNBase extends Module {
   readonly bidirectional: boolean;
 
   /** `args`: the subclass constructor's arguments, in PyTorch's order (see lib/args.ts). */
-  constructor(mode: Mode, args: readonly unknown[]) {
+  constructor(kind: Kind, args: readonly unknown[]) {
     super();
-    if (mode !== 'LSTM' && mode !== 'GRU') throw new ValueError(`RNNBase: mode must be 'LSTM' or 'GRU' (construct nn.LSTM or nn.GRU), got ${String(mode)}`);
-    if (!Array.isArray(args)) throw new ValueError(`${mode}: expected the constructor's arguments as an array`);
-    const options = RNN_ARGS[mode].parse(args);
-    this.mode = mode;
-    this.inputSize = posInt(options.inputSize, 'inputSize', mode);
-    this.hiddenSize = posInt(options.hiddenSize, 'hiddenSize', mode);
-    this.numLayers = posInt(options.numLayers, 'numLayers', mode);
+    if (kind !== 'LSTM' && kind !== 'GRU' && kind !== 'RNN') throw new ValueError(`RNNBase: construct nn.LSTM, nn.GRU or nn.RNN, got ${String(kind)}`);
+    if (!Array.isArray(args)) throw new ValueError(`${kind}: expected the constructor's arguments as an array`);
+    const options = kind === 'RNN' ? RNN_ARGS.RNN.parse(args) : { ...RNN_ARGS[kind].parse(args), nonlinearity: null };
+    this.kind = kind;
+    this.mode = kind === 'RNN' ? (options.nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU') : kind;
+    this.inputSize = posInt(options.inputSize, 'inputSize', kind);
+    this.hiddenSize = posInt(options.hiddenSize, 'hiddenSize', kind);
+    this.numLayers = posInt(options.numLayers, 'numLayers', kind);
     this.bias = options.bias;
     this.batchFirst = options.batchFirst;
     const p = options.dropout;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${mode}: dropout must be a number in [0, 1], got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${kind}: dropout must be a number in [0, 1], got ${String(p)}`);
     this.dropout = p;
     this.bidirectional = options.bidirectional;
     const H = this.hiddenSize;
-    const G = GATES[mode] * H;
+    const G = GATES[kind] * H;
     const k = 1 / Math.sqrt(H);
     const D = this.bidirectional ? 2 : 1;
     const opts = { dtype: options.dtype ?? 'float32', device: options.device };
     const init = (t: Tensor) => uniform_(t, -k, k);
-    if (!isFloating(opts.dtype)) throw new DTypeError(`${mode}: dtype must be floating, got ${String(opts.dtype)}`);
+    if (!isFloating(opts.dtype)) throw new DTypeError(`${kind}: dtype must be floating, got ${String(opts.dtype)}`);
     const self = this as unknown as Record<string, Tensor>;
     // PyTorch's registration order: per layer, per direction: w_ih, w_hh, b_ih, b_hh
     for (let l = 0; l < this.numLayers; l++) {
@@ -122,21 +141,34 @@ export abstract class RNNBase extends Module {
     return { wih: self[`weight_ih${sfx}`], whh: self[`weight_hh${sfx}`], bih: this.bias ? self[`bias_ih${sfx}`] : null, bhh: this.bias ? self[`bias_hh${sfx}`] : null };
   }
 
+  /** @internal The forward of a layer with one state (GRU, RNN): [output, hN]. */
+  protected forwardH(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+    return scope(() => {
+      const { xs, unbatched, batch } = this.prepareInput(x);
+      const D = this.bidirectional ? 2 : 1;
+      const h = h0 != null
+        ? this.checkState(h0, 'h0', unbatched ? null : batch, x)
+        : zeros([this.numLayers * D, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
+      const { out, hN } = this.runLayers(xs, unbatched && h0 != null ? unsqueeze(h, 1) : h, null);
+      return [restore(out, unbatched, this.batchFirst, false), restore(hN, unbatched, false, true)] as [Tensor, Tensor];
+    });
+  }
+
   /** @internal Checks a state tensor against [layers·dirs, (B,) H]. */
   protected checkState(state: unknown, name: string, batch: number | null, x: Tensor): Tensor {
     const D = this.bidirectional ? 2 : 1;
     const want = batch === null ? [this.numLayers * D, this.hiddenSize] : [this.numLayers * D, batch, this.hiddenSize];
-    const h = needTensor(state, this.mode, name);
+    const h = needTensor(state, this.kind, name);
     if (h._shape.length !== want.length || h._shape.some((s, i) => s !== want[i])) {
-      throw new ShapeError(`${this.mode}: expected ${name} of shape ${fmt(want)} for input of shape ${fmt(x._shape)}, got ${fmt(h._shape)}`);
+      throw new ShapeError(`${this.kind}: expected ${name} of shape ${fmt(want)} for input of shape ${fmt(x._shape)}, got ${fmt(h._shape)}`);
     }
-    if (h.dtype !== x.dtype) throw new DTypeError(`${this.mode}: ${name} has dtype ${h.dtype} but the input has ${x.dtype}`);
+    if (h.dtype !== x.dtype) throw new DTypeError(`${this.kind}: ${name} has dtype ${h.dtype} but the input has ${x.dtype}`);
     return h;
   }
 
   /** @internal Validates the input; returns it as [T, B, I] plus whether it was unbatched. */
   protected prepareInput(input: unknown): { xs: Tensor; unbatched: boolean; batch: number } {
-    const m = this.mode;
+    const m = this.kind;
     const x = needTensor(input, m);
     if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${m}: expected a 2-D (unbatched) or 3-D input, got shape ${fmt(x._shape)}`);
     if (x._shape[x.ndim - 1] !== this.inputSize) {
@@ -170,7 +202,7 @@ export abstract class RNNBase extends Module {
         dirOuts.push(out);
       }
       input = D === 1 ? dirOuts[0] : cat(dirOuts, 2);
-      if (this.training && this.dropout > 0 && l < this.numLayers - 1) input = dropout(input, this.dropout, true, this.mode);
+      if (this.training && this.dropout > 0 && l < this.numLayers - 1) input = dropout(input, this.dropout, true, this.kind);
     }
     return { out: input, hN: stack(hs, 0), cN: c0 ? stack(cs, 0) : null };
   }
@@ -190,13 +222,14 @@ export abstract class RNNBase extends Module {
       if (bih) bih = castLow(bih);
       if (bhh) bhh = castLow(bhh);
     }
-    const lstm = this.mode === 'LSTM';
-    // input projection for every step at once; LSTM folds both biases in here
+    const lstm = this.mode === 'LSTM', gru = this.mode === 'GRU';
+    // input projection for every step at once; LSTM and RNN fold both biases in here (the GRU's
+    // b_hn sits inside r·(W_hn·h + b_hn))
     let xw = matmul(input, transpose(wih, 0, 1));
-    // one pass over [T, B, 4H] for both biases (and one sum for their gradients)
-    if (lstm && bih && bhh) xw = add(xw, add(bih, bhh));
+    // one pass over [T, B, G·H] for both biases (and one sum for their gradients)
+    if (!gru && bih && bhh) xw = add(xw, add(bih, bhh));
     else if (bih) xw = add(xw, bih);
-    if (T > 0 && xw._shape[1] > 0 && rnnSequenceOpsOn() && traceState.tracer === null && autocastLowDtype() === null) {
+    if ((lstm || gru) && T > 0 && xw._shape[1] > 0 && rnnSequenceOpsOn() && traceState.tracer === null && autocastLowDtype() === null) {
       if (lstm) {
         const [out, h, c] = lstmSequence(xw, whh, h0, c0!, d === 1);
         return { h, c, out };
@@ -214,10 +247,13 @@ export abstract class RNNBase extends Module {
       const xt = xts[t];
       if (lstm) {
         [h, c] = lstmCell(xt, matmul(h, whhT), c!);
-      } else {
+      } else if (gru) {
         let hw = matmul(h, whhT);
         if (bhh) hw = add(hw, bhh);
         h = gruCell(xt, hw, h);
+      } else {
+        const pre = add(xt, matmul(h, whhT));
+        h = this.mode === 'RNN_TANH' ? tanh(pre) : relu(pre);
       }
       outs[t] = h;
     }
@@ -297,15 +333,30 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, ...args: ArgsThenOptions<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
   constructor(...args: unknown[]) { super('GRU', args); }
 
-  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
-    return scope(() => {
-      const { xs, unbatched, batch } = this.prepareInput(x);
-      const D = this.bidirectional ? 2 : 1;
-      const h = h0 != null
-        ? this.checkState(h0, 'h0', unbatched ? null : batch, x)
-        : zeros([this.numLayers * D, batch, this.hiddenSize], { dtype: x.dtype, device: x.device });
-      const { out, hN } = this.runLayers(xs, unbatched && h0 != null ? unsqueeze(h, 1) : h, null);
-      return [restore(out, unbatched, this.batchFirst, false), restore(hN, unbatched, false, true)] as [Tensor, Tensor];
-    });
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] { return this.forwardH(x, h0); }
+}
+
+/**
+ * Multi-layer Elman recurrent network, as `torch.nn.RNN`: h_t = act(x_t·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ
+ * + b_hh) with act tanh (default) or relu. Input [T, B, I] (or [B, T, I] with `batchFirst`, or
+ * unbatched [T, I]); initial state h0 [layers·dirs, B, H] (zeros when omitted). Returns
+ * `[output, hN]`, output [T, B, dirs·H].
+ *
+ * ```ts
+ * const rnn = new nn.RNN(10, 20, { numLayers: 2, nonlinearity: 'relu' });
+ * const [y, h] = rnn.forward(fl.randn([5, 3, 10])); // y: [5, 3, 20], h: [2, 3, 20]
+ * new nn.RNN(10, 20, 2, 'tanh');                     // PyTorch's positional order
+ * ```
+ */
+export class RNN extends RNNBase {
+  /** The activation: 'tanh' or 'relu'. */
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, options?: ElmanRNNOptions);
+  constructor(inputSize: number, hiddenSize: number, ...args: ArgsThenOptions<[numLayers: number, nonlinearity: 'tanh' | 'relu', bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], ElmanRNNOptions>);
+  constructor(...args: unknown[]) {
+    super('RNN', args);
+    this.nonlinearity = this.mode === 'RNN_RELU' ? 'relu' : 'tanh';
   }
+
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] { return this.forwardH(x, h0); }
 }

@@ -192,4 +192,35 @@ for name, kw, fkw in [
     c["config"] = {"batchFirst": kw["batch_first"], "normFirst": kw["norm_first"], "activation": kw["activation"]}
     cases["tel_" + name] = c
 
+# ---- Elman RNN (tanh, relu) and the single-step cells; appended last, so that the cases above keep
+# their random draws
+for nl, bf, given, bi in (("tanh", False, True, True), ("relu", True, False, False)):
+    D = 2 if bi else 1
+    m = torch.nn.RNN(3, 4, num_layers=2, nonlinearity=nl, batch_first=bf, bidirectional=bi)
+    inputs = {"x": leaf(2, 5, 3) if bf else leaf(5, 2, 3)}
+    if given:
+        inputs["h0"] = leaf(2 * D, 2, 4)
+    c = run(m, inputs, lambda mod, i, given=given: list(mod(i["x"], i["h0"] if given else None)), ["weight_ih_l0", "weight_hh_l1", "bias_hh_l0"])
+    c["config"] = {"inputSize": 3, "hiddenSize": 4, "numLayers": 2, "batchFirst": bf, "bidirectional": bi, "nonlinearity": nl}
+    cases[f"rnn_{nl}_bf{int(bf)}_h{int(given)}_bi{int(bi)}"] = c
+
+for kind, kw in (("LSTMCell", {}), ("GRUCell", {}), ("RNNCell", {}), ("RNNCell", {"nonlinearity": "relu"}), ("GRUCell", {"bias": False})):
+    for batched, given in ((True, True), (False, False)):
+        m = getattr(torch.nn, kind)(3, 4, **kw)
+        inputs = {"x": leaf(2, 3) if batched else leaf(3)}
+        hs = (2, 4) if batched else (4,)
+        if given:
+            inputs["h"] = leaf(*hs)
+            if kind == "LSTMCell":
+                inputs["c"] = leaf(*hs)
+
+        def call(mod, i, kind=kind, given=given):
+            if kind == "LSTMCell":
+                return list(mod(i["x"], (i["h"], i["c"]) if given else None))
+            return [mod(i["x"], i["h"] if given else None)]
+
+        c = run(m, inputs, call, ["weight_ih", "weight_hh", "bias_ih", "bias_hh"])
+        c["config"] = {"kind": kind, "inputSize": 3, "hiddenSize": 4, **kw}
+        cases[f"cell_{kind}{'_' + '_'.join(f'{k}{v}' for k, v in kw.items()) if kw else ''}_b{int(batched)}_h{int(given)}"] = c
+
 print(json.dumps({"torch": torch.__version__, "cases": cases}, separators=(",", ":")))
