@@ -124,12 +124,30 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => new fl.data.DistributedSampler({ length: 2 ** 31 }, { numReplicas: 64, rank: 0 }), fl.ValueError);
   });
 
+  test('recurrent layers with 2^53 layers (a JS heap exhaustion, fatal); scalar arguments of unary ops that are not numbers; Optimizer and LRScheduler constructed directly', () => {
+    refused(() => new fl.nn.GRU(1, 3, 9007199254740994));
+    refused(() => fl.scope(() => fl.nn.functional.leakyRelu(fl.zeros([2], { dtype: 'int32' }), Symbol('s') as any)));
+    refused(() => fl.scope(() => fl.zeros([2]).leakyRelu('0.1' as any)));
+    refused(() => fl.scope(() => new (fl.optim.Optimizer as any)([fl.zeros([1])], [2, 0], -2, [1])));
+    refused(() => new (fl.optim.lrScheduler.LRScheduler as any)([2], Symbol('s')));
+    // messages that stringified an array holding a Symbol (String([Symbol()]) throws)
+    refused(() => fl.scope(() => fl.topk(fl.zeros([2, 3]), ['cuda:1', Symbol('s'), -0.5] as any)));
+    refused(() => new fl.nn.GroupNorm([Symbol('s')] as any, -9007199254740992));
+    refused(() => new fl.nn.ModuleDict().pop([Symbol('s'), true] as any), fl.IndexError);
+    refused(() => fl.scope(() => fl.split(fl.zeros([2]), [new BigInt64Array(2)] as any)), fl.ShapeError);
+    refused(() => fl.scope(() => fl.nn.functional.rmsNorm(fl.zeros([2], { dtype: 'float16' }), null as any)));
+    // messages that JSON.stringify'd a user's value (a BigInt throws there)
+    refused(() => new fl.nn.Conv1d(1, 1, [(x: unknown) => x, 10n] as any));
+    refused(() => fl.data.CharTokenizer.fromVocab([10n] as any));
+  });
+
   test('nn.RNNCellBase constructed directly (as RNNBase: a ValueError naming the cells to use)', () => {
     refused(() => new (fl.nn.RNNCellBase as any)(true, undefined));
     refused(() => new (fl.nn.RNNCellBase as any)('GRUCell', 5));
   });
 
   test('data: CharTokenizer and readIdx', () => {
+    refused(() => new fl.data.TextWindowDataset([1, 2, 3, 4], 2).getBatch(undefined as any));  // was a TypeError reading its length
     refused(() => fl.data.CharTokenizer.fromVocab(5 as any));
     refused(() => fl.data.CharTokenizer.fromText('ab').decode(5 as any));
     refused(() => fl.data.readIdx('no-such-file-here.idx'), fl.FileError);

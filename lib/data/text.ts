@@ -44,7 +44,7 @@ export class CharTokenizer {
     const list = typeof chars === 'string' ? [...chars] : [...chars];
     const seen = new Set<string>();
     for (const c of list) {
-      if (typeof c !== 'string' || [...c].length !== 1) throw new ValueError(`CharTokenizer.fromVocab: each entry must be one character, got ${JSON.stringify(c)}`);
+      if (typeof c !== 'string' || [...c].length !== 1) throw new ValueError(`CharTokenizer.fromVocab: each entry must be one character, got ${describeArg(c)}`);
       if (seen.has(c)) throw new ValueError(`CharTokenizer.fromVocab: duplicate character ${JSON.stringify(c)}`);
       seen.add(c);
     }
@@ -146,6 +146,9 @@ export class TextWindowDataset extends Dataset<TextWindow> {
 
   /** `{ x, y }` of shape [indices.length, blockSize]. */
   getBatch(indices: Int32Array): TextWindow {
+    if (!(indices instanceof Int32Array) && !Array.isArray(indices)) {
+      throw new ValueError(`TextWindowDataset.getBatch: indices must be an Int32Array or an array of indices, got ${describeArg(indices)}`);
+    }
     const b = this.blockSize, n = indices.length;
     const xs = new Int32Array(n * b), ys = new Int32Array(n * b);
     for (let k = 0; k < n; k++) {

@@ -15,6 +15,7 @@
 // object without duplicate names, and its offsets must tile the data buffer exactly (contiguous, no
 // gaps, no overlap) with `end - begin == numel * itemsize`. Anything else is a ValueError (or a
 // DTypeError for dtypes) naming the file and the tensor. The host must be little-endian (x64, arm64).
+import { describeArg } from '../arity';
 import * as fs from 'fs';
 import * as pathLib from 'path';
 import { randomBytes } from 'crypto';
@@ -69,7 +70,7 @@ function toEntries(tensors: Record<string, Tensor> | Map<string, Tensor>, op: st
     throw new ValueError(`${op}: expected an object or a Map of name → Tensor, got ${tensors instanceof Tensor ? 'a Tensor' : String(tensors)}`);
   }
   for (const [name, t] of entries) {
-    if (typeof name !== 'string' || name.length === 0) throw new ValueError(`${op}: tensor names must be non-empty strings, got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name.length === 0) throw new ValueError(`${op}: tensor names must be non-empty strings, got ${describeArg(name)}`);
     if (name === '__metadata__') throw new ValueError(`${op}: the name '__metadata__' is reserved by the format`);
     if (!(t instanceof Tensor)) throw new ValueError(`${op}: '${name}' is not a Tensor (got ${t === null ? 'null' : typeof t})`);
   }

@@ -6,6 +6,7 @@
 // write with the dtype and device of the keys) and written in place through narrow views: a step
 // costs one small copy instead of concatenating the whole history. It is for inference only
 // (in-place writes have no gradient), so a forward with a cache refuses to run with grad enabled.
+import { describeArg } from '../arity';
 import { DType } from '../dtype';
 import { ShapeError, ValueError } from '../errors';
 import { isGradEnabled, noGrad } from '../autograd';
@@ -186,7 +187,7 @@ export abstract class CausalLM extends Module {
     if (L + maxNew > this.maxPositions) throw new ValueError(`${op}: ${L} + ${maxNew} new tokens exceed the model's ${this.maxPositions} positions`);
     const eosRaw = o.eosTokenId === undefined ? this.config.eos_token_id ?? null : o.eosTokenId;
     const eos = eosRaw === null ? [] : (Array.isArray(eosRaw) ? eosRaw : [eosRaw]) as number[];
-    if (eos.some((e) => !Number.isInteger(e))) throw new ValueError(`${op}: eosTokenId must be an integer, a list of integers or null, got ${JSON.stringify(eosRaw)}`);
+    if (eos.some((e) => !Number.isInteger(e))) throw new ValueError(`${op}: eosTokenId must be an integer, a list of integers or null, got ${describeArg(eosRaw)}`);
     const temperature = o.temperature ?? 1;
     const sample = (o.doSample ?? (o.temperature !== undefined || o.topK !== undefined || o.topP !== undefined)) && temperature > 0;
     const saved = o.seed !== undefined ? getRngState() : null;

@@ -147,7 +147,7 @@ export class ModuleDict<M extends Module = Module> extends Module {
   /** The module under `key` (IndexError when absent). */
   get(key: string): M {
     const m = this._map.get(key);
-    if (!m) throw new IndexError(`ModuleDict: no module named '${String(key)}' (keys: ${[...this._map.keys()].join(', ')})`);
+    if (!m) throw new IndexError(`ModuleDict: no module named ${describeArg(key)} (keys: ${[...this._map.keys()].join(', ')})`);
     return m;
   }
   /** Adds or replaces the module under `key`; returns this. */

@@ -8,6 +8,7 @@
 // layers call the `*Op` forms, which take an internal `op` name (the layer's class name) so that a
 // bad shape raises a ShapeError naming the layer the user wrote, e.g.
 // "Linear: input of shape [2, 3] has 3 features, expected in_features=4".
+import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { traced } from '../trace';
 import { runFloat32, runLowPrecision } from '../amp';
@@ -144,6 +145,9 @@ export function dropoutOp(x: Tensor, p = 0.5, training = true, op = 'dropout'): 
 export function alias(x: Tensor): Tensor { return reshape(x, x._shape); }
 
 function trailingDims(x: Tensor, normalizedShape: number | readonly number[], op: string): number[] {
+  if (typeof normalizedShape !== 'number' && (normalizedShape == null || typeof (normalizedShape as Iterable<number>)[Symbol.iterator] !== 'function')) {
+    throw new ValueError(`${op}: normalizedShape must be a size or a list of sizes, got ${describeArg(normalizedShape)}`);
+  }
   const ns = typeof normalizedShape === 'number' ? [normalizedShape] : Array.from(normalizedShape);
   const k = ns.length;
   const tail = x._shape.slice(x.ndim - k);

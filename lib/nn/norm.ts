@@ -121,7 +121,7 @@ export class GroupNorm extends Module {
     const options = ARGS.GroupNorm.parse(args);
     const { numGroups, numChannels } = options;
     if (!Number.isInteger(numGroups) || numGroups <= 0 || !Number.isInteger(numChannels) || numChannels % numGroups !== 0) {
-      throw new ValueError(`GroupNorm: num_channels (${String(numChannels)}) must be divisible by num_groups (${String(numGroups)})`);
+      throw new ValueError(`GroupNorm: num_channels (${describeArg(numChannels)}) must be divisible by num_groups (${describeArg(numGroups)})`);
     }
     this.numGroups = numGroups;
     this.numChannels = numChannels;

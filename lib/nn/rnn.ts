@@ -74,6 +74,7 @@ const RNN_ARGS = {
     { ...RNN_PARAMS, nonlinearity: optional(A.oneOf('tanh', 'relu'), 'tanh') }),
 };
 const GATES: Record<Kind, number> = { LSTM: 4, GRU: 3, RNN: 1 };
+const MAX_LAYERS = 65536;
 
 function posInt(v: unknown, what: string, op: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
@@ -105,6 +106,9 @@ export abstract class RNNBase extends Module {
     this.inputSize = posInt(options.inputSize, 'inputSize', kind);
     this.hiddenSize = posInt(options.hiddenSize, 'hiddenSize', kind);
     this.numLayers = posInt(options.numLayers, 'numLayers', kind);
+    // each layer holds its own parameter tensors (JavaScript objects): a count in the billions
+    // would exhaust V8's heap, which ends the process instead of throwing
+    if (this.numLayers > MAX_LAYERS) throw new ValueError(`${kind}: numLayers must be at most ${MAX_LAYERS}, got ${this.numLayers}`);
     this.bias = options.bias;
     this.batchFirst = options.batchFirst;
     const p = options.dropout;

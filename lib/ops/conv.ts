@@ -322,7 +322,7 @@ export function conv2d(...args: unknown[]): Tensor {
 export function single(v: unknown, name: string, op: string): unknown {
   if (typeof v === 'string' || v === undefined) return v;
   const n = typeof v === 'number' ? v : Array.isArray(v) && v.length === 1 ? v[0] : NaN;
-  if (!Number.isInteger(n)) throw new ValueError(`${op}: ${name} must be an integer or a one-element array, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n)) throw new ValueError(`${op}: ${name} must be an integer or a one-element array, got ${describeArg(v)}`);
   return n;
 }
 
@@ -580,7 +580,7 @@ export function adaptiveAvgPool2d(...args: unknown[]): Tensor {
     if (!Array.isArray(raw) || raw.length !== 2) throw new ValueError(`${op}: outputSize must be a number or a pair, got ${describeArg(outputSize)}`);
     const [Ho, Wo] = [raw[0] ?? H, raw[1] ?? W];
     if (!Number.isInteger(Ho) || !Number.isInteger(Wo) || Ho < 1 || Wo < 1) {
-      throw new ValueError(`${op}: outputSize must hold positive integers (or null), got ${JSON.stringify(outputSize)}`);
+      throw new ValueError(`${op}: outputSize must hold positive integers (or null), got ${describeArg(outputSize)}`);
     }
     if ((H === 0 || W === 0) && N * C > 0) throw new ShapeError(`${op}: expected non-empty spatial dims, got input ${fmt(input._shape)}`);
     const y = emptyTensor([N, C, Ho, Wo], x.dtype, x._storage.device, false, op);

@@ -17,6 +17,7 @@
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { tooManyArgs, unknownOption } from '../args';
+import { describeArg } from '../arity';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
 import { contiguousCopy, emptyTensor, scopeSync, Tensor, TensorLike, copyInto } from '../tensor';
@@ -346,20 +347,30 @@ function unaryOp(code: UnaryCode, spec: UnarySpec): (x: Tensor, ...args: any[]) 
   const n = e.args?.length ?? 0, mArgs = (e.args ?? []).join(', '), fArgs = n ? `input, ${mArgs}` : 'input';
   const hint = (args: ArrayLike<unknown>, at: number): string => (typeof args[at] !== 'boolean' ? ''
     : e.inplace ? ` (for PyTorch's inplace=True, use x.${name}_())` : ` (flintml has no in-place ${name})`);
+  // the scalar arguments are numbers (clamp's bounds may be booleans, as Python's); anything else
+  // is refused here, before the native call would convert it (a Symbol there threw a TypeError)
+  const scalars = (a: unknown, b: unknown): void => {
+    [a, b].slice(0, n).forEach((v, i) => {
+      if (v !== undefined && v !== null && typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`${name}: ${e.args![i]} must be a number, got ${describeArg(v)}`);
+    });
+  };
   const fn = function (x: Tensor, a?: unknown, b?: unknown): Tensor {
     if (arguments.length > n + 1) tooManyArgs(name, fArgs, arguments, hint(arguments, n + 1));
+    scalars(a, b);
     return unary(e, x, params(a, b));
   };
   Object.defineProperty(fn, 'name', { value: name });
   if (e.method !== false) {
     (P as any)[name] = function (this: Tensor, a?: unknown, b?: unknown) {
       if (arguments.length > n) tooManyArgs(name, mArgs, arguments, hint(arguments, n));
+      scalars(a, b);
       return unary(e, this, params(a, b));
     };
   }
   if (e.inplace) {
     (P as any)[name + '_'] = function (this: Tensor, a?: unknown, b?: unknown) {
       if (arguments.length > n) tooManyArgs(`${name}_`, mArgs, arguments);
+      scalars(a, b);
       return unary(e, this, params(a, b), this);
     };
   }

@@ -2,6 +2,7 @@
 // always stable; NaN sorts as the largest value, as in PyTorch. Indices are int32. The input is
 // made contiguous and seen as (outer, n, inner) by the kernel; outputs are fresh and contiguous.
 // Gradients: the values of sort and topk send g back to the positions in `indices`.
+import { describeArg } from '../arity';
 import { tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
 import { IndexError, ValueError } from '../errors';
@@ -101,7 +102,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   flag(largest, 'largest', 'topk'); flag(sorted, 'sorted', 'topk');
   const d = normDim(dim, x.ndim, 'topk');
   const [outer, n, inner] = slices(x._shape, d);
-  if (typeof k !== 'number' || !Number.isInteger(k)) throw new ValueError(`topk: k must be an integer, got ${String(k)}`);
+  if (typeof k !== 'number' || !Number.isInteger(k)) throw new ValueError(`topk: k must be an integer, got ${describeArg(k)}`);
   if (k < 0 || k > n) throw new IndexError(`topk: k ${String(k)} is out of range for dim ${String(d)} of size ${String(n)} (shape [${x._shape.join(', ')}])`);
   const outShape = x._shape.slice();
   if (outShape.length > 0) outShape[d] = k;

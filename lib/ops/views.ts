@@ -463,7 +463,7 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
     if (n === 0) sizes.push(0);
   } else {
-    sizes = Array.from(sizeOrSections);
+    sizes = Array.from(sizeOrSections as ArrayLike<number>, (v) => (typeof v === 'number' ? v : NaN));  // a non-number (a BigInt) fails the check below
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
       throw new ShapeError(`split: sizes ${JSON.stringify(sizes)} must be non-negative and sum to ${String(n)} (dim ${String(d)} of ${fmt(t._shape)})`);
     }

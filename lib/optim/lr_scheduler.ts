@@ -52,6 +52,11 @@ export abstract class LRScheduler {
   /** @internal */ _lastLr: number[] = [];
 
   constructor(optimizer: Optimizer, protected readonly schedulerName: string) {
+    // abstract in TypeScript; from JavaScript `new LRScheduler(…)` has no getLr and, with a name that
+    // is not a string, would fail building its own messages
+    if (typeof schedulerName !== 'string' || typeof (this as unknown as Record<string, unknown>).getLr !== 'function') {
+      throw new ValueError('LRScheduler: construct one of fl.optim.lrScheduler\'s schedulers, or a subclass that implements getLr() and passes its name');
+    }
     if (!(optimizer instanceof Optimizer)) throw new ValueError(`${schedulerName}: expected an Optimizer, got ${optimizer === null ? 'null' : typeof optimizer}`);
     this.optimizer = optimizer;
     for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;

@@ -126,6 +126,11 @@ export abstract class Optimizer<Hyper extends object = object> {
   /** @internal counted by `step()` (schedulers look at it, as PyTorch's do) */ _stepCount = 0;
 
   constructor(params: Params, defaults: Hyper, name: string) {
+    // abstract in TypeScript; from JavaScript `new Optimizer(…)` (or a subclass without the two
+    // methods) would fail on its first group with an untyped TypeError
+    if (typeof (this as unknown as Record<string, unknown>).validateGroup !== 'function' || typeof (this as unknown as Record<string, unknown>).update !== 'function') {
+      throw new ValueError('Optimizer: construct one of fl.optim\'s optimizers, or a subclass that implements validateGroup(group) and update(group)');
+    }
     this.name = name;
     this.defaults = { ...defaults } as Record<string, unknown> & Hyper;
     if (params instanceof Tensor) throw new ValueError(`${name}: params must be an iterable of Tensors or of param groups, got a single Tensor (wrap it in an array)`);
