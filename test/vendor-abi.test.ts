@@ -295,10 +295,10 @@ function checkSet(set: VendorSet, api: Api): { failures: string[]; checks: numbe
   return { failures, checks, fields: fields.length };
 }
 
+// In CI this bites; on a developer's machine without a toolkit it says what was not checked.
 test('the vendor headers CI installs are on this machine (else: said, and not CI)', () => {
   if (process.env.CI) expect(missing).toEqual([]);
   else if (missing.length) process.stderr.write(`vendor-abi: not checked here (no header): ${missing.join('; ')}\n`);
-  expect(sets.length + missing.length).toBeGreaterThan(0);
 });
 
 describe.each(sets.map((s) => [s.name, s] as const))('%s', (_name, set) => {

@@ -11,11 +11,11 @@
 // backpropagation through time) stays for ONNX export (it traces the unrolled loop), autocast, and
 // empty sequences or batches. The Elman RNN's step is its recurrent matmul, an add and the
 // activation (no fused cell: one activation op is the whole gate math).
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DTypeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
-import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
 import { gruCell, gruSequence } from './gru_cell';
+import { checkRecurrentInput, checkRecurrentState } from './rnn_checks';
 import { lstmCell, lstmSequence, rnnSequenceOpsOn } from './lstm_cell';
 import { traceState } from '../trace';
 import { autocastLowDtype, castLow } from '../amp';
@@ -24,7 +24,7 @@ import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import { cat, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
 import { Module } from './module';
-import { dropoutOp as dropout, needTensor } from './functional';
+import { dropoutOp as dropout } from './functional';
 import { newParameter } from './layers';
 import { uniform_ } from './init';
 import * as A from '../args';
@@ -162,24 +162,12 @@ export abstract class RNNBase extends Module {
   protected checkState(state: unknown, name: string, batch: number | null, x: Tensor): Tensor {
     const D = this.bidirectional ? 2 : 1;
     const want = batch === null ? [this.numLayers * D, this.hiddenSize] : [this.numLayers * D, batch, this.hiddenSize];
-    const h = needTensor(state, this.kind, name);
-    if (h._shape.length !== want.length || h._shape.some((s, i) => s !== want[i])) {
-      throw new ShapeError(`${this.kind}: expected ${name} of shape ${fmt(want)} for input of shape ${fmt(x._shape)}, got ${fmt(h._shape)}`);
-    }
-    if (h.dtype !== x.dtype) throw new DTypeError(`${this.kind}: ${name} has dtype ${h.dtype} but the input has ${x.dtype}`);
-    return h;
+    return checkRecurrentState(state, this.kind, name, want, x);
   }
 
   /** @internal Validates the input; returns it as [T, B, I] plus whether it was unbatched. */
   protected prepareInput(input: unknown): { xs: Tensor; unbatched: boolean; batch: number } {
-    const m = this.kind;
-    const x = needTensor(input, m);
-    if (x.ndim !== 2 && x.ndim !== 3) throw new ShapeError(`${m}: expected a 2-D (unbatched) or 3-D input, got shape ${fmt(x._shape)}`);
-    if (x._shape[x.ndim - 1] !== this.inputSize) {
-      throw new ShapeError(`${m}: expected input with ${this.inputSize} features in its last dim, got shape ${fmt(x._shape)}`);
-    }
-    const w = this.weights(0, 0).wih;
-    if (x.dtype !== w.dtype) throw new DTypeError(`${m}: input dtype ${x.dtype} does not match the parameters' dtype ${w.dtype}`);
+    const x = checkRecurrentInput(input, this.kind, 2, this.inputSize, this.weights(0, 0).wih.dtype);
     if (x.ndim === 2) return { xs: unsqueeze(x, 1), unbatched: true, batch: 1 };
     // [T, B, I] in memory: the input projection is then one GEMM, and so are its weight's and the
     // input's gradients (a strided [T, B] would be a batch of T products and a sum)

@@ -3,19 +3,19 @@
 // PyTorch's parameter names `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh`) and the gate math: the
 // fused cells of lstm_cell.ts / gru_cell.ts (one native op and one autograd node), or the Elman
 // activation. Input [B, I] or unbatched [I]; states [B, H] (or [H]), zeros when omitted.
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DTypeError, ValueError } from '../errors';
 import { isFloating } from '../dtype';
-import { fmt } from '../shape';
 import { autocastLowDtype, castLow } from '../amp';
 import { add, relu, tanh } from '../ops/elementwise';
 import { zeros } from '../ops/creation';
 import { squeeze, unsqueeze } from '../ops/views';
 import { scope, Tensor } from '../tensor';
-import { linearOp as linear, needTensor } from './functional';
+import { linearOp as linear } from './functional';
 import { gruCell } from './gru_cell';
 import { uniform_ } from './init';
 import { FactoryOptions, newParameter, pyBool } from './layers';
 import { lstmCell } from './lstm_cell';
+import { checkRecurrentInput, checkRecurrentState } from './rnn_checks';
 import { Module } from './module';
 import * as A from '../args';
 import { factoryKeywords as FACTORY, optional, required, signature } from '../args';
@@ -85,24 +85,12 @@ export abstract class RNNCellBase extends Module {
    * results come back unbatched when the input was.
    */
   protected run(input: unknown, states: readonly unknown[], n: number, step: (x: Tensor, s: Tensor[], w: Tensor[]) => Tensor[]): Tensor[] {
-    const kind = this.kind;
-    const x = needTensor(input, kind);
-    if (x.ndim !== 1 && x.ndim !== 2) throw new ShapeError(`${kind}: expected a 1-D (unbatched) or 2-D input, got shape ${fmt(x._shape)}`);
-    if (x._shape[x.ndim - 1] !== this.inputSize) throw new ShapeError(`${kind}: expected input with ${this.inputSize} features in its last dim, got shape ${fmt(x._shape)}`);
-    if (x.dtype !== this.weight_ih.dtype) throw new DTypeError(`${kind}: input dtype ${x.dtype} does not match the parameters' dtype ${this.weight_ih.dtype}`);
+    const x = checkRecurrentInput(input, this.kind, 1, this.inputSize, this.weight_ih.dtype);
     const batched = x.ndim === 2;
     const want = batched ? [x._shape[0], this.hiddenSize] : [this.hiddenSize];
     const names = n === 2 ? ['h', 'c'] : ['h'];
     return scope(() => {
-      const s = names.map((name, i) => {
-        if (states[i] == null) return zeros(want, { dtype: x.dtype, device: x.device });
-        const t = needTensor(states[i], kind, name);
-        if (t._shape.length !== want.length || t._shape.some((d, j) => d !== want[j])) {
-          throw new ShapeError(`${kind}: expected ${name} of shape ${fmt(want)} for input of shape ${fmt(x._shape)}, got ${fmt(t._shape)}`);
-        }
-        if (t.dtype !== x.dtype) throw new DTypeError(`${kind}: ${name} has dtype ${t.dtype} but the input has ${x.dtype}`);
-        return t;
-      });
+      const s = names.map((name, i) => (states[i] == null ? zeros(want, { dtype: x.dtype, device: x.device }) : checkRecurrentState(states[i], this.kind, name, want, x)));
       let w = [this.weight_ih, this.weight_hh, this.bias_ih, this.bias_hh].filter((t): t is Tensor => t !== null);
       let xs = batched ? x : unsqueeze(x, 0);
       let ss = batched ? s : s.map((t) => unsqueeze(t, 0));
