@@ -13,7 +13,7 @@
 // The tape imports no op: every op file imports the tape (to record), so the few ops the tape
 // itself runs (the seed gradient, accumulation, sum-to-shape, casts) are handed to it by the ops
 // layer when that loads (`setTapeOps`, called by lib/ops/index.ts).
-import type { DType } from './dtype';
+import { isFloating, type DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor, unscopedView } from './tensor';
@@ -180,9 +180,16 @@ export function needsGrad(...xs: unknown[]): boolean {
  * the inputs (in order, null for none). Outputs must be fresh tensors made by the op.
  */
 export function record(name: string, inputs: readonly unknown[], outputs: readonly Tensor[], saved: readonly Tensor[], fn: BackwardFn): void {
+  // Only floating outputs join the graph, as in torch, where only floating tensors can require grad:
+  // a cast to an integer dtype, or integer indices beside values, have no gradient (their slot in
+  // fn's gradOutputs is null).
+  let floating = 0;
+  for (let i = 0; i < outputs.length; i++) if (isFloating(outputs[i].dtype)) floating++;
+  if (floating === 0) return;
   const node = new GradNode(name, inputs, saved, fn, outputs.length);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
+    if (floating < outputs.length && !isFloating(o.dtype)) continue;
     o._gradFn = node;
     o._outputIndex = i;
     o._requiresGrad = true;

@@ -337,8 +337,11 @@ export class Tensor {
     const h = this._handleFor('dataSync');
     const n = this.numel;
     if (isContiguous(this._shape, this._strides)) {
-      if (this._storage.device.type === 1) return transfer('DtoH', n * ITEMSIZE[this.dtype], () => binding.download(h, this._offset, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
-      return guard(() => binding.download(h, this._offset, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
+      // A zero-size view may start past its storage's end (unbind(x, 2)[1] of an x of shape [4, 0, 2]
+      // starts at element 1 of 0), as in torch: there is nothing to read.
+      const off = n === 0 ? 0 : this._offset;
+      if (this._storage.device.type === 1) return transfer('DtoH', n * ITEMSIZE[this.dtype], () => binding.download(h, off, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
+      return guard(() => binding.download(h, off, n, DTYPE_CODE[this.dtype])) as DataFor<this['dtype']>;
     }
     const tmp = contiguousCopy(this, 'dataSync');
     try {
@@ -364,7 +367,7 @@ export class Tensor {
     const src = isContiguous(this._shape, this._strides) ? this : contiguousCopy(this, 'data');
     try {
       const h = src._handleFor('data');
-      const off = src === this ? this._offset : 0;
+      const off = src === this && n > 0 ? this._offset : 0;
       return await transfer('DtoH', n * ITEMSIZE[this.dtype], () => binding.gpuDownloadAsync(h, off, n, DTYPE_CODE[this.dtype])).catch((e: unknown) => { throw fromNative(e); }) as DataFor<this['dtype']>;
     } finally {
       if (src !== this) src.dispose();

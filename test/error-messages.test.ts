@@ -94,7 +94,10 @@ describe('error messages', () => {
       const a = fl.tensor([1, 2], dev), b = fl.tensor([10, 20], dev);
       expect(a.add(b, { alpha: 2 }).toArray()).toEqual([21, 42]);
       expect(fl.add(a, b, 2).toArray()).toEqual([21, 42]);
-      expect(a.sub(b, { alpha: 0.5 }).toArray()).toEqual([-4, -8]);
+      expect(a.float().sub(b, { alpha: 0.5 }).toArray()).toEqual([-4, -8]);
+      // as torch: a fractional alpha with integer operands is refused (it would make the sum a float)
+      expect(() => a.sub(b, { alpha: 0.5 })).toThrow(/^sub: alpha must be an integer for int32 operands, got 0\.5$/);
+      expect(() => fl.add(a, 1, 0.5)).toThrow(fl.DTypeError);
       expect(a.clone().add_(b, { alpha: -1 }).toArray()).toEqual([-9, -18]);
       expect(() => a.add(b, { alfa: 2 } as unknown as { alpha: number })).toThrow(/^add: unknown option 'alfa' \(did you mean 'alpha'\?\)$/);
       expect(() => fl.sub(a, b, { alpha: '2' } as unknown as { alpha: number })).toThrow(/^sub: alpha must be a number, got string$/);

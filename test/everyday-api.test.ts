@@ -308,7 +308,9 @@ describe('kthvalue and median', () => {
       expect(Number.isNaN(fl.tensor([1, NaN, 2], dev).median().item())).toBe(true);
       expect(fl.kthvalue(fl.tensor([4, 1, 3], dev), 2).values.item()).toBe(3);
       expect(() => fl.kthvalue(fl.tensor([1, 2], dev), 3)).toThrow(fl.IndexError);
-      expect(() => fl.median(fl.zeros([0], dev))).toThrow(fl.IndexError);
+      // torch.median(torch.tensor([])) is nan; of an empty integer tensor an arbitrary value, which flintml refuses
+      expect(Number.isNaN(fl.median(fl.zeros([0], dev)).item())).toBe(true);
+      expect(() => fl.median(fl.zeros([0], { dtype: 'int32', ...dev }))).toThrow(fl.IndexError);
     });
   });
 

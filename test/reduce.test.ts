@@ -112,8 +112,9 @@ const CASES: Case[] = [
   { name: 'std', dtypes: FLOATS, out: same, run: (x, d, k) => x.std(d, k), emptyOk: true, ref: (g) => Math.sqrt(varOf(g, 1)) },
   { name: 'logsumexp', dtypes: [...FLOATS, 'int32'], out: (dt) => (fl.isFloating(dt) ? dt : 'float32'), run: (x, d, k) => x.logsumexp(d, k),
     emptyOk: true, ref: lse },
-  { name: 'all', dtypes: ALL, out: () => 'bool', run: (x, d, k) => x.all(d, k), emptyOk: true, ref: (g) => (g.every((v) => v !== 0) ? 1 : 0) },
-  { name: 'any', dtypes: ALL, out: () => 'bool', run: (x, d, k) => fl.any(x, d, k), emptyOk: true, ref: (g) => (g.some((v) => v !== 0) ? 1 : 0) },
+  // all/any: bool, but uint8 for uint8 (torch's rule)
+  { name: 'all', dtypes: ALL, out: (dt) => (dt === 'uint8' ? 'uint8' : 'bool'), run: (x, d, k) => x.all(d, k), emptyOk: true, ref: (g) => (g.every((v) => v !== 0) ? 1 : 0) },
+  { name: 'any', dtypes: ALL, out: (dt) => (dt === 'uint8' ? 'uint8' : 'bool'), run: (x, d, k) => fl.any(x, d, k), emptyOk: true, ref: (g) => (g.some((v) => v !== 0) ? 1 : 0) },
 ];
 
 const SHAPES: number[][] = [[], [7], [3, 4, 5], [2, 1, 6], [0], [3, 0, 2]];

@@ -1,5 +1,5 @@
-// relu_backward.test.ts — relu's fused gradient (the binary op 'reluBackward': g where x > 0, 0
-// elsewhere, in one native pass). References: the rule written out in JS on the dtype-rounded
+// relu_backward.test.ts — relu's fused gradient (the binary op 'reluBackward': 0 where x <= 0, g
+// elsewhere (a NaN x passes g, as torch's threshold_backward), in one native pass). References: the rule written out in JS on the dtype-rounded
 // inputs (the result is one of g's values or 0, so it is exact in every dtype); central finite
 // differences of relu itself (float64, inputs kept away from the kink at 0); the op's own gradient
 // against finite differences of the op; autograd's x.grad of relu through the fused op.
@@ -8,12 +8,12 @@ import { gradcheck } from '../lib/gradcheck';
 import { DEVICE, expectClose, makeLayout, randomArray, roundTo } from './helpers';
 
 const FLOATS: fl.DType[] = ['float32', 'float64', 'float16', 'bfloat16'];
-/** relu'(x)·g by the rule itself: NaN and the non-positive x give 0. */
-const ref = (g: number, x: number): number => (x > 0 ? g : 0);
+/** relu'(x)·g by torch's rule (threshold_backward on the output): the non-positive x give 0, a NaN x passes g. */
+const ref = (g: number, x: number): number => (x <= 0 ? 0 : g);
 /** Random values with no |x| below 0.05 (finite differences of relu need a step away from its kink). */
 const offKink = (n: number, seed: number): number[] => randomArray(n, seed, -2, 2).map((v) => (Math.abs(v) < 0.05 ? v + Math.sign(v || 1) * 0.1 : v));
 
-describe('reluBackward: g where x > 0, against the rule in JS', () => {
+describe('reluBackward: 0 where x <= 0, g elsewhere, against the rule in JS', () => {
   for (const dtype of FLOATS) {
     for (const layout of ['contiguous', 'permuted', 'sliced'] as const) {
       test(`${dtype} ${layout}`, () => fl.scope(() => {

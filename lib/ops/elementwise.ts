@@ -187,9 +187,16 @@ function binaryOp(code: BinaryCode, spec: BinarySpec): (a: TensorLike, b: Tensor
   return fn;
 }
 
+const isBoolArg = (v: TensorLike): boolean => typeof v === 'boolean' || (v instanceof Tensor && v.dtype === 'bool');
+
 /** a op alpha·b (the scaled operand is a temporary). */
 function withAlpha(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number | undefined, out?: Tensor): Tensor {
   if (alpha !== undefined && alpha !== 1) {
+    // As torch: a fractional alpha would turn an integer sum into a float one
+    if (!Number.isInteger(alpha)) {
+      const dt = resultType(promoteArg(asTensorArg(a, e.code)), promoteArg(asTensorArg(b, e.code)));
+      if (!isFloating(dt)) throw new DTypeError(`${String(e.code)}: alpha must be an integer for ${String(dt)} operands, got ${describeArg(alpha)}`);
+    }
     const scaled = mul(b, alpha);
     try { return binary(e, a, scaled, out); } finally { scaled.dispose(); }
   }
@@ -208,7 +215,8 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
     : (b instanceof Tensor && isFloating(b.dtype) ? b.dtype : null);
   if (dt === null) dt = resultType(promoteArg(a), promoteArg(b));
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
-  if (dt === 'bool' && e.refuseBool) throw new DTypeError(`${String(op)}: ${e.refuseBool}`);
+  // torch refuses a bool operand of sub even beside a number tensor (x - True), not only a bool result
+  if (e.refuseBool && (dt === 'bool' || isBoolArg(a) || isBoolArg(b))) throw new DTypeError(`${String(op)}: ${e.refuseBool}`);
   const outDt: DType = kind === 'compare' || kind === 'logical' ? 'bool' : dt;
   const sa = a instanceof Tensor ? a._shape : [], sb = b instanceof Tensor ? b._shape : [];
   const shape = sameShape(sa, sb) ? sa : broadcastShapes(op, sa, sb);
@@ -289,7 +297,7 @@ type UnaryCode = keyof typeof UNARY;
 /**
  * A unary op's dtype rule: 'same' keeps x's dtype; 'float' computes integers and bool in float32;
  * 'bool' gives bool; 'signed' keeps x's dtype and refuses bool; 'numeric' keeps x's dtype but
- * computes bool in float32.
+ * computes bool in int32 (torch's square of a bool tensor is int64, flintml's integer dtype).
  */
 type UnaryKind = 'same' | 'float' | 'bool' | 'signed' | 'numeric';
 
@@ -381,7 +389,8 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
   const name = e.name, kind = e.dtype;
   if (!(x instanceof Tensor)) throw new ValueError(`${String(name)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   let dt = x.dtype;
-  if ((kind === 'float' && !isFloating(dt)) || (kind === 'numeric' && dt === 'bool')) dt = 'float32';
+  if (kind === 'float' && !isFloating(dt)) dt = 'float32';
+  if (kind === 'numeric' && dt === 'bool') dt = 'int32';
   if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors; use logicalNot`);
   const outDt: DType = kind === 'bool' ? 'bool' : dt;
   const temps: Tensor[] = [];
@@ -468,10 +477,24 @@ const trueDiv: BinaryFn = binaryOp('div', {
 /** `a ** b`: `fl.pow(x, 2)`. */
 export const pow: BinaryFn = binaryOp('pow', {
   onnx: 'Pow', dtype: 'arith', usesY: true, inplace: true, other: 'exponent', saves: (needA, needB) => [true, true, needB],
+  // As torch's pow_backward: the base's gradient is 0 where the exponent is 0 (not 0 * 0^-1 = NaN at a
+  // zero base), the exponent's is 0 where the base is 0 and the exponent >= 0 (not y * log 0 =
+  // 0 * -inf); an integer exponent tensor is taken in the result's dtype (a uint8 0 - 1 wrapped to 255).
   grad: (g, a, b, y, [needA, needB]) => {
-    const bm1: TensorLike = b instanceof Tensor ? sub(b, 1) : +b - 1;
-    return [needA ? mul(g, mul(pow(a, bm1), b)) : null,
-      needB ? mul(g, mul(y, a instanceof Tensor ? log(a) : Math.log(+a))) : null];
+    const e: TensorLike = b instanceof Tensor && b.dtype !== g.dtype ? b.to(g.dtype) : b;
+    const base: TensorLike = a instanceof Tensor && a.dtype !== g.dtype ? a.to(g.dtype) : a;
+    let ga: Tensor | null = null;
+    if (needA) {
+      if (e instanceof Tensor) ga = where(eq(e, 0), 0, mul(g, mul(pow(base, sub(e, 1)), e)));
+      else ga = +e === 0 ? zerosLike(g) : mul(g, mul(pow(base, +e - 1), +e));
+    }
+    let gb: Tensor | null = null;
+    if (needB) {
+      const zeroBase: TensorLike = base instanceof Tensor ? eq(base, 0) : +base === 0;
+      const gy = mul(g, mul(y, base instanceof Tensor ? log(base) : Math.log(+base)));
+      gb = zeroBase === false ? gy : where(logicalAnd(zeroBase, ge(e, 0)), 0, gy);
+    }
+    return [ga, gb];
   },
 });
 /** Elementwise maximum (NaN propagates). */
@@ -486,7 +509,9 @@ export const remainder: BinaryFn = binaryOp('remainder', {
 /** Floor of a / b. */
 export const floorDivide: BinaryFn = binaryOp('floorDivide', {
   onnx: (g, a, b, dt) => (isFloating(dt) ? g.op('Floor', [g.op('Div', [a, b])]) : g.unsupported('floorDivide', 'integer floor division (ONNX Div truncates)')),
-  dtype: 'arith', grad: null });
+  dtype: 'arith', saves: () => [false, false, false],
+  // as torch.div(..., rounding_mode='floor'): a step in a and b, so zero gradients
+  grad: (g, a, b, y, [needA, needB]) => [needA ? zerosLike(g) : null, needB ? zerosLike(g) : null] });
 /** atan2(a, b) elementwise. */
 export const atan2: BinaryFn = binaryOp('atan2', {
   onnx: null, dtype: 'float',
@@ -520,6 +545,10 @@ function extremumGrad(g: Tensor, win: Tensor, tie: Tensor): [Tensor, Tensor] {
   return [where(win, g, where(tie, half, 0)), where(win, 0, where(tie, half, g))];
 }
 
+/** Zeros shaped and typed as g: the gradient of a step function (floor, round, sign, …), as torch's zeros_like(grad). */
+function zerosLike(g: Tensor): Tensor { return emptyTensor(g._shape, g.dtype, g._storage.device, true, 'backward'); }
+const ZERO_GRAD = (g: Tensor): Tensor => zerosLike(g);
+
 function sq(v: TensorLike): TensorLike { return v instanceof Tensor ? mul(v, v) : (+v) * (+v); }
 
 /**
@@ -530,8 +559,23 @@ export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trun
   if (arguments.length > 3) tooManyArgs('div', 'a, b, roundingMode', arguments);
   if (roundingMode === 'floor') return floorDivide(a, b);
   if (roundingMode === 'trunc') {
+    const dt = resultType(promoteArg(asTensorArg(a, 'div')), promoteArg(asTensorArg(b, 'div')));
+    // Integers divide exactly, as torch's: floor division (which refuses a zero divisor, where the
+    // float quotient's trunc gave inf cast to an integer) plus one where the quotient is negative
+    // and inexact; through float32 an int32 above 2^24 lost its low bits.
+    if (!isFloating(dt) && dt !== 'bool') {
+      return scopeSync(() => {
+        let q: Tensor;
+        try { q = floorDivide(a, b); } catch (e) {
+          if (e instanceof ValueError && /division by zero/.test(e.message)) throw new ValueError(`div: integer division by zero (roundingMode 'trunc', ${String(dt)} operands)`);
+          throw e;
+        }
+        const isNeg = (v: TensorLike): TensorLike => (v instanceof Tensor ? lt(v, 0) : +v < 0);
+        const inexact = ne(remainder(a, b), 0), negative = logicalXor(isNeg(a), isNeg(b));
+        return add(q, logicalAnd(inexact, negative));
+      });
+    }
     const q = trueDiv(a, b);
-    const dt = resultType(promoteArg(a), promoteArg(b));
     try {
       const r = trunc(q);
       if (dt === r.dtype) return r;
@@ -550,7 +594,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** `-x` */ export const neg: UnaryFn = unaryOp('neg', { usesX: false, onnx: 'Neg', dtype: 'signed', inplace: true, grad: (g) => neg(g) });
 /** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { onnx: 'Abs', dtype: 'same', inplace: true, grad: (g, x) => mul(g, sign(x)) });
-/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', grad: null });
+/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', usesX: false, grad: ZERO_GRAD });
 /** e^x */ export const exp: UnaryFn = unaryOp('exp', { usesX: false, onnx: 'Exp', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
 /** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { usesX: false, onnx: (g, x, p, dt) => g.op('Pow', [k(g, 2, dt), x]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
 /** natural log */ export const log: UnaryFn = unaryOp('log', { onnx: 'Log', dtype: 'float', inplace: true, grad: (g, x) => div(g, x) });
@@ -578,7 +622,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 const reluBackwardOp = binaryOp('reluBackward', { dtype: 'float', method: false, onnx: null,
   grad: (gg, g, x, y, [needG]) => [needG ? reluBackwardOp(gg, x) : null, null],
 });
-/** @internal g where x > 0 and 0 elsewhere (a NaN x gives 0): relu's gradient for the gradient g of its output, in one native pass. */
+/** @internal 0 where x <= 0 and g elsewhere (a NaN x passes g, as torch's): relu's gradient for the gradient g of its output, in one native pass. */
 export function reluBackward(g: Tensor, x: Tensor): Tensor {
   if (arguments.length > 2) tooManyArgs('reluBackward', 'grad, input', arguments);
   return reluBackwardOp(g, x);
@@ -631,10 +675,10 @@ export const silu: UnaryFn = unaryOp('silu', { onnx: (g, x) => g.op('Mul', [x, g
 /** x · min(max(x + 3, 0), 6) / 6, as torch.nn.functional.hardswish (gradient 0 below -3, x/3 + 1/2 up to 3, then 1) */
 export const hardswish: UnaryFn = unaryOp('hardswish', { onnx: 'HardSwish', dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
 /** error function */ export const erf: UnaryFn = unaryOp('erf', { onnx: 'Erf', dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
-/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'same', inplace: true, grad: null });
-/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'same', inplace: true, grad: null });
-/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'same', inplace: true, grad: null });
-/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'same', grad: null });
+/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'same', inplace: true, usesX: false, grad: ZERO_GRAD });
+/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'same', inplace: true, usesX: false, grad: ZERO_GRAD });
+/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'same', inplace: true, usesX: false, grad: ZERO_GRAD });
+/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'same', usesX: false, grad: ZERO_GRAD });
 /** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { usesX: false, onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
 /** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { onnx: 'Not', dtype: 'bool', grad: null });
 /** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { onnx: 'IsNaN', dtype: 'bool', grad: null });
@@ -681,11 +725,7 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   const lo = min ?? undefined, hi = max ?? undefined;
   checkBound(lo, 'clamp'); checkBound(hi, 'clamp');
   if (lo === undefined && hi === undefined) throw new ValueError('clamp: at least one of min and max must be given');
-  if (lo instanceof Tensor || hi instanceof Tensor) {
-    const a = lo === undefined ? x : maximum(x, lo);
-    if (hi === undefined) return a;
-    try { return minimum(a, hi); } finally { if (a !== x) a.dispose(); }
-  }
+  if (lo instanceof Tensor || hi instanceof Tensor) return clampTensor(x, lo, hi);
   const args: PromoteArg[] = [{ dtype: x.dtype, ndim: x._shape.length }];
   if (lo !== undefined) args.push(lo as number);
   if (hi !== undefined) args.push(hi as number);
@@ -694,6 +734,39 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
   try {
     return clampScalar(src, lo as number | boolean | undefined, hi as number | boolean | undefined);
   } finally { if (src !== x) src.dispose(); }
+}
+
+/**
+ * clamp with a tensor bound: min(max(x, lo), hi), computed without a graph and recorded as one node
+ * with torch's clamp gradients: x's where lo <= x <= hi (bounds included, where maximum and minimum
+ * would split a tie), lo's where x < lo (and lo < hi), hi's where x > hi (or hi < lo).
+ */
+function clampTensor(x: Tensor, lo: TensorLike | undefined, hi: TensorLike | undefined): Tensor {
+  const plain = (t: TensorLike | undefined) => (t instanceof Tensor ? t.detach() : t);
+  const out = scopeSync(() => {
+    const xd = x.detach(), l = plain(lo), h = plain(hi);
+    const a = l === undefined ? xd : maximum(xd, l);
+    return h === undefined ? a : minimum(a, h);
+  });
+  if (!needsGrad(x, lo, hi)) return out;
+  const tl = lo instanceof Tensor ? lo : null, th = hi instanceof Tensor ? hi : null;
+  const saved = [x, ...(tl ? [tl] : []), ...(th ? [th] : [])];
+  record('clamp', [x, lo, hi], [out], saved, ([g], sv) => scopeSync(() => {
+    const sx = sv[0], sl: TensorLike | undefined = tl ? sv[1] : lo, sh: TensorLike | undefined = th ? sv[tl ? 2 : 1] : hi;
+    const geLo = sl === undefined ? null : ge(sx, sl), leHi = sh === undefined ? null : le(sx, sh);
+    const inside = geLo && leHi ? logicalAnd(geLo, leHi) : (geLo ?? leHi)!;
+    const back = (t: Tensor | null, mask: Tensor) => {
+      if (!t || !t._requiresGrad) return null;
+      const r = sumToShape(where(mask, g!, 0), t._shape);
+      return r.dtype === t.dtype ? r : r.to(t.dtype);
+    };
+    // With both bounds and lo > hi the output is hi: hi's gradient there, lo's only where lo < hi.
+    const both = sl !== undefined && sh !== undefined;
+    return [back(x, inside),
+      tl && geLo ? back(tl, both ? logicalAnd(logicalNot(geLo), lt(sl, sh)) : logicalNot(geLo)) : null,
+      th && leHi ? back(th, both ? logicalOr(logicalNot(leHi), lt(sh, sl)) : logicalNot(leHi)) : null];
+  }));
+  return out;
 }
 
 /**

@@ -100,7 +100,10 @@ function matmulImpl(a: Tensor, b: Tensor): Tensor {
   const bv = new View3(b, bs, bst, b._offset);
   const outShape = [...batch, ...(aVec ? [] : [M]), ...(bVec ? [] : [N])];
   const out = emptyTensor(outShape, a.dtype, dev, K === 0, 'matmul');
-  if (numel(outShape) === 0 || K === 0) return out;
+  if (numel(outShape) === 0 || K === 0) {
+    if (needsGrad(a, b)) recordMatmul(a, b, out, aVec, bVec);  // zero gradients, as torch's
+    return out;
+  }
   const temps: Tensor[] = [];
   try {
     const B = numel(batch);
@@ -125,7 +128,10 @@ function matmul2d(a: Tensor, b: Tensor, dev: Tensor['_storage']['device']): Tens
   const M = a._shape[0], K = a._shape[1], K2 = b._shape[0], N = b._shape[1];
   if (K !== K2) throw new ShapeError(`matmul: shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied (${String(K)} != ${String(K2)})`);
   const out = emptyTensor([M, N], a.dtype, dev, K === 0, 'matmul');
-  if (M * N === 0 || K === 0) return out;
+  if (M * N === 0 || K === 0) {
+    if (needsGrad(a, b)) recordMatmul(a, b, out, false, false);
+    return out;
+  }
   try {
     call(MATMUL, 'matmul', [
       new View3(out, [1, M, N], [M * N, N, 1], 0),

@@ -165,8 +165,8 @@ function resultDType(name: ReduceName, dt: DType, op: string): { input: DType; o
     }
     case 'amax': case 'amin':
       return { input: dt, out: dt };
-    case 'all': case 'any':
-      return { input: dt, out: 'bool' };
+    case 'all': case 'any':  // bool, but uint8 for uint8 (torch's rule, kept from its byte masks)
+      return { input: dt, out: dt === 'uint8' ? 'uint8' : 'bool' };
   }
 }
 
@@ -191,7 +191,7 @@ function lowerReduce(g: OnnxGraph, name: ReduceName, x: string, dt: DType, outDt
     }
     case 'all': case 'any': {
       const i = g.cast(g.cast(x, dt, 'bool'), 'bool', 'int32');
-      return g.cast(g.reduce(name === 'all' ? 'ReduceMin' : 'ReduceMax', i, dims, keepdim), 'int32', 'bool');
+      return g.cast(g.reduce(name === 'all' ? 'ReduceMin' : 'ReduceMax', i, dims, keepdim), 'int32', outDt);
     }
   }
 }
@@ -222,9 +222,11 @@ function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): 
       if (typeof correction !== 'number' || !Number.isFinite(correction)) throw new ValueError(`${String(op)}: correction must be a finite number, got ${describeArg(correction)}`);
     }
     const [keptShape, shape] = outShapes(src._shape, dims, keepdim);
-    const out = emptyTensor(shape, outDt, src._storage.device, false, op);
+    const nativeDt = name === 'all' || name === 'any' ? 'bool' : outDt;
+    let out = emptyTensor(shape, nativeDt, src._storage.device, false, op);
     try {
       if (numel(shape) > 0) call(REDUCE_OP, op, [keepdimView(out, keptShape), src], [REDUCE[name], correction]);
+      if (nativeDt !== outDt) { const c = contiguousCopy(out, op, outDt); out.dispose(); out = c; }
     } catch (e) {
       out.dispose();
       throw e;

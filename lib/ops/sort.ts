@@ -7,10 +7,11 @@ import { tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
 import { IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
-import { numel, normDim } from '../shape';
+import { fmt, numel, normDim } from '../shape';
+import { full } from './creation';
 import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { isFloating } from '../dtype';
-import { gt, isnan, sub, where } from './elementwise';
+import { div, eq, gt, isnan, sub, where } from './elementwise';
 import { gather, scatterIntoZeros } from './indexing';
 import { sum, ValuesIndices, valuesIndices } from './reduce';
 import { narrow, reshape } from './views';
@@ -147,13 +148,23 @@ export function median(x: Tensor, dim?: number, keepdim = false): Tensor | Value
   if (arguments.length > 3) tooManyArgs('median', 'input, dim, keepdim', arguments);
   need(x, 'median');
   if (dim === undefined) {
-    if (x.numel === 0) throw new IndexError('median: the input is empty');
-    const flat = reshape(x, [-1]);
-    try {
-      const [v, i] = median(flat, 0);
+    // torch's median of nothing is NaN (and an arbitrary integer, which flintml refuses)
+    if (x.numel === 0 && !isFloating(x.dtype)) throw new IndexError(`median: the input is empty (shape ${fmt(x._shape)}); an empty floating tensor's median is NaN`);
+    const v = x.numel === 0 ? full([], NaN, { dtype: x.dtype, device: x.device }) : scopeSync(() => {
+      const [m, i] = median(reshape(x.detach(), [-1]), 0);
       i.dispose();
-      return v;
-    } finally { flat.dispose(); }
+      return m;
+    });
+    // As torch's median(): the gradient is shared evenly by every element equal to the median (its
+    // ties; the NaNs when it is NaN), not given to the one that sorting put in the middle.
+    if (isFloating(x.dtype) && needsGrad(x)) {
+      record('median', [x], [v], [x, v], ([g], [sx, sv]) => scopeSync(() => {
+        if (sx.numel === 0) return [sx.clone()];
+        const hit = where(isnan(sv), isnan(sx), eq(sx, sv));
+        return [where(hit, div(g!, sum(hit)), 0)];
+      }));
+    }
+    return v;
   }
   flag(keepdim, 'keepdim', 'median');
   const d = normDim(dim, x.ndim, 'median');

@@ -413,12 +413,15 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       pos += n;
     }
   } catch (e) { out.dispose(); throw e; }
-  if (needsGrad(...parts)) {
-    const sizes = parts.map((p) => p._shape[d]);
-    const dtypes = parts.map((p) => p.dtype);
-    record('cat', parts, [out], [], ([g]) => scopeSync(() => {
+  if (needsGrad(...tensors)) {
+    // Every input gets its gradient, the skipped 1-D empty ones an empty one (as torch's).
+    const skipped = tensors.map((t) => !parts.includes(t));
+    const sizes = tensors.map((p) => (p.ndim === 0 ? 0 : p._shape[Math.min(d, p.ndim - 1)]));
+    const dtypes = tensors.map((p) => p.dtype);
+    record('cat', tensors, [out], [], ([g]) => scopeSync(() => {
       let pos = 0;
       return sizes.map((n, i) => {
+        if (skipped[i]) return emptyTensor([0], dtypes[i], g!._storage.device, false, 'cat');
         const piece = narrow(g!, d, pos, n).to(dtypes[i], { copy: true });
         pos += n;
         return piece;
@@ -607,7 +610,7 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   const out = emptyTensor(t._shape, dtype, dev, false, 'to');
   try {
     const bytes = t.numel * ITEMSIZE[dtype];
-    const srcOffset = (src === t ? t._offset : 0) * ITEMSIZE[dtype];
+    const srcOffset = (src === t && bytes > 0 ? t._offset : 0) * ITEMSIZE[dtype];  // a zero-size view may start past its storage
     const kind = t._storage.device.type === 0 ? 'HtoD' : dev.type === 0 ? 'DtoH' : 'DtoD';
     transfer(kind, bytes, () => binding.gpuCopy(out._handleFor('to'), 0, src._handleFor('to'), srcOffset, bytes));
     // A copy from pinned memory is asynchronous; without nonBlocking it completes here.

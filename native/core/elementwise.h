@@ -284,9 +284,10 @@ template <class C> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
     case B_ATAN2: return m_atan2(a, b);
     case B_GELU_BACKWARD: return geluGrad(a, b);
     case B_GELU_TANH_BACKWARD: return geluTanhGrad(a, b);
-    // relu's gradient, g where x > 0 and 0 elsewhere (a NaN x gives 0, as the composed where(x > 0, g, 0)
-    // did): one pass over g and x where gt + where were two and a bool mask between them
-    case B_RELU_BACKWARD: return b > (C)0 ? a : (C)0;
+    // relu's gradient, 0 where x <= 0 and g elsewhere (a NaN x passes g on, as torch's threshold_backward
+    // does, so a NaN stays visible in the gradients): one pass over g and x where gt + where were two
+    // and a bool mask between them
+    case B_RELU_BACKWARD: return b <= (C)0 ? (C)0 : a;
   }
   err |= E_BAD_CODE;
   return a;

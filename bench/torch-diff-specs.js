@@ -1,0 +1,213 @@
+// torch-diff-specs.js — what bench/torch-diff.js calls: one entry per call form, with how its inputs
+// and arguments are drawn (gen), the flintml call (fl) and the same call in torch (py, a Python
+// expression over x0, x1, ... and the arguments `a`). `tol` scales the float tolerance (reductions
+// over many elements round differently); `grad: false` skips the gradient comparison; `known(a, ins)`
+// names a documented difference (the case is counted as known, not as a finding).
+'use strict';
+
+const F = ['float32', 'float64', 'float16', 'bfloat16'];
+const FI = [...F, 'int32', 'uint8'];
+const ALL = [...FI, 'bool'];
+
+const specs = [];
+const add = (s) => specs.push(s);
+
+// ---- elementwise, unary --------------------------------------------------------------------------------
+const UNARY = [
+  // [flint name, torch name, dtypes, value kind]
+  ['neg', 'neg', [...F, 'int32'], 'special'], ['abs', 'abs', [...F, 'int32'], 'special'],
+  ['sign', 'sign', [...F, 'int32'], 'special'], ['exp', 'exp', FI, 'grid'], ['exp2', 'exp2', FI, 'grid'],
+  ['log', 'log', FI, 'special'], ['log2', 'log2', FI, 'grid'], ['log10', 'log10', FI, 'grid'],
+  ['log1p', 'log1p', FI, 'grid'], ['expm1', 'expm1', FI, 'grid'], ['sqrt', 'sqrt', FI, 'special'],
+  ['rsqrt', 'rsqrt', FI, 'grid'], ['square', 'square', [...F, 'int32', 'bool'], 'grid'],
+  ['sin', 'sin', FI, 'grid'], ['cos', 'cos', FI, 'grid'], ['tan', 'tan', FI, 'unit'],
+  ['asin', 'asin', FI, 'unit'], ['acos', 'acos', FI, 'unit'], ['atan', 'atan', FI, 'grid'],
+  ['sinh', 'sinh', FI, 'grid'], ['cosh', 'cosh', FI, 'grid'], ['tanh', 'tanh', FI, 'grid'],
+  ['sigmoid', 'sigmoid', FI, 'grid'], ['relu', 'relu', [...F, 'int32', 'uint8'], 'special'],
+  ['softplus', 'F.softplus', F, 'grid'], ['silu', 'F.silu', F, 'grid'], ['hardswish', 'F.hardswish', F, 'grid'],
+  ['erf', 'erf', FI, 'grid'], ['floor', 'floor', [...F, 'int32', 'uint8'], 'special'],
+  ['ceil', 'ceil', [...F, 'int32', 'uint8'], 'special'], ['round', 'round', [...F, 'int32'], 'grid'],
+  ['trunc', 'trunc', [...F, 'int32'], 'special'], ['reciprocal', 'reciprocal', FI, 'special'],
+  ['logicalNot', 'logical_not', ALL, 'special'], ['isnan', 'isnan', ALL, 'special'],
+  ['isinf', 'isinf', ALL, 'special'], ['isfinite', 'isfinite', ALL, 'special'],
+];
+for (const [name, tname, dtypes, kind] of UNARY) {
+  const py = tname.startsWith('F.') ? `${tname}(x0)` : `torch.${tname}(x0)`;
+  add({ name, py, gen: (r) => ({ ins: [r.tensor(r.pick(dtypes), r.shape(0, 3), kind)] }), fl: (fl, [x]) => fl[name](x) });
+}
+add({ name: 'leakyRelu', py: 'F.leaky_relu(x0, a.s)', gen: (r) => ({ ins: [r.tensor(r.pick(F), r.shape(0, 3))], a: { s: r.pick([0.01, 0.2, -1.5, 0]) } }), fl: (fl, [x], a) => fl.leakyRelu(x, a.s) });
+add({ name: 'gelu', py: 'F.gelu(x0, approximate=a.ap)', gen: (r) => ({ ins: [r.tensor(r.pick(F), r.shape(0, 3), 'cont')], a: { ap: r.pick(['none', 'tanh']) } }), fl: (fl, [x], a) => fl.gelu(x, a.ap), tol: 4 });
+
+// ---- elementwise, binary, with broadcasting and scalars -----------------------------------------------
+/** Two broadcastable shapes. */
+function bshapes(r) {
+  const s = r.shape(0, 3);
+  const t = s.slice(r.int(0, s.length)).map((d) => (r.bool(0.3) ? 1 : d));
+  if (r.bool(0.3)) t.unshift(r.int(1, 3));
+  return r.bool() ? [s, t] : [t, s];
+}
+const BINARY = [
+  ['add', 'add', ALL], ['sub', 'sub', FI], ['mul', 'mul', ALL], ['div', 'div', FI],
+  ['pow', 'pow', FI], ['maximum', 'maximum', ALL], ['minimum', 'minimum', ALL],
+  ['remainder', 'remainder', FI], ['floorDivide', 'floor_divide', FI], ['atan2', 'atan2', FI],
+  ['eq', 'eq', ALL], ['ne', 'ne', ALL], ['lt', 'lt', ALL], ['le', 'le', ALL], ['gt', 'gt', ALL], ['ge', 'ge', ALL],
+  ['logicalAnd', 'logical_and', ALL], ['logicalOr', 'logical_or', ALL], ['logicalXor', 'logical_xor', ALL],
+];
+for (const [name, tname, dtypes] of BINARY) {
+  // maximum/minimum at a NaN: torch's gradient goes to both operands (its tie rule sees no tie), a
+  // corner left out; the values with NaN are compared in the other ops
+  const kindFor = (dt, r) => (name === 'pow' ? r.pick(['grid', 'pos']) : name === 'maximum' || name === 'minimum' ? 'grid' : r.pick(['grid', 'special']));
+  add({
+    name, py: `torch.${tname}(x0, x1)`,
+    gen: (r) => {
+      const [s, t] = bshapes(r);
+      const d0 = r.pick(dtypes);
+      const d1 = r.bool(0.6) ? d0 : r.pick(dtypes);
+      const lo = name === 'pow' && (d0 === 'int32' || d1 === 'int32') ? 0 : -5;
+      return { ins: [r.tensor(d0, s, kindFor(d0, r), lo, 5), r.tensor(d1, t, kindFor(d1, r), lo, 4)] };
+    },
+    fl: (fl, [a, b]) => fl[name](a, b), tol: name === 'pow' ? 4 : 1,
+  });
+  const op = { add: '+', sub: '-', mul: '*', div: '/', pow: '**', remainder: '%', floorDivide: '//', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' }[name];
+  // torch takes a Python number where flintml takes a JS number only in these ops (the others want
+  // a tensor); a number first is the reflected operator (2 - x).
+  if (!op) continue;
+  add({
+    name: `${name}-scalar`, py: `((a.s ${op} x0) if a.flip else torch.${tname}(x0, a.s))`,
+    gen: (r) => {
+      const d0 = r.pick(dtypes);
+      const sc = r.pick([0, 1, 2, -3, 0.5, -1.25, 2.5, true, false]);
+      return { ins: [r.tensor(d0, r.shape(0, 3), 'grid', name === 'pow' ? 0 : -5, 5)], a: { s: sc, flip: r.bool(0.3) } };
+    },
+    fl: (fl, [x], a) => (a.flip ? fl[name](a.s, x) : fl[name](x, a.s)),
+  });
+}
+add({ name: 'div-rounding', py: 'torch.div(x0, x1, rounding_mode=a.m)', gen: (r) => { const [s, t] = bshapes(r); const d = r.pick(FI); return { ins: [r.tensor(d, s, 'grid'), r.tensor(r.bool(0.7) ? d : r.pick(FI), t, 'grid')], a: { m: r.pick(['floor', 'trunc']) } }; }, fl: (fl, [a, b], o) => fl.div(a, b, o.m) });
+add({ name: 'add-alpha', py: 'torch.add(x0, x1, alpha=a.al)', gen: (r) => { const [s, t] = bshapes(r); const d = r.pick(FI); return { ins: [r.tensor(d, s), r.tensor(d, t)], a: { al: r.pick([2, -1, 0.5]) } }; }, fl: (fl, [a, b], o) => fl.add(a, b, o.al) });
+add({ name: 'clamp', py: 'torch.clamp(x0, a.lo, a.hi)', gen: (r) => { const dt = r.pick(FI); const lo = r.pick(dt === 'uint8' ? [null, 0, 3] : [null, -1, 0, 0.5]); const hi = r.pick(dt === 'uint8' ? [null, 1, 5] : [null, 1, 2.5, -2]); return { ins: [r.tensor(dt, r.shape(0, 3), 'special')], a: { lo, hi } }; }, fl: (fl, [x], a) => fl.clamp(x, a.lo, a.hi) });
+add({ name: 'clamp-tensor', py: 'torch.clamp(x0, x1, x2)', gen: (r) => { const [s, t] = bshapes(r); const d = r.pick(F); return { ins: [r.tensor(d, s, 'grid'), r.tensor(d, t, 'grid'), r.tensor(d, t, 'grid')] }; }, fl: (fl, [x, lo, hi]) => fl.clamp(x, lo, hi) });
+add({ name: 'where', py: 'torch.where(x0, x1, x2)', gen: (r) => { const [s, t] = bshapes(r); const d = r.pick(FI); return { ins: [r.tensor('bool', s), r.tensor(d, t), r.tensor(r.bool(0.7) ? d : r.pick(FI), s)] }; }, fl: (fl, [c, a, b]) => fl.where(c, a, b) });
+add({ name: 'where-scalar', py: 'torch.where(x0, x1, a.s)', gen: (r) => { const [s, t] = bshapes(r); return { ins: [r.tensor('bool', s), r.tensor(r.pick(FI), t)], a: { s: r.pick([0, 1.5, -2]) } }; }, fl: (fl, [c, a], o) => fl.where(c, a, o.s) });
+add({ name: 'maskedFill', py: 'x0.masked_fill(x1, a.s)', gen: (r) => { const s = r.shape(0, 3); const t = s.slice(r.int(0, s.length)); return { ins: [r.tensor(r.pick(ALL), s), r.tensor('bool', t)], a: { s: r.pick([0, 1, -2.5, true]) } }; }, fl: (fl, [x, m], a) => fl.maskedFill(x, m, a.s) });
+
+// ---- reductions --------------------------------------------------------------------------------------
+/** dim argument: none, one dim, or a list of distinct dims. */
+function dims(r, n) {
+  const p = r.u();
+  if (p < 0.25 || n === 0) return null;
+  if (p < 0.7) return r.dim(n);
+  const ds = [];
+  for (let d = 0; d < n; d++) if (r.bool()) ds.push(r.bool() ? d - n : d);
+  return ds;
+}
+for (const [name, tname, dtypes, kind] of [
+  ['sum', 'sum', ALL, 'grid'], ['mean', 'mean', F, 'grid'], ['prod', 'prod', FI, 'unit'],
+  ['amax', 'amax', FI, 'grid'], ['amin', 'amin', FI, 'grid'], ['logsumexp', 'logsumexp', F, 'grid'],
+  ['all', 'all', ALL, 'grid'], ['any', 'any', ALL, 'grid'],
+]) {
+  add({
+    name, py: `(torch.${tname}(x0) if a.d is None else torch.${tname}(x0, a.d, keepdim=a.k))`,
+    gen: (r) => {
+      const s = r.shape(0, 3);
+      let d = dims(r, s.length);
+      if (name === 'logsumexp' && (d === null || (Array.isArray(d) && !d.length))) d = s.length ? r.dim(s.length) : [];
+      if (name === 'prod' && Array.isArray(d)) d = s.length ? r.dim(s.length) : null;
+      if ((name === 'all' || name === 'any') && Array.isArray(d)) d = s.length ? r.dim(s.length) : null;
+      return { ins: [r.tensor(r.pick(dtypes), s, kind)], a: { d, k: r.bool() } };
+    },
+    fl: (fl, [x], a) => (a.d === null ? fl[name](x) : fl[name](x, a.d, a.k)), tol: 8,
+  });
+}
+add({ name: 'sum-dtype', py: 'torch.sum(x0, a.d, dtype=getattr(torch, a.dt))', gen: (r) => { const s = r.shape(1, 3); return { ins: [r.tensor(r.pick(ALL), s)], a: { d: r.dim(s.length), dt: r.pick(['float32', 'float64']) } }; }, fl: (fl, [x], a) => fl.sum(x, a.d, { dtype: a.dt }), tol: 8 });
+for (const name of ['var', 'std']) {
+  add({
+    name, py: `(torch.${name}(x0, a.d, correction=a.c, keepdim=a.k) if a.d is not None else torch.${name}(x0, dim=None, correction=a.c))`,
+    gen: (r) => {
+      // More elements than the correction: N - correction <= 0 divides by zero, where torch's own
+      // gradients are not meaningful (and its keepdim=True without a dim fails in its backward).
+      const s = r.shape(1, 3).map((d) => Math.max(d, 1));
+      let d = dims(r, s.length);
+      if (Array.isArray(d) && !d.length) d = null;  // torch 1.13's var(x, []) reduces all in its forward but not in its backward
+      const ds = d === null || (Array.isArray(d) && !d.length) ? s.map((_, k) => k) : [].concat(d).map((k) => (k < 0 ? k + s.length : k));
+      const n = ds.reduce((p, k) => p * s[k], 1);
+      return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { d, c: r.int(0, Math.min(2, n - 1)), k: r.bool() } };
+    },
+    fl: (fl, [x], a) => (a.d === null ? fl[name](x, { correction: a.c }) : fl[name](x, a.d, { correction: a.c, keepdim: a.k })), tol: 16,
+  });
+}
+for (const [name, tname] of [['max', 'max'], ['min', 'min']]) {
+  add({ name: `${name}-all`, py: `torch.${tname}(x0)`, gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), 'special')] }), fl: (fl, [x]) => fl[name](x) });
+  add({ name: `${name}-dim`, py: `torch.${tname}(x0, a.d, keepdim=a.k)`, gen: (r) => { const s = r.shape(1, 3); return { ins: [r.tensor(r.pick(ALL), s, 'grid')], a: { d: r.dim(s.length), k: r.bool() } }; }, fl: (fl, [x], a) => fl[name](x, a.d, a.k) });
+}
+for (const name of ['argmax', 'argmin']) {
+  add({ name, py: `(torch.${name}(x0) if a.d is None else torch.${name}(x0, a.d, keepdim=a.k))`, gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor(r.pick(FI), s, 'grid')], a: { d: s.length && r.bool(0.7) ? r.dim(s.length) : null, k: r.bool() } }; }, fl: (fl, [x], a) => (a.d === null ? fl[name](x) : fl[name](x, a.d, a.k)) });
+}
+add({ name: 'softmax', py: 'torch.softmax(x0, a.d)', gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor(r.pick(F), s, r.pick(['grid', 'special']))], a: { d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.softmax(x, a.d), tol: 4 });
+add({ name: 'logSoftmax', py: 'torch.log_softmax(x0, a.d)', gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor(r.pick(F), s, 'grid')], a: { d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.logSoftmax(x, a.d), tol: 4 });
+add({ name: 'cumsum', py: 'torch.cumsum(x0, a.d)', gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor(r.pick(ALL), s)], a: { d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.cumsum(x, a.d), tol: 8 });
+add({ name: 'cumprod', py: 'torch.cumprod(x0, a.d)', gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor(r.pick(FI), s, 'grid', -2, 2)], a: { d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.cumprod(x, a.d), tol: 8 });
+
+// ---- sorting ------------------------------------------------------------------------------------------
+add({ name: 'sort', py: 'torch.sort(x0, dim=a.d, descending=a.desc, stable=True)', gen: (r) => { const s = r.shape(0, 3, 5); return { ins: [r.tensor(r.pick(FI), s, r.pick(['grid', 'special']))], a: { d: r.dim(s.length), desc: r.bool() } }; }, fl: (fl, [x], a) => fl.sort(x, a.d, a.desc, true) });
+add({ name: 'argsort', py: 'torch.argsort(x0, a.d, descending=a.desc)', gen: (r) => { const s = r.shape(0, 3, 5); return { ins: [r.tensor(r.pick(FI), s, 'cont')], a: { d: r.dim(s.length), desc: r.bool() } }; }, fl: (fl, [x], a) => fl.argsort(x, a.d, a.desc) });
+add({ name: 'topk', py: 'torch.topk(x0, a.k, a.d, largest=a.l)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { k: r.int(0, n), d, l: r.bool() } }; }, fl: (fl, [x], a) => fl.topk(x, a.k, a.d, a.l) });
+add({ name: 'kthvalue', py: 'torch.kthvalue(x0, a.k, a.d, keepdim=a.kd)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { k: r.int(1, Math.max(n, 1)), d, kd: r.bool() } }; }, fl: (fl, [x], a) => fl.kthvalue(x, a.k, a.d, a.kd) });
+add({ name: 'median-all', py: 'torch.median(x0)', gen: (r) => ({ ins: [r.tensor(r.pick(FI), r.shape(0, 3), 'grid')] }), fl: (fl, [x]) => fl.median(x) });
+add({ name: 'median-dim', py: 'torch.median(x0, a.d, keepdim=a.k)', gen: (r) => { const s = r.shape(1, 3, 5); return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { d: r.dim(s.length), k: r.bool() } }; }, fl: (fl, [x], a) => fl.median(x, a.d, a.k) });
+
+// ---- views and shape ops ---------------------------------------------------------------------------
+add({ name: 'transpose', py: 'x0.transpose(a.d0, a.d1)', gen: (r) => { const s = r.shape(1, 4); return { ins: [r.tensor(r.pick(ALL), s)], a: { d0: r.dim(s.length), d1: r.dim(s.length) } }; }, fl: (fl, [x], a) => x.transpose(a.d0, a.d1) });
+add({ name: 'permute', py: 'x0.permute(*a.p)', gen: (r) => { const s = r.shape(1, 4); const p = s.map((_, i) => i).sort(() => r.u() - 0.5).map((d) => (r.bool(0.3) ? d - s.length : d)); return { ins: [r.tensor(r.pick(ALL), s)], a: { p } }; }, fl: (fl, [x], a) => x.permute(a.p) });
+add({ name: 'reshape', py: 'x0.reshape(a.s)', gen: (r) => { const s = r.shape(1, 3); const n = s.reduce((p, q) => p * q, 1); const t = n === 0 ? [0, r.int(1, 3)] : r.pick([[n], [-1], [1, n], [n, 1, -1], [-1, 1]]); return { ins: [r.tensor(r.pick(ALL), s)], a: { s: t } }; }, fl: (fl, [x], a) => x.reshape(a.s) });
+add({ name: 'flatten', py: 'torch.flatten(x0, a.s, a.e)', gen: (r) => { const s = r.shape(0, 4); return { ins: [r.tensor(r.pick(ALL), s)], a: { s: r.dim(s.length), e: r.pick([-1, r.dim(s.length)]) } }; }, fl: (fl, [x], a) => fl.flatten(x, a.s, a.e) });
+add({ name: 'squeeze', py: '(x0.squeeze() if a.d is None else x0.squeeze(a.d))', gen: (r) => { const s = r.shape(0, 4); return { ins: [r.tensor(r.pick(ALL), s)], a: { d: s.length && r.bool(0.7) ? r.dim(s.length) : null } }; }, fl: (fl, [x], a) => (a.d === null ? x.squeeze() : x.squeeze(a.d)) });
+add({ name: 'unsqueeze', py: 'x0.unsqueeze(a.d)', gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor(r.pick(ALL), s)], a: { d: r.dim(s.length + 1) } }; }, fl: (fl, [x], a) => x.unsqueeze(a.d) });
+add({ name: 'expand', py: 'x0.expand(a.s)', gen: (r) => { const s = r.shape(0, 3).map((d) => (r.bool() ? 1 : d)); const t = s.map((d) => (d === 1 ? r.pick([1, 3, -1]) : r.pick([d, -1]))); if (r.bool(0.3)) t.unshift(2); return { ins: [r.tensor(r.pick(ALL), s)], a: { s: t } }; }, fl: (fl, [x], a) => x.expand(a.s) });
+add({ name: 'narrow', py: 'x0.narrow(a.d, a.st, a.len)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; const st = r.int(-n, n); return { ins: [r.tensor(r.pick(ALL), s)], a: { d, st, len: r.int(0, Math.max(0, n - (st < 0 ? st + n : st))) } }; }, fl: (fl, [x], a) => x.narrow(a.d, a.st, a.len) });
+add({ name: 'select', py: 'x0.select(a.d, a.i)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(ALL), s)], a: { d, i: r.int(-n, Math.max(n - 1, 0)) } }; }, fl: (fl, [x], a) => x.select(a.d, a.i) });
+add({ name: 'slice', py: 'x0[(slice(None),) * (a.d % x0.dim()) + (slice(a.st, a.en, a.sp),)]', gen: (r) => { const s = r.shape(1, 3, 6); return { ins: [r.tensor(r.pick(ALL), s)], a: { d: r.dim(s.length), st: r.pick([null, 0, 1, -2, 7, -9]), en: r.pick([null, 2, -1, 9, -7]), sp: r.pick([1, 2, 3]) } }; }, fl: (fl, [x], a) => fl.slice(x, a.d, a.st, a.en, a.sp) });
+add({ name: 'diagonal', py: 'torch.diagonal(x0, a.o, a.d1, a.d2)', gen: (r) => { const s = r.shape(2, 4); let d1 = r.dim(s.length), d2 = r.dim(s.length); return { ins: [r.tensor(r.pick(ALL), s)], a: { o: r.int(-2, 2), d1, d2 } }; }, fl: (fl, [x], a) => fl.diagonal(x, a.o, a.d1, a.d2) });
+add({ name: 'cat', py: 'torch.cat(xs, a.d)', gen: (r) => { const s = r.shape(1, 3); const d = r.dim(s.length); const n = r.int(1, 3); const ins = []; for (let k = 0; k < n; k++) { const t = s.slice(); t[d < 0 ? d + s.length : d] = r.int(0, 3); ins.push(r.tensor(r.bool(0.8) ? 'float32' : r.pick(ALL), t)); } return { ins, a: { d } }; }, fl: (fl, xs, a) => fl.cat(xs, a.d) });
+add({ name: 'stack', py: 'torch.stack(xs, a.d)', gen: (r) => { const s = r.shape(0, 3); const n = r.int(1, 3); const dt = r.pick(ALL); const ins = []; for (let k = 0; k < n; k++) ins.push(r.tensor(r.bool(0.85) ? dt : r.pick(ALL), s)); return { ins, a: { d: r.dim(s.length + 1) } }; }, fl: (fl, xs, a) => fl.stack(xs, a.d) });
+add({ name: 'split', py: 'torch.split(x0, a.s, a.d)', gen: (r) => { const s = r.shape(1, 3, 6); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; let sz = r.int(1, 4); if (r.bool(0.4)) { sz = []; let left = n; while (left > 0) { const k = r.int(0, left); sz.push(k); left -= k; } } return { ins: [r.tensor(r.pick(ALL), s)], a: { s: sz, d } }; }, fl: (fl, [x], a) => fl.split(x, a.s, a.d) });
+add({ name: 'chunk', py: 'torch.chunk(x0, a.c, a.d)', gen: (r) => { const s = r.shape(1, 3, 7); return { ins: [r.tensor(r.pick(ALL), s)], a: { c: r.int(1, 5), d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.chunk(x, a.c, a.d) });
+add({ name: 'unbind', py: 'torch.unbind(x0, a.d)', gen: (r) => { const s = r.shape(1, 3); return { ins: [r.tensor(r.pick(ALL), s)], a: { d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.unbind(x, a.d) });
+add({ name: 'repeat', py: 'x0.repeat(*a.s)', gen: (r) => { const s = r.shape(0, 3); const t = []; for (let k = 0; k < s.length + r.int(0, 2); k++) t.push(r.int(0, 3)); return { ins: [r.tensor(r.pick(ALL), s)], a: { s: t.length ? t : [2] } }; }, fl: (fl, [x], a) => x.repeat(a.s) });
+add({ name: 'roll', py: '(torch.roll(x0, a.s) if a.d is None else torch.roll(x0, a.s, a.d))', gen: (r) => { const s = r.shape(1, 3); const d = r.bool(0.3) ? null : r.dim(s.length); return { ins: [r.tensor(r.pick(ALL), s)], a: { s: r.int(-7, 7), d } }; }, fl: (fl, [x], a) => fl.roll(x, a.s, a.d) });
+add({ name: 'flip', py: 'torch.flip(x0, a.d)', gen: (r) => { const s = r.shape(1, 3); const d = []; for (let k = 0; k < s.length; k++) if (r.bool()) d.push(r.bool() ? k - s.length : k); return { ins: [r.tensor(r.pick(ALL), s)], a: { d } }; }, fl: (fl, [x], a) => fl.flip(x, a.d) });
+add({ name: 'triu', py: 'torch.triu(x0, a.o)', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(2, 3, 5))], a: { o: r.int(-3, 3) } }), fl: (fl, [x], a) => fl.triu(x, a.o) });
+add({ name: 'tril', py: 'torch.tril(x0, a.o)', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(2, 3, 5))], a: { o: r.int(-3, 3) } }), fl: (fl, [x], a) => fl.tril(x, a.o) });
+
+// ---- indexing ------------------------------------------------------------------------------------
+add({ name: 'gather', py: 'torch.gather(x0, a.d, x1)', gen: (r) => { const s = r.shape(1, 3, 4); const d = r.dim(s.length); const dd = d < 0 ? d + s.length : d; const t = s.map((n, k) => (k === dd ? r.int(0, 4) : r.int(Math.min(n, 1), n))); return { ins: [r.tensor(r.pick(ALL), s), r.tensor('int32', t, 'index', 0, Math.max(s[dd] - 1, 0))], a: { d } }; }, fl: (fl, [x, i], a) => fl.gather(x, a.d, i) });
+add({ name: 'scatter', py: 'torch.scatter(x0, a.d, x1, x2)', gen: (r) => { const s = r.shape(1, 3, 4); const d = r.dim(s.length); const dd = d < 0 ? d + s.length : d; const t = s.map((n, k) => (k === dd ? Math.min(n, r.int(0, 1)) : r.int(Math.min(n, 1), n))); const dt = r.pick(ALL); return { ins: [r.tensor(dt, s), r.tensor('int32', t, 'index', 0, Math.max(s[dd] - 1, 0)), r.tensor(dt, t)], a: { d } }; }, fl: (fl, [x, i, src], a) => fl.scatter(x, a.d, i, src) });
+add({ name: 'scatterAdd', py: 'torch.scatter_add(x0, a.d, x1, x2)', gen: (r) => { const s = r.shape(1, 3, 4); const d = r.dim(s.length); const dd = d < 0 ? d + s.length : d; const t = s.map((n, k) => (k === dd ? r.int(0, 5) : r.int(Math.min(n, 1), n))); const dt = r.pick(FI); return { ins: [r.tensor(dt, s), r.tensor('int32', t, 'index', 0, Math.max(s[dd] - 1, 0)), r.tensor(dt, t)], a: { d } }; }, fl: (fl, [x, i, src], a) => fl.scatterAdd(x, a.d, i, src), tol: 4 });
+add({ name: 'indexSelect', py: 'torch.index_select(x0, a.d, x1)', gen: (r) => { const s = r.shape(1, 3, 4); const d = r.dim(s.length); const dd = d < 0 ? d + s.length : d; return { ins: [r.tensor(r.pick(ALL), s), r.tensor('int32', [r.int(0, 5)], 'index', 0, Math.max(s[dd] - 1, 0))], a: { d } }; }, fl: (fl, [x, i], a) => fl.indexSelect(x, a.d, i) });
+add({ name: 'takeAlongDim', py: 'torch.take_along_dim(x0, x1, a.d)', gen: (r) => { const s = r.shape(1, 3, 4); const d = r.dim(s.length); const dd = d < 0 ? d + s.length : d; const t = s.map((n, k) => (k === dd ? r.int(0, 4) : r.pick([n, 1]))); return { ins: [r.tensor(r.pick(ALL), s), r.tensor('int32', t, 'index', 0, Math.max(s[dd] - 1, 0))], a: { d } }; }, fl: (fl, [x, i], a) => fl.takeAlongDim(x, i, a.d) });
+add({ name: 'maskedSelect', py: 'torch.masked_select(x0, x1)', gen: (r) => { const [s, t] = bshapes(r); return { ins: [r.tensor(r.pick(ALL), s), r.tensor('bool', t)] }; }, fl: (fl, [x, m]) => fl.maskedSelect(x, m) });
+add({ name: 'nonzero', py: 'torch.nonzero(x0)', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), 'int', -1, 1)] }), fl: (fl, [x]) => fl.nonzero(x) });
+add({ name: 'index-int', py: 'x0[a.i]', gen: (r) => { const s = r.shape(1, 3, 5); return { ins: [r.tensor(r.pick(ALL), s)], a: { i: r.int(-s[0], Math.max(s[0] - 1, 0)) } }; }, fl: (fl, [x], a) => x.index(a.i) });
+add({ name: 'index-tensor', py: 'x0[x1]', gen: (r) => { const s = r.shape(1, 3, 5); return { ins: [r.tensor(r.pick(F), s), r.tensor('int32', r.shape(1, 2, 3), 'int', -s[0], s[0] - 1)] }; }, fl: (fl, [x, i]) => x.index(i) });
+add({ name: 'index-bool', py: 'x0[x1]', gen: (r) => { const s = r.shape(1, 3, 4); return { ins: [r.tensor(r.pick(F), s), r.tensor('bool', s.slice(0, r.int(1, s.length)))] }; }, fl: (fl, [x, m]) => x.index(m) });
+
+// ---- matmul family ---------------------------------------------------------------------------------
+add({ name: 'matmul', py: 'torch.matmul(x0, x1)', gen: (r) => { const k = r.int(1, 4); const a = r.int(1, 3), b = r.int(1, 3); const batch = r.shape(0, 2, 3, false); const pre = (d) => (d === 1 ? [k] : [...batch.slice(r.int(0, batch.length)), r.int(1, 3), k]); const s0 = r.bool(0.2) ? [k] : [...batch, a, k]; const s1 = r.bool(0.2) ? [k] : [...batch.map((d) => (r.bool(0.3) ? 1 : d)), k, b]; const dt = r.pick(F); return { ins: [r.tensor(dt, s0, 'cont'), r.tensor(dt, s1, 'cont')] }; }, fl: (fl, [a, b]) => fl.matmul(a, b), tol: 16 });
+add({ name: 'mm', py: 'torch.mm(x0, x1)', gen: (r) => { const [m, k, n] = [r.int(0, 4), r.int(0, 4), r.int(0, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [m, k], 'cont'), r.tensor(dt, [k, n], 'cont')] }; }, fl: (fl, [a, b]) => fl.mm(a, b), tol: 16 });
+add({ name: 'bmm', py: 'torch.bmm(x0, x1)', gen: (r) => { const [bt, m, k, n] = [r.int(0, 3), r.int(1, 4), r.int(1, 4), r.int(1, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [bt, m, k], 'cont'), r.tensor(dt, [bt, k, n], 'cont')] }; }, fl: (fl, [a, b]) => fl.bmm(a, b), tol: 16 });
+add({ name: 'mv', py: 'torch.mv(x0, x1)', gen: (r) => { const [m, k] = [r.int(0, 4), r.int(0, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [m, k], 'cont'), r.tensor(dt, [k], 'cont')] }; }, fl: (fl, [a, b]) => fl.mv(a, b), tol: 16 });
+add({ name: 'dot', py: 'torch.dot(x0, x1)', gen: (r) => { const k = r.int(0, 6); const dt = r.pick(F); return { ins: [r.tensor(dt, [k], 'cont'), r.tensor(dt, [k], 'cont')] }; }, fl: (fl, [a, b]) => fl.dot(a, b), tol: 16 });
+add({ name: 'outer', py: 'torch.outer(x0, x1)', gen: (r) => { const dt = r.pick(FI); return { ins: [r.tensor(dt, [r.int(0, 4)]), r.tensor(dt, [r.int(0, 4)])] }; }, fl: (fl, [a, b]) => fl.outer(a, b) });
+
+// ---- casts and creation ----------------------------------------------------------------------------
+add({ name: 'to', py: 'x0.to(getattr(torch, a.dt if a.dt != "int32" else "int64"))', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), r.pick(['grid', 'special']))], a: { dt: r.pick(ALL) } }), fl: (fl, [x], a) => x.to(a.dt) });
+add({ name: 'arange', grad: false, py: 'torch.arange(a.s, a.e, a.st)', gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), st: r.pick([1, 2, -1, 0.5, 0.3]) } }), fl: (fl, _, a) => fl.arange(a.s, a.e, a.st) });
+add({ name: 'linspace', grad: false, py: 'torch.linspace(a.s, a.e, a.n)', gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), n: r.int(0, 7) } }), fl: (fl, _, a) => fl.linspace(a.s, a.e, a.n) });
+add({ name: 'full', grad: false, py: 'torch.full(a.s, a.v)', gen: (r) => ({ ins: [], a: { s: r.shape(0, 3), v: r.pick([0, 1, 2.5, -3, true, false]) } }), fl: (fl, _, a) => fl.full(a.s, a.v),
+  known: (a) => (typeof a.v === 'number' && Number.isInteger(a.v) ? "fl.full's dtype is float32 for every number, as its doc comment says (JS has no 1 vs 1.0); torch.full's is int64 for a Python int" : null) });
+add({ name: 'eye', grad: false, py: 'torch.eye(a.n, a.m)', gen: (r) => ({ ins: [], a: { n: r.int(0, 4), m: r.int(0, 4) } }), fl: (fl, _, a) => fl.eye(a.n, a.m) });
+add({ name: 'tensor-infer', grad: false, py: 'torch.tensor(a.v)', gen: (r) => ({ ins: [], a: { v: r.pick([[1, 2, 3], [1.5, 2], [true, false], [[1, 2], [3, 4]], 3, 2.5, true, [], [[]]]) } }), fl: (fl, _, a) => fl.tensor(a.v) });
+
+// nn.functional and the losses
+specs.push(...require('./torch-diff-specs-nn').SPECS);
+
+module.exports = { SPECS: specs };

@@ -1,0 +1,163 @@
+// torch-fidelity.test.ts — where flintml silently differed from PyTorch, found by the differential
+// fuzzer bench/torch-diff.js (same random call in both, values, dtypes, shapes and gradients
+// compared). Each expected value is PyTorch 1.13's, from the torch call in the comment beside it.
+import * as fl from '../lib';
+import { DEVICE } from './helpers';
+
+const dev = { device: DEVICE };
+const vals = (t: fl.Tensor | null): number[] => Array.from((t as fl.Tensor).to('float64').dataSync() as Float64Array);
+const leaf = (v: number[], dtype: fl.DType = 'float32') => fl.tensor(v, { dtype, ...dev }).requiresGrad_();
+
+describe('gradients as torch defines them', () => {
+  test('pow: 0 where the exponent is 0, also at a zero base; an integer exponent tensor does not wrap', () => fl.scope(() => {
+    // x = torch.tensor([2., 0.], requires_grad=True); (x ** torch.tensor([0, 0], dtype=torch.uint8)).sum().backward() -> [0, 0]
+    // (the uint8 exponent minus 1 wrapped to 255: 0 * 2^255 = NaN, and 0 * 0^-1 = NaN)
+    let x = leaf([2, 0]);
+    fl.pow(x, fl.tensor([0, 0], { dtype: 'uint8', ...dev })).sum().backward();
+    expect(vals(x.grad)).toEqual([0, 0]);
+    // (torch.tensor([0., 3.], requires_grad=True) ** 0).sum().backward() -> [0, 0]
+    x = leaf([0, 3]);
+    x.pow(0).sum().backward();
+    expect(vals(x.grad)).toEqual([0, 0]);
+    // e = torch.tensor([1., 2.5, 0.], requires_grad=True); (0 ** e).sum().backward() -> [0, 0, 0]
+    // (y * log 0 = 0 * -inf = NaN before), the same with a zero base tensor
+    let e = leaf([1, 2.5, 0]);
+    fl.pow(0, e).sum().backward();
+    expect(vals(e.grad)).toEqual([0, 0, 0]);
+    e = leaf([1, 2.5, 0]);
+    fl.pow(fl.zeros([3], dev), e).sum().backward();
+    expect(vals(e.grad)).toEqual([0, 0, 0]);
+  }));
+
+  test('floor, ceil, round, trunc, sign and rounded division are differentiable with zero gradients', () => fl.scope(() => {
+    // torch.floor(x).requires_grad is True and x.grad is zeros (PyTorch's zeros_like(grad)); flintml's
+    // outputs did not require grad, so loss.backward() threw
+    const fns: [string, (x: fl.Tensor) => fl.Tensor][] = [['floor', fl.floor], ['ceil', fl.ceil], ['round', fl.round], ['trunc', fl.trunc], ['sign', fl.sign],
+      ['div trunc', (x) => fl.div(x, 2, 'trunc')], ['div floor', (x) => fl.div(x, 2, 'floor')]];
+    for (const [name, f] of fns) {
+      const x = leaf([1.5, -0.5]);
+      const y = f(x);
+      expect({ name, requiresGrad: y.requiresGrad }).toEqual({ name, requiresGrad: true });
+      y.sum().backward();
+      expect({ name, grad: vals(x.grad) }).toEqual({ name, grad: [0, 0] });
+    }
+  }));
+
+  test('clamp with tensor bounds: the bounds themselves belong to x, and hi wins when lo > hi', () => fl.scope(() => {
+    // torch.clamp(x, lo, hi).sum().backward() with x [1, 2, 3], lo [1, 1, 1], hi [3, 3, 2.5]:
+    // x.grad [1, 1, 0], lo.grad [0, 0, 0], hi.grad [0, 0, 1] (composed maximum/minimum split the ties: 0.5)
+    let x = leaf([1, 2, 3]), lo = leaf([1, 1, 1]), hi = leaf([3, 3, 2.5]);
+    fl.clamp(x, lo, hi).sum().backward();
+    expect([vals(x.grad), vals(lo.grad), vals(hi.grad)]).toEqual([[1, 1, 0], [0, 0, 0], [0, 0, 1]]);
+    // x [0], lo [2], hi [1]: y [1], x.grad [0], lo.grad [0], hi.grad [1]
+    x = leaf([0]); lo = leaf([2]); hi = leaf([1]);
+    const y = fl.clamp(x, lo, hi);
+    y.sum().backward();
+    expect([vals(y), vals(x.grad), vals(lo.grad), vals(hi.grad)]).toEqual([[1], [0], [0], [1]]);
+    // one bound only: x's gradient where x >= lo, lo's where x < lo
+    x = leaf([0, 1, 2]); lo = leaf([1, 1, 1]);
+    fl.clamp(x, lo).sum().backward();
+    expect([vals(x.grad), vals(lo.grad)]).toEqual([[0, 1, 1], [1, 0, 0]]);
+  }));
+
+  test('median(): the gradient is shared by the ties; an empty floating tensor\'s median is NaN', () => fl.scope(() => {
+    // x = torch.tensor([1., 2., 2., 3.], requires_grad=True); x.median().backward() -> 2, [0, 0.5, 0.5, 0]
+    const x = leaf([1, 2, 2, 3]);
+    const m = x.median();
+    m.backward();
+    expect(m.item()).toBe(2);
+    expect(vals(x.grad)).toEqual([0, 0.5, 0.5, 0]);
+    // torch.median(torch.tensor([])) -> nan (requires grad, backward gives an empty gradient)
+    const e = leaf([]);
+    const me = fl.median(e);
+    expect(Number.isNaN(me.item())).toBe(true);
+    me.backward();
+    expect(e.grad!.shape).toEqual([0]);
+  }));
+
+  test('relu passes the gradient at a NaN input (threshold_backward)', () => fl.scope(() => {
+    // x = torch.tensor([nan, -1., 2.], requires_grad=True); torch.relu(x).sum().backward() -> [1, 0, 1]
+    const x = leaf([NaN, -1, 2]);
+    fl.relu(x).sum().backward();
+    expect(vals(x.grad)).toEqual([1, 0, 1]);
+  }));
+
+  test('a cast to an integer dtype leaves the graph (only floating tensors require grad)', () => fl.scope(() => {
+    // torch.tensor([1.5], requires_grad=True).to(torch.uint8).requires_grad -> False
+    const x = leaf([1.5, -2]);
+    expect(x.to('uint8').requiresGrad).toBe(false);
+    expect(x.to('int32').requiresGrad).toBe(false);
+    expect(x.to('bool').requiresGrad).toBe(false);
+    expect(x.to('float64').requiresGrad).toBe(true);
+  }));
+
+  test('zero-size products and concatenations keep their inputs in the graph (zero gradients)', () => fl.scope(() => {
+    // a = torch.zeros(0, 3, requires_grad=True); b = torch.ones(3, 2, requires_grad=True); (a @ b).sum().backward()
+    // -> b.grad zeros [3, 2], a.grad of shape [0, 3]
+    const a = fl.zeros([0, 3], { ...dev, requiresGrad: true }), b = fl.ones([3, 2], { ...dev, requiresGrad: true });
+    const y = fl.matmul(a, b);
+    expect(y.requiresGrad).toBe(true);
+    y.sum().backward();
+    expect(b.grad!.shape).toEqual([3, 2]);
+    expect(vals(b.grad)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(a.grad!.shape).toEqual([0, 3]);
+    // K = 0: [2, 0] @ [0, 3] is zeros [2, 3]; a batched product too
+    const p = fl.zeros([2, 0], { ...dev, requiresGrad: true }), q = fl.zeros([0, 3], { ...dev, requiresGrad: true });
+    fl.mm(p, q).sum().backward();
+    expect([p.grad!.shape, q.grad!.shape]).toEqual([[2, 0], [0, 3]]);
+    const u = fl.zeros([0, 2, 3], { ...dev, requiresGrad: true }), v = fl.zeros([0, 3, 1], { ...dev, requiresGrad: true });
+    fl.bmm(u, v).sum().backward();
+    expect([u.grad!.shape, v.grad!.shape]).toEqual([[0, 2, 3], [0, 3, 1]]);
+    // c = torch.zeros(0, requires_grad=True); d = torch.ones(2, requires_grad=True); torch.cat([c, d]).sum().backward()
+    // -> c.grad tensor([]), d.grad [1, 1] (cat skips 1-D empty inputs, but they keep a gradient)
+    const c = fl.zeros([0], { ...dev, requiresGrad: true }), d = fl.ones([2], { ...dev, requiresGrad: true });
+    fl.cat([c, d]).sum().backward();
+    expect(c.grad!.shape).toEqual([0]);
+    expect(vals(d.grad)).toEqual([1, 1]);
+  }));
+});
+
+describe('values, dtypes and refusals as torch', () => {
+  test('a zero-size view that starts past its storage reads as empty', () => fl.scope(() => {
+    // torch.zeros(4, 0, 2).unbind(2)[1] has storage offset 1 in an empty storage; reading it failed
+    const v = fl.unbind(fl.zeros([4, 0, 2], dev), 2)[1];
+    expect(v.storageOffset).toBe(1);
+    expect(Array.from(v.reshape([-1]).dataSync() as Float32Array)).toEqual([]);
+    expect(v.reshape([-1]).toArray()).toEqual([]);
+    expect(v.to('float16').shape).toEqual([4, 0]);
+  }));
+
+  test('all/any of a uint8 tensor are uint8; square of a bool tensor is an integer', () => fl.scope(() => {
+    // torch.tensor([1, 2], dtype=torch.uint8).all() -> tensor(1, dtype=torch.uint8)
+    const u = fl.tensor([1, 2, 0], { dtype: 'uint8', ...dev });
+    expect([u.all().dtype, u.all().item(), u.any().dtype, u.any().item()]).toEqual(['uint8', 0, 'uint8', 1]);
+    expect(fl.all(u, 0, true).dtype).toBe('uint8');
+    expect(fl.tensor([true, false], dev).all().dtype).toBe('bool');
+    // torch.tensor([True, False, True]).square() -> tensor([1, 0, 1]) (int64, flintml's int32)
+    const s = fl.square(fl.tensor([true, false, true], dev));
+    expect([s.dtype, s.toArray()]).toEqual(['int32', [1, 0, 1]]);
+  }));
+
+  test('integer division with rounding mode trunc is exact, and refuses a zero divisor', () => fl.scope(() => {
+    // torch.div(torch.tensor([16777217, -7, 7]), torch.tensor([1, 2, -2]), rounding_mode='trunc') -> [16777217, -3, -3]
+    // (through a float32 quotient 16777217 lost its last bit, and x / 0 became inf cast to an integer)
+    const a = fl.tensor([16777217, -7, 7], { dtype: 'int32', ...dev }), b = fl.tensor([1, 2, -2], { dtype: 'int32', ...dev });
+    const q = fl.div(a, b, 'trunc');
+    expect([q.dtype, q.toArray()]).toEqual(['int32', [16777217, -3, -3]]);
+    expect(fl.div(-7, b, 'trunc').toArray()).toEqual([-7, -3, 3]);
+    // torch: RuntimeError: ZeroDivisionError
+    expect(() => fl.div(a, 0, 'trunc')).toThrow(/^div: integer division by zero/);
+    expect(() => fl.div(a, fl.tensor([1, 0, 1], { dtype: 'int32', ...dev }), 'trunc')).toThrow(fl.ValueError);
+  }));
+
+  test('sub refuses a bool operand, add/sub refuse a fractional alpha with integers', () => fl.scope(() => {
+    // torch.tensor([1], dtype=torch.uint8) - True -> RuntimeError: Subtraction, the `-` operator, with a bool tensor is not supported
+    const u = fl.tensor([1, 2], { dtype: 'uint8', ...dev });
+    expect(() => fl.sub(u, true)).toThrow(fl.DTypeError);
+    expect(() => fl.sub(fl.tensor([1.5], dev), fl.tensor([true], dev))).toThrow(/^sub: subtraction of bool tensors is not supported/);
+    // torch.add(torch.tensor([1]), torch.tensor([2]), alpha=0.5) -> RuntimeError: For integral input tensors, argument alpha must not be a floating point number.
+    expect(() => fl.add(u, u, 0.5)).toThrow(/^add: alpha must be an integer for uint8 operands, got 0\.5$/);
+    expect(fl.add(u, u, 2).toArray()).toEqual([3, 6]);
+    expect(fl.add(u.float(), u, 0.5).toArray()).toEqual([1.5, 3]);
+  }));
+});
