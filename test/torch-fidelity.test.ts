@@ -82,6 +82,23 @@ describe('gradients as torch defines them', () => {
     expect(vals(x.grad)).toEqual([1, 0, 1]);
   }));
 
+  test('atan2 with an integer operand: its gradient is computed in the floating dtype', () => fl.scope(() => {
+    // d/db atan2(a, b) = -a / (a² + b²): at a = 20 (uint8), b = 3 it is -20 / 409, as
+    // torch.atan2(torch.tensor([20.]), b) gives (a² in uint8 wrapped: 400 became 144; torch 1.13
+    // itself negates the uint8 operand there, -20 to 236)
+    const b = leaf([3]);
+    fl.atan2(fl.tensor([20], { dtype: 'uint8', ...dev }), b).sum().backward();
+    expect(vals(b.grad)[0]).toBeCloseTo(-20 / 409, 6);
+  }));
+
+  test('rounded division by zero: zero gradients, not 0 / 0', () => fl.scope(() => {
+    // x = torch.tensor([1., -1.], requires_grad=True); y = torch.tensor([0., 2.], requires_grad=True)
+    // torch.div(x, y, rounding_mode='trunc').sum().backward() -> x.grad [0, 0], y.grad [0, 0]
+    const x = leaf([1, -1]), y = leaf([0, 2]);
+    fl.div(x, y, 'trunc').sum().backward();
+    expect([vals(x.grad), vals(y.grad)]).toEqual([[0, 0], [0, 0]]);
+  }));
+
   test('a cast to an integer dtype leaves the graph (only floating tensors require grad)', () => fl.scope(() => {
     // torch.tensor([1.5], requires_grad=True).to(torch.uint8).requires_grad -> False
     const x = leaf([1.5, -2]);
@@ -148,6 +165,26 @@ describe('values, dtypes and refusals as torch', () => {
     // torch: RuntimeError: ZeroDivisionError
     expect(() => fl.div(a, 0, 'trunc')).toThrow(/^div: integer division by zero/);
     expect(() => fl.div(a, fl.tensor([1, 0, 1], { dtype: 'int32', ...dev }), 'trunc')).toThrow(fl.ValueError);
+  }));
+
+  test('chunk of an empty dim gives `chunks` empty pieces', () => fl.scope(() => {
+    // torch.chunk(torch.zeros(0, 6), 3, 0) -> three tensors of shape [0, 6] (flintml gave one)
+    expect(fl.chunk(fl.zeros([0, 6], dev), 3, 0).map((t) => t.shape)).toEqual([[0, 6], [0, 6], [0, 6]]);
+    expect(fl.chunk(fl.zeros([2, 6], dev), 4, 1).map((t) => t.shape)).toEqual([[2, 2], [2, 2], [2, 2]]);
+  }));
+
+  test('maskedFill refuses a value its integer dtype cannot hold; pow refuses integers to negative integer powers', () => fl.scope(() => {
+    // torch.zeros(2, dtype=torch.uint8).masked_fill(torch.tensor([True, False]), -2.5)
+    //   -> RuntimeError: value cannot be converted to type uint8_t without overflow (flintml wrote 254)
+    const u = fl.zeros([2], { dtype: 'uint8', ...dev }), m = fl.tensor([true, false], dev);
+    expect(() => fl.maskedFill(u, m, -2.5)).toThrow(fl.OverflowError);
+    expect(() => u.clone().maskedFill_(m, 256)).toThrow(/^maskedFill_: the value 256 does not fit uint8 \(range \[0, 255\]\)$/);
+    expect(() => fl.maskedFill(fl.zeros([1], { dtype: 'int32', ...dev }), fl.tensor([true], dev), 2 ** 31)).toThrow(fl.OverflowError);
+    expect(fl.maskedFill(u, m, 2.5).toArray()).toEqual([2, 0]);  // torch: [2, 0] (truncated, in range)
+    // torch.tensor([1, 2], dtype=torch.uint8) ** -3 -> RuntimeError: Integers to negative integer powers are not allowed.
+    expect(() => fl.pow(fl.tensor([1, 2], { dtype: 'uint8', ...dev }), -3)).toThrow(/^pow: integers to negative integer powers are not allowed/);
+    expect(fl.pow(fl.tensor([2], { dtype: 'int32', ...dev }), 3).toArray()).toEqual([8]);
+    expect(fl.pow(fl.tensor([2], dev).float(), -1).toArray()).toEqual([0.5]);
   }));
 
   test('sub refuses a bool operand, add/sub refuse a fractional alpha with integers', () => fl.scope(() => {

@@ -241,6 +241,9 @@ export function groupNormOp(x: Tensor, numGroups: number, weight?: Tensor | null
   }
   checkAffine(weight, [c], op, 'weight'); checkAffine(bias, [c], op, 'bias');
   const per = (c / numGroups) * numel(x._shape.slice(2));
+  // PyTorch's group_norm refuses a batch of one whose groups hold one value each (its output would
+  // be the bias alone): _verify_batch_size of [N·C/G, G, *spatial]
+  if (n * per === 1) throw new ValueError(`${op}: expected more than 1 value per group, got input of shape ${fmt(x._shape)} with num_groups=${numGroups}`);
   return scope(() => {
     const g = reshape(x, [n, numGroups, per]);
     const mu = mean(g, { dim: 2, keepdim: true });
@@ -288,11 +291,13 @@ export function batchNormOp(x: Tensor, runningMean: Tensor | null, runningVar: T
   const out = scope(() => {
     let y: Tensor;
     if (training) {
-      const count = x.numel / Math.max(c, 1);
-      if (count <= 1) throw new ValueError(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x._shape)}`);
+      // values per channel, N·prod(spatial): exactly one is refused, as PyTorch's _verify_batch_size;
+      // none (an empty batch) gives an empty output and leaves the running stats as they are
+      const count = x._shape[0] * numel(x._shape.slice(2));
+      if (count === 1) throw new ValueError(`${op}: expected more than 1 value per channel when training, got input of shape ${fmt(x._shape)}`);
       const mu = mean(x, { dim: dims, keepdim: true });
       const v = variance(x, { dim: dims, keepdim: true, correction: 0 });
-      noGrad(() => {
+      if (count > 0) noGrad(() => {
         if (runningMean != null) {
           runningMean.mul_(1 - momentum).add_(mul(reshape(mu, [c]), momentum).to(runningMean.dtype));
         }

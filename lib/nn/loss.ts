@@ -14,9 +14,9 @@ import { needsGrad, noGrad, record } from '../autograd';
 import { runFloat32 } from '../amp';
 import { isFloating } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
-import { fmt } from '../shape';
+import { broadcastShapes, fmt } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
-import { abs, add, clamp, div, log, lt, mul, ne, neg, softplus, sub, where } from '../ops/elementwise';
+import { abs, add, clamp, div, gt, log, lt, mul, ne, neg, softplus, sub, where } from '../ops/elementwise';
 import { gather, indexSelect } from '../ops/indexing';
 import { mean, sum } from '../ops/reduce';
 import { logSoftmax } from '../ops/softmax';
@@ -75,6 +75,20 @@ function sameShape(a: Tensor, b: Tensor, op: string): void {
 function reduce(l: Tensor, r: Reduction): Tensor {
   return r === 'none' ? l : r === 'sum' ? sum(l) : mean(l);
 }
+/**
+ * A `weight`/`posWeight` of BCE must broadcast to the input's shape without widening it (PyTorch
+ * multiplies the loss in place: "output with shape [3] doesn't match the broadcast shape [2, 3]");
+ * a wider one would silently change the loss's shape and its mean.
+ */
+function needWeightFor(input: Tensor, w: unknown, op: string, what: string): Tensor {
+  const t = need(w, op, what);
+  let b: number[] | null;
+  try { b = broadcastShapes(op, input._shape, t._shape); } catch { b = null; }
+  if (!b || b.length !== input.ndim || b.some((s, i) => s !== input._shape[i])) {
+    throw new ShapeError(`${op}: ${what} of shape ${fmt(t._shape)} does not broadcast to the input's shape ${fmt(input._shape)}`);
+  }
+  return t;
+}
 /** input/target checks shared by the pointwise regression losses. */
 function pointwise(input: Tensor, target: Tensor, op: string): void {
   need(input, op, 'input'); need(target, op, 'target');
@@ -132,7 +146,14 @@ export function smoothL1Loss(...args: unknown[]): Tensor {
   return scopeSync(() => {
     const d = sub(input, target);
     const ad = abs(d);
-    const l = beta === 0 ? ad : where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
+    let l: Tensor;
+    if (beta === 0) {
+      // |d|, with PyTorch's gradients at d = 0: -1 to the input and -1 to the target (its
+      // smooth_l1_loss_backward tests d <= -β first, and the target's is the same call with the
+      // operands swapped); s - s.detach() is that tie's 0 with those gradients
+      const s = neg(add(input, target));
+      l = where(lt(d, 0), neg(d), where(gt(d, 0), d, sub(s, s.detach())));
+    } else l = where(lt(ad, beta), mul(mul(d, d), 0.5 / beta), sub(ad, 0.5 * beta));
     return reduce(l, r);
   });
 }
@@ -315,7 +336,7 @@ export function binaryCrossEntropy(...args: unknown[]): Tensor {
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
   const weight = options.weight ?? null;
-  if (weight != null) need(weight, op, 'weight');
+  if (weight != null) needWeightFor(input, weight, op, 'weight');
   const logs = (x: Tensor) => [clamp(log(x), -100), clamp(log(sub(1, x)), -100)];
   const l = noGrad(() => scopeSync(() => {
     const [lx, l1x] = logs(input);
@@ -355,8 +376,8 @@ export function binaryCrossEntropyWithLogits(...args: unknown[]): Tensor {
   pointwise(input, target, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
   const weight = options.weight ?? null, pw = options.posWeight ?? null;
-  if (weight != null) need(weight, op, 'weight');
-  if (pw != null) need(pw, op, 'posWeight');
+  if (weight != null) needWeightFor(input, weight, op, 'weight');
+  if (pw != null) needWeightFor(input, pw, op, 'posWeight');
   return scopeSync(() => {
     const sp = softplus(neg(input));
     let l = add(mul(sub(1, target), input), pw ? mul(add(mul(sub(pw, 1), target), 1), sp) : sp);

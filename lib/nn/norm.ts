@@ -200,7 +200,8 @@ abstract class BatchNormBase extends Module {
       const want = this.ranks.length === 1 ? `[N, ${c}, H, W]` : `[N, ${c}] or [N, ${c}, L]`;
       throw new ShapeError(`${this.op}: expected input of shape ${want}, got ${fmt(x._shape)}`);
     }
-    if (this.training && x.numel <= this.numFeatures) {
+    // one value per channel is refused (before the batch is counted); an empty batch is not, as PyTorch
+    if (this.training && x._shape[0] * x._shape.slice(2).reduce((a, b) => a * b, 1) === 1) {
       throw new ValueError(`${this.op}: expected more than 1 value per channel when training, got input of shape ${fmt(x._shape)}`);
     }
     const useBatch = this.training || this.runningMean === null;

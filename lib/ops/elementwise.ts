@@ -15,7 +15,7 @@
 // form refuses an argument beyond them (lib/args.ts tooManyArgs), so `relu(x, true)` fails. gelu, clamp and div, whose public forms take options, are written by
 // hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
-import { DeviceError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
+import { DeviceError, DTypeError, FlintError, OverflowError, ShapeError, ValueError } from '../errors';
 import { tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { call, opId, OperandView, ScalarOperand } from '../native';
@@ -134,6 +134,8 @@ interface BinarySpec {
   alpha?: boolean;
   /** Bool operands are refused with this advice. */
   refuseBool?: string;
+  /** Refuses operands the op is not defined for, given the compute dtype (throws a typed error). */
+  check?: (a: TensorLike, b: TensorLike, dt: DType) => void;
   /** The second operand's name in messages (PyTorch's; default 'other'). */
   other?: string;
   /**
@@ -217,6 +219,7 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
   // torch refuses a bool operand of sub even beside a number tensor (x - True), not only a bool result
   if (e.refuseBool && (dt === 'bool' || isBoolArg(a) || isBoolArg(b))) throw new DTypeError(`${String(op)}: ${e.refuseBool}`);
+  if (e.check) e.check(a, b, dt);
   const outDt: DType = kind === 'compare' || kind === 'logical' ? 'bool' : dt;
   const sa = a instanceof Tensor ? a._shape : [], sb = b instanceof Tensor ? b._shape : [];
   const shape = sameShape(sa, sb) ? sa : broadcastShapes(op, sa, sb);
@@ -477,6 +480,12 @@ const trueDiv: BinaryFn = binaryOp('div', {
 /** `a ** b`: `fl.pow(x, 2)`. */
 export const pow: BinaryFn = binaryOp('pow', {
   onnx: 'Pow', dtype: 'arith', usesY: true, inplace: true, other: 'exponent', saves: (needA, needB) => [true, true, needB],
+  // as torch: an integer to a negative integer power is refused (it is a fraction, or 1 / 0)
+  check: (a, b, dt) => {
+    if (!isFloating(dt) && typeof b === 'number' && b < 0) {
+      throw new ValueError(`pow: integers to negative integer powers are not allowed (${a instanceof Tensor ? `a ${String(a.dtype)} tensor of shape ${fmt(a._shape)}` : describeArg(a)} to the power ${describeArg(b)}); use a floating base`);
+    }
+  },
   // As torch's pow_backward: the base's gradient is 0 where the exponent is 0 (not 0 * 0^-1 = NaN at a
   // zero base), the exponent's is 0 where the base is 0 and the exponent >= 0 (not y * log 0 =
   // 0 * -inf); an integer exponent tensor is taken in the result's dtype (a uint8 0 - 1 wrapped to 255).
@@ -516,8 +525,10 @@ export const floorDivide: BinaryFn = binaryOp('floorDivide', {
 export const atan2: BinaryFn = binaryOp('atan2', {
   onnx: null, dtype: 'float',
   grad: (g, a, b, y, [needA, needB]) => {
-    const den = add(sq(a), sq(b));
-    return [needA ? div(mul(g, b), den) : null, needB ? div(mul(neg(g), a), den) : null];
+    // an integer operand in the gradient's dtype: its square and negation wrapped in uint8
+    const fa = a instanceof Tensor && a.dtype !== g.dtype ? a.to(g.dtype) : a, fb = b instanceof Tensor && b.dtype !== g.dtype ? b.to(g.dtype) : b;
+    const den = add(sq(fa), sq(fb));
+    return [needA ? div(mul(g, fb), den) : null, needB ? div(mul(neg(g), fa), den) : null];
   },
 });
 /** `a == b` → bool tensor. */
@@ -575,12 +586,18 @@ export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trun
         return add(q, logicalAnd(inexact, negative));
       });
     }
-    const q = trueDiv(a, b);
-    try {
-      const r = trunc(q);
-      if (dt === r.dtype) return r;
-      try { return toDType(r, dt); } finally { r.dispose(); }
-    } finally { q.dispose(); }
+    // one node with zero gradients (torch's): composed, trueDiv's backward turned trunc's zero
+    // gradient into 0 / 0 = NaN at a zero divisor
+    const plain = (v: TensorLike): TensorLike => (v instanceof Tensor ? v.detach() : v);
+    const r = scopeSync(() => {
+      const t = trunc(trueDiv(plain(a), plain(b)));
+      return dt === t.dtype ? t : toDType(t, dt);
+    });
+    if (needsGrad(a, b)) {
+      const zeroFor = (v: TensorLike) => (v instanceof Tensor && v._requiresGrad ? emptyTensor(v._shape, v.dtype, v._storage.device, true, 'backward') : null);
+      record('div', [a, b], [r], [], () => [zeroFor(a), zeroFor(b)]);
+    }
+    return r;
   }
   if (roundingMode !== undefined) throw new ValueError(`div: roundingMode must be 'floor', 'trunc' or undefined, got ${String(roundingMode)}`);
   return trueDiv(a, b);
@@ -798,12 +815,19 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
+const INT_RANGE: Partial<Record<DType, [number, number]>> = { int32: [-2147483648, 2147483647], uint8: [0, 255] };
+
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
   if (arguments.length > 3) tooManyArgs('maskedFill', 'input, mask, value', arguments);
   if (!(x instanceof Tensor)) throw new ValueError('maskedFill: expected a Tensor');
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
   const v = value instanceof Tensor ? value.item() : value;
+  // as torch's masked_fill: a value the integer dtype cannot hold is refused (it wrapped: -2 became 254)
+  const range = INT_RANGE[x.dtype];
+  if (range && typeof v === 'number' && !(v >= range[0] && v <= range[1])) {
+    throw new OverflowError(`maskedFill: the value ${describeArg(v)} does not fit ${String(x.dtype)} (range [${range[0]}, ${range[1]}])`);
+  }
   const dev = commonDevice('maskedFill', x, mask)!;
   const shape = broadcastShapes('maskedFill', x._shape, mask._shape);
   const temps: Tensor[] = [];
@@ -879,6 +903,10 @@ P.maskedFill_ = function (mask, v) {
   if (arguments.length > 2) tooManyArgs('maskedFill_', 'mask, value', arguments);
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
   checkInplace(this, 'maskedFill_');
+  const range = INT_RANGE[this.dtype];
+  if (range && typeof v === 'number' && !(v >= range[0] && v <= range[1])) {
+    throw new OverflowError(`maskedFill_: the value ${describeArg(v)} does not fit ${String(this.dtype)} (range [${range[0]}, ${range[1]}])`);
+  }
   commonDevice('maskedFill_', this, mask);
   const shape = broadcastShapes('maskedFill_', this._shape, mask._shape);
   if (!sameShape(shape, this._shape)) throw new ShapeError(`maskedFill_: mask ${fmt(mask._shape)} does not broadcast to ${fmt(this._shape)}`);

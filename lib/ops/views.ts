@@ -491,6 +491,8 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
   need(t, 'chunk');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${String(chunks)}`);
   const d = normDim(dim, t.ndim, 'chunk');
+  // an empty dim gives `chunks` empty pieces, as torch's (not one)
+  if (t._shape[d] === 0) return split(t, new Array<number>(chunks).fill(0), d);
   const size = Math.max(1, Math.ceil(t._shape[d] / chunks));
   return split(t, size, d);
 }
