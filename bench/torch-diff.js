@@ -4,7 +4,9 @@
 // and reports every case where they disagree: one succeeds and the other refuses, or the result
 // differs in shape, dtype or values, or the gradient of a fixed weighted sum of the output differs.
 //
-//   node bench/torch-diff.js [--cases N] [--seed S] [--only NAME[,NAME]] [--show K] [--json]
+//   node bench/torch-diff.js [--cases N] [--seed S] [--only NAME[,NAME]] [--show K] [--json] [--case I] [--lib DIST]
+//   node bench/torch-diff.js --flint-only [--cases N] [--seed S]     # flintml's side alone (CI: no torch)
+//   node bench/torch-diff.js --device cuda ...                       # flintml on a GPU, torch on the CPU (gpu-check.sh)
 //
 // The cases come from the spec tables in bench/torch-diff-specs.js: each spec draws its inputs
 // (dtypes, shapes with zero and one sizes, non-contiguous layouts, values with ties, signed zeros
@@ -33,6 +35,9 @@ const SHOW = Number(opt('show', '3'));
 const JSON_OUT = argv.includes('--json');
 /** --case I: print case I of each spec named by --only in full (its inputs and arguments), then run only it. */
 const CASE = opt('case', undefined);
+const FLINT_ONLY = argv.includes('--flint-only');
+/** --device cuda: flintml's inputs on that device (torch's reference stays on the CPU). */
+const DEVICE = opt('device', 'cpu');
 const LIB = path.resolve(opt('lib', process.env.FLINT_FUZZ_LIB || path.join(__dirname, '..', 'dist')));
 
 const fl = require(LIB);
@@ -106,8 +111,9 @@ function build(spec, grad) {
   const n = vals.length;
   const f64 = fl.tensor(new Float64Array(vals), { dtype: 'float64' }).reshape(n === 0 && spec.shape.length === 0 ? [] : spec.shape);
   let t;
-  if (spec.layout === 't' && spec.shape.length >= 2) t = f64.transpose(-1, -2).contiguous().to(spec.dtype).transpose(-1, -2);
-  else t = f64.to(spec.dtype);
+  const placed = DEVICE === 'cpu' ? f64 : f64.to(DEVICE);
+  if (spec.layout === 't' && spec.shape.length >= 2) t = placed.transpose(-1, -2).contiguous().to(spec.dtype).transpose(-1, -2);
+  else t = placed.to(spec.dtype);
   if (grad && fl.isFloating(t.dtype)) t = t.detach().requiresGrad_(true);
   return t;
 }
@@ -201,7 +207,8 @@ function runOurs(c, spec) {
   try {
     res = { ok: true, out: enc(out) };
   } catch (e) {
-    return { ok: false, err: `reading the result: ${e.constructor.name}: ${e.message.split('\n')[0]}`, typed: false };
+    // a GPU kernel's error (an index out of range, an integer division by zero) is reported at the read
+    return { ok: false, err: `reading the result: ${e.constructor.name}: ${e.message.split('\n')[0]}`, typed: e instanceof fl.FlintError };
   }
   if (c.grad) {
     const y = firstTensor(out);
@@ -209,15 +216,36 @@ function runOurs(c, spec) {
     res.grads = [];
     if (y && y.requiresGrad && leaves.length) {
       try {
-        const w = fl.tensor(weights(y.numel), { dtype: 'float64' }).reshape(y.shape);
+        const w = fl.tensor(weights(y.numel), { dtype: 'float64', device: y.device }).reshape(y.shape);
         y.to('float64').mul(w).sum().backward();
         res.grads = leaves.map((x) => (x.grad ? enc(x.grad) : { none: true }));
       } catch (e) {
         res.gradErr = `${e.constructor.name}: ${e.message.split('\n')[0]}`;
+        res.gradTyped = e instanceof fl.FlintError;
       }
     }
   }
   return res;
+}
+
+/**
+ * --flint-only: flintml's side alone (no torch; what CI runs, test/torch-diff.test.ts): every case
+ * runs, with its gradient, and every error must be a FlintError. Exit 1 on an untyped error.
+ */
+function flintOnly(cases, specs) {
+  const bySpec = new Map(specs.map((s) => [s.name, s]));
+  const bad = [];
+  let ok = 0, refused = 0;
+  for (const c of cases) {
+    const o = fl.scope(() => runOurs(c, bySpec.get(c.spec)));
+    if (o.ok && !o.gradErr) ok++;
+    else if ((!o.ok && o.typed) || (o.ok && o.gradTyped)) refused++;
+    else bad.push(`${c.spec} case ${c.i}: ${o.ok ? `gradient: ${o.gradErr}` : o.err}`);
+  }
+  for (const b of bad) console.log(`untyped: ${b}`);
+  if (JSON_OUT) console.log(JSON.stringify({ seed: SEED, device: DEVICE, specs: specs.length, cases: cases.length, ran: ok, refused, untyped: bad.length }));
+  console.log(`torch-diff --flint-only seed ${SEED}: ${specs.length} specs, ${cases.length} cases, ${ok} ran, ${refused} refused with a FlintError, ${bad.length} untyped`);
+  process.exit(bad.length ? 1 : 0);
 }
 
 function main() {
@@ -233,6 +261,7 @@ function main() {
       if (CASE !== undefined) console.log(JSON.stringify({ spec: spec.name, i, py: spec.py, a: g.a || {}, ins: g.ins }));
     }
   }
+  if (FLINT_ONLY) return flintOnly(cases, specs);
   // torch answers in one process; when it dies (torch 1.13 has crashes of its own, such as a heap
   // corruption in a padding='same' convolution), the case it died in counts as a torch error and the
   // rest run in a fresh process.
@@ -278,7 +307,7 @@ function main() {
       // inputs of mixed precision: a value or gradient computed through the coarsest of them may
       // differ by its rounding (torch and flintml convert at different points)
       const epsMin = Math.max(0, ...c.ins.map((s) => EPS[s.dtype] || 0));
-      const d = diff(o.out, t.out, spec.tol || 1, 'out', spec.absScale ? spec.absScale(c.ins) : 0);
+      const d = diff(o.out, t.out, spec.tol || 1, 'out', spec.absScale ? spec.absScale(c.ins) : 0, epsMin);
       if (d) { kind = 'differs'; detail = d; }
       else if (c.grad && !t.noGrad) {
         if (o.gradErr) { kind = 'grad-refuses'; detail = o.gradErr; }
@@ -306,7 +335,7 @@ function main() {
     groups.get(k).push(f);
   }
   if (JSON_OUT) {
-    console.log(JSON.stringify({ seed: SEED, ...counts, findings: findings.length, groups: Object.fromEntries([...groups].map(([k, v]) => [k, v.length])) }));
+    console.log(JSON.stringify({ seed: SEED, device: DEVICE, ...counts, findings: findings.length, groups: Object.fromEntries([...groups].map(([k, v]) => [k, v.length])) }));
   }
   for (const [k, fs] of groups) {
     console.log(`\n## ${k}: ${fs.length} of ${CASES}`);

@@ -26,7 +26,7 @@
 # the emulator was rebuilt.)
 #
 # Every stage runs under its own `timeout` (the defaults below sum to 420 s: bench-gpu and bench-gpt
-# gave 25 s to hf, jest 12 s to the sanitizer's racecheck and synccheck), inside the device
+# gave 25 s to hf, jest 12 s to the sanitizer's racecheck and synccheck and 15 s to torch-diff), inside the device
 # run's 480 s with the bundle's unpacking), so one hang costs one stage. OUTDIR gets at most 8
 # files: summary.txt (first; a line per stage as it ends, so a killed run still leaves what it did),
 # log.txt (every stage's output, each capped at GPU_CHECK_LOG_CAP bytes), jest.json, gpu.jsonl,
@@ -37,7 +37,7 @@
 #
 # Environment:
 #   GPU_CHECK_STAGES   comma-separated stages to run (default: all, in this order):
-#                      build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer hf
+#                      build-ts doctor interop jest torch-diff bench-gpu bench-loader bench-gpt sanitizer hf
 #   GPU_CHECK_QUICK=1  tiny benchmark sizes, one round (the emulator's default; not results)
 #   GPU_CHECK_TESTS    jest test path patterns for the jest stage (default: the whole unit project)
 #   GPU_CHECK_JEST_WORKERS  jest workers (default: the cores, at most 16: each has its own GPU context)
@@ -77,8 +77,8 @@ T_SCALE=${GPU_CHECK_T_SCALE:-1}
 LOG_CAP=${GPU_CHECK_LOG_CAP:-3000000}   # bytes of one stage's output kept in log.txt
 
 # stage name and default timeout (seconds), in running order; the sum is the GPU host's budget
-STAGES=(build-ts doctor interop jest bench-gpu bench-loader bench-gpt sanitizer hf)
-declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=128 [bench-gpu]=73 [bench-loader]=20 [bench-gpt]=82 [sanitizer]=37 [hf]=25)
+STAGES=(build-ts doctor interop jest torch-diff bench-gpu bench-loader bench-gpt sanitizer hf)
+declare -A T=([build-ts]=25 [doctor]=10 [interop]=20 [jest]=113 [torch-diff]=15 [bench-gpu]=73 [bench-loader]=20 [bench-gpt]=82 [sanitizer]=37 [hf]=25)
 
 say() { printf '%s\n' "$*" | tee -a "$summary" >&2; }
 now() { date +%s.%N; }
@@ -209,6 +209,18 @@ post_jest() {
     echo "  jest (from log.txt): $(grep -c '^PASS' <<< "$files") files passed, $(grep -c '^FAIL' <<< "$files") failed before it ended"
     grep '^FAIL' <<< "$files" | head -n 30 | sed 's/^/  /'
   fi
+}
+
+stage_torch_diff() {
+  # flintml on the GPU against PyTorch on the CPU: bench/torch-diff.js's call forms (values, dtypes,
+  # shapes, refusals and gradients; bench/FIDELITY.md). A finding fails the stage: a GPU kernel that
+  # differs, or a PyTorch newer than the 1.13 the tables were written against (then the table's
+  # `known` list grows). Exit 3: no torch in $PY.
+  "$PY" -c 'import torch' 2>/dev/null || { echo "no torch in $PY"; return 3; }
+  node bench/torch-diff.js --device cuda --cases "${GPU_CHECK_TORCH_DIFF_CASES:-6}" --seed 1 --json --show 2
+}
+post_torch_diff() {
+  sed -n '/^===== torch-diff (/,$p' "$log" | grep -m1 '^{"seed"' | sed 's/^/  torch-diff: /'
 }
 
 stage_bench_gpu() {

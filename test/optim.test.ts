@@ -500,11 +500,12 @@ describe('clipGradNorm / clipGradValue match PyTorch', () => {
 interface AdamwOpts { decoupled: boolean; amsgrad: boolean; maximize: boolean }
 function adamwRef(st: { p: number[]; m: number[]; v: number[]; vmax: number[] }, g: number[], prm: number[], o: AdamwOpts, f32: boolean): void {
   const r = f32 ? Math.fround : (x: number): number => x;
-  const [lr, b1, b2, eps, wd] = prm.slice(0, 5).map(r);
+  const [b1, b2, eps, wd] = prm.slice(1, 5).map(r);
   const negStep = -r(prm[8]), bc2sqrt = r(prm[9]);
   const sign = o.maximize ? -1 : 1;
-  const decay = o.decoupled ? r(1 - r(lr * wd)) : 1, l2 = o.decoupled ? 0 : wd;
-  const omb1 = r(1 - b1), omb2 = r(1 - b2);
+  // 1 - lr·wd, 1 - b1, 1 - b2 in double, rounded once (torch's Python-float scalars)
+  const decay = o.decoupled ? r(1 - prm[0] * prm[4]) : 1, l2 = o.decoupled ? 0 : wd;
+  const omb1 = r(1 - prm[1]), omb2 = r(1 - prm[2]);
   for (let i = 0; i < st.p.length; i++) {
     const p0 = st.p[i];
     const gi = r(r(sign * g[i]) + r(l2 * p0));

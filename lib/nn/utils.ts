@@ -7,7 +7,7 @@ import { tooManyArgs } from '../args';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { emptyTensor, Tensor, scopeSync } from '../tensor';
-import { isFloating } from '../dtype';
+import { isFloating, promoteTypes } from '../dtype';
 import { sameDevice } from '../device';
 import { call, opId } from '../native';
 import { tensor } from '../ops/creation';
@@ -61,11 +61,13 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`${op}: normType must be a number or 'inf', got ${String(normType)}`);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new ValueError(`${op}: maxNorm must be a number, got ${String(maxNorm)}`);
   const grads = gradsOf(params, op);
-  if (grads.length === 0) return tensor(0);
+  if (grads.length === 0) return tensor(0, { dtype: 'float32' });  // torch.tensor(0.)
   const fused = fusedClip(grads, maxNorm, p, errorIfNonfinite, op);
   if (fused) return fused;
   return noGrad(() => scopeSync(() => {
-    const dt = grads.every((g) => g.dtype === grads[0].dtype) ? grads[0].dtype : 'float32';
+    // mixed dtypes: the norms are stacked in their promoted dtype, as torch.stack promotes them
+    // (float32 and float64 gradients give a float64 norm)
+    const dt = grads.map((g) => g.dtype).reduce((a, b) => promoteTypes(a, b));
     const norms = grads.map((g) => vectorNorm(g, p).to(dt));
     let total: Tensor;
     if (norms.length === 1) total = norms[0];

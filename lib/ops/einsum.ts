@@ -91,6 +91,13 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   });
   // ---- sizes (a size-1 dim broadcasts against a larger one)
   const size = new Map<Label, number>();
+  // a letter repeated in one operand takes its diagonal: its sizes there must be equal (no broadcasting)
+  terms.forEach((term, i) => term.labels.forEach((l, d) => {
+    const first = term.labels.indexOf(l);
+    if (first !== d && ops[i]._shape[first] !== ops[i]._shape[d]) {
+      throw new ShapeError(`einsum: subscript '${labelName(l)}' is repeated in operand ${String(i)} (shape [${ops[i]._shape.join(', ')}]) with sizes ${String(ops[i]._shape[first])} and ${String(ops[i]._shape[d])} ('${equation}')`);
+    }
+  }));
   terms.forEach((term, i) => term.labels.forEach((l, d) => {
     const n = ops[i]._shape[d], have = size.get(l);
     if (have === undefined || have === 1) size.set(l, n);

@@ -70,10 +70,11 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const dev = commonDevice('gather', x, index)!;
   const d = normDim(dim, x.ndim, 'gather');
   const xs = dimsOf(x), is = dimsOf(index);
-  if (xs.length !== is.length) {
+  // an empty index is an empty result whatever its shape (PyTorch checks the shapes only when it has elements)
+  if (xs.length !== is.length && index.numel > 0) {
     throw new ShapeError(`gather: index ${fmt(index._shape)} must have as many dims as the input ${fmt(x._shape)}`);
   }
-  for (let i = 0; i < xs.length; i++) {
+  for (let i = 0; i < xs.length && index.numel > 0; i++) {
     if (i !== d && is[i] > xs[i]) {
       throw new ShapeError(`gather: index ${fmt(index._shape)} is larger than the input ${fmt(x._shape)} in dim ${String(i)} (only dim ${String(d)} may be larger)`);
     }
@@ -104,6 +105,7 @@ export function scatterIntoZeros(shape: readonly number[], dtype: DType, device:
 
 /** @internal g gathered at index along dim, zero-padded to `srcShape` (src of scatter may be larger than the index). */
 function gatherToShape(g: Tensor, dim: number, index: Tensor, srcShape: readonly number[], dtype: DType): Tensor {
+  if (index.numel === 0) return zeros(srcShape, { dtype, device: g.device });
   const picked = gather(g, dim, index);
   if (picked._shape.length === srcShape.length && picked._shape.every((s, i) => s === srcShape[i]) && picked.dtype === dtype) return picked;
   const z = zeros(srcShape, { dtype, device: g.device });
@@ -133,6 +135,8 @@ function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | num
     }
   }
   const d = normDim(dim, self.ndim, op);
+  // an empty index writes nothing, whatever its shape and src's (PyTorch checks the shapes only when it has elements)
+  if (index.numel === 0) return self;
   const ss = dimsOf(self), is = dimsOf(index);
   const srcShape = isTensor ? dimsOf(src as Tensor) : null;
   if (ss.length !== is.length || (srcShape && srcShape.length !== is.length)) {
@@ -146,7 +150,6 @@ function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | num
       throw new ShapeError(`${String(op)}: index ${fmt(index._shape)} is larger than src ${fmt((src as Tensor)._shape)} in dim ${String(i)}`);
     }
   }
-  if (index.numel === 0) return self;
   const srcOp: OperandView | ScalarOperand = isTensor ? nonEmptyDims(src as Tensor) : { scalar: +src, dtype: self.dtype };
   call(SCATTER, op, [nonEmptyDims(self), nonEmptyDims(index), srcOp], [d, mode]);
   return self;
@@ -497,7 +500,7 @@ interface IndexPlan {
   shape: number[];
   /** the view's other dims, in order */
   rest: number[];
-  /** where B goes in the result: dims[0] when the addressed dims are adjacent, else 0 */
+  /** where B goes among the rest dims of the result: where the (non-0-dim) index tensors stood when adjacent, else 0 */
   at: number;
 }
 
@@ -615,8 +618,13 @@ function planIndex(x: Tensor, given: readonly IndexSpec[], op: string): IndexPla
   }
   const shape = broadcastShapes(op, ...indices.map((t) => t._shape));
   const rest = view._shape.map((_, i) => i).filter((d) => !dims.includes(d));
-  const adjacent = dims.every((d, i) => d === dims[0] + i);
-  return { view, dims, indices, shape, rest, at: adjacent ? dims[0] : 0 };
+  // A 0-dim int32 index is an integer to PyTorch (and NumPy): it removes its dim like x[2] and takes
+  // no part in where B goes. B stands where the other index tensors stood when only addressed dims
+  // lie between them, else first; `at` counts the rest dims before it.
+  const placed = dims.filter((_, j) => indices[j]._shape.length > 0);
+  const first = placed[0], last = placed[placed.length - 1];
+  const adjacent = placed.length > 0 && rest.every((d) => d < first || d > last);
+  return { view, dims, indices, shape, rest, at: adjacent ? rest.filter((d) => d < first).length : 0 };
 }
 
 /** The plan's index tensors as one int32 index into the addressed dims merged (row-major), shape B. */
@@ -725,6 +733,10 @@ function writeIndexed(x: Tensor, specs: readonly IndexSpec[], values: Tensor | n
     commonDevice(op, x, vt);
     const v = vt.dtype === x.dtype ? vt : vt.to(x.dtype);
     const broadcast = (t: Tensor, shape: readonly number[]): Tensor => {
+      // Python's x[...] = v (indexPut_) drops v's leading size-1 dims beyond the indexed shape's rank
+      // first, as PyTorch's and NumPy's assignment do (x[0] = ones(1) writes the one value);
+      // torch.index_put (indexPut) does not
+      if (op === 'indexPut_') while (t._shape.length > shape.length && t._shape[0] === 1) t = reshape(t, t._shape.slice(1));
       try { return expand(t, shape); } catch (e) {
         if (e instanceof ShapeError) throw new ShapeError(`${op}: values of shape ${fmt(t._shape)} cannot be broadcast to the indexed shape ${fmt(shape)}`);
         throw e;
@@ -830,7 +842,9 @@ declare module '../tensor' {
     /**
      * In place: writes (or with `accumulate` adds) `values` at `indices` and returns this tensor;
      * Python's `x[i, j] = v` is `x.indexPut_([i, j], v)`, and `x[[0, 2]] = v` is
-     * `x.indexPut_([[0, 2]], v)` (the outer array holds the positions). See {@link indexPut}.
+     * `x.indexPut_([[0, 2]], v)` (the outer array holds the positions). As in Python, leading
+     * size-1 dims of `values` beyond the indexed shape's rank are dropped (`x.indexPut_([2], ones([1]))`);
+     * `indexPut`, as `torch.index_put`, refuses them. See {@link indexPut}.
      */
     indexPut_(indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor;
   }

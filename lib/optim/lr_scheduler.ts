@@ -432,6 +432,11 @@ export class OneCycleLR extends LRScheduler {
       for (let i = 0; i < this.phases.length; i++) {
         const ph = this.phases[i];
         if (stepNum <= ph.endStep || i === this.phases.length - 1) {
+          // a phase of no steps (pctStart * totalSteps = 1, or pctStart = 1 past the peak): PyTorch
+          // divides by zero there (ZeroDivisionError), flintml would make the lr NaN
+          if (ph.endStep === start) {
+            throw new ValueError(`OneCycleLR: step ${stepNum} falls in phase ${i + 1} of the schedule, which has no steps (totalSteps ${this.totalSteps}, phases ending at steps ${this.phases.map((p) => p.endStep).join(', ')}); choose a pctStart that gives each phase at least one step`);
+          }
           const pct = (stepNum - start) / (ph.endStep - start);
           lr = this.anneal(g[ph.startLr] as number, g[ph.endLr] as number, pct);
           if (this.cycleMomentum) this.setMomentum(g, this.anneal(g[ph.startMomentum] as number, g[ph.endMomentum] as number, pct));

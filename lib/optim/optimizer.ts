@@ -139,6 +139,9 @@ export abstract class Optimizer<Hyper extends object = object> {
     }
     const list = Array.from(params as Iterable<any>);
     if (list.length === 0) throw new ValueError(`${name}: optimizer got an empty parameter list`);
+    // the constructor's own options are checked even where every group overrides them, as
+    // PyTorch's constructors check theirs (torch.optim.Adam([{'params': ps, 'lr': 0.1}], lr=-1) raises)
+    this.validateGroup({ ...this.defaults, params: [] } as unknown as ParamGroup & Hyper);
     const groups: ParamGroupInput[] = list.every((x) => x instanceof Tensor) ? [{ params: list }] : list;
     for (const g of groups) this.addParamGroup(g);
   }

@@ -64,7 +64,7 @@ template <class C> struct AdamConsts {
 };
 template <class C> FLINT_HD inline AdamConsts<C> adamConsts(const AdamParams& a) {
   AdamConsts<C> k;
-  const C lr = (C)a.lr, wd = (C)a.weightDecay;
+  const C wd = (C)a.weightDecay;
   const bool decoupled = a.decoupled != 0;
   k.b1 = (C)a.beta1;
   k.b2 = (C)a.beta2;
@@ -72,10 +72,13 @@ template <class C> FLINT_HD inline AdamConsts<C> adamConsts(const AdamParams& a)
   k.sign = a.maximize != 0 ? (C)-1 : (C)1;
   k.negStep = -(C)a.stepSize;
   k.bc2sqrt = (C)a.bc2sqrt;
-  k.decay = decoupled ? subRn((C)1, mulRn(lr, wd)) : (C)1;
+  // 1 - lr·wd, 1 - beta1 and 1 - beta2 in double, rounded once to C: torch computes them as Python
+  // floats and hands them to its float32 kernels as scalars (in float32 the two roundings moved an
+  // AdamW step by up to ~6e-6 relative)
+  k.decay = decoupled ? (C)(1.0 - a.lr * a.weightDecay) : (C)1;
   k.l2 = decoupled ? (C)0 : wd;
-  k.omb1 = subRn((C)1, k.b1);
-  k.omb2 = subRn((C)1, k.b2);
+  k.omb1 = (C)(1.0 - a.beta1);
+  k.omb2 = (C)(1.0 - a.beta2);
   return k;
 }
 
