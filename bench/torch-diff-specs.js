@@ -232,5 +232,8 @@ add({ name: 'tensor-infer', grad: false, py: 'torch.tensor(a.v)', gen: (r) => ({
 specs.push(...require('./torch-diff-specs-nn').SPECS);
 specs.push(...require('./torch-diff-specs-index').SPECS);
 specs.push(...require('./torch-diff-specs-optim').SPECS);
+// nn modules with the same weights (attention, transformer layers, …); data utilities and autograd semantics
+specs.push(...require('./torch-diff-specs-modules').SPECS);
+specs.push(...require('./torch-diff-specs-data').SPECS);
 
 module.exports = { SPECS: specs };

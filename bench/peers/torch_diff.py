@@ -74,6 +74,8 @@ def enc(v):
         return {'n': num_out(v)}
     if v is None:
         return {'none': True}
+    if isinstance(v, str):
+        return {'s': v}
     if isinstance(v, torch.dtype):
         return {'s': NAMES.get(v, str(v))}
     if isinstance(v, torch.Size):

@@ -1,0 +1,6 @@
+// torch-diff-specs-modules.js — bench/torch-diff.js's specs (the format of bench/torch-diff-specs.js).
+'use strict';
+
+const specs = [];
+
+module.exports = { SPECS: specs };
