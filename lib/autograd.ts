@@ -454,6 +454,17 @@ declare module './tensor' {
     registerPostAccumulateGradHook(hook: (tensor: Tensor) => void): RemovableHandle;
   }
 }
+declare module './tensor' {
+  interface Tensor {
+    /** Keeps `.grad` on this non-leaf tensor after backward (a tensor that does not require grad is refused, as torch's `retain_grad`). */
+    retainGrad(): void;
+  }
+}
+Tensor.prototype.retainGrad = function (this: Tensor): void {
+  if (arguments.length > 0) tooManyArgs('retainGrad', '', arguments);
+  if (!this._requiresGrad) throw new AutogradError(`retainGrad: can't retain the gradient of a tensor that does not require grad (shape ${fmt(this._shape)}, ${String(this.dtype)})`);
+  this._retainsGrad = true;
+};
 Tensor.prototype.registerPostAccumulateGradHook = function (hook: (tensor: Tensor) => void): RemovableHandle {
   if (arguments.length > 1) tooManyArgs('registerPostAccumulateGradHook', 'hook', arguments);
   if (typeof hook !== 'function') throw new ValueError(`registerPostAccumulateGradHook: hook must be a function, got ${hook === null ? 'null' : typeof hook}`);

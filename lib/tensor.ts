@@ -284,8 +284,6 @@ export class Tensor {
   get isLeaf(): boolean { return this._gradFn === null; }
   /** The name of the op that produced this tensor in the graph, or null. */
   get gradFn(): string | null { return this._gradFn ? this._gradFn.name : null; }
-  /** Keeps `.grad` on this non-leaf tensor after backward. */
-  retainGrad(): void { if (arguments.length > 0) tooManyArgs('retainGrad', '', arguments); this._retainsGrad = true; }
   /** A view of the same data outside the graph (requiresGrad false). */
   detach(): Tensor { if (arguments.length > 0) tooManyArgs('detach', '', arguments); return traced('detach', [this], this._view(this._shape, this._strides, this._offset), (g, [x]) => g.op('Identity', [x.name])); }
 

@@ -218,7 +218,8 @@ on(['item'], () => [], ({ s }) => s);
 on(['requiresGrad_'], () => [false]);
 on(['registerPostAccumulateGradHook'], () => [() => undefined], () => fl.ones([1], { requiresGrad: true }));
 on(['backward'], () => [null, false], () => fl.ones([1], { requiresGrad: true }).mul(2).sum());
-for (const n of ['float', 'double', 'half', 'bfloat16', 'int', 'byte', 'bool', 'contiguous', 'clone', 'cpu', 't', 'tolist', 'dim', 'long', 'zero_', 'isContiguous', 'retainGrad', 'detach', 'dataSync', 'data',
+on(['retainGrad'], () => [], () => fl.ones([1], { requiresGrad: true }).mul(2));
+for (const n of ['float', 'double', 'half', 'bfloat16', 'int', 'byte', 'bool', 'contiguous', 'clone', 'cpu', 't', 'tolist', 'dim', 'long', 'zero_', 'isContiguous', 'detach', 'dataSync', 'data',
   'isPinned', 'toArray', 'toString']) on([n], () => []);
 for (const c of Object.keys(UNARY)) if (!(c in METHODS)) { on([c], () => []); on([`${c}_`], () => []); }
 for (const c of Object.keys(BINARY)) {

@@ -33,7 +33,7 @@ import { ArgsThenOptions, optional, required, signature } from '../args';
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
-  /** Items per batch (default 1). */
+  /** Items per batch (default 1). `null` (PyTorch's `batch_size=None`, no automatic batching) is refused. */
   batchSize?: number;
   /** Visit the items in a new random order each epoch (default false). */
   shuffle?: boolean;
@@ -147,6 +147,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     const { dataset, ...options } = DATALOADER_ARGS.parse(args) as { dataset: Dataset<T> } & DataLoaderOptions<T, B>;
     this.dataset = dataset;
     if (!(dataset instanceof Dataset)) throw new ValueError('DataLoader: expected a fl.data.Dataset');
+    // PyTorch's batch_size=None turns automatic batching off (each item as it is, no batch dim);
+    // flintml has no such mode, and null must not silently mean the default 1 (a batch dim added)
+    if (options.batchSize === null) {
+      throw new ValueError('DataLoader: batchSize null (PyTorch\'s batch_size=None: no automatic batching) is not supported; '
+        + 'read the items with dataset.get(i), or use batchSize: 1 (batches with a leading dim of 1)');
+    }
     this.batchSize = checkInt(options.batchSize ?? 1, 'batchSize', 1);
     this.shuffle = !!options.shuffle;
     this.dropLast = !!options.dropLast;
@@ -169,7 +175,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     }
     if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
     this.collate = options.collate === defaultCollate ? undefined : options.collate;
-    datasetLength(dataset);
+    // PyTorch's RandomSampler refuses an empty dataset (num_samples=0) when the loader is made
+    if (datasetLength(dataset) === 0 && this.shuffle) throw new ValueError('DataLoader: shuffle needs a non-empty dataset (num_samples should be a positive integer value, but got num_samples=0)');
     if (this.numWorkers > 0 && !this.fastPath()) {
       const src = dataset.workerSource();
       if (!src || typeof src.module !== 'string' || !path.isAbsolute(src.module) || typeof src.exportName !== 'string') {

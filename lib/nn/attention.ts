@@ -204,6 +204,9 @@ export class MultiheadAttention extends Module {
         else if (mask4.dtype === 'bool' && kpm.dtype === 'bool') mask4 = logicalOr(mask4, kpm);
         else mask4 = add(asAdditive(mask4, query.dtype), asAdditive(kpm, query.dtype));
       }
+      // a bool mask is added as 0/-inf, as PyTorch's multi_head_attention_forward does: a row with
+      // every key masked is then NaN in the gradients as well (masked_fill would give them zeros)
+      if (mask4 && mask4.dtype === 'bool') mask4 = asAdditive(mask4, query.dtype);
       // projections
       let qp: Tensor, kp: Tensor, vp: Tensor;
       const b = this.in_proj_bias;

@@ -199,13 +199,21 @@ export class ConvTranspose2d extends ConvNd {
     const pad = this.padding as number[];
     let op = this.outputPadding;
     if (outputSize) {
+      // PyTorch's _output_padding: [H, W], or the whole output shape ([N, C, H, W]; [C, H, W] unbatched)
+      if (!(x instanceof Tensor)) throw new ValueError(`ConvTranspose2d: expected a Tensor input, got ${describeArg(x)}`);
+      const full = x.ndim === 4 ? 4 : 3;
+      if (!Array.isArray(outputSize) || (outputSize.length !== 2 && outputSize.length !== full)) {
+        throw new ValueError(`ConvTranspose2d: for ${String(x.ndim)}-D input ${fmt(x._shape)}, outputSize must have 2 or ${String(full)} elements, got ${describeArg(outputSize)}`);
+      }
       const hw = outputSize.slice(-2);
       op = [0, 1].map((d) => {
         const inp = x._shape[x.ndim - 2 + d];
         const min = (inp - 1) * this.stride[d] - 2 * pad[d] + this.dilation[d] * (this.kernelSize[d] - 1) + 1;
         const extra = hw[d] - min;
-        if (!(extra >= 0 && extra < Math.max(this.stride[d], this.dilation[d]))) {
-          throw new ValueError(`ConvTranspose2d: requested output size ${fmt(hw)} is not reachable from input ${fmt(x._shape)} (sizes from ${String(min)} to ${String(min + Math.max(this.stride[d], this.dilation[d]) - 1)} along dim ${String(d)})`);
+        // the reachable sizes are min .. min + stride - 1, as PyTorch (an output padding below the
+        // dilation but not below the stride is refused here, though the constructor takes it)
+        if (!(Number.isInteger(hw[d]) && extra >= 0 && extra < this.stride[d])) {
+          throw new ValueError(`ConvTranspose2d: requested output size ${fmt(hw)} is not reachable from input ${fmt(x._shape)} (sizes from ${String(min)} to ${String(min + this.stride[d] - 1)} along dim ${String(d)})`);
         }
         return extra;
       });

@@ -19,7 +19,7 @@ import { runLowPrecision } from '../amp';
 import { traced, traceState } from '../trace';
 import { needsGrad, noGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
 import { add, commonDevice } from './elementwise';
@@ -349,6 +349,13 @@ export function conv1d(...args: unknown[]): Tensor {
   try {
     const y = conv2d(x, w, bias, { stride: [1, stride], dilation: [1, dilation], padding: typeof padding === 'string' ? padding : [0, padding], groups: options.groups });
     try { return y.squeeze(-2); } finally { y.dispose(); }
+  } catch (e) {
+    // conv2d's refusal, said as conv1d's, with the caller's shapes (it ran on [.., 1, L] views)
+    if (e instanceof FlintError && e.message.startsWith('conv2d:')) {
+      const E = e.constructor as new (message: string) => FlintError;
+      throw new E(`conv1d: ${e.message.slice('conv2d:'.length).trim()} (conv1d of input ${fmt(input._shape)} with weight ${fmt(weight._shape)}, computed as conv2d with a height of 1)`);
+    }
+    throw e;
   } finally { x.dispose(); w.dispose(); }
 }
 
@@ -463,6 +470,19 @@ function poolGeom(x: Tensor, kernelSize: Size2, o: { stride?: Size2 | null; padd
   const Ho = poolOut(H, kh, ph, sh, dh, ceil), Wo = poolOut(W, kw, pw, sw, dw, ceil);
   if (Ho < 1 || Wo < 1) {
     throw new ShapeError(`${op}: input ${fmt(x._shape)} is too small for kernel ${fmt([kh, kw])} (dilation ${fmt([dh, dw])}, padding ${fmt([ph, pw])}): output would be ${fmt([Ho, Wo])}`);
+  }
+  // With dilation a window's taps can all fall in the padding (torch 1.13 then returns -inf with an
+  // index outside the plane, and its backward writes there); refused here, naming the window
+  for (const [n, k, p, s, d, out, axis] of [[H, kh, ph, sh, dh, Ho, 'height'], [W, kw, pw, sw, dw, Wo, 'width']] as const) {
+    if (d === 1) continue;  // k consecutive taps from -p with p <= k / 2 always reach the input
+    for (let i = 0; i < out; i++) {
+      const first = i * s - p;
+      let inside = false;
+      for (let j = 0; j < k && !inside; j++) inside = first + j * d >= 0 && first + j * d < n;
+      if (!inside) {
+        throw new ValueError(`${op}: output ${axis} position ${String(i)} pools no element of the input ${fmt(x._shape)} (kernel ${fmt([kh, kw])}, stride ${fmt([sh, sw])}, padding ${fmt([ph, pw])}, dilation ${fmt([dh, dw])}${ceil ? ', ceilMode' : ''}): every tap of its window is padding`);
+      }
+    }
   }
   return { kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo };
 }
