@@ -11,6 +11,7 @@
 // torch 1.13 lacks nn.RMSNorm (its formula is written out as a Module made with type()), the
 // is_causal arguments (an explicit triu mask stands for them) and TransformerEncoderLayer's bias.
 'use strict';
+const { maxPoolEmptyWindow } = require('./torch-diff-specs-nn');
 
 const FD = ['float32', 'float64'];
 const specs = [];
@@ -342,21 +343,8 @@ mod({
 });
 
 // ---- modules without parameters -------------------------------------------------------------------
-/** Whether some MaxPool2d window (PyTorch's output size) holds no element of the input. */
-function emptyWindow(o, shape) {
-  for (let d = 0; d < 2; d++) {
-    const n = shape[shape.length - 2 + d], k = o.k[d], s = o.st ? o.st[d] : k, p = o.pad[d], dl = o.dl[d];
-    const span = n + 2 * p - dl * (k - 1) - 1;
-    let out = (o.cm ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
-    if (o.cm && (out - 1) * s >= n + p) out--;
-    for (let i = 0; i < out; i++) {
-      let any = false;
-      for (let j = 0; j < k; j++) { const t = i * s - p + j * dl; if (t >= 0 && t < n) any = true; }
-      if (!any) return true;
-    }
-  }
-  return false;
-}
+/** Whether some MaxPool2d window (PyTorch's output size) holds no element of the input (F.maxPool2d's rule). */
+const emptyWindow = (o, shape) => [0, 1].some((i) => maxPoolEmptyWindow(shape[shape.length - 2 + i], { k: o.k, st: o.st, pad: o.pad, dil: o.dl, ceil: o.cm }, i));
 mod({
   name: 'nn.MaxPool2d',
   draw: (r) => {

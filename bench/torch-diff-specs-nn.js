@@ -351,4 +351,4 @@ add({
   tol: 8,
 });
 
-module.exports = { SPECS: specs };
+module.exports = { SPECS: specs, maxPoolEmptyWindow: emptyWindow };
