@@ -15,21 +15,21 @@ const add = (s) => specs.push(s);
 // ---- elementwise, unary --------------------------------------------------------------------------------
 const UNARY = [
   // [flint name, torch name, dtypes, value kind]
-  ['neg', 'neg', [...F, 'int32'], 'special'], ['abs', 'abs', [...F, 'int32'], 'special'],
-  ['sign', 'sign', [...F, 'int32'], 'special'], ['exp', 'exp', FI, 'grid'], ['exp2', 'exp2', FI, 'grid'],
+  ['neg', 'neg', ALL, 'special'], ['abs', 'abs', ALL, 'special'],
+  ['sign', 'sign', ALL, 'special'], ['exp', 'exp', FI, 'grid'], ['exp2', 'exp2', FI, 'grid'],
   ['log', 'log', FI, 'special'], ['log2', 'log2', FI, 'grid'], ['log10', 'log10', FI, 'grid'],
   ['log1p', 'log1p', FI, 'grid'], ['expm1', 'expm1', FI, 'grid'], ['sqrt', 'sqrt', FI, 'special'],
   ['rsqrt', 'rsqrt', FI, 'grid'], ['square', 'square', [...F, 'int32', 'bool'], 'grid'],
   ['sin', 'sin', FI, 'grid'], ['cos', 'cos', FI, 'grid'], ['tan', 'tan', FI, 'unit'],
   ['asin', 'asin', FI, 'unit'], ['acos', 'acos', FI, 'unit'], ['atan', 'atan', FI, 'grid'],
   ['sinh', 'sinh', FI, 'grid'], ['cosh', 'cosh', FI, 'grid'], ['tanh', 'tanh', FI, 'grid'],
-  ['sigmoid', 'sigmoid', FI, 'grid'], ['relu', 'relu', [...F, 'int32', 'uint8'], 'special'],
+  ['sigmoid', 'sigmoid', FI, 'grid'], ['relu', 'relu', ALL, 'special'],
   // hardswish on 'cont' values: at exactly x = ±3 torch 1.13's vectorized gradient and its scalar
   // tail disagree with each other (flintml is the scalar one, the documented formula)
   ['softplus', 'F.softplus', F, 'grid'], ['silu', 'F.silu', F, 'grid'], ['hardswish', 'F.hardswish', F, 'cont'],
-  ['erf', 'erf', FI, 'grid'], ['floor', 'floor', [...F, 'int32', 'uint8'], 'special'],
-  ['ceil', 'ceil', [...F, 'int32', 'uint8'], 'special'], ['round', 'round', [...F, 'int32'], 'grid'],
-  ['trunc', 'trunc', [...F, 'int32'], 'special'], ['reciprocal', 'reciprocal', FI, 'special'],
+  ['erf', 'erf', FI, 'grid'], ['floor', 'floor', ALL, 'special'],
+  ['ceil', 'ceil', ALL, 'special'], ['round', 'round', ALL, 'grid'],
+  ['trunc', 'trunc', ALL, 'special'], ['reciprocal', 'reciprocal', FI, 'special'],
   ['logicalNot', 'logical_not', ALL, 'special'], ['isnan', 'isnan', ALL, 'special'],
   ['isinf', 'isinf', ALL, 'special'], ['isfinite', 'isfinite', ALL, 'special'],
 ];
@@ -227,6 +227,38 @@ add({ name: 'full', grad: false, py: 'torch.full(a.s, a.v)', gen: (r) => ({ ins:
   known: (a) => (typeof a.v === 'number' && Number.isInteger(a.v) ? "fl.full's dtype is float32 for every number, as its doc comment says (JS has no 1 vs 1.0); torch.full's is int64 for a Python int" : null) });
 add({ name: 'eye', grad: false, py: 'torch.eye(a.n, a.m)', gen: (r) => ({ ins: [], a: { n: r.int(0, 4), m: r.int(0, 4) } }), fl: (fl, _, a) => fl.eye(a.n, a.m) });
 add({ name: 'tensor-infer', grad: false, py: 'torch.tensor(a.v)', gen: (r) => ({ ins: [], a: { v: r.pick([[1, 2, 3], [1.5, 2], [true, false], [[1, 2], [3, 4]], 3, 2.5, true, [], [[]]]) } }), fl: (fl, _, a) => fl.tensor(a.v) });
+
+// ---- in-place ops: the result must fit self's dtype and shape (torch refuses a float result into an
+// integer tensor, and a broadcast that would grow self); grad off (flintml refuses in-place ops on
+// tensors that require grad while grad is enabled, a documented difference)
+for (const [name, tname, dtypes] of [['add_', 'add_', ALL], ['sub_', 'sub_', FI], ['mul_', 'mul_', ALL], ['div_', 'div_', FI], ['pow_', 'pow_', FI]]) {
+  add({
+    name: `inplace.${name}`, grad: false, py: `x0.clone().${tname}(x1)`,
+    gen: (r) => {
+      const [s, t] = bshapes(r);
+      const d0 = r.pick(dtypes), d1 = r.bool(0.5) ? d0 : r.pick(dtypes);
+      return { ins: [r.tensor(d0, s, 'grid', name === 'pow_' ? 0 : -5, 5), r.tensor(d1, t, name === 'pow_' ? 'pos' : 'grid', name === 'pow_' ? 0 : -5, 4)] };
+    },
+    fl: (fl, [a, b]) => a.clone()[name](b),
+  });
+  add({
+    name: `inplace.${name}-scalar`, grad: false, py: `x0.clone().${tname}(a.s)`,
+    gen: (r) => ({ ins: [r.tensor(r.pick(dtypes), r.shape(0, 3), 'grid', name === 'pow_' ? 0 : -5, 5)], a: { s: r.pick(name === 'pow_' ? [0, 1, 2, 0.5] : [0, 1, 2, -3, 0.5, -1.25, true, false]) } }),
+    fl: (fl, [a], o) => a.clone()[name](o.s),
+  });
+}
+for (const name of ['neg_', 'abs_', 'exp_', 'log_', 'sqrt_', 'tanh_', 'sigmoid_', 'relu_', 'floor_', 'ceil_', 'round_', 'reciprocal_', 'zero_']) {
+  add({ name: `inplace.${name}`, grad: false, py: `x0.clone().${name}()`, gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), 'special')] }), fl: (fl, [a]) => a.clone()[name]() });
+}
+add({ name: 'inplace.clamp_', grad: false, py: 'x0.clone().clamp_(a.lo, a.hi)', gen: (r) => ({ ins: [r.tensor(r.pick(FI), r.shape(0, 3), 'special')], a: { lo: r.pick([null, 0, -1.5]), hi: r.pick([1, 2.5, null]) } }), fl: (fl, [a], o) => a.clone().clamp_(o.lo, o.hi) });
+add({ name: 'inplace.fill_', grad: false, py: 'x0.clone().fill_(a.v)', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3))], a: { v: r.pick([0, 1, -2, 2.5, true, 300]) } }), fl: (fl, [a], o) => a.clone().fill_(o.v) });
+add({
+  name: 'inplace.copy_', grad: false, py: 'x0.clone().copy_(x1)',
+  gen: (r) => { const [s, t] = bshapes(r); return { ins: [r.tensor(r.pick(ALL), s, 'grid'), r.tensor(r.pick(ALL), t, r.pick(['grid', 'special']))] }; },
+  fl: (fl, [a, b]) => a.clone().copy_(b),
+  known: (o, [a, b]) => ((a.dtype === 'int32' || a.dtype === 'uint8') && b.v.some((v) => v === 'nan' || v === 'inf' || v === '-inf' || (a.dtype === 'uint8' && Number(v) < 0))
+    ? 'a float copied into an integer dtype out of its range (NaN, ±inf, negative to uint8) is undefined in C++: torch gives what its CPU does, flintml saturates' : null),
+});
 
 // nn.functional and the losses; advanced indexing and einsum; the optimizers and LR schedulers
 specs.push(...require('./torch-diff-specs-nn').SPECS);

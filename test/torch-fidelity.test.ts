@@ -179,13 +179,34 @@ describe('values, dtypes and refusals as torch', () => {
     //   -> RuntimeError: value cannot be converted to type uint8_t without overflow (flintml wrote 254)
     const u = fl.zeros([2], { dtype: 'uint8', ...dev }), m = fl.tensor([true, false], dev);
     expect(() => fl.maskedFill(u, m, -2.5)).toThrow(fl.OverflowError);
-    expect(() => u.clone().maskedFill_(m, 256)).toThrow(/^maskedFill_: the value 256 does not fit uint8 \(range \[0, 255\]\)$/);
+    expect(() => u.clone().maskedFill_(m, 256)).toThrow(/^maskedFill_: the value 256 does not fit uint8 \(integers from -255 \(wrapping\) to 255, fractions from 0 to 255\)$/);
     expect(() => fl.maskedFill(fl.zeros([1], { dtype: 'int32', ...dev }), fl.tensor([true], dev), 2 ** 31)).toThrow(fl.OverflowError);
     expect(fl.maskedFill(u, m, 2.5).toArray()).toEqual([2, 0]);  // torch: [2, 0] (truncated, in range)
     // torch.tensor([1, 2], dtype=torch.uint8) ** -3 -> RuntimeError: Integers to negative integer powers are not allowed.
     expect(() => fl.pow(fl.tensor([1, 2], { dtype: 'uint8', ...dev }), -3)).toThrow(/^pow: integers to negative integer powers are not allowed/);
     expect(fl.pow(fl.tensor([2], { dtype: 'int32', ...dev }), 3).toArray()).toEqual([8]);
     expect(fl.pow(fl.tensor([2], dev).float(), -1).toArray()).toEqual([0.5]);
+  }));
+
+  test('in place: fill_ and maskedFill take what torch\'s checked conversion takes; clamp_ refuses a float bound into integers; abs/floor/ceil/round/trunc refuse bool', () => fl.scope(() => {
+    const u = () => fl.zeros([1], { dtype: 'uint8', ...dev });
+    // torch.zeros(1, dtype=torch.uint8).fill_(v): -1 -> 255 and -255 -> 1 (integers wrap), 2.5 -> 2;
+    // 300, -256, -0.5 and 255.5 -> RuntimeError: value cannot be converted to type uint8_t without overflow
+    expect([u().fill_(-1).item(), u().fill_(-255).item(), u().fill_(2.5).item()]).toEqual([255, 1, 2]);
+    for (const v of [300, -256, -0.5, 255.5]) expect(() => u().fill_(v)).toThrow(fl.OverflowError);
+    expect(() => u().fill_(300)).toThrow(/^fill_: the value 300 does not fit uint8 \(integers from -255 \(wrapping\) to 255, fractions from 0 to 255\)$/);
+    expect(fl.maskedFill(u(), fl.tensor([true], dev), -1).item()).toBe(255);  // torch: masked_fill(..., -1) -> 255
+    expect(() => fl.zeros([1], { dtype: 'int32', ...dev }).fill_(2 ** 31)).toThrow(fl.OverflowError);
+    // torch.zeros(2, dtype=torch.int64).clamp_(0, 2.5) -> RuntimeError: result type Float can't be cast to the desired output type long int
+    const i = fl.tensor([-1, 3], { dtype: 'int32', ...dev });
+    expect(() => i.clone().clamp_(0, 2.5)).toThrow(/^clamp_: result type float32 can't be cast to the in-place tensor's dtype int32/);
+    expect(i.clone().clamp_(0, 2).toArray()).toEqual([0, 2]);
+    // torch.floor(torch.tensor([True])) -> RuntimeError: "floor_vml_cpu" not implemented for 'Bool' (so abs, ceil, round, trunc)
+    const b = fl.tensor([true, false], dev);
+    for (const f of [fl.abs, fl.floor, fl.ceil, fl.round, fl.trunc]) expect(() => f(b)).toThrow(fl.DTypeError);
+    expect(() => fl.floor(b)).toThrow(/^floor: not supported for bool tensors$/);
+    expect(() => fl.neg(b)).toThrow(/^neg: not supported for bool tensors; use logicalNot$/);
+    expect(fl.sign(b).toArray()).toEqual([true, false]);  // torch.sign of bool is bool
   }));
 
   test('sub refuses a bool operand, add/sub refuse a fractional alpha with integers', () => fl.scope(() => {

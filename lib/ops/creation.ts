@@ -8,7 +8,7 @@ import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId, transfer } from '../native';
 import { checkShape, fmt } from '../shape';
 import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
-import { checkInplace } from './elementwise';
+import { checkFillValue, checkInplace } from './elementwise';
 import * as A from '../args';
 import { optional, required, signature, tooManyArgs } from '../args';
 import { FACTORY_KEYWORDS, LIKE_KEYWORDS, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, LikeOptions, withGrad } from './factory';
@@ -269,5 +269,5 @@ declare module '../tensor' {
     zero_(): Tensor;
   }
 }
-Tensor.prototype.fill_ = function (v) { if (arguments.length > 1) tooManyArgs('fill_', 'value', arguments); checkInplace(this, 'fill_'); return fillInPlace(this, v, 'fill_'); };
+Tensor.prototype.fill_ = function (v) { if (arguments.length > 1) tooManyArgs('fill_', 'value', arguments); checkInplace(this, 'fill_'); checkFillValue(v, this.dtype, 'fill_'); return fillInPlace(this, v, 'fill_'); };
 Tensor.prototype.zero_ = function () { if (arguments.length > 0) tooManyArgs('zero_', '', arguments); checkInplace(this, 'zero_'); return fillInPlace(this, 0, 'zero_'); };

@@ -299,7 +299,7 @@ type UnaryCode = keyof typeof UNARY;
 
 /**
  * A unary op's dtype rule: 'same' keeps x's dtype; 'float' computes integers and bool in float32;
- * 'bool' gives bool; 'signed' keeps x's dtype and refuses bool; 'numeric' keeps x's dtype but
+ * 'bool' gives bool; 'signed' keeps x's dtype and refuses bool (as torch's abs, neg, relu, floor, …); 'numeric' keeps x's dtype but
  * computes bool in int32 (torch's square of a bool tensor is int64, flintml's integer dtype).
  */
 type UnaryKind = 'same' | 'float' | 'bool' | 'signed' | 'numeric';
@@ -394,7 +394,7 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
   let dt = x.dtype;
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
   if (kind === 'numeric' && dt === 'bool') dt = 'int32';
-  if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors; use logicalNot`);
+  if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors${name === 'neg' ? '; use logicalNot' : ''}`);
   const outDt: DType = kind === 'bool' ? 'bool' : dt;
   const temps: Tensor[] = [];
   const p = params.length === 0 ? e.params0 : [UNARY[e.code], ...params];
@@ -610,7 +610,7 @@ P.div = function (o, mode) { if (arguments.length > 2) tooManyArgs('div', 'other
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** `-x` */ export const neg: UnaryFn = unaryOp('neg', { usesX: false, onnx: 'Neg', dtype: 'signed', inplace: true, grad: (g) => neg(g) });
-/** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { onnx: 'Abs', dtype: 'same', inplace: true, grad: (g, x) => mul(g, sign(x)) });
+/** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { onnx: 'Abs', dtype: 'signed', inplace: true, grad: (g, x) => mul(g, sign(x)) });
 /** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', usesX: false, grad: ZERO_GRAD });
 /** e^x */ export const exp: UnaryFn = unaryOp('exp', { usesX: false, onnx: 'Exp', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
 /** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { usesX: false, onnx: (g, x, p, dt) => g.op('Pow', [k(g, 2, dt), x]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
@@ -692,10 +692,10 @@ export const silu: UnaryFn = unaryOp('silu', { onnx: (g, x) => g.op('Mul', [x, g
 /** x · min(max(x + 3, 0), 6) / 6, as torch.nn.functional.hardswish (gradient 0 below -3, x/3 + 1/2 up to 3, then 1) */
 export const hardswish: UnaryFn = unaryOp('hardswish', { onnx: 'HardSwish', dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
 /** error function */ export const erf: UnaryFn = unaryOp('erf', { onnx: 'Erf', dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
-/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'same', inplace: true, usesX: false, grad: ZERO_GRAD });
-/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'same', inplace: true, usesX: false, grad: ZERO_GRAD });
-/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'same', inplace: true, usesX: false, grad: ZERO_GRAD });
-/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'same', usesX: false, grad: ZERO_GRAD });
+/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'signed', inplace: true, usesX: false, grad: ZERO_GRAD });
+/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'signed', inplace: true, usesX: false, grad: ZERO_GRAD });
+/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'signed', inplace: true, usesX: false, grad: ZERO_GRAD });
+/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'signed', usesX: false, grad: ZERO_GRAD });
 /** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { usesX: false, onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
 /** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { onnx: 'Not', dtype: 'bool', grad: null });
 /** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { onnx: 'IsNaN', dtype: 'bool', grad: null });
@@ -815,7 +815,17 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** `x` with `value` where `mask` (bool, broadcastable) is true: `x.maskedFill(fl.isnan(x), 0)`. */
-const INT_RANGE: Partial<Record<DType, [number, number]>> = { int32: [-2147483648, 2147483647], uint8: [0, 255] };
+/**
+ * @internal Refuses a fill value its integer dtype cannot hold, as torch's checked conversion: an
+ * integer to uint8 may be negative down to -255 (it wraps: -1 is 255), a fraction must lie in
+ * [0, 255] (it is truncated); int32 (torch's int64) takes what int32 holds. torch refuses the rest
+ * ("value cannot be converted to type uint8_t without overflow"); they wrapped silently.
+ */
+export function checkFillValue(v: unknown, dtype: DType, op: string): void {
+  if (typeof v !== 'number' || (dtype !== 'uint8' && dtype !== 'int32')) return;
+  const [lo, hi] = dtype === 'uint8' ? [Number.isInteger(v) ? -255 : 0, 255] : [-2147483648, 2147483647];
+  if (!(v >= lo && v <= hi)) throw new OverflowError(`${op}: the value ${describeArg(v)} does not fit ${String(dtype)} (${dtype === 'uint8' ? 'integers from -255 (wrapping) to 255, fractions from 0 to 255' : `range [${lo}, ${hi}]`})`);
+}
 
 export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
   if (arguments.length > 3) tooManyArgs('maskedFill', 'input, mask, value', arguments);
@@ -823,11 +833,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
   const v = value instanceof Tensor ? value.item() : value;
-  // as torch's masked_fill: a value the integer dtype cannot hold is refused (it wrapped: -2 became 254)
-  const range = INT_RANGE[x.dtype];
-  if (range && typeof v === 'number' && !(v >= range[0] && v <= range[1])) {
-    throw new OverflowError(`maskedFill: the value ${describeArg(v)} does not fit ${String(x.dtype)} (range [${range[0]}, ${range[1]}])`);
-  }
+  checkFillValue(v, x.dtype, 'maskedFill');  // as torch's masked_fill (-2.5 wrapped to 254)
   const dev = commonDevice('maskedFill', x, mask)!;
   const shape = broadcastShapes('maskedFill', x._shape, mask._shape);
   const temps: Tensor[] = [];
@@ -897,16 +903,20 @@ P.clamp_ = function (lo, hi) {
   checkBound(lo ?? undefined, 'clamp_'); checkBound(hi ?? undefined, 'clamp_');
   if ((lo as unknown) instanceof Tensor || (hi as unknown) instanceof Tensor) throw new ValueError('clamp_: bounds must be numbers');
   if ((lo ?? undefined) === undefined && (hi ?? undefined) === undefined) throw new ValueError('clamp_: at least one of min and max must be given');
+  // as clamp's result type (a fractional bound makes it float), which must fit self (torch: "result
+  // type Float can't be cast to the desired output type"); it was truncated silently
+  const args: PromoteArg[] = [{ dtype: this.dtype, ndim: this._shape.length }];
+  if (lo != null) args.push(lo as number);
+  if (hi != null) args.push(hi as number);
+  const rt = resultType(...args);
+  if (categoryOf(rt) > categoryOf(this.dtype)) throw new DTypeError(`clamp_: result type ${String(rt)} can't be cast to the in-place tensor's dtype ${String(this.dtype)} (bounds ${describeArg(lo)}, ${describeArg(hi)})`);
   return unary(UNARY_TABLE.get('clamp')!, this, [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this);
 };
 P.maskedFill_ = function (mask, v) {
   if (arguments.length > 2) tooManyArgs('maskedFill_', 'mask, value', arguments);
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
   checkInplace(this, 'maskedFill_');
-  const range = INT_RANGE[this.dtype];
-  if (range && typeof v === 'number' && !(v >= range[0] && v <= range[1])) {
-    throw new OverflowError(`maskedFill_: the value ${describeArg(v)} does not fit ${String(this.dtype)} (range [${range[0]}, ${range[1]}])`);
-  }
+  checkFillValue(v, this.dtype, 'maskedFill_');
   commonDevice('maskedFill_', this, mask);
   const shape = broadcastShapes('maskedFill_', this._shape, mask._shape);
   if (!sameShape(shape, this._shape)) throw new ShapeError(`maskedFill_: mask ${fmt(mask._shape)} does not broadcast to ${fmt(this._shape)}`);
