@@ -260,6 +260,32 @@ add({
     ? 'a float copied into an integer dtype out of its range (NaN, ±inf, negative to uint8) is undefined in C++: torch gives what its CPU does, flintml saturates' : null),
 });
 
+// ---- other call forms of the same ops -------------------------------------------------------------
+for (const name of ['max', 'min']) {
+  add({ name: `${name}-binary`, py: `torch.${name}(x0, x1)`, gen: (r) => { const [s, t] = bshapes(r); const d = r.pick(FI); return { ins: [r.tensor(d, s), r.tensor(r.bool(0.7) ? d : r.pick(FI), t)] }; }, fl: (fl, [a, b]) => fl[name](a, b) });
+}
+for (const name of ['cumsum', 'cumprod']) {
+  // (cumprod's gradient with a dtype fails inside torch 1.13: masked_scatter of two dtypes; values only)
+  add({ name: `${name}-dtype`, grad: name === 'cumsum', py: `torch.${name}(x0, a.d, dtype=getattr(torch, a.dt))`, gen: (r) => { const s = r.shape(1, 3); return { ins: [r.tensor(r.pick(ALL), s, 'grid', -2, 2)], a: { d: r.dim(s.length), dt: r.pick(['float32', 'float64']) } }; }, fl: (fl, [x], a) => fl[name](x, a.d, a.dt), tol: 8 });
+}
+for (const name of ['var', 'std']) {
+  add({
+    name: `${name}-unbiased`, py: `torch.${name}(x0, a.d, a.u, a.k)`,
+    gen: (r) => { const s = r.shape(1, 3).map((d) => d + 1); return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { d: r.dim(s.length), u: r.bool(), k: r.bool() } }; },
+    fl: (fl, [x], a) => fl[name](x, a.d, { unbiased: a.u, keepdim: a.k }), tol: 16,
+  });
+}
+for (const name of ['sum', 'mean', 'prod']) {
+  add({ name: `${name}-empty`, py: `(torch.${name}(x0) if a.d is None else torch.${name}(x0, a.d, keepdim=a.k))`, gen: (r) => { const s = r.shape(1, 3); s[r.int(0, s.length - 1)] = 0; return { ins: [r.tensor(r.pick(F), s)], a: { d: r.bool() ? null : r.dim(s.length), k: r.bool() } }; }, fl: (fl, [x], a) => (a.d === null ? fl[name](x) : fl[name](x, a.d, a.k)) });
+}
+for (const name of ['zerosLike', 'onesLike']) {
+  const t = name === 'zerosLike' ? 'zeros_like' : 'ones_like';
+  add({ name, grad: false, py: `(torch.${t}(x0) if a.dt is None else torch.${t}(x0, dtype=getattr(torch, a.dt if a.dt != 'int32' else 'int64')))`, gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3))], a: { dt: r.pick([null, ...ALL]) } }), fl: (fl, [x], a) => (a.dt === null ? fl[name](x) : fl[name](x, { dtype: a.dt })) });
+}
+add({ name: 'fullLike', grad: false, py: 'torch.full_like(x0, a.v)', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3))], a: { v: r.pick([0, 1, 2.5, -3, true]) } }), fl: (fl, [x], a) => fl.fullLike(x, a.v) });
+add({ name: 'arange-dtype', grad: false, py: "torch.arange(a.s, a.e, a.st, dtype=getattr(torch, a.dt if a.dt != 'int32' else 'int64'))", gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), st: r.pick([1, 2, -1, 0.5]), dt: r.pick(['float32', 'float64', 'int32', 'float16', 'bfloat16']) } }), fl: (fl, _, a) => fl.arange(a.s, a.e, a.st, { dtype: a.dt }) });
+add({ name: 'linspace-dtype', grad: false, py: "torch.linspace(a.s, a.e, a.n, dtype=getattr(torch, a.dt if a.dt != 'int32' else 'int64'))", gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), n: r.int(0, 7), dt: r.pick(['float32', 'float64', 'int32', 'float16', 'bfloat16']) } }), fl: (fl, _, a) => fl.linspace(a.s, a.e, a.n, { dtype: a.dt }) });
+
 // nn.functional and the losses; advanced indexing and einsum; the optimizers and LR schedulers
 specs.push(...require('./torch-diff-specs-nn').SPECS);
 specs.push(...require('./torch-diff-specs-index').SPECS);

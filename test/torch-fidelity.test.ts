@@ -209,6 +209,19 @@ describe('values, dtypes and refusals as torch', () => {
     expect(fl.sign(b).toArray()).toEqual([true, false]);  // torch.sign of bool is bool
   }));
 
+  test('arange and linspace with an integer dtype take their bounds as integers first', () => fl.scope(() => {
+    // torch.arange(1, 3.5, 2, dtype=torch.int64) -> [1]; torch.arange(-2, 3.5, 1, dtype=torch.int64) -> [-2, -1, 0, 1, 2]
+    // (flintml counted the steps from the float bounds: [1, 3] and six values)
+    expect(fl.arange(1, 3.5, 2, { dtype: 'int32', ...dev }).toArray()).toEqual([1]);
+    expect(fl.arange(-2, 3.5, 1, { dtype: 'int32', ...dev }).toArray()).toEqual([-2, -1, 0, 1, 2]);
+    // torch.arange(0, 5, 0.5, dtype=torch.int64) -> RuntimeError: step must be nonzero
+    expect(() => fl.arange(0, 5, 0.5, { dtype: 'int32', ...dev })).toThrow(/^arange: step must be nonzero \(step 0\.5 as int32 is 0\)$/);
+    expect(fl.arange(0, 2.5, 0.5, dev).toArray()).toEqual([0, 0.5, 1, 1.5, 2]);  // float: unchanged
+    // torch.linspace(0, 3.5, 6, dtype=torch.int64) -> [0, 0, 1, 1, 2, 3]; linspace(-2, 3.5, 6, ...) -> [-2, -1, 0, 1, 2, 3]
+    expect(fl.linspace(0, 3.5, 6, { dtype: 'int32', ...dev }).toArray()).toEqual([0, 0, 1, 1, 2, 3]);
+    expect(fl.linspace(-2, 3.5, 6, { dtype: 'int32', ...dev }).toArray()).toEqual([-2, -1, 0, 1, 2, 3]);
+  }));
+
   test('sub refuses a bool operand, add/sub refuse a fractional alpha with integers', () => fl.scope(() => {
     // torch.tensor([1], dtype=torch.uint8) - True -> RuntimeError: Subtraction, the `-` operator, with a bool tensor is not supported
     const u = fl.tensor([1, 2], { dtype: 'uint8', ...dev });

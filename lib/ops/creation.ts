@@ -2,7 +2,7 @@
 // ranges (`arange`, `linspace`), `eye`, and the `*Like` forms.
 import { traced } from '../trace';
 import type { Lowering } from '../trace';
-import { DType, DTYPE_CODE, hostArrayFor, TypedArray } from '../dtype';
+import { DType, DTYPE_CODE, hostArrayFor, isFloating as isFloatingDType, TypedArray } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId, transfer } from '../native';
@@ -215,9 +215,12 @@ export function arange(start: number, end: number | undefined, step: number, opt
 export function arange(...args: unknown[]): Tensor {
   const o = ARANGE_ARGS.parse(args);
   let { start, end } = o;
-  const step = o.step;
+  let step = o.step;
   if (end === undefined) { end = start; start = 0; }
-  if (step === 0) throw new ValueError('arange: step must be nonzero');
+  // An integer dtype takes its arguments as integers first, as torch's arange (1, 3.5, 2 -> [1];
+  // a step of 0.5 is 0 there, refused)
+  if (o.dtype !== undefined && o.dtype !== 'bool' && !isFloatingDType(o.dtype)) { start = Math.trunc(start); end = Math.trunc(end); step = Math.trunc(step); }
+  if (step === 0) throw new ValueError(`arange: step must be nonzero${o.step !== 0 ? ` (step ${String(o.step)} as ${String(o.dtype)} is 0)` : ''}`);
   if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and step sign are inconsistent (start ${String(start)}, end ${String(end)}, step ${String(step)})`);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = o.dtype ?? (allInt ? 'int32' : 'float32');
@@ -240,7 +243,11 @@ export function linspace(start: number, end: number, steps: number, options?: Te
 export function linspace(...args: unknown[]): Tensor {
   const o = LINSPACE_ARGS.parse(args);
   const t = emptyTensor(checkShape([o.steps], 'linspace'), o.dtype ?? 'float32', parseDevice(o.device, 'linspace'), false, 'linspace', o.pinned);
-  try { if (o.steps > 0) call(LINSPACE, 'linspace', [t], [o.start, o.end]); } catch (e) { t.dispose(); throw e; }
+  // an integer dtype takes start and end as integers first, as torch's linspace (0, 3.5, 6 steps
+  // spaces 0..3, not 0..3.5, before the values are truncated)
+  const int = o.dtype !== undefined && o.dtype !== 'bool' && !isFloatingDType(o.dtype);
+  const [s0, e0] = int ? [Math.trunc(o.start), Math.trunc(o.end)] : [o.start, o.end];
+  try { if (o.steps > 0) call(LINSPACE, 'linspace', [t], [s0, e0]); } catch (e) { t.dispose(); throw e; }
   return withGrad(t, o.requiresGrad);
 }
 
