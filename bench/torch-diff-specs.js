@@ -286,6 +286,27 @@ add({ name: 'fullLike', grad: false, py: 'torch.full_like(x0, a.v)', gen: (r) =>
 add({ name: 'arange-dtype', grad: false, py: "torch.arange(a.s, a.e, a.st, dtype=getattr(torch, a.dt if a.dt != 'int32' else 'int64'))", gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), st: r.pick([1, 2, -1, 0.5]), dt: r.pick(['float32', 'float64', 'int32', 'float16', 'bfloat16']) } }), fl: (fl, _, a) => fl.arange(a.s, a.e, a.st, { dtype: a.dt }) });
 add({ name: 'linspace-dtype', grad: false, py: "torch.linspace(a.s, a.e, a.n, dtype=getattr(torch, a.dt if a.dt != 'int32' else 'int64'))", gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), n: r.int(0, 7), dt: r.pick(['float32', 'float64', 'int32', 'float16', 'bfloat16']) } }), fl: (fl, _, a) => fl.linspace(a.s, a.e, a.n, { dtype: a.dt }) });
 
+// ---- Tensor methods and conversions ----------------------------------------------------------------
+add({ name: 'T', py: 'x0.T', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 4))] }), fl: (fl, [x]) => x.T });
+add({ name: 'mT', py: 'x0.mT', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 4))] }), fl: (fl, [x]) => x.mT });
+add({ name: 't', py: 'x0.t()', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3))] }), fl: (fl, [x]) => x.t() });
+// (contiguous only: torch's inputs here always are, and whether a view exists depends on the layout)
+add({ name: 'view-1', py: 'x0.view(-1)', gen: (r) => ({ ins: [{ ...r.tensor(r.pick(ALL), r.shape(0, 3)), layout: 'c' }] }), fl: (fl, [x]) => x.view(-1) });
+add({ name: 'item', grad: false, py: 'x0.item()', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.pick([[], [1], [1, 1], [2], [0]]), 'special')] }), fl: (fl, [x]) => x.item() });
+add({ name: 'tolist', grad: false, py: 'x0.tolist()', gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), 'grid')] }), fl: (fl, [x]) => x.tolist() });
+add({ name: 'size', grad: false, py: '(x0.size() if a.d is None else x0.size(a.d))', gen: (r) => { const s = r.shape(0, 3); return { ins: [r.tensor('float32', s)], a: { d: r.bool() || !s.length ? null : r.dim(s.length) } }; }, fl: (fl, [x], a) => (a.d === null ? x.size() : x.size(a.d)) });
+add({ name: 'dim-numel', grad: false, py: '[x0.dim(), x0.numel()]', gen: (r) => ({ ins: [r.tensor('float32', r.shape(0, 4))] }), fl: (fl, [x]) => [x.dim(), x.numel] });
+for (const [name, dt] of [['float', 'float32'], ['double', 'float64'], ['half', 'float16'], ['bfloat16', 'bfloat16'], ['int', 'int32'], ['long', 'int32'], ['byte', 'uint8'], ['bool', 'bool']]) {
+  const tname = name === 'int' ? 'long' : name;  // flintml's int32 stands for torch's int64
+  add({
+    name: `cast.${name}`, py: `x0.${tname}()`, grad: name === 'float' || name === 'double',
+    gen: (r) => ({ ins: [r.tensor(r.pick(ALL), r.shape(0, 3), r.pick(['grid', 'cont']))] }),
+    fl: (fl, [x]) => x[name](),
+    known: (a, [x]) => ((dt === 'uint8' && x.v.some((v) => Number(v) <= -1)) ? 'a negative float cast to uint8 is undefined in C++ (torch gives what its CPU does); flintml saturates' : null),
+  });
+}
+add({ name: 'where-scalars', grad: false, py: 'torch.where(x0, a.p, a.q)', gen: (r) => ({ ins: [r.tensor('bool', r.shape(0, 3))], a: { p: r.pick([1, 2.5, true, -3]), q: r.pick([0, -1.5, false, 7]) } }), fl: (fl, [c], a) => fl.where(c, a.p, a.q) });
+
 // nn.functional and the losses; advanced indexing and einsum; the optimizers and LR schedulers
 specs.push(...require('./torch-diff-specs-nn').SPECS);
 specs.push(...require('./torch-diff-specs-index').SPECS);

@@ -181,7 +181,7 @@ function diff(ours, theirs, tol, where = 'out', floor = 0, epsMin = 0) {
     const b = pyNum(theirs.n);
     const a = 'n' in ours ? ours.n : ours.t && ours.t[1].length === 0 ? ours.t[2][0] : undefined;
     if (a === undefined) return `${where}: torch gives the number ${b}, flintml ${JSON.stringify(ours).slice(0, 80)}`;
-    if (Number.isNaN(a) && Number.isNaN(b)) return null;
+    if ((Number.isNaN(a) && Number.isNaN(b)) || a === b) return null;
     return Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)) ? null : `${where}: ${a} vs torch ${b}`;
   }
   if (theirs.none) return ours.none ? null : `${where}: torch gives None`;

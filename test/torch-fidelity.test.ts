@@ -99,6 +99,17 @@ describe('gradients as torch defines them', () => {
     expect([vals(x.grad), vals(y.grad)]).toEqual([[0, 0], [0, 0]]);
   }));
 
+  test('mT of a 0-dim tensor is the tensor, in the graph; of a 1-D tensor it is refused', () => fl.scope(() => {
+    // x = torch.tensor(2., requires_grad=True); x.mT -> tensor(2.), requires_grad True, x.grad 1 after backward;
+    // torch.zeros(3).mT -> RuntimeError: tensor.mT is only supported on matrices or batches of matrices
+    const x = fl.tensor(2, { ...dev }).float().requiresGrad_();
+    const y = x.mT;
+    expect([y.shape, y.requiresGrad]).toEqual([[], true]);
+    y.mul(3).backward();
+    expect(x.grad!.item()).toBe(3);
+    expect(() => fl.zeros([3], dev).mT).toThrow(fl.ShapeError);
+  }));
+
   test('a cast to an integer dtype leaves the graph (only floating tensors require grad)', () => fl.scope(() => {
     // torch.tensor([1.5], requires_grad=True).to(torch.uint8).requires_grad -> False
     const x = leaf([1.5, -2]);

@@ -147,7 +147,8 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
 export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
   if (arguments.length > 3) tooManyArgs('transpose', 'input, dim0, dim1', arguments);
   need(t, 'transpose');
-  if (t.ndim === 0) return traced('transpose', [t], t._view([], [], t._offset), (g, [x]) => g.op('Identity', [x.name]));
+  // 0-dim: the tensor itself, still in the graph (its gradient passes through)
+  if (t.ndim === 0) return tracked('transpose', t, t._view([], [], t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
   const a = normDim(dim0, t.ndim, 'transpose'), b = normDim(dim1, t.ndim, 'transpose');
   const shape = t._shape.slice(), strides = t._strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
@@ -704,7 +705,8 @@ Object.defineProperty(P, 'T', {
 });
 Object.defineProperty(P, 'mT', {
   get(this: Tensor) {
-    if (this.ndim < 2) throw new ShapeError(`mT: tensor must have at least 2 dims, got shape ${fmt(this._shape)}`);
+    // a 0-dim tensor is its own mT, as torch's (a 1-D one is refused there too)
+    if (this.ndim === 1) throw new ShapeError(`mT: tensor must have at least 2 dims (or none), got shape ${fmt(this._shape)}`);
     return transpose(this, -2, -1);
   },
 });
