@@ -307,6 +307,23 @@ for (const [name, dt] of [['float', 'float32'], ['double', 'float64'], ['half', 
 }
 add({ name: 'where-scalars', grad: false, py: 'torch.where(x0, a.p, a.q)', gen: (r) => ({ ins: [r.tensor('bool', r.shape(0, 3))], a: { p: r.pick([1, 2.5, true, -3]), q: r.pick([0, -1.5, false, 7]) } }), fl: (fl, [c], a) => fl.where(c, a.p, a.q) });
 
+// ---- nn.init's deterministic parts (the random fills draw from other generators) ------------------
+add({
+  name: 'init.calculateGain', grad: false, py: '(torch.nn.init.calculate_gain(a.n) if a.p is None else torch.nn.init.calculate_gain(a.n, a.p))',
+  gen: (r) => ({ ins: [], a: { n: r.pick(['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid', 'tanh', 'relu', 'leaky_relu', 'selu', 'gelu']), p: r.pick([null, null, 0.2, 0, -1]) } }),
+  fl: (fl, _, a) => (a.p === null ? fl.nn.init.calculateGain(a.n) : fl.nn.init.calculateGain(a.n, a.p)),
+});
+add({
+  name: 'init.calculateFans', grad: false, py: 'list(torch.nn.init._calculate_fan_in_and_fan_out(x0))',
+  gen: (r) => ({ ins: [r.tensor('float32', r.shape(0, 5, 4))] }),
+  fl: (fl, [x]) => { const f = fl.nn.init.calculateFans(x); return Array.isArray(f) ? f : [f.fanIn, f.fanOut]; },
+});
+add({
+  name: 'init.constant_', grad: false, py: '[torch.nn.init.constant_(x0.clone(), a.v), torch.nn.init.ones_(x0.clone()), torch.nn.init.zeros_(x0.clone())]',
+  gen: (r) => ({ ins: [r.tensor(r.pick(F), r.shape(0, 3))], a: { v: r.pick([0, 1.5, -2]) } }),
+  fl: (fl, [x], a) => [fl.nn.init.constant_(x.clone(), a.v), fl.nn.init.ones_(x.clone()), fl.nn.init.zeros_(x.clone())],
+});
+
 // nn.functional and the losses; advanced indexing and einsum; the optimizers and LR schedulers
 specs.push(...require('./torch-diff-specs-nn').SPECS);
 specs.push(...require('./torch-diff-specs-index').SPECS);
