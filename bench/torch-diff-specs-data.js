@@ -132,7 +132,8 @@ add({
     const dl = new fl.data.DataLoader(ds, { batchSize: a.bs, dropLast: a.dl, sampler: a.sm === null ? undefined : a.sm, shuffle: a.sh });
     return [dl.length, dl.batches(0).map((idx) => ds.getBatch(idx))];
   },
-  known: (a) => (a.bs === null && !a.dl ? "torch's batch_size=None turns automatic batching off (items as they are); flintml has no such mode and refuses batchSize null" : null),
+  known: (a) => (a.bs === null && !a.dl ? "torch's batch_size=None turns automatic batching off (items as they are); flintml has no such mode and refuses batchSize null"
+    : Array.isArray(a.sm) && a.sm.some((i) => i >= a.n || i < -a.n) ? "a sampler index outside the dataset: flintml refuses it when the loader starts, torch only when it fetches it (never, when dropLast drops that batch)" : null),
 });
 
 // A map-style dataset of plain items (no getBatch): the DataLoader collates them (its collateItems,

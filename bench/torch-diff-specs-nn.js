@@ -283,8 +283,7 @@ const at = (v, i) => (Array.isArray(v) ? v[i] : v);
 /** Whether max_pool2d's windows along a dim of size n have one with no tap inside the input. */
 function emptyWindow(n, a, i) {
   const k = at(a.k, i), s = a.st == null ? k : at(a.st, i), p = at(a.pad, i), d = at(a.dil, i);
-  const span = n + 2 * p - d * (k - 1) - 1;
-  if (span < 0) return false;
+  const span = n + 2 * p - d * (k - 1) - 1;  // may be negative: ceil mode still makes one window
   let out = Math.floor((span + (a.ceil ? s - 1 : 0)) / s) + 1;
   if (a.ceil && (out - 1) * s >= n + p) out--;
   for (let o = 0; o < out; o++) {
