@@ -1359,7 +1359,7 @@ KEY_CHECKED['fl.gradcheck'] = (o) => fl.scope(() => fl.gradcheck((a: fl.Tensor) 
 /** Helpers other modules share, marked @internal in their TSDoc (so stripped from the .d.ts). */
 const INTERNAL = [
   'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.describeValue', 'fl.basicIndex', 'fl.parseSlice',
-  'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward',
+  'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward', 'fl.checkFillValue',
   'nn.pyFloat', 'nn.pyBool', 'nn.pyTuple', 'nn.newParameter',
   'F.needTensor', 'F.needFloating', 'F.alias', 'F.attend', 'F.linearOp', 'F.embeddingOp', 'F.dropoutOp', 'F.layerNormOp', 'F.rmsNormOp', 'F.groupNormOp', 'F.batchNormOp',
 ];

@@ -91,7 +91,7 @@ const NOT_FIXED_ARITY: Record<string, string> = {
 };
 /** Internal helpers other modules share (@internal in their TSDoc, stripped from the .d.ts). */
 const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'describeValue', 'basicIndex', 'parseSlice', 'valuesIndices',
-  'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw', 'geluBackward', 'reluBackward'];
+  'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw', 'geluBackward', 'reluBackward', 'checkFillValue'];
 
 function isClass(v: unknown): boolean { return typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)); }
 
