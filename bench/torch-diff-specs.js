@@ -274,6 +274,13 @@ for (const name of ['var', 'std']) {
     gen: (r) => { const s = r.shape(1, 3).map((d) => d + 1); return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { d: r.dim(s.length), u: r.bool(), k: r.bool() } }; },
     fl: (fl, [x], a) => fl[name](x, a.d, { unbiased: a.u, keepdim: a.k }), tol: 16,
   });
+  // the positional form ported code uses: torch.var(x, dim, unbiased[, keepdim]), and x.var(unbiased)
+  add({
+    name: `${name}-positional`, py: `(x0.${name}(a.u) if a.d is None else torch.${name}(x0, a.d, a.u) if a.k is None else torch.${name}(x0, a.d, a.u, a.k))`,
+    // (2 or more elements: torch 1.13's backward of std over a single element fails on its own shapes)
+    gen: (r) => { const s = r.shape(1, 3).map((d) => d + 2); return { ins: [r.tensor(r.pick(F), s, 'cont')], a: { d: r.bool(0.2) ? null : r.dim(s.length), u: r.bool(), k: r.pick([null, true, false]) } }; },
+    fl: (fl, [x], a) => (a.d === null ? x[name](a.u) : a.k === null ? fl[name](x, a.d, a.u) : fl[name](x, a.d, a.u, a.k)), tol: 16,
+  });
 }
 for (const name of ['sum', 'mean', 'prod']) {
   add({ name: `${name}-empty`, py: `(torch.${name}(x0) if a.d is None else torch.${name}(x0, a.d, keepdim=a.k))`, gen: (r) => { const s = r.shape(1, 3); s[r.int(0, s.length - 1)] = 0; return { ins: [r.tensor(r.pick(F), s)], a: { d: r.bool() ? null : r.dim(s.length), k: r.bool() } }; }, fl: (fl, [x], a) => (a.d === null ? fl[name](x) : fl[name](x, a.d, a.k)) });

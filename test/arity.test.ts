@@ -45,8 +45,9 @@ const CALLS: Record<string, (i: In) => Args> = {
   cat: ({ x }) => [[x, x], 0], stack: ({ x }) => [[x, x], 0], split: ({ x }) => [x, 1, 0], chunk: ({ x }) => [x, 2, 0],
   unbind: ({ x }) => [x, 0], roll: ({ x }) => [x, 1, 0], to: ({ x }) => [x, 'float64', {}],
   // reductions, along-dim ops, sorting
-  ...Object.fromEntries(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'var', 'std', 'median']
+  ...Object.fromEntries(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'median']
     .map((n) => [n, ({ x }: In) => [x, 0, true]])),
+  var: ({ x }) => [x, 0, true, true], std: ({ x }) => [x, 0, true, true],  // input, dim, unbiased, keepdim (torch's)
   ...Object.fromEntries(['softmax', 'logSoftmax', 'cumsum', 'cumprod'].map((n) => [n, ({ x }: In) => [x, 0, 'float64']])),
   sort: ({ x }) => [x, 0, true, true], argsort: ({ x }) => [x, 0, true], topk: ({ x }) => [x, 1, 0, true, true], kthvalue: ({ x }) => [x, 1, 0, true],
   // indexing
@@ -191,7 +192,8 @@ on(['chunk'], () => [2, 0]);
 on(['roll'], () => [1, 0]);
 on(['to'], () => ['float64', {}]);
 on(['copy_'], ({ x }) => [x]);
-on(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'var', 'std', 'median'], () => [0, true]);
+on(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'median'], () => [0, true]);
+on(['var', 'std'], () => [0, true, true]);
 on(['softmax', 'logSoftmax', 'cumsum', 'cumprod'], () => [0, 'float64']);
 on(['sort'], () => [0, true, true]);
 on(['argsort'], () => [0, true]);

@@ -220,6 +220,20 @@ describe('values, dtypes and refusals as torch', () => {
     expect(fl.sign(b).toArray()).toEqual([true, false]);  // torch.sign of bool is bool
   }));
 
+  test('var/std(x, dim, unbiased, keepdim): a boolean after dim is unbiased, as torch\'s', () => fl.scope(() => {
+    // x = torch.tensor([[1., 5.], [3., 2.]]); torch.var(x, 1, False) -> [4, 0.25]; torch.var(x, 1, True) -> [8, 0.5];
+    // torch.std(x, 1, False, True) -> [[2], [0.5]]; x.var(False) -> 2.1875
+    // (flintml took the boolean as keepdim: var(x, 1, false) gave the unbiased [8, 0.5])
+    const x = fl.tensor([[1, 5], [3, 2]], dev).float();
+    expect(fl.var(x, 1, false).toArray()).toEqual([4, 0.25]);
+    expect(fl.var(x, 1, true).toArray()).toEqual([8, 0.5]);
+    expect(x.std(1, false, true).toArray()).toEqual([[2], [0.5]]);
+    expect(fl.std(x, 1, false).toArray()).toEqual([2, 0.5]);
+    expect(x.var(false).item()).toBe(2.1875);
+    expect(fl.var(x, 1, { keepdim: true }).shape).toEqual([2, 1]);  // the options form is unchanged
+    expect(() => fl.var(x, 1, { keepdim: true }, true as never)).toThrow(fl.ValueError);
+  }));
+
   test('arange and linspace with an integer dtype take their bounds as integers first', () => fl.scope(() => {
     // torch.arange(1, 3.5, 2, dtype=torch.int64) -> [1]; torch.arange(-2, 3.5, 1, dtype=torch.int64) -> [-2, -1, 0, 1, 2]
     // (flintml counted the steps from the float bounds: [1, 3] and six values)

@@ -395,8 +395,21 @@ function argIndices(isMax: boolean, x: Tensor, dim: number | DimOptions | null |
   return r.indices;
 }
 
-function varArgs(op: string, dim: unknown, opts: unknown): VarOptions {
-  if (typeof dim === 'boolean') return readArgs(op, { unbiased: dim }, opts);  // var(x, unbiased)
+/**
+ * var/std's arguments, PyTorch's forms: (dim?, options?), (unbiased, options?) and
+ * (dim, unbiased, keepdim?). A boolean after dim is `unbiased`, as `torch.var(x, 1, False)` (it was
+ * taken as keepdim, so that call gave the unbiased variance).
+ */
+function varArgs(op: string, dim: unknown, opts: unknown, keepdim: unknown): VarOptions {
+  if (typeof dim === 'boolean') {  // var(x, unbiased[, options])
+    if (keepdim !== undefined) throw new ValueError(`${String(op)}: after a boolean unbiased in place of dim, only options may follow (input, unbiased, options); got a fourth argument ${describeArg(keepdim)}`);
+    return readArgs(op, { unbiased: dim }, opts);
+  }
+  if (typeof opts === 'boolean') {  // var(x, dim, unbiased[, keepdim])
+    if (keepdim !== undefined && typeof keepdim !== 'boolean') throw new ValueError(`${String(op)}: keepdim must be a boolean, got ${describeArg(keepdim)}`);
+    return { ...readArgs(op, dim, keepdim), unbiased: opts };
+  }
+  if (keepdim !== undefined) throw new ValueError(`${String(op)}: a fourth argument (keepdim) follows a boolean unbiased, as torch.${String(op)}(input, dim, unbiased, keepdim); got ${describeArg(opts)} before it`);
   return readArgs(op, dim, opts);
 }
 
@@ -405,16 +418,16 @@ function varArgs(op: string, dim: unknown, opts: unknown): VarOptions {
  * `{ correction: 0 }` or `{ unbiased: false }` for the population variance). Floating dtypes only.
  * Exported as `var` (`fl.var(x)`, `x.var(1, { keepdim: true })`).
  */
-function variance(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor {
-  if (arguments.length > 3) tooManyArgs('var', 'input, dim, unbiased', arguments);
-  return reduce('var', x, varArgs('var', dim, opts));
+function variance(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions, keepdim?: boolean): Tensor {
+  if (arguments.length > 4) tooManyArgs('var', 'input, dim, unbiased, keepdim', arguments);
+  return reduce('var', x, varArgs('var', dim, opts, keepdim));
 }
 export { variance as var };
 
-/** Standard deviation: the square root of `var` with the same arguments. `fl.std(x, 0, { correction: 0 })` */
-export function std(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor {
-  if (arguments.length > 3) tooManyArgs('std', 'input, dim, unbiased', arguments);
-  return reduce('std', x, varArgs('std', dim, opts));
+/** Standard deviation: the square root of `var` with the same arguments. `fl.std(x, 0, { correction: 0 })`, `fl.std(x, 0, false, true)` */
+export function std(x: Tensor, dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions, keepdim?: boolean): Tensor {
+  if (arguments.length > 4) tooManyArgs('std', 'input, dim, unbiased, keepdim', arguments);
+  return reduce('std', x, varArgs('std', dim, opts, keepdim));
 }
 
 /**
@@ -518,9 +531,9 @@ declare module '../tensor' {
     /** See {@link argmin}. */
     argmin(dim?: number | DimOptions | null, keepdim?: boolean): Tensor;
     /** Variance (see `fl.var`): `x.var()`, `x.var(0)`, `x.var(1, { correction: 0, keepdim: true })`. */
-    var(dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor;
+    var(dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions, keepdim?: boolean): Tensor;
     /** See {@link std}. */
-    std(dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions): Tensor;
+    std(dim?: Dims | VarOptions | boolean | null, opts?: boolean | VarOptions, keepdim?: boolean): Tensor;
     /** See {@link logsumexp}. */
     logsumexp(dim?: Dims | ReduceOptions | null, keepdim?: boolean | ReduceOptions): Tensor;
     /** See {@link all}. */
@@ -540,8 +553,8 @@ P.max = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: bo
 P.min = function (this: Tensor, dim?: number | DimOptions | Tensor, keepdim?: boolean) { if (arguments.length > 2) tooManyArgs('min', 'dim, keepdim', arguments); return extreme(false, this, dim, keepdim); } as Tensor['min'];
 P.argmax = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('argmax', 'dim, keepdim', arguments); return argmax(this, dim, keepdim); };
 P.argmin = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('argmin', 'dim, keepdim', arguments); return argmin(this, dim, keepdim); };
-P.var = function (dim, opts) { if (arguments.length > 2) tooManyArgs('var', 'dim, unbiased', arguments); return variance(this, dim, opts); };
-P.std = function (dim, opts) { if (arguments.length > 2) tooManyArgs('std', 'dim, unbiased', arguments); return std(this, dim, opts); };
+P.var = function (dim, opts, keepdim) { if (arguments.length > 3) tooManyArgs('var', 'dim, unbiased, keepdim', arguments); return variance(this, dim, opts, keepdim); };
+P.std = function (dim, opts, keepdim) { if (arguments.length > 3) tooManyArgs('std', 'dim, unbiased, keepdim', arguments); return std(this, dim, opts, keepdim); };
 P.logsumexp = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('logsumexp', 'dim, keepdim', arguments); return logsumexp(this, dim, keepdim); };
 P.all = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('all', 'dim, keepdim', arguments); return all(this, dim, keepdim); };
 P.any = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('any', 'dim, keepdim', arguments); return any(this, dim, keepdim); };
