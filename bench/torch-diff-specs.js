@@ -39,8 +39,8 @@ for (const [name, tname, dtypes, kind] of UNARY) {
 }
 add({ name: 'leakyRelu', py: 'F.leaky_relu(x0, a.s)', gen: (r) => ({ ins: [r.tensor(r.pick(F), r.shape(0, 3))], a: { s: r.pick([0.01, 0.2, -1.5, 0]) } }), fl: (fl, [x], a) => fl.leakyRelu(x, a.s) });
 add({ name: 'gelu', py: 'F.gelu(x0, approximate=a.ap)', gen: (r) => ({ ins: [r.tensor(r.pick(F), r.shape(0, 3), 'cont')], a: { ap: r.pick(['none', 'tanh']) } }), fl: (fl, [x], a) => fl.gelu(x, a.ap), tol: 4,
-  // x/2·(1 + erf(x/√2)) cancels for x << 0: a last-bit difference of two libraries' erf (the GPU's
-  // and glibc's) grows by 1 / (1 + erf), so the error scale is the input's
+  // x/2·(1 + erf(x/√2)) cancels for x << 0: a last-bit difference of two libraries' erf (the kernel's
+  // and torch's CPU one) grows by 1 / (1 + erf), so the error scale is the input's
   absScale: ([x]) => 1024 * Math.max(0, ...x.v.map((v) => Math.abs(Number(v)) || 0)) });
 
 // ---- elementwise, binary, with broadcasting and scalars -----------------------------------------------
