@@ -134,6 +134,9 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => fl.scope(() => fl.topk(fl.zeros([2, 3]), ['cuda:1', Symbol('s'), -0.5] as any)));
     refused(() => new fl.nn.GroupNorm([Symbol('s')] as any, -9007199254740992));
     refused(() => new fl.nn.ModuleDict().pop([Symbol('s'), true] as any), fl.IndexError);
+    refused(() => new fl.nn.ModuleList().insert([Symbol('s')] as any, new fl.nn.Identity()), fl.IndexError);  // seed 26
+    refused(() => new fl.nn.Conv2d(3, [[0, 2], Symbol('s')] as any, 3));                                    // seed 29
+    refused(() => fl.loadMetadataSync([Symbol('s'), -0] as any));                                         // seed 29
     refused(() => fl.scope(() => fl.split(fl.zeros([2]), [new BigInt64Array(2)] as any)), fl.ShapeError);
     refused(() => fl.scope(() => fl.nn.functional.rmsNorm(fl.zeros([2], { dtype: 'float16' }), null as any)));
     // messages that JSON.stringify'd a user's value (a BigInt throws there)

@@ -486,7 +486,7 @@ function build(buf: Buffer, path: string, options: LoadOptions | undefined, op: 
 }
 
 function checkPath(path: unknown, op: string): string {
-  if (typeof path !== 'string' || path.length === 0) throw new ValueError(`${op}: path must be a non-empty string, got ${String(path)}`);
+  if (typeof path !== 'string' || path.length === 0) throw new ValueError(`${op}: path must be a non-empty string, got ${describeArg(path)}`);
   return path;
 }
 

@@ -56,7 +56,7 @@ abstract class IndexedContainer<M extends Module = Module> extends Module {
   /** Inserts `m` before index `i` (names are renumbered); returns this. */
   insert(i: number, m: M): this {
     const n = this._list.length;
-    if (!Number.isInteger(i) || i < -n || i > n) throw new IndexError(`${this.kind}.insert: index ${String(i)} is out of range for ${n} modules`);
+    if (!Number.isInteger(i) || i < -n || i > n) throw new IndexError(`${this.kind}.insert: index ${describeArg(i)} is out of range for ${n} modules`);
     this._list.splice(i < 0 ? i + n : i, 0, needModule<M>(m, `${this.kind}.insert`));
     this._named = null;
     this._reindex(n);

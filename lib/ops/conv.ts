@@ -116,7 +116,7 @@ export function pair(v: unknown, name: string, op: string, min: number): [number
 
 /** @internal */
 export function positiveInt(v: unknown, name: string, op: string): number {
-  if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${String(v)}`);
+  if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(`${op}: ${name} must be a positive integer, got ${describeArg(v)}`);
   return v as number;
 }
 
