@@ -189,7 +189,7 @@ export function record(name: string, inputs: readonly unknown[], outputs: readon
   const node = new GradNode(name, inputs, saved, fn, outputs.length);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
-    if (floating < outputs.length && !isFloating(o.dtype)) continue;
+    if (!isFloating(o.dtype)) continue;
     o._gradFn = node;
     o._outputIndex = i;
     o._requiresGrad = true;

@@ -219,7 +219,7 @@ export function arange(...args: unknown[]): Tensor {
   if (end === undefined) { end = start; start = 0; }
   // An integer dtype takes its arguments as integers first, as torch's arange (1, 3.5, 2 -> [1];
   // a step of 0.5 is 0 there, refused)
-  if (o.dtype !== undefined && o.dtype !== 'bool' && !isFloatingDType(o.dtype)) { start = Math.trunc(start); end = Math.trunc(end); step = Math.trunc(step); }
+  if (isIntegerDType(o.dtype)) { start = Math.trunc(start); end = Math.trunc(end); step = Math.trunc(step); }
   if (step === 0) throw new ValueError(`arange: step must be nonzero${o.step !== 0 ? ` (step ${String(o.step)} as ${String(o.dtype)} is 0)` : ''}`);
   if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and step sign are inconsistent (start ${String(start)}, end ${String(end)}, step ${String(step)})`);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
@@ -235,6 +235,9 @@ export function arange(...args: unknown[]): Tensor {
   return withGrad(t, o.requiresGrad);
 }
 
+/** int32 or uint8: arange and linspace take their bounds as integers first for these, as torch. */
+function isIntegerDType(dt: DType | undefined): boolean { return dt !== undefined && dt !== 'bool' && !isFloatingDType(dt); }
+
 const LINSPACE_ARGS = signature('linspace', ['start', 'end', 'steps'], {
   start: required(A.num()), end: required(A.num()), steps: required(A.int({ min: 0 })), ...FACTORY_KEYWORDS,
 });
@@ -245,8 +248,7 @@ export function linspace(...args: unknown[]): Tensor {
   const t = emptyTensor(checkShape([o.steps], 'linspace'), o.dtype ?? 'float32', parseDevice(o.device, 'linspace'), false, 'linspace', o.pinned);
   // an integer dtype takes start and end as integers first, as torch's linspace (0, 3.5, 6 steps
   // spaces 0..3, not 0..3.5, before the values are truncated)
-  const int = o.dtype !== undefined && o.dtype !== 'bool' && !isFloatingDType(o.dtype);
-  const [s0, e0] = int ? [Math.trunc(o.start), Math.trunc(o.end)] : [o.start, o.end];
+  const [s0, e0] = isIntegerDType(o.dtype) ? [Math.trunc(o.start), Math.trunc(o.end)] : [o.start, o.end];
   try { if (o.steps > 0) call(LINSPACE, 'linspace', [t], [s0, e0]); } catch (e) { t.dispose(); throw e; }
   return withGrad(t, o.requiresGrad);
 }

@@ -556,9 +556,10 @@ function extremumGrad(g: Tensor, win: Tensor, tie: Tensor): [Tensor, Tensor] {
   return [where(win, g, where(tie, half, 0)), where(win, 0, where(tie, half, g))];
 }
 
-/** Zeros shaped and typed as g: the gradient of a step function (floor, round, sign, …), as torch's zeros_like(grad). */
-function zerosLike(g: Tensor): Tensor { return emptyTensor(g._shape, g.dtype, g._storage.device, true, 'backward'); }
-const ZERO_GRAD = (g: Tensor): Tensor => zerosLike(g);
+/** Zeros shaped and typed as t: the gradient of a step function (floor, round, sign, …), as torch's zeros_like(grad). */
+function zerosLike(t: Tensor): Tensor { return emptyTensor(t._shape, t.dtype, t._storage.device, true, 'backward'); }
+/** A tensor operand outside the graph (a view), a number as it is: ops computed here and recorded as one node. */
+const detached = <T extends TensorLike | undefined>(v: T): T => (v instanceof Tensor ? v.detach() as T : v);
 
 function sq(v: TensorLike): TensorLike { return v instanceof Tensor ? mul(v, v) : (+v) * (+v); }
 
@@ -588,13 +589,12 @@ export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trun
     }
     // one node with zero gradients (torch's): composed, trueDiv's backward turned trunc's zero
     // gradient into 0 / 0 = NaN at a zero divisor
-    const plain = (v: TensorLike): TensorLike => (v instanceof Tensor ? v.detach() : v);
     const r = scopeSync(() => {
-      const t = trunc(trueDiv(plain(a), plain(b)));
+      const t = trunc(trueDiv(detached(a), detached(b)));
       return dt === t.dtype ? t : toDType(t, dt);
     });
     if (needsGrad(a, b)) {
-      const zeroFor = (v: TensorLike) => (v instanceof Tensor && v._requiresGrad ? emptyTensor(v._shape, v.dtype, v._storage.device, true, 'backward') : null);
+      const zeroFor = (v: TensorLike) => (v instanceof Tensor && v._requiresGrad ? zerosLike(v) : null);
       record('div', [a, b], [r], [], () => [zeroFor(a), zeroFor(b)]);
     }
     return r;
@@ -611,7 +611,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** `-x` */ export const neg: UnaryFn = unaryOp('neg', { usesX: false, onnx: 'Neg', dtype: 'signed', inplace: true, grad: (g) => neg(g) });
 /** `|x|` */ export const abs: UnaryFn = unaryOp('abs', { onnx: 'Abs', dtype: 'signed', inplace: true, grad: (g, x) => mul(g, sign(x)) });
-/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', usesX: false, grad: ZERO_GRAD });
+/** -1, 0 or 1 by the sign of x. */ export const sign: UnaryFn = unaryOp('sign', { onnx: 'Sign', dtype: 'same', usesX: false, grad: zerosLike });
 /** e^x */ export const exp: UnaryFn = unaryOp('exp', { usesX: false, onnx: 'Exp', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => mul(g, y) });
 /** 2^x */ export const exp2: UnaryFn = unaryOp('exp2', { usesX: false, onnx: (g, x, p, dt) => g.op('Pow', [k(g, 2, dt), x]), dtype: 'float', usesY: true, grad: (g, x, y) => mul(g, mul(y, Math.LN2)) });
 /** natural log */ export const log: UnaryFn = unaryOp('log', { onnx: 'Log', dtype: 'float', inplace: true, grad: (g, x) => div(g, x) });
@@ -692,10 +692,10 @@ export const silu: UnaryFn = unaryOp('silu', { onnx: (g, x) => g.op('Mul', [x, g
 /** x · min(max(x + 3, 0), 6) / 6, as torch.nn.functional.hardswish (gradient 0 below -3, x/3 + 1/2 up to 3, then 1) */
 export const hardswish: UnaryFn = unaryOp('hardswish', { onnx: 'HardSwish', dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
 /** error function */ export const erf: UnaryFn = unaryOp('erf', { onnx: 'Erf', dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
-/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'signed', inplace: true, usesX: false, grad: ZERO_GRAD });
-/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'signed', inplace: true, usesX: false, grad: ZERO_GRAD });
-/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'signed', inplace: true, usesX: false, grad: ZERO_GRAD });
-/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'signed', usesX: false, grad: ZERO_GRAD });
+/** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
+/** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
+/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
+/** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'signed', usesX: false, grad: zerosLike });
 /** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { usesX: false, onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
 /** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { onnx: 'Not', dtype: 'bool', grad: null });
 /** x is NaN → bool tensor */ export const isnan: UnaryFn = unaryOp('isnan', { onnx: 'IsNaN', dtype: 'bool', grad: null });
@@ -759,9 +759,8 @@ export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | nul
  * would split a tie), lo's where x < lo (and lo < hi), hi's where x > hi (or hi < lo).
  */
 function clampTensor(x: Tensor, lo: TensorLike | undefined, hi: TensorLike | undefined): Tensor {
-  const plain = (t: TensorLike | undefined) => (t instanceof Tensor ? t.detach() : t);
   const out = scopeSync(() => {
-    const xd = x.detach(), l = plain(lo), h = plain(hi);
+    const xd = x.detach(), l = detached(lo), h = detached(hi);
     const a = l === undefined ? xd : maximum(xd, l);
     return h === undefined ? a : minimum(a, h);
   });

@@ -381,12 +381,14 @@ export function clone(t: Tensor): Tensor {
 }
 
 /** Joins tensors along an existing dim: `fl.cat([a, b], 0)`. Dtypes promote; devices must match. */
+/** PyTorch's cat skips 1-D empty tensors (any shape may sit beside them). */
+const isSkippedByCat = (t: Tensor): boolean => t.ndim === 1 && t._shape[0] === 0;
+
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (arguments.length > 2) tooManyArgs('cat', 'tensors, dim', arguments);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty array of tensors');
   tensors.forEach((t) => need(t, 'cat'));
-  // PyTorch skips 1-D empty tensors in cat
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
+  const parts = tensors.filter((t) => !isSkippedByCat(t));
   const ref = parts[0] ?? tensors[0];
   const d = normDim(dim, ref.ndim, 'cat');
   let dtype: DType = tensors[0].dtype;
@@ -416,8 +418,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(...tensors)) {
     // Every input gets its gradient, the skipped 1-D empty ones an empty one (as torch's).
-    const skipped = tensors.map((t) => !parts.includes(t));
-    const sizes = tensors.map((p) => (p.ndim === 0 ? 0 : p._shape[Math.min(d, p.ndim - 1)]));
+    const skipped = tensors.map(isSkippedByCat);
+    const sizes = tensors.map((p, i) => (skipped[i] ? 0 : p._shape[d]));
     const dtypes = tensors.map((p) => p.dtype);
     record('cat', tensors, [out], [], ([g]) => scopeSync(() => {
       let pos = 0;
