@@ -162,6 +162,7 @@ function child() {
   const tmp = process.cwd();
   const STRINGS = [...DTYPES, 'cpu', 'cuda', 'cuda:0', 'cuda:1', 'cuda:-1', 'cuda:x', 'tpu', 'mean', 'sum', 'none', 'floor', 'trunc',
     'tanh', 'relu', 'fan_in', 'fanOut', 'zeros', 'reflect', 'same', 'valid', 'ij', 'ii->i', 'ij,jk->ik', '...', '', ' ', 'x',
+    'constant', 'replicate', 'circular', 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area',
     'x.safetensors', path.join(tmp, 'f.safetensors'), path.join(tmp, 'nope', 'f.safetensors'), '/', '.', 'a'.repeat(5000), '\u0000', '😀',
     '__proto__', 'constructor', 'int64', 'float8', 'bfloat16x'];
   // Without the address-space limit (NO_VMEM_LIMIT: ASan, a real GPU) the sizes that are valid but
@@ -174,7 +175,8 @@ function child() {
     'momentum', 'nonBlocking', 'value', 'inplace', 'lr', 'padding', 'stride', 'dilation', 'groups', 'batchSize', 'shuffle', 'numWorkers',
     'ignoreIndex', 'labelSmoothing', 'approximate', 'descending', 'stable', 'largest', 'sorted', 'unbiased', 'correction', 'asTuple',
     'metadata', 'map', 'generator', 'seed', 'memoryFormat', 'copy', 'out', 'step', 'retainGraph', 'createGraph', 'inputs', 'accumulate',
-    'blocking', 'enabled', 'device_type', 'cacheEnabled', 'dropout', 'batchFirst', 'numLayers', 'hidden', 'maxNorm', 'normType'];
+    'blocking', 'enabled', 'device_type', 'cacheEnabled', 'dropout', 'batchFirst', 'numLayers', 'hidden', 'maxNorm', 'normType', 'ord', 'p', 'numClasses', 'computeMode',
+    'mode', 'size', 'scaleFactor', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'paddingMode'];
 
   function genShape(r) {
     const nd = Math.floor(r() * 4);

@@ -7,10 +7,9 @@
 // backward calls made inside the expression, flags as numbers). The torch side is one Python
 // expression: recursive helpers are lambdas that take themselves as their first argument.
 //
-// What flintml has no counterpart of, so no spec: torch.utils.data's SequentialSampler,
-// RandomSampler, BatchSampler (and DataLoader's batch_sampler), random_split, Subset,
-// ConcatDataset; torch.autograd.grad (allow_unused, create_graph: no second derivatives) and
-// Tensor.register_hook (flintml has only registerPostAccumulateGradHook, which torch 1.13 lacks).
+// torch.utils.data's samplers, random_split, Subset and ConcatDataset have their own table
+// (bench/torch-diff-specs-datautils.js); torch.autograd.grad, register_hook and custom Functions
+// too (bench/torch-diff-specs-autograd.js), which uses this file's FNS.
 // The DataLoader iterates only asynchronously (`for await`); the synchronous part of an epoch, its
 // batches' index lists, is the loader's `batches(epoch)` (private in TypeScript, what the iterator
 // runs), and a batch of a TensorDataset is its `getBatch(indices)` (what the iterator yields for one).
@@ -130,10 +129,10 @@ add({
   fl: (fl, xs, a) => {
     const ds = new fl.data.TensorDataset(...xs);
     const dl = new fl.data.DataLoader(ds, { batchSize: a.bs, dropLast: a.dl, sampler: a.sm === null ? undefined : a.sm, shuffle: a.sh });
-    return [dl.length, dl.batches(0).map((idx) => ds.getBatch(idx))];
+    // batchSize null: automatic batching off, each item as it is (torch's default_convert)
+    return [dl.length, dl.batches(0).map((idx) => (a.bs === null ? dl.convertItem(ds.get(idx[0])) : ds.getBatch(idx)))];
   },
-  known: (a) => (a.bs === null && !a.dl ? "torch's batch_size=None turns automatic batching off (items as they are); flintml has no such mode and refuses batchSize null"
-    : Array.isArray(a.sm) && a.sm.some((i) => i >= a.n || i < -a.n) ? "a sampler index outside the dataset: flintml refuses it when the loader starts, torch only when it fetches it (never, when dropLast drops that batch)" : null),
+  known: (a) => (Array.isArray(a.sm) && a.sm.some((i) => i >= a.n || i < -a.n) ? "a sampler index outside the dataset: flintml refuses it when the loader starts, torch only when it fetches it (never, when dropLast drops that batch)" : null),
 });
 
 // A map-style dataset of plain items (no getBatch): the DataLoader collates them (its collateItems,
@@ -348,4 +347,4 @@ add({
   known: (a, [x]) => (x.dtype === 'float32' ? "torch's gradcheck runs on float32 inputs (a warning; it passes where the float32 differences happen to agree, as relu/abs away from 0); flintml's refuses them (documented: lib/gradcheck.ts)" : null),
 });
 
-module.exports = { SPECS: specs };
+module.exports = { SPECS: specs, FNS, PY_FNS, NAMES, fin };

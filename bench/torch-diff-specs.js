@@ -338,5 +338,11 @@ specs.push(...require('./torch-diff-specs-optim').SPECS);
 // nn modules with the same weights (attention, transformer layers, …); data utilities and autograd semantics
 specs.push(...require('./torch-diff-specs-modules').SPECS);
 specs.push(...require('./torch-diff-specs-data').SPECS);
+specs.push(...require('./torch-diff-specs-datautils').SPECS);  // Subset, ConcatDataset, randomSplit, the samplers, batchSampler, batchSize null
+// the norms and distances (linalg.vectorNorm, matrixNorm, norm, cdist, F.normalize, F.oneHot, …)
+specs.push(...require('./torch-diff-specs-norms').SPECS);
+specs.push(...require('./torch-diff-specs-resize').SPECS);  // F.pad, F.interpolate, conv paddingMode, nn.Upsample
+// fl.autograd: grad, backward({ inputs }), tensor hooks, custom Functions
+specs.push(...require('./torch-diff-specs-autograd').SPECS);
 
 module.exports = { SPECS: specs };

@@ -17,8 +17,9 @@ import { isFloating, type DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor, unscopedView } from './tensor';
-import { anyValue, bool, optional, signature, tooManyArgs } from './args';
-import { checkCallable } from './arity';
+import * as A from './args';
+import { anyValue, ArgsThenOptions, bool, optional, required, signature, tooManyArgs } from './args';
+import { checkCallable, describeArg } from './arity';
 import { _range, isProfiling } from './profiler';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
@@ -26,8 +27,8 @@ export class AutogradError extends FlintError {}
 
 /** @internal The ops the tape runs, given to it by the ops layer (lib/ops/index.ts) at load. */
 export interface TapeOps {
-  /** Ones in t's shape, dtype and device: the seed gradient of a scalar root. */
-  onesLike(t: Tensor): Tensor;
+  /** `value` in t's shape, dtype and device: the seed gradient of a scalar root (1), materialized unused gradients (0). */
+  fullLike(t: Tensor, value: number): Tensor;
   /** a + b, a new tensor: gradient accumulation. */
   add(a: Tensor, b: Tensor): Tensor;
   /** The sum of t over `dims`, kept as size-1 dims: the reduction of sumToShape. */
@@ -99,8 +100,18 @@ export class GradNode {
   saved: Tensor[] | null;
   savedOf: Tensor[];
   savedVersions: number[];
+  /**
+   * For createGraph: the node and output slot each saved tensor came from when it was a graph
+   * tensor (its own `_gradFn` is gone once it is disposed), or null when none was (not counted in
+   * `refs`: a node's saved output is the node itself).
+   */
+  savedFrom: ([GradNode, number] | null)[] | null = null;
   refs = 0;
   released = false;
+  /** the graph tensors it produced that have tensor hooks or retainGrad (see `run`), or null */
+  watchers: Tensor[] | null = null;
+  /** its backward is composed of differentiable ops in its saved tensors (see createGraph below) */
+  twice = false;
   /** the backward run that last sorted this node (see `run`), and its index in that run's order */
   visit = 0;
   index = 0;
@@ -138,6 +149,11 @@ export class GradNode {
       views[i] = unscopedView(t);
       of[i] = t;
       versions[i] = t._storage.version;
+      const from = t._gradFn as GradNode | null;
+      if (from !== null) {
+        if (this.savedFrom === null) this.savedFrom = new Array<[GradNode, number] | null>(k).fill(null);
+        this.savedFrom[i] = [from, t._outputIndex];
+      }
     }
     this.saved = views;
     this.savedOf = of;
@@ -151,6 +167,7 @@ export class GradNode {
     if (saved) {
       this.saved = null;
       this.savedOf = [];
+      this.savedFrom = null;
       for (let i = 0; i < saved.length; i++) saved[i].dispose();
     }
     this.released = true;
@@ -158,6 +175,7 @@ export class GradNode {
       const nodes = this.inputNodes;
       this.inputNodes = [];
       this.inputs = [];
+      this.watchers = null;
       for (let i = 0; i < nodes.length; i++) { const n = nodes[i]; if (n) unref(n); }
     }
   }
@@ -177,9 +195,12 @@ export function needsGrad(...xs: unknown[]): boolean {
 
 /**
  * @internal Records `outputs = op(inputs)`: `fn(gradOutputs, savedViews)` returns the gradients of
- * the inputs (in order, null for none). Outputs must be fresh tensors made by the op.
+ * the inputs (in order, null for none). Outputs must be fresh tensors made by the op. `twice`: fn is
+ * written with differentiable ops in its saved tensors as well as in the gradients, so a backward
+ * with createGraph may run it (see createGraph below); a backward that runs a kernel of its own on
+ * a saved tensor leaves it false.
  */
-export function record(name: string, inputs: readonly unknown[], outputs: readonly Tensor[], saved: readonly Tensor[], fn: BackwardFn): void {
+export function record(name: string, inputs: readonly unknown[], outputs: readonly Tensor[], saved: readonly Tensor[], fn: BackwardFn, twice = false): void {
   // Only floating outputs join the graph, as in torch, where only floating tensors can require grad:
   // a cast to an integer dtype, or integer indices beside values, have no gradient (their slot in
   // fn's gradOutputs is null).
@@ -187,6 +208,7 @@ export function record(name: string, inputs: readonly unknown[], outputs: readon
   for (let i = 0; i < outputs.length; i++) if (isFloating(outputs[i].dtype)) floating++;
   if (floating === 0) return;
   const node = new GradNode(name, inputs, saved, fn, outputs.length);
+  node.twice = twice;
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
     if (!isFloating(o.dtype)) continue;
@@ -194,6 +216,13 @@ export function record(name: string, inputs: readonly unknown[], outputs: readon
     o._outputIndex = i;
     o._requiresGrad = true;
     node.refs++;
+  }
+  // a saved output (tanh's y) came from this node (for createGraph: see savedFrom)
+  for (let j = 0; j < saved.length; j++) {
+    const t = saved[j];
+    if (t._gradFn !== node) continue;
+    if (node.savedFrom === null) node.savedFrom = new Array<[GradNode, number] | null>(saved.length).fill(null);
+    node.savedFrom[j] = [node, t._outputIndex];
   }
 }
 
@@ -221,32 +250,103 @@ export interface BackwardOptions {
   gradient?: Tensor;
   /** Keep the graph (saved tensors) for another backward. */
   retainGraph?: boolean;
+  /**
+   * Accumulate into the `.grad` of these tensors only (PyTorch's `inputs`): the other leaves are
+   * left alone, and only the part of the graph that leads to these runs.
+   */
+  inputs?: Tensor | readonly Tensor[];
+  /** Record the backward's own graph (second derivatives); retainGraph then defaults to true. */
+  createGraph?: boolean;
+}
+
+/**
+ * The seed gradient of one root of a backward run: `gradient` in the root's dtype, or ones for a
+ * scalar root. `what` names the root in errors ('the tensor', 'outputs[1]').
+ */
+function seedGradient(op: string, root: unknown, gradient: unknown, what: string, gradWhat: string, create = false): Tensor {
+  if (!(root instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${describeArg(root)}`);
+  root._handleFor(op);
+  if (!root.requiresGrad) throw new AutogradError(`${op}: ${what} does not require grad and has no grad_fn`);
+  if (gradient != null) {
+    if (!(gradient instanceof Tensor)) throw new ValueError(`${op}: ${gradWhat} must be a Tensor, got ${describeArg(gradient)}`);
+    gradient._handleFor(op);
+    if (!sameShape(gradient._shape, root._shape)) {
+      throw new ShapeError(`${op}: ${gradWhat} shape ${fmt(gradient._shape)} does not match the shape of ${what} ${fmt(root._shape)}`);
+    }
+    // with createGraph a gradient that requires grad stays in the graph (its copy is recorded)
+    return withGradMode(create, () => ops().cast(gradient, root.dtype, true));
+  }
+  if (root.numel !== 1) throw new AutogradError(`${op}: grad can be implicitly created only for scalar outputs, got shape ${fmt(root._shape)} for ${what}; pass ${gradWhat}`);
+  return ops().fullLike(root, 1);
+}
+
+/** `x` as a list of tensors: one tensor, or an array of them. */
+function tensorList(op: string, x: unknown, what: string): unknown[] {
+  if (x instanceof Tensor) return [x];
+  if (Array.isArray(x)) return x;
+  throw new ValueError(`${op}: ${what} must be a Tensor or an array of Tensors, got ${describeArg(x)}`);
 }
 
 /** @internal `root.backward(gradient)` */
 export function backward(root: Tensor, opts: BackwardOptions = {}): void {
-  root._handleFor('backward');
-  if (!root.requiresGrad) throw new AutogradError('backward: the tensor does not require grad and has no grad_fn');
-  let g0: Tensor;
-  if (opts.gradient !== undefined) {
-    const g = opts.gradient;
-    if (!(g instanceof Tensor)) throw new ValueError('backward: gradient must be a Tensor');
-    if (g._shape.length !== root._shape.length || g._shape.some((s, i) => s !== root._shape[i])) {
-      throw new ShapeError(`backward: gradient shape ${fmt(g._shape)} does not match the tensor's shape ${fmt(root._shape)}`);
-    }
-    g0 = noGrad(() => ops().cast(g, root.dtype, true));
-  } else {
-    if (root.numel !== 1) throw new AutogradError(`backward: grad can be implicitly created only for scalar outputs, got shape ${fmt(root._shape)}; pass { gradient }`);
-    g0 = ops().onesLike(root);
-  }
-  noGrad(() => run(root, g0, !!opts.retainGraph));
+  const create = !!opts.createGraph;
+  const g0 = seedGradient('backward', root, opts.gradient, 'the tensor', 'gradient', create);
+  let targets: Targets | null = null;
+  try {
+    if (opts.inputs !== undefined) targets = targetsOf('backward', tensorList('backward', opts.inputs, 'inputs'), true);
+  } catch (e) { g0.dispose(); throw e; }
+  withGradMode(create, () => run([root], [g0], opts.retainGraph ?? create, targets, create));
 }
 
-// ---- post-accumulate-grad hooks (PyTorch's register_post_accumulate_grad_hook) -----------------
-// A leaf's hooks run once per backward, after its last gradient contribution of that backward was
-// accumulated into `.grad` (a leaf used twice in the graph gets two contributions), so that
-// DistributedDataParallel can start averaging a bucket as soon as its gradients are final.
+/**
+ * The tensors whose gradients a run captures: autograd.grad's `inputs` (returned), or backward's
+ * `inputs` (accumulated into their `.grad`). A leaf's gradient is the sum of what reaches it; a
+ * graph tensor's is its node's gradient for that output, taken when the node runs.
+ */
+interface Targets {
+  /** leaf -> its places in `grads` (a tensor may be listed twice) */
+  leaves: Map<Tensor, number[]>;
+  /** node -> [output slot, place in `grads`] of the graph tensors it produced */
+  nodes: Map<GradNode, Array<[number, number]>>;
+  tensors: Tensor[];
+  grads: (Tensor | null)[];
+  /** backward's `inputs`: accumulate into `.grad` (else autograd.grad: return them) */
+  accumulate: boolean;
+}
+
+function targetsOf(op: string, inputs: readonly unknown[], accumulate: boolean): Targets {
+  if (inputs.length === 0) throw new ValueError(`${op}: inputs must not be empty`);
+  const t: Targets = { leaves: new Map(), nodes: new Map(), tensors: [], grads: new Array<Tensor | null>(inputs.length).fill(null), accumulate };
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i];
+    if (!(x instanceof Tensor)) throw new ValueError(`${op}: inputs[${i}] must be a Tensor, got ${describeArg(x)}`);
+    x._handleFor(op);
+    if (!x._requiresGrad) throw new AutogradError(`${op}: inputs[${i}] (shape ${fmt(x._shape)}) does not require grad`);
+    t.tensors.push(x);
+    const n = x._gradFn as GradNode | null;
+    if (n === null) {
+      const at = t.leaves.get(x);
+      if (at) at.push(i); else t.leaves.set(x, [i]);
+    } else {
+      const at = t.nodes.get(n);
+      if (at) at.push([x._outputIndex, i]); else t.nodes.set(n, [[x._outputIndex, i]]);
+    }
+  }
+  return t;
+}
+
+// ---- hooks --------------------------------------------------------------------------------------
+// Post-accumulate-grad hooks (PyTorch's register_post_accumulate_grad_hook): a leaf's hooks run once
+// per backward, after its last gradient contribution of that backward was accumulated into `.grad`
+// (a leaf used twice in the graph gets two contributions), so that DistributedDataParallel can start
+// averaging a bucket as soon as its gradients are final.
+// Tensor hooks (PyTorch's register_hook) see a tensor's whole gradient once per backward and may
+// replace it: a leaf's before it is accumulated, a graph tensor's before its node's backward reads
+// it (and before retainGrad's copy). A graph tensor with hooks or retainGrad is on its node's
+// `watchers`; a leaf's contributions are summed first when it has hooks (see `run`).
 const postAccumulateHooks = new Map<Tensor, Array<(t: Tensor) => void>>();
+/** how many leaves have tensor hooks now (none: a backward counts no edges for them) */
+let hookedLeaves = 0;
 
 /** A handle that removes the hook it was returned for (PyTorch's RemovableHandle). */
 export interface RemovableHandle { remove(): void }
@@ -254,6 +354,31 @@ export interface RemovableHandle { remove(): void }
 function firePostAccumulateHooks(t: Tensor): void {
   const hs = postAccumulateHooks.get(t);
   if (hs) for (const h of hs.slice()) h(t);
+}
+
+/** Runs t's tensor hooks over its gradient g (which it owns) and returns the gradient they leave. */
+function runTensorHooks(t: Tensor, g: Tensor): Tensor {
+  const hooks = t._gradHooks;
+  if (!hooks) return g;
+  for (const h of hooks.slice()) {
+    let r: unknown;
+    try {
+      r = h(g);
+    } catch (e) { g.dispose(); throw e; }
+    if (r === undefined || r === null || r === g) continue;
+    const bad = !(r instanceof Tensor) ? `returned ${describeArg(r)}, not a Tensor or undefined`
+      : r.isDisposed ? 'returned a disposed Tensor'
+        : !sameShape(r._shape, g._shape) ? `changed the size of the gradient from ${fmt(g._shape)} to ${fmt(r._shape)}`
+          : r.dtype !== g.dtype ? `changed the dtype of the gradient from ${g.dtype} to ${r.dtype}`
+            : r.device !== g.device ? `changed the device of the gradient from ${g.device} to ${r.device}` : null;
+    if (bad !== null) {
+      g.dispose();
+      throw new AutogradError(`backward: a hook registered on a tensor of shape ${fmt(t._shape)} ${bad}`);
+    }
+    g.dispose();
+    g = r as Tensor;
+  }
+  return g;
 }
 
 // Each backward run numbers itself (runCount) and stamps the nodes it sorts with that number
@@ -271,88 +396,177 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function run(root: Tensor, g0: Tensor, retain: boolean): void {
-  const start = root._gradFn as GradNode | null;
-  if (!start) {  // a leaf
-    accumulateLeaf(root, g0);
-    firePostAccumulateHooks(root);
-    return;
-  }
+/**
+ * One backward run from `roots` with seed gradients `g0s` (owned by the run). Without `targets`,
+ * gradients accumulate into every leaf's `.grad`; with them, only the nodes on a path to a target
+ * run and the targets' gradients are captured (autograd.grad) or accumulated (backward's inputs).
+ */
+function run(roots: readonly Tensor[], g0s: Tensor[], retain: boolean, targets: Targets | null, create = false): void {
+  const capture = targets !== null;
   // topological order (iterative DFS: a node comes after every node it reads)
   const stamp = ++runCount;
   const order: GradNode[] = [];
-  const stack: GradNode[] = [start];
-  const next: number[] = [0];
-  start.visit = stamp;
-  while (stack.length > 0) {
-    const top = stack.length - 1;
-    const n = stack[top];
-    const i = next[top];
-    if (i < n.inputNodes.length) {
-      next[top] = i + 1;
-      const m = n.inputNodes[i];
-      if (m && m.visit !== stamp) { m.visit = stamp; stack.push(m); next.push(0); }
-    } else {
-      stack.pop();
-      next.pop();
-      n.index = order.length;
-      order.push(n);
+  for (const root of roots) {
+    const start = root._gradFn as GradNode | null;
+    if (!start || start.visit === stamp) continue;
+    const stack: GradNode[] = [start];
+    const next: number[] = [0];
+    start.visit = stamp;
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const n = stack[top];
+      const i = next[top];
+      if (i < n.inputNodes.length) {
+        next[top] = i + 1;
+        const m = n.inputNodes[i];
+        if (m && m.visit !== stamp) { m.visit = stamp; stack.push(m); next.push(0); }
+      } else {
+        stack.pop();
+        next.pop();
+        n.index = order.length;
+        order.push(n);
+      }
     }
   }
   // A backward inside this one (a checkpoint's recomputation, a hook) restamps the nodes it shares
   // with this graph: the places are written again before they are next read.
   let stampedAt = runCount;
-  // the gradients waiting for order[k], one per output (undefined: none yet)
-  const waiting: ((Tensor | null)[] | undefined)[] = new Array(order.length);
-  const g0s = newSlots(start.numOutputs);
-  g0s[root._outputIndex] = g0;
-  waiting[start.index] = g0s;
-  // hooked leaves: how many of this graph's nodes still have to pass them a gradient (none: no cost)
+  // Capturing, a node runs only when one of its inputs leads to a target (the order puts a node's
+  // inputs before it, so one pass decides).
+  let runs: boolean[] | null = null;
+  if (targets) {
+    runs = new Array<boolean>(order.length);
+    for (let k = 0; k < order.length; k++) {
+      const n = order[k];
+      let r = false;
+      for (let i = 0; i < n.inputs.length && !r; i++) {
+        const m = n.inputNodes[i];
+        if (m) r = runs[m.index] || targets.nodes.has(m);
+        else { const inp = n.inputs[i]; r = inp !== null && targets.leaves.has(inp); }
+      }
+      runs[k] = r;
+    }
+  }
+  // Leaves whose contributions are summed before use: targets, and leaves with tensor hooks or
+  // post-accumulate hooks. `remaining` counts the edges into each that have yet to pass, so that
+  // the sum is used once, after the last (a graph that never reaches a leaf leaves it untouched).
   let remaining: Map<Tensor, number> | null = null;
-  const accumulated = new Set<Tensor>();
-  if (postAccumulateHooks.size > 0) {
+  const pending = new Map<Tensor, Tensor>();
+  const tracked = (t: Tensor): boolean => (targets ? targets.leaves.has(t) : t._gradHooks !== null || postAccumulateHooks.has(t));
+  if (targets || hookedLeaves > 0 || postAccumulateHooks.size > 0) {
     remaining = new Map();
+    const count = (t: Tensor): void => { if (tracked(t)) remaining!.set(t, (remaining!.get(t) ?? 0) + 1); };
     for (const node of order) {
       for (let i = 0; i < node.inputs.length; i++) {
         const inp = node.inputs[i];
-        if (inp && !node.inputNodes[i] && postAccumulateHooks.has(inp)) remaining.set(inp, (remaining.get(inp) ?? 0) + 1);
+        if (inp && !node.inputNodes[i]) count(inp);
       }
     }
+    for (const root of roots) if (!root._gradFn) count(root);
   }
+  const finishLeaf = (t: Tensor, g: Tensor): void => {
+    if (targets) {
+      // a leaf's hooks see its gradient in autograd.grad too, as PyTorch 2's ("hooks registered to a
+      // Tensor always run when its gradient is computed"); torch 1.13 skipped them there
+      g = runTensorHooks(t, g);
+      const at = targets.leaves.get(t)!;
+      targets.grads[at[0]] = g;
+      for (let j = 1; j < at.length; j++) targets.grads[at[j]] = ops().cast(g, g.dtype, true);
+      return;
+    }
+    accumulateLeaf(t, runTensorHooks(t, g));
+    firePostAccumulateHooks(t);
+  };
+  const toLeaf = (t: Tensor, g: Tensor): void => {
+    if (remaining !== null && remaining.has(t)) {
+      const prev = pending.get(t);
+      if (prev) {
+        const sum = ops().add(prev, g);
+        prev.dispose(); g.dispose();
+        pending.set(t, sum);
+      } else {
+        pending.set(t, g);
+      }
+    } else if (targets) {
+      g.dispose();  // not a target: capturing leaves the other leaves alone
+    } else {
+      accumulateLeaf(t, g);
+    }
+  };
+  const settle = (t: Tensor): void => {
+    const n = remaining!.get(t);
+    if (n === undefined) return;
+    if (n > 1) { remaining!.set(t, n - 1); return; }
+    remaining!.delete(t);
+    const g = pending.get(t);
+    if (g === undefined) return;
+    pending.delete(t);
+    finishLeaf(t, g);
+  };
   const settleLeaves = (inputs: (Tensor | null)[], inputNodes: (GradNode | null)[]): void => {
     for (let i = 0; i < inputs.length; i++) {
       const inp = inputs[i];
-      if (!inp || inputNodes[i]) continue;
-      const n = remaining!.get(inp);
-      if (n === undefined) continue;
-      if (n > 1) { remaining!.set(inp, n - 1); continue; }
-      remaining!.delete(inp);
-      if (accumulated.has(inp)) firePostAccumulateHooks(inp);
+      if (inp && !inputNodes[i]) settle(inp);
     }
   };
+  // the gradients waiting for order[k], one per output (undefined: none yet)
+  const waiting: ((Tensor | null)[] | undefined)[] = new Array(order.length);
   try {
+    for (let r = 0; r < roots.length; r++) {
+      const root = roots[r], g0 = g0s[r];
+      g0s[r] = null as unknown as Tensor;  // the run owns it now
+      const n = root._gradFn as GradNode | null;
+      if (!n) {  // a leaf
+        toLeaf(root, g0);
+        if (remaining) settle(root);
+        continue;
+      }
+      let w = waiting[n.index];
+      if (w === undefined) { w = newSlots(n.numOutputs); waiting[n.index] = w; }
+      const slot = root._outputIndex;
+      const prev = w[slot];
+      if (prev) { w[slot] = ops().add(prev, g0); prev.dispose(); g0.dispose(); } else w[slot] = g0;
+    }
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k];
       const grads = waiting[k];
       waiting[k] = undefined;
       if (grads === undefined) { if (remaining) settleLeaves(node.inputs, node.inputNodes); continue; }
-      const saved = node.saved;
-      if (node.released || saved === null) {
-        disposeGrads(grads);
-        throw new AutogradError(`backward: trying to backward through the graph a second time (at ${node.name}); use retainGraph: true on the first call`);
-      }
-      const savedOf = node.savedOf, versions = node.savedVersions;
-      for (let j = 0; j < savedOf.length; j++) {
-        const of = savedOf[j];
-        if (of._version !== versions[j]) {
-          disposeGrads(grads);
-          throw new AutogradError(`backward: a tensor of shape ${fmt(of._shape)} saved by ${node.name} was modified by an in-place operation after it was saved (version ${of._version}, expected ${versions[j]})`);
-        }
-      }
       let inGrads: (Tensor | null)[];
       try {
+        // the whole gradient of each output is here: its tensors' hooks, retainGrad, capture
+        const watchers = node.watchers;
+        if (watchers !== null) {
+          for (let j = 0; j < watchers.length; j++) {
+            const w = watchers[j];
+            if (w._gradFn !== node) continue;  // rebased by an in-place op since
+            const s = w._outputIndex;
+            const g = grads[s];
+            if (!g) continue;
+            grads[s] = null;
+            grads[s] = runTensorHooks(w, g);
+            if (w._retainsGrad) accumulateLeaf(w, ops().cast(grads[s]!, grads[s]!.dtype, true));
+          }
+        }
+        if (targets) {
+          const at = targets.nodes.get(node);
+          if (at) for (const [s, place] of at) { const g = grads[s]; if (g) targets.grads[place] = ops().cast(g, g.dtype, true); }
+          if (!runs![k]) { if (remaining) settleLeaves(node.inputs, node.inputNodes); continue; }
+        }
+        const saved = node.saved;
+        if (node.released || saved === null) {
+          throw new AutogradError(`backward: trying to backward through the graph a second time (at ${node.name}); use retainGraph: true on the first call`);
+        }
+        const savedOf = node.savedOf, versions = node.savedVersions;
+        for (let j = 0; j < savedOf.length; j++) {
+          const of = savedOf[j];
+          if (of._version !== versions[j]) {
+            throw new AutogradError(`backward: a tensor of shape ${fmt(of._shape)} saved by ${node.name} was modified by an in-place operation after it was saved (version ${of._version}, expected ${versions[j]})`);
+          }
+        }
         const views = saved.slice();  // the backward's own array: the node keeps its list for retainGraph
-        inGrads = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
+        inGrads = create ? callRecording(node, grads, views)
+          : isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
       } finally {
         disposeGrads(grads);
       }
@@ -376,8 +590,6 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
           throw new AutogradError(`backward: ${node.name} produced a gradient of shape ${fmt(g._shape)} for an input of shape ${fmt(inp._shape)}`);
         }
         const up = inputNodes[i];
-        // retainGrad(): .grad of a graph tensor sums its contributions (a copy: g itself goes on)
-        if (up && inp._retainsGrad) accumulateLeaf(inp, ops().cast(g, g.dtype, true));
         if (up) {
           const u = up.index;
           let w = waiting[u];
@@ -392,15 +604,95 @@ function run(root: Tensor, g0: Tensor, retain: boolean): void {
             w[slot] = g;
           }
         } else {
-          accumulateLeaf(inp, g);
-          if (remaining) accumulated.add(inp);
+          toLeaf(inp, g);
         }
       }
       if (!retain) node.release(false);
       if (remaining) settleLeaves(inputs, inputNodes);
     }
+  } catch (e) {
+    if (targets) disposeGrads(targets.grads);
+    throw e;
   } finally {
     for (let k = 0; k < waiting.length; k++) disposeGrads(waiting[k]);
+    for (const g of pending.values()) g.dispose();
+    disposeGrads(g0s);
+  }
+  if (targets && targets.accumulate) {
+    for (let i = 0; i < targets.tensors.length; i++) {
+      const g = targets.grads[i];
+      if (!g) continue;
+      targets.grads[i] = null;
+      const t = targets.tensors[i];
+      accumulateLeaf(t, g);
+      if (!t._gradFn) firePostAccumulateHooks(t);
+    }
+  }
+}
+
+// ---- createGraph: a backward that records its own graph ---------------------------------------
+// With createGraph the whole run is in grad mode, so the ops each backward function is written with
+// record nodes, and the gradients it returns are graph tensors: a second backward through them gives
+// second derivatives. The backward reads its saved tensors as graph tensors: a saved leaf is passed
+// as itself, a saved graph tensor as its view attached (for the call) to the node and output that
+// made it. A missing second derivative is refused, never returned as a constant, in two checks:
+// - a backward is linear in its gradients, so when one of them requires grad every gradient it
+//   returns must too (or be a zero by definition, as a step function's);
+// - its dependence on saved tensors cannot be seen from outside, so a node that saved a tensor that
+//   requires grad runs only when its op declared its backward differentiable (`record`'s `twice`);
+//   the others (a convolution's, layer norm's fused kernel, …) are refused naming the op.
+
+/** Gradients that are zero by definition (step functions): a constant gradient, not a missing graph. */
+const zeroGradients = new WeakSet<Tensor>();
+
+/** @internal Marks t as a gradient that is zero by definition (see createGraph above). */
+export function markZeroGradient(t: Tensor): Tensor { zeroGradients.add(t); return t; }
+
+function callRecording(node: GradNode, grads: (Tensor | null)[], views: Tensor[]): (Tensor | null)[] {
+  let needs = false;  // whether a gradient requires grad (then so must every result)
+  for (let i = 0; i < grads.length; i++) { const g = grads[i]; if (g && g._requiresGrad) needs = true; }
+  const from = node.savedFrom;
+  const refuse = (): never => {
+    throw new AutogradError(`backward: createGraph: the backward of ${node.name} is not differentiable in flintml (it runs a kernel of its own), so there are no gradients of gradients through it`);
+  };
+  const attached: Tensor[] = [];
+  try {
+    for (let j = 0; j < views.length; j++) {
+      const of = node.savedOf[j];
+      const src = from ? from[j] : null;
+      if (src === null) {
+        if (!of._requiresGrad) continue;
+        // a leaf: the backward reads the leaf itself, so that second derivatives reach it
+        if (!node.twice) refuse();
+        if (of.isDisposed) throw new AutogradError(`backward: createGraph: a leaf of shape ${fmt(of._shape)} saved by ${node.name} was disposed before backward`);
+        views[j] = of;
+        continue;
+      }
+      if (!node.twice) refuse();
+      const [n, slot] = src;
+      if (n.released) throw new AutogradError(`backward: createGraph: the graph that made a tensor saved by ${node.name} was freed by an earlier backward (pass retainGraph: true there)`);
+      const v = views[j];
+      v._gradFn = n; v._outputIndex = slot; v._requiresGrad = true;
+      n.refs++;
+      attached.push(v);
+    }
+    const res = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
+    if (needs) {
+      for (let i = 0; i < res.length; i++) {
+        const g = res[i];
+        if (g && node.inputs[i] && !g._requiresGrad && !zeroGradients.has(g)) {
+          disposeGrads(res);
+          refuse();
+        }
+      }
+    }
+    return res;
+  } finally {
+    for (const v of attached) {
+      const n = v._gradFn as GradNode;
+      v._gradFn = null; v._requiresGrad = false; v._outputIndex = 0;
+      unref(n);
+    }
   }
 }
 
@@ -463,7 +755,63 @@ declare module './tensor' {
 Tensor.prototype.retainGrad = function (this: Tensor): void {
   if (arguments.length > 0) tooManyArgs('retainGrad', '', arguments);
   if (!this._requiresGrad) throw new AutogradError(`retainGrad: can't retain the gradient of a tensor that does not require grad (shape ${fmt(this._shape)}, ${String(this.dtype)})`);
+  if (this._retainsGrad) return;
   this._retainsGrad = true;
+  watch(this);
+};
+
+/** Puts graph tensor t on its node's watchers (once): its hooks and retainGrad run when the node does. */
+function watch(t: Tensor): void {
+  const n = t._gradFn as GradNode | null;
+  if (n === null) return;
+  if (n.watchers === null) n.watchers = [t];
+  else if (!n.watchers.includes(t)) n.watchers.push(t);
+}
+
+declare module './tensor' {
+  interface Tensor {
+    /**
+     * Calls `hook(grad)` each time a backward computes this tensor's gradient (its whole gradient,
+     * once per backward), as PyTorch's `register_hook`. A hook may return a tensor of the same
+     * shape, dtype and device to use instead (later hooks, the graph below and `.grad` see that);
+     * returning nothing keeps the gradient. On a leaf it runs before the gradient is accumulated
+     * into `.grad`. Returns a handle whose `remove()` unregisters it.
+     * ```ts
+     * const h = hidden.registerHook((g) => g.clamp(-1, 1));  // clip this activation's gradient
+     * ```
+     */
+    registerHook(hook: (grad: Tensor) => Tensor | void | undefined): RemovableHandle;
+  }
+}
+Tensor.prototype.registerHook = function (this: Tensor, hook: (grad: Tensor) => Tensor | void | undefined): RemovableHandle {
+  if (arguments.length > 1) tooManyArgs('registerHook', 'hook', arguments);
+  if (typeof hook !== 'function') throw new ValueError(`registerHook: hook must be a function, got ${describeArg(hook)}`);
+  this._handleFor('registerHook');
+  if (!this._requiresGrad) throw new AutogradError(`registerHook: cannot register a hook on a tensor that does not require grad (shape ${fmt(this._shape)}, ${this.dtype})`);
+  const t = this as Tensor;
+  const leaf = t._gradFn === null;
+  if (t._gradHooks === null) {
+    t._gradHooks = [hook];
+    if (leaf) hookedLeaves++;
+  } else {
+    t._gradHooks.push(hook);
+  }
+  if (!leaf) watch(t);
+  let removed = false;
+  return {
+    remove(): void {
+      if (removed) return;
+      removed = true;
+      const list = t._gradHooks;
+      if (!list) return;
+      const i = list.indexOf(hook);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) {
+        t._gradHooks = null;
+        if (leaf) hookedLeaves--;
+      }
+    },
+  };
 };
 Tensor.prototype.registerPostAccumulateGradHook = function (hook: (tensor: Tensor) => void): RemovableHandle {
   if (arguments.length > 1) tooManyArgs('registerPostAccumulateGradHook', 'hook', arguments);
@@ -488,13 +836,130 @@ Tensor.prototype.registerPostAccumulateGradHook = function (hook: (tensor: Tenso
   };
 };
 
-const BACKWARD_ARGS = signature('backward', ['gradient', 'retainGraph'], {
-  gradient: optional(anyValue<Tensor | null>()), retainGraph: optional(bool),
+const BACKWARD_ARGS = signature('backward', ['gradient', 'retainGraph', 'createGraph', 'inputs'], {
+  gradient: optional(anyValue<Tensor | null>()), retainGraph: optional(A.nullable(bool)), createGraph: optional(bool, false),
+  inputs: optional(A.nullable(anyValue<Tensor | readonly Tensor[]>())),
 });
 Tensor.prototype.backward = function (...args: unknown[]) {
   const o = BACKWARD_ARGS.parse(args);
-  backward(this, { gradient: o.gradient ?? undefined, retainGraph: o.retainGraph });
+  backward(this, { gradient: o.gradient ?? undefined, retainGraph: o.retainGraph ?? undefined, inputs: o.inputs ?? undefined, createGraph: o.createGraph });
 };
+
+// ---- torch.autograd.grad and torch.autograd.backward ------------------------------------------
+
+/** Options of `fl.autograd.grad` (PyTorch's keyword arguments). */
+export interface GradOptions {
+  /** The gradients of `outputs` (needed for a non-scalar output; null for a scalar's ones). */
+  gradOutputs?: Tensor | null | readonly (Tensor | null)[];
+  /** Keep the graph for another backward (default: createGraph). */
+  retainGraph?: boolean | null;
+  /**
+   * Record the backward's own graph, so that the returned gradients can be differentiated again
+   * (gradient penalties, second derivatives). An op whose backward is a kernel without a gradient
+   * of its own is refused with an AutogradError naming it.
+   */
+  createGraph?: boolean;
+  /** PyTorch's only_inputs: deprecated there and always true; accepted when true. */
+  onlyInputs?: boolean;
+  /** Give null for an input the outputs do not depend on (default false: that is an error). */
+  allowUnused?: boolean | null;
+  /** PyTorch's is_grads_batched (vmap over gradOutputs): refused when true. */
+  isGradsBatched?: boolean;
+  /** Give zeros instead of null for unused inputs (implies allowUnused). */
+  materializeGrads?: boolean;
+}
+
+const GRAD_ARGS = signature('autograd.grad', ['outputs', 'inputs', 'gradOutputs', 'retainGraph', 'createGraph', 'onlyInputs', 'allowUnused', 'isGradsBatched', 'materializeGrads'], {
+  outputs: required(anyValue<Tensor | readonly Tensor[]>()), inputs: required(anyValue<Tensor | readonly Tensor[]>()),
+  gradOutputs: optional(anyValue<Tensor | null | readonly (Tensor | null)[]>()), retainGraph: optional(A.nullable(bool)),
+  createGraph: optional(bool, false), onlyInputs: optional(bool, true), allowUnused: optional(A.nullable(bool)),
+  isGradsBatched: optional(bool, false), materializeGrads: optional(bool, false),
+});
+
+/** The seed gradients of a list of roots (`gradOutputs` one per root, or one tensor for one root). */
+function seeds(op: string, roots: readonly unknown[], grads: unknown, gradName: string, create: boolean): Tensor[] {
+  const gl = grads == null ? roots.map(() => null) : tensorList(op, grads, gradName);
+  if (gl.length !== roots.length) throw new ValueError(`${op}: ${gradName} has ${gl.length} entries for ${roots.length} outputs`);
+  const out: Tensor[] = [];
+  try {
+    for (let i = 0; i < roots.length; i++) out.push(seedGradient(op, roots[i], gl[i], `outputs[${i}]`, `${gradName}[${i}]`, create));
+  } catch (e) { disposeGrads(out); throw e; }
+  return out;
+}
+
+/**
+ * The gradients of `outputs` with respect to `inputs`, returned as a new array (one per input)
+ * without touching any `.grad`, as `torch.autograd.grad`. Only the part of the graph that leads to
+ * `inputs` runs; the graph is freed unless `retainGraph`. An input the outputs do not depend on is
+ * an error, or null with `allowUnused` (zeros with `materializeGrads`).
+ * ```ts
+ * const [dx] = fl.autograd.grad(y.sum(), [x]);
+ * const [dLdh, dLdw] = fl.autograd.grad(loss, [hidden, w], { retainGraph: true });
+ * ```
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options?: GradOptions): (Tensor | null)[];
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], ...args: ArgsThenOptions<[gradOutputs: Tensor | null | readonly (Tensor | null)[], retainGraph: boolean | null, createGraph: boolean, onlyInputs: boolean, allowUnused: boolean | null, isGradsBatched: boolean, materializeGrads: boolean], GradOptions>): (Tensor | null)[];
+export function grad(...args: unknown[]): (Tensor | null)[] {
+  const o = GRAD_ARGS.parse(args);
+  const op = 'autograd.grad';
+  const create = o.createGraph;
+  if (!o.onlyInputs) throw new ValueError(`${op}: onlyInputs=false is not supported (PyTorch deprecated it and ignores it)`);
+  if (o.isGradsBatched) throw new ValueError(`${op}: isGradsBatched (vmap over gradOutputs) is not supported`);
+  const roots = tensorList(op, o.outputs, 'outputs');
+  if (roots.length === 0) throw new ValueError(`${op}: outputs must not be empty`);
+  const targets = targetsOf(op, tensorList(op, o.inputs, 'inputs'), false);
+  const g0s = seeds(op, roots, o.gradOutputs, 'gradOutputs', create);
+  withGradMode(create, () => run(roots as Tensor[], g0s, o.retainGraph ?? create, targets, create));
+  const allowUnused = o.materializeGrads || (o.allowUnused ?? false);
+  const res = targets.grads;
+  for (let i = 0; i < res.length; i++) {
+    if (res[i] !== null) continue;
+    if (!allowUnused) {
+      disposeGrads(res);
+      throw new AutogradError(`${op}: inputs[${i}] (shape ${fmt(targets.tensors[i]._shape)}) appears to not have been used in the graph; pass allowUnused: true if this is the desired behavior`);
+    }
+    if (o.materializeGrads) res[i] = ops().fullLike(targets.tensors[i], 0);
+  }
+  return res;
+}
+
+/** Options of `fl.autograd.backward` (PyTorch's keyword arguments). */
+export interface AutogradBackwardOptions {
+  /** The gradients of `tensors` (needed for non-scalar ones). */
+  gradTensors?: Tensor | null | readonly (Tensor | null)[];
+  /** Keep the graph for another backward (default: createGraph). */
+  retainGraph?: boolean | null;
+  /** Record the backward's own graph (second derivatives), as autograd.grad's. */
+  createGraph?: boolean;
+  /** PyTorch's deprecated alias of gradTensors: refused, use gradTensors. */
+  gradVariables?: null;
+  /** Accumulate only into these tensors' `.grad`. */
+  inputs?: Tensor | readonly Tensor[] | null;
+}
+
+const AUTOGRAD_BACKWARD_ARGS = signature('autograd.backward', ['tensors', 'gradTensors', 'retainGraph', 'createGraph', 'gradVariables', 'inputs'], {
+  tensors: required(anyValue<Tensor | readonly Tensor[]>()), gradTensors: optional(anyValue<Tensor | null | readonly (Tensor | null)[]>()),
+  retainGraph: optional(A.nullable(bool)), createGraph: optional(bool, false), gradVariables: optional(anyValue<null>()),
+  inputs: optional(A.nullable(anyValue<Tensor | readonly Tensor[]>())),
+});
+
+/**
+ * Accumulates the gradients of several `tensors` (each with its gradient) into the leaves' `.grad`
+ * in one pass, as `torch.autograd.backward`: `fl.autograd.backward([loss1, loss2])`.
+ */
+export function autogradBackward(tensors: Tensor | readonly Tensor[], options?: AutogradBackwardOptions): void;
+export function autogradBackward(tensors: Tensor | readonly Tensor[], ...args: ArgsThenOptions<[gradTensors: Tensor | null | readonly (Tensor | null)[], retainGraph: boolean | null, createGraph: boolean, gradVariables: null, inputs: Tensor | readonly Tensor[] | null], AutogradBackwardOptions>): void;
+export function autogradBackward(...args: unknown[]): void {
+  const o = AUTOGRAD_BACKWARD_ARGS.parse(args);
+  const op = 'autograd.backward';
+  const create = o.createGraph;
+  if (o.gradVariables != null) throw new ValueError(`${op}: gradVariables is PyTorch's deprecated name; pass gradTensors`);
+  const roots = tensorList(op, o.tensors, 'tensors');
+  if (roots.length === 0) throw new ValueError(`${op}: tensors must not be empty`);
+  const targets = o.inputs == null ? null : targetsOf(op, tensorList(op, o.inputs, 'inputs'), true);
+  const g0s = seeds(op, roots, o.gradTensors, 'gradTensors', create);
+  withGradMode(create, () => run(roots as Tensor[], g0s, o.retainGraph ?? create, targets, create));
+}
 
 /**
  * Activation checkpointing: runs `fn(...inputs)` without keeping its intermediate tensors, and

@@ -72,7 +72,7 @@ export function parseDevice(d: unknown, op = 'device'): DeviceSpec {
       return gpuSpec(index);
     }
   }
-  throw new DeviceError(`${String(op)}: unknown device ${JSON.stringify(d)} (expected 'cpu', 'cuda' or 'cuda:N')`);
+  throw new DeviceError(`${String(op)}: unknown device ${describeArg(d)} (expected 'cpu', 'cuda' or 'cuda:N')`);
 }
 
 /**
@@ -110,7 +110,7 @@ export const cuda = {
     let index = device;
     if (typeof device === 'string') {
       const m = /^cuda(?::(\d+))?$/.exec(device);
-      if (!m) throw new DeviceError(`${op}: expected a GPU index or 'cuda:N', got ${JSON.stringify(device)}`);
+      if (!m) throw new DeviceError(`${op}: expected a GPU index or 'cuda:N', got ${describeArg(device)}`);
       index = m[1] === undefined ? 0 : Number(m[1]);
     }
     const g = gpuInfo();

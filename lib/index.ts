@@ -22,6 +22,9 @@ export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from
 export type { BackwardOptions } from './autograd';
 export * as nn from './nn';
 export { checkpoint } from './autograd';
+export type { RemovableHandle } from './autograd';
+/** `torch.autograd`: grad, backward, custom Functions (lib/autograd-api.ts). */
+export * as autograd from './autograd-api';
 export { autocast } from './amp';
 export * as amp from './amp';
 export * from './io/safetensors';

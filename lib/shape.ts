@@ -15,7 +15,7 @@ export function fmt(shape: readonly number[]): string {
 export function checkShape(shape: unknown, op: string): number[] {
   if (typeof shape === 'number') shape = [shape];
   if (!Array.isArray(shape) && !(ArrayBuffer.isView(shape) && !(shape instanceof DataView))) {
-    throw new ValueError(`${String(op)}: shape must be an array of sizes, got ${typeof shape === 'object' ? JSON.stringify(shape) : String(shape)}`);
+    throw new ValueError(`${String(op)}: shape must be an array of sizes, got ${describeArg(shape)}`);
   }
   const out = Array.from(shape as ArrayLike<unknown>) as number[];
   for (const s of out) {
@@ -110,7 +110,7 @@ export function normDims(dims: number | readonly number[] | undefined, ndim: num
   const list = typeof dims === 'number' ? [dims] : Array.from(dims);
   const out = list.map((d) => normDim(d, ndim, op));
   const set = new Set(out);
-  if (set.size !== out.length) throw new ValueError(`${String(op)}: dim ${JSON.stringify(list)} repeats a dim`);
+  if (set.size !== out.length) throw new ValueError(`${String(op)}: dim ${describeArg(list)} repeats a dim`);
   return out.sort((a, b) => a - b);
 }
 

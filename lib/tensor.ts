@@ -230,6 +230,7 @@ export class Tensor {
   /** @internal autograd: which output of _gradFn this is */ _outputIndex = 0;
   /** @internal */ _requiresGrad = false;
   /** @internal keep .grad on a non-leaf (`retainGrad()`) */ _retainsGrad = false;
+  /** @internal autograd: the hooks `registerHook` put on this tensor's gradient, in order (null: none) */ _gradHooks: Array<(grad: Tensor) => Tensor | void | undefined> | null = null;
   /** The accumulated gradient after `backward()` (leaves that require grad), else null. */
   grad: Tensor | null = null;
 

@@ -696,7 +696,8 @@ for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
       dilation: sc(() => expect(size(make({ dilation: 2, dtype: 'float64' }).forward(inp()))).toEqual(n(1))),
       groups: sc(() => expect(make({ groups: 2 }).parameters()[0].shape[1]).toBe(1)),
       bias: sc(() => expect(make({ bias: false }).parameters().length).toBe(1)),
-      paddingMode: sc(() => { expect(make({ paddingMode: 'zeros' }).parameters().length).toBe(2); expect(() => make({ paddingMode: 'reflect' })).toThrow(/paddingMode 'reflect' is not supported/); }),
+      // replicate padding of a constant input: every output position sees the same values (zeros padding would not)
+      paddingMode: sc(() => { const y = vals(make({ padding: 1, paddingMode: 'replicate', dtype: 'float64' }).forward(inp()).select(1, 0)); near(y, y.map(() => y[0]), 'replicate padding'); expect(() => make({ paddingMode: 'mirror' })).toThrow(/paddingMode must be one of/); }),
     };
   };
   TABLE['nn.Conv2d'] = { honoured: convOpts((o) => new nn.Conv2d(2, 2, 3, o)), call: (o) => fl.scope(() => new nn.Conv2d(2, 2, 3, o)) };
@@ -924,6 +925,7 @@ for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
         : expect(() => new fl.data.DataLoader(numbers, { pinMemory: true })).toThrow(fl.BackendUnavailableError)),
       device: async () => expect(new fl.data.DataLoader(numbers, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0]),
       sampler: async () => expect(await run({ sampler: Object.assign([4, 0, 2], { length: 3 }) })).toEqual([[4, 0], [2]]),
+      batchSampler: async () => expect(await run({ batchSampler: [[4], [0, 2, 1]] }, 1)).toEqual([[4], [0, 2, 1]]),
     },
     call: (o) => new fl.data.DataLoader(numbers, o),
   } as Entry;
@@ -958,8 +960,183 @@ TABLE['fl.Tensor.backward'] = {
       expect(() => y.backward()).toThrow(fl.FlintError);   // freed after the second, as in PyTorch
       w.grad!.dispose(); w.grad = null;
     }),
+    createGraph: sc(() => {
+      const w = t64([1]).requiresGrad_();
+      w.pow(3).sum().backward({ createGraph: true });
+      expect(w.grad!.requiresGrad).toBe(true);       // 3w², in the graph
+      const g = w.grad!; w.grad = null;
+      g.sum().backward();
+      expect(vals(w.grad!)).toEqual([6]);            // d(3w²)/dw
+      g.dispose(); w.grad!.dispose(); w.grad = null;
+      w.pow(3).sum().backward({ createGraph: false });
+      expect(w.grad!.requiresGrad).toBe(false);
+      w.grad!.dispose(); w.grad = null;
+    }),
+    inputs: sc(() => {
+      const a = t64([1, 2]).requiresGrad_(), b = t64([3, 4]).requiresGrad_();
+      a.mul(b).sum().backward({ inputs: [a] });
+      expect(vals(a.grad!)).toEqual([3, 4]);
+      expect(b.grad).toBeNull();              // torch: b.grad stays None
+      a.grad!.dispose(); a.grad = null;
+    }),
   },
   call: (o) => fl.scope(() => { const w = t64([1]).requiresGrad_(); try { w.sum().backward(o); } finally { w.grad?.dispose(); w.grad = null; } }),
+};
+
+// ---- fl.autograd.grad(outputs, inputs, gradOutputs, retainGraph, createGraph, onlyInputs, allowUnused, isGradsBatched, materializeGrads)
+TABLE['fl.autograd.grad'] = {
+  sig: 'autograd.grad',
+  honoured: {
+    gradOutputs: sc(() => {
+      const a = t64([1, 2]).requiresGrad_();
+      const [g] = fl.autograd.grad(a.mul(3), [a], { gradOutputs: t64([1, 10]) });
+      expect(vals(g!)).toEqual([3, 30]);
+      expect(a.grad).toBeNull();
+    }),
+    retainGraph: sc(() => {
+      const a = t64([1]).requiresGrad_();
+      const y = a.exp().sum();
+      fl.autograd.grad(y, [a], { retainGraph: true });
+      near(vals(fl.autograd.grad(y, [a])[0]!), [Math.E], 'second grad');
+      expect(() => fl.autograd.grad(y, [a])).toThrow(fl.AutogradError);   // freed by the second
+    }),
+    createGraph: sc(() => {
+      const a = t64([2]).requiresGrad_();
+      const [g] = fl.autograd.grad(a.pow(3).sum(), [a], { createGraph: true });
+      expect(vals(fl.autograd.grad(g!.sum(), [a])[0]!)).toEqual([12]);   // d(3a²)/da
+      const [g2] = fl.autograd.grad(a.pow(3).sum(), [a], { createGraph: false });
+      expect(g2!.requiresGrad).toBe(false);
+    }),
+    onlyInputs: sc(() => {
+      const a = t64([1]).requiresGrad_();
+      expect(() => fl.autograd.grad(a.sum(), [a], { onlyInputs: false })).toThrow(fl.ValueError);
+      expect(vals(fl.autograd.grad(a.sum(), [a], { onlyInputs: true })[0]!)).toEqual([1]);
+    }),
+    allowUnused: sc(() => {
+      const a = t64([1]).requiresGrad_(), b = t64([2]).requiresGrad_();
+      expect(() => fl.autograd.grad(a.mul(2).sum(), [a, b], { retainGraph: true })).toThrow(/not have been used/);
+      const [ga, gb] = fl.autograd.grad(a.mul(2).sum(), [a, b], { allowUnused: true });
+      expect(vals(ga!)).toEqual([2]);
+      expect(gb).toBeNull();
+    }),
+    isGradsBatched: sc(() => {
+      const a = t64([1]).requiresGrad_();
+      expect(() => fl.autograd.grad(a.sum(), [a], { isGradsBatched: true })).toThrow(fl.ValueError);
+    }),
+    materializeGrads: sc(() => {
+      const a = t64([1]).requiresGrad_(), b = t64([2, 3]).requiresGrad_();
+      const [, gb] = fl.autograd.grad(a.mul(2).sum(), [a, b], { materializeGrads: true });
+      expect(vals(gb!)).toEqual([0, 0]);
+    }),
+  },
+  call: (o) => fl.scope(() => { const a = t64([1]).requiresGrad_(); return fl.autograd.grad(a.sum(), [a], o); }),
+};
+
+// ---- fl.autograd.backward(tensors, gradTensors, retainGraph, createGraph, gradVariables, inputs)
+TABLE['fl.autograd.backward'] = {
+  sig: 'autograd.backward',
+  honoured: {
+    gradTensors: sc(() => {
+      const a = t64([1, 2]).requiresGrad_();
+      fl.autograd.backward([a.mul(2), a.mul(3)], { gradTensors: [t64([1, 1]), t64([10, 100])] });
+      expect(vals(a.grad!)).toEqual([32, 302]);
+      a.grad!.dispose(); a.grad = null;
+    }),
+    retainGraph: sc(() => {
+      const a = t64([1]).requiresGrad_();
+      const y = a.exp().sum();
+      fl.autograd.backward(y, { retainGraph: true });
+      fl.autograd.backward(y);
+      near(vals(a.grad!), [2 * Math.E], 'two backwards');
+      expect(() => fl.autograd.backward(y)).toThrow(fl.AutogradError);
+      a.grad!.dispose(); a.grad = null;
+    }),
+    createGraph: sc(() => {
+      const a = t64([2]).requiresGrad_();
+      fl.autograd.backward(a.pow(3).sum(), { createGraph: true });
+      expect(a.grad!.requiresGrad).toBe(true);
+      expect(vals(a.grad!)).toEqual([12]);
+      a.grad!.dispose(); a.grad = null;
+    }),
+    gradVariables: sc(() => {
+      const a = t64([1]).requiresGrad_();
+      expect(() => fl.autograd.backward(a.sum(), { gradVariables: [t64([1])] as never })).toThrow(/gradTensors/);
+    }),
+    inputs: sc(() => {
+      const a = t64([1, 2]).requiresGrad_(), b = t64([3, 4]).requiresGrad_();
+      fl.autograd.backward(a.mul(b).sum(), { inputs: [b] });
+      expect(vals(b.grad!)).toEqual([1, 2]);
+      expect(a.grad).toBeNull();
+      b.grad!.dispose(); b.grad = null;
+    }),
+  },
+  call: (o) => fl.scope(() => { const a = t64([1]).requiresGrad_(); try { fl.autograd.backward(a.sum(), o); } finally { a.grad?.dispose(); a.grad = null; } }),
+};
+
+// ---- Module.registerForwardPreHook(hook, { prepend, withKwargs }), registerForwardHook(hook, { prepend, withKwargs, alwaysCall })
+TABLE['nn.Module.registerForwardPreHook'] = {
+  sig: 'registerForwardPreHook',
+  honoured: {
+    prepend: sc(() => {
+      const m = new nn.Identity();
+      const order: string[] = [];
+      m.registerForwardPreHook(() => { order.push('a'); });
+      m.registerForwardPreHook(() => { order.push('b'); }, { prepend: true });
+      m.call(fl.ones(1));
+      expect(order).toEqual(['b', 'a']);
+    }),
+    withKwargs: sc(() => {
+      const m = new nn.Identity();
+      expect(() => m.registerForwardPreHook(() => undefined, { withKwargs: true })).toThrow(/withKwargs/);
+      m.registerForwardPreHook(() => undefined, { withKwargs: false });
+    }),
+  },
+  call: (o) => new nn.Identity().registerForwardPreHook(() => undefined, o),
+};
+TABLE['nn.Module.registerForwardHook'] = {
+  sig: 'registerForwardHook',
+  honoured: {
+    prepend: sc(() => {
+      const m = new nn.Identity();
+      const order: string[] = [];
+      m.registerForwardHook(() => { order.push('a'); });
+      m.registerForwardHook(() => { order.push('b'); }, { prepend: true });
+      m.call(fl.ones(1));
+      expect(order).toEqual(['b', 'a']);
+    }),
+    withKwargs: sc(() => {
+      const m = new nn.Identity();
+      expect(() => m.registerForwardHook(() => undefined, { withKwargs: true })).toThrow(/withKwargs/);
+      m.registerForwardHook(() => undefined, { withKwargs: false });
+    }),
+    alwaysCall: sc(() => {
+      class Bad extends nn.Module { forward(): fl.Tensor { throw new Error('forward failed'); } }
+      for (const always of [true, false]) {
+        const m = new Bad();
+        let called = 0;
+        m.registerForwardHook(() => { called++; }, { alwaysCall: always });
+        expect(() => m.call()).toThrow('forward failed');
+        expect(called).toBe(always ? 1 : 0);
+      }
+    }),
+  },
+  call: (o) => new nn.Identity().registerForwardHook(() => undefined, o),
+};
+
+TABLE['nn.Module.registerFullBackwardHook'] = {
+  sig: 'registerFullBackwardHook',
+  honoured: {
+    prepend: sc(() => {
+      const m = new nn.Linear(1, 1);
+      const order: string[] = [];
+      m.registerFullBackwardHook(() => { order.push('a'); });
+      m.registerFullBackwardHook(() => { order.push('b'); }, { prepend: true });
+      m.call(fl.ones(1, 1)).sum().backward();
+      expect(order).toEqual(['b', 'a']);
+      m.zeroGrad();
+    }),
+  },
+  call: (o) => new nn.Identity().registerFullBackwardHook(() => undefined, o),
 };
 
 // ---- Module.loadStateDict(state, strict)
@@ -1291,6 +1468,185 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
     },
     call: (o) => new fl.data.DistributedSampler(ten, { numReplicas: 1, rank: 0, ...o }),
   };
+  // the samplers of torch.utils.data and randomSplit: each generator check compares two seeds' draws
+  const isPerm = (xs: number[], n: number): boolean => xs.length === n && [...xs].sort((a, b) => a - b).every((v, i) => v === i);
+  TABLE['data.RandomSampler'] = {
+    honoured: {
+      // without replacement every block of 3 is a permutation; 30 draws with replacement are not
+      replacement: () => {
+        const blocks = (rep: boolean) => { const v = [...new fl.data.RandomSampler({ length: 3 }, { replacement: rep, numSamples: 30, generator: 0 })]; return [0, 3, 6, 9, 12, 15, 18, 21, 24, 27].every((b) => isPerm(v.slice(b, b + 3), 3)); };
+        expect([blocks(false), blocks(true)]).toEqual([true, false]);
+      },
+      numSamples: () => expect([...new fl.data.RandomSampler({ length: 3 }, { numSamples: 7 })].length).toBe(7),
+      generator: () => {
+        const draw = (g: number) => [...new fl.data.RandomSampler({ length: 20 }, { generator: g })];
+        expect(draw(1)).toEqual(draw(1));
+        expect(draw(1)).not.toEqual(draw(2));
+      },
+    },
+    call: (o) => new fl.data.RandomSampler({ length: 3 }, o),
+  };
+  TABLE['data.SubsetRandomSampler'] = {
+    honoured: {
+      generator: () => {
+        const draw = (g: number) => [...new fl.data.SubsetRandomSampler([5, 6, 7, 8, 9, 10, 11, 12, 13, 14], { generator: g })];
+        expect(draw(3)).toEqual(draw(3));
+        expect(draw(3)).not.toEqual(draw(4));
+      },
+    },
+    call: (o) => new fl.data.SubsetRandomSampler([0, 1], o),
+  };
+  TABLE['data.WeightedRandomSampler'] = {
+    honoured: {
+      // 3 draws of 3 equal weights: without replacement a permutation, with it (fixed seed) a repeat
+      replacement: () => expect([isPerm([...new fl.data.WeightedRandomSampler([1, 1, 1], 3, { replacement: false, generator: 0 })], 3),
+        new Set([...new fl.data.WeightedRandomSampler([1, 1, 1], 30, { replacement: true, generator: 0 })]).size]).toEqual([true, 3]),
+      generator: () => {
+        const draw = (g: number) => [...new fl.data.WeightedRandomSampler([1, 2, 3, 4], 20, { generator: g })];
+        expect(draw(5)).toEqual(draw(5));
+        expect(draw(5)).not.toEqual(draw(6));
+      },
+    },
+    call: (o) => new fl.data.WeightedRandomSampler([1, 2], 2, o),
+  };
+  TABLE['data.BatchSampler'] = {
+    honoured: {},
+    call: (o) => new fl.data.BatchSampler([0, 1, 2], { batchSize: 2, dropLast: false, ...o }),
+  };
+  const twenty = { length: 20, get: (i: number) => i };
+  TABLE['data.randomSplit'] = {
+    honoured: {
+      generator: () => {
+        const split = (g: number) => fl.data.randomSplit(twenty, [10, 10], { generator: g })[0].indices;
+        expect(split(7)).toEqual(split(7));
+        expect(split(7)).not.toEqual(split(8));
+      },
+    },
+    call: (o) => fl.data.randomSplit(twenty, [20], o),
+  };
+}
+
+// ---- padding and resizing (lib/nn/pad.ts, lib/nn/resize.ts, nn.Upsample)
+{
+  const row = () => t64([[[1, 2, 3]]]);
+  TABLE['F.pad'] = {
+    honoured: {
+      mode: sc(() => expect(vals(F.pad(row(), [2, 1], { mode: 'reflect' }))).toEqual([3, 2, 1, 2, 3, 2])),
+      value: sc(() => expect(vals(F.pad(row(), [1, 0], 'constant', 9))).toEqual([9, 1, 2, 3])),
+    },
+    call: (o) => fl.scope(() => F.pad(row(), [1, 1], o as any)),
+  };
+  const up = (o: Record<string, unknown>) => vals(F.interpolate(row(), o as any));
+  TABLE['F.interpolate'] = {
+    honoured: {
+      size: sc(() => expect(up({ size: 6 })).toEqual([1, 1, 2, 2, 3, 3])),
+      scaleFactor: sc(() => expect(up({ scaleFactor: 2.2 })).toEqual([1, 1, 1, 2, 2, 3])),  // positions j / 2.2
+      mode: sc(() => near(up({ size: 5, mode: 'linear' }), [1, 1.4, 2, 2.6, 3], 'linear')),
+      alignCorners: sc(() => near(up({ size: 5, mode: 'linear', alignCorners: true }), [1, 1.5, 2, 2.5, 3], 'alignCorners')),
+      recomputeScaleFactor: sc(() => expect(up({ scaleFactor: 2.2, recomputeScaleFactor: true })).toEqual([1, 1, 2, 2, 3, 3])),  // positions j / 2
+      antialias: sc(() => expect(() => F.interpolate(fl.ones([1, 1, 3, 3]), { size: 2, mode: 'bilinear', antialias: true })).toThrow(/antialias=true .* is not supported yet/)),
+    },
+    call: (o) => fl.scope(() => F.interpolate(row(), { size: 2, ...o } as any)),
+  };
+  TABLE['nn.Upsample'] = {
+    honoured: {
+      size: sc(() => expect(vals(new nn.Upsample(6).forward(row()))).toEqual([1, 1, 2, 2, 3, 3])),
+      scaleFactor: sc(() => expect(vals(new nn.Upsample(null, 2.2).forward(row()))).toEqual([1, 1, 1, 2, 2, 3])),
+      mode: sc(() => near(vals(new nn.Upsample({ size: 5, mode: 'linear' }).forward(row())), [1, 1.4, 2, 2.6, 3], 'Upsample linear')),
+      alignCorners: sc(() => near(vals(new nn.Upsample(5, null, 'linear', true).forward(row())), [1, 1.5, 2, 2.5, 3], 'Upsample alignCorners')),
+      recomputeScaleFactor: sc(() => expect(vals(new nn.Upsample({ scaleFactor: 2.2, recomputeScaleFactor: true }).forward(row()))).toEqual([1, 1, 2, 2, 3, 3])),
+    },
+    call: (o) => new nn.Upsample(o as any),
+  };
+}
+
+// ---- norms and distances (lib/ops/norms.ts, lib/nn/distance.ts, nn.CosineSimilarity, nn.PairwiseDistance)
+{
+  const m = () => t64([[3, -4], [1, 0]]);
+  const f32 = () => fl.tensor([3, 4], { dtype: 'float32' });
+  TABLE['linalg.vectorNorm'] = {
+    sig: 'linalg.vectorNorm',
+    honoured: {
+      ord: sc(() => expect(fl.linalg.vectorNorm(m(), 1).item()).toBe(8)),
+      dim: sc(() => near(vals(fl.linalg.vectorNorm(m(), { dim: 1 })), [5, 1], 'vectorNorm dim')),
+      keepdim: sc(() => expect(fl.linalg.vectorNorm(m(), 2, 1, true).shape).toEqual([2, 1])),
+      dtype: sc(() => expect(fl.linalg.vectorNorm(f32(), { dtype: 'float64' }).dtype).toBe('float64')),
+    },
+    call: (o) => fl.scope(() => fl.linalg.vectorNorm(m(), o as any)),
+  };
+  TABLE['linalg.matrixNorm'] = {
+    sig: 'linalg.matrixNorm',
+    honoured: {
+      ord: sc(() => expect(fl.linalg.matrixNorm(m(), Infinity).item()).toBe(7)),
+      dim: sc(() => expect(fl.linalg.matrixNorm(m(), 1, [1, 0]).item()).toBe(7)),  // the 1-norm of the transpose
+      keepdim: sc(() => expect(fl.linalg.matrixNorm(m(), { keepdim: true }).shape).toEqual([1, 1])),
+      dtype: sc(() => expect(fl.linalg.matrixNorm(fl.ones([2, 2]), { dtype: 'float64' }).dtype).toBe('float64')),
+    },
+    call: (o) => fl.scope(() => fl.linalg.matrixNorm(m(), o as any)),
+  };
+  TABLE['fl.norm'] = {
+    honoured: {
+      p: sc(() => expect(fl.norm(m(), 1).item()).toBe(8)),
+      dim: sc(() => near(vals(fl.norm(m(), { dim: 1 })), [5, 1], 'norm dim')),
+      keepdim: sc(() => expect(fl.norm(m(), 2, 1, true).shape).toEqual([2, 1])),
+      dtype: sc(() => { const n = fl.norm(fl.tensor([3, 4]), 2, null, false, { dtype: 'float64' }); expect([n.dtype, n.item()]).toEqual(['float64', 5]); }),
+    },
+    call: (o) => fl.scope(() => fl.norm(m(), o as any)),
+  };
+  const a = () => t64([[0, 0]]), b = () => t64([[3, 4]]);
+  TABLE['fl.cdist'] = {
+    honoured: {
+      p: sc(() => expect(fl.cdist(a(), b(), 1).item()).toBe(7)),
+      computeMode: sc(() => {  // every mode gives the distances (flintml always takes the differences); a bad mode is refused
+        expect(fl.cdist(a(), b(), { computeMode: 'donot_use_mm_for_euclid_dist' }).item()).toBe(5);
+        expect(() => fl.cdist(a(), b(), { computeMode: 'mm' as any })).toThrow(fl.ValueError);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.cdist(a(), b(), o as any)),
+  };
+  TABLE['F.oneHot'] = {
+    honoured: { numClasses: sc(() => expect(vals(F.oneHot(fl.tensor([1]), { numClasses: 3 })).map(Number)).toEqual([0, 1, 0])) },
+    call: (o) => fl.scope(() => F.oneHot(fl.tensor([1]), o as any)),
+  };
+  TABLE['F.normalize'] = {
+    honoured: {
+      p: sc(() => near(vals(F.normalize(t64([[3, -4]]), 1)), [3 / 7, -4 / 7], 'normalize p')),
+      dim: sc(() => near(vals(F.normalize(t64([[3], [4]]), { dim: 0 })), [0.6, 0.8], 'normalize dim')),
+      eps: sc(() => near(vals(F.normalize(t64([[0.1, 0]]), { eps: 1 })), [0.1, 0], 'normalize eps')),
+    },
+    call: (o) => fl.scope(() => F.normalize(t64([[3, -4]]), o as any)),
+  };
+  const c1 = () => t64([[1, 0], [1, 1]]), c2 = () => t64([[1, 1], [1, 1]]);
+  TABLE['F.cosineSimilarity'] = {
+    honoured: {
+      dim: sc(() => near(vals(F.cosineSimilarity(c1(), c2(), 0)), [1, Math.SQRT1_2], 'cosineSimilarity dim')),
+      eps: sc(() => near(vals(F.cosineSimilarity(t64([[0.1, 0]]), t64([[1, 0]]), { eps: 1 })), [0.1], 'cosineSimilarity eps')),
+    },
+    call: (o) => fl.scope(() => F.cosineSimilarity(c1(), c2(), o as any)),
+  };
+  TABLE['nn.CosineSimilarity'] = {
+    honoured: {
+      dim: sc(() => near(vals(new nn.CosineSimilarity(0).forward(c1(), c2())), [1, Math.SQRT1_2], 'CosineSimilarity dim')),
+      eps: sc(() => near(vals(new nn.CosineSimilarity({ eps: 1 }).forward(t64([[0.1, 0]]), t64([[1, 0]]))), [0.1], 'CosineSimilarity eps')),
+    },
+    call: (o) => new nn.CosineSimilarity(o as any),
+  };
+  TABLE['F.pairwiseDistance'] = {
+    honoured: {
+      p: sc(() => near(vals(F.pairwiseDistance(a(), b(), 1, 0)), [7], 'pairwiseDistance p')),
+      eps: sc(() => near(vals(F.pairwiseDistance(a(), b(), { eps: 1 })), [Math.sqrt(4 + 9)], 'pairwiseDistance eps')),  // |0 - 3 + 1|, |0 - 4 + 1|
+      keepdim: sc(() => expect(F.pairwiseDistance(a(), b(), { keepdim: true }).shape).toEqual([1, 1])),
+    },
+    call: (o) => fl.scope(() => F.pairwiseDistance(a(), b(), o as any)),
+  };
+  TABLE['nn.PairwiseDistance'] = {
+    honoured: {
+      p: sc(() => near(vals(new nn.PairwiseDistance(1, 0).forward(a(), b())), [7], 'PairwiseDistance p')),
+      eps: sc(() => near(vals(new nn.PairwiseDistance({ eps: 1 }).forward(a(), b())), [Math.sqrt(13)], 'PairwiseDistance eps')),
+      keepdim: sc(() => expect(new nn.PairwiseDistance({ keepdim: true }).forward(a(), b()).shape).toEqual([1, 1])),
+    },
+    call: (o) => new nn.PairwiseDistance(o as any),
+  };
 }
 
 // ---- nn entries go above this line ----
@@ -1377,6 +1733,7 @@ const NO_OPTIONS = [
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
+  'data.Subset', 'data.ConcatDataset', 'data.SequentialSampler', 'data.defaultConvert',
   // grad mode, scopes, dtypes, seeds, files
   'fl.scope', 'fl.keep', 'fl.promoteTypes', 'fl.resultType', 'fl.isFloating', 'fl.noGrad', 'fl.enableGrad', 'fl.setGradEnabled', 'fl.isGradEnabled',
   'fl.checkpoint', 'fl.autocast', 'fl.saveCheckpoint', 'fl.saveCheckpointSync', 'fl.loadCheckpoint', 'fl.loadCheckpointSync',
@@ -1396,7 +1753,7 @@ const NO_OPTIONS = [
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

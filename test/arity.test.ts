@@ -58,6 +58,7 @@ const CALLS: Record<string, (i: In) => Args> = {
   // matmul family
   matmul: ({ x, xT }) => [x, xT], mm: ({ x, xT }) => [x, xT], bmm: ({ b, bT }) => [b, bT], mv: ({ x, v3 }) => [x, v3],
   dot: ({ v3 }) => [v3, v3], outer: ({ v3 }) => [v3, v3],
+  norm: ({ x }) => [x, 2, 0, true], cdist: ({ x }) => [x, x, 2],  // (their keyword options: dtype, computeMode)
   // creation and random
   tensor: () => [[1], {}], empty: () => [[2], {}], zeros: () => [[2], {}], ones: () => [[2], {}], full: () => [[2], 1, {}],
   zerosLike: ({ x }) => [x, {}], onesLike: ({ x }) => [x, {}], emptyLike: ({ x }) => [x, {}], fullLike: ({ x }) => [x, 1, {}],
@@ -211,6 +212,7 @@ on(['matmul', 'mm'], ({ xT }) => [xT]);
 on(['bmm'], ({ bT }) => [bT], ({ b }) => b);
 on(['mv'], ({ v3 }) => [v3]);
 on(['dot', 'outer'], ({ v3 }) => [v3], ({ v3 }) => v3);
+on(['norm'], () => [2, 0, true]);
 on(['uniform_', 'normal_'], () => [0, 1]);
 on(['bernoulli_'], () => [0.5]);
 on(['bernoulli'], () => [], ({ probs }) => probs);
@@ -221,6 +223,7 @@ on(['requiresGrad_'], () => [false]);
 on(['registerPostAccumulateGradHook'], () => [() => undefined], () => fl.ones([1], { requiresGrad: true }));
 on(['backward'], () => [null, false], () => fl.ones([1], { requiresGrad: true }).mul(2).sum());
 on(['retainGrad'], () => [], () => fl.ones([1], { requiresGrad: true }).mul(2));
+on(['registerHook'], () => [() => undefined], () => fl.ones([1], { requiresGrad: true }));
 for (const n of ['float', 'double', 'half', 'bfloat16', 'int', 'byte', 'bool', 'contiguous', 'clone', 'cpu', 't', 'tolist', 'dim', 'long', 'zero_', 'isContiguous', 'detach', 'dataSync', 'data',
   'isPinned', 'toArray', 'toString']) on([n], () => []);
 for (const c of Object.keys(UNARY)) if (!(c in METHODS)) { on([c], () => []); on([`${c}_`], () => []); }

@@ -142,6 +142,14 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     // messages that JSON.stringify'd a user's value (a BigInt throws there)
     refused(() => new fl.nn.Conv1d(1, 1, [(x: unknown) => x, 10n] as any));
     refused(() => fl.data.CharTokenizer.fromVocab([10n] as any));
+    refused(() => fl.scope(() => fl.permute(fl.zeros([2]), new BigInt64Array(1) as any)));   // seed 3, 2026-12-07
+    // a Symbol as the layers' internal op name of calculateFans (a user's stray second argument)
+    refused(() => fl.nn.init.calculateFans(new Int8Array(1) as any, Symbol('s') as any));                    // seed 3, 2026-12-07
+    // found by a helper's fuzzer seeds, 2026-12-07: a BigInt scalar, a Symbol in RNNCellBase's kind
+    refused(() => fl.scope(() => fl.maskedFill(fl.zeros([2]), fl.ones([2]).gt(0), 10n as any)));
+    refused(() => fl.scope(() => fl.zeros([2]).maskedFill_(fl.ones([2]).gt(0), 10n as any)));
+    refused(() => fl.scope(() => fl.diagonal(fl.zeros([2, 2]), 10n as any)));
+    refused(() => new (fl.nn.RNNCellBase as any)([1, Symbol('s')], []));
   });
 
   test('nn.RNNCellBase constructed directly (as RNNBase: a ValueError naming the cells to use)', () => {

@@ -18,13 +18,12 @@ async function shapes(loader: AsyncIterable<fl.Tensor[]>): Promise<number[][]> {
 describe('DataLoader batchSize null (torch batch_size=None)', () => {
   // torch: [b[0].shape for b in DataLoader(TensorDataset(torch.arange(5.).reshape(5, 1)), batch_size=None)]
   //   -> [torch.Size([1])] * 5: automatic batching off, each item as it is (no batch dim).
-  // flintml has no such mode; before, null silently meant the default 1 and every batch got a
-  // leading dim ([1, 1]). It must be refused, never batched differently.
-  test('is refused with a ValueError, not taken as batchSize 1', () => withRows((ds) => {
-    expect(() => new fl.data.DataLoader(ds, { batchSize: null as unknown as number })).toThrow(fl.ValueError);
-    expect(() => new fl.data.DataLoader(ds, { batchSize: null as unknown as number })).toThrow(/batch_size=None/);
+  // Before, null silently meant the default 1 and every batch got a leading dim ([1, 1]); then it
+  // was refused; now it is torch's mode (test/data-utils.test.ts has the rest).
+  test('gives the items without a batch dim, not batchSize 1', () => withRows(async (ds) => {
+    expect(await shapes(new fl.data.DataLoader(ds, { batchSize: null }))).toEqual([[1], [1], [1], [1], [1]]);
     // the positional form too: DataLoader(ds, None)
-    expect(() => new fl.data.DataLoader(ds, null as unknown as number)).toThrow(fl.ValueError);
+    expect(await shapes(new fl.data.DataLoader(ds, null))).toEqual([[1], [1], [1], [1], [1]]);
   }));
 
   // torch: DataLoader(ds, batch_size=None, drop_last=True)

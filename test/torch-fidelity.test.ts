@@ -257,4 +257,12 @@ describe('values, dtypes and refusals as torch', () => {
     expect(fl.add(u, u, 2).toArray()).toEqual([3, 6]);
     expect(fl.add(u.float(), u, 0.5).toArray()).toEqual([1.5, 3]);
   }));
+
+  test('clamp passes an infinite gradient inside the bounds and 0 outside (not inf * 0 = NaN)', () => fl.scope(() => {
+    // x = tensor([-2., 0.5, 3., nan], requires_grad=True); x.clamp(-1, 1).backward(tensor([inf, inf, -inf, inf]))
+    // -> x.grad [0, inf, 0, 0] (found by the norms helper: normalize's clamp had to step around it)
+    const x = fl.tensor([-2, 0.5, 3, NaN], { dtype: 'float32', ...dev, requiresGrad: true });
+    x.clamp(-1, 1).backward(fl.tensor([Infinity, Infinity, -Infinity, Infinity], { dtype: 'float32', ...dev }));
+    expect(x.grad!.toArray()).toEqual([0, Infinity, 0, 0]);
+  }));
 });

@@ -1,6 +1,7 @@
 // collate.ts — turning a list of items into a batch (`defaultCollate`, as PyTorch's
 // `default_collate`), and the lifetime helpers the DataLoader needs (collect/dispose the tensors
 // of a nested structure).
+import * as errors from '../errors';
 import { FlintError, DTypeError, ShapeError, ValueError } from '../errors';
 import { Tensor, scope } from '../tensor';
 import { tensor } from '../ops/creation';
@@ -11,8 +12,10 @@ const isTensor = (x: unknown): boolean => x instanceof Tensor;
 
 /** @internal Rebuilds a PackError (possibly from a worker) as the typed flintml error. */
 export function typedError(name: string, message: string): Error {
-  const cls = ({ ValueError, ShapeError, DTypeError } as Record<string, new (m: string) => FlintError>)[name];
-  return cls ? new cls(message) : Object.assign(new Error(message), { name });
+  // every flintml error class by its name (an IndexError from a Subset read in a worker stays one)
+  const cls = (errors as Record<string, unknown>)[name];
+  if (typeof cls === 'function' && (cls === FlintError || cls.prototype instanceof FlintError)) return new (cls as new (m: string) => FlintError)(message);
+  return Object.assign(new Error(message), { name });
 }
 
 const LOCAL: Record<string, new (b: ArrayBufferLike, o: number, n: number) => Float32Array | Float64Array | Int32Array | Uint8Array> = {

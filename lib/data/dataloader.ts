@@ -1,6 +1,10 @@
 // dataloader.ts — `DataLoader`: batches of a `Dataset`, in order or shuffled with a seeded,
 // per-epoch permutation, collated into tensors, optionally prepared ahead by worker threads.
 //
+// Batching, as PyTorch's: a `batchSampler` gives each batch's indices; otherwise `batchSize` items
+// in the sampler's order (or 0…n-1, or shuffled); `batchSize: null` turns batching off (each item
+// is one "batch", converted by `defaultConvert` instead of collated, as torch's batch_size=None).
+//
 // Ordering: the order of epoch e is `randperm(n)` drawn from the Philox stream with key `seed` at
 // offset e·n (the global generator's state is saved and restored around it), so a seeded loader
 // gives the same order every run, a different one each epoch, and leaves `fl.rand*` untouched.
@@ -20,21 +24,28 @@
 // iteration ends, breaks early or throws (in a worker, in the copy, or in the loop's body).
 import * as path from 'path';
 import { DeviceSpec, gpuInfo, parseDevice } from '../device';
+import { describeArg } from '../arity';
 import { BackendUnavailableError, ValueError } from '../errors';
+import { Tensor } from '../tensor';
 import { randint, randperm, getRngState, setRngState } from '../ops/random';
-import { Collated, collateTo, defaultCollate, disposeExcept, typedError, unpack } from './collate';
+import { Collated, CollatableTypedArray, collateTo, defaultCollate, disposeExcept, typedError, unpack } from './collate';
 import { Dataset, WorkerSource } from './dataset';
-import { Packed } from './pack';
+import { Packed, PackError, packItems, typedTag } from './pack';
+import { whyNotRebuildable } from './subset';
 import { Staged, cpuBatch, handOver, pinBatch, release, stageBatch } from './transfer';
 import { WorkerErrorInfo, WorkerPool } from './worker';
 import * as A from '../args';
 import type { Sampler } from './sampler';
-import { ArgsThenOptions, optional, required, signature } from '../args';
+import { ArgsThenOptions, optional, required, signature, tooManyArgs } from '../args';
 
 /** Options of `DataLoader`. */
 export interface DataLoaderOptions<T, B> {
-  /** Items per batch (default 1). `null` (PyTorch's `batch_size=None`, no automatic batching) is refused. */
-  batchSize?: number;
+  /**
+   * Items per batch (default 1). `null` is PyTorch's `batch_size=None`: no automatic batching, each
+   * item comes as it is, through `defaultConvert` (TypedArrays become tensors; no batch dim), or
+   * through `collate` called with the one item; excludes `dropLast`.
+   */
+  batchSize?: number | null;
   /** Visit the items in a new random order each epoch (default false). */
   shuffle?: boolean;
   /** Seed of the shuffling; without one, each epoch draws a seed from the global generator. */
@@ -46,7 +57,15 @@ export interface DataLoaderOptions<T, B> {
    * excludes `shuffle` (the sampler decides the order), as in PyTorch.
    */
   sampler?: Sampler;
-  /** Items → batch (default `defaultCollate`). The loader disposes the items' tensors that the batch does not keep. */
+  /**
+   * The index lists of the batches, each epoch (e.g. a `BatchSampler`), as PyTorch's `batch_sampler`;
+   * excludes `batchSize`, `shuffle`, `sampler` and `dropLast`.
+   */
+  batchSampler?: Sampler<ArrayLike<number>>;
+  /**
+   * Items → batch (default `defaultCollate`). The loader disposes the items' tensors that the batch
+   * does not keep. With `batchSize: null` it is called with one item, not an array (torch's `collate_fn(dataset[i])`).
+   */
   collate?: (items: T[]) => B;
   /** Worker threads that fetch items ahead (default 0: fetch on the main thread when asked). */
   numWorkers?: number;
@@ -73,12 +92,12 @@ export interface DataLoaderOptions<T, B> {
 const OPT = optional(A.anyValue<never>());
 const DATALOADER_ARGS = signature('DataLoader', ['dataset', 'batchSize', 'shuffle'], {
   dataset: required(A.anyValue<never>()), batchSize: OPT, shuffle: optional(A.bool), seed: OPT, dropLast: optional(A.bool),
-  sampler: OPT, collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT,
+  sampler: OPT, batchSampler: OPT, collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT,
 });
 
 function checkInt(v: unknown, what: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new ValueError(`DataLoader: ${what} must be an integer >= ${String(min)}, got ${String(v)}`);
+    throw new ValueError(`DataLoader: ${what} must be an integer >= ${String(min)}, got ${describeArg(v)}`);
   }
   return v;
 }
@@ -86,9 +105,84 @@ function checkInt(v: unknown, what: string, min: number): number {
 function datasetLength(ds: Dataset<unknown>): number {
   const n = ds.length;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new ValueError(`DataLoader: dataset length must be a non-negative integer, got ${String(n)}`);
+    throw new ValueError(`DataLoader: dataset length must be a non-negative integer, got ${describeArg(n)}`);
   }
   return n;
+}
+
+/** A sampler option: an iterable with a length. */
+function checkSampler<S>(v: unknown, what: string, example: string): S {
+  const sm = v as { [Symbol.iterator]?: unknown; length?: unknown } | null;
+  if (sm === null || typeof sm !== 'object' || typeof sm[Symbol.iterator] !== 'function' || typeof sm.length !== 'number') {
+    throw new ValueError(`DataLoader: ${what} must be an iterable of ${what === 'sampler' ? 'indices' : 'index lists'} with a length (e.g. a ${example}), got ${describeArg(v)}`);
+  }
+  return v as S;
+}
+
+/** The most indices an epoch's order may hold: a JavaScript array's elements (V8: 2^27 - 3), rounded down. */
+const MAX_ORDER = 100_000_000;
+
+/** An index a sampler gave, checked against the dataset's length `n`. */
+function checkIndex(i: unknown, n: number, what: string): number {
+  if (typeof i !== 'number' || !Number.isInteger(i)) {
+    throw new ValueError(`DataLoader: the ${what} gave ${describeArg(i)}, not an index`
+      + (what === 'sampler' && (Array.isArray(i) || ArrayBuffer.isView(i)) ? ' (a sampler of index lists, such as a BatchSampler, goes in the batchSampler option)' : ''));
+  }
+  if (i < 0 || i >= n) throw new ValueError(`DataLoader: the ${what} gave index ${i}, outside the dataset of length ${n}`);
+  return i;
+}
+
+/**
+ * The type `defaultConvert` makes of a `T`: a tensor for tensors and TypedArrays, arrays and plain
+ * objects element by element, anything else as it is (numbers stay numbers, as Python's in torch).
+ * `DataLoader<T, Converted<T>>` is the type of a loader with `batchSize: null`.
+ */
+export type Converted<T> =
+  unknown extends T ? unknown
+    : T extends Tensor | CollatableTypedArray ? Tensor
+      : T extends readonly unknown[] ? { -readonly [K in keyof T]: Converted<T[K]> }
+        : T extends string | number | boolean | null | undefined | bigint | symbol | ((...args: never[]) => unknown) ? T
+          : T extends object ? { -readonly [K in keyof T]: Converted<T[K]> }
+            : T;
+
+const isTensor = (x: unknown): boolean => x instanceof Tensor;
+
+/** `defaultConvert`, with the tensors made from TypedArrays in pinned memory when `pinned`. */
+function convertTo(data: unknown, pinned: boolean, depth = 0): unknown {
+  if (data instanceof Tensor) return data;
+  if (typedTag(data) !== undefined) {
+    // one TypedArray as a batch of one row, through the collate's dtype rules, without the batch dim
+    let p: Packed;
+    try { p = packItems([data], isTensor); } catch (e) { if (e instanceof PackError) throw typedError(e.kind, e.message.replace(/^collate/, 'defaultConvert')); throw e; }
+    if (p.kind !== 'typed') return data;
+    return unpack({ ...p, shape: [p.shape[1]] }, pinned);
+  }
+  if (depth > 16 || data === null || typeof data !== 'object') return data;
+  // items posted by a worker belong to another realm (under jest too): no instanceof / prototype identity
+  if (Array.isArray(data)) return data.map((x) => convertTo(x, pinned, depth + 1));
+  if (Object.prototype.toString.call(data) === '[object Map]') {
+    return new Map([...(data as Map<unknown, unknown>)].map(([k, x]) => [k, convertTo(x, pinned, depth + 1)]));
+  }
+  const proto = Object.getPrototypeOf(data) as object | null;
+  if (proto === null || Object.getPrototypeOf(proto) === null) {  // a plain object: its prototype is a realm's Object.prototype
+    return Object.fromEntries(Object.entries(data).map(([k, x]) => [k, convertTo(x, pinned, depth + 1)]));
+  }
+  return data;
+}
+
+/**
+ * One item as PyTorch's `default_convert` makes it (what a `DataLoader` with `batchSize: null`
+ * yields): TypedArrays become 1-D tensors of their dtype (as `defaultCollate` maps them), tensors
+ * stay as they are, arrays, plain objects and Maps are converted element by element, and anything
+ * else (numbers, booleans, strings) is left unchanged, as torch leaves Python numbers.
+ *
+ * ```ts
+ * fl.data.defaultConvert({ x: Float32Array.of(1, 2), y: 3 });   // { x: Tensor [2] float32, y: 3 }
+ * ```
+ */
+export function defaultConvert<T>(data: T): Converted<T> {
+  if (arguments.length > 1) tooManyArgs('defaultConvert', 'data', arguments);
+  return convertTo(data, false) as Converted<T>;
 }
 
 const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
@@ -108,6 +202,14 @@ const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
  * }
  * ```
  *
+ * As in PyTorch, a `sampler` (`RandomSampler`, `WeightedRandomSampler`, …) picks the order, a
+ * `batchSampler` (`BatchSampler`) picks whole batches, and `batchSize: null` turns batching off:
+ *
+ * ```ts
+ * new fl.data.DataLoader(ds, { batchSampler: new fl.data.BatchSampler(new fl.data.RandomSampler(ds), 32, true) });
+ * new fl.data.DataLoader(ds, { batchSize: null });   // each item as it is (defaultConvert), no batch dim
+ * ```
+ *
  * With `numWorkers > 0`, worker threads rebuild the dataset from its `workerSource()` and fetch
  * (and pack) the items of up to `numWorkers * prefetch` batches ahead; batches come out in order
  * and equal those of `numWorkers: 0`. Datasets with a `getBatch` fast path (`TensorDataset`) are
@@ -123,7 +225,8 @@ const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
  * ```
  */
 export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B> {
-  readonly batchSize: number;
+  /** Items per batch; null without automatic batching (`batchSize: null`, or a `batchSampler`), as torch. */
+  readonly batchSize: number | null;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly numWorkers: number;
@@ -137,24 +240,35 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private readonly source: WorkerSource | null = null;
   /** The sampler that picks each epoch's indices, if one was given. */
   readonly sampler: Sampler | null = null;
+  /** The sampler that picks each epoch's batches, if one was given. */
+  readonly batchSampler: Sampler<ArrayLike<number>> | null = null;
   private nextEpoch = 0;
 
   readonly dataset: Dataset<T>;
 
   constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
-  constructor(dataset: Dataset<T>, ...args: ArgsThenOptions<[batchSize: number, shuffle: boolean], DataLoaderOptions<T, B>>);
+  constructor(dataset: Dataset<T>, ...args: ArgsThenOptions<[batchSize: number | null, shuffle: boolean], DataLoaderOptions<T, B>>);
   constructor(...args: unknown[]) {
     const { dataset, ...options } = DATALOADER_ARGS.parse(args) as { dataset: Dataset<T> } & DataLoaderOptions<T, B>;
     this.dataset = dataset;
     if (!(dataset instanceof Dataset)) throw new ValueError('DataLoader: expected a fl.data.Dataset');
-    // PyTorch's batch_size=None turns automatic batching off (each item as it is, no batch dim);
-    // flintml has no such mode, and null must not silently mean the default 1 (a batch dim added)
-    if (options.batchSize === null) {
-      throw new ValueError('DataLoader: batchSize null (PyTorch\'s batch_size=None: no automatic batching) is not supported; '
-        + 'read the items with dataset.get(i), or use batchSize: 1 (batches with a leading dim of 1)');
-    }
-    this.batchSize = checkInt(options.batchSize ?? 1, 'batchSize', 1);
     this.shuffle = !!options.shuffle;
+    // PyTorch's checks, in its order: a sampler decides the order (no shuffle); a batch sampler
+    // decides the batches (batch_size left at its default 1, none of the others); batch_size=None
+    // turns automatic batching off, so there is no last batch to drop
+    if (options.sampler !== undefined && this.shuffle) throw new ValueError('DataLoader: sampler option is mutually exclusive with shuffle');
+    if (options.batchSampler !== undefined) {
+      if ((options.batchSize !== undefined && options.batchSize !== 1) || this.shuffle || options.sampler !== undefined || options.dropLast) {
+        throw new ValueError('DataLoader: batchSampler option is mutually exclusive with batchSize, shuffle, sampler, and dropLast');
+      }
+      this.batchSampler = checkSampler(options.batchSampler, 'batchSampler', 'fl.data.BatchSampler');
+      this.batchSize = null;
+    } else if (options.batchSize === null) {
+      if (options.dropLast) throw new ValueError('DataLoader: batchSize null (batch_size=None) disables auto-batching and is mutually exclusive with dropLast');
+      this.batchSize = null;
+    } else {
+      this.batchSize = checkInt(options.batchSize ?? 1, 'batchSize', 1);
+    }
     this.dropLast = !!options.dropLast;
     this.numWorkers = checkInt(options.numWorkers ?? 0, 'numWorkers', 0);
     this.prefetch = checkInt(options.prefetch ?? 2, 'prefetch', 1);
@@ -165,14 +279,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       throw new BackendUnavailableError(`DataLoader: pinMemory needs a usable GPU backend (pinned memory is host memory that GPUs copy from): ${gpuInfo().reason}`);
     }
     if (options.seed !== undefined) this.seed = checkInt(options.seed, 'seed', 0);
-    if (options.sampler !== undefined) {
-      const sm = options.sampler as Partial<Sampler> | null;
-      if (sm === null || typeof sm !== 'object' || typeof sm[Symbol.iterator] !== 'function' || typeof sm.length !== 'number') {
-        throw new ValueError('DataLoader: sampler must be an iterable of indices with a length (e.g. a fl.data.DistributedSampler)');
-      }
-      if (this.shuffle) throw new ValueError('DataLoader: sampler option is mutually exclusive with shuffle');
-      this.sampler = sm as Sampler;
-    }
+    if (options.sampler !== undefined) this.sampler = checkSampler(options.sampler, 'sampler', 'fl.data.RandomSampler');
     if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
     this.collate = options.collate === defaultCollate ? undefined : options.collate;
     // PyTorch's RandomSampler refuses an empty dataset (num_samples=0) when the loader is made
@@ -180,8 +287,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     if (this.numWorkers > 0 && !this.fastPath()) {
       const src = dataset.workerSource();
       if (!src || typeof src.module !== 'string' || !path.isAbsolute(src.module) || typeof src.exportName !== 'string') {
+        const why = whyNotRebuildable(dataset);
         throw new ValueError(`DataLoader: numWorkers=${String(this.numWorkers)} needs a dataset that worker threads can rebuild: `
-          + 'override workerSource() to return { module: <absolute path>, exportName, args }');
+          + (why ? `${why}; a Subset or ConcatDataset is rebuilt from the workerSource() of the datasets inside it, so override it there ` : 'override workerSource() ')
+          + 'to return { module: <absolute path>, exportName, args }');
       }
       this.source = src;
     }
@@ -189,7 +298,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
 
   /** Number of batches per epoch. */
   get length(): number {
+    if (this.batchSampler) return this.batchSampler.length;
     const n = this.sampler ? this.sampler.length : datasetLength(this.dataset);
+    if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
@@ -198,6 +309,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   /** Sets the epoch of the next iteration (to resume a run with the same orders). */
   setEpoch(epoch: number): void { this.nextEpoch = checkInt(epoch, 'epoch', 0); }
 
+  /** Whether items are batched (torch's auto-collation): a batchSize, or a batchSampler. */
+  private get autoBatching(): boolean { return this.batchSize !== null || this.batchSampler !== null; }
+
   private fastPath(): boolean {
     return this.collate === undefined && typeof this.dataset.getBatch === 'function';
   }
@@ -205,9 +319,13 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   /** The item order of one epoch. */
   private order(epoch: number, n: number): Int32Array {
     if (this.sampler) {
-      const o = Int32Array.from(this.sampler);
-      for (const i of o) if (i < 0 || i >= n) throw new ValueError(`DataLoader: the sampler gave index ${i}, outside the dataset of length ${n}`);
-      return o;
+      if (this.sampler.length > MAX_ORDER) throw new ValueError(`DataLoader: the sampler's length ${this.sampler.length} is more indices than one epoch's order can hold (${MAX_ORDER})`);
+      const o: number[] = [];
+      for (const i of this.sampler) {
+        if (o.length >= MAX_ORDER) throw new ValueError(`DataLoader: the sampler gave more than ${MAX_ORDER} indices in one epoch, more than a JavaScript array holds`);
+        o.push(checkIndex(i, n, 'sampler'));
+      }
+      return Int32Array.from(o);
     }
     if (!this.shuffle) {
       const o = new Int32Array(n);
@@ -230,17 +348,42 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     }
   }
 
-  /** The index lists of the batches of one epoch. */
+  /** The index lists of the batches of one epoch (one index each without automatic batching). */
   private batches(epoch: number): Int32Array[] {
     const n = datasetLength(this.dataset);
+    const out: Int32Array[] = [];
+    if (this.batchSampler) {
+      let count = 0;
+      for (const b of this.batchSampler) {
+        if (b === null || typeof b !== 'object' || typeof (b as ArrayLike<number>).length !== 'number') {
+          throw new ValueError(`DataLoader: the batchSampler gave ${describeArg(b)}, not a list of indices`);
+        }
+        count += (b as ArrayLike<number>).length;
+        if (count > MAX_ORDER) throw new ValueError(`DataLoader: the batchSampler gave more than ${MAX_ORDER} indices in one epoch, more than a JavaScript array holds`);
+        out.push(Int32Array.from(Array.from(b as ArrayLike<unknown>, (i) => checkIndex(i, n, 'batchSampler'))));
+      }
+      return out;
+    }
     const order = this.order(epoch, n);
     const m = order.length;  // n, or the sampler's count
-    const out: Int32Array[] = [];
-    for (let b = 0; b < m; b += this.batchSize) {
-      if (this.dropLast && b + this.batchSize > m) break;
-      out.push(order.subarray(b, Math.min(m, b + this.batchSize)));
+    const size = this.batchSize ?? 1;
+    for (let b = 0; b < m; b += size) {
+      if (this.dropLast && b + size > m) break;
+      out.push(order.subarray(b, Math.min(m, b + size)));
     }
     return out;
+  }
+
+  /** One item → what the loop receives without automatic batching: collate(item), or defaultConvert. */
+  private convertItem(item: T): B {
+    try {
+      const out = this.collate ? (this.collate as unknown as (item: T) => B)(item) : convertTo(item, this.pinMemory) as B;
+      disposeExcept(item, out);
+      return out;
+    } catch (e) {
+      disposeExcept(item, undefined);
+      throw e;
+    }
   }
 
   /** Items → batch with the user's collate; the items' tensors that the batch does not keep are disposed. */
@@ -257,6 +400,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
 
   /** One batch on the main thread. */
   private async load(indices: Int32Array): Promise<B> {
+    if (!this.autoBatching) {
+      // no automatic batching: torch reads dataset[i], never __getitems__
+      const it = this.dataset.get(indices[0]);
+      return this.convertItem(typeof (it as { then?: unknown } | null)?.then === 'function' ? await it : it as T);
+    }
     if (this.fastPath()) return this.dataset.getBatch!(indices) as B;
     const items: T[] = [];
     try {
@@ -284,7 +432,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       return;
     }
     const pool = new WorkerPool(this.source, this.numWorkers, PACK_MODULE, (info, w) => this.workerError(info, w));
-    const pack = this.collate === undefined;
+    const single = !this.autoBatching;
+    const pack = this.collate === undefined && !single;
     const inFlight = new Map<number, Promise<unknown>>();
     const ahead = this.numWorkers * this.prefetch;
     let sent = 0;
@@ -297,7 +446,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
         }
         const raw = await inFlight.get(b)!;
         inFlight.delete(b);
-        yield pack ? unpack(raw as Packed, this.pinMemory) as B : this.collateItems(raw as T[]);
+        yield single ? this.convertItem((raw as T[])[0]) : pack ? unpack(raw as Packed, this.pinMemory) as B : this.collateItems(raw as T[]);
       }
     } finally {
       await pool.close();

@@ -1,11 +1,18 @@
-// data/index.ts — `fl.data`: datasets, the DataLoader, collation, IDX/MNIST files, character text.
+// data/index.ts — `fl.data`: datasets (and Subset, ConcatDataset, randomSplit), the DataLoader and its
+// samplers, collation, IDX/MNIST files, character text.
 export { Dataset } from './dataset';
 export type { WorkerSource } from './dataset';
 export { TensorDataset } from './tensor-dataset';
-export { DataLoader } from './dataloader';
-export type { DataLoaderOptions } from './dataloader';
-export { DistributedSampler } from './sampler';
-export type { Sampler, DistributedSamplerOptions } from './sampler';
+export { DataLoader, defaultConvert } from './dataloader';
+export type { DataLoaderOptions, Converted } from './dataloader';
+export { Subset, ConcatDataset } from './subset';
+export type { DatasetLike } from './subset';
+export {
+  DistributedSampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler, randomSplit,
+} from './sampler';
+export type {
+  Sampler, DistributedSamplerOptions, Sized, GeneratorLike, RandomSamplerOptions, WeightedRandomSamplerOptions,
+} from './sampler';
 export { defaultCollate, disposeBatch } from './collate';
 export type { Collated, CollatableTypedArray } from './collate';
 export { parseIdx, readIdx, MnistDataset } from './idx';

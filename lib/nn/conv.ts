@@ -2,6 +2,9 @@
 // `AvgPool2d`, `AdaptiveAvgPool2d`), with PyTorch's semantics, argument names (camelCase) and
 // default initialisations. The functional ops and their gradients are in ops/conv.ts; they are
 // re-exported here because `fl.nn` and `fl.nn.functional` expose them, as torch.nn.functional does.
+// A paddingMode other than 'zeros' pads as torch's _conv_forward does: F.pad (pad.ts) of the input
+// with the reversed padding repeated twice (for 'same': d·(k-1) split with the extra on the right),
+// then the convolution with no padding.
 import { ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { empty } from '../ops/creation';
@@ -12,6 +15,7 @@ import type { AvgPool2dOptions, Conv1dOptions, ConvPadding, MaxPool2dOptions, Si
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { kaimingUniform_, uniform_ } from './init';
+import { padOp } from './pad';
 import { Module, Parameter } from './module';
 import * as A from '../args';
 import { AnySignature, ArgsThenOptions, optional, required, signature } from '../args';
@@ -23,6 +27,10 @@ export type {
 
 // ---- modules -------------------------------------------------------------------------------------
 
+/** The conv layers' padding modes (torch's padding_mode); the transposed convolution takes only 'zeros'. */
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
 export interface ConvModuleOptions {
   stride?: Size2;
   padding?: ConvPadding;
@@ -30,8 +38,8 @@ export interface ConvModuleOptions {
   groups?: number;
   /** Learn an additive bias (default true). */
   bias?: boolean;
-  /** Only 'zeros' is supported. */
-  paddingMode?: 'zeros';
+  /** How the input is padded: 'zeros' (default), 'reflect', 'replicate' or 'circular' (F.pad's modes). */
+  paddingMode?: PaddingMode;
   dtype?: 'float32' | 'float64' | 'float16' | 'bfloat16';
   device?: string;
 }
@@ -80,7 +88,9 @@ abstract class ConvNd extends Module {
   readonly padding: number[] | 'same' | 'valid';
   readonly dilation: number[];
   readonly groups: number;
-  readonly paddingMode = 'zeros';
+  readonly paddingMode: PaddingMode;
+  /** torch's _reversed_padding_repeated_twice: F.pad's list for a paddingMode other than 'zeros'. */
+  protected readonly reversedPaddingRepeatedTwice: number[];
   constructor(
     readonly inChannels: number, readonly outChannels: number, kernelSize: number[], o: ConvModuleOptions,
     dims: number, transposed: boolean, op: string,
@@ -90,7 +100,12 @@ abstract class ConvNd extends Module {
     this.groups = positiveInt(o.groups ?? 1, 'groups', op);
     if (inChannels % this.groups !== 0) throw new ValueError(`${op}: inChannels ${String(inChannels)} must be divisible by groups ${String(this.groups)}`);
     if (outChannels % this.groups !== 0) throw new ValueError(`${op}: outChannels ${String(outChannels)} must be divisible by groups ${String(this.groups)}`);
-    if (o.paddingMode !== undefined && o.paddingMode !== 'zeros') throw new ValueError(`${op}: paddingMode '${String(o.paddingMode)}' is not supported (only 'zeros')`);
+    const mode = o.paddingMode ?? 'zeros';
+    if (typeof mode !== 'string' || !PADDING_MODES.includes(mode)) {
+      throw new ValueError(`${op}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeArg(mode)}`);
+    }
+    if (transposed && mode !== 'zeros') throw new ValueError(`${op}: paddingMode '${mode}' is not supported (only 'zeros', as torch's ${op})`);
+    this.paddingMode = mode;
     const nums = (v: unknown, name: string, min: number): number[] => (dims === 1 ? [single(v, name, op) as number] : pair(v, name, op, min))
       .map((x) => { if (!Number.isInteger(x) || x < min) throw new ValueError(`${op}: ${name} must be >= ${String(min)}, got ${String(x)}`); return x; });
     this.kernelSize = kernelSize;
@@ -99,6 +114,14 @@ abstract class ConvNd extends Module {
     const p = o.padding ?? 0;
     this.padding = p === 'same' || p === 'valid' ? p : nums(p, 'padding', 0);
     if (this.padding === 'same' && this.stride.some((s) => s !== 1)) throw new ValueError(`${op}: padding='same' is not supported for strided convolutions`);
+    // pairs from the last spatial dim backwards; 'same' puts the odd one of d·(k-1) on the right
+    const padding = this.padding;
+    const sides = kernelSize.map((k, i) => {
+      if (padding === 'valid') return [0, 0];
+      if (padding === 'same') { const total = this.dilation[i] * (k - 1); return [Math.floor(total / 2), total - Math.floor(total / 2)]; }
+      return [padding[i], padding[i]];
+    });
+    this.reversedPaddingRepeatedTwice = sides.reverse().flat();
     const k = kernelSize.reduce((a, b) => a * b, 1);
     const shape = transposed ? [inChannels, outChannels / this.groups, ...kernelSize] : [outChannels, inChannels / this.groups, ...kernelSize];
     // PyTorch's reset_parameters: kaiming_uniform(a=sqrt(5)) gives U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
@@ -107,13 +130,22 @@ abstract class ConvNd extends Module {
     const bound = 1 / Math.sqrt(shape[1] * k);
     this.bias = o.bias === false ? null : newParam([outChannels], o, (t) => uniform_(t, -bound, bound));
   }
+  /** The input padded by paddingMode (torch's _conv_forward), or null for 'zeros' (the conv pads). */
+  protected padInput(x: Tensor, op: string): Tensor | null {
+    return this.paddingMode === 'zeros' ? null : padOp(x, this.reversedPaddingRepeatedTwice, this.paddingMode, null, op);
+  }
+  /** The transposed convolution's output_padding (none here). */
+  protected outputPaddingRepr(): string { return ''; }
   extraRepr(): string {
+    // torch's _ConvNd.extra_repr, field for field and in its order
     let s = `${String(this.inChannels)}, ${String(this.outChannels)}, kernel_size=${tup(this.kernelSize)}, stride=${tup(this.stride)}`;
     if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
     else if (this.padding.some((p) => p !== 0)) s += `, padding=${tup(this.padding)}`;
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${tup(this.dilation)}`;
+    s += this.outputPaddingRepr();
     if (this.groups !== 1) s += `, groups=${String(this.groups)}`;
     if (!this.bias) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
@@ -138,13 +170,16 @@ function kernel2(v: Size2, op: string): number[] { return pair(v, 'kernelSize', 
  */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size2, options?: ConvModuleOptions);
-  constructor(inChannels: number, outChannels: number, kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2, padding: ConvPadding, dilation: Size2, groups: number, bias: boolean, paddingMode: 'zeros'], ConvModuleOptions>);
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2, ...args: ArgsThenOptions<[stride: Size2, padding: ConvPadding, dilation: Size2, groups: number, bias: boolean, paddingMode: PaddingMode], ConvModuleOptions>);
   constructor(...args: unknown[]) {
     const o = ARGS.Conv2d.parse(args) as ConvArgs;
     super(o.inChannels, o.outChannels, kernel2(o.kernelSize, 'Conv2d'), o, 2, false, 'Conv2d');
   }
   forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, { stride: this.stride as [number, number], padding: typeof this.padding === 'string' ? this.padding : this.padding as [number, number], dilation: this.dilation as [number, number], groups: this.groups });
+    const o = { stride: this.stride as [number, number], dilation: this.dilation as [number, number], groups: this.groups };
+    const padded = this.padInput(x, 'Conv2d');
+    if (padded === null) return conv2d(x, this.weight, this.bias, { ...o, padding: typeof this.padding === 'string' ? this.padding : this.padding as [number, number] });
+    try { return conv2d(padded, this.weight, this.bias, { ...o, padding: 0 }); } finally { padded.dispose(); }
   }
 }
 
@@ -158,7 +193,7 @@ export class Conv2d extends ConvNd {
  */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], options?: Omit<ConvModuleOptions, 'stride' | 'padding' | 'dilation'> & Conv1dOptions);
-  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], ...args: ArgsThenOptions<[stride: number, padding: number | 'same' | 'valid', dilation: number, groups: number, bias: boolean, paddingMode: 'zeros'], Pick<ConvModuleOptions, 'dtype' | 'device'>>);
+  constructor(inChannels: number, outChannels: number, kernelSize: number | readonly [number], ...args: ArgsThenOptions<[stride: number, padding: number | 'same' | 'valid', dilation: number, groups: number, bias: boolean, paddingMode: PaddingMode], Pick<ConvModuleOptions, 'dtype' | 'device' | 'paddingMode'>>);
   constructor(...args: unknown[]) {
     const o = ARGS.Conv1d.parse(args) as ConvArgs;
     const k = single(o.kernelSize, 'kernelSize', 'Conv1d') as number;
@@ -166,13 +201,18 @@ export class Conv1d extends ConvNd {
     super(o.inChannels, o.outChannels, [k], o, 1, false, 'Conv1d');
   }
   forward(x: Tensor): Tensor {
-    return conv1d(x, this.weight, this.bias, { stride: this.stride[0], padding: typeof this.padding === 'string' ? this.padding : this.padding[0], dilation: this.dilation[0], groups: this.groups });
+    const o = { stride: this.stride[0], dilation: this.dilation[0], groups: this.groups };
+    const padded = this.padInput(x, 'Conv1d');
+    if (padded === null) return conv1d(x, this.weight, this.bias, { ...o, padding: typeof this.padding === 'string' ? this.padding : this.padding[0] });
+    try { return conv1d(padded, this.weight, this.bias, { ...o, padding: 0 }); } finally { padded.dispose(); }
   }
 }
 
-export interface ConvTranspose2dModuleOptions extends ConvModuleOptions {
+export interface ConvTranspose2dModuleOptions extends Omit<ConvModuleOptions, 'paddingMode'> {
   padding?: Size2;
   outputPadding?: Size2;
+  /** Only 'zeros', as torch's ConvTranspose2d. */
+  paddingMode?: 'zeros';
 }
 
 /**
@@ -220,10 +260,8 @@ export class ConvTranspose2d extends ConvNd {
     }
     return convTranspose2d(x, this.weight, this.bias, { stride: this.stride as [number, number], padding: pad as [number, number], outputPadding: op as [number, number], dilation: this.dilation as [number, number], groups: this.groups });
   }
-  extraRepr(): string {
-    let s = super.extraRepr();
-    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${tup(this.outputPadding)}`;
-    return s;
+  protected outputPaddingRepr(): string {
+    return this.outputPadding.some((p) => p !== 0) ? `, output_padding=${tup(this.outputPadding)}` : '';
   }
 }
 

@@ -321,6 +321,11 @@ export function batchNormOp(x: Tensor, runningMean: Tensor | null, runningVar: T
 
 // convolution and pooling live in ops/conv.ts; functional re-exports them as torch.nn.functional does
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv';
+// padding and resizing (pad.ts, resize.ts), compositions of indexSelect, cat and the elementwise ops
+export { pad } from './pad'; export { interpolate } from './resize'; export type { PadMode, PadOptions } from './pad'; export type { InterpolateMode, InterpolateOptions } from './resize';
+
+// one-hot encoding, normalize and the distances (distance.ts), compositions of the norms and elementwise ops
+export { oneHot, normalize, cosineSimilarity, pairwiseDistance } from './distance';
 
 // ---- attention ------------------------------------------------------------------------------------
 

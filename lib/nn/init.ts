@@ -44,6 +44,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** [fanIn, fanOut] of a weight tensor (see the file comment). */
 export function calculateFans(t: Tensor, op = 'calculateFans'): [number, number] {
+  if (typeof op !== 'string') op = 'calculateFans';  // the layers' name for the caller; a user's stray second argument is not one
   if (!(t instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor`);
   const s = t._shape;
   if (s.length < 2) throw new ValueError(`${op}: fan in and fan out can not be computed for a tensor with fewer than 2 dimensions (shape ${fmt(s)})`);

@@ -15,6 +15,9 @@ import { scope, Tensor } from '../tensor';
 import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, hardswish, leakyRelu, linearOp as linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
+import { cosineSimilarityOp, pairwiseDistanceOp } from './distance';
+import { interpolateOp } from './resize';
+import type { InterpolateMode } from './resize';
 import * as A from '../args';
 import { factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
@@ -285,3 +288,91 @@ export class LogSoftmax extends Module {
   extraRepr(): string { return `dim=${this.dim}`; }
 }
 
+const UPSAMPLE_MODES = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area'] as const;
+// PyTorch: Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None)
+const UPSAMPLE_ARGS = signature('Upsample', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor'], {
+  size: optional(A.nullable(A.either(A.int({ min: 0 }), A.arrayOf(A.int({ min: 0 })))), null),
+  scaleFactor: optional(A.nullable(A.either(A.num(), A.arrayOf(A.num()))), null),
+  mode: optional(A.oneOf(...UPSAMPLE_MODES), 'nearest'),
+  alignCorners: optional(A.nullable(A.bool), null), recomputeScaleFactor: optional(A.nullable(A.bool), null),
+});
+
+/** Options of Upsample (torch.nn.Upsample's arguments in camelCase). */
+export interface UpsampleOptions {
+  size?: number | readonly number[] | null;
+  scaleFactor?: number | readonly number[] | null;
+  mode?: InterpolateMode;
+  alignCorners?: boolean | null;
+  recomputeScaleFactor?: boolean | null;
+}
+
+/**
+ * Resizes [N, C, d1, …] input to `size` or by `scaleFactor`, as `torch.nn.Upsample` (the layer form
+ * of `F.interpolate`, with its modes and rules): `new nn.Upsample({ scaleFactor: 2, mode: 'bilinear' })`.
+ */
+export class Upsample extends Module {
+  readonly size: number | readonly number[] | null;
+  /** As torch stores it: null for a factor of 0 or none. */
+  readonly scaleFactor: number | readonly number[] | null;
+  readonly mode: InterpolateMode;
+  readonly alignCorners: boolean | null;
+  readonly recomputeScaleFactor: boolean | null;
+  constructor(size?: number | readonly number[] | null, scaleFactor?: number | readonly number[] | null, mode?: InterpolateMode, alignCorners?: boolean | null, recomputeScaleFactor?: boolean | null);
+  constructor(options: UpsampleOptions);
+  constructor(...args: unknown[]) {
+    super();
+    const o = UPSAMPLE_ARGS.parse(args);
+    this.size = o.size;
+    this.scaleFactor = o.scaleFactor === 0 ? null : o.scaleFactor;  // torch: float(scale_factor) if scale_factor else None
+    this.mode = o.mode;
+    this.alignCorners = o.alignCorners;
+    this.recomputeScaleFactor = o.recomputeScaleFactor;
+  }
+  forward(x: Tensor): Tensor {
+    return interpolateOp(x, { size: this.size, scaleFactor: this.scaleFactor, mode: this.mode, alignCorners: this.alignCorners, recomputeScaleFactor: this.recomputeScaleFactor }, 'Upsample');
+  }
+  extraRepr(): string {
+    const py = (v: number | readonly number[] | null, float: boolean): string => (v === null ? 'None'
+      : typeof v === 'number' ? (float ? pyFloat(v) : String(v)) : `(${v.map((e) => (float ? pyFloat(e) : String(e))).join(', ')}${v.length === 1 ? ',' : ''})`);
+    // torch 1.13's text: the mode without quotes (`mode=nearest`)
+    return `${this.scaleFactor !== null ? `scale_factor=${py(this.scaleFactor, true)}` : `size=${py(this.size, false)}`}, mode=${this.mode}`;
+  }
+}
+
+/** Cosine similarity of two inputs along `dim` (see `F.cosineSimilarity`), as `torch.nn.CosineSimilarity(dim=1, eps=1e-8)`: `new nn.CosineSimilarity(-1)`. */
+const COSINE_SIMILARITY_ARGS = signature('CosineSimilarity', ['dim', 'eps'], { dim: optional(A.int(), 1), eps: optional(A.num(), 1e-8) });
+export class CosineSimilarity extends Module {
+  readonly dim: number;
+  readonly eps: number;
+  constructor(dim?: number, eps?: number);
+  constructor(options: { dim?: number; eps?: number });
+  constructor(...args: unknown[]) {
+    super();
+    const o = COSINE_SIMILARITY_ARGS.parse(args);
+    this.dim = o.dim;
+    this.eps = o.eps;
+  }
+  forward(x1: Tensor, x2: Tensor): Tensor { return cosineSimilarityOp(x1, x2, this.dim, this.eps, 'CosineSimilarity'); }
+}
+
+/**
+ * The p-norm distance between the rows of two inputs (see `F.pairwiseDistance`), as
+ * `torch.nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False)` (which keeps p as `norm`): `new nn.PairwiseDistance(1)`.
+ */
+const PAIRWISE_DISTANCE_ARGS = signature('PairwiseDistance', ['p', 'eps', 'keepdim'], { p: optional(A.num(), 2), eps: optional(A.num(), 1e-6), keepdim: optional(A.bool, false) });
+export class PairwiseDistance extends Module {
+  /** The norm's order p (torch's attribute name). */
+  readonly norm: number;
+  readonly eps: number;
+  readonly keepdim: boolean;
+  constructor(p?: number, eps?: number, keepdim?: boolean);
+  constructor(options: { p?: number; eps?: number; keepdim?: boolean });
+  constructor(...args: unknown[]) {
+    super();
+    const o = PAIRWISE_DISTANCE_ARGS.parse(args);
+    this.norm = o.p;
+    this.eps = o.eps;
+    this.keepdim = o.keepdim;
+  }
+  forward(x1: Tensor, x2: Tensor): Tensor { return pairwiseDistanceOp(x1, x2, this.norm, this.eps, this.keepdim, 'PairwiseDistance'); }
+}

@@ -351,7 +351,7 @@ export function binaryCrossEntropy(...args: unknown[]): Tensor {
       let gt: Tensor | null = null;
       if (target.requiresGrad) { const [lx, l1x] = logs(x); gt = mul(gw, sub(l1x, lx)); }
       return [gx, gt];
-    }));
+    }), true);
   }
   if (r === 'none') return l;
   try { return reduce(l, r); } finally { l.dispose(); }

@@ -4,7 +4,7 @@
 // State dicts are flat `{ 'layer.0.weight': Tensor }` maps with strict key and shape checks.
 import { DType, checkDType } from '../dtype';
 import { FlintError, ShapeError, ValueError } from '../errors';
-import { noGrad } from '../autograd';
+import { isGradEnabled, noGrad, record, type RemovableHandle } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { describeArg } from '../arity';
@@ -46,6 +46,164 @@ export function isParameter(t: unknown): t is Tensor {
   return t instanceof Tensor && (t as any)[PARAM] === true;
 }
 
+type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
+type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+type BackwardHook = (module: Module, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => unknown;
+interface HookEntry<H> { hook: H; alwaysCall: boolean }
+/** A module's hooks (on the instance, not enumerable: no parameter, child or state). */
+interface Hooked { _forwardPreHooks?: HookEntry<ForwardPreHook>[]; _forwardHooks?: HookEntry<ForwardHook>[]; _backwardHooks?: HookEntry<BackwardHook>[] }
+
+const HOOK_ARGS = {
+  registerForwardPreHook: signature('registerForwardPreHook', ['hook', 'prepend', 'withKwargs'], {
+    hook: required(((v: unknown, where: string) => { if (typeof v !== 'function') throw new ValueError(`${where} must be a function, got ${describeArg(v)}`); return v; })),
+    prepend: optional(bool, false), withKwargs: optional(bool, false),
+  }),
+  registerForwardHook: signature('registerForwardHook', ['hook', 'prepend', 'withKwargs', 'alwaysCall'], {
+    hook: required(((v: unknown, where: string) => { if (typeof v !== 'function') throw new ValueError(`${where} must be a function, got ${describeArg(v)}`); return v; })),
+    prepend: optional(bool, false), withKwargs: optional(bool, false), alwaysCall: optional(bool, false),
+  }),
+  registerFullBackwardHook: signature('registerFullBackwardHook', ['hook', 'prepend'], {
+    hook: required(((v: unknown, where: string) => { if (typeof v !== 'function') throw new ValueError(`${where} must be a function, got ${describeArg(v)}`); return v; })),
+    prepend: optional(bool, false),
+  }),
+};
+
+/**
+ * Adds a forward hook to module m. The first hook wraps the instance's forward (an own,
+ * non-enumerable property) so that the hooks run whether the module is run by `call` or `forward`.
+ */
+function addHook<H>(m: Module, list: '_forwardPreHooks' | '_forwardHooks' | '_backwardHooks', hook: H, prepend: boolean, alwaysCall: boolean): RemovableHandle {
+  const h = m as unknown as Hooked;
+  if (h._forwardPreHooks === undefined) {
+    Object.defineProperty(m, '_forwardPreHooks', { value: [], enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(m, '_forwardHooks', { value: [], enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(m, '_backwardHooks', { value: [], enumerable: false, writable: true, configurable: true });
+    const inner = m.forward;
+    Object.defineProperty(m, 'forward', {
+      value: function hookedForward(this: Module, ...args: unknown[]): unknown { return runHooked(this, inner, args); },
+      enumerable: false, writable: true, configurable: true,
+    });
+  }
+  const entries = h[list] as unknown as HookEntry<H>[];
+  const entry: HookEntry<H> = { hook, alwaysCall };
+  if (prepend) entries.unshift(entry); else entries.push(entry);
+  let removed = false;
+  return {
+    remove(): void {
+      if (removed) return;
+      removed = true;
+      const list2 = (m as unknown as Hooked)[list] as unknown as HookEntry<H>[];
+      const i = list2.indexOf(entry);
+      if (i >= 0) list2.splice(i, 1);
+    },
+  };
+}
+
+function runHooked(m: Module, inner: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+  const h = m as unknown as Hooked;
+  for (const { hook } of h._forwardPreHooks!.slice()) {
+    const r = hook(m, args);
+    if (r !== undefined) args = Array.isArray(r) ? r : [r];
+  }
+  const backward = h._backwardHooks!.length > 0 && isGradEnabled() ? new BackwardHookState(m) : null;
+  if (backward) args = backward.wrapInputs(args);
+  let out: unknown;
+  try {
+    out = inner.apply(m, args);
+    if (backward) out = backward.wrapOutputs(out);
+  } catch (e) {
+    for (const { hook, alwaysCall } of h._forwardHooks!.slice()) {
+      if (!alwaysCall) continue;
+      try { hook(m, args, undefined); } catch { /* the forward's error is the one reported */ }
+    }
+    throw e;
+  }
+  for (const { hook } of h._forwardHooks!.slice()) {
+    const r = hook(m, args, out);
+    if (r !== undefined) out = r;
+  }
+  return out;
+}
+
+/** A fresh tensor on t's memory (a node's output: the tape attaches it to the node). */
+const alias = (t: Tensor): Tensor => t._view(t._shape, t._strides, t._offset);
+
+/**
+ * One forward of a module with full backward hooks (PyTorch's BackwardHookFunction): its tensor
+ * arguments that require grad pass through one identity node, and its outputs through another.
+ * The outputs' node keeps their gradients (grad_output) when the backward reaches it; the inputs'
+ * node, reached once every gradient of the inputs is summed, calls the hooks with both, and a hook
+ * may return new input gradients. With no input that requires grad, the outputs' node calls them.
+ */
+class BackwardHookState {
+  private gradOutputs: (Tensor | null)[] = [];
+  private nArgs = 0;
+  private inputsWrapped = false;
+  constructor(private readonly m: Module) {}
+
+  wrapInputs(args: unknown[]): unknown[] {
+    this.nArgs = args.length;
+    const at: number[] = [];
+    for (let i = 0; i < args.length; i++) { const a = args[i]; if (a instanceof Tensor && a.requiresGrad) at.push(i); }
+    if (at.length === 0) return args;
+    this.inputsWrapped = true;
+    const ins = at.map((i) => args[i] as Tensor);
+    const aliases = ins.map(alias);
+    record('BackwardHookFunction', ins, aliases, [], (grads) => {
+      const gi: (Tensor | null)[] = new Array<Tensor | null>(this.nArgs).fill(null);
+      at.forEach((i, k) => { gi[i] = grads[k]; });
+      const res = this.fire(gi);
+      // the tape disposes the gradients it passed in: one handed back goes on as a view of its own
+      return at.map((i) => { const g = res[i]; return g && grads.includes(g) ? alias(g) : g ?? null; });
+    });
+    const out = args.slice();
+    at.forEach((i, k) => { out[i] = aliases[k]; });
+    return out;
+  }
+
+  wrapOutputs(out: unknown): unknown {
+    const many = Array.isArray(out);
+    const outs: unknown[] = many ? (out as unknown[]).slice() : [out];
+    const at: number[] = [];
+    for (let i = 0; i < outs.length; i++) { const o = outs[i]; if (o instanceof Tensor && o.requiresGrad) at.push(i); }
+    if (at.length === 0) return out;
+    const os = at.map((i) => outs[i] as Tensor);
+    const aliases = os.map(alias);
+    record('BackwardHookFunction', os, aliases, [], (grads) => {
+      this.release();
+      this.gradOutputs = new Array<Tensor | null>(outs.length).fill(null);
+      at.forEach((i, k) => { const g = grads[k]; if (g) this.gradOutputs[i] = alias(g); });  // kept until the hooks run
+      if (!this.inputsWrapped) { this.fire(new Array<Tensor | null>(this.nArgs).fill(null)); this.release(); }
+      return grads.map((g) => (g ? alias(g) : null));
+    });
+    at.forEach((i, k) => { outs[i] = aliases[k]; });
+    return many ? outs : outs[0];
+  }
+
+  /** Calls the hooks in order; each sees the input gradients the previous one left. */
+  private fire(gi: (Tensor | null)[]): (Tensor | null)[] {
+    const hooks = ((this.m as unknown as Hooked)._backwardHooks ?? []).slice();
+    try {
+      for (const { hook } of hooks) {
+        const r = hook(this.m, gi.slice(), this.gradOutputs.slice());
+        if (r === undefined || r === null) continue;
+        if (!Array.isArray(r) || r.length !== gi.length || r.some((g) => g !== null && !(g instanceof Tensor))) {
+          throw new ValueError(`${this.m.constructor.name} backward hook: must return undefined or an array of ${gi.length} gradient(s) (Tensor or null), one per forward argument, got ${describeArg(r)}`);
+        }
+        gi = r as (Tensor | null)[];
+      }
+      return gi;
+    } finally {
+      if (this.inputsWrapped) this.release();
+    }
+  }
+
+  private release(): void {
+    for (const g of this.gradOutputs) g?.dispose();
+    this.gradOutputs = [];
+  }
+}
+
 /**
  * The base class of layers and models. Subclasses assign parameters, buffers and sub-modules to
  * fields in the constructor and implement `forward`.
@@ -77,6 +235,57 @@ export abstract class Module {
     // while profiling, a module's call is a range named as PyTorch's ('nn.Module: Linear')
     if (isProfiling()) return _range(`nn.Module: ${this.constructor.name}`, 'range', () => this.forward(...args)) as ReturnType<this['forward']>;
     return this.forward(...args) as ReturnType<this['forward']>;
+  }
+
+  /**
+   * Calls `hook(module, args)` before each forward of this module, as PyTorch's
+   * `register_forward_pre_hook`. The hook may return new arguments: an array (the whole argument
+   * list), any other value (the one argument), or nothing (keep them). `prepend` puts it before the
+   * hooks already registered. Returns a handle whose `remove()` unregisters it.
+   *
+   * A hook runs whenever the module runs, by `call` or by `forward` (flintml's layers and models call
+   * their children's `forward`, where PyTorch's go through `__call__`).
+   * ```ts
+   * model.fc1.registerForwardPreHook((m, [x]) => console.log('fc1 input', x.shape));
+   * ```
+   */
+  registerForwardPreHook(hook: (module: this, args: unknown[]) => unknown, options: { prepend?: boolean; withKwargs?: boolean } = {}): RemovableHandle {
+    const o = HOOK_ARGS.registerForwardPreHook.parse([hook, options]);
+    if (o.withKwargs) throw new ValueError('registerForwardPreHook: withKwargs is not supported (JavaScript calls have no keyword arguments)');
+    return addHook(this, '_forwardPreHooks', hook as ForwardPreHook, o.prepend, false);
+  }
+
+  /**
+   * Calls `hook(module, args, output)` after each forward of this module, as PyTorch's
+   * `register_forward_hook`; a returned value (not undefined) replaces the output. `prepend` puts it
+   * before the hooks already registered; `alwaysCall` calls it even when forward throws (with
+   * output undefined; the error is thrown after). Returns a handle whose `remove()` unregisters it.
+   * Like the pre-hooks, it runs whenever the module runs, by `call` or by `forward`.
+   * ```ts
+   * const feats: fl.Tensor[] = [];
+   * const h = model.layer3.registerForwardHook((m, args, out) => { feats.push(fl.keep((out as fl.Tensor).detach())); });
+   * ```
+   */
+  registerForwardHook(hook: (module: this, args: unknown[], output: unknown) => unknown, options: { prepend?: boolean; withKwargs?: boolean; alwaysCall?: boolean } = {}): RemovableHandle {
+    const o = HOOK_ARGS.registerForwardHook.parse([hook, options]);
+    if (o.withKwargs) throw new ValueError('registerForwardHook: withKwargs is not supported (JavaScript calls have no keyword arguments)');
+    return addHook(this, '_forwardHooks', hook as ForwardHook, o.prepend, o.alwaysCall);
+  }
+
+  /**
+   * Calls `hook(module, gradInput, gradOutput)` when a backward has computed the gradients of this
+   * module's inputs, as PyTorch's `register_full_backward_hook`: `gradInput` has one entry per
+   * forward argument (null for a non-tensor and for a tensor that does not require grad),
+   * `gradOutput` one per output (null for an output the loss did not use). The hook may return a
+   * new `gradInput` array. With no input that requires grad it runs when the outputs' gradients are
+   * known. Like the forward hooks it runs whether the module runs by `call` or `forward`.
+   * ```ts
+   * model.fc2.registerFullBackwardHook((m, gIn, gOut) => console.log(gOut[0]!.abs().max().item()));
+   * ```
+   */
+  registerFullBackwardHook(hook: (module: this, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void | undefined, options: { prepend?: boolean } = {}): RemovableHandle {
+    const o = HOOK_ARGS.registerFullBackwardHook.parse([hook, options]);
+    return addHook(this, '_backwardHooks', hook as BackwardHook, o.prepend, false);
   }
 
   /** Registers a buffer (state that is not a parameter, e.g. running mean); `persistent` ones go to stateDict. */

@@ -4,6 +4,7 @@
 // fused cells of lstm_cell.ts / gru_cell.ts (one native op and one autograd node), or the Elman
 // activation. Input [B, I] or unbatched [I]; states [B, H] (or [H]), zeros when omitted.
 import { DTypeError, ValueError } from '../errors';
+import { describeArg } from '../arity';
 import { isFloating } from '../dtype';
 import { autocastLowDtype, castLow } from '../amp';
 import { add, relu, tanh } from '../ops/elementwise';
@@ -60,7 +61,7 @@ export abstract class RNNCellBase extends Module {
 
   constructor(kind: Kind, args: readonly unknown[]) {
     super();
-    if (kind !== 'LSTMCell' && kind !== 'GRUCell' && kind !== 'RNNCell') throw new ValueError(`RNNCellBase: construct nn.LSTMCell, nn.GRUCell or nn.RNNCell, got ${String(kind)}`);
+    if (kind !== 'LSTMCell' && kind !== 'GRUCell' && kind !== 'RNNCell') throw new ValueError(`RNNCellBase: construct nn.LSTMCell, nn.GRUCell or nn.RNNCell, got ${describeArg(kind)}`);
     if (!Array.isArray(args)) throw new ValueError(`${kind}: expected the constructor's arguments as an array`);
     const o = kind === 'RNNCell' ? CELL_ARGS.RNNCell.parse(args) : { ...CELL_ARGS[kind].parse(args), nonlinearity: 'tanh' as const };
     if (o.dtype !== undefined && !isFloating(o.dtype)) throw new DTypeError(`${kind}: dtype must be floating, got ${String(o.dtype)}`);

@@ -22,7 +22,7 @@ import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
 import { contiguousCopy, emptyTensor, scopeSync, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
-import { AutogradError, needsGrad, record, sumToShape } from '../autograd';
+import { AutogradError, isGradEnabled, markZeroGradient, needsGrad, record, sumToShape } from '../autograd';
 import { traced, traceState } from '../trace';
 import type { OnnxGraph, TracedValue } from '../trace';
 
@@ -284,13 +284,14 @@ function recordBinary(e: BinaryEntry, grad: NonNullable<BinarySpec['grad']>, a: 
     let gyHandedOut = false;
     const own = (x: Tensor, shape: readonly number[]): Tensor => {
       if (x !== gy) return sumToShape(x, shape);
+      if (isGradEnabled()) return sumToShape(gy.reshape(gy._shape), shape);  // createGraph: a view in the graph
       const reduced = !sameShape(gy._shape, shape);
       if (!reduced && gyHandedOut) return sumToShape(gy.clone(), shape);
       if (!reduced) gyHandedOut = true;
       return sumToShape(gy._view(gy._shape, gy._strides, gy._offset), shape);
     };
     return [ta && need[0] && ga ? own(ga, ta._shape) : null, tb && need[1] && gb ? own(gb, tb._shape) : null];
-  }));
+  }), true);
 }
 
 // ---- unary ops: the machinery -----------------------------------------------------------------
@@ -438,7 +439,7 @@ function recordUnary(e: UnaryEntry, grad: NonNullable<UnarySpec['grad']>, x: Ten
     const unread = null as unknown as Tensor;
     const r = grad(g!, readX ? sv[0] : unread, readY ? sv[readX ? 1 : 0] : unread, params);
     return [r.dtype === xDtype ? r : r.to(xDtype)];
-  }));
+  }), true);
 }
 
 // ---- binary ops: the table ---------------------------------------------------------------------
@@ -557,7 +558,8 @@ function extremumGrad(g: Tensor, win: Tensor, tie: Tensor): [Tensor, Tensor] {
 }
 
 /** Zeros shaped and typed as t: the gradient of a step function (floor, round, sign, …), as torch's zeros_like(grad). */
-function zerosLike(t: Tensor): Tensor { return emptyTensor(t._shape, t.dtype, t._storage.device, true, 'backward'); }
+/** A zero gradient in t's shape (step functions): constant, so createGraph takes it as it is. */
+function zerosLike(t: Tensor): Tensor { return markZeroGradient(emptyTensor(t._shape, t.dtype, t._storage.device, true, 'backward')); }
 /** A tensor operand outside the graph (a view), a number as it is: ops computed here and recorded as one node. */
 const detached = <T extends TensorLike | undefined>(v: T): T => (v instanceof Tensor ? v.detach() as T : v);
 
@@ -709,7 +711,7 @@ const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => 
     let m: Tensor = logicalNot(isnan(x));
     if (p[0]) m = logicalAnd(m, ge(x, p[1]));
     if (p[2]) m = logicalAnd(m, le(x, p[3]));
-    return mul(g, m);
+    return where(m, g, 0);  // not g·mask: an infinite g is 0 outside the bounds, as torch's
   },
 });
 
@@ -781,7 +783,7 @@ function clampTensor(x: Tensor, lo: TensorLike | undefined, hi: TensorLike | und
     return [back(x, inside),
       tl && geLo ? back(tl, both ? logicalAnd(logicalNot(geLo), lt(sl, sh)) : logicalNot(geLo)) : null,
       th && leHi ? back(th, both ? logicalOr(logicalNot(leHi), lt(sh, sl)) : logicalNot(leHi)) : null];
-  }));
+  }), true);
   return out;
 }
 
@@ -832,6 +834,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
   const v = value instanceof Tensor ? value.item() : value;
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`maskedFill: value must be a number, a boolean or a 1-element tensor, got ${describeArg(value)}`);
   checkFillValue(v, x.dtype, 'maskedFill');  // as torch's masked_fill (-2.5 wrapped to 254)
   const dev = commonDevice('maskedFill', x, mask)!;
   const shape = broadcastShapes('maskedFill', x._shape, mask._shape);
@@ -915,6 +918,7 @@ P.maskedFill_ = function (mask, v) {
   if (arguments.length > 2) tooManyArgs('maskedFill_', 'mask, value', arguments);
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');
   checkInplace(this, 'maskedFill_');
+  if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`maskedFill_: value must be a number or a boolean, got ${describeArg(v)}`);
   checkFillValue(v, this.dtype, 'maskedFill_');
   commonDevice('maskedFill_', this, mask);
   const shape = broadcastShapes('maskedFill_', this._shape, mask._shape);

@@ -11,10 +11,10 @@ import { reshape, to } from './views';
 import { emptyTensor } from '../tensor';
 
 setTapeOps({
-  // the seed gradient of every backward: made directly (onesLike's argument parsing is for users)
-  onesLike: (t) => {
+  // the seed gradient of every backward: made directly (fullLike's argument parsing is for users)
+  fullLike: (t, value) => {
     const o = emptyTensor(t._shape, t.dtype, t._storage.device, false, 'backward');
-    try { return fillInPlace(o, 1, 'backward'); } catch (e) { o.dispose(); throw e; }
+    try { return fillInPlace(o, value, 'backward'); } catch (e) { o.dispose(); throw e; }
   },
   add: (a, b) => add(a, b),
   sumKeepdim: (t, dims) => sum(t, { dim: dims, keepdim: true }),
@@ -34,3 +34,6 @@ export * from './sort';
 export * from './random';
 export * from './matmul';
 export { einsum } from './einsum';
+// torch.norm / Tensor.norm, torch.cdist and the torch.linalg namespace (vectorNorm, matrixNorm)
+export { norm, cdist, linalg } from './norms';
+export type { NormP, NormOrd, MatrixNormOrd, NormOptions, VectorNormOptions, MatrixNormOptions, CdistOptions } from './norms';

@@ -100,7 +100,16 @@ export function scatterIntoZeros(shape: readonly number[], dtype: DType, device:
     const s = src.dtype === dtype ? src : src.to(dtype);
     try { scatterInto(z, dim, index, s, add ? 1 : 0, 'backward'); } finally { if (s !== src) s.dispose(); }
   } catch (e) { z.dispose(); throw e; }
+  // a backward with createGraph (grad mode, src in the graph): z joins it, with the gather of its
+  // gradient at the same index as src's gradient (src has the index's shape here)
+  if (needsGrad(src) && sameSizes(src._shape, index._shape)) {
+    record('scatterAdd', [src], [z], [index], ([gg], [idx]) => scopeSync(() => [gather(gg!, dim, idx)]));
+  }
   return z;
+}
+
+function sameSizes(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 /** @internal g gathered at index along dim, zero-padded to `srcShape` (src of scatter may be larger than the index). */

@@ -202,7 +202,7 @@ function recordMatmul(a: Tensor, b: Tensor, out: Tensor, aVec: boolean, bVec: bo
       if (bVec) gb = gb.reshape(b._shape as number[]);
     }
     return [denseGrad(ga, a), denseGrad(gb, b)];
-  }));
+  }), true);
 }
 
 /** g as it leaves matmul's backward: contiguous, or stored exactly as its operand t is. */

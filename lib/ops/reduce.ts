@@ -15,7 +15,7 @@
 // Gradients (section "gradients" below): sum, mean, prod (exact with zeros), amax/amin and
 // max()/min() without dim (split evenly among ties, as PyTorch), max/min along a dim (to the
 // returned index), var/std, logsumexp. argmax/argmin/all/any are not differentiable.
-import { needsGrad, record } from '../autograd';
+import { isGradEnabled, needsGrad, record } from '../autograd';
 import { traced, tracedMany, traceState } from '../trace';
 import type { OnnxGraph } from '../trace';
 import { DType, isFloating } from '../dtype';
@@ -488,9 +488,11 @@ function recordReduce(name: ReduceName, op: string, x: Tensor, out: Tensor, dims
       case 'logsumexp': r = mul(G, exp(sub(X, Y))); break;
       default: throw new ValueError(`backward: no gradient for ${String(op)}`);
     }
-    // sum and mean give a broadcast view of g: copy it (and cast where the dtype option did)
+    // sum and mean give a broadcast view of g: copy it (and cast where the dtype option did); with
+    // createGraph (grad mode) by the recorded ops
+    if (isGradEnabled()) return [name === 'sum' || name === 'mean' || r.dtype !== xDt ? r.to(xDt).clone() : r];
     return [name === 'sum' || name === 'mean' || r.dtype !== xDt ? contiguousCopy(r, 'backward', xDt) : r];
-  }));
+  }), true);
 }
 
 /** @internal max/min along dim `d` (null for a 0-dim input): the gradient goes to the returned index. */

@@ -5,7 +5,7 @@
 // `dtype`); cumsum/cumprod of bool, uint8 and int32 give int32 (PyTorch: int64).
 // Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
 import { tooManyArgs } from '../args';
-import { needsGrad, record } from '../autograd';
+import { isGradEnabled, needsGrad, record } from '../autograd';
 import { traced, traceState } from '../trace';
 import { runFloat32 } from '../amp';
 import { checkDType, DType, isFloating } from '../dtype';
@@ -144,8 +144,9 @@ function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void
     const G = g!;
     let r: Tensor;
     switch (op) {
-      case 'softmax': r = softmaxBackward(G, saved[0], d, false); break;
-      case 'logSoftmax': r = softmaxBackward(G, saved[0], d, true); break;
+      // with createGraph (grad mode) composed of recorded ops, so that it has a gradient of its own
+      case 'softmax': r = isGradEnabled() ? mul(saved[0], sub(G, sum(mul(G, saved[0]), { dim: d, keepdim: true }))) : softmaxBackward(G, saved[0], d, false); break;
+      case 'logSoftmax': r = isGradEnabled() ? sub(G, mul(exp(saved[0]), sum(G, { dim: d, keepdim: true }))) : softmaxBackward(G, saved[0], d, true); break;
       case 'cumsum': r = reverseCumsum(G, d); break;
       case 'cumprod': {
         // d y_j / d x_i = prod_{k <= j, k != i} x_k for j >= i. Before the first zero of a slice
@@ -163,8 +164,8 @@ function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void
         break;
       }
     }
-    return [r.dtype === xDt ? r : contiguousCopy(r, 'backward', xDt)];
-  }));
+    return [r.dtype === xDt ? r : isGradEnabled() ? r.to(xDt) : contiguousCopy(r, 'backward', xDt)];
+  }), true);
 }
 
 /**

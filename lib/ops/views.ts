@@ -31,6 +31,9 @@ function scatterBack(x: Tensor, g: Tensor, region: (z: Tensor) => Tensor): Tenso
   const r = region(z);
   copyInto(r, g, 'backward');
   r.dispose();
+  // a backward with createGraph (grad mode, g in the graph): z joins it, and its own gradient is
+  // the same region of the incoming one
+  if (needsGrad(g)) record('regionBackward', [g], [z], [], ([gg]) => scopeSync(() => [region(gg!).clone()]));
   return z;
 }
 
@@ -52,6 +55,10 @@ function multiView(op: string, x: Tensor, views: Tensor[], region: (z: Tensor, i
         copyInto(r, g, 'backward');
         r.dispose();
       });
+      // with createGraph (grad mode), as scatterBack's: each view's gradient is its region of z's
+      if (needsGrad(...gs)) {
+        record(`${op}Backward`, gs, [z], [], ([gg]) => scopeSync(() => gs.map((g, i) => (g ? region(gg!, i).clone() : null))));
+      }
       return [z];
     }));
   }
@@ -163,9 +170,9 @@ export function permute(t: Tensor, ...dims: number[]): Tensor;
 export function permute(t: Tensor): Tensor {
   need(t, 'permute');
   const dims = shapeOf(arguments, 'permute');
-  if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} must list each of the ${String(t.ndim)} dims of shape ${fmt(t._shape)} once`);
+  if (!Array.isArray(dims) || dims.length !== t.ndim) throw new ShapeError(`permute: dims ${describeArg(dims)} must list each of the ${String(t.ndim)} dims of shape ${fmt(t._shape)} once`);
   const d = dims.map((x) => normDim(x, t.ndim, 'permute'));
-  if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${JSON.stringify(dims)} repeat a dim`);
+  if (new Set(d).size !== d.length) throw new ShapeError(`permute: dims ${describeArg(dims)} repeat a dim`);
   const inv = new Array<number>(d.length);
   d.forEach((p, i) => { inv[p] = i; });
   return tracked('permute', t, t._view(d.map((i) => t._shape[i]), d.map((i) => t._strides[i]), t._offset), (g) => permute(g, inv).contiguous(), (g, [x]) => g.op('Transpose', [x.name], { perm: d }));
@@ -177,7 +184,7 @@ export function expand(t: Tensor, ...shape: number[]): Tensor;
 export function expand(t: Tensor): Tensor {
   need(t, 'expand');
   const shape = shapeOf(arguments, 'expand');
-  if (!Array.isArray(shape) || shape.length < t.ndim) throw new ShapeError(`expand: cannot expand shape ${fmt(t._shape)} to ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length < t.ndim) throw new ShapeError(`expand: cannot expand shape ${fmt(t._shape)} to ${describeArg(shape)}`);
   const off = shape.length - t.ndim;
   const out: number[] = [], strides: number[] = [];
   for (let i = 0; i < shape.length; i++) {
@@ -185,9 +192,9 @@ export function expand(t: Tensor): Tensor {
     const j = i - off;
     const have = j >= 0 ? t._shape[j] : 1;
     if (want === -1 && j >= 0) { out.push(have); strides.push(t._strides[j]); continue; }
-    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${String(want)} in ${JSON.stringify(shape)}`);
+    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${String(want)} in ${describeArg(shape)}`);
     if (j >= 0 && have === want) { out.push(want); strides.push(t._strides[j]); continue; }
-    if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${JSON.stringify(shape)})`);
+    if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${describeArg(shape)})`);
     out.push(want); strides.push(0);
   }
   return tracked('expand', t, t._view(out, strides, t._offset), (g) => sumToShape(g.clone(), t._shape), (g, [x], [o]) => g.op('Expand', [x.name, g.sizes(o._shape)]));
@@ -354,6 +361,7 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
 export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   if (arguments.length > 4) tooManyArgs('diagonal', 'input, offset, dim1, dim2', arguments);
   need(t, 'diagonal');
+  if (!Number.isInteger(offset)) throw new ValueError(`diagonal: offset must be an integer, got ${describeArg(offset)}`);
   const a = normDim(dim1, t.ndim, 'diagonal'), b = normDim(dim2, t.ndim, 'diagonal');
   if (a === b) throw new ValueError('diagonal: dim1 and dim2 must differ');
   let off = t._offset;
@@ -471,7 +479,7 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
   } else {
     sizes = Array.from(sizeOrSections as ArrayLike<number>, (v) => (typeof v === 'number' ? v : NaN));  // a non-number (a BigInt) fails the check below
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
-      throw new ShapeError(`split: sizes ${JSON.stringify(sizes)} must be non-negative and sum to ${String(n)} (dim ${String(d)} of ${fmt(t._shape)})`);
+      throw new ShapeError(`split: sizes ${describeArg(sizes)} must be non-negative and sum to ${String(n)} (dim ${String(d)} of ${fmt(t._shape)})`);
     }
   }
   const out: Tensor[] = [];
