@@ -528,3 +528,19 @@ describe('bad input', () => {
     expect(() => fl.argmax(x)).toThrow(fl.DisposedError);
   });
 });
+
+describe('what the reductions keep for backward', () => {
+  test('sum and mean save nothing: the reduced tensor is freed with its scope, before backward', () => {
+    const w = fl.ones([1], { requiresGrad: true });
+    for (const red of ['sum', 'mean'] as const) {
+      const before = fl.memory.stats('cpu').allocatedBytes;
+      // add saves no operand; the [65536] float32 sum of w and a constant is freed when the scope ends
+      const loss = fl.scope(() => fl.add(w, fl.zeros([1 << 16]))[red]());
+      expect(fl.memory.stats('cpu').allocatedBytes - before).toBeLessThan(4096);
+      loss.backward();
+      expect(w.grad!.item()).toBeCloseTo(red === 'sum' ? 65536 : 1, 6);
+      loss.dispose(); w.grad!.dispose(); w.grad = null;
+    }
+    w.dispose();
+  });
+});

@@ -452,47 +452,57 @@ export const any = reduction('any');
 function recordReduce(name: ReduceName, op: string, x: Tensor, out: Tensor, dims: readonly number[], kept: number[], correction: number): void {
   const xShape = x._shape, xDt = x.dtype;
   const count = dims.reduce((n, d) => n * xShape[d], 1);
-  record(op, [x], [out], [x, out], ([g], [sx, sy]) => scopeSync(() => {
+  // sum's and mean's gradients read neither x nor the result: nothing is saved, so a loss's sum does
+  // not keep its input alive until backward (as PyTorch's derivatives.yaml saves only what it reads)
+  const linear = name === 'sum' || name === 'mean';
+  record(op, [x], [out], linear ? [] : [x, out], ([g], saved) => scopeSync(() => {
     const G = reshape(g!, kept);
-    const Y = reshape(sy, kept);
-    const X = sx.dtype === sy.dtype ? sx : sx.to(sy.dtype);
     let r: Tensor;
-    switch (name) {
-      case 'sum': r = expand(G, xShape); break;
-      case 'mean': r = expand(div(G, count), xShape); break;
-      case 'prod': {
-        // d prod / d x_i = product of the others: prod/x_i without zeros; with one zero in the slice
-        // only the zero gets the product of the rest; with two or more, nothing.
-        const isZero = eq(X, 0);
-        const zeros = sum(isZero, { dim: dims as number[], keepdim: true });
-        const others = prod(where(isZero, 1, X), { dim: dims as number[], keepdim: true });
-        const atZero = where(eq(zeros, 1), others, 0);
-        const atOther = where(eq(zeros, 0), div(others, where(isZero, 1, X)), 0);
-        r = mul(G, where(isZero, atZero, atOther));
-        break;
-      }
-      case 'amax': case 'amin': {
-        // evenly among the elements equal to the result (NaN matches a NaN result)
-        const hit = logicalOr(eq(X, Y), logicalAnd(isnan(X), isnan(Y)));
-        r = where(hit, div(G, sum(hit, { dim: dims as number[], keepdim: true })), 0);
-        break;
-      }
-      case 'var': case 'std': {
-        const centered = sub(X, mean(X, { dim: dims as number[], keepdim: true }));
-        const scale = 1 / (count - correction);
-        // std: d sqrt(v) = dv / (2 sqrt(v)), taken as 0 where the std is 0 (as PyTorch)
-        const gv = name === 'var' ? mul(G, 2 * scale) : mul(where(eq(Y, 0), 0, div(G, Y)), scale);
-        r = mul(gv, centered);
-        break;
-      }
-      case 'logsumexp': r = mul(G, exp(sub(X, Y))); break;
-      default: throw new ValueError(`backward: no gradient for ${String(op)}`);
-    }
+    if (name === 'sum') r = expand(G, xShape);
+    else if (name === 'mean') r = expand(div(G, count), xShape);
+    else r = savedGradient(name, op, G, saved[0], saved[1], dims, kept, count, correction);
     // sum and mean give a broadcast view of g: copy it (and cast where the dtype option did); with
     // createGraph (grad mode) by the recorded ops
-    if (isGradEnabled()) return [name === 'sum' || name === 'mean' || r.dtype !== xDt ? r.to(xDt).clone() : r];
-    return [name === 'sum' || name === 'mean' || r.dtype !== xDt ? contiguousCopy(r, 'backward', xDt) : r];
+    if (isGradEnabled()) return [linear || r.dtype !== xDt ? r.to(xDt).clone() : r];
+    return [linear || r.dtype !== xDt ? contiguousCopy(r, 'backward', xDt) : r];
   }), true);
+}
+
+/** The gradient of a reduction that reads its input and result (prod, amax/amin, var/std, logsumexp). */
+function savedGradient(name: ReduceName, op: string, G: Tensor, sx: Tensor, sy: Tensor, dims: readonly number[], kept: number[], count: number, correction: number): Tensor {
+  const Y = reshape(sy, kept);
+  const X = sx.dtype === sy.dtype ? sx : sx.to(sy.dtype);
+  let r: Tensor;
+  switch (name) {
+    case 'prod': {
+      // d prod / d x_i = product of the others: prod/x_i without zeros; with one zero in the slice
+      // only the zero gets the product of the rest; with two or more, nothing.
+      const isZero = eq(X, 0);
+      const zeros = sum(isZero, { dim: dims as number[], keepdim: true });
+      const others = prod(where(isZero, 1, X), { dim: dims as number[], keepdim: true });
+      const atZero = where(eq(zeros, 1), others, 0);
+      const atOther = where(eq(zeros, 0), div(others, where(isZero, 1, X)), 0);
+      r = mul(G, where(isZero, atZero, atOther));
+      break;
+    }
+    case 'amax': case 'amin': {
+      // evenly among the elements equal to the result (NaN matches a NaN result)
+      const hit = logicalOr(eq(X, Y), logicalAnd(isnan(X), isnan(Y)));
+      r = where(hit, div(G, sum(hit, { dim: dims as number[], keepdim: true })), 0);
+      break;
+    }
+    case 'var': case 'std': {
+      const centered = sub(X, mean(X, { dim: dims as number[], keepdim: true }));
+      const scale = 1 / (count - correction);
+      // std: d sqrt(v) = dv / (2 sqrt(v)), taken as 0 where the std is 0 (as PyTorch)
+      const gv = name === 'var' ? mul(G, 2 * scale) : mul(where(eq(Y, 0), 0, div(G, Y)), scale);
+      r = mul(gv, centered);
+      break;
+    }
+    case 'logsumexp': r = mul(G, exp(sub(X, Y))); break;
+    default: throw new ValueError(`backward: no gradient for ${String(op)}`);
+  }
+  return r;
 }
 
 /** @internal max/min along dim `d` (null for a 0-dim input): the gradient goes to the returned index. */
