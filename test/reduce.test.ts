@@ -544,3 +544,16 @@ describe('what the reductions keep for backward', () => {
     w.dispose();
   });
 });
+
+describe('what cumsum keeps for backward', () => {
+  test('nothing: its gradient is the reversed cumsum of the incoming one', () => {
+    const w = fl.ones([1], { requiresGrad: true });
+    const before = fl.memory.stats('cpu').allocatedBytes;
+    // the [65536] cumsum is freed when the scope ends (only the scalar loss is kept)
+    const loss = fl.scope(() => fl.add(w, fl.zeros([1 << 16])).cumsum(0).sum());
+    expect(fl.memory.stats('cpu').allocatedBytes - before).toBeLessThan(4096);
+    loss.backward();
+    expect(w.grad!.item()).toBe(65536 * 65537 / 2);
+    loss.dispose(); w.dispose();
+  });
+});

@@ -140,7 +140,8 @@ function softmaxBackward(g: Tensor, y: Tensor, d: number, log: boolean): Tensor 
 
 function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void {
   const d = normDim(dim, x._shape.length, op), xDt = x.dtype;
-  record(op, [x], [y], op === 'cumprod' ? [x, y] : [y], ([g], saved) => scopeSync(() => {
+  // what each gradient reads: softmax's and logSoftmax's the output, cumprod's both, cumsum's neither
+  record(op, [x], [y], op === 'cumprod' ? [x, y] : op === 'cumsum' ? [] : [y], ([g], saved) => scopeSync(() => {
     const G = g!;
     let r: Tensor;
     switch (op) {
