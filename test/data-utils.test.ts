@@ -11,7 +11,7 @@ import * as fl from '../lib';
 import * as data from '../lib/data';
 import { liveWorkerCount } from '../lib/data/worker';
 import { SquaresDataset } from './fixtures/data-datasets';
-import { DEVICE } from './helpers';
+import { DEVICE, epoch, plain } from './helpers';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 const sorted = (xs: Iterable<number>): number[] => Array.from(xs).sort((a, b) => a - b);
@@ -26,20 +26,6 @@ class Numbers extends data.Dataset<number> {
   }
 }
 
-/** One epoch; each batch through `toPlain`, then disposed. */
-async function epoch(loader: AsyncIterable<any>, toPlain: (b: any) => unknown = plain): Promise<any[]> {
-  const out: unknown[] = [];
-  for await (const b of loader) {
-    try { out.push(toPlain(b)); } finally { data.disposeBatch(b); }
-  }
-  return out;
-}
-function plain(v: any): any {
-  if (v instanceof fl.Tensor) return { shape: v.shape.slice(), dtype: v.dtype, values: v.toArray() };
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
-}
 /** A TensorDataset of rows [[0, 0], [1, 10], …] on DEVICE, freed after fn. */
 async function withRows<R>(n: number, fn: (ds: fl.data.TensorDataset) => R | Promise<R>): Promise<R> {
   const x = fl.scope(() => fl.stack([fl.arange(n), fl.arange(n).mul(10)], 1).to('float32').to(DEVICE));

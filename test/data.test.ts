@@ -9,23 +9,8 @@ import * as fl from '../lib';
 import * as data from '../lib/data';
 import { liveWorkerCount } from '../lib/data/worker';
 import { BrokenInWorkerDataset, FailingDataset, SquaresDataset } from './fixtures/data-datasets';
-import { DEVICE } from './helpers';
+import { DEVICE, epoch, plain } from './helpers';
 
-/** Runs one epoch; each batch is turned into plain values by `toPlain` and disposed. */
-async function epoch(loader: AsyncIterable<any>, toPlain: (b: any) => unknown = plain): Promise<any[]> {
-  const out: unknown[] = [];
-  for await (const b of loader) {
-    try { out.push(toPlain(b)); } finally { data.disposeBatch(b); }
-  }
-  return out;
-}
-/** Tensors → { shape, dtype, values } (nested), other values as they are. */
-function plain(v: any): any {
-  if (v instanceof fl.Tensor) return { shape: v.shape, dtype: v.dtype, values: v.toArray() };
-  if (Array.isArray(v)) return v.map(plain);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
-}
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 class ListDataset extends data.Dataset<unknown> {

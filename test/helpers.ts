@@ -138,3 +138,19 @@ export function expectGradsMatchFiniteDifferences(leaves: Record<string, fl.Tens
     }
   }
 }
+
+/** Runs one epoch of a DataLoader; each batch is turned into plain values by `toPlain` and disposed. */
+export async function epoch(loader: AsyncIterable<any>, toPlain: (b: any) => unknown = plain): Promise<any[]> {
+  const out: unknown[] = [];
+  for await (const b of loader) {
+    try { out.push(toPlain(b)); } finally { fl.data.disposeBatch(b); }
+  }
+  return out;
+}
+/** Tensors → { shape, dtype, values } (nested), other values as they are. */
+export function plain(v: any): any {
+  if (v instanceof fl.Tensor) return { shape: v.shape.slice(), dtype: v.dtype, values: v.toArray() };
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}

@@ -16,8 +16,8 @@ import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, hardswish,
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
 import { cosineSimilarityOp, pairwiseDistanceOp } from './distance';
-import { interpolateOp } from './resize';
-import type { InterpolateMode } from './resize';
+import { interpolateOp, INTERPOLATE_MODES } from './resize';
+import type { InterpolateMode, InterpolateOptions } from './resize';
 import * as A from '../args';
 import { factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
@@ -288,23 +288,16 @@ export class LogSoftmax extends Module {
   extraRepr(): string { return `dim=${this.dim}`; }
 }
 
-const UPSAMPLE_MODES = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area'] as const;
 // PyTorch: Upsample(size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None)
 const UPSAMPLE_ARGS = signature('Upsample', ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor'], {
   size: optional(A.nullable(A.either(A.int({ min: 0 }), A.arrayOf(A.int({ min: 0 })))), null),
   scaleFactor: optional(A.nullable(A.either(A.num(), A.arrayOf(A.num()))), null),
-  mode: optional(A.oneOf(...UPSAMPLE_MODES), 'nearest'),
+  mode: optional(A.oneOf(...INTERPOLATE_MODES), 'nearest'),
   alignCorners: optional(A.nullable(A.bool), null), recomputeScaleFactor: optional(A.nullable(A.bool), null),
 });
 
-/** Options of Upsample (torch.nn.Upsample's arguments in camelCase). */
-export interface UpsampleOptions {
-  size?: number | readonly number[] | null;
-  scaleFactor?: number | readonly number[] | null;
-  mode?: InterpolateMode;
-  alignCorners?: boolean | null;
-  recomputeScaleFactor?: boolean | null;
-}
+/** Options of Upsample (torch.nn.Upsample's arguments in camelCase): interpolate's, without antialias. */
+export type UpsampleOptions = Omit<InterpolateOptions, 'antialias'>;
 
 /**
  * Resizes [N, C, d1, …] input to `size` or by `scaleFactor`, as `torch.nn.Upsample` (the layer form

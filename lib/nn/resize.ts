@@ -38,7 +38,9 @@ import { ArgsThenOptions, optional, required, signature } from '../args';
 
 /** The resizing modes of `interpolate` (torch's names). */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'trilinear' | 'bicubic' | 'area';
-const MODES: readonly InterpolateMode[] = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area'];
+/** @internal Every mode interpolate (and nn.Upsample) takes. */
+export const INTERPOLATE_MODES = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area'] as const satisfies readonly InterpolateMode[];
+const MODES: readonly InterpolateMode[] = INTERPOLATE_MODES;
 /** The input rank each interpolating mode takes (nearest, nearest-exact: 3 to 5; area: 3 or 4). */
 const RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, trilinear: 5, bicubic: 4 };
 
