@@ -150,6 +150,7 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => fl.scope(() => fl.zeros([2]).maskedFill_(fl.ones([2]).gt(0), 10n as any)));
     refused(() => fl.scope(() => fl.diagonal(fl.zeros([2, 2]), 10n as any)));
     refused(() => new (fl.nn.RNNCellBase as any)([1, Symbol('s')], []));
+    refused(() => fl.nn.init.calculateGain([Symbol('s'), 65536] as any));                                     // seed 38, 2026-12-07
   });
 
   test('nn.RNNCellBase constructed directly (as RNNBase: a ValueError naming the cells to use)', () => {

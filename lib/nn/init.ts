@@ -7,6 +7,7 @@
 // fans: for a weight of shape [out, in, k1, k2, …] fanIn = in·k1·k2…, fanOut = out·k1·k2…
 // (as torch's `_calculate_fan_in_and_fan_out`; tensors with fewer than 2 dims have no fans).
 import { tooManyArgs } from '../args';
+import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
@@ -34,11 +35,11 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'relu': return Math.SQRT2;
     case 'leaky_relu': case 'leakyRelu': {
       const slope = param ?? 0.01;
-      if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new ValueError(`calculateGain: negative slope ${String(slope)} is not a valid number`);
+      if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new ValueError(`calculateGain: negative slope ${describeArg(slope)} is not a valid number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case 'selu': return 3 / 4;
-    default: throw new ValueError(`calculateGain: unsupported nonlinearity ${String(nonlinearity)}`);
+    default: throw new ValueError(`calculateGain: unsupported nonlinearity ${describeArg(nonlinearity)}`);
   }
 }
 
