@@ -453,9 +453,23 @@ describe('createGraph: gradients of gradients', () => {
     const w = fl.tensor([[[[0.5]]]], { dtype: 'float64', device: DEVICE, requiresGrad: true });
     expect(() => fl.autograd.grad(fl.nn.functional.conv2d(x, w).pow(2).sum(), [x], { createGraph: true })).toThrow(/createGraph: the backward of conv2d is not differentiable/);
     const z = f64([0.3, -0.7, 1.1]).requiresGrad_();
-    expect(() => fl.autograd.grad(fl.nn.functional.layerNorm(z, [3]).pow(2).sum(), [z], { createGraph: true })).toThrow(/createGraph: the backward of layerNorm/);
     // checkpoint's recomputation runs a backward of its own: refused too
     expect(() => fl.autograd.grad(fl.checkpoint((t: fl.Tensor) => t.pow(3), z).sum(), [z], { createGraph: true })).toThrow(/createGraph: the backward of checkpoint/);
+  }));
+
+  test('layerNorm (the fused op; composed in a createGraph backward) as torch', () => fl.scope(() => {
+    // g, = grad((F.layer_norm(x, [3], w, b) * x).sum(), [x], create_graph=True); then grad((g * [1, 2, 3]).sum(), [x]) and [w]
+    const x = f64([0.3, -0.7, 1.1]).requiresGrad_();
+    const w = f64([0.5, 2.0, -1.0]).requiresGrad_(), b = f64([0.1, 0.2, 0.3]).requiresGrad_();
+    const c = f64([1, 2, 3]);
+    const [g0] = fl.autograd.grad(fl.nn.functional.layerNorm(x, [3]).mul(x).sum(), [x], { createGraph: true });
+    near(v64(g0), [0.0905365809, -1.2675121321, 1.1769755513]);
+    near(v64(fl.autograd.grad(g0!.mul(c).sum(), [x])[0]), [-1.4025757214, 0.6233781178, 0.7791976036]);
+    const [g] = fl.autograd.grad(fl.nn.functional.layerNorm(x, [3], w, b).mul(x).sum(), [x], { createGraph: true });
+    near(v64(g), [1.3925346481, -2.8893235433, -1.5698750082]);
+    const [hx, hw] = fl.autograd.grad(g!.mul(c).sum(), [x, w]);
+    near(v64(hx), [-0.5712593357, 0.1111330069, 0.2263348999]);
+    near(v64(hw), [-0.3302295527, -2.9713180546, 4.3879865777]);
   }));
 
   test('a custom Function written with ops has second derivatives', () => fl.scope(() => {
