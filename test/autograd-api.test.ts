@@ -449,9 +449,11 @@ describe('createGraph: gradients of gradients', () => {
   }));
 
   test('an op whose backward is not differentiable is refused naming it, never a silent constant', () => fl.scope(() => {
-    const x = fl.tensor([[[[0.3, -0.7], [1.1, 0.2]]]], { dtype: 'float64', device: DEVICE, requiresGrad: true });
-    const w = fl.tensor([[[[0.5]]]], { dtype: 'float64', device: DEVICE, requiresGrad: true });
-    expect(() => fl.autograd.grad(fl.nn.functional.conv2d(x, w).pow(2).sum(), [x], { createGraph: true })).toThrow(/createGraph: the backward of conv2d is not differentiable/);
+    const w = 0;
+    void w;
+    const cell = new fl.nn.LSTMCell(2, 3).to('float64').to(DEVICE);
+    const xi = f64([0.3, -0.7], [1, 2]).requiresGrad_();
+    expect(() => fl.autograd.grad(cell.call(xi)[0].sum(), [xi], { createGraph: true })).toThrow(/createGraph: the backward of lstmCell is not differentiable/);
     const z = f64([0.3, -0.7, 1.1]).requiresGrad_();
     // checkpoint's recomputation runs a backward of its own: refused too
     expect(() => fl.autograd.grad(fl.checkpoint((t: fl.Tensor) => t.pow(3), z).sum(), [z], { createGraph: true })).toThrow(/createGraph: the backward of checkpoint/);
@@ -470,6 +472,47 @@ describe('createGraph: gradients of gradients', () => {
     const [hx, hw] = fl.autograd.grad(g!.mul(c).sum(), [x, w]);
     near(v64(hx), [-0.5712593357, 0.1111330069, 0.2263348999]);
     near(v64(hw), [-0.3302295527, -2.9713180546, 4.3879865777]);
+  }));
+
+  // a WGAN-GP penalty on a two-conv critic, as torch 1.13 (float64):
+  // x = (arange(100).reshape(2, 2, 5, 5) % 7 - 3) / 4; w = (arange(54).reshape(3, 2, 3, 3) % 5 - 2) / 3; b = [0.1, -0.2, 0.3]
+  // w2 = (arange(12).reshape(1, 3, 2, 2) % 3 - 1) / 2
+  // out = F.conv2d(F.leaky_relu(F.conv2d(x, w, b, stride=s, padding=p, dilation=d), 0.2), w2).sum(dim=(1, 2, 3))
+  // g, = grad(out.sum(), x, create_graph=True); gp = ((g.flatten(1).norm(dim=1) - 1) ** 2).mean(); (out.mean() + 10 * gp).backward()
+  test.each([
+    [1, 1, 1, 7.9194161598, [-1.323245441, -15.414929137, -10.439221408, -4.520053984, 11.002857237, -7.348562181], [-51.894960307, -46.393501157, 55.804629376, -12.326372654, 45.697054134, 80.749061128, -19.129479874, 26.697614706, 93.242175639, 68.928347611, 175.867282317, 187.751658498], [-4.0, 0.4, 6.0]],
+    [2, 1, 1, 2.6182072728, [-6.708688014, 0.331034264, 1.00595425, 0.828973386, 11.124629435, -0.398442373], [-17.807885586, -32.10050374, 1.741861381, -36.440734008, -7.557206874, 25.276963467, -30.237482981, 5.151545402, 44.249125003, 9.190727003, 35.394691905, 22.966375591], [-1.0, -0.2, 1.8]],
+    [1, 2, 2, 5.2986804599, [1.329940657, -9.336958201, -5.934581084, 11.170844479, 17.904060692, -4.940756206], [-89.19270438, -92.587533176, -19.222972899, -78.015860741, 15.924679159, 28.755802388, -50.828976886, -31.951767602, -26.779052867, -54.054240274, 59.794933681, 50.20749474], [-4.2, -0.8, 4.8]],
+  ])('gradient penalty through conv2d (stride %i, padding %i, dilation %i) as torch', (st, pd, dl, wantGp, wantW6, wantW2, wantB) => fl.scope(() => {
+    const ar = (n: number, m: number, sub: number, div: number, shape: number[]) => fl.arange(n, { dtype: 'float64', device: DEVICE }).remainder(m).sub(sub).div(div).reshape(shape);
+    const x = ar(100, 7, 3, 4, [2, 2, 5, 5]).requiresGrad_();
+    const w = ar(54, 5, 2, 3, [3, 2, 3, 3]).requiresGrad_();
+    const b = f64([0.1, -0.2, 0.3]).requiresGrad_();
+    const w2 = ar(12, 3, 1, 2, [1, 3, 2, 2]).requiresGrad_();
+    const F = fl.nn.functional;
+    const out = F.conv2d(fl.leakyRelu(F.conv2d(x, w, b, { stride: st, padding: pd, dilation: dl }), 0.2), w2).sum([1, 2, 3]);
+    const [g] = fl.autograd.grad(out.sum(), [x], { createGraph: true });
+    const gp = g!.reshape([2, -1]).square().sum(1).sqrt().sub(1).pow(2).mean();
+    near(v64(gp), [wantGp]);
+    out.mean().add(gp.mul(10)).backward();
+    near(v64(w.grad).slice(0, 6), wantW6);
+    near(v64(w2.grad), wantW2);
+    near(v64(b.grad), wantB);
+  }));
+
+  // the poolings: x = (arange(100).reshape(2, 2, 5, 5) % 7 - 3) / 4; y = pool(x * x)
+  // g, = grad(tanh(y).sum(), x, create_graph=True); h, = grad((g * g).sum(), x): g.sum(), h.sum(), (h * arange).sum()
+  test.each([
+    ['max_pool2d(2)', (t: fl.Tensor) => fl.nn.functional.maxPool2d(t, 2), 0.17009525, -3.15230875, -283.822295],
+    ['max_pool2d(3, stride 2, padding 1)', (t: fl.Tensor) => fl.nn.functional.maxPool2d(t, 3, { stride: 2, padding: 1 }), 15.03125561, -7.94781216, -366.119039],
+    ['avg_pool2d(2)', (t: fl.Tensor) => fl.nn.functional.avgPool2d(t, 2), -0.24781555, -0.23703925, -1.100969],
+    ['avg_pool2d(3, 2, 1, count_include_pad=False)', (t: fl.Tensor) => fl.nn.functional.avgPool2d(t, 3, { stride: 2, padding: 1, countIncludePad: false }), 0.07108654, 1.717128, 18.17466],
+    ['adaptive_avg_pool2d((2, 3))', (t: fl.Tensor) => fl.nn.functional.adaptiveAvgPool2d(t, [2, 3]), -0.61968335, -0.54691082, -73.741328],
+  ] as [string, (t: fl.Tensor) => fl.Tensor, number, number, number][])('%s: second derivatives as torch', (_n, pool, wantG, wantH, wantHw) => fl.scope(() => {
+    const x = fl.arange(100, { dtype: 'float64', device: DEVICE }).remainder(7).sub(3).div(4).reshape([2, 2, 5, 5]).requiresGrad_();
+    const [g] = fl.autograd.grad(pool(x.mul(x)).tanh().sum(), [x], { createGraph: true });
+    const [h] = fl.autograd.grad(g!.square().sum(), [x]);
+    near([g!.sum().item(), h!.sum().item(), h!.mul(fl.arange(100, { dtype: 'float64', device: DEVICE }).reshape([2, 2, 5, 5])).sum().item()], [wantG, wantH, wantHw], 1e-6);  // torch's printed to 6-8 decimals
   }));
 
   test('a custom Function written with ops has second derivatives', () => fl.scope(() => {

@@ -17,7 +17,7 @@
 // plane, as PyTorch's) and its backward scatters the gradient to them.
 import { runLowPrecision } from '../amp';
 import { traced, traceState } from '../trace';
-import { needsGrad, noGrad, record } from '../autograd';
+import { isGradEnabled, needsGrad, noGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
 import { DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { describeArg } from '../arity';
@@ -25,6 +25,7 @@ import { call, opId, OperandView } from '../native';
 import { add, commonDevice } from './elementwise';
 import { matmul } from './matmul';
 import { sum } from './reduce';
+import { gather } from './indexing';
 import { fmt } from '../shape';
 import { emptyTensor, keep, scope, Tensor } from '../tensor';
 import * as A from '../args';
@@ -174,6 +175,38 @@ function col2im(cols: Tensor, shape: readonly number[], g: Geom, op: string): Te
   return img;
 }
 
+// im2col and col2im are linear and each other's adjoint. A convolution's backward runs them raw,
+// except in a backward that records (createGraph, grad mode): there they are ops of the graph,
+// each with the other as its gradient, so that the convolutions have second derivatives.
+
+/** im2col, recorded when grad is on and x requires grad (a createGraph backward). */
+function im2colOp(x: Tensor, g: Geom, op: string): Tensor {
+  const cols = im2col(x, g, op);
+  if (needsGrad(x)) {
+    const shape = x._shape;
+    record('im2col', [x], [cols], [], ([gc]) => [col2imOp(gc!, shape, g, op)], true);
+  }
+  return cols;
+}
+
+/** col2im, recorded as im2colOp is. */
+function col2imOp(cols: Tensor, shape: readonly number[], g: Geom, op: string): Tensor {
+  const img = col2im(cols, shape, g, op);
+  if (needsGrad(cols)) record('col2im', [cols], [img], [], ([gi]) => [im2colOp(gi!.isContiguous() ? gi! : gi!.contiguous(), g, op)], true);
+  return img;
+}
+
+/**
+ * A linear map that a native kernel runs (a pooling's forward or backward), as an op of the graph
+ * when grad is on and its input requires grad (a backward that records, createGraph): its gradient
+ * is `adjoint` of the incoming one, itself made the same way, so the poolings have derivatives of
+ * every order. `saved` are what the adjoint reads (the argmax indices).
+ */
+function linearNode(name: string, src: Tensor, out: Tensor, adjoint: (g: Tensor, saved: Tensor[]) => Tensor, saved: Tensor[] = []): Tensor {
+  if (needsGrad(src)) record(name, [src], [out], saved, ([g], sv) => [adjoint(g!, sv)], true);
+  return out;
+}
+
 /** [N, C, H, W] -> contiguous [C, N*H*W] (channels first, so a group's channels are one matrix). */
 function channelsFirst(t: Tensor): Tensor {
   const [N, C, H, W] = t._shape;
@@ -271,16 +304,17 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
         const gP = channelsFirst(gy!).view([groups, O / groups, N * L]);
         const w3 = sw.reshape([groups, O / groups, K]);
         let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
-        if (x.requiresGrad) gx = col2im(matmul(w3.mT, gP).view([C * g.kh * g.kw, N * L]), [N, C, H, W], g, op);
+        if (x.requiresGrad) gx = col2imOp(matmul(w3.mT, gP).view([C * g.kh * g.kw, N * L]), [N, C, H, W], g, op);
         if (w.requiresGrad) {
-          const cols = (colsKept !== null ? sc : im2col(sx, g, op)).view([groups, K, N * L]);
+          // the kept columns are constants: a backward that records (createGraph) rebuilds them from x
+          const cols = (colsKept !== null && !isGradEnabled() ? sc : im2colOp(sx, g, op)).view([groups, K, N * L]);
           gw = matmul(gP, cols.mT).reshape(w._shape as number[]).contiguous();
         }
         // the bias gradient from the channels-first copy: a sum along contiguous rows, where gy's
         // [0, 2, 3] reduction strides over the batch
         if (b && b.requiresGrad) gb = sum(gP.view([O, N * L]), 1);
         return [gx, gw, gb];
-      }));
+      }), true);
     } finally { colsKept?.dispose(); }
   }
   return traceState.tracer === null ? out : traced(op, [x, w, b], out, (gr, [vx, vw, vb]) => gr.op('Conv', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], {
@@ -409,7 +443,7 @@ export function convTranspose2d(...args: unknown[]): Tensor {
     }));
     if (needsGrad(x, weight, b)) {
       record(op, [x, weight, b], [out], [x, weight], ([gy], [sx, sw2]) => scope(() => {
-        const cols = im2col(gy!.isContiguous() ? gy! : gy!.contiguous(), g, op).view([groups, Kg, N * L]);
+        const cols = im2colOp(gy!.isContiguous() ? gy! : gy!.contiguous(), g, op).view([groups, Kg, N * L]);
         let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
         if (x.requiresGrad) {
           const m = matmul(sw2.reshape([groups, Cg, Kg]), cols);  // [G, Cg, N*L]
@@ -420,7 +454,7 @@ export function convTranspose2d(...args: unknown[]): Tensor {
         }
         if (b && b.requiresGrad) gb = sum(gy!, [0, 2, 3]);
         return [gx, gw, gb];
-      }));
+      }), true);
     }
     return out;
   });
@@ -519,12 +553,14 @@ export function maxPool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
       call(MAXPOOL, op, [y, idx, x], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
     } catch (e) { y.dispose(); idx.dispose(); throw e; }
     if (needsGrad(x)) {
-      record(op, [x], [y], [idx], ([gy], [si]) => scope(() => {
+      // the gradient scatters g to the argmax; its own gradient gathers from there
+      const back = (gy: Tensor, si: Tensor): Tensor => {
         const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
         // the geometry lets the GPU gather per input pixel (the CPU kernel does not need it)
-        call(MAXPOOL_BW, 'maxPool2d backward', [gx, gy!, si], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
-        return [gx];
-      }));
+        call(MAXPOOL_BW, 'maxPool2d backward', [gx, gy, si], [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
+        return linearNode('maxPool2dBackward', gy, gx, (gg, [sidx]) => gather(gg.reshape([N, C, H * W]), 2, sidx.reshape([N, C, g.Ho * g.Wo])).reshape([N, C, g.Ho, g.Wo]), [si]);
+      };
+      record(op, [x], [y], [idx], ([gy], [si]) => scope(() => [back(gy!, si)]));
     }
     if (traceState.tracer !== null) traced(op, [x], y, (gr, [vx]) => gr.op('MaxPool', [vx.name], {
       kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], dilations: [g.dh, g.dw], ceil_mode: options.ceilMode ? 1 : 0,
@@ -566,11 +602,18 @@ export function avgPool2d(...args: unknown[]): Tensor {
     const y = emptyTensor([N, C, g.Ho, g.Wo], x.dtype, x._storage.device, false, op);
     try { call(AVGPOOL, op, [y, x], params); } catch (e) { y.dispose(); throw e; }
     if (needsGrad(x)) {
-      record(op, [x], [y], [], ([gy]) => scope(() => {
+      // the backward and the forward are each other's adjoint (see linearNode)
+      const fwd = (t: Tensor): Tensor => {
+        const o = emptyTensor([N, C, g.Ho, g.Wo], x.dtype, x._storage.device, false, op);
+        call(AVGPOOL, op, [o, t], params);
+        return linearNode(op, t, o, back);
+      };
+      const back = (gy: Tensor): Tensor => {
         const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
-        call(AVGPOOL_BW, 'avgPool2d backward', [gx, gy!], params);
-        return [gx];
-      }));
+        call(AVGPOOL_BW, 'avgPool2d backward', [gx, gy], params);
+        return linearNode('avgPool2dBackward', gy, gx, fwd);
+      };
+      record(op, [x], [y], [], ([gy]) => scope(() => [back(gy!)]));
     }
     return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (div ? gr.unsupported(op, 'divisorOverride has no ONNX form') : gr.op('AveragePool', [vx.name], {
       kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], ceil_mode: options.ceilMode ? 1 : 0, count_include_pad: includePad ? 1 : 0,
@@ -606,11 +649,17 @@ export function adaptiveAvgPool2d(...args: unknown[]): Tensor {
     const y = emptyTensor([N, C, Ho, Wo], x.dtype, x._storage.device, false, op);
     try { call(ADAPTIVE, op, [y, x]); } catch (e) { y.dispose(); throw e; }
     if (needsGrad(x)) {
-      record(op, [x], [y], [], ([gy]) => scope(() => {
+      const fwd = (t: Tensor): Tensor => {
+        const o = emptyTensor([N, C, Ho, Wo], x.dtype, x._storage.device, false, op);
+        call(ADAPTIVE, op, [o, t]);
+        return linearNode(op, t, o, back);
+      };
+      const back = (gy: Tensor): Tensor => {
         const gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
-        call(ADAPTIVE_BW, 'adaptiveAvgPool2d backward', [gx, gy!]);
-        return [gx];
-      }));
+        call(ADAPTIVE_BW, 'adaptiveAvgPool2d backward', [gx, gy]);
+        return linearNode('adaptiveAvgPool2dBackward', gy, gx, fwd);
+      };
+      record(op, [x], [y], [], ([gy]) => scope(() => [back(gy!)]));
     }
     // global pooling, or equal windows (sizes that divide): the adaptive windows of other sizes overlap unevenly
     return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (Ho === 1 && Wo === 1 ? gr.op('GlobalAveragePool', [vx.name])
