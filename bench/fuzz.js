@@ -175,8 +175,8 @@ function child() {
     'momentum', 'nonBlocking', 'value', 'inplace', 'lr', 'padding', 'stride', 'dilation', 'groups', 'batchSize', 'shuffle', 'numWorkers',
     'ignoreIndex', 'labelSmoothing', 'approximate', 'descending', 'stable', 'largest', 'sorted', 'unbiased', 'correction', 'asTuple',
     'metadata', 'map', 'generator', 'seed', 'memoryFormat', 'copy', 'out', 'step', 'retainGraph', 'createGraph', 'inputs', 'accumulate',
-    'blocking', 'enabled', 'device_type', 'cacheEnabled', 'dropout', 'batchFirst', 'numLayers', 'hidden', 'maxNorm', 'normType', 'ord', 'p', 'numClasses', 'computeMode',
-    'mode', 'size', 'scaleFactor', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'paddingMode'];
+    'blocking', 'enabled', 'device_type', 'cacheEnabled', 'dropout', 'batchFirst', 'addBiasKv', 'addZeroAttn', 'numLayers', 'hidden', 'maxNorm', 'normType', 'ord', 'p', 'numClasses', 'computeMode',
+    'mode', 'size', 'scaleFactor', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'paddingMode', 'strict', 'vectorize', 'strategy', 'outerJacobianStrategy', 'v'];
 
   function genShape(r) {
     const nd = Math.floor(r() * 4);

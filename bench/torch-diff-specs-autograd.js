@@ -171,4 +171,32 @@ add({
   tol: 16,
 });
 
+// createGraph through a convolution (or its transpose), an activation and a pooling: the gradient
+// with respect to x, then the gradient of a weighted sum of it with respect to x and the weight
+add({
+  name: 'autograd.createGraph-conv',
+  grad: false,
+  gen: (r) => {
+    const dt = r.pick(['float32', 'float64']);
+    const n = r.int(1, 2), c = r.int(1, 2), o = r.int(1, 3), k = r.int(1, 3), hw = r.int(3, 6);
+    const t = r.bool(0.3);  // conv_transpose2d
+    const st = r.pick([1, 1, 2]), pd = r.int(0, Math.min(1, k - 1)), dl = t ? 1 : r.pick([1, 1, 2]);
+    const x = r.tensor(dt, [n, c, hw, hw], 'unit');
+    const w = r.tensor(dt, t ? [c, o, k, k] : [o, c, k, k], 'unit');
+    return { ins: [x, w], a: { t, st, pd, dl, act: r.pick(['tanh', 'sq', 'sigmoid']), pool: r.pick(['none', 'max', 'avg', 'adaptive']) } };
+  },
+  py: `(lambda x, w: (lambda y: (lambda g: [g.detach(), list(torch.autograd.grad((g * torch.arange(g.numel(), dtype=g.dtype).reshape(g.shape).remainder(5).sub(2)).sum(), [x, w]))])(torch.autograd.grad(y.sum(), [x], create_graph=True)[0]))((lambda h: h if a.pool == 'none' else F.max_pool2d(h, 2) if a.pool == 'max' else F.avg_pool2d(h, 2) if a.pool == 'avg' else F.adaptive_avg_pool2d(h, 1))((lambda z: torch.tanh(z) if a.act == 'tanh' else z * z if a.act == 'sq' else torch.sigmoid(z))(F.conv_transpose2d(x, w, stride=a.st, padding=a.pd) if a.t else F.conv2d(x, w, stride=a.st, padding=a.pd, dilation=a.dl)))))(x0.detach().clone().requires_grad_(), x1.detach().clone().requires_grad_())`,
+  fl: (fl, [x0, w0], a) => {
+    const F = fl.nn.functional;
+    const x = x0.detach().clone().requiresGrad_(), w = w0.detach().clone().requiresGrad_();
+    const z = a.t ? F.convTranspose2d(x, w, null, { stride: a.st, padding: a.pd }) : F.conv2d(x, w, null, { stride: a.st, padding: a.pd, dilation: a.dl });
+    const h = a.act === 'tanh' ? z.tanh() : a.act === 'sq' ? z.mul(z) : z.sigmoid();
+    const y = a.pool === 'none' ? h : a.pool === 'max' ? F.maxPool2d(h, 2) : a.pool === 'avg' ? F.avgPool2d(h, 2) : F.adaptiveAvgPool2d(h, 1);
+    const [g] = fl.autograd.grad(y.sum(), [x], { createGraph: true });
+    const wt = fl.arange(g.numel, { dtype: g.dtype, device: g.device }).reshape(g.shape).remainder(5).sub(2);
+    return [g.detach(), fl.autograd.grad(g.mul(wt).sum(), [x, w])];
+  },
+  tol: 32,
+});
+
 module.exports = { SPECS: specs };

@@ -100,6 +100,7 @@ function mod({ name, draw, make, call, py, tol, known, floor = 16 }) {
  * inputs: a bool key-padding mask (ins[a.ikpm]) and a bool or float attention mask (ins[a.iam]).
  */
 function fullyMasked(a, ins, H) {
+  if (a.kv || a.za) return false;  // add_bias_kv / add_zero_attn append a key that no mask covers
   const kpm = a.ikpm === null ? null : ins[a.ikpm], am = a.iam === null ? null : ins[a.iam];
   const S = kpm ? kpm.shape[kpm.shape.length - 1] : am.shape[am.shape.length - 1];
   const N = kpm && kpm.shape.length === 2 ? kpm.shape[0] : am && am.shape.length === 3 ? am.shape[0] / H : 1;
@@ -160,14 +161,17 @@ mod({
     const amKind = kpmKind === 'float' && r.bool(0.7) ? null : r.pick([null, null, 'bool', 'float']);  // float kpm + a mask: torch 1.13's quirk (known), less often
     if (amKind) { iam = inputs.length; inputs.push(mask(r, amKind, dt, r.bool(0.6) ? [L, S] : [(batched ? N : 1) * H, L, S])); }
     const causal = !amKind && r.bool(0.2);
-    const o = { E, H, kd: sep ? kd : null, vd: sep ? vd : null, bias, bf, dt };
+    const kv = r.bool(0.35), za = r.bool(0.35);  // add_bias_kv, add_zero_attn
+    const o = { E, H, kd: sep ? kd : null, vd: sep ? vd : null, bias, bf, dt, kv, za };
+    const params = mhaParams(r, dt, E, kd, vd, bias);
+    if (kv) params.push(['bias_k', r.tensor(dt, [1, 1, E], 'unit')], ['bias_v', r.tensor(dt, [1, 1, E], 'unit')]);
     return {
-      o, inputs, params: mhaParams(r, dt, E, kd, vd, bias), train: r.bool(0.3),
-      pyctor: `torch.nn.MultiheadAttention(${E}, ${H}, ${pyKw({ bias, kdim: o.kd, vdim: o.vd, batch_first: bf, dtype: pyDt(dt) })})`,
-      self, ikpm, iam, causal, L, S, kpmKind, amKind, nw: r.bool(0.7), avg: r.bool(), batched,
+      o, inputs, params, train: r.bool(0.3),
+      pyctor: `torch.nn.MultiheadAttention(${E}, ${H}, ${pyKw({ bias, add_bias_kv: kv, add_zero_attn: za, kdim: o.kd, vdim: o.vd, batch_first: bf, dtype: pyDt(dt) })})`,
+      self, ikpm, iam, causal, L, S, kpmKind, amKind, nw: r.bool(0.7), avg: r.bool(), batched, kv, za,
     };
   },
-  make: (fl, o) => new fl.nn.MultiheadAttention(o.E, o.H, { bias: o.bias, kdim: o.kd, vdim: o.vd, batchFirst: o.bf, dtype: o.dt }),
+  make: (fl, o) => new fl.nn.MultiheadAttention(o.E, o.H, { bias: o.bias, addBiasKv: o.kv, addZeroAttn: o.za, kdim: o.kd, vdim: o.vd, batchFirst: o.bf, dtype: o.dt }),
   call: (m, ins, a) => m.forward(ins[0], ins[a.self ? 0 : 1], ins[a.self ? 0 : 2], {
     keyPaddingMask: a.ikpm === null ? null : ins[a.ikpm], attnMask: a.iam === null ? null : ins[a.iam],
     needWeights: a.nw, averageAttnWeights: a.avg, isCausal: a.causal,
@@ -436,8 +440,8 @@ const STRUCT = [
   },
   (r) => { const g = r.int(1, 2), ci = g * r.int(1, 2), co = g * r.int(1, 3), k = [r.int(1, 3), r.int(1, 3)], b = r.bool(); return [`torch.nn.ConvTranspose2d(${ci}, ${co}, ${pyV(k)}, groups=${g}, bias=${pyB(b)})`, (fl) => new fl.nn.ConvTranspose2d(ci, co, k, { groups: g, bias: b })]; },
   (r) => {
-    const H = r.int(1, 3), E = H * r.int(1, 2), sep = r.bool(0.4), kd = sep ? r.int(1, 5) : null, vd = sep ? r.int(1, 5) : null, b = r.bool();
-    return [`torch.nn.MultiheadAttention(${E}, ${H}, bias=${pyB(b)}, kdim=${pyV(kd)}, vdim=${pyV(vd)})`, (fl) => new fl.nn.MultiheadAttention(E, H, { bias: b, kdim: kd, vdim: vd })];
+    const H = r.int(1, 3), E = H * r.int(1, 2), sep = r.bool(0.4), kd = sep ? r.int(1, 5) : null, vd = sep ? r.int(1, 5) : null, b = r.bool(), kv = r.bool(0.4);
+    return [`torch.nn.MultiheadAttention(${E}, ${H}, bias=${pyB(b)}, add_bias_kv=${pyB(kv)}, kdim=${pyV(kd)}, vdim=${pyV(vd)})`, (fl) => new fl.nn.MultiheadAttention(E, H, { bias: b, addBiasKv: kv, kdim: kd, vdim: vd })];
   },
   (r) => { const H = r.int(1, 2), D = H * r.int(1, 2), ff = r.int(1, 5), nf = r.bool(); return [`torch.nn.TransformerEncoderLayer(${D}, ${H}, dim_feedforward=${ff}, norm_first=${pyB(nf)})`, (fl) => new fl.nn.TransformerEncoderLayer(D, H, { dimFeedforward: ff, normFirst: nf })]; },
   (r) => {

@@ -344,5 +344,7 @@ specs.push(...require('./torch-diff-specs-norms').SPECS);
 specs.push(...require('./torch-diff-specs-resize').SPECS);  // F.pad, F.interpolate, conv paddingMode, nn.Upsample
 // fl.autograd: grad, backward({ inputs }), tensor hooks, custom Functions
 specs.push(...require('./torch-diff-specs-autograd').SPECS);
+specs.push(...require('./torch-diff-specs-functional').SPECS);  // fl.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp
+specs.push(...require('./torch-diff-specs-cumulative').SPECS);  // cummax, cummin, logcumsumexp (functions and methods)
 
 module.exports = { SPECS: specs };

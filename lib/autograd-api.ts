@@ -15,6 +15,7 @@ import { emptyTensor, Tensor } from './tensor';
 export { grad, autogradBackward as backward, noGrad, enableGrad, setGradEnabled, isGradEnabled } from './autograd';
 export type { GradOptions, AutogradBackwardOptions, RemovableHandle } from './autograd';
 export { gradcheck } from './gradcheck';
+export * as functional from './autograd-functional';
 
 /**
  * The context of one call of a custom {@link Function}: what its forward leaves for its backward.

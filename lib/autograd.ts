@@ -640,7 +640,7 @@ function run(roots: readonly Tensor[], g0s: Tensor[], retain: boolean, targets: 
 //   returns must too (or be a zero by definition, as a step function's);
 // - its dependence on saved tensors cannot be seen from outside, so a node that saved a tensor that
 //   requires grad runs only when its op declared its backward differentiable (`record`'s `twice`);
-//   the others (a convolution's, layer norm's fused kernel, …) are refused naming the op.
+//   the others (the fused LSTM cell, checkpoint) are refused naming the op.
 
 /** Gradients that are zero by definition (step functions): a constant gradient, not a missing graph. */
 const zeroGradients = new WeakSet<Tensor>();
@@ -986,7 +986,16 @@ export function checkpoint(fn: (...xs: Tensor[]) => Tensor, ...inputs: Tensor[])
         const y = scope(() => fn(...xs));
         try { backward(y, { gradient: g! }); } finally { y.dispose(); }
       });
-      return xs.map((x) => { const gr = x.grad; x.grad = null; return gr; });
+      // .grad was kept out of every scope (accumulateLeaf): hand on a view made in this one, so that a
+      // gradient autograd.grad returns through a checkpoint belongs to the caller's scope
+      return xs.map((x) => {
+        const gr = x.grad;
+        x.grad = null;
+        if (!gr) return null;
+        const v = gr._view(gr._shape, gr._strides, gr._offset);
+        gr.dispose();
+        return v;
+      });
     } finally {
       xs.forEach((x) => x.dispose());
     }

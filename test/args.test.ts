@@ -630,6 +630,8 @@ for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
       kdim: sc(() => expect(shapeOf(mha({ kdim: 3 }).forward(q(), fl.randn(5, 2, 3, { dtype: 'float64' }), fl.randn(5, 2, 4, { dtype: 'float64' }))[0])).toEqual([3, 2, 4])),
       vdim: sc(() => expect(shapeOf(mha({ vdim: 3 }).forward(q(), fl.randn(5, 2, 4, { dtype: 'float64' }), fl.randn(5, 2, 3, { dtype: 'float64' }))[0])).toEqual([3, 2, 4])),
       batchFirst: sc(() => { const x = fl.randn(2, 3, 4, { dtype: 'float64' }); expect(shapeOf(mha({ batchFirst: true }).forward(x, x, x)[1]!)).toEqual([2, 3, 3]); }),
+      addBiasKv: sc(() => { const m = mha({ addBiasKv: true }); const x = q(); expect(shapeOf(m.bias_k!)).toEqual([1, 1, 4]); expect(shapeOf(m.forward(x, x, x)[1]!)).toEqual([2, 3, 4]); expect(mha().bias_k).toBeUndefined(); }),
+      addZeroAttn: sc(() => { const x = q(); const w = mha({ addZeroAttn: true }).forward(x, x, x)[1]!; expect(shapeOf(w)).toEqual([2, 3, 4]); expect(vals(w.select(-1, 3)).every((p) => p > 0)).toBe(true); }),
     },
     call: (o) => fl.scope(() => new nn.MultiheadAttention(4, 2, o)),
   };
@@ -1072,6 +1074,89 @@ TABLE['fl.autograd.backward'] = {
   },
   call: (o) => fl.scope(() => { const a = t64([1]).requiresGrad_(); try { fl.autograd.backward(a.sum(), o); } finally { a.grad?.dispose(); a.grad = null; } }),
 };
+
+// ---- fl.autograd.functional: jacobian(func, inputs, createGraph, strict, vectorize, strategy), hessian(…, outerJacobianStrategy),
+// vjp / jvp / vhp / hvp(func, inputs, v, createGraph, strict)
+{
+  const AF = fl.autograd.functional;
+  const cube = (x: fl.Tensor): fl.Tensor => x.pow(3);
+  TABLE['fl.autograd.functional.jacobian'] = {
+    sig: 'autograd.functional.jacobian',
+    honoured: {
+      createGraph: sc(() => {
+        const x = t64([2]).requiresGrad_();
+        const J = AF.jacobian(cube, x, { createGraph: true });
+        expect(vals(J)).toEqual([12]);
+        expect(vals(fl.autograd.grad(J.sum(), [x])[0])).toEqual([12]);   // d(3x²)/dx
+        expect(AF.jacobian(cube, x).requiresGrad).toBe(false);
+      }),
+      strict: sc(() => {
+        expect(vals(AF.jacobian((a) => a.mul(0).detach(), t64([2])))).toEqual([0]);
+        expect(() => AF.jacobian((a) => a.mul(0).detach(), t64([2]), { strict: true })).toThrow(fl.AutogradError);
+      }),
+      vectorize: sc(() => {
+        expect(vals(AF.jacobian(cube, t64([2]), { vectorize: true }))).toEqual([12]);   // the same loop
+        expect(() => AF.jacobian(cube, t64([2]), { vectorize: true, strict: true })).toThrow(fl.ValueError);
+      }),
+      strategy: sc(() => {
+        expect(vals(AF.jacobian(cube, t64([2]), { strategy: 'reverse-mode' }))).toEqual([12]);
+        expect(() => AF.jacobian(cube, t64([2]), { strategy: 'forward-mode' })).toThrow(/forward-mode/);
+      }),
+    },
+    call: (o) => fl.scope(() => AF.jacobian(cube, t64([2]), o)),
+  };
+  TABLE['fl.autograd.functional.hessian'] = {
+    sig: 'autograd.functional.hessian',
+    honoured: {
+      createGraph: sc(() => {
+        const x = t64([2]).requiresGrad_();
+        const H = AF.hessian((a) => a.pow(3).sum(), x, { createGraph: true });
+        expect(vals(H)).toEqual([12]);
+        expect(vals(fl.autograd.grad(H.sum(), [x])[0])).toEqual([6]);
+      }),
+      strict: sc(() => {
+        expect(vals(AF.hessian((a) => a.mul(2).sum(), t64([2])))).toEqual([0]);
+        expect(() => AF.hessian((a) => a.mul(2).sum(), t64([2]), { strict: true })).toThrow(fl.AutogradError);
+      }),
+      vectorize: sc(() => {
+        expect(vals(AF.hessian((a) => a.pow(3).sum(), t64([2]), { vectorize: true }))).toEqual([12]);
+        expect(() => AF.hessian((a) => a.pow(3).sum(), t64([2]), { vectorize: true, strict: true })).toThrow(fl.ValueError);
+      }),
+      outerJacobianStrategy: sc(() => {
+        expect(() => AF.hessian((a) => a.pow(3).sum(), t64([2]), { outerJacobianStrategy: 'forward-mode' })).toThrow(/forward-mode/);
+      }),
+    },
+    call: (o) => fl.scope(() => AF.hessian((a) => a.pow(3).sum(), t64([2]), o)),
+  };
+  // d/dx x³ = 3x², d²/dx² = 6x: at x = 2 with v = 10 the products are 120
+  const products: [string, (f: (x: fl.Tensor) => fl.Tensor, x: fl.Tensor, o?: fl.autograd.functional.ProductOptions) => [fl.Tensor, fl.Tensor], number, (x: fl.Tensor) => fl.Tensor][] = [
+    ['vjp', AF.vjp, 120, cube], ['jvp', AF.jvp, 120, cube], ['vhp', AF.vhp, 120, (x) => x.pow(3).sum()], ['hvp', AF.hvp, 120, (x) => x.pow(3).sum()],
+  ];
+  for (const [name, product, want, fn] of products) {
+    TABLE[`fl.autograd.functional.${name}`] = {
+      sig: `autograd.functional.${name}`,
+      honoured: {
+        v: sc(() => {
+          expect(vals(product(fn, t64([2]), { v: t64([10]) })[1])).toEqual([want]);
+          expect(vals(product(fn, t64([2]))[1])).toEqual([want / 10]);
+          expect(() => product(fn, t64([2]), { v: t64([1, 2]) })).toThrow(fl.ShapeError);
+        }),
+        createGraph: sc(() => {
+          const x = t64([2]).requiresGrad_();
+          const [, p] = product(fn, x, { v: t64([1]), createGraph: true });
+          expect(p.requiresGrad).toBe(true);
+          expect(product(fn, x, { v: t64([1]) })[1].requiresGrad).toBe(false);
+        }),
+        strict: sc(() => {
+          const [, p] = product((a) => a.mul(0).sum().detach(), t64([2]));
+          expect(vals(p)).toEqual([0]);
+          expect(() => product((a) => a.mul(0).sum().detach(), t64([2]), { strict: true })).toThrow(fl.AutogradError);
+        }),
+      },
+      call: (o) => fl.scope(() => product(fn, t64([2]), o)),
+    };
+  }
+}
 
 // ---- Module.registerForwardPreHook(hook, { prepend, withKwargs }), registerForwardHook(hook, { prepend, withKwargs, alwaysCall })
 TABLE['nn.Module.registerForwardPreHook'] = {
@@ -1746,14 +1831,14 @@ const NO_OPTIONS = [
   'fl.floor', 'fl.ceil', 'fl.round', 'fl.trunc', 'fl.reciprocal', 'fl.logicalNot', 'fl.isnan', 'fl.isinf', 'fl.isfinite', 'fl.clamp', 'fl.maskedFill',
   'fl.view', 'fl.reshape', 'fl.flatten', 'fl.squeeze', 'fl.unsqueeze', 'fl.transpose', 'fl.permute', 'fl.expand', 'fl.broadcastTo', 'fl.narrow',
   'fl.select', 'fl.slice', 'fl.diagonal', 'fl.contiguous', 'fl.clone', 'fl.cat', 'fl.stack', 'fl.split', 'fl.chunk', 'fl.unbind', 'fl.repeat',
-  'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
+  'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.cummax', 'fl.cummin', 'fl.logcumsumexp', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
   'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.flip', 'fl.sort', 'fl.argsort', 'fl.topk',
   'fl.kthvalue', 'fl.median', 'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
   'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid', 'F.softplus', 'F.softmax', 'F.logSoftmax',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, functional: fl.autograd.functional as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

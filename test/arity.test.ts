@@ -49,6 +49,7 @@ const CALLS: Record<string, (i: In) => Args> = {
     .map((n) => [n, ({ x }: In) => [x, 0, true]])),
   var: ({ x }) => [x, 0, true, true], std: ({ x }) => [x, 0, true, true],  // input, dim, unbiased, keepdim (torch's)
   ...Object.fromEntries(['softmax', 'logSoftmax', 'cumsum', 'cumprod'].map((n) => [n, ({ x }: In) => [x, 0, 'float64']])),
+  cummax: ({ x }) => [x, 0], cummin: ({ x }) => [x, 0], logcumsumexp: ({ x }) => [x, 0],
   sort: ({ x }) => [x, 0, true, true], argsort: ({ x }) => [x, 0, true], topk: ({ x }) => [x, 1, 0, true, true], kthvalue: ({ x }) => [x, 1, 0, true],
   // indexing
   gather: ({ x, idx }) => [x, 0, idx], scatter: ({ x, idx }) => [x, 0, idx, x], scatterAdd: ({ x, idx }) => [x, 0, idx, x],
@@ -196,6 +197,7 @@ on(['copy_'], ({ x }) => [x]);
 on(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'min', 'argmax', 'argmin', 'median'], () => [0, true]);
 on(['var', 'std'], () => [0, true, true]);
 on(['softmax', 'logSoftmax', 'cumsum', 'cumprod'], () => [0, 'float64']);
+on(['cummax', 'cummin', 'logcumsumexp'], () => [0]);
 on(['sort'], () => [0, true, true]);
 on(['argsort'], () => [0, true]);
 on(['topk'], () => [1, 0, true, true]);

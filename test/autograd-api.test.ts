@@ -93,6 +93,16 @@ describe('fl.autograd.grad', () => {
     expect(() => fl.autograd.grad(loss, [b])).toThrow('Boom.backward ran');
   }));
 
+  test('through a checkpoint: the gradient belongs to the caller\'s scope (no tensor left behind)', () => {
+    const before = fl.memory.stats().liveTensors;
+    fl.scope(() => {
+      const z = t([0.5, 2]);
+      const [g] = fl.autograd.grad(fl.checkpoint((u: fl.Tensor) => u.pow(3), z).sum(), [z]);
+      expect(vals(g)).toEqual([0.75, 12]);
+    });
+    expect(fl.memory.stats().liveTensors).toBe(before);
+  });
+
   test('an error in a backward leaves no tensors behind', () => {
     class Boom extends fl.autograd.Function {
       static forward(_ctx: fl.autograd.FunctionCtx, x: fl.Tensor): fl.Tensor { return x.mul(1); }

@@ -265,4 +265,10 @@ describe('values, dtypes and refusals as torch', () => {
     x.clamp(-1, 1).backward(fl.tensor([Infinity, Infinity, -Infinity, Infinity], { dtype: 'float32', ...dev }));
     expect(x.grad!.toArray()).toEqual([0, Infinity, 0, 0]);
   }));
+
+  test('narrow refuses a 0-dim tensor', () => fl.scope(() => {
+    // torch.tensor(3.).narrow(0, 0, 1) -> RuntimeError: narrow() cannot be applied to a 0-dim tensor.
+    // (flintml returned a [1] tensor; found by the cumulative ops' helper)
+    expect(() => fl.narrow(fl.tensor(3, dev), 0, 0, 1)).toThrow(/^narrow: cannot be applied to a 0-dim tensor$/);
+  }));
 });

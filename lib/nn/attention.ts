@@ -8,6 +8,12 @@
 // and are kept as PyTorch has them: in `scaledDotProductAttention` a bool mask is True where a
 // position TAKES PART; in `MultiheadAttention` (attnMask, keyPaddingMask) True means MASKED OUT.
 // Float masks are added to the scores in both.
+//
+// `addBiasKv` and `addZeroAttn` follow torch's multi_head_attention_forward: bias_k/bias_v ([1, 1, E],
+// xavier_normal_) are appended to the PROJECTED key and value as one more key position, and a zero
+// key/value row per batch·head after the split into heads; each appended position pads attnMask and
+// keyPaddingMask (and the causal mask of isCausal) with one column that does not mask (false / 0), so
+// the weights have S + 1 (+ 1) columns.
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { DType } from '../dtype';
 import { fmt } from '../shape';
@@ -17,26 +23,26 @@ import { ones, zeros } from '../ops/creation';
 import { noGrad } from '../autograd';
 import { mean } from '../ops/reduce';
 import { tril } from '../ops/indexing';
-import { narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
+import { cat, expand, narrow, permute, reshape, squeeze, transpose, unsqueeze } from '../ops/views';
 import { Module } from './module';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
-import { xavierUniform_, zeros_ } from './init';
+import { xavierNormal_, xavierUniform_, zeros_ } from './init';
 import { attend, linearOp as linear, needTensor } from './functional';
 import { Dropout, Linear, newParameter } from './layers';
 import { LayerNorm } from './norm';
 
 // PyTorch's positional order (lib/args.ts): MultiheadAttention(embed_dim, num_heads, dropout, bias,
-// …, kdim, vdim, batch_first) and its forward(query, key, value, key_padding_mask, need_weights,
+// add_bias_kv, add_zero_attn, kdim, vdim, batch_first) and its forward(query, key, value, key_padding_mask, need_weights,
 // attn_mask, average_attn_weights, is_causal); TransformerEncoderLayer(d_model, nhead,
 // dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias) and its
 // forward(src, src_mask, src_key_padding_mask, is_causal). Values are checked below.
 const T = required(A.anyValue<Tensor>());
 const OPT = optional(A.anyValue<never>());
 const ARGS = {
-  MultiheadAttention: signature('MultiheadAttention', ['embedDim', 'numHeads', 'dropout', 'bias'], {
+  MultiheadAttention: signature('MultiheadAttention', ['embedDim', 'numHeads', 'dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst'], {
     embedDim: required(A.anyValue<number>()), numHeads: required(A.anyValue<number>()), dropout: OPT, bias: optional(A.bool),
-    kdim: OPT, vdim: OPT, batchFirst: optional(A.bool), dtype: optional(A.dtype), device: optional(A.device),
+    addBiasKv: optional(A.bool), addZeroAttn: optional(A.bool), kdim: OPT, vdim: OPT, batchFirst: optional(A.bool), dtype: optional(A.dtype), device: optional(A.device),
   }),
   'MultiheadAttention.forward': signature('MultiheadAttention.forward', ['query', 'key', 'value', 'keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal'], {
     query: T, key: T, value: T, keyPaddingMask: OPT, needWeights: optional(A.bool), attnMask: OPT, averageAttnWeights: optional(A.bool), isCausal: optional(A.bool),
@@ -60,6 +66,10 @@ export interface MultiheadAttentionOptions {
   dropout?: number;
   /** Whether the input and output projections have biases (default true). */
   bias?: boolean;
+  /** Learn `bias_k` and `bias_v` ([1, 1, embedDim]), appended to the projected key and value as one more key (default false). */
+  addBiasKv?: boolean;
+  /** Append a zero key and value per batch·head after the projection, one more key (default false). */
+  addZeroAttn?: boolean;
   /** Inputs and outputs are [batch, seq, feature] instead of [seq, batch, feature] (default false). */
   batchFirst?: boolean;
   /** Feature size of the key (default embedDim); differing sizes use separate q/k/v weights. */
@@ -78,7 +88,8 @@ export interface MultiheadAttentionForwardOptions {
   keyPaddingMask?: Tensor | null;
   /** Return the attention weights (default true). */
   needWeights?: boolean;
-  /** [L, S] or [N·numHeads, L, S]: true (bool) = NOT allowed to attend; float: added to the scores. */
+  /** [L, S] or [N·numHeads, L, S]: true (bool) = NOT allowed to attend; float: added to the scores. With
+   * addBiasKv / addZeroAttn the appended keys are not masked (the masks get a false / 0 column each). */
   attnMask?: Tensor | null;
   /** Average the returned weights over heads ([N, L, S]) instead of [N, numHeads, L, S] (default true). */
   averageAttnWeights?: boolean;
@@ -94,8 +105,10 @@ function posInt(v: unknown, what: string, op: string): number {
 /**
  * Multi-head attention, as `torch.nn.MultiheadAttention`: parameters `in_proj_weight` [3E, E] (or
  * `q_proj_weight`/`k_proj_weight`/`v_proj_weight` when kdim/vdim differ from E), `in_proj_bias`
- * [3E], and `out_proj` (a Linear). Inputs are [L, N, E] (or [N, L, E] with `batchFirst`, or
- * unbatched [L, E]); `forward` returns `[output, weights | null]`.
+ * [3E], `bias_k`/`bias_v` [1, 1, E] with `addBiasKv`, and `out_proj` (a Linear). Inputs are
+ * [L, N, E] (or [N, L, E] with `batchFirst`, or unbatched [L, E]); `forward` returns
+ * `[output, weights | null]`. `addBiasKv` and `addZeroAttn` each append one key position, so the
+ * weights have S + 1 (+ 1) columns.
  *
  * ```ts
  * const mha = new nn.MultiheadAttention(64, 8, { batchFirst: true });
@@ -110,15 +123,18 @@ export class MultiheadAttention extends Module {
   readonly headDim: number;
   readonly dropout: number;
   readonly batchFirst: boolean;
+  readonly addZeroAttn: boolean;
   in_proj_weight?: Tensor;
   q_proj_weight?: Tensor;
   k_proj_weight?: Tensor;
   v_proj_weight?: Tensor;
   in_proj_bias?: Tensor;
+  bias_k?: Tensor;
+  bias_v?: Tensor;
   out_proj: Linear;
 
   constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
-  constructor(embedDim: number, numHeads: number, ...args: ArgsThenOptions<[dropout: number, bias: boolean], MultiheadAttentionOptions>);
+  constructor(embedDim: number, numHeads: number, ...args: ArgsThenOptions<[dropout: number, bias: boolean, addBiasKv: boolean, addZeroAttn: boolean, kdim: number | null, vdim: number | null, batchFirst: boolean], MultiheadAttentionOptions>);
   constructor(...args: unknown[]) {
     super();
     const { embedDim, numHeads, ...options } = ARGS.MultiheadAttention.parse(args) as { embedDim: number; numHeads: number } & MultiheadAttentionOptions;
@@ -133,6 +149,7 @@ export class MultiheadAttention extends Module {
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout must be a number in [0, 1], got ${String(p)}`);
     this.dropout = p;
     this.batchFirst = options.batchFirst ?? false;
+    this.addZeroAttn = options.addZeroAttn ?? false;
     const bias = options.bias ?? true;
     const t = { dtype: options.dtype ?? 'float32', device: options.device ?? 'cpu' };
     const E = embedDim;
@@ -145,8 +162,12 @@ export class MultiheadAttention extends Module {
       this.v_proj_weight = newParameter([E, this.vdim], t, xavierUniform_);
     }
     if (bias) this.in_proj_bias = newParameter([3 * E], t, zeros_);
-    this.out_proj = new Linear(E, E, { bias, ...t });
+    this.out_proj = new NonDynamicallyQuantizableLinear(E, E, { bias, ...t });
     if (bias) noGrad(() => zeros_(this.out_proj.bias!));
+    if (options.addBiasKv) {
+      this.bias_k = newParameter([1, 1, E], t, xavierNormal_);
+      this.bias_v = newParameter([1, 1, E], t, xavierNormal_);
+    }
   }
 
   /** @internal Whether q, k and v share one packed weight. */
@@ -204,6 +225,10 @@ export class MultiheadAttention extends Module {
         else if (mask4.dtype === 'bool' && kpm.dtype === 'bool') mask4 = logicalOr(mask4, kpm);
         else mask4 = add(asAdditive(mask4, query.dtype), asAdditive(kpm, query.dtype));
       }
+      // each appended key (bias_k, the zero key) gets an unmasked column, as torch's pad(mask, (0, 1))
+      const biasK = this.bias_k, biasV = this.bias_v;
+      const extra = (biasK && biasV ? 1 : 0) + (this.addZeroAttn ? 1 : 0);
+      if (mask4 && extra) mask4 = cat([mask4, zeros([...mask4._shape.slice(0, -1), extra], { dtype: mask4.dtype, device: mask4.device })], -1);
       // a bool mask is added as 0/-inf, as PyTorch's multi_head_attention_forward does: a row with
       // every key masked is then NaN in the gradients as well (masked_fill would give them zeros)
       if (mask4 && mask4.dtype === 'bool') mask4 = asAdditive(mask4, query.dtype);
@@ -221,9 +246,20 @@ export class MultiheadAttention extends Module {
         kp = linear(k, this.k_proj_weight!, bk, op);
         vp = linear(v, this.v_proj_weight!, bv, op);
       }
+      // bias_k / bias_v: one more key position, [S + 1, N, E]
+      if (biasK && biasV) {
+        kp = cat([kp, expand(biasK, [1, N, E])], 0);
+        vp = cat([vp, expand(biasV, [1, N, E])], 0);
+      }
       // [L, N, E] → [N, H, L, hd]
-      const heads = (t: Tensor, len: number) => permute(reshape(t, [len, N, H, hd]), [1, 2, 0, 3]);
-      const { out, weights } = attend(op, heads(qp, L), heads(kp, S), heads(vp, S), 1 / Math.sqrt(hd), mask4, false, false, this.training ? this.dropout : 0);
+      const heads = (t: Tensor) => permute(reshape(t, [t._shape[0], N, H, hd]), [1, 2, 0, 3]);
+      let kh = heads(kp), vh = heads(vp);
+      if (this.addZeroAttn) {
+        const z = zeros([N, H, 1, hd], { dtype: kh.dtype, device: kh.device });
+        kh = cat([kh, z], 2);
+        vh = cat([vh, z], 2);
+      }
+      const { out, weights } = attend(op, heads(qp), kh, vh, 1 / Math.sqrt(hd), mask4, false, false, this.training ? this.dropout : 0);
       // [N, H, L, hd] → [L, N, E] → out_proj
       let y = this.out_proj.forward(reshape(permute(out, [2, 0, 1, 3]), [L, N, E]));
       if (!batched) y = squeeze(y, 1);
@@ -235,6 +271,9 @@ export class MultiheadAttention extends Module {
     });
   }
 }
+
+/** torch's out_proj class: a Linear under the name that PyTorch prints in MultiheadAttention's repr. */
+class NonDynamicallyQuantizableLinear extends Linear {}
 
 /** A bool mask (true = masked out) as an additive 0/-inf mask; float masks pass through. */
 function asAdditive(m: Tensor, dtype: DType): Tensor {

@@ -31,6 +31,7 @@ export * from './indexing';
 // the one-argument where(cond) and tensor indices extend the elementwise where and the basic index
 export { where, index } from './indexing';
 export * from './sort';
+export { cummax, cummin, logcumsumexp } from './cumulative';  // running max/min with indices, running log-sum-exp
 export * from './random';
 export * from './matmul';
 export { einsum } from './einsum';

@@ -13,9 +13,8 @@ import { ValueError } from '../errors';
 import { call, opId } from '../native';
 import { normDim } from '../shape';
 import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
-import { arange } from './creation';
 import { div, eq, exp, logicalAnd, mul, sub, where } from './elementwise';
-import { indexSelect } from './indexing';
+import { flip } from './indexing';
 import { sum } from './reduce';
 
 const SOFTMAX_OP = opId('softmax');
@@ -102,12 +101,6 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): 
 // ---- gradients -------------------------------------------------------------------------------
 
 /** Reverses dim d (a copy): the building block of reverse cumulative sums. */
-function flip(t: Tensor, d: number): Tensor {
-  const n = t._shape.length === 0 ? 1 : t._shape[d];
-  if (t._shape.length === 0 || n <= 1) return t.clone();
-  return indexSelect(t, d, arange(n - 1, -1, -1, { device: t.device }));
-}
-
 /** sum_{j >= i} t_j along d. */
 function reverseCumsum(t: Tensor, d: number): Tensor { return flip(cumsum(flip(t, d), d), d); }
 

@@ -120,7 +120,7 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   need(t, 'flatten');
   if (t.ndim === 0) return reshape(t, [1]);
   const s = normDim(startDim, t.ndim, 'flatten'), e = normDim(endDim, t.ndim, 'flatten');
-  if (s > e) throw new ValueError(`flatten: startDim ${String(startDim)} comes after endDim ${String(endDim)}`);
+  if (s > e) throw new ValueError(`flatten: startDim ${describeArg(startDim)} comes after endDim ${describeArg(endDim)}`);
   const shape = [...t._shape.slice(0, s), numel(t._shape.slice(s, e + 1)), ...t._shape.slice(e + 1)];
   return reshape(t, shape);
 }
@@ -192,9 +192,9 @@ export function expand(t: Tensor): Tensor {
     const j = i - off;
     const have = j >= 0 ? t._shape[j] : 1;
     if (want === -1 && j >= 0) { out.push(have); strides.push(t._strides[j]); continue; }
-    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${String(want)} in ${describeArg(shape)}`);
+    if (!Number.isInteger(want) || want < 0) throw new ShapeError(`expand: invalid size ${describeArg(want)} in ${describeArg(shape)}`);
     if (j >= 0 && have === want) { out.push(want); strides.push(t._strides[j]); continue; }
-    if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${String(want)} (target ${describeArg(shape)})`);
+    if (have !== 1) throw new ShapeError(`expand: the size ${String(have)} of dim ${String(j)} in ${fmt(t._shape)} must be 1 to expand to ${describeArg(want)} (target ${describeArg(shape)})`);
     out.push(want); strides.push(0);
   }
   return tracked('expand', t, t._view(out, strides, t._offset), (g) => sumToShape(g.clone(), t._shape), (g, [x], [o]) => g.op('Expand', [x.name, g.sizes(o._shape)]));
@@ -210,6 +210,7 @@ export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
 export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
   if (arguments.length > 4) tooManyArgs('narrow', 'input, dim, start, length', arguments);
   need(t, 'narrow');
+  if (t.ndim === 0) throw new ShapeError('narrow: cannot be applied to a 0-dim tensor');  // as torch's narrow()
   const d = normDim(dim, t.ndim, 'narrow');
   const size = t._shape[d];
   if (!Number.isInteger(start) || !Number.isInteger(length)) throw new ValueError('narrow: start and length must be integers');
@@ -232,7 +233,7 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
   const d = normDim(dim, t.ndim, 'select');
   const size = t._shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new IndexError(`select: index ${String(index)} is out of bounds for dim ${String(d)} with size ${String(size)} (shape ${fmt(t._shape)})`);
+    throw new IndexError(`select: index ${describeArg(index)} is out of bounds for dim ${String(d)} with size ${String(size)} (shape ${fmt(t._shape)})`);
   }
   if (index < 0) index += size;
   const shape = t._shape.slice(), strides = t._strides.slice();
@@ -250,11 +251,11 @@ export function slice(t: Tensor, dim: number, start?: number | null, end?: numbe
   if (arguments.length > 5) tooManyArgs('slice', 'input, dim, start, end, step', arguments);
   need(t, 'slice');
   const d = normDim(dim, t.ndim, 'slice');
-  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${String(step)}`);
+  if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer, got ${describeArg(step)}`);
   const size = t._shape[d];
   const clampIdx = (v: number | null | undefined, dflt: number): number => {
     if (v === undefined || v === null) return dflt;
-    if (!Number.isInteger(v)) throw new ValueError(`slice: bounds must be integers, got ${String(v)}`);
+    if (!Number.isInteger(v)) throw new ValueError(`slice: bounds must be integers, got ${describeArg(v)}`);
     if (v < 0) v += size;
     return Math.min(Math.max(v, 0), size);
   };
@@ -397,14 +398,14 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty array of tensors');
   tensors.forEach((t) => need(t, 'cat'));
   const parts = tensors.filter((t) => !isSkippedByCat(t));
-  const ref = parts[0] ?? tensors[0];
+  const ref: Tensor = parts[0] ?? tensors[0];
   const d = normDim(dim, ref.ndim, 'cat');
   let dtype: DType = tensors[0].dtype;
   for (const t of tensors) dtype = promoteTypes(dtype, t.dtype);
   const dev = tensors[0]._storage.device;
   let total = 0;
   for (const t of parts) {
-    if (t._storage.device.name !== dev.name) throw new DeviceError(`cat: expected all tensors on ${String(dev.name)}, got one on ${String(t.device)}`);
+    if (t._storage.device.name !== dev.name) throw new DeviceError(`cat: expected all tensors on ${describeArg(dev.name)}, got one on ${describeArg(t.device)}`);
     if (t.ndim !== ref.ndim || t._shape.some((s: number, i: number) => i !== d && s !== ref._shape[i])) {
       throw new ShapeError(`cat: shapes ${parts.map((p) => fmt(p._shape)).join(', ')} must match except in dim ${String(d)}`);
     }
@@ -469,10 +470,10 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
   const n = t._shape[d];
   let sizes: number[];
   if (typeof sizeOrSections !== 'number' && !Array.isArray(sizeOrSections)) {
-    throw new ValueError(`split: expected a size or an array of sizes, got ${String(sizeOrSections)}`);
+    throw new ValueError(`split: expected a size or an array of sizes, got ${describeArg(sizeOrSections)}`);
   }
   if (typeof sizeOrSections === 'number') {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: size must be a positive integer, got ${String(sizeOrSections)}`);
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ValueError(`split: size must be a positive integer, got ${describeArg(sizeOrSections)}`);
     sizes = [];
     for (let s = 0; s < n; s += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - s));
     if (n === 0) sizes.push(0);
@@ -500,7 +501,7 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
 export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
   if (arguments.length > 3) tooManyArgs('chunk', 'input, chunks, dim', arguments);
   need(t, 'chunk');
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${String(chunks)}`);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${describeArg(chunks)}`);
   const d = normDim(dim, t.ndim, 'chunk');
   // an empty dim gives `chunks` empty pieces, as torch's (not one)
   if (t._shape[d] === 0) return split(t, new Array<number>(chunks).fill(0), d);
@@ -529,11 +530,11 @@ export function repeat(t: Tensor, ...sizes: number[]): Tensor;
 export function repeat(t: Tensor): Tensor {
   need(t, 'repeat');
   const sizes = shapeOf(arguments, 'repeat');
-  if (!Array.isArray(sizes)) throw new ValueError(`repeat: sizes must be numbers or one array of numbers, got ${String(sizes)}`);
+  if (!Array.isArray(sizes)) throw new ValueError(`repeat: sizes must be numbers or one array of numbers, got ${describeArg(sizes)}`);
   if (sizes.length < t.ndim) {
-    throw new ShapeError(`repeat: ${String(sizes.length)} repeat sizes [${sizes.join(', ')}] can not be fewer than the ${String(t.ndim)} dims of the input ${fmt(t._shape)}`);
+    throw new ShapeError(`repeat: ${String(sizes.length)} repeat sizes ${describeArg(sizes)} can not be fewer than the ${String(t.ndim)} dims of the input ${fmt(t._shape)}`);
   }
-  for (const r of sizes) if (!Number.isInteger(r) || r < 0) throw new ValueError(`repeat: sizes must be non-negative integers, got [${sizes.join(', ')}]`);
+  for (const r of sizes) if (!Number.isInteger(r) || r < 0) throw new ValueError(`repeat: sizes must be non-negative integers, got ${describeArg(sizes)}`);
   const src = [...new Array<number>(sizes.length - t.ndim).fill(1), ...t._shape];
   // view as [1, s0, 1, s1, …], broadcast to [r0, s0, r1, s1, …], then merge each pair: autograd
   // goes through reshape/expand, so the gradient sums the repeats
@@ -555,9 +556,9 @@ export function roll(t: Tensor, shifts: number | readonly number[], dims?: numbe
   if (arguments.length > 3) tooManyArgs('roll', 'input, shifts, dims', arguments);
   need(t, 'roll');
   const sh = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? shifts.slice() : null;
-  if (!sh || sh.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be an integer or an array of integers, got ${String(shifts)}`);
+  if (!sh || sh.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be an integer or an array of integers, got ${describeArg(shifts)}`);
   if (dims === undefined || dims === null) {
-    if (sh.length !== 1) throw new ValueError(`roll: without dims, shifts must be one integer, got [${sh.join(', ')}]`);
+    if (sh.length !== 1) throw new ValueError(`roll: without dims, shifts must be one integer, got ${describeArg(sh)}`);
     const f = reshape(t, [-1]);
     try {
       const r = roll(f, sh[0], 0);
@@ -565,7 +566,7 @@ export function roll(t: Tensor, shifts: number | readonly number[], dims?: numbe
     } finally { f.dispose(); }
   }
   const ds = typeof dims === 'number' ? [dims] : Array.isArray(dims) ? dims.slice() : null;
-  if (!ds || ds.length !== sh.length) throw new ValueError(`roll: shifts [${sh.join(', ')}] and dims ${describeValue(dims)} must have the same length`);
+  if (!ds || ds.length !== sh.length) throw new ValueError(`roll: shifts ${describeArg(sh)} and dims ${describeValue(dims)} must have the same length`);
   let cur = tracked('roll', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
   try {
     for (let i = 0; i < ds.length; i++) {
@@ -611,7 +612,7 @@ export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOption
   let o: ToOptions;
   if (typeof arg === 'string') o = (DTYPES as readonly string[]).includes(arg) ? { ...options, dtype: arg as DType } : { ...options, device: arg };
   else if (arg && typeof arg === 'object') o = { ...arg };
-  else throw new ValueError(`to: expected a dtype, a device or options, got ${String(arg)}`);
+  else throw new ValueError(`to: expected a dtype, a device or options, got ${describeArg(arg)}`);
   const dtype = o.dtype === undefined ? t.dtype : checkDType(o.dtype, 'to');
   const dev = o.device === undefined ? t._storage.device : parseDevice(o.device, 'to');
   if (dev.name === t._storage.device.name) {
