@@ -101,6 +101,14 @@ describe('examples', () => {
     expect(out).toContain('accumulated and full-batch gradients agree');
   }, TIMEOUT_MS);
 
+  test('wgan-gp.js: a gradient penalty (a second derivative, createGraph) trains the generator toward the ring', async () => {
+    // 250 generator steps of 5 critic steps, batch 64: the energy distance halves (seeds 0-2 measured
+    // here: 1.30 -> 0.56, 1.38 -> 0.65, 1.38 -> 0.64, about 8 s each on 2 cores)
+    const out = await expectTrains('wgan-gp.js', ['--steps', '250', '--critic', '5', '--batch', '64']);
+    const [first, last] = lossLine(out);
+    expect(last).toBeLessThan(0.75 * first);
+  }, TIMEOUT_MS);
+
   test('char-transformer.js (the demo) runs a few steps', async () => {
     await expectTrains('char-transformer.js', ['--steps', '20', '--sample', '20', '--layers', '1', '--dmodel', '32', '--context', '32']);
   }, TIMEOUT_MS);
