@@ -26,7 +26,7 @@ export function autocastLowDtype(): DType | null { return autocastDtype; }
  */
 export function autocast<T>(dtype: 'bfloat16' | 'float16', fn: () => T): T {
   if (arguments.length > 2) tooManyArgs('autocast', 'dtype, fn', arguments);
-  if (dtype !== 'bfloat16' && dtype !== 'float16') throw new ValueError(`autocast: dtype must be 'bfloat16' or 'float16', got ${String(dtype)}`);
+  if (dtype !== 'bfloat16' && dtype !== 'float16') throw new ValueError(`autocast: dtype must be 'bfloat16' or 'float16', got ${describeArg(dtype)}`);
   checkCallable(fn, 'autocast');
   return withMode(() => { const prev = autocastDtype; autocastDtype = dtype; return () => { autocastDtype = prev; }; }, fn);
 }

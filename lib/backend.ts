@@ -1,4 +1,6 @@
 // backend.ts — what the native backend found at load time and its knobs.
+import { describeArg } from './arity';
+import { ValueError } from './errors';
 import { binding, guard } from './native';
 
 /**
@@ -21,7 +23,7 @@ export const backend = {
     return { ...info, blas: blas.summary, blasSearch: blas.searchLog };
   },
   setNumThreads(n: number): void {
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expected a positive integer, got ${String(n)}`);
+    if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${describeArg(n)}`);
     binding.setNumThreads(n);
   },
 };

@@ -116,7 +116,7 @@ export const cuda = {
     const g = gpuInfo();
     if (g.devices.length === 0) throw new BackendUnavailableError(`${op}: no GPU found: ${g.reason}`);
     if (!Number.isInteger(index) || (index as number) < 0 || (index as number) >= g.devices.length) {
-      throw new IndexError(`${op}: device ${String(device)} is out of range (this host has ${String(g.devices.length)} GPU(s))`);
+      throw new IndexError(`${op}: device ${describeArg(device)} is out of range (this host has ${String(g.devices.length)} GPU(s))`);
     }
     const p = g.devices[index as number];
     return { ...p, ...(p.computeCapability ? { computeCapability: [p.computeCapability[0], p.computeCapability[1]] } : {}) };
@@ -183,7 +183,7 @@ function gpuIndex(device: number | Device, op: string): number {
     return device;
   }
   const d = parseDevice(device, op);
-  if (d.type !== 1) throw new DeviceError(`${op}: expected a GPU, got '${String(device)}'`);
+  if (d.type !== 1) throw new DeviceError(`${op}: expected a GPU, got ${describeArg(device)}`);
   return d.index;
 }
 

@@ -100,5 +100,5 @@ export function resultType(...args: PromoteArg[]): DType {
 export function checkDType(dt: unknown, op: string): DType {
   if (typeof dt === 'string' && (DTYPES as readonly string[]).includes(dt)) return dt as DType;
   const hint = dt === 'int64' || dt === 'long' ? "; flintml has no int64: integer and index tensors are int32 ('int32', or x.long(), which checks the range)" : '';
-  throw new DTypeError(`${String(op)}: unknown dtype ${String(dt)} (expected one of ${DTYPES.join(', ')})${hint}`);
+  throw new DTypeError(`${String(op)}: unknown dtype ${describeArg(dt)} (expected one of ${DTYPES.join(', ')})${hint}`);
 }

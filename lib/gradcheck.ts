@@ -3,6 +3,7 @@
 // backward per output element with a one-hot gradient; the numerical one column by column:
 // f(x + eps e_k) - f(x - eps e_k) over 2 eps for each input element. Inputs are copied into fresh
 // leaves, so the caller's tensors and their `.grad` are untouched; everything made is disposed.
+import { describeArg } from './arity';
 import { AutogradError, enableGrad, noGrad } from './autograd';
 import { isFloating } from './dtype';
 import { ValueError } from './errors';
@@ -54,7 +55,7 @@ export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => T
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   for (const [k, v] of [['eps', eps], ['atol', atol], ['rtol', rtol]] as const) {
     if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v) || (k === 'eps' && v === 0)) {
-      throw new ValueError(`gradcheck: ${k} must be a finite ${k === 'eps' ? 'positive' : 'non-negative'} number, got ${String(v)}`);
+      throw new ValueError(`gradcheck: ${k} must be a finite ${k === 'eps' ? 'positive' : 'non-negative'} number, got ${describeArg(v)}`);
     }
   }
   const checked = inputs.flatMap((t, i) => (t instanceof Tensor && t.requiresGrad ? [i] : []));
@@ -146,7 +147,7 @@ export function gradcheck<Inputs extends unknown[]>(fn: (...inputs: Inputs) => T
             `gradcheck: Jacobian mismatch for output ${String(oi)} (shape ${fmt(o._shape)}${o.gradFn ? `, from ${o.gradFn}` : ''}) ` +
             `with respect to input ${String(i)} (shape ${fmt(shapes[k])}) at output element ${multiIndex(j, o._shape)}, ` +
             `input element ${multiIndex(e, shapes[k])}: numerical ${String(nu[p])}, analytical ${String(a[p])} ` +
-            `(atol ${String(atol)}, rtol ${String(rtol)}; largest difference over this Jacobian ${String(worst)})`,
+            `(atol ${describeArg(atol)}, rtol ${describeArg(rtol)}; largest difference over this Jacobian ${String(worst)})`,
           );
         }
       });

@@ -12,7 +12,7 @@
 // random ops (their Philox seed and offset are host numbers the graph would bake in), optimizer
 // steps that depend on a host step count (Adam, AdamW). The capture is then abandoned (ended, the
 // partial graph destroyed, the pool released) and the error rethrown; the process stays usable.
-import { tooManyArgs } from './arity';
+import { describeArg, tooManyArgs } from './arity';
 import { noGrad } from './autograd';
 import { captureState } from './capture';
 import { cuda, Stream } from './device';
@@ -122,7 +122,7 @@ export function graph<T>(g: CUDAGraph, fn: () => T, options: GraphOptions = {}):
   }
   const modeName = options.captureErrorMode ?? 'global';
   if (!Object.prototype.hasOwnProperty.call(CAPTURE_MODES, modeName)) {
-    throw new ValueError(`cuda.graph: captureErrorMode must be 'global', 'threadLocal' or 'relaxed', got ${String(modeName)}`);
+    throw new ValueError(`cuda.graph: captureErrorMode must be 'global', 'threadLocal' or 'relaxed', got ${describeArg(modeName)}`);
   }
   if (g.captured) throw new ValueError('cuda.graph: the graph already holds a capture; reset() it before capturing again');
   if (captureState.active) throw new CaptureError('cuda.graph: a capture is already in progress (captures do not nest)');
@@ -211,12 +211,12 @@ export function makeGraphedCallable<R extends Outputs>(fn: (...inputs: Tensor[])
   if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options must be an object`);
   for (const k of Object.keys(options)) if (k !== 'numWarmupIters') throw new ValueError(`${op}: unknown option '${k}' (expected numWarmupIters)`);
   const warmup = options.numWarmupIters ?? 3;
-  if (!Number.isInteger(warmup) || warmup < 0) throw new ValueError(`${op}: numWarmupIters must be an integer >= 0, got ${String(warmup)}`);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new ValueError(`${op}: numWarmupIters must be an integer >= 0, got ${describeArg(warmup)}`);
   requireGraphs(op);
   for (const t of sampleInputs) {
-    if (!t.device.startsWith('cuda')) throw new ValueError(`${op}: sample inputs must be GPU tensors, got one on ${t.device}`);
+    if (!t.device.startsWith('cuda')) throw new ValueError(`${op}: sample inputs must be GPU tensors, got one on ${describeArg(t.device)}`);
   }
-  const statics = noGrad(() => sampleInputs.map((t) => keep(t.clone())));
+  const statics: Tensor[] = noGrad(() => sampleInputs.map((t) => keep(t.clone())));
   const g = new CUDAGraph();
   let outs: Tensor[];
   let asTensor: boolean;

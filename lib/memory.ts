@@ -1,6 +1,7 @@
 // memory.ts — what a program can see of its memory: live tensors and bytes per device.
+import { describeArg } from './arity';
 import { parseDevice } from './device';
-import { ValueError } from './errors';
+import { DeviceError, ValueError } from './errors';
 import { binding, guard } from './native';
 import { collectGarbage, liveTensorCount } from './tensor';
 
@@ -54,7 +55,7 @@ export const memory = {
    * retries, then throws OutOfMemoryError. `fl.memory.setMemoryLimit(4 * 2 ** 30)`
    */
   setMemoryLimit(bytes: number, device: string = 'cuda'): void {
-    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ValueError(`memory.setMemoryLimit: expected a byte count >= 0, got ${String(bytes)}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ValueError(`memory.setMemoryLimit: expected a byte count >= 0, got ${describeArg(bytes)}`);
     if (parseDevice(device, 'memory.setMemoryLimit').type !== 1) throw new ValueError('memory.setMemoryLimit: only GPU memory has a limit');
     guard(() => binding.gpuSetMemoryLimit(bytes));
   },
@@ -68,6 +69,7 @@ export const memory = {
    * peaks, segments, cache hits and misses, out-of-memory events, cached pinned host bytes.
    */
   allocatorStats(index = 0): Record<string, number> {
+    if (!Number.isInteger(index) || index < 0) throw new DeviceError(`memory.allocatorStats: expected a GPU index (an integer >= 0), got ${describeArg(index)}`);
     parseDevice(`cuda:${String(index)}`, 'memory.allocatorStats');
     return guard(() => binding.gpuAllocatorStats(index));
   },

@@ -3,6 +3,7 @@
 // operand descriptors into the shared `meta` buffer (layout in native/addon/addon.cpp) and passes
 // only the storage handles, so a call costs one N-API crossing and no array marshalling.
 import * as path from 'path';
+import { describeArg } from './arity';
 import { DType, DTYPE_CODE, TypedArray } from './dtype';
 import { CaptureError, fromNative, FlintError, ShapeError } from './errors';
 import { captureState } from './capture';
@@ -210,7 +211,7 @@ export function callNative(id: number, opName: string, operands: readonly (Opera
       continue;
     }
     const shape = o._shape, strides = o._strides, nd = shape.length;
-    if (nd > MAX_DIMS) throw new ShapeError(`${String(opName)}: tensors have at most ${String(MAX_DIMS)} dims, got [${shape.join(', ')}]`);
+    if (nd > MAX_DIMS) throw new ShapeError(`${String(opName)}: tensors have at most ${String(MAX_DIMS)} dims, got ${describeArg(shape)}`);
     handles[i] = o._handleFor(opName);
     meta[p++] = 0;
     meta[p++] = DTYPE_CODE[o.dtype];

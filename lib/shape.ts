@@ -98,7 +98,7 @@ export function broadcastStrides(shape: readonly number[], strides: readonly num
 
 /** @internal Normalises a possibly negative dim into [0, ndim). */
 export function normDim(dim: unknown, ndim: number, op: string): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(`${String(op)}: dim must be an integer, got ${String(dim)}`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(`${String(op)}: dim must be an integer, got ${describeArg(dim)}`);
   const n = Math.max(ndim, 1);
   if (dim < -n || dim >= n) throw new IndexError(`${String(op)}: dim ${String(dim)} out of range for a tensor of ${String(ndim)} dims`);
   return dim < 0 ? dim + n : dim;

@@ -335,6 +335,6 @@ describe('int64: int32 with loud errors', () => {
       expect(fl.tensor([0, 255], { dtype: 'uint8', ...dev }).toArray()).toEqual([0, 255]);
       expect(fl.tensor([3e9], dev).dtype).toBe('float32');   // inferred: too large for int32, so a float (no wrap)
     });
-    expect(() => fl.zeros(2, { dtype: 'int64' as fl.DType })).toThrow(/unknown dtype int64 .*flintml has no int64: integer and index tensors are int32/);
+    expect(() => fl.zeros(2, { dtype: 'int64' as fl.DType })).toThrow(/unknown dtype 'int64' .*flintml has no int64: integer and index tensors are int32/);
   });
 });

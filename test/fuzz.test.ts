@@ -151,6 +151,24 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => fl.scope(() => fl.diagonal(fl.zeros([2, 2]), 10n as any)));
     refused(() => new (fl.nn.RNNCellBase as any)([1, Symbol('s')], []));
     refused(() => fl.nn.init.calculateGain([Symbol('s'), 65536] as any));                                     // seed 38, 2026-12-07
+    refused(() => new fl.nn.MultiheadAttention([Symbol('s')] as any, 2));                                   // the guard's attention.ts sites
+    refused(() => new fl.nn.TransformerEncoderLayer(4, 2, 8, 0, [Symbol('s')] as any));
+    // the same class, found by test/messages-safe.test.ts's reading of lib/ (no seed had reached them), 2026-12-07
+    const S = [Symbol('s')] as any;
+    refused(() => fl.scope(() => fl.nn.functional.groupNorm(fl.zeros([2, 4]), Symbol('s') as any)), fl.ShapeError);  // an anyValue option printed raw
+    refused(() => fl.scope(() => fl.flatten(fl.zeros([2, 4]), S)));                                          // normDim's refusal
+    refused(() => fl.scope(() => fl.zeros([2, 2]).repeat(S)), fl.ShapeError);
+    refused(() => fl.scope(() => fl.nn.functional.avgPool2d(fl.zeros([1, 1, 4, 4]), 2, { divisorOverride: S })));
+    refused(() => fl.scope(() => fl.nn.functional.crossEntropy(fl.zeros([2, 3]), fl.tensor([0, 1]), { labelSmoothing: S })));
+    refused(() => fl.zeros([2], { dtype: S }), fl.DTypeError);                                               // checkDType's message
+    refused(() => new fl.nn.Dropout(S));
+    refused(() => new fl.nn.Sequential(new Map([[S, new fl.nn.Identity()]]) as any));
+    refused(() => new fl.models.KVCache(S, 1, 1));
+    refused(() => new fl.models.GPT2({ n_embd: 8, n_head: 2, activation_function: S }));
+    refused(() => new fl.models.GPT2({ n_embd: 10n as any, n_head: 2 }));                                   // JSON.stringify of a BigInt
+    refused(() => new fl.data.DistributedSampler({ length: 4 } as any, { numReplicas: 1, rank: 0 }).setEpoch(S));
+    refused(() => fl.scope(() => fl.gradcheck((a: fl.Tensor) => a, [fl.zeros([2], { dtype: 'float64' })], { eps: S })));
+    refused(() => fl.backend.setNumThreads(S));                                                              // was a RangeError's message
   });
 
   test('nn.RNNCellBase constructed directly (as RNNBase: a ValueError naming the cells to use)', () => {

@@ -117,7 +117,7 @@ export class DistributedSampler implements Sampler {
   /** Sets the epoch, which picks the shuffled order (the same on every rank). */
   setEpoch(epoch: number): void {
     if (arguments.length > 1) throw new ValueError(`DistributedSampler.setEpoch: takes 1 positional argument (epoch) but ${arguments.length} were given`);
-    if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) throw new ValueError(`DistributedSampler.setEpoch: epoch must be an integer >= 0, got ${String(epoch)}`);
+    if (typeof epoch !== 'number' || !Number.isInteger(epoch) || epoch < 0) throw new ValueError(`DistributedSampler.setEpoch: epoch must be an integer >= 0, got ${describeArg(epoch)}`);
     this.epoch = epoch;
   }
 

@@ -80,7 +80,7 @@ export class CharTokenizer {
     const parts = new Array<string>(arr.length);
     for (let i = 0; i < arr.length; i++) {
       const id = arr[i];
-      if (!Number.isInteger(id) || id < 0 || id >= v) throw new IndexError(`CharTokenizer.decode: id ${String(id)} at position ${String(i)} is out of range for a vocabulary of ${String(v)}`);
+      if (!Number.isInteger(id) || id < 0 || id >= v) throw new IndexError(`CharTokenizer.decode: id ${describeArg(id)} at position ${String(i)} is out of range for a vocabulary of ${String(v)}`);
       parts[i] = this.chars[id];
     }
     return parts.join('');
@@ -110,7 +110,7 @@ export class TextWindowDataset extends Dataset<TextWindow> {
   constructor(tokens: Tensor | Int32Array | readonly number[], blockSize: number) {
     super();
     if (typeof blockSize !== 'number' || !Number.isInteger(blockSize) || blockSize < 1) {
-      throw new ValueError(`TextWindowDataset: blockSize must be a positive integer, got ${String(blockSize)}`);
+      throw new ValueError(`TextWindowDataset: blockSize must be a positive integer, got ${describeArg(blockSize)}`);
     }
     if (tokens instanceof Tensor) {
       if (tokens.ndim !== 1) throw new ShapeError(`TextWindowDataset: tokens must be 1-D, got shape ${fmt(tokens._shape)}`);
@@ -131,7 +131,7 @@ export class TextWindowDataset extends Dataset<TextWindow> {
 
   private window(index: number): number {
     if (!Number.isInteger(index) || index < 0 || index >= this.length) {
-      throw new IndexError(`TextWindowDataset: index ${String(index)} is out of range for ${String(this.length)} windows`);
+      throw new IndexError(`TextWindowDataset: index ${describeArg(index)} is out of range for ${String(this.length)} windows`);
     }
     return index;
   }

@@ -13,6 +13,7 @@
 // never keeps the process alive; the DataLoader terminates its workers when an iteration ends,
 // breaks early (`return()` on the iterator) or throws.
 import { Worker } from 'worker_threads';
+import { thrownText } from '../arity';
 import { FlintError } from '../errors';
 import type { WorkerSource } from './dataset';
 
@@ -41,9 +42,18 @@ function load(file) {
   if (/\.[cm]?ts$/.test(file)) installTsHook(file);
   return Module.createRequire(file)(file);
 }
+// What the dataset threw, as plain strings: String() itself throws on some values (an object whose
+// toString throws or that has no prototype, an array holding a Symbol), and so may reading them.
+function safeString(v) {
+  try { return String(v); } catch (_) {
+    try { return Object.prototype.toString.call(v); } catch (_2) { return 'a value that cannot be printed'; }
+  }
+}
 function errorInfo(e) {
-  if (e && typeof e === 'object') return { name: e.kind || e.name || 'Error', message: String(e.message), stack: String(e.stack || '') };
-  return { name: 'Error', message: String(e), stack: '' };
+  try {
+    if (e && typeof e === 'object') return { name: safeString(e.kind || e.name || 'Error'), message: safeString(e.message), stack: safeString(e.stack || '') };
+  } catch (_) { return { name: 'Error', message: 'a thrown value that cannot be read', stack: '' }; }
+  return { name: 'Error', message: safeString(e), stack: '' };
 }
 // A view's structured clone copies its whole buffer, and transferring it would detach the
 // dataset's own data: send each TypedArray as a fresh copy, transferred.
@@ -128,7 +138,7 @@ export class WorkerPool {
       // An uncaught exception in the worker (a throw outside get's promise, e.g. in a timer): its own
       // error, with the worker's message and stack, marked as the one that ended the worker.
       worker.on('error', (e) => {
-        const err = e instanceof Error ? e : new Error(String(e));
+        const err = e instanceof Error ? e : new Error(thrownText(e));
         err.stack = `${String(err.stack ?? err.message)}\n    (uncaught in DataLoader worker ${String(w)}, which ended)`;
         this.fail(w, err);
       });

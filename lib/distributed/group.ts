@@ -16,7 +16,7 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { checkKeys, int, oneOf, optional, signature, tooManyArgs } from '../args';
-import { describeArg } from '../arity';
+import { describeArg, thrownText } from '../arity';
 import type { DType } from '../dtype';
 import { DeviceError, DisposedError, DistributedError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
@@ -335,7 +335,7 @@ function issue(g: Group, op: string, read: Tensor[], written: Tensor[], call: (e
         resolve();
       }, (e) => {
         clearTimeout(timer);
-        const msg = e instanceof Error ? e.message : String(e);
+        const msg = e instanceof Error ? e.message : thrownText(e);
         if (!g.dead) { g.dead = `${op}: ${msg}`; g.engine.abort(g.dead); }
         reject(fail(msg));
       });

@@ -16,6 +16,7 @@
 // and bits. Save between epochs for an exact resume: the loader position within an epoch is not
 // stored (keep a batch index in `extra` and skip to it if you need mid-epoch resumes).
 import { tooManyArgs } from '../args';
+import { checkPath } from '../arity';
 import { ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { Module, prepareLoadStateDict } from '../nn/module';
@@ -214,6 +215,7 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
  */
 export async function loadCheckpoint(path: string, targets: CheckpointTargets): Promise<LoadedCheckpoint> {
   if (arguments.length > 2) tooManyArgs('loadCheckpoint', 'path, targets', arguments);
+  checkPath(path, 'loadCheckpoint');
   const meta = await loadMetadata(path);
   const loaded = await load(path);
   try {
@@ -226,6 +228,7 @@ export async function loadCheckpoint(path: string, targets: CheckpointTargets): 
 /** `loadCheckpoint` that blocks. */
 export function loadCheckpointSync(path: string, targets: CheckpointTargets): LoadedCheckpoint {
   if (arguments.length > 2) tooManyArgs('loadCheckpointSync', 'path, targets', arguments);
+  checkPath(path, 'loadCheckpointSync');
   const meta = loadMetadataSync(path);
   const loaded = loadSync(path);
   try {

@@ -15,7 +15,7 @@
 // object without duplicate names, and its offsets must tile the data buffer exactly (contiguous, no
 // gaps, no overlap) with `end - begin == numel * itemsize`. Anything else is a ValueError (or a
 // DTypeError for dtypes) naming the file and the tensor. The host must be little-endian (x64, arm64).
-import { describeArg } from '../arity';
+import { checkPath, describeArg } from '../arity';
 import * as fs from 'fs';
 import * as pathLib from 'path';
 import { randomBytes } from 'crypto';
@@ -67,7 +67,7 @@ function toEntries(tensors: Record<string, Tensor> | Map<string, Tensor>, op: st
   else if (tensors !== null && typeof tensors === 'object' && !(tensors instanceof Tensor) && !Array.isArray(tensors)) {
     entries = Object.keys(tensors).map((k) => [k, (tensors as Record<string, Tensor>)[k]]);
   } else {
-    throw new ValueError(`${op}: expected an object or a Map of name → Tensor, got ${tensors instanceof Tensor ? 'a Tensor' : String(tensors)}`);
+    throw new ValueError(`${op}: expected an object or a Map of name → Tensor, got ${tensors instanceof Tensor ? 'a Tensor' : describeArg(tensors)}`);
   }
   for (const [name, t] of entries) {
     if (typeof name !== 'string' || name.length === 0) throw new ValueError(`${op}: tensor names must be non-empty strings, got ${describeArg(name)}`);
@@ -483,11 +483,6 @@ function build(buf: Buffer, path: string, options: LoadOptions | undefined, op: 
     for (const t of made) if (!kept.has(t)) t.dispose();
   }
   return out;
-}
-
-function checkPath(path: unknown, op: string): string {
-  if (typeof path !== 'string' || path.length === 0) throw new ValueError(`${op}: path must be a non-empty string, got ${describeArg(path)}`);
-  return path;
 }
 
 const FS_REASONS: Record<string, string> = {

@@ -38,7 +38,7 @@ export class KVCache {
   constructor(readonly numLayers: number, readonly batch: number, readonly maxLength: number) {
     // checked before the per-layer arrays are made: new Array(2 ** 31 - 1) would take the heap
     for (const [name, v, max] of [['numLayers', numLayers, 1 << 16], ['batch', batch, 2 ** 31 - 1], ['maxLength', maxLength, 2 ** 31 - 1]] as const) {
-      if (!Number.isInteger(v) || v < 1 || v > max) throw new ValueError(`KVCache: ${name} must be an integer in [1, ${max}], got ${String(v)}`);
+      if (!Number.isInteger(v) || v < 1 || v > max) throw new ValueError(`KVCache: ${name} must be an integer in [1, ${max}], got ${describeArg(v)}`);
     }
     this.keys = new Array<Tensor | null>(numLayers).fill(null);
     this.values = new Array<Tensor | null>(numLayers).fill(null);
@@ -145,7 +145,7 @@ export abstract class CausalLM extends Module {
   /** A key/value cache for `batch` sequences of at most `maxLength` tokens: `model.forward(ids, { cache })`. */
   createCache(batch: number, maxLength: number): KVCache {
     if (arguments.length > 2) A.tooManyArgs('createCache', 'batch, maxLength', arguments);
-    if (!Number.isInteger(batch) || batch <= 0 || !Number.isInteger(maxLength) || maxLength <= 0) throw new ValueError(`createCache: batch and maxLength must be positive integers, got ${String(batch)}, ${String(maxLength)}`);
+    if (!Number.isInteger(batch) || batch <= 0 || !Number.isInteger(maxLength) || maxLength <= 0) throw new ValueError(`createCache: batch and maxLength must be positive integers, got ${describeArg(batch)}, ${describeArg(maxLength)}`);
     if (maxLength > this.maxPositions) throw new ValueError(`createCache: maxLength ${maxLength} exceeds the model's ${this.maxPositions} positions`);
     return new KVCache(this.numLayers, batch, maxLength);
   }
@@ -265,7 +265,7 @@ function sampleNext(logits: Tensor, temperature: number, topK: number, topP: num
 /** @internal A float dtype option, checked. */
 export function floatDtype(v: unknown, op: string): DType {
   if (v === undefined) return 'float32';
-  if (v !== 'float32' && v !== 'float64' && v !== 'float16' && v !== 'bfloat16') throw new ValueError(`${op}: dtype must be float32, float64, float16 or bfloat16, got ${String(v)}`);
+  if (v !== 'float32' && v !== 'float64' && v !== 'float16' && v !== 'bfloat16') throw new ValueError(`${op}: dtype must be float32, float64, float16 or bfloat16, got ${describeArg(v)}`);
   return v;
 }
 

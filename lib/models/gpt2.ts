@@ -19,7 +19,7 @@ import { LayerNorm } from '../nn/norm';
 import { Module, Parameter } from '../nn/module';
 import { normal_, zeros_ } from '../nn/init';
 import { CausalLM, CausalLMForwardOptions, KVCache, causalAttention, floatDtype } from './causal-lm';
-import { PretrainedConfig, num, posInt, readConfig, readWeights } from './hub';
+import { PretrainedConfig, num, posInt, readConfig, readWeights, configString } from './hub';
 import * as A from '../args';
 import { optional, signature } from '../args';
 
@@ -128,7 +128,7 @@ const ACTIVATIONS: Record<string, 'none' | 'tanh'> = { gelu_new: 'tanh', gelu_py
 function gpt2Dims(cfg: PretrainedConfig, op: string): GPT2Dims {
   const d = posInt(cfg, 'n_embd', op), heads = posInt(cfg, 'n_head', op);
   if (d % heads !== 0) throw new ValueError(`${op}: n_embd ${d} is not a multiple of n_head ${heads}`);
-  const act = String(cfg.activation_function ?? 'gelu_new');
+  const act = configString(cfg.activation_function ?? 'gelu_new');
   if (!(act in ACTIVATIONS)) throw new ValueError(`${op}: activation_function "${act}" is not supported (one of ${Object.keys(ACTIVATIONS).join(', ')})`);
   for (const k of ['scale_attn_by_inverse_layer_idx', 'reorder_and_upcast_attn', 'add_cross_attention']) {
     if (cfg[k] === true) throw new ValueError(`${op}: config ${k}: true is not supported`);

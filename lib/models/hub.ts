@@ -4,6 +4,7 @@
 // weight_map: { name: file } }). Only local folders: nothing is downloaded.
 import * as fs from 'fs';
 import * as path from 'path';
+import { describeArg } from '../arity';
 import { DType, ITEMSIZE } from '../dtype';
 import { FileError, ValueError } from '../errors';
 import { loadSync, saveSync } from '../io/safetensors';
@@ -103,8 +104,18 @@ export function num(cfg: PretrainedConfig, key: string, op: string, dflt?: numbe
     if (dflt === undefined) throw new ValueError(`${op}: config.json lacks "${key}"`);
     return dflt;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${op}: config.json's "${key}" must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${op}: config.json's "${key}" must be a number, got ${describeArg(v)}`);
   return v;
+}
+
+/**
+ * @internal A config value read as a string (to compare with the names a model supports and to
+ * name in its error): the string itself, or the description of what is there instead (a config
+ * given as an object, not read from config.json, may hold a Symbol or a BigInt, which String() or
+ * a template literal would throw on).
+ */
+export function configString(v: unknown): string {
+  return typeof v === 'string' ? v : describeArg(v);
 }
 
 /** @internal A config value that must be a positive integer. */

@@ -20,7 +20,7 @@ import { normal_, zeros_ } from '../nn/init';
 import { noGrad } from '../autograd';
 import { CausalLM, CausalLMForwardOptions, KVCache, causalAttention, floatDtype } from './causal-lm';
 import { checkpointBlock, FromPretrainedOptions } from './gpt2';
-import { PretrainedConfig, num, posInt, readConfig, readWeights } from './hub';
+import { PretrainedConfig, num, posInt, readConfig, readWeights, configString } from './hub';
 import * as A from '../args';
 import { optional, signature } from '../args';
 
@@ -40,7 +40,7 @@ function ropeSpec(cfg: PretrainedConfig, op: string, maxPositions: number): Rope
   const params = (cfg.rope_parameters ?? null) as Record<string, unknown> | null;
   const rs = (params ?? cfg.rope_scaling ?? null) as Record<string, unknown> | null;
   const theta = params && typeof params.rope_theta === 'number' ? params.rope_theta : num(cfg, 'rope_theta', op, 10000);
-  const type = String(rs ? rs.rope_type ?? rs.type ?? 'default' : 'default');
+  const type = configString(rs ? rs.rope_type ?? rs.type ?? 'default' : 'default');
   if (!['default', 'linear', 'dynamic', 'llama3'].includes(type)) throw new ValueError(`${op}: rope_scaling type "${type}" is not supported (default, linear, dynamic, llama3)`);
   const sub = (k: string, dflt?: number) => num((rs ?? {}) as PretrainedConfig, k, `${op}: rope_scaling`, dflt);
   return {
@@ -53,14 +53,14 @@ function ropeSpec(cfg: PretrainedConfig, op: string, maxPositions: number): Rope
 }
 
 function llamaDims(cfg: PretrainedConfig, op: string): LlamaDims {
-  const type = String(cfg.model_type ?? 'llama');
+  const type = configString(cfg.model_type ?? 'llama');
   if (!MODEL_TYPES.includes(type)) throw new ValueError(`${op}: model_type "${type}" is not of the Llama family (${MODEL_TYPES.join(', ')})`);
   const d = posInt(cfg, 'hidden_size', op), heads = posInt(cfg, 'num_attention_heads', op);
   const kvHeads = posInt(cfg, 'num_key_value_heads', op, heads);
   if (heads % kvHeads !== 0) throw new ValueError(`${op}: num_attention_heads ${heads} is not a multiple of num_key_value_heads ${kvHeads}`);
   const headDim = cfg.head_dim == null ? d / heads : posInt(cfg, 'head_dim', op);
   if (!Number.isInteger(headDim) || headDim % 2 !== 0) throw new ValueError(`${op}: head dim ${headDim} must be an even integer`);
-  const act = String(cfg.hidden_act ?? 'silu');
+  const act = configString(cfg.hidden_act ?? 'silu');
   if (act !== 'silu') throw new ValueError(`${op}: hidden_act "${act}" is not supported (silu)`);
   if (type === 'qwen2' && cfg.use_sliding_window === true) throw new ValueError(`${op}: Qwen2 with use_sliding_window: true is not supported`);
   const maxPositions = posInt(cfg, 'max_position_embeddings', op, 2048);

@@ -15,6 +15,7 @@
 // keyPaddingMask (and the causal mask of isCausal) with one column that does not mask (false / 0), so
 // the weights have S + 1 (+ 1) columns.
 import { DTypeError, ShapeError, ValueError } from '../errors';
+import { describeArg } from '../arity';
 import { DType } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
@@ -98,7 +99,7 @@ export interface MultiheadAttentionForwardOptions {
 }
 
 function posInt(v: unknown, what: string, op: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${describeArg(v)}`);
   return v;
 }
 
@@ -146,7 +147,7 @@ export class MultiheadAttention extends Module {
     this.kdim = options.kdim == null ? embedDim : posInt(options.kdim, 'kdim', op);
     this.vdim = options.vdim == null ? embedDim : posInt(options.vdim, 'vdim', op);
     const p = options.dropout ?? 0;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout must be a number in [0, 1], got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout must be a number in [0, 1], got ${describeArg(p)}`);
     this.dropout = p;
     this.batchFirst = options.batchFirst ?? false;
     this.addZeroAttn = options.addZeroAttn ?? false;
@@ -342,7 +343,7 @@ export class TransformerEncoderLayer extends Module {
     const { dModel, nhead, ...options } = ARGS.TransformerEncoderLayer.parse(args) as { dModel: number; nhead: number } & TransformerEncoderLayerOptions;
     const op = 'TransformerEncoderLayer';
     const { dimFeedforward = 2048, dropout: p = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
-    if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${op}: activation must be 'relu' or 'gelu', got ${String(activation)}`);
+    if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${op}: activation must be 'relu' or 'gelu', got ${describeArg(activation)}`);
     const t = { dtype: options.dtype, device: options.device };
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst, ...t });
     this.linear1 = new Linear(dModel, dimFeedforward, { bias, ...t });

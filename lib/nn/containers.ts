@@ -35,7 +35,7 @@ abstract class IndexedContainer<M extends Module = Module> extends Module {
   /** The child at `i` (negative counts from the end): `seq.at(-1)`. */
   at(i: number): M {
     const n = this._list.length;
-    if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`${this.kind}: index ${String(i)} is out of range for ${n} modules`);
+    if (!Number.isInteger(i) || i < -n || i >= n) throw new IndexError(`${this.kind}: index ${describeArg(i)} is out of range for ${n} modules`);
     return this._list[i < 0 ? i + n : i];
   }
   [Symbol.iterator](): Iterator<M> { return this._list[Symbol.iterator](); }
@@ -79,7 +79,7 @@ export class Sequential<In = Tensor, Out = In> extends IndexedContainer<Module> 
     if (modules.length === 1 && first instanceof Map) {
       this._named = new Map();
       for (const [k, m] of first as Map<string, Module>) {
-        if (typeof k !== 'string' || !k || k.includes('.')) throw new ValueError(`Sequential: module names must be non-empty strings without '.', got ${String(k)}`);
+        if (typeof k !== 'string' || !k || k.includes('.')) throw new ValueError(`Sequential: module names must be non-empty strings without '.', got ${describeArg(k)}`);
         this._named.set(k, needModule(m, 'Sequential'));
         this._list.push(m);
       }
@@ -152,7 +152,7 @@ export class ModuleDict<M extends Module = Module> extends Module {
   }
   /** Adds or replaces the module under `key`; returns this. */
   set(key: string, m: M): this {
-    if (typeof key !== 'string' || !key || key.includes('.')) throw new ValueError(`ModuleDict: keys must be non-empty strings without '.', got ${String(key)}`);
+    if (typeof key !== 'string' || !key || key.includes('.')) throw new ValueError(`ModuleDict: keys must be non-empty strings without '.', got ${describeArg(key)}`);
     this._map.set(key, needModule<M>(m, 'ModuleDict'));
     return this;
   }

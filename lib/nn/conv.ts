@@ -104,7 +104,7 @@ abstract class ConvNd extends Module {
     if (typeof mode !== 'string' || !PADDING_MODES.includes(mode)) {
       throw new ValueError(`${op}: paddingMode must be one of ${PADDING_MODES.map((m) => `'${m}'`).join(', ')}, got ${describeArg(mode)}`);
     }
-    if (transposed && mode !== 'zeros') throw new ValueError(`${op}: paddingMode '${mode}' is not supported (only 'zeros', as torch's ${op})`);
+    if (transposed && mode !== 'zeros') throw new ValueError(`${op}: paddingMode ${describeArg(mode)} is not supported (only 'zeros', as torch's ${op})`);
     this.paddingMode = mode;
     const nums = (v: unknown, name: string, min: number): number[] => (dims === 1 ? [single(v, name, op) as number] : pair(v, name, op, min))
       .map((x) => { if (!Number.isInteger(x) || x < min) throw new ValueError(`${op}: ${name} must be >= ${String(min)}, got ${String(x)}`); return x; });
@@ -197,7 +197,7 @@ export class Conv1d extends ConvNd {
   constructor(...args: unknown[]) {
     const o = ARGS.Conv1d.parse(args) as ConvArgs;
     const k = single(o.kernelSize, 'kernelSize', 'Conv1d') as number;
-    if (!(Number.isInteger(k) && k >= 1)) throw new ValueError(`Conv1d: kernelSize must be an integer >= 1, got ${String(o.kernelSize)}`);
+    if (!(Number.isInteger(k) && k >= 1)) throw new ValueError(`Conv1d: kernelSize must be an integer >= 1, got ${describeArg(o.kernelSize)}`);
     super(o.inChannels, o.outChannels, [k], o, 1, false, 'Conv1d');
   }
   forward(x: Tensor): Tensor {
@@ -230,7 +230,7 @@ export class ConvTranspose2d extends ConvNd {
   constructor(...args: unknown[]) {
     const options = ARGS.ConvTranspose2d.parse(args) as ConvArgs & ConvTranspose2dModuleOptions;
     const { inChannels, outChannels, kernelSize } = options;
-    if (typeof options.padding === 'string') throw new ValueError(`ConvTranspose2d: padding must be a number or a pair, got '${String(options.padding)}'`);
+    if (typeof options.padding === 'string') throw new ValueError(`ConvTranspose2d: padding must be a number or a pair, got ${describeArg(options.padding)}`);
     super(inChannels, outChannels, kernel2(kernelSize, 'ConvTranspose2d'), options, 2, true, 'ConvTranspose2d');
     this.outputPadding = pair(options.outputPadding ?? 0, 'outputPadding', 'ConvTranspose2d', 0);
   }

@@ -97,7 +97,7 @@ export function embeddingOp(input: Tensor, weight: Tensor, paddingIdx?: number |
   const [n, dim] = weight._shape;
   let pad = paddingIdx ?? null;
   if (pad !== null) {
-    if (!Number.isInteger(pad) || pad < -n || pad >= n) throw new ValueError(`${op}: paddingIdx must be within num_embeddings (${n}), got ${pad}`);
+    if (!Number.isInteger(pad) || pad < -n || pad >= n) throw new ValueError(`${op}: paddingIdx must be within num_embeddings (${n}), got ${describeArg(pad)}`);
     if (pad < 0) pad += n;
   }
   const out = scope(() => {
@@ -130,7 +130,7 @@ export function embeddingOp(input: Tensor, weight: Tensor, paddingIdx?: number |
  */
 export function dropoutOp(x: Tensor, p = 0.5, training = true, op = 'dropout'): Tensor {
   needTensor(x, op);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${describeArg(p)}`);
   if (!training || p === 0) return alias(x);
   needFloating(x, op);
   if (p === 1) return mul(x, 0);
@@ -152,7 +152,7 @@ function trailingDims(x: Tensor, normalizedShape: number | readonly number[], op
   const k = ns.length;
   const tail = x._shape.slice(x.ndim - k);
   if (x.ndim < k || tail.some((s, i) => s !== ns[i])) {
-    throw new ShapeError(`${op}: expected input with shape [*, ${ns.join(', ')}], got ${fmt(x._shape)}`);
+    throw new ShapeError(`${op}: expected input with shape [*, ${ns.map(describeArg).join(', ')}], got ${fmt(x._shape)}`);
   }
   return Array.from({ length: k }, (_, i) => x.ndim - k + i);
 }
@@ -237,7 +237,7 @@ export function groupNormOp(x: Tensor, numGroups: number, weight?: Tensor | null
   if (x.ndim < 2) throw new ShapeError(`${op}: expected input of shape [N, C, *], got ${fmt(x._shape)}`);
   const [n, c] = x._shape;
   if (!Number.isInteger(numGroups) || numGroups <= 0 || c % numGroups !== 0) {
-    throw new ShapeError(`${op}: input of shape ${fmt(x._shape)} has ${c} channels, not divisible by num_groups=${numGroups}`);
+    throw new ShapeError(`${op}: input of shape ${fmt(x._shape)} has ${c} channels, not divisible by num_groups=${describeArg(numGroups)}`);
   }
   checkAffine(weight, [c], op, 'weight'); checkAffine(bias, [c], op, 'bias');
   const per = (c / numGroups) * numel(x._shape.slice(2));
@@ -399,7 +399,7 @@ export function scaledDotProductAttention(...args: unknown[]): Tensor {
   const E = q._shape[q.ndim - 1], L = q._shape[q.ndim - 2], S = k._shape[k.ndim - 2];
   if (k._shape[k.ndim - 1] !== E) throw new ShapeError(`${op}: query ${fmt(q._shape)} and key ${fmt(k._shape)} must have the same last dim`);
   if (v._shape[v.ndim - 2] !== S) throw new ShapeError(`${op}: key ${fmt(k._shape)} and value ${fmt(v._shape)} must have the same sequence length (dim -2)`);
-  if (typeof dropoutP !== 'number' || !(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${String(dropoutP)}`);
+  if (typeof dropoutP !== 'number' || !(dropoutP >= 0 && dropoutP <= 1)) throw new ValueError(`${op}: dropoutP must be in [0, 1], got ${describeArg(dropoutP)}`);
   if (isCausal && attnMask != null) throw new ValueError(`${op}: attnMask must not be given together with isCausal`);
   let batch: number[];
   try { batch = broadcastShapes(op, q._shape.slice(0, -2), k._shape.slice(0, -2)); } catch {

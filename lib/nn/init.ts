@@ -77,7 +77,7 @@ function kaimingStd(t: Tensor, o: KaimingOptions, op: string): number {
   if (o === null || typeof o !== 'object') throw new ValueError(`${op}: options must be an object ({ a, mode, nonlinearity }), got ${o === null ? 'null' : typeof o}`);
   const [fanIn, fanOut] = calculateFans(t, op);
   const mode = o.mode ?? 'fanIn';
-  if (!['fanIn', 'fanOut', 'fan_in', 'fan_out'].includes(mode)) throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got ${String(mode)}`);
+  if (!['fanIn', 'fanOut', 'fan_in', 'fan_out'].includes(mode)) throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got ${describeArg(mode)}`);
   const fan = mode === 'fanIn' || mode === 'fan_in' ? fanIn : fanOut;
   return calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0) / Math.sqrt(fan);
 }

@@ -7,6 +7,7 @@
 // literals (`Linear(in_features=4, out_features=2, bias=True)`, `eps=1e-05`) — so that a model
 // prints as its PyTorch twin does and the two can be diffed.
 import { DType } from '../dtype';
+import { describeArg } from '../arity';
 import { ValueError } from '../errors';
 import { noGrad } from '../autograd';
 import { empty, TensorOptions } from '../ops/creation';
@@ -166,7 +167,7 @@ export class Dropout extends Module {
   constructor(...args: unknown[]) {
     super();
     const { p } = DROPOUT_ARGS.parse(args);
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: dropout probability has to be between 0 and 1, but got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: dropout probability has to be between 0 and 1, but got ${describeArg(p)}`);
     this.p = p;
   }
   forward(x: Tensor): Tensor { return dropout(x, this.p, this.training, 'Dropout'); }

@@ -6,6 +6,7 @@
 // Names follow PEFT's (`<module>.base_layer.weight`, `<module>.lora_A.default.weight`), and
 // `merge()` folds B·A·scale into the base weight (`unmerge()` takes it out again).
 import { noGrad } from '../autograd';
+import { describeArg } from '../arity';
 import { ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { add, mul } from '../ops/elementwise';
@@ -157,7 +158,7 @@ export function lora(...args: unknown[]): LoRAAdapters {
       found.push([name, parent, k, m]);
     }
   }
-  if (found.length === 0) throw new ValueError(`lora: no module matches targetModules [${targets.join(', ')}]`);
+  if (found.length === 0) throw new ValueError(`lora: no module matches targetModules ${describeArg(targets)}`);
   for (const p of model.parameters()) p.requiresGrad = false;
   const layers = new Map<string, LoRALinear>();
   for (const [name, parent, key, m] of found) {

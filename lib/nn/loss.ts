@@ -10,6 +10,7 @@
 // Deviation: mse/l1/smoothL1/huber/BCE require input and target of the same shape (PyTorch
 // broadcasts with a warning that the result is "likely incorrect"); they throw ShapeError.
 // BCE does not read the input back to check 0 <= x <= 1 (values outside give NaN).
+import { describeArg } from '../arity';
 import { needsGrad, noGrad, record } from '../autograd';
 import { runFloat32 } from '../amp';
 import { isFloating } from '../dtype';
@@ -64,7 +65,7 @@ function needFloat(x: Tensor, op: string, what: string): void {
   if (!isFloating(x.dtype)) throw new DTypeError(`${op}: ${what} must be floating, got ${x.dtype}`);
 }
 function checkReduction(r: unknown, op: string): Reduction {
-  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${String(r)}`);
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describeArg(r)}`);
   return r;
 }
 function sameShape(a: Tensor, b: Tensor, op: string): void {
@@ -123,14 +124,14 @@ export function l1Loss(...args: unknown[]): Tensor {
 /** smoothL1Loss's beta (default 1), checked: >= 0. */
 function betaOf(beta: unknown, op: string): number {
   beta ??= 1;
-  if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(`${op}: beta must be >= 0, got ${String(beta)}`);
+  if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError(`${op}: beta must be >= 0, got ${describeArg(beta)}`);
   return beta;
 }
 
 /** huberLoss's delta (default 1), checked: > 0. */
 function deltaOf(delta: unknown, op: string): number {
   delta ??= 1;
-  if (typeof delta !== 'number' || !(delta > 0)) throw new ValueError(`${op}: delta must be > 0, got ${String(delta)}`);
+  if (typeof delta !== 'number' || !(delta > 0)) throw new ValueError(`${op}: delta must be > 0, got ${describeArg(delta)}`);
   return delta;
 }
 
@@ -276,7 +277,7 @@ export function crossEntropy(...args: unknown[]): Tensor {
   const c = classShapes(input, target, options.weight, op);
   const r = checkReduction(options.reduction ?? 'mean', op);
   const eps = options.labelSmoothing ?? 0;
-  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${String(eps)}`);
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${describeArg(eps)}`);
   const weight = options.weight ?? null;
   const classDim = input.ndim === 1 ? 0 : 1;
   const wShape = input._shape.map((s, i) => (i === classDim ? s : 1));

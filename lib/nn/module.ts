@@ -434,7 +434,7 @@ export abstract class Module {
     // the state is itself a plain object, so it is taken before the options are read
     const state = args[0] as Record<string, Tensor> | Map<string, Tensor>;
     const { strict } = LOAD_STATE_DICT_ARGS.parse(args.slice(1), 1);
-    if (state === null || typeof state !== 'object') throw new ValueError(`loadStateDict: expected a state dict (an object or Map of tensors), got ${String(state)}`);
+    if (state === null || typeof state !== 'object') throw new ValueError(`loadStateDict: expected a state dict (an object or Map of tensors), got ${describeArg(state)}`);
     const prepared = prepareLoadStateDict(this, state, strict, 'loadStateDict');
     prepared.commit();
     return { missingKeys: prepared.missingKeys, unexpectedKeys: prepared.unexpectedKeys };
@@ -467,7 +467,7 @@ export abstract class Module {
  * parameter's device), and can fail only as a copy can (out of memory).
  */
 export function prepareLoadStateDict(m: Module, state: Record<string, Tensor> | Map<string, Tensor>, strict: boolean, op: string): { missingKeys: string[]; unexpectedKeys: string[]; commit(): void } {
-  if (state === null || typeof state !== 'object') throw new ValueError(`${op}: expected a state dict (an object or Map of tensors), got ${String(state)}`);
+  if (state === null || typeof state !== 'object') throw new ValueError(`${op}: expected a state dict (an object or Map of tensors), got ${describeArg(state)}`);
   const src = state instanceof Map ? Object.fromEntries(state) : state;
   const own = m.stateDict();
   const missingKeys = Object.keys(own).filter((k) => !(k in src));

@@ -11,6 +11,7 @@
 // backpropagation through time) stays for ONNX export (it traces the unrolled loop), autocast, and
 // empty sequences or batches. The Elman RNN's step is its recurrent matmul, an add and the
 // activation (no fused cell: one activation op is the whole gate math).
+import { describeArg } from '../arity';
 import { DTypeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { scope, Tensor } from '../tensor';
@@ -77,7 +78,7 @@ const GATES: Record<Kind, number> = { LSTM: 4, GRU: 3, RNN: 1 };
 const MAX_LAYERS = 65536;
 
 function posInt(v: unknown, what: string, op: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${op}: ${what} must be a positive integer, got ${describeArg(v)}`);
   return v;
 }
 
@@ -98,7 +99,7 @@ export abstract class RNNBase extends Module {
   /** `args`: the subclass constructor's arguments, in PyTorch's order (see lib/args.ts). */
   constructor(kind: Kind, args: readonly unknown[]) {
     super();
-    if (kind !== 'LSTM' && kind !== 'GRU' && kind !== 'RNN') throw new ValueError(`RNNBase: construct nn.LSTM, nn.GRU or nn.RNN, got ${String(kind)}`);
+    if (kind !== 'LSTM' && kind !== 'GRU' && kind !== 'RNN') throw new ValueError(`RNNBase: construct nn.LSTM, nn.GRU or nn.RNN, got ${describeArg(kind)}`);
     if (!Array.isArray(args)) throw new ValueError(`${kind}: expected the constructor's arguments as an array`);
     const options = kind === 'RNN' ? RNN_ARGS.RNN.parse(args) : { ...RNN_ARGS[kind].parse(args), nonlinearity: null };
     this.kind = kind;
@@ -112,7 +113,7 @@ export abstract class RNNBase extends Module {
     this.bias = options.bias;
     this.batchFirst = options.batchFirst;
     const p = options.dropout;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${kind}: dropout must be a number in [0, 1], got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${kind}: dropout must be a number in [0, 1], got ${describeArg(p)}`);
     this.dropout = p;
     this.bidirectional = options.bidirectional;
     const H = this.hiddenSize;

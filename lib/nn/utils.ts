@@ -4,6 +4,7 @@
 // the clip coefficient stays on the device), except `errorIfNonfinite`, which reads the total norm
 // back. clipGradNorm is two native calls ('gradNorm', 'gradScale') where the gradients allow.
 import { tooManyArgs } from '../args';
+import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { emptyTensor, Tensor, scopeSync } from '../tensor';
@@ -57,8 +58,8 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   if (arguments.length > 4) tooManyArgs('clipGradNorm', 'params, maxNorm, normType, errorIfNonfinite', arguments);
   const op = 'clipGradNorm';
   const p = normType === 'inf' ? Infinity : normType;
-  if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`${op}: normType must be a number or 'inf', got ${String(normType)}`);
-  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new ValueError(`${op}: maxNorm must be a number, got ${String(maxNorm)}`);
+  if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`${op}: normType must be a number or 'inf', got ${describeArg(normType)}`);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new ValueError(`${op}: maxNorm must be a number, got ${describeArg(maxNorm)}`);
   const grads = gradsOf(params, op);
   if (grads.length === 0) return tensor(0, { dtype: 'float32' });  // torch.tensor(0.)
   const fused = fusedClip(grads, maxNorm, p, errorIfNonfinite, op);
@@ -73,7 +74,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
     else if (p === Infinity) total = amax(stack(norms));
     else total = vectorNorm(stack(norms), p);
     if (errorIfNonfinite && !isfinite(total).item()) {
-      throw new ValueError(`${op}: the total norm of order ${String(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set errorIfNonfinite = false`);
+      throw new ValueError(`${op}: the total norm of order ${describeArg(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set errorIfNonfinite = false`);
     }
     const coef = clamp(div(maxNorm, total.add(1e-6)), null, 1);
     for (const g of grads) g.mul_(g.dtype === coef.dtype ? coef : coef.to(g.dtype));
@@ -112,7 +113,7 @@ function fusedClip(grads: Tensor[], maxNorm: number, p: number, errorIfNonfinite
       call(NORM, op, [total, norms], [code, p]);
     });
     if (errorIfNonfinite && !Number.isFinite(total.item())) {
-      throw new ValueError(`${op}: the total norm of order ${String(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set errorIfNonfinite = false`);
+      throw new ValueError(`${op}: the total norm of order ${describeArg(p)} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set errorIfNonfinite = false`);
     }
     for (let i = 0; i < grads.length; i += PER_CALL) {
       const part = grads.slice(i, i + PER_CALL);
@@ -134,7 +135,7 @@ function fusedClip(grads: Tensor[], maxNorm: number, p: number, errorIfNonfinite
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   if (arguments.length > 2) tooManyArgs('clipGradValue', 'params, clipValue', arguments);
   const op = 'clipGradValue';
-  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new ValueError(`${op}: clipValue must be a number, got ${String(clipValue)}`);
+  if (typeof clipValue !== 'number' || Number.isNaN(clipValue)) throw new ValueError(`${op}: clipValue must be a number, got ${describeArg(clipValue)}`);
   const grads = gradsOf(params, op);
   noGrad(() => { for (const g of grads) g.clamp_(-clipValue, clipValue); });
 }

@@ -19,6 +19,7 @@
 // shape (Shape → Gather → Mul/Add → Concat) as the linear (a·n + c) or product (k·n·m) form that
 // explains both traces. Anything else that changes with an axis fails the export naming it.
 import * as fs from 'fs';
+import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { DType } from '../dtype';
 import { FileError, FlintError, OnnxExportError, ValueError } from '../errors';
@@ -264,8 +265,18 @@ function readDynamicAxes(dyn: ExportOptions['dynamicAxes'], inputNames: string[]
       throw new ValueError(`onnx.export: dynamicAxes names '${k}', which is neither an input (${inputNames.join(', ')}) nor an output name`);
     }
     const axes = new Map<number, string>();
-    if (Array.isArray(v)) for (const a of v) axes.set(Number(a), `${k}_dim${String(a)}`);
-    else if (v !== null && typeof v === 'object') for (const [a, n] of Object.entries(v)) axes.set(Number(a), String(n));
+    // an axis is a number (or a numeric key); a name is a string (Number() and String() of a Symbol throw)
+    if (Array.isArray(v)) {
+      for (const a of v) {
+        if (typeof a !== 'number' && typeof a !== 'string') throw new ValueError(`onnx.export: dynamicAxes.${k}: axis ${describeArg(a)} is not a dim index`);
+        axes.set(Number(a), `${k}_dim${String(a)}`);
+      }
+    } else if (v !== null && typeof v === 'object') {
+      for (const [a, n] of Object.entries(v)) {
+        if (typeof n !== 'string' && typeof n !== 'number') throw new ValueError(`onnx.export: dynamicAxes.${k}: the name of axis ${a} must be a string, got ${describeArg(n)}`);
+        axes.set(Number(a), String(n));
+      }
+    }
     else throw new ValueError(`onnx.export: dynamicAxes.${k} must be { axis: name } or [axis, …]`);
     for (const a of axes.keys()) if (!Number.isInteger(a) || a < 0) throw new ValueError(`onnx.export: dynamicAxes.${k}: axis ${String(a)} is not a dim index`);
     m.set(k, axes);

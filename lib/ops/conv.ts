@@ -259,7 +259,7 @@ function conv2dGeom(x: Tensor, w: Tensor, o: Conv2dOptions, op: string): Geom {
     const th = dh * (kh - 1), tw = dw * (kw - 1);
     pt = Math.floor(th / 2); pb = th - pt; pl = Math.floor(tw / 2); pr = tw - pl;
   } else {
-    if (typeof pad === 'string') throw new ValueError(`${op}: padding must be a number, a pair, 'same' or 'valid', got '${pad}'`);
+    if (typeof pad === 'string') throw new ValueError(`${op}: padding must be a number, a pair, 'same' or 'valid', got ${describeArg(pad)}`);
     [pt, pl] = pair(pad, 'padding', op, 0);
     pb = pt; pr = pl;
   }
@@ -592,7 +592,7 @@ export function avgPool2d(...args: unknown[]): Tensor {
   checkPoolInput(input, op);
   const div = options.divisorOverride ?? 0;
   if (options.divisorOverride !== undefined && options.divisorOverride !== null && !(Number.isInteger(div) && div > 0)) {
-    throw new ValueError(`${op}: divisorOverride must be a positive integer, got ${String(options.divisorOverride)}`);
+    throw new ValueError(`${op}: divisorOverride must be a positive integer, got ${describeArg(options.divisorOverride)}`);
   }
   const includePad = options.countIncludePad ?? true;
   return on4d(input, op, (x) => {

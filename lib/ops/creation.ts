@@ -1,5 +1,6 @@
 // creation.ts — making tensors: from JS data (`tensor`), filled (`zeros`, `ones`, `full`, `empty`),
 // ranges (`arange`, `linspace`), `eye`, and the `*Like` forms.
+import { describeArg } from '../arity';
 import { traced } from '../trace';
 import type { Lowering } from '../trace';
 import { DType, DTYPE_CODE, hostArrayFor, isFloating as isFloatingDType, TypedArray } from '../dtype';
@@ -28,7 +29,7 @@ function inferFromTyped(a: ArrayBufferView, op: string): DType {
   if (a instanceof Int32Array || a instanceof Int16Array || a instanceof Int8Array || a instanceof Uint16Array) return 'int32';
   if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
   if (a instanceof Uint32Array) return 'float64';
-  throw new DTypeError(`${String(op)}: unsupported data ${String(a.constructor.name)} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
+  throw new DTypeError(`${String(op)}: unsupported data ${describeArg(a)} (use Float32Array, Float64Array, Int32Array or Uint8Array)`);
 }
 
 /** @internal Flattens nested data; returns the shape, the values and the inferred dtype. */

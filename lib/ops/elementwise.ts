@@ -601,7 +601,7 @@ export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trun
     }
     return r;
   }
-  if (roundingMode !== undefined) throw new ValueError(`div: roundingMode must be 'floor', 'trunc' or undefined, got ${String(roundingMode)}`);
+  if (roundingMode !== undefined) throw new ValueError(`div: roundingMode must be 'floor', 'trunc' or undefined, got ${describeArg(roundingMode)}`);
   return trueDiv(a, b);
 }
 function toDType(t: Tensor, dt: DType): Tensor { return contiguousCopy(t, 'div', dt); }
@@ -676,7 +676,7 @@ const geluBackwardTanh = binaryOp('geluTanhBackward', { dtype: 'float', method: 
 /** @internal g·gelu'(x), gelu's gradient for the gradient g of its output, in one native pass (`'none'` or `'tanh'`). */
 export function geluBackward(g: Tensor, x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   if (arguments.length > 3) tooManyArgs('geluBackward', 'grad, input, approximate', arguments);
-  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`geluBackward: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`geluBackward: approximate must be 'none' or 'tanh', got ${describeArg(approximate)}`);
   return approximate === 'tanh' ? geluBackwardTanh(g, x) : geluBackwardErf(g, x);
 }
 const geluErf: UnaryFn = unaryOp('gelu', { onnx: (g, x, p, dt) => g.op('Mul', [g.op('Mul', [x, k(g, 0.5, dt)]), g.op('Add', [g.op('Erf', [g.op('Mul', [x, k(g, Math.SQRT1_2, dt)])]), k(g, 1, dt)])]),
@@ -721,7 +721,7 @@ const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => 
  */
 export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
   if (arguments.length > 2) tooManyArgs('gelu', 'input, approximate', arguments);
-  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${String(approximate)}`);
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describeArg(approximate)}`);
   return approximate === 'tanh' ? geluTanh(x) : geluErf(x);
 }
 P.gelu = function (a) { if (arguments.length > 1) tooManyArgs('gelu', 'approximate', arguments); return gelu(this, a); };

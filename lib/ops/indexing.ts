@@ -9,6 +9,7 @@
 // in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
 import { traced, traceState } from '../trace';
 import { sizesOnly, tooManyArgs, unknownOption } from '../args';
+import { describeArg } from '../arity';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType } from '../dtype';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
@@ -359,7 +360,7 @@ function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
   const op = upper ? 'triu' : 'tril';
   need(x, op);
   if (x.ndim < 2) throw new ShapeError(`${String(op)}: input must have at least 2 dims, got shape ${fmt(x._shape)}`);
-  if (typeof diagonal !== 'number' || !Number.isInteger(diagonal)) throw new ValueError(`${String(op)}: diagonal must be an integer, got ${String(diagonal)}`);
+  if (typeof diagonal !== 'number' || !Number.isInteger(diagonal)) throw new ValueError(`${String(op)}: diagonal must be an integer, got ${describeArg(diagonal)}`);
   const out = emptyTensor(x._shape, x.dtype, x._storage.device, false, op);
   try {
     if (out.numel > 0) call(TRILU, op, [out, x], [diagonal, upper ? 1 : 0]);
@@ -543,7 +544,7 @@ function listIndex(list: IndexList, device: Tensor['device'], op: string): { t: 
       if (v === null || v === undefined) {
         const asSlice = list.length >= 1 && list.length <= 3 && list.every((e) => e === null || e === undefined || Number.isInteger(e));
         const bound = (e: unknown): string => (typeof e === 'number' ? String(e) : '');
-        const str = `${bound(list[0])}:${bound(list[1])}${typeof list[2] === 'number' ? `:${String(list[2])}` : ''}`;
+        const str = `${bound(list[0])}:${bound(list[1])}${typeof list[2] === 'number' ? `:${describeArg(list[2])}` : ''}`;
         const hint = asSlice ? `write the slice ${str} as '${str}'` : "write slices as strings, e.g. '1::2' for Python's 1::2";
         throw new ValueError(`${op}: ${showList(list)} is not an index list (${String(v)} inside); slices are strings now: ${hint}`);
       }

@@ -6,6 +6,7 @@
 // device: element i of an op's output draws Philox block (offset + i) under key seed, and the op
 // then advances offset by its element count. So `manualSeed(s)` gives the same numbers whatever
 // the thread count, and the same stream on every backend.
+import { describeArg } from '../arity';
 import { checkDType, DType, isFloating } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, ShapeError, ValueError } from '../errors';
@@ -47,7 +48,7 @@ const TWO32 = 4294967296;
 
 function checkSafeUint(v: unknown, what: string, op: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new ValueError(`${String(op)}: ${String(what)} must be an integer in [0, 2^53), got ${String(v)}`);
+    throw new ValueError(`${String(op)}: ${String(what)} must be an integer in [0, 2^53), got ${describeArg(v)}`);
   }
   return v;
 }
@@ -84,7 +85,7 @@ export function getRngState(): RngState { if (arguments.length > 0) tooManyArgs(
 /** Restores a state returned by `getRngState` (a plain `{ seed, offset }` object). */
 export function setRngState(s: RngState): void {
   if (arguments.length > 1) tooManyArgs('setRngState', 'state', arguments);
-  if (s === null || typeof s !== 'object') throw new ValueError(`setRngState: expected { seed, offset }, got ${String(s)}`);
+  if (s === null || typeof s !== 'object') throw new ValueError(`setRngState: expected { seed, offset }, got ${describeArg(s)}`);
   const seed = checkSafeUint(s.seed, 'seed', 'setRngState');
   const offset = checkSafeUint(s.offset, 'offset', 'setRngState');
   state.seed = seed;
@@ -130,7 +131,7 @@ function needTensor(t: unknown, op: string): Tensor {
   return t;
 }
 function finite(v: unknown, what: string, op: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${String(op)}: ${String(what)} must be a finite number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${String(op)}: ${String(what)} must be a finite number, got ${describeArg(v)}`);
   return v;
 }
 
@@ -315,9 +316,9 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
   needFloat(probs.dtype, op);
   if (probs.ndim !== 1 && probs.ndim !== 2) throw new ShapeError(`${op}: probs must be 1-D or 2-D, got shape ${fmt(probs._shape)}`);
   if (typeof numSamples !== 'number' || !Number.isInteger(numSamples) || numSamples <= 0) {
-    throw new ValueError(`${op}: numSamples must be a positive integer, got ${String(numSamples)}`);
+    throw new ValueError(`${op}: numSamples must be a positive integer, got ${describeArg(numSamples)}`);
   }
-  if (typeof replacement !== 'boolean') throw new ValueError(`${op}: replacement must be a boolean, got ${String(replacement)}`);
+  if (typeof replacement !== 'boolean') throw new ValueError(`${op}: replacement must be a boolean, got ${describeArg(replacement)}`);
   const C = probs._shape[probs.ndim - 1], R = probs.ndim === 1 ? 1 : probs._shape[0];
   if (C === 0) throw new ShapeError(`${op}: probs has no categories (shape ${fmt(probs._shape)})`);
   if (!replacement && numSamples > C) throw new ValueError(`${op}: cannot draw ${String(numSamples)} samples from ${String(C)} categories without replacement`);

@@ -107,7 +107,7 @@ function readArgs(op: string, dimOrOpts: unknown, keepdimOrOpts: unknown): VarOp
   if (isOptions(dimOrOpts)) o = { ...dimOrOpts };
   else if (dimOrOpts !== undefined && dimOrOpts !== null) {
     if (typeof dimOrOpts !== 'number' && !Array.isArray(dimOrOpts)) {
-      throw new ValueError(`${String(op)}: dim must be a number or an array of numbers, got ${typeof dimOrOpts === 'object' ? 'an object' : String(dimOrOpts)}`);
+      throw new ValueError(`${String(op)}: dim must be a number or an array of numbers, got ${describeArg(dimOrOpts)}`);
     }
     o.dim = dimOrOpts as Dims;
   }

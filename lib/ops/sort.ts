@@ -29,7 +29,7 @@ function need(t: unknown, op: string): Tensor {
 }
 
 function flag(v: unknown, name: string, op: string): boolean {
-  if (typeof v !== 'boolean') throw new ValueError(`${String(op)}: ${String(name)} must be a boolean, got ${String(v)}`);
+  if (typeof v !== 'boolean') throw new ValueError(`${String(op)}: ${String(name)} must be a boolean, got ${describeArg(v)}`);
   return v;
 }
 
@@ -127,7 +127,7 @@ export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): Value
   const d = normDim(dim, x.ndim, 'kthvalue');
   const n = x.ndim === 0 ? 1 : x._shape[d];
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n) {
-    throw new IndexError(`kthvalue: k ${String(k)} is out of range [1, ${String(n)}] for dim ${String(d)} of shape [${x._shape.join(', ')}]`);
+    throw new IndexError(`kthvalue: k ${describeArg(k)} is out of range [1, ${String(n)}] for dim ${String(d)} of shape [${x._shape.join(', ')}]`);
   }
   return pickSorted(x, d, keepdim, () => k - 1);
 }

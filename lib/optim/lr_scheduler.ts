@@ -8,6 +8,7 @@
 // `get_lr`), so CosineAnnealingLR follows PyTorch's recursive form exactly; `step(epoch)` uses the
 // closed form where one exists (SequentialLR needs it at its milestones).
 // State dicts hold plain numbers (JSON-serialisable); lambdas are not saved, as in PyTorch.
+import { describeArg } from '../arity';
 import { ValueError } from '../errors';
 import * as A from '../args';
 import { optional, required, signature } from '../args';
@@ -120,11 +121,11 @@ function groupLrs(o: Optimizer): number[] { return o.paramGroups.map((g) => g.lr
 
 // Range checks that return the value checked, so that a constructor checks and assigns in one line.
 function positiveInt(name: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${name}: ${what} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ValueError(`${name}: ${what} must be a positive integer, got ${describeArg(v)}`);
   return v;
 }
 function finite(name: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${name}: ${what} must be a finite number, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${name}: ${what} must be a finite number, got ${describeArg(v)}`);
   return v;
 }
 
@@ -174,7 +175,7 @@ export class MultiStepLR extends LRScheduler {
     const options = ARGS.MultiStepLR.parse(args);
     super(options.optimizer, 'MultiStepLR');
     if (!Array.isArray(options.milestones) || !options.milestones.every((m) => Number.isInteger(m))) {
-      throw new ValueError(`MultiStepLR: milestones must be an array of integers, got ${String(options.milestones)}`);
+      throw new ValueError(`MultiStepLR: milestones must be an array of integers, got ${describeArg(options.milestones)}`);
     }
     this.milestones = options.milestones.slice().sort((a, b) => a - b);
     this.gamma = finite('MultiStepLR', 'gamma', options.gamma);
@@ -363,7 +364,7 @@ export class OneCycleLR extends LRScheduler {
     this.totalSteps = o.totalSteps !== undefined ? positiveInt('OneCycleLR', 'totalSteps', o.totalSteps)
       : positiveInt('OneCycleLR', 'epochs', o.epochs) * positiveInt('OneCycleLR', 'stepsPerEpoch', o.stepsPerEpoch);
     const pct = o.pctStart;
-    if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1)) throw new ValueError(`OneCycleLR: expected pctStart between 0 and 1, got ${String(pct)}`);
+    if (typeof pct !== 'number' || !(pct >= 0 && pct <= 1)) throw new ValueError(`OneCycleLR: expected pctStart between 0 and 1, got ${describeArg(pct)}`);
     const n = this.totalSteps;
     this.phases = o.threePhase
       ? [
@@ -376,7 +377,7 @@ export class OneCycleLR extends LRScheduler {
         { endStep: n - 1, startLr: 'maxLr', endLr: 'minLr', startMomentum: 'baseMomentum', endMomentum: 'maxMomentum' },
       ];
     const strategy = o.annealStrategy;
-    if (strategy !== 'cos' && strategy !== 'linear') throw new ValueError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${String(strategy)}`);
+    if (strategy !== 'cos' && strategy !== 'linear') throw new ValueError(`OneCycleLR: annealStrategy must be 'cos' or 'linear', got ${describeArg(strategy)}`);
     this.annealStrategy = strategy;
     const groups = optimizer.paramGroups;
     const perGroup = (name: string, v: number | number[]): number[] => {
@@ -384,7 +385,7 @@ export class OneCycleLR extends LRScheduler {
         if (v.length !== groups.length) throw new ValueError(`OneCycleLR: expected ${groups.length} values for ${name}, got ${v.length}`);
         return v.slice();
       }
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`OneCycleLR: ${name} must be a number, got ${String(v)}`);
+      if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(`OneCycleLR: ${name} must be a number, got ${describeArg(v)}`);
       return new Array(groups.length).fill(v);
     };
     const maxLrs = perGroup('maxLr', o.maxLr);
@@ -473,7 +474,7 @@ export class SequentialLR extends LRScheduler {
       if (s.optimizer !== optimizer) throw new ValueError(`SequentialLR: expects all schedulers to belong to the same optimizer, but scheduler ${i} has another`);
     });
     if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1) {
-      throw new ValueError(`SequentialLR: expects one milestone fewer than schedulers, got ${schedulers.length} schedulers and ${Array.isArray(milestones) ? milestones.length : String(milestones)} milestones`);
+      throw new ValueError(`SequentialLR: expects one milestone fewer than schedulers, got ${schedulers.length} schedulers and ${Array.isArray(milestones) ? milestones.length : describeArg(milestones)} milestones`);
     }
     this.schedulers = schedulers.slice();
     this.milestones = milestones.slice();

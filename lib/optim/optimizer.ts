@@ -8,6 +8,7 @@
 // subclasses `keep()` the state tensors they create there.
 import { enableGrad, noGrad } from '../autograd';
 import { _range, isProfiling } from '../profiler';
+import { describeArg } from '../arity';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
 import { AnySignature, checkKeys } from '../args';
@@ -51,7 +52,7 @@ export interface OptimizerStateDict {
 /** @internal Throws ValueError unless `v` is a finite number >= min (a name and the optimizer name in the message). */
 export function checkNumber(opt: string, name: string, v: unknown, min = 0): void {
   if (typeof v !== 'number' || Number.isNaN(v) || v < min) {
-    throw new ValueError(`${opt}: invalid ${name}: ${String(v)} (expected a number >= ${String(min)})`);
+    throw new ValueError(`${opt}: invalid ${name}: ${describeArg(v)} (expected a number >= ${String(min)})`);
   }
 }
 
@@ -69,10 +70,10 @@ export function directedGrad(p: Tensor, maximize: boolean, weightDecay: number):
 
 /** @internal betas must be two numbers in [0, 1). */
 export function checkBetas(opt: string, betas: unknown): void {
-  if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${opt}: betas must be a pair [beta1, beta2], got ${String(betas)}`);
+  if (!Array.isArray(betas) || betas.length !== 2) throw new ValueError(`${opt}: betas must be a pair [beta1, beta2], got ${describeArg(betas)}`);
   for (let i = 0; i < 2; i++) {
     const b = betas[i];
-    if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new ValueError(`${opt}: invalid beta parameter at index ${i}: ${String(b)} (expected 0 <= beta < 1)`);
+    if (typeof b !== 'number' || !(b >= 0 && b < 1)) throw new ValueError(`${opt}: invalid beta parameter at index ${i}: ${describeArg(b)} (expected 0 <= beta < 1)`);
   }
 }
 
@@ -131,6 +132,7 @@ export abstract class Optimizer<Hyper extends object = object> {
     if (typeof (this as unknown as Record<string, unknown>).validateGroup !== 'function' || typeof (this as unknown as Record<string, unknown>).update !== 'function') {
       throw new ValueError('Optimizer: construct one of fl.optim\'s optimizers, or a subclass that implements validateGroup(group) and update(group)');
     }
+    if (typeof name !== 'string') throw new ValueError(`Optimizer: a subclass passes its name (a string) to super(params, defaults, name), got ${describeArg(name)}`);
     this.name = name;
     this.defaults = { ...defaults } as Record<string, unknown> & Hyper;
     if (params instanceof Tensor) throw new ValueError(`${name}: params must be an iterable of Tensors or of param groups, got a single Tensor (wrap it in an array)`);
@@ -153,7 +155,7 @@ export abstract class Optimizer<Hyper extends object = object> {
   addParamGroup(group: ParamGroupInput): void {
     const name = this.name;
     if (group === null || typeof group !== 'object' || group instanceof Tensor || !('params' in group)) {
-      throw new ValueError(`${name}: a param group must be an object with a 'params' key, got ${group instanceof Tensor ? 'a Tensor mixed with groups' : String(group)}`);
+      throw new ValueError(`${name}: a param group must be an object with a 'params' key, got ${group instanceof Tensor ? 'a Tensor mixed with groups' : describeArg(group)}`);
     }
     checkKeys(`${name}: param group`, group, ['params', ...Object.keys(this.defaults), ...GROUP_KEYS]);
     const raw = group.params;
