@@ -266,14 +266,8 @@ export function jacobian(...args: unknown[]): unknown {
 
 // ---- hessian -------------------------------------------------------------------------------------
 
-/** Options of {@link hessian} (PyTorch's keyword arguments). */
-export interface HessianOptions {
-  /** Compute the hessian in a differentiable way. Default false. */
-  createGraph?: boolean;
-  /** Throw an AutogradError when the hessian is independent of an input, instead of giving zeros. Default false. */
-  strict?: boolean;
-  /** Accepted, computed by the loop of backward passes (see {@link JacobianOptions.vectorize}). */
-  vectorize?: boolean;
+/** Options of {@link hessian} (PyTorch's keyword arguments): jacobian's, with the outer jacobian's strategy. */
+export interface HessianOptions extends Omit<JacobianOptions, 'strategy'> {
   /** The outer jacobian's strategy: 'reverse-mode' (the default); 'forward-mode' is refused. */
   outerJacobianStrategy?: JacobianStrategy;
 }
