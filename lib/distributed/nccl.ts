@@ -21,7 +21,7 @@ import { DTYPE_CODE, ITEMSIZE, type DType } from '../dtype';
 import { gpuSpec, parseDevice } from '../device';
 import { binding, guard, type Handle } from '../native';
 import { contiguousStrides, numel } from '../shape';
-import { copyInto, emptyTensor, type Tensor } from '../tensor';
+import { copyInto, emptyTensor, unscopedView, type Tensor } from '../tensor';
 import { div } from '../ops/elementwise';
 import type { Engine, EngineInit, EngineName, ReduceOp } from './engine';
 
@@ -164,10 +164,22 @@ class NcclCommunicatorEngine implements NcclEngine {
   /** Queues one NCCL call; resolves when the compute stream has been made to wait for it. */
   private async collective(op: keyof typeof OP, send: Tensor | null, recv: Tensor | null, count: number, dtype: DType, redop = 0, peer = 0): Promise<void> {
     const isz = ITEMSIZE[dtype];
-    await this.request(op, () => nb().ncclCommCollective(this.id, OP[op],
-      send ? send._handleFor(op) : -1, send ? send._offset * isz : 0,
-      recv ? recv._handleFor(op) : -1, recv ? recv._offset * isz : 0,
-      count, DTYPE_CODE[dtype], redop, peer));
+    // The engine's thread puts the collective on the communication stream a little later than this
+    // call returns (the request resolves once it is there). Until then the operands' memory must not
+    // go back to the allocator: a block freed now would record its communication-stream event BEFORE
+    // the collective, be handed to the next tensor at once, and be overwritten before NCCL reads it
+    // (seen on a loaded CI machine: an allGather of y, then y.dispose() and a fill, gathered the
+    // fill). Views held until the request resolves keep the blocks; freed after, they wait for the
+    // collective (recordStream).
+    const held = [send, recv].filter((t): t is Tensor => t !== null).map((t) => unscopedView(t));  // no scope may end them early
+    try {
+      await this.request(op, () => nb().ncclCommCollective(this.id, OP[op],
+        send ? send._handleFor(op) : -1, send ? send._offset * isz : 0,
+        recv ? recv._handleFor(op) : -1, recv ? recv._offset * isz : 0,
+        count, DTYPE_CODE[dtype], redop, peer));
+    } finally {
+      for (const t of held) t.dispose();
+    }
   }
 
   async allReduce(t: Tensor, op: ReduceOp): Promise<void> {
