@@ -15,6 +15,7 @@
 // Gradients (section "gradients" below): sum, mean, prod (exact with zeros), amax/amin and
 // max()/min() without dim (split evenly among ties, as PyTorch), max/min along a dim (to the
 // returned index), var/std, logsumexp. argmax/argmin/all/any are not differentiable.
+import { namedTuple } from '../named-tuple';
 import { isGradEnabled, needsGrad, record } from '../autograd';
 import { traced, tracedMany, traceState } from '../trace';
 import type { OnnxGraph } from '../trace';
@@ -76,12 +77,9 @@ export type ValuesIndices = readonly [values: Tensor, indices: Tensor] & { reado
 
 /** @internal Builds a {@link ValuesIndices}: an array (so it destructures and scopes keep both) with named read-only fields. */
 export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
-  const r = [values, indices];
-  // non-enumerable, so that the pair prints and compares as the array [values, indices]
-  Object.defineProperty(r, 'values', { value: values, enumerable: false });
-  Object.defineProperty(r, 'indices', { value: indices, enumerable: false });
-  return Object.freeze(r) as unknown as ValuesIndices;
+  return namedTuple(['values', 'indices'], [values, indices]) as unknown as ValuesIndices;
 }
+
 
 function need(x: unknown, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
