@@ -136,17 +136,22 @@ export class WorkerPool {
         if (m.ok) p.resolve(m.value); else p.reject(this.makeError(m.error!, w));
       });
       // An uncaught exception in the worker (a throw outside get's promise, e.g. in a timer): its own
-      // error, with the worker's message and stack, marked as the one that ended the worker.
+      // error, with the worker's message and stack, marked as the one that ended the worker. It is
+      // kept until 'exit': Node sends the error on the worker's internal port, which the main thread
+      // may read before the batches the worker had already posted on the public one; 'exit' comes
+      // after Node has delivered those, so they resolve and only the batches truly lost reject.
+      let crash: Error | null = null;
       worker.on('error', (e) => {
         const err = e instanceof Error ? e : new Error(thrownText(e));
         err.stack = `${String(err.stack ?? err.message)}\n    (uncaught in DataLoader worker ${String(w)}, which ended)`;
-        this.fail(w, err);
+        crash = err;
       });
       // A worker that ends on its own (process.exit in the dataset's code, a fatal error): its batches
       // in flight and later ones reject at once, never wait for an answer that cannot come.
       worker.on('exit', (code) => {
         liveWorkers--;
-        if (!this.closed) {
+        if (crash) this.fail(w, crash);
+        else if (!this.closed) {
           this.fail(w, new FlintError(`DataLoader worker ${String(w)} exited unexpectedly with code ${String(code)} (process.exit or a fatal error `
             + 'in the dataset\'s code); the batches it was fetching are lost'));
         }
