@@ -4,8 +4,8 @@
 //
 // Conventions here: a norm order travels as a number or the string 'inf' / '-inf' (the arguments
 // pass through JSON, which has no Infinity): `ordJs` reads it on flintml's side, Python's float()
-// on torch's. The orders that need an SVD ('nuc', matrix ±2) are drawn now and then: flintml refuses
-// them, torch computes them, and the `known` rule names that.
+// on torch's. The orders that need an SVD ('nuc', matrix ±2) are drawn now and then (linalg.svdvals,
+// lib/ops/decomp.ts).
 'use strict';
 
 const F = ['float32', 'float64', 'float16', 'bfloat16'];
@@ -17,7 +17,6 @@ const ordJs = (v) => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 const ORD_PY = '(a.o if a.o is None or a.o in ("fro", "nuc") else float(a.o))';
 const VORDS = [2, 2, 1, 'inf', '-inf', 0, 3, 0.5, -1, 1.5, -0.5];
 const DT_PY = '(getattr(torch, a.dt) if a.dt else None)';
-const SVD = "ord 'nuc' and the matrix ±2 norms need an SVD, which flintml does not have (refused, typed)";
 const AMAX_NAN = "amax/amin's gradient where the result is NaN: flintml's goes to the NaN elements (torch's max() rule), torch 1.13's amax gives the whole slice NaN";
 
 /**
@@ -75,7 +74,7 @@ add({
     return { ins: [r.tensor(dt, s, kind(r))], a: { o, d, k: r.bool(), dt: withDt ? r.pick(wider || F) : null } };
   },
   fl: (fl, [x], a) => fl.norm(x, ordJs(a.o), a.d, a.k, { dtype: a.dt }), tol: 8,
-  known: (a, [x]) => (a.o === 'nuc' ? SVD : froTwoDims(a, x)),
+  known: (a, [x]) => froTwoDims(a, x),
 });
 add({
   name: 'Tensor.norm', py: `x0.norm(${ORD_PY}, a.d, a.k)`,
@@ -97,8 +96,7 @@ add({
     return { ins: [r.tensor(dt, s, k)], a: { o, d, k: r.bool(), dt: r.bool(0.1) ? r.pick(['float64', 'float32']) : null } };
   },
   fl: (fl, [x], a) => fl.linalg.matrixNorm(x, ordJs(a.o), a.d, a.k, { dtype: a.dt }), tol: 8,
-  known: (a, [x]) => (a.o === 'nuc' || a.o === 2 || a.o === -2 ? SVD
-    : x.v.includes('nan') && a.o !== 'fro' ? AMAX_NAN : null),
+  known: (a, [x]) => (x.v.includes('nan') && a.o !== 'fro' ? AMAX_NAN : null),
 });
 
 // ---- cdist --------------------------------------------------------------------------------------------

@@ -335,6 +335,7 @@ add({
 specs.push(...require('./torch-diff-specs-nn').SPECS);
 specs.push(...require('./torch-diff-specs-index').SPECS);
 specs.push(...require('./torch-diff-specs-optim').SPECS);
+specs.push(...require('./torch-diff-specs-optim2').SPECS);  // Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD, LBFGS, the newer schedulers, swaUtils
 // nn modules with the same weights (attention, transformer layers, …); data utilities and autograd semantics
 specs.push(...require('./torch-diff-specs-modules').SPECS);
 specs.push(...require('./torch-diff-specs-data').SPECS);
@@ -345,6 +346,13 @@ specs.push(...require('./torch-diff-specs-resize').SPECS);  // F.pad, F.interpol
 // fl.autograd: grad, backward({ inputs }), tensor hooks, custom Functions
 specs.push(...require('./torch-diff-specs-autograd').SPECS);
 specs.push(...require('./torch-diff-specs-functional').SPECS);  // fl.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp
+specs.push(...require('./torch-diff-specs-decomp').SPECS);  // torch.linalg's qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq, cond; torch.svd / torch.qr
+specs.push(...require('./torch-diff-specs-linalg').SPECS);  // torch.linalg's solvers and factorizations, their aliases and methods
 specs.push(...require('./torch-diff-specs-cumulative').SPECS);  // cummax, cummin, logcumsumexp (functions and methods)
+specs.push(...require('./torch-diff-specs-pointwise').SPECS);  // lerp, addcmul, hypot, xlogy, fmod, nanToNum, addmm, nansum, aminmax, isclose, cov, quantile, … (lib/ops/pointwise.ts)
+specs.push(...require('./torch-diff-specs-shapes').SPECS);  // diff, meshgrid, tensordot, kron, diag*, stacks, scatters, unique, searchsorted, … (lib/ops/reshaping.ts, counting.ts)
+specs.push(...require('./torch-diff-specs-actloss').SPECS);  // the activations and losses of lib/nn/activation.ts and loss-extra.ts
+specs.push(...require('./torch-diff-specs-transformer').SPECS);  // TransformerDecoderLayer, TransformerEncoder/Decoder, Transformer, its causal mask
+specs.push(...require('./torch-diff-specs-layers').SPECS);  // the extra nn layers: 1-D/adaptive max/LP pooling, shuffles, fold/unfold, instance norm, dropouts, EmbeddingBag, … (pooling.ts, shuffle.ts, extra-layers.ts)
 
 module.exports = { SPECS: specs };

@@ -298,7 +298,7 @@ export class Signature<S extends Record<string, Param<unknown>>> implements AnyS
       if (v === undefined && kwv !== null) v = kwv[j];
       if (v !== undefined) out[k] = prm.check(v, this.wheres[j]);
       else if (prm.required) {
-        if (posOf[j] < skip) continue;
+        if (posOf[j] >= 0 && posOf[j] < skip) continue;  // consumed by the caller (e.g. sizes); a keyword-only one (posOf -1) is missing
         throw new ValueError(`${fn}: missing required argument '${k}'`);
       } else out[k] = prm.dflt;
     }

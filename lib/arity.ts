@@ -50,7 +50,8 @@ function describe(v: unknown, depth: number): string {
   const name = readSafely(() => (typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : ''), '');
   if (name === 'Tensor') {
     const shape = readSafely(() => (v as { shape?: unknown }).shape, undefined);
-    if (Array.isArray(shape)) return `a Tensor of shape ${describe(shape, 0)}`;
+    const dtype = readSafely(() => (v as { dtype?: unknown }).dtype, undefined);
+    if (Array.isArray(shape)) return `a ${typeof dtype === 'string' ? `${dtype} ` : ''}Tensor of shape ${describe(shape, 0)}`;
   }
   return name && ctor !== Object ? `a ${name}` : 'an object';
 }

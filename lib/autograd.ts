@@ -112,6 +112,12 @@ export class GradNode {
   watchers: Tensor[] | null = null;
   /** its backward is composed of differentiable ops in its saved tensors (see createGraph below) */
   twice = false;
+  /**
+   * The graph views of saved tensors that createGraph backwards of other nodes read (see
+   * callRecording): they stay attached, as the inputs of the nodes those backwards recorded, until
+   * the node that made them is released; disposed with it. null when none.
+   */
+  graphViews: Tensor[] | null = null;
   /** the backward run that last sorted this node (see `run`), and its index in that run's order */
   visit = 0;
   index = 0;
@@ -169,6 +175,12 @@ export class GradNode {
       this.savedOf = [];
       this.savedFrom = null;
       for (let i = 0; i < saved.length; i++) saved[i].dispose();
+    }
+    const gv = this.graphViews;
+    if (gv) {
+      this.graphViews = null;
+      // they hold no reference on this node (see callRecording): detached first, so that disposing does not drop one
+      for (let i = 0; i < gv.length; i++) { gv[i]._gradFn = null; gv[i].dispose(); }
     }
     this.released = true;
     if (cascade) {
@@ -655,45 +667,49 @@ function callRecording(node: GradNode, grads: (Tensor | null)[], views: Tensor[]
   const refuse = (): never => {
     throw new AutogradError(`backward: createGraph: the backward of ${node.name} is not differentiable in flintml (it runs a kernel of its own), so there are no gradients of gradients through it`);
   };
-  const attached: Tensor[] = [];
-  try {
-    for (let j = 0; j < views.length; j++) {
-      const of = node.savedOf[j];
-      const src = from ? from[j] : null;
-      if (src === null) {
-        if (!of._requiresGrad) continue;
-        // a leaf: the backward reads the leaf itself, so that second derivatives reach it
-        if (!node.twice) refuse();
-        if (of.isDisposed) throw new AutogradError(`backward: createGraph: a leaf of shape ${fmt(of._shape)} saved by ${node.name} was disposed before backward`);
-        views[j] = of;
-        continue;
-      }
+  for (let j = 0; j < views.length; j++) {
+    const of = node.savedOf[j];
+    const src = from ? from[j] : null;
+    if (src === null) {
+      if (!of._requiresGrad) continue;
+      // a leaf: the backward reads the leaf itself, so that second derivatives reach it
       if (!node.twice) refuse();
-      const [n, slot] = src;
-      if (n.released) throw new AutogradError(`backward: createGraph: the graph that made a tensor saved by ${node.name} was freed by an earlier backward (pass retainGraph: true there)`);
-      const v = views[j];
-      v._gradFn = n; v._outputIndex = slot; v._requiresGrad = true;
-      n.refs++;
-      attached.push(v);
+      if (of.isDisposed) throw new AutogradError(`backward: createGraph: a leaf of shape ${fmt(of._shape)} saved by ${node.name} was disposed before backward`);
+      views[j] = of;
+      continue;
     }
-    const res = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
-    if (needs) {
-      for (let i = 0; i < res.length; i++) {
-        const g = res[i];
-        if (g && node.inputs[i] && !g._requiresGrad && !zeroGradients.has(g)) {
-          disposeGrads(res);
-          refuse();
-        }
+    if (!node.twice) refuse();
+    const [n, slot] = src;
+    if (n.released) throw new AutogradError(`backward: createGraph: the graph that made a tensor saved by ${node.name} was freed by an earlier backward (pass retainGraph: true there)`);
+    // A new view of the saved tensor, attached to the node and output that made it, for this call
+    // and after it: the ops the backward runs may record it as an input and read its flags when the
+    // second backward runs (`A.requiresGrad ? gradA : null`), so it stays a graph tensor of n
+    // (detaching the node's own saved view after the call lost those gradients). It holds no
+    // reference on n (the nodes that consume it do); n disposes it when it is released.
+    const w = unscopedView(views[j]);
+    w._gradFn = n; w._outputIndex = slot; w._requiresGrad = true;
+    (n.graphViews ??= []).push(w);
+    views[j] = w;
+  }
+  const res = isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
+  if (needs) {
+    for (let i = 0; i < res.length; i++) {
+      const g = res[i];
+      if (g && node.inputs[i] && !g._requiresGrad && !zeroGradients.has(g)) {
+        disposeGrads(res);
+        refuse();
       }
-    }
-    return res;
-  } finally {
-    for (const v of attached) {
-      const n = v._gradFn as GradNode;
-      v._gradFn = null; v._requiresGrad = false; v._outputIndex = 0;
-      unref(n);
     }
   }
+  // a gradient that is one of those views itself is the caller's graph tensor now: n's output, counted
+  for (let i = 0; i < res.length; i++) {
+    const g = res[i];
+    if (!g || g._gradFn === null) continue;
+    const n = g._gradFn as GradNode;
+    const at = n.graphViews ? n.graphViews.indexOf(g) : -1;
+    if (at >= 0) { n.graphViews!.splice(at, 1); n.refs++; }
+  }
+  return res;
 }
 
 function newSlots(n: number): (Tensor | null)[] {

@@ -7,6 +7,9 @@ import { binding, guard } from './native';
  * Backend facts and settings: `fl.backend.info()` → `{ blas: 'openblas (libopenblas.so.0)', threads: 2, … }`;
  * `fl.backend.setNumThreads(1)` limits the CPU thread pool (also `FLINT_NUM_THREADS`).
  */
+/** The CPU thread pool's limit (native/core/parallel.h's kMaxThreads). */
+const MAX_THREADS = 1024;
+
 export const backend = {
   /**
    * `cpuIsa`: the vector ISA the float CPU loops run on ('avx512', 'avx2' or 'base'; FLINT_CPU_ISA
@@ -24,6 +27,8 @@ export const backend = {
   },
   setNumThreads(n: number): void {
     if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${describeArg(n)}`);
+    // the native pool starts its threads as it needs them; a count it could never start is refused here
+    if (n > MAX_THREADS) throw new ValueError(`setNumThreads: at most ${MAX_THREADS} threads, got ${n}`);
     binding.setNumThreads(n);
   },
 };

@@ -26,6 +26,12 @@ export class BackendUnavailableError extends FlintError {}
 export class OutOfMemoryError extends FlintError {}
 /** A value the op cannot take (bad argument type, integer division by zero, …). */
 export class ValueError extends FlintError {}
+/**
+ * A linear-algebra routine met a matrix it cannot factor or invert (torch.linalg.LinAlgError's
+ * twin): `fl.linalg.inv` of a singular matrix, `fl.linalg.cholesky` of one that is not
+ * positive-definite. The message names the op, the batch element and LAPACK's `info`.
+ */
+export class LinAlgError extends FlintError {}
 
 /**
  * Something that a CUDA graph cannot hold was asked for while `fl.cuda.graph` captured: a host read

@@ -5,7 +5,7 @@ export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError, BackendUnavailableError,
-  OutOfMemoryError, ValueError, OverflowError, FileError, CaptureError, OnnxExportError, DistributedError,
+  OutOfMemoryError, ValueError, LinAlgError, OverflowError, FileError, CaptureError, OnnxExportError, DistributedError,
 } from './errors';
 import { cuda as deviceCuda } from './device';
 import { CUDAGraph, graph, isCurrentStreamCapturing, makeGraphedCallable } from './graphs';

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
-import { closest, int, num, optional, registry, required, signature, takeSizes } from '../lib/args';
+import { bool, closest, int, num, optional, registry, required, signature, takeSizes } from '../lib/args';
 import { decodeModel } from '../lib/onnx/proto';
 import { DEVICE } from './helpers';
 import { registerEngine } from '../lib/distributed/group';
@@ -35,6 +35,10 @@ describe('the shared helper', () => {
     expect(() => sig.parse([1.5])).toThrow(/demoFn: a must be an integer, got 1.5/);
     expect(() => sig.parse([1, -1])).toThrow(/demoFn: b must be a number >= 0, got -1/);
     expect(() => sig.parse(['1'])).toThrow(fl.ValueError);
+    // a required keyword-only option (torch's `*, upper`) that is missing: was accepted silently
+    const kwOnly = signature('demoKwOnly', ['a'], { a: required(int()), upper: required(bool) });
+    expect(() => kwOnly.parse([1])).toThrow(new fl.ValueError("demoKwOnly: missing required argument 'upper'"));
+    expect(kwOnly.parse([1, { upper: true }])).toEqual({ a: 1, upper: true });
   });
   test('closest key: nearest spelling, snake_case, initials', () => {
     expect(closest('pading', ['stride', 'padding', 'dilation'])).toBe('padding');
@@ -404,6 +408,288 @@ TABLE['optim.SequentialLR'] = {
   call: (o) => lrs((opt) => new S.SequentialLR(opt, { schedulers: [new S.ExponentialLR(opt, 0.5)], milestones: [], ...o }), 1),
 };
 
+// ---- Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD (lib/optim/*.ts): 8 steps of one float64 scalar
+// against float64 references written from torch 1.13's update rules (NAdam's mu product and
+// ASGD's eta and mu are float32 scalars there, hence the fround); ASGD's average ax is appended.
+{
+  const GS8 = [2, 1, -1, 0.5, 1, -2, -0.3, 0.7];
+  const f32 = Math.fround;
+  const traj8 = (make: (ps: fl.Tensor[]) => fl.optim.Optimizer): number[] => {
+    const p = fl.tensor([1], { dtype: 'float64', requiresGrad: true });
+    let opt: fl.optim.Optimizer | undefined;
+    const out: number[] = [];
+    try {
+      opt = make([p]);
+      for (const g of GS8) { p.grad?.dispose(); p.grad = fl.tensor([g], { dtype: 'float64' }); opt.step(); out.push(p.dataSync()[0] as number); }
+      const ax = opt.state.get(p)?.ax;
+      if (ax instanceof fl.Tensor) out.push(ax.dataSync()[0] as number);
+    } finally { opt?.dispose(); p.grad?.dispose(); p.grad = null; p.dispose(); }
+    return out;
+  };
+  const REFS8: Record<string, (h: Hyper) => number[]> = {
+    Adamax: ({ lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, maximize = false }) => {
+      let p = 1, m = 0, u = 0, t = 0;
+      return GS8.map((g0) => {
+        t++;
+        const g = (maximize ? -g0 : g0) + weightDecay * p;
+        m = betas[0] * m + (1 - betas[0]) * g; u = Math.max(betas[1] * u, Math.abs(g) + eps);
+        return (p -= lr / (1 - betas[0] ** t) * m / u);
+      });
+    },
+    NAdam: ({ lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3 }) => {
+      let p = 1, m = 0, v = 0, t = 0, prod = 1;
+      const [b1, b2] = betas;
+      return GS8.map((g0) => {
+        t++;
+        const g = g0 + weightDecay * p;
+        const mu = b1 * (1 - 0.5 * 0.96 ** (t * momentumDecay)), mu1 = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * momentumDecay));
+        prod = f32(prod * f32(mu));
+        const prod1 = f32(f32(prod * f32(mu)) * f32(mu1));
+        m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g * g;
+        const denom = Math.sqrt(v / (1 - b2 ** t)) + eps;
+        p -= lr * (1 - mu) / (1 - prod) * g / denom;
+        return (p -= lr * mu1 / (1 - prod1) * m / denom);
+      });
+    },
+    RAdam: ({ lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 }) => {
+      let p = 1, m = 0, v = 0, t = 0;
+      const [b1, b2] = betas;
+      const rhoInf = 2 / (1 - b2) - 1;
+      return GS8.map((g0) => {
+        t++;
+        const g = g0 + weightDecay * p;
+        m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g * g;
+        const bc2 = 1 - b2 ** t, rho = rhoInf - 2 * t * b2 ** t / bc2;
+        const mHat = m / (1 - b1 ** t);
+        if (rho <= 5) return (p -= lr * mHat);
+        const rect = Math.sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho));
+        return (p -= lr * mHat * Math.sqrt(bc2) / (Math.sqrt(v) + eps) * rect);
+      });
+    },
+    Adadelta: ({ lr = 1, rho = 0.9, eps = 1e-6, weightDecay = 0, maximize = false }) => {
+      let p = 1, v = 0, u = 0;
+      return GS8.map((g0) => {
+        const g = (maximize ? -g0 : g0) + weightDecay * p;
+        v = rho * v + (1 - rho) * g * g;
+        const delta = Math.sqrt(u + eps) / Math.sqrt(v + eps) * g;
+        u = rho * u + (1 - rho) * delta * delta;
+        return (p -= lr * delta);
+      });
+    },
+    Rprop: ({ lr = 1e-2, etas = [0.5, 1.2], stepSizes = [1e-6, 50], maximize = false }) => {
+      let p = 1, prev = 0, step = lr;
+      return GS8.map((g0) => {
+        let g = maximize ? -g0 : g0;
+        const s = Math.sign(g * prev);
+        step = Math.min(Math.max(step * (s > 0 ? etas[1] : s < 0 ? etas[0] : 1), stepSizes[0]), stepSizes[1]);
+        if (s < 0) g = 0;
+        prev = g;
+        return (p -= Math.sign(g) * step);
+      });
+    },
+    ASGD: ({ lr = 1e-2, lambd = 1e-4, alpha = 0.75, t0 = 1e6, weightDecay = 0, maximize = false }) => {
+      let p = 1, ax = 0, eta = f32(lr), mu = 1, t = 0;
+      const out = GS8.map((g0) => {
+        t++;
+        const g = (maximize ? -g0 : g0) + weightDecay * p;
+        p *= 1 - lambd * eta; p -= eta * g;
+        ax = mu !== 1 ? ax + (p - ax) * mu : p;
+        eta = f32(lr / (1 + lambd * lr * t) ** alpha); mu = f32(1 / Math.max(1, t - t0));
+        return p;
+      });
+      return [...out, ax];
+    },
+  };
+  // each option's value, and (where an option acts only with others) the base it is tried on
+  const VALUES8: Record<string, [Hyper, Record<string, Hyper>]> = {
+    Adamax: [{ lr: 0.5, betas: [0.5, 0.6], eps: 0.5, weightDecay: 0.5, maximize: true }, {}],
+    NAdam: [{ lr: 0.5, betas: [0.5, 0.6], eps: 0.5, weightDecay: 0.5, momentumDecay: 0.5 }, {}],
+    RAdam: [{ lr: 0.5, betas: [0.5, 0.9], eps: 0.5, weightDecay: 0.5 }, { eps: { betas: [0.5, 0.9] } }],
+    Adadelta: [{ lr: 0.5, rho: 0.5, eps: 0.5, weightDecay: 0.5, maximize: true }, {}],
+    Rprop: [{ lr: 0.5, etas: [0.3, 1.5], stepSizes: [1e-6, 0.011], maximize: true }, { stepSizes: { lr: 0.01 } }],
+    ASGD: [{ lr: 0.5, lambd: 0.5, alpha: 0.1, t0: 2, weightDecay: 0.5, maximize: true }, { alpha: { lambd: 0.5 } }],
+  };
+  for (const [name, [values, bases]] of Object.entries(VALUES8)) {
+    const Cls = (fl.optim as any)[name] as new (...a: any[]) => fl.optim.Optimizer;
+    const ref = REFS8[name];
+    const base = (k: string): Hyper => ({ lr: 0.1, ...bases[k] });
+    TABLE[`optim.${name}`] = {
+      honoured: {
+        ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, () => {
+          const h = { ...base(k), [k]: v };
+          near(traj8((ps) => new Cls(ps, h)), ref(h), `${name} ${k}`);
+          expect(differs(ref(h), ref(k === 'lr' ? {} : base(k)))).toBe(true);
+        }])),
+        // accepted for PyTorch's signature and ignored, as torch's single-tensor path equals its foreach one
+        foreach: () => expect(traj8((ps) => new Cls(ps, { lr: 0.1, foreach: true }))).toEqual(traj8((ps) => new Cls(ps, { lr: 0.1 }))),
+      },
+      call: (o) => traj8((ps) => new Cls(ps, o)),
+    };
+  }
+  // LBFGS on f(x) = (x0 - 1)² + 10 (x1 - 2)² from x = 0: one step(closure), then x and the state
+  const lbfgs = (o: Hyper): { x: number[]; s: Record<string, any> } => {
+    const x = fl.zeros([2], { dtype: 'float64' }).requiresGrad_();
+    let opt: fl.optim.LBFGS | undefined;
+    try {
+      opt = new fl.optim.LBFGS([x], o);
+      const w = fl.tensor([1, 10], { dtype: 'float64' }), c = fl.tensor([1, 2], { dtype: 'float64' });
+      try {
+        fl.scope(() => { opt!.step(() => { opt!.zeroGrad(); const l = x.sub(c).square().mul(w).sum(); l.backward(); return l; }); });
+      } finally { w.dispose(); c.dispose(); }
+      const s = opt.state.get(x)!;
+      return { x: Array.from(x.dataSync() as Float64Array), s: { nIter: s.nIter, funcEvals: s.funcEvals, history: (s.oldDirs as unknown[] | undefined)?.length ?? 0 } };
+    } finally { opt?.dispose(); x.grad?.dispose(); x.grad = null; x.dispose(); }
+  };
+  TABLE['optim.LBFGS'] = {
+    honoured: {
+      // one fixed step: x = -lr · min(1, 1/|g|₁) · g with g = (-2, -40)
+      lr: () => near(lbfgs({ lr: 0.5, maxIter: 1 }).x, [0.5 * 2 / 42, 0.5 * 40 / 42], 'LBFGS lr'),
+      maxIter: () => expect(lbfgs({ maxIter: 3, maxEval: 100, lr: 0.01 }).s.nIter).toBe(3),
+      maxEval: () => expect(lbfgs({ maxIter: 10, maxEval: 4, lr: 0.01 }).s.funcEvals).toBe(4),
+      toleranceGrad: () => expect(lbfgs({ toleranceGrad: 100 })).toEqual({ x: [0, 0], s: { nIter: 0, funcEvals: 1, history: 0 } }),
+      toleranceChange: () => expect(lbfgs({ toleranceChange: 1e4 })).toEqual({ x: [0, 0], s: { nIter: 1, funcEvals: 1, history: 0 } }),
+      historySize: () => {
+        expect(lbfgs({ historySize: 1, lr: 0.01, maxIter: 6 }).s.history).toBe(1);
+        expect(lbfgs({ lr: 0.01, maxIter: 6 }).s.history).toBeGreaterThan(1);
+      },
+      // on a quadratic the strong-Wolfe search finds the minimum; the fixed step (lr 1) does not in 2 iterations
+      lineSearchFn: () => {
+        near(lbfgs({ lineSearchFn: 'strong_wolfe', maxIter: 5 }).x, [1, 2], 'strong_wolfe', 1e-6);
+        expect(differs(lbfgs({ maxIter: 2 }).x, [1, 2])).toBe(true);
+      },
+    },
+    call: (o) => lbfgs(o),
+  };
+}
+{
+  // the newer schedulers: lr (and momentum) before each of 7 steps (lrs above: SGD lr 1, momentum 0.9)
+  const cyc = (e: number, up: number, down: number, scale: (cycle: number, e: number) => number, lo = 0, hi = 1): number => {
+    const T = up + down, r = up / T, cycle = Math.floor(1 + e / T), x = 1 + e / T - cycle;
+    return lo + (hi - lo) * (x <= r ? x / r : (x - 1) / (r - 1)) * scale(cycle, e);
+  };
+  const one = (): number => 1;
+  TABLE['optim.ConstantLR'] = {
+    honoured: {
+      factor: () => near(lrs((o) => new S.ConstantLR(o, 0.5)).lr, E.map((e) => (e < 5 ? 0.5 : 1)), 'ConstantLR factor'),
+      totalIters: () => near(lrs((o) => new S.ConstantLR(o, { totalIters: 2 })).lr, E.map((e) => (e < 2 ? 1 / 3 : 1)), 'ConstantLR totalIters'),
+    },
+    call: (o) => lrs((opt) => new S.ConstantLR(opt, o), 1),
+  };
+  TABLE['optim.MultiplicativeLR'] = {
+    honoured: {},
+    call: (o) => lrs((opt) => new S.MultiplicativeLR(opt, { lrLambda: () => 0.5, ...o }), 1),
+  };
+  TABLE['optim.PolynomialLR'] = {
+    honoured: {
+      totalIters: () => near(lrs((o) => new S.PolynomialLR(o, 4)).lr, E.map((e) => 1 - Math.min(4, e) / 4), 'PolynomialLR totalIters'),
+      power: () => near(lrs((o) => new S.PolynomialLR(o, { power: 2 })).lr, E.map((e) => (1 - Math.min(5, e) / 5) ** 2), 'PolynomialLR power'),
+    },
+    call: (o) => lrs((opt) => new S.PolynomialLR(opt, o), 1),
+  };
+  TABLE['optim.ChainedScheduler'] = {
+    honoured: {},
+    call: (o) => lrs((opt) => new S.ChainedScheduler({ schedulers: [new S.ExponentialLR(opt, 0.5)], ...o } as any), 1),
+  };
+  const cy = (o: Hyper) => lrs((opt) => new S.CyclicLR(opt, { baseLr: 0, maxLr: 1, stepSizeUp: 2, ...o } as any));
+  TABLE['optim.CyclicLR'] = {
+    honoured: {
+      stepSizeUp: () => near(cy({ stepSizeUp: 3 }).lr, E.map((e) => cyc(e, 3, 3, one)), 'CyclicLR stepSizeUp'),
+      stepSizeDown: () => near(cy({ stepSizeDown: 1 }).lr, E.map((e) => cyc(e, 2, 1, one)), 'CyclicLR stepSizeDown'),
+      mode: () => near(cy({ mode: 'triangular2' }).lr, E.map((e) => cyc(e, 2, 2, (c) => 1 / 2 ** (c - 1))), 'CyclicLR mode'),
+      gamma: () => near(cy({ mode: 'exp_range', gamma: 0.5 }).lr, E.map((e) => cyc(e, 2, 2, (_c, i) => 0.5 ** i)), 'CyclicLR gamma'),
+      scaleFn: () => near(cy({ scaleFn: (c: number) => 1 / c }).lr, E.map((e) => cyc(e, 2, 2, (c) => 1 / c)), 'CyclicLR scaleFn'),
+      scaleMode: () => near(cy({ scaleFn: (x: number) => 0.5 ** x, scaleMode: 'iterations' }).lr, E.map((e) => cyc(e, 2, 2, (_c, i) => 0.5 ** i)), 'CyclicLR scaleMode'),
+      cycleMomentum: () => expect(cy({ cycleMomentum: false }).momentum).toEqual(E.map(() => 0.9)),
+      baseMomentum: () => near(cy({ baseMomentum: 0.5 }).momentum, E.map((e) => 0.9 - cyc(e, 2, 2, one, 0, 0.4)), 'CyclicLR baseMomentum'),
+      maxMomentum: () => near(cy({ maxMomentum: 0.99 }).momentum, E.map((e) => 0.99 - cyc(e, 2, 2, one, 0, 0.19)), 'CyclicLR maxMomentum'),
+    },
+    call: (o) => lrs((opt) => new S.CyclicLR(opt, { baseLr: 0.1, maxLr: 1, ...o } as any), 1),
+  };
+  TABLE['optim.CosineAnnealingWarmRestarts'] = {
+    honoured: {
+      tMult: () => near(lrs((o) => new S.CosineAnnealingWarmRestarts(o, 2, 2)).lr, [[0, 2], [1, 2], [0, 4], [1, 4], [2, 4], [3, 4], [0, 8]].map(([c, T]) => (1 + Math.cos(Math.PI * c / T)) / 2), 'tMult'),
+      etaMin: () => near(lrs((o) => new S.CosineAnnealingWarmRestarts(o, { t0: 3, etaMin: 0.2 })).lr, E.map((e) => 0.2 + 0.8 * (1 + Math.cos(Math.PI * (e % 3) / 3)) / 2), 'etaMin'),
+    },
+    call: (o) => lrs((opt) => new S.CosineAnnealingWarmRestarts(opt, { t0: 2, ...o } as any), 1),
+  };
+  // ReduceLROnPlateau: the lr after each metric
+  const plateau = (o: Hyper, metrics: number[]): number[] => {
+    const p = fl.zeros([1]).requiresGrad_();
+    const opt = new fl.optim.SGD([p], 1);
+    try {
+      const s = new S.ReduceLROnPlateau(opt, o);
+      return metrics.map((m) => { s.step(m); return opt.paramGroups[0].lr; });
+    } finally { opt.dispose(); p.dispose(); }
+  };
+  TABLE['optim.ReduceLROnPlateau'] = {
+    honoured: {
+      mode: () => { near(plateau({ mode: 'max', patience: 0 }, [1, 2, 3]), [1, 1, 1], 'mode max'); near(plateau({ patience: 0 }, [1, 2, 3]), [1, 0.1, 0.01], 'mode min'); },
+      factor: () => near(plateau({ factor: 0.5, patience: 0 }, [1, 1, 1]), [1, 0.5, 0.25], 'factor'),
+      patience: () => near(plateau({ patience: 1 }, [1, 1, 1, 1]), [1, 1, 0.1, 0.1], 'patience'),
+      threshold: () => { near(plateau({ patience: 0, threshold: 0.5 }, [10, 9, 8]), [1, 0.1, 0.01], 'threshold'); near(plateau({ patience: 0 }, [10, 9, 8]), [1, 1, 1], 'default threshold'); },
+      thresholdMode: () => near(plateau({ patience: 0, threshold: 0.5, thresholdMode: 'abs' }, [10, 9, 8]), [1, 1, 1], 'thresholdMode'),
+      cooldown: () => near(plateau({ patience: 0, cooldown: 1 }, [1, 1, 1, 1]), [1, 0.1, 0.1, 0.01], 'cooldown'),
+      minLr: () => near(plateau({ patience: 0, minLr: 0.05 }, [1, 1, 1]), [1, 0.1, 0.05], 'minLr'),
+      eps: () => near(plateau({ patience: 0, factor: 0.5, eps: 0.3 }, [1, 1, 1]), [1, 0.5, 0.5], 'eps'),
+    },
+    call: (o) => plateau(o, [1]),
+  };
+  const SW = fl.optim.swaUtils;
+  TABLE['optim.swaUtils.SWALR'] = {
+    sig: 'SWALR',
+    honoured: {
+      // lr = initial + (swaLr - initial) · alpha(min(1, step / annealEpochs)), alpha the anneal function
+      annealEpochs: () => near(lrs((o) => new SW.SWALR(o, 0.1, 3)).lr, [0, 1, 2, 3, 3, 3, 3].map((s) => 1 - 0.9 * (1 - Math.cos(Math.PI * s / 3)) / 2), 'SWALR annealEpochs'),
+      annealStrategy: () => near(lrs((o) => new SW.SWALR(o, { swaLr: 0.1, annealEpochs: 3, annealStrategy: 'linear' })).lr, [1, 0.7, 0.4, 0.1, 0.1, 0.1, 0.1], 'SWALR linear'),
+    },
+    call: (o) => lrs((opt) => new SW.SWALR(opt, { swaLr: 0.1, ...o } as any), 1),
+  };
+  // AveragedModel of Linear(1, 1) (float64) whose weight is set to 1, 2, 4 before each update
+  const averaged = (o: Hyper, model?: () => fl.nn.Module): { w: number[]; dev: string } => {
+    const m = model ? model() : new fl.nn.Linear(1, 1, { dtype: 'float64' });
+    let av: InstanceType<typeof SW.AveragedModel> | undefined;
+    try {
+      av = new SW.AveragedModel(m, o);
+      for (const v of [1, 2, 4]) {
+        fl.noGrad(() => { for (const p of [...m.parameters(), ...m.buffers()]) p.fill_(v); });
+        av.updateParameters(m);
+      }
+      const a = av;
+      const w = fl.scope(() => [...a.module.parameters(), ...a.module.buffers()].map((t) => Number(t.to('cpu').dataSync()[0])));
+      return { w, dev: a.module.parameters()[0].device };
+    } finally { av?.dispose(); m.dispose(); }
+  };
+  TABLE['optim.swaUtils.AveragedModel'] = {
+    sig: 'AveragedModel',
+    honoured: {
+      device: () => expect(averaged({ device: DEVICE }).dev.split(':')[0]).toBe(DEVICE.split(':')[0]),
+      avgFn: () => near(averaged({ avgFn: (a: fl.Tensor, p: fl.Tensor) => a.mul(0.5).add(p.mul(0.5)) }).w, [2.75, 2.75], 'EMA 0.5: 1, 1.5, 2.75'),
+      useBuffers: () => {
+        // a batch norm's buffers (set with its weights) are averaged with useBuffers, else the copy keeps
+        // its own; num_batches_tracked (int32) truncates each average, as torch's int64 copy_: 1, 1.5 -> 1, 2
+        const bn = () => new fl.nn.BatchNorm1d(1, { dtype: 'float64' });
+        near(averaged({ useBuffers: true }, bn).w, [7 / 3, 7 / 3, 7 / 3, 7 / 3, 2], 'useBuffers');
+        near(averaged({}, bn).w, [7 / 3, 7 / 3, 0, 1, 0], 'own buffers');
+      },
+    },
+    call: (o) => averaged(o),
+  };
+  TABLE['optim.swaUtils.updateBn'] = {
+    sig: 'updateBn',
+    honoured: {
+      device: () => {
+        const m = new fl.nn.BatchNorm1d(1, { dtype: 'float64', device: DEVICE });
+        const xs = [fl.tensor([[1], [3]], { dtype: 'float64' }), fl.tensor([[5], [7]], { dtype: 'float64' })];
+        try {
+          SW.updateBn(xs, m, DEVICE);
+          near([fl.scope(() => Number(m.runningMean!.to('cpu').dataSync()[0]))], [4], 'updateBn running mean (the mean of the batch means)');
+        } finally { m.dispose(); for (const x of xs) x.dispose(); }
+      },
+    },
+    call: (o) => { const m = new fl.nn.BatchNorm1d(1); try { return SW.updateBn([], m, o as any); } finally { m.dispose(); } },
+  };
+}
+
 describe('schedulers take PyTorch\'s positional arguments', () => {
   test('StepLR(opt, stepSize, gamma) = StepLR(opt, { stepSize, gamma }); SequentialLR(opt, schedulers, milestones)', () => {
     expect(lrs((o) => new S.StepLR(o, 2, 0.5)).lr).toEqual(lrs((o) => new S.StepLR(o, { stepSize: 2, gamma: 0.5 })).lr);
@@ -434,11 +720,12 @@ describe('nn modules and functionals take PyTorch\'s positional arguments', () =
       expect(() => new (fl.nn.Conv2d as any)(1, 8, 3, 1, 1, { padding: 1 })).toThrow(/Conv2d: got multiple values for argument 'padding'/);
       expect(() => new fl.nn.Linear(4, 3, 1 as any)).toThrow(/Linear: bias must be a boolean, got 1/);
       expect(() => new fl.nn.Linear(4.5, 3)).toThrow(/Linear: inFeatures must be an integer >= 0, got 4.5/);
-      expect(() => new (fl.nn.ReLU as any)(true)).toThrow(/ReLU: unexpected positional argument true/);
+      expect(() => new (fl.nn.ReLU as any)(1)).toThrow(/ReLU: inplace must be a boolean, got 1/);
+      expect(() => new (fl.nn.ReLU as any)(true, 1)).toThrow(/ReLU: takes 1 positional argument/);
       expect(() => new fl.nn.Conv2d(1, 8, 2.5)).toThrow(/Conv2d: kernelSize must be an integer >= 1/);
       expect(() => new fl.nn.AvgPool2d(2, 0)).toThrow(/AvgPool2d: stride must be/);
       expect(() => new fl.nn.MaxPool2d(2, 1, -1)).toThrow(/MaxPool2d: padding must be/);
-      expect(() => new (fl.nn.Dropout as any)(0.1, true)).toThrow(/Dropout: takes 1 positional argument/);
+      expect(() => new (fl.nn.Dropout as any)(0.1, true, 1)).toThrow(/Dropout: takes 2 positional arguments/);
       const logits = fl.randn(4, 3), target = fl.tensor([0, 1, 2, 1]);
       expect(() => fl.nn.functional.crossEntropy(logits, target, { labelSmothing: 0.1 } as any)).toThrow(/crossEntropy: unknown option 'labelSmothing' \(did you mean 'labelSmoothing'\?\)/);
       expect(() => (fl.nn.functional.crossEntropy as any)(logits, target, null, { weight: null })).toThrow(/got multiple values for argument 'weight'/);
@@ -497,7 +784,17 @@ TABLE['nn.Embedding.fromPretrained'] = {
   },
   call: (o) => fl.scope(() => nn.Embedding.fromPretrained(t64([[1, 2]]), o)),
 };
-TABLE['nn.Dropout'] = { honoured: { p: sc(() => expect(vals(new nn.Dropout(1).forward(t64([1, 2, 3])))).toEqual([0, 0, 0])) }, call: (o) => new nn.Dropout(o) };
+TABLE['nn.Dropout'] = {
+  honoured: {
+    p: sc(() => expect(vals(new nn.Dropout(1).forward(t64([1, 2, 3])))).toEqual([0, 0, 0])),
+    inplace: sc(() => {
+      const x = t64([1, 2, 3]);
+      expect(new nn.Dropout({ p: 1, inplace: true }).forward(x)).toBe(x);
+      expect(vals(x)).toEqual([0, 0, 0]);
+    }),
+  },
+  call: (o) => new nn.Dropout(o),
+};
 TABLE['nn.Flatten'] = {
   honoured: {
     startDim: sc(() => expect(shapeOf(new nn.Flatten(0).forward(fl.zeros(2, 3, 4)))).toEqual([24])),
@@ -505,7 +802,19 @@ TABLE['nn.Flatten'] = {
   },
   call: (o) => new nn.Flatten(o),
 };
-TABLE['nn.LeakyReLU'] = { honoured: { negativeSlope: sc(() => expect(vals(new nn.LeakyReLU(0.5).forward(t64([-2, 2])))).toEqual([-1, 2])) }, call: (o) => new nn.LeakyReLU(o) };
+/** torch's inplace on the activation modules of layers.ts: the result is written into the input (no gradient recorded for it). */
+const moduleInplace = (make: (o: Record<string, unknown>) => fl.nn.Module) => sc(() => {
+  const x = t64([-2, 8]);
+  expect((make({ inplace: true }) as unknown as { forward(t: fl.Tensor): fl.Tensor }).forward(x)).toBe(x);
+  expect(vals(x)).not.toEqual([-2, 8]);
+  const y = t64([-2, 8]);
+  (make({}) as unknown as { forward(t: fl.Tensor): fl.Tensor }).forward(y);
+  expect(vals(y)).toEqual([-2, 8]);
+});
+TABLE['nn.LeakyReLU'] = {
+  honoured: { negativeSlope: sc(() => expect(vals(new nn.LeakyReLU(0.5).forward(t64([-2, 2])))).toEqual([-1, 2])), inplace: moduleInplace((o) => new nn.LeakyReLU(o)) },
+  call: (o) => new nn.LeakyReLU(o),
+};
 TABLE['nn.GELU'] = {
   honoured: { approximate: sc(() => near(vals(new nn.GELU('tanh').forward(t64([1]))), [0.5 * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (1 + 0.044715)))], 'GELU tanh', 1e-12)) },
   call: (o) => new nn.GELU(o),
@@ -521,7 +830,8 @@ for (const [name, Cls, sumExp] of [['Softmax', nn.Softmax, false], ['LogSoftmax'
     call: (o) => new Cls(o),
   };
 }
-for (const name of ['ReLU', 'SiLU', 'Hardswish', 'Tanh', 'Sigmoid', 'Identity'] as const) TABLE[`nn.${name}`] = { honoured: {}, call: (o) => new (nn[name] as any)(o) };
+for (const name of ['ReLU', 'SiLU', 'Hardswish'] as const) TABLE[`nn.${name}`] = { honoured: { inplace: moduleInplace((o) => new nn[name](o)) }, call: (o) => new nn[name](o) };
+for (const name of ['Tanh', 'Sigmoid'] as const) TABLE[`nn.${name}`] = { honoured: {}, call: (o) => new (nn[name] as any)(o) };
 
 TABLE['nn.LayerNorm'] = {
   honoured: {
@@ -683,6 +993,110 @@ for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
       scale: sc(() => near(vals(F.scaledDotProductAttention(t64([[5, 0]]), t64([[1, 0], [0, 1]]), t64([[1, 2], [3, 4]]), { scale: 0 })), [2, 3], 'scale 0: uniform weights')),
     },
     call: (o) => fl.scope(() => F.scaledDotProductAttention(t64([[1, 0]]), t64([[1, 0]]), t64([[1, 2]]), o)),
+  };
+}
+{
+  // the transformer stacks (lib/nn/transformer.ts): d = 4, 2 heads, tiny feed-forward blocks, float64
+  const src = () => fl.randn(3, 2, 4, { dtype: 'float64' });   // [S, N, E]
+  const tgt = () => fl.randn(2, 2, 4, { dtype: 'float64' });   // [T, N, E]
+  const tdl = (o: Record<string, unknown> = {}) => new nn.TransformerDecoderLayer(4, 2, { dimFeedforward: 8, dtype: 'float64', dropout: 0, ...o });
+  const tel4 = () => new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, dtype: 'float64', dropout: 0 });
+  const tr = (o: Record<string, unknown> = {}) => new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8, dropout: 0, dtype: 'float64', ...o });
+  const causal2 = () => nn.Transformer.generateSquareSubsequentMask(2, { dtype: 'float64' });
+  const pad = (n: number) => fl.tensor([Array.from({ length: n }, (_, i) => i === n - 1), new Array(n).fill(false)]);
+  TABLE['nn.TransformerDecoderLayer'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.TransformerDecoderLayer(4, 2, o)),
+      dimFeedforward: sc(() => expect(shapeOf(new nn.TransformerDecoderLayer(4, 2, 8).linear1.weight)).toEqual([8, 4])),
+      dropout: sc(() => { const m = tdl({ dropout: 0.9 }); const x = tgt(), mem = src(); const a = vals(m.forward(x, mem)); m.eval(); expect(differs(a, vals(m.forward(x, mem)))).toBe(true); }),
+      activation: sc(() => { fl.manualSeed(2); const a = tdl({ activation: 'gelu' }); fl.manualSeed(2); const b = tdl(); const x = tgt(), mem = src(); expect(differs(vals(a.forward(x, mem)), vals(b.forward(x, mem)))).toBe(true); }),
+      layerNormEps: sc(() => expect(tdl({ layerNormEps: 0.5 }).norm3.eps).toBe(0.5)),
+      batchFirst: sc(() => expect(shapeOf(tdl({ batchFirst: true }).forward(fl.randn(2, 5, 4, { dtype: 'float64' }), fl.randn(2, 3, 4, { dtype: 'float64' })))).toEqual([2, 5, 4])),
+      normFirst: sc(() => { fl.manualSeed(1); const a = tdl({ normFirst: true }); fl.manualSeed(1); const b = tdl(); const x = tgt(), mem = src(); expect(differs(vals(a.forward(x, mem)), vals(b.forward(x, mem)))).toBe(true); }),
+      bias: sc(() => { expect(tdl({ bias: false }).linear1.bias).toBeNull(); expect(tdl({ bias: false }).multihead_attn.in_proj_bias).toBeUndefined(); }),
+    },
+    call: (o) => fl.scope(() => new nn.TransformerDecoderLayer(4, 2, o)),
+  };
+  const decMasks = (run: (o: Record<string, unknown>) => number[]): Record<string, () => void> => ({
+    tgtMask: sc(() => expect(differs(run({ tgtMask: causal2() }), run({}))).toBe(true)),
+    memoryMask: sc(() => expect(differs(run({ memoryMask: fl.tensor([[false, true, true], [false, false, true]]) }), run({}))).toBe(true)),
+    tgtKeyPaddingMask: sc(() => expect(differs(run({ tgtKeyPaddingMask: pad(2) }), run({}))).toBe(true)),
+    memoryKeyPaddingMask: sc(() => expect(differs(run({ memoryKeyPaddingMask: pad(3) }), run({}))).toBe(true)),
+  });
+  {
+    const m = () => { fl.manualSeed(5); return tdl(); };
+    TABLE['nn.TransformerDecoderLayer.forward'] = {
+      sig: 'TransformerDecoderLayer.forward',
+      honoured: decMasks((o) => { fl.manualSeed(6); const x = tgt(), mem = src(); return vals(m().forward(x, mem, o)); }),
+      call: (o) => fl.scope(() => tdl().forward(tgt(), src(), o)),
+    };
+  }
+  TABLE['nn.TransformerEncoder'] = {
+    honoured: {
+      norm: sc(() => { const n = new nn.LayerNorm(4, { dtype: 'float64' }); const e = new nn.TransformerEncoder(tel4(), 1, { norm: n }); expect(e.norm).toBe(n); const y = vals(e.forward(src())); near([y.slice(0, 4).reduce((s, v) => s + v, 0)], [0], 'normed rows sum to 0', 1e-9); }),
+      enableNestedTensor: sc(() => expect(new nn.TransformerEncoder(tel4(), 1, { enableNestedTensor: false }).enableNestedTensor).toBe(false)),
+      maskCheck: sc(() => expect(new nn.TransformerEncoder(tel4(), 1, { maskCheck: false }).maskCheck).toBe(false)),
+    },
+    call: (o) => fl.scope(() => new nn.TransformerEncoder(tel4(), 1, o)),
+  };
+  {
+    const run = (o: Record<string, unknown>) => { fl.manualSeed(5); const e = new nn.TransformerEncoder(tel4(), 2); fl.manualSeed(6); return vals(e.forward(src(), o)); };
+    TABLE['nn.TransformerEncoder.forward'] = {
+      sig: 'TransformerEncoder.forward',
+      honoured: {
+        mask: sc(() => expect(differs(run({ mask: nn.Transformer.generateSquareSubsequentMask(3, { dtype: 'float64' }) }), run({}))).toBe(true)),
+        srcKeyPaddingMask: sc(() => expect(differs(run({ srcKeyPaddingMask: pad(3) }), run({}))).toBe(true)),
+      },
+      call: (o) => fl.scope(() => new nn.TransformerEncoder(tel4(), 1).forward(src(), o)),
+    };
+  }
+  TABLE['nn.TransformerDecoder'] = {
+    honoured: { norm: sc(() => { const n = new nn.LayerNorm(4, { dtype: 'float64' }); expect(new nn.TransformerDecoder(tdl(), 1, { norm: n }).norm).toBe(n); expect(new nn.TransformerDecoder(tdl(), 1).norm).toBeNull(); }) },
+    call: (o) => fl.scope(() => new nn.TransformerDecoder(tdl(), 1, o)),
+  };
+  TABLE['nn.TransformerDecoder.forward'] = {
+    sig: 'TransformerDecoder.forward',
+    honoured: decMasks((o) => { fl.manualSeed(5); const d = new nn.TransformerDecoder(tdl(), 2); fl.manualSeed(6); const x = tgt(), mem = src(); return vals(d.forward(x, mem, o)); }),
+    call: (o) => fl.scope(() => new nn.TransformerDecoder(tdl(), 1).forward(tgt(), src(), o)),
+  };
+  const encLayer0 = (m: fl.nn.Transformer) => (m.encoder as fl.nn.TransformerEncoder).layers[0];
+  TABLE['nn.Transformer'] = {
+    honoured: {
+      ...factoryOf((o) => tr(o)),
+      dModel: sc(() => { const m = tr({ dModel: 6 }); expect(m.dModel).toBe(6); expect(shapeOf(encLayer0(m).linear1.weight)).toEqual([8, 6]); }),
+      nhead: sc(() => expect(encLayer0(tr({ nhead: 4 })).self_attn.numHeads).toBe(4)),
+      numEncoderLayers: sc(() => expect((tr({ numEncoderLayers: 3 }).encoder as fl.nn.TransformerEncoder).layers.length).toBe(3)),
+      numDecoderLayers: sc(() => expect((tr({ numDecoderLayers: 3 }).decoder as fl.nn.TransformerDecoder).layers.length).toBe(3)),
+      dimFeedforward: sc(() => expect(shapeOf(encLayer0(tr({ dimFeedforward: 5 })).linear1.weight)).toEqual([5, 4])),
+      dropout: sc(() => { const m = tr({ dropout: 0.9 }); const s = src(), t = tgt(); const a = vals(m.forward(s, t)); m.eval(); expect(differs(a, vals(m.forward(s, t)))).toBe(true); }),
+      activation: sc(() => { fl.manualSeed(2); const a = tr({ activation: 'gelu' }); fl.manualSeed(2); const b = tr(); const s = src(), t = tgt(); expect(differs(vals(a.forward(s, t)), vals(b.forward(s, t)))).toBe(true); }),
+      customEncoder: sc(() => { const e = new nn.TransformerEncoder(tel4(), 1); expect(tr({ customEncoder: e }).encoder).toBe(e); }),
+      customDecoder: sc(() => { const d = new nn.TransformerDecoder(tdl(), 1); expect(tr({ customDecoder: d }).decoder).toBe(d); }),
+      layerNormEps: sc(() => { const m = tr({ layerNormEps: 0.5 }); expect(encLayer0(m).norm1.eps).toBe(0.5); expect(((m.decoder as fl.nn.TransformerDecoder).norm as fl.nn.LayerNorm).eps).toBe(0.5); }),
+      batchFirst: sc(() => expect(shapeOf(tr({ batchFirst: true }).forward(fl.randn(2, 3, 4, { dtype: 'float64' }), fl.randn(2, 5, 4, { dtype: 'float64' })))).toEqual([2, 5, 4])),
+      normFirst: sc(() => expect(encLayer0(tr({ normFirst: true })).normFirst).toBe(true)),
+      bias: sc(() => { const m = tr({ bias: false }); expect(encLayer0(m).linear1.bias).toBeNull(); expect((m.decoder as fl.nn.TransformerDecoder).norm!.parameters().length).toBe(1); }),
+    },
+    call: (o) => fl.scope(() => tr(o)),
+  };
+  {
+    const run = (o: Record<string, unknown>) => { fl.manualSeed(5); const m = tr(); fl.manualSeed(6); const s = src(), t = tgt(); return vals(m.forward(s, t, o)); };
+    TABLE['nn.Transformer.forward'] = {
+      sig: 'Transformer.forward',
+      honoured: {
+        srcMask: sc(() => expect(differs(run({ srcMask: nn.Transformer.generateSquareSubsequentMask(3, { dtype: 'float64' }) }), run({}))).toBe(true)),
+        srcKeyPaddingMask: sc(() => expect(differs(run({ srcKeyPaddingMask: pad(3) }), run({}))).toBe(true)),
+        ...decMasks(run),
+      },
+      call: (o) => fl.scope(() => tr().forward(src(), tgt(), o)),
+    };
+  }
+  TABLE['nn.Transformer.generateSquareSubsequentMask'] = {
+    honoured: {
+      device: sc(() => expect(nn.Transformer.generateSquareSubsequentMask(2, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+      dtype: sc(() => expect(nn.Transformer.generateSquareSubsequentMask(2, 'cpu', 'float64').dtype).toBe('float64')),
+    },
+    call: (o) => fl.scope(() => nn.Transformer.generateSquareSubsequentMask(2, o)),
   };
 }
 {
@@ -1669,6 +2083,91 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
     },
     call: (o) => fl.scope(() => fl.linalg.matrixNorm(m(), o as any)),
   };
+  // the decompositions (lib/ops/decomp.ts): each option against a value computed here
+  const A = () => t64([[2, -1, 0], [1, 3, 4], [0, 5, 1], [1, 1, 1]]);
+  const D = () => t64([[3, 0], [0, 1e-3]]);
+  const sym = () => t64([[2, 1], [1, 2]]);
+  TABLE['linalg.qr'] = {
+    sig: 'linalg.qr',
+    honoured: { mode: sc(() => expect([fl.linalg.qr(A(), 'complete').Q.shape, fl.linalg.qr(A(), { mode: 'r' }).Q.shape]).toEqual([[4, 4], [0]])) },
+    call: (o) => fl.scope(() => fl.linalg.qr(A(), o as any)),
+  };
+  // UPLO: [[2, 9], [1, 2]] read from its lower triangle is [[2, 1], [1, 2]] (eigenvalues 1, 3); from the upper, [[2, 9], [9, 2]] (-7, 11)
+  const tri = () => t64([[2, 9], [1, 2]]);
+  TABLE['linalg.eigh'] = {
+    sig: 'linalg.eigh',
+    honoured: { UPLO: sc(() => { near(vals(fl.linalg.eigh(tri()).eigenvalues), [1, 3], 'eigh L'); near(vals(fl.linalg.eigh(tri(), { UPLO: 'U' }).eigenvalues), [-7, 11], 'eigh U'); }) },
+    call: (o) => fl.scope(() => fl.linalg.eigh(sym(), o as any)),
+  };
+  TABLE['linalg.eigvalsh'] = {
+    sig: 'linalg.eigvalsh',
+    honoured: { UPLO: sc(() => near(vals(fl.linalg.eigvalsh(tri(), 'U')), [-7, 11], 'eigvalsh U')) },
+    call: (o) => fl.scope(() => fl.linalg.eigvalsh(sym(), o as any)),
+  };
+  TABLE['linalg.svd'] = {
+    sig: 'linalg.svd',
+    honoured: {
+      fullMatrices: sc(() => expect([fl.linalg.svd(A()).U.shape, fl.linalg.svd(A(), { fullMatrices: false }).U.shape]).toEqual([[4, 4], [4, 3]])),
+      // torch's CUDA solver choice: every value gives the same factorization; an unknown one is refused
+      driver: sc(() => { near(vals(fl.linalg.svd(D(), { driver: 'gesvdj' }).S), [3, 1e-3], 'svd driver'); expect(() => fl.linalg.svd(D(), { driver: 'x' as any })).toThrow(fl.ValueError); }),
+    },
+    call: (o) => fl.scope(() => fl.linalg.svd(A(), o as any)),
+  };
+  TABLE['linalg.svdvals'] = {
+    sig: 'linalg.svdvals',
+    honoured: { driver: sc(() => { near(vals(fl.linalg.svdvals(D(), { driver: 'gesvd' })), [3, 1e-3], 'svdvals driver'); expect(() => fl.linalg.svdvals(D(), { driver: 'x' as any })).toThrow(fl.ValueError); }) },
+    call: (o) => fl.scope(() => fl.linalg.svdvals(A(), o as any)),
+  };
+  // pinv and matrixRank of diag(3, 1e-3): a tolerance above 1e-3 drops the second singular value
+  TABLE['linalg.pinv'] = {
+    sig: 'linalg.pinv',
+    honoured: {
+      rcond: sc(() => near(vals(fl.linalg.pinv(D(), 1e-2)), [1 / 3, 0, 0, 0], 'pinv rcond')),
+      rtol: sc(() => near(vals(fl.linalg.pinv(D(), { rtol: 1e-2 })), [1 / 3, 0, 0, 0], 'pinv rtol')),
+      atol: sc(() => near(vals(fl.linalg.pinv(D(), { atol: 1e-2 })), [1 / 3, 0, 0, 0], 'pinv atol')),
+      // hermitian reads the lower triangle only: [[2, 9], [1, 2]] is taken as [[2, 1], [1, 2]]
+      hermitian: sc(() => near(vals(fl.linalg.pinv(tri(), null, true)), [2 / 3, -1 / 3, -1 / 3, 2 / 3], 'pinv hermitian')),
+    },
+    call: (o) => fl.scope(() => fl.linalg.pinv(A(), o as any)),
+  };
+  TABLE['linalg.matrixRank'] = {
+    sig: 'linalg.matrixRank',
+    honoured: {
+      tol: sc(() => expect(fl.linalg.matrixRank(D(), 1e-2).item()).toBe(1)),
+      atol: sc(() => expect(fl.linalg.matrixRank(D(), { atol: 1e-2 }).item()).toBe(1)),
+      rtol: sc(() => expect(fl.linalg.matrixRank(D(), { rtol: 1e-2 }).item()).toBe(1)),
+      // hermitian reads the lower triangle: [[1, 5], [1, 1]] (rank 2) is taken as [[1, 1], [1, 1]] (rank 1)
+      hermitian: sc(() => expect([fl.linalg.matrixRank(t64([[1, 5], [1, 1]])).item(), fl.linalg.matrixRank(t64([[1, 5], [1, 1]]), { hermitian: true }).item()]).toEqual([2, 1])),
+    },
+    call: (o) => fl.scope(() => fl.linalg.matrixRank(A(), o as any)),
+  };
+  TABLE['linalg.lstsq'] = {
+    sig: 'linalg.lstsq',
+    honoured: {
+      // rcond 1e-2 drops diag(3, 1e-3)'s small singular value: the solution's second entry becomes 0
+      rcond: sc(() => near(vals(fl.linalg.lstsq(D(), t64([[3], [1]]), 1e-2).solution), [1, 0], 'lstsq rcond')),
+      driver: sc(() => expect([fl.linalg.lstsq(A(), t64([[1], [2], [3], [4]]), { driver: 'gelsd' }).singularValues.shape, fl.linalg.lstsq(A(), t64([[1], [2], [3], [4]]), { driver: 'gelsy' }).singularValues.shape]).toEqual([[3], [0]])),
+    },
+    call: (o) => fl.scope(() => fl.linalg.lstsq(A(), t64([[1], [2], [3], [4]]), o as any)),
+  };
+  TABLE['linalg.cond'] = {
+    sig: 'linalg.cond',
+    honoured: { p: sc(() => { near([fl.linalg.cond(D()).item()], [3000], 'cond'); near([fl.linalg.cond(D(), -2).item()], [1 / 3000], 'cond -2'); near([fl.linalg.cond(D(), 1).item()], [3000], 'cond 1'); }) },
+    call: (o) => fl.scope(() => fl.linalg.cond(D(), o as any)),
+  };
+  TABLE['fl.svd'] = {
+    sig: 'svd',
+    honoured: {
+      some: sc(() => expect([fl.svd(A()).U.shape, fl.svd(A(), false).U.shape]).toEqual([[4, 3], [4, 4]])),
+      computeUv: sc(() => expect(vals(fl.svd(A(), { computeUv: false }).V).every((x) => x === 0)).toBe(true)),
+    },
+    call: (o) => fl.scope(() => fl.svd(A(), o as any)),
+  };
+  TABLE['fl.qr'] = {
+    sig: 'qr',
+    honoured: { some: sc(() => expect([fl.qr(A()).Q.shape, fl.qr(A(), { some: false }).Q.shape]).toEqual([[4, 3], [4, 4]])) },
+    call: (o) => fl.scope(() => fl.qr(A(), o as any)),
+  };
   TABLE['fl.norm'] = {
     honoured: {
       p: sc(() => expect(fl.norm(m(), 1).item()).toBe(8)),
@@ -1734,7 +2233,693 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   };
 }
 
+// ---- 1-D, adaptive max and LP pooling (lib/nn/pooling.ts)
+{
+  const r5 = () => fl.arange(5, { dtype: 'float64' }).reshape([1, 1, 5]);
+  const o25 = () => fl.ones([1, 2, 5], { dtype: 'float64' });
+  const len = (t: fl.Tensor | fl.Tensor[]): number => (Array.isArray(t) ? t[0] : t).shape[2];
+  const pairIdx = (r: unknown) => { expect(Array.isArray(r)).toBe(true); expect((r as fl.Tensor[])[1].dtype).toBe('int32'); };
+  const max1 = (f: (k: number, o: Record<string, unknown>) => fl.Tensor | fl.Tensor[]): Record<string, () => void> => ({
+    stride: sc(() => expect(len(f(2, { stride: 1 }))).toBe(4)),
+    padding: sc(() => expect(len(f(2, { padding: 1 }))).toBe(3)),
+    dilation: sc(() => expect(len(f(2, { dilation: 2, stride: 1 }))).toBe(3)),
+    ceilMode: sc(() => expect(len(f(2, { ceilMode: true }))).toBe(3)),
+    returnIndices: sc(() => pairIdx(f(2, { returnIndices: true }))),
+  });
+  TABLE['F.maxPool1d'] = { honoured: max1((k, o) => F.maxPool1d(r5(), k, o)), call: (o) => fl.scope(() => F.maxPool1d(r5(), 2, o as any)) };
+  TABLE['nn.MaxPool1d'] = { honoured: max1((k, o) => new nn.MaxPool1d(k, o as any).forward(r5())), call: (o) => new nn.MaxPool1d(2, o as any) };
+  const avg1 = (f: (k: number, o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    stride: sc(() => expect(len(f(2, { stride: 1 }))).toBe(4)),
+    padding: sc(() => expect(vals(f(2, { padding: 1 }))[0]).toBe(0.5)),
+    ceilMode: sc(() => expect(len(f(2, { ceilMode: true }))).toBe(3)),
+    countIncludePad: sc(() => expect(vals(f(2, { padding: 1, countIncludePad: false }))[0]).toBe(1)),
+  });
+  TABLE['F.avgPool1d'] = { honoured: avg1((k, o) => F.avgPool1d(o25(), k, o)), call: (o) => fl.scope(() => F.avgPool1d(o25(), 2, o as any)) };
+  TABLE['nn.AvgPool1d'] = { honoured: avg1((k, o) => new nn.AvgPool1d(k, o).forward(o25())), call: (o) => new nn.AvgPool1d(2, o as any) };
+  TABLE['F.adaptiveAvgPool1d'] = { honoured: {}, call: (o) => fl.scope(() => (F.adaptiveAvgPool1d as any)(o25(), 1, o)) };
+  TABLE['nn.AdaptiveAvgPool1d'] = { honoured: {}, call: (o) => new (nn.AdaptiveAvgPool1d as any)(1, o) };
+  TABLE['F.adaptiveMaxPool1d'] = { honoured: { returnIndices: sc(() => pairIdx(F.adaptiveMaxPool1d(r5(), 2, { returnIndices: true }))) }, call: (o) => fl.scope(() => F.adaptiveMaxPool1d(r5(), 2, o as any)) };
+  TABLE['nn.AdaptiveMaxPool1d'] = { honoured: { returnIndices: sc(() => pairIdx(new nn.AdaptiveMaxPool1d(2, { returnIndices: true }).forward(r5()))) }, call: (o) => new nn.AdaptiveMaxPool1d(2, o as any) };
+  TABLE['F.adaptiveMaxPool2d'] = { honoured: { returnIndices: sc(() => pairIdx(F.adaptiveMaxPool2d(x55(), 2, { returnIndices: true }))) }, call: (o) => fl.scope(() => F.adaptiveMaxPool2d(x55(), 2, o as any)) };
+  TABLE['nn.AdaptiveMaxPool2d'] = { honoured: { returnIndices: sc(() => pairIdx(new nn.AdaptiveMaxPool2d(2, { returnIndices: true }).forward(x55()))) }, call: (o) => new nn.AdaptiveMaxPool2d(2, o as any) };
+  const lp1 = (f: (o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    stride: sc(() => expect(len(f({ stride: 1 }))).toBe(4)),
+    ceilMode: sc(() => expect(len(f({ ceilMode: true }))).toBe(3)),
+  });
+  TABLE['F.lpPool1d'] = { honoured: lp1((o) => F.lpPool1d(o25(), 2, 2, o)), call: (o) => fl.scope(() => F.lpPool1d(o25(), 2, 2, o as any)) };
+  TABLE['nn.LPPool1d'] = { honoured: lp1((o) => new nn.LPPool1d(2, 2, o).forward(o25())), call: (o) => new nn.LPPool1d(2, 2, o as any) };
+  const lp2 = (f: (o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    stride: sc(() => expect(hw(f({ stride: 1 }))).toEqual([4, 4])),
+    ceilMode: sc(() => expect(hw(f({ ceilMode: true }))).toEqual([3, 3])),
+  });
+  TABLE['F.lpPool2d'] = { honoured: lp2((o) => F.lpPool2d(x55(), 2, 2, o)), call: (o) => fl.scope(() => F.lpPool2d(x55(), 2, 2, o as any)) };
+  TABLE['nn.LPPool2d'] = { honoured: lp2((o) => new nn.LPPool2d(2, 2, o).forward(x55())), call: (o) => new nn.LPPool2d(2, 2, o as any) };
+}
+
+// ---- lib/ops/pointwise.ts: torch's pointwise math and small reductions with keyword options
+{
+  const v3 = () => t64([1, 2, 3]);
+  TABLE['fl.addcmul'] = {
+    honoured: { value: sc(() => near(vals(fl.addcmul(v3(), v3(), v3(), { value: 0.5 })), [1.5, 4, 7.5], 'addcmul value')) },
+    call: (o) => fl.scope(() => fl.addcmul(v3(), v3(), v3(), o as any)),
+  };
+  TABLE['fl.addcdiv'] = {
+    honoured: { value: sc(() => near(vals(fl.addcdiv(v3(), v3(), t64([2, 2, 2]), { value: -2 })), [0, 0, 0], 'addcdiv value')) },
+    call: (o) => fl.scope(() => fl.addcdiv(v3(), v3(), v3(), o as any)),
+  };
+  const special = () => t64([NaN, Infinity, -Infinity]);
+  TABLE['fl.nanToNum'] = {
+    honoured: {
+      nan: sc(() => expect(vals(fl.nanToNum(special(), { nan: 7 }))[0]).toBe(7)),
+      posinf: sc(() => expect(vals(fl.nanToNum(special(), { posinf: 8 }))[1]).toBe(8)),
+      neginf: sc(() => expect(vals(fl.nanToNum(special(), 0, null, -8))[2]).toBe(-8)),
+    },
+    call: (o) => fl.scope(() => fl.nanToNum(special(), o as any)),
+  };
+  const m23 = () => t64([[1, 2, 3], [4, 5, 6]]), c1 = () => t64([1, 10]);
+  const mats: [string, (o: object) => fl.Tensor, number[]][] = [
+    // name, call, and the results for beta 0.5 / alpha 2
+    ['addmm', (o) => fl.addmm(t64([[1, 10]]), m23(), t64([[1, 0], [0, 1], [1, 1]]), o), [8.5, 15, 20.5, 27]],
+    ['addmv', (o) => fl.addmv(c1(), m23(), v3(), o), [28.5, 69]],
+    ['addbmm', (o) => fl.addbmm(c1(), m23().unsqueeze(0), t64([[1, 0], [0, 1], [1, 1]]).unsqueeze(0), o), [8.5, 15, 20.5, 27]],
+    ['baddbmm', (o) => fl.baddbmm(c1(), m23().unsqueeze(0), t64([[1, 0], [0, 1], [1, 1]]).unsqueeze(0), o), [8.5, 15, 20.5, 27]],
+    ['addr', (o) => fl.addr(t64([[1, 10]]), c1(), t64([1, 2]), o), [2.5, 9, 20.5, 45]],
+  ];
+  for (const [name, call, both] of mats) {
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        beta: sc(() => { const r = vals(call({ beta: 0.5, alpha: 2 })), a2 = vals(call({ alpha: 2 })); expect(differs(r, a2)).toBe(true); near(r, both, `${name} beta`); }),
+        alpha: sc(() => expect(differs(vals(call({ alpha: 2 })), vals(call({})))).toBe(true)),
+      },
+      call: (o) => fl.scope(() => call(o)),
+    };
+  }
+  const withNan = () => t64([[1, NaN], [3, 4]]);
+  for (const name of ['nansum', 'nanmean'] as const) {
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        dim: sc(() => near(vals(fl[name](withNan(), { dim: 0 })), name === 'nansum' ? [4, 4] : [2, 4], `${name} dim`)),
+        keepdim: sc(() => expect(fl[name](withNan(), 1, { keepdim: true }).shape).toEqual([2, 1])),
+        dtype: sc(() => expect(fl[name](withNan().float(), { dtype: 'float64' }).dtype).toBe('float64')),
+      },
+      call: (o) => fl.scope(() => fl[name](withNan(), o as any)),
+    };
+  }
+  TABLE['fl.aminmax'] = {
+    honoured: {
+      dim: sc(() => { const r = fl.aminmax(m23(), { dim: 1 }); near([...vals(r.min), ...vals(r.max)], [1, 4, 3, 6], 'aminmax dim'); }),
+      keepdim: sc(() => expect(fl.aminmax(m23(), { dim: 0, keepdim: true }).max.shape).toEqual([1, 3])),
+    },
+    call: (o) => fl.scope(() => fl.aminmax(m23(), o as any)),
+  };
+  for (const name of ['isclose', 'allclose'] as const) {
+    const f = (o: object, a = t64([1, NaN]), b = t64([1.5, NaN])): boolean[] => {
+      const r = (fl[name] as (...x: unknown[]) => fl.Tensor | boolean)(a, b, o);
+      return typeof r === 'boolean' ? [r] : Array.from(r.dataSync() as Uint8Array, (x) => !!x);
+    };
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        rtol: sc(() => expect(f({ rtol: 0.5, equalNan: true })).not.toEqual(f({ equalNan: true }))),
+        atol: sc(() => expect(f({ atol: 0.6, equalNan: true })).not.toEqual(f({ equalNan: true }))),
+        equalNan: sc(() => expect(f({ equalNan: true }, t64([NaN]), t64([NaN]))).toEqual([true])),
+      },
+      call: (o) => fl.scope(() => f(o)),
+    };
+  }
+  const obs = () => t64([[1, 2, 4], [3, 1, 0]]);
+  TABLE['fl.cov'] = {
+    honoured: {  // torch.cov(x, correction=0) [[2.0/9*7...]]: checked against torch in test/pointwise.test.ts; here: each changes the result
+      correction: sc(() => near(vals(fl.cov(obs(), { correction: 0 })), [14 / 9, -13 / 9, -13 / 9, 14 / 9], 'cov correction')),
+      fweights: sc(() => expect(differs(vals(fl.cov(obs(), { fweights: fl.tensor([1, 2, 1], { dtype: 'int32' }) })), vals(fl.cov(obs())))).toBe(true)),
+      aweights: sc(() => expect(differs(vals(fl.cov(obs(), { aweights: t64([1, 2, 1]) })), vals(fl.cov(obs())))).toBe(true)),
+    },
+    call: (o) => fl.scope(() => fl.cov(obs(), o as any)),
+  };
+  const q = () => t64([[1, 2, 3, 4], [5, 6, 7, NaN]]);
+  for (const name of ['quantile', 'nanquantile'] as const) {
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        dim: sc(() => near(vals(fl[name](q(), 0.5, { dim: 0 })).slice(0, 3), [3, 4, 5], `${name} dim`)),
+        keepdim: sc(() => expect(fl[name](q(), 0.5, 1, { keepdim: true }).shape).toEqual([2, 1])),
+        interpolation: sc(() => near(vals(fl[name](q(), 0.5, 1, { interpolation: 'lower' })).slice(0, 1), [2], `${name} interpolation`)),
+      },
+      call: (o) => fl.scope(() => fl[name](q(), 0.5, o as any)),
+    };
+  }
+}
+
+// ---- activations (lib/nn/activation.ts): the functions and modules
+{
+  const xs = () => t64([-2, -0.5, 0.5, 3]);
+  /** inplace: the result is written into the input (no gradient recorded for it). */
+  const inplaceCheck = (f: (x: fl.Tensor, o: Record<string, unknown>) => unknown) => sc(() => {
+    const x = t64([-2, 8]);
+    expect(f(x, { inplace: true })).toBe(x);
+    expect(vals(x)).not.toEqual([-2, 8]);
+    const y = t64([-2, 8]);
+    f(y, {});
+    expect(vals(y)).toEqual([-2, 8]);
+  });
+  const ELU_AT = (a: number) => [a * Math.expm1(-2), a * Math.expm1(-0.5), 0.5, 3];
+  TABLE['F.elu'] = { honoured: { alpha: sc(() => near(vals(F.elu(xs(), 2)), ELU_AT(2), 'elu alpha')), inplace: inplaceCheck((x, o) => F.elu(x, o)) }, call: (o) => fl.scope(() => F.elu(xs(), o as any)) };
+  TABLE['nn.ELU'] = { honoured: { alpha: sc(() => near(vals(new nn.ELU(2).forward(xs())), ELU_AT(2), 'ELU alpha')), inplace: inplaceCheck((x, o) => new nn.ELU(o as any).forward(x)) }, call: (o) => new nn.ELU(o as any) };
+  TABLE['F.selu'] = { honoured: { inplace: inplaceCheck((x, o) => F.selu(x, o)) }, call: (o) => fl.scope(() => F.selu(xs(), o as any)) };
+  TABLE['nn.SELU'] = { honoured: { inplace: inplaceCheck((x, o) => new nn.SELU(o as any).forward(x)) }, call: (o) => new nn.SELU(o as any) };
+  const CELU_AT = (a: number) => [a * Math.expm1(-2 / a), a * Math.expm1(-0.5 / a), 0.5, 3];
+  TABLE['F.celu'] = { honoured: { alpha: sc(() => near(vals(F.celu(xs(), 2)), CELU_AT(2), 'celu alpha')), inplace: inplaceCheck((x, o) => F.celu(x, o)) }, call: (o) => fl.scope(() => F.celu(xs(), o as any)) };
+  TABLE['nn.CELU'] = { honoured: { alpha: sc(() => near(vals(new nn.CELU(2).forward(xs())), CELU_AT(2), 'CELU alpha')), inplace: inplaceCheck((x, o) => new nn.CELU(o as any).forward(x)) }, call: (o) => new nn.CELU(o as any) };
+  TABLE['F.mish'] = { honoured: { inplace: inplaceCheck((x, o) => F.mish(x, o)) }, call: (o) => fl.scope(() => F.mish(xs(), o as any)) };
+  TABLE['nn.Mish'] = { honoured: { inplace: inplaceCheck((x, o) => new nn.Mish(o as any).forward(x)) }, call: (o) => new nn.Mish(o as any) };
+  TABLE['F.hardtanh'] = {
+    honoured: {
+      minVal: sc(() => expect(vals(F.hardtanh(xs(), { minVal: -0.25 }))).toEqual([-0.25, -0.25, 0.5, 1])),
+      maxVal: sc(() => expect(vals(F.hardtanh(xs(), -1, 2))).toEqual([-1, -0.5, 0.5, 2])),
+      inplace: inplaceCheck((x, o) => F.hardtanh(x, o)),
+    },
+    call: (o) => fl.scope(() => F.hardtanh(xs(), o as any)),
+  };
+  TABLE['nn.Hardtanh'] = {
+    honoured: {
+      minVal: sc(() => expect(vals(new nn.Hardtanh({ minVal: -0.25 }).forward(xs()))).toEqual([-0.25, -0.25, 0.5, 1])),
+      maxVal: sc(() => expect(vals(new nn.Hardtanh(-1, 2).forward(xs()))).toEqual([-1, -0.5, 0.5, 2])),
+      inplace: inplaceCheck((x, o) => new nn.Hardtanh(o as any).forward(x)),
+    },
+    call: (o) => new nn.Hardtanh(o as any),
+  };
+  TABLE['F.relu6'] = { honoured: { inplace: inplaceCheck((x, o) => F.relu6(x, o)) }, call: (o) => fl.scope(() => F.relu6(xs(), o as any)) };
+  TABLE['nn.ReLU6'] = { honoured: { inplace: inplaceCheck((x, o) => new nn.ReLU6(o as any).forward(x)) }, call: (o) => new nn.ReLU6(o as any) };
+  TABLE['F.hardsigmoid'] = { honoured: { inplace: inplaceCheck((x, o) => F.hardsigmoid(x, o)) }, call: (o) => fl.scope(() => F.hardsigmoid(xs(), o as any)) };
+  TABLE['nn.Hardsigmoid'] = { honoured: { inplace: inplaceCheck((x, o) => new nn.Hardsigmoid(o as any).forward(x)) }, call: (o) => new nn.Hardsigmoid(o as any) };
+  for (const name of ['logsigmoid', 'softsign', 'tanhshrink'] as const) TABLE[`F.${name}`] = { honoured: {}, call: (o) => fl.scope(() => (F[name] as any)(xs(), o)) };
+  for (const name of ['LogSigmoid', 'Softsign', 'Tanhshrink', 'Softmax2d'] as const) TABLE[`nn.${name}`] = { honoured: {}, call: (o) => new (nn[name] as any)(o) };
+  TABLE['F.prelu'] = { honoured: {}, call: (o) => fl.scope(() => (F.prelu as any)(xs(), t64([0.5]), o)) };
+  const g4 = () => t64([[1, 2, 3, 4]]);
+  TABLE['F.glu'] = { honoured: { dim: sc(() => expect(F.glu(g4(), 1).shape).toEqual([1, 2])) }, call: (o) => fl.scope(() => F.glu(t64([1, 2]), o as any)) };
+  TABLE['nn.GLU'] = { honoured: { dim: sc(() => expect(new nn.GLU(-1).forward(g4()).shape).toEqual([1, 2])) }, call: (o) => new nn.GLU(o as any) };
+  TABLE['F.softmin'] = {
+    honoured: { dtype: sc(() => expect(F.softmin(fl.tensor([1, 2], { dtype: 'int32' }), 0, { dtype: 'float64' }).dtype).toBe('float64')) },
+    call: (o) => fl.scope(() => F.softmin(xs(), 0, o as any)),
+  };
+  TABLE['nn.Softmin'] = { honoured: { dim: sc(() => near(vals(new nn.Softmin(0).forward(t64([[0, 0], [0, Math.log(3)]])).sum(0)), [1, 1], 'Softmin dim')) }, call: (o) => new nn.Softmin(o as any) };
+  for (const [name, Cls] of [['softshrink', nn.Softshrink], ['hardshrink', nn.Hardshrink]] as const) {
+    const want = name === 'softshrink' ? [-1, 0, 0, 2] : [-2, 0, 0, 3];
+    TABLE[`F.${name}`] = { honoured: { lambd: sc(() => expect(vals(F[name](xs(), 1))).toEqual(want)) }, call: (o) => fl.scope(() => F[name](xs(), o as any)) };
+    TABLE[`nn.${Cls.name}`] = { honoured: { lambd: sc(() => expect(vals(new Cls(1).forward(xs()))).toEqual(want)) }, call: (o) => new Cls(o as any) };
+  }
+  TABLE['F.threshold'] = { honoured: { inplace: inplaceCheck((x, o) => F.threshold(x, 0, 5, o)) }, call: (o) => fl.scope(() => F.threshold(xs(), 0, 5, o as any)) };
+  TABLE['nn.Threshold'] = { honoured: { inplace: inplaceCheck((x, o) => new nn.Threshold(0, 5, o as any).forward(x)) }, call: (o) => new nn.Threshold(0, 5, o as any) };
+  TABLE['F.rrelu'] = {
+    honoured: {
+      lower: sc(() => near(vals(F.rrelu(t64([-2]), { lower: 0.25 })), [-2 * (0.25 + 1 / 3) / 2], 'rrelu lower')),
+      upper: sc(() => near(vals(F.rrelu(t64([-2]), 0.125, 0.5)), [-0.625], 'rrelu upper')),
+      training: sc(() => expect(new Set(vals(F.rrelu(fl.full([50], -1, { dtype: 'float64' }), { training: true }))).size).toBeGreaterThan(10)),
+      inplace: inplaceCheck((x, o) => F.rrelu(x, o)),
+    },
+    call: (o) => fl.scope(() => F.rrelu(xs(), o as any)),
+  };
+  TABLE['nn.RReLU'] = {
+    honoured: {
+      lower: sc(() => near(vals(new nn.RReLU({ lower: 0.25 }).eval().forward(t64([-2]))), [-2 * (0.25 + 1 / 3) / 2], 'RReLU lower')),
+      upper: sc(() => near(vals(new nn.RReLU(0.125, 0.5).eval().forward(t64([-2]))), [-0.625], 'RReLU upper')),
+      inplace: inplaceCheck((x, o) => new nn.RReLU(o as any).eval().forward(x)),
+    },
+    call: (o) => new nn.RReLU(o as any),
+  };
+  TABLE['F.softplus'] = {
+    honoured: {
+      beta: sc(() => near(vals(F.softplus(t64([1]), 2)), [Math.log1p(Math.exp(2)) / 2], 'softplus beta')),
+      threshold: sc(() => near(vals(F.softplus(t64([1]), { threshold: 0.5 })), [1], 'softplus threshold')),
+    },
+    call: (o) => fl.scope(() => F.softplus(xs(), o as any)),
+  };
+  TABLE['nn.Softplus'] = {
+    honoured: {
+      beta: sc(() => near(vals(new nn.Softplus(2).forward(t64([1]))), [Math.log1p(Math.exp(2)) / 2], 'Softplus beta')),
+      threshold: sc(() => near(vals(new nn.Softplus({ threshold: 0.5 }).forward(t64([1]))), [1], 'Softplus threshold')),
+    },
+    call: (o) => new nn.Softplus(o as any),
+  };
+  TABLE['nn.PReLU'] = {
+    honoured: {
+      numParameters: sc(() => { const m = new nn.PReLU(3); expect(m.weight.shape).toEqual([3]); m.dispose(); }),
+      init: sc(() => { const m = new nn.PReLU({ init: 0.5 }); expect(vals(m.weight)).toEqual([0.5]); m.dispose(); }),
+      dtype: sc(() => { const m = new nn.PReLU({ dtype: 'float64' }); expect(m.weight.dtype).toBe('float64'); m.dispose(); }),
+      device: sc(() => { const m = new nn.PReLU({ device: DEVICE }); expect(m.weight.device.split(':')[0]).toBe(DEVICE.split(':')[0]); m.dispose(); }),
+    },
+    call: (o) => new nn.PReLU(o as any),
+  };
+}
+
+// ---- losses (lib/nn/loss-extra.ts): the functions and modules
+{
+  const x = () => t64([[0.5, -1, 2], [-0.25, 1.5, 0]]), y = () => t64([[1, -0.5, 0.25], [0.75, -1.25, 2]]), pm = () => t64([[1, -1, 1], [-1, -1, 1]]);
+  const p = () => t64([[0.1, 0.6, 0.3], [0.2, 0.5, 0.3]]);
+  const cls = () => fl.tensor([2, 0], { dtype: 'int32' });
+  /** reduction: 'sum' is the sum of 'none'; a wrong one is refused. */
+  const redCheck = (f: (o: Record<string, unknown>) => fl.Tensor) => sc(() => {
+    near(vals(f({ reduction: 'sum' })), [vals(f({ reduction: 'none' })).reduce((a, b) => a + b, 0)], 'reduction sum');
+    expect(() => f({ reduction: 'avg' })).toThrow(fl.ValueError);
+  });
+  /** an option changes the result (its behaviour is checked against torch in test/loss-extra.test.ts). */
+  const changes = (f: (o: Record<string, unknown>) => fl.Tensor, o: Record<string, unknown>) => sc(() => expect(differs(vals(f(o)), vals(f({})))).toBe(true));
+  const both = (fn: string, mod: string, f: (o: Record<string, unknown>) => fl.Tensor, m: (o: Record<string, unknown>) => fl.Tensor, make: (o: Record<string, unknown>) => unknown, opts: Record<string, Record<string, unknown>>, mopts = opts) => {
+    TABLE[`F.${fn}`] = { honoured: { reduction: redCheck(f), ...Object.fromEntries(Object.entries(opts).map(([k, o]) => [k, changes(f, o)])) }, call: (o) => fl.scope(() => f(o)) };
+    TABLE[`nn.${mod}`] = { honoured: { reduction: redCheck(m), ...Object.fromEntries(Object.entries(mopts).map(([k, o]) => [k, changes(m, o)])) }, call: (o) => make(o) };
+  };
+  both('klDiv', 'KLDivLoss', (o) => F.klDiv(x(), p(), o as any), (o) => new nn.KLDivLoss(o as any).forward(x(), p()), (o) => new nn.KLDivLoss(o as any), { logTarget: { logTarget: true } });
+  TABLE['F.klDiv'].honoured.reduction = sc(() => {
+    near(vals(F.klDiv(x(), p(), { reduction: 'batchmean' })), [vals(F.klDiv(x(), p(), { reduction: 'sum' }))[0] / 2], 'klDiv batchmean');
+    expect(() => F.klDiv(x(), p(), { reduction: 'avg' as any })).toThrow(fl.ValueError);
+  });
+  both('marginRankingLoss', 'MarginRankingLoss', (o) => F.marginRankingLoss(x(), y(), pm(), o as any), (o) => new nn.MarginRankingLoss(o as any).forward(x(), y(), pm()),
+    (o) => new nn.MarginRankingLoss(o as any), { margin: { margin: 2 } });
+  both('cosineEmbeddingLoss', 'CosineEmbeddingLoss', (o) => F.cosineEmbeddingLoss(x(), y(), fl.tensor([1, -1], { dtype: 'int32' }), o as any),
+    (o) => new nn.CosineEmbeddingLoss(o as any).forward(x(), y(), fl.tensor([1, -1], { dtype: 'int32' })), (o) => new nn.CosineEmbeddingLoss(o as any), { margin: { margin: -0.9 } });
+  const z = () => t64([[0, 1, -1], [2, 0.5, 0.5]]);
+  both('tripletMarginLoss', 'TripletMarginLoss', (o) => F.tripletMarginLoss(x(), y(), z(), o as any), (o) => new nn.TripletMarginLoss(o as any).forward(x(), y(), z()),
+    (o) => new nn.TripletMarginLoss(o as any), { margin: { margin: 3 }, p: { p: 1 }, eps: { eps: 0.5 }, swap: { swap: true } });
+  both('tripletMarginWithDistanceLoss', 'TripletMarginWithDistanceLoss', (o) => F.tripletMarginWithDistanceLoss(x(), y(), z(), o as any),
+    (o) => new nn.TripletMarginWithDistanceLoss(o as any).forward(x(), y(), z()), (o) => new nn.TripletMarginWithDistanceLoss(o as any),
+    { distanceFunction: { distanceFunction: (a: fl.Tensor, b: fl.Tensor) => fl.sub(a, b).abs().sum(1) }, margin: { margin: 3 }, swap: { swap: true } });
+  both('poissonNllLoss', 'PoissonNLLLoss', (o) => F.poissonNllLoss(x().abs(), y().abs(), o as any), (o) => new nn.PoissonNLLLoss(o as any).forward(x().abs(), y().abs()),
+    (o) => new nn.PoissonNLLLoss(o as any), { logInput: { logInput: false }, full: { full: true, logInput: true }, eps: { eps: 1, logInput: false } });
+  both('gaussianNllLoss', 'GaussianNLLLoss', (o) => F.gaussianNllLoss(x(), y(), t64([[1e-9, 1, 2], [1, 1, 1]]), o as any),
+    (o) => new nn.GaussianNLLLoss(o as any).forward(x(), y(), t64([[1e-9, 1, 2], [1, 1, 1]])), (o) => new nn.GaussianNLLLoss(o as any), { full: { full: true }, eps: { eps: 0.5 } });
+  both('hingeEmbeddingLoss', 'HingeEmbeddingLoss', (o) => F.hingeEmbeddingLoss(x(), pm(), o as any), (o) => new nn.HingeEmbeddingLoss(o as any).forward(x(), pm()),
+    (o) => new nn.HingeEmbeddingLoss(o as any), { margin: { margin: 3 } });
+  both('softMarginLoss', 'SoftMarginLoss', (o) => F.softMarginLoss(x(), pm(), o as any), (o) => new nn.SoftMarginLoss(o as any).forward(x(), pm()), (o) => new nn.SoftMarginLoss(o as any), {});
+  both('multilabelSoftMarginLoss', 'MultiLabelSoftMarginLoss', (o) => F.multilabelSoftMarginLoss(x(), pm().abs(), o as any),
+    (o) => new nn.MultiLabelSoftMarginLoss(o as any).forward(x(), pm().abs()), (o) => new nn.MultiLabelSoftMarginLoss(o as any), { weight: { weight: t64([1, 2, 3]) } });
+  both('multiMarginLoss', 'MultiMarginLoss', (o) => F.multiMarginLoss(x(), cls(), o as any), (o) => new nn.MultiMarginLoss(o as any).forward(x(), cls()),
+    (o) => new nn.MultiMarginLoss(o as any), { p: { p: 2 }, margin: { margin: 3 }, weight: { weight: t64([2, 2, 3]) } });
+  both('multilabelMarginLoss', 'MultiLabelMarginLoss', (o) => F.multilabelMarginLoss(x(), fl.tensor([[2, -1, 0], [1, 0, -1]], { dtype: 'int32' }), o as any),
+    (o) => new nn.MultiLabelMarginLoss(o as any).forward(x(), fl.tensor([[2, -1, 0], [1, 0, -1]], { dtype: 'int32' })), (o) => new nn.MultiLabelMarginLoss(o as any), {});
+  const lp = () => t64([[[0.1, -1, 2]], [[1, 0.5, -0.5]], [[0.3, 0.2, 0.1]]]).logSoftmax(-1);
+  const tg = () => fl.tensor([[1, 1]], { dtype: 'int32' });
+  both('ctcLoss', 'CTCLoss', (o) => F.ctcLoss(lp(), tg(), [3], [2], o as any), (o) => new nn.CTCLoss(o as any).forward(lp(), tg(), [3], [2]), (o) => new nn.CTCLoss(o as any),
+    { blank: { blank: 2 }, zeroInfinity: { zeroInfinity: true } });
+  // zeroInfinity changes only an infinite loss: two labels 1, 1 need 3 frames, 2 are given
+  const inf = (o: Record<string, unknown>) => F.ctcLoss(lp().narrow(0, 0, 2), tg(), [2], [2], o as any);
+  TABLE['F.ctcLoss'].honoured.zeroInfinity = sc(() => { expect(vals(inf({}))).toEqual([Infinity]); expect(vals(inf({ zeroInfinity: true }))).toEqual([0]); });
+  TABLE['nn.CTCLoss'].honoured.zeroInfinity = sc(() => expect(vals(new nn.CTCLoss({ zeroInfinity: true }).forward(lp().narrow(0, 0, 2), tg(), [2], [2]))).toEqual([0]));
+}
+
+// ---- shuffles, unfold/fold (lib/nn/shuffle.ts) and the extra layers (lib/nn/extra-layers.ts)
+{
+  const x4 = () => fl.arange(16, { dtype: 'float64' }).reshape([1, 4, 2, 2]);
+  TABLE['F.pixelShuffle'] = { honoured: {}, call: (o) => fl.scope(() => (F.pixelShuffle as any)(x4(), 2, o)) };
+  TABLE['F.pixelUnshuffle'] = { honoured: {}, call: (o) => fl.scope(() => (F.pixelUnshuffle as any)(x4(), 2, o)) };
+  TABLE['F.channelShuffle'] = { honoured: {}, call: (o) => fl.scope(() => (F.channelShuffle as any)(x4(), 2, o)) };
+  TABLE['nn.PixelShuffle'] = { honoured: {}, call: (o) => new (nn.PixelShuffle as any)(2, o) };
+  TABLE['nn.PixelUnshuffle'] = { honoured: {}, call: (o) => new (nn.PixelUnshuffle as any)(2, o) };
+  TABLE['nn.ChannelShuffle'] = { honoured: {}, call: (o) => new (nn.ChannelShuffle as any)(2, o) };
+  TABLE['nn.Unflatten'] = { honoured: {}, call: (o) => new (nn.Unflatten as any)(1, [2, 2], o) };
+  // unfold of ones [1, 2, 5, 5] with kernel 2: L = 16; each option changes L (or the values)
+  const blockOpts = (f: (o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    dilation: sc(() => expect(f({ dilation: 2 }).shape[2]).toBe(9)),
+    padding: sc(() => expect(f({ padding: 1 }).shape[2]).toBe(36)),
+    stride: sc(() => expect(f({ stride: 2 }).shape[2]).toBe(4)),
+  });
+  TABLE['F.unfold'] = { honoured: blockOpts((o) => F.unfold(x55(), 2, o)), call: (o) => fl.scope(() => F.unfold(x55(), 2, o as any)) };
+  TABLE['nn.Unfold'] = { honoured: blockOpts((o) => new nn.Unfold(2, o).forward(x55())), call: (o) => new nn.Unfold(2, o as any) };
+  // fold of ones [1, 8, L] into 5x5 with kernel 2: the overlap count at (0, 0) and the blocks it needs
+  const foldOpts = (f: (L: number, o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    dilation: sc(() => expect(vals(f(9, { dilation: 2 }))[0]).toBe(1)),
+    padding: sc(() => expect(vals(f(36, { padding: 1 }))[0]).toBe(4)),
+    stride: sc(() => expect(vals(f(4, { stride: 2 }))[1]).toBe(1)),
+  });
+  const cols = (L: number) => fl.ones([1, 8, L], { dtype: 'float64' });
+  TABLE['F.fold'] = { honoured: foldOpts((L, o) => F.fold(cols(L), 5, 2, o)), call: (o) => fl.scope(() => F.fold(cols(16), 5, 2, o as any)) };
+  TABLE['nn.Fold'] = { honoured: foldOpts((L, o) => new nn.Fold(5, 2, o).forward(cols(L))), call: (o) => new nn.Fold(5, 2, o as any) };
+
+  // instance norm of [1, 1, 2] = [0, 2]: mean 1, biased variance 1
+  const xi = () => t64([[[0, 2]]]);
+  TABLE['F.instanceNorm'] = {
+    honoured: {
+      runningMean: sc(() => { const rm = t64([0]); F.instanceNorm(xi(), { runningMean: rm }); near(vals(rm), [0.1], 'instanceNorm runningMean'); }),
+      runningVar: sc(() => { const rv = t64([1]); F.instanceNorm(xi(), { runningVar: rv }); near(vals(rv), [0.9 + 0.1 * 2], 'instanceNorm runningVar'); }),
+      weight: sc(() => near(vals(F.instanceNorm(xi(), { weight: t64([2]) })), [-2, 2], 'instanceNorm weight', 1e-4)),
+      bias: sc(() => near(vals(F.instanceNorm(xi(), { bias: t64([1]) })), [0, 2], 'instanceNorm bias', 1e-4)),
+      useInputStats: sc(() => near(vals(F.instanceNorm(xi(), t64([1]), t64([1]), { useInputStats: false, eps: 0 })), [-1, 1], 'instanceNorm useInputStats')),
+      momentum: sc(() => { const rm = t64([0]); F.instanceNorm(xi(), { runningMean: rm, momentum: 0.5 }); near(vals(rm), [0.5], 'instanceNorm momentum'); }),
+      eps: sc(() => near(vals(F.instanceNorm(xi(), { eps: 3 })), [-0.5, 0.5], 'instanceNorm eps')),
+    },
+    call: (o) => fl.scope(() => F.instanceNorm(xi(), o as any)),
+  };
+  const inorm = (make: (o: Record<string, unknown>) => fl.nn.Module, x: () => fl.Tensor): Record<string, () => void> => ({
+    ...factoryOf((o) => make({ affine: true, ...o })),
+    eps: sc(() => near(vals((make({ eps: 3 }) as any).forward(x())).slice(0, 2), [-0.5, 0.5], 'InstanceNorm eps')),
+    momentum: sc(() => { const m = make({ momentum: 0.5, trackRunningStats: true, dtype: 'float64' }) as any; m.forward(x()); near(vals(m.runningMean), [0.5], 'InstanceNorm momentum'); }),
+    affine: sc(() => expect(make({ affine: true }).parameters().length).toBe(2)),
+    trackRunningStats: sc(() => expect(Object.keys(make({ trackRunningStats: true }).stateDict())).toEqual(['running_mean', 'running_var', 'num_batches_tracked'])),
+  });
+  TABLE['nn.InstanceNorm1d'] = { honoured: inorm((o) => new nn.InstanceNorm1d(1, o), xi), call: (o) => fl.scope(() => new nn.InstanceNorm1d(1, o as any)) };
+  TABLE['nn.InstanceNorm2d'] = { honoured: inorm((o) => new nn.InstanceNorm2d(1, o), () => t64([[[[0, 2]]]])), call: (o) => fl.scope(() => new nn.InstanceNorm2d(1, o as any)) };
+  // local response norm of [1, 1, 1] = [2] with size 1: 2 / (k + alpha·4)^beta
+  const lrn = (f: (o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    alpha: sc(() => near(vals(f({ alpha: 1, beta: 1, k: 0 })), [0.5], 'LRN alpha')),
+    beta: sc(() => near(vals(f({ alpha: 0.75, beta: 2, k: 1 })), [2 / 16], 'LRN beta')),
+    k: sc(() => near(vals(f({ alpha: 0, beta: 1, k: 4 })), [0.5], 'LRN k')),
+  });
+  const x111 = () => t64([[[2]]]);
+  TABLE['F.localResponseNorm'] = { honoured: lrn((o) => F.localResponseNorm(x111(), 1, o)), call: (o) => fl.scope(() => F.localResponseNorm(x111(), 1, o as any)) };
+  TABLE['nn.LocalResponseNorm'] = { honoured: lrn((o) => new nn.LocalResponseNorm(1, o).forward(x111())), call: (o) => new nn.LocalResponseNorm(1, o as any) };
+  for (const k of ['ZeroPad2d', 'ReflectionPad1d', 'ReflectionPad2d', 'ReplicationPad1d', 'ReplicationPad2d'] as const) {
+    TABLE[`nn.${k}`] = { honoured: {}, call: (o) => new (nn[k] as any)(1, o) };
+  }
+  for (const k of ['ConstantPad1d', 'ConstantPad2d'] as const) TABLE[`nn.${k}`] = { honoured: {}, call: (o) => new (nn[k] as any)(1, 0, o) };
+  // dropouts: p = 1 in training zeroes (alpha: zeroes too, as torch's p == 1 case); training false is the identity
+  const o3 = () => fl.ones([1, 2, 3], { dtype: 'float64' });
+  const drop = (f: (o: Record<string, unknown>) => fl.Tensor, trainingDefault: boolean): Record<string, () => void> => ({
+    p: sc(() => expect(vals(f({ p: 1, training: true })).every((v) => v === 0)).toBe(true)),
+    training: sc(() => { expect(vals(f({ p: 1, training: false }))).toEqual([1, 1, 1, 1, 1, 1]); expect(vals(f({ p: 1 })).every((v) => v === (trainingDefault ? 0 : 1))).toBe(true); }),
+  });
+  for (const [k, dflt] of [['dropout1d', true], ['dropout2d', true], ['alphaDropout', false], ['featureAlphaDropout', false]] as const) {
+    TABLE[`F.${k}`] = { honoured: drop((o) => (F[k] as any)(o3(), o), dflt), call: (o) => fl.scope(() => (F[k] as any)(o3(), o)) };
+  }
+  for (const k of ['Dropout1d', 'Dropout2d', 'AlphaDropout', 'FeatureAlphaDropout'] as const) {
+    TABLE[`nn.${k}`] = { honoured: { p: sc(() => { const m = new (nn[k] as any)({ p: 1 }); expect(vals(m.forward(o3())).every((v: number) => v === 0)).toBe(true); }) }, call: (o) => new (nn[k] as any)(o) };
+  }
+  const b1 = () => t64([[1, 2]]), b2 = () => t64([[3]]), bw = () => t64([[[1], [1]]]);
+  TABLE['F.bilinear'] = { honoured: { bias: sc(() => near(vals(F.bilinear(b1(), b2(), bw(), t64([1]))), [10], 'bilinear bias')) }, call: (o) => fl.scope(() => (F.bilinear as any)(b1(), b2(), bw(), null, o)) };
+  TABLE['nn.Bilinear'] = {
+    honoured: { ...factoryOf((o) => new nn.Bilinear(2, 1, 1, o)), bias: sc(() => expect(new nn.Bilinear(2, 1, 1, { bias: false }).bias).toBeNull()) },
+    call: (o) => fl.scope(() => new nn.Bilinear(2, 1, 1, o as any)),
+  };
+  const xc = () => fl.ones([1, 2, 3], { dtype: 'float64' }), wc = () => fl.ones([2, 2, 2], { dtype: 'float64' });
+  const len = (t: fl.Tensor) => t.shape[2];
+  TABLE['F.convTranspose1d'] = {
+    honoured: {
+      bias: sc(() => expect(vals(F.convTranspose1d(xc(), wc(), t64([1, 2])))[0]).toBe(3)),
+      stride: sc(() => expect(len(F.convTranspose1d(xc(), wc(), null, { stride: 2 }))).toBe(6)),
+      padding: sc(() => expect(len(F.convTranspose1d(xc(), wc(), null, { padding: 1 }))).toBe(2)),
+      outputPadding: sc(() => expect(len(F.convTranspose1d(xc(), wc(), null, { stride: 2, outputPadding: 1 }))).toBe(7)),
+      groups: sc(() => expect(F.convTranspose1d(xc(), wc(), null, { groups: 2 }).shape[1]).toBe(4)),
+      dilation: sc(() => expect(len(F.convTranspose1d(xc(), wc(), null, { dilation: 2 }))).toBe(5)),
+    },
+    call: (o) => fl.scope(() => F.convTranspose1d(xc(), wc(), null, o as any)),
+  };
+  const ct1 = (o: Record<string, unknown>) => new nn.ConvTranspose1d(2, 2, 2, { dtype: 'float64', ...o });
+  TABLE['nn.ConvTranspose1d'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.ConvTranspose1d(2, 2, 2, o)),
+      stride: sc(() => expect(len(ct1({ stride: 2 }).forward(xc()))).toBe(6)),
+      padding: sc(() => expect(len(ct1({ padding: 1 }).forward(xc()))).toBe(2)),
+      outputPadding: sc(() => expect(len(ct1({ stride: 2, outputPadding: 1 }).forward(xc()))).toBe(7)),
+      groups: sc(() => expect(ct1({ groups: 2 }).weight.shape[1]).toBe(1)),
+      bias: sc(() => expect(ct1({ bias: false }).parameters().length).toBe(1)),
+      dilation: sc(() => expect(len(ct1({ dilation: 2 }).forward(xc()))).toBe(5)),
+      paddingMode: sc(() => expect(() => ct1({ paddingMode: 'circular' })).toThrow(/paddingMode 'circular' is not supported/)),
+    },
+    call: (o) => fl.scope(() => new nn.ConvTranspose1d(2, 2, 2, o as any)),
+  };
+  // embedding bag of rows [0], [1], [2] of [[1], [2], [4]]
+  const table = () => t64([[1], [2], [4]]);
+  const idx = () => fl.tensor([0, 1, 2], { dtype: 'int32' });
+  const offs = () => fl.tensor([0, 2], { dtype: 'int32' });
+  TABLE['F.embeddingBag'] = {
+    honoured: {
+      offsets: sc(() => expect(vals(F.embeddingBag(idx(), table(), { offsets: offs() }))).toEqual([1.5, 4])),
+      maxNorm: sc(() => expect(() => F.embeddingBag(idx(), table(), { offsets: offs(), maxNorm: 1 })).toThrow(/maxNorm is not supported/)),
+      normType: sc(() => expect(vals(F.embeddingBag(idx(), table(), { offsets: offs(), normType: 1 }))).toEqual([1.5, 4])),  // used by maxNorm only
+      scaleGradByFreq: sc(() => expect(() => F.embeddingBag(idx(), table(), { offsets: offs(), scaleGradByFreq: true })).toThrow(/scaleGradByFreq is not supported/)),
+      mode: sc(() => expect(vals(F.embeddingBag(idx(), table(), { offsets: offs(), mode: 'max' }))).toEqual([2, 4])),
+      sparse: sc(() => expect(() => F.embeddingBag(idx(), table(), { offsets: offs(), sparse: true })).toThrow(/sparse gradients are not supported/)),
+      perSampleWeights: sc(() => expect(vals(F.embeddingBag(idx(), table(), { offsets: offs(), mode: 'sum', perSampleWeights: t64([1, 2, 3]) }))).toEqual([5, 12])),
+      includeLastOffset: sc(() => expect(vals(F.embeddingBag(idx(), table(), { offsets: offs(), includeLastOffset: true }))).toEqual([1.5])),
+      paddingIdx: sc(() => expect(vals(F.embeddingBag(idx(), table(), { offsets: offs(), paddingIdx: 1 }))).toEqual([1, 4])),
+    },
+    call: (o) => fl.scope(() => F.embeddingBag(idx(), table(), { offsets: offs(), ...o } as any)),
+  };
+  const eb = (o: Record<string, unknown>) => new nn.EmbeddingBag(3, 1, { dtype: 'float64', ...o });
+  TABLE['nn.EmbeddingBag'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.EmbeddingBag(3, 1, o)),
+      maxNorm: sc(() => expect(() => eb({ maxNorm: 1 })).toThrow(/maxNorm is not supported/)),
+      normType: sc(() => expect(String(eb({ normType: 1 }))).toBe('EmbeddingBag(3, 1, norm_type=1, mode=mean)')),
+      scaleGradByFreq: sc(() => expect(() => eb({ scaleGradByFreq: true })).toThrow(/scaleGradByFreq is not supported/)),
+      mode: sc(() => expect(vals(eb({ mode: 'max', _weight: table() }).forward(idx(), offs()))).toEqual([2, 4])),
+      sparse: sc(() => expect(() => eb({ sparse: true })).toThrow(/sparse gradients are not supported/)),
+      _weight: sc(() => expect(vals(eb({ _weight: table() }).weight)).toEqual([1, 2, 4])),
+      includeLastOffset: sc(() => expect(vals(eb({ includeLastOffset: true, _weight: table() }).forward(idx(), offs()))).toEqual([1.5])),
+      paddingIdx: sc(() => { const m = eb({ paddingIdx: 1 }); expect(vals(m.weight)[1]).toBe(0); expect(m.paddingIdx).toBe(1); }),
+    },
+    call: (o) => fl.scope(() => new nn.EmbeddingBag(3, 1, o as any)),
+  };
+  const pre = (o: Record<string, unknown>) => nn.EmbeddingBag.fromPretrained(table(), o);
+  TABLE['nn.EmbeddingBag.fromPretrained'] = {
+    honoured: {
+      freeze: sc(() => { expect(pre({}).weight.requiresGrad).toBe(false); expect(pre({ freeze: false }).weight.requiresGrad).toBe(true); }),
+      maxNorm: sc(() => expect(() => pre({ maxNorm: 1 })).toThrow(/maxNorm is not supported/)),
+      normType: sc(() => expect(String(pre({ normType: 1 }))).toBe('EmbeddingBag(3, 1, norm_type=1, mode=mean)')),
+      scaleGradByFreq: sc(() => expect(() => pre({ scaleGradByFreq: true })).toThrow(/scaleGradByFreq is not supported/)),
+      mode: sc(() => expect(vals(pre({ mode: 'max' }).forward(idx(), offs()))).toEqual([2, 4])),
+      sparse: sc(() => expect(() => pre({ sparse: true })).toThrow(/sparse gradients are not supported/)),
+      includeLastOffset: sc(() => expect(vals(pre({ includeLastOffset: true }).forward(idx(), offs()))).toEqual([1.5])),
+      paddingIdx: sc(() => expect(vals(pre({ paddingIdx: 1 }).forward(idx(), offs()))).toEqual([1, 4])),
+    },
+    call: (o) => fl.scope(() => nn.EmbeddingBag.fromPretrained(table(), o as any)),
+  };
+}
+
+// ---- torch.linalg's solvers and factorizations (lib/ops/linalg.ts)
+{
+  const A = () => t64([[2, 1], [1, 3]]), B = () => t64([[1], [2]]);
+  const sing = () => t64([[1, 2], [2, 4]]);
+  const lin = fl.linalg;
+  TABLE['linalg.solve'] = {
+    sig: 'linalg.solve',
+    honoured: { left: sc(() => near(vals(lin.solve(A(), t64([[1, 2]]), { left: false })), [0.2, 0.6], 'solve left')) },  // X A = B
+    call: (o) => fl.scope(() => lin.solve(A(), B(), o as any)),
+  };
+  TABLE['linalg.solveEx'] = {
+    sig: 'linalg.solveEx',
+    honoured: {
+      left: sc(() => near(vals(lin.solveEx(A(), t64([[1, 2]]), { left: false })[0]), [0.2, 0.6], 'solveEx left')),
+      checkErrors: sc(() => { expect(Array.from(lin.solveEx(sing(), B()).info.dataSync())).toEqual([2]); expect(() => lin.solveEx(sing(), B(), { checkErrors: true })).toThrow(fl.LinAlgError); }),
+    },
+    call: (o) => fl.scope(() => lin.solveEx(A(), B(), o as any)),
+  };
+  TABLE['linalg.inv'] = { sig: 'linalg.inv', honoured: {}, call: (o) => fl.scope(() => (lin.inv as any)(A(), o)) };
+  TABLE['linalg.invEx'] = {
+    sig: 'linalg.invEx',
+    honoured: { checkErrors: sc(() => { expect(Array.from(lin.invEx(sing()).info.dataSync())).toEqual([2]); expect(() => lin.invEx(sing(), { checkErrors: true })).toThrow(fl.LinAlgError); }) },
+    call: (o) => fl.scope(() => lin.invEx(A(), o as any)),
+  };
+  TABLE['linalg.det'] = { sig: 'linalg.det', honoured: {}, call: (o) => fl.scope(() => (lin.det as any)(A(), o)) };
+  TABLE['linalg.slogdet'] = { sig: 'linalg.slogdet', honoured: {}, call: (o) => fl.scope(() => (lin.slogdet as any)(A(), o)) };
+  TABLE['linalg.cholesky'] = {
+    sig: 'linalg.cholesky',
+    honoured: { upper: sc(() => near(vals(lin.cholesky(t64([[4, 2], [2, 2]]), { upper: true })), [2, 1, 0, 1], 'cholesky upper')) },
+    call: (o) => fl.scope(() => lin.cholesky(A(), o as any)),
+  };
+  TABLE['linalg.choleskyEx'] = {
+    sig: 'linalg.choleskyEx',
+    honoured: {
+      upper: sc(() => near(vals(lin.choleskyEx(t64([[4, 2], [2, 2]]), { upper: true })[0]), [2, 1, 0, 1], 'choleskyEx upper')),
+      checkErrors: sc(() => { expect(Array.from(lin.choleskyEx(sing()).info.dataSync())).toEqual([2]); expect(() => lin.choleskyEx(sing(), { checkErrors: true })).toThrow(fl.LinAlgError); }),
+    },
+    call: (o) => fl.scope(() => lin.choleskyEx(A(), o as any)),
+  };
+  TABLE['linalg.luFactor'] = {
+    sig: 'linalg.luFactor',
+    honoured: { pivot: sc(() => { expect(() => lin.luFactor(A(), { pivot: false })).toThrow(/LU without pivoting is not implemented/); expect(Array.from(lin.luFactor(A(), { pivot: true })[1].dataSync())).toEqual([1, 2]); }) },
+    call: (o) => fl.scope(() => lin.luFactor(A(), o as any)),
+  };
+  TABLE['linalg.luFactorEx'] = {
+    sig: 'linalg.luFactorEx',
+    honoured: {
+      pivot: sc(() => expect(() => lin.luFactorEx(A(), { pivot: false })).toThrow(/LU without pivoting is not implemented/)),
+      checkErrors: sc(() => { expect(Array.from(lin.luFactorEx(sing()).info.dataSync())).toEqual([2]); expect(() => lin.luFactorEx(sing(), { checkErrors: true })).toThrow(fl.LinAlgError); }),
+    },
+    call: (o) => fl.scope(() => lin.luFactorEx(A(), o as any)),
+  };
+  TABLE['linalg.lu'] = {
+    sig: 'linalg.lu',
+    honoured: { pivot: sc(() => expect(() => lin.lu(A(), { pivot: false })).toThrow(/LU without pivoting is not implemented/)) },
+    call: (o) => fl.scope(() => lin.lu(A(), o as any)),
+  };
+  TABLE['linalg.luSolve'] = {
+    sig: 'linalg.luSolve',
+    honoured: {
+      left: sc(() => { const [LU, p] = lin.luFactor(A()); near(vals(lin.luSolve(LU, p, t64([[1, 2]]), { left: false })), [0.2, 0.6], 'luSolve left'); }),
+      adjoint: sc(() => { const [LU, p] = lin.luFactor(t64([[1, 2], [0, 1]])); near(vals(lin.luSolve(LU, p, t64([[1], [4]]), { adjoint: true })), [1, 2], 'luSolve adjoint'); }),
+    },
+    call: (o) => fl.scope(() => { const [LU, p] = lin.luFactor(A()); return lin.luSolve(LU, p, B(), o as any); }),
+  };
+  TABLE['linalg.solveTriangular'] = {
+    sig: 'linalg.solveTriangular',
+    honoured: {
+      left: sc(() => near(vals(lin.solveTriangular(t64([[2, 1], [0, 4]]), t64([[2, 9]]), { upper: true, left: false })), [1, 2], 'solveTriangular left')),
+      unitriangular: sc(() => near(vals(lin.solveTriangular(t64([[2, 1], [0, 4]]), t64([[3], [2]]), { upper: true, unitriangular: true })), [1, 2], 'solveTriangular unitriangular')),
+    },
+    call: (o) => fl.scope(() => lin.solveTriangular(A(), B(), { upper: true, ...o } as any)),
+  };
+  TABLE['linalg.matrixPower'] = { sig: 'linalg.matrixPower', honoured: {}, call: (o) => fl.scope(() => lin.matrixPower(A(), 2, o as any)) };
+  TABLE['linalg.matrixExp'] = { sig: 'linalg.matrixExp', honoured: {}, call: (o) => fl.scope(() => (lin.matrixExp as any)(A(), o)) };
+  TABLE['linalg.multiDot'] = { sig: 'linalg.multiDot', honoured: {}, call: (o) => fl.scope(() => (lin.multiDot as any)([A(), A()], o)) };
+  const u = () => t64([[1, 0, 0], [0, 1, 0]]), w = () => t64([[0, 1, 0], [0, 0, 1]]);
+  TABLE['linalg.cross'] = {
+    sig: 'linalg.cross',
+    honoured: { dim: sc(() => near(vals(lin.cross(u().mT, w().mT, { dim: 0 })), [0, 1, 0, 0, 1, 0], 'cross dim')) },
+    call: (o) => fl.scope(() => lin.cross(u(), w(), o as any)),
+  };
+  TABLE['linalg.vecdot'] = {
+    sig: 'linalg.vecdot',
+    honoured: { dim: sc(() => near(vals(lin.vecdot(t64([[1, 2], [3, 4]]), t64([[1, 1], [1, 1]]), { dim: 0 })), [4, 6], 'vecdot dim')) },
+    call: (o) => fl.scope(() => lin.vecdot(u(), w(), o as any)),
+  };
+  TABLE['fl.choleskySolve'] = {
+    honoured: { upper: sc(() => near(vals(fl.choleskySolve(t64([[4], [2]]), t64([[2, 1], [0, 1]]), { upper: true })), [1, 0], 'choleskySolve upper')) },  // A = UᵀU = [[4, 2], [2, 2]]
+    call: (o) => fl.scope(() => fl.choleskySolve(B(), t64([[2, 0], [1, 1]]), o as any)),
+  };
+  TABLE['fl.choleskyInverse'] = {
+    honoured: { upper: sc(() => near(vals(fl.choleskyInverse(t64([[2, 1], [0, 1]]), { upper: true })), [0.5, -0.5, -0.5, 1], 'choleskyInverse upper')) },
+    call: (o) => fl.scope(() => fl.choleskyInverse(t64([[2, 0], [1, 1]]), o as any)),
+  };
+  TABLE['fl.cross'] = {
+    honoured: { dim: sc(() => near(vals(fl.cross(u().mT, w().mT, { dim: 0 })), [0, 1, 0, 0, 1, 0], 'torch.cross dim')) },
+    call: (o) => fl.scope(() => fl.cross(u(), w(), o as any)),
+  };
+  TABLE['fl.matrixPower'] = { sig: 'matrixPower', honoured: {}, call: (o) => fl.scope(() => fl.matrixPower(A(), 2, o as any)) };
+  TABLE['fl.Tensor.cholesky'] = {
+    sig: 'cholesky',
+    honoured: { upper: sc(() => near(vals(t64([[4, 2], [2, 2]]).cholesky({ upper: true })), [2, 1, 0, 1], 'Tensor.cholesky upper')) },
+    call: (o) => fl.scope(() => A().cholesky(o as any)),
+  };
+}
+
 // ---- nn entries go above this line ----
+
+// ---- shapes and counting (lib/ops/reshaping.ts, lib/ops/counting.ts)
+{
+  const i32 = (d: number[]) => fl.tensor(d, { dtype: 'int32' });
+  const A = (t: fl.Tensor): unknown => t.toArray();
+  TABLE['fl.diff'] = {
+    honoured: {
+      n: sc(() => expect(A(fl.diff(i32([1, 4, 9]), 2))).toEqual([2])),
+      dim: sc(() => expect(A(fl.diff(i32([1, 2, 4, 8]).reshape(2, 2), 1, 0))).toEqual([[3, 6]])),
+      prepend: sc(() => expect(A(fl.diff(i32([1, 2]), { prepend: i32([0]) }))).toEqual([1, 1])),
+      append: sc(() => expect(A(fl.diff(i32([1, 2]), { append: i32([5]) }))).toEqual([1, 3])),
+    },
+    call: (o) => fl.scope(() => fl.diff(i32([1, 2]), o as any)),
+  };
+  TABLE['fl.meshgrid'] = {
+    honoured: { indexing: sc(() => expect(fl.meshgrid(i32([1, 2]), i32([1, 2, 3]), { indexing: 'xy' })[0].shape).toEqual([3, 2])) },
+    call: (o) => fl.scope(() => fl.meshgrid(i32([1]), o as any)),
+  };
+  for (const [name, f, want] of [['trilIndices', fl.trilIndices, [[1], [0]]], ['triuIndices', fl.triuIndices, [[0], [1]]]] as const) {
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        offset: sc(() => expect(A(f(2, 2, name === 'trilIndices' ? -1 : 1))).toEqual(want)),
+        dtype: sc(() => expect(f(2, 2, { dtype: 'float64' }).dtype).toBe('float64')),
+        device: sc(() => expect(f(2, 2, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+      },
+      call: (o) => fl.scope(() => f(2, 2, o as any)),
+    };
+  }
+  TABLE['fl.logspace'] = {
+    honoured: {
+      base: sc(() => expect(A(fl.logspace(0, 2, 3, 2))).toEqual([1, 2, 4])),
+      dtype: sc(() => expect(fl.logspace(0, 1, 2, { dtype: 'float64' }).dtype).toBe('float64')),
+      device: sc(() => expect(fl.logspace(0, 1, 2, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+      requiresGrad: sc(() => expect(fl.logspace(0, 1, 2, { requiresGrad: true }).requiresGrad).toBe(true)),
+    },
+    call: (o) => fl.scope(() => fl.logspace(0, 1, 2, o as any)),
+  };
+  TABLE['fl.indexAdd'] = {
+    honoured: { alpha: sc(() => expect(A(fl.indexAdd(fl.zeros([2]), 0, i32([1]), fl.ones([1]), { alpha: 3 }))).toEqual([0, 3])) },
+    call: (o) => fl.scope(() => fl.indexAdd(fl.zeros([2]), 0, i32([1]), fl.ones([1]), o as any)),
+  };
+  TABLE['fl.repeatInterleave'] = {
+    honoured: {
+      dim: sc(() => expect(fl.repeatInterleave(fl.ones([2, 2]), 2, 1).shape).toEqual([2, 4])),
+      outputSize: sc(() => {
+        expect(fl.repeatInterleave(fl.ones([2]), i32([1, 2]), 0, { outputSize: 3 }).shape).toEqual([3]);
+        expect(() => fl.repeatInterleave(fl.ones([2]), i32([1, 2]), 0, { outputSize: 4 })).toThrow(fl.ValueError);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.repeatInterleave(fl.ones([2]), 2, o as any)),
+  };
+  TABLE['fl.combinations'] = {
+    honoured: {
+      r: sc(() => expect(fl.combinations(i32([1, 2, 3]), 3).shape).toEqual([1, 3])),
+      withReplacement: sc(() => expect(fl.combinations(i32([1, 2, 3]), { withReplacement: true }).shape).toEqual([6, 2])),
+    },
+    call: (o) => fl.scope(() => fl.combinations(i32([1, 2]), o as any)),
+  };
+  TABLE['fl.sliceScatter'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.sliceScatter(fl.zeros([2, 2]), fl.ones([2, 1]), { dim: 1, start: 1 }))).toEqual([[0, 1], [0, 1]])),
+      start: sc(() => expect(A(fl.sliceScatter(fl.zeros([3]), fl.ones([1]), 0, 2))).toEqual([0, 0, 1])),
+      end: sc(() => expect(A(fl.sliceScatter(fl.zeros([3]), fl.ones([1]), 0, null, 1))).toEqual([1, 0, 0])),
+      step: sc(() => expect(A(fl.sliceScatter(fl.zeros([3]), fl.ones([2]), { step: 2 }))).toEqual([1, 0, 1])),
+    },
+    call: (o) => fl.scope(() => fl.sliceScatter(fl.zeros([2]), fl.ones([2]), o as any)),
+  };
+  for (const [name, f, want] of [['trapezoid', fl.trapezoid, 6.5], ['cumulativeTrapezoid', fl.cumulativeTrapezoid, [1.5, 6.5]]] as const) {
+    const y = () => fl.tensor([1, 2, 3], { dtype: 'float64' });
+    const last = (t: fl.Tensor): unknown => (t.ndim === 0 ? t.item() : A(t));
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        x: sc(() => expect(last(f(y(), fl.tensor([0, 1, 3], { dtype: 'float64' })))).toEqual(want)),
+        dx: sc(() => expect(last(f(y(), { dx: 2 }))).toEqual(name === 'trapezoid' ? 8 : [3, 8])),
+        dim: sc(() => expect(f(fl.ones([2, 3]), { dim: 0 }).shape).toEqual(name === 'trapezoid' ? [3] : [1, 3])),
+      },
+      call: (o) => fl.scope(() => f(y(), o as any)),
+    };
+  }
+  TABLE['fl.bincount'] = {
+    honoured: {
+      weights: sc(() => expect(A(fl.bincount(i32([0, 1, 1]), { weights: fl.tensor([1, 2, 3], { dtype: 'float64' }) }))).toEqual([1, 5])),
+      minlength: sc(() => expect(A(fl.bincount(i32([1]), { minlength: 3 }))).toEqual([0, 1, 0])),
+    },
+    call: (o) => fl.scope(() => fl.bincount(i32([1]), o as any)),
+  };
+  TABLE['fl.histc'] = {
+    honoured: {
+      bins: sc(() => expect(fl.histc(fl.ones([2]), 3).shape).toEqual([3])),
+      min: sc(() => expect(A(fl.histc(fl.tensor([1, 2], { dtype: 'float32' }), 2, -2, 2))).toEqual([0, 2])),
+      max: sc(() => expect(A(fl.histc(fl.tensor([1, 2], { dtype: 'float32' }), 2, 0, 4))).toEqual([1, 1])),
+    },
+    call: (o) => fl.scope(() => fl.histc(fl.ones([2]), o as any)),
+  };
+  const u = () => i32([2, 1, 2]);
+  TABLE['fl.unique'] = {
+    honoured: {
+      sorted: sc(() => expect(A(fl.unique(u(), { sorted: true }) as fl.Tensor)).toEqual([1, 2])),
+      returnInverse: sc(() => expect(A((fl.unique(u(), { returnInverse: true }) as fl.Tensor[])[1])).toEqual([1, 0, 1])),
+      returnCounts: sc(() => expect(A((fl.unique(u(), { returnCounts: true }) as fl.Tensor[])[1])).toEqual([1, 2])),
+      dim: sc(() => expect((fl.unique(i32([1, 1, 2, 2]).reshape(2, 2), { dim: 1 }) as fl.Tensor).shape).toEqual([2, 1])),
+    },
+    call: (o) => fl.scope(() => fl.unique(u(), o as any)),
+  };
+  TABLE['fl.uniqueConsecutive'] = {
+    honoured: {
+      returnInverse: sc(() => expect(A((fl.uniqueConsecutive(u(), { returnInverse: true }) as fl.Tensor[])[1])).toEqual([0, 1, 2])),
+      returnCounts: sc(() => expect(A((fl.uniqueConsecutive(i32([1, 1]), { returnCounts: true }) as fl.Tensor[])[1])).toEqual([2])),
+      dim: sc(() => expect((fl.uniqueConsecutive(i32([1, 1, 2, 2]).reshape(2, 2), { dim: 0 }) as fl.Tensor).shape).toEqual([2, 2])),
+    },
+    call: (o) => fl.scope(() => fl.uniqueConsecutive(u(), o as any)),
+  };
+  const s = () => i32([1, 3, 5]);
+  TABLE['fl.searchsorted'] = {
+    honoured: {
+      outInt32: sc(() => expect(fl.searchsorted(s(), i32([3]), { outInt32: true }).dtype).toBe('int32')),
+      right: sc(() => expect(A(fl.searchsorted(s(), i32([3]), { right: true }))).toEqual([2])),
+      side: sc(() => expect(A(fl.searchsorted(s(), i32([3]), { side: 'right' }))).toEqual([2])),
+      sorter: sc(() => expect(A(fl.searchsorted(i32([5, 1, 3]), i32([4]), { sorter: i32([1, 2, 0]) }))).toEqual([2])),
+    },
+    call: (o) => fl.scope(() => fl.searchsorted(s(), i32([3]), o as any)),
+  };
+  TABLE['fl.bucketize'] = {
+    honoured: {
+      outInt32: sc(() => expect(fl.bucketize(i32([3]), s(), { outInt32: true }).dtype).toBe('int32')),
+      right: sc(() => expect(A(fl.bucketize(i32([3]), s(), { right: true }))).toEqual([2])),
+    },
+    call: (o) => fl.scope(() => fl.bucketize(i32([3]), s(), o as any)),
+  };
+}
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
 function typo(key: string): string { return key.length > 3 ? key.slice(0, 2) + key.slice(3) : `${key}x`; }
@@ -1779,6 +2964,8 @@ const KEY_CHECKED: Record<string, (o: Record<string, unknown>) => unknown> = {};
 for (const name of ['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'var', 'std', 'max', 'min', 'argmax', 'argmin']) {
   KEY_CHECKED[`fl.${name}`] = (o) => fl.scope(() => (fl as any)[name](fl.ones(2, 2), { dim: 0, ...o }));
 }
+// stdMean/varMean pass their options to std/var, which check the keys
+for (const name of ['stdMean', 'varMean']) KEY_CHECKED[`fl.${name}`] = (o) => fl.scope(() => (fl as any)[name](fl.ones(2, 2), { dim: 0, ...o }));
 KEY_CHECKED['fl.nonzero'] = (o) => fl.scope(() => fl.nonzero(fl.ones(2), o as any));
 KEY_CHECKED['fl.indexPut'] = (o) => fl.scope(() => fl.indexPut(fl.ones(2), [fl.tensor([0])], 0, o as any));
 KEY_CHECKED['nn.Module.to'] = (o) => fl.scope(() => new nn.Linear(2, 1).to(o as any));
@@ -1799,24 +2986,28 @@ KEY_CHECKED['fl.gradcheck'] = (o) => fl.scope(() => fl.gradcheck((a: fl.Tensor) 
 
 /** Helpers other modules share, marked @internal in their TSDoc (so stripped from the .d.ts). */
 const INTERNAL = [
-  'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.describeValue', 'fl.basicIndex', 'fl.parseSlice',
+  'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.basicIndex', 'fl.parseSlice',
   'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward', 'fl.checkFillValue',
-  'nn.pyFloat', 'nn.pyBool', 'nn.pyTuple', 'nn.newParameter',
-  'F.needTensor', 'F.needFloating', 'F.alias', 'F.attend', 'F.linearOp', 'F.embeddingOp', 'F.dropoutOp', 'F.layerNormOp', 'F.rmsNormOp', 'F.groupNormOp', 'F.batchNormOp',
+  'nn.resolveActivation',
+  'F.needTensor', 'F.needFloating', 'F.attend', 'F.linearOp', 'F.embeddingOp', 'F.dropoutOp', 'F.layerNormOp', 'F.rmsNormOp', 'F.groupNormOp', 'F.batchNormOp',
 ];
 
 /** Exports that take no options object (only positional arguments, or none). */
 const NO_OPTIONS = [
+  // torch's nn.Identity(*args, **kwargs) takes and ignores anything
+  'nn.Identity',
   // classes whose instances come from elsewhere, base classes, errors
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
   'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError', 'fl.OnnxExportError',
-  'fl.DistributedError',
+  'fl.DistributedError', 'fl.LinAlgError',
+  // torch.linalg's aliases that take only positional arguments
+  'fl.inverse', 'fl.det', 'fl.logdet', 'fl.slogdet', 'fl.matrixExp',
   'nn.Module', 'nn.RNNBase', 'nn.RNNCellBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',
   // the process group's queries and lifetime (fl.distributed), its Work handles
   'distributed.isInitialized', 'distributed.getRank', 'distributed.getWorldSize', 'distributed.getBackend', 'distributed.destroyProcessGroup',
   'distributed.mpiInfo', 'distributed.Work',
   // containers and datasets: modules or tensors only
-  'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
+  'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.ParameterList', 'nn.ParameterDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
   'data.Subset', 'data.ConcatDataset', 'data.SequentialSampler', 'data.defaultConvert',
   // grad mode, scopes, dtypes, seeds, files
@@ -1834,7 +3025,13 @@ const NO_OPTIONS = [
   'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.cummax', 'fl.cummin', 'fl.logcumsumexp', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
   'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.flip', 'fl.sort', 'fl.argsort', 'fl.topk',
   'fl.kthvalue', 'fl.median', 'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
-  'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid', 'F.softplus', 'F.softmax', 'F.logSoftmax',
+  'fl.lerp', 'fl.hypot', 'fl.logaddexp', 'fl.logaddexp2', 'fl.xlogy', 'fl.logit', 'fl.sinc', 'fl.fmod', 'fl.copysign', 'fl.clampMin', 'fl.clampMax', 'fl.deg2rad',
+  'fl.rad2deg', 'fl.frac', 'fl.heaviside', 'fl.signbit', 'fl.sgn', 'fl.floatPower', 'fl.trueDivide', 'fl.positive', 'fl.countNonzero', 'fl.equal', 'fl.corrcoef',
+  'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid', 'F.softmax', 'F.logSoftmax',
+  // shapes (lib/ops/reshaping.ts): positional arguments only
+  'fl.tensordot', 'fl.kron', 'fl.trace', 'fl.diag', 'fl.diagEmbed', 'fl.diagflat', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
+  'fl.movedim', 'fl.moveaxis', 'fl.swapaxes', 'fl.swapdims', 'fl.unflatten', 'fl.take', 'fl.indexCopy', 'fl.indexFill', 'fl.tile', 'fl.rot90', 'fl.fliplr', 'fl.flipud',
+  'fl.blockDiag', 'fl.tensorSplit', 'fl.hsplit', 'fl.vsplit', 'fl.dsplit', 'fl.atleast1d', 'fl.atleast2d', 'fl.atleast3d', 'fl.cartesianProd', 'fl.selectScatter', 'fl.diagonalScatter',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
@@ -1855,7 +3052,7 @@ describe('coverage: every export that takes options is in the table', () => {
   });
   test('every declared signature (lib/args.ts) has an entry in the table', () => {
     const covered = new Set(Object.entries(TABLE).map(([k, e]) => e.sig ?? k.split('.').slice(1).join('.')));
-    expect([...registry.keys()].filter((n) => !covered.has(n) && n !== 'demoFn')).toEqual([]);
+    expect([...registry.keys()].filter((n) => !covered.has(n) && !n.startsWith('demo'))).toEqual([]);
   });
   test.each(Object.entries(KEY_CHECKED))('%s refuses a misspelled key', async (name, call) => {
     let thrown: unknown;

@@ -60,6 +60,32 @@ const CALLS: Record<string, (i: In) => Args> = {
   matmul: ({ x, xT }) => [x, xT], mm: ({ x, xT }) => [x, xT], bmm: ({ b, bT }) => [b, bT], mv: ({ x, v3 }) => [x, v3],
   dot: ({ v3 }) => [v3, v3], outer: ({ v3 }) => [v3, v3],
   norm: ({ x }) => [x, 2, 0, true], cdist: ({ x }) => [x, x, 2],  // (their keyword options: dtype, computeMode)
+  svd: ({ x }) => [x, true, true], qr: ({ x }) => [x, true],  // the deprecated torch.svd / torch.qr (fl.linalg has the rest)
+  // torch.linalg's top-level aliases (lib/ops/linalg.ts): square inputs
+  inverse: () => [fl.eye(3)], det: () => [fl.eye(3)], logdet: () => [fl.eye(3)], slogdet: () => [fl.eye(3)], matrixExp: () => [fl.eye(3)],
+  matrixPower: () => [fl.eye(3), 2], choleskySolve: ({ xT }) => [xT, fl.eye(3), false], choleskyInverse: () => [fl.eye(3), false],
+  cross: ({ xT }) => [xT, xT, 0],
+  // shapes and counting (lib/ops/reshaping.ts, lib/ops/counting.ts)
+  diff: ({ x }) => [x, 1, 0, null, null], tensordot: ({ x, xT }) => [x, xT, 1], kron: ({ x }) => [x, x], trace: ({ x }) => [x], diag: ({ x }) => [x, 0],
+  diagEmbed: ({ x }) => [x, 0, 0, 1], diagflat: ({ x }) => [x, 0], trilIndices: () => [2, 2, 0, {}], triuIndices: () => [2, 2, 0, {}], logspace: () => [0, 1, 2, 10, {}],
+  hstack: ({ x }) => [[x, x]], vstack: ({ x }) => [[x, x]], rowStack: ({ x }) => [[x, x]], dstack: ({ x }) => [[x, x]], columnStack: ({ x }) => [[x, x]],
+  movedim: ({ x }) => [x, 0, 1], moveaxis: ({ x }) => [x, 0, 1], swapaxes: ({ x }) => [x, 0, 1], swapdims: ({ x }) => [x, 0, 1], unflatten: ({ x }) => [x, 1, [3, 1]],
+  take: ({ x, idx }) => [x, idx], indexAdd: ({ x, i1, x1 }) => [x, 0, i1, x1, {}], indexCopy: ({ x, i1, x1 }) => [x, 0, i1, x1], indexFill: ({ x, i1 }) => [x, 0, i1, 0],
+  repeatInterleave: ({ x }) => [x, 2, 0, {}], tile: ({ x }) => [x, [1, 1]], rot90: ({ x }) => [x, 1, [0, 1]], fliplr: ({ x }) => [x], flipud: ({ x }) => [x],
+  tensorSplit: ({ x }) => [x, 2, 1], hsplit: ({ x }) => [x, 3], vsplit: ({ x }) => [x, 2], dsplit: ({ b }) => [b, [1]], combinations: ({ v3 }) => [v3, 2, false],
+  selectScatter: ({ x, v3 }) => [x, v3, 0, 0], sliceScatter: ({ x }) => [x, x, 0, null, null, 1], diagonalScatter: ({ x }) => [x, fl.ones(2), 0, 0, 1],
+  trapezoid: ({ x }) => [x, null, {}], cumulativeTrapezoid: ({ x }) => [x, null, {}], bincount: ({ i1 }) => [i1, null, 0], histc: ({ x }) => [x, 2, 0, 1],
+  unique: ({ x }) => [x, true, false, false, null], uniqueConsecutive: ({ x }) => [x, false, false, null], searchsorted: ({ v3 }) => [v3, v3, {}], bucketize: ({ v3 }) => [v3, v3, {}],
+  // lib/ops/pointwise.ts
+  lerp: ({ x }) => [x, x, 0.5], addcmul: ({ x }) => [x, x, x, {}], addcdiv: ({ x }) => [x, x, x, {}], hypot: ({ x }) => [x, x], logaddexp: ({ x }) => [x, x],
+  logaddexp2: ({ x }) => [x, x], xlogy: ({ x }) => [x, x], logit: ({ x }) => [x, 0.1], sinc: ({ x }) => [x], fmod: ({ x }) => [x, 2], copysign: ({ x }) => [x, x],
+  nanToNum: ({ x }) => [x, 0, 1, -1, {}], clampMin: ({ x }) => [x, 0], clampMax: ({ x }) => [x, 1], deg2rad: ({ x }) => [x], rad2deg: ({ x }) => [x],
+  frac: ({ x }) => [x], heaviside: ({ x }) => [x, x], signbit: ({ x }) => [x], sgn: ({ x }) => [x], floatPower: ({ x }) => [x, 2], trueDivide: ({ x }) => [x, x],
+  positive: ({ x }) => [x], addmm: ({ s, x, xT }) => [s, x, xT, {}], addmv: ({ s, x, v3 }) => [s, x, v3, {}], addbmm: ({ s, b, bT }) => [s, b, bT, {}],
+  baddbmm: ({ s, b, bT }) => [s, b, bT, {}], addr: ({ x, v3 }) => [x, fl.ones(2), v3, {}], nansum: ({ x }) => [x, 0, true, {}], nanmean: ({ x }) => [x, 0, true, {}],
+  aminmax: ({ x }) => [x, {}], stdMean: ({ x }) => [x, 0, true, true], varMean: ({ x }) => [x, 0, true, true], countNonzero: ({ x }) => [x, 0],
+  isclose: ({ x }) => [x, x, 1e-5, 1e-8, false, {}], allclose: ({ x }) => [x, x, 1e-5, 1e-8, false, {}], equal: ({ x }) => [x, x], cov: ({ x }) => [x, {}],
+  corrcoef: ({ x }) => [x], quantile: ({ x }) => [x, 0.5, 0, true, {}], nanquantile: ({ x }) => [x, 0.5, 0, true, {}],
   // creation and random
   tensor: () => [[1], {}], empty: () => [[2], {}], zeros: () => [[2], {}], ones: () => [[2], {}], full: () => [[2], 1, {}],
   zerosLike: ({ x }) => [x, {}], onesLike: ({ x }) => [x, {}], emptyLike: ({ x }) => [x, {}], fullLike: ({ x }) => [x, 1, {}],
@@ -91,9 +117,12 @@ const NOT_FIXED_ARITY: Record<string, string> = {
   einsum: 'einsum(equation, ...operands): variadic as torch.einsum',
   checkpoint: 'checkpoint(fn, ...inputs): the inputs are variadic, as torch.utils.checkpoint',
   resultType: 'resultType(...operands): variadic',
+  meshgrid: 'meshgrid(...tensors, options): variadic as torch.meshgrid', blockDiag: 'blockDiag(...tensors): variadic as torch.block_diag',
+  cartesianProd: 'cartesianProd(...tensors): variadic as torch.cartesian_prod', atleast1d: 'atleast1d(...tensors): variadic as torch.atleast_1d',
+  atleast2d: 'atleast2d(...tensors): variadic as torch.atleast_2d', atleast3d: 'atleast3d(...tensors): variadic as torch.atleast_3d',
 };
 /** Internal helpers other modules share (@internal in their TSDoc, stripped from the .d.ts). */
-const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'describeValue', 'basicIndex', 'parseSlice', 'valuesIndices',
+const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'basicIndex', 'parseSlice', 'valuesIndices',
   'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw', 'geluBackward', 'reluBackward', 'checkFillValue'];
 
 function isClass(v: unknown): boolean { return typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)); }
@@ -145,12 +174,12 @@ const NN_CALLS: Record<string, (i: In) => Args> = {
   'init.calculateGain': () => ['leakyRelu', 0.2], 'init.uniform_': ({ x }) => [x, 0, 1], 'init.normal_': ({ x }) => [x, 0, 1],
   'init.constant_': ({ x }) => [x, 1], 'init.zeros_': ({ x }) => [x], 'init.ones_': ({ x }) => [x],
   'init.kaimingUniform_': ({ x }) => [x, {}], 'init.kaimingNormal_': ({ x }) => [x, {}], 'init.xavierUniform_': ({ x }) => [x, 1],
-  'init.xavierNormal_': ({ x }) => [x, 1], 'utils.clipGradNorm': ({ x }) => [[x], 1, 2, false], 'utils.clipGradValue': ({ x }) => [[x], 1],
+  'init.xavierNormal_': ({ x }) => [x, 1], 'init.orthogonal_': ({ x }) => [x, 1], 'utils.clipGradNorm': ({ x }) => [[x], 1, 2, false], 'utils.clipGradValue': ({ x }) => [[x], 1],
   Parameter: ({ x }) => [x.clone(), false], isParameter: ({ x }) => [x],
   'utils.lora': () => [new LoraNet(), { targetModules: ['fc'] }],
 };
 /** nn.init's helper that takes the caller's op name (used by the layers), and the aliases without `_` (the same functions). */
-const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'uniform', 'normal', 'constant', 'zeros', 'ones'].map((k) => `init.${k}`)];
+const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'orthogonal', 'uniform', 'normal', 'constant', 'zeros', 'ones'].map((k) => `init.${k}`)];
 describe('nn.init, nn.utils and nn.Parameter refuse an argument beyond those they declare', () => {
   const get = (k: string): (...a: unknown[]) => unknown => k.split('.').reduce((o: any, p) => o[p], fl.nn);
   test('each function of nn.init and nn.utils is placed', () => {
@@ -191,6 +220,10 @@ on(['slice'], () => [0, 0, 1, 1]);
 on(['diagonal'], () => [0, 0, 1]);
 on(['split'], () => [1, 0]);
 on(['chunk'], () => [2, 0]);
+on(['inverse', 'det', 'logdet', 'slogdet', 'matrixExp'], () => [], () => fl.eye(3));
+on(['cholesky'], () => [false], () => fl.eye(3));
+on(['matrixPower'], () => [2], () => fl.eye(3));
+on(['cross'], ({ xT }) => [xT, 0], ({ xT }) => xT);
 on(['roll'], () => [1, 0]);
 on(['to'], () => ['float64', {}]);
 on(['copy_'], ({ x }) => [x]);
@@ -198,6 +231,33 @@ on(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'mi
 on(['var', 'std'], () => [0, true, true]);
 on(['softmax', 'logSoftmax', 'cumsum', 'cumprod'], () => [0, 'float64']);
 on(['cummax', 'cummin', 'logcumsumexp'], () => [0]);
+on(['diff'], () => [1, 0, null, null]);
+on(['kron'], ({ x }) => [x]);
+on(['trace', 'fliplr', 'flipud'], () => []);
+on(['diag', 'diagflat'], () => [0]);
+on(['diagEmbed'], () => [0, 0, 1]);
+on(['movedim', 'moveaxis', 'swapaxes', 'swapdims'], () => [0, 1]);
+on(['unflatten'], () => [1, [3, 1]]);
+on(['take'], ({ idx }) => [idx]);
+on(['indexAdd', 'indexAdd_'], ({ i1, x1 }) => [0, i1, x1, {}]);
+on(['indexCopy', 'indexCopy_'], ({ i1, x1 }) => [0, i1, x1]);
+on(['indexFill', 'indexFill_'], ({ i1 }) => [0, i1, 0]);
+on(['repeatInterleave'], () => [2, 0, {}]);
+on(['tile'], () => [[1, 1]]);
+on(['svd'], () => [true, true]);
+on(['qr'], () => [true]);
+on(['rot90'], () => [1, [0, 1]]);
+on(['tensorSplit'], () => [2, 1]);
+on(['hsplit'], () => [3]);
+on(['vsplit'], () => [2]);
+on(['dsplit'], () => [[1]], ({ b }) => b);
+on(['selectScatter'], ({ v3 }) => [v3, 0, 0]);
+on(['sliceScatter'], ({ x }) => [x, 0, null, null, 1]);
+on(['diagonalScatter'], () => [fl.ones(2), 0, 0, 1]);
+on(['bincount'], () => [null, 0], ({ i1 }) => i1);
+on(['histc'], () => [2, 0, 1]);
+on(['unique'], () => [true, false, false, null]);
+on(['uniqueConsecutive'], () => [false, false, null]);
 on(['sort'], () => [0, true, true]);
 on(['argsort'], () => [0, true]);
 on(['topk'], () => [1, 0, true, true]);
@@ -215,6 +275,25 @@ on(['bmm'], ({ bT }) => [bT], ({ b }) => b);
 on(['mv'], ({ v3 }) => [v3]);
 on(['dot', 'outer'], ({ v3 }) => [v3], ({ v3 }) => v3);
 on(['norm'], () => [2, 0, true]);
+// lib/ops/pointwise.ts
+on(['lerp', 'lerp_'], ({ x }) => [x, 0.5]);
+on(['addcmul', 'addcmul_', 'addcdiv', 'addcdiv_'], ({ x }) => [x, x, {}]);
+on(['hypot', 'logaddexp', 'logaddexp2', 'xlogy', 'copysign', 'heaviside', 'trueDivide', 'equal'], ({ x }) => [x]);
+on(['logit'], () => [0.1]);
+on(['fmod', 'fmod_', 'floatPower'], () => [2]);
+on(['nanToNum', 'nanToNum_'], () => [0, 1, -1, {}]);
+on(['clampMin', 'clampMin_'], () => [0]);
+on(['clampMax', 'clampMax_'], () => [1]);
+on(['sinc', 'deg2rad', 'rad2deg', 'frac', 'signbit', 'sgn', 'positive', 'corrcoef'], () => []);
+on(['addmm'], ({ x, xT }) => [x, xT, {}], ({ s }) => s);
+on(['addmv'], ({ x, v3 }) => [x, v3, {}], ({ s }) => s);
+on(['addbmm', 'baddbmm'], ({ b, bT }) => [b, bT, {}], ({ s }) => s);
+on(['addr'], ({ v3 }) => [fl.ones(2), v3, {}]);
+on(['nansum', 'nanmean'], () => [0, true, {}]);
+on(['aminmax', 'cov'], () => [{}]);
+on(['countNonzero'], () => [0]);
+on(['isclose', 'allclose'], ({ x }) => [x, 1e-5, 1e-8, false, {}]);
+on(['quantile', 'nanquantile'], () => [0.5, 0, true, {}]);
 on(['uniform_', 'normal_'], () => [0, 1]);
 on(['bernoulli_'], () => [0.5]);
 on(['bernoulli'], () => [], ({ probs }) => probs);

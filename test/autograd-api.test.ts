@@ -536,6 +536,20 @@ describe('createGraph: gradients of gradients', () => {
     const [h] = fl.autograd.grad(g!.sum(), [x]);
     near(v64(h), [3, -12]);
   }));
+  // The saved output L goes straight into solveTriangular inside cholesky's backward; that op's
+  // backward reads whether its input requires grad when the second backward runs. The backward used
+  // to read the node's own saved view, attached for the call and detached after it, so that second
+  // backward found it not requiring grad and dropped its part: h was [0.693, 0.492, 0.275, …].
+  test('a saved output passed itself (not a view of it) to an op in a createGraph backward keeps its second derivative (cholesky, as torch)', () => fl.scope(() => {
+    // A0 = tensor([[4,1,.5],[1,3,.2],[.5,.2,2]], float64, requires_grad=True); f = linalg.cholesky((A+A.mT)*.5).pow(3).sum()
+    // g, = grad(f(A0), A0, create_graph=True); h, = grad((g * tensor([[1,2,3],[.5,-1,2],[1,1,-2]])).sum(), A0): torch 1.13
+    const A = f64([4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 2], [3, 3]).requiresGrad_();
+    const w = f64([1, 2, 3, 0.5, -1, 2, 1, 1, -2], [3, 3]);
+    const [g] = fl.autograd.grad(fl.linalg.cholesky(A.add(A.mT).mul(0.5)).pow(3).sum(), [A], { createGraph: true });
+    near(v64(g), [3.131991, -0.42786, -0.20021, -0.42786, 2.48897, -0.055063, -0.20021, -0.055063, 2.086809], 1e-6);
+    const [h] = fl.autograd.grad(g!.mul(w).sum(), [A]);
+    near(v64(h), [0.599482, 0.046681, -0.282712, 0.046681, -0.67154, -0.614328, -0.282712, -0.614328, -1.365684], 1e-6);
+  }));
 });
 
 describe('nn.Module.registerFullBackwardHook', () => {

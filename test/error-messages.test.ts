@@ -51,7 +51,7 @@ describe('error messages', () => {
         expect(e.message).toMatch(/^index(Put_)?: /);
         expect(e.message).not.toMatch(/[{}]|_storage|_shape|handle/);
       }
-      expect(errors[0].message).toMatch(/bad index spec a object/);
+      expect(errors[0].message).toMatch(/bad index spec an object/);
       expect(errors[1].message).toMatch(/got float32 of shape \[2\]/);
     });
   });

@@ -206,4 +206,15 @@ describe('bugs the fuzzer found: each call now throws a typed error', () => {
     refused(() => new fl.cuda.Event(null as any));
     fl.scope(() => refused(() => fl.zeros([2], { device: 'cuda' }).recordStream(5 as any)));
   });
+  test('backend.setNumThreads refuses a pool it could never start (the fuzzer, once it reached fl.backend: 2^31 - 1 threads ended the process with std::system_error)', () => {
+    const before = fl.backend.info().threads;
+    try {
+      refused(() => fl.backend.setNumThreads(2 ** 31 - 1));
+      refused(() => fl.backend.setNumThreads(1025));
+      fl.backend.setNumThreads(1024);  // the limit itself is accepted (threads start only when a job needs them)
+      expect(fl.backend.info().threads).toBe(1024);
+    } finally {
+      fl.backend.setNumThreads(before);
+    }
+  });
 });

@@ -29,12 +29,14 @@ export function expectedKernels(): Record<string, string[]> {
       'flint_sort_merge_u64', 'flint_sort_merge_pair', 'flint_randperm_tiles', 'flint_randperm_write',
     ],
     'flint-trilu.fatbin': per(['trilu'], DTYPES),
+    'flint-decomp.fatbin': per(['linalg_qr', 'linalg_eigh', 'linalg_svd'], ['f32', 'f64']),
     'flint-gemm.fatbin': per(['gemm'], [...FLOATS, 'i32', 'u8']),
     'flint-conv.fatbin': per(['im2col', 'col2im', 'maxpool2d', 'maxpool2d_backward', 'maxpool2d_backward_planes',
       'avgpool2d', 'avgpool2d_backward', 'adaptive_avgpool2d', 'adaptive_avgpool2d_backward'], FLOATS),
     'flint-optim.fatbin': per(['adamw', 'sgd', 'grad_norms', 'grad_norms_finish', 'grad_scale'], FLOATS),
     'flint-rnn.fatbin': per(['lstm_cell', 'lstm_cell_backward', 'gru_cell', 'gru_cell_backward'], FLOATS),
     'flint-norm.fatbin': per(['layernorm', 'layernorm_backward', 'layernorm_affine_backward'], FLOATS),
+    'flint-linalg.fatbin': per(['lu_factor', 'lu_solve', 'tri_solve', 'cholesky'], ['f32', 'f64']),
   };
 }
 

@@ -371,7 +371,7 @@ describe('activations and Dropout', () => {
       expectClose(nn.functional.hardswish(x), v.map((t) => (t * Math.min(Math.max(t + 3, 0), 6)) / 6));
       y.sum().backward();
       expectClose(x.grad!, v.map((t) => (t < -3 ? 0 : t <= 3 ? t / 3 + 0.5 : 1)));
-      expect(() => new (nn.Hardswish as any)(true)).toThrow(fl.ValueError);
+      expect(() => new (nn.Hardswish as any)(1)).toThrow(fl.ValueError);  // inplace must be a boolean
     });
   });
   test('ReLU, Identity and Flatten', () => {
@@ -410,6 +410,52 @@ describe('activations and Dropout', () => {
     expect(() => new nn.Dropout(1.5)).toThrow(fl.ValueError);
     fl.scope(() => expect(() => fl.nn.functional.dropout(fl.ones([2], { device: DEVICE }), -0.1)).toThrow(fl.ValueError));
   });
+});
+
+describe("torch's inplace flag on ReLU, LeakyReLU, SiLU, Hardswish and Dropout (lib/nn/inplace.ts)", () => {
+  test('printed as torch 1.13 prints them', () => {
+    // torch: ReLU(inplace=True) ReLU() LeakyReLU(negative_slope=0.2, inplace=True) SiLU(inplace=True) Hardswish() Identity() Dropout(p=0.1, inplace=True)
+    expect(String(new fl.nn.ReLU(true))).toBe('ReLU(inplace=True)');
+    expect(String(new fl.nn.ReLU())).toBe('ReLU()');
+    expect(String(new fl.nn.LeakyReLU(0.2, true))).toBe('LeakyReLU(negative_slope=0.2, inplace=True)');
+    expect(String(new fl.nn.SiLU({ inplace: true }))).toBe('SiLU(inplace=True)');
+    expect(String(new fl.nn.Hardswish(true))).toBe('Hardswish()');
+    expect(String(new (fl.nn.Identity as any)(3, { a: 4 }))).toBe('Identity()');
+    expect(String(new fl.nn.Dropout(0.1, true))).toBe('Dropout(p=0.1, inplace=True)');
+  });
+  test('without a gradient the input itself is the result; with one, the values and gradient are the same and the input is left as it was', () => fl.scope(() => {
+    const x = fl.tensor([-2, 0.5, 3], { dtype: 'float64', device: DEVICE });
+    const relu = new fl.nn.ReLU(true);
+    expect(relu.forward(x)).toBe(x);
+    expect(x.toArray()).toEqual([0, 0.5, 3]);
+    const w = fl.tensor([-2, 0.5, 3], { dtype: 'float64', device: DEVICE, requiresGrad: true });
+    const h = w.mul(2);
+    const y = new fl.nn.LeakyReLU(0.1, true).forward(h);
+    expect(y).not.toBe(h);
+    expect(h.toArray()).toEqual([-4, 1, 6]);
+    expect(y.toArray()).toEqual([-0.4, 1, 6]);
+    y.sum().backward();
+    expect(w.grad!.toArray()).toEqual([0.2, 2, 2]);
+    // in noGrad, the input is written even if it requires grad elsewhere
+    const z = fl.noGrad(() => new fl.nn.SiLU(true).forward(h));
+    expect(z).toBe(h);
+  }));
+});
+
+describe('a module shared by two parents, as torch 1.13 lists it', () => {
+  test('namedModules and namedParameters list it once; stateDict under every name, each module\'s parameters then its buffers', () => fl.scope(() => {
+    // torch: shared = nn.Linear(2,2); m = nn.Sequential(shared, nn.BatchNorm1d(2), shared)
+    const shared = new fl.nn.Linear(2, 2);
+    const m = new fl.nn.Sequential(shared, new fl.nn.BatchNorm1d(2), shared);
+    expect(m.namedModules().map(([n]) => n)).toEqual(['', '0', '1']);
+    expect(Object.keys(m.stateDict())).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '2.weight', '2.bias']);
+    expect(m.namedParameters().map(([n]) => n)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    expect(m.namedBuffers().map(([n]) => n)).toEqual(['1.running_mean', '1.running_var', '1.num_batches_tracked']);
+    expect(m.stateDict()['2.weight']).toBe(shared.weight);
+    // a state dict saved from it loads back (strict: every key is the model's)
+    m.loadStateDict(m.stateDict());
+    expect(() => m.namedModules(Symbol('p') as any)).toThrow(fl.ValueError);
+  }));
 });
 
 describe('containers', () => {

@@ -9,6 +9,11 @@
 // position TAKES PART; in `MultiheadAttention` (attnMask, keyPaddingMask) True means MASKED OUT.
 // Float masks are added to the scores in both.
 //
+// The transformer layers' `activation` is 'relu', 'gelu', a function of a Tensor or a Module (torch 1.13
+// takes any callable: F.relu, nn.GELU()); a Module is a child, printed and deep-copied as torch's.
+// The stacks (TransformerEncoder, TransformerDecoder, Transformer) and TransformerDecoderLayer are in
+// transformer.ts.
+//
 // `addBiasKv` and `addZeroAttn` follow torch's multi_head_attention_forward: bias_k/bias_v ([1, 1, E],
 // xavier_normal_) are appended to the PROJECTED key and value as one more key position, and a zero
 // key/value row per batch·head after the split into heads; each appended position pads attnMask and
@@ -30,7 +35,8 @@ import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 import { xavierNormal_, xavierUniform_, zeros_ } from './init';
 import { attend, linearOp as linear, needTensor } from './functional';
-import { Dropout, Linear, newParameter } from './layers';
+import { Dropout, Linear } from './layers';
+import { newParameter } from './params';
 import { LayerNorm } from './norm';
 
 // PyTorch's positional order (lib/args.ts): MultiheadAttention(embed_dim, num_heads, dropout, bias,
@@ -281,14 +287,37 @@ function asAdditive(m: Tensor, dtype: DType): Tensor {
   return m.dtype === 'bool' ? maskedFill(zeros(m._shape, { dtype, device: m.device }), m, -Infinity) : m;
 }
 
+/** A transformer layer's feed-forward activation: a name, a function of a Tensor, or a Module (its forward). */
+export type TransformerActivation = 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
+
+/**
+ * @internal The transformer layers' `activation` as a function, checked as torch 1.13's
+ * `_get_activation_fn` (another string is refused) plus a function or a Module instance (a class
+ * is refused: it needs `new`). The function's result must be a Tensor.
+ */
+export function resolveActivation(activation: unknown, op: string): (x: Tensor) => Tensor {
+  if (activation === 'relu') return (x) => relu(x);
+  if (activation === 'gelu') return (x) => gelu(x);
+  let f: ((x: Tensor) => unknown) | null = null;
+  if (activation instanceof Module) { const m = activation; f = (x) => m.forward(x); }
+  else if (typeof activation === 'function' && !/^class[\s{]/.test(Function.prototype.toString.call(activation))) f = activation as (x: Tensor) => unknown;
+  if (!f) throw new ValueError(`${op}: activation must be 'relu', 'gelu', a function or a Module instance, got ${describeArg(activation)}`);
+  const fn = f;
+  return (x) => {
+    const y = fn(x);
+    if (!(y instanceof Tensor)) throw new ValueError(`${op}: the activation function must return a Tensor, got ${describeArg(y)}`);
+    return y;
+  };
+}
+
 /** Options of `TransformerEncoderLayer` (PyTorch's keyword arguments in camelCase). */
 export interface TransformerEncoderLayerOptions {
   /** Hidden size of the feed-forward block (default 2048). */
   dimFeedforward?: number;
   /** Dropout after attention, inside and after the feed-forward block (default 0.1). */
   dropout?: number;
-  /** Feed-forward activation (default 'relu'). */
-  activation?: 'relu' | 'gelu';
+  /** Feed-forward activation: 'relu' (default), 'gelu', a function of a Tensor, or a Module (e.g. `new nn.GELU()`). */
+  activation?: TransformerActivation;
   /** LayerNorm eps (default 1e-5). */
   layerNormEps?: number;
   /** Input and output are [batch, seq, feature] (default false). */
@@ -334,16 +363,17 @@ export class TransformerEncoderLayer extends Module {
   norm2: LayerNorm;
   dropout1: Dropout;
   dropout2: Dropout;
-  readonly activation: 'relu' | 'gelu';
+  /** The activation as given ('relu', 'gelu', a function, or a Module: then a child, as torch's). */
+  activation: TransformerActivation;
 
   constructor(dModel: number, nhead: number, options?: TransformerEncoderLayerOptions);
-  constructor(dModel: number, nhead: number, ...args: ArgsThenOptions<[dimFeedforward: number, dropout: number, activation: 'relu' | 'gelu', layerNormEps: number, batchFirst: boolean, normFirst: boolean, bias: boolean], TransformerEncoderLayerOptions>);
+  constructor(dModel: number, nhead: number, ...args: ArgsThenOptions<[dimFeedforward: number, dropout: number, activation: TransformerActivation, layerNormEps: number, batchFirst: boolean, normFirst: boolean, bias: boolean], TransformerEncoderLayerOptions>);
   constructor(...args: unknown[]) {
     super();
     const { dModel, nhead, ...options } = ARGS.TransformerEncoderLayer.parse(args) as { dModel: number; nhead: number } & TransformerEncoderLayerOptions;
     const op = 'TransformerEncoderLayer';
     const { dimFeedforward = 2048, dropout: p = 0.1, activation = 'relu', layerNormEps = 1e-5, batchFirst = false, normFirst = false, bias = true } = options;
-    if (activation !== 'relu' && activation !== 'gelu') throw new ValueError(`${op}: activation must be 'relu' or 'gelu', got ${describeArg(activation)}`);
+    resolveActivation(activation, op);  // checked here; forward resolves this.activation (a deep copy's own Module)
     const t = { dtype: options.dtype, device: options.device };
     this.self_attn = new MultiheadAttention(dModel, nhead, { dropout: p, bias, batchFirst, ...t });
     this.linear1 = new Linear(dModel, dimFeedforward, { bias, ...t });
@@ -370,7 +400,7 @@ export class TransformerEncoderLayer extends Module {
     const { srcMask = null, srcKeyPaddingMask = null, isCausal = false } = options;
     return scope(() => {
       const sa = (x: Tensor) => this.dropout1.forward(this.self_attn.forward(x, x, x, { attnMask: srcMask, keyPaddingMask: srcKeyPaddingMask, needWeights: false, isCausal })[0]);
-      const act = (x: Tensor) => (this.activation === 'gelu' ? gelu(x) : relu(x));
+      const act = resolveActivation(this.activation, op);
       const ff = (x: Tensor) => this.dropout2.forward(this.linear2.forward(this.dropout.forward(act(this.linear1.forward(x)))));
       let x = src;
       if (this.normFirst) {

@@ -25,6 +25,7 @@ import { arange, zeros } from '../ops/creation';
 import { amax, amin, sum } from '../ops/reduce';
 import { broadcastTo, stack, unsqueeze } from '../ops/views';
 import { normOp } from '../ops/norms';
+import { Module } from './module';
 
 const T = required(A.anyValue<Tensor>());
 /** A norm order for normalize and pairwiseDistance: any number (Infinity for the max norm). */
@@ -183,4 +184,42 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: ArgsThenOption
 export function pairwiseDistance(...args: unknown[]): Tensor {
   const { x1, x2, p, eps, keepdim } = ARGS.pairwiseDistance.parse(args);
   return pairwiseDistanceOp(x1, x2, p, eps, keepdim);
+}
+
+/** Cosine similarity of two inputs along `dim` (see `F.cosineSimilarity`), as `torch.nn.CosineSimilarity(dim=1, eps=1e-8)`: `new nn.CosineSimilarity(-1)`. */
+const COSINE_SIMILARITY_ARGS = signature('CosineSimilarity', ['dim', 'eps'], { dim: optional(A.int(), 1), eps: optional(A.num(), 1e-8) });
+export class CosineSimilarity extends Module {
+  readonly dim: number;
+  readonly eps: number;
+  constructor(dim?: number, eps?: number);
+  constructor(options: { dim?: number; eps?: number });
+  constructor(...args: unknown[]) {
+    super();
+    const o = COSINE_SIMILARITY_ARGS.parse(args);
+    this.dim = o.dim;
+    this.eps = o.eps;
+  }
+  forward(x1: Tensor, x2: Tensor): Tensor { return cosineSimilarityOp(x1, x2, this.dim, this.eps, 'CosineSimilarity'); }
+}
+
+/**
+ * The p-norm distance between the rows of two inputs (see `F.pairwiseDistance`), as
+ * `torch.nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False)` (which keeps p as `norm`): `new nn.PairwiseDistance(1)`.
+ */
+const PAIRWISE_DISTANCE_ARGS = signature('PairwiseDistance', ['p', 'eps', 'keepdim'], { p: optional(A.num(), 2), eps: optional(A.num(), 1e-6), keepdim: optional(A.bool, false) });
+export class PairwiseDistance extends Module {
+  /** The norm's order p (torch's attribute name). */
+  readonly norm: number;
+  readonly eps: number;
+  readonly keepdim: boolean;
+  constructor(p?: number, eps?: number, keepdim?: boolean);
+  constructor(options: { p?: number; eps?: number; keepdim?: boolean });
+  constructor(...args: unknown[]) {
+    super();
+    const o = PAIRWISE_DISTANCE_ARGS.parse(args);
+    this.norm = o.p;
+    this.eps = o.eps;
+    this.keepdim = o.keepdim;
+  }
+  forward(x1: Tensor, x2: Tensor): Tensor { return pairwiseDistanceOp(x1, x2, this.norm, this.eps, this.keepdim, 'PairwiseDistance'); }
 }

@@ -27,14 +27,29 @@ import { matmul } from '../ops/matmul';
 import { fusedLayerNorm } from './layer_norm';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
+import { alias } from './params';
 
-export { relu, leakyRelu, gelu, silu, hardswish, tanh, sigmoid, softplus } from '../ops/elementwise';
+export { relu, leakyRelu, gelu, silu, hardswish, tanh, sigmoid } from '../ops/elementwise';
+// the activations composed of the elementwise ops (activation.ts), softplus with torch's beta and threshold
+export {
+  elu, selu, celu, mish, hardtanh, relu6, logsigmoid, softsign, hardsigmoid, glu, softmin, tanhshrink, softshrink, hardshrink,
+  threshold, prelu, rrelu, softplus,
+} from './activation';
+export type { SoftminOptions } from './activation';
 export { softmax, logSoftmax } from '../ops/softmax';
 export {
   mseLoss, l1Loss, smoothL1Loss, huberLoss, nllLoss, crossEntropy, binaryCrossEntropy,
   binaryCrossEntropyWithLogits,
 } from './loss';
 export type { Reduction, NLLLossOptions, CrossEntropyOptions, BCEOptions, BCEWithLogitsOptions } from './loss';
+export {
+  klDiv, marginRankingLoss, cosineEmbeddingLoss, tripletMarginLoss, tripletMarginWithDistanceLoss, poissonNllLoss, gaussianNllLoss,
+  hingeEmbeddingLoss, softMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, multilabelMarginLoss, ctcLoss,
+} from './loss-extra';
+export type {
+  KLDivReduction, KLDivOptions, DistanceFunction, MarginOptions, TripletMarginOptions, TripletMarginWithDistanceOptions, PoissonNLLOptions,
+  GaussianNLLOptions, WeightedReductionOptions, MultiMarginOptions, CTCLossOptions,
+} from './loss-extra';
 
 /** @internal Checks that `x` is a live Tensor. */
 export function needTensor(x: unknown, op: string, what = 'input'): Tensor {
@@ -141,8 +156,6 @@ export function dropoutOp(x: Tensor, p = 0.5, training = true, op = 'dropout'): 
   });
 }
 
-/** @internal A new view of x (with x's gradient), so callers may dispose input and output separately. */
-export function alias(x: Tensor): Tensor { return reshape(x, x._shape); }
 
 function trailingDims(x: Tensor, normalizedShape: number | readonly number[], op: string): number[] {
   if (typeof normalizedShape !== 'number' && (normalizedShape == null || typeof (normalizedShape as Iterable<number>)[Symbol.iterator] !== 'function')) {
@@ -321,6 +334,15 @@ export function batchNormOp(x: Tensor, runningMean: Tensor | null, runningVar: T
 
 // convolution and pooling live in ops/conv.ts; functional re-exports them as torch.nn.functional does
 export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/conv';
+// 1-D, adaptive max and LP pooling (pooling.ts), compositions of the 2-D pooling ops, gather and max
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, lpPool1d, lpPool2d } from './pooling';
+export type { Size1, AdaptiveSize2, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions, LPPoolOptions } from './pooling';
+// pixel and channel shuffles, unfold (im2col) and fold (col2im) (shuffle.ts), views and grouped convolutions
+export { pixelShuffle, pixelUnshuffle, channelShuffle, unfold, fold } from './shuffle';
+export type { FoldOptions } from './shuffle';
+// instance and local response norms, the channel-wise and alpha dropouts, bilinear, convTranspose1d (extra-layers.ts)
+export { instanceNorm, localResponseNorm, dropout1d, dropout2d, alphaDropout, featureAlphaDropout, bilinear, convTranspose1d, embeddingBag } from './extra-layers';
+export type { InstanceNormOptions, LocalResponseNormOptions, ConvTranspose1dOptions, EmbeddingBagOptions } from './extra-layers';
 // padding and resizing (pad.ts, resize.ts), compositions of indexSelect, cat and the elementwise ops
 export { pad } from './pad'; export { interpolate } from './resize'; export type { PadMode, PadOptions } from './pad'; export type { InterpolateMode, InterpolateOptions } from './resize';
 

@@ -4,12 +4,32 @@ export * as utils from './utils';
 export * from './rnn';
 export * from './rnn_cell';
 export * from './attention';
+export * from './transformer';
 export * from './conv';
 export * from './containers';
 export * from './layers';
 export * from './norm';
+export {
+  ELU, SELU, CELU, Mish, Hardtanh, ReLU6, LogSigmoid, Softsign, Hardsigmoid, GLU, Softmin, Softmax2d, Tanhshrink, Softshrink,
+  Hardshrink, Threshold, PReLU, RReLU, Softplus,
+} from './activation';
+export type { PReLUOptions } from './activation';
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d } from './pooling';
+export { PixelShuffle, PixelUnshuffle, ChannelShuffle, Unflatten, Fold, Unfold } from './shuffle';
+export {
+  InstanceNorm1d, InstanceNorm2d, LocalResponseNorm, ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d,
+  ReplicationPad1d, ReplicationPad2d, Dropout1d, Dropout2d, AlphaDropout, FeatureAlphaDropout, Bilinear, ConvTranspose1d, EmbeddingBag,
+  ParameterList, ParameterDict,
+} from './extra-layers';
+export type {
+  InstanceNormModuleOptions, BilinearOptions, ConvTranspose1dModuleOptions, PadSize, EmbeddingBagModuleOptions, EmbeddingBagMode, EmbeddingBagFromPretrainedOptions,
+} from './extra-layers';
 export { MSELoss, L1Loss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss';
 export type { Reduction } from './loss';
+export {
+  KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, PoissonNLLLoss, GaussianNLLLoss,
+  HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss, CTCLoss,
+} from './loss-extra';
 export * as init from './init';
 export * as functional from './functional';
 export * as parallel from './parallel';

@@ -11,7 +11,11 @@ import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { fmt } from '../shape';
-import { Tensor } from '../tensor';
+import { scopeSync, Tensor } from '../tensor';
+import { qr } from '../ops/decomp';
+import { mul, sign } from '../ops/elementwise';
+import { randn } from '../ops/random';
+import { diagonal, reshape, transpose, unsqueeze } from '../ops/views';
 
 /** Nonlinearity names of `calculateGain` (PyTorch's snake_case names; camelCase accepted too). */
 export type Nonlinearity =
@@ -137,11 +141,39 @@ export function xavierNormal_(t: Tensor, gain?: number | { gain?: number }): Ten
   return fill(t, 'xavierNormal_', () => t.normal_(0, std));
 }
 
+/**
+ * A (semi-)orthogonal matrix scaled by `gain` (torch.nn.init.orthogonal_): the Q of the QR
+ * decomposition of a normal [rows, numel / rows] matrix (of its transpose when wider than tall),
+ * its columns' signs fixed by R's diagonal, so the rows (or columns) are orthonormal. Tensors with
+ * 2 or more dims; drawn in float32 (float64 for a float64 tensor) on the tensor's device.
+ * ```ts
+ * nn.init.orthogonal_(w);          // w wᵀ = I (w [out, in], out <= in)
+ * nn.init.orthogonal_(w, 2);       // scaled by 2
+ * ```
+ */
+export function orthogonal_(t: Tensor, gain?: number | { gain?: number }): Tensor {
+  if (arguments.length > 2) tooManyArgs('orthogonal_', 'tensor, gain', arguments);
+  if (!(t instanceof Tensor)) throw new ValueError('orthogonal_: expected a Tensor');
+  if (t.ndim < 2) throw new ValueError(`orthogonal_: only tensors with 2 or more dimensions are supported, got shape ${fmt(t._shape)}`);
+  const g = gainOf(gain);
+  if (typeof g !== 'number' || !Number.isFinite(g)) throw new ValueError(`orthogonal_: gain must be a finite number, got ${describeArg(g)}`);
+  return fill(t, 'orthogonal_', () => scopeSync(() => {
+    const rows = t._shape[0], cols = t.numel / rows;
+    let flat = randn([rows, cols], { dtype: t.dtype === 'float64' ? 'float64' : 'float32', device: t.device });
+    if (rows < cols) flat = transpose(flat, 0, 1);
+    const [q, r] = qr(flat);
+    let m = mul(q, unsqueeze(sign(diagonal(r, 0, -2, -1)), 0));
+    if (rows < cols) m = transpose(m, 0, 1);
+    t.copy_(mul(reshape(m, t._shape), g).to(t.dtype));
+  }));
+}
+
 // Aliases without the underscore (the names the issue uses). They fill in place too.
 /** Alias of `kaimingUniform_`. */ export const kaimingUniform = kaimingUniform_;
 /** Alias of `kaimingNormal_`. */ export const kaimingNormal = kaimingNormal_;
 /** Alias of `xavierUniform_`. */ export const xavierUniform = xavierUniform_;
 /** Alias of `xavierNormal_`. */ export const xavierNormal = xavierNormal_;
+/** Alias of `orthogonal_`. */ export const orthogonal = orthogonal_;
 /** Alias of `uniform_`. */ export const uniform = uniform_;
 /** Alias of `normal_`. */ export const normal = normal_;
 /** Alias of `constant_`. */ export const constant = constant_;

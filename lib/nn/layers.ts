@@ -13,10 +13,10 @@ import { noGrad } from '../autograd';
 import { empty, TensorOptions } from '../ops/creation';
 import { flatten } from '../ops/views';
 import { scope, Tensor } from '../tensor';
-import { alias, dropoutOp as dropout, embeddingOp as embedding, gelu, hardswish, leakyRelu, linearOp as linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
+import { dropoutOp as dropout, embeddingOp as embedding, gelu, hardswish, leakyRelu, linearOp as linear, logSoftmax, needTensor, relu, sigmoid, silu, softmax, tanh } from './functional';
 import { kaimingUniform_, normal_, uniform_ } from './init';
 import { Module, Parameter } from './module';
-import { cosineSimilarityOp, pairwiseDistanceOp } from './distance';
+import { inplaceResult } from './inplace';
 import { interpolateOp, INTERPOLATE_MODES } from './resize';
 import type { InterpolateMode, InterpolateOptions } from './resize';
 import * as A from '../args';
@@ -25,31 +25,9 @@ import { factoryKeywords as FACTORY, optional, required, signature } from '../ar
 // a size argument: an integer >= 0
 const SIZE = A.int({ min: 0 });
 
-/** Parameter dtype/device of a layer (torch's `factory_kwargs`). */
-export interface FactoryOptions {
-  dtype?: DType;
-  device?: string;
-}
-
-/** @internal Python's repr of a number: 1.0, 0.1, 1e-05 (for PyTorch-identical module text). */
-export function pyFloat(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(v) && Math.abs(v) < 1e16) return `${v}.0`;
-  const a = Math.abs(v);
-  if (a < 1e-4 || a >= 1e16) return v.toExponential().replace(/e([+-])(\d)$/, (_m, sign: string, d: string) => `e${sign}0${d}`);
-  return String(v);
-}
-/** @internal Python's repr of a boolean. */
-export function pyBool(b: boolean): string { return b ? 'True' : 'False'; }
-/** @internal Python's repr of a tuple of ints: (4,), (2, 3). */
-export function pyTuple(xs: readonly number[]): string { return xs.length === 1 ? `(${xs[0]},)` : `(${xs.join(', ')})`; }
-
-/** @internal A new parameter of `shape` filled by `init` (under noGrad). */
-export function newParameter(shape: number[], o: FactoryOptions, init: (t: Tensor) => void): Tensor {
-  const t = empty(shape, { dtype: o.dtype ?? 'float32', device: o.device } as TensorOptions);
-  try { noGrad(() => scope(() => { init(t); })); } catch (e) { t.dispose(); throw e; }
-  return Parameter(t);
-}
+export type { FactoryOptions } from './params';
+import { alias, newParameter, pyBool, pyFloat } from './params';
+import type { FactoryOptions } from './params';
 
 const LINEAR_ARGS = signature('Linear', ['inFeatures', 'outFeatures', 'bias'], {
   inFeatures: required(SIZE), outFeatures: required(SIZE), bias: optional(A.bool, true), ...FACTORY,
@@ -159,19 +137,22 @@ export class Embedding extends Module {
 }
 
 /** Zeroes elements with probability p in training (scaling the rest by 1/(1-p)); identity in eval: `new nn.Dropout(0.1)`. */
-const DROPOUT_ARGS = signature('Dropout', ['p'], { p: optional(A.anyValue<number>(), 0.5) });
+const DROPOUT_ARGS = signature('Dropout', ['p', 'inplace'], { p: optional(A.anyValue<number>(), 0.5), inplace: optional(A.bool, false) });
 export class Dropout extends Module {
   readonly p: number;
-  constructor(p?: number);
-  constructor(options: { p?: number });
+  /** torch's `inplace` (lib/nn/inplace.ts: written into the input unless it requires grad). */
+  readonly inplace: boolean;
+  constructor(p?: number, inplace?: boolean);
+  constructor(options: { p?: number; inplace?: boolean });
   constructor(...args: unknown[]) {
     super();
-    const { p } = DROPOUT_ARGS.parse(args);
+    const { p, inplace } = DROPOUT_ARGS.parse(args);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`Dropout: dropout probability has to be between 0 and 1, but got ${describeArg(p)}`);
     this.p = p;
+    this.inplace = inplace;
   }
-  forward(x: Tensor): Tensor { return dropout(x, this.p, this.training, 'Dropout'); }
-  extraRepr(): string { return `p=${pyFloat(this.p)}, inplace=False`; }
+  forward(x: Tensor): Tensor { return inplaceResult(x, dropout(x, this.p, this.training, 'Dropout'), this.inplace && this.training && this.p > 0); }
+  extraRepr(): string { return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`; }
 }
 
 /** Merges dims startDim..endDim (default 1..-1): `new nn.Flatten()` turns [N, C, H, W] into [N, C·H·W]. */
@@ -192,30 +173,40 @@ export class Flatten extends Module {
 }
 
 /** Returns its input (as a new view, so input and output can be disposed separately): `new nn.Identity()`. */
-const IDENTITY_ARGS = signature('Identity', [], {});
 export class Identity extends Module {
-  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
-  constructor(...args: never[]) { super(); IDENTITY_ARGS.parse(args); }
+  /** Accepts and ignores any arguments, as torch's `nn.Identity(*args, **kwargs)` (a placeholder for a layer that took some). */
+  constructor(...args: unknown[]) { super(); void args; }
   forward(x: Tensor): Tensor { return alias(needTensor(x, 'Identity')); }
 }
 
 /** max(x, 0): `new nn.ReLU()`. */
-const RELU_ARGS = signature('ReLU', [], {});
+const RELU_ARGS = signature('ReLU', ['inplace'], { inplace: optional(A.bool, false) });
 export class ReLU extends Module {
-  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
-  constructor(...args: never[]) { super(); RELU_ARGS.parse(args); }
-  forward(x: Tensor): Tensor { return relu(needTensor(x, 'ReLU')); }
+  /** torch's `inplace` (lib/nn/inplace.ts: written into the input unless it requires grad). */
+  readonly inplace: boolean;
+  constructor(inplace?: boolean);
+  constructor(options: { inplace?: boolean });
+  constructor(...args: unknown[]) { super(); this.inplace = RELU_ARGS.parse(args).inplace; }
+  forward(x: Tensor): Tensor { return inplaceResult(x, relu(needTensor(x, 'ReLU')), this.inplace); }
+  extraRepr(): string { return this.inplace ? 'inplace=True' : ''; }
 }
 
 /** x for x ≥ 0, negativeSlope·x otherwise: `new nn.LeakyReLU(0.2)`. */
-const LEAKY_RELU_ARGS = signature('LeakyReLU', ['negativeSlope'], { negativeSlope: optional(A.num(), 0.01) });
+const LEAKY_RELU_ARGS = signature('LeakyReLU', ['negativeSlope', 'inplace'], { negativeSlope: optional(A.num(), 0.01), inplace: optional(A.bool, false) });
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
-  constructor(negativeSlope?: number);
-  constructor(options: { negativeSlope?: number });
-  constructor(...args: unknown[]) { super(); this.negativeSlope = LEAKY_RELU_ARGS.parse(args).negativeSlope; }
-  forward(x: Tensor): Tensor { return leakyRelu(needTensor(x, 'LeakyReLU'), this.negativeSlope); }
-  extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}`; }
+  /** torch's `inplace` (lib/nn/inplace.ts: written into the input unless it requires grad). */
+  readonly inplace: boolean;
+  constructor(negativeSlope?: number, inplace?: boolean);
+  constructor(options: { negativeSlope?: number; inplace?: boolean });
+  constructor(...args: unknown[]) {
+    super();
+    const o = LEAKY_RELU_ARGS.parse(args);
+    this.negativeSlope = o.negativeSlope;
+    this.inplace = o.inplace;
+  }
+  forward(x: Tensor): Tensor { return inplaceResult(x, leakyRelu(needTensor(x, 'LeakyReLU'), this.negativeSlope), this.inplace); }
+  extraRepr(): string { return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`; }
 }
 
 /** x·Φ(x) (exact, or the tanh approximation): `new nn.GELU()`, `new nn.GELU({ approximate: 'tanh' })`. */
@@ -233,19 +224,26 @@ export class GELU extends Module {
 }
 
 /** x·sigmoid(x) (swish): `new nn.SiLU()`. */
-const SILU_ARGS = signature('SiLU', [], {});
+const SILU_ARGS = signature('SiLU', ['inplace'], { inplace: optional(A.bool, false) });
 export class SiLU extends Module {
-  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
-  constructor(...args: never[]) { super(); SILU_ARGS.parse(args); }
-  forward(x: Tensor): Tensor { return silu(needTensor(x, 'SiLU')); }
+  /** torch's `inplace` (lib/nn/inplace.ts: written into the input unless it requires grad). */
+  readonly inplace: boolean;
+  constructor(inplace?: boolean);
+  constructor(options: { inplace?: boolean });
+  constructor(...args: unknown[]) { super(); this.inplace = SILU_ARGS.parse(args).inplace; }
+  forward(x: Tensor): Tensor { return inplaceResult(x, silu(needTensor(x, 'SiLU')), this.inplace); }
+  extraRepr(): string { return this.inplace ? 'inplace=True' : ''; }
 }
 
 /** x·relu6(x + 3)/6 (MobileNetV3's hard swish): `new nn.Hardswish()`. */
-const HARDSWISH_ARGS = signature('Hardswish', [], {});
+const HARDSWISH_ARGS = signature('Hardswish', ['inplace'], { inplace: optional(A.bool, false) });
 export class Hardswish extends Module {
-  /** Takes no arguments (PyTorch's `inplace` is not supported: passing it throws). */
-  constructor(...args: never[]) { super(); HARDSWISH_ARGS.parse(args); }
-  forward(x: Tensor): Tensor { return hardswish(needTensor(x, 'Hardswish')); }
+  /** torch's `inplace` (lib/nn/inplace.ts: written into the input unless it requires grad); torch prints it nowhere. */
+  readonly inplace: boolean;
+  constructor(inplace?: boolean);
+  constructor(options: { inplace?: boolean });
+  constructor(...args: unknown[]) { super(); this.inplace = HARDSWISH_ARGS.parse(args).inplace; }
+  forward(x: Tensor): Tensor { return inplaceResult(x, hardswish(needTensor(x, 'Hardswish')), this.inplace); }
 }
 
 /** Hyperbolic tangent: `new nn.Tanh()`. */
@@ -333,40 +331,5 @@ export class Upsample extends Module {
   }
 }
 
-/** Cosine similarity of two inputs along `dim` (see `F.cosineSimilarity`), as `torch.nn.CosineSimilarity(dim=1, eps=1e-8)`: `new nn.CosineSimilarity(-1)`. */
-const COSINE_SIMILARITY_ARGS = signature('CosineSimilarity', ['dim', 'eps'], { dim: optional(A.int(), 1), eps: optional(A.num(), 1e-8) });
-export class CosineSimilarity extends Module {
-  readonly dim: number;
-  readonly eps: number;
-  constructor(dim?: number, eps?: number);
-  constructor(options: { dim?: number; eps?: number });
-  constructor(...args: unknown[]) {
-    super();
-    const o = COSINE_SIMILARITY_ARGS.parse(args);
-    this.dim = o.dim;
-    this.eps = o.eps;
-  }
-  forward(x1: Tensor, x2: Tensor): Tensor { return cosineSimilarityOp(x1, x2, this.dim, this.eps, 'CosineSimilarity'); }
-}
-
-/**
- * The p-norm distance between the rows of two inputs (see `F.pairwiseDistance`), as
- * `torch.nn.PairwiseDistance(p=2.0, eps=1e-6, keepdim=False)` (which keeps p as `norm`): `new nn.PairwiseDistance(1)`.
- */
-const PAIRWISE_DISTANCE_ARGS = signature('PairwiseDistance', ['p', 'eps', 'keepdim'], { p: optional(A.num(), 2), eps: optional(A.num(), 1e-6), keepdim: optional(A.bool, false) });
-export class PairwiseDistance extends Module {
-  /** The norm's order p (torch's attribute name). */
-  readonly norm: number;
-  readonly eps: number;
-  readonly keepdim: boolean;
-  constructor(p?: number, eps?: number, keepdim?: boolean);
-  constructor(options: { p?: number; eps?: number; keepdim?: boolean });
-  constructor(...args: unknown[]) {
-    super();
-    const o = PAIRWISE_DISTANCE_ARGS.parse(args);
-    this.norm = o.p;
-    this.eps = o.eps;
-    this.keepdim = o.keepdim;
-  }
-  forward(x1: Tensor, x2: Tensor): Tensor { return pairwiseDistanceOp(x1, x2, this.norm, this.eps, this.keepdim, 'PairwiseDistance'); }
-}
+// CosineSimilarity and PairwiseDistance live beside their functions in distance.ts (loss-extra.ts uses one)
+export { CosineSimilarity, PairwiseDistance } from './distance';

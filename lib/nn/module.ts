@@ -311,11 +311,24 @@ export abstract class Module {
     return out;
   }
 
-  /** Every module in the tree (this one first) with its dotted name. */
+  /**
+   * Every module in the tree (this one first) with its dotted name; a module reached twice (shared
+   * by two parents) appears once, under its first name, as torch's `named_modules()`.
+   */
   namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
-    for (const [k, m] of this.namedChildren()) out.push(...m.namedModules(prefix ? `${prefix}.${k}` : k));
+    if (typeof prefix !== 'string') throw new ValueError(`namedModules: prefix must be a string, got ${describeArg(prefix)}`);
+    const out: [string, Module][] = [];
+    this.walkModules(prefix, new Set(), out);
     return out;
+  }
+  /** The tree in namedModules' order; `seen` null keeps every path to a shared module (stateDict's walk, as torch's state_dict). */
+  private walkModules(prefix: string, seen: Set<Module> | null, out: [string, Module][]): void {
+    if (seen) {
+      if (seen.has(this)) return;
+      seen.add(this);
+    }
+    out.push([prefix, this]);
+    for (const [k, m] of this.namedChildren()) m.walkModules(prefix ? `${prefix}.${k}` : k, seen, out);
   }
   modules(): Module[] { return this.namedModules().map(([, m]) => m); }
   children(): Module[] { return this.namedChildren().map(([, m]) => m); }
@@ -343,11 +356,16 @@ export abstract class Module {
   /** All parameters (for optimizers): `new optim.SGD(model.parameters(), { lr: 0.1 })`. */
   parameters(): Tensor[] { return this.namedParameters().map(([, p]) => p); }
 
-  /** All buffers with dotted names. */
+  /** All buffers with dotted names. Shared buffers appear once. */
   namedBuffers(): [string, Tensor][] {
+    const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
     for (const [prefix, m] of this.namedModules()) {
-      for (const [k, b] of m._buffers) if (b) out.push([prefix ? `${prefix}.${k}` : k, b]);
+      for (const [k, b] of m._buffers) {
+        if (!b || seen.has(b)) continue;
+        seen.add(b);
+        out.push([prefix ? `${prefix}.${k}` : k, b]);
+      }
     }
     return out;
   }
@@ -417,8 +435,11 @@ export abstract class Module {
   /** The module's state: parameters and persistent buffers by dotted name (the tensors themselves, not copies). */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
-    for (const [k, p] of this.namedParameters()) out[k] = p;
-    for (const [prefix, m] of this.namedModules()) {
+    // every path, as torch's state_dict: a module or parameter shared by two parents is saved under both names
+    const all: [string, Module][] = [];
+    this.walkModules('', null, all);
+    for (const [prefix, m] of all) {  // each module's parameters, then its buffers, then its children's (torch's key order)
+      for (const [k, p] of m.ownParameters()) out[prefix ? `${prefix}.${k}` : k] = p;
       for (const [k, b] of m._buffers) if (b && !m._nonPersistent.has(k)) out[prefix ? `${prefix}.${k}` : k] = b;
     }
     return out;

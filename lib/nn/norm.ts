@@ -14,7 +14,7 @@ import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { batchNormOp as batchNorm, groupNormOp as groupNorm, layerNormOp as layerNorm, needTensor, rmsNormOp as rmsNorm } from './functional';
 import { ones_, zeros_ } from './init';
-import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './layers';
+import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './params';
 import { Module } from './module';
 import * as A from '../args';
 import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';

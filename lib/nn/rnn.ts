@@ -26,7 +26,7 @@ import { matmul } from '../ops/matmul';
 import { cat, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
 import { Module } from './module';
 import { dropoutOp as dropout } from './functional';
-import { newParameter } from './layers';
+import { newParameter } from './params';
 import { uniform_ } from './init';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';

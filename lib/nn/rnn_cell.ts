@@ -14,7 +14,7 @@ import { scope, Tensor } from '../tensor';
 import { linearOp as linear } from './functional';
 import { gruCell } from './gru_cell';
 import { uniform_ } from './init';
-import { FactoryOptions, newParameter, pyBool } from './layers';
+import { FactoryOptions, newParameter, pyBool } from './params';
 import { lstmCell } from './lstm_cell';
 import { checkRecurrentInput, checkRecurrentState } from './rnn_checks';
 import { Module } from './module';

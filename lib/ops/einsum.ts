@@ -8,11 +8,12 @@
 // left to right: each pair becomes one batched matmul [batch, left, k] x [batch, k, right], where
 // batch = letters both share and still need, k = letters both share and no later term needs.
 // Finally sum what the output does not name and permute to its order. Size-1 dims broadcast.
+import { describeArg } from '../arity';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { scope, Tensor } from '../tensor';
 import { matmul } from './matmul';
 import { sum } from './reduce';
-import { describeValue, diagonal, expand, permute, reshape } from './views';
+import { diagonal, expand, permute, reshape } from './views';
 
 /** A label: a letter's char code, or ELLIPSIS + k for the k-th (right-aligned) dim of '...'. */
 type Label = number;
@@ -54,10 +55,10 @@ function labelName(l: Label): string { return l >= ELLIPSIS ? '...' : String.fro
  * ```
  */
 export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[])[]): Tensor {
-  if (typeof equation !== 'string') throw new ValueError(`einsum: equation must be a string, got ${describeValue(equation)}`);
+  if (typeof equation !== 'string') throw new ValueError(`einsum: equation must be a string, got ${describeArg(equation)}`);
   const ops: Tensor[] = operands.length === 1 && Array.isArray(operands[0]) ? (operands[0] as Tensor[]).slice() : (operands as Tensor[]);
   ops.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new ValueError(`einsum: operand ${String(i)} must be a Tensor, got ${describeValue(t)}`);
+    if (!(t instanceof Tensor)) throw new ValueError(`einsum: operand ${String(i)} must be a Tensor, got ${describeArg(t)}`);
     t._handleFor('einsum');
   });
   const eq = equation.replace(/\s+/g, '');

@@ -38,3 +38,16 @@ export { einsum } from './einsum';
 // torch.norm / Tensor.norm, torch.cdist and the torch.linalg namespace (vectorNorm, matrixNorm)
 export { norm, cdist, linalg } from './norms';
 export type { NormP, NormOrd, MatrixNormOrd, NormOptions, VectorNormOptions, MatrixNormOptions, CdistOptions } from './norms';
+// the deprecated torch.svd / torch.qr (fl.linalg has the decompositions: decomp.ts)
+export { svdOld as svd, qrOld as qr } from './decomp';
+export type { QRResult, EighResult, SVDResult, SVDVResult, LstsqResult, CondP, QrOptions, EighOptions, SvdOptions, PinvOptions, MatrixRankOptions, LstsqOptions } from './decomp';
+// torch.linalg's solvers and factorizations (in fl.linalg) and their top-level aliases
+export { inverse, detTop as det, logdet, slogdetTop as slogdet, choleskySolve, choleskyInverse, crossTop as cross } from './linalg';
+export { matrixPowerTop as matrixPower, matrixExpTop as matrixExp } from './linalg';
+export type { LUFactorResult, LUFactorExResult, LUResult, SolveExResult, InvExResult, CholeskyExResult, SlogdetResult, SolveOptions, CheckErrorsOptions, CholeskyOptions, LUOptions, LUSolveOptions, SolveTriangularOptions, VectorDimOptions } from './linalg';
+// torch's pointwise math and small reductions beside the elementwise table (lerp, addcmul, hypot, xlogy, fmod, nanToNum, addmm, nansum, aminmax, isclose, cov, quantile, …)
+export * from './pointwise';
+// shape, joining, splitting and diagonal utilities (diff, meshgrid, tensordot, kron, the stacks, movedim, …)
+export * from './reshaping';
+// counting and searching: bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize
+export { bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize } from './counting';

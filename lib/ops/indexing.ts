@@ -20,7 +20,7 @@ import { arange, full, tensor, zeros } from './creation';
 import {
   add, checkInplace, commonDevice, floorDivide, lt, mul, ne, remainder, where as whereElementwise,
 } from './elementwise';
-import { basicIndex, clone, describeValue, expand, IndexList, IndexSpec, permute, reshape, stack } from './views';
+import { basicIndex, clone, expand, IndexList, IndexSpec, permute, reshape, stack } from './views';
 
 const GATHER = opId('gather');
 const SCATTER = opId('scatter');
@@ -443,10 +443,10 @@ export function nonzero(x: Tensor, options?: NonzeroOptions): Tensor | Tensor[];
 export function nonzero(x: Tensor, options: NonzeroOptions = {}): Tensor | Tensor[] {
   if (arguments.length > 2) tooManyArgs('nonzero', 'input, options', arguments);
   need(x, 'nonzero');
-  if (options === null || typeof options !== 'object') throw new ValueError(`nonzero: options must be an object, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object') throw new ValueError(`nonzero: options must be an object, got ${describeArg(options)}`);
   for (const k of Object.keys(options)) if (k !== 'asTuple') unknownOption('nonzero', k, ['asTuple']);
   const asTuple = options.asTuple ?? false;
-  if (typeof asTuple !== 'boolean') throw new ValueError(`nonzero: asTuple must be a boolean, got ${describeValue(asTuple)}`);
+  if (typeof asTuple !== 'boolean') throw new ValueError(`nonzero: asTuple must be a boolean, got ${describeArg(asTuple)}`);
   const { coords, count } = nonzeroCoords(x, 'nonzero');
   if (x.ndim === 0) return asTuple ? [zeros([count], { dtype: 'int32', device: x.device })] : zeros([count, 0], { dtype: 'int32', device: x.device });
   if (asTuple) return coords;
@@ -480,7 +480,7 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   if (arguments.length > 2) tooManyArgs('flip', 'input, dims', arguments);
   need(x, 'flip');
-  if (typeof dims !== 'number' && !Array.isArray(dims)) throw new ValueError(`flip: dims must be a number or an array of numbers, got ${describeValue(dims)}`);
+  if (typeof dims !== 'number' && !Array.isArray(dims)) throw new ValueError(`flip: dims must be a number or an array of numbers, got ${describeArg(dims)}`);
   const ds = (typeof dims === 'number' ? [dims] : dims).map((d) => normDim(d, x.ndim, 'flip'));
   if (new Set(ds).size !== ds.length) throw new ValueError(`flip: dims [${ds.join(', ')}] repeat a dim`);
   let cur = clone(x);
@@ -521,7 +521,7 @@ function isAdvanced(s: unknown): boolean { return s instanceof Tensor || Array.i
 
 /** An array as an error message shows it: `[1, null, 2]` (short; never a tensor's JSON). */
 function showList(a: readonly unknown[]): string {
-  const show = (v: unknown): string => (Array.isArray(v) ? showList(v) : v === null || typeof v === 'number' || typeof v === 'boolean' || v === undefined ? String(v) : describeValue(v));
+  const show = (v: unknown): string => (Array.isArray(v) ? showList(v) : v === null || typeof v === 'number' || typeof v === 'boolean' || v === undefined ? String(v) : describeArg(v));
   const items = a.slice(0, 6).map(show);
   if (a.length > 6) items.push('…');
   return `[${items.join(', ')}]`;
@@ -549,7 +549,7 @@ function listIndex(list: IndexList, device: Tensor['device'], op: string): { t: 
         throw new ValueError(`${op}: ${showList(list)} is not an index list (${String(v)} inside); slices are strings now: ${hint}`);
       }
       const k = typeof v === 'boolean' ? 'bool' : typeof v === 'number' && Number.isInteger(v) ? 'int' : null;
-      if (k === null) throw new ValueError(`${op}: an index list holds integers or booleans, got ${describeValue(v)} in ${showList(list)}`);
+      if (k === null) throw new ValueError(`${op}: an index list holds integers or booleans, got ${describeArg(v)} in ${showList(list)}`);
       if (kind !== null && kind !== k) throw new ValueError(`${op}: the index list ${showList(list)} mixes integers and booleans`);
       kind = k;
       if (k === 'int') { lo = Math.min(lo, v as number); hi = Math.max(hi, v as number); }
@@ -602,7 +602,7 @@ function planIndex(x: Tensor, given: readonly IndexSpec[], op: string): IndexPla
       }
     } else if (typeof s === 'number') basic.push(s);
     else if (s === null || typeof s === 'string') { basic.push(s); pos++; }
-    else throw new IndexError(`${op}: bad index spec ${describeValue(s)} (expected an integer, a slice string such as '1::2', '...', null, a list of integers or booleans, or an int32/bool tensor)`);
+    else throw new IndexError(`${op}: bad index spec ${describeArg(s)} (expected an integer, a slice string such as '1::2', '...', null, a list of integers or booleans, or an int32/bool tensor)`);
   }
   const view = basicIndex(x, ...basic);
   const dims: number[] = [], indices: Tensor[] = [];
@@ -718,21 +718,21 @@ export interface IndexPutOptions {
 
 function readAccumulate(a: boolean | IndexPutOptions | undefined, op: string): boolean {
   if (a === undefined || typeof a === 'boolean') return a ?? false;
-  if (a === null || typeof a !== 'object') throw new ValueError(`${op}: accumulate must be a boolean or { accumulate }, got ${describeValue(a)}`);
+  if (a === null || typeof a !== 'object') throw new ValueError(`${op}: accumulate must be a boolean or { accumulate }, got ${describeArg(a)}`);
   for (const k of Object.keys(a)) if (k !== 'accumulate') unknownOption(op, k, ['accumulate']);
-  if (a.accumulate !== undefined && typeof a.accumulate !== 'boolean') throw new ValueError(`${op}: accumulate must be a boolean, got ${describeValue(a.accumulate)}`);
+  if (a.accumulate !== undefined && typeof a.accumulate !== 'boolean') throw new ValueError(`${op}: accumulate must be a boolean, got ${describeArg(a.accumulate)}`);
   return a.accumulate ?? false;
 }
 
 function checkSpecList(indices: unknown, op: string): readonly IndexSpec[] {
-  if (!Array.isArray(indices)) throw new ValueError(`${op}: indices must be an array of index specs (as x[i, j] → [i, j]), got ${describeValue(indices)}`);
+  if (!Array.isArray(indices)) throw new ValueError(`${op}: indices must be an array of index specs (as x[i, j] → [i, j]), got ${describeArg(indices)}`);
   return indices as readonly IndexSpec[];
 }
 
 /** Writes `values` (broadcast to the indexed shape, cast to x's dtype) into x at `specs`: no autograd. */
 function indexPutInto(x: Tensor, specs: readonly IndexSpec[], values: Tensor | number | boolean, accumulate: boolean, op: string): void {
   if (!(values instanceof Tensor) && typeof values !== 'number' && typeof values !== 'boolean') {
-    throw new ValueError(`${op}: values must be a Tensor, number or boolean, got ${describeValue(values)}`);
+    throw new ValueError(`${op}: values must be a Tensor, number or boolean, got ${describeArg(values)}`);
   }
   try { noGrad(() => scopeSync(() => writeIndexed(x, specs, values, accumulate, op))); } catch (e) { throw renamed(e, op); }
 }

@@ -16,8 +16,8 @@
 //   and negative norms of an empty reduction are refused (they have no identity).
 // - norm (torch.norm, at::norm, also behind F.normalize and F.pairwiseDistance): an empty reduction
 //   is 0 for every p; `dtype` may narrow and may take an integer or bool input; 'fro' is the 2-norm
-//   over at most 2 dims; 'nuc' (and matrixNorm's ±2) need a singular value decomposition, which
-//   flintml does not have: they are refused, naming it.
+//   over at most 2 dims; 'nuc' (and matrixNorm's ±2) are the sum (max, min) of linalg.svdvals
+//   (decomp.ts), float32/float64 only.
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record } from '../autograd';
 import { runFloat32 } from '../amp';
@@ -29,14 +29,16 @@ import * as A from '../args';
 import { ArgsThenOptions, Check, optional, required, signature } from '../args';
 import { abs, ceil, clamp, div, eq, isnan, logicalOr, mul, ne, pow, sign, sqrt, sub, where } from './elementwise';
 import { zerosLike } from './creation';
+import { linalgSolvers } from './linalg';
 import { amax, amin, sum } from './reduce';
-import { reshape, unsqueeze } from './views';
+import { permute, reshape, unsqueeze } from './views';
+import { cond, eigh, eigvalsh, lstsq, matrixRank, pinv, qr, setMatrixNorm, svd, svdvals, svdvalsOf } from './decomp';
 
 /** A p-norm's order: a number (`Infinity` and `-Infinity` for the max and min norms). */
 export type NormOrd = number;
-/** torch.norm's `p`: a number, 'fro' (the Frobenius norm) or 'nuc' (refused: no SVD in flintml). */
+/** torch.norm's `p`: a number, 'fro' (the Frobenius norm) or 'nuc' (the nuclear norm of a matrix). */
 export type NormP = number | 'fro' | 'nuc';
-/** matrixNorm's `ord`: 'fro', 1, -1, Infinity, -Infinity ('nuc', 2 and -2 are refused: no SVD in flintml). */
+/** matrixNorm's `ord`: 'fro', 'nuc', 2, -2, 1, -1, Infinity, -Infinity. */
 export type MatrixNormOrd = number | 'fro' | 'nuc';
 
 /** Where the inf-norm's gradient goes among tied elements: split evenly (norms), or all of it to each (cdist). */
@@ -233,8 +235,8 @@ export interface MatrixNormOptions {
 /**
  * The matrix norm of `A` over the two dims `dim`, as `torch.linalg.matrix_norm(A, ord='fro',
  * dim=(-2, -1), keepdim=False, *, dtype=None)`: 'fro' (√Σ|a|²), 1 / -1 (max / min column sum of
- * |a|), Infinity / -Infinity (max / min row sum). 'nuc', 2 and -2 need a singular value
- * decomposition, which flintml does not have: they throw a ValueError naming them.
+ * |a|), Infinity / -Infinity (max / min row sum), 'nuc' / 2 / -2 (sum / max / min of the
+ * singular values, from linalg.svdvals).
  * ```ts
  * fl.linalg.matrixNorm(A);            // Frobenius norm of each matrix in the batch
  * fl.linalg.matrixNorm(A, Infinity);  // max row sum
@@ -254,11 +256,9 @@ function matrixNormOp(A_: Tensor, ord: MatrixNormOrd, dim: readonly number[], ke
   linalgDTypes(A_, dtype, op);
   const d = dim.map((x) => normDim(x, A_.ndim, op));
   if (d[0] === d[1]) throw new ValueError(`${op}: dims must be different, got ${describeArg(dim)}`);
-  if (ord === 'nuc' || ord === 2 || ord === -2) {
-    throw new ValueError(`${op}: ord ${describeArg(ord)} needs a singular value decomposition, which flintml does not have (supported: 'fro', 1, -1, Infinity, -Infinity)`);
-  }
+  if (ord === 'nuc' || ord === 2 || ord === -2) return spectralNorm(A_, ord, d, keepdim, dtype, op);
   if (ord === 'fro') return normAs(A_, dtype, 2, d.slice().sort((a, b) => a - b), keepdim, op);
-  if (Math.abs(ord) !== 1 && Math.abs(ord) !== Infinity) throw new ValueError(`${op}: ord ${describeArg(ord)} is not supported (supported: 'fro', 1, -1, Infinity, -Infinity)`);
+  if (Math.abs(ord) !== 1 && Math.abs(ord) !== Infinity) throw new ValueError(`${op}: ord ${describeArg(ord)} is not supported (supported: 'fro', 'nuc', 2, -2, 1, -1, Infinity, -Infinity)`);
   // the 1-norm sums |a| down the columns (over dim[0]) and takes the max over dim[1]; inf is the
   // 1-norm of the transpose
   let [r, c] = Math.abs(ord) === Infinity ? [d[1], d[0]] : [d[0], d[1]];
@@ -267,6 +267,24 @@ function matrixNormOp(A_: Tensor, ord: MatrixNormOrd, dim: readonly number[], ke
     const sums = normAs(A_, dtype, 1, [r], keepdim, op);
     if (sums._shape[c] === 0) throw new IndexError(`${op}: the ${String(ord)} norm of matrices of shape ${fmt([A_._shape[d[0]], A_._shape[d[1]]])} takes the ${ord > 0 ? 'max' : 'min'} over an empty dim (input ${fmt(A_._shape)})`);
     return ord > 0 ? amax(sums, c, keepdim) : amin(sums, c, keepdim);
+  });
+}
+
+/**
+ * The 'nuc' (sum), 2 (max) and -2 (min) norms of the singular values of the matrices over dims `d`
+ * (linalg.svdvals of A with those dims moved last, as torch computes them; differentiable).
+ */
+function spectralNorm(A_: Tensor, ord: 'nuc' | 2 | -2, d: number[], keepdim: boolean, dtype: DType | null, op: string): Tensor {
+  // as torch: the input's own dtype must be float32 or float64 (a wider `dtype` does not help)
+  if (A_.dtype !== 'float32' && A_.dtype !== 'float64') throw new DTypeError(`${op}: ord ${describeArg(ord)} needs a singular value decomposition, which takes float32 or float64 (low precision dtypes are not supported), got ${A_.dtype}`);
+  return scopeSync(() => {
+    const x = dtype !== null && dtype !== A_.dtype ? A_.to(dtype) : A_;
+    const rest = range(x.ndim).filter((i) => i !== d[0] && i !== d[1]);
+    const S = svdvalsOf(permute(x, [...rest, d[0], d[1]]), op);
+    if (S._shape[S.ndim - 1] === 0 && ord !== 'nuc') throw new IndexError(`${op}: the ${String(ord)} norm of matrices of shape ${fmt([A_._shape[d[0]], A_._shape[d[1]]])} takes the ${ord === 2 ? 'max' : 'min'} over no singular values (input ${fmt(A_._shape)})`);
+    let r = ord === 'nuc' ? sum(S, -1) : ord === 2 ? amax(S, -1) : amin(S, -1);
+    if (keepdim) for (const i of d.slice().sort((a, b) => a - b)) r = unsqueeze(r, i);
+    return r;
   });
 }
 
@@ -284,7 +302,7 @@ export interface NormOptions {
  * vector over `dim` (every dim by default). 'fro' is the 2-norm over at most two dims; a number is
  * the vector norm (see {@link vectorNorm}). As torch.norm (and unlike linalg.vectorNorm), an empty
  * reduction gives 0 for every p, and `dtype` may narrow the input or convert an integer one.
- * 'nuc' needs a singular value decomposition, which flintml does not have: it throws.
+ * 'nuc' is the nuclear norm (sum of singular values) of a 2-D input or of the matrices over two dims.
  * ```ts
  * fl.norm(x);               // Frobenius norm of all elements
  * x.norm(1, -1, true);      // L1 norm of each row, keepdim
@@ -299,7 +317,13 @@ export function norm(...args: unknown[]): Tensor {
 
 function normAny(x: Tensor, p: NormP, dim: number | readonly number[] | null, keepdim: boolean, dtype: DType | null): Tensor {
   const op = 'norm';
-  if (p === 'nuc') throw new ValueError(`${op}: p 'nuc' (the nuclear norm) needs a singular value decomposition, which flintml does not have`);
+  if (p === 'nuc') {
+    needInput(x, op);
+    // torch.norm(x, 'nuc'): the nuclear norm of a matrix (dim null: x must be 2-D) or of the matrices over two dims
+    const dims = dim === null ? (x.ndim === 2 ? [0, 1] : null) : Array.isArray(dim) && dim.length === 2 ? dim : null;
+    if (dims === null) throw new ValueError(`${op}: p 'nuc' takes a 2-D input or two dims, got shape ${fmt(x._shape)} and dim ${describeArg(dim)}`);
+    return matrixNormOp(x, 'nuc', dims, keepdim, dtype);
+  }
   if (p === 'fro') {
     if (dtype !== null) throw new ValueError(`${op}: the dtype option is not supported with p 'fro' (as torch.norm)`);
     if (Array.isArray(dim) && dim.length > 2) throw new ValueError(`${op}: p 'fro' takes at most 2 dims, got ${describeArg(dim)}`);
@@ -362,7 +386,13 @@ function cdistOp(x1: Tensor, x2: Tensor, p: number): Tensor {
  * const n = fl.linalg.vectorNorm(x, 2, -1);
  * ```
  */
-export const linalg: { readonly vectorNorm: typeof vectorNorm; readonly matrixNorm: typeof matrixNorm } = Object.freeze({ vectorNorm, matrixNorm });
+export const linalg: {
+  readonly vectorNorm: typeof vectorNorm; readonly matrixNorm: typeof matrixNorm;
+  readonly qr: typeof qr; readonly eigh: typeof eigh; readonly eigvalsh: typeof eigvalsh; readonly svd: typeof svd;
+  readonly svdvals: typeof svdvals; readonly pinv: typeof pinv; readonly matrixRank: typeof matrixRank;
+  readonly lstsq: typeof lstsq; readonly cond: typeof cond;
+} & typeof linalgSolvers = Object.freeze({ vectorNorm, matrixNorm, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, lstsq, cond, ...linalgSolvers });
+setMatrixNorm((x, ord) => matrixNormOp(x, ord, [-2, -1], false, null));
 
 // ---- Tensor.norm -------------------------------------------------------------------------------------
 

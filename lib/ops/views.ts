@@ -309,16 +309,6 @@ export function parseSlice(s: string, op: string): SliceParts {
   return { start: num(m[1]), stop: num(m[2]), step };
 }
 
-/** @internal A short description of a value for an error message (never its JSON: a tensor's would show internals). */
-export function describeValue(v: unknown): string {
-  if (v instanceof Tensor) return `a ${v.dtype} tensor of shape ${fmt(v._shape)}`;
-  if (Array.isArray(v)) return `an array of length ${String(v.length)}`;
-  if (v === null) return 'null';
-  if (typeof v === 'string') return `'${v.slice(0, 20)}'`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'undefined') return String(v);
-  return `a ${typeof v}`;
-}
-
 /**
  * @internal NumPy-style basic indexing as a view (no tensor or list specs): `basicIndex(x, 0, ':', '1::2', null)`
  * is Python's `x[0, :, 1::2, None]`. `index` (lib/ops/indexing.ts) adds tensor indices on top.
@@ -344,7 +334,7 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
       else if (typeof s === 'number') next = select(cur, dim, s);
       else if (typeof s === 'string') { const p = parseSlice(s, 'index'); next = slice(cur, dim, p.start, p.stop, p.step); dim++; }
       else {
-        throw new IndexError(`index: bad index spec ${describeValue(s)} (expected an integer, a slice string such as '1::2', '...', null, a list of integers or booleans, or an int32/bool tensor)`);
+        throw new IndexError(`index: bad index spec ${describeArg(s)} (expected an integer, a slice string such as '1::2', '...', null, a list of integers or booleans, or an int32/bool tensor)`);
       }
       cur.dispose();
       cur = next;
@@ -566,7 +556,7 @@ export function roll(t: Tensor, shifts: number | readonly number[], dims?: numbe
     } finally { f.dispose(); }
   }
   const ds = typeof dims === 'number' ? [dims] : Array.isArray(dims) ? dims.slice() : null;
-  if (!ds || ds.length !== sh.length) throw new ValueError(`roll: shifts ${describeArg(sh)} and dims ${describeValue(dims)} must have the same length`);
+  if (!ds || ds.length !== sh.length) throw new ValueError(`roll: shifts ${describeArg(sh)} and dims ${describeArg(dims)} must have the same length`);
   let cur = tracked('roll', t, t._view(t._shape, t._strides, t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
   try {
     for (let i = 0; i < ds.length; i++) {

@@ -1,6 +1,8 @@
 // lr_scheduler.ts — learning-rate schedulers (`fl.optim.lrScheduler`), value for value as
 // torch.optim.lr_scheduler 1.13: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR,
-// OneCycleLR, LambdaLR, SequentialLR.
+// OneCycleLR, LambdaLR, SequentialLR, ConstantLR, MultiplicativeLR, PolynomialLR, ChainedScheduler,
+// CyclicLR, CosineAnnealingWarmRestarts, and ReduceLROnPlateau (which, as in PyTorch, is no
+// LRScheduler: it steps on a metric).
 //
 // As in PyTorch, a scheduler writes `lr` into the optimizer's param groups: construction performs
 // the first step (epoch 0), and each `step()` (called after `optimizer.step()`) moves one epoch.
@@ -503,3 +505,478 @@ export class SequentialLR extends LRScheduler {
     if (Array.isArray(sd.schedulers)) sd.schedulers.forEach((s: Record<string, unknown>, i: number) => this.schedulers[i]?.loadStateDict(s));
   }
 }
+
+// ---- ConstantLR, MultiplicativeLR, PolynomialLR, ChainedScheduler, ReduceLROnPlateau, CyclicLR,
+// CosineAnnealingWarmRestarts (torch 1.13's forms: chainable get_lr, closed form for step(epoch)) ----
+const ARGS2 = {
+  ConstantLR: signature('ConstantLR', ['optimizer', 'factor', 'totalIters'], { optimizer: OPT, factor: optional(anyNum, 1 / 3), totalIters: optional(anyNum, 5) }),
+  MultiplicativeLR: signature('MultiplicativeLR', ['optimizer', 'lrLambda'], { optimizer: OPT, lrLambda: required(A.anyValue<((epoch: number) => number) | ((epoch: number) => number)[]>()) }),
+  PolynomialLR: signature('PolynomialLR', ['optimizer', 'totalIters', 'power'], { optimizer: OPT, totalIters: optional(anyNum, 5), power: optional(anyNum, 1) }),
+  ChainedScheduler: signature('ChainedScheduler', ['schedulers'], { schedulers: required(A.anyValue<LRScheduler[]>()) }),
+  ReduceLROnPlateau: signature('ReduceLROnPlateau', ['optimizer', 'mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'], {
+    optimizer: OPT, mode: optional(A.oneOf('min', 'max'), 'min'), factor: optional(anyNum, 0.1), patience: optional(anyNum, 10),
+    threshold: optional(anyNum, 1e-4), thresholdMode: optional(A.oneOf('rel', 'abs'), 'rel'), cooldown: optional(anyNum, 0),
+    minLr: optional(A.anyValue<number | number[]>(), 0), eps: optional(anyNum, 1e-8),
+  }),
+  CyclicLR: signature('CyclicLR', ['optimizer', 'baseLr', 'maxLr', 'stepSizeUp', 'stepSizeDown', 'mode', 'gamma', 'scaleFn', 'scaleMode', 'cycleMomentum', 'baseMomentum', 'maxMomentum'], {
+    optimizer: OPT, baseLr: required(A.anyValue<number | number[]>()), maxLr: required(A.anyValue<number | number[]>()),
+    stepSizeUp: optional(anyNum, 2000), stepSizeDown: optional(A.nullable(anyNum), null),
+    mode: optional(A.oneOf('triangular', 'triangular2', 'exp_range'), 'triangular'), gamma: optional(anyNum, 1),
+    scaleFn: optional(A.nullable(A.anyValue<(x: number) => number>()), null), scaleMode: optional(A.oneOf('cycle', 'iterations'), 'cycle'),
+    cycleMomentum: optional(A.bool, true), baseMomentum: optional(A.anyValue<number | number[]>(), 0.8), maxMomentum: optional(A.anyValue<number | number[]>(), 0.9),
+  }),
+  CosineAnnealingWarmRestarts: signature('CosineAnnealingWarmRestarts', ['optimizer', 't0', 'tMult', 'etaMin'], {
+    optimizer: OPT, t0: required(anyNum), tMult: optional(anyNum, 1), etaMin: optional(anyNum, 0),
+  }),
+};
+
+function nonNegativeInt(name: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ValueError(`${name}: ${what} must be a non-negative integer, got ${describeArg(v)}`);
+  return v;
+}
+/** One value per param group: an array of that length, or one number repeated (PyTorch's _format_param). */
+function perGroup(sched: string, what: string, o: Optimizer, v: unknown): number[] {
+  const n = o.paramGroups.length;
+  if (Array.isArray(v)) {
+    if (v.length !== n) throw new ValueError(`${sched}: expected ${n} values for ${what} (one per param group), got ${v.length}`);
+    v.forEach((x) => finite(sched, what, x));
+    return v.slice() as number[];
+  }
+  return new Array(n).fill(finite(sched, what, v));
+}
+
+/**
+ * Multiplies the learning rate by `factor` until epoch `totalIters`, then restores it.
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.ConstantLR(opt, { factor: 0.5, totalIters: 4 });
+ * ```
+ */
+export class ConstantLR extends LRScheduler {
+  factor: number;
+  totalIters: number;
+  constructor(optimizer: Optimizer, options?: { factor?: number; totalIters?: number });
+  constructor(optimizer: Optimizer, factor?: number, totalIters?: number);
+  constructor(...args: unknown[]) {
+    const o = ARGS2.ConstantLR.parse(args);
+    super(o.optimizer, 'ConstantLR');
+    if (typeof o.factor !== 'number' || !(o.factor >= 0 && o.factor <= 1)) throw new ValueError(`ConstantLR: factor must be in [0, 1], got ${describeArg(o.factor)}`);
+    this.factor = o.factor;
+    this.totalIters = nonNegativeInt('ConstantLR', 'totalIters', o.totalIters);
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = groupLrs(this.optimizer);
+    const { lastEpoch: e, factor, totalIters } = this;
+    if (e === 0) return lrs.map((lr) => lr * factor);
+    if (e !== totalIters) return lrs;
+    // PyTorch divides by the factor here (a ZeroDivisionError for factor 0)
+    if (factor === 0) throw new ValueError(`ConstantLR: can't restore the learning rate at epoch ${totalIters} after scaling it by factor 0`);
+    return lrs.map((lr) => lr * (1 / factor));
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor)));
+  }
+}
+
+/**
+ * Multiplies each group's learning rate by `lrLambda(epoch)` every epoch (one function, or one per group).
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.MultiplicativeLR(opt, { lrLambda: () => 0.95 });
+ * ```
+ */
+export class MultiplicativeLR extends LRScheduler {
+  lrLambdas: ((epoch: number) => number)[];
+  constructor(optimizer: Optimizer, options: { lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[] });
+  constructor(optimizer: Optimizer, lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]);
+  constructor(...args: unknown[]) {
+    const o = ARGS2.MultiplicativeLR.parse(args);
+    super(o.optimizer, 'MultiplicativeLR');
+    const f = o.lrLambda;
+    const n = this.optimizer.paramGroups.length;
+    if (Array.isArray(f)) {
+      if (f.length !== n) throw new ValueError(`MultiplicativeLR: expected ${n} lrLambdas (one per param group), got ${f.length}`);
+      this.lrLambdas = f.slice();
+    } else {
+      this.lrLambdas = new Array(n).fill(f);
+    }
+    if (!this.lrLambdas.every((x) => typeof x === 'function')) throw new ValueError('MultiplicativeLR: lrLambda must be a function or an array of functions');
+    this.initialStep();
+  }
+  protected nonStateKeys(): string[] { return [...super.nonStateKeys(), 'lrLambdas']; }
+  protected getLr(): number[] {
+    const groups = this.optimizer.paramGroups;
+    if (this.lastEpoch <= 0) return groupLrs(this.optimizer);
+    return groups.map((g, i) => g.lr * this.lrLambdas[i](this.lastEpoch));
+  }
+}
+
+/**
+ * Decays the learning rate polynomially to 0 over `totalIters` epochs:
+ * `lr = base * (1 - min(epoch, totalIters) / totalIters) ** power`.
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.PolynomialLR(opt, { totalIters: 100, power: 2 });
+ * ```
+ */
+export class PolynomialLR extends LRScheduler {
+  totalIters: number;
+  power: number;
+  constructor(optimizer: Optimizer, options?: { totalIters?: number; power?: number });
+  constructor(optimizer: Optimizer, totalIters?: number, power?: number);
+  constructor(...args: unknown[]) {
+    const o = ARGS2.PolynomialLR.parse(args);
+    super(o.optimizer, 'PolynomialLR');
+    this.totalIters = positiveInt('PolynomialLR', 'totalIters', o.totalIters);
+    this.power = finite('PolynomialLR', 'power', o.power);
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = groupLrs(this.optimizer);
+    const { lastEpoch: e, totalIters: n } = this;
+    if (e === 0 || e > n) return lrs;
+    const decay = ((1 - e / n) / (1 - (e - 1) / n)) ** this.power;
+    return lrs.map((lr) => lr * decay);
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+  }
+}
+
+/**
+ * Steps several schedulers of one optimizer together, each on the lr the previous one wrote
+ * (their factors multiply). It takes no first step of its own.
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.ChainedScheduler([new ConstantLR(opt, 0.1, 2), new ExponentialLR(opt, 0.9)]);
+ * ```
+ */
+export class ChainedScheduler extends LRScheduler {
+  schedulers: LRScheduler[];
+  constructor(schedulers: LRScheduler[]);
+  constructor(options: { schedulers: LRScheduler[] });
+  constructor(...args: unknown[]) {
+    const { schedulers } = ARGS2.ChainedScheduler.parse(args);
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || !schedulers.every((s) => s instanceof LRScheduler)) {
+      throw new ValueError('ChainedScheduler: schedulers must be a non-empty array of schedulers');
+    }
+    super(schedulers[0].optimizer, 'ChainedScheduler');
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== this.optimizer) throw new ValueError(`ChainedScheduler: expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
+    });
+    this.schedulers = schedulers.slice();
+    this._lastLr = groupLrs(this.optimizer);
+  }
+  protected getLr(): number[] { return groupLrs(this.optimizer); }
+  /** Steps every scheduler in order. */
+  step(): void {
+    if (arguments.length > 0) throw new ValueError('ChainedScheduler.step: takes no epoch (step each scheduler yourself to jump)');
+    for (const s of this.schedulers) s.step();
+    this._lastLr = groupLrs(this.optimizer);
+  }
+  protected nonStateKeys(): string[] { return [...super.nonStateKeys(), 'schedulers']; }
+  stateDict(): Record<string, unknown> {
+    return { ...super.stateDict(), schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+  loadStateDict(sd: Record<string, unknown>): void {
+    super.loadStateDict(sd);
+    if (Array.isArray(sd.schedulers)) sd.schedulers.forEach((s: Record<string, unknown>, i: number) => this.schedulers[i]?.loadStateDict(s));
+  }
+}
+
+/** Options of `ReduceLROnPlateau` (PyTorch's keyword arguments in camelCase). */
+export interface ReduceLROnPlateauOptions {
+  /** 'min' (default): the metric should fall; 'max': it should rise */ mode?: 'min' | 'max';
+  /** the lr is multiplied by this on a plateau (default 0.1; must be < 1) */ factor?: number;
+  /** epochs without improvement tolerated (default 10) */ patience?: number;
+  /** what counts as an improvement (default 1e-4) */ threshold?: number;
+  /** 'rel' (default): relative to the best value; 'abs': absolute */ thresholdMode?: 'rel' | 'abs';
+  /** epochs to wait after a reduction before counting again (default 0) */ cooldown?: number;
+  /** the lowest lr (one, or one per group; default 0) */ minLr?: number | number[];
+  /** a reduction smaller than this is skipped (default 1e-8) */ eps?: number;
+}
+
+/**
+ * Reduces the learning rate by `factor` when a metric has stopped improving for `patience` epochs,
+ * as `torch.optim.lr_scheduler.ReduceLROnPlateau`: `sched.step(valLoss)` once per epoch.
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.ReduceLROnPlateau(opt, { patience: 3, factor: 0.5 });
+ * sched.step(valLoss);
+ * ```
+ */
+export class ReduceLROnPlateau {
+  /** The optimizer whose learning rates this scheduler sets. */
+  readonly optimizer: Optimizer;
+  factor: number;
+  minLrs: number[];
+  patience: number;
+  cooldown: number;
+  cooldownCounter = 0;
+  mode: 'min' | 'max';
+  threshold: number;
+  thresholdMode: 'rel' | 'abs';
+  /** The best metric so far (Infinity or -Infinity before the first step). */
+  best: number;
+  numBadEpochs = 0;
+  eps: number;
+  lastEpoch = 0;
+  /** @internal */ _lastLr: number[];
+  constructor(optimizer: Optimizer, options?: ReduceLROnPlateauOptions);
+  constructor(optimizer: Optimizer, mode?: 'min' | 'max', factor?: number, patience?: number, threshold?: number, thresholdMode?: 'rel' | 'abs', cooldown?: number, minLr?: number | number[], eps?: number);
+  constructor(...args: unknown[]) {
+    const o = ARGS2.ReduceLROnPlateau.parse(args);
+    const name = 'ReduceLROnPlateau';
+    if (typeof o.factor !== 'number' || !(o.factor < 1)) throw new ValueError(`${name}: factor should be < 1.0, got ${describeArg(o.factor)}`);
+    if (!(o.optimizer instanceof Optimizer)) throw new ValueError(`${name}: expected an Optimizer, got ${o.optimizer === null ? 'null' : typeof o.optimizer}`);
+    this.optimizer = o.optimizer;
+    this.factor = o.factor;
+    this.minLrs = perGroup(name, 'minLr', o.optimizer, o.minLr);
+    this.patience = nonNegativeInt(name, 'patience', o.patience);
+    this.cooldown = nonNegativeInt(name, 'cooldown', o.cooldown);
+    this.mode = o.mode;
+    this.threshold = finite(name, 'threshold', o.threshold);
+    this.thresholdMode = o.thresholdMode;
+    this.eps = finite(name, 'eps', o.eps);
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this._lastLr = groupLrs(o.optimizer);
+  }
+
+  /** Whether the scheduler is waiting out its cooldown. */
+  get inCooldown(): boolean { return this.cooldownCounter > 0; }
+
+  /** Whether metric `a` improves on `best` by the threshold. */
+  isBetter(a: number, best: number): boolean {
+    const { mode, thresholdMode: tm, threshold: th } = this;
+    if (mode === 'min') return tm === 'rel' ? a < best * (1 - th) : a < best - th;
+    return tm === 'rel' ? a > best * (th + 1) : a > best + th;
+  }
+
+  /**
+   * Records this epoch's metric (a number or a one-element Tensor) and reduces the learning rates
+   * after `patience` epochs without improvement. `epoch` sets the epoch number (deprecated in PyTorch).
+   */
+  step(metrics: number | { item(): number }, epoch?: number): void {
+    if (arguments.length > 2) throw new ValueError('ReduceLROnPlateau.step: takes (metrics, epoch?)');
+    let current: number;
+    if (typeof metrics === 'number') current = metrics;
+    else if (metrics !== null && typeof metrics === 'object' && typeof (metrics as { item?: unknown }).item === 'function') current = (metrics as { item(): number }).item();
+    else throw new ValueError(`ReduceLROnPlateau.step: metrics must be a number or a one-element Tensor, got ${describeArg(metrics)}`);
+    if (epoch !== undefined && typeof epoch !== 'number') throw new ValueError(`ReduceLROnPlateau.step: epoch must be a number, got ${describeArg(epoch)}`);
+    this.lastEpoch = epoch ?? this.lastEpoch + 1;
+    if (this.isBetter(current, this.best)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs++;
+    }
+    if (this.inCooldown) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const oldLr = g.lr;
+        const newLr = Math.max(oldLr * this.factor, this.minLrs[i]);
+        if (oldLr - newLr > this.eps) g.lr = newLr;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this._lastLr = groupLrs(this.optimizer);
+  }
+
+  /** The learning rate of each group after the last step. */
+  getLastLr(): number[] { return this._lastLr.slice(); }
+
+  /** The scheduler's state (plain numbers, strings and arrays; `best` may be ±Infinity). */
+  stateDict(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = structuredClone(v);
+    return out;
+  }
+
+  /** Restores a state from `stateDict()`. */
+  loadStateDict(sd: Record<string, unknown>): void {
+    if (!sd || typeof sd !== 'object') throw new ValueError('ReduceLROnPlateau.loadStateDict: expected an object');
+    for (const [k, v] of Object.entries(sd)) if (k !== 'optimizer') (this as any)[k] = structuredClone(v);
+  }
+}
+
+/** Options of `CyclicLR` (PyTorch's keyword arguments in camelCase). */
+export interface CyclicLROptions {
+  /** the lower bound of the cycle (one, or one per group) */ baseLr: number | number[];
+  /** the upper bound of the cycle (one, or one per group) */ maxLr: number | number[];
+  /** steps in the increasing half of a cycle (default 2000) */ stepSizeUp?: number;
+  /** steps in the decreasing half (default stepSizeUp) */ stepSizeDown?: number | null;
+  /** 'triangular' (default), 'triangular2' (halves each cycle) or 'exp_range' (gamma ** iterations) */ mode?: 'triangular' | 'triangular2' | 'exp_range';
+  /** exp_range's base (default 1) */ gamma?: number;
+  /** a custom amplitude scale (replaces mode) */ scaleFn?: ((x: number) => number) | null;
+  /** what scaleFn takes: the cycle number ('cycle', default) or the iteration ('iterations') */ scaleMode?: 'cycle' | 'iterations';
+  /** cycle momentum (or Adam's beta1) inversely to the lr (default true) */ cycleMomentum?: boolean;
+  /** lowest momentum (default 0.8) */ baseMomentum?: number | number[];
+  /** highest momentum (default 0.9) */ maxMomentum?: number | number[];
+}
+
+/**
+ * Cycles the learning rate between `baseLr` and `maxLr` (Smith's cyclical learning rates), as
+ * `torch.optim.lr_scheduler.CyclicLR`; step it after every batch. With `cycleMomentum` the
+ * momentum (or Adam's beta1, as torch 2 does) moves between `maxMomentum` and `baseMomentum`.
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 200 });
+ * ```
+ */
+export class CyclicLR extends LRScheduler {
+  maxLrs: number[];
+  totalSize: number;
+  stepRatio: number;
+  mode: string;
+  gamma: number;
+  scaleMode: 'cycle' | 'iterations';
+  cycleMomentum: boolean;
+  useBeta1: boolean;
+  baseMomentums: number[] = [];
+  maxMomentums: number[] = [];
+  /** The custom scale function, when one was given (not saved in state dicts). */
+  scaleFnCustom: ((x: number) => number) | null;
+  constructor(optimizer: Optimizer, options: CyclicLROptions);
+  constructor(optimizer: Optimizer, baseLr: number | number[], maxLr: number | number[], stepSizeUp?: number, stepSizeDown?: number | null, mode?: 'triangular' | 'triangular2' | 'exp_range', gamma?: number, scaleFn?: ((x: number) => number) | null, scaleMode?: 'cycle' | 'iterations', cycleMomentum?: boolean, baseMomentum?: number | number[], maxMomentum?: number | number[]);
+  constructor(...args: unknown[]) {
+    const o = ARGS2.CyclicLR.parse(args);
+    const name = 'CyclicLR';
+    if (!(o.optimizer instanceof Optimizer)) throw new ValueError(`${name}: expected an Optimizer, got ${o.optimizer === null ? 'null' : typeof o.optimizer}`);
+    const baseLrs = perGroup(name, 'baseLr', o.optimizer, o.baseLr);
+    const maxLrs = perGroup(name, 'maxLr', o.optimizer, o.maxLr);
+    const up = finite(name, 'stepSizeUp', o.stepSizeUp);
+    const down = o.stepSizeDown === null ? up : finite(name, 'stepSizeDown', o.stepSizeDown);
+    if (!(up + down > 0)) throw new ValueError(`${name}: stepSizeUp + stepSizeDown must be positive, got ${String(up)} and ${String(down)}`);
+    if (o.scaleFn !== null && typeof o.scaleFn !== 'function') throw new ValueError(`${name}: scaleFn must be a function or null, got ${describeArg(o.scaleFn)}`);
+    const useBeta1 = 'betas' in o.optimizer.defaults;
+    if (o.cycleMomentum && !('momentum' in o.optimizer.defaults) && !useBeta1) {
+      throw new ValueError(`${name}: optimizer must support momentum (or betas) with the cycleMomentum option enabled`);
+    }
+    const baseM = o.cycleMomentum ? perGroup(name, 'baseMomentum', o.optimizer, o.baseMomentum) : [];
+    const maxM = o.cycleMomentum ? perGroup(name, 'maxMomentum', o.optimizer, o.maxMomentum) : [];
+    // PyTorch writes the base lrs (and momentums) into the groups before its base constructor runs
+    o.optimizer.paramGroups.forEach((g, i) => { g.lr = baseLrs[i]; });
+    super(o.optimizer, name);
+    this.maxLrs = maxLrs;
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.mode = o.mode;
+    this.gamma = finite(name, 'gamma', o.gamma);
+    this.scaleFnCustom = o.scaleFn;
+    this.scaleMode = o.scaleFn !== null ? o.scaleMode : o.mode === 'exp_range' ? 'iterations' : 'cycle';
+    this.cycleMomentum = o.cycleMomentum;
+    this.useBeta1 = useBeta1;
+    if (this.cycleMomentum) {
+      this.optimizer.paramGroups.forEach((g, i) => this.setMomentum(g, baseM[i]));
+      this.baseMomentums = baseM;
+      this.maxMomentums = maxM;
+    }
+    this.initialStep();
+    this.baseLrs = baseLrs;
+  }
+
+  private setMomentum(g: ParamGroup, m: number): void {
+    if (this.useBeta1) g.betas = [m, (g.betas as [number, number])[1]];
+    else g.momentum = m;
+  }
+
+  /** The amplitude's scale at x (a cycle number or an iteration, by scaleMode). */
+  scaleFn(x: number): number {
+    if (this.scaleFnCustom) return this.scaleFnCustom(x);
+    if (this.mode === 'triangular') return 1;
+    if (this.mode === 'triangular2') return 1 / 2 ** (x - 1);
+    return this.gamma ** x;
+  }
+
+  protected nonStateKeys(): string[] { return [...super.nonStateKeys(), 'scaleFnCustom']; }
+
+  protected getLr(): number[] {
+    const e = this.lastEpoch;
+    const cycle = Math.floor(1 + e / this.totalSize);
+    const x = 1 + e / this.totalSize - cycle;
+    const scaleFactor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const at = this.scaleMode === 'cycle' ? cycle : e;
+    const lrs = this.baseLrs.map((b, i) => b + (this.maxLrs[i] - b) * scaleFactor * this.scaleFn(at));
+    if (this.cycleMomentum) {
+      const ms = this.baseMomentums.map((b, i) => this.maxMomentums[i] - (this.maxMomentums[i] - b) * scaleFactor * this.scaleFn(at));
+      this.optimizer.paramGroups.forEach((g, i) => this.setMomentum(g, ms[i]));
+    }
+    return lrs;
+  }
+}
+
+/**
+ * Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter): the lr follows a cosine from the
+ * base lr to `etaMin` over `t0` epochs, restarts, and each period is `tMult` times the last.
+ * `step(epoch)` takes fractional epochs (`sched.step(epoch + i / iters)` within an epoch).
+ *
+ * ```ts
+ * const sched = new fl.optim.lrScheduler.CosineAnnealingWarmRestarts(opt, { t0: 10, tMult: 2 });
+ * ```
+ */
+export class CosineAnnealingWarmRestarts extends LRScheduler {
+  t0: number;
+  tI: number;
+  tMult: number;
+  etaMin: number;
+  tCur: number;
+  constructor(optimizer: Optimizer, options: { t0: number; tMult?: number; etaMin?: number });
+  constructor(optimizer: Optimizer, t0: number, tMult?: number, etaMin?: number);
+  constructor(...args: unknown[]) {
+    const o = ARGS2.CosineAnnealingWarmRestarts.parse(args);
+    const name = 'CosineAnnealingWarmRestarts';
+    super(o.optimizer, name);
+    this.t0 = positiveInt(name, 't0', o.t0);
+    this.tI = this.t0;
+    if (typeof o.tMult !== 'number' || !Number.isInteger(o.tMult) || o.tMult < 1) throw new ValueError(`${name}: tMult must be an integer >= 1, got ${describeArg(o.tMult)}`);
+    this.tMult = o.tMult;
+    this.etaMin = finite(name, 'etaMin', o.etaMin);
+    this.tCur = this.lastEpoch;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    return this.baseLrs.map((b) => this.etaMin + (b - this.etaMin) * (1 + Math.cos(Math.PI * this.tCur / this.tI)) / 2);
+  }
+  /** Moves one epoch, or to `epoch` (fractional epochs allowed). */
+  step(epoch?: number): void {
+    if (epoch !== undefined && (typeof epoch !== 'number' || !Number.isFinite(epoch))) throw new ValueError(`CosineAnnealingWarmRestarts.step: epoch must be a finite number, got ${describeArg(epoch)}`);
+    this._stepCount++;
+    let e = epoch;
+    if (e === undefined && this.lastEpoch < 0) e = 0;
+    if (e === undefined) {
+      e = this.lastEpoch + 1;
+      this.tCur = this.tCur + 1;
+      if (this.tCur >= this.tI) {
+        this.tCur = this.tCur - this.tI;
+        this.tI = this.tI * this.tMult;
+      }
+    } else {
+      if (e < 0) throw new ValueError(`CosineAnnealingWarmRestarts.step: expected a non-negative epoch, got ${describeArg(e)}`);
+      if (e >= this.t0) {
+        if (this.tMult === 1) {
+          this.tCur = pyMod(e, this.t0);
+        } else {
+          const n = Math.trunc(Math.log(e / this.t0 * (this.tMult - 1) + 1) / Math.log(this.tMult));
+          this.tCur = e - this.t0 * (this.tMult ** n - 1) / (this.tMult - 1);
+          this.tI = this.t0 * this.tMult ** n;
+        }
+      } else {
+        this.tI = this.t0;
+        this.tCur = e;
+      }
+    }
+    this.lastEpoch = Math.floor(e);
+    const values = this.getLr();
+    const groups = this.optimizer.paramGroups;
+    groups.forEach((g, i) => { g.lr = values[i]; });
+    this._lastLr = groups.map((g) => g.lr);
+  }
+}
+
+/** Python's float modulo (the result takes the divisor's sign; fmod for positive operands). */
+function pyMod(a: number, b: number): number { const r = a % b; return r !== 0 && (r < 0) !== (b < 0) ? r + b : r; }

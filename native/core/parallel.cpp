@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -61,15 +62,24 @@ struct Pool {
   Pool() {
     int hw = (int)std::thread::hardware_concurrency();
     const char* env = std::getenv("FLINT_NUM_THREADS");
-    threads = env ? std::max(1, std::atoi(env)) : std::max(1, hw);
+    threads = std::min(kMaxThreads, env ? std::max(1, std::atoi(env)) : std::max(1, hw));
   }
   ~Pool() {
     { std::lock_guard<std::mutex> l(mu); stop = true; }
     wake.notify_all();
     for (auto& w : workers) w.detach();  // process exit: do not join inside static destruction
   }
+  // A thread the system refuses to start (EAGAIN: a process or memory limit) lowers the pool to the
+  // threads it has, instead of an exception that would end the process inside a kernel call.
   void ensureWorkers() {
-    while ((int)workers.size() < threads - 1) workers.emplace_back([this] { loop(); });
+    while ((int)workers.size() < threads - 1) {
+      try {
+        workers.emplace_back([this] { loop(); });
+      } catch (const std::system_error&) {
+        threads = (int)workers.size() + 1;
+        break;
+      }
+    }
   }
   // Runs chunks of job j (number e) until none is left unclaimed; j.fn is only touched for a
   // chunk claimed under e, and job e's caller waits for every such chunk before it returns.
@@ -114,7 +124,7 @@ std::mutex callMu;  // one parallel job at a time (JS calls come from one thread
 }  // namespace
 
 int numThreads() { return pool().threads; }
-void setNumThreads(int n) { std::lock_guard<std::mutex> l(callMu); pool().threads = std::max(1, n); }
+void setNumThreads(int n) { std::lock_guard<std::mutex> l(callMu); pool().threads = std::min(kMaxThreads, std::max(1, n)); }
 
 void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
   if (inJob) { fn(0, n); return; }

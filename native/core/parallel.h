@@ -10,6 +10,8 @@
 
 namespace flint {
 
+/** The most threads the pool runs (setNumThreads and FLINT_NUM_THREADS are capped to it). */
+constexpr int kMaxThreads = 1024;
 int numThreads();
 void setNumThreads(int n);  // 1 disables the pool
 void parallelForImpl(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
