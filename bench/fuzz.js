@@ -88,6 +88,11 @@ function child() {
     for (const f of files) {
       const text = fs.readFileSync(f, 'utf8');
       for (const m of text.matchAll(/\b(?:function|const|let|var|class|namespace)\s+([A-Za-z_$][\w$]*)|\bas\s+([A-Za-z_$][\w$]*)/g)) decl.names.add(m[1] || m[2]);
+      // the members of a namespace object (`declare const memory: { stats(…): …; … }`: fl.memory,
+      // fl.cuda, fl.backend, AutoTokenizer), at any depth of its type literal
+      for (const m of text.matchAll(/^(?:export )?declare const \w+: \{\n([\s\S]*?)^\};/gm)) {
+        for (const d of m[1].matchAll(/^ {4,}(?:readonly\s+)?([A-Za-z_$][\w$]*)\??[(<:]/gm)) decl.names.add(d[1]);
+      }
       for (const m of text.matchAll(/^(?:export )?declare (?:abstract )?class (\w+)[^\n]*\{\n([\s\S]*?)^\}/gm)) {
         const members = new Map();
         for (const line of m[2].split('\n')) {
@@ -356,6 +361,8 @@ function child() {
     if (counts.failures.length < 200) counts.failures.push({ i, call: desc, error: lines.slice(0, 6).join('\n') });
   }
 
+  const threads0 = fl.backend.info().threads;
+  const memoryLimit0 = cuda ? fl.memory.getMemoryLimit() : 0;
   const progress = fs.openSync(path.join(tmp, 'progress'), 'w');
   const start = ONLY !== undefined ? Number(ONLY) : 0;
   const end = ONLY !== undefined ? start + 1 : CALLS;
@@ -390,6 +397,10 @@ function child() {
       for (const t of [...made, ...out]) { try { t.dispose(); } catch (e) { record(i, `${call.desc} (then dispose of what it returned)`, e, call.t.name); } }
       // global modes a call may have changed: back to the defaults, so that later calls see them
       try { fl.setGradEnabled(true); } catch { /* recorded when it was the call */ }
+      // the process-wide settings of fl.backend and fl.memory (a 1,024-thread pool on 2 cores, a GPU
+      // memory limit of 0) would slow or starve every later call: restored after the call that set them
+      if (call.t.name === 'fl.backend.setNumThreads') { try { fl.backend.setNumThreads(threads0); } catch { /* recorded */ } }
+      if (call.t.name === 'fl.memory.setMemoryLimit' && cuda) { try { fl.memory.setMemoryLimit(memoryLimit0); } catch { /* recorded */ } }
       if (ONLY !== undefined) process.stderr.write(`call ${i}: ${result !== undefined ? 'returned' : 'threw or returned undefined'}\n`);
       if (i % 500 === 499) {  // what calls made and dropped (modules' parameters, …) goes back through the FinalizationRegistry
         if (global.gc) global.gc();

@@ -71,7 +71,7 @@ export class OnnxExportError extends FlintError {}
  */
 export const nativeErrorClasses: Readonly<Record<string, new (m: string) => FlintError>> = {
   FlintError, ShapeError, DTypeError, DeviceError, IndexError, DisposedError,
-  BackendUnavailableError, OutOfMemoryError, ValueError, CaptureError,
+  BackendUnavailableError, OutOfMemoryError, ValueError, CaptureError, LinAlgError,
 };
 
 /** @internal Converts an error thrown by the addon into its typed class. */

@@ -23,7 +23,8 @@ namespace flint {
   X(BackendUnavailable, "BackendUnavailableError")  \
   X(OutOfMemory, "OutOfMemoryError")                \
   X(Value, "ValueError")                            \
-  X(Capture, "CaptureError")
+  X(Capture, "CaptureError")                        \
+  X(LinAlg, "LinAlgError")
 
 enum class ErrorKind {
 #define FLINT_ERROR_KIND_ENUM(kind, code) kind,

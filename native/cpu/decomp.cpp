@@ -46,7 +46,7 @@ template <class T> void svdTyped(const OpCall& c, const DecompArgs& a) {
   forEachMatrix(a, decompWorkspace(2, a), [&](int64_t b, double* ws) {
     if (!decomp::svdMatrix<T>(a, b, A, U, S, Vh, ws)) nonfinite = true;
   });
-  if (nonfinite) fail(ErrorKind::Value, "linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values.");
+  if (nonfinite) fail(ErrorKind::LinAlg, "linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values.");
 }
 
 void cpuQr(const OpCall& c) {

@@ -13,7 +13,7 @@ namespace gpu {
 namespace {
 
 void decodeSvdError(int bits, const char*) {
-  if (bits & E_DECOMP_NONFINITE) fail(ErrorKind::Value, "linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values.");
+  if (bits & E_DECOMP_NONFINITE) fail(ErrorKind::LinAlg, "linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values.");
   fail(ErrorKind::Flint, "linalg.svd: unknown kernel error " + std::to_string(bits));
 }
 
