@@ -134,6 +134,45 @@ describe('checkpoint: bit-for-bit resume', () => {
   });
 });
 
+describe('checkpoint: LBFGS history and ReduceLROnPlateau', () => {
+  test("LBFGS's lists of history tensors and ReduceLROnPlateau's counters resume the same trajectory (they were JSON garbage, then refused)", () => {
+    const make = () => {
+      const w = fl.tensor([1.5, -0.5, 2], { dtype: 'float64', device: DEVICE }).requiresGrad_();
+      const opt = new fl.optim.LBFGS([w], { lr: 0.5, historySize: 3, maxIter: 4 });
+      const p0 = fl.zeros([1]);
+      const sgd = new fl.optim.SGD([p0], { lr: 1 });
+      const plateau = new fl.optim.lrScheduler.ReduceLROnPlateau(sgd, { patience: 0 });
+      const model = new fl.nn.Linear(1, 1);
+      return { w, opt, plateau, model, dispose: () => { w.dispose(); p0.dispose(); opt.dispose(); sgd.dispose(); model.dispose(); } };
+    };
+    // a Rosenbrock-like valley: LBFGS keeps a history of several (s, y) pairs
+    const closure = (w: fl.Tensor, opt: fl.optim.LBFGS) => () => fl.scope(() => {
+      opt.zeroGrad();
+      const [a, b, c] = [w.index(0), w.index(1), w.index(2)];
+      const loss = fl.add(fl.add(fl.mul(fl.sub(b, a.square()).square(), 10), fl.sub(a, 1).square()), c.square());
+      loss.backward();
+      return loss.item();
+    });
+    const step = (r: ReturnType<typeof make>) => { r.plateau.step(r.opt.step(closure(r.w, r.opt)) as number); };
+    const a = make();
+    step(a); step(a);
+    const file = path.join(dir, 'lbfgs.ckpt.safetensors');
+    saveCheckpointSync(file, { model: a.model, optimizer: a.opt, scheduler: a.plateau });
+    step(a); step(a);
+    const b = make();
+    fl.scope(() => fl.noGrad(() => b.w.copy_(fl.tensor([0, 0, 0], { dtype: 'float64', device: DEVICE }))));
+    loadCheckpointSync(file, { model: b.model, optimizer: b.opt, scheduler: b.plateau });
+    // the parameter itself is the model's business: set it as it was at the save
+    const c = make();
+    step(c); step(c);
+    fl.noGrad(() => b.w.copy_(c.w));
+    step(b); step(b);
+    expect(Array.from(b.w.dataSync())).toEqual(Array.from(a.w.dataSync()));
+    expect(b.plateau.getLastLr()).toEqual(a.plateau.getLastLr());
+    for (const r of [a, b, c]) { r.opt.zeroGrad(); r.dispose(); }
+  });
+});
+
 describe('checkpoint: data loader order', () => {
   /** The item order of the loader's next `epochs` epochs (items are their own indices). */
   async function orders(loader: fl.data.DataLoader<any, any>, epochs: number): Promise<number[][]> {

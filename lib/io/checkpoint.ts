@@ -15,13 +15,14 @@
 // carry (±Infinity, NaN, -0) are written as { "$number": "<String>" }. Tensors keep their dtype
 // and bits. Save between epochs for an exact resume: the loader position within an epoch is not
 // stored (keep a batch index in `extra` and skip to it if you need mid-epoch resumes).
+import { describeArg } from '../arity';
 import { tooManyArgs } from '../args';
 import { checkPath } from '../arity';
 import { ValueError } from '../errors';
 import { Tensor } from '../tensor';
 import { Module, prepareLoadStateDict } from '../nn/module';
 import { Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer';
-import { LRScheduler } from '../optim/lr_scheduler';
+import { LRScheduler, ReduceLROnPlateau } from '../optim/lr_scheduler';
 import { DataLoader } from '../data/dataloader';
 import { getRngState, setRngState } from '../ops/random';
 import { load, loadMetadata, loadMetadataSync, loadSync, save, saveSync } from './safetensors';
@@ -33,7 +34,7 @@ export interface CheckpointState {
   /** The optimizer: state tensors, per-parameter steps, hyperparameters of every group. */
   optimizer?: Optimizer;
   /** The learning-rate scheduler's stateDict. */
-  scheduler?: LRScheduler;
+  scheduler?: LRScheduler | ReduceLROnPlateau;
   /** A data loader: its next epoch (which picks the shuffled order). */
   loader?: DataLoader<unknown, unknown>;
   /** Anything JSON-serialisable of the caller's: step counters, config, metrics. */
@@ -44,7 +45,7 @@ export interface CheckpointState {
 export interface CheckpointTargets {
   model: Module;
   optimizer?: Optimizer;
-  scheduler?: LRScheduler;
+  scheduler?: LRScheduler | ReduceLROnPlateau;
   loader?: DataLoader<unknown, unknown>;
   /** Restore the global random generator's state (default true: needed for dropout etc. to repeat). */
   rng?: boolean;
@@ -76,7 +77,7 @@ function collect(state: CheckpointState, op: string): { tensors: Record<string, 
   if (!state || typeof state !== 'object' || !(state.model instanceof Module)) throw new ValueError(`${op}: expected { model, optimizer?, scheduler?, loader?, extra? } with model an nn.Module`);
   const { model, optimizer, scheduler, loader, extra } = state;
   if (optimizer !== undefined && !(optimizer instanceof Optimizer)) throw new ValueError(`${op}: optimizer must be an fl.optim.Optimizer`);
-  if (scheduler !== undefined && !(scheduler instanceof LRScheduler)) throw new ValueError(`${op}: scheduler must be an fl.optim.LRScheduler`);
+  if (scheduler !== undefined && !(scheduler instanceof LRScheduler) && !(scheduler instanceof ReduceLROnPlateau)) throw new ValueError(`${op}: scheduler must be an fl.optim.LRScheduler or ReduceLROnPlateau`);
   if (loader !== undefined && !(loader instanceof DataLoader)) throw new ValueError(`${op}: loader must be an fl.data.DataLoader`);
   const tensors: Record<string, Tensor> = {};
   const owned: Tensor[] = [];
@@ -88,7 +89,12 @@ function collect(state: CheckpointState, op: string): { tensors: Record<string, 
     for (const [i, s] of Object.entries(sd.state)) {
       plain[Number(i)] = {};
       for (const [k, v] of Object.entries(s)) {
-        if (v instanceof Tensor) { tensors[`optim.${i}.${k}`] = v; owned.push(v); } else plain[Number(i)][k] = v;
+        if (v instanceof Tensor) { tensors[`optim.${i}.${k}`] = v; owned.push(v); }
+        else if (isTensorList(v)) {
+          // a list of tensors (LBFGS's history): each as optim.<i>.<key>#<j>, the count in the metadata
+          v.forEach((t, j) => { tensors[`optim.${i}.${k}#${j}`] = t; owned.push(t); });
+          plain[Number(i)][k] = { $tensors: v.length };
+        } else plain[Number(i)][k] = v;
       }
     }
     metadata.optimizer = encode({ type: optimizer.constructor.name, stepCount: optimizer._stepCount, paramGroups: sd.paramGroups, state: plain });
@@ -144,13 +150,21 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
   const { model, optimizer, scheduler, loader } = targets;
   const modelSd: Record<string, Tensor> = {};
   const optimTensors = new Map<number, Record<string, Tensor>>();
+  const optimLists = new Map<number, Map<string, Tensor[]>>();
   for (const [name, t] of Object.entries(loaded)) {
     if (name.startsWith('model.')) { modelSd[name.slice(6)] = t; continue; }
     const m = /^optim\.(\d+)\.(.+)$/.exec(name);
     if (!m) throw new ValueError(`${op}: unexpected tensor '${name}' in ${path} (expected model.* or optim.<i>.*)`);
     const i = Number(m[1]);
     if (!optimTensors.has(i)) optimTensors.set(i, {});
-    optimTensors.get(i)![m[2]] = t;
+    const item = /^(.+)#(\d+)$/.exec(m[2]);
+    if (item) {
+      const lists = optimLists.get(i) ?? new Map<string, Tensor[]>();
+      optimLists.set(i, lists);
+      const list = lists.get(item[1]) ?? [];
+      lists.set(item[1], list);
+      list[Number(item[2])] = t;
+    } else optimTensors.get(i)![m[2]] = t;
   }
   // check everything that can fail before changing any target
   let extra: unknown;
@@ -162,6 +176,18 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
     const state: Record<number, ParamState> = {};
     for (const [i, s] of Object.entries(o.state as Record<string, ParamState>)) state[Number(i)] = { ...s };
     for (const [i, ts] of optimTensors) state[i] = { ...(state[i] ?? {}), ...ts };
+    // the lists of tensors: each { $tensors: n } in the metadata is the n tensors <key>#0.. of the file
+    for (const [i, s] of Object.entries(state)) {
+      for (const [k, v] of Object.entries(s as Record<string, unknown>)) {
+        if (v === null || typeof v !== 'object' || v instanceof Tensor || !('$tensors' in v)) continue;
+        const n = (v as { $tensors: unknown }).$tensors;
+        const list = optimLists.get(Number(i))?.get(k) ?? [];
+        if (typeof n !== 'number' || list.length !== n || list.some((t) => !(t instanceof Tensor))) {
+          throw new ValueError(`${op}: ${path}: the optimizer's state '${k}' of parameter ${i} should hold ${describeArg(n)} tensors, the file has ${list.filter((t) => t instanceof Tensor).length}`);
+        }
+        (s as Record<string, unknown>)[k] = list;
+      }
+    }
     optimSd = { state, paramGroups: o.paramGroups };
     stepCount = o.stepCount ?? 0;
   }
@@ -236,4 +262,8 @@ export function loadCheckpointSync(path: string, targets: CheckpointTargets): Lo
   } finally {
     for (const t of Object.values(loaded)) t.dispose();
   }
+}
+
+function isTensorList(v: unknown): v is Tensor[] {
+  return Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof Tensor);
 }

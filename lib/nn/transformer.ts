@@ -30,13 +30,14 @@ import { add } from '../ops/elementwise';
 import { full } from '../ops/creation';
 import { triu } from '../ops/indexing';
 import { noGrad } from '../autograd';
-import { Module, Parameter, isParameter } from './module';
+import { Module } from './module';
 import { ModuleList } from './containers';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 import { xavierUniform_ } from './init';
 import { needTensor } from './functional';
 import { Dropout, Linear } from './layers';
+import { deepCopyModule } from './params';
 import { LayerNorm } from './norm';
 import { MultiheadAttention, TransformerEncoderLayer, resolveActivation } from './attention';
 import type { TransformerActivation } from './attention';
@@ -92,56 +93,10 @@ const ARGS = {
 
 // ---- deep copy (torch's copy.deepcopy of a module) ---------------------------------------------------
 
-/**
- * A deep copy of a module, as torch's `copy.deepcopy`: parameters (as parameters, with their
- * requiresGrad) and buffers are copied, sub-modules copied recursively; a tensor or module reached
- * twice is copied once. Functions and objects that are neither modules, tensors, arrays, Maps, Sets
- * nor plain objects are shared.
- */
-function cloneModule<M extends Module>(m: M): M {
-  const memo = new Map<unknown, unknown>();
-  const copy = (v: unknown): unknown => {
-    if (v === null || typeof v !== 'object') return v;  // primitives, functions
-    if (memo.has(v)) return memo.get(v);
-    if (v instanceof Tensor) {
-      const c = noGrad(() => v.detach().clone());
-      const out = isParameter(v) ? Parameter(c, v.requiresGrad) : c;
-      memo.set(v, out);
-      return out;
-    }
-    if (v instanceof Module) {
-      const o = Object.create(Object.getPrototypeOf(v)) as Module;
-      memo.set(v, o);
-      for (const k of Reflect.ownKeys(v)) {
-        const d = Object.getOwnPropertyDescriptor(v, k)!;
-        if (!('value' in d)) continue;  // accessors (buffers, a container's index getters) are made again below
-        Object.defineProperty(o, k, { ...d, value: copy(d.value) });
-      }
-      for (const name of o._buffers.keys()) {
-        Object.defineProperty(o, name, { get: () => o._buffers.get(name), set: (b) => o._buffers.set(name, b), enumerable: false, configurable: true });
-      }
-      const reindex = (o as unknown as { _reindex?: (n: number) => void })._reindex;
-      if (typeof reindex === 'function') reindex.call(o, 0);
-      return o;
-    }
-    if (Array.isArray(v)) { const a: unknown[] = []; memo.set(v, a); for (const x of v) a.push(copy(x)); return a; }
-    if (v instanceof Map) { const mp = new Map(); memo.set(v, mp); for (const [k, x] of v) mp.set(k, copy(x)); return mp; }
-    if (v instanceof Set) { const s = new Set(); memo.set(v, s); for (const x of v) s.add(copy(x)); return s; }
-    const p = Object.getPrototypeOf(v);
-    if (p === Object.prototype || p === null) {
-      const o: Record<string, unknown> = Object.create(p);
-      memo.set(v, o);
-      for (const [k, x] of Object.entries(v)) o[k] = copy(x);
-      return o;
-    }
-    return v;
-  };
-  return copy(m) as M;
-}
 
 /** `n` deep copies of `layer` in a ModuleList (torch's `_get_clones`). */
 function clones<M extends Module>(layer: M, n: number): ModuleList<M> {
-  return new ModuleList<M>(Array.from({ length: n }, () => cloneModule(layer)));
+  return new ModuleList<M>(Array.from({ length: n }, () => deepCopyModule(layer)));
 }
 
 function needModule(v: unknown, op: string, what: string): Module {

@@ -99,7 +99,10 @@ const GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'
 
 function disposeState(s: ParamState | undefined): void {
   if (!s) return;
-  for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
+  for (const v of Object.values(s) as unknown[]) {
+    if (v instanceof Tensor) v.dispose();
+    else if (Array.isArray(v)) for (const t of v) if (t instanceof Tensor) t.dispose();  // LBFGS's history lists
+  }
 }
 
 /**

@@ -2,12 +2,13 @@
 // AveragedModel (a deep copy of a model whose parameters, and optionally buffers, hold the running
 // average of the model's), SWALR (anneals each group's lr to its SWA lr, then keeps it) and updateBn
 // (recomputes batch-norm statistics with one pass over the data, as a cumulative average).
+import { deepCopyModule } from '../nn/params';
 import { Tensor, scope } from '../tensor';
 import { noGrad } from '../autograd';
 import { zeros } from '../ops/creation';
 import { ValueError } from '../errors';
 import { describeArg } from '../arity';
-import { Module, Parameter, isParameter } from '../nn/module';
+import { Module } from '../nn/module';
 import { BatchNorm1d, BatchNorm2d } from '../nn/norm';
 import * as A from '../args';
 import { optional, required, signature } from '../args';
@@ -31,50 +32,6 @@ const SWA_ARGS = {
     loader: required(A.anyValue<Iterable<unknown> | AsyncIterable<unknown>>()), model: required(A.anyValue<Module>()), device: optional(A.nullable(A.device), null),
   }),
 };
-
-/**
- * A deep copy of a module, as Python's `copy.deepcopy`: parameters (as parameters) and buffers are
- * copied, sub-modules recursively; a tensor or module reached twice is copied once; functions and
- * other objects are shared.
- */
-function deepCopyModule<M extends Module>(m: M): M {
-  const memo = new Map<unknown, unknown>();
-  const copy = (v: unknown): unknown => {
-    if (v === null || typeof v !== 'object') return v;
-    if (memo.has(v)) return memo.get(v);
-    if (v instanceof Tensor) {
-      const c = noGrad(() => scope(() => v.detach().clone()));
-      const out = isParameter(v) ? Parameter(c, v.requiresGrad) : c;
-      memo.set(v, out);
-      return out;
-    }
-    if (v instanceof Module) {
-      const o = Object.create(Object.getPrototypeOf(v)) as Module;
-      memo.set(v, o);
-      for (const k of Reflect.ownKeys(v)) {
-        const d = Object.getOwnPropertyDescriptor(v, k)!;
-        if (!('value' in d)) continue;  // buffer accessors are made again below
-        Object.defineProperty(o, k, { ...d, value: copy(d.value) });
-      }
-      for (const name of o._buffers.keys()) {
-        Object.defineProperty(o, name, { get: () => o._buffers.get(name), set: (b) => o._buffers.set(name, b), enumerable: false, configurable: true });
-      }
-      return o;
-    }
-    if (Array.isArray(v)) { const a: unknown[] = []; memo.set(v, a); for (const x of v) a.push(copy(x)); return a; }
-    if (v instanceof Map) { const mp = new Map(); memo.set(v, mp); for (const [k, x] of v) mp.set(k, copy(x)); return mp; }
-    if (v instanceof Set) { const s = new Set(); memo.set(v, s); for (const x of v) s.add(copy(x)); return s; }
-    const p = Object.getPrototypeOf(v);
-    if (p === Object.prototype || p === null) {
-      const o: Record<string, unknown> = Object.create(p);
-      memo.set(v, o);
-      for (const [k, x] of Object.entries(v)) o[k] = copy(x);
-      return o;
-    }
-    return v;
-  };
-  return copy(m) as M;
-}
 
 /**
  * A copy of `model` that keeps the running average of its parameters (and, with `useBuffers`, of
