@@ -40,7 +40,7 @@ import { Dropout, Linear } from './layers';
 import { deepCopyModule } from './params';
 import { LayerNorm } from './norm';
 import { MultiheadAttention, TransformerEncoderLayer, resolveActivation } from './attention';
-import type { TransformerActivation } from './attention';
+import type { TransformerActivation, TransformerEncoderLayerOptions } from './attention';
 
 // PyTorch 1.13's positional order (lib/args.ts): TransformerDecoderLayer(d_model, nhead,
 // dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first) (plus torch 2.1's
@@ -122,27 +122,8 @@ function checkPaddingMaskDType(m: unknown, op: string, what: string): void {
 
 // ---- TransformerDecoderLayer ------------------------------------------------------------------------
 
-/** Options of `TransformerDecoderLayer` (PyTorch's keyword arguments in camelCase). */
-export interface TransformerDecoderLayerOptions {
-  /** Hidden size of the feed-forward block (default 2048). */
-  dimFeedforward?: number;
-  /** Dropout after each attention, inside and after the feed-forward block (default 0.1). */
-  dropout?: number;
-  /** Feed-forward activation: 'relu' (default), 'gelu', a function of a Tensor, or a Module. */
-  activation?: TransformerActivation;
-  /** LayerNorm eps (default 1e-5). */
-  layerNormEps?: number;
-  /** Inputs and output are [batch, seq, feature] (default false: [seq, batch, feature]). */
-  batchFirst?: boolean;
-  /** Pre-norm (norm → sublayer → residual) instead of post-norm (default false). */
-  normFirst?: boolean;
-  /** Whether the linear layers and norms have biases (default true; torch ≥ 2.1's argument). */
-  bias?: boolean;
-  /** Parameter dtype (default float32). */
-  dtype?: DType;
-  /** Parameter device (default 'cpu'). */
-  device?: string;
-}
+/** Options of `TransformerDecoderLayer`: those of `TransformerEncoderLayer` (PyTorch's keyword arguments in camelCase). */
+export type TransformerDecoderLayerOptions = TransformerEncoderLayerOptions;
 
 /** The masks of a decoder's forward (MultiheadAttention's convention: bool true = masked out, float added). */
 export interface TransformerDecoderForwardOptions {

@@ -293,6 +293,19 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** LambdaLR's and MultiplicativeLR's `lrLambda`: one function for every group, or one per group. */
+function lrLambdasFor(op: string, f: unknown, n: number): ((epoch: number) => number)[] {
+  let fs: unknown[];
+  if (Array.isArray(f)) {
+    if (f.length !== n) throw new ValueError(`${op}: expected ${n} lrLambdas (one per param group), got ${f.length}`);
+    fs = f.slice();
+  } else {
+    fs = new Array<unknown>(n).fill(f);
+  }
+  if (!fs.every((x) => typeof x === 'function')) throw new ValueError(`${op}: lrLambda must be a function or an array of functions`);
+  return fs as ((epoch: number) => number)[];
+}
+
 /**
  * Sets each group's lr to `baseLr * lrLambda(epoch)` (one function, or one per group).
  *
@@ -307,15 +320,7 @@ export class LambdaLR extends LRScheduler {
   constructor(...args: unknown[]) {
     const options = ARGS.LambdaLR.parse(args);
     super(options.optimizer, 'LambdaLR');
-    const f = options.lrLambda;
-    const n = this.optimizer.paramGroups.length;
-    if (Array.isArray(f)) {
-      if (f.length !== n) throw new ValueError(`LambdaLR: expected ${n} lrLambdas (one per param group), got ${f.length}`);
-      this.lrLambdas = f.slice();
-    } else {
-      this.lrLambdas = new Array(n).fill(f);
-    }
-    if (!this.lrLambdas.every((x) => typeof x === 'function')) throw new ValueError('LambdaLR: lrLambda must be a function or an array of functions');
+    this.lrLambdas = lrLambdasFor('LambdaLR', options.lrLambda, this.optimizer.paramGroups.length);
     this.initialStep();
   }
   protected nonStateKeys(): string[] { return [...super.nonStateKeys(), 'lrLambdas']; }
@@ -593,15 +598,7 @@ export class MultiplicativeLR extends LRScheduler {
   constructor(...args: unknown[]) {
     const o = ARGS2.MultiplicativeLR.parse(args);
     super(o.optimizer, 'MultiplicativeLR');
-    const f = o.lrLambda;
-    const n = this.optimizer.paramGroups.length;
-    if (Array.isArray(f)) {
-      if (f.length !== n) throw new ValueError(`MultiplicativeLR: expected ${n} lrLambdas (one per param group), got ${f.length}`);
-      this.lrLambdas = f.slice();
-    } else {
-      this.lrLambdas = new Array(n).fill(f);
-    }
-    if (!this.lrLambdas.every((x) => typeof x === 'function')) throw new ValueError('MultiplicativeLR: lrLambda must be a function or an array of functions');
+    this.lrLambdas = lrLambdasFor('MultiplicativeLR', o.lrLambda, this.optimizer.paramGroups.length);
     this.initialStep();
   }
   protected nonStateKeys(): string[] { return [...super.nonStateKeys(), 'lrLambdas']; }
