@@ -235,3 +235,17 @@ describe('swaUtils.AveragedModel and updateBn match PyTorch', () => {
     } finally { for (const x of xs) x.dispose(); m.dispose(); }
   });
 });
+
+describe("SWALR's group key", () => {
+  test('an optimizer whose groups carry swaLr adds a group with it and round-trips its state dict (was refused as an unknown key)', () => fl.scope(() => {
+    const p = fl.zeros([2]), q = fl.zeros([2]);
+    const opt = new fl.optim.SGD([p], { lr: 0.1 });
+    new fl.optim.swaUtils.SWALR(opt, { swaLr: 0.05 });
+    expect(() => opt.addParamGroup({ params: [q], lr: 0.1, swaLr: 0.05 })).not.toThrow();
+    const again = new fl.optim.SGD([p], { lr: 0.1 });
+    again.addParamGroup({ params: [q], lr: 0.1 });
+    again.loadStateDict(opt.stateDict());
+    expect(again.paramGroups[0].swaLr).toBe(0.05);
+    opt.dispose(); again.dispose();
+  }));
+});

@@ -95,7 +95,7 @@ function cloneState(s: ParamState): ParamState {
 
 // Keys that schedulers keep in param groups (PyTorch's initial_lr, max_lr, …): a group restored
 // from a state dict may carry them.
-const GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
+const GROUP_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum', 'swaLr'];  // schedulers' keys (OneCycleLR, CyclicLR, SWALR)
 
 function disposeState(s: ParamState | undefined): void {
   if (!s) return;
