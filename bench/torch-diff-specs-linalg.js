@@ -49,7 +49,7 @@ const I = (e) => `(${e}).long()`;
 /** A non-square LU's gradient: torch has one, flintml refuses it (typed). */
 const RECT_GRAD = "the gradient of a non-square LU (luFactor, lu): torch 1.13 has one, flintml refuses it (FlintError naming the op): not implemented";
 const rectGrad = (a, [x]) => (x.shape.length >= 2 && x.shape[x.shape.length - 1] !== x.shape[x.shape.length - 2] && (x.dtype === 'float32' || x.dtype === 'float64') ? RECT_GRAD : null);
-/** torch 1.13's linalg.lu of an empty integer tensor returns empty factors without checking the dtype. */
+/** torch 1.13's linalg.lu and lu_factor(_ex) of an empty integer tensor return empty factors without checking the dtype (seed 3). */
 const EMPTY_INT = "linalg.lu of an integer tensor with no elements: torch 1.13 returns empty factors without checking the dtype, flintml refuses it (DTypeError) as for any integer input";
 const emptyInt = (a, [x]) => (x.dtype === 'int32' && x.v.length === 0 ? EMPTY_INT : null);  // solves and factorizations: the condition number (≤ ~10 here) times a few roundings per entry
 
@@ -57,10 +57,10 @@ const emptyInt = (a, [x]) => (x.dtype === 'int32' && x.v.length === 0 ? EMPTY_IN
 add({
   name: 'linalg.luFactor', py: `(lambda r: (r.LU, ${I('r.pivots')}))(torch.linalg.lu_factor(x0))`,
   gen: (r) => ({ ins: [square(r)] }),
-  fl: (fl, [x]) => { const [LU, p] = fl.linalg.luFactor(x); return [LU, p]; }, tol: TOL, known: rectGrad,
+  fl: (fl, [x]) => { const [LU, p] = fl.linalg.luFactor(x); return [LU, p]; }, tol: TOL, known: (a, ins) => emptyInt(a, ins) ?? rectGrad(a, ins),
 });
 add({
-  name: 'linalg.luFactorEx', py: `(lambda r: (torch.where((r.info == 0)[..., None, None], r.LU, torch.zeros_like(r.LU)), ${I('r.pivots')}, ${I('r.info')}))(torch.linalg.lu_factor_ex(x0))`, known: rectGrad,
+  name: 'linalg.luFactorEx', py: `(lambda r: (torch.where((r.info == 0)[..., None, None], r.LU, torch.zeros_like(r.LU)), ${I('r.pivots')}, ${I('r.info')}))(torch.linalg.lu_factor_ex(x0))`, known: (a, ins) => emptyInt(a, ins) ?? rectGrad(a, ins),
   // grid values and zero rows: exactly singular matrices now and then (info > 0)
   gen: (r) => {
     const x = square(r);

@@ -26,6 +26,9 @@ test('bincount', sc(() => {
 
 test('histc', sc(() => {
   expect(arr(fl.histc(T([1, 2, 1]), 4, 0, 3))).toEqual([0, 2, 1, 0]);
+  // a value on a bin edge falls as in torch's (x - min) * bins / (max - min): histc(tensor([-1.531127], float64), 4, 0, 0)
+  // -> [0, 1, 0, 0] (the range is [x - 1, x + 1]; x * (bins / range) put it in bin 2; torch-diff seed 3)
+  expect(arr(fl.histc(fl.tensor([-1.531127], { dtype: 'float64', device: DEVICE }), 4, 0, 0))).toEqual([0, 1, 0, 0]);
   expect(arr(fl.histc(T([0, 0.5, 1, 1.5, 2, 2]), 4))).toEqual([1, 1, 1, 3]);                       // torch.histc(t, bins=4): the data's range
   expect(arr(fl.histc(T([1, 2, 3, 5]), 4, 1, 3))).toEqual([1, 0, 1, 1]);                           // 5 outside
   expect(arr(fl.histc(T([NaN, NaN, 3, 5]), 4, 1, 3))).toEqual([2, 0, 0, 1]);                       // torch 1.13 counts NaN in bin 0

@@ -387,6 +387,12 @@ describe('pinv, matrixRank, lstsq, cond, matrixNorm', () => {
     const s = fl.linalg.lstsq(t64(A1), t64(B), null, { driver: 'gels' });
     expect([s.rank.shape, s.singularValues.shape]).toEqual([[0], [0]]);
     close(vals(s.residuals), g('lsRes'), 1e-9);
+    // an A with no columns: torch 1.13's gels gives zero residuals, gelsd and gelss ‖B‖² (seed 3 of torch-diff)
+    const B2 = [[-1.405515, -2.139194], [1.255838, 2.967133]];
+    close(vals(fl.linalg.lstsq(fl.zeros([2, 0], { dtype: 'float64', device: DEVICE }), t64(B2), { driver: 'gels' }).residuals), [0, 0], 0);
+    for (const driver of ['gelsd', 'gelss'] as const) {
+      close(vals(fl.linalg.lstsq(fl.zeros([2, 0], { dtype: 'float64', device: DEVICE }), t64(B2), { driver }).residuals), [3.552601, 13.380029], 1e-6);
+    }
     // a rank-deficient A: the minimum-norm solution (pinv(A) B), rank 2, no residuals
     const r = fl.linalg.lstsq(t64(Rk), t64(B), { driver: 'gelsd' });
     close(vals(r.solution), vals(fl.matmul(fl.linalg.pinv(t64(Rk)), t64(B))), 1e-9);

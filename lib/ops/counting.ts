@@ -15,7 +15,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { normDim } from '../shape';
 import { Tensor } from '../tensor';
 import { full, ones, tensor, zeros } from './creation';
-import { add, floor, ge, gt, isnan, logicalOr, le, logicalAnd, logicalNot, lt, minimum, mul, sub, where, floorDivide } from './elementwise';
+import { add, div, floor, ge, gt, isnan, logicalOr, le, logicalAnd, logicalNot, lt, minimum, mul, sub, where, floorDivide } from './elementwise';
 import { gather, indexSelect, scatterAdd } from './indexing';
 import { amax, amin } from './reduce';
 import { reshape } from './views';
@@ -90,7 +90,7 @@ export function histc(...args: unknown[]): Tensor {
     const nan = isnan(flat);
     const inRange = logicalOr(logicalAnd(ge(flat, lo), le(flat, hi)), nan);
     // torch's bin: (x - min) * bins / (max - min), truncated; x == max goes to the last bin
-    const pos = floor(mul(sub(flat, lo), o.bins / (hi - lo)));
+    const pos = floor(div(mul(sub(flat, lo), o.bins), hi - lo));  // in torch's order: a value on a bin edge rounds as there
     const bin = minimum(where(logicalAnd(inRange, logicalNot(nan)), pos, 0), o.bins - 1).to('int32');
     const counts = scatterAdd(zeros([o.bins], { dtype: x.dtype, device: x.device }), 0, bin, where(inRange, 1, 0).to(x.dtype));
     return counts;

@@ -571,8 +571,8 @@ function lstsqPublic(a: Tensor, b: Tensor, rcond: number | null, driver: 'gels' 
       const rank = S._shape[S.ndim - 1] > 0 ? sum(gt(S, mul(amax(S, -1, true), rc)), -1).to('int32') : zeros(a._shape.slice(0, -2), { dtype: 'int32', device: a.device });
       // residuals: m > n and every matrix of full rank (torch: not with gelsy)
       const full = drv !== 'gelsy' && m > n && rank.eq(n).all().item() !== 0;
-      // (n = 0: torch's LAPACK path leaves them 0, not ‖B‖²)
-      const res = !full ? null : n === 0 ? mul(sum(b, -2), 0) : sum(sub(matmul(a, X), b).pow(2), -2);
+      // (n = 0: torch's gels leaves them 0; gelsd and gelss give ‖B‖², the formula's value)
+      const res = !full ? null : n === 0 && drv === 'gels' ? mul(sum(b, -2), 0) : sum(sub(matmul(a, X), b).pow(2), -2);
       return [res, withRank ? rank : null, withS ? S : null] as const;
     }));
     const residuals = result[0] ? keepT(result[0]) : empty(a.dtype);
