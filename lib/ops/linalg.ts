@@ -219,7 +219,10 @@ function solveOp(A_: unknown, B_: unknown, left: boolean, op: string, check: boo
   sameDTypeDevice(Am, B, op);
   const n = rows(Am);
   // torch's vector case: B [n], or B of A's shape without its last dim
-  const vector = left && (B.ndim === 1 || (B.ndim === Am.ndim - 1 && B._shape.every((s, i) => s === Am._shape[i])));
+  const vectorShaped = B.ndim === 1 || (B.ndim === Am.ndim - 1 && B._shape.every((s, i) => s === Am._shape[i]));
+  // torch 1.13 takes such a B as a vector with left: false too, and then XA = B has no solution
+  if (vectorShaped && !left) throw new ShapeError(`${op}: Incompatible shapes of A and B for the equation XA = B (${n}x${n} and ${B._shape[B.ndim - 1]}x1)`);
+  const vector = left && vectorShaped;
   if (B.ndim < 1 || (!vector && B.ndim < 2)) throw new ShapeError(`${op}: The input tensor B must have at least 1 dimension, got shape ${fmt(B._shape)}`);
   const message = check ? (op === 'linalg.inv' ? singularInv : singularSolve) : null;
   if (vector) {
