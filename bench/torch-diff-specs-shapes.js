@@ -76,7 +76,10 @@ add({ name: 'rot90', py: 'torch.rot90(x0, a.k, [0, 1])',
 add({ name: 'fliplr-flipud', py: '[torch.fliplr(x0), torch.flipud(x0)]',
   gen: (r) => ({ ins: [r.tensor('float64', r.shape(2, 3))] }), fl: (fl, [x]) => [fl.fliplr(x), fl.flipud(x)] });
 add({ name: 'blockDiag', py: 'torch.block_diag(x0, x1)',
-  gen: (r) => ({ ins: [r.tensor('float64', sh(r, 0, 2)), r.tensor(r.pick(['float64', 'int32']), sh(r, 0, 2))] }), fl: (fl, [x, y]) => fl.blockDiag(x, y) });
+  gen: (r) => ({ ins: [r.tensor('float64', sh(r, 0, 2)), r.tensor(r.pick(['float64', 'int32']), sh(r, 0, 2))] }), fl: (fl, [x, y]) => fl.blockDiag(x, y),
+  // seed 5: block_diag(zeros(0), B) puts B below a row of zeros, and torch 1.13's backward reads B's
+  // gradient from the rows above it (the empty 1-D input's row is not counted there)
+  known: (a, [x]) => (x.shape.length === 1 && x.shape[0] === 0 ? "torch 1.13's block_diag backward skips the row of a 1-D empty input, so the next block's gradient is read one row too high; flintml's follows the forward (test/reshaping.test.ts)" : null) });
 add({ name: 'tensorSplit', py: 'list(torch.tensor_split(x0, a.s, dim=a.d))',
   gen: (r) => { const s = sh(r, 1, 2); return { ins: [r.tensor('float64', s)], a: { s: r.bool() ? r.int(1, 4) : [r.int(-3, 4), r.int(0, 5)], d: r.dim(s.length) } }; }, fl: (fl, [x], a) => fl.tensorSplit(x, a.s, a.d) });
 add({ name: 'combinations', py: 'torch.combinations(x0, a.r, a.w)',

@@ -118,6 +118,14 @@ describe('values against torch 1.13', () => {
     expect(() => fl.fliplr(I([1]))).toThrow(fl.ShapeError);
     expect(arr(fl.blockDiag(fl.ones([1, 2], { device: DEVICE }), I(3)))).toEqual([[1, 1, 0], [0, 0, 3]]);
     expect(fl.blockDiag().shape).toEqual([1, 0]);                                            // torch.block_diag()
+    // a 1-D empty input is a [1, 0] block: a row of zeros above B, and B's gradient is read from the
+    // rows below it (torch 1.13's backward reads it one row too high: a torch bug, torch-diff seed 5)
+    const e = fl.zeros([0], { dtype: 'float64', device: DEVICE }).requiresGrad_();
+    const b = fl.tensor([[1, 2], [3, 4]], { dtype: 'float64', device: DEVICE }).requiresGrad_();
+    const y = fl.blockDiag(e, b);
+    expect(arr(y)).toEqual([[0, 0], [1, 2], [3, 4]]);
+    y.mul(fl.tensor([[10, 20], [1, 2], [3, 4]], { dtype: 'float64', device: DEVICE })).sum().backward();
+    expect(arr(b.grad!)).toEqual([[1, 2], [3, 4]]);
   }));
   test('tensorSplit, hsplit, vsplit, dsplit', sc(() => {
     const r = fl.arange(7, { device: DEVICE });
