@@ -100,7 +100,7 @@ add({
 add({
   name: 'nn.PReLU', py: 'torch.nn.PReLU(a.n, a.i).to(x0.dtype)(x0)',
   gen: (r) => { const s = r.shape(2, 4); return { ins: [r.tensor(r.pick(['float32', 'float64']), s, kind(r))], a: { n: r.pick([1, s[1]]), i: r.pick([0.25, -0.5]) } }; },
-  fl: (fl, [x], a) => new fl.nn.PReLU(a.n, a.i, { dtype: x.dtype }).forward(x), tol: 4,
+  fl: (fl, [x], a) => new fl.nn.PReLU(a.n, a.i, { dtype: x.dtype, device: x.device }).forward(x), tol: 4,
 });
 add({
   name: 'nn.Softmax2d', py: 'torch.nn.Softmax2d()(x0)',

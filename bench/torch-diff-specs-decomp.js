@@ -37,7 +37,7 @@ const HALF = (a, ins) => (ins.some((x) => x.dtype === 'float16' || x.dtype === '
 // ---- QR ------------------------------------------------------------------------------------------------
 // Q diag(1..k) R first (its gradient goes through both factors), then Q and R themselves
 const QR_PY = '(lambda r: (r[0] @ torch.diag_embed(torch.arange(1, r[0].shape[-1] + 1, dtype=x0.dtype)) @ r[1], r[0], r[1]))';
-const qrParts = (fl, Q, R) => [fl.matmul(fl.mul(Q, fl.arange(1, Q.shape[Q.ndim - 1] + 1, 1, { dtype: Q.dtype })), R), Q, R];
+const qrParts = (fl, Q, R) => [fl.matmul(fl.mul(Q, fl.arange(1, Q.shape[Q.ndim - 1] + 1, 1, { dtype: Q.dtype, device: Q.device })), R), Q, R];
 add({
   name: 'linalg.qr', py: `${QR_PY}(torch.linalg.qr(x0, a.m))`,
   gen: (r) => {
@@ -76,7 +76,7 @@ add({
   fl: (fl, [x], a) => {
     const [w, V] = fl.linalg.eigh(x, a.u);
     const n = x.shape[x.ndim - 1];
-    const c = fl.arange(1, n + 1, 1, { dtype: x.dtype });
+    const c = fl.arange(1, n + 1, 1, { dtype: x.dtype, device: x.device });
     return [fl.matmul(fl.mul(V, fl.add(w, c).unsqueeze(-2)), V.transpose(-2, -1)), w];
   },
   tol: TOL, gradTol: GTOL, known: HALF,

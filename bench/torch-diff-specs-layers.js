@@ -257,7 +257,7 @@ add({
     return { ins: [r.tensor(r.pick(F3), s, 'cont')], a: { k, c, af: r.bool(), t: r.bool(), tr: r.bool(0.7) } };
   },
   fl: (fl, [x], a) => {
-    const m = new fl.nn[a.k](a.c, { affine: a.af, trackRunningStats: a.t, dtype: x.dtype }).train(a.tr);
+    const m = new fl.nn[a.k](a.c, { affine: a.af, trackRunningStats: a.t, dtype: x.dtype, device: x.device }).train(a.tr);
     const y = m.forward(x);
     return a.t ? [y, m.runningMean, m.runningVar] : [y];
   },
@@ -323,7 +323,7 @@ add({
     return { ins: [r.tensor('float64', [B, i1], 'cont'), r.tensor('float64', [B, i2], 'cont'), r.tensor('float64', [o, i1, i2], 'cont'), r.tensor('float64', [o], 'cont')], a: {} };
   },
   fl: (fl, [x1, x2, w, b]) => {
-    const m = new fl.nn.Bilinear(w.shape[1], w.shape[2], w.shape[0], { dtype: 'float64' });
+    const m = new fl.nn.Bilinear(w.shape[1], w.shape[2], w.shape[0], { dtype: 'float64', device: w.device });
     fl.noGrad(() => { m.weight.copy_(w); m.bias.copy_(b); });
     return m.forward(x1, x2);
   },
@@ -352,7 +352,7 @@ add({
     return { ins: [r.tensor('float64', [r.int(1, 2), Cin, L], 'cont'), r.tensor('float64', [Cin, O, k], 'cont'), r.tensor('float64', [O], 'cont')], a: { s, p, op: r.int(0, s - 1), os } };
   },
   fl: (fl, [x, w, b], a) => {
-    const m = new fl.nn.ConvTranspose1d(w.shape[0], w.shape[1], w.shape[2], a.s, a.p, a.op, { dtype: 'float64' });
+    const m = new fl.nn.ConvTranspose1d(w.shape[0], w.shape[1], w.shape[2], a.s, a.p, a.op, { dtype: 'float64', device: w.device });
     fl.noGrad(() => { m.weight.copy_(w); m.bias.copy_(b); });
     return m.forward(x, a.os ?? undefined);
   },
@@ -393,7 +393,7 @@ add({
   py: '(lambda m: (m.weight.data.copy_(x0), m(x1.long(), torch.tensor(a.offs, dtype=torch.long) if a.offs is not None else None, x2 if a.psw else None))[1])(torch.nn.EmbeddingBag(x0.shape[0], x0.shape[1], mode=a.mode, include_last_offset=a.last, padding_idx=a.pad).to(x0.dtype))',
   gen: (r) => { const c = bagCase(r); return { ins: [c.ins[0], c.ins[1], c.ins[2]], a: c.a }; },
   fl: (fl, [w, idx, psw], a) => {
-    const m = new fl.nn.EmbeddingBag(w.shape[0], w.shape[1], { mode: a.mode, includeLastOffset: a.last, paddingIdx: a.pad, dtype: w.dtype });
+    const m = new fl.nn.EmbeddingBag(w.shape[0], w.shape[1], { mode: a.mode, includeLastOffset: a.last, paddingIdx: a.pad, dtype: w.dtype, device: w.device });
     fl.noGrad(() => m.weight.copy_(w));
     return m.forward(idx, a.offs ? fl.tensor(a.offs, { dtype: 'int32' }) : null, a.psw ? psw : null);
   },

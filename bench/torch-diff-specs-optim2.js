@@ -289,7 +289,7 @@ add({
   py: `(lambda m: (lambda av: ([[[t.detach().copy_(xs[5 * k + j]) for j, t in enumerate([m[0].weight, m[0].bias, m[1].weight, m[1].bias])], m(xs[5 * k + 4]), av.update_parameters(m)] for k in range(a.nup)], [v.detach().clone() for _, v in sorted(av.state_dict().items())])[1])(torch.optim.swa_utils.AveragedModel(m, avg_fn=[None, lambda x, p, n: 0.5 * x + 0.5 * p, lambda x, p, n: x + (p - x) / (n + 1)][a.avg], use_buffers=a.buf)))(torch.nn.Sequential(torch.nn.Linear(a.i, a.o), torch.nn.BatchNorm1d(a.o)).to(xs[0].dtype))`,
   fl: (fl, xs, a) => {
     const dt = xs[0].dtype;
-    const m = new fl.nn.Sequential(new fl.nn.Linear(a.i, a.o, { dtype: dt }), new fl.nn.BatchNorm1d(a.o, { dtype: dt }));
+    const m = new fl.nn.Sequential(new fl.nn.Linear(a.i, a.o, { dtype: dt, device: xs[0].device }), new fl.nn.BatchNorm1d(a.o, { dtype: dt, device: xs[0].device }));
     const av = new fl.optim.swaUtils.AveragedModel(m, { avgFn: [null, (x, p) => x.mul(0.5).add(p.mul(0.5)), (x, p, n) => x.add(p.sub(x).div(n + 1))][a.avg], useBuffers: a.buf });
     for (let k = 0; k < a.nup; k++) {
       const sd = m.stateDict();
