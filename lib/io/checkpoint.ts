@@ -99,7 +99,7 @@ function collect(state: CheckpointState, op: string): { tensors: Record<string, 
     }
     metadata.optimizer = encode({ type: optimizer.constructor.name, stepCount: optimizer._stepCount, paramGroups: sd.paramGroups, state: plain });
   }
-  if (scheduler) metadata.scheduler = encode({ type: scheduler.constructor.name, state: scheduler.stateDict() });
+  if (scheduler) metadata.scheduler = encode({ type: scheduler instanceof ReduceLROnPlateau ? 'ReduceLROnPlateau' : scheduler.constructor.name, state: scheduler.stateDict() });
   if (loader) metadata.loader = encode({ epoch: loader.epoch });
   if (extra !== undefined) {
     const s = encode(extra);
@@ -148,6 +148,7 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
     throw new ValueError(`${op}: ${path} is not a flintml checkpoint (metadata format is ${meta.format === undefined ? 'missing' : JSON.stringify(meta.format)}, expected "${FORMAT}")`);
   }
   const { model, optimizer, scheduler, loader } = targets;
+  if (scheduler !== undefined && !(scheduler instanceof LRScheduler) && !(scheduler instanceof ReduceLROnPlateau)) throw new ValueError(`${op}: scheduler must be an fl.optim.LRScheduler or ReduceLROnPlateau`);
   const modelSd: Record<string, Tensor> = {};
   const optimTensors = new Map<number, Record<string, Tensor>>();
   const optimLists = new Map<number, Map<string, Tensor[]>>();
@@ -195,7 +196,8 @@ function restore(path: string, loaded: Record<string, Tensor>, meta: Record<stri
   if (scheduler) {
     if (meta.scheduler === undefined) throw new ValueError(`${op}: ${path} has no scheduler state`);
     const s = decode(meta.scheduler, 'scheduler', path, op);
-    if (s.type !== scheduler.constructor.name) throw new ValueError(`${op}: ${path} holds ${String(s.type)} state, the scheduler is ${scheduler.constructor.name}`);
+    const kind = scheduler instanceof ReduceLROnPlateau ? 'ReduceLROnPlateau' : scheduler.constructor.name;
+    if (s.type !== kind) throw new ValueError(`${op}: ${path} holds ${String(s.type)} state, the scheduler is ${kind}`);
     schedState = s.state;
   }
   let epoch: number | undefined;
