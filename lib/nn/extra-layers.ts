@@ -37,7 +37,7 @@ import { matmul } from '../ops/matmul';
 import { avgPool2d, convTranspose2d, positiveInt, single } from '../ops/conv';
 import { alias } from './params';
 import { kaimingUniform_, ones_, uniform_, zeros_ } from './init';
-import { FactoryOptions, newParameter, pyBool, pyFloat } from './params';
+import { channelParamsAndStats, FactoryOptions, newParameter, pyBool, pyFloat } from './params';
 import { isParameter, Module, Parameter } from './module';
 import { padOp } from './pad';
 import * as A from '../args';
@@ -201,17 +201,8 @@ abstract class InstanceNormBase extends Module {
     super();
     this.numFeatures = o.numFeatures; this.eps = o.eps; this.momentum = o.momentum; this.affine = o.affine; this.trackRunningStats = o.trackRunningStats;
     const c = o.numFeatures;
-    this.weight = o.affine ? newParameter([c], o, ones_) : null;
-    this.bias = o.affine ? newParameter([c], o, zeros_) : null;
-    const dt = { dtype: o.dtype ?? 'float32', device: o.device } as const;
     // torch registers the same buffers as the batch norms (num_batches_tracked is kept, never counted)
-    if (o.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([c], dt));
-      this.registerBuffer('running_var', zeros([c], dt).fill_(1));
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32', device: o.device }));
-    } else {
-      this.registerBuffer('running_mean', null); this.registerBuffer('running_var', null); this.registerBuffer('num_batches_tracked', null);
-    }
+    [this.weight, this.bias] = channelParamsAndStats(this, c, o, o.affine, o.trackRunningStats);
   }
   /** Buffer 'running_mean' (null without trackRunningStats). */
   get runningMean(): Tensor | null { return this._buffers.get('running_mean') ?? null; }

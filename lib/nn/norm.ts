@@ -14,7 +14,7 @@ import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { batchNormOp as batchNorm, groupNormOp as groupNorm, layerNormOp as layerNorm, needTensor, rmsNormOp as rmsNorm } from './functional';
 import { ones_, zeros_ } from './init';
-import { FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './params';
+import { channelParamsAndStats, FactoryOptions, newParameter, pyBool, pyFloat, pyTuple } from './params';
 import { Module } from './module';
 import * as A from '../args';
 import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';
@@ -168,18 +168,7 @@ abstract class BatchNormBase extends Module {
     this.momentum = options.momentum;
     this.affine = options.affine;
     this.trackRunningStats = options.trackRunningStats;
-    this.weight = this.affine ? newParameter([numFeatures], options, ones_) : null;
-    this.bias = this.affine ? newParameter([numFeatures], options, zeros_) : null;
-    const dt = { dtype: options.dtype ?? 'float32', device: options.device } as const;
-    if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures], dt));
-      this.registerBuffer('running_var', zeros([numFeatures], dt).fill_(1));
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32', device: options.device }));
-    } else {
-      this.registerBuffer('running_mean', null);
-      this.registerBuffer('running_var', null);
-      this.registerBuffer('num_batches_tracked', null);
-    }
+    [this.weight, this.bias] = channelParamsAndStats(this, numFeatures, options, this.affine, this.trackRunningStats);
   }
   /** Buffer 'running_mean' (null without trackRunningStats). */
   get runningMean(): Tensor | null { return this._buffers.get('running_mean') ?? null; }

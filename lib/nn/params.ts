@@ -5,10 +5,11 @@
 // without an import cycle.
 import { noGrad } from '../autograd';
 import type { DType } from '../dtype';
-import { empty, TensorOptions } from '../ops/creation';
+import { empty, TensorOptions, zeros } from '../ops/creation';
 import { reshape } from '../ops/views';
 import { scope, Tensor } from '../tensor';
 import { isParameter, Module, Parameter } from './module';
+import { ones_, zeros_ } from './init';
 
 /** Parameter dtype/device of a layer (torch's `factory_kwargs`). */
 export interface FactoryOptions {
@@ -84,4 +85,17 @@ export function deepCopyModule<M extends Module>(m: M): M {
     return v;
   };
   return copy(m) as M;
+}
+
+/**
+ * @internal The batch and instance norms' per-channel state, as torch registers it: weight (ones)
+ * and bias (zeros) of `c` when `affine`, else null; buffers running_mean (zeros), running_var (ones)
+ * and num_batches_tracked (an int32 0) when `track`, else registered as null.
+ */
+export function channelParamsAndStats(m: Module, c: number, o: FactoryOptions, affine: boolean, track: boolean): [Tensor | null, Tensor | null] {
+  const dt = { dtype: o.dtype ?? 'float32', device: o.device } as const;
+  m.registerBuffer('running_mean', track ? zeros([c], dt) : null);
+  m.registerBuffer('running_var', track ? zeros([c], dt).fill_(1) : null);
+  m.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int32', device: o.device }) : null);
+  return affine ? [newParameter([c], o, ones_), newParameter([c], o, zeros_)] : [null, null];
 }
