@@ -157,7 +157,9 @@ if (!cpu) describe('GPU (in process)', () => {
   test('a forgotten GPU tensor is freed once when its finalizer runs before an out-of-memory sweep', async () => {
     const live0 = fl.memory.stats().liveTensors;
     const alloc0 = fl.memory.stats(DEVICE).allocatedBytes;
-    (() => { fl.empty([4096], { device: DEVICE }); })();  // never disposed, never referenced
+    // never disposed, never referenced (the WeakRef only tells a failure below whether the GC took
+    // the tensor and its finalizer has not run, or something still holds it)
+    const ref = (() => new WeakRef(fl.empty([4096], { device: DEVICE })))();
     await new Promise((r) => setImmediate(r));  // registered with the safety net in this turn
     expect(fl.memory.stats().liveTensors).toBe(live0 + 1);
     // a full GC in a later turn, then turns until the finalizer has run (bounded)
@@ -176,7 +178,7 @@ if (!cpu) describe('GPU (in process)', () => {
       await new Promise((r) => setImmediate(r));
       turns++;
     }
-    expect({ live: fl.memory.stats().liveTensors, turns, ms: Date.now() - t0 }).toMatchObject({ live: live0 });
+    expect({ live: fl.memory.stats().liveTensors, collected: ref.deref() === undefined, turns, ms: Date.now() - t0 }).toMatchObject({ live: live0, collected: true });
     // the sweep must not count or free it a second time
     fl.memory.collectGarbage();
     expect(fl.memory.stats().liveTensors).toBe(live0);

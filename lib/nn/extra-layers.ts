@@ -89,7 +89,7 @@ const ARGS = {
     groups: optional(ANY, 1 as never), bias: optional(A.bool, true), dilation: optional(ANY, 1 as never), paddingMode: optional(ANY, 'zeros' as never), ...FACTORY,
   }),
 };
-function instanceNormSignature(name: string) {
+export function instanceNormSignature(name: string) {
   return signature(name, ['numFeatures', 'eps', 'momentum', 'affine', 'trackRunningStats'], {
     numFeatures: required(A.int({ min: 0 })), eps: optional(A.num({ min: 0 }), 1e-5), momentum: optional(A.nullable(A.num({ min: 0, max: 1 })), 0.1),
     affine: optional(A.bool, false), trackRunningStats: optional(A.bool, false), ...FACTORY,
@@ -189,7 +189,7 @@ export interface InstanceNormModuleOptions extends FactoryOptions {
   trackRunningStats?: boolean;
 }
 
-abstract class InstanceNormBase extends Module {
+export abstract class InstanceNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -346,7 +346,7 @@ function padTuple(v: unknown, n: number, op: string): number[] {
 }
 const pyInts = (v: readonly number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 
-abstract class PadNd extends Module {
+export abstract class PadNd extends Module {
   readonly padding: number[];
   constructor(padding: unknown, sides: number, private readonly mode: 'constant' | 'reflect' | 'replicate', readonly value: number, private readonly op: string) {
     super();
@@ -442,7 +442,7 @@ export class ReplicationPad2d extends PadNd {
 /** torch's SELU constants: the alpha dropout's saturation value is -scale·alpha. */
 const ALPHA_PRIME = 1.7580993408473766;
 
-function checkP(p: unknown, op: string): number {
+export function checkP(p: unknown, op: string): number {
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`${op}: dropout probability has to be between 0 and 1, but got ${describeArg(p)}`);
   return p;
 }
@@ -451,7 +451,7 @@ function checkP(p: unknown, op: string): number {
  * torch's _dropout_impl: a Bernoulli(1 - p) keep mask (per element, or per [N, C] channel for
  * feature dropout), scaled by 1/(1 - p), or for the alpha dropouts x·a·mask + b with b = a·α'·(p - (1 - mask)).
  */
-function dropoutImpl(x: Tensor, p: number, training: boolean, feature: boolean, alphaKind: boolean, op: string): Tensor {
+export function dropoutImpl(x: Tensor, p: number, training: boolean, feature: boolean, alphaKind: boolean, op: string): Tensor {
   if (!training || p === 0 || x.numel === 0) return alias(x);
   needFloating(x, op);
   if (p === 1) return mul(x, 0);
@@ -545,7 +545,7 @@ export function featureAlphaDropout(...args: unknown[]): Tensor {
   return dropoutImpl(o.input, checkP(o.p, op), o.training, true, true, op);
 }
 
-abstract class DropoutNd extends Module {
+export abstract class DropoutNd extends Module {
   readonly p: number;
   constructor(p: unknown, protected readonly op: string) { super(); this.p = checkP(p, op); }
   // torch prints p as given: 0.5, or 1 for an integer
