@@ -107,6 +107,11 @@ describe('values against torch 1.13 (float64)', () => {
     near(vals(fl.matrixPower(t64(A0), 0)), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
     near(vals(L.multiDot([t64(A0), t64(A0), t64(A0)])), [10, 1, -7, -24, -2, 17, -35, -2, 25]);
     expect(L.multiDot([t64([1, 2, 3]), t64(A0), t64([1, 1, 1])]).shape).toEqual([]);
+    // torch's order (the matrix-chain program): [4,1]·([1,4]·[4,1]) costs 8 multiply-adds, left to
+    // right 32; in float32 the left-to-right outer product overflows to inf (then nan), torch's order gives
+    // 0: torch.linalg.multi_dot([full((4,1),1e10), tensor([[1e30,1e30,-1e30,-1e30]]), ones(4,1)]) = zeros
+    const big = fl.tensor([[1e30, 1e30, -1e30, -1e30]], { device: DEVICE });
+    expect(vals(L.multiDot([fl.full([4, 1], 1e10, { device: DEVICE }), big, fl.ones([4, 1], { device: DEVICE })]))).toEqual([0, 0, 0, 0]);
     near(vals(L.cross(t64([1, 0, 0]), t64([0, 1, 0]))), [0, 0, 1]);
     near(vals(fl.cross(t64([[1, 2], [3, 4], [5, 6]]), t64([[0, 1], [1, 0], [2, 2]]))), [1, 8, -2, 2, 1, -4]);  // torch.cross: dim 0 (the first of size 3)
     near(vals(L.vecdot(t64([[1, 2, 3], [4, 5, 6]]), t64([1, 0, -1]))), [-2, -2]);

@@ -480,11 +480,26 @@ function multiDotOp(tensors: unknown, op: string): Tensor {
     const a = ts[i], b = ts[i + 1];
     if (a._shape[a.ndim - 1] !== b._shape[0]) throw new ShapeError(`${op}: tensors ${i} and ${i + 1} with shapes ${fmt(a._shape)} and ${fmt(b._shape)} cannot be multiplied`);
   }
-  return scopeSync(() => {
-    let r = ts[0];
-    for (let i = 1; i <= last; i++) r = matmul(r, ts[i]);
-    return r;
-  });
+  if (ts.length === 2) return matmul(ts[0], ts[1]);
+  // torch's order: the cheapest parenthesization by the matrix-chain dynamic program (its number of
+  // multiply-adds), a 1-D first tensor as a row and a 1-D last tensor as a column
+  const dims = [ts[0].ndim === 1 ? 1 : ts[0]._shape[0], ...ts.map((t) => t._shape[t.ndim - 1])];
+  if (ts[last].ndim === 1) dims[dims.length - 1] = 1;
+  const n = ts.length;
+  const cost: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  const split: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let len = 1; len < n; len++) {
+    for (let i = 0; i + len < n; i++) {
+      const j = i + len;
+      cost[i][j] = Infinity;
+      for (let k = i; k < j; k++) {
+        const c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1];
+        if (c < cost[i][j]) { cost[i][j] = c; split[i][j] = k; }
+      }
+    }
+  }
+  const chain = (i: number, j: number): Tensor => i === j ? ts[i] : matmul(chain(i, split[i][j]), chain(split[i][j] + 1, j));
+  return scopeSync(() => chain(0, last));
 }
 
 function crossOp(a_: unknown, b_: unknown, dim: number | null, op: string): Tensor {
@@ -820,7 +835,7 @@ export function matrixExp(...args: unknown[]): Tensor {
 
 /**
  * The product of a chain of matrices, as `torch.linalg.multi_dot(tensors)`: the first and last may
- * be vectors (then the result drops that dim). flintml multiplies left to right.
+ * be vectors (then the result drops that dim). The order is torch's: the parenthesization with the fewest multiply-adds.
  * ```ts
  * const y = fl.linalg.multiDot([A, B, v]);
  * ```
