@@ -175,6 +175,75 @@ describe('reconstructions on random batches (float64 and float32)', () => {
   }));
 });
 
+describe('the blocked triangular solves of the CPU kernel (n = 150: three blocks of 64 rows)', () => {
+  // a naive float64 substitution: T X = B for a row-major n x n T, X n x k
+  function naiveTrsm(t: number[], b: number[], n: number, k: number, upper: boolean, unit: boolean): number[] {
+    const x = b.slice();
+    for (let s = 0; s < n; s++) {
+      const i = upper ? n - 1 - s : s;
+      for (let c = 0; c < k; c++) {
+        let v = x[i * k + c];
+        for (let j = upper ? i + 1 : 0; j < (upper ? n : i); j++) v -= t[i * n + j] * x[j * k + c];
+        x[i * k + c] = unit ? v : v / t[i * n + i];
+      }
+    }
+    return x;
+  }
+  test.each([[true, false], [false, true], [false, false], [true, true]])('upper %s, unitriangular %s: solveTriangular against the naive substitution; transposed T; luSolve both ways', (upper, unit) => fl.scope(() => {
+    const n = 150, k = 70;
+    // off-diagonals of about 1/n, so that the unit-triangular systems stay well conditioned too
+    const A = fl.div(wellConditioned([n, n], 31), n);
+    const T = upper ? fl.triu(A) : fl.tril(A);
+    const B = fl.tensor(randomArray(n * k, 32), { dtype: 'float64', device: DEVICE }).reshape([n, k]);
+    const x = naiveTrsm(vals(T), vals(B), n, k, upper, unit);
+    near(vals(L.solveTriangular(T, B, { upper, unitriangular: unit })), x, 1e-9, 'TX = B');
+    // the same system with T stored transposed (T.mT's transpose is a strided view: the kernel reads it with transA)
+    const Tt = (upper ? fl.tril(A.mT) : fl.triu(A.mT)).contiguous();
+    near(vals(L.solveTriangular(Tt.mT, B, { upper, unitriangular: unit })), x, 1e-9, 'transposed T');
+    // X T = B^T on the right
+    const xr = naiveTrsm(vals(T.mT.contiguous()), vals(B), n, k, !upper, unit);
+    near(vals(L.solveTriangular(T, B.mT, { upper, left: false, unitriangular: unit }).mT), xr, 1e-9, 'XT = B');
+    const [LU, piv] = L.luFactor(A);
+    near(vals(fl.matmul(A, L.luSolve(LU, piv, B))), vals(B), 1e-9, 'luSolve');
+    near(vals(fl.matmul(A.mT, L.luSolve(LU, piv, B, { adjoint: true }))), vals(B), 1e-9, 'luSolve adjoint');
+    // float32 through the same path
+    const T32 = T.to('float32'), B32 = B.to('float32');
+    near(vals(L.solveTriangular(T32, B32, { upper, unitriangular: unit })), x, 1e-3, 'float32');
+  }));
+  test.each(['float64', 'float32'] as const)('blocked LU and Cholesky (n = 150; 150x100 and 100x150): P L U = A, L Lᵀ = A (%s)', (dtype) => fl.scope(() => {
+    const tol = dtype === 'float64' ? 1e-9 : 2e-3;
+    const A = wellConditioned([150, 150], 34, dtype);
+    const [P, Lo, U] = L.lu(A);
+    near(vals(fl.matmul(P, fl.matmul(Lo, U))), vals(A), tol, 'PLU n=150');
+    for (const [m, n] of [[150, 100], [100, 150]]) {
+      const R = fl.tensor(randomArray(m * n, m + n), { dtype, device: DEVICE }).reshape([m, n]);
+      const [p, lo, u] = L.lu(R);
+      near(vals(fl.matmul(p, fl.matmul(lo, u))), vals(R), tol, `PLU ${m}x${n}`);
+      // |L| <= 1 below the diagonal: the pivots are the largest of their columns
+      expect(Math.max(...vals(fl.abs(lo)))).toBeLessThanOrEqual(1);
+    }
+    const S = wellConditioned([150, 150], 35, dtype, true);
+    const C = L.cholesky(S);
+    near(vals(fl.matmul(C, C.mT)), vals(S), dtype === 'float64' ? 1e-9 : 0.05, 'LLt n=150');
+    near(vals(fl.triu(C, 1)), new Array(150 * 150).fill(0), 0, 'upper zeros');
+  }));
+  test('blocked factorizations that fail: info as torch\'s, the columns before it L\'s', () => fl.scope(() => {
+    // torch.linalg.lu_factor_ex(A).info = 71 for a 100x100 A whose column 70 is zero
+    const A = fl.mul(wellConditioned([100, 100], 36), fl.ne(fl.arange(100, { device: DEVICE }), 70).to('float64'));
+    expect(ints(L.luFactorEx(A).info)).toEqual([71]);
+    // torch.linalg.cholesky_ex(S).info = 101 for an SPD S with S[100, 100] = -1e6
+    const S = wellConditioned([150, 150], 37, 'float64', true);
+    const bad = fl.where(fl.eq(fl.arange(150 * 150, { device: DEVICE }), 100 * 150 + 100).reshape([150, 150]), -1e6, S);
+    const [Lb, info] = L.choleskyEx(bad);
+    expect(ints(info)).toEqual([101]);
+    near(vals(fl.narrow(Lb, 1, 0, 100)), vals(fl.narrow(L.cholesky(S), 1, 0, 100)), 1e-12, 'the columns before 101');
+  }));
+  test('inv (n = 200) against the identity', () => fl.scope(() => {
+    const A = wellConditioned([200, 200], 33);
+    near(vals(fl.matmul(A, L.inv(A))), vals(fl.eye(200, { dtype: 'float64', device: DEVICE })), 1e-9, 'A inv(A)');
+  }));
+});
+
 describe('empty batches and 0×0 matrices (torch\'s results)', () => {
   test('0×0 and empty batches', () => fl.scope(() => {
     const e = fl.zeros([0, 0], { dtype: 'float64', device: DEVICE });
