@@ -7,23 +7,11 @@ Prints one JSON line per (op, n): {"op", "n", "ms", "reps", "threads", "torch"}.
     /usr/bin/python3 bench/peers/torch_linalg.py 256 512 1024
 """
 import json
-import statistics
 import sys
-import time
 
 import torch
+from torch_elementwise import bench as timed  # one warm-up call, then calls for 0.5 s (3 at least): median
 from torch_threads import apply_threads
-
-
-def timed(fn):
-    fn()
-    times = []
-    start = time.perf_counter()
-    while len(times) < 3 or time.perf_counter() - start < 0.5:
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), len(times)
 
 
 def main():
