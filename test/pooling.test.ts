@@ -54,6 +54,10 @@ describe('F forms against torch 1.13', () => {
     // null keeps that size; an int is both sizes; unbatched [C, H, W]
     expect(F.adaptiveMaxPool2d(y2(), [null, 2]).shape).toEqual([1, 1, 5, 2]);
     expect(F.adaptiveMaxPool2d(y2().squeeze(0), 2).shape).toEqual([1, 2, 2]);
+    // an output too large to index is a ShapeError, before any window is built (2^31 windows ended the
+    // process out of JS heap); also through the 1-D form, which pools as 2-D
+    expect(() => F.adaptiveMaxPool2d(y2(), 2 ** 31)).toThrow(/adaptiveMaxPool2d: output size \[2147483648, 2147483648\] .* is too large/);
+    expect(() => F.adaptiveMaxPool1d(fl.ones([1, 1, 4], { device: DEVICE }), 2 ** 31)).toThrow(fl.ShapeError);
   }));
   test('NaN: the first maximum, but the last NaN of a window (torch\'s kernel)', () => fl.scope(() => {
     // F.adaptive_max_pool1d(torch.tensor([[-2, nan, nan, 0.25, 0.25], [2.75, -0., -1.25, 1.5, -2.5]]), 2, True)

@@ -249,6 +249,11 @@ function adaptiveMax4d(x: Tensor, Ho: number, Wo: number, unbatched: boolean, op
     // equal windows: one maxPool2d (the same first maximum, NaN taken, as torch's kernel)
     return maxPool2d(x, [H / Ho, W / Wo], { returnIndices: true });
   }
+  // the table below holds Ho·Wo·Kh·Kw int32 entries (Kh ≤ ⌈H/Ho⌉ + 1): refuse what cannot be indexed
+  // before building windows of a huge output (2^31 of them ended the process out of heap)
+  if (Ho * Wo * (Math.ceil(H / Ho) + 1) * (Math.ceil(W / Wo) + 1) >= 2 ** 31) {
+    throw new ShapeError(`${op}: output size ${fmt([Ho, Wo])} of input ${fmt(x._shape)} is too large (its windows exceed 2^31 int32 entries)`);
+  }
   const rows = windows(H, Ho), cols = windows(W, Wo);
   const Kh = Math.max(...rows.map(([a, b]) => b - a)), Kw = Math.max(...cols.map(([a, b]) => b - a));
   const K = Kh * Kw;
