@@ -187,6 +187,7 @@ function child() {
   OPTION_KEYS.push('UPLO', 'fullMatrices', 'driver', 'rcond', 'hermitian', 'atol', 'rtol', 'tol', 'some', 'computeUv');
   OPTION_KEYS.push('indexing', 'prepend', 'append', 'offset', 'base', 'outputSize', 'withReplacement', 'dx', 'weights', 'minlength',
     'returnInverse', 'returnCounts', 'right', 'side', 'sorter', 'outInt32');
+  STRINGS.push('border', 'reflection');  // F.gridSample's padding modes (lib/nn/grid.ts)
 
   function genShape(r) {
     const nd = Math.floor(r() * 4);

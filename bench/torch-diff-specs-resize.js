@@ -134,7 +134,7 @@ add({
   py: '(lambda c: (lambda y: y.to(x0.dtype) if x0.dtype == torch.bfloat16 else y)(F.interpolate(c(x0), size=a.size, scale_factor=a.sf, mode=a.mode, align_corners=a.ac, recompute_scale_factor=a.rc, antialias=a.aa)))(lambda t: t.float() if t.dtype == torch.bfloat16 else t)',
   gen: (r) => {
     const mode = r.pick(MODES);
-    const ndim = r.bool(0.9) ? (RANK[mode] || r.int(3, mode === 'area' ? 4 : 5)) : r.int(2, 6);
+    const ndim = r.bool(0.9) ? (RANK[mode] || r.int(3, 5)) : r.int(2, 6);
     const s = [r.bool(0.05) ? 0 : r.int(1, 2), r.bool(0.04) ? 0 : r.int(1, 2)];
     for (let d = 2; d < ndim; d++) s.push(r.bool(0.03) ? 0 : r.int(1, 6));
     const dim = Math.max(ndim - 2, 1);
@@ -159,7 +159,6 @@ add({
   tol: 8,
   known: (a, [x]) => {
     if (a.aa && (a.mode === 'bilinear' || a.mode === 'bicubic') && x.shape.length === 4) return 'antialias (anti-aliased bilinear/bicubic downsampling) is not in flintml yet: refused';
-    if (a.mode === 'area' && x.shape.length === 5) return "mode 'area' of a 5-D input (adaptive_avg_pool3d) is not in flintml: refused";
     return null;
   },
 });

@@ -9,14 +9,18 @@ export {
 } from './errors';
 import { cuda as deviceCuda } from './device';
 import { CUDAGraph, graph, isCurrentStreamCapturing, makeGraphedCallable } from './graphs';
-/** GPU queries, streams and events (lib/device.ts) and CUDA graphs (lib/graphs.ts), shaped like `torch.cuda`. */
-export const cuda = Object.assign(deviceCuda, { CUDAGraph, graph, makeGraphedCallable, isCurrentStreamCapturing });
+import { cudaRandom } from './generator';
+/** GPU queries, streams and events (lib/device.ts), CUDA graphs (lib/graphs.ts) and seeding (lib/generator.ts), shaped like `torch.cuda`. */
+export const cuda = Object.assign(deviceCuda, { CUDAGraph, graph, makeGraphedCallable, isCurrentStreamCapturing }, cudaRandom);
 export type { Stream, Event } from './device';
 export type { Device } from './device';
 export type { CUDAGraph, GraphOptions, CaptureErrorMode, GraphedCallable, GraphedCallableOptions } from './graphs';
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
 export * from './ops';  // every op family: new op files are added to ops/index.ts
+/** `torch.random`: seeding, the default generator's state, forkRng (lib/generator.ts; fl.Generator comes with the random ops). */
+export { random } from './generator';
+export type { ForkRngOptions } from './generator';
 export { backend, backends } from './backend';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
@@ -25,6 +29,8 @@ export { checkpoint } from './autograd';
 export type { RemovableHandle } from './autograd';
 /** `torch.autograd`: grad, backward, custom Functions (lib/autograd-api.ts). */
 export * as autograd from './autograd-api';
+/** `torch.func` (what flintml has of it: functionalCall, lib/nn/utils-extra.ts). */
+export { func } from './nn/utils-extra';
 export { autocast } from './amp';
 export * as amp from './amp';
 export * from './io/safetensors';
@@ -38,3 +44,4 @@ export type { CheckpointState, CheckpointTargets, LoadedCheckpoint } from './io/
 export * as profiler from './profiler';
 export * as models from './models';
 export * as onnx from './onnx';
+export * as distributions from './distributions';

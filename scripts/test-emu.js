@@ -21,7 +21,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const FILES = ['gpu-runtime', 'data-gpu', 'long-run', 'checkpoint', 'gpu-blas', 'elementwise', 'indexing', 'sort', 'conv', 'optim', 'matmul', 'random', 'softmax', 'reduce',
   'views', 'tensor', 'nn', 'loss', 'amp', 'seq', 'advanced-indexing', 'everyday-api', 'einsum', 'error-messages', 'gpu-check',
-  'profiler', 'cuda-graphs', 'test-gpu', 'fuzz', 'concurrency', 'signals', 'gelu_backward', 'relu_backward', 'train-parity', 'rnn_sequence', 'torch-fidelity', 'torch-fidelity-nn', 'torch-fidelity-index', 'torch-fidelity-modules', 'attention-bias-kv', 'torch-diff', 'pad-resize', 'autograd-api', 'autograd-functional', 'data-utils', 'norms', 'cumulative', 'linalg', 'decomp', 'optim-extra', 'lr-scheduler-extra', 'pointwise', 'reshaping', 'counting', 'transformer', 'pooling', 'layers-extra', 'activation', 'loss-extra'];
+  'profiler', 'cuda-graphs', 'test-gpu', 'fuzz', 'concurrency', 'signals', 'gelu_backward', 'relu_backward', 'train-parity', 'rnn_sequence', 'torch-fidelity', 'torch-fidelity-nn', 'torch-fidelity-index', 'torch-fidelity-modules', 'attention-bias-kv', 'torch-diff', 'pad-resize', 'autograd-api', 'autograd-functional', 'data-utils', 'norms', 'cumulative', 'linalg', 'decomp', 'optim-extra', 'lr-scheduler-extra', 'pointwise', 'reshaping', 'counting', 'transformer', 'pooling', 'layers-extra', 'activation', 'loss-extra', 'packed-sequence', 'parametrize', 'conv3d', 'distributions', 'generator', 'grid-sample'];
 // Run again with a fake cuBLASLt (test/fixtures/fake_cublaslt.c, a naive host GEMM) on FLINT_CUDA_LIBS:
 // the first pass covers the built-in GEMM kernel, this one the cuBLASLt wiring.
 const BLAS_FILES = ['gpu-blas', 'matmul'];

@@ -197,6 +197,44 @@ function differs(a: number[], b: number[]): boolean { return a.some((x, i) => Ma
     honoured: factory((o) => fl.randperm(4, o)),
     call: (o) => fl.scope(() => fl.randperm(3, o as fl.TensorOptions)),
   };
+  // `generator` (lib/generator.ts): two generators of one seed draw the same values, of another seed others
+  const drawsWith = (make: (g: fl.Generator) => fl.Tensor) => () => fl.scope(() => {
+    const v = (s: number) => Array.from(make(new fl.Generator({ device: DEVICE }).manualSeed(s)).to('float64').dataSync());
+    expect(v(1)).toEqual(v(1));
+    expect(v(1)).not.toEqual(v(2));
+  });
+  TABLE['fl.rand'].honoured.generator = drawsWith((g) => fl.rand(8, { device: DEVICE, generator: g }));
+  TABLE['fl.randn'].honoured.generator = drawsWith((g) => fl.randn(8, { device: DEVICE, generator: g }));
+  TABLE['fl.normal'].honoured.generator = drawsWith((g) => fl.normal(0, 1, [8], { device: DEVICE, generator: g }));
+  // std (default 1 with a tensor mean): std 0 gives the mean exactly, the default does not; size: the shape
+  TABLE['fl.normal'].honoured.std = () => fl.scope(() => {
+    const m = fl.full([4], 5, { device: DEVICE });
+    expect(Array.from(fl.normal(m, 0).dataSync())).toEqual([5, 5, 5, 5]);
+    expect(Array.from(fl.normal(m).dataSync())).not.toEqual([5, 5, 5, 5]);
+  });
+  TABLE['fl.normal'].honoured.size = () => fl.scope(() => expect(fl.normal(0, 1, [2, 5]).shape).toEqual([2, 5]));
+  TABLE['fl.randint'].honoured.generator = drawsWith((g) => fl.randint(0, 1000, [8], { device: DEVICE, generator: g }));
+  TABLE['fl.randperm'].honoured.generator = drawsWith((g) => fl.randperm(8, { device: DEVICE, generator: g }));
+  TABLE['fl.bernoulli'] = {
+    honoured: { generator: drawsWith((g) => fl.bernoulli(fl.full([16], 0.5, { device: DEVICE }), { generator: g })) },
+    call: (o) => fl.scope(() => fl.bernoulli(fl.full([2], 0.5), o)),
+  };
+  TABLE['fl.multinomial'] = {
+    honoured: {
+      // 3 draws from 3 equal weights: without replacement a permutation; 30 with replacement repeat
+      replacement: () => fl.scope(() => {
+        const w = fl.ones(3, { device: DEVICE });
+        expect(Array.from(fl.multinomial(w, 3, false).dataSync()).sort()).toEqual([0, 1, 2]);
+        expect(new Set(fl.multinomial(w, 30, true).dataSync()).size).toBe(3);
+      }),
+      generator: drawsWith((g) => fl.multinomial(fl.ones(8, { device: DEVICE }), 8, false, { generator: g })),
+    },
+    call: (o) => fl.scope(() => fl.multinomial(fl.ones(2), 1, o)),
+  };
+  TABLE['fl.Generator'] = {
+    honoured: { device: () => expect(new fl.Generator({ device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0]) },
+    call: (o) => new fl.Generator(o),
+  };
   TABLE['fl.arange'] = {
     honoured: {
       ...factory((o) => fl.arange(0, 3, 1, o)),
@@ -1342,6 +1380,12 @@ for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
       device: async () => expect(new fl.data.DataLoader(numbers, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0]),
       sampler: async () => expect(await run({ sampler: Object.assign([4, 0, 2], { length: 3 }) })).toEqual([[4, 0], [2]]),
       batchSampler: async () => expect(await run({ batchSampler: [[4], [0, 2, 1]] }, 1)).toEqual([[4], [0, 2, 1]]),
+      // a Generator seeded 3 shuffles as the { seed: 3, offset: 0 } state does, and differently from seed 4
+      generator: async () => {
+        const a = await run({ shuffle: true, generator: new fl.Generator().manualSeed(3) });
+        expect(a).toEqual(await run({ shuffle: true, generator: { seed: 3, offset: 0 } }));
+        expect(a).not.toEqual(await run({ shuffle: true, generator: new fl.Generator().manualSeed(4) }));
+      },
     },
     call: (o) => new fl.data.DataLoader(numbers, o),
   } as Entry;
@@ -1836,6 +1880,52 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   };
 }
 {
+  // nn.utils.rnn (lib/nn/packed.ts; its values against torch in test/packed-sequence.test.ts)
+  const R = fl.nn.utils.rnn;
+  const x = () => fl.arange(6, { dtype: 'float64' }).reshape(3, 2);   // [T 3, B 2]
+  const ints = (t: fl.Tensor) => Array.from(t.dataSync() as Int32Array);
+  TABLE['nn.utils.rnn.packPaddedSequence'] = {
+    sig: 'packPaddedSequence',
+    honoured: {
+      batchFirst: sc(() => expect(vals(R.packPaddedSequence(x(), [2, 1, 1], { batchFirst: true }).data)).toEqual([0, 2, 4, 1])),   // [B 3, T 2]
+      enforceSorted: sc(() => expect(ints(R.packPaddedSequence(x(), [1, 3], { enforceSorted: false }).sortedIndices!)).toEqual([1, 0])),
+    },
+    call: (o) => fl.scope(() => R.packPaddedSequence(x(), [3, 1], o as any)),
+  };
+  TABLE['nn.utils.rnn.padPackedSequence'] = {
+    sig: 'padPackedSequence',
+    honoured: {
+      batchFirst: sc(() => expect(R.padPackedSequence(R.packPaddedSequence(x(), [3, 1]), { batchFirst: true })[0].shape).toEqual([2, 3])),
+      paddingValue: sc(() => expect(vals(R.padPackedSequence(R.packPaddedSequence(x(), [3, 1]), { paddingValue: 7 })[0])).toEqual([0, 1, 2, 7, 4, 7])),
+      totalLength: sc(() => expect(R.padPackedSequence(R.packPaddedSequence(x(), [3, 1]), { totalLength: 5 })[0].shape).toEqual([5, 2])),
+    },
+    call: (o) => fl.scope(() => R.padPackedSequence(R.packPaddedSequence(x(), [3, 1]), o as any)),
+  };
+  const seqs = () => [fl.ones([2, 1], { dtype: 'float64' }), fl.ones([1, 1], { dtype: 'float64' })];
+  TABLE['nn.utils.rnn.padSequence'] = {
+    sig: 'padSequence',
+    honoured: {
+      batchFirst: sc(() => expect(R.padSequence(seqs(), { batchFirst: true }).shape).toEqual([2, 2, 1])),
+      paddingValue: sc(() => expect(vals(R.padSequence(seqs(), { paddingValue: -1 }))).toEqual([1, 1, 1, -1])),
+    },
+    call: (o) => fl.scope(() => R.padSequence(seqs(), o as any)),
+  };
+  TABLE['nn.utils.rnn.packSequence'] = {
+    sig: 'packSequence',
+    honoured: {
+      enforceSorted: sc(() => expect(() => R.packSequence(seqs().reverse(), { enforceSorted: true })).toThrow(fl.ValueError)),
+    },
+    call: (o) => fl.scope(() => R.packSequence(seqs(), o as any)),
+  };
+  TABLE['nn.utils.rnn.unpadSequence'] = {
+    sig: 'unpadSequence',
+    honoured: {
+      batchFirst: sc(() => expect(R.unpadSequence(x(), [1, 2], { batchFirst: true }).map((t) => t.shape)).toEqual([[1], [2]])),
+    },
+    call: (o) => fl.scope(() => R.unpadSequence(x(), [3, 1], o as any)),
+  };
+}
+{
   const tok = () => fl.models.AutoTokenizer.fromPretrained(path.join(HF, 'llama'));
   TABLE['models.AutoTokenizer.fromPretrained'] = {
     sig: 'AutoTokenizer.fromPretrained',
@@ -2046,6 +2136,21 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
       antialias: sc(() => expect(() => F.interpolate(fl.ones([1, 1, 3, 3]), { size: 2, mode: 'bilinear', antialias: true })).toThrow(/antialias=true .* is not supported yet/)),
     },
     call: (o) => fl.scope(() => F.interpolate(row(), { size: 2, ...o } as any)),
+  };
+  // F.gridSample of x = [1, 2] (one row) at x-position gx (lib/nn/grid.ts): bilinear at 0 is 1.5, nearest 1 (0.5 rounds to
+  // even); at 2 zeros padding reads 0, border 2; at -1 alignCorners true reads pixel 0, false half of it
+  const row2 = () => t64([[[[1, 2]]]]), gs = (gx: number, o: Record<string, unknown>) => vals(F.gridSample(row2(), t64([[[[gx, 0]]]]), o as any));
+  TABLE['F.gridSample'] = {
+    honoured: {
+      mode: sc(() => expect([gs(0, { alignCorners: false }), gs(0, { mode: 'nearest', alignCorners: false })]).toEqual([[1.5], [1]])),
+      paddingMode: sc(() => expect([gs(2, { alignCorners: false }), gs(2, { paddingMode: 'border', alignCorners: false })]).toEqual([[0], [2]])),
+      alignCorners: sc(() => expect([gs(-1, { alignCorners: true }), gs(-1, { alignCorners: false })]).toEqual([[1], [0.5]])),
+    },
+    call: (o) => fl.scope(() => F.gridSample(row2(), t64([[[[0, 0]]]]), { alignCorners: false, ...o } as any)),
+  };
+  TABLE['F.affineGrid'] = {
+    honoured: { alignCorners: sc(() => expect([vals(F.affineGrid(t64([[[1, 0, 0], [0, 1, 0]]]), [1, 1, 1, 2], { alignCorners: true })), vals(F.affineGrid(t64([[[1, 0, 0], [0, 1, 0]]]), [1, 1, 1, 2], { alignCorners: false }))]).toEqual([[-1, 0, 1, 0], [-0.5, 0, 0.5, 0]])) },
+    call: (o) => fl.scope(() => F.affineGrid(t64([[[1, 0, 0], [0, 1, 0]]]), [1, 1, 1, 2], { alignCorners: false, ...o } as any)),
   };
   TABLE['nn.Upsample'] = {
     honoured: {
@@ -2274,6 +2379,120 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   });
   TABLE['F.lpPool2d'] = { honoured: lp2((o) => F.lpPool2d(x55(), 2, 2, o)), call: (o) => fl.scope(() => F.lpPool2d(x55(), 2, 2, o as any)) };
   TABLE['nn.LPPool2d'] = { honoured: lp2((o) => new nn.LPPool2d(2, 2, o).forward(x55())), call: (o) => new nn.LPPool2d(2, 2, o as any) };
+}
+{
+  // the 3-D layers (lib/nn/conv3d.ts): output sizes from torch's formulas on a 5x5x5 volume of ones
+  const v5 = () => fl.ones([1, 2, 5, 5, 5], { dtype: 'float64' });
+  const dhw = (t: unknown) => (t as fl.Tensor).shape.slice(-3);
+  const n3 = (v: number) => [v, v, v];
+  const conv3 = (make: (o: Record<string, unknown>) => fl.nn.Module & { forward(x: fl.Tensor): fl.Tensor }): Record<string, () => void> => ({
+    ...factoryOf(make),
+    stride: sc(() => expect(dhw(make({ stride: 2, dtype: 'float64' }).forward(v5()))).toEqual(n3(2))),
+    padding: sc(() => expect(dhw(make({ padding: 1, dtype: 'float64' }).forward(v5()))).toEqual(n3(5))),
+    dilation: sc(() => expect(dhw(make({ dilation: 2, dtype: 'float64' }).forward(v5()))).toEqual(n3(1))),
+    groups: sc(() => expect(make({ groups: 2 }).parameters()[0].shape[1]).toBe(1)),
+    bias: sc(() => expect(make({ bias: false }).parameters().length).toBe(1)),
+    // replicate padding of a constant input: every output position sees the same values (zeros padding would not)
+    paddingMode: sc(() => { const y = vals(make({ padding: 1, paddingMode: 'replicate', dtype: 'float64' }).forward(v5()).select(1, 0)); near(y, y.map(() => y[0]), 'replicate padding'); expect(() => make({ paddingMode: 'mirror' })).toThrow(/paddingMode must be one of/); }),
+  });
+  TABLE['nn.Conv3d'] = { honoured: conv3((o) => new nn.Conv3d(2, 2, 3, o)), call: (o) => fl.scope(() => new nn.Conv3d(2, 2, 3, o as any)) };
+  const ct3 = (o: Record<string, unknown>) => new nn.ConvTranspose3d(2, 2, 3, { dtype: 'float64', ...o });
+  TABLE['nn.ConvTranspose3d'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.ConvTranspose3d(2, 2, 3, o)),
+      stride: sc(() => expect(dhw(ct3({ stride: 2 }).forward(v5()))).toEqual(n3(11))),
+      padding: sc(() => expect(dhw(ct3({ padding: 1 }).forward(v5()))).toEqual(n3(5))),
+      outputPadding: sc(() => expect(dhw(ct3({ stride: 2, outputPadding: 1 }).forward(v5()))).toEqual(n3(12))),
+      dilation: sc(() => expect(dhw(ct3({ dilation: 2 }).forward(v5()))).toEqual(n3(9))),
+      groups: sc(() => expect(ct3({ groups: 2 }).parameters()[0].shape[1]).toBe(1)),
+      bias: sc(() => expect(ct3({ bias: false }).parameters().length).toBe(1)),
+      paddingMode: sc(() => expect(() => ct3({ paddingMode: 'circular' })).toThrow(/paddingMode 'circular' is not supported/)),
+    },
+    call: (o) => fl.scope(() => new nn.ConvTranspose3d(2, 2, 3, o as any)),
+  };
+  const w3 = () => fl.ones([2, 2, 3, 3, 3], { dtype: 'float64' });
+  const fc3 = (o: Record<string, unknown>) => F.conv3d(v5(), w3(), null, o);
+  TABLE['F.conv3d'] = {
+    honoured: {
+      bias: sc(() => expect(vals(F.conv3d(v5(), w3(), t64([1, 2])).select(1, 1))[0]).toBe(54 + 2)),
+      stride: sc(() => expect(dhw(fc3({ stride: 2 }))).toEqual(n3(2))),
+      padding: sc(() => expect(dhw(fc3({ padding: 1 }))).toEqual(n3(5))),
+      dilation: sc(() => expect(dhw(fc3({ dilation: 2 }))).toEqual(n3(1))),
+      groups: sc(() => expect(vals(F.conv3d(v5(), fl.ones([2, 1, 3, 3, 3], { dtype: 'float64' }), null, { groups: 2 }))[0]).toBe(27)),
+    },
+    call: (o) => fl.scope(() => fc3(o)),
+  };
+  const fct3 = (o: Record<string, unknown>) => F.convTranspose3d(v5(), w3(), null, o);
+  TABLE['F.convTranspose3d'] = {
+    honoured: {
+      bias: sc(() => expect(vals(F.convTranspose3d(v5(), w3(), t64([1, 2])))[0]).toBe(2 + 1)),
+      stride: sc(() => expect(dhw(fct3({ stride: 2 }))).toEqual(n3(11))),
+      padding: sc(() => expect(dhw(fct3({ padding: 1 }))).toEqual(n3(5))),
+      outputPadding: sc(() => expect(dhw(fct3({ stride: 2, outputPadding: 1 }))).toEqual(n3(12))),
+      groups: sc(() => expect(fct3({ groups: 2 }).shape[1]).toBe(4)),
+      dilation: sc(() => expect(dhw(fct3({ dilation: 2 }))).toEqual(n3(9))),
+    },
+    call: (o) => fl.scope(() => fct3(o)),
+  };
+  const max3 = (f: (k: number, o: Record<string, unknown>) => fl.Tensor | [fl.Tensor, fl.Tensor]): Record<string, () => void> => ({
+    stride: sc(() => expect(dhw(f(2, { stride: 1 }))).toEqual(n3(4))),
+    padding: sc(() => expect(dhw(f(2, { padding: 1 }))).toEqual(n3(3))),
+    dilation: sc(() => expect(dhw(f(2, { dilation: 2, stride: 1 }))).toEqual(n3(3))),
+    ceilMode: sc(() => expect(dhw(f(2, { ceilMode: true }))).toEqual(n3(3))),
+    returnIndices: sc(() => { const r = f(2, { returnIndices: true }); expect(Array.isArray(r)).toBe(true); expect((r as fl.Tensor[])[1].dtype).toBe('int32'); }),
+  });
+  TABLE['F.maxPool3d'] = { honoured: max3((k, o) => F.maxPool3d(v5(), k, o)), call: (o) => fl.scope(() => F.maxPool3d(v5(), 2, o as any)) };
+  TABLE['nn.MaxPool3d'] = { honoured: max3((k, o) => new nn.MaxPool3d(k, o).forward(v5())), call: (o) => new nn.MaxPool3d(2, o as any) };
+  const avg3 = (f: (k: number, o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    stride: sc(() => expect(dhw(f(2, { stride: 1 }))).toEqual(n3(4))),
+    padding: sc(() => expect(vals(f(2, { padding: 1 }))[0]).toBe(0.125)),
+    ceilMode: sc(() => expect(dhw(f(2, { ceilMode: true }))).toEqual(n3(3))),
+    countIncludePad: sc(() => expect(vals(f(2, { padding: 1, countIncludePad: false }))[0]).toBe(1)),
+    divisorOverride: sc(() => expect(vals(f(2, { divisorOverride: 1 }))[0]).toBe(8)),
+  });
+  TABLE['F.avgPool3d'] = { honoured: avg3((k, o) => F.avgPool3d(v5(), k, o)), call: (o) => fl.scope(() => F.avgPool3d(v5(), 2, o as any)) };
+  TABLE['nn.AvgPool3d'] = { honoured: avg3((k, o) => new nn.AvgPool3d(k, o).forward(v5())), call: (o) => new nn.AvgPool3d(2, o as any) };
+  TABLE['F.adaptiveAvgPool3d'] = { honoured: {}, call: (o) => fl.scope(() => (F.adaptiveAvgPool3d as any)(v5(), 1, o)) };
+  TABLE['nn.AdaptiveAvgPool3d'] = { honoured: {}, call: (o) => new (nn.AdaptiveAvgPool3d as any)(1, o) };
+  const idx3 = (r: unknown) => { expect(Array.isArray(r)).toBe(true); expect((r as fl.Tensor[])[1].dtype).toBe('int32'); };
+  TABLE['F.adaptiveMaxPool3d'] = { honoured: { returnIndices: sc(() => idx3(F.adaptiveMaxPool3d(v5(), 2, { returnIndices: true }))) }, call: (o) => fl.scope(() => F.adaptiveMaxPool3d(v5(), 2, o as any)) };
+  TABLE['nn.AdaptiveMaxPool3d'] = { honoured: { returnIndices: sc(() => idx3(new nn.AdaptiveMaxPool3d(2, { returnIndices: true }).forward(v5()))) }, call: (o) => new nn.AdaptiveMaxPool3d(2, o as any) };
+  // dropout3d of ones [1, 2, 1, 1, 3]: p = 1 in training zeroes; training false is the identity (the default is true)
+  const o5 = () => fl.ones([1, 2, 1, 1, 3], { dtype: 'float64' });
+  TABLE['F.dropout3d'] = {
+    honoured: {
+      p: sc(() => expect(vals(F.dropout3d(o5(), { p: 1, training: true })).every((v) => v === 0)).toBe(true)),
+      training: sc(() => { expect(vals(F.dropout3d(o5(), { p: 1, training: false }))).toEqual([1, 1, 1, 1, 1, 1]); expect(vals(F.dropout3d(o5(), { p: 1 })).every((v) => v === 0)).toBe(true); }),
+    },
+    call: (o) => fl.scope(() => F.dropout3d(o5(), o as any)),
+  };
+  TABLE['nn.Dropout3d'] = { honoured: { p: sc(() => expect(vals(new nn.Dropout3d({ p: 1 }).forward(o5())).every((v) => v === 0)).toBe(true)) }, call: (o) => new nn.Dropout3d(o as any) };
+  // batch norm of [2, 1, 1, 1, 1] = [1, -1] (eps 1: ±1/√2), instance norm of [1, 1, 1, 1, 2] = [0, 2]
+  const bn5 = (v: number[]) => t64(v.map((a) => [[[[a]]]]));
+  TABLE['nn.BatchNorm3d'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.BatchNorm3d(1, o)),
+      eps: sc(() => near(vals(new (nn.BatchNorm3d as any)(1, 1, { dtype: 'float64' }).forward(bn5([1, -1]))), [Math.SQRT1_2, -Math.SQRT1_2], 'BatchNorm3d eps')),
+      momentum: sc(() => { const m = new (nn.BatchNorm3d as any)(1, 1e-5, 1, { dtype: 'float64' }); m.forward(bn5([1, 3])); near(vals(m.runningMean), [2], 'BatchNorm3d momentum 1'); }),
+      affine: sc(() => expect(new nn.BatchNorm3d(1, { affine: false }).parameters().length).toBe(0)),
+      trackRunningStats: sc(() => expect(new nn.BatchNorm3d(1, { trackRunningStats: false }).runningMean).toBeNull()),
+    },
+    call: (o) => fl.scope(() => new nn.BatchNorm3d(1, o as any)),
+  };
+  const in5 = () => t64([[[[[0, 2]]]]]);
+  const inorm3 = (o: Record<string, unknown>) => new nn.InstanceNorm3d(1, o);
+  TABLE['nn.InstanceNorm3d'] = {
+    honoured: {
+      ...factoryOf((o) => inorm3({ affine: true, ...o })),
+      eps: sc(() => near(vals(inorm3({ eps: 3 }).forward(in5())), [-0.5, 0.5], 'InstanceNorm3d eps')),
+      momentum: sc(() => { const m = inorm3({ momentum: 0.5, trackRunningStats: true, dtype: 'float64' }); m.forward(in5()); near(vals(m.runningMean!), [0.5], 'InstanceNorm3d momentum'); }),
+      affine: sc(() => expect(inorm3({ affine: true }).parameters().length).toBe(2)),
+      trackRunningStats: sc(() => expect(Object.keys(inorm3({ trackRunningStats: true }).stateDict())).toEqual(['running_mean', 'running_var', 'num_batches_tracked'])),
+    },
+    call: (o) => fl.scope(() => new nn.InstanceNorm3d(1, o as any)),
+  };
+  for (const k of ['ZeroPad3d', 'ReflectionPad3d', 'ReplicationPad3d'] as const) TABLE[`nn.${k}`] = { honoured: {}, call: (o) => new (nn[k] as any)(1, o) };
+  TABLE['nn.ConstantPad3d'] = { honoured: {}, call: (o) => new (nn.ConstantPad3d as any)(1, 0, o) };
 }
 
 // ---- lib/ops/pointwise.ts: torch's pointwise math and small reductions with keyword options
@@ -2921,8 +3140,217 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   };
 }
 
+// fl.distributions: each family's constructor (PyTorch's positional order, then { validateArgs, … })
+{
+  const D = fl.distributions;
+  const t = (v: number | number[] | number[][]) => fl.tensor(v as number[], { dtype: 'float64' });
+  const item = (x: fl.Tensor): number => x.item();
+  type Make = (o: Record<string, unknown>) => unknown;
+  /** validateArgs: `bad` (invalid parameters) throws a ValueError when validating, not without. */
+  const validates = (bad: Make) => sc(() => {
+    expect(() => bad({ validateArgs: true })).toThrow(fl.ValueError);
+    expect(() => bad({ validateArgs: false })).not.toThrow();
+  });
+  const entry = (name: string, ok: Make, bad: Make, more: Record<string, () => void> = {}): void => {
+    TABLE[`distributions.${name}`] = { honoured: { validateArgs: validates(bad), ...more }, call: (o) => fl.scope(() => ok(o)) };
+  };
+  for (const name of ['Normal', 'Laplace', 'Cauchy', 'Gumbel', 'LogNormal'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => unknown;
+    entry(name, (o) => new C(0, 1, o), (o) => new C(0, -1, o));
+  }
+  for (const name of ['HalfNormal', 'Exponential', 'Poisson', 'Chi2'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => unknown;
+    entry(name, (o) => new C(1, o), (o) => new C(-1, o));
+  }
+  entry('Uniform', (o) => new D.Uniform(0, 1, o), (o) => new D.Uniform(1, 0, o));
+  entry('Gamma', (o) => new D.Gamma(1, 1, o), (o) => new D.Gamma(-1, 1, o));
+  entry('Beta', (o) => new D.Beta(1, 1, o), (o) => new D.Beta(-1, 1, o));
+  entry('Dirichlet', (o) => new D.Dirichlet(t([1, 1]), o), (o) => new D.Dirichlet(t([1, -1]), o));
+  entry('StudentT', (o) => new D.StudentT(3, o), (o) => new D.StudentT(-1, o), {
+    loc: sc(() => expect(item(new D.StudentT(3, { loc: 2 }).mean)).toBe(2)),
+    scale: sc(() => expect(item(new D.StudentT(3, { scale: 2 }).variance)).toBeCloseTo(12, 10)),
+  });
+  for (const name of ['Bernoulli', 'Geometric'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => { probs: fl.Tensor; mean: fl.Tensor };
+    entry(name, (o) => new C({ probs: 0.5, ...o }), (o) => new C({ probs: 2, ...o }), {
+      probs: sc(() => expect(item(new C({ probs: 0.25 }).mean)).toBe(name === 'Bernoulli' ? 0.25 : 3)),
+      logits: sc(() => expect(item(new C({ logits: 0 }).probs)).toBe(0.5)),
+    });
+  }
+  for (const name of ['Categorical', 'OneHotCategorical'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => { probs: fl.Tensor };
+    entry(name, (o) => new C({ probs: t([0.5, 0.5]), ...o }), (o) => new C({ probs: t([-1, 2]), ...o }), {
+      probs: sc(() => expect(Array.from(new C({ probs: t([1, 3]) }).probs.dataSync())).toEqual([0.25, 0.75])),
+      logits: sc(() => expect(Array.from(new C({ logits: t([0, 0]) }).probs.dataSync())).toEqual([0.5, 0.5])),
+    });
+  }
+  entry('Binomial', (o) => new D.Binomial({ probs: 0.5, ...o }), (o) => new D.Binomial(2.5, 0.5, o), {
+    totalCount: sc(() => expect(item(new D.Binomial({ totalCount: 4, probs: 0.5 }).mean)).toBe(2)),
+    probs: sc(() => expect(item(new D.Binomial({ probs: 0.25 }).mean)).toBe(0.25)),
+    logits: sc(() => expect(item(new D.Binomial({ logits: 0 }).probs)).toBe(0.5)),
+  });
+  const loc = () => t([0, 0]);
+  entry('MultivariateNormal', (o) => new D.MultivariateNormal(loc(), { scaleTril: t([[1, 0], [0, 1]]), ...o }),
+    (o) => new D.MultivariateNormal(loc(), { scaleTril: t([[-1, 0], [0, 1]]), ...o }), {
+      covarianceMatrix: sc(() => expect(Array.from(new D.MultivariateNormal(loc(), { covarianceMatrix: t([[4, 0], [0, 9]]) }).variance.dataSync())).toEqual([4, 9])),
+      precisionMatrix: sc(() => expect(Array.from(new D.MultivariateNormal(loc(), { precisionMatrix: t([[4, 0], [0, 0.25]]) }).variance.dataSync())).toEqual([0.25, 4])),
+      scaleTril: sc(() => expect(Array.from(new D.MultivariateNormal(loc(), { scaleTril: t([[2, 0], [1, 1]]) }).variance.dataSync())).toEqual([4, 2])),
+    });
+  const base = () => new D.Normal(t([0, 0]), 1);
+  TABLE['distributions.Independent'] = {
+    honoured: {
+      validateArgs: sc(() => {
+        expect(() => new D.Independent(base(), 1, { validateArgs: true }).logProb(t([NaN, 0]))).toThrow(fl.ValueError);
+        expect(() => new D.Independent(base(), 1, { validateArgs: false }).logProb(t([NaN, 0]))).not.toThrow();
+      }),
+    },
+    call: (o) => fl.scope(() => new D.Independent(base(), 1, o)),
+  };
+  const mixture = (o: Record<string, unknown>) => new D.MixtureSameFamily(new D.Categorical(t([0.5, 0.5])), new D.Exponential(t([1, 2])), o);
+  TABLE['distributions.MixtureSameFamily'] = {
+    honoured: {
+      validateArgs: sc(() => {
+        expect(() => mixture({ validateArgs: true }).logProb(t([-1]))).toThrow(fl.ValueError);
+        expect(() => mixture({ validateArgs: false }).logProb(t([-1]))).not.toThrow();
+      }),
+    },
+    call: (o) => fl.scope(() => mixture(o)),
+  };
+}
+
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
 function typo(key: string): string { return key.length > 3 ? key.slice(0, 2) + key.slice(3) : `${key}x`; }
+
+// ---- nn.utils.parametrize, parametrizations, the legacy weightNorm / spectralNorm, fusion (lib/nn/parametrize.ts, utils-extra.ts)
+{
+  const PZ = fl.nn.utils.parametrize;
+  const lin = () => { const l = new nn.Linear(3, 2, { dtype: 'float64' }); fl.noGrad(() => { l.weight.copy_(fl.tensor([[3, 0, 4], [0, 1, 0]], { dtype: 'float64' })); l.bias!.zero_(); }); return l; };
+  class Twice extends nn.Module { forward(x: fl.Tensor) { return x.mul(2); } rightInverse(x: fl.Tensor) { return x.div(2); } }
+  class Row extends nn.Module { forward(x: fl.Tensor) { return x.select(0, 0); } }
+  const keys = (m: fl.nn.Module) => Object.keys(m.stateDict());
+  TABLE['nn.utils.parametrize.registerParametrization'] = {
+    sig: 'registerParametrization',
+    honoured: {
+      unsafe: sc(() => {
+        expect(() => PZ.registerParametrization(lin(), 'weight', new Row())).toThrow(/may not change the shape/);
+        expect(PZ.registerParametrization(lin(), 'weight', new Row(), { unsafe: true }).weight.shape).toEqual([3]);
+      }),
+    },
+    call: (o) => fl.scope(() => PZ.registerParametrization(lin(), 'weight', new Twice(), o)),
+  };
+  TABLE['nn.utils.parametrize.removeParametrizations'] = {
+    sig: 'removeParametrizations',
+    honoured: {
+      leaveParametrized: sc(() => {
+        const a = PZ.registerParametrization(lin(), 'weight', new Twice()), b = PZ.registerParametrization(lin(), 'weight', new Twice());
+        fl.noGrad(() => { a.parametrizations.get('weight').original.fill_(1); b.parametrizations.get('weight').original.fill_(1); });
+        expect(vals(PZ.removeParametrizations(a, 'weight').weight)).toEqual([2, 2, 2, 2, 2, 2]);
+        expect(vals(PZ.removeParametrizations(b, 'weight', { leaveParametrized: false }).weight)).toEqual([1, 1, 1, 1, 1, 1]);
+      }),
+    },
+    call: (o) => fl.scope(() => PZ.removeParametrizations(PZ.registerParametrization(lin(), 'weight', new Twice()), 'weight', o as never)),
+  };
+  TABLE['nn.utils.parametrizations.weightNorm'] = {
+    sig: 'parametrizations.weightNorm',
+    honoured: {
+      name: sc(() => expect(keys(fl.nn.utils.parametrizations.weightNorm(lin(), { name: 'bias', dim: null }))).toEqual(['weight', 'parametrizations.bias.original0', 'parametrizations.bias.original1'])),
+      dim: sc(() => {
+        const g = (dim: number | null) => fl.nn.utils.parametrizations.weightNorm(lin(), { dim }).parametrizations.get('weight') as unknown as { original0: fl.Tensor };
+        expect(vals(g(0).original0)).toEqual([5, 1]);            // the rows' norms
+        expect(vals(g(1).original0)).toEqual([3, 1, 4]);         // the columns' norms
+        expect(vals(g(null).original0)).toEqual([Math.sqrt(26)]);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.parametrizations.weightNorm(lin(), o)),
+  };
+  TABLE['nn.utils.parametrizations.spectralNorm'] = {
+    sig: 'parametrizations.spectralNorm',
+    honoured: {
+      // W = [[3, 0, 4], [0, 1, 0]]: σ = 5, so the normalized weight is W / 5 whatever u and v start as
+      name: sc(() => expect(vals(fl.nn.utils.parametrizations.spectralNorm(lin(), { name: 'bias' }).bias)).toEqual([0, 0])),
+      nPowerIterations: sc(() => {
+        const m = fl.nn.utils.parametrizations.spectralNorm(lin(), { nPowerIterations: 3 });
+        near(vals(m.weight), [0.6, 0, 0.8, 0, 0.2, 0], 'spectralNorm σ = 5', 1e-6);
+        expect(() => fl.nn.utils.parametrizations.spectralNorm(lin(), { nPowerIterations: 0 })).toThrow(/positive/);
+      }),
+      eps: sc(() => expect(() => fl.nn.utils.parametrizations.spectralNorm(lin(), { eps: 1e-3 })).not.toThrow()),
+      dim: sc(() => expect(fl.nn.utils.parametrizations.spectralNorm(lin(), { dim: 1 }).parametrizations.get('weight').at(0)._buffers.get('_u')!.shape).toEqual([3])),
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.parametrizations.spectralNorm(lin(), o)),
+  };
+  const orth = (o: Record<string, unknown>, f: (m: fl.nn.utils.parametrize.Parametrized<fl.nn.Linear>) => void) => sc(() => {
+    const m = fl.nn.utils.parametrizations.orthogonal(lin(), o as never);
+    try { f(m); } finally { m.dispose(); }
+  });
+  TABLE['nn.utils.parametrizations.orthogonal'] = {
+    sig: 'parametrizations.orthogonal',
+    honoured: {
+      name: sc(() => expect(() => fl.nn.utils.parametrizations.orthogonal(lin(), { name: 'bias' })).toThrow(/expected a matrix or batch of matrices, got a tensor of shape \[2\]/)),
+      // W = [[3, 0, 4], [0, 1, 0]] made semi-orthogonal: rows [0.6, 0, 0.8] and [0, 1, 0], whatever the map
+      orthogonalMap: () => {
+        for (const m of ['matrix_exp', 'cayley', 'householder']) orth({ orthogonalMap: m }, (l) => near(vals(l.weight), [0.6, 0, 0.8, 0, 1, 0], `orthogonal ${m}`, 1e-12))();
+        sc(() => expect(() => fl.nn.utils.parametrizations.orthogonal(lin(), { orthogonalMap: 'qr' as never })).toThrow(/orthogonalMap must be one of/))();
+      },
+      useTrivialization: () => {
+        orth({ useTrivialization: false, orthogonalMap: 'cayley' }, (l) => expect(Object.keys(l.stateDict())).toEqual(['bias', 'parametrizations.weight.original']))();
+        orth({}, (l) => expect(Object.keys(l.stateDict())).toEqual(['bias', 'parametrizations.weight.original', 'parametrizations.weight.0.base']))();
+      },
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.parametrizations.orthogonal(lin(), o).dispose()),
+  };
+  TABLE['nn.utils.weightNorm'] = {
+    sig: 'weightNorm',
+    honoured: {
+      name: sc(() => expect(keys(fl.nn.utils.weightNorm(lin(), { name: 'bias', dim: null }))).toEqual(['weight', 'bias_g', 'bias_v'])),
+      dim: sc(() => {
+        expect(vals((fl.nn.utils.weightNorm(lin(), 'weight', 1) as unknown as { weight_g: fl.Tensor }).weight_g)).toEqual([3, 1, 4]);
+        expect(vals((fl.nn.utils.weightNorm(lin(), { dim: 0 }) as unknown as { weight_g: fl.Tensor }).weight_g)).toEqual([5, 1]);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.weightNorm(lin(), o)),
+  };
+  TABLE['nn.utils.removeWeightNorm'] = {
+    sig: 'removeWeightNorm',
+    honoured: { name: sc(() => expect(keys(fl.nn.utils.removeWeightNorm(fl.nn.utils.weightNorm(lin(), 'bias'), { name: 'bias' }))).toEqual(['weight', 'bias'])) },
+    call: (o) => fl.scope(() => fl.nn.utils.removeWeightNorm(fl.nn.utils.weightNorm(lin()), o)),
+  };
+  TABLE['nn.utils.spectralNorm'] = {
+    sig: 'spectralNorm',
+    honoured: {
+      name: sc(() => expect(keys(fl.nn.utils.spectralNorm(lin(), { name: 'bias' }))).toEqual(['weight', 'bias_orig', 'bias_u', 'bias_v'])),   // a 1-D weight is a [2, 1] matrix, as torch's
+      nPowerIterations: sc(() => {
+        const m = fl.nn.utils.spectralNorm(lin(), { nPowerIterations: 3 });
+        m.forward(fl.zeros([1, 3], { dtype: 'float64' }));
+        near(vals(m.weight), [0.6, 0, 0.8, 0, 0.2, 0], 'spectralNorm σ = 5', 1e-6);
+        m.dispose();   // the weight the forward computed is the module's
+        expect(() => fl.nn.utils.spectralNorm(lin(), { nPowerIterations: 0 })).toThrow(/positive/);
+      }),
+      eps: sc(() => expect(() => fl.nn.utils.spectralNorm(lin(), { eps: 1e-3 })).not.toThrow()),
+      dim: sc(() => expect((fl.nn.utils.spectralNorm(lin(), { dim: 1 }) as unknown as { weight_u: fl.Tensor }).weight_u.shape).toEqual([3])),
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.spectralNorm(lin(), o)),
+  };
+  TABLE['nn.utils.removeSpectralNorm'] = {
+    sig: 'removeSpectralNorm',
+    honoured: { name: sc(() => expect(() => fl.nn.utils.removeSpectralNorm(fl.nn.utils.spectralNorm(lin()), { name: 'bias' })).toThrow(/spectralNorm of 'bias' not found/)) },
+    call: (o) => fl.scope(() => fl.nn.utils.removeSpectralNorm(fl.nn.utils.spectralNorm(lin()), o)),
+  };
+  TABLE['nn.utils.fusion.fuseConvBnEval'] = {
+    sig: 'fuseConvBnEval',
+    honoured: {
+      transpose: sc(() => {
+        // a [2, 3, 1] weight: without transpose the batch norm's 2 channels scale dim 0, with it dim 1 (3 channels)
+        const conv = new nn.Conv1d(3, 2, 1, { dtype: 'float64' }).eval();
+        const bn = new nn.BatchNorm1d(2, { dtype: 'float64' }).eval();
+        fl.noGrad(() => bn.weight!.copy_(fl.tensor([2, 3], { dtype: 'float64' })));
+        const w = fl.noGrad(() => conv.weight.clone());
+        near(vals(fl.nn.utils.fusion.fuseConvBnEval(conv, bn).weight), vals(w.mul(fl.tensor([[[2]], [[3]]], { dtype: 'float64' }).div(Math.sqrt(1 + 1e-5)))), 'fuse dim 0');
+        expect(() => fl.nn.utils.fusion.fuseConvBnEval(conv, bn, { transpose: true })).toThrow(fl.ShapeError);   // 2 channels against dim 1 of size 3
+      }),
+    },
+    call: (o) => fl.scope(() => fl.nn.utils.fusion.fuseConvBnEval(new nn.Conv1d(1, 1, 1).eval(), new nn.BatchNorm1d(1).eval(), o)),
+  };
+}
 
 describe('every option of every entry is honoured, and a misspelled key is refused', () => {
   const entries = Object.entries(TABLE);
@@ -2988,7 +3416,7 @@ KEY_CHECKED['fl.gradcheck'] = (o) => fl.scope(() => fl.gradcheck((a: fl.Tensor) 
 const INTERNAL = [
   'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.basicIndex', 'fl.parseSlice',
   'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward', 'fl.checkFillValue',
-  'nn.resolveActivation',
+  'nn.resolveActivation', 'nn.BatchNormBase',
   'F.needTensor', 'F.needFloating', 'F.attend', 'F.linearOp', 'F.embeddingOp', 'F.dropoutOp', 'F.layerNormOp', 'F.rmsNormOp', 'F.groupNormOp', 'F.batchNormOp',
 ];
 
@@ -3006,6 +3434,8 @@ const NO_OPTIONS = [
   // the process group's queries and lifetime (fl.distributed), its Work handles
   'distributed.isInitialized', 'distributed.getRank', 'distributed.getWorldSize', 'distributed.getBackend', 'distributed.destroyProcessGroup',
   'distributed.mpiInfo', 'distributed.Work',
+  // fl.distributions: the base class, its error, klDivergence(p, q) and registerKl(P, Q, fn) (positional only)
+  'distributions.Distribution', 'distributions.NotImplementedError', 'distributions.klDivergence', 'distributions.registerKl',
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.ParameterList', 'nn.ParameterDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
@@ -3013,7 +3443,7 @@ const NO_OPTIONS = [
   // grad mode, scopes, dtypes, seeds, files
   'fl.scope', 'fl.keep', 'fl.promoteTypes', 'fl.resultType', 'fl.isFloating', 'fl.noGrad', 'fl.enableGrad', 'fl.setGradEnabled', 'fl.isGradEnabled',
   'fl.checkpoint', 'fl.autocast', 'fl.saveCheckpoint', 'fl.saveCheckpointSync', 'fl.loadCheckpoint', 'fl.loadCheckpointSync',
-  'fl.manualSeed', 'fl.initialSeed', 'fl.getRngState', 'fl.setRngState', 'fl.save', 'fl.saveSync', 'fl.loadMetadataSync', 'fl.loadMetadata',
+  'fl.manualSeed', 'fl.initialSeed', 'fl.getRngState', 'fl.setRngState', 'fl.seed', 'fl.save', 'fl.saveSync', 'fl.loadMetadataSync', 'fl.loadMetadata',
   // ops with positional arguments only (PyTorch's positional forms)
   'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.div', 'fl.pow', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
   'fl.eq', 'fl.ne', 'fl.lt', 'fl.le', 'fl.gt', 'fl.ge', 'fl.logicalAnd', 'fl.logicalOr', 'fl.logicalXor', 'fl.neg', 'fl.abs', 'fl.sign', 'fl.exp',
@@ -3024,7 +3454,7 @@ const NO_OPTIONS = [
   'fl.select', 'fl.slice', 'fl.diagonal', 'fl.contiguous', 'fl.clone', 'fl.cat', 'fl.stack', 'fl.split', 'fl.chunk', 'fl.unbind', 'fl.repeat',
   'fl.roll', 'fl.softmax', 'fl.logSoftmax', 'fl.cumsum', 'fl.cumprod', 'fl.cummax', 'fl.cummin', 'fl.logcumsumexp', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
   'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.flip', 'fl.sort', 'fl.argsort', 'fl.topk',
-  'fl.kthvalue', 'fl.median', 'fl.bernoulli', 'fl.multinomial', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
+  'fl.kthvalue', 'fl.median', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
   'fl.lerp', 'fl.hypot', 'fl.logaddexp', 'fl.logaddexp2', 'fl.xlogy', 'fl.logit', 'fl.sinc', 'fl.fmod', 'fl.copysign', 'fl.clampMin', 'fl.clampMax', 'fl.deg2rad',
   'fl.rad2deg', 'fl.frac', 'fl.heaviside', 'fl.signbit', 'fl.sgn', 'fl.floatPower', 'fl.trueDivide', 'fl.positive', 'fl.countNonzero', 'fl.equal', 'fl.corrcoef',
   'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid', 'F.softmax', 'F.logSoftmax',
@@ -3035,7 +3465,7 @@ const NO_OPTIONS = [
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, functional: fl.autograd.functional as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, functional: fl.autograd.functional as any, distributions: fl.distributions as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

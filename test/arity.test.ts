@@ -91,8 +91,8 @@ const CALLS: Record<string, (i: In) => Args> = {
   zerosLike: ({ x }) => [x, {}], onesLike: ({ x }) => [x, {}], emptyLike: ({ x }) => [x, {}], fullLike: ({ x }) => [x, 1, {}],
   arange: () => [0, 2, 1, {}], linspace: () => [0, 1, 2, {}], eye: () => [2, 2, {}], rand: () => [[2], {}], randn: () => [[2], {}],
   normal: () => [0, 1, [2], {}], randLike: ({ x }) => [x, {}], randnLike: ({ x }) => [x, {}], randint: () => [0, 3, [2], {}],
-  randperm: () => [3, {}], bernoulli: ({ probs }) => [probs], multinomial: ({ probs }) => [probs, 1, true],
-  initialSeed: () => [], getRngState: () => [], setRngState: () => [fl.getRngState()], manualSeed: () => [fl.initialSeed()],
+  randperm: () => [3, {}], bernoulli: ({ probs }) => [probs, {}], multinomial: ({ probs }) => [probs, 1, true, {}],
+  initialSeed: () => [], getRngState: () => [], setRngState: () => [fl.getRngState()], manualSeed: () => [fl.initialSeed()], seed: () => [],
   // grad mode, scopes, dtypes, files
   scope: () => [() => 1], noGrad: () => [() => 1], enableGrad: () => [() => 1], setGradEnabled: () => [fl.isGradEnabled()],
   isGradEnabled: () => [], autocast: () => ['bfloat16', () => 1], promoteTypes: () => ['float32', 'int32'], isFloating: () => ['float32'],
@@ -177,6 +177,26 @@ const NN_CALLS: Record<string, (i: In) => Args> = {
   'init.xavierNormal_': ({ x }) => [x, 1], 'init.orthogonal_': ({ x }) => [x, 1], 'utils.clipGradNorm': ({ x }) => [[x], 1, 2, false], 'utils.clipGradValue': ({ x }) => [[x], 1],
   Parameter: ({ x }) => [x.clone(), false], isParameter: ({ x }) => [x],
   'utils.lora': () => [new LoraNet(), { targetModules: ['fc'] }],
+  // the legacy weight/spectral norm hooks, parametersToVector / vectorToParameters (lib/nn/utils-extra.ts)
+  'utils.weightNorm': () => [new fl.nn.Linear(3, 3), 'weight', 0], 'utils.removeWeightNorm': () => [fl.nn.utils.weightNorm(new fl.nn.Linear(3, 3)), 'weight'],
+  'utils.spectralNorm': () => [new fl.nn.Linear(3, 3), 'weight', 1, 1e-12, 0], 'utils.removeSpectralNorm': () => [fl.nn.utils.spectralNorm(new fl.nn.Linear(3, 3)), 'weight'],
+  'utils.parametersToVector': ({ x }) => [[x]], 'utils.vectorToParameters': ({ x }) => [fl.zeros(6), [x.clone()]],
+  // nn.utils.parametrize, fusion, stateless (parametrizations.weightNorm / spectralNorm / orthogonal are named 'parametrizations.…' in their errors: args.test.ts checks them)
+  'utils.parametrize.registerParametrization': () => [new fl.nn.Linear(3, 3), 'weight', new fl.nn.Identity(), { unsafe: false }],
+  'utils.parametrize.removeParametrizations': () => [fl.nn.utils.parametrize.registerParametrization(new fl.nn.Linear(3, 3), 'weight', new fl.nn.Identity()), 'weight', true],
+  'utils.parametrize.isParametrized': () => [new fl.nn.Linear(3, 3), 'weight'], 'utils.parametrize.cached': () => [() => 0],
+  'utils.fusion.fuseConvBnEval': () => [new fl.nn.Conv1d(1, 1, 1).eval(), new fl.nn.BatchNorm1d(1).eval(), false],
+  'utils.fusion.fuseLinearBnEval': () => [new fl.nn.Linear(1, 1).eval(), new fl.nn.BatchNorm1d(1).eval()],
+  'utils.fusion.fuseConvBnWeights': () => [fl.ones(1, 1, 1), fl.ones(1), fl.zeros(1), fl.ones(1), 1e-5, fl.ones(1), fl.zeros(1), false],
+  'utils.fusion.fuseLinearBnWeights': () => [fl.ones(1, 1), fl.ones(1), fl.zeros(1), fl.ones(1), 1e-5, fl.ones(1), fl.zeros(1)],
+  'utils.stateless.functionalCall': ({ x }) => [new fl.nn.Linear(3, 3), {}, [x], null],
+  // nn.utils.rnn (lib/nn/packed.ts): PyTorch's whole positional form of each
+  'utils.rnn.padSequence': () => [[fl.ones([2, 1]), fl.ones([1, 1])], false, 0],
+  'utils.rnn.packSequence': () => [[fl.ones([2, 1]), fl.ones([1, 1])], true],
+  'utils.rnn.packPaddedSequence': () => [fl.ones([2, 2, 1]), [2, 1], false, true],
+  'utils.rnn.padPackedSequence': () => [fl.nn.utils.rnn.packSequence([fl.ones([2, 1]), fl.ones([1, 1])]), false, 0, null],
+  'utils.rnn.unpackSequence': () => [fl.nn.utils.rnn.packSequence([fl.ones([2, 1]), fl.ones([1, 1])])],
+  'utils.rnn.unpadSequence': () => [fl.ones([2, 2, 1]), [2, 1], false],
 };
 /** nn.init's helper that takes the caller's op name (used by the layers), and the aliases without `_` (the same functions). */
 const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'orthogonal', 'uniform', 'normal', 'constant', 'zeros', 'ones'].map((k) => `init.${k}`)];

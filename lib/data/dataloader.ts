@@ -9,7 +9,9 @@
 // offset e·n (the global generator's state is saved and restored around it), so a seeded loader
 // gives the same order every run, a different one each epoch, and leaves `fl.rand*` untouched.
 // Without a seed, each epoch draws its seed from the global generator, as PyTorch does, so
-// `fl.manualSeed` makes the whole run reproducible.
+// `fl.manualSeed` makes the whole run reproducible. With a `generator` (torch's `generator=`: a CPU
+// fl.Generator, or a `{ seed, offset }` state), each epoch's order is that generator's next
+// `randperm(n)`, advancing it, as torch's RandomSampler(generator=g) draws.
 //
 // Devices (transfer.ts). `pinMemory` puts each batch's CPU tensors in pinned (page-locked) host
 // memory; `device` says where batches go: for a GPU, the loader copies each batch there on a
@@ -25,9 +27,10 @@
 import * as path from 'path';
 import { DeviceSpec, gpuInfo, parseDevice } from '../device';
 import { describeArg } from '../arity';
-import { BackendUnavailableError, ValueError } from '../errors';
+import { BackendUnavailableError, DeviceError, ValueError } from '../errors';
 import { Tensor } from '../tensor';
-import { randint, randperm, getRngState, setRngState } from '../ops/random';
+import { randint, randperm, getRngState, setRngState, RngState } from '../ops/random';
+import { Generator } from '../generator';
 import { Collated, CollatableTypedArray, collateTo, defaultCollate, disposeExcept, typedError, unpack } from './collate';
 import { Dataset, WorkerSource } from './dataset';
 import { Packed, PackError, packItems, typedTag } from './pack';
@@ -50,6 +53,11 @@ export interface DataLoaderOptions<T, B> {
   shuffle?: boolean;
   /** Seed of the shuffling; without one, each epoch draws a seed from the global generator. */
   seed?: number;
+  /**
+   * The generator of the shuffling (torch's `generator`): a CPU `fl.Generator`, or a `{ seed, offset }`
+   * state advanced in place; each epoch's order is its next `randperm`. Excludes `seed`.
+   */
+  generator?: Generator | RngState | null;
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
   dropLast?: boolean;
   /**
@@ -92,8 +100,20 @@ export interface DataLoaderOptions<T, B> {
 const OPT = optional(A.anyValue<never>());
 const DATALOADER_ARGS = signature('DataLoader', ['dataset', 'batchSize', 'shuffle'], {
   dataset: required(A.anyValue<never>()), batchSize: OPT, shuffle: optional(A.bool), seed: OPT, dropLast: optional(A.bool),
-  sampler: OPT, batchSampler: OPT, collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT,
+  sampler: OPT, batchSampler: OPT, collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT, generator: OPT,
 });
+
+const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** The `generator` option: a CPU Generator's state, or a `{ seed, offset }` object, kept (advanced in place). */
+function checkGenerator(v: unknown): RngState | null {
+  if (v === undefined || v === null) return null;
+  if (v instanceof Generator) {
+    if (v.device !== 'cpu') throw new DeviceError("DataLoader: generator: Expected a 'cpu' device type for generator but found 'cuda' (the shuffle draws on the CPU)");
+    return v._state;
+  }
+  if (typeof v === 'object' && isUint((v as RngState).seed) && isUint((v as RngState).offset)) return v as RngState;
+  throw new ValueError(`DataLoader: generator must be a fl.Generator or a { seed, offset } state (as fl.getRngState() returns), got ${describeArg(v)}`);
+}
 
 function checkInt(v: unknown, what: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -236,6 +256,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   readonly device: string;
   private readonly target: DeviceSpec | null;
   private readonly seed: number | undefined;
+  private readonly generator: RngState | null = null;
   private readonly collate: ((items: T[]) => B) | undefined;
   private readonly source: WorkerSource | null = null;
   /** The sampler that picks each epoch's indices, if one was given. */
@@ -279,6 +300,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       throw new BackendUnavailableError(`DataLoader: pinMemory needs a usable GPU backend (pinned memory is host memory that GPUs copy from): ${gpuInfo().reason}`);
     }
     if (options.seed !== undefined) this.seed = checkInt(options.seed, 'seed', 0);
+    this.generator = checkGenerator(options.generator);
+    if (this.generator && options.seed !== undefined) throw new ValueError('DataLoader: generator option is mutually exclusive with seed (each picks the shuffled order)');
     if (options.sampler !== undefined) this.sampler = checkSampler(options.sampler, 'sampler', 'fl.data.RandomSampler');
     if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
     this.collate = options.collate === defaultCollate ? undefined : options.collate;
@@ -333,7 +356,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       return o;
     }
     let seed = this.seed, offset = epoch * n;
-    if (seed === undefined) {
+    if (this.generator) {
+      // the generator's next permutation: drawn at its state, which then moves on by n
+      ({ seed, offset } = this.generator);
+      this.generator.offset += n;
+    } else if (seed === undefined) {
       const s = randint(0, 2147483647, [1]);
       try { seed = s.item(); } finally { s.dispose(); }
       offset = 0;

@@ -3,12 +3,12 @@
 // `DistributedSampler`, which gives each rank of a process group its own share of a dataset's
 // indices; and `randomSplit` (torch.utils.data.random_split), which draws as the samplers do.
 //
-// Generators. flintml has no torch.Generator object: its generator is the process's Philox stream,
-// a `{ seed, offset }` state (fl.getRngState). Where torch takes `generator=`, these take a seed
-// (a private stream of that key from offset 0, which the object's draws advance: the same draws in
-// every run, a new permutation each epoch) or, as the `generator` key, a `{ seed, offset }` state
-// object, advanced in place by each draw, as a torch.Generator is (one object shared by several
-// samplers gives each its own draws, in call order). Without one they draw from the global stream,
+// Generators. Where torch takes `generator=`, these take a `fl.Generator` (a CPU one, as torch's
+// samplers draw on the CPU), advanced by each draw as a torch.Generator is (one generator shared by
+// several samplers gives each its own draws, in call order); or, kept from before fl.Generator, a
+// seed (a private stream of that key from offset 0, which the object's draws advance: the same draws
+// in every run, a new permutation each epoch) or, as the `generator` key, a `{ seed, offset }` state
+// object, advanced in place (a Generator seeded with s draws what `{ seed: s, offset: 0 }` draws). Without one they draw from the global stream,
 // so `fl.manualSeed` makes them reproducible. The values cannot equal torch's (another generator);
 // the sizes, the coverage and the distribution rules are torch's.
 //
@@ -20,8 +20,9 @@
 // DataLoader's own shuffle), with the global generator's state saved and restored around it.
 import { bool, Check, int, isPlainObject, nullable, optional, required, signature } from '../args';
 import { describeArg, tooManyArgs } from '../arity';
-import { DistributedError, ShapeError, ValueError } from '../errors';
+import { DeviceError, DistributedError, ShapeError, ValueError } from '../errors';
 import { getRngState, multinomial, randint, randperm, RngState, setRngState } from '../ops/random';
+import { Generator } from '../generator';
 import { tensor } from '../ops/creation';
 import { Tensor } from '../tensor';
 import { getRank, getWorldSize, isInitialized } from '../distributed/group';
@@ -153,20 +154,24 @@ export interface Sized {
 }
 
 /**
- * A `generator` argument (torch's `generator=`): a seed, or a `{ seed, offset }` state such as
- * `fl.getRngState()` returns, which the draws advance in place. A state object goes in the options
- * (`{ generator: state }`): as the last positional argument it would be read as the options.
+ * A `generator` argument (torch's `generator=`): a CPU `fl.Generator`, a seed, or a `{ seed, offset }`
+ * state such as `fl.getRngState()` returns, which the draws advance in place. A state object goes in
+ * the options (`{ generator: state }`): as the last positional argument it would be read as the options.
  */
-export type GeneratorLike = number | RngState;
+export type GeneratorLike = Generator | number | RngState;
 
 const isSeed = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-/** A seed becomes a private stream from offset 0; a `{ seed, offset }` object is kept (advanced in place). */
+/** A Generator's state and a `{ seed, offset }` object are kept (advanced in place); a seed becomes a private stream from offset 0. */
 const generatorArg: Check<RngState | null> = (v, where) => {
   if (v === null) return null;
+  if (v instanceof Generator) {
+    if (v.device !== 'cpu') throw new DeviceError(`${where}: Expected a 'cpu' device type for generator but found 'cuda' (the samplers draw on the CPU)`);
+    return v._state;
+  }
   if (isSeed(v)) return { seed: v, offset: 0 };
   if (typeof v === 'object' && isSeed((v as RngState).seed) && isSeed((v as RngState).offset)) return v as RngState;
-  throw new ValueError(`${where} must be a seed (an integer in [0, 2^53)) or a { seed, offset } state (as fl.getRngState() returns), got ${describeArg(v)}`);
+  throw new ValueError(`${where} must be a seed (an integer in [0, 2^53)), a { seed, offset } state (as fl.getRngState() returns) or a fl.Generator, got ${describeArg(v)}`);
 };
 
 /** Runs `draw` on `gen`'s stream (advancing it), or on the global stream when there is none. */
@@ -239,7 +244,7 @@ export interface RandomSamplerOptions {
   replacement?: boolean;
   /** Indices per epoch (default null: the data source's length). */
   numSamples?: number | null;
-  /** A seed, or a `{ seed, offset }` state advanced in place (default null: the global stream). */
+  /** A CPU `fl.Generator`, a seed, or a `{ seed, offset }` state, advanced in place (default null: the global stream). */
   generator?: GeneratorLike | null;
 }
 
@@ -349,7 +354,7 @@ function weightsArg(v: unknown, where: string): Float64Array {
 export interface WeightedRandomSamplerOptions {
   /** Draw with replacement (default true); without it an index comes at most once per epoch. */
   replacement?: boolean;
-  /** A seed, or a `{ seed, offset }` state advanced in place (default null: the global stream). */
+  /** A CPU `fl.Generator`, a seed, or a `{ seed, offset }` state, advanced in place (default null: the global stream). */
   generator?: GeneratorLike | null;
 }
 

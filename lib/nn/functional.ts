@@ -337,6 +337,9 @@ export { conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d, adaptiveAvgPool2
 // 1-D, adaptive max and LP pooling (pooling.ts), compositions of the 2-D pooling ops, gather and max
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d, lpPool1d, lpPool2d } from './pooling';
 export type { Size1, AdaptiveSize2, MaxPool1dOptions, AvgPool1dOptions, AdaptiveMaxPoolOptions, LPPoolOptions } from './pooling';
+// the 3-D convolutions, poolings and channel dropout (conv3d.ts), compositions of the 2-D ops
+export { conv3d, convTranspose3d, maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, dropout3d } from './conv3d';
+export type { Size3, AdaptiveSize3, Conv3dPadding, Conv3dOptions, ConvTranspose3dOptions, MaxPool3dOptions, AvgPool3dOptions, AdaptiveMaxPool3dOptions } from './conv3d';
 // pixel and channel shuffles, unfold (im2col) and fold (col2im) (shuffle.ts), views and grouped convolutions
 export { pixelShuffle, pixelUnshuffle, channelShuffle, unfold, fold } from './shuffle';
 export type { FoldOptions } from './shuffle';
@@ -345,6 +348,8 @@ export { instanceNorm, localResponseNorm, dropout1d, dropout2d, alphaDropout, fe
 export type { InstanceNormOptions, LocalResponseNormOptions, ConvTranspose1dOptions, EmbeddingBagOptions } from './extra-layers';
 // padding and resizing (pad.ts, resize.ts), compositions of indexSelect, cat and the elementwise ops
 export { pad } from './pad'; export { interpolate } from './resize'; export type { PadMode, PadOptions } from './pad'; export type { InterpolateMode, InterpolateOptions } from './resize';
+// spatial transformers (grid.ts): affineGrid and gridSample, compositions of gather, where and the elementwise ops
+export { affineGrid, gridSample } from './grid'; export type { GridSampleMode, GridSamplePadding, GridSampleOptions, AffineGridOptions } from './grid';
 
 // one-hot encoding, normalize and the distances (distance.ts), compositions of the norms and elementwise ops
 export { oneHot, normalize, cosineSimilarity, pairwiseDistance } from './distance';

@@ -15,6 +15,13 @@ export {
 } from './activation';
 export type { PReLUOptions } from './activation';
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, LPPool1d, LPPool2d } from './pooling';
+// the 3-D layers (volumes and video), compositions of the 2-D ops (layers3d.ts, conv3d.ts)
+export {
+  Conv3d, ConvTranspose3d, MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, InstanceNorm3d, Dropout3d,
+  ConstantPad3d, ZeroPad3d, ReflectionPad3d, ReplicationPad3d,
+} from './layers3d';
+export type { Conv3dModuleOptions, ConvTranspose3dModuleOptions } from './layers3d';
+export type { Size3, AdaptiveSize3, Conv3dPadding } from './conv3d';
 export { PixelShuffle, PixelUnshuffle, ChannelShuffle, Unflatten, Fold, Unfold } from './shuffle';
 export {
   InstanceNorm1d, InstanceNorm2d, LocalResponseNorm, ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d,

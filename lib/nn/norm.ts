@@ -41,6 +41,7 @@ function batchNormSignature(name: string) {
 }
 const BATCH_NORM_1D_ARGS = batchNormSignature('BatchNorm1d');
 const BATCH_NORM_2D_ARGS = batchNormSignature('BatchNorm2d');
+const BATCH_NORM_3D_ARGS = batchNormSignature('BatchNorm3d');
 
 function shapeOf(ns: number | readonly number[], op: string): number[] {
   if (typeof ns !== 'number' && !Array.isArray(ns)) throw new ValueError(`${op}: normalizedShape must be an integer or an array of integers, got ${ns === null ? 'null' : typeof ns}`);
@@ -151,7 +152,8 @@ export interface BatchNormOptions extends FactoryOptions {
   trackRunningStats?: boolean;
 }
 
-abstract class BatchNormBase extends Module {
+/** @internal What the batch norms share (BatchNorm1d/2d/3d); swa_utils.updateBn finds them by it. */
+export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -186,7 +188,7 @@ abstract class BatchNormBase extends Module {
     needTensor(x, this.op);
     if (!this.ranks.includes(x.ndim) || x._shape[1] !== this.numFeatures) {
       const c = this.numFeatures;
-      const want = this.ranks.length === 1 ? `[N, ${c}, H, W]` : `[N, ${c}] or [N, ${c}, L]`;
+      const want = this.ranks.length === 2 ? `[N, ${c}] or [N, ${c}, L]` : this.ranks[0] === 4 ? `[N, ${c}, H, W]` : `[N, ${c}, D, H, W]`;
       throw new ShapeError(`${this.op}: expected input of shape ${want}, got ${fmt(x._shape)}`);
     }
     // one value per channel is refused (before the batch is counted); an empty batch is not, as PyTorch
@@ -223,4 +225,22 @@ export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, options?: BatchNormOptions);
   constructor(numFeatures: number, ...args: ArgsThenOptions<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], FactoryOptions>);
   constructor(...args: unknown[]) { super(BATCH_NORM_2D_ARGS.parse(args), 'BatchNorm2d', [4]); }
+}
+
+/** Options of nn.BatchNorm3d (torch's keyword arguments): those of the other batch norms. */
+export type BatchNorm3dOptions = BatchNormOptions;
+
+/**
+ * Batch norm over [N, C, D, H, W] per channel C, as `torch.nn.BatchNorm3d(num_features, eps=1e-5,
+ * momentum=0.1, affine=True, track_running_stats=True)`, with torch's buffer names (running_mean,
+ * running_var, num_batches_tracked) and the behaviour of BatchNorm2d.
+ *
+ * ```ts
+ * const bn = new nn.BatchNorm3d(32);
+ * ```
+ */
+export class BatchNorm3d extends BatchNormBase {
+  constructor(numFeatures: number, options?: BatchNormOptions);
+  constructor(numFeatures: number, ...args: ArgsThenOptions<[eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean], FactoryOptions>);
+  constructor(...args: unknown[]) { super(BATCH_NORM_3D_ARGS.parse(args), 'BatchNorm3d', [5]); }
 }

@@ -6,7 +6,7 @@
 // input positions computed here in JavaScript, in the precision torch's CPU kernel computes them
 // (float32, or float64 for float64 input), and the op is an `indexSelect` per tap along that dim
 // times a weight per output position, summed. Gradients come from indexSelect (scatter-add into
-// the input) and mul/add; 'area' is adaptive average pooling (adaptiveAvgPool2d; the mean for size 1).
+// the input) and mul/add; 'area' is adaptive average pooling (adaptiveAvgPool2d, adaptiveAvgPool3d for 5-D; the mean for size 1).
 //
 // torch's index arithmetic (aten/src/ATen/native/UpSample.h, torch 1.13):
 // - scale = in/out, or 1/scaleFactor when a scale factor is given and recomputeScaleFactor is not
@@ -33,6 +33,7 @@ import { add, mul } from '../ops/elementwise';
 import { checkInt32, indexSelect } from '../ops/indexing';
 import { mean } from '../ops/reduce';
 import { adaptiveAvgPool2d } from '../ops/conv';
+import { adaptiveAvgPool3dOp } from './conv3d';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
@@ -41,7 +42,7 @@ export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear
 /** @internal Every mode interpolate (and nn.Upsample) takes. */
 export const INTERPOLATE_MODES = ['nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area'] as const satisfies readonly InterpolateMode[];
 const MODES: readonly InterpolateMode[] = INTERPOLATE_MODES;
-/** The input rank each interpolating mode takes (nearest, nearest-exact: 3 to 5; area: 3 or 4). */
+/** The input rank each interpolating mode takes (nearest, nearest-exact, area: 3 to 5). */
 const RANK: Partial<Record<InterpolateMode, number>> = { linear: 3, bilinear: 4, trilinear: 5, bicubic: 4 };
 
 /** Options of `interpolate` (torch.nn.functional.interpolate's keyword arguments, camelCase). */
@@ -180,7 +181,6 @@ function plan(x: Tensor, o: InterpolateOptions, op: string): Plan {
   }
   const want = RANK[mode];
   if (want !== undefined && want !== ndim) throw new ShapeError(`${op}: mode '${mode}' needs a ${want}-D input, got ${ndim}-D ${fmt(x._shape)}`);
-  if (mode === 'area' && ndim === 5) throw new ValueError(`${op}: mode 'area' of a 5-D input (adaptive 3-D average pooling) is not supported; 3-D and 4-D inputs are`);
   const dim = ndim - 2;
   const { size, scaleFactor } = o;
   let recompute = o.recomputeScaleFactor;
@@ -273,6 +273,7 @@ export function interpolateOp(input: Tensor, options: InterpolateOptions, op = '
     // an empty output: no elements of the input (a view of none of them, for the gradient's sake)
     if (shape.reduce((a, b) => a * b, 1) === 0 && !p.out.every((s) => s === 1)) return scope(() => input.reshape([-1]).narrow(0, 0, 0).reshape(shape));
     if (p.out.every((s) => s === 1)) return mean(input, { dim: spatial.map((_, i) => 2 + i), keepdim: true });
+    if (input.ndim === 5) return adaptiveAvgPool3dOp(input, p.out, op);
     return scope(() => (input.ndim === 4 ? adaptiveAvgPool2d(input, [p.out[0], p.out[1]])
       : adaptiveAvgPool2d(input.unsqueeze(2), [1, p.out[0]]).squeeze(2)));
   }
@@ -303,7 +304,7 @@ const INTERPOLATE_ARGS = signature('interpolate', ['input', 'size', 'scaleFactor
 /**
  * Resizes the spatial dims of [N, C, d1, …] input, as `torch.nn.functional.interpolate`: to `size`,
  * or by `scaleFactor` (output floor(in·factor)), with mode 'nearest' (default), 'nearest-exact',
- * 'linear' (3-D), 'bilinear' (4-D), 'trilinear' (5-D), 'bicubic' (4-D) or 'area' (3-D, 4-D).
+ * 'linear' (3-D), 'bilinear' (4-D), 'trilinear' (5-D), 'bicubic' (4-D) or 'area' (3-D to 5-D).
  * Source positions are computed as torch's kernels do (alignCorners for the interpolating modes).
  * Gradients flow to the input. `antialias` is refused.
  *

@@ -11,8 +11,16 @@
 // backpropagation through time) stays for ONNX export (it traces the unrolled loop), autocast, and
 // empty sequences or batches. The Elman RNN's step is its recurrent matmul, an add and the
 // activation (no fused cell: one activation op is the whole gate math).
+//
+// A PackedSequence input (lib/nn/packed.ts: the sequences sorted by length, step t's rows the first
+// batchSizes[t] sequences) runs per step on those first rows only: the state is [B, H] throughout,
+// step t updates its first batchSizes[t] rows (narrow, the step, cat with the rest), so a finished
+// sequence keeps its last state (forward direction) and one not yet started keeps h0 (reverse: it
+// starts at its own last step). That is the composed path's step (fused cells, one matmul node per
+// step; the input projection one GEMM over the packed rows), so the fused whole-sequence nodes and
+// the ordinary padded input's fast path stay as they were.
 import { describeArg } from '../arity';
-import { DTypeError, ValueError } from '../errors';
+import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
 import { scope, Tensor } from '../tensor';
 import { gruCell, gruSequence } from './gru_cell';
@@ -23,7 +31,10 @@ import { autocastLowDtype, castLow } from '../amp';
 import { add, relu, tanh } from '../ops/elementwise';
 import { zeros } from '../ops/creation';
 import { matmul } from '../ops/matmul';
-import { cat, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
+import { cat, narrow, select, stack, transpose, unbind, unsqueeze, squeeze } from '../ops/views';
+import { indexSelect } from '../ops/indexing';
+import { fmt } from '../shape';
+import { PackedSequence, packedLayout } from './packed';
 import { Module } from './module';
 import { dropoutOp as dropout } from './functional';
 import { newParameter } from './params';
@@ -147,7 +158,11 @@ export abstract class RNNBase extends Module {
   }
 
   /** @internal The forward of a layer with one state (GRU, RNN): [output, hN]. */
-  protected forwardH(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] {
+  protected forwardH(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] {
+    if (x instanceof PackedSequence) {
+      const [out, [hN]] = this.forwardPacked(x, [h0]);
+      return [out, hN];
+    }
     return scope(() => {
       const { xs, unbatched, batch } = this.prepareInput(x);
       const D = this.bidirectional ? 2 : 1;
@@ -157,6 +172,100 @@ export abstract class RNNBase extends Module {
       const { out, hN } = this.runLayers(xs, unbatched && h0 != null ? unsqueeze(h, 1) : h, null);
       return [restore(out, unbatched, this.batchFirst, false), restore(hN, unbatched, false, true)] as [Tensor, Tensor];
     });
+  }
+
+  /**
+   * @internal The forward of a PackedSequence: `states` ([h0] or [h0, c0], each absent or [L·D, B, H]
+   * in the caller's batch order) are permuted into the sorted order and the final states back, as
+   * torch's permute_hidden; returns the output PackedSequence (the input's batch sizes and
+   * permutations) and the final states.
+   */
+  protected forwardPacked(p: PackedSequence, states: readonly (Tensor | null | undefined)[]): [PackedSequence, Tensor[]] {
+    const x = checkRecurrentInput(p.data, this.kind, 1, this.inputSize, this.weights(0, 0).wih.dtype);
+    if (x.ndim !== 2) throw new ShapeError(`${this.kind}: a PackedSequence's data must be 2-D [Σ lengths, ${this.inputSize}], got shape ${fmt(x._shape)}`);
+    const { batchSizes, offsets } = packedLayout(p, this.kind);
+    const B = batchSizes[0];
+    const D = this.bidirectional ? 2 : 1;
+    const names = states.length === 2 ? ['h0', 'c0'] : ['h0'];
+    return scope(() => {
+      const s0 = names.map((name, i) => {
+        const given = states[i];
+        if (given == null) return zeros([this.numLayers * D, B, this.hiddenSize], { dtype: x.dtype, device: x.device });
+        const h = this.checkState(given, name, B, x);
+        return p.sortedIndices ? indexSelect(h, 1, p.sortedIndices) : h;
+      });
+      const { out, hN, cN } = this.runPackedLayers(x, s0[0], s0.length === 2 ? s0[1] : null, batchSizes, offsets);
+      const back = (t: Tensor): Tensor => (p.unsortedIndices ? indexSelect(t, 1, p.unsortedIndices) : t);
+      const dev = out.device;
+      const packed = new PackedSequence(out, p.batchSizes.to('cpu'), p.sortedIndices?.to(dev) ?? null, p.unsortedIndices?.to(dev) ?? null);
+      return [packed, cN ? [back(hN), back(cN)] : [back(hN)]] as [PackedSequence, Tensor[]];
+    });
+  }
+
+  /** @internal runLayers over packed rows x [N, I] (see the head of this file). */
+  private runPackedLayers(x: Tensor, h0: Tensor, c0: Tensor | null, bs: readonly number[], offsets: readonly number[]): { out: Tensor; hN: Tensor; cN: Tensor | null } {
+    const D = this.bidirectional ? 2 : 1;
+    const hs: Tensor[] = [];
+    const cs: Tensor[] = [];
+    let input = x;
+    for (let l = 0; l < this.numLayers; l++) {
+      const dirOuts: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const { h, c, out } = this.runPackedDirection(input, l, d, select(h0, 0, l * D + d), c0 ? select(c0, 0, l * D + d) : null, bs, offsets);
+        hs.push(h);
+        if (c) cs.push(c);
+        dirOuts.push(out);
+      }
+      input = D === 1 ? dirOuts[0] : cat(dirOuts, 1);
+      if (this.training && this.dropout > 0 && l < this.numLayers - 1) input = dropout(input, this.dropout, true, this.kind);
+    }
+    return { out: input, hN: stack(hs, 0), cN: c0 ? stack(cs, 0) : null };
+  }
+
+  /**
+   * @internal One layer in one direction over packed rows: step t updates the first bs[t] rows of
+   * the [B, H] state (the reverse direction walks t from the last step down, so each sequence starts
+   * at its own last step from h0). Autocast as runDirection.
+   */
+  private runPackedDirection(input: Tensor, l: number, d: number, h0: Tensor, c0: Tensor | null, bs: readonly number[], offsets: readonly number[]) {
+    let { wih, whh, bih, bhh } = this.weights(l, d);
+    if (autocastLowDtype() !== null) {
+      [input, h0, wih, whh] = [input, h0, wih, whh].map(castLow);
+      if (c0) c0 = castLow(c0);
+      if (bih) bih = castLow(bih);
+      if (bhh) bhh = castLow(bhh);
+    }
+    const lstm = this.mode === 'LSTM', gru = this.mode === 'GRU';
+    let xw = matmul(input, transpose(wih, 0, 1));
+    if (!gru && bih && bhh) xw = add(xw, add(bih, bhh));
+    else if (bih) xw = add(xw, bih);
+    const whhT = transpose(whh, 0, 1);
+    const T = bs.length, B = bs[0];
+    let h = h0;
+    let c = c0;
+    const outs: Tensor[] = new Array(T);
+    for (let s = 0; s < T; s++) {
+      const t = d === 0 ? s : T - 1 - s;
+      const n = bs[t];
+      const xt = narrow(xw, 0, offsets[t], n);
+      const hp = n === B ? h : narrow(h, 0, 0, n);
+      let hn: Tensor;
+      let cn: Tensor | null = null;
+      if (lstm) {
+        [hn, cn] = lstmCell(xt, matmul(hp, whhT), n === B ? c! : narrow(c!, 0, 0, n));
+      } else if (gru) {
+        let hw = matmul(hp, whhT);
+        if (bhh) hw = add(hw, bhh);
+        hn = gruCell(xt, hw, hp);
+      } else {
+        const pre = add(xt, matmul(hp, whhT));
+        hn = this.mode === 'RNN_TANH' ? tanh(pre) : relu(pre);
+      }
+      outs[t] = hn;
+      h = n === B ? hn : cat([hn, narrow(h, 0, n, B - n)], 0);
+      if (cn) c = n === B ? cn : cat([cn, narrow(c!, 0, n, B - n)], 0);
+    }
+    return { h, c, out: cat(outs, 0) };
   }
 
   /** @internal Checks a state tensor against [layers·dirs, (B,) H]. */
@@ -283,9 +392,14 @@ function restore(t: Tensor, unbatched: boolean, batchFirst: boolean, isState: bo
  * `backward()` is an AutogradError. (flintml's backward never records a graph itself, so there are
  * no higher-order gradients through this, as through any op.)
  *
+ * A `PackedSequence` input (`nn.utils.rnn.packPaddedSequence`) gives a PackedSequence output and
+ * each sequence's final state at its own last step (the reverse direction starts there); `h0`/`c0`
+ * and `hN`/`cN` are in the batch's original order, as torch's.
+ *
  * ```ts
  * const lstm = new nn.LSTM(10, 20, { numLayers: 2, batchFirst: true });
  * const [y, [h, c]] = lstm.forward(fl.randn([3, 5, 10])); // y: [3, 5, 20], h and c: [2, 3, 20]
+ * const [py] = lstm.forward(nn.utils.rnn.packPaddedSequence(fl.randn([3, 5, 10]), [2, 5, 4], true, false));
  * ```
  */
 export class LSTM extends RNNBase {
@@ -293,8 +407,14 @@ export class LSTM extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, ...args: ArgsThenOptions<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
   constructor(...args: unknown[]) { super('LSTM', args); }
 
-  forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+  forward(x: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  forward(x: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  forward(x: Tensor | PackedSequence, hx?: [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (hx != null && (!Array.isArray(hx) || hx.length !== 2)) throw new ValueError('LSTM: the initial state must be [h0, c0]');
+    if (x instanceof PackedSequence) {
+      const [out, [hN, cN]] = this.forwardPacked(x, hx ? [hx[0], hx[1]] : [null, null]);
+      return [out, [hN, cN]];
+    }
     return scope(() => {
       const { xs, unbatched, batch } = this.prepareInput(x);
       const D = this.bidirectional ? 2 : 1;
@@ -311,7 +431,7 @@ export class LSTM extends RNNBase {
 /**
  * Multi-layer gated recurrent unit, as `torch.nn.GRU`. Input [T, B, I] (or [B, T, I] with
  * `batchFirst`, or unbatched [T, I]); initial state h0 [layers·dirs, B, H] (zeros when omitted).
- * Returns `[output, hN]`.
+ * Returns `[output, hN]`. A `PackedSequence` input gives a PackedSequence output, as for `LSTM`.
  *
  * Each layer and direction is one autograd node for the whole sequence, as for `LSTM` (and with
  * the same rule: the output of a one-direction GRU is a view of the states that node saved).
@@ -326,14 +446,17 @@ export class GRU extends RNNBase {
   constructor(inputSize: number, hiddenSize: number, ...args: ArgsThenOptions<[numLayers: number, bias: boolean, batchFirst: boolean, dropout: number, bidirectional: boolean], RNNOptions>);
   constructor(...args: unknown[]) { super('GRU', args); }
 
-  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] { return this.forwardH(x, h0); }
+  forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] { return this.forwardH(x, h0); }
 }
 
 /**
  * Multi-layer Elman recurrent network, as `torch.nn.RNN`: h_t = act(x_t·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ
  * + b_hh) with act tanh (default) or relu. Input [T, B, I] (or [B, T, I] with `batchFirst`, or
  * unbatched [T, I]); initial state h0 [layers·dirs, B, H] (zeros when omitted). Returns
- * `[output, hN]`, output [T, B, dirs·H].
+ * `[output, hN]`, output [T, B, dirs·H]. A `PackedSequence` input gives a PackedSequence output,
+ * as for `LSTM`.
  *
  * ```ts
  * const rnn = new nn.RNN(10, 20, { numLayers: 2, nonlinearity: 'relu' });
@@ -351,5 +474,7 @@ export class RNN extends RNNBase {
     this.nonlinearity = this.mode === 'RNN_RELU' ? 'relu' : 'tanh';
   }
 
-  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor] { return this.forwardH(x, h0); }
+  forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor] { return this.forwardH(x, h0); }
 }

@@ -1,4 +1,5 @@
-// utils.ts — LoRA adapters (`fl.nn.utils.lora`, in lora.ts) and gradient clipping
+// utils.ts — LoRA adapters (`fl.nn.utils.lora`, in lora.ts), packed sequences (`fl.nn.utils.rnn`,
+// in packed.ts) and gradient clipping
 // (`fl.nn.utils.clipGradNorm`, `clipGradValue`), as
 // torch.nn.utils.clip_grad_norm_ / clip_grad_value_. Both work in place on `.grad` (no host sync:
 // the clip coefficient stays on the device), except `errorIfNonfinite`, which reads the total norm
@@ -18,7 +19,13 @@ import { vectorNormOp } from '../ops/norms';
 import { stack } from '../ops/views';
 
 export { lora, LoRALinear } from './lora';
+export * as rnn from './packed';
 export type { LoRAOptions, LoRAAdapters } from './lora';
+// parametrize, parametrizations, the legacy weight/spectral norm hooks, fusion, stateless (parametrize.ts, utils-extra.ts)
+export * as parametrize from './parametrize';
+export {
+  parametrizations, weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, parametersToVector, vectorToParameters, fusion, stateless,
+} from './utils-extra';
 
 function gradsOf(params: Tensor | Iterable<Tensor>, op: string): Tensor[] {
   const list: unknown[] = params instanceof Tensor ? [params]

@@ -1,28 +1,34 @@
-// random.ts — random tensors (`rand`, `randn`, `randint`, `randperm`, `normal`, `bernoulli`, the
-// `*Like` forms and in-place `uniform_`/`normal_`/`bernoulli_`) and the generator state.
+// random.ts — random tensors (`rand`, `randn`, `randint`, `randperm`, `normal`, `bernoulli`,
+// `multinomial`, the `*Like` forms and in-place `uniform_`/`normal_`/`bernoulli_`).
 //
 // Numbers come from the counter-based Philox4x32-10 stream described in native/core/philox.h.
-// The state is a (seed, offset) pair kept here in JavaScript, one for the whole process and every
-// device: element i of an op's output draws Philox block (offset + i) under key seed, and the op
-// then advances offset by its element count. So `manualSeed(s)` gives the same numbers whatever
-// the thread count, and the same stream on every backend.
+// A stream is a (seed, offset) pair kept in JavaScript (lib/generator.ts): the default generator's,
+// one for the whole process and every device, or a `fl.Generator`'s given as `{ generator }`.
+// Element i of an op's output draws Philox block (offset + i) under key seed, and the op then
+// advances offset by its element count. So `manualSeed(s)` gives the same numbers whatever the
+// thread count, and the same stream on every backend.
 import { describeArg } from '../arity';
 import { checkDType, DType, isFloating } from '../dtype';
-import { parseDevice } from '../device';
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { parseDevice, sameDevice } from '../device';
+import { Generator, generatorArg, streamFor, takeGeneratorOption } from '../generator';
+import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { captureState, refuseInCapture } from '../capture';
 import { broadcastShapes, broadcastStrides, checkShape, fmt } from '../shape';
-import { noGrad } from '../autograd';
+import { markZeroGradient, needsGrad, noGrad, record } from '../autograd';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
-import { add, clamp, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg } from './elementwise';
+import { add, clamp, ge, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg } from './elementwise';
 import { amin, any, sum } from './reduce';
 import { cumsum } from './softmax';
 import { topk } from './sort';
 import { narrow, reshape, stack, unsqueeze } from './views';
 import * as A from '../args';
-import { isPlainObject, optional, required, signature, tooManyArgs } from '../args';
-import { FACTORY_KEYWORDS, LikeOptions, likeSignature, SizeArgs, sizedArgs, sizedSignature, TensorOptions, withGrad } from './factory';
+import { isPlainObject, optional, required, signature } from '../args';
+import { FACTORY_KEYWORDS, LikeOptions, likeSignature, TensorOptions, withGrad } from './factory';
+
+// the default generator and its seeding live in lib/generator.ts; fl.manualSeed & co. are exported from here
+export { DEFAULT_SEED, Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from '../generator';
+export type { RngState, GeneratorOptions } from '../generator';
 
 const UNIFORM = opId('randomUniform');
 const NORMAL = opId('randomNormal');
@@ -31,69 +37,20 @@ const BERNOULLI = opId('bernoulli');
 const RANDPERM = opId('randperm');
 const PHILOX_RAW = opId('philoxRaw');
 
-/**
- * The seed the generator starts with when the program sets none: PyTorch's default CPU seed,
- * so an unseeded program is reproducible from run to run, as it is in PyTorch.
- */
-export const DEFAULT_SEED = 67280421310721;
-
-/** The generator state: the Philox key (`seed`) and the number of 128-bit blocks drawn so far. */
-export interface RngState {
-  seed: number;
-  offset: number;
-}
-
-const state: RngState = { seed: DEFAULT_SEED, offset: 0 };
 const TWO32 = 4294967296;
 
-function checkSafeUint(v: unknown, what: string, op: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-    throw new ValueError(`${String(op)}: ${String(what)} must be an integer in [0, 2^53), got ${describeArg(v)}`);
-  }
-  return v;
+/** Options of the random creation functions: the factory keywords and torch's `generator`. */
+export interface RandomOptions extends TensorOptions {
+  /** Draw from this generator (advancing it) instead of the default stream; its device type must be the result's. */
+  generator?: Generator | null;
 }
+/** The `generator` keyword of every random function. */
+const GENERATOR_KEYWORD = { generator: optional(generatorArg, null) };
+const RANDOM_KEYWORDS = { ...FACTORY_KEYWORDS, ...GENERATOR_KEYWORD };
 
-/**
- * Seeds the generator and restarts its stream, as `torch.manual_seed`.
- * ```ts
- * fl.manualSeed(0);
- * const a = fl.rand([3]);
- * fl.manualSeed(0);
- * const b = fl.rand([3]);  // same values as a
- * ```
- */
-export function manualSeed(seed: number): void {
-  if (arguments.length > 1) tooManyArgs('manualSeed', 'seed', arguments);
-  state.seed = checkSafeUint(seed, 'seed', 'manualSeed');
-  state.offset = 0;
-}
-
-/** The seed in use (the default {@link DEFAULT_SEED} until `manualSeed` is called): `fl.initialSeed()`. */
-export function initialSeed(): number { if (arguments.length > 0) tooManyArgs('initialSeed', '', arguments); return state.seed; }
-
-/**
- * A copy of the generator state, to restore later with `setRngState`:
- * ```ts
- * const s = fl.getRngState();
- * const a = fl.randn([4]);
- * fl.setRngState(s);
- * const b = fl.randn([4]);  // equal to a
- * ```
- */
-export function getRngState(): RngState { if (arguments.length > 0) tooManyArgs('getRngState', '', arguments); return { seed: state.seed, offset: state.offset }; }
-
-/** Restores a state returned by `getRngState` (a plain `{ seed, offset }` object). */
-export function setRngState(s: RngState): void {
-  if (arguments.length > 1) tooManyArgs('setRngState', 'state', arguments);
-  if (s === null || typeof s !== 'object') throw new ValueError(`setRngState: expected { seed, offset }, got ${describeArg(s)}`);
-  const seed = checkSafeUint(s.seed, 'seed', 'setRngState');
-  const offset = checkSafeUint(s.offset, 'offset', 'setRngState');
-  state.seed = seed;
-  state.offset = offset;
-}
-
-/** Runs kernel `id` into t (through a contiguous temporary when t is a view), then advances the stream. */
-function draw(t: Tensor, id: number, op: string, extra: number[], inputs: Tensor[] = []): Tensor {
+/** Runs kernel `id` into t (through a contiguous temporary when t is a view), then advances the stream (gen's, or the default). */
+function draw(t: Tensor, id: number, op: string, extra: number[], gen: Generator | null, inputs: Tensor[] = []): Tensor {
+  const state = streamFor(gen, t._storage.device, op);
   const n = t.numel;
   if (n === 0) return t;
   // The seed and offset are host numbers passed at launch: a graph would bake them in and draw the
@@ -135,45 +92,112 @@ function finite(v: unknown, what: string, op: string): number {
   return v;
 }
 
-function uniformInto(t: Tensor, from: number, to: number, op: string): Tensor {
+function uniformInto(t: Tensor, from: number, to: number, op: string, gen: Generator | null): Tensor {
   needFloat(t.dtype, op);
   finite(from, 'from', op); finite(to, 'to', op);
   if (from > to) throw new ValueError(`${String(op)}: expected from <= to, got from=${String(from)} > to=${String(to)}`);
-  return draw(t, UNIFORM, op, [from, to]);
+  return draw(t, UNIFORM, op, [from, to], gen);
 }
-function normalInto(t: Tensor, mean: number, std: number, op: string): Tensor {
+function normalInto(t: Tensor, mean: number, std: number, op: string, gen: Generator | null): Tensor {
   needFloat(t.dtype, op);
   finite(mean, 'mean', op); finite(std, 'std', op);
   if (std < 0) throw new ValueError(`${String(op)}: expected std >= 0, got ${String(std)}`);
-  return draw(t, NORMAL, op, [mean, std]);
+  return draw(t, NORMAL, op, [mean, std], gen);
 }
 
-const RAND_ARGS = sizedSignature('rand');
-const RANDN_ARGS = sizedSignature('randn');
+const RAND_ARGS = signature('rand', [], RANDOM_KEYWORDS);
+const RANDN_ARGS = signature('randn', [], RANDOM_KEYWORDS);
+/** PyTorch's `*size` then the keyword options, for rand/randn (`(2, 3)`, `([2, 3], { generator })`). */
+export type RandomSizeArgs = [size: number | readonly number[], options?: RandomOptions] | [...size: number[], options: RandomOptions] | number[];
+function randomSizedArgs(sig: typeof RAND_ARGS, args: readonly unknown[]) {
+  const { sizes, rest } = A.takeSizes(sig.fn, args);
+  return { ...sig.parse(rest), shape: checkShape(sizes, sig.fn) };
+}
 
 /**
  * Uniform values in [0, 1) (float32 unless `dtype` says otherwise; floating dtypes only):
- * `fl.rand(2, 3)`, `fl.rand([2, 3])`, `fl.rand(5, { dtype: 'float64' })`.
+ * `fl.rand(2, 3)`, `fl.rand([2, 3])`, `fl.rand(5, { dtype: 'float64', generator: g })`.
  */
-export function rand(...args: SizeArgs): Tensor {
-  const o = sizedArgs(RAND_ARGS, args);
-  return create(o.shape, o, 'float32', 'rand', (t) => uniformInto(t, 0, 1, 'rand'));
+export function rand(...args: RandomSizeArgs): Tensor {
+  const o = randomSizedArgs(RAND_ARGS, args);
+  return create(o.shape, o, 'float32', 'rand', (t) => uniformInto(t, 0, 1, 'rand', o.generator));
 }
 
-/** Standard normal values (mean 0, std 1): `fl.randn(128, 64)`, `fl.randn([2], { requiresGrad: true })`. */
-export function randn(...args: SizeArgs): Tensor {
-  const o = sizedArgs(RANDN_ARGS, args);
-  return create(o.shape, o, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn'));
+/** Standard normal values (mean 0, std 1): `fl.randn(128, 64)`, `fl.randn([2], { requiresGrad: true, generator: g })`. */
+export function randn(...args: RandomSizeArgs): Tensor {
+  const o = randomSizedArgs(RANDN_ARGS, args);
+  return create(o.shape, o, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn', o.generator));
 }
 
+const numberOrTensor: A.Check<number | Tensor> = (v, where) => {
+  if (v instanceof Tensor || typeof v === 'number') return v;
+  throw new ValueError(`${where} must be a number or a Tensor, got ${describeArg(v)}`);
+};
 const NORMAL_ARGS = signature('normal', ['mean', 'std', 'size'], {
-  mean: required(A.num()), std: required(A.num()), size: required(A.anyValue<number | readonly number[]>()), ...FACTORY_KEYWORDS,
+  mean: required(numberOrTensor), std: optional(numberOrTensor, 1), size: optional(A.anyValue<number | readonly number[]>()), ...RANDOM_KEYWORDS,
 });
-/** Normal values with the given mean and std: `fl.normal(10, 2, [1000])`. */
-export function normal(mean: number, std: number, size: number | readonly number[], options?: TensorOptions): Tensor;
+
+/** A zero gradient shaped as t (torch's normal: its values do not depend on mean and std through a gradient). */
+function zeroGradFor(v: unknown): Tensor | null {
+  return v instanceof Tensor && v._requiresGrad ? markZeroGradient(emptyTensor(v._shape, v.dtype, v._storage.device, true, 'backward')) : null;
+}
+
+/** normal with a tensor mean or std: mean + std · N(0, 1), of their broadcast shape, in the tensor's dtype (mean's when both). */
+function normalTensors(mean: number | Tensor, std: number | Tensor, gen: Generator | null): Tensor {
+  const op = 'normal';
+  if (mean instanceof Tensor) { needTensor(mean, op); needFloat(mean.dtype, op); } else finite(mean, 'mean', op);
+  if (std instanceof Tensor) {
+    needTensor(std, op);
+    if (!(mean instanceof Tensor)) needFloat(std.dtype, op);
+  } else {
+    finite(std, 'std', op);
+    if (std < 0) throw new ValueError(`${op}: expected std >= 0, got ${String(std)}`);
+  }
+  const ref = (mean instanceof Tensor ? mean : std) as Tensor;
+  if (mean instanceof Tensor && std instanceof Tensor && !sameDevice(mean._storage.device, std._storage.device)) {
+    throw new DeviceError(`${op}: mean is on ${String(mean._storage.device.name)} and std on ${String(std._storage.device.name)}`);
+  }
+  const shape = broadcastShapes(op, mean instanceof Tensor ? mean._shape : [], std instanceof Tensor ? std._shape : []);
+  const dtype = ref.dtype;
+  const out = noGrad(() => scope(() => {
+    // torch checks every element of a std tensor (NaN included): one host read
+    if (std instanceof Tensor && std.numel > 0 && any(logicalNot(ge(std, 0))).item()) {
+      throw new ValueError(`${op}: expected all elements of std >= 0 (std of shape ${fmt(std._shape)} has a negative or NaN element)`);
+    }
+    const eps = randn(shape, { dtype, device: ref.device, generator: gen });
+    const y = add(mul(eps, std), mean);
+    return y.dtype === dtype ? y : y.to(dtype);
+  }));
+  if (needsGrad(mean, std)) record(op, [mean, std], [out], [], () => [zeroGradFor(mean), zeroGradFor(std)]);
+  return out;
+}
+
+/**
+ * Normal values, as `torch.normal`'s four forms: numbers `mean` and `std` with a `size` (float32
+ * unless `dtype` says otherwise), or a tensor `mean` and/or `std` (a number std defaults to 1):
+ * values mean + std · N(0, 1) of their broadcast shape, in the tensor's dtype (mean's when both are
+ * tensors), on its device, with zero gradients to mean and std (torch's).
+ * ```ts
+ * fl.normal(10, 2, [1000]);
+ * fl.normal(mu, sigma, { generator: g });   // one draw per element of mu and sigma
+ * ```
+ */
+export function normal(mean: number, std: number, size: number | readonly number[], options?: RandomOptions): Tensor;
+export function normal(mean: Tensor, std?: Tensor | number, options?: GeneratorOption): Tensor;
+export function normal(mean: Tensor, options?: GeneratorOption): Tensor;
+export function normal(mean: number, std: Tensor, options?: GeneratorOption): Tensor;
 export function normal(...args: unknown[]): Tensor {
   const o = NORMAL_ARGS.parse(args);
-  return create(o.size, { ...o, device: o.device }, 'float32', 'normal', (t) => normalInto(t, o.mean, o.std, 'normal'));
+  if (!(o.mean instanceof Tensor) && !(o.std instanceof Tensor)) {
+    if (o.size === undefined) throw new ValueError('normal: with a number mean and std, size is required (torch.normal(mean, std, size)); or give a tensor mean or std');
+    const mean = o.mean, std = o.std;
+    return create(o.size, o, 'float32', 'normal', (t) => normalInto(t, mean, std, 'normal', o.generator));
+  }
+  if (o.size !== undefined) throw new ValueError('normal: size is taken only with a number mean and std; with a tensor mean or std the result has their broadcast shape');
+  if (o.dtype !== undefined || o.device !== undefined || o.pinned || o.requiresGrad) {
+    throw new ValueError('normal: dtype, device, pinned and requiresGrad are taken only with a number mean and std (the size form); with a tensor mean or std the result takes its dtype and device');
+  }
+  return normalTensors(o.mean, o.std, o.generator);
 }
 
 const RAND_LIKE_ARGS = likeSignature('randLike');
@@ -200,7 +224,7 @@ const INT_RANGE: Record<DType, [number, number]> = {
   float16: [-2048, 2048], bfloat16: [-256, 256], float32: [-16777216, 16777216], float64: [-(2 ** 53), 2 ** 53],
 };
 
-function randintInto(t: Tensor, low: number, high: number, op: string): Tensor {
+function randintInto(t: Tensor, low: number, high: number, op: string, gen: Generator | null): Tensor {
   if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
     throw new ValueError(`${String(op)}: low and high must be integers, got low=${String(low)}, high=${String(high)}`);
   }
@@ -209,11 +233,11 @@ function randintInto(t: Tensor, low: number, high: number, op: string): Tensor {
   if (low < mn || high - 1 > mx) {
     throw new ValueError(`${String(op)}: range [${String(low)}, ${String(high)}) does not fit dtype ${String(t.dtype)} (values ${String(mn)}..${String(mx)})`);
   }
-  return draw(t, RANDINT, op, [low, high]);
+  return draw(t, RANDINT, op, [low, high], gen);
 }
 
 const RANDINT_ARGS = signature('randint', ['low', 'high', 'size'], {
-  low: optional(A.num(), 0), high: required(A.num()), size: required(A.anyValue<number | readonly number[]>()), ...FACTORY_KEYWORDS,
+  low: optional(A.num(), 0), high: required(A.num()), size: required(A.anyValue<number | readonly number[]>()), ...RANDOM_KEYWORDS,
 });
 
 /**
@@ -222,29 +246,30 @@ const RANDINT_ARGS = signature('randint', ['low', 'high', 'size'], {
  * ```ts
  * fl.randint(0, 10, [3, 3]);
  * fl.randint(6, [100]);           // dice faces 0..5
+ * fl.randint(0, 10, [3], { generator: g });
  * ```
  */
-export function randint(high: number, size: number | readonly number[], options?: TensorOptions): Tensor;
-export function randint(low: number, high: number, size: number | readonly number[], options?: TensorOptions): Tensor;
+export function randint(high: number, size: number | readonly number[], options?: RandomOptions): Tensor;
+export function randint(low: number, high: number, size: number | readonly number[], options?: RandomOptions): Tensor;
 export function randint(...args: unknown[]): Tensor {
   // PyTorch's randint(low=0, high, size): with two positional arguments they are (high, size).
   const nPos = args.length - (isPlainObject(args[args.length - 1]) ? 1 : 0);
   const o = RANDINT_ARGS.parse(nPos === 2 ? [0, ...args] : args);
-  return create(o.size, o, 'int32', 'randint', (t) => randintInto(t, o.low, o.high, 'randint'));
+  return create(o.size, o, 'int32', 'randint', (t) => randintInto(t, o.low, o.high, 'randint', o.generator));
 }
 
-const RANDPERM_ARGS = signature('randperm', ['n'], { n: required(A.int({ min: 0, max: 2147483647 })), ...FACTORY_KEYWORDS });
+const RANDPERM_ARGS = signature('randperm', ['n'], { n: required(A.int({ min: 0, max: 2147483647 })), ...RANDOM_KEYWORDS });
 /**
- * A random permutation of 0..n-1 (int32 unless `dtype` says otherwise): `fl.randperm(5)`.
- * Each index gets a random 64-bit key and the indices are sorted by key.
+ * A random permutation of 0..n-1 (int32 unless `dtype` says otherwise): `fl.randperm(5)`,
+ * `fl.randperm(5, { generator: g })`. Each index gets a random 64-bit key and the indices are sorted by key.
  */
-export function randperm(n: number, options?: TensorOptions): Tensor;
+export function randperm(n: number, options?: RandomOptions): Tensor;
 export function randperm(...args: unknown[]): Tensor {
   const o = RANDPERM_ARGS.parse(args);
   const n = o.n;
   const dtype = o.dtype ?? 'int32';
   if (n - 1 > INT_RANGE[dtype][1]) throw new ValueError(`randperm: n=${String(n)} is too large for dtype ${String(dtype)}`);
-  const idx = create([n], { device: o.device, dtype: 'int32', pinned: o.pinned }, 'int32', 'randperm', (t) => draw(t, RANDPERM, 'randperm', []));
+  const idx = create([n], { device: o.device, dtype: 'int32', pinned: o.pinned }, 'int32', 'randperm', (t) => draw(t, RANDPERM, 'randperm', [], o.generator));
   if (dtype === 'int32') return withGrad(idx, o.requiresGrad);
   try { return withGrad(contiguousCopy(idx, 'randperm', dtype), o.requiresGrad); } finally { idx.dispose(); }
 }
@@ -260,30 +285,39 @@ function probabilities(p: Tensor, shape: readonly number[], op: string): Tensor 
   try { return contiguousCopy(view, op); } finally { view.dispose(); }
 }
 
+/** Options of `bernoulli` and `multinomial`: torch's `generator`. */
+export interface GeneratorOption {
+  /** Draw from this generator (advancing it) instead of the default stream; its device type must be the input's. */
+  generator?: Generator | null;
+}
+
+const BERNOULLI_ARGS = signature('bernoulli', ['input'], { input: required(A.anyValue<Tensor>()), ...GENERATOR_KEYWORD });
 /**
  * 0/1 draws with probabilities `p` (a floating tensor with values in [0, 1]); the result has p's
- * shape and dtype, as `torch.bernoulli`: `fl.bernoulli(fl.full([4], 0.3))`.
+ * shape and dtype, as `torch.bernoulli`: `fl.bernoulli(fl.full([4], 0.3))`, `fl.bernoulli(p, { generator: g })`.
  */
-export function bernoulli(p: Tensor): Tensor {
-  if (arguments.length > 1) tooManyArgs('bernoulli', 'input', arguments);
+export function bernoulli(p: Tensor, options?: GeneratorOption): Tensor;
+export function bernoulli(...args: unknown[]): Tensor {
+  const o = BERNOULLI_ARGS.parse(args);
+  const p = o.input;
   needTensor(p, 'bernoulli');
   needFloat(p.dtype, 'bernoulli');
   const pc = p.isContiguous() ? p : contiguousCopy(p, 'bernoulli');
   const out = emptyTensor(p._shape, p.dtype, p._storage.device, false, 'bernoulli');
   try {
-    draw(out, BERNOULLI, 'bernoulli', [], [pc]);
+    draw(out, BERNOULLI, 'bernoulli', [], o.generator, [pc]);
   } catch (e) { out.dispose(); throw e; } finally { if (pc !== p) pc.dispose(); }
   return out;
 }
 
-function bernoulliInto(t: Tensor, p: number | Tensor, op: string): Tensor {
+function bernoulliInto(t: Tensor, p: number | Tensor, op: string, gen: Generator | null): Tensor {
   if (p instanceof Tensor) {
     const pc = probabilities(p, t._shape, op);
-    try { return draw(t, BERNOULLI, op, [], [pc]); } finally { pc.dispose(); }
+    try { return draw(t, BERNOULLI, op, [], gen, [pc]); } finally { pc.dispose(); }
   }
   finite(p, 'p', op);
   if (p < 0 || p > 1) throw new ValueError(`${String(op)}: expected 0 <= p <= 1, got ${String(p)}`);
-  return draw(t, BERNOULLI, op, [p]);
+  return draw(t, BERNOULLI, op, [p], gen);
 }
 
 /**
@@ -298,19 +332,25 @@ export function philoxRaw(counter: readonly number[], key: readonly number[], de
   } finally { out.dispose(); }
 }
 
+const MULTINOMIAL_ARGS = signature('multinomial', ['input', 'numSamples', 'replacement'], {
+  input: required(A.anyValue<Tensor>()), numSamples: required(A.anyValue<number>()), replacement: optional(A.anyValue<boolean>(), false), ...GENERATOR_KEYWORD,
+});
 /**
  * Draws `numSamples` category indices (int32) from each row of `probs` (1-D [C] or 2-D [R, C],
  * non-negative weights, not necessarily normalised), as `torch.multinomial`: with `replacement`
  * each draw is independent; without it (the default, as PyTorch) a row's draws are distinct and
- * `numSamples` may not exceed its number of nonzero weights. Follows `manualSeed`. Checks the
- * weights on the host first (a sync on a GPU), as PyTorch's CPU version does.
+ * `numSamples` may not exceed its number of nonzero weights. Follows `manualSeed`, or draws from
+ * `generator`. Checks the weights on the host first (a sync on a GPU), as PyTorch's CPU version does.
  *
  * ```ts
  * const next = fl.multinomial(fl.softmax(logits, -1), 1);   // sample the next token
  * ```
  */
-export function multinomial(probs: Tensor, numSamples: number, replacement = false): Tensor {
-  if (arguments.length > 3) tooManyArgs('multinomial', 'probs, numSamples, replacement', arguments);
+export function multinomial(probs: Tensor, numSamples: number, replacement?: boolean, options?: GeneratorOption): Tensor;
+export function multinomial(probs: Tensor, numSamples: number, options?: GeneratorOption): Tensor;
+export function multinomial(...args: unknown[]): Tensor {
+  const a = MULTINOMIAL_ARGS.parse(args);
+  const probs = a.input, numSamples = a.numSamples, replacement = a.replacement, generator = a.generator;
   const op = 'multinomial';
   needTensor(probs, op);
   needFloat(probs.dtype, op);
@@ -319,6 +359,7 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
     throw new ValueError(`${op}: numSamples must be a positive integer, got ${describeArg(numSamples)}`);
   }
   if (typeof replacement !== 'boolean') throw new ValueError(`${op}: replacement must be a boolean, got ${describeArg(replacement)}`);
+  streamFor(generator, probs._storage.device, op);  // a generator of the wrong device type is refused before the checks read the weights
   const C = probs._shape[probs.ndim - 1], R = probs.ndim === 1 ? 1 : probs._shape[0];
   if (C === 0) throw new ShapeError(`${op}: probs has no categories (shape ${fmt(probs._shape)})`);
   if (!replacement && numSamples > C) throw new ValueError(`${op}: cannot draw ${String(numSamples)} samples from ${String(C)} categories without replacement`);
@@ -341,12 +382,12 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
     if (replacement || numSamples === 1) {
       // inverse CDF: the index of the first cumulative weight above u·total = how many are <= it
       const cdf = cumsum(p, 1);
-      const u = mul(rand([R, numSamples], { dtype: 'float64', ...dev }), narrow(cdf, 1, C - 1, 1));
+      const u = mul(rand([R, numSamples], { dtype: 'float64', ...dev, generator }), narrow(cdf, 1, C - 1, 1));
       const count = sum(le(unsqueeze(cdf, 1), unsqueeze(u, 2)), 2);
       idx = clamp(count, 0, C - 1);
     } else {
       // Gumbel top-k: the k largest log(p) + Gumbel noise are k draws without replacement
-      const g = neg(log(neg(log(rand([R, C], { dtype: 'float64', ...dev })))));
+      const g = neg(log(neg(log(rand([R, C], { dtype: 'float64', ...dev, generator })))));
       idx = topk(add(log(p), g), numSamples, 1).indices;
     }
     return reshape(idx.dtype === 'int32' ? idx : idx.to('int32'), outShape);
@@ -355,20 +396,39 @@ export function multinomial(probs: Tensor, numSamples: number, replacement = fal
 
 declare module '../tensor' {
   interface Tensor {
-    /** Fills this floating tensor with uniform values in [from, to) in place: `w.uniform_(-0.1, 0.1)`. */
-    uniform_(from?: number, to?: number): Tensor;
-    /** Fills this floating tensor with normal values in place: `w.normal_(0, 0.02)`. */
-    normal_(mean?: number, std?: number): Tensor;
-    /** Fills this tensor with 0/1 draws of probability p (a number, or a tensor broadcast to this shape) in place. */
-    bernoulli_(p?: number | Tensor): Tensor;
-    /** 0/1 draws with this tensor's values as probabilities (see `fl.bernoulli`). */
-    bernoulli(): Tensor;
+    /** Fills this floating tensor with uniform values in [from, to) in place: `w.uniform_(-0.1, 0.1)`, `w.uniform_(0, 1, { generator: g })`. */
+    uniform_(from?: number, to?: number, options?: GeneratorOption): Tensor;
+    uniform_(options: GeneratorOption): Tensor;
+    /** Fills this floating tensor with normal values in place: `w.normal_(0, 0.02)`, `w.normal_(0, 1, { generator: g })`. */
+    normal_(mean?: number, std?: number, options?: GeneratorOption): Tensor;
+    normal_(options: GeneratorOption): Tensor;
+    /** Fills this tensor with 0/1 draws of probability p (a number, or a tensor broadcast to this shape) in place: `m.bernoulli_(0.5, { generator: g })`. */
+    bernoulli_(p?: number | Tensor, options?: GeneratorOption): Tensor;
+    bernoulli_(options: GeneratorOption): Tensor;
+    /** 0/1 draws with this tensor's values as probabilities (see `fl.bernoulli`): `p.bernoulli({ generator: g })`. */
+    bernoulli(options?: GeneratorOption): Tensor;
     /** See {@link multinomial}: `probs.multinomial(1)`. */
-    multinomial(numSamples: number, replacement?: boolean): Tensor;
+    multinomial(numSamples: number, replacement?: boolean, options?: GeneratorOption): Tensor;
+    multinomial(numSamples: number, options: GeneratorOption): Tensor;
   }
 }
-Tensor.prototype.uniform_ = function (from = 0, to = 1) { if (arguments.length > 2) tooManyArgs('uniform_', 'from, to', arguments); return uniformInto(needTensor(this, 'uniform_'), from, to, 'uniform_'); };
-Tensor.prototype.normal_ = function (mean = 0, std = 1) { if (arguments.length > 2) tooManyArgs('normal_', 'mean, std', arguments); return normalInto(needTensor(this, 'normal_'), mean, std, 'normal_'); };
-Tensor.prototype.bernoulli_ = function (p: number | Tensor = 0.5) { if (arguments.length > 1) tooManyArgs('bernoulli_', 'p', arguments); return bernoulliInto(needTensor(this, 'bernoulli_'), p, 'bernoulli_'); };
-Tensor.prototype.bernoulli = function () { if (arguments.length > 0) tooManyArgs('bernoulli', '', arguments); return bernoulli(this); };
-Tensor.prototype.multinomial = function (n, replacement) { if (arguments.length > 2) tooManyArgs('multinomial', 'numSamples, replacement', arguments); return multinomial(this, n, replacement); };
+Tensor.prototype.uniform_ = function (...args: unknown[]) {
+  const { positional: [from = 0, to = 1], generator } = takeGeneratorOption('uniform_', args, 'from, to');
+  return uniformInto(needTensor(this, 'uniform_'), from as number, to as number, 'uniform_', generator);
+};
+Tensor.prototype.normal_ = function (...args: unknown[]) {
+  const { positional: [mean = 0, std = 1], generator } = takeGeneratorOption('normal_', args, 'mean, std');
+  return normalInto(needTensor(this, 'normal_'), mean as number, std as number, 'normal_', generator);
+};
+Tensor.prototype.bernoulli_ = function (...args: unknown[]) {
+  const { positional: [p = 0.5], generator } = takeGeneratorOption('bernoulli_', args, 'p');
+  return bernoulliInto(needTensor(this, 'bernoulli_'), p as number | Tensor, 'bernoulli_', generator);
+};
+Tensor.prototype.bernoulli = function (...args: unknown[]) {
+  const { generator } = takeGeneratorOption('bernoulli', args, '');
+  return bernoulli(this, { generator });
+};
+Tensor.prototype.multinomial = function (...args: unknown[]) {
+  const { positional: [n, replacement = false], generator } = takeGeneratorOption('multinomial', args, 'numSamples, replacement');
+  return multinomial(this, n as number, replacement as boolean, { generator });
+};

@@ -9,7 +9,7 @@ import { zeros } from '../ops/creation';
 import { ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { Module } from '../nn/module';
-import { BatchNorm1d, BatchNorm2d } from '../nn/norm';
+import { BatchNormBase } from '../nn/norm';
 import * as A from '../args';
 import { optional, required, signature } from '../args';
 import { LRScheduler } from './lr_scheduler';
@@ -142,8 +142,7 @@ export class SWALR extends LRScheduler {
   }
 }
 
-type BatchNorm = BatchNorm1d | BatchNorm2d;
-function isBatchNorm(m: Module): m is BatchNorm { return m instanceof BatchNorm1d || m instanceof BatchNorm2d; }
+function isBatchNorm(m: Module): m is BatchNormBase { return m instanceof BatchNormBase; }
 
 /**
  * Recomputes the running statistics of every batch norm in `model` with one pass over `loader`
@@ -164,7 +163,7 @@ export function updateBn(...args: unknown[]): void | Promise<void> {
   const sync = loader !== null && typeof loader === 'object' && typeof (loader as Iterable<unknown>)[Symbol.iterator] === 'function';
   const async_ = loader !== null && typeof loader === 'object' && typeof (loader as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
   if (!sync && !async_) throw new ValueError(`updateBn: loader must be an iterable (or async iterable) of batches, got ${describeArg(loader)}`);
-  const momenta = new Map<BatchNorm, number | null>();
+  const momenta = new Map<BatchNormBase, number | null>();
   for (const m of model.modules()) {
     if (!isBatchNorm(m) || !m.runningMean) continue;
     noGrad(() => { m.runningMean!.zero_(); m.runningVar!.fill_(1); });

@@ -1,0 +1,21 @@
+// distributions/index.ts — fl.distributions, torch.distributions in camelCase: the Distribution
+// base class, the families, klDivergence / registerKl and the constraints.
+//
+// ```ts
+// const pi = new fl.distributions.Categorical({ logits });
+// const a = pi.sample();
+// const loss = pi.logProb(a).mul(advantages).mean().neg();
+// ```
+export { Distribution, NotImplementedError } from './distribution';
+export type { DistributionOptions } from './distribution';
+export { Normal, LogNormal, HalfNormal, Laplace, Cauchy, Gumbel, Uniform, Exponential } from './continuous';
+export { Bernoulli, Categorical, OneHotCategorical, Geometric, Binomial, Poisson } from './discrete';
+export { Gamma, Chi2, Beta, Dirichlet, StudentT } from './gamma';
+export { MultivariateNormal, Independent } from './multivariate';
+export { MixtureSameFamily } from './mixture';
+export type { MultivariateNormalOptions } from './multivariate';
+export { klDivergence, registerKl } from './kl';
+export type { DistributionClass, KlFn } from './kl';
+/** torch.distributions.constraints: `fl.distributions.constraints.positive.check(x)`. */
+export * as constraints from './constraints';
+export type { Constraint } from './constraints';
