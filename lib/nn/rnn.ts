@@ -223,11 +223,13 @@ export abstract class RNNBase extends Module {
   }
 
   /**
-   * @internal One layer in one direction over packed rows: step t updates the first bs[t] rows of
-   * the [B, H] state (the reverse direction walks t from the last step down, so each sequence starts
-   * at its own last step from h0). Autocast as runDirection.
+   * @internal What runDirection and runPackedDirection start from: layer l, direction d's weights
+   * and states, cast under autocast (recorded casts: the parameters get float32 gradients), and the
+   * input projection of every step at once (rows of a [T, B, ·] or packed [N, ·] input). LSTM and RNN
+   * fold both biases into it (one pass, one sum for their gradients); the GRU's b_hn stays out (it
+   * sits inside r·(W_hn·h + b_hn)).
    */
-  private runPackedDirection(input: Tensor, l: number, d: number, h0: Tensor, c0: Tensor | null, bs: readonly number[], offsets: readonly number[]) {
+  private directionInputs(input: Tensor, l: number, d: number, h0: Tensor, c0: Tensor | null): { h0: Tensor; c0: Tensor | null; whh: Tensor; bhh: Tensor | null; xw: Tensor } {
     let { wih, whh, bih, bhh } = this.weights(l, d);
     if (autocastLowDtype() !== null) {
       [input, h0, wih, whh] = [input, h0, wih, whh].map(castLow);
@@ -235,10 +237,20 @@ export abstract class RNNBase extends Module {
       if (bih) bih = castLow(bih);
       if (bhh) bhh = castLow(bhh);
     }
-    const lstm = this.mode === 'LSTM', gru = this.mode === 'GRU';
     let xw = matmul(input, transpose(wih, 0, 1));
-    if (!gru && bih && bhh) xw = add(xw, add(bih, bhh));
+    if (this.mode !== 'GRU' && bih && bhh) xw = add(xw, add(bih, bhh));
     else if (bih) xw = add(xw, bih);
+    return { h0, c0, whh, bhh: bhh ?? null, xw };
+  }
+
+  /**
+   * @internal One layer in one direction over packed rows: step t updates the first bs[t] rows of
+   * the [B, H] state (the reverse direction walks t from the last step down, so each sequence starts
+   * at its own last step from h0). Autocast as runDirection.
+   */
+  private runPackedDirection(input: Tensor, l: number, d: number, h0_: Tensor, c0_: Tensor | null, bs: readonly number[], offsets: readonly number[]) {
+    const { h0, c0, whh, bhh, xw } = this.directionInputs(input, l, d, h0_, c0_);
+    const lstm = this.mode === 'LSTM', gru = this.mode === 'GRU';
     const whhT = transpose(whh, 0, 1);
     const T = bs.length, B = bs[0];
     let h = h0;
@@ -315,22 +327,10 @@ export abstract class RNNBase extends Module {
    * the float32 input, states and parameters are cast first (recorded casts: the parameters get
    * float32 gradients).
    */
-  private runDirection(input: Tensor, l: number, d: number, h0: Tensor, c0: Tensor | null, T: number) {
+  private runDirection(input: Tensor, l: number, d: number, h0_: Tensor, c0_: Tensor | null, T: number) {
     const H = this.hiddenSize;
-    let { wih, whh, bih, bhh } = this.weights(l, d);
-    if (autocastLowDtype() !== null) {
-      [input, h0, wih, whh] = [input, h0, wih, whh].map(castLow);
-      if (c0) c0 = castLow(c0);
-      if (bih) bih = castLow(bih);
-      if (bhh) bhh = castLow(bhh);
-    }
+    const { h0, c0, whh, bhh, xw } = this.directionInputs(input, l, d, h0_, c0_);
     const lstm = this.mode === 'LSTM', gru = this.mode === 'GRU';
-    // input projection for every step at once; LSTM and RNN fold both biases in here (the GRU's
-    // b_hn sits inside r·(W_hn·h + b_hn))
-    let xw = matmul(input, transpose(wih, 0, 1));
-    // one pass over [T, B, G·H] for both biases (and one sum for their gradients)
-    if (!gru && bih && bhh) xw = add(xw, add(bih, bhh));
-    else if (bih) xw = add(xw, bih);
     if ((lstm || gru) && T > 0 && xw._shape[1] > 0 && rnnSequenceOpsOn() && traceState.tracer === null && autocastLowDtype() === null) {
       if (lstm) {
         const [out, h, c] = lstmSequence(xw, whh, h0, c0!, d === 1);
