@@ -3416,7 +3416,7 @@ KEY_CHECKED['fl.gradcheck'] = (o) => fl.scope(() => fl.gradcheck((a: fl.Tensor) 
 const INTERNAL = [
   'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.basicIndex', 'fl.parseSlice',
   'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward', 'fl.checkFillValue',
-  'nn.resolveActivation', 'nn.BatchNormBase',
+  'nn.resolveActivation',
   'F.needTensor', 'F.needFloating', 'F.attend', 'F.linearOp', 'F.embeddingOp', 'F.dropoutOp', 'F.layerNormOp', 'F.rmsNormOp', 'F.groupNormOp', 'F.batchNormOp',
 ];
 
@@ -3427,7 +3427,7 @@ const NO_OPTIONS = [
   // classes whose instances come from elsewhere, base classes, errors
   'fl.Tensor', 'fl.FlintError', 'fl.ShapeError', 'fl.DTypeError', 'fl.DeviceError', 'fl.IndexError', 'fl.DisposedError',
   'fl.BackendUnavailableError', 'fl.OutOfMemoryError', 'fl.ValueError', 'fl.OverflowError', 'fl.FileError', 'fl.AutogradError', 'fl.CaptureError', 'fl.OnnxExportError',
-  'fl.DistributedError', 'fl.LinAlgError',
+  'fl.DistributedError', 'fl.LinAlgError', 'nn.BatchNormBase',
   // torch.linalg's aliases that take only positional arguments
   'fl.inverse', 'fl.det', 'fl.logdet', 'fl.slogdet', 'fl.matrixExp',
   'nn.Module', 'nn.RNNBase', 'nn.RNNCellBase', 'models.CausalLM', 'models.KVCache', 'models.Tokenizer', 'models.Conv1D', 'models.LlamaDecoderLayer', 'optim.Optimizer', 'optim.LRScheduler', 'data.Dataset',

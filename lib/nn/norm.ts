@@ -152,7 +152,7 @@ export interface BatchNormOptions extends FactoryOptions {
   trackRunningStats?: boolean;
 }
 
-/** @internal What the batch norms share (BatchNorm1d/2d/3d); swa_utils.updateBn finds them by it. */
+/** What the batch norms share (BatchNorm1d/2d/3d), as torch's `_BatchNorm`: `m instanceof nn.BatchNormBase` finds them all (swaUtils.updateBn does). */
 export abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
@@ -161,6 +161,7 @@ export abstract class BatchNormBase extends Module {
   readonly trackRunningStats: boolean;
   weight: Tensor | null;
   bias: Tensor | null;
+  /** @internal */
   constructor(options: ReturnType<typeof BATCH_NORM_1D_ARGS.parse>, readonly op: string, private readonly ranks: number[]) {
     super();
     const numFeatures = options.numFeatures;
