@@ -360,5 +360,6 @@ specs.push(...require('./torch-diff-specs-packed').SPECS);  // fl.nn.utils.rnn: 
 specs.push(...require('./torch-diff-specs-parametrize').SPECS);  // nn.utils.parametrize / parametrizations, the legacy weightNorm / spectralNorm, parametersToVector, fusion, functionalCall
 specs.push(...require('./torch-diff-specs-grid').SPECS);  // F.gridSample (4-D, 5-D, every mode and padding), F.affineGrid, the two composed, interpolate 'area' on 5-D (lib/nn/grid.ts)
 specs.push(...require('./torch-diff-specs-generator').SPECS);  // the `generator` option (fl.Generator): shapes, dtypes, fixed draws and refusals of rand/randn/normal/randint/randperm/bernoulli/multinomial
+specs.push(...require('./torch-diff-specs-special').SPECS);  // lgamma, digamma, polygamma, erfc, erfinv, i0, mvlgamma and fl.special (native/core/special.h, lib/ops/special.ts)
 
 module.exports = { SPECS: specs };

@@ -3457,6 +3457,9 @@ const NO_OPTIONS = [
   'fl.kthvalue', 'fl.median', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
   'fl.lerp', 'fl.hypot', 'fl.logaddexp', 'fl.logaddexp2', 'fl.xlogy', 'fl.logit', 'fl.sinc', 'fl.fmod', 'fl.copysign', 'fl.clampMin', 'fl.clampMax', 'fl.deg2rad',
   'fl.rad2deg', 'fl.frac', 'fl.heaviside', 'fl.signbit', 'fl.sgn', 'fl.floatPower', 'fl.trueDivide', 'fl.positive', 'fl.countNonzero', 'fl.equal', 'fl.corrcoef',
+  // the special functions (lib/ops/elementwise.ts, special.ts) and fl.special's own: positional arguments only
+  'fl.lgamma', 'fl.digamma', 'fl.polygamma', 'fl.erfc', 'fl.erfinv', 'fl.i0', 'fl.mvlgamma', 'special.i0e', 'special.i1', 'special.i1e', 'special.ndtr',
+  'special.ndtri', 'special.logNdtr', 'special.erfcx', 'special.entr', 'special.xlog1py', 'special.zeta', 'special.gammainc', 'special.gammaincc',
   'F.relu', 'F.leakyRelu', 'F.gelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid', 'F.softmax', 'F.logSoftmax',
   // shapes (lib/ops/reshaping.ts): positional arguments only
   'fl.tensordot', 'fl.kron', 'fl.trace', 'fl.diag', 'fl.diagEmbed', 'fl.diagflat', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
@@ -3465,7 +3468,7 @@ const NO_OPTIONS = [
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, functional: fl.autograd.functional as any, distributions: fl.distributions as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, special: fl.special as any, functional: fl.autograd.functional as any, distributions: fl.distributions as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

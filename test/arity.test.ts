@@ -50,6 +50,7 @@ const CALLS: Record<string, (i: In) => Args> = {
   var: ({ x }) => [x, 0, true, true], std: ({ x }) => [x, 0, true, true],  // input, dim, unbiased, keepdim (torch's)
   ...Object.fromEntries(['softmax', 'logSoftmax', 'cumsum', 'cumprod'].map((n) => [n, ({ x }: In) => [x, 0, 'float64']])),
   cummax: ({ x }) => [x, 0], cummin: ({ x }) => [x, 0], logcumsumexp: ({ x }) => [x, 0],
+  polygamma: ({ x }) => [1, x], mvlgamma: ({ x }) => [x.add(2), 2],  // torch.polygamma(n, input), torch.mvlgamma(input, p)
   sort: ({ x }) => [x, 0, true, true], argsort: ({ x }) => [x, 0, true], topk: ({ x }) => [x, 1, 0, true, true], kthvalue: ({ x }) => [x, 1, 0, true],
   // indexing
   gather: ({ x, idx }) => [x, 0, idx], scatter: ({ x, idx }) => [x, 0, idx, x], scatterAdd: ({ x, idx }) => [x, 0, idx, x],
@@ -215,6 +216,24 @@ describe('nn.init, nn.utils and nn.Parameter refuse an argument beyond those the
   });
 });
 
+// ---- fl.special: its own functions (the aliases are fl's, checked above) -------------------------------
+const SPECIAL_CALLS: Record<string, (i: In) => Args> = {
+  i0e: ({ x }) => [x], i1: ({ x }) => [x], i1e: ({ x }) => [x], ndtr: ({ x }) => [x], ndtri: ({ probs }) => [probs], logNdtr: ({ x }) => [x],
+  erfcx: ({ x }) => [x], entr: ({ x }) => [x], xlog1py: ({ x }) => [x, x], zeta: ({ x }) => [x.add(1), x],
+  gammainc: ({ x }) => [x, x], gammaincc: ({ x }) => [x, x],
+};
+describe('fl.special refuses an argument beyond those it declares', () => {
+  const own = Object.entries(fl.special).filter(([k, f]) => typeof f === 'function' && (fl as any)[k] !== f && !(k in { expit: 1, gammaln: 1, psi: 1, multigammaln: 1 }));
+  test('each of its own functions is placed', () => {
+    expect(own.map(([k]) => k).filter((k) => !(k in SPECIAL_CALLS))).toEqual([]);
+  });
+  test.each(Object.keys(SPECIAL_CALLS))('special.%s', async (name) => {
+    const f = (fl.special as any)[name] as (...a: unknown[]) => unknown;
+    await inScope((i) => f(...SPECIAL_CALLS[name](i)));
+    await inScope((i) => expectRefused(name, () => f(...SPECIAL_CALLS[name](i), EXTRA)));
+  });
+});
+
 // ---- Tensor methods ---------------------------------------------------------------------------------
 const METHODS: Record<string, [receiver: (i: In) => fl.Tensor, args: (i: In) => Args]> = {};
 const on = (names: string[], args: (i: In) => Args, receiver: (i: In) => fl.Tensor = ({ x }) => x): void => {
@@ -251,6 +270,7 @@ on(['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'max', 'mi
 on(['var', 'std'], () => [0, true, true]);
 on(['softmax', 'logSoftmax', 'cumsum', 'cumprod'], () => [0, 'float64']);
 on(['cummax', 'cummin', 'logcumsumexp'], () => [0]);
+on(['polygamma', 'polygamma_', 'mvlgamma'], () => [1]);
 on(['diff'], () => [1, 0, null, null]);
 on(['kron'], ({ x }) => [x]);
 on(['trace', 'fliplr', 'flipud'], () => []);

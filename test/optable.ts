@@ -78,6 +78,7 @@ export const UNARY_CASES: UnaryCase[] = [
   },
   { name: 'silu', fn: fl.silu, ref: (x) => x * sigmoid(x), dtypes: F },
   { name: 'erf', fn: fl.erf, ref: erf, dtypes: F },
+  { name: 'erfc', fn: fl.erfc, ref: (x) => 1 - erf(x), dtypes: F, domain: [-2, 2] },
   { name: 'floor', fn: fl.floor, ref: Math.floor, dtypes: FI },
   { name: 'ceil', fn: fl.ceil, ref: Math.ceil, dtypes: FI },
   { name: 'round', fn: fl.round, ref: roundHalfEven, dtypes: FI },

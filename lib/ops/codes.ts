@@ -6,13 +6,14 @@ export const UNARY = {
   tanh: 12, sigmoid: 13, relu: 14, gelu: 15, silu: 16, erf: 17, floor: 18, ceil: 19, round: 20, reciprocal: 21,
   logicalNot: 22, isnan: 23, isfinite: 24, clamp: 25, geluTanh: 26, tan: 27, atan: 28, log2: 29, log10: 30,
   trunc: 31, leakyRelu: 32, asin: 33, acos: 34, sinh: 35, cosh: 36, exp2: 37, softplus: 38, isinf: 39,
-  hardswish: 40,
+  hardswish: 40, lgamma: 41, digamma: 42, polygamma: 43, erfc: 44, erfinv: 45, i0: 46, i0e: 47, i1: 48, i1e: 49,
+  ndtri: 50, logNdtr: 51, erfcx: 52,
 } as const;
 
 export const BINARY = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
   logicalAnd: 13, logicalOr: 14, logicalXor: 15, remainder: 16, floorDivide: 17, atan2: 18, geluBackward: 19,
-  geluTanhBackward: 20, reluBackward: 21,
+  geluTanhBackward: 20, reluBackward: 21, zeta: 22, gammainc: 23, gammaincc: 24,
 } as const;
 
 export const REDUCE = {

@@ -532,6 +532,41 @@ export const atan2: BinaryFn = binaryOp('atan2', {
     return [needA ? div(mul(g, fb), den) : null, needB ? div(mul(neg(g), fa), den) : null];
   },
 });
+// torch.special.zeta(x, q), the Hurwitz zeta function: differentiable in q only, as in torch
+// (∂/∂q ζ(x, q) = −x·ζ(x+1, q)); fl.special exports it
+/** the Hurwitz zeta function Σ_k (q + k)^−x, torch.special.zeta(x, q): `fl.special.zeta(2, q)` */
+const zeta: BinaryFn = binaryOp('zeta', {
+  onnx: null, dtype: 'float', method: false, other: 'other',
+  grad: (g, a, b, y, [needA, needB]) => {
+    if (needA) throw new AutogradError('zeta: the derivative with respect to input (the exponent x) is not implemented, as in torch; detach it');
+    if (!needB) return [null, null];
+    const s1 = a instanceof Tensor ? add(a, 1) : +a + 1, negS = a instanceof Tensor ? neg(a.dtype === g.dtype ? a : a.to(g.dtype)) : -a;
+    return [null, mul(g, mul(zeta(s1, b), negS))];
+  },
+});
+// torch.special.gammainc(a, x) / gammaincc(a, x), the regularized incomplete gamma functions P and Q:
+// two tensors (torch takes no number), not both integer (torch's igamma has no integer kernel);
+// differentiable in x only, as in torch (∂P/∂x = −∂Q/∂x = x^(a−1) e^(−x) / Γ(a))
+function checkIgamma(op: string): (a: TensorLike, b: TensorLike) => void {
+  return (a, b) => {
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new ValueError(`${op}: input and other must be Tensors (as torch), got ${describeArg(a instanceof Tensor ? b : a)}`);
+    const rt = resultType(promoteArg(a), promoteArg(b));
+    if (!isFloating(rt)) throw new DTypeError(`${op}: not implemented for ${String(rt)} operands (as torch's igamma); use a floating dtype`);
+  };
+}
+function igammaGrad(op: string, sign: number): NonNullable<BinarySpec['grad']> {
+  return (g, a, b, y, [needA, needB]) => {
+    if (needA) throw new AutogradError(`${op}: the derivative with respect to input (a) is not implemented, as in torch; detach it`);
+    if (!needB) return [null, null];
+    const A = a as Tensor, X = b as Tensor;
+    const fa = A.dtype === g.dtype ? A : A.to(g.dtype);
+    return [null, mul(g, mul(exp(sub(sub(mul(sub(fa, 1), log(X)), X), lgamma(fa))), sign))];
+  };
+}
+/** P(a, x) = γ(a, x)/Γ(a), torch.special.gammainc: `fl.special.gammainc(a, x)` */
+const gammainc: BinaryFn = binaryOp('gammainc', { onnx: null, dtype: 'float', method: false, check: checkIgamma('gammainc'), grad: igammaGrad('gammainc', 1) });
+/** Q(a, x) = Γ(a, x)/Γ(a) = 1 − P(a, x), torch.special.gammaincc: `fl.special.gammaincc(a, x)` */
+const gammaincc: BinaryFn = binaryOp('gammaincc', { onnx: null, dtype: 'float', method: false, check: checkIgamma('gammaincc'), grad: igammaGrad('gammaincc', -1) });
 /** `a == b` → bool tensor. */
 export const eq: BinaryFn = binaryOp('eq', { onnx: 'Equal', dtype: 'compare', grad: null });
 /** `a != b` → bool tensor. */
@@ -694,6 +729,69 @@ export const silu: UnaryFn = unaryOp('silu', { onnx: (g, x) => g.op('Mul', [x, g
 /** x · min(max(x + 3, 0), 6) / 6, as torch.nn.functional.hardswish (gradient 0 below -3, x/3 + 1/2 up to 3, then 1) */
 export const hardswish: UnaryFn = unaryOp('hardswish', { onnx: 'HardSwish', dtype: 'float', grad: (g, x) => mul(g, where(lt(x, -3), 0, where(le(x, 3), add(div(x, 3), 0.5), 1))) });
 /** error function */ export const erf: UnaryFn = unaryOp('erf', { onnx: 'Erf', dtype: 'float', grad: (g, x) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) });
+// the special functions (native/core/special.h, computed in double); their gradients are written
+// with these ops, so second derivatives flow (lgamma'' = polygamma(1), …). A float16/bfloat16 input's
+// gradient is computed in float32 (torch's opmath) and rounded once: its intermediate values
+// (polygamma(n+1, x), 2x·erfcx(x)) overflow float16 long before the product with g does.
+type UnaryGrad = NonNullable<UnarySpec['grad']>;
+const opmathGrad = (f: UnaryGrad): UnaryGrad => (g, x, y, p) => {
+  const up = (t: Tensor): Tensor => (t && (t.dtype === 'float16' || t.dtype === 'bfloat16') ? t.to('float32') : t);
+  return f(up(g), up(x), up(y), p);
+};
+/** The machine epsilon of a float dtype (torch's numeric_limits<scalar_t>::epsilon() in i1's and i1e's gradients). */
+const epsOf = (dt: DType): number => (dt === 'float64' ? 2 ** -52 : dt === 'float16' ? 2 ** -10 : dt === 'bfloat16' ? 2 ** -7 : 2 ** -23);
+/** log|Γ(x)|, as torch.lgamma: `fl.lgamma(x)` */ export const lgamma: UnaryFn = unaryOp('lgamma', { onnx: null, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, digamma(x))) });
+/** ψ(x) = d/dx log Γ(x), as torch.digamma: `fl.digamma(x)` */ export const digamma: UnaryFn = unaryOp('digamma', { onnx: null, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, polygammaOp(x, 1))) });
+const polygammaOp: (x: Tensor, n: number) => Tensor = unaryOp('polygamma', { onnx: null, dtype: 'float', method: false, args: ['n'],
+  params: (n: number) => [checkPolygammaN(n)], grad: opmathGrad((g, x, y, [n]) => mul(g, polygammaOp(x, n + 1))) });
+/** erfc(x) = 1 − erf(x), accurate where erf(x) is near 1: `fl.erfc(x)` */ export const erfc: UnaryFn = unaryOp('erfc', { onnx: (g, x, p, dt) => g.op('Sub', [k(g, 1, dt), g.op('Erf', [x])]), dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, mul(exp(neg(square(x))), -2 / Math.sqrt(Math.PI)))) });
+/** the inverse of erf on (−1, 1): `fl.erfinv(x)` */ export const erfinv: UnaryFn = unaryOp('erfinv', { onnx: null, dtype: 'float', inplace: true, usesX: false, usesY: true, grad: opmathGrad((g, x, y) => mul(g, mul(exp(square(y)), Math.sqrt(Math.PI) / 2))) });
+/** the modified Bessel function of the first kind of order 0, as torch.i0: `fl.i0(x)` */ export const i0: UnaryFn = unaryOp('i0', { onnx: null, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, i1(x))) });
+/** e^(−|x|)·I0(x), torch.special.i0e: `fl.special.i0e(x)` */
+const i0e: UnaryFn = unaryOp('i0e', { onnx: null, dtype: 'float', usesY: true, grad: opmathGrad((g, x, y) => mul(g, sub(i1e(x), mul(sign(x), y)))) });
+// i1' = i0 − i1/x and i1e' = i0e − i1e·(sign(x) + 1/x), with torch's guard: 1/2 where |x| <= eps (and
+// at NaN), and a safe eps in the branch not taken, so that no 0/0 reaches the second derivative
+// (i1 and erfcx recompute their value from x in float32: a float16 output overflows first)
+/** the modified Bessel function of the first kind of order 1, torch.special.i1: `fl.special.i1(x)` */
+const i1: UnaryFn = unaryOp('i1', { onnx: null, dtype: 'float', grad: opmathGrad((g, x) => {
+  const eps = epsOf(x.dtype), big = gt(abs(x), eps), xs = where(big, x, eps);
+  return mul(g, where(big, sub(i0(xs), div(i1(xs), xs)), 0.5));
+}) });
+/** e^(−|x|)·I1(x), torch.special.i1e: `fl.special.i1e(x)` */
+const i1e: UnaryFn = unaryOp('i1e', { onnx: null, dtype: 'float', usesY: true, grad: opmathGrad((g, x, y) => {
+  const eps = epsOf(x.dtype), big = gt(abs(x), eps), xs = where(big, x, eps);
+  return mul(g, where(big, sub(i0e(xs), mul(y, add(sign(xs), reciprocal(xs)))), 0.5));
+}) });
+/** Φ⁻¹(p), the standard normal quantile, torch.special.ndtri: `fl.special.ndtri(p)` */
+const ndtri: UnaryFn = unaryOp('ndtri', { onnx: null, dtype: 'float', usesX: false, usesY: true, grad: opmathGrad((g, x, y) => mul(g, mul(exp(mul(square(y), 0.5)), Math.sqrt(2 * Math.PI)))) });
+// φ(x)/Φ(x) = exp(log φ(x) − log Φ(x)): finite where φ and Φ both underflow (x → −∞)
+/** log Φ(x), accurate in both tails, torch.special.log_ndtr: `fl.special.logNdtr(x)` */
+const logNdtr: UnaryFn = unaryOp('logNdtr', { onnx: null, dtype: 'float', usesY: true, grad: opmathGrad((g, x, y) => mul(g, exp(sub(mul(square(x), -0.5), add(y, 0.5 * Math.log(2 * Math.PI)))))) });
+/** e^(x²)·erfc(x), torch.special.erfcx: `fl.special.erfcx(x)` */
+const erfcx: UnaryFn = unaryOp('erfcx', { onnx: null, dtype: 'float', grad: opmathGrad((g, x) => mul(g, sub(mul(mul(x, erfcx(x)), 2), 2 / Math.sqrt(Math.PI)))) });
+
+function checkPolygammaN(n: unknown): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ValueError(`polygamma: n must be a non-negative integer (torch does not support negative n), got ${describeArg(n)}`);
+  return n;
+}
+
+/**
+ * The n-th derivative of the digamma function, ψ⁽ⁿ⁾(x), as torch.polygamma (n first): n = 0 is
+ * digamma, n ≥ 1 is (−1)ⁿ⁺¹ n! ζ(n+1, x). Integers compute in float32. `fl.polygamma(1, x)`
+ */
+export function polygamma(n: number, input: Tensor): Tensor {
+  if (arguments.length > 2) tooManyArgs('polygamma', 'n, input', arguments);
+  if (typeof n !== 'number' && n as unknown instanceof Tensor) throw new ValueError(`polygamma: n comes first, as torch.polygamma(n, input); got a Tensor for n`);
+  return polygammaOp(input, n);
+}
+P.polygamma = function (n: number) { if (arguments.length > 1) tooManyArgs('polygamma', 'n', arguments); return polygammaOp(this, n); };
+P.polygamma_ = function (n: number) {
+  if (arguments.length > 1) tooManyArgs('polygamma_', 'n', arguments);
+  return unary(UNARY_TABLE.get('polygamma')!, this, [checkPolygammaN(n)], this);
+};
+
+/** @internal torch.special's element-wise functions with no top-level torch name: lib/ops/special.ts exports them in fl.special. */
+export const SPECIAL_ONLY = Object.freeze({ i0e, i1, i1e, ndtri, logNdtr, erfcx, zeta, gammainc, gammaincc });
 /** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
 /** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
 /** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
@@ -853,7 +951,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
 // The table entries install their methods; the typings are declared here, with the hand-written ones.
 
 /** The unary codes whose Tensor method is typed by hand below (it takes arguments) or that have none. */
-const HAND_TYPED_UNARY = ['leakyRelu', 'gelu', 'geluTanh', 'clamp'] as const;
+const HAND_TYPED_UNARY = ['leakyRelu', 'gelu', 'geluTanh', 'clamp', 'polygamma'] as const;
 /** Every other unary code is a method without arguments (`x.exp()`); its entry installs it. */
 type UnaryMethods = { [K in Exclude<UnaryCode, (typeof HAND_TYPED_UNARY)[number]>]: () => Tensor };
 
@@ -881,6 +979,8 @@ declare module '../tensor' {
     // the unary methods without arguments (x.exp(), …) come from UnaryMethods
     leakyRelu(negativeSlope?: number): Tensor;
     gelu(approximate?: 'none' | 'tanh'): Tensor;
+    /** ψ⁽ⁿ⁾(x), as Tensor.polygamma(n): `x.polygamma(1)` */
+    polygamma(n: number): Tensor;
     clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
     where(cond: Tensor, other: TensorLike): Tensor;
     maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
@@ -893,6 +993,7 @@ declare module '../tensor' {
     neg_(): Tensor; abs_(): Tensor; exp_(): Tensor; log_(): Tensor; sqrt_(): Tensor; sigmoid_(): Tensor;
     tanh_(): Tensor; relu_(): Tensor; floor_(): Tensor; ceil_(): Tensor; round_(): Tensor; reciprocal_(): Tensor;
     clamp_(min?: number | null, max?: number | null): Tensor;
+    lgamma_(): Tensor; digamma_(): Tensor; polygamma_(n: number): Tensor; erfc_(): Tensor; erfinv_(): Tensor; i0_(): Tensor;
     maskedFill_(mask: Tensor, value: number | boolean): Tensor;
   }
 }

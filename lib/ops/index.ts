@@ -47,6 +47,8 @@ export { matrixPowerTop as matrixPower, matrixExpTop as matrixExp } from './lina
 export type { LUFactorResult, LUFactorExResult, LUResult, SolveExResult, InvExResult, CholeskyExResult, SlogdetResult, SolveOptions, CheckErrorsOptions, CholeskyOptions, LUOptions, LUSolveOptions, SolveTriangularOptions, VectorDimOptions } from './linalg';
 // torch's pointwise math and small reductions beside the elementwise table (lerp, addcmul, hypot, xlogy, fmod, nanToNum, addmm, nansum, aminmax, isclose, cov, quantile, …)
 export * from './pointwise';
+// torch.special (fl.special) and torch.mvlgamma; lgamma, digamma, polygamma, erfc, erfinv, i0 are elementwise rows
+export { special, mvlgamma } from './special';
 // shape, joining, splitting and diagonal utilities (diff, meshgrid, tensordot, kron, the stacks, movedim, …)
 export * from './reshaping';
 // counting and searching: bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize

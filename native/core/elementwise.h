@@ -25,6 +25,7 @@
 #include "dtype.h"
 #include "hd.h"
 #include "libm.h"
+#include "special.h"
 
 namespace flint {
 namespace ew {
@@ -126,7 +127,19 @@ template <class C> FLINT_EW_INLINE C geluTanh(C x) {
   F(EXP2, exp2, m_exp2(x))                                                               \
   F(SOFTPLUS, softplus, x > (C)20 ? x : m_log1p(m_exp(x))) /* beta 1, threshold 20 */   \
   P(ISINF, isinf, isInf(x), false)                                                      \
-  F(HARDSWISH, hardswish, x * (x + 3 < 0 ? (C)0 : x + 3 > 6 ? (C)6 : x + (C)3) / (C)6) /* NaN stays NaN */
+  F(HARDSWISH, hardswish, x * (x + 3 < 0 ? (C)0 : x + 3 > 6 ? (C)6 : x + (C)3) / (C)6) /* NaN stays NaN */ \
+  F(LGAMMA, lgamma, (C)sp::lgammaD((double)x)) /* the special functions: special.h, in double */      \
+  F(DIGAMMA, digamma, (C)sp::digammaD((double)x))                                        \
+  F(POLYGAMMA, polygamma, (C)sp::polygammaD(p.p[0], (double)x)) /* n in p[0] */          \
+  F(ERFC, erfc, (C)sp::erfcD((double)x))                                                 \
+  F(ERFINV, erfinv, (C)sp::erfinvD((double)x))                                           \
+  F(I0, i0, (C)sp::besselI(0, (double)x, false))                                         \
+  F(I0E, i0e, (C)sp::besselI(0, (double)x, true))                                        \
+  F(I1, i1, (C)sp::besselI(1, (double)x, false))                                         \
+  F(I1E, i1e, (C)sp::besselI(1, (double)x, true))                                        \
+  F(NDTRI, ndtri, (C)sp::ndtriD((double)x))                                              \
+  F(LOG_NDTR, logNdtr, (C)sp::logNdtrD((double)x))                                       \
+  F(ERFCX, erfcx, (C)sp::erfcxD((double)x))
 
 // The codes U_NEG, U_ABS, ... in list order.
 #define FLINT_EW_ENUM3(E, js, f) U_##E,
@@ -163,11 +176,21 @@ FLINT_HD inline bool unaryDefined(int code, bool floating) {
   return k != kUnaryUnknown && (floating || k != kUnaryFloatOnly);
 }
 
+/**
+ * The special functions' codes (special.h: long loops in double), one block of the list. The GPU runs
+ * them in a loop of their own (elementwise.cu), so that the other codes' kernel loop stays small
+ * enough to unroll (hipcc inlines every call).
+ */
+FLINT_HD constexpr bool isSpecialUnary(int code) { return code >= U_LGAMMA && code <= U_ERFCX; }
+
 #define FLINT_EW_NONE3(E, js, f)
 #define FLINT_EW_NONE4(E, js, f, i)
-/** A non-predicate unary op on a floating compute type, by code (the kernels' per-element switch). */
-template <class C> FLINT_HD inline C unaryFloat(int code, C x, const ElemParams& p, int& err) {
-#define FLINT_EW_CASE3(E, js, f) case U_##E: return uf_##E<C>(x, p);
+/**
+ * A non-predicate unary op on a floating compute type, by code (the kernels' per-element switch);
+ * without `WithSpecial` the special functions' cases are left out (an E_BAD_CODE there).
+ */
+template <class C, bool WithSpecial = true> FLINT_HD inline C unaryFloat(int code, C x, const ElemParams& p, int& err) {
+#define FLINT_EW_CASE3(E, js, f) case U_##E: if constexpr (WithSpecial || !isSpecialUnary(U_##E)) return uf_##E<C>(x, p); else break;
 #define FLINT_EW_CASE4(E, js, f, i) case U_##E: return uf_##E<C>(x, p);
   switch (code) { FLINT_UNARY_OPS(FLINT_EW_CASE3, FLINT_EW_CASE4, FLINT_EW_NONE4) }
 #undef FLINT_EW_CASE3
@@ -200,7 +223,8 @@ template <bool Floating, class C> FLINT_HD inline bool unaryPredicate(int code, 
   C(EQ, eq) C(NE, ne) C(LT, lt) C(LE, le) C(GT, gt) C(GE, ge)                                          \
   C(LOGICAL_AND, logicalAnd) C(LOGICAL_OR, logicalOr) C(LOGICAL_XOR, logicalXor)                       \
   A(REMAINDER, remainder) A(FLOOR_DIVIDE, floorDivide) A(ATAN2, atan2)                                \
-  A(GELU_BACKWARD, geluBackward) A(GELU_TANH_BACKWARD, geluTanhBackward) A(RELU_BACKWARD, reluBackward)
+  A(GELU_BACKWARD, geluBackward) A(GELU_TANH_BACKWARD, geluTanhBackward) A(RELU_BACKWARD, reluBackward) \
+  A(ZETA, zeta) A(GAMMAINC, gammainc) A(GAMMAINCC, gammaincc)
 
 #define FLINT_EW_ENUM2(E, js) B_##E,
 enum Binary { FLINT_BINARY_OPS(FLINT_EW_ENUM2, FLINT_EW_ENUM2) B_COUNT };
@@ -210,12 +234,15 @@ FLINT_HD inline bool isComparison(int code) { return code >= B_EQ && code <= B_L
 /** The activations' fused gradients (a = the output's gradient, b = the activation's input): floating dtypes only. */
 FLINT_HD inline bool isFloatOnlyGrad(int code) { return code == B_GELU_BACKWARD || code == B_GELU_TANH_BACKWARD || code == B_RELU_BACKWARD; }
 
+/** The special functions of the binary list (special.h: zeta, gammainc, gammaincc): floating dtypes only. */
+FLINT_HD constexpr bool isSpecialBinary(int code) { return code >= B_ZETA && code <= B_GAMMAINCC; }
+
 /** Whether a binary code is defined for a dtype class (the CPU and the GPU refuse the rest alike). */
 FLINT_HD inline bool binaryDefined(int code, bool floating, bool isBool) {
   if (code < 0 || code >= B_COUNT) return false;
   if (floating || isComparison(code)) return true;
   if (isBool) return code == B_ADD || code == B_SUB || code == B_MUL || code == B_MAXIMUM || code == B_MINIMUM;
-  return code != B_DIV && code != B_ATAN2 && !isFloatOnlyGrad(code);  // int32, uint8
+  return code != B_DIV && code != B_ATAN2 && !isSpecialBinary(code) && !isFloatOnlyGrad(code);  // int32, uint8
 }
 
 template <class C> FLINT_HD inline bool compare(int code, C a, C b) {
@@ -266,7 +293,8 @@ template <class C> FLINT_EW_INLINE C geluTanhGrad(C g, C x) {
   return g * ((C)0.5 * ((C)1 + t) + (C)0.5 * x * ((C)1 - t * t) * dinner);
 }
 
-template <class C> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
+/** Without `WithSpecial`, the special functions' cases are left out (the GPU's kernel runs them in a loop of their own, as isSpecialUnary's). */
+template <class C, bool WithSpecial = true> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
   switch (code) {
     case B_ADD: return a + b;
     case B_SUB: return a - b;
@@ -288,6 +316,12 @@ template <class C> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
     // does, so a NaN stays visible in the gradients): one pass over g and x where gt + where were two
     // and a bool mask between them
     case B_RELU_BACKWARD: return b <= (C)0 ? (C)0 : a;
+    case B_ZETA:  // Hurwitz zeta(s = a, q = b), special.h
+      if constexpr (WithSpecial) return (C)sp::zetaD((double)a, (double)b); else break;
+    case B_GAMMAINC:  // P(a, x)
+      if constexpr (WithSpecial) return (C)sp::igammaD((double)a, (double)b, false); else break;
+    case B_GAMMAINCC:  // Q(a, x)
+      if constexpr (WithSpecial) return (C)sp::igammaD((double)a, (double)b, true); else break;
   }
   err |= E_BAD_CODE;
   return a;
@@ -329,7 +363,7 @@ template <class C> FLINT_HD inline C binaryInt(int code, C a, C b, int& err) {  
       return q;
     }
   }
-  err |= E_BAD_CODE;  // div, atan2, the activations' gradients
+  err |= E_BAD_CODE;  // div, atan2, zeta, gammainc(c), the activations' gradients
   return a;
 }
 
@@ -341,13 +375,13 @@ FLINT_HD inline bool binaryBool(int code, bool a, bool b, int& err) {
     case B_MAXIMUM: return a || b;
     case B_MINIMUM: return a && b;
   }
-  err |= E_BAD_CODE;  // div, pow, remainder, floorDivide, atan2, the activations' gradients
+  err |= E_BAD_CODE;  // div, pow, remainder, floorDivide, atan2, zeta, gammainc(c), the activations' gradients
   return a;
 }
 
 /** A non-comparison binary op in compute type C (floating, integer or bool). */
-template <class C> FLINT_EW_INLINE C binaryValue(int code, C a, C b, int& err) {
-  if constexpr (std::is_floating_point<C>::value) return binaryFloat<C>(code, a, b, err);
+template <class C, bool WithSpecial = true> FLINT_EW_INLINE C binaryValue(int code, C a, C b, int& err) {
+  if constexpr (std::is_floating_point<C>::value) return binaryFloat<C, WithSpecial>(code, a, b, err);
   else if constexpr (std::is_same<C, bool>::value) return binaryBool(code, a, b, err);
   else return binaryInt<C>(code, a, b, err);
 }

@@ -65,6 +65,22 @@ template <int N, class F> FLINT_DEV void forEach(const StridedArgs<N>& a, F f) {
   }
 }
 
+// The special functions' loop (ew::isSpecialUnary, isSpecialBinary): one element per step. Their bodies are long
+// loops in double; unrolled four times they only grow the code, and hipcc, which inlines every call,
+// could not unroll the other codes' loop while it held them.
+template <int N, class F> FLINT_DEV void forEachOne(const StridedArgs<N>& a, F f) {
+  index_t off[N];
+  for (index_t i = (index_t)blockIdx.x * blockDim.x + threadIdx.x; i < a.numel; i += (index_t)gridDim.x * blockDim.x) {
+    if (a.contiguous) {
+#pragma unroll
+      for (int k = 0; k < N; k++) off[k] = i;
+    } else {
+      offsetsOf(a, i, off);
+    }
+    f(off);
+  }
+}
+
 FLINT_DEV void raise(int* err, int bits) { if (err && bits) atomicOr(err, bits); }
 
 // Input k of an op: the scalar of ScalarOperands when its mask bit is set, else element `off` of x.
@@ -84,10 +100,16 @@ template <class T> FLINT_DEV void unaryKernel(const StridedArgs<2>& a, void* out
     return;
   }
   T* o = static_cast<T*>(out);
+  if constexpr (IsFloat<T>::value) {
+    if (isSpecialUnary(code)) {
+      forEachOne(a, [&](const index_t* off) { int e = 0; o[off[0]] = store<T>(unaryFloat<C>(code, input(s, 0, x, off[1]), p, e)); });
+      return;
+    }
+  }
   forEach(a, [&](const index_t* off) {
     const C v = input(s, 0, x, off[1]);
     int e = 0;
-    if constexpr (IsFloat<T>::value) o[off[0]] = store<T>(unaryFloat<C>(code, v, p, e));
+    if constexpr (IsFloat<T>::value) o[off[0]] = store<T>(unaryFloat<C, false>(code, v, p, e));
     else o[off[0]] = store<T>(unaryInt<C>(code, v, p, e));
     raise(err, e);
   });
@@ -105,9 +127,15 @@ template <class T> FLINT_DEV void binaryKernel(const StridedArgs<3>& a, void* ou
     return;
   }
   T* o = static_cast<T*>(out);
+  if constexpr (IsFloat<T>::value) {
+    if (isSpecialBinary(code)) {
+      forEachOne(a, [&](const index_t* off) { int e = 0; o[off[0]] = store<T>(binaryValue<C>(code, input(s, 0, x, off[1]), input(s, 1, y, off[2]), e)); });
+      return;
+    }
+  }
   forEach(a, [&](const index_t* off) {
     int e = 0;
-    o[off[0]] = store<T>(binaryValue<C>(code, input(s, 0, x, off[1]), input(s, 1, y, off[2]), e));
+    o[off[0]] = store<T>(binaryValue<C, false>(code, input(s, 0, x, off[1]), input(s, 1, y, off[2]), e));
     raise(err, e);
   });
 }
