@@ -3,7 +3,7 @@
 // `torch.set_default_dtype(torch.float64)` and float64 tensors), statistical checks of samples under
 // fl.manualSeed (mean and variance of 20k draws against the golden-checked moments, within 6
 // standard errors: our Philox stream differs from torch's, so draws are never compared bit for
-// bit), finite differences (fl.gradcheck, float64) for rsample and for the composed special
+// bit), finite differences (fl.gradcheck, float64) for rsample and for the special
 // functions' gradients, and refusals (typed errors naming the class). Tolerances: 1e-10 relative
 // (TOL float64 scaled) for the goldens, the dtype's TOL for float32.
 // The tests run on DEVICE (the CPU, or the emulated GPU under scripts/test-emu.js).
@@ -389,7 +389,7 @@ describe('golden values of torch 1.13', () => {
   }));
 });
 
-describe('the special functions the families compose (lgamma, digamma, erfinv)', () => {
+describe('the special functions the families read (lgamma, digamma, erfinv: native ops)', () => {
   // torch.lgamma / torch.digamma of x, torch.erfinv of y (float64)
   const X = [-2.5, -0.5, -0.001, 0.0, 1e-08, 0.1, 0.5, 1.0, 1.5, 2.0, 3.7, 7.99, 8.0, 12.3, 100.0, 100000.0, 10000000000.0, Infinity, -3.0];
   const LG = [-0.05624371649767405, 1.2655121234846454, 6.908333317515028, Infinity, 18.42068073818021, 2.252712651734206, 0.5723649429247001, 0.0, -0.12078223763524522, 0.0, 1.428072326665388, 8.50501160608848, 8.525161361065415, 18.238983407092245, 359.1342053695754, 1051287.7089736569, 220258509288.81058, Infinity, Infinity];
