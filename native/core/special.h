@@ -58,8 +58,10 @@ constexpr double kSqrt2 = 1.41421356237309504880;
 constexpr double kLn2 = 0.69314718055994530942;
 constexpr double kEps = 1.1102230246251565e-16;  // 2^-53
 
-FLINT_HD inline double inf() { return HUGE_VAL; }
-FLINT_HD inline double nan() { return NAN; }
+// compiler builtins, not <cmath>'s HUGE_VAL / NAN macros: hiprtc and NVRTC compile these kernels
+// without the C library's headers
+FLINT_HD inline double inf() { return __builtin_huge_val(); }
+FLINT_HD inline double nan() { return __builtin_nan(""); }
 
 FLINT_HD inline double lgammaD(double x) {
 #if defined(__CUDA_ARCH__) || defined(__HIP_DEVICE_COMPILE__)
@@ -73,7 +75,7 @@ FLINT_HD inline double lgammaD(double x) {
 FLINT_HD FLINT_SP_NOINLINE inline double digammaD(double x) {
   if (x != x) return x;
   if (x == 0) return ::copysign(inf(), -x);
-  if (x == HUGE_VAL) return x;
+  if (x == inf()) return x;
   double acc = 0;
   if (x < 0) {
     if (x == ::floor(x)) return nan();  // the poles, and −inf
@@ -144,9 +146,9 @@ FLINT_HD FLINT_SP_NOINLINE inline double zetaD(double s, double q) {
 /** ψ^(n)(x): digamma for n = 0, else (−1)^{n+1} n! ζ(n+1, x); n a non-negative integer (checked in lib/). */
 FLINT_HD inline double polygammaD(double n, double x) {
   if (n == 0) return digammaD(x);
-  if (n == 1 && (x == HUGE_VAL || x == -HUGE_VAL)) return x > 0 ? 0 : nan();  // torch 1.13's trigamma (ζ(s, inf) is NaN there)
+  if (n == 1 && (x == inf() || x == -inf())) return x > 0 ? 0 : nan();  // torch 1.13's trigamma (ζ(s, inf) is NaN there)
   double fact = 1;
-  for (double k = 2; k <= n && fact < HUGE_VAL; k += 1) fact *= k;
+  for (double k = 2; k <= n && fact < inf(); k += 1) fact *= k;
   const double z = zetaD(n + 1, x);
   return (::fmod(n, 2.0) == 1 ? fact : -fact) * z;
 }
@@ -287,8 +289,8 @@ FLINT_HD FLINT_SP_NOINLINE inline double igammaD(double a, double x, bool upper)
   if (a != a || x != x || a < 0 || x < 0) return nan();
   if (a == 0) return x > 0 ? (upper ? 0.0 : 1.0) : nan();
   if (x == 0) return upper ? 1.0 : 0.0;
-  if (a == HUGE_VAL) return x == HUGE_VAL ? nan() : (upper ? 1.0 : 0.0);
-  if (x == HUGE_VAL) return upper ? 0.0 : 1.0;
+  if (a == inf()) return x == inf() ? nan() : (upper ? 1.0 : 0.0);
+  if (x == inf()) return upper ? 0.0 : 1.0;
   const double lpre = a * ::log(x) - x - lgammaD(a);
   if (x < a + 1) {
     double term = 1 / a, sum = term;
