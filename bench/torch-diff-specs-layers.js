@@ -27,18 +27,8 @@ function input2d(r, kind = 'cont') {
   const xs = r.bool(0.2) ? [C, H, W] : [r.bool(0.05) ? 0 : r.int(1, 2), C, H, W];
   return r.tensor(r.pick(F3), xs, kind);
 }
-/** A 1-D window that lies wholly in the padding (torch 1.13 then scatters out of bounds): see specs-nn's emptyWindow. */
-function emptyWindow1(n, k, s, p, d, ceil) {
-  const span = n + 2 * p - d * (k - 1) - 1;
-  let out = Math.floor((span + (ceil ? s - 1 : 0)) / s) + 1;
-  if (ceil && (out - 1) * s >= n + p) out--;
-  for (let o = 0; o < out; o++) {
-    let any = false;
-    for (let j = 0; j < k; j++) { const x = o * s - p + j * d; if (x >= 0 && x < n) any = true; }
-    if (!any) return true;
-  }
-  return false;
-}
+// emptyWindow1: a max pooling window with no tap inside the input (torch 1.13 reads out of bounds there)
+const { poolEmptyWindow: emptyWindow1 } = require('./torch-diff-specs-nn');
 
 // ---- 1-D max and average pooling ---------------------------------------------------------------------
 add({

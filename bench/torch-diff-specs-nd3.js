@@ -18,18 +18,8 @@ function volume(r, dt, C, max = 5, kind = 'cont', min = 1) {
   const xs = r.bool(0.15) ? [C, ...s] : [r.bool(0.05) ? 0 : r.int(1, 2), C, ...s];
   return r.tensor(dt, xs, kind);
 }
-/** Whether a max pooling window along a dim of size n has no tap inside the input (torch 1.13 then reads out of bounds): not drawn. */
-function emptyWindow(n, k, s, p, d, ceil) {
-  const span = n + 2 * p - d * (k - 1) - 1;
-  let out = Math.floor((span + (ceil ? s - 1 : 0)) / s) + 1;
-  if (ceil && (out - 1) * s >= n + p) out--;
-  for (let o = 0; o < out; o++) {
-    let any = false;
-    for (let j = 0; j < k; j++) { const x = o * s - p + j * d; if (x >= 0 && x < n) any = true; }
-    if (!any) return true;
-  }
-  return false;
-}
+// emptyWindow: a max pooling window with no tap inside the input (torch 1.13 reads out of bounds there)
+const { poolEmptyWindow: emptyWindow } = require('./torch-diff-specs-nn');
 
 // ---- convolutions ------------------------------------------------------------------------------------
 add({

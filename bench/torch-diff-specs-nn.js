@@ -280,18 +280,26 @@ add({
   known: (a, [x]) => (x.shape[0] === 0 ? 'torch 1.13 skips the argument checks (outputPadding < stride or dilation) for an empty batch' : null),
 });
 const at = (v, i) => (Array.isArray(v) ? v[i] : v);
-/** Whether max_pool2d's windows along a dim of size n have one with no tap inside the input. */
-function emptyWindow(n, a, i) {
-  const k = at(a.k, i), s = a.st == null ? k : at(a.st, i), p = at(a.pad, i), d = at(a.dil, i);
+/**
+ * Whether a max pooling's windows along a dim of size n (kernel k, stride s, padding p, dilation d,
+ * ceil mode) have one with no tap inside the input (torch 1.13 then reads or scatters out of
+ * bounds): the specs that draw such windows avoid them. Shared by the 1-D, 2-D and 3-D tables.
+ */
+function poolEmptyWindow(n, k, s, p, d, ceil) {
   const span = n + 2 * p - d * (k - 1) - 1;  // may be negative: ceil mode still makes one window
-  let out = Math.floor((span + (a.ceil ? s - 1 : 0)) / s) + 1;
-  if (a.ceil && (out - 1) * s >= n + p) out--;
+  let out = Math.floor((span + (ceil ? s - 1 : 0)) / s) + 1;
+  if (ceil && (out - 1) * s >= n + p) out--;
   for (let o = 0; o < out; o++) {
     let any = false;
     for (let j = 0; j < k; j++) { const x = o * s - p + j * d; if (x >= 0 && x < n) any = true; }
     if (!any) return true;
   }
   return false;
+}
+/** poolEmptyWindow for dim i of max_pool2d's arguments `a`. */
+function emptyWindow(n, a, i) {
+  const k = at(a.k, i);
+  return poolEmptyWindow(n, k, a.st == null ? k : at(a.st, i), at(a.pad, i), at(a.dil, i), a.ceil);
 }
 add({
   name: 'F.maxPool2d', py: 'F.max_pool2d(x0, a.k, a.st, a.pad, a.dil, a.ceil, a.ri)',
@@ -350,4 +358,4 @@ add({
   tol: 8,
 });
 
-module.exports = { SPECS: specs, maxPoolEmptyWindow: emptyWindow };
+module.exports = { SPECS: specs, maxPoolEmptyWindow: emptyWindow, poolEmptyWindow };
