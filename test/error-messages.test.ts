@@ -99,6 +99,13 @@ describe('error messages', () => {
       expect(() => a.sub(b, { alpha: 0.5 })).toThrow(/^sub: alpha must be an integer for int32 operands, got 0\.5$/);
       expect(() => fl.add(a, 1, 0.5)).toThrow(fl.DTypeError);
       expect(a.clone().add_(b, { alpha: -1 }).toArray()).toEqual([-9, -18]);
+      // a JS number as other: torch.add(x, 1, alpha=2) == x + 2 (once 'mul: at least one operand must be a Tensor')
+      const x = fl.tensor([1, 2, 3], dev), xf = fl.tensor([1, 2, 3], { dtype: 'float32', device: dev.device });
+      expect(fl.add(x, 1, 2).toArray()).toEqual([3, 4, 5]);              // torch.add(i, 1, alpha=2): [3, 4, 5]
+      expect(x.sub(1, { alpha: 3 }).toArray()).toEqual([-2, -1, 0]);     // torch.sub(i, 1, alpha=3): [-2, -1, 0]
+      expect(x.sub(1, 3).dtype).toBe('int32');
+      expect(xf.clone().sub_(1, 0.5).toArray()).toEqual([0.5, 1.5, 2.5]); // x.clone().sub_(1, alpha=0.5)
+      expect(() => fl.add(x, 1, 0.5)).toThrow(/^add: alpha must be an integer for int32 operands, got 0\.5$/);
       expect(() => a.add(b, { alfa: 2 } as unknown as { alpha: number })).toThrow(/^add: unknown option 'alfa' \(did you mean 'alpha'\?\)$/);
       expect(() => fl.sub(a, b, { alpha: '2' } as unknown as { alpha: number })).toThrow(/^sub: alpha must be a number, got string$/);
       expect(() => a.clone().mul_(b, 2 as never)).toThrow(/^mul_: takes 1 positional argument \(other\) but 2 were given/);

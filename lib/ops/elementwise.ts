@@ -199,6 +199,8 @@ function withAlpha(e: BinaryEntry, a: TensorLike, b: TensorLike, alpha: number |
       const dt = resultType(promoteArg(asTensorArg(a, e.code)), promoteArg(asTensorArg(b, e.code)));
       if (!isFloating(dt)) throw new DTypeError(`${String(e.code)}: alpha must be an integer for ${String(dt)} operands, got ${describeArg(alpha)}`);
     }
+    // a JS number other (`x.add(1, 2)`, as torch.add(x, 1, alpha=2)) is scaled in JS: mul needs a tensor
+    if (typeof b === 'number' || typeof b === 'boolean') return binary(e, a, Number(b) * alpha, out);
     const scaled = mul(b, alpha);
     try { return binary(e, a, scaled, out); } finally { scaled.dispose(); }
   }
@@ -522,9 +524,25 @@ export const floorDivide: BinaryFn = binaryOp('floorDivide', {
   dtype: 'arith', saves: () => [false, false, false],
   // as torch.div(..., rounding_mode='floor'): a step in a and b, so zero gradients
   grad: (g, a, b, y, [needA, needB]) => [needA ? zerosLike(g) : null, needB ? zerosLike(g) : null] });
+/**
+ * ONNX has no atan2: atan(y/x), moved by ±π where x is negative (−0 included), with the signs of
+ * zeros read through 1/v; both zero gives y itself (±0) before the move, both infinite the signs.
+ */
+function atan2Onnx(g: OnnxGraph, y: string, x: string, dt: DType): string {
+  const zero = k(g, 0, dt);
+  const isInf = (v: string) => g.op('IsInf', [v]);
+  const bothInf = g.op('And', [isInf(y), isInf(x)]);
+  const yy = g.op('Where', [bothInf, g.op('Sign', [y]), y]), xx = g.op('Where', [bothInf, g.op('Sign', [x]), x]);
+  const bothZero = g.op('And', [g.op('Equal', [yy, zero]), g.op('Equal', [xx, zero])]);
+  const base = g.op('Where', [bothZero, yy, g.op('Atan', [g.op('Div', [yy, xx])])]);
+  const negative = (v: string) => g.op('Or', [g.op('Less', [v, zero]), g.op('Less', [g.op('Reciprocal', [v]), zero])]);   // −0 too
+  const turn = g.op('Where', [negative(yy), k(g, -Math.PI, dt), k(g, Math.PI, dt)]);
+  return g.op('Where', [negative(xx), g.op('Add', [base, turn]), base]);
+}
+
 /** atan2(a, b) elementwise. */
 export const atan2: BinaryFn = binaryOp('atan2', {
-  onnx: null, dtype: 'float',
+  onnx: atan2Onnx, dtype: 'float',
   grad: (g, a, b, y, [needA, needB]) => {
     // an integer operand in the gradient's dtype: its square and negation wrapped in uint8
     const fa = a instanceof Tensor && a.dtype !== g.dtype ? a.to(g.dtype) : a, fb = b instanceof Tensor && b.dtype !== g.dtype ? b.to(g.dtype) : b;
