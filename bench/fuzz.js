@@ -188,6 +188,8 @@ function child() {
   OPTION_KEYS.push('indexing', 'prepend', 'append', 'offset', 'base', 'outputSize', 'withReplacement', 'dx', 'weights', 'minlength',
     'returnInverse', 'returnCounts', 'right', 'side', 'sorter', 'outInt32');
   STRINGS.push('border', 'reflection');  // F.gridSample's padding modes (lib/nn/grid.ts)
+  OPTION_KEYS.push('outputRatio', 'returnIndices', 'randomSamples', 'kernelSize', 'k', 'divValue', 'headBias', 'processGroup', 'outputPadding', 'affine', 'trackRunningStats');  // lib/nn/unpool.ts, more.ts, adaptive.ts, lazy.ts, syncbn.ts
+  OPTION_KEYS.push('assumeUnique', 'invert', 'range', 'density', 'spacing', 'edgeOrder');  // isin, histogram, gradient (lib/ops/misc.ts)
 
   function genShape(r) {
     const nd = Math.floor(r() * 4);

@@ -355,11 +355,14 @@ specs.push(...require('./torch-diff-specs-actloss').SPECS);  // the activations 
 specs.push(...require('./torch-diff-specs-transformer').SPECS);  // TransformerDecoderLayer, TransformerEncoder/Decoder, Transformer, its causal mask
 specs.push(...require('./torch-diff-specs-layers').SPECS);  // the extra nn layers: 1-D/adaptive max/LP pooling, shuffles, fold/unfold, instance norm, dropouts, EmbeddingBag, … (pooling.ts, shuffle.ts, extra-layers.ts)
 specs.push(...require('./torch-diff-specs-distributions').SPECS);  // fl.distributions: logProb/cdf/icdf/entropy/moments of each family, klDivergence, Independent (lib/distributions/)
+specs.push(...require('./torch-diff-specs-distributions2').SPECS);  // fl.distributions, part two: transforms, TransformedDistribution and its families, FisherSnedecor, NegativeBinomial, ContinuousBernoulli, cross-family KLs
 specs.push(...require('./torch-diff-specs-nd3').SPECS);  // the 3-D layers: conv3d, convTranspose3d, 3-D max/avg/adaptive pooling, dropout3d, Conv3d, BatchNorm3d, InstanceNorm3d, the 3-D pads (lib/nn/conv3d.ts)
 specs.push(...require('./torch-diff-specs-packed').SPECS);  // fl.nn.utils.rnn: padSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence (lib/nn/packed.ts)
 specs.push(...require('./torch-diff-specs-parametrize').SPECS);  // nn.utils.parametrize / parametrizations, the legacy weightNorm / spectralNorm, parametersToVector, fusion, functionalCall
 specs.push(...require('./torch-diff-specs-grid').SPECS);  // F.gridSample (4-D, 5-D, every mode and padding), F.affineGrid, the two composed, interpolate 'area' on 5-D (lib/nn/grid.ts)
 specs.push(...require('./torch-diff-specs-generator').SPECS);  // the `generator` option (fl.Generator): shapes, dtypes, fixed draws and refusals of rand/randn/normal/randint/randperm/bernoulli/multinomial
 specs.push(...require('./torch-diff-specs-special').SPECS);  // lgamma, digamma, polygamma, erfc, erfinv, i0, mvlgamma and fl.special (native/core/special.h, lib/ops/special.ts)
+specs.push(...require('./torch-diff-specs-nnx').SPECS);  // F.maxUnpool1d/2d/3d, F.fractionalMaxPool2d/3d with given samples, nn.CrossMapLRN2d (lib/nn/unpool.ts, lib/nn/more.ts)
+specs.push(...require('./torch-diff-specs-misc').SPECS);  // broadcastShapes/Tensors, isin, argwhere, the aliases (clip, absolute, arccos, multiply, ger, trapz, …), mode, nanmedian, renorm, vander, histogram, gradient, chainMatmul, vdot, inner, dist, pdist, maskedScatter, asStrided (lib/ops/misc.ts)
 
 module.exports = { SPECS: specs };

@@ -18,6 +18,8 @@ export type { CUDAGraph, GraphOptions, CaptureErrorMode, GraphedCallable, Graphe
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
 export * from './ops';  // every op family: new op files are added to ops/index.ts
+/** torch.cosine_similarity and torch.pairwise_distance: the same functions as F's. */
+export { cosineSimilarity, pairwiseDistance } from './nn/distance';
 /** `torch.random`: seeding, the default generator's state, forkRng (lib/generator.ts; fl.Generator comes with the random ops). */
 export { random } from './generator';
 export type { ForkRngOptions } from './generator';

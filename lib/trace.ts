@@ -90,3 +90,14 @@ export function tracedMany<T extends readonly TracedOutput[]>(op: string, inputs
   if (t !== null) t.record(op, inputs, outs, lower);
   return outs;
 }
+
+/**
+ * @internal Runs `fn` with tracing suspended: an op's own host reads that only validate its
+ * arguments (the graph does not depend on them) are then no part of the exported model.
+ */
+export function untraced<T>(fn: () => T): T {
+  const t = traceState.tracer;
+  if (t === null) return fn();
+  traceState.tracer = null;
+  try { return fn(); } finally { traceState.tracer = t; }
+}

@@ -3010,6 +3010,51 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
 
 // ---- nn entries go above this line ----
 
+// ---- lib/ops/misc.ts: isin, trapz, histogram, gradient, emptyStrided
+{
+  const A = (t: fl.Tensor): unknown => t.toArray();
+  TABLE['fl.isin'] = {
+    honoured: {
+      assumeUnique: sc(() => expect(A(fl.isin(t64([1, 2]), t64([2]), { assumeUnique: true }))).toEqual([false, true])),
+      invert: sc(() => expect(A(fl.isin(t64([1, 2]), t64([2]), { invert: true }))).toEqual([true, false])),
+    },
+    call: (o) => fl.scope(() => fl.isin(t64([1]), t64([1]), o as any)),
+  };
+  TABLE['fl.trapz'] = {
+    honoured: {
+      x: sc(() => expect(fl.trapz(t64([1, 2, 3]), t64([0, 1, 3])).item()).toBe(6.5)),
+      dx: sc(() => expect(fl.trapz(t64([1, 2, 3]), { dx: 2 }).item()).toBe(8)),
+      dim: sc(() => expect(A(fl.trapz(t64([[1, 2], [3, 4]]), { dim: 0 }))).toEqual([2, 3])),
+    },
+    call: (o) => fl.scope(() => fl.trapz(t64([1, 2]), o as any)),
+  };
+  TABLE['fl.histogram'] = {
+    honoured: {
+      bins: sc(() => expect(fl.histogram(t64([1, 2]), 3).hist.shape).toEqual([3])),
+      range: sc(() => expect(A(fl.histogram(t64([1, 2]), 2, { range: [0, 10] }).hist)).toEqual([2, 0])),
+      weight: sc(() => expect(A(fl.histogram(t64([1, 2]), 2, { weight: t64([3, 5]) }).hist)).toEqual([3, 5])),
+      density: sc(() => expect(A(fl.histogram(t64([1, 2, 2]), 2, { density: true }).hist)).toEqual([2 / 3, 4 / 3])),  // counts / (3 · 0.5)
+    },
+    call: (o) => fl.scope(() => fl.histogram(t64([1, 2]), o as any)),
+  };
+  TABLE['fl.gradient'] = {
+    honoured: {
+      spacing: sc(() => expect(A(fl.gradient(t64([1, 4, 9]), { spacing: 2 })[0])).toEqual([1.5, 2, 2.5])),
+      dim: sc(() => expect(fl.gradient(t64([[1, 4, 9], [2, 2, 2]]), { dim: 1 }).length).toBe(1)),
+      edgeOrder: sc(() => expect(A(fl.gradient(t64([1, 4, 9]), { edgeOrder: 2 })[0])).toEqual([2, 4, 6])),
+    },
+    call: (o) => fl.scope(() => fl.gradient(t64([1, 2, 3]), o as any)),
+  };
+  TABLE['fl.emptyStrided'] = {
+    honoured: {
+      dtype: sc(() => expect(fl.emptyStrided([2], [1], { dtype: 'float64' }).dtype).toBe('float64')),
+      device: sc(() => expect(fl.emptyStrided([2], [1], { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+      requiresGrad: sc(() => expect(fl.emptyStrided([2], [1], { requiresGrad: true }).requiresGrad).toBe(true)),
+    },
+    call: (o) => fl.scope(() => fl.emptyStrided([2], [1], o as any)),
+  };
+}
+
 // ---- shapes and counting (lib/ops/reshaping.ts, lib/ops/counting.ts)
 {
   const i32 = (d: number[]) => fl.tensor(d, { dtype: 'int32' });
@@ -3216,6 +3261,94 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
     },
     call: (o) => fl.scope(() => mixture(o)),
   };
+  // the families of transformed.ts and extra.ts, TransformedDistribution, and the transforms (each takes cacheSize)
+  for (const name of ['HalfCauchy'] as const) entry(name, (o) => new D[name](1, o), (o) => new D[name](-1, o));
+  for (const name of ['Pareto', 'Weibull', 'Kumaraswamy', 'FisherSnedecor', 'VonMises'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => unknown;
+    entry(name, (o) => new C(1, 2, o), (o) => new C(1, -2, o));
+  }
+  entry('LogisticNormal', (o) => new D.LogisticNormal(t([0, 0]), 1, o), (o) => new D.LogisticNormal(t([0, 0]), -1, o));
+  entry('NegativeBinomial', (o) => new D.NegativeBinomial(2, { probs: 0.5, ...o }), (o) => new D.NegativeBinomial(-2, { probs: 0.5, ...o }), {
+    probs: sc(() => expect(item(new D.NegativeBinomial(2, { probs: t(0.25) }).mean)).toBeCloseTo(2 / 3, 12)),
+    logits: sc(() => expect(item(new D.NegativeBinomial(2, { logits: 0 }).mean)).toBe(2)),
+  });
+  entry('ContinuousBernoulli', (o) => new D.ContinuousBernoulli({ probs: 0.3, ...o }), (o) => new D.ContinuousBernoulli({ probs: 1.5, ...o }), {
+    probs: sc(() => expect(item(new D.ContinuousBernoulli({ probs: 0.5 }).mean)).toBe(0.5)),
+    logits: sc(() => expect(item(new D.ContinuousBernoulli({ logits: 0 }).probs)).toBe(0.5)),
+    // lims: inside the unstable region the Taylor expansion gives the mean (0.5 + x/3 + …), outside the closed form
+    lims: sc(() => expect(item(new D.ContinuousBernoulli({ probs: t(0.45), lims: [0.4, 0.6] }).mean)).toBeCloseTo(0.5 + (-0.05) / 3 + (16 / 45) * (-0.05) ** 3, 14)),
+  });
+  entry('LowRankMultivariateNormal', (o) => new D.LowRankMultivariateNormal(t([0, 0]), t([[1], [0]]), t([1, 1]), o), (o) => new D.LowRankMultivariateNormal(t([0, 0]), t([[1], [0]]), t([1, -1]), o));
+  for (const name of ['LogitRelaxedBernoulli', 'RelaxedBernoulli'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => { probs: fl.Tensor; logits: fl.Tensor };
+    // RelaxedBernoulli's validateArgs governs its values (its base validates its parameters by default, as torch's)
+    const bad = name === 'RelaxedBernoulli' ? (o: Record<string, unknown>) => (new C(t(0.5), { probs: t(0.5), ...o }) as unknown as fl.distributions.Distribution).logProb(t(1.5))
+      : (o: Record<string, unknown>) => new C(t(0.5), { probs: t(1.5), ...o });
+    entry(name, (o) => new C(t(0.5), { probs: t(0.5), ...o }), bad, {
+      probs: sc(() => expect(item(new C(t(0.5), { probs: t(0.25) }).logits)).toBeCloseTo(Math.log(1 / 3), 12)),
+      logits: sc(() => expect(item(new C(t(0.5), { logits: t(0) }).probs)).toBe(0.5)),
+    });
+  }
+  for (const name of ['ExpRelaxedCategorical', 'RelaxedOneHotCategorical'] as const) {
+    const C = D[name] as unknown as new (...a: unknown[]) => { probs: fl.Tensor };
+    // validateArgs governs the values (the inner Categorical validates its parameters by default, as torch's)
+    const bad = name === 'RelaxedOneHotCategorical' ? (o: Record<string, unknown>) => (new C(t(0.5), { probs: t([0.5, 0.5]), ...o }) as unknown as fl.distributions.Distribution).logProb(t([0.7, 0.7]))
+      : (o: Record<string, unknown>) => (new C(t(0.5), { probs: t([0.5, 0.5]), ...o }) as unknown as fl.distributions.Distribution).logProb(t([NaN, 0]));
+    entry(name, (o) => new C(t(0.5), { probs: t([0.5, 0.5]), ...o }), bad, {
+      probs: sc(() => expect(Array.from(new C(t(0.5), { probs: t([1, 3]) }).probs.dataSync())).toEqual([0.25, 0.75])),
+      logits: sc(() => expect(Array.from(new C(t(0.5), { logits: t([0, 0]) }).probs.dataSync())).toEqual([0.5, 0.5])),
+    });
+  }
+  entry('Multinomial', (o) => new D.Multinomial(2, { probs: t([0.5, 0.5]), ...o }), (o) => new D.Multinomial(2, { probs: t([0.5, 0.5]), ...o }).logProb(t([-1, 2])), {
+    totalCount: sc(() => expect(Array.from(new D.Multinomial({ totalCount: 4, probs: t([0.5, 0.5]) }).mean.dataSync())).toEqual([2, 2])),
+    probs: sc(() => expect(Array.from(new D.Multinomial({ probs: t([1, 3]) }).mean.dataSync())).toEqual([0.25, 0.75])),
+    logits: sc(() => expect(Array.from(new D.Multinomial({ logits: t([0, 0]) }).mean.dataSync())).toEqual([0.5, 0.5])),
+  });
+  entry('Wishart', (o) => new D.Wishart(t(3), { scaleTril: t([[1, 0], [0, 1]]), ...o }), (o) => new D.Wishart(t(3), { scaleTril: t([[-1, 0], [0, 1]]), ...o }), {
+    covarianceMatrix: sc(() => expect(Array.from(new D.Wishart(t(3), { covarianceMatrix: t([[4, 0], [0, 9]]) }).mean.dataSync())).toEqual([12, 0, 0, 27])),
+    precisionMatrix: sc(() => expect(Array.from(new D.Wishart(t(3), { precisionMatrix: t([[4, 0], [0, 0.25]]) }).mean.dataSync())).toEqual([0.75, 0, 0, 12])),
+    scaleTril: sc(() => expect(Array.from(new D.Wishart(t(3), { scaleTril: t([[2, 0], [1, 1]]) }).mean.dataSync())).toEqual([12, 6, 6, 6])),
+  });
+  const TR = D.transforms;
+  TABLE['distributions.TransformedDistribution'] = {
+    honoured: {
+      validateArgs: sc(() => {
+        const td = (o: Record<string, unknown>) => new D.TransformedDistribution(new D.Normal(t([0]), 1, { validateArgs: false }), [new TR.ExpTransform()], o);
+        expect(() => td({ validateArgs: true }).logProb(t([-1]))).toThrow(fl.ValueError);
+        expect(() => td({ validateArgs: false }).logProb(t([-1]))).not.toThrow();
+      }),
+    },
+    call: (o) => fl.scope(() => new D.TransformedDistribution(new D.Normal(t([0]), 1), [new TR.ExpTransform()], o)),
+  };
+  type AnyTransform = { call(x: fl.Tensor): fl.Tensor; inv: { call(y: fl.Tensor): fl.Tensor } };
+  /** cacheSize 1: t.inv.call(t.call(x)) is x itself (the cached tensor); 0: a new tensor. */
+  const caches = (mk: (o: Record<string, unknown>) => unknown, x: () => fl.Tensor) => sc(() => {
+    const x1 = x(), t1 = mk({ cacheSize: 1 }) as AnyTransform;
+    expect(t1.inv.call(t1.call(x1))).toBe(x1);
+    const x0 = x(), t0 = mk({ cacheSize: 0 }) as AnyTransform;
+    expect(t0.inv.call(t0.call(x0))).not.toBe(x0);
+  });
+  const tEntry = (name: string, mk: (o: Record<string, unknown>) => unknown, x: () => fl.Tensor, more: Record<string, () => void> = {}): void => {
+    TABLE[`distributions.transforms.${name}`] = { honoured: { cacheSize: caches(mk, x), ...more }, call: (o) => fl.scope(() => mk(o)) };
+  };
+  const vec = () => t([0.2, 0.5]);
+  for (const name of ['ExpTransform', 'SigmoidTransform', 'SoftplusTransform', 'TanhTransform', 'AbsTransform', 'SoftmaxTransform', 'StickBreakingTransform', 'LowerCholeskyTransform'] as const) {
+    const Cls = TR[name] as unknown as new (o: Record<string, unknown>) => unknown;
+    tEntry(name, (o) => new Cls(o), name === 'LowerCholeskyTransform' ? () => t([[0.2, 0], [0.5, 0.1]]) : vec);
+  }
+  tEntry('PowerTransform', (o) => new TR.PowerTransform(2, o), vec);
+  tEntry('AffineTransform', (o) => new TR.AffineTransform(1, 2, o), vec, {
+    eventDim: sc(() => expect(Array.from(new TR.AffineTransform(0, 2, { eventDim: 1 }).logAbsDetJacobian(vec(), vec()).dataSync())).toEqual([2 * Math.log(2)])),
+  });
+  tEntry('ComposeTransform', (o) => new TR.ComposeTransform([new TR.ExpTransform()], o), vec);
+  tEntry('IndependentTransform', (o) => new TR.IndependentTransform(new TR.ExpTransform(), 1, o), vec);
+  tEntry('ReshapeTransform', (o) => new TR.ReshapeTransform([2], [2, 1], o), vec);
+  tEntry('CorrCholeskyTransform', (o) => new TR.CorrCholeskyTransform(o), () => t([0.2, -0.4, 0.1]));
+  entry('LKJCholesky', (o) => new D.LKJCholesky(2, t(1), o), (o) => new D.LKJCholesky(2, t(-1), o), {
+    // LKJCholesky(2, 2.).log_prob(eye(2)) = -0.2876820724517809 > LKJCholesky(2).log_prob(eye(2)) = -0.6931471824645996 (more mass at the identity)
+    concentration: sc(() => expect(item(new D.LKJCholesky(2, { concentration: t(2) }).logProb(fl.eye(2, { dtype: 'float64' })))).toBeGreaterThan(item(new D.LKJCholesky(2).logProb(fl.eye(2))))),
+  });
+  tEntry('CumulativeDistributionTransform', (o) => new TR.CumulativeDistributionTransform(new D.Normal(0, 1), o), () => fl.tensor([0.2, 0.5]));
 }
 
 /** A misspelling of `key` one edit away (a letter dropped), as a user's typo. */
@@ -3359,6 +3492,198 @@ function typo(key: string): string { return key.length > 3 ? key.slice(0, 2) + k
   };
 }
 
+// ---- max unpooling, fractional max pooling, the fixed-mode upsamplings, CrossMapLRN2d (lib/nn/unpool.ts, lib/nn/more.ts)
+{
+  const i32 = (v: number[], shape: number[]) => fl.tensor(v, { dtype: 'int32' }).reshape(shape);
+  // unpooling [.., 2] per dim with kernel 2: the default size 4 per dim, 3 with stride 1, 2 with padding 1
+  const unpoolIn: Record<number, () => [fl.Tensor, fl.Tensor]> = {
+    1: () => [fl.ones([1, 1, 2], { dtype: 'float64' }), i32([0, 1], [1, 1, 2])],
+    2: () => [fl.ones([1, 1, 2, 2], { dtype: 'float64' }), i32([0, 1, 2, 3], [1, 1, 2, 2])],
+    3: () => [fl.ones([1, 1, 2, 2, 2], { dtype: 'float64' }), i32([0, 1, 2, 3, 4, 5, 6, 7], [1, 1, 2, 2, 2])],
+  };
+  const sp = (t: unknown, nd: number) => (t as fl.Tensor).shape.slice(-nd);
+  const rep = (v: number, nd: number) => new Array<number>(nd).fill(v);
+  for (const nd of [1, 2, 3] as const) {
+    const fname = `maxUnpool${nd}d` as const, cname = `MaxUnpool${nd}d` as const;
+    const f = (o: Record<string, unknown>) => { const [x, i] = unpoolIn[nd](); return (F[fname] as any)(x, i, 2, o) as fl.Tensor; };
+    TABLE[`F.${fname}`] = {
+      honoured: {
+        stride: sc(() => expect(sp(f({ stride: 1 }), nd)).toEqual(rep(3, nd))),
+        padding: sc(() => expect(sp(f({ padding: 1 }), nd)).toEqual(rep(2, nd))),
+        outputSize: sc(() => expect(sp(f({ outputSize: rep(5, nd) }), nd)).toEqual(rep(5, nd))),
+      },
+      call: (o) => fl.scope(() => f(o)),
+    };
+    const m = (o: Record<string, unknown>) => { const [x, i] = unpoolIn[nd](); return new (nn[cname] as any)(2, o).forward(x, i) as fl.Tensor; };
+    TABLE[`nn.${cname}`] = {
+      honoured: {
+        stride: sc(() => expect(sp(m({ stride: 1 }), nd)).toEqual(rep(3, nd))),
+        padding: sc(() => expect(sp(m({ padding: 1 }), nd)).toEqual(rep(2, nd))),
+      },
+      call: (o) => new (nn[cname] as any)(2, o),
+    };
+    const fwd = (o: Record<string, unknown>) => { const [x, i] = unpoolIn[nd](); return new (nn[cname] as any)(2).forward(x, i, o) as fl.Tensor; };
+    TABLE[`nn.${cname}.forward`] = {
+      sig: `${cname}.forward`,
+      honoured: { outputSize: sc(() => expect(sp(fwd({ outputSize: rep(5, nd) }), nd)).toEqual(rep(5, nd))) },
+      call: (o) => fl.scope(() => fwd(o)),
+    };
+  }
+  // fractional pooling of a sin ramp [1, 1, 9, 9(, 9)] with kernel 2: outputSize, outputRatio 0.5 (int(4.5) = 4), fixed samples
+  const ramp = (nd: number) => fl.arange(9 ** nd, { dtype: 'float64' }).mul(0.71).sin().reshape([1, 1, ...rep(9, nd)]);
+  const samples = (nd: number) => fl.tensor([[[0.15, 0.85, 0.4].slice(0, nd)]], { dtype: 'float64' });
+  for (const nd of [2, 3] as const) {
+    const fname = `fractionalMaxPool${nd}d` as const, cname = `FractionalMaxPool${nd}d` as const;
+    const fracHonoured = (f: (o: Record<string, unknown>) => unknown): Record<string, () => void> => ({
+      outputSize: sc(() => expect(sp(f({ outputSize: 3 }), nd)).toEqual(rep(3, nd))),
+      outputRatio: sc(() => expect(sp(f({ outputRatio: 0.5 }), nd)).toEqual(rep(4, nd))),
+      returnIndices: sc(() => { const r = f({ outputSize: 3, returnIndices: true }); expect(Array.isArray(r)).toBe(true); expect((r as fl.Tensor[])[1].dtype).toBe('int32'); }),
+      // given samples: the same windows whatever the generator's state
+      randomSamples: sc(() => {
+        fl.manualSeed(1); const a = vals(f({ outputSize: 3, randomSamples: samples(nd) }) as fl.Tensor);
+        fl.manualSeed(2); const b = vals(f({ outputSize: 3, randomSamples: samples(nd) }) as fl.Tensor);
+        expect(a).toEqual(b);
+      }),
+    });
+    const f = (o: Record<string, unknown>) => (F[fname] as any)(ramp(nd), 2, o);
+    TABLE[`F.${fname}`] = { honoured: fracHonoured(f), call: (o) => fl.scope(() => f({ outputSize: 3, ...o })) };
+    const m = (o: Record<string, unknown>) => new (nn[cname] as any)(2, o).forward(ramp(nd));
+    TABLE[`nn.${cname}`] = { honoured: fracHonoured(m), call: (o) => new (nn[cname] as any)(2, { outputSize: 3, ...o }) };
+  }
+  for (const cname of ['UpsamplingNearest2d', 'UpsamplingBilinear2d'] as const) {
+    TABLE[`nn.${cname}`] = {
+      honoured: {
+        size: sc(() => expect(hw(new nn[cname]({ size: 3 }).forward(x55()))).toEqual([3, 3])),
+        scaleFactor: sc(() => expect(hw(new nn[cname](null, 2).forward(x55()))).toEqual([10, 10])),
+      },
+      call: (o) => new (nn[cname] as any)(o),
+    };
+  }
+  // CrossMapLRN2d of [1, 1, 1, 1] = [2] with size 1: 2 / (k + alpha·4)^beta
+  const x1111 = () => t64([[[[2]]]]);
+  TABLE['nn.CrossMapLRN2d'] = {
+    honoured: {
+      alpha: sc(() => near(vals(new nn.CrossMapLRN2d(1, { alpha: 1, beta: 1, k: 0 }).forward(x1111())), [0.5], 'CrossMapLRN2d alpha')),
+      beta: sc(() => near(vals(new nn.CrossMapLRN2d(1, { alpha: 0.75, beta: 2, k: 1 }).forward(x1111())), [2 / 16], 'CrossMapLRN2d beta')),
+      k: sc(() => near(vals(new nn.CrossMapLRN2d(1, { alpha: 0, beta: 1, k: 4 }).forward(x1111())), [0.5], 'CrossMapLRN2d k')),
+    },
+    call: (o) => new nn.CrossMapLRN2d(1, o as any),
+  };
+}
+
+// ---- AdaptiveLogSoftmaxWithLoss and the lazy modules (lib/nn/adaptive.ts, lib/nn/lazy.ts)
+{
+  TABLE['nn.AdaptiveLogSoftmaxWithLoss'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], o)),
+      // the cluster projection is in // divValue wide: 8 // 4 = 2 by default, 8 // 2 = 4
+      divValue: sc(() => { expect(new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4]).stateDict()['tail.0.0.weight'].shape).toEqual([2, 8]); expect(new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], { divValue: 2 }).stateDict()['tail.0.0.weight'].shape).toEqual([4, 8]); }),
+      headBias: sc(() => { expect(new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4]).head.bias).toBeNull(); expect(new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], { headBias: true }).head.bias!.shape).toEqual([5]); }),
+    },
+    call: (o) => fl.scope(() => new nn.AdaptiveLogSoftmaxWithLoss(8, 10, [4], o as any)),
+  };
+  // each option of a lazy module: after its first forward it is the eager module made with the same option
+  // (same repr, output, state dict, from the same RNG draws), and the option changes something
+  type M = fl.nn.Module & { forward(x: fl.Tensor): fl.Tensor };
+  const summary = (m: M, x: fl.Tensor) => {
+    const y = m.forward(x);
+    return JSON.stringify([String(m), vals(y), y.dtype, Object.entries(m.stateDict()).map(([k, t]) => [k, t.shape, vals(t)])]);
+  };
+  const lazyHonoured = (lazy: (o: Record<string, unknown>) => M, eager: (o: Record<string, unknown>) => M, x: () => fl.Tensor, opts: Record<string, unknown>): Record<string, () => void> => {
+    const out: Record<string, () => void> = {};
+    for (const [k, v] of Object.entries(opts)) {
+      out[k] = sc(() => {
+        fl.manualSeed(1); const a = summary(lazy({ [k]: v }), x());
+        fl.manualSeed(1); const b = summary(eager({ [k]: v }), x());
+        fl.manualSeed(1); const c = summary(eager({}), x());
+        expect(a).toBe(b); expect(a).not.toBe(c);
+      });
+    }
+    out.dtype = sc(() => { const m = lazy({ dtype: 'float32' }); m.forward(x().to('float32')); expect(m.parameters()[0].dtype).toBe('float32'); });
+    out.device = sc(() => { const m = lazy({ device: DEVICE }); m.forward(x().to(DEVICE)); expect(m.parameters()[0].device.split(':')[0]).toBe(DEVICE.split(':')[0]); });
+    return out;
+  };
+  const ramp = (shape: number[]) => fl.arange(shape.reduce((a, b) => a * b, 1), { dtype: 'float64' }).mul(0.7).sin().reshape(shape);
+  TABLE['nn.LazyLinear'] = {
+    honoured: lazyHonoured((o) => new nn.LazyLinear(3, { dtype: 'float64', ...o }), (o) => new nn.Linear(4, 3, { dtype: 'float64', ...o }), () => ramp([2, 4]), { bias: false }),
+    call: (o) => fl.scope(() => new nn.LazyLinear(3, o as any)),
+  };
+  const convKinds = [['Conv1d', 1], ['Conv2d', 2], ['Conv3d', 3]] as const;
+  for (const [name, nd] of convKinds) {
+    const L = (nn as any)[`Lazy${name}`], E = (nn as any)[name];
+    const x = () => ramp([1, 2, ...new Array<number>(nd).fill(5)]);
+    TABLE[`nn.Lazy${name}`] = {
+      honoured: lazyHonoured((o) => new L(2, 3, { dtype: 'float64', ...o }), (o) => new E(2, 2, 3, { dtype: 'float64', ...o }), x,
+        { stride: 2, padding: 1, dilation: 2, groups: 2, bias: false }),
+      call: (o) => fl.scope(() => new L(2, 3, o)),
+    };
+    TABLE[`nn.Lazy${name}`].honoured.paddingMode = sc(() => {
+      fl.manualSeed(1); const a = summary(new L(2, 3, { dtype: 'float64', padding: 1, paddingMode: 'replicate' }), x());
+      fl.manualSeed(1); const b = summary(new E(2, 2, 3, { dtype: 'float64', padding: 1, paddingMode: 'replicate' }), x());
+      fl.manualSeed(1); const c = summary(new E(2, 2, 3, { dtype: 'float64', padding: 1 }), x());
+      expect(a).toBe(b); expect(a).not.toBe(c);
+    });
+  }
+  const convTKinds = [['ConvTranspose1d', 1], ['ConvTranspose2d', 2], ['ConvTranspose3d', 3]] as const;
+  for (const [name, nd] of convTKinds) {
+    const L = (nn as any)[`Lazy${name}`], E = (nn as any)[name];
+    const x = () => ramp([1, 2, ...new Array<number>(nd).fill(3)]);
+    TABLE[`nn.Lazy${name}`] = {
+      honoured: {
+        ...lazyHonoured((o) => new L(2, 3, { dtype: 'float64', ...o }), (o) => new E(2, 2, 3, { dtype: 'float64', ...o }), x,
+          { stride: 2, padding: 1, groups: 2, bias: false, dilation: 2 }),
+        outputPadding: sc(() => {
+          fl.manualSeed(1); const a = summary(new L(2, 3, { dtype: 'float64', stride: 2, outputPadding: 1 }), x());
+          fl.manualSeed(1); const b = summary(new E(2, 2, 3, { dtype: 'float64', stride: 2, outputPadding: 1 }), x());
+          expect(a).toBe(b); expect(JSON.parse(a)[0]).toMatch(/output_padding=/);
+        }),
+        paddingMode: sc(() => expect(() => new L(2, 3, { paddingMode: 'circular' })).toThrow(new RegExp(`Lazy${name}: .*paddingMode`))),
+      },
+      call: (o) => fl.scope(() => new L(2, 3, o)),
+    };
+  }
+  const normKinds = [['BatchNorm1d', [3, 2]], ['BatchNorm2d', [2, 2, 2, 2]], ['BatchNorm3d', [2, 2, 2, 2, 2]], ['InstanceNorm1d', [2, 2, 3]], ['InstanceNorm2d', [2, 2, 2, 3]], ['InstanceNorm3d', [1, 2, 2, 2, 3]]] as const;
+  for (const [name, shape] of normKinds) {
+    const L = (nn as any)[`Lazy${name}`], E = (nn as any)[name];
+    // torch's lazy norms default to affine=True, track_running_stats=True (the eager instance norms to False)
+    const x = () => ramp(shape as unknown as number[]);
+    TABLE[`nn.Lazy${name}`] = {
+      honoured: lazyHonoured((o) => new L({ dtype: 'float64', ...o }), (o) => new E(2, { dtype: 'float64', affine: true, trackRunningStats: true, ...o }), x,
+        { eps: 0.5, momentum: 0.5, affine: false, trackRunningStats: false }),
+      call: (o) => fl.scope(() => new L(o)),
+    };
+  }
+}
+
+// ---- SyncBatchNorm (lib/nn/syncbn.ts): no process group here, so each option is BatchNorm1d's with it
+{
+  const x = () => fl.arange(12, { dtype: 'float64' }).mul(0.9).sin().reshape([4, 3]);
+  const same = (o: Record<string, unknown>) => sc(() => {
+    const s = new nn.SyncBatchNorm(3, { dtype: 'float64', ...o }), b = new nn.BatchNorm1d(3, { dtype: 'float64', ...o } as any), d = new nn.BatchNorm1d(3, { dtype: 'float64' });
+    const run = (m: fl.nn.Module & { forward(x: fl.Tensor): fl.Tensor }) => JSON.stringify([vals(m.forward(x())), Object.entries(m.stateDict()).map(([k, t]) => [k, vals(t)])]);
+    const a = run(s);
+    expect(a).toBe(run(b)); expect(a).not.toBe(run(d));
+  });
+  TABLE['nn.SyncBatchNorm'] = {
+    honoured: {
+      ...factoryOf((o) => new nn.SyncBatchNorm(3, o)),
+      eps: same({ eps: 0.5 }), momentum: same({ momentum: 0.5 }), affine: same({ affine: false }), trackRunningStats: same({ trackRunningStats: false }),
+      processGroup: sc(() => { expect(new nn.SyncBatchNorm(3, { processGroup: null }).processGroup).toBeNull(); expect(() => new nn.SyncBatchNorm(3, { processGroup: 1 as never })).toThrow(/processGroup must be null/); }),
+    },
+    call: (o) => fl.scope(() => new nn.SyncBatchNorm(3, o as any)),
+  };
+  TABLE['nn.SyncBatchNorm.convertSyncBatchnorm'] = {
+    sig: 'SyncBatchNorm.convertSyncBatchnorm',
+    honoured: {
+      processGroup: sc(() => {
+        expect(nn.SyncBatchNorm.convertSyncBatchnorm(new nn.BatchNorm1d(2), null)).toBeInstanceOf(nn.SyncBatchNorm);
+        expect(() => nn.SyncBatchNorm.convertSyncBatchnorm(new nn.BatchNorm1d(2), { processGroup: 1 } as never)).toThrow(/processGroup must be null/);
+      }),
+    },
+    call: (o) => fl.scope(() => (nn.SyncBatchNorm.convertSyncBatchnorm as any)(new nn.BatchNorm1d(2), o)),
+  };
+}
+
 describe('every option of every entry is honoured, and a misspelled key is refused', () => {
   const entries = Object.entries(TABLE);
   test.each(entries)('%s', async (name, e) => {
@@ -3443,6 +3768,8 @@ const NO_OPTIONS = [
   'distributed.mpiInfo', 'distributed.Work',
   // fl.distributions: the base class, its error, klDivergence(p, q) and registerKl(P, Q, fn) (positional only)
   'distributions.Distribution', 'distributions.NotImplementedError', 'distributions.klDivergence', 'distributions.registerKl',
+  // bijectTo(constraint) / transformTo(constraint) (torch's biject_to / transform_to registries: one positional argument)
+  'distributions.bijectTo', 'distributions.transformTo',
   // containers and datasets: modules or tensors only
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.ParameterList', 'nn.ParameterDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
@@ -3472,6 +3799,10 @@ const NO_OPTIONS = [
   'fl.tensordot', 'fl.kron', 'fl.trace', 'fl.diag', 'fl.diagEmbed', 'fl.diagflat', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
   'fl.movedim', 'fl.moveaxis', 'fl.swapaxes', 'fl.swapdims', 'fl.unflatten', 'fl.take', 'fl.indexCopy', 'fl.indexFill', 'fl.tile', 'fl.rot90', 'fl.fliplr', 'fl.flipud',
   'fl.blockDiag', 'fl.tensorSplit', 'fl.hsplit', 'fl.vsplit', 'fl.dsplit', 'fl.atleast1d', 'fl.atleast2d', 'fl.atleast3d', 'fl.cartesianProd', 'fl.selectScatter', 'fl.diagonalScatter',
+  // lib/ops/misc.ts: positional arguments only (F.pdist is fl.pdist; fl.cosineSimilarity and fl.pairwiseDistance are F's)
+  'fl.broadcastShapes', 'fl.broadcastTensors', 'fl.argwhere', 'fl.clip', 'fl.absolute', 'fl.negative', 'fl.fix', 'fl.arccos', 'fl.arcsin', 'fl.arctan', 'fl.arctan2',
+  'fl.multiply', 'fl.divide', 'fl.subtract', 'fl.ger', 'fl.isSameSize', 'fl.isNonzero', 'fl.canCast', 'fl.msort', 'fl.mode', 'fl.nanmedian', 'fl.renorm', 'fl.vander',
+  'fl.chainMatmul', 'fl.vdot', 'fl.inner', 'fl.dist', 'fl.pdist', 'fl.maskedScatter', 'fl.asStrided', 'fl.frobeniusNorm', 'fl.nuclearNorm',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {

@@ -80,6 +80,15 @@ const CALLS: Record<string, (i: In) => Args> = {
   // lib/ops/pointwise.ts
   lerp: ({ x }) => [x, x, 0.5], addcmul: ({ x }) => [x, x, x, {}], addcdiv: ({ x }) => [x, x, x, {}], hypot: ({ x }) => [x, x], logaddexp: ({ x }) => [x, x],
   logaddexp2: ({ x }) => [x, x], xlogy: ({ x }) => [x, x], logit: ({ x }) => [x, 0.1], sinc: ({ x }) => [x], fmod: ({ x }) => [x, 2], copysign: ({ x }) => [x, x],
+  // lib/ops/misc.ts: torch's remaining compositions and aliases
+  isin: ({ x }) => [x, x, {}], argwhere: ({ x }) => [x], clip: ({ x }) => [x, 0, 1], absolute: ({ x }) => [x], negative: ({ x }) => [x], fix: ({ x }) => [x],
+  arccos: ({ x }) => [x], arcsin: ({ x }) => [x], arctan: ({ x }) => [x], arctan2: ({ x }) => [x, x], multiply: ({ x }) => [x, x], divide: ({ x }) => [x, x, 'floor'],
+  subtract: ({ x }) => [x, x, 2], ger: ({ v3 }) => [v3, v3], trapz: ({ x }) => [x, null, {}], isSameSize: ({ x }) => [x, x], isNonzero: ({ s }) => [s],
+  canCast: () => ['float32', 'int32'], msort: ({ x }) => [x], mode: ({ x }) => [x, 0, true], nanmedian: ({ x }) => [x, 0, true], renorm: ({ x }) => [x, 2, 0, 1],
+  vander: ({ v3 }) => [v3, 2, true], histogram: ({ x }) => [x, 2, {}], gradient: ({ x }) => [x, {}], vdot: ({ v3 }) => [v3, v3], inner: ({ x }) => [x, x],
+  dist: ({ x }) => [x, x, 2], pdist: ({ x }) => [x, 2], maskedScatter: ({ x, mask }) => [x, mask, x], asStrided: ({ x }) => [x, [2], [1], 0],
+  emptyStrided: () => [[2], [1], {}], cosineSimilarity: ({ x }) => [x, x, 1, 1e-8], pairwiseDistance: ({ x }) => [x, x, 2, 1e-6, false],
+  frobeniusNorm: ({ x }) => [x, [0, 1], true], nuclearNorm: ({ x }) => [x, [0, 1], true],
   nanToNum: ({ x }) => [x, 0, 1, -1, {}], clampMin: ({ x }) => [x, 0], clampMax: ({ x }) => [x, 1], deg2rad: ({ x }) => [x], rad2deg: ({ x }) => [x],
   frac: ({ x }) => [x], heaviside: ({ x }) => [x, x], signbit: ({ x }) => [x], sgn: ({ x }) => [x], floatPower: ({ x }) => [x, 2], trueDivide: ({ x }) => [x, x],
   positive: ({ x }) => [x], addmm: ({ s, x, xT }) => [s, x, xT, {}], addmv: ({ s, x, v3 }) => [s, x, v3, {}], addbmm: ({ s, b, bT }) => [s, b, bT, {}],
@@ -121,6 +130,8 @@ const NOT_FIXED_ARITY: Record<string, string> = {
   meshgrid: 'meshgrid(...tensors, options): variadic as torch.meshgrid', blockDiag: 'blockDiag(...tensors): variadic as torch.block_diag',
   cartesianProd: 'cartesianProd(...tensors): variadic as torch.cartesian_prod', atleast1d: 'atleast1d(...tensors): variadic as torch.atleast_1d',
   atleast2d: 'atleast2d(...tensors): variadic as torch.atleast_2d', atleast3d: 'atleast3d(...tensors): variadic as torch.atleast_3d',
+  broadcastShapes: 'broadcastShapes(...shapes): variadic as torch.broadcast_shapes', broadcastTensors: 'broadcastTensors(...tensors): variadic as torch.broadcast_tensors',
+  chainMatmul: 'chainMatmul(...matrices): variadic as torch.chain_matmul',
 };
 /** Internal helpers other modules share (@internal in their TSDoc, stripped from the .d.ts). */
 const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'basicIndex', 'parseSlice', 'valuesIndices',
@@ -328,6 +339,20 @@ on(['sinc', 'deg2rad', 'rad2deg', 'frac', 'signbit', 'sgn', 'positive', 'corrcoe
 on(['addmm'], ({ x, xT }) => [x, xT, {}], ({ s }) => s);
 on(['addmv'], ({ x, v3 }) => [x, v3, {}], ({ s }) => s);
 on(['addbmm', 'baddbmm'], ({ b, bT }) => [b, bT, {}], ({ s }) => s);
+// lib/ops/misc.ts
+on(['clip', 'clip_'], () => [0, 1]);
+on(['absolute', 'absolute_', 'negative', 'negative_', 'fix', 'fix_', 'arccos', 'arccos_', 'arcsin', 'arcsin_', 'arctan', 'arctan_', 'argwhere', 'msort'], () => []);
+on(['arctan2', 'arctan2_', 'multiply', 'multiply_', 'isSameSize', 'inner'], ({ x }) => [x]);
+on(['divide', 'divide_'], ({ x }) => [x, 'floor']);
+on(['subtract', 'subtract_'], ({ x }) => [x, 2]);
+on(['ger', 'vdot'], ({ v3 }) => [v3], ({ v3 }) => v3);
+on(['isNonzero'], () => [], ({ s }) => s);
+on(['mode', 'nanmedian'], () => [0, true]);
+on(['renorm'], () => [2, 0, 1]);
+on(['histogram'], () => [2, {}]);
+on(['dist'], ({ x }) => [x, 2]);
+on(['maskedScatter', 'maskedScatter_'], ({ mask, x }) => [mask, x]);
+on(['asStrided'], () => [[2], [1], 0]);
 on(['addr'], ({ v3 }) => [fl.ones(2), v3, {}]);
 on(['nansum', 'nanmean'], () => [0, true, {}]);
 on(['aminmax', 'cov'], () => [{}]);

@@ -13,6 +13,20 @@ export { Bernoulli, Categorical, OneHotCategorical, Geometric, Binomial, Poisson
 export { Gamma, Chi2, Beta, Dirichlet, StudentT } from './gamma';
 export { MultivariateNormal, Independent } from './multivariate';
 export { MixtureSameFamily } from './mixture';
+export { TransformedDistribution, HalfCauchy, Pareto, Weibull, Kumaraswamy, LogisticNormal } from './transformed';
+export { FisherSnedecor, NegativeBinomial, ContinuousBernoulli } from './extra';
+export { LowRankMultivariateNormal } from './lowrank';
+export { VonMises } from './vonmises';
+export { LKJCholesky } from './corr';
+export { Wishart } from './wishart';
+export type { WishartOptions } from './wishart';
+export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical, Multinomial } from './relaxed';
+/** torch.distributions.transforms: `new fl.distributions.transforms.ExpTransform().call(x)`. */
+export * as transforms from './transforms';
+export type { Transform } from './transforms';
+export { bijectTo, transformTo } from './constraint-registry';
+export type { ConstraintRegistry, ConstraintFactory } from './constraint-registry';
+import './kl-extra';   // the KL forms of the families above and of the cross-family pairs
 export type { MultivariateNormalOptions } from './multivariate';
 export { klDivergence, registerKl } from './kl';
 export type { DistributionClass, KlFn } from './kl';

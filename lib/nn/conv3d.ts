@@ -36,6 +36,7 @@ import { tensor } from '../ops/creation';
 import { adaptiveAvgPool2d, avgPool2d, conv2d, convTranspose2d, maxPool2d } from '../ops/conv';
 import { adaptiveMaxPool2d } from './pooling';
 import { padOp } from './pad';
+import { traced, traceState } from '../trace';
 import { checkP, dropoutImpl } from './extra-layers';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
@@ -276,7 +277,11 @@ export function convTranspose3dOp(input: unknown, weight: unknown, bias: unknown
       acc = acc === null ? shifted : add(acc, shifted);
     }
     const r = acc!.narrow(1, p[0], Dout).permute([0, 2, 1, 3, 4]);
-    return b ? add(r, b.view([1, O, 1, 1, 1])) : r.contiguous();
+    const res = b ? add(r, b.view([1, O, 1, 1, 1])) : r.contiguous();
+    // ONNX: one 3-D ConvTranspose (the depth-slice composition above is dropped as unused)
+    return traceState.tracer === null ? res : traced(op, [x5, w, b], res, (g, [vx, vw, vb]) => g.op('ConvTranspose', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], {
+      kernel_shape: k, strides: s, pads: [...p, ...p], output_padding: op3, dilations: d, group: G,
+    }));
   }));
 }
 

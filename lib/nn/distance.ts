@@ -26,6 +26,7 @@ import { amax, amin, sum } from '../ops/reduce';
 import { broadcastTo, stack, unsqueeze } from '../ops/views';
 import { normOp } from '../ops/norms';
 import { Module } from './module';
+import { untraced } from '../trace';
 
 const T = required(A.anyValue<Tensor>());
 /** A norm order for normalize and pairwiseDistance: any number (Infinity for the max norm). */
@@ -75,7 +76,9 @@ export function oneHot(...args: unknown[]): Tensor {
     if (numClasses <= 0) throw new ValueError(`${op}: cannot infer the number of classes from an empty tensor (shape ${fmt(input._shape)}); pass numClasses > 0`);
     return zeros([...input._shape, numClasses], { dtype: 'int32', device: dev });
   }
-  const [lo, hi] = noGrad(() => scopeSync(() => Array.from(stack([amin(input), amax(input)]).dataSync())));
+  // with numClasses given, the read only checks the indices: an ONNX export does not depend on it
+  const read = () => noGrad(() => scopeSync(() => Array.from(stack([amin(input), amax(input)]).dataSync())));
+  const [lo, hi] = numClasses === -1 ? read() : untraced(read);
   if (lo < 0) throw new ValueError(`${op}: class values must be non-negative, got ${lo} (input ${fmt(input._shape)})`);
   if (numClasses !== -1 && hi >= numClasses) throw new ValueError(`${op}: class values must be smaller than numClasses=${numClasses}, got ${hi}`);
   const n = numClasses === -1 ? hi + 1 : numClasses;

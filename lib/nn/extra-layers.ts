@@ -40,6 +40,9 @@ import { kaimingUniform_, ones_, uniform_, zeros_ } from './init';
 import { channelParamsAndStats, FactoryOptions, newParameter, pyBool, pyFloat } from './params';
 import { isParameter, Module, Parameter } from './module';
 import { padOp } from './pad';
+import { traced, traceState, untraced } from '../trace';
+import type { OnnxGraph, TracedValue } from '../trace';
+import type { DType } from '../dtype';
 import * as A from '../args';
 import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';
 
@@ -892,7 +895,7 @@ function embeddingBagOp(input: Tensor, weight: Tensor, o: EmbeddingBagOptions, o
     if (offsets.ndim !== 1) throw new ShapeError(`${op}: offsets must be a 1-D tensor, got shape ${fmt(offsets._shape)}`);
     if (offsets.dtype !== 'int32') throw new DTypeError(`${op}: offsets must be int32, got ${offsets.dtype}`);
     M = input._shape[0];
-    starts = Array.from(offsets.dataSync() as Int32Array);
+    starts = Array.from(untraced(() => offsets.dataSync()) as Int32Array);
     if (last && starts.length === 0) throw new ValueError(`${op}: includeLastOffset needs at least one offset`);
     if (starts.length > 0 && starts[0] !== 0) throw new ValueError(`${op}: offsets[0] has to be 0 (the first bag starts the input), got ${starts[0]}`);
     for (let i = 1; i < starts.length; i++) {
@@ -913,7 +916,7 @@ function embeddingBagOp(input: Tensor, weight: Tensor, o: EmbeddingBagOptions, o
   const ends = starts.map((s, i) => (i + 1 < B ? starts[i + 1] : lastEnd ?? M));
   const idx = input.ndim === 2 ? input.reshape([M]) : input;
   // read here (as torch's CPU kernel reads them) so that a bad index is refused now, on every device
-  const values = Array.from(idx.dataSync() as Int32Array);
+  const values = Array.from(untraced(() => idx.dataSync()) as Int32Array);
   if (idx !== input) idx.dispose();
   const bad = values.findIndex((v) => v < 0 || v >= numEmb);
   if (bad >= 0) throw new IndexError(`${op}: index ${values[bad]} at position ${bad} is out of range for num_embeddings=${numEmb} (input ${fmt(input._shape)})`);
@@ -930,7 +933,7 @@ function embeddingBagOp(input: Tensor, weight: Tensor, o: EmbeddingBagOptions, o
     let k = 0;
     for (let j = s; j < ends[i]; j++) if (values[j] !== pad) table[i * K + k++] = j;
   });
-  return scope(() => {
+  const res = scope(() => {
     const flat = input.reshape([M]);
     let rows: Tensor;
     try { rows = indexSelect(weight, 0, flat); } catch (e) {
@@ -947,6 +950,51 @@ function embeddingBagOp(input: Tensor, weight: Tensor, o: EmbeddingBagOptions, o
     const m = (max(g, 1) as unknown as { values: Tensor }).values;
     return where(gt(cnt, 0), m, 0);  // an empty bag is zeros
   });
+  return traceState.tracer === null ? res : traced(op, [input, weight, offsets, psw], res, (g, [vi, vw, vo, vp]) => embeddingBagOnnx(g, vi.name, vw.name, vo, vp, {
+    dt: weight.dtype, mode, pad, last, M, twoD: input.ndim === 2,
+  }));
+}
+
+/**
+ * ONNX mapping of embeddingBag (the host-built table above depends on the indices' values): the bag
+ * of each position as a mask — per row for a 2-D input, [bags, M] from the offsets for a 1-D one —
+ * then a masked sum (MatMul), mean (over the count, at least 1) or max (an empty bag is zeros).
+ */
+function embeddingBagOnnx(g: OnnxGraph, vi: string, vw: string, vo: TracedValue, vp: TracedValue,
+  o: { dt: DType; mode: string; pad: number | null; last: boolean; M: number; twoD: boolean }): string {
+  let rows = g.op('Gather', [vw, vi], { axis: 0 });                     // [B, N, D] or [M, D]
+  if (!vp.absent) rows = g.op('Mul', [rows, g.op('Unsqueeze', [vp.name, g.ints([-1])])]);
+  const zero = g.constant(o.dt, [], [0]);
+  const keep = o.pad === null ? null : g.op('Not', [g.op('Equal', [vi, g.constant('int32', [], [o.pad])])]);
+  // in: bool [B, N] (2-D: which slots count) or [B, M] (1-D: which positions each bag holds)
+  let inBag: string | null = keep;
+  if (!o.twoD) {
+    const off = g.cast(vo.name, vo.dtype, 'int64');
+    const K = vo.shape[0];
+    const starts = o.last ? g.op('Slice', [off, g.ints([0]), g.sizes([K - 1]), g.ints([0])]) : off;
+    const ends = o.last ? g.op('Slice', [off, g.ints([1]), g.sizes([K]), g.ints([0])])
+      : g.op('Concat', [g.op('Slice', [off, g.ints([1]), g.sizes([K]), g.ints([0])]), g.sizes([o.M])], { axis: 0 });
+    const pos = g.op('Unsqueeze', [g.op('Range', [g.size(0), g.size(o.M), g.size(1)]), g.ints([0])]);   // [1, M]
+    const col = (t: string) => g.op('Unsqueeze', [t, g.ints([1])]);
+    inBag = g.op('And', [g.op('GreaterOrEqual', [pos, col(starts)]), g.op('Less', [pos, col(ends)])]);
+    if (keep !== null) inBag = g.op('And', [inBag, g.op('Unsqueeze', [keep, g.ints([0])])]);
+  }
+  const w = inBag === null ? null : g.cast(inBag, 'bool', o.dt);
+  const count = w === null ? null : g.op('Max', [g.reduce('ReduceSum', w, [1], true), g.constant(o.dt, [], [1])]);   // [B, 1]
+  if (o.mode === 'max') {
+    let m: string;
+    if (o.twoD) {
+      m = g.reduce('ReduceMax', inBag === null ? rows : g.op('Where', [g.op('Unsqueeze', [inBag, g.ints([2])]), rows, g.constant(o.dt, [], [-Infinity])]), [1], false);
+    } else {
+      m = g.reduce('ReduceMax', g.op('Where', [g.op('Unsqueeze', [inBag!, g.ints([2])]), g.op('Unsqueeze', [rows, g.ints([0])]), g.constant(o.dt, [], [-Infinity])]), [1], false);
+    }
+    return inBag === null ? m : g.op('Where', [g.op('Greater', [g.reduce('ReduceSum', w!, [1], true), zero]), m, zero]);
+  }
+  let total: string;
+  if (o.twoD) total = g.reduce('ReduceSum', w === null ? rows : g.op('Mul', [rows, g.op('Unsqueeze', [w, g.ints([2])])]), [1], false);
+  else total = g.op('MatMul', [w!, rows]);
+  if (o.mode === 'sum') return total;
+  return count === null ? g.reduce('ReduceMean', rows, [1], false) : g.op('Div', [total, count]);
 }
 
 /**

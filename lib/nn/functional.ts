@@ -351,8 +351,13 @@ export { pad } from './pad'; export { interpolate } from './resize'; export type
 // spatial transformers (grid.ts): affineGrid and gridSample, compositions of gather, where and the elementwise ops
 export { affineGrid, gridSample } from './grid'; export type { GridSampleMode, GridSamplePadding, GridSampleOptions, AffineGridOptions } from './grid';
 
+// max unpooling and fractional max pooling (unpool.ts), compositions of scatter, gather and max
+export { maxUnpool1d, maxUnpool2d, maxUnpool3d, fractionalMaxPool2d, fractionalMaxPool3d } from './unpool';
+export type { MaxUnpoolOptions, FractionalMaxPoolOptions } from './unpool';
 // one-hot encoding, normalize and the distances (distance.ts), compositions of the norms and elementwise ops
 export { oneHot, normalize, cosineSimilarity, pairwiseDistance } from './distance';
+// F.pdist: the pairwise distances of the rows (lib/ops/misc.ts)
+export { pdist } from '../ops/misc';
 
 // ---- attention ------------------------------------------------------------------------------------
 

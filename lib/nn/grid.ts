@@ -41,6 +41,7 @@ import { tensor, zeros } from '../ops/creation';
 import { abs, add, clamp, floor, ge, gt, isfinite, isnan, le, logicalAnd, logicalOr, lt, mul, round, sign, sub, trunc, where } from '../ops/elementwise';
 import { checkInt32, gather } from '../ops/indexing';
 import { matmul } from '../ops/matmul';
+import { traced, traceState } from '../trace';
 
 /** Interpolation modes of `gridSample`. */
 export type GridSampleMode = 'bilinear' | 'nearest' | 'bicubic';
@@ -252,7 +253,7 @@ export function gridSampleOp(input: unknown, grid: unknown, mode: GridSampleMode
   const P = outSpatial.reduce((a, b) => a * b, 1);
   const low = x.dtype === 'float16' || x.dtype === 'bfloat16';
   const vol = dims === 3;
-  return scope(() => {
+  const res = scope(() => {
     const xc = low ? x.to('float32') : x, gc = low ? g.to('float32') : g;
     const xf = xc.reshape([N, C, sizes.reduce((a, b) => a * b, 1)]);
     const gf = gc.reshape([N, P, dims]);
@@ -284,6 +285,12 @@ export function gridSampleOp(input: unknown, grid: unknown, mode: GridSampleMode
     }
     y = y.reshape([N, C, ...outSpatial]);
     return low ? y.to(x.dtype) : y;
+  });
+  // ONNX: GridSample (opset 16; volumes only from opset 20, which renamed the modes linear and cubic)
+  return traceState.tracer === null ? res : traced('gridSample', [x, g], res, (gr, [vx, vg]) => {
+    if (vol && gr.opset < 20) gr.unsupported('gridSample', `a 5-D input (${fmt(x._shape)}) needs GridSample of opset 20; export with opset: 20`);
+    const m = gr.opset < 20 ? mode : mode === 'bilinear' ? 'linear' : mode === 'bicubic' ? 'cubic' : mode;
+    return gr.op('GridSample', [vx.name, vg.name], { mode: m, padding_mode: padding, align_corners: alignCorners ? 1 : 0 });
   });
 }
 

@@ -37,6 +37,21 @@ export {
   KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, PoissonNLLLoss, GaussianNLLLoss,
   HingeEmbeddingLoss, SoftMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss, MultiLabelMarginLoss, CTCLoss,
 } from './loss-extra';
+// max unpooling, fractional max pooling (unpool.ts); the fixed-mode upsamplings and CrossMapLRN2d (more.ts)
+export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d } from './unpool';
+export type { SizeN, MaxUnpoolModuleOptions } from './unpool';
+export { UpsamplingNearest2d, UpsamplingBilinear2d, CrossMapLRN2d } from './more';
+export type { UpsamplingOptions, CrossMapLRN2dOptions } from './more';
+export { AdaptiveLogSoftmaxWithLoss } from './adaptive';
+export type { AdaptiveLogSoftmaxWithLossOptions, ASMOutput } from './adaptive';
+// the lazy modules (lazy.ts): the eager classes with the input size read from the first forward
+export {
+  LazyLinear, LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d,
+  LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d,
+} from './lazy';
+export type { LazyLinearOptions, LazyConvOptions, LazyNormOptions } from './lazy';
+export { SyncBatchNorm } from './syncbn';
+export type { SyncBatchNormOptions } from './syncbn';
 export * as init from './init';
 export * as functional from './functional';
 export * as parallel from './parallel';

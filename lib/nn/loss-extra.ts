@@ -31,6 +31,7 @@ import {
 import { tensor } from '../ops/creation';
 import { gather } from '../ops/indexing';
 import { any, mean, sum } from '../ops/reduce';
+import { untraced } from '../trace';
 import { cat, expand, narrow, permute, reshape, select, unsqueeze } from '../ops/views';
 import { logsigmoid } from './activation';
 import { pairwiseDistanceOp } from './distance';
@@ -162,7 +163,9 @@ function klDivOp(input: Tensor, target: Tensor, red: unknown, logTarget: unknown
     const l = lt_ ? mul(exp(target), sub(target, input))
       : sub(where(eq(target, 0), 0, mul(target, log(target))), mul(target, input));
     const v = reduce(l, r);
-    return batchmean && input.ndim > 0 ? div(v, input._shape[0]) : v;
+    if (!(batchmean && input.ndim > 0)) return v;
+    // the sum over the batch size, as a mean along dim 0 (no JS size in the graph: an ONNX export follows the batch)
+    return mean(l.ndim > 1 ? sum(l, Array.from({ length: l.ndim - 1 }, (_, i) => i + 1)) : l, 0);
   });
 }
 
@@ -436,7 +439,7 @@ function gaussianOp(x: Tensor, y: Tensor, v: Tensor, o: GaussianNLLOptions, op: 
     }
   }
   broadcastAll(op, [x, y], ['input', 'target']);
-  if (v.numel > 0 && scopeSync(() => any(lt(v, 0)).item())) throw new ValueError(`${op}: var has negative entry/entries`);
+  if (v.numel > 0 && untraced(() => scopeSync(() => any(lt(v, 0)).item()))) throw new ValueError(`${op}: var has negative entry/entries`);
   return scopeSync(() => wide([x, y, v], (x, y, v) => {
     const vv = unsq ? unsqueeze(v, -1) : v;
     // clamp(var, eps) computed outside the graph: the value is clamped, the gradient is var's (torch's no_grad clamp_)

@@ -297,7 +297,8 @@ export function crossEntropy(...args: unknown[]): Tensor {
       const l = neg(sum(prod, classDim));
       if (r === 'none') return l;
       if (r === 'sum') return sum(l);
-      return div(sum(l), input.numel === 0 ? NaN : input.numel / c);
+      // the mean over the numel / C positions (no JS size in the graph: an ONNX export follows the batch)
+      return input.numel === 0 ? div(sum(l), NaN) : mean(l);
     });
   }
   checkIndexTarget(input, target, op);

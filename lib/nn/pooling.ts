@@ -25,6 +25,8 @@ import { arange, tensor, zeros } from '../ops/creation';
 import { adaptiveAvgPool2d, avgPool2d, maxPool2d, pair, single } from '../ops/conv';
 import type { Size2 } from '../ops/conv';
 import { Module } from './module';
+import { traced, traceState } from '../trace';
+import { adaptivePool } from '../onnx/lower';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 
@@ -267,7 +269,7 @@ function adaptiveMax4d(x: Tensor, Ho: number, Wo: number, unbatched: boolean, op
       }
     }
   }
-  return scope(() => {
+  const res = scope(() => {
     const idx = tensor(table, { dtype: 'int32', device: x.device });
     const taps = gather(x.reshape([N, C, H * W]), 2, idx.reshape([1, 1, Ho * Wo * K]).expand([N, C, Ho * Wo * K]));
     const t4 = taps.reshape([N, C, Ho * Wo, K]);
@@ -280,6 +282,9 @@ function adaptiveMax4d(x: Tensor, Ho: number, Wo: number, unbatched: boolean, op
     const flatIdx = gather(idx.reshape([1, 1, Ho * Wo, K]).expand([N, C, Ho * Wo, K]), 3, k);
     return [values.reshape([N, C, Ho, Wo]), flatIdx.reshape([N, C, Ho, Wo])] as [Tensor, Tensor];
   });
+  // ONNX: the values as separable max reductions over the uneven windows (the indices as the ops above that make them)
+  if (traceState.tracer !== null) traced(op, [x], res[0], (g, [vx]) => adaptivePool(g, vx.name, vx.dtype, 'ReduceMax', [2, 3], [H, W], [Ho, Wo]));
+  return res;
 }
 
 function adaptiveMaxPool2dOp(x: Tensor, outputSize: unknown, returnIndices: boolean, op: string): Tensor | [Tensor, Tensor] {

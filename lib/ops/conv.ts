@@ -16,7 +16,8 @@
 // Pooling kernels work on planes; max pooling keeps int32 argmax indices (flat h*W+w in the input
 // plane, as PyTorch's) and its backward scatters the gradient to them.
 import { runLowPrecision } from '../amp';
-import { traced, traceState } from '../trace';
+import { traced, tracedMany, traceState } from '../trace';
+import { adaptivePool, sumPool } from '../onnx/lower';
 import { isGradEnabled, needsGrad, noGrad, record } from '../autograd';
 import { isFloating } from '../dtype';
 import { DTypeError, FlintError, ShapeError, ValueError } from '../errors';
@@ -456,7 +457,9 @@ export function convTranspose2d(...args: unknown[]): Tensor {
         return [gx, gw, gb];
       }), true);
     }
-    return out;
+    return traceState.tracer === null ? out : traced(op, [x, weight, b], out, (gr, [vx, vw, vb]) => gr.op('ConvTranspose', vb.absent ? [vx.name, vw.name] : [vx.name, vw.name, vb.name], {
+      kernel_shape: [kh, kw], strides: [sh, sw], pads: [ph, pw, ph, pw], output_padding: [oph, opw], dilations: [dh, dw], group: groups,
+    }));
   });
 }
 
@@ -562,9 +565,15 @@ export function maxPool2d(...args: unknown[]): Tensor | [Tensor, Tensor] {
       };
       record(op, [x], [y], [idx], ([gy], [si]) => scope(() => [back(gy!, si)]));
     }
-    if (traceState.tracer !== null) traced(op, [x], y, (gr, [vx]) => gr.op('MaxPool', [vx.name], {
-      kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], dilations: [g.dh, g.dw], ceil_mode: options.ceilMode ? 1 : 0,
-    }));
+    const poolAttrs = { kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], dilations: [g.dh, g.dw], ceil_mode: options.ceilMode ? 1 : 0 };
+    if (traceState.tracer !== null && !options.returnIndices) traced(op, [x], y, (gr, [vx]) => gr.op('MaxPool', [vx.name], poolAttrs));
+    // ONNX's indices count over the whole [N, C, H, W] input: modulo H·W they are torch's h·W + w
+    if (traceState.tracer !== null && options.returnIndices) {
+      tracedMany(op, [x], [y, idx], (gr, [vx]) => {
+        const [v, i] = gr.node('MaxPool', [vx.name], poolAttrs, 2);
+        return [v, gr.cast(gr.op('Mod', [i, gr.size(H * W)]), 'int64', 'int32')];
+      });
+    }
     if (options.returnIndices && input.ndim === 3) {
       indices = idx.squeeze(0);
       idx.dispose();
@@ -615,7 +624,7 @@ export function avgPool2d(...args: unknown[]): Tensor {
       };
       record(op, [x], [y], [], ([gy]) => scope(() => [back(gy!)]));
     }
-    return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (div ? gr.unsupported(op, 'divisorOverride has no ONNX form') : gr.op('AveragePool', [vx.name], {
+    return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (div ? sumPool(gr, vx.name, y.dtype === 'float64' ? 'float64' : 'float32', [g.kh, g.kw], [g.sh, g.sw], [g.ph, g.pw], [H, W], [g.Ho, g.Wo], div) : gr.op('AveragePool', [vx.name], {
       kernel_shape: [g.kh, g.kw], strides: [g.sh, g.sw], pads: [g.ph, g.pw, g.ph, g.pw], ceil_mode: options.ceilMode ? 1 : 0, count_include_pad: includePad ? 1 : 0,
     })));
   });
@@ -664,6 +673,6 @@ export function adaptiveAvgPool2d(...args: unknown[]): Tensor {
     // global pooling, or equal windows (sizes that divide): the adaptive windows of other sizes overlap unevenly
     return traceState.tracer === null ? y : traced(op, [x], y, (gr, [vx]) => (Ho === 1 && Wo === 1 ? gr.op('GlobalAveragePool', [vx.name])
       : H % Ho === 0 && W % Wo === 0 ? gr.op('AveragePool', [vx.name], { kernel_shape: [H / Ho, W / Wo], strides: [H / Ho, W / Wo] })
-        : gr.unsupported(op, `output ${Ho}x${Wo} does not divide input ${H}x${W}`)));
+        : adaptivePool(gr, vx.name, vx.dtype, 'ReduceMean', [2, 3], [H, W], [Ho, Wo])));
   });
 }

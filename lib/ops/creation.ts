@@ -267,7 +267,8 @@ export function eye(...args: unknown[]): Tensor {
     const diag = t._view([k], [m + 1], 0);
     try { fillInPlace(diag, 1, 'eye'); } catch (e) { t.dispose(); throw e; } finally { diag.dispose(); }
   }
-  return withGrad(t, o.requiresGrad);
+  // ONNX: EyeLike of zeros of the (possibly dynamic) size
+  return withGrad(traced('eye', [], t, (g, _, [y]) => g.op('EyeLike', [filledOnnx(0)(g, [], [y]) as string])), o.requiresGrad);
 }
 
 

@@ -11,6 +11,7 @@
 import { describeArg } from '../arity';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { scope, Tensor } from '../tensor';
+import { traced, traceState } from '../trace';
 import { matmul } from './matmul';
 import { sum } from './reduce';
 import { diagonal, expand, permute, reshape } from './views';
@@ -125,7 +126,26 @@ export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[
   for (const t of ops) {
     if (t.dtype !== ops[0].dtype) throw new DTypeError(`einsum: operands must have one dtype, got ${ops[0].dtype} and ${t.dtype} (cast with .to())`);
   }
-  return scope(() => contract(ops, terms, out, size));
+  const res = scope(() => contract(ops, terms, out, size));
+  // ONNX: one Einsum over lowercase letters (the ellipsis dims named), size-1 dims expanded first
+  return traceState.tracer === null ? res : traced('einsum', ops, res, (g, vs) => {
+    const letters = new Map<Label, string>();
+    const letter = (l: Label): string => {
+      let c = letters.get(l);
+      if (c === undefined) {
+        if (letters.size >= 26) g.unsupported('einsum', 'more than 26 distinct subscripts');
+        c = String.fromCharCode(97 + letters.size);
+        letters.set(l, c);
+      }
+      return c;
+    };
+    const names = vs.map((v, i) => {
+      const want = terms[i].labels.map((l) => size.get(l)!);
+      return want.every((n, d) => n === ops[i]._shape[d]) ? v.name : g.op('Expand', [v.name, g.sizes(want)]);
+    });
+    const equation = `${terms.map((t) => t.labels.map(letter).join('')).join(',')}->${out.map(letter).join('')}`;
+    return g.op('Einsum', names, { equation });
+  });
 }
 
 /** The labels that terms[from..] and the output still use. */

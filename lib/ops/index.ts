@@ -53,3 +53,5 @@ export { special, mvlgamma } from './special';
 export * from './reshaping';
 // counting and searching: bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize
 export { bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize } from './counting';
+// torch's remaining compositions: broadcastShapes/Tensors, isin, argwhere, the aliases (clip, absolute, arccos, multiply, ger, trapz, …), mode, nanmedian, renorm, vander, histogram, gradient, chainMatmul, vdot, inner, dist, pdist, maskedScatter, asStrided, emptyStrided
+export * from './misc';

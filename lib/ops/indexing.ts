@@ -8,6 +8,7 @@
 // maskedSelect, triu/tril flow to their float inputs; index tensors and masks get none. The
 // in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
 import { traced, traceState } from '../trace';
+import type { Lowering } from '../trace';
 import { sizesOnly, tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
@@ -88,7 +89,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     const xShape = x._shape, xDt = x.dtype, xDev = x.device;
     record('gather', [x, index], [out], [index], ([g], [idx]) => scopeSync(() => [scatterIntoZeros(xShape, xDt, xDev, d, idx, g!, true), null]));
   }
-  return out;
+  // ONNX: GatherElements, on the input cut to the index's extent in the other dims (torch lets those be smaller)
+  return traceState.tracer === null ? out : traced('gather', [x, index], out, (g, [vx, vi]) => {
+    if (x.ndim === 0) return g.op('Reshape', [vx.name, g.ints(index._shape)]);
+    if (index.ndim === 0) return g.op('Gather', [vx.name, vi.name], { axis: 0 });
+    const cut = xs.map((n, i) => (i !== d && is[i] < n ? i : -1)).filter((i) => i >= 0);
+    const src = cut.length === 0 ? vx.name : g.op('Slice', [vx.name, g.ints(cut.map(() => 0)), g.sizes(cut.map((i) => is[i])), g.ints(cut)]);
+    return g.op('GatherElements', [src, vi.name], { axis: d });
+  });
 }
 
 /**
@@ -211,7 +219,26 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   if (arguments.length > 4) tooManyArgs('scatter', 'input, dim, index, src', arguments);
   const out = outOfPlace(x, 'scatter', (o) => scatterInto(o, dim, index, src, 0, 'scatter'));
   if (needsGrad(x, src)) recordScatter('scatter', x, dim, index, src, out, 0);
-  return out;
+  return traceState.tracer === null ? out : traced('scatter', [x, index, src], out, scatterOnnx(x, dim, index, src, 'none'));
+}
+
+/**
+ * ONNX: ScatterElements (reduction 'add' for scatterAdd, opset 16) with src cut to the index's extent
+ * (torch reads only that part) or a scalar src expanded to it.
+ */
+function scatterOnnx(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean, reduction: 'none' | 'add'): Lowering {
+  return (g, [vx, vi, vs]) => {
+    if (index.numel === 0) return g.op('Identity', [vx.name]);
+    if (x.ndim === 0 || index.ndim === 0) g.unsupported(reduction === 'add' ? 'scatterAdd' : 'scatter', 'a 0-dim input or index');
+    if (reduction === 'add' && x.dtype === 'bool') g.unsupported('scatterAdd', 'bool (ONNX adds no bools)');
+    const d = normDim(dim, x.ndim, 'scatter');
+    let upd: string;
+    if (src instanceof Tensor) {
+      const cut = src._shape.map((n, i) => (index._shape[i] < n ? i : -1)).filter((i) => i >= 0);
+      upd = cut.length === 0 ? vs.name : g.op('Slice', [vs.name, g.ints(cut.map(() => 0)), g.sizes(cut.map((i) => index._shape[i])), g.ints(cut)]);
+    } else upd = g.op('Expand', [g.operand(vs, x.dtype), g.sizes(index._shape)]);
+    return g.op('ScatterElements', [vx.name, vi.name, upd], { axis: d, reduction });
+  };
 }
 
 /**
@@ -226,7 +253,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   if (arguments.length > 4) tooManyArgs('scatterAdd', 'input, dim, index, src', arguments);
   const out = outOfPlace(x, 'scatterAdd', (o) => scatterInto(o, dim, index, src, 1, 'scatterAdd'));
   if (needsGrad(x, src)) recordScatter('scatterAdd', x, dim, index, src, out, 1);
-  return out;
+  return traceState.tracer === null ? out : traced('scatterAdd', [x, index, src], out, scatterOnnx(x, dim, index, src, 'add'));
 }
 
 /**
@@ -623,7 +650,10 @@ function planIndex(x: Tensor, given: readonly IndexSpec[], op: string): IndexPla
         throw new IndexError(`${op}: index ${String(bad)} is out of bounds for dim ${String(p)} with size ${String(size)}`);
       }
       dims.push(p);
-      indices.push(whereElementwise(lt(t, 0), add(t, size), t));
+      const wrapped = whereElementwise(lt(t, 0), add(t, size), t);
+      // ONNX: the wrap adds the dim's size as a size (it may follow a dynamic axis), not as the traced number
+      indices.push(traceState.tracer === null ? wrapped : traced('index', [t], wrapped, (g, [vt]) => g.op('Where', [
+        g.op('Less', [vt.name, g.constant(vt.dtype, [], [0])]), g.op('Add', [vt.name, g.cast(g.size(size), 'int64', vt.dtype)]), vt.name])));
     }
   }
   const shape = broadcastShapes(op, ...indices.map((t) => t._shape));

@@ -19,6 +19,7 @@ import { namedTuple } from '../named-tuple';
 import { isGradEnabled, needsGrad, record } from '../autograd';
 import { traced, tracedMany, traceState } from '../trace';
 import type { OnnxGraph } from '../trace';
+import { nanExtremum, nanKey } from '../onnx/lower';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { describeArg } from '../arity';
@@ -175,8 +176,8 @@ function lowerReduce(g: OnnxGraph, name: ReduceName, x: string, dt: DType, outDt
     case 'sum': return g.reduce('ReduceSum', g.cast(x, dt, outDt), dims, keepdim);
     case 'prod': return g.reduce('ReduceProd', g.cast(x, dt, outDt), dims, keepdim);
     case 'mean': return g.reduce('ReduceMean', x, dims, keepdim);
-    case 'amax': return g.reduce('ReduceMax', x, dims, keepdim);
-    case 'amin': return g.reduce('ReduceMin', x, dims, keepdim);
+    case 'amax': return nanExtremum(g, 'ReduceMax', x, dt, dims, keepdim);   // NaN propagates, as torch's
+    case 'amin': return nanExtremum(g, 'ReduceMin', x, dt, dims, keepdim);
     case 'logsumexp': return g.reduce('ReduceLogSumExp', x, dims, keepdim);
     case 'var': case 'std': {
       const d = g.op('Sub', [x, g.reduce('ReduceMean', x, dims, true)]);
@@ -273,8 +274,10 @@ function argReduce(isMax: boolean, x: Tensor, dim: number | null | undefined, ke
     const src = whole && nd > 0 ? g.op('Reshape', [vx.name, g.ints([-1])]) : vx.name;
     if (nd === 0) return [g.op('Identity', [vx.name]), g.constant('int32', [], [0])];
     const axis = whole ? 0 : dims[0];
-    let idx = g.cast(g.op(isMax ? 'ArgMax' : 'ArgMin', [src], { axis, keepdims: keepdim && !whole ? 1 : 0 }), 'int64', 'int32');
-    let val = g.reduce(isMax ? 'ReduceMax' : 'ReduceMin', src, [axis], keepdim && !whole);
+    // the first NaN is torch's answer (onnxruntime's ArgMax/ReduceMax skip NaN): a key where it wins
+    const key = nanKey(g, src, x.dtype, isMax);
+    let idx = g.cast(g.op(isMax ? 'ArgMax' : 'ArgMin', [key], { axis, keepdims: keepdim && !whole ? 1 : 0 }), 'int64', 'int32');
+    let val = nanExtremum(g, isMax ? 'ReduceMax' : 'ReduceMin', src, x.dtype, [axis], keepdim && !whole);
     if (whole && keepdim) { idx = g.op('Reshape', [idx, g.ints(keptShape)]); val = g.op('Reshape', [val, g.ints(keptShape)]); }
     return [val, idx];
   });

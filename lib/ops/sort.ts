@@ -15,6 +15,8 @@ import { div, eq, gt, isnan, sub, where } from './elementwise';
 import { gather, scatterIntoZeros } from './indexing';
 import { sum, ValuesIndices, valuesIndices } from './reduce';
 import { narrow, reshape } from './views';
+import { tracedMany, traceState } from '../trace';
+import { nanKey } from '../onnx/lower';
 
 const SORT = opId('sort');
 const TOPK = opId('topk');
@@ -40,7 +42,7 @@ function slices(shape: readonly number[], d: number): [number, number, number] {
 }
 
 /** Runs sort/topk along dim d; the values' gradient goes back to the positions in `indices`. */
-function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: number, params: number[]): SortResult {
+function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: number, params: number[], largest: boolean): SortResult {
   const dev = x._storage.device;
   const values = emptyTensor(outShape, x.dtype, dev, false, op);
   const indices = emptyTensor(outShape, 'int32', dev, false, op);
@@ -56,6 +58,16 @@ function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: 
   if (needsGrad(x)) {
     const xShape = x._shape, xDt = x.dtype, dev = x.device;
     record(op, [x], [values], [indices], ([g], [idx]) => scopeSync(() => [scatterIntoZeros(xShape, xDt, dev, d, idx, g!, false)]));
+  }
+  // ONNX: TopK (k = the dim's size for sort; ties in index order, as here), int64 indices cast to int32
+  if (traceState.tracer !== null) {
+    tracedMany(op, [x], [values, indices], (g, [vx]) => {
+      if (x.ndim === 0) return [g.op('Identity', [vx.name]), g.constant('int32', [], [0])];
+      // onnxruntime places NaN apart from torch (NaN is the largest value): TopK of a key where it is, values gathered
+      const key = nanKey(g, vx.name, x.dtype, true);
+      const [v, i] = g.node('TopK', [key, g.sizes([outShape[d]])], { axis: d, largest: largest ? 1 : 0, sorted: 1 }, 2);
+      return [key === vx.name ? v : g.op('GatherElements', [vx.name, i], { axis: d }), g.cast(i, 'int64', 'int32')];
+    });
   }
   return valuesIndices(values, indices);
 }
@@ -74,7 +86,7 @@ export function sort(x: Tensor, dim = -1, descending = false, stable = true): So
   need(x, 'sort');
   flag(descending, 'descending', 'sort'); flag(stable, 'stable', 'sort');
   const d = normDim(dim, x.ndim, 'sort');
-  return run('sort', x, d, x._shape, SORT, [...slices(x._shape, d), descending ? 1 : 0]);
+  return run('sort', x, d, x._shape, SORT, [...slices(x._shape, d), descending ? 1 : 0], descending);
 }
 
 /**
@@ -109,7 +121,7 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
   if (outShape.length > 0) outShape[d] = k;
   // a 0-dim input gives (x, 0) for k = 0 and k = 1 alike, as PyTorch does
   const kk = outShape.length > 0 ? k : 1;
-  return run('topk', x, d, outShape, TOPK, [outer, n, inner, kk, largest ? 1 : 0, sorted ? 1 : 0]);
+  return run('topk', x, d, outShape, TOPK, [outer, n, inner, kk, largest ? 1 : 0, sorted ? 1 : 0], largest);
 }
 
 /**

@@ -362,7 +362,13 @@ export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const shape: number[] = [], strides: number[] = [];
   t._shape.forEach((s, i) => { if (i !== a && i !== b) { shape.push(s); strides.push(t._strides[i]); } });
   shape.push(len); strides.push(t._strides[a] + t._strides[b]);
-  return tracked('diagonal', t, t._view(shape, strides, off), (g) => scatterBack(t, g, (z) => diagonal(z, offset, a, b)), (g) => g.unsupported('diagonal', 'no ONNX operator takes a diagonal view'));
+  return tracked('diagonal', t, t._view(shape, strides, off), (g) => scatterBack(t, g, (z) => diagonal(z, offset, a, b)), (g, [vx]) => {
+    // ONNX: the two dims moved last and flattened, then a Gather of the diagonal's flat positions
+    const rest = t._shape.map((_, i) => i).filter((i) => i !== a && i !== b);
+    const n = t._shape[a], m = t._shape[b], first = Math.max(0, -offset);
+    const flat = g.op('Reshape', [g.op('Transpose', [vx.name], { perm: [...rest, a, b] }), g.sizes([...rest.map((i) => t._shape[i]), n * m])]);
+    return g.op('Gather', [flat, g.ints(Array.from({ length: len }, (_, i) => (first + i) * m + first + i + offset))], { axis: rest.length });
+  });
 }
 
 /** A contiguous tensor with the same values (this tensor's own view when already contiguous). */
@@ -720,7 +726,9 @@ P.copy_ = function (src) {
   checkInplace(this, 'copy_', src);
   const b = expand(src, this._shape);
   try { copyInto(this, b, 'copy_'); } finally { b.dispose(); }
-  return this;
+  // ONNX: this tensor's value is now src's (an in-place module such as ReLU(true) writes its result
+  // back so); other views of the storage that are read afterwards still fail the export
+  return traced('copy_', [src], this, (g, [vs], [o]) => g.op('Expand', [g.cast(vs.name, vs.dtype, o.dtype), g.sizes(o._shape)]));
 };
 P.size = function (this: Tensor, dim?: number) {
   if (arguments.length > 1) tooManyArgs('size', 'dim', arguments);
