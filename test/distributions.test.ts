@@ -596,6 +596,20 @@ describe('gradients', () => {
     // torch: logits.grad after Categorical(logits=logits).log_prob(tensor([0, 2])).sum().backward()
     close(vals(logits.grad!), [0.3962511038513742, -0.030058887569574023, -0.3661922162818002, -0.9362395518765056, -0.04661262257797389, 0.9828521744544796], 1e-10, 1e-12);
   }));
+  test('Bernoulli and Geometric at logits 0: torch\'s fused BCE gradient, sigmoid(l) - t (not a subgradient of max/abs)', () => fl.scope(() => {
+    const l = f64([0, 0, 1]).requiresGrad_();
+    new D.Bernoulli({ logits: l }).logProb(f64([1, 0, 1])).sum().backward();
+    // torch: Bernoulli(logits=[0., 0., 1.]).log_prob([1., 0., 1.]).sum().backward() -> [0.5, -0.5, 0.2689]
+    close(vals(l.grad!), [0.5, -0.5, 0.2689414213699951], 1e-12, 1e-12);
+    const l2 = f64([0, 0.5]).requiresGrad_();
+    new D.Bernoulli({ logits: l2 }).entropy().sum().backward();
+    // torch: Bernoulli(logits=[0., 0.5]).entropy().sum().backward() -> [0, -0.1175]
+    close(vals(l2.grad!), [0, -0.11750185610079722], 1e-12, 1e-12);
+    const l3 = f64([0, 0, 1]).requiresGrad_();
+    new D.Geometric({ logits: l3 }).entropy().sum().backward();
+    // torch: Geometric(logits=[0., 0., 1.]).entropy().sum().backward()
+    close(vals(l3.grad!), [-0.6931471805599453, -0.6931471805599453, -0.48312197571606913], 1e-12, 1e-12);
+  }));
 });
 
 describe('shapes, expand, enumerateSupport, support, lifetime', () => {

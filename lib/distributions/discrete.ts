@@ -16,6 +16,7 @@ import * as C from './constraints';
 import type { Constraint } from './constraints';
 import { finfo, init, like, take } from './continuous';
 import { lgamma } from './special';
+import { logsigmoid } from '../nn/activation';
 
 /** torch's probs_to_logits(probs, is_binary=True): log(p) - log1p(-p) of p clamped to [eps, 1-eps]. */
 function binaryLogits(p: Tensor): Tensor {
@@ -23,9 +24,13 @@ function binaryLogits(p: Tensor): Tensor {
   const pc = clamp(p, eps, 1 - eps);
   return sub(log(pc), log1p(neg(pc)));
 }
-/** BCE with logits (torch's, reduction 'none'): max(l, 0) - l·t + log1p(exp(-|l|)). */
+/**
+ * BCE with logits (torch's, reduction 'none'): (1 - t)·l - logsigmoid(l), stable for any l. Its
+ * gradient is torch's fused one, sigmoid(l) - t for l and -l for t, at l = 0 too (the max/abs form
+ * gave a subgradient there: 0 where torch gives ±0.5).
+ */
 function bceWithLogits(l: Tensor, t: Tensor): Tensor {
-  return add(sub(clampMin(l, 0), mul(l, t)), log1p(exp(neg(abs(l)))));
+  return sub(mul(sub(1, t), l), logsigmoid(l));
 }
 /** The value as int32 indices (torch's value.long()). */
 const asIndex = (v: Tensor): Tensor => (v.dtype === 'int32' ? v : to(v, 'int32'));
