@@ -364,5 +364,7 @@ specs.push(...require('./torch-diff-specs-generator').SPECS);  // the `generator
 specs.push(...require('./torch-diff-specs-special').SPECS);  // lgamma, digamma, polygamma, erfc, erfinv, i0, mvlgamma and fl.special (native/core/special.h, lib/ops/special.ts)
 specs.push(...require('./torch-diff-specs-nnx').SPECS);  // F.maxUnpool1d/2d/3d, F.fractionalMaxPool2d/3d with given samples, nn.CrossMapLRN2d (lib/nn/unpool.ts, lib/nn/more.ts)
 specs.push(...require('./torch-diff-specs-misc').SPECS);  // broadcastShapes/Tensors, isin, argwhere, the aliases (clip, absolute, arccos, multiply, ger, trapz, …), mode, nanmedian, renorm, vander, histogram, gradient, chainMatmul, vdot, inner, dist, pdist, maskedScatter, asStrided (lib/ops/misc.ts)
+specs.push(...require('./torch-diff-specs-fft').SPECS);  // torch.fft (every transform, fftfreq, fftshift), the window functions, stft / istft (lib/ops/fft.ts, windows.ts, stft.ts)
+specs.push(...require('./torch-diff-specs-complex').SPECS);  // complex64/complex128: arithmetic with complex, real and number operands, unary functions, pow, sum/mean, matmul, vdot, the views, polar, to, where, cat (lib/ops/complex.ts)
 
 module.exports = { SPECS: specs };

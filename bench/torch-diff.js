@@ -121,6 +121,8 @@ const pyIns = (ins) => ins;
 
 // ---- values out ---------------------------------------------------------------------------------
 function flat(t) {
+  // a complex result: its real view's values (re, im interleaved), as torch_diff.py encodes it
+  if (t.isComplex()) return Array.from(fl.viewAsReal(t.to('complex128')).dataSync(), Number);
   const d = t.dtype === 'bool' ? t.to('uint8') : fl.isFloating(t.dtype) ? t.to('float64') : t;
   const a = d.reshape([-1]).toArray();
   return Array.from(a, Number);
@@ -140,7 +142,7 @@ function firstTensor(v) {
 }
 
 // ---- comparison ---------------------------------------------------------------------------------
-const EPS = { float64: 2.2e-16, float32: 1.2e-7, float16: 9.8e-4, bfloat16: 7.9e-3 };
+const EPS = { float64: 2.2e-16, float32: 1.2e-7, float16: 9.8e-4, bfloat16: 7.9e-3, complex128: 2.2e-16, complex64: 1.2e-7 };
 const pyNum = (v) => (v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v);
 /** Why two encoded values differ, or null. `tol` scales the float tolerance (a spec's `tol`). */
 function diff(ours, theirs, tol, where = 'out', floor = 0, epsMin = 0) {
@@ -216,8 +218,10 @@ function runOurs(c, spec) {
     res.grads = [];
     if (y && y.requiresGrad && leaves.length) {
       try {
-        const w = fl.tensor(weights(y.numel), { dtype: 'float64', device: y.device }).reshape(y.shape);
-        y.to('float64').mul(w).sum().backward();
+        // a complex result: the weighted sum of both parts (its real view), as torch_diff.py's
+        const yr = y.isComplex() ? fl.viewAsReal(y) : y;
+        const w = fl.tensor(weights(yr.numel), { dtype: 'float64', device: y.device }).reshape(yr.shape);
+        yr.to('float64').mul(w).sum().backward();
         res.grads = leaves.map((x) => (x.grad ? enc(x.grad) : { none: true }));
       } catch (e) {
         res.gradErr = `${e.constructor.name}: ${e.message.split('\n')[0]}`;

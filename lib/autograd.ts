@@ -13,7 +13,7 @@
 // The tape imports no op: every op file imports the tape (to record), so the few ops the tape
 // itself runs (the seed gradient, accumulation, sum-to-shape, casts) are handed to it by the ops
 // layer when that loads (`setTapeOps`, called by lib/ops/index.ts).
-import { isFloating, type DType } from './dtype';
+import { isComplexDType, isFloating, type DType } from './dtype';
 import { FlintError, ShapeError, ValueError } from './errors';
 import { fmt } from './shape';
 import { keep, scope, Tensor, unscopedView } from './tensor';
@@ -215,15 +215,15 @@ export function needsGrad(...xs: unknown[]): boolean {
 export function record(name: string, inputs: readonly unknown[], outputs: readonly Tensor[], saved: readonly Tensor[], fn: BackwardFn, twice = false): void {
   // Only floating outputs join the graph, as in torch, where only floating tensors can require grad:
   // a cast to an integer dtype, or integer indices beside values, have no gradient (their slot in
-  // fn's gradOutputs is null).
+  // fn's gradOutputs is null). Complex outputs join it too (their gradients are complex).
   let floating = 0;
-  for (let i = 0; i < outputs.length; i++) if (isFloating(outputs[i].dtype)) floating++;
+  for (let i = 0; i < outputs.length; i++) if (isFloating(outputs[i].dtype) || isComplexDType(outputs[i].dtype)) floating++;
   if (floating === 0) return;
   const node = new GradNode(name, inputs, saved, fn, outputs.length);
   node.twice = twice;
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
-    if (!isFloating(o.dtype)) continue;
+    if (!isFloating(o.dtype) && !isComplexDType(o.dtype)) continue;
     o._gradFn = node;
     o._outputIndex = i;
     o._requiresGrad = true;
@@ -289,6 +289,7 @@ function seedGradient(op: string, root: unknown, gradient: unknown, what: string
     return withGradMode(create, () => ops().cast(gradient, root.dtype, true));
   }
   if (root.numel !== 1) throw new AutogradError(`${op}: grad can be implicitly created only for scalar outputs, got shape ${fmt(root._shape)} for ${what}; pass ${gradWhat}`);
+  if (isComplexDType(root.dtype)) throw new AutogradError(`${op}: grad can be implicitly created only for real scalar outputs, got ${root.dtype} for ${what}; pass ${gradWhat}`);
   return ops().fullLike(root, 1);
 }
 

@@ -1,6 +1,6 @@
 // index.ts — the public API of flintml: `import * as fl from 'flintml'`.
 export { Tensor, scope, keep } from './tensor';
-export type { TensorLike, NestedArray } from './tensor';
+export type { TensorLike, NestedArray, Complex } from './tensor';
 export { DTYPES, promoteTypes, resultType, isFloating } from './dtype';
 export type { DType, PromoteArg } from './dtype';
 export {

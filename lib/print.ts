@@ -1,7 +1,9 @@
 // print.ts — PyTorch-style text for tensors: `tensor([[1., 2.],\n        [3., 4.]])`.
 // Floats share one format per tensor (fixed with 4 decimals, or scientific when the range is
 // wide); tensors with more than 1000 elements show the first and last 3 of each dim with '...'.
-import { DType, isFloating } from './dtype';
+// Complex elements print as torch's `1.0000+2.0000j`: the real parts share one format (padded to
+// one width), the imaginary parts another.
+import { DType, isComplexDType, isFloating } from './dtype';
 
 /** What printing reads of a tensor (tensor.ts calls formatTensor; this file does not import it). */
 export interface Printable {
@@ -50,10 +52,20 @@ export function formatTensor(t: Printable): string {
   const n = t.numel;
   const summarize = n > THRESHOLD;
   const flat = t.dataSync() as ArrayLike<number>;
-  const vals = sampleValues(flat, shape, summarize);
-  const fmtOne: (v: number) => string = t.dtype === 'bool' ? (v) => (v ? 'True' : 'False')
-    : isFloating(t.dtype) ? floatFormatter(vals) : (v) => String(v);
-  const strs = vals.map(fmtOne);
+  let strs: string[];
+  if (isComplexDType(t.dtype)) {
+    const re = new Float64Array(n), im = new Float64Array(n);
+    for (let i = 0; i < n; i++) { re[i] = flat[2 * i]; im[i] = flat[2 * i + 1]; }
+    const rv = sampleValues(re, shape, summarize), iv = sampleValues(im, shape, summarize);
+    const fr = floatFormatter(rv), fi = floatFormatter(iv);
+    const rs = rv.map(fr), rw = rs.reduce((m, s) => Math.max(m, s.length), 0);
+    strs = rs.map((r, i) => { const s = fi(iv[i]); return `${r.padStart(rw)}${s[0] === '-' ? '' : '+'}${s}j`; });
+  } else {
+    const vals = sampleValues(flat, shape, summarize);
+    const fmtOne: (v: number) => string = t.dtype === 'bool' ? (v) => (v ? 'True' : 'False')
+      : isFloating(t.dtype) ? floatFormatter(vals) : (v) => String(v);
+    strs = vals.map(fmtOne);
+  }
   const width = strs.reduce((m, s) => Math.max(m, s.length), 0);
   let pos = 0;
   const indent = 'tensor('.length;
@@ -72,7 +84,7 @@ export function formatTensor(t: Printable): string {
   const body = n === 0 ? '[]' : build(0);
   const extras: string[] = [];
   if (n === 0 && shape.length > 1) extras.push(`size=[${shape.join(', ')}]`);
-  const defaultDtype = t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool';
+  const defaultDtype = t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool' || t.dtype === 'complex64';
   if (!defaultDtype) extras.push(`dtype=${t.dtype}`);
   if (t.device !== 'cpu') extras.push(`device='${t.device}'`);
   return `tensor(${body}${extras.length ? ', ' + extras.join(', ') : ''})`;

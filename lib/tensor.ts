@@ -7,9 +7,9 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import { DType, DTYPE_CODE, ITEMSIZE, TypedArray, DataFor } from './dtype';
+import { componentDType, DType, DTYPE_CODE, isComplexDType, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
-import { DeviceError, DisposedError, fromNative, OutOfMemoryError, ValueError } from './errors';
+import { DeviceError, DisposedError, DTypeError, fromNative, OutOfMemoryError, ValueError } from './errors';
 import { captureState, refuseInCapture } from './capture';
 import { binding, call, guard, Handle, opId, transfer } from './native';
 import { formatTensor } from './print';
@@ -197,6 +197,76 @@ function track(t: Tensor): void {
 /** A value that ops accept where a tensor is expected: a tensor or a JS number/boolean. */
 export type TensorLike = Tensor | number | boolean;
 
+/** One complex value as JavaScript reads it: `toArray()` of a complex tensor gives these. */
+export interface Complex { re: number; im: number }
+
+// THE COMPLEX GUARD. No native kernel takes complex64/complex128 (their DTYPE_CODE is -1), and every
+// op reaches its kernel, and most ops check their inputs first, through Tensor._handleFor: it refuses
+// a complex tensor with a DTypeError naming the op ("relu: complex64 tensors are not supported"),
+// except for the ops named here, which only make views, copy (copyInto copies complex tensors as
+// their real views), move bytes, or manage lifetime and autograd. Complex arithmetic lives in
+// lib/ops/complex.ts, which computes on the real views (viewAsReal) and hooks into the generic ops
+// through `complexHooks` below. (The addon refuses code -1 too: a missed path fails typed, never
+// reinterprets the bytes.)
+const COMPLEX_SAFE_OPS: ReadonlySet<string> = new Set([
+  'view', 'reshape', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'permute', 'expand', 'broadcastTo',
+  'narrow', 'select', 'slice', 'index', 'diagonal', 'contiguous', 'clone', 'cat', 'stack', 'split',
+  'chunk', 'unbind', 'repeat', 'roll', 'to', 'copy_', 't', 'detach', 'backward', 'grad', 'registerHook',
+  'saveForBackward', 'gradcheck', 'pin', 'recordStream', 'TensorDataset', 'save', 'saveSync', 'load',
+  'loadSync', 'safetensors', 'zerosLike', 'onesLike', 'emptyLike', 'fullLike', 'randnLike', 'tensor',
+]);
+
+/**
+ * @internal The complex-aware forms of generic ops, installed by lib/ops/complex.ts when it loads:
+ * the generic op calls its hook when an operand is complex (each hook refuses what it cannot do).
+ */
+export interface ComplexHooks {
+  /** elementwise binary op `code` (add, mul, eq, …) with a complex operand; `out`: in place into a */
+  binary(code: string, a: TensorLike, b: TensorLike, out?: Tensor): Tensor;
+  /** elementwise unary op `code` (neg, exp, abs, …) of a complex x; `out`: in place into x */
+  unary(code: string, x: Tensor, out?: Tensor): Tensor;
+  /** t[...] = v (a real number: imaginary part 0) */
+  fill(t: Tensor, v: number, op: string): void;
+  /** writes JS values (real numbers, imaginary parts 0) into the fresh contiguous complex t */
+  upload(t: Tensor, values: ArrayLike<number | boolean>): void;
+  /** a reduction (sum, mean, prod) of a complex x with the generic op's options */
+  reduce(op: string, x: Tensor, options: { dim?: number | readonly number[] | null; keepdim?: boolean }): Tensor;
+  /** where(cond, a, b) with a complex value operand */
+  where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor;
+  /** matmul-family op `op` (matmul, mm, bmm) with a complex operand */
+  matmul(op: string, a: Tensor, b: Tensor): Tensor;
+  /** a layout op of a complex x, run on its real view: gather (dim, index), indexSelect/index (dim, index), flip (dims) */
+  layout(op: string, x: Tensor, args: readonly unknown[]): Tensor;
+  /** isclose/allclose of complex operands of one dtype (tolerances checked) */
+  isclose(op: string, a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor;
+}
+/** @internal see ComplexHooks */
+export const complexHooks: Partial<ComplexHooks> = {};
+
+/** @internal Whether v is a complex tensor (the test the generic ops make before calling a hook). */
+export function isComplexTensor(v: unknown): boolean {
+  return v instanceof Tensor && (v.dtype === 'complex64' || v.dtype === 'complex128');
+}
+
+/** @internal The dtype of the first complex tensor of a and b, or null when neither is complex (no array: every binary op asks). */
+export function complexOperand(a: unknown, b?: unknown): DType | null {
+  if (a instanceof Tensor && DTYPE_CODE[a.dtype] < 0) return a.dtype;
+  if (b instanceof Tensor && DTYPE_CODE[b.dtype] < 0) return b.dtype;
+  return null;
+}
+
+/** @internal The hook `name`, or the DTypeError of an op that has none for complex tensors. */
+export function complexHook<K extends keyof ComplexHooks>(name: K, op: string, dtype: DType): ComplexHooks[K] {
+  const h = complexHooks[name];
+  if (!h) throw complexRefusal(op, dtype);
+  return h;
+}
+
+/** @internal The error of an op that does not take complex tensors. */
+export function complexRefusal(op: string, dtype: DType): DTypeError {
+  return new DTypeError(`${String(op)}: ${String(dtype)} tensors are not supported`);
+}
+
 /**
  * What `toArray()` returns: a number (a boolean for bool tensors) for a 0-dim tensor, otherwise
  * arrays nested one level per dim. The rank is not known to the type system, so narrow it
@@ -274,8 +344,8 @@ export class Tensor {
   get requiresGrad(): boolean { return this._requiresGrad; }
   set requiresGrad(v: boolean) {
     if (!v && this._gradFn) throw new ValueError('requiresGrad: you can only change requiresGrad of leaf tensors; use detach()');
-    if (v && !(this.dtype === 'float32' || this.dtype === 'float64' || this.dtype === 'float16' || this.dtype === 'bfloat16')) {
-      throw new ValueError(`requiresGrad: only floating point tensors can require gradients, got ${this.dtype}`);
+    if (v && !(this.dtype === 'float32' || this.dtype === 'float64' || this.dtype === 'float16' || this.dtype === 'bfloat16' || isComplexDType(this.dtype))) {
+      throw new ValueError(`requiresGrad: only floating point tensors can require gradients (complex ones too), got ${this.dtype}`);
     }
     this._requiresGrad = !!v;
   }
@@ -309,8 +379,21 @@ export class Tensor {
   /** `using t = fl.zeros([3])` disposes `t` at the end of the block. */
   [Symbol.dispose](): void { this.dispose(); }
 
-  /** @internal The storage handle, or DisposedError naming the op. */
+  /**
+   * @internal The storage handle, or DisposedError naming the op; a complex tensor's, only for the
+   * ops that do not read its values as numbers (see THE COMPLEX GUARD), else a DTypeError.
+   */
   _handleFor(op: string): Handle {
+    const h = this._storage.handle;
+    if (this._disposed || h === null) {
+      throw new DisposedError(`${String(op)}: tensor of shape ${fmt(this._shape)} (${String(this.dtype)}) was disposed`);
+    }
+    if (DTYPE_CODE[this.dtype] < 0 && !COMPLEX_SAFE_OPS.has(op)) throw complexRefusal(op, this.dtype);
+    return h;
+  }
+
+  /** @internal The storage handle whatever the dtype (views and byte copies), or DisposedError naming the op. */
+  _storageHandle(op: string): Handle {
     const h = this._storage.handle;
     if (this._disposed || h === null) {
       throw new DisposedError(`${String(op)}: tensor of shape ${fmt(this._shape)} (${String(this.dtype)}) was disposed`);
@@ -320,18 +403,23 @@ export class Tensor {
 
   /** @internal A view of the same storage. */
   _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor {
-    this._handleFor('view');
+    this._storageHandle('view');
     return new Tensor(this._storage, shape, strides, offset, this.dtype);
   }
 
   /**
    * Copies the values into a new TypedArray (float16/bfloat16 widen to Float32Array, bool to
-   * Uint8Array) and blocks until they are ready.
+   * Uint8Array; complex64/complex128 give Float32Array/Float64Array of 2·numel values, each
+   * element's real and imaginary parts interleaved) and blocks until they are ready.
    * `fl.tensor([1, 2]).dataSync() // Float32Array [1, 2]`
    */
   dataSync(): DataFor<this['dtype']> {
     if (arguments.length > 0) tooManyArgs('dataSync', '', arguments);
     if (captureState.active) refuseInCapture('dataSync', 'a host read');
+    if (DTYPE_CODE[this.dtype] < 0) {
+      const r = complexAsReal(this, 'dataSync');
+      try { return r.dataSync() as DataFor<this['dtype']>; } finally { r.dispose(); }
+    }
     if (traceState.tracer !== null) traceState.tracer.hostRead(this);
     const h = this._handleFor('dataSync');
     const n = this.numel;
@@ -361,6 +449,10 @@ export class Tensor {
     if (arguments.length > 0) tooManyArgs('data', '', arguments);
     if (captureState.active) refuseInCapture('data', 'a host read (await data())');
     if (this._storage.device.type !== 1) return this.dataSync();
+    if (DTYPE_CODE[this.dtype] < 0) {
+      const r = complexAsReal(this, 'data');
+      try { return await r.data() as DataFor<this['dtype']>; } finally { r.dispose(); }
+    }
     this._handleFor('data');
     const n = this.numel;
     const src = isContiguous(this._shape, this._strides) ? this : contiguousCopy(this, 'data');
@@ -402,13 +494,27 @@ export class Tensor {
     guard(() => binding.gpuRecordStream(h, stream.id));
   }
 
-  /** The values as nested arrays (booleans for bool tensors), like `tensor.tolist()`. */
+  /**
+   * The values as nested arrays (booleans for bool tensors, `{ re, im }` objects for complex ones),
+   * like `tensor.tolist()`.
+   */
   toArray(): NestedArray {
     if (arguments.length > 0) tooManyArgs('toArray', '', arguments);
     if (captureState.active) refuseInCapture('toArray', 'a host read');
     const flat = this.dataSync() as TypedArray;
     const isBool = this.dtype === 'bool';
     const shape = this._shape;
+    if (DTYPE_CODE[this.dtype] < 0) {
+      let at = 0;
+      const one = (): Complex => { const c = { re: flat[at], im: flat[at + 1] }; at += 2; return c; };
+      const walk = (d: number): NestedArray<Complex> => {
+        if (d === shape.length) return one();
+        const out = new Array<NestedArray<Complex>>(shape[d]);
+        for (let i = 0; i < shape[d]; i++) out[i] = walk(d + 1);
+        return out;
+      };
+      return walk(0) as unknown as NestedArray;
+    }
     if (shape.length === 0) return isBool ? flat[0] !== 0 : flat[0];
     let pos = 0;
     const build = (d: number): NestedArray[] => {
@@ -423,12 +529,16 @@ export class Tensor {
     return build(0);
   }
 
-  /** The single value of a one-element tensor: `fl.tensor([[3]]).item() // 3` */
+  /**
+   * The single value of a one-element tensor: `fl.tensor([[3]]).item() // 3`. A complex tensor has
+   * no single JS number: read `z.toArray()` (`{ re, im }`), `z.real.item()` or `z.imag.item()`.
+   */
   item(): number {
     if (arguments.length > 0) tooManyArgs('item', '', arguments);
     if (this.numel !== 1) {
       throw new ValueError(`item: a tensor with ${String(this.numel)} elements (shape ${fmt(this._shape)}) cannot be converted to a number`);
     }
+    if (DTYPE_CODE[this.dtype] < 0) throw new DTypeError(`item: a ${String(this.dtype)} value is not a JS number: use toArray() for { re, im }, or .real.item() and .imag.item()`);
     if (captureState.active) refuseInCapture('item', 'a host read');
     return (this.dataSync() as TypedArray)[0];
   }
@@ -474,10 +584,53 @@ export function unscopedView(t: Tensor): Tensor {
 }
 
 let COPY = -1;
-/** @internal dst[...] = src[...] (same shape; dtype conversion included). */
-export function copyInto(dst: Tensor, src: Tensor | { _shape: readonly number[]; _strides: readonly number[]; _offset: number; dtype: DType; _handleFor(op: string): Handle }, op: string): void {
+/** @internal A tensor-shaped operand of a native call (a Tensor or a view description of one). */
+type CopyOperand = Tensor | { _shape: readonly number[]; _strides: readonly number[]; _offset: number; dtype: DType; _handleFor(op: string): Handle };
+
+/**
+ * @internal A complex tensor's real view (component dtype, shape [...shape, 2], strides [...2·s, 1],
+ * offset 2·offset) with no autograd, belonging to no scope: the caller disposes it.
+ */
+export function complexAsReal(t: Tensor, op: string): Tensor {
+  t._storageHandle(op);
+  const shape = t._shape.concat(2), strides = t._strides.map((s) => 2 * s).concat(1);
+  const make = (): Tensor => new Tensor(t._storage, shape, strides, 2 * t._offset, componentDType(t.dtype));
+  if (openScopes === 0) return make();
+  noScopePush = true;
+  try { return make(); } finally { noScopePush = false; }
+}
+
+/** One part (0 real, 1 imaginary) of complex t as a native operand over its storage. */
+function complexPart(t: CopyOperand, k: 0 | 1, op: string): CopyOperand {
+  const handle = t instanceof Tensor ? t._storageHandle(op) : t._handleFor(op);
+  return { dtype: componentDType(t.dtype), _shape: t._shape, _strides: t._strides.map((s) => 2 * s), _offset: 2 * t._offset + k, _handleFor: () => handle };
+}
+
+let FILL = -1;
+/**
+ * Copies with a complex side run on the parts: complex ← complex copies both (with the precision
+ * change), complex ← real writes the real part and zeroes the imaginary one, real ← complex keeps the
+ * real part (torch does too, with a warning).
+ */
+function copyComplex(dst: Tensor, src: CopyOperand, op: string): void {
+  const cd = isComplexDType(dst.dtype), cs = isComplexDType(src.dtype);
+  if (cd && cs) {
+    call(COPY, op, [complexPart(dst, 0, op), complexPart(src, 0, op)]);
+    call(COPY, op, [complexPart(dst, 1, op), complexPart(src, 1, op)]);
+  } else if (cd) {
+    if (FILL < 0) FILL = opId('fill');
+    call(COPY, op, [complexPart(dst, 0, op), src]);
+    call(FILL, op, [complexPart(dst, 1, op)], [0]);
+  } else {
+    call(COPY, op, [dst, complexPart(src, 0, op)]);
+  }
+}
+
+/** @internal dst[...] = src[...] (same shape; dtype conversion included, complex too). */
+export function copyInto(dst: Tensor, src: CopyOperand, op: string): void {
   if (COPY < 0) COPY = opId('copy');
   if (numel(dst._shape) === 0) return;
+  if (DTYPE_CODE[dst.dtype] < 0 || DTYPE_CODE[src.dtype] < 0) { copyComplex(dst, src, op); return; }
   call(COPY, op, [dst, src]);
 }
 

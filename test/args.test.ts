@@ -2164,6 +2164,154 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   };
 }
 
+// ---- torch.fft, the window functions, stft / istft (lib/ops/fft.ts, windows.ts, stft.ts)
+{
+  const v = () => t64([1, 2, -3, 4.5, 0.25]);
+  const mat = () => t64([[1, 2, 3], [4, -5, 6]]);
+  const cv = () => fl.viewAsComplex(t64([[1, 2], [-0.5, 1], [3, -1]]));
+  const cmat = () => fl.viewAsComplex(t64([[[1, 0], [2, 1]], [[3, -1], [0.5, 2]], [[-1, 1], [0, 0]]]));
+  const re = (t: fl.Tensor): number[] => vals(fl.isComplex(t) ? fl.viewAsReal(t).contiguous() : t);
+  const scaleOf = (a: number[], b: number[]): number => { const i = b.findIndex((x) => Math.abs(x) > 1e-6); return a[i] / b[i]; };
+  // the 1-D transforms: n (the output size), dim (a transform along dim 0 differs), norm (a scaling by n or √n)
+  const one = (name: 'fft' | 'ifft' | 'rfft' | 'irfft' | 'hfft' | 'ihfft', input: () => fl.Tensor, nOut: (n: number) => number, inverse: boolean) => {
+    const f = (fl.fft as any)[name] as (...a: unknown[]) => fl.Tensor;
+    TABLE[`fft.${name}`] = {
+      sig: `fft.${name}`,
+      honoured: {
+        n: sc(() => expect(f(input(), 6).shape.at(-1)).toBe(nOut(6))),
+        dim: sc(() => { const a = fl.stack([input(), input()], 1); expect(re(f(a, { dim: 0 }))).not.toEqual(re(f(a))); }),
+        norm: sc(() => {
+          const m = f(input()).shape.at(-1)!;
+          const k = name === 'irfft' || name === 'hfft' ? m : input().shape[0];
+          expect(scaleOf(re(f(input(), { norm: 'ortho' })), re(f(input())))).toBeCloseTo(inverse ? Math.sqrt(k) : 1 / Math.sqrt(k), 9);
+        }),
+      },
+      call: (o) => fl.scope(() => f(input(), o as any)),
+    };
+  };
+  one('fft', v, (n) => n, false);
+  one('ifft', v, (n) => n, true);
+  one('rfft', v, (n) => Math.floor(n / 2) + 1, false);
+  one('irfft', cv, (n) => n, true);
+  one('hfft', cv, (n) => n, false);
+  one('ihfft', v, (n) => Math.floor(n / 2) + 1, true);
+  // the 2-D and n-D transforms: s (the output sizes), dim (which dims), norm
+  const many = (name: string, input: () => fl.Tensor, lastOut: (n: number) => number, inverse: boolean, twoD: boolean) => {
+    const f = (fl.fft as any)[name] as (...a: unknown[]) => fl.Tensor;
+    TABLE[`fft.${name}`] = {
+      sig: `fft.${name}`,
+      honoured: {
+        s: sc(() => expect(f(input(), [4, 6]).shape).toEqual([4, lastOut(6)])),
+        dim: sc(() => {
+          const a = fl.stack([input(), input()], 0);  // [2, 3|2, ...]
+          const d = f(a, { dim: [0, 2] }), all = f(a, twoD ? {} : { dim: [1, 2] });
+          expect(d.shape[0]).toBe(2);
+          expect(re(d)).not.toEqual(re(all));
+        }),
+        norm: sc(() => {
+          const out = f(input());
+          const total = name.startsWith('irfft') || name.startsWith('hfft') ? out.shape[0] * out.shape[1] : input().shape[0] * input().shape[1];
+          expect(scaleOf(re(f(input(), { norm: 'ortho' })), re(out))).toBeCloseTo(inverse ? Math.sqrt(total) : 1 / Math.sqrt(total), 9);
+        }),
+      },
+      call: (o) => fl.scope(() => f(input(), o as any)),
+    };
+  };
+  many('fft2', mat, (n) => n, false, true);
+  many('ifft2', mat, (n) => n, true, true);
+  many('fftn', mat, (n) => n, false, false);
+  many('ifftn', mat, (n) => n, true, false);
+  many('rfft2', mat, (n) => Math.floor(n / 2) + 1, false, true);
+  many('rfftn', mat, (n) => Math.floor(n / 2) + 1, false, false);
+  many('ihfft2', mat, (n) => Math.floor(n / 2) + 1, true, true);
+  many('ihfftn', mat, (n) => Math.floor(n / 2) + 1, true, false);
+  many('irfft2', cmat, (n) => n, true, true);
+  many('irfftn', cmat, (n) => n, true, false);
+  many('hfft2', cmat, (n) => n, false, true);
+  many('hfftn', cmat, (n) => n, false, false);
+  const freq = (name: 'fftfreq' | 'rfftfreq', want4: number[]) => {
+    const f = (fl.fft as any)[name] as (...a: unknown[]) => fl.Tensor;
+    TABLE[`fft.${name}`] = {
+      sig: `fft.${name}`,
+      honoured: {
+        d: sc(() => expect(vals(f(4, 0.5, { dtype: 'float64' }))).toEqual(want4.map((x) => x * 2))),
+        dtype: sc(() => expect(f(4, { dtype: 'float64' }).dtype).toBe('float64')),
+        device: sc(() => expect(f(4, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+        requiresGrad: sc(() => expect(f(4, { requiresGrad: true }).requiresGrad).toBe(true)),
+      },
+      call: (o) => fl.scope(() => f(4, o as any)),
+    };
+  };
+  freq('fftfreq', [0, 0.25, -0.5, -0.25]);
+  freq('rfftfreq', [0, 0.25, 0.5]);
+  TABLE['fft.fftshift'] = {
+    sig: 'fft.fftshift',
+    honoured: { dim: sc(() => expect(vals(fl.fft.fftshift(mat(), { dim: 1 }))).toEqual([3, 1, 2, 6, 4, -5])) },
+    call: (o) => fl.scope(() => fl.fft.fftshift(mat(), o as any)),
+  };
+  TABLE['fft.ifftshift'] = {
+    sig: 'fft.ifftshift',
+    honoured: { dim: sc(() => expect(vals(fl.fft.ifftshift(mat(), { dim: 1 }))).toEqual([2, 3, 1, -5, 6, 4])) },
+    call: (o) => fl.scope(() => fl.fft.ifftshift(mat(), o as any)),
+  };
+  // windows (torch.hann_window(4, dtype=float64) = [0, 0.5, 1, 0.5]; periodic=False: [0, 0.75, 0.75, 0])
+  const win = (name: string, extra: Record<string, () => void> = {}) => {
+    const f = (fl as any)[name] as (...a: unknown[]) => fl.Tensor;
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        periodic: sc(() => expect(vals(f(4, false, { dtype: 'float64' }))).not.toEqual(vals(f(4, { dtype: 'float64' })))),
+        dtype: sc(() => expect(f(4, { dtype: 'float64' }).dtype).toBe('float64')),
+        device: sc(() => expect(f(4, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+        requiresGrad: sc(() => expect(f(4, { requiresGrad: true }).requiresGrad).toBe(true)),
+        ...extra,
+      },
+      call: (o) => fl.scope(() => f(4, o as any)),
+    };
+  };
+  win('hannWindow');
+  win('hammingWindow', {
+    alpha: sc(() => near(vals(fl.hammingWindow(4, { alpha: 0.5, beta: 0.46, dtype: 'float64' })), [0.04, 0.5, 0.96, 0.5], 'hamming alpha')),
+    beta: sc(() => near(vals(fl.hammingWindow(4, { beta: 0.5, dtype: 'float64' })), [0.04, 0.54, 1.04, 0.54], 'hamming beta')),
+  });
+  win('blackmanWindow');
+  win('bartlettWindow');
+  win('kaiserWindow', { beta: sc(() => expect(vals(fl.kaiserWindow(4, { beta: 2, dtype: 'float64' }))).not.toEqual(vals(fl.kaiserWindow(4, { dtype: 'float64' })))) });
+  // stft / istft on a 16-sample signal
+  const s16 = () => fl.sin(fl.arange(16, { dtype: 'float64' }).mul(0.9));
+  const S = (o: Record<string, unknown> = {}) => fl.stft(s16(), 8, { returnComplex: true, ...o });
+  TABLE['fl.stft'] = {
+    honoured: {
+      hopLength: sc(() => expect(S({ hopLength: 4 }).shape).toEqual([5, 5])),
+      winLength: sc(() => expect(re(S({ winLength: 4 }))).not.toEqual(re(S()))),
+      window: sc(() => expect(re(S({ window: fl.hannWindow(8, { dtype: 'float64' }) }))).not.toEqual(re(S()))),
+      center: sc(() => expect(S({ center: false }).shape).toEqual([5, 5])),
+      padMode: sc(() => expect(re(S({ padMode: 'constant' }))).not.toEqual(re(S()))),
+      normalized: sc(() => near(re(S({ normalized: true })), re(S()).map((x) => x / Math.sqrt(8)), 'stft normalized')),
+      onesided: sc(() => expect(S({ onesided: false }).shape).toEqual([8, 9])),
+      returnComplex: sc(() => expect(fl.stft(s16(), 8, { returnComplex: false }).shape).toEqual([5, 9, 2])),
+    },
+    call: (o) => fl.scope(() => fl.stft(s16(), 8, { returnComplex: true, ...o })),
+  };
+  const hann = () => fl.hannWindow(8, { dtype: 'float64' });
+  const I = (o: Record<string, unknown> = {}) => fl.istft(S({ window: hann() }), 8, { window: hann(), ...o });
+  TABLE['fl.istft'] = {
+    honoured: {
+      hopLength: sc(() => expect(fl.istft(S({ window: hann(), hopLength: 4 }), 8, { window: hann(), hopLength: 4 }).shape).toEqual([16])),
+      winLength: sc(() => expect(() => I({ winLength: 9 })).toThrow(/win_length/)),
+      window: sc(() => expect(re(fl.istft(S({ window: hann() }), 8))).not.toEqual(re(I()))),
+      center: sc(() => {
+        const hm = fl.hammingWindow(8, { dtype: 'float64' });  // (hann's zero edges fail NOLA without centring, in torch too)
+        expect(fl.istft(fl.stft(s16(), 8, { returnComplex: true, window: hm, center: false }), 8, { window: hm, center: false }).shape).toEqual([16]);
+      }),
+      normalized: sc(() => expect(re(I({ normalized: true }))).not.toEqual(re(I()))),
+      onesided: sc(() => expect(() => I({ onesided: false })).toThrow(/n_fft when onesided=False/)),
+      length: sc(() => expect(I({ length: 11 }).shape).toEqual([11])),
+      returnComplex: sc(() => expect(() => I({ returnComplex: true })).toThrow(/onesided/)),
+    },
+    call: (o) => fl.scope(() => fl.istft(S({ window: hann() }), 8, { window: hann(), ...o })),
+  };
+}
+
 // ---- norms and distances (lib/ops/norms.ts, lib/nn/distance.ts, nn.CosineSimilarity, nn.PairwiseDistance)
 {
   const m = () => t64([[3, -4], [1, 0]]);
@@ -3802,11 +3950,13 @@ const NO_OPTIONS = [
   // lib/ops/misc.ts: positional arguments only (F.pdist is fl.pdist; fl.cosineSimilarity and fl.pairwiseDistance are F's)
   'fl.broadcastShapes', 'fl.broadcastTensors', 'fl.argwhere', 'fl.clip', 'fl.absolute', 'fl.negative', 'fl.fix', 'fl.arccos', 'fl.arcsin', 'fl.arctan', 'fl.arctan2',
   'fl.multiply', 'fl.divide', 'fl.subtract', 'fl.ger', 'fl.isSameSize', 'fl.isNonzero', 'fl.canCast', 'fl.msort', 'fl.mode', 'fl.nanmedian', 'fl.renorm', 'fl.vander',
-  'fl.chainMatmul', 'fl.vdot', 'fl.inner', 'fl.dist', 'fl.pdist', 'fl.maskedScatter', 'fl.asStrided', 'fl.frobeniusNorm', 'fl.nuclearNorm',
+  'fl.chainMatmul', 'fl.inner', 'fl.dist', 'fl.pdist', 'fl.maskedScatter', 'fl.asStrided', 'fl.frobeniusNorm', 'fl.nuclearNorm',
+  // complex tensors (lib/ops/complex.ts): positional arguments only
+  'fl.viewAsReal', 'fl.viewAsComplex', 'fl.isComplex', 'fl.real', 'fl.imag', 'fl.complex', 'fl.polar', 'fl.conj', 'fl.conjPhysical', 'fl.resolveConj', 'fl.angle', 'fl.vdot',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {
-  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, special: fl.special as any, functional: fl.autograd.functional as any, distributions: fl.distributions as any };
+  const NS: Record<string, Record<string, unknown>> = { fl: fl as any, nn: fl.nn as any, F: fl.nn.functional as any, optim: fl.optim as any, data: fl.data as any, models: fl.models as any, distributed: fl.distributed as any, linalg: fl.linalg as any, special: fl.special as any, fft: fl.fft as any, functional: fl.autograd.functional as any, distributions: fl.distributions as any };
   const resolve = (path: string): unknown => path.split('.').slice(1).reduce((o: any, k) => o?.[k] ?? o?.prototype?.[k], NS[path.split('.')[0]]);   // Class.method: a method of the class
   test('each export is placed, and each placed name exists', () => {
     const placed = new Map<unknown, string>();

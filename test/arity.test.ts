@@ -91,11 +91,20 @@ const CALLS: Record<string, (i: In) => Args> = {
   frobeniusNorm: ({ x }) => [x, [0, 1], true], nuclearNorm: ({ x }) => [x, [0, 1], true],
   nanToNum: ({ x }) => [x, 0, 1, -1, {}], clampMin: ({ x }) => [x, 0], clampMax: ({ x }) => [x, 1], deg2rad: ({ x }) => [x], rad2deg: ({ x }) => [x],
   frac: ({ x }) => [x], heaviside: ({ x }) => [x, x], signbit: ({ x }) => [x], sgn: ({ x }) => [x], floatPower: ({ x }) => [x, 2], trueDivide: ({ x }) => [x, x],
+  // complex tensors (lib/ops/complex.ts)
+  viewAsReal: ({ x }) => [fl.complex(x, x)], viewAsComplex: ({ xT }) => [xT], isComplex: ({ x }) => [x], real: ({ x }) => [fl.complex(x, x)],
+  imag: ({ x }) => [fl.complex(x, x)], complex: ({ x }) => [x, x], polar: ({ x }) => [x, x], conj: ({ x }) => [fl.complex(x, x)],
+  conjPhysical: ({ x }) => [x], resolveConj: ({ x }) => [x], angle: ({ x }) => [fl.complex(x, x)], vdot: ({ v3 }) => [v3, v3],
   positive: ({ x }) => [x], addmm: ({ s, x, xT }) => [s, x, xT, {}], addmv: ({ s, x, v3 }) => [s, x, v3, {}], addbmm: ({ s, b, bT }) => [s, b, bT, {}],
   baddbmm: ({ s, b, bT }) => [s, b, bT, {}], addr: ({ x, v3 }) => [x, fl.ones(2), v3, {}], nansum: ({ x }) => [x, 0, true, {}], nanmean: ({ x }) => [x, 0, true, {}],
   aminmax: ({ x }) => [x, {}], stdMean: ({ x }) => [x, 0, true, true], varMean: ({ x }) => [x, 0, true, true], countNonzero: ({ x }) => [x, 0],
   isclose: ({ x }) => [x, x, 1e-5, 1e-8, false, {}], allclose: ({ x }) => [x, x, 1e-5, 1e-8, false, {}], equal: ({ x }) => [x, x], cov: ({ x }) => [x, {}],
   corrcoef: ({ x }) => [x], quantile: ({ x }) => [x, 0.5, 0, true, {}], nanquantile: ({ x }) => [x, 0.5, 0, true, {}],
+  // the window functions (lib/ops/windows.ts) and stft / istft (lib/ops/stft.ts)
+  hannWindow: () => [4, true, {}], hammingWindow: () => [4, true, 0.54, 0.46, {}], blackmanWindow: () => [4, true, {}], bartlettWindow: () => [4, true, {}],
+  kaiserWindow: () => [4, true, 12, {}],
+  stft: () => [fl.ones(16), 8, 2, 8, null, true, 'reflect', false, null, true, {}],
+  istft: () => [fl.stft(fl.ones(16), 8, { returnComplex: true, window: fl.hannWindow(8) }), 8, 2, 8, fl.hannWindow(8), true, false, null, null, false, {}],
   // creation and random
   tensor: () => [[1], {}], empty: () => [[2], {}], zeros: () => [[2], {}], ones: () => [[2], {}], full: () => [[2], 1, {}],
   zerosLike: ({ x }) => [x, {}], onesLike: ({ x }) => [x, {}], emptyLike: ({ x }) => [x, {}], fullLike: ({ x }) => [x, 1, {}],
@@ -245,6 +254,26 @@ describe('fl.special refuses an argument beyond those it declares', () => {
   });
 });
 
+// ---- fl.fft (lib/ops/fft.ts) --------------------------------------------------------------------------
+const c3 = () => fl.complex(fl.ones(3), fl.ones(3));
+const FFT_CALLS: Record<string, (i: In) => Args> = {
+  ...Object.fromEntries(['fft', 'ifft', 'rfft', 'ihfft'].map((n) => [n, ({ v3 }: In) => [v3, null, -1, 'backward', {}]])),
+  ...Object.fromEntries(['irfft', 'hfft'].map((n) => [n, () => [c3(), null, -1, 'backward', {}]])),
+  ...Object.fromEntries(['fft2', 'ifft2', 'rfft2', 'ihfft2', 'fftn', 'ifftn', 'rfftn', 'ihfftn'].map((n) => [n, ({ x }: In) => [x, null, null, 'backward', {}]])),
+  ...Object.fromEntries(['irfft2', 'hfft2', 'irfftn', 'hfftn'].map((n) => [n, ({ x }: In) => [fl.complex(x, x), null, [0, 1], 'backward', {}]])),
+  fftfreq: () => [4, 1, {}], rfftfreq: () => [4, 1, {}], fftshift: ({ x }) => [x, null, {}], ifftshift: ({ x }) => [x, null, {}],
+};
+describe('fl.fft refuses an argument beyond those it declares', () => {
+  test('each of its functions is placed', () => {
+    expect(Object.keys(fl.fft).filter((k) => !(k in FFT_CALLS))).toEqual([]);
+  });
+  test.each(Object.keys(FFT_CALLS))('fft.%s', async (name) => {
+    const f = (fl.fft as any)[name] as (...a: unknown[]) => unknown;
+    await inScope((i) => f(...FFT_CALLS[name](i)));
+    await inScope((i) => expectRefused(`fft.${name}`, () => f(...FFT_CALLS[name](i), EXTRA)));
+  });
+});
+
 // ---- Tensor methods ---------------------------------------------------------------------------------
 const METHODS: Record<string, [receiver: (i: In) => fl.Tensor, args: (i: In) => Args]> = {};
 const on = (names: string[], args: (i: In) => Args, receiver: (i: In) => fl.Tensor = ({ x }) => x): void => {
@@ -305,6 +334,8 @@ on(['dsplit'], () => [[1]], ({ b }) => b);
 on(['selectScatter'], ({ v3 }) => [v3, 0, 0]);
 on(['sliceScatter'], ({ x }) => [x, 0, null, null, 1]);
 on(['diagonalScatter'], () => [fl.ones(2), 0, 0, 1]);
+on(['stft'], () => [8, 2, 8, null, true, 'reflect', false, null, true, {}], () => fl.ones(16));
+on(['istft'], () => [8, 2, 8, fl.hannWindow(8), true, false, null, null, false, {}], () => fl.stft(fl.ones(16), 8, { returnComplex: true, window: fl.hannWindow(8) }));
 on(['bincount'], () => [null, 0], ({ i1 }) => i1);
 on(['histc'], () => [2, 0, 1]);
 on(['unique'], () => [true, false, false, null]);
@@ -336,6 +367,8 @@ on(['nanToNum', 'nanToNum_'], () => [0, 1, -1, {}]);
 on(['clampMin', 'clampMin_'], () => [0]);
 on(['clampMax', 'clampMax_'], () => [1]);
 on(['sinc', 'deg2rad', 'rad2deg', 'frac', 'signbit', 'sgn', 'positive', 'corrcoef'], () => []);
+on(['isComplex', 'isConj', 'conj', 'conjPhysical', 'resolveConj', 'angle'], () => [], ({ x }) => fl.complex(x, x));
+on(['vdot'], ({ v3 }) => [fl.complex(v3, v3)], ({ v3 }) => fl.complex(v3, v3));
 on(['addmm'], ({ x, xT }) => [x, xT, {}], ({ s }) => s);
 on(['addmv'], ({ x, v3 }) => [x, v3, {}], ({ s }) => s);
 on(['addbmm', 'baddbmm'], ({ b, bT }) => [b, bT, {}], ({ s }) => s);

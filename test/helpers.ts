@@ -14,6 +14,8 @@ export const TOL: Record<fl.DType, [number, number]> = {
   int32: [0, 0],
   uint8: [0, 0],
   bool: [0, 0],
+  complex64: [1e-5, 1e-6],
+  complex128: [1e-10, 1e-12],
 };
 
 /** A simple seeded PRNG (mulberry32) for test data, independent of flintml's RNG. */

@@ -64,8 +64,9 @@ def enc(v):
     if isinstance(v, torch.Tensor):
         d = v.detach()
         name = NAMES.get(d.dtype, str(d.dtype))
-        if d.is_complex():
-            return {'t': [name, list(d.shape), []]}
+        if d.is_complex():  # the real view's values (re, im interleaved), as bench/torch-diff.js's flat()
+            flat = torch.view_as_real(d.resolve_conj().to(torch.complex128)).reshape(-1).tolist()
+            return {'t': [name, list(d.shape), [num_out(x) for x in flat]]}
         flat = d.reshape(-1).to(torch.float64).tolist() if d.dtype != torch.bool else d.reshape(-1).to(torch.int64).tolist()
         return {'t': [name, list(d.shape), [num_out(x) for x in flat]]}
     if isinstance(v, (tuple, list)):
@@ -118,6 +119,8 @@ def run(case, half_as_float=None, grad=None):
         leaves = [x for x in xs if x.requires_grad]
         grads = []
         if y is not None and y.requires_grad and leaves:
+            if y.is_complex():  # the weighted sum of both parts (its real view), as bench/torch-diff.js's
+                y = torch.view_as_real(y.resolve_conj())
             w = weights(y.numel(), y.dtype).reshape(y.shape)
             gs = torch.autograd.grad((y.to(torch.float64) * w).sum(), leaves, allow_unused=True)
             if half_as_float:

@@ -40,20 +40,20 @@ export interface LoadOptions {
 // Codes the format defines, with their item sizes. Only those in FROM_FILE load; the rest are
 // known so that the error can say "unsupported" rather than "unknown".
 const FILE_ITEMSIZE: Record<string, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1, C64: 8, C128: 16,
 };
-const FILE_UNSUPPORTED = ['U64', 'U32', 'U16', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64', 'C128'];
+const FILE_UNSUPPORTED = ['U64', 'U32', 'U16', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4'];
 /** File dtype → flintml dtype (I64/I16/I8 are narrowed/widened to int32). */
 const FROM_FILE: Record<string, DType> = {
   F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16',
-  I64: 'int32', I32: 'int32', I16: 'int32', I8: 'int32', U8: 'uint8', BOOL: 'bool',
+  I64: 'int32', I32: 'int32', I16: 'int32', I8: 'int32', U8: 'uint8', BOOL: 'bool', C64: 'complex64', C128: 'complex128',
 };
 const TO_FILE: Record<DType, string> = {
-  float64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16', int32: 'I32', uint8: 'U8', bool: 'BOOL',
+  float64: 'F64', float32: 'F32', float16: 'F16', bfloat16: 'BF16', int32: 'I32', uint8: 'U8', bool: 'BOOL', complex64: 'C64', complex128: 'C128',
 };
 /** Write order of dtypes, as the reference writer's (wider first keeps every tensor aligned). */
 const WRITE_RANK: Record<DType, number> = {
-  float64: 0, float32: 1, int32: 2, bfloat16: 3, float16: 4, uint8: 5, bool: 6,
+  complex128: -2, complex64: -1, float64: 0, float32: 1, int32: 2, bfloat16: 3, float16: 4, uint8: 5, bool: 6,
 };
 const MAX_HEADER = 100_000_000;  // the reference reader's limit
 const READ_CHUNK = 1 << 30;      // one read() call moves at most 2 GiB; stay well under

@@ -164,6 +164,8 @@ export abstract class BatchNormBase extends Module {
   /** @internal */
   constructor(options: ReturnType<typeof BATCH_NORM_1D_ARGS.parse>, readonly op: string, private readonly ranks: number[]) {
     super();
+    // the base class is abstract: `new fl.nn.BatchNormBase()` (the API fuzzer's call) gets a typed error
+    if (options === null || typeof options !== 'object') throw new ValueError(`BatchNormBase: the base class takes parsed options; use nn.BatchNorm1d, BatchNorm2d or BatchNorm3d`);
     const numFeatures = options.numFeatures;
     if (!Number.isInteger(numFeatures) || numFeatures < 0) throw new ValueError(`${op}: numFeatures must be a non-negative integer, got ${String(numFeatures)}`);
     this.numFeatures = numFeatures;

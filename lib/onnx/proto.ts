@@ -118,7 +118,7 @@ message OperatorSetIdProto {
 
 /** ONNX's TensorProto.DataType codes of the dtypes flintml has (and int64, which shapes use). */
 export const ONNX_DTYPE = {
-  float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, bfloat16: 16,
+  float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, bfloat16: 16, complex64: 14, complex128: 15,
 } as const;
 
 /** AttributeProto.AttributeType codes. */

@@ -8,7 +8,7 @@ import { parseDevice } from '../device';
 import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId, transfer } from '../native';
 import { checkShape, fmt } from '../shape';
-import { contiguousCopy, emptyTensor, Tensor } from '../tensor';
+import { complexHook, contiguousCopy, emptyTensor, Tensor } from '../tensor';
 import { checkFillValue, checkInplace } from './elementwise';
 import * as A from '../args';
 import { optional, required, signature, tooManyArgs } from '../args';
@@ -94,6 +94,10 @@ export function tensor(...args: unknown[]): Tensor {
   const t = emptyTensor(shape, dtype, device, false, 'tensor', o.pinned);
   const n = values.length;
   if (n === 0) return withGrad(t, o.requiresGrad);
+  if (DTYPE_CODE[dtype] < 0) {  // complex: the values are real parts, imaginary parts 0 (fl.complex for the rest)
+    try { complexHook('upload', 'tensor', dtype)(t, values); } catch (e) { t.dispose(); throw e; }
+    return withGrad(t, o.requiresGrad);
+  }
   let host: TypedArray;
   const direct = ArrayBuffer.isView(values) && hostArrayFor(dtype, 0).constructor === values.constructor;
   if (direct) host = values as TypedArray;
@@ -133,6 +137,7 @@ function filledOnnx(v: number): Lowering {
 /** @internal Sets every element of t to v. */
 export function fillInPlace(t: Tensor, v: number | boolean, op: string): Tensor {
   if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`${String(op)}: fill value must be a number or boolean, got ${typeof v}`);
+  if (DTYPE_CODE[t.dtype] < 0) { if (t.numel > 0) complexHook('fill', op, t.dtype)(t, +v, op); return t; }
   if (t.numel > 0) call(FILL, op, [t], [+v]);
   return t;
 }

@@ -20,7 +20,7 @@ import { tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
-import { contiguousCopy, emptyTensor, scopeSync, Tensor, TensorLike, copyInto } from '../tensor';
+import { complexHook, complexOperand, contiguousCopy, emptyTensor, isComplexTensor, scopeSync, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
 import { AutogradError, isGradEnabled, markZeroGradient, needsGrad, record, sumToShape } from '../autograd';
 import { traced, traceState } from '../trace';
@@ -211,6 +211,9 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
   const op = e.code, kind = e.dtype;
   a = asTensorArg(a, op); b = asTensorArg(b, op);
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new ValueError(`${String(op)}: at least one operand must be a Tensor`);
+  // complex operands: lib/ops/complex.ts computes on their parts (or refuses the op)
+  const cx = complexOperand(a, b);
+  if (cx !== null) return complexHook('binary', op, cx)(op, a, b, out);
   const dev = commonDevice(op, a, b)!;
   // the common cases without resultType's operand records: two tensors of one dtype, or a floating
   // tensor with a JS scalar, compute in that tensor's dtype (as resultType says)
@@ -394,6 +397,7 @@ function unaryOp(code: UnaryCode, spec: UnarySpec): (x: Tensor, ...args: any[]) 
 function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor {
   const name = e.name, kind = e.dtype;
   if (!(x instanceof Tensor)) throw new ValueError(`${String(name)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (isComplexTensor(x)) return complexHook('unary', name, x.dtype)(name, x, out);
   let dt = x.dtype;
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
   if (kind === 'numeric' && dt === 'bool') dt = 'int32';
@@ -624,6 +628,7 @@ function sq(v: TensorLike): TensorLike { return v instanceof Tensor ? mul(v, v) 
  */
 export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor {
   if (arguments.length > 3) tooManyArgs('div', 'a, b, roundingMode', arguments);
+  if ((isComplexTensor(a) || isComplexTensor(b)) && roundingMode != null) throw new DTypeError(`div: rounding mode ${describeArg(roundingMode)} is not supported for complex tensors`);
   if (roundingMode === 'floor') return floorDivide(a, b);
   if (roundingMode === 'trunc') {
     const dt = resultType(promoteArg(asTensorArg(a, 'div')), promoteArg(asTensorArg(b, 'div')));
@@ -912,6 +917,8 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   if (!(cond instanceof Tensor)) throw new ValueError(`where: condition must be a bool Tensor`);
   if (cond.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${String(cond.dtype)}`);
   a = asTensorArg(a, 'where'); b = asTensorArg(b, 'where');
+  const cx = complexOperand(a, b);
+  if (cx !== null) return complexHook('where', 'where', cx)(cond, a, b);
   const dev = commonDevice('where', cond, a, b)!;
   const dt = resultType(promoteArg(a), promoteArg(b));
   const shape = broadcastShapes('where', cond._shape, a instanceof Tensor ? a._shape : [], b instanceof Tensor ? b._shape : []);
@@ -949,6 +956,10 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
   if (!(x instanceof Tensor)) throw new ValueError('maskedFill: expected a Tensor');
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
+  if (isComplexTensor(x) || isComplexTensor(value)) {  // through the complex where: where(mask, value, x)
+    if (!isComplexTensor(x)) throw new DTypeError(`maskedFill: a complex value cannot be filled into a ${String(x.dtype)} tensor`);
+    return complexHook('where', 'maskedFill', x.dtype)(mask, value instanceof Tensor ? value.reshape([]) : value, x);
+  }
   const v = value instanceof Tensor ? value.item() : value;
   if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`maskedFill: value must be a number, a boolean or a 1-element tensor, got ${describeArg(value)}`);
   checkFillValue(v, x.dtype, 'maskedFill');  // as torch's masked_fill (-2.5 wrapped to 254)

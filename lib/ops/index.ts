@@ -55,3 +55,12 @@ export * from './reshaping';
 export { bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize } from './counting';
 // torch's remaining compositions: broadcastShapes/Tensors, isin, argwhere, the aliases (clip, absolute, arccos, multiply, ger, trapz, …), mode, nanmedian, renorm, vander, histogram, gradient, chainMatmul, vdot, inner, dist, pdist, maskedScatter, asStrided, emptyStrided
 export * from './misc';
+// complex tensors: viewAsReal/viewAsComplex, real/imag, complex, polar, conj, angle, vdot (and the complex hooks of the generic ops)
+export { viewAsReal, viewAsComplex, isComplex, real, imag, complex, polar, conj, conjPhysical, resolveConj, angle, vdot } from './complex';
+// torch.fft (fl.fft.fft, rfft, fftn, fftfreq, fftshift, …), the window functions and stft / istft
+export { fftNamespace as fft } from './fft';
+export type { FftNorm, FftOptions, FftnOptions, FftFreqOptions } from './fft';
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows';
+export type { WindowOptions } from './windows';
+export { stft, istft } from './stft';
+export type { StftOptions, IstftOptions, StftPadMode } from './stft';

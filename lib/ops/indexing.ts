@@ -16,7 +16,7 @@ import { DType } from '../dtype';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, viewStrides } from '../shape';
-import { contiguousCopy, copyInto, emptyTensor, scopeSync, Tensor, TensorLike } from '../tensor';
+import { complexHook, complexOperand, contiguousCopy, copyInto, emptyTensor, scopeSync, Tensor, TensorLike } from '../tensor';
 import { arange, full, tensor, zeros } from './creation';
 import {
   add, checkInplace, commonDevice, floorDivide, lt, mul, ne, remainder, where as whereElementwise,
@@ -68,6 +68,8 @@ function dimsOf(t: Tensor): number[] { return t._shape.length === 0 ? [1] : t._s
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (arguments.length > 3) tooManyArgs('gather', 'input, dim, index', arguments);
+  const cx = complexOperand(x);
+  if (cx !== null) return complexHook('layout', 'gather', cx)('gather', x, [dim, index]);
   need(x, 'gather'); needIndex(index, 'gather');
   const dev = commonDevice('gather', x, index)!;
   const d = normDim(dim, x.ndim, 'gather');
@@ -264,6 +266,8 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { if 
 
 /** indexSelect whose errors (the kernel's bad-index error included) name `op`. */
 function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tensor {
+  const cx = complexOperand(x);
+  if (cx !== null) return complexHook('layout', op, cx)(op, x, [dim, index]);
   need(x, op); needIndex(index, op);
   const dev = commonDevice(op, x, index)!;
   if (index.ndim > 1) throw new ShapeError(`${op}: index must be 0-D or 1-D, got shape ${fmt(index._shape)}`);
@@ -506,6 +510,8 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
  */
 export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
   if (arguments.length > 2) tooManyArgs('flip', 'input, dims', arguments);
+  const cx = complexOperand(x);
+  if (cx !== null) return complexHook('layout', 'flip', cx)('flip', x, [dims]);
   need(x, 'flip');
   if (typeof dims !== 'number' && !Array.isArray(dims)) throw new ValueError(`flip: dims must be a number or an array of numbers, got ${describeArg(dims)}`);
   const ds = (typeof dims === 'number' ? [dims] : dims).map((d) => normDim(d, x.ndim, 'flip'));

@@ -5,7 +5,7 @@ import { tooManyArgs } from '../args';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView } from '../native';
 import { broadcastShapes, fmt, isContiguous, numel, viewStrides } from '../shape';
-import { copyInto, emptyTensor, Tensor } from '../tensor';
+import { complexHook, complexOperand, copyInto, emptyTensor, isComplexTensor, Tensor } from '../tensor';
 import { commonDevice } from './elementwise';
 import { traced, traceState } from '../trace';
 import { needsGrad, record, sumToShape } from '../autograd';
@@ -16,7 +16,7 @@ const MATMUL = opId('matmul');
 
 function need(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
-  t._handleFor(op);
+  if (isComplexTensor(t)) t._storageHandle(op); else t._handleFor(op);  // complex: matmulImpl's hook
   return t;
 }
 
@@ -75,6 +75,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 function matmulImpl(a: Tensor, b: Tensor): Tensor {
   need(a, 'matmul'); need(b, 'matmul');
+  const cx = complexOperand(a, b);
+  if (cx !== null) return complexHook('matmul', 'matmul', cx)('matmul', a, b);
   if (autocastLowDtype() !== null) {  // autocast: matmuls run in the low-precision dtype
     const la = castLow(a), lb = castLow(b);
     if (la !== a || lb !== b) {

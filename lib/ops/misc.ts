@@ -3,7 +3,7 @@
 // helpers (broadcastShapes, broadcastTensors), isin, argwhere, torch's aliases (clip, absolute,
 // negative, fix, arccos, arcsin, arctan, arctan2, multiply, divide, subtract, ger, trapz), the
 // predicates isSameSize, isNonzero and canCast; msort, mode, nanmedian, renorm; vander, histogram,
-// gradient; chainMatmul, vdot, inner, dist, pdist, the deprecated frobeniusNorm and nuclearNorm;
+// gradient; chainMatmul, inner (vdot: complex.ts), dist, pdist, the deprecated frobeniusNorm and nuclearNorm;
 // maskedScatter; asStrided and emptyStrided. (arccosh, arcsinh and arctanh are not here: flintml has
 // no acosh/asinh/atanh to alias; those need elementwise kernel rows.)
 //
@@ -614,22 +614,6 @@ export function chainMatmul(...matrices: Tensor[]): Tensor {
 }
 
 /**
- * The dot product of two 1-D tensors of one dtype, as `torch.vdot` (real tensors: the same as
- * `dot`).
- * ```ts
- * fl.vdot(fl.tensor([1, 2]), fl.tensor([3, 4])).item();  // 11
- * ```
- */
-export function vdot(input: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) tooManyArgs('vdot', 'input, other', arguments);
-  const a = need(input, 'vdot'), b = need(other, 'vdot', 'other');
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`vdot: expected 1-D tensors, got shapes ${fmt(a._shape)} and ${fmt(b._shape)}`);
-  if (a.numel !== b.numel) throw new ShapeError(`vdot: inconsistent tensor sizes ${fmt(a._shape)} and ${fmt(b._shape)}`);
-  if (a.dtype !== b.dtype) throw new DTypeError(`vdot: expected both vectors to have the same dtype, got ${a.dtype} and ${b.dtype}`);
-  return dot(a, b);
-}
-
-/**
  * The inner product over the last dims, as `torch.inner`: shape input.shape[:-1] + other.shape[:-1]
  * (a 0-dim operand multiplies).
  * ```ts
@@ -863,7 +847,6 @@ declare module '../tensor' {
     nanmedian(dim: number, keepdim?: boolean): ValuesIndices;
     /** See {@link renorm}. */ renorm(p: number, dim: number, maxnorm: number): Tensor;
     /** See {@link histogram}. */ histogram(bins?: number | Tensor, options?: HistogramOptions): HistogramResult;
-    /** See {@link vdot}. */ vdot(other: Tensor): Tensor;
     /** See {@link inner}. */ inner(other: Tensor): Tensor;
     /** See {@link dist}. */ dist(other: Tensor, p?: number): Tensor;
     /** See {@link maskedScatter}. */ maskedScatter(mask: Tensor, source: Tensor): Tensor;
@@ -927,7 +910,6 @@ P.nanmedian = function (this: Tensor, dim?: number, keepdim?: boolean) {
 } as Tensor['nanmedian'];
 P.renorm = function (p, dim, maxnorm) { if (arguments.length > 3) tooManyArgs('renorm', 'p, dim, maxnorm', arguments); return renorm(this, p, dim, maxnorm); };
 P.histogram = function (...a: unknown[]) { return (histogram as (...x: unknown[]) => HistogramResult)(this, ...a); };
-P.vdot = function (o) { if (arguments.length > 1) tooManyArgs('vdot', 'other', arguments); return vdot(this, o); };
 P.inner = function (o) { if (arguments.length > 1) tooManyArgs('inner', 'other', arguments); return inner(this, o); };
 P.dist = function (o, p) { if (arguments.length > 2) tooManyArgs('dist', 'other, p', arguments); return p === undefined ? dist(this, o) : dist(this, o, p); };
 P.maskedScatter = function (m, s) { if (arguments.length > 2) tooManyArgs('maskedScatter', 'mask, source', arguments); return maskedScatterAs(this, m, s, 'maskedScatter'); };

@@ -26,7 +26,7 @@ import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { namedTuple } from '../named-tuple';
 import { broadcastShapes, fmt, normDim, normDims, range } from '../shape';
-import { scopeSync, Tensor, TensorLike } from '../tensor';
+import { complexHook, isComplexTensor, scopeSync, Tensor, TensorLike } from '../tensor';
 import { tensor, zerosLike } from './creation';
 import {
   abs, add, checkFillValue, clamp, commonDevice, cos, div, eq, exp, exp2, gt, isfinite, isinf, isnan, le, log, log1p,
@@ -479,6 +479,7 @@ export function signbit(input: Tensor): Tensor {
 /** The sign of each element (torch.sgn; for real tensors the same as `sign`). `fl.sgn(x)` */
 export function sgn(input: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('sgn', 'input', arguments);
+  if (isComplexTensor(input)) return complexHook('unary', 'sgn', input.dtype)('sgn', input);
   need(input, 'sgn');
   return sign(input);
 }
@@ -740,6 +741,11 @@ export function isclose(...args: unknown[]): Tensor {
   return iscloseOp('isclose', o.input, o.other, o.rtol, o.atol, o.equalNan);
 }
 function iscloseOp(op: string, a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor {
+  if (isComplexTensor(a) || isComplexTensor(b)) {
+    if (a.dtype !== b.dtype) throw new DTypeError(`${op}: input and other must have one dtype, got ${String(a.dtype)} and ${String(b.dtype)}`);
+    if (!(rtol >= 0) || !(atol >= 0)) throw new ValueError(`${op}: rtol and atol must be greater than or equal to zero, got ${describeArg(rtol)} and ${describeArg(atol)}`);
+    return complexHook('isclose', op, a.dtype)(op, a, b, rtol, atol, equalNan);
+  }
   need(a, op); need(b, op, 'other');
   if (a.dtype !== b.dtype) throw new DTypeError(`${op}: input and other must have one dtype, got ${String(a.dtype)} and ${String(b.dtype)}`);
   if (!(rtol >= 0)) throw new ValueError(`${op}: rtol must be greater than or equal to zero, got ${describeArg(rtol)}`);
@@ -770,7 +776,7 @@ export function allclose(...args: unknown[]): boolean {
 /** Whether both have the same shape and elements (NaN is unequal): a JavaScript boolean, as torch.equal. `fl.equal(a, b)` */
 export function equal(input: Tensor, other: Tensor): boolean {
   if (arguments.length > 2) tooManyArgs('equal', 'input, other', arguments);
-  need(input, 'equal'); need(other, 'equal', 'other');
+  if (isComplexTensor(input) || isComplexTensor(other)) { input._storageHandle('equal'); other._storageHandle('equal'); } else { need(input, 'equal'); need(other, 'equal', 'other'); }
   commonDevice('equal', input, other);
   if (input._shape.length !== other._shape.length || input._shape.some((s, i) => s !== other._shape[i])) return false;
   return noGrad(() => scopeSync(() => !!all(eq(input, other)).item()));

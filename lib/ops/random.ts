@@ -8,13 +8,13 @@
 // advances offset by its element count. So `manualSeed(s)` gives the same numbers whatever the
 // thread count, and the same stream on every backend.
 import { describeArg } from '../arity';
-import { checkDType, DType, isFloating } from '../dtype';
+import { checkDType, componentDType, DType, isComplexDType, isFloating } from '../dtype';
 import { parseDevice, sameDevice } from '../device';
 import { Generator, generatorArg, streamFor, takeGeneratorOption } from '../generator';
 import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { captureState, refuseInCapture } from '../capture';
-import { broadcastShapes, broadcastStrides, checkShape, fmt } from '../shape';
+import { broadcastShapes, broadcastStrides, checkShape, contiguousStrides, fmt } from '../shape';
 import { markZeroGradient, needsGrad, noGrad, record } from '../autograd';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
 import { add, clamp, ge, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg } from './elementwise';
@@ -126,6 +126,13 @@ export function rand(...args: RandomSizeArgs): Tensor {
 /** Standard normal values (mean 0, std 1): `fl.randn(128, 64)`, `fl.randn([2], { requiresGrad: true, generator: g })`. */
 export function randn(...args: RandomSizeArgs): Tensor {
   const o = randomSizedArgs(RANDN_ARGS, args);
+  if (o.dtype !== undefined && isComplexDType(checkDType(o.dtype, 'randn'))) {
+    // as torch's complex randn: the real and imaginary parts each N(0, 1/2), so that E|z|² = 1
+    const parts = create(o.shape.concat(2), { ...o, dtype: componentDType(o.dtype), requiresGrad: false }, 'float32', 'randn', (t) => normalInto(t, 0, Math.SQRT1_2, 'randn', o.generator));
+    const z = new Tensor(parts._storage, o.shape, contiguousStrides(o.shape), 0, o.dtype);
+    parts.dispose();
+    return withGrad(z, o.requiresGrad);
+  }
   return create(o.shape, o, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn', o.generator));
 }
 
@@ -222,6 +229,7 @@ export function randnLike(...args: unknown[]): Tensor {
 const INT_RANGE: Record<DType, [number, number]> = {
   int32: [-2147483648, 2147483647], uint8: [0, 255], bool: [0, 1],
   float16: [-2048, 2048], bfloat16: [-256, 256], float32: [-16777216, 16777216], float64: [-(2 ** 53), 2 ** 53],
+  complex64: [-16777216, 16777216], complex128: [-(2 ** 53), 2 ** 53],
 };
 
 function randintInto(t: Tensor, low: number, high: number, op: string, gen: Generator | null): Tensor {

@@ -25,7 +25,7 @@ import { DTypeError, IndexError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
 import { contiguousStrides, fmt, normDim, normDims, numel, range } from '../shape';
-import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
+import { complexHook, contiguousCopy, emptyTensor, isComplexTensor, scopeSync, Tensor } from '../tensor';
 import { REDUCE } from './codes';
 import { div, eq, exp, isnan, logicalAnd, logicalOr, maximum, minimum, mul, sub, where } from './elementwise';
 import { scatterIntoZeros } from './indexing';
@@ -197,6 +197,7 @@ function lowerReduce(g: OnnxGraph, name: ReduceName, x: string, dt: DType, outDt
 
 /** @internal Runs one value reduction. */
 function reduce(name: ReduceName, x: Tensor, o: VarOptions, op: string = name): Tensor {
+  if (isComplexTensor(x)) return complexHook('reduce', op, x.dtype)(op, x, o);
   need(x, op);
   const temps: Tensor[] = [];
   try {
