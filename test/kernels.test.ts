@@ -288,7 +288,11 @@ describe('the op table', () => {
     const table = binding.opDevices();
     const names = Object.keys(table);
     expect(names.length).toBeGreaterThan(30);
-    const missing = names.filter((n) => !(table[n].includes('cpu') && table[n].includes('cuda')));
+    // CPU-only fast paths that lib/ops picks by device (the GPU computes the same with the ops it has):
+    // conv2d's fused CPU kernels (native/cpu/conv.cpp; the GPU runs im2col + GEMM)
+    const cpuOnly = ['conv2dForward', 'conv2dBackwardInput', 'conv2dBackwardWeight'];
+    for (const n of cpuOnly) expect(table[n]).toEqual(['cpu']);
+    const missing = names.filter((n) => !cpuOnly.includes(n) && !(table[n].includes('cpu') && table[n].includes('cuda')));
     expect(missing).toEqual([]);
   });
 

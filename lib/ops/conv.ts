@@ -11,7 +11,9 @@
 // forward's columns, kept up to convTuning.keepColsMax elements (they are kh*kw times the input's
 // size; larger ones are rebuilt from the saved input):
 //   dW = dY' @ cols^T,  dX = col2im(W^T @ dY'),  db = sum of dY over N, H, W
-// where dY' is dY permuted to [O, N*L]. convTranspose2d is the same computation read backwards:
+// where dY' is dY permuted to [O, N*L]. On the CPU, float32 and float64 conv2d take fused native
+// kernels instead (fusedConv below; native/cpu/conv.cpp): image by image, with cache-sized column
+// blocks, straight into NCHW, the same single autograd node. convTranspose2d is the same computation read backwards:
 // its forward is col2im(W^T @ x) and its backward uses im2col.
 // Pooling kernels work on planes; max pooling keeps int32 argmax indices (flat h*W+w in the input
 // plane, as PyTorch's) and its backward scatters the gradient to them.
@@ -277,20 +279,45 @@ function conv2dGeom(x: Tensor, w: Tensor, o: Conv2dOptions, op: string): Geom {
  * the weight gradient instead of being rebuilt from the input in the backward (as PyTorch's CPU convolution
  * keeps its `finput`): a second im2col costs a pass that writes kh*kw times the input. Larger ones
  * are rebuilt, so a big convolution's activation memory stays that of its input. Tests set it to 0
- * to take the rebuilding path on small shapes.
+ * to take the rebuilding path on small shapes. (The CPU's fused conv2d keeps no columns: it rebuilds
+ * them per cache-sized block.) `fusedCpu` turns the CPU's fused conv2d kernels on (the default) or
+ * off: tests and bench/conv.js compare the two paths.
  * @internal
  */
-export const convTuning = { keepColsMax: 1 << 24 };
+export const convTuning = { keepColsMax: 1 << 24, fusedCpu: true };
+
+/**
+ * The CPU's fused convolution (native/cpu/conv.cpp, conv2dForward / conv2dBackwardInput /
+ * conv2dBackwardWeight: image by image, with cache-sized blocks of columns, straight into NCHW) for
+ * float32 and float64 on the CPU; the GPU and the 16-bit floats take im2col + one GEMM per group.
+ * `convTuning.fusedCpu = false` turns it off (tests compare the two).
+ */
+function fusedConv(x: Tensor): boolean {
+  return convTuning.fusedCpu && x._storage.device.type === 0 && (x.dtype === 'float32' || x.dtype === 'float64');
+}
+
+const CONV_FWD = opId('conv2dForward');
+const CONV_BWD_IN = opId('conv2dBackwardInput');
+const CONV_BWD_W = opId('conv2dBackwardWeight');
+
+const dense = (t: Tensor): Tensor => (t.isContiguous() ? t : t.contiguous());
 
 function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: number, op: string): Tensor {
   const [N, C, H, W] = x._shape;
   const [O, Cg] = w._shape;
   const K = Cg * g.kh * g.kw, L = g.Ho * g.Wo;
   const grad = needsGrad(x, w, b);
-  const keepCols = grad && w.requiresGrad && C * g.kh * g.kw * N * L <= convTuning.keepColsMax;
+  const fused = fusedConv(x);
+  const params = [...geomParams(g), groups];
+  const keepCols = !fused && grad && w.requiresGrad && C * g.kh * g.kw * N * L <= convTuning.keepColsMax;
   let kept: Tensor | null = null;
   const out = noGrad(() => scope(() => {
     if (N * O * L === 0) return emptyTensor([N, O, g.Ho, g.Wo], x.dtype, x._storage.device, true, op);
+    if (fused) {
+      const y = emptyTensor([N, O, g.Ho, g.Wo], x.dtype, x._storage.device, false, op);
+      call(CONV_FWD, op, b ? [y, dense(x), dense(w), dense(b)] : [y, dense(x), dense(w)], params);
+      return y;
+    }
     const buf = im2col(x, g, op);
     if (keepCols) kept = keep(buf);
     const y = matmul(w.reshape([groups, O / groups, K]), buf.view([groups, K, N * L]));  // [G, Og, N*L]
@@ -302,9 +329,24 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
     const saved = colsKept ? [x, w, colsKept] : [x, w];
     try {
       record(op, [x, w, b], [out], saved, ([gy], [sx, sw, sc]) => scope(() => {
+        let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
+        if (fused && !isGradEnabled()) {
+          // the fused kernels are not ops of the graph: a backward that records (createGraph) takes the composed path below
+          const gyc = dense(gy!);
+          if (x.requiresGrad) {
+            gx = emptyTensor([N, C, H, W], x.dtype, x._storage.device, false, op);
+            call(CONV_BWD_IN, op, [gx, gyc, dense(sw)], params);
+          }
+          const wantB = !!b && b.requiresGrad;
+          if (w.requiresGrad) {
+            gw = emptyTensor(w._shape, w.dtype, w._storage.device, false, op);
+            if (wantB) gb = emptyTensor([O], w.dtype, w._storage.device, false, op);
+            call(CONV_BWD_W, op, gb ? [gw, gyc, dense(sx), gb] : [gw, gyc, dense(sx)], params);
+          } else if (wantB) gb = sum(gyc, [0, 2, 3]);
+          return [gx, gw, gb];
+        }
         const gP = channelsFirst(gy!).view([groups, O / groups, N * L]);
         const w3 = sw.reshape([groups, O / groups, K]);
-        let gx: Tensor | null = null, gw: Tensor | null = null, gb: Tensor | null = null;
         if (x.requiresGrad) gx = col2imOp(matmul(w3.mT, gP).view([C * g.kh * g.kw, N * L]), [N, C, H, W], g, op);
         if (w.requiresGrad) {
           // the kept columns are constants: a backward that records (createGraph) rebuilds them from x

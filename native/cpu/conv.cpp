@@ -15,6 +15,8 @@
 //   avgPool2dBackward          t: gx, gOut      p: same
 //   adaptiveAvgPool2d          t: out, x        (windows [floor(o*I/O), ceil((o+1)*I/O)))
 //   adaptiveAvgPool2dBackward  t: gx, gOut
+//   conv2dForward, conv2dBackwardInput, conv2dBackwardWeight: the fused convolution (float32 and
+//                              float64, CPU only), described at its section below
 //
 // The column layout is chosen by the caller through cols' strides: lib/nn/conv.ts passes a
 // [C*kh*kw, N, L] buffer viewed as [N, C*kh*kw, L], so the whole batch is one GEMM.
@@ -31,6 +33,7 @@
 #include "../core/parallel.h"
 #include "../core/tensor.h"
 #include "../core/vmath.h"
+#include "gemm.h"
 
 namespace flint {
 namespace {
@@ -556,6 +559,536 @@ void cpuAdaptiveAvgPool2dBackward(const OpCall& c) {
   dispatchFloat(c.t[0].dtype, [&](auto tag) { adaptiveAvgBackT<decltype(tag)>(c, s); });
 }
 
+// ---- the fused CPU convolution (float32, float64) ----------------------------------------------
+//
+// conv2d on the CPU without the whole batch's column matrix: lib/ops/conv.ts used to write the
+// columns of every image ([C*kh*kw, N*Ho*Wo]: kh*kw times the input, 226 MB for a [128, 48, 32, 32]
+// 3x3 layer), multiply, and permute the [O, N*L] product back to [N, O, Ho, Wo]; each of those
+// passes went through main memory, and the GEMMs read their columns from there. Here the work is
+// cut into units of one image, one group and a block of output rows whose columns fit in the
+// core's cache (kColBlockBytes); each unit writes its block of columns into a per-thread buffer and
+// multiplies it straight into the output image (NCHW: no permute). Units run over the thread pool
+// when there are enough of them (each GEMM then runs on its unit's thread); otherwise they run one
+// by one and the GEMM and the column copies split over the pool. Special shapes:
+//   - pointwise (1x1, stride 1, no padding): an image's group IS its column matrix: no copy at all;
+//   - one input channel per group with groups > 1 (depthwise, with any channel multiplier): direct
+//     loops over the kernel taps, one output plane at a time, instead of per-group GEMMs with M = 1
+//     (a single-channel input with groups 1, a CNN's first layer, stays on the GEMM: measured faster);
+//   - the input gradient at stride 1 with at least 32 input channels per group: the forward's units
+//     again, on gy with the flipped, transposed kernel (a GEMM with K = Og*kh*kw and no scatter);
+//     otherwise W^T times a block of gy (K = Og), its columns added back into the image (col2im,
+//     per image: blocks overlap);
+//   - small images (a whole image in one block, under kBatchCols pixels): several per GEMM.
+// What a faster version would do: its own AVX-512 micro-kernels reading the image directly (oneDNN's
+// direct convolution: torch's forward reaches ~160 GFLOP/s on one core of this host where OpenBLAS's
+// sgemm on these M = 48..256 products reaches 115-150), and Winograd F(2x2, 3x3) for 3x3 stride 1.
+// Sums: every output element's sums run in an order fixed by the shapes and the thread count (never
+// by which thread took which unit; a GEMM split over the pool is cut as native/cpu/gemm.cpp says). The weight gradient sums the batch in up to kWgradParts fixed parts (each part's
+// images in order, into its own buffer) added in part order; the bias gradient in double.
+//
+//   conv2dForward         t: y [N, O, Ho, Wo], x [N, C, H, W], w [O, C/groups, kh, kw][, bias [O]]
+//   conv2dBackwardInput   t: gx [N, C, H, W], gy [N, O, Ho, Wo], w
+//   conv2dBackwardWeight  t: gw [O, C/groups, kh, kw], gy [N, O, Ho, Wo], x[, gb [O]]
+//                         p (all three): kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, pb, pr, groups
+// All operands contiguous, one dtype (float32 or float64); outputs are fully written.
+
+// a unit's columns: a quarter of a core's L2 on the 2-core development host (256 KB-1 MB measured alike on
+// the [128, 48, 32, 32] and ResNet-18 layers, 2 MB and more 10-30% slower: the GEMM packs them once more)
+constexpr int64_t kColBlockBytes = 512 << 10;
+constexpr int64_t kMinBlockCols = 256;       // ... but at least this many output pixels per GEMM
+constexpr int64_t kWgradParts = 8;           // the weight gradient's fixed parts of the batch ...
+constexpr int64_t kWgradPartBytes = 8 << 20;  // ... fewer when their partial sums would pass this (large O x K)
+// Small images (a whole image's columns in one block, fewer than kBatchCols pixels) are batched: a
+// forward unit takes several images (one GEMM of up to kBatchCols columns, then copied into NCHW),
+// and the weight gradient multiplies several images' columns at once (up to kWgradBatchBytes of
+// them: fewer passes over its Og x K partial sums). 28x28 CNN layers ran one 0.1 ms GEMM per image.
+constexpr int64_t kBatchCols = 1024;
+constexpr int64_t kFlipMinChannels = 32;  // the stride-1 input gradient as a flipped-kernel convolution from Cg = 32
+constexpr int64_t kWgradBatchBytes = 4 << 20;
+
+struct Fused {
+  int64_t N, C, H, W, O, Ho, Wo, G, Cg, Og, K, L;
+  int64_t kh, kw, sh, sw, ph, pw, dh, dw;
+  bool pointwise;  // 1x1, stride 1, no padding: a group of an image is its own column matrix
+  bool direct;     // one input channel per group: direct loops over the taps
+  int64_t rows, blocks;  // output rows per column block, blocks per image
+  int64_t imgs, wimgs;   // images per forward unit, per weight-gradient GEMM (1 unless blocks == 1)
+};
+
+// Output rows per column block: the block's columns within kColBlockBytes, at least kMinBlockCols pixels.
+void planBlocks(Fused& f, int64_t item) {
+  f.rows = std::max<int64_t>(1, kColBlockBytes / std::max<int64_t>(1, f.K * f.Wo * item));
+  f.rows = std::max(f.rows, (kMinBlockCols + f.Wo - 1) / std::max<int64_t>(1, f.Wo));
+  f.rows = f.pointwise ? std::max<int64_t>(1, f.Ho) : std::min(f.rows, std::max<int64_t>(1, f.Ho));
+  f.blocks = f.Ho == 0 ? 0 : (f.Ho + f.rows - 1) / f.rows;
+  f.imgs = f.wimgs = 1;
+  if (!f.pointwise && f.blocks == 1 && f.L > 0 && f.K > 0) {
+    const int64_t img = f.K * f.L * item;
+    f.imgs = std::max<int64_t>(1, std::min({f.N, kBatchCols / f.L, kColBlockBytes / img}));
+    f.wimgs = std::max<int64_t>(1, std::min(f.N, kWgradBatchBytes / img));
+  }
+}
+
+// img: [N, C, H, W]; out: [N, O, Ho, Wo]; w: [O, C/groups, kh, kw]; the checks of checkCols plus the
+// channel counts, contiguity and dtype (float32/float64: lib/ops/conv.ts routes the others elsewhere).
+Fused fusedOf(const OpCall& c, const TensorArg& img, const TensorArg& out, const TensorArg& w) {
+  const Geom g = geomOf(c);
+  need4d(c, img, "the input");
+  need4d(c, out, "the output");
+  need4d(c, w, "the weight");
+  const int64_t Ho = (int64_t)c.param(8), Wo = (int64_t)c.param(9), pb = (int64_t)c.param(10), pr = (int64_t)c.param(11);
+  const int64_t G = (int64_t)c.param(12);
+  Fused f{};
+  f.N = img.shape[0]; f.C = img.shape[1]; f.H = img.shape[2]; f.W = img.shape[3];
+  f.O = w.shape[0]; f.Ho = Ho; f.Wo = Wo; f.G = G;
+  f.kh = g.kh; f.kw = g.kw; f.sh = g.sh; f.sw = g.sw; f.ph = g.ph; f.pw = g.pw; f.dh = g.dh; f.dw = g.dw;
+  if (G < 1 || f.C % G != 0 || f.O % G != 0 || w.shape[1] * G != f.C || w.shape[2] != g.kh || w.shape[3] != g.kw)
+    fail(ErrorKind::Shape, std::string(c.name) + ": weight " + w.shapeStr() + " does not fit input " + img.shapeStr() + " with groups " +
+                               to_string(G) + " and a " + to_string(g.kh) + "x" + to_string(g.kw) + " kernel");
+  if (out.shape[0] != f.N || out.shape[1] != f.O || out.shape[2] != Ho || out.shape[3] != Wo)
+    fail(ErrorKind::Shape, std::string(c.name) + ": output " + out.shapeStr() + " does not match input " + img.shapeStr() + " and weight " +
+                               w.shapeStr() + " (expected [" + to_string(f.N) + ", " + to_string(f.O) + ", " + to_string(Ho) + ", " + to_string(Wo) + "])");
+  if (pb < 0 || pr < 0 || Ho < 0 || Wo < 0 || (Ho > 0 && (Ho - 1) * g.sh + (g.kh - 1) * g.dh >= f.H + g.ph + pb) ||
+      (Wo > 0 && (Wo - 1) * g.sw + (g.kw - 1) * g.dw >= f.W + g.pw + pr))
+    fail(ErrorKind::Shape, std::string(c.name) + ": output " + to_string(Ho) + "x" + to_string(Wo) + " is too large for input " + img.shapeStr());
+  for (const TensorArg* t : {&img, &out, &w})
+    if (t->dtype != img.dtype || (img.dtype != DType::F32 && img.dtype != DType::F64))
+      fail(ErrorKind::DType, std::string(c.name) + ": expected float32 or float64 operands of one dtype, got " + dtypeName(img.dtype) + " and " +
+                                 dtypeName(t->dtype));
+  for (int i = 0; i < c.nt; i++)
+    if (c.t[i].numel() > 0 && !c.t[i].isContiguous()) fail(ErrorKind::Value, std::string(c.name) + ": operand " + to_string(i) + " " + c.t[i].shapeStr() + " must be contiguous");
+  f.Cg = f.C / G; f.Og = f.O / G;
+  f.K = f.Cg * g.kh * g.kw; f.L = Ho * Wo;
+  f.pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && Ho == f.H && Wo == f.W;
+  f.direct = f.Cg == 1 && G > 1 && !f.pointwise;
+  planBlocks(f, img.dtype == DType::F32 ? 4 : 8);
+  return f;
+}
+
+void checkBias(const OpCall& c, const TensorArg& b, const Fused& f, const char* what) {
+  if (b.ndim != 1 || b.shape[0] != f.O)
+    fail(ErrorKind::Shape, std::string(c.name) + ": " + what + " must be [" + to_string(f.O) + "], got " + b.shapeStr());
+  if (b.dtype != c.t[0].dtype) fail(ErrorKind::DType, std::string(c.name) + ": " + what + " must be " + dtypeName(c.t[0].dtype) + ", got " + dtypeName(b.dtype));
+}
+
+void gemmT(bool tA, bool tB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float beta,
+           float* C, int64_t ldc) {
+  gemmF32(tA, tB, M, N, K, 1.f, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
+}
+void gemmT(bool tA, bool tB, int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, const double* B, int64_t ldb, double beta,
+           double* C, int64_t ldc) {
+  gemmF64(tA, tB, M, N, K, 1.0, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
+}
+
+// A per-thread scratch buffer (kept between calls: a fresh one per unit would page-fault each time).
+template <class T> T* scratch(int64_t elems) {
+  thread_local std::vector<double> buf;
+  const size_t need = (size_t)((elems * (int64_t)sizeof(T) + 7) / 8);
+  if (buf.size() < need) buf.resize(need);
+  return reinterpret_cast<T*>(buf.data());
+}
+
+// The output columns ow of a row whose input column iw = ow*sw + iw0 lies inside [0, W): [lo, hi).
+inline void validCols(int64_t iw0, int64_t sw, int64_t W, int64_t Wo, int64_t& lo, int64_t& hi) {
+  lo = std::min<int64_t>(Wo, iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw);
+  hi = std::max<int64_t>(lo, std::min<int64_t>(Wo, W - iw0 <= 0 ? 0 : (W - iw0 + sw - 1) / sw));
+}
+
+// Columns of output rows [oh0, oh1) of the Cg planes at xg ([Cg, H, W]) into cols [Cg*kh*kw, (oh1-oh0)*Wo].
+template <class T>
+void im2colBlock(T* cols, const T* xg, const Fused& f, int64_t oh0, int64_t oh1, int64_t ld = -1) {
+  const int64_t Lc = (oh1 - oh0) * f.Wo, taps = f.kh * f.kw;
+  if (ld < 0) ld = Lc;  // the row stride of cols: wider when several images share the buffer
+  parallelFor(f.Cg, planeGrain(taps * Lc), [&](int64_t c0, int64_t c1) {
+    for (int64_t ch = c0; ch < c1; ch++) {
+      const T* plane = xg + ch * f.H * f.W;
+      for (int64_t ki = 0; ki < f.kh; ki++)
+        for (int64_t kj = 0; kj < f.kw; kj++) {
+          T* row = cols + (ch * taps + ki * f.kw + kj) * ld;
+          const int64_t iw0 = kj * f.dw - f.pw;
+          int64_t lo, hi;
+          validCols(iw0, f.sw, f.W, f.Wo, lo, hi);
+          for (int64_t oh = oh0; oh < oh1; oh++) {
+            T* o = row + (oh - oh0) * f.Wo;
+            const int64_t ih = oh * f.sh - f.ph + ki * f.dh;
+            if (ih < 0 || ih >= f.H) { std::fill(o, o + f.Wo, T(0)); continue; }
+            const T* xr = plane + ih * f.W + iw0;
+            std::fill(o, o + lo, T(0));
+            if (f.sw == 1) std::memcpy(o + lo, xr + lo, (size_t)(hi - lo) * sizeof(T));
+            else for (int64_t ow = lo; ow < hi; ow++) o[ow] = xr[ow * f.sw];
+            std::fill(o + hi, o + f.Wo, T(0));
+          }
+        }
+    }
+  });
+}
+
+// The adjoint: adds cols [Cg*kh*kw, (oh1-oh0)*Wo] into the planes at gxg ([Cg, H, W]).
+template <class T>
+void col2imBlock(T* gxg, const T* cols, const Fused& f, int64_t oh0, int64_t oh1) {
+  const int64_t Lc = (oh1 - oh0) * f.Wo, taps = f.kh * f.kw;
+  parallelFor(f.Cg, planeGrain(taps * Lc), [&](int64_t c0, int64_t c1) {
+    for (int64_t ch = c0; ch < c1; ch++) {
+      T* plane = gxg + ch * f.H * f.W;
+      for (int64_t ki = 0; ki < f.kh; ki++)
+        for (int64_t kj = 0; kj < f.kw; kj++) {
+          const T* row = cols + (ch * taps + ki * f.kw + kj) * Lc;
+          const int64_t iw0 = kj * f.dw - f.pw;
+          int64_t lo, hi;
+          validCols(iw0, f.sw, f.W, f.Wo, lo, hi);
+          for (int64_t oh = oh0; oh < oh1; oh++) {
+            const int64_t ih = oh * f.sh - f.ph + ki * f.dh;
+            if (ih < 0 || ih >= f.H) continue;
+            const T* __restrict o = row + (oh - oh0) * f.Wo;
+            T* __restrict xr = plane + ih * f.W + iw0;
+            if (f.sw == 1) for (int64_t ow = lo; ow < hi; ow++) xr[ow] += o[ow];
+            else for (int64_t ow = lo; ow < hi; ow++) xr[ow * f.sw] += o[ow];
+          }
+        }
+    }
+  });
+}
+
+// Runs units 0..n-1 (each given a per-thread scratch buffer of bufElems): over the pool when there
+// are at least two per thread, else one by one (their GEMMs and column copies then split over the pool).
+template <class T, class F>
+void runUnits(int64_t n, int64_t bufElems, F&& unit) {
+  if (numThreads() > 1 && n >= 2 * numThreads()) {
+    parallelFor(n, 1, [&](int64_t b, int64_t e) {
+      T* buf = scratch<T>(bufElems);
+      for (int64_t u = b; u < e; u++) unit(u, buf);
+    });
+    return;
+  }
+  T* buf = scratch<T>(bufElems);
+  for (int64_t u = 0; u < n; u++) unit(u, buf);
+}
+
+int64_t blockElems(const Fused& f) { return f.pointwise ? 1 : f.K * f.rows * f.Wo; }
+// the forward's scratch: a block's columns, or imgs images' columns and their [Og, imgs*L] product
+int64_t forwardElems(const Fused& f) { return f.imgs > 1 ? (f.K + f.Og) * f.imgs * f.L : blockElems(f); }
+// the weight gradient's: a block's columns, or wimgs images' columns and their [Og, wimgs*L] gradient
+int64_t wgradElems(const Fused& f) { return f.wimgs > 1 ? (f.K + f.Og) * f.wimgs * f.L : blockElems(f); }
+
+// ---- direct loops: one input channel per group ----
+
+// y[n, o] for output channels [o0, o1) of image n: bias (or 0), then the taps in order.
+template <class T>
+FLINT_VM_INLINE void directForwardPlane(T* __restrict yo, const T* __restrict xp, const T* __restrict wk, T bias, const Fused& f) {
+  for (int64_t oh = 0; oh < f.Ho; oh++) {
+    T* __restrict row = yo + oh * f.Wo;
+    for (int64_t ow = 0; ow < f.Wo; ow++) row[ow] = bias;
+    for (int64_t ki = 0; ki < f.kh; ki++) {
+      const int64_t ih = oh * f.sh - f.ph + ki * f.dh;
+      if (ih < 0 || ih >= f.H) continue;
+      for (int64_t kj = 0; kj < f.kw; kj++) {
+        const int64_t iw0 = kj * f.dw - f.pw;
+        int64_t lo, hi;
+        validCols(iw0, f.sw, f.W, f.Wo, lo, hi);
+        const T wv = wk[ki * f.kw + kj];
+        const T* __restrict xr = xp + ih * f.W + iw0;
+        if (f.sw == 1) for (int64_t ow = lo; ow < hi; ow++) row[ow] += wv * xr[ow];
+        else for (int64_t ow = lo; ow < hi; ow++) row[ow] += wv * xr[ow * f.sw];
+      }
+    }
+  }
+}
+
+template <class T>
+FLINT_VM_INLINE void directInputPlane(T* __restrict gxp, const T* __restrict gyp, const T* __restrict wk, const Fused& f) {
+  for (int64_t oh = 0; oh < f.Ho; oh++) {
+    const T* __restrict gr = gyp + oh * f.Wo;
+    for (int64_t ki = 0; ki < f.kh; ki++) {
+      const int64_t ih = oh * f.sh - f.ph + ki * f.dh;
+      if (ih < 0 || ih >= f.H) continue;
+      for (int64_t kj = 0; kj < f.kw; kj++) {
+        const int64_t iw0 = kj * f.dw - f.pw;
+        int64_t lo, hi;
+        validCols(iw0, f.sw, f.W, f.Wo, lo, hi);
+        const T wv = wk[ki * f.kw + kj];
+        T* __restrict xr = gxp + ih * f.W + iw0;
+        if (f.sw == 1) for (int64_t ow = lo; ow < hi; ow++) xr[ow] += wv * gr[ow];
+        else for (int64_t ow = lo; ow < hi; ow++) xr[ow * f.sw] += wv * gr[ow];
+      }
+    }
+  }
+}
+
+// Σ over one image of gy[o] * (tap t's shifted input plane), per tap, added into acc[t] (double):
+// each tap's products in 16 fixed lanes of T (lane = position in the row's run mod 16, so they
+// vectorise and give the same sums on every ISA) and one more for the runs' tails, added in double.
+template <class T>
+FLINT_VM_INLINE void directWeightPlane(double* acc, const T* __restrict gyp, const T* __restrict xp, const Fused& f) {
+  for (int64_t ki = 0; ki < f.kh; ki++)
+    for (int64_t kj = 0; kj < f.kw; kj++) {
+      const int64_t iw0 = kj * f.dw - f.pw;
+      int64_t lo, hi;
+      validCols(iw0, f.sw, f.W, f.Wo, lo, hi);
+      T l[16] = {}, tail = 0;  // the rows' runs in 16-wide steps into l, their last len % 16 products into tail
+      const int64_t len = hi - lo;
+      for (int64_t oh = 0; oh < f.Ho; oh++) {
+        const int64_t ih = oh * f.sh - f.ph + ki * f.dh;
+        if (ih < 0 || ih >= f.H) continue;
+        const T* __restrict gr = gyp + oh * f.Wo + lo;
+        const T* __restrict xr = xp + ih * f.W + iw0 + lo * f.sw;
+        int64_t i = 0;
+        if (f.sw == 1) {
+          for (; i + 16 <= len; i += 16)
+            for (int k = 0; k < 16; k++) l[k] += gr[i + k] * xr[i + k];
+          for (; i < len; i++) tail += gr[i] * xr[i];
+        } else {
+          for (; i + 16 <= len; i += 16)
+            for (int k = 0; k < 16; k++) l[k] += gr[i + k] * xr[(i + k) * f.sw];
+          for (; i < len; i++) tail += gr[i] * xr[i * f.sw];
+        }
+      }
+      double s = (double)tail;
+      for (int k = 0; k < 16; k++) s += (double)l[k];
+      acc[ki * f.kw + kj] += s;
+    }
+}
+
+// ---- the three ops ----
+
+template <class T> void forwardUnits(T* y, const T* x, const T* w, const T* bias, const Fused& f);
+
+template <class T>
+void convForwardT(const OpCall& c, const Fused& f) {
+  T* y = c.t[0].ptr<T>();
+  const T* x = c.t[1].ptr<T>();
+  const T* w = c.t[2].ptr<T>();
+  const T* bias = c.nt > 3 ? c.t[3].ptr<T>() : nullptr;
+  const int64_t HW = f.H * f.W, taps = f.kh * f.kw;
+  if (f.direct) {
+    parallelFor(f.N * f.O, planeGrain(taps * f.L), [&](int64_t b, int64_t e) {
+      vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+        for (int64_t p = b; p < e; p++) {
+          const int64_t n = p / f.O, o = p % f.O;
+          directForwardPlane<T>(y + p * f.L, x + (n * f.C + o / f.Og) * HW, w + o * taps, bias ? bias[o] : T(0), f);
+        }
+      });
+    });
+    return;
+  }
+  forwardUnits<T>(y, x, w, bias, f);
+}
+
+// The general and pointwise forward: units of (image, group, block of output rows).
+template <class T>
+void forwardUnits(T* y, const T* x, const T* w, const T* bias, const Fused& f) {
+  const int64_t HW = f.H * f.W;
+  if (f.imgs > 1) {
+    // units of (imgs images, group): their columns side by side, one GEMM, the product copied per image
+    const int64_t chunks = (f.N + f.imgs - 1) / f.imgs;
+    runUnits<T>(chunks * f.G, forwardElems(f), [&](int64_t u, T* buf) {
+      const int64_t n0 = (u / f.G) * f.imgs, g = u % f.G, nb = std::min(f.imgs, f.N - n0), ld = nb * f.L;
+      T* prod = buf + f.K * f.imgs * f.L;
+      for (int64_t j = 0; j < nb; j++) im2colBlock<T>(buf + j * f.L, x + ((n0 + j) * f.C + g * f.Cg) * HW, f, 0, f.Ho, ld);
+      gemmT(false, false, f.Og, ld, f.K, w + g * f.Og * f.K, f.K, buf, ld, T(0), prod, ld);
+      for (int64_t j = 0; j < nb; j++)
+        for (int64_t o = 0; o < f.Og; o++) {
+          const T* src = prod + o * ld + j * f.L;
+          T* dst = y + ((n0 + j) * f.O + g * f.Og + o) * f.L;
+          if (bias) { const T bv = bias[g * f.Og + o]; for (int64_t i = 0; i < f.L; i++) dst[i] = src[i] + bv; }
+          else std::memcpy(dst, src, (size_t)f.L * sizeof(T));
+        }
+    });
+    return;
+  }
+  runUnits<T>(f.N * f.G * f.blocks, blockElems(f), [&](int64_t u, T* buf) {
+    const int64_t n = u / (f.G * f.blocks), g = (u / f.blocks) % f.G, bl = u % f.blocks;
+    const int64_t oh0 = bl * f.rows, oh1 = std::min(f.Ho, oh0 + f.rows), Lc = (oh1 - oh0) * f.Wo;
+    const T* xg = x + (n * f.C + g * f.Cg) * HW;
+    T* yo = y + (n * f.O + g * f.Og) * f.L + oh0 * f.Wo;
+    if (f.K == 0) {
+      for (int64_t o = 0; o < f.Og; o++) std::fill(yo + o * f.L, yo + o * f.L + Lc, T(0));
+    } else if (f.pointwise) {
+      gemmT(false, false, f.Og, Lc, f.K, w + g * f.Og * f.K, f.K, xg + oh0 * f.Wo, f.L, T(0), yo, f.L);
+    } else {
+      im2colBlock<T>(buf, xg, f, oh0, oh1);
+      gemmT(false, false, f.Og, Lc, f.K, w + g * f.Og * f.K, f.K, buf, Lc, T(0), yo, f.L);
+    }
+    if (bias)
+      for (int64_t o = 0; o < f.Og; o++) {
+        const T bv = bias[g * f.Og + o];
+        T* r = yo + o * f.L;
+        for (int64_t j = 0; j < Lc; j++) r[j] += bv;
+      }
+  });
+}
+
+void cpuConv2dForward(const OpCall& c) {
+  if (c.nt != 3 && c.nt != 4) fail(ErrorKind::Value, std::string(c.name) + ": expected 3 or 4 tensors, got " + to_string(c.nt));
+  const Fused f = fusedOf(c, c.t[1], c.t[0], c.t[2]);
+  if (c.nt == 4) checkBias(c, c.t[3], f, "bias");
+  if (c.t[0].numel() == 0) return;
+  if (c.t[0].dtype == DType::F32) convForwardT<float>(c, f);
+  else convForwardT<double>(c, f);
+}
+
+template <class T>
+void convBackwardInputT(const OpCall& c, const Fused& f) {
+  T* gx = c.t[0].ptr<T>();
+  const T* gy = c.t[1].ptr<T>();
+  const T* w = c.t[2].ptr<T>();
+  const int64_t HW = f.H * f.W, taps = f.kh * f.kw;
+  if (f.direct || f.Og == 0 || f.L == 0) {
+    parallelFor(f.N * f.C, planeGrain(taps * f.L * std::max<int64_t>(1, f.Og)), [&](int64_t b, int64_t e) {
+      vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+        for (int64_t p = b; p < e; p++) {
+          const int64_t n = p / f.C, ch = p % f.C;
+          T* gxp = gx + p * HW;
+          std::fill(gxp, gxp + HW, T(0));
+          if (!f.direct) continue;  // nothing flows back (no output channels or pixels)
+          for (int64_t o = ch * f.Og; o < (ch + 1) * f.Og; o++) directInputPlane<T>(gxp, gy + (n * f.O + o) * f.L, w + o * taps, f);
+        }
+      });
+    });
+    return;
+  }
+  if (f.sh == 1 && f.sw == 1 && !f.pointwise && f.Cg >= kFlipMinChannels) {
+    // stride 1: the input gradient is the convolution of gy with the kernel flipped in h and w and
+    // its in/out channels swapped, padded by (k-1)*d - p (negative padding crops; the output size is
+    // the input's): the forward's GEMMs, K = Og*kh*kw, and no scatter. Their M is Cg: with fewer
+    // input channels the col2im form below (M = Cg*kh*kw) is faster (64x16x14x14 -> 32: 1.6 against
+    // 2.9 CPU-ms); from 48 to 256 channels the two measured within 10% of each other
+    Fused t = f;
+    t.C = f.O; t.H = f.Ho; t.W = f.Wo; t.O = f.C; t.Ho = f.H; t.Wo = f.W;
+    t.Cg = f.Og; t.Og = f.Cg; t.K = f.Og * taps; t.L = f.H * f.W;
+    t.ph = (f.kh - 1) * f.dh - f.ph; t.pw = (f.kw - 1) * f.dw - f.pw;
+    planBlocks(t, (int64_t)sizeof(T));
+    std::vector<T> wf((size_t)(f.O * f.Cg * taps));  // [G][Cg][Og * kh * kw]
+    for (int64_t g = 0; g < f.G; g++)
+      for (int64_t o = 0; o < f.Og; o++)
+        for (int64_t ch = 0; ch < f.Cg; ch++)
+          for (int64_t ki = 0; ki < f.kh; ki++)
+            for (int64_t kj = 0; kj < f.kw; kj++)
+              wf[(size_t)(((g * f.Cg + ch) * f.Og + o) * taps + (f.kh - 1 - ki) * f.kw + (f.kw - 1 - kj))] =
+                  w[((g * f.Og + o) * f.Cg + ch) * taps + ki * f.kw + kj];
+    forwardUnits<T>(gx, gy, wf.data(), nullptr, t);
+    return;
+  }
+  runUnits<T>(f.N * f.G, blockElems(f), [&](int64_t u, T* buf) {
+    const int64_t n = u / f.G, g = u % f.G;
+    T* gxg = gx + (n * f.C + g * f.Cg) * HW;
+    const T* wg = w + g * f.Og * f.K;
+    const T* gyg = gy + (n * f.O + g * f.Og) * f.L;
+    if (f.pointwise) {
+      gemmT(true, false, f.K, f.L, f.Og, wg, f.K, gyg, f.L, T(0), gxg, f.L);
+      return;
+    }
+    std::fill(gxg, gxg + f.Cg * HW, T(0));
+    for (int64_t bl = 0; bl < f.blocks; bl++) {
+      const int64_t oh0 = bl * f.rows, oh1 = std::min(f.Ho, oh0 + f.rows), Lc = (oh1 - oh0) * f.Wo;
+      gemmT(true, false, f.K, Lc, f.Og, wg, f.K, gyg + oh0 * f.Wo, f.L, T(0), buf, Lc);
+      col2imBlock<T>(gxg, buf, f, oh0, oh1);
+    }
+  });
+}
+
+void cpuConv2dBackwardInput(const OpCall& c) {
+  need(c, 3);
+  const Fused f = fusedOf(c, c.t[0], c.t[1], c.t[2]);
+  if (c.t[0].numel() == 0) return;
+  if (c.t[0].dtype == DType::F32) convBackwardInputT<float>(c, f);
+  else convBackwardInputT<double>(c, f);
+}
+
+template <class T>
+void convBackwardWeightT(const OpCall& c, const Fused& f) {
+  T* gw = c.t[0].ptr<T>();
+  const T* gy = c.t[1].ptr<T>();
+  const T* x = c.t[2].ptr<T>();
+  T* gb = c.nt > 3 ? c.t[3].ptr<T>() : nullptr;
+  const int64_t HW = f.H * f.W, taps = f.kh * f.kw, wElems = f.O * f.K;
+  if (f.direct) {
+    // one output channel per unit, its sums over the whole batch in order
+    parallelFor(f.O, planeGrain(f.N * taps * f.L), [&](int64_t b, int64_t e) {
+      std::vector<double> acc((size_t)taps);
+      vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+        for (int64_t o = b; o < e; o++) {
+          std::fill(acc.begin(), acc.end(), 0.0);
+          double bs = 0;
+          for (int64_t n = 0; n < f.N; n++) {
+            const T* gyp = gy + (n * f.O + o) * f.L;
+            directWeightPlane<T>(acc.data(), gyp, x + (n * f.C + o / f.Og) * HW, f);
+            if (gb) for (int64_t j = 0; j < f.L; j++) bs += (double)gyp[j];
+          }
+          for (int64_t t = 0; t < taps; t++) gw[o * taps + t] = (T)acc[(size_t)t];
+          if (gb) gb[o] = (T)bs;
+        }
+      });
+    });
+    return;
+  }
+  // the batch in P fixed parts (by the shapes only): part p sums its images in order into its own
+  // buffer (part 0: gw); a large weight gets fewer parts (each GEMM reads and writes all of it)
+  const int64_t P = std::min({f.N, kWgradParts, std::max<int64_t>(1, kWgradPartBytes / std::max<int64_t>(1, wElems * (int64_t)sizeof(T)))});
+  std::vector<T> parts((size_t)(std::max<int64_t>(0, P - 1) * wElems));
+  std::vector<double> bparts((size_t)(gb ? std::max<int64_t>(1, P) * f.O : 0));
+  std::fill(gw, gw + wElems, T(0));
+  std::fill(parts.begin(), parts.end(), T(0));
+  runUnits<T>(P * f.G, wgradElems(f), [&](int64_t u, T* buf) {
+    const int64_t p = u / f.G, g = u % f.G;
+    T* part = (p == 0 ? gw : parts.data() + (p - 1) * wElems) + g * f.Og * f.K;
+    const int64_t n0 = p * f.N / P, n1 = (p + 1) * f.N / P;
+    if (f.wimgs > 1 && f.K > 0) {
+      // the part's images wimgs at a time: their columns and gy rows side by side, one GEMM
+      T* gyb = buf + f.K * f.wimgs * f.L;
+      for (int64_t m0 = n0; m0 < n1; m0 += f.wimgs) {
+        const int64_t nb = std::min(f.wimgs, n1 - m0), ld = nb * f.L;
+        for (int64_t j = 0; j < nb; j++) {
+          im2colBlock<T>(buf + j * f.L, x + ((m0 + j) * f.C + g * f.Cg) * HW, f, 0, f.Ho, ld);
+          for (int64_t o = 0; o < f.Og; o++) std::memcpy(gyb + o * ld + j * f.L, gy + ((m0 + j) * f.O + g * f.Og + o) * f.L, (size_t)f.L * sizeof(T));
+        }
+        gemmT(false, true, f.Og, f.K, ld, gyb, ld, buf, ld, T(1), part, f.K);
+      }
+    }
+    for (int64_t n = n0; n < n1; n++) {
+      const T* xg = x + (n * f.C + g * f.Cg) * HW;
+      const T* gyg = gy + (n * f.O + g * f.Og) * f.L;
+      if (gb)
+        for (int64_t o = 0; o < f.Og; o++) {
+          double s = 0;
+          const T* r = gyg + o * f.L;
+          for (int64_t j = 0; j < f.L; j++) s += (double)r[j];
+          bparts[(size_t)(p * f.O + g * f.Og + o)] += s;
+        }
+      if (f.K == 0 || f.wimgs > 1) continue;
+      if (f.pointwise) {
+        gemmT(false, true, f.Og, f.K, f.L, gyg, f.L, xg, f.L, T(1), part, f.K);
+        continue;
+      }
+      for (int64_t bl = 0; bl < f.blocks; bl++) {
+        const int64_t oh0 = bl * f.rows, oh1 = std::min(f.Ho, oh0 + f.rows), Lc = (oh1 - oh0) * f.Wo;
+        im2colBlock<T>(buf, xg, f, oh0, oh1);
+        gemmT(false, true, f.Og, f.K, Lc, gyg + oh0 * f.Wo, f.L, buf, Lc, T(1), part, f.K);
+      }
+    }
+  });
+  if (P > 1)
+    parallelFor(wElems, kElementwiseGrain, [&](int64_t b, int64_t e) {
+      for (int64_t p = 1; p < P; p++) {
+        const T* src = parts.data() + (p - 1) * wElems;
+        for (int64_t i = b; i < e; i++) gw[i] += src[i];
+      }
+    });
+  if (gb)
+    for (int64_t o = 0; o < f.O; o++) {
+      double s = 0;
+      for (int64_t p = 0; p < P; p++) s += bparts[(size_t)(p * f.O + o)];
+      gb[o] = (T)s;
+    }
+}
+
+void cpuConv2dBackwardWeight(const OpCall& c) {
+  if (c.nt != 3 && c.nt != 4) fail(ErrorKind::Value, std::string(c.name) + ": expected 3 or 4 tensors, got " + to_string(c.nt));
+  const Fused f = fusedOf(c, c.t[2], c.t[1], c.t[0]);
+  if (c.nt == 4) checkBias(c, c.t[3], f, "the bias gradient");
+  if (c.t[0].dtype == DType::F32) convBackwardWeightT<float>(c, f);
+  else convBackwardWeightT<double>(c, f);
+}
+
 }  // namespace
 
 FLINT_REGISTER_OP("im2col", DeviceType::CPU, cpuIm2col);
@@ -566,5 +1099,9 @@ FLINT_REGISTER_OP("avgPool2d", DeviceType::CPU, cpuAvgPool2d);
 FLINT_REGISTER_OP("avgPool2dBackward", DeviceType::CPU, cpuAvgPool2dBackward);
 FLINT_REGISTER_OP("adaptiveAvgPool2d", DeviceType::CPU, cpuAdaptiveAvgPool2d);
 FLINT_REGISTER_OP("adaptiveAvgPool2dBackward", DeviceType::CPU, cpuAdaptiveAvgPool2dBackward);
+// CPU only: the GPU runs conv2d as im2col + GEMM (lib/ops/conv.ts picks by device)
+FLINT_REGISTER_OP("conv2dForward", DeviceType::CPU, cpuConv2dForward);
+FLINT_REGISTER_OP("conv2dBackwardInput", DeviceType::CPU, cpuConv2dBackwardInput);
+FLINT_REGISTER_OP("conv2dBackwardWeight", DeviceType::CPU, cpuConv2dBackwardWeight);
 
 }  // namespace flint
