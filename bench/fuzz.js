@@ -169,7 +169,7 @@ function child() {
     'tanh', 'relu', 'fan_in', 'fanOut', 'zeros', 'reflect', 'same', 'valid', 'ij', 'ii->i', 'ij,jk->ik', '...', '', ' ', 'x',
     'constant', 'replicate', 'circular', 'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', 'area',
     'x.safetensors', path.join(tmp, 'f.safetensors'), path.join(tmp, 'nope', 'f.safetensors'), '/', '.', 'a'.repeat(5000), '\u0000', '😀',
-    '__proto__', 'constructor', 'int64', 'float8', 'bfloat16x', 'lower', 'higher', 'midpoint'];
+    '__proto__', 'constructor', 'int64', 'float8', 'bfloat16x', 'lower', 'higher', 'midpoint', 'prod', 'amax', 'amin'];
   // Without the address-space limit (NO_VMEM_LIMIT: ASan, a real GPU) the sizes that are valid but
   // large (2^31 elements is an 8 GiB float32 tensor) would reach the machine's OOM killer instead of
   // a typed OutOfMemoryError: they are left out there; the absurd ones stay.
@@ -182,7 +182,8 @@ function child() {
     'metadata', 'map', 'generator', 'seed', 'memoryFormat', 'copy', 'out', 'step', 'retainGraph', 'createGraph', 'inputs', 'accumulate',
     'blocking', 'enabled', 'device_type', 'cacheEnabled', 'dropout', 'batchFirst', 'addBiasKv', 'addZeroAttn', 'normFirst', 'dimFeedforward', 'activation', 'tgtMask', 'srcKeyPaddingMask', 'numLayers', 'hidden', 'maxNorm', 'normType', 'ord', 'p', 'numClasses', 'computeMode',
     'mode', 'size', 'scaleFactor', 'alignCorners', 'recomputeScaleFactor', 'antialias', 'paddingMode', 'strict', 'vectorize', 'strategy', 'outerJacobianStrategy', 'v',
-    'beta', 'nan', 'posinf', 'neginf', 'rtol', 'atol', 'equalNan', 'fweights', 'aweights', 'interpolation'];  // (lib/ops/pointwise.ts)
+    'beta', 'nan', 'posinf', 'neginf', 'rtol', 'atol', 'equalNan', 'fweights', 'aweights', 'interpolation',  // (lib/ops/pointwise.ts)
+    'includeSelf'];  // (scatterReduce)
   // the options of lib/ops/reshaping.ts and counting.ts
   OPTION_KEYS.push('UPLO', 'fullMatrices', 'driver', 'rcond', 'hermitian', 'atol', 'rtol', 'tol', 'some', 'computeUv');
   OPTION_KEYS.push('indexing', 'prepend', 'append', 'offset', 'base', 'outputSize', 'withReplacement', 'dx', 'weights', 'minlength',

@@ -367,5 +367,6 @@ specs.push(...require('./torch-diff-specs-misc').SPECS);  // broadcastShapes/Ten
 specs.push(...require('./torch-diff-specs-fft').SPECS);  // torch.fft (every transform, fftfreq, fftshift), the window functions, stft / istft (lib/ops/fft.ts, windows.ts, stft.ts)
 specs.push(...require('./torch-diff-specs-complex').SPECS);  // complex64/complex128: arithmetic with complex, real and number operands, unary functions, pow, sum/mean, matmul, vdot, the views, polar, to, where, cat (lib/ops/complex.ts)
 specs.push(...require('./torch-diff-specs-conv').SPECS);  // F.conv2d on the shapes of the CPU's fused convolution paths (native/cpu/conv.cpp): pointwise, depthwise, strided, many images, several column blocks
+specs.push(...require('./torch-diff-specs-bits').SPECS);  // bitwise ops, shifts, gcd, lcm, nextafter, ldexp, frexp, igamma(c) (lib/ops/bitwise.ts) and scatterReduce
 
 module.exports = { SPECS: specs };

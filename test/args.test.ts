@@ -3243,6 +3243,15 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
     honoured: { alpha: sc(() => expect(A(fl.indexAdd(fl.zeros([2]), 0, i32([1]), fl.ones([1]), { alpha: 3 }))).toEqual([0, 3])) },
     call: (o) => fl.scope(() => fl.indexAdd(fl.zeros([2]), 0, i32([1]), fl.ones([1]), o as any)),
   };
+  TABLE['fl.scatterReduce'] = {
+    honoured: {
+      includeSelf: sc(() => {
+        expect(A(fl.scatterReduce(fl.tensor([5, 1]), 0, i32([0, 0]), fl.tensor([2, 3]), 'amax', { includeSelf: false }))).toEqual([3, 1]);
+        expect(A(fl.tensor([5, 1]).scatterReduce(0, i32([0, 0]), fl.tensor([2, 3]), 'amax', { includeSelf: true }))).toEqual([5, 1]);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.scatterReduce(fl.zeros([2]), 0, i32([1]), fl.ones([1]), 'sum', o as any)),
+  };
   TABLE['fl.repeatInterleave'] = {
     honoured: {
       dim: sc(() => expect(fl.repeatInterleave(fl.ones([2, 2]), 2, 1).shape).toEqual([2, 4])),
@@ -3953,6 +3962,9 @@ const NO_OPTIONS = [
   'fl.chainMatmul', 'fl.inner', 'fl.dist', 'fl.pdist', 'fl.maskedScatter', 'fl.asStrided', 'fl.frobeniusNorm', 'fl.nuclearNorm',
   // complex tensors (lib/ops/complex.ts): positional arguments only
   'fl.viewAsReal', 'fl.viewAsComplex', 'fl.isComplex', 'fl.real', 'fl.imag', 'fl.complex', 'fl.polar', 'fl.conj', 'fl.conjPhysical', 'fl.resolveConj', 'fl.angle', 'fl.vdot',
+  // integer and bit-level ops (lib/ops/bitwise.ts): positional arguments only
+  'fl.bitwiseAnd', 'fl.bitwiseOr', 'fl.bitwiseXor', 'fl.bitwiseNot', 'fl.bitwiseLeftShift', 'fl.bitwiseRightShift', 'fl.gcd', 'fl.lcm', 'fl.nextafter',
+  'fl.ldexp', 'fl.frexp', 'fl.igamma', 'fl.igammac',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {

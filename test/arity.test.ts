@@ -119,6 +119,13 @@ const CALLS: Record<string, (i: In) => Args> = {
   saveSync: ({ x }) => [{ x }, file, {}], save: ({ x }) => [{ x }, file, {}],
   loadSync: () => [file, {}], load: () => [file, {}], loadMetadataSync: () => [file], loadMetadata: () => [file],
 };
+// lib/ops/bitwise.ts (integer operands) and scatterReduce
+const I = (): fl.Tensor => fl.ones([2, 3], { dtype: 'int32' });
+for (const n of ['bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseLeftShift', 'bitwiseRightShift', 'gcd', 'lcm']) CALLS[n] = () => [I(), I()];
+Object.assign(CALLS, {
+  bitwiseNot: () => [I()], ldexp: ({ x }: In) => [x, I()], frexp: ({ x }: In) => [x], igamma: ({ x }: In) => [x, x], igammac: ({ x }: In) => [x, x],
+  scatterReduce: ({ x, idx }: In) => [x, 0, idx, x, 'sum', {}],
+});
 // the elementwise table's functions (a code without a public function of its name, geluTanh, is skipped)
 for (const c of Object.keys(UNARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => [x];
 for (const c of Object.keys(BINARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => (BINARY_ALPHA.has(c) ? [x, x, 2] : [x, x]);
@@ -405,6 +412,13 @@ on(['retainGrad'], () => [], () => fl.ones([1], { requiresGrad: true }).mul(2));
 on(['registerHook'], () => [() => undefined], () => fl.ones([1], { requiresGrad: true }));
 for (const n of ['float', 'double', 'half', 'bfloat16', 'int', 'byte', 'bool', 'contiguous', 'clone', 'cpu', 't', 'tolist', 'dim', 'long', 'zero_', 'isContiguous', 'detach', 'dataSync', 'data',
   'isPinned', 'toArray', 'toString']) on([n], () => []);
+on(['bitwiseAnd', 'bitwiseAnd_', 'bitwiseOr', 'bitwiseOr_', 'bitwiseXor', 'bitwiseXor_', 'bitwiseLeftShift', 'bitwiseLeftShift_',
+  'bitwiseRightShift', 'bitwiseRightShift_', 'gcd', 'gcd_', 'lcm', 'lcm_'], () => [I()], I);
+on(['bitwiseNot', 'bitwiseNot_'], () => [], I);
+on(['ldexp', 'ldexp_'], () => [I()]);
+on(['frexp'], () => []);
+on(['igamma', 'igamma_', 'igammac', 'igammac_'], ({ x }) => [x]);
+on(['scatterReduce', 'scatterReduce_'], ({ idx, x }) => [0, idx, x, 'sum', {}]);
 for (const c of Object.keys(UNARY)) if (!(c in METHODS)) { on([c], () => []); on([`${c}_`], () => []); }
 for (const c of Object.keys(BINARY)) {
   if (c in METHODS) continue;

@@ -117,4 +117,10 @@ export const BINARY_CASES: BinaryCase[] = [
   { name: 'ge', fn: fl.ge, ref: (a, b) => +(a >= b), dtypes: FI, outBool: true },
   { name: 'logicalAnd', fn: fl.logicalAnd, ref: (a, b) => +(a !== 0 && b !== 0), dtypes: [...FI, 'bool'], outBool: true },
   { name: 'logicalOr', fn: fl.logicalOr, ref: (a, b) => +(a !== 0 || b !== 0), dtypes: [...FI, 'bool'], outBool: true },
+  // torch's integer ops (lib/ops/bitwise.ts; integers only: floats are refused, test/bitwise.test.ts)
+  { name: 'bitwiseAnd', fn: fl.bitwiseAnd, ref: (a, b) => a & b, dtypes: ['int32', 'uint8'], domainA: [-40, 40], domainB: [-40, 40] },
+  { name: 'bitwiseOr', fn: fl.bitwiseOr, ref: (a, b) => a | b, dtypes: ['int32', 'uint8'], domainA: [-40, 40], domainB: [-40, 40] },
+  { name: 'bitwiseXor', fn: fl.bitwiseXor, ref: (a, b) => a ^ b, dtypes: ['int32', 'uint8'], domainA: [-40, 40], domainB: [-40, 40] },
+  { name: 'bitwiseLeftShift', fn: fl.bitwiseLeftShift, ref: (a, b) => a << b, dtypes: ['int32', 'uint8'], domainA: [0, 5], domainB: [0, 1] },
+  { name: 'bitwiseRightShift', fn: fl.bitwiseRightShift, ref: (a, b) => a >> b, dtypes: ['int32', 'uint8'], domainA: [-15, 15], domainB: [0, 2] },
 ];

@@ -7,13 +7,14 @@ export const UNARY = {
   logicalNot: 22, isnan: 23, isfinite: 24, clamp: 25, geluTanh: 26, tan: 27, atan: 28, log2: 29, log10: 30,
   trunc: 31, leakyRelu: 32, asin: 33, acos: 34, sinh: 35, cosh: 36, exp2: 37, softplus: 38, isinf: 39,
   hardswish: 40, lgamma: 41, digamma: 42, polygamma: 43, erfc: 44, erfinv: 45, i0: 46, i0e: 47, i1: 48, i1e: 49,
-  ndtri: 50, logNdtr: 51, erfcx: 52,
+  ndtri: 50, logNdtr: 51, erfcx: 52, bitwiseNot: 53, frexpMantissa: 54, frexpExponent: 55,
 } as const;
 
 export const BINARY = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12,
   logicalAnd: 13, logicalOr: 14, logicalXor: 15, remainder: 16, floorDivide: 17, atan2: 18, geluBackward: 19,
-  geluTanhBackward: 20, reluBackward: 21, zeta: 22, gammainc: 23, gammaincc: 24,
+  geluTanhBackward: 20, reluBackward: 21, zeta: 22, gammainc: 23, gammaincc: 24, bitwiseAnd: 25, bitwiseOr: 26,
+  bitwiseXor: 27, bitwiseLeftShift: 28, bitwiseRightShift: 29, gcd: 30, lcm: 31, nextafter: 32,
 } as const;
 
 export const REDUCE = {

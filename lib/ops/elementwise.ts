@@ -330,6 +330,8 @@ interface UnarySpec {
   name?: string;
   /** The public arguments after x (PyTorch's names), at most two; default none. */
   args?: readonly string[];
+  /** Refuses inputs the op is not defined for (throws a typed error naming the op), before any kernel runs. */
+  check?: (x: Tensor) => void;
   /** The native params from those arguments (leakyRelu's slope); default none. */
   params?: (a?: any, b?: any) => number[];
   /**
@@ -402,6 +404,7 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
   if (kind === 'float' && !isFloating(dt)) dt = 'float32';
   if (kind === 'numeric' && dt === 'bool') dt = 'int32';
   if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors${name === 'neg' ? '; use logicalNot' : ''}`);
+  if (e.check) e.check(x);
   const outDt: DType = kind === 'bool' ? 'bool' : dt;
   const temps: Tensor[] = [];
   const p = params.length === 0 ? e.params0 : [UNARY[e.code], ...params];
@@ -589,6 +592,35 @@ function igammaGrad(op: string, sign: number): NonNullable<BinarySpec['grad']> {
 const gammainc: BinaryFn = binaryOp('gammainc', { onnx: null, dtype: 'float', method: false, check: checkIgamma('gammainc'), grad: igammaGrad('gammainc', 1) });
 /** Q(a, x) = Γ(a, x)/Γ(a) = 1 − P(a, x), torch.special.gammaincc: `fl.special.gammaincc(a, x)` */
 const gammaincc: BinaryFn = binaryOp('gammaincc', { onnx: null, dtype: 'float', method: false, check: checkIgamma('gammaincc'), grad: igammaGrad('gammaincc', -1) });
+// torch's integer ops (lib/ops/bitwise.ts exports them with their docs): integer and bool operands
+// only (bool: the bitwise and/or/xor, logical), no gradient (torch: not differentiable).
+function checkIntegral(op: string, allowBool: boolean, tensorsOnly = false): (a: TensorLike, b: TensorLike, dt: DType) => void {
+  return (a, b, dt) => {
+    if (tensorsOnly && (!(a instanceof Tensor) || !(b instanceof Tensor))) throw new ValueError(`${op}: input and other must be Tensors (as torch), got ${describeArg(a instanceof Tensor ? b : a)}`);
+    if (isFloating(dt) || (!allowBool && dt === 'bool')) throw new DTypeError(`${op}: not implemented for ${String(dt)} operands (torch's ${op} takes ${allowBool ? 'integers and bool' : 'integers'})`);
+  };
+}
+const bitwiseAnd: BinaryFn = binaryOp('bitwiseAnd', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseAnd', true) });
+const bitwiseOr: BinaryFn = binaryOp('bitwiseOr', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseOr', true) });
+const bitwiseXor: BinaryFn = binaryOp('bitwiseXor', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseXor', true) });
+const bitwiseLeftShift: BinaryFn = binaryOp('bitwiseLeftShift', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseLeftShift', false) });
+const bitwiseRightShift: BinaryFn = binaryOp('bitwiseRightShift', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseRightShift', false) });
+const gcd: BinaryFn = binaryOp('gcd', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('gcd', false, true) });
+const lcm: BinaryFn = binaryOp('lcm', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('lcm', false, true) });
+// torch.nextafter: float32, float64 and bfloat16 tensors (torch 1.13 has no float16 or integer
+// kernel, and takes no number); it records a node whose backward fails, as torch 1.13's
+// (derivatives.yaml: not_implemented)
+const nextafter: BinaryFn = binaryOp('nextafter', {
+  onnx: null, dtype: 'arith', inplace: true,
+  check: (a, b, dt) => {
+    if (!(a instanceof Tensor) || !(b instanceof Tensor)) throw new ValueError(`nextafter: input and other must be Tensors (as torch), got ${describeArg(a instanceof Tensor ? b : a)}`);
+    if (dt !== 'float32' && dt !== 'float64' && dt !== 'bfloat16') throw new DTypeError(`nextafter: not implemented for ${String(dt)} operands (torch's nextafter takes float32, float64 and bfloat16)`);
+  },
+  grad: () => { throw new AutogradError('nextafter: the derivative is not implemented (as in torch 1.13); detach the inputs'); },
+  saves: () => [false, false, false],
+});
+/** @internal torch's integer and bit-level elementwise rows: lib/ops/bitwise.ts exports them with their docs. */
+export const BITWISE_ROWS = Object.freeze({ bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, nextafter });
 /** `a == b` → bool tensor. */
 export const eq: BinaryFn = binaryOp('eq', { onnx: 'Equal', dtype: 'compare', grad: null });
 /** `a != b` → bool tensor. */
@@ -793,6 +825,17 @@ const logNdtr: UnaryFn = unaryOp('logNdtr', { onnx: null, dtype: 'float', usesY:
 /** e^(x²)·erfc(x), torch.special.erfcx: `fl.special.erfcx(x)` */
 const erfcx: UnaryFn = unaryOp('erfcx', { onnx: null, dtype: 'float', grad: opmathGrad((g, x) => mul(g, sub(mul(mul(x, erfcx(x)), 2), 2 / Math.sqrt(Math.PI)))) });
 
+// torch.bitwise_not (integers and bool; bool is logical) and the two halves of torch.frexp (floating
+// only): bitwise.ts exports them. frexp's mantissa has torch's gradient g / 2^exponent.
+const bitwiseNot: UnaryFn = unaryOp('bitwiseNot', { onnx: null, dtype: 'same', inplace: true, grad: null,
+  check: (x) => { if (isFloating(x.dtype)) throw new DTypeError(`bitwiseNot: not implemented for ${String(x.dtype)} tensors (torch's bitwise_not takes integers and bool)`); } });
+const checkFrexp = (x: Tensor): void => { if (!isFloating(x.dtype)) throw new DTypeError(`frexp: only floating-point dtypes are supported (as torch), got ${String(x.dtype)}`); };
+const frexpExponent: UnaryFn = unaryOp('frexpExponent', { onnx: null, dtype: 'same', method: false, grad: null, check: checkFrexp });
+const frexpMantissa: UnaryFn = unaryOp('frexpMantissa', { onnx: null, dtype: 'same', method: false, check: checkFrexp, name: 'frexp',
+  grad: (g, x) => div(g, exp2(frexpExponent(x))) });
+/** @internal torch.bitwise_not and torch.frexp's rows: lib/ops/bitwise.ts exports them. */
+export const BITWISE_UNARY_ROWS = Object.freeze({ bitwiseNot, frexpExponent, frexpMantissa });
+
 function checkPolygammaN(n: unknown): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ValueError(`polygamma: n must be a non-negative integer (torch does not support negative n), got ${describeArg(n)}`);
   return n;
@@ -980,7 +1023,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
 // The table entries install their methods; the typings are declared here, with the hand-written ones.
 
 /** The unary codes whose Tensor method is typed by hand below (it takes arguments) or that have none. */
-const HAND_TYPED_UNARY = ['leakyRelu', 'gelu', 'geluTanh', 'clamp', 'polygamma'] as const;
+const HAND_TYPED_UNARY = ['leakyRelu', 'gelu', 'geluTanh', 'clamp', 'polygamma', 'frexpMantissa', 'frexpExponent'] as const;
 /** Every other unary code is a method without arguments (`x.exp()`); its entry installs it. */
 type UnaryMethods = { [K in Exclude<UnaryCode, (typeof HAND_TYPED_UNARY)[number]>]: () => Tensor };
 

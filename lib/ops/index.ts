@@ -51,6 +51,9 @@ export * from './pointwise';
 export { special, mvlgamma } from './special';
 // shape, joining, splitting and diagonal utilities (diff, meshgrid, tensordot, kron, the stacks, movedim, …)
 export * from './reshaping';
+// torch's integer and bit-level elementwise ops (bitwiseAnd … gcd, lcm, nextafter, ldexp, frexp) and igamma / igammac
+export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift, gcd, lcm, nextafter, ldexp, frexp, igamma, igammac } from './bitwise';
+export type { FrexpResult } from './bitwise';
 // counting and searching: bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize
 export { bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize } from './counting';
 // torch's remaining compositions: broadcastShapes/Tensors, isin, argwhere, the aliases (clip, absolute, arccos, multiply, ger, trapz, …), mode, nanmedian, renorm, vander, histogram, gradient, chainMatmul, vdot, inner, dist, pdist, maskedScatter, asStrided, emptyStrided

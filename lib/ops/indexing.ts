@@ -1,25 +1,27 @@
-// indexing.ts — index-driven ops: gather, scatter / scatterAdd (and their in-place forms),
+// indexing.ts — index-driven ops: gather, scatter / scatterAdd / scatterReduce (and their in-place forms),
 // indexSelect, takeAlongDim, maskedSelect, and the triangle masks triu / tril. Kernels in
 // native/cpu/indexing.cpp and native/cpu/trilu.cpp. Index tensors are int32; as in PyTorch,
 // negative indices are not wrapped but rejected, and every index is checked by the kernel
 // (IndexError naming the op, the bad value and the dim's size).
 //
-// Gradients: gather, scatter, scatterAdd (input and src), indexSelect, takeAlongDim,
+// Gradients: gather, scatter, scatterAdd, scatterReduce (input and src), indexSelect, takeAlongDim,
 // maskedSelect, triu/tril flow to their float inputs; index tensors and masks get none. The
-// in-place forms (scatter_, scatterAdd_) refuse tensors that require grad while grad is enabled.
+// in-place forms (scatter_, scatterAdd_, scatterReduce_) refuse tensors that require grad while grad is enabled.
 import { traced, traceState } from '../trace';
 import type { Lowering } from '../trace';
+import * as A from '../args';
 import { sizesOnly, tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
-import { DType } from '../dtype';
+import { DType, isFloating } from '../dtype';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, viewStrides } from '../shape';
 import { complexHook, complexOperand, contiguousCopy, copyInto, emptyTensor, scopeSync, Tensor, TensorLike } from '../tensor';
 import { arange, full, tensor, zeros } from './creation';
 import {
-  add, checkInplace, commonDevice, floorDivide, lt, mul, ne, remainder, where as whereElementwise,
+  add, checkInplace, commonDevice, div as divElementwise, eq as eqElementwise, floorDivide, logicalAnd as logicalAndElementwise,
+  lt, mul, ne, remainder, where as whereElementwise,
 } from './elementwise';
 import { basicIndex, clone, expand, IndexList, IndexSpec, permute, reshape, stack } from './views';
 
@@ -139,14 +141,17 @@ function hasOverlap(t: Tensor): boolean {
   return false;
 }
 
-/** scatter / scatterAdd into `self` (in place). mode 0 assigns, 1 adds. */
-function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean, mode: 0 | 1, op: string): Tensor {
+/**
+ * scatter / scatterAdd / scatterReduce into `self` (in place). mode 0 assigns, 1 adds, 2-4 combine by
+ * product, max, min (native/core/indexing.h's ScatterMode); `reduce`: the kernel's errors name scatterReduce.
+ */
+function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean, mode: 0 | 1 | 2 | 3 | 4, op: string, reduce = false): Tensor {
   needIndex(index, op);
   const isTensor = src instanceof Tensor;
   if (!isTensor && typeof src !== 'number' && typeof src !== 'boolean') {
     throw new ValueError(`${String(op)}: src must be a Tensor${mode === 0 ? ', number or boolean' : ''}, got ${src === null ? 'null' : typeof src}`);
   }
-  if (mode === 1 && !isTensor) throw new ValueError(`${String(op)}: src must be a Tensor`);
+  if (mode !== 0 && !isTensor) throw new ValueError(`${String(op)}: src must be a Tensor`);
   commonDevice(op, self, index, isTensor ? (src as Tensor) : 0);
   if (isTensor) {
     (src as Tensor)._handleFor(op);
@@ -171,7 +176,7 @@ function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | num
     }
   }
   const srcOp: OperandView | ScalarOperand = isTensor ? nonEmptyDims(src as Tensor) : { scalar: +src, dtype: self.dtype };
-  call(SCATTER, op, [nonEmptyDims(self), nonEmptyDims(index), srcOp], [d, mode]);
+  call(SCATTER, op, [nonEmptyDims(self), nonEmptyDims(index), srcOp], reduce ? [d, mode, 1] : [d, mode]);
   return self;
 }
 
@@ -256,6 +261,134 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   const out = outOfPlace(x, 'scatterAdd', (o) => scatterInto(o, dim, index, src, 1, 'scatterAdd'));
   if (needsGrad(x, src)) recordScatter('scatterAdd', x, dim, index, src, out, 1);
   return traceState.tracer === null ? out : traced('scatterAdd', [x, index, src], out, scatterOnnx(x, dim, index, src, 'add'));
+}
+
+// ---- scatterReduce ------------------------------------------------------------------------------
+// torch.scatter_reduce (1.13): the native scatter kernel's add / prod / amax / amin modes; 'mean' is
+// the sum divided by the count of values that reached each position (floor division for integers,
+// as torch's). includeSelf false first assigns the reduction's identity at every indexed position,
+// so that only src reaches them (untouched positions keep the input). Gradients: torch 1.13's
+// scatter_reduce_backward, written with differentiable ops (second derivatives flow, except through
+// 'prod', whose formula torch also refuses to differentiate twice with several zeros).
+
+/** scatterReduce's reductions (torch 1.13's names). */
+export type ScatterReduceOp = 'sum' | 'prod' | 'mean' | 'amax' | 'amin';
+/** scatterReduce's keyword option. */
+export interface ScatterReduceOptions {
+  /** Whether the input's values take part in the reduction at the indexed positions (default true). */
+  includeSelf?: boolean;
+}
+
+const SCATTER_REDUCE_ARGS = A.signature('scatterReduce', ['input', 'dim', 'index', 'src', 'reduce'], {
+  input: A.required(A.anyValue<Tensor>()), dim: A.required(A.int()), index: A.required(A.anyValue<Tensor>()),
+  src: A.required(A.anyValue<Tensor>()), reduce: A.required(A.oneOf('sum', 'prod', 'mean', 'amax', 'amin')),
+  includeSelf: A.optional(A.bool, true),
+});
+
+/** The identity of a reduction in `dtype` (what includeSelf false assigns first). */
+function reduceIdentity(reduce: ScatterReduceOp, dtype: DType): number | boolean {
+  if (reduce === 'sum' || reduce === 'mean') return 0;
+  if (reduce === 'prod') return 1;
+  const max = reduce === 'amin';  // amin starts from the largest value, amax from the lowest
+  if (dtype === 'bool') return max;
+  if (dtype === 'int32') return max ? 2147483647 : -2147483648;
+  if (dtype === 'uint8') return max ? 255 : 0;
+  return max ? Infinity : -Infinity;
+}
+
+/** scatterReduce into `self` (a fresh copy of the input, in place), without a graph. */
+function scatterReduceInto(self: Tensor, d: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp, includeSelf: boolean, op: string): Tensor {
+  if (!(src instanceof Tensor)) throw new ValueError(`${op}: src must be a Tensor, got ${describeArg(src)}`);
+  if (!includeSelf) scatterInto(self, d, index, reduceIdentity(reduce, self.dtype), 0, op, true);
+  const mode = reduce === 'prod' ? 2 : reduce === 'amax' ? 3 : reduce === 'amin' ? 4 : 1;
+  scatterInto(self, d, index, src, mode, op, true);
+  if (reduce !== 'mean' || index.numel === 0) return self;
+  // the count of values at each position (the input's own counts once with includeSelf), at least 1
+  const quotient = scopeSync(() => {
+    const ones = full(index._shape, 1, { dtype: self.dtype, device: self.device });
+    const start = full(self._shape, includeSelf ? 1 : 0, { dtype: self.dtype, device: self.device });
+    const counts = scatterInto(start, d, index, ones, 1, op, true);
+    const n = whereElementwise(eqElementwise(counts, 0), 1, counts);
+    return isFloating(self.dtype) ? divElementwise(self, n) : floorDivide(self, n);
+  });
+  try { copyInto(self, quotient, op); } finally { quotient.dispose(); }
+  return self;
+}
+
+/**
+ * `src` reduced into a copy of `input` at the positions `index` names along `dim`, as
+ * torch.scatter_reduce (1.13): `out[index[i]] = reduce(out[index[i]], src[i])` for dim 0, with
+ * `reduce` one of 'sum', 'prod', 'mean', 'amax', 'amin' (NaN wins amax / amin; 'mean' of integers
+ * floors). With `{ includeSelf: false }` only src's values reach the indexed positions; the others
+ * keep the input. Repeated indices reduce together (GNN message passing, segment max).
+ *
+ * ```ts
+ * fl.scatterReduce(fl.zeros([2]), 0, fl.tensor([0, 0, 1]), fl.tensor([1, 3, 2], { dtype: 'float32' }), 'amax').toArray();  // [3, 2]
+ * ```
+ */
+export function scatterReduce(input: Tensor, ...args: A.ArgsThenOptions<[dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp], ScatterReduceOptions>): Tensor;
+export function scatterReduce(...args: unknown[]): Tensor {
+  const o = SCATTER_REDUCE_ARGS.parse(args);
+  return scatterReduceOp(o.input, o.dim, o.index, o.src, o.reduce as ScatterReduceOp, o.includeSelf);
+}
+
+function scatterReduceOp(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp, includeSelf: boolean): Tensor {
+  const op = 'scatterReduce';
+  need(x, op); needIndex(index, op);
+  if (!(src instanceof Tensor)) throw new ValueError(`${op}: src must be a Tensor, got ${describeArg(src)}`);
+  const d = normDim(dim, x.ndim, op);
+  const out = outOfPlace(x, op, (o) => scatterReduceInto(o, d, index, src, reduce, includeSelf, op));
+  if (needsGrad(x, src)) recordScatterReduce(x, d, index, src, reduce, includeSelf, out);
+  return out;
+}
+
+/** torch 1.13's scatter_reduce_backward, with differentiable ops. */
+function recordScatterReduce(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp, includeSelf: boolean, out: Tensor): void {
+  const srcShape = src._shape, srcDt = src.dtype, xNeeds = x.requiresGrad, srcNeeds = src.requiresGrad;
+  record('scatterReduce', [x, index, src], [out], [x, index, src, out], ([g], [sx, idx, ssrc, res]) => scopeSync(() => {
+    const gy = g!;
+    // src's part that the index reaches (src may be larger than the index in every dim)
+    const s = index.numel === 0 ? ssrc : ssrc._view(idx._shape, ssrc._strides, ssrc._offset);
+    const gat = (t: Tensor): Tensor => gather(t, d, idx);
+    let gx: Tensor, gs: Tensor;
+    if (reduce === 'sum') {
+      gx = gy; gs = gat(gy);
+    } else if (reduce === 'mean') {
+      const n0 = full(gy._shape, includeSelf ? 1 : 0, { dtype: gy.dtype, device: gy.device });
+      const counts = scatterAdd(n0, d, idx, full(idx._shape, 1, { dtype: gy.dtype, device: gy.device }));
+      const n = whereElementwise(eqElementwise(counts, 0), 1, counts);
+      gx = divElementwise(gy, n); gs = divElementwise(gat(gy), gat(n));
+    } else if (reduce === 'amax' || reduce === 'amin') {
+      // the gradient is split evenly among the values equal to the result (the input's included)
+      const selfIs = eqElementwise(sx, res).to(gy.dtype), srcIs = eqElementwise(s, gat(res)).to(gy.dtype);
+      const spread = divElementwise(gy, scatterAdd(selfIs, d, idx, srcIs));
+      gx = mul(selfIs, spread); gs = mul(srcIs, gat(spread));
+    } else {
+      // prod: the product of the others, with torch's handling of zeros (one zero in a group gets
+      // the product of the rest; several zeros give zeros)
+      const maskedSelf = whereElementwise(eqElementwise(sx, 0), 1, sx);
+      gx = divElementwise(mul(gy, scatterReduceOp(maskedSelf, d, idx, s, 'prod', includeSelf)), maskedSelf);
+      const srcZero = eqElementwise(s, 0);
+      const zeros0 = full(sx._shape, 0, { dtype: sx.dtype, device: sx.device });
+      const nZeros = gat(scatterAdd(zeros0, d, idx, srcZero.to(sx.dtype)));
+      const single = logicalAndElementwise(srcZero, eqElementwise(nZeros, 1));
+      const others = scatterReduceOp(sx, d, idx, whereElementwise(single, 1, s), 'prod', includeSelf);
+      gs = whereElementwise(single, gat(mul(gy, others)), divElementwise(gat(mul(gy, res)), whereElementwise(srcZero, 1, s)));
+    }
+    if (!includeSelf) gx = scatter(gx, d, idx, 0);
+    return [xNeeds ? (gx === gy ? gy.clone() : gx) : null, null, srcNeeds ? padTo(gs, srcShape, srcDt) : null];
+  }), reduce !== 'prod');
+}
+
+/** t (the index's shape) zero-padded to `shape` (src of a scatter may be larger than the index). */
+function padTo(t: Tensor, shape: readonly number[], dtype: DType): Tensor {
+  const same = t._shape.length === shape.length && t._shape.every((v, i) => v === shape[i]);
+  if (same) return t.dtype === dtype ? t : t.to(dtype);
+  const z = zeros(shape, { dtype, device: t.device });
+  if (t.numel === 0) return z;
+  const region = z._view(t._shape, z._shape.length === 0 ? [] : contiguousStrides(z._shape), 0);
+  try { copyInto(region, t, 'backward'); } finally { region.dispose(); }
+  return z;
 }
 
 /**
@@ -872,6 +1005,10 @@ declare module '../tensor' {
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     /** In place: adds into this tensor and returns it. */
     scatterAdd_(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** See {@link scatterReduce}: `x.scatterReduce(0, index, src, 'amax', { includeSelf: false })` */
+    scatterReduce(...args: A.ArgsThenOptions<[dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp], ScatterReduceOptions>): Tensor;
+    /** In place: reduces `src` into this tensor and returns it. See {@link scatterReduce}. */
+    scatterReduce_(...args: A.ArgsThenOptions<[dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp], ScatterReduceOptions>): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     takeAlongDim(indices: Tensor, dim?: number): Tensor;
     maskedSelect(mask: Tensor): Tensor;
@@ -901,6 +1038,17 @@ P.gather = function (dim, index) { if (arguments.length > 2) tooManyArgs('gather
 P.scatter = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatter', 'dim, index, src', arguments); return scatter(this, dim, index, src); };
 P.scatter_ = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatter_', 'dim, index, src', arguments); return scatterInto(inPlace(this, 'scatter_', src), dim, index, src, 0, 'scatter_'); };
 P.scatterAdd = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatterAdd', 'dim, index, src', arguments); return scatterAdd(this, dim, index, src); };
+P.scatterReduce = function (...args: unknown[]) {
+  const o = SCATTER_REDUCE_ARGS.parse([this, ...args]);
+  return scatterReduceOp(this, o.dim, o.index, o.src, o.reduce as ScatterReduceOp, o.includeSelf);
+};
+P.scatterReduce_ = function (...args: unknown[]) {
+  if (args.length > 5 || (args.length === 5 && args[4] !== undefined && !A.isPlainObject(args[4]))) tooManyArgs('scatterReduce_', 'dim, index, src, reduce, options', args);
+  const o = SCATTER_REDUCE_ARGS.parse([this, ...args]);
+  const op = 'scatterReduce_';
+  inPlace(this, op, o.src); needIndex(o.index, op);
+  return scatterReduceInto(this, normDim(o.dim, this.ndim, op), o.index, o.src, o.reduce as ScatterReduceOp, o.includeSelf, op);
+};
 P.scatterAdd_ = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatterAdd_', 'dim, index, src', arguments); return scatterInto(inPlace(this, 'scatterAdd_', src), dim, index, src, 1, 'scatterAdd_'); };
 P.indexSelect = function (dim, index) { if (arguments.length > 2) tooManyArgs('indexSelect', 'dim, index', arguments); return indexSelect(this, dim, index); };
 P.takeAlongDim = function (indices, dim) { if (arguments.length > 2) tooManyArgs('takeAlongDim', 'indices, dim', arguments); return takeAlongDim(this, indices, dim); };

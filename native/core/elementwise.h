@@ -21,6 +21,7 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include "dtype.h"
 #include "hd.h"
@@ -81,6 +82,38 @@ template <class C> FLINT_EW_INLINE C geluTanh(C x) {
   return (C)0.5 * x * ((C)1 + m_tanh(k * (x + (C)0.044715 * x * x * x)));
 }
 
+// ~x for integers, !x for bool (torch.bitwise_not of a bool tensor is logical).
+template <class C> FLINT_HD inline C bitNot(C x) {
+  if constexpr (std::is_same<C, bool>::value) return !x;
+  else return (C)~x;
+}
+
+// torch.frexp: x = mantissa · 2^exponent with |mantissa| in [0.5, 1); 0, ±inf and NaN give
+// (x, 0). Read from the bits (no libm frexp: hiprtc has no <cmath>), subnormals scaled up first.
+// `mantissa` picks which half is returned; the exponent comes back as a value of C.
+FLINT_HD inline float frexpParts(float x, bool mantissa) {
+  if (!(x == x) || x == 0.f || x - x != 0.f) return mantissa ? x : 0.f;
+  int adj = 0;
+  uint32_t u; std::memcpy(&u, &x, 4);
+  if (((u >> 23) & 0xffu) == 0) { x *= 16777216.f; adj = -24; std::memcpy(&u, &x, 4); }  // 2^24
+  const int e = (int)((u >> 23) & 0xffu) - 126 + adj;
+  if (!mantissa) return (float)e;
+  u = (u & 0x807fffffu) | (126u << 23);
+  float m; std::memcpy(&m, &u, 4);
+  return m;
+}
+FLINT_HD inline double frexpParts(double x, bool mantissa) {
+  if (!(x == x) || x == 0.0 || x - x != 0.0) return mantissa ? x : 0.0;
+  int adj = 0;
+  uint64_t u; std::memcpy(&u, &x, 8);
+  if (((u >> 52) & 0x7ffu) == 0) { x *= 18014398509481984.0; adj = -54; std::memcpy(&u, &x, 8); }  // 2^54
+  const int e = (int)((u >> 52) & 0x7ffu) - 1022 + adj;
+  if (!mantissa) return (double)e;
+  u = (u & 0x800fffffffffffffull) | (1022ull << 52);
+  double m; std::memcpy(&m, &u, 8);
+  return m;
+}
+
 // The unary ops, one line each, in code order. Each row is one of
 //   F(CODE, jsName, float expression)                       floating dtypes only
 //   I(CODE, jsName, float expression, integer expression)   every dtype (int32, uint8, bool: integer)
@@ -139,7 +172,10 @@ template <class C> FLINT_EW_INLINE C geluTanh(C x) {
   F(I1E, i1e, (C)sp::besselI(1, (double)x, true))                                        \
   F(NDTRI, ndtri, (C)sp::ndtriD((double)x))                                              \
   F(LOG_NDTR, logNdtr, (C)sp::logNdtrD((double)x))                                       \
-  F(ERFCX, erfcx, (C)sp::erfcxD((double)x))
+  F(ERFCX, erfcx, (C)sp::erfcxD((double)x))                                             \
+  I(BITWISE_NOT, bitwiseNot, x /* integers and bool only: unaryDefined */, bitNot(x))   \
+  F(FREXP_MANTISSA, frexpMantissa, frexpParts(x, true)) /* torch.frexp, in two passes */ \
+  F(FREXP_EXPONENT, frexpExponent, frexpParts(x, false)) /* the exponent as a float */
 
 // The codes U_NEG, U_ABS, ... in list order.
 #define FLINT_EW_ENUM3(E, js, f) U_##E,
@@ -173,6 +209,7 @@ FLINT_HD inline int unaryKind(int code) {
 /** Whether a unary code is defined for a dtype class (floating: every code; integers and bool: I, P rows). */
 FLINT_HD inline bool unaryDefined(int code, bool floating) {
   const int k = unaryKind(code);
+  if (floating && code == U_BITWISE_NOT) return false;  // torch.bitwise_not: integers and bool
   return k != kUnaryUnknown && (floating || k != kUnaryFloatOnly);
 }
 
@@ -224,7 +261,10 @@ template <bool Floating, class C> FLINT_HD inline bool unaryPredicate(int code, 
   C(LOGICAL_AND, logicalAnd) C(LOGICAL_OR, logicalOr) C(LOGICAL_XOR, logicalXor)                       \
   A(REMAINDER, remainder) A(FLOOR_DIVIDE, floorDivide) A(ATAN2, atan2)                                \
   A(GELU_BACKWARD, geluBackward) A(GELU_TANH_BACKWARD, geluTanhBackward) A(RELU_BACKWARD, reluBackward) \
-  A(ZETA, zeta) A(GAMMAINC, gammainc) A(GAMMAINCC, gammaincc)
+  A(ZETA, zeta) A(GAMMAINC, gammainc) A(GAMMAINCC, gammaincc)                                          \
+  A(BITWISE_AND, bitwiseAnd) A(BITWISE_OR, bitwiseOr) A(BITWISE_XOR, bitwiseXor)                       \
+  A(BITWISE_LEFT_SHIFT, bitwiseLeftShift) A(BITWISE_RIGHT_SHIFT, bitwiseRightShift)                    \
+  A(GCD, gcd) A(LCM, lcm) A(NEXTAFTER, nextafter)
 
 #define FLINT_EW_ENUM2(E, js) B_##E,
 enum Binary { FLINT_BINARY_OPS(FLINT_EW_ENUM2, FLINT_EW_ENUM2) B_COUNT };
@@ -237,12 +277,17 @@ FLINT_HD inline bool isFloatOnlyGrad(int code) { return code == B_GELU_BACKWARD 
 /** The special functions of the binary list (special.h: zeta, gammainc, gammaincc): floating dtypes only. */
 FLINT_HD constexpr bool isSpecialBinary(int code) { return code >= B_ZETA && code <= B_GAMMAINCC; }
 
+/** The integer-only codes (torch's bitwise ops, shifts, gcd, lcm): no floating kernel. */
+FLINT_HD inline bool isIntegerOnly(int code) { return code >= B_BITWISE_AND && code <= B_LCM; }
+
 /** Whether a binary code is defined for a dtype class (the CPU and the GPU refuse the rest alike). */
 FLINT_HD inline bool binaryDefined(int code, bool floating, bool isBool) {
   if (code < 0 || code >= B_COUNT) return false;
-  if (floating || isComparison(code)) return true;
-  if (isBool) return code == B_ADD || code == B_SUB || code == B_MUL || code == B_MAXIMUM || code == B_MINIMUM;
-  return code != B_DIV && code != B_ATAN2 && !isSpecialBinary(code) && !isFloatOnlyGrad(code);  // int32, uint8
+  if (isComparison(code)) return true;
+  if (floating) return !isIntegerOnly(code);
+  if (isBool) return code == B_ADD || code == B_SUB || code == B_MUL || code == B_MAXIMUM || code == B_MINIMUM ||
+                     code == B_BITWISE_AND || code == B_BITWISE_OR || code == B_BITWISE_XOR;
+  return code != B_DIV && code != B_ATAN2 && code != B_NEXTAFTER && !isSpecialBinary(code) && !isFloatOnlyGrad(code);  // int32, uint8
 }
 
 template <class C> FLINT_HD inline bool compare(int code, C a, C b) {
@@ -293,6 +338,43 @@ template <class C> FLINT_EW_INLINE C geluTanhGrad(C g, C x) {
   return g * ((C)0.5 * ((C)1 + t) + (C)0.5 * x * ((C)1 - t * t) * dinner);
 }
 
+// C's nextafter from the bits (hiprtc has no <cmath>): NaN if either is NaN, y if x == y, the
+// smallest subnormal with y's sign from ±0.
+FLINT_HD inline float nextAfter(float x, float y) {
+  if (!(x == x) || !(y == y)) return x + y;
+  if (x == y) return y;
+  uint32_t u;
+  if (x == 0.f) { u = 1u | (y < 0.f ? 0x80000000u : 0u); }
+  else { std::memcpy(&u, &x, 4); if ((x < y) == (x > 0.f)) u++; else u--; }
+  float r; std::memcpy(&r, &u, 4);
+  return r;
+}
+FLINT_HD inline double nextAfter(double x, double y) {
+  if (!(x == x) || !(y == y)) return x + y;
+  if (x == y) return y;
+  uint64_t u;
+  if (x == 0.0) { u = 1ull | (y < 0.0 ? 0x8000000000000000ull : 0ull); }
+  else { std::memcpy(&u, &x, 8); if ((x < y) == (x > 0.0)) u++; else u--; }
+  double r; std::memcpy(&r, &u, 8);
+  return r;
+}
+
+/**
+ * nextafter in a 16-bit storage type (bfloat16; float16 is refused by the TS layer, as torch): the
+ * compute type float has other neighbours, so the CPU loop and the GPU kernel take this path for
+ * T = Half / BFloat16 (both are sign and magnitude bits, ordered as the values).
+ */
+template <class T> FLINT_HD inline T nextAfter16(T x, T y) {
+  const float a = load(x), b = load(y);
+  if (!(a == a) || !(b == b)) return store<T>(a + b);
+  if (a == b) return y;
+  T r;
+  if (a == 0.f) r.bits = (uint16_t)(1u | (b < 0.f ? 0x8000u : 0u));
+  else r.bits = (uint16_t)((a < b) == (a > 0.f) ? x.bits + 1u : x.bits - 1u);
+  return r;
+}
+template <class T> constexpr bool isStorage16 = std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value;
+
 /** Without `WithSpecial`, the special functions' cases are left out (the GPU's kernel runs them in a loop of their own, as isSpecialUnary's). */
 template <class C, bool WithSpecial = true> FLINT_EW_INLINE C binaryFloat(int code, C a, C b, int& err) {
   switch (code) {
@@ -322,6 +404,7 @@ template <class C, bool WithSpecial = true> FLINT_EW_INLINE C binaryFloat(int co
       if constexpr (WithSpecial) return (C)sp::igammaD((double)a, (double)b, false); else break;
     case B_GAMMAINCC:  // Q(a, x)
       if constexpr (WithSpecial) return (C)sp::igammaD((double)a, (double)b, true); else break;
+    case B_NEXTAFTER: return nextAfter(a, b);  // float32 / float64 (the TS layer refuses 16-bit floats, as torch)
   }
   err |= E_BAD_CODE;
   return a;
@@ -337,6 +420,40 @@ template <class C> FLINT_HD inline C ipow(C base, C exp, int& err) {
   uint32_t r = 1, b = (uint32_t)base;
   for (C e = exp; e; e >>= 1) { if (e & 1) r *= b; b *= b; }
   return (C)r;
+}
+
+// torch's calc_gcd: Euclid on |a|, |b| (|INT_MIN| wraps to INT_MIN, so gcd(INT_MIN, 0) is INT_MIN, as
+// torch's); a % -1 is taken as 0 (INT_MIN % -1 traps on x86).
+template <class C> FLINT_HD inline C gcdInt(C a, C b) {
+  a = isNeg(a) ? (C)(0u - (uint32_t)a) : a;
+  b = isNeg(b) ? (C)(0u - (uint32_t)b) : b;
+  while (a != 0) {
+    const C c = a;
+    a = (C)-1 < (C)0 && a == (C)-1 ? (C)0 : (C)(b % a);
+    b = c;
+  }
+  return b;
+}
+// torch's lcm: |a / gcd · b| with the product wrapping (lcm(65536, 65537) is 65536 in int32)
+template <class C> FLINT_HD inline C lcmInt(C a, C b) {
+  const C g = gcdInt(a, b);
+  if (g == 0) return 0;
+  const C q = (C)-1 < (C)0 && g == (C)-1 ? (C)(0u - (uint32_t)a) : (C)(a / g);
+  const C r = (C)((uint32_t)q * (uint32_t)b);
+  return isNeg(r) ? (C)(0u - (uint32_t)r) : r;
+}
+// Shifts as torch >= 2.1 defines them (1.13 left counts >= the width to the CPU: x86 took them mod
+// 32): a count < 0 or >= the width (32 for int32, 8 for uint8) shifts every bit out: 0 for <<, the
+// sign (0 or -1) for >>. The left shift wraps (two's complement).
+template <class C> FLINT_HD inline C shiftLeft(C a, C b) {
+  const int width = (int)sizeof(C) * 8;
+  if (isNeg(b) || (int64_t)b >= width) return (C)0;
+  return (C)((uint32_t)a << (uint32_t)b);
+}
+template <class C> FLINT_HD inline C shiftRight(C a, C b) {
+  const int width = (int)sizeof(C) * 8;
+  if (isNeg(b) || (int64_t)b >= width) return isNeg(a) ? (C)-1 : (C)0;
+  return (C)(a >> b);
 }
 
 template <class C> FLINT_HD inline C binaryInt(int code, C a, C b, int& err) {  // int32_t, uint8_t
@@ -362,8 +479,15 @@ template <class C> FLINT_HD inline C binaryInt(int code, C a, C b, int& err) {  
       if ((a % b != 0) && (isNeg(a) != isNeg(b))) q--;
       return q;
     }
+    case B_BITWISE_AND: return (C)(a & b);
+    case B_BITWISE_OR: return (C)(a | b);
+    case B_BITWISE_XOR: return (C)(a ^ b);
+    case B_BITWISE_LEFT_SHIFT: return shiftLeft(a, b);
+    case B_BITWISE_RIGHT_SHIFT: return shiftRight(a, b);
+    case B_GCD: return gcdInt(a, b);
+    case B_LCM: return lcmInt(a, b);
   }
-  err |= E_BAD_CODE;  // div, atan2, zeta, gammainc(c), the activations' gradients
+  err |= E_BAD_CODE;  // div, atan2, zeta, gammainc(c), nextafter, the activations' gradients
   return a;
 }
 
@@ -374,6 +498,9 @@ FLINT_HD inline bool binaryBool(int code, bool a, bool b, int& err) {
     case B_MUL: return a && b;
     case B_MAXIMUM: return a || b;
     case B_MINIMUM: return a && b;
+    case B_BITWISE_AND: return a && b;  // torch.bitwise_and of bool tensors is logical
+    case B_BITWISE_OR: return a || b;
+    case B_BITWISE_XOR: return a != b;
   }
   err |= E_BAD_CODE;  // div, pow, remainder, floorDivide, atan2, zeta, gammainc(c), the activations' gradients
   return a;

@@ -108,6 +108,10 @@ void cpuUnary(const OpCall& c) {
 template <class T>
 void binaryTyped(const OpCall& c, int code) {
   using C = typename ComputeT<T>::type;
+  if constexpr (isStorage16<T>) {
+    // nextafter steps in the storage type's bits (float's neighbours round back to x)
+    if (code == B_NEXTAFTER) return binaryLoop<T, T>(c, [](C a, C b) { return load(nextAfter16(store<T>(a), store<T>(b))); });
+  }
   std::atomic<int> bad{0};  // the integer ops' error bits (ew::ErrBits)
 // Floating codes set no error bit (binaryDefined refused the rest before the loop): their loops
 // carry no atomic, so that they vectorise (the GELU gradients: core/vmath.h's erf, exp, tanh).

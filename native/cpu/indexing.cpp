@@ -1,5 +1,5 @@
-// indexing.cpp — CPU kernels for the index ops: gather, scatter (assign or add; a tensor or a
-// scalar source), indexSelect and maskedSelect. Index tensors are int32.
+// indexing.cpp — CPU kernels for the index ops: gather, scatter (assign, add, or scatterReduce's
+// prod / amax / amin; a tensor or a scalar source), indexSelect and maskedSelect. Index tensors are int32.
 //
 // Every kernel runs on StridedLoop (loops.h) by viewing the addressed tensor with the index's
 // shape and a stride of 0 along `dim`: the element that index value v picks is then
@@ -113,7 +113,8 @@ void cpuGather(const OpCall& c) {
 
 // ---- scatter: self[..., index[..., k, ...], ...] = src[..., k, ...] (or +=) -------------------
 // t[0] self (written in place), t[1] index, t[2] src (tensor with size >= index's in every dim, or
-// a scalar); p[0] dim, p[1] mode (0 assign, 1 add). JS makes sure self has no overlapping elements.
+// a scalar); p[0] dim, p[1] mode (ScatterMode: 0 assign, 1 add, 2 prod, 3 amax, 4 amin). JS makes
+// sure self has no overlapping elements. Rows are whole per thread, so every mode is deterministic.
 
 template <class T>
 inline void addInto(T* dst, const T* src) {
@@ -125,7 +126,7 @@ inline void addInto(T* dst, const T* src) {
 
 void cpuScatter(const OpCall& c) {
   const TensorArg &self = c.t[0], &idx = c.t[1], &src = c.t[2];
-  const auto [name, dim, add] = checks::scatterArgs(c);
+  const auto [name, dim, mode] = checks::scatterArgs(c);
   const int64_t numel = idx.numel();
   if (numel == 0) return;
   const int64_t size = self.shape[dim];
@@ -146,7 +147,7 @@ void cpuScatter(const OpCall& c) {
       L.runRange(b * rowLen, e * rowLen, local);
     });
   };
-  if (!add) {
+  if (mode == kScatterAssign) {
     dispatchBits(self.dtype, [&](auto tag) {
       using B = decltype(tag);
       rowsOf([sstep](char** p, const int64_t* s, int64_t n) {
@@ -158,12 +159,27 @@ void cpuScatter(const OpCall& c) {
     });
     return;
   }
+  if (mode == kScatterAdd) {
+    dispatchDType(self.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      rowsOf([sstep](char** p, const int64_t* s, int64_t n) {
+        for (int64_t i = 0; i < n; i++) {
+          int32_t v = *reinterpret_cast<const int32_t*>(p[1] + i * s[1]);
+          addInto(reinterpret_cast<T*>(p[0] + i * s[0] + v * sstep), reinterpret_cast<const T*>(p[2] + i * s[2]));
+        }
+      });
+    });
+    return;
+  }
+  // scatterReduce's prod / amax / amin (core/indexing.h's scatterCombine, as the GPU's atomics)
+  const int combine = mode;  // a structured binding cannot be captured (C++17)
   dispatchDType(self.dtype, [&](auto tag) {
     using T = decltype(tag);
-    rowsOf([sstep](char** p, const int64_t* s, int64_t n) {
+    rowsOf([sstep, combine](char** p, const int64_t* s, int64_t n) {
       for (int64_t i = 0; i < n; i++) {
         int32_t v = *reinterpret_cast<const int32_t*>(p[1] + i * s[1]);
-        addInto(reinterpret_cast<T*>(p[0] + i * s[0] + v * sstep), reinterpret_cast<const T*>(p[2] + i * s[2]));
+        T* dst = reinterpret_cast<T*>(p[0] + i * s[0] + v * sstep);
+        *dst = store<T>(scatterCombine(combine, load(*dst), load(*reinterpret_cast<const T*>(p[2] + i * s[2]))));
       }
     });
   });

@@ -1,4 +1,4 @@
-// ops_indexing.cpp — the CUDA entries of gather, scatter (assign / add, tensor or scalar source),
+// ops_indexing.cpp — the CUDA entries of gather, scatter (assign / add / prod / amax / amin, tensor or scalar source),
 // indexSelect and maskedSelect: the twins of native/cpu/indexing.cpp (same operands, params,
 // validation and messages), running native/kernels/indexing.cu.
 //
@@ -71,7 +71,7 @@ void gpuGather(const OpCall& c) {
 
 void gpuScatter(const OpCall& c) {
   const TensorArg &self = c.t[0], &idx = c.t[1], &src = c.t[2];
-  const auto [name, dim, add] = checks::scatterArgs(c);
+  const auto [name, dim, mode] = checks::scatterArgs(c);
   const int64_t numel = idx.numel();
   if (numel == 0) return;
   const int64_t size = self.shape[dim];
@@ -100,7 +100,7 @@ void gpuScatter(const OpCall& c) {
   // plain scatter: the last write along dim wins, as on the CPU (only one write per element when the
   // index has one position along dim)
   std::unique_ptr<DeviceBuffer> winner;
-  if (!add && idx.shape[dim] > 1) {
+  if (mode == kScatterAssign && idx.shape[dim] > 1 && !src.isScalar) {  // (a scalar: every write is the same)
     const size_t bytes = (size_t)self.numel() * sizeof(int32_t);
     winner.reset(new DeviceBuffer(bytes));
     memsetAsync(winner->get(), 0xff, bytes);  // -1: no writer yet
@@ -110,7 +110,7 @@ void gpuScatter(const OpCall& c) {
   uint64_t srcBits = 0;
   if (src.isScalar) std::memcpy(&srcBits, src.scalar, (size_t)std::min<int64_t>(8, itemsize(src.dtype)));
   const void* srcPtr = src.isScalar ? nullptr : src.data;
-  const int srcIsScalar = src.isScalar ? 1 : 0, mode = add ? 1 : 0;
+  const int srcIsScalar = src.isScalar ? 1 : 0;
   const int* win = winner ? winner->as<int>() : nullptr;
   launch(kernelName("flint_scatter", self.dtype).c_str(), Dim3(grid), Dim3(kBlock), 0, a, self.data,
          static_cast<const int32_t*>(idx.data), srcPtr, srcBits, srcIsScalar, mode, win, static_cast<const int*>(err));

@@ -127,6 +127,12 @@ template <class T> FLINT_DEV void binaryKernel(const StridedArgs<3>& a, void* ou
     return;
   }
   T* o = static_cast<T*>(out);
+  if constexpr (isStorage16<T>) {
+    if (code == B_NEXTAFTER) {  // steps in the storage type's bits (float's neighbours round back to x)
+      forEach(a, [&](const index_t* off) { o[off[0]] = nextAfter16(store<T>(input(s, 0, x, off[1])), store<T>(input(s, 1, y, off[2]))); });
+      return;
+    }
+  }
   if constexpr (IsFloat<T>::value) {
     if (isSpecialBinary(code)) {
       forEachOne(a, [&](const index_t* off) { int e = 0; o[off[0]] = store<T>(binaryValue<C>(code, input(s, 0, x, off[1]), input(s, 1, y, off[2]), e)); });

@@ -1,5 +1,5 @@
 // indexing.cu — GPU kernels of the index ops, the twins of native/cpu/indexing.cpp: gather, scatter
-// (assign or add; a tensor or a scalar source), indexSelect and maskedSelect (count, then an
+// (assign, add, or scatterReduce's prod / amax / amin; a tensor or a scalar source), indexSelect and maskedSelect (count, then an
 // order-preserving compaction). Index tensors are int32.
 //
 // Strided N-d iteration: IndexArgs<N> carries the iteration shape (the index's shape for gather and
@@ -36,6 +36,10 @@
 // host skips that pass when index.shape[dim] == 1 (no element can be written twice). scatterAdd uses
 // atomics (hardware float/double/int adds; 16-bit floats, uint8 and bool through a 32-bit CAS/OR on
 // the containing word): sums of floats can differ from the CPU's in the last bits (order of adds).
+// scatterReduce's prod / amax / amin (modes 2-4) combine with core/indexing.h's scatterCombine inside
+// a compare-and-swap loop on the element's bits (int32 amax / amin: the hardware atomicMax / Min;
+// 16-bit floats, uint8, bool: the containing 32-bit word): amax and amin are order-independent, so
+// deterministic; a floating prod may round differently from the CPU's in the last bits.
 #include "compat.cuh"
 #include "../core/indexing.h"
 
@@ -143,6 +147,56 @@ FLINT_DEV void atomicAddInto(bool* p, bool v) {  // logical or
   atomicOr(reinterpret_cast<unsigned*>(addr & ~(uaddr_t)3), 1u << ((unsigned)(addr & 3) * 8u));
 }
 
+// *p = scatterCombine(mode, *p, v) atomically (modes kScatterProd, kScatterMax, kScatterMin).
+FLINT_DEV void atomicCombineInto(float* p, float v, int mode) {
+  int* w = reinterpret_cast<int*>(p);
+  int old = *w, assumed;
+  do {
+    assumed = old;
+    const int nxt = __float_as_int(scatterCombine(mode, __int_as_float(assumed), v));
+    if (nxt == assumed) return;
+    old = atomicCAS(w, assumed, nxt);
+  } while (old != assumed);
+}
+FLINT_DEV void atomicCombineInto(double* p, double v, int mode) {
+  unsigned long long* w = reinterpret_cast<unsigned long long*>(p);
+  unsigned long long old = *w, assumed;
+  do {
+    assumed = old;
+    const unsigned long long nxt = (unsigned long long)__double_as_longlong(scatterCombine(mode, __longlong_as_double((long long)assumed), v));
+    if (nxt == assumed) return;
+    old = atomicCAS(w, assumed, nxt);
+  } while (old != assumed);
+}
+FLINT_DEV void atomicCombineInto(int32_t* p, int32_t v, int mode) {
+  int* w = reinterpret_cast<int*>(p);
+  if (mode == kScatterMax) { atomicMax(w, (int)v); return; }
+  if (mode == kScatterMin) { atomicMin(w, (int)v); return; }
+  int old = *w, assumed;
+  do {
+    assumed = old;
+    old = atomicCAS(w, assumed, (int)scatterCombine(mode, (int32_t)assumed, v));
+  } while (old != assumed);
+}
+FLINT_DEV void atomicCombineInto(Half* p, Half v, int mode) {
+  const float x = load(v);
+  casWord(p, 2, [x, mode](unsigned cur) { return (unsigned)floatToHalf(scatterCombine(mode, halfToFloat((uint16_t)cur), x)); });
+}
+FLINT_DEV void atomicCombineInto(BFloat16* p, BFloat16 v, int mode) {
+  const float x = load(v);
+  casWord(p, 2, [x, mode](unsigned cur) { return (unsigned)floatToBf16(scatterCombine(mode, bf16ToFloat((uint16_t)cur), x)); });
+}
+FLINT_DEV void atomicCombineInto(uint8_t* p, uint8_t v, int mode) {
+  casWord(p, 1, [v, mode](unsigned cur) { return (unsigned)scatterCombine(mode, (uint8_t)cur, v); });
+}
+FLINT_DEV void atomicCombineInto(bool* p, bool v, int mode) {  // amax: or; prod, amin: and
+  const uaddr_t addr = reinterpret_cast<uaddr_t>(p);
+  unsigned* w = reinterpret_cast<unsigned*>(addr & ~(uaddr_t)3);
+  const unsigned bit = 1u << ((unsigned)(addr & 3) * 8u);
+  if (mode == kScatterMax) { if (v) atomicOr(w, bit); }
+  else if (!v) atomicAnd(w, ~bit);
+}
+
 template <class T> FLINT_DEV T fromBits(uint64_t bits) {
   union { uint64_t u; T t; } c;
   c.u = bits;
@@ -160,7 +214,8 @@ FLINT_DEV void scatterKernel(const IndexArgs<4>& a, T* self, const int32_t* idx,
     const int32_t v = idx[off[1]];
     const T s = srcIsScalar ? scalar : src[off[2]];
     T* dst = self + off[0] + (index_t)v * a.step;
-    if (mode == 1) atomicAddInto(dst, s);
+    if (mode == kScatterAdd) atomicAddInto(dst, s);
+    else if (mode != kScatterAssign) atomicCombineInto(dst, s, mode);
     else if (!winner || winner[off[3] + (index_t)v * a.wstep] == (int)k) *dst = s;
   }
 }
