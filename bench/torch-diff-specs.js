@@ -23,6 +23,7 @@ const UNARY = [
   ['sin', 'sin', FI, 'grid'], ['cos', 'cos', FI, 'grid'], ['tan', 'tan', FI, 'unit'],
   ['asin', 'asin', FI, 'unit'], ['acos', 'acos', FI, 'unit'], ['atan', 'atan', FI, 'grid'],
   ['sinh', 'sinh', FI, 'grid'], ['cosh', 'cosh', FI, 'grid'], ['tanh', 'tanh', FI, 'grid'],
+  ['asinh', 'asinh', FI, 'grid'], ['acosh', 'acosh', FI, 'pos'], ['atanh', 'atanh', FI, 'unit'],
   ['sigmoid', 'sigmoid', FI, 'grid'], ['relu', 'relu', ALL, 'special'],
   // hardswish on 'cont' values: at exactly x = ±3 torch 1.13's vectorized gradient and its scalar
   // tail disagree with each other (flintml is the scalar one, the documented formula)

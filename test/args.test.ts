@@ -3938,7 +3938,7 @@ const NO_OPTIONS = [
   // ops with positional arguments only (PyTorch's positional forms)
   'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.div', 'fl.pow', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
   'fl.eq', 'fl.ne', 'fl.lt', 'fl.le', 'fl.gt', 'fl.ge', 'fl.logicalAnd', 'fl.logicalOr', 'fl.logicalXor', 'fl.neg', 'fl.abs', 'fl.sign', 'fl.exp',
-  'fl.exp2', 'fl.log', 'fl.log2', 'fl.log10', 'fl.log1p', 'fl.expm1', 'fl.sqrt', 'fl.rsqrt', 'fl.square', 'fl.sin', 'fl.cos', 'fl.tan', 'fl.asin',
+  'fl.exp2', 'fl.log', 'fl.log2', 'fl.log10', 'fl.log1p', 'fl.expm1', 'fl.sqrt', 'fl.rsqrt', 'fl.square', 'fl.sin', 'fl.cos', 'fl.tan', 'fl.asin', 'fl.asinh', 'fl.acosh', 'fl.atanh', 'fl.arcsinh', 'fl.arccosh', 'fl.arctanh',
   'fl.acos', 'fl.atan', 'fl.sinh', 'fl.cosh', 'fl.tanh', 'fl.sigmoid', 'fl.relu', 'fl.leakyRelu', 'fl.softplus', 'fl.gelu', 'fl.silu', 'fl.hardswish', 'fl.erf',
   'fl.floor', 'fl.ceil', 'fl.round', 'fl.trunc', 'fl.reciprocal', 'fl.logicalNot', 'fl.isnan', 'fl.isinf', 'fl.isfinite', 'fl.clamp', 'fl.maskedFill',
   'fl.view', 'fl.reshape', 'fl.flatten', 'fl.squeeze', 'fl.unsqueeze', 'fl.transpose', 'fl.permute', 'fl.expand', 'fl.broadcastTo', 'fl.narrow',

@@ -82,7 +82,7 @@ const CALLS: Record<string, (i: In) => Args> = {
   logaddexp2: ({ x }) => [x, x], xlogy: ({ x }) => [x, x], logit: ({ x }) => [x, 0.1], sinc: ({ x }) => [x], fmod: ({ x }) => [x, 2], copysign: ({ x }) => [x, x],
   // lib/ops/misc.ts: torch's remaining compositions and aliases
   isin: ({ x }) => [x, x, {}], argwhere: ({ x }) => [x], clip: ({ x }) => [x, 0, 1], absolute: ({ x }) => [x], negative: ({ x }) => [x], fix: ({ x }) => [x],
-  arccos: ({ x }) => [x], arcsin: ({ x }) => [x], arctan: ({ x }) => [x], arctan2: ({ x }) => [x, x], multiply: ({ x }) => [x, x], divide: ({ x }) => [x, x, 'floor'],
+  arccos: ({ x }) => [x], arcsin: ({ x }) => [x], arccosh: ({ x }) => [x.add(1)], arcsinh: ({ x }) => [x], arctanh: ({ x }) => [x.mul(0.5)], arctan: ({ x }) => [x], arctan2: ({ x }) => [x, x], multiply: ({ x }) => [x, x], divide: ({ x }) => [x, x, 'floor'],
   subtract: ({ x }) => [x, x, 2], ger: ({ v3 }) => [v3, v3], trapz: ({ x }) => [x, null, {}], isSameSize: ({ x }) => [x, x], isNonzero: ({ s }) => [s],
   canCast: () => ['float32', 'int32'], msort: ({ x }) => [x], mode: ({ x }) => [x, 0, true], nanmedian: ({ x }) => [x, 0, true], renorm: ({ x }) => [x, 2, 0, 1],
   vander: ({ v3 }) => [v3, 2, true], histogram: ({ x }) => [x, 2, {}], gradient: ({ x }) => [x, {}], vdot: ({ v3 }) => [v3, v3], inner: ({ x }) => [x, x],
@@ -381,7 +381,7 @@ on(['addmv'], ({ x, v3 }) => [x, v3, {}], ({ s }) => s);
 on(['addbmm', 'baddbmm'], ({ b, bT }) => [b, bT, {}], ({ s }) => s);
 // lib/ops/misc.ts
 on(['clip', 'clip_'], () => [0, 1]);
-on(['absolute', 'absolute_', 'negative', 'negative_', 'fix', 'fix_', 'arccos', 'arccos_', 'arcsin', 'arcsin_', 'arctan', 'arctan_', 'argwhere', 'msort'], () => []);
+on(['absolute', 'absolute_', 'negative', 'negative_', 'fix', 'fix_', 'arccos', 'arccos_', 'arcsin', 'arcsin_', 'arcsinh', 'arcsinh_', 'arccosh', 'arccosh_', 'arctanh', 'arctanh_', 'asinh_', 'acosh_', 'atanh_', 'arctan', 'arctan_', 'argwhere', 'msort'], () => []);
 on(['arctan2', 'arctan2_', 'multiply', 'multiply_', 'isSameSize', 'inner'], ({ x }) => [x]);
 on(['divide', 'divide_'], ({ x }) => [x, 'floor']);
 on(['subtract', 'subtract_'], ({ x }) => [x, 2]);

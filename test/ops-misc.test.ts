@@ -138,6 +138,44 @@ describe('aliases', () => {
   }));
 });
 
+describe('asinh, acosh, atanh (elementwise rows) and their aliases arcsinh, arccosh, arctanh', () => {
+  test('values and gradients against torch 1.13 (float64 and float32), NaN outside the domain', () => fl.scope(() => {
+    const cases: [string, number[], number[], number[], number[]][] = [
+      // torch.asinh(x) and the grad of sum(asinh(x) * W), x float64 = [-3, -0.7, 0, 0.3, 5]; float32 values beside
+      ['asinh', [-3, -0.7, 0, 0.3, 5], [-1.8184464592320668, -0.6526665660823557, 0, 0.29567304756342244, 2.3124383412727525],
+        [-0.4743416490252569, -0.8192319205190405, -0.5, 0, 0.09805806756909202], [-1.8184465169906616, -0.6526665687561035, 0, 0.29567307233810425, 2.3124382495880127]],
+      // torch.acosh(x), x = [1, 1.5, 3, 10] (the gradient at 1 is -inf·|W|, as torch's rsqrt(x² - 1))
+      ['acosh', [1, 1.5, 3, 10], [0, 0.9624236501192069, 1.762747174039086, 2.993222846126381],
+        [-INF, -0.8944271909999159, -0.17677669529663687, 0], [0, 0.9624236822128296, 1.7627471685409546, 2.993222951889038]],
+      // torch.atanh(x), x = [-0.9, -0.2, 0, 0.4, 0.95]
+      ['atanh', [-0.9, -0.2, 0, 0.4, 0.95], [-1.4722194895832204, -0.2027325540540822, 0, 0.42364893019360184, 1.8317808230648227],
+        [-7.8947368421052655, -1.0416666666666667, -0.5, 0, 5.128205128205127], [-1.4722193479537964, -0.20273254811763763, 0, 0.4236489534378052, 1.8317806720733643]],
+    ];
+    for (const [name, x, y, g, y32] of cases) {
+      const f = (t: fl.Tensor) => (fl as unknown as Record<string, (t: fl.Tensor) => fl.Tensor>)[name](t);
+      const r = grads(f, f64(x));
+      near(r.y, y);
+      near(r.g[0], g);
+      near(vals(f(on(x, 'float32'))), y32, 1e-6);
+      const alias = { asinh: 'arcsinh', acosh: 'arccosh', atanh: 'arctanh' }[name]!;
+      near(vals((fl as unknown as Record<string, (t: fl.Tensor) => fl.Tensor>)[alias](f64(x))), y);
+      near(vals((f64(x) as unknown as Record<string, () => fl.Tensor>)[alias]()), y);
+      const t = f64(x);
+      expect((t as unknown as Record<string, () => fl.Tensor>)[`${name}_`]()).toBe(t);
+      near(vals(t), y);
+    }
+    // outside the domain, as torch: acosh(0.5), atanh(2) are NaN; atanh(±1) is ±inf; asinh(±inf) is ±inf
+    near(vals(fl.acosh(f64([0.5, -1, NaN_, INF]))), [NaN_, NaN_, NaN_, INF]);
+    near(vals(fl.atanh(f64([2, -1, 1]))), [NaN_, -INF, INF]);
+    near(vals(fl.asinh(f64([-INF, INF, 1e300]))), [-INF, INF, 691.4686750787736]);  // torch.asinh(tensor(1e300, dtype=float64))
+    expect(check(fl.asinh, f64([-2, 0.3, 4]))).toBe(true);
+    expect(check(fl.acosh, f64([1.2, 2, 7]))).toBe(true);
+    expect(check(fl.atanh, f64([-0.6, 0.1, 0.8]))).toBe(true);
+    // integers promote to float32 as torch; no int result
+    expect(fl.asinh(on([1, 2], 'int32')).dtype).toBe('float32');
+  }));
+});
+
 describe('isSameSize, isNonzero, canCast', () => {
   test('as torch', () => fl.scope(() => {
     expect([fl.isSameSize(fl.ones(2, 3), fl.zeros([2, 3], { dtype: 'int32' })), fl.isSameSize(fl.ones(2, 3), fl.ones(3, 2)), fl.ones(0).isSameSize(fl.ones(0))]).toEqual([true, false, true]);

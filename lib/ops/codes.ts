@@ -7,7 +7,8 @@ export const UNARY = {
   logicalNot: 22, isnan: 23, isfinite: 24, clamp: 25, geluTanh: 26, tan: 27, atan: 28, log2: 29, log10: 30,
   trunc: 31, leakyRelu: 32, asin: 33, acos: 34, sinh: 35, cosh: 36, exp2: 37, softplus: 38, isinf: 39,
   hardswish: 40, lgamma: 41, digamma: 42, polygamma: 43, erfc: 44, erfinv: 45, i0: 46, i0e: 47, i1: 48, i1e: 49,
-  ndtri: 50, logNdtr: 51, erfcx: 52, bitwiseNot: 53, frexpMantissa: 54, frexpExponent: 55,
+  ndtri: 50, logNdtr: 51, erfcx: 52, bitwiseNot: 53, frexpMantissa: 54, frexpExponent: 55, asinh: 56, acosh: 57,
+  atanh: 58,
 } as const;
 
 export const BINARY = {

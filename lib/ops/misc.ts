@@ -4,8 +4,8 @@
 // negative, fix, arccos, arcsin, arctan, arctan2, multiply, divide, subtract, ger, trapz), the
 // predicates isSameSize, isNonzero and canCast; msort, mode, nanmedian, renorm; vander, histogram,
 // gradient; chainMatmul, inner (vdot: complex.ts), dist, pdist, the deprecated frobeniusNorm and nuclearNorm;
-// maskedScatter; asStrided and emptyStrided. (arccosh, arcsinh and arctanh are not here: flintml has
-// no acosh/asinh/atanh to alias; those need elementwise kernel rows.)
+// maskedScatter; asStrided and emptyStrided; arcsinh, arccosh, arctanh (aliases of the asinh, acosh,
+// atanh rows) and the in-place asinh_, acosh_, atanh_.
 //
 // Decisions (torch 1.13 is the reference; each is tested in test/ops-misc.test.ts):
 // - mode: torch's CPU kernel sorts each slice and takes the first of the longest runs, so the
@@ -37,7 +37,7 @@ import { emptyTensor, scopeSync, Tensor, TensorLike } from '../tensor';
 import { full, ones, tensor, zeros } from './creation';
 import { withGrad } from './factory';
 import {
-  abs, acos, add, asin, atan, atan2, checkInplace, clamp, div, eq, floorDivide, ge, gt, isnan, le, logicalAnd, logicalNot, mul, ne, neg, sub, trunc, where,
+  abs, acos, acosh, add, asin, asinh, atan, atan2, atanh, checkInplace, clamp, div, eq, floorDivide, ge, gt, isnan, le, logicalAnd, logicalNot, mul, ne, neg, sub, trunc, where,
 } from './elementwise';
 import { cummax } from './cumulative';
 import { gather, indexSelect, nonzero, flip } from './indexing';
@@ -178,6 +178,12 @@ export function fix(input: Tensor): Tensor { if (arguments.length > 1) tooManyAr
 export function arccos(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('arccos', 'input', arguments); return acos(input); }
 /** `torch.arcsin`, the alias of `asin`: `fl.arcsin(x)`. */
 export function arcsin(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('arcsin', 'input', arguments); return asin(input); }
+/** `torch.arcsinh`, the alias of `asinh`: `fl.arcsinh(x)`. */
+export function arcsinh(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('arcsinh', 'input', arguments); return asinh(input); }
+/** `torch.arccosh`, the alias of `acosh`: `fl.arccosh(x)`. */
+export function arccosh(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('arccosh', 'input', arguments); return acosh(input); }
+/** `torch.arctanh`, the alias of `atanh`: `fl.arctanh(x)`. */
+export function arctanh(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('arctanh', 'input', arguments); return atanh(input); }
 /** `torch.arctan`, the alias of `atan`: `fl.arctan(x)`. */
 export function arctan(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('arctan', 'input', arguments); return atan(input); }
 /** `torch.arctan2`, the alias of `atan2`: `fl.arctan2(y, x)`. */
@@ -825,6 +831,15 @@ declare module '../tensor' {
     /** In place {@link arccos}. */ arccos_(): Tensor;
     /** In place {@link arcsin}. */ arcsin_(): Tensor;
     /** In place {@link arctan}. */ arctan_(): Tensor;
+    /** See {@link arcsinh}. */ arcsinh(): Tensor;
+    /** In place {@link arcsinh}. */ arcsinh_(): Tensor;
+    /** See {@link arccosh}. */ arccosh(): Tensor;
+    /** In place {@link arccosh}. */ arccosh_(): Tensor;
+    /** See {@link arctanh}. */ arctanh(): Tensor;
+    /** In place {@link arctanh}. */ arctanh_(): Tensor;
+    /** In place `asinh`. */ asinh_(): Tensor;
+    /** In place `acosh`. */ acosh_(): Tensor;
+    /** In place `atanh`. */ atanh_(): Tensor;
     /** In place {@link arctan2}. */ arctan2_(other: TensorLike): Tensor;
     /** See {@link arccos}. */ arccos(): Tensor;
     /** See {@link arcsin}. */ arcsin(): Tensor;
@@ -877,6 +892,11 @@ P.fix = function () { if (arguments.length > 0) tooManyArgs('fix', '', arguments
 P.fix_ = function () { if (arguments.length > 0) tooManyArgs('fix_', '', arguments); return writeBack(this, 'fix_', [], () => trunc(this)); };
 P.arccos_ = function () { if (arguments.length > 0) tooManyArgs('arccos_', '', arguments); return writeBack(this, 'arccos_', [], () => acos(this)); };
 P.arcsin_ = function () { if (arguments.length > 0) tooManyArgs('arcsin_', '', arguments); return writeBack(this, 'arcsin_', [], () => asin(this)); };
+for (const [alias, name, f] of [['arcsinh', 'asinh', asinh], ['arccosh', 'acosh', acosh], ['arctanh', 'atanh', atanh]] as const) {
+  P[alias] = function () { if (arguments.length > 0) tooManyArgs(alias, '', arguments); return f(this); };
+  P[`${alias}_`] = function () { if (arguments.length > 0) tooManyArgs(`${alias}_`, '', arguments); return writeBack(this, `${alias}_`, [], () => f(this)); };
+  P[`${name}_`] = function () { if (arguments.length > 0) tooManyArgs(`${name}_`, '', arguments); return writeBack(this, `${name}_`, [], () => f(this)); };
+}
 P.arctan_ = function () { if (arguments.length > 0) tooManyArgs('arctan_', '', arguments); return writeBack(this, 'arctan_', [], () => atan(this)); };
 P.arctan2_ = function (o) { if (arguments.length > 1) tooManyArgs('arctan2_', 'other', arguments); return writeBack(this, 'arctan2_', [o], () => atan2(this, o)); };
 P.arccos = function () { if (arguments.length > 0) tooManyArgs('arccos', '', arguments); return acos(this); };

@@ -175,7 +175,10 @@ FLINT_HD inline double frexpParts(double x, bool mantissa) {
   F(ERFCX, erfcx, (C)sp::erfcxD((double)x))                                             \
   I(BITWISE_NOT, bitwiseNot, x /* integers and bool only: unaryDefined */, bitNot(x))   \
   F(FREXP_MANTISSA, frexpMantissa, frexpParts(x, true)) /* torch.frexp, in two passes */ \
-  F(FREXP_EXPONENT, frexpExponent, frexpParts(x, false)) /* the exponent as a float */
+  F(FREXP_EXPONENT, frexpExponent, frexpParts(x, false)) /* the exponent as a float */ \
+  F(ASINH, asinh, m_asinh(x))                                                           \
+  F(ACOSH, acosh, m_acosh(x))                                                           \
+  F(ATANH, atanh, m_atanh(x))
 
 // The codes U_NEG, U_ABS, ... in list order.
 #define FLINT_EW_ENUM3(E, js, f) U_##E,

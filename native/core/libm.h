@@ -32,7 +32,7 @@ FLINT_LIBM1(fabs) FLINT_LIBM1(floor) FLINT_LIBM1(ceil) FLINT_LIBM1(rint) FLINT_L
 FLINT_LIBM1(exp) FLINT_LIBM1(log) FLINT_LIBM1(log1p) FLINT_LIBM1(expm1) FLINT_LIBM1(sqrt)
 FLINT_LIBM1(sin) FLINT_LIBM1(cos) FLINT_LIBM1(tan) FLINT_LIBM1(atan) FLINT_LIBM1(asin) FLINT_LIBM1(acos)
 FLINT_LIBM1(sinh) FLINT_LIBM1(cosh) FLINT_LIBM1(log2) FLINT_LIBM1(log10) FLINT_LIBM1(exp2)
-FLINT_LIBM1(tanh) FLINT_LIBM1(erf)
+FLINT_LIBM1(tanh) FLINT_LIBM1(erf) FLINT_LIBM1(asinh) FLINT_LIBM1(acosh) FLINT_LIBM1(atanh)
 #undef FLINT_LIBM1
 inline float m_pow(float x, float y) { return emu_math::pow(x, y); }
 inline double m_pow(double x, double y) { return emu_math::pow(x, y); }
@@ -51,6 +51,7 @@ FLINT_LIBM1(fabs) FLINT_LIBM1(log) FLINT_LIBM1(log1p) FLINT_LIBM1(expm1) FLINT_L
 FLINT_LIBM1(sin) FLINT_LIBM1(cos) FLINT_LIBM1(tan) FLINT_LIBM1(atan) FLINT_LIBM1(asin) FLINT_LIBM1(acos)
 FLINT_LIBM1(sinh) FLINT_LIBM1(cosh) FLINT_LIBM1(floor) FLINT_LIBM1(ceil)
 FLINT_LIBM1(rint) FLINT_LIBM1(trunc) FLINT_LIBM1(log2) FLINT_LIBM1(log10) FLINT_LIBM1(exp2)
+FLINT_LIBM1(asinh) FLINT_LIBM1(acosh) FLINT_LIBM1(atanh)
 #undef FLINT_LIBM1
 #ifdef FLINT_HOST_VMATH
 FLINT_VM_INLINE float m_exp(float x) { return vm::exp(x); }

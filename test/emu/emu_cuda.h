@@ -352,7 +352,7 @@ inline unsigned long long ullmax(unsigned long long a, unsigned long long b) { r
 // difference in ulps between the returned value and the correctly rounded result", float / double:
 //   exp 2/1  exp2 2/1  expm1 1/1  log 1/1  log2 1/1  log10 2/1  log1p 1/1  pow 4/2  sqrt 0/0
 //   sin 2/2  cos 2/2  tan 4/2  asin 2/2  acos 2/2  atan 2/2  atan2 3/2  sinh 3/2  cosh 2/1
-//   tanh 2/1  erf 2/2;  fabs, fmod, floor, ceil, trunc, rint, copysign: 0 (exact).
+//   tanh 2/1  erf 2/2  asinh 3/2  acosh 4/2  atanh 3/2;  fabs, fmod, floor, ceil, trunc, rint, copysign: 0 (exact).
 // (nvcc without --use_fast_math, as CMakeLists.txt builds: -prec-div/-prec-sqrt true, so x / y and
 // sqrt are IEEE, and expf is not __expf.)
 // What stays exact, as CUDA gives it (IEEE's special values): NaN, ±inf and ±0 results, results
@@ -436,6 +436,7 @@ EMU_DM1(sin, 2, 2, ONE, 8) EMU_DM1(cos, 2, 2, ONE, 9) EMU_DM1(tan, 4, 2, BIG, 10
 EMU_DM1(acos, 2, 2, BIG, 12) EMU_DM1(atan, 2, 2, BIG, 13) EMU_DM1(sinh, 3, 2, BIG, 14)
 EMU_DM1(cosh, 2, 1, BIG, 15) EMU_DM1(tanh, 2, 1, ONE, 16) EMU_DM1(erf, 2, 2, ONE, 17)
 EMU_DM2(pow, 4, 2, 18) EMU_DM2(atan2, 3, 2, 19)
+EMU_DM1(asinh, 3, 2, BIG, 20) EMU_DM1(acosh, 4, 2, BIG, 21) EMU_DM1(atanh, 3, 2, BIG, 22)
 #undef EMU_DM1
 #undef EMU_DM2
 inline float sqrt(float x) { return ::sqrtf(x); }  // 0 ulp: IEEE (nvcc's default -prec-sqrt=true)
