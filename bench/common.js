@@ -168,6 +168,34 @@ function sampleTorchBest(rep, kase, metric, defValue, pinnedValue, higherIsBette
 }
 
 /**
+ * The interleaved rounds of a size x op benchmark in ms per call against a torch peer script
+ * (bench/linalg.js, bench/fft.js): each round runs `benchFlint()` (-> { results: [{ op, n, ms }],
+ * threads, blas? }) and the peer at torch's default and pinned thread counts, records 'flintml' and
+ * torch's three impls per case `${op} n=${n}`, then the flintml / torch-best ratios, and finishes
+ * the report with `title` (", ms per call, median (min–max) of R interleaved rounds" appended).
+ */
+function sizeOpRounds(rep, { sizes, ops, benchFlint, peer, title }) {
+  const R = rounds(3);
+  let info = '';
+  for (let round = 0; round < R; round++) {
+    const ours = benchFlint();
+    const torch = runTorchPeerBoth(peer, sizes.map(String));
+    info = `flintml: ${ours.blas ? `${ours.blas}, ` : ''}${ours.threads} thread(s); torch ${torch.version}: torch-default = ${torch.defaultThreads} thread(s), torch-pinned = ${torch.pinnedThreads}; torch-best = the faster per round`;
+    for (const n of sizes) {
+      for (const op of ops) {
+        const k = `${op} n=${n}`;
+        const pick = (rs) => rs.find((r) => r.n === n && r.op === op).ms;
+        rep.sample('flintml', k, 'ms', pick(ours.results));
+        sampleTorchBest(rep, k, 'ms', pick(torch.default), pick(torch.pinned), false);
+      }
+    }
+  }
+  for (const n of sizes) for (const op of ops) rep.ratio(`${op} n=${n}`, 'flintml', 'torch-best', '<=1.0');
+  console.log(`# ${info}`);
+  rep.finish(`${title}, ms per call, median (min–max) of ${R} interleaved rounds; lower is better`);
+}
+
+/**
  * Compiles bench/gemm_openblas.c (the OpenBLAS peer, cblas_sgemm called from C) into a temp
  * folder and runs it; returns its JSON lines and what it printed about OpenBLAS on stderr.
  */
@@ -292,5 +320,5 @@ function eachArg(argv, fail, fn) {
 module.exports = {
   mulberry32, eachArg,
   ROOT, PYTHON, loadFlint, now, median, timeEach, timeBatches, loadTfjsWasm, runTorchPeer, runTorchPeerBoth,
-  sampleTorchBest, torchPinnedThreads, runOpenblasPeer, peerEnv, peerBlasNote, parseJsonLines, Report, rounds,
+  sampleTorchBest, sizeOpRounds, torchPinnedThreads, runOpenblasPeer, peerEnv, peerBlasNote, parseJsonLines, Report, rounds,
 };

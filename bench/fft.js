@@ -10,7 +10,7 @@
 //   node bench/fft.js            # both, JSON lines then a table
 //   node bench/fft.js --flint    # flintml only
 'use strict';
-const { loadFlint, timeEach, runTorchPeerBoth, sampleTorchBest, Report, rounds } = require('./common');
+const { loadFlint, timeEach, sizeOpRounds, Report } = require('./common');
 
 const SIZES = [65536, 65537, 1048576];
 const OPS = ['fft-c64', 'fft-c128', 'rfft-f32'];
@@ -45,25 +45,7 @@ function main() {
     for (const x of r.results) console.log(JSON.stringify({ ...x, threads: r.threads }));
     return;
   }
-  const rep = new Report('fft');
-  const R = rounds(3);
-  let info = '';
-  for (let round = 0; round < R; round++) {
-    const ours = benchFlint();
-    const torch = runTorchPeerBoth('torch_fft.py', SIZES.map(String));
-    info = `flintml: ${ours.threads} thread(s); torch ${torch.version}: torch-default = ${torch.defaultThreads} thread(s), torch-pinned = ${torch.pinnedThreads}; torch-best = the faster per round`;
-    for (const n of SIZES) {
-      for (const op of OPS) {
-        const k = `${op} n=${n}`;
-        const pick = (rs) => rs.find((r) => r.n === n && r.op === op).ms;
-        rep.sample('flintml', k, 'ms', pick(ours.results));
-        sampleTorchBest(rep, k, 'ms', pick(torch.default), pick(torch.pinned), false);
-      }
-    }
-  }
-  for (const n of SIZES) for (const op of OPS) rep.ratio(`${op} n=${n}`, 'flintml', 'torch-best', '<=1.0');
-  console.log(`# ${info}`);
-  rep.finish(`fft (CPU), ms per call, median (min–max) of ${R} interleaved rounds; lower is better`);
+  sizeOpRounds(new Report('fft'), { sizes: SIZES, ops: OPS, benchFlint, peer: 'torch_fft.py', title: 'fft (CPU)' });
 }
 
 main();
