@@ -3,7 +3,7 @@
 // dist/ (`npx tsc -p tsconfig.json`), gcc and the OpenBLAS development files (for the C peer),
 // /usr/bin/python3 with torch (the PyTorch peers) and the tfjs devDependencies.
 //
-//   npm run bench                         # or: node bench/run-all.js [matmul small_op elementwise train_mlp train_models linalg conv]
+//   npm run bench                         # or: node bench/run-all.js [matmul small_op elementwise train_mlp train_models linalg conv fft]
 //   FLINT_BENCH_ROUNDS=5 npm run bench    # more interleaved rounds (default 3)
 //   node bench/run-all.js --json out.jsonl   # also writes every JSON line to a file
 'use strict';
@@ -13,7 +13,7 @@ const os = require('os');
 const cp = require('child_process');
 const { peerBlasNote } = require('./common');
 
-const ALL = ['matmul', 'small_op', 'elementwise', 'train_mlp', 'train_models', 'linalg', 'conv'];
+const ALL = ['matmul', 'small_op', 'elementwise', 'train_mlp', 'train_models', 'linalg', 'conv', 'fft'];
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : null;
