@@ -127,7 +127,9 @@ for (const [name, tname, extra] of [
 // ---- stft / istft ------------------------------------------------------------------------------------
 // the window's dtype is drawn apart from the signal's: a float64 one makes a float32 signal's result float64 (torch's promotion)
 const WIN_PY = '(None if a.w is None else getattr(torch, a.w)(a.wl, dtype=getattr(torch, a.wdt)))';
-const winFl = (fl, a) => (a.w === null ? null : fl[{ hann_window: 'hannWindow', hamming_window: 'hammingWindow', blackman_window: 'blackmanWindow' }[a.w]](a.wl, { dtype: a.wdt }));
+// the window made on the CPU (as torch's here; the window functions' own forms compare them on the
+// device) and moved to the input's device, as torch requires (`--device cuda` moves only the inputs)
+const winFl = (fl, a, x) => (a.w === null ? null : fl[{ hann_window: 'hannWindow', hamming_window: 'hammingWindow', blackman_window: 'blackmanWindow' }[a.w]](a.wl, { dtype: a.wdt }).to(x.device));
 add({
   name: 'stft', py: 'torch.view_as_real(torch.stft(x0, a.nfft, a.hop, a.wl, ' + WIN_PY + ', a.center, a.pad, a.norm, a.one, return_complex=True))',
   gen: (r) => {
@@ -140,7 +142,7 @@ add({
         center: r.bool(0.7), pad: r.pick(['reflect', 'constant', 'replicate', 'circular']), norm: r.bool(0.3), one: r.pick([null, true, false]) },
     };
   },
-  fl: (fl, [x], a) => fl.viewAsReal(fl.stft(x, a.nfft, a.hop, a.wl, winFl(fl, a), a.center, a.pad, a.norm, a.one, true)), tol: 32,
+  fl: (fl, [x], a) => fl.viewAsReal(fl.stft(x, a.nfft, a.hop, a.wl, winFl(fl, a, x), a.center, a.pad, a.norm, a.one, true)), tol: 32, coarsest: (a) => (a.w === null ? null : a.wdt),
 });
 add({
   name: 'istft', py: 'torch.istft(torch.view_as_complex(x0.contiguous()), a.nfft, a.hop, a.wl, ' + WIN_PY + ', a.center, a.norm, a.one, a.len)',
@@ -157,7 +159,7 @@ add({
         len: r.bool(0.6) ? null : r.int(1, nfft + hop * (frames - 1) + 3) },
     };
   },
-  fl: (fl, [x], a) => fl.istft(fl.viewAsComplex(x.mul(1)), a.nfft, a.hop, a.wl, winFl(fl, a), a.center, a.norm, a.one, a.len), tol: 64,
+  fl: (fl, [x], a) => fl.istft(fl.viewAsComplex(x.mul(1)), a.nfft, a.hop, a.wl, winFl(fl, a, x), a.center, a.norm, a.one, a.len), tol: 64, coarsest: (a) => (a.w === null ? null : a.wdt),
 });
 
 module.exports = { SPECS: specs };

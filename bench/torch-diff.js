@@ -309,8 +309,9 @@ function main() {
     else if (!o.ok && !t.ok) { counts.bothRefuse++; }
     else {
       // inputs of mixed precision: a value or gradient computed through the coarsest of them may
-      // differ by its rounding (torch and flintml convert at different points)
-      const epsMin = Math.max(0, ...c.ins.map((s) => EPS[s.dtype] || 0));
+      // differ by its rounding (torch and flintml convert at different points); `spec.coarsest(a)`
+      // names the dtype of an operand the form makes itself (stft's window)
+      const epsMin = Math.max(0, ...c.ins.map((s) => EPS[s.dtype] || 0), spec.coarsest ? EPS[spec.coarsest(c.a)] || 0 : 0);
       const d = diff(o.out, t.out, spec.tol || 1, 'out', spec.absScale ? spec.absScale(c.ins) : 0, epsMin);
       if (d) { kind = 'differs'; detail = d; }
       else if (c.grad && !t.noGrad) {
