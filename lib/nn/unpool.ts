@@ -24,10 +24,11 @@ import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { isFloating } from '../dtype';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
-import { add, gt, isnan, mul, sub, where } from '../ops/elementwise';
+import { add, gt, isnan, mul, sub, trunc, where } from '../ops/elementwise';
 import { gather, scatter } from '../ops/indexing';
 import { amax, amin, max } from '../ops/reduce';
-import { arange, tensor, zeros } from '../ops/creation';
+import { arange, full, tensor, zeros } from '../ops/creation';
+import { cat, narrow } from '../ops/views';
 import { rand } from '../ops/random';
 import { Module } from './module';
 import * as A from '../args';
@@ -266,15 +267,20 @@ export class MaxUnpool3d extends MaxUnpoolNd {
 // ---- fractional max pooling -----------------------------------------------------------------------
 
 /** torch's interval starts along one dim, in float32 arithmetic (`f32`) or float64. */
-function intervals(u: number, n: number, o: number, k: number, f32: boolean): number[] {
-  const r = f32 ? Math.fround : (v: number) => v;
-  const seq = new Array<number>(o);
-  if (o > 1) {
-    const alpha = r(r(n - k) / r(o - 1));
-    for (let i = 0; i < o - 1; i++) seq[i] = Math.trunc(r(r(i + u) * alpha)) - Math.trunc(r(u * alpha));
-  }
-  if (o > 0) seq[o - 1] = n - k;
-  return seq;
+/**
+ * torch's window starts along one dim for every plane, on the samples' device: alpha = (n - k)/(o - 1),
+ * start_i = trunc((i + u)·alpha) - trunc(u·alpha) for i < o - 1 and n - k for the last, computed in
+ * u's dtype (float32 for every dtype but float64, as torch's kernel); u is [P]; returns int32 [P, o].
+ */
+function intervalStarts(u: Tensor, n: number, o: number, k: number): Tensor {
+  const P = u._shape[0], dev = u.device;
+  const last = full([P, o > 0 ? 1 : 0], n - k, { dtype: 'int32', device: dev });
+  if (o <= 1) return last;
+  const r = u.dtype === 'float64' ? (v: number) => v : Math.fround;
+  const alpha = r(r(n - k) / r(o - 1));
+  const i = arange(o - 1, { dtype: u.dtype, device: dev }).unsqueeze(0);
+  const seq = sub(trunc(mul(add(i, u.unsqueeze(1)), alpha)), trunc(mul(u, alpha)).unsqueeze(1));
+  return cat([seq.to('int32'), last], 1);
 }
 
 const DIM_NAMES: Record<number, string[]> = { 2: ['height', 'width'], 3: ['time', 'height', 'width'] };
@@ -305,60 +311,54 @@ export function fractionalMaxPoolOp(input: unknown, kernelSize: unknown, outputS
       }
     }
     // the samples: torch's _random_samples [N, C, nd] (rows and columns beyond those are not read, as torch)
-    let u: ArrayLike<number>, su: number[];
+    let smp: Tensor;
     if (randomSamples !== undefined && randomSamples !== null) {
-      const smp = needTensorArg(randomSamples, op, 'randomSamples');
+      smp = needTensorArg(randomSamples, op, 'randomSamples');
       // torch: "not differentiable with respect to argument 'random_samples'" (under grad mode)
       if (smp.requiresGrad && isGradEnabled()) throw new ValueError(`${op}: randomSamples is not differentiable: it cannot require grad (detach it)`);
       if (smp.dtype !== xin.dtype) throw new DTypeError(`${op}: randomSamples must have the input's dtype ${xin.dtype}, got ${smp.dtype}`);
       if (smp.ndim !== 3 || smp._shape[0] < N || smp._shape[1] < C || smp._shape[2] < nd) {
         throw new ShapeError(`${op}: randomSamples must have shape [${N}, ${C}, ${nd}] (one sample per plane and dim), got ${fmt(smp._shape)}`);
       }
-      u = smp.dataSync() as ArrayLike<number>; su = smp._shape.slice();  // row-major, whatever the strides
-    } else {
-      const smp = rand([N, C, nd], { dtype: xin.dtype, device: xin.device });
-      try { u = smp.dataSync() as ArrayLike<number>; su = [N, C, nd]; } finally { smp.dispose(); }
-    }
-    const f32 = xin.dtype !== 'float64';
+    } else smp = rand([N, C, nd], { dtype: xin.dtype, device: xin.device });
     const P = N * C, K = k.reduce((a, b) => a * b, 1), O = outS.reduce((a, b) => a * b, 1);
     const planeIn = inS.reduce((a, b) => a * b, 1);
-    if (P * O * K >= 2 ** 31) throw new ShapeError(`${op}: output ${fmt(outS)} of input ${fmt(xin._shape)} is too large (its windows exceed 2^31 int32 entries)`);
+    if (P * O * K >= 2 ** 31) { if (smp !== randomSamples) smp.dispose(); throw new ShapeError(`${op}: output ${fmt(outS)} of input ${fmt(xin._shape)} is too large (its windows exceed 2^31 int32 entries)`); }
     const inStride = inS.map((_, d) => inS.slice(d + 1).reduce((a, b) => a * b, 1));
-    // the start of each window along each dim, per plane: starts[d] is [P, outS[d]] (as flat-position offsets)
-    const starts: Int32Array[] = inS.map((_, d) => new Int32Array(P * outS[d]));
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) {
-        const base = (n * su[1] + c) * su[2], pl = n * C + c;
-        for (let d = 0; d < nd; d++) {
-          // 2-D: sample 0 is the width's, sample 1 the height's; 3-D: 0, 1, 2 are time, height, width
-          const si = nd === 2 ? 1 - d : d;
-          const seq = intervals(u[base + si], inS[d], outS[d], k[d], f32);
-          for (let i = 0; i < outS[d]; i++) starts[d][pl * outS[d] + i] = seq[i] * inStride[d];
-        }
-      }
-    }
-    const res = scope(() => {
-      // flat input position of tap t of window w in plane p: Σ_d (start_d[p, w_d] + t_d)·stride_d, as [P, *outS, *k]
-      let idx: Tensor | null = null;
-      for (let d = 0; d < nd; d++) {
-        const viewS = [P, ...outS.map((o, e) => (e === d ? o : 1)), ...k.map(() => 1)];
-        const sd = tensor(starts[d], { dtype: 'int32', device: xin.device }).reshape(viewS);
-        const tapS = [1, ...outS.map(() => 1), ...k.map((kk, e) => (e === d ? kk : 1))];
-        const td = mul(arange(k[d], { dtype: 'int32', device: xin.device }), inStride[d]).reshape(tapS);
-        const term = add(sd, td);
-        idx = idx === null ? term : add(idx, term);
-      }
-      const flatIdx = idx!.reshape([N, C, O, K]);
-      const taps = gather(x.reshape([N, C, planeIn]), 2, flatIdx.reshape([N, C, O * K])).reshape([N, C, O, K]);
-      // torch's kernel takes a tap when it is greater or NaN: the first maximum, but the last NaN
-      const first = (max(taps, 3) as unknown as { indices: Tensor }).indices;
-      const pos = arange(1, K + 1, { dtype: 'float32', device: xin.device });
-      const lastNan = amax(mul(isnan(taps).to('float32'), pos), 3);
-      const t = where(gt(lastNan, 0), sub(lastNan, 1).to('int32'), first).unsqueeze(3);
-      const values = gather(taps, 3, t).reshape([N, C, ...outS]);
-      const indices = gather(flatIdx, 3, t).reshape([N, C, ...outS]);
-      return unbatched ? [values.squeeze(0), indices.squeeze(0)] as [Tensor, Tensor] : [values, indices] as [Tensor, Tensor];
+    // the start of each window along each dim, per plane, as flat-position offsets: starts[d] is
+    // [P, outS[d]], computed on the device (no host round trip of the samples)
+    const starts = scope(() => {
+      const u = narrow(narrow(smp.detach(), 0, 0, N), 1, 0, C);
+      const uc = xin.dtype === 'float64' ? u : u.to('float32');
+      // 2-D: sample 0 is the width's, sample 1 the height's; 3-D: 0, 1, 2 are time, height, width
+      return inS.map((n, d) => mul(intervalStarts(uc.select(2, nd === 2 ? 1 - d : d).reshape([P]), n, outS[d], k[d]), inStride[d]));
     });
+    if (smp !== randomSamples) smp.dispose();
+    let res: [Tensor, Tensor];
+    try {
+      res = scope(() => {
+        // flat input position of tap t of window w in plane p: Σ_d (start_d[p, w_d] + t_d)·stride_d, as [P, *outS, *k]
+        let idx: Tensor | null = null;
+        for (let d = 0; d < nd; d++) {
+          const viewS = [P, ...outS.map((o, e) => (e === d ? o : 1)), ...k.map(() => 1)];
+          const sd = starts[d].reshape(viewS);
+          const tapS = [1, ...outS.map(() => 1), ...k.map((kk, e) => (e === d ? kk : 1))];
+          const td = mul(arange(k[d], { dtype: 'int32', device: xin.device }), inStride[d]).reshape(tapS);
+          const term = add(sd, td);
+          idx = idx === null ? term : add(idx, term);
+        }
+        const flatIdx = idx!.reshape([N, C, O, K]);
+        const taps = gather(x.reshape([N, C, planeIn]), 2, flatIdx.reshape([N, C, O * K])).reshape([N, C, O, K]);
+        // torch's kernel takes a tap when it is greater or NaN: the first maximum, but the last NaN
+        const first = (max(taps, 3) as unknown as { indices: Tensor }).indices;
+        const pos = arange(1, K + 1, { dtype: 'float32', device: xin.device });
+        const lastNan = amax(mul(isnan(taps).to('float32'), pos), 3);
+        const t = where(gt(lastNan, 0), sub(lastNan, 1).to('int32'), first).unsqueeze(3);
+        const values = gather(taps, 3, t).reshape([N, C, ...outS]);
+        const indices = gather(flatIdx, 3, t).reshape([N, C, ...outS]);
+        return unbatched ? [values.squeeze(0), indices.squeeze(0)] as [Tensor, Tensor] : [values, indices] as [Tensor, Tensor];
+      });
+    } finally { for (const t of starts) t.dispose(); }
     if (returnIndices) return res;
     res[1].dispose();
     return res[0];
