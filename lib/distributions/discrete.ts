@@ -18,8 +18,8 @@ import { finfo, init, like, take } from './continuous';
 import { lgamma } from './special';
 import { logsigmoid } from '../nn/activation';
 
-/** torch's probs_to_logits(probs, is_binary=True): log(p) - log1p(-p) of p clamped to [eps, 1-eps]. */
-function binaryLogits(p: Tensor): Tensor {
+/** @internal torch's probs_to_logits(probs, is_binary=True): log(p) - log1p(-p) of p clamped to [eps, 1-eps]. */
+export function binaryLogits(p: Tensor): Tensor {
   const eps = finfo(p.dtype).eps;
   const pc = clamp(p, eps, 1 - eps);
   return sub(log(pc), log1p(neg(pc)));
@@ -34,7 +34,8 @@ function bceWithLogits(l: Tensor, t: Tensor): Tensor {
 }
 /** The value as int32 indices (torch's value.long()). */
 const asIndex = (v: Tensor): Tensor => (v.dtype === 'int32' ? v : to(v, 'int32'));
-const ONE_OF = (name: string) => new ValueError(`${name}: either probs or logits must be specified, but not both`);
+/** @internal */
+export const ONE_OF = (name: string) => new ValueError(`${name}: either probs or logits must be specified, but not both`);
 const hostMax = (t: Tensor): number => (t.numel === 0 ? 0 : amax(t).item());
 const hostMin = (t: Tensor): number => (t.numel === 0 ? 0 : amin(t).item());
 

@@ -15,20 +15,12 @@ import { Distribution, DistributionOptions, maybeBool, tensorOrNumber } from './
 import * as C from './constraints';
 import type { Constraint } from './constraints';
 import { finfo, init, like, take } from './continuous';
-import { Poisson } from './discrete';
+import { ONE_OF, Poisson, binaryLogits } from './discrete';
 import { standardGamma, standardGammaRsample } from './gamma';
 import { allTrue } from './special';
 
 /** log sigmoid(x) = -softplus(-x) */
 const logSigmoid = (x: Tensor): Tensor => neg(softplus(neg(x)));
-/** torch's probs_to_logits(p, is_binary=True) of p clamped to [eps, 1 - eps] */
-function binaryLogits(p: Tensor): Tensor {
-  const eps = finfo(p.dtype).eps;
-  const pc = clamp(p, eps, 1 - eps);
-  return sub(log(pc), log1p(neg(pc)));
-}
-const ONE_OF = (name: string) => new ValueError(`${name}: either probs or logits must be specified, but not both`);
-
 const FS_ARGS = signature('FisherSnedecor', ['df1', 'df2', 'validateArgs'], { df1: required(tensorOrNumber), df2: required(tensorOrNumber), validateArgs: optional(maybeBool) });
 const FS_CONSTRAINTS = Object.freeze({ df1: C.positive, df2: C.positive });
 /**

@@ -15,15 +15,13 @@ import { Distribution, DistributionOptions, maybeBool, tensorOrNumber } from './
 import * as C from './constraints';
 import type { Constraint } from './constraints';
 import { finfo, init, like, take } from './continuous';
-import { Binomial, Categorical } from './discrete';
+import { Binomial, Categorical, ONE_OF, binaryLogits } from './discrete';
 import { TransformedDistribution } from './transformed';
 import { ExpTransform, SigmoidTransform } from './transforms';
 
 /** torch's clamp_probs: p clamped to [eps, 1 - eps] */
 const clampProbs = (p: Tensor): Tensor => { const e = finfo(p.dtype).eps; return clamp(p, e, 1 - e); };
 /** torch's probs_to_logits(p, is_binary=True) */
-const binaryLogits = (p: Tensor): Tensor => { const pc = clampProbs(p); return sub(log(pc), log1p(neg(pc))); };
-const ONE_OF = (name: string) => new ValueError(`${name}: either probs or logits must be specified, but not both`);
 /** The temperature as a tensor like `ref` (a number becomes a 0-dim tensor; a tensor is the caller's, cast if needed). */
 function temperatureOf(d: Distribution, name: string, t: Tensor | number, ref: Tensor): Tensor {
   if (typeof t === 'number') {
