@@ -21,7 +21,7 @@
 import * as fs from 'fs';
 import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
-import { DType } from '../dtype';
+import { DType, isComplexDType } from '../dtype';
 import { FileError, FlintError, OnnxExportError, ValueError } from '../errors';
 import { setCallHook, callNative, getCallHook } from '../native';
 import type { CallHook, OperandView, ScalarOperand, TransferKind } from '../native';
@@ -180,6 +180,9 @@ class Tracer implements OpTracer {
 function exportDType(t: Tensor): DType {
   if (t.dtype === 'float16' || t.dtype === 'bfloat16') {
     throw new OnnxExportError(`onnx.export: ${t.dtype} tensors are not exported yet (shape ${fmt(t._shape)}); export a float32 copy of the model (model.to({ dtype: 'float32' }))`);
+  }
+  if (isComplexDType(t.dtype)) {
+    throw new OnnxExportError(`onnx.export: ${t.dtype} tensors (shape ${fmt(t._shape)}) cannot be graph inputs, outputs or constants: onnxruntime runs no complex tensors; pass and return their real views (fl.viewAsReal)`);
   }
   return t.dtype;
 }

@@ -22,6 +22,7 @@ import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
 import { complexHook, complexOperand, contiguousCopy, emptyTensor, isComplexTensor, scopeSync, Tensor, TensorLike, copyInto } from '../tensor';
 import { BINARY, UNARY } from './codes';
+import { bitwiseNotOnnx, bitwiseOnnx, digammaOnnx, erfinvOnnx, i0Onnx, lgammaOnnx, shiftOnnx } from './onnx-special';
 import { AutogradError, isGradEnabled, markZeroGradient, needsGrad, record, sumToShape } from '../autograd';
 import { traced, traceState } from '../trace';
 import type { OnnxGraph, TracedValue } from '../trace';
@@ -600,11 +601,11 @@ function checkIntegral(op: string, allowBool: boolean, tensorsOnly = false): (a:
     if (isFloating(dt) || (!allowBool && dt === 'bool')) throw new DTypeError(`${op}: not implemented for ${String(dt)} operands (torch's ${op} takes ${allowBool ? 'integers and bool' : 'integers'})`);
   };
 }
-const bitwiseAnd: BinaryFn = binaryOp('bitwiseAnd', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseAnd', true) });
-const bitwiseOr: BinaryFn = binaryOp('bitwiseOr', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseOr', true) });
-const bitwiseXor: BinaryFn = binaryOp('bitwiseXor', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseXor', true) });
-const bitwiseLeftShift: BinaryFn = binaryOp('bitwiseLeftShift', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseLeftShift', false) });
-const bitwiseRightShift: BinaryFn = binaryOp('bitwiseRightShift', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseRightShift', false) });
+const bitwiseAnd: BinaryFn = binaryOp('bitwiseAnd', { onnx: bitwiseOnnx('bitwiseAnd', 'And', 'BitwiseAnd'), dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseAnd', true) });
+const bitwiseOr: BinaryFn = binaryOp('bitwiseOr', { onnx: bitwiseOnnx('bitwiseOr', 'Or', 'BitwiseOr'), dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseOr', true) });
+const bitwiseXor: BinaryFn = binaryOp('bitwiseXor', { onnx: bitwiseOnnx('bitwiseXor', 'Xor', 'BitwiseXor'), dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseXor', true) });
+const bitwiseLeftShift: BinaryFn = binaryOp('bitwiseLeftShift', { onnx: shiftOnnx(true), dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseLeftShift', false) });
+const bitwiseRightShift: BinaryFn = binaryOp('bitwiseRightShift', { onnx: shiftOnnx(false), dtype: 'arith', inplace: true, grad: null, check: checkIntegral('bitwiseRightShift', false) });
 const gcd: BinaryFn = binaryOp('gcd', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('gcd', false, true) });
 const lcm: BinaryFn = binaryOp('lcm', { onnx: null, dtype: 'arith', inplace: true, grad: null, check: checkIntegral('lcm', false, true) });
 // torch.nextafter: float32, float64 and bfloat16 tensors (torch 1.13 has no float16 or integer
@@ -798,13 +799,13 @@ const opmathGrad = (f: UnaryGrad): UnaryGrad => (g, x, y, p) => {
 };
 /** The machine epsilon of a float dtype (torch's numeric_limits<scalar_t>::epsilon() in i1's and i1e's gradients). */
 const epsOf = (dt: DType): number => (dt === 'float64' ? 2 ** -52 : dt === 'float16' ? 2 ** -10 : dt === 'bfloat16' ? 2 ** -7 : 2 ** -23);
-/** log|Γ(x)|, as torch.lgamma: `fl.lgamma(x)` */ export const lgamma: UnaryFn = unaryOp('lgamma', { onnx: null, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, digamma(x))) });
-/** ψ(x) = d/dx log Γ(x), as torch.digamma: `fl.digamma(x)` */ export const digamma: UnaryFn = unaryOp('digamma', { onnx: null, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, polygammaOp(x, 1))) });
+/** log|Γ(x)|, as torch.lgamma: `fl.lgamma(x)` */ export const lgamma: UnaryFn = unaryOp('lgamma', { onnx: lgammaOnnx, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, digamma(x))) });
+/** ψ(x) = d/dx log Γ(x), as torch.digamma: `fl.digamma(x)` */ export const digamma: UnaryFn = unaryOp('digamma', { onnx: digammaOnnx, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, polygammaOp(x, 1))) });
 const polygammaOp: (x: Tensor, n: number) => Tensor = unaryOp('polygamma', { onnx: null, dtype: 'float', method: false, args: ['n'],
   params: (n: number) => [checkPolygammaN(n)], grad: opmathGrad((g, x, y, [n]) => mul(g, polygammaOp(x, n + 1))) });
 /** erfc(x) = 1 − erf(x), accurate where erf(x) is near 1: `fl.erfc(x)` */ export const erfc: UnaryFn = unaryOp('erfc', { onnx: (g, x, p, dt) => g.op('Sub', [k(g, 1, dt), g.op('Erf', [x])]), dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, mul(exp(neg(square(x))), -2 / Math.sqrt(Math.PI)))) });
-/** the inverse of erf on (−1, 1): `fl.erfinv(x)` */ export const erfinv: UnaryFn = unaryOp('erfinv', { onnx: null, dtype: 'float', inplace: true, usesX: false, usesY: true, grad: opmathGrad((g, x, y) => mul(g, mul(exp(square(y)), Math.sqrt(Math.PI) / 2))) });
-/** the modified Bessel function of the first kind of order 0, as torch.i0: `fl.i0(x)` */ export const i0: UnaryFn = unaryOp('i0', { onnx: null, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, i1(x))) });
+/** the inverse of erf on (−1, 1): `fl.erfinv(x)` */ export const erfinv: UnaryFn = unaryOp('erfinv', { onnx: erfinvOnnx, dtype: 'float', inplace: true, usesX: false, usesY: true, grad: opmathGrad((g, x, y) => mul(g, mul(exp(square(y)), Math.sqrt(Math.PI) / 2))) });
+/** the modified Bessel function of the first kind of order 0, as torch.i0: `fl.i0(x)` */ export const i0: UnaryFn = unaryOp('i0', { onnx: i0Onnx, dtype: 'float', inplace: true, grad: opmathGrad((g, x) => mul(g, i1(x))) });
 /** e^(−|x|)·I0(x), torch.special.i0e: `fl.special.i0e(x)` */
 const i0e: UnaryFn = unaryOp('i0e', { onnx: null, dtype: 'float', usesY: true, grad: opmathGrad((g, x, y) => mul(g, sub(i1e(x), mul(sign(x), y)))) });
 // i1' = i0 − i1/x and i1e' = i0e − i1e·(sign(x) + 1/x), with torch's guard: 1/2 where |x| <= eps (and
@@ -830,7 +831,7 @@ const erfcx: UnaryFn = unaryOp('erfcx', { onnx: null, dtype: 'float', grad: opma
 
 // torch.bitwise_not (integers and bool; bool is logical) and the two halves of torch.frexp (floating
 // only): bitwise.ts exports them. frexp's mantissa has torch's gradient g / 2^exponent.
-const bitwiseNot: UnaryFn = unaryOp('bitwiseNot', { onnx: null, dtype: 'same', inplace: true, grad: null,
+const bitwiseNot: UnaryFn = unaryOp('bitwiseNot', { onnx: bitwiseNotOnnx, dtype: 'same', inplace: true, grad: null,
   check: (x) => { if (isFloating(x.dtype)) throw new DTypeError(`bitwiseNot: not implemented for ${String(x.dtype)} tensors (torch's bitwise_not takes integers and bool)`); } });
 const checkFrexp = (x: Tensor): void => { if (!isFloating(x.dtype)) throw new DTypeError(`frexp: only floating-point dtypes are supported (as torch), got ${String(x.dtype)}`); };
 const frexpExponent: UnaryFn = unaryOp('frexpExponent', { onnx: null, dtype: 'same', method: false, grad: null, check: checkFrexp });
