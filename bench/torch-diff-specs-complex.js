@@ -159,4 +159,144 @@ add({
   fl: (fl, [a, b, c, d], o) => fl.cat([fl.complex(a, b), fl.complex(c, d)], o.d),
 });
 
+// ---- reductions, scans, layout ops, linalg (lib/ops/complex.ts, lib/ops/complex-linalg.ts) -----------
+// prod, cumsum, cumprod (zeros drawn now and then: their gradients are finite on both sides), var/std
+// (real results), the vector and matrix norms, diff, kron, trace, diag, tril/triu, outer; linalg.solve
+// (on A + (3n + 1)·I, well conditioned as bench/torch-diff-specs-linalg.js's), inv, det, slogdet,
+// matrixPower, matrixExp, svdvals, eigvalsh (torch reads one triangle), pinv.
+add({
+  name: 'complex-prod', py: `torch.prod(${C('x0', 'x1')}, a.d, a.k) if a.d is not None else torch.prod(${C('x0', 'x1')})`,
+  gen: (r) => {
+    const s = r.shape(0, 3), dt = r.pick(CF), [x, y] = partsOf(r, s, 'cont', dt);
+    if (r.bool(0.3) && x.v.length) { const i = r.int(0, x.v.length - 1); x.v[i] = 0; y.v[i] = 0; }
+    return { ins: [x, y], a: { d: s.length && r.bool(0.7) ? r.dim(s.length) : null, k: r.bool() } };
+  },
+  fl: (fl, [a, b], o) => (o.d !== null ? fl.prod(fl.complex(a, b), o.d, o.k) : fl.prod(fl.complex(a, b))),
+  tol: 16,
+});
+for (const op of ['cumsum', 'cumprod']) {
+  add({
+    name: `complex-${op}`, py: `torch.${op}(${C('x0', 'x1')}, a.d)`,
+    gen: (r) => {
+      const s = r.shape(0, 3), dt = r.pick(CF), [x, y] = partsOf(r, s, 'cont', dt);
+      if (op === 'cumprod' && r.bool(0.3) && x.v.length) { const i = r.int(0, x.v.length - 1); x.v[i] = 0; y.v[i] = 0; }
+      return { ins: [x, y], a: { d: s.length ? r.dim(s.length) : 0 } };
+    },
+    fl: (fl, [a, b], o) => fl[op](fl.complex(a, b), o.d),
+    tol: 16,
+  });
+}
+for (const op of ['var', 'std']) {
+  add({
+    name: `complex-${op}`, py: `torch.${op}(${C('x0', 'x1')}, a.d, a.u, a.k) if a.d is not None else torch.${op}(${C('x0', 'x1')}, a.u)`,
+    gen: (r) => { const s = r.shape(1, 3, 4); return { ins: partsOf(r, s), a: { d: r.bool(0.7) ? r.dim(s.length) : null, u: r.bool(), k: r.bool() } }; },
+    fl: (fl, [a, b], o) => (o.d !== null ? fl[op](fl.complex(a, b), o.d, o.u, o.k) : fl[op](fl.complex(a, b), o.u)),
+    tol: 16,
+    known: (o, [x]) => (o.d === null && o.u && x.v.length === 1 ? `torch 1.13's complex ${op} of one element with correction 1 (all dims): its backward fails ("${op === 'var' ? 'Var' : 'Std'}Backward0 returned an invalid gradient ... got []"); flintml gives NaN and a NaN gradient` : null),
+  });
+}
+add({
+  name: 'complex-vectorNorm', py: `torch.linalg.vector_norm(${C('x0', 'x1')}, float(a.o), a.d, a.k)`,
+  gen: (r) => { const s = r.shape(1, 3); return { ins: partsOf(r, s), a: { o: r.pick([2, 1, 3, 'inf', 0.5]), d: r.bool() ? r.dim(s.length) : null, k: r.bool() } }; },
+  fl: (fl, [a, b], o) => fl.linalg.vectorNorm(fl.complex(a, b), Number(o.o === 'inf' ? Infinity : o.o), o.d, o.k),
+  tol: 16,
+});
+add({
+  name: 'complex-diff', py: `torch.diff(${C('x0', 'x1')}, a.n, a.d)`,
+  gen: (r) => { const s = r.shape(1, 3); return { ins: partsOf(r, s), a: { n: r.int(1, 2), d: r.dim(s.length) } }; },
+  fl: (fl, [a, b], o) => fl.diff(fl.complex(a, b), o.n, o.d),
+});
+add({
+  name: 'complex-kron', py: `torch.kron(${C('x0', 'x1')}, ${C('x2', 'x3')})`,
+  gen: (r) => { const dt = r.pick(CF); return { ins: [...partsOf(r, r.shape(1, 2, 3), 'cont', dt), ...partsOf(r, r.shape(1, 2, 3), 'cont', dt)] }; },
+  fl: (fl, [a, b, c, d]) => fl.kron(fl.complex(a, b), fl.complex(c, d)),
+});
+add({
+  // (square: torch 1.13's trace backward of a non-square matrix puts gradient off the diagonal)
+  name: 'complex-trace', py: `torch.trace(${C('x0', 'x1')})`,
+  gen: (r) => { const n = r.int(1, 4); return { ins: partsOf(r, [n, n]) }; },
+  fl: (fl, [a, b]) => fl.trace(fl.complex(a, b)),
+  tol: 8,
+});
+add({
+  name: 'complex-diag', py: `torch.diag(${C('x0', 'x1')}, a.k)`,
+  gen: (r) => ({ ins: partsOf(r, r.bool() ? [r.int(1, 4)] : [r.int(1, 4), r.int(1, 4)]), a: { k: r.int(-1, 1) } }),
+  fl: (fl, [a, b], o) => fl.diag(fl.complex(a, b), o.k),
+});
+add({
+  name: 'complex-trilu', py: `torch.tril(${C('x0', 'x1')}, a.k) if a.l else torch.triu(${C('x0', 'x1')}, a.k)`,
+  gen: (r) => ({ ins: partsOf(r, [...r.shape(0, 1, 2), r.int(1, 4), r.int(1, 4)]), a: { k: r.int(-2, 2), l: r.bool() } }),
+  fl: (fl, [a, b], o) => (o.l ? fl.tril(fl.complex(a, b), o.k) : fl.triu(fl.complex(a, b), o.k)),
+});
+add({
+  name: 'complex-outer', py: `torch.outer(${C('x0', 'x1')}, ${C('x2', 'x3')})`,
+  gen: (r) => { const dt = r.pick(CF); return { ins: [...partsOf(r, [r.int(0, 4)], 'cont', dt), ...partsOf(r, [r.int(0, 4)], 'cont', dt)] }; },
+  fl: (fl, [a, b, c, d]) => fl.outer(fl.complex(a, b), fl.complex(c, d)),
+});
+
+// complex square matrices [...batch, n, n] of one dtype; WC: A + (3n + 1)·I
+const cmat = (r, dt, n, batch = r.shape(0, 1, 2)) => partsOf(r, [...batch, n, n], 'cont', dt);
+const WC = (x, y) => `(${C(x, y)} + (3 * ${x}.shape[-1] + 1) * torch.eye(${x}.shape[-1], dtype=${x}.dtype))`;
+const wcz = (fl, a, b) => fl.add(fl.complex(a, b), fl.mul(fl.eye(a.shape[a.ndim - 1], { dtype: a.dtype, device: a.device }), 3 * a.shape[a.ndim - 1] + 1));
+add({
+  name: 'complex-linalg.solve', py: `torch.linalg.solve(${WC('x0', 'x1')}, ${C('x2', 'x3')}, left=a.l)`,
+  gen: (r) => {
+    const dt = r.pick(CF), n = r.int(1, 4), l = r.bool(0.8), k = r.int(1, 3);
+    const bs = l && r.bool(0.3) && n !== 1 ? [n] : l ? [n, k] : [k, n];
+    return { ins: [...cmat(r, dt, n, []), ...partsOf(r, bs, 'cont', dt)], a: { l } };
+  },
+  fl: (fl, [a, b, c, d], o) => fl.linalg.solve(wcz(fl, a, b), fl.complex(c, d), { left: o.l }),
+  tol: 64,
+});
+add({
+  name: 'complex-linalg.inv', py: `torch.linalg.inv(${WC('x0', 'x1')})`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)) }),
+  fl: (fl, [a, b]) => fl.linalg.inv(wcz(fl, a, b)), tol: 64,
+});
+add({
+  name: 'complex-linalg.det', py: `torch.linalg.det(${C('x0', 'x1')})`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(0, 4)) }),
+  fl: (fl, [a, b]) => fl.linalg.det(fl.complex(a, b)), tol: 64,
+});
+add({
+  name: 'complex-linalg.slogdet', py: `(lambda r: (r.logabsdet, r.sign))(torch.linalg.slogdet(${WC('x0', 'x1')}))`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)) }),
+  fl: (fl, [a, b]) => { const [s, l] = fl.linalg.slogdet(wcz(fl, a, b)); return [l, s]; }, tol: 64,
+});
+add({
+  name: 'complex-logdet', py: `torch.logdet(${WC('x0', 'x1')})`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)) }),
+  fl: (fl, [a, b]) => fl.logdet(wcz(fl, a, b)), tol: 64,
+});
+add({
+  name: 'complex-linalg.matrixPower', py: `torch.linalg.matrix_power(${WC('x0', 'x1')} / (3 * x0.shape[-1] + 1), a.k)`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 3)), a: { k: r.pick([0, 1, 2, 3, -1, -2]) } }),
+  fl: (fl, [a, b], o) => fl.linalg.matrixPower(fl.div(wcz(fl, a, b), 3 * a.shape[a.ndim - 1] + 1), o.k), tol: 64,
+});
+add({
+  name: 'complex-linalg.matrixExp', py: `torch.linalg.matrix_exp(${C('x0', 'x1')} * 0.3)`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 3)) }),
+  fl: (fl, [a, b]) => fl.linalg.matrixExp(fl.mul(fl.complex(a, b), 0.3)), tol: 64,
+});
+add({
+  name: 'complex-linalg.matrixNorm', py: `torch.linalg.matrix_norm(${C('x0', 'x1')}, float(a.o) if a.o in ('inf', '-inf') else a.o)`,
+  gen: (r) => ({ ins: partsOf(r, [...r.shape(0, 1, 2), r.int(1, 3), r.int(1, 3)]), a: { o: r.pick(['fro', 'nuc', 2, -2, 1, -1, 'inf', '-inf']) } }),
+  fl: (fl, [a, b], o) => fl.linalg.matrixNorm(fl.complex(a, b), o.o === 'inf' ? Infinity : o.o === '-inf' ? -Infinity : o.o), tol: 64, gradTol: 256,
+});
+add({
+  name: 'complex-linalg.svdvals', py: `torch.linalg.svdvals(${C('x0', 'x1')})`,
+  gen: (r) => ({ ins: partsOf(r, [...r.shape(0, 1, 2), r.int(1, 4), r.int(1, 4)]) }),
+  fl: (fl, [a, b]) => fl.linalg.svdvals(fl.complex(a, b)), tol: 64, gradTol: 256,
+});
+add({
+  name: 'complex-linalg.eigvalsh', py: `torch.linalg.eigvalsh(${C('x0', 'x1')}, UPLO=a.u)`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)), a: { u: r.pick(['L', 'U']) } }),
+  fl: (fl, [a, b], o) => fl.linalg.eigvalsh(fl.complex(a, b), { UPLO: o.u }), tol: 64, gradTol: 256,
+});
+add({
+  name: 'complex-linalg.pinv', py: `torch.linalg.pinv(${C('x0', 'x1')})`,
+  gen: (r) => ({ ins: partsOf(r, [...r.shape(0, 1, 2), r.int(1, 3), r.int(1, 3)]) }),
+  fl: (fl, [a, b]) => fl.linalg.pinv(fl.complex(a, b)), tol: 64, gradTol: 256,
+});
+
 exports.SPECS = specs;

@@ -214,6 +214,10 @@ const COMPLEX_SAFE_OPS: ReadonlySet<string> = new Set([
   'chunk', 'unbind', 'repeat', 'roll', 'to', 'copy_', 't', 'detach', 'backward', 'grad', 'registerHook',
   'saveForBackward', 'gradcheck', 'pin', 'recordStream', 'TensorDataset', 'save', 'saveSync', 'load',
   'loadSync', 'safetensors', 'zerosLike', 'onesLike', 'emptyLike', 'fullLike', 'randnLike', 'tensor',
+  // compositions of complex-aware ops (narrow/sub, reshape/mul, diagonal/sum, where, matmul)
+  'diff', 'kron', 'trace', 'diag', 'diagEmbed', 'diagflat', 'outer', 'movedim',
+  // the conjugate transpose (lib/ops/misc2.ts: transpose, then conj)
+  'adjoint', 'H',
 ]);
 
 /**
@@ -239,6 +243,8 @@ export interface ComplexHooks {
   layout(op: string, x: Tensor, args: readonly unknown[]): Tensor;
   /** isclose/allclose of complex operands of one dtype (tolerances checked) */
   isclose(op: string, a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor;
+  /** op `op` (cumsum, linalg.solve, …) composed on the real views; `args`: the generic op's own arguments after its parsing */
+  composite(op: string, args: readonly unknown[]): unknown;
 }
 /** @internal see ComplexHooks */
 export const complexHooks: Partial<ComplexHooks> = {};

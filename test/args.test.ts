@@ -2326,6 +2326,16 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
     },
     call: (o) => fl.scope(() => fl.linalg.vectorNorm(m(), o as any)),
   };
+  TABLE['linalg.norm'] = {
+    sig: 'linalg.norm',
+    honoured: {
+      ord: sc(() => expect(fl.linalg.norm(m(), 1).item()).toBe(4)),   // a 2-D input with an ord: the matrix 1-norm (max column sum; the vector 1-norm is 8)
+      dim: sc(() => near(vals(fl.linalg.norm(m(), { dim: 1 })), [5, 1], 'linalg.norm dim')),
+      keepdim: sc(() => expect(fl.linalg.norm(m(), 2, 1, true).shape).toEqual([2, 1])),
+      dtype: sc(() => expect(fl.linalg.norm(f32(), { dtype: 'float64' }).dtype).toBe('float64')),
+    },
+    call: (o) => fl.scope(() => fl.linalg.norm(m(), o as any)),
+  };
   TABLE['linalg.matrixNorm'] = {
     sig: 'linalg.matrixNorm',
     honoured: {
@@ -3877,6 +3887,52 @@ describe('every option of every entry is honoured, and a misspelled key is refus
 // itself; their behaviour is tested in the op's own test file, the typo check is here), in
 // INTERNAL, or in NO_OPTIONS. A new export fails this test until it is placed.
 
+// ---- lib/ops/misc2.ts and lib/nn/init-gumbel.ts: asTensor, randintLike, the Tensor.new* factories, F.gumbelSoftmax
+{
+  const A = (t: fl.Tensor): unknown => t.toArray();
+  const x64 = (): fl.Tensor => fl.tensor([1, 2], { dtype: 'float64' });
+  TABLE['fl.asTensor'] = {
+    honoured: {
+      dtype: sc(() => expect(fl.asTensor(x64(), { dtype: 'float32' }).dtype).toBe('float32')),
+      device: sc(() => expect(fl.asTensor([1, 2], { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+    },
+    call: (o) => fl.scope(() => fl.asTensor([1], o as any)),
+  };
+  TABLE['fl.randintLike'] = {
+    honoured: {
+      low: sc(() => expect((A(fl.randintLike(fl.zeros(50), 3, 4)) as number[]).every((v) => v === 3)).toBe(true)),
+      dtype: sc(() => expect(fl.randintLike(fl.zeros(2), 5, { dtype: 'int32' }).dtype).toBe('int32')),
+      device: sc(() => expect(fl.randintLike(fl.zeros(2), 5, { device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+      requiresGrad: sc(() => expect(fl.randintLike(fl.zeros(2), 5, { requiresGrad: true }).requiresGrad).toBe(true)),
+      generator: sc(() => expect(A(fl.randintLike(fl.zeros(20), 99, { generator: new fl.Generator().manualSeed(4) })))
+        .toEqual(A(fl.randintLike(fl.zeros(20), 99, { generator: new fl.Generator().manualSeed(4) })))),
+    },
+    call: (o) => fl.scope(() => fl.randintLike(fl.zeros(2), 5, o as any)),
+  };
+  const newChecks = (make: (o: Record<string, unknown>) => fl.Tensor): Record<string, () => void> => ({
+    dtype: sc(() => expect(make({ dtype: 'int32' }).dtype).toBe('int32')),
+    device: sc(() => expect(make({ device: DEVICE }).device.split(':')[0]).toBe(DEVICE.split(':')[0])),
+    requiresGrad: sc(() => expect(make({ requiresGrad: true }).requiresGrad).toBe(true)),
+  });
+  for (const name of ['newZeros', 'newOnes', 'newEmpty'] as const) {
+    TABLE[`fl.Tensor.${name}`] = { sig: name, honoured: newChecks((o) => x64()[name](2, o)), call: (o) => fl.scope(() => x64()[name](2, o as any)) };
+  }
+  TABLE['fl.Tensor.newFull'] = { sig: 'newFull', honoured: newChecks((o) => x64().newFull([2], 3, o)), call: (o) => fl.scope(() => x64().newFull([2], 3, o as any)) };
+  TABLE['fl.Tensor.newTensor'] = { sig: 'newTensor', honoured: newChecks((o) => x64().newTensor([1, 2], o)), call: (o) => fl.scope(() => x64().newTensor([1], o as any)) };
+  const logits = (): fl.Tensor => fl.tensor([[0.5, -1, 2], [0, 1, 0.25]], { dtype: 'float64' });
+  TABLE['F.gumbelSoftmax'] = {
+    honoured: {
+      // a tiny temperature makes the soft sample (almost) one-hot; tau = 1 does not
+      tau: sc(() => { fl.manualSeed(1); const y = F.gumbelSoftmax(logits(), { tau: 1e-3 }); expect((A(y.max(-1).values) as number[]).every((v) => v > 0.999)).toBe(true); }),
+      hard: sc(() => { fl.manualSeed(1); expect((A(F.gumbelSoftmax(logits(), { hard: true })) as number[][]).flat().every((v) => v === 0 || v === 1)).toBe(true); }),
+      // torch ignores eps (deprecated): the same sample with any value
+      eps: sc(() => { fl.manualSeed(2); const a = A(F.gumbelSoftmax(logits(), { eps: 0.5 })); fl.manualSeed(2); expect(A(F.gumbelSoftmax(logits()))).toEqual(a); }),
+      dim: sc(() => { fl.manualSeed(1); expect(A(F.gumbelSoftmax(logits(), { dim: 0 }).sum(0)).map((v: number) => Math.round(v * 1e12) / 1e12)).toEqual([1, 1, 1]); }),
+    },
+    call: (o) => fl.scope(() => F.gumbelSoftmax(logits(), o as any)),
+  };
+}
+
 const KEY_CHECKED: Record<string, (o: Record<string, unknown>) => unknown> = {};
 for (const name of ['sum', 'prod', 'mean', 'amax', 'amin', 'logsumexp', 'all', 'any', 'var', 'std', 'max', 'min', 'argmax', 'argmin']) {
   KEY_CHECKED[`fl.${name}`] = (o) => fl.scope(() => (fl as any)[name](fl.ones(2, 2), { dim: 0, ...o }));
@@ -3906,6 +3962,7 @@ const INTERNAL = [
   'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.basicIndex', 'fl.parseSlice',
   'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward', 'fl.checkFillValue',
   'nn.resolveActivation',
+  'fl.writeBack',  // lib/ops/misc.ts's in-place write-back, shared with misc2.ts
   'F.needTensor', 'F.needFloating', 'F.attend', 'F.linearOp', 'F.embeddingOp', 'F.dropoutOp', 'F.layerNormOp', 'F.rmsNormOp', 'F.groupNormOp', 'F.batchNormOp',
 ];
 
@@ -3965,6 +4022,11 @@ const NO_OPTIONS = [
   // integer and bit-level ops (lib/ops/bitwise.ts): positional arguments only
   'fl.bitwiseAnd', 'fl.bitwiseOr', 'fl.bitwiseXor', 'fl.bitwiseNot', 'fl.bitwiseLeftShift', 'fl.bitwiseRightShift', 'fl.gcd', 'fl.lcm', 'fl.nextafter',
   'fl.ldexp', 'fl.frexp', 'fl.igamma', 'fl.igammac',
+  // lib/ops/misc2.ts: positional arguments only
+  'fl.finfo', 'fl.iinfo', 'fl.isTensor', 'fl.numel', 'fl.isFloatingPoint', 'fl.isposinf', 'fl.isneginf', 'fl.isreal', 'fl.fmax', 'fl.fmin', 'fl.greater',
+  'fl.greaterEqual', 'fl.less', 'fl.lessEqual', 'fl.notEqual', 'fl.concat', 'fl.concatenate', 'fl.t', 'fl.pinverse', 'fl.rsub', 'fl.ravel', 'fl.inferenceMode',
+  'fl.isInferenceModeEnabled', 'fl.setNumThreads', 'fl.getNumThreads', 'fl.adjoint',
+  'F.relu_', 'F.leakyRelu_', 'F.elu_', 'F.selu_', 'F.celu_', 'F.hardtanh_', 'F.threshold_', 'F.rrelu_',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {

@@ -126,6 +126,15 @@ Object.assign(CALLS, {
   bitwiseNot: () => [I()], ldexp: ({ x }: In) => [x, I()], frexp: ({ x }: In) => [x], igamma: ({ x }: In) => [x, x], igammac: ({ x }: In) => [x, x],
   scatterReduce: ({ x, idx }: In) => [x, 0, idx, x, 'sum', {}],
 });
+// lib/ops/misc2.ts: the API-gap survey's functions
+Object.assign(CALLS, {
+  finfo: () => ['float32'], iinfo: () => ['int32'], isTensor: ({ x }: In) => [x], numel: ({ x }: In) => [x], isFloatingPoint: ({ x }: In) => [x],
+  isposinf: ({ x }: In) => [x], isneginf: ({ x }: In) => [x], isreal: ({ x }: In) => [x], fmax: ({ x }: In) => [x, x], fmin: ({ x }: In) => [x, x],
+  greater: ({ x }: In) => [x, x], greaterEqual: ({ x }: In) => [x, x], less: ({ x }: In) => [x, x], lessEqual: ({ x }: In) => [x, x], notEqual: ({ x }: In) => [x, x],
+  concat: ({ x }: In) => [[x, x], 0], concatenate: ({ x }: In) => [[x, x], 0], t: ({ x }: In) => [x], ravel: ({ x }: In) => [x], adjoint: ({ x }: In) => [x],
+  pinverse: ({ x }: In) => [x, 1e-15], rsub: ({ x }: In) => [x, x, 2], asTensor: ({ x }: In) => [x, {}], randintLike: ({ x }: In) => [x, 0, 3, {}],
+  inferenceMode: () => [true, () => 1], isInferenceModeEnabled: () => [], setNumThreads: () => [fl.getNumThreads()], getNumThreads: () => [],
+});
 // the elementwise table's functions (a code without a public function of its name, geluTanh, is skipped)
 for (const c of Object.keys(UNARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => [x];
 for (const c of Object.keys(BINARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => (BINARY_ALPHA.has(c) ? [x, x, 2] : [x, x]);
@@ -151,7 +160,7 @@ const NOT_FIXED_ARITY: Record<string, string> = {
 };
 /** Internal helpers other modules share (@internal in their TSDoc, stripped from the .d.ts). */
 const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'basicIndex', 'parseSlice', 'valuesIndices',
-  'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw', 'geluBackward', 'reluBackward', 'checkFillValue'];
+  'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw', 'geluBackward', 'reluBackward', 'checkFillValue', 'writeBack'];
 
 function isClass(v: unknown): boolean { return typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)); }
 
@@ -225,9 +234,14 @@ const NN_CALLS: Record<string, (i: In) => Args> = {
   'utils.rnn.padPackedSequence': () => [fl.nn.utils.rnn.packSequence([fl.ones([2, 1]), fl.ones([1, 1])]), false, 0, null],
   'utils.rnn.unpackSequence': () => [fl.nn.utils.rnn.packSequence([fl.ones([2, 1]), fl.ones([1, 1])])],
   'utils.rnn.unpadSequence': () => [fl.ones([2, 2, 1]), [2, 1], false],
+  // nn.init's truncNormal_, eye_, dirac_ (lib/nn/init-gumbel.ts)
+  'init.truncNormal_': ({ x }) => [x, 0, 1, -2, 2], 'init.eye_': ({ x }) => [x], 'init.dirac_': () => [fl.empty(2, 2, 3), 1],
 };
 /** nn.init's helper that takes the caller's op name (used by the layers), and the aliases without `_` (the same functions). */
-const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'orthogonal', 'uniform', 'normal', 'constant', 'zeros', 'ones'].map((k) => `init.${k}`)];
+const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'orthogonal', 'uniform', 'normal', 'constant', 'zeros', 'ones',
+  'truncNormal', 'eye', 'dirac'].map((k) => `init.${k}`),
+  // torch's names of clipGradNorm / clipGradValue (the same functions, checked under their own names above)
+  'utils.clipGradNorm_', 'utils.clipGradValue_'];
 describe('nn.init, nn.utils and nn.Parameter refuse an argument beyond those they declare', () => {
   const get = (k: string): (...a: unknown[]) => unknown => k.split('.').reduce((o: any, p) => o[p], fl.nn);
   test('each function of nn.init and nn.utils is placed', () => {
@@ -424,8 +438,25 @@ for (const c of Object.keys(BINARY)) {
   if (c in METHODS) continue;
   on([c, `${c}_`], ({ x }) => (BINARY_ALPHA.has(c) ? [x, 2] : [x]));
 }
+// lib/ops/misc2.ts's methods (the *size ones in the one-array form: an extra number after the numbers form is one more size)
+on(['expandAs'], ({ x }) => [x], ({ x1 }) => x1);
+on(['viewAs', 'reshapeAs', 'typeAs', 'fmax', 'fmin', 'greater', 'greaterEqual', 'less', 'lessEqual', 'notEqual'], ({ x }) => [x]);
+on(['newZeros', 'newOnes', 'newEmpty'], () => [[2], {}]);
+on(['newFull'], () => [[2], 1, {}]);
+on(['newTensor'], () => [[1, 2], {}]);
+on(['sumToSize'], () => [[1, 3]]);
+on(['unfold'], () => [1, 2, 1]);
+on(['stride'], () => [0]);
+on(['isFloatingPoint', 'isSigned', 'ravel', 'elementSize', 'nelement', 'ndimension', 'getDevice', 'isposinf', 'isneginf', 'isreal', 'adjoint'], () => []);
+on(['pinverse'], () => [1e-15]);
+on(['tril_', 'triu_'], () => [0]);
+on(['fillDiagonal_'], () => [1, false]);
+on(['exponential_'], () => [1, {}]);
+on(['cauchy_', 'logNormal_'], () => [0.5, 1, {}]);
+on(['geometric_'], () => [0.5, {}]);
+on(['random_'], () => [0, 3, {}]);
 // Methods whose valid call needs a GPU (or leaves the receiver unusable): extra checked only.
-const METHOD_EXTRA_ONLY: Record<string, number> = { cuda: 2, pin: 0, recordStream: 1, dispose: 0 };
+const METHOD_EXTRA_ONLY: Record<string, number> = { cuda: 2, pin: 0, recordStream: 1, dispose: 0, pinMemory: 0 };
 /** Methods that take a variable number of arguments, and why. */
 const METHOD_VARIADIC: Record<string, string> = { index: 'x.index(...specs): one spec per dim, as x[...] in PyTorch' };
 

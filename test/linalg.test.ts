@@ -105,6 +105,14 @@ describe('values against torch 1.13 (float64)', () => {
     near(vals(L.matrixPower(t64(A0), -2)), [5, 2, 0, 1, 2, -1, 7, 3, 0]);   // torch.linalg.matrix_power(A, -2)
     near(vals(t64(A0).matrixPower(3)), [10, 1, -7, -24, -2, 17, -35, -2, 25]);
     near(vals(fl.matrixPower(t64(A0), 0)), [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    { // k = 0: a zero gradient (torch's), and the backward does not hold A (it may be disposed before backward)
+      const A = t64(A0).requiresGrad_();
+      const B = fl.mul(A, 2);
+      const P = fl.matrixPower(B, 0);
+      B.dispose();
+      P.sum().backward();
+      near(vals(A.grad!), [0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    }
     near(vals(L.multiDot([t64(A0), t64(A0), t64(A0)])), [10, 1, -7, -24, -2, 17, -35, -2, 25]);
     expect(L.multiDot([t64([1, 2, 3]), t64(A0), t64([1, 1, 1])]).shape).toEqual([]);
     // torch's order (the matrix-chain program): [4,1]·([1,4]·[4,1]) costs 8 multiply-adds, left to

@@ -203,6 +203,41 @@ describe('linalg.matrixNorm', () => {
   }));
 });
 
+describe('linalg.norm (torch.linalg.norm)', () => {
+  // torch 1.13, float64: A = [[1, -2, 3], [4, 5, -6]], B = arange(24).reshape(2, 3, 4) - 10
+  const A = [1, -2, 3, 4, 5, -6];
+  const B = Array.from({ length: 24 }, (_, i) => i - 10);
+  test('the vector or the matrix norm by dim and by the input rank, as torch', () => fl.scope(() => {
+    const a = t64(A, [2, 3]), b = t64(B, [2, 3, 4]);
+    close(fl.linalg.norm(a), [9.539392014169456]);                      // all elements, 2-norm
+    close(fl.linalg.norm(a, 'nuc'), [11.653785350898488]);              // a 2-D input with an ord: a matrix norm
+    close(fl.linalg.norm(a, 1), [9]);
+    close(fl.linalg.norm(a, INF), [15]);
+    close(fl.linalg.norm(a, 2), [9.225027715260929]);
+    close(fl.linalg.norm(a, 1, -1), [6, 15]);                           // one dim: vector norms
+    const k = fl.linalg.norm(a, 3, 0, true);
+    expect(k.shape).toEqual([1, 3]);
+    close(k, [4.020725758589058, 5.104468722001463, 6.240251469155711]);
+    close(fl.linalg.norm(a, null, [0, 1]), [9.539392014169456]);        // two dims, no ord: 'fro'
+    close(fl.linalg.norm(fl.tensor([1, -2, 3], { dtype: 'float64', device: DEVICE }), INF), [3]);
+    close(fl.linalg.norm(b), [34.698703145794944]);                     // any rank without ord
+    close(fl.linalg.norm(b, 'fro', [1, 2]), [19.6468827043885, 28.600699292150182]);
+    close(fl.linalg.norm(b, { ord: -1, dim: [2, 0] }), [14, 18, 4]);
+  }));
+  test('gradients: finite differences through the vector and the matrix forms', () => fl.scope(() => {
+    const a = t64(A, [2, 3], true);
+    expect(fl.gradcheck((x: fl.Tensor) => fl.linalg.norm(x, 3, 1), [a])).toBe(true);
+    expect(fl.gradcheck((x: fl.Tensor) => fl.linalg.norm(x, 'fro'), [a])).toBe(true);
+  }));
+  test('refusals as torch: an ord without dim on a 3-D input, three dims, a matrix order with one dim', () => fl.scope(() => {
+    const b = t64(B, [2, 3, 4]);
+    expect(() => fl.linalg.norm(b, 2)).toThrow(/linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D/);
+    expect(() => fl.linalg.norm(b, 2, [0, 1, 0])).toThrow(/linalg.norm: If dim is specified, it must be of length 1 or 2/);
+    expect(() => fl.linalg.norm(b, 'fro', 1)).toThrow(/linalg.norm: the order 'fro' is a matrix norm's/);
+    expect(() => fl.linalg.norm(b, 'max' as never)).toThrow(fl.ValueError);
+  }));
+});
+
 describe('norm and Tensor.norm (torch.norm)', () => {
   test("'fro' by default, numeric p as a vector norm, the method form", () => fl.scope(() => {
     const x = t64([1, -2, 3, -4, 5, -6], [2, 3]);

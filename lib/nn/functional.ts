@@ -358,6 +358,10 @@ export type { MaxUnpoolOptions, FractionalMaxPoolOptions } from './unpool';
 export { oneHot, normalize, cosineSimilarity, pairwiseDistance } from './distance';
 // F.pdist: the pairwise distances of the rows (lib/ops/misc.ts)
 export { pdist } from '../ops/misc';
+// F.gumbelSoftmax (lib/nn/init-gumbel.ts)
+export { gumbelSoftmax } from './init-gumbel'; export type { GumbelSoftmaxOptions } from './init-gumbel';
+// the in-place activations F.relu_, leakyRelu_, elu_, selu_, celu_, hardtanh_, threshold_, rrelu_ (lib/nn/functional-inplace.ts)
+export { relu_, leakyRelu_, elu_, selu_, celu_, hardtanh_, threshold_, rrelu_ } from './functional-inplace';
 
 // ---- attention ------------------------------------------------------------------------------------
 

@@ -179,3 +179,10 @@ export function orthogonal_(t: Tensor, gain?: number | { gain?: number }): Tenso
 /** Alias of `constant_`. */ export const constant = constant_;
 /** Alias of `zeros_`. */ export const zeros = zeros_;
 /** Alias of `ones_`. */ export const ones = ones_;
+
+// truncNormal_, eye_, dirac_ (lib/nn/init-gumbel.ts) and their aliases
+import { truncNormal_, eye_, dirac_ } from './init-gumbel';
+export { truncNormal_, eye_, dirac_ };
+/** Alias of `truncNormal_`. */ export const truncNormal = truncNormal_;
+/** Alias of `eye_`. */ export const eye = eye_;
+/** Alias of `dirac_`. */ export const dirac = dirac_;

@@ -146,3 +146,8 @@ export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: numb
   const grads = gradsOf(params, op);
   noGrad(() => { for (const g of grads) g.clamp_(-clipValue, clipValue); });
 }
+
+/** torch's name `clip_grad_norm_` (torch's `clip_grad_norm`, without the underscore, is its deprecated alias): the same function as {@link clipGradNorm}. `fl.nn.utils.clipGradNorm_(model.parameters(), 1.0)` */
+export const clipGradNorm_ = clipGradNorm;
+/** torch's name `clip_grad_value_`: the same function as {@link clipGradValue}. `fl.nn.utils.clipGradValue_(model.parameters(), 0.5)` */
+export const clipGradValue_ = clipGradValue;

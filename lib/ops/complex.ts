@@ -24,6 +24,19 @@
 // `complexHooks` when an operand is complex; arithmetic follows torch 1.13's CPU formulas (a real
 // operand is promoted to complex first, so inf·0 gives NaN as there; division is the textbook
 // (ac + bd)/(c² + d²), which overflows as torch's does).
+//
+// Reductions and scans: sum/mean on the real view; prod and cumprod as products only (a halving tree,
+// a Hillis–Steele scan), so a zero factor's gradient is the product of the others, finite as torch's;
+// cumsum on the real view; var/std real (var(Re) + var(Im) = mean |x − μ|², any correction). Ops that
+// have no hook of their own (cumsum, cumprod, tril/triu, torch.linalg: complex-linalg.ts) reach
+// `complexHooks.composite` with a key; COMPOSITES maps each key to its complex form.
+//
+// The conjugate bit: torch's conj() is lazy (a view with is_conj() true, resolved by resolve_conj or
+// by the op that reads it). flintml's is materialized: every composition here reads plain values, and
+// a flag that each of them had to honour would be one more way to be wrong for no observable gain
+// beyond memory. What differs from torch: isConj() is always false, conj(z) does not alias z (a write
+// to z after conj does not reach it), and resolveConj is a view of its input. The values of conj,
+// conjPhysical and resolveConj are torch's.
 import { tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record } from '../autograd';
@@ -38,9 +51,10 @@ import {
   sqrt, sub, where, div, le, checkInplace,
 } from './elementwise';
 import { matmul } from './matmul';
-import { sum, mean } from './reduce';
-import { expand, select, stack, unsqueeze } from './views';
-import { flip, gather, indexSelect } from './indexing';
+import { sum, mean, var as variance } from './reduce';
+import { cat, expand, narrow, permute, reshape, select, squeeze, stack, unsqueeze } from './views';
+import { flip, gather, indexSelect, tril, triu } from './indexing';
+import { cumprod, cumsum } from './softmax';
 
 const P = Tensor.prototype;
 
@@ -444,12 +458,34 @@ complexHooks.where = (cond, a, b) => {
 // ---- the hooks: reductions and matmul ------------------------------------------------------------
 
 complexHooks.reduce = (op, x, o) => {
-  if (op !== 'sum' && op !== 'mean') throw complexRefusal(op, x.dtype);
+  if (op !== 'sum' && op !== 'mean' && op !== 'prod' && op !== 'var' && op !== 'std') throw complexRefusal(op, x.dtype);
   const options = o as { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType };
   if (options.dtype !== undefined && options.dtype !== x.dtype) throw new DTypeError(`${op}: the dtype option is not supported for ${String(x.dtype)} tensors`);
+  // var/std: mean |x − μ|² is the parts' variances summed (a real result, as torch's), any correction
+  if (op === 'var' || op === 'std') {
+    return scopeSync(() => {
+      const [re, im] = parts(x) as [Tensor, Tensor];
+      const v = add(variance(re, o), variance(im, o));
+      if (op === 'var') return v;
+      // torch's std gradient is 0 where std is 0 (not 0/0)
+      const zero = eq(v, 0);
+      return where(zero, 0, sqrt(where(zero, 1, v)));
+    });
+  }
   const dims = options.dim === undefined || options.dim === null || (Array.isArray(options.dim) && options.dim.length === 0)
     ? x._shape.map((_, i) => i) : normDims(options.dim as number | readonly number[], Math.max(x.ndim, 1), op).filter((d) => d < x.ndim);
   const keepdim = options.keepdim ?? false;
+  if (op === 'prod') {
+    return scopeSync(() => {
+      if (options.dim === undefined || options.dim === null) {
+        const p = prodAlong(reshape(x, [-1]), 0);
+        return keepdim ? reshape(p, x._shape.map(() => 1)) : reshape(p, []);
+      }
+      if (x.ndim === 0) return x.clone();
+      const p = prodAlong(x, dims[0]);
+      return keepdim ? p : squeeze(p, dims[0]);
+    });
+  }
   return scopeSync(() => {
     const r = viewAsReal(x);
     const f = op === 'sum' ? sum : mean;
@@ -466,6 +502,89 @@ complexHooks.matmul = (op, a, b) => {
     const re = sub(matmul(ar, br), matmul(ai, bi)), im = add(matmul(ar, bi), matmul(ai, br));
     return assemble(re, im, dt, re._shape, a.device);
   });
+};
+
+// ---- products and scans --------------------------------------------------------------------------
+
+/**
+ * The complex product of z's slices along dim d, kept as a dim of size 1 (1 for an empty dim): the
+ * first half times the second, log2(n) times. No division, so a zero factor gets the product of the
+ * others as its gradient, finite as torch's (whose backward divides only where no factor is 0).
+ */
+function prodAlong(z: Tensor, d: number): Tensor {
+  const n0 = z._shape[d];
+  if (n0 === 0) return binaryComplex('add', sum(z, { dim: d, keepdim: true }), 1);  // 1, in the graph (an empty gradient)
+  if (n0 === 1) return z.clone();
+  let cur = z;
+  while (cur._shape[d] > 1) {
+    const n = cur._shape[d], h = Math.floor(n / 2);
+    const p = binaryComplex('mul', narrow(cur, d, 0, h), narrow(cur, d, h, h));
+    cur = n % 2 === 1 ? cat([p, narrow(cur, d, 2 * h, 1)], d) : p;
+  }
+  return cur;
+}
+
+/** The dtype argument of a complex cumsum/cumprod: none, or the dtype to compute in (a real one keeps the real part, as torch's cast). */
+function scanInput(x: Tensor, dtype: unknown, op: string): Tensor {
+  if (dtype === undefined || dtype === null || dtype === x.dtype) return x;
+  if (typeof dtype !== 'string') throw new DTypeError(`${op}: dtype must be a dtype name, got ${describeArg(dtype)}`);
+  return x.to(dtype as DType);
+}
+
+/** cumsum of a complex tensor: the running sum of its real view (the parts add independently). */
+function complexCumsum(x: Tensor, dim: number, dtype: unknown): Tensor {
+  return scopeSync(() => {
+    const z = scanInput(x, dtype, 'cumsum');
+    if (!isComplexDType(z.dtype)) return cumsum(z, dim);
+    const d = normDim(dim, Math.max(z.ndim, 1), 'cumsum');
+    if (z.ndim === 0) return z === x ? x.clone() : z;
+    return viewAsComplex(cumsum(viewAsReal(z), d).contiguous());
+  });
+}
+
+/**
+ * cumprod of a complex tensor: an inclusive scan of complex products (Hillis–Steele: after the step
+ * with shift s each element holds the product of the 2s before it and itself), ceil(log2 n) steps.
+ * Products only, so zeros give finite gradients, those of the products (torch's).
+ */
+function complexCumprod(x: Tensor, dim: number, dtype: unknown): Tensor {
+  return scopeSync(() => {
+    const z = scanInput(x, dtype, 'cumprod');
+    if (!isComplexDType(z.dtype)) return cumprod(z, dim);
+    const d = normDim(dim, Math.max(z.ndim, 1), 'cumprod');
+    if (z.ndim === 0) return z === x ? x.clone() : z;
+    const n = z._shape[d];
+    let y = z;
+    for (let s = 1; s < n; s *= 2) y = cat([narrow(y, d, 0, s), binaryComplex('mul', narrow(y, d, s, n - s), narrow(y, d, 0, n - s))], d);
+    return y === x ? x.clone() : y;
+  });
+}
+
+/** tril/triu of a complex tensor: of its parts. */
+function complexTrilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
+  const op = upper ? 'triu' : 'tril';
+  if (x.ndim < 2) throw new ShapeError(`${op}: input must have at least 2 dims, got shape ${fmt(x._shape)}`);
+  return scopeSync(() => {
+    const [re, im] = parts(x) as [Tensor, Tensor];
+    return upper ? assemble(triu(re, diagonal), triu(im, diagonal), x.dtype, x._shape, x.device) : assemble(tril(re, diagonal), tril(im, diagonal), x.dtype, x._shape, x.device);
+  });
+}
+
+// ---- the hook of composed ops --------------------------------------------------------------------
+
+/** The complex forms of generic ops that call complexHooks.composite, by key (complex-linalg.ts adds the linalg ones). */
+const COMPOSITES = new Map<string, (args: readonly unknown[]) => unknown>([
+  ['cumsum', ([x, dim, dtype]) => complexCumsum(x as Tensor, dim as number, dtype)],
+  ['cumprod', ([x, dim, dtype]) => complexCumprod(x as Tensor, dim as number, dtype)],
+  ['trilu', ([x, diagonal, upper]) => complexTrilu(x as Tensor, diagonal as number, upper as boolean)],
+]);
+/** @internal Registers the complex form of a generic op that calls complexHooks.composite with `key`. */
+export function registerComposite(key: string, f: (args: readonly unknown[]) => unknown): void { COMPOSITES.set(key, f); }
+complexHooks.composite = (key, args) => {
+  const f = COMPOSITES.get(key);
+  const x = args.find((a) => isComplexTensor(a)) as Tensor;
+  if (!f) throw complexRefusal(key, x.dtype);
+  return f(args);
 };
 
 // ---- the hooks: layout ops on the real view ----------------------------------------------------

@@ -23,7 +23,7 @@ import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
 import { namedTuple } from '../named-tuple';
 import { call, opId } from '../native';
 import { broadcastShapes, fmt, numel } from '../shape';
-import { emptyTensor, scopeSync, Tensor } from '../tensor';
+import { complexHook, complexOperand, emptyTensor, scopeSync, Tensor } from '../tensor';
 import { eye, zeros } from './creation';
 import { tril } from './indexing';
 import { abs, add, div, eq, gt, mul, sub, where } from './elementwise';
@@ -374,6 +374,7 @@ export function eigh(...args: unknown[]): EighResult {
 
 function eighPublic(a: Tensor, uplo: 'L' | 'U'): EighResult {
   const op = 'linalg.eigh';
+  { const cx = complexOperand(a); if (cx !== null) return complexHook('composite', op, cx)('linalg.eigh', [a, uplo]) as EighResult; }
   need(a, op); checkMatrix(a, op);
   return namedTuple(['eigenvalues', 'eigenvectors'], eighOp(a, uplo === 'U', true, op)) as EighResult;
 }
@@ -394,6 +395,7 @@ export function eigvalsh(...args: unknown[]): Tensor {
 
 function eigvalshPublic(a: Tensor, uplo: 'L' | 'U'): Tensor {
   const op = 'linalg.eigvalsh';
+  { const cx = complexOperand(a); if (cx !== null) return complexHook('composite', op, cx)('linalg.eigvalsh', [a, uplo]) as Tensor; }
   need(a, op); checkMatrix(a, op);
   const [w, V] = eighOp(a, uplo === 'U', needsGrad(a), op);
   V.dispose();
@@ -444,6 +446,7 @@ export function svdvals(...args: unknown[]): Tensor {
 
 function svdvalsPublic(a: Tensor): Tensor {
   const op = 'linalg.svdvals';
+  { const cx = complexOperand(a); if (cx !== null) return complexHook('composite', op, cx)('linalg.svdvals', [a, op]) as Tensor; }
   need(a, op); checkMatrix(a, op);
   return singularValues(a, false, op);
 }
@@ -477,6 +480,7 @@ export function pinv(...args: unknown[]): Tensor {
 
 function pinvPublic(a: Tensor, atol: number | null, rtol: number | null, hermitian: boolean): Tensor {
   const op = 'linalg.pinv';
+  { const cx = complexOperand(a); if (cx !== null) return complexHook('composite', op, cx)('linalg.pinv', [a, atol, rtol, hermitian]) as Tensor; }
   need(a, op); checkMatrix(a, op);
   return pinvNode(a, op, atol, rtol, hermitian);
 }
@@ -631,6 +635,7 @@ export function setMatrixNorm(f: (x: Tensor, ord: number | 'fro' | 'nuc') => Ten
 
 /** @internal The singular values for the 'nuc' and ±2 matrix norms (differentiable). */
 export function svdvalsOf(a: Tensor, op: string): Tensor {
+  { const cx = complexOperand(a); if (cx !== null) return complexHook('composite', op, cx)('linalg.svdvals', [a, op]) as Tensor; }
   if (a.dtype !== 'float32' && a.dtype !== 'float64') throw new DTypeError(`${op}: the 'nuc' and ±2 norms need a singular value decomposition, which takes float32 or float64, got ${a.dtype}`);
   return singularValues(a, false, op);
 }

@@ -60,6 +60,7 @@ export { bincount, histc, unique, uniqueConsecutive, searchsorted, bucketize } f
 export * from './misc';
 // complex tensors: viewAsReal/viewAsComplex, real/imag, complex, polar, conj, angle, vdot (and the complex hooks of the generic ops)
 export { viewAsReal, viewAsComplex, isComplex, real, imag, complex, polar, conj, conjPhysical, resolveConj, angle, vdot } from './complex';
+import './complex-linalg';  // the complex forms of torch.linalg (registered with complex.ts's composite hook)
 // torch.fft (fl.fft.fft, rfft, fftn, fftfreq, fftshift, …), the window functions and stft / istft
 export { fftNamespace as fft } from './fft';
 export type { FftNorm, FftOptions, FftnOptions, FftFreqOptions } from './fft';
@@ -67,3 +68,5 @@ export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow
 export type { WindowOptions } from './windows';
 export { stft, istft } from './stft';
 export type { StftOptions, IstftOptions, StftPadMode } from './stft';
+// the API-gap survey's torch names: finfo/iinfo, isTensor, numel, isFloatingPoint, isposinf/isneginf/isreal, fmax/fmin, the comparison and cat aliases, t, pinverse, rsub, asTensor, randintLike, inferenceMode, and Tensor methods (expandAs, viewAs, typeAs, new*, unfold, stride, …)
+export * from './misc2';

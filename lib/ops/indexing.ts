@@ -522,6 +522,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 
 function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
   const op = upper ? 'triu' : 'tril';
+  { const cx = complexOperand(x); if (cx !== null) return complexHook('composite', op, cx)('trilu', [x, diagonal, upper]) as Tensor; }
   need(x, op);
   if (x.ndim < 2) throw new ShapeError(`${String(op)}: input must have at least 2 dims, got shape ${fmt(x._shape)}`);
   if (typeof diagonal !== 'number' || !Number.isInteger(diagonal)) throw new ValueError(`${String(op)}: diagonal must be an integer, got ${describeArg(diagonal)}`);

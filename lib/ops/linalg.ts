@@ -33,8 +33,8 @@ import { DeviceError, DTypeError, FlintError, LinAlgError, ShapeError, ValueErro
 import { namedTuple } from '../named-tuple';
 import { call, opId } from '../native';
 import { broadcastShapes, fmt, normDim } from '../shape';
-import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
-import { arange, eye, zerosLike } from './creation';
+import { complexHook, complexOperand, contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
+import { arange, eye, zeros } from './creation';
 import { abs, add, div, eq, log, lt, mul, ne, neg, remainder, sign, sub, where } from './elementwise';
 import { tril, triu } from './indexing';
 import { matmul } from './matmul';
@@ -213,6 +213,7 @@ function solveMatrices(A_: Tensor, B: Tensor, op: string, message: ((k: number) 
 }
 
 function solveOp(A_: unknown, B_: unknown, left: boolean, op: string, check: boolean): [Tensor, Tensor] {
+  { const cx = complexOperand(A_, B_); if (cx !== null) return complexHook('composite', op, cx)('linalg.solve', [A_, B_, left, op, check]) as [Tensor, Tensor]; }
   const Am = needMatrices(A_, op, 'A');
   const B = needTensor(B_, op, 'B');
   needLinalgDType(B, op, 'B');
@@ -238,6 +239,7 @@ function solveOp(A_: unknown, B_: unknown, left: boolean, op: string, check: boo
 }
 
 function invOp(A_: unknown, op: string, check: boolean): [Tensor, Tensor] {
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.inv', [A_, op, check]) as [Tensor, Tensor]; }
   const Am = needMatrices(A_, op, 'A');
   const n = rows(Am);
   const I = eyeLike(n, Am);
@@ -267,6 +269,7 @@ function luDiagonalAndSign(A_: Tensor, op: string): [Tensor, Tensor] {
 }
 
 function detOp(A_: unknown, op: string): Tensor {
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.det', [A_, op]) as Tensor; }
   const Am = needMatrices(A_, op, 'A');
   const d = noGrad(() => scopeSync(() => {
     const [diag, s] = luDiagonalAndSign(Am, op);
@@ -279,6 +282,7 @@ function detOp(A_: unknown, op: string): Tensor {
 }
 
 function slogdetOp(A_: unknown, op: string): [Tensor, Tensor] {
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.slogdet', [A_, op]) as [Tensor, Tensor]; }
   const Am = needMatrices(A_, op, 'A');
   const [sgn, lad] = noGrad(() => scopeSync(() => {
     const [diag, s] = luDiagonalAndSign(Am, op);
@@ -400,6 +404,7 @@ const PADE13 = [64764752532480000, 32382376266240000, 7771770303897600, 11873537
 const THETA = [1.495585217958292e-2, 2.539398330063230e-1, 9.504178996162932e-1, 2.097847961257068, 5.371920351148152];
 
 function matrixExpOp(A_: unknown, op: string): Tensor {
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.matrixExp', [A_, op]) as Tensor; }
   const Am = needMatrices(A_, op, 'A');
   const n = rows(Am);
   if (Am.numel === 0) return Am.clone();
@@ -443,13 +448,16 @@ function matrixExpOp(A_: unknown, op: string): Tensor {
 }
 
 function matrixPowerOp(A_: unknown, k: number, op: string): Tensor {
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.matrixPower', [A_, k, op]) as Tensor; }
   const Am = needTensor(A_, op, 'A');
   if (Am.ndim < 2) throw new ShapeError(`${op}: The input tensor A must have at least 2 dimensions, got shape ${fmt(Am._shape)}`);
   if (rows(Am) !== cols(Am)) throw new ShapeError(`${op}: A must be batches of square matrices, but they are ${rows(Am)} by ${cols(Am)} matrices (shape ${fmt(Am._shape)})`);
   if (k === 0) {
     // the identity, in the graph with a zero gradient (as torch's)
     const I = scopeSync(() => expand(eyeLike(rows(Am), Am), Am._shape as number[]).contiguous());
-    if (needsGrad(Am)) record(op, [Am], [I], [], () => [zerosLike(Am)], true);
+    // the backward keeps A's shape, dtype and device, not A (disposing A before backward() is allowed)
+    const [shape, dtype, device] = [Am._shape as number[], Am.dtype, Am.device];
+    if (needsGrad(Am)) record(op, [Am], [I], [], () => [zeros(shape, { dtype, device })], true);
     return I;
   }
   return scopeSync(() => {
@@ -916,6 +924,7 @@ export function detTop(A: Tensor): Tensor {
  */
 export function logdet(A: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('logdet', 'input', arguments);
+  { const cx = complexOperand(A); if (cx !== null) return complexHook('composite', 'logdet', cx)('logdet', [A]) as Tensor; }
   const [s, l] = slogdetOp(A, 'logdet');
   try {
     return where(lt(s, 0), NaN, l);

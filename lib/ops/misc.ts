@@ -870,8 +870,8 @@ declare module '../tensor' {
   }
 }
 
-/** In place: the out-of-place result written back (checked as every in-place op: no autograd leaf or view in a graph). */
-function writeBack(self: Tensor, op: string, others: unknown[], compute: () => Tensor): Tensor {
+/** @internal In place: the out-of-place result written back (checked as every in-place op: no autograd leaf or view in a graph). */
+export function writeBack(self: Tensor, op: string, others: unknown[], compute: () => Tensor): Tensor {
   checkInplace(self, op, ...others);
   const out = compute();
   try {

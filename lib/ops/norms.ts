@@ -24,7 +24,7 @@ import { runFloat32 } from '../amp';
 import { DType, isFloating, promoteTypes } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, fmt, normDim, normDims, range } from '../shape';
-import { scopeSync, Tensor } from '../tensor';
+import { complexHook, complexOperand, scopeSync, Tensor } from '../tensor';
 import * as A from '../args';
 import { ArgsThenOptions, Check, optional, required, signature } from '../args';
 import { abs, ceil, clamp, div, eq, isnan, logicalOr, mul, ne, pow, sign, sqrt, sub, where } from './elementwise';
@@ -156,6 +156,9 @@ const ARGS = {
   norm: signature('norm', ['input', 'p', 'dim', 'keepdim'], {
     input: T, p: optional(NORM_P, 'fro'), dim: optional(A.nullable(DIMS), null), keepdim: optional(A.bool, false), dtype: DTYPE,
   }),
+  linalgNorm: signature('linalg.norm', ['input', 'ord', 'dim', 'keepdim'], {
+    input: T, ord: optional(A.nullable(MATRIX_ORD), null), dim: optional(A.nullable(DIMS), null), keepdim: optional(A.bool, false), dtype: DTYPE,
+  }),
   cdist: signature('cdist', ['x1', 'x2', 'p'], {
     x1: T, x2: T, p: optional(A.anyValue<number>(), 2),
     computeMode: optional(A.oneOf('use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist', 'donot_use_mm_for_euclid_dist'), 'use_mm_for_euclid_dist_if_necessary'),
@@ -178,6 +181,7 @@ function normAs(x: Tensor, dtype: DType | null, p: number, dims: number[] | null
 
 /** @internal linalg.vectorNorm with parsed arguments. */
 export function vectorNormOp(x: Tensor, ord: number, dim: number | readonly number[] | null, keepdim: boolean, dtype: DType | null, op = 'linalg.vectorNorm'): Tensor {
+  { const cx = complexOperand(x); if (cx !== null) return complexHook('composite', op, cx)('linalg.vectorNorm', [x, ord, dim, keepdim, dtype, op]) as Tensor; }
   needInput(x, op);
   linalgDTypes(x, dtype, op);
   const dims = reduceDims(x, dim, op);
@@ -187,6 +191,7 @@ export function vectorNormOp(x: Tensor, ord: number, dim: number | readonly numb
 
 /** @internal torch.norm (at::norm) with a numeric p: an empty reduction is 0; `dtype` may narrow or take integers. */
 export function normOp(x: Tensor, p: number, dim: number | readonly number[] | null, keepdim: boolean, dtype: DType | null, op = 'norm'): Tensor {
+  { const cx = complexOperand(x); if (cx !== null) return complexHook('composite', op, cx)('norm', [x, p, dim, keepdim, dtype, op]) as Tensor; }
   needInput(x, op);
   if (dtype !== null && !isFloating(dtype)) throw new DTypeError(`${op}: the desired output dtype should be floating point, got ${dtype}`);
   if (dtype === null && !isFloating(x.dtype)) throw new DTypeError(`${op}: input dtype should be floating point, got ${x.dtype}`);
@@ -251,6 +256,7 @@ export function matrixNorm(...args: unknown[]): Tensor {
 
 function matrixNormOp(A_: Tensor, ord: MatrixNormOrd, dim: readonly number[], keepdim: boolean, dtype: DType | null): Tensor {
   const op = 'linalg.matrixNorm';
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.matrixNorm', [A_, ord, dim, keepdim, dtype]) as Tensor; }
   needInput(A_, op, 'A');
   if (A_.ndim < 2) throw new ShapeError(`${op}: the input tensor A must have at least 2 dims, got shape ${fmt(A_._shape)}`);
   linalgDTypes(A_, dtype, op);
@@ -379,19 +385,69 @@ function cdistOp(x1: Tensor, x2: Tensor, p: number): Tensor {
   });
 }
 
+/** Options of linalg.norm (torch.linalg.norm's keywords). */
+export interface LinalgNormOptions {
+  /** A vector order (a number) or a matrix order ('fro', 'nuc', or a number); null: 2 or 'fro'. */
+  ord?: MatrixNormOrd | null;
+  /** null: every element as one vector (ord null) or the 1-D / 2-D input itself; one dim: vector norms; two dims: matrix norms. */
+  dim?: number | readonly number[] | null;
+  keepdim?: boolean;
+  /** Cast the input to this floating dtype first (it may only widen the input's). */
+  dtype?: DType | null;
+}
+
 /**
- * `torch.linalg`'s norms: `fl.linalg.vectorNorm(x, ord, dim, keepdim, { dtype })` and
+ * A vector or a matrix norm, as `torch.linalg.norm(A, ord=None, dim=None, keepdim=False, *,
+ * dtype=None)`: with one dim (or a 1-D input) it is `linalg.vectorNorm`, with two dims (or a 2-D
+ * input) `linalg.matrixNorm`; with neither `ord` nor `dim`, the 2-norm of all elements.
+ * ```ts
+ * fl.linalg.norm(x);                 // √Σx² over every element
+ * fl.linalg.norm(A, 'nuc');          // the nuclear norm of the matrix A
+ * fl.linalg.norm(x, 1, -1);          // the 1-norm of each row
+ * ```
+ */
+export function linalgNorm(input: Tensor, ...args: ArgsThenOptions<[ord: MatrixNormOrd | null, dim: number | readonly number[] | null, keepdim: boolean], LinalgNormOptions>): Tensor;
+export function linalgNorm(...args: unknown[]): Tensor {
+  const op = 'linalg.norm';
+  const o = ARGS.linalgNorm.parse(args);
+  const x = o.input;
+  needInput(x, op, 'A');
+  const dims = o.dim === null ? null : typeof o.dim === 'number' ? [o.dim] : o.dim;
+  let matrix: boolean;
+  if (dims !== null) {
+    if (dims.length !== 1 && dims.length !== 2) throw new ShapeError(`${op}: If dim is specified, it must be of length 1 or 2. Got [${dims.join(', ')}] (input shape ${fmt(x._shape)})`);
+    matrix = dims.length === 2;
+  } else if (o.ord !== null) {
+    if (x.ndim !== 1 && x.ndim !== 2) throw new ShapeError(`${op}: If dim is not specified but ord is, the input must be 1D or 2D. Got ${x.ndim}D (shape ${fmt(x._shape)})`);
+    matrix = x.ndim === 2;
+  } else {
+    matrix = false;
+  }
+  if (matrix) {
+    const d = dims ?? [-2, -1];
+    const ord = o.ord ?? 'fro';
+    if (o.dtype === null) { const r = runFloat32(matrixNormOp, [x, ord, d, o.keepdim, null]); if (r) return r; }
+    return matrixNormOp(x, ord, d, o.keepdim, o.dtype);
+  }
+  if (typeof o.ord === 'string') throw new ValueError(`${op}: the order '${o.ord}' is a matrix norm's; a vector norm (${dims === null ? 'a 1-D input' : 'one dim'}) takes a number (input shape ${fmt(x._shape)})`);
+  const ord = o.ord ?? 2;
+  if (o.dtype === null) { const r = runFloat32(vectorNormOp, [x, ord, dims, o.keepdim, null]); if (r) return r; }
+  return vectorNormOp(x, ord, dims, o.keepdim, o.dtype);
+}
+
+/**
+ * `torch.linalg`'s norms: `fl.linalg.norm(A, ord, dim, keepdim)`, `fl.linalg.vectorNorm(x, ord, dim, keepdim, { dtype })` and
  * `fl.linalg.matrixNorm(A, ord, dim, keepdim, { dtype })`.
  * ```ts
  * const n = fl.linalg.vectorNorm(x, 2, -1);
  * ```
  */
 export const linalg: {
-  readonly vectorNorm: typeof vectorNorm; readonly matrixNorm: typeof matrixNorm;
+  readonly norm: typeof linalgNorm; readonly vectorNorm: typeof vectorNorm; readonly matrixNorm: typeof matrixNorm;
   readonly qr: typeof qr; readonly eigh: typeof eigh; readonly eigvalsh: typeof eigvalsh; readonly svd: typeof svd;
   readonly svdvals: typeof svdvals; readonly pinv: typeof pinv; readonly matrixRank: typeof matrixRank;
   readonly lstsq: typeof lstsq; readonly cond: typeof cond;
-} & typeof linalgSolvers = Object.freeze({ vectorNorm, matrixNorm, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, lstsq, cond, ...linalgSolvers });
+} & typeof linalgSolvers = Object.freeze({ norm: linalgNorm, vectorNorm, matrixNorm, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, lstsq, cond, ...linalgSolvers });
 setMatrixNorm((x, ord) => matrixNormOp(x, ord, [-2, -1], false, null));
 
 // ---- Tensor.norm -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
 import { call, opId } from '../native';
 import { normDim } from '../shape';
-import { contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
+import { complexHook, contiguousCopy, emptyTensor, isComplexTensor, scopeSync, Tensor } from '../tensor';
 import { div, eq, exp, logicalAnd, mul, sub, where } from './elementwise';
 import { flip } from './indexing';
 import { sum } from './reduce';
@@ -168,6 +168,7 @@ function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void
  */
 export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
   if (arguments.length > 3) tooManyArgs('cumsum', 'input, dim, dtype', arguments);
+  if (isComplexTensor(x)) return complexHook('composite', 'cumsum', x.dtype)('cumsum', [x, dim, dtype]) as Tensor;
   const lowp = runFloat32(cumsum, arguments); if (lowp) return lowp;  // autocast: float32 list
   return scan('cumsum', x, dim, dtype);
 }
@@ -175,6 +176,7 @@ export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
 /** Running product along `dim`: `fl.cumprod(fl.tensor([1, 2, 3]), 0).toArray() // [1, 2, 6]` */
 export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
   if (arguments.length > 3) tooManyArgs('cumprod', 'input, dim, dtype', arguments);
+  if (isComplexTensor(x)) return complexHook('composite', 'cumprod', x.dtype)('cumprod', [x, dim, dtype]) as Tensor;
   return scan('cumprod', x, dim, dtype);
 }
 

@@ -1,0 +1,239 @@
+// complex-linalg.ts — torch.linalg on complex tensors, composed of the real linalg ops (so that every
+// device that runs those runs these, and autograd comes from theirs). The generic entries (linalg.ts,
+// decomp.ts, norms.ts) hand a complex operand to complexHooks.composite; this file registers the forms.
+//
+// The real block embedding E(A) = [[Ar, −Ai], [Ai, Ar]] (2n × 2n) is a ring homomorphism that maps
+// the conjugate transpose to the transpose: E(AB) = E(A)E(B), E(A⁻¹) = E(A)⁻¹, E(Aᴴ) = E(A)ᵀ. So:
+// - solve: E(A) [Xr; Xi] = [Br; Bi]; inv, matrixPower, matrixExp, pinv: the function of E(A), whose
+//   left block column is [Xr; Xi] (pinv too: the Penrose conditions hold for E(P) iff for P).
+// - svdvals: E(A) = E(U) E(Σ) E(V)ᴴ, so each complex singular value appears twice among E(A)'s;
+//   sorted, the copies are adjacent, and the value is the mean of each pair. (The mean, not one of the
+//   copies: the pair's singular vectors are any basis of a 2-D subspace, and only the pair's sum has a
+//   well-defined gradient, U P Vᵀ with P the subspace's projector.) matrixNorm 'nuc' / ±2 from those.
+// - eigvalsh: E(A) of a Hermitian A is symmetric with each eigenvalue twice (v = a + ib gives [a; b]
+//   and [−b; a]), the mean of each adjacent pair again. torch reads one triangle of A (the imaginary
+//   part of the diagonal ignored); the embedding is built from that Hermitian matrix in the forward,
+//   and from A itself in the backward (E(A) + (E(Ah) − E(A)).detach()), so that the gradient is
+//   torch's V diag(g) Vᴴ: with the eigenvector pair above, Gr + i·Gi = g·(aaᵀ + bbᵀ) + i·g·(baᵀ − abᵀ).
+// - det / slogdet: the embedding gives det E(A) = |det A|², not the phase. So det is composed as a
+//   complex LU with partial pivoting (LAPACK's: the pivot maximizes |re| + |im|), one column per step,
+//   on the device (the pivot row is an argmax gathered, no host read): det = sign(P)·Πu_kk,
+//   logabsdet = Σ log|u_kk|, sign = sign(P)·Π u_kk/|u_kk|. A zero pivot (its whole column is 0) gives
+//   det 0 and divides by 1 instead, so the rest stays finite. The gradient is autograd's through the
+//   elimination (exact for the pivots taken: g·conj(det·A⁻ᵀ) where A is invertible).
+// - vector norms and the 'fro', ±1, ±inf matrix norms: those of |z| (torch's definition).
+// linalg.eigh (the vectors) is not composed: a column of E's eigenvectors maps to a complex eigenvector,
+// but for a repeated eigenvalue two columns may map to one complex direction (times i), so it refuses.
+import { describeArg } from '../arity';
+import { componentDType, DType, isComplexDType } from '../dtype';
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { fmt, normDim } from '../shape';
+import { scopeSync, Tensor } from '../tensor';
+import { angle, complex, imag, real, registerComposite } from './complex';
+import { arange, eye, ones } from './creation';
+import { abs, add, div, eq, log, mul, neg, sub, where } from './elementwise';
+import { sgn } from './pointwise';
+import { gather, tril, triu } from './indexing';
+import { invEx, matrixExp, matrixPower, solveEx } from './linalg';
+import { amax, amin, argmax, mean, prod, sum } from './reduce';
+import { cat, expand, narrow, permute, reshape, select, stack, transpose, unsqueeze } from './views';
+import { eigvalsh, pinv, svdvals } from './decomp';
+import { matrixNorm, vectorNormOp, normOp } from './norms';
+
+// ---- checks and the embedding --------------------------------------------------------------------
+
+function needComplexMatrices(x: unknown, op: string, what = 'A', square = true): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${describeArg(x)}`);
+  x._storageHandle(op);
+  if (!isComplexDType(x.dtype)) throw new DTypeError(`${op}: expected ${what} of a complex dtype like the other operand, got ${x.dtype}`);
+  if (x.ndim < 2) throw new ShapeError(`${op}: The input tensor ${what} must have at least 2 dimensions, got shape ${fmt(x._shape)}`);
+  const m = x._shape[x.ndim - 2], n = x._shape[x.ndim - 1];
+  if (square && m !== n) throw new ShapeError(`${op}: ${what} must be batches of square matrices, but they are ${m} by ${n} matrices (shape ${fmt(x._shape)})`);
+  return x;
+}
+
+const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+
+/** E(re + i·im) = [[re, −im], [im, re]] over the last two dims. */
+function embedParts(re: Tensor, im: Tensor): Tensor {
+  return cat([cat([re, neg(im)], -1), cat([im, re], -1)], -2);
+}
+function embed(A: Tensor): Tensor { return embedParts(real(A), imag(A)); }
+
+/** The complex m × n matrix whose embedding's left block column is X's [..., 2m, ≥ n]. */
+function unembed(X: Tensor, m: number, n: number): Tensor {
+  const left = narrow(X, -1, 0, n);
+  return complex(narrow(left, -2, 0, m), narrow(left, -2, m, m));
+}
+
+/** The embedding of the Hermitian matrix that A's `uplo` triangle stands for (forward), and of A (backward). */
+function embedHermitian(A: Tensor, uplo: 'L' | 'U'): Tensor {
+  const re = real(A), im = imag(A);
+  const tri = (t: Tensor, k: number): Tensor => (uplo === 'L' ? tril(t, -k) : triu(t, k));
+  const hre = add(tri(re, 0), mT(tri(re, 1))), him = sub(tri(im, 1), mT(tri(im, 1)));
+  const full = embedParts(re, im);
+  return add(full, sub(embedParts(hre, him), full).detach());
+}
+
+/** The means of adjacent pairs along the last dim (the doubled spectra of the embedding). */
+function pairMeans(s: Tensor): Tensor {
+  const k = s._shape[s.ndim - 1] / 2;
+  return mean(reshape(s, [...s._shape.slice(0, -1), k, 2]), -1);
+}
+
+// ---- solve, inv, powers, exp, pinv ---------------------------------------------------------------
+
+registerComposite('linalg.solve', ([A_, B_, left, op_, check]) => scopeSync(() => {
+  const op = op_ as string;
+  if (!(B_ instanceof Tensor)) throw new ValueError(`${op}: B must be a Tensor, got ${describeArg(B_)}`);
+  const A = needComplexMatrices(A_, op, 'A');
+  if (A.dtype !== B_.dtype) throw new DTypeError(`${op}: Expected A and B to have the same dtype, but found A of type ${A.dtype} and B of type ${B_.dtype} instead`);
+  const B = B_, n = A._shape[A.ndim - 1];
+  const vectorShaped = B.ndim === 1 || (B.ndim === A.ndim - 1 && B._shape.every((s, i) => s === A._shape[i]));
+  if (!left) {
+    if (vectorShaped || B.ndim < 2) throw new ShapeError(`${op}: Incompatible shapes of A and B for the equation XA = B (${n}x${n} and ${fmt(B._shape)})`);
+    // X A = B  ⇔  Aᵀ Xᵀ = Bᵀ (transposes, not conjugates)
+    const [Xt, info] = solveEx(embed(mT(A)), cat([real(mT(B)), imag(mT(B))], -2), { checkErrors: check as boolean });
+    return [mT(unembed(Xt, n, B._shape[B.ndim - 2])), info] as [Tensor, Tensor];
+  }
+  const bn = vectorShaped ? B._shape[B.ndim - 1] : B._shape[B.ndim - 2];
+  if (B.ndim < 1 || bn !== n) throw new ShapeError(`${op}: Incompatible shapes of A and B for the equation AX = B (${n}x${n} and ${fmt(B._shape)})`);
+  const [X, info] = solveEx(embed(A), cat([real(B), imag(B)], vectorShaped ? -1 : -2), { checkErrors: check as boolean });
+  if (vectorShaped) return [complex(narrow(X, -1, 0, n), narrow(X, -1, n, n)), info] as [Tensor, Tensor];
+  return [unembed(X, n, B._shape[B.ndim - 1]), info] as [Tensor, Tensor];
+}));
+
+registerComposite('linalg.inv', ([A_, op, check]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, op as string), n = A._shape[A.ndim - 1];
+  const [X, info] = invEx(embed(A), { checkErrors: check as boolean });
+  return [unembed(X, n, n), info] as [Tensor, Tensor];
+}));
+
+registerComposite('linalg.matrixPower', ([A_, k, op]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, op as string), n = A._shape[A.ndim - 1];
+  // k = 0: the identity, with torch's zero gradient (where's to the branch not taken)
+  if (k === 0) return where(ones([n, n], { dtype: 'bool', device: A.device }), eye(n, { dtype: A.dtype, device: A.device }), A);
+  return unembed(matrixPower(embed(A), k as number), n, n);
+}));
+
+registerComposite('linalg.matrixExp', ([A_, op]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, op as string), n = A._shape[A.ndim - 1];
+  return unembed(matrixExp(embed(A)), n, n);
+}));
+
+registerComposite('linalg.pinv', ([A_, atol, rtol, hermitian]) => scopeSync(() => {
+  const op = 'linalg.pinv';
+  const A = needComplexMatrices(A_, op, 'A', hermitian as boolean);
+  const m = A._shape[A.ndim - 2], n = A._shape[A.ndim - 1];
+  // torch's default rtol, eps·max(m, n), of A's size (the embedding's is twice that)
+  const eps = componentDType(A.dtype) === 'float32' ? 2 ** -23 : 2 ** -52;
+  const r = rtol !== null ? rtol as number : atol !== null && (atol as number) > 0 ? 0 : eps * Math.max(m, n);
+  const E = hermitian ? embedHermitian(A, 'L') : embed(A);
+  return unembed(pinv(E, { atol: atol as number | null, rtol: r, hermitian: hermitian as boolean }), n, m);
+}));
+
+// ---- spectra ------------------------------------------------------------------------------------------
+
+/** The singular values of complex matrices (descending), from the embedding's pairs. */
+function complexSvdvals(A_: unknown, op: string): Tensor {
+  const A = needComplexMatrices(A_, op, 'A', false);
+  return scopeSync(() => pairMeans(svdvals(embed(A))));
+}
+registerComposite('linalg.svdvals', ([A, op]) => complexSvdvals(A, op as string));
+
+registerComposite('linalg.eigvalsh', ([A_, uplo]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, 'linalg.eigvalsh');
+  return pairMeans(eigvalsh(embedHermitian(A, uplo as 'L' | 'U')));
+}));
+
+// ---- det, slogdet ---------------------------------------------------------------------------------
+
+/**
+ * [U's diagonal (complex [..., n]), the permutation's sign (real ±1 [...])] of the complex LU with
+ * partial pivoting of A [..., n, n]: step k pivots the trailing block's first column (the row of the
+ * largest |re| + |im| swapped to the top, by a gather), then eliminates below it.
+ */
+function complexLU(A: Tensor): [Tensor, Tensor] {
+  const n = A._shape[A.ndim - 1], batch = A._shape.slice(0, -2) as number[], comp = componentDType(A.dtype);
+  let sr: Tensor = real(A), si: Tensor = imag(A);
+  let sign: Tensor = ones(batch, { dtype: comp, device: A.device });
+  const pr: Tensor[] = [], pi: Tensor[] = [];
+  for (let k = 0; k < n; k++) {
+    const m = n - k;
+    const c = add(abs(select(sr, -1, 0)), abs(select(si, -1, 0)));  // [..., m]
+    const p = unsqueeze(argmax(c, -1), -1);                           // [..., 1]
+    if (m > 1) {
+      const idx = arange(m, { dtype: 'int32', device: A.device });
+      const order = where(eq(idx, 0), p, where(eq(idx, p), 0, idx));  // rows 0 and p swapped
+      const g = expand(unsqueeze(order, -1), [...batch, m, m]);
+      sr = gather(sr, -2, g); si = gather(si, -2, g);
+      sign = where(eq(select(p, -1, 0), 0), sign, neg(sign));
+    }
+    const ur = select(select(sr, -2, 0), -1, 0), ui = select(select(si, -2, 0), -1, 0);
+    pr.push(ur); pi.push(ui);
+    if (m === 1) break;
+    // l = column below the pivot / pivot (a zero pivot: its column is zero, divide by 1)
+    const den = add(mul(ur, ur), mul(ui, ui)), zero = eq(den, 0);
+    const qr = unsqueeze(where(zero, 1, ur), -1), qi = unsqueeze(where(zero, 0, ui), -1), qd = unsqueeze(where(zero, 1, den), -1);
+    const cr = narrow(select(sr, -1, 0), -1, 1, m - 1), ci = narrow(select(si, -1, 0), -1, 1, m - 1);
+    const lr = unsqueeze(div(add(mul(cr, qr), mul(ci, qi)), qd), -1), li = unsqueeze(div(sub(mul(ci, qr), mul(cr, qi)), qd), -1);
+    const tr = unsqueeze(narrow(select(sr, -2, 0), -1, 1, m - 1), -2), ti = unsqueeze(narrow(select(si, -2, 0), -1, 1, m - 1), -2);
+    const rest = (t: Tensor): Tensor => narrow(narrow(t, -2, 1, m - 1), -1, 1, m - 1);
+    const nr = sub(rest(sr), sub(mul(lr, tr), mul(li, ti))), ni = sub(rest(si), add(mul(lr, ti), mul(li, tr)));
+    sr = nr; si = ni;
+  }
+  const diag = n === 0 ? sum(A, -1) : complex(stack(pr, -1), stack(pi, -1));  // n = 0: [..., 0], in the graph
+  return [diag, sign];
+}
+
+registerComposite('linalg.det', ([A_, op]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, op as string);
+  const [u, s] = complexLU(A);
+  return mul(prod(u, -1), s);
+}));
+
+registerComposite('linalg.slogdet', ([A_, op]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, op as string);
+  const [u, s] = complexLU(A);
+  return [mul(prod(sgn(u), -1), s), sum(log(abs(u)), -1)] as [Tensor, Tensor];
+}));
+
+// torch.logdet of a complex matrix: log(det) = logabsdet + i·angle(sign) (−inf + 0i where singular)
+registerComposite('logdet', ([A_]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, 'logdet');
+  const [u, s] = complexLU(A);
+  return complex(sum(log(abs(u)), -1), angle(mul(prod(sgn(u), -1), s)));
+}));
+
+// ---- norms ----------------------------------------------------------------------------------------
+
+/** z cast to a complex `dtype` (torch: a complex input's norm takes a complex dtype only). */
+function normInput(z: Tensor, dtype: DType | null, op: string): Tensor {
+  if (dtype === null || dtype === z.dtype) return z;
+  if (!isComplexDType(dtype)) throw new DTypeError(`${op}: dtype should be complex for a complex input (${z.dtype}), got ${String(dtype)}`);
+  return z.to(dtype);
+}
+
+registerComposite('linalg.vectorNorm', ([x, ord, dim, keepdim, dtype, op]) => scopeSync(() => {
+  const z = x as Tensor;
+  return vectorNormOp(abs(normInput(z, dtype as DType | null, op as string)), ord as number, dim as number | number[] | null, keepdim as boolean, null, op as string);
+}));
+
+registerComposite('norm', ([x, p, dim, keepdim, dtype, op]) => scopeSync(() => {
+  const z = x as Tensor;
+  return normOp(abs(normInput(z, dtype as DType | null, op as string)), p as number, dim as number | number[] | null, keepdim as boolean, null, op as string);
+}));
+
+registerComposite('linalg.matrixNorm', ([A_, ord, dim, keepdim, dtype]) => scopeSync(() => {
+  const op = 'linalg.matrixNorm';
+  const A = normInput(needComplexMatrices(A_, op, 'A', false), dtype as DType | null, op);
+  if (ord !== 'nuc' && ord !== 2 && ord !== -2) return matrixNorm(abs(A), { ord: ord as number | 'fro', dim: dim as number[], keepdim: keepdim as boolean });
+  const d = (dim as number[]).map((x) => normDim(x, A.ndim, op));
+  if (d[0] === d[1]) throw new ShapeError(`${op}: dims must be different, got ${describeArg(dim)}`);
+  const rest = A._shape.map((_, i) => i).filter((i) => i !== d[0] && i !== d[1]);
+  const S = complexSvdvals(permute(A, [...rest, d[0], d[1]]), op);
+  if (S._shape[S.ndim - 1] === 0 && ord !== 'nuc') throw new ShapeError(`${op}: the ${String(ord)} norm of matrices of shape ${fmt([A._shape[d[0]], A._shape[d[1]]])} takes the ${ord === 2 ? 'max' : 'min'} over no singular values (input ${fmt(A._shape)})`);
+  let r = ord === 'nuc' ? sum(S, -1) : ord === 2 ? amax(S, -1) : amin(S, -1);
+  if (keepdim) for (const i of d.slice().sort((a, b) => a - b)) r = unsqueeze(r, i);
+  return r;
+}));
