@@ -20,7 +20,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // test/distributed.test.ts is the MPI engine's (CPU tensors, 2 ranks under mpirun): it runs in the CPU pass only;
       // test/vendor-abi.test.ts checks our declarations against the build machine's SDK headers (g++, no GPU)
-      testPathIgnorePatterns: onDevice ? ['/node_modules/', '/test/distributed\\.test\\.ts$', '/test/vendor-abi\\.test\\.ts$', ...(hasOrt ? [] : ['/test/onnx\\.test\\.ts$', '/test/onnx-coverage2?\\.test\\.ts$'])] : ['/node_modules/', '/test/gpu-runtime\\.test\\.ts$', '/test/data-gpu\\.test\\.ts$'],
+      testPathIgnorePatterns: onDevice ? ['/node_modules/', '/test/distributed\\.test\\.ts$', '/test/syncbn-dist\\.test\\.ts$', '/test/vendor-abi\\.test\\.ts$', ...(hasOrt ? [] : ['/test/onnx\\.test\\.ts$', '/test/onnx-coverage2?\\.test\\.ts$'])] : ['/node_modules/', '/test/gpu-runtime\\.test\\.ts$', '/test/data-gpu\\.test\\.ts$'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }] },
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testEnvironment: 'node',

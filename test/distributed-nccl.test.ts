@@ -27,6 +27,7 @@ import { DistributedError } from '../lib/errors';
 import type { EngineInit } from '../lib/distributed/engine';
 import type { Store } from '../lib/distributed/store';
 import { createNcclEngine, ncclInfo, type CollectiveLibraryInfo, type NcclEngine } from '../lib/distributed/nccl';
+import { allGatherSync, allReduceSync } from '../lib/distributed/group';
 import { assertDistFresh } from './dist';
 import { DEVICE } from './helpers';
 
@@ -474,6 +475,79 @@ describeWhen(fake)('NCCL wiring (fake libnccl.so.2 on the emulated GPU)', () => 
     }
   }, 60_000);
 
+  test('the blocking forms (SyncBatchNorm\'s): the same collectives on the same stream, after the input\'s producers, the compute stream waiting for them', async () => {
+    const e = await world1();
+    const n = 3003;  // a size no other test uses
+    try {
+      const v = values(n, 3);
+      const x = fl.tensor(v, { dtype: 'float32', device: DEVICE });
+      const out = fl.zeros([n], { device: DEVICE });
+      const h = fl.tensor([1, 2, 3], { dtype: 'float16', device: DEVICE });
+      try {
+        await e.allReduce(h, 'max');  // an asynchronous call first: the blocking ones queue behind it, on its stream
+        control('delay_ms=150\n');
+        const y = x.mul(3);  // produced by a kernel just before the collective
+        // the gathered buffer is copied into `out` on the compute stream: read before the delayed
+        // collective wrote it, `out` would not hold 3·v
+        expect(e.allGatherSync!([out], y, 60_000)).toBe(true);
+        expect(e.allReduceSync!(y, 'sum', 60_000)).toBe(true);
+        const got = Array.from(out.dataSync());
+        expect(got).toEqual(v.map((a) => a * 3));
+        expect(Array.from(y.dataSync())).toEqual(v.map((a) => a * 3));
+        y.dispose();
+      } finally {
+        control('');
+        x.dispose(); out.dispose(); h.dispose();
+      }
+    } finally {
+      await e.destroy();
+    }
+    const calls = log().filter((l) => /^nccl(AllReduce|AllGather)/.test(l));
+    expect(calls.map((l) => l.replace(/ (send|recv|comm|stream)=\S+/g, ''))).toEqual([
+      `ncclAllReduce count=3 type=${String(NCCL_TYPE.float16)} op=${String(NCCL_OP.max)}`,
+      `ncclAllGather count=${String(n)} type=${String(NCCL_TYPE.float32)}`,
+      `ncclAllReduce count=${String(n)} type=${String(NCCL_TYPE.float32)} op=${String(NCCL_OP.sum)}`,
+    ]);
+    expect(new Set(calls.map((l) => /stream=(\S+)/.exec(l)![1])).size).toBe(1);
+    expect(new Set(calls.map((l) => /comm=(\S+)/.exec(l)![1])).size).toBe(1);
+  }, 60_000);
+
+  test('the blocking forms return once the collective is queued, not when it has run: a hung collective is the watchdog\'s', async () => {
+    const e = await world1(400);
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });
+    try {
+      control('hang=collective\n');
+      expect(e.allReduceSync!(t, 'sum', 60_000)).toBe(true);  // queued; it never runs to its end
+      await expect(e.synchronize()).rejects.toThrow(/ncclAllReduce did not complete within 400 ms .*the communicator was aborted/);
+      control('');
+      expect(() => e.allReduceSync!(t, 'sum', 60_000)).toThrow(DistributedError);
+      expect(() => e.allGatherSync!([t], t, 60_000)).toThrow(/ncclAllReduce did not complete within 400 ms/);
+    } finally {
+      control('');
+      t.dispose();
+      await e.destroy();
+    }
+  }, 60_000);
+
+  test('a blocking call whose enqueue never returns (a peer that never answers): false at its deadline; abort() frees the thread', async () => {
+    const e = await world1();
+    const t = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE });
+    const o = fl.zeros([2], { device: DEVICE });
+    try {
+      control('hang=enqueue\n');
+      expect(e.allReduceSync!(t, 'sum', 300)).toBe(false);
+      e.abort('allReduce timed out after 300 ms');  // what the group does next
+      control('');
+      expect(() => e.allGatherSync!([o], t, 60_000)).toThrow(new DistributedError('allReduce timed out after 300 ms'));
+      await e.destroy();
+      expect(Array.from(t.dataSync())).toEqual([1, 2]);  // the GPU goes on
+      expect(log().filter((l) => l.startsWith('ncclCommAbort comm='))).toHaveLength(1);
+    } finally {
+      control('');
+      t.dispose(); o.dispose();
+    }
+  }, 60_000);
+
   test('a rank that never joins: the start fails after timeoutMs', async () => {
     control('hang=init\n');
     try {
@@ -540,6 +614,27 @@ const vals = (dtype, n, seed) => Array.from({ length: n }, (_, i) => dtype === '
     }
     out.params = model.module.parameters().map((p) => Array.from(p.dataSync()));
     out.buckets = model._buckets.length;
+    await d.destroyProcessGroup();
+    process.stdout.write(JSON.stringify(out));
+    return;
+  }
+  if (process.env.SCENARIO === 'syncbn') {  // SyncBatchNorm over the group, on the GPU: rank 0 has 2 rows, rank 1 has 3
+    const d = fl.distributed;
+    await e.destroy();
+    await store.close();
+    process.env.WORLD_SIZE = '2';
+    process.env.MASTER_PORT = process.env.GROUP_PORT;
+    await d.initProcessGroup({ backend: 'nccl', timeoutMs: 60000 });
+    const rows = rank === 0 ? 2 : 3, first = rank === 0 ? 0 : 2;
+    const idx = Array.from({ length: rows * 12 }, (_, i) => first * 12 + i);
+    const m = new fl.nn.SyncBatchNorm(3, { momentum: 0.3, dtype: 'float64', device: 'cuda' });
+    fl.noGrad(() => { m.weight.copy_(fl.tensor([0.5, 0.8, 1.1], { dtype: 'float64', device: 'cuda' })); m.bias.copy_(fl.tensor([-0.2, -0.1, 0], { dtype: 'float64', device: 'cuda' })); });
+    const x = fl.tensor(idx.map((k) => Math.sin(0.37 * k) * (1 + (k % 3))), { dtype: 'float64', device: 'cuda' }).reshape([rows, 3, 4]).requiresGrad_();
+    const w = fl.tensor(idx.map((k) => Math.cos(0.29 * k)), { dtype: 'float64', device: 'cuda' }).reshape([rows, 3, 4]);
+    const y = m.forward(x);
+    y.mul(w).sum().backward();
+    const list = (t) => Array.from(t.dataSync());
+    Object.assign(out, { x: list(x), w: list(w), y: list(y), dx: list(x.grad), dweight: list(m.weight.grad), dbias: list(m.bias.grad), runningMean: list(m.runningMean), runningVar: list(m.runningVar) });
     await d.destroyProcessGroup();
     process.stdout.write(JSON.stringify(out));
     return;
@@ -709,6 +804,37 @@ describeWhen(fake)('NCCL, a world of two processes (fake libnccl.so.2, each rank
     expect(r1.out.params).toEqual(r0.out.params);  // rank 1 started from other values: the broadcast and the averaging
   }, 120_000);
 
+  test('SyncBatchNorm on the GPU over NCCL (2 rows on rank 0, 3 on rank 1) = one BatchNorm over the 5 rows on the CPU (float64)', async () => {
+    const groupPort = await new Promise<number>((resolve) => {
+      const srv = net.createServer();
+      srv.listen(0, '127.0.0.1', () => { const a = srv.address() as net.AddressInfo; srv.close(() => resolve(a.port)); });
+    });
+    const [r0, r1] = await twoRanks('syncbn', 60_000, worldDir, { GROUP_PORT: String(groupPort) });
+    expect({ code: r0.code, stderr: r0.stderr }).toEqual({ code: 0, stderr: '' });
+    expect({ code: r1.code, stderr: r1.stderr }).toEqual({ code: 0, stderr: '' });
+    const [a, b] = [r0.out, r1.out] as Record<string, number[]>[];
+    const ref = fl.scope(() => {
+      const bn = new fl.nn.BatchNorm1d(3, { momentum: 0.3, dtype: 'float64' });
+      fl.noGrad(() => { bn.weight!.copy_(fl.tensor([0.5, 0.8, 1.1], { dtype: 'float64' })); bn.bias!.copy_(fl.tensor([-0.2, -0.1, 0], { dtype: 'float64' })); });
+      const x = fl.tensor([...a.x, ...b.x], { dtype: 'float64' }).reshape([5, 3, 4]).requiresGrad_();
+      const y = bn.forward(x);
+      y.mul(fl.tensor([...a.w, ...b.w], { dtype: 'float64' }).reshape([5, 3, 4])).sum().backward();
+      const list = (t: fl.Tensor) => Array.from(t.dataSync() as Float64Array);
+      const r = { y: list(y), dx: list(x.grad!), dweight: list(bn.weight!.grad!), dbias: list(bn.bias!.grad!), runningMean: list(bn.runningMean!), runningVar: list(bn.runningVar!) };
+      for (const p of bn.parameters()) { p.grad!.dispose(); p.grad = null; }
+      return r;
+    });
+    // GPU (emulated) kernels against CPU ones, the statistics combined across ranks: 1e-12 relative to max(1, |value|)
+    const err = (got: number[], want: number[]) => Math.max(0, ...got.map((v, i) => Math.abs(v - want[i]) / Math.max(1, Math.abs(want[i]))));
+    const sum2 = (p: number[], q: number[]) => p.map((v, i) => v + q[i]);
+    const errs = {
+      y: err([...a.y, ...b.y], ref.y), dx: err([...a.dx, ...b.dx], ref.dx), dweight: err(sum2(a.dweight, b.dweight), ref.dweight),
+      dbias: err(sum2(a.dbias, b.dbias), ref.dbias), runningMean: err(a.runningMean, ref.runningMean), runningVar: err(a.runningVar, ref.runningVar),
+    };
+    for (const [k, v] of Object.entries(errs)) expect(`${k}: ${v <= 1e-12 ? 'ok' : String(v)}`).toBe(`${k}: ok`);
+    expect([b.runningMean, b.runningVar]).toEqual([a.runningMean, a.runningVar]);
+  }, 120_000);
+
   test('a peer that died: the survivor gets DistributedError after timeoutMs and leaves cleanly', async () => {
     const [r0, r1] = await twoRanks('peer-dies', 1500, worldDir);
     expect(r1.code).toBe(3);
@@ -753,6 +879,44 @@ describeWhen(fake)('NCCL through fl.distributed (the process group, one rank)', 
       fs.writeFileSync(ctl, '');
       if (fl.distributed.isInitialized()) await fl.distributed.destroyProcessGroup();
       t.dispose();
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+    }
+    expect(fl.distributed.isInitialized()).toBe(false);
+  }, 60_000);
+  test('the group\'s blocking allReduceSync/allGatherSync (SyncBatchNorm\'s): results, argument checks, and a hang ending in DistributedError at timeoutMs', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer();
+      srv.listen(0, '127.0.0.1', () => { const a = srv.address() as net.AddressInfo; srv.close(() => resolve(a.port)); });
+    });
+    const saved = { MASTER_PORT: process.env.MASTER_PORT, MASTER_ADDR: process.env.MASTER_ADDR };
+    process.env.MASTER_PORT = String(port);
+    process.env.MASTER_ADDR = '127.0.0.1';
+    const t = fl.tensor([1, 2, 3], { dtype: 'float32', device: DEVICE });
+    const outs = [fl.zeros([3], { device: DEVICE })];
+    try {
+      await fl.distributed.initProcessGroup({ backend: 'nccl', timeoutMs: 800, worldSize: 1, rank: 0 });
+      allGatherSync(outs, t, 'test allGather');
+      allReduceSync(t, 'avg', 'test allReduce');
+      expect([Array.from(outs[0].dataSync()), Array.from(t.dataSync())]).toEqual([[1, 2, 3], [1, 2, 3]]);
+      const onCpu = fl.ones([2]);
+      try {
+        expect(() => allReduceSync(onCpu, 'sum', 'test allReduce')).toThrow(/^test allReduce: tensor is on cpu; the nccl group of rank 0 works on cuda:0 tensors$/);
+      } finally {
+        onCpu.dispose();
+      }
+      expect(() => allGatherSync([outs[0], outs[0]], t, 'test allGather')).toThrow(/test allGather: tensorList has 2 tensors; the world has 1 ranks/);
+      fs.writeFileSync(ctl, 'hang=enqueue\n');
+      let err: unknown = null;
+      try { allReduceSync(t, 'sum', 'SyncBatchNorm backward: allReduce'); } catch (e) { err = e; }
+      fs.writeFileSync(ctl, '');
+      expect(err).toBeInstanceOf(DistributedError);
+      expect((err as DistributedError).op).toBe('SyncBatchNorm backward: allReduce');
+      expect((err as DistributedError).message).toBe('SyncBatchNorm backward: allReduce (rank 0, nccl): timed out after 800 ms (a peer died, never arrived, or issued a different collective)');
+      expect(() => allGatherSync(outs, t, 'SyncBatchNorm forward: allGather')).toThrow(/^SyncBatchNorm forward: allGather \(rank 0, nccl\): the process group is unusable after an earlier failure: SyncBatchNorm backward: allReduce timed out/);
+    } finally {
+      fs.writeFileSync(ctl, '');
+      if (fl.distributed.isInitialized()) await fl.distributed.destroyProcessGroup();
+      t.dispose(); outs[0].dispose();
       for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
     }
     expect(fl.distributed.isInitialized()).toBe(false);

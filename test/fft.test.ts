@@ -1,5 +1,5 @@
-// fft.test.ts — fl.fft (lib/ops/fft.ts: the native "fft" op of native/core/fft.h and its CPU / GPU
-// kernels), the window functions (lib/ops/windows.ts) and stft / istft (lib/ops/stft.ts).
+// fft.test.ts — fl.fft (lib/ops/fft.ts: the native "fft", "fft_r2c" and "fft_c2r" ops of native/core/fft.h
+// and their CPU / GPU kernels), the window functions (lib/ops/windows.ts) and stft / istft (lib/ops/stft.ts).
 // References: a float64 naive DFT written here (O(n^2), independent of the kernels) over many
 // lengths (radix 2/3/4/5 plans, primes through Bluestein), PyTorch 1.13 golden values (the torch call
 // beside each, generated in float64 with x, c, m, sig as defined in `G`'s comments), torch's golden
@@ -189,6 +189,153 @@ describe('fft kernel against a float64 naive DFT', () => {
         const z32 = cplx(data, [2, n], 'float32');
         near(vals(fl.fft.ifft(fl.fft.fft(z32))), data, 1e-5, `f32 n=${n}`);
       }
+    });
+  });
+});
+
+/** float64 naive one-sided DFT of real x at bins ks: (re, im) pairs, angles from exact (j k) mod n. */
+function naiveRfftBins(x: number[], ks: number[]): number[] {
+  const n = x.length, out: number[] = [];
+  for (const k of ks) {
+    let re = 0, im = 0;
+    for (let j = 0; j < n; j++) {
+      const a = (2 * Math.PI * ((j * k) % n)) / n;
+      re += x[j] * Math.cos(a);
+      im -= x[j] * Math.sin(a);
+    }
+    out.push(re, im);
+  }
+  return out;
+}
+/**
+ * float64 naive unnormalized inverse of the Hermitian extension of a one-sided spectrum (pairs, n/2 + 1
+ * bins, n even) at samples js: X0.re + XN.re (-1)^j + 2 sum_{0<k<n/2} Re(X[k] e^{2 pi i jk/n}); the
+ * imaginary parts of the zero and n/2 bins drop out, as torch's irfft ignores them.
+ */
+function naiveIrfftAt(X: number[], n: number, js: number[]): number[] {
+  const N = n / 2;
+  return js.map((j) => {
+    let v = X[0] + X[2 * N] * (j % 2 === 0 ? 1 : -1);
+    for (let k = 1; k < N; k++) {
+      const a = (2 * Math.PI * ((j * k) % n)) / n;
+      v += 2 * (X[2 * k] * Math.cos(a) - X[2 * k + 1] * Math.sin(a));
+    }
+    return v;
+  });
+}
+
+/**
+ * f's Hessian times v at x0 (float64) by autograd's double backward (createGraph), against central
+ * differences (step 1e-6) of f's first gradient along v: relative tolerance 1e-6.
+ */
+function hvpCheck(f: (t: fl.Tensor) => fl.Tensor, x0: number[], shape: number[], v: number[]): void {
+  const firstGrad = (xv: number[]): number[] => fl.scope(() => {
+    const t = real(xv, shape).requiresGrad_();
+    const [d] = fl.autograd.grad([f(t)], [t]);
+    return vals(d!);
+  });
+  const t = real(x0, shape).requiresGrad_();
+  const [d] = fl.autograd.grad([f(t)], [t], { createGraph: true });
+  const [hv] = fl.autograd.grad([d!.mul(real(v, shape)).sum()], [t]);
+  const eps = 1e-6;
+  const gp = firstGrad(x0.map((a, i) => a + eps * v[i])), gm = firstGrad(x0.map((a, i) => a - eps * v[i]));
+  near(vals(hv!), gp.map((a, i) => (a - gm[i]) / (2 * eps)), 1e-6, 'H v');
+}
+
+describe('real transforms of even length (the native r2c / c2r: an n/2-point FFT and a split pass)', () => {
+  // 2, 4: the smallest (N = 1, 2); 6, 10: N = 3, 5 (radix 3 / 5); 2^k; 2 * 17, 2 * 1009: N prime (Bluestein);
+  // 360: mixed radix
+  const lengths = [2, 4, 6, 8, 10, 12, 16, 34, 64, 360, 1024, 2018];
+  for (const dtype of ['float64', 'float32'] as const) {
+    test(`${dtype}: rfft and irfft against the float64 naive DFT, every length`, () => {
+      const tol = dtype === 'float64' ? TOL64 : 2e-5;
+      for (const n of lengths) {
+        fl.scope(() => {
+          const data = randomArray(n, 3 * n + 1);
+          const all = Array.from({ length: n / 2 + 1 }, (_, k) => k);
+          near(vals(fl.fft.rfft(real(data, [n], dtype))), naiveRfftBins(data, all), tol * Math.sqrt(n), `rfft n=${n}`);
+          // a spectrum with nonzero imaginary parts at the zero and n/2 bins (ignored)
+          const spec = randomArray(2 * (n / 2 + 1), 5 * n + 2);
+          const js = Array.from({ length: n }, (_, j) => j);
+          near(vals(fl.fft.irfft(cplx(spec, [n / 2 + 1], dtype), null, -1, 'forward')), naiveIrfftAt(spec, n, js), tol * Math.sqrt(n), `irfft n=${n}`);
+        });
+      }
+    });
+  }
+
+  test('batches along a middle dim, padding / trimming to n, hfft and ihfft', () => {
+    fl.scope(() => {
+      const [a, n, b] = [3, 10, 4];
+      const data = randomArray(a * n * b, 21);
+      const got = vals(fl.fft.rfft(real(data, [a, n, b]), null, 1));
+      const h = n / 2 + 1;
+      for (let i = 0; i < a; i++) for (let k = 0; k < b; k++) {
+        const row = Array.from({ length: n }, (_, j) => data[(i * n + j) * b + k]);
+        const have: number[] = [];
+        for (let f = 0; f < h; f++) have.push(got[2 * ((i * h + f) * b + k)], got[2 * ((i * h + f) * b + k) + 1]);
+        near(have, naiveRfftBins(row, Array.from({ length: h }, (_, f) => f)), TOL64, `rfft batch ${i},${k}`);
+      }
+      // n = 8 from 5 samples (zero-padded), n = 4 from 5 (trimmed)
+      const x5 = [1, 2, -3, 4.5, 0.25];
+      near(vals(fl.fft.rfft(real(x5), 8)), naiveRfftBins([...x5, 0, 0, 0], [0, 1, 2, 3, 4]), TOL64, 'rfft n=8');
+      near(vals(fl.fft.rfft(real(x5), 4)), naiveRfftBins(x5.slice(0, 4), [0, 1, 2]), TOL64, 'rfft n=4');
+      // irfft along dim 0 of [h, 3] with n = 12 (the input padded from 5 to 7 bins)
+      const spec = randomArray(2 * 5 * 3, 22);
+      const y = vals(fl.fft.irfft(cplx(spec, [5, 3]), 12, 0, 'forward'));
+      for (let k = 0; k < 3; k++) {
+        const col: number[] = [];
+        for (let f = 0; f < 7; f++) col.push(f < 5 ? spec[2 * (f * 3 + k)] : 0, f < 5 ? spec[2 * (f * 3 + k) + 1] : 0);
+        near(Array.from({ length: 12 }, (_, j) => y[j * 3 + k]), naiveIrfftAt(col, 12, Array.from({ length: 12 }, (_, j) => j)), TOL64, `irfft col ${k}`);
+      }
+      // hfft(c, n) = irfft(conj c, n) * n; ihfft(x) = conj(rfft(x)) / n
+      const c6 = randomArray(2 * 4, 23);
+      const conj = c6.map((v, i) => (i % 2 ? -v : v));
+      near(vals(fl.fft.hfft(cplx(c6, [4]), 6)), naiveIrfftAt(conj, 6, [0, 1, 2, 3, 4, 5]), TOL64, 'hfft');
+      const x6 = randomArray(6, 24);
+      near(vals(fl.fft.ihfft(real(x6))), naiveRfftBins(x6, [0, 1, 2, 3]).map((v, i) => (i % 2 ? -v : v) / 6), TOL64, 'ihfft');
+    });
+  });
+
+  test('n = 2^16 (float64 and float32) at 64 bins / samples against the naive sums, and the round trip', () => {
+    fl.scope(() => {
+      const n = 65536;
+      const data = randomArray(n, 77);
+      const ks = [0, 1, 2, 3, 1000, 12345, 16383, 16384, 16385, 32767, 32768];
+      for (let i = 0; ks.length < 64; i++) ks.push((i * 7919 + 13) % (n / 2 + 1));
+      const want = naiveRfftBins(data, ks);
+      for (const [dtype, tol] of [['float64', 1e-12], ['float32', 2e-6]] as const) {
+        const X = fl.fft.rfft(real(data, [n], dtype));
+        const all = vals(X);
+        near(ks.flatMap((k) => [all[2 * k], all[2 * k + 1]]), want, tol, `rfft 2^16 ${dtype}`);
+        near(vals(fl.fft.irfft(X)), data, dtype === 'float64' ? 1e-13 : 1e-5, `irfft(rfft) 2^16 ${dtype}`);
+        const spec = vals(X);
+        const js = ks.map((k) => (k * 3) % n);
+        const y = vals(fl.fft.irfft(X, null, -1, 'forward'));
+        near(js.map((j) => y[j]), naiveIrfftAt(spec, n, js), dtype === 'float64' ? 1e-12 : 2e-6, `irfft 2^16 ${dtype}`);
+      }
+    });
+  });
+
+  test('gradients: finite differences (float64) through r2c and c2r, both along inner dims, and second derivatives', () => {
+    fl.scope(() => {
+      const a = real(randomArray(2 * 6 * 3, 31), [2, 6, 3]).requiresGrad_();
+      const W = real(randomArray(2 * 4 * 3 * 2, 32), [2, 4, 3, 2]);
+      expect(fl.gradcheck((t) => fl.viewAsReal(fl.fft.rfft(t, null, 1, 'ortho')).mul(W).sum(), [a])).toBe(true);
+      const s = real(randomArray(2 * 5 * 2, 33), [2, 5, 2]).requiresGrad_();
+      expect(fl.gradcheck((t) => fl.fft.irfft(fl.viewAsComplex(t), 8).pow(2).sum(), [s])).toBe(true);
+      expect(fl.gradcheck((t) => fl.fft.hfft(fl.viewAsComplex(t), 8, 0).pow(2).sum(), [s])).toBe(true);
+      const r = real(randomArray(4 * 6, 34), [4, 6]).requiresGrad_();
+      expect(fl.gradcheck((t) => fl.viewAsReal(fl.fft.ihfft2(t)).pow(3).sum(), [r])).toBe(true);
+      const V = real(randomArray(4 * 4 * 2, 38), [4, 4, 2]);
+      expect(fl.gradcheck((t) => fl.fft.irfftn(fl.viewAsComplex(fl.viewAsReal(fl.fft.rfftn(t, null, null, 'ortho')).mul(V)), [4, 6]).pow(2).sum(), [r])).toBe(true);
+      // n = 2 (no interior bins) and n = 4
+      const e = real([0.5, -1.25], [2]).requiresGrad_();
+      expect(fl.gradcheck((t) => fl.viewAsReal(fl.fft.rfft(t)).pow(2).sum(), [e])).toBe(true);
+      const f = real(randomArray(3 * 2, 35), [3, 2]).requiresGrad_();
+      expect(fl.gradcheck((t) => fl.fft.irfft(fl.viewAsComplex(t)).pow(2).sum(), [f])).toBe(true);
+      // second derivatives: double backward's Hessian-vector product against central differences of the gradient
+      hvpCheck((t) => fl.viewAsReal(fl.fft.rfft(t)).pow(3).sum(), randomArray(8, 36), [8], randomArray(8, 39));
+      hvpCheck((t) => fl.fft.irfft(fl.viewAsComplex(t)).pow(3).sum(), randomArray(10, 37), [5, 2], randomArray(10, 40));
     });
   });
 });

@@ -423,12 +423,17 @@ describe('lazy modules: the eager class with the input size from the first forwa
   }));
 });
 
-describe('SyncBatchNorm: BatchNorm where no other rank takes part; convertSyncBatchnorm', () => {
-  // a loopback engine (a world of `n` in name, this process alone) in place of MPI's, as args.test.ts does
+describe('SyncBatchNorm: BatchNorm where no other rank takes part; convertSyncBatchnorm; a mirrored world', () => {
+  // A loopback engine in place of MPI's (as args.test.ts does): a world of `n` whose every rank holds
+  // this process's tensors (a mirror). Its blocking collectives, the ones SyncBatchNorm uses, give
+  // what n identical ranks would: allGather copies the tensor into every slot, a sum multiplies by n.
+  // The asynchronous ones are not used here.
   const loopback = async (init: EngineInit): Promise<Engine> => ({
     name: 'mpi', rank: init.rank, worldSize: init.worldSize,
     allReduce: async () => undefined, broadcast: async () => undefined, allGather: async () => undefined, reduceScatter: async () => undefined,
     send: async () => undefined, recv: async () => undefined, barrier: async () => undefined, abort: () => undefined, destroy: async () => undefined,
+    allReduceSync: (t, op) => { if (op !== 'sum') throw new Error(`loopback: ${op}`); fl.noGrad(() => t.mul_(init.worldSize)); return true; },
+    allGatherSync: (outs, t) => { fl.noGrad(() => { for (const o of outs) o.copy_(t); }); return true; },
   });
   async function inWorld(n: number, fn: () => void): Promise<void> {
     const prev = registerEngine('mpi', loopback);
@@ -468,17 +473,67 @@ describe('SyncBatchNorm: BatchNorm where no other rank takes part; convertSyncBa
     for (const m of [s, b]) for (const p of m.parameters()) if (p.grad) { p.grad.dispose(); p.grad = null; }
   });
   test.each(cases)('no process group: input %j is BatchNorm\'s (values, gradients, running stats, eval)', (shape, bn) => compare(shape, bn));
-  test('a world of one is BatchNorm too; a world of two refuses training (typed), and eval runs', async () => {
+  test('a world of one is BatchNorm too', async () => {
     await inWorld(1, () => compare([4, 3, 5], cases[1][1]));
+  });
+  // The mirrored world is an 'mpi' world: its tensors are on the CPU on every test device (the GPU
+  // path, NCCL's, is test/distributed-nccl.test.ts's two-process SyncBatchNorm on the emulator).
+  const cpuRamp = (shape: number[], f: number, fn: 'sin' | 'cos', dtype: fl.DType = 'float64') => ramp(shape, f, fn, dtype).to('cpu');
+  // Reference: BatchNorm over the mirrored world's whole batch, cat([x, x]), in this process (float64;
+  // the combination of per-rank statistics and the all-reduced backward sums round differently from
+  // one reduction over the whole batch: 1e-12). SyncBatchNorm's weight and bias gradients are this
+  // rank's share (torch's: DistributedDataParallel averages them), half of the whole batch's here.
+  test.each([
+    [[4, 3], 0.2], [[3, 3, 5], 0.1], [[2, 3, 2, 3], null], [[2, 3, 2, 2, 2], 0.5],
+  ] as [number[], number | null][])('a mirrored world of two, input %j, momentum %p: BatchNorm over cat([x, x]) (values, gradients, running stats over 2 steps)', async (shape, momentum) => {
     await inWorld(2, () => fl.scope(() => {
-      expect(fl.distributed.getWorldSize()).toBe(2);
-      const s = new nn.SyncBatchNorm(3, { dtype: 'float64', device: DEVICE });
-      expect(() => s.forward(ramp([4, 3], 1, 'sin'))).toThrow(fl.DistributedError);
-      expect(() => s.forward(ramp([4, 3], 1, 'sin'))).toThrow(/SyncBatchNorm: training with a world size of 2 needs the batch statistics all-reduced/);
-      s.eval();
-      expect(s.forward(ramp([4, 3], 1, 'sin')).shape).toEqual([4, 3]);
+      const s = new nn.SyncBatchNorm(3, { momentum, dtype: 'float64', device: 'cpu' });
+      const o = { momentum, dtype: 'float64' as const, device: 'cpu' };
+      const b = shape.length <= 3 ? new nn.BatchNorm1d(3, o) : shape.length === 4 ? new nn.BatchNorm2d(3, o) : new nn.BatchNorm3d(3, o);
+      for (const m of [s, b]) fl.noGrad(() => { m.weight!.copy_(cpuRamp([3], 0.9, 'cos')); m.bias!.copy_(cpuRamp([3], 0.4, 'sin')); });
+      // the largest error relative to max(1, |expected|), beside its name (a failure says which)
+      const close = (a: number[], e: number[], what: string) => {
+        expect(a.length).toBe(e.length);
+        const err = Math.max(0, ...a.map((v, i) => Math.abs(v - e[i]) / Math.max(1, Math.abs(e[i]))));
+        expect(`${what}: ${err <= 1e-12 ? 'within 1e-12' : String(err)}`).toBe(`${what}: within 1e-12`);
+      };
+      for (const step of [0, 1]) {
+        const x = cpuRamp(shape, 0.77 + step, 'sin').add(step).requiresGrad_();
+        const w = cpuRamp(shape, 0.31, 'cos');
+        const X = fl.cat([x, x]).detach().requiresGrad_();
+        const y = s.forward(x), Y = b.forward(X);
+        close(vals(y), vals(Y).slice(0, x.numel), 'output');
+        y.mul(w).sum().backward(); Y.mul(fl.cat([w, w])).sum().backward();
+        close(vals(x.grad!), vals(X.grad!).slice(0, x.numel), 'input gradient');
+        close(vals(s.weight!.grad!).map((v) => 2 * v), vals(b.weight!.grad!), 'weight gradient');
+        close(vals(s.bias!.grad!).map((v) => 2 * v), vals(b.bias!.grad!), 'bias gradient');
+        close(vals(s.runningMean!), vals(b.runningMean!), 'running mean');
+        close(vals(s.runningVar!), vals(b.runningVar!), 'running var');
+        expect(vals(s.numBatchesTracked!)).toEqual([step + 1]);
+        for (const m of [s, b]) for (const p of m.parameters()) if (p.grad) { p.grad.dispose(); p.grad = null; }
+      }
+      s.eval(); b.eval();  // eval: the running stats, no collective
+      const x = cpuRamp(shape, 0.5, 'cos');
+      close(vals(s.forward(x)), vals(b.forward(x)), 'eval output');
     }));
   });
+  test('a mirrored world of two: an empty batch on every rank (empty output, running stats kept, as BatchNorm); createGraph is refused; float32', async () => {
+    await inWorld(2, () => fl.scope(() => {
+      const s = new nn.SyncBatchNorm(3, { dtype: 'float64', device: 'cpu' });
+      fl.noGrad(() => { s.runningMean!.copy_(cpuRamp([3], 1, 'sin')); s.runningVar!.copy_(cpuRamp([3], 1, 'cos').add(2)); });
+      const y = s.forward(fl.zeros([0, 3, 4], { dtype: 'float64', device: 'cpu' }));
+      expect(y.shape).toEqual([0, 3, 4]);
+      expect([vals(s.runningMean!), vals(s.runningVar!)]).toEqual([vals(cpuRamp([3], 1, 'sin')), vals(cpuRamp([3], 1, 'cos').add(2))]);
+      const t = new nn.SyncBatchNorm(3, { device: 'cpu' });
+      const x = cpuRamp([4, 3], 1, 'sin', 'float32').requiresGrad_();
+      const g = fl.autograd.grad(t.forward(x).mul(cpuRamp([4, 3], 2, 'cos', 'float32')).sum(), [x], { createGraph: false })[0]!;
+      expect(g.dtype).toBe('float32');
+      expect(() => fl.autograd.grad(t.forward(x).pow(3).sum(), [x], { createGraph: true })).toThrow(/backward of SyncBatchNorm is not differentiable/);
+      // a size-1 channel is allowed with several ranks (the whole batch has 2 values per channel)
+      expect(t.forward(cpuRamp([1, 3], 1, 'sin', 'float32')).shape).toEqual([1, 3]);
+    }));
+  });
+
   test('convertSyncBatchnorm: every batch norm becomes a SyncBatchNorm sharing its parameters, buffers and mode', () => fl.scope(() => {
     const bn2 = new nn.BatchNorm2d(4), inner = new nn.BatchNorm1d(4, { affine: false });
     inner.eval();

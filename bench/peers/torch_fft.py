@@ -1,5 +1,5 @@
 """torch_fft.py — the PyTorch CPU peer of bench/fft.js: torch.fft.fft of complex64 and complex128
-signals and torch.fft.rfft of float32 ones at the given lengths, one warm-up call, then calls until
+signals, torch.fft.rfft of float32 ones and torch.fft.irfft of their spectra (n points) at the given lengths, one warm-up call, then calls until
 0.5 s has passed (3 at least), median time. Threads: FLINT_BENCH_TORCH_THREADS ('default': torch's
 own choice). Prints one JSON line per (op, n): {"op", "n", "ms", "reps", "threads", "torch"}.
 
@@ -21,10 +21,12 @@ def main():
         z64 = torch.complex(torch.randn(n, generator=g), torch.randn(n, generator=g))
         z128 = z64.to(torch.complex128)
         x = torch.randn(n, generator=g)
+        X = torch.fft.rfft(x)
         ops = {
             "fft-c64": lambda: torch.fft.fft(z64),
             "fft-c128": lambda: torch.fft.fft(z128),
             "rfft-f32": lambda: torch.fft.rfft(x),
+            "irfft-f32": lambda: torch.fft.irfft(X, n),
         }
         for op, fn in ops.items():
             t, reps = timed(fn)

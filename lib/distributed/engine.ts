@@ -37,6 +37,17 @@ export interface Engine {
   /** In place into `t`. */
   recv(t: Tensor, src: number): Promise<void>;
   barrier(): Promise<void>;
+  /**
+   * Blocking forms, for the callers that cannot await (SyncBatchNorm's forward and its autograd
+   * backward): the same call, issued in order after the ones already made, returning when the
+   * asynchronous one would resolve (MPI: done; NCCL: queued on the communication stream with the
+   * compute stream waiting for it, never a wait for the GPU), with the calling thread blocked at
+   * most `timeoutMs`: true when done, false when that time passed first (the call may still be
+   * pending: the group then aborts the engine). An engine failure throws. Optional: an engine
+   * without them makes SyncBatchNorm refuse a world of several ranks (the group says so).
+   */
+  allReduceSync?(t: Tensor, op: ReduceOp, timeoutMs: number): boolean;
+  allGatherSync?(outs: Tensor[], t: Tensor, timeoutMs: number): boolean;
   /** After a timeout or a fault: tear down without waiting on peers; later calls reject. */
   abort(reason: string): void;
   /** Orderly shutdown (every rank calls it). */

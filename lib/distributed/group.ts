@@ -13,6 +13,14 @@
 // never arrived cannot be waited for), and the call rejects with DistributedError naming the op,
 // the rank and the engine's message; later calls reject at once, destroyProcessGroup() still works,
 // so the program can report and exit. An engine's own failure is reported the same way.
+//
+// Blocking forms (allReduceSync, allGatherSync; internal, not in fl.distributed): SyncBatchNorm needs
+// its collectives inside forward and inside an autograd backward, neither of which can await, as
+// PyTorch's SyncBatchNorm calls its blocking all_gather/all_reduce there. They take the same checks,
+// reach the engine in the same order as every other call, and keep the same timeout semantics: the
+// engine bounds its wait by timeoutMs (MPI's blocking call cannot be interrupted, so the calling
+// thread waits for it with a deadline in native code), and on expiry the group is marked dead, the
+// engine aborted, and the call throws DistributedError — the process never hangs.
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 import { checkKeys, int, oneOf, optional, signature, tooManyArgs } from '../args';
@@ -346,6 +354,59 @@ function issue(g: Group, op: string, read: Tensor[], written: Tensor[], call: (e
   }
   if (async) return new Work(p);
   return p;
+}
+
+/**
+ * The blocking counterpart of issue(): the same bookkeeping, the engine's blocking call, the
+ * timeout and failures thrown as DistributedError (naming `op`, the caller's name for the call).
+ */
+function issueSync(g: Group, op: string, read: Tensor[], written: Tensor[], call: (e: Engine) => boolean): void {
+  const fail = (msg: string) => new DistributedError(`${op} (rank ${g.rank}, ${g.engine.name}): ${msg}`, op, g.rank);
+  if (g.dead) throw fail(`the process group is unusable after an earlier failure: ${g.dead}`);
+  const all = [...read, ...written];
+  for (const t of all) t._storage.refs++;
+  for (const t of written) t._storage.version++;
+  let done: boolean;
+  try {
+    done = call(g.engine);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : thrownText(e);
+    if (!g.dead) { g.dead = `${op}: ${msg}`; g.engine.abort(g.dead); }
+    throw fail(msg);  // the storages stay referenced: the engine may still write them
+  }
+  if (!done) {
+    const why = `timed out after ${g.timeoutMs} ms (a peer died, never arrived, or issued a different collective)`;
+    if (!g.dead) { g.dead = `${op} ${why}`; g.engine.abort(g.dead); }
+    throw fail(why);
+  }
+  for (const t of all) t._storage.release();
+}
+
+function syncEngine(g: Group, op: string): Required<Pick<Engine, 'allReduceSync' | 'allGatherSync'>> {
+  const e = g.engine;
+  if (!e.allReduceSync || !e.allGatherSync) throw new DistributedError(`${op}: the ${g.backend} engine of this group has no blocking collectives`, op, g.rank);
+  return e as Required<Pick<Engine, 'allReduceSync' | 'allGatherSync'>>;
+}
+
+/**
+ * @internal allReduce that returns when it is done (the blocking form for SyncBatchNorm: see the
+ * head of this file); `op` names the caller in errors ('SyncBatchNorm backward: allReduce').
+ */
+export function allReduceSync(tensor: Tensor, reduce: ReduceOp, op: string): void {
+  const g = current(op);
+  const t = checkTensor(g, op, tensor, 'tensor');
+  const r = checkOp(g, op, reduce, t.dtype);
+  const e = syncEngine(g, op);
+  issueSync(g, op, [], [t], () => e.allReduceSync(t, r, g.timeoutMs));
+}
+
+/** @internal allGather that returns when it is done (SyncBatchNorm); `op` names the caller in errors. */
+export function allGatherSync(tensorList: Tensor[], tensor: Tensor, op: string): void {
+  const g = current(op);
+  const t = checkTensor(g, op, tensor, 'tensor');
+  const outs = checkList(g, op, tensorList, t, 'tensorList');
+  const e = syncEngine(g, op);
+  issueSync(g, op, [t], outs, () => e.allGatherSync(outs, t, g.timeoutMs));
 }
 
 /**

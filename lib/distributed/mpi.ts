@@ -1,6 +1,8 @@
 // mpi.ts — the MPI engine (CPU tensors): OpenMPI's C API found at run time (native/cpu/mpi.cpp,
 // dlopen of libmpi.so.40), every call run on one dedicated native thread in program order
-// (native/addon/mpi_binding.cpp), so the event loop stays free while a collective blocks.
+// (native/addon/mpi_binding.cpp), so the event loop stays free while a collective blocks. The
+// blocking forms (allReduceSync, allGatherSync: SyncBatchNorm) go through the same queue and wait
+// for their job on the JavaScript thread, bounded by the group's timeout.
 //
 // The world is MPI's: the ranks must be started by MPI's launcher (`mpirun -n N node script.js`,
 // or `npx flintml run --mpi`, which runs mpirun), because OpenMPI processes started one by one
@@ -58,6 +60,16 @@ function where(t: Tensor): [number, number] {
   return [t._storage.handle as number, t._offset * ITEMSIZE[t.dtype]];
 }
 
+interface MpiSyncBinding {
+  mpiRunSync?(kind: number, h: number | null, off: number, count: number, dtype: number, op: number, peer: number, parts: [number, number][] | null, timeoutMs: number): boolean;
+}
+/** The blocking call (mpi_binding.cpp mpiRunSync): true when done, false when timeoutMs passed. */
+function runSync(): NonNullable<MpiSyncBinding['mpiRunSync']> {
+  const b = binding as unknown as MpiSyncBinding;
+  if (!b.mpiRunSync) throw new Error('this build of the addon has no blocking MPI call (rebuild flintml)');
+  return b.mpiRunSync.bind(binding);
+}
+
 type Submit = (kind: number, h: number | null, off: number, count: number, dtype: number, op: number, peer: number, parts: [number, number][] | null) => Promise<{ rank: number; size: number }>;
 
 class MpiEngine implements Engine {
@@ -70,7 +82,15 @@ class MpiEngine implements Engine {
     const like = t ?? (parts ? parts[0] : null);
     return this.submit(kind, h, off, like ? like.numel : 0, like ? DTYPE_CODE[like.dtype] : 0, OP[op], peer, parts ? parts.map(where) : null).then(() => undefined);
   }
+  /** The blocking form of job(): on the same queue, so after every job issued before it. */
+  private jobSync(kind: number, t: Tensor, op: ReduceOp, parts: Tensor[] | null, timeoutMs: number): boolean {
+    if (this.aborted) throw new Error(`the MPI engine was aborted: ${this.aborted}`);
+    const [h, off] = where(t);
+    return runSync()(kind, h, off, t.numel, DTYPE_CODE[t.dtype], OP[op], 0, parts ? parts.map(where) : null, timeoutMs);
+  }
   allReduce(t: Tensor, op: ReduceOp): Promise<void> { return this.job(KIND.allReduce, t, op, 0, null); }
+  allReduceSync(t: Tensor, op: ReduceOp, timeoutMs: number): boolean { return this.jobSync(KIND.allReduce, t, op, null, timeoutMs); }
+  allGatherSync(outs: Tensor[], t: Tensor, timeoutMs: number): boolean { return this.jobSync(KIND.allGather, t, 'sum', outs, timeoutMs); }
   broadcast(t: Tensor, src: number): Promise<void> { return this.job(KIND.broadcast, t, 'sum', src, null); }
   allGather(outs: Tensor[], t: Tensor): Promise<void> { return this.job(KIND.allGather, t, 'sum', 0, outs); }
   reduceScatter(out: Tensor, ins: Tensor[], op: ReduceOp): Promise<void> { return this.job(KIND.reduceScatter, out, op, 0, ins); }

@@ -16,6 +16,10 @@
 //     group turns it into DistributedError naming the op and the rank).
 // allGather/reduceScatter take lists of tensors (PyTorch's API) where NCCL takes one buffer: the list
 // goes through a temporary buffer, copied on the compute stream.
+// allReduceSync/allGatherSync (SyncBatchNorm, which cannot await) queue the same collective the same
+// way and return once it is queued, the point where the asynchronous call resolves: the JavaScript
+// thread waits for the communicator's thread to enqueue it (bounded by the group's timeout), never
+// for the GPU.
 import { DistributedError, DTypeError, DeviceError, BackendUnavailableError, ValueError } from '../errors';
 import { DTYPE_CODE, ITEMSIZE, type DType } from '../dtype';
 import { gpuSpec, parseDevice } from '../device';
@@ -47,6 +51,8 @@ interface NcclBinding {
   ncclCommInit(id: number, uniqueId: Uint8Array, nranks: number, rank: number): number;
   ncclCommCollective(id: number, op: number, send: Handle, sendByteOffset: number, recv: Handle, recvByteOffset: number,
     count: number, dtype: number, redop: number, peer: number): number;
+  ncclCommCollectiveSync(id: number, op: number, send: Handle, sendByteOffset: number, recv: Handle, recvByteOffset: number,
+    count: number, dtype: number, redop: number, peer: number, timeoutMs: number): boolean;
   ncclCommSynchronize(id: number): number;
   ncclCommDestroy(id: number): number;
   ncclCommAbort(id: number, reason: string): void;
@@ -182,10 +188,73 @@ class NcclCommunicatorEngine implements NcclEngine {
     }
   }
 
+  /**
+   * The blocking form of collective(): true once the collective is queued on the communication
+   * stream (the compute stream waits for it), false when timeoutMs passed first.
+   */
+  private collectiveSync(op: keyof typeof OP, send: Tensor, recv: Tensor, count: number, dtype: DType, redop: number, timeoutMs: number): boolean {
+    if (this.failure !== null) throw new DistributedError(this.failure, op, this.rank);
+    if (this.released) throw new DistributedError(`${this.name}: the communicator was destroyed`, op, this.rank);
+    const isz = ITEMSIZE[dtype];
+    return guard(() => nb().ncclCommCollectiveSync(this.id, OP[op], send._handleFor(op), send._offset * isz, recv._handleFor(op), recv._offset * isz,
+      count, DTYPE_CODE[dtype], redop, 0, timeoutMs));
+  }
+
+  private checkReduction(op: string, t: Tensor, r: ReduceOp): void {
+    if (!(r in REDOP)) throw new ValueError(`${op}: unknown reduction '${String(r)}' (sum, avg, max, min, prod)`);
+    if (r === 'avg' && t.dtype === 'int32') throw new DTypeError(`${op}: 'avg' needs a floating-point tensor, got int32`);
+  }
+
+  allReduceSync(t: Tensor, op: ReduceOp, timeoutMs: number): boolean {
+    this.checkTensor('allReduce', t);
+    this.checkReduction('allReduce', t, op);
+    const n = numel(t._shape);
+    if (op !== 'avg' || this.info.avg) return this.collectiveSync('allReduce', t, t, n, t.dtype, REDOP[op], timeoutMs);
+    // NCCL before 2.10: the sum, then a division on the compute stream (as allReduce)
+    if (!this.collectiveSync('allReduce', t, t, n, t.dtype, REDOP.sum, timeoutMs)) return false;
+    const q = div(t, this.worldSize);
+    try { copyInto(t, q, 'allReduce'); } finally { q.dispose(); }
+    return true;
+  }
+
+  allGatherSync(outs: Tensor[], t: Tensor, timeoutMs: number): boolean {
+    const n = this.checkGather(outs, t);
+    const flat = emptyTensor([this.worldSize * n], t.dtype, t._storage.device, false, 'allGather');
+    let queued = false;
+    try {
+      queued = this.collectiveSync('allGather', t, flat, n, t.dtype, 0, timeoutMs);
+      if (queued) this.scatterRows(flat, outs, n);
+    } finally {
+      // not queued in time: the collective may still be queued later and write the buffer, so its
+      // block is never given back (the group aborts the communicator)
+      if (!queued) flat._storage.refs++;
+      flat.dispose();
+    }
+    return queued;
+  }
+
+  private checkGather(outs: Tensor[], t: Tensor): number {
+    this.checkTensor('allGather', t);
+    const n = numel(t._shape);
+    if (outs.length !== this.worldSize) throw new ValueError(`allGather: expected ${String(this.worldSize)} output tensors, got ${String(outs.length)}`);
+    for (const o of outs) {
+      this.checkTensor('allGather', o, 'output');
+      if (o.dtype !== t.dtype || numel(o._shape) !== n) throw new ValueError(`allGather: every output must have the input's dtype and ${String(n)} elements`);
+    }
+    return n;
+  }
+
+  /** outs[r] = rank r's part of the gathered buffer (copies on the compute stream). */
+  private scatterRows(flat: Tensor, outs: Tensor[], n: number): void {
+    for (let r = 0; r < this.worldSize; r++) {
+      const part = flat._view(outs[r]._shape, contiguousStrides(outs[r]._shape), r * n);
+      try { copyInto(outs[r], part, 'allGather'); } finally { part.dispose(); }
+    }
+  }
+
   async allReduce(t: Tensor, op: ReduceOp): Promise<void> {
     this.checkTensor('allReduce', t);
-    if (!(op in REDOP)) throw new ValueError(`allReduce: unknown reduction '${String(op)}' (sum, avg, max, min, prod)`);
-    if (op === 'avg' && t.dtype === 'int32') throw new DTypeError("allReduce: 'avg' needs a floating-point tensor, got int32");
+    this.checkReduction('allReduce', t, op);
     if (op === 'avg' && !this.info.avg) {
       // NCCL before 2.10 has no ncclAvg: the sum, then a division on the compute stream
       await this.collective('allReduce', t, t, numel(t._shape), t.dtype, REDOP.sum);
@@ -203,20 +272,11 @@ class NcclCommunicatorEngine implements NcclEngine {
   }
 
   async allGather(outs: Tensor[], t: Tensor): Promise<void> {
-    this.checkTensor('allGather', t);
-    const n = numel(t._shape);
-    if (outs.length !== this.worldSize) throw new ValueError(`allGather: expected ${String(this.worldSize)} output tensors, got ${String(outs.length)}`);
-    for (const o of outs) {
-      this.checkTensor('allGather', o, 'output');
-      if (o.dtype !== t.dtype || numel(o._shape) !== n) throw new ValueError(`allGather: every output must have the input's dtype and ${String(n)} elements`);
-    }
+    const n = this.checkGather(outs, t);
     const flat = emptyTensor([this.worldSize * n], t.dtype, t._storage.device, false, 'allGather');
     try {
       await this.collective('allGather', t, flat, n, t.dtype);
-      for (let r = 0; r < this.worldSize; r++) {
-        const part = flat._view(outs[r]._shape, contiguousStrides(outs[r]._shape), r * n);
-        try { copyInto(outs[r], part, 'allGather'); } finally { part.dispose(); }
-      }
+      this.scatterRows(flat, outs, n);
     } finally {
       flat.dispose();  // its block waits for the communication stream (recordStream)
     }
@@ -224,8 +284,7 @@ class NcclCommunicatorEngine implements NcclEngine {
 
   async reduceScatter(out: Tensor, ins: Tensor[], op: ReduceOp): Promise<void> {
     this.checkTensor('reduceScatter', out, 'output');
-    if (!(op in REDOP)) throw new ValueError(`reduceScatter: unknown reduction '${String(op)}' (sum, avg, max, min, prod)`);
-    if (op === 'avg' && out.dtype === 'int32') throw new DTypeError("reduceScatter: 'avg' needs a floating-point tensor, got int32");
+    this.checkReduction('reduceScatter', out, op);
     const n = numel(out._shape);
     if (ins.length !== this.worldSize) throw new ValueError(`reduceScatter: expected ${String(this.worldSize)} input tensors, got ${String(ins.length)}`);
     for (const i of ins) {

@@ -1,26 +1,45 @@
 // syncbn.ts — nn.SyncBatchNorm and SyncBatchNorm.convertSyncBatchnorm, torch 1.13's API: batch norm
-// over an input of any rank >= 2 ([N, C, *]) whose training statistics would be those of the whole
+// over an input of any rank >= 2 ([N, C, *]) whose training statistics are those of the whole
 // distributed batch.
 //
-// What works: with no process group, a world of one, in eval mode, or without batch statistics
-// (trackRunningStats and eval), the layer is exactly BatchNorm (torch's SyncBatchNorm calls
-// F.batch_norm there too), on the CPU as well as the GPU (torch 1.13 refuses CPU input — "SyncBatchNorm
-// expected input tensor to be on GPU" — flintml's process groups run on the CPU with MPI, so it is
-// allowed). convertSyncBatchnorm swaps every batch norm of a model for a SyncBatchNorm that shares
-// its parameters and running stats, as torch's.
+// With no process group, a world of one, or in eval mode, the layer is exactly BatchNorm (torch's
+// SyncBatchNorm calls F.batch_norm there too), on the CPU as well as the GPU (torch 1.13 refuses CPU
+// input — "SyncBatchNorm expected input tensor to be on GPU" — flintml's process groups run on the
+// CPU with MPI, so it is allowed). convertSyncBatchnorm swaps every batch norm of a model for a
+// SyncBatchNorm that shares its parameters and running stats, as torch's.
 //
-// What does not, yet: training with a world size > 1. Torch all-reduces the per-rank sums (and the
-// gradient's sums in backward) with blocking collectives inside forward and backward; flintml's
-// collectives are asynchronous (Promises, lib/distributed/group.ts), and neither Module.forward nor
-// the autograd tape can wait on one. That case is refused with a DistributedError (never silently
-// normalised with the local batch), naming the alternatives.
+// Training with a world size > 1 (torch's SyncBatchNorm function, sync_batch_norm.py):
+//   forward   each rank computes its per-channel mean, the sum of squared deviations from it (M2) and
+//             its count (N·prod(spatial), 0 for an empty local batch), all-gathers [mean, M2, count]
+//             ([W, 2C+1]), and combines them in rank order (Chan's parallel formula, the same bits on
+//             every rank): n = Σ nᵣ, μ = Σ nᵣμᵣ / n, M2 = Σ M2ᵣ + Σ nᵣ(μᵣ − μ)². It normalises with the
+//             biased variance M2/n and updates the running stats with the unbiased M2/(n − 1). Torch
+//             gathers (mean, invstd, count) and recovers the variance from invstd; M2 carries the same
+//             information without the round trip through eps. Ranks may hold different batch sizes.
+//   backward  one autograd node: the local Σdy and Σdy·(x − μ) per channel give the weight and bias
+//             gradients (local, as torch's: DistributedDataParallel averages them), and, when the input
+//             needs a gradient, are all-reduced (one collective) into dx = w·invstd·(dy − Σdy/n −
+//             (x − μ)·invstd²·Σdy(x − μ)/n).
+// Both collectives are the process group's blocking forms (group.ts allGatherSync/allReduceSync): a
+// forward and a backward cannot await, and torch's blocks there as well. They keep the group's timeout
+// (a missing peer ends in DistributedError after timeoutMs) and, for GPU tensors, only wait until NCCL
+// has queued the collective: the statistics stay on the device, no host read. Every rank must run
+// the same SyncBatchNorm layers in the same order (as every collective program), with an empty
+// local batch still taking part. Statistics are computed in float32 for float16/bfloat16 inputs.
+// The backward has no second derivative here: a backward with createGraph through it is refused.
 import { describeArg } from '../arity';
-import { DistributedError, ShapeError, ValueError } from '../errors';
-import { fmt } from '../shape';
-import { Tensor } from '../tensor';
-import { getWorldSize, isInitialized } from '../distributed/group';
+import { needsGrad, noGrad, record } from '../autograd';
+import { ShapeError, ValueError } from '../errors';
+import { fmt, numel } from '../shape';
+import { scopeSync, Tensor } from '../tensor';
+import type { DType } from '../dtype';
+import { add, div, gt, mul, rsqrt, sub, where } from '../ops/elementwise';
+import { full, zeros } from '../ops/creation';
+import { mean, sum } from '../ops/reduce';
+import { cat, narrow, reshape } from '../ops/views';
+import { allGatherSync, allReduceSync, getWorldSize, isInitialized } from '../distributed/group';
 import { BatchNormBase, BatchNormOptions } from './norm';
-import { needTensor } from './functional';
+import { needFloating, needTensor } from './functional';
 import { Module } from './module';
 import * as A from '../args';
 import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';
@@ -53,8 +72,10 @@ export interface SyncBatchNormOptions extends BatchNormOptions {
 /**
  * Batch norm of [N, C, *] whose statistics are meant to span the ranks of a process group, as
  * `torch.nn.SyncBatchNorm(num_features, eps=1e-5, momentum=0.1, affine=True,
- * track_running_stats=True, process_group=None)`. A world of one (or none) and eval mode are
- * exactly BatchNorm; training with a world size > 1 is refused for now (see lib/nn/syncbn.ts).
+ * track_running_stats=True, process_group=None)`. In training with a world size > 1 the batch
+ * statistics are those of every rank's batch together (one all-gather in forward, one all-reduce in
+ * backward); a world of one (or none) and eval mode are exactly BatchNorm. The gradients of weight
+ * and bias are this rank's, as torch's (DistributedDataParallel averages them).
  *
  * ```ts
  * const model = nn.SyncBatchNorm.convertSyncBatchnorm(new nn.Sequential(new nn.Conv2d(3, 8, 3), new nn.BatchNorm2d(8)));
@@ -77,13 +98,18 @@ export class SyncBatchNorm extends BatchNormBase {
     if (x.ndim < 2) throw new ShapeError(`${op}: expected at least 2D input [N, C, *], got shape ${fmt(x._shape)}`);
     if (x._shape[1] === 0) throw new ValueError(`${op}: number of input channels should be non-zero, got input of shape ${fmt(x._shape)}`);
     if (x._shape[1] !== this.numFeatures) throw new ShapeError(`${op}: expected input of shape [N, ${this.numFeatures}, *], got ${fmt(x._shape)}`);
-    const batchStats = this.training || this.runningMean === null;
-    if (this.training && batchStats && isInitialized() && getWorldSize() > 1) {
-      throw new DistributedError(
-        `${op}: training with a world size of ${getWorldSize()} needs the batch statistics all-reduced inside forward and backward, ` +
-        'and flintml\'s collectives are asynchronous: not supported yet. Use BatchNorm (per-rank statistics) or eval mode.', op);
+    // torch: need_sync = bn_training and self.training, and a world of more than one rank
+    if (!this.training || !isInitialized() || getWorldSize() < 2) return super.forward(x);
+    needFloating(x, op);
+    let momentum = this.momentum ?? 0;
+    if (this.trackRunningStats) {
+      const n = this.numBatchesTracked!;
+      noGrad(() => n.add_(1));
+      // cumulative average: the factor is 1 / batches seen (one readback of a scalar, as BatchNorm)
+      if (this.momentum === null) momentum = 1 / n.item();
     }
-    return super.forward(x);
+    return syncBatchNormTrain(x, this.weight, this.bias, this.trackRunningStats ? this.runningMean : null, this.trackRunningStats ? this.runningVar : null,
+      momentum, this.eps, getWorldSize());
   }
 
   /**
@@ -104,6 +130,76 @@ export class SyncBatchNorm extends BatchNormBase {
     checkGroup(o.processGroup, op);
     return convert(o.module, new Map());
   }
+}
+
+/**
+ * SyncBatchNorm in training over a world of `world` ranks (see the head of this file): the output,
+ * the running stats updated in place, and one autograd node for x, weight and bias.
+ */
+function syncBatchNormTrain(x: Tensor, weight: Tensor | null, bias: Tensor | null, runningMean: Tensor | null, runningVar: Tensor | null,
+  momentum: number, eps: number, world: number): Tensor {
+  const c = x._shape[1];
+  const count = x._shape[0] * numel(x._shape.slice(2));
+  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+  const cs = [1, c, ...new Array<number>(x.ndim - 2).fill(1)];
+  const sdt: DType = x.dtype === 'float64' ? 'float64' : 'float32';
+  const dev = x.device;
+  const [y, mu, invstd, total] = noGrad(() => scopeSync(() => {
+    const xs = x.to(sdt);
+    let local: Tensor;
+    if (count > 0) {
+      const m = mean(xs, { dim: dims });
+      const d = sub(xs, reshape(m, cs));
+      local = cat([m, sum(mul(d, d), { dim: dims }), full([1], count, { dtype: sdt, device: dev })]);
+    } else {
+      local = zeros([2 * c + 1], { dtype: sdt, device: dev });  // an empty batch still takes part, with count 0
+    }
+    const gathered = zeros([world, 2 * c + 1], { dtype: sdt, device: dev });
+    const rows = Array.from({ length: world }, (_, r) => reshape(narrow(gathered, 0, r, 1), [2 * c + 1]));
+    allGatherSync(rows, local, 'SyncBatchNorm forward: allGather');
+    const means = narrow(gathered, 1, 0, c), m2s = narrow(gathered, 1, c, c), counts = narrow(gathered, 1, 2 * c, 1);
+    const n = sum(counts, { dim: 0 });  // [1]
+    const m = div(sum(mul(counts, means), { dim: 0 }), n);
+    const dm = sub(means, m);
+    const m2 = add(sum(m2s, { dim: 0 }), sum(mul(counts, mul(dm, dm)), { dim: 0 }));
+    const inv = rsqrt(add(div(m2, n), eps));
+    // running stats: an empty whole batch (n = 0) leaves them as they are, as BatchNorm's empty batch
+    // (decided on the device: the count is not read back)
+    const some = gt(n, 0);
+    const update = (r: Tensor, batch: Tensor) => r.copy_(where(some, add(mul(r, 1 - momentum), mul(batch, momentum).to(r.dtype)), r));
+    if (runningMean) update(runningMean, m);
+    if (runningVar) update(runningVar, div(m2, sub(n, 1)));
+    let out = mul(sub(xs, reshape(m, cs)), reshape(inv, cs));
+    if (weight) out = mul(out, reshape(weight, cs));
+    if (bias) out = add(out, reshape(bias, cs));
+    return [out.to(x.dtype), m, inv, n];
+  }));
+  try {
+    if (needsGrad(x, weight, bias)) {
+      const gx = x.requiresGrad, gw = weight !== null && weight.requiresGrad, gb = bias !== null && bias.requiresGrad;
+      const saved = weight ? [x, mu, invstd, total, weight] : [x, mu, invstd, total];
+      record('SyncBatchNorm', [x, weight, bias], [y], saved, ([gy], [sx, sm, si, sn, sw]) => scopeSync(() => {
+        const g = gy!.to(sdt), xmu = sub(sx.to(sdt), reshape(sm, cs));
+        const sumDy = sum(g, { dim: dims }), sumDyXmu = sum(mul(g, xmu), { dim: dims });
+        const dw = gw ? mul(sumDyXmu, si).to(weight!.dtype) : null;
+        const db = gb ? sumDy.to(bias!.dtype) : null;
+        let dx: Tensor | null = null;
+        if (gx) {
+          const both = cat([sumDy, sumDyXmu]);
+          allReduceSync(both, 'sum', 'SyncBatchNorm backward: allReduce');
+          const meanDy = div(narrow(both, 0, 0, c), sn), meanDyXmu = div(narrow(both, 0, c, c), sn);
+          const inv = reshape(si, cs);
+          let k = mul(sub(sub(g, reshape(meanDy, cs)), mul(xmu, mul(mul(inv, inv), reshape(meanDyXmu, cs)))), inv);
+          if (sw) k = mul(k, reshape(sw, cs));
+          dx = k.to(x.dtype);
+        }
+        return [dx, dw, db];
+      }));
+    }
+  } finally {
+    mu.dispose(); invstd.dispose(); total.dispose();  // the node keeps its own views
+  }
+  return y;
 }
 
 /** The converted module for `m` (each batch norm converted once, so a shared one stays shared). */

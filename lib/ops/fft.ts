@@ -1,18 +1,23 @@
 // fft.ts — torch.fft (`fl.fft.*`): the discrete Fourier transforms and their helpers, with
 // torch 1.13's arguments (n / s, dim, norm) and results (complex64 / complex128).
 //
-// One native op does the work: "fft" (native/core/fft.h; CPU native/cpu/fft.cpp, GPU
-// native/kernels/fft.cu), an unnormalized complex-to-complex transform along the last axis of a
-// contiguous [batch, n, 2] float32/float64 tensor, for any n (mixed radix 2/3/4/5, Bluestein for other
-// prime factors). Everything here works on real views ([..., 2]: re, im, as `viewAsReal`): each
-// transformed dim is moved next to the last, transformed and moved back; zero-padding / trimming to
-// n is `narrow` / `cat` with zeros; rfft is the complex transform of (x, 0) cut to n//2+1 bins, irfft
-// the real part of the inverse transform of the Hermitian extension (the input's conjugated mirror).
+// Three native ops do the work (native/core/fft.h; CPU native/cpu/fft.cpp, GPU native/kernels/fft.cu):
+// "fft", an unnormalized complex-to-complex transform along the last axis of a contiguous
+// [batch, n, 2] float32/float64 tensor, for any n (mixed radix 2/3/4/5, Bluestein for other prime
+// factors); and for even n the real forms "fft_r2c" ([batch, n] real -> the n/2+1 one-sided bins) and
+// "fft_c2r" (n/2+1 bins -> [batch, n] real, the Hermitian extension's inverse), each an n/2-point
+// complex transform plus one split pass. Everything here works on real views ([..., 2]: re, im, as
+// `viewAsReal`): each transformed dim is moved next to the last, transformed and moved back;
+// zero-padding / trimming to n is `narrow` / `cat` with zeros. For odd n, rfft is the complex
+// transform of (x, 0) cut to n//2+1 bins, irfft the real part of the inverse transform of the
+// Hermitian extension (the input's conjugated mirror).
 //
-// Gradients: the op's node is linear, its backward the other direction's unnormalized transform
-// (the adjoint of the DFT F is conj(F) = n * F^-1), itself differentiable; everything else is a
-// composition of differentiable ops, so rfft/irfft/hfft get torch's gradients (irfft's doubled
-// non-edge bins come from the mirror) and second derivatives flow.
+// Gradients: each op's node is linear. fft's backward is the other direction's unnormalized
+// transform (the adjoint of the DFT F is conj(F) = n * F^-1); r2c's is c2r of the gradient with its
+// interior bins (0 < k < n/2) halved, c2r's is r2c of the gradient with its interior bins doubled (the
+// adjoints of the one-sided maps: torch's _fft_r2c_backward / _fft_c2r_backward); all of them are
+// these ops again, so second derivatives flow. Everything else is a composition of differentiable
+// ops, so rfft/irfft/hfft get torch's gradients.
 //
 // Dtypes as torch 1.13: real inputs are promoted (float32 and integers -> complex64, float64 ->
 // complex128); float16 / bfloat16 are refused (DTypeError).
@@ -48,6 +53,37 @@ function c2cRaw(x: Tensor, inverse: boolean): Tensor {
     if (out.numel > 0) call(FFT, 'fft', [out, x], [inverse ? 1 : 0]);
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) record(inverse ? 'ifft' : 'fft', [x], [out], [], ([g]) => [c2cRaw(contiguous(g!), !inverse)]);
+  return out;
+}
+
+const FFT_R2C = opId('fft_r2c');
+const FFT_C2R = opId('fft_c2r');
+
+/** g ([B, n/2 + 1, 2]) with its interior bins (0 < k < n/2) scaled by f: the one-sided adjoints' weights. */
+function scaleInterior(g: Tensor, f: number): Tensor {
+  const h = g._shape[1];
+  if (h <= 2) return g;
+  return scopeSync(() => cat([narrow(g, 1, 0, 1), mul(narrow(g, 1, 1, h - 2), f), narrow(g, 1, h - 1, 1)], 1));
+}
+
+/** The unnormalized one-sided forward transform of a contiguous real [B, n] (n even) -> [B, n/2 + 1, 2] (a graph node). */
+function r2cRaw(x: Tensor): Tensor {
+  const [B, n] = x._shape;
+  const out = emptyTensor([B, n / 2 + 1, 2], x.dtype, x._storage.device, false, 'fft_r2c');
+  try {
+    if (out.numel > 0) call(FFT_R2C, 'fft_r2c', [out, x], []);
+  } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(x)) record('fft_r2c', [x], [out], [], ([g]) => [scopeSync(() => c2rRaw(contiguous(scaleInterior(g!, 0.5)), n))]);
+  return out;
+}
+
+/** The unnormalized real inverse (n points, n even) of a contiguous one-sided [B, n/2 + 1, 2] -> [B, n] (a graph node). */
+function c2rRaw(X: Tensor, n: number): Tensor {
+  const out = emptyTensor([X._shape[0], n], X.dtype, X._storage.device, false, 'fft_c2r');
+  try {
+    if (out.numel > 0) call(FFT_C2R, 'fft_c2r', [out, X], []);
+  } catch (e) { out.dispose(); throw e; }
+  if (needsGrad(X)) record('fft_c2r', [X], [out], [], ([g]) => [scopeSync(() => scaleInterior(r2cRaw(contiguous(g!)), 2))]);
   return out;
 }
 
@@ -190,6 +226,13 @@ function c2cMany(R: Tensor, dims: readonly number[], ns: readonly (number | null
 function r2cDim(x: Tensor, d: number, n: number, op: string): Tensor {
   return scopeSync(() => {
     const f = resizeDim(x, d, n, op);
+    if (n % 2 === 0) {
+      const last = f.ndim - 1;
+      const m = d === last ? f : movedim(f, d, last);
+      const B = f.numel / n;
+      const y = reshape(r2cRaw(reshape(contiguous(m), [B, n])), [...m._shape.slice(0, -1), n / 2 + 1, 2]);
+      return d === last ? y : movedim(y, last, d);
+    }
     const R = stack([f, zeros(f._shape, { dtype: f.dtype, device: f.device })], -1);
     return narrow(c2cDim(R, d, false), d, 0, Math.floor(n / 2) + 1);
   });
@@ -200,6 +243,13 @@ function c2rDim(R: Tensor, d: number, n: number, op: string): Tensor {
   return scopeSync(() => {
     const h = Math.floor(n / 2) + 1, t = n - h;
     const half = resizeDim(R, d, h, op);
+    if (n % 2 === 0) {
+      const last = R.ndim - 2;
+      const m = d === last ? half : movedim(half, d, last);
+      const B = m.numel / (2 * h);
+      const y = reshape(c2rRaw(reshape(contiguous(m), [B, h, 2]), n), [...m._shape.slice(0, -2), n]);
+      return d === last ? y : movedim(y, last, d);
+    }
     // the Hermitian mirror: full[k] = conj(half[n - k]) for k in [h, n)
     const full = t === 0 ? half : cat([half, conjReal(flip(narrow(half, d, 1, t), d))], d);
     return select(c2cDim(full, d, true), -1, 0);

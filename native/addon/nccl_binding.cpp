@@ -13,6 +13,9 @@
 //   ncclCommCollective(id, op, sendHandle, sendByteOffset, recvHandle, recvByteOffset, count, dtype, redop, peer) -> ticket
 //       op: 0 allReduce, 1 broadcast, 2 allGather, 3 reduceScatter, 4 send, 5 recv (nccl_comm.h's
 //       CollectiveOp); a handle of -1 for the side an op has not; counts as NCCL's
+//   ncclCommCollectiveSync(id, op, …the same…, peer, timeoutMs) -> true once the collective is queued on the
+//       communication stream (no wait for the GPU), false when timeoutMs passed first; throws the failure
+//       (SyncBatchNorm: a forward or backward cannot await a ticket; see nccl_comm.h collectiveQueued)
 //   ncclCommSynchronize(id) -> ticket, ncclCommDestroy(id) -> ticket, ncclCommAbort(id, reason)
 //   ncclCommRelease(id, destroyStream): forgets the communicator (after destroy or abort)
 //   ncclCommStream(id) -> the communication stream's id (fl.cuda streams' ids)
@@ -159,41 +162,70 @@ char* deviceRange(const Napi::Value& handle, int64_t offset, int64_t bytes, int 
   return static_cast<char*>(s->ptr) + offset;
 }
 
+// The collective of arguments 1-9 (op, send, sendByteOffset, recv, recvByteOffset, count, dtype, redop,
+// peer), checked, on the current stream of the communicator's GPU; `used`: the storages it reads or writes.
+gpu::CollectiveCall collectiveCall(const Napi::CallbackInfo& info, Record& r, std::vector<Storage*>& used) {
+  gpu::CollectiveCall c;
+  const int op = info[1].As<Napi::Number>().Int32Value();
+  if (op < 0 || op > 5) fail(ErrorKind::Value, "nccl: unknown collective " + std::to_string(op));
+  c.op = (gpu::CollectiveOp)op;
+  const int64_t count = info[6].As<Napi::Number>().Int64Value();
+  c.dtype = info[7].As<Napi::Number>().Int32Value();
+  c.redop = info[8].As<Napi::Number>().Int32Value();
+  c.peer = info[9].As<Napi::Number>().Int32Value();
+  if (count < 0 || c.dtype < 0 || c.dtype >= flint::kNumDTypes) fail(ErrorKind::Value, "nccl: bad count or dtype");
+  c.count = (size_t)count;
+  const int64_t isz = flint::itemsize((flint::DType)c.dtype);
+  const int dev = r.comm->device();
+  const int64_t n = r.nranks;
+  const char* name = op == 0 ? "allReduce" : op == 1 ? "broadcast" : op == 2 ? "allGather" : op == 3 ? "reduceScatter" : op == 4 ? "send" : "recv";
+  const int64_t sendBytes = count * isz * (c.op == gpu::CollectiveOp::ReduceScatter ? n : 1);
+  const int64_t recvBytes = count * isz * (c.op == gpu::CollectiveOp::AllGather ? n : 1);
+  if (c.op != gpu::CollectiveOp::Recv) {
+    c.send = deviceRange(info[2], info[3].As<Napi::Number>().Int64Value(), sendBytes, dev, name, "input");
+    used.push_back(flint::storageOf(info[2], name));
+  }
+  if (c.op != gpu::CollectiveOp::Send) {
+    c.recv = deviceRange(info[4], info[5].As<Napi::Number>().Int64Value(), recvBytes, dev, name, "output");
+    used.push_back(flint::storageOf(info[4], name));
+  }
+  gpu::setCurrentDevice(dev);
+  c.computeStream = gpu::streamNativeHandle(gpu::currentStreamId());
+  return c;
+}
+
+// the blocks are used on the communication stream too: not reused before it is done with them
+void recordUse(Record& r, const std::vector<Storage*>& used) {
+  for (Storage* s : used) gpu::recordStreamUse(s->ptr, r.comm->device(), r.comm->streamId());
+}
+
 Napi::Value Collective(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   return guarded(env, [&]() -> Napi::Value {
     auto r = recordOf(info[0]);
-    gpu::CollectiveCall c;
-    const int op = info[1].As<Napi::Number>().Int32Value();
-    if (op < 0 || op > 5) fail(ErrorKind::Value, "nccl: unknown collective " + std::to_string(op));
-    c.op = (gpu::CollectiveOp)op;
-    const int64_t count = info[6].As<Napi::Number>().Int64Value();
-    c.dtype = info[7].As<Napi::Number>().Int32Value();
-    c.redop = info[8].As<Napi::Number>().Int32Value();
-    c.peer = info[9].As<Napi::Number>().Int32Value();
-    if (count < 0 || c.dtype < 0 || c.dtype >= flint::kNumDTypes) fail(ErrorKind::Value, "nccl: bad count or dtype");
-    c.count = (size_t)count;
-    const int64_t isz = flint::itemsize((flint::DType)c.dtype);
-    const int dev = r->comm->device();
-    const int64_t n = r->nranks;
-    const char* name = op == 0 ? "allReduce" : op == 1 ? "broadcast" : op == 2 ? "allGather" : op == 3 ? "reduceScatter" : op == 4 ? "send" : "recv";
-    const int64_t sendBytes = count * isz * (c.op == gpu::CollectiveOp::ReduceScatter ? n : 1);
-    const int64_t recvBytes = count * isz * (c.op == gpu::CollectiveOp::AllGather ? n : 1);
     std::vector<Storage*> used;
-    if (c.op != gpu::CollectiveOp::Recv) {
-      c.send = deviceRange(info[2], info[3].As<Napi::Number>().Int64Value(), sendBytes, dev, name, "input");
-      used.push_back(flint::storageOf(info[2], name));
-    }
-    if (c.op != gpu::CollectiveOp::Send) {
-      c.recv = deviceRange(info[4], info[5].As<Napi::Number>().Int64Value(), recvBytes, dev, name, "output");
-      used.push_back(flint::storageOf(info[4], name));
-    }
-    gpu::setCurrentDevice(dev);
-    c.computeStream = gpu::streamNativeHandle(gpu::currentStreamId());
+    const gpu::CollectiveCall c = collectiveCall(info, *r, used);
     const uint64_t ticket = r->comm->collective(c);
-    // the blocks are used on the communication stream too: not reused before it is done with them
-    for (Storage* s : used) gpu::recordStreamUse(s->ptr, dev, r->comm->streamId());
+    recordUse(*r, used);
     return Napi::Number::New(env, (double)track(env, *r, ticket));
+  });
+}
+
+Napi::Value CollectiveSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return guarded(env, [&]() -> Napi::Value {
+    auto r = recordOf(info[0]);
+    const int64_t timeoutMs = info[10].As<Napi::Number>().Int64Value();
+    if (timeoutMs < 1) fail(ErrorKind::Value, "nccl: timeoutMs must be at least 1");
+    std::vector<Storage*> used;
+    const gpu::CollectiveCall c = collectiveCall(info, *r, used);
+    std::string message;
+    // recorded after the wait, where the asynchronous path records right after submitting: nothing
+    // can be freed meanwhile (this thread is the one that frees)
+    const gpu::Communicator::Queued q = r->comm->collectiveQueued(c, timeoutMs, &message);
+    recordUse(*r, used);
+    if (q == gpu::Communicator::Queued::Failed) fail(ErrorKind::Flint, message);
+    return Napi::Boolean::New(env, q == gpu::Communicator::Queued::Yes);
   });
 }
 
@@ -254,7 +286,7 @@ Napi::Value Release(const Napi::CallbackInfo& info) {
 void registerNcclBindings(Napi::Env env, Napi::Object exports) {
   const std::pair<const char*, Napi::Value (*)(const Napi::CallbackInfo&)> fns[] = {
       {"ncclInfo", Info}, {"ncclCommCreate", Create}, {"ncclCommUniqueId", UniqueId}, {"ncclCommInit", Init},
-      {"ncclCommCollective", Collective}, {"ncclCommSynchronize", Synchronize}, {"ncclCommDestroy", Destroy},
+      {"ncclCommCollective", Collective}, {"ncclCommCollectiveSync", CollectiveSync}, {"ncclCommSynchronize", Synchronize}, {"ncclCommDestroy", Destroy},
       {"ncclCommAbort", Abort}, {"ncclCommStream", Stream}, {"ncclCommRelease", Release},
   };
   for (auto& f : fns) exports.Set(f.first, Napi::Function::New(env, f.second, f.first));

@@ -1,16 +1,22 @@
-// fft.cpp — CPU kernel of the batched complex-to-complex 1-D FFT ("fft"): t[0] out [B, n, 2],
-// t[1] x [B, n, 2] (contiguous, float32/float64, (re, im) pairs); p[0] 1 = inverse, unnormalized.
-// native/core/fft.h has the plan, the butterflies and the checks shared with the GPU.
+// fft.cpp — CPU kernels of the batched 1-D FFTs: "fft" (t[0] out [B, n, 2], t[1] x [B, n, 2],
+// contiguous float32/float64 (re, im) pairs; p[0] 1 = inverse, unnormalized) and the real forms of
+// even n, "fft_r2c" (x [B, n] -> out [B, n/2 + 1, 2]) and "fft_c2r" (X [B, n/2 + 1, 2] -> out [B, n]).
+// native/core/fft.h has the plan, the butterflies, the split passes and the checks shared with the GPU.
 //
 // The plan (radices, twiddles in double, and for Bluestein the chirp and the FFT of the conjugate
-// chirp) is shared by the batch and cached for the last few lengths (planFor). Parallelism: a batch
-// of at least as many transforms as threads is split over the pool (each chunk with its own
-// scratch); fewer, larger transforms run one at a time with each Stockham stage's butterflies split
-// over the pool.
-// Correct first (1.4-2.9x pocketfft's time for complex input, 5-6x for rfft; bench/fft.js): a
-// faster version would use radix-8/16 stages with SIMD over q, a cache-blocked four-step split for n
-// beyond L2, and real input as an n/2-point complex transform plus one post-processing pass
-// (lib/ops/fft.ts's rfft transforms the full complex signal).
+// chirp; for the real forms the n/2-point plan and the split pass's twiddles) is shared by the batch
+// and cached for the last few lengths (cachedPlan). Parallelism: a batch of at least as many
+// transforms as threads is split over the pool (each chunk with its own scratch); fewer, larger
+// transforms run one at a time with each Stockham stage's butterflies (and the split pass) split over
+// the pool. Every butterfly computes the same operations in the same order however the work is split:
+// the same bits at any thread count.
+// Speed (bench/RESULTS.md 0-fft2): each stage walks its butterflies j-outer, q-inner (stageRange), so
+// that nothing is divided per butterfly and the twiddles of j are read once; the real forms transform
+// n/2 points. Tried and left out: radix-8 stages (no gain measured: the scalar 8-point butterfly
+// spills registers on SSE2), and the loops compiled for AVX2/AVX-512 with vmath.h's runVec (1.2-1.4x
+// faster, but g++ 12 then emits vfmaddsub for the complex products despite -ffp-contract=off, so the
+// bits would depend on the CPU). Next steps: a cache-blocked four-step split for n beyond L2 (2^20) and
+// explicit SIMD over q.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -31,6 +37,46 @@ template <class F> void forRange(int64_t n, bool par, F&& fn) {
   else if (n > 0) fn((int64_t)0, n);
 }
 
+/**
+ * Butterflies [b, e) of one radix-P Stockham stage (fft.h's fftButterfly, the same arithmetic in the
+ * same order): i = j s + q walked as j outer, q inner, so that there is no division per butterfly,
+ * the P - 1 twiddles of j are read once for its s butterflies, and the inner loop over q is
+ * unit-stride in src and dst.
+ */
+template <class T, int P>
+void stageRange(const T* src, T* dst, const T* tw, int64_t s, int64_t m, int sign, int64_t b, int64_t e) {
+  const T sg = (T)sign;
+  int64_t j = b / s, q = b - j * s, i = b;
+  while (i < e) {
+    const int64_t qe = std::min<int64_t>(s, q + (e - i));
+    T wr[P], wi[P];
+    for (int v = 1; v < P; v++) {
+      const int64_t t = j * v * s;
+      wr[v] = tw[2 * t];
+      wi[v] = -sg * tw[2 * t + 1];
+    }
+    const T* sp = src + 2 * s * j;
+    T* dp = dst + 2 * s * P * j;
+    for (int64_t r = q; r < qe; r++) {
+      T ar[P], ai[P], yr[P], yi[P];
+      for (int u = 0; u < P; u++) {
+        ar[u] = sp[2 * (r + s * u * m)];
+        ai[u] = sp[2 * (r + s * u * m) + 1];
+      }
+      fftSmallDft<T>(ar, ai, yr, yi, P, sg);
+      dp[2 * r] = yr[0];
+      dp[2 * r + 1] = yi[0];
+      for (int v = 1; v < P; v++) {
+        dp[2 * (r + s * v)] = yr[v] * wr[v] - yi[v] * wi[v];
+        dp[2 * (r + s * v) + 1] = yr[v] * wi[v] + yi[v] * wr[v];
+      }
+    }
+    i += qe - q;
+    q = 0;
+    j++;
+  }
+}
+
 /** One Stockham FFT of n points: src -> dst (distinct), w: n pairs of scratch; tw: n forward twiddles. */
 template <class T>
 void runStages(const T* src, T* dst, T* w, int64_t n, const FftRadices& r, const T* tw, int sign, bool par) {
@@ -42,7 +88,12 @@ void runStages(const T* src, T* dst, T* w, int64_t n, const FftRadices& r, const
     const int p = r.radix[t];
     const int64_t m = n / (s * p);
     forRange(n / p, par, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++) fftButterfly<T>(in, o, tw, n, s, m, p, i, sign);
+      switch (p) {
+        case 2: stageRange<T, 2>(in, o, tw, s, m, sign, b, e); break;
+        case 3: stageRange<T, 3>(in, o, tw, s, m, sign, b, e); break;
+        case 4: stageRange<T, 4>(in, o, tw, s, m, sign, b, e); break;
+        default: stageRange<T, 5>(in, o, tw, s, m, sign, b, e); break;
+      }
     });
     in = o;
     s *= p;
@@ -120,13 +171,13 @@ template <class T> struct Plan {
 };
 
 /**
- * The plans of the last few (n, sign) per dtype, so that repeated transforms of one length (an stft's
- * frames, a training loop) do not recompute twiddles, chirps and the chirp's FFT: a Bluestein plan
- * of a 64K-point prime is 2^18 sines and cosines and one 2^18-point FFT.
+ * The plans of the last few (n, sign) per plan type, so that repeated transforms of one length (an
+ * stft's frames, a training loop) do not recompute twiddles, chirps and the chirp's FFT: a Bluestein
+ * plan of a 64K-point prime is 2^18 sines and cosines and one 2^18-point FFT.
  */
-template <class T> std::shared_ptr<const Plan<T>> planFor(int64_t n, int sign) {
+template <class P> std::shared_ptr<const P> cachedPlan(int64_t n, int sign) {
   static std::mutex mu;
-  static std::vector<std::shared_ptr<const Plan<T>>> cache;  // most recent last
+  static std::vector<std::shared_ptr<const P>> cache;  // most recent last
   constexpr size_t kCached = 8;
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -139,12 +190,32 @@ template <class T> std::shared_ptr<const Plan<T>> planFor(int64_t n, int sign) {
       }
     }
   }
-  auto p = std::make_shared<const Plan<T>>(n, sign);  // made unlocked: other lengths need not wait
+  auto p = std::make_shared<const P>(n, sign);  // made unlocked: other lengths need not wait
   std::lock_guard<std::mutex> lock(mu);
   cache.push_back(p);
   if (cache.size() > kCached) cache.erase(cache.begin());
   return p;
 }
+
+template <class T> std::shared_ptr<const Plan<T>> planFor(int64_t n, int sign) { return cachedPlan<Plan<T>>(n, sign); }
+
+/**
+ * A real transform of even n = 2N (sign -1: r2c, +1: c2r): the N-point complex plan and the split
+ * pass's twiddles rtw[k] = exp(-2 pi i k / n), k <= N/2 (native/core/fft.h's fftR2cPost / fftC2rPre).
+ */
+template <class T> struct RealPlan {
+  int64_t n = 0;
+  int sign = -1;
+  std::shared_ptr<const Plan<T>> inner;
+  std::vector<T> rtw;
+
+  RealPlan(int64_t n_, int sign_) : n(n_), sign(sign_), inner(planFor<T>(n_ / 2, sign_)), rtw(2 * (size_t)(n_ / 4 + 1)) {
+    for (int64_t k = 0; k <= n / 4; k++) fftTwiddle<T>(rtw.data(), k, n);
+  }
+};
+
+/** How a batch of B transforms (each `work` points of FFT) is split: over the batch, or each over the pool. */
+inline bool splitBatch(int64_t B, int64_t work) { return B >= numThreads() || work < kButterflyGrain; }
 
 template <class T> void fftBatch(const TensorArg& out, const TensorArg& x, int sign) {
   const int64_t B = out.shape[0], n = out.shape[1];
@@ -153,7 +224,7 @@ template <class T> void fftBatch(const TensorArg& out, const TensorArg& x, int s
   const T* xp = x.ptr<T>();
   T* op = out.ptr<T>();
   const size_t need = plan.scratch();
-  if (B >= numThreads() || (plan.bluestein ? plan.M : n) < kButterflyGrain) {
+  if (splitBatch(B, plan.bluestein ? plan.M : n)) {
     const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (plan.bluestein ? plan.M : n));
     parallelFor(B, grain, [&](int64_t b, int64_t e) {
       std::vector<T> ws(need);
@@ -165,6 +236,75 @@ template <class T> void fftBatch(const TensorArg& out, const TensorArg& x, int s
   for (int64_t i = 0; i < B; i++) plan.run(xp + 2 * n * i, op + 2 * n * i, ws.data(), true);
 }
 
+/** The r2c of B real rows of n = 2N points: each row's pairs FFT'd into its output, then split in place. */
+template <class T> void r2cBatch(const TensorArg& out, const TensorArg& x) {
+  const int64_t B = x.shape[0], n = x.shape[1], N = n / 2;
+  const std::shared_ptr<const RealPlan<T>> held = cachedPlan<RealPlan<T>>(n, -1);
+  const Plan<T>& plan = *held->inner;
+  const T* rtw = held->rtw.data();
+  const T* xp = x.ptr<T>();
+  T* op = out.ptr<T>();
+  const size_t need = plan.scratch();
+  auto one = [&](int64_t i, T* ws, bool par) {
+    T* X = op + 2 * (N + 1) * i;
+    plan.run(xp + n * i, X, ws, par);
+    forRange(N / 2 + 1, par, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; k++) fftR2cPost<T>(X, X, rtw, N, k);
+    });
+  };
+  const int64_t work = plan.bluestein ? plan.M : N;
+  if (splitBatch(B, work)) {
+    parallelFor(B, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t b, int64_t e) {
+      std::vector<T> ws(need);
+      for (int64_t i = b; i < e; i++) one(i, ws.data(), false);
+    });
+    return;
+  }
+  std::vector<T> ws(need);
+  for (int64_t i = 0; i < B; i++) one(i, ws.data(), true);
+}
+
+/** The c2r of B one-sided spectra into rows of n = 2N reals: the split pass into scratch, then the inverse FFT. */
+template <class T> void c2rBatch(const TensorArg& out, const TensorArg& x) {
+  const int64_t B = out.shape[0], n = out.shape[1], N = n / 2;
+  const std::shared_ptr<const RealPlan<T>> held = cachedPlan<RealPlan<T>>(n, 1);
+  const Plan<T>& plan = *held->inner;
+  const T* rtw = held->rtw.data();
+  const T* xp = x.ptr<T>();
+  T* op = out.ptr<T>();
+  const size_t need = plan.scratch() + 2 * (size_t)N;
+  auto one = [&](int64_t i, T* ws, bool par) {
+    T* Z = ws + plan.scratch();
+    const T* X = xp + 2 * (N + 1) * i;
+    forRange(N / 2 + 1, par, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; k++) fftC2rPre<T>(X, Z, rtw, N, k);
+    });
+    plan.run(Z, op + n * i, ws, par);
+  };
+  const int64_t work = plan.bluestein ? plan.M : N;
+  if (splitBatch(B, work)) {
+    parallelFor(B, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t b, int64_t e) {
+      std::vector<T> ws(need);
+      for (int64_t i = b; i < e; i++) one(i, ws.data(), false);
+    });
+    return;
+  }
+  std::vector<T> ws(need);
+  for (int64_t i = 0; i < B; i++) one(i, ws.data(), true);
+}
+
+void cpuFftR2c(const OpCall& c) {
+  if (!checkFftReal(c, false)) return;
+  if (c.t[0].dtype == DType::F64) r2cBatch<double>(c.t[0], c.t[1]);
+  else r2cBatch<float>(c.t[0], c.t[1]);
+}
+
+void cpuFftC2r(const OpCall& c) {
+  if (!checkFftReal(c, true)) return;
+  if (c.t[0].dtype == DType::F64) c2rBatch<double>(c.t[0], c.t[1]);
+  else c2rBatch<float>(c.t[0], c.t[1]);
+}
+
 void cpuFft(const OpCall& c) {
   if (!checkFft(c)) return;
   const int sign = c.param(0) != 0 ? 1 : -1;
@@ -173,6 +313,8 @@ void cpuFft(const OpCall& c) {
 }
 
 FLINT_REGISTER_OP("fft", DeviceType::CPU, cpuFft);
+FLINT_REGISTER_OP("fft_r2c", DeviceType::CPU, cpuFftR2c);
+FLINT_REGISTER_OP("fft_c2r", DeviceType::CPU, cpuFftC2r);
 
 }  // namespace
 }  // namespace flint

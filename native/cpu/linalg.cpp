@@ -6,6 +6,12 @@
 // blocks of kRowBlock, each block first updated by one GEMM with the rows already solved (the BLAS of
 // gemm.h), then solved by substitution within its diagonal block, which walks rows of X (contiguous
 // inner loops). Unblocked, the substitution alone made solve and inv at n = 512 about 2x torch's.
+// The LU above kLuRecursiveFrom is recursive (luRecursive: halves of columns, GEMM updates with a
+// large inner dimension, unblocked leaves of kLuLeaf columns); a solve against the identity (inv)
+// runs getri's flop count (luInverse). Determinism: every split over the pool is by rows of a GEMM's C
+// or by columns at multiples of 16 (overColumnBlocks, gemm.cpp's slices), which leaves each element's
+// arithmetic as it is, so the results carry the same bits at any thread count (test/linalg-lu.test.ts
+// checks 1 against 2 threads).
 #include <algorithm>
 #include <cmath>
 #include "../core/linalg.h"
@@ -18,6 +24,9 @@ namespace {
 
 constexpr int64_t kColumnBlock = 64;  // right-hand-side columns per task of a solve, at least
 constexpr int64_t kRowBlock = 64;     // rows of X per diagonal block of a blocked triangular solve
+constexpr int64_t kSubRows = 16;      // rows per block within a diagonal block (trsmBlocked's second level)
+constexpr int64_t kLuRecursiveFrom = 64;  // LU of min(m, n) above this: luRecursive; else luFactorOne
+constexpr int64_t kLuLeaf = 16;           // columns (or rows) of luRecursive's unblocked leaves
 
 /** C -= op(A) op(B) (one row-major product of gemm.h). */
 inline void gemmSub(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc) {
@@ -30,20 +39,54 @@ inline void gemmSub(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const dou
 /**
  * linalg::trsmRows (T X = B in place for the columns [c0, c1) of the n x k row-major X; T[i, j] at
  * t[i * rs + j * cs], row-major when cs == 1, its transpose when rs == 1), blocked: each block of
- * rows subtracts T[block, solved] X[solved] with one GEMM, then substitutes within its diagonal block.
+ * `rows` rows subtracts T[block, solved] X[solved] with one GEMM, then solves its diagonal block, the
+ * same way with blocks of kSubRows, whose substitution (trsmRows) is all that is left out of GEMMs:
+ * n * kSubRows / 2 multiply-adds per column instead of the n * kRowBlock / 2 of one level.
  */
 template <class T>
-void trsmBlocked(const T* t, int64_t rs, int64_t cs, T* x, int64_t n, int64_t k, bool upper, bool unit, int64_t c0, int64_t c1) {
-  if (n <= kRowBlock) { linalg::trsmRows(t, rs, cs, x, n, k, upper, unit, c0, c1); return; }
+void trsmBlocked(const T* t, int64_t rs, int64_t cs, T* x, int64_t n, int64_t k, bool upper, bool unit, int64_t c0, int64_t c1,
+                 int64_t rows = kRowBlock) {
+  if (n <= kSubRows) { linalg::trsmRows(t, rs, cs, x, n, k, upper, unit, c0, c1); return; }
+  if (n <= rows) rows = kSubRows;
   const bool trans = cs != 1;  // T is stored transposed: the GEMM reads it with transA
   const int64_t ld = trans ? cs : rs;
-  for (int64_t s = 0; s < n; s += kRowBlock) {
-    const int64_t nb = std::min(kRowBlock, n - s);
+  for (int64_t s = 0; s < n; s += rows) {
+    const int64_t nb = std::min(rows, n - s);
     const int64_t i0 = upper ? n - s - nb : s;  // the block's rows [i0, i0 + nb)
     const int64_t j0 = upper ? i0 + nb : 0, kk = upper ? n - j0 : i0;  // the solved rows [j0, j0 + kk)
     if (kk > 0) gemmSub(trans, false, nb, c1 - c0, kk, t + i0 * rs + j0 * cs, ld, x + j0 * k + c0, k, x + i0 * k + c0, k);
-    linalg::trsmRows(t + i0 * rs + i0 * cs, rs, cs, x + i0 * k, nb, k, upper, unit, c0, c1);
+    trsmBlocked(t + i0 * rs + i0 * cs, rs, cs, x + i0 * k, nb, k, upper, unit, c0, c1, kSubRows);
   }
+}
+
+/**
+ * Runs solve(b, c0, c1) over every matrix b and column block [c0, c1) of the k columns: blocks of at
+ * least kColumnBlock columns, as wide as one block per thread allows (the blocked solves' GEMMs are
+ * faster on wide blocks), in multiples of 16 columns. The 16 keeps the bits, as in gemm.cpp's slices:
+ * where a column of a GEMM's C falls among the BLAS micro-kernel's register tiles (widths that divide
+ * 16) changes its rounding; blocks of 129 columns at 2 threads changed 759 of the 77100 elements of a
+ * solve (n = 257, 300 right-hand sides) against 1 thread, and 16409 of an LU's at n = 515.
+ */
+template <class F> void overColumnBlocks(int64_t B, int64_t k, F solve) {
+  const int64_t nt = std::max(1, numThreads());
+  const int64_t width = (std::max(kColumnBlock, (B * k + nt - 1) / nt) + 15) / 16 * 16;
+  const int64_t blocks = std::max<int64_t>(1, (k + width - 1) / width);
+  parallelFor(B * blocks, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t b = t / blocks, c0 = (t % blocks) * width;
+      solve(b, c0, std::min(k, c0 + width));
+    }
+  });
+}
+
+/**
+ * trsmBlocked for the columns [c0, c1) of X, the columns split over the pool (overColumnBlocks; inline
+ * inside a task of the pool). Each column's bits are the same whatever the split (blocks start at c0
+ * plus multiples of 16).
+ */
+template <class T>
+void trsmColumnsParallel(const T* t, int64_t rs, int64_t cs, T* x, int64_t n, int64_t k, bool upper, bool unit, int64_t c0, int64_t c1) {
+  overColumnBlocks(1, c1 - c0, [&](int64_t, int64_t a0, int64_t a1) { trsmBlocked(t, rs, cs, x, n, k, upper, unit, c0 + a0, c0 + a1); });
 }
 
 template <class F> void byFloat(DType dt, const char* op, F f) {
@@ -52,47 +95,72 @@ template <class F> void byFloat(DType dt, const char* op, F f) {
   else linalg::needFloat(dt, op);
 }
 
+/** Swaps the rows i and piv[i] - 1 (getrf's 1-based pivots, local to `a`) for i in [k0, k1), in order, within the columns [c0, c1). */
+template <class T>
+void swapRows(T* a, int64_t lda, const int32_t* piv, int64_t k0, int64_t k1, int64_t c0, int64_t c1) {
+  for (int64_t i = k0; i < k1; i++) {
+    const int64_t p = (int64_t)piv[i] - 1;
+    if (p != i) std::swap_ranges(a + i * lda + c0, a + i * lda + c1, a + p * lda + c0);
+  }
+}
+
 /**
- * LU with partial pivoting of the m x n row-major `a` (LAPACK's getrf, right-looking by panels of
- * kRowBlock columns): each panel is factored column by column (the pivot row swapped whole, so the
- * swaps reach the columns left and right of the panel too), then U's rows right of it are solved
- * with the panel's unit-lower L11 and the trailing matrix gets one GEMM. Pivots 1-based; info the
- * first zero pivot (1-based), the factorization going on past it, as getrf and luFactorOne.
+ * The leaves of luRecursive: LU with partial pivoting of the m x n matrix `a` (row stride lda) column by
+ * column (getf2, right-looking rank-1 updates), for panels of at most kLuLeaf columns (or rows). The
+ * pivot is the first row of the largest |a[i, k]| (LAPACK's idamax); a zero pivot is recorded in info
+ * (1-based) and its column left unscaled, the factorization going on, as getf2.
  */
 template <class T>
-int32_t luBlocked(T* a, int64_t m, int64_t n, int32_t* piv) {
+int32_t luLeaf(T* a, int64_t lda, int64_t m, int64_t n, int32_t* piv) {
   const int64_t K = std::min(m, n);
   int32_t info = 0;
-  for (int64_t j0 = 0; j0 < K; j0 += kRowBlock) {
-    const int64_t jb = std::min(kRowBlock, K - j0), je = j0 + jb;
-    for (int64_t k = j0; k < je; k++) {
-      int64_t p = k;
-      T best = std::abs(a[k * n + k]);
-      for (int64_t i = k + 1; i < m; i++) {
-        const T v = std::abs(a[i * n + k]);
-        if (v > best) { best = v; p = i; }
-      }
-      piv[k] = (int32_t)(p + 1);
-      if (a[p * n + k] == T(0)) {
-        if (info == 0) info = (int32_t)(k + 1);
-      } else {
-        if (p != k) std::swap_ranges(a + k * n, a + k * n + n, a + p * n);
-        const T d = a[k * n + k];
-        for (int64_t i = k + 1; i < m; i++) a[i * n + k] /= d;
-      }
-      const T* uk = a + k * n;
-      for (int64_t i = k + 1; i < m; i++) {
-        T* ai = a + i * n;
-        const T l = ai[k];
-        if (l == T(0)) continue;
-        for (int64_t j = k + 1; j < je; j++) ai[j] -= l * uk[j];
-      }
+  for (int64_t k = 0; k < K; k++) {
+    int64_t p = k;
+    T best = std::abs(a[k * lda + k]);
+    for (int64_t i = k + 1; i < m; i++) {
+      const T v = std::abs(a[i * lda + k]);
+      if (v > best) { best = v; p = i; }
     }
-    if (je < n) {
-      linalg::trsmRows(a + j0 * n + j0, n, 1, a + j0 * n, jb, n, false, true, je, n);
-      if (je < m) gemmSub(false, false, m - je, n - je, jb, a + je * n + j0, n, a + j0 * n + je, n, a + je * n + je, n);
+    piv[k] = (int32_t)(p + 1);
+    const bool zero = a[p * lda + k] == T(0);  // no swap, no scaling; the update still runs (NaNs spread, as getf2's)
+    if (zero && info == 0) info = (int32_t)(k + 1);
+    if (!zero && p != k) std::swap_ranges(a + k * lda, a + k * lda + n, a + p * lda);
+    const T d = a[k * lda + k];
+    const T* uk = a + k * lda;
+    for (int64_t i = k + 1; i < m; i++) {
+      T* ai = a + i * lda;
+      const T l = zero ? ai[k] : ai[k] / d;
+      ai[k] = l;
+      if (l == T(0)) continue;
+      for (int64_t j = k + 1; j < n; j++) ai[j] -= l * uk[j];
     }
   }
+  return info;
+}
+
+/**
+ * LU with partial pivoting of the m x n matrix `a` (row stride lda), recursive (LAPACK's getrf2,
+ * Toledo's left/right halves): factor the left n1 = min(m, n) / 2 columns, apply their row swaps to
+ * the right columns, U12 = L11^-1 A12 (trsmColumnsParallel), A22 -= L21 U12 (one GEMM of gemm.h), factor
+ * A22, then apply its swaps to the left columns. Most of the work is in GEMMs with inner dimension
+ * n / 4 and up, where blocking by fixed 64-column panels gave every trailing update an inner
+ * dimension of 64 and left the panels' columns to unblocked rank-1 updates (luFactor n = 256: 1.8x
+ * torch's time). The pivots (1-based, local to `a`) and info are getrf's; every row swap of a pivot
+ * reaches every column, in pieces: the columns of its half at once, the other half's after it.
+ */
+template <class T>
+int32_t luRecursive(T* a, int64_t lda, int64_t m, int64_t n, int32_t* piv) {
+  const int64_t K = std::min(m, n);
+  if (K <= kLuLeaf) return luLeaf(a, lda, m, n, piv);
+  const int64_t n1 = K / 2, n2 = n - n1;
+  int32_t info = luRecursive(a, lda, m, n1, piv);
+  swapRows(a, lda, piv, 0, n1, n1, n);
+  trsmColumnsParallel(a, lda, 1, a, n1, lda, false, true, n1, n);
+  gemmSub(false, false, m - n1, n2, n1, a + n1 * lda, lda, a + n1, lda, a + n1 * lda + n1, lda);
+  const int32_t info2 = luRecursive(a + n1 * lda + n1, lda, m - n1, n2, piv + n1);
+  if (info == 0 && info2 != 0) info = info2 + (int32_t)n1;
+  for (int64_t i = n1; i < K; i++) piv[i] += (int32_t)n1;
+  swapRows(a, lda, piv, n1, K, 0, n1);
   return info;
 }
 
@@ -162,26 +230,53 @@ void cpuLuFactor(const OpCall& c) {
     parallelFor(s.B, 1, [&](int64_t b0, int64_t b1) {
       for (int64_t b = b0; b < b1; b++) {
         int64_t sh[2];
-        info[b] = K > kRowBlock ? luBlocked(a + b * s.m * s.n, s.m, s.n, piv + b * K)
+        info[b] = K > kLuRecursiveFrom ? luRecursive(a + b * s.m * s.n, s.n, s.m, s.n, piv + b * K)
                                 : linalg::luFactorOne(a + b * s.m * s.n, s.m, s.n, piv + b * K, 0, 1, [] {}, sh);
       }
     });
   });
 }
 
+/** Whether the n x n row-major x is the identity (linalg.inv solves A X = I). */
+template <class T> bool isIdentity(const T* x, int64_t n) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < n; j++)
+      if (x[i * n + j] != (i == j ? T(1) : T(0))) return false;
+  return true;
+}
+
 /**
- * Runs solve(b, c0, c1) over every matrix b and column block [c0, c1) of the k columns: blocks of at
- * least kColumnBlock columns, as wide as one block per thread allows (the blocked solves' GEMMs are
- * faster on wide blocks).
+ * X = A^-1 (or A^-T when adjoint) for A = P L U, with X the identity on entry: getri's 4/3 n^3 flops
+ * instead of the 2 n^3 of two full triangular solves against the identity.
+ *  1. The factor that comes first (L in A^-1 = U^-1 L^-1 P^T, U^T in A^-T = P L^-T U^-T) is inverted
+ *     against the identity by column blocks: a lower-triangular inverse is zero above the diagonal, so
+ *     the block [c0, c0 + w) is the solve with the trailing triangle T[c0:, c0:] alone (n^3 / 3 flops).
+ *  2. The other factor's solve over the whole of X (trsmBlocked, its columns over the pool).
+ *  3. The swaps: P's rows in reverse (A^-T, as luSolve's adjoint), or for A^-1 = (U^-1 L^-1) P^T the
+ *     columns, from the last pivot to the first (getri).
+ * The blocks of step 1 have a fixed width, so the bits do not depend on the thread count.
  */
-template <class F> void overColumnBlocks(int64_t B, int64_t k, F solve) {
-  const int64_t nt = std::max(1, numThreads());
-  const int64_t width = std::max(kColumnBlock, (B * k + nt - 1) / nt);
-  const int64_t blocks = std::max<int64_t>(1, (k + width - 1) / width);
-  parallelFor(B * blocks, 1, [&](int64_t t0, int64_t t1) {
-    for (int64_t t = t0; t < t1; t++) {
-      const int64_t b = t / blocks, c0 = (t % blocks) * width;
-      solve(b, c0, std::min(k, c0 + width));
+template <class T>
+void luInverse(const T* lu, const int32_t* piv, T* x, int64_t n, bool adjoint) {
+  const int64_t rs = adjoint ? 1 : n, cs = adjoint ? n : 1;  // U^T and L^T read transposed
+  parallelFor((n + kColumnBlock - 1) / kColumnBlock, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t c0 = b * kColumnBlock, c1 = std::min(n, c0 + kColumnBlock);
+      trsmBlocked(lu + c0 * rs + c0 * cs, rs, cs, x + c0 * n, n - c0, n, false, !adjoint, c0, c1);
+    }
+  });
+  trsmColumnsParallel(lu, rs, cs, x, n, n, true, adjoint, 0, n);
+  if (adjoint) {
+    linalg::applyPivots(x, n, n, piv, true, 0, n, 1);
+    return;
+  }
+  parallelFor(n, 16, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r++) {
+      T* xr = x + r * n;
+      for (int64_t j = n - 1; j >= 0; j--) {
+        const int64_t p = (int64_t)piv[j] - 1;
+        if (p != j && p >= 0 && p < n) std::swap(xr[j], xr[p]);
+      }
     }
   });
 }
@@ -195,6 +290,15 @@ void cpuLuSolve(const OpCall& c) {
     using T = decltype(tag);
     T* x = c.t[0].ptr<T>();
     const T* lu = c.t[1].ptr<T>();
+    // linalg.inv (a solve against the identity) takes luInverse's path; below one block it saves nothing
+    bool inverse = n == k && n > kRowBlock;
+    for (int64_t b = 0; inverse && b < s.B; b++) inverse = isIdentity(x + b * n * n, n);
+    if (inverse) {
+      parallelFor(s.B, 1, [&](int64_t b0, int64_t b1) {
+        for (int64_t b = b0; b < b1; b++) luInverse(lu + b * n * n, piv + b * n, x + b * n * n, n, adjoint);
+      });
+      return;
+    }
     overColumnBlocks(s.B, k, [&](int64_t b, int64_t c0, int64_t c1) {
       T* xb = x + b * n * k;
       const T* ab = lu + b * n * n;

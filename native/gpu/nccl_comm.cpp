@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include "../core/dtype.h"
@@ -56,6 +57,12 @@ struct Job {
   uint64_t upTo = 0;          // Synchronize/Destroy: the collectives queued before it
 };
 
+// The completion of a collective whose submitter waits for it on its own thread (collectiveQueued).
+struct SyncSlot {
+  bool done = false, ok = false;
+  std::string message;
+};
+
 struct InFlight {
   uint64_t seq;
   const char* what;
@@ -90,6 +97,12 @@ struct Communicator::State {
   bool inNccl = false;            // the thread is inside an NCCL call (abort() must not wait for it)
   bool commAborted = false;
 
+  // collectiveQueued's waiters, by ticket. Its own mutex, taken after `mu` where both are held
+  // (complete() runs with and without `mu`), never before it.
+  std::mutex syncMu;
+  std::condition_variable syncCv;
+  std::map<uint64_t, std::shared_ptr<SyncSlot>> syncSlots;
+
   State(const CollectiveLibrary& l, Driver& d) : lib(l), driver(d) {}
 };
 
@@ -98,6 +111,18 @@ namespace {
 using State = Communicator::State;
 
 void complete(State& s, uint64_t ticket, bool ok, const std::string& msg, std::vector<uint8_t> payload = {}) {
+  {
+    std::lock_guard<std::mutex> g(s.syncMu);
+    auto it = s.syncSlots.find(ticket);
+    if (it != s.syncSlots.end()) {  // a blocking submitter's (or an abandoned one's): not the callback's
+      it->second->done = true;
+      it->second->ok = ok;
+      it->second->message = msg;
+      s.syncSlots.erase(it);
+      s.syncCv.notify_all();
+      return;
+    }
+  }
   if (ticket && s.done) s.done(ticket, ok, msg, std::move(payload));
 }
 
@@ -400,10 +425,14 @@ int Communicator::streamId() const { return s_->streamId; }
 const std::string& Communicator::libraryName() const { return s_->lib.name; }
 
 namespace {
-uint64_t submit(State& s, Job j) {
+uint64_t submit(State& s, Job j, std::shared_ptr<SyncSlot> slot = nullptr) {
   std::lock_guard<std::mutex> lock(s.mu);
   j.ticket = s.nextTicket++;
   const uint64_t t = j.ticket;
+  if (slot) {
+    std::lock_guard<std::mutex> g(s.syncMu);
+    s.syncSlots[t] = std::move(slot);
+  }
   s.queue.push_back(std::move(j));
   s.cv.notify_all();
   return t;
@@ -424,18 +453,20 @@ uint64_t Communicator::init(const std::vector<uint8_t>& id, int nranks, int rank
   return submit(*s_, std::move(j));
 }
 
-uint64_t Communicator::collective(const CollectiveCall& call) {
-  if (ncclTypeOf(call.dtype, s_->lib.versionCode) < 0)
-    fail(ErrorKind::DType, std::string(opName(call.op)) + ": " + s_->lib.name + " " + s_->lib.version + " has no " +
+namespace {
+/** The collective's job, checked, with the producers' event recorded on its compute stream. */
+Job collectiveJob(State& s, const CollectiveCall& call) {
+  if (ncclTypeOf(call.dtype, s.lib.versionCode) < 0)
+    fail(ErrorKind::DType, std::string(opName(call.op)) + ": " + s.lib.name + " " + s.lib.version + " has no " +
                                dtypeName((DType)call.dtype) + " type" + ((DType)call.dtype == DType::BF16 ? " (bfloat16 needs 2.10+)" : ""));
-  if (call.redop == ncclAvg && !s_->lib.hasAvgAndBf16())
-    fail(ErrorKind::Value, std::string(opName(call.op)) + ": " + s_->lib.name + " " + s_->lib.version + " has no 'avg' reduction (2.10+)");
+  if (call.redop == ncclAvg && !s.lib.hasAvgAndBf16())
+    fail(ErrorKind::Value, std::string(opName(call.op)) + ": " + s.lib.name + " " + s.lib.version + " has no 'avg' reduction (2.10+)");
   if (captureActive()) fail(ErrorKind::Capture, std::string("CUDA graph capture: ") + opName(call.op) + " cannot be captured");
   Job j;
   j.kind = JobKind::Collective;
   j.call = call;
   // the producers: everything queued on the compute stream so far
-  Driver& d = s_->driver;
+  Driver& d = s.driver;
   j.waitEvent = d.eventCreate(false);
   try {
     d.eventRecord(j.waitEvent, call.computeStream);
@@ -443,7 +474,22 @@ uint64_t Communicator::collective(const CollectiveCall& call) {
     d.eventDestroy(j.waitEvent);
     throw;
   }
-  return submit(*s_, std::move(j));
+  return j;
+}
+}  // namespace
+
+uint64_t Communicator::collective(const CollectiveCall& call) { return submit(*s_, collectiveJob(*s_, call)); }
+
+Communicator::Queued Communicator::collectiveQueued(const CollectiveCall& call, int64_t timeoutMs, std::string* message) {
+  auto slot = std::make_shared<SyncSlot>();
+  submit(*s_, collectiveJob(*s_, call), slot);
+  // system_clock: see run()'s wait (glibc 2.28)
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(timeoutMs);
+  std::unique_lock<std::mutex> g(s_->syncMu);
+  if (!s_->syncCv.wait_until(g, deadline, [&] { return slot->done; })) return Queued::TimedOut;  // the slot stays: a late completion is dropped
+  if (slot->ok) return Queued::Yes;
+  if (message) *message = slot->message;
+  return Queued::Failed;
 }
 
 uint64_t Communicator::synchronize() { Job j; j.kind = JobKind::Synchronize; return submit(*s_, std::move(j)); }

@@ -24,6 +24,13 @@
 // failure callback tells the owner at once. abort() does the same on request (a timeout seen by the
 // process group), from any thread, without waiting for anything: ncclCommAbort then runs on a helper
 // thread (as it also does when the communicator's thread is blocked inside NCCL).
+//
+// collectiveQueued() is the blocking form for callers that cannot wait for a callback (SyncBatchNorm's
+// forward and backward): the same collective, queued behind the tickets already submitted, and a
+// wait on the calling thread — with a deadline — until the communicator's thread has put it on the
+// communication stream (the point where the asynchronous ticket completes). It never waits for the
+// GPU. Its completion goes to the waiter, not to the Done callback; a waiter that gave up (deadline)
+// leaves its slot behind, so a late completion is dropped rather than reported as an unknown ticket.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -71,6 +78,13 @@ class Communicator {
   uint64_t init(const std::vector<uint8_t>& id, int nranks, int rank);  // ncclCommInitRank on the thread
   /** JS thread: records the producers' event on call.computeStream and queues the collective. */
   uint64_t collective(const CollectiveCall& call);
+  enum class Queued { Yes, Failed, TimedOut };
+  /**
+   * JS thread: collective(), then waits at most timeoutMs until the communicator's thread has queued
+   * it on the communication stream (Yes), failed it (Failed, with the message), or neither (TimedOut:
+   * the owner aborts the communicator).
+   */
+  Queued collectiveQueued(const CollectiveCall& call, int64_t timeoutMs, std::string* message);
   uint64_t synchronize();  // completes when every collective queued before it has run
   uint64_t destroy();      // synchronize, then ncclCommDestroy; the thread ends
   void abort(const std::string& reason);

@@ -1,6 +1,6 @@
-// fft.cu — GPU kernels of the batched complex-to-complex 1-D FFT, the twin of native/cpu/fft.cpp
-// (host side: native/gpu/ops_fft.cpp; plan, butterflies and checks: native/core/fft.h). Buffers hold
-// B transforms of n (re, im) pairs of T (f32 or f64), contiguous.
+// fft.cu — GPU kernels of the batched 1-D FFTs (complex, and the real forms' split passes), the twin
+// of native/cpu/fft.cpp (host side: native/gpu/ops_fft.cpp; plan, butterflies, split passes and
+// checks: native/core/fft.h). Buffers hold B transforms of n (re, im) pairs of T (f32 or f64), contiguous.
 //
 //   flint_fft_twiddle_<f>(tw, n)                         tw[t] = exp(-2 pi i t / n), in double
 //   flint_fft_stage_<f>(src, dst, tw, B, n, s, m, p, sign)   one Stockham stage: a thread per butterfly
@@ -9,6 +9,9 @@
 //   flint_fft_bluestein_pre_<f>(a, x, c, B, n, M)        a[j] = x[j] c[j] (j < n), else 0
 //   flint_fft_cmul_<f>(a, bhat, B, M)                    a[j] *= bhat[j] (bhat shared by the batch)
 //   flint_fft_bluestein_post_<f>(out, r, c, B, n, M)     out[k] = r[k] c[k] / M
+//   flint_fft_rtwiddle_<f>(rtw, N)                       rtw[k] = exp(-2 pi i k / (2N)), k <= N/2, in double
+//   flint_fft_r2c_post_<f>(X, Z, rtw, B, N)              X [B, N+1] from Z [B, N] (fftR2cPost), a thread per k <= N/2
+//   flint_fft_c2r_pre_<f>(Z, X, rtw, B, N)               Z [B, N] from X [B, N+1] (fftC2rPre), a thread per k <= N/2
 //
 // Every kernel is grid-stride over its items (any grid), blockDim.x = FLINT_BLOCK. Correct first:
 // each stage is one launch over all B * n / p butterflies, ping-ponging through global memory.
@@ -83,6 +86,26 @@ template <class T> FLINT_DEV void bluesteinPost(T* out, const T* r, const T* c, 
   }
 }
 
+template <class T> FLINT_DEV void rtwiddleKernel(T* rtw, index_t N) {
+  for (index_t k = gtid(); k <= N / 2; k += gstride()) fftTwiddle<T>(rtw, k, 2 * N);
+}
+
+template <class T> FLINT_DEV void r2cPostKernel(T* X, const T* Z, const T* rtw, index_t B, index_t N) {
+  const index_t per = N / 2 + 1;
+  for (index_t e = gtid(); e < B * per; e += gstride()) {
+    const index_t b = e / per, k = e - b * per;
+    fftR2cPost<T>(Z + 2 * N * b, X + 2 * (N + 1) * b, rtw, N, k);
+  }
+}
+
+template <class T> FLINT_DEV void c2rPreKernel(T* Z, const T* X, const T* rtw, index_t B, index_t N) {
+  const index_t per = N / 2 + 1;
+  for (index_t e = gtid(); e < B * per; e += gstride()) {
+    const index_t b = e / per, k = e - b * per;
+    fftC2rPre<T>(X + 2 * (N + 1) * b, Z + 2 * N * b, rtw, N, k);
+  }
+}
+
 }  // namespace
 }  // namespace kern
 }  // namespace flint
@@ -106,6 +129,13 @@ template <class T> FLINT_DEV void bluesteinPost(T* out, const T* r, const T* c, 
   }                                                                                                                   \
   FLINT_KERNEL void flint_fft_bluestein_post_##S(void* out, const void* r, const void* c, index_t B, index_t n, index_t M) { \
     flint::kern::bluesteinPost<T>(static_cast<T*>(out), static_cast<const T*>(r), static_cast<const T*>(c), B, n, M);  \
+  }                                                                                                                   \
+  FLINT_KERNEL void flint_fft_rtwiddle_##S(void* rtw, index_t N) { flint::kern::rtwiddleKernel<T>(static_cast<T*>(rtw), N); } \
+  FLINT_KERNEL void flint_fft_r2c_post_##S(void* X, const void* Z, const void* rtw, index_t B, index_t N) {          \
+    flint::kern::r2cPostKernel<T>(static_cast<T*>(X), static_cast<const T*>(Z), static_cast<const T*>(rtw), B, N);     \
+  }                                                                                                                   \
+  FLINT_KERNEL void flint_fft_c2r_pre_##S(void* Z, const void* X, const void* rtw, index_t B, index_t N) {            \
+    flint::kern::c2rPreKernel<T>(static_cast<T*>(Z), static_cast<const T*>(X), static_cast<const T*>(rtw), B, N);      \
   }
 FLINT_FFT(f32, float)
 FLINT_FFT(f64, double)
