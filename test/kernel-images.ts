@@ -37,7 +37,7 @@ export function expectedKernels(): Record<string, string[]> {
     'flint-rnn.fatbin': per(['lstm_cell', 'lstm_cell_backward', 'gru_cell', 'gru_cell_backward'], FLOATS),
     'flint-norm.fatbin': per(['layernorm', 'layernorm_backward', 'layernorm_affine_backward'], FLOATS),
     'flint-linalg.fatbin': per(['lu_factor', 'lu_solve', 'tri_solve', 'cholesky'], ['f32', 'f64']),
-    'flint-fft.fatbin': per(['fft_twiddle', 'fft_stage', 'fft_chirp', 'fft_bluestein_b', 'fft_bluestein_pre', 'fft_cmul', 'fft_bluestein_post'], ['f32', 'f64']),
+    'flint-fft.fatbin': per(['fft_twiddle', 'fft_stage', 'fft_chirp', 'fft_bluestein_b', 'fft_bluestein_pre', 'fft_cmul', 'fft_bluestein_post', 'fft_rtwiddle', 'fft_r2c_post', 'fft_c2r_pre'], ['f32', 'f64']),
   };
 }
 

@@ -313,14 +313,10 @@ add('cdist', () => fn((a, b) => fl.cdist(a, b)), [r(3, 4), r(5, 4)], BOTH);
 // ---- what cannot be mapped ---------------------------------------------------------------------
 // [case, the op named, why]: each must fail the export with an OnnxExportError naming that op.
 const REFUSED: [string, () => fl.nn.Module, Input[], number, RegExp, string][] = [
-  ['cumprod', () => fn((x) => fl.cumprod(x, 1)), [r(5)], 18, /'cumprod' has no ONNX mapping/,
-    'no ONNX operator; exp(cumsum(log|x|)) with sign and zero bookkeeping is not exact'],
-  // (lgamma, digamma, i0 and float32 erfinv export through compositions; polygamma, igamma stay refused: test/onnx-coverage2.test.ts)
+  // (cumprod, lgamma, digamma, i0 and float32 erfinv export through compositions, maskedSelect and nonzero through Compress and
+  // NonZero; polygamma, igamma, a size of a data-dependent result stay refused: test/onnx-coverage2.test.ts)
   ['randn in the forward pass', () => fn((x) => x.add(fl.randn(x.shape, dev))), [r(5)], 18, /'randn' has no ONNX mapping/,
     "ONNX's RandomNormal cannot draw flintml's generator's numbers: the outputs could never match"],
-  ['maskedSelect (data-dependent size)', () => fn((x) => fl.maskedSelect(x, x.gt(0))), [r(5)], 18, /'maskedSelect' has no ONNX mapping/,
-    'its output size depends on the values; the traced graph holds sizes as constants'],
-  ['nonzero (data-dependent size)', () => fn((x) => fl.nonzero(x.gt(0))), [r(5)], 18, /no ONNX mapping/, 'as maskedSelect'],
   ['CTCLoss (reads the lengths)', () => new nn.CTCLoss(), [(b) => fl.scope(() => fl.logSoftmax(fl.randn([6, b, 4], dev), 2)), (b) => fl.randint(1, 4, [b, 3], dev),
     (b) => fl.full([b], 6, { dtype: 'int32', ...dev }), (b) => fl.full([b], 3, { dtype: 'int32', ...dev })], 18, /reads the values of a tensor/,
     'its dynamic program is laid out from the target lengths read to the host (torch.onnx has no ctc_loss either)'],

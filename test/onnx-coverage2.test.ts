@@ -99,6 +99,30 @@ add('lgamma and digamma of int32 (computed in float32)', (x) => [fl.lgamma(x), f
 add('hann, hamming, blackman, bartlett, kaiser windows', (x) => [x.mul(fl.hannWindow(8, dev)), x.mul(fl.hammingWindow(8, false, dev)), x.mul(fl.blackmanWindow(8, dev)),
   x.mul(fl.bartlettWindow(8, dev)), x.mul(fl.kaiserWindow(8, dev)), x.mul(fl.kaiserWindow(8, false, 6, { dtype: 'float32', ...dev }))], [randn(8)]);
 
+// ---- fft (complex values carried as their [..., 2] real views) -----------------------------------
+const cx = (n: number): Input => (b) => fl.randn([b, n, 2], dev);
+add('fft: viewAsReal(fft.rfft(x)), three norms', (x) => (['backward', 'forward', 'ortho'] as const).map((norm) => fl.viewAsReal(fl.fft.rfft(x, { norm }))), [randn(8)], { opsets: [17, 18, 20], ops: ['DFT'] });
+add('fft: fft, ifft of a complex input (odd n, n given)', (x) => { const z = fl.viewAsComplex(x); return [fl.viewAsReal(fl.fft.fft(z)), fl.viewAsReal(fl.fft.ifft(z, 9)), fl.viewAsReal(fl.fft.fft(z, 4, 1, { norm: 'ortho' }))]; }, [cx(7)]);
+add('fft: irfft of a real view, hfft', (x) => { const z = fl.viewAsComplex(x); return [fl.fft.irfft(z), fl.fft.irfft(z, 9, { norm: 'forward' }), fl.fft.hfft(z)]; }, [cx(5)]);
+add('fft: fft2, rfft2, irfftn', (x) => [fl.viewAsReal(fl.fft.fft2(x)), fl.viewAsReal(fl.fft.rfft2(x, { norm: 'ortho' })), fl.fft.irfftn(fl.fft.rfftn(x, null, [1, 2]), null, [1, 2])], [(b) => fl.randn([b, 4, 6], dev)]);
+add('fft: abs of rfft', (x) => fl.abs(fl.fft.rfft(x)), [randn(8)]);
+add('fft: angle of rfft', (x) => fl.angle(fl.fft.rfft(x)), [randn(8)]);
+add('fft: real, imag of rfft', (x) => [fl.real(fl.fft.rfft(x)), fl.imag(fl.fft.rfft(x))], [randn(8)]);
+add('fft: complex product (a filter)', (x) => { const z = fl.fft.rfft(x); return fl.fft.irfft(z.mul(z), 8); }, [randn(8)]);
+add('fft: stft with a hann window, istft', (x) => { const w = fl.hannWindow(8, dev); const S = fl.stft(x, 8, { hopLength: 2, window: w, returnComplex: true }); return [fl.viewAsReal(S), fl.istft(S, 8, { hopLength: 2, window: w, length: 32 })]; }, [randn(32)]);
+add('fft: a real model around rfft (power spectrum)', (x) => { const R = fl.viewAsReal(fl.fft.rfft(x)); return R.mul(R).sum(-1).add(1).log(); }, [randn(16)]);
+
+// ---- cumprod (a scan of Mul steps) --------------------------------------------------------------
+const PROD = [1.5, -2, 0.5, 3, -0.25, 0, 7, 1.1, -1, 2, Infinity, 0.9, -3];
+add('cumprod float32 (zeros, signs, inf; n = 13)', (x) => [fl.cumprod(x, 1), fl.cumprod(x.narrow(1, 0, 5), -1)], [rows(PROD, 'float32')], { ops: ['Pad'] });
+add('cumprod float64, of random values along a middle dim', (x) => fl.cumprod(x, 1), [(b) => fl.randn([b, 6, 3], { dtype: 'float64', ...dev })]);
+add('cumprod int32 (wraps), uint8 and bool (int32 results)', (a, u) => [fl.cumprod(a, 1), fl.cumprod(u, 1), fl.cumprod(u.gt(3), 1)], [rows([3, -7, 100000, 65537, 2, -1, 9], 'int32'), rows([2, 3, 5, 250, 7, 1, 4], 'uint8')]);
+
+// ---- data-dependent sizes (NonZero, Compress) ---------------------------------------------------------
+add('maskedSelect, then values only (sum, mean of the selection)', (x) => { const s = fl.maskedSelect(x, x.gt(0)); return [s, s.sum(), s.mul(2).exp().mean()]; }, [randn(7)]);
+add('maskedSelect with a broadcast mask', (x, m) => fl.maskedSelect(x, m.gt(0.5)), [(b) => fl.randn([b, 3, 4], dev), (b) => fl.rand([b, 1, 4], dev)]);
+add('nonzero, argwhere of float32, int32 and bool', (x, k) => [fl.nonzero(x.gt(0)), fl.argwhere(x.mul(x.gt(0.3))), fl.nonzero(k)], [randn(5), rows([0, 3, 0, -1, 2], 'int32')], { ops: ['NonZero'] });
+
 // ---- what stays refused --------------------------------------------------------------------------
 const REFUSED: [string, () => fl.nn.Module, Input[], number, RegExp][] = [
   ['bitwiseAnd of int32 at opset 17 (BitwiseAnd is opset 18)', () => fn((a, b) => fl.bitwiseAnd(a, b)), [rows(INT32, 'int32'), rows(INT32, 'int32')], 17,
@@ -106,6 +130,11 @@ const REFUSED: [string, () => fl.nn.Module, Input[], number, RegExp][] = [
   ['gcd (Euclid has no fixed depth)', () => fn((a, b) => fl.gcd(a, b)), [rows(INT32, 'int32'), rows(INT32, 'int32')], 18, /gcd has no ONNX mapping/],
   ['lcm', () => fn((a, b) => fl.lcm(a, b)), [rows(INT32, 'int32'), rows(INT32, 'int32')], 18, /lcm has no ONNX mapping/],
   ['erfinv float64 (the composition is exact to 1.3e-7)', () => fn((x) => fl.erfinv(x)), [rows(ERF, 'float64')], 18, /erfinv has no ONNX mapping for this use: a float64 result/],
+  ['conj of a complex tensor (a complex view op)', () => fn((x) => fl.viewAsReal(fl.conj(fl.fft.rfft(x)).resolveConj())), [randn(8)], 18, /view of a complex64 tensor \(shape \[2, 5\]\) has no ONNX mapping: the graph carries complex values only/],
+  ['cumprod along the dynamic batch axis (the number of scan steps follows it)', () => fn((x) => fl.cumprod(x, 0)), [randn(4)], 18, /the graph changes with the size of dynamic axis 'batch'/],
+  ['a size of a maskedSelect result (a reshape)', () => fn((x) => fl.maskedSelect(x, x.gt(0)).reshape([-1, 1])), [randn(6)], 18,
+    /reshape needs the size of a tensor whose size depends on the input's values/],
+  ['nonzero asTuple (where with one argument)', () => fn((x) => fl.where(x.gt(0))), [randn(6)], 18, /no ONNX mapping/],
   ['polygamma (series only)', () => fn((x) => fl.polygamma(1, x)), [randn(5)], 18, /polygamma has no ONNX mapping/],
   ['igamma (series only)', () => fn((a, x) => fl.igamma(a.abs(), x.abs())), [randn(5), randn(5)], 18, /gammainc has no ONNX mapping/],
   ['a complex input (onnxruntime runs no complex tensors)', () => fn((z) => fl.viewAsReal(z)), [(b) => fl.scope(() => fl.complex(fl.randn([b, 3], dev), fl.randn([b, 3], dev)))], 18,
@@ -185,8 +214,9 @@ describe('fl.onnx.export of the composed elementwise mappings (lib/ops/onnx-spec
     const xs = inputs.map((f) => f(2));
     const file = path.join(tmp, 'refused.onnx');
     try {
-      expect(() => fl.onnx.export(model, xs, file, { opset })).toThrow(fl.OnnxExportError);
-      expect(() => fl.onnx.export(model, xs, file, { opset })).toThrow(message);
+      const dynamicAxes = Object.fromEntries(xs.map((_, i) => [`input_${i}`, { 0: 'batch' }]));
+      expect(() => fl.onnx.export(model, xs, file, { opset, dynamicAxes })).toThrow(fl.OnnxExportError);
+      expect(() => fl.onnx.export(model, xs, file, { opset, dynamicAxes })).toThrow(message);
       expect(fs.existsSync(file)).toBe(false);
     } finally {
       model.dispose();

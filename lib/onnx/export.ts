@@ -71,8 +71,19 @@ const EXPORT_ARGS = signature('onnx.export', ['model', 'sampleInputs', 'path'], 
   opset: optional(A.int({ min: 17, max: 21 }), 18),
 });
 
-/** A tensor's value: `dynamic` when it depends on the graph's inputs. */
-type Known = { kind: 'value'; name: string; dtype: DType; shape: number[]; version: number; dynamic: boolean } | { kind: 'poison'; error: string };
+/**
+ * A tensor's value: `dynamic` when it depends on the graph's inputs; `dataSized` when its size may
+ * depend on their values (the result of an op of DATA_SIZED, or of any op on such a value).
+ */
+type Known = { kind: 'value'; name: string; dtype: DType; shape: number[]; version: number; dynamic: boolean; dataSized?: boolean } | { kind: 'poison'; error: string };
+
+/**
+ * The ops whose output size depends on the input's values (ONNX NonZero/Compress compute it in the
+ * graph). What follows them may use their values but not their sizes: a mapping that asks for a size
+ * constant (a reshape target, a slice bound) while one of its inputs is data-sized is refused, as the
+ * graph would hold the traced size (two traces at two batch sizes cannot tell it from a batch size).
+ */
+const DATA_SIZED = new Set(['maskedSelect', 'nonzero']);
 
 /** One traced forward pass: the tensor → value map and the graph it built. */
 class Tracer implements OpTracer {
@@ -116,25 +127,35 @@ class Tracer implements OpTracer {
   record(op: string, inputs: readonly unknown[], outputs: readonly TracedOutput[], lower: Lowering): void {
     const vals: TracedValue[] = [];
     let poison: Known | null = null;
-    let dynamic = false;
+    let dynamic = false, dataSizedIn = false;
     for (const x of inputs) {
       if (x === null || x === undefined) { vals.push({ name: '', dtype: 'float32', shape: [], absent: true }); continue; }
       if (typeof x === 'number' || typeof x === 'boolean') { vals.push({ name: '', dtype: typeof x === 'boolean' ? 'bool' : 'float32', shape: [], scalar: +x }); continue; }
       if (!(x instanceof Tensor)) throw new FlintError(`onnx.export: internal error, ${op} reported an input that is not a tensor`);
+      if (isComplexDType(x.dtype) && !CARRIES_COMPLEX.has(op)) { poison = complexPoison(op, x); break; }
       // an in-place op's input is its output: the op itself changed the version
       const k = this.resolve(x, outputs.includes(x));
       if (k.kind === 'poison') { poison = k; break; }
       dynamic ||= k.dynamic;
+      dataSizedIn ||= k.dataSized === true;
       vals.push({ name: k.name, dtype: k.dtype, shape: k.shape });
     }
+    const cx = outputs.find((o) => isComplexDType(o.dtype));
+    if (poison === null && cx !== undefined && !CARRIES_COMPLEX.has(op)) poison = complexPoison(op, cx);
     if (poison === null) {
       try {
         this.g.currentOp = op;
+        const sizesBefore = this.g.sizeCount;
         const r = lower(this.g, vals, outputs);
+        if (dataSizedIn && this.g.sizeCount > sizesBefore) {
+          throw new OnnxExportError(`onnx.export: ${op} needs the size of a tensor whose size depends on the input's values (made by ${[...DATA_SIZED].join(' or ')}); ` +
+            'the graph would hold the traced size: use its values only (elementwise ops, reductions)');
+        }
         const names = typeof r === 'string' ? [r] : r;
+        const dataSized = dataSizedIn || DATA_SIZED.has(op);
         outputs.forEach((o, i) => {
           const t = o as unknown as Tensor;
-          this.values.set(t, { kind: 'value', name: names[i], dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version, dynamic });
+          this.values.set(t, { kind: 'value', name: names[i], dtype: t.dtype, shape: t._shape.slice(), version: t._storage.version, dynamic, dataSized });
         });
         return;
       } catch (e) {
@@ -177,6 +198,17 @@ class Tracer implements OpTracer {
   }
 }
 
+/**
+ * The ops whose complex inputs or outputs the graph carries, as the [..., 2] float value of their
+ * real view (viewAsReal's output): the views between fl.fft's transforms (which work on real views,
+ * lib/ops/fft.ts) and the user's real tensors. Every other op on a complex tensor is refused: its
+ * mapping would see the complex shape, not the value's.
+ */
+const CARRIES_COMPLEX = new Set(['viewAsReal', 'viewAsComplex']);
+function complexPoison(op: string, t: TracedOutput): Known {
+  return { kind: 'poison', error: `onnx.export: ${op} of a ${t.dtype} tensor (shape ${fmt(t._shape)}) has no ONNX mapping: the graph carries complex values only from fl.fft's transforms to fl.viewAsReal (and from fl.viewAsComplex to fl.fft's)` };
+}
+
 function exportDType(t: Tensor): DType {
   if (t.dtype === 'float16' || t.dtype === 'bfloat16') {
     throw new OnnxExportError(`onnx.export: ${t.dtype} tensors are not exported yet (shape ${fmt(t._shape)}); export a float32 copy of the model (model.to({ dtype: 'float32' }))`);
@@ -205,7 +237,7 @@ function flattenOutputs(r: unknown, out: Tensor[] = []): Tensor[] {
 
 interface Trace {
   g: GraphBuilder;
-  outputs: { name: string; dtype: DType; shape: number[] }[];
+  outputs: { name: string; dtype: DType; shape: number[]; dataSized: boolean }[];
 }
 
 /** One forward pass under the tracer, pruned to what the outputs need, with outputs renamed. */
@@ -234,7 +266,7 @@ function traceOnce(model: Exportable, inputs: Tensor[], inputNames: string[], ou
       if (k.kind === 'poison') throw new OnnxExportError(k.error);
       g.currentOp = 'output';
       g.nodes.push({ opType: 'Identity', inputs: [k.name], outputs: [names[i]], attrs: {}, op: `output/${names[i]}` });
-      return { name: names[i], dtype: exportDType(t), shape: t._shape.slice() };
+      return { name: names[i], dtype: exportDType(t), shape: t._shape.slice(), dataSized: k.dataSized === true };
     });
     prune(g, new Set(outputs.map((o) => o.name)));
     return { g, outputs };
@@ -489,6 +521,7 @@ export function exportModel(model: Exportable, sampleInputs: Tensor | Tensor[], 
     const outAxes = (i: number): (number | string)[] => base.outputs[i].shape.map((d, j) => {
       const named = axes.get(base.outputs[i].name)?.get(j);
       if (named) return named;
+      if (base.outputs[i].dataSized) return `${base.outputs[i].name}_dim${j}`;  // no trace tells a data-dependent size from a fixed one
       const changed = alts.filter((a) => a.trace.outputs[i].shape[j] !== d);
       if (changed.length === 0) return d;
       if (changed.length === 1 && changed[0].trace.outputs[i].shape[j] === changed[0].sym.alt && d === changed[0].sym.base) return changed[0].sym.name;

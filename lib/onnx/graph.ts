@@ -57,12 +57,17 @@ export class GraphBuilder implements OnnxGraph {
     return name;
   }
 
+  /** How many size constants (sizes/size) the mappings asked for: the tracer refuses them for data-sized inputs. */
+  sizeCount = 0;
+
   sizes(values: readonly number[]): string {
+    this.sizeCount++;
     checkInts(values, 'sizes');
     return this.addInit({ dtype: 'int64', shape: [values.length], kind: 'size', values: values.slice() }, 'size');
   }
 
   size(value: number): string {
+    this.sizeCount++;
     checkInts([value], 'size');
     return this.addInit({ dtype: 'int64', shape: [], kind: 'size', values: [value] }, 'size');
   }

@@ -70,3 +70,61 @@ export function nanKey(g: OnnxGraph, x: string, dtype: string, nanLargest: boole
   const moved = g.op('Where', [inf, g.constant('float64', [], [nanLargest ? Number.MAX_VALUE : -Number.MAX_VALUE]), k]);
   return g.op('Where', [g.op('IsNaN', [k]), g.constant('float64', [], [nanLargest ? Infinity : -Infinity]), moved]);
 }
+
+/**
+ * flintml's native "fft" (lib/ops/fft.ts c2cRaw): the unnormalized complex transform along dim 1 of
+ * a [B, n, 2] float tensor, as ONNX DFT on the same layout (opset 17: the axis attribute; from 20 the
+ * axis is an input, whose default -2 is that dim). onnxruntime's inverse DFT divides by n and the
+ * kernel does not: the inverse is scaled back by n.
+ */
+export function dft(g: OnnxGraph, x: string, dtype: 'float32' | 'float64', n: number, inverse: boolean): string {
+  const attrs = { inverse: inverse ? 1 : 0, onesided: 0 };
+  const y = g.op('DFT', [x], g.opset >= 20 ? attrs : { ...attrs, axis: 1 });
+  return inverse ? g.op('Mul', [y, g.constant(dtype, [], [n])]) : y;
+}
+
+/**
+ * The unnormalized one-sided transform of a real [B, n] (fl.fft's r2c kernel): ONNX DFT with
+ * `onesided` on the [B, n, 1] real signal, giving [B, n/2 + 1, 2].
+ */
+export function dftRealForward(g: OnnxGraph, x: string): string {
+  const attrs = { inverse: 0, onesided: 1 };
+  return g.op('DFT', [g.op('Unsqueeze', [x, g.ints([2])])], g.opset >= 20 ? attrs : { ...attrs, axis: 1 });
+}
+
+/**
+ * The unnormalized real inverse (n points, n even) of a one-sided [B, n/2 + 1, 2] (fl.fft's c2r
+ * kernel). ONNX's DFT has no one-sided inverse: the spectrum is completed with the conjugates of bins
+ * n/2 − 1 … 1 (Hermitian symmetry), transformed back (onnxruntime divides by n, undone here) and its
+ * real part kept. The imaginary parts of bins 0 and n/2 only reach the dropped imaginary part, so they
+ * are ignored as the kernel (and torch) ignore them.
+ */
+export function dftRealInverse(g: OnnxGraph, X: string, dtype: 'float32' | 'float64', n: number): string {
+  const m = n / 2 + 1;
+  let full = X;
+  if (m > 2) {
+    const mirror = g.op('Slice', [X, g.ints([m - 2]), g.ints([0]), g.ints([1]), g.ints([-1])]);
+    const conj = g.op('Mul', [mirror, g.constant(dtype, [2], [1, -1])]);
+    full = g.op('Concat', [X, conj], { axis: 1 });
+  }
+  const y = dft(g, full, dtype, n, true);
+  return g.op('Squeeze', [g.op('Slice', [y, g.ints([0]), g.ints([1]), g.ints([2])]), g.ints([2])]);
+}
+
+/**
+ * The inclusive product scan of `x` (already in the result's dtype) along `axis`, of static length
+ * n, as cumprod: Hillis–Steele, ⌈log2 n⌉ steps of y ← y · (y shifted by s along the axis, padded with
+ * ones). Integers wrap as the kernel's (the products are exact modulo 2^32, in any order); floats
+ * differ from the kernel's left-to-right products by the rounding of another order (≤ ⌈log2 n⌉ ulp
+ * against n ulp); zeros, infinities and NaN propagate as there (0 and inf in a prefix give NaN in any order).
+ */
+export function cumprodScan(g: OnnxGraph, x: string, dtype: 'float32' | 'float64' | 'int32', axis: number, rank: number, n: number): string {
+  let y = x;
+  for (let s = 1; s < n; s *= 2) {
+    const pads = new Array<number>(2 * rank).fill(0);
+    pads[axis] = s;
+    const head = g.op('Slice', [y, g.ints([0]), g.ints([n - s]), g.ints([axis])]);
+    y = g.op('Mul', [y, g.op('Pad', [head, g.ints(pads), g.constant(dtype, [], [1])], { mode: 'constant' })]);
+  }
+  return y;
+}

@@ -51,6 +51,7 @@ import {
   sqrt, sub, where, div, le, checkInplace,
 } from './elementwise';
 import { matmul } from './matmul';
+import { traced } from '../trace';
 import { sum, mean, var as variance } from './reduce';
 import { cat, expand, narrow, permute, reshape, select, squeeze, stack, unsqueeze } from './views';
 import { flip, gather, indexSelect, tril, triu } from './indexing';
@@ -84,7 +85,7 @@ export function viewAsReal(input: Tensor): Tensor {
   const out = r._view(r._shape, r._strides, r._offset);  // a tensor of the current scope, as every op's result
   r.dispose();
   if (needsGrad(z)) record('viewAsReal', [z], [out], [], ([g]) => scopeSync(() => [viewAsComplex(g!.contiguous())]), true);
-  return out;
+  return traced('viewAsReal', [z], out, (g, [v]) => g.op('Identity', [v.name]));
 }
 
 /**
@@ -113,7 +114,7 @@ export function viewAsComplex(input: Tensor): Tensor {
   const shape = x._shape.slice(0, nd - 1), strides = x._strides.slice(0, nd - 1).map((s) => s / 2);
   const out = new Tensor(x._storage, shape, strides, x._offset / 2, complexDTypeFor(x.dtype));
   if (needsGrad(x)) record('viewAsComplex', [x], [out], [], ([g]) => scopeSync(() => [viewAsReal(g!)]), true);
-  return out;
+  return traced('viewAsComplex', [x], out, (g, [v]) => g.op('Identity', [v.name]));
 }
 
 /** Whether `input` is a complex tensor (complex64 or complex128), as torch.is_complex. `fl.isComplex(z) // true` */

@@ -29,6 +29,8 @@ import { parseDevice } from '../device';
 import { DType, componentDType, isComplexDType } from '../dtype';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
+import { dft, dftRealForward, dftRealInverse } from '../onnx/lower';
+import { traced, traceState } from '../trace';
 import { fmt } from '../shape';
 import { emptyTensor, scopeSync, Tensor } from '../tensor';
 import { viewAsComplex, viewAsReal } from './complex';
@@ -53,7 +55,7 @@ function c2cRaw(x: Tensor, inverse: boolean): Tensor {
     if (out.numel > 0) call(FFT, 'fft', [out, x], [inverse ? 1 : 0]);
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) record(inverse ? 'ifft' : 'fft', [x], [out], [], ([g]) => [c2cRaw(contiguous(g!), !inverse)]);
-  return out;
+  return traceState.tracer === null ? out : traced('fft', [x], out, (g, [v]) => dft(g, v.name, x.dtype as 'float32' | 'float64', x._shape[1], inverse));
 }
 
 const FFT_R2C = opId('fft_r2c');
@@ -74,7 +76,7 @@ function r2cRaw(x: Tensor): Tensor {
     if (out.numel > 0) call(FFT_R2C, 'fft_r2c', [out, x], []);
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(x)) record('fft_r2c', [x], [out], [], ([g]) => [scopeSync(() => c2rRaw(contiguous(scaleInterior(g!, 0.5)), n))]);
-  return out;
+  return traceState.tracer === null ? out : traced('rfft', [x], out, (g, [v]) => dftRealForward(g, v.name));
 }
 
 /** The unnormalized real inverse (n points, n even) of a contiguous one-sided [B, n/2 + 1, 2] -> [B, n] (a graph node). */
@@ -84,7 +86,7 @@ function c2rRaw(X: Tensor, n: number): Tensor {
     if (out.numel > 0) call(FFT_C2R, 'fft_c2r', [out, X], []);
   } catch (e) { out.dispose(); throw e; }
   if (needsGrad(X)) record('fft_c2r', [X], [out], [], ([g]) => [scopeSync(() => scaleInterior(r2cRaw(contiguous(g!)), 2))]);
-  return out;
+  return traceState.tracer === null ? out : traced('irfft', [X], out, (g, [v]) => dftRealInverse(g, v.name, X.dtype as 'float32' | 'float64', n));
 }
 
 /** The unnormalized transform of a real view R ([..., n, 2], complex dims R.ndim - 1) along complex dim d. */

@@ -517,7 +517,11 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
       return [sumToShape(back.dtype === xDt ? back : back.to(xDt), xShape), null];
     }));
   }
-  return out;
+  // ONNX: Compress of the flattened (broadcast) input by the flattened mask; its size is computed in the graph
+  return traceState.tracer === null ? out : traced('maskedSelect', [x, mask], out, (g, [vx, vm]) => {
+    const flat = (v: string): string => g.op('Reshape', [g.op('Expand', [v, g.sizes(shape)]), g.ints([-1])]);
+    return g.op('Compress', [flat(vx.name), flat(vm.name)], { axis: 0 });
+  });
 }
 
 function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
@@ -615,7 +619,10 @@ export function nonzero(x: Tensor, options: NonzeroOptions = {}): Tensor | Tenso
   const { coords, count } = nonzeroCoords(x, 'nonzero');
   if (x.ndim === 0) return asTuple ? [zeros([count], { dtype: 'int32', device: x.device })] : zeros([count, 0], { dtype: 'int32', device: x.device });
   if (asTuple) return coords;
-  try { return stack(coords, 1); } finally { coords.forEach((c) => c.dispose()); }
+  let out: Tensor;
+  try { out = stack(coords, 1); } finally { coords.forEach((c) => c.dispose()); }
+  // ONNX: NonZero gives the [ndim, count] int64 coordinates
+  return traceState.tracer === null ? out : traced('nonzero', [x], out, (g, [vx]) => g.cast(g.op('Transpose', [g.op('NonZero', [vx.name])], { perm: [1, 0] }), 'int64', 'int32'));
 }
 
 /**

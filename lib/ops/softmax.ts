@@ -7,6 +7,7 @@
 import { tooManyArgs } from '../args';
 import { isGradEnabled, needsGrad, record } from '../autograd';
 import { traced, traceState } from '../trace';
+import { cumprodScan } from '../onnx/lower';
 import { runFloat32 } from '../amp';
 import { checkDType, DType, isFloating } from '../dtype';
 import { ValueError } from '../errors';
@@ -93,8 +94,11 @@ function scan(op: 'cumsum' | 'cumprod', x: Tensor, dim: number, dtype?: DType): 
   const outDt: DType = isFloating(inDt) ? inDt : 'int32';
   const y = alongDim(SCAN_OP, op, x, dim, inDt, outDt, [SCAN[op]]);
   if (isFloating(outDt) && needsGrad(x)) recordAlongDim(op, x, y, dim);
-  if (op === 'cumprod') return y;  // ONNX has no cumulative product: an export that needs it fails naming cumprod
   const axis = normDim(dim, x._shape.length, op);
+  if (op === 'cumprod') {
+    // ONNX has no cumulative product: a scan of Mul steps (lib/onnx/lower.ts)
+    return traceState.tracer === null ? y : traced(op, [x], y, (g, [vx]) => cumprodScan(g, g.cast(vx.name, vx.dtype, outDt), outDt as 'float32' | 'float64' | 'int32', axis, Math.max(x.ndim, 1), x.ndim === 0 ? 1 : x._shape[axis]));
+  }
   return traceState.tracer === null ? y : traced(op, [x], y, (g, [vx]) => g.op('CumSum', [g.cast(vx.name, vx.dtype, outDt), g.constant('int32', [], [axis])]));
 }
 
