@@ -8,7 +8,9 @@
 // count and pinned to the cores, the faster per round: common.js, runTorchPeerBoth). 'flintml' is the
 // fused CPU convolution (native/cpu/conv.cpp); 'flintml-im2col' the same build with it turned off
 // (convTuning.fusedCpu = false: im2col of the whole batch + one GEMM per group + a permute, the path
-// before it), so that before and after come from the same rounds; 'flintml-1thread' is the fused
+// before it), so that before and after come from the same rounds; 'flintml-nowino' the fused path
+// with Winograd off (convTuning.winogradCpu = 'off': the 3x3 stride-1 layers on the GEMM path, the
+// path before native/cpu/conv.cpp's Winograd F(m x m, 3x3)); 'flintml-1thread' is the fused
 // path with flintml's pool set to one thread (torch's default here is one thread: on a host whose
 // cores are shared with other jobs, a parallel op waits for its slowest thread). Method for every side: two
 // warm-up calls, then calls until 0.4 s has passed (3 at least); per round the median (and the
@@ -62,11 +64,12 @@ function timed(fn, minTime = 0.4) {
   return { med: median(ts), min: Math.min(...ts), reps: ts.length };
 }
 
-function benchFlint(cases, fused, threads = 0) {
+function benchFlint(cases, fused, threads = 0, winograd = 'auto') {
   const fl = loadFlint();
   const { convTuning } = require('../dist/ops/conv');
-  const was = convTuning.fusedCpu, wasThreads = fl.backend.info().threads;
+  const was = convTuning.fusedCpu, wasWino = convTuning.winogradCpu, wasThreads = fl.backend.info().threads;
   convTuning.fusedCpu = fused;
+  convTuning.winogradCpu = winograd;
   if (threads) fl.backend.setNumThreads(threads);
   fl.manualSeed(0);
   const out = [];
@@ -85,7 +88,7 @@ function benchFlint(cases, fused, threads = 0) {
       out.push({ name, pass: 'fwd', ...fwd }, { name, pass: 'fwd+bwd', ...both });
       for (const t of [x, w, b]) t.dispose();
     }
-  } finally { convTuning.fusedCpu = was; }
+  } finally { convTuning.fusedCpu = was; convTuning.winogradCpu = wasWino; }
   const threadsUsed = fl.backend.info().threads;
   fl.backend.setNumThreads(wasThreads);
   return { blas: fl.backend.info().blas, threads: threadsUsed, results: out };
@@ -94,8 +97,8 @@ function benchFlint(cases, fused, threads = 0) {
 function main() {
   const cases = picked();
   if (process.argv.includes('--flint')) {
-    for (const [impl, fused, threads] of [['flintml', true, 0], ['flintml-im2col', false, 0], ['flintml-1thread', true, 1]]) {
-      const r = benchFlint(cases, fused, threads);
+    for (const [impl, fused, threads, wino] of [['flintml', true, 0, 'auto'], ['flintml-nowino', true, 0, 'off'], ['flintml-im2col', false, 0, 'auto'], ['flintml-1thread', true, 1, 'auto']]) {
+      const r = benchFlint(cases, fused, threads, wino);
       for (const x of r.results) console.log(JSON.stringify({ impl, ...x, blas: r.blas, threads: r.threads }));
     }
     return;
@@ -107,6 +110,7 @@ function main() {
   for (let round = 0; round < R; round++) {
     const ours = benchFlint(cases, true, CPU_TIME ? 1 : 0);
     const before = benchFlint(cases, false, CPU_TIME ? 1 : 0);
+    const nowino = benchFlint(cases, true, CPU_TIME ? 1 : 0, 'off');
     const one = CPU_TIME ? ours : benchFlint(cases, true, 1);
     const torch = CPU_TIME ? { default: runTorchPeer('torch_conv.py', [...peerArgs, 'cpu-time']), pinned: null, pinnedThreads: '-' } : runTorchPeerBoth('torch_conv.py', peerArgs);
     if (CPU_TIME) { torch.defaultThreads = torch.default[0] ? torch.default[0].threads : '?'; torch.version = torch.default[0] ? torch.default[0].torch : '?'; }
@@ -116,12 +120,14 @@ function main() {
       for (const pass of ['fwd', 'fwd+bwd']) {
         const k = `${name} ${pass}`;
         const a = pick(ours.results, name, pass), o = pick(before.results, name, pass), a1 = pick(one.results, name, pass);
+        const nw = pick(nowino.results, name, pass);
         const d = pick(torch.default, name, pass), q = CPU_TIME ? null : pick(torch.pinned, name, pass);
         const metric = CPU_TIME ? 'cpu-ms' : 'ms';
-        for (const [impl, r] of [['flintml', a], ['flintml-im2col', o], ['flintml-1thread', CPU_TIME ? null : a1], ['torch-default', d], ['torch-pinned', q]]) {
+        for (const [impl, r] of [['flintml', a], ['flintml-nowino', nw], ['flintml-im2col', o], ['flintml-1thread', CPU_TIME ? null : a1], ['torch-default', d], ['torch-pinned', q]]) {
           if (r) console.log(JSON.stringify({ bench: 'conv', impl, case: k, metric: `round-${metric}`, round, med: r.med, min: r.min, reps: r.reps }));
         }
         rep.sample('flintml', k, metric, a.med);
+        rep.sample('flintml-nowino', k, metric, nw.med);
         rep.sample('flintml-im2col', k, metric, o.med);
         if (CPU_TIME) rep.sample('torch-default', k, metric, d.med);
         else {
@@ -133,7 +139,8 @@ function main() {
   }
   for (const [name] of cases) {
     for (const pass of ['fwd', 'fwd+bwd']) {
-      rep.ratio(`${name} ${pass}`, 'flintml', 'flintml-im2col', '');
+      rep.ratio(`${name} ${pass}`, 'flintml', 'flintml-nowino', '');
+      rep.ratio(`${name} ${pass}`, 'flintml-nowino', 'torch-default', '');
       if (CPU_TIME) rep.ratio(`${name} ${pass}`, 'flintml', 'torch-default', '<=1.0');
       else {
         rep.ratio(`${name} ${pass}`, 'flintml', 'torch-best', '<=1.0');

@@ -281,10 +281,15 @@ function conv2dGeom(x: Tensor, w: Tensor, o: Conv2dOptions, op: string): Geom {
  * are rebuilt, so a big convolution's activation memory stays that of its input. Tests set it to 0
  * to take the rebuilding path on small shapes. (The CPU's fused conv2d keeps no columns: it rebuilds
  * them per cache-sized block.) `fusedCpu` turns the CPU's fused conv2d kernels on (the default) or
- * off: tests and bench/conv.js compare the two paths.
+ * off: tests and bench/conv.js compare the two paths. `winogradCpu` picks how the fused kernels run
+ * float32 3x3 stride-1 convolutions (forward and input gradient; native/cpu/conv.cpp, winogradTile):
+ * 'auto' takes Winograd F(m x m, 3x3) where it measured faster, 'off' never (the GEMM path), 'f2' and
+ * 'f4' F(2x2, 3x3) or F(4x4, 3x3) wherever it applies (tests compare them).
  * @internal
  */
-export const convTuning = { keepColsMax: 1 << 24, fusedCpu: true };
+export const convTuning: { keepColsMax: number; fusedCpu: boolean; winogradCpu: 'auto' | 'off' | 'f2' | 'f4' } =
+  { keepColsMax: 1 << 24, fusedCpu: true, winogradCpu: 'auto' };
+const WINOGRAD_MODE = { off: 0, auto: 1, f2: 2, f4: 4 } as const;
 
 /**
  * The CPU's fused convolution (native/cpu/conv.cpp, conv2dForward / conv2dBackwardInput /
@@ -308,7 +313,7 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
   const K = Cg * g.kh * g.kw, L = g.Ho * g.Wo;
   const grad = needsGrad(x, w, b);
   const fused = fusedConv(x);
-  const params = [...geomParams(g), groups];
+  const params = fused ? [...geomParams(g), groups, WINOGRAD_MODE[convTuning.winogradCpu]] : [...geomParams(g), groups];
   const keepCols = !fused && grad && w.requiresGrad && C * g.kh * g.kw * N * L <= convTuning.keepColsMax;
   let kept: Tensor | null = null;
   const out = noGrad(() => scope(() => {

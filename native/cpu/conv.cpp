@@ -578,10 +578,12 @@ void cpuAdaptiveAvgPool2dBackward(const OpCall& c) {
 //     again, on gy with the flipped, transposed kernel (a GEMM with K = Og*kh*kw and no scatter);
 //     otherwise W^T times a block of gy (K = Og), its columns added back into the image (col2im,
 //     per image: blocks overlap);
-//   - small images (a whole image in one block, under kBatchCols pixels): several per GEMM.
+//   - small images (a whole image in one block, under kBatchCols pixels): several per GEMM;
+//   - float32 3x3 at stride 1, dilation 1, groups 1 (forward and input gradient): Winograd F(2x2, 3x3)
+//     or F(4x4, 3x3) where it measured faster (its section below, winogradTile).
 // What a faster version would do: its own AVX-512 micro-kernels reading the image directly (oneDNN's
 // direct convolution: torch's forward reaches ~160 GFLOP/s on one core of this host where OpenBLAS's
-// sgemm on these M = 48..256 products reaches 115-150), and Winograd F(2x2, 3x3) for 3x3 stride 1.
+// sgemm on these M = 48..256 products reaches 115-150).
 // Sums: every output element's sums run in an order fixed by the shapes and the thread count (never
 // by which thread took which unit; a GEMM split over the pool is cut as native/cpu/gemm.cpp says). The weight gradient sums the batch in up to kWgradParts fixed parts (each part's
 // images in order, into its own buffer) added in part order; the bias gradient in double.
@@ -589,7 +591,8 @@ void cpuAdaptiveAvgPool2dBackward(const OpCall& c) {
 //   conv2dForward         t: y [N, O, Ho, Wo], x [N, C, H, W], w [O, C/groups, kh, kw][, bias [O]]
 //   conv2dBackwardInput   t: gx [N, C, H, W], gy [N, O, Ho, Wo], w
 //   conv2dBackwardWeight  t: gw [O, C/groups, kh, kw], gy [N, O, Ho, Wo], x[, gb [O]]
-//                         p (all three): kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, pb, pr, groups
+//                         p (all three): kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, pb, pr, groups[, Winograd
+//                         mode: forward and input gradient, float32 3x3 stride 1; see winogradTile]
 // All operands contiguous, one dtype (float32 or float64); outputs are fully written.
 
 // a unit's columns: a quarter of a core's L2 on the 2-core development host (256 KB-1 MB measured alike on
@@ -681,7 +684,8 @@ void gemmT(bool tA, bool tB, int64_t M, int64_t N, int64_t K, const double* A, i
 }
 
 // A per-thread scratch buffer (kept between calls: a fresh one per unit would page-fault each time).
-template <class T> T* scratch(int64_t elems) {
+// Slot 0 is runUnits' unit buffer; slot 1 a call's own (the Winograd kernel transform).
+template <class T, int Slot = 0> T* scratch(int64_t elems) {
   thread_local std::vector<double> buf;
   const size_t need = (size_t)((elems * (int64_t)sizeof(T) + 7) / 8);
   if (buf.size() < need) buf.resize(need);
@@ -848,6 +852,411 @@ FLINT_VM_INLINE void directWeightPlane(double* acc, const T* __restrict gyp, con
     }
 }
 
+// ---- Winograd F(m x m, 3x3): float32 3x3 convolutions at stride 1 ----
+//
+// A 3x3 stride-1 convolution computes each m x m tile of output from an (m+2) x (m+2) patch of input;
+// in the Winograd domain that is an elementwise product per channel pair (Lavin and Gray, "Fast
+// Algorithms for Convolutional Neural Networks", 2016):
+//   Y[o] = Aᵀ ( Σ_c (G g[o,c] Gᵀ) ⊙ (Bᵀ d[c] B) ) A
+// so that, with the (m+2)² transformed positions ξ as a batch, the sum over channels is (m+2)²
+// independent GEMMs: M[ξ] (Cout x tiles) = U[ξ] (Cout x Cin) · V[ξ] (Cin x tiles). That is
+// (m+2)²/(9m²) of the direct form's multiply-adds: 16/36 for F(2x2), 36/144 for F(4x4); the transforms
+// are additions and a few multiplies per patch, linear in Cin and in Cout.
+//   - The kernel is transformed once per call (U: (m+2)² x Cout x Cin floats, computed in double and
+//     rounded once). The input gradient at stride 1 is the convolution of gy with the kernel flipped
+//     in h and w and its in/out channels swapped, padded by 2 - p: the same kernel, with U built
+//     from the flipped, transposed weight.
+//   - Tiles are taken in groups of up to 16 along one tile row of one image (16 SIMD lanes, one tile
+//     each: a group's patch rows are loaded once and split into the m phases of the column by
+//     shuffles; the transforms are then lane-wise vector arithmetic, the same code on every ISA, no
+//     FMA). Units of work are blocks of consecutive groups (whole tile rows, images mixed), sized by
+//     kWinoBlockBytes so that a block's V and M stay near the core's cache; each unit transforms its
+//     input, makes one batched GEMM call and transforms its output straight into NCHW (bias added).
+//   - Sums: a block's composition depends on the shapes only, and its GEMMs are the same BLAS calls
+//     at any thread count (whole batch entries: native/cpu/gemm.cpp, splitGemm); the transforms are
+//     per lane. So the result has the same bits at 1 and 2 threads.
+//   - Accuracy: the transforms amplify float32 rounding (F(4x4)'s points ±2 more than F(2x2)'s ±1);
+//     the measured errors and the choice between the two are in winogradTile below.
+//   - Non-finite values: a NaN or Inf in a patch would reach every output of its tile through the
+//     transforms (Inf - Inf), and inputs near float's range can overflow the transformed values. A
+//     tile whose outputs come out non-finite is recomputed by the direct sum (winoDirectTile), so the
+//     outputs are NaN or Inf where the GEMM path's are, and nowhere else.
+// Used by conv2dForward and conv2dBackwardInput for float32 3x3 kernels, stride 1, dilation 1, groups 1
+// (any padding), where winogradTile's measured heuristic says it pays; float64 keeps the GEMM path.
+
+typedef float WinoVec __attribute__((vector_size(64)));  // 16 lanes: 16 tiles of one tile row
+constexpr int kWinoLanes = 16;
+
+FLINT_VM_INLINE void winoLoad(WinoVec& v, const float* p) { std::memcpy(&v, p, sizeof v); }
+
+FLINT_VM_INLINE void winoStore(float* p, const WinoVec& v) { std::memcpy(p, &v, sizeof v); }
+
+// n floats from src to dst (not overlapping) in whole vectors: the last one ends at n and overlaps its
+// neighbour (the same values twice). A memcpy of a size known only at run time is a library call.
+FLINT_VM_INLINE void winoCopy(float* __restrict dst, const float* __restrict src, int64_t n) {
+  if (n < kWinoLanes) {
+    for (int64_t i = 0; i < n; i++) dst[i] = src[i];
+    return;
+  }
+  WinoVec v;
+  for (int64_t i = 0; i + kWinoLanes < n; i += kWinoLanes) {
+    winoLoad(v, src + i);
+    winoStore(dst + i, v);
+  }
+  winoLoad(v, src + n - kWinoLanes);
+  winoStore(dst + n - kWinoLanes, v);
+}
+
+#define WINO_EVEN 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30
+#define WINO_ODD 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31
+#define WINO_NEXT 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+#define WINO_LO 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23
+#define WINO_HI 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31
+
+// A patch row r (16m + 16 floats; tile l's columns are r[m*l .. m*l + m + 1]) split into its m + 2
+// columns: P[j][l] = r[m*l + j].
+template <int m>
+FLINT_VM_INLINE void winoColumns(const float* r, WinoVec (&P)[m + 2]) {
+  if constexpr (m == 2) {
+    WinoVec a0, a1, a2;
+    winoLoad(a0, r); winoLoad(a1, r + 16); winoLoad(a2, r + 32);
+    P[0] = __builtin_shufflevector(a0, a1, WINO_EVEN);
+    P[1] = __builtin_shufflevector(a0, a1, WINO_ODD);
+    P[2] = __builtin_shufflevector(P[0], a2, WINO_NEXT, 16);
+    P[3] = __builtin_shufflevector(P[1], a2, WINO_NEXT, 17);
+  } else {
+    WinoVec a0, a1, a2, a3, a4;
+    winoLoad(a0, r); winoLoad(a1, r + 16); winoLoad(a2, r + 32); winoLoad(a3, r + 48); winoLoad(a4, r + 64);
+    const WinoVec e01 = __builtin_shufflevector(a0, a1, WINO_EVEN), o01 = __builtin_shufflevector(a0, a1, WINO_ODD);
+    const WinoVec e23 = __builtin_shufflevector(a2, a3, WINO_EVEN), o23 = __builtin_shufflevector(a2, a3, WINO_ODD);
+    P[0] = __builtin_shufflevector(e01, e23, WINO_EVEN);
+    P[1] = __builtin_shufflevector(o01, o23, WINO_EVEN);
+    P[2] = __builtin_shufflevector(e01, e23, WINO_ODD);
+    P[3] = __builtin_shufflevector(o01, o23, WINO_ODD);
+    P[4] = __builtin_shufflevector(P[0], a4, WINO_NEXT, 16);
+    P[5] = __builtin_shufflevector(P[1], a4, WINO_NEXT, 17);
+  }
+}
+
+// The inverse for an output row: Y[s][l] (s < m) into r[m*l + s], 16m floats.
+template <int m>
+FLINT_VM_INLINE void winoInterleave(const WinoVec (&Y)[m], float* r) {
+  if constexpr (m == 2) {
+    const WinoVec lo = __builtin_shufflevector(Y[0], Y[1], WINO_LO), hi = __builtin_shufflevector(Y[0], Y[1], WINO_HI);
+    std::memcpy(r, &lo, sizeof lo);
+    std::memcpy(r + 16, &hi, sizeof hi);
+  } else {
+    // (Y0, Y2) and (Y1, Y3) interleaved, then the two results: Y0[l], Y1[l], Y2[l], Y3[l], ...
+    const WinoVec z0 = __builtin_shufflevector(Y[0], Y[2], WINO_LO), z1 = __builtin_shufflevector(Y[0], Y[2], WINO_HI);
+    const WinoVec w0 = __builtin_shufflevector(Y[1], Y[3], WINO_LO), w1 = __builtin_shufflevector(Y[1], Y[3], WINO_HI);
+    const WinoVec r0 = __builtin_shufflevector(z0, w0, WINO_LO), r1 = __builtin_shufflevector(z0, w0, WINO_HI);
+    const WinoVec r2 = __builtin_shufflevector(z1, w1, WINO_LO), r3 = __builtin_shufflevector(z1, w1, WINO_HI);
+    std::memcpy(r, &r0, sizeof r0);
+    std::memcpy(r + 16, &r1, sizeof r1);
+    std::memcpy(r + 32, &r2, sizeof r2);
+    std::memcpy(r + 48, &r3, sizeof r3);
+  }
+}
+
+#undef WINO_EVEN
+#undef WINO_ODD
+#undef WINO_NEXT
+#undef WINO_LO
+#undef WINO_HI
+
+// Bᵀ d for one column of m + 2 values (F(2x2): points 0, ±1; F(4x4): 0, ±1, ±2; Lavin and Gray's matrices)
+template <int m>
+FLINT_VM_INLINE void winoInput1d(const WinoVec (&d)[m + 2], WinoVec (&o)[m + 2]) {
+  if constexpr (m == 2) {
+    o[0] = d[0] - d[2];
+    o[1] = d[1] + d[2];
+    o[2] = d[2] - d[1];
+    o[3] = d[1] - d[3];
+  } else {
+    const WinoVec s12 = d[1] + d[2], s34 = d[3] + d[4], t12 = d[1] - d[2], t34 = d[4] - d[3];
+    const WinoVec u = d[4] - d[2], v = d[3] - d[1];
+    o[0] = (4.f * d[0] - 5.f * d[2]) + d[4];
+    o[1] = s34 - 4.f * s12;
+    o[2] = t34 + 4.f * t12;
+    o[3] = u + 2.f * v;
+    o[4] = u - 2.f * v;
+    o[5] = (4.f * d[1] - 5.f * d[3]) + d[5];
+  }
+}
+
+// Aᵀ x for one column of m + 2 values (m results)
+template <int m>
+FLINT_VM_INLINE void winoOutput1d(const WinoVec (&x)[m + 2], WinoVec (&y)[m]) {
+  if constexpr (m == 2) {
+    y[0] = (x[0] + x[1]) + x[2];
+    y[1] = (x[1] - x[2]) - x[3];
+  } else {
+    const WinoVec s12 = x[1] + x[2], t12 = x[1] - x[2], s34 = x[3] + x[4], t34 = x[3] - x[4];
+    y[0] = (x[0] + s12) + s34;
+    y[1] = t12 + 2.f * t34;
+    y[2] = s12 + 4.f * s34;
+    y[3] = (t12 + 8.f * t34) + x[5];
+  }
+}
+
+// G (the kernel transform's (m+2) x 3 matrix)
+template <int m> constexpr double kWinoG[m + 2][3] = {};
+template <> constexpr double kWinoG<2>[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
+template <> constexpr double kWinoG<4>[6][3] = {{1.0 / 4, 0, 0},           {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                                {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6},  {0, 0, 1}};
+
+// One Winograd convolution's problem: x [N, Cin, H, W] -> y [N, Cout, Ho, Wo], output (oh, ow) from
+// input rows oh - ph + i and columns ow - pw + j (i, j < 3; outside the image: 0).
+struct WinoProblem {
+  int64_t N, Cin, H, W, Cout, Ho, Wo, ph, pw;
+  int m;                        // output tile side: 2 or 4
+  int64_t tilesH, tilesW, rowGroups, groups, groupsPerBlock, blockTiles;  // planned by winoPlan
+};
+
+// Tiles per block: kWinoBlockTiles, fewer where a block's V and M would pass kWinoBlockBytes (a GEMM's
+// B operand is packed once per call, so short blocks repack U: at 16x256x14x14, 28-tile blocks spent
+// a quarter of the time packing; 64..512 tiles measured within noise of each other at 64..512 channels)
+constexpr int64_t kWinoBlockTiles = 256;
+constexpr int64_t kWinoBlockBytes = 8 << 20;
+
+void winoPlan(WinoProblem& p) {
+  const int64_t a = p.m + 2;
+  p.tilesH = (p.Ho + p.m - 1) / p.m;
+  p.tilesW = (p.Wo + p.m - 1) / p.m;
+  p.rowGroups = (p.tilesW + kWinoLanes - 1) / kWinoLanes;
+  p.groups = p.N * p.tilesH * p.rowGroups;
+  const int64_t perTile = a * a * (p.Cin + p.Cout) * (int64_t)sizeof(float);
+  int64_t want = std::min(kWinoBlockTiles, std::max<int64_t>(kWinoLanes, kWinoBlockBytes / perTile));  // tiles per block
+  p.groupsPerBlock = std::max<int64_t>(1, want / std::min<int64_t>(kWinoLanes, p.tilesW));
+  p.blockTiles = p.groupsPerBlock * std::min<int64_t>(kWinoLanes, p.tilesW);
+}
+
+// U[ξ][p][q] = (G g Gᵀ)[ξ] for the Winograd convolution's output channel p < P and input channel q < Q;
+// g = w[p][q] (forward: w is [P, Q, 3, 3]) or, with flip, w[q][p] rotated by 180 degrees (the input
+// gradient: w is [Q, P, 3, 3]). In double, rounded once; 16 input channels at a time (vectorised).
+template <int m>
+void winoKernel(float* U, const float* w, int64_t P, int64_t Q, bool flip) {
+  constexpr int a = m + 2;
+  const auto& G = kWinoG<m>;
+  parallelFor(P, planeGrain(Q * a * a * 12), [&](int64_t p0, int64_t p1) {
+    vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+      for (int64_t p = p0; p < p1; p++)
+        for (int64_t q0 = 0; q0 < Q; q0 += kWinoLanes) {
+          const int64_t n = std::min<int64_t>(kWinoLanes, Q - q0);
+          double g[9][kWinoLanes] = {}, t[a][3][kWinoLanes];
+          for (int64_t k = 0; k < n; k++)
+            for (int i = 0; i < 9; i++)
+              g[i][k] = flip ? (double)w[((q0 + k) * P + p) * 9 + (8 - i)] : (double)w[(p * Q + q0 + k) * 9 + i];
+          for (int r = 0; r < a; r++)
+            for (int j = 0; j < 3; j++)
+              for (int k = 0; k < kWinoLanes; k++) t[r][j][k] = (G[r][0] * g[j][k] + G[r][1] * g[3 + j][k]) + G[r][2] * g[6 + j][k];
+          for (int r = 0; r < a; r++)
+            for (int c = 0; c < a; c++) {
+              float* dst = U + ((r * a + c) * P + p) * Q + q0;
+              for (int64_t k = 0; k < n; k++) dst[k] = (float)((G[c][0] * t[r][0][k] + G[c][1] * t[r][1][k]) + G[c][2] * t[r][2][k]);
+            }
+        }
+    });
+  });
+}
+
+// Group gi's image, tile row and first tile column, and its tile count.
+struct WinoGroup { int64_t n, th, tw0; int cnt; };
+inline WinoGroup winoGroup(const WinoProblem& p, int64_t gi) {
+  WinoGroup g;
+  const int64_t row = gi / p.rowGroups;
+  g.n = row / p.tilesH; g.th = row % p.tilesH; g.tw0 = (gi % p.rowGroups) * kWinoLanes;
+  g.cnt = (int)std::min<int64_t>(kWinoLanes, p.tilesW - g.tw0);
+  return g;
+}
+
+// Bᵀ d B of one group's tiles of one input plane into V (lane l: tile tw0 + l; position ξ at V + ξ*vs).
+template <int m>
+FLINT_VM_INLINE void winoInputGroup(const float* plane, const WinoProblem& p, const WinoGroup& g, float* V, int64_t vs) {
+  constexpr int a = m + 2, span = kWinoLanes * m + kWinoLanes;
+  // the patch rows, zero-padded: all written before any is read (a vector load that straddles
+  // stores still in flight stalls; measured a fifth of the input transform when done row by row)
+  alignas(64) float rows[a][span];
+  WinoVec d[a][a], t[a][a];
+  const int64_t iw0 = g.tw0 * m - p.pw, need = (int64_t)g.cnt * m + 2;  // the patch columns [iw0, iw0 + need)
+  const int64_t lo = std::min(need, std::max<int64_t>(0, -iw0)), hi = std::max(lo, std::min(need, p.W - iw0));
+  std::memset(rows, 0, sizeof rows);
+  for (int i = 0; i < a; i++) {
+    const int64_t ih = g.th * m - p.ph + i;
+    if (ih >= 0 && ih < p.H && hi > lo) winoCopy(rows[i] + lo, plane + ih * p.W + iw0 + lo, hi - lo);
+  }
+  for (int i = 0; i < a; i++) {
+    WinoVec cols[a];
+    winoColumns<m>(rows[i], cols);
+    for (int j = 0; j < a; j++) d[j][i] = cols[j];  // d[j]: column j of the patches, by row
+  }
+  for (int j = 0; j < a; j++) winoInput1d<m>(d[j], t[j]);  // t[j][k] = (Bᵀ d)[k][j]
+  for (int k = 0; k < a; k++) {
+    WinoVec row[a], o[a];
+    for (int j = 0; j < a; j++) row[j] = t[j][k];
+    winoInput1d<m>(row, o);
+    for (int l = 0; l < a; l++) winoStore(V + (k * a + l) * vs, o[l]);  // 16 lanes: the row's slack takes the extra
+  }
+}
+
+// Output channel o of tile (n, th, tw) by the direct sum, in float (a tile whose Winograd outputs were
+// not finite): x, w and flip as winoKernel's.
+void winoDirectTile(float* plane, const float* x, const float* w, bool flip, float bias, const WinoProblem& p, int64_t n, int64_t o,
+                    int64_t th, int64_t tw) {
+  for (int64_t oh = th * p.m; oh < std::min(p.Ho, (th + 1) * p.m); oh++)
+    for (int64_t ow = tw * p.m; ow < std::min(p.Wo, (tw + 1) * p.m); ow++) {
+      float acc = bias;
+      for (int64_t c = 0; c < p.Cin; c++) {
+        const float* xc = x + (n * p.Cin + c) * p.H * p.W;
+        for (int i = 0; i < 3; i++) {
+          const int64_t ih = oh - p.ph + i;
+          if (ih < 0 || ih >= p.H) continue;
+          for (int j = 0; j < 3; j++) {
+            const int64_t iw = ow - p.pw + j;
+            if (iw < 0 || iw >= p.W) continue;
+            const float wv = flip ? w[(c * p.Cout + o) * 9 + (2 - i) * 3 + (2 - j)] : w[(o * p.Cin + c) * 9 + i * 3 + j];
+            acc += wv * xc[ih * p.W + iw];
+          }
+        }
+      }
+      plane[oh * p.Wo + ow] = acc;
+    }
+}
+
+// Aᵀ M A of one group's tiles of one output channel into its plane (bias added, clipped to Ho x Wo).
+// Returns a mask of the lanes (tiles) with a non-finite output.
+template <int m>
+FLINT_VM_INLINE uint32_t winoOutputGroup(float* plane, const WinoProblem& p, const WinoGroup& g, const float* M, int64_t ms, float bias) {
+  constexpr int a = m + 2;
+  typedef int32_t WinoMask __attribute__((vector_size(64)));
+  WinoMask keep;  // the group's lanes (the others read the next group's or the row's slack: zeroed)
+  for (int l = 0; l < kWinoLanes; l++) keep[l] = l < g.cnt ? -1 : 0;
+  WinoVec x[a][a], u[a][m];
+  for (int k = 0; k < a; k++)
+    for (int l = 0; l < a; l++) {
+      winoLoad(x[l][k], M + (k * a + l) * ms);
+      x[l][k] = (WinoVec)((WinoMask)x[l][k] & keep);
+    }
+  for (int l = 0; l < a; l++) winoOutput1d<m>(x[l], u[l]);  // u[l][r] = (Aᵀ M)[r][l]
+  float row[kWinoLanes * m];
+  const int64_t ow0 = g.tw0 * m, wn = std::min<int64_t>((int64_t)g.cnt * m, p.Wo - ow0);
+  WinoVec nonFinite{};  // y - y: 0 where y is finite, NaN where it is not (the tile's rows and columns summed)
+  for (int r = 0; r < m; r++) {
+    const int64_t oh = g.th * m + r;
+    if (oh >= p.Ho) break;
+    WinoVec col[a], y[m];
+    for (int l = 0; l < a; l++) col[l] = u[l][r];
+    winoOutput1d<m>(col, y);
+    for (int s = 0; s < m; s++) {
+      y[s] += bias;
+      nonFinite += y[s] - y[s];
+    }
+    winoInterleave<m>(y, row);
+    winoCopy(plane + oh * p.Wo + ow0, row, wn);
+  }
+  uint32_t bad = 0;
+  for (int l = 0; l < g.cnt; l++) bad |= nonFinite[l] != 0.f ? 1u << l : 0u;  // NaN != 0 too
+  return bad;
+}
+
+// The whole convolution: U prepared by winoKernel ([(m+2)², Cout, Cin]); bias may be null.
+template <int m>
+void winoConvT(float* y, const float* x, const float* U, const float* w, bool flip, const float* bias, const WinoProblem& p) {
+  constexpr int64_t a = m + 2;
+  const int64_t blocks = (p.groups + p.groupsPerBlock - 1) / p.groupsPerBlock;
+  // V and M rows: a block's tiles and 16 lanes of slack (a group's stores and loads are whole vectors)
+  const int64_t rowMax = p.blockTiles + kWinoLanes;
+  const int64_t vElems = a * a * p.Cin * rowMax, mElems = a * a * p.Cout * rowMax;
+  runUnits<float>(blocks, vElems + mElems, [&](int64_t b, float* buf) {
+    const int64_t g0 = b * p.groupsPerBlock, g1 = std::min(p.groups, g0 + p.groupsPerBlock);
+    int64_t T = 0;  // the block's tiles
+    for (int64_t gi = g0; gi < g1; gi++) T += winoGroup(p, gi).cnt;
+    const int64_t Tp = T + kWinoLanes;  // row stride of V and M
+    float* V = buf;          // [ξ][Cin][Tp]
+    float* M = buf + vElems;  // [ξ][Cout][Tp]
+    parallelFor(p.Cin, planeGrain(T * a * a * 8), [&](int64_t c0, int64_t c1) {
+      vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+        for (int64_t c = c0; c < c1; c++) {
+          int64_t off = 0;
+          for (int64_t gi = g0; gi < g1; gi++) {
+            const WinoGroup g = winoGroup(p, gi);
+            winoInputGroup<m>(x + (g.n * p.Cin + c) * p.H * p.W, p, g, V + c * Tp + off, p.Cin * Tp);
+            off += g.cnt;
+          }
+        }
+      });
+    });
+    gemmF32(false, false, p.Cout, T, p.Cin, 1.f, U, p.Cin, p.Cout * p.Cin, V, Tp, p.Cin * Tp, 0.f, M, Tp, p.Cout * Tp, a * a);
+    parallelFor(p.Cout, planeGrain(T * a * a * 8), [&](int64_t o0, int64_t o1) {
+      vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+        for (int64_t o = o0; o < o1; o++) {
+          int64_t off = 0;
+          for (int64_t gi = g0; gi < g1; gi++) {
+            const WinoGroup g = winoGroup(p, gi);
+            float* plane = y + (g.n * p.Cout + o) * p.Ho * p.Wo;
+            const float bv = bias ? bias[o] : 0.f;
+            const uint32_t bad = winoOutputGroup<m>(plane, p, g, M + o * Tp + off, p.Cout * Tp, bv);
+            if (bad)
+              for (int l = 0; l < g.cnt; l++)
+                if (bad >> l & 1u) winoDirectTile(plane, x, w, flip, bv, p, g.n, o, g.th, g.tw0 + l);
+            off += g.cnt;
+          }
+        }
+      });
+    });
+  });
+}
+
+// conv2d's Winograd call: y [N, Cout, Ho, Wo] from x [N, Cin, H, W] and w ([Cout, Cin, 3, 3], or with
+// flip the input gradient's [Cin, Cout, 3, 3], rotated and transposed).
+void winoConv(float* y, const float* x, const float* w, const float* bias, WinoProblem p, bool flip) {
+  winoPlan(p);
+  const int64_t a = p.m + 2;
+  float* U = scratch<float, 1>(a * a * p.Cout * p.Cin);  // fully written by winoKernel
+  if (p.m == 2) {
+    winoKernel<2>(U, w, p.Cout, p.Cin, flip);
+    winoConvT<2>(y, x, U, w, flip, bias, p);
+  } else {
+    winoKernel<4>(U, w, p.Cout, p.Cin, flip);
+    winoConvT<4>(y, x, U, w, flip, bias, p);
+  }
+}
+
+// The Winograd tile for a 3x3 stride-1 float32 convolution (of Cin planes into Cout planes of Ho x Wo),
+// or 0 for the GEMM path. mode (conv2d's param 13, lib/ops/conv.ts convTuning.winogradCpu): 0 never,
+// 1 by the heuristic below, 2 or 4 that tile wherever the kernel applies (tests).
+// Measured (2026-12-07, AMD EPYC KVM guest, OpenBLAS 0.3.21 with OPENBLAS_CORETYPE=Haswell as the host
+// sets it, one thread, process CPU ms of the forward, GEMM path / F(2x2) / F(4x4)):
+//   16x64x56x56 -> 64: 46 / 34 / 18;  16x128x28x28: 44 / 25 / 17;  128x48x32x32: 72 / 44 / 37;
+//   8x64x20x20: 3.0 / 1.8 / 1.6;  16x256x14x14: 45 / 23-31 / 25-36;  64x16x14x14 -> 32: 2.2 / 1.6 / 1.7;
+//   16x512x7x7: 53 / 32 / 36;  16x64x6x6: 0.70 / 0.55 / 1.08;  16x256x4x4: 4.1 / 3.2 / 5.4;
+//   16x256x3x3: 2.7 / 3.3 / 5.6;  64x8x28x28 -> 16: 2.4 / 2.1 / 1.9;  64x3x28x28 -> 16: 1.1 / 1.7 / 1.3.
+// F(4x4) wastes lanes and output rows on small planes (a 14x14 plane is 4x4 tiles of 16x16); below 8
+// channels a side, or 4 pixels, the transforms cost more than the GEMM saves.
+// Accuracy (forward, He-init weights, unit normal inputs, against a float64 direct sum; max |error| /
+// max |y|, and rms error / rms y, Cin = 16..512): the GEMM path 3.4-4.6e-7 and 2.0-2.9e-7; F(2x2)
+// 1.8-6.4e-7 and 1.5-4.6e-7 (about the GEMM path's); F(4x4) 2.1-8.8e-6 and 0.9-2.6e-6 (about 10x the
+// GEMM path's rms, 20x its max). For scale: float32's unit roundoff is 6.0e-8; TF32, which PyTorch
+// uses by default for float32 convolutions on NVIDIA GPUs since Ampere, rounds operands to 4.9e-4.
+// test/conv-winograd.test.ts bounds both against a float64 sum (F(2x2) at 8 u Σ|terms|, F(4x4) at 64 u).
+// F(4x4) is taken for planes of at least 16x16, where it is the faster.
+int winogradTile(int64_t Cin, int64_t Cout, int64_t Ho, int64_t Wo, int mode) {
+  if (mode == 0 || Cin < 1 || Cout < 1 || Ho < 1 || Wo < 1) return 0;
+  if (mode == 2 || mode == 4) return mode;
+  if (Cin < 8 || Cout < 8 || Ho < 4 || Wo < 4) return 0;
+  return std::min(Ho, Wo) >= 16 ? 4 : 2;
+}
+
+// conv2d's param 13 (lib/ops/conv.ts): absent means 1 (the heuristic)
+int winogradMode(const OpCall& c) {
+  const double mode = c.np > 13 ? c.param(13) : 1;
+  if (!(mode == 0 || mode == 1 || mode == 2 || mode == 4))
+    fail(ErrorKind::Value, std::string(c.name) + ": Winograd mode must be 0, 1, 2 or 4, got " +
+                               (std::isfinite(mode) && mode == std::floor(mode) ? to_string((int64_t)mode) : to_string(mode)));
+  return (int)mode;
+}
+bool winogradShape(const Fused& f) { return f.kh == 3 && f.kw == 3 && f.sh == 1 && f.sw == 1 && f.dh == 1 && f.dw == 1 && f.G == 1; }
+
 // ---- the three ops ----
 
 template <class T> void forwardUnits(T* y, const T* x, const T* w, const T* bias, const Fused& f);
@@ -859,6 +1268,13 @@ void convForwardT(const OpCall& c, const Fused& f) {
   const T* w = c.t[2].ptr<T>();
   const T* bias = c.nt > 3 ? c.t[3].ptr<T>() : nullptr;
   const int64_t HW = f.H * f.W, taps = f.kh * f.kw;
+  if constexpr (std::is_same_v<T, float>) {
+    const int mode = winogradMode(c), m = winogradShape(f) ? winogradTile(f.C, f.O, f.Ho, f.Wo, mode) : 0;
+    if (m) {
+      winoConv(y, x, w, bias, WinoProblem{f.N, f.C, f.H, f.W, f.O, f.Ho, f.Wo, f.ph, f.pw, m}, false);
+      return;
+    }
+  }
   if (f.direct) {
     parallelFor(f.N * f.O, planeGrain(taps * f.L), [&](int64_t b, int64_t e) {
       vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
@@ -945,6 +1361,15 @@ void convBackwardInputT(const OpCall& c, const Fused& f) {
       });
     });
     return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    // Winograd on the same identity as the flipped-kernel form below: gy padded by 2 - p, the kernel
+    // rotated and transposed (winoKernel's flip)
+    const int mode = winogradMode(c), m = winogradShape(f) ? winogradTile(f.O, f.C, f.H, f.W, mode) : 0;
+    if (m) {
+      winoConv(gx, gy, w, nullptr, WinoProblem{f.N, f.O, f.Ho, f.Wo, f.C, f.H, f.W, 2 - f.ph, 2 - f.pw, m}, true);
+      return;
+    }
   }
   if (f.sh == 1 && f.sw == 1 && !f.pointwise && f.Cg >= kFlipMinChannels) {
     // stride 1: the input gradient is the convolution of gy with the kernel flipped in h and w and
