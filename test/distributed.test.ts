@@ -10,41 +10,14 @@
 // reference is plain SGD on the full batch in one process (float32, ≤ 1e-6 relative). Every child
 // has a hang guard (HANG_MS): a hang fails the test with the output so far.
 import { execFile, spawn, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
 import { assertDistFresh, ROOT } from './dist';
+import { CLI, FIX, HANG_MS, isRoot, removeWorldOutputs, results, run } from './mpi-world';
+import type { Run } from './mpi-world';
 
-const HANG_MS = 60_000;
 jest.setTimeout(HANG_MS + 30_000);  // the tests await the worlds started in beforeAll
-const FIX = path.join(ROOT, 'test', 'fixtures', 'distributed');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-const outDirs: string[] = [];
-afterAll(() => { for (const d of outDirs) fs.rmSync(d, { recursive: true, force: true }); });
-
-interface Run { code: number | null; stdout: string; stderr: string; ms: number; out: string }
-/** Runs a command; the fixtures write their results into `out` (FLINT_TEST_OUT), one file per rank. */
-function run(cmd: string, args: string[]): Promise<Run> {
-  const t0 = Date.now();
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-dist-test-'));
-  outDirs.push(out);
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: ROOT, timeout: HANG_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 24, env: { ...process.env, FLINT_DIST_DIR: path.join(ROOT, 'dist'), FLINT_TEST_OUT: out } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - t0, out });
-    });
-  });
-}
-/** The results the ranks wrote, by rank. */
-function results(r: Run): Record<number, any> {  // eslint-disable-line @typescript-eslint/no-explicit-any
-  const out: Record<number, any> = {};  // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const f of fs.readdirSync(r.out)) { const v = JSON.parse(fs.readFileSync(path.join(r.out, f), 'utf8')); out[v.rank] = v; }
-  if (Object.keys(out).length === 0) throw new Error(`no results written (exit ${r.code} after ${r.ms} ms)\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-4000)}`);
-  return out;
-}
+afterAll(removeWorldOutputs);
 
 let collectives: Promise<Run>, timeout: Promise<Run>, failOwn: Promise<Run>, failMpi: Promise<Run>, example: Promise<Run>;
 

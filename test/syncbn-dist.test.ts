@@ -11,40 +11,15 @@
 // as torch's (DistributedDataParallel averages them): the two ranks' sum is the whole batch's.
 // Faults: a rank that never joins the forward's all-gather, or the backward's all-reduce, makes the
 // other's call end in DistributedError after timeoutMs (8 s; the child's hang guard is 60 s).
-import { execFile, spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import * as fl from '../lib';
-import { assertDistFresh, ROOT } from './dist';
+import { assertDistFresh } from './dist';
+import { CLI, FIX, HANG_MS, isRoot, removeWorldOutputs, results, run } from './mpi-world';
+import type { Run } from './mpi-world';
 
-const HANG_MS = 60_000;
-jest.setTimeout(HANG_MS + 30_000);
-const FIX = path.join(ROOT, 'test', 'fixtures', 'distributed');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-const outDirs: string[] = [];
-afterAll(() => { for (const d of outDirs) fs.rmSync(d, { recursive: true, force: true }); });
-
-interface Run { code: number | null; stdout: string; stderr: string; ms: number; out: string }
-function run(cmd: string, args: string[]): Promise<Run> {
-  const t0 = Date.now();
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-syncbn-test-'));
-  outDirs.push(out);
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: ROOT, timeout: HANG_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 24, env: { ...process.env, FLINT_DIST_DIR: path.join(ROOT, 'dist'), FLINT_TEST_OUT: out } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - t0, out });
-    });
-  });
-}
-function results(r: Run): Record<number, any> {  // eslint-disable-line @typescript-eslint/no-explicit-any
-  const out: Record<number, any> = {};  // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const f of fs.readdirSync(r.out)) { const v = JSON.parse(fs.readFileSync(path.join(r.out, f), 'utf8')); out[v.rank] = v; }
-  if (Object.keys(out).length === 0) throw new Error(`no results written (exit ${r.code} after ${r.ms} ms)\nstdout:\n${r.stdout}\nstderr:\n${r.stderr.slice(-4000)}`);
-  return out;
-}
+jest.setTimeout(HANG_MS + 30_000);  // the tests await the worlds started in beforeAll
+afterAll(removeWorldOutputs);
 
 let world: Promise<Run>, forwardTimeout: Promise<Run>, backwardTimeout: Promise<Run>;
 

@@ -214,8 +214,22 @@ template <class T> struct RealPlan {
   }
 };
 
-/** How a batch of B transforms (each `work` points of FFT) is split: over the batch, or each over the pool. */
-inline bool splitBatch(int64_t B, int64_t work) { return B >= numThreads() || work < kButterflyGrain; }
+/**
+ * Runs one(i, scratch, parallel) for the B transforms of a batch, each `work` points of FFT with
+ * `need` elements of scratch: whole transforms over the pool when the batch is large or the
+ * transforms small, else one after another with the pool inside each (parallel = true).
+ */
+template <class T, class F> void forBatch(int64_t B, int64_t work, size_t need, const F& one) {
+  if (B >= numThreads() || work < kButterflyGrain) {
+    parallelFor(B, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t b, int64_t e) {
+      std::vector<T> ws(need);
+      for (int64_t i = b; i < e; i++) one(i, ws.data(), false);
+    });
+    return;
+  }
+  std::vector<T> ws(need);
+  for (int64_t i = 0; i < B; i++) one(i, ws.data(), true);
+}
 
 template <class T> void fftBatch(const TensorArg& out, const TensorArg& x, int sign) {
   const int64_t B = out.shape[0], n = out.shape[1];
@@ -223,17 +237,7 @@ template <class T> void fftBatch(const TensorArg& out, const TensorArg& x, int s
   const Plan<T>& plan = *held;
   const T* xp = x.ptr<T>();
   T* op = out.ptr<T>();
-  const size_t need = plan.scratch();
-  if (splitBatch(B, plan.bluestein ? plan.M : n)) {
-    const int64_t grain = std::max<int64_t>(1, kElementwiseGrain / (plan.bluestein ? plan.M : n));
-    parallelFor(B, grain, [&](int64_t b, int64_t e) {
-      std::vector<T> ws(need);
-      for (int64_t i = b; i < e; i++) plan.run(xp + 2 * n * i, op + 2 * n * i, ws.data(), false);
-    });
-    return;
-  }
-  std::vector<T> ws(need);
-  for (int64_t i = 0; i < B; i++) plan.run(xp + 2 * n * i, op + 2 * n * i, ws.data(), true);
+  forBatch<T>(B, plan.bluestein ? plan.M : n, plan.scratch(), [&](int64_t i, T* ws, bool par) { plan.run(xp + 2 * n * i, op + 2 * n * i, ws, par); });
 }
 
 /** The r2c of B real rows of n = 2N points: each row's pairs FFT'd into its output, then split in place. */
@@ -252,16 +256,7 @@ template <class T> void r2cBatch(const TensorArg& out, const TensorArg& x) {
       for (int64_t k = b; k < e; k++) fftR2cPost<T>(X, X, rtw, N, k);
     });
   };
-  const int64_t work = plan.bluestein ? plan.M : N;
-  if (splitBatch(B, work)) {
-    parallelFor(B, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t b, int64_t e) {
-      std::vector<T> ws(need);
-      for (int64_t i = b; i < e; i++) one(i, ws.data(), false);
-    });
-    return;
-  }
-  std::vector<T> ws(need);
-  for (int64_t i = 0; i < B; i++) one(i, ws.data(), true);
+  forBatch<T>(B, plan.bluestein ? plan.M : N, need, one);
 }
 
 /** The c2r of B one-sided spectra into rows of n = 2N reals: the split pass into scratch, then the inverse FFT. */
@@ -281,16 +276,7 @@ template <class T> void c2rBatch(const TensorArg& out, const TensorArg& x) {
     });
     plan.run(Z, op + n * i, ws, par);
   };
-  const int64_t work = plan.bluestein ? plan.M : N;
-  if (splitBatch(B, work)) {
-    parallelFor(B, std::max<int64_t>(1, kElementwiseGrain / work), [&](int64_t b, int64_t e) {
-      std::vector<T> ws(need);
-      for (int64_t i = b; i < e; i++) one(i, ws.data(), false);
-    });
-    return;
-  }
-  std::vector<T> ws(need);
-  for (int64_t i = 0; i < B; i++) one(i, ws.data(), true);
+  forBatch<T>(B, plan.bluestein ? plan.M : N, need, one);
 }
 
 void cpuFftR2c(const OpCall& c) {
