@@ -218,6 +218,21 @@ describe('devices', () => {
     expect(() => fl.zeros([2], { device: 'tpu' })).toThrow(fl.DeviceError);
     fl.scope(() => expect(() => fl.ones([2]).to('cuda')).toThrow(fl.BackendUnavailableError));
   });
+  test("to(device, dtype) and to(other), as torch's Tensor.to; nothing to change gives an alias", () => fl.scope(() => {
+    const x = fl.tensor([1.5, 2, 3], dev);
+    const y = x.to(DEVICE, 'float64');                       // torch: x.to(device, torch.float64)
+    expect([y.dtype, y.device]).toEqual(['float64', x.device]);
+    expect(Array.from(y.dataSync())).toEqual([1.5, 2, 3]);
+    const like = fl.zeros([1], { dtype: 'int32', device: DEVICE });
+    const z = x.to(like);                                    // torch: x.to(other): other's device and dtype
+    expect([z.dtype, z.device]).toEqual(['int32', x.device]);
+    expect(Array.from(z.dataSync())).toEqual([1, 2, 3]);
+    const same = x.to(DEVICE, 'float32');                    // torch returns self: writes reach x
+    same.add_(1);
+    expect(Array.from(x.dataSync())).toEqual([2.5, 3, 4]);
+    expect(() => x.to('float64', 'float32' as never)).toThrow(/to: a dtype as the second argument follows a device/);
+    expect(() => x.to(DEVICE, 'float63' as never)).toThrow(fl.FlintError);
+  }));
   test('errors are FlintErrors', () => {
     expect(new fl.ShapeError('x')).toBeInstanceOf(fl.FlintError);
     expect(new fl.ShapeError('x').name).toBe('ShapeError');

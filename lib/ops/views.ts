@@ -596,18 +596,27 @@ export interface ToOptions {
 const TO_KEYS = ['dtype', 'device', 'copy', 'nonBlocking'];
 
 /**
- * Casts and/or moves: `t.to('float64')`, `t.to('cpu')`, `t.to({ device: 'cuda', dtype: 'float16' })`,
+ * Casts and/or moves: `t.to('float64')`, `t.to('cpu')`, `t.to('cuda', 'float16')` (torch's
+ * `to(device, dtype)`), `t.to(other)` (other's device and dtype), `t.to({ device: 'cuda', dtype: 'float16' })`,
  * `batch.pin().to('cuda', { nonBlocking: true })`. Returns this tensor's own view when nothing
  * changes (unless `copy`). A cast happens on the source device, before the move.
  */
-export function to(t: Tensor, arg: DType | string | ToOptions, options: ToOptions = {}): Tensor {
+export function to(t: Tensor, arg: DType | string | Tensor | ToOptions, options: DType | ToOptions = {}): Tensor {
   if (arguments.length > 3) tooManyArgs('to', 'input, deviceOrDtype, options', arguments);
   need(t, 'to');
-  checkKeys('to', options, TO_KEYS);
-  if (arg && typeof arg === 'object') checkKeys('to', arg, TO_KEYS);
+  let opts: ToOptions;
+  if (typeof options === 'string') {
+    // torch's to(device, dtype): a device first, then a dtype
+    if (typeof arg !== 'string' || (DTYPES as readonly string[]).includes(arg)) throw new ValueError(`to: a dtype as the second argument follows a device, got ${describeArg(arg)} then '${options}'`);
+    opts = { dtype: checkDType(options, 'to') };
+  } else {
+    checkKeys('to', options, TO_KEYS);
+    opts = options;
+  }
   let o: ToOptions;
-  if (typeof arg === 'string') o = (DTYPES as readonly string[]).includes(arg) ? { ...options, dtype: arg as DType } : { ...options, device: arg };
-  else if (arg && typeof arg === 'object') o = { ...arg };
+  if (arg instanceof Tensor) o = { ...opts, device: need(arg, 'to').device, dtype: arg.dtype };  // torch's to(other)
+  else if (typeof arg === 'string') o = (DTYPES as readonly string[]).includes(arg) ? { ...opts, dtype: arg as DType } : { ...opts, device: arg };
+  else if (arg && typeof arg === 'object') { checkKeys('to', arg, TO_KEYS); o = { ...arg }; }
   else throw new ValueError(`to: expected a dtype, a device or options, got ${describeArg(arg)}`);
   const dtype = o.dtype === undefined ? t.dtype : checkDType(o.dtype, 'to');
   const dev = o.device === undefined ? t._storage.device : parseDevice(o.device, 'to');
@@ -657,7 +666,7 @@ declare module '../tensor' {
     split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
     unbind(dim?: number): Tensor[];
-    to(arg: DType | string | ToOptions, options?: ToOptions): Tensor;
+    to(arg: DType | string | Tensor | ToOptions, options?: DType | ToOptions): Tensor;
     /** `t.to('cpu')` */
     cpu(): Tensor;
     /** `t.to('cuda')`, or `t.to('cuda:N')` for `device` N. */
