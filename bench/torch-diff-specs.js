@@ -350,6 +350,7 @@ specs.push(...require('./torch-diff-specs-functional').SPECS);  // fl.autograd.f
 specs.push(...require('./torch-diff-specs-decomp').SPECS);  // torch.linalg's qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq, cond; torch.svd / torch.qr
 specs.push(...require('./torch-diff-specs-linalg').SPECS);  // torch.linalg's solvers and factorizations, their aliases and methods
 specs.push(...require('./torch-diff-specs-cumulative').SPECS);  // cummax, cummin, logcumsumexp (functions and methods)
+specs.push(...require('./torch-diff-specs-kw').SPECS);  // torch's keyword arguments as options objects: sort/topk/kthvalue, the scans, softmax, gelu, clamp/clip
 specs.push(...require('./torch-diff-specs-pointwise').SPECS);  // lerp, addcmul, hypot, xlogy, fmod, nanToNum, addmm, nansum, aminmax, isclose, cov, quantile, … (lib/ops/pointwise.ts)
 specs.push(...require('./torch-diff-specs-shapes').SPECS);  // diff, meshgrid, tensordot, kron, diag*, stacks, scatters, unique, searchsorted, … (lib/ops/reshaping.ts, counting.ts)
 specs.push(...require('./torch-diff-specs-actloss').SPECS);  // the activations and losses of lib/nn/activation.ts and loss-extra.ts

@@ -447,6 +447,7 @@ on(['newTensor'], () => [[1, 2], {}]);
 on(['sumToSize'], () => [[1, 3]]);
 on(['unfold'], () => [1, 2, 1]);
 on(['stride'], () => [0]);
+on(['type'], () => ['float64']);  // Tensor.type (lib/ops/misc2.ts)
 on(['isFloatingPoint', 'isSigned', 'ravel', 'elementSize', 'nelement', 'ndimension', 'getDevice', 'isposinf', 'isneginf', 'isreal', 'adjoint'], () => []);
 on(['pinverse'], () => [1e-15]);
 on(['tril_', 'triu_'], () => [0]);

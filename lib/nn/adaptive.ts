@@ -22,7 +22,7 @@ import { logSoftmax } from '../ops/softmax';
 import { namedTuple } from '../named-tuple';
 import { Linear } from './layers';
 import { ModuleList, Sequential } from './containers';
-import { needTensor } from './functional';
+import { needTensor } from './checks';
 import { FactoryOptions } from './params';
 import { Module } from './module';
 import * as A from '../args';

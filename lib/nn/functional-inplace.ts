@@ -6,7 +6,7 @@ import { tooManyArgs } from '../args';
 import { Tensor } from '../tensor';
 import { leakyRelu, relu } from '../ops/elementwise';
 import { celu, elu, hardtanh, rrelu, selu, threshold } from './activation';
-import { needTensor } from './functional';
+import { needTensor } from './checks';
 import { inplaceResult } from './inplace';
 
 /** `F.relu_`: relu written into the input. `F.relu_(x)` */

@@ -51,17 +51,7 @@ export type {
   GaussianNLLOptions, WeightedReductionOptions, MultiMarginOptions, CTCLossOptions,
 } from './loss-extra';
 
-/** @internal Checks that `x` is a live Tensor. */
-export function needTensor(x: unknown, op: string, what = 'input'): Tensor {
-  if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  x._handleFor(op);
-  return x;
-}
-
-/** @internal Checks that `x` has a floating dtype. */
-export function needFloating(x: Tensor, op: string, what = 'input'): void {
-  if (!isFloating(x.dtype)) throw new DTypeError(`${op}: ${what} must be floating (float32, float64, float16, bfloat16), got ${x.dtype}`);
-}
+import { needTensor, needFloating } from './checks';
 
 /**
  * @internal The implementation behind `F.linear`, naming the calling layer (`op`) in its errors.

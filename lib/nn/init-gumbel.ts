@@ -25,7 +25,7 @@ import { argmax } from '../ops/reduce';
 import { softmax } from '../ops/softmax';
 import { scatter } from '../ops/indexing';
 import { special } from '../ops/special';
-import { needTensor, needFloating } from './functional';
+import { needTensor, needFloating } from './checks';
 
 function fill(t: unknown, op: string, fn: (t: Tensor) => void): Tensor {
   const x = needTensor(t, op, 'tensor');

@@ -340,36 +340,47 @@ export abstract class Module {
     return out;
   }
 
-  /** All parameters with dotted names: `[['fc1.weight', t], …]`. Shared parameters appear once. */
-  namedParameters(): [string, Tensor][] {
+  /**
+   * All parameters with dotted names: `[['fc1.weight', t], …]`. Shared parameters appear once.
+   * As torch's `named_parameters(prefix, recurse)`: `prefix` goes before every name, and
+   * `recurse` false gives this module's own parameters only: `model.namedParameters('net', false)`.
+   */
+  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    for (const [path, m] of this.treeFor('namedParameters', prefix, recurse)) {
       for (const [k, p] of m.ownParameters()) {
         if (seen.has(p)) continue;
         seen.add(p);
-        out.push([prefix ? `${prefix}.${k}` : k, p]);
+        out.push([path ? `${path}.${k}` : k, p]);
       }
     }
     return out;
   }
   /** All parameters (for optimizers): `new optim.SGD(model.parameters(), { lr: 0.1 })`. */
-  parameters(): Tensor[] { return this.namedParameters().map(([, p]) => p); }
+  parameters(recurse = true): Tensor[] { return this.namedParameters('', recurse).map(([, p]) => p); }
+  /** The modules namedParameters / namedBuffers read: the tree under `prefix`, or this one alone. */
+  private treeFor(op: string, prefix: unknown, recurse: unknown): [string, Module][] {
+    if (typeof prefix !== 'string') throw new ValueError(`${op}: prefix must be a string, got ${describeArg(prefix)}`);
+    if (typeof recurse !== 'boolean') throw new ValueError(`${op}: recurse must be a boolean, got ${describeArg(recurse)}`);
+    return recurse ? this.namedModules(prefix) : [[prefix, this]];
+  }
 
-  /** All buffers with dotted names. Shared buffers appear once. */
-  namedBuffers(): [string, Tensor][] {
+  /** All buffers with dotted names (shared ones once); `prefix` and `recurse` as namedParameters': `bn.namedBuffers('bn')`. */
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules()) {
+    for (const [path, m] of this.treeFor('namedBuffers', prefix, recurse)) {
       for (const [k, b] of m._buffers) {
         if (!b || seen.has(b)) continue;
         seen.add(b);
-        out.push([prefix ? `${prefix}.${k}` : k, b]);
+        out.push([path ? `${path}.${k}` : k, b]);
       }
     }
     return out;
   }
-  buffers(): Tensor[] { return this.namedBuffers().map(([, b]) => b); }
+  /** All buffers (`recurse` false: this module's own). */
+  buffers(recurse = true): Tensor[] { return this.namedBuffers('', recurse).map(([, b]) => b); }
 
   /**
    * Calls `fn` on every sub-module (children first, recursively) and then on this module, and
@@ -432,6 +443,131 @@ export abstract class Module {
     return this;
   }
 
+  /**
+   * Casts the floating-point parameters and buffers to float16, as PyTorch's `module.half()`
+   * (integer buffers such as BatchNorm's numBatchesTracked keep their dtype); the same conversion
+   * as `to('float16')`, so parameters are replaced as `to` says: make the optimizer after.
+   * ```ts
+   * const model = new nn.Linear(4, 2).half();   // model.weight.dtype === 'float16'
+   * ```
+   */
+  half(): this { if (arguments.length > 0) tooManyArgs('Module.half', '', arguments); return this.to('float16'); }
+  /** Casts the floating-point parameters and buffers to float32 (see `half`): `model.float()`. */
+  float(): this { if (arguments.length > 0) tooManyArgs('Module.float', '', arguments); return this.to('float32'); }
+  /** Casts the floating-point parameters and buffers to float64 (see `half`): `model.double()`. */
+  double(): this { if (arguments.length > 0) tooManyArgs('Module.double', '', arguments); return this.to('float64'); }
+  /** Casts the floating-point parameters and buffers to bfloat16 (see `half`): `model.bfloat16()`. */
+  bfloat16(): this { if (arguments.length > 0) tooManyArgs('Module.bfloat16', '', arguments); return this.to('bfloat16'); }
+  /** Moves parameters and buffers to the CPU (`to('cpu')`): `model.cpu()`. */
+  cpu(): this { if (arguments.length > 0) tooManyArgs('Module.cpu', '', arguments); return this.to('cpu'); }
+  /** Moves parameters and buffers to the GPU (`to('cuda')`, or `'cuda:N'` for `device` N): `model.cuda()`. */
+  cuda(device?: number): this {
+    if (arguments.length > 1) tooManyArgs('Module.cuda', 'device', arguments);
+    if (device === undefined || device === null) return this.to('cuda');
+    if (!Number.isInteger(device) || device < 0) throw new ValueError(`Module.cuda: device must be a non-negative integer, got ${describeArg(device)}`);
+    return this.to(`cuda:${device}`);
+  }
+
+  /**
+   * Sets `requiresGrad` on every parameter (here and below) and returns this, as PyTorch's
+   * `requires_grad_` (freezing layers for fine-tuning):
+   * ```ts
+   * model.backbone.requiresGrad_(false);
+   * ```
+   */
+  requiresGrad_(requiresGrad = true): this {
+    if (arguments.length > 1) tooManyArgs('Module.requiresGrad_', 'requiresGrad', arguments);
+    if (typeof requiresGrad !== 'boolean') throw new ValueError(`Module.requiresGrad_: requiresGrad must be a boolean, got ${describeArg(requiresGrad)}`);
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /**
+   * Adds a child module under `name` (a field of this module), as PyTorch's `add_module`; null
+   * clears it. The name must be new or already hold a module, and must not contain '.'.
+   * ```ts
+   * net.addModule('head', new nn.Linear(16, 2));
+   * ```
+   */
+  addModule(name: string, module: Module | null): void {
+    if (arguments.length > 2) tooManyArgs('Module.addModule', 'name, module', arguments);
+    checkMemberName(this, 'addModule', name);
+    if (module !== null && !(module instanceof Module)) throw new ValueError(`addModule: '${name}' must be a Module or null, got ${describeArg(module)}`);
+    const cur = (this as any)[name];
+    if (cur !== undefined && cur !== null && !(cur instanceof Module)) throw new ValueError(`addModule: attribute '${name}' already exists and is not a module`);
+    (this as any)[name] = module;
+  }
+  /** The same as `addModule` (PyTorch's `register_module`): `net.registerModule('head', head)`. */
+  registerModule(name: string, module: Module | null): void {
+    if (arguments.length > 2) tooManyArgs('Module.registerModule', 'name, module', arguments);
+    this.addModule(name, module);
+  }
+
+  /**
+   * Adds a parameter under `name` (a field of this module), as PyTorch's `register_parameter`;
+   * `param` must have been made with `nn.Parameter` (or be null, which clears the field).
+   * ```ts
+   * this.registerParameter('scale', nn.Parameter(fl.ones([1])));
+   * ```
+   */
+  registerParameter(name: string, param: Tensor | null): void {
+    if (arguments.length > 2) tooManyArgs('Module.registerParameter', 'name, param', arguments);
+    checkMemberName(this, 'registerParameter', name);
+    if (param !== null && !isParameter(param)) throw new ValueError(`registerParameter: '${name}' must be an nn.Parameter or null, got ${describeArg(param)}`);
+    const cur = (this as any)[name];
+    if (cur !== undefined && cur !== null && !isParameter(cur)) throw new ValueError(`registerParameter: attribute '${name}' already exists and is not a parameter`);
+    (this as any)[name] = param;
+  }
+
+  /**
+   * The sub-module at a dotted path (`''` is this module), as PyTorch's `get_submodule`; a path
+   * that names nothing, or something that is not a module, is a ValueError naming the path.
+   * ```ts
+   * const fc = model.getSubmodule('0.fc');
+   * ```
+   */
+  getSubmodule(target: string): Module {
+    if (arguments.length > 1) tooManyArgs('Module.getSubmodule', 'target', arguments);
+    if (typeof target !== 'string') throw new ValueError(`getSubmodule: target must be a string, got ${describeArg(target)}`);
+    if (target === '') return this;
+    let m: Module = this;
+    for (const part of target.split('.')) {
+      const kid = m.namedChildren().find(([k]) => k === part)?.[1];
+      if (kid) { m = kid; continue; }
+      const has = part in m && !part.startsWith('_');
+      throw new ValueError(has ? `getSubmodule('${target}'): \`${part}\` is not an nn.Module` : `getSubmodule('${target}'): ${m.constructor.name} has no attribute \`${part}\``);
+    }
+    return m;
+  }
+
+  /** The parameter at a dotted path, as PyTorch's `get_parameter`: `model.getParameter('0.weight')`. */
+  getParameter(target: string): Tensor {
+    if (arguments.length > 1) tooManyArgs('Module.getParameter', 'target', arguments);
+    const [m, name] = this.ownerOf('getParameter', target);
+    const p = m.ownParameters().find(([k]) => k === name)?.[1];
+    if (p) return p;
+    throw new ValueError(name in m && !name.startsWith('_') ? `getParameter('${target}'): \`${name}\` is not an nn.Parameter` : `getParameter('${target}'): ${m.constructor.name} has no attribute \`${name}\``);
+  }
+
+  /** The buffer at a dotted path, as PyTorch's `get_buffer`: `model.getBuffer('1.runningMean')`. */
+  getBuffer(target: string): Tensor {
+    if (arguments.length > 1) tooManyArgs('Module.getBuffer', 'target', arguments);
+    const [m, name] = this.ownerOf('getBuffer', target);
+    const b = m._buffers.get(name);
+    if (b) return b;
+    throw new ValueError(name in m && !name.startsWith('_') ? `getBuffer('${target}'): \`${name}\` is not a buffer` : `getBuffer('${target}'): ${m.constructor.name} has no attribute \`${name}\``);
+  }
+
+  /** The module holding a dotted path's last name, and that name (getParameter / getBuffer). */
+  private ownerOf(op: string, target: string): [Module, string] {
+    if (typeof target !== 'string' || target === '') throw new ValueError(`${op}: target must be a non-empty string, got ${describeArg(target)}`);
+    const i = target.lastIndexOf('.');
+    const modPath = i < 0 ? '' : target.slice(0, i);
+    let m: Module;
+    try { m = this.getSubmodule(modPath); } catch (e) { throw e instanceof ValueError ? new ValueError(`${op}('${target}'): ${e.message.replace(/^getSubmodule\('[^']*'\): /, '')}`) : e; }
+    return [m, target.slice(i + 1)];
+  }
+
   /** The module's state: parameters and persistent buffers by dotted name (the tensors themselves, not copies). */
   stateDict(): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
@@ -479,6 +615,14 @@ export abstract class Module {
     const extra = this.extraRepr();
     return `${name}(${extra ? `\n  ${extra}` : ''}\n${lines.join('\n')}\n)`;
   }
+}
+
+/** A name addModule / registerParameter may set: a non-empty string without '.', not one of Module's own members. */
+function checkMemberName(m: Module, op: string, name: unknown): asserts name is string {
+  if (typeof name !== 'string') throw new ValueError(`${op}: name must be a string, got ${describeArg(name)}`);
+  if (name === '') throw new ValueError(`${op}: name can't be empty string ""`);
+  if (name.includes('.')) throw new ValueError(`${op}: name can't contain ".", got '${name}'`);
+  if (name.startsWith('_') || name in Module.prototype || m._buffers.has(name)) throw new ValueError(`${op}: attribute '${name}' already exists (a Module member or a buffer)`);
 }
 
 /**

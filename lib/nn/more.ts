@@ -20,7 +20,7 @@ import { add, mul, pow } from '../ops/elementwise';
 import { tensor } from '../ops/creation';
 import { matmul } from '../ops/matmul';
 import { Upsample } from './layers';
-import { needFloating, needTensor } from './functional';
+import { needFloating, needTensor } from './checks';
 import { pyFloat } from './params';
 import { Module } from './module';
 import * as A from '../args';

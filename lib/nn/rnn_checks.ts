@@ -4,7 +4,7 @@ import { DType } from '../dtype';
 import { DTypeError, ShapeError } from '../errors';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
-import { needTensor } from './functional';
+import { needTensor } from './checks';
 
 /**
  * @internal The input checks of the recurrent layers and cells: a tensor of `unbatchedDims` dims

@@ -39,7 +39,7 @@ import { mean, sum } from '../ops/reduce';
 import { cat, narrow, reshape } from '../ops/views';
 import { allGatherSync, allReduceSync, getWorldSize, isInitialized } from '../distributed/group';
 import { BatchNormBase, BatchNormOptions } from './norm';
-import { needFloating, needTensor } from './functional';
+import { needFloating, needTensor } from './checks';
 import { Module } from './module';
 import * as A from '../args';
 import { ArgsThenOptions, factoryKeywords as FACTORY, optional, required, signature } from '../args';

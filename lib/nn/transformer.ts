@@ -35,7 +35,7 @@ import { ModuleList } from './containers';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 import { xavierUniform_ } from './init';
-import { needTensor } from './functional';
+import { needTensor } from './checks';
 import { Dropout, Linear } from './layers';
 import { deepCopyModule } from './params';
 import { LayerNorm } from './norm';

@@ -22,7 +22,7 @@
 // +inf inputs; 0 at a -inf input that follows a finite one. It is written with differentiable ops,
 // so second derivatives (createGraph) flow through it.
 import { describeArg } from '../arity';
-import { tooManyArgs } from '../args';
+import { anyValue, optional, Param, required, signature } from '../args';
 import { needsGrad, noGrad, record } from '../autograd';
 import { DType, isFloating } from '../dtype';
 import { DTypeError, ValueError } from '../errors';
@@ -33,6 +33,13 @@ import { abs, add, eq, exp, ge, gt, isnan, le, log, log1p, logicalOr, lt, maximu
 import { flip, scatterIntoZeros } from './indexing';
 import { ValuesIndices, valuesIndices } from './reduce';
 import { cat, expand, narrow, reshape } from './views';
+
+// torch's signatures `(input, dim)`: positional, or `dim` as a keyword (`x.cummax({ dim: 1 })`). dim is required by
+// the ops' own check (optional here so that a missing one gets the same message as before).
+const dimArgs = (fn: string) => signature(fn, ['input', 'dim'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number> });
+const ARGS = { cummax: dimArgs('cummax'), cummin: dimArgs('cummin'), logcumsumexp: dimArgs('logcumsumexp') };
+/** `dim` as a keyword. */
+type DimOption = { dim: number };
 
 function need(x: unknown, op: string): Tensor {
   if (!(x instanceof Tensor)) throw new ValueError(`${op}: expected a Tensor as input, got ${describeArg(x)}`);
@@ -104,8 +111,10 @@ function runningExtremum(isMax: boolean, x: Tensor, dim: number): ValuesIndices 
  * const [v, i] = fl.cummax(fl.tensor([1, 3, 2, 3]), 0);  // v [1, 3, 3, 3], i [0, 1, 1, 3]
  * ```
  */
-export function cummax(input: Tensor, dim: number): ValuesIndices {
-  if (arguments.length > 2) tooManyArgs('cummax', 'input, dim', arguments);
+export function cummax(input: Tensor, dim: number): ValuesIndices;
+export function cummax(input: Tensor, options: DimOption): ValuesIndices;
+export function cummax(): ValuesIndices {
+  const { input, dim } = ARGS.cummax.parse(arguments as unknown as unknown[]);
   return runningExtremum(true, input, dim);
 }
 
@@ -117,8 +126,10 @@ export function cummax(input: Tensor, dim: number): ValuesIndices {
  * const { values, indices } = fl.cummin(fl.tensor([3, 1, 2, 1]), 0);  // [3, 1, 1, 1], [0, 1, 1, 3]
  * ```
  */
-export function cummin(input: Tensor, dim: number): ValuesIndices {
-  if (arguments.length > 2) tooManyArgs('cummin', 'input, dim', arguments);
+export function cummin(input: Tensor, dim: number): ValuesIndices;
+export function cummin(input: Tensor, options: DimOption): ValuesIndices;
+export function cummin(): ValuesIndices {
+  const { input, dim } = ARGS.cummin.parse(arguments as unknown as unknown[]);
   return runningExtremum(false, input, dim);
 }
 
@@ -180,8 +191,10 @@ function logcumsumexpBackward(g: Tensor, x: Tensor, y: Tensor, d: number): Tenso
  * fl.logcumsumexp(fl.tensor([0, 0, Math.log(2)]), 0).toArray();  // [0, log 2, log 4]
  * ```
  */
-export function logcumsumexp(input: Tensor, dim: number): Tensor {
-  if (arguments.length > 2) tooManyArgs('logcumsumexp', 'input, dim', arguments);
+export function logcumsumexp(input: Tensor, dim: number): Tensor;
+export function logcumsumexp(input: Tensor, options: DimOption): Tensor;
+export function logcumsumexp(): Tensor {
+  const { input, dim } = ARGS.logcumsumexp.parse(arguments as unknown as unknown[]);
   need(input, 'logcumsumexp');
   const d = dimOf(input, dim, 'logcumsumexp');
   if (!isFloating(input.dtype)) throw new DTypeError(`logcumsumexp: expected a floating input, got ${input.dtype} of shape [${input._shape.join(', ')}] (as torch, which has no integer logcumsumexp; cast it first)`);
@@ -193,15 +206,15 @@ export function logcumsumexp(input: Tensor, dim: number): Tensor {
 declare module '../tensor' {
   interface Tensor {
     /** See {@link cummax}: `const [values, indices] = x.cummax(1)`. */
-    cummax(dim: number): ValuesIndices;
+    cummax(dim: number | DimOption): ValuesIndices;
     /** See {@link cummin}. */
-    cummin(dim: number): ValuesIndices;
+    cummin(dim: number | DimOption): ValuesIndices;
     /** See {@link logcumsumexp}. */
-    logcumsumexp(dim: number): Tensor;
+    logcumsumexp(dim: number | DimOption): Tensor;
   }
 }
 
 const P = Tensor.prototype;
-P.cummax = function (dim) { if (arguments.length > 1) tooManyArgs('cummax', 'dim', arguments); return cummax(this, dim); };
-P.cummin = function (dim) { if (arguments.length > 1) tooManyArgs('cummin', 'dim', arguments); return cummin(this, dim); };
-P.logcumsumexp = function (dim) { if (arguments.length > 1) tooManyArgs('logcumsumexp', 'dim', arguments); return logcumsumexp(this, dim); };
+P.cummax = function (this: Tensor, ...a: unknown[]) { return (cummax as (...b: unknown[]) => ValuesIndices)(this, ...a); };
+P.cummin = function (this: Tensor, ...a: unknown[]) { return (cummin as (...b: unknown[]) => ValuesIndices)(this, ...a); };
+P.logcumsumexp = function (this: Tensor, ...a: unknown[]) { return (logcumsumexp as (...b: unknown[]) => Tensor)(this, ...a); };

@@ -16,7 +16,7 @@
 // hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, OverflowError, ShapeError, ValueError } from '../errors';
-import { tooManyArgs, unknownOption } from '../args';
+import { anyValue, ArgsThenOptions, optional, required, signature, tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
@@ -887,14 +887,24 @@ const clampScalar: (x: Tensor, lo?: number | boolean, hi?: number | boolean) => 
  * Gaussian error linear unit: exact (`'none'`, with erf) or the `'tanh'` approximation.
  * `fl.gelu(x)`, `fl.gelu(x, 'tanh')`
  */
-export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
-  if (arguments.length > 2) tooManyArgs('gelu', 'input, approximate', arguments);
+export function gelu(input: Tensor, ...args: ArgsThenOptions<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>): Tensor {
+  const { input: x, approximate } = GELU_ARGS.parse(arguments as unknown as unknown[]);
   if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${describeArg(approximate)}`);
   return approximate === 'tanh' ? geluTanh(x) : geluErf(x);
 }
-P.gelu = function (a) { if (arguments.length > 1) tooManyArgs('gelu', 'approximate', arguments); return gelu(this, a); };
+// torch's gelu(input, approximate='none'): positional or keyword (`F.gelu(x, { approximate: 'tanh' })`); checked above
+const GELU_ARGS = signature('gelu', ['input', 'approximate'], { input: required(anyValue<Tensor>()), approximate: optional(anyValue<string>(), 'none') });
+P.gelu = function (this: Tensor, ...a: unknown[]) { return (gelu as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['gelu'];
 
 // ---- clamp, where, maskedFill ---------------------------------------------------------------------
+
+/** torch.clamp's keyword bounds: `x.clamp({ min: 0 })`. */
+export interface ClampOptions { min?: TensorLike | null; max?: TensorLike | null }
+// torch's clamp(input, min=None, max=None) and clamp_: bounds positional or keyword (clip's: lib/ops/misc.ts);
+// checked by checkBound, as for a positional call
+const BOUND = optional(anyValue<TensorLike | null>());
+const boundsArgs = (fn: string) => signature(fn, ['input', 'min', 'max'], { input: required(anyValue<unknown>()), min: BOUND, max: BOUND });
+const CLAMP_ARGS = { clamp: boundsArgs('clamp'), clamp_: signature('clamp_', ['min', 'max'], { min: BOUND, max: BOUND }) };
 
 function checkBound(v: unknown, op: string): void {
   if (v !== undefined && typeof v !== 'number' && typeof v !== 'boolean' && !(v instanceof Tensor)) {
@@ -906,8 +916,8 @@ function checkBound(v: unknown, op: string): void {
  * Clamps every element into [min, max] (either may be omitted; tensors broadcast):
  * `fl.clamp(x, 0, 1)`, `x.clamp(undefined, 6)`.
  */
-export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
-  if (arguments.length > 3) tooManyArgs('clamp', 'input, min, max', arguments);
+export function clamp(input: Tensor, ...bounds: ArgsThenOptions<[min: TensorLike | null, max: TensorLike | null], ClampOptions>): Tensor {
+  const { input: x, min, max } = CLAMP_ARGS.clamp.parse(arguments as unknown as unknown[]);
   if (!(x instanceof Tensor)) throw new ValueError(`clamp: expected a Tensor, got ${typeof x}`);
   const lo = min ?? undefined, hi = max ?? undefined;
   checkBound(lo, 'clamp'); checkBound(hi, 'clamp');
@@ -1057,7 +1067,7 @@ declare module '../tensor' {
     gelu(approximate?: 'none' | 'tanh'): Tensor;
     /** ψ⁽ⁿ⁾(x), as Tensor.polygamma(n): `x.polygamma(1)` */
     polygamma(n: number): Tensor;
-    clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    clamp(...args: ArgsThenOptions<[min: TensorLike | null, max: TensorLike | null], ClampOptions>): Tensor;
     where(cond: Tensor, other: TensorLike): Tensor;
     maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
     /** In place: `t.add_(1)` adds into t and returns t. */
@@ -1068,29 +1078,30 @@ declare module '../tensor' {
     pow_(exponent: TensorLike): Tensor;
     neg_(): Tensor; abs_(): Tensor; exp_(): Tensor; log_(): Tensor; sqrt_(): Tensor; sigmoid_(): Tensor;
     tanh_(): Tensor; relu_(): Tensor; floor_(): Tensor; ceil_(): Tensor; round_(): Tensor; reciprocal_(): Tensor;
-    clamp_(min?: number | null, max?: number | null): Tensor;
+    clamp_(...args: ArgsThenOptions<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>): Tensor;
     lgamma_(): Tensor; digamma_(): Tensor; polygamma_(n: number): Tensor; erfc_(): Tensor; erfinv_(): Tensor; i0_(): Tensor;
     maskedFill_(mask: Tensor, value: number | boolean): Tensor;
   }
 }
 
-P.clamp = function (lo, hi) { if (arguments.length > 2) tooManyArgs('clamp', 'min, max', arguments); return clamp(this, lo, hi); };
+P.clamp = function (this: Tensor, ...a: unknown[]) { return (clamp as (...b: unknown[]) => Tensor)(this, ...a); };
 P.where = function (cond, other) { if (arguments.length > 2) tooManyArgs('where', 'condition, other', arguments); return where(cond, this, other); };
 P.maskedFill = function (mask, v) { if (arguments.length > 2) tooManyArgs('maskedFill', 'mask, value', arguments); return maskedFill(this, mask, v); };
-P.clamp_ = function (lo, hi) {
-  if (arguments.length > 2) tooManyArgs('clamp_', 'min, max', arguments);
+P.clamp_ = function (this: Tensor, ...a: unknown[]) { const { min, max } = CLAMP_ARGS.clamp_.parse(a); return clampInPlace(this, min, max); };
+/** clamp_ with parsed bounds. */
+function clampInPlace(self: Tensor, lo: TensorLike | null | undefined, hi: TensorLike | null | undefined): Tensor {
   checkBound(lo ?? undefined, 'clamp_'); checkBound(hi ?? undefined, 'clamp_');
-  if ((lo as unknown) instanceof Tensor || (hi as unknown) instanceof Tensor) throw new ValueError('clamp_: bounds must be numbers');
+  if (lo instanceof Tensor || hi instanceof Tensor) throw new ValueError('clamp_: bounds must be numbers');
   if ((lo ?? undefined) === undefined && (hi ?? undefined) === undefined) throw new ValueError('clamp_: at least one of min and max must be given');
   // as clamp's result type (a fractional bound makes it float), which must fit self (torch: "result
   // type Float can't be cast to the desired output type"); it was truncated silently
-  const args: PromoteArg[] = [{ dtype: this.dtype, ndim: this._shape.length }];
+  const args: PromoteArg[] = [{ dtype: self.dtype, ndim: self._shape.length }];
   if (lo != null) args.push(lo as number);
   if (hi != null) args.push(hi as number);
   const rt = resultType(...args);
-  if (categoryOf(rt) > categoryOf(this.dtype)) throw new DTypeError(`clamp_: result type ${String(rt)} can't be cast to the in-place tensor's dtype ${String(this.dtype)} (bounds ${describeArg(lo)}, ${describeArg(hi)})`);
-  return unary(UNARY_TABLE.get('clamp')!, this, [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], this);
-};
+  if (categoryOf(rt) > categoryOf(self.dtype)) throw new DTypeError(`clamp_: result type ${String(rt)} can't be cast to the in-place tensor's dtype ${String(self.dtype)} (bounds ${describeArg(lo)}, ${describeArg(hi)})`);
+  return unary(UNARY_TABLE.get('clamp')!, self, [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], self);
+}
 P.maskedFill_ = function (mask, v) {
   if (arguments.length > 2) tooManyArgs('maskedFill_', 'mask, value', arguments);
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError('maskedFill_: mask must be a bool Tensor');

@@ -37,7 +37,7 @@ import { emptyTensor, scopeSync, Tensor, TensorLike } from '../tensor';
 import { full, ones, tensor, zeros } from './creation';
 import { withGrad } from './factory';
 import {
-  abs, acos, acosh, add, asin, asinh, atan, atan2, atanh, checkInplace, clamp, div, eq, floorDivide, ge, gt, isnan, le, logicalAnd, logicalNot, mul, ne, neg, sub, trunc, where,
+  abs, acos, acosh, add, asin, asinh, atan, atan2, atanh, checkInplace, clamp, ClampOptions, div, eq, floorDivide, ge, gt, isnan, le, logicalAnd, logicalNot, mul, ne, neg, sub, trunc, where,
 } from './elementwise';
 import { cummax } from './cumulative';
 import { gather, indexSelect, nonzero, flip } from './indexing';
@@ -163,10 +163,16 @@ export function argwhere(input: Tensor): Tensor {
 
 // ---- aliases -----------------------------------------------------------------------------------------
 
-/** `torch.clip`, the alias of {@link clamp}: `fl.clip(x, -1, 1)`. */
-export function clip(input: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
-  if (arguments.length > 3) tooManyArgs('clip', 'input, min, max', arguments);
-  return (clamp as (x: Tensor, lo?: TensorLike | null, hi?: TensorLike | null) => Tensor)(input, min, max);
+// torch's clip(input, min=None, max=None) and clip_: bounds positional or keyword, checked by clamp
+const CLIP_BOUND = optional(A.anyValue<TensorLike | null>());
+const CLIP_ARGS = {
+  clip: signature('clip', ['input', 'min', 'max'], { input: required(A.anyValue<unknown>()), min: CLIP_BOUND, max: CLIP_BOUND }),
+  clip_: signature('clip_', ['min', 'max'], { min: CLIP_BOUND, max: CLIP_BOUND }),
+};
+/** `torch.clip`, the alias of {@link clamp}: `fl.clip(x, -1, 1)`, `fl.clip(x, { min: 0 })`. */
+export function clip(input: Tensor, ...bounds: A.ArgsThenOptions<[min: TensorLike | null, max: TensorLike | null], ClampOptions>): Tensor {
+  const o = CLIP_ARGS.clip.parse(arguments as unknown as unknown[]);
+  return (clamp as (x: unknown, lo?: TensorLike | null, hi?: TensorLike | null) => Tensor)(o.input, o.min, o.max);
 }
 /** `torch.absolute`, the alias of `abs`: `fl.absolute(x)`. */
 export function absolute(input: Tensor): Tensor { if (arguments.length > 1) tooManyArgs('absolute', 'input', arguments); return abs(input); }
@@ -820,8 +826,8 @@ export function emptyStrided(...args: unknown[]): Tensor {
 
 declare module '../tensor' {
   interface Tensor {
-    /** See {@link clip}. */ clip(min?: TensorLike | null, max?: TensorLike | null): Tensor;
-    /** In place {@link clip} (numbers only, as clamp_). */ clip_(min?: number | null, max?: number | null): Tensor;
+    /** See {@link clip}. */ clip(...args: A.ArgsThenOptions<[min: TensorLike | null, max: TensorLike | null], ClampOptions>): Tensor;
+    /** In place {@link clip} (numbers only, as clamp_). */ clip_(...args: A.ArgsThenOptions<[min: number | null, max: number | null], { min?: number | null; max?: number | null }>): Tensor;
     /** See {@link absolute}. */ absolute(): Tensor;
     /** In place {@link absolute}. */ absolute_(): Tensor;
     /** See {@link negative}. */ negative(): Tensor;
@@ -882,8 +888,8 @@ export function writeBack(self: Tensor, op: string, others: unknown[], compute: 
     return self.copy_(out);
   } finally { out.dispose(); }
 }
-P.clip = function (lo, hi) { if (arguments.length > 2) tooManyArgs('clip', 'min, max', arguments); return clip(this, lo, hi); };
-P.clip_ = function (lo, hi) { if (arguments.length > 2) tooManyArgs('clip_', 'min, max', arguments); return this.clamp_(lo, hi); };
+P.clip = function (this: Tensor, ...a: unknown[]) { return (clip as (...b: unknown[]) => Tensor)(this, ...a); };
+P.clip_ = function (this: Tensor, ...a: unknown[]) { const { min, max } = CLIP_ARGS.clip_.parse(a); return this.clamp_(min as number | null | undefined, max as number | null | undefined); };
 P.absolute = function () { if (arguments.length > 0) tooManyArgs('absolute', '', arguments); return abs(this); };
 P.absolute_ = function () { if (arguments.length > 0) tooManyArgs('absolute_', '', arguments); return this.abs_(); };
 P.negative = function () { if (arguments.length > 0) tooManyArgs('negative', '', arguments); return neg(this); };

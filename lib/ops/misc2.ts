@@ -538,6 +538,14 @@ declare module '../tensor' {
     /** This tensor viewed with `other`'s shape, as torch's `view_as`: `x.viewAs(y)`. */ viewAs(other: Tensor): Tensor;
     /** This tensor reshaped to `other`'s shape, as torch's `reshape_as`: `x.reshapeAs(y)`. */ reshapeAs(other: Tensor): Tensor;
     /** This tensor in `other`'s dtype (itself when it already is), as torch's `type_as`: `x.typeAs(y)`. */ typeAs(other: Tensor): Tensor;
+    /**
+     * With no argument, torch's type string (`'torch.FloatTensor'`, `'torch.cuda.HalfTensor'`); with a
+     * dtype (`'float64'`) or a torch type string, this tensor cast like `to` (itself when nothing
+     * changes; a `'torch.cuda.…'` string also moves it to the GPU, a CPU one to the CPU), as torch's
+     * `Tensor.type`: `x.type()`, `x.type('float64')`, `x.type('torch.IntTensor')`.
+     */
+    type(): string;
+    type(dtype: DType | string): Tensor;
     /** Zeros of the given size in this tensor's dtype and device unless given: `x.newZeros(2, 3)`, `x.newZeros([2], { dtype: 'int32' })`. */
     newZeros(...args: [size: number | readonly number[], options?: NewTensorOptions] | [...size: number[], options: NewTensorOptions] | number[]): Tensor;
     /** Ones of the given size in this tensor's dtype and device unless given: `x.newOnes(2, 3)`. */
@@ -602,6 +610,26 @@ declare module '../tensor' {
 P.expandAs = function (o) { if (arguments.length > 1) tooManyArgs('expandAs', 'other', arguments); return expand(this, need(o, 'expandAs', 'other')._shape); };
 P.viewAs = function (o) { if (arguments.length > 1) tooManyArgs('viewAs', 'other', arguments); return this.view(need(o, 'viewAs', 'other')._shape); };
 P.reshapeAs = function (o) { if (arguments.length > 1) tooManyArgs('reshapeAs', 'other', arguments); return reshape(this, need(o, 'reshapeAs', 'other')._shape); };
+// torch's legacy type names (Tensor.type), by dtype
+const TYPE_NAMES: Record<DType, string> = {
+  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', bfloat16: 'BFloat16Tensor', int32: 'IntTensor',
+  uint8: 'ByteTensor', bool: 'BoolTensor', complex64: 'ComplexFloatTensor', complex128: 'ComplexDoubleTensor',
+};
+P.type = function (this: Tensor, dt?: unknown): any {
+  if (arguments.length > 1) tooManyArgs('type', 'dtype', arguments);
+  if (dt === undefined || dt === null) return `torch.${this.device === 'cpu' ? '' : 'cuda.'}${TYPE_NAMES[this.dtype]}`;
+  if (typeof dt !== 'string') throw new ValueError(`type: expected a dtype or a torch type string such as 'torch.FloatTensor', got ${describeArg(dt)}`);
+  const m = /^torch\.(cuda\.)?(\w+)$/.exec(dt);
+  if (m === null) {
+    const d = checkDType(dt, 'type');
+    return this.dtype === d ? this : this.to(d);
+  }
+  const d = (Object.keys(TYPE_NAMES) as DType[]).find((k) => TYPE_NAMES[k] === m[2]);
+  if (d === undefined) throw new ValueError(`type: invalid type '${dt}' (expected a dtype or one of ${Object.values(TYPE_NAMES).map((n) => `'torch.${n}'`).join(', ')})`);
+  const onGpu = this.device !== 'cpu';
+  const device = m[1] ? (onGpu ? this.device : 'cuda') : 'cpu';
+  return this.dtype === d && (m[1] !== undefined) === onGpu ? this : this.to({ dtype: d, device });
+};
 P.typeAs = function (o) { if (arguments.length > 1) tooManyArgs('typeAs', 'other', arguments); const dt = need(o, 'typeAs', 'other').dtype; return this.dtype === dt ? this : this.to(dt); };
 P.newZeros = function (...a: unknown[]) { return newSized(this, 'newZeros', a); };
 P.newOnes = function (...a: unknown[]) { return newSized(this, 'newOnes', a); };

@@ -4,7 +4,7 @@
 // output. softmax/logSoftmax of integer tensors compute in float32 (PyTorch refuses them without
 // `dtype`); cumsum/cumprod of bool, uint8 and int32 give int32 (PyTorch: int64).
 // Gradients: all four (cumprod exactly, zeros included); see "gradients" below.
-import { tooManyArgs } from '../args';
+import { anyValue, ArgsThenOptions, optional, Param, required, signature } from '../args';
 import { isGradEnabled, needsGrad, record } from '../autograd';
 import { traced, traceState } from '../trace';
 import { cumprodScan } from '../onnx/lower';
@@ -17,6 +17,18 @@ import { complexHook, contiguousCopy, emptyTensor, isComplexTensor, scopeSync, T
 import { div, eq, exp, logicalAnd, mul, sub, where } from './elementwise';
 import { flip } from './indexing';
 import { sum } from './reduce';
+
+// torch's signatures `(input, dim, dtype=None)`: positional, or keywords (`x.cumsum({ dim: 1 })`). dim is required
+// by the ops' own check (optional here so that a missing one gets the same message as before).
+// The values are checked by the ops themselves, as for a positional call.
+const alongDimArgs = (fn: string) => signature(fn, ['input', 'dim', 'dtype'], {
+  input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number>, dtype: optional(anyValue<DType>()),
+});
+const ARGS = { softmax: alongDimArgs('softmax'), logSoftmax: alongDimArgs('logSoftmax'), cumsum: alongDimArgs('cumsum'), cumprod: alongDimArgs('cumprod') };
+/** The keyword `dtype` of softmax, logSoftmax, cumsum and cumprod. */
+type DTypeOption = { dtype?: DType };
+/** `dim` and `dtype` as keywords. */
+type DimOptions = { dim: number; dtype?: DType };
 
 const SOFTMAX_OP = opId('softmax');
 const LOGSOFTMAX_OP = opId('logsoftmax');
@@ -68,14 +80,20 @@ function floatDType(x: Tensor, dtype: DType | undefined, op: string): DType {
  * fl.softmax(fl.tensor([[1, 2, 3]]), -1).toArray(); // [[0.090, 0.245, 0.665]]
  * ```
  */
-export function softmax(x: Tensor, dim: number, dtype?: DType): Tensor {
-  if (arguments.length > 3) tooManyArgs('softmax', 'input, dim, dtype', arguments);
+export function softmax(input: Tensor, dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+/** `softmax(x, { dim })`, as torch's `x.softmax(dim=1)`. */
+export function softmax(input: Tensor, options: DimOptions): Tensor;
+export function softmax(): Tensor {
+  const { input: x, dim, dtype } = ARGS.softmax.parse(arguments as unknown as unknown[]);
   return runFloat32(softmax, arguments) ?? normalize(SOFTMAX_OP, 'softmax', x, dim, dtype);  // autocast: float32 list
 }
 
 /** log(softmax(x)) along `dim`, computed as x - max - log(sum(exp(x - max))): `x.logSoftmax(1)` */
-export function logSoftmax(x: Tensor, dim: number, dtype?: DType): Tensor {
-  if (arguments.length > 3) tooManyArgs('logSoftmax', 'input, dim, dtype', arguments);
+export function logSoftmax(input: Tensor, dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+/** `logSoftmax(x, { dim })`, as torch's `x.log_softmax(dim=1)`. */
+export function logSoftmax(input: Tensor, options: DimOptions): Tensor;
+export function logSoftmax(): Tensor {
+  const { input: x, dim, dtype } = ARGS.logSoftmax.parse(arguments as unknown as unknown[]);
   return runFloat32(logSoftmax, arguments) ?? normalize(LOGSOFTMAX_OP, 'logSoftmax', x, dim, dtype);  // autocast: float32 list
 }
 
@@ -170,16 +188,22 @@ function recordAlongDim(op: AlongDimOp, x: Tensor, y: Tensor, dim: number): void
  * Running sum along `dim` (integer and bool inputs give int32; `dtype` casts the input first).
  * `fl.cumsum(fl.tensor([1, 2, 3]), 0).toArray() // [1, 3, 6]`
  */
-export function cumsum(x: Tensor, dim: number, dtype?: DType): Tensor {
-  if (arguments.length > 3) tooManyArgs('cumsum', 'input, dim, dtype', arguments);
+export function cumsum(input: Tensor, dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+/** `cumsum(x, { dim, dtype })`, as torch's `x.cumsum(dim=1)`. */
+export function cumsum(input: Tensor, options: DimOptions): Tensor;
+export function cumsum(): Tensor {
+  const { input: x, dim, dtype } = ARGS.cumsum.parse(arguments as unknown as unknown[]);
   if (isComplexTensor(x)) return complexHook('composite', 'cumsum', x.dtype)('cumsum', [x, dim, dtype]) as Tensor;
   const lowp = runFloat32(cumsum, arguments); if (lowp) return lowp;  // autocast: float32 list
   return scan('cumsum', x, dim, dtype);
 }
 
 /** Running product along `dim`: `fl.cumprod(fl.tensor([1, 2, 3]), 0).toArray() // [1, 2, 6]` */
-export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
-  if (arguments.length > 3) tooManyArgs('cumprod', 'input, dim, dtype', arguments);
+export function cumprod(input: Tensor, dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+/** `cumprod(x, { dim, dtype })`, as torch's `x.cumprod(dim=1)`. */
+export function cumprod(input: Tensor, options: DimOptions): Tensor;
+export function cumprod(): Tensor {
+  const { input: x, dim, dtype } = ARGS.cumprod.parse(arguments as unknown as unknown[]);
   if (isComplexTensor(x)) return complexHook('composite', 'cumprod', x.dtype)('cumprod', [x, dim, dtype]) as Tensor;
   return scan('cumprod', x, dim, dtype);
 }
@@ -187,18 +211,23 @@ export function cumprod(x: Tensor, dim: number, dtype?: DType): Tensor {
 declare module '../tensor' {
   interface Tensor {
     /** See {@link softmax}. */
-    softmax(dim: number, dtype?: DType): Tensor;
+    softmax(dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+    softmax(options: DimOptions): Tensor;
     /** See {@link logSoftmax}. */
-    logSoftmax(dim: number, dtype?: DType): Tensor;
-    /** See {@link cumsum}. */
-    cumsum(dim: number, dtype?: DType): Tensor;
+    logSoftmax(dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+    logSoftmax(options: DimOptions): Tensor;
+    /** See {@link cumsum}: `x.cumsum(1)` or `x.cumsum({ dim: 1 })`. */
+    cumsum(dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+    cumsum(options: DimOptions): Tensor;
     /** See {@link cumprod}. */
-    cumprod(dim: number, dtype?: DType): Tensor;
+    cumprod(dim: number, ...args: ArgsThenOptions<[dtype: DType], DTypeOption>): Tensor;
+    cumprod(options: DimOptions): Tensor;
   }
 }
 
 const P = Tensor.prototype;
-P.softmax = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('softmax', 'dim, dtype', arguments); return softmax(this, dim, dtype); };
-P.logSoftmax = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('logSoftmax', 'dim, dtype', arguments); return logSoftmax(this, dim, dtype); };
-P.cumsum = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('cumsum', 'dim, dtype', arguments); return cumsum(this, dim, dtype); };
-P.cumprod = function (dim, dtype) { if (arguments.length > 2) tooManyArgs('cumprod', 'dim, dtype', arguments); return cumprod(this, dim, dtype); };
+type AlongDimFn = (...a: unknown[]) => Tensor;
+P.softmax = function (this: Tensor, ...a: unknown[]) { return (softmax as AlongDimFn)(this, ...a); } as Tensor['softmax'];
+P.logSoftmax = function (this: Tensor, ...a: unknown[]) { return (logSoftmax as AlongDimFn)(this, ...a); } as Tensor['logSoftmax'];
+P.cumsum = function (this: Tensor, ...a: unknown[]) { return (cumsum as AlongDimFn)(this, ...a); } as Tensor['cumsum'];
+P.cumprod = function (this: Tensor, ...a: unknown[]) { return (cumprod as AlongDimFn)(this, ...a); } as Tensor['cumprod'];

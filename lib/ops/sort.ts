@@ -3,7 +3,7 @@
 // made contiguous and seen as (outer, n, inner) by the kernel; outputs are fresh and contiguous.
 // Gradients: the values of sort and topk send g back to the positions in `indices`.
 import { describeArg } from '../arity';
-import { tooManyArgs } from '../args';
+import { anyValue, ArgsThenOptions, optional, required, signature, tooManyArgs } from '../args';
 import { needsGrad, record } from '../autograd';
 import { IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
@@ -19,6 +19,22 @@ import { tracedMany, traceState } from '../trace';
 import { nanKey } from '../onnx/lower';
 
 const SORT = opId('sort');
+
+// torch's signatures: the positional forms and the keyword options (`x.sort({ descending: true })`).
+// The values are checked by the functions themselves, as for a positional call.
+const ANY = <T>(dflt: T) => optional(anyValue<T>(), dflt);
+const ARGS = {
+  sort: signature('sort', ['input', 'dim', 'descending', 'stable'], { input: required(anyValue<Tensor>()), dim: ANY(-1), descending: ANY(false), stable: ANY(true) }),
+  argsort: signature('argsort', ['input', 'dim', 'descending'], { input: required(anyValue<Tensor>()), dim: ANY(-1), descending: ANY(false) }),
+  topk: signature('topk', ['input', 'k', 'dim', 'largest', 'sorted'], { input: required(anyValue<Tensor>()), k: optional(anyValue<number>()), dim: ANY(-1), largest: ANY(true), sorted: ANY(true) }),
+  kthvalue: signature('kthvalue', ['input', 'k', 'dim', 'keepdim'], { input: required(anyValue<Tensor>()), k: optional(anyValue<number>()), dim: ANY(-1), keepdim: ANY(false) }),
+};
+/** torch.sort's keyword options. */
+type SortOptions = { dim?: number; descending?: boolean; stable?: boolean };
+/** torch.topk's keyword options. */
+type TopkOptions = { dim?: number; largest?: boolean; sorted?: boolean };
+/** torch.kthvalue's keyword options. */
+type KthvalueOptions = { dim?: number; keepdim?: boolean };
 const TOPK = opId('topk');
 
 /** What `sort` and `topk` return: `[values, indices]` with `.values`/`.indices` (see {@link ValuesIndices}). */
@@ -81,8 +97,8 @@ function run(op: string, x: Tensor, d: number, outShape: readonly number[], id: 
  * const { values, indices } = fl.sort(fl.tensor([3, 1, 2]));  // values [1, 2, 3], indices [1, 2, 0]
  * ```
  */
-export function sort(x: Tensor, dim = -1, descending = false, stable = true): SortResult {
-  if (arguments.length > 4) tooManyArgs('sort', 'input, dim, descending, stable', arguments);
+export function sort(input: Tensor, ...args: ArgsThenOptions<[dim: number, descending: boolean, stable: boolean], SortOptions>): SortResult {
+  const { input: x, dim, descending, stable } = ARGS.sort.parse(arguments as unknown as unknown[]);
   need(x, 'sort');
   flag(descending, 'descending', 'sort'); flag(stable, 'stable', 'sort');
   const d = normDim(dim, x.ndim, 'sort');
@@ -93,8 +109,8 @@ export function sort(x: Tensor, dim = -1, descending = false, stable = true): So
  * The int32 indices that sort `x` along `dim` (stable): `fl.argsort(fl.tensor([3, 1, 2]))` is
  * `[1, 2, 0]`.
  */
-export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
-  if (arguments.length > 3) tooManyArgs('argsort', 'input, dim, descending', arguments);
+export function argsort(input: Tensor, ...args: ArgsThenOptions<[dim: number, descending: boolean], { dim?: number; descending?: boolean }>): Tensor {
+  const { input: x, dim, descending } = ARGS.argsort.parse(arguments as unknown as unknown[]);
   const { values, indices } = sort(x, dim, descending);
   values.dispose();
   return indices;
@@ -109,8 +125,11 @@ export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
  * const { values, indices } = fl.topk(logits, 5);  // top-5 along the last dim
  * ```
  */
-export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): SortResult {
-  if (arguments.length > 5) tooManyArgs('topk', 'input, k, dim, largest, sorted', arguments);
+export function topk(input: Tensor, k: number, ...args: ArgsThenOptions<[dim: number, largest: boolean, sorted: boolean], TopkOptions>): SortResult;
+/** `topk(input, { k, … })`: k as a keyword too, as torch's `topk(x, k=2)`. */
+export function topk(input: Tensor, options: TopkOptions & { k: number }): SortResult;
+export function topk(): SortResult {
+  const { input: x, k, dim, largest, sorted } = ARGS.topk.parse(arguments as unknown as unknown[]);
   need(x, 'topk');
   flag(largest, 'largest', 'topk'); flag(sorted, 'sorted', 'topk');
   const d = normDim(dim, x.ndim, 'topk');
@@ -132,16 +151,16 @@ export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = tr
  * const [v, i] = fl.kthvalue(fl.tensor([4, 1, 3]), 2);  // v = 3, i = 2
  * ```
  */
-export function kthvalue(x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices {
-  if (arguments.length > 4) tooManyArgs('kthvalue', 'input, k, dim, keepdim', arguments);
+export function kthvalue(input: Tensor, k: number, ...args: ArgsThenOptions<[dim: number, keepdim: boolean], KthvalueOptions>): ValuesIndices {
+  const { input: x, k: kk, dim, keepdim } = ARGS.kthvalue.parse(arguments as unknown as unknown[]);
   need(x, 'kthvalue');
   flag(keepdim, 'keepdim', 'kthvalue');
   const d = normDim(dim, x.ndim, 'kthvalue');
   const n = x.ndim === 0 ? 1 : x._shape[d];
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n) {
-    throw new IndexError(`kthvalue: k ${describeArg(k)} is out of range [1, ${String(n)}] for dim ${String(d)} of shape [${x._shape.join(', ')}]`);
+  if (typeof kk !== 'number' || !Number.isInteger(kk) || kk < 1 || kk > n) {
+    throw new IndexError(`kthvalue: k ${describeArg(kk)} is out of range [1, ${String(n)}] for dim ${String(d)} of shape [${x._shape.join(', ')}]`);
   }
-  return pickSorted(x, d, keepdim, () => k - 1);
+  return pickSorted(x, d, keepdim, () => kk - 1);
 }
 
 /**
@@ -216,11 +235,15 @@ function pickSorted(x: Tensor, d: number, keepdim: boolean, pos: () => number | 
 
 declare module '../tensor' {
   interface Tensor {
-    sort(dim?: number, descending?: boolean, stable?: boolean): SortResult;
-    argsort(dim?: number, descending?: boolean): Tensor;
-    topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): SortResult;
+    /** See {@link sort}: `x.sort(-1, true)` or `x.sort({ descending: true })`. */
+    sort(...args: ArgsThenOptions<[dim: number, descending: boolean, stable: boolean], SortOptions>): SortResult;
+    /** See {@link argsort}. */
+    argsort(...args: ArgsThenOptions<[dim: number, descending: boolean], { dim?: number; descending?: boolean }>): Tensor;
+    /** See {@link topk}: `x.topk(2, { largest: false })`. */
+    topk(k: number, ...args: ArgsThenOptions<[dim: number, largest: boolean, sorted: boolean], TopkOptions>): SortResult;
+    topk(options: TopkOptions & { k: number }): SortResult;
     /** See {@link kthvalue}. */
-    kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndices;
+    kthvalue(k: number, ...args: ArgsThenOptions<[dim: number, keepdim: boolean], KthvalueOptions>): ValuesIndices;
     /** See {@link median}: `x.median()` → 0-dim tensor; `x.median(dim, keepdim?)` → `[values, indices]`. */
     median(): Tensor;
     median(dim: number, keepdim?: boolean): ValuesIndices;
@@ -228,8 +251,8 @@ declare module '../tensor' {
 }
 
 const P = Tensor.prototype;
-P.sort = function (dim, descending, stable) { if (arguments.length > 3) tooManyArgs('sort', 'dim, descending, stable', arguments); return sort(this, dim, descending, stable); };
-P.argsort = function (dim, descending) { if (arguments.length > 2) tooManyArgs('argsort', 'dim, descending', arguments); return argsort(this, dim, descending); };
-P.topk = function (k, dim, largest, sorted) { if (arguments.length > 4) tooManyArgs('topk', 'k, dim, largest, sorted', arguments); return topk(this, k, dim, largest, sorted); };
-P.kthvalue = function (k, dim, keepdim) { if (arguments.length > 3) tooManyArgs('kthvalue', 'k, dim, keepdim', arguments); return kthvalue(this, k, dim, keepdim); };
+P.sort = function (this: Tensor, ...a: unknown[]) { return (sort as (...b: unknown[]) => SortResult)(this, ...a); };
+P.argsort = function (this: Tensor, ...a: unknown[]) { return (argsort as (...b: unknown[]) => Tensor)(this, ...a); };
+P.topk = function (this: Tensor, ...a: unknown[]) { return (topk as (...b: unknown[]) => SortResult)(this, ...a); } as Tensor['topk'];
+P.kthvalue = function (this: Tensor, ...a: unknown[]) { return (kthvalue as (...b: unknown[]) => ValuesIndices)(this, ...a); };
 P.median = function (this: Tensor, dim?: number, keepdim?: boolean) { if (arguments.length > 2) tooManyArgs('median', 'dim, keepdim', arguments); return dim === undefined ? median(this) : median(this, dim, keepdim); } as Tensor['median'];

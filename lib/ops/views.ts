@@ -4,7 +4,7 @@
 import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
 import { parseDevice } from '../device';
 import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
-import { checkKeys, sizesOnly, tooManyArgs } from '../args';
+import { anyValue, ArgsThenOptions, checkKeys, optional, Param, required, signature, sizesOnly, tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import { contiguousStrides, fmt, inferShape, normDim, numel, viewStrides } from '../shape';
 import { contiguousCopy, copyInto, emptyTensor, scopeSync, Tensor } from '../tensor';
@@ -114,9 +114,18 @@ export function reshape(t: Tensor): Tensor {
   return tracked('reshape', t, out, (g) => reshape(g, t._shape), reshapeOnnx);
 }
 
+// torch's flatten(input, start_dim=0, end_dim=-1), split(tensor, split_size_or_sections, dim=0) and
+// chunk(input, chunks, dim=0): positional or keyword (`x.flatten({ startDim: 1 })`), checked by the ops
+const ANY_OPT = <T>(dflt: T) => optional(anyValue<T>(), dflt);
+const DIM_ARGS = {
+  flatten: signature('flatten', ['input', 'startDim', 'endDim'], { input: required(anyValue<Tensor>()), startDim: ANY_OPT(0), endDim: ANY_OPT(-1) }),
+  split: signature('split', ['input', 'splitSizeOrSections', 'dim'], { input: required(anyValue<Tensor>()), splitSizeOrSections: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]>, dim: ANY_OPT(0) }),
+  chunk: signature('chunk', ['input', 'chunks', 'dim'], { input: required(anyValue<Tensor>()), chunks: optional(anyValue<number>()) as Param<number>, dim: ANY_OPT(0) }),
+};
+
 /** Merges dims startDim..endDim into one: `fl.flatten(x, 1)`. */
-export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
-  if (arguments.length > 3) tooManyArgs('flatten', 'input, startDim, endDim', arguments);
+export function flatten(input: Tensor, ...args: ArgsThenOptions<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>): Tensor {
+  const { input: t, startDim, endDim } = DIM_ARGS.flatten.parse(arguments as unknown as unknown[]);
   need(t, 'flatten');
   if (t.ndim === 0) return reshape(t, [1]);
   const s = normDim(startDim, t.ndim, 'flatten'), e = normDim(endDim, t.ndim, 'flatten');
@@ -386,11 +395,16 @@ export function clone(t: Tensor): Tensor {
 }
 
 /** Joins tensors along an existing dim: `fl.cat([a, b], 0)`. Dtypes promote; devices must match. */
+// torch's cat(tensors, dim=0) and stack(tensors, dim=0): dim positional or keyword (`fl.cat(xs, { dim: 1 })`),
+// checked by the ops (as for a positional call)
+const joinArgs = (fn: string) => signature(fn, ['tensors', 'dim'], { tensors: required(anyValue<readonly Tensor[]>()), dim: optional(anyValue<number>(), 0) });
+const JOIN_ARGS = { cat: joinArgs('cat'), stack: joinArgs('stack') };
+
 /** PyTorch's cat skips 1-D empty tensors (any shape may sit beside them). */
 const isSkippedByCat = (t: Tensor): boolean => t.ndim === 1 && t._shape[0] === 0;
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (arguments.length > 2) tooManyArgs('cat', 'tensors, dim', arguments);
+export function cat(tensors: readonly Tensor[], ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor {
+  const { dim } = JOIN_ARGS.cat.parse(arguments as unknown as unknown[]);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('cat: expected a non-empty array of tensors');
   tensors.forEach((t) => need(t, 'cat'));
   const parts = tensors.filter((t) => !isSkippedByCat(t));
@@ -440,8 +454,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 /** Joins same-shaped tensors along a new dim: `fl.stack([a, b], 0)`. */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (arguments.length > 2) tooManyArgs('stack', 'tensors, dim', arguments);
+export function stack(tensors: readonly Tensor[], ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor {
+  const { dim } = JOIN_ARGS.stack.parse(arguments as unknown as unknown[]);
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError('stack: expected a non-empty array of tensors');
   tensors.forEach((t) => need(t, 'stack'));
   const ref = tensors[0];
@@ -459,8 +473,8 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
  * Splits into views along `dim`: chunks of `size` (last may be smaller), or the given sizes:
  * `fl.split(x, 2)`, `fl.split(x, [1, 3], 1)`.
  */
-export function split(t: Tensor, sizeOrSections: number | readonly number[], dim = 0): Tensor[] {
-  if (arguments.length > 3) tooManyArgs('split', 'input, splitSizeOrSections, dim', arguments);
+export function split(input: Tensor, splitSizeOrSections: number | readonly number[], ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[] {
+  const { input: t, splitSizeOrSections: sizeOrSections, dim } = DIM_ARGS.split.parse(arguments as unknown as unknown[]);
   need(t, 'split');
   const d = normDim(dim, t.ndim, 'split');
   const n = t._shape[d];
@@ -494,14 +508,14 @@ export function split(t: Tensor, sizeOrSections: number | readonly number[], dim
 }
 
 /** Splits into `chunks` views of equal size (the last may be smaller), as `torch.chunk`. */
-export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (arguments.length > 3) tooManyArgs('chunk', 'input, chunks, dim', arguments);
+export function chunk(input: Tensor, chunks: number, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[] {
+  const { input: t, chunks: nChunks, dim } = DIM_ARGS.chunk.parse(arguments as unknown as unknown[]);
   need(t, 'chunk');
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${describeArg(chunks)}`);
+  if (!Number.isInteger(nChunks) || nChunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${describeArg(nChunks)}`);
   const d = normDim(dim, t.ndim, 'chunk');
   // an empty dim gives `chunks` empty pieces, as torch's (not one)
-  if (t._shape[d] === 0) return split(t, new Array<number>(chunks).fill(0), d);
-  const size = Math.max(1, Math.ceil(t._shape[d] / chunks));
+  if (t._shape[d] === 0) return split(t, new Array<number>(nChunks).fill(0), d);
+  const size = Math.max(1, Math.ceil(t._shape[d] / nChunks));
   return split(t, size, d);
 }
 
@@ -648,7 +662,7 @@ declare module '../tensor' {
   interface Tensor {
     view(...shape: (number | readonly number[])[]): Tensor;
     reshape(...shape: (number | readonly number[])[]): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
+    flatten(...args: ArgsThenOptions<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
@@ -663,8 +677,8 @@ declare module '../tensor' {
     diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
-    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
+    split(splitSizeOrSections: number | readonly number[], ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
+    chunk(chunks: number, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
     unbind(dim?: number): Tensor[];
     to(arg: DType | string | Tensor | ToOptions, options?: DType | ToOptions): Tensor;
     /** `t.to('cpu')` */
@@ -697,7 +711,7 @@ declare module '../tensor' {
 const P = Tensor.prototype;
 P.view = function (...s) { return view(this, shapeArg(s, 'view')); };
 P.reshape = function (...s) { return reshape(this, shapeArg(s, 'reshape')); };
-P.flatten = function (a, b) { if (arguments.length > 2) tooManyArgs('flatten', 'startDim, endDim', arguments); return flatten(this, a, b); };
+P.flatten = function (this: Tensor, ...a: unknown[]) { return (flatten as (...b: unknown[]) => Tensor)(this, ...a); };
 P.squeeze = function (d) { if (arguments.length > 1) tooManyArgs('squeeze', 'dim', arguments); return squeeze(this, d); };
 P.unsqueeze = function (d) { if (arguments.length > 1) tooManyArgs('unsqueeze', 'dim', arguments); return unsqueeze(this, d); };
 P.transpose = function (a, b) { if (arguments.length > 2) tooManyArgs('transpose', 'dim0, dim1', arguments); return transpose(this, a, b); };
@@ -710,8 +724,8 @@ P.slice = function (d, s, e, st) { if (arguments.length > 4) tooManyArgs('slice'
 P.diagonal = function (o, a, b) { if (arguments.length > 3) tooManyArgs('diagonal', 'offset, dim1, dim2', arguments); return diagonal(this, o, a, b); };
 P.contiguous = function () { if (arguments.length > 0) tooManyArgs('contiguous', '', arguments); return contiguous(this); };
 P.clone = function () { if (arguments.length > 0) tooManyArgs('clone', '', arguments); return clone(this); };
-P.split = function (s, d) { if (arguments.length > 2) tooManyArgs('split', 'splitSizeOrSections, dim', arguments); return split(this, s, d); };
-P.chunk = function (c, d) { if (arguments.length > 2) tooManyArgs('chunk', 'chunks, dim', arguments); return chunk(this, c, d); };
+P.split = function (this: Tensor, ...a: unknown[]) { return (split as (...b: unknown[]) => Tensor[])(this, ...a); };
+P.chunk = function (this: Tensor, ...a: unknown[]) { return (chunk as (...b: unknown[]) => Tensor[])(this, ...a); };
 P.unbind = function (d) { if (arguments.length > 1) tooManyArgs('unbind', 'dim', arguments); return unbind(this, d); };
 P.to = function (a, o) { if (arguments.length > 2) tooManyArgs('to', 'deviceOrDtype, options', arguments); return to(this, a, o); };
 P.cpu = function () { if (arguments.length > 0) tooManyArgs('cpu', '', arguments); return to(this, 'cpu'); };
