@@ -55,6 +55,20 @@ describe('Module casts (torch Module.half/float/double/bfloat16)', () => {
   });
 });
 
+describe('an optimizer made before a cast', () => {
+  test('steps nothing silently in no case: step() refuses the replaced parameters (PyTorch keeps them; flintml replaces them)', () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    const opt = new fl.optim.SGD(m.parameters(), { lr: 0.1 });
+    m.double();
+    m.call(fl.ones([1, 2], { dtype: 'float64', device: DEVICE })).sum().backward();
+    expect(() => opt.step()).toThrow(/SGD\.step: parameter 0 \(shape \[1, 2\]\) was disposed; .*make the optimizer after moving or casting the model/);
+    const fresh = new fl.optim.SGD(m.parameters(), { lr: 0.1 });   // made after the cast: it updates the model
+    const before = Array.from(m.weight.dataSync());
+    fresh.step();
+    expect(Array.from(m.weight.dataSync())).toEqual(before.map((w) => w - 0.1));   // d(sum(Wx + b))/dW = x = 1
+  }));
+});
+
 describe('Module.requiresGrad_', () => {
   test('sets every parameter (here and below), returns the module', () => {
     const m = net();

@@ -191,12 +191,29 @@ export abstract class Optimizer<Hyper extends object = object> {
     let loss: T | undefined;
     if (closure) loss = enableGrad(closure);
     if (gradSyncPending.size > 0) for (const g of this.paramGroups) checkNoGradSync(`${this.name}.step`, g.params);
+    this.checkLive('step');
     this._stepCount++;
     const update = () => withNoGradScope(() => { for (const g of this.paramGroups) this.update(g); });
     // while profiling, the update is a range named as PyTorch's ('Optimizer.step#SGD.step')
     if (isProfiling()) _range(`Optimizer.step#${this.name}.step`, 'range', update);
     else update();
     return loss;
+  }
+
+  /**
+   * A disposed parameter is refused, never skipped: `Module.to()` and its casts (`half()`, `cuda()`,
+   * …) replace a module's parameters with new tensors (PyTorch keeps the Parameter objects), so an
+   * optimizer made before them would otherwise step nothing, silently.
+   */
+  private checkLive(what: string): void {
+    for (const g of this.paramGroups) {
+      g.params.forEach((p, i) => {
+        if (p.isDisposed) {
+          throw new ValueError(`${this.name}.${what}: parameter ${i} (shape ${fmt(p._shape)}) was disposed; Module.to(), half(), double(), cuda() and the other casts replace ` +
+            'the module\'s parameters with new tensors (unlike PyTorch, which keeps them): make the optimizer after moving or casting the model');
+        }
+      });
+    }
   }
 
   /**
