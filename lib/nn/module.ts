@@ -543,6 +543,7 @@ export abstract class Module {
   /** The parameter at a dotted path, as PyTorch's `get_parameter`: `model.getParameter('0.weight')`. */
   getParameter(target: string): Tensor {
     if (arguments.length > 1) tooManyArgs('Module.getParameter', 'target', arguments);
+    if (typeof target !== 'string' || target === '') throw new ValueError(`getParameter: target must be a non-empty string, got ${describeArg(target)}`);
     const [m, name] = this.ownerOf('getParameter', target);
     const p = m.ownParameters().find(([k]) => k === name)?.[1];
     if (p) return p;
@@ -552,6 +553,7 @@ export abstract class Module {
   /** The buffer at a dotted path, as PyTorch's `get_buffer`: `model.getBuffer('1.runningMean')`. */
   getBuffer(target: string): Tensor {
     if (arguments.length > 1) tooManyArgs('Module.getBuffer', 'target', arguments);
+    if (typeof target !== 'string' || target === '') throw new ValueError(`getBuffer: target must be a non-empty string, got ${describeArg(target)}`);
     const [m, name] = this.ownerOf('getBuffer', target);
     const b = m._buffers.get(name);
     if (b) return b;
@@ -559,8 +561,8 @@ export abstract class Module {
   }
 
   /** The module holding a dotted path's last name, and that name (getParameter / getBuffer). */
+  /** The module that holds the last part of a checked, non-empty dotted path, and that part. */
   private ownerOf(op: string, target: string): [Module, string] {
-    if (typeof target !== 'string' || target === '') throw new ValueError(`${op}: target must be a non-empty string, got ${describeArg(target)}`);
     const i = target.lastIndexOf('.');
     const modPath = i < 0 ? '' : target.slice(0, i);
     let m: Module;
