@@ -725,6 +725,11 @@ function backwardName(name: string): string {
 }
 
 function accumulateLeaf(t: Tensor, g: Tensor): void {
+  if (g.device !== t.device) {
+    // the leaf was moved after the graph was recorded (Module.to keeps the Parameter objects)
+    g.dispose();
+    throw new AutogradError(`backward: the gradient of a leaf of shape ${fmt(t._shape)} is on ${g.device}, but the leaf is now on ${t.device} (it was moved after the graph was recorded): run the forward again after the move`);
+  }
   const gg = g.dtype === t.dtype ? g : (() => { const c = ops().cast(g, t.dtype, false); g.dispose(); return c; })();
   if (t.grad) {
     const sum = ops().add(t.grad, gg);

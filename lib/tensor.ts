@@ -386,6 +386,40 @@ export class Tensor {
   [Symbol.dispose](): void { this.dispose(); }
 
   /**
+   * @internal This leaf takes `src`'s value — its storage (device, pinned or not), layout and dtype —
+   * and `src` is disposed: the tensor object stays the same, as torch's `param.data = new` keeps a
+   * Parameter (Module.to's casts and moves, a lazy module's materialization). Its registration
+   * follows the storage (the old one is released now: views of the old value — a graph's saved
+   * tensors among them — keep their own storage, so a graph recorded before computes with the
+   * values it recorded, as torch's); its version counter goes on, and its gradient is dropped (the
+   * caller converts it first when it keeps it). `src` must be a leaf nobody else holds.
+   */
+  _takeOver(src: Tensor, op: string): void {
+    if (this._disposed || src._disposed) throw new DisposedError(`${op}: tensor of shape ${fmt((this._disposed ? this : src)._shape)} was disposed`);
+    if (this._gradFn || src._gradFn) throw new ValueError(`${op}: only a leaf tensor's value can be replaced in place`);
+    if (this._registered) {
+      if (this._token) { this._token.done = true; registry.unregister(this._token); } else registry.unregister(this);
+      this._registered = false;
+      this._token = null;
+      this._sentinel = null;
+    } else if (this._pendingAt >= 0) {
+      pending[this._pendingAt] = null;
+      this._pendingAt = -1;
+    }
+    const old = this._storage;
+    const s = src._storage;
+    s.refs++;
+    s.version = old.version;  // the tensor's version counter goes on (torch's set_data keeps it)
+    this._storage = s;
+    old.release();
+    const w = this as unknown as { _shape: readonly number[]; _strides: readonly number[]; _offset: number; dtype: DType };
+    w._shape = src._shape; w._strides = src._strides; w._offset = src._offset; w.dtype = src.dtype;
+    if (this.grad) { this.grad.dispose(); this.grad = null; }
+    track(this);
+    src.dispose();
+  }
+
+  /**
    * @internal The storage handle, or DisposedError naming the op; a complex tensor's, only for the
    * ops that do not read its values as numbers (see THE COMPLEX GUARD), else a DTypeError.
    */

@@ -55,17 +55,87 @@ describe('Module casts (torch Module.half/float/double/bfloat16)', () => {
   });
 });
 
-describe('an optimizer made before a cast', () => {
-  test('steps nothing silently in no case: step() refuses the replaced parameters (PyTorch keeps them; flintml replaces them)', () => fl.scope(() => {
+describe('an optimizer made before a cast or a move (torch keeps the Parameter objects: so does flintml)', () => {
+  test('the parameters stay the same objects and the optimizer trains them', () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    const w0 = m.weight, b0 = m.bias!;
+    const opt = new fl.optim.SGD(m.parameters(), { lr: 0.1 });
+    expect(m.double()).toBe(m);
+    expect(m.weight).toBe(w0);
+    expect(m.bias).toBe(b0);
+    expect(w0.dtype).toBe('float64');
+    expect(w0.isLeaf && w0.requiresGrad).toBe(true);
+    expect(m.parameters()).toEqual([w0, b0]);
+    m.call(fl.ones([1, 2], { dtype: 'float64', device: DEVICE })).sum().backward();
+    const before = Array.from(w0.dataSync());
+    opt.step();   // before: step() threw (the old parameters were disposed), and before that stepped nothing
+    expect(Array.from(w0.dataSync())).toEqual(before.map((w) => w - 0.1));   // d(sum(Wx + b))/dW = x = 1
+  }));
+  test('Adam made before half(): state and steps on the converted parameters', () => fl.scope(() => {
+    const m = new fl.nn.Linear(3, 2, { device: DEVICE });
+    const opt = new fl.optim.Adam(m.parameters(), { lr: 0.01 });
+    m.half().float();   // two casts in a row
+    m.call(fl.ones([1, 3], { device: DEVICE })).sum().backward();
+    const before = Array.from(m.weight.dataSync());
+    opt.step();
+    // Adam's first step moves each weight by lr * sign(grad) (m / sqrt(v) = g / |g|), here grad = 1
+    const after = Array.from(m.weight.dataSync());
+    after.forEach((w, i) => expect(w).toBeCloseTo(before[i] - 0.01, 4));
+    opt.dispose();
+  }));
+  test('a weight shared by two modules stays shared (as torch\'s tied weights)', () => fl.scope(() => {
+    const a = new fl.nn.Linear(2, 2, { device: DEVICE });
+    const b = new fl.nn.Linear(2, 2, { device: DEVICE });
+    b.weight = a.weight;
+    const m = new fl.nn.Sequential(a, b);
+    m.double();   // before: the second module's copy of the shared (already disposed) weight threw
+    expect(b.weight).toBe(a.weight);
+    expect(a.weight.dtype).toBe('float64');
+    expect(m.parameters().length).toBe(3);   // shared: counted once, as torch's parameters()
+  }));
+  test('.grad is converted with its parameter (torch\'s _apply converts param.grad)', () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    m.call(fl.tensor([[1, 2]], { dtype: 'float32', device: DEVICE })).sum().backward();
+    m.double();
+    expect(m.weight.grad!.dtype).toBe('float64');
+    expect(Array.from(m.weight.grad!.dataSync())).toEqual([1, 2]);
+  }));
+  test('a graph recorded before the cast computes with the values it recorded (as torch\'s); the weight\'s gradient arrives in the new dtype', () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    const w = Array.from(m.weight.dataSync());
+    const x = fl.ones([1, 2], { device: DEVICE }).requiresGrad_();   // linear saves the weight for x's gradient
+    const y = m.call(x).sum();
+    m.double();
+    fl.noGrad(() => m.weight.fill_(5));   // a later write to the new value does not reach the recorded graph
+    y.backward();
+    // torch 1.13: x.grad is the weight before the cast; m.weight.grad = [[1, 1]] (torch leaves it float32; flintml casts to the leaf's dtype)
+    expect(Array.from(x.grad!.dataSync())).toEqual(w);
+    expect(m.weight.grad!.dtype).toBe('float64');
+    expect(Array.from(m.weight.grad!.dataSync())).toEqual([1, 1]);
+  }));
+  // two devices: the GPU run (and the emulator's) only
+  if (DEVICE.startsWith('cuda')) {
+    test('a graph recorded before a move to the CPU is refused at backward (typed, naming the shapes)', () => fl.scope(() => {
+      const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+      const y = m.call(fl.ones([1, 2], { device: DEVICE })).sum();
+      m.to('cpu');
+      expect(() => y.backward()).toThrow(/backward: the gradient of a leaf of shape \[1(, 2)?\] is on cuda:0, but the leaf is now on cpu/);
+    }));
+  }
+  test("a move to the device the tensors are on copies nothing ('cuda' is 'cuda:0')", () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    const s = m.weight._storage;
+    m.to(DEVICE.startsWith('cuda') ? 'cuda' : 'cpu');
+    m.to({ device: DEVICE.startsWith('cuda') ? 'cuda:0' : 'cpu' });
+    expect(m.weight._storage).toBe(s);   // before: every model.cuda() copied each parameter again
+    expect(() => m.to('cuda:7')).toThrow(/Module\.to: cannot use device 'cuda:7'/);
+    expect(m.weight._storage).toBe(s);
+  }));
+  test('an optimizer whose module was disposed refuses to step (never skips silently)', () => fl.scope(() => {
     const m = new fl.nn.Linear(2, 1, { device: DEVICE });
     const opt = new fl.optim.SGD(m.parameters(), { lr: 0.1 });
-    m.double();
-    m.call(fl.ones([1, 2], { dtype: 'float64', device: DEVICE })).sum().backward();
-    expect(() => opt.step()).toThrow(/SGD\.step: parameter 0 \(shape \[1, 2\]\) was disposed; .*make the optimizer after moving or casting the model/);
-    const fresh = new fl.optim.SGD(m.parameters(), { lr: 0.1 });   // made after the cast: it updates the model
-    const before = Array.from(m.weight.dataSync());
-    fresh.step();
-    expect(Array.from(m.weight.dataSync())).toEqual(before.map((w) => w - 0.1));   // d(sum(Wx + b))/dW = x = 1
+    m.dispose();
+    expect(() => opt.step()).toThrow(/SGD\.step: parameter 0 \(shape \[1, 2\]\) was disposed/);
   }));
 });
 

@@ -7,9 +7,9 @@
 // eager module with it — so the weights come from the very RNG draws the eager class would make at
 // that moment — and takes its state over:
 //   - each placeholder parameter keeps its identity (an optimizer made before the first forward
-//     keeps working, as torch's materialize() in place): the placeholder's storage object takes the
-//     eager parameter's memory (the two storages swap their native blocks; the placeholder's was
-//     empty) and its shape and strides;
+//     keeps working, as torch's materialize() in place): the placeholder takes the eager
+//     parameter's value (Tensor._takeOver: its storage, shape, strides and dtype, as Module.to's
+//     casts and moves do);
 //   - buffers and the other fields (inFeatures, …) are the eager module's;
 //   - the instance's prototype becomes the eager class's (torch's `cls_to_become`): from then on it
 //     is that module, and hasUninitializedParams is gone with the lazy class, as in torch.
@@ -99,26 +99,6 @@ function becomeLazy(m: Module, p: Pending, zeroFields: string[]): void {
   PENDING.set(m, p);
 }
 
-/**
- * Gives placeholder `p` the memory, shape and strides of `q` (both leaves we made; `q` is disposed):
- * their storage objects swap native blocks, so `p` stays the same Tensor object (and the same
- * storage object, which its finalizer and its GPU entry hold).
- */
-function adopt(p: Tensor, q: Tensor): void {
-  const a = p._storage as unknown as { handle: unknown; bytes: number; version: number; refs: number };
-  const b = q._storage as unknown as { handle: unknown; bytes: number; refs: number };
-  if (a.refs !== 1 || b.refs !== 1 || p._storage.pinned !== q._storage.pinned || p._storage.device !== q._storage.device) {
-    throw new ValueError(`lazy module: the placeholder of shape ${fmt(p._shape)} has views or another device; it cannot be materialized in place`);
-  }
-  [a.handle, b.handle] = [b.handle, a.handle];
-  [a.bytes, b.bytes] = [b.bytes, a.bytes];
-  a.version++;
-  const w = p as unknown as { _shape: readonly number[]; _strides: readonly number[]; _offset: number };
-  w._shape = q._shape; w._strides = q._strides; w._offset = q._offset;
-  if (p.grad) { p.grad.dispose(); p.grad = null; }
-  q.dispose();
-}
-
 /** The first forward of a lazy module: build the eager module for the input and become it. */
 function materialize(m: Module, x: unknown): void {
   const pend = PENDING.get(m)!;
@@ -133,7 +113,7 @@ function materialize(m: Module, x: unknown): void {
     for (const [k, v] of Object.entries(eager)) {
       if (k === 'training' || k === '_buffers' || k === '_nonPersistent') continue;
       const cur = own[k];
-      if (isParameter(v) && isParameter(cur) && cur.device === v.device && !cur.isDisposed) adopt(cur, v);
+      if (isParameter(v) && isParameter(cur) && !cur.isDisposed) cur._takeOver(v, pend.op);
       else own[k] = v;
     }
     for (const [k, b] of eager._buffers) {

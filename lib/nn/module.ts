@@ -3,6 +3,7 @@
 // field order, as PyTorch finds attributes; buffers (running stats) are registered by name.
 // State dicts are flat `{ 'layer.0.weight': Tensor }` maps with strict key and shape checks.
 import { DType, checkDType } from '../dtype';
+import { parseDevice } from '../device';
 import { FlintError, ShapeError, ValueError } from '../errors';
 import { isGradEnabled, noGrad, record, type RemovableHandle } from '../autograd';
 import { fmt } from '../shape';
@@ -412,22 +413,30 @@ export abstract class Module {
   }
 
   /**
-   * Moves/casts parameters and buffers in place (the module keeps its tensors' identity for
-   * optimizers only when nothing changes; otherwise create the optimizer after `to`):
+   * Moves/casts parameters and buffers in place, as torch's: each parameter stays the same tensor
+   * object with the new value (an optimizer made before `to` goes on training it; a weight shared
+   * by two modules stays shared), and its `.grad` is converted with it; buffers are replaced.
    * `model.to('float64')`, `model.to({ device: 'cuda', dtype: 'bfloat16' })`.
    */
   to(arg: string | { device?: string; dtype?: DType }): this {
     if (typeof arg !== 'string' && (arg === null || typeof arg !== 'object')) throw new ValueError(`Module.to: expected a device, a dtype or { device, dtype }, got ${describeArg(arg)}`);
     if (typeof arg !== 'string') checkKeys('Module.to', arg, ['device', 'dtype']);
-    const o = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;
+    const o0 = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;
+    // 'cuda' is 'cuda:0': parsed once, so that a tensor already there is not copied again
+    const o = { dtype: o0.dtype, device: o0.device === undefined ? undefined : parseDevice(o0.device, 'Module.to').name };
     noGrad(() => {
       for (const m of this.modules()) {
         for (const [k, p] of m.ownParameters()) {
           const dt = o.dtype && (p.dtype === 'float32' || p.dtype === 'float64' || p.dtype === 'float16' || p.dtype === 'bfloat16') ? o.dtype : p.dtype;
           if (dt === p.dtype && (o.device === undefined || o.device === p.device)) continue;
-          const q = Parameter(p.to({ dtype: dt, device: o.device, copy: true }), p.requiresGrad);  // a leaf: we are under noGrad
-          p.dispose();
-          (m as any)[k] = q;
+          // the Parameter object stays (torch's `param.data = fn(param)`): optimizers, tied weights and
+          // the user's own references go on with the new value; its gradient is converted the same way
+          const g = p.grad;
+          p.grad = null;
+          const gq = g && !g.isDisposed ? g.to({ dtype: dt, device: o.device, copy: true }) : null;
+          g?.dispose();
+          p._takeOver(p.to({ dtype: dt, device: o.device, copy: true }), 'Module.to');
+          p.grad = gq;
         }
         for (const [k, b] of m._buffers) {
           if (!b) continue;
@@ -446,7 +455,7 @@ export abstract class Module {
   /**
    * Casts the floating-point parameters and buffers to float16, as PyTorch's `module.half()`
    * (integer buffers such as BatchNorm's numBatchesTracked keep their dtype); the same conversion
-   * as `to('float16')`, so parameters are replaced as `to` says: make the optimizer after.
+   * as `to('float16')`: the parameters stay the same tensor objects, so an optimizer made before goes on.
    * ```ts
    * const model = new nn.Linear(4, 2).half();   // model.weight.dtype === 'float16'
    * ```

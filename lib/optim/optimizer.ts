@@ -201,16 +201,14 @@ export abstract class Optimizer<Hyper extends object = object> {
   }
 
   /**
-   * A disposed parameter is refused, never skipped: `Module.to()` and its casts (`half()`, `cuda()`,
-   * …) replace a module's parameters with new tensors (PyTorch keeps the Parameter objects), so an
-   * optimizer made before them would otherwise step nothing, silently.
+   * A disposed parameter (its module was disposed, or the user disposed it) is refused, never
+   * skipped: skipping would step nothing, silently.
    */
   private checkLive(what: string): void {
     for (const g of this.paramGroups) {
       g.params.forEach((p, i) => {
         if (p.isDisposed) {
-          throw new ValueError(`${this.name}.${what}: parameter ${i} (shape ${fmt(p._shape)}) was disposed; Module.to(), half(), double(), cuda() and the other casts replace ` +
-            'the module\'s parameters with new tensors (unlike PyTorch, which keeps them): make the optimizer after moving or casting the model');
+          throw new ValueError(`${this.name}.${what}: parameter ${i} (shape ${fmt(p._shape)}) was disposed: an optimizer cannot step a disposed tensor`);
         }
       });
     }
