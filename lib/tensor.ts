@@ -391,10 +391,12 @@ export class Tensor {
    * Parameter (Module.to's casts and moves, a lazy module's materialization). Its registration
    * follows the storage (the old one is released now: views of the old value — a graph's saved
    * tensors among them — keep their own storage, so a graph recorded before computes with the
-   * values it recorded, as torch's); its version counter goes on, and its gradient is dropped (the
-   * caller converts it first when it keeps it). `src` must be a leaf nobody else holds.
+   * values it recorded — torch reads the leaf's new data there, the same values up to a cast's
+   * rounding; with `newValues` the version is bumped instead, so that a graph that saved this
+   * tensor refuses at backward); its version counter goes on; its `.grad` is the caller's
+   * business (Module.to converts it, `p.data = t` keeps it). `src` must be a leaf nobody else holds.
    */
-  _takeOver(src: Tensor, op: string): void {
+  _takeOver(src: Tensor, op: string, newValues = false): void {
     if (this._disposed || src._disposed) throw new DisposedError(`${op}: tensor of shape ${fmt((this._disposed ? this : src)._shape)} was disposed`);
     if (this._gradFn || src._gradFn) throw new ValueError(`${op}: only a leaf tensor's value can be replaced in place`);
     if (this._registered) {
@@ -409,12 +411,13 @@ export class Tensor {
     const old = this._storage;
     const s = src._storage;
     s.refs++;
-    s.version = old.version;  // the tensor's version counter goes on (torch's set_data keeps it)
+    // the tensor's version counter goes on; new values (not a cast's or a move's) count as an in-place
+    // write, so that a graph that saved this tensor refuses at backward rather than use the old ones
+    s.version = newValues ? Math.max(s.version, old.version) + 1 : old.version;
     this._storage = s;
     old.release();
     const w = this as unknown as { _shape: readonly number[]; _strides: readonly number[]; _offset: number; dtype: DType };
     w._shape = src._shape; w._strides = src._strides; w._offset = src._offset; w.dtype = src.dtype;
-    if (this.grad) { this.grad.dispose(); this.grad = null; }
     track(this);
     src.dispose();
   }
@@ -592,6 +595,32 @@ export class Tensor {
   /** @internal console.log support */
   [inspect.custom](): string { return this.toString(); }
 }
+
+// `t.data` is flintml's async read (`await t.data()`, tfjs's name), and torch code assigns
+// `p.data = other`: a plain assignment would put an own property on the tensor, shadowing the
+// method and changing nothing — silently. So `data` is an accessor: reading it gives the method;
+// assigning a tensor does what torch's does (the tensor keeps its identity, its autograd flag and
+// its .grad, and takes the other's values, sharing its storage: no copy); anything else is refused.
+const readData = Object.getOwnPropertyDescriptor(Tensor.prototype, 'data')!.value as Tensor['data'];
+Object.defineProperty(Tensor.prototype, 'data', {
+  configurable: true,
+  enumerable: false,
+  get(): Tensor['data'] { return readData; },
+  set(this: Tensor, v: unknown) {
+    if (!(v instanceof Tensor)) {
+      throw new ValueError(`data: only a Tensor can be assigned to .data (torch's \`p.data = t\`), got ${describeArg(v)}; \`await t.data()\` reads the values`);
+    }
+    if (v === this) return;
+    if (this._requiresGrad && !(v.dtype === 'float32' || v.dtype === 'float64' || v.dtype === 'float16' || v.dtype === 'bfloat16' || isComplexDType(v.dtype))) {
+      throw new DTypeError(`data: a tensor that requires grad (shape ${fmt(this._shape)}) can only take floating point data, got ${v.dtype}`);
+    }
+    v._storageHandle('data');
+    const alias = new Tensor(v._storage, v._shape, v._strides, v._offset, v.dtype);
+    const g = this.grad;
+    this.grad = null;
+    try { this._takeOver(alias, 'data', true); } finally { this.grad = g; }
+  },
+});
 
 /** @internal Allocates an uninitialised (or zeroed) contiguous tensor. */
 export function emptyTensor(shape: readonly number[], dtype: DType, device: DeviceSpec = CPU, zero = false, op = 'empty', pinned = false): Tensor {

@@ -100,13 +100,12 @@ describe('an optimizer made before a cast or a move (torch keeps the Parameter o
     expect(m.weight.grad!.dtype).toBe('float64');
     expect(Array.from(m.weight.grad!.dataSync())).toEqual([1, 2]);
   }));
-  test('a graph recorded before the cast computes with the values it recorded (as torch\'s); the weight\'s gradient arrives in the new dtype', () => fl.scope(() => {
+  test('a graph recorded before the cast computes with the values it recorded (torch reads the new data: the same values up to the cast); the weight\'s gradient arrives in the new dtype', () => fl.scope(() => {
     const m = new fl.nn.Linear(2, 1, { device: DEVICE });
     const w = Array.from(m.weight.dataSync());
     const x = fl.ones([1, 2], { device: DEVICE }).requiresGrad_();   // linear saves the weight for x's gradient
     const y = m.call(x).sum();
     m.double();
-    fl.noGrad(() => m.weight.fill_(5));   // a later write to the new value does not reach the recorded graph
     y.backward();
     // torch 1.13: x.grad is the weight before the cast; m.weight.grad = [[1, 1]] (torch leaves it float32; flintml casts to the leaf's dtype)
     expect(Array.from(x.grad!.dataSync())).toEqual(w);

@@ -238,3 +238,44 @@ describe('devices', () => {
     expect(new fl.ShapeError('x').name).toBe('ShapeError');
   });
 });
+
+describe("p.data = t (torch's set_data)", () => {
+  test('the tensor keeps its identity, requiresGrad and .grad, and shares t\'s storage (no copy), as torch\'s', () => fl.scope(() => {
+    // torch 1.13: p = ones(2, requires_grad=True); p.grad = tensor([5., 5.]); x = tensor([1., 2., 3.]); p.data = x; x[0] = 9
+    //   -> p = tensor([9., 2., 3.], requires_grad=True), p.grad = tensor([5., 5.]), p.is_leaf True
+    const p = fl.ones([2], { device: DEVICE }).requiresGrad_();
+    p.grad = fl.keep(fl.tensor([5, 5], { dtype: 'float32', device: DEVICE }));
+    const x = fl.tensor([1, 2, 3], { dtype: 'float32', device: DEVICE });
+    const grad = p.grad;
+    (p as any).data = x;
+    fl.noGrad(() => x.select(0, 0).fill_(9));
+    expect(p.toArray()).toEqual([9, 2, 3]);
+    expect(p.requiresGrad && p.isLeaf).toBe(true);
+    expect(p.grad).toBe(grad);
+    expect(Array.from(p.grad!.dataSync())).toEqual([5, 5]);
+    x.dispose();   // p still holds the storage
+    expect(p.toArray()).toEqual([9, 2, 3]);
+  }));
+  test('reading .data still gives the async read; before, an assignment shadowed it and changed nothing, silently', async () => {
+    const p = fl.ones([2], { device: DEVICE });
+    const x = fl.zeros([2], { device: DEVICE });
+    try {
+      (p as any).data = x;
+      expect(Object.prototype.hasOwnProperty.call(p, 'data')).toBe(false);
+      expect(Array.from(await p.data())).toEqual([0, 0]);
+      expect(Array.from(await x.data())).toEqual([0, 0]);
+    } finally { p.dispose(); x.dispose(); }
+  });
+  test('refusals: not a tensor (torch: TypeError), integer data for a tensor that requires grad (torch: RuntimeError)', () => fl.scope(() => {
+    const p = fl.ones([2], { device: DEVICE }).requiresGrad_();
+    expect(() => { (p as any).data = 3; }).toThrow(/data: only a Tensor can be assigned to \.data .*got 3/);
+    expect(() => { (p as any).data = fl.tensor([1, 2], { dtype: 'int32', device: DEVICE }); }).toThrow(fl.DTypeError);
+    expect(p.toArray()).toEqual([1, 1]);
+  }));
+  test('a graph that saved the tensor refuses at backward after new data (torch would read the new values; never the stale ones silently)', () => fl.scope(() => {
+    const q = fl.ones([2], { device: DEVICE }).requiresGrad_();
+    const y = q.mul(q).sum();
+    (q as any).data = fl.tensor([3, 3], { dtype: 'float32', device: DEVICE });
+    expect(() => y.backward()).toThrow(/saved by mul was modified by an in-place operation/);
+  }));
+});

@@ -113,7 +113,7 @@ function materialize(m: Module, x: unknown): void {
     for (const [k, v] of Object.entries(eager)) {
       if (k === 'training' || k === '_buffers' || k === '_nonPersistent') continue;
       const cur = own[k];
-      if (isParameter(v) && isParameter(cur) && !cur.isDisposed) cur._takeOver(v, pend.op);
+      if (isParameter(v) && isParameter(cur) && !cur.isDisposed) { if (cur.grad) { cur.grad.dispose(); cur.grad = null; } cur._takeOver(v, pend.op); }
       else own[k] = v;
     }
     for (const [k, b] of eager._buffers) {
