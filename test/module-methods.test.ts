@@ -251,3 +251,31 @@ describe('Tensor.type (torch Tensor.type)', () => {
     expect(() => (x as any).type(3)).toThrow(fl.ValueError);
   }));
 });
+
+describe("Module.type (torch's module.type(dst_type))", () => {
+  test('every parameter and buffer, integer buffers too (as torch\'s), parameters keep their identity', () => fl.scope(() => {
+    const m = new fl.nn.Sequential(new fl.nn.Linear(2, 2, { device: DEVICE }), new fl.nn.BatchNorm1d(2, { device: DEVICE }));
+    const w = (m.getSubmodule('0') as fl.nn.Linear).weight;
+    // torch 1.13: m.type(torch.DoubleTensor) -> every state_dict entry float64, num_batches_tracked included
+    expect(m.type('torch.DoubleTensor')).toBe(m);
+    expect(Object.values(m.stateDict()).map((t) => t.dtype)).toEqual(Array(7).fill('float64'));
+    expect((m.getSubmodule('0') as fl.nn.Linear).weight).toBe(w);
+    m.type('float32');
+    expect(m.getBuffer('1.num_batches_tracked').dtype).toBe('float32');
+    expect(w.dtype).toBe('float32');
+  }));
+  test("all or nothing: integer values for a parameter that requires grad (torch: 'data set to a tensor that requires gradients must be floating point'), a bad type", () => fl.scope(() => {
+    const m = new fl.nn.Sequential(new fl.nn.Linear(2, 2, { device: DEVICE }), new fl.nn.BatchNorm1d(2, { device: DEVICE }));
+    expect(() => m.type('torch.IntTensor')).toThrow(/Module\.type: parameter 'weight' \(shape \[2, 2\]\) requires grad and cannot hold int32 values/);
+    expect(() => m.type('torch.NopeTensor')).toThrow(fl.ValueError);
+    expect(() => (m as any).type()).toThrow(fl.ValueError);
+    expect(Object.values(m.stateDict()).map((t) => t.dtype)).toEqual([...Array(6).fill('float32'), 'int32']);
+  }));
+  test('.grad is converted with its parameter', () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    m.call(fl.tensor([[1, 2]], { dtype: 'float32', device: DEVICE })).sum().backward();
+    m.type('float64');
+    expect(m.weight.grad!.dtype).toBe('float64');
+    expect(Array.from(m.weight.grad!.dataSync())).toEqual([1, 2]);
+  }));
+});

@@ -4,7 +4,7 @@
 // State dicts are flat `{ 'layer.0.weight': Tensor }` maps with strict key and shape checks.
 import { DType, checkDType } from '../dtype';
 import { parseDevice } from '../device';
-import { FlintError, ShapeError, ValueError } from '../errors';
+import { DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { isGradEnabled, noGrad, record, type RemovableHandle } from '../autograd';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
@@ -449,6 +449,59 @@ export abstract class Module {
         }
       }
     });
+    return this;
+  }
+
+  /**
+   * Casts every parameter and buffer — integer ones too, unlike `to(dtype)` — to `dst`, a dtype or a
+   * torch type string (`'torch.DoubleTensor'`, `'torch.cuda.FloatTensor'`: device too), as torch's
+   * `module.type(dst_type)`; parameters keep their identity (see `to`). All or nothing: a bad `dst`,
+   * or integer values for a parameter that requires grad, changes nothing.
+   * ```ts
+   * const model = new nn.Linear(4, 2).type('torch.DoubleTensor');   // model.weight.dtype === 'float64'
+   * ```
+   */
+  type(dst: DType | string): this {
+    if (arguments.length !== 1) throw new ValueError(`Module.type: expected one argument (a dtype or a torch type string), got ${String(arguments.length)}`);
+    const made: [Module, string, Tensor, Tensor, boolean][] = [];
+    const seen = new Set<Tensor>();
+    try {
+      noGrad(() => {
+        for (const m of this.modules()) {
+          for (const [k, p] of m.ownParameters()) {
+            if (seen.has(p)) continue;   // shared by two modules: converted once
+            seen.add(p);
+            const q = (p as unknown as { type(d: unknown): Tensor }).type(dst);
+            if (q === p) continue;
+            made.push([m, k, p, q, true]);
+            if (p.requiresGrad && !(q.dtype === 'float32' || q.dtype === 'float64' || q.dtype === 'float16' || q.dtype === 'bfloat16')) {
+              throw new DTypeError(`Module.type: parameter '${k}' (shape ${fmt(p._shape)}) requires grad and cannot hold ${q.dtype} values`);
+            }
+          }
+          for (const [k, b] of m._buffers) {
+            if (!b) continue;
+            const q = (b as unknown as { type(d: unknown): Tensor }).type(dst);
+            if (q !== b) made.push([m, k, b, q, false]);
+          }
+        }
+      });
+    } catch (e) {
+      for (const [, , , q] of made) q.dispose();
+      throw e;
+    }
+    for (const [m, k, t, q, isParam] of made) {
+      if (isParam) {
+        // its gradient is converted with it (torch's _apply)
+        const g = t.grad;
+        t.grad = null;
+        const gq = g && !g.isDisposed ? noGrad(() => (g as unknown as { type(d: unknown): Tensor }).type(dst)) : null;
+        if (g && gq !== g) g.dispose();
+        t._takeOver(q, 'Module.type');
+        t.grad = gq;
+      }
+      else if (m._buffers.get(k) === t) { m._buffers.set(k, q); t.dispose(); }
+      else q.dispose();   // a buffer shared by two modules, already replaced through the first
+    }
     return this;
   }
 
