@@ -163,7 +163,7 @@ add({
 // prod, cumsum, cumprod (zeros drawn now and then: their gradients are finite on both sides), var/std
 // (real results), the vector and matrix norms, diff, kron, trace, diag, tril/triu, outer; linalg.solve
 // (on A + (3n + 1)·I, well conditioned as bench/torch-diff-specs-linalg.js's), inv, det, slogdet,
-// matrixPower, matrixExp, svdvals, eigvalsh (torch reads one triangle), pinv.
+// matrixPower, matrixExp, svdvals, eigvalsh (torch reads one triangle), eigh, pinv.
 add({
   name: 'complex-prod', py: `torch.prod(${C('x0', 'x1')}, a.d, a.k) if a.d is not None else torch.prod(${C('x0', 'x1')})`,
   gen: (r) => {
@@ -292,6 +292,12 @@ add({
   name: 'complex-linalg.eigvalsh', py: `torch.linalg.eigvalsh(${C('x0', 'x1')}, UPLO=a.u)`,
   gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)), a: { u: r.pick(['L', 'U']) } }),
   fl: (fl, [a, b], o) => fl.linalg.eigvalsh(fl.complex(a, b), { UPLO: o.u }), tol: 64, gradTol: 256,
+});
+// eigh: the eigenvalues and |V|² (each eigenvector is unique up to a phase; |V|² is not)
+add({
+  name: 'complex-linalg.eigh', py: `(lambda r: (r.eigenvalues, r.eigenvectors.abs() ** 2))(torch.linalg.eigh(${C('x0', 'x1')}, UPLO=a.u))`,
+  gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)), a: { u: r.pick(['L', 'U']) } }),
+  fl: (fl, [a, b], o) => { const [w, V] = fl.linalg.eigh(fl.complex(a, b), { UPLO: o.u }); return [w, fl.square(fl.abs(V))]; }, tol: 64, gradTol: 256,
 });
 add({
   name: 'complex-linalg.pinv', py: `torch.linalg.pinv(${C('x0', 'x1')})`,

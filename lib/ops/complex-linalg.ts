@@ -22,22 +22,35 @@
 //   det 0 and divides by 1 instead, so the rest stays finite. The gradient is autograd's through the
 //   elimination (exact for the pivots taken: g·conj(det·A⁻ᵀ) where A is invertible).
 // - vector norms and the 'fro', ±1, ±inf matrix norms: those of |z| (torch's definition).
-// linalg.eigh (the vectors) is not composed: a column of E's eigenvectors maps to a complex eigenvector,
-// but for a repeated eigenvalue two columns may map to one complex direction (times i), so it refuses.
+// - eigh (values and vectors): not from the embedding — a column of E's eigenvectors maps to a complex
+//   eigenvector, but for a repeated eigenvalue (A = I) two columns may map to one complex direction
+//   (z and i·z), and choosing among them needs the cluster, a data-dependent host decision. Instead,
+//   LAPACK's zheevd route in tensor ops: Householder reflections H = I − 2vvᴴ reduce the Hermitian A to
+//   a tridiagonal T = QᴴAQ (n − 2 steps, each a rank-2 update of the whole matrix and of Q, no host
+//   read), a diagonal of phases D (a cumprod of the subdiagonal's t/|t|) makes DᴴTD real symmetric
+//   tridiagonal, and the real eigh of that gives A's eigenvalues and, through Q·D, its eigenvectors.
+//   Norms and phases at 0 (a column already reduced, a zero subdiagonal) take the reflection I and the
+//   phase 1 through where()s that also keep their gradients finite. The gradient is autograd's through
+//   the reduction and the real eigh's (torch's formula there: it needs distinct eigenvalues, as torch's).
 import { describeArg } from '../arity';
 import { componentDType, DType, isComplexDType } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { fmt, normDim } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
-import { angle, complex, imag, real, registerComposite } from './complex';
+import { angle, complex, conj, imag, real, registerComposite } from './complex';
 import { arange, eye, ones } from './creation';
-import { abs, add, div, eq, log, mul, neg, sub, where } from './elementwise';
+import { abs, add, div, eq, gt, log, mul, neg, sqrt, sub, where } from './elementwise';
 import { sgn } from './pointwise';
 import { gather, tril, triu } from './indexing';
 import { invEx, matrixExp, matrixPower, solveEx } from './linalg';
 import { amax, amin, argmax, mean, prod, sum } from './reduce';
 import { cat, expand, narrow, permute, reshape, select, stack, transpose, unsqueeze } from './views';
-import { eigvalsh, pinv, svdvals } from './decomp';
+import { eigh, eigvalsh, pinv, svdvals } from './decomp';
+import { cumprod } from './softmax';
+import { matmul } from './matmul';
+import { diagEmbed } from './reshaping';
+import { diagonal } from './views';
+import { namedTuple } from '../named-tuple';
 import { matrixNorm, vectorNormOp, normOp } from './norms';
 
 // ---- checks and the embedding --------------------------------------------------------------------
@@ -144,6 +157,74 @@ registerComposite('linalg.svdvals', ([A, op]) => complexSvdvals(A, op as string)
 registerComposite('linalg.eigvalsh', ([A_, uplo]) => scopeSync(() => {
   const A = needComplexMatrices(A_, 'linalg.eigvalsh');
   return pairMeans(eigvalsh(embedHermitian(A, uplo as 'L' | 'U')));
+}));
+
+/** The Hermitian matrix that A's `uplo` triangle stands for (forward), with A's own gradient (backward). */
+function hermitianOf(A: Tensor, uplo: 'L' | 'U'): Tensor {
+  const re = real(A), im = imag(A);
+  const tri = (t: Tensor, k: number): Tensor => (uplo === 'L' ? tril(t, -k) : triu(t, k));
+  const h = complex(add(tri(re, 0), mT(tri(re, 1))), sub(tri(im, 1), mT(tri(im, 1))));
+  return add(A, sub(h, A).detach());
+}
+
+/** sqrt(s) where s > 0, else 0, with a finite gradient at 0 (the branch not taken gets none). */
+function safeSqrt(s: Tensor): Tensor {
+  const pos = gt(s, 0);
+  return where(pos, sqrt(where(pos, s, 1)), 0);
+}
+
+/** |z|² of complex z, real. */
+function abs2(z: Tensor): Tensor {
+  const re = real(z), im = imag(z);
+  return add(mul(re, re), mul(im, im));
+}
+
+/** [eigenvalues (real, ascending) [..., n], eigenvectors (complex, columns) [..., n, n]] of the Hermitian matrices of A. */
+function complexEigh(A: Tensor, uplo: 'L' | 'U'): [Tensor, Tensor] {
+  const n = A._shape[A.ndim - 1], dev = A.device;
+  // (X + Xᴴ)/2 is X in the forward; in the backward it takes the Hermitian part of the gradient, which
+  // is torch's (the reduction below reads both triangles: its own gradient is not Hermitian)
+  const X = hermitianOf(A, uplo);
+  let M = mul(add(X, conj(mT(X))), 0.5);
+  let Q: Tensor | null = null;  // the product of the reflections; the identity until the first
+  const idx = unsqueeze(arange(n, { dtype: 'int32', device: dev }), -1);  // [n, 1]
+  for (let k = 0; k + 2 < n; k++) {
+    // the reflection that zeroes column k below row k + 1: v ∝ x + e^{i·arg x₁}·|x|·e₁ (x: rows k+1…)
+    const col = narrow(M, -1, k, 1);                                      // [..., n, 1]
+    const x = where(gt(idx, k), col, 0);
+    const nx = safeSqrt(sum(abs2(x), [-2, -1], true));                    // [..., 1, 1]
+    const x1 = narrow(col, -2, k + 1, 1);
+    const a1 = abs2(x1), nz = gt(a1, 0);
+    const phase = where(nz, div(x1, where(nz, safeSqrt(a1), 1)), 1);
+    const v0 = add(x, mul(mul(phase, nx), where(eq(idx, k + 1), 1, 0).to(componentDType(A.dtype))));
+    const n2 = sum(abs2(v0), [-2, -1], true), vz = gt(n2, 0);
+    const v = div(v0, where(vz, safeSqrt(n2), 1));                        // 0 when x = 0: H = I
+    const vH = conj(mT(v));
+    // M ← H M H = M − 2v wᴴ − 2w vᴴ + 4(vᴴw) v vᴴ with w = M v (M Hermitian)
+    const w = matmul(M, v), c = matmul(vH, w);
+    const vvH = matmul(v, vH);
+    M = add(sub(sub(M, mul(matmul(v, conj(mT(w))), 2)), mul(matmul(w, vH), 2)), mul(mul(vvH, c), 4));
+    Q = Q === null ? sub(eye(n, { dtype: A.dtype, device: dev }), mul(vvH, 2)) : sub(Q, mul(matmul(matmul(Q, v), vH), 2));
+  }
+  // T = M is tridiagonal (up to rounding); D = diag(d), d₀ = 1, d_{k+1} = d_k·t_k/|t_k|: DᴴTD is real
+  const d = real(diagonal(M, 0, -2, -1));
+  if (n < 2) {
+    const W = ones([...A._shape.slice(0, -2), n, n], { dtype: A.dtype, device: dev });
+    return [d, add(W, mul(sum(M, [-2, -1], true), 0))];  // 1x1 (or 0x0): the vector 1, in the graph
+  }
+  const t = diagonal(M, -1, -2, -1);
+  const ta2 = abs2(t), tz = gt(ta2, 0), ta = safeSqrt(ta2);
+  const p = where(tz, div(t, where(tz, ta, 1)), 1);
+  const D = cat([narrow(add(mul(p, 0), 1), -1, 0, 1), cumprod(p, -1)], -1);   // [..., n]
+  const Tr = add(add(diagEmbed(d), diagEmbed(ta, -1)), diagEmbed(ta, 1));
+  const [lam, W] = eigh(Tr);
+  const V = mul(unsqueeze(D, -1), W);                                    // D·W
+  return [lam, Q === null ? V : matmul(Q, V)];
+}
+
+registerComposite('linalg.eigh', ([A_, uplo]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, 'linalg.eigh');
+  return namedTuple(['eigenvalues', 'eigenvectors'], complexEigh(A, uplo as 'L' | 'U'));
 }));
 
 // ---- det, slogdet ---------------------------------------------------------------------------------
