@@ -163,7 +163,7 @@ add({
 // prod, cumsum, cumprod (zeros drawn now and then: their gradients are finite on both sides), var/std
 // (real results), the vector and matrix norms, diff, kron, trace, diag, tril/triu, outer; linalg.solve
 // (on A + (3n + 1)·I, well conditioned as bench/torch-diff-specs-linalg.js's), inv, det, slogdet,
-// matrixPower, matrixExp, svdvals, eigvalsh (torch reads one triangle), eigh, pinv.
+// matrixPower, matrixExp, svdvals, eigvalsh (torch reads one triangle), eigh, qr, pinv.
 add({
   name: 'complex-prod', py: `torch.prod(${C('x0', 'x1')}, a.d, a.k) if a.d is not None else torch.prod(${C('x0', 'x1')})`,
   gen: (r) => {
@@ -293,11 +293,39 @@ add({
   gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)), a: { u: r.pick(['L', 'U']) } }),
   fl: (fl, [a, b], o) => fl.linalg.eigvalsh(fl.complex(a, b), { UPLO: o.u }), tol: 64, gradTol: 256,
 });
-// eigh: the eigenvalues and |V|² (each eigenvector is unique up to a phase; |V|² is not)
+// eigh: V diag(w + 1..n) Vᴴ first (the harness compares the first output's gradient: this one goes
+// through the vectors and the values), then the eigenvalues and |V|² (each vector is unique only up to a phase)
 add({
-  name: 'complex-linalg.eigh', py: `(lambda r: (r.eigenvalues, r.eigenvectors.abs() ** 2))(torch.linalg.eigh(${C('x0', 'x1')}, UPLO=a.u))`,
+  name: 'complex-linalg.eigh',
+  py: `(lambda r: (r.eigenvectors @ torch.diag_embed((r.eigenvalues + torch.arange(1, r.eigenvalues.shape[-1] + 1, dtype=r.eigenvalues.dtype)).to(r.eigenvectors.dtype)) @ r.eigenvectors.mH, r.eigenvalues, r.eigenvectors.abs() ** 2))(torch.linalg.eigh(${C('x0', 'x1')}, UPLO=a.u))`,
   gen: (r) => ({ ins: cmat(r, r.pick(CF), r.int(1, 4)), a: { u: r.pick(['L', 'U']) } }),
-  fl: (fl, [a, b], o) => { const [w, V] = fl.linalg.eigh(fl.complex(a, b), { UPLO: o.u }); return [w, fl.square(fl.abs(V))]; }, tol: 64, gradTol: 256,
+  fl: (fl, [a, b], o) => {
+    const [w, V] = fl.linalg.eigh(fl.complex(a, b), { UPLO: o.u });
+    const n = w.shape[w.ndim - 1], c = fl.add(w, fl.arange(1, n + 1, 1, { dtype: w.dtype, device: w.device }));
+    return [fl.matmul(fl.mul(V, fl.complex(c, fl.zerosLike(c)).unsqueeze(-2)), V.mH), w, fl.square(fl.abs(V))];
+  },
+  tol: 64, gradTol: 256,
+});
+// qr: Q diag(1..k) R first (its gradient goes through both factors), then Q and R directly (zgeqrf's
+// convention: R's diagonal real, −sign(Re α)·‖x‖); the modes without a gradient in complex-linalg.qr-nograd
+add({
+  name: 'complex-linalg.qr',
+  py: `(lambda r: (r.Q @ torch.diag_embed(torch.arange(1, r.Q.shape[-1] + 1, dtype=x0.dtype).to(r.Q.dtype)) @ r.R, r.Q, r.R))(torch.linalg.qr(${C('x0', 'x1')}, mode=a.m))`,
+  gen: (r) => {
+    const m = r.int(1, 4), n = r.int(1, 4);
+    return { ins: partsOf(r, [...r.shape(0, 1, 2), m, n]), a: { m: m <= n && r.bool(0.4) ? 'complete' : 'reduced' } };
+  },
+  fl: (fl, [a, b], o) => {
+    const [Q, R] = fl.linalg.qr(fl.complex(a, b), o.m);
+    const k = Q.shape[Q.ndim - 1], c = fl.arange(1, k + 1, 1, { dtype: a.dtype, device: a.device });
+    return [fl.matmul(fl.mul(Q, fl.complex(c, fl.zerosLike(c))), R), Q, R];
+  },
+  tol: 64, gradTol: 256,
+});
+add({
+  name: 'complex-linalg.qr-nograd', grad: false, py: `tuple(torch.linalg.qr(${C('x0', 'x1')}, mode=a.m))`,
+  gen: (r) => ({ ins: partsOf(r, [...r.shape(0, 1, 2), r.int(0, 4), r.int(0, 4)]), a: { m: r.pick(['complete', 'r', 'reduced']) } }),
+  fl: (fl, [a, b], o) => { const [Q, R] = fl.linalg.qr(fl.complex(a, b), o.m); return [Q, R]; }, tol: 64,
 });
 add({
   name: 'complex-linalg.pinv', py: `torch.linalg.pinv(${C('x0', 'x1')})`,

@@ -1,4 +1,4 @@
-// complex-eigh.test.ts — torch.linalg.eigh on complex Hermitian matrices (lib/ops/complex-linalg.ts:
+// complex-eigh.test.ts — torch.linalg.eigh and linalg.qr on complex matrices (lib/ops/complex-linalg.ts:
 // Householder tridiagonalization, a diagonal of phases, the real eigh). References: torch 1.13's
 // eigenvalues, eigenvectors (compared up to each column's phase, the only freedom) and gradients of a
 // phase-invariant loss, pasted below (python: torch.manual_seed(3); re, im = round(randn(2, 3, 3) * 100)
@@ -98,5 +98,64 @@ describe('linalg.eigh of complex Hermitian matrices', () => {
   test('refusals name the op and the shape', () => fl.scope(() => {
     expect(() => fl.linalg.eigh(fl.complex(fl.ones([2, 3], f64), fl.ones([2, 3], f64)))).toThrow(/linalg\.eigh: A must be batches of square matrices, but they are 2 by 3 matrices/);
     expect(() => fl.linalg.eigh(fl.complex(fl.ones([3], f64), fl.ones([3], f64)))).toThrow(fl.ShapeError);
+  }));
+});
+
+// torch 1.13: re/im below; Q, R = torch.linalg.qr(A); loss = (Q.real * C).sum() + 0.5 * (Q.imag * C).sum()
+//   + (R.real * C[:3]).sum() - (R.imag * C[1:]).sum()
+const QR_RE = [[1, 2, 0], [0.5, -1, 3], [2, 1, 1], [1, 0, -2]];
+const QR_IM = [[0.5, 0, 1], [1, -1, 0], [0, 2, 1], [-1, 1, 0.5]];
+const QR_C = [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5], [-2.0, 1.0, 0.75], [1.0, 2.0, -1.0]];
+const QR_TORCH = {
+  qRe: [[-0.34299717028501764, 0.6828185802001282, 0.2996333806545342], [-0.17149858514250885, -0.18272609892679498, -0.5330629865326983], [-0.6859943405700354, 0.21157758823102565, -0.4011458353116347], [-0.3429971702850177, -0.23081191443384608, 0.4472432784892555]],
+  qIm: [[-0.17149858514250885, -0.20196042512961548, 0.13093635455770966], [-0.3429971702850177, -0.4712409919691024, -0.1534946778148432], [0.0, 0.3077492192451281, -0.23735279253157857], [0.34299717028501764, 0.21157758823102557, -0.4099730052818176]],
+  rRe: [[-2.91547594742265, -0.5144957554275265, -0.5144957554275265], [0.0, 3.0582578662484607, 0.33660070854935853], [0.0, 0.0, -3.2062242925030175]],
+  rIm: [[0.0, -1.5434872662825796, 0.5144957554275265], [0.0, 0.0, 2.308119144338461], [0.0, 0.0, 0.0]],
+  gRe: [[0.23908740708453713, 0.2562115945547161, -0.8926520054220635], [-2.5498328358715465, 0.24731970055662258, -0.6189972487325252], [-0.23817340951591795, 1.083747668336568, -1.5979990697650974], [-0.06987039195619651, 0.7679119932133552, 0.018132407651937067]],
+  gIm: [[-0.552661810288782, -0.36302776764078915, -0.9648325229564206], [0.03473164201030079, 0.2555529182974457, -0.6738685764043498], [0.8996289389401263, 0.048895969097217176, -0.7670387584721905], [-0.3659075112620347, 0.4738418617739196, 0.2946506952961572]],
+};
+
+describe('linalg.qr of complex matrices (zgeqrf\'s conventions: torch\'s values)', () => {
+  test('Q, R and the gradient as torch 1.13\'s, R\'s diagonal exactly real', () => fl.scope(() => {
+    const A = cplx(QR_RE, QR_IM).requiresGrad_();
+    const [Q, R] = fl.linalg.qr(A);
+    expect(Q.shape).toEqual([4, 3]);
+    expect(R.shape).toEqual([3, 3]);
+    close(Array.from(fl.real(Q).dataSync() as Float64Array), flat(QR_TORCH.qRe), 1e-12);
+    close(Array.from(fl.imag(Q).dataSync() as Float64Array), flat(QR_TORCH.qIm), 1e-12);
+    close(Array.from(fl.real(R).dataSync() as Float64Array), flat(QR_TORCH.rRe), 1e-12);
+    expect(Array.from(fl.imag(fl.diagonal(R)).dataSync())).toEqual([0, 0, 0]);
+    close(Array.from(fl.imag(R).dataSync() as Float64Array), flat(QR_TORCH.rIm), 1e-12);
+    const C = fl.tensor(QR_C, f64);
+    const loss = fl.add(fl.add(fl.sum(fl.mul(fl.real(Q), C)), fl.mul(fl.sum(fl.mul(fl.imag(Q), C)), 0.5)),
+      fl.sub(fl.sum(fl.mul(fl.real(R), fl.narrow(C, 0, 0, 3))), fl.sum(fl.mul(fl.imag(R), fl.narrow(C, 0, 1, 3)))));
+    loss.backward();
+    close(Array.from(fl.real(A.grad!).dataSync() as Float64Array), flat(QR_TORCH.gRe), 1e-10);
+    close(Array.from(fl.imag(A.grad!).dataSync() as Float64Array), flat(QR_TORCH.gIm), 1e-10);
+  }));
+  test('modes complete and r, wide and batched input: Q unitary, QR = A', () => fl.scope(() => {
+    const A = fl.complex(fl.randn([2, 3, 5], f64), fl.randn([2, 3, 5], f64));
+    const [Q, R] = fl.linalg.qr(A, 'complete');
+    expect(Q.shape).toEqual([2, 3, 3]);
+    expect(R.shape).toEqual([2, 3, 5]);
+    expect(maxAbs(fl.sub(fl.matmul(Q, R), A))).toBeLessThan(1e-12);
+    expect(maxAbs(fl.sub(fl.matmul(Q.mH, Q), fl.eye(3, f64).to('complex128')))).toBeLessThan(1e-12);
+    const T = fl.complex(fl.randn([5, 3], f64), fl.randn([5, 3], f64));
+    const [Qc, Rc] = fl.linalg.qr(T, { mode: 'complete' });
+    expect(Qc.shape).toEqual([5, 5]);
+    expect(Rc.shape).toEqual([5, 3]);
+    expect(maxAbs(fl.sub(fl.matmul(Qc, Rc), T))).toBeLessThan(1e-12);
+    const [Qr, Rr] = fl.linalg.qr(T, 'r');
+    expect(Qr.shape).toEqual([0]);
+    expect(maxAbs(fl.sub(Rr, fl.narrow(Rc, 0, 0, 3)))).toBeLessThan(1e-13);
+    const [Q0] = fl.linalg.qr(fl.complex(fl.zeros([2, 3, 0], f64), fl.zeros([2, 3, 0], f64)), 'complete');
+    expect(Q0.shape).toEqual([2, 3, 3]);   // no reflection: the identity, batched
+  }));
+  test("the modes torch cannot differentiate refuse at backward with torch's message", () => fl.scope(() => {
+    const T = fl.complex(fl.randn([4, 2], f64), fl.randn([4, 2], f64)).requiresGrad_();
+    const [, Rr] = fl.linalg.qr(T, 'r');
+    expect(() => fl.real(Rr).sum().backward()).toThrow(/The derivative of linalg\.qr depends on Q, which is not computed when mode='r'/);
+    const [Qc] = fl.linalg.qr(T, 'complete');
+    expect(() => fl.real(Qc).sum().backward()).toThrow(/not differentiable when mode='complete' and nrows > ncols/);
   }));
 });

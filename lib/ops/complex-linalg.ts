@@ -32,14 +32,17 @@
 //   Norms and phases at 0 (a column already reduced, a zero subdiagonal) take the reflection I and the
 //   phase 1 through where()s that also keep their gradients finite. The gradient is autograd's through
 //   the reduction and the real eigh's (torch's formula there: it needs distinct eigenvalues, as torch's).
+// - qr: the same reflections column by column with LAPACK zgeqrf's conventions (complexQR), so Q and R
+//   are torch's values, not only a QR; the modes torch cannot differentiate refuse at backward as its.
 import { describeArg } from '../arity';
+import { needsGrad, noGrad, record } from '../autograd';
 import { componentDType, DType, isComplexDType } from '../dtype';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { fmt, normDim } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
 import { angle, complex, conj, imag, real, registerComposite } from './complex';
 import { arange, eye, ones } from './creation';
-import { abs, add, div, eq, gt, log, mul, neg, sqrt, sub, where } from './elementwise';
+import { abs, add, div, eq, gt, log, lt, mul, neg, sqrt, sub, where } from './elementwise';
 import { sgn } from './pointwise';
 import { gather, tril, triu } from './indexing';
 import { invEx, matrixExp, matrixPower, solveEx } from './linalg';
@@ -225,6 +228,60 @@ function complexEigh(A: Tensor, uplo: 'L' | 'U'): [Tensor, Tensor] {
 registerComposite('linalg.eigh', ([A_, uplo]) => scopeSync(() => {
   const A = needComplexMatrices(A_, 'linalg.eigh');
   return namedTuple(['eigenvalues', 'eigenvectors'], complexEigh(A, uplo as 'L' | 'U'));
+}));
+
+/**
+ * [Q, R] of the complex A [..., m, n] as LAPACK's zgeqrf + zungqr (so as torch's, value for value): step
+ * k reflects column k's rows k… to β·e_k with zlarfg's convention — β = −sign(Re α)·‖x‖ (real), τ =
+ * (β − α)/β, v = [1; x₂…/(α − β)], H = I − τvvᴴ, Hᴴ applied to R and H accumulated into Q; a column
+ * already reduced with a real α keeps it (τ = 0, H = I). `complete`: Q is m × m and R m × n, else
+ * Q m × k and R k × n (k = min(m, n)); with `computeQ` false, Q is an empty [0] tensor (mode 'r').
+ */
+function complexQR(A: Tensor, complete: boolean, computeQ: boolean): [Tensor, Tensor] {
+  const m = A._shape[A.ndim - 2], n = A._shape[A.ndim - 1], k = Math.min(m, n), dev = A.device, comp = componentDType(A.dtype);
+  let R = A;
+  let Q: Tensor = eye(m, { dtype: A.dtype, device: dev });   // broadcast over the batch by the first update
+  const idx = unsqueeze(arange(m, { dtype: 'int32', device: dev }), -1);   // [m, 1]
+  for (let j = 0; j < k; j++) {
+    const col = narrow(R, -1, j, 1);                                       // [..., m, 1]
+    const alpha = narrow(col, -2, j, 1);                                   // [..., 1, 1]
+    const below = where(gt(idx, j), col, 0);
+    const xn2 = sum(abs2(below), [-2, -1], true);
+    const ar = real(alpha), ai = imag(alpha);
+    const nrm = safeSqrt(add(add(mul(ar, ar), mul(ai, ai)), xn2));
+    const trivial = eq(add(xn2, mul(ai, ai)), 0);                           // x₂ = 0 and α real: H = I
+    const beta = where(trivial, ar, where(lt(ar, 0), nrm, neg(nrm)));
+    const betaSafe = where(eq(beta, 0), 1, beta);
+    const tau = where(trivial, 0, div(sub(beta, alpha), betaSafe));         // complex [..., 1, 1]
+    const den = sub(alpha, beta), dz = eq(abs2(den), 0);
+    const v = add(div(below, where(dz, 1, den)), where(eq(idx, j), 1, 0).to(comp));   // v_j = 1
+    const vH = conj(mT(v));
+    // R ← Hᴴ R = R − conj(τ)·v(vᴴR); Q ← Q H = Q − τ·(Qv)vᴴ
+    R = sub(R, mul(matmul(v, matmul(vH, R)), conj(tau)));
+    if (computeQ) Q = sub(Q, mul(matmul(matmul(Q, v), vH), tau));
+  }
+  const kr = complete ? m : k;
+  const Rout = narrow(triuComplex(R), -2, 0, kr);
+  if (!computeQ) return [emptyLike0(A), Rout];
+  if (Q.ndim < A.ndim) Q = mul(expand(Q, [...A._shape.slice(0, -2), m, m]), 1);   // no reflection ran (k = 0)
+  return [complete ? Q : narrow(Q, -1, 0, k), Rout];
+}
+
+/** The upper triangle of complex R (the reflections leave rounding below it), its diagonal real (β). */
+function triuComplex(R: Tensor): Tensor { return complex(triu(real(R)), triu(imag(R), 1)); }
+/** An empty [0] tensor of A's dtype and device (torch's Q for mode 'r'). */
+function emptyLike0(A: Tensor): Tensor { return narrow(reshape(A, [-1]), 0, 0, 0); }
+
+registerComposite('linalg.qr', ([A_, mode, op]) => scopeSync(() => {
+  const A = needComplexMatrices(A_, op as string, 'A', false);
+  const m = A._shape[A.ndim - 2], n = A._shape[A.ndim - 1];
+  // torch's backward refuses these two (Q not computed; Q's last columns not determined by A)
+  const refusal = mode === 'r' ? "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."
+    : mode === 'complete' && m > n ? "The QR decomposition is not differentiable when mode='complete' and nrows > ncols." : null;
+  if (refusal === null || !needsGrad(A)) return namedTuple(['Q', 'R'], complexQR(A, mode === 'complete', mode !== 'r'));
+  const [Q, R] = noGrad(() => complexQR(A, mode === 'complete', mode !== 'r'));
+  record(op as string, [A], mode === 'r' ? [R] : [Q, R], [], () => { throw new ValueError(refusal); });
+  return namedTuple(['Q', 'R'], [Q, R]);
 }));
 
 // ---- det, slogdet ---------------------------------------------------------------------------------

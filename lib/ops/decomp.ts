@@ -347,6 +347,7 @@ export function qr(...args: unknown[]): QRResult {
 }
 
 function qrPublic(a: Tensor, mode: 'reduced' | 'complete' | 'r', op: string): QRResult {
+  { const cx = complexOperand(a); if (cx !== null) return complexHook('composite', op, cx)('linalg.qr', [a, mode, op]) as QRResult; }
   need(a, op); checkMatrix(a, op);
   return namedTuple(['Q', 'R'], qrOp(a, mode, op)) as QRResult;
 }
