@@ -130,6 +130,12 @@ describe('an optimizer made before a cast or a move (torch keeps the Parameter o
     expect(() => m.to('cuda:7')).toThrow(/Module\.to: cannot use device 'cuda:7'/);
     expect(m.weight._storage).toBe(s);
   }));
+  test("an integer dtype is refused before anything changes (torch: 'nn.Module.to only accepts floating point or complex dtypes')", () => fl.scope(() => {
+    const m = new fl.nn.Linear(2, 1, { device: DEVICE });
+    expect(() => m.to('int32')).toThrow(new fl.DTypeError('Module.to only accepts floating point or complex dtypes, but got desired dtype=int32'));
+    expect(() => m.to({ dtype: 'bool' })).toThrow(fl.DTypeError);
+    expect(m.weight.dtype).toBe('float32');   // before: int32 weights that required grad, silently
+  }));
   test('an optimizer whose module was disposed refuses to step (never skips silently)', () => fl.scope(() => {
     const m = new fl.nn.Linear(2, 1, { device: DEVICE });
     const opt = new fl.optim.SGD(m.parameters(), { lr: 0.1 });

@@ -422,6 +422,12 @@ export abstract class Module {
     if (typeof arg !== 'string' && (arg === null || typeof arg !== 'object')) throw new ValueError(`Module.to: expected a device, a dtype or { device, dtype }, got ${describeArg(arg)}`);
     if (typeof arg !== 'string') checkKeys('Module.to', arg, ['device', 'dtype']);
     const o0 = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;
+    if (o0.dtype !== undefined) {
+      const dt = checkDType(o0.dtype, 'Module.to');
+      if (!(dt === 'float32' || dt === 'float64' || dt === 'float16' || dt === 'bfloat16' || dt === 'complex64' || dt === 'complex128')) {
+        throw new DTypeError(`Module.to only accepts floating point or complex dtypes, but got desired dtype=${dt}`);   // torch's TypeError
+      }
+    }
     // 'cuda' is 'cuda:0': parsed once, so that a tensor already there is not copied again
     const o = { dtype: o0.dtype, device: o0.device === undefined ? undefined : parseDevice(o0.device, 'Module.to').name };
     noGrad(() => {
