@@ -628,7 +628,6 @@ export abstract class Module {
     throw new ValueError(name in m && !name.startsWith('_') ? `getBuffer('${target}'): \`${name}\` is not a buffer` : `getBuffer('${target}'): ${m.constructor.name} has no attribute \`${name}\``);
   }
 
-  /** The module holding a dotted path's last name, and that name (getParameter / getBuffer). */
   /** The module that holds the last part of a checked, non-empty dotted path, and that part. */
   private ownerOf(op: string, target: string): [Module, string] {
     const i = target.lastIndexOf('.');
