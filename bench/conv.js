@@ -6,9 +6,11 @@
 // and the two layers of the 28x28 CNN of bench/train_models.js (batch 64). Against PyTorch CPU
 // (bench/peers/torch_conv.py: oneDNN, torch.backends.mkldnn as default) at its best (default thread
 // count and pinned to the cores, the faster per round: common.js, runTorchPeerBoth). 'flintml' is the
-// fused CPU convolution (native/cpu/conv.cpp); 'flintml-im2col' the same build with it turned off
-// (convTuning.fusedCpu = false: im2col of the whole batch + one GEMM per group + a permute, the path
-// before it), so that before and after come from the same rounds; 'flintml-nowino' the fused path
+// fused CPU convolution (native/cpu/conv.cpp); 'flintml-nowgrad' the same build with the Winograd
+// weight gradient turned off (convTuning.winogradWgradCpu = false: the weight gradient on the GEMM
+// path, the path before it), so that before and after come from the same rounds (the im2col path
+// before the fused one, convTuning.fusedCpu = false, is left out: bench/RESULTS.md 0-conv2 has it);
+// 'flintml-nowino' the fused path
 // with Winograd off (convTuning.winogradCpu = 'off': the 3x3 stride-1 layers on the GEMM path, the
 // path before native/cpu/conv.cpp's Winograd F(m x m, 3x3)); 'flintml-1thread' is the fused
 // path with flintml's pool set to one thread (torch's default here is one thread: on a host whose
@@ -20,6 +22,9 @@
 //   node bench/conv.js              # all, JSON lines then a table
 //   node bench/conv.js --flint      # flintml only (both paths), JSON lines
 //   node bench/conv.js --only stem,depthwise   # cases whose name contains one of the words
+//   node bench/conv.js --ops [--cpu-time]  # flintml only: where forward + backward goes, the three native
+//                                   # ops (conv2dForward, conv2dBackwardInput, conv2dBackwardWeight with the
+//                                   # bias gradient) timed apart, Winograd 'auto' and 'off', at 1 and 2 threads
 //   node bench/conv.js --cpu-time   # one thread each (flintml's pool at 1, torch at its default), and
 //                                   # process CPU time instead of wall time: the work each side does,
 //                                   # robust to a host whose cores other jobs share (torch-pinned left out)
@@ -64,12 +69,13 @@ function timed(fn, minTime = 0.4) {
   return { med: median(ts), min: Math.min(...ts), reps: ts.length };
 }
 
-function benchFlint(cases, fused, threads = 0, winograd = 'auto') {
+function benchFlint(cases, fused, threads = 0, winograd = 'auto', wgrad = true) {
   const fl = loadFlint();
   const { convTuning } = require('../dist/ops/conv');
   const was = convTuning.fusedCpu, wasWino = convTuning.winogradCpu, wasThreads = fl.backend.info().threads;
   convTuning.fusedCpu = fused;
   convTuning.winogradCpu = winograd;
+  convTuning.winogradWgradCpu = wgrad;
   if (threads) fl.backend.setNumThreads(threads);
   fl.manualSeed(0);
   const out = [];
@@ -88,17 +94,53 @@ function benchFlint(cases, fused, threads = 0, winograd = 'auto') {
       out.push({ name, pass: 'fwd', ...fwd }, { name, pass: 'fwd+bwd', ...both });
       for (const t of [x, w, b]) t.dispose();
     }
-  } finally { convTuning.fusedCpu = was; convTuning.winogradCpu = wasWino; }
+  } finally { convTuning.fusedCpu = was; convTuning.winogradCpu = wasWino; convTuning.winogradWgradCpu = true; }
   const threadsUsed = fl.backend.info().threads;
   fl.backend.setNumThreads(wasThreads);
   return { blas: fl.backend.info().blas, threads: threadsUsed, results: out };
 }
 
+/** The three native ops of each case timed apart (ms per call, median of `timed`), per Winograd mode and thread count. */
+function benchOps(cases) {
+  const fl = loadFlint();
+  const { call, opId } = require('../dist/native');
+  const MODE = { off: 0, auto: 1 };
+  const ops = [['fwd', opId('conv2dForward'), 'conv2dForward'], ['gx', opId('conv2dBackwardInput'), 'conv2dBackwardInput'],
+    ['gw', opId('conv2dBackwardWeight'), 'conv2dBackwardWeight']];
+  const wasThreads = fl.backend.info().threads;
+  const rows = [];
+  fl.manualSeed(0);
+  try {
+    for (const [name, shape, O, k, s, p, g] of cases) {
+      const [N, C, H, W] = shape, Ho = Math.floor((H + 2 * p - k) / s) + 1, Wo = Math.floor((W + 2 * p - k) / s) + 1;
+      const x = fl.randn(shape), w = fl.mul(fl.randn([O, C / g, k, k]), 0.1), b = fl.randn([O]);
+      const y = fl.empty([N, O, Ho, Wo]), gy = fl.randn([N, O, Ho, Wo]), gx = fl.empty(shape), gw = fl.empty(w.shape), gb = fl.empty([O]);
+      const operands = { fwd: [y, x, w, b], gx: [gx, gy, w], gw: [gw, gy, x, gb] };
+      for (const threads of CPU_TIME ? [1] : [1, 2]) {
+        fl.backend.setNumThreads(threads);
+        for (const wino of ['auto', 'off']) {
+          const params = [k, k, s, s, p, p, 1, 1, Ho, Wo, p, p, g, MODE[wino]];
+          const r = { name, threads, wino };
+          for (const [pass, id, opName] of ops) r[pass] = timed(() => call(id, opName, operands[pass], params)).med;
+          console.log(JSON.stringify({ bench: 'conv-ops', impl: 'flintml', metric: CPU_TIME ? 'cpu-ms' : 'ms', ...r, blas: fl.backend.info().blas }));
+          rows.push(r);
+        }
+      }
+      for (const t of [x, w, b, y, gy, gx, gw, gb]) t.dispose();
+    }
+  } finally { fl.backend.setNumThreads(wasThreads); }
+  const f = (v) => v.toPrecision(3).padStart(7);
+  console.log(`# ${CPU_TIME ? 'process CPU' : 'wall'} ms per call; sum = fwd + gx + gw`);
+  console.log('case                                thr wino    fwd      gx      gw     sum');
+  for (const r of rows) console.log(`${r.name.padEnd(36)}${String(r.threads).padStart(3)} ${r.wino.padEnd(5)}${f(r.fwd)} ${f(r.gx)} ${f(r.gw)} ${f(r.fwd + r.gx + r.gw)}`);
+}
+
 function main() {
   const cases = picked();
+  if (process.argv.includes('--ops')) { benchOps(cases); return; }
   if (process.argv.includes('--flint')) {
-    for (const [impl, fused, threads, wino] of [['flintml', true, 0, 'auto'], ['flintml-nowino', true, 0, 'off'], ['flintml-im2col', false, 0, 'auto'], ['flintml-1thread', true, 1, 'auto']]) {
-      const r = benchFlint(cases, fused, threads, wino);
+    for (const [impl, threads, wino, wgrad] of [['flintml', 0, 'auto', true], ['flintml-nowgrad', 0, 'auto', false], ['flintml-nowino', 0, 'off', true], ['flintml-1thread', 1, 'auto', true]]) {
+      const r = benchFlint(cases, true, threads, wino, wgrad);
       for (const x of r.results) console.log(JSON.stringify({ impl, ...x, blas: r.blas, threads: r.threads }));
     }
     return;
@@ -109,7 +151,7 @@ function main() {
   let info = '';
   for (let round = 0; round < R; round++) {
     const ours = benchFlint(cases, true, CPU_TIME ? 1 : 0);
-    const before = benchFlint(cases, false, CPU_TIME ? 1 : 0);
+    const before = benchFlint(cases, true, CPU_TIME ? 1 : 0, 'auto', false);
     const nowino = benchFlint(cases, true, CPU_TIME ? 1 : 0, 'off');
     const one = CPU_TIME ? ours : benchFlint(cases, true, 1);
     const torch = CPU_TIME ? { default: runTorchPeer('torch_conv.py', [...peerArgs, 'cpu-time']), pinned: null, pinnedThreads: '-' } : runTorchPeerBoth('torch_conv.py', peerArgs);
@@ -123,12 +165,12 @@ function main() {
         const nw = pick(nowino.results, name, pass);
         const d = pick(torch.default, name, pass), q = CPU_TIME ? null : pick(torch.pinned, name, pass);
         const metric = CPU_TIME ? 'cpu-ms' : 'ms';
-        for (const [impl, r] of [['flintml', a], ['flintml-nowino', nw], ['flintml-im2col', o], ['flintml-1thread', CPU_TIME ? null : a1], ['torch-default', d], ['torch-pinned', q]]) {
+        for (const [impl, r] of [['flintml', a], ['flintml-nowgrad', o], ['flintml-nowino', nw], ['flintml-1thread', CPU_TIME ? null : a1], ['torch-default', d], ['torch-pinned', q]]) {
           if (r) console.log(JSON.stringify({ bench: 'conv', impl, case: k, metric: `round-${metric}`, round, med: r.med, min: r.min, reps: r.reps }));
         }
         rep.sample('flintml', k, metric, a.med);
+        rep.sample('flintml-nowgrad', k, metric, o.med);
         rep.sample('flintml-nowino', k, metric, nw.med);
-        rep.sample('flintml-im2col', k, metric, o.med);
         if (CPU_TIME) rep.sample('torch-default', k, metric, d.med);
         else {
           rep.sample('flintml-1thread', k, metric, a1.med);
@@ -139,8 +181,8 @@ function main() {
   }
   for (const [name] of cases) {
     for (const pass of ['fwd', 'fwd+bwd']) {
-      rep.ratio(`${name} ${pass}`, 'flintml', 'flintml-nowino', '');
-      rep.ratio(`${name} ${pass}`, 'flintml-nowino', 'torch-default', '');
+      rep.ratio(`${name} ${pass}`, 'flintml', 'flintml-nowgrad', '');
+      rep.ratio(`${name} ${pass}`, 'flintml-nowgrad', 'torch-default', '');
       if (CPU_TIME) rep.ratio(`${name} ${pass}`, 'flintml', 'torch-default', '<=1.0');
       else {
         rep.ratio(`${name} ${pass}`, 'flintml', 'torch-best', '<=1.0');

@@ -1,14 +1,15 @@
 // conv-winograd.test.ts — the CPU's Winograd F(m x m, 3x3) convolution (native/cpu/conv.cpp, winoConv:
 // float32 3x3 kernels at stride 1, dilation 1, groups 1, any padding; conv2dForward and
-// conv2dBackwardInput), with F(2x2) and F(4x4) forced through convTuning.winogradCpu ('f2', 'f4') and
-// the shape heuristic ('auto', winogradTile) checked to take the tile it names.
+// conv2dBackwardInput) and its weight gradient (winoWeightT; conv2dBackwardWeight), with F(2x2) and
+// F(4x4) forced through convTuning.winogradCpu ('f2', 'f4') and the shape heuristic ('auto',
+// winogradTile; the weight gradient takes its forward's tile) checked to take the tile it names.
 // References: (1) a naive float64 convolution and input gradient written here; the allowed error is a
 // multiple of float32's unit roundoff times the largest Σ|w||x| of an output (Σ|g||w| of an
-// input-gradient element), the standard bound of a float sum, with the multiple stated per tile
+// input-gradient element, Σ|g||x| of a weight-gradient element), the standard bound of a float sum, with the multiple stated per tile
 // (F(4x4)'s transforms amplify rounding about 10x: winogradTile's comment has the measured errors); (2) the GEMM path
 // (winogradCpu = 'off') for the bits the heuristic must reproduce and for non-finite inputs;
 // (3) finite differences (fl.gradcheck, float64: the GEMM path) of the whole conv2d op, and the adjoint
-// identity <conv(x), g> = <x, conv2d's input gradient of g> through the float32 Winograd kernels.
+// identities <conv(x, w), g> = <x, gx> = <w, gw> through the float32 Winograd kernels.
 import * as fl from '../lib';
 import { call, opId } from '../lib/native';
 import { convTuning } from '../lib/ops/conv';
@@ -37,11 +38,13 @@ const SHAPES: Shape[] = [
 
 const outSize = (n: number, p: number): number => n + 2 * p - 2;
 
-/** Naive float64: y = conv(x, w), gx = the input gradient of sum(y * g); with each element's Σ|terms|. */
-function reference(s: Shape, x: number[], w: number[], g: number[]): { y: number[]; ya: number[]; gx: number[]; gxa: number[] } {
+interface Ref { y: number[]; ya: number[]; gx: number[]; gxa: number[]; gw: number[]; gwa: number[] }
+/** Naive float64: y = conv(x, w), gx and gw = the input and weight gradients of sum(y * g); with each element's Σ|terms|. */
+function reference(s: Shape, x: number[], w: number[], g: number[]): Ref {
   const [N, C, H, W] = s.xs, O = s.O, [ph, pw] = s.pad, Ho = outSize(H, ph), Wo = outSize(W, pw);
   const y = new Array<number>(N * O * Ho * Wo).fill(0), ya = y.slice();
   const gx = new Array<number>(x.length).fill(0), gxa = gx.slice();
+  const gw = new Array<number>(w.length).fill(0), gwa = gw.slice();
   for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) {
     const yi = ((n * O + o) * Ho + i) * Wo + j;
     let acc = 0, mag = 0;
@@ -51,10 +54,11 @@ function reference(s: Shape, x: number[], w: number[], g: number[]): { y: number
       const xi = ((n * C + c) * H + h) * W + q, wi = ((o * C + c) * 3 + a) * 3 + e;
       acc += x[xi] * w[wi]; mag += Math.abs(x[xi] * w[wi]);
       gx[xi] += g[yi] * w[wi]; gxa[xi] += Math.abs(g[yi] * w[wi]);
+      gw[wi] += g[yi] * x[xi]; gwa[wi] += Math.abs(g[yi] * x[xi]);
     }
     y[yi] = acc; ya[yi] = mag;
   }
-  return { y, ya, gx, gxa };
+  return { y, ya, gx, gxa, gw, gwa };
 }
 
 function inputs(s: Shape, seed: number): { x: number[]; w: number[]; g: number[] } {
@@ -67,18 +71,20 @@ function inputs(s: Shape, seed: number): { x: number[]; w: number[]; g: number[]
   };
 }
 
-/** conv2d forward and input gradient (of sum(y * g)) in float32 under a Winograd mode. */
-function run(s: Shape, mode: Mode, x: number[], w: number[], g: number[], bias?: number[]): { y: Float32Array; gx: Float32Array } {
+interface Got { y: Float32Array; gx: Float32Array; gw: Float32Array; gb: Float32Array | null }
+/** conv2d forward, input, weight (and bias) gradients (of sum(y * g)) in float32 under a Winograd mode. */
+function run(s: Shape, mode: Mode, x: number[], w: number[], g: number[], bias?: number[]): Got {
   const was = convTuning.winogradCpu;
   convTuning.winogradCpu = mode;
   try {
     return fl.scope(() => {
       const xt = fl.tensor(x, { dtype: 'float32' }).reshape(s.xs).requiresGrad_();
-      const wt = fl.tensor(w, { dtype: 'float32' }).reshape([s.O, s.xs[1], 3, 3]);
-      const bt = bias ? fl.tensor(bias, { dtype: 'float32' }) : null;
+      const wt = fl.tensor(w, { dtype: 'float32' }).reshape([s.O, s.xs[1], 3, 3]).requiresGrad_();
+      const bt = bias ? fl.tensor(bias, { dtype: 'float32' }).requiresGrad_() : null;
       const y = fl.nn.conv2d(xt, wt, bt, { padding: s.pad });
       y.backward(fl.tensor(g, { dtype: 'float32' }).reshape(y.shape));
-      return { y: y.dataSync() as Float32Array, gx: xt.grad!.dataSync() as Float32Array };
+      return { y: y.dataSync() as Float32Array, gx: xt.grad!.dataSync() as Float32Array, gw: wt.grad!.dataSync() as Float32Array,
+        gb: bt ? bt.grad!.dataSync() as Float32Array : null };
     });
   } finally { convTuning.winogradCpu = was; }
 }
@@ -90,6 +96,9 @@ const U32 = 2 ** -24;  // float32's unit roundoff
 // over 3x the GEMM path's own; F(4x4) 64, about 2x its measured worst (its transforms' rounding is
 // ~10x the GEMM path's: the accepted price of its speed, see winogradTile).
 const K: Record<'f2' | 'f4', number> = { f2: 8, f4: 64 };
+// The weight gradient (N*Ho*Wo terms per element), measured worst ratios over the shapes below: the
+// GEMM path 1.5, F(2x2) 1.7, F(4x4) 10.3. Allowed: F(2x2) 8, F(4x4) 32 (about 3x its measured worst).
+const KW: Record<'f2' | 'f4', number> = { f2: 8, f4: 32 };
 
 // The worst |error| in units of u * Σ|terms|, Σ|terms| taken as the largest over the tensor: a
 // Winograd output's rounding comes from its whole tile's transformed values, not from its own terms
@@ -103,14 +112,16 @@ function worstRatio(got: ArrayLike<number>, want: number[], mag: number[]): numb
 
 describe('Winograd conv2d (float32, 3x3, stride 1) vs a naive float64 convolution', () => {
   const cases = SHAPES.flatMap((s) => (['f2', 'f4'] as const).map((m) => [s.name, m, s] as const));
-  test.each(cases)('%s, %s: forward and input gradient', (_n, mode, s) => {
+  test.each(cases)('%s, %s: forward, input and weight gradients', (_n, mode, s) => {
     const { x, w, g } = inputs(s, 3);
     const r = reference(s, x, w, g);
     const got = run(s, mode, x, w, g);
     expect(got.y.length).toBe(r.y.length);
     expect(got.gx.length).toBe(r.gx.length);
+    expect(got.gw.length).toBe(r.gw.length);
     expect(worstRatio(got.y, r.y, r.ya)).toBeLessThanOrEqual(K[mode]);
     expect(worstRatio(got.gx, r.gx, r.gxa)).toBeLessThanOrEqual(K[mode]);
+    expect(worstRatio(got.gw, r.gw, r.gwa)).toBeLessThanOrEqual(KW[mode]);
   });
   test('with a bias, on a 4-image batch with several blocks of tiles (F(4x4): 4 x 256 tiles)', () => {
     const s = sh('blocks', [4, 8, 64, 64], 8, 1);
@@ -122,6 +133,22 @@ describe('Winograd conv2d (float32, 3x3, stride 1) vs a naive float64 convolutio
     const yb = r.y.map((v, i) => v + b[Math.floor(i / L) % 8]), yba = r.ya.map((v, i) => v + Math.abs(b[Math.floor(i / L) % 8]));
     expect(worstRatio(got.y, yb, yba)).toBeLessThanOrEqual(K.f4);
     expect(worstRatio(got.gx, r.gx, r.gxa)).toBeLessThanOrEqual(K.f4);
+    expect(worstRatio(got.gw, r.gw, r.gwa)).toBeLessThanOrEqual(KW.f4);
+    // the bias gradient: Σ of g per channel, in double (naive float64 sum here)
+    const gb = Array.from({ length: 8 }, (_, o) => { let t = 0; for (let n = 0; n < 4; n++) for (let i = 0; i < L; i++) t += g[(n * 8 + o) * L + i]; return t; });
+    got.gb!.forEach((v, o) => expect(Math.abs(v - gb[o])).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(gb[o]))));
+  });
+  // weight gradients whose tiles fill several blocks and parts (winoWeightT: blocks of up to 256
+  // tiles, in up to 8 parts summed apart), and a batch of 16 14x14 planes (F(2x2): 49 tiles per image)
+  test.each([
+    ['F(2x2), 4 x 66x66 (33x33 tiles), 4 -> 3: 25 blocks in 8 parts', sh('parts', [4, 4, 66, 66], 3, 1), 'f2'],
+    ['F(4x4), 9 x 33x33 (9x9 tiles), 4 -> 3: 3 blocks, 3 parts', sh('parts4', [9, 4, 33, 33], 3, 1), 'f4'],
+    ['F(2x2), 16 x 14x14, 8 -> 8', sh('b16', [16, 8, 14, 14], 8, 1), 'f2'],
+  ] as const)('weight gradient over several parts: %s', (_n, s, mode) => {
+    const { x, w, g } = inputs(s, 7);
+    const r = reference(s, x, w, g);
+    const got = run(s, mode, x, w, g);
+    expect(worstRatio(got.gw, r.gw, r.gwa)).toBeLessThanOrEqual(KW[mode]);
   });
 });
 
@@ -142,9 +169,19 @@ describe('Winograd conv2d: the path taken, determinism, non-finite inputs', () =
     const f = fwd === 'off' ? off : run(s, fwd, x, w, g), b = bwd === 'off' ? off : run(s, bwd, x, w, g);
     expect(same(auto.y, f.y)).toBe(true);
     expect(same(auto.gx, b.gx)).toBe(true);
+    // the weight gradient takes the forward's tile (winogradTile of the forward's problem)
+    expect(same(auto.gw, f.gw)).toBe(true);
     // and the Winograd results are not the GEMM path's bits (the comparison above would prove nothing)
     if (fwd !== 'off') expect(same(f.y, off.y)).toBe(false);
     if (bwd !== 'off') expect(same(b.gx, off.gx)).toBe(false);
+    if (fwd !== 'off') expect(same(f.gw, off.gw)).toBe(false);
+    // convTuning.winogradWgradCpu = false (bench/conv.js's before): the weight gradient alone on the GEMM path
+    convTuning.winogradWgradCpu = false;
+    try {
+      const nw = run(s, 'auto', x, w, g);
+      expect(same(nw.gw, off.gw)).toBe(true);
+      expect(same(nw.y, auto.y) && same(nw.gx, auto.gx)).toBe(true);
+    } finally { convTuning.winogradWgradCpu = true; }
   });
   test('the same bits on every run and at 1 or 2 threads (several blocks; one block whose GEMMs split over the pool)', () => {
     const saved = fl.backend.info().threads;
@@ -158,6 +195,7 @@ describe('Winograd conv2d: the path taken, determinism, non-finite inputs', () =
         for (const r of [a2, one]) {
           expect(same(r.y, a.y)).toBe(true);
           expect(same(r.gx, a.gx)).toBe(true);
+          expect(same(r.gw, a.gw)).toBe(true);
         }
       }
     } finally { fl.backend.setNumThreads(saved); }
@@ -170,7 +208,7 @@ describe('Winograd conv2d: the path taken, determinism, non-finite inputs', () =
     x[0 * 19 * 21 + 0 * 21 + 20] = -Infinity;
     const got = run(s, mode, x, w, g), off = run(s, 'off', x, w, g);
     let nonFinite = 0;
-    for (const [p, q] of [[got.y, off.y], [got.gx, off.gx]]) {
+    for (const [p, q] of [[got.y, off.y], [got.gx, off.gx], [got.gw, off.gw]]) {
       for (let i = 0; i < p.length; i++) {
         expect(Number.isNaN(p[i])).toBe(Number.isNaN(q[i]));
         if (!Number.isFinite(q[i])) { nonFinite++; expect(p[i]).toBe(q[i]); } else expect(Math.abs(p[i] - q[i])).toBeLessThanOrEqual(1e-4 * (1 + Math.abs(q[i])));
@@ -189,14 +227,16 @@ describe('Winograd conv2d: gradients', () => {
       expect(fl.gradcheck((a, q, r) => fl.nn.conv2d(a, q, r, { padding: 1 }), [x, w, b])).toBe(true);
     });
   });
-  test.each(['f2', 'f4'] as const)('the float32 Winograd input gradient is the adjoint of the forward: <conv(x), g> = <x, gx> (%s)', (mode) => {
+  test.each(['f2', 'f4'] as const)('the float32 Winograd gradients are adjoints of the forward: <conv(x, w), g> = <x, gx> = <w, gw> (%s)', (mode) => {
     const s = sh('adj', [2, 16, 13, 22], 10, 1);
     const { x, w, g } = inputs(s, 51);
-    const { y, gx } = run(s, mode, x, w, g);
-    let lhs = 0, rhs = 0, mag = 0;
+    const { y, gx, gw } = run(s, mode, x, w, g);
+    let lhs = 0, rhs = 0, rhw = 0, mag = 0;
     for (let i = 0; i < y.length; i++) { lhs += y[i] * g[i]; mag += Math.abs(y[i] * g[i]); }
     for (let i = 0; i < gx.length; i++) rhs += x[i] * gx[i];
+    for (let i = 0; i < gw.length; i++) rhw += w[i] * gw[i];
     expect(Math.abs(lhs - rhs)).toBeLessThanOrEqual(1e-5 * mag);
+    expect(Math.abs(lhs - rhw)).toBeLessThanOrEqual(1e-5 * mag);
   });
 });
 

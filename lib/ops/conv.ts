@@ -282,13 +282,15 @@ function conv2dGeom(x: Tensor, w: Tensor, o: Conv2dOptions, op: string): Geom {
  * to take the rebuilding path on small shapes. (The CPU's fused conv2d keeps no columns: it rebuilds
  * them per cache-sized block.) `fusedCpu` turns the CPU's fused conv2d kernels on (the default) or
  * off: tests and bench/conv.js compare the two paths. `winogradCpu` picks how the fused kernels run
- * float32 3x3 stride-1 convolutions (forward and input gradient; native/cpu/conv.cpp, winogradTile):
+ * float32 3x3 stride-1 convolutions (forward, input and weight gradients; native/cpu/conv.cpp, winogradTile):
  * 'auto' takes Winograd F(m x m, 3x3) where it measured faster, 'off' never (the GEMM path), 'f2' and
- * 'f4' F(2x2, 3x3) or F(4x4, 3x3) wherever it applies (tests compare them).
+ * 'f4' F(2x2, 3x3) or F(4x4, 3x3) wherever it applies (tests compare them). `winogradWgradCpu = false`
+ * keeps the weight gradient on the GEMM path whatever `winogradCpu` says (bench/conv.js: the path before
+ * the Winograd weight gradient, in the same rounds).
  * @internal
  */
-export const convTuning: { keepColsMax: number; fusedCpu: boolean; winogradCpu: 'auto' | 'off' | 'f2' | 'f4' } =
-  { keepColsMax: 1 << 24, fusedCpu: true, winogradCpu: 'auto' };
+export const convTuning: { keepColsMax: number; fusedCpu: boolean; winogradCpu: 'auto' | 'off' | 'f2' | 'f4'; winogradWgradCpu: boolean } =
+  { keepColsMax: 1 << 24, fusedCpu: true, winogradCpu: 'auto', winogradWgradCpu: true };
 const WINOGRAD_MODE = { off: 0, auto: 1, f2: 2, f4: 4 } as const;
 
 /**
@@ -346,7 +348,8 @@ function conv2dCore(x: Tensor, w: Tensor, b: Tensor | null, g: Geom, groups: num
           if (w.requiresGrad) {
             gw = emptyTensor(w._shape, w.dtype, w._storage.device, false, op);
             if (wantB) gb = emptyTensor([O], w.dtype, w._storage.device, false, op);
-            call(CONV_BWD_W, op, gb ? [gw, gyc, dense(sx), gb] : [gw, gyc, dense(sx)], params);
+            const wParams = convTuning.winogradWgradCpu ? params : [...params.slice(0, -1), WINOGRAD_MODE.off];
+            call(CONV_BWD_W, op, gb ? [gw, gyc, dense(sx), gb] : [gw, gyc, dense(sx)], wParams);
           } else if (wantB) gb = sum(gyc, [0, 2, 3]);
           return [gx, gw, gb];
         }

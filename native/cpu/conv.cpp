@@ -579,8 +579,8 @@ void cpuAdaptiveAvgPool2dBackward(const OpCall& c) {
 //     otherwise W^T times a block of gy (K = Og), its columns added back into the image (col2im,
 //     per image: blocks overlap);
 //   - small images (a whole image in one block, under kBatchCols pixels): several per GEMM;
-//   - float32 3x3 at stride 1, dilation 1, groups 1 (forward and input gradient): Winograd F(2x2, 3x3)
-//     or F(4x4, 3x3) where it measured faster (its section below, winogradTile).
+//   - float32 3x3 at stride 1, dilation 1, groups 1 (forward, input and weight gradients): Winograd
+//     F(2x2, 3x3) or F(4x4, 3x3) where it measured faster (its section below, winogradTile).
 // What a faster version would do: its own AVX-512 micro-kernels reading the image directly (oneDNN's
 // direct convolution: torch's forward reaches ~160 GFLOP/s on one core of this host where OpenBLAS's
 // sgemm on these M = 48..256 products reaches 115-150).
@@ -592,7 +592,7 @@ void cpuAdaptiveAvgPool2dBackward(const OpCall& c) {
 //   conv2dBackwardInput   t: gx [N, C, H, W], gy [N, O, Ho, Wo], w
 //   conv2dBackwardWeight  t: gw [O, C/groups, kh, kw], gy [N, O, Ho, Wo], x[, gb [O]]
 //                         p (all three): kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, pb, pr, groups[, Winograd
-//                         mode: forward and input gradient, float32 3x3 stride 1; see winogradTile]
+//                         mode: float32 3x3 stride 1; see winogradTile]
 // All operands contiguous, one dtype (float32 or float64); outputs are fully written.
 
 // a unit's columns: a quarter of a core's L2 on the 2-core development host (256 KB-1 MB measured alike on
@@ -881,8 +881,9 @@ FLINT_VM_INLINE void directWeightPlane(double* acc, const T* __restrict gyp, con
 //     transforms (Inf - Inf), and inputs near float's range can overflow the transformed values. A
 //     tile whose outputs come out non-finite is recomputed by the direct sum (winoDirectTile), so the
 //     outputs are NaN or Inf where the GEMM path's are, and nowhere else.
-// Used by conv2dForward and conv2dBackwardInput for float32 3x3 kernels, stride 1, dilation 1, groups 1
-// (any padding), where winogradTile's measured heuristic says it pays; float64 keeps the GEMM path.
+// Used by conv2dForward and conv2dBackwardInput (and, through its adjoint below, conv2dBackwardWeight)
+// for float32 3x3 kernels, stride 1, dilation 1, groups 1 (any padding), where winogradTile's measured
+// heuristic says it pays; float64 keeps the GEMM path.
 
 typedef float WinoVec __attribute__((vector_size(64)));  // 16 lanes: 16 tiles of one tile row
 constexpr int kWinoLanes = 16;
@@ -1222,6 +1223,172 @@ void winoConv(float* y, const float* x, const float* w, const float* bias, WinoP
   }
 }
 
+// ---- the Winograd weight gradient ----
+//
+// The forward above is linear in each U[o][c] = G g Gᵀ: with gY a tile's output gradient (zero where
+// the tile overhangs Ho x Wo), Y = Aᵀ M A gives ∂/∂M = A gY Aᵀ =: Z, so
+//   ∂/∂U[ξ][o][c] = Σ_tiles Z[ξ][o, tile] V[ξ][c, tile]      (V = Bᵀ d B, the forward's input transform)
+//   gw[o][c] = Gᵀ (∂/∂U[o][c]) G
+// which is exact in exact arithmetic: the Winograd forward is the convolution. Per block of tiles
+// (winoPlan's, as in the forward) it is (m+2)² GEMMs Cout x Cin with the block's tiles as the inner
+// dimension, accumulated over blocks; the same multiply-add count per output pixel as the forward.
+//   - Sums: the blocks are split into P fixed parts (by the shapes only, kWgradParts at most, fewer
+//     where the parts' (m+2)² x Cout x Cin sums would pass kWinoWgradPartBytes; they live in the
+//     calling thread's scratch); a part sums its blocks in order (one batched GEMM call per block:
+//     native/cpu/gemm.cpp never cuts a batched product along its inner dimension), the parts are added
+//     in part order in double, and Gᵀ(.)G runs in double, rounded once. So the bits are the same at
+//     any thread count.
+//   - Non-finite values: a NaN or Inf anywhere in an (o, c) pair's tiles reaches all of its sums
+//     (Inf - Inf, Inf x 0), and transformed values can overflow where the direct sums do not; a pair
+//     whose sums come out non-finite is recomputed by the direct sum in float (winoDirectWeight), so
+//     gw is NaN or Inf where the GEMM path's is, and nowhere else.
+//   - Accuracy and the choice of tile: winogradTile below (the forward's problem, the forward's tile).
+
+constexpr int64_t kWinoWgradPartBytes = 32 << 20;
+
+// A y for one column of m values (m + 2 results): the adjoint of winoOutput1d (Aᵀ x).
+template <int m>
+FLINT_VM_INLINE void winoOutputAdj1d(const WinoVec (&y)[m], WinoVec (&x)[m + 2]) {
+  if constexpr (m == 2) {
+    x[0] = y[0];
+    x[1] = y[0] + y[1];
+    x[2] = y[0] - y[1];
+    x[3] = -y[1];
+  } else {
+    const WinoVec e1 = y[0] + y[2], o1 = y[1] + y[3], e2 = y[0] + 4.f * y[2], o2 = 2.f * y[1] + 8.f * y[3];
+    x[0] = y[0];
+    x[1] = e1 + o1;
+    x[2] = e1 - o1;
+    x[3] = e2 + o2;
+    x[4] = e2 - o2;
+    x[5] = y[3];
+  }
+}
+
+// Z = A gY Aᵀ of one group's tiles of one output-gradient plane ([Ho, Wo]) into Z (lane l: tile
+// tw0 + l; position ξ at Z + ξ*zs, laid out as winoInputGroup's V). Outputs past Ho x Wo read as 0.
+template <int m>
+FLINT_VM_INLINE void winoGradOutputGroup(const float* plane, const WinoProblem& p, const WinoGroup& g, float* Z, int64_t zs) {
+  constexpr int a = m + 2, span = kWinoLanes * m + kWinoLanes;
+  alignas(64) float rows[m][span];
+  std::memset(rows, 0, sizeof rows);
+  const int64_t ow0 = g.tw0 * m, wn = std::min<int64_t>((int64_t)g.cnt * m, p.Wo - ow0);
+  for (int r = 0; r < m; r++) {
+    const int64_t oh = g.th * m + r;
+    if (oh < p.Ho) winoCopy(rows[r], plane + oh * p.Wo + ow0, wn);
+  }
+  WinoVec t[a][m];  // t[j][r] = (gY Aᵀ)[r][j]
+  for (int r = 0; r < m; r++) {
+    WinoVec cols[a], y[m], x[a];
+    winoColumns<m>(rows[r], cols);  // cols[s][l] = row r's output s of tile l (s < m; the other two unused)
+    for (int s = 0; s < m; s++) y[s] = cols[s];
+    winoOutputAdj1d<m>(y, x);
+    for (int j = 0; j < a; j++) t[j][r] = x[j];
+  }
+  for (int j = 0; j < a; j++) {
+    WinoVec z[a];
+    winoOutputAdj1d<m>(t[j], z);
+    for (int k = 0; k < a; k++) winoStore(Z + (k * a + j) * zs, z[k]);
+  }
+}
+
+// gw[o][c] (3x3) by the direct sum over the batch in float (a pair whose Winograd sums were not finite).
+void winoDirectWeight(float* gw, const float* gy, const float* x, const WinoProblem& p, int64_t o, int64_t c) {
+  float acc[9] = {};
+  for (int64_t n = 0; n < p.N; n++) {
+    const float* gp = gy + (n * p.Cout + o) * p.Ho * p.Wo;
+    const float* xp = x + (n * p.Cin + c) * p.H * p.W;
+    for (int64_t oh = 0; oh < p.Ho; oh++)
+      for (int64_t ow = 0; ow < p.Wo; ow++) {
+        const float gv = gp[oh * p.Wo + ow];
+        for (int i = 0; i < 3; i++) {
+          const int64_t ih = oh - p.ph + i;
+          if (ih < 0 || ih >= p.H) continue;
+          for (int j = 0; j < 3; j++) {
+            const int64_t iw = ow - p.pw + j;
+            if (iw >= 0 && iw < p.W) acc[i * 3 + j] += gv * xp[ih * p.W + iw];
+          }
+        }
+      }
+  }
+  std::memcpy(gw + (o * p.Cin + c) * 9, acc, sizeof acc);
+}
+
+// gw [Cout, Cin, 3, 3] of y = conv(x, w) (the forward's problem p) from gy [N, Cout, Ho, Wo].
+template <int m>
+void winoWeightT(float* gw, const float* gy, const float* x, WinoProblem p) {
+  constexpr int64_t a = m + 2;
+  winoPlan(p);
+  const int64_t blocks = (p.groups + p.groupsPerBlock - 1) / p.groupsPerBlock;
+  const int64_t uElems = a * a * p.Cout * p.Cin;
+  const int64_t P = std::max<int64_t>(1, std::min({blocks, kWgradParts, kWinoWgradPartBytes / (uElems * (int64_t)sizeof(float))}));
+  float* parts = scratch<float, 1>(P * uElems);  // part q's sums at parts + q*uElems: [ξ][Cout][Cin], fully written
+  const int64_t rowMax = p.blockTiles + kWinoLanes;
+  const int64_t vElems = a * a * p.Cin * rowMax, zElems = a * a * p.Cout * rowMax;
+  runUnits<float>(P, vElems + zElems, [&](int64_t q, float* buf) {
+    float* dU = parts + q * uElems;
+    for (int64_t b = q * blocks / P; b < (q + 1) * blocks / P; b++) {
+      const int64_t g0 = b * p.groupsPerBlock, g1 = std::min(p.groups, g0 + p.groupsPerBlock);
+      int64_t T = 0;
+      for (int64_t gi = g0; gi < g1; gi++) T += winoGroup(p, gi).cnt;
+      const int64_t Tp = T + kWinoLanes;
+      float* V = buf;           // [ξ][Cin][Tp]
+      float* Z = buf + vElems;  // [ξ][Cout][Tp]
+      parallelFor(p.Cin + p.Cout, planeGrain(T * a * a * 8), [&](int64_t c0, int64_t c1) {
+        vm::runVec([&]() FLINT_VM_INLINE_LAMBDA {
+          for (int64_t c = c0; c < c1; c++) {
+            int64_t off = 0;
+            for (int64_t gi = g0; gi < g1; gi++) {
+              const WinoGroup g = winoGroup(p, gi);
+              if (c < p.Cin) winoInputGroup<m>(x + (g.n * p.Cin + c) * p.H * p.W, p, g, V + c * Tp + off, p.Cin * Tp);
+              else {
+                const int64_t o = c - p.Cin;
+                winoGradOutputGroup<m>(gy + (g.n * p.Cout + o) * p.Ho * p.Wo, p, g, Z + o * Tp + off, p.Cout * Tp);
+              }
+              off += g.cnt;
+            }
+          }
+        });
+      });
+      gemmF32(false, true, p.Cout, p.Cin, T, 1.f, Z, Tp, p.Cout * Tp, V, Tp, p.Cin * Tp, b == q * blocks / P ? 0.f : 1.f, dU,
+              p.Cin, p.Cout * p.Cin, a * a);
+    }
+  });
+  // the parts in order and Gᵀ(.)G, in double, 16 input channels at a time
+  const auto& G = kWinoG<m>;
+  parallelFor(p.Cout, planeGrain(p.Cin * a * a * (P + 12)), [&](int64_t o0, int64_t o1) {
+    for (int64_t o = o0; o < o1; o++)
+      for (int64_t c0 = 0; c0 < p.Cin; c0 += kWinoLanes) {
+        const int64_t n = std::min<int64_t>(kWinoLanes, p.Cin - c0);
+        double u[a * a][kWinoLanes] = {}, t[3][a][kWinoLanes];
+        for (int64_t xi = 0; xi < a * a; xi++)
+          for (int64_t q = 0; q < P; q++) {
+            const float* src = parts + q * uElems + (xi * p.Cout + o) * p.Cin + c0;
+            for (int64_t k = 0; k < n; k++) u[xi][k] += (double)src[k];
+          }
+        uint32_t bad = 0;
+        for (int xi = 0; xi < a * a; xi++)
+          for (int64_t k = 0; k < n; k++) bad |= std::isfinite(u[xi][k]) ? 0u : 1u << k;
+        for (int i = 0; i < 3; i++)  // t = Gᵀ u (rows: h)
+          for (int c = 0; c < a; c++)
+            for (int k = 0; k < kWinoLanes; k++) {
+              double s = 0;
+              for (int r = 0; r < a; r++) s += G[r][i] * u[r * a + c][k];
+              t[i][c][k] = s;
+            }
+        for (int i = 0; i < 3; i++)
+          for (int j = 0; j < 3; j++)
+            for (int64_t k = 0; k < n; k++) {
+              double s = 0;
+              for (int c = 0; c < a; c++) s += t[i][c][k] * G[c][j];
+              gw[(o * p.Cin + c0 + k) * 9 + i * 3 + j] = (float)s;
+            }
+        for (int64_t k = 0; k < n; k++)
+          if (bad >> k & 1u) winoDirectWeight(gw, gy, x, p, o, c0 + k);
+      }
+  });
+}
+
 // The Winograd tile for a 3x3 stride-1 float32 convolution (of Cin planes into Cout planes of Ho x Wo),
 // or 0 for the GEMM path. mode (conv2d's param 13, lib/ops/conv.ts convTuning.winogradCpu): 0 never,
 // 1 by the heuristic below, 2 or 4 that tile wherever the kernel applies (tests).
@@ -1240,6 +1407,16 @@ void winoConv(float* y, const float* x, const float* w, const float* bias, WinoP
 // uses by default for float32 convolutions on NVIDIA GPUs since Ampere, rounds operands to 4.9e-4.
 // test/conv-winograd.test.ts bounds both against a float64 sum (F(2x2) at 8 u Σ|terms|, F(4x4) at 64 u).
 // F(4x4) is taken for planes of at least 16x16, where it is the faster.
+// The weight gradient (winoWeightT) takes the tile of its forward's problem: measured alike (2026-12-07
+// 20:23, same host, load 7-8, one thread, process CPU ms of conv2dBackwardWeight, GEMM path / F(2x2) /
+// F(4x4)): 16x64x56x56 -> 64: 45 / 31 / 18;  16x128x28x28: 42 / 24 / 23;  128x48x32x32: 72 / 40 / 28;
+// 8x64x20x20: 3.1 / 1.8 / 1.7;  16x256x14x14: 41 / 26 / 30;  64x16x14x14 -> 32: 2.3 / 1.6 / 2.1;
+// 16x512x7x7: 40 / 35 / 39;  16x64x6x6: 0.76 / 0.71 / 1.4;  16x256x4x4: 4.3 / 4.2 / 6.8;
+// 16x256x3x3: 2.8 / 4.2 / 6.8;  64x8x28x28 -> 16: 2.8 / 2.2 / 1.7;  64x3x28x28 -> 16: 1.3 / 2.0 / 1.6.
+// Its accuracy (weights do not enter it: unit normal x and gy, batch 16, Cin = Cout = 16..512, and a
+// [4, 64, 30, 30] -> 32 layer, against torch 1.13's float64 weight gradient; max |error| / max |gw|, rms
+// error / rms gw): the GEMM path 3.0-3.8e-7 and 2.3-3.1e-7; F(2x2) 5.1-6.9e-7 and 3.3-4.8e-7 (about 2x
+// the GEMM path's); F(4x4) 3.2-7.8e-6 and 1.1-3.0e-6 (about 10x, as in the forward).
 int winogradTile(int64_t Cin, int64_t Cout, int64_t Ho, int64_t Wo, int mode) {
   if (mode == 0 || Cin < 1 || Cout < 1 || Ho < 1 || Wo < 1) return 0;
   if (mode == 2 || mode == 4) return mode;
@@ -1426,6 +1603,26 @@ void convBackwardWeightT(const OpCall& c, const Fused& f) {
   const T* x = c.t[2].ptr<T>();
   T* gb = c.nt > 3 ? c.t[3].ptr<T>() : nullptr;
   const int64_t HW = f.H * f.W, taps = f.kh * f.kw, wElems = f.O * f.K;
+  if constexpr (std::is_same_v<T, float>) {
+    const int mode = winogradMode(c), m = winogradShape(f) && f.N > 0 ? winogradTile(f.C, f.O, f.Ho, f.Wo, mode) : 0;
+    if (m) {
+      const WinoProblem p{f.N, f.C, f.H, f.W, f.O, f.Ho, f.Wo, f.ph, f.pw, m};
+      if (m == 2) winoWeightT<2>(gw, gy, x, p);
+      else winoWeightT<4>(gw, gy, x, p);
+      if (gb)
+        parallelFor(f.O, planeGrain(f.N * f.L), [&](int64_t o0, int64_t o1) {
+          for (int64_t o = o0; o < o1; o++) {
+            double s = 0;
+            for (int64_t n = 0; n < f.N; n++) {
+              const T* r = gy + (n * f.O + o) * f.L;
+              for (int64_t j = 0; j < f.L; j++) s += (double)r[j];
+            }
+            gb[o] = (T)s;
+          }
+        });
+      return;
+    }
+  }
   if (f.direct) {
     // one output channel per unit, its sums over the whole batch in order
     parallelFor(f.O, planeGrain(f.N * taps * f.L), [&](int64_t b, int64_t e) {
