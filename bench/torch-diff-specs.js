@@ -371,5 +371,6 @@ specs.push(...require('./torch-diff-specs-complex').SPECS);  // complex64/comple
 specs.push(...require('./torch-diff-specs-conv').SPECS);  // F.conv2d on the shapes of the CPU's fused convolution paths (native/cpu/conv.cpp): pointwise, depthwise, strided, many images, several column blocks
 specs.push(...require('./torch-diff-specs-bits').SPECS);  // bitwise ops, shifts, gcd, lcm, nextafter, ldexp, frexp, igamma(c) (lib/ops/bitwise.ts) and scatterReduce
 specs.push(...require('./torch-diff-specs-misc2').SPECS);  // the API-gap survey's torch names: unfold, fmax/fmin, sumToSize, expandAs, new*, finfo, the aliases, pinverse, rsub, asTensor, randintLike, gumbelSoftmax, truncNormal_/eye_/dirac_ (lib/ops/misc2.ts, lib/nn/init-gumbel.ts)
+specs.push(...require('./torch-diff-specs-misc3').SPECS);  // the second API-gap round: the in-place forms (cos_, eq_, addmm_, cumsum_, transpose_, …), detach_, splitWithSizes, cfloat/cdouble, the predicates, torch.conv2d & co. (lib/ops/misc3.ts, lib/index.ts)
 
 module.exports = { SPECS: specs };

@@ -20,6 +20,16 @@ export type { MemoryStats } from './memory';
 export * from './ops';  // every op family: new op files are added to ops/index.ts
 /** torch.cosine_similarity and torch.pairwise_distance: the same functions as F's. */
 export { cosineSimilarity, pairwiseDistance } from './nn/distance';
+/**
+ * torch's top-level names of nn.functional's functions that take the same arguments (torch.conv2d,
+ * torch.max_pool2d, torch.dropout, torch.layer_norm, torch.selu_, …): the same functions as F's.
+ * `fl.conv2d(x, w, b, 1, 1)` is `F.conv2d(x, w, b, 1, 1)`.
+ */
+export {
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, avgPool1d, maxPool1d, maxPool2d, maxPool3d,
+  adaptiveAvgPool1d, pixelShuffle, pixelUnshuffle, channelShuffle, celu, selu, hardshrink, prelu, bilinear, threshold, rrelu,
+  dropout, alphaDropout, featureAlphaDropout, layerNorm, groupNorm, relu_, selu_, celu_, threshold_, rrelu_,
+} from './nn/functional';
 /** `torch.random`: seeding, the default generator's state, forkRng (lib/generator.ts; fl.Generator comes with the random ops). */
 export { random } from './generator';
 export type { ForkRngOptions } from './generator';

@@ -1764,6 +1764,55 @@ const hfGolden = JSON.parse(fs.readFileSync(path.join(HF, 'golden.json'), 'utf8'
 const hfConfig = (n: string) => JSON.parse(fs.readFileSync(path.join(HF, n, 'config.json'), 'utf8'));
 function withModel<M extends fl.nn.Module, T>(m: M, f: (m: M) => T): T { try { return f(m); } finally { m.dispose(); } }
 const onDevice = (m: fl.nn.Module) => m.parameters().every((p) => p.device.split(':')[0] === DEVICE.split(':')[0]);
+// BERT encoders (lib/models/bert.ts): fromPretrained / constructors with { device, dtype }, meanPooling
+for (const [cls, dir] of [['Bert', 'bert'], ['BertForSequenceClassification', 'bert-cls']] as const) {
+  const C = fl.models[cls] as unknown as { fromPretrained(d: string, o?: object): fl.nn.Module; new (c: object, o?: object): fl.nn.Module };
+  TABLE[`models.${cls}.fromPretrained`] = {
+    sig: `${cls}.fromPretrained`,
+    honoured: {
+      device: () => withModel(C.fromPretrained(path.join(HF, dir), { device: DEVICE }), (m) => expect(onDevice(m)).toBe(true)),
+      dtype: sc(() => {
+        const file = fl.loadSync(path.join(HF, dir, 'model.safetensors'));
+        try {
+          withModel(C.fromPretrained(path.join(HF, dir), { dtype: 'float64' }), (m) => {
+            for (const [k, t] of Object.entries(m.stateDict())) { expect([k, t.dtype]).toEqual([k, 'float64']); expect(vals(t.to('cpu'))).toEqual(Array.from(file[k].dataSync())); }
+          });
+        } finally { Object.values(file).forEach((t) => t.dispose()); }
+      }),
+    },
+    call: (o) => withModel(C.fromPretrained(path.join(HF, dir), o), () => 0),
+  };
+  TABLE[`models.${cls}`] = {
+    sig: cls,
+    honoured: {
+      device: () => withModel(new C(hfConfig(dir), { device: DEVICE }), (m) => expect(onDevice(m)).toBe(true)),
+      dtype: () => withModel(new C(hfConfig(dir), { dtype: 'float64' }), (m) => expect(m.parameters().map((p) => p.dtype)).toEqual(m.parameters().map(() => 'float64'))),
+      ...(cls === 'Bert' ? {
+        addPoolingLayer: () => {
+          withModel(new C(hfConfig(dir), { addPoolingLayer: false }), (m) => expect(Object.keys(m.stateDict()).filter((k) => k.startsWith('pooler'))).toEqual([]));
+          withModel(new C(hfConfig(dir)), (m) => expect(Object.keys(m.stateDict()).filter((k) => k.startsWith('pooler')).sort()).toEqual(['pooler.dense.bias', 'pooler.dense.weight']));
+        },
+      } : {}),
+    },
+    call: (o) => withModel(new C(hfConfig(dir), o), () => 0),
+  };
+}
+{
+  // states [2, 3, 2]: the mask keeps the first 2 tokens of row 0 and the first token of row 1
+  const h = () => fl.tensor([[[1, 2], [3, 4], [50, 60]], [[3, 4], [7, 8], [9, 10]]], { dtype: 'float64' });
+  const mask = () => fl.tensor([[1, 1, 0], [1, 0, 0]], { dtype: 'int32' });
+  TABLE['models.meanPooling'] = {
+    sig: 'meanPooling',
+    honoured: {
+      attentionMask: sc(() => {
+        expect(fl.models.meanPooling(h(), { attentionMask: mask() }).toArray()).toEqual([[2, 3], [3, 4]]);
+        expect(fl.models.meanPooling(h()).toArray()).toEqual([[18, 22], [19 / 3, 22 / 3]]);
+      }),
+      normalize: sc(() => near((fl.models.meanPooling(h(), mask(), { normalize: true }).toArray() as number[][]).flat(), [2 / Math.sqrt(13), 3 / Math.sqrt(13), 0.6, 0.8], 'meanPooling normalize', 1e-12)),
+    },
+    call: (o) => fl.scope(() => fl.models.meanPooling(h(), mask(), o as never)),
+  };
+}
 for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   const C = fl.models[cls] as unknown as { fromPretrained(d: string, o?: object): fl.models.CausalLM; new (c: object, o?: object): fl.models.CausalLM };
   TABLE[`models.${cls}.fromPretrained`] = {
@@ -3986,6 +4035,323 @@ function typo(key: string): string { return key.length > 3 ? key.slice(0, 2) + k
   }
 }
 
+// ---- lib/ops/misc3.ts: splitWithSizes's dim (torch 1.13: x.split_with_sizes([1, 2], dim=1)), put's accumulate
+{
+  const x = (): fl.Tensor => fl.arange(6, { dtype: 'float64' }).reshape(2, 3);
+  TABLE['fl.splitWithSizes'] = {
+    honoured: { dim: sc(() => expect(fl.splitWithSizes(x(), [1, 2], { dim: 1 }).map((t) => t.shape)).toEqual([[2, 1], [2, 2]])) },
+    call: (o) => fl.scope(() => (fl.splitWithSizes as any)(x(), [1, 1], o)),
+  };
+  // torch 1.13: torch.put(zeros(3), tensor([1, 1]), tensor([2., 3.]), accumulate=True) -> [0, 5, 0]
+  const i32 = (v: number[]): fl.Tensor => fl.tensor(v, { dtype: 'int32' });
+  TABLE['fl.put'] = {
+    honoured: { accumulate: sc(() => expect(fl.put(fl.zeros(3), i32([1, 1]), fl.tensor([2, 3], { dtype: 'float32' }), { accumulate: true }).toArray()).toEqual([0, 5, 0])) },
+    call: (o) => fl.scope(() => (fl.put as any)(fl.zeros(3), i32([1]), fl.ones(1), o)),
+  };
+  TABLE['fl.Tensor.put_'] = {
+    sig: 'put_',
+    honoured: { accumulate: sc(() => { const z = fl.zeros(3); z.put_(i32([1, 1]), fl.tensor([2, 3], { dtype: 'float32' }), { accumulate: true }); expect(z.toArray()).toEqual([0, 5, 0]); }) },
+    call: (o) => fl.scope(() => (fl.zeros(3) as any).put_(i32([1]), fl.ones(1), o)),
+  };
+}
+
+// ---- torch's keyword arguments, second batch: views and shapes, gather/scatter/indexSelect/takeAlongDim, tril/triu,
+// flip/roll/rot90, the diagonals, median/nanmedian/mode, renorm/dist/pdist, div's roundingMode, maskedFill/indexFill,
+// leakyRelu's negativeSlope, lerp/logit/countNonzero (values: torch 1.13's, from the same calls with keywords)
+{
+  const A = (t: fl.Tensor): unknown => t.toArray();
+  const x = (): fl.Tensor => fl.tensor([[3, 1, 2], [0, 5, 4]], { dtype: 'float64' });
+  const a3 = (): fl.Tensor => fl.arange(24, { dtype: 'float64' }).reshape(2, 3, 4);
+  const i32 = (v: number[] | number[][]): fl.Tensor => fl.tensor(v, { dtype: 'int32' });
+  const z = (...s: number[]): fl.Tensor => fl.zeros(s, { dtype: 'float64' });
+  const shapes = (ts: fl.Tensor[]): number[][] => ts.map((t) => t.shape.slice());
+  TABLE['fl.squeeze'] = {
+    honoured: { dim: sc(() => expect(fl.ones(1, 2, 1).squeeze({ dim: 0 }).shape).toEqual([2, 1])) },
+    call: (o) => fl.scope(() => fl.squeeze(x(), o as any)),
+  };
+  TABLE['fl.unsqueeze'] = {
+    honoured: { dim: sc(() => expect(x().unsqueeze({ dim: 1 }).shape).toEqual([2, 1, 3])) },
+    call: (o) => fl.scope(() => (fl.unsqueeze as any)(x(), 0, o)),
+  };
+  TABLE['fl.transpose'] = {
+    honoured: {
+      dim0: sc(() => expect(fl.transpose(a3(), { dim0: 0, dim1: 2 }).shape).toEqual([4, 3, 2])),
+      dim1: sc(() => expect(A(x().transpose(0, { dim1: 1 }))).toEqual([[3, 0], [1, 5], [2, 4]])),
+    },
+    call: (o) => fl.scope(() => (fl.transpose as any)(x(), 0, 1, o)),
+  };
+  TABLE['fl.narrow'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.narrow(x(), { dim: 1, start: 1, length: 2 }))).toEqual([[1, 2], [5, 4]])),
+      start: sc(() => expect(A(x().narrow(0, { start: 1, length: 1 }))).toEqual([[0, 5, 4]])),
+      length: sc(() => expect(A(x().narrow(1, 0, { length: 1 }))).toEqual([[3], [0]])),
+    },
+    call: (o) => fl.scope(() => (fl.narrow as any)(x(), 0, 0, 1, o)),
+  };
+  TABLE['fl.select'] = {
+    honoured: {
+      dim: sc(() => expect(A(x().select({ dim: 1, index: 2 }))).toEqual([2, 4])),
+      index: sc(() => expect(A(fl.select(x(), 0, { index: 1 }))).toEqual([0, 5, 4])),
+    },
+    call: (o) => fl.scope(() => (fl.select as any)(x(), 0, 0, o)),
+  };
+  TABLE['fl.diagonal'] = {
+    honoured: {
+      offset: sc(() => expect(A(x().diagonal({ offset: 1 }))).toEqual([1, 4])),
+      dim1: sc(() => expect(A(fl.diagonal(a3(), { dim1: 2, dim2: 0 }))).toEqual([[0, 13], [4, 17], [8, 21]])),
+      dim2: sc(() => expect(A(a3().diagonal({ dim2: 2 }))).toEqual([[0, 13], [4, 17], [8, 21]])),
+    },
+    call: (o) => fl.scope(() => fl.diagonal(x(), o as any)),
+  };
+  TABLE['fl.unbind'] = {
+    honoured: { dim: sc(() => expect(shapes(x().unbind({ dim: 1 }))).toEqual([[2], [2], [2]])) },
+    call: (o) => fl.scope(() => fl.unbind(x(), o as any)),
+  };
+  TABLE['fl.roll'] = {
+    honoured: {
+      shifts: sc(() => expect(A(fl.roll(x(), { shifts: 1 }))).toEqual([[4, 3, 1], [2, 0, 5]])),
+      dims: sc(() => expect(A(x().roll(1, { dims: 1 }))).toEqual([[2, 3, 1], [4, 0, 5]])),
+    },
+    call: (o) => fl.scope(() => fl.roll(x(), 1, o as any)),
+  };
+  TABLE['fl.gather'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.gather(x(), { dim: 1, index: i32([[0, 0], [1, 0]]) }))).toEqual([[3, 3], [5, 0]])),
+      index: sc(() => expect(A(x().gather(0, { index: i32([[1, 0, 1]]) }))).toEqual([[0, 1, 4]])),
+    },
+    call: (o) => fl.scope(() => (fl.gather as any)(x(), 0, i32([[0]]), o)),
+  };
+  TABLE['fl.scatter'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.scatter(z(2, 3), { dim: 1, index: i32([[2], [0]]), value: 5 }))).toEqual([[0, 0, 5], [5, 0, 0]])),
+      index: sc(() => expect(A(z(2, 3).scatter(0, { index: i32([[1]]), src: 7 }))).toEqual([[0, 0, 0], [7, 0, 0]])),
+      src: sc(() => expect(A(fl.scatter(z(2, 3), 1, i32([[2], [0]]), { src: fl.tensor([[7], [8]], { dtype: 'float64' }) }))).toEqual([[0, 0, 7], [8, 0, 0]])),
+      value: sc(() => {
+        expect(A(z(2, 3).scatter(1, i32([[2], [0]]), { value: 5 }))).toEqual([[0, 0, 5], [5, 0, 0]]);
+        expect(() => fl.scatter(z(2, 3), 1, i32([[2], [0]]), { src: 1, value: 5 } as any)).toThrow(new fl.ValueError('scatter: pass src or value, not both'));
+      }),
+    },
+    call: (o) => fl.scope(() => (fl.scatter as any)(z(2, 3), 0, i32([[0]]), 1, o)),
+  };
+  TABLE['fl.scatterAdd'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.scatterAdd(z(3), { dim: 0, index: i32([0, 2, 0]), src: fl.ones(3, { dtype: 'float64' }) }))).toEqual([2, 0, 1])),
+      index: sc(() => expect(A(z(3).scatterAdd(0, { index: i32([1, 1]), src: fl.ones(2, { dtype: 'float64' }) }))).toEqual([0, 2, 0])),
+      src: sc(() => expect(A(fl.scatterAdd(z(3), 0, i32([2]), { src: fl.tensor([4], { dtype: 'float64' }) }))).toEqual([0, 0, 4])),
+    },
+    call: (o) => fl.scope(() => (fl.scatterAdd as any)(z(3), 0, i32([0]), fl.ones(1, { dtype: 'float64' }), o)),
+  };
+  TABLE['fl.indexSelect'] = {
+    honoured: {
+      dim: sc(() => expect(A(x().indexSelect({ dim: 1, index: i32([2, 0]) }))).toEqual([[2, 3], [4, 0]])),
+      index: sc(() => expect(A(fl.indexSelect(x(), 0, { index: i32([1]) }))).toEqual([[0, 5, 4]])),
+    },
+    call: (o) => fl.scope(() => (fl.indexSelect as any)(x(), 0, i32([0]), o)),
+  };
+  TABLE['fl.takeAlongDim'] = {
+    honoured: {
+      indices: sc(() => expect(A(fl.takeAlongDim(x(), { indices: i32([5, 0]) }))).toEqual([4, 3])),
+      dim: sc(() => expect(A(x().takeAlongDim(i32([[0], [1]]), { dim: 1 }))).toEqual([[3], [5]])),
+    },
+    call: (o) => fl.scope(() => fl.takeAlongDim(x(), i32([0]), o as any)),
+  };
+  TABLE['fl.triu'] = {
+    honoured: { diagonal: sc(() => expect(A(x().triu({ diagonal: 1 }))).toEqual([[0, 1, 2], [0, 0, 4]])) },
+    call: (o) => fl.scope(() => fl.triu(x(), o as any)),
+  };
+  TABLE['fl.tril'] = {
+    honoured: { diagonal: sc(() => expect(A(fl.tril(x(), { diagonal: 1 }))).toEqual([[3, 1, 0], [0, 5, 4]])) },
+    call: (o) => fl.scope(() => fl.tril(x(), o as any)),
+  };
+  TABLE['fl.flip'] = {
+    honoured: { dims: sc(() => { expect(A(fl.flip(x(), { dims: [1] }))).toEqual([[2, 1, 3], [4, 5, 0]]); expect(A(x().flip({ dims: 0 }))).toEqual([[0, 5, 4], [3, 1, 2]]); }) },
+    call: (o) => fl.scope(() => (fl.flip as any)(x(), 0, o)),
+  };
+  TABLE['fl.diagEmbed'] = {
+    honoured: {
+      offset: sc(() => expect(A(fl.diagEmbed(fl.tensor([1, 2], { dtype: 'float64' }), { offset: 1 }))).toEqual([[0, 1, 0], [0, 0, 2], [0, 0, 0]])),
+      dim1: sc(() => expect(fl.diagEmbed(fl.ones(2, 3), { dim1: 0 }).shape).toEqual([3, 2, 3])),
+      dim2: sc(() => expect(fl.ones(2, 3).diagEmbed({ dim2: 0 }).shape).toEqual([3, 3, 2])),
+    },
+    call: (o) => fl.scope(() => fl.diagEmbed(fl.ones(2), o as any)),
+  };
+  TABLE['fl.diag'] = {
+    honoured: { diagonal: sc(() => { expect(A(fl.diag(fl.tensor([1, 2], { dtype: 'float64' }), { diagonal: 1 }))).toEqual([[0, 1, 0], [0, 0, 2], [0, 0, 0]]); expect(A(x().diag({ diagonal: 1 }))).toEqual([1, 4]); }) },
+    call: (o) => fl.scope(() => fl.diag(x(), o as any)),
+  };
+  TABLE['fl.diagflat'] = {
+    honoured: { offset: sc(() => expect(A(fl.diagflat(fl.tensor([1, 2], { dtype: 'float64' }), { offset: -1 }))).toEqual([[0, 0, 0], [1, 0, 0], [0, 2, 0]])) },
+    call: (o) => fl.scope(() => fl.diagflat(x(), o as any)),
+  };
+  for (const name of ['movedim', 'moveaxis'] as const) {
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        source: sc(() => expect((fl[name] as any)(a3(), { source: 0, destination: 2 }).shape).toEqual([3, 4, 2])),
+        destination: sc(() => expect((a3() as any)[name](2, { destination: 0 }).shape).toEqual([4, 2, 3])),
+      },
+      call: (o) => fl.scope(() => (fl[name] as any)(x(), 0, 1, o)),
+    };
+  }
+  TABLE['fl.swapaxes'] = {
+    honoured: {
+      axis0: sc(() => expect(fl.swapaxes(a3(), { axis0: 0, axis1: 2 }).shape).toEqual([4, 3, 2])),
+      axis1: sc(() => expect(a3().swapaxes(1, { axis1: 2 }).shape).toEqual([2, 4, 3])),
+    },
+    call: (o) => fl.scope(() => (fl.swapaxes as any)(x(), 0, 1, o)),
+  };
+  TABLE['fl.swapdims'] = {
+    honoured: {
+      dim0: sc(() => expect(fl.swapdims(a3(), { dim0: 0, dim1: 2 }).shape).toEqual([4, 3, 2])),
+      dim1: sc(() => expect(a3().swapdims(1, { dim1: 2 }).shape).toEqual([2, 4, 3])),
+    },
+    call: (o) => fl.scope(() => (fl.swapdims as any)(x(), 0, 1, o)),
+  };
+  TABLE['fl.unflatten'] = {
+    honoured: {
+      dim: sc(() => expect(fl.unflatten(a3(), { dim: 2, sizes: [2, 2] }).shape).toEqual([2, 3, 2, 2])),
+      sizes: sc(() => expect(fl.ones(6).unflatten(0, { sizes: [2, 3] }).shape).toEqual([2, 3])),
+    },
+    call: (o) => fl.scope(() => (fl.unflatten as any)(x(), 1, [3, 1], o)),
+  };
+  TABLE['fl.take'] = {
+    honoured: { index: sc(() => expect(A(fl.take(x(), { index: i32([5, 0]) }))).toEqual([4, 3])) },
+    call: (o) => fl.scope(() => (fl.take as any)(x(), i32([0]), o)),
+  };
+  TABLE['fl.indexCopy'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.indexCopy(z(3), { dim: 0, index: i32([2, 0]), source: fl.tensor([1, 2], { dtype: 'float64' }) }))).toEqual([2, 0, 1])),
+      index: sc(() => expect(A(z(3).indexCopy(0, { index: i32([1]), source: fl.tensor([5], { dtype: 'float64' }) }))).toEqual([0, 5, 0])),
+      source: sc(() => expect(A(fl.indexCopy(z(3), 0, i32([0]), { source: fl.tensor([6], { dtype: 'float64' }) }))).toEqual([6, 0, 0])),
+    },
+    call: (o) => fl.scope(() => (fl.indexCopy as any)(z(3), 0, i32([0]), fl.ones(1, { dtype: 'float64' }), o)),
+  };
+  TABLE['fl.indexFill'] = {
+    honoured: {
+      dim: sc(() => expect(A(fl.indexFill(x(), { dim: 1, index: i32([0]), value: -1 }))).toEqual([[-1, 1, 2], [-1, 5, 4]])),
+      index: sc(() => expect(A(x().indexFill(0, { index: i32([1]), value: 9 }))).toEqual([[3, 1, 2], [9, 9, 9]])),
+      value: sc(() => expect(A(x().indexFill(1, i32([0]), { value: -1 }))).toEqual([[-1, 1, 2], [-1, 5, 4]])),
+    },
+    call: (o) => fl.scope(() => (fl.indexFill as any)(x(), 0, i32([0]), 1, o)),
+  };
+  TABLE['fl.rot90'] = {
+    honoured: {
+      k: sc(() => expect(A(fl.rot90(x(), { k: 2 }))).toEqual([[4, 5, 0], [2, 1, 3]])),
+      dims: sc(() => expect(A(x().rot90({ dims: [1, 0] }))).toEqual([[0, 3], [5, 1], [4, 2]])),
+    },
+    call: (o) => fl.scope(() => fl.rot90(x(), o as any)),
+  };
+  // torch 1.13 documents indices_or_sections (its parser takes the overloads' names sections= / indices=)
+  TABLE['fl.tensorSplit'] = {
+    honoured: {
+      indicesOrSections: sc(() => expect(shapes(fl.tensorSplit(x(), { indicesOrSections: 2 }))).toEqual([[1, 3], [1, 3]])),
+      dim: sc(() => expect(shapes(x().tensorSplit(3, { dim: 1 }))).toEqual([[2, 1], [2, 1], [2, 1]])),
+    },
+    call: (o) => fl.scope(() => fl.tensorSplit(x(), 1, o as any)),
+  };
+  for (const name of ['median', 'nanmedian'] as const) {
+    TABLE[`fl.${name}`] = {
+      honoured: {
+        dim: sc(() => { const r = (x() as any)[name]({ dim: 1 }); expect([A(r.values), A(r.indices)]).toEqual([[2, 4], [2, 2]]); }),
+        keepdim: sc(() => { const r = (fl[name] as any)(x(), 0, { keepdim: true }); expect([A(r.values), A(r.indices)]).toEqual([[[0, 1, 2]], [[1, 0, 0]]]); }),
+      },
+      call: (o) => fl.scope(() => (fl[name] as any)(x(), 0, o)),
+    };
+  }
+  const m = (): fl.Tensor => fl.tensor([[1, 1, 2], [2, 2, 2]]);
+  TABLE['fl.mode'] = {
+    honoured: {
+      dim: sc(() => { const r = fl.mode(m(), { dim: 0 }); expect([A(r.values), A(r.indices)]).toEqual([[1, 1, 2], [0, 0, 1]]); }),
+      keepdim: sc(() => expect(A(m().mode(1, { keepdim: true }).values)).toEqual([[1], [2]])),
+    },
+    call: (o) => fl.scope(() => fl.mode(m(), o as any)),
+  };
+  TABLE['fl.renorm'] = {
+    honoured: {
+      p: sc(() => near((A(fl.renorm(x(), { p: 1, dim: 0, maxnorm: 5 })) as number[][]).flat(), [2.499999958333334, 0.8333333194444447, 1.6666666388888893, 0, 2.7777777469135807, 2.2222221975308645], 'renorm p', 1e-12)),
+      dim: sc(() => near((A(x().renorm(1, { dim: 1, maxnorm: 5 })) as number[][]).flat(), [3, 0.8333333194444447, 1.6666666388888893, 0, 4.166666597222223, 3.3333332777777787], 'renorm dim', 1e-12)),
+      maxnorm: sc(() => near((A(fl.renorm(x(), 2, 0, { maxnorm: 5 })) as number[][]).flat(), [3, 1, 2, 0, 3.904343986239543, 3.1234751889916343], 'renorm maxnorm', 1e-12)),
+    },
+    call: (o) => fl.scope(() => (fl.renorm as any)(x(), 1, 0, 5, o)),
+  };
+  const ones23 = (): fl.Tensor => fl.ones(2, 3, { dtype: 'float64' });
+  TABLE['fl.dist'] = {
+    honoured: {
+      other: sc(() => near([fl.dist(x(), { other: ones23() }).item()], [5.5677643628300215], 'dist other', 1e-12)),
+      p: sc(() => expect(x().dist(ones23(), { p: 1 }).item()).toBe(11)),
+    },
+    call: (o) => fl.scope(() => fl.dist(x(), ones23(), o as any)),
+  };
+  TABLE['fl.pdist'] = {
+    honoured: { p: sc(() => expect(A(fl.pdist(x(), { p: 1 }))).toEqual([9])) },
+    call: (o) => fl.scope(() => fl.pdist(x(), o as any)),
+  };
+  const d = (): fl.Tensor => fl.tensor([-7, 7], { dtype: 'float64' });
+  TABLE['fl.div'] = {
+    honoured: {
+      other: sc(() => expect(A(d().div({ other: 2 }))).toEqual([-3.5, 3.5])),
+      roundingMode: sc(() => { expect(A(fl.div(d(), 2, { roundingMode: 'floor' }))).toEqual([-4, 3]); expect(A(d().div(2, { roundingMode: 'trunc' }))).toEqual([-3, 3]); expect(A(fl.div(d(), 2, { roundingMode: null }))).toEqual([-3.5, 3.5]); }),
+    },
+    call: (o) => fl.scope(() => fl.div(d(), 2, o as any)),
+  };
+  // torch.divide(x, other=2, rounding_mode='floor') is [-4, 3]; torch.subtract(x, other=ones, alpha=2) is [-9, 5]
+  TABLE['fl.divide'] = {
+    honoured: {
+      other: sc(() => expect(A(fl.divide(d(), { other: 2 }))).toEqual([-3.5, 3.5])),
+      roundingMode: sc(() => { expect(A(d().divide(2, { roundingMode: 'floor' }))).toEqual([-4, 3]); expect(A(fl.divide(d(), { other: 2, roundingMode: 'trunc' }))).toEqual([-3, 3]); }),
+    },
+    call: (o) => fl.scope(() => fl.divide(d(), 2, o as any)),
+  };
+  TABLE['fl.subtract'] = {
+    honoured: {
+      other: sc(() => expect(A(d().subtract({ other: 1 }))).toEqual([-8, 6])),
+      alpha: sc(() => expect(A(fl.subtract(d(), fl.ones(2, { dtype: 'float64' }), { alpha: 2 }))).toEqual([-9, 5])),
+    },
+    call: (o) => fl.scope(() => fl.subtract(d(), 1, o as any)),
+  };
+  TABLE['fl.maskedFill'] = {
+    honoured: {
+      mask: sc(() => expect(A(fl.maskedFill(x(), { mask: x().gt(2), value: -1 }))).toEqual([[-1, 1, 2], [0, -1, -1]])),
+      value: sc(() => expect(A(x().maskedFill(x().gt(2), { value: -1 }))).toEqual([[-1, 1, 2], [0, -1, -1]])),
+    },
+    call: (o) => fl.scope(() => (fl.maskedFill as any)(x(), x().gt(2), 0, o)),
+  };
+  TABLE['fl.leakyRelu'] = {
+    honoured: { negativeSlope: sc(() => { near(A(F.leakyRelu(fl.tensor([-1, 2], { dtype: 'float64' }), { negativeSlope: 0.2 })) as number[], [-0.2, 2], 'leakyRelu', 1e-15); expect(A(fl.tensor([-1, 2]).float().leakyRelu({ negativeSlope: 0.5 }))).toEqual([-0.5, 2]); }) },
+    call: (o) => fl.scope(() => fl.leakyRelu(x(), o as any)),
+  };
+  TABLE['fl.lerp'] = {
+    honoured: {
+      end: sc(() => expect(A(fl.lerp(fl.tensor([0, 1], { dtype: 'float64' }), { end: fl.tensor([10, 11], { dtype: 'float64' }), weight: 0.25 }))).toEqual([2.5, 3.5])),
+      weight: sc(() => expect(A(fl.tensor([0, 1], { dtype: 'float64' }).lerp(fl.tensor([10, 11], { dtype: 'float64' }), { weight: 0.5 }))).toEqual([5, 6])),
+    },
+    call: (o) => fl.scope(() => (fl.lerp as any)(x(), x(), 0.5, o)),
+  };
+  TABLE['fl.logit'] = {
+    honoured: { eps: sc(() => near(A(fl.logit(fl.tensor([0, 0.5], { dtype: 'float64' }), { eps: 0.25 })) as number[], [-1.0986122886681098, 0], 'logit eps', 1e-12)) },
+    call: (o) => fl.scope(() => fl.logit(x(), o as any)),
+  };
+  // torch.round(x, decimals=2) / (decimals=-2) of these float64 values, and torch's refusal of an integer input with decimals
+  const rx = (grad = false): fl.Tensor => fl.tensor([1.2345, -2.5, 0.125, 1234.5, 2.675], { dtype: 'float64', requiresGrad: grad });
+  TABLE['fl.round'] = {
+    honoured: {
+      decimals: sc(() => {
+        expect(A(fl.round(rx(), { decimals: 2 }))).toEqual([1.23, -2.5, 0.12, 1234.5, 2.68]);
+        expect(A(rx().round({ decimals: -2 }))).toEqual([0, -0, 0, 1200, 0]);
+        expect(A(rx().round({ decimals: 0 }))).toEqual([1, -2, 0, 1234, 3]);
+        expect(() => fl.round(fl.tensor([123, 250]), { decimals: 1 })).toThrow(fl.DTypeError);
+        const t = rx(true);
+        fl.round(t, { decimals: 1 }).sum().backward();
+        expect(A(t.grad!)).toEqual([0, 0, 0, 0, 0]);
+      }),
+    },
+    call: (o) => fl.scope(() => fl.round(rx(), o as any)),
+  };
+  TABLE['fl.countNonzero'] = {
+    honoured: { dim: sc(() => expect(A(x().countNonzero({ dim: 1 }))).toEqual([3, 2])) },
+    call: (o) => fl.scope(() => fl.countNonzero(x(), o as any)),
+  };
+}
+
 // ---- lib/ops/misc2.ts and lib/nn/init-gumbel.ts: asTensor, randintLike, the Tensor.new* factories, F.gumbelSoftmax
 {
   const A = (t: fl.Tensor): unknown => t.toArray();
@@ -4129,30 +4495,29 @@ const NO_OPTIONS = [
   'fl.checkpoint', 'fl.autocast', 'fl.saveCheckpoint', 'fl.saveCheckpointSync', 'fl.loadCheckpoint', 'fl.loadCheckpointSync',
   'fl.manualSeed', 'fl.initialSeed', 'fl.getRngState', 'fl.setRngState', 'fl.seed', 'fl.save', 'fl.saveSync', 'fl.loadMetadataSync', 'fl.loadMetadata',
   // ops with positional arguments only (PyTorch's positional forms)
-  'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.div', 'fl.pow', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
+  'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.pow', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
   'fl.eq', 'fl.ne', 'fl.lt', 'fl.le', 'fl.gt', 'fl.ge', 'fl.logicalAnd', 'fl.logicalOr', 'fl.logicalXor', 'fl.neg', 'fl.abs', 'fl.sign', 'fl.exp',
   'fl.exp2', 'fl.log', 'fl.log2', 'fl.log10', 'fl.log1p', 'fl.expm1', 'fl.sqrt', 'fl.rsqrt', 'fl.square', 'fl.sin', 'fl.cos', 'fl.tan', 'fl.asin', 'fl.asinh', 'fl.acosh', 'fl.atanh', 'fl.arcsinh', 'fl.arccosh', 'fl.arctanh',
-  'fl.acos', 'fl.atan', 'fl.sinh', 'fl.cosh', 'fl.tanh', 'fl.sigmoid', 'fl.relu', 'fl.leakyRelu', 'fl.softplus', 'fl.silu', 'fl.hardswish', 'fl.erf',
-  'fl.floor', 'fl.ceil', 'fl.round', 'fl.trunc', 'fl.reciprocal', 'fl.logicalNot', 'fl.isnan', 'fl.isinf', 'fl.isfinite', 'fl.maskedFill',
-  'fl.view', 'fl.reshape', 'fl.squeeze', 'fl.unsqueeze', 'fl.transpose', 'fl.permute', 'fl.expand', 'fl.broadcastTo', 'fl.narrow',
-  'fl.select', 'fl.slice', 'fl.diagonal', 'fl.contiguous', 'fl.clone', 'fl.unbind', 'fl.repeat',
-  'fl.roll', 'fl.gather', 'fl.scatter', 'fl.scatterAdd', 'fl.indexSelect',
-  'fl.takeAlongDim', 'fl.maskedSelect', 'fl.triu', 'fl.tril', 'fl.flip',
-  'fl.median', 'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
-  'fl.lerp', 'fl.hypot', 'fl.logaddexp', 'fl.logaddexp2', 'fl.xlogy', 'fl.logit', 'fl.sinc', 'fl.fmod', 'fl.copysign', 'fl.clampMin', 'fl.clampMax', 'fl.deg2rad',
-  'fl.rad2deg', 'fl.frac', 'fl.heaviside', 'fl.signbit', 'fl.sgn', 'fl.floatPower', 'fl.trueDivide', 'fl.positive', 'fl.countNonzero', 'fl.equal', 'fl.corrcoef',
+  'fl.acos', 'fl.atan', 'fl.sinh', 'fl.cosh', 'fl.tanh', 'fl.sigmoid', 'fl.relu', 'fl.softplus', 'fl.silu', 'fl.hardswish', 'fl.erf',
+  'fl.floor', 'fl.ceil', 'fl.trunc', 'fl.reciprocal', 'fl.logicalNot', 'fl.isnan', 'fl.isinf', 'fl.isfinite',
+  'fl.view', 'fl.reshape', 'fl.permute', 'fl.expand', 'fl.broadcastTo',
+  'fl.slice', 'fl.contiguous', 'fl.clone', 'fl.repeat',
+  'fl.maskedSelect',
+  'fl.matmul', 'fl.mm', 'fl.bmm', 'fl.mv', 'fl.dot', 'fl.outer',
+  'fl.hypot', 'fl.logaddexp', 'fl.logaddexp2', 'fl.xlogy', 'fl.sinc', 'fl.fmod', 'fl.copysign', 'fl.clampMin', 'fl.clampMax', 'fl.deg2rad',
+  'fl.rad2deg', 'fl.frac', 'fl.heaviside', 'fl.signbit', 'fl.sgn', 'fl.floatPower', 'fl.trueDivide', 'fl.positive', 'fl.equal', 'fl.corrcoef',
   // the special functions (lib/ops/elementwise.ts, special.ts) and fl.special's own: positional arguments only
   'fl.lgamma', 'fl.digamma', 'fl.polygamma', 'fl.erfc', 'fl.erfinv', 'fl.i0', 'fl.mvlgamma', 'special.i0e', 'special.i1', 'special.i1e', 'special.ndtr',
   'special.ndtri', 'special.logNdtr', 'special.erfcx', 'special.entr', 'special.xlog1py', 'special.zeta', 'special.gammainc', 'special.gammaincc',
-  'F.relu', 'F.leakyRelu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid',
+  'F.relu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid',
   // shapes (lib/ops/reshaping.ts): positional arguments only
-  'fl.tensordot', 'fl.kron', 'fl.trace', 'fl.diag', 'fl.diagEmbed', 'fl.diagflat', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
-  'fl.movedim', 'fl.moveaxis', 'fl.swapaxes', 'fl.swapdims', 'fl.unflatten', 'fl.take', 'fl.indexCopy', 'fl.indexFill', 'fl.tile', 'fl.rot90', 'fl.fliplr', 'fl.flipud',
-  'fl.blockDiag', 'fl.tensorSplit', 'fl.hsplit', 'fl.vsplit', 'fl.dsplit', 'fl.atleast1d', 'fl.atleast2d', 'fl.atleast3d', 'fl.cartesianProd', 'fl.selectScatter', 'fl.diagonalScatter',
+  'fl.tensordot', 'fl.kron', 'fl.trace', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
+  'fl.tile', 'fl.fliplr', 'fl.flipud',
+  'fl.blockDiag', 'fl.hsplit', 'fl.vsplit', 'fl.dsplit', 'fl.atleast1d', 'fl.atleast2d', 'fl.atleast3d', 'fl.cartesianProd', 'fl.selectScatter', 'fl.diagonalScatter',
   // lib/ops/misc.ts: positional arguments only (F.pdist is fl.pdist; fl.cosineSimilarity and fl.pairwiseDistance are F's)
   'fl.broadcastShapes', 'fl.broadcastTensors', 'fl.argwhere', 'fl.absolute', 'fl.negative', 'fl.fix', 'fl.arccos', 'fl.arcsin', 'fl.arctan', 'fl.arctan2',
-  'fl.multiply', 'fl.divide', 'fl.subtract', 'fl.ger', 'fl.isSameSize', 'fl.isNonzero', 'fl.canCast', 'fl.msort', 'fl.mode', 'fl.nanmedian', 'fl.renorm', 'fl.vander',
-  'fl.chainMatmul', 'fl.inner', 'fl.dist', 'fl.pdist', 'fl.maskedScatter', 'fl.asStrided', 'fl.frobeniusNorm', 'fl.nuclearNorm',
+  'fl.multiply', 'fl.ger', 'fl.isSameSize', 'fl.isNonzero', 'fl.canCast', 'fl.msort', 'fl.vander',
+  'fl.chainMatmul', 'fl.inner', 'fl.maskedScatter', 'fl.asStrided', 'fl.frobeniusNorm', 'fl.nuclearNorm',
   // complex tensors (lib/ops/complex.ts): positional arguments only
   'fl.viewAsReal', 'fl.viewAsComplex', 'fl.isComplex', 'fl.real', 'fl.imag', 'fl.complex', 'fl.polar', 'fl.conj', 'fl.conjPhysical', 'fl.resolveConj', 'fl.angle', 'fl.vdot',
   // integer and bit-level ops (lib/ops/bitwise.ts): positional arguments only
@@ -4163,6 +4528,8 @@ const NO_OPTIONS = [
   'fl.greaterEqual', 'fl.less', 'fl.lessEqual', 'fl.notEqual', 'fl.concat', 'fl.concatenate', 'fl.t', 'fl.pinverse', 'fl.rsub', 'fl.ravel', 'fl.inferenceMode',
   'fl.isInferenceModeEnabled', 'fl.setNumThreads', 'fl.getNumThreads', 'fl.adjoint',
   'F.relu_', 'F.leakyRelu_', 'F.elu_', 'F.selu_', 'F.celu_', 'F.hardtanh_', 'F.threshold_', 'F.rrelu_',
+  // lib/ops/misc3.ts: positional arguments only
+  'fl.detach', 'fl.isConj', 'fl.isNeg', 'fl.resolveNeg', 'fl.isInference', 'fl.isSigned', 'fl.setFloat32MatmulPrecision', 'fl.getFloat32MatmulPrecision',
 ];
 
 describe('coverage: every export that takes options is in the table', () => {

@@ -135,6 +135,26 @@ Object.assign(CALLS, {
   pinverse: ({ x }: In) => [x, 1e-15], rsub: ({ x }: In) => [x, x, 2], asTensor: ({ x }: In) => [x, {}], randintLike: ({ x }: In) => [x, 0, 3, {}],
   inferenceMode: () => [true, () => 1], isInferenceModeEnabled: () => [], setNumThreads: () => [fl.getNumThreads()], getNumThreads: () => [],
 });
+// lib/ops/misc3.ts: the second API-gap round; lib/index.ts: torch's top-level names of F's functions
+const o = (...shape: number[]): fl.Tensor => fl.ones(shape);
+Object.assign(CALLS, {
+  detach: ({ x }: In) => [x], isConj: ({ x }: In) => [x], isNeg: ({ x }: In) => [x], resolveNeg: ({ x }: In) => [x], isInference: ({ x }: In) => [x],
+  isSigned: ({ x }: In) => [x], splitWithSizes: ({ x }: In) => [x, [1, 1], 0], setFloat32MatmulPrecision: () => [fl.getFloat32MatmulPrecision()],
+  put: ({ x }: In) => [x, fl.tensor([0], { dtype: 'int32' }), fl.ones(1), {}],
+  getFloat32MatmulPrecision: () => [],
+  conv1d: () => [o(1, 1, 4), o(1, 1, 2), null, 1, 0, 1, 1], conv2d: () => [o(1, 1, 4, 4), o(1, 1, 2, 2), null, 1, 0, 1, 1],
+  conv3d: () => [o(1, 1, 3, 3, 3), o(1, 1, 2, 2, 2), null, 1, 0, 1, 1],
+  convTranspose1d: () => [o(1, 1, 3), o(1, 1, 2), null, 1, 0, 0, 1, 1], convTranspose2d: () => [o(1, 1, 3, 3), o(1, 1, 2, 2), null, 1, 0, 0, 1, 1],
+  convTranspose3d: () => [o(1, 1, 2, 2, 2), o(1, 1, 2, 2, 2), null, 1, 0, 0, 1, 1],
+  avgPool1d: () => [o(1, 1, 4), 2, 2, 0, false, true], maxPool1d: () => [o(1, 1, 4), 2, 2, 0, 1, false, false],
+  maxPool2d: () => [o(1, 1, 4, 4), 2, 2, 0, 1, false, false], maxPool3d: () => [o(1, 1, 2, 2, 2), 2, 2, 0, 1, false, false],
+  adaptiveAvgPool1d: () => [o(1, 1, 4), 2], pixelShuffle: () => [o(1, 4, 1, 1), 2], pixelUnshuffle: () => [o(1, 1, 2, 2), 2], channelShuffle: () => [o(1, 4, 1, 1), 2],
+  celu: ({ x }: In) => [x, 1, false], selu: ({ x }: In) => [x, false], hardshrink: ({ x }: In) => [x, 0.5], prelu: ({ x }: In) => [x, o(1)],
+  bilinear: () => [o(2, 3), o(2, 3), o(4, 3, 3), null], threshold: ({ x }: In) => [x, 0.5, 0, false], rrelu: ({ x }: In) => [x, 0.1, 0.3, false, false],
+  dropout: ({ x }: In) => [x, 0.5, false], alphaDropout: ({ x }: In) => [x, 0.5, false], featureAlphaDropout: ({ x }: In) => [x, 0.5, false],
+  layerNorm: ({ x }: In) => [x, [3], null, null, 1e-5], groupNorm: () => [o(1, 2, 3), 1, null, null, 1e-5],
+  relu_: ({ x }: In) => [x], selu_: ({ x }: In) => [x], celu_: ({ x }: In) => [x, 1], threshold_: ({ x }: In) => [x, 0.5, 0], rrelu_: ({ x }: In) => [x, 0.1, 0.3, false],
+});
 // the elementwise table's functions (a code without a public function of its name, geluTanh, is skipped)
 for (const c of Object.keys(UNARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => [x];
 for (const c of Object.keys(BINARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => (BINARY_ALPHA.has(c) ? [x, x, 2] : [x, x]);
@@ -456,6 +476,25 @@ on(['exponential_'], () => [1, {}]);
 on(['cauchy_', 'logNormal_'], () => [0.5, 1, {}]);
 on(['geometric_'], () => [0.5, {}]);
 on(['random_'], () => [0, 3, {}]);
+// lib/ops/misc3.ts's methods
+on(['detach_'], () => [], ({ x }) => x.mul(1));
+on(['unsqueeze_'], () => [0]);
+on(['squeeze_'], () => [0]);
+on(['transpose_', 'swapaxes_', 'swapdims_'], () => [0, 1]);
+on(['t_', 'sgn_', 'frac_', 'sinc_', 'deg2rad_', 'rad2deg_', 'cfloat', 'cdouble', 'isNeg', 'resolveNeg', 'isInference'], () => []);
+on(['logit_'], () => [0.1], ({ x }) => x.mul(0.5));
+on(['greater_', 'greaterEqual_', 'less_', 'lessEqual_', 'notEqual_', 'hypot_', 'copysign_', 'trueDivide_', 'xlogy_', 'heaviside_'], ({ x }) => [x]);
+on(['floatPower_'], () => [2], ({ x }) => x.double());
+on(['addmm_'], ({ x, xT }) => [x, xT, {}], () => fl.ones(2, 2));
+on(['addmv_'], ({ x, v3 }) => [x, v3, {}], () => fl.ones(2));
+on(['addr_'], ({ v3 }) => [fl.ones(2), v3, {}]);
+on(['baddbmm_'], ({ b, bT }) => [b, bT, {}], () => fl.ones(1, 2, 2));
+on(['addbmm_'], ({ b, bT }) => [b, bT, {}], () => fl.ones(2, 2));
+on(['cumsum_', 'cumprod_'], () => [0, {}]);
+on(['splitWithSizes'], () => [[1, 1], 0]);
+on(['put', 'put_'], () => [fl.tensor([0], { dtype: 'int32' }), fl.ones(1), {}]);
+on(['choleskySolve'], () => [fl.eye(3), false], () => fl.ones(3, 2));
+on(['choleskyInverse'], () => [false], () => fl.eye(3));
 // Methods whose valid call needs a GPU (or leaves the receiver unusable): extra checked only.
 const METHOD_EXTRA_ONLY: Record<string, number> = { cuda: 2, pin: 0, recordStream: 1, dispose: 0, pinMemory: 0 };
 /** Methods that take a variable number of arguments, and why. */
@@ -563,6 +602,11 @@ describe('fl.models refuses an argument beyond those it declares', () => {
     savePretrained: (e) => withModel(gpt2(), (m) => (m.savePretrained as (...a: unknown[]) => unknown)(path.join(tmp, 'save'), {}, ...e)),
     createCache: (e) => withModel(gpt2(), (m) => (m.createCache as (...a: unknown[]) => fl.models.KVCache)(1, 4, ...e).dispose()),
     'AutoTokenizer.fromPretrained': (e) => (fl.models.AutoTokenizer.fromPretrained as (...a: unknown[]) => unknown)(path.join(HF, 'llama'), ...e),
+    'Bert.fromPretrained': (e) => (fl.models.Bert.fromPretrained as (...a: unknown[]) => fl.models.Bert)(path.join(HF, 'bert'), {}, ...e).dispose(),
+    'BertForSequenceClassification.fromPretrained': (e) => (fl.models.BertForSequenceClassification.fromPretrained as (...a: unknown[]) => fl.models.Bert)(path.join(HF, 'bert-cls'), {}, ...e).dispose(),
+    'Bert.forward': (e) => { const m = fl.models.Bert.fromPretrained(path.join(HF, 'bert')); try { fl.noGrad(() => fl.scope(() => (m.forward as (...a: unknown[]) => unknown)({ inputIds: ids() }, ...e))); } finally { m.dispose(); } },
+    'BertForSequenceClassification.forward': (e) => { const m = fl.models.BertForSequenceClassification.fromPretrained(path.join(HF, 'bert-cls')); try { fl.noGrad(() => fl.scope(() => (m.forward as (...a: unknown[]) => unknown)({ inputIds: ids() }, ...e))); } finally { m.dispose(); } },
+    meanPooling: (e) => fl.scope(() => (fl.models.meanPooling as (...a: unknown[]) => unknown)(fl.ones([1, 2, 3]), fl.ones([1, 2]), {}, ...e)),
     'Tokenizer.encode': (e) => (tok().encode as (...a: unknown[]) => unknown).call(tok(), 'the cat', {}, ...e),
     'Tokenizer.decode': (e) => (tok().decode as (...a: unknown[]) => unknown).call(tok(), [33], {}, ...e),
     tokenToId: (e) => (tok().tokenToId as (...a: unknown[]) => unknown).call(tok(), 'at', ...e),

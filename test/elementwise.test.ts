@@ -294,3 +294,27 @@ describe('elementwise ops save only what their gradient reads', () => {
     });
   });
 });
+
+// torch.round(x, decimals=d): round-half-even of x·10^d, then / 10^d (x / 10^-d, then · 10^-d for d < 0), each step in x's
+// dtype. Reference: the same steps in JavaScript, float64 as is and float32 through Math.fround (naive, elementwise).
+describe('round with decimals', () => {
+  const halfEven = (v: number): number => (Math.abs(v % 1) === 0.5 ? 2 * Math.round(v / 2) : Math.round(v));
+  const naive = (v: number, d: number, f: (u: number) => number): number => {
+    const p = f(10 ** Math.abs(d));
+    return d > 0 ? f(halfEven(f(v * p)) / p) : f(halfEven(f(v / p)) * p);
+  };
+  test.each([['float64', (u: number) => u], ['float32', Math.fround]] as const)('%s on the test device, decimals -2..3, ties included', (dtype, f) => {
+    fl.scope(() => {
+      const vals = [...randomArray(40, 7, -2000, 2000), 0.125, -0.125, 2.5, -2.5, 0.005, 1234.5, 2.675, 150, -250, 0];
+      const x = fl.tensor(vals, opts(dtype));
+      const xs = x.toArray() as number[];
+      for (const d of [-2, -1, 1, 2, 3]) {
+        expect(x.round({ decimals: d }).toArray()).toEqual(xs.map((v) => naive(v, d, f)));
+      }
+      expect(fl.round(x, { decimals: 0 }).toArray()).toEqual(x.round().toArray());
+    });
+  });
+  test('an integer input with decimals is refused, as torch', () => {
+    fl.scope(() => expect(() => fl.round(fl.tensor([1, 2], opts('int32')), { decimals: 1 })).toThrow(new fl.DTypeError('round: decimals 1 needs a floating input, got int32 of shape [2] (as torch, which has no integer round with decimals)')));
+  });
+});

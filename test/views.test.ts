@@ -198,3 +198,16 @@ describe('casts with to()', () => {
     });
   });
 });
+
+// torch 1.13: tensor(3.).transpose(0, -1) and (-1, 0) are the tensor; transpose(1, 0) is an IndexError ("expected to be in range of [-1, 0]")
+describe('transpose of a 0-dim tensor', () => {
+  test('dims -1 and 0 are the tensor; others are refused, as torch', () => {
+    fl.scope(() => {
+      const s = fl.tensor(3, { device: DEVICE });
+      expect(s.transpose(0, -1).item()).toBe(3);
+      expect(fl.transpose(s, { dim0: -1, dim1: 0 }).item()).toBe(3);
+      expect(() => s.transpose(1, 0)).toThrow(new fl.IndexError('transpose: dim 1 out of range for a tensor of 0 dims'));
+      expect(() => fl.transpose(s, 0, -2)).toThrow(fl.IndexError);
+    });
+  });
+});

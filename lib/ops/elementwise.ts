@@ -16,7 +16,7 @@
 // hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
 import { DeviceError, DTypeError, FlintError, OverflowError, ShapeError, ValueError } from '../errors';
-import { anyValue, ArgsThenOptions, optional, required, signature, tooManyArgs, unknownOption } from '../args';
+import { anyValue, ArgsThenOptions, int, optional, Param, required, signature, tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
@@ -659,8 +659,11 @@ function sq(v: TensorLike): TensorLike { return v instanceof Tensor ? mul(v, v) 
  * True division (integers divide as float32), or with `roundingMode` `'floor'` / `'trunc'`:
  * `fl.div(x, 2)`, `fl.div(x, 3, 'floor')`.
  */
-export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor {
-  if (arguments.length > 3) tooManyArgs('div', 'a, b, roundingMode', arguments);
+export function div(input: TensorLike, other: TensorLike, ...args: ArgsThenOptions<[roundingMode: RoundingMode], { roundingMode?: RoundingMode }>): Tensor;
+/** torch's keywords: `fl.div(x, { other: 2, roundingMode: 'floor' })`. */
+export function div(input: TensorLike, options: { other: TensorLike; roundingMode?: RoundingMode }): Tensor;
+export function div(): Tensor {
+  const { input: a, other: b, roundingMode } = DIV_ARGS.parse(arguments as unknown as unknown[]);
   if ((isComplexTensor(a) || isComplexTensor(b)) && roundingMode != null) throw new DTypeError(`div: rounding mode ${describeArg(roundingMode)} is not supported for complex tensors`);
   if (roundingMode === 'floor') return floorDivide(a, b);
   if (roundingMode === 'trunc') {
@@ -692,11 +695,15 @@ export function div(a: TensorLike, b: TensorLike, roundingMode?: 'floor' | 'trun
     }
     return r;
   }
-  if (roundingMode !== undefined) throw new ValueError(`div: roundingMode must be 'floor', 'trunc' or undefined, got ${describeArg(roundingMode)}`);
+  if (roundingMode !== undefined && roundingMode !== null) throw new ValueError(`div: roundingMode must be 'floor', 'trunc', null or undefined, got ${describeArg(roundingMode)}`);
   return trueDiv(a, b);
 }
 function toDType(t: Tensor, dt: DType): Tensor { return contiguousCopy(t, 'div', dt); }
-P.div = function (o, mode) { if (arguments.length > 2) tooManyArgs('div', 'other, roundingMode', arguments); return div(this, o, mode); };
+/** div's rounding: none (true division), `'floor'` or `'trunc'`. */
+export type RoundingMode = 'floor' | 'trunc' | null;
+// torch's div(input, other, *, rounding_mode=None) (roundingMode positional too, as flintml always took it); checked by div
+const DIV_ARGS = signature('div', ['input', 'other', 'roundingMode'], { input: required(anyValue<TensorLike>()), other: optional(anyValue<TensorLike>()) as Param<TensorLike>, roundingMode: optional(anyValue<RoundingMode>()) });
+P.div = function (this: Tensor, ...a: unknown[]) { return (div as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['div'];
 
 // ---- unary ops: the table ----------------------------------------------------------------------
 
@@ -741,10 +748,18 @@ export function reluBackward(g: Tensor, x: Tensor): Tensor {
   return reluBackwardOp(g, x);
 }
 /** max(x, 0) */ export const relu: UnaryFn = unaryOp('relu', { onnx: 'Relu', dtype: 'signed', inplace: true, grad: (g, x) => reluBackwardOp(g, x) });
-/** x if x > 0 else slope * x */
-export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', { onnx: (g, x, [slope]) => g.op('LeakyRelu', [x], { alpha: { f: slope } }),
-  dtype: 'float', args: ['negativeSlope'], params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),
+const leakyReluOp: (x: Tensor, negativeSlope?: number) => Tensor = unaryOp('leakyRelu', { onnx: (g, x, [slope]) => g.op('LeakyRelu', [x], { alpha: { f: slope } }),
+  dtype: 'float', method: false, args: ['negativeSlope'], params: (negativeSlope = 0.01) => [negativeSlope], grad: (g, x, y, [slope]) => where(gt(x, 0), g, mul(g, slope)),
 });
+// torch's leaky_relu(input, negative_slope=0.01): positional or keyword (`F.leakyRelu(x, { negativeSlope: 0.2 })`);
+// the slope is checked by the op. (torch's `inplace=True` is F.leakyRelu_ here.)
+const LEAKY_RELU_ARGS = signature('leakyRelu', ['input', 'negativeSlope'], { input: required(anyValue<Tensor>()), negativeSlope: optional(anyValue<number>(), 0.01) });
+/** x if x > 0 else negativeSlope * x: `fl.leakyRelu(x, 0.2)`, `F.leakyRelu(x, { negativeSlope: 0.2 })`. */
+export function leakyRelu(input: Tensor, ...args: ArgsThenOptions<[negativeSlope: number], { negativeSlope?: number }>): Tensor {
+  const { input: x, negativeSlope } = LEAKY_RELU_ARGS.parse(arguments as unknown as unknown[]);
+  return leakyReluOp(x, negativeSlope);
+}
+P.leakyRelu = function (this: Tensor, ...a: unknown[]) { return (leakyRelu as (...b: unknown[]) => Tensor)(this, ...a); };
 /** log(1 + e^x) (beta 1, threshold 20, as torch.nn.functional.softplus) */
 export const softplus: UnaryFn = unaryOp('softplus', { onnx: 'Softplus', dtype: 'float', grad: (g, x) => where(gt(x, 20), g, mul(g, sigmoid(x))) });
 // GELU's gradient g·gelu'(x) is one native pass each (PyTorch's gelu_backward; composed it was ~9
@@ -864,7 +879,31 @@ P.polygamma_ = function (n: number) {
 export const SPECIAL_ONLY = Object.freeze({ i0e, i1, i1e, ndtri, logNdtr, erfcx, zeta, gammainc, gammaincc });
 /** round down */ export const floor: UnaryFn = unaryOp('floor', { onnx: 'Floor', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
 /** round up */ export const ceil: UnaryFn = unaryOp('ceil', { onnx: 'Ceil', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
-/** round half to even, as torch.round */ export const round: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'signed', inplace: true, usesX: false, grad: zerosLike });
+// round's table entry: the in-place `round_()`; `round` and its method are written below (torch's `decimals` keyword)
+const roundOp: UnaryFn = unaryOp('round', { onnx: 'Round', dtype: 'signed', inplace: true, method: false, usesX: false, grad: zerosLike });
+// torch's round(input, *, decimals=0): decimals is keyword-only, as torch's
+const ROUND_ARGS = signature('round', ['input'], { input: required(anyValue<Tensor>()), decimals: optional(int(), 0) });
+/**
+ * Rounds half to even, as torch.round; `decimals` rounds to that many decimal places (negative: to
+ * tens, hundreds, …) as torch computes it: round(x · 10^d) / 10^d, or round(x / 10^-d) · 10^-d, in x's
+ * dtype (a floating one). The gradient is zero.
+ * ```ts
+ * fl.round(fl.tensor([1.5, 2.5]));                    // [2, 2]
+ * fl.round(fl.tensor([1.2345, 1234.5]), { decimals: 2 });  // [1.23, 1234.5]
+ * ```
+ */
+export function round(input: Tensor, options?: { decimals?: number }): Tensor {
+  const { input: x, decimals } = ROUND_ARGS.parse(arguments as unknown as unknown[]);
+  if (decimals === 0) return roundOp(x);
+  if (!(x instanceof Tensor)) throw new ValueError(`round: expected a Tensor, got ${describeArg(x)}`);
+  if (!isFloating(x.dtype)) throw new DTypeError(`round: decimals ${String(decimals)} needs a floating input, got ${String(x.dtype)} of shape ${fmt(x._shape)} (as torch, which has no integer round with decimals)`);
+  const p = 10 ** Math.abs(decimals);
+  // one node with a zero gradient, as round's (composed, the zero would pass through mul/div as a chain of zeros)
+  const r = scopeSync(() => { const xd = x.detach(); return decimals > 0 ? trueDiv(roundOp(mul(xd, p)), p) : mul(roundOp(trueDiv(xd, p)), p); });
+  if (needsGrad(x)) record('round', [x], [r], [], ([g]) => [zerosLike(g!)]);
+  return r;
+}
+P.round = function (this: Tensor, ...a: unknown[]) { return (round as (...b: unknown[]) => Tensor)(this, ...a); };
 /** round toward zero */ export const trunc: UnaryFn = unaryOp('trunc', { onnx: (g, x) => g.op('Mul', [g.op('Sign', [x]), g.op('Floor', [g.op('Abs', [x])])]), dtype: 'signed', usesX: false, grad: zerosLike });
 /** 1 / x */ export const reciprocal: UnaryFn = unaryOp('reciprocal', { usesX: false, onnx: 'Reciprocal', dtype: 'float', usesY: true, inplace: true, grad: (g, x, y) => neg(mul(g, square(y))) });
 /** !x → bool tensor */ export const logicalNot: UnaryFn = unaryOp('logicalNot', { onnx: 'Not', dtype: 'bool', grad: null });
@@ -1008,8 +1047,11 @@ export function checkFillValue(v: unknown, dtype: DType, op: string): void {
   if (!(v >= lo && v <= hi)) throw new OverflowError(`${op}: the value ${describeArg(v)} does not fit ${String(dtype)} (${dtype === 'uint8' ? 'integers from -255 (wrapping) to 255, fractions from 0 to 255' : `range [${lo}, ${hi}]`})`);
 }
 
-export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor {
-  if (arguments.length > 3) tooManyArgs('maskedFill', 'input, mask, value', arguments);
+export function maskedFill(input: Tensor, mask: Tensor, value: number | boolean | Tensor): Tensor;
+export function maskedFill(input: Tensor, mask: Tensor, options: { value: number | boolean | Tensor }): Tensor;
+export function maskedFill(input: Tensor, options: { mask: Tensor; value: number | boolean | Tensor }): Tensor;
+export function maskedFill(): Tensor {
+  const { input: x, mask, value } = MASKED_FILL_ARGS.parse(arguments as unknown as unknown[]);
   if (!(x instanceof Tensor)) throw new ValueError('maskedFill: expected a Tensor');
   if (!(mask instanceof Tensor) || mask.dtype !== 'bool') throw new DTypeError(`maskedFill: mask must be a bool Tensor${mask instanceof Tensor ? `, got ${String(mask.dtype)}` : ''}`);
   if (value instanceof Tensor && value.numel !== 1) throw new ShapeError(`maskedFill: value must be a number or a 1-element tensor, got shape ${fmt(value._shape)}`);
@@ -1037,7 +1079,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | boolean | Te
 // The table entries install their methods; the typings are declared here, with the hand-written ones.
 
 /** The unary codes whose Tensor method is typed by hand below (it takes arguments) or that have none. */
-const HAND_TYPED_UNARY = ['leakyRelu', 'gelu', 'geluTanh', 'clamp', 'polygamma', 'frexpMantissa', 'frexpExponent'] as const;
+const HAND_TYPED_UNARY = ['leakyRelu', 'round', 'gelu', 'geluTanh', 'clamp', 'polygamma', 'frexpMantissa', 'frexpExponent'] as const;
 /** Every other unary code is a method without arguments (`x.exp()`); its entry installs it. */
 type UnaryMethods = { [K in Exclude<UnaryCode, (typeof HAND_TYPED_UNARY)[number]>]: () => Tensor };
 
@@ -1046,7 +1088,8 @@ declare module '../tensor' {
     add(other: TensorLike, alpha?: AlphaArg): Tensor;
     sub(other: TensorLike, alpha?: AlphaArg): Tensor;
     mul(other: TensorLike): Tensor;
-    div(other: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor;
+    div(other: TensorLike, ...args: ArgsThenOptions<[roundingMode: RoundingMode], { roundingMode?: RoundingMode }>): Tensor;
+    div(options: { other: TensorLike; roundingMode?: RoundingMode }): Tensor;
     pow(exponent: TensorLike): Tensor;
     maximum(other: TensorLike): Tensor;
     minimum(other: TensorLike): Tensor;
@@ -1063,13 +1106,17 @@ declare module '../tensor' {
     logicalOr(other: TensorLike): Tensor;
     logicalXor(other: TensorLike): Tensor;
     // the unary methods without arguments (x.exp(), …) come from UnaryMethods
-    leakyRelu(negativeSlope?: number): Tensor;
+    leakyRelu(...args: ArgsThenOptions<[negativeSlope: number], { negativeSlope?: number }>): Tensor;
+    /** See {@link round}: `x.round()`, `x.round({ decimals: 2 })`. */
+    round(options?: { decimals?: number }): Tensor;
     gelu(approximate?: 'none' | 'tanh'): Tensor;
     /** ψ⁽ⁿ⁾(x), as Tensor.polygamma(n): `x.polygamma(1)` */
     polygamma(n: number): Tensor;
     clamp(...args: ArgsThenOptions<[min: TensorLike | null, max: TensorLike | null], ClampOptions>): Tensor;
     where(cond: Tensor, other: TensorLike): Tensor;
     maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
+    maskedFill(mask: Tensor, options: { value: number | boolean | Tensor }): Tensor;
+    maskedFill(options: { mask: Tensor; value: number | boolean | Tensor }): Tensor;
     /** In place: `t.add_(1)` adds into t and returns t. */
     add_(other: TensorLike, alpha?: AlphaArg): Tensor;
     sub_(other: TensorLike, alpha?: AlphaArg): Tensor;
@@ -1086,7 +1133,9 @@ declare module '../tensor' {
 
 P.clamp = function (this: Tensor, ...a: unknown[]) { return (clamp as (...b: unknown[]) => Tensor)(this, ...a); };
 P.where = function (cond, other) { if (arguments.length > 2) tooManyArgs('where', 'condition, other', arguments); return where(cond, this, other); };
-P.maskedFill = function (mask, v) { if (arguments.length > 2) tooManyArgs('maskedFill', 'mask, value', arguments); return maskedFill(this, mask, v); };
+// torch's masked_fill(input, mask, value): positional or keyword (`x.maskedFill(m, { value: 0 })`); checked by maskedFill
+const MASKED_FILL_ARGS = signature('maskedFill', ['input', 'mask', 'value'], { input: required(anyValue<Tensor>()), mask: optional(anyValue<Tensor>()) as Param<Tensor>, value: optional(anyValue<number | boolean | Tensor>()) as Param<number | boolean | Tensor> });
+P.maskedFill = function (this: Tensor, ...a: unknown[]) { return (maskedFill as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['maskedFill'];
 P.clamp_ = function (this: Tensor, ...a: unknown[]) { const { min, max } = CLAMP_ARGS.clamp_.parse(a); return clampInPlace(this, min, max); };
 /** clamp_ with parsed bounds. */
 function clampInPlace(self: Tensor, lo: TensorLike | null | undefined, hi: TensorLike | null | undefined): Tensor {

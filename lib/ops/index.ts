@@ -70,3 +70,4 @@ export { stft, istft } from './stft';
 export type { StftOptions, IstftOptions, StftPadMode } from './stft';
 // the API-gap survey's torch names: finfo/iinfo, isTensor, numel, isFloatingPoint, isposinf/isneginf/isreal, fmax/fmin, the comparison and cat aliases, t, pinverse, rsub, asTensor, randintLike, inferenceMode, and Tensor methods (expandAs, viewAs, typeAs, new*, unfold, stride, …)
 export * from './misc2';
+export * from './misc3';  // the second API-gap round: dtype names, constants, detach_, the in-place forms, splitWithSizes (lib/ops/misc3.ts)

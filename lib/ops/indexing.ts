@@ -10,7 +10,7 @@
 import { traced, traceState } from '../trace';
 import type { Lowering } from '../trace';
 import * as A from '../args';
-import { sizesOnly, tooManyArgs, unknownOption } from '../args';
+import { ArgsThenOptions, sizesOnly, tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType, isFloating } from '../dtype';
@@ -58,6 +58,22 @@ function nonEmptyDims(t: Tensor, shape: readonly number[] = t._shape, strides: r
 
 function dimsOf(t: Tensor): number[] { return t._shape.length === 0 ? [1] : t._shape.slice(); }
 
+// torch's keyword arguments (`x.gather({ dim: 1, index })`, `x.triu({ diagonal: 1 })`): the positional forms as before, or
+// the same names in a trailing options object; the values are checked by the ops, as for a positional call.
+const KW = {
+  gather: A.signature('gather', ['input', 'dim', 'index'], { input: A.required(A.anyValue<Tensor>()), dim: A.optional(A.anyValue<number>()) as A.Param<number>, index: A.optional(A.anyValue<Tensor>()) as A.Param<Tensor> }),
+  scatter: A.signature('scatter', ['input', 'dim', 'index', 'src'], { input: A.required(A.anyValue<Tensor>()), dim: A.optional(A.anyValue<number>()) as A.Param<number>, index: A.optional(A.anyValue<Tensor>()) as A.Param<Tensor>, src: A.optional(A.anyValue<Tensor | number | boolean>()), value: A.optional(A.anyValue<number | boolean>()) }),
+  scatterAdd: A.signature('scatterAdd', ['input', 'dim', 'index', 'src'], { input: A.required(A.anyValue<Tensor>()), dim: A.optional(A.anyValue<number>()) as A.Param<number>, index: A.optional(A.anyValue<Tensor>()) as A.Param<Tensor>, src: A.optional(A.anyValue<Tensor>()) as A.Param<Tensor> }),
+  indexSelect: A.signature('indexSelect', ['input', 'dim', 'index'], { input: A.required(A.anyValue<Tensor>()), dim: A.optional(A.anyValue<number>()) as A.Param<number>, index: A.optional(A.anyValue<Tensor>()) as A.Param<Tensor> }),
+  takeAlongDim: A.signature('takeAlongDim', ['input', 'indices', 'dim'], { input: A.required(A.anyValue<Tensor>()), indices: A.optional(A.anyValue<Tensor>()) as A.Param<Tensor>, dim: A.optional(A.anyValue<number>()) }),
+  triu: A.signature('triu', ['input', 'diagonal'], { input: A.required(A.anyValue<Tensor>()), diagonal: A.optional(A.anyValue<number>(), 0) }),
+  tril: A.signature('tril', ['input', 'diagonal'], { input: A.required(A.anyValue<Tensor>()), diagonal: A.optional(A.anyValue<number>(), 0) }),
+  flip: A.signature('flip', ['input', 'dims'], { input: A.required(A.anyValue<Tensor>()), dims: A.optional(A.anyValue<number | readonly number[]>()) as A.Param<number | readonly number[]> }),
+};
+const argsOf = (a: IArguments): unknown[] => a as unknown as unknown[];
+/** scatter's source as a keyword: a tensor or scalar `src`, or a scalar `value` (torch's `scatter(dim, index, value=…)`). */
+export type ScatterSource = { src: Tensor | number | boolean; value?: undefined } | { value: number | boolean; src?: undefined };
+
 /**
  * Picks values along `dim` by an int32 index tensor of the same rank:
  * `out[i][j] = x[i][index[i][j]]` for dim 1. The output has the index's shape; for every other dim
@@ -68,8 +84,11 @@ function dimsOf(t: Tensor): number[] { return t._shape.length === 0 ? [1] : t._s
  * fl.gather(x, 1, fl.tensor([[0, 0], [1, 0]])).toArray();  // [[1, 1], [4, 3]]
  * ```
  */
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  if (arguments.length > 3) tooManyArgs('gather', 'input, dim, index', arguments);
+export function gather(input: Tensor, dim: number, index: Tensor): Tensor;
+export function gather(input: Tensor, dim: number, options: { index: Tensor }): Tensor;
+export function gather(input: Tensor, options: { dim: number; index: Tensor }): Tensor;
+export function gather(): Tensor {
+  const { input: x, dim, index } = KW.gather.parse(argsOf(arguments));
   const cx = complexOperand(x);
   if (cx !== null) return complexHook('layout', 'gather', cx)('gather', x, [dim, index]);
   need(x, 'gather'); needIndex(index, 'gather');
@@ -222,8 +241,16 @@ function inPlace(x: Tensor, op: string, ...others: unknown[]): Tensor {
  * fl.scatter(fl.zeros([2, 3]), 1, fl.tensor([[2], [0]]), 5).toArray();  // [[0, 0, 5], [5, 0, 0]]
  * ```
  */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor {
-  if (arguments.length > 4) tooManyArgs('scatter', 'input, dim, index, src', arguments);
+export function scatter(input: Tensor, dim: number, index: Tensor, src: Tensor | number | boolean): Tensor;
+/** torch's keywords: `scatter(x, 0, index, { src })` or `{ value: 1 }` (a scalar), or every argument as a keyword. */
+export function scatter(input: Tensor, dim: number, index: Tensor, options: ScatterSource): Tensor;
+export function scatter(input: Tensor, dim: number, options: { index: Tensor } & ScatterSource): Tensor;
+export function scatter(input: Tensor, options: { dim: number; index: Tensor } & ScatterSource): Tensor;
+export function scatter(): Tensor {
+  const { input: x, dim, index, src: src0, value } = KW.scatter.parse(argsOf(arguments));
+  if (src0 !== undefined && value !== undefined) throw new ValueError('scatter: pass src or value, not both');
+  if (src0 === undefined && value === undefined) throw new ValueError("scatter: missing required argument 'src' (or 'value')");
+  const src = (src0 ?? value) as Tensor | number | boolean;
   const out = outOfPlace(x, 'scatter', (o) => scatterInto(o, dim, index, src, 0, 'scatter'));
   if (needsGrad(x, src)) recordScatter('scatter', x, dim, index, src, out, 0);
   return traceState.tracer === null ? out : traced('scatter', [x, index, src], out, scatterOnnx(x, dim, index, src, 'none'));
@@ -256,8 +283,12 @@ function scatterOnnx(x: Tensor, dim: number, index: Tensor, src: Tensor | number
  * fl.scatterAdd(fl.zeros([3]), 0, fl.tensor([0, 2, 0]), fl.ones([3])).toArray();  // [2, 0, 1]
  * ```
  */
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  if (arguments.length > 4) tooManyArgs('scatterAdd', 'input, dim, index, src', arguments);
+export function scatterAdd(input: Tensor, dim: number, index: Tensor, src: Tensor): Tensor;
+export function scatterAdd(input: Tensor, dim: number, index: Tensor, options: { src: Tensor }): Tensor;
+export function scatterAdd(input: Tensor, dim: number, options: { index: Tensor; src: Tensor }): Tensor;
+export function scatterAdd(input: Tensor, options: { dim: number; index: Tensor; src: Tensor }): Tensor;
+export function scatterAdd(): Tensor {
+  const { input: x, dim, index, src } = KW.scatterAdd.parse(argsOf(arguments));
   const out = outOfPlace(x, 'scatterAdd', (o) => scatterInto(o, dim, index, src, 1, 'scatterAdd'));
   if (needsGrad(x, src)) recordScatter('scatterAdd', x, dim, index, src, out, 1);
   return traceState.tracer === null ? out : traced('scatterAdd', [x, index, src], out, scatterOnnx(x, dim, index, src, 'add'));
@@ -395,7 +426,13 @@ function padTo(t: Tensor, shape: readonly number[], dtype: DType): Tensor {
  * The slices of `x` along `dim` at the positions in a 1-D int32 `index` (repeats allowed):
  * `fl.indexSelect(x, 0, fl.tensor([2, 0]))` takes rows 2 and 0.
  */
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor { if (arguments.length > 3) tooManyArgs('indexSelect', 'input, dim, index', arguments); return indexSelectAs(x, dim, index, 'indexSelect'); }
+export function indexSelect(input: Tensor, dim: number, index: Tensor): Tensor;
+export function indexSelect(input: Tensor, dim: number, options: { index: Tensor }): Tensor;
+export function indexSelect(input: Tensor, options: { dim: number; index: Tensor }): Tensor;
+export function indexSelect(): Tensor {
+  const { input: x, dim, index } = KW.indexSelect.parse(argsOf(arguments));
+  return indexSelectAs(x, dim, index, 'indexSelect');
+}
 
 /** indexSelect whose errors (the kernel's bad-index error included) name `op`. */
 function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tensor {
@@ -436,8 +473,10 @@ function indexSelectAs(x: Tensor, dim: number, index: Tensor, op: string): Tenso
  * fl.takeAlongDim(x, indices, 1);  // the same values topk returned
  * ```
  */
-export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
-  if (arguments.length > 3) tooManyArgs('takeAlongDim', 'input, indices, dim', arguments);
+export function takeAlongDim(input: Tensor, indices: Tensor, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor;
+export function takeAlongDim(input: Tensor, options: { indices: Tensor; dim?: number }): Tensor;
+export function takeAlongDim(): Tensor {
+  const { input: x, indices, dim } = KW.takeAlongDim.parse(argsOf(arguments));
   need(x, 'takeAlongDim'); needIndex(indices, 'takeAlongDim');
   const out = noGrad(() => takeAlongDimImpl(x, indices, dim));
   if (needsGrad(x)) {
@@ -542,13 +581,21 @@ function trilu(x: Tensor, diagonal: number, upper: boolean): Tensor {
  * The upper triangle of the last two dims (elements with `j - i >= diagonal`), zeros elsewhere;
  * batched over leading dims: `fl.triu(fl.ones([3, 3]))`, `fl.triu(scores, 1)`.
  */
-export function triu(x: Tensor, diagonal = 0): Tensor { if (arguments.length > 2) tooManyArgs('triu', 'input, diagonal', arguments); return trilu(x, diagonal, true); }
+export function triu(input: Tensor, ...args: ArgsThenOptions<[diagonal: number], { diagonal?: number }>): Tensor;
+export function triu(): Tensor {
+  const { input: x, diagonal } = KW.triu.parse(argsOf(arguments));
+  return trilu(x, diagonal, true);
+}
 
 /**
  * The lower triangle of the last two dims (elements with `j - i <= diagonal`), zeros elsewhere:
  * `fl.tril(fl.ones([4, 4]))` is a causal mask.
  */
-export function tril(x: Tensor, diagonal = 0): Tensor { if (arguments.length > 2) tooManyArgs('tril', 'input, diagonal', arguments); return trilu(x, diagonal, false); }
+export function tril(input: Tensor, ...args: ArgsThenOptions<[diagonal: number], { diagonal?: number }>): Tensor;
+export function tril(): Tensor {
+  const { input: x, diagonal } = KW.tril.parse(argsOf(arguments));
+  return trilu(x, diagonal, false);
+}
 
 // ---- nonzero, flip, advanced indexing (index / indexPut) -------------------------------------
 //
@@ -649,8 +696,10 @@ export function where(cond: Tensor, a?: TensorLike, b?: TensorLike): Tensor | Te
  * The tensor with the order of elements reversed along `dims` (a copy), as `torch.flip`:
  * `fl.flip(fl.tensor([[1, 2], [3, 4]]), 1)` is `[[2, 1], [4, 3]]`.
  */
-export function flip(x: Tensor, dims: number | readonly number[]): Tensor {
-  if (arguments.length > 2) tooManyArgs('flip', 'input, dims', arguments);
+export function flip(input: Tensor, dims: number | readonly number[]): Tensor;
+export function flip(input: Tensor, options: { dims: number | readonly number[] }): Tensor;
+export function flip(): Tensor {
+  const { input: x, dims } = KW.flip.parse(argsOf(arguments));
   const cx = complexOperand(x);
   if (cx !== null) return complexHook('layout', 'flip', cx)('flip', x, [dims]);
   need(x, 'flip');
@@ -1007,10 +1056,18 @@ export function indexPut(x: Tensor, indices: readonly IndexSpec[], values: Tenso
 declare module '../tensor' {
   interface Tensor {
     gather(dim: number, index: Tensor): Tensor;
+    gather(dim: number, options: { index: Tensor }): Tensor;
+    gather(options: { dim: number; index: Tensor }): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor | number | boolean): Tensor;
+    scatter(dim: number, index: Tensor, options: ScatterSource): Tensor;
+    scatter(dim: number, options: { index: Tensor } & ScatterSource): Tensor;
+    scatter(options: { dim: number; index: Tensor } & ScatterSource): Tensor;
     /** In place: writes into this tensor and returns it. */
     scatter_(dim: number, index: Tensor, src: Tensor | number | boolean): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    scatterAdd(dim: number, index: Tensor, options: { src: Tensor }): Tensor;
+    scatterAdd(dim: number, options: { index: Tensor; src: Tensor }): Tensor;
+    scatterAdd(options: { dim: number; index: Tensor; src: Tensor }): Tensor;
     /** In place: adds into this tensor and returns it. */
     scatterAdd_(dim: number, index: Tensor, src: Tensor): Tensor;
     /** See {@link scatterReduce}: `x.scatterReduce(0, index, src, 'amax', { includeSelf: false })` */
@@ -1018,16 +1075,20 @@ declare module '../tensor' {
     /** In place: reduces `src` into this tensor and returns it. See {@link scatterReduce}. */
     scatterReduce_(...args: A.ArgsThenOptions<[dim: number, index: Tensor, src: Tensor, reduce: ScatterReduceOp], ScatterReduceOptions>): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
-    takeAlongDim(indices: Tensor, dim?: number): Tensor;
+    indexSelect(dim: number, options: { index: Tensor }): Tensor;
+    indexSelect(options: { dim: number; index: Tensor }): Tensor;
+    takeAlongDim(indices: Tensor, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor;
+    takeAlongDim(options: { indices: Tensor; dim?: number }): Tensor;
     maskedSelect(mask: Tensor): Tensor;
-    triu(diagonal?: number): Tensor;
-    tril(diagonal?: number): Tensor;
+    triu(...args: ArgsThenOptions<[diagonal: number], { diagonal?: number }>): Tensor;
+    tril(...args: ArgsThenOptions<[diagonal: number], { diagonal?: number }>): Tensor;
     /** See {@link nonzero}. */
     nonzero(): Tensor;
     nonzero(options: NonzeroOptions & { asTuple: true }): Tensor[];
     nonzero(options?: NonzeroOptions): Tensor | Tensor[];
     /** See {@link flip}: `x.flip(0)`, `x.flip(0, 1)` or `x.flip([0, 1])`. */
     flip(...dims: (number | readonly number[])[]): Tensor;
+    flip(options: { dims: number | readonly number[] }): Tensor;
     /** See {@link indexPut}. */
     indexPut(indices: readonly IndexSpec[], values: Tensor | number | boolean, accumulate?: boolean | IndexPutOptions): Tensor;
     /**
@@ -1042,10 +1103,10 @@ declare module '../tensor' {
 }
 
 const P = Tensor.prototype;
-P.gather = function (dim, index) { if (arguments.length > 2) tooManyArgs('gather', 'dim, index', arguments); return gather(this, dim, index); };
-P.scatter = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatter', 'dim, index, src', arguments); return scatter(this, dim, index, src); };
+P.gather = function (this: Tensor, ...a: unknown[]) { return (gather as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['gather'];
+P.scatter = function (this: Tensor, ...a: unknown[]) { return (scatter as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['scatter'];
 P.scatter_ = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatter_', 'dim, index, src', arguments); return scatterInto(inPlace(this, 'scatter_', src), dim, index, src, 0, 'scatter_'); };
-P.scatterAdd = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatterAdd', 'dim, index, src', arguments); return scatterAdd(this, dim, index, src); };
+P.scatterAdd = function (this: Tensor, ...a: unknown[]) { return (scatterAdd as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['scatterAdd'];
 P.scatterReduce = function (...args: unknown[]) {
   const o = SCATTER_REDUCE_ARGS.parse([this, ...args]);
   return scatterReduceOp(this, o.dim, o.index, o.src, o.reduce as ScatterReduceOp, o.includeSelf);
@@ -1058,14 +1119,14 @@ P.scatterReduce_ = function (...args: unknown[]) {
   return scatterReduceInto(this, normDim(o.dim, this.ndim, op), o.index, o.src, o.reduce as ScatterReduceOp, o.includeSelf, op);
 };
 P.scatterAdd_ = function (dim, index, src) { if (arguments.length > 3) tooManyArgs('scatterAdd_', 'dim, index, src', arguments); return scatterInto(inPlace(this, 'scatterAdd_', src), dim, index, src, 1, 'scatterAdd_'); };
-P.indexSelect = function (dim, index) { if (arguments.length > 2) tooManyArgs('indexSelect', 'dim, index', arguments); return indexSelect(this, dim, index); };
-P.takeAlongDim = function (indices, dim) { if (arguments.length > 2) tooManyArgs('takeAlongDim', 'indices, dim', arguments); return takeAlongDim(this, indices, dim); };
+P.indexSelect = function (this: Tensor, ...a: unknown[]) { return (indexSelect as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['indexSelect'];
+P.takeAlongDim = function (this: Tensor, ...a: unknown[]) { return (takeAlongDim as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['takeAlongDim'];
 P.maskedSelect = function (mask) { if (arguments.length > 1) tooManyArgs('maskedSelect', 'mask', arguments); return maskedSelect(this, mask); };
-P.triu = function (diagonal) { if (arguments.length > 1) tooManyArgs('triu', 'diagonal', arguments); return triu(this, diagonal); };
-P.tril = function (diagonal) { if (arguments.length > 1) tooManyArgs('tril', 'diagonal', arguments); return tril(this, diagonal); };
+P.triu = function (this: Tensor, ...a: unknown[]) { return (triu as (...b: unknown[]) => Tensor)(this, ...a); };
+P.tril = function (this: Tensor, ...a: unknown[]) { return (tril as (...b: unknown[]) => Tensor)(this, ...a); };
 P.index = function (...s) { return index(this, ...s); };
 P.nonzero = function (this: Tensor, options?: NonzeroOptions) { if (arguments.length > 1) tooManyArgs('nonzero', 'options', arguments); return nonzero(this, options); } as Tensor['nonzero'];
-P.flip = function (...d) { return flip(this, sizesOnly('flip', d, 'dims')); };
+P.flip = function (this: Tensor, ...d: unknown[]) { return d.length === 1 && A.isPlainObject(d[0]) ? flip(this, d[0] as { dims: number | readonly number[] }) : flip(this, sizesOnly('flip', d, 'dims')); } as Tensor['flip'];
 P.indexPut = function (indices, values, accumulate) { if (arguments.length > 3) tooManyArgs('indexPut', 'indices, values, accumulate', arguments); return indexPut(this, indices, values, accumulate); };
 P.indexPut_ = function (indices, values, accumulate) {
   if (arguments.length > 3) tooManyArgs('indexPut_', 'indices, values, accumulate', arguments);

@@ -26,7 +26,7 @@
 //   and reads the input's elements back (divided by how often the input's own view repeats each).
 import { describeArg } from '../arity';
 import * as A from '../args';
-import { optional, required, signature, tooManyArgs } from '../args';
+import { ArgsThenOptions, optional, required, signature, tooManyArgs } from '../args';
 import { needsGrad, noGrad, record } from '../autograd';
 import { parseDevice } from '../device';
 import { DType, checkDType, category, isFloating, resultType, PromoteArg } from '../dtype';
@@ -117,6 +117,19 @@ export interface IsinOptions {
   /** Return the negation: which elements are NOT in testElements. */
   invert?: boolean;
 }
+// torch's keyword arguments (`fl.mode(x, { dim: 0, keepdim: true })`, `fl.dist(a, b, { p: 1 })`): the positional forms as
+// before, or the same names in a trailing options object; the values are checked by the ops, as for a positional call.
+const KW = {
+  mode: signature('mode', ['input', 'dim', 'keepdim'], { input: required(A.anyValue<Tensor>()), dim: optional(A.anyValue<number>(), -1), keepdim: optional(A.anyValue<boolean>(), false) }),
+  nanmedian: signature('nanmedian', ['input', 'dim', 'keepdim'], { input: required(A.anyValue<Tensor>()), dim: optional(A.anyValue<number>()), keepdim: optional(A.anyValue<boolean>(), false) }),
+  renorm: signature('renorm', ['input', 'p', 'dim', 'maxnorm'], { input: required(A.anyValue<Tensor>()), p: optional(A.anyValue<number>()) as A.Param<number>, dim: optional(A.anyValue<number>()) as A.Param<number>, maxnorm: optional(A.anyValue<number>()) as A.Param<number> }),
+  dist: signature('dist', ['input', 'other', 'p'], { input: required(A.anyValue<Tensor>()), other: optional(A.anyValue<Tensor>()) as A.Param<Tensor>, p: optional(A.anyValue<number>(), 2) }),
+  divide: signature('divide', ['input', 'other', 'roundingMode'], { input: required(A.anyValue<TensorLike>()), other: optional(A.anyValue<TensorLike>()) as A.Param<TensorLike>, roundingMode: optional(A.anyValue<'floor' | 'trunc' | null>()) }),
+  subtract: signature('subtract', ['input', 'other', 'alpha'], { input: required(A.anyValue<TensorLike>()), other: optional(A.anyValue<TensorLike>()) as A.Param<TensorLike>, alpha: optional(A.anyValue<number>()) }),
+  pdist: signature('pdist', ['input', 'p'], { input: required(A.anyValue<Tensor>()), p: optional(A.anyValue<number>(), 2) }),
+};
+const argsOf = (a: IArguments): unknown[] => a as unknown as unknown[];
+
 const ISIN = signature('isin', ['elements', 'testElements'], {
   elements: required(A.anyValue<TensorLike>()), testElements: required(A.anyValue<TensorLike>()),
   assumeUnique: optional(A.bool, false), invert: optional(A.bool, false),
@@ -197,13 +210,17 @@ export function arctan2(input: TensorLike, other: TensorLike): Tensor { if (argu
 /** `torch.multiply`, the alias of `mul`: `fl.multiply(a, b)`. */
 export function multiply(input: TensorLike, other: TensorLike): Tensor { if (arguments.length > 2) tooManyArgs('multiply', 'input, other', arguments); return mul(input, other); }
 /** `torch.divide`, the alias of `div` (with its `roundingMode`): `fl.divide(a, b, 'floor')`. */
-export function divide(input: TensorLike, other: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor {
-  if (arguments.length > 3) tooManyArgs('divide', 'input, other, roundingMode', arguments);
+export function divide(input: TensorLike, other: TensorLike, ...args: ArgsThenOptions<[roundingMode: 'floor' | 'trunc' | null], { roundingMode?: 'floor' | 'trunc' | null }>): Tensor;
+export function divide(input: TensorLike, options: { other: TensorLike; roundingMode?: 'floor' | 'trunc' | null }): Tensor;
+export function divide(): Tensor {
+  const { input, other, roundingMode } = KW.divide.parse(argsOf(arguments));
   return div(input, other, roundingMode);
 }
 /** `torch.subtract`, the alias of `sub` (with its `alpha`): `fl.subtract(a, b, 2)` is a - 2b. */
-export function subtract(input: TensorLike, other: TensorLike, alpha?: number): Tensor {
-  if (arguments.length > 3) tooManyArgs('subtract', 'input, other, alpha', arguments);
+export function subtract(input: TensorLike, other: TensorLike, ...args: ArgsThenOptions<[alpha: number], { alpha?: number }>): Tensor;
+export function subtract(input: TensorLike, options: { other: TensorLike; alpha?: number }): Tensor;
+export function subtract(): Tensor {
+  const { input, other, alpha } = KW.subtract.parse(argsOf(arguments));
   if (alpha === undefined) return sub(input, other);
   const a = numArg(alpha, 'alpha', 'subtract');
   // (a number `other` is scaled here: sub's alpha needs a tensor to scale)
@@ -307,8 +324,9 @@ function positions(n: number, d: number, ndim: number, device: string): Tensor {
  * const [v, i] = fl.mode(fl.tensor([1, 2, 2, 3, 3]));  // v = 2, i = 2
  * ```
  */
-export function mode(input: Tensor, dim = -1, keepdim = false): ValuesIndices {
-  if (arguments.length > 3) tooManyArgs('mode', 'input, dim, keepdim', arguments);
+export function mode(input: Tensor, ...args: ArgsThenOptions<[dim: number, keepdim: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+export function mode(): ValuesIndices {
+  const { input, dim, keepdim } = KW.mode.parse(argsOf(arguments));
   const x = need(input, 'mode');
   flag(keepdim, 'keepdim', 'mode');
   const d = normDim(dim, x.ndim, 'mode');
@@ -342,9 +360,11 @@ export function mode(input: Tensor, dim = -1, keepdim = false): ValuesIndices {
  * ```
  */
 export function nanmedian(input: Tensor): Tensor;
-export function nanmedian(input: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function nanmedian(input: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  if (arguments.length > 3) tooManyArgs('nanmedian', 'input, dim, keepdim', arguments);
+export function nanmedian(input: Tensor, dim: number, ...args: ArgsThenOptions<[keepdim: boolean], { keepdim?: boolean }>): ValuesIndices;
+/** torch's keywords: `fl.nanmedian(x, { dim: 1, keepdim: true })`. */
+export function nanmedian(input: Tensor, options: { dim: number; keepdim?: boolean }): ValuesIndices;
+export function nanmedian(): Tensor | ValuesIndices {
+  const { input, dim, keepdim } = KW.nanmedian.parse(argsOf(arguments));
   const x = need(input, 'nanmedian');
   if (dim === undefined) {
     if (x.numel === 0 && !isFloating(x.dtype)) throw new IndexError(`nanmedian: the input is empty (shape ${fmt(x._shape)}); an empty floating tensor's median is NaN`);
@@ -386,8 +406,12 @@ export function nanmedian(input: Tensor, dim?: number, keepdim = false): Tensor 
  * fl.renorm(fl.tensor([[3, 4], [0.3, 0.4]]), 2, 0, 1).toArray();  // [[0.6, 0.8], [0.3, 0.4]]
  * ```
  */
-export function renorm(input: Tensor, p: number, dim: number, maxnorm: number): Tensor {
-  if (arguments.length > 4) tooManyArgs('renorm', 'input, p, dim, maxnorm', arguments);
+export function renorm(input: Tensor, p: number, dim: number, maxnorm: number): Tensor;
+export function renorm(input: Tensor, p: number, dim: number, options: { maxnorm: number }): Tensor;
+export function renorm(input: Tensor, p: number, options: { dim: number; maxnorm: number }): Tensor;
+export function renorm(input: Tensor, options: { p: number; dim: number; maxnorm: number }): Tensor;
+export function renorm(): Tensor {
+  const { input, p, dim, maxnorm } = KW.renorm.parse(argsOf(arguments));
   const x = need(input, 'renorm');
   const pp = numArg(p, 'p', 'renorm'), mx = numArg(maxnorm, 'maxnorm', 'renorm');
   if (x.ndim < 2) throw new ShapeError(`renorm: input needs at least 2 dimensions, got ${x.ndim} (shape ${fmt(x._shape)})`);
@@ -650,8 +674,10 @@ export function inner(input: Tensor, other: Tensor): Tensor {
  * fl.dist(fl.tensor([0, 0]), fl.tensor([3, 4])).item();  // 5
  * ```
  */
-export function dist(input: Tensor, other: Tensor, p = 2): Tensor {
-  if (arguments.length > 3) tooManyArgs('dist', 'input, other, p', arguments);
+export function dist(input: Tensor, other: Tensor, ...args: ArgsThenOptions<[p: number], { p?: number }>): Tensor;
+export function dist(input: Tensor, options: { other: Tensor; p?: number }): Tensor;
+export function dist(): Tensor {
+  const { input, other, p } = KW.dist.parse(argsOf(arguments));
   const a = need(input, 'dist'), b = need(other, 'dist', 'other');
   if (typeof p !== 'number') throw new ValueError(`dist: p must be a number, got ${describeArg(p)}`);
   return scopeSync(() => normOp(sub(a, b), p, null, false, null, 'dist'));
@@ -664,8 +690,9 @@ export function dist(input: Tensor, other: Tensor, p = 2): Tensor {
  * fl.pdist(fl.tensor([[0, 0], [3, 4], [6, 8]])).toArray();  // [5, 10, 5]
  * ```
  */
-export function pdist(input: Tensor, p = 2): Tensor {
-  if (arguments.length > 2) tooManyArgs('pdist', 'input, p', arguments);
+export function pdist(input: Tensor, ...args: ArgsThenOptions<[p: number], { p?: number }>): Tensor;
+export function pdist(): Tensor {
+  const { input, p } = KW.pdist.parse(argsOf(arguments));
   const x = need(input, 'pdist');
   if (typeof p !== 'number' || Number.isNaN(p) || p < 0) throw new ValueError(`pdist: p must be a non-negative number, got ${describeArg(p)}`);
   if (x.ndim !== 2) throw new ShapeError(`pdist: only supports 2-D tensors, got shape ${fmt(x._shape)}`);
@@ -853,23 +880,34 @@ declare module '../tensor' {
     /** See {@link arctan2}. */ arctan2(other: TensorLike): Tensor;
     /** See {@link multiply}. */ multiply(other: TensorLike): Tensor;
     /** In place {@link multiply}. */ multiply_(other: TensorLike): Tensor;
-    /** See {@link divide}. */ divide(other: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor;
+    /** See {@link divide}. */
+    divide(other: TensorLike, ...args: ArgsThenOptions<[roundingMode: 'floor' | 'trunc' | null], { roundingMode?: 'floor' | 'trunc' | null }>): Tensor;
+    divide(options: { other: TensorLike; roundingMode?: 'floor' | 'trunc' | null }): Tensor;
     /** In place {@link divide}. */ divide_(other: TensorLike, roundingMode?: 'floor' | 'trunc'): Tensor;
-    /** See {@link subtract}. */ subtract(other: TensorLike, alpha?: number): Tensor;
+    /** See {@link subtract}. */
+    subtract(other: TensorLike, ...args: ArgsThenOptions<[alpha: number], { alpha?: number }>): Tensor;
+    subtract(options: { other: TensorLike; alpha?: number }): Tensor;
     /** In place {@link subtract}. */ subtract_(other: TensorLike, alpha?: number): Tensor;
     /** See {@link ger}. */ ger(vec2: Tensor): Tensor;
     /** See {@link isSameSize}. */ isSameSize(other: Tensor): boolean;
     /** See {@link isNonzero}. */ isNonzero(): boolean;
     /** See {@link argwhere}. */ argwhere(): Tensor;
     /** See {@link msort}. */ msort(): Tensor;
-    /** See {@link mode}. */ mode(dim?: number, keepdim?: boolean): ValuesIndices;
+    /** See {@link mode}. */ mode(...args: ArgsThenOptions<[dim: number, keepdim: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
     /** See {@link nanmedian}: `x.nanmedian()` → 0-dim tensor; `x.nanmedian(dim, keepdim?)` → `[values, indices]`. */
     nanmedian(): Tensor;
-    nanmedian(dim: number, keepdim?: boolean): ValuesIndices;
-    /** See {@link renorm}. */ renorm(p: number, dim: number, maxnorm: number): Tensor;
+    nanmedian(dim: number, ...args: ArgsThenOptions<[keepdim: boolean], { keepdim?: boolean }>): ValuesIndices;
+    nanmedian(options: { dim: number; keepdim?: boolean }): ValuesIndices;
+    /** See {@link renorm}. */
+    renorm(p: number, dim: number, maxnorm: number): Tensor;
+    renorm(p: number, dim: number, options: { maxnorm: number }): Tensor;
+    renorm(p: number, options: { dim: number; maxnorm: number }): Tensor;
+    renorm(options: { p: number; dim: number; maxnorm: number }): Tensor;
     /** See {@link histogram}. */ histogram(bins?: number | Tensor, options?: HistogramOptions): HistogramResult;
     /** See {@link inner}. */ inner(other: Tensor): Tensor;
-    /** See {@link dist}. */ dist(other: Tensor, p?: number): Tensor;
+    /** See {@link dist}. */
+    dist(other: Tensor, ...args: ArgsThenOptions<[p: number], { p?: number }>): Tensor;
+    dist(options: { other: Tensor; p?: number }): Tensor;
     /** See {@link maskedScatter}. */ maskedScatter(mask: Tensor, source: Tensor): Tensor;
     /** In place {@link maskedScatter}: the mask broadcasts to this tensor's shape. */ maskedScatter_(mask: Tensor, source: Tensor): Tensor;
     /** See {@link asStrided}. */ asStrided(size: readonly number[], stride: readonly number[], storageOffset?: number | null): Tensor;
@@ -911,13 +949,13 @@ P.arctan = function () { if (arguments.length > 0) tooManyArgs('arctan', '', arg
 P.arctan2 = function (o) { if (arguments.length > 1) tooManyArgs('arctan2', 'other', arguments); return atan2(this, o); };
 P.multiply = function (o) { if (arguments.length > 1) tooManyArgs('multiply', 'other', arguments); return mul(this, o); };
 P.multiply_ = function (o) { if (arguments.length > 1) tooManyArgs('multiply_', 'other', arguments); return this.mul_(o); };
-P.divide = function (o, mode) { if (arguments.length > 2) tooManyArgs('divide', 'other, roundingMode', arguments); return div(this, o, mode); };
+P.divide = function (this: Tensor, ...a: unknown[]) { return (divide as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['divide'];
 P.divide_ = function (o, mode) {
   if (arguments.length > 2) tooManyArgs('divide_', 'other, roundingMode', arguments);
   if (mode === undefined) return this.div_(o);
   return writeBack(this, 'divide_', [o], () => div(this, o, mode));
 };
-P.subtract = function (o, alpha) { if (arguments.length > 2) tooManyArgs('subtract', 'other, alpha', arguments); return subtract(this, o, alpha); };
+P.subtract = function (this: Tensor, ...a: unknown[]) { return (subtract as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['subtract'];
 P.subtract_ = function (o, alpha) {
   if (arguments.length > 2) tooManyArgs('subtract_', 'other, alpha', arguments);
   if (alpha === undefined) return this.sub_(o);
@@ -929,15 +967,12 @@ P.isSameSize = function (o) { if (arguments.length > 1) tooManyArgs('isSameSize'
 P.isNonzero = function () { if (arguments.length > 0) tooManyArgs('isNonzero', '', arguments); return isNonzero(this); };
 P.argwhere = function () { if (arguments.length > 0) tooManyArgs('argwhere', '', arguments); return argwhere(this); };
 P.msort = function () { if (arguments.length > 0) tooManyArgs('msort', '', arguments); return msort(this); };
-P.mode = function (dim, keepdim) { if (arguments.length > 2) tooManyArgs('mode', 'dim, keepdim', arguments); return mode(this, dim, keepdim); };
-P.nanmedian = function (this: Tensor, dim?: number, keepdim?: boolean) {
-  if (arguments.length > 2) tooManyArgs('nanmedian', 'dim, keepdim', arguments);
-  return dim === undefined ? nanmedian(this) : nanmedian(this, dim, keepdim);
-} as Tensor['nanmedian'];
-P.renorm = function (p, dim, maxnorm) { if (arguments.length > 3) tooManyArgs('renorm', 'p, dim, maxnorm', arguments); return renorm(this, p, dim, maxnorm); };
+P.mode = function (this: Tensor, ...a: unknown[]) { return (mode as (...b: unknown[]) => ValuesIndices)(this, ...a); };
+P.nanmedian = function (this: Tensor, ...a: unknown[]) { return (nanmedian as (...b: unknown[]) => Tensor | ValuesIndices)(this, ...a); } as Tensor['nanmedian'];
+P.renorm = function (this: Tensor, ...a: unknown[]) { return (renorm as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['renorm'];
 P.histogram = function (...a: unknown[]) { return (histogram as (...x: unknown[]) => HistogramResult)(this, ...a); };
 P.inner = function (o) { if (arguments.length > 1) tooManyArgs('inner', 'other', arguments); return inner(this, o); };
-P.dist = function (o, p) { if (arguments.length > 2) tooManyArgs('dist', 'other, p', arguments); return p === undefined ? dist(this, o) : dist(this, o, p); };
+P.dist = function (this: Tensor, ...a: unknown[]) { return (dist as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['dist'];
 P.maskedScatter = function (m, s) { if (arguments.length > 2) tooManyArgs('maskedScatter', 'mask, source', arguments); return maskedScatterAs(this, m, s, 'maskedScatter'); };
 P.maskedScatter_ = function (m, s) {
   if (arguments.length > 2) tooManyArgs('maskedScatter_', 'mask, source', arguments);

@@ -143,13 +143,25 @@ const dimsArg: A.Check<number | number[] | null> = A.nullable(A.either(A.int(), 
 
 // ---- lerp, addcmul, addcdiv ---------------------------------------------------------------------------
 
+// torch's lerp(input, end, weight), logit(input, eps=None) and count_nonzero(input, dim=None): positional or keyword
+// (`fl.lerp(a, b, { weight: 0.5 })`); the values are checked by the ops, as for a positional call
+const KW = {
+  lerp: signature('lerp', ['input', 'end', 'weight'], { input: required(A.anyValue<Tensor>()), end: optional(A.anyValue<Tensor>()) as A.Param<Tensor>, weight: optional(A.anyValue<number | Tensor>()) as A.Param<number | Tensor> }),
+  logit: signature('logit', ['input', 'eps'], { input: required(A.anyValue<Tensor>()), eps: optional(A.anyValue<number | null>()) }),
+  countNonzero: signature('countNonzero', ['input', 'dim'], { input: required(A.anyValue<Tensor>()), dim: optional(A.anyValue<Dims | null>()) }),
+};
+const argsOf = (a: IArguments): unknown[] => a as unknown as unknown[];
+
 /**
  * Linear interpolation `input + weight * (end - input)` (torch.lerp, with torch's two-sided formula
  * for accuracy near weight 1). `input`, `end` and a tensor `weight` must share one floating dtype;
  * all three broadcast. `fl.lerp(a, b, 0.25)`
  */
-export function lerp(input: Tensor, end: Tensor, weight: number | Tensor): Tensor {
-  if (arguments.length > 3) tooManyArgs('lerp', 'input, end, weight', arguments);
+export function lerp(input: Tensor, end: Tensor, weight: number | Tensor): Tensor;
+export function lerp(input: Tensor, end: Tensor, options: { weight: number | Tensor }): Tensor;
+export function lerp(input: Tensor, options: { end: Tensor; weight: number | Tensor }): Tensor;
+export function lerp(): Tensor {
+  const { input, end, weight } = KW.lerp.parse(argsOf(arguments));
   const op = 'lerp';
   need(input, op); need(end, op, 'end');
   if (!(weight instanceof Tensor) && typeof weight !== 'number') throw new ValueError(`${op}: weight must be a number or a Tensor, got ${describeArg(weight)}`);
@@ -297,8 +309,9 @@ export function xlogy(input: Tensor | number, other: Tensor | number): Tensor {
  * The log-odds `log(p / (1 - p))` (torch.logit); with `eps`, p is clamped to [eps, 1 - eps] first
  * (a negative or null eps clamps nothing). Integers compute in float32. `fl.logit(p, 1e-6)`
  */
-export function logit(input: Tensor, eps?: number | null): Tensor {
-  if (arguments.length > 2) tooManyArgs('logit', 'input, eps', arguments);
+export function logit(input: Tensor, ...args: ArgsThenOptions<[eps: number | null], { eps?: number | null }>): Tensor;
+export function logit(): Tensor {
+  const { input, eps } = KW.logit.parse(argsOf(arguments));
   const op = 'logit';
   need(input, op);
   if (eps !== undefined && eps !== null && (typeof eps !== 'number' || Number.isNaN(eps))) throw new ValueError(`${op}: eps must be a number or null, got ${describeArg(eps)}`);
@@ -709,8 +722,9 @@ function spreadMean(op: string, x: Tensor, args: VarArgs, isVar: boolean): reado
 }
 
 /** The number of nonzero elements over `dim` (one or several; all when omitted), int32 (torch: int64). `fl.countNonzero(x, 0)` */
-export function countNonzero(input: Tensor, dim?: Dims | null): Tensor {
-  if (arguments.length > 2) tooManyArgs('countNonzero', 'input, dim', arguments);
+export function countNonzero(input: Tensor, ...args: ArgsThenOptions<[dim: Dims | null], { dim?: Dims | null }>): Tensor;
+export function countNonzero(): Tensor {
+  const { input, dim } = KW.countNonzero.parse(argsOf(arguments));
   need(input, 'countNonzero');
   if (dim !== undefined && dim !== null) dimsArg(dim, 'countNonzero: dim');
   checkDims(input, dim, 'countNonzero');
@@ -941,7 +955,10 @@ function quantileOp(op: string, x: Tensor, q: number | Tensor, dim: number | nul
 
 declare module '../tensor' {
   interface Tensor {
-    /** See {@link lerp}. */ lerp(end: Tensor, weight: number | Tensor): Tensor;
+    /** See {@link lerp}. */
+    lerp(end: Tensor, weight: number | Tensor): Tensor;
+    lerp(end: Tensor, options: { weight: number | Tensor }): Tensor;
+    lerp(options: { end: Tensor; weight: number | Tensor }): Tensor;
     /** In place: see {@link lerp}. */ lerp_(end: Tensor, weight: number | Tensor): Tensor;
     /** See {@link addcmul}. */ addcmul(tensor1: Tensor, tensor2: Tensor, options?: AddcOptions): Tensor;
     /** In place: see {@link addcmul}. */ addcmul_(tensor1: Tensor, tensor2: Tensor, options?: AddcOptions): Tensor;
@@ -951,7 +968,7 @@ declare module '../tensor' {
     /** See {@link logaddexp}. */ logaddexp(other: Tensor): Tensor;
     /** See {@link logaddexp2}. */ logaddexp2(other: Tensor): Tensor;
     /** See {@link xlogy}. */ xlogy(other: Tensor | number): Tensor;
-    /** See {@link logit}. */ logit(eps?: number | null): Tensor;
+    /** See {@link logit}. */ logit(...args: ArgsThenOptions<[eps: number | null], { eps?: number | null }>): Tensor;
     /** See {@link sinc}. */ sinc(): Tensor;
     /** See {@link fmod}. */ fmod(other: TensorLike): Tensor;
     /** In place: see {@link fmod}. */ fmod_(other: TensorLike): Tensor;
@@ -979,7 +996,7 @@ declare module '../tensor' {
     /** See {@link nansum}. */ nansum(...args: ArgsThenOptions<[dim: Dims | null, keepdim: boolean], NanReduceOptions>): Tensor;
     /** See {@link nanmean}. */ nanmean(...args: ArgsThenOptions<[dim: Dims | null, keepdim: boolean], NanReduceOptions>): Tensor;
     /** See {@link aminmax}. */ aminmax(options?: AminmaxOptions): MinMax;
-    /** See {@link countNonzero}. */ countNonzero(dim?: Dims | null): Tensor;
+    /** See {@link countNonzero}. */ countNonzero(...args: ArgsThenOptions<[dim: Dims | null], { dim?: Dims | null }>): Tensor;
     /** See {@link isclose}. */ isclose(other: Tensor, ...args: ArgsThenOptions<[rtol: number, atol: number, equalNan: boolean], CloseOptions>): Tensor;
     /** See {@link allclose}. */ allclose(other: Tensor, ...args: ArgsThenOptions<[rtol: number, atol: number, equalNan: boolean], CloseOptions>): boolean;
     /** See {@link equal}. */ equal(other: Tensor): boolean;
@@ -990,7 +1007,7 @@ declare module '../tensor' {
   }
 }
 
-P.lerp = function (end, weight) { if (arguments.length > 2) tooManyArgs('lerp', 'end, weight', arguments); return lerp(this, end, weight); };
+P.lerp = function (this: Tensor, ...a: unknown[]) { return (lerp as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['lerp'];
 P.lerp_ = function (end, weight) {
   if (arguments.length > 2) tooManyArgs('lerp_', 'end, weight', arguments);
   return inplace(this, 'lerp_', [end, weight], () => lerp(this, end, weight));
@@ -1007,7 +1024,7 @@ P.hypot = function (o) { if (arguments.length > 1) tooManyArgs('hypot', 'other',
 P.logaddexp = function (o) { if (arguments.length > 1) tooManyArgs('logaddexp', 'other', arguments); return logaddexp(this, o); };
 P.logaddexp2 = function (o) { if (arguments.length > 1) tooManyArgs('logaddexp2', 'other', arguments); return logaddexp2(this, o); };
 P.xlogy = function (o) { if (arguments.length > 1) tooManyArgs('xlogy', 'other', arguments); return xlogy(this, o); };
-P.logit = function (eps) { if (arguments.length > 1) tooManyArgs('logit', 'eps', arguments); return logit(this, eps); };
+P.logit = function (this: Tensor, ...a: unknown[]) { return (logit as (...b: unknown[]) => Tensor)(this, ...a); };
 P.sinc = function () { if (arguments.length > 0) tooManyArgs('sinc', '', arguments); return sinc(this); };
 P.fmod = function (o) { if (arguments.length > 1) tooManyArgs('fmod', 'other', arguments); return fmod(this, o); };
 P.fmod_ = function (o) { if (arguments.length > 1) tooManyArgs('fmod_', 'other', arguments); return inplace(this, 'fmod_', [o], () => fmod(this, o)); };
@@ -1041,6 +1058,6 @@ for (const name of ['addmm', 'addmv', 'addbmm', 'baddbmm', 'addr', 'nansum', 'na
   const f = ({ addmm, addmv, addbmm, baddbmm, addr, nansum, nanmean, aminmax, isclose, allclose, cov, quantile, nanquantile } as Record<string, unknown>)[name] as (...a: unknown[]) => unknown;
   (P as unknown as Record<string, unknown>)[name] = function (this: Tensor, ...args: unknown[]) { return f(this, ...args); };
 }
-P.countNonzero = function (dim) { if (arguments.length > 1) tooManyArgs('countNonzero', 'dim', arguments); return countNonzero(this, dim); };
+P.countNonzero = function (this: Tensor, ...a: unknown[]) { return (countNonzero as (...b: unknown[]) => Tensor)(this, ...a); };
 P.equal = function (o) { if (arguments.length > 1) tooManyArgs('equal', 'other', arguments); return equal(this, o); };
 P.corrcoef = function () { if (arguments.length > 0) tooManyArgs('corrcoef', '', arguments); return corrcoef(this); };

@@ -12,7 +12,7 @@
 // int64). Sizes that depend on data (repeatInterleave with a tensor of repeats) read that tensor
 // once, as torch does.
 import { describeArg } from '../arity';
-import { isPlainObject, bool, either, int, nullable, num, oneOf, optional, required, signature, tensor as tensorCheck, tooManyArgs, arrayOf, dtype as dtypeCheck, device as deviceCheck } from '../args';
+import { anyValue, ArgsThenOptions, Param, isPlainObject, bool, either, int, nullable, num, oneOf, optional, required, signature, tensor as tensorCheck, tooManyArgs, arrayOf, dtype as dtypeCheck, device as deviceCheck } from '../args';
 import { noGrad } from '../autograd';
 import { DType, resultType } from '../dtype';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
@@ -25,6 +25,25 @@ import { matmul } from './matmul';
 import { sum } from './reduce';
 import { cumsum } from './softmax';
 import { cat, diagonal, expand, narrow, permute, repeat, reshape, select, stack, transpose, unsqueeze } from './views';
+
+// torch's keyword arguments (`x.movedim({ source: 0, destination: 1 })`, `fl.diag(x, { diagonal: 1 })`): the positional
+// forms as before, or the same names in a trailing options object; the values are checked by the ops, as for a positional call.
+const KW = {
+  diagEmbed: signature('diagEmbed', ['input', 'offset', 'dim1', 'dim2'], { input: required(anyValue<Tensor>()), offset: optional(anyValue<number>()), dim1: optional(anyValue<number>()), dim2: optional(anyValue<number>()) }),
+  diag: signature('diag', ['input', 'diagonal'], { input: required(anyValue<Tensor>()), diagonal: optional(anyValue<number>(), 0) }),
+  diagflat: signature('diagflat', ['input', 'offset'], { input: required(anyValue<Tensor>()), offset: optional(anyValue<number>(), 0) }),
+  movedim: signature('movedim', ['input', 'source', 'destination'], { input: required(anyValue<Tensor>()), source: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]>, destination: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]> }),
+  moveaxis: signature('moveaxis', ['input', 'source', 'destination'], { input: required(anyValue<Tensor>()), source: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]>, destination: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]> }),
+  swapaxes: signature('swapaxes', ['input', 'axis0', 'axis1'], { input: required(anyValue<Tensor>()), axis0: optional(anyValue<number>()) as Param<number>, axis1: optional(anyValue<number>()) as Param<number> }),
+  swapdims: signature('swapdims', ['input', 'dim0', 'dim1'], { input: required(anyValue<Tensor>()), dim0: optional(anyValue<number>()) as Param<number>, dim1: optional(anyValue<number>()) as Param<number> }),
+  unflatten: signature('unflatten', ['input', 'dim', 'sizes'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number>, sizes: optional(anyValue<readonly number[]>()) as Param<readonly number[]> }),
+  take: signature('take', ['input', 'index'], { input: required(anyValue<Tensor>()), index: optional(anyValue<Tensor>()) as Param<Tensor> }),
+  indexCopy: signature('indexCopy', ['input', 'dim', 'index', 'source'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number>, index: optional(anyValue<Tensor>()) as Param<Tensor>, source: optional(anyValue<Tensor>()) as Param<Tensor> }),
+  indexFill: signature('indexFill', ['input', 'dim', 'index', 'value'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number>, index: optional(anyValue<Tensor>()) as Param<Tensor>, value: optional(anyValue<number | boolean | Tensor>()) as Param<number | boolean | Tensor> }),
+  rot90: signature('rot90', ['input', 'k', 'dims'], { input: required(anyValue<Tensor>()), k: optional(anyValue<number>(), 1), dims: optional(anyValue<readonly number[]>(), [0, 1]) }),
+  tensorSplit: signature('tensorSplit', ['input', 'indicesOrSections', 'dim'], { input: required(anyValue<Tensor>()), indicesOrSections: optional(anyValue<number | readonly number[] | Tensor>()) as Param<number | readonly number[] | Tensor>, dim: optional(anyValue<number>(), 0) }),
+};
+const argsOf = (a: IArguments): unknown[] => a as unknown as unknown[];
 
 const fmt = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
@@ -223,8 +242,9 @@ export function trace(input: Tensor): Tensor {
  * fl.diagEmbed(fl.tensor([[1, 2], [3, 4]])).shape;  // [2, 2, 2]
  * ```
  */
-export function diagEmbed(input: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor {
-  if (arguments.length > 4) tooManyArgs('diagEmbed', 'input, offset, dim1, dim2', arguments);
+export function diagEmbed(input: Tensor, ...args: ArgsThenOptions<[offset: number, dim1: number, dim2: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor;
+export function diagEmbed(): Tensor {
+  const { input, offset, dim1, dim2 } = KW.diagEmbed.parse(argsOf(arguments));
   need(input, 'diagEmbed');
   const off = offset === undefined ? 0 : needInt(offset, 'diagEmbed', 'offset');
   const nd = input.ndim + 1;
@@ -254,8 +274,9 @@ export function diagEmbed(input: Tensor, offset?: number, dim1?: number, dim2?: 
  * fl.diag(fl.tensor([[1, 2], [3, 4]]), 1).toArray();  // [2]
  * ```
  */
-export function diag(input: Tensor, diagonal_ = 0): Tensor {
-  if (arguments.length > 2) tooManyArgs('diag', 'input, diagonal', arguments);
+export function diag(input: Tensor, ...args: ArgsThenOptions<[diagonal: number], { diagonal?: number }>): Tensor;
+export function diag(): Tensor {
+  const { input, diagonal: diagonal_ } = KW.diag.parse(argsOf(arguments));
   need(input, 'diag');
   const k = needInt(diagonal_, 'diag', 'diagonal');
   if (input.ndim === 1) return diagEmbed(input, k, 0, 1);
@@ -270,8 +291,9 @@ export function diag(input: Tensor, diagonal_ = 0): Tensor {
  * fl.diagflat(fl.tensor([[1, 2], [3, 4]])).shape;  // [4, 4]
  * ```
  */
-export function diagflat(input: Tensor, offset = 0): Tensor {
-  if (arguments.length > 2) tooManyArgs('diagflat', 'input, offset', arguments);
+export function diagflat(input: Tensor, ...args: ArgsThenOptions<[offset: number], { offset?: number }>): Tensor;
+export function diagflat(): Tensor {
+  const { input, offset } = KW.diagflat.parse(argsOf(arguments));
   need(input, 'diagflat');
   return diagEmbed(reshape(input, [-1]), needInt(offset, 'diagflat', 'offset'), 0, 1);
 }
@@ -466,8 +488,11 @@ export function columnStack(tensors: readonly Tensor[]): Tensor {
  * fl.movedim(fl.ones([2, 3, 4]), 0, -1).shape;  // [3, 4, 2]
  * ```
  */
-export function movedim(input: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  if (arguments.length > 3) tooManyArgs('movedim', 'input, source, destination', arguments);
+export function movedim(input: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor;
+export function movedim(input: Tensor, source: number | readonly number[], options: { destination: number | readonly number[] }): Tensor;
+export function movedim(input: Tensor, options: { source: number | readonly number[]; destination: number | readonly number[] }): Tensor;
+export function movedim(): Tensor {
+  const { input, source, destination } = KW.movedim.parse(argsOf(arguments));
   return moveDims(input, source, destination, 'movedim');
 }
 /**
@@ -477,8 +502,11 @@ export function movedim(input: Tensor, source: number | readonly number[], desti
  * fl.moveaxis(fl.ones([2, 3, 4]), [0, 1], [1, 2]).shape;  // [4, 2, 3]
  * ```
  */
-export function moveaxis(input: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor {
-  if (arguments.length > 3) tooManyArgs('moveaxis', 'input, source, destination', arguments);
+export function moveaxis(input: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor;
+export function moveaxis(input: Tensor, source: number | readonly number[], options: { destination: number | readonly number[] }): Tensor;
+export function moveaxis(input: Tensor, options: { source: number | readonly number[]; destination: number | readonly number[] }): Tensor;
+export function moveaxis(): Tensor {
+  const { input, source, destination } = KW.moveaxis.parse(argsOf(arguments));
   return moveDims(input, source, destination, 'moveaxis');
 }
 function moveDims(input: Tensor, source: unknown, destination: unknown, op: string): Tensor {
@@ -509,8 +537,11 @@ function moveDims(input: Tensor, source: unknown, destination: unknown, op: stri
  * fl.swapaxes(fl.ones([2, 3]), 0, 1).shape;  // [3, 2]
  * ```
  */
-export function swapaxes(input: Tensor, axis0: number, axis1: number): Tensor {
-  if (arguments.length > 3) tooManyArgs('swapaxes', 'input, axis0, axis1', arguments);
+export function swapaxes(input: Tensor, axis0: number, axis1: number): Tensor;
+export function swapaxes(input: Tensor, axis0: number, options: { axis1: number }): Tensor;
+export function swapaxes(input: Tensor, options: { axis0: number; axis1: number }): Tensor;
+export function swapaxes(): Tensor {
+  const { input, axis0, axis1 } = KW.swapaxes.parse(argsOf(arguments));
   need(input, 'swapaxes');
   return transpose(input, axis0, axis1);
 }
@@ -521,8 +552,11 @@ export function swapaxes(input: Tensor, axis0: number, axis1: number): Tensor {
  * fl.swapdims(fl.ones([2, 3]), 0, 1).shape;  // [3, 2]
  * ```
  */
-export function swapdims(input: Tensor, dim0: number, dim1: number): Tensor {
-  if (arguments.length > 3) tooManyArgs('swapdims', 'input, dim0, dim1', arguments);
+export function swapdims(input: Tensor, dim0: number, dim1: number): Tensor;
+export function swapdims(input: Tensor, dim0: number, options: { dim1: number }): Tensor;
+export function swapdims(input: Tensor, options: { dim0: number; dim1: number }): Tensor;
+export function swapdims(): Tensor {
+  const { input, dim0, dim1 } = KW.swapdims.parse(argsOf(arguments));
   need(input, 'swapdims');
   return transpose(input, dim0, dim1);
 }
@@ -535,8 +569,11 @@ export function swapdims(input: Tensor, dim0: number, dim1: number): Tensor {
  * fl.unflatten(fl.ones([2, 6]), 1, [2, -1]).shape;  // [2, 2, 3]
  * ```
  */
-export function unflatten(input: Tensor, dim: number, sizes: readonly number[]): Tensor {
-  if (arguments.length > 3) tooManyArgs('unflatten', 'input, dim, sizes', arguments);
+export function unflatten(input: Tensor, dim: number, sizes: readonly number[]): Tensor;
+export function unflatten(input: Tensor, dim: number, options: { sizes: readonly number[] }): Tensor;
+export function unflatten(input: Tensor, options: { dim: number; sizes: readonly number[] }): Tensor;
+export function unflatten(): Tensor {
+  const { input, dim, sizes } = KW.unflatten.parse(argsOf(arguments));
   need(input, 'unflatten');
   if (input.ndim === 0) throw new IndexError('unflatten: cannot unflatten a 0-dim tensor');
   const d = normDim(dim, input.ndim, 'unflatten');
@@ -568,8 +605,10 @@ function needIndexTensor(index: unknown, op: string): Tensor {
  * fl.take(fl.tensor([[1, 2], [3, 4]]), fl.tensor([0, -1])).toArray();  // [1, 4]
  * ```
  */
-export function take(input: Tensor, index: Tensor): Tensor {
-  if (arguments.length > 2) tooManyArgs('take', 'input, index', arguments);
+export function take(input: Tensor, index: Tensor): Tensor;
+export function take(input: Tensor, options: { index: Tensor }): Tensor;
+export function take(): Tensor {
+  const { input, index } = KW.take.parse(argsOf(arguments));
   need(input, 'take');
   const idx = needIndexTensor(index, 'take');
   const n = input.numel;
@@ -630,8 +669,12 @@ const INDEX_ADD = signature('indexAdd', ['input', 'dim', 'index', 'source'], {
  * fl.indexCopy(fl.zeros([3]), 0, fl.tensor([2, 0]), fl.tensor([5, 6])).toArray();  // [6, 0, 5]
  * ```
  */
-export function indexCopy(input: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
-  if (arguments.length > 4) tooManyArgs('indexCopy', 'input, dim, index, source', arguments);
+export function indexCopy(input: Tensor, dim: number, index: Tensor, source: Tensor): Tensor;
+export function indexCopy(input: Tensor, dim: number, index: Tensor, options: { source: Tensor }): Tensor;
+export function indexCopy(input: Tensor, dim: number, options: { index: Tensor; source: Tensor }): Tensor;
+export function indexCopy(input: Tensor, options: { dim: number; index: Tensor; source: Tensor }): Tensor;
+export function indexCopy(): Tensor {
+  const { input, dim, index, source } = KW.indexCopy.parse(argsOf(arguments));
   const { d, idx, k } = alongIndex(input, dim, index, 'indexCopy');
   const src = need(source, 'indexCopy', 'source');
   sourceShape(input, src, d, k, 'indexCopy');
@@ -648,8 +691,12 @@ export function indexCopy(input: Tensor, dim: number, index: Tensor, source: Ten
  * fl.indexFill(fl.zeros([2, 3]), 1, fl.tensor([0, 2]), 7).toArray();  // [[7, 0, 7], [7, 0, 7]]
  * ```
  */
-export function indexFill(input: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor {
-  if (arguments.length > 4) tooManyArgs('indexFill', 'input, dim, index, value', arguments);
+export function indexFill(input: Tensor, dim: number, index: Tensor, value: number | boolean | Tensor): Tensor;
+export function indexFill(input: Tensor, dim: number, index: Tensor, options: { value: number | boolean | Tensor }): Tensor;
+export function indexFill(input: Tensor, dim: number, options: { index: Tensor; value: number | boolean | Tensor }): Tensor;
+export function indexFill(input: Tensor, options: { dim: number; index: Tensor; value: number | boolean | Tensor }): Tensor;
+export function indexFill(): Tensor {
+  const { input, dim, index, value } = KW.indexFill.parse(argsOf(arguments));
   const { d, idx } = alongIndex(input, dim, index, 'indexFill');
   if (value instanceof Tensor) {
     if (value.ndim !== 0) throw new ShapeError(`indexFill: only supports a 0-dim value tensor, got shape ${fmt(value._shape)}`);
@@ -752,8 +799,9 @@ export function tile(input: Tensor, dims: readonly number[]): Tensor {
  * fl.rot90(fl.tensor([[1, 2], [3, 4]])).toArray();  // [[2, 4], [1, 3]]
  * ```
  */
-export function rot90(input: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tensor {
-  if (arguments.length > 3) tooManyArgs('rot90', 'input, k, dims', arguments);
+export function rot90(input: Tensor, ...args: ArgsThenOptions<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>): Tensor;
+export function rot90(): Tensor {
+  const { input, k, dims } = KW.rot90.parse(argsOf(arguments));
   need(input, 'rot90');
   const kk = needInt(k, 'rot90', 'k');
   if (!Array.isArray(dims) || dims.length !== 2) throw new ValueError(`rot90: expected total rotation dims == 2, got ${describeArg(dims)}`);
@@ -834,8 +882,10 @@ export function blockDiag(...tensors: (Tensor | readonly Tensor[])[]): Tensor {
  * fl.tensorSplit(fl.arange(7), [1, 5]).map((t) => t.shape[0]);   // [1, 4, 2]
  * ```
  */
-export function tensorSplit(input: Tensor, indicesOrSections: number | readonly number[] | Tensor, dim = 0): Tensor[] {
-  if (arguments.length > 3) tooManyArgs('tensorSplit', 'input, indicesOrSections, dim', arguments);
+export function tensorSplit(input: Tensor, indicesOrSections: number | readonly number[] | Tensor, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
+export function tensorSplit(input: Tensor, options: { indicesOrSections: number | readonly number[] | Tensor; dim?: number }): Tensor[];
+export function tensorSplit(): Tensor[] {
+  const { input, indicesOrSections, dim } = KW.tensorSplit.parse(argsOf(arguments));
   return splitAt(input, indicesOrSections, dim, 'tensorSplit', false);
 }
 function splitAt(input: Tensor, spec: unknown, dim: unknown, op: string, even: boolean): Tensor[] {
@@ -1121,33 +1171,50 @@ declare module '../tensor' {
     /** See {@link trace}. */
     trace(): Tensor;
     /** See {@link diag}. */
-    diag(diagonal?: number): Tensor;
+    diag(...args: ArgsThenOptions<[diagonal: number], { diagonal?: number }>): Tensor;
     /** See {@link diagEmbed}. */
-    diagEmbed(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagEmbed(...args: ArgsThenOptions<[offset: number, dim1: number, dim2: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor;
     /** See {@link diagflat}. */
-    diagflat(offset?: number): Tensor;
+    diagflat(...args: ArgsThenOptions<[offset: number], { offset?: number }>): Tensor;
     /** See {@link movedim}. */
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    movedim(source: number | readonly number[], options: { destination: number | readonly number[] }): Tensor;
+    movedim(options: { source: number | readonly number[]; destination: number | readonly number[] }): Tensor;
     /** See {@link moveaxis}. */
     moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    moveaxis(source: number | readonly number[], options: { destination: number | readonly number[] }): Tensor;
+    moveaxis(options: { source: number | readonly number[]; destination: number | readonly number[] }): Tensor;
     /** See {@link swapaxes}. */
     swapaxes(axis0: number, axis1: number): Tensor;
+    swapaxes(axis0: number, options: { axis1: number }): Tensor;
+    swapaxes(options: { axis0: number; axis1: number }): Tensor;
     /** See {@link swapdims}. */
     swapdims(dim0: number, dim1: number): Tensor;
+    swapdims(dim0: number, options: { dim1: number }): Tensor;
+    swapdims(options: { dim0: number; dim1: number }): Tensor;
     /** See {@link unflatten}. */
     unflatten(dim: number, sizes: readonly number[]): Tensor;
+    unflatten(dim: number, options: { sizes: readonly number[] }): Tensor;
+    unflatten(options: { dim: number; sizes: readonly number[] }): Tensor;
     /** See {@link take}. */
     take(index: Tensor): Tensor;
+    take(options: { index: Tensor }): Tensor;
     /** See {@link indexAdd}. */
     indexAdd(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): Tensor;
     /** In place: see {@link indexAdd}. */
     indexAdd_(dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }): Tensor;
     /** See {@link indexCopy}. */
     indexCopy(dim: number, index: Tensor, source: Tensor): Tensor;
+    indexCopy(dim: number, index: Tensor, options: { source: Tensor }): Tensor;
+    indexCopy(dim: number, options: { index: Tensor; source: Tensor }): Tensor;
+    indexCopy(options: { dim: number; index: Tensor; source: Tensor }): Tensor;
     /** In place: see {@link indexCopy}. */
     indexCopy_(dim: number, index: Tensor, source: Tensor): Tensor;
     /** See {@link indexFill}. */
     indexFill(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor;
+    indexFill(dim: number, index: Tensor, options: { value: number | boolean | Tensor }): Tensor;
+    indexFill(dim: number, options: { index: Tensor; value: number | boolean | Tensor }): Tensor;
+    indexFill(options: { dim: number; index: Tensor; value: number | boolean | Tensor }): Tensor;
     /** In place: see {@link indexFill}. */
     indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor;
     /** See {@link repeatInterleave}. */
@@ -1155,13 +1222,14 @@ declare module '../tensor' {
     /** See {@link tile}. */
     tile(dims: readonly number[]): Tensor;
     /** See {@link rot90}. */
-    rot90(k?: number, dims?: readonly number[]): Tensor;
+    rot90(...args: ArgsThenOptions<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>): Tensor;
     /** See {@link fliplr}. */
     fliplr(): Tensor;
     /** See {@link flipud}. */
     flipud(): Tensor;
     /** See {@link tensorSplit}. */
-    tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim?: number): Tensor[];
+    tensorSplit(indicesOrSections: number | readonly number[] | Tensor, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
+    tensorSplit(options: { indicesOrSections: number | readonly number[] | Tensor; dim?: number }): Tensor[];
     /** See {@link hsplit}. */
     hsplit(indicesOrSections: number | readonly number[]): Tensor[];
     /** See {@link vsplit}. */
@@ -1187,32 +1255,32 @@ function inPlace(self: Tensor, op: string, others: unknown[], compute: () => Ten
 P.diff = function (...a: unknown[]) { return (diff as (...x: unknown[]) => Tensor)(this, ...a); };
 P.kron = function (other) { if (arguments.length > 1) tooManyArgs('kron', 'other', arguments); return kron(this, other); };
 P.trace = function () { if (arguments.length > 0) tooManyArgs('trace', '', arguments); return trace(this); };
-P.diag = function (d) { if (arguments.length > 1) tooManyArgs('diag', 'diagonal', arguments); return diag(this, d); };
-P.diagEmbed = function (o, d1, d2) { if (arguments.length > 3) tooManyArgs('diagEmbed', 'offset, dim1, dim2', arguments); return diagEmbed(this, o, d1, d2); };
-P.diagflat = function (o) { if (arguments.length > 1) tooManyArgs('diagflat', 'offset', arguments); return diagflat(this, o); };
-P.movedim = function (s, d) { if (arguments.length > 2) tooManyArgs('movedim', 'source, destination', arguments); return movedim(this, s, d); };
-P.moveaxis = function (s, d) { if (arguments.length > 2) tooManyArgs('moveaxis', 'source, destination', arguments); return moveaxis(this, s, d); };
-P.swapaxes = function (a, b) { if (arguments.length > 2) tooManyArgs('swapaxes', 'axis0, axis1', arguments); return swapaxes(this, a, b); };
-P.swapdims = function (a, b) { if (arguments.length > 2) tooManyArgs('swapdims', 'dim0, dim1', arguments); return swapdims(this, a, b); };
-P.unflatten = function (d, s) { if (arguments.length > 2) tooManyArgs('unflatten', 'dim, sizes', arguments); return unflatten(this, d, s); };
-P.take = function (i) { if (arguments.length > 1) tooManyArgs('take', 'index', arguments); return take(this, i); };
+P.diag = function (this: Tensor, ...a: unknown[]) { return (diag as (...b: unknown[]) => Tensor)(this, ...a); };
+P.diagEmbed = function (this: Tensor, ...a: unknown[]) { return (diagEmbed as (...b: unknown[]) => Tensor)(this, ...a); };
+P.diagflat = function (this: Tensor, ...a: unknown[]) { return (diagflat as (...b: unknown[]) => Tensor)(this, ...a); };
+P.movedim = function (this: Tensor, ...a: unknown[]) { return (movedim as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['movedim'];
+P.moveaxis = function (this: Tensor, ...a: unknown[]) { return (moveaxis as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['moveaxis'];
+P.swapaxes = function (this: Tensor, ...a: unknown[]) { return (swapaxes as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['swapaxes'];
+P.swapdims = function (this: Tensor, ...a: unknown[]) { return (swapdims as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['swapdims'];
+P.unflatten = function (this: Tensor, ...a: unknown[]) { return (unflatten as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['unflatten'];
+P.take = function (this: Tensor, ...a: unknown[]) { return (take as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['take'];
 P.indexAdd = function (...a: unknown[]) { return (indexAdd as (...x: unknown[]) => Tensor)(this, ...a); };
 P.indexAdd_ = function (...a: unknown[]) {
   if (a.length > 4 || (a.length === 4 && !isPlainObject(a[3]) && a[3] !== undefined)) tooManyArgs('indexAdd_', 'dim, index, source, options', a);
   return inPlace(this, 'indexAdd_', [a[2]], () => (indexAdd as (...x: unknown[]) => Tensor)(this, ...a)); };
-P.indexCopy = function (d, i, s) { if (arguments.length > 3) tooManyArgs('indexCopy', 'dim, index, source', arguments); return indexCopy(this, d, i, s); };
+P.indexCopy = function (this: Tensor, ...a: unknown[]) { return (indexCopy as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['indexCopy'];
 P.indexCopy_ = function (d, i, s) { if (arguments.length > 3) tooManyArgs('indexCopy_', 'dim, index, source', arguments); return inPlace(this, 'indexCopy_', [s], () => indexCopy(this, d, i, s)); };
-P.indexFill = function (d, i, v) { if (arguments.length > 3) tooManyArgs('indexFill', 'dim, index, value', arguments); return indexFill(this, d, i, v); };
+P.indexFill = function (this: Tensor, ...a: unknown[]) { return (indexFill as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['indexFill'];
 P.indexFill_ = function (d, i, v) { if (arguments.length > 3) tooManyArgs('indexFill_', 'dim, index, value', arguments); return inPlace(this, 'indexFill_', [v], () => indexFill(this, d, i, v)); };
 P.repeatInterleave = function (...a: unknown[]) {
   if (a.length === 0) throw new ValueError('repeatInterleave: missing required argument \'repeats\'');
   return (repeatInterleave as (...x: unknown[]) => Tensor)(this, ...a);
 };
 P.tile = function (...d: unknown[]) { return tile(this, (d.length === 1 && Array.isArray(d[0]) ? d[0] : d) as number[]); };
-P.rot90 = function (k, d) { if (arguments.length > 2) tooManyArgs('rot90', 'k, dims', arguments); return rot90(this, k, d); };
+P.rot90 = function (this: Tensor, ...a: unknown[]) { return (rot90 as (...b: unknown[]) => Tensor)(this, ...a); };
 P.fliplr = function () { if (arguments.length > 0) tooManyArgs('fliplr', '', arguments); return fliplr(this); };
 P.flipud = function () { if (arguments.length > 0) tooManyArgs('flipud', '', arguments); return flipud(this); };
-P.tensorSplit = function (s, d) { if (arguments.length > 2) tooManyArgs('tensorSplit', 'indicesOrSections, dim', arguments); return tensorSplit(this, s, d); };
+P.tensorSplit = function (this: Tensor, ...a: unknown[]) { return (tensorSplit as (...b: unknown[]) => Tensor[])(this, ...a); } as Tensor['tensorSplit'];
 P.hsplit = function (s) { if (arguments.length > 1) tooManyArgs('hsplit', 'indicesOrSections', arguments); return hsplit(this, s); };
 P.vsplit = function (s) { if (arguments.length > 1) tooManyArgs('vsplit', 'indicesOrSections', arguments); return vsplit(this, s); };
 P.dsplit = function (s) { if (arguments.length > 1) tooManyArgs('dsplit', 'indicesOrSections', arguments); return dsplit(this, s); };

@@ -27,6 +27,7 @@ const ARGS = {
   sort: signature('sort', ['input', 'dim', 'descending', 'stable'], { input: required(anyValue<Tensor>()), dim: ANY(-1), descending: ANY(false), stable: ANY(true) }),
   argsort: signature('argsort', ['input', 'dim', 'descending'], { input: required(anyValue<Tensor>()), dim: ANY(-1), descending: ANY(false) }),
   topk: signature('topk', ['input', 'k', 'dim', 'largest', 'sorted'], { input: required(anyValue<Tensor>()), k: optional(anyValue<number>()), dim: ANY(-1), largest: ANY(true), sorted: ANY(true) }),
+  median: signature('median', ['input', 'dim', 'keepdim'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()), keepdim: ANY(false) }),
   kthvalue: signature('kthvalue', ['input', 'k', 'dim', 'keepdim'], { input: required(anyValue<Tensor>()), k: optional(anyValue<number>()), dim: ANY(-1), keepdim: ANY(false) }),
 };
 /** torch.sort's keyword options. */
@@ -173,10 +174,12 @@ export function kthvalue(input: Tensor, k: number, ...args: ArgsThenOptions<[dim
  * const [v, i] = x.median(1);
  * ```
  */
-export function median(x: Tensor): Tensor;
-export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  if (arguments.length > 3) tooManyArgs('median', 'input, dim, keepdim', arguments);
+export function median(input: Tensor): Tensor;
+export function median(input: Tensor, dim: number, ...args: ArgsThenOptions<[keepdim: boolean], { keepdim?: boolean }>): ValuesIndices;
+/** torch's keywords: `fl.median(x, { dim: 1, keepdim: true })`. */
+export function median(input: Tensor, options: { dim: number; keepdim?: boolean }): ValuesIndices;
+export function median(): Tensor | ValuesIndices {
+  const { input: x, dim, keepdim } = ARGS.median.parse(arguments as unknown as unknown[]);
   need(x, 'median');
   if (dim === undefined) {
     // torch's median of nothing is NaN (and an arbitrary integer, which flintml refuses)
@@ -246,7 +249,8 @@ declare module '../tensor' {
     kthvalue(k: number, ...args: ArgsThenOptions<[dim: number, keepdim: boolean], KthvalueOptions>): ValuesIndices;
     /** See {@link median}: `x.median()` → 0-dim tensor; `x.median(dim, keepdim?)` → `[values, indices]`. */
     median(): Tensor;
-    median(dim: number, keepdim?: boolean): ValuesIndices;
+    median(dim: number, ...args: ArgsThenOptions<[keepdim: boolean], { keepdim?: boolean }>): ValuesIndices;
+    median(options: { dim: number; keepdim?: boolean }): ValuesIndices;
   }
 }
 
@@ -255,4 +259,4 @@ P.sort = function (this: Tensor, ...a: unknown[]) { return (sort as (...b: unkno
 P.argsort = function (this: Tensor, ...a: unknown[]) { return (argsort as (...b: unknown[]) => Tensor)(this, ...a); };
 P.topk = function (this: Tensor, ...a: unknown[]) { return (topk as (...b: unknown[]) => SortResult)(this, ...a); } as Tensor['topk'];
 P.kthvalue = function (this: Tensor, ...a: unknown[]) { return (kthvalue as (...b: unknown[]) => ValuesIndices)(this, ...a); };
-P.median = function (this: Tensor, dim?: number, keepdim?: boolean) { if (arguments.length > 2) tooManyArgs('median', 'dim, keepdim', arguments); return dim === undefined ? median(this) : median(this, dim, keepdim); } as Tensor['median'];
+P.median = function (this: Tensor, ...a: unknown[]) { return (median as (...b: unknown[]) => Tensor | ValuesIndices)(this, ...a); } as Tensor['median'];

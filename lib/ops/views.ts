@@ -121,7 +121,18 @@ const DIM_ARGS = {
   flatten: signature('flatten', ['input', 'startDim', 'endDim'], { input: required(anyValue<Tensor>()), startDim: ANY_OPT(0), endDim: ANY_OPT(-1) }),
   split: signature('split', ['input', 'splitSizeOrSections', 'dim'], { input: required(anyValue<Tensor>()), splitSizeOrSections: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]>, dim: ANY_OPT(0) }),
   chunk: signature('chunk', ['input', 'chunks', 'dim'], { input: required(anyValue<Tensor>()), chunks: optional(anyValue<number>()) as Param<number>, dim: ANY_OPT(0) }),
+  // torch's squeeze(input, dim), unsqueeze(input, dim), transpose(input, dim0, dim1), narrow(input, dim, start, length),
+  // select(input, dim, index), diagonal(input, offset=0, dim1=0, dim2=1), unbind(input, dim=0), roll(input, shifts, dims)
+  squeeze: signature('squeeze', ['input', 'dim'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number | readonly number[]>()) }),
+  unsqueeze: signature('unsqueeze', ['input', 'dim'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number> }),
+  transpose: signature('transpose', ['input', 'dim0', 'dim1'], { input: required(anyValue<Tensor>()), dim0: optional(anyValue<number>()) as Param<number>, dim1: optional(anyValue<number>()) as Param<number> }),
+  narrow: signature('narrow', ['input', 'dim', 'start', 'length'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number>, start: optional(anyValue<number>()) as Param<number>, length: optional(anyValue<number>()) as Param<number> }),
+  select: signature('select', ['input', 'dim', 'index'], { input: required(anyValue<Tensor>()), dim: optional(anyValue<number>()) as Param<number>, index: optional(anyValue<number>()) as Param<number> }),
+  diagonal: signature('diagonal', ['input', 'offset', 'dim1', 'dim2'], { input: required(anyValue<Tensor>()), offset: ANY_OPT(0), dim1: ANY_OPT(0), dim2: ANY_OPT(1) }),
+  unbind: signature('unbind', ['input', 'dim'], { input: required(anyValue<Tensor>()), dim: ANY_OPT(0) }),
+  roll: signature('roll', ['input', 'shifts', 'dims'], { input: required(anyValue<Tensor>()), shifts: optional(anyValue<number | readonly number[]>()) as Param<number | readonly number[]>, dims: optional(anyValue<number | readonly number[] | null>()) }),
 };
+const argsOf = (a: IArguments): unknown[] => a as unknown as unknown[];
 
 /** Merges dims startDim..endDim into one: `fl.flatten(x, 1)`. */
 export function flatten(input: Tensor, ...args: ArgsThenOptions<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>): Tensor {
@@ -135,8 +146,8 @@ export function flatten(input: Tensor, ...args: ArgsThenOptions<[startDim: numbe
 }
 
 /** Removes dims of size 1 (all, or the given ones): `fl.squeeze(x, 0)`. */
-export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
-  if (arguments.length > 2) tooManyArgs('squeeze', 'input, dim', arguments);
+export function squeeze(input: Tensor, ...args: ArgsThenOptions<[dim: number | readonly number[]], { dim?: number | readonly number[] }>): Tensor {
+  const { input: t, dim } = DIM_ARGS.squeeze.parse(argsOf(arguments));
   need(t, 'squeeze');
   if (dim !== undefined && typeof dim !== 'number' && !Array.isArray(dim)) throw new ValueError(`squeeze: dim must be a number or an array of numbers, got ${describeArg(dim)}`);
   const dims = dim === undefined ? null : new Set((typeof dim === 'number' ? [dim] : dim).map((d) => normDim(d, t.ndim, 'squeeze')));
@@ -149,8 +160,10 @@ export function squeeze(t: Tensor, dim?: number | readonly number[]): Tensor {
 }
 
 /** Inserts a dim of size 1 at `dim`: `fl.unsqueeze(x, 0)`. */
-export function unsqueeze(t: Tensor, dim: number): Tensor {
-  if (arguments.length > 2) tooManyArgs('unsqueeze', 'input, dim', arguments);
+export function unsqueeze(input: Tensor, dim: number): Tensor;
+export function unsqueeze(input: Tensor, options: { dim: number }): Tensor;
+export function unsqueeze(): Tensor {
+  const { input: t, dim } = DIM_ARGS.unsqueeze.parse(argsOf(arguments));
   need(t, 'unsqueeze');
   const d = normDim(dim, t.ndim + 1, 'unsqueeze');
   const shape = t._shape.slice(), strides = t._strides.slice();
@@ -160,11 +173,17 @@ export function unsqueeze(t: Tensor, dim: number): Tensor {
 }
 
 /** Swaps two dims (a view): `x.transpose(0, 1)`. */
-export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
-  if (arguments.length > 3) tooManyArgs('transpose', 'input, dim0, dim1', arguments);
+export function transpose(input: Tensor, dim0: number, dim1: number): Tensor;
+export function transpose(input: Tensor, dim0: number, options: { dim1: number }): Tensor;
+export function transpose(input: Tensor, options: { dim0: number; dim1: number }): Tensor;
+export function transpose(): Tensor {
+  const { input: t, dim0, dim1 } = DIM_ARGS.transpose.parse(argsOf(arguments));
   need(t, 'transpose');
-  // 0-dim: the tensor itself, still in the graph (its gradient passes through)
-  if (t.ndim === 0) return tracked('transpose', t, t._view([], [], t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
+  // 0-dim: the tensor itself, still in the graph (its gradient passes through); dims -1 and 0 only, as torch's
+  if (t.ndim === 0) {
+    normDim(dim0, 0, 'transpose'); normDim(dim1, 0, 'transpose');
+    return tracked('transpose', t, t._view([], [], t._offset), (g) => g.clone(), (g, [x]) => g.op('Identity', [x.name]));
+  }
   const a = normDim(dim0, t.ndim, 'transpose'), b = normDim(dim1, t.ndim, 'transpose');
   const shape = t._shape.slice(), strides = t._strides.slice();
   [shape[a], shape[b]] = [shape[b], shape[a]];
@@ -216,8 +235,14 @@ export function broadcastTo(t: Tensor, shape: readonly number[]): Tensor {
 }
 
 /** The slice [start, start + length) of one dim (a view): `x.narrow(0, 1, 2)`. */
-export function narrow(t: Tensor, dim: number, start: number, length: number): Tensor {
-  if (arguments.length > 4) tooManyArgs('narrow', 'input, dim, start, length', arguments);
+export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor;
+export function narrow(input: Tensor, dim: number, start: number, options: { length: number }): Tensor;
+export function narrow(input: Tensor, dim: number, options: { start: number; length: number }): Tensor;
+export function narrow(input: Tensor, options: { dim: number; start: number; length: number }): Tensor;
+export function narrow(): Tensor {
+  const o = DIM_ARGS.narrow.parse(argsOf(arguments));
+  const { input: t, dim, length } = o;
+  let { start } = o;
   need(t, 'narrow');
   if (t.ndim === 0) throw new ShapeError('narrow: cannot be applied to a 0-dim tensor');  // as torch's narrow()
   const d = normDim(dim, t.ndim, 'narrow');
@@ -235,8 +260,13 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
 }
 
 /** Index `index` of dim `dim`, removing the dim (a view): `x.select(0, -1)`. */
-export function select(t: Tensor, dim: number, index: number): Tensor {
-  if (arguments.length > 3) tooManyArgs('select', 'input, dim, index', arguments);
+export function select(input: Tensor, dim: number, index: number): Tensor;
+export function select(input: Tensor, dim: number, options: { index: number }): Tensor;
+export function select(input: Tensor, options: { dim: number; index: number }): Tensor;
+export function select(): Tensor {
+  const o = DIM_ARGS.select.parse(argsOf(arguments));
+  const { input: t, dim } = o;
+  let { index } = o;
   need(t, 'select');
   if (t.ndim === 0) throw new IndexError('select: cannot select from a 0-dim tensor');
   const d = normDim(dim, t.ndim, 'select');
@@ -358,8 +388,8 @@ export function basicIndex(t: Tensor, ...specs: IndexSpec[]): Tensor {
 }
 
 /** The diagonal of the last two dims... of dims dim1, dim2 (a view), with offset: `fl.diagonal(m)`. */
-export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
-  if (arguments.length > 4) tooManyArgs('diagonal', 'input, offset, dim1, dim2', arguments);
+export function diagonal(input: Tensor, ...args: ArgsThenOptions<[offset: number, dim1: number, dim2: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
+  const { input: t, offset, dim1, dim2 } = DIM_ARGS.diagonal.parse(argsOf(arguments));
   need(t, 'diagonal');
   if (!Number.isInteger(offset)) throw new ValueError(`diagonal: offset must be an integer, got ${describeArg(offset)}`);
   const a = normDim(dim1, t.ndim, 'diagonal'), b = normDim(dim2, t.ndim, 'diagonal');
@@ -520,8 +550,8 @@ export function chunk(input: Tensor, chunks: number, ...args: ArgsThenOptions<[d
 }
 
 /** Removes a dim, returning the slices along it: `fl.unbind(x, 0)`. */
-export function unbind(t: Tensor, dim = 0): Tensor[] {
-  if (arguments.length > 2) tooManyArgs('unbind', 'input, dim', arguments);
+export function unbind(input: Tensor, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[] {
+  const { input: t, dim } = DIM_ARGS.unbind.parse(argsOf(arguments));
   need(t, 'unbind');
   const d = normDim(dim, t.ndim, 'unbind');
   const shape = t._shape.slice(), strides = t._strides.slice();
@@ -562,8 +592,10 @@ export function repeat(t: Tensor): Tensor {
  * other), as `torch.roll`; without `dims` the flattened tensor is rolled and the shape restored.
  * `fl.roll(fl.tensor([1, 2, 3, 4]), 1)` is `[4, 1, 2, 3]`.
  */
-export function roll(t: Tensor, shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor {
-  if (arguments.length > 3) tooManyArgs('roll', 'input, shifts, dims', arguments);
+export function roll(input: Tensor, shifts: number | readonly number[], ...args: ArgsThenOptions<[dims: number | readonly number[] | null], { dims?: number | readonly number[] | null }>): Tensor;
+export function roll(input: Tensor, options: { shifts: number | readonly number[]; dims?: number | readonly number[] | null }): Tensor;
+export function roll(): Tensor {
+  const { input: t, shifts, dims } = DIM_ARGS.roll.parse(argsOf(arguments));
   need(t, 'roll');
   const sh = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? shifts.slice() : null;
   if (!sh || sh.some((s) => !Number.isInteger(s))) throw new ValueError(`roll: shifts must be an integer or an array of integers, got ${describeArg(shifts)}`);
@@ -663,23 +695,30 @@ declare module '../tensor' {
     view(...shape: (number | readonly number[])[]): Tensor;
     reshape(...shape: (number | readonly number[])[]): Tensor;
     flatten(...args: ArgsThenOptions<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>): Tensor;
-    squeeze(dim?: number | readonly number[]): Tensor;
-    unsqueeze(dim: number): Tensor;
+    squeeze(...args: ArgsThenOptions<[dim: number | readonly number[]], { dim?: number | readonly number[] }>): Tensor;
+    unsqueeze(dim: number | { dim: number }): Tensor;
     transpose(dim0: number, dim1: number): Tensor;
+    transpose(dim0: number, options: { dim1: number }): Tensor;
+    transpose(options: { dim0: number; dim1: number }): Tensor;
     permute(...dims: (number | readonly number[])[]): Tensor;
     expand(...shape: (number | readonly number[])[]): Tensor;
     broadcastTo(shape: readonly number[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
+    narrow(dim: number, start: number, options: { length: number }): Tensor;
+    narrow(dim: number, options: { start: number; length: number }): Tensor;
+    narrow(options: { dim: number; start: number; length: number }): Tensor;
     select(dim: number, index: number): Tensor;
+    select(dim: number, options: { index: number }): Tensor;
+    select(options: { dim: number; index: number }): Tensor;
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
     /** Basic and advanced indexing, as Python's `x[…]`: `x.index(0, '1::2', [2, 0])` is `x[0, 1::2, [2, 0]]`; see `index` in lib/ops/indexing.ts. */
     index(...specs: IndexSpec[]): Tensor;
-    diagonal(offset?: number, dim1?: number, dim2?: number): Tensor;
+    diagonal(...args: ArgsThenOptions<[offset: number, dim1: number, dim2: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor;
     contiguous(): Tensor;
     clone(): Tensor;
     split(splitSizeOrSections: number | readonly number[], ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
     chunk(chunks: number, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
-    unbind(dim?: number): Tensor[];
+    unbind(...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
     to(arg: DType | string | Tensor | ToOptions, options?: DType | ToOptions): Tensor;
     /** `t.to('cpu')` */
     cpu(): Tensor;
@@ -704,7 +743,8 @@ declare module '../tensor' {
     /** See {@link repeat}: `x.repeat(2, 1)` or `x.repeat([2, 1])`. */
     repeat(...sizes: (number | readonly number[])[]): Tensor;
     /** See {@link roll}. */
-    roll(shifts: number | readonly number[], dims?: number | readonly number[] | null): Tensor;
+    roll(shifts: number | readonly number[], ...args: ArgsThenOptions<[dims: number | readonly number[] | null], { dims?: number | readonly number[] | null }>): Tensor;
+    roll(options: { shifts: number | readonly number[]; dims?: number | readonly number[] | null }): Tensor;
   }
 }
 
@@ -712,21 +752,21 @@ const P = Tensor.prototype;
 P.view = function (...s) { return view(this, shapeArg(s, 'view')); };
 P.reshape = function (...s) { return reshape(this, shapeArg(s, 'reshape')); };
 P.flatten = function (this: Tensor, ...a: unknown[]) { return (flatten as (...b: unknown[]) => Tensor)(this, ...a); };
-P.squeeze = function (d) { if (arguments.length > 1) tooManyArgs('squeeze', 'dim', arguments); return squeeze(this, d); };
-P.unsqueeze = function (d) { if (arguments.length > 1) tooManyArgs('unsqueeze', 'dim', arguments); return unsqueeze(this, d); };
-P.transpose = function (a, b) { if (arguments.length > 2) tooManyArgs('transpose', 'dim0, dim1', arguments); return transpose(this, a, b); };
+P.squeeze = function (this: Tensor, ...a: unknown[]) { return (squeeze as (...b: unknown[]) => Tensor)(this, ...a); };
+P.unsqueeze = function (this: Tensor, ...a: unknown[]) { return (unsqueeze as (...b: unknown[]) => Tensor)(this, ...a); };
+P.transpose = function (this: Tensor, ...a: unknown[]) { return (transpose as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['transpose'];
 P.permute = function (...d) { return permute(this, shapeArg(d, 'permute')); };
 P.expand = function (...s) { return expand(this, shapeArg(s, 'expand')); };
 P.broadcastTo = function (s) { if (arguments.length > 1) tooManyArgs('broadcastTo', 'shape', arguments); return expand(this, s); };
-P.narrow = function (d, s, l) { if (arguments.length > 3) tooManyArgs('narrow', 'dim, start, length', arguments); return narrow(this, d, s, l); };
-P.select = function (d, i) { if (arguments.length > 2) tooManyArgs('select', 'dim, index', arguments); return select(this, d, i); };
+P.narrow = function (this: Tensor, ...a: unknown[]) { return (narrow as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['narrow'];
+P.select = function (this: Tensor, ...a: unknown[]) { return (select as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['select'];
 P.slice = function (d, s, e, st) { if (arguments.length > 4) tooManyArgs('slice', 'dim, start, end, step', arguments); return slice(this, d, s, e, st); };
-P.diagonal = function (o, a, b) { if (arguments.length > 3) tooManyArgs('diagonal', 'offset, dim1, dim2', arguments); return diagonal(this, o, a, b); };
+P.diagonal = function (this: Tensor, ...a: unknown[]) { return (diagonal as (...b: unknown[]) => Tensor)(this, ...a); };
 P.contiguous = function () { if (arguments.length > 0) tooManyArgs('contiguous', '', arguments); return contiguous(this); };
 P.clone = function () { if (arguments.length > 0) tooManyArgs('clone', '', arguments); return clone(this); };
 P.split = function (this: Tensor, ...a: unknown[]) { return (split as (...b: unknown[]) => Tensor[])(this, ...a); };
 P.chunk = function (this: Tensor, ...a: unknown[]) { return (chunk as (...b: unknown[]) => Tensor[])(this, ...a); };
-P.unbind = function (d) { if (arguments.length > 1) tooManyArgs('unbind', 'dim', arguments); return unbind(this, d); };
+P.unbind = function (this: Tensor, ...a: unknown[]) { return (unbind as (...b: unknown[]) => Tensor[])(this, ...a); };
 P.to = function (a, o) { if (arguments.length > 2) tooManyArgs('to', 'deviceOrDtype, options', arguments); return to(this, a, o); };
 P.cpu = function () { if (arguments.length > 0) tooManyArgs('cpu', '', arguments); return to(this, 'cpu'); };
 P.cuda = function (device, options = {}) { if (arguments.length > 2) tooManyArgs('cuda', 'device, options', arguments); return to(this, device === undefined ? 'cuda' : `cuda:${String(device)}`, options); };
@@ -768,4 +808,4 @@ P.t = function () {
 P.tolist = function () { if (arguments.length > 0) tooManyArgs('tolist', '', arguments); return this.toArray(); };
 P.dim = function () { if (arguments.length > 0) tooManyArgs('dim', '', arguments); return this.ndim; };
 P.repeat = function (...s) { return repeat(this, shapeArg(s, 'repeat')); };
-P.roll = function (s, d) { if (arguments.length > 2) tooManyArgs('roll', 'shifts, dims', arguments); return roll(this, s, d); };
+P.roll = function (this: Tensor, ...a: unknown[]) { return (roll as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['roll'];

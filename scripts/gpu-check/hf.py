@@ -2,7 +2,8 @@
 LlamaForCausalLM (grouped-query attention, Llama 3 rope_scaling, untied head) built by transformers
 itself, saved with save_pretrained together with a byte-level BPE tokenizer trained by `tokenizers`
 on a few lines, and their answers in DIR/expected.json: logits for a fixed text, 20 greedy tokens
-(transformers' generate) and the tokenizer's ids for a few texts. hf.js loads the folders with
+(transformers' generate) and the tokenizer's ids for a few texts; and a tiny random BertModel with
+its last_hidden_state and pooler_output for a padded batch of 2 with two token types. hf.js loads the folders with
 flintml and compares. Exit 3 (the stage says SKIPPED) when transformers or tokenizers is missing.
 """
 import json
@@ -13,7 +14,7 @@ try:
     import torch
     import transformers
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import BertConfig, BertModel, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 except ImportError as e:
     print(f'hf: python has no {e.name} ({e}): nothing to compare with')
     sys.exit(3)
@@ -53,6 +54,19 @@ for name, (cls, cfg) in configs.items():
         logits = model(x).logits[0]
         gen = model.generate(x, max_new_tokens=20, min_new_tokens=20, do_sample=False, pad_token_id=0)[0, len(ids):].tolist()
     expected[name] = {'ids': ids, 'logits': logits.reshape(-1).tolist(), 'greedy': gen}
+
+bert = BertModel(BertConfig(vocab_size=V, hidden_size=32, num_hidden_layers=2, num_attention_heads=4, intermediate_size=64,
+                            max_position_embeddings=64, initializer_range=0.3)).eval()
+bert.save_pretrained(os.path.join(out, 'bert'), safe_serialization=True)
+bids = torch.randint(1, V, (2, 8))
+bids[1, 5:] = 0  # padding (pad_token_id 0) in the second row
+bmask = (bids != 0).long()
+btypes = torch.zeros_like(bids)
+btypes[0, 4:] = 1
+with torch.no_grad():
+    bout = bert(input_ids=bids, attention_mask=bmask, token_type_ids=btypes)
+expected['bert'] = {'input_ids': bids.tolist(), 'attention_mask': bmask.tolist(), 'token_type_ids': btypes.tolist(),
+                    'last_hidden_state': bout.last_hidden_state.reshape(-1).tolist(), 'pooler_output': bout.pooler_output.reshape(-1).tolist()}
 with open(os.path.join(out, 'expected.json'), 'w') as f:
     json.dump(expected, f)
-print(f'hf: transformers {transformers.__version__}, torch {torch.__version__}: gpt2 and llama saved, vocab {V}')
+print(f'hf: transformers {transformers.__version__}, torch {torch.__version__}: gpt2, llama and bert saved, vocab {V}')
