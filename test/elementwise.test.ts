@@ -192,6 +192,23 @@ describe('where, clamp, maskedFill', () => {
       expect(fl.clamp(x, fl.tensor([0, -3, 0], opts('float32'))).toArray()).toEqual([[1, -2, 3], [0, 5, 0]]);
     });
   });
+  test("maskedFill with a tensor value: the value's gradient, its dtype cast to x's, no host read (torch's MaskedFillBackward1)", () => fl.scope(() => {
+    // torch 1.13: x = [1., 2, 3, 4] (grad), v = tensor(5., grad), m = [T, F, T, F]; y = x.masked_fill(m, v);
+    //   (y * [1., 2, 3, 4]).sum().backward() -> y = [5, 2, 5, 4], x.grad = [0, 2, 0, 4], v.grad = 4
+    const x = fl.tensor([1, 2, 3, 4], opts('float32')).requiresGrad_();
+    const v = fl.tensor(5, opts('float32')).requiresGrad_();
+    const m = fl.tensor([true, false, true, false], { device: DEVICE });
+    const y = x.maskedFill(m, v);
+    expect(y.toArray()).toEqual([5, 2, 5, 4]);
+    fl.sum(fl.mul(y, fl.tensor([1, 2, 3, 4], opts('float32')))).backward();
+    expect(x.grad!.toArray()).toEqual([0, 2, 0, 4]);
+    expect(v.grad!.item()).toBe(4);   // before: no gradient reached the value (it was read with item())
+    // torch: zeros(2, 3).masked_fill([T, F, T], tensor(7, int32)) -> float32 7s in the masked columns
+    const z = fl.zeros([2, 3], opts('float32')).maskedFill(fl.tensor([true, false, true], { device: DEVICE }), fl.tensor([7], { dtype: 'int32', device: DEVICE }));
+    expect(z.dtype).toBe('float32');
+    expect(z.toArray()).toEqual([[7, 0, 7], [7, 0, 7]]);
+    expect(() => x.maskedFill(m, fl.tensor([1, 2], opts('float32')))).toThrow(/maskedFill: value must be a number or a 1-element tensor, got shape \[2\]/);
+  }));
   test('NaN handling follows PyTorch', () => {
     fl.scope(() => {
       const x = fl.tensor([NaN, 1, -Infinity, Infinity], opts('float32'));

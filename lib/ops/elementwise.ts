@@ -1059,7 +1059,16 @@ export function maskedFill(): Tensor {
     if (!isComplexTensor(x)) throw new DTypeError(`maskedFill: a complex value cannot be filled into a ${String(x.dtype)} tensor`);
     return complexHook('where', 'maskedFill', x.dtype)(mask, value instanceof Tensor ? value.reshape([]) : value, x);
   }
-  const v = value instanceof Tensor ? value.item() : value;
+  if (value instanceof Tensor) {
+    // a tensor value: where(mask, value, x) in x's dtype and on x's device — no host read, and the
+    // value gets its gradient (the sum of the output's over the masked elements), as torch's
+    value._handleFor('maskedFill');
+    const v0 = value.reshape([]);
+    const vv = v0.dtype === x.dtype && v0.device === x.device ? v0 : v0.to({ dtype: x.dtype, device: x.device });
+    commonDevice('maskedFill', x, mask);
+    return where(mask, vv, x);
+  }
+  const v = value;
   if (typeof v !== 'number' && typeof v !== 'boolean') throw new ValueError(`maskedFill: value must be a number, a boolean or a 1-element tensor, got ${describeArg(value)}`);
   checkFillValue(v, x.dtype, 'maskedFill');  // as torch's masked_fill (-2.5 wrapped to 254)
   const dev = commonDevice('maskedFill', x, mask)!;
