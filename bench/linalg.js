@@ -10,14 +10,18 @@
 //
 //   node bench/linalg.js            # both, JSON lines then a table
 //   node bench/linalg.js --flint    # flintml only
+//   node bench/linalg.js --sizes 256,256x32   # only these sizes (of the lists below), both tables
 'use strict';
 const { loadFlint, timeEach, sizeOpRounds, Report } = require('./common');
 
-const SIZES = [256, 512, 1024];
+const sizesArg = process.argv.indexOf('--sizes');
+const only = sizesArg < 0 ? null : new Set(String(process.argv[sizesArg + 1] || '').split(','));
+const chosen = (sizes) => (only === null ? sizes : sizes.filter((s) => only.has(String(s))));
+const SIZES = chosen([256, 512, 1024]);
 const OPS = ['solve', 'inv', 'solveTriangular', 'luFactor', 'cholesky'];
 // batches of small matrices: torch 1.13's batched linalg.solve takes ~0.6 s for 64 systems 4x4 on
 // this machine (a path of its own, not LAPACK's time), so solve is left out of this table
-const BATCHED = ['1024x4', '1024x8', '256x16', '256x32'];
+const BATCHED = chosen(['1024x4', '1024x8', '256x16', '256x32']);
 const BATCHED_OPS = ['inv', 'solveTriangular', 'luFactor', 'cholesky'];
 
 function benchFlint(sizes, opNames) {
@@ -58,8 +62,9 @@ function main() {
     for (const x of r.results) console.log(JSON.stringify({ ...x, blas: r.blas, threads: r.threads }));
     return;
   }
-  sizeOpRounds(new Report('linalg'), { sizes: SIZES, ops: OPS, benchFlint: () => benchFlint(SIZES, OPS), peer: 'torch_linalg.py', title: 'linalg float64' });
-  sizeOpRounds(new Report('linalg-batched'), { sizes: BATCHED, ops: BATCHED_OPS, benchFlint: () => benchFlint(BATCHED, BATCHED_OPS),
+  if (only !== null && SIZES.length + BATCHED.length < only.size) throw new Error(`linalg.js: --sizes takes sizes of ${[256, 512, 1024]} and ${['1024x4', '1024x8', '256x16', '256x32']}, got ${[...only]}`);
+  if (SIZES.length > 0) sizeOpRounds(new Report('linalg'), { sizes: SIZES, ops: OPS, benchFlint: () => benchFlint(SIZES, OPS), peer: 'torch_linalg.py', title: 'linalg float64' });
+  if (BATCHED.length > 0) sizeOpRounds(new Report('linalg-batched'), { sizes: BATCHED, ops: BATCHED_OPS, benchFlint: () => benchFlint(BATCHED, BATCHED_OPS),
     peer: 'torch_linalg.py', title: 'linalg float64, batches BxN of N x N matrices' });
 }
 

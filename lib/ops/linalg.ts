@@ -8,8 +8,8 @@
 // 'luFactor' (getrf), 'luSolve' (getrs), 'triangularSolve' (trsm) and 'cholesky' (potrf), on
 // contiguous batches of float32/float64 matrices; this file broadcasts batches and makes the copies.
 // Everything else is composed: det and slogdet from the LU's diagonal and the pivots' parity, inv as
-// a solve with the identity, matrixExp as scaling and squaring of a Padé approximant (matmul and
-// solve), choleskySolve as two triangular solves.
+// a solve with the identity (which it tells the kernel: luSolve's `identity` param), matrixExp as
+// scaling and squaring of a Padé approximant (matmul and solve), choleskySolve as two triangular solves.
 //
 // Errors: a singular matrix or one that is not positive-definite is found by the kernel and comes
 // back as LAPACK's `info` word per matrix. The *Ex functions return it (int32, the batch's shape); the
@@ -65,13 +65,16 @@ function luFactorRaw(A_: Tensor, op: string): [Tensor, Tensor, Tensor] {
   return [LU, piv, info];
 }
 
-/** X with A X = B (or Aᴴ X = B) for A = P L U from luFactorRaw; LU [..., n, n], pivots, B [..., n, k] of one batch shape. */
-function luSolveRaw(LU: Tensor, piv: Tensor, B: Tensor, adjoint: boolean, op: string): Tensor {
+/**
+ * X with A X = B (or Aᴴ X = B) for A = P L U from luFactorRaw; LU [..., n, n], pivots, B [..., n, k] of
+ * one batch shape. `identity`: B is the identity (an inverse; the CPU kernel then runs getri's flops).
+ */
+function luSolveRaw(LU: Tensor, piv: Tensor, B: Tensor, adjoint: boolean, op: string, identity = false): Tensor {
   const X = contiguousCopy(B, op);
   try {
     if (X.numel > 0) {
       const lu = LU.isContiguous() ? LU : contiguousCopy(LU, op), p = piv.isContiguous() ? piv : contiguousCopy(piv, op);
-      try { call(ops().luSolve, op, [X, lu, p], [adjoint ? 1 : 0]); } finally { if (lu !== LU) lu.dispose(); if (p !== piv) p.dispose(); }
+      try { call(ops().luSolve, op, [X, lu, p], [adjoint ? 1 : 0, identity ? 1 : 0]); } finally { if (lu !== LU) lu.dispose(); if (p !== piv) p.dispose(); }
     }
   } catch (e) { X.dispose(); throw e; }
   return X;
@@ -188,9 +191,9 @@ function solveTriangularOp(A_: Tensor, B: Tensor, upper: boolean, left: boolean,
 
 /**
  * [X, info] with A X = B for matrices B [..., n, k] (batches broadcast); `message` throws on a singular
- * A (null: the info is returned). Records solve's gradient.
+ * A (null: the info is returned). `identity`: B is the identity (inv; luSolveRaw). Records solve's gradient.
  */
-function solveMatrices(A_: Tensor, B: Tensor, op: string, message: ((k: number) => string) | null): [Tensor, Tensor] {
+function solveMatrices(A_: Tensor, B: Tensor, op: string, message: ((k: number) => string) | null, identity = false): [Tensor, Tensor] {
   const n = rows(A_), k = cols(B);
   const batch = broadcastShapes(op, batchOf(A_), batchOf(B));
   // torch 1.13 factors Aᵀ when A is row-major contiguous (no copy into LAPACK's column order) and
@@ -199,7 +202,7 @@ function solveMatrices(A_: Tensor, B: Tensor, op: string, message: ((k: number) 
   const [X, info] = noGrad(() => scopeSync(() => {
     const [LU, piv, inf] = luFactorRaw(useT ? A_.mT : A_, op);
     if (message) checkInfo(inf, op, message);
-    const x = luSolveRaw(expand(LU, [...batch, n, n]), expand(piv, [...batch, n]), expand(B, [...batch, n, k]), useT, op);
+    const x = luSolveRaw(expand(LU, [...batch, n, n]), expand(piv, [...batch, n]), expand(B, [...batch, n, k]), useT, op, identity);
     return [x, inf] as [Tensor, Tensor];
   }));
   if (needsGrad(A_, B)) {
@@ -244,7 +247,7 @@ function invOp(A_: unknown, op: string, check: boolean): [Tensor, Tensor] {
   const n = rows(Am);
   const I = eyeLike(n, Am);
   try {
-    return solveMatrices(Am, I, op, check ? singularInv : null);
+    return solveMatrices(Am, I, op, check ? singularInv : null, true);
   } finally { I.dispose(); }
 }
 
@@ -252,7 +255,7 @@ function invOp(A_: unknown, op: string, check: boolean): [Tensor, Tensor] {
 
 /** A⁻ᴴ for the gradients of det and slogdet (inf/NaN where A is singular), differentiable. */
 function invAdjoint(A_: Tensor, op: string): Tensor {
-  const [X, info] = solveMatrices(A_.mT, eyeLike(rows(A_), A_), op, null);
+  const [X, info] = solveMatrices(A_.mT, eyeLike(rows(A_), A_), op, null, true);
   info.dispose();
   return X;
 }

@@ -12,8 +12,9 @@
 //   luFactor         t: LU [B,m,n] (A on entry, L\U on exit), pivots int32 [B,min(m,n)], info int32 [B]
 //                    LAPACK's getrf: 1-based pivots (row i swapped with pivots[i]), info = the first
 //                    k (1-based) with U[k,k] == 0, 0 when none (the factorization still completes).
-//   luSolve          t: X [B,n,k] (the right-hand sides on entry), LU [B,n,n], pivots [B,n]  p: adjoint
-//                    getrs: A X = B with A = P L U, or A^H X = B when adjoint.
+//   luSolve          t: X [B,n,k] (the right-hand sides on entry), LU [B,n,n], pivots [B,n]  p: adjoint, identity
+//                    getrs: A X = B with A = P L U, or A^H X = B when adjoint. identity: the caller
+//                    says that X is the identity (k = n: an inverse, which the CPU runs as getri).
 //   triangularSolve  t: X [B,n,k] (B on entry), T [B,n,n]  p: upper, transpose, unitDiagonal
 //                    M X = B where M = T (or T^T when transpose) is triangular (upper/lower is M's
 //                    shape); only M's triangle is read; a unit diagonal is not read.
@@ -245,6 +246,18 @@ inline MatShape checkSolve(const OpCall& c, const char* op, bool pivots) {
   needOperand(c, op, 1, x.B * x.m * x.m, false, dt, "the matrices");
   if (pivots) needOperand(c, op, 2, x.B * x.m, true, dt, "pivots");
   return x;
+}
+
+/**
+ * luSolve's params: adjoint, and identity: X holds the identity on entry (linalg.inv says so; the CPU
+ * then runs getri's flop count, the GPU its solve as for any X). X must then be square.
+ */
+struct LuSolveParams { bool adjoint, identity; };
+inline LuSolveParams luSolveParams(const OpCall& c, const MatShape& x) {
+  const LuSolveParams p{c.param(0) != 0, c.param(1) != 0};
+  if (p.identity && x.m != x.n)
+    fail(ErrorKind::Shape, "luSolve: X must be square when it holds the identity (an inverse), got " + c.t[0].shapeStr());
+  return p;
 }
 
 /** cholesky: L [B,n,n], info [B]. */

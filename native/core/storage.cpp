@@ -1,16 +1,23 @@
 // storage.cpp — storage lifetime, per-device statistics, and the CPU allocator.
 //
-// CPU allocator: small blocks (< 1 MiB) come from malloc/calloc. Large blocks are mapped with
-// mmap in 2 MiB multiples, advised for transparent huge pages, and cached by size when freed:
-// a fresh 64 MiB mapping costs ~16k page faults (80 ms) on first touch, far more than the op
-// that fills it, so a training loop that allocates the same shapes every step reuses them
-// (PyTorch's GPU caching allocator, reduced to exact size classes). The cache holds at most
-// FLINT_CPU_CACHE_LIMIT bytes (default 1 GiB); memory.emptyCache() returns it to the system,
-// and an allocation that fails empties the cache and retries once before OutOfMemoryError.
+// CPU allocator: small blocks (< 128 KiB) come from malloc/calloc. Larger blocks are mapped with
+// mmap and cached by size when freed: a fresh 64 MiB mapping costs ~16k page faults (80 ms) on
+// first touch, far more than the op that fills it, so a training loop that allocates the same
+// shapes every step reuses them (PyTorch's GPU caching allocator, reduced to exact size classes).
+// Sizes: from 2 MiB up, multiples of 2 MiB advised for transparent huge pages; below, multiples of
+// 64 KiB. The mid-sized blocks are cached too because glibc's malloc does not keep them: past its
+// mmap threshold it maps and unmaps each one, and once that threshold has risen it trims the heap
+// whenever more than ~2x a block is free at its top, so each call of an op that makes and frees a
+// few 512 KiB tensors faulted them in again (linalg.inv at n = 256 took 5.0-7.5 ms of CPU per call,
+// 1.5-2.7 of them in the kernel, against 1.6-1.7 ms with these blocks cached; bench/RESULTS.md
+// 0-linalg3). The cache holds at most FLINT_CPU_CACHE_LIMIT bytes (default 1 GiB);
+// memory.emptyCache() returns it to the system, and an allocation that fails empties the cache and
+// retries once before OutOfMemoryError.
 #include "storage.h"
 #include <sys/mman.h>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <string>
 #include "error.h"
@@ -18,8 +25,9 @@
 namespace flint {
 namespace {
 
-constexpr int64_t kLargeBlock = 1 << 20;
-constexpr int64_t kPageRound = 2 << 20;
+constexpr int64_t kCachedBlock = 128 << 10;  // from here up: mmap and the cache (glibc's default mmap threshold)
+constexpr int64_t kMidRound = 64 << 10;      // the size classes below kHugeRound
+constexpr int64_t kHugeRound = 2 << 20;      // the size classes from here up, advised for huge pages
 
 MemStats stats[2];
 
@@ -32,19 +40,22 @@ struct CpuAllocator : Allocator {
     const char* env = std::getenv("FLINT_CPU_CACHE_LIMIT");
     cacheLimit = env ? std::atoll(env) : (int64_t)1 << 30;
   }
-  static int64_t rounded(int64_t bytes) { return (bytes + kPageRound - 1) / kPageRound * kPageRound; }
+  static int64_t rounded(int64_t bytes) {
+    const int64_t r = bytes >= kHugeRound ? kHugeRound : kMidRound;
+    return (bytes + r - 1) / r * r;
+  }
 
   void* mapFresh(int64_t size) {
     void* p = mmap(nullptr, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return nullptr;
 #ifdef MADV_HUGEPAGE
-    madvise(p, (size_t)size, MADV_HUGEPAGE);
+    if (size >= kHugeRound) madvise(p, (size_t)size, MADV_HUGEPAGE);
 #endif
     return p;
   }
 
   void* allocate(int64_t bytes, bool zero, int) override {
-    if (bytes < kLargeBlock) {
+    if (bytes < kCachedBlock) {
       size_t n = (size_t)(bytes > 0 ? bytes : 1);
       void* p = zero ? std::calloc(n, 1) : std::malloc(n);
       if (!p) { emptyCache(); p = zero ? std::calloc(n, 1) : std::malloc(n); }
@@ -52,8 +63,9 @@ struct CpuAllocator : Allocator {
       return p;
     }
     const int64_t size = rounded(bytes);
-    auto it = cache.find(size);
-    if (it != cache.end()) {
+    const auto range = cache.equal_range(size);
+    if (range.first != range.second) {
+      const auto it = std::prev(range.second);  // the block freed last (multimap keeps equal keys in insertion order): still in cache
       void* p = it->second;
       cache.erase(it);
       cachedBytes -= size;
@@ -68,7 +80,7 @@ struct CpuAllocator : Allocator {
   }
 
   void deallocate(void* p, int64_t bytes, int) override {
-    if (bytes < kLargeBlock) { std::free(p); return; }
+    if (bytes < kCachedBlock) { std::free(p); return; }
     const int64_t size = rounded(bytes);
     if (cachedBytes + size > cacheLimit) { munmap(p, (size_t)size); return; }
     cache.emplace(size, p);

@@ -5,9 +5,10 @@
 // one large system uses every core. The triangular solves are blocked (trsmBlocked): rows of X in
 // blocks of kRowBlock, each block first updated by one GEMM with the rows already solved (the BLAS of
 // gemm.h), then solved by substitution within its diagonal block, which walks rows of X (contiguous
-// inner loops). Unblocked, the substitution alone made solve and inv at n = 512 about 2x torch's.
-// The LU above kLuRecursiveFrom is recursive (luRecursive: halves of columns, GEMM updates with a
-// large inner dimension, unblocked leaves of kLuLeaf columns); a solve against the identity (inv)
+// inner loops, compiled for the CPU's widest vectors: vm::runVec). Unblocked, the substitution alone
+// made solve and inv at n = 512 about 2x torch's. The LU above kLuRecursiveFrom is recursive
+// (luRecursive: halves of columns, GEMM updates with a large inner dimension, unblocked leaves of
+// kLuLeaf columns); a solve against the identity (inv, which says so with luSolve's `identity` param)
 // runs getri's flop count (luInverse). Determinism: every split over the pool is by rows of a GEMM's C
 // or by columns at multiples of 16 (overColumnBlocks, gemm.cpp's slices), which leaves each element's
 // arithmetic as it is, so the results carry the same bits at any thread count (test/linalg-lu.test.ts
@@ -18,6 +19,7 @@
 #include "gemm.h"
 #include "../core/optable.h"
 #include "../core/parallel.h"
+#include "../core/vmath.h"
 
 namespace flint {
 namespace {
@@ -46,7 +48,11 @@ inline void gemmSub(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const dou
 template <class T>
 void trsmBlocked(const T* t, int64_t rs, int64_t cs, T* x, int64_t n, int64_t k, bool upper, bool unit, int64_t c0, int64_t c1,
                  int64_t rows = kRowBlock) {
-  if (n <= kSubRows) { linalg::trsmRows(t, rs, cs, x, n, k, upper, unit, c0, c1); return; }
+  if (n <= kSubRows) {  // the substitution; rows of 16 and more on the CPU's widest vectors (the same bits: vmath.h's runVec)
+    if (c1 - c0 >= 16) vm::runVec([&]() FLINT_VM_INLINE_LAMBDA { linalg::trsmRows(t, rs, cs, x, n, k, upper, unit, c0, c1); });
+    else linalg::trsmRows(t, rs, cs, x, n, k, upper, unit, c0, c1);  // a batch of small matrices: no dispatch per matrix
+    return;
+  }
   if (n <= rows) rows = kSubRows;
   const bool trans = cs != 1;  // T is stored transposed: the GEMM reads it with transA
   const int64_t ld = trans ? cs : rs;
@@ -237,14 +243,6 @@ void cpuLuFactor(const OpCall& c) {
   });
 }
 
-/** Whether the n x n row-major x is the identity (linalg.inv solves A X = I). */
-template <class T> bool isIdentity(const T* x, int64_t n) {
-  for (int64_t i = 0; i < n; i++)
-    for (int64_t j = 0; j < n; j++)
-      if (x[i * n + j] != (i == j ? T(1) : T(0))) return false;
-  return true;
-}
-
 /**
  * X = A^-1 (or A^-T when adjoint) for A = P L U, with X the identity on entry: getri's 4/3 n^3 flops
  * instead of the 2 n^3 of two full triangular solves against the identity.
@@ -283,17 +281,16 @@ void luInverse(const T* lu, const int32_t* piv, T* x, int64_t n, bool adjoint) {
 
 void cpuLuSolve(const OpCall& c) {
   const linalg::MatShape s = linalg::checkSolve(c, "luSolve", true);
-  const bool adjoint = c.param(0) != 0;
+  const linalg::LuSolveParams params = linalg::luSolveParams(c, s);
+  const bool adjoint = params.adjoint, identity = params.identity;
   const int64_t n = s.m, k = s.n;
   const int32_t* piv = c.t[2].ptr<int32_t>();
   byFloat(c.t[0].dtype, "luSolve", [&](auto tag) {
     using T = decltype(tag);
     T* x = c.t[0].ptr<T>();
     const T* lu = c.t[1].ptr<T>();
-    // linalg.inv (a solve against the identity) takes luInverse's path; below one block it saves nothing
-    bool inverse = n == k && n > kRowBlock;
-    for (int64_t b = 0; inverse && b < s.B; b++) inverse = isIdentity(x + b * n * n, n);
-    if (inverse) {
+    // X = I (linalg.inv, the caller says so): luInverse's path; below one block it saves nothing
+    if (identity && n > kRowBlock) {
       parallelFor(s.B, 1, [&](int64_t b0, int64_t b1) {
         for (int64_t b = b0; b < b1; b++) luInverse(lu + b * n * n, piv + b * n, x + b * n * n, n, adjoint);
       });
