@@ -11,24 +11,9 @@
 // The tests run on DEVICE (the CPU, or the emulated GPU under scripts/test-emu.js).
 import * as fl from '../lib';
 import { DEVICE, randomArray } from './helpers';
+import { hashed, ints, near, t64, vals } from './linalg-fixtures';
 
 const L = fl.linalg;
-const vals = (t: fl.Tensor): number[] => Array.from(t.to('float64').dataSync() as ArrayLike<number>);
-const ints = (t: fl.Tensor): number[] => Array.from(t.dataSync() as ArrayLike<number>, Number);
-function near(got: number[], want: number[], tol: number, what: string): void {
-  expect(got.length).toBe(want.length);
-  got.forEach((g, i) => {
-    const w = want[i];
-    if (!(Math.abs(g - w) <= tol * Math.max(1, Math.abs(w)))) throw new Error(`${what}[${i}]: expected ${w}, got ${g}`);
-  });
-}
-/** torch: ((i*37 + j*91 + i*j*13 + i*i*7 + j*j*5) % 1009 - 504) / 64, exact in float64. */
-function hashed(m: number, n: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.push((((i * 37 + j * 91 + i * j * 13 + i * i * 7 + j * j * 5) % 1009) - 504) / 64);
-  return out;
-}
-const t64 = (v: number[], shape: number[], dtype: fl.DType = 'float64'): fl.Tensor => fl.tensor(v, { dtype, device: DEVICE }).reshape(shape);
 
 /** max |P L U - A| / max |A| for one m x n matrix from getrf's packed LU and 1-based pivots (naive float64). */
 function pluError(a: number[], lu: number[], piv: number[], m: number, n: number): number {
