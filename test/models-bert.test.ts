@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
-import { DEVICE } from './helpers';
+import { DEVICE, maxDiff } from './helpers';
 
 const HF = path.join(__dirname, 'golden', 'hf');
 interface Golden {
@@ -29,12 +29,6 @@ let tmp = '';
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-bert-')); });
 afterAll(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 const host = (t: fl.Tensor) => t.to('cpu').dataSync() as Float32Array;
 
 function encode(model: fl.models.Bert, G: Golden): { h: Float32Array; pooled: Float32Array } {

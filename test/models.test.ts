@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as fl from '../lib';
-import { DEVICE } from './helpers';
+import { DEVICE, maxDiff } from './helpers';
 
 const HF = path.join(__dirname, 'golden', 'hf');
 const golden = JSON.parse(fs.readFileSync(path.join(HF, 'golden.json'), 'utf8')) as Record<string, {
@@ -23,12 +23,6 @@ let tmp = '';
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flint-models-')); });
 afterAll(() => { if (tmp) fs.rmSync(tmp, { recursive: true, force: true }); });
 
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 function logitsOf(model: fl.models.CausalLM, ids: number[][]): Float32Array {
   return fl.noGrad(() => fl.scope(() => model.forward(fl.tensor(ids, { dtype: 'int32', device: DEVICE })).to('cpu').dataSync() as Float32Array));
