@@ -777,7 +777,7 @@ Object.defineProperty(P, 'mT', {
   get(this: Tensor) {
     // a 0-dim tensor is its own mT, as torch's (a 1-D one is refused there too)
     if (this.ndim === 1) throw new ShapeError(`mT: tensor must have at least 2 dims (or none), got shape ${fmt(this._shape)}`);
-    return transpose(this, -2, -1);
+    return this.ndim === 0 ? transpose(this, 0, 0) : transpose(this, -2, -1);   // transpose of a 0-dim tensor takes dims -1/0 only
   },
 });
 const casts: [string, DType][] = [['float', 'float32'], ['double', 'float64'], ['half', 'float16'], ['bfloat16', 'bfloat16'], ['int', 'int32'], ['byte', 'uint8'], ['bool', 'bool']];
