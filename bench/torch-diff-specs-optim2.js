@@ -156,8 +156,10 @@ add({
 // ---- schedulers ----------------------------------------------------------------------------------
 const PY_LAMBDAS = '[lambda e: 0.9, lambda e: 1.0 / (e + 1), lambda e: (1.0 if e < 3 else 0.5), lambda e: 0.95 ** e]';
 const JS_LAMBDAS = [() => 0.9, (e) => 1.0 / (e + 1), (e) => (e < 3 ? 1.0 : 0.5), (e) => 0.95 ** e];
-const PY_SCALES = '[lambda x: 0.5 ** x, lambda x: 1.0 / x, lambda x: 1.0]';
-const JS_SCALES = [(x) => 0.5 ** x, (x) => 1.0 / x, () => 1.0];
+// 1 / (x + 1), not 1 / x: at x = 0 Python raises ZeroDivisionError where JavaScript gives Infinity (a
+// difference of the two languages' user functions, not of the schedulers)
+const PY_SCALES = '[lambda x: 0.5 ** x, lambda x: 1.0 / (x + 1), lambda x: 1.0]';
+const JS_SCALES = [(x) => 0.5 ** x, (x) => 1.0 / (x + 1), () => 1.0];
 
 function drawSched(r, k, ngroups) {
   const o = {};
