@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { inspect } from 'util';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import { componentDType, DType, DTYPE_CODE, isComplexDType, ITEMSIZE, TypedArray, DataFor } from './dtype';
+import { componentDType, DType, DTYPE_CODE, isComplexDType, isFloating, ITEMSIZE, TypedArray, DataFor } from './dtype';
 import { CPU, DeviceSpec } from './device';
 import { DeviceError, DisposedError, DTypeError, fromNative, OutOfMemoryError, ValueError } from './errors';
 import { captureState, refuseInCapture } from './capture';
@@ -611,11 +611,10 @@ Object.defineProperty(Tensor.prototype, 'data', {
       throw new ValueError(`data: only a Tensor can be assigned to .data (torch's \`p.data = t\`), got ${describeArg(v)}; \`await t.data()\` reads the values`);
     }
     if (v === this) return;
-    if (this._requiresGrad && !(v.dtype === 'float32' || v.dtype === 'float64' || v.dtype === 'float16' || v.dtype === 'bfloat16' || isComplexDType(v.dtype))) {
+    if (this._requiresGrad && !(isFloating(v.dtype) || isComplexDType(v.dtype))) {
       throw new DTypeError(`data: a tensor that requires grad (shape ${fmt(this._shape)}) can only take floating point data, got ${v.dtype}`);
     }
-    v._storageHandle('data');
-    const alias = new Tensor(v._storage, v._shape, v._strides, v._offset, v.dtype);
+    const alias = v._view(v._shape, v._strides, v._offset);
     const g = this.grad;
     this.grad = null;
     try { this._takeOver(alias, 'data', true); } finally { this.grad = g; }

@@ -2,7 +2,7 @@
 // module's own fields (a field holding a Parameter, a Module, or an array/Map of Modules), in
 // field order, as PyTorch finds attributes; buffers (running stats) are registered by name.
 // State dicts are flat `{ 'layer.0.weight': Tensor }` maps with strict key and shape checks.
-import { DType, checkDType } from '../dtype';
+import { DType, checkDType, isComplexDType, isFloating } from '../dtype';
 import { parseDevice } from '../device';
 import { DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { isGradEnabled, noGrad, record, type RemovableHandle } from '../autograd';
@@ -203,6 +203,20 @@ class BackwardHookState {
     for (const g of this.gradOutputs) g?.dispose();
     this.gradOutputs = [];
   }
+}
+
+/**
+ * Parameter `p` takes `value` in place (Tensor._takeOver: the object stays, as torch's
+ * `param.data = fn(param)`, so optimizers, tied weights and the user's references go on with the new
+ * value); its gradient goes through `convert` too (torch's `_apply`). Module.to and Module.type.
+ */
+function takeOverParameter(p: Tensor, value: Tensor, convert: (t: Tensor) => Tensor, op: string): void {
+  const g = p.grad;
+  p.grad = null;
+  const gq = g && !g.isDisposed ? convert(g) : null;
+  if (g && gq !== g) g.dispose();
+  p._takeOver(value, op);
+  p.grad = gq;
 }
 
 /**
@@ -424,7 +438,7 @@ export abstract class Module {
     const o0 = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;
     if (o0.dtype !== undefined) {
       const dt = checkDType(o0.dtype, 'Module.to');
-      if (!(dt === 'float32' || dt === 'float64' || dt === 'float16' || dt === 'bfloat16' || dt === 'complex64' || dt === 'complex128')) {
+      if (!(isFloating(dt) || isComplexDType(dt))) {
         throw new DTypeError(`Module.to only accepts floating point or complex dtypes, but got desired dtype=${dt}`);   // torch's TypeError
       }
     }
@@ -433,21 +447,14 @@ export abstract class Module {
     noGrad(() => {
       for (const m of this.modules()) {
         for (const [k, p] of m.ownParameters()) {
-          const dt = o.dtype && (p.dtype === 'float32' || p.dtype === 'float64' || p.dtype === 'float16' || p.dtype === 'bfloat16') ? o.dtype : p.dtype;
+          const dt = o.dtype && isFloating(p.dtype) ? o.dtype : p.dtype;
           if (dt === p.dtype && (o.device === undefined || o.device === p.device)) continue;
-          // the Parameter object stays (torch's `param.data = fn(param)`): optimizers, tied weights and
-          // the user's own references go on with the new value; its gradient is converted the same way
-          const g = p.grad;
-          p.grad = null;
-          const gq = g && !g.isDisposed ? g.to({ dtype: dt, device: o.device, copy: true }) : null;
-          g?.dispose();
-          p._takeOver(p.to({ dtype: dt, device: o.device, copy: true }), 'Module.to');
-          p.grad = gq;
+          const convert = (t: Tensor): Tensor => t.to({ dtype: dt, device: o.device, copy: true });
+          takeOverParameter(p, convert(p), convert, 'Module.to');
         }
         for (const [k, b] of m._buffers) {
           if (!b) continue;
-          const floating = b.dtype === 'float32' || b.dtype === 'float64' || b.dtype === 'float16' || b.dtype === 'bfloat16';
-          const dt = o.dtype && floating ? o.dtype : b.dtype;
+          const dt = o.dtype && isFloating(b.dtype) ? o.dtype : b.dtype;
           if (dt === b.dtype && (o.device === undefined || o.device === b.device)) continue;
           const q = b.to({ dtype: dt, device: o.device, copy: true });
           b.dispose();
@@ -480,7 +487,7 @@ export abstract class Module {
             const q = (p as unknown as { type(d: unknown): Tensor }).type(dst);
             if (q === p) continue;
             made.push([m, k, p, q, true]);
-            if (p.requiresGrad && !(q.dtype === 'float32' || q.dtype === 'float64' || q.dtype === 'float16' || q.dtype === 'bfloat16')) {
+            if (p.requiresGrad && !isFloating(q.dtype)) {
               throw new DTypeError(`Module.type: parameter '${k}' (shape ${fmt(p._shape)}) requires grad and cannot hold ${q.dtype} values`);
             }
           }
@@ -496,15 +503,7 @@ export abstract class Module {
       throw e;
     }
     for (const [m, k, t, q, isParam] of made) {
-      if (isParam) {
-        // its gradient is converted with it (torch's _apply)
-        const g = t.grad;
-        t.grad = null;
-        const gq = g && !g.isDisposed ? noGrad(() => (g as unknown as { type(d: unknown): Tensor }).type(dst)) : null;
-        if (g && gq !== g) g.dispose();
-        t._takeOver(q, 'Module.type');
-        t.grad = gq;
-      }
+      if (isParam) takeOverParameter(t, q, (g) => noGrad(() => (g as unknown as { type(d: unknown): Tensor }).type(dst)), 'Module.type');
       else if (m._buffers.get(k) === t) { m._buffers.set(k, q); t.dispose(); }
       else q.dispose();   // a buffer shared by two modules, already replaced through the first
     }

@@ -41,7 +41,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { fmt, normDim } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
 import { angle, complex, conj, imag, real, registerComposite } from './complex';
-import { arange, eye, ones } from './creation';
+import { arange, empty, eye, ones, onesLike } from './creation';
 import { abs, add, div, eq, gt, log, lt, mul, neg, sqrt, sub, where } from './elementwise';
 import { sgn } from './pointwise';
 import { gather, tril, triu } from './indexing';
@@ -218,7 +218,7 @@ function complexEigh(A: Tensor, uplo: 'L' | 'U'): [Tensor, Tensor] {
   const t = diagonal(M, -1, -2, -1);
   const ta2 = abs2(t), tz = gt(ta2, 0), ta = safeSqrt(ta2);
   const p = where(tz, div(t, where(tz, ta, 1)), 1);
-  const D = cat([narrow(add(mul(p, 0), 1), -1, 0, 1), cumprod(p, -1)], -1);   // [..., n]
+  const D = cat([onesLike(narrow(p, -1, 0, 1)), cumprod(p, -1)], -1);   // [..., n]
   const Tr = add(add(diagEmbed(d), diagEmbed(ta, -1)), diagEmbed(ta, 1));
   const [lam, W] = eigh(Tr);
   const V = mul(unsqueeze(D, -1), W);                                    // D·W
@@ -262,15 +262,13 @@ function complexQR(A: Tensor, complete: boolean, computeQ: boolean): [Tensor, Te
   }
   const kr = complete ? m : k;
   const Rout = narrow(triuComplex(R), -2, 0, kr);
-  if (!computeQ) return [emptyLike0(A), Rout];
+  if (!computeQ) return [empty([0], { dtype: A.dtype, device: dev }), Rout];
   if (Q.ndim < A.ndim) Q = mul(expand(Q, [...A._shape.slice(0, -2), m, m]), 1);   // no reflection ran (k = 0)
   return [complete ? Q : narrow(Q, -1, 0, k), Rout];
 }
 
 /** The upper triangle of complex R (the reflections leave rounding below it), its diagonal real (β). */
 function triuComplex(R: Tensor): Tensor { return complex(triu(real(R)), triu(imag(R), 1)); }
-/** An empty [0] tensor of A's dtype and device (torch's Q for mode 'r'). */
-function emptyLike0(A: Tensor): Tensor { return narrow(reshape(A, [-1]), 0, 0, 0); }
 
 registerComposite('linalg.qr', ([A_, mode, op]) => scopeSync(() => {
   const A = needComplexMatrices(A_, op as string, 'A', false);
