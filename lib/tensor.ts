@@ -596,16 +596,44 @@ export class Tensor {
   [inspect.custom](): string { return this.toString(); }
 }
 
-// `t.data` is flintml's async read (`await t.data()`, tfjs's name), and torch code assigns
-// `p.data = other`: a plain assignment would put an own property on the tensor, shadowing the
-// method and changing nothing — silently. So `data` is an accessor: reading it gives the method;
-// assigning a tensor does what torch's does (the tensor keeps its identity, its autograd flag and
+// `t.data` is flintml's async read (`await t.data()`, tfjs's name), and torch's `.data` is the
+// tensor's detached alias: torch code reads `w.data.normal_(0, 0.02)`, `p.data.copy_(q.data)`,
+// `p.data.clamp_(-c, c)`, and assigns `p.data = other`. So `data` is an accessor. Reading it gives
+// a callable alias: called, it is the async read; any Tensor member read through it is the
+// member of a detached alias of the tensor made on first use (torch's `.data`: same storage, no
+// autograd, `requiresGrad` false), methods bound to that alias, and it passes `instanceof Tensor`,
+// so it works as an operand too. In-place writes through it bump the storage's version as any
+// in-place write does: a graph that saved the tensor refuses at backward (torch's `.data` writes
+// are untracked, and such a backward would read the new values silently).
+// Assigning a tensor does what torch's does (the tensor keeps its identity, its autograd flag and
 // its .grad, and takes the other's values, sharing its storage: no copy); anything else is refused.
 const readData = Object.getOwnPropertyDescriptor(Tensor.prototype, 'data')!.value as Tensor['data'];
+const TENSOR_MEMBER = (prop: string | symbol, self: Tensor): boolean => prop in Tensor.prototype || Object.prototype.hasOwnProperty.call(self, prop);
+function dataAccessor(self: Tensor): Tensor['data'] {
+  let alias: Tensor | null = null;
+  const aliasOf = (): Tensor => (alias ??= self._view(self._shape, self._strides, self._offset));
+  const read = ((...args: []) => readData.apply(self, args)) as Tensor['data'] & { [inspect.custom]?: () => string };
+  read[inspect.custom] = () => aliasOf().toString();
+  return new Proxy(read, {
+    get(target, prop) {
+      if (prop === inspect.custom || prop === 'call' || prop === 'apply' || prop === 'bind' || !TENSOR_MEMBER(prop, self)) return Reflect.get(target, prop) as unknown;
+      const a = aliasOf();
+      const v = Reflect.get(a, prop, a) as unknown;
+      return typeof v === 'function' && prop !== 'constructor' ? (v as (...x: unknown[]) => unknown).bind(a) : v;
+    },
+    set(target, prop, value) {
+      if (!TENSOR_MEMBER(prop, self)) return Reflect.set(target, prop, value);
+      const a = aliasOf();
+      return Reflect.set(a, prop, value, a);
+    },
+    has(target, prop) { return TENSOR_MEMBER(prop, self) || Reflect.has(target, prop); },
+    getPrototypeOf() { return Tensor.prototype; },
+  });
+}
 Object.defineProperty(Tensor.prototype, 'data', {
   configurable: true,
   enumerable: false,
-  get(): Tensor['data'] { return readData; },
+  get(this: Tensor): Tensor['data'] { return dataAccessor(this); },
   set(this: Tensor, v: unknown) {
     if (!(v instanceof Tensor)) {
       throw new ValueError(`data: only a Tensor can be assigned to .data (torch's \`p.data = t\`), got ${describeArg(v)}; \`await t.data()\` reads the values`);

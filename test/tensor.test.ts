@@ -279,3 +279,68 @@ describe("p.data = t (torch's set_data)", () => {
     expect(() => y.backward()).toThrow(/saved by mul was modified by an in-place operation/);
   }));
 });
+
+describe("reading p.data: torch's detached alias, and still the async read when called", () => {
+  type AnyT = any;
+  test("in-place writes through .data change the tensor, untracked (torch's w.data.fill_ / mul_ / copy_)", () => fl.scope(() => {
+    // torch 1.13: w = ones(3, requires_grad=True); w.data.mul_(2); w.data[0] = 5 -> w = tensor([5., 2., 2.], requires_grad=True), w.is_leaf, w.grad_fn None
+    const w = fl.ones([3], { device: DEVICE }).requiresGrad_();
+    const r = (w as AnyT).data.mul_(2);
+    expect(r).toBeInstanceOf(fl.Tensor);
+    expect(r.requiresGrad).toBe(false);
+    (w as AnyT).data.select(0, 0).fill_(5);
+    expect(w.toArray()).toEqual([5, 2, 2]);
+    expect(w.requiresGrad && w.isLeaf && w.gradFn === null).toBe(true);
+    const q = fl.tensor([7, 8, 9], { dtype: 'float32', device: DEVICE });
+    (w as AnyT).data.copy_((q as AnyT).data);
+    expect(w.toArray()).toEqual([7, 8, 9]);
+  }));
+  test('members read through .data are those of a detached alias: shape, dtype, requiresGrad false, no grad', () => fl.scope(() => {
+    const w = fl.ones([2, 3], { dtype: 'float64', device: DEVICE }).requiresGrad_();
+    const d = (w as AnyT).data;
+    expect(d.shape).toEqual([2, 3]);
+    expect(d.dtype).toBe('float64');
+    expect(d.device).toBe(w.device);
+    expect(d.requiresGrad).toBe(false);
+    expect(d.grad).toBe(null);
+    expect(d).toBeInstanceOf(fl.Tensor);
+    expect(d.sum().item()).toBe(6);
+  }));
+  test("as an operand (an RL soft update: target.data.copy_(tau * p.data + (1 - tau) * target.data)): no graph, the values torch gives", () => fl.scope(() => {
+    // torch 1.13: p = tensor([1., 2.], requires_grad=True); t = tensor([3., 5.], requires_grad=True)
+    //   t.data.copy_(0.25 * p.data + 0.75 * t.data) -> t = tensor([2.5000, 4.2500], requires_grad=True)
+    const p = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE }).requiresGrad_();
+    const t = fl.tensor([3, 5], { dtype: 'float32', device: DEVICE }).requiresGrad_();
+    const mix = fl.add(fl.mul((p as AnyT).data, 0.25), fl.mul((t as AnyT).data, 0.75));
+    expect(mix.requiresGrad).toBe(false);
+    (t as AnyT).data.copy_(mix);
+    expect(t.toArray()).toEqual([2.5, 4.25]);
+    expect(t.requiresGrad && t.isLeaf).toBe(true);
+  }));
+  test('nn.init-style weight init through .data, and the async read in the same expression form', async () => {
+    const lin = new fl.nn.Linear(4, 3);
+    try {
+      fl.manualSeed(0);
+      fl.scope(() => {   // the aliases .data makes belong to the scope (outside one, to the GC)
+        (lin.weight as AnyT).data.normal_(0, 0.02);
+        (lin.bias as AnyT).data.zero_();
+      });
+      const w = Array.from(await lin.weight.data());
+      expect(w.length).toBe(12);
+      expect(Math.max(...w.map(Math.abs))).toBeLessThan(0.2);
+      expect(w.some((v) => v !== 0)).toBe(true);
+      expect(Array.from(await lin.bias!.data())).toEqual([0, 0, 0]);
+      expect(lin.weight.requiresGrad).toBe(true);
+    } finally { lin.dispose?.(); }
+  });
+  test('a write through .data after a forward that saved the tensor is refused at backward, not read stale or new silently', () => fl.scope(() => {
+    const w = fl.ones([2], { device: DEVICE }).requiresGrad_();
+    const y = w.mul(w).sum();
+    (w as AnyT).data.mul_(3);
+    expect(() => y.backward()).toThrow(/saved by mul was modified by an in-place operation/);
+  }));
+  test('printing .data prints the tensor', () => fl.scope(() => {
+    const w = fl.tensor([1, 2], { dtype: 'float32', device: DEVICE }).requiresGrad_();
+    expect(require('util').inspect((w as AnyT).data)).toBe(fl.tensor([1, 2], { dtype: 'float32', device: DEVICE }).toString());
+  }));
+});
