@@ -333,4 +333,49 @@ add({
   fl: (fl, [a, b]) => fl.linalg.pinv(fl.complex(a, b)), tol: 64, gradTol: 256,
 });
 
+// complex Cholesky (the interleaved embedding; torch's gradient formula), triangular solves, choleskySolve / choleskyInverse
+const HPD_PY = (x, y) => `(lambda z: z @ z.mH + z.shape[-1] * torch.eye(z.shape[-1], dtype=z.dtype))(${C(x, y)})`;
+const hpd = (fl, a, b) => { const z = fl.complex(a, b), n = z.shape[z.ndim - 1]; return fl.add(fl.matmul(z, fl.conj(z.mT)), fl.mul(fl.eye(n, { dtype: a.dtype, device: a.device }), n)); };
+const sq = (r) => { const n = r.int(1, 4); return [...r.shape(0, 1, 2), n, n]; };
+add({
+  name: 'complex-linalg.cholesky', py: `torch.linalg.cholesky(${HPD_PY('x0', 'x1')}, upper=a.u)`,
+  gen: (r) => ({ ins: partsOf(r, sq(r)), a: { u: r.bool() } }),
+  fl: (fl, [a, b], o) => fl.linalg.cholesky(hpd(fl, a, b), { upper: o.u }), tol: 64, gradTol: 256,
+});
+add({
+  name: 'complex-linalg.choleskyEx', grad: false,
+  py: `(lambda r: (torch.where((r.info == 0)[..., None, None], r.L, torch.zeros_like(r.L)), r.info.long()))(torch.linalg.cholesky_ex((lambda z: z @ z.mH + a.s * torch.eye(z.shape[-1], dtype=z.dtype))(${C('x0', 'x1')})))`,
+  gen: (r) => ({ ins: partsOf(r, sq(r)), a: { s: r.pick([-1, 0.5, 4]) } }),
+  fl: (fl, [a, b], o) => {
+    const z = fl.complex(a, b), n = z.shape[z.ndim - 1];
+    const [L, info] = fl.linalg.choleskyEx(fl.add(fl.matmul(z, fl.conj(z.mT)), fl.mul(fl.eye(n, { dtype: a.dtype, device: a.device }), o.s)));
+    return [fl.where(fl.eq(info, 0).unsqueeze(-1).unsqueeze(-1), L, fl.zerosLike(L)), info];
+  },
+  tol: 64,
+});
+add({
+  name: 'complex-linalg.solveTriangular',
+  py: `torch.linalg.solve_triangular(${C('x0', 'x1')} + 4 * torch.eye(x0.shape[-1], dtype=x0.dtype), ${C('x2', 'x3')}, upper=a.u, left=a.l, unitriangular=a.un)`,
+  gen: (r) => {
+    const s = sq(r), n = s[s.length - 1], k = r.int(1, 3), l = r.bool(0.7), dt = r.pick(CF);
+    return { ins: [...partsOf(r, s, 'cont', dt), ...partsOf(r, [...(r.bool() ? s.slice(0, -2) : []), l ? n : k, l ? k : n], 'cont', dt)], a: { u: r.bool(), l, un: r.bool(0.3) } };
+  },
+  fl: (fl, [a, b, c, d], o) => {
+    const n = a.shape[a.ndim - 1];
+    const A = fl.add(fl.complex(a, b), fl.mul(fl.eye(n, { dtype: a.dtype, device: a.device }), 4));
+    return fl.linalg.solveTriangular(A, fl.complex(c, d), { upper: o.u, left: o.l, unitriangular: o.un });
+  },
+  tol: 64, gradTol: 256,
+});
+add({
+  name: 'complex-choleskySolve-inverse',
+  py: `(lambda F: (torch.cholesky_solve(${C('x2', 'x3')}, F, a.u), torch.cholesky_inverse(F, a.u)))(torch.linalg.cholesky(${HPD_PY('x0', 'x1')}, upper=a.u))`,
+  gen: (r) => { const s = sq(r), dt = r.pick(CF); return { ins: [...partsOf(r, s, 'cont', dt), ...partsOf(r, [...s.slice(0, -1), r.int(1, 3)], 'cont', dt)], a: { u: r.bool() } }; },
+  fl: (fl, [a, b, c, d], o) => {
+    const F = fl.linalg.cholesky(hpd(fl, a, b), { upper: o.u });
+    return [fl.choleskySolve(fl.complex(c, d), F, o.u), fl.choleskyInverse(F, o.u)];
+  },
+  tol: 64, gradTol: 256,
+});
+
 exports.SPECS = specs;

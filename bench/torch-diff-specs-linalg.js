@@ -163,6 +163,12 @@ add({
   name: 'linalg.cholesky', py: `torch.linalg.cholesky(${SPD_PY}, upper=a.u)`,
   gen: (r) => ({ ins: [square(r)], a: { u: r.bool() } }), fl: (fl, [x], a) => fl.linalg.cholesky(spd(fl, x), { upper: a.u }), tol: TOL,
 });
+// A not symmetric: torch reads the lower triangle, or the upper one with upper (flintml read the lower for both until 2026-12-08)
+add({
+  name: 'linalg.cholesky-triangle', py: `torch.linalg.cholesky(${SPD_PY} + 5 * (torch.triu(x1, 1) if a.u else torch.tril(x1, -1)).abs(), upper=a.u)`,
+  gen: (r) => { const x = square(r); return { ins: [x, r.tensor(x.dtype, x.shape)], a: { u: r.bool() } }; },
+  fl: (fl, [x, j], a) => fl.linalg.cholesky(fl.add(spd(fl, x), fl.mul(fl.abs(a.u ? fl.triu(j, 1) : fl.tril(j, -1)), 5)), { upper: a.u }), tol: TOL,
+});
 add({
   name: 'cholesky-method', py: `${SPD_PY}.cholesky(a.u)`,
   gen: (r) => ({ ins: [square(r)], a: { u: r.bool() } }), fl: (fl, [x], a) => spd(fl, x).cholesky(a.u), tol: TOL, known: emptyInt,

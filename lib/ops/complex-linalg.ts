@@ -34,10 +34,19 @@
 //   the reduction and the real eigh's (torch's formula there: it needs distinct eigenvalues, as torch's).
 // - qr: the same reflections column by column with LAPACK zgeqrf's conventions (complexQR), so Q and R
 //   are torch's values, not only a QR; the modes torch cannot differentiate refuse at backward as its.
+// - cholesky: the interleaved embedding E'(z) (each element a 2 × 2 block [[re, −im], [im, re]] in place)
+//   maps a lower triangular L with a real diagonal to a lower triangular matrix with a positive diagonal,
+//   and E'(L Lᴴ) = E'(L) E'(L)ᵀ; so by the uniqueness of the Cholesky factor, the real factor of E'(A) is
+//   E'(L), read off its blocks. A leading minor of order k of E'(A) that fails lies in the complex minor
+//   of order ⌈k/2⌉ (E'(A)'s minor of order 2m is PD iff A's of order m is), which is torch's info. The
+//   gradient is torch's formula (its Φ has a complex diagonal: not the embedding's Hermitian gradient).
+// - solveTriangular: the triangle (with a unit diagonal for unitriangular) through the complex solve;
+//   the triangle mask gives torch's gradient (zero outside it). choleskySolve / choleskyInverse: two of
+//   those with the conjugate transposes.
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record } from '../autograd';
 import { componentDType, DType, isComplexDType } from '../dtype';
-import { DTypeError, ShapeError, ValueError } from '../errors';
+import { DTypeError, LinAlgError, ShapeError, ValueError } from '../errors';
 import { fmt, normDim } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
 import { angle, complex, conj, imag, real, registerComposite } from './complex';
@@ -45,7 +54,7 @@ import { arange, empty, eye, ones, onesLike } from './creation';
 import { abs, add, div, eq, gt, log, lt, mul, neg, sqrt, sub, where } from './elementwise';
 import { sgn } from './pointwise';
 import { gather, tril, triu } from './indexing';
-import { invEx, matrixExp, matrixPower, solveEx } from './linalg';
+import { checkInfo, choleskyEx, invEx, matrixExp, matrixPower, notPD, solveEx } from './linalg';
 import { amax, amin, argmax, mean, prod, sum } from './reduce';
 import { cat, expand, narrow, permute, reshape, select, stack, transpose, unsqueeze } from './views';
 import { eigh, eigvalsh, pinv, svdvals } from './decomp';
@@ -321,6 +330,95 @@ function complexLU(A: Tensor): [Tensor, Tensor] {
   const diag = n === 0 ? sum(A, -1) : complex(stack(pr, -1), stack(pi, -1));  // n = 0: [..., 0], in the graph
   return [diag, sign];
 }
+
+// ---- cholesky, triangular solves -----------------------------------------------------------------------
+
+/** E'(re + i·im): each element becomes the 2 × 2 block [[re, −im], [im, re]] at rows 2i, 2i+1 and columns 2j, 2j+1. */
+function embedInterleaved(re: Tensor, im: Tensor): Tensor {
+  const n = re._shape[re.ndim - 1];
+  const blocks = stack([stack([re, neg(im)], -1), stack([im, re], -1)], -3);   // [..., n, 2, n, 2]
+  return reshape(blocks, [...re._shape.slice(0, -2), 2 * n, 2 * n]);
+}
+
+registerComposite('linalg.cholesky', ([A_, upper, op_, check]) => {
+  const op = op_ as string;
+  const A = needComplexMatrices(A_, op), n = A._shape[A.ndim - 1];
+  const [F, info] = noGrad(() => scopeSync(() => {
+    // with upper, torch reads the upper triangle: U = Lᴴ, L the lower factor of Aᴴ
+    const H = hermitianOf(upper ? conj(mT(A)) : A, 'L');
+    const [LE, infoE] = choleskyEx(embedInterleaved(real(H), imag(H)));
+    const first = select(reshape(LE, [...A._shape.slice(0, -2), n, 2, n, 2]), -1, 0);   // [..., n, 2, n]: each block's first column
+    const L = complex(select(first, -2, 0), select(first, -2, 1));
+    const inf = div(add(infoE, 1), 2, { roundingMode: 'floor' });
+    if (check) checkInfo(inf, op, notPD);
+    return [upper ? conj(mT(L)).contiguous() : L, inf] as [Tensor, Tensor];
+  }));
+  if (needsGrad(A)) {
+    // torch 1.13's cholesky_backward, as the real op's: gA = L⁻ᴴ Φ L⁻¹, Φ = (tril(Lᴴ gL) + tril(Lᴴ gL, −1)ᴴ)/2.
+    // Φ's diagonal is complex, so torch's gradient is not Hermitian (the embedding's own gradient
+    // would be its Hermitian part); this is torch's, term for term.
+    record(op, [A], [F], [F], ([g], [sF]) => scopeSync(() => {
+      const L = upper ? conj(mT(sF)) : sF, gL = upper ? conj(mT(g!)) : g!, Lh = conj(mT(L));
+      let gA = tril(matmul(Lh, gL));
+      gA = mul(add(gA, conj(mT(tril(gA, -1)))), 0.5);
+      gA = complexTriSolve(Lh, gA, true, true, false, op);
+      return [complexTriSolve(L, gA, false, false, false, op)];
+    }), true);
+  }
+  return [F, info];
+});
+
+function complexOperands(op: string, a: unknown, b: unknown, an: string, bn: string, square: boolean): [Tensor, Tensor] {
+  if (!(a instanceof Tensor)) throw new ValueError(`${op}: ${an} must be a Tensor, got ${describeArg(a)}`);
+  if (!(b instanceof Tensor)) throw new ValueError(`${op}: ${bn} must be a Tensor, got ${describeArg(b)}`);
+  if (a.dtype !== b.dtype) throw new DTypeError(`${op}: Expected ${an} and ${bn} to have the same dtype, but found ${an} of type ${a.dtype} and ${bn} of type ${b.dtype} instead`);
+  return [needComplexMatrices(a, op, an, square), needComplexMatrices(b, op, bn, false)];
+}
+
+/** X with A X = B (X A = B unless left) for the `upper`/lower triangle of A (its diagonal taken as 1 with unit). */
+function complexTriSolve(A: Tensor, B: Tensor, upper: boolean, left: boolean, unit: boolean, op: string): Tensor {
+  const n = A._shape[A.ndim - 1], bm = B._shape[B.ndim - 2], bk = B._shape[B.ndim - 1];
+  if ((left ? bm : bk) !== n) throw new ShapeError(`${op}: Incompatible shapes of A and B for the equation ${left ? 'AX = B' : 'XA = B'} (${n}x${n} and ${bm}x${bk})`);
+  let T = upper ? triu(A, unit ? 1 : 0) : tril(A, unit ? -1 : 0);
+  if (unit) T = add(T, eye(n, { dtype: componentDType(A.dtype), device: A.device }));
+  // B as a matrix of A's rank at least (linalg.solve would take a [..., n] B of rank A.ndim - 1 for vectors)
+  const Bm = B.ndim < A.ndim ? reshape(B, [...Array<number>(A.ndim - B.ndim).fill(1), ...B._shape]) : B;
+  return solveEx(T, Bm, { left, checkErrors: false })[0];
+}
+
+registerComposite('linalg.solveTriangular', ([A_, B_, upper, left, unit, op_]) => scopeSync(() => {
+  const op = op_ as string;
+  const [A, B] = complexOperands(op, A_, B_, 'A', 'B', true);
+  return complexTriSolve(A, B, upper as boolean, left as boolean, unit as boolean, op);
+}));
+
+/** X = A⁻¹ B for A = L Lᴴ (or Uᴴ U with upper). */
+function complexCholeskySolve(B: Tensor, L: Tensor, upper: boolean, op: string): Tensor {
+  const Lh = conj(mT(L));
+  if (upper) return complexTriSolve(L, complexTriSolve(Lh, B, false, true, false, op), true, true, false, op);
+  return complexTriSolve(Lh, complexTriSolve(L, B, false, true, false, op), true, true, false, op);
+}
+
+registerComposite('choleskySolve', ([B_, L_, upper, op_]) => scopeSync(() => {
+  const op = op_ as string;
+  const [L, B] = complexOperands(op, L_, B_, 'input2', 'input', true);
+  return complexCholeskySolve(B, L, upper as boolean, op);
+}));
+
+registerComposite('choleskyInverse', ([L_, upper, op_]) => scopeSync(() => {
+  const op = op_ as string;
+  const L = needComplexMatrices(L_, op, 'input'), n = L._shape[L.ndim - 1];
+  if (L.numel > 0) {
+    // torch checks the factor's diagonal (the triangular inverse's info); a host read, as the real op's
+    const v = noGrad(() => eq(abs(diagonal(L, 0, -2, -1)), 0).to('int32').dataSync() as Int32Array);
+    const zero = v.findIndex((x) => x !== 0);
+    if (zero >= 0) {
+      throw new LinAlgError(`${op}: ${L.ndim > 2 ? `(Batch element ${Math.floor(zero / n)}): ` : ''}The diagonal element ${(zero % n) + 1} is zero, the inversion could not be completed because the input matrix is singular.`);
+    }
+  }
+  const I = expand(eye(n, { dtype: L.dtype, device: L.device }), L._shape as number[]);
+  return complexCholeskySolve(I, L, upper as boolean, op);
+}));
 
 registerComposite('linalg.det', ([A_, op]) => scopeSync(() => {
   const A = needComplexMatrices(A_, op as string);

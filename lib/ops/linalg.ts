@@ -102,8 +102,8 @@ function choleskyRaw(A_: Tensor, op: string): [Tensor, Tensor] {
   return [L, info];
 }
 
-/** Throws torch's LinAlgError for the first nonzero info (a synchronization on the GPU). */
-function checkInfo(info: Tensor, op: string, message: (k: number) => string): void {
+/** @internal Throws torch's LinAlgError for the first nonzero info (a synchronization on the GPU). */
+export function checkInfo(info: Tensor, op: string, message: (k: number) => string): void {
   if (info.numel === 0) return;
   const v = info.dataSync() as Int32Array;
   for (let i = 0; i < v.length; i++) {
@@ -113,7 +113,8 @@ function checkInfo(info: Tensor, op: string, message: (k: number) => string): vo
 
 const singularInv = (k: number): string => `The diagonal element ${k} is zero, the inversion could not be completed because the input matrix is singular.`;
 const singularSolve = (): string => 'The solver failed because the input matrix is singular.';
-const notPD = (k: number): string => `The factorization could not be completed because the input is not positive-definite (the leading minor of order ${k} is not positive-definite).`;
+/** @internal */
+export const notPD = (k: number): string => `The factorization could not be completed because the input is not positive-definite (the leading minor of order ${k} is not positive-definite).`;
 
 // ---- argument checks ---------------------------------------------------------------------------------
 
@@ -161,6 +162,7 @@ function permutationFromPivots(piv: Tensor, m: number, like: Tensor, op: string)
 // ---- triangular solve --------------------------------------------------------------------------------
 
 function solveTriangularOp(A_: Tensor, B: Tensor, upper: boolean, left: boolean, unit: boolean, op: string): Tensor {
+  { const cx = complexOperand(A_, B); if (cx !== null) return complexHook('composite', op, cx)('linalg.solveTriangular', [A_, B, upper, left, unit, op]) as Tensor; }
   needMatrices(A_, op, 'A');
   const Bm = needMatrices(B, op, 'B', false);
   sameDTypeDevice(A_, Bm, op);
@@ -300,16 +302,27 @@ function slogdetOp(A_: unknown, op: string): [Tensor, Tensor] {
 // ---- cholesky --------------------------------------------------------------------------------------------
 
 function choleskyOp(A_: unknown, upper: boolean, op: string, check: boolean): [Tensor, Tensor] {
+  { const cx = complexOperand(A_); if (cx !== null) return complexHook('composite', op, cx)('linalg.cholesky', [A_, upper, op, check]) as [Tensor, Tensor]; }
   const Am = needMatrices(A_, op, 'A');
+  // With upper, torch reads A's upper triangle: U = Lᵀ, L the lower factor of Aᵀ (whose lower
+  // triangle that is). Until 2026-12-08 flintml read the lower triangle for both, which differs from
+  // torch's result whenever A is not symmetric (torch 1.13: linalg.cholesky(A, upper=True) of a matrix
+  // with junk below the diagonal succeeds; junk above it is read).
+  if (upper) {
+    return scopeSync(() => {
+      const [L, info] = choleskyOp(Am.mT, false, op, check);
+      return [L.mT.contiguous(), info] as [Tensor, Tensor];
+    });
+  }
   const [L, info] = noGrad(() => scopeSync(() => {
     const [l, inf] = choleskyRaw(Am, op);
     if (check) checkInfo(inf, op, notPD);
-    return [upper ? l.mT.contiguous() : l, inf] as [Tensor, Tensor];
+    return [l, inf] as [Tensor, Tensor];
   }));
   if (needsGrad(Am)) {
     // torch 1.13's cholesky_backward: gA = L⁻ᴴ Φ(Lᴴ gL) L⁻¹, Φ the lower triangle with half the diagonal
     record(op, [Am], [L], [L], ([g], [sL]) => scopeSync(() => {
-      const Lo = upper ? sL.mT : sL, gL = upper ? g!.mT : g!;
+      const Lo = sL, gL = g!;
       let gA = tril(matmul(Lo.mT, gL));
       gA = mul(add(gA, tril(gA, -1).mT), 0.5);
       gA = solveTriangularOp(Lo.mT, gA, true, true, false, op);
@@ -546,6 +559,7 @@ function vecdotOp(x_: unknown, y_: unknown, dim: number, op: string): Tensor {
 }
 
 function choleskySolveOp(B_: unknown, L_: unknown, upper: boolean, op: string): Tensor {
+  { const cx = complexOperand(B_, L_); if (cx !== null) return complexHook('composite', op, cx)('choleskySolve', [B_, L_, upper, op]) as Tensor; }
   const B = needMatrices(B_, op, 'input', false);
   const L = needMatrices(L_, op, 'input2');
   sameDTypeDevice(B, L, op, 'input', 'input2');
@@ -557,6 +571,7 @@ function choleskySolveOp(B_: unknown, L_: unknown, upper: boolean, op: string): 
 }
 
 function choleskyInverseOp(L_: unknown, upper: boolean, op: string): Tensor {
+  { const cx = complexOperand(L_); if (cx !== null) return complexHook('composite', op, cx)('choleskyInverse', [L_, upper, op]) as Tensor; }
   const L = needMatrices(L_, op, 'input');
   const n = rows(L);
   // torch checks the factor's diagonal (the triangular inverse's info)
