@@ -222,7 +222,7 @@ GemmSplit splitGemm(int64_t M, int64_t N, int64_t K, int64_t batch, int threads)
 template <class T, class BlasFn, class BuiltinFn>
 void gemmFront(BlasFn Blas::*fnMember, BuiltinFn builtin, bool transA, bool transB, int64_t M, int64_t N, int64_t K,
                T alpha, const T* A, int64_t lda, int64_t strideA, const T* B, int64_t ldb, int64_t strideB, T beta,
-               T* C, int64_t ldc, int64_t strideC, int64_t batch) {
+               T* C, int64_t ldc, int64_t strideC, int64_t batch, bool split = true) {
   if (M < 0 || N < 0 || K < 0 || batch < 0) fail(ErrorKind::Value, "gemm: negative size");
   if (M == 0 || N == 0 || batch == 0) return;
   lda = fixLd("A", transA ? K : M, transA ? M : K, lda);
@@ -252,7 +252,7 @@ void gemmFront(BlasFn Blas::*fnMember, BuiltinFn builtin, bool transA, bool tran
     return;
   }
   singleThreaded(b);
-  const GemmSplit s = splitGemm(M, N, K, batch, numThreads());
+  const GemmSplit s = split ? splitGemm(M, N, K, batch, numThreads()) : GemmSplit{};
   if (!s.parallel) {
     for (int64_t i = 0; i < batch; i++) whole(i);
     return;
@@ -299,6 +299,16 @@ void gemmF64(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double a
              double beta, double* C, int64_t ldc, int64_t strideC, int64_t batch) {
   gemmFront<double>(&Blas::dgemm, gemmBuiltinF64, transA, transB, M, N, K, alpha, A, lda, strideA, B, ldb, strideB,
                     beta, C, ldc, strideC, batch);
+}
+
+void gemmF32One(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
+                const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  gemmFront<float>(&Blas::sgemm, gemmBuiltinF32, transA, transB, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1, false);
+}
+
+void gemmF64One(bool transA, bool transB, int64_t M, int64_t N, int64_t K, double alpha, const double* A, int64_t lda,
+                const double* B, int64_t ldb, double beta, double* C, int64_t ldc) {
+  gemmFront<double>(&Blas::dgemm, gemmBuiltinF64, transA, transB, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1, false);
 }
 
 const char* blasBackendName() { return blas().name.c_str(); }

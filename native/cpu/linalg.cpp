@@ -9,10 +9,11 @@
 // made solve and inv at n = 512 about 2x torch's. The LU above kLuRecursiveFrom is recursive
 // (luRecursive: halves of columns, GEMM updates with a large inner dimension, unblocked leaves of
 // kLuLeaf columns); a solve against the identity (inv, which says so with luSolve's `identity` param)
-// runs getri's flop count (luInverse). Determinism: every split over the pool is by rows of a GEMM's C
-// or by columns at multiples of 16 (overColumnBlocks, gemm.cpp's slices), which leaves each element's
-// arithmetic as it is, so the results carry the same bits at any thread count (test/linalg-lu.test.ts
-// checks 1 against 2 threads).
+// runs getri's flop count (luInverse). Determinism: every BLAS call is a tile of C cut by a rule of the
+// shapes alone (gemmSub: kGemmRows x kGemmCols tiles; the solves' column blocks at multiples of
+// kGemmCols: overColumnBlocks), never by the thread count, so the results carry the same bits at any
+// thread count whatever kernel the BLAS picks for a call's size (test/linalg-lu.test.ts checks 1
+// against 2 threads).
 #include <algorithm>
 #include <cmath>
 #include "../core/linalg.h"
@@ -29,13 +30,38 @@ constexpr int64_t kRowBlock = 64;     // rows of X per diagonal block of a block
 constexpr int64_t kSubRows = 16;      // rows per block within a diagonal block (trsmBlocked's second level)
 constexpr int64_t kLuRecursiveFrom = 64;  // LU of min(m, n) above this: luRecursive; else luFactorOne
 constexpr int64_t kLuLeaf = 16;           // columns (or rows) of luRecursive's unblocked leaves
+constexpr int64_t kGemmRows = 256;        // rows of C per BLAS call of gemmSub, at most
+constexpr int64_t kGemmCols = 64;         // columns of C per BLAS call of gemmSub, at most (and the unit of overColumnBlocks)
+constexpr double kGemmParallelWork = 2.0 * 48 * 48 * 48 * 8;  // multiply-adds below which gemmSub stays on the caller (gemm.cpp's threshold)
 
-/** C -= op(A) op(B) (one row-major product of gemm.h). */
-inline void gemmSub(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc) {
-  gemmF32(ta, tb, M, N, K, -1.0f, A, lda, 0, B, ldb, 0, 1.0f, C, ldc, 0, 1);
+inline void gemmOne(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc) {
+  gemmF32One(ta, tb, M, N, K, -1.0f, A, lda, B, ldb, 1.0f, C, ldc);
 }
-inline void gemmSub(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, const double* B, int64_t ldb, double* C, int64_t ldc) {
-  gemmF64(ta, tb, M, N, K, -1.0, A, lda, 0, B, ldb, 0, 1.0, C, ldc, 0, 1);
+inline void gemmOne(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const double* A, int64_t lda, const double* B, int64_t ldb, double* C, int64_t ldc) {
+  gemmF64One(ta, tb, M, N, K, -1.0, A, lda, B, ldb, 1.0, C, ldc);
+}
+
+/**
+ * C -= op(A) op(B) (row-major), as BLAS calls of at most kGemmRows rows and kGemmCols columns of C,
+ * cut at multiples of those from C's first row and column, over the pool: the calls, and so their
+ * bits, do not depend on the thread count. (gemm.h's gemmF32/gemmF64 cut by the thread count, and
+ * OpenBLAS under SkylakeX picks its small-matrix kernels by a call's M·N·K: with that cut, 1 and 2
+ * threads differed in up to 99% of an inverse's elements, on a host where OPENBLAS_CORETYPE was unset.)
+ */
+template <class T>
+void gemmSub(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const T* A, int64_t lda, const T* B, int64_t ldb, T* C, int64_t ldc) {
+  if (M <= 0 || N <= 0) return;
+  const int64_t rt = (M + kGemmRows - 1) / kGemmRows, ct = (N + kGemmCols - 1) / kGemmCols;
+  auto tile = [&](int64_t t) {
+    const int64_t i0 = (t / ct) * kGemmRows, j0 = (t % ct) * kGemmCols;
+    const int64_t m = std::min(kGemmRows, M - i0), n = std::min(kGemmCols, N - j0);
+    gemmOne(ta, tb, m, n, K, ta ? A + i0 : A + i0 * lda, lda, tb ? B + j0 * ldb : B + j0, ldb, C + i0 * ldc + j0, ldc);
+  };
+  if (rt * ct > 1 && (double)M * (double)N * (double)K >= kGemmParallelWork) {
+    parallelFor(rt * ct, 1, [&](int64_t t0, int64_t t1) { for (int64_t t = t0; t < t1; t++) tile(t); });
+  } else {
+    for (int64_t t = 0; t < rt * ct; t++) tile(t);
+  }
 }
 
 /**
@@ -67,15 +93,16 @@ void trsmBlocked(const T* t, int64_t rs, int64_t cs, T* x, int64_t n, int64_t k,
 
 /**
  * Runs solve(b, c0, c1) over every matrix b and column block [c0, c1) of the k columns: blocks of at
- * least kColumnBlock columns, as wide as one block per thread allows (the blocked solves' GEMMs are
- * faster on wide blocks), in multiples of 16 columns. The 16 keeps the bits, as in gemm.cpp's slices:
- * where a column of a GEMM's C falls among the BLAS micro-kernel's register tiles (widths that divide
- * 16) changes its rounding; blocks of 129 columns at 2 threads changed 759 of the 77100 elements of a
- * solve (n = 257, 300 right-hand sides) against 1 thread, and 16409 of an LU's at n = 515.
+ * least kColumnBlock columns, as wide as one block per thread allows, in multiples of kGemmCols
+ * columns, so that gemmSub's tiles inside a block start where they would in one block: the BLAS calls
+ * are the same at any thread count. (Blocks of 129 columns at 2 threads changed 759 of the 77100
+ * elements of a solve (n = 257, 300 right-hand sides) against 1 thread, and 16409 of an LU's at
+ * n = 515: where a column falls among a micro-kernel's register tiles changes its rounding; and
+ * OpenBLAS's SkylakeX kernels pick a small-matrix kernel by a call's size.)
  */
 template <class F> void overColumnBlocks(int64_t B, int64_t k, F solve) {
   const int64_t nt = std::max(1, numThreads());
-  const int64_t width = (std::max(kColumnBlock, (B * k + nt - 1) / nt) + 15) / 16 * 16;
+  const int64_t width = (std::max(kColumnBlock, (B * k + nt - 1) / nt) + kGemmCols - 1) / kGemmCols * kGemmCols;
   const int64_t blocks = std::max<int64_t>(1, (k + width - 1) / width);
   parallelFor(B * blocks, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; t++) {
