@@ -227,7 +227,7 @@ add({ name: 'to', py: 'x0.to(getattr(torch, a.dt if a.dt != "int32" else "int64"
 add({ name: 'arange', grad: false, py: 'torch.arange(a.s, a.e, a.st)', gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), st: r.pick([1, 2, -1, 0.5, 0.3]) } }), fl: (fl, _, a) => fl.arange(a.s, a.e, a.st) });
 add({ name: 'linspace', grad: false, py: 'torch.linspace(a.s, a.e, a.n)', gen: (r) => ({ ins: [], a: { s: r.pick([0, 1, -2, 0.5]), e: r.pick([5, 3.5, -1, 10]), n: r.int(0, 7) } }), fl: (fl, _, a) => fl.linspace(a.s, a.e, a.n) });
 add({ name: 'full', grad: false, py: 'torch.full(a.s, a.v)', gen: (r) => ({ ins: [], a: { s: r.shape(0, 3), v: r.pick([0, 1, 2.5, -3, true, false]) } }), fl: (fl, _, a) => fl.full(a.s, a.v),
-  known: (a) => (typeof a.v === 'number' && Number.isInteger(a.v) ? "fl.full's dtype is float32 for every number, as its doc comment says (JS has no 1 vs 1.0); torch.full's is int64 for a Python int" : null) });
+  known: (a) => (typeof a.v === 'number' && Number.isInteger(a.v) ? "fl.full's dtype is the default dtype (float32) for every number, as its doc comment says (JS has no 1 vs 1.0); torch.full's is int64 for a Python int" : null) });
 add({ name: 'eye', grad: false, py: 'torch.eye(a.n, a.m)', gen: (r) => ({ ins: [], a: { n: r.int(0, 4), m: r.int(0, 4) } }), fl: (fl, _, a) => fl.eye(a.n, a.m) });
 add({ name: 'tensor-infer', grad: false, py: 'torch.tensor(a.v)', gen: (r) => ({ ins: [], a: { v: r.pick([[1, 2, 3], [1.5, 2], [true, false], [[1, 2], [3, 4]], 3, 2.5, true, [], [[]]]) } }), fl: (fl, _, a) => fl.tensor(a.v) });
 
@@ -343,6 +343,7 @@ specs.push(...require('./torch-diff-specs-optim2').SPECS);  // Adamax, NAdam, RA
 specs.push(...require('./torch-diff-specs-modules').SPECS);
 specs.push(...require('./torch-diff-specs-data').SPECS);
 specs.push(...require('./torch-diff-specs-datautils').SPECS);  // Subset, ConcatDataset, randomSplit, the samplers, batchSampler, batchSize null
+specs.push(...require('./torch-diff-specs-iterable').SPECS);  // IterableDataset through the DataLoader (refused options, len), ChainDataset (lib/data/iterable.ts)
 // the norms and distances (linalg.vectorNorm, matrixNorm, norm, cdist, F.normalize, F.oneHot, …)
 specs.push(...require('./torch-diff-specs-norms').SPECS);
 specs.push(...require('./torch-diff-specs-resize').SPECS);  // F.pad, F.interpolate, conv paddingMode, nn.Upsample
@@ -363,6 +364,7 @@ specs.push(...require('./torch-diff-specs-distributions2').SPECS);  // fl.distri
 specs.push(...require('./torch-diff-specs-nd3').SPECS);  // the 3-D layers: conv3d, convTranspose3d, 3-D max/avg/adaptive pooling, dropout3d, Conv3d, BatchNorm3d, InstanceNorm3d, the 3-D pads (lib/nn/conv3d.ts)
 specs.push(...require('./torch-diff-specs-packed').SPECS);  // fl.nn.utils.rnn: padSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence (lib/nn/packed.ts)
 specs.push(...require('./torch-diff-specs-parametrize').SPECS);  // nn.utils.parametrize / parametrizations, the legacy weightNorm / spectralNorm, parametersToVector, fusion, functionalCall
+specs.push(...require('./torch-diff-specs-prune').SPECS);  // nn.utils.prune: l1Unstructured, lnStructured, iterative pruning, globalUnstructured, remove (lib/nn/prune.ts)
 specs.push(...require('./torch-diff-specs-grid').SPECS);  // F.gridSample (4-D, 5-D, every mode and padding), F.affineGrid, the two composed, interpolate 'area' on 5-D (lib/nn/grid.ts)
 specs.push(...require('./torch-diff-specs-generator').SPECS);  // the `generator` option (fl.Generator): shapes, dtypes, fixed draws and refusals of rand/randn/normal/randint/randperm/bernoulli/multinomial
 specs.push(...require('./torch-diff-specs-special').SPECS);  // lgamma, digamma, polygamma, erfc, erfinv, i0, mvlgamma and fl.special (native/core/special.h, lib/ops/special.ts)
@@ -374,5 +376,8 @@ specs.push(...require('./torch-diff-specs-conv').SPECS);  // F.conv2d on the sha
 specs.push(...require('./torch-diff-specs-bits').SPECS);  // bitwise ops, shifts, gcd, lcm, nextafter, ldexp, frexp, igamma(c) (lib/ops/bitwise.ts) and scatterReduce
 specs.push(...require('./torch-diff-specs-misc2').SPECS);  // the API-gap survey's torch names: unfold, fmax/fmin, sumToSize, expandAs, new*, finfo, the aliases, pinverse, rsub, asTensor, randintLike, gumbelSoftmax, truncNormal_/eye_/dirac_ (lib/ops/misc2.ts, lib/nn/init-gumbel.ts)
 specs.push(...require('./torch-diff-specs-misc3').SPECS);  // the second API-gap round: the in-place forms (cos_, eq_, addmm_, cumsum_, transpose_, …), detach_, splitWithSizes, cfloat/cdouble, the predicates, torch.conv2d & co. (lib/ops/misc3.ts, lib/index.ts)
+specs.push(...require('./torch-diff-specs-misc4').SPECS);  // luUnpack, linalg.vander/tensorinv/tensorsolve, resize_/resizeAs_, and the keyword forms of pow, tensordot, tile, hsplit/vsplit/dsplit, F.relu/silu/hardswish (lib/ops/linalg.ts, misc4.ts)
+specs.push(...require('./torch-diff-specs-defaults').SPECS);  // the default dtype (fl.setDefaultDtype): factories, promotions and nn modules under float64, and what follows its input instead (lib/defaults.ts)
 
+specs.push(...require('./torch-diff-specs-debug').SPECS);  // detectAnomaly, gradgradcheck and useDeterministicAlgorithms' index-add ops (lib/anomaly.ts, lib/gradcheck.ts, lib/ops/scatter-deterministic.ts)
 module.exports = { SPECS: specs };

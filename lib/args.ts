@@ -19,6 +19,7 @@
 import { DType, checkDType } from './dtype';
 import { describeArg, tooManyArgs } from './arity';
 import { ValueError } from './errors';
+import { deviceArg } from './device';
 import { Tensor } from './tensor';
 
 /** Checks one value and returns it (possibly normalised); `where` is `fn: name` for the message. */
@@ -116,10 +117,11 @@ export const str: Check<string> = (v, where) => {
 };
 /** A dtype name. */
 export const dtype: Check<DType> = (v, where) => checkDType(v, where.split(':')[0]);
-/** A device string (`'cpu'`, `'cuda'`, `'cuda:1'`); parsed later by the op. */
+/** A device string (`'cpu'`, `'cuda'`, `'cuda:1'`) or a `fl.device(…)` object (as its string); parsed later by the op. */
 export const device: Check<string> = (v, where) => {
-  if (typeof v !== 'string') throw new ValueError(`${where} must be a device string such as 'cpu' or 'cuda', got ${show(v)}`);
-  return v;
+  const d = deviceArg(v);
+  if (typeof d !== 'string') throw new ValueError(`${where} must be a device string such as 'cpu' or 'cuda', got ${show(v)}`);
+  return d;
 };
 /** The dtype/device keywords of a layer's parameters (torch's `factory_kwargs`), to spread into a signature. */
 export const factoryKeywords = { dtype: optional(dtype), device: optional(device) };

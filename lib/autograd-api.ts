@@ -6,7 +6,10 @@
 // its outputs join the graph as one node whose backward calls the class's static `backward(ctx,
 // ...grads)`. The tensors `ctx.saveForBackward` keeps are saved by the tape (views, version-checked
 // like an op's), so modifying one in place before backward is an error, not a wrong gradient.
-import { AutogradError, isGradEnabled, noGrad, record } from './autograd';
+import { AutogradError, isGradEnabled, noGrad, record, withMode } from './autograd';
+import { anomalyMode } from './anomaly';
+import { bool, func, optional, required, signature } from './args';
+import type { ArgsThenOptions } from './args';
 import { describeArg } from './arity';
 import { isFloating } from './dtype';
 import { ValueError } from './errors';
@@ -14,7 +17,9 @@ import { emptyTensor, Tensor } from './tensor';
 
 export { grad, autogradBackward as backward, noGrad, enableGrad, setGradEnabled, isGradEnabled } from './autograd';
 export type { GradOptions, AutogradBackwardOptions, RemovableHandle } from './autograd';
-export { gradcheck } from './gradcheck';
+export { gradcheck, gradgradcheck } from './gradcheck';
+export type { GradcheckOptions, GradgradcheckOptions } from './gradcheck';
+export { setDetectAnomaly, isAnomalyEnabled, isAnomalyCheckNanEnabled } from './anomaly';
 export * as functional from './autograd-functional';
 
 /**
@@ -166,4 +171,35 @@ export class Function {
     }
     return (many ? tensors : tensors[0]) as ReturnType<C['forward']>;
   }
+}
+
+// ---- anomaly detection, scoped (torch.autograd.detect_anomaly) ---------------------------------
+
+const DETECT_ANOMALY_ARGS = signature('autograd.detectAnomaly', ['fn', 'checkNan'], { fn: required(func<() => unknown>()), checkNan: optional(bool, true) });
+let anomalyWarned = false;
+
+/**
+ * Runs `fn` with anomaly detection on (see {@link setDetectAnomaly}: forward stacks on every node,
+ * NaN gradients refused with the op's stack), and restores the mode it found when `fn` returns —
+ * when its promise settles if `fn` is async — as `with torch.autograd.detect_anomaly():`. Warns once
+ * per process that the mode is slow, as torch does.
+ * ```ts
+ * fl.autograd.detectAnomaly(() => model.forward(x).sum().backward());
+ * await fl.autograd.detectAnomaly(async () => { … }, { checkNan: false });
+ * ```
+ */
+export function detectAnomaly<T>(fn: () => T, options?: { checkNan?: boolean }): T;
+export function detectAnomaly<T>(fn: () => T, ...args: ArgsThenOptions<[checkNan: boolean], { checkNan?: boolean }>): T;
+export function detectAnomaly(...args: unknown[]): unknown {
+  const o = DETECT_ANOMALY_ARGS.parse(args);
+  if (!anomalyWarned) {
+    anomalyWarned = true;
+    process.emitWarning('Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for debugging.', 'UserWarning');
+  }
+  return withMode(() => {
+    const { enabled, checkNan } = anomalyMode;
+    anomalyMode.enabled = true;
+    anomalyMode.checkNan = o.checkNan;
+    return () => { anomalyMode.enabled = enabled; anomalyMode.checkNan = checkNan; };
+  }, o.fn);
 }

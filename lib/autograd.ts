@@ -21,6 +21,7 @@ import * as A from './args';
 import { anyValue, ArgsThenOptions, bool, optional, required, signature, tooManyArgs } from './args';
 import { checkCallable, describeArg } from './arity';
 import { _range, isProfiling } from './profiler';
+import { anomalyMode, captureForwardStack, forwardFrames } from './anomaly';
 
 /** Thrown when backward cannot run: freed graph, modified saved tensor, non-scalar root without gradient. */
 export class AutogradError extends FlintError {}
@@ -118,6 +119,8 @@ export class GradNode {
    * the node that made them is released; disposed with it. null when none.
    */
   graphViews: Tensor[] | null = null;
+  /** with anomaly detection on when it was recorded: the stack of the forward call that made it (lib/anomaly.ts) */
+  forwardStack: { stack: string } | null = null;
   /** the backward run that last sorted this node (see `run`), and its index in that run's order */
   visit = 0;
   index = 0;
@@ -221,6 +224,7 @@ export function record(name: string, inputs: readonly unknown[], outputs: readon
   if (floating === 0) return;
   const node = new GradNode(name, inputs, saved, fn, outputs.length);
   node.twice = twice;
+  if (anomalyMode.enabled) node.forwardStack = captureForwardStack(record);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i];
     if (!isFloating(o.dtype) && !isComplexDType(o.dtype)) continue;
@@ -580,9 +584,12 @@ function run(roots: readonly Tensor[], g0s: Tensor[], retain: boolean, targets: 
         const views = saved.slice();  // the backward's own array: the node keeps its list for retainGraph
         inGrads = create ? callRecording(node, grads, views)
           : isProfiling() ? _range(backwardName(node.name), 'backward', () => node.fn(grads, views)) : node.fn(grads, views);
+      } catch (e) {
+        throw anomalyMode.enabled ? withForwardStack(e, node) : e;
       } finally {
         disposeGrads(grads);
       }
+      if (anomalyMode.enabled && anomalyMode.checkNan) checkNanGradients(node, inGrads);
       if (runCount !== stampedAt) {
         for (let j = 0; j < order.length; j++) order[j].index = j;
         stampedAt = runCount;
@@ -600,7 +607,8 @@ function run(roots: readonly Tensor[], g0s: Tensor[], retain: boolean, targets: 
         }
         if (!sameShape(g._shape, inp._shape)) {
           g.dispose();
-          throw new AutogradError(`backward: ${node.name} produced a gradient of shape ${fmt(g._shape)} for an input of shape ${fmt(inp._shape)}`);
+          const e = new AutogradError(`backward: ${node.name} produced a gradient of shape ${fmt(g._shape)} for an input of shape ${fmt(inp._shape)}`);
+          throw anomalyMode.enabled ? withForwardStack(e, node) : e;
         }
         const up = inputNodes[i];
         if (up) {
@@ -711,6 +719,54 @@ function callRecording(node: GradNode, grads: (Tensor | null)[], views: Tensor[]
     if (at >= 0) { n.graphViews!.splice(at, 1); n.refs++; }
   }
   return res;
+}
+
+// ---- anomaly detection (lib/anomaly.ts): the backward engine's two checks ----------------------
+
+/**
+ * Anomaly mode's NaN check of the gradients a node's backward returned for its inputs (torch's
+ * engine checks every output of every function the same way). On a NaN it disposes them all and
+ * throws torch's error, with the forward stack of the node's op.
+ */
+function checkNanGradients(node: GradNode, inGrads: (Tensor | null)[]): void {
+  for (let i = 0; i < inGrads.length; i++) {
+    const g = inGrads[i];
+    if (!g || !node.inputs[i] || !hasNan(g)) continue;
+    disposeGrads(inGrads);
+    throw withForwardStack(new AutogradError(`Function '${backwardName(node.name)}' returned nan values in its ${i}th output.`), node);
+  }
+}
+
+/** Whether t holds a NaN: a reduction on its device and a one-element read. */
+function hasNan(t: Tensor): boolean {
+  return withGradMode(false, () => {
+    const m = t.isnan();
+    try {
+      const a = m.any();
+      try { return a.item() !== 0; } finally { a.dispose(); }
+    } finally { m.dispose(); }
+  });
+}
+
+/**
+ * An error thrown while `node` ran in backward, with the stack of the forward call that made the node
+ * appended to its message (torch prints it as "Traceback of forward call that caused the error") and
+ * set as its `forwardStack` property. An error that already has one (from a node of a backward
+ * nested in this one) keeps it.
+ */
+function withForwardStack(e: unknown, node: GradNode): unknown {
+  if (!(e instanceof Error) || Object.prototype.hasOwnProperty.call(e, 'forwardStack')) return e;
+  const holder = node.forwardStack;
+  const frames = holder ? forwardFrames(holder) : '';
+  const note = holder
+    ? `Error detected in ${backwardName(node.name)}. Traceback of forward call that caused the error:\n${frames}`
+    : `Error detected in ${backwardName(node.name)}. No forward pass information available: turn anomaly detection on during the forward pass for more.`;
+  Object.defineProperty(e, 'forwardStack', { value: frames, enumerable: false, writable: true, configurable: true });
+  const message = e.message;
+  e.message = `${message}\n${note}`;
+  const stack = e.stack;
+  if (typeof stack === 'string') e.stack = message !== '' && stack.includes(message) ? stack.replace(message, () => e.message) : `${stack}\n${note}`;
+  return e;
 }
 
 function newSlots(n: number): (Tensor | null)[] {

@@ -42,4 +42,11 @@ export const backends = {
     get allowTF32(): boolean { return typeof binding.gpuAllowTF32 === 'function' ? binding.gpuAllowTF32() : false; },
     set allowTF32(on: boolean) { binding.gpuSetAllowTF32(!!on); },
   },
+  /**
+   * torch.backends.cudnn's flags that ported training scripts set (`deterministic = true`,
+   * `benchmark = false`): kept and read back, and nothing else, since flintml runs no cuDNN: its
+   * convolutions and pools are deterministic gathers (native/kernels/conv.cu) and nothing is
+   * autotuned. `fl.useDeterministicAlgorithms(true)` is the switch that changes what ops do.
+   */
+  cudnn: { deterministic: false, benchmark: false },
 };

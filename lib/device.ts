@@ -3,19 +3,121 @@
 // first `fl.cuda.*` call or 'cuda' device request, never at module load, and its answer is cached
 // for the process. Asking for a GPU the backend cannot use throws BackendUnavailableError that
 // says why, never a silent move to the CPU.
+//
+// `fl.device(…)` makes torch.device objects ({ type, index }, `String(d)` torch's text); every place
+// that takes a device string takes one too, through parseDevice (lib/args.ts's `device` check turns
+// one into its string). `t.device` stays a string, so that `t.device === 'cpu'` keeps working.
+import { inspect } from 'util';
 import { BackendUnavailableError, DeviceError, IndexError, ValueError } from './errors';
-import { describeArg } from './arity';
+import { describeArg, tooManyArgs } from './arity';
 import { binding, guard } from './native';
 import type { DeviceProperties, GpuInfo } from './native';
 
-/** A device name: `'cpu'`, `'cuda'` or `'cuda:N'` (the GPU of either vendor, as PyTorch names it). */
 
 /** A ValueError unless v is an instance of cls (a Stream or an Event where the method needs one). */
 function needKind(v: unknown, cls: abstract new (...a: never[]) => unknown, where: string, what: string): void {
   if (!(v instanceof cls)) throw new ValueError(`${where}: expected ${what}, got ${describeArg(v)}`);
 }
 
+/** A device name: `'cpu'`, `'cuda'` or `'cuda:N'` (the GPU of either vendor, as PyTorch names it). */
 export type Device = string;
+
+/** What functions that take a device accept: its name, or a `fl.device(…)` object. */
+export type DeviceLike = Device | DeviceObject;
+
+// torch 1.13's device types (c10/core/DeviceType.cpp), for its message about an unknown one
+const TORCH_DEVICE_TYPES = 'cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, ort, xla, lazy, vulkan, mps, meta, hpu, privateuseone';
+const INDEX_LIMIT = 2 ** 31;
+
+/**
+ * A device, as a `torch.device` object: made by `fl.device('cuda:1')`, `fl.device('cuda', 1)`,
+ * `fl.device('cpu')` or `fl.device(0)`. `type` is `'cpu'` or `'cuda'`, `index` the number given
+ * (`null` when none was, as torch: `'cuda'` is not `'cuda:0'` until a tensor is put there).
+ * `String(d)` is torch's text (`'cuda:1'`); any function that takes a device string takes the
+ * object too (`t.to(d)`, `fl.zeros(2, { device: d })`, `model.to(d)`, DataLoader's `device`).
+ * Immutable; `equals` compares type and index.
+ * ```ts
+ * const d = fl.device('cuda', 1);
+ * [d.type, d.index, String(d)];   // ['cuda', 1, 'cuda:1']
+ * fl.device(x.device).type;       // 'cpu': torch's x.device.type (t.device itself is a string)
+ * ```
+ */
+export class DeviceObject {
+  /** @internal Made by `fl.device` only. */
+  constructor(readonly type: 'cpu' | 'cuda', readonly index: number | null) { Object.freeze(this); }
+  /** torch's `str(device)`: `'cpu'`, `'cuda'`, `'cuda:1'`. */
+  toString(): string {
+    if (arguments.length > 0) tooManyArgs('DeviceObject.toString', '', arguments);
+    return this.index === null ? this.type : `${this.type}:${String(this.index)}`;
+  }
+  /**
+   * Whether `other` (a device object or a device string) names the same type and index, as torch's
+   * `==`: `fl.device('cuda').equals('cuda:0')` is false, as `torch.device('cuda') == torch.device('cuda:0')`.
+   */
+  equals(other: DeviceLike): boolean {
+    if (arguments.length > 1) tooManyArgs('DeviceObject.equals', 'other', arguments);
+    if (typeof other !== 'string' && !(other instanceof DeviceObject)) throw new ValueError(`DeviceObject.equals: expected a device or a device string, got ${describeArg(other)}`);
+    const o = other instanceof DeviceObject ? other : device(other);
+    return o.type === this.type && o.index === this.index;
+  }
+  /** @internal console.log: torch's repr, `device(type='cuda', index=1)`. */
+  [inspect.custom](): string { return `device(type='${this.type}'${this.index === null ? '' : `, index=${String(this.index)}`})`; }
+}
+
+function deviceIndex(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new ValueError(`device: ${what} must be an integer, got ${describeArg(v)}`);
+  if (v < 0) throw new DeviceError(`device: Device index must not be negative, got ${String(v)}`);
+  if (v >= INDEX_LIMIT) throw new DeviceError(`device: the device index ${String(v)} is too large`);
+  return v;
+}
+
+/**
+ * A device object, as `torch.device`: from a string (`'cpu'`, `'cuda'`, `'cuda:1'`, `'cpu:0'`), a
+ * type and an index (`('cuda', 1)`), a GPU index (`(1)` is `cuda:1`), or another device object
+ * (returned as it is). Making one needs no GPU, as torch's; putting a tensor on it does. Torch's
+ * invalid strings are refused with a DeviceError (`'cuda:-1'`, `'cuda:0:1'`, `'cuda:01'`, `'gpu'`),
+ * as are torch's device types flintml has no backend for (`'mps'`, `'meta'`, …).
+ * ```ts
+ * const d = fl.device('cuda:1');        // { type: 'cuda', index: 1 }
+ * fl.device('cuda').index;              // null
+ * fl.zeros(2, { device: fl.device('cpu') });
+ * ```
+ */
+export function device(type: DeviceLike | number, index?: number | null): DeviceObject {
+  if (arguments.length > 2) tooManyArgs('device', 'type, index', arguments);
+  if (type instanceof DeviceObject) {
+    if (index !== undefined && index !== null) throw new ValueError('device: an index cannot follow a device object');
+    return type;
+  }
+  if (typeof type === 'number') {
+    if (index !== undefined && index !== null) throw new ValueError(`device: expected a device type string before the index, got ${describeArg(type)}`);
+    return new DeviceObject('cuda', deviceIndex(type, 'a GPU index'));
+  }
+  if (typeof type !== 'string') throw new ValueError(`device: expected a device string ('cpu', 'cuda', 'cuda:N'), a GPU index or a device, got ${describeArg(type)}`);
+  // torch 1.13's grammar (c10/core/Device.cpp): letters and '_', then optionally ':' and an index
+  // without sign or leading zeros; the whole string, no spaces
+  const m = /^([a-zA-Z_]+)(?::([1-9][0-9]*|0))?$/.exec(type);
+  if (!m) throw new DeviceError(`device: Invalid device string: ${describeArg(type)}`);
+  const kind = m[1];
+  if (!TORCH_DEVICE_TYPES.split(', ').includes(kind)) {
+    throw new DeviceError(`device: Expected one of ${TORCH_DEVICE_TYPES} device type at start of device string: ${describeArg(type)}`);
+  }
+  if (kind !== 'cpu' && kind !== 'cuda') throw new DeviceError(`device: torch's '${kind}' device type has no flintml backend (flintml has 'cpu' and 'cuda', the GPU of either vendor), got ${describeArg(type)}`);
+  let ix: number | null = null;
+  if (m[2] !== undefined) {
+    if (index !== undefined && index !== null) throw new DeviceError(`device: type (string) must not include an index because index was passed explicitly: ${describeArg(type)}`);
+    ix = Number(m[2]);
+    if (ix >= INDEX_LIMIT) throw new DeviceError(`device: Could not parse device index '${m[2]}' in device string ${describeArg(type)}`);
+  } else if (index !== undefined && index !== null) {
+    ix = deviceIndex(index, 'index');
+  }
+  return new DeviceObject(kind, ix);
+}
+
+/** @internal A device object's name (`'cuda:1'`); anything else is returned as it is (for the callers' own checks). */
+export function deviceArg<T>(d: T): Exclude<T, DeviceObject> | string {
+  return d instanceof DeviceObject ? d.toString() : d as Exclude<T, DeviceObject>;
+}
 
 /** @internal Parsed device: type code as in native/core/tensor.h (0 cpu, 1 cuda) and index. */
 export interface DeviceSpec { type: 0 | 1; index: number; name: string }
@@ -58,9 +160,11 @@ export function gpuInfo(): GpuInfo {
 }
 
 /** @internal Parses and validates a device; throws for unknown names and unusable GPUs. */
-export function parseDevice(d: unknown, op = 'device'): DeviceSpec {
+export function parseDevice(d0: unknown, op = 'device'): DeviceSpec {
+  const d = deviceArg(d0);
   if (d === undefined || d === null || d === 'cpu') return CPU;
   if (typeof d === 'string') {
+    if (/^cpu:(0|[1-9][0-9]*)$/.test(d)) return CPU;  // torch takes 'cpu:N' for the one CPU device
     const m = /^cuda(?::(\d+))?$/.exec(d);
     if (m) {
       const g = gpuInfo();
@@ -105,9 +209,9 @@ export const cuda = {
    * of GPU `device` (an index or `'cuda:N'`, default 0).
    * `fl.cuda.getDeviceProperties(0) // { name: 'NVIDIA H100 80GB HBM3', vendor: 'nvidia', computeCapability: [9, 0], … }`
    */
-  getDeviceProperties(device: number | Device = 0): DeviceProperties {
+  getDeviceProperties(device: number | DeviceLike = 0): DeviceProperties {
     const op = 'cuda.getDeviceProperties';
-    let index = device;
+    let index = device = deviceArg(device);
     if (typeof device === 'string') {
       const m = /^cuda(?::(\d+))?$/.exec(device);
       if (!m) throw new DeviceError(`${op}: expected a GPU index or 'cuda:N', got ${describeArg(device)}`);

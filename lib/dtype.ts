@@ -4,6 +4,7 @@
 // kernel sees them (their code is -1): lib/ops/complex.ts computes on their real views.
 import { describeArg, tooManyArgs } from './arity';
 import { DTypeError } from './errors';
+import { getDefaultDtype } from './defaults';
 
 /**
  * Element types. Index tensors are `int32`: JavaScript has no cheap int64. `complex64` and
@@ -79,10 +80,10 @@ export function promoteTypes(a: DType, b: DType): DType {
 /** An operand of `resultType`: a tensor (anything with a dtype and ndim) or a JS scalar. */
 export type PromoteArg = { dtype: DType; ndim: number } | number | boolean;
 
-/** @internal The dtype of a JS scalar: boolean → bool, integral number → int32, else float32. */
+/** @internal The dtype of a JS scalar: boolean → bool, integral number → int32, else the default dtype (a Python float's). */
 export function scalarDType(v: number | boolean): DType {
   if (typeof v === 'boolean') return 'bool';
-  return Number.isInteger(v) && Math.abs(v) <= 2147483647 ? 'int32' : 'float32';
+  return Number.isInteger(v) && Math.abs(v) <= 2147483647 ? 'int32' : getDefaultDtype();
 }
 
 function combine(higher: DType | null, lower: DType | null): DType | null {

@@ -13,7 +13,15 @@ import { cudaRandom } from './generator';
 /** GPU queries, streams and events (lib/device.ts), CUDA graphs (lib/graphs.ts) and seeding (lib/generator.ts), shaped like `torch.cuda`. */
 export const cuda = Object.assign(deviceCuda, { CUDAGraph, graph, makeGraphedCallable, isCurrentStreamCapturing }, cudaRandom);
 export type { Stream, Event } from './device';
-export type { Device } from './device';
+export type { Device, DeviceLike } from './device';
+/** torch.device objects: `fl.device('cuda:1')` (lib/device.ts). */
+export { device, DeviceObject } from './device';
+/** torch.set_default_dtype / get_default_dtype (lib/defaults.ts). */
+export { setDefaultDtype, getDefaultDtype } from './defaults';
+export type { DefaultDType } from './defaults';
+/** torch.set_printoptions and 2.x's get_printoptions (lib/print-options.ts). */
+export { setPrintoptions, getPrintoptions } from './print-options';
+export type { PrintOptions, SetPrintOptions } from './print-options';
 export type { CUDAGraph, GraphOptions, CaptureErrorMode, GraphedCallable, GraphedCallableOptions } from './graphs';
 export { memory } from './memory';
 export type { MemoryStats } from './memory';
@@ -34,6 +42,7 @@ export {
 export { random } from './generator';
 export type { ForkRngOptions } from './generator';
 export { backend, backends } from './backend';
+export { useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled, NondeterministicAlgorithmError } from './deterministic';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, AutogradError } from './autograd';
 export type { BackwardOptions } from './autograd';
 export * as nn from './nn';

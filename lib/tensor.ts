@@ -423,6 +423,46 @@ export class Tensor {
   }
 
   /**
+   * @internal Tensor.resize_'s primitive (lib/ops/misc4.ts): this tensor takes `shape` with contiguous
+   * strides at its offset. A storage too small for it first moves into a larger zero-filled block (its
+   * bytes copied), kept in the same Storage object, so that every view of it sees the new block, as
+   * torch grows the shared storage; a smaller shape keeps the storage. The version is not bumped
+   * (torch's resize_ does not; the values that views and saved tensors read stay the same).
+   */
+  _resize(shape: readonly number[], op: string): void {
+    this._storageHandle(op);
+    const s = this._storage, n = numel(shape);
+    const bytes = n === 0 ? 0 : (this._offset + n) * ITEMSIZE[this.dtype];
+    if (bytes > s.bytes) {
+      // a block reallocated during a capture would be a pointer baked into the graph
+      if (captureState.active) refuseInCapture(op, 'growing a storage (a new block would be allocated while capturing)');
+      let grown: Storage;
+      try {
+        grown = new Storage(bytes, s.device, true, s.pinned);
+      } catch (e) {
+        if (e instanceof OutOfMemoryError) throw new OutOfMemoryError(`${op}: ${e.message} (growing the storage of a ${this.dtype} tensor to ${bytes} bytes for shape ${fmt(shape)})`);
+        throw e;
+      }
+      grown.refs = 1;
+      try {
+        if (s.bytes > 0) {
+          if (COPY < 0) COPY = opId('copy');
+          const bytesOf = (st: Storage) => ({ dtype: 'uint8' as DType, _shape: [s.bytes], _strides: [1], _offset: 0, _handleFor: () => st.handle as Handle });
+          call(COPY, op, [bytesOf(grown), bytesOf(s)]);
+        }
+        // the Storage object keeps its identity (views, registrations and graphs hold it); the blocks swap
+        const old = s.handle;
+        s.handle = grown.handle;
+        grown.handle = old;
+        (s as { bytes: number }).bytes = bytes;
+      } finally { grown.release(); }
+    }
+    const w = this as unknown as { _shape: readonly number[]; _strides: readonly number[] };
+    w._shape = shape.slice();
+    w._strides = contiguousStrides(shape);
+  }
+
+  /**
    * @internal The storage handle, or DisposedError naming the op; a complex tensor's, only for the
    * ops that do not read its values as numbers (see THE COMPLEX GUARD), else a DTypeError.
    */

@@ -193,6 +193,25 @@ function differs(a: number[], b: number[]): boolean { return a.some((x, i) => Ma
     },
     call: (o) => fl.scope(() => fl.randint(3, [2], o as fl.TensorOptions)),
   };
+  // fl.setPrintoptions (lib/print-options.ts): each option changes the text of a tensor as torch's does; profile 'default' restores
+  {
+    const printed = (o: Record<string, unknown>, make: () => fl.Tensor): string => fl.scope(() => {
+      try { fl.setPrintoptions(o); return String(make()); } finally { fl.setPrintoptions({ profile: 'default' }); }
+    });
+    const row = () => fl.tensor([1.12345, 2, 3, 4, 5, 6, 7, 8], { dtype: 'float32' });
+    TABLE['fl.setPrintoptions'] = {
+      honoured: {
+        // torch.set_printoptions(precision=2); str(torch.tensor([1.12345, 2., …, 8.]))
+        precision: () => expect(printed({ precision: 2 }, row)).toBe('tensor([1.12, 2.00, 3.00, 4.00, 5.00, 6.00, 7.00, 8.00])'),
+        threshold: () => expect(printed({ threshold: 5 }, row)).toBe('tensor([1.1235, 2.0000, 3.0000,  ..., 6.0000, 7.0000, 8.0000])'),
+        edgeitems: () => expect(printed({ threshold: 5, edgeitems: 1 }, row)).toBe('tensor([1.1235,  ..., 8.0000])'),
+        linewidth: () => expect(printed({ linewidth: 40 }, row)).toBe('tensor([1.1235, 2.0000, 3.0000, 4.0000,\n        5.0000, 6.0000, 7.0000, 8.0000])'),
+        profile: () => expect(printed({ profile: 'short' }, row)).toBe('tensor([1.12, 2.00, 3.00, 4.00, 5.00, 6.00, 7.00, 8.00])'),
+        sciMode: () => expect(printed({ sciMode: true }, () => fl.tensor([1.5, 2], { dtype: 'float32' }))).toBe('tensor([1.5000e+00, 2.0000e+00])'),
+      },
+      call: (o) => { try { fl.setPrintoptions(o as fl.SetPrintOptions); } finally { fl.setPrintoptions({ profile: 'default' }); } },
+    };
+  }
   TABLE['fl.randperm'] = {
     honoured: factory((o) => fl.randperm(4, o)),
     call: (o) => fl.scope(() => fl.randperm(3, o as fl.TensorOptions)),
@@ -1372,6 +1391,8 @@ for (const name of ['LSTMCell', 'GRUCell', 'RNNCell'] as const) {
         } finally { d.tensors.forEach((t) => t.dispose()); }
       },
       numWorkers: async () => expect(() => new fl.data.DataLoader(numbers, { numWorkers: 1 })).toThrow(/numWorkers=1 needs a dataset that worker threads can rebuild/),
+      // torch's worker_init_fn, named by module and export (a function cannot cross threads; what it does in the workers: test/data-iterable.test.ts)
+      workerInitFn: async () => expect(() => new fl.data.DataLoader(numbers, { workerInitFn: (() => undefined) as any })).toThrow(/workerInitFn must be \{ module: <absolute path>, exportName \}/),
       prefetch: async () => expect(() => new fl.data.DataLoader(numbers, { prefetch: 0 })).toThrow(/prefetch must be an integer >= 1/),
       // Pinned memory is what GPUs copy from: without a usable GPU backend the option is refused, not ignored.
       pinMemory: async () => (fl.cuda.isAvailable()
@@ -1490,6 +1511,92 @@ TABLE['fl.autograd.grad'] = {
     }),
   },
   call: (o) => fl.scope(() => { const a = t64([1]).requiresGrad_(); return fl.autograd.grad(a.sum(), [a], o); }),
+};
+
+// ---- anomaly detection: fl.autograd.setDetectAnomaly(mode, checkNan), detectAnomaly(fn, checkNan)
+{
+  // (sqrt(x) * [0, 1]).sum() at x = [0, 1]: the gradient of sqrt at 0 is 0 * inf = NaN
+  const nanBackward = (): void => fl.scope(() => { const x = t64([0, 1]).requiresGrad_(); x.sqrt().mul(t64([0, 1])).sum().backward(); x.grad!.dispose(); x.grad = null; });
+  TABLE['fl.autograd.setDetectAnomaly'] = {
+    sig: 'autograd.setDetectAnomaly',
+    honoured: {
+      checkNan: () => {
+        try {
+          fl.autograd.setDetectAnomaly(true);
+          expect(nanBackward).toThrow(/returned nan values/);
+          fl.autograd.setDetectAnomaly(true, { checkNan: false });
+          nanBackward();
+        } finally { fl.autograd.setDetectAnomaly(false); }
+      },
+    },
+    call: (o) => fl.autograd.setDetectAnomaly(false, o),
+  };
+  TABLE['fl.autograd.detectAnomaly'] = {
+    sig: 'autograd.detectAnomaly',
+    honoured: {
+      checkNan: () => {
+        expect(() => fl.autograd.detectAnomaly(nanBackward)).toThrow(/returned nan values/);
+        fl.autograd.detectAnomaly(nanBackward, { checkNan: false });
+      },
+    },
+    call: (o) => fl.autograd.detectAnomaly(() => 1, o),
+  };
+}
+
+// ---- fl.autograd.gradgradcheck(fn, inputs, gradOutputs, eps, atol, rtol, raiseException)
+{
+  /** x³ with a backward that hides its dependence on x (detach): second derivatives 0 instead of 6 x g. */
+  class HiddenCube extends fl.autograd.Function {
+    static forward(ctx: fl.autograd.FunctionCtx, x: fl.Tensor): fl.Tensor { ctx.saveForBackward(x); return x.pow(3); }
+    static backward(ctx: fl.autograd.FunctionCtx, g: fl.Tensor): fl.Tensor { const [x] = ctx.savedTensors; return g.mul(x!.detach().pow(2).mul(3)); }
+  }
+  const cube = (t: fl.Tensor): fl.Tensor => HiddenCube.apply(t);
+  const ggc = fl.autograd.gradgradcheck;
+  TABLE['fl.autograd.gradgradcheck'] = {
+    sig: 'autograd.gradgradcheck',
+    honoured: {
+      // with a zero gradient of the output the missing term 6 x g is 0 too
+      gradOutputs: sc(() => {
+        expect(ggc(cube, [t64([1]).requiresGrad_()], { gradOutputs: [t64([0])] })).toBe(true);
+        expect(ggc(cube, [t64([1]).requiresGrad_()], { gradOutputs: [t64([1])], raiseException: false })).toBe(false);
+      }),
+      // x⁵: central differences of 20 x³ g with eps 0.3 are off by 20 g eps² x = 1.8 at x = 1
+      eps: sc(() => {
+        const p5 = (t: fl.Tensor): fl.Tensor => t.pow(5);
+        expect(ggc(p5, [t64([1]).requiresGrad_()], [t64([1])])).toBe(true);
+        expect(ggc(p5, [t64([1]).requiresGrad_()], [t64([1])], { eps: 0.3, raiseException: false })).toBe(false);
+      }),
+      // the missing 6 x g at x = 0.001, g = 1: 0.006, inside atol 0.01
+      atol: sc(() => {
+        expect(ggc(cube, [t64([0.001]).requiresGrad_()], [t64([1])], { raiseException: false })).toBe(false);
+        expect(ggc(cube, [t64([0.001]).requiresGrad_()], [t64([1])], { atol: 0.01 })).toBe(true);
+      }),
+      // |0 - n| <= rtol |n| holds for rtol 1
+      rtol: sc(() => {
+        expect(ggc(cube, [t64([1]).requiresGrad_()], [t64([1])], { rtol: 1 })).toBe(true);
+      }),
+      raiseException: sc(() => {
+        expect(() => ggc(cube, [t64([1]).requiresGrad_()], [t64([1])])).toThrow(/Jacobian mismatch/);
+        expect(ggc(cube, [t64([1]).requiresGrad_()], [t64([1])], { raiseException: false })).toBe(false);
+      }),
+    },
+    call: (o) => fl.scope(() => ggc((t: fl.Tensor) => t.tanh(), [t64([1]).requiresGrad_()], o)),
+  };
+}
+
+// ---- fl.useDeterministicAlgorithms(mode, { warnOnly })
+TABLE['fl.useDeterministicAlgorithms'] = {
+  honoured: {
+    warnOnly: () => {
+      try {
+        fl.useDeterministicAlgorithms(true, { warnOnly: true });
+        expect(fl.isDeterministicAlgorithmsWarnOnlyEnabled()).toBe(true);
+        fl.useDeterministicAlgorithms(true);
+        expect(fl.isDeterministicAlgorithmsWarnOnlyEnabled()).toBe(false);
+      } finally { fl.useDeterministicAlgorithms(false); }
+    },
+  },
+  call: (o) => fl.useDeterministicAlgorithms(false, o),
 };
 
 // ---- fl.autograd.backward(tensors, gradTensors, retainGraph, createGraph, gradVariables, inputs)
@@ -3708,6 +3815,63 @@ function typo(key: string): string { return key.length > 3 ? key.slice(0, 2) + k
   };
 }
 
+// ---- nn.utils.prune (lib/nn/prune.ts)
+{
+  const P = fl.nn.utils.prune;
+  const lin = () => { const l = new nn.Linear(3, 2, { dtype: 'float64' }); fl.noGrad(() => { l.weight.copy_(fl.tensor([[3, 0, 4], [0, 1, 0]], { dtype: 'float64' })); l.bias!.zero_(); }); return l; };
+  const mask = (m: fl.nn.Module, name = 'weight') => vals((m as unknown as Record<string, fl.Tensor>)[`${name}_mask`]);
+  const W = () => fl.tensor([[3, 1, 4], [2, 5, 9]], { dtype: 'float64' });   // no ties: row 1-norms 8, 16; column 1-norms 5, 6, 13
+  const S = () => fl.tensor([[1, 6, 2], [5, 3, 4]], { dtype: 'float64' });   // scores: another order than |W|'s
+  TABLE['nn.utils.prune.identity'] = { sig: 'identity', honoured: {}, call: (o) => fl.scope(() => P.identity(lin(), 'weight', o)) };
+  TABLE['nn.utils.prune.randomUnstructured'] = { sig: 'randomUnstructured', honoured: {}, call: (o) => fl.scope(() => P.randomUnstructured(lin(), 'weight', 1, o)) };
+  TABLE['nn.utils.prune.randomStructured'] = { sig: 'randomStructured', honoured: {}, call: (o) => fl.scope(() => P.randomStructured(lin(), 'weight', 1, 0, o)) };
+  TABLE['nn.utils.prune.customFromMask'] = { sig: 'customFromMask', honoured: {}, call: (o) => fl.scope(() => P.customFromMask(lin(), 'bias', fl.ones(2), o)) };
+  TABLE['nn.utils.prune.remove'] = { sig: 'remove', honoured: {}, call: (o) => fl.scope(() => P.remove(P.identity(lin(), 'weight'), 'weight', o)) };
+  TABLE['nn.utils.prune.l1Unstructured'] = {
+    sig: 'l1Unstructured',
+    // by |W| the two zeros go first; by S the two smallest scores (1 and 2) do
+    honoured: { importanceScores: sc(() => expect(mask(P.l1Unstructured(lin(), 'weight', 2, { importanceScores: S() }))).toEqual([0, 1, 0, 1, 1, 1])) },
+    call: (o) => fl.scope(() => P.l1Unstructured(lin(), 'weight', 2, o)),
+  };
+  TABLE['nn.utils.prune.lnStructured'] = {
+    sig: 'lnStructured',
+    // by |W| row 1 (1-norm 1) goes; by S row 0 (9 < 12) does
+    honoured: { importanceScores: sc(() => expect(mask(P.lnStructured(lin(), 'weight', 1, 1, 0, { importanceScores: S() }))).toEqual([0, 0, 0, 1, 1, 1])) },
+    call: (o) => fl.scope(() => P.lnStructured(lin(), 'weight', 1, 1, 0, o)),
+  };
+  TABLE['nn.utils.prune.RandomUnstructured'] = { sig: 'RandomUnstructured', honoured: {}, call: (o) => new P.RandomUnstructured(o as never) };
+  TABLE['nn.utils.prune.L1Unstructured'] = { sig: 'L1Unstructured', honoured: {}, call: (o) => new P.L1Unstructured(o as never) };
+  TABLE['nn.utils.prune.CustomFromMask'] = { sig: 'CustomFromMask', honoured: {}, call: (o) => fl.scope(() => new P.CustomFromMask(fl.ones(2), o as never)) };
+  TABLE['nn.utils.prune.RandomStructured'] = {
+    sig: 'RandomStructured',
+    // one channel of W at random: along dim 0 a row (3 zeros), by default (-1) a column (2 zeros)
+    honoured: { dim: sc(() => {
+      expect(vals(new P.RandomStructured(1, { dim: 0 }).prune(W())).filter((v) => v === 0).length).toBe(3);
+      expect(vals(new P.RandomStructured(1).prune(W())).filter((v) => v === 0).length).toBe(2);
+    }) },
+    call: (o) => new P.RandomStructured(1, o as never),
+  };
+  TABLE['nn.utils.prune.LnStructured'] = {
+    sig: 'LnStructured',
+    // the channel of least 1-norm: along dim 0 row 0, by default (-1) column 0
+    honoured: { dim: sc(() => {
+      expect(vals(new P.LnStructured(1, 1, { dim: 0 }).prune(W()))).toEqual([0, 0, 0, 2, 5, 9]);
+      expect(vals(new P.LnStructured(1, 1).prune(W()))).toEqual([0, 1, 4, 0, 5, 9]);
+    }) },
+    call: (o) => new P.LnStructured(1, 1, o as never),
+  };
+  TABLE['nn.utils.prune.BasePruningMethod.prune'] = {
+    sig: 'BasePruningMethod.prune',
+    honoured: {
+      // the method alone prunes within defaultMask's ones as well: torch's L1Unstructured(2).prune(W, default_mask) zeros
+      // W's two smallest |w| (1 and 2) and keeps defaultMask's zero (without it: [3, 0, 4, 0, 5, 9])
+      defaultMask: sc(() => expect(vals(new P.L1Unstructured(2).prune(W(), { defaultMask: fl.tensor([[0, 1, 1], [1, 1, 1]], { dtype: 'float64' }) }))).toEqual([0, 0, 4, 0, 5, 9])),
+      importanceScores: sc(() => expect(vals(new P.L1Unstructured(2).prune(W(), { importanceScores: S() }))).toEqual([0, 1, 0, 2, 5, 9])),
+    },
+    call: (o) => fl.scope(() => new P.L1Unstructured(1).prune(W(), o)),
+  };
+}
+
 // ---- max unpooling, fractional max pooling, the fixed-mode upsamplings, CrossMapLRN2d (lib/nn/unpool.ts, lib/nn/more.ts)
 {
   const i32 = (v: number[], shape: number[]) => fl.tensor(v, { dtype: 'int32' }).reshape(shape);
@@ -4398,6 +4562,96 @@ function typo(key: string): string { return key.length > 3 ? key.slice(0, 2) + k
   };
 }
 
+// ---- lib/ops/misc4.ts and the torch.linalg compositions of lib/ops/linalg.ts: luUnpack's unpackData / unpackPivots,
+// linalg.vander's N, tensorinv's ind, tensorsolve's dims, the samplers' generator; the keyword forms of pow, tensordot,
+// tile, hsplit/vsplit/dsplit and F.relu/silu/hardswish (each against torch 1.13's value for the same call)
+{
+  const lin = fl.linalg;
+  const LU = () => t64([[2, -1], [0.5, 3]]), piv = () => fl.tensor([2, 2], { dtype: 'int32' });
+  TABLE['fl.luUnpack'] = {
+    sig: 'luUnpack',
+    honoured: {
+      // torch.lu_unpack(LU, tensor([2, 2]), unpack_data=False) -> P [[0, 1], [1, 0]], L and U empty
+      unpackData: sc(() => { const r = fl.luUnpack(LU(), piv(), { unpackData: false }); expect([r.L.shape, r.U.shape, vals(r.P)]).toEqual([[0], [0], [0, 1, 1, 0]]); }),
+      unpackPivots: sc(() => { const r = fl.luUnpack(LU(), piv(), { unpackPivots: false }); expect([r.P.shape, vals(r.L), vals(r.U)]).toEqual([[0], [1, 0, 0.5, 1], [2, -1, 0, 3]]); }),
+    },
+    call: (o) => fl.scope(() => fl.luUnpack(LU(), piv(), o as any)),
+  };
+  TABLE['linalg.vander'] = {
+    sig: 'linalg.vander',
+    // torch.linalg.vander(tensor([2., 3.]), N=3) = [[1, 2, 4], [1, 3, 9]]
+    honoured: { N: sc(() => expect(vals(lin.vander(t64([2, 3]), { N: 3 }))).toEqual([1, 2, 4, 1, 3, 9])) },
+    call: (o) => fl.scope(() => lin.vander(t64([2, 3]), o as any)),
+  };
+  TABLE['linalg.tensorinv'] = {
+    sig: 'linalg.tensorinv',
+    // torch.linalg.tensorinv(tensor([[2., 0], [0, 4]]), ind=1) = [[0.5, 0], [0, 0.25]]; the default ind=2 refuses a 2-D input
+    honoured: { ind: sc(() => { expect(vals(lin.tensorinv(t64([[2, 0], [0, 4]]), { ind: 1 }))).toEqual([0.5, 0, 0, 0.25]); expect(() => lin.tensorinv(t64([[2, 0], [0, 4]]))).toThrow(fl.ShapeError); }) },
+    call: (o) => fl.scope(() => lin.tensorinv(t64([[2, 0], [0, 4]]), { ind: 1, ...o } as any)),
+  };
+  TABLE['linalg.tensorsolve'] = {
+    sig: 'linalg.tensorsolve',
+    // torch.linalg.tensorsolve(tensor([[2., 0], [1, 4]]), tensor([2., 9]), dims=(0,)) = [-0.125, 2.25] (the transposed system; [1, 2] without dims)
+    honoured: { dims: sc(() => expect(vals(lin.tensorsolve(t64([[2, 0], [1, 4]]), t64([2, 9]), { dims: [0] }))).toEqual([-0.125, 2.25])) },
+    call: (o) => fl.scope(() => lin.tensorsolve(t64([[2, 0], [1, 4]]), t64([2, 9]), o as any)),
+  };
+  const sameDraws = (draw: (g: fl.Generator) => fl.Tensor) => sc(() => {
+    const a = vals(draw(new fl.Generator().manualSeed(9)).to('float64'));
+    fl.manualSeed(123);
+    expect(vals(draw(new fl.Generator().manualSeed(9)).to('float64'))).toEqual(a);
+    expect(vals(draw(new fl.Generator().manualSeed(10)).to('float64'))).not.toEqual(a);
+  });
+  TABLE['fl.poisson'] = {
+    honoured: { generator: sameDraws((g) => fl.poisson(fl.full([64], 20, { dtype: 'float64' }), { generator: g })) },
+    call: (o) => fl.scope(() => fl.poisson(fl.ones(2), o as any)),
+  };
+  TABLE['fl.binomial'] = {
+    honoured: { generator: sameDraws((g) => fl.binomial(fl.full([64], 50, { dtype: 'float64' }), fl.full([64], 0.4, { dtype: 'float64' }), { generator: g })) },
+    call: (o) => fl.scope(() => fl.binomial(fl.ones(2), fl.ones(2), o as any)),
+  };
+  // torch.pow(x, exponent=2)
+  TABLE['fl.pow'] = { honoured: {}, call: (o) => fl.scope(() => fl.pow(t64([1, 2]), { exponent: 2, ...o } as any)) };
+  TABLE['fl.tensordot'] = {
+    // torch.tensordot(a, b, dims=1) with a = [[1, 2], [3, 4]], b = [1, 1]: [3, 7]
+    honoured: { dims: sc(() => expect(vals(fl.tensordot(t64([[1, 2], [3, 4]]), t64([1, 1]), { dims: 1 }))).toEqual([3, 7])) },
+    call: (o) => fl.scope(() => fl.tensordot(t64([[1, 2], [3, 4]]), t64([[1, 2], [3, 4]]), o as any)),
+  };
+  // torch.tile(x, dims=(2,))
+  TABLE['fl.tile'] = { honoured: {}, call: (o) => fl.scope(() => fl.tile(t64([1, 2]), { dims: [2], ...o } as any)) };
+  for (const name of ['hsplit', 'vsplit', 'dsplit'] as const) {
+    const x = () => fl.ones([2, 4, 2], { dtype: 'float64' });
+    const dim = { hsplit: 1, vsplit: 0, dsplit: 2 }[name];
+    const sizes = (ts: fl.Tensor[]) => ts.map((t) => t.shape[dim]);
+    const f = fl[name] as (...a: unknown[]) => fl.Tensor[];
+    TABLE[`fl.${name}`] = {
+      // torch.<name>(x, sections=2), torch.<name>(x, indices=[1]) on ones(2, 4, 2)
+      honoured: {
+        indicesOrSections: sc(() => expect(sizes(f(x(), { indicesOrSections: [1] }))).toEqual([1, dim === 1 ? 3 : 1])),
+        sections: sc(() => expect(sizes(f(x(), { sections: 2 }))).toEqual([dim === 1 ? 2 : 1, dim === 1 ? 2 : 1])),
+        indices: sc(() => expect(sizes(f(x(), { indices: [1] }))).toEqual([1, dim === 1 ? 3 : 1])),
+      },
+      call: (o) => fl.scope(() => f(x(), { sections: 2, ...o })),
+    };
+  }
+  for (const name of ['relu', 'silu', 'hardswish'] as const) {
+    const fn = F[name] as (...a: unknown[]) => fl.Tensor;
+    TABLE[`F.${name}`] = {
+      honoured: {
+        // F.<name>(t, inplace=True) returns t, written; inplace=False leaves it
+        inplace: sc(() => {
+          const t = t64([-1, 2]), want = vals(fl[name](t64([-1, 2])));
+          expect(fn(t, { inplace: true })).toBe(t);
+          expect(vals(t)).toEqual(want);
+          const u = t64([-1, 2]);
+          fn(u, { inplace: false });
+          expect(vals(u)).toEqual([-1, 2]);
+        }),
+      },
+      call: (o) => fl.scope(() => fn(t64([-1, 2]), o)),
+    };
+  }
+}
+
 describe('every option of every entry is honoured, and a misspelled key is refused', () => {
   const entries = Object.entries(TABLE);
   test.each(entries)('%s', async (name, e) => {
@@ -4490,12 +4744,15 @@ const NO_OPTIONS = [
   'nn.Sequential', 'nn.ModuleList', 'nn.ModuleDict', 'nn.ParameterList', 'nn.ParameterDict', 'nn.Parameter', 'nn.isParameter', 'data.TensorDataset', 'data.TextWindowDataset', 'data.CharTokenizer',
   'data.defaultCollate', 'data.disposeBatch', 'data.parseIdx', 'data.readIdx',
   'data.Subset', 'data.ConcatDataset', 'data.SequentialSampler', 'data.defaultConvert',
+  'data.IterableDataset', 'data.ChainDataset', 'data.getWorkerInfo',
   // grad mode, scopes, dtypes, seeds, files
   'fl.scope', 'fl.keep', 'fl.promoteTypes', 'fl.resultType', 'fl.isFloating', 'fl.noGrad', 'fl.enableGrad', 'fl.setGradEnabled', 'fl.isGradEnabled',
   'fl.checkpoint', 'fl.autocast', 'fl.saveCheckpoint', 'fl.saveCheckpointSync', 'fl.loadCheckpoint', 'fl.loadCheckpointSync',
   'fl.manualSeed', 'fl.initialSeed', 'fl.getRngState', 'fl.setRngState', 'fl.seed', 'fl.save', 'fl.saveSync', 'fl.loadMetadataSync', 'fl.loadMetadata',
+  // torch's global defaults: the default dtype, device objects (positional: type, index), the print options' reader
+  'fl.setDefaultDtype', 'fl.getDefaultDtype', 'fl.device', 'fl.DeviceObject', 'fl.getPrintoptions',
   // ops with positional arguments only (PyTorch's positional forms)
-  'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.pow', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
+  'fl.where', 'fl.index', 'fl.einsum', 'fl.mul', 'fl.maximum', 'fl.minimum', 'fl.remainder', 'fl.floorDivide', 'fl.atan2',
   'fl.eq', 'fl.ne', 'fl.lt', 'fl.le', 'fl.gt', 'fl.ge', 'fl.logicalAnd', 'fl.logicalOr', 'fl.logicalXor', 'fl.neg', 'fl.abs', 'fl.sign', 'fl.exp',
   'fl.exp2', 'fl.log', 'fl.log2', 'fl.log10', 'fl.log1p', 'fl.expm1', 'fl.sqrt', 'fl.rsqrt', 'fl.square', 'fl.sin', 'fl.cos', 'fl.tan', 'fl.asin', 'fl.asinh', 'fl.acosh', 'fl.atanh', 'fl.arcsinh', 'fl.arccosh', 'fl.arctanh',
   'fl.acos', 'fl.atan', 'fl.sinh', 'fl.cosh', 'fl.tanh', 'fl.sigmoid', 'fl.relu', 'fl.softplus', 'fl.silu', 'fl.hardswish', 'fl.erf',
@@ -4509,11 +4766,11 @@ const NO_OPTIONS = [
   // the special functions (lib/ops/elementwise.ts, special.ts) and fl.special's own: positional arguments only
   'fl.lgamma', 'fl.digamma', 'fl.polygamma', 'fl.erfc', 'fl.erfinv', 'fl.i0', 'fl.mvlgamma', 'special.i0e', 'special.i1', 'special.i1e', 'special.ndtr',
   'special.ndtri', 'special.logNdtr', 'special.erfcx', 'special.entr', 'special.xlog1py', 'special.zeta', 'special.gammainc', 'special.gammaincc',
-  'F.relu', 'F.silu', 'F.hardswish', 'F.tanh', 'F.sigmoid',
+  'F.tanh', 'F.sigmoid',
   // shapes (lib/ops/reshaping.ts): positional arguments only
-  'fl.tensordot', 'fl.kron', 'fl.trace', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
-  'fl.tile', 'fl.fliplr', 'fl.flipud',
-  'fl.blockDiag', 'fl.hsplit', 'fl.vsplit', 'fl.dsplit', 'fl.atleast1d', 'fl.atleast2d', 'fl.atleast3d', 'fl.cartesianProd', 'fl.selectScatter', 'fl.diagonalScatter',
+  'fl.kron', 'fl.trace', 'fl.hstack', 'fl.vstack', 'fl.rowStack', 'fl.dstack', 'fl.columnStack',
+  'fl.fliplr', 'fl.flipud',
+  'fl.blockDiag', 'fl.atleast1d', 'fl.atleast2d', 'fl.atleast3d', 'fl.cartesianProd', 'fl.selectScatter', 'fl.diagonalScatter',
   // lib/ops/misc.ts: positional arguments only (F.pdist is fl.pdist; fl.cosineSimilarity and fl.pairwiseDistance are F's)
   'fl.broadcastShapes', 'fl.broadcastTensors', 'fl.argwhere', 'fl.absolute', 'fl.negative', 'fl.fix', 'fl.arccos', 'fl.arcsin', 'fl.arctan', 'fl.arctan2',
   'fl.multiply', 'fl.ger', 'fl.isSameSize', 'fl.isNonzero', 'fl.canCast', 'fl.msort', 'fl.vander',
@@ -4527,6 +4784,8 @@ const NO_OPTIONS = [
   'fl.finfo', 'fl.iinfo', 'fl.isTensor', 'fl.numel', 'fl.isFloatingPoint', 'fl.isposinf', 'fl.isneginf', 'fl.isreal', 'fl.fmax', 'fl.fmin', 'fl.greater',
   'fl.greaterEqual', 'fl.less', 'fl.lessEqual', 'fl.notEqual', 'fl.concat', 'fl.concatenate', 'fl.t', 'fl.pinverse', 'fl.rsub', 'fl.ravel', 'fl.inferenceMode',
   'fl.isInferenceModeEnabled', 'fl.setNumThreads', 'fl.getNumThreads', 'fl.adjoint',
+  // fl.useDeterministicAlgorithms' queries and error (lib/deterministic.ts)
+  'fl.areDeterministicAlgorithmsEnabled', 'fl.isDeterministicAlgorithmsWarnOnlyEnabled', 'fl.NondeterministicAlgorithmError',
   'F.relu_', 'F.leakyRelu_', 'F.elu_', 'F.selu_', 'F.celu_', 'F.hardtanh_', 'F.threshold_', 'F.rrelu_',
   // lib/ops/misc3.ts: positional arguments only
   'fl.detach', 'fl.isConj', 'fl.isNeg', 'fl.resolveNeg', 'fl.isInference', 'fl.isSigned', 'fl.setFloat32MatmulPrecision', 'fl.getFloat32MatmulPrecision',

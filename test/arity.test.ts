@@ -112,6 +112,9 @@ const CALLS: Record<string, (i: In) => Args> = {
   normal: () => [0, 1, [2], {}], randLike: ({ x }) => [x, {}], randnLike: ({ x }) => [x, {}], randint: () => [0, 3, [2], {}],
   randperm: () => [3, {}], bernoulli: ({ probs }) => [probs, {}], multinomial: ({ probs }) => [probs, 1, true, {}],
   initialSeed: () => [], getRngState: () => [], setRngState: () => [fl.getRngState()], manualSeed: () => [fl.initialSeed()], seed: () => [],
+  // torch's global defaults (lib/defaults.ts, lib/device.ts, lib/print-options.ts): each call leaves the default in place
+  setDefaultDtype: () => ['float32'], getDefaultDtype: () => [], device: () => ['cuda', 1],
+  setPrintoptions: () => [4, 1000, 3, 80, 'default', null], getPrintoptions: () => [],
   // grad mode, scopes, dtypes, files
   scope: () => [() => 1], noGrad: () => [() => 1], enableGrad: () => [() => 1], setGradEnabled: () => [fl.isGradEnabled()],
   isGradEnabled: () => [], autocast: () => ['bfloat16', () => 1], promoteTypes: () => ['float32', 'int32'], isFloating: () => ['float32'],
@@ -134,6 +137,8 @@ Object.assign(CALLS, {
   concat: ({ x }: In) => [[x, x], 0], concatenate: ({ x }: In) => [[x, x], 0], t: ({ x }: In) => [x], ravel: ({ x }: In) => [x], adjoint: ({ x }: In) => [x],
   pinverse: ({ x }: In) => [x, 1e-15], rsub: ({ x }: In) => [x, x, 2], asTensor: ({ x }: In) => [x, {}], randintLike: ({ x }: In) => [x, 0, 3, {}],
   inferenceMode: () => [true, () => 1], isInferenceModeEnabled: () => [], setNumThreads: () => [fl.getNumThreads()], getNumThreads: () => [],
+  // lib/deterministic.ts (the full call leaves the flag off, as it was)
+  useDeterministicAlgorithms: () => [false, { warnOnly: false }], areDeterministicAlgorithmsEnabled: () => [], isDeterministicAlgorithmsWarnOnlyEnabled: () => [],
 });
 // lib/ops/misc3.ts: the second API-gap round; lib/index.ts: torch's top-level names of F's functions
 const o = (...shape: number[]): fl.Tensor => fl.ones(shape);
@@ -154,6 +159,11 @@ Object.assign(CALLS, {
   dropout: ({ x }: In) => [x, 0.5, false], alphaDropout: ({ x }: In) => [x, 0.5, false], featureAlphaDropout: ({ x }: In) => [x, 0.5, false],
   layerNorm: ({ x }: In) => [x, [3], null, null, 1e-5], groupNorm: () => [o(1, 2, 3), 1, null, null, 1e-5],
   relu_: ({ x }: In) => [x], selu_: ({ x }: In) => [x], celu_: ({ x }: In) => [x, 1], threshold_: ({ x }: In) => [x, 0.5, 0], rrelu_: ({ x }: In) => [x, 0.1, 0.3, false],
+});
+// lib/ops/misc4.ts's samplers; torch.lu_unpack (lib/ops/linalg.ts)
+Object.assign(CALLS, {
+  poisson: ({ probs }: In) => [probs, null], binomial: ({ probs }: In) => [probs, probs, null],
+  luUnpack: () => [fl.eye(2), fl.tensor([1, 2], { dtype: 'int32' }), true, true],
 });
 // the elementwise table's functions (a code without a public function of its name, geluTanh, is skipped)
 for (const c of Object.keys(UNARY)) if (!(c in CALLS) && c in fl) CALLS[c] = ({ x }) => [x];
@@ -256,6 +266,12 @@ const NN_CALLS: Record<string, (i: In) => Args> = {
   'utils.rnn.unpadSequence': () => [fl.ones([2, 2, 1]), [2, 1], false],
   // nn.init's truncNormal_, eye_, dirac_ (lib/nn/init-gumbel.ts)
   'init.truncNormal_': ({ x }) => [x, 0, 1, -2, 2], 'init.eye_': ({ x }) => [x], 'init.dirac_': () => [fl.empty(2, 2, 3), 1],
+  // nn.utils.prune (lib/nn/prune.ts): torch's whole positional form of each
+  'utils.prune.identity': () => [new fl.nn.Linear(3, 3), 'weight'], 'utils.prune.randomUnstructured': () => [new fl.nn.Linear(3, 3), 'weight', 2],
+  'utils.prune.l1Unstructured': () => [new fl.nn.Linear(3, 3), 'weight', 0.5, null], 'utils.prune.randomStructured': () => [new fl.nn.Linear(3, 3), 'weight', 1, 0],
+  'utils.prune.lnStructured': () => [new fl.nn.Linear(3, 3), 'weight', 1, 2, 0, null], 'utils.prune.customFromMask': () => [new fl.nn.Linear(3, 3), 'bias', fl.ones(3)],
+  'utils.prune.globalUnstructured': () => [[[new fl.nn.Linear(3, 3), 'weight']], fl.nn.utils.prune.L1Unstructured, null, { amount: 2 }],
+  'utils.prune.remove': () => [fl.nn.utils.prune.identity(new fl.nn.Linear(3, 3), 'weight'), 'weight'], 'utils.prune.isPruned': () => [new fl.nn.Linear(3, 3)],
 };
 /** nn.init's helper that takes the caller's op name (used by the layers), and the aliases without `_` (the same functions). */
 const NN_INTERNAL = ['init.calculateFans', ...['kaimingUniform', 'kaimingNormal', 'xavierUniform', 'xavierNormal', 'orthogonal', 'uniform', 'normal', 'constant', 'zeros', 'ones',
@@ -312,6 +328,20 @@ describe('fl.fft refuses an argument beyond those it declares', () => {
     const f = (fl.fft as any)[name] as (...a: unknown[]) => unknown;
     await inScope((i) => f(...FFT_CALLS[name](i)));
     await inScope((i) => expectRefused(`fft.${name}`, () => f(...FFT_CALLS[name](i), EXTRA)));
+  });
+});
+
+// ---- fl.autograd's anomaly detection and gradgradcheck (lib/anomaly.ts, lib/autograd-api.ts, lib/gradcheck.ts)
+const AUTOGRAD_CALLS: Record<string, (i: In) => Args> = {
+  setDetectAnomaly: () => [false, true, {}], isAnomalyEnabled: () => [], isAnomalyCheckNanEnabled: () => [],
+  detectAnomaly: () => [() => 1, true, {}],
+  gradgradcheck: () => [(a: fl.Tensor) => a.tanh(), [fl.ones([2], { dtype: 'float64', requiresGrad: true })], null, {}],
+};
+describe("fl.autograd's anomaly detection and gradgradcheck refuse an argument beyond those they declare", () => {
+  test.each(Object.keys(AUTOGRAD_CALLS))('autograd.%s', async (name) => {
+    const f = (fl.autograd as any)[name] as (...a: unknown[]) => unknown;
+    await inScope((i) => f(...AUTOGRAD_CALLS[name](i)));
+    await inScope((i) => expectRefused(`autograd.${name}`, () => f(...AUTOGRAD_CALLS[name](i), EXTRA)));
   });
 });
 
@@ -495,6 +525,9 @@ on(['splitWithSizes'], () => [[1, 1], 0]);
 on(['put', 'put_'], () => [fl.tensor([0], { dtype: 'int32' }), fl.ones(1), {}]);
 on(['choleskySolve'], () => [fl.eye(3), false], () => fl.ones(3, 2));
 on(['choleskyInverse'], () => [false], () => fl.eye(3));
+// lib/ops/misc4.ts's methods (resize_'s sizes in the one-array form: an extra number after the numbers form is one more size)
+on(['resize_'], () => [[3, 2]]);
+on(['resizeAs_'], ({ xT }) => [xT]);
 // Methods whose valid call needs a GPU (or leaves the receiver unusable): extra checked only.
 const METHOD_EXTRA_ONLY: Record<string, number> = { cuda: 2, pin: 0, recordStream: 1, dispose: 0, pinMemory: 0 };
 /** Methods that take a variable number of arguments, and why. */
@@ -570,7 +603,9 @@ describe('the messages', () => {
   test("relu(x, true): PyTorch's inplace is refused, naming the in-place method", () => fl.scope(() => {
     const x = fl.ones(2);
     expect(() => (fl.relu as any)(x, true)).toThrow(new fl.ValueError("relu: takes 1 positional argument (input) but 2 were given; the extra one is true (for PyTorch's inplace=True, use x.relu_())"));
-    expect(() => (fl.nn.functional.relu as any)(x, true)).toThrow(/^relu: takes 1 positional argument/);
+    // F.relu is torch's F.relu(input, inplace=False): `true` writes into x, as torch; a third argument is refused
+    expect((fl.nn.functional.relu as any)(x, true)).toBe(x);
+    expect(() => (fl.nn.functional.relu as any)(x, true, 7)).toThrow(/^relu: takes 2 positional arguments \(input, inplace\)/);
     expect(() => (fl.silu as any)(x, true)).toThrow(/\(flintml has no in-place silu\)$/);
     expect(() => (fl.leakyRelu as any)(x, 0.2, true)).toThrow(/^leakyRelu: takes 2 positional arguments \(input, negativeSlope\) but 3 were given/);
     expect(() => (x as any).exp(2)).toThrow(new fl.ValueError('exp: takes no arguments but 1 was given; the extra one is 2'));

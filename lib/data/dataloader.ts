@@ -21,6 +21,18 @@
 // what the host cannot do (pinMemory or a GPU without a usable GPU backend, a GPU index the host
 // lacks) throws when the loader is made; it never falls back to the CPU.
 //
+// Iterable datasets (IterableDataset), as torch's _IterableDatasetFetcher: each batch is the next
+// `batchSize` items of the stream (the last one shorter, or dropped with `dropLast`), or one item
+// with `batchSize: null`; shuffle, sampler and batchSampler are refused. With workers, each worker
+// iterates its own copy and the batches come from the workers in turn, worker 0's first, worker 1's
+// first, …, an exhausted worker skipped (torch's order, which follows from its round-robin requests).
+//
+// Workers' seeds: each epoch with workers takes a base seed, as torch's `random_(generator=…)` per
+// iterator: from the `generator` option or else the global generator (a 31-bit hash of its position,
+// which then moves on by one draw), or, with `seed`, from that seed and the epoch; worker w gets
+// base + w (getWorkerInfo().seed), and seeds flintml's default generator with it if the dataset uses
+// flintml. It is taken after the epoch's order, so the first epoch's order is numWorkers' 0 one.
+//
 // Lifetimes: a batch the loop has received is the caller's. The loader owns everything else — the
 // batches fetched or staged ahead, their pinned sources, the workers — and frees it when the
 // iteration ends, breaks early or throws (in a worker, in the copy, or in the loop's body).
@@ -32,11 +44,12 @@ import { Tensor } from '../tensor';
 import { randint, randperm, getRngState, setRngState, RngState } from '../ops/random';
 import { Generator } from '../generator';
 import { Collated, CollatableTypedArray, collateTo, defaultCollate, disposeExcept, typedError, unpack } from './collate';
-import { Dataset, WorkerSource } from './dataset';
+import { Dataset, IterableDataset, WorkerFunction, WorkerSource } from './dataset';
+import { ChainDataset } from './iterable';
 import { Packed, PackError, packItems, typedTag } from './pack';
 import { whyNotRebuildable } from './subset';
 import { Staged, cpuBatch, handOver, pinBatch, release, stageBatch } from './transfer';
-import { WorkerErrorInfo, WorkerPool } from './worker';
+import { ENDED, WorkerErrorInfo, WorkerPool } from './worker';
 import * as A from '../args';
 import type { Sampler } from './sampler';
 import { ArgsThenOptions, optional, required, signature, tooManyArgs } from '../args';
@@ -49,13 +62,17 @@ export interface DataLoaderOptions<T, B> {
    * through `collate` called with the one item; excludes `dropLast`.
    */
   batchSize?: number | null;
-  /** Visit the items in a new random order each epoch (default false). */
+  /** Visit the items in a new random order each epoch (default false; refused for an IterableDataset, as torch). */
   shuffle?: boolean;
-  /** Seed of the shuffling; without one, each epoch draws a seed from the global generator. */
+  /**
+   * Seed of the shuffling (and of the workers' seeds, `getWorkerInfo().seed`); without one, each
+   * epoch draws a seed from the global generator.
+   */
   seed?: number;
   /**
    * The generator of the shuffling (torch's `generator`): a CPU `fl.Generator`, or a `{ seed, offset }`
-   * state advanced in place; each epoch's order is its next `randperm`. Excludes `seed`.
+   * state advanced in place; each epoch's order is its next `randperm`, then, with workers, the
+   * workers' base seed is its next draw (torch's). Excludes `seed`.
    */
   generator?: Generator | RngState | null;
   /** Drop the last batch when it is smaller than `batchSize` (default false). */
@@ -93,6 +110,14 @@ export interface DataLoaderOptions<T, B> {
    * tensors to the CPU. Without it, batches stay on the device the dataset makes them on.
    */
   device?: string;
+  /**
+   * torch's `worker_init_fn`: a function run in each worker thread with the worker's id, after the
+   * dataset is built there and before it is read (with `getWorkerInfo()` available). Functions cannot
+   * cross threads, so it is named by where the worker loads it: `{ module: __filename, exportName }`
+   * (an absolute path). It may be async. Not run without workers (nor for a `getBatch` dataset, which
+   * is batched on the main thread).
+   */
+  workerInitFn?: WorkerFunction;
 }
 
 // PyTorch: DataLoader(dataset, batch_size=1, shuffle=False, …, num_workers, collate_fn, pin_memory,
@@ -101,6 +126,7 @@ const OPT = optional(A.anyValue<never>());
 const DATALOADER_ARGS = signature('DataLoader', ['dataset', 'batchSize', 'shuffle'], {
   dataset: required(A.anyValue<never>()), batchSize: OPT, shuffle: optional(A.bool), seed: OPT, dropLast: optional(A.bool),
   sampler: OPT, batchSampler: OPT, collate: OPT, numWorkers: OPT, prefetch: OPT, pinMemory: optional(A.bool), device: OPT, generator: OPT,
+  workerInitFn: OPT,
 });
 
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -206,6 +232,51 @@ export function defaultConvert<T>(data: T): Converted<T> {
 }
 
 const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
+/** The generator module this loader runs with: a worker seeds it when the dataset's code loads it. */
+const GENERATOR_MODULE = path.join(__dirname, '..', 'generator' + path.extname(__filename));
+
+/** A WorkerSource-like `{ module, exportName }` option, or a ValueError. */
+function checkWorkerFunction(v: unknown): WorkerFunction | null {
+  if (v === undefined || v === null) return null;
+  const f = v as Partial<WorkerFunction>;
+  if (typeof v !== 'object' || typeof f.module !== 'string' || !path.isAbsolute(f.module) || typeof f.exportName !== 'string') {
+    throw new ValueError('DataLoader: workerInitFn must be { module: <absolute path>, exportName } naming an exported function that each worker thread '
+      + `loads and calls with its id (functions cannot cross threads), got ${describeArg(v)}`);
+  }
+  return { module: f.module, exportName: f.exportName };
+}
+
+/**
+ * A 31-bit seed from a generator's position (its key and offset): the Philox block there would do as
+ * well, but drawing it makes a tensor, and an epoch with workers should cost no allocation of its own.
+ */
+function seedAt(s: RngState): number {
+  const TWO32 = 2 ** 32;
+  let h = 0x9e3779b9;
+  for (const w of [s.seed % TWO32, Math.floor(s.seed / TWO32), s.offset % TWO32, Math.floor(s.offset / TWO32)]) {
+    // murmur3's finalizer over each word in turn
+    h = Math.imul(h ^ w, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+  }
+  return h >>> 1;
+}
+
+/** The class name of a value, for messages. */
+const nameOf = (d: unknown): string => describeArg(d).replace(/^an? /, '');
+
+/** Why workers cannot rebuild an iterable dataset: the innermost dataset of a ChainDataset without a workerSource(). */
+function whyNotRebuildableStream(ds: IterableDataset<unknown>, where = nameOf(ds)): string | null {
+  if (!(ds instanceof ChainDataset)) return null;
+  for (let k = 0; k < ds.datasets.length; k++) {
+    const d = ds.datasets[k] as IterableDataset<unknown>;
+    const why = whyNotRebuildableStream(d, `${where}.datasets[${k}]`);
+    if (why) return why;
+    if (!(d instanceof ChainDataset) && !d.workerSource()) return `${where}.datasets[${k}] (a ${nameOf(d)}) has no workerSource()`;
+  }
+  return null;
+}
 
 /**
  * Iterates over a dataset in batches, as `torch.utils.data.DataLoader`. Each batch is new and
@@ -232,8 +303,18 @@ const PACK_MODULE = path.join(__dirname, 'pack' + path.extname(__filename));
  *
  * With `numWorkers > 0`, worker threads rebuild the dataset from its `workerSource()` and fetch
  * (and pack) the items of up to `numWorkers * prefetch` batches ahead; batches come out in order
- * and equal those of `numWorkers: 0`. Datasets with a `getBatch` fast path (`TensorDataset`) are
- * batched on the main thread whatever `numWorkers` says: a batch is one native gather.
+ * and equal those of `numWorkers: 0`. Each such epoch takes its workers' base seed after its
+ * order, moving the `generator` (or the global generator, without `seed`) on by one draw (see
+ * `fl.data.getWorkerInfo`), so an unseeded or `generator` shuffle's later epochs differ from those
+ * of a `numWorkers: 0` run (torch draws it with or without workers). Datasets with a `getBatch` fast path (`TensorDataset`)
+ * are batched on the main thread whatever `numWorkers` says: a batch is one native gather.
+ *
+ * An `IterableDataset` (a stream) is batched by consecutive items, and with workers each worker
+ * iterates its own copy, the batches taken from the workers in turn (see `IterableDataset`):
+ *
+ * ```ts
+ * for await (const b of new fl.data.DataLoader(stream, { batchSize: 32, numWorkers: 2 })) { … }
+ * ```
  *
  * With `device: 'cuda'` (and `pinMemory: true` for asynchronous copies), batches arrive on the GPU,
  * copied on the loader's copy stream `prefetch` batches ahead; the loop's current stream waits for
@@ -265,14 +346,33 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   readonly batchSampler: Sampler<ArrayLike<number>> | null = null;
   private nextEpoch = 0;
 
-  readonly dataset: Dataset<T>;
+  private readonly workerInitFn: WorkerFunction | null;
+  /** Whether the dataset is an IterableDataset (batches are consecutive items of its stream). */
+  private readonly iterable: boolean;
 
-  constructor(dataset: Dataset<T>, options?: DataLoaderOptions<T, B>);
-  constructor(dataset: Dataset<T>, ...args: ArgsThenOptions<[batchSize: number | null, shuffle: boolean], DataLoaderOptions<T, B>>);
+  readonly dataset: Dataset<T> | IterableDataset<T>;
+
+  constructor(dataset: Dataset<T> | IterableDataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: Dataset<T> | IterableDataset<T>, ...args: ArgsThenOptions<[batchSize: number | null, shuffle: boolean], DataLoaderOptions<T, B>>);
   constructor(...args: unknown[]) {
-    const { dataset, ...options } = DATALOADER_ARGS.parse(args) as { dataset: Dataset<T> } & DataLoaderOptions<T, B>;
+    const { dataset, ...options } = DATALOADER_ARGS.parse(args) as { dataset: Dataset<T> | IterableDataset<T> } & DataLoaderOptions<T, B>;
     this.dataset = dataset;
-    if (!(dataset instanceof Dataset)) throw new ValueError('DataLoader: expected a fl.data.Dataset');
+    this.iterable = dataset instanceof IterableDataset;
+    if (!(dataset instanceof Dataset) && !this.iterable) throw new ValueError(`DataLoader: expected a fl.data.Dataset or fl.data.IterableDataset, got ${describeArg(dataset)}`);
+    if (this.iterable) {
+      // torch's checks for an iterable dataset come first: its stream decides the order (no shuffle,
+      // no sampler) and consecutive items make the batches (no batch sampler)
+      const refuse = (what: string, v: unknown): never => {
+        throw new ValueError(`DataLoader with IterableDataset: expected unspecified ${what} option, but got ${what}=${describeArg(v)}`);
+      };
+      if (options.shuffle !== undefined && options.shuffle !== false) refuse('shuffle', options.shuffle);
+      if (options.sampler !== undefined) refuse('sampler', options.sampler);
+      if (options.batchSampler !== undefined) refuse('batchSampler', options.batchSampler);
+      const ds = dataset as IterableDataset<T>;
+      if (typeof ds[Symbol.iterator] !== 'function' && typeof ds[Symbol.asyncIterator] !== 'function') {
+        throw new ValueError(`DataLoader: the IterableDataset ${nameOf(ds)} implements neither [Symbol.iterator]() nor [Symbol.asyncIterator]() (torch: NotImplementedError)`);
+      }
+    }
     this.shuffle = !!options.shuffle;
     // PyTorch's checks, in its order: a sampler decides the order (no shuffle); a batch sampler
     // decides the batches (batch_size left at its default 1, none of the others); batch_size=None
@@ -305,24 +405,29 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     if (options.sampler !== undefined) this.sampler = checkSampler(options.sampler, 'sampler', 'fl.data.RandomSampler');
     if (options.collate !== undefined && typeof options.collate !== 'function') throw new ValueError('DataLoader: collate must be a function');
     this.collate = options.collate === defaultCollate ? undefined : options.collate;
+    this.workerInitFn = checkWorkerFunction(options.workerInitFn);
     // PyTorch's RandomSampler refuses an empty dataset (num_samples=0) when the loader is made
-    if (datasetLength(dataset) === 0 && this.shuffle) throw new ValueError('DataLoader: shuffle needs a non-empty dataset (num_samples should be a positive integer value, but got num_samples=0)');
+    if (!this.iterable && datasetLength(dataset as Dataset<T>) === 0 && this.shuffle) throw new ValueError('DataLoader: shuffle needs a non-empty dataset (num_samples should be a positive integer value, but got num_samples=0)');
     if (this.numWorkers > 0 && !this.fastPath()) {
       const src = dataset.workerSource();
       if (!src || typeof src.module !== 'string' || !path.isAbsolute(src.module) || typeof src.exportName !== 'string') {
-        const why = whyNotRebuildable(dataset);
+        const why = this.iterable ? whyNotRebuildableStream(dataset as IterableDataset<T>) : whyNotRebuildable(dataset);
         throw new ValueError(`DataLoader: numWorkers=${String(this.numWorkers)} needs a dataset that worker threads can rebuild: `
-          + (why ? `${why}; a Subset or ConcatDataset is rebuilt from the workerSource() of the datasets inside it, so override it there ` : 'override workerSource() ')
+          + (why ? `${why}; a ${this.iterable ? 'ChainDataset' : 'Subset or ConcatDataset'} is rebuilt from the workerSource() of the datasets inside it, so override it there ` : 'override workerSource() ')
           + 'to return { module: <absolute path>, exportName, args }');
       }
       this.source = src;
     }
   }
 
-  /** Number of batches per epoch. */
+  /**
+   * Number of batches per epoch. For an IterableDataset, from its `length` getter as torch's
+   * `len(loader)` (without workers' sharding, the workers then give more: torch's caveat), and a
+   * ValueError when it has none (torch: TypeError).
+   */
   get length(): number {
     if (this.batchSampler) return this.batchSampler.length;
-    const n = this.sampler ? this.sampler.length : datasetLength(this.dataset);
+    const n = this.sampler ? this.sampler.length : this.iterable ? this.streamLength() : datasetLength(this.dataset as Dataset<T>);
     if (this.batchSize === null) return n;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
@@ -336,7 +441,20 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private get autoBatching(): boolean { return this.batchSize !== null || this.batchSampler !== null; }
 
   private fastPath(): boolean {
-    return this.collate === undefined && typeof this.dataset.getBatch === 'function';
+    return this.collate === undefined && typeof (this.dataset as Dataset<T>).getBatch === 'function';
+  }
+
+  /** An IterableDataset's `length`, which it may define. */
+  private streamLength(): number {
+    const n = (this.dataset as { length?: unknown }).length;
+    if (n === undefined) {
+      throw new ValueError(`DataLoader: the IterableDataset ${nameOf(this.dataset)} has no length, so the loader's length is unknown `
+        + `(torch: TypeError: object of type '${nameOf(this.dataset)}' has no len()); define a length getter on the dataset to give one`);
+    }
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+      throw new ValueError(`DataLoader: the IterableDataset's length must be a non-negative integer, got ${describeArg(n)}`);
+    }
+    return n;
   }
 
   /** The item order of one epoch. */
@@ -377,7 +495,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
 
   /** The index lists of the batches of one epoch (one index each without automatic batching). */
   private batches(epoch: number): Int32Array[] {
-    const n = datasetLength(this.dataset);
+    const n = datasetLength(this.dataset as Dataset<T>);
     const out: Int32Array[] = [];
     if (this.batchSampler) {
       let count = 0;
@@ -429,14 +547,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private async load(indices: Int32Array): Promise<B> {
     if (!this.autoBatching) {
       // no automatic batching: torch reads dataset[i], never __getitems__
-      const it = this.dataset.get(indices[0]);
+      const it = (this.dataset as Dataset<T>).get(indices[0]);
       return this.convertItem(typeof (it as { then?: unknown } | null)?.then === 'function' ? await it : it as T);
     }
-    if (this.fastPath()) return this.dataset.getBatch!(indices) as B;
+    if (this.fastPath()) return (this.dataset as Dataset<T>).getBatch!(indices) as B;
     const items: T[] = [];
     try {
       for (const i of indices) {
-        const it = this.dataset.get(i);
+        const it = (this.dataset as Dataset<T>).get(i);
         items.push(typeof (it as { then?: unknown } | null)?.then === 'function' ? await it : it as T);
       }
     } catch (e) {
@@ -452,13 +570,37 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     return e;
   }
 
+  /** The base seed of epoch `epoch`'s workers (worker w's seed is base + w), taken as the header says. */
+  private workerBaseSeed(epoch: number): number {
+    if (this.seed !== undefined) return seedAt({ seed: this.seed, offset: 2 ** 52 + epoch });
+    const g = this.generator ?? getRngState();
+    const base = seedAt(g);
+    // one draw of the generator, as torch's random_(generator=…)
+    if (this.generator) this.generator.offset += 1;
+    else setRngState({ seed: g.seed, offset: g.offset + 1 });
+    return base;
+  }
+
+  /** The workers of epoch `epoch`. */
+  private pool(epoch: number): WorkerPool {
+    return new WorkerPool(this.source!, this.numWorkers, PACK_MODULE, {
+      iterable: this.iterable, baseSeed: this.workerBaseSeed(epoch), initFn: this.workerInitFn, generatorModule: GENERATOR_MODULE,
+    }, (info, w) => this.workerError(info, w));
+  }
+
+  /** A batch as a worker posted it: packed (default collate), raw items (a collate), or one item (no batching). */
+  private fromWorker(raw: unknown): B {
+    if (!this.autoBatching) return this.convertItem((raw as T[])[0]);
+    return this.collate === undefined ? unpack(raw as Packed, this.pinMemory) as B : this.collateItems(raw as T[]);
+  }
+
   /** The batches of one epoch as the dataset and collate make them (on the main thread or in workers). */
-  private async *made(batches: Int32Array[]): AsyncGenerator<B, void, undefined> {
+  private async *made(batches: Int32Array[], epoch: number): AsyncGenerator<B, void, undefined> {
     if (!this.source) {
       for (const idx of batches) yield await this.load(idx);
       return;
     }
-    const pool = new WorkerPool(this.source, this.numWorkers, PACK_MODULE, (info, w) => this.workerError(info, w));
+    const pool = this.pool(epoch);
     const single = !this.autoBatching;
     const pack = this.collate === undefined && !single;
     const inFlight = new Map<number, Promise<unknown>>();
@@ -473,7 +615,88 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
         }
         const raw = await inFlight.get(b)!;
         inFlight.delete(b);
-        yield single ? this.convertItem((raw as T[])[0]) : pack ? unpack(raw as Packed, this.pinMemory) as B : this.collateItems(raw as T[]);
+        yield this.fromWorker(raw);
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+
+  /**
+   * The batches of one epoch of an IterableDataset: consecutive items of its stream on the main
+   * thread, or, with workers, each worker's batches in turn (round-robin, an exhausted worker skipped).
+   */
+  private async *stream(epoch: number): AsyncGenerator<B, void, undefined> {
+    const count = this.batchSize;  // null: one item, not batched
+    if (!this.source) {
+      const ds = this.dataset as IterableDataset<T>;
+      const it = typeof ds[Symbol.asyncIterator] === 'function' ? ds[Symbol.asyncIterator]!() : ds[Symbol.iterator]!();
+      let ended = false;
+      const step = async (): Promise<IteratorResult<T>> => {
+        let r: IteratorResult<T> | Promise<IteratorResult<T>> = it.next();
+        if (typeof (r as { then?: unknown }).then === 'function') r = await r;
+        if (r === null || typeof r !== 'object') throw new ValueError(`DataLoader: the iterator of the IterableDataset ${nameOf(ds)} returned ${describeArg(r)} from next(), not a { value, done } result`);
+        if ((r as IteratorResult<T>).done) ended = true;
+        return r as IteratorResult<T>;
+      };
+      try {
+        for (;;) {
+          if (count === null) {
+            const r = await step();
+            if (r.done) return;
+            yield this.convertItem(r.value);
+            continue;
+          }
+          const items: T[] = [];
+          try {
+            while (items.length < count) {
+              const r = await step();
+              if (r.done) break;
+              items.push(r.value);
+            }
+          } catch (e) {
+            disposeExcept(items, undefined);
+            throw e;
+          }
+          if (items.length === 0 || (this.dropLast && items.length < count)) {
+            disposeExcept(items, undefined);
+            return;
+          }
+          yield this.collateItems(items);
+        }
+      } finally {
+        // a loop that stops early closes the stream (a generator's finally blocks run)
+        if (!ended && typeof it.return === 'function') await it.return();
+      }
+    }
+    const pool = this.pool(epoch);
+    const n = this.numWorkers, ahead = n * this.prefetch;
+    const pack = this.collate === undefined && this.autoBatching;
+    const active = new Array<boolean>(n).fill(true);
+    const tasks: { w: number; p: Promise<unknown> }[] = [];
+    let turn = 0;
+    // the next request goes to the next worker in turn whose stream has not ended (torch's _try_put_index)
+    const put = (): boolean => {
+      for (let k = 0; k < n; k++) {
+        const w = turn;
+        turn = (turn + 1) % n;
+        if (!active[w]) continue;
+        const p = pool.next(w, count, pack, this.dropLast);
+        p.catch(() => undefined);  // rejections surface when their batch is reached
+        tasks.push({ w, p });
+        return true;
+      }
+      return false;
+    };
+    try {
+      for (;;) {
+        while (tasks.length < ahead && put());
+        const t = tasks.shift();
+        if (!t) return;
+        if (!active[t.w]) continue;  // asked of a worker whose stream ended before it: no batch
+        const raw = await t.p;
+        if (raw === ENDED) { active[t.w] = false; continue; }
+        yield this.fromWorker(raw);
       }
     } finally {
       await pool.close();
@@ -489,7 +712,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   /** `for await (const batch of loader)`: one epoch. */
   async *[Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
     const epoch = this.nextEpoch++;
-    const made = this.made(this.batches(epoch));
+    const made = this.iterable ? this.stream(epoch) : this.made(this.batches(epoch), epoch);
     const target = this.target;
     try {
       if (!target || target.type === 0) {

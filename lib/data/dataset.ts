@@ -1,6 +1,7 @@
-// dataset.ts — the `Dataset` base class: a length and an item per index, as `torch.utils.data.Dataset`.
-// This file imports nothing at run time, so that a worker thread can load a dataset module that
-// extends `Dataset` without loading the native addon (see worker.ts).
+// dataset.ts — the base classes of datasets: `Dataset` (map-style: a length and an item per index, as
+// `torch.utils.data.Dataset`) and `IterableDataset` (a stream of items, as
+// `torch.utils.data.IterableDataset`). This file imports nothing at run time, so that a worker
+// thread can load a dataset module that extends them without loading the native addon (see worker.ts).
 import type { Tensor } from '../tensor';
 
 /**
@@ -15,6 +16,18 @@ export interface WorkerSource {
   exportName: string;
   /** Constructor arguments. */
   args?: unknown[];
+}
+
+/**
+ * A function that a worker thread loads: `require(module)[exportName]` (the DataLoader's
+ * `workerInitFn`, torch's `worker_init_fn`). The module path must be absolute; a `.ts` module is
+ * transpiled as a `WorkerSource`'s is.
+ */
+export interface WorkerFunction {
+  /** Absolute path of the module that exports the function (usually `__filename`). */
+  module: string;
+  /** Name of the exported function. */
+  exportName: string;
 }
 
 /**
@@ -63,3 +76,44 @@ export abstract class Dataset<T = unknown> {
   workerSource(): WorkerSource | null { return null; }
 }
 
+
+/**
+ * An iterable-style dataset, as `torch.utils.data.IterableDataset`: a stream of items rather than
+ * items by index. A subclass implements `[Symbol.iterator]()` or `[Symbol.asyncIterator]()` (a
+ * generator is the usual way; with both, the `DataLoader` uses the async one, as `for await` does).
+ * It may define a `length` getter (torch's `__len__`), which `DataLoader.length` then uses.
+ *
+ * The `DataLoader` takes `batchSize` consecutive items per batch (the last one shorter unless
+ * `dropLast`), or each item alone with `batchSize: null`; it refuses `shuffle`, `sampler` and
+ * `batchSampler`, as torch does. With `numWorkers > 0`, each worker thread rebuilds the dataset
+ * from `workerSource()` and iterates its own copy, so without sharding each item arrives once per
+ * worker (torch's behaviour); shard with `fl.data.getWorkerInfo()`:
+ *
+ * ```ts
+ * class Range extends fl.data.IterableDataset<number> {
+ *   constructor(readonly start: number, readonly end: number) { super(); }
+ *   *[Symbol.iterator]() {
+ *     const info = fl.data.getWorkerInfo();   // null on the main thread
+ *     const step = info ? info.numWorkers : 1;
+ *     for (let i = this.start + (info ? info.id : 0); i < this.end; i += step) yield i;
+ *   }
+ *   workerSource() { return { module: __filename, exportName: 'Range', args: [this.start, this.end] }; }
+ * }
+ * for await (const b of new fl.data.DataLoader(new Range(0, 10), { batchSize: 4 })) { … }
+ * ```
+ *
+ * Items follow `Dataset`'s rules: fresh tensors or plain data, and plain data only from a dataset
+ * used in workers (tensors cannot cross threads).
+ */
+export abstract class IterableDataset<T = unknown> {
+  /** The items, in order (implement this, or `[Symbol.asyncIterator]`). */
+  [Symbol.iterator]?(): Iterator<T>;
+  /** The items, in order, produced asynchronously (implement this, or `[Symbol.iterator]`). */
+  [Symbol.asyncIterator]?(): AsyncIterator<T>;
+
+  /**
+   * How a worker thread rebuilds this dataset, for `DataLoader({ numWorkers > 0 })`; `null` (the
+   * default) when it cannot. As `Dataset.workerSource`.
+   */
+  workerSource(): WorkerSource | null { return null; }
+}

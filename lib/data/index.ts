@@ -1,7 +1,10 @@
-// data/index.ts — `fl.data`: datasets (and Subset, ConcatDataset, randomSplit), the DataLoader and its
+// data/index.ts — `fl.data`: datasets (and Subset, ConcatDataset, randomSplit; IterableDataset,
+// ChainDataset, getWorkerInfo), the DataLoader and its
 // samplers, collation, IDX/MNIST files, character text.
-export { Dataset } from './dataset';
-export type { WorkerSource } from './dataset';
+export { Dataset, IterableDataset } from './dataset';
+export type { WorkerSource, WorkerFunction } from './dataset';
+export { ChainDataset, getWorkerInfo } from './iterable';
+export type { WorkerInfo } from './iterable';
 export { TensorDataset } from './tensor-dataset';
 export { DataLoader, defaultConvert } from './dataloader';
 export type { DataLoaderOptions, Converted } from './dataloader';

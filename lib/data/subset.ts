@@ -10,7 +10,7 @@
 import * as Module from 'module';
 import { describeArg, tooManyArgs } from '../arity';
 import { IndexError, ValueError } from '../errors';
-import { Dataset, WorkerSource } from './dataset';
+import { Dataset, IterableDataset, WorkerSource } from './dataset';
 
 /** A dataset as Subset, ConcatDataset and randomSplit take it: a `length` and a `get` (a `fl.data.Dataset`, or any object shaped as one). */
 export type DatasetLike<T = unknown> = Pick<Dataset<T>, 'length' | 'get'> & Partial<Pick<Dataset<T>, 'getBatch' | 'workerSource'>>;
@@ -23,6 +23,13 @@ function lengthOf(ds: { length: unknown }, where: string): number {
 
 /** @internal `v` as a dataset, or a ValueError naming `where`. */
 export function checkDataset<T>(v: unknown, where: string): DatasetLike<T> {
+  // torch takes an IterableDataset here and fails later (ConcatDataset asserts; Subset and
+  // random_split when they index it or ask its len): refused when it is given
+  if (v instanceof IterableDataset) {
+    throw new ValueError(where.startsWith('ConcatDataset')
+      ? `${where}: ConcatDataset does not support IterableDataset (fl.data.ChainDataset chains iterable datasets)`
+      : `${where} must be a map-style dataset (items by index), got an IterableDataset (a stream of items, which has no item i)`);
+  }
   if (v === null || typeof v !== 'object' || typeof (v as { get?: unknown }).get !== 'function') {
     throw new ValueError(`${where} must be a fl.data.Dataset (an object with a length and get(i)), got ${describeArg(v)}`);
   }
@@ -181,8 +188,8 @@ export function whyNotRebuildable(ds: unknown): string | null {
   return walk(ds, name(ds));
 }
 
-/** A worker's copy of a dataset from its source (what worker.ts does for the outer one). */
-function rebuild(src: WorkerSource): DatasetLike<unknown> {
+/** @internal A worker's copy of a dataset from its source (what worker.ts does for the outer one). */
+export function rebuild(src: WorkerSource): DatasetLike<unknown> {
   const M = Module as unknown as { createRequire(from: string): (id: string) => Record<string, unknown>; _extensions: Record<string, unknown> };
   // the worker registers its TypeScript loader only for the module it starts from: a .ts dataset
   // inside a compiled (dist/) Subset needs a loader of the program's own (ts-node, tsx), which

@@ -11,6 +11,7 @@ import { Tensor, scopeSync } from '../tensor';
 import { describeArg, tooManyArgs } from '../arity';
 import { DeviceError, DisposedError, DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { DType, isFloating, promoteTypes } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { fmt, broadcastShapes } from '../shape';
 import { noGrad } from '../autograd';
 import { expand, full, to, exp, sqrt, sum, view } from '../ops';
@@ -60,7 +61,7 @@ export function params(op: string, names: readonly string[], values: readonly (T
     else if (v.device !== device) throw new DeviceError(`${op}: ${names[i]} is on ${v.device} but ${firstName} is on ${device}`);
     dtype = dtype === null ? v.dtype : promoteTypes(dtype, v.dtype);
   }
-  const dt: DType = dtype ?? 'float32', dev = device ?? 'cpu';
+  const dt: DType = dtype ?? getDefaultDtype(), dev = device ?? 'cpu';
   const batchShapes = values.map((v, i) => {
     const s = v instanceof Tensor ? v.shape : [];
     const ev = eventDims[i] ?? 0;

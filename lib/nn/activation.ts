@@ -21,7 +21,7 @@ import { fmt, normDim } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
 import {
   abs, add, clamp, div, exp, expm1, ge, gt, le, leakyRelu, log1p, logicalAnd, logicalOr, lt, mul, neg, sigmoid,
-  softplus as softplusOp, sub, tanh, where,
+  softplus as softplusOp, sub, tanh, where, relu as reluOp, silu as siluOp, hardswish as hardswishOp,
 } from '../ops/elementwise';
 import { rand } from '../ops/random';
 import { softmax } from '../ops/softmax';
@@ -39,6 +39,10 @@ const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 
 const F_ARGS = {
+  // F.relu / F.silu / F.hardswish(input, inplace=False) (fl.relu, fl.silu, fl.hardswish are torch's, without it)
+  relu: signature('relu', ['input', 'inplace'], { input: T, inplace: INPLACE }),
+  silu: signature('silu', ['input', 'inplace'], { input: T, inplace: INPLACE }),
+  hardswish: signature('hardswish', ['input', 'inplace'], { input: T, inplace: INPLACE }),
   elu: signature('elu', ['input', 'alpha', 'inplace'], { input: T, alpha: optional(A.num(), 1), inplace: INPLACE }),
   selu: signature('selu', ['input', 'inplace'], { input: T, inplace: INPLACE }),
   celu: signature('celu', ['input', 'alpha', 'inplace'], { input: T, alpha: optional(A.num(), 1), inplace: INPLACE }),
@@ -86,6 +90,47 @@ function eluCore(x: Tensor, alpha: number, inputScale: number, scale: number): T
   const e = mul(expm1(mul(clamp(x, null, 0), inputScale)), alpha);
   const y = where(neg, e, x);
   return scale === 1 ? y : mul(y, scale);
+}
+
+/**
+ * max(x, 0), as `torch.nn.functional.relu(input, inplace=False)`: `fl.relu` (torch.relu) with torch's
+ * `inplace` (lib/nn/inplace.ts: written into the input unless a gradient is recorded for it).
+ * ```ts
+ * const y = F.relu(x, { inplace: true });   // y is x
+ * ```
+ */
+export function relu(input: Tensor, inplace?: boolean): Tensor;
+export function relu(input: Tensor, options: { inplace?: boolean }): Tensor;
+export function relu(...args: unknown[]): Tensor {
+  if (args.length === 1) return reluOp(args[0] as Tensor);
+  const o = F_ARGS.relu.parse(args);
+  return inplaceResult(o.input, reluOp(o.input), o.inplace);
+}
+/**
+ * x·sigmoid(x), as `torch.nn.functional.silu(input, inplace=False)`: `fl.silu` with torch's `inplace`.
+ * ```ts
+ * const y = F.silu(x, { inplace: true });
+ * ```
+ */
+export function silu(input: Tensor, inplace?: boolean): Tensor;
+export function silu(input: Tensor, options: { inplace?: boolean }): Tensor;
+export function silu(...args: unknown[]): Tensor {
+  if (args.length === 1) return siluOp(args[0] as Tensor);
+  const o = F_ARGS.silu.parse(args);
+  return inplaceResult(o.input, siluOp(o.input), o.inplace);
+}
+/**
+ * x·relu6(x + 3)/6, as `torch.nn.functional.hardswish(input, inplace=False)`: `fl.hardswish` with torch's `inplace`.
+ * ```ts
+ * const y = F.hardswish(x, { inplace: true });
+ * ```
+ */
+export function hardswish(input: Tensor, inplace?: boolean): Tensor;
+export function hardswish(input: Tensor, options: { inplace?: boolean }): Tensor;
+export function hardswish(...args: unknown[]): Tensor {
+  if (args.length === 1) return hardswishOp(args[0] as Tensor);
+  const o = F_ARGS.hardswish.parse(args);
+  return inplaceResult(o.input, hardswishOp(o.input), o.inplace);
 }
 
 /**

@@ -22,6 +22,7 @@
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { DType } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
 import { add, gelu, logicalNot, logicalOr, maskedFill, relu } from '../ops/elementwise';
@@ -159,7 +160,7 @@ export class MultiheadAttention extends Module {
     this.batchFirst = options.batchFirst ?? false;
     this.addZeroAttn = options.addZeroAttn ?? false;
     const bias = options.bias ?? true;
-    const t = { dtype: options.dtype ?? 'float32', device: options.device ?? 'cpu' };
+    const t = { dtype: options.dtype ?? getDefaultDtype(), device: options.device ?? 'cpu' };
     const E = embedDim;
     // PyTorch: xavier_uniform_ on the input projections, zero biases; out_proj.weight keeps Linear's init
     if (this.kdim === E && this.vdim === E) {

@@ -6,6 +6,7 @@
 // with the reversed padding repeated twice (for 'same': d·(k-1) split with the extra on the right),
 // then the convolution with no padding.
 import { ValueError } from '../errors';
+import { getDefaultDtype } from '../defaults';
 import { describeArg } from '../arity';
 import { empty } from '../ops/creation';
 import {
@@ -47,7 +48,7 @@ export interface ConvModuleOptions {
 const tup = (v: readonly number[]): string => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
 
 function newParam(shape: number[], o: ConvModuleOptions, init: (t: Tensor) => void): Tensor {
-  const t = empty(shape, { dtype: o.dtype ?? 'float32', device: o.device });
+  const t = empty(shape, { dtype: o.dtype ?? getDefaultDtype(), device: o.device });
   init(t);
   return Parameter(t);
 }

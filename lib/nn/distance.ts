@@ -15,6 +15,7 @@ import { describeArg } from '../arity';
 import { needsGrad, noGrad, record } from '../autograd';
 import { runFloat32 } from '../amp';
 import { isFloating, resultType } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, fmt, normDim } from '../shape';
 import { scopeSync, Tensor } from '../tensor';
@@ -170,8 +171,8 @@ export function pairwiseDistanceOp(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, ke
       if (e instanceof ShapeError) throw new ShapeError(`${op}: x1 ${fmt(x1._shape)} and x2 ${fmt(x2._shape)} do not broadcast`);
       throw e;
     }
-    // + eps, a Python float in torch: an integer difference becomes float32 (0 included)
-    if (!isFloating(diff.dtype)) diff = diff.to('float32');
+    // + eps, a Python float in torch: an integer difference becomes the default dtype (0 included)
+    if (!isFloating(diff.dtype)) diff = diff.to(getDefaultDtype());
     return normOp(add(diff, eps), p, last < 0 ? null : last, keepdim, null, op);
   });
 }

@@ -25,6 +25,7 @@ import { checkIterable, describeArg, tooManyArgs } from '../arity';
 import { noGrad } from '../autograd';
 import { DTypeError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
 import { isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { fmt, numel } from '../shape';
 import { scope, Tensor } from '../tensor';
 import { add, clamp, div, gt, lt, mul, pow, rsqrt, sub, where } from '../ops/elementwise';
@@ -1086,7 +1087,7 @@ export class EmbeddingBag extends Module {
     if (w != null) {
       needTensor(w, op, '_weight');
       if (w.ndim !== 2 || w._shape[0] !== n || w._shape[1] !== d) throw new ShapeError(`${op}: _weight must have shape [${n}, ${d}], got ${fmt(w._shape)}`);
-      this.weight = newParameter([n, d], { dtype: o.dtype ?? (isFloating(w.dtype) ? w.dtype : 'float32'), device: o.device ?? w.device }, (t) => t.copy_(w));
+      this.weight = newParameter([n, d], { dtype: o.dtype ?? (isFloating(w.dtype) ? w.dtype : getDefaultDtype()), device: o.device ?? w.device }, (t) => t.copy_(w));
     } else {
       this.weight = newParameter([n, d], o, (t) => { t.normal_(); if (pad !== null) t.narrow(0, pad, 1).fill_(0); });
     }

@@ -29,11 +29,12 @@ import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 import { alias } from './params';
 
-export { relu, leakyRelu, gelu, silu, hardswish, tanh, sigmoid } from '../ops/elementwise';
+export { leakyRelu, gelu, tanh, sigmoid } from '../ops/elementwise';
 // the activations composed of the elementwise ops (activation.ts), softplus with torch's beta and threshold
 export {
   elu, selu, celu, mish, hardtanh, relu6, logsigmoid, softsign, hardsigmoid, glu, softmin, tanhshrink, softshrink, hardshrink,
   threshold, prelu, rrelu, softplus,
+  relu, silu, hardswish,  // fl.relu / fl.silu / fl.hardswish with torch's F `inplace`
 } from './activation';
 export type { SoftminOptions } from './activation';
 export { softmax, logSoftmax } from '../ops/softmax';

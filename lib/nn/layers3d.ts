@@ -8,6 +8,7 @@
 import { describeArg } from '../arity';
 import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
+import { getDefaultDtype } from '../defaults';
 import { fmt } from '../shape';
 import { Tensor } from '../tensor';
 import { empty } from '../ops/creation';
@@ -120,7 +121,7 @@ abstract class Conv3dBase extends Module {
     // torch's reset_parameters: kaiming_uniform(a=sqrt(5)) is U(-1/sqrt(fanIn), 1/sqrt(fanIn)) with
     // fanIn = weight.shape[1] · kernel volume; the bias alike
     const make = (s: number[], init: (t: Tensor) => void): Tensor => {
-      const t = empty(s, { dtype: o.dtype ?? 'float32', device: o.device });
+      const t = empty(s, { dtype: o.dtype ?? getDefaultDtype(), device: o.device });
       noGrad(() => init(t));
       return Parameter(t);
     };

@@ -3,7 +3,8 @@
 // field order, as PyTorch finds attributes; buffers (running stats) are registered by name.
 // State dicts are flat `{ 'layer.0.weight': Tensor }` maps with strict key and shape checks.
 import { DType, checkDType, isComplexDType, isFloating } from '../dtype';
-import { parseDevice } from '../device';
+import { deviceArg, parseDevice } from '../device';
+import type { DeviceLike } from '../device';
 import { DTypeError, FlintError, ShapeError, ValueError } from '../errors';
 import { isGradEnabled, noGrad, record, type RemovableHandle } from '../autograd';
 import { fmt } from '../shape';
@@ -432,7 +433,8 @@ export abstract class Module {
    * by two modules stays shared), and its `.grad` is converted with it; buffers are replaced.
    * `model.to('float64')`, `model.to({ device: 'cuda', dtype: 'bfloat16' })`.
    */
-  to(arg: string | { device?: string; dtype?: DType }): this {
+  to(arg0: DeviceLike | { device?: DeviceLike; dtype?: DType }): this {
+    const arg = deviceArg(arg0);  // a fl.device(…) object as its name
     if (typeof arg !== 'string' && (arg === null || typeof arg !== 'object')) throw new ValueError(`Module.to: expected a device, a dtype or { device, dtype }, got ${describeArg(arg)}`);
     if (typeof arg !== 'string') checkKeys('Module.to', arg, ['device', 'dtype']);
     const o0 = typeof arg === 'string' ? (['float32', 'float64', 'float16', 'bfloat16', 'int32', 'uint8', 'bool'].includes(arg) ? { dtype: checkDType(arg, 'Module.to') } : { device: arg }) : arg;

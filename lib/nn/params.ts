@@ -10,11 +10,13 @@ import { reshape } from '../ops/views';
 import { scope, Tensor } from '../tensor';
 import { isParameter, Module, Parameter } from './module';
 import { ones_, zeros_ } from './init';
+import { getDefaultDtype } from '../defaults';
+import type { DeviceLike } from '../device';
 
 /** Parameter dtype/device of a layer (torch's `factory_kwargs`). */
 export interface FactoryOptions {
   dtype?: DType;
-  device?: string;
+  device?: DeviceLike;
 }
 
 /** @internal Python's repr of a number: 1.0, 0.1, 1e-05 (for PyTorch-identical module text). */
@@ -32,7 +34,7 @@ export function pyTuple(xs: readonly number[]): string { return xs.length === 1 
 
 /** @internal A new parameter of `shape` filled by `init` (under noGrad). */
 export function newParameter(shape: number[], o: FactoryOptions, init: (t: Tensor) => void): Tensor {
-  const t = empty(shape, { dtype: o.dtype ?? 'float32', device: o.device } as TensorOptions);
+  const t = empty(shape, { dtype: o.dtype ?? getDefaultDtype(), device: o.device } as TensorOptions);
   try { noGrad(() => scope(() => { init(t); })); } catch (e) { t.dispose(); throw e; }
   return Parameter(t);
 }
@@ -93,7 +95,7 @@ export function deepCopyModule<M extends Module>(m: M): M {
  * and num_batches_tracked (an int32 0) when `track`, else registered as null.
  */
 export function channelParamsAndStats(m: Module, c: number, o: FactoryOptions, affine: boolean, track: boolean): [Tensor | null, Tensor | null] {
-  const dt = { dtype: o.dtype ?? 'float32', device: o.device } as const;
+  const dt = { dtype: o.dtype ?? getDefaultDtype(), device: o.device } as const;
   m.registerBuffer('running_mean', track ? zeros([c], dt) : null);
   m.registerBuffer('running_var', track ? zeros([c], dt).fill_(1) : null);
   m.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int32', device: o.device }) : null);

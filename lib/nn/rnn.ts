@@ -22,6 +22,7 @@
 import { describeArg } from '../arity';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { isFloating, DType } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { scope, Tensor } from '../tensor';
 import { gruCell, gruSequence } from './gru_cell';
 import { checkRecurrentInput, checkRecurrentState } from './rnn_checks';
@@ -131,7 +132,7 @@ export abstract class RNNBase extends Module {
     const G = GATES[kind] * H;
     const k = 1 / Math.sqrt(H);
     const D = this.bidirectional ? 2 : 1;
-    const opts = { dtype: options.dtype ?? 'float32', device: options.device };
+    const opts = { dtype: options.dtype ?? getDefaultDtype(), device: options.device };
     const init = (t: Tensor) => uniform_(t, -k, k);
     if (!isFloating(opts.dtype)) throw new DTypeError(`${kind}: dtype must be floating, got ${String(opts.dtype)}`);
     const self = this as unknown as Record<string, Tensor>;

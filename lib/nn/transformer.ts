@@ -24,6 +24,7 @@
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { DType, isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { fmt } from '../shape';
 import { scope, Tensor } from '../tensor';
 import { add } from '../ops/elementwise';
@@ -87,7 +88,7 @@ const ARGS = {
     src: T, tgt: T, srcMask: OPT, tgtMask: OPT, memoryMask: OPT, srcKeyPaddingMask: OPT, tgtKeyPaddingMask: OPT, memoryKeyPaddingMask: OPT,
   }),
   'Transformer.generateSquareSubsequentMask': signature('Transformer.generateSquareSubsequentMask', ['sz', 'device', 'dtype'], {
-    sz: required(A.int({ min: 0 })), device: optional(A.device, 'cpu'), dtype: optional(A.dtype, 'float32' as DType),
+    sz: required(A.int({ min: 0 })), device: optional(A.device, 'cpu'), dtype: optional(A.dtype),
   }),
 };
 
@@ -504,7 +505,7 @@ export class Transformer extends Module {
 
   /**
    * A causal mask for a sequence of `sz`: [sz, sz] with 0 on and below the diagonal and -inf above
-   * it (float32 by default), as `torch.nn.Transformer.generate_square_subsequent_mask`.
+   * it (in the default dtype unless `dtype` is given, as torch 1.13's), as `torch.nn.Transformer.generate_square_subsequent_mask`.
    *
    * ```ts
    * nn.Transformer.generateSquareSubsequentMask(3); // [[0, -inf, -inf], [0, 0, -inf], [0, 0, 0]]
@@ -513,7 +514,8 @@ export class Transformer extends Module {
   static generateSquareSubsequentMask(sz: number, options?: SquareSubsequentMaskOptions): Tensor;
   static generateSquareSubsequentMask(sz: number, ...args: ArgsThenOptions<[device: string, dtype: DType], SquareSubsequentMaskOptions>): Tensor;
   static generateSquareSubsequentMask(...args: unknown[]): Tensor {
-    const { sz, device, dtype } = ARGS['Transformer.generateSquareSubsequentMask'].parse(args);
+    const { sz, device, dtype: dt } = ARGS['Transformer.generateSquareSubsequentMask'].parse(args);
+    const dtype = dt ?? getDefaultDtype();
     if (!isFloating(dtype)) throw new DTypeError(`Transformer.generateSquareSubsequentMask: dtype must be floating (the mask holds -inf), got ${dtype}`);
     return scope(() => triu(full([sz, sz], -Infinity, { dtype, device }), 1));
   }

@@ -10,6 +10,7 @@ import { noGrad } from '../autograd';
 import { ValueError } from '../errors';
 import { emptyTensor, Tensor, scopeSync } from '../tensor';
 import { isFloating, promoteTypes } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { sameDevice } from '../device';
 import { call, opId } from '../native';
 import { tensor } from '../ops/creation';
@@ -23,6 +24,8 @@ export * as rnn from './packed';
 export type { LoRAOptions, LoRAAdapters } from './lora';
 // parametrize, parametrizations, the legacy weight/spectral norm hooks, fusion, stateless (parametrize.ts, utils-extra.ts)
 export * as parametrize from './parametrize';
+// torch.nn.utils.prune: pruning masks on parameters, kept up to date by a forward pre-hook (prune.ts)
+export * as prune from './prune';
 export {
   parametrizations, weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, parametersToVector, vectorToParameters, fusion, stateless,
 } from './utils-extra';
@@ -68,7 +71,7 @@ export function clipGradNorm(params: Tensor | Iterable<Tensor>, maxNorm: number,
   if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError(`${op}: normType must be a number or 'inf', got ${describeArg(normType)}`);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm)) throw new ValueError(`${op}: maxNorm must be a number, got ${describeArg(maxNorm)}`);
   const grads = gradsOf(params, op);
-  if (grads.length === 0) return tensor(0, { dtype: 'float32' });  // torch.tensor(0.)
+  if (grads.length === 0) return tensor(0, { dtype: getDefaultDtype() });  // torch.tensor(0.)
   const fused = fusedClip(grads, maxNorm, p, errorIfNonfinite, op);
   if (fused) return fused;
   return noGrad(() => scopeSync(() => {

@@ -20,6 +20,7 @@
 import { tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import { isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { namedTuple } from '../named-tuple';
 import { fmt } from '../shape';
@@ -92,13 +93,13 @@ function needTensors(op: string, a: unknown, b: unknown): void {
   if (!(b instanceof Tensor)) throw new ValueError(`${op}: other must be a Tensor (as torch), got ${describeArg(b)}`);
 }
 
-/** 2^other as torch's pow(2.0, other): an integer or bool exponent computes in float32 (the default dtype). */
+/** 2^other as torch's pow(2.0, other): an integer or bool exponent computes in the default dtype. */
 function pow2(other: Tensor): Tensor {
-  return isFloating(other.dtype) ? pow(2, other) : scopeSync(() => pow(2, other.to('float32')));
+  return isFloating(other.dtype) ? pow(2, other) : scopeSync(() => pow(2, other.to(getDefaultDtype())));
 }
 
 /**
- * `input · 2^other`, as torch.ldexp (a float result; integers compute in float32; differentiable in
+ * `input · 2^other`, as torch.ldexp (a float result; integers compute in the default dtype; differentiable in
  * both, by the composition): `fl.ldexp(fl.tensor([1]), fl.tensor([3])) // [8]`
  */
 export function ldexp(input: Tensor, other: Tensor): Tensor {
@@ -106,7 +107,7 @@ export function ldexp(input: Tensor, other: Tensor): Tensor {
   needTensors('ldexp', input, other);
   return scopeSync(() => {
     const r = mul(input, pow2(other));
-    return isFloating(r.dtype) ? r : r.to('float32');
+    return isFloating(r.dtype) ? r : r.to(getDefaultDtype());
   });
 }
 

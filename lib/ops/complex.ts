@@ -41,6 +41,7 @@ import { tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record } from '../autograd';
 import { complexDTypeFor, componentDType, DType, DTYPE_CODE, isComplexDType, isFloating, resultType, PromoteArg, hostArrayFor } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { binding, guard, transfer } from '../native';
 import { broadcastShapes, fmt, normDim, normDims } from '../shape';
@@ -295,7 +296,7 @@ function complexSgn(z: Tensor): Tensor {
 
 /**
  * The argument of each element in radians (torch.angle): atan2(im, re) for complex tensors, 0 or π
- * for real ones (NaN stays NaN; integers give float32). Gradient 0 at z = 0, as torch. `fl.angle(z)`
+ * for real ones (NaN stays NaN; integers give the default dtype). Gradient 0 at z = 0, as torch. `fl.angle(z)`
  */
 export function angle(input: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('angle', 'input', arguments);
@@ -303,7 +304,7 @@ export function angle(input: Tensor): Tensor {
   if (!isComplexDType(x.dtype)) {
     x._handleFor('angle');
     if (x.dtype === 'bool') throw new DTypeError('angle: not supported for bool tensors');
-    const f = isFloating(x.dtype) ? x : x.to('float32');
+    const f = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
     return scopeSync(() => noGrad(() => where(isnan(f), f, mul(lt(f, 0), Math.PI).to(f.dtype))));
   }
   const out = noGrad(() => scopeSync(() => { const [re, im] = parts(x); return atan2(im, re); }));

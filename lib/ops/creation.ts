@@ -4,6 +4,7 @@ import { describeArg } from '../arity';
 import { traced } from '../trace';
 import type { Lowering } from '../trace';
 import { DType, DTYPE_CODE, hostArrayFor, isFloating as isFloatingDType, TypedArray } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { parseDevice } from '../device';
 import { DTypeError, OverflowError, ShapeError, ValueError } from '../errors';
 import { binding, call, guard, opId, transfer } from '../native';
@@ -35,7 +36,7 @@ function inferFromTyped(a: ArrayBufferView, op: string): DType {
 /** @internal Flattens nested data; returns the shape, the values and the inferred dtype. */
 function flatten(data: NestedData, op: string): { shape: number[]; values: ArrayLike<number | boolean>; inferred: DType } {
   if (typeof data === 'number' || typeof data === 'boolean') {
-    return { shape: [], values: [data], inferred: typeof data === 'boolean' ? 'bool' : Number.isInteger(data) && Math.abs(data) <= 2147483647 ? 'int32' : 'float32' };
+    return { shape: [], values: [data], inferred: typeof data === 'boolean' ? 'bool' : Number.isInteger(data) && Math.abs(data) <= 2147483647 ? 'int32' : getDefaultDtype() };
   }
   if (ArrayBuffer.isView(data)) return { shape: [(data as TypedArray).length], values: data as TypedArray, inferred: inferFromTyped(data, op) };
   if (!Array.isArray(data)) throw new ValueError(`${String(op)}: cannot make a tensor from ${data === null ? 'null' : typeof data}`);
@@ -63,7 +64,7 @@ function flatten(data: NestedData, op: string): { shape: number[]; values: Array
     for (let i = 0; i < arr.length; i++) walk(arr[i], d + 1);
   };
   walk(data, 0);
-  const inferred: DType = values.length === 0 ? 'float32' : allBool ? 'bool' : allInt ? 'int32' : 'float32';
+  const inferred: DType = values.length === 0 || !(allBool || allInt) ? getDefaultDtype() : allBool ? 'bool' : 'int32';
   return { shape, values, inferred };
 }
 
@@ -71,7 +72,8 @@ const TENSOR_ARGS = signature('tensor', ['data'], { data: required(A.anyValue<Ne
 
 /**
  * A tensor from nested arrays, a TypedArray or a number. The dtype is inferred (integers →
- * int32, booleans → bool, other numbers → float32; TypedArrays by type) unless given.
+ * int32, booleans → bool, other numbers and `[]` → the default dtype, float32 unless
+ * `fl.setDefaultDtype` changed it; TypedArrays by type) unless given.
  *
  * ```ts
  * fl.tensor([[1, 2], [3, 4]]);                   // int32, shape [2, 2]
@@ -149,18 +151,18 @@ const ONES_ARGS = sizedSignature('ones');
 /** Uninitialised memory of the given size: `fl.empty(2, 3)`, `fl.empty([2, 3], { pinned: true })`. */
 export function empty(...args: SizeArgs): Tensor {
   const o = sizedArgs(EMPTY_ARGS, args);
-  return withGrad(emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'empty'), false, 'empty', o.pinned), o.requiresGrad);
+  return withGrad(emptyTensor(o.shape, o.dtype ?? getDefaultDtype(), parseDevice(o.device, 'empty'), false, 'empty', o.pinned), o.requiresGrad);
 }
 /** All zeros: `fl.zeros(2, 3)`, `fl.zeros([2, 3], { dtype: 'int32' })`. */
 export function zeros(...args: SizeArgs): Tensor {
   const o = sizedArgs(ZEROS_ARGS, args);
-  const t = emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'zeros'), true, 'zeros', o.pinned);
+  const t = emptyTensor(o.shape, o.dtype ?? getDefaultDtype(), parseDevice(o.device, 'zeros'), true, 'zeros', o.pinned);
   return withGrad(traced('zeros', [], t, filledOnnx(0)), o.requiresGrad);
 }
 /** All ones: `fl.ones(4)`, `fl.ones(2, 3, { requiresGrad: true })`. */
 export function ones(...args: SizeArgs): Tensor {
   const o = sizedArgs(ONES_ARGS, args);
-  const t = emptyTensor(o.shape, o.dtype ?? 'float32', parseDevice(o.device, 'ones'), false, 'ones', o.pinned);
+  const t = emptyTensor(o.shape, o.dtype ?? getDefaultDtype(), parseDevice(o.device, 'ones'), false, 'ones', o.pinned);
   try { fillInPlace(t, 1, 'ones'); } catch (e) { t.dispose(); throw e; }
   return withGrad(traced('ones', [], t, filledOnnx(1)), o.requiresGrad);
 }
@@ -174,12 +176,13 @@ const FULL_ARGS = signature('full', ['size', 'fillValue'], { size: required(size
 
 /**
  * Filled with `fillValue`: `fl.full([2, 2], 7)` (the size is one array, as PyTorch's tuple).
- * The dtype defaults to float32 (bool for a boolean value).
+ * The dtype defaults to the default dtype (float32 unless `fl.setDefaultDtype` changed it), even for
+ * an integral value (JS has no `7` vs `7.0`; torch gives int64 for a Python int); bool for a boolean.
  */
 export function full(size: readonly number[] | number, fillValue: number | boolean, options?: TensorOptions): Tensor;
 export function full(...args: unknown[]): Tensor {
   const o = FULL_ARGS.parse(args);
-  const dtype = o.dtype ?? (typeof o.fillValue === 'boolean' ? 'bool' : 'float32');
+  const dtype = o.dtype ?? (typeof o.fillValue === 'boolean' ? 'bool' : getDefaultDtype());
   const t = emptyTensor(o.size, dtype, parseDevice(o.device, 'full'), false, 'full', o.pinned);
   try { fillInPlace(t, o.fillValue, 'full'); } catch (e) { t.dispose(); throw e; }
   return withGrad(traced('full', [], t, filledOnnx(+o.fillValue)), o.requiresGrad);
@@ -213,7 +216,7 @@ const ARANGE_ARGS = signature('arange', ['start', 'end', 'step'], {
 
 /**
  * Values from start (inclusive) to end (exclusive) by step, as `torch.arange`:
- * `fl.arange(5)` → [0..4] (int32), `fl.arange(0, 1, 0.25)` → float32.
+ * `fl.arange(5)` → [0..4] (int32), `fl.arange(0, 1, 0.25)` → the default dtype (float32).
  */
 export function arange(end: number, options?: TensorOptions): Tensor;
 export function arange(start: number, end: number, options?: TensorOptions): Tensor;
@@ -229,7 +232,7 @@ export function arange(...args: unknown[]): Tensor {
   if (step === 0) throw new ValueError(`arange: step must be nonzero${o.step !== 0 ? ` (step ${String(o.step)} as ${String(o.dtype)} is 0)` : ''}`);
   if ((end - start) / step < 0) throw new ValueError(`arange: upper bound and step sign are inconsistent (start ${String(start)}, end ${String(end)}, step ${String(step)})`);
   const allInt = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
-  const dtype = o.dtype ?? (allInt ? 'int32' : 'float32');
+  const dtype = o.dtype ?? (allInt ? 'int32' : getDefaultDtype());
   const n = Math.ceil((end - start) / step);
   const t = emptyTensor(checkShape([n], 'arange'), dtype, parseDevice(o.device, 'arange'), false, 'arange', o.pinned);
   try { if (n > 0) call(ARANGE, 'arange', [t], [start, step]); } catch (e) { t.dispose(); throw e; }
@@ -251,7 +254,7 @@ const LINSPACE_ARGS = signature('linspace', ['start', 'end', 'steps'], {
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor;
 export function linspace(...args: unknown[]): Tensor {
   const o = LINSPACE_ARGS.parse(args);
-  const t = emptyTensor(checkShape([o.steps], 'linspace'), o.dtype ?? 'float32', parseDevice(o.device, 'linspace'), false, 'linspace', o.pinned);
+  const t = emptyTensor(checkShape([o.steps], 'linspace'), o.dtype ?? getDefaultDtype(), parseDevice(o.device, 'linspace'), false, 'linspace', o.pinned);
   // an integer dtype takes start and end as integers first, as torch's linspace (0, 3.5, 6 steps
   // spaces 0..3, not 0..3.5, before the values are truncated)
   const [s0, e0] = isIntegerDType(o.dtype) ? [Math.trunc(o.start), Math.trunc(o.end)] : [o.start, o.end];
@@ -266,7 +269,7 @@ export function eye(n: number, m: number, options?: TensorOptions): Tensor;
 export function eye(...args: unknown[]): Tensor {
   const o = EYE_ARGS.parse(args);
   const n = o.n, m = o.m ?? o.n;
-  const t = emptyTensor(checkShape([n, m], 'eye'), o.dtype ?? 'float32', parseDevice(o.device, 'eye'), true, 'eye', o.pinned);
+  const t = emptyTensor(checkShape([n, m], 'eye'), o.dtype ?? getDefaultDtype(), parseDevice(o.device, 'eye'), true, 'eye', o.pinned);
   const k = Math.min(n, m);
   if (k > 0) {
     const diag = t._view([k], [m + 1], 0);

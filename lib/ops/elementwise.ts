@@ -15,8 +15,9 @@
 // form refuses an argument beyond them (lib/args.ts tooManyArgs), so `relu(x, true)` fails. gelu, clamp and div, whose public forms take options, are written by
 // hand around their entries.
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DeviceError, DTypeError, FlintError, OverflowError, ShapeError, ValueError } from '../errors';
-import { anyValue, ArgsThenOptions, int, optional, Param, required, signature, tooManyArgs, unknownOption } from '../args';
+import { anyValue, ArgsThenOptions, int, isPlainObject, optional, Param, required, signature, tooManyArgs, unknownOption } from '../args';
 import { describeArg } from '../arity';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, fmt, numel } from '../shape';
@@ -222,7 +223,7 @@ function binary(e: BinaryEntry, a: TensorLike, b: TensorLike, out?: Tensor): Ten
     ? (b instanceof Tensor ? (b.dtype === a.dtype ? a.dtype : null) : (isFloating(a.dtype) ? a.dtype : null))
     : (b instanceof Tensor && isFloating(b.dtype) ? b.dtype : null);
   if (dt === null) dt = resultType(promoteArg(a), promoteArg(b));
-  if (kind === 'float' && !isFloating(dt)) dt = 'float32';
+  if (kind === 'float' && !isFloating(dt)) dt = getDefaultDtype();
   // torch refuses a bool operand of sub even beside a number tensor (x - True), not only a bool result
   if (e.refuseBool && (dt === 'bool' || isBoolArg(a) || isBoolArg(b))) throw new DTypeError(`${String(op)}: ${e.refuseBool}`);
   if (e.check) e.check(a, b, dt);
@@ -402,7 +403,7 @@ function unary(e: UnaryEntry, x: Tensor, params: number[], out?: Tensor): Tensor
   if (!(x instanceof Tensor)) throw new ValueError(`${String(name)}: expected a Tensor, got ${x === null ? 'null' : typeof x}`);
   if (isComplexTensor(x)) return complexHook('unary', name, x.dtype)(name, x, out);
   let dt = x.dtype;
-  if (kind === 'float' && !isFloating(dt)) dt = 'float32';
+  if (kind === 'float' && !isFloating(dt)) dt = getDefaultDtype();
   if (kind === 'numeric' && dt === 'bool') dt = 'int32';
   if (kind === 'signed' && dt === 'bool') throw new DTypeError(`${String(name)}: not supported for bool tensors${name === 'neg' ? '; use logicalNot' : ''}`);
   if (e.check) e.check(x);
@@ -488,8 +489,8 @@ const trueDiv: BinaryFn = binaryOp('div', {
   grad: (g, a, b, y, [needA, needB]) => [needA ? div(g, b) : null, needB ? neg(div(mul(g, y), b)) : null],
   saves: (needA, needB) => [false, true, needB],
 });
-/** `a ** b`: `fl.pow(x, 2)`. */
-export const pow: BinaryFn = binaryOp('pow', {
+/** The table entry of pow; the public `pow` below adds torch's keyword `exponent`. */
+const powOp: BinaryFn = binaryOp('pow', {
   onnx: 'Pow', dtype: 'arith', usesY: true, inplace: true, other: 'exponent', saves: (needA, needB) => [true, true, needB],
   // as torch: an integer to a negative integer power is refused (it is a fraction, or 1 / 0)
   check: (a, b, dt) => {
@@ -517,6 +518,18 @@ export const pow: BinaryFn = binaryOp('pow', {
     return [ga, gb];
   },
 });
+// torch's pow(input, exponent): the exponent positional or keyword (`fl.pow(x, { exponent: 2 })`,
+// `x.pow({ exponent: 2 })`); the two-argument call goes straight to the entry
+const POW_ARGS = signature('pow', ['input', 'exponent'], { input: required(anyValue<TensorLike>()), exponent: required(anyValue<TensorLike>()) });
+/** `a ** b`: `fl.pow(x, 2)`, `fl.pow(2, x)`, `fl.pow(x, { exponent: 2 })`. */
+export function pow(input: TensorLike, exponent: TensorLike): Tensor;
+export function pow(input: TensorLike, options: { exponent: TensorLike }): Tensor;
+export function pow(input: TensorLike, exponent?: unknown): Tensor {
+  if (arguments.length === 2 && !isPlainObject(exponent)) return powOp(input, exponent as TensorLike);
+  const o = POW_ARGS.parse(arguments as unknown as unknown[]);
+  return powOp(o.input, o.exponent);
+}
+P.pow = function (this: Tensor, ...a: unknown[]) { return (pow as (...b: unknown[]) => Tensor)(this, ...a); } as Tensor['pow'];
 /** Elementwise maximum (NaN propagates). */
 export const maximum: BinaryFn = binaryOp('maximum', { onnx: 'Max', dtype: 'arith', grad: (g, a, b) => extremumGrad(g, gt(a, b), eq(a, b)) });
 /** Elementwise minimum (NaN propagates). */
@@ -1100,6 +1113,7 @@ declare module '../tensor' {
     div(other: TensorLike, ...args: ArgsThenOptions<[roundingMode: RoundingMode], { roundingMode?: RoundingMode }>): Tensor;
     div(options: { other: TensorLike; roundingMode?: RoundingMode }): Tensor;
     pow(exponent: TensorLike): Tensor;
+    pow(options: { exponent: TensorLike }): Tensor;
     maximum(other: TensorLike): Tensor;
     minimum(other: TensorLike): Tensor;
     remainder(other: TensorLike): Tensor;

@@ -2,6 +2,7 @@
 // keywords (dtype, device, pinned, requiresGrad) as lib/args.ts parameters, PyTorch's `*size`
 // argument form, and applying requiresGrad to a fresh result. Internal: not re-exported by index.ts.
 import { DType } from '../dtype';
+import type { DeviceLike } from '../device';
 import * as A from '../args';
 import { optional, required, signature } from '../args';
 import { checkShape } from '../shape';
@@ -9,10 +10,10 @@ import { Tensor } from '../tensor';
 
 /** Options accepted by creation functions (PyTorch's factory keywords). */
 export interface TensorOptions {
-  /** Element type; defaults to float32 (or inferred from the data for `tensor`). */
+  /** Element type; defaults to the default dtype, float32 unless `fl.setDefaultDtype` changed it (or inferred from the data for `tensor`). */
   dtype?: DType;
-  /** `'cpu'` (default), `'cuda'`, `'cuda:N'`. */
-  device?: string;
+  /** `'cpu'` (default), `'cuda'`, `'cuda:N'`, or a `fl.device(…)` object. */
+  device?: DeviceLike;
   /**
    * CPU only: allocate page-locked (pinned) host memory, from which copies to a GPU run
    * asynchronously (`t.to('cuda', { nonBlocking: true })`). Needs a usable GPU.

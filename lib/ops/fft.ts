@@ -27,6 +27,7 @@ import * as A from '../args';
 import { ArgsThenOptions, Check, optional, required, signature } from '../args';
 import { parseDevice } from '../device';
 import { DType, componentDType, isComplexDType } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { call, opId } from '../native';
 import { dft, dftRealForward, dftRealInverse } from '../onnx/lower';
@@ -138,17 +139,17 @@ function needInput(x: unknown, op: string): Tensor {
   return x;
 }
 
-/** A real input as float32 / float64 (integers and bool -> float32); refuses complex input. */
+/** A real input as float32 / float64 (integers, bool and 16-bit floats -> the default dtype); refuses complex input. */
 function realFloat(x: Tensor, op: string): Tensor {
   if (isComplexDType(x.dtype)) throw new DTypeError(`${op} expects a real input tensor, but got ${x.dtype}`);
-  return x.dtype === 'float32' || x.dtype === 'float64' ? x : x.to('float32');
+  return x.dtype === 'float32' || x.dtype === 'float64' ? x : x.to(getDefaultDtype());
 }
 
 /** The real view of x promoted to complex (complex x: viewAsReal; real x: (x, 0) pairs). */
 function realView(x: Tensor): Tensor {
   if (isComplexDType(x.dtype)) return viewAsReal(x);
   return scopeSync(() => {
-    const f = x.dtype === 'float32' || x.dtype === 'float64' ? x : x.to('float32');
+    const f = x.dtype === 'float32' || x.dtype === 'float64' ? x : x.to(getDefaultDtype());
     return stack([f, zeros(f._shape, { dtype: f.dtype, device: f.device })], -1);
   });
 }
@@ -593,14 +594,14 @@ export function ihfftn(...args: unknown[]): Tensor { return r2cN('ihfftn', args,
 
 /** Options of fftfreq / rfftfreq (torch's factory keywords). */
 export interface FftFreqOptions {
-  /** A floating dtype (default float32). */
+  /** A floating dtype (default: the default dtype, float32). */
   dtype?: DType;
   device?: string;
   requiresGrad?: boolean;
 }
 
 function freqs(op: string, n: number, d: number, dtype: DType | undefined, device: string | undefined, requiresGrad: boolean, onesided: boolean): Tensor {
-  const dt = dtype ?? 'float32';
+  const dt = dtype ?? getDefaultDtype();
   if (dt !== 'float32' && dt !== 'float64') throw new DTypeError(`${op}: expected a float32 or float64 dtype, got ${dt}`);
   parseDevice(device, op);
   // torch: arange (exact integers), then one multiplication by 1 / (n d) in the dtype

@@ -45,6 +45,9 @@ export type { QRResult, EighResult, SVDResult, SVDVResult, LstsqResult, CondP, Q
 export { inverse, detTop as det, logdet, slogdetTop as slogdet, choleskySolve, choleskyInverse, crossTop as cross } from './linalg';
 export { matrixPowerTop as matrixPower, matrixExpTop as matrixExp } from './linalg';
 export type { LUFactorResult, LUFactorExResult, LUResult, SolveExResult, InvExResult, CholeskyExResult, SlogdetResult, SolveOptions, CheckErrorsOptions, CholeskyOptions, LUOptions, LUSolveOptions, SolveTriangularOptions, VectorDimOptions } from './linalg';
+// torch.lu_unpack (fl.luUnpack), and the option types of fl.linalg.vander, tensorinv, tensorsolve (lib/ops/linalg.ts)
+export { luUnpack } from './linalg';
+export type { LUUnpackResult, LUUnpackOptions, VanderOptions, TensorinvOptions, TensorsolveOptions } from './linalg';
 // torch's pointwise math and small reductions beside the elementwise table (lerp, addcmul, hypot, xlogy, fmod, nanToNum, addmm, nansum, aminmax, isclose, cov, quantile, …)
 export * from './pointwise';
 // torch.special (fl.special) and torch.mvlgamma; lgamma, digamma, polygamma, erfc, erfinv, i0 are elementwise rows
@@ -61,6 +64,7 @@ export * from './misc';
 // complex tensors: viewAsReal/viewAsComplex, real/imag, complex, polar, conj, angle, vdot (and the complex hooks of the generic ops)
 export { viewAsReal, viewAsComplex, isComplex, real, imag, complex, polar, conj, conjPhysical, resolveConj, angle, vdot } from './complex';
 import './complex-linalg';  // the complex forms of torch.linalg (registered with complex.ts's composite hook)
+import './scatter-deterministic';  // the deterministic GPU scatter-add of fl.useDeterministicAlgorithms (registered with lib/deterministic.ts)
 // torch.fft (fl.fft.fft, rfft, fftn, fftfreq, fftshift, …), the window functions and stft / istft
 export { fftNamespace as fft } from './fft';
 export type { FftNorm, FftOptions, FftnOptions, FftFreqOptions } from './fft';
@@ -71,3 +75,6 @@ export type { StftOptions, IstftOptions, StftPadMode } from './stft';
 // the API-gap survey's torch names: finfo/iinfo, isTensor, numel, isFloatingPoint, isposinf/isneginf/isreal, fmax/fmin, the comparison and cat aliases, t, pinverse, rsub, asTensor, randintLike, inferenceMode, and Tensor methods (expandAs, viewAs, typeAs, new*, unfold, stride, …)
 export * from './misc2';
 export * from './misc3';  // the second API-gap round: dtype names, constants, detach_, the in-place forms, splitWithSizes (lib/ops/misc3.ts)
+// torch.poisson, torch.binomial (exact samplers composed of fl.rand) and Tensor.resize_ / resizeAs_ (lib/ops/misc4.ts)
+export { poisson, binomial } from './misc4';
+export type { SamplerOptions } from './misc4';

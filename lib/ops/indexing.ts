@@ -14,6 +14,7 @@ import { ArgsThenOptions, sizesOnly, tooManyArgs, unknownOption } from '../args'
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType, isFloating } from '../dtype';
+import { alertNotDeterministic, deterministicState } from '../deterministic';
 import { DTypeError, FlintError, IndexError, OverflowError, ShapeError, ValueError } from '../errors';
 import { call, opId, OperandView, ScalarOperand } from '../native';
 import { broadcastShapes, broadcastStrides, contiguousStrides, fmt, normDim, viewStrides } from '../shape';
@@ -193,6 +194,13 @@ function scatterInto(self: Tensor, dim: number, index: Tensor, src: Tensor | num
     if (srcShape && is[i] > srcShape[i]) {
       throw new ShapeError(`${String(op)}: index ${fmt(index._shape)} is larger than src ${fmt((src as Tensor)._shape)} in dim ${String(i)}`);
     }
+  }
+  // fl.useDeterministicAlgorithms: the GPU kernel's floating add and prod use atomics (lib/deterministic.ts)
+  if (deterministicState.enabled && (mode === 1 || mode === 2) && isFloating(self.dtype) && self.device !== 'cpu') {
+    const name = reduce || mode === 2 ? 'scatterReduce' : 'scatterAdd';
+    const det = deterministicState.scatterAdd;
+    if (mode === 1 && det !== null && det(self, d, index, src as Tensor, name)) return self;
+    alertNotDeterministic(`${name}${mode === 2 ? " with reduce 'prod'" : ''} on ${self.device} (${self.dtype})`);
   }
   const srcOp: OperandView | ScalarOperand = isTensor ? nonEmptyDims(src as Tensor) : { scalar: +src, dtype: self.dtype };
   call(SCATTER, op, [nonEmptyDims(self), nonEmptyDims(index), srcOp], reduce ? [d, mode, 1] : [d, mode]);

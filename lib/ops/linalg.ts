@@ -1,8 +1,9 @@
 // linalg.ts — torch.linalg's solvers and factorizations (`fl.linalg.solve`, `inv`, `det`, `slogdet`,
 // `cholesky`, `luFactor`, `lu`, `luSolve`, `solveTriangular`, `matrixPower`, `matrixExp`,
-// `multiDot`, `cross`, `vecdot` and the *Ex variants), the top-level aliases torch users call
-// (`fl.inverse`, `fl.det`, `fl.logdet`, `fl.slogdet`, `fl.choleskySolve`, `fl.choleskyInverse`,
-// `fl.cross`, `fl.matrixPower`, `fl.matrixExp`) and their Tensor methods.
+// `multiDot`, `cross`, `vecdot`, `vander`, `tensorinv`, `tensorsolve` and the *Ex variants), the
+// top-level aliases torch users call (`fl.inverse`, `fl.det`, `fl.logdet`, `fl.slogdet`,
+// `fl.choleskySolve`, `fl.choleskyInverse`, `fl.cross`, `fl.matrixPower`, `fl.matrixExp`), torch.lu_unpack
+// (`fl.luUnpack`) and their Tensor methods.
 //
 // Kernels (the "linalg" family: native/core/linalg.h, native/cpu/linalg.cpp, native/kernels/linalg.cu):
 // 'luFactor' (getrf), 'luSolve' (getrs), 'triangularSolve' (trsm) and 'cholesky' (potrf), on
@@ -28,18 +29,19 @@ import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature, tooManyArgs } from '../args';
 import { sameDevice } from '../device';
-import { isFloating } from '../dtype';
-import { DeviceError, DTypeError, FlintError, LinAlgError, ShapeError, ValueError } from '../errors';
+import { isComplexDType, isFloating } from '../dtype';
+import { DeviceError, DTypeError, FlintError, IndexError, LinAlgError, ShapeError, ValueError } from '../errors';
 import { namedTuple } from '../named-tuple';
 import { call, opId } from '../native';
 import { broadcastShapes, fmt, normDim } from '../shape';
 import { complexHook, complexOperand, contiguousCopy, emptyTensor, scopeSync, Tensor } from '../tensor';
-import { arange, eye, zeros } from './creation';
-import { abs, add, div, eq, log, lt, mul, ne, neg, remainder, sign, sub, where } from './elementwise';
+import { arange, eye, ones, zeros } from './creation';
+import { abs, add, div, eq, gt, log, logicalOr, lt, mul, ne, neg, remainder, sign, sub, where } from './elementwise';
 import { tril, triu } from './indexing';
 import { matmul } from './matmul';
-import { amax, prod, sum } from './reduce';
-import { cat, diagonal, expand, narrow, squeeze, unsqueeze } from './views';
+import { amax, any, prod, sum } from './reduce';
+import { cumprod } from './softmax';
+import { cat, diagonal, expand, narrow, permute, reshape, squeeze, unsqueeze } from './views';
 
 // ---- the native kernels ------------------------------------------------------------------------------
 
@@ -906,7 +908,211 @@ export function vecdot(...args: unknown[]): Tensor {
 export const linalgSolvers = {
   solve, solveEx, inv, invEx, det, slogdet, cholesky, choleskyEx, luFactor, luFactorEx, lu, luSolve,
   solveTriangular, matrixPower, matrixExp, multiDot, cross, vecdot,
+  vander, tensorinv, tensorsolve,  // torch.linalg's compositions (luUnpack's section below)
 } as const;
+
+// ---- luUnpack; torch.linalg's vander, tensorinv, tensorsolve ---------------------------------------------
+// Compositions: luUnpack's L and U are tril/triu of LU's columns/rows (their gradient is torch's
+// lu_unpack_backward: tril(gL, -1) and triu(gU) placed back into LU's shape), P the row swaps applied to
+// the identity (as linalg.lu's); vander is torch 1.13's cumprod of the powers after a column of ones;
+// tensorinv and tensorsolve reshape to one square matrix for inv / solve (their gradients).
+
+/** `[P, L, U]` of {@link luUnpack} (torch.return_types.lu_unpack). */
+export type LUUnpackResult = readonly [P: Tensor, L: Tensor, U: Tensor] & { readonly P: Tensor; readonly L: Tensor; readonly U: Tensor };
+/** Options of luUnpack (torch.lu_unpack's keywords). */
+export interface LUUnpackOptions {
+  /** Unpack L and U (default true; false gives them as empty tensors, as torch). */
+  unpackData?: boolean;
+  /** Unpack P (default true; false gives it as an empty tensor and leaves the pivots unread, as torch). */
+  unpackPivots?: boolean;
+}
+/** Options of linalg.vander. */
+export interface VanderOptions {
+  /** The number of columns, more than 1 (default, or null: x's last size). */
+  N?: number | null;
+}
+/** Options of linalg.tensorinv. */
+export interface TensorinvOptions {
+  /** How many leading dims of A index the rows of the matrix it stands for (default 2). */
+  ind?: number;
+}
+/** Options of linalg.tensorsolve. */
+export interface TensorsolveOptions {
+  /** Dims of A moved to the end, in this order, before the solve (default, or null: none). */
+  dims?: readonly number[] | null;
+}
+
+const MORE_ARGS = {
+  luUnpack: signature('luUnpack', ['LUData', 'LUPivots', 'unpackData', 'unpackPivots'], {
+    LUData: T, LUPivots: T, unpackData: optional(A.bool, true), unpackPivots: optional(A.bool, true),
+  }),
+  // torch.linalg.vander(x, *, N=None); N listed first, so that a misspelled `N` names N (closest() takes
+  // the first of two names one edit away, and `x` is one edit from any one-letter key too)
+  vander: signature('linalg.vander', ['x'], { N: optional(A.nullable(A.int()), null), x: T }),
+  tensorinv: signature('linalg.tensorinv', ['A', 'ind'], { A: T, ind: optional(A.int(), 2) }),
+  tensorsolve: signature('linalg.tensorsolve', ['A', 'B', 'dims'], { A: T, B: T, dims: optional(A.nullable(A.arrayOf(A.int())), null) }),
+};
+
+/** A tensor of any dtype, complex included (needTensor's _handleFor refuses complex ones; the ops below take them). */
+function needOperand(x: unknown, op: string, what: string): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError(`${op}: ${what} must be a Tensor, got ${describeArg(x)}`);
+  x._storageHandle(op);
+  return x;
+}
+
+/** P [..., m, m] (LU's dtype, no gradient) of pivots [..., ≥k] (1-based int32 row swaps, checked in range). */
+function unpackPivots(LU: Tensor, piv: Tensor, op: string): Tensor {
+  const m = rows(LU), K = Math.min(m, cols(LU)), batch = batchOf(LU);
+  if (piv.dtype !== 'int32') throw new DTypeError(`${op}: LUPivots must be an int32 tensor (as linalg.luFactor returns), got ${piv.dtype} (shape ${fmt(piv._shape)})`);
+  if (!sameDevice(piv._storage.device, LU._storage.device)) throw new DeviceError(`${op}: LUPivots are on ${piv.device} and LUData on ${LU.device}`);
+  // torch 1.13 reads the first k pivots of each matrix; shorter pivots (or other batch dims) it reads
+  // out of bounds or pairs with the wrong matrix, so they are refused here
+  if (piv.ndim !== LU.ndim - 1 || piv._shape[piv.ndim - 1] < K || !batch.every((s, i) => piv._shape[i] === s)) {
+    throw new ShapeError(`${op}: LUPivots of shape ${fmt(piv._shape)} do not fit LUData of shape ${fmt(LU._shape)} (expected ${fmt([...batch, K])})`);
+  }
+  return noGrad(() => scopeSync(() => {
+    const p = piv._shape[piv.ndim - 1] === K ? piv : narrow(piv, -1, 0, K);
+    // one host read (a sync on the GPU): a pivot out of range would swap a row that is not there
+    if (p.numel > 0 && any(logicalOr(lt(p, 1), gt(p, m))).item()) {
+      throw new ValueError(`${op}: pivots passed to luUnpack must be between 1 and LU.size(-2) = ${m} inclusive; did you pass the pivots of linalg.luFactor?`);
+    }
+    // the row swaps run in the luSolve kernel (float32/float64): other dtypes get a float32 P, converted
+    const real = LU.dtype === 'float32' || LU.dtype === 'float64';
+    const P = permutationFromPivots(p, m, real ? LU : zeros([], { dtype: 'float32', device: LU.device }), op);
+    return real ? P : P.to(LU.dtype);
+  }));
+}
+
+/**
+ * `[P, L, U]` from linalg.luFactor's `[LU, pivots]`, as `torch.lu_unpack(LU_data, LU_pivots,
+ * unpack_data=True, unpack_pivots=True)`: A = P L U with P [..., m, m], L unit lower [..., m, k] and
+ * U upper [..., k, n] (k = min(m, n)); batches, wide and tall matrices. The pivots are 1-based int32
+ * row swaps, each checked to lie in 1..m. `unpackData: false` (`unpackPivots: false`) returns L and U
+ * (P) as empty tensors. Gradients flow to LU through L and U (P has none), as torch's.
+ * ```ts
+ * const [LU, pivots] = fl.linalg.luFactor(A);
+ * const [P, L, U] = fl.luUnpack(LU, pivots);   // P.matmul(L).matmul(U) equals A
+ * ```
+ */
+export function luUnpack(LUData: Tensor, LUPivots: Tensor, ...args: ArgsThenOptions<[unpackData: boolean, unpackPivots: boolean], LUUnpackOptions>): LUUnpackResult;
+export function luUnpack(...args: unknown[]): LUUnpackResult {
+  const o = MORE_ARGS.luUnpack.parse(args);
+  const op = 'luUnpack';
+  const LU = needOperand(o.LUData, op, 'LUData');
+  const piv = needTensor(o.LUPivots, op, 'LUPivots');
+  if (LU.ndim < 2) throw new ShapeError(`${op}: Expected LUData with 2 or more dimensions, got shape ${fmt(LU._shape)}`);
+  const m = rows(LU), K = Math.min(m, cols(LU)), dev = LU._storage.device;
+  const empty = (): Tensor => emptyTensor([0], LU.dtype, dev, false, op);
+  const out: Tensor[] = [];
+  try {
+    out.push(o.unpackPivots ? unpackPivots(LU, piv, op) : empty());
+    if (o.unpackData) {
+      out.push(...scopeSync(() => [
+        add(tril(narrow(LU, -1, 0, K), -1), eye(m, K, { dtype: LU.dtype, device: LU.device })),
+        triu(narrow(LU, -2, 0, K)),
+      ]));
+    } else out.push(empty(), empty());
+  } catch (e) { out.forEach((t) => t.dispose()); throw e; }
+  return namedTuple(['P', 'L', 'U'], out) as unknown as LUUnpackResult;
+}
+
+/**
+ * The Vandermonde matrices of x [..., n] with increasing powers, as `torch.linalg.vander(x, *, N=None)`:
+ * [..., n, N], column j holding x^j (N defaults to n and must be more than 1; a 0-dim x is one point).
+ * Floating, complex and integer inputs (integers give int32, torch's int64; bool, float16 and bfloat16
+ * are refused, as torch). Gradient through the running product (torch's cumprod).
+ * ```ts
+ * fl.linalg.vander(fl.tensor([1, 2, 3]), { N: 4 }).toArray();  // [[1, 1, 1, 1], [1, 2, 4, 8], [1, 3, 9, 27]]
+ * ```
+ */
+export function vander(x: Tensor, options?: VanderOptions): Tensor;
+export function vander(...args: unknown[]): Tensor {
+  const o = MORE_ARGS.vander.parse(args);
+  const op = 'linalg.vander';
+  const x = needOperand(o.x, op, 'x');
+  if (x.dtype === 'bool' || x.dtype === 'float16' || x.dtype === 'bfloat16') {
+    throw new DTypeError(`${op}: supports floating point, complex, and integer tensors, but got ${x.dtype} (shape ${fmt(x._shape)})`);
+  }
+  const shape = x.ndim === 0 ? [1] : (x._shape as number[]);
+  const N = o.N ?? shape[shape.length - 1];
+  if (N <= 1) throw new ValueError(`${op}: N must be greater than 1, got ${N} (x of shape ${fmt(x._shape)})`);
+  return scopeSync(() => {
+    const xs = x.ndim === 0 ? reshape(x, [1]) : x;
+    const xi = isFloating(xs.dtype) || isComplexDType(xs.dtype) ? xs : xs.to('int32');
+    const powers = cumprod(expand(unsqueeze(xi, -1), [...shape, N - 1]), -1);
+    return cat([ones([...shape, 1], { dtype: powers.dtype, device: x.device }), powers], -1);
+  });
+}
+
+const product = (s: readonly number[]): number => s.reduce((p, v) => p * v, 1);
+
+/**
+ * The inverse of A under tensordot with `ind` dims, as `torch.linalg.tensorinv(A, ind=2)`: A [...s, ...t]
+ * (s its first `ind` dims, prod(s) = prod(t)) is taken as one square matrix, inverted, and shaped
+ * [...t, ...s], so that `fl.tensordot(fl.linalg.tensorinv(A, ind), A, ind)` is the identity. A
+ * singular A throws LinAlgError. Gradient through inv.
+ * ```ts
+ * const Ainv = fl.linalg.tensorinv(A, { ind: 1 });   // A [4, 2, 2] -> [2, 2, 4]
+ * ```
+ */
+export function tensorinv(A: Tensor, ...args: ArgsThenOptions<[ind: number], TensorinvOptions>): Tensor;
+export function tensorinv(...args: unknown[]): Tensor {
+  const o = MORE_ARGS.tensorinv.parse(args);
+  const op = 'linalg.tensorinv', ind = o.ind;
+  const a = needOperand(o.A, op, 'A');
+  if (ind <= 0) throw new ValueError(`${op}: Expected a strictly positive integer for 'ind', but got ${ind}`);
+  if (!isComplexDType(a.dtype)) needLinalgDType(a, op, 'A');
+  if (ind > a.ndim) throw new ShapeError(`${op}: ind = ${ind} is more than the number of dims of A (shape ${fmt(a._shape)})`);
+  const head = a._shape.slice(0, ind), tail = a._shape.slice(ind);
+  const p = product(tail);
+  if (p !== product(head)) {
+    throw new ShapeError(`${op}: Expected A to satisfy the requirement prod(A.shape[ind:]) == prod(A.shape[:ind]), but got ${p} != ${product(head)} (shape ${fmt(a._shape)}, ind ${ind})`);
+  }
+  return scopeSync(() => {
+    const [X, info] = invOp(reshape(a, [p, p]), op, true);
+    info.dispose();
+    return reshape(X, [...tail, ...head]);
+  });
+}
+
+/**
+ * X with tensordot(A, X, X.ndim) = B, as `torch.linalg.tensorsolve(A, B, dims=None)`: the dims `dims`
+ * of A move to the end, then A [...B.shape', ...X.shape] (its leading B.ndim dims' product equal to
+ * B's size and to X's) is solved as one square system with B flattened. A singular A throws
+ * LinAlgError. Gradients through solve.
+ * ```ts
+ * const X = fl.linalg.tensorsolve(A, B);   // A [2, 3, 6], B [2, 3] -> X [6]
+ * ```
+ */
+export function tensorsolve(A: Tensor, B: Tensor, ...args: ArgsThenOptions<[dims: readonly number[] | null], TensorsolveOptions>): Tensor;
+export function tensorsolve(...args: unknown[]): Tensor {
+  const o = MORE_ARGS.tensorsolve.parse(args);
+  const op = 'linalg.tensorsolve';
+  const a = needOperand(o.A, op, 'A'), b = needOperand(o.B, op, 'B');
+  let perm: number[] | null = null;
+  if (o.dims !== null) {
+    const nd = a.ndim;
+    const ds = o.dims.map((d) => {
+      if (d < -nd || d >= nd) throw new IndexError(`${op}: dim ${d} of dims out of range for A of ${nd} dims (shape ${fmt(a._shape)})`);
+      return d < 0 ? d + nd : d;
+    });
+    if (new Set(ds).size !== ds.length) throw new ValueError(`${op}: repeated dim in dims ${fmt(o.dims)}`);
+    perm = [...a._shape.map((_, k) => k).filter((k) => !ds.includes(k)), ...ds];
+  }
+  const shape = perm === null ? (a._shape as number[]) : perm.map((k) => a._shape[k]);
+  if (b.ndim > a.ndim) throw new ShapeError(`${op}: B has more dims than A (shapes ${fmt(b._shape)} and ${fmt(a._shape)})`);
+  const resultShape = shape.slice(b.ndim), p = product(resultShape);
+  if (p !== b.numel) {
+    throw new ShapeError(`${op}: Expected A to satisfy the requirement prod(A.shape[B.ndim:]) == prod(B.shape), but got ${p} != ${b.numel} (A of shape ${fmt(a._shape)}${perm ? ` with dims ${fmt(o.dims!)} moved to the end` : ''}, B of shape ${fmt(b._shape)})`);
+  }
+  if (a.numel !== p * p) throw new ShapeError(`${op}: A of shape ${fmt(a._shape)} is not a square system for B of shape ${fmt(b._shape)} (${a.numel} elements, ${p} unknowns)`);
+  return scopeSync(() => {
+    const Am = reshape(perm === null ? a : permute(a, perm), [p, p]);
+    const [X, info] = solveOp(Am, reshape(b, [p]), true, op, true);
+    info.dispose();
+    return reshape(X, resultShape);
+  });
+}
 
 // ---- top-level aliases -------------------------------------------------------------------------------
 

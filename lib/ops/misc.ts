@@ -30,6 +30,7 @@ import { ArgsThenOptions, optional, required, signature, tooManyArgs } from '../
 import { needsGrad, noGrad, record } from '../autograd';
 import { parseDevice } from '../device';
 import { DType, checkDType, category, isFloating, resultType, PromoteArg } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { namedTuple } from '../named-tuple';
 import { broadcastShapes as shapeBroadcast, fmt, normDim, normDims, numel, range } from '../shape';
@@ -843,7 +844,7 @@ export function emptyStrided(...args: unknown[]): Tensor {
   const o = EMPTY_STRIDED.parse(args);
   const sz = sizeArg(o.size, 'size', 'emptyStrided'), st = sizeArg(o.stride, 'stride', 'emptyStrided');
   if (sz.length !== st.length) throw new ShapeError(`emptyStrided: size ${fmt(sz)} and stride ${fmt(st)} differ in length`);
-  const base = emptyTensor([extent(sz, st, 0)], o.dtype ?? 'float32', parseDevice(o.device, 'emptyStrided'), false, 'emptyStrided');
+  const base = emptyTensor([extent(sz, st, 0)], o.dtype ?? getDefaultDtype(), parseDevice(o.device, 'emptyStrided'), false, 'emptyStrided');
   const t = base._view(sz, st, 0);
   base.dispose();
   return withGrad(t, o.requiresGrad);

@@ -22,6 +22,7 @@ import { optional, required, signature, tooManyArgs } from '../args';
 import { noGrad, isGradEnabled } from '../autograd';
 import { parseDevice } from '../device';
 import { DType, checkDType, isFloating, isComplexDType, category } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { broadcastShapes, fmt, normDim } from '../shape';
 import { Tensor, TensorLike } from '../tensor';
@@ -72,16 +73,16 @@ const FINFO: Record<string, Omit<FInfo, 'dtype'>> = {
 };
 
 /**
- * The numerical limits of a floating dtype, as `torch.finfo` (float32 when none is given; a complex
+ * The numerical limits of a floating dtype, as `torch.finfo` (the default dtype when none is given; a complex
  * dtype answers for its real component, as torch's). An integer dtype is a DTypeError (iinfo's).
  * ```ts
  * fl.finfo('float16').max;   // 65504
  * fl.finfo().eps;            // 1.1920928955078125e-7 (float32)
  * ```
  */
-export function finfo(dtype: DType = 'float32'): FInfo {
+export function finfo(dtype?: DType): FInfo {
   if (arguments.length > 1) tooManyArgs('finfo', 'dtype', arguments);
-  const dt = checkDType(dtype, 'finfo');
+  const dt = checkDType(dtype ?? getDefaultDtype(), 'finfo');
   const real = dt === 'complex64' ? 'float32' : dt === 'complex128' ? 'float64' : dt;
   const f = FINFO[real];
   if (f === undefined) throw new DTypeError(`finfo: ${dt} is not a floating dtype (use fl.iinfo for integer dtypes)`);

@@ -23,6 +23,7 @@ import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature, tooManyArgs } from '../args';
 import { AutogradError, needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { DType, isFloating, resultType, PromoteArg } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { namedTuple } from '../named-tuple';
 import { broadcastShapes, fmt, normDim, normDims, range } from '../shape';
@@ -57,8 +58,8 @@ function needArg(x: unknown, op: string, what: string): TensorLike {
 const promo = (x: TensorLike): PromoteArg => (x instanceof Tensor ? { dtype: x.dtype, ndim: x._shape.length } : x);
 /** torch's result type of the operands. */
 function promote(...xs: TensorLike[]): DType { return resultType(...xs.map(promo)); }
-/** The result type, integers and bool computed in the default float dtype (float32). */
-function floatType(...xs: TensorLike[]): DType { const dt = promote(...xs); return isFloating(dt) ? dt : 'float32'; }
+/** The result type, integers and bool computed in the default float dtype (lib/defaults.ts). */
+function floatType(...xs: TensorLike[]): DType { const dt = promote(...xs); return isFloating(dt) ? dt : getDefaultDtype(); }
 /** A tensor operand cast to dt (a number as it is). */
 function as(x: TensorLike, dt: DType): TensorLike { return x instanceof Tensor && x.dtype !== dt ? x.to(dt) : x; }
 /** A tensor or a number in the gradient's dtype. */

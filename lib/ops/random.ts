@@ -9,6 +9,7 @@
 // thread count, and the same stream on every backend.
 import { describeArg } from '../arity';
 import { checkDType, componentDType, DType, isComplexDType, isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { parseDevice, sameDevice } from '../device';
 import { Generator, generatorArg, streamFor, takeGeneratorOption } from '../generator';
 import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
@@ -115,12 +116,12 @@ function randomSizedArgs(sig: typeof RAND_ARGS, args: readonly unknown[]) {
 }
 
 /**
- * Uniform values in [0, 1) (float32 unless `dtype` says otherwise; floating dtypes only):
+ * Uniform values in [0, 1) (the default dtype, float32, unless `dtype` says otherwise; floating dtypes only):
  * `fl.rand(2, 3)`, `fl.rand([2, 3])`, `fl.rand(5, { dtype: 'float64', generator: g })`.
  */
 export function rand(...args: RandomSizeArgs): Tensor {
   const o = randomSizedArgs(RAND_ARGS, args);
-  return create(o.shape, o, 'float32', 'rand', (t) => uniformInto(t, 0, 1, 'rand', o.generator));
+  return create(o.shape, o, getDefaultDtype(), 'rand', (t) => uniformInto(t, 0, 1, 'rand', o.generator));
 }
 
 /** Standard normal values (mean 0, std 1): `fl.randn(128, 64)`, `fl.randn([2], { requiresGrad: true, generator: g })`. */
@@ -133,7 +134,7 @@ export function randn(...args: RandomSizeArgs): Tensor {
     parts.dispose();
     return withGrad(z, o.requiresGrad);
   }
-  return create(o.shape, o, 'float32', 'randn', (t) => normalInto(t, 0, 1, 'randn', o.generator));
+  return create(o.shape, o, getDefaultDtype(), 'randn', (t) => normalInto(t, 0, 1, 'randn', o.generator));
 }
 
 const numberOrTensor: A.Check<number | Tensor> = (v, where) => {
@@ -180,8 +181,8 @@ function normalTensors(mean: number | Tensor, std: number | Tensor, gen: Generat
 }
 
 /**
- * Normal values, as `torch.normal`'s four forms: numbers `mean` and `std` with a `size` (float32
- * unless `dtype` says otherwise), or a tensor `mean` and/or `std` (a number std defaults to 1):
+ * Normal values, as `torch.normal`'s four forms: numbers `mean` and `std` with a `size` (the default
+ * dtype unless `dtype` says otherwise), or a tensor `mean` and/or `std` (a number std defaults to 1):
  * values mean + std · N(0, 1) of their broadcast shape, in the tensor's dtype (mean's when both are
  * tensors), on its device, with zero gradients to mean and std (torch's).
  * ```ts
@@ -198,7 +199,7 @@ export function normal(...args: unknown[]): Tensor {
   if (!(o.mean instanceof Tensor) && !(o.std instanceof Tensor)) {
     if (o.size === undefined) throw new ValueError('normal: with a number mean and std, size is required (torch.normal(mean, std, size)); or give a tensor mean or std');
     const mean = o.mean, std = o.std;
-    return create(o.size, o, 'float32', 'normal', (t) => normalInto(t, mean, std, 'normal', o.generator));
+    return create(o.size, o, getDefaultDtype(), 'normal', (t) => normalInto(t, mean, std, 'normal', o.generator));
   }
   if (o.size !== undefined) throw new ValueError('normal: size is taken only with a number mean and std; with a tensor mean or std the result has their broadcast shape');
   if (o.dtype !== undefined || o.device !== undefined || o.pinned || o.requiresGrad) {

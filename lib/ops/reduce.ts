@@ -21,6 +21,7 @@ import { traced, tracedMany, traceState } from '../trace';
 import type { OnnxGraph } from '../trace';
 import { nanExtremum, nanKey } from '../onnx/lower';
 import { DType, isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, IndexError, ValueError } from '../errors';
 import { describeArg } from '../arity';
 import { call, opId, OperandView } from '../native';
@@ -159,7 +160,7 @@ function resultDType(name: ReduceName, dt: DType, op: string): { input: DType; o
       if (!isFloating(dt)) throw new DTypeError(`${String(op)}: only floating dtypes are supported, got ${String(dt)}`);
       return { input: dt, out: dt };
     case 'logsumexp': {
-      const f = isFloating(dt) ? dt : 'float32';
+      const f = isFloating(dt) ? dt : getDefaultDtype();
       return { input: f, out: f };
     }
     case 'amax': case 'amin':

@@ -15,6 +15,7 @@ import { describeArg } from '../arity';
 import { anyValue, ArgsThenOptions, Param, isPlainObject, bool, either, int, nullable, num, oneOf, optional, required, signature, tensor as tensorCheck, tooManyArgs, arrayOf, dtype as dtypeCheck, device as deviceCheck } from '../args';
 import { noGrad } from '../autograd';
 import { DType, resultType } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, IndexError, ShapeError, ValueError } from '../errors';
 import { normDim } from '../shape';
 import { Tensor } from '../tensor';
@@ -160,6 +161,32 @@ export function cartesianProd(...tensors: (Tensor | readonly Tensor[])[]): Tenso
 
 // ---- tensordot, kron, trace ----------------------------------------------------------------------
 
+/** tensordot's dims: a count, or the dims of `a` and of `b` to contract. */
+export type TensordotDims = number | readonly [readonly number[] | number, readonly number[] | number];
+// torch's tensordot(a, b, dims=2), tile(input, dims) and hsplit/vsplit/dsplit(input, indices_or_sections):
+// positional or keyword (`fl.tensordot(a, b, { dims: 1 })`, `fl.tile(x, { dims: [2] })`), checked by the
+// ops. The splits take the documented `indicesOrSections` and the names torch 1.13's parser takes
+// (`sections` for a number, `indices` for a list: `torch.hsplit(x, sections=2)`).
+const SPLIT_KW = (fn: string) => signature(fn, ['input', 'indicesOrSections'], {
+  input: required(anyValue<Tensor>()), indicesOrSections: optional(anyValue<number | readonly number[]>()),
+  sections: optional(anyValue<number>()), indices: optional(anyValue<readonly number[]>()),
+});
+const KW_MORE = {
+  tensordot: signature('tensordot', ['a', 'b', 'dims'], { a: required(anyValue<Tensor>()), b: required(anyValue<Tensor>()), dims: optional(anyValue<TensordotDims>(), 2) }),
+  tile: signature('tile', ['input', 'dims'], { input: required(anyValue<Tensor>()), dims: required(anyValue<readonly number[]>()) }),
+  hsplit: SPLIT_KW('hsplit'), vsplit: SPLIT_KW('vsplit'), dsplit: SPLIT_KW('dsplit'),
+};
+/** The one split spec of hsplit/vsplit/dsplit's call: exactly one of indicesOrSections, sections, indices. */
+function splitSpec(o: { indicesOrSections?: unknown; sections?: unknown; indices?: unknown }, op: string): number | readonly number[] {
+  const given = (['indicesOrSections', 'sections', 'indices'] as const).filter((k) => o[k] !== undefined);
+  if (given.length !== 1) {
+    throw new ValueError(`${op}: expected exactly one of indicesOrSections, sections and indices, got ${given.length === 0 ? 'none' : given.join(' and ')}`);
+  }
+  if (o.sections !== undefined && typeof o.sections !== 'number') throw new ValueError(`${op}: sections must be an integer, got ${describeArg(o.sections)}`);
+  if (o.indices !== undefined && !Array.isArray(o.indices)) throw new ValueError(`${op}: indices must be an array of integers, got ${describeArg(o.indices)}`);
+  return o[given[0]] as number | readonly number[];
+}
+
 /**
  * The sum of products over the dims `dims` names, as `torch.tensordot`: `dims = k` contracts the
  * last k dims of `a` with the first k of `b`; `dims = [[…], […]]` names them for each.
@@ -168,8 +195,9 @@ export function cartesianProd(...tensors: (Tensor | readonly Tensor[])[]): Tenso
  * fl.tensordot(fl.ones([3, 4, 5]), fl.ones([4, 5, 2]), 2).shape;  // [3, 2]
  * ```
  */
-export function tensordot(a: Tensor, b: Tensor, dims: number | readonly [readonly number[] | number, readonly number[] | number] = 2): Tensor {
-  if (arguments.length > 3) tooManyArgs('tensordot', 'a, b, dims', arguments);
+export function tensordot(a: Tensor, b: Tensor, ...args: ArgsThenOptions<[dims: TensordotDims], { dims?: TensordotDims }>): Tensor;
+export function tensordot(): Tensor {
+  const { a, b, dims } = KW_MORE.tensordot.parse(argsOf(arguments));
   need(a, 'tensordot', 'a'); need(b, 'tensordot', 'b');
   let da: number[], db: number[];
   if (typeof dims === 'number') {
@@ -355,7 +383,7 @@ export function logspace(...args: unknown[]): Tensor {
   // torch's linspace: from the start for the first half, from the end for the second
   const step = n > 1 ? (o.end - o.start) / (n - 1) : 0;
   const vals = Array.from({ length: n }, (_, i) => o.base ** (i < n / 2 ? o.start + step * i : o.end - step * (n - 1 - i)));
-  const t = tensor(vals, { dtype: o.dtype ?? 'float32', device: o.device });
+  const t = tensor(vals, { dtype: o.dtype ?? getDefaultDtype(), device: o.device });
   if (o.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -779,8 +807,10 @@ function repeatCounts(r: Tensor, n: number, op: string): number[] {
  * fl.tile(fl.tensor([1, 2]), [2, 2]).toArray();  // [[1, 2, 1, 2], [1, 2, 1, 2]]
  * ```
  */
-export function tile(input: Tensor, dims: readonly number[]): Tensor {
-  if (arguments.length > 2) tooManyArgs('tile', 'input, dims', arguments);
+export function tile(input: Tensor, dims: readonly number[]): Tensor;
+export function tile(input: Tensor, options: { dims: readonly number[] }): Tensor;
+export function tile(): Tensor {
+  const { input, dims } = KW_MORE.tile.parse(argsOf(arguments));
   need(input, 'tile');
   const ds = arrayOf(int({ min: 0 }))(typeof dims === 'number' ? [dims] : dims, 'tile: dims');
   const n = Math.max(ds.length, input.ndim);
@@ -922,6 +952,8 @@ function splitAt(input: Tensor, spec: unknown, dim: unknown, op: string, even: b
   }
   return out;
 }
+/** hsplit/vsplit/dsplit's keywords: one of them (torch's parser takes `sections` or `indices`). */
+export interface SplitOptions { indicesOrSections?: number | readonly number[]; sections?: number; indices?: readonly number[] }
 /**
  * The input split column-wise (dim 1, or dim 0 of a 1-D input), as `torch.hsplit`: a number of
  * sections must divide the size exactly.
@@ -930,8 +962,11 @@ function splitAt(input: Tensor, spec: unknown, dim: unknown, op: string, even: b
  * fl.hsplit(fl.ones([2, 4]), 2).map((t) => t.shape);  // [[2, 2], [2, 2]]
  * ```
  */
-export function hsplit(input: Tensor, indicesOrSections: number | readonly number[]): Tensor[] {
-  if (arguments.length > 2) tooManyArgs('hsplit', 'input, indicesOrSections', arguments);
+export function hsplit(input: Tensor, indicesOrSections: number | readonly number[]): Tensor[];
+export function hsplit(input: Tensor, options: SplitOptions): Tensor[];
+export function hsplit(): Tensor[] {
+  const o = KW_MORE.hsplit.parse(argsOf(arguments));
+  const input = o.input, indicesOrSections = splitSpec(o, 'hsplit');
   need(input, 'hsplit');
   if (input.ndim < 1) throw new ShapeError('hsplit: requires a tensor with at least 1 dimension, but got a 0-dim tensor');
   return splitAt(input, indicesOrSections, input.ndim === 1 ? 0 : 1, 'hsplit', true);
@@ -943,8 +978,11 @@ export function hsplit(input: Tensor, indicesOrSections: number | readonly numbe
  * fl.vsplit(fl.ones([4, 2]), [1]).map((t) => t.shape);  // [[1, 2], [3, 2]]
  * ```
  */
-export function vsplit(input: Tensor, indicesOrSections: number | readonly number[]): Tensor[] {
-  if (arguments.length > 2) tooManyArgs('vsplit', 'input, indicesOrSections', arguments);
+export function vsplit(input: Tensor, indicesOrSections: number | readonly number[]): Tensor[];
+export function vsplit(input: Tensor, options: SplitOptions): Tensor[];
+export function vsplit(): Tensor[] {
+  const o = KW_MORE.vsplit.parse(argsOf(arguments));
+  const input = o.input, indicesOrSections = splitSpec(o, 'vsplit');
   need(input, 'vsplit');
   if (input.ndim < 2) throw new ShapeError(`vsplit: requires a tensor with at least 2 dimensions, but got shape ${fmt(input._shape)}`);
   return splitAt(input, indicesOrSections, 0, 'vsplit', true);
@@ -956,8 +994,11 @@ export function vsplit(input: Tensor, indicesOrSections: number | readonly numbe
  * fl.dsplit(fl.ones([1, 1, 4]), 2).length;  // 2
  * ```
  */
-export function dsplit(input: Tensor, indicesOrSections: number | readonly number[]): Tensor[] {
-  if (arguments.length > 2) tooManyArgs('dsplit', 'input, indicesOrSections', arguments);
+export function dsplit(input: Tensor, indicesOrSections: number | readonly number[]): Tensor[];
+export function dsplit(input: Tensor, options: SplitOptions): Tensor[];
+export function dsplit(): Tensor[] {
+  const o = KW_MORE.dsplit.parse(argsOf(arguments));
+  const input = o.input, indicesOrSections = splitSpec(o, 'dsplit');
   need(input, 'dsplit');
   if (input.ndim < 3) throw new ShapeError(`dsplit: requires a tensor with at least 3 dimensions, but got shape ${fmt(input._shape)}`);
   return splitAt(input, indicesOrSections, 2, 'dsplit', true);
@@ -1219,8 +1260,10 @@ declare module '../tensor' {
     indexFill_(dim: number, index: Tensor, value: number | boolean | Tensor): Tensor;
     /** See {@link repeatInterleave}. */
     repeatInterleave(repeats: number | Tensor, dim?: number | null, options?: { outputSize?: number }): Tensor;
-    /** See {@link tile}. */
+    /** See {@link tile}: `x.tile(2, 2)`, `x.tile([2, 2])`, `x.tile({ dims: [2, 2] })`. */
+    tile(...dims: number[]): Tensor;
     tile(dims: readonly number[]): Tensor;
+    tile(options: { dims: readonly number[] }): Tensor;
     /** See {@link rot90}. */
     rot90(...args: ArgsThenOptions<[k: number, dims: readonly number[]], { k?: number; dims?: readonly number[] }>): Tensor;
     /** See {@link fliplr}. */
@@ -1232,10 +1275,13 @@ declare module '../tensor' {
     tensorSplit(options: { indicesOrSections: number | readonly number[] | Tensor; dim?: number }): Tensor[];
     /** See {@link hsplit}. */
     hsplit(indicesOrSections: number | readonly number[]): Tensor[];
+    hsplit(options: SplitOptions): Tensor[];
     /** See {@link vsplit}. */
     vsplit(indicesOrSections: number | readonly number[]): Tensor[];
+    vsplit(options: SplitOptions): Tensor[];
     /** See {@link dsplit}. */
     dsplit(indicesOrSections: number | readonly number[]): Tensor[];
+    dsplit(options: SplitOptions): Tensor[];
     /** See {@link selectScatter}. */
     selectScatter(src: Tensor, dim: number, index: number): Tensor;
     /** See {@link sliceScatter}. */
@@ -1276,14 +1322,18 @@ P.repeatInterleave = function (...a: unknown[]) {
   if (a.length === 0) throw new ValueError('repeatInterleave: missing required argument \'repeats\'');
   return (repeatInterleave as (...x: unknown[]) => Tensor)(this, ...a);
 };
-P.tile = function (...d: unknown[]) { return tile(this, (d.length === 1 && Array.isArray(d[0]) ? d[0] : d) as number[]); };
+P.tile = function (this: Tensor, ...d: unknown[]) {
+  // torch's Tensor.tile(*dims): numbers, one array, or the keyword form
+  if (d.length === 1 && (Array.isArray(d[0]) || isPlainObject(d[0]))) return (tile as (...b: unknown[]) => Tensor)(this, d[0]);
+  return tile(this, d as number[]);
+} as Tensor['tile'];
 P.rot90 = function (this: Tensor, ...a: unknown[]) { return (rot90 as (...b: unknown[]) => Tensor)(this, ...a); };
 P.fliplr = function () { if (arguments.length > 0) tooManyArgs('fliplr', '', arguments); return fliplr(this); };
 P.flipud = function () { if (arguments.length > 0) tooManyArgs('flipud', '', arguments); return flipud(this); };
 P.tensorSplit = function (this: Tensor, ...a: unknown[]) { return (tensorSplit as (...b: unknown[]) => Tensor[])(this, ...a); } as Tensor['tensorSplit'];
-P.hsplit = function (s) { if (arguments.length > 1) tooManyArgs('hsplit', 'indicesOrSections', arguments); return hsplit(this, s); };
-P.vsplit = function (s) { if (arguments.length > 1) tooManyArgs('vsplit', 'indicesOrSections', arguments); return vsplit(this, s); };
-P.dsplit = function (s) { if (arguments.length > 1) tooManyArgs('dsplit', 'indicesOrSections', arguments); return dsplit(this, s); };
+P.hsplit = function (this: Tensor, ...a: unknown[]) { return (hsplit as (...b: unknown[]) => Tensor[])(this, ...a); } as Tensor['hsplit'];
+P.vsplit = function (this: Tensor, ...a: unknown[]) { return (vsplit as (...b: unknown[]) => Tensor[])(this, ...a); } as Tensor['vsplit'];
+P.dsplit = function (this: Tensor, ...a: unknown[]) { return (dsplit as (...b: unknown[]) => Tensor[])(this, ...a); } as Tensor['dsplit'];
 P.selectScatter = function (s, d, i) { if (arguments.length > 3) tooManyArgs('selectScatter', 'src, dim, index', arguments); return selectScatter(this, s, d, i); };
 P.sliceScatter = function (...a: unknown[]) { return (sliceScatter as (...x: unknown[]) => Tensor)(this, ...a); };
 P.diagonalScatter = function (s, o, d1, d2) { if (arguments.length > 4) tooManyArgs('diagonalScatter', 'src, offset, dim1, dim2', arguments); return diagonalScatter(this, s, o, d1, d2); };

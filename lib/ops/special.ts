@@ -12,6 +12,7 @@ import { tooManyArgs } from '../args';
 import { describeArg } from '../arity';
 import { needsGrad, noGrad, record, sumToShape } from '../autograd';
 import { isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, ValueError } from '../errors';
 import { broadcastShapes } from '../shape';
 import { scopeSync, Tensor, TensorLike } from '../tensor';
@@ -65,7 +66,7 @@ export function mvlgamma(input: Tensor, p: number): Tensor {
   if (p < 1) throw new ValueError(`mvlgamma: p has to be greater than or equal to 1, got ${describeArg(p)}`);
   if (x.dtype === 'bool') throw new DTypeError('mvlgamma: the input tensor may not be a bool tensor (as torch)');
   return scopeSync(() => {
-    const dt = isFloating(x.dtype) ? x.dtype : 'float32';
+    const dt = isFloating(x.dtype) ? x.dtype : getDefaultDtype();
     const halves = mul(arange(p, { dtype: dt, device: x.device }), 0.5);
     return add(sum(lgamma(sub_(unsqueeze(x, -1), halves)), { dim: -1 }), (p * (p - 1) / 4) * Math.log(Math.PI));
   });
@@ -91,7 +92,7 @@ function entr(input: Tensor): Tensor {
   if (arguments.length > 1) tooManyArgs('entr', 'input', arguments);
   const x = need(input, 'entr');
   return withGrad('entr', [x], () => {
-    const xf = isFloating(x.dtype) ? x : x.to('float32');
+    const xf = isFloating(x.dtype) ? x : x.to(getDefaultDtype());
     const safe = where(lt(xf, 0), 1, xf);
     return where(lt(xf, 0), -Infinity, where(eq(xf, 0), 0, neg(mul(safe, log(safe)))));
   }, (g, [a]) => [mul(g, neg(add(log(a as Tensor), 1)))]);
@@ -108,8 +109,8 @@ function xlog1py(input: Tensor | number, other: Tensor | number): Tensor {
   broadcastShapes(op, input instanceof Tensor ? input._shape : [], other instanceof Tensor ? other._shape : []);
   commonDevice(op, input, other);
   const dev = (input instanceof Tensor ? input : other as Tensor).device;
-  // a number becomes a 0-dim float32 tensor, which stays weak in the promotion as torch's wrapped scalar
-  const asT = (v: TensorLike): Tensor => (v instanceof Tensor ? (isFloating(v.dtype) ? v : v.to('float32')) : tensor(+v, { device: dev }));
+  // a number becomes a 0-dim tensor of the default dtype, which stays weak in the promotion as torch's wrapped scalar
+  const asT = (v: TensorLike): Tensor => (v instanceof Tensor ? (isFloating(v.dtype) ? v : v.to(getDefaultDtype())) : tensor(+v, { device: dev }));
   const xlog1pyOf = (a: Tensor, b: Tensor): Tensor => where(isnan(b), NaN, where(eq(a, 0), 0, mul(a, log1p(b))));
   return withGrad(op, [input, other], () => xlog1pyOf(asT(input), asT(other)), (g, [a, b]) => {
     // torch 1.13's derivatives.yaml: xlog1py(g, y), 0 where x == 0 and y <= −1; and g·x / (1 + y)

@@ -2,7 +2,8 @@
 // unsqueeze, transpose, permute, expand, narrow, select, slice, index, diagonal, split, chunk);
 // copies: contiguous, clone, cat, stack, and casts/transfers with `to`.
 import { checkDType, DType, DTYPES, ITEMSIZE, promoteTypes } from '../dtype';
-import { parseDevice } from '../device';
+import { deviceArg, parseDevice } from '../device';
+import type { DeviceLike } from '../device';
 import { DeviceError, FlintError, IndexError, ShapeError, ValueError } from '../errors';
 import { anyValue, ArgsThenOptions, checkKeys, optional, Param, required, signature, sizesOnly, tooManyArgs } from '../args';
 import { describeArg } from '../arity';
@@ -629,7 +630,7 @@ export function roll(): Tensor {
 /** Options of `Tensor.to`. */
 export interface ToOptions {
   dtype?: DType;
-  device?: string;
+  device?: DeviceLike;
   /** Always return a new tensor, even when nothing changes. */
   copy?: boolean;
   /**
@@ -647,9 +648,10 @@ const TO_KEYS = ['dtype', 'device', 'copy', 'nonBlocking'];
  * `batch.pin().to('cuda', { nonBlocking: true })`. Returns this tensor's own view when nothing
  * changes (unless `copy`). A cast happens on the source device, before the move.
  */
-export function to(t: Tensor, arg: DType | string | Tensor | ToOptions, options: DType | ToOptions = {}): Tensor {
+export function to(t: Tensor, arg0: DType | DeviceLike | Tensor | ToOptions, options: DType | ToOptions = {}): Tensor {
   if (arguments.length > 3) tooManyArgs('to', 'input, deviceOrDtype, options', arguments);
   need(t, 'to');
+  const arg = deviceArg(arg0);  // a fl.device(…) object as its name
   let opts: ToOptions;
   if (typeof options === 'string') {
     // torch's to(device, dtype): a device first, then a dtype
@@ -719,7 +721,7 @@ declare module '../tensor' {
     split(splitSizeOrSections: number | readonly number[], ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
     chunk(chunks: number, ...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
     unbind(...args: ArgsThenOptions<[dim: number], { dim?: number }>): Tensor[];
-    to(arg: DType | string | Tensor | ToOptions, options?: DType | ToOptions): Tensor;
+    to(arg: DType | DeviceLike | Tensor | ToOptions, options?: DType | ToOptions): Tensor;
     /** `t.to('cpu')` */
     cpu(): Tensor;
     /** `t.to('cuda')`, or `t.to('cuda:N')` for `device` N. */

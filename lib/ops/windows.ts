@@ -12,6 +12,7 @@ import * as A from '../args';
 import { ArgsThenOptions, optional, required, signature } from '../args';
 import { parseDevice } from '../device';
 import { DType, isFloating } from '../dtype';
+import { getDefaultDtype } from '../defaults';
 import { DTypeError, ValueError } from '../errors';
 import { scopeSync, Tensor } from '../tensor';
 import { arange, ones, tensor, zeros } from './creation';
@@ -21,7 +22,7 @@ import { cat, narrow } from './views';
 
 /** Options of the window functions (torch's factory keywords). */
 export interface WindowOptions {
-  /** A floating dtype (default float32). */
+  /** A floating dtype (default: the default dtype, float32). */
   dtype?: DType;
   device?: string;
   requiresGrad?: boolean;
@@ -47,7 +48,7 @@ const ARGS = {
  * which gets the length L (N + 1 when periodic) and returns the L points.
  */
 function makeWindow(op: string, n: number, periodic: boolean, o: { dtype?: DType; device?: string; requiresGrad: boolean }, body: (L: number, dt: DType, device: string) => Tensor): Tensor {
-  const dt = o.dtype ?? 'float32';
+  const dt = o.dtype ?? getDefaultDtype();
   if (!isFloating(dt)) throw new DTypeError(`${op} expects floating point dtypes, got: ${describeArg(dt)}`);
   if (n < 0) throw new ValueError(`${op} requires non-negative window_length, got window_length=${describeArg(n)}`);
   const device = parseDevice(o.device, op).name;
