@@ -194,6 +194,29 @@ add({
   fl: (fl, [x], a) => fl.choleskyInverse(fl.linalg.cholesky(spd(fl, x), { upper: a.u }), a.u), tol: TOL,
 });
 
+// A factor that is not triangular (a leaf, not cholesky's output): torch reads only its lower (upper with
+// upper=True) triangle; the main forms above only ever pass cholesky's triangular factor. Forward only:
+// torch 1.13's gradient of the factor is its full-matrix formula, nonzero on the triangle it never
+// reads (torch's own gradcheck fails there); flintml's is the derivative of what it computes (zero there).
+const FACTOR_PY = '(x0 + (3 * x0.shape[-1] + 1) * torch.eye(x0.shape[-1], dtype=x0.dtype) * (1 if a.s else -1))';
+const factor = (fl, x, a) => fl.add(x, fl.mul(eyeOf(fl, x), (3 * x.shape[x.ndim - 1] + 1) * (a.s ? 1 : -1)));
+add({
+  name: 'choleskySolve-factor-adversarial', py: `torch.cholesky_solve(x1, ${FACTOR_PY}, a.u)`, grad: false,
+  gen: (r) => { const dt = dtOf(r), x = square(r, dt), n = x.shape[x.shape.length - 1]; return { ins: [x, mat(r, dt, [...(r.bool() ? x.shape.slice(0, -2) : []), n, r.int(1, 3)])], a: { u: r.bool(), s: r.bool() } }; },
+  fl: (fl, [x, b], a) => fl.choleskySolve(b, factor(fl, x, a), a.u), tol: TOL,
+});
+add({
+  name: 'choleskyInverse-factor-adversarial', py: `torch.cholesky_inverse(${FACTOR_PY}, a.u)`, grad: false,
+  gen: (r) => ({ ins: [square(r)], a: { u: r.bool(), s: r.bool() } }),
+  fl: (fl, [x], a) => fl.choleskyInverse(factor(fl, x, a), a.u), tol: TOL, known: emptyInt,
+});
+// the gradient through the triangle torch reads (tril/triu of a leaf): both are the true derivative
+add({
+  name: 'choleskySolve-factor-grad-adversarial', py: `torch.cholesky_solve(x1, (torch.triu(x0) if a.u else torch.tril(x0)) + (3 * x0.shape[-1] + 1) * torch.eye(x0.shape[-1], dtype=x0.dtype), a.u)`,
+  gen: (r) => { const dt = dtOf(r), x = square(r, dt), n = x.shape[x.shape.length - 1]; return { ins: [x, mat(r, dt, [n, r.int(1, 3)])], a: { u: r.bool() } }; },
+  fl: (fl, [x, b], a) => fl.choleskySolve(b, fl.add(a.u ? fl.triu(x) : fl.tril(x), fl.mul(eyeOf(fl, x), 3 * x.shape[x.ndim - 1] + 1)), a.u), tol: TOL,
+});
+
 // ---- triangular solve --------------------------------------------------------------------------------
 add({
   name: 'linalg.solveTriangular', py: `torch.linalg.solve_triangular(${WC_PY}, x1, upper=a.u, left=a.l, unitriangular=a.un)`,

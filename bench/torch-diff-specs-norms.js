@@ -58,6 +58,20 @@ add({
   },
   fl: (fl, [x], a) => fl.linalg.vectorNorm(x, ordJs(a.o), a.d, a.k, { dtype: a.dt }), tol: 8,
 });
+// magnitudes where a naive sum of powers overflows or underflows float32 (1e25² > 3.4e38, 1e-25² < 1.4e-45)
+// and ±inf/NaN among them:
+// both must agree on inf/0 and on where a NaN wins over an inf
+add({
+  name: 'linalg.vectorNorm-adversarial', py: 'torch.linalg.vector_norm(x0, float(a.o), a.d, a.k)',
+  gen: (r) => {
+    const s = r.shape(1, 3);
+    const t = r.tensor(r.pick(['float32', 'float64']), s, 'special');
+    const m = r.pick([1, 1e25, 1e-25, 1e160, 1e-160]);
+    t.v = t.v.map((v) => (typeof v === 'number' ? v * m : v));
+    return { ins: [t], a: { o: r.pick(VORDS), d: dims(r, s.length), k: r.bool() } };
+  },
+  fl: (fl, [x], a) => fl.linalg.vectorNorm(x, ordJs(a.o), a.d, a.k), tol: 8, grad: false,
+});
 add({
   name: 'norm', py: `torch.norm(x0, ${ORD_PY}, a.d, a.k, dtype=${DT_PY})`,
   gen: (r) => {

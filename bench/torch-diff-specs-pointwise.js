@@ -258,4 +258,50 @@ for (const name of ['quantile', 'nanquantile']) {
   });
 }
 
+// ---- edges the forms above never drew (fidelity hunt) ---------------------------------------------
+// A NaN scalar bound: torch 1.13's clamp with both bounds and one NaN is NaN everywhere, with one bound
+// it keeps x; clamp_min / clamp_max with NaN are NaN everywhere (flintml ignored the NaN bound).
+// The bounds travel as strings ('nan') so that the case stays JSON: float('nan') / Number('nan').
+const nb = (v) => (v === null ? null : Number(v));
+add({
+  name: 'clamp-nan-bound', py: '(lambda lo, hi: (x0.detach().clone().clamp_(lo, hi) if a.form == "clamp_" else torch.clip(x0, lo, hi) if a.form == "clip" else torch.clamp_min(x0, lo) if a.form == "clampMin" else torch.clamp_max(x0, hi) if a.form == "clampMax" else torch.clamp(x0, lo, hi)))(None if a.lo is None else float(a.lo), None if a.hi is None else float(a.hi))',
+  gen: (r) => {
+    const form = r.pick(['clamp', 'clamp', 'clip', 'clamp_', 'clampMin', 'clampMax']);
+    const [lo, hi] = form === 'clampMin' ? ['nan', null] : form === 'clampMax' ? [null, 'nan']
+      : r.pick([['nan', '1'], ['-1', 'nan'], ['nan', 'nan'], ['nan', null], [null, 'nan'], ['0.5', '-0.5']]);
+    const d = form === 'clamp_' ? r.pick(F) : r.pick(FI);
+    return { ins: [r.tensor(d, r.shape(0, 3), 'special')], a: { form, lo, hi } };
+  },
+  grad: true,
+  fl: (fl, [x], a) => {
+    const lo = nb(a.lo), hi = nb(a.hi);
+    if (a.form === 'clamp_') return x.detach().clone().clamp_(lo, hi);
+    if (a.form === 'clampMin') return fl.clampMin(x, lo);
+    if (a.form === 'clampMax') return fl.clampMax(x, hi);
+    return fl[a.form](x, lo, hi);
+  },
+});
+// In-place ops on an expanded (stride-0) tensor: torch refuses them ("more than one element of the
+// written-to tensor refers to a single memory location") but for fill_, zero_ and masked_fill_, which
+// write one value to every alias; flintml wrote add_ once per alias. (index_fill_ / index_put_ /
+// uniform_ & co: see bench/FIDELITY.md.)
+const EXP_OPS = {
+  add_: ['t.add_(x1)', (t, y) => t.add_(y)], mul_: ['t.mul_(2)', (t) => t.mul_(2)], sub_: ['t.sub_(x1)', (t, y) => t.sub_(y)],
+  exp_: ['t.exp_()', (t) => t.exp_()], neg_: ['t.neg_()', (t) => t.neg_()], clamp_: ['t.clamp_(0, 1)', (t) => t.clamp_(0, 1)],
+  copy_: ['t.copy_(x1)', (t, y) => t.copy_(y)], lerp_: ['t.lerp_(x1, 0.5)', (t, y) => t.lerp_(y, 0.5)], relu_: ['t.relu_()', (t) => t.relu_()],
+  fill_: ['t.fill_(3)', (t) => t.fill_(3)], zero_: ['t.zero_()', (t) => t.zero_()],
+  masked_fill_: ['t.masked_fill_(x1 > 0, 2)', (t, y) => t.maskedFill_(y.gt(0), 2)],
+};
+add({
+  name: 'inplace-expanded', grad: false,
+  py: `(lambda t: (${Object.entries(EXP_OPS).map(([k, [e]]) => `${e} if a.op == "${k}" else `).join('')}None, t.clone())[1])(x0.detach().clone().expand(*a.shape))`,
+  gen: (r) => {
+    const shape = [r.int(1, 3), r.int(2, 4)];
+    const base = r.bool() ? [1, shape[1]] : [shape[0], 1];
+    const d = r.pick(F3264);
+    return { ins: [r.tensor(d, base, 'grid'), r.tensor(d, shape, 'grid')], a: { op: r.pick(Object.keys(EXP_OPS)), shape } };
+  },
+  fl: (fl, [x, y], a) => { const t = x.detach().clone().expand(a.shape); EXP_OPS[a.op][1](t, y); return t.clone(); },
+});
+
 module.exports = { SPECS: specs };

@@ -380,4 +380,5 @@ specs.push(...require('./torch-diff-specs-misc4').SPECS);  // luUnpack, linalg.v
 specs.push(...require('./torch-diff-specs-defaults').SPECS);  // the default dtype (fl.setDefaultDtype): factories, promotions and nn modules under float64, and what follows its input instead (lib/defaults.ts)
 
 specs.push(...require('./torch-diff-specs-debug').SPECS);  // detectAnomaly, gradgradcheck and useDeterministicAlgorithms' index-add ops (lib/anomaly.ts, lib/gradcheck.ts, lib/ops/scatter-deterministic.ts)
+specs.push(...require('./torch-diff-specs-reduce-adversarial').SPECS);  // kthvalue, median, nanmedian, topk, sort, max/min, arg*, cummax/cummin, logsumexp, quantile with one NaN/±inf per slice (adversarial)
 module.exports = { SPECS: specs };

@@ -4715,7 +4715,7 @@ KEY_CHECKED['fl.gradcheck'] = (o) => fl.scope(() => fl.gradcheck((a: fl.Tensor) 
 
 /** Helpers other modules share, marked @internal in their TSDoc (so stripped from the .d.ts). */
 const INTERNAL = [
-  'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.basicIndex', 'fl.parseSlice',
+  'fl.fillInPlace', 'fl.asTensorArg', 'fl.commonDevice', 'fl.operand', 'fl.checkInplace', 'fl.refuseInternalOverlap', 'fl.basicIndex', 'fl.parseSlice',
   'fl.valuesIndices', 'fl.needIndex', 'fl.scatterIntoZeros', 'fl.checkInt32', 'fl.philoxRaw', 'fl.geluBackward', 'fl.reluBackward', 'fl.checkFillValue',
   'nn.resolveActivation',
   'fl.writeBack',  // lib/ops/misc.ts's in-place write-back, shared with misc2.ts

@@ -189,7 +189,7 @@ const NOT_FIXED_ARITY: Record<string, string> = {
   chainMatmul: 'chainMatmul(...matrices): variadic as torch.chain_matmul',
 };
 /** Internal helpers other modules share (@internal in their TSDoc, stripped from the .d.ts). */
-const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'basicIndex', 'parseSlice', 'valuesIndices',
+const INTERNAL = ['fillInPlace', 'asTensorArg', 'commonDevice', 'operand', 'checkInplace', 'refuseInternalOverlap', 'basicIndex', 'parseSlice', 'valuesIndices',
   'needIndex', 'scatterIntoZeros', 'checkInt32', 'philoxRaw', 'geluBackward', 'reluBackward', 'checkFillValue', 'writeBack'];
 
 function isClass(v: unknown): boolean { return typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v)); }

@@ -7,9 +7,9 @@ import { ValueError } from '../errors';
 import { optional, required, signature } from '../args';
 import { fmt } from '../shape';
 import {
-  abs, add, all, amax, amin, arange, argmax, bernoulli, clamp, clampMin, div, eq, exp, expand, floor, full, ge, gather, gt,
-  le, log, log1p, logicalAnd, logicalNot, logicalOr, logsumexp, lt, mul, multinomial, neg, rand, reshape, sigmoid, softmax,
-  sqrt, square, squeeze, sub, sum, transpose, unsqueeze, view, where, xlogy, zeros, zerosLike, to, any,
+  abs, add, amax, amin, arange, argmax, bernoulli, binomial, clamp, clampMin, div, eq, exp, expand, floor, full, ge, gather, gt,
+  log, log1p, logicalAnd, logicalNot, logsumexp, mul, multinomial, neg, poisson, rand, reshape, sigmoid, softmax,
+  squeeze, sub, sum, transpose, unsqueeze, view, where, xlogy, zeros, zerosLike, to, any,
 } from '../ops';
 import { Distribution, DistributionOptions, NotImplementedError, maybeBool, tensorOrNumber } from './distribution';
 import * as C from './constraints';
@@ -278,8 +278,9 @@ const BINOMIAL_ARGS = signature('Binomial', ['totalCount', 'probs', 'logits', 'v
 const BINOMIAL_CONSTRAINTS = Object.freeze({ totalCount: C.nonnegativeInteger, probs: C.unitInterval, logits: C.real });
 /**
  * The number of successes in `totalCount` Bernoulli(probs) trials, as
- * `torch.distributions.Binomial(total_count=1, probs=None, logits=None)`. Sampling sums
- * max(totalCount) Bernoulli draws (memory grows with the largest count).
+ * `torch.distributions.Binomial(total_count=1, probs=None, logits=None)`; totalCount (a number or a
+ * tensor) broadcasts with probs (or logits). Sampling is torch's `torch.binomial(totalCount, probs)`
+ * (fl.binomial: exact, its cost independent of the count).
  * ```ts
  * const d = new fl.distributions.Binomial(10, fl.tensor([0.1, 0.5]));
  * ```
@@ -321,13 +322,8 @@ export class Binomial extends Distribution {
   /** @internal */ _mean(): Tensor { return mul(this.totalCount, this.probs); }
   /** @internal */ _mode(): Tensor { return clamp(floor(mul(add(this.totalCount, 1), this.probs)), null, this.totalCount); }
   /** @internal */ _variance(): Tensor { return mul(mul(this.totalCount, this.probs), sub(1, this.probs)); }
-  /** @internal */ _sample(shape: number[]): Tensor {
-    const N = hostMax(this.totalCount);
-    if (N <= 0 || shape.reduce((a, b) => a * b, 1) === 0) return zeros(shape, like(this.probs));
-    const draws = bernoulli(expand(this.probs, [N, ...shape]));
-    const trial = view(arange(N, like(this.probs)), [N, ...shape.map(() => 1)]);
-    return sum(mul(draws, to(lt(trial, this.totalCount), this.probs.dtype)), 0);
-  }
+  /** @internal torch's: binomial(totalCount.expand(shape), probs.expand(shape)) */
+  _sample(shape: number[]): Tensor { return binomial(expand(this.totalCount, shape), expand(this.probs, shape)); }
   /** @internal */ _logProb(v: Tensor): Tensor {
     const n = this.totalCount, l = this.logits;
     const lfn = lgamma(add(n, 1)), lfk = lgamma(add(v, 1)), lfnk = lgamma(add(sub(n, v), 1));
@@ -357,7 +353,8 @@ const POISSON_ARGS = signature('Poisson', ['rate', 'validateArgs'], { rate: requ
 const POISSON_CONSTRAINTS = Object.freeze({ rate: C.nonnegative });
 /**
  * The number of events of a Poisson process with the given rate, as `torch.distributions.Poisson(rate)`.
- * Sampling is exact: inversion for rates below 10, Hörmann's PTRS rejection above.
+ * Sampling is torch's `torch.poisson(rate)` (fl.poisson: exact; inversion for rates below 10,
+ * Hörmann's PTRS rejection above).
  * ```ts
  * const d = new fl.distributions.Poisson(fl.tensor([0.5, 4, 100]));
  * ```
@@ -381,64 +378,9 @@ export class Poisson extends Distribution {
   /** @internal */ _mode(): Tensor { return floor(this.rate); }
   /** @internal */ _variance(): Tensor { return mul(this.rate, 1); }
   /** @internal */ _logProb(v: Tensor): Tensor { return sub(sub(xlogy(v, this.rate), this.rate), lgamma(add(v, 1))); }
-  /** @internal */ _sample(shape: number[]): Tensor {
-    if (shape.reduce((a, b) => a * b, 1) === 0) return zeros(shape, like(this.rate));
-    const lam = to(expand(this.rate, shape), 'float64');
-    const r = where(lt(lam, 10), poissonInversion(lam), poissonPtrs(lam));
-    return to(r, this.rate.dtype);
-  }
+  /** @internal torch's: poisson(rate.expand(shape)) */
+  _sample(shape: number[]): Tensor { return poisson(expand(this.rate, shape)); }
 }
-
-/** Inversion by sequential search (exact) where λ < 10; other elements get 0. float64. */
-function poissonInversion(lam: Tensor): Tensor {
-  return scopeSync(() => {
-    const l = where(lt(lam, 10), lam, 0);
-    const u = rand(lam.shape, like(lam));
-    let p: Tensor = exp(neg(l)), cdf: Tensor = p, k: Tensor = zerosLike(l);
-    let active: Tensor = gt(u, cdf);
-    // P(k > 80 | λ < 10) < 1e-40: the bound is never reached in practice
-    for (let i = 1; i <= 80; i++) {
-      if (!any(active).item()) break;
-      k = add(k, to(active, 'float64'));
-      p = div(mul(p, l), i);
-      cdf = add(cdf, p);
-      active = logicalAnd(active, gt(u, cdf));
-    }
-    return k;
-  });
-}
-
-/** Hörmann's PTRS (transformed rejection with squeeze, exact) where λ ≥ 10; others get 0. float64. */
-function poissonPtrs(lam: Tensor): Tensor {
-  return scopeSync(() => {
-    const big = ge(lam, 10);
-    if (!any(big).item()) return zerosLike(lam);
-    const l = where(big, lam, 10);
-    const slam = sqrt(l), loglam = log(l);
-    const b = add(mul(slam, 2.53), 0.931);
-    const a = add(mul(b, 0.02483), -0.059);
-    const invalpha = add(div(1.1328, sub(b, 3.4)), 1.1239);
-    const vr = sub(0.9277, div(3.6224, sub(b, 2)));
-    let result: Tensor = zerosLike(l);
-    let done: Tensor = logicalNot(big);
-    // each round accepts ~90% of what is left: 64 rounds leave nothing (P < 1e-60 per element)
-    for (let i = 0; i < 64; i++) {
-      if (all(done).item()) break;
-      const U = sub(rand(l.shape, like(l)), 0.5), V = rand(l.shape, like(l));
-      const us = sub(0.5, abs(U));
-      const k = floor(add(add(mul(add(div(mul(a, 2), us), b), U), l), 0.43));
-      const quick = logicalAnd(ge(us, 0.07), le(V, vr));
-      const reject = logicalOr(lt(k, 0), logicalAnd(lt(us, 0.013), gt(V, us)));
-      const lhs = sub(add(log(V), log(invalpha)), log(add(div(a, square(us)), b)));
-      const rhs = sub(add(neg(l), mul(k, loglam)), lgamma(add(clampMin(k, 0), 1)));
-      const accept = logicalAnd(logicalNot(done), logicalOr(quick, logicalAnd(logicalNot(reject), le(lhs, rhs))));
-      result = where(accept, k, result);
-      done = logicalOr(done, accept);
-    }
-    return result;
-  });
-}
-const le2 = (a: Tensor, b: Tensor): Tensor => logicalNot(gt(a, b));
 
 /** @internal kept for the KL of Geometric (the entropy) */
 export { bceWithLogits };

@@ -8,14 +8,14 @@ import { ValueError } from '../errors';
 import { anyValue, optional, required, signature } from '../args';
 import { fmt } from '../shape';
 import {
-  abs, add, clamp, clampMin, div, eq, exp, floor, ge, gt, le, lgamma, log, log1p, logicalOr, mul, neg, onesLike, pow, rand, sigmoid,
+  abs, add, clamp, clampMin, div, eq, exp, floor, ge, gt, le, lgamma, log, log1p, logicalOr, mul, neg, onesLike, poisson, pow, rand, sigmoid,
   softplus, sqrt, square, sub, where, zerosLike,
 } from '../ops';
 import { Distribution, DistributionOptions, maybeBool, tensorOrNumber } from './distribution';
 import * as C from './constraints';
 import type { Constraint } from './constraints';
 import { finfo, init, like, take } from './continuous';
-import { ONE_OF, Poisson, binaryLogits } from './discrete';
+import { ONE_OF, binaryLogits } from './discrete';
 import { standardGamma, standardGammaRsample } from './gamma';
 import { allTrue } from './special';
 
@@ -118,8 +118,7 @@ export class NegativeBinomial extends Distribution {
   _sample(shape: number[]): Tensor {
     const g = div(standardGamma(this.totalCount.expand(shape)), exp(neg(this.logits)));
     const rate = clampMin(g, finfo(g.dtype).tiny);
-    const pois = new Poisson(where(eq(this.totalCount.expand(shape), 0), 0, rate), { validateArgs: false });
-    return pois._sample(shape);
+    return poisson(where(eq(this.totalCount.expand(shape), 0), 0, rate));
   }
   /** @internal */ _logProb(v: Tensor): Tensor {
     const n = this.totalCount;

@@ -1,15 +1,16 @@
 // relaxed.ts — the relaxed (Concrete / Gumbel-softmax) families and Multinomial, with torch 1.13's
 // formulas: LogitRelaxedBernoulli and RelaxedBernoulli (its sigmoid), ExpRelaxedCategorical and
-// RelaxedOneHotCategorical (its exp), all with rsample; Multinomial (counts of totalCount
-// Categorical draws over the last dim of probs / logits; a number totalCount, as torch's).
+// RelaxedOneHotCategorical (its exp), all with rsample; Multinomial (counts of totalCount draws over
+// the last dim of probs / logits; a number totalCount, as torch's; sampled as torch's up to K draws,
+// by conditional binomials above: Multinomial._sample).
 import { Tensor, scopeSync } from '../tensor';
 import { describeArg } from '../arity';
 import { ValueError } from '../errors';
 import { int, optional, required, signature } from '../args';
 import { fmt } from '../shape';
 import {
-  all, arange, clamp, div, eq, exp, expand, ge, le, lgamma, log, log1p, logicalAnd, logsumexp, mul, neg, rand, sub, sum, to, unsqueeze, where,
-  fullLike, isinf, lt, full, sigmoid,
+  add, all, arange, binomial, clamp, div, eq, exp, expand, ge, gt, le, lgamma, log, log1p, logicalAnd, logsumexp, mul, neg, onesLike, permute, rand,
+  scatterAdd, select, stack, sub, sum, to, where, fullLike, isinf, lt, full, sigmoid, zeros,
 } from '../ops';
 import { Distribution, DistributionOptions, maybeBool, tensorOrNumber } from './distribution';
 import * as C from './constraints';
@@ -266,14 +267,37 @@ export class Multinomial extends Distribution {
   }
   /** @internal */ _mean(): Tensor { return mul(this.probs, this.totalCount); }
   /** @internal */ _variance(): Tensor { return mul(mul(this.probs, sub(1, this.probs)), this.totalCount); }
-  /** @internal counts of totalCount Categorical draws */
+  /**
+   * @internal Exact in distribution either way. Up to K draws (totalCount <= K): torch's method, the
+   * counts of totalCount Categorical draws (scatter-added; memory totalCount x the sample). Above:
+   * conditional binomials, count_k ~ Binomial(n - count_1 - … - count_{k-1}, p_k / (p_k + … + p_K)),
+   * K fl.binomial calls whose cost does not grow with totalCount (torch's grows with it).
+   */
   _sample(shape: number[]): Tensor {
     const K = this._eventShape[0], n = this.totalCount;
     const lead = shape.slice(0, -1);
     if (n === 0 || lead.some((d) => d === 0)) return full(shape, 0, like(this.probs));
-    const idx = this._categorical._indices([n, ...lead]);
-    const hot = to(eq(unsqueeze(idx, -1), arange(K, { dtype: 'int32', device: this.probs.device })), this.probs.dtype);
-    return sum(hot, 0);
+    if (n <= K) {
+      const idx = this._categorical._indices([n, ...lead]);   // [n, ...sample, ...batch]
+      const last = permute(idx, [...lead.map((_, i) => i + 1), 0]);
+      return scatterAdd(zeros(shape, like(this.probs)), -1, last, onesLike(last, { dtype: this.probs.dtype }));
+    }
+    const p = to(expand(this.probs, shape), 'float64');
+    const pk = Array.from({ length: K }, (_, k) => select(p, -1, k));
+    // suffix[k] = p_k + … + p_{K-1} (exactly 0 iff all of them are 0)
+    const suffix: Tensor[] = new Array(K + 1);
+    suffix[K] = zeros(lead, { dtype: 'float64', device: this.probs.device });
+    for (let k = K - 1; k >= 0; k--) suffix[k] = add(suffix[k + 1], pk[k]);
+    let left: Tensor = full(lead, n, { dtype: 'float64', device: this.probs.device });
+    const counts: Tensor[] = [];
+    for (let k = 0; k < K; k++) {
+      // no mass after k: k takes what is left (1, not a ratio rounded below 1)
+      const q = where(gt(suffix[k + 1], 0), clamp(div(pk[k], where(gt(suffix[k], 0), suffix[k], 1)), 0, 1), 1);
+      const c = binomial(left, q);
+      counts.push(c);
+      left = sub(left, c);
+    }
+    return to(stack(counts, -1), this.probs.dtype);
   }
   /** @internal */ _logProb(v: Tensor): Tensor {
     const logFactN = lgamma(sum(v, -1).add(1));

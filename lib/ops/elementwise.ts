@@ -89,8 +89,25 @@ function run(id: number, op: string, out: Tensor, ops: (OperandView | ScalarOper
 
 function categoryOf(dt: DType): number { return dt === 'bool' ? 0 : isFloating(dt) ? 2 : 1; }
 
-/** @internal In-place writes: bump the version (autograd checks saved tensors) and refuse tensors that require grad. */
+/** The in-place ops that may write into an expanded view (one value to every alias, as torch allows). */
+const OVERLAP_OK = new Set(['fill_', 'zero_', 'maskedFill_']);
+
+/**
+ * @internal As torch's assert_no_internal_overlap: no in-place write into a tensor whose elements
+ * share memory (a stride-0 expanded view): add_ on one added once per alias, uniform_ drew one value
+ * per element into one place.
+ */
+export function refuseInternalOverlap(t: Tensor, op: string): void {
+  for (let i = 0; i < t._shape.length; i++) {
+    if (t._strides[i] === 0 && t._shape[i] > 1) {
+      throw new ValueError(`${op}: unsupported operation: more than one element of the written-to tensor (shape ${fmt(t._shape)}, strides ${fmt(t._strides)}) refers to a single memory location (an expanded view); clone it first`);
+    }
+  }
+}
+/** @internal In-place writes: bump the version (autograd checks saved tensors) and refuse tensors that require grad or whose elements share memory. */
 export function checkInplace(t: Tensor, op: string, ...others: unknown[]): void {
+  // fill_, zero_ and maskedFill_ write one value to every alias, which torch allows too
+  if (!OVERLAP_OK.has(op)) refuseInternalOverlap(t, op);
   if (needsGrad(t, ...others)) {
     throw new AutogradError(`${op}: in-place ops on tensors that require grad are not supported while grad is enabled (${t.isLeaf ? 'a leaf' : 'a graph tensor'} of shape ${fmt(t._shape)}); use the out-of-place op, or noGrad() for parameter updates`);
   }
@@ -958,6 +975,10 @@ const BOUND = optional(anyValue<TensorLike | null>());
 const boundsArgs = (fn: string) => signature(fn, ['input', 'min', 'max'], { input: required(anyValue<unknown>()), min: BOUND, max: BOUND });
 const CLAMP_ARGS = { clamp: boundsArgs('clamp'), clamp_: signature('clamp_', ['min', 'max'], { min: BOUND, max: BOUND }) };
 
+/** Both scalar bounds given and one of them NaN (torch 1.13's clamp then gives NaN everywhere). */
+function nanBoth(lo: unknown, hi: unknown): boolean {
+  return lo != null && hi != null && (Number.isNaN(lo) || Number.isNaN(hi));
+}
 function checkBound(v: unknown, op: string): void {
   if (v !== undefined && typeof v !== 'number' && typeof v !== 'boolean' && !(v instanceof Tensor)) {
     throw new ValueError(`${op}: bounds must be numbers or tensors, got ${typeof v}`);
@@ -981,6 +1002,9 @@ export function clamp(input: Tensor, ...bounds: ArgsThenOptions<[min: TensorLike
   const dt = resultType(...args);
   const src = dt === x.dtype ? x : contiguousCopy(x, 'clamp', dt);
   try {
+    // torch 1.13: with both bounds given, a NaN bound makes every element NaN (gradient 0, as the masks
+    // below are false); a lone NaN bound leaves x as it is (the kernel's max/min keep x) — clampMin/Max differ
+    if (nanBoth(lo, hi)) return scopeSync(() => add(clampScalar(src, lo as number, hi as number), NaN));
     return clampScalar(src, lo as number | boolean | undefined, hi as number | boolean | undefined);
   } finally { if (src !== x) src.dispose(); }
 }
@@ -1172,6 +1196,7 @@ function clampInPlace(self: Tensor, lo: TensorLike | null | undefined, hi: Tenso
   if (hi != null) args.push(hi as number);
   const rt = resultType(...args);
   if (categoryOf(rt) > categoryOf(self.dtype)) throw new DTypeError(`clamp_: result type ${String(rt)} can't be cast to the in-place tensor's dtype ${String(self.dtype)} (bounds ${describeArg(lo)}, ${describeArg(hi)})`);
+  if (nanBoth(lo, hi)) return self.fill_(NaN);  // as clamp above (torch 1.13)
   return unary(UNARY_TABLE.get('clamp')!, self, [lo != null ? 1 : 0, +(lo ?? 0), hi != null ? 1 : 0, +(hi ?? 0)], self);
 }
 P.maskedFill_ = function (mask, v) {

@@ -432,12 +432,15 @@ function nanToNumOp(x: Tensor, nan: number, posinf: number | undefined, neginf: 
 export function clampMin(input: Tensor, min: TensorLike): Tensor {
   if (arguments.length > 2) tooManyArgs('clampMin', 'input, min', arguments);
   if (min === undefined || min === null) throw new ValueError(`clampMin: min must be a number or a Tensor, got ${describeArg(min)}`);
+  // torch.clamp_min(x, nan) is NaN everywhere (unlike torch.clamp(x, min=nan), which leaves x): clamp with two NaN bounds
+  if (typeof min === 'number' && Number.isNaN(min)) return clamp(input, min, min);
   return clamp(input, min);
 }
 /** min(input, max), as torch.clamp_max. `fl.clampMax(x, 6)` */
 export function clampMax(input: Tensor, max: TensorLike): Tensor {
   if (arguments.length > 2) tooManyArgs('clampMax', 'input, max', arguments);
   if (max === undefined || max === null) throw new ValueError(`clampMax: max must be a number or a Tensor, got ${describeArg(max)}`);
+  if (typeof max === 'number' && Number.isNaN(max)) return clamp(input, max, max);  // as clampMin's NaN
   return clamp(input, null, max);
 }
 
@@ -941,7 +944,9 @@ function quantileOp(op: string, x: Tensor, q: number | Tensor, dim: number | nul
     if (mode === 'linear' || mode === 'midpoint') {
       const above = gather(src, -1, ceil(ranks).to('int32'));
       const w: number | Tensor = mode === 'midpoint' ? 0.5 : sub(ranks, below);
-      r = add(r, mul(sub(above, r), w));
+      // torch's at::lerp, two-sided (b − (b − a)(1 − w) from w = 0.5): between −inf and a finite value
+      // at w ≥ 0.5 it gives −inf, where a + w(b − a) gives NaN (quantile([−inf, 1, 2, inf], 0.2))
+      r = lerp(r, above, w);
     }
     r = squeeze(r, -1);  // [Q, ...rest]
     if (keepdim) {
@@ -1039,12 +1044,12 @@ P.clampMax = function (m) { if (arguments.length > 1) tooManyArgs('clampMax', 'm
 P.clampMin_ = function (m) {
   if (arguments.length > 1) tooManyArgs('clampMin_', 'min', arguments);
   if (typeof m !== 'number') throw new ValueError(`clampMin_: min must be a number, got ${describeArg(m)}`);
-  return this.clamp_(m);
+  return Number.isNaN(m) ? this.clamp_(m, m) : this.clamp_(m);  // NaN: as clampMin
 };
 P.clampMax_ = function (m) {
   if (arguments.length > 1) tooManyArgs('clampMax_', 'max', arguments);
   if (typeof m !== 'number') throw new ValueError(`clampMax_: max must be a number, got ${describeArg(m)}`);
-  return this.clamp_(null, m);
+  return this.clamp_(Number.isNaN(m) ? m : null, m);  // NaN: as clampMax
 };
 P.deg2rad = function () { if (arguments.length > 0) tooManyArgs('deg2rad', '', arguments); return deg2rad(this); };
 P.rad2deg = function () { if (arguments.length > 0) tooManyArgs('rad2deg', '', arguments); return rad2deg(this); };

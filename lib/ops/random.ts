@@ -18,7 +18,7 @@ import { captureState, refuseInCapture } from '../capture';
 import { broadcastShapes, broadcastStrides, checkShape, contiguousStrides, fmt } from '../shape';
 import { markZeroGradient, needsGrad, noGrad, record } from '../autograd';
 import { contiguousCopy, copyInto, emptyTensor, scope, Tensor } from '../tensor';
-import { add, clamp, ge, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg } from './elementwise';
+import { add, clamp, ge, isfinite, le, log, logicalNot, logicalOr, lt, mul, ne, neg, refuseInternalOverlap } from './elementwise';
 import { amin, any, sum } from './reduce';
 import { cumsum } from './softmax';
 import { topk } from './sort';
@@ -87,6 +87,12 @@ function needTensor(t: unknown, op: string): Tensor {
   if (!(t instanceof Tensor)) throw new ValueError(`${String(op)}: expected a Tensor, got ${t === null ? 'null' : typeof t}`);
   t._handleFor(op);
   return t;
+}
+/** The tensor an in-place draw writes: not an expanded view (torch refuses those too). */
+function inPlaceTarget(t: unknown, op: string): Tensor {
+  const x = needTensor(t, op);
+  refuseInternalOverlap(x, op);
+  return x;
 }
 function finite(v: unknown, what: string, op: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`${String(op)}: ${String(what)} must be a finite number, got ${describeArg(v)}`);
@@ -423,15 +429,15 @@ declare module '../tensor' {
 }
 Tensor.prototype.uniform_ = function (...args: unknown[]) {
   const { positional: [from = 0, to = 1], generator } = takeGeneratorOption('uniform_', args, 'from, to');
-  return uniformInto(needTensor(this, 'uniform_'), from as number, to as number, 'uniform_', generator);
+  return uniformInto(inPlaceTarget(this, 'uniform_'), from as number, to as number, 'uniform_', generator);
 };
 Tensor.prototype.normal_ = function (...args: unknown[]) {
   const { positional: [mean = 0, std = 1], generator } = takeGeneratorOption('normal_', args, 'mean, std');
-  return normalInto(needTensor(this, 'normal_'), mean as number, std as number, 'normal_', generator);
+  return normalInto(inPlaceTarget(this, 'normal_'), mean as number, std as number, 'normal_', generator);
 };
 Tensor.prototype.bernoulli_ = function (...args: unknown[]) {
   const { positional: [p = 0.5], generator } = takeGeneratorOption('bernoulli_', args, 'p');
-  return bernoulliInto(needTensor(this, 'bernoulli_'), p as number | Tensor, 'bernoulli_', generator);
+  return bernoulliInto(inPlaceTarget(this, 'bernoulli_'), p as number | Tensor, 'bernoulli_', generator);
 };
 Tensor.prototype.bernoulli = function (...args: unknown[]) {
   const { generator } = takeGeneratorOption('bernoulli', args, '');
