@@ -2523,6 +2523,9 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
     honoured: { UPLO: sc(() => near(vals(fl.linalg.eigvalsh(tri(), 'U')), [-7, 11], 'eigvalsh U')) },
     call: (o) => fl.scope(() => fl.linalg.eigvalsh(sym(), o as any)),
   };
+  // linalg.eig / eigvals (lib/ops/eig.ts): A is their only argument (by name in the options object too)
+  TABLE['linalg.eig'] = { sig: 'linalg.eig', honoured: {}, call: (o) => fl.scope(() => (fl.linalg.eig as any)(sym(), o)) };
+  TABLE['linalg.eigvals'] = { sig: 'linalg.eigvals', honoured: {}, call: (o) => fl.scope(() => (fl.linalg.eigvals as any)(sym(), o)) };
   TABLE['linalg.svd'] = {
     sig: 'linalg.svd',
     honoured: {
@@ -3305,6 +3308,20 @@ for (const [cls, dir] of [['GPT2', 'gpt2'], ['Llama', 'llama']] as const) {
   TABLE['fl.choleskySolve'] = {
     honoured: { upper: sc(() => near(vals(fl.choleskySolve(t64([[4], [2]]), t64([[2, 1], [0, 1]]), { upper: true })), [1, 0], 'choleskySolve upper')) },  // A = UᵀU = [[4, 2], [2, 2]]
     call: (o) => fl.scope(() => fl.choleskySolve(B(), t64([[2, 0], [1, 1]]), o as any)),
+  };
+  TABLE['fl.cholesky'] = {
+    sig: 'cholesky',
+    honoured: { upper: sc(() => near(vals(fl.cholesky(t64([[4, 2], [2, 2]]), { upper: true })), [2, 1, 0, 1], 'torch.cholesky upper')) },
+    call: (o) => fl.scope(() => fl.cholesky(t64([[4, 2], [2, 2]]), o as any)),
+  };
+  TABLE['fl.triangularSolve'] = {
+    // torch.triangular_solve(b, A, upper=False, transpose=True, unitriangular=True) with A = [[2, 0], [3, 2]]: X = [[1 - 3·2], [2]]
+    honoured: {
+      upper: sc(() => near(vals(fl.triangularSolve(t64([[1], [2]]), t64([[2, 0], [3, 2]]), { upper: false }).solution), [0.5, 0.25], 'triangularSolve upper')),
+      transpose: sc(() => near(vals(fl.triangularSolve(t64([[1], [2]]), t64([[2, 0], [3, 2]]), { upper: false, transpose: true }).solution), [-1, 1], 'triangularSolve transpose')),
+      unitriangular: sc(() => near(vals(fl.triangularSolve(t64([[1], [2]]), t64([[2, 0], [3, 2]]), { upper: false, unitriangular: true }).solution), [1, -1], 'triangularSolve unitriangular')),
+    },
+    call: (o) => fl.scope(() => fl.triangularSolve(t64([[1], [2]]), t64([[2, 0], [3, 2]]), o as any).solution),
   };
   TABLE['fl.choleskyInverse'] = {
     honoured: { upper: sc(() => near(vals(fl.choleskyInverse(t64([[2, 1], [0, 1]]), { upper: true })), [0.5, -0.5, -0.5, 1], 'choleskyInverse upper')) },

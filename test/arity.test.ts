@@ -65,6 +65,7 @@ const CALLS: Record<string, (i: In) => Args> = {
   // torch.linalg's top-level aliases (lib/ops/linalg.ts): square inputs
   inverse: () => [fl.eye(3)], det: () => [fl.eye(3)], logdet: () => [fl.eye(3)], slogdet: () => [fl.eye(3)], matrixExp: () => [fl.eye(3)],
   matrixPower: () => [fl.eye(3), 2], choleskySolve: ({ xT }) => [xT, fl.eye(3), false], choleskyInverse: () => [fl.eye(3), false],
+  cholesky: () => [fl.eye(3), false], triangularSolve: () => [fl.ones(3, 2), fl.eye(3), true, false, false],
   cross: ({ xT }) => [xT, xT, 0],
   // shapes and counting (lib/ops/reshaping.ts, lib/ops/counting.ts)
   diff: ({ x }) => [x, 1, 0, null, null], tensordot: ({ x, xT }) => [x, xT, 1], kron: ({ x }) => [x, x], trace: ({ x }) => [x], diag: ({ x }) => [x, 0],
@@ -525,6 +526,7 @@ on(['splitWithSizes'], () => [[1, 1], 0]);
 on(['put', 'put_'], () => [fl.tensor([0], { dtype: 'int32' }), fl.ones(1), {}]);
 on(['choleskySolve'], () => [fl.eye(3), false], () => fl.ones(3, 2));
 on(['choleskyInverse'], () => [false], () => fl.eye(3));
+on(['triangularSolve'], () => [fl.eye(3), true, false, false], () => fl.ones(3, 2));
 // lib/ops/misc4.ts's methods (resize_'s sizes in the one-array form: an extra number after the numbers form is one more size)
 on(['resize_'], () => [[3, 2]]);
 on(['resizeAs_'], ({ xT }) => [xT]);

@@ -120,3 +120,30 @@ describe('linalg.cholesky(A, { upper: true }) reads the upper triangle, as torch
     expect(Array.from(fl.linalg.choleskyEx(fl.add(A, fl.mul(fl.tril(o, -1), 7)), { upper: false }).info.dataSync())).toEqual([2]);
   }));
 });
+
+describe("torch's deprecated top-level forms: torch.cholesky and torch.triangular_solve", () => {
+  test('fl.cholesky(input, upper) equals linalg.cholesky (the upper triangle read with upper)', () => fl.scope(() => {
+    const A = fl.tensor([[4, 2, 1], [2, 5, 3], [1, 3, 6]], f64);
+    const Jl = fl.add(A, fl.mul(fl.tril(fl.ones([3, 3], f64), -1), 7));
+    expect(fl.equal(fl.cholesky(A), fl.linalg.cholesky(A))).toBe(true);
+    expect(fl.allclose(fl.cholesky(Jl, true), fl.linalg.cholesky(A, { upper: true }))).toBe(true);
+    expect(fl.allclose(fl.cholesky(Jl, { upper: true }), A.cholesky(true))).toBe(true);
+    expect(() => fl.cholesky(Jl)).toThrow(fl.LinAlgError);
+  }));
+  test('fl.triangularSolve(b, A, upper = true, transpose, unitriangular): torch 1.13\'s solution and cloned coefficient', () => fl.scope(() => {
+    // torch: A = [[2, 1, 1], [0, 3, 1], [5, 0, 4]]; b = [[1, 2], [3, 4], [5, 6]]
+    const A = fl.tensor([[2, 1, 1], [0, 3, 1], [5, 0, 4]], f64), b = fl.tensor([[1, 2], [3, 4], [5, 6]], f64);
+    const r = fl.triangularSolve(b, A);
+    close(r.solution, [[-0.41666666666666663, -0.16666666666666663], [0.5833333333333333, 0.8333333333333333], [1.25, 1.5]], 1e-15);
+    close(r.clonedCoefficient, [[2, 1, 1], [0, 3, 1], [5, 0, 4]], 0);
+    // torch.triangular_solve(b, A, upper=False, transpose=True, unitriangular=True)
+    close(fl.triangularSolve(b, A, { upper: false, transpose: true, unitriangular: true }).solution, [[-24, -28], [3, 4], [5, 6]], 1e-15);
+    // b.triangular_solve(A, False)
+    close(b.triangularSolve(A, false)[0], [[0.5, 1.0], [1.0, 1.3333333333333333], [0.625, 0.25]], 1e-15);
+    // complex A: transpose is Aᵀ, not Aᴴ (torch: [[0.4-0.2j], [0.72+0.04j]])
+    const Ac = fl.complex(fl.tensor([[2, 1], [0, 3]], f64), fl.tensor([[1, 2], [0, -1]], f64));
+    const bc = fl.complex(fl.tensor([[1], [3]], f64), fl.zeros([2, 1], f64));
+    closeC(fl.triangularSolve(bc, Ac, { transpose: true }).solution, [[0.4], [0.72]], [[-0.2], [0.04]], 1e-15);
+    expect(() => fl.triangularSolve(fl.tensor([1, 2, 3], f64), A)).toThrow(/triangularSolve: Expected b to have at least 2 dimensions, but it has 1/);
+  }));
+});

@@ -42,7 +42,8 @@ export type { NormP, NormOrd, MatrixNormOrd, NormOptions, VectorNormOptions, Mat
 export { svdOld as svd, qrOld as qr } from './decomp';
 export type { QRResult, EighResult, SVDResult, SVDVResult, LstsqResult, CondP, QrOptions, EighOptions, SvdOptions, PinvOptions, MatrixRankOptions, LstsqOptions } from './decomp';
 // torch.linalg's solvers and factorizations (in fl.linalg) and their top-level aliases
-export { inverse, detTop as det, logdet, slogdetTop as slogdet, choleskySolve, choleskyInverse, crossTop as cross } from './linalg';
+export { inverse, detTop as det, logdet, slogdetTop as slogdet, choleskySolve, choleskyInverse, crossTop as cross, choleskyTop as cholesky, triangularSolve } from './linalg';
+export type { TriangularSolveResult } from './linalg';
 export { matrixPowerTop as matrixPower, matrixExpTop as matrixExp } from './linalg';
 export type { LUFactorResult, LUFactorExResult, LUResult, SolveExResult, InvExResult, CholeskyExResult, SlogdetResult, SolveOptions, CheckErrorsOptions, CholeskyOptions, LUOptions, LUSolveOptions, SolveTriangularOptions, VectorDimOptions } from './linalg';
 // torch.lu_unpack (fl.luUnpack), and the option types of fl.linalg.vander, tensorinv, tensorsolve (lib/ops/linalg.ts)

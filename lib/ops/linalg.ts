@@ -617,6 +617,9 @@ const ARGS = {
   choleskyInverse: signature('choleskyInverse', ['input', 'upper'], { input: T, upper: optional(A.bool, false) }),
   torchCross: signature('cross', ['input', 'other', 'dim'], { input: T, other: T, dim: optional(A.nullable(INT), null) }),
   torchCholesky: signature('cholesky', ['input', 'upper'], { input: T, upper: optional(A.bool, false) }),
+  triangularSolve: signature('triangularSolve', ['input', 'A', 'upper', 'transpose', 'unitriangular'], {
+    input: T, A: T, upper: optional(A.bool, true), transpose: optional(A.bool, false), unitriangular: optional(A.bool, false),
+  }),
   torchMatrixPower: signature('matrixPower', ['input', 'n'], { input: T, n: required(INT) }),
 };
 
@@ -1130,6 +1133,48 @@ export function inverse(A: Tensor): Tensor {
 }
 
 /**
+ * `torch.cholesky(input, upper=False)` (deprecated in torch for {@link cholesky} of fl.linalg, which it
+ * equals): the lower factor, or the upper one (reading input's upper triangle) with `upper`.
+ * ```ts
+ * const L = fl.cholesky(A);
+ * ```
+ */
+export function choleskyTop(input: Tensor, ...args: ArgsThenOptions<[upper: boolean], { upper?: boolean }>): Tensor;
+export function choleskyTop(...args: unknown[]): Tensor {
+  const o = ARGS.torchCholesky.parse(args);
+  const [L, info] = choleskyOp(o.input, o.upper, 'cholesky', true);
+  info.dispose();
+  return L;
+}
+
+/** `[solution, clonedCoefficient]` of {@link triangularSolve}. */
+export type TriangularSolveResult = readonly [solution: Tensor, clonedCoefficient: Tensor] & { readonly solution: Tensor; readonly clonedCoefficient: Tensor };
+
+/**
+ * `torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False)` (deprecated in torch
+ * for {@link solveTriangular}, whose arguments are the other way round): X with op(A) X = b, op(A) = A or
+ * Aᵀ (a transpose, not the conjugate one, for complex A, as torch's), only A's upper (or lower)
+ * triangle read; `[solution, clonedCoefficient]`, the second a copy of A, as torch's.
+ * ```ts
+ * const { solution } = fl.triangularSolve(b, U);
+ * ```
+ */
+export function triangularSolve(input: Tensor, A: Tensor, ...args: ArgsThenOptions<[upper: boolean, transpose: boolean, unitriangular: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean }>): TriangularSolveResult;
+export function triangularSolve(...args: unknown[]): TriangularSolveResult {
+  const o = ARGS.triangularSolve.parse(args);
+  const op = 'triangularSolve';
+  const b = o.input, Am = o.A;
+  if (!(b instanceof Tensor)) throw new ValueError(`${op}: b must be a Tensor, got ${describeArg(b)}`);
+  if (!(Am instanceof Tensor)) throw new ValueError(`${op}: A must be a Tensor, got ${describeArg(Am)}`);
+  if (b.ndim < 2) throw new ShapeError(`${op}: Expected b to have at least 2 dimensions, but it has ${b.ndim} dimensions instead (shape ${fmt(b._shape)})`);
+  if (Am.ndim < 2) throw new ShapeError(`${op}: Expected A to have at least 2 dimensions, but it has ${Am.ndim} dimensions instead (shape ${fmt(Am._shape)})`);
+  return scopeSync(() => {
+    const X = solveTriangularOp(o.transpose ? Am.mT : Am, b, o.transpose ? !o.upper : o.upper, true, o.unitriangular, op);
+    return namedTuple(['solution', 'clonedCoefficient'], [X, Am.clone()]) as unknown as TriangularSolveResult;
+  });
+}
+
+/**
  * `torch.det(A)`: the same as {@link det}.
  * ```ts
  * const d = fl.det(A);
@@ -1245,6 +1290,8 @@ declare module '../tensor' {
     matrixPower(n: number): Tensor;
     /** See {@link matrixExp}: `A.matrixExp()`. */
     matrixExp(): Tensor;
+    /** torch's Tensor.triangular_solve(A, upper=True, transpose=False, unitriangular=False) on b: see {@link triangularSolve}. `b.triangularSolve(U)`. */
+    triangularSolve(A: Tensor, ...args: ArgsThenOptions<[upper: boolean, transpose: boolean, unitriangular: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean }>): TriangularSolveResult;
     /** torch's Tensor.cross(other, dim=None): see {@link crossTop}. `a.cross(b)`. */
     cross(other: Tensor, ...args: ArgsThenOptions<[dim: number | null], { dim?: number | null }>): Tensor;
   }
@@ -1261,6 +1308,7 @@ P.cholesky = function (this: Tensor, ...args: unknown[]) {
   info.dispose();
   return L;
 };
+P.triangularSolve = function (this: Tensor, ...args: unknown[]) { return (triangularSolve as (...a: unknown[]) => TriangularSolveResult)(this, ...args); };
 P.matrixPower = function (this: Tensor, ...args: unknown[]) { const o = ARGS.torchMatrixPower.parse([this, ...args]); return matrixPowerOp(this, o.n, 'matrixPower'); };
 P.matrixExp = function (this: Tensor, ...args: unknown[]) { if (args.length > 0) tooManyArgs('matrixExp', '', args); return matrixExpOp(this, 'matrixExp'); };
 P.cross = function (this: Tensor, ...args: unknown[]) { const o = ARGS.torchCross.parse([this, ...args]); return crossOp(this, o.other, o.dim, 'cross'); };
