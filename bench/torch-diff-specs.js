@@ -352,6 +352,7 @@ specs.push(...require('./torch-diff-specs-autograd').SPECS);
 specs.push(...require('./torch-diff-specs-functional').SPECS);  // fl.autograd.functional: jacobian, hessian, vjp, jvp, hvp, vhp
 specs.push(...require('./torch-diff-specs-decomp').SPECS);  // torch.linalg's qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_rank, lstsq, cond; torch.svd / torch.qr
 specs.push(...require('./torch-diff-specs-linalg').SPECS);  // torch.linalg's solvers and factorizations, their aliases and methods
+specs.push(...require('./torch-diff-specs-eig').SPECS);  // torch.linalg.eig / eigvals (real and complex input), through order- and phase-invariant functions
 specs.push(...require('./torch-diff-specs-cumulative').SPECS);  // cummax, cummin, logcumsumexp (functions and methods)
 specs.push(...require('./torch-diff-specs-kw').SPECS);  // torch's keyword arguments as options objects: sort/topk/kthvalue, the scans, softmax, gelu, clamp/clip
 specs.push(...require('./torch-diff-specs-pointwise').SPECS);  // lerp, addcmul, hypot, xlogy, fmod, nanToNum, addmm, nansum, aminmax, isclose, cov, quantile, … (lib/ops/pointwise.ts)

@@ -30,6 +30,7 @@ import { ArgsThenOptions, Check, optional, required, signature } from '../args';
 import { abs, ceil, clamp, div, eq, isnan, logicalOr, mul, ne, pow, sign, sqrt, sub, where } from './elementwise';
 import { zerosLike } from './creation';
 import { linalgSolvers } from './linalg';
+import { linalgEig } from './eig';
 import { amax, amin, sum } from './reduce';
 import { permute, reshape, unsqueeze } from './views';
 import { cond, eigh, eigvalsh, lstsq, matrixRank, pinv, qr, setMatrixNorm, svd, svdvals, svdvalsOf } from './decomp';
@@ -447,7 +448,7 @@ export const linalg: {
   readonly qr: typeof qr; readonly eigh: typeof eigh; readonly eigvalsh: typeof eigvalsh; readonly svd: typeof svd;
   readonly svdvals: typeof svdvals; readonly pinv: typeof pinv; readonly matrixRank: typeof matrixRank;
   readonly lstsq: typeof lstsq; readonly cond: typeof cond;
-} & typeof linalgSolvers = Object.freeze({ norm: linalgNorm, vectorNorm, matrixNorm, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, lstsq, cond, ...linalgSolvers });
+} & typeof linalgSolvers & typeof linalgEig = Object.freeze({ norm: linalgNorm, vectorNorm, matrixNorm, qr, eigh, eigvalsh, svd, svdvals, pinv, matrixRank, lstsq, cond, ...linalgSolvers, ...linalgEig });
 setMatrixNorm((x, ord) => matrixNormOp(x, ord, [-2, -1], false, null));
 
 // ---- Tensor.norm -------------------------------------------------------------------------------------
