@@ -49,6 +49,8 @@ const ONLY = opt('only', undefined);
 const TIMEOUT_S = Number(opt('timeout-s', '3600'));
 /** Address-space limit of the child (KiB): far above what the fuzzer's valid calls need. */
 const VMEM_KIB = Number(opt('vmem-kib', process.env.FLINT_FUZZ_VMEM_KIB || String(4 * 1024 * 1024)));
+/** Resident bytes above which the child collects garbage after a call (see the loop). */
+const RSS_COLLECT = 1.5 * 2 ** 30;
 /** How long a returned promise may take to settle before the call counts as a hang. */
 const PROMISE_LIMIT_MS = 20_000;
 /** How long one synchronous call may run before the parent calls it a hang. */
@@ -401,11 +403,28 @@ function child() {
       for (const t of [...made, ...out]) { try { t.dispose(); } catch (e) { record(i, `${call.desc} (then dispose of what it returned)`, e, call.t.name); } }
       // global modes a call may have changed: back to the defaults, so that later calls see them
       try { fl.setGradEnabled(true); } catch { /* recorded when it was the call */ }
+      // torch's process-wide defaults that later calls would inherit: the default dtype (float64 doubles
+      // every later factory's memory), anomaly mode (a stack kept per graph node and a host read per
+      // backward node), the deterministic flag, the print options (a 'full' profile prints huge tensors whole)
+      try { fl.setDefaultDtype('float32'); } catch { /* recorded when it was the call */ }
+      try { fl.autograd.setDetectAnomaly(false); } catch { /* recorded when it was the call */ }
+      try { fl.useDeterministicAlgorithms(false); } catch { /* recorded when it was the call */ }
+      try { fl.setPrintoptions({ profile: 'default' }); } catch { /* recorded when it was the call */ }
       // the process-wide settings of fl.backend and fl.memory (a 1,024-thread pool on 2 cores, a GPU
       // memory limit of 0) would slow or starve every later call: restored after the call that set them
       if (call.t.name === 'fl.backend.setNumThreads') { try { fl.backend.setNumThreads(threads0); } catch { /* recorded */ } }
       if (call.t.name === 'fl.memory.setMemoryLimit' && cuda) { try { fl.memory.setMemoryLimit(memoryLimit0); } catch { /* recorded */ } }
       if (ONLY !== undefined) process.stderr.write(`call ${i}: ${result !== undefined ? 'returned' : 'threw or returned undefined'}\n`);
+      // Modules a call constructed and dropped (a default nn.Transformer holds 176 MB of parameters)
+      // wait for the FinalizationRegistry, and V8 does not see their native memory: a run of them
+      // between two of the collections below filled the child's 4 GiB address space, and V8's own
+      // next allocation aborted the process (seed 20261206 from 2026-12-08). Collect early instead.
+      const rssNow = process.memoryUsage().rss;
+      if (rssNow > RSS_COLLECT && global.gc) {
+        global.gc();
+        await new Promise((res) => setImmediate(res));
+        counts.peakRssMiB = Math.max(counts.peakRssMiB, Math.round(rssNow / 2 ** 20));
+      }
       if (i % 500 === 499) {  // what calls made and dropped (modules' parameters, …) goes back through the FinalizationRegistry
         if (global.gc) global.gc();
         await new Promise((res) => setImmediate(res));

@@ -275,6 +275,9 @@ describe("Module.type (torch's module.type(dst_type))", () => {
     expect(() => m.type('torch.IntTensor')).toThrow(/Module\.type: parameter 'weight' \(shape \[2, 2\]\) requires grad and cannot hold int32 values/);
     expect(() => m.type('torch.NopeTensor')).toThrow(fl.ValueError);
     expect(() => (m as any).type()).toThrow(fl.ValueError);
+    // undefined as the one argument: Tensor.type() would give the type string (the fuzzer's untyped TypeError, on a lazy module)
+    expect(() => (m as any).type(undefined)).toThrow(/Module.type: dst must be a dtype or a torch type string/);
+    expect(() => (new fl.nn.LazyBatchNorm2d() as any).type(undefined)).toThrow(fl.ValueError);
     expect(Object.values(m.stateDict()).map((t) => t.dtype)).toEqual([...Array(6).fill('float32'), 'int32']);
   }));
   test('.grad is converted with its parameter', () => fl.scope(() => {

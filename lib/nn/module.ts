@@ -478,6 +478,8 @@ export abstract class Module {
    */
   type(dst: DType | string): this {
     if (arguments.length !== 1) throw new ValueError(`Module.type: expected one argument (a dtype or a torch type string), got ${String(arguments.length)}`);
+    // (Tensor.type() without an argument returns the type string: undefined would not cast)
+    if (typeof dst !== 'string') throw new ValueError(`Module.type: dst must be a dtype or a torch type string ('float64', 'torch.DoubleTensor'), got ${describeArg(dst)}`);
     const made: [Module, string, Tensor, Tensor, boolean][] = [];
     const seen = new Set<Tensor>();
     try {
