@@ -54,7 +54,7 @@ import { arange, empty, eye, ones, onesLike } from './creation';
 import { abs, add, div, eq, gt, log, lt, mul, neg, sqrt, sub, where } from './elementwise';
 import { sgn } from './pointwise';
 import { gather, tril, triu } from './indexing';
-import { checkInfo, choleskyEx, invEx, matrixExp, matrixPower, notPD, solveEx } from './linalg';
+import { checkInfo, choleskyEx, invEx, matrixExp, matrixPower, notPD, singularInv, solveEx } from './linalg';
 import { amax, amin, argmax, mean, prod, sum } from './reduce';
 import { cat, expand, narrow, permute, reshape, select, stack, transpose, unsqueeze } from './views';
 import { eigh, eigvalsh, pinv, svdvals } from './decomp';
@@ -413,7 +413,7 @@ registerComposite('choleskyInverse', ([L_, upper, op_]) => scopeSync(() => {
     const v = noGrad(() => eq(abs(diagonal(L, 0, -2, -1)), 0).to('int32').dataSync() as Int32Array);
     const zero = v.findIndex((x) => x !== 0);
     if (zero >= 0) {
-      throw new LinAlgError(`${op}: ${L.ndim > 2 ? `(Batch element ${Math.floor(zero / n)}): ` : ''}The diagonal element ${(zero % n) + 1} is zero, the inversion could not be completed because the input matrix is singular.`);
+      throw new LinAlgError(`${op}: ${L.ndim > 2 ? `(Batch element ${Math.floor(zero / n)}): ` : ''}${singularInv((zero % n) + 1)}`);
     }
   }
   const I = expand(eye(n, { dtype: L.dtype, device: L.device }), L._shape as number[]);

@@ -113,7 +113,8 @@ export function checkInfo(info: Tensor, op: string, message: (k: number) => stri
   }
 }
 
-const singularInv = (k: number): string => `The diagonal element ${k} is zero, the inversion could not be completed because the input matrix is singular.`;
+/** @internal */
+export const singularInv = (k: number): string => `The diagonal element ${k} is zero, the inversion could not be completed because the input matrix is singular.`;
 const singularSolve = (): string => 'The solver failed because the input matrix is singular.';
 /** @internal */
 export const notPD = (k: number): string => `The factorization could not be completed because the input is not positive-definite (the leading minor of order ${k} is not positive-definite).`;
